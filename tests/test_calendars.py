@@ -1,0 +1,109 @@
+"""Calendars against QuantLib's independent implementations, every weekday 2007-2077."""
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from trups_xl.calendars import (
+    LONDON,
+    NEW_YORK,
+    NYSE,
+    US_GOVERNMENT_SECURITIES,
+    BusinessCalendar,
+)
+from trups_xl.errors import TrupsInputError
+
+ql = pytest.importorskip("QuantLib")
+
+DAYS = np.arange(np.datetime64("2007-01-01"), np.datetime64("2078-01-01"))
+
+# Deliberate differences with QuantLib's UnitedStates(GovernmentBond): SIFMA recommends a
+# full close on Good Friday; QuantLib assumes an early close (open) when Good Friday is the
+# first Friday of the month (payrolls day), as SIFMA chose in 2012, 2015, 2021 and 2023.
+# SIFMA decides each year, so for future years we keep the full close of the `holidays`
+# package, and these are the weekdays where the two disagree.
+SIFMA_VS_QUANTLIB = {
+    "2034-04-07", "2037-04-03", "2042-04-04", "2045-04-07", "2048-04-03", "2053-04-04",
+    "2064-04-04", "2067-04-01", "2075-04-05",
+}
+
+
+def _disagreements(ours: BusinessCalendar, theirs: "ql.Calendar") -> set[str]:
+    mine = ours.is_business_day(DAYS)
+    out = set()
+    for day, is_open in zip(DAYS.astype(object), mine, strict=True):
+        if day.weekday() < 5 and theirs.isBusinessDay(ql.Date(day.day, day.month, day.year)) != is_open:
+            out.add(day.isoformat())
+    return out
+
+
+@pytest.mark.parametrize(("ours", "theirs"), [
+    (NEW_YORK, lambda: ql.UnitedStates(ql.UnitedStates.FederalReserve)),
+    (NYSE, lambda: ql.UnitedStates(ql.UnitedStates.NYSE)),
+    (LONDON, lambda: ql.UnitedKingdom(ql.UnitedKingdom.Settlement)),
+], ids=["new_york", "nyse", "london"])
+def test_agrees_with_quantlib_on_every_weekday(ours, theirs):
+    assert _disagreements(ours, theirs()) == set()
+
+
+def test_us_government_securities_differs_from_quantlib_only_on_listed_good_fridays():
+    assert _disagreements(US_GOVERNMENT_SECURITIES,
+                          ql.UnitedStates(ql.UnitedStates.GovernmentBond)) == SIFMA_VS_QUANTLIB
+
+
+@pytest.mark.parametrize(("calendar", "day", "is_open"), [
+    (NEW_YORK, "2022-06-20", False),  # Juneteenth (Sunday) observed Monday, first year
+    (NEW_YORK, "2021-06-18", True),  # Juneteenth 2021 fell on Saturday: not moved
+    (NEW_YORK, "2010-12-24", True),  # Christmas on Saturday: the Fed does not close Friday
+    (NEW_YORK, "2012-04-06", True),  # Good Friday: banks open
+    (NYSE, "2012-04-06", False),  # Good Friday: NYSE closed
+    (NYSE, "2012-10-29", False),  # Hurricane Sandy
+    (NYSE, "2018-12-05", False),  # President Bush's funeral
+    (NYSE, "2025-01-09", False),  # President Carter's funeral
+    (LONDON, "2011-04-29", False),  # royal wedding
+    (LONDON, "2022-09-19", False),  # state funeral
+    (LONDON, "2023-05-08", False),  # coronation
+])
+def test_one_off_and_observance_days(calendar, day, is_open):
+    assert bool(calendar.is_business_day(np.datetime64(day))) is is_open
+
+
+def test_user_closures_are_added_without_touching_the_default():
+    day = dt.date(2045, 3, 15)
+    closed = NEW_YORK.with_closures([day])
+    assert not closed.is_business_day(np.datetime64(day))
+    assert NEW_YORK.is_business_day(np.datetime64(day))
+    assert closed.following(np.datetime64(day)) == np.datetime64("2045-03-16")
+
+
+def test_closures_file_from_environment(tmp_path, monkeypatch):
+    from trups_xl import calendars
+
+    path = tmp_path / "closures.csv"
+    path.write_text("calendar,date\nnew_york,2045-03-15\n", encoding="utf-8")
+    monkeypatch.setenv(calendars.CLOSURES_ENV, str(path))
+    for cached in (calendars._env_closures, calendars._holidays, calendars._busdaycal):
+        cached.cache_clear()
+    try:
+        assert not BusinessCalendar("new_york").is_business_day(np.datetime64("2045-03-15"))
+        path.write_text("new_york,15/03/2045\n", encoding="utf-8")
+        calendars._env_closures.cache_clear()
+        with pytest.raises(TrupsInputError, match="line 1"):
+            calendars._env_closures()
+    finally:
+        monkeypatch.delenv(calendars.CLOSURES_ENV)
+        for cached in (calendars._env_closures, calendars._holidays, calendars._busdaycal):
+            cached.cache_clear()
+
+
+def test_advance_counts_business_days_strictly_before():
+    # 2037-12-21 is a Monday: the 2nd London banking day before is Thursday 2037-12-17.
+    assert LONDON.advance(np.datetime64("2037-12-21"), -2) == np.datetime64("2037-12-17")
+    # from a Sunday, the 1st business day before is the Friday.
+    assert NEW_YORK.advance(np.datetime64("2008-12-21"), -1) == np.datetime64("2008-12-19")
+
+
+def test_outside_covered_years_is_refused():
+    with pytest.raises(TrupsInputError):
+        NEW_YORK.is_business_day(np.datetime64("2099-01-04"))

@@ -1,0 +1,22 @@
+"""README's function reference is generated from the code and must be current."""
+
+from pathlib import Path
+
+from trups_xl.reference import BEGIN, END, reference
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_readme_reference_is_current():
+    text = README.read_text(encoding="utf-8")
+    committed = text[text.index(BEGIN):text.index(END) + len(END)]
+    assert committed == reference(), "run: python -m trups_xl.reference"
+
+
+def test_descriptions_fit_the_function_wizard():
+    from trups_xl.xlfunc import INFO, WIZARD_LIMIT
+
+    for name, info in INFO.items():
+        assert 0 < len(info.summary) <= WIZARD_LIMIT, name
+        for arg, text in info.arg_help.items():
+            assert 0 < len(text) <= WIZARD_LIMIT, f"{name}.{arg}"

@@ -1,0 +1,123 @@
+"""The Excel boundary: every UDF, called with the values Excel sends."""
+
+import datetime as dt
+import inspect
+
+import pytest
+
+from trups_xl import udfs
+from trups_xl.xlfunc import BUG_PREFIX, INFO, INPUT_ERROR_PREFIX, REGISTRY, excel_function
+
+ALL = sorted(REGISTRY.items())
+
+#: Junk every argument must refuse (None and '' only where the argument is required).
+JUNK = ["abc", True, False, -5.0, 1e15, float("nan"), [[1.0], [2.0, 3.0]], "#N/A",
+        [[39803.0, 0.05, 7.0]]]
+BLANKS = [None, ""]
+
+
+def test_every_public_udf_is_registered():
+    assert set(udfs.__all__) <= set(REGISTRY)
+    assert set(REGISTRY) >= {"TRUPS_ACCRUAL", "TRUPS_ACCRUED_INTEREST", "TRUPS_COUPON",
+                             "TRUPS_PREVIOUS_PAYMENT_DATE", "TRUPS_NEXT_PAYMENT_DATE",
+                             "TRUPS_SCHEDULE", "TRUPS_TERMS"}
+
+
+@pytest.mark.parametrize(("name", "fn"), ALL, ids=[n for n, _ in ALL])
+def test_example_computes(name, fn):
+    result = fn(*INFO[fn.__name__].example)
+    assert not (isinstance(result, str) and result.startswith("#")), result
+
+
+def _cases():
+    for name, fn in ALL:
+        params = list(inspect.signature(fn).parameters.values())
+        for pos, param in enumerate(params):
+            junk = list(JUNK)
+            if param.default is inspect.Parameter.empty:
+                junk += BLANKS
+            for value in junk:
+                yield pytest.param(fn, pos, param.name, value, id=f"{name}-{param.name}-{value!r}"[:80])
+
+
+@pytest.mark.parametrize(("fn", "pos", "argument", "junk"), list(_cases()))
+def test_junk_gives_a_one_line_trups_error_naming_the_argument(fn, pos, argument, junk):
+    args = list(INFO[fn.__name__].example) + [None] * (len(inspect.signature(fn).parameters)
+                                                   - len(INFO[fn.__name__].example))
+    args[pos] = junk
+    result = fn(*args)
+    assert isinstance(result, str), f"{fn.__name__}({args}) returned {result!r}"
+    assert result.startswith(INPUT_ERROR_PREFIX + " "), result
+    assert "\n" not in result
+    assert argument in result
+
+
+def test_internal_errors_are_not_disguised_as_input_errors():
+    @excel_function()
+    def TRUPS_TEST_BROKEN(x=None):
+        """Broken on purpose."""
+        return 1 / 0
+
+    try:
+        assert TRUPS_TEST_BROKEN().startswith(BUG_PREFIX + " ZeroDivisionError")
+    finally:
+        REGISTRY.pop("TRUPS_TEST_BROKEN")
+        INFO.pop("TRUPS_TEST_BROKEN")
+
+
+def test_dates_in_every_form_excel_sends():
+    expected = udfs.TRUPS_ACCRUAL("2008-12-21", "2009-01-31")
+    assert expected == pytest.approx(0.083 * 40 / 360 * 1000)
+    assert udfs.TRUPS_ACCRUAL(39803.0, 39844.0) == expected  # serials
+    assert udfs.TRUPS_ACCRUAL(39803.75, 39844.0) == expected  # time of day dropped, as COUP* do
+    assert udfs.TRUPS_ACCRUAL(dt.datetime(2008, 12, 21), dt.date(2009, 1, 31)) == expected
+    assert udfs.TRUPS_ACCRUAL([[39803.0]], [[39844.0]]) == expected  # 1x1 ranges (ndim=2)
+
+
+def test_ranges_broadcast_and_keep_their_shape():
+    column = udfs.TRUPS_ACCRUAL("2007-12-21", [["2008-06-21"], ["2008-12-21"]])
+    assert column == [[pytest.approx(41.5)], [pytest.approx(83.0)]]
+    row = udfs.TRUPS_ACCRUAL([["2007-12-21", "2008-06-21"]], "2008-12-21")
+    assert row == [[pytest.approx(83.0), pytest.approx(41.5)]]
+    bad = udfs.TRUPS_ACCRUAL([["2007-12-21", "2008-06-21"]], [["2008-12-21", "2009-06-21", "2009-12-21"]])
+    assert bad.startswith("#TRUPS! start_date: ranges of incompatible shapes")
+
+
+def test_fixings_forms_and_missing_fixing():
+    single = udfs.TRUPS_COUPON("2038-03-21", 0.0491)
+    table = udfs.TRUPS_COUPON("2038-03-21", [["period_start", "rate"], ["2037-12-21", 0.0491], [None, None]])
+    fallback = udfs.TRUPS_COUPON("2038-03-21", None, None, "prospectus_fallback")
+    assert single == table == fallback == pytest.approx(0.0908 * 91 / 360 * 1000)
+    missing = udfs.TRUPS_COUPON("2038-06-21", [["2037-12-21", 0.05]])
+    assert missing.startswith("#TRUPS! fixings: no fixing for the floating period starting 2038-03-21")
+    assert udfs.TRUPS_COUPON("2038-03-21", 4.91).startswith("#TRUPS! fixings: 4.91 is not a rate")
+
+
+def test_principal_and_policy():
+    assert udfs.TRUPS_COUPON("2008-06-21", None, 3_500_000_000.0) == pytest.approx(145_250_000.0)
+    assert udfs.TRUPS_COUPON("2008-06-21", None, -1000.0).startswith("#TRUPS! principal:")
+    assert udfs.TRUPS_COUPON("2008-06-21", None, None, "libor").startswith("#TRUPS! policy:")
+
+
+def test_schedule_table():
+    rows = udfs.TRUPS_SCHEDULE("2037-06-21", "2038-03-21", 0.05)
+    assert rows[0] == udfs.SCHEDULE_HEADER
+    assert [r[2] for r in rows[1:]] == [dt.date(2037, 6, 21), dt.date(2037, 12, 21), dt.date(2038, 3, 21)]
+    last = dict(zip(rows[0], rows[-1], strict=True))
+    assert last["payment_date"] == dt.date(2038, 3, 22) and last["days"] == 91
+    assert last["determination_date"] == dt.date(2037, 12, 17)
+    assert last["interest"] == pytest.approx(0.0917 * 91 / 360 * 1000)
+    assert udfs.TRUPS_SCHEDULE().startswith("#TRUPS! fixings: no fixing")
+
+
+def test_terms():
+    table = udfs.TRUPS_TERMS()
+    assert ["fixed_rate", 0.083] in table and ["switch_date", dt.date(2037, 12, 21)] in table
+    assert udfs.TRUPS_TERMS("FLOATING_MARGIN") == 0.0417
+    assert udfs.TRUPS_TERMS("coupon").startswith("#TRUPS! term:")
+
+
+def test_payment_dates():
+    assert udfs.TRUPS_PREVIOUS_PAYMENT_DATE(39844.0) == dt.date(2008, 12, 21)
+    assert udfs.TRUPS_NEXT_PAYMENT_DATE("2009-01-31") == dt.date(2009, 6, 21)
+    assert udfs.TRUPS_NEXT_PAYMENT_DATE("2077-12-21").startswith("#TRUPS! as_of:")

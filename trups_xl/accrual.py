@@ -1,0 +1,162 @@
+"""Interest accrued between any two dates, accrued interest and coupons.
+
+Interest for ``[start, end)`` is split over the interest periods it touches (p.40), each
+at its own rate and day count. Within a period, interest accrued to a day is
+rate x day-count fraction from the period's first day to that day x principal — the
+accrued-interest definition — so accrual over ``[a, b)`` is accrued(b) - accrued(a) and
+is additive over adjacent intervals by construction (30/360's day-31 rule would
+otherwise break additivity: 30/360 counts 2009-01-21 to 01-31 as 10 days and 01-31 to
+02-01 as 1, but 01-21 to 02-01 as 10).
+
+All functions broadcast numpy arrays of dates.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from trups_xl.daycount import accrual_days
+from trups_xl.errors import TrupsInputError
+from trups_xl.rates import DEFAULT_POLICY, Fixings, coupon_rates, require_known
+from trups_xl.schedule import Schedule, build_schedule
+from trups_xl.terms import FLOATING_ACCRUAL_DEFAULT, TERMS
+
+FloatArray = npt.NDArray[np.float64]
+DateArray = npt.NDArray[np.datetime64]
+
+
+def life_bounds(schedule: Schedule) -> tuple[np.datetime64, np.datetime64]:
+    """First and last day (inclusive) interest can accrue to, for this schedule."""
+    return schedule.accrual_start[0], schedule.accrual_end[-1]
+
+
+def check_in_life(days: DateArray, schedule: Schedule, argument: str) -> None:
+    """Raise naming ``argument`` when any day lies outside the instrument's life."""
+    first, last = life_bounds(schedule)
+    if days.size and (days.min() < first or days.max() > last):
+        bad = days[(days < first) | (days > last)].flat[0]
+        raise TrupsInputError(f"{bad} is outside the securities' life {first}..{last}", argument)
+
+
+def _partial(schedule: Schedule, rates: FloatArray, k: npt.NDArray[np.int64], day: DateArray,
+             principal: FloatArray) -> FloatArray:
+    days = accrual_days(schedule.accrual_start[k], day, schedule.is_30_360[k])
+    return np.asarray(rates[k] * days / 360.0 * principal, dtype=np.float64)
+
+
+def accrual(start: npt.ArrayLike, end: npt.ArrayLike, fixings: Fixings | None = None,
+            principal: npt.ArrayLike = TERMS.principal_per_security,
+            policy: str = DEFAULT_POLICY,
+            convention: str = FLOATING_ACCRUAL_DEFAULT) -> FloatArray:
+    """Interest accrued from ``start`` (inclusive) to ``end`` (exclusive).
+
+    Parameters
+    ----------
+    start, end : array_like of datetime64[D]
+        Dates within the securities' life; broadcast against each other.
+    fixings : Fixings, optional
+        Index fixings for floating/monthly periods (see :mod:`trups_xl.rates`).
+    principal : array_like of float
+        Principal (liquidation) amount; default $1,000, one capital security.
+    policy : str
+        Index policy (:data:`trups_xl.rates.POLICIES`).
+    convention : {"adjusted", "unadjusted"}
+        Floating/monthly accrual dates (:data:`trups_xl.terms.FLOATING_ACCRUAL_DEFAULT`).
+
+    Returns
+    -------
+    ndarray of float
+        Interest in the currency of ``principal``.
+    """
+    schedule = build_schedule(convention)
+    a, b, p = np.broadcast_arrays(np.asarray(start, dtype="datetime64[D]"),
+                                  np.asarray(end, dtype="datetime64[D]"),
+                                  np.asarray(principal, dtype=np.float64))
+    check_in_life(a, schedule, "start_date")
+    check_in_life(b, schedule, "end_date")
+    if (b < a).any():
+        raise TrupsInputError("end_date is before start_date", "end_date")
+    rates = coupon_rates(schedule, fixings, policy)
+    ka = schedule.period_containing(a)
+    kb = schedule.period_containing(b)
+    # Periods that contribute: ka .. kb, less kb when b is its first accrual day.
+    last_needed = np.where(b > schedule.accrual_start[kb], kb, kb - 1)
+    needed = np.zeros(schedule.size, dtype=bool)
+    for lo, hi in {(int(x), int(y)) for x, y in zip(ka.ravel(), last_needed.ravel(), strict=True)}:
+        needed[lo:hi + 1] = True
+    require_known(schedule, rates, needed)
+    full = np.where(np.isnan(rates), 0.0, rates * schedule.year_fraction)
+    cumulative = np.concatenate([[0.0], np.cumsum(full)])  # per unit principal
+    whole = (cumulative[kb] - cumulative[ka]) * p
+    safe = np.where(np.isnan(rates), 0.0, rates)
+    return np.asarray(whole - _partial(schedule, safe, ka, a, p) + _partial(schedule, safe, kb, b, p),
+                      dtype=np.float64)
+
+
+def accrued_interest(settlement: npt.ArrayLike, fixings: Fixings | None = None,
+                     principal: npt.ArrayLike = TERMS.principal_per_security,
+                     policy: str = DEFAULT_POLICY,
+                     convention: str = FLOATING_ACCRUAL_DEFAULT) -> FloatArray:
+    """Interest accrued from the start of the period containing ``settlement`` to it."""
+    schedule = build_schedule(convention)
+    s = np.asarray(settlement, dtype="datetime64[D]")
+    check_in_life(s, schedule, "settlement")
+    k = schedule.period_containing(s)
+    k = np.where(s == schedule.accrual_end[-1], schedule.size, k)  # after the last period: 0
+    k_safe = np.minimum(k, schedule.size - 1)
+    start = np.where(k == schedule.size, s, schedule.accrual_start[k_safe])
+    return accrual(start, s, fixings, principal, policy, convention)
+
+
+def coupon(payment_date: npt.ArrayLike, fixings: Fixings | None = None,
+           principal: npt.ArrayLike = TERMS.principal_per_security,
+           policy: str = DEFAULT_POLICY,
+           convention: str = FLOATING_ACCRUAL_DEFAULT) -> FloatArray:
+    """Interest payable on a scheduled interest payment date (the period ending on it)."""
+    schedule = build_schedule(convention)
+    d = np.asarray(payment_date, dtype="datetime64[D]")
+    k = schedule.index_of_payment(d)
+    if (k < 0).any():
+        bad = d[k < 0].flat[0]
+        raise TrupsInputError(
+            f"{bad} is not a scheduled interest payment date (the 21st: Jun/Dec to 2037, "
+            "quarterly to 2057, monthly to 2077)", "payment_date")
+    return accrual(schedule.accrual_start[k], schedule.accrual_end[k], fixings, principal,
+                   policy, convention)
+
+
+def previous_payment_date(as_of: npt.ArrayLike) -> DateArray:
+    """The scheduled payment date on or before ``as_of`` (the issue date in the first period),
+    like Excel's COUPPCD."""
+    schedule = build_schedule()
+    d = np.asarray(as_of, dtype="datetime64[D]")
+    _check_scheduled_range(d, schedule, "as_of")
+    k = np.searchsorted(schedule.start, d, side="right") - 1
+    return schedule.start[k]
+
+
+def next_payment_date(as_of: npt.ArrayLike) -> DateArray:
+    """The first scheduled payment date after ``as_of``, like Excel's COUPNCD."""
+    schedule = build_schedule()
+    d = np.asarray(as_of, dtype="datetime64[D]")
+    _check_scheduled_range(d, schedule, "as_of")
+    k = np.searchsorted(schedule.end, d, side="right")
+    return schedule.end[k]
+
+
+def _check_scheduled_range(d: DateArray, schedule: Schedule, argument: str) -> None:
+    first, last = schedule.start[0], schedule.end[-1]
+    if d.size and (d.min() < first or d.max() >= last):
+        bad = d[(d < first) | (d >= last)].flat[0]
+        raise TrupsInputError(f"{bad} is outside {first}..{last - np.timedelta64(1, 'D')}", argument)
+
+
+def period_rates(schedule: Schedule, fixings: Fixings | None, policy: str,
+                 periods: npt.NDArray[np.int64]) -> FloatArray:
+    """Coupon rates of the given periods, refusing a needed fixing that is missing."""
+    rates = coupon_rates(schedule, fixings, policy)
+    needed = np.zeros(schedule.size, dtype=bool)
+    needed[periods] = True
+    require_known(schedule, rates, needed)
+    return rates

@@ -1,0 +1,199 @@
+"""Business-day calendars, built on the maintained ``holidays`` package.
+
+Which calendar serves which rule (prospectus pages; TERMS.md "Calendars"):
+
+* ``new_york`` — payment, record and redemption-payment dates (p.21, p.41): days on which
+  New York banks are open. The Federal Reserve (``XFED``) schedule: Sunday holidays are
+  observed on Monday, Saturday holidays are not moved, Juneteenth from 2022.
+* ``london`` — LIBOR determination dates (p.41): England & Wales bank holidays,
+  one-off days included (royal wedding 2011-04-29, jubilees, 2022-09-19, 2023-05-08).
+* ``nyse`` — APM closing prices (p.46): NYSE trading days (Good Friday, special closures).
+* ``us_government_securities`` — the "trading day" of the Treasury price (p.39).
+  **Interpretation**: the US government securities market's days (SIFMA full closures).
+
+No calendar can know future one-off closures: :meth:`BusinessCalendar.with_closures`
+adds them, and the file named by the environment variable ``TRUPS_XL_CLOSURES`` (CSV
+rows ``calendar,YYYY-MM-DD``) adds them to the default calendars everywhere, Excel
+included.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+import holidays
+import numpy as np
+import numpy.typing as npt
+
+from trups_xl.errors import TrupsInputError
+
+#: Years for which holiday tables are built: the instrument's life plus a margin for
+#: adjustments past the final repayment date.
+FIRST_YEAR = 2006
+LAST_YEAR = 2080
+
+#: Calendar name -> (holidays loader, description).
+CALENDAR_SOURCES: dict[str, tuple[str, str]] = {
+    "new_york": ("XFED", "New York banking days (Federal Reserve holiday schedule)"),
+    "london": ("GB-ENG", "London banking days (England & Wales bank holidays)"),
+    "nyse": ("XNYS", "NYSE trading days"),
+    "us_government_securities": ("SIFMA", "US government securities market days (SIFMA)"),
+}
+
+#: Environment variable naming a CSV of extra closures: ``calendar,YYYY-MM-DD`` per row.
+CLOSURES_ENV = "TRUPS_XL_CLOSURES"
+
+DateArray = npt.NDArray[np.datetime64]
+
+
+@functools.cache
+def _source_holidays(code: str) -> tuple[dt.date, ...]:
+    years = range(FIRST_YEAR, LAST_YEAR + 1)
+    if code == "GB-ENG":
+        table = holidays.country_holidays("GB", subdiv="ENG", years=years)
+    else:
+        table = holidays.financial_holidays(code, years=years)
+    return tuple(sorted(table.keys()))
+
+
+@dataclass(frozen=True)
+class BusinessCalendar:
+    """A weekday calendar less the holidays of one market, plus any added closures.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`CALENDAR_SOURCES`.
+    extra_closures : tuple of datetime.date
+        Closures added by the user (unforeseeable one-off days).
+    """
+
+    name: str
+    extra_closures: tuple[dt.date, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.name not in CALENDAR_SOURCES:
+            raise TrupsInputError(
+                f"unknown calendar {self.name!r}; accepted: {', '.join(CALENDAR_SOURCES)}",
+                "calendar",
+            )
+
+    @property
+    def description(self) -> str:
+        """What the calendar is."""
+        return CALENDAR_SOURCES[self.name][1]
+
+    def holidays(self) -> tuple[dt.date, ...]:
+        """Every weekday closure, source holidays and added closures, sorted."""
+        return _holidays(self.name, self.extra_closures)
+
+    def with_closures(self, closures: Iterable[dt.date]) -> BusinessCalendar:
+        """A copy of this calendar with ``closures`` added (the original is unchanged)."""
+        merged = tuple(sorted(set(self.extra_closures) | set(closures)))
+        return BusinessCalendar(self.name, merged)
+
+    @property
+    def busdaycalendar(self) -> np.busdaycalendar:
+        """The numpy business-day calendar, for vectorised rolls and counts."""
+        return _busdaycal(self.name, self.extra_closures)
+
+    def is_business_day(self, days: npt.ArrayLike) -> npt.NDArray[np.bool_]:
+        """True where ``days`` is a business day of this calendar."""
+        return np.is_busday(_as_days(days), busdaycal=self.busdaycalendar)
+
+    def following(self, days: npt.ArrayLike) -> DateArray:
+        """Each day, or the next business day after it when it is not one."""
+        return np.busday_offset(_as_days(days), 0, roll="forward", busdaycal=self.busdaycalendar)
+
+    def preceding(self, days: npt.ArrayLike) -> DateArray:
+        """Each day, or the last business day before it when it is not one."""
+        return np.busday_offset(
+            _as_days(days), 0, roll="backward", busdaycal=self.busdaycalendar
+        )
+
+    def advance(self, days: npt.ArrayLike, count: int) -> DateArray:
+        """The business day ``count`` business days after (negative: before) each day.
+
+        A day that is not a business day first rolls to the next business day when
+        moving forward and to the previous one when moving back, so ``advance(d, -2)``
+        is the second business day strictly before ``d`` when ``d`` is a business day.
+        """
+        roll: Literal["forward", "backward"] = "forward" if count > 0 else "backward"
+        arr = _as_days(days)
+        if count < 0:
+            # "the n-th business day before d": strictly before, whatever d is.
+            rolled = np.busday_offset(arr - np.timedelta64(1, "D"), 0, roll="backward",
+                                      busdaycal=self.busdaycalendar)
+            return np.busday_offset(rolled, count + 1, busdaycal=self.busdaycalendar)
+        if count > 0:
+            rolled = np.busday_offset(arr + np.timedelta64(1, "D"), 0, roll="forward",
+                                      busdaycal=self.busdaycalendar)
+            return np.busday_offset(rolled, count - 1, busdaycal=self.busdaycalendar)
+        return np.asarray(np.busday_offset(arr, 0, roll=roll, busdaycal=self.busdaycalendar))
+
+    def business_days_between(self, start: npt.ArrayLike, end: npt.ArrayLike) -> npt.NDArray[np.int64]:
+        """Business days in ``[start, end)``."""
+        return np.busday_count(_as_days(start), _as_days(end), busdaycal=self.busdaycalendar)
+
+
+def _as_days(days: npt.ArrayLike) -> DateArray:
+    arr = np.asarray(days, dtype="datetime64[D]")
+    first, last = np.datetime64(f"{FIRST_YEAR}-01-01"), np.datetime64(f"{LAST_YEAR}-12-31")
+    if arr.size and (arr.min() < first or arr.max() > last):
+        raise TrupsInputError(f"calendars cover {first} to {last} only")
+    return arr
+
+
+@functools.lru_cache(maxsize=64)
+def _holidays(name: str, extra: tuple[dt.date, ...]) -> tuple[dt.date, ...]:
+    base = _source_holidays(CALENDAR_SOURCES[name][0])
+    return tuple(sorted(set(base) | set(extra) | set(_env_closures().get(name, ()))))
+
+
+@functools.lru_cache(maxsize=64)
+def _busdaycal(name: str, extra: tuple[dt.date, ...]) -> np.busdaycalendar:
+    days = np.array(_holidays(name, extra), dtype="datetime64[D]")
+    return np.busdaycalendar(weekmask="1111100", holidays=days)
+
+
+@functools.lru_cache(maxsize=1)
+def _env_closures() -> dict[str, tuple[dt.date, ...]]:
+    path = os.environ.get(CLOSURES_ENV)
+    if not path:
+        return {}
+    found: dict[str, set[dt.date]] = {}
+    with open(path, newline="", encoding="utf-8") as handle:
+        for lineno, row in enumerate(csv.reader(handle), start=1):
+            if not row or row[0].strip().startswith("#") or row[0].strip() == "calendar":
+                continue
+            if len(row) != 2 or row[0].strip() not in CALENDAR_SOURCES:
+                raise TrupsInputError(
+                    f"{path} line {lineno}: expected 'calendar,YYYY-MM-DD' with calendar one of "
+                    f"{', '.join(CALENDAR_SOURCES)}",
+                    CLOSURES_ENV,
+                )
+            try:
+                day = dt.date.fromisoformat(row[1].strip())
+            except ValueError:
+                raise TrupsInputError(
+                    f"{path} line {lineno}: {row[1]!r} is not a YYYY-MM-DD date", CLOSURES_ENV
+                ) from None
+            found.setdefault(row[0].strip(), set()).add(day)
+    return {name: tuple(sorted(days)) for name, days in found.items()}
+
+
+def calendar(name: str) -> BusinessCalendar:
+    """The default calendar of that name (with any closures from ``TRUPS_XL_CLOSURES``)."""
+    return BusinessCalendar(name)
+
+
+NEW_YORK = BusinessCalendar("new_york")
+LONDON = BusinessCalendar("london")
+NYSE = BusinessCalendar("nyse")
+US_GOVERNMENT_SECURITIES = BusinessCalendar("us_government_securities")

@@ -1,0 +1,31 @@
+"""Errors the calculation core raises for input it cannot accept.
+
+The Excel layer turns :class:`TrupsInputError` into a one-line ``#TRUPS!`` message
+that names the argument; any other exception is a defect and is reported as such.
+"""
+
+from __future__ import annotations
+
+
+class TrupsInputError(ValueError):
+    """Input outside what the prospectus (or this tool) accepts.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong and what is accepted, in one line.
+    argument : str, optional
+        The name of the argument at fault, as the Excel function names it.
+    """
+
+    def __init__(self, message: str, argument: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.argument = argument
+
+    def __str__(self) -> str:
+        return f"{self.argument}: {self.message}" if self.argument else self.message
+
+
+class MissingFixingError(TrupsInputError):
+    """A floating or monthly period needs an index fixing that was not supplied."""

@@ -1,0 +1,212 @@
+"""Turning the values Excel sends into validated core inputs, and results back.
+
+Excel sends dates as serial numbers (1900 date system) or, from date-formatted cells,
+as ``datetime``; blanks as ``None``; ranges as nested lists; upstream errors as text
+such as ``"#N/A"`` (the UDFs declare ``err_to_str=True``). Every refusal raises
+:class:`~trups_xl.errors.TrupsInputError` naming the argument and what is accepted.
+This module does not import xlwings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from trups_xl.errors import TrupsInputError
+
+#: Excel's 1900 date system: serial 1 is 1900-01-01 and, because of the Lotus leap-year
+#: bug, serials from 61 on count from 1899-12-30.
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+EXCEL_ERRORS = ("#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!",
+                "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#BUSY!",
+                "#CONNECT!", "#UNKNOWN!", "#PYTHON!")
+#: Largest principal accepted: well above the whole issue ($3.5bn).
+MAX_AMOUNT = 1e13
+#: Rates are decimals (0.083); anything at or beyond 100% is taken for a typing error.
+MAX_ABS_RATE = 1.0
+
+T = TypeVar("T")
+
+
+def describe(value: object) -> str:
+    """A short description of a cell value for an error message."""
+    if value is None:
+        return "a blank"
+    if isinstance(value, str):
+        return "empty text" if value == "" else f"text {value[:40]!r}"
+    if isinstance(value, bool):
+        return f"the logical {str(value).upper()}"
+    if isinstance(value, list):
+        return "a range"
+    return repr(value)
+
+
+def is_blank(value: object) -> bool:
+    """True for what Excel sends for an empty cell or an omitted argument."""
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def _error_text(value: object) -> bool:
+    return isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS
+
+
+def _refuse(argument: str, expected: str, value: object, where: str = "") -> TrupsInputError:
+    if _error_text(value):
+        return TrupsInputError(f"{where}upstream Excel error {value}; expected {expected}", argument)
+    return TrupsInputError(f"{where}expected {expected}; got {describe(value)}", argument)
+
+
+def serial_to_date(serial: float) -> dt.date:
+    """Excel 1900-system serial (time of day dropped, as Excel's COUP* functions do)."""
+    return EXCEL_EPOCH + dt.timedelta(days=math.floor(serial))
+
+
+def date_to_serial(day: dt.date) -> int:
+    """The Excel 1900-system serial of a date (from 1900-03-01 on)."""
+    return (day - EXCEL_EPOCH).days
+
+
+def cell_date(value: object, argument: str, lo: dt.date, hi: dt.date, where: str = "") -> dt.date:
+    """One cell as a date in ``[lo, hi]``: serial, ``datetime``/``date`` or ISO text."""
+    expected = f"a date {lo.isoformat()}..{hi.isoformat()} (date cell, serial or YYYY-MM-DD text)"
+    day: dt.date | None = None
+    if isinstance(value, bool) or value is None:
+        day = None
+    elif isinstance(value, dt.datetime):
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    elif isinstance(value, (int, float, np.integer, np.floating)):
+        if math.isfinite(float(value)) and 61 <= float(value) < 2_958_466:
+            day = serial_to_date(float(value))
+    elif isinstance(value, str):
+        try:
+            day = dt.date.fromisoformat(value.strip()[:10]) if len(value.strip()) in (10, 19) else None
+        except ValueError:
+            day = None
+    if day is None:
+        raise _refuse(argument, expected, value, where)
+    if not lo <= day <= hi:
+        raise TrupsInputError(f"{where}{day.isoformat()} is outside {lo.isoformat()}..{hi.isoformat()}",
+                              argument)
+    return day
+
+
+def cell_number(value: object, argument: str, expected: str = "a number", where: str = "") -> float:
+    """One cell as a finite float (no logicals, no text)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise _refuse(argument, expected, value, where)
+    number = float(value)
+    if not math.isfinite(number):
+        raise _refuse(argument, expected, value, where)
+    return number
+
+
+def cell_rate(value: object, argument: str, where: str = "") -> float:
+    """A rate as a decimal: 0.083 for 8.3%."""
+    expected = "a rate as a decimal (0.083 for 8.3%)"
+    rate = cell_number(value, argument, expected, where)
+    if abs(rate) >= MAX_ABS_RATE:
+        raise TrupsInputError(f"{where}{rate!r} is not a rate as a decimal; enter 8.3% as 0.083",
+                              argument)
+    return rate
+
+
+def cell_amount(value: object, argument: str, where: str = "", allow_zero: bool = True) -> float:
+    """A non-negative amount (currency or shares)."""
+    expected = "a positive amount" if not allow_zero else "an amount of zero or more"
+    amount = cell_number(value, argument, expected, where)
+    if amount < 0 or (amount == 0 and not allow_zero) or amount > MAX_AMOUNT:
+        raise TrupsInputError(f"{where}expected {expected} up to {MAX_AMOUNT:.0e}; got {amount!r}",
+                              argument)
+    return amount
+
+
+def cell_choice(value: object, argument: str, choices: Sequence[str], default: str | None) -> str:
+    """One of ``choices`` (case-insensitive); blank gives ``default``."""
+    if is_blank(value):
+        if default is None:
+            raise _refuse(argument, f"one of {', '.join(choices)}", value)
+        return default
+    if isinstance(value, str) and value.strip().lower() in choices:
+        return value.strip().lower()
+    raise _refuse(argument, f"one of {', '.join(repr(c) for c in choices)}", value)
+
+
+def grid(value: object, argument: str) -> list[list[object]]:
+    """A cell or range as a rectangular list of rows (a bare list is one row)."""
+    if isinstance(value, (list, tuple)):
+        if not value:
+            raise TrupsInputError("expected a cell or a range; got an empty range", argument)
+        if all(isinstance(row, (list, tuple)) for row in value):
+            rows = [list(row) for row in value]
+        elif any(isinstance(row, (list, tuple)) for row in value):
+            raise TrupsInputError("wrong-shaped range: mixes cells and rows", argument)
+        else:
+            rows = [list(value)]
+        width = len(rows[0])
+        if width == 0 or any(len(row) != width for row in rows):
+            raise TrupsInputError("wrong-shaped range: rows of different lengths", argument)
+        return rows
+    return [[value]]
+
+
+def map_grid(value: object, argument: str, convert: Callable[[object, str, str], T],
+             required: bool = True, default: T | None = None) -> tuple[list[list[T]], tuple[int, int]]:
+    """Convert every cell of a cell-or-range; blank cells take ``default`` unless required."""
+    rows = grid(value, argument)
+    single = len(rows) == 1 and len(rows[0]) == 1
+    out: list[list[T]] = []
+    for i, row in enumerate(rows):
+        converted: list[T] = []
+        for j, cell in enumerate(row):
+            where = "" if single else f"row {i + 1} column {j + 1}: "
+            if is_blank(cell) and not _error_text(cell):
+                if required or default is None:
+                    raise TrupsInputError(f"{where}a value is required here; got {describe(cell)}",
+                                          argument)
+                converted.append(default)
+            else:
+                converted.append(convert(cell, argument, where))
+        out.append(converted)
+    return out, (len(rows), len(rows[0]))
+
+
+def broadcast_shapes(argument_shapes: dict[str, tuple[int, int]]) -> tuple[int, int]:
+    """Excel-style broadcasting of ranges: every range 1 x 1 or of one common shape per axis."""
+    rows = {s[0] for s in argument_shapes.values()} - {1}
+    cols = {s[1] for s in argument_shapes.values()} - {1}
+    if len(rows) > 1 or len(cols) > 1:
+        names = ", ".join(f"{k} {v[0]}x{v[1]}" for k, v in argument_shapes.items())
+        first = next(iter(argument_shapes))
+        raise TrupsInputError(f"ranges of incompatible shapes ({names}); use one shape, "
+                              "a single row, a single column or single cells", first)
+    return (rows.pop() if rows else 1, cols.pop() if cols else 1)
+
+
+def to_array(cells: list[list[Any]], dtype: str) -> npt.NDArray[Any]:
+    """Rows of converted cells as a 2-D numpy array."""
+    return np.array(cells, dtype=dtype)
+
+
+def shape_result(values: npt.NDArray[Any]) -> Any:
+    """A scalar for a 1 x 1 result, else a list of rows; dates become ``datetime.date``."""
+    arr = np.asarray(values)
+    if arr.dtype.kind == "M":
+        out = arr.astype("datetime64[D]").astype(object)
+    else:
+        out = arr.astype(object)
+        out = np.vectorize(lambda v: float(v) if isinstance(v, (float, np.floating)) else v,
+                           otypes=[object])(out) if out.size else out
+    if out.ndim == 0:
+        return out.item()
+    if out.ndim == 1:
+        out = out.reshape(1, -1)
+    if out.shape == (1, 1):
+        return out[0, 0]
+    return out.tolist()

@@ -1,0 +1,208 @@
+"""The Excel boundary: the ``@excel_function`` decorator and argument readers for UDFs.
+
+``excel_function`` registers a function with xlwings (``xw.func``/``xw.arg``), takes the
+Excel function-wizard description from the first docstring line and each argument's
+help from the numpydoc ``Parameters`` section, declares every argument ``err_to_str``
+(so ``#N/A`` upstream is refused, not read as a blank) and ``ndim=2`` (so a range keeps
+its orientation), and wraps the body in the error contract: input the core refuses
+becomes one ``#TRUPS!`` line naming the argument; any other exception is a defect and
+says so (``#TRUPS-BUG!``), never a traceback and never disguised as an input error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import inspect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+import xlwings as xw
+
+from trups_xl import xlconvert as xc
+from trups_xl.errors import TrupsInputError
+from trups_xl.rates import DEFAULT_POLICY, POLICIES, Fixings
+from trups_xl.terms import TERMS
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+INPUT_ERROR_PREFIX = "#TRUPS!"
+BUG_PREFIX = "#TRUPS-BUG!"
+CATEGORY = "trups-xl"
+#: Excel's limit for a function description and for each argument's help.
+WIZARD_LIMIT = 255
+
+#: Every registered Excel function, in definition order.
+REGISTRY: dict[str, Callable[..., Any]] = {}
+
+
+@dataclass(frozen=True)
+class FunctionInfo:
+    """What the function wizard and the reference show of a UDF."""
+
+    summary: str  # the wizard description (first docstring line)
+    arg_help: dict[str, str]  # argument -> help (numpydoc Parameters)
+    example: tuple[Any, ...]  # Excel-style arguments for the reference and the tests
+
+
+#: Wizard text and example of every registered function, by name.
+INFO: dict[str, FunctionInfo] = {}
+
+LIFE = (TERMS.issue_date, TERMS.final_repayment)
+
+
+def parse_docstring(doc: str | None) -> tuple[str, dict[str, str]]:
+    """First line (the wizard description) and ``{argument: help}`` from a numpydoc docstring."""
+    text = inspect.cleandoc(doc or "")
+    lines = text.splitlines()
+    summary = lines[0].strip() if lines else ""
+    helps: dict[str, str] = {}
+    match = re.search(r"^Parameters\n-+\n(.*?)(?:\n\n[A-Z][a-z]+\n-+\n|\Z)", text, re.S | re.M)
+    if match:
+        current = None
+        for line in match.group(1).splitlines():
+            head = re.match(r"^(\w+)\s*:", line)
+            if head and not line.startswith(" "):
+                current = head.group(1)
+                helps[current] = ""
+            elif current and line.strip():
+                helps[current] = (helps[current] + " " + line.strip()).strip()
+    return summary, helps
+
+
+def excel_function(example: tuple[Any, ...] = ()) -> Callable[[F], F]:
+    """Register a UDF; ``example`` holds Excel-style arguments for the reference and tests."""
+
+    def decorate(fn: F) -> F:
+        summary, helps = parse_docstring(fn.__doc__)
+
+        @functools.wraps(fn)
+        def guarded(*args: Any) -> Any:
+            try:
+                return fn(*args)
+            except TrupsInputError as exc:
+                return one_line(f"{INPUT_ERROR_PREFIX} {exc}")
+            except Exception as exc:  # a defect: say so, do not pose as an input error
+                return one_line(f"{BUG_PREFIX} {type(exc).__name__}: {exc} (please report)")
+
+        wrapped: Any = guarded
+        for name in inspect.signature(fn).parameters:
+            wrapped = xw.arg(name, doc=helps.get(name, ""), err_to_str=True, ndim=2)(wrapped)
+        # xw.func last: xw.arg re-runs xlwings' registration and would reset the category.
+        wrapped = xw.func(category=CATEGORY)(wrapped)
+        if hasattr(wrapped, "__xlfunc__"):  # classic xlwings on Windows: wizard text
+            wrapped.__xlfunc__["ret"]["doc"] = summary
+        REGISTRY[fn.__name__] = wrapped
+        INFO[fn.__name__] = FunctionInfo(summary, helps, example)
+        return wrapped  # type: ignore[no-any-return]
+
+    return decorate
+
+
+def one_line(text: str) -> str:
+    """Collapse whitespace so a message fits one cell line."""
+    return " ".join(text.split())
+
+
+# ---- argument readers -------------------------------------------------------------------
+
+def dates(value: object, argument: str, lo: dt.date = LIFE[0], hi: dt.date = LIFE[1],
+          required: bool = True, default: dt.date | None = None
+          ) -> tuple[npt.NDArray[np.datetime64], tuple[int, int]]:
+    """A date cell or range as a 2-D ``datetime64[D]`` array and its shape."""
+    cells, shape = xc.map_grid(value, argument,
+                               lambda v, a, w: xc.cell_date(v, a, lo, hi, w),
+                               required=required, default=default)
+    return xc.to_array(cells, "datetime64[D]"), shape
+
+
+def one_date(value: object, argument: str, lo: dt.date = LIFE[0], hi: dt.date = LIFE[1],
+             default: dt.date | None = None) -> dt.date:
+    """A single date (a 1 x 1 range is accepted); blank gives ``default`` when there is one."""
+    cells, shape = xc.map_grid(value, argument, lambda v, a, w: xc.cell_date(v, a, lo, hi, w),
+                               required=default is None, default=default)
+    if shape != (1, 1):
+        raise TrupsInputError(f"expected a single date; got a {shape[0]}x{shape[1]} range", argument)
+    return cells[0][0]
+
+
+def numbers(value: object, argument: str,
+            convert: Callable[[object, str, str], float]) -> tuple[npt.NDArray[np.float64], tuple[int, int]]:
+    """A numeric cell or range (every cell required) as a 2-D float array."""
+    cells, shape = xc.map_grid(value, argument, convert)
+    return xc.to_array(cells, "float64"), shape
+
+
+def one_number(value: object, argument: str, convert: Callable[[object, str, str], float],
+               default: float | None = None) -> float:
+    """A single number; blank gives ``default`` when there is one."""
+    cells, shape = xc.map_grid(value, argument, convert, required=default is None, default=default)
+    if shape != (1, 1):
+        raise TrupsInputError(f"expected a single value; got a {shape[0]}x{shape[1]} range", argument)
+    return cells[0][0]
+
+
+def rate_cell(value: object, argument: str, where: str) -> float:
+    """Converter for rate cells."""
+    return xc.cell_rate(value, argument, where)
+
+
+def amount_cell(value: object, argument: str, where: str) -> float:
+    """Converter for non-negative amounts."""
+    return xc.cell_amount(value, argument, where)
+
+
+def principal(value: object) -> float:
+    """The ``principal`` argument: positive, default $1,000 (one capital security)."""
+    return one_number(value, "principal",
+                      lambda v, a, w: xc.cell_amount(v, a, w, allow_zero=False),
+                      default=TERMS.principal_per_security)
+
+
+def policy(value: object) -> str:
+    """The ``policy`` argument."""
+    return xc.cell_choice(value, "policy", POLICIES, DEFAULT_POLICY)
+
+
+def text(value: object, argument: str, choices: tuple[str, ...], default: str | None) -> str:
+    """A text choice (a 1 x 1 range is accepted)."""
+    if isinstance(value, list):
+        cells = xc.grid(value, argument)
+        if len(cells) != 1 or len(cells[0]) != 1:
+            raise TrupsInputError("expected a single text value; got a range", argument)
+        value = cells[0][0]
+    return xc.cell_choice(value, argument, choices, default)
+
+
+def fixings(value: object) -> Fixings | None:
+    """The ``fixings`` argument: blank, one rate, or a two-column range (period start, rate)."""
+    if xc.is_blank(value):
+        return None
+    rows = xc.grid(value, "fixings")
+    if len(rows) == 1 and len(rows[0]) == 1:
+        return Fixings(single=xc.cell_rate(rows[0][0], "fixings"))
+    if len(rows[0]) != 2:
+        raise TrupsInputError(
+            f"expected one rate or a two-column range (period start date, rate); got "
+            f"{len(rows)}x{len(rows[0])}", "fixings")
+    table: list[tuple[dt.date, float]] = []
+    for i, (day, rate) in enumerate(rows):
+        where = f"row {i + 1}: "
+        if xc.is_blank(day) and xc.is_blank(rate):
+            continue  # trailing blank rows of a generously sized range
+        if i == 0 and isinstance(day, str) and isinstance(rate, str) and not day[:1].isdigit() \
+                and not day.startswith("#"):
+            continue  # one header row
+        table.append((xc.cell_date(day, "fixings", TERMS.switch_date, TERMS.final_repayment, where),
+                      xc.cell_rate(rate, "fixings", where)))
+    return Fixings(table=tuple(table))
+
+
+def broadcast(*arrays_with_shapes: tuple[str, npt.NDArray[Any], tuple[int, int]]) -> list[npt.NDArray[Any]]:
+    """Broadcast 2-D argument arrays Excel-style; the error names the arguments."""
+    xc.broadcast_shapes({name: shape for name, _, shape in arrays_with_shapes})
+    return list(np.broadcast_arrays(*(arr for _, arr, _ in arrays_with_shapes)))
