@@ -82,10 +82,13 @@ def accrual(start: npt.ArrayLike, end: npt.ArrayLike, fixings: Fixings | None = 
     kb = schedule.period_containing(b)
     # Periods that contribute: ka .. kb, less kb when b is its first accrual day.
     last_needed = np.where(b > schedule.accrual_start[kb], kb, kb - 1)
-    needed = np.zeros(schedule.size, dtype=bool)
-    for lo, hi in {(int(x), int(y)) for x, y in zip(ka.ravel(), last_needed.ravel(), strict=True)}:
-        needed[lo:hi + 1] = True
-    require_known(schedule, rates, needed)
+    if np.isnan(rates).any():  # only index-linked periods can lack a rate
+        # mark every period in some [ka, last_needed] by a difference array
+        marks = np.zeros(schedule.size + 1, dtype=np.int64)
+        live = last_needed >= ka
+        np.add.at(marks, ka[live], 1)
+        np.add.at(marks, last_needed[live] + 1, -1)
+        require_known(schedule, rates, np.cumsum(marks[:-1]) > 0)
     full = np.where(np.isnan(rates), 0.0, rates * schedule.year_fraction)
     cumulative = np.concatenate([[0.0], np.cumsum(full)])  # per unit principal
     whole = (cumulative[kb] - cumulative[ka]) * p

@@ -8,20 +8,27 @@ Dates may be date cells, serial numbers or ``YYYY-MM-DD`` text; rates are decima
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import numpy as np
 
 from trups_xl import accrual as core_accrual
+from trups_xl import redemption as core_redemption
+from trups_xl import treasury as core_treasury
 from trups_xl import xlconvert as xc
 from trups_xl import xlfunc as xf
+from trups_xl import yields as core_yields
 from trups_xl.errors import TrupsInputError
 from trups_xl.schedule import build_schedule
 from trups_xl.terms import TERMS
 from trups_xl.xlfunc import excel_function
 
-__all__ = ["TRUPS_ACCRUAL", "TRUPS_ACCRUED_INTEREST", "TRUPS_COUPON", "TRUPS_NEXT_PAYMENT_DATE",
-           "TRUPS_PREVIOUS_PAYMENT_DATE", "TRUPS_SCHEDULE", "TRUPS_TERMS"]
+__all__ = ["TRUPS_ACCRUAL", "TRUPS_ACCRUED_INTEREST", "TRUPS_COUPON", "TRUPS_MAKE_WHOLE",
+           "TRUPS_MAKE_WHOLE_PV", "TRUPS_NEXT_PAYMENT_DATE", "TRUPS_PREVIOUS_PAYMENT_DATE",
+           "TRUPS_PRICE_FROM_YIELD", "TRUPS_REDEMPTION_PAYMENT_DATE", "TRUPS_REDEMPTION_PRICE",
+           "TRUPS_SCHEDULE", "TRUPS_TERMS", "TRUPS_TREASURY_PRICE", "TRUPS_TREASURY_PRICE_DATE",
+           "TRUPS_TREASURY_YIELD", "TRUPS_YIELD_TO_CALL"]
 
 
 @excel_function(example=("2008-12-21", "2009-01-31"))
@@ -100,7 +107,7 @@ def TRUPS_PREVIOUS_PAYMENT_DATE(as_of: Any) -> Any:
     as_of : date
         Any date 2007-12-21..2077-12-20. A range gives an array.
     """
-    days, _ = xf.dates(as_of, "as_of", hi=TERMS.final_repayment - np.timedelta64(1, "D").item())
+    days, _ = xf.dates(as_of, "as_of", hi=TERMS.final_repayment - dt.timedelta(days=1))
     return xc.shape_result(core_accrual.previous_payment_date(days))
 
 
@@ -113,7 +120,7 @@ def TRUPS_NEXT_PAYMENT_DATE(as_of: Any) -> Any:
     as_of : date
         Any date 2007-12-21..2077-12-20. A range gives an array.
     """
-    days, _ = xf.dates(as_of, "as_of", hi=TERMS.final_repayment - np.timedelta64(1, "D").item())
+    days, _ = xf.dates(as_of, "as_of", hi=TERMS.final_repayment - dt.timedelta(days=1))
     return xc.shape_result(core_accrual.next_payment_date(days))
 
 
@@ -181,3 +188,225 @@ def TRUPS_TERMS(term: Any = None) -> Any:
     names = tuple(str(name) for name, _ in rows)
     chosen = xf.text(term, "term", names, None)
     return dict(TERMS.as_rows())[chosen]
+
+
+# ---- redemption (issue: make-whole) --------------------------------------------------------
+
+_STUB_HELP = ('"exclude_accrued" (default: first coupon only for the part after the redemption date) or '
+              '"subtract_accrued" (full coupon PV less accrued).')
+
+
+def _make_whole_inputs(redemption_date: Any, treasury_rate: Any, spread: Any, principal: Any,
+                       stub: Any) -> tuple[Any, ...]:
+    days, d_shape = xf.dates(redemption_date, "redemption_date", hi=core_redemption.LAST_MAKE_WHOLE_DATE)
+    rates, r_shape = xf.numbers(treasury_rate, "treasury_rate", xf.rate_cell)
+    d, r = xf.broadcast(("redemption_date", days, d_shape), ("treasury_rate", rates, r_shape))
+    return (d, r, xf.one_number(spread, "spread", xf.rate_cell, default=TERMS.make_whole_spread),
+            xf.principal(principal), xf.text(stub, "stub", core_redemption.STUBS, core_redemption.STUB_DEFAULT))
+
+
+@excel_function(example=("2030-03-15", 0.04))
+def TRUPS_MAKE_WHOLE(redemption_date: Any, treasury_rate: Any, spread: Any = None, principal: Any = None,
+                     stub: Any = None) -> Any:
+    """Make-whole redemption price incl. accrued interest: max(par, PV at treasury rate + spread) + accrued (p.38).
+
+    Parameters
+    ----------
+    redemption_date : date
+        Redemption date before 2037-12-21. A range gives an array (dates x rates grid with a row of rates).
+    treasury_rate : rate
+        Treasury rate as a decimal (0.04), semi-annual yield. A range gives an array.
+    spread : rate, optional
+        Spread over the treasury rate; default 0.005 (0.50%, p.38).
+    principal : number, optional
+        Principal amount; default 1000 (one capital security).
+    stub : text, optional
+        "exclude_accrued" (default: first coupon only for the part after the redemption date) or "subtract_accrued" (full coupon PV less accrued).
+    """
+    return xc.shape_result(core_redemption.make_whole_price(*_make_whole_inputs(
+        redemption_date, treasury_rate, spread, principal, stub)))
+
+
+@excel_function(example=("2030-03-15", 0.04))
+def TRUPS_MAKE_WHOLE_PV(redemption_date: Any, treasury_rate: Any, spread: Any = None, principal: Any = None,
+                        stub: Any = None) -> Any:
+    """Present-value leg of the make-whole (principal on 2037-12-21 plus remaining interest), before the par floor and accrued.
+
+    Parameters
+    ----------
+    redemption_date : date
+        Redemption date before 2037-12-21. A range gives an array.
+    treasury_rate : rate
+        Treasury rate as a decimal (0.04), semi-annual yield. A range gives an array.
+    spread : rate, optional
+        Spread over the treasury rate; default 0.005 (0.50%, p.38).
+    principal : number, optional
+        Principal amount; default 1000 (one capital security).
+    stub : text, optional
+        "exclude_accrued" (default: first coupon only for the part after the redemption date) or "subtract_accrued" (full coupon PV less accrued).
+    """
+    return xc.shape_result(core_redemption.make_whole_pv(*_make_whole_inputs(
+        redemption_date, treasury_rate, spread, principal, stub)))
+
+
+@excel_function(example=("2012-07-18", None, "regulatory_capital", "2012-06-07"))
+def TRUPS_REDEMPTION_PRICE(redemption_date: Any, treasury_rate: Any = None, trigger: Any = None,
+                           trigger_date: Any = None, fixings: Any = None, principal: Any = None,
+                           policy: Any = None) -> Any:
+    """Redemption price by route incl. accrued: par on/after 2037-12-21 or within 90 days of an investment company/regulatory capital event, else make-whole.
+
+    Parameters
+    ----------
+    redemption_date : date
+        Redemption date 2007-12-21..2077-12-21. A range gives an array.
+    treasury_rate : rate, optional
+        Treasury rate as a decimal; needed when the route is the make-whole. A range gives an array.
+    trigger : text, optional
+        "optional" (default), "tax", "rating_agency", "investment_company" or "regulatory_capital".
+    trigger_date : date, optional
+        Date the special event occurred; required for every trigger but "optional".
+    fixings : rate or range, optional
+        Index for accrued interest on/after 2037-12-21: one decimal rate, or two columns: period start date, rate.
+    principal : number, optional
+        Principal amount; default 1000 (one capital security).
+    policy : text, optional
+        "fixings" (default) or "prospectus_fallback" (previous period's rate; 4.910% for the first quarter).
+    """
+    days, d_shape = xf.dates(redemption_date, "redemption_date")
+    route = xf.text(trigger, "trigger", core_redemption.TRIGGERS, core_redemption.OPTIONAL)
+    event = None if route == core_redemption.OPTIONAL and xc.is_blank(trigger_date) else \
+        xf.one_date(trigger_date, "trigger_date", lo=TERMS.issue_date, hi=TERMS.final_repayment)
+    if xc.is_blank(treasury_rate):
+        rates = None
+        (d,) = xf.broadcast(("redemption_date", days, d_shape))
+    else:
+        values, r_shape = xf.numbers(treasury_rate, "treasury_rate", xf.rate_cell)
+        d, rates = xf.broadcast(("redemption_date", days, d_shape), ("treasury_rate", values, r_shape))
+    return xc.shape_result(core_redemption.redemption_price(
+        d, rates, route, event, xf.fixings(fixings), xf.principal(principal), xf.policy(policy)))
+
+
+@excel_function(example=("2011-12-31",))
+def TRUPS_REDEMPTION_PAYMENT_DATE(redemption_date: Any) -> Any:
+    """Day the redemption price is paid: next New York business day, or the preceding one if that falls in the next year (p.22).
+
+    Parameters
+    ----------
+    redemption_date : date
+        Redemption date 2007-12-21..2077-12-21. A range gives an array.
+    """
+    days, _ = xf.dates(redemption_date, "redemption_date")
+    return xc.shape_result(core_redemption.redemption_payment_date(days))
+
+
+@excel_function(example=("2030-03-15",))
+def TRUPS_TREASURY_PRICE_DATE(redemption_date: Any, lag: Any = None) -> Any:
+    """Trading day whose Treasury bid price sets the treasury rate: the 3rd (default) or 2nd US government securities trading day before redemption (p.39).
+
+    Parameters
+    ----------
+    redemption_date : date
+        Redemption date 2007-12-21..2077-12-21. A range gives an array.
+    lag : number, optional
+        3 (default: "treasury price ... as of the third trading day") or 2 ("computed as of the second trading day").
+    """
+    days, _ = xf.dates(redemption_date, "redemption_date")
+    lag_days = xf.one_number(lag, "lag", lambda v, a, w: xc.cell_number(v, a, "2 or 3", w),
+                             default=float(core_redemption.TREASURY_PRICE_LAG_DEFAULT))
+    if lag_days not in core_redemption.TREASURY_PRICE_LAGS:
+        raise TrupsInputError(f"expected 2 or 3 trading days; got {lag_days!r}", "lag")
+    return xc.shape_result(core_redemption.treasury_price_date(days, int(lag_days)))
+
+
+_TSY_DATES = (dt.date(1990, 1, 1), dt.date(2080, 12, 31))
+
+
+def _treasury_inputs(settlement: Any, maturity: Any, coupon: Any, value: Any, value_name: Any,
+                     value_cell: Any) -> list[Any]:
+    s, s_shape = xf.dates(settlement, "settlement", *_TSY_DATES)
+    m, m_shape = xf.dates(maturity, "maturity", *_TSY_DATES)
+    c, c_shape = xf.numbers(coupon, "coupon", xf.rate_cell)
+    v, v_shape = xf.numbers(value, value_name, value_cell)
+    if (c < 0).any():
+        raise TrupsInputError("a coupon rate cannot be negative", "coupon")
+    return xf.broadcast(("settlement", s, s_shape), ("maturity", m, m_shape), ("coupon", c, c_shape),
+                        (value_name, v, v_shape))
+
+
+def _price_cell(value: object, argument: str, where: str) -> float:
+    price = xc.cell_number(value, argument, "a clean price per 100 (e.g. 101.25)", where)
+    if not 0 < price < 1000:
+        raise TrupsInputError(f"{where}expected a clean price per 100 of face; got {price!r}", argument)
+    return price
+
+
+@excel_function(example=("2030-03-12", "2037-11-15", 0.04375, 101.5))
+def TRUPS_TREASURY_YIELD(settlement: Any, maturity: Any, coupon: Any, price: Any) -> Any:
+    """Treasury rate: semi-annual equivalent yield to maturity of a Treasury from its clean bid price per 100 (street convention).
+
+    Parameters
+    ----------
+    settlement : date
+        Settlement date of the Treasury price. A range gives an array.
+    maturity : date
+        Maturity of the Treasury (coupons fall semi-annually on its day of month).
+    coupon : rate
+        Annual coupon rate as a decimal (0.04375).
+    price : number
+        Clean (bid) price per 100 of face. A range gives an array.
+    """
+    s, m, c, p = _treasury_inputs(settlement, maturity, coupon, price, "price", _price_cell)
+    return xc.shape_result(core_treasury.treasury_yield(s, m, c, p))
+
+
+@excel_function(example=("2030-03-12", "2037-11-15", 0.04375, 0.04))
+def TRUPS_TREASURY_PRICE(settlement: Any, maturity: Any, coupon: Any, yield_rate: Any) -> Any:
+    """Clean price per 100 of a Treasury at a semi-annual yield to maturity (street convention); the inverse of TRUPS_TREASURY_YIELD.
+
+    Parameters
+    ----------
+    settlement : date
+        Settlement date. A range gives an array.
+    maturity : date
+        Maturity of the Treasury (coupons fall semi-annually on its day of month).
+    coupon : rate
+        Annual coupon rate as a decimal (0.04375).
+    yield_rate : rate
+        Semi-annual yield as a decimal (0.04). A range gives an array.
+    """
+    s, m, c, y = _treasury_inputs(settlement, maturity, coupon, yield_rate, "yield_rate", xf.rate_cell)
+    return xc.shape_result(core_treasury.treasury_price(s, m, c, y))
+
+
+@excel_function(example=("2012-06-08", 101.0))
+def TRUPS_YIELD_TO_CALL(settlement: Any, price: Any) -> Any:
+    """Yield of the securities to the 2037-12-21 par call from a clean market price per 100 (semi-annual, 30/360).
+
+    Parameters
+    ----------
+    settlement : date
+        Settlement date before 2037-12-21. A range gives an array.
+    price : number
+        Clean price per 100 of principal. A range gives an array.
+    """
+    s, s_shape = xf.dates(settlement, "settlement", hi=core_redemption.LAST_MAKE_WHOLE_DATE)
+    p, p_shape = xf.numbers(price, "price", _price_cell)
+    d, v = xf.broadcast(("settlement", s, s_shape), ("price", p, p_shape))
+    return xc.shape_result(core_yields.yield_to_call(d, v))
+
+
+@excel_function(example=("2012-06-08", 0.08))
+def TRUPS_PRICE_FROM_YIELD(settlement: Any, yield_rate: Any) -> Any:
+    """Clean price per 100 of the securities at a semi-annual yield to the 2037-12-21 par call (30/360).
+
+    Parameters
+    ----------
+    settlement : date
+        Settlement date before 2037-12-21. A range gives an array.
+    yield_rate : rate
+        Semi-annual yield as a decimal (0.08). A range gives an array.
+    """
+    s, s_shape = xf.dates(settlement, "settlement", hi=core_redemption.LAST_MAKE_WHOLE_DATE)
+    y, y_shape = xf.numbers(yield_rate, "yield_rate", xf.rate_cell)
+    d, v = xf.broadcast(("settlement", s, s_shape), ("yield_rate", y, y_shape))
+    return xc.shape_result(core_yields.price_from_yield(d, v))

@@ -1,0 +1,66 @@
+"""Treasury yield and price against QuantLib's FixedRateBond (street convention)."""
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from trups_xl.errors import TrupsInputError
+from trups_xl.treasury import coupon_date_before, treasury_price, treasury_yield
+
+ql = pytest.importorskip("QuantLib")
+
+
+def _qd(day: dt.date) -> "ql.Date":
+    return ql.Date(day.day, day.month, day.year)
+
+
+def _quantlib(settlement, maturity, coupon, first_date):
+    month_end = coupon_date_before(maturity, 0).day != maturity.day or maturity.day >= 28
+    schedule = ql.Schedule(_qd(first_date), _qd(maturity), ql.Period(ql.Semiannual), ql.NullCalendar(),
+                           ql.Unadjusted, ql.Unadjusted, ql.DateGeneration.Backward, month_end)
+    dc = ql.ActualActual(ql.ActualActual.Bond, schedule)
+    ql.Settings.instance().evaluationDate = _qd(settlement)
+    return ql.FixedRateBond(0, 100.0, schedule, [coupon], dc), dc
+
+
+CASES = [
+    # settlement, maturity, coupon, issue (None: regular), clean price
+    (dt.date(2030, 3, 12), dt.date(2037, 11, 15), 0.04375, None, 101.5),  # mid-period
+    (dt.date(2030, 5, 15), dt.date(2037, 11, 15), 0.04375, None, 99.25),  # settlement on a coupon date
+    (dt.date(2037, 9, 1), dt.date(2037, 11, 15), 0.04375, None, 100.2),  # last period
+    (dt.date(2030, 3, 12), dt.date(2035, 5, 15), 0.03, dt.date(2030, 1, 31), 95.0),  # short (odd) first period
+    (dt.date(2030, 11, 5), dt.date(2031, 2, 28), 0.045, None, 100.1),  # month-end coupons (Aug 31/Feb 28)
+    (dt.date(2012, 6, 4), dt.date(2037, 11, 15), 0.05, None, 131.0),  # 2012: 30-year bond, low yield
+]
+
+
+@pytest.mark.parametrize(("settlement", "maturity", "coupon", "issue", "price"), CASES)
+def test_yield_and_price_agree_with_quantlib(settlement, maturity, coupon, issue, price):
+    first = issue or coupon_date_before(maturity, 70)
+    bond, dc = _quantlib(settlement, maturity, coupon, first)
+    theirs = bond.bondYield(ql.BondPrice(price, ql.BondPrice.Clean), dc, ql.Compounded, ql.Semiannual,
+                            _qd(settlement), 1e-14, 200)
+    ours = treasury_yield(np.datetime64(settlement), np.datetime64(maturity), coupon, price, issue)
+    assert ours == pytest.approx(theirs, abs=1e-8)
+    for y in (0.005, 0.04, 0.09):
+        assert treasury_price(np.datetime64(settlement), np.datetime64(maturity), coupon, y, issue) \
+            == pytest.approx(bond.cleanPrice(y, dc, ql.Compounded, ql.Semiannual, _qd(settlement)), abs=1e-8)
+
+
+@given(st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2036, 12, 31)),
+       st.floats(min_value=-0.005, max_value=0.15), st.floats(min_value=0.0, max_value=0.1))
+def test_yield_inverts_price(settlement, y, coupon):
+    maturity = dt.date(2037, 2, 15)
+    price = treasury_price(np.datetime64(settlement), np.datetime64(maturity), coupon, y)
+    assert treasury_yield(np.datetime64(settlement), np.datetime64(maturity), coupon, price) \
+        == pytest.approx(y, abs=1e-10)
+
+
+def test_refusals():
+    with pytest.raises(TrupsInputError, match="before maturity"):
+        treasury_yield(np.datetime64("2038-01-01"), np.datetime64("2037-11-15"), 0.04, 100.0)
+    with pytest.raises(TrupsInputError, match="no yield"):
+        treasury_yield(np.datetime64("2030-01-01"), np.datetime64("2037-11-15"), 0.04, 1e-9)

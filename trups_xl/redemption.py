@@ -1,0 +1,204 @@
+"""Redemption: the make-whole price, the price by route, and the redemption dates (p.38-40, p.22).
+
+Make-whole redemption price (p.38): the greater of (i) 100% of principal and (ii) the sum
+of the present values of (a) the principal paid Dec 21, 2037 and (b) the scheduled interest
+that would accrue from the redemption date to and including Dec 21, 2037 "(not including
+any interest accrued to the redemption date)", each discounted from its payment date to the
+redemption date on a semi-annual basis (30/360) at the treasury rate + 0.50% — in each case
+plus accrued and unpaid interest to the redemption date.
+
+**Interpretation** (``stub``), default :data:`STUB_DEFAULT`:
+
+* ``"exclude_accrued"``: the first coupon after the redemption date enters the sum only
+  for the part accruing after the redemption date (full coupon less accrued interest);
+* ``"subtract_accrued"``: the full first coupon is discounted and the accrued interest is
+  then subtracted from the sum, undiscounted.
+
+The two differ by accrued x (discount factor of the first coupon - 1). A fractional period
+is 30/360 days / 180, so the first coupon is discounted over ``w = days/180`` periods and
+each later one a whole period more.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from trups_xl.accrual import accrued_interest
+from trups_xl.bondmath import pv_semiannual
+from trups_xl.calendars import NEW_YORK, US_GOVERNMENT_SECURITIES
+from trups_xl.daycount import days_30_360
+from trups_xl.errors import TrupsInputError
+from trups_xl.rates import DEFAULT_POLICY, Fixings
+from trups_xl.schedule import FIXED, build_schedule
+from trups_xl.terms import TERMS
+
+STUB_EXCLUDE = "exclude_accrued"
+STUB_SUBTRACT = "subtract_accrued"
+STUBS = (STUB_EXCLUDE, STUB_SUBTRACT)
+STUB_DEFAULT = STUB_EXCLUDE
+
+#: **Interpretation** (p.39): the treasury rate is "computed as of the second trading day"
+#: before redemption, but the treasury price is the bid "as of the third trading day". The
+#: rate is computed from that price, so by default the price date is the 3rd trading day
+#: (US government securities market days) before redemption; 2 is available.
+TREASURY_PRICE_LAG_DEFAULT = 3
+TREASURY_PRICE_LAGS = (2, 3)
+
+#: Last redemption date the make-whole applies to (the day before the par call date).
+LAST_MAKE_WHOLE_DATE = TERMS.switch_date - dt.timedelta(days=1)
+
+OPTIONAL = "optional"
+TAX, RATING_AGENCY = "tax", "rating_agency"
+INVESTMENT_COMPANY, REGULATORY_CAPITAL = "investment_company", "regulatory_capital"
+TRIGGERS = (OPTIONAL, TAX, RATING_AGENCY, INVESTMENT_COMPANY, REGULATORY_CAPITAL)
+PAR_TRIGGERS = (INVESTMENT_COMPANY, REGULATORY_CAPITAL)  # p.38: par within 90 days
+
+FloatArray = npt.NDArray[np.float64]
+DateArray = npt.NDArray[np.datetime64]
+
+
+@dataclass(frozen=True)
+class MakeWhole:
+    """Every intermediate of a make-whole computation (arrays broadcast to one shape)."""
+
+    accrued: FloatArray  # accrued interest to the redemption date (30/360)
+    next_coupon_date: DateArray  # first scheduled coupon after the redemption date
+    days_to_next: npt.NDArray[np.int64]  # 30/360 days redemption date -> next coupon
+    periods_to_next: FloatArray  # w = days_to_next / 180
+    coupons_left: npt.NDArray[np.int64]  # coupons from next_coupon_date to 2037-12-21
+    first_coupon: FloatArray  # amount of the first coupon entering the sum
+    coupon: FloatArray  # each later full coupon
+    discount_rate: FloatArray  # treasury rate + spread
+    first_discount_factor: FloatArray  # (1 + rate/2) ** -w
+    pv: FloatArray  # present-value leg (after subtracting accrued for "subtract_accrued")
+    price: FloatArray  # max(principal, pv) + accrued
+
+
+def _fixed_periods() -> tuple[DateArray, DateArray]:
+    s = build_schedule()
+    fixed = s.regime == FIXED
+    return s.start[fixed], s.end[fixed]
+
+
+def make_whole(redemption_date: npt.ArrayLike, treasury_rate: npt.ArrayLike,
+               spread: npt.ArrayLike = TERMS.make_whole_spread,
+               principal: npt.ArrayLike = TERMS.principal_per_security,
+               stub: str = STUB_DEFAULT) -> MakeWhole:
+    """The make-whole redemption price and its intermediates; everything broadcasts."""
+    if stub not in STUBS:
+        raise TrupsInputError(f"unknown stub {stub!r}; accepted: {', '.join(STUBS)}", "stub")
+    r_date, y, s, p = np.broadcast_arrays(np.asarray(redemption_date, dtype="datetime64[D]"),
+                                          np.asarray(treasury_rate, dtype=np.float64),
+                                          np.asarray(spread, dtype=np.float64),
+                                          np.asarray(principal, dtype=np.float64))
+    switch = np.datetime64(TERMS.switch_date)
+    if r_date.size and (r_date.min() < np.datetime64(TERMS.issue_date) or r_date.max() >= switch):
+        raise TrupsInputError(
+            f"the make-whole applies to redemption dates {TERMS.issue_date}..{switch - 1}; "
+            "on/after 2037-12-21 the price is par + accrued (p.38)", "redemption_date")
+    starts, ends = _fixed_periods()
+    k = np.searchsorted(ends, r_date, side="right")  # first coupon strictly after the date
+    next_date = ends[k]
+    full = TERMS.fixed_rate * p * TERMS.fixed_months / 12  # 41.50 per 1,000 (p.40)
+    accrued = TERMS.fixed_rate * p * days_30_360(starts[k], r_date) / 360.0
+    days_next = days_30_360(r_date, next_date)
+    w = days_next / 180.0
+    n = ends.size - k
+    rate = y + s
+    first = full - accrued if stub == STUB_EXCLUDE else full
+    pv = pv_semiannual(w, n, first, full, p, rate)
+    if stub == STUB_SUBTRACT:
+        pv = pv - accrued
+    return MakeWhole(
+        accrued=np.asarray(accrued, dtype=np.float64), next_coupon_date=next_date,
+        days_to_next=np.asarray(days_next), periods_to_next=np.asarray(w, dtype=np.float64),
+        coupons_left=np.asarray(n), first_coupon=np.asarray(first, dtype=np.float64),
+        coupon=np.asarray(full, dtype=np.float64), discount_rate=np.asarray(rate, dtype=np.float64),
+        first_discount_factor=np.asarray((1 + rate / 2) ** -w, dtype=np.float64),
+        pv=np.asarray(pv, dtype=np.float64),
+        price=np.asarray(np.maximum(p, pv) + accrued, dtype=np.float64),
+    )
+
+
+def make_whole_price(redemption_date: npt.ArrayLike, treasury_rate: npt.ArrayLike,
+                     spread: npt.ArrayLike = TERMS.make_whole_spread,
+                     principal: npt.ArrayLike = TERMS.principal_per_security,
+                     stub: str = STUB_DEFAULT) -> FloatArray:
+    """Make-whole redemption price including accrued interest (p.38)."""
+    return make_whole(redemption_date, treasury_rate, spread, principal, stub).price
+
+
+def make_whole_pv(redemption_date: npt.ArrayLike, treasury_rate: npt.ArrayLike,
+                  spread: npt.ArrayLike = TERMS.make_whole_spread,
+                  principal: npt.ArrayLike = TERMS.principal_per_security,
+                  stub: str = STUB_DEFAULT) -> FloatArray:
+    """The present-value leg alone, before the par floor and accrued interest."""
+    return make_whole(redemption_date, treasury_rate, spread, principal, stub).pv
+
+
+def redemption_price(redemption_date: npt.ArrayLike, treasury_rate: npt.ArrayLike | None = None,
+                     trigger: str = OPTIONAL, trigger_date: dt.date | None = None,
+                     fixings: Fixings | None = None,
+                     principal: npt.ArrayLike = TERMS.principal_per_security,
+                     policy: str = DEFAULT_POLICY, spread: npt.ArrayLike = TERMS.make_whole_spread,
+                     stub: str = STUB_DEFAULT) -> FloatArray:
+    """Redemption price by route (p.38): par + accrued on/after 2037-12-21 or within 90 days of
+    an Investment Company or Regulatory Capital Event; the make-whole otherwise.
+
+    Special events (every trigger but ``"optional"``) need ``trigger_date``; before
+    2037-12-21 a redemption more than 90 days after it is refused (p.40).
+    """
+    if trigger not in TRIGGERS:
+        raise TrupsInputError(f"unknown trigger {trigger!r}; accepted: {', '.join(TRIGGERS)}", "trigger")
+    r_date = np.asarray(redemption_date, dtype="datetime64[D]")
+    schedule = build_schedule()
+    if r_date.size and (r_date.min() < schedule.start[0] or r_date.max() > schedule.end[-1]):
+        raise TrupsInputError(f"redemption dates run {schedule.start[0]}..{schedule.end[-1]}",
+                              "redemption_date")
+    after_switch = r_date >= np.datetime64(TERMS.switch_date)
+    par = after_switch.copy()
+    if trigger != OPTIONAL:
+        if trigger_date is None:
+            raise TrupsInputError(f"a {trigger} event needs its date", "trigger_date")
+        event = np.datetime64(trigger_date, "D")
+        window_end = event + np.timedelta64(TERMS.special_event_window_days, "D")
+        outside = ~after_switch & ((r_date < event) | (r_date > window_end))
+        if outside.any():
+            raise TrupsInputError(
+                f"a special-event redemption before 2037-12-21 must fall within "
+                f"{TERMS.special_event_window_days} days after the event ({event}..{window_end})",
+                "redemption_date")
+        if trigger in PAR_TRIGGERS:
+            par = np.ones_like(par)
+    par_price = (np.asarray(principal, dtype=np.float64)
+                 + accrued_interest(r_date, fixings, principal, policy)) if par.any() else 0.0
+    if par.all():
+        return np.asarray(np.broadcast_to(par_price, np.broadcast_shapes(
+            r_date.shape, np.shape(treasury_rate) if treasury_rate is not None else ())), dtype=np.float64)
+    if treasury_rate is None:
+        raise TrupsInputError("the make-whole price needs the treasury rate", "treasury_rate")
+    mw_dates = np.where(par, np.datetime64(TERMS.issue_date), r_date)  # placeholder where par
+    mw = make_whole_price(mw_dates, treasury_rate, spread, principal, stub)
+    return np.asarray(np.where(par, par_price, mw), dtype=np.float64)
+
+
+def redemption_payment_date(redemption_date: npt.ArrayLike) -> DateArray:
+    """Day the redemption price is paid (p.22): the next New York business day, or the
+    preceding one when the next falls in the following calendar year."""
+    r_date = np.asarray(redemption_date, dtype="datetime64[D]")
+    following = NEW_YORK.following(r_date)
+    preceding = NEW_YORK.preceding(r_date)
+    next_year = following.astype("datetime64[Y]") != r_date.astype("datetime64[Y]")
+    return np.asarray(np.where(next_year, preceding, following))
+
+
+def treasury_price_date(redemption_date: npt.ArrayLike,
+                        lag: int = TREASURY_PRICE_LAG_DEFAULT) -> DateArray:
+    """The trading day whose Treasury bid price sets the treasury rate (p.39)."""
+    if lag not in TREASURY_PRICE_LAGS:
+        raise TrupsInputError(f"lag must be one of {TREASURY_PRICE_LAGS} trading days", "lag")
+    return US_GOVERNMENT_SECURITIES.advance(np.asarray(redemption_date, dtype="datetime64[D]"), -lag)

@@ -1,0 +1,90 @@
+"""The Treasury rate (p.39): semi-annual equivalent yield of a Treasury from its bid price.
+
+Street convention, as standard market practice computes it: semi-annual coupons on the
+maturity's day of month (month-end maturities pay on month ends), Actual/Actual (the
+fraction of the current coupon period is actual days / actual days in the period), every
+cash flow discounted with semi-annual compounding, prices per 100 of face, clean.
+A Treasury still in a short first coupon period takes its ``issue_date`` (the first coupon
+is then prorated, and accrued interest runs from the issue date).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+import numpy as np
+import numpy.typing as npt
+from dateutil.relativedelta import relativedelta
+
+from trups_xl.bondmath import pv_semiannual, solve_yield
+from trups_xl.errors import TrupsInputError
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def _is_month_end(day: dt.date) -> bool:
+    return day.day == calendar.monthrange(day.year, day.month)[1]
+
+
+def coupon_date_before(maturity: dt.date, periods: int) -> dt.date:
+    """The coupon date ``periods`` half-years before maturity (month-end rule)."""
+    day = maturity - relativedelta(months=6 * periods)
+    if _is_month_end(maturity):
+        day = day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    return day
+
+
+def coupon_position(settlement: dt.date, maturity: dt.date,
+                    issue_date: dt.date | None = None) -> tuple[float, int, float, float]:
+    """(w, n, first-coupon fraction, accrued fraction) at settlement.
+
+    ``w``: periods to the next coupon (actual days / days in the period); ``n``: coupons
+    left; the first coupon as a fraction of a full one (1 unless a short first period);
+    accrued interest as a fraction of a full coupon.
+    """
+    if not settlement < maturity:
+        raise TrupsInputError("settlement must be before maturity", "settlement")
+    k = 1
+    while coupon_date_before(maturity, k) > settlement:
+        k += 1
+    previous, following = coupon_date_before(maturity, k), coupon_date_before(maturity, k - 1)
+    period = (following - previous).days
+    w = (following - settlement).days / period
+    first, accrued_from = 1.0, previous
+    if issue_date is not None:
+        if issue_date > settlement:
+            raise TrupsInputError("issue_date is after settlement", "issue_date")
+        if issue_date < previous:
+            raise TrupsInputError("only a short first coupon period is supported", "issue_date")
+        first = (following - issue_date).days / period
+        accrued_from = issue_date
+    return w, k, first, (settlement - accrued_from).days / period
+
+
+def _positions(settlement: npt.ArrayLike, maturity: npt.ArrayLike,
+               issue_date: dt.date | None) -> tuple[FloatArray, ...]:
+    s, m = np.broadcast_arrays(np.asarray(settlement, dtype="datetime64[D]"),
+                               np.asarray(maturity, dtype="datetime64[D]"))
+    out = np.array([coupon_position(a, b, issue_date) for a, b in
+                    zip(s.ravel().astype(object), m.ravel().astype(object), strict=True)],
+                   dtype=np.float64).reshape((*s.shape, 4))
+    return tuple(np.asarray(out[..., i]) for i in range(4))
+
+
+def treasury_price(settlement: npt.ArrayLike, maturity: npt.ArrayLike, coupon_rate: npt.ArrayLike,
+                   yield_rate: npt.ArrayLike, issue_date: dt.date | None = None) -> FloatArray:
+    """Clean price per 100 of face at a semi-annual yield (street convention)."""
+    w, n, first, accrued = _positions(settlement, maturity, issue_date)
+    c = np.asarray(coupon_rate, dtype=np.float64) * 100 / 2
+    dirty = pv_semiannual(w, n, c * first, c, 100.0, yield_rate)
+    return np.asarray(dirty - c * accrued, dtype=np.float64)
+
+
+def treasury_yield(settlement: npt.ArrayLike, maturity: npt.ArrayLike, coupon_rate: npt.ArrayLike,
+                   price: npt.ArrayLike, issue_date: dt.date | None = None) -> FloatArray:
+    """Semi-annual equivalent yield to maturity from a clean price per 100 (street convention)."""
+    w, n, first, accrued = _positions(settlement, maturity, issue_date)
+    c = np.asarray(coupon_rate, dtype=np.float64) * 100 / 2
+    dirty = np.asarray(price, dtype=np.float64) + c * accrued
+    return solve_yield(dirty, w, n, c * first, c, 100.0, argument="price")
