@@ -12,7 +12,7 @@ ALL = sorted(REGISTRY.items())
 
 #: Junk every argument must refuse (None and '' only where the argument is required).
 JUNK = ["abc", True, False, -5.0, 1e15, float("nan"), [[1.0], [2.0, 3.0]], "#N/A",
-        [[39803.0, 0.05, 7.0]]]
+        [["abc", 1.0], [2.0, 3.0]], []]
 BLANKS = [None, ""]
 
 
@@ -121,3 +121,16 @@ def test_payment_dates():
     assert udfs.TRUPS_PREVIOUS_PAYMENT_DATE(39844.0) == dt.date(2008, 12, 21)
     assert udfs.TRUPS_NEXT_PAYMENT_DATE("2009-01-31") == dt.date(2009, 6, 21)
     assert udfs.TRUPS_NEXT_PAYMENT_DATE("2077-12-21").startswith("#TRUPS! as_of:")
+
+
+@pytest.mark.parametrize(("call", "argument"), [
+    (lambda: udfs.TRUPS_ACCRUAL("2037-12-21", "2038-01-21", [["2037-12-21", 0.05, 1.0]]), "fixings"),
+    (lambda: udfs.TRUPS_SHARE_CAP("2012-01-01", [["2011-05-06", 0.1, 1.0]]), "corporate_actions"),
+    (lambda: udfs.TRUPS_SCHEDULE([["2008-01-01", "2009-01-01"]]), "from_date"),
+    (lambda: udfs.TRUPS_APM_ALLOCATE(10.0, [["2010-06-21", "2010-12-21"], ["2011-06-21", "2011-12-21"]],
+                                     [[1.0, 1.0], [1.0, 1.0]]), "deferred_dates"),
+    (lambda: udfs.TRUPS_APM_ALLOCATE(10.0, [["2010-06-21"], ["2010-12-21"]], [[1.0]]), "deferred_amounts"),
+])
+def test_wrong_shaped_ranges(call, argument):
+    result = call()
+    assert result.startswith(f"#TRUPS! {argument}:"), result

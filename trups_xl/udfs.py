@@ -14,7 +14,10 @@ from typing import Any
 import numpy as np
 
 from trups_xl import accrual as core_accrual
+from trups_xl import apm as core_apm
+from trups_xl import deferral as core_deferral
 from trups_xl import redemption as core_redemption
+from trups_xl import sharecap as core_sharecap
 from trups_xl import treasury as core_treasury
 from trups_xl import xlconvert as xc
 from trups_xl import xlfunc as xf
@@ -24,11 +27,34 @@ from trups_xl.schedule import build_schedule
 from trups_xl.terms import TERMS
 from trups_xl.xlfunc import excel_function
 
-__all__ = ["TRUPS_ACCRUAL", "TRUPS_ACCRUED_INTEREST", "TRUPS_COUPON", "TRUPS_MAKE_WHOLE",
-           "TRUPS_MAKE_WHOLE_PV", "TRUPS_NEXT_PAYMENT_DATE", "TRUPS_PREVIOUS_PAYMENT_DATE",
-           "TRUPS_PRICE_FROM_YIELD", "TRUPS_REDEMPTION_PAYMENT_DATE", "TRUPS_REDEMPTION_PRICE",
-           "TRUPS_SCHEDULE", "TRUPS_TERMS", "TRUPS_TREASURY_PRICE", "TRUPS_TREASURY_PRICE_DATE",
-           "TRUPS_TREASURY_YIELD", "TRUPS_YIELD_TO_CALL"]
+__all__ = [
+    "TRUPS_ACCRUAL",
+    "TRUPS_ACCRUED_INTEREST",
+    "TRUPS_APM_ALLOCATE",
+    "TRUPS_APM_AVERAGE_PRICE",
+    "TRUPS_APM_MAX_OBLIGATION",
+    "TRUPS_APM_WINDOW",
+    "TRUPS_CLAIM_LIMIT",
+    "TRUPS_COUPON",
+    "TRUPS_DEFERRAL_DATES",
+    "TRUPS_DEFERRED_INTEREST",
+    "TRUPS_MAKE_WHOLE",
+    "TRUPS_MAKE_WHOLE_PV",
+    "TRUPS_NEXT_PAYMENT_DATE",
+    "TRUPS_PREVIOUS_PAYMENT_DATE",
+    "TRUPS_PRICE_FROM_YIELD",
+    "TRUPS_REDEMPTION_PAYMENT_DATE",
+    "TRUPS_REDEMPTION_PRICE",
+    "TRUPS_SCHEDULE",
+    "TRUPS_SHARES_SALEABLE",
+    "TRUPS_SHARE_CAP",
+    "TRUPS_SHARE_CAP_REQUIRED",
+    "TRUPS_TERMS",
+    "TRUPS_TREASURY_PRICE",
+    "TRUPS_TREASURY_PRICE_DATE",
+    "TRUPS_TREASURY_YIELD",
+    "TRUPS_YIELD_TO_CALL",
+]
 
 
 @excel_function(example=("2008-12-21", "2009-01-31"))
@@ -410,3 +436,228 @@ def TRUPS_PRICE_FROM_YIELD(settlement: Any, yield_rate: Any) -> Any:
     y, y_shape = xf.numbers(yield_rate, "yield_rate", xf.rate_cell)
     d, v = xf.broadcast(("settlement", s, s_shape), ("yield_rate", y, y_shape))
     return xc.shape_result(core_yields.price_from_yield(d, v))
+
+
+# ---- deferral, APM and share cap ---------------------------------------------------------------
+
+_PRICE_HISTORY = (dt.date(2007, 1, 1), dt.date(2077, 12, 31))
+
+
+@excel_function(example=("2010-06-21", "2014-12-21"))
+def TRUPS_DEFERRED_INTEREST(first_deferred_date: Any, as_of: Any, fixings: Any = None, principal: Any = None,
+                            policy: Any = None) -> Any:
+    """Deferred interest owed at as_of: every deferred coupon compounding on each later payment date, plus interest on that balance since (p.42).
+
+    Parameters
+    ----------
+    first_deferred_date : date
+        The first interest payment date on which interest is deferred (start of the extension period).
+    as_of : date
+        Date of the amount owed, up to 10 years after first_deferred_date.
+    fixings : rate or range, optional
+        Index (LIBOR) for floating/monthly periods: one decimal rate for all, or two columns: period start date, rate.
+    principal : number, optional
+        Principal amount; default 1000 (one capital security).
+    policy : text, optional
+        "fixings" (default) or "prospectus_fallback" (previous period's rate; 4.910% for the first quarter).
+    """
+    return core_deferral.deferred_interest(
+        xf.one_date(first_deferred_date, "first_deferred_date"), xf.one_date(as_of, "as_of"),
+        xf.fixings(fixings), xf.principal(principal), xf.policy(policy))
+
+
+@excel_function(example=("2010-06-21",))
+def TRUPS_DEFERRAL_DATES(first_deferred_date: Any) -> Any:
+    """Key dates of an extension period: start, share-cap tests, APM 5th anniversary, 10-year limit, event of default (two columns).
+
+    Parameters
+    ----------
+    first_deferred_date : date
+        The first interest payment date on which interest is deferred.
+    """
+    events = core_deferral.deferral_dates(xf.one_date(first_deferred_date, "first_deferred_date"))
+    return [["event", "date"], *([name, day] for name, day in events)]
+
+
+@excel_function(example=(300.0,))
+def TRUPS_CLAIM_LIMIT(deferred_interest: Any, principal: Any = None) -> Any:
+    """Bankruptcy claim for deferred interest (with compounding): the amount, capped at 25% of principal (p.38).
+
+    Parameters
+    ----------
+    deferred_interest : number
+        Deferred interest owed, compounding included (e.g. from TRUPS_DEFERRED_INTEREST). A range gives an array.
+    principal : number, optional
+        Outstanding principal; default 1000 (one capital security).
+    """
+    amounts, _ = xf.numbers(deferred_interest, "deferred_interest", xf.amount_cell)
+    return xc.shape_result(core_deferral.claim_limit(amounts, xf.principal(principal)))
+
+
+@excel_function(example=("2012-04-09",))
+def TRUPS_APM_WINDOW(issuance_date: Any) -> Any:
+    """The 10 NYSE trading days whose closing prices set the APM maximum obligation: ending on the 4th trading day before issuance (p.46).
+
+    Parameters
+    ----------
+    issuance_date : date
+        Date of the stock issuance, 2007-12-21..2077-12-21.
+    """
+    return [[day] for day in core_apm.apm_window(xf.one_date(issuance_date, "issuance_date"))]
+
+
+def _price_history(price_dates: Any, prices: Any) -> tuple[list[dt.date], list[float]]:
+    dates, _ = xf.vector(price_dates, "price_dates",
+                         lambda v, a, w: xc.cell_date(v, a, *_PRICE_HISTORY, w), skip_blank=True)
+    closes, _ = xf.vector(prices, "prices", lambda v, a, w: xc.cell_amount(v, a, w, allow_zero=False),
+                          skip_blank=True)
+    xf.parallel(("price_dates", dates), ("prices", closes))
+    return dates, closes
+
+
+@excel_function(example=("2012-04-09", [["2012-03-20"], ["2012-03-21"], ["2012-03-22"], ["2012-03-23"],
+                                        ["2012-03-26"], ["2012-03-27"], ["2012-03-28"], ["2012-03-29"],
+                                        ["2012-03-30"], ["2012-04-02"]],
+                         [[36.1], [36.5], [36.0], [36.3], [37.2], [37.0], [36.9], [36.2], [36.55], [36.9]]))
+def TRUPS_APM_AVERAGE_PRICE(issuance_date: Any, price_dates: Any, prices: Any) -> Any:
+    """Average NYSE closing price over the APM window (10 trading days ending 4 trading days before issuance); refuses missing or non-trading days.
+
+    Parameters
+    ----------
+    issuance_date : date
+        Date of the stock issuance.
+    price_dates : range
+        A column (or row) of dates with closing prices; must hold every trading day of the window.
+    prices : range
+        Closing prices per share, parallel to price_dates.
+    """
+    dates, closes = _price_history(price_dates, prices)
+    return core_apm.apm_average_price(xf.one_date(issuance_date, "issuance_date"), dates, closes)
+
+
+@excel_function(example=("2012-04-09", [["2012-03-20"], ["2012-03-21"], ["2012-03-22"], ["2012-03-23"],
+                                        ["2012-03-26"], ["2012-03-27"], ["2012-03-28"], ["2012-03-29"],
+                                        ["2012-03-30"], ["2012-04-02"]],
+                         [[36.1], [36.5], [36.0], [36.3], [37.2], [37.0], [36.9], [36.2], [36.55], [36.9]],
+                         2_932_000_000.0))
+def TRUPS_APM_MAX_OBLIGATION(issuance_date: Any, price_dates: Any, prices: Any, shares_outstanding: Any,
+                             proceeds_applied: Any = None, first_deferred_date: Any = None) -> Any:
+    """APM maximum obligation: 2% x average close over the APM window x shares outstanding, less proceeds already applied (p.46).
+
+    Parameters
+    ----------
+    issuance_date : date
+        Date of the stock issuance.
+    price_dates : range
+        A column (or row) of dates with closing prices; must hold every trading day of the window.
+    prices : range
+        Closing prices per share, parallel to price_dates.
+    shares_outstanding : number
+        Common shares issued and outstanding per the latest public financial statements.
+    proceeds_applied : number, optional
+        Gross proceeds already applied in this extension period; the result is the capacity left (never negative).
+    first_deferred_date : date, optional
+        Start of the extension period: after its 5th anniversary the obligation has lapsed and the result says so.
+    """
+    issuance = xf.one_date(issuance_date, "issuance_date")
+    dates, closes = _price_history(price_dates, prices)
+    shares = xf.one_number(shares_outstanding, "shares_outstanding",
+                           lambda v, a, w: xc.cell_amount(v, a, w, allow_zero=False))
+    applied = xf.one_number(proceeds_applied, "proceeds_applied", xf.amount_cell, default=0.0)
+    if not xc.is_blank(first_deferred_date):
+        start = xf.one_date(first_deferred_date, "first_deferred_date")
+        if issuance < start:
+            raise TrupsInputError("issuance_date is before the extension period starts", "issuance_date")
+        if not core_apm.apm_applies(start, issuance):
+            return "lapsed: no APM maximum obligation after the 5th anniversary (p.46)"
+    average = core_apm.apm_average_price(issuance, dates, closes)
+    return core_apm.apm_max_obligation(average, shares, applied)
+
+
+@excel_function(example=(60.0, [["2010-06-21"], ["2010-12-21"]], [[41.5], [41.5]]))
+def TRUPS_APM_ALLOCATE(proceeds: Any, deferred_dates: Any, deferred_amounts: Any) -> Any:
+    """APM proceeds applied to deferred interest in chronological order, oldest first: the amount paid on each deferred payment (p.46).
+
+    Parameters
+    ----------
+    proceeds : number
+        Net proceeds available to pay deferred interest.
+    deferred_dates : range
+        A column (or row) of the dates of the deferred payments.
+    deferred_amounts : range
+        Amounts owed for each deferred payment, parallel to deferred_dates; the result has the same shape.
+    """
+    available = xf.one_number(proceeds, "proceeds", xf.amount_cell)
+    dates, _ = xf.vector(deferred_dates, "deferred_dates", lambda v, a, w: xc.cell_date(v, a, *xf.LIFE, w))
+    amounts, shape = xf.vector(deferred_amounts, "deferred_amounts", xf.amount_cell)
+    xf.parallel(("deferred_dates", dates), ("deferred_amounts", amounts))
+    paid, _ = core_apm.apm_allocate(available, dates, amounts)
+    return xc.shape_result(paid.reshape(shape))
+
+
+@excel_function(example=("2011-05-09",))
+def TRUPS_SHARE_CAP(as_of: Any = None, corporate_actions: Any = None) -> Any:
+    """Share cap amount in force on as_of: 195,000,000 shares adjusted for splits, reverse splits and stock dividends (p.47).
+
+    Parameters
+    ----------
+    as_of : date, optional
+        Date; blank applies every action in the table (today's cap).
+    corporate_actions : range, optional
+        Two columns: effective date, share-count factor (0.1 for 1-for-10). Blank: Citigroup's actions shipped with trups-xl.
+    """
+    day = xf.one_date(as_of, "as_of", lo=dt.date(2007, 1, 1), hi=dt.date(2080, 12, 31),
+                      default=dt.date(2080, 12, 31))
+    return core_sharecap.share_cap(day, xf.corporate_actions(corporate_actions))
+
+
+@excel_function(example=("2011-06-21", 500_000_000.0, 4.5))
+def TRUPS_SHARE_CAP_REQUIRED(test_date: Any, deferred_interest: Any, average_price: Any, current_cap: Any = None,
+                             corporate_actions: Any = None) -> Any:
+    """Share cap required at a test date: the larger of the current cap and the shares to pay all deferred interest, raised no further than 1.4bn split-adjusted (p.47).
+
+    Parameters
+    ----------
+    test_date : date
+        End of the first year of the extension period or a later anniversary.
+    deferred_interest : number
+        All deferred interest incl. compounding, in currency (for the whole issue, e.g. per 3,500,000 securities).
+    average_price : number
+        Average trading price per share over the 10 trading days preceding test_date.
+    current_cap : number, optional
+        The share cap amount now; blank: the split-adjusted 195,000,000.
+    corporate_actions : range, optional
+        Two columns: effective date, share-count factor (0.1 for 1-for-10). Blank: Citigroup's actions shipped with trups-xl.
+    """
+    day = xf.one_date(test_date, "test_date")
+    amount = xf.one_number(deferred_interest, "deferred_interest", xf.amount_cell)
+    price = xf.one_number(average_price, "average_price",
+                          lambda v, a, w: xc.cell_amount(v, a, w, allow_zero=False))
+    cap = None if xc.is_blank(current_cap) else xf.one_number(current_cap, "current_cap", xf.amount_cell)
+    return core_sharecap.share_cap_required(day, amount, price, cap, xf.corporate_actions(corporate_actions))
+
+
+@excel_function(example=(10_000_000.0, 4.5, "2012-01-03"))
+def TRUPS_SHARES_SALEABLE(amount: Any, price: Any, as_of: Any = None, shares_already_sold: Any = None,
+                          corporate_actions: Any = None) -> Any:
+    """Shares that may be sold to raise amount at price: whole shares needed, at most the share cap in force less shares already sold (p.47).
+
+    Parameters
+    ----------
+    amount : number
+        Proceeds to raise, in currency.
+    price : number
+        Price per share.
+    as_of : date, optional
+        Date of the sale; blank applies every corporate action in the table.
+    shares_already_sold : number, optional
+        Shares already sold under the cap to pay deferred interest; default 0.
+    corporate_actions : range, optional
+        Two columns: effective date, share-count factor (0.1 for 1-for-10). Blank: Citigroup's actions shipped with trups-xl.
+    """
+    value = xf.one_number(amount, "amount", xf.amount_cell)
+    per_share = xf.one_number(price, "price", lambda v, a, w: xc.cell_amount(v, a, w, allow_zero=False))
+    day = xf.one_date(as_of, "as_of", lo=dt.date(2007, 1, 1), hi=dt.date(2080, 12, 31),
+                      default=dt.date(2080, 12, 31))
+    sold = xf.one_number(shares_already_sold, "shares_already_sold", xf.amount_cell, default=0.0)
+    return core_sharecap.shares_saleable(value, per_share, day, sold, xf.corporate_actions(corporate_actions))

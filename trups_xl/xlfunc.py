@@ -206,3 +206,57 @@ def broadcast(*arrays_with_shapes: tuple[str, npt.NDArray[Any], tuple[int, int]]
     """Broadcast 2-D argument arrays Excel-style; the error names the arguments."""
     xc.broadcast_shapes({name: shape for name, _, shape in arrays_with_shapes})
     return list(np.broadcast_arrays(*(arr for _, arr, _ in arrays_with_shapes)))
+
+
+def vector(value: object, argument: str, convert: Callable[[object, str, str], Any],
+           skip_blank: bool = False) -> tuple[list[Any], tuple[int, int]]:
+    """A single row or column (or one cell) as a list, with its shape; blanks refused unless
+    ``skip_blank`` (trailing blank cells of a generous range)."""
+    rows = xc.grid(value, argument)
+    shape = (len(rows), len(rows[0]))
+    if shape[0] > 1 and shape[1] > 1:
+        raise TrupsInputError(f"expected a single row or column; got {shape[0]}x{shape[1]}", argument)
+    cells = [c for row in rows for c in row]
+    out: list[Any] = []
+    for i, cell in enumerate(cells):
+        if xc.is_blank(cell):
+            if skip_blank:
+                continue
+            raise TrupsInputError(f"item {i + 1}: a value is required here; got {xc.describe(cell)}", argument)
+        out.append(convert(cell, argument, f"item {i + 1}: "))
+    if not out:
+        raise TrupsInputError("expected at least one value", argument)
+    return out, shape
+
+
+def parallel(first: tuple[str, list[Any]], second: tuple[str, list[Any]]) -> None:
+    """Refuse two parallel ranges of different lengths."""
+    if len(first[1]) != len(second[1]):
+        raise TrupsInputError(f"{first[0]} has {len(first[1])} values but {second[0]} has {len(second[1])}; "
+                              "they must be parallel", second[0])
+
+
+def corporate_actions(value: object) -> tuple[tuple[dt.date, float], ...] | None:
+    """The ``corporate_actions`` argument: blank for Citigroup's shipped actions, or two columns
+    (effective date, share-count factor, 0.1 for a 1-for-10 reverse split)."""
+    if xc.is_blank(value):
+        return None
+    rows = xc.grid(value, "corporate_actions")
+    if len(rows[0]) != 2:
+        raise TrupsInputError("expected two columns: effective date, factor (0.1 for 1-for-10)",
+                              "corporate_actions")
+    table = []
+    for i, (day, factor) in enumerate(rows):
+        where = f"row {i + 1}: "
+        if xc.is_blank(day) and xc.is_blank(factor):
+            continue
+        if i == 0 and isinstance(day, str) and isinstance(factor, str) and not day[:1].isdigit() \
+                and not day.startswith("#"):
+            continue  # header row
+        f = xc.cell_number(factor, "corporate_actions", "a positive factor (0.1 for 1-for-10)", where)
+        if not 0 < f < 1000:
+            raise TrupsInputError(f"{where}expected a positive factor (0.1 for 1-for-10); got {f!r}",
+                                  "corporate_actions")
+        table.append((xc.cell_date(day, "corporate_actions", dt.date(1990, 1, 1), dt.date(2080, 12, 31), where),
+                      f))
+    return tuple(table)

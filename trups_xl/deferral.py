@@ -1,0 +1,109 @@
+"""Deferral of interest: the amount owed during an extension period and its key dates.
+
+p.19-20, p.42: Citigroup may defer interest for up to 10 years; an extension period begins
+on the first interest payment date on which interest is deferred; deferred interest
+accrues interest "compounded on each subsequent interest payment date at the rate
+specified" for the securities; a deferral cannot run past the final repayment date.
+p.44-47: the APM binds from the 5th anniversary (or an earlier payment of current
+interest); the share cap is tested at the end of the first year and each anniversary after.
+p.49: failure to pay at the end of 10 years, continuing 30 days, is an event of default.
+p.38: in bankruptcy the claim for deferred interest (with compounding) is capped at 25% of
+principal.
+
+Amount owed at a date = every deferred coupon, each compounding on every later interest
+payment date at that period's rate and day count, plus interest accrued on that balance
+since the last payment date (current-period interest on principal is not included: it is
+ordinary accrued interest, :func:`trups_xl.accrual.accrued_interest`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import numpy.typing as npt
+from dateutil.relativedelta import relativedelta
+
+from trups_xl.daycount import accrual_days
+from trups_xl.errors import TrupsInputError
+from trups_xl.rates import DEFAULT_POLICY, Fixings, coupon_rates, require_known
+from trups_xl.schedule import build_schedule
+from trups_xl.terms import FLOATING_ACCRUAL_DEFAULT, TERMS
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def extension_limit(first_deferred_date: dt.date) -> dt.date:
+    """End of the extension period at the latest: 10 years on, never past 2077-12-21 (p.42)."""
+    return min(first_deferred_date + relativedelta(years=TERMS.extension_max_years), TERMS.final_repayment)
+
+
+def _check_first_deferred(first_deferred_date: dt.date) -> int:
+    schedule = build_schedule()
+    k = int(schedule.index_of_payment(np.datetime64(first_deferred_date, "D")))
+    if k < 0:
+        raise TrupsInputError(f"{first_deferred_date} is not a scheduled interest payment date; an extension "
+                              "period begins on one (p.42)", "first_deferred_date")
+    if first_deferred_date >= TERMS.final_repayment:
+        raise TrupsInputError("interest cannot be deferred on the final repayment date (p.19)",
+                              "first_deferred_date")
+    return k
+
+
+def deferral_dates(first_deferred_date: dt.date) -> list[tuple[str, dt.date]]:
+    """The extension period's key dates, in order."""
+    _check_first_deferred(first_deferred_date)
+    limit = extension_limit(first_deferred_date)
+    events = [("extension_start", first_deferred_date)]
+    for year in range(1, TERMS.extension_max_years):
+        day = first_deferred_date + relativedelta(years=year)
+        if day >= limit:
+            break
+        if year == TERMS.apm_start_years:
+            events.append(("apm_5th_anniversary", day))  # p.44: APM obligations start
+        events.append((f"share_cap_test_{year}", day))  # p.47: end of year 1 and each anniversary
+    events.append(("ten_year_limit", limit))  # p.42 (or the final repayment date)
+    events.append(("event_of_default", limit + dt.timedelta(days=TERMS.default_grace_days)))  # p.49
+    return events
+
+
+def deferred_interest(first_deferred_date: dt.date, as_of: dt.date, fixings: Fixings | None = None,
+                      principal: float = TERMS.principal_per_security, policy: str = DEFAULT_POLICY,
+                      convention: str = FLOATING_ACCRUAL_DEFAULT) -> float:
+    """Deferred interest owed at ``as_of``, compounding included (see module docstring)."""
+    k0 = _check_first_deferred(first_deferred_date)
+    limit = extension_limit(first_deferred_date)
+    if as_of < first_deferred_date:
+        raise TrupsInputError(f"as_of is before the extension period starts ({first_deferred_date})", "as_of")
+    if as_of > limit:
+        raise TrupsInputError(f"an extension period ends by {limit} (10 years, p.42); as_of is after it",
+                              "as_of")
+    schedule = build_schedule(convention)
+    day = np.datetime64(as_of, "D")
+    limit_day = np.datetime64(limit, "D")
+    # deferred coupons: payment dates from the first deferred one, on or before as_of, before the limit
+    last = int(np.searchsorted(schedule.end, min(day, limit_day - np.timedelta64(1, "D")), side="right")) - 1
+    k_as_of = int(schedule.period_containing(day))
+    upto = max(last + 1, k_as_of + 1)
+    rates = coupon_rates(schedule, fixings, policy)
+    needed = np.zeros(schedule.size, dtype=bool)
+    needed[k0:upto] = True
+    require_known(schedule, rates, needed)
+    fractions = schedule.year_fraction
+    balance = 0.0
+    for k in range(k0, last + 1):
+        if k > k0:
+            balance *= 1.0 + rates[k] * fractions[k]  # compounded on this payment date (p.42)
+        balance += rates[k] * fractions[k] * principal  # this period's interest, deferred
+    # interest on the balance since the last payment date (accrual convention of the period)
+    k = last + 1
+    if k < schedule.size and day > schedule.accrual_start[k]:
+        days = accrual_days(schedule.accrual_start[k], day, schedule.is_30_360[k])
+        balance *= 1.0 + rates[k] * float(days) / 360.0
+    return float(balance)
+
+
+def claim_limit(deferred: npt.ArrayLike, principal: npt.ArrayLike = TERMS.principal_per_security) -> FloatArray:
+    """Bankruptcy claim for deferred interest: at most 25% of principal (p.38)."""
+    return np.asarray(np.minimum(np.asarray(deferred, dtype=np.float64),
+                                 TERMS.claim_limit_fraction * np.asarray(principal, dtype=np.float64)))
