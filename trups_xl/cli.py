@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 
@@ -74,7 +75,42 @@ def build_parser() -> argparse.ArgumentParser:
     call.add_argument("function", help="function name, e.g. TRUPS_ACCRUAL")
     call.add_argument("arguments", nargs="*", help="arguments in the function's order")
     call.set_defaults(run=command_call)
+    recalc = sub.add_parser("recalc", help="evaluate every formula of a workbook headlessly",
+                            description="Evaluate every formula of WORKBOOK (TRUPS_* through trups_xl.udfs, "
+                            "Excel functions through the 'formulas' engine), write the values into a copy "
+                            "and print the named results (Result_*). The input is never modified unless "
+                            "--in-place is given. Needs the 'recalc' extra: pip install 'trups-xl[recalc]'.")
+    recalc.add_argument("workbook", type=Path, help="an .xlsx workbook")
+    recalc.add_argument("-o", "--output", type=Path, default=None,
+                        help="where to write the values (default: WORKBOOK.values.xlsx beside it)")
+    recalc.add_argument("--in-place", action="store_true", help="replace the formulas of WORKBOOK itself")
+    recalc.set_defaults(run=command_recalc)
+    generate = sub.add_parser("generate-workbook", help="write the model workbook",
+                              description="Write the Citigroup Capital XXI model workbook (default: "
+                              "workbooks/citigroup_capital_xxi.xlsx of this checkout).")
+    generate.add_argument("path", nargs="?", type=Path, default=None, help="output path")
+    generate.set_defaults(run=command_generate)
     return parser
+
+
+def command_recalc(args: argparse.Namespace) -> int:
+    """Run ``recalc``."""
+    from trups_xl.recalc import main_recalc
+
+    if not args.workbook.exists():
+        print(f"trups-xl: no such workbook: {args.workbook}", file=sys.stderr)
+        return 2
+    if args.output is not None:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+    return main_recalc(args.workbook, args.output, args.in_place)
+
+
+def command_generate(args: argparse.Namespace) -> int:
+    """Run ``generate-workbook``."""
+    from trups_xl.workbook import DEFAULT_PATH, save
+
+    print(f"wrote {save(args.path or DEFAULT_PATH)}")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,124 @@
+"""The model workbook: committed file = generator output; headless recalculation end to end."""
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+openpyxl = pytest.importorskip("openpyxl")
+pytest.importorskip("formulas")
+
+from openpyxl.utils import column_index_from_string, get_column_letter  # noqa: E402
+from openpyxl.worksheet.formula import ArrayFormula  # noqa: E402
+
+from trups_xl.cli import main  # noqa: E402
+from trups_xl.recalc import recalculate  # noqa: E402
+from trups_xl.workbook import DEFAULT_PATH, save  # noqa: E402
+from trups_xl.xlconvert import date_to_serial  # noqa: E402
+from trups_xl.xlfunc import REGISTRY  # noqa: E402
+
+
+def _snapshot(path: Path) -> dict:
+    book = openpyxl.load_workbook(path)
+    cells = {}
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                value = c.value
+                if isinstance(value, ArrayFormula):
+                    value = ("array", value.ref, value.text)
+                if value is not None:
+                    cells[(ws.title, c.coordinate)] = (value, c.number_format, c.font.color.rgb if c.font.color else None)
+    names = {n: d.attr_text for n, d in book.defined_names.items()}
+    charts = {ws.title: len(ws._charts) for ws in book.worksheets}
+    return {"sheets": book.sheetnames, "cells": cells, "names": names, "charts": charts}
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> Path:
+    return save(tmp_path_factory.mktemp("wb") / "model.xlsx")
+
+
+def test_committed_workbook_equals_generator_output(generated):
+    assert _snapshot(DEFAULT_PATH) == _snapshot(generated), "run: python -m trups_xl.workbook"
+
+
+def test_required_sheets_and_conventions(generated):
+    snap = _snapshot(generated)
+    assert {"Terms", "Schedule", "Accrual", "Make-whole", "Deferral & APM", "Share cap",
+            "Par vs make-whole", "xlwings.conf"} <= set(snap["sheets"])
+    assert snap["cells"][("xlwings.conf", "B1")][0] == "trups_xl.udfs"
+    assert snap["charts"]["Schedule"] == 1
+    formulas = [v[0] for v in snap["cells"].values() if isinstance(v[0], (str, tuple))]
+    texts = [f[2] if isinstance(f, tuple) else f for f in formulas if isinstance(f, tuple) or f.startswith("=")]
+    for text in texts:  # outputs reference named inputs only: no numbers typed into formulas
+        assert not re.search(r"(?<![A-Za-z_])\d+(\.\d+)?(?![A-Za-z_\d])", text.replace("Result_", "")), text
+
+
+def _resolve(arg: str, book, values) -> object:
+    arg = arg.strip()
+    if arg == "":
+        return None
+    if arg.startswith('"'):
+        return arg.strip('"')
+    sheet, ref = next(iter(book.defined_names[arg].destinations))
+    ref = ref.replace("$", "")
+    if ":" not in ref:
+        return values[(sheet, ref)]
+    first, last = ref.split(":")
+    c1, r1 = re.match(r"([A-Z]+)(\d+)", first).groups()
+    c2, r2 = re.match(r"([A-Z]+)(\d+)", last).groups()
+    return [[values.get((sheet, f"{get_column_letter(c)}{r}"))
+             for c in range(column_index_from_string(c1), column_index_from_string(c2) + 1)]
+            for r in range(int(r1), int(r2) + 1)]
+
+
+def _excel(v):
+    if isinstance(v, dt.date):
+        return float(date_to_serial(v))
+    return "" if v is None else v
+
+
+def test_recalculation_matches_direct_calls_and_has_no_errors(generated):
+    result = recalculate(generated)
+    assert result.errors == []
+    book = openpyxl.load_workbook(generated)
+    checked = set()
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                array = isinstance(c.value, ArrayFormula)
+                text = c.value.text if array else c.value
+                if not (isinstance(text, str) and text.startswith("=TRUPS_")):
+                    continue
+                name, inner = re.match(r"=(TRUPS_\w+)\((.*)\)$", text).groups()
+                args = [_resolve(a, book, result.values) for a in inner.split(",")] if inner else []
+                expected = REGISTRY[name](*args)
+                assert not (isinstance(expected, str) and expected.startswith("#")), (text, expected)
+                rows = expected if isinstance(expected, list) else [[expected]]
+                col0, row0 = column_index_from_string(c.column_letter), c.row
+                for i, line in enumerate(rows):
+                    for j, v in enumerate(line):
+                        got = result.values[(ws.title, f"{get_column_letter(col0 + j)}{row0 + i}")]
+                        want = _excel(v)
+                        if isinstance(want, float):
+                            assert got == pytest.approx(want, rel=1e-12, abs=1e-9), (ws.title, text, i, j)
+                        else:
+                            assert got == want, (ws.title, text, i, j)
+                checked.add(name)
+    assert len(checked) >= 15
+
+
+def test_cli_recalc_writes_a_copy_and_prints_the_summary(generated, tmp_path, capsys):
+    before = generated.read_bytes()
+    out = tmp_path / "values.xlsx"
+    assert main(["recalc", str(generated), "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "MakeWhole" in printed and "1,266.246290" in printed
+    assert generated.read_bytes() == before  # the input is never touched
+    values = openpyxl.load_workbook(out)["Make-whole"]
+    assert isinstance(values["B21"].value, float)
+    with pytest.raises(SystemExit):
+        main(["recalc", "--help"])
+    assert "--in-place" in capsys.readouterr().out

@@ -1,0 +1,291 @@
+"""Generate the Citigroup Capital XXI model workbook (``workbooks/citigroup_capital_xxi.xlsx``).
+
+Financial-model conventions: each sheet has an Inputs block (blue font, units in the labels,
+workbook-level named ranges) and outputs whose formulas call the add-in's functions on
+those names only — no numbers typed into formulas. Table results are written as array
+formulas sized to the result (they spill in Excel 365). ``python -m trups_xl.workbook``
+rewrites the committed file; a test checks the committed file equals this generator's output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.formula import ArrayFormula
+from openpyxl.worksheet.worksheet import Worksheet
+
+from trups_xl import udfs
+
+DEFAULT_PATH = Path(__file__).resolve().parents[1] / "workbooks" / "citigroup_capital_xxi.xlsx"
+INPUT_FONT = Font(color="0000FF")
+HEADER_FONT = Font(bold=True)
+TITLE_FONT = Font(bold=True, size=14)
+OUTPUT_FILL = PatternFill("solid", fgColor="F2F2F2")
+DATE_FORMAT = "yyyy-mm-dd"
+MONEY = "#,##0.00"
+RATE = "0.000%"
+
+#: Sample NYSE closes for the APM window of an issuance on 2012-04-09 (illustrative, not market data).
+SAMPLE_CLOSES = [("2012-03-19", 35.9), ("2012-03-20", 36.1), ("2012-03-21", 36.5), ("2012-03-22", 36.0),
+                 ("2012-03-23", 36.3), ("2012-03-26", 37.2), ("2012-03-27", 37.0), ("2012-03-28", 36.9),
+                 ("2012-03-29", 36.2), ("2012-03-30", 36.55), ("2012-04-02", 36.9), ("2012-04-03", 37.1)]
+SAMPLE_FIXINGS = [("2037-12-21", 0.045), ("2038-03-21", 0.0455), ("2038-06-21", 0.046), ("2038-09-21", 0.0465)]
+
+
+def _d(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+class Sheet:
+    """Writes one sheet: a title, an Inputs block with named ranges, and outputs."""
+
+    def __init__(self, wb: Workbook, title: str, heading: str, note: str) -> None:
+        self.wb = wb
+        self.ws: Worksheet = wb.create_sheet(title)
+        self.ws["A1"] = heading
+        self.ws["A1"].font = TITLE_FONT
+        self.ws["A2"] = note
+        self.ws.column_dimensions["A"].width = 44
+        self.ws.column_dimensions["B"].width = 18
+        self.row = 4
+        self.values: dict[str, Any] = {}
+
+    def section(self, text: str) -> None:
+        self.row += 1 if self.row > 4 else 0
+        self.ws.cell(self.row, 1, text).font = HEADER_FONT
+        self.row += 1
+
+    def _name(self, name: str, ref: str) -> None:
+        self.wb.defined_names[name] = DefinedName(name, attr_text=f"'{self.ws.title}'!{ref}")
+
+    def input(self, name: str, label: str, value: Any, fmt: str | None = None) -> str:
+        self.ws.cell(self.row, 1, label)
+        cell = self.ws.cell(self.row, 2, value)
+        cell.font = INPUT_FONT
+        if fmt:
+            cell.number_format = fmt
+        self._name(name, f"$B${self.row}")
+        self.values[name] = value
+        self.row += 1
+        return name
+
+    def table_input(self, name: str, label: str, headers: list[str], rows: list[list[Any]],
+                    formats: list[str | None]) -> str:
+        self.ws.cell(self.row, 1, label)
+        for j, h in enumerate(headers):
+            self.ws.cell(self.row, 2 + j, h).font = HEADER_FONT
+        first = self.row + 1
+        for i, row in enumerate(rows):
+            for j, v in enumerate(row):
+                cell = self.ws.cell(first + i, 2 + j, v)
+                cell.font = INPUT_FONT
+                if formats[j]:
+                    cell.number_format = formats[j]
+        last = first + len(rows) - 1
+        self._name(name, f"$B${first}:${get_column_letter(1 + len(headers))}${last}")
+        for j, h in enumerate(headers):
+            col = get_column_letter(2 + j)
+            self._name(f"{name}_{h}", f"${col}${first}:${col}${last}")
+        self.values[name] = rows
+        self.row = last + 2
+        return name
+
+    def output(self, name: str, label: str, formula: str, fmt: str | None = None) -> str:
+        self.ws.cell(self.row, 1, label)
+        cell = self.ws.cell(self.row, 2, formula)
+        cell.fill = OUTPUT_FILL
+        if fmt:
+            cell.number_format = fmt
+        self._name(name, f"$B${self.row}")
+        self.row += 1
+        return name
+
+    def array(self, label: str, formula: str, result: Any, formats: dict[int, str] | None = None,
+              col: int = 2) -> tuple[int, int, int, int]:
+        """An array formula sized to ``result`` (a list of rows); returns (row1, col1, row2, col2)."""
+        if label:
+            self.ws.cell(self.row, 1, label)
+        rows = result if isinstance(result, list) else [[result]]
+        height, width = len(rows), len(rows[0])
+        top = self.row
+        ref = f"{get_column_letter(col)}{top}:{get_column_letter(col + width - 1)}{top + height - 1}"
+        self.ws.cell(top, col).value = ArrayFormula(ref, formula)
+        for i in range(height):
+            for j in range(width):
+                cell = self.ws.cell(top + i, col + j)
+                cell.fill = OUTPUT_FILL
+                if formats and j in formats:
+                    cell.number_format = formats[j]
+        self.row = top + height + 1
+        return top, col, top + height - 1, col + width - 1
+
+
+def _fixings_rows() -> list[list[Any]]:
+    return [[_d(d), r] for d, r in SAMPLE_FIXINGS]
+
+
+def build() -> Workbook:
+    """The model workbook."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    about = Sheet(wb, "About", "Citigroup Capital XXI 8.300% Enhanced TruPS - trups-xl model",
+                  "Blue cells are inputs (named ranges); grey cells call the trups-xl add-in.")
+    for text in [
+        "Enable the functions (Windows Excel): pip install trups-xl; xlwings addin install;",
+        "then on the xlwings ribbon tab set UDF Modules to trups_xl.udfs (the xlwings.conf sheet of this",
+        "workbook already does) and click Import Functions. Save as .xlsm to keep the generated module.",
+        "Without Excel: trups-xl recalc workbooks/citigroup_capital_xxi.xlsx evaluates every formula.",
+        "Source: prospectus (424(b)(2)) dated December 17, 2007; page numbers in the add-in's documentation.",
+        "Sample fixings and NYSE prices in this workbook are illustrative inputs, not market data.",
+    ]:
+        about.ws.cell(about.row, 1, text)
+        about.row += 1
+
+    terms = Sheet(wb, "Terms", "Terms", "TRUPS_TERMS(): every number the functions use.")
+    terms.array("", "=TRUPS_TERMS()", udfs.TRUPS_TERMS(), col=1)
+
+    sched = Sheet(wb, "Schedule", "Interest schedule", "One row per interest period; floating rows use the fixings.")
+    sched.section("Inputs")
+    sched.input("Sched_From", "From payment date (date)", _d("2036-06-21"), DATE_FORMAT)
+    sched.input("Sched_To", "To payment date (date)", _d("2038-12-21"), DATE_FORMAT)
+    sched.input("Sched_Principal", "Principal per security ($)", 1000, MONEY)
+    sched.table_input("Sched_Fixings", "3-month LIBOR fixings (decimal)", ["period_start", "rate"],
+                      _fixings_rows(), [DATE_FORMAT, RATE])
+    sched.section("Outputs")
+    result = udfs.TRUPS_SCHEDULE(_d("2036-06-21"), _d("2038-12-21"), _fixings_rows(), 1000)
+    date_cols = {j: DATE_FORMAT for j in range(1, 8)}
+    top, _, bottom, right = sched.array(
+        "", "=TRUPS_SCHEDULE(Sched_From,Sched_To,Sched_Fixings,Sched_Principal)", result,
+        {**date_cols, 11: "0.000000", 12: RATE, 13: MONEY}, col=1)
+    chart = BarChart()
+    chart.title = "Interest per period ($ per security)"
+    chart.y_axis.title = "$"
+    chart.add_data(Reference(sched.ws, min_col=right, min_row=top, max_row=bottom), titles_from_data=True)
+    chart.set_categories(Reference(sched.ws, min_col=3, min_row=top + 1, max_row=bottom))
+    sched.ws.add_chart(chart, f"A{bottom + 3}")
+    for c in range(2, right + 1):
+        sched.ws.column_dimensions[get_column_letter(c)].width = 14
+
+    acc = Sheet(wb, "Accrual", "Accrual", "Interest for a period and accrued interest at settlement.")
+    acc.section("Inputs")
+    acc.input("Acc_Start", "Start date (inclusive)", _d("2008-12-21"), DATE_FORMAT)
+    acc.input("Acc_End", "End date (exclusive)", _d("2009-01-31"), DATE_FORMAT)
+    acc.input("Acc_Settlement", "Settlement date", _d("2012-07-18"), DATE_FORMAT)
+    acc.input("Acc_Principal", "Principal ($)", 1000, MONEY)
+    acc.input("Acc_Payment", "Scheduled payment date", _d("2012-06-21"), DATE_FORMAT)
+    acc.section("Outputs")
+    acc.output("Result_Accrual", "Interest start -> end ($)", "=TRUPS_ACCRUAL(Acc_Start,Acc_End,,Acc_Principal)", MONEY)
+    acc.output("Result_Accrued", "Accrued interest at settlement ($)",
+               "=TRUPS_ACCRUED_INTEREST(Acc_Settlement,,Acc_Principal)", MONEY)
+    acc.output("Result_Previous", "Previous payment date", "=TRUPS_PREVIOUS_PAYMENT_DATE(Acc_Settlement)", DATE_FORMAT)
+    acc.output("Result_Next", "Next payment date", "=TRUPS_NEXT_PAYMENT_DATE(Acc_Settlement)", DATE_FORMAT)
+    acc.output("Result_Coupon", "Coupon on the payment date ($)", "=TRUPS_COUPON(Acc_Payment,,Acc_Principal)", MONEY)
+
+    mw = Sheet(wb, "Make-whole", "Make-whole redemption price", "p.38: max(par, PV at Treasury + spread) + accrued.")
+    mw.section("Inputs")
+    mw.input("MW_Date", "Redemption date", _d("2030-03-15"), DATE_FORMAT)
+    mw.input("MW_Treasury", "Treasury rate (decimal)", 0.04, RATE)
+    mw.input("MW_Spread", "Spread (decimal)", 0.005, RATE)
+    mw.input("MW_Principal", "Principal ($)", 1000, MONEY)
+    grid_dates = [[_d("2012-07-18")], [_d("2015-06-21")], [_d("2020-01-02")], [_d("2025-09-30")], [_d("2030-03-15")]]
+    grid_rates = [[0.01, 0.02, 0.03, 0.04, 0.05, 0.06]]
+    mw.table_input("MW_Grid_Dates", "Grid redemption dates", ["date"], grid_dates, [DATE_FORMAT])
+    mw.table_input("MW_Grid_Rates", "Grid Treasury rates (decimal)", ["r1", "r2", "r3", "r4", "r5", "r6"],
+                   grid_rates, [RATE] * 6)
+    mw.section("Outputs")
+    mw.output("Result_MakeWhole", "Make-whole price incl. accrued ($)",
+              "=TRUPS_MAKE_WHOLE(MW_Date,MW_Treasury,MW_Spread,MW_Principal)", MONEY)
+    mw.output("Result_MakeWholePV", "PV leg ($)", "=TRUPS_MAKE_WHOLE_PV(MW_Date,MW_Treasury,MW_Spread,MW_Principal)",
+              MONEY)
+    mw.output("Result_PriceDate", "Treasury price date", "=TRUPS_TREASURY_PRICE_DATE(MW_Date)", DATE_FORMAT)
+    mw.array("Grid: dates (rows) x Treasury rates (columns)",
+             "=TRUPS_MAKE_WHOLE(MW_Grid_Dates,MW_Grid_Rates,MW_Spread,MW_Principal)",
+             udfs.TRUPS_MAKE_WHOLE(grid_dates, grid_rates), dict.fromkeys(range(6), MONEY))
+
+    de = Sheet(wb, "Deferral & APM", "Deferral and the alternative payment mechanism", "p.42-47.")
+    de.section("Inputs")
+    de.input("Def_First", "First deferred payment date", _d("2010-06-21"), DATE_FORMAT)
+    de.input("Def_AsOf", "Amount owed as of", _d("2014-12-21"), DATE_FORMAT)
+    de.input("Def_Principal", "Principal ($)", 1000, MONEY)
+    de.input("APM_Issuance", "Stock issuance date", _d("2012-04-09"), DATE_FORMAT)
+    de.input("APM_Shares", "Shares outstanding (latest financial statements)", 2_932_000_000, "#,##0")
+    de.input("APM_Applied", "Proceeds already applied ($)", 0, MONEY)
+    de.table_input("APM_History", "Sample NYSE closes", ["date", "close"],
+                   [[_d(d), p] for d, p in SAMPLE_CLOSES], [DATE_FORMAT, MONEY])
+    de.section("Outputs")
+    de.output("Result_Deferred", "Deferred interest owed ($)", "=TRUPS_DEFERRED_INTEREST(Def_First,Def_AsOf,,Def_Principal)",
+              MONEY)
+    de.output("Result_ClaimLimit", "Bankruptcy claim limit ($)", "=TRUPS_CLAIM_LIMIT(Result_Deferred,Def_Principal)",
+              MONEY)
+    de.output("Result_APMAverage", "APM average price ($)",
+              "=TRUPS_APM_AVERAGE_PRICE(APM_Issuance,APM_History_date,APM_History_close)", MONEY)
+    de.output("Result_APMMax", "APM maximum obligation left ($)",
+              "=TRUPS_APM_MAX_OBLIGATION(APM_Issuance,APM_History_date,APM_History_close,APM_Shares,APM_Applied)",
+              "#,##0")
+    de.array("APM window (NYSE trading days)", "=TRUPS_APM_WINDOW(APM_Issuance)",
+             udfs.TRUPS_APM_WINDOW(_d("2012-04-09")), {0: DATE_FORMAT})
+    de.array("Extension period dates", "=TRUPS_DEFERRAL_DATES(Def_First)",
+             udfs.TRUPS_DEFERRAL_DATES(_d("2010-06-21")), {1: DATE_FORMAT})
+
+    sc = Sheet(wb, "Share cap", "Share cap amount", "p.47: 195,000,000 shares, adjusted for splits.")
+    sc.section("Inputs")
+    sc.input("Cap_Before", "Date before the reverse split", _d("2011-05-05"), DATE_FORMAT)
+    sc.input("Cap_After", "Date after the reverse split", _d("2011-05-09"), DATE_FORMAT)
+    sc.input("Cap_TestDate", "Share cap test date", _d("2011-06-21"), DATE_FORMAT)
+    sc.input("Cap_Deferred", "All deferred interest, whole issue ($)", 500_000_000, MONEY)
+    sc.input("Cap_Price", "10-day average price ($)", 4.5, MONEY)
+    sc.input("Cap_Amount", "Proceeds to raise ($)", 10_000_000, MONEY)
+    sc.section("Outputs")
+    sc.output("Result_CapBefore", "Share cap before (shares)", "=TRUPS_SHARE_CAP(Cap_Before)", "#,##0")
+    sc.output("Result_CapAfter", "Share cap after (shares)", "=TRUPS_SHARE_CAP(Cap_After)", "#,##0")
+    sc.output("Result_CapRequired", "Share cap required (shares)",
+              "=TRUPS_SHARE_CAP_REQUIRED(Cap_TestDate,Cap_Deferred,Cap_Price)", "#,##0")
+    sc.output("Result_Saleable", "Shares saleable (shares)", "=TRUPS_SHARES_SALEABLE(Cap_Amount,Cap_Price,Cap_After)",
+              "#,##0")
+
+    pv = Sheet(wb, "Par vs make-whole", "Par vs make-whole after a Regulatory Capital Event",
+               "Citigroup announced the redemption on June 8, 2012, after the Fed's June 7 capital proposals.")
+    pv.section("Inputs")
+    pv.input("RCE_Event", "Regulatory Capital Event date", _d("2012-06-07"), DATE_FORMAT)
+    pv.input("RCE_Redemption", "Redemption date", _d("2012-07-18"), DATE_FORMAT)
+    pv.input("RCE_Treasury", "Treasury rate (decimal)", 0.0265, RATE)
+    pv.input("RCE_Securities", "Capital securities outstanding", 3_500_000, "#,##0")
+    pv.section("Outputs")
+    pv.output("Result_Par", "Par route price per security ($)",
+              '=TRUPS_REDEMPTION_PRICE(RCE_Redemption,,"regulatory_capital",RCE_Event)', MONEY)
+    pv.output("Result_MW", "Make-whole price per security ($)", "=TRUPS_MAKE_WHOLE(RCE_Redemption,RCE_Treasury)", MONEY)
+    pv.output("Result_Diff", "Difference per security ($)", "=Result_MW-Result_Par", MONEY)
+    pv.output("Result_DiffTotal", "Difference, all securities ($)", "=Result_Diff*RCE_Securities", MONEY)
+    pv.output("Result_PayDate", "Redemption payment date", "=TRUPS_REDEMPTION_PAYMENT_DATE(RCE_Redemption)",
+              DATE_FORMAT)
+
+    conf = wb.create_sheet("xlwings.conf")
+    conf["A1"], conf["B1"] = "UDF Modules", "trups_xl.udfs"
+    return wb
+
+
+def save(path: Path = DEFAULT_PATH) -> Path:
+    """Write the workbook."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    build().save(path)
+    return path
+
+
+def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> int:
+    """``python -m trups_xl.workbook [PATH]``."""
+    args = sys.argv[1:] if argv is None else argv
+    out(f"wrote {save(Path(args[0]) if args else DEFAULT_PATH)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
