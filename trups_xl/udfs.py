@@ -133,8 +133,7 @@ def TRUPS_PREVIOUS_PAYMENT_DATE(as_of: Any) -> Any:
     as_of : date
         Any date 2007-12-21..2077-12-20. A range gives an array.
     """
-    days, _ = xf.dates(as_of, "as_of", hi=TERMS.final_repayment - dt.timedelta(days=1))
-    return xc.shape_result(core_accrual.previous_payment_date(days))
+    return xc.shape_result(core_accrual.previous_payment_date(_as_of_dates(as_of)))
 
 
 @excel_function(example=("2009-01-31",))
@@ -146,8 +145,13 @@ def TRUPS_NEXT_PAYMENT_DATE(as_of: Any) -> Any:
     as_of : date
         Any date 2007-12-21..2077-12-20. A range gives an array.
     """
+    return xc.shape_result(core_accrual.next_payment_date(_as_of_dates(as_of)))
+
+
+def _as_of_dates(as_of: Any) -> Any:
+    """``as_of`` for the payment-date functions: any day before the final repayment date."""
     days, _ = xf.dates(as_of, "as_of", hi=TERMS.final_repayment - dt.timedelta(days=1))
-    return xc.shape_result(core_accrual.next_payment_date(days))
+    return days
 
 
 SCHEDULE_HEADER = ["period", "start", "end", "accrual_start", "accrual_end", "payment_date",
