@@ -30,10 +30,10 @@ import numpy.typing as npt
 from trups_xl.accrual import accrued_interest
 from trups_xl.bondmath import pv_semiannual
 from trups_xl.calendars import NEW_YORK, US_GOVERNMENT_SECURITIES
-from trups_xl.daycount import days_30_360
 from trups_xl.errors import TrupsInputError
+from trups_xl.parcall import par_call_stream
 from trups_xl.rates import DEFAULT_POLICY, Fixings
-from trups_xl.schedule import FIXED, build_schedule
+from trups_xl.schedule import build_schedule
 from trups_xl.terms import TERMS
 
 STUB_EXCLUDE = "exclude_accrued"
@@ -78,12 +78,6 @@ class MakeWhole:
     price: FloatArray  # max(principal, pv) + accrued
 
 
-def _fixed_periods() -> tuple[DateArray, DateArray]:
-    s = build_schedule()
-    fixed = s.regime == FIXED
-    return s.start[fixed], s.end[fixed]
-
-
 def make_whole(redemption_date: npt.ArrayLike, treasury_rate: npt.ArrayLike,
                spread: npt.ArrayLike = TERMS.make_whole_spread,
                principal: npt.ArrayLike = TERMS.principal_per_security,
@@ -100,24 +94,17 @@ def make_whole(redemption_date: npt.ArrayLike, treasury_rate: npt.ArrayLike,
         raise TrupsInputError(
             f"the make-whole applies to redemption dates {TERMS.issue_date}..{switch - 1}; "
             "on/after 2037-12-21 the price is par + accrued (p.38)", "redemption_date")
-    starts, ends = _fixed_periods()
-    k = np.searchsorted(ends, r_date, side="right")  # first coupon strictly after the date
-    next_date = ends[k]
-    full = TERMS.fixed_rate * p * TERMS.fixed_months / 12  # 41.50 per 1,000 (p.40)
-    accrued = TERMS.fixed_rate * p * days_30_360(starts[k], r_date) / 360.0
-    days_next = days_30_360(r_date, next_date)
-    w = days_next / 180.0
-    n = ends.size - k
+    stream = par_call_stream(r_date, p)
+    full, accrued, w = stream.coupon, stream.accrued, stream.periods_to_next
     rate = y + s
     first = full - accrued if stub == STUB_EXCLUDE else full
-    pv = pv_semiannual(w, n, first, full, p, rate)
+    pv = pv_semiannual(w, stream.coupons_left, first, full, p, rate)
     if stub == STUB_SUBTRACT:
         pv = pv - accrued
     return MakeWhole(
-        accrued=np.asarray(accrued, dtype=np.float64), next_coupon_date=next_date,
-        days_to_next=np.asarray(days_next), periods_to_next=np.asarray(w, dtype=np.float64),
-        coupons_left=np.asarray(n), first_coupon=np.asarray(first, dtype=np.float64),
-        coupon=np.asarray(full, dtype=np.float64), discount_rate=np.asarray(rate, dtype=np.float64),
+        accrued=accrued, next_coupon_date=stream.next_coupon_date, days_to_next=stream.days_to_next,
+        periods_to_next=w, coupons_left=stream.coupons_left, first_coupon=np.asarray(first, dtype=np.float64),
+        coupon=full, discount_rate=np.asarray(rate, dtype=np.float64),
         first_discount_factor=np.asarray((1 + rate / 2) ** -w, dtype=np.float64),
         pv=np.asarray(pv, dtype=np.float64),
         price=np.asarray(np.maximum(p, pv) + accrued, dtype=np.float64),

@@ -12,9 +12,8 @@ import numpy as np
 import numpy.typing as npt
 
 from trups_xl.bondmath import pv_semiannual, solve_yield
-from trups_xl.daycount import days_30_360
 from trups_xl.errors import TrupsInputError
-from trups_xl.schedule import FIXED, build_schedule
+from trups_xl.parcall import par_call_stream
 from trups_xl.terms import TERMS
 
 FloatArray = npt.NDArray[np.float64]
@@ -27,15 +26,9 @@ def _call_stream(settlement: npt.ArrayLike) -> tuple[FloatArray, ...]:
                          or s_dates.max() >= np.datetime64(TERMS.switch_date)):
         raise TrupsInputError(f"settlement must fall {TERMS.issue_date}..2037-12-20 (before the par call)",
                               "settlement")
-    sched = build_schedule()
-    fixed = sched.regime == FIXED
-    starts, ends = sched.start[fixed], sched.end[fixed]
-    k = np.searchsorted(ends, s_dates, side="right")
-    full = TERMS.fixed_rate * PER / 2
-    accrued = TERMS.fixed_rate * PER * days_30_360(starts[k], s_dates) / 360.0
-    w = days_30_360(s_dates, ends[k]) / 180.0
-    return (np.asarray(w, dtype=np.float64), np.asarray(ends.size - k, dtype=np.float64),
-            np.asarray(full, dtype=np.float64), np.asarray(accrued, dtype=np.float64))
+    stream = par_call_stream(s_dates, PER)
+    return (stream.periods_to_next, np.asarray(stream.coupons_left, dtype=np.float64), stream.coupon,
+            stream.accrued)
 
 
 def price_from_yield(settlement: npt.ArrayLike, yield_rate: npt.ArrayLike) -> FloatArray:
