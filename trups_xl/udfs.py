@@ -445,6 +445,12 @@ def TRUPS_PRICE_FROM_YIELD(settlement: Any, yield_rate: Any) -> Any:
 # ---- deferral, APM and share cap ---------------------------------------------------------------
 
 _PRICE_HISTORY = (dt.date(2007, 1, 1), dt.date(2077, 12, 31))
+_ALL_ACTIONS = dt.date(2080, 12, 31)  # a blank as_of: after every corporate action in the table
+
+
+def _share_cap_as_of(as_of: Any) -> dt.date:
+    """``as_of`` of the share-cap functions; blank applies every action in the table."""
+    return xf.one_date(as_of, "as_of", lo=dt.date(2007, 1, 1), hi=_ALL_ACTIONS, default=_ALL_ACTIONS)
 
 
 @excel_function(example=("2010-06-21", "2014-12-21"))
@@ -513,7 +519,7 @@ def TRUPS_APM_WINDOW(issuance_date: Any) -> Any:
 def _price_history(price_dates: Any, prices: Any) -> tuple[list[dt.date], list[float]]:
     dates, _ = xf.vector(price_dates, "price_dates",
                          lambda v, a, w: xc.cell_date(v, a, *_PRICE_HISTORY, w), skip_blank=True)
-    closes, _ = xf.vector(prices, "prices", lambda v, a, w: xc.cell_amount(v, a, w, allow_zero=False),
+    closes, _ = xf.vector(prices, "prices", xf.positive_cell,
                           skip_blank=True)
     xf.parallel(("price_dates", dates), ("prices", closes))
     return dates, closes
@@ -566,7 +572,7 @@ def TRUPS_APM_MAX_OBLIGATION(issuance_date: Any, price_dates: Any, prices: Any, 
     issuance = xf.one_date(issuance_date, "issuance_date")
     dates, closes = _price_history(price_dates, prices)
     shares = xf.one_number(shares_outstanding, "shares_outstanding",
-                           lambda v, a, w: xc.cell_amount(v, a, w, allow_zero=False))
+                           xf.positive_cell)
     applied = xf.one_number(proceeds_applied, "proceeds_applied", xf.amount_cell, default=0.0)
     if not xc.is_blank(first_deferred_date):
         start = xf.one_date(first_deferred_date, "first_deferred_date")
@@ -610,8 +616,7 @@ def TRUPS_SHARE_CAP(as_of: Any = None, corporate_actions: Any = None) -> Any:
     corporate_actions : range, optional
         Two columns: effective date, share-count factor (0.1 for 1-for-10). Blank: Citigroup's actions shipped with trups-xl.
     """
-    day = xf.one_date(as_of, "as_of", lo=dt.date(2007, 1, 1), hi=dt.date(2080, 12, 31),
-                      default=dt.date(2080, 12, 31))
+    day = _share_cap_as_of(as_of)
     return core_sharecap.share_cap(day, xf.corporate_actions(corporate_actions))
 
 
@@ -636,7 +641,7 @@ def TRUPS_SHARE_CAP_REQUIRED(test_date: Any, deferred_interest: Any, average_pri
     day = xf.one_date(test_date, "test_date")
     amount = xf.one_number(deferred_interest, "deferred_interest", xf.amount_cell)
     price = xf.one_number(average_price, "average_price",
-                          lambda v, a, w: xc.cell_amount(v, a, w, allow_zero=False))
+                          xf.positive_cell)
     cap = None if xc.is_blank(current_cap) else xf.one_number(current_cap, "current_cap", xf.amount_cell)
     return core_sharecap.share_cap_required(day, amount, price, cap, xf.corporate_actions(corporate_actions))
 
@@ -660,8 +665,7 @@ def TRUPS_SHARES_SALEABLE(amount: Any, price: Any, as_of: Any = None, shares_alr
         Two columns: effective date, share-count factor (0.1 for 1-for-10). Blank: Citigroup's actions shipped with trups-xl.
     """
     value = xf.one_number(amount, "amount", xf.amount_cell)
-    per_share = xf.one_number(price, "price", lambda v, a, w: xc.cell_amount(v, a, w, allow_zero=False))
-    day = xf.one_date(as_of, "as_of", lo=dt.date(2007, 1, 1), hi=dt.date(2080, 12, 31),
-                      default=dt.date(2080, 12, 31))
+    per_share = xf.one_number(price, "price", xf.positive_cell)
+    day = _share_cap_as_of(as_of)
     sold = xf.one_number(shares_already_sold, "shares_already_sold", xf.amount_cell, default=0.0)
     return core_sharecap.shares_saleable(value, per_share, day, sold, xf.corporate_actions(corporate_actions))

@@ -156,11 +156,14 @@ def amount_cell(value: object, argument: str, where: str) -> float:
     return xc.cell_amount(value, argument, where)
 
 
+def positive_cell(value: object, argument: str, where: str) -> float:
+    """Converter for strictly positive amounts (prices, share counts, principal)."""
+    return xc.cell_amount(value, argument, where, allow_zero=False)
+
+
 def principal(value: object) -> float:
     """The ``principal`` argument: positive, default $1,000 (one capital security)."""
-    return one_number(value, "principal",
-                      lambda v, a, w: xc.cell_amount(v, a, w, allow_zero=False),
-                      default=TERMS.principal_per_security)
+    return one_number(value, "principal", positive_cell, default=TERMS.principal_per_security)
 
 
 def policy(value: object) -> str:
