@@ -122,3 +122,16 @@ def test_cli_recalc_writes_a_copy_and_prints_the_summary(generated, tmp_path, ca
     with pytest.raises(SystemExit):
         main(["recalc", "--help"])
     assert "--in-place" in capsys.readouterr().out
+
+
+def test_recalc_reports_error_cells_and_leaves_plain_text_alone(tmp_path):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws["A1"] = '=TRUPS_ACCRUAL("abc",B1)'
+    ws["A2"] = "=1/0"
+    ws["A3"] = "#hashtag, not an error"
+    path = tmp_path / "bad.xlsx"
+    book.save(path)
+    errors = recalculate(path).errors
+    assert len(errors) == 2
+    assert errors[0].startswith("Sheet!A1: #TRUPS! start_date:") and errors[1] == "Sheet!A2: #DIV/0!"

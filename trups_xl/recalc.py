@@ -19,20 +19,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import formulas
 import numpy as np
+import schedula as sh
+from formulas.functions import XlError
+from formulas.ranges import Ranges
+from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.worksheet.formula import ArrayFormula
 
 from trups_xl import udfs  # noqa: F401  (registers the functions)
-from trups_xl.xlconvert import EXCEL_EPOCH, date_to_serial
-from trups_xl.xlfunc import REGISTRY
+from trups_xl.xlconvert import EXCEL_EPOCH, EXCEL_ERRORS, date_to_serial
+from trups_xl.xlfunc import BUG_PREFIX, INPUT_ERROR_PREFIX, REGISTRY
 
 CELL_KEY = re.compile(r"^'\[(?P<book>[^\]]+)\](?P<sheet>.+)'!(?P<ref>[A-Z]+\d+(?::[A-Z]+\d+)?)$")
 
 
 def _to_excel(value: Any) -> Any:
     """A Python cell value as the engine sends it to a UDF."""
-    import schedula as sh
-    from formulas.functions import XlError
-
     if value is sh.EMPTY or value is None:
         return None
     if isinstance(value, XlError):
@@ -43,8 +47,6 @@ def _to_excel(value: Any) -> Any:
 
 
 def _argument(value: Any) -> Any:
-    from formulas.ranges import Ranges
-
     if isinstance(value, Ranges):
         value = value.value
     if isinstance(value, np.ndarray):
@@ -74,8 +76,6 @@ def _engine_function(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def register() -> None:
     """Make every ``TRUPS_*`` function known to the formula engine."""
-    import formulas
-
     functions = formulas.get_functions()
     for name, fn in REGISTRY.items():
         functions[name] = _engine_function(fn)
@@ -92,9 +92,6 @@ class Recalculation:
 
 def recalculate(path: Path, progress: Callable[[str], None] | None = None) -> Recalculation:
     """Evaluate every formula of ``path``; the file is not modified."""
-    import formulas
-    from openpyxl import load_workbook
-
     say = progress or (lambda _m: None)
     register()
     # formulas dispatches some functions once before their named-range inputs are set and
@@ -115,15 +112,14 @@ def recalculate(path: Path, progress: Callable[[str], None] | None = None) -> Re
         first = match["ref"].split(":")[0]
         col = re.match(r"[A-Z]+", first).group(0)  # type: ignore[union-attr]
         row = int(first[len(col):])
-        from openpyxl.utils import column_index_from_string, get_column_letter
-
         data = np.atleast_2d(getattr(ranges, "value", ranges))
         for i, line in enumerate(data):
             for j, v in enumerate(line):
                 ref = f"{get_column_letter(column_index_from_string(col) + j)}{row + i}"
                 values[(sheet, ref)] = _to_excel(v)
     errors = [f"{s}!{r}: {v}" for (s, r), v in values.items()
-              if isinstance(v, str) and (v.startswith("#") and (v.startswith("#TRUPS") or v.endswith(("!", "?", "A"))))]
+              if isinstance(v, str) and (v.strip().upper() in EXCEL_ERRORS
+                                         or v.startswith((INPUT_ERROR_PREFIX, BUG_PREFIX)))]
     names: dict[str, Any] = {}
     for name, defined in book.defined_names.items():
         if name.startswith("Result_"):
@@ -134,9 +130,6 @@ def recalculate(path: Path, progress: Callable[[str], None] | None = None) -> Re
 
 def write_values(path: Path, out: Path, result: Recalculation) -> None:
     """Copy ``path`` to ``out`` with every formula replaced by its computed value."""
-    from openpyxl import load_workbook
-    from openpyxl.worksheet.formula import ArrayFormula
-
     if out.resolve() == path.resolve():
         raise ValueError("refusing to overwrite the input workbook; pass another -o path or --in-place")
     book = load_workbook(path)
