@@ -134,3 +134,15 @@ def test_payment_dates():
 def test_wrong_shaped_ranges(call, argument):
     result = call()
     assert result.startswith(f"#TRUPS! {argument}:"), result
+
+
+def test_shared_argument_help_fills_only_arguments_without_their_own():
+    from trups_xl.xlfunc import SHARED_ARG_HELP
+
+    coupon = INFO["TRUPS_COUPON"].arg_help
+    assert coupon["principal"] == SHARED_ARG_HELP["principal"]
+    assert coupon["fixings"] == SHARED_ARG_HELP["fixings"]
+    assert SHARED_ARG_HELP["principal"] in udfs.TRUPS_COUPON.__doc__
+    # a function's own wording wins
+    assert INFO["TRUPS_CLAIM_LIMIT"].arg_help["principal"].startswith("Outstanding principal")
+    assert INFO["TRUPS_ACCRUAL"].arg_help["policy"] != SHARED_ARG_HELP["policy"]

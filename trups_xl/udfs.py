@@ -69,9 +69,7 @@ def TRUPS_ACCRUAL(start_date: Any, end_date: Any, fixings: Any = None, principal
     end_date : date
         Day accrual stops (excluded), on or after start_date. A range gives an array.
     fixings : rate or range, optional
-        Index (LIBOR) for floating/monthly periods: one decimal rate for all, or two columns: period start date, rate.
     principal : number, optional
-        Principal amount; default 1000 (one capital security).
     policy : text, optional
         "fixings" (default: every period needs a fixing) or "prospectus_fallback" (previous rate; 4.910% first quarter).
     """
@@ -92,11 +90,8 @@ def TRUPS_ACCRUED_INTEREST(settlement: Any, fixings: Any = None, principal: Any 
     settlement : date
         Settlement date, 2007-12-21..2077-12-21. A range gives an array.
     fixings : rate or range, optional
-        Index (LIBOR) for floating/monthly periods: one decimal rate for all, or two columns: period start date, rate.
     principal : number, optional
-        Principal amount; default 1000 (one capital security).
     policy : text, optional
-        "fixings" (default) or "prospectus_fallback" (previous period's rate; 4.910% for the first quarter).
     """
     days, _ = xf.dates(settlement, "settlement")
     return xc.shape_result(core_accrual.accrued_interest(days, xf.fixings(fixings),
@@ -113,11 +108,8 @@ def TRUPS_COUPON(payment_date: Any, fixings: Any = None, principal: Any = None,
     payment_date : date
         A scheduled (unadjusted) payment date: Jun/Dec 21 to 2037, quarterly to 2057, monthly to 2077.
     fixings : rate or range, optional
-        Index (LIBOR) for floating/monthly periods: one decimal rate for all, or two columns: period start date, rate.
     principal : number, optional
-        Principal amount; default 1000 (one capital security).
     policy : text, optional
-        "fixings" (default) or "prospectus_fallback" (previous period's rate; 4.910% for the first quarter).
     """
     days, _ = xf.dates(payment_date, "payment_date")
     return xc.shape_result(core_accrual.coupon(days, xf.fixings(fixings), xf.principal(principal),
@@ -171,11 +163,8 @@ def TRUPS_SCHEDULE(from_date: Any = None, to_date: Any = None, fixings: Any = No
     to_date : date, optional
         Last scheduled payment date to list; default the last (2077-12-21).
     fixings : rate or range, optional
-        Index (LIBOR) for floating/monthly periods: one decimal rate for all, or two columns: period start date, rate.
     principal : number, optional
-        Principal amount; default 1000 (one capital security).
     policy : text, optional
-        "fixings" (default) or "prospectus_fallback" (previous period's rate; 4.910% for the first quarter).
     """
     first = xf.one_date(from_date, "from_date", default=TERMS.issue_date)
     last = xf.one_date(to_date, "to_date", default=TERMS.final_repayment)
@@ -222,8 +211,6 @@ def TRUPS_TERMS(term: Any = None) -> Any:
 
 # ---- redemption (issue: make-whole) --------------------------------------------------------
 
-_STUB_HELP = ('"exclude_accrued" (default: first coupon only for the part after the redemption date) or '
-              '"subtract_accrued" (full coupon PV less accrued).')
 
 
 def _make_whole_inputs(redemption_date: Any, treasury_rate: Any, spread: Any, principal: Any,
@@ -247,11 +234,8 @@ def TRUPS_MAKE_WHOLE(redemption_date: Any, treasury_rate: Any, spread: Any = Non
     treasury_rate : rate
         Treasury rate as a decimal (0.04), semi-annual yield. A range gives an array.
     spread : rate, optional
-        Spread over the treasury rate; default 0.005 (0.50%, p.38).
     principal : number, optional
-        Principal amount; default 1000 (one capital security).
     stub : text, optional
-        "exclude_accrued" (default: first coupon only for the part after the redemption date) or "subtract_accrued" (full coupon PV less accrued).
     """
     return xc.shape_result(core_redemption.make_whole_price(*_make_whole_inputs(
         redemption_date, treasury_rate, spread, principal, stub)))
@@ -269,11 +253,8 @@ def TRUPS_MAKE_WHOLE_PV(redemption_date: Any, treasury_rate: Any, spread: Any = 
     treasury_rate : rate
         Treasury rate as a decimal (0.04), semi-annual yield. A range gives an array.
     spread : rate, optional
-        Spread over the treasury rate; default 0.005 (0.50%, p.38).
     principal : number, optional
-        Principal amount; default 1000 (one capital security).
     stub : text, optional
-        "exclude_accrued" (default: first coupon only for the part after the redemption date) or "subtract_accrued" (full coupon PV less accrued).
     """
     return xc.shape_result(core_redemption.make_whole_pv(*_make_whole_inputs(
         redemption_date, treasury_rate, spread, principal, stub)))
@@ -298,9 +279,7 @@ def TRUPS_REDEMPTION_PRICE(redemption_date: Any, treasury_rate: Any = None, trig
     fixings : rate or range, optional
         Index for accrued interest on/after 2037-12-21: one decimal rate, or two columns: period start date, rate.
     principal : number, optional
-        Principal amount; default 1000 (one capital security).
     policy : text, optional
-        "fixings" (default) or "prospectus_fallback" (previous period's rate; 4.910% for the first quarter).
     """
     days, d_shape = xf.dates(redemption_date, "redemption_date")
     route = xf.text(trigger, "trigger", core_redemption.TRIGGERS, core_redemption.OPTIONAL)
@@ -465,11 +444,8 @@ def TRUPS_DEFERRED_INTEREST(first_deferred_date: Any, as_of: Any, fixings: Any =
     as_of : date
         Date of the amount owed, up to 10 years after first_deferred_date.
     fixings : rate or range, optional
-        Index (LIBOR) for floating/monthly periods: one decimal rate for all, or two columns: period start date, rate.
     principal : number, optional
-        Principal amount; default 1000 (one capital security).
     policy : text, optional
-        "fixings" (default) or "prospectus_fallback" (previous period's rate; 4.910% for the first quarter).
     """
     return core_deferral.deferred_interest(
         xf.one_date(first_deferred_date, "first_deferred_date"), xf.one_date(as_of, "as_of"),
@@ -614,7 +590,6 @@ def TRUPS_SHARE_CAP(as_of: Any = None, corporate_actions: Any = None) -> Any:
     as_of : date, optional
         Date; blank applies every action in the table (today's cap).
     corporate_actions : range, optional
-        Two columns: effective date, share-count factor (0.1 for 1-for-10). Blank: Citigroup's actions shipped with trups-xl.
     """
     day = _share_cap_as_of(as_of)
     return core_sharecap.share_cap(day, xf.corporate_actions(corporate_actions))
@@ -636,7 +611,6 @@ def TRUPS_SHARE_CAP_REQUIRED(test_date: Any, deferred_interest: Any, average_pri
     current_cap : number, optional
         The share cap amount now; blank: the split-adjusted 195,000,000.
     corporate_actions : range, optional
-        Two columns: effective date, share-count factor (0.1 for 1-for-10). Blank: Citigroup's actions shipped with trups-xl.
     """
     day = xf.one_date(test_date, "test_date")
     amount = xf.one_number(deferred_interest, "deferred_interest", xf.amount_cell)
@@ -662,7 +636,6 @@ def TRUPS_SHARES_SALEABLE(amount: Any, price: Any, as_of: Any = None, shares_alr
     shares_already_sold : number, optional
         Shares already sold under the cap to pay deferred interest; default 0.
     corporate_actions : range, optional
-        Two columns: effective date, share-count factor (0.1 for 1-for-10). Blank: Citigroup's actions shipped with trups-xl.
     """
     value = xf.one_number(amount, "amount", xf.amount_cell)
     per_share = xf.one_number(price, "price", xf.positive_cell)

@@ -55,6 +55,37 @@ INFO: dict[str, FunctionInfo] = {}
 LIFE = (TERMS.issue_date, TERMS.final_repayment)
 
 
+#: Help for arguments that mean the same in every function. A UDF docstring that lists such an
+#: argument without a description gets this text (in its ``__doc__`` and in Excel's wizard).
+SHARED_ARG_HELP = {
+    "principal": "Principal amount; default 1000 (one capital security).",
+    "fixings": "Index (LIBOR) for floating/monthly periods: one decimal rate for all, or two columns: "
+               "period start date, rate.",
+    "policy": '"fixings" (default) or "prospectus_fallback" (previous period\'s rate; 4.910% for the first quarter).',
+    "spread": "Spread over the treasury rate; default 0.005 (0.50%, p.38).",
+    "stub": '"exclude_accrued" (default: first coupon only for the part after the redemption date) or '
+            '"subtract_accrued" (full coupon PV less accrued).',
+    "corporate_actions": "Two columns: effective date, share-count factor (0.1 for 1-for-10). Blank: "
+                         "Citigroup's actions shipped with trups-xl.",
+}
+
+
+def fill_shared_help(doc: str | None) -> str:
+    """``doc`` with :data:`SHARED_ARG_HELP` written under every shared argument left without help."""
+    lines = (doc or "").splitlines(keepends=True)
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        head = re.match(r"^(\s*)(\w+) : ", line)
+        if not head or head.group(2) not in SHARED_ARG_HELP:
+            continue
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        indent = len(following) - len(following.lstrip())
+        if not following.strip() or indent <= len(head.group(1)):  # no description of its own
+            out.append(f"{head.group(1)}    {SHARED_ARG_HELP[head.group(2)]}\n")
+    return "".join(out)
+
+
 def parse_docstring(doc: str | None) -> tuple[str, dict[str, str]]:
     """First line (the wizard description) and ``{argument: help}`` from a numpydoc docstring."""
     text = inspect.cleandoc(doc or "")
@@ -78,6 +109,7 @@ def excel_function(example: tuple[Any, ...] = ()) -> Callable[[F], F]:
     """Register a UDF; ``example`` holds Excel-style arguments for the reference and tests."""
 
     def decorate(fn: F) -> F:
+        fn.__doc__ = fill_shared_help(fn.__doc__)
         summary, helps = parse_docstring(fn.__doc__)
 
         @functools.wraps(fn)
