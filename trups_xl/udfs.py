@@ -398,10 +398,7 @@ def TRUPS_YIELD_TO_CALL(settlement: Any, price: Any) -> Any:
     price : number
         Clean price per 100 of principal. A range gives an array.
     """
-    s, s_shape = xf.dates(settlement, "settlement", hi=core_redemption.LAST_MAKE_WHOLE_DATE)
-    p, p_shape = xf.numbers(price, "price", _price_cell)
-    d, v = xf.broadcast(("settlement", s, s_shape), ("price", p, p_shape))
-    return xc.shape_result(core_yields.yield_to_call(d, v))
+    return xc.shape_result(core_yields.yield_to_call(*_settlement_and(settlement, price, "price", _price_cell)))
 
 
 @excel_function(example=("2012-06-08", 0.08))
@@ -415,10 +412,15 @@ def TRUPS_PRICE_FROM_YIELD(settlement: Any, yield_rate: Any) -> Any:
     yield_rate : rate
         Semi-annual yield as a decimal (0.08). A range gives an array.
     """
+    return xc.shape_result(core_yields.price_from_yield(
+        *_settlement_and(settlement, yield_rate, "yield_rate", xf.rate_cell)))
+
+
+def _settlement_and(settlement: Any, value: Any, name: str, convert: Any) -> list[Any]:
+    """Settlement dates before the par call, broadcast against a price or yield range."""
     s, s_shape = xf.dates(settlement, "settlement", hi=core_redemption.LAST_MAKE_WHOLE_DATE)
-    y, y_shape = xf.numbers(yield_rate, "yield_rate", xf.rate_cell)
-    d, v = xf.broadcast(("settlement", s, s_shape), ("yield_rate", y, y_shape))
-    return xc.shape_result(core_yields.price_from_yield(d, v))
+    v, v_shape = xf.numbers(value, name, convert)
+    return xf.broadcast(("settlement", s, s_shape), (name, v, v_shape))
 
 
 # ---- deferral, APM and share cap ---------------------------------------------------------------
