@@ -57,7 +57,6 @@ class Sheet:
         self.ws.column_dimensions["A"].width = 44
         self.ws.column_dimensions["B"].width = 18
         self.row = 4
-        self.values: dict[str, Any] = {}
 
     def section(self, text: str) -> None:
         self.row += 1 if self.row > 4 else 0
@@ -74,7 +73,6 @@ class Sheet:
         if fmt:
             cell.number_format = fmt
         self._name(name, f"$B${self.row}")
-        self.values[name] = value
         self.row += 1
         return name
 
@@ -95,7 +93,6 @@ class Sheet:
         for j, h in enumerate(headers):
             col = get_column_letter(2 + j)
             self._name(f"{name}_{h}", f"${col}${first}:${col}${last}")
-        self.values[name] = rows
         self.row = last + 2
         return name
 
