@@ -17,19 +17,21 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
 from trups_xl import udfs
+from trups_xl.terms import TERMS
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "workbooks" / "citigroup_capital_xxi.xlsx"
 INPUT_FONT = Font(color="0000FF")
 HEADER_FONT = Font(bold=True)
 TITLE_FONT = Font(bold=True, size=14)
 OUTPUT_FILL = PatternFill("solid", fgColor="F2F2F2")
+RIGHT = Alignment(horizontal="right")
 DATE_FORMAT = "yyyy-mm-dd"
 MONEY = "#,##0.00"
 RATE = "0.000%"
@@ -56,6 +58,8 @@ class Sheet:
         self.ws["A2"] = note
         self.ws.column_dimensions["A"].width = 44
         self.ws.column_dimensions["B"].width = 18
+        for col in range(3, 16):  # wide enough for yyyy-mm-dd and $ amounts (the render showed ###)
+            self.ws.column_dimensions[get_column_letter(col)].width = 14
         self.row = 4
 
     def section(self, text: str) -> None:
@@ -80,7 +84,9 @@ class Sheet:
                     formats: list[str | None]) -> str:
         self.ws.cell(self.row, 1, label)
         for j, h in enumerate(headers):
-            self.ws.cell(self.row, 2 + j, h).font = HEADER_FONT
+            head = self.ws.cell(self.row, 2 + j, h)
+            head.font = HEADER_FONT
+            head.alignment = RIGHT
         first = self.row + 1
         for i, row in enumerate(rows):
             for j, v in enumerate(row):
@@ -148,7 +154,15 @@ def build() -> Workbook:
         about.row += 1
 
     terms = Sheet(wb, "Terms", "Terms", "TRUPS_TERMS(): every number the functions use.")
-    terms.array("", "=TRUPS_TERMS()", udfs.TRUPS_TERMS(), col=1)
+    top, _, _, _ = terms.array("", "=TRUPS_TERMS()", udfs.TRUPS_TERMS(), col=1)
+    terms.ws.column_dimensions["B"].width = 24
+    for i, (_, value) in enumerate(TERMS.as_rows()):
+        cell = terms.ws.cell(top + i, 2)
+        cell.alignment = RIGHT
+        if isinstance(value, dt.date):
+            cell.number_format = DATE_FORMAT
+        elif isinstance(value, float) and value < 1:
+            cell.number_format = "0.00000%"
 
     sched = Sheet(wb, "Schedule", "Interest schedule", "One row per interest period; floating rows use the fixings.")
     sched.section("Inputs")
@@ -168,9 +182,14 @@ def build() -> Workbook:
     chart.y_axis.title = "$"
     chart.add_data(Reference(sched.ws, min_col=right, min_row=top, max_row=bottom), titles_from_data=True)
     chart.set_categories(Reference(sched.ws, min_col=3, min_row=top + 1, max_row=bottom))
+    chart.width, chart.height = 24, 9  # cm; the default 15 x 7.5 squeezed the date labels
     sched.ws.add_chart(chart, f"A{bottom + 3}")
+    sched.ws.column_dimensions["A"].width = 30
+    for c in range(1, right + 1):  # the header row the function returns, aligned over its numbers
+        sched.ws.cell(top, c).font = HEADER_FONT
+        sched.ws.cell(top, c).alignment = RIGHT
     for c in range(2, right + 1):
-        sched.ws.column_dimensions[get_column_letter(c)].width = 14
+        sched.ws.column_dimensions[get_column_letter(c)].width = 17
 
     acc = Sheet(wb, "Accrual", "Accrual", "Interest for a period and accrued interest at settlement.")
     acc.section("Inputs")
@@ -204,9 +223,18 @@ def build() -> Workbook:
     mw.output("Result_MakeWholePV", "PV leg ($)", "=TRUPS_MAKE_WHOLE_PV(MW_Date,MW_Treasury,MW_Spread,MW_Principal)",
               MONEY)
     mw.output("Result_PriceDate", "Treasury price date", "=TRUPS_TREASURY_PRICE_DATE(MW_Date)", DATE_FORMAT)
-    mw.array("Grid: dates (rows) x Treasury rates (columns)",
-             "=TRUPS_MAKE_WHOLE(MW_Grid_Dates,MW_Grid_Rates,MW_Spread,MW_Principal)",
-             udfs.TRUPS_MAKE_WHOLE(grid_dates, grid_rates), dict.fromkeys(range(6), MONEY))
+    mw.ws.cell(mw.row, 1, "Grid: dates (rows) x Treasury rates (columns)")
+    mw.ws.cell(mw.row, 3).value = ArrayFormula(f"C{mw.row}:H{mw.row}", "=MW_Grid_Rates")
+    for col in range(3, 9):
+        mw.ws.cell(mw.row, col).number_format = RATE
+        mw.ws.cell(mw.row, col).font = HEADER_FONT
+    mw.row += 1
+    mw.ws.cell(mw.row, 2).value = ArrayFormula(f"B{mw.row}:B{mw.row + len(grid_dates) - 1}", "=MW_Grid_Dates")
+    for i in range(len(grid_dates)):
+        mw.ws.cell(mw.row + i, 2).number_format = DATE_FORMAT
+        mw.ws.cell(mw.row + i, 2).font = HEADER_FONT
+    mw.array("", "=TRUPS_MAKE_WHOLE(MW_Grid_Dates,MW_Grid_Rates,MW_Spread,MW_Principal)",
+             udfs.TRUPS_MAKE_WHOLE(grid_dates, grid_rates), dict.fromkeys(range(6), MONEY), col=3)
 
     de = Sheet(wb, "Deferral & APM", "Deferral and the alternative payment mechanism", "p.42-47.")
     de.section("Inputs")
@@ -267,7 +295,17 @@ def build() -> Workbook:
 
     conf = wb.create_sheet("xlwings.conf")
     conf["A1"], conf["B1"] = "UDF Modules", "trups_xl.udfs"
+    for ws in wb.worksheets:
+        _print_setup(ws)
     return wb
+
+
+def _print_setup(ws: Worksheet) -> None:
+    """Print each sheet landscape, one page wide (the render script showed sheets split across pages)."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def save(path: Path = DEFAULT_PATH) -> Path:
