@@ -145,4 +145,4 @@ def test_shared_argument_help_fills_only_arguments_without_their_own():
     assert SHARED_ARG_HELP["principal"] in udfs.TRUPS_COUPON.__doc__
     # a function's own wording wins
     assert INFO["TRUPS_CLAIM_LIMIT"].arg_help["principal"].startswith("Outstanding principal")
-    assert INFO["TRUPS_ACCRUAL"].arg_help["policy"] != SHARED_ARG_HELP["policy"]
+    assert INFO["TRUPS_REDEMPTION_PRICE"].arg_help["fixings"] != SHARED_ARG_HELP["fixings"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from trups_xl.curve import ForwardCurve
 from trups_xl.daycount import accrual_days
 from trups_xl.errors import TrupsInputError
 from trups_xl.rates import DEFAULT_POLICY, Fixings, coupon_rates, require_known
@@ -48,7 +49,7 @@ def _partial(schedule: Schedule, rates: FloatArray, k: npt.NDArray[np.int64], da
 def accrual(start: npt.ArrayLike, end: npt.ArrayLike, fixings: Fixings | None = None,
             principal: npt.ArrayLike = TERMS.principal_per_security,
             policy: str = DEFAULT_POLICY,
-            convention: str = FLOATING_ACCRUAL_DEFAULT) -> FloatArray:
+            convention: str = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None) -> FloatArray:
     """Interest accrued from ``start`` (inclusive) to ``end`` (exclusive).
 
     Parameters
@@ -63,6 +64,8 @@ def accrual(start: npt.ArrayLike, end: npt.ArrayLike, fixings: Fixings | None = 
         Index policy (:data:`trups_xl.rates.POLICIES`).
     convention : {"adjusted", "unadjusted"}
         Floating/monthly accrual dates (:data:`trups_xl.terms.FLOATING_ACCRUAL_DEFAULT`).
+    curve : ForwardCurve, optional
+        Projects the index of periods without a fixing (:mod:`trups_xl.curve`).
 
     Returns
     -------
@@ -77,7 +80,7 @@ def accrual(start: npt.ArrayLike, end: npt.ArrayLike, fixings: Fixings | None = 
     check_in_life(b, schedule, "end_date")
     if (b < a).any():
         raise TrupsInputError("end_date is before start_date", "end_date")
-    rates = coupon_rates(schedule, fixings, policy)
+    rates = coupon_rates(schedule, fixings, policy, curve)
     ka = schedule.period_containing(a)
     kb = schedule.period_containing(b)
     # Periods that contribute: ka .. kb, less kb when b is its first accrual day.
@@ -100,7 +103,7 @@ def accrual(start: npt.ArrayLike, end: npt.ArrayLike, fixings: Fixings | None = 
 def accrued_interest(settlement: npt.ArrayLike, fixings: Fixings | None = None,
                      principal: npt.ArrayLike = TERMS.principal_per_security,
                      policy: str = DEFAULT_POLICY,
-                     convention: str = FLOATING_ACCRUAL_DEFAULT) -> FloatArray:
+                     convention: str = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None) -> FloatArray:
     """Interest accrued from the start of the period containing ``settlement`` to it."""
     schedule = build_schedule(convention)
     s = np.asarray(settlement, dtype="datetime64[D]")
@@ -109,13 +112,13 @@ def accrued_interest(settlement: npt.ArrayLike, fixings: Fixings | None = None,
     k = np.where(s == schedule.accrual_end[-1], schedule.size, k)  # after the last period: 0
     k_safe = np.minimum(k, schedule.size - 1)
     start = np.where(k == schedule.size, s, schedule.accrual_start[k_safe])
-    return accrual(start, s, fixings, principal, policy, convention)
+    return accrual(start, s, fixings, principal, policy, convention, curve)
 
 
 def coupon(payment_date: npt.ArrayLike, fixings: Fixings | None = None,
            principal: npt.ArrayLike = TERMS.principal_per_security,
            policy: str = DEFAULT_POLICY,
-           convention: str = FLOATING_ACCRUAL_DEFAULT) -> FloatArray:
+           convention: str = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None) -> FloatArray:
     """Interest payable on a scheduled interest payment date (the period ending on it)."""
     schedule = build_schedule(convention)
     d = np.asarray(payment_date, dtype="datetime64[D]")
@@ -126,7 +129,7 @@ def coupon(payment_date: npt.ArrayLike, fixings: Fixings | None = None,
             f"{bad} is not a scheduled interest payment date (the 21st: Jun/Dec to 2037, "
             "quarterly to 2057, monthly to 2077)", "payment_date")
     return accrual(schedule.accrual_start[k], schedule.accrual_end[k], fixings, principal,
-                   policy, convention)
+                   policy, convention, curve)
 
 
 def previous_payment_date(as_of: npt.ArrayLike) -> DateArray:
@@ -156,9 +159,9 @@ def _check_scheduled_range(d: DateArray, schedule: Schedule, argument: str) -> N
 
 
 def period_rates(schedule: Schedule, fixings: Fixings | None, policy: str,
-                 periods: npt.NDArray[np.int64]) -> FloatArray:
+                 periods: npt.NDArray[np.int64], curve: ForwardCurve | None = None) -> FloatArray:
     """Coupon rates of the given periods, refusing a needed fixing that is missing."""
-    rates = coupon_rates(schedule, fixings, policy)
+    rates = coupon_rates(schedule, fixings, policy, curve)
     needed = np.zeros(schedule.size, dtype=bool)
     needed[periods] = True
     require_known(schedule, rates, needed)

@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 from dateutil.relativedelta import relativedelta
 
+from trups_xl.curve import ForwardCurve
 from trups_xl.daycount import accrual_days
 from trups_xl.errors import TrupsInputError
 from trups_xl.rates import DEFAULT_POLICY, Fixings, coupon_rates, require_known
@@ -69,7 +70,7 @@ def deferral_dates(first_deferred_date: dt.date) -> list[tuple[str, dt.date]]:
 
 def deferred_interest(first_deferred_date: dt.date, as_of: dt.date, fixings: Fixings | None = None,
                       principal: float = TERMS.principal_per_security, policy: str = DEFAULT_POLICY,
-                      convention: str = FLOATING_ACCRUAL_DEFAULT) -> float:
+                      convention: str = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None) -> float:
     """Deferred interest owed at ``as_of``, compounding included (see module docstring)."""
     k0 = _check_first_deferred(first_deferred_date)
     limit = extension_limit(first_deferred_date)
@@ -85,7 +86,7 @@ def deferred_interest(first_deferred_date: dt.date, as_of: dt.date, fixings: Fix
     last = int(np.searchsorted(schedule.end, min(day, limit_day - np.timedelta64(1, "D")), side="right")) - 1
     k_as_of = int(schedule.period_containing(day))
     upto = max(last + 1, k_as_of + 1)
-    rates = coupon_rates(schedule, fixings, policy)
+    rates = coupon_rates(schedule, fixings, policy, curve)
     needed = np.zeros(schedule.size, dtype=bool)
     needed[k0:upto] = True
     require_known(schedule, rates, needed)

@@ -1,13 +1,19 @@
 """Index fixings and the coupon rate of every period.
 
 Floating and monthly interest = (index + 4.170%) x Act/360 (p.40). The index of each
-period is supplied by the user as fixings: one rate for every index-linked period, or a
-table of period-start date -> rate. Policies (the ``policy`` argument):
+period comes from the user: fixings (one rate for every index-linked period, or a table of
+period-start date -> rate) for what was published, and, kept apart, a forward curve
+(:class:`trups_xl.curve.ForwardCurve`) that projects the periods with no fixing. Policies
+(the ``policy`` argument) say what the numbers are and what a period with neither gets:
 
-* ``"fixings"`` (default): every index-linked period the calculation touches must have a
-  fixing; a missing one is an error naming the period's start date.
-* ``"prospectus_fallback"``: a period without a fixing takes the previous period's index,
-  and the quarterly period beginning Dec 21, 2037 takes 4.910% (p.41).
+* ``"fixings"`` (default): the numbers are the index itself, as it applies to the period;
+  a period the calculation touches with no fixing and no curve is an error naming it.
+* ``"libor_act"``: the numbers are the LIBOR Act replacement rate (3-month CME Term SOFR for
+  quarterly periods, 1-month for monthly ones) and the index adds the tenor spread adjustment
+  (0.26161% / 0.11448%) for periods determined on or after the LIBOR replacement date
+  (:mod:`trups_xl.liboract`); a period with no rate is an error.
+* ``"prospectus_fallback"``: a period with no fixing and no curve takes the previous period's
+  index, and the quarterly period beginning Dec 21, 2037 takes 4.910% (p.41).
 """
 
 from __future__ import annotations
@@ -19,13 +25,19 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from trups_xl.curve import ForwardCurve
 from trups_xl.errors import MissingFixingError, TrupsInputError
-from trups_xl.schedule import FIXED, Schedule
-from trups_xl.terms import TERMS
+from trups_xl.liboract import TENOR_SPREAD_ADJUSTMENT, libor_replacement_date
+from trups_xl.schedule import FIXED, FLOATING, MONTHLY, Schedule, build_schedule
+from trups_xl.terms import FLOATING_ACCRUAL_DEFAULT, TERMS
 
 POLICY_FIXINGS = "fixings"
+POLICY_LIBOR_ACT = "libor_act"
 POLICY_FALLBACK = "prospectus_fallback"
-POLICIES = (POLICY_FIXINGS, POLICY_FALLBACK)
+POLICIES = (POLICY_FIXINGS, POLICY_LIBOR_ACT, POLICY_FALLBACK)
+#: Interpretation: the default takes the user's numbers as the index itself and never adds
+#: a spread or invents a rate; "libor_act" is the legally operative reading since July 2023
+#: (see README, "LIBOR's end") but needs Term SOFR rather than LIBOR numbers.
 DEFAULT_POLICY = POLICY_FIXINGS
 
 FloatArray = npt.NDArray[np.float64]
@@ -60,8 +72,8 @@ class Fixings:
 
 
 def index_rates(schedule: Schedule, fixings: Fixings | None = None,
-                policy: str = DEFAULT_POLICY) -> FloatArray:
-    """The index of every period (NaN for fixed periods and for periods with no fixing).
+                policy: str = DEFAULT_POLICY, curve: ForwardCurve | None = None) -> FloatArray:
+    """The index of every period (NaN for fixed periods and for periods with no rate).
 
     Raises
     ------
@@ -96,6 +108,11 @@ def index_rates(schedule: Schedule, fixings: Fixings | None = None,
                 )
             seen[k] = rate
             rates[k] = rate
+    if curve is not None:
+        gap = linked & np.isnan(rates)
+        rates[gap] = curve.rate_at(schedule.start[gap])
+    if policy == POLICY_LIBOR_ACT:
+        rates += tenor_spread_adjustments(schedule)
     if policy == POLICY_FALLBACK:
         first = int(np.flatnonzero(linked)[0])
         if np.isnan(rates[first]):
@@ -106,10 +123,20 @@ def index_rates(schedule: Schedule, fixings: Fixings | None = None,
     return rates
 
 
+def tenor_spread_adjustments(schedule: Schedule) -> FloatArray:
+    """The LIBOR Act spread of every period: 0.26161% quarterly, 0.11448% monthly, from the
+    LIBOR replacement date (12 U.S.C. 5802(20); 12 CFR 253.4(c)); 0 before it and for fixed periods."""
+    replaced = schedule.determination_date >= np.datetime64(libor_replacement_date(), "D")
+    spread = np.select([schedule.regime == FLOATING, schedule.regime == MONTHLY],
+                       [TENOR_SPREAD_ADJUSTMENT[TERMS.floating_months],
+                        TENOR_SPREAD_ADJUSTMENT[TERMS.monthly_months]], 0.0)
+    return np.asarray(np.where(replaced, spread, 0.0), dtype=np.float64)
+
+
 def coupon_rates(schedule: Schedule, fixings: Fixings | None = None,
-                 policy: str = DEFAULT_POLICY) -> FloatArray:
+                 policy: str = DEFAULT_POLICY, curve: ForwardCurve | None = None) -> FloatArray:
     """The annual coupon rate of every period: 8.300% fixed, index + 4.170% after (p.40)."""
-    rates = index_rates(schedule, fixings, policy) + TERMS.floating_margin
+    rates = index_rates(schedule, fixings, policy, curve) + TERMS.floating_margin
     return np.where(schedule.regime == FIXED, TERMS.fixed_rate, rates)
 
 
@@ -120,7 +147,41 @@ def require_known(schedule: Schedule, rates: FloatArray, needed: npt.NDArray[np.
         k = int(np.flatnonzero(missing)[0])
         raise MissingFixingError(
             f"no fixing for the {schedule.regime[k]} period starting {schedule.start[k]} "
-            f"(determination date {schedule.determination_date[k]}); supply it in fixings "
-            f"or use policy {POLICY_FALLBACK!r}",
+            f"(determination date {schedule.determination_date[k]}); supply it in fixings, "
+            f"project it with a curve or use policy {POLICY_FALLBACK!r}",
             "fixings",
         )
+
+
+def index_rate(period_start: npt.ArrayLike, fixings: Fixings | None = None, policy: str = DEFAULT_POLICY,
+               curve: ForwardCurve | None = None, convention: str = FLOATING_ACCRUAL_DEFAULT) -> FloatArray:
+    """The index of the floating or monthly period starting on each date, before the 4.170% margin.
+
+    ``period_start`` is a period's scheduled first day (Dec 21, 2037, Mar 21, 2038, ...) or
+    its business-day-adjusted first day. Under ``"libor_act"`` the result includes the
+    tenor spread adjustment.
+    """
+    schedule = build_schedule(convention)
+    days = np.asarray(period_start, dtype="datetime64[D]")
+    linked = np.flatnonzero(schedule.is_index_linked)
+    flat = days.ravel()
+    k = np.searchsorted(schedule.start[linked], flat)
+    k_safe = np.minimum(k, linked.size - 1)
+    hit = schedule.start[linked][k_safe] == flat
+    adjusted = np.searchsorted(schedule.accrual_start[linked], flat)
+    adjusted_safe = np.minimum(adjusted, linked.size - 1)
+    hit_adjusted = schedule.accrual_start[linked][adjusted_safe] == flat
+    periods = linked[np.where(hit, k_safe, adjusted_safe)]
+    if not (hit | hit_adjusted).all():
+        bad = flat[~(hit | hit_adjusted)][0]
+        first_monthly = schedule.start[schedule.regime == MONTHLY][0]
+        raise TrupsInputError(
+            f"{bad} is not the first day of a floating or monthly period: the 21st of Mar/Jun/Sep/Dec "
+            f"from {schedule.start[linked[0]]}, then of every month from {first_monthly} to "
+            f"{schedule.start[linked[-1]]}",
+            "period_start")
+    rates = index_rates(schedule, fixings, policy, curve)
+    needed = np.zeros(schedule.size, dtype=bool)
+    needed[periods] = True
+    require_known(schedule, rates, needed)
+    return np.asarray(rates[periods].reshape(days.shape), dtype=np.float64)

@@ -30,6 +30,7 @@ import numpy.typing as npt
 from trups_xl.accrual import accrued_interest
 from trups_xl.bondmath import pv_semiannual
 from trups_xl.calendars import NEW_YORK, US_GOVERNMENT_SECURITIES
+from trups_xl.curve import ForwardCurve
 from trups_xl.errors import TrupsInputError
 from trups_xl.parcall import par_call_stream
 from trups_xl.rates import DEFAULT_POLICY, Fixings
@@ -132,7 +133,7 @@ def redemption_price(redemption_date: npt.ArrayLike, treasury_rate: npt.ArrayLik
                      fixings: Fixings | None = None,
                      principal: npt.ArrayLike = TERMS.principal_per_security,
                      policy: str = DEFAULT_POLICY, spread: npt.ArrayLike = TERMS.make_whole_spread,
-                     stub: str = STUB_DEFAULT) -> FloatArray:
+                     stub: str = STUB_DEFAULT, curve: ForwardCurve | None = None) -> FloatArray:
     """Redemption price by route (p.38): par + accrued on/after 2037-12-21 or within 90 days of
     an Investment Company or Regulatory Capital Event; the make-whole otherwise.
 
@@ -162,7 +163,7 @@ def redemption_price(redemption_date: npt.ArrayLike, treasury_rate: npt.ArrayLik
         if trigger in PAR_TRIGGERS:
             par = np.ones_like(par)
     par_price = (np.asarray(principal, dtype=np.float64)
-                 + accrued_interest(r_date, fixings, principal, policy)) if par.any() else 0.0
+                 + accrued_interest(r_date, fixings, principal, policy, curve=curve)) if par.any() else 0.0
     if par.all():
         return np.asarray(np.broadcast_to(par_price, np.broadcast_shapes(
             r_date.shape, np.shape(treasury_rate) if treasury_rate is not None else ())), dtype=np.float64)

@@ -15,7 +15,10 @@ import numpy as np
 
 from trups_xl import accrual as core_accrual
 from trups_xl import apm as core_apm
+from trups_xl import covenant as core_covenant
 from trups_xl import deferral as core_deferral
+from trups_xl import libor as core_libor
+from trups_xl import rates as core_rates
 from trups_xl import redemption as core_redemption
 from trups_xl import sharecap as core_sharecap
 from trups_xl import treasury as core_treasury
@@ -36,10 +39,16 @@ __all__ = [
     "TRUPS_APM_WINDOW",
     "TRUPS_CLAIM_LIMIT",
     "TRUPS_COUPON",
+    "TRUPS_CRC_CAPACITY",
+    "TRUPS_CRC_MEASUREMENT_DATE",
+    "TRUPS_CRC_PERCENTAGE",
     "TRUPS_DEFERRAL_DATES",
     "TRUPS_DEFERRED_INTEREST",
+    "TRUPS_INDEX_RATE",
+    "TRUPS_LIBOR_FROM_QUOTES",
     "TRUPS_MAKE_WHOLE",
     "TRUPS_MAKE_WHOLE_PV",
+    "TRUPS_MATURITY_REPAYMENT",
     "TRUPS_NEXT_PAYMENT_DATE",
     "TRUPS_PREVIOUS_PAYMENT_DATE",
     "TRUPS_PRICE_FROM_YIELD",
@@ -59,7 +68,7 @@ __all__ = [
 
 @excel_function(example=("2008-12-21", "2009-01-31"))
 def TRUPS_ACCRUAL(start_date: Any, end_date: Any, fixings: Any = None, principal: Any = None,
-                  policy: Any = None) -> Any:
+                  policy: Any = None, curve: Any = None) -> Any:
     """Interest accrued from start_date (inclusive) to end_date (exclusive), split over interest periods.
 
     Parameters
@@ -71,18 +80,18 @@ def TRUPS_ACCRUAL(start_date: Any, end_date: Any, fixings: Any = None, principal
     fixings : rate or range, optional
     principal : number, optional
     policy : text, optional
-        "fixings" (default: every period needs a fixing) or "prospectus_fallback" (previous rate; 4.910% first quarter).
+    curve : rate or range, optional
     """
     start, s_shape = xf.dates(start_date, "start_date")
     end, e_shape = xf.dates(end_date, "end_date")
     a, b = xf.broadcast(("start_date", start, s_shape), ("end_date", end, e_shape))
     return xc.shape_result(core_accrual.accrual(a, b, xf.fixings(fixings), xf.principal(principal),
-                                                xf.policy(policy)))
+                                                xf.policy(policy), curve=xf.curve(curve)))
 
 
 @excel_function(example=("2009-01-31",))
 def TRUPS_ACCRUED_INTEREST(settlement: Any, fixings: Any = None, principal: Any = None,
-                           policy: Any = None) -> Any:
+                           policy: Any = None, curve: Any = None) -> Any:
     """Accrued interest at settlement: interest from the start of its interest period to settlement.
 
     Parameters
@@ -92,15 +101,16 @@ def TRUPS_ACCRUED_INTEREST(settlement: Any, fixings: Any = None, principal: Any 
     fixings : rate or range, optional
     principal : number, optional
     policy : text, optional
+    curve : rate or range, optional
     """
     days, _ = xf.dates(settlement, "settlement")
-    return xc.shape_result(core_accrual.accrued_interest(days, xf.fixings(fixings),
-                                                         xf.principal(principal), xf.policy(policy)))
+    return xc.shape_result(core_accrual.accrued_interest(days, xf.fixings(fixings), xf.principal(principal),
+                                                         xf.policy(policy), curve=xf.curve(curve)))
 
 
 @excel_function(example=("2008-06-21",))
 def TRUPS_COUPON(payment_date: Any, fixings: Any = None, principal: Any = None,
-                 policy: Any = None) -> Any:
+                 policy: Any = None, curve: Any = None) -> Any:
     """Interest payable on a scheduled interest payment date (the whole period ending on it).
 
     Parameters
@@ -110,10 +120,11 @@ def TRUPS_COUPON(payment_date: Any, fixings: Any = None, principal: Any = None,
     fixings : rate or range, optional
     principal : number, optional
     policy : text, optional
+    curve : rate or range, optional
     """
     days, _ = xf.dates(payment_date, "payment_date")
     return xc.shape_result(core_accrual.coupon(days, xf.fixings(fixings), xf.principal(principal),
-                                               xf.policy(policy)))
+                                               xf.policy(policy), curve=xf.curve(curve)))
 
 
 @excel_function(example=("2009-01-31",))
@@ -153,7 +164,7 @@ SCHEDULE_HEADER = ["period", "start", "end", "accrual_start", "accrual_end", "pa
 
 @excel_function(example=("2008-01-01", "2009-12-31"))
 def TRUPS_SCHEDULE(from_date: Any = None, to_date: Any = None, fixings: Any = None,
-                   principal: Any = None, policy: Any = None) -> Any:
+                   principal: Any = None, policy: Any = None, curve: Any = None) -> Any:
     """Interest schedule: one row per period paid from from_date to to_date, with dates, day count, rate and interest.
 
     Parameters
@@ -165,6 +176,7 @@ def TRUPS_SCHEDULE(from_date: Any = None, to_date: Any = None, fixings: Any = No
     fixings : rate or range, optional
     principal : number, optional
     policy : text, optional
+    curve : rate or range, optional
     """
     first = xf.one_date(from_date, "from_date", default=TERMS.issue_date)
     last = xf.one_date(to_date, "to_date", default=TERMS.final_repayment)
@@ -175,7 +187,7 @@ def TRUPS_SCHEDULE(from_date: Any = None, to_date: Any = None, fixings: Any = No
     if not pick.any():
         raise TrupsInputError(f"no interest payment date between {first} and {last}", "to_date")
     idx = np.flatnonzero(pick)
-    rates = core_accrual.period_rates(schedule, xf.fixings(fixings), xf.policy(policy), idx)
+    rates = core_accrual.period_rates(schedule, xf.fixings(fixings), xf.policy(policy), idx, xf.curve(curve))
     amount = xf.principal(principal)
     rows: list[list[Any]] = [list(SCHEDULE_HEADER)]
     for k in idx:
@@ -263,7 +275,7 @@ def TRUPS_MAKE_WHOLE_PV(redemption_date: Any, treasury_rate: Any, spread: Any = 
 @excel_function(example=("2012-07-18", None, "regulatory_capital", "2012-06-07"))
 def TRUPS_REDEMPTION_PRICE(redemption_date: Any, treasury_rate: Any = None, trigger: Any = None,
                            trigger_date: Any = None, fixings: Any = None, principal: Any = None,
-                           policy: Any = None) -> Any:
+                           policy: Any = None, curve: Any = None) -> Any:
     """Redemption price by route incl. accrued: par on/after 2037-12-21 or within 90 days of an investment company/regulatory capital event, else make-whole.
 
     Parameters
@@ -280,6 +292,7 @@ def TRUPS_REDEMPTION_PRICE(redemption_date: Any, treasury_rate: Any = None, trig
         Index for accrued interest on/after 2037-12-21: one decimal rate, or two columns: period start date, rate.
     principal : number, optional
     policy : text, optional
+    curve : rate or range, optional
     """
     days, d_shape = xf.dates(redemption_date, "redemption_date")
     route = xf.text(trigger, "trigger", core_redemption.TRIGGERS, core_redemption.OPTIONAL)
@@ -292,7 +305,8 @@ def TRUPS_REDEMPTION_PRICE(redemption_date: Any, treasury_rate: Any = None, trig
         values, r_shape = xf.numbers(treasury_rate, "treasury_rate", xf.rate_cell)
         d, rates = xf.broadcast(("redemption_date", days, d_shape), ("treasury_rate", values, r_shape))
     return xc.shape_result(core_redemption.redemption_price(
-        d, rates, route, event, xf.fixings(fixings), xf.principal(principal), xf.policy(policy)))
+        d, rates, route, event, xf.fixings(fixings), xf.principal(principal), xf.policy(policy),
+        curve=xf.curve(curve)))
 
 
 @excel_function(example=("2011-12-31",))
@@ -436,7 +450,7 @@ def _share_cap_as_of(as_of: Any) -> dt.date:
 
 @excel_function(example=("2010-06-21", "2014-12-21"))
 def TRUPS_DEFERRED_INTEREST(first_deferred_date: Any, as_of: Any, fixings: Any = None, principal: Any = None,
-                            policy: Any = None) -> Any:
+                            policy: Any = None, curve: Any = None) -> Any:
     """Deferred interest owed at as_of: every deferred coupon compounding on each later payment date, plus interest on that balance since (p.42).
 
     Parameters
@@ -448,10 +462,11 @@ def TRUPS_DEFERRED_INTEREST(first_deferred_date: Any, as_of: Any, fixings: Any =
     fixings : rate or range, optional
     principal : number, optional
     policy : text, optional
+    curve : rate or range, optional
     """
     return core_deferral.deferred_interest(
         xf.one_date(first_deferred_date, "first_deferred_date"), xf.one_date(as_of, "as_of"),
-        xf.fixings(fixings), xf.principal(principal), xf.policy(policy))
+        xf.fixings(fixings), xf.principal(principal), xf.policy(policy), curve=xf.curve(curve))
 
 
 @excel_function(example=("2010-06-21",))
@@ -644,3 +659,146 @@ def TRUPS_SHARES_SALEABLE(amount: Any, price: Any, as_of: Any = None, shares_alr
     day = _share_cap_as_of(as_of)
     sold = xf.one_number(shares_already_sold, "shares_already_sold", xf.amount_cell, default=0.0)
     return core_sharecap.shares_saleable(value, per_share, day, sold, xf.corporate_actions(corporate_actions))
+
+
+# ---- the index after LIBOR (issue: rates after LIBOR) --------------------------------------------
+
+
+@excel_function(example=("2037-12-21", "libor_act", 0.0375))
+def TRUPS_INDEX_RATE(period_start: Any, policy: Any = None, fixings: Any = None, curve: Any = None) -> Any:
+    """Index of the floating/monthly period starting on period_start, before the 4.170% margin; under "libor_act" it includes the tenor spread adjustment.
+
+    Parameters
+    ----------
+    period_start : date
+        First day of a floating or monthly period (the 21st, from 2037-12-21; scheduled or adjusted). A range gives an array.
+    policy : text, optional
+    fixings : rate or range, optional
+    curve : rate or range, optional
+    """
+    days, _ = xf.dates(period_start, "period_start", lo=TERMS.switch_date)
+    return xc.shape_result(core_rates.index_rate(days, xf.fixings(fixings), xf.policy(policy), xf.curve(curve)))
+
+
+@excel_function(example=([[0.0525, 0.05251, 0.05262]],))
+def TRUPS_LIBOR_FROM_QUOTES(london_quotes: Any, new_york_quotes: Any = None) -> Any:
+    """LIBOR from bank quotations when the screen rate is missing: mean of >= 2 London quotes, else of 3 New York quotes, rounded up to 0.00001% (p.41).
+
+    Parameters
+    ----------
+    london_quotes : range
+        Quotations (decimals) of the London banks asked; blanks are skipped.
+    new_york_quotes : range, optional
+        Quotations of the three New York City banks, used when London gave fewer than two.
+    """
+    london = [] if xc.is_blank(london_quotes) else \
+        xf.vector(london_quotes, "london_quotes", xf.rate_cell, skip_blank=True)[0]
+    new_york = [] if xc.is_blank(new_york_quotes) else \
+        xf.vector(new_york_quotes, "new_york_quotes", xf.rate_cell, skip_blank=True)[0]
+    rate = core_libor.libor_from_quotes(london, new_york)
+    if rate is None:
+        raise TrupsInputError(
+            "fewer than 2 London and fewer than 3 New York quotations: LIBOR is the previous period's "
+            "(4.910% for the period from 2037-12-21), p.41", "london_quotes")
+    return rate
+
+
+# ---- capital replacement covenant and scheduled-maturity repayment ------------------------------------
+
+_COVENANT_DATES = (TERMS.issue_date, TERMS.crc_termination - dt.timedelta(days=1))
+
+
+def _eligibility(value: Any) -> str:
+    return xf.text(value, "eligibility", core_covenant.ELIGIBILITIES, core_covenant.ELIGIBILITY_DEFAULT)
+
+
+@excel_function(example=("2027-12-21", "common_stock"))
+def TRUPS_CRC_PERCENTAGE(as_of: Any, category: Any, eligibility: Any = None) -> Any:
+    """Capital replacement covenant applicable percentage (1.33 for 133%) for a repayment, redemption or purchase on as_of, by category of replacement capital (p.61-62).
+
+    Parameters
+    ----------
+    as_of : date
+        Date of the repayment, redemption or purchase, 2007-12-21..2067-12-20. A range gives an array.
+    category : text
+        common_stock, mandatorily_convertible_preferred, debt_exchangeable_common, debt_exchangeable_preferred, reit_preferred, qcs_i, qcs_ii or qcs_iii.
+    eligibility : text, optional
+        "definition" (default: 0 for qcs_ii before 2027-12-21 and qcs_iii before 2047-12-21, p.63-64) or "table" (p.62 table alone).
+    """
+    days, _ = xf.dates(as_of, "as_of", *_COVENANT_DATES)
+    category_name = xf.text(category, "category", core_covenant.CATEGORIES, None)
+    return xc.shape_result(core_covenant.applicable_percentage(days, category_name, _eligibility(eligibility)))
+
+
+@excel_function(example=("2057-06-01",))
+def TRUPS_CRC_MEASUREMENT_DATE(notice_date: Any, last_proceeds_date: Any = None, transaction_date: Any = None,
+                               previous_period_end: Any = None) -> Any:
+    """Measurement date for a notice: 6 months before it for transactions on/before 2057-12-21, 30 days after that, with the 150-day look-back (p.63).
+
+    Parameters
+    ----------
+    notice_date : date
+        Delivery of the repayment or redemption notice, or the date of a purchase.
+    last_proceeds_date : date, optional
+        A date net cash proceeds were received that no repayment, redemption or purchase used (look-back, after 2057-12-21).
+    transaction_date : date, optional
+        Repayment, redemption or purchase date, which picks the rule; default notice_date.
+    previous_period_end : date, optional
+        End of the previous measurement period; periods cannot overlap, so the result is never earlier.
+    """
+    notice = xf.one_date(notice_date, "notice_date", *_COVENANT_DATES)
+
+    def optional(value: Any, name: str) -> dt.date | None:
+        return None if xc.is_blank(value) else xf.one_date(value, name)
+
+    return core_covenant.measurement_date(
+        notice, optional(last_proceeds_date, "last_proceeds_date"), optional(transaction_date, "transaction_date"),
+        optional(previous_period_end, "previous_period_end"))
+
+
+@excel_function(example=("2030-06-01", [["common_stock"], ["qcs_i"]], [[500_000_000.0], [250_000_000.0]]))
+def TRUPS_CRC_CAPACITY(as_of: Any, categories: Any, proceeds: Any, eligibility: Any = None) -> Any:
+    """Most that may be repaid, redeemed or purchased on as_of: each category's applicable percentage x its net proceeds since the measurement date, summed (p.60-62).
+
+    Parameters
+    ----------
+    as_of : date
+        Date of the repayment, redemption or purchase, before 2067-12-21.
+    categories : range
+        Category of each issue of replacement capital (see TRUPS_CRC_PERCENTAGE), parallel to proceeds.
+    proceeds : range
+        Net cash proceeds (or market value of common stock delivered) of each issue, in currency.
+    eligibility : text, optional
+        "definition" (default) or "table"; see TRUPS_CRC_PERCENTAGE.
+    """
+    day = xf.one_date(as_of, "as_of", *_COVENANT_DATES)
+    names, _ = xf.vector(categories, "categories",
+                         lambda v, a, w: xc.cell_choice(v, a, core_covenant.CATEGORIES, None), skip_blank=True)
+    amounts, _ = xf.vector(proceeds, "proceeds", xf.amount_cell, skip_blank=True)
+    xf.parallel(("categories", names), ("proceeds", amounts))
+    return core_covenant.capacity(day, names, amounts, _eligibility(eligibility))
+
+
+@excel_function(example=(1_000_000_000.0,))
+def TRUPS_MATURITY_REPAYMENT(qualifying_proceeds: Any, repayment_date: Any = None, category: Any = None,
+                             principal_outstanding: Any = None) -> Any:
+    """Principal due on the scheduled maturity date (or a later monthly date): applicable % of qualifying capital proceeds in the window; 0 below $5 million (p.33, p.35).
+
+    Parameters
+    ----------
+    qualifying_proceeds : number
+        Net proceeds of qualifying capital securities in the 180-day window before the notice date, in currency.
+    repayment_date : date, optional
+        2057-12-21 (default) or a later monthly payment date; on 2077-12-21 all principal is due.
+    category : text, optional
+        Clause of the qualifying capital securities: qcs_i, qcs_ii or qcs_iii (default, 100%).
+    principal_outstanding : number, optional
+        Principal still outstanding; default 3,500,000,000 (all 3,500,000 securities).
+    """
+    proceeds = xf.one_number(qualifying_proceeds, "qualifying_proceeds", xf.amount_cell)
+    day = xf.one_date(repayment_date, "repayment_date", lo=TERMS.scheduled_maturity,
+                      default=TERMS.scheduled_maturity)
+    clause = xf.text(category, "category", core_covenant.QCS_CATEGORIES, core_covenant.MATURITY_CATEGORY_DEFAULT)
+    outstanding = xf.one_number(principal_outstanding, "principal_outstanding", xf.amount_cell,
+                                default=TERMS.securities_issued * TERMS.principal_per_security)
+    return core_covenant.maturity_repayment(proceeds, day, clause, outstanding)

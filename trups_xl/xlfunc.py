@@ -15,7 +15,7 @@ import datetime as dt
 import functools
 import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -24,6 +24,7 @@ import numpy.typing as npt
 import xlwings as xw
 
 from trups_xl import xlconvert as xc
+from trups_xl.curve import ForwardCurve
 from trups_xl.errors import TrupsInputError
 from trups_xl.rates import DEFAULT_POLICY, POLICIES, Fixings
 from trups_xl.terms import TERMS
@@ -61,7 +62,10 @@ SHARED_ARG_HELP = {
     "principal": "Principal amount; default 1000 (one capital security).",
     "fixings": "Index (LIBOR) for floating/monthly periods: one decimal rate for all, or two columns: "
                "period start date, rate.",
-    "policy": '"fixings" (default) or "prospectus_fallback" (previous period\'s rate; 4.910% for the first quarter).',
+    "policy": '"fixings" (default: the index as given), "libor_act" (fixings/curve are CME Term SOFR; adds the '
+              '0.26161%/0.11448% spread) or "prospectus_fallback" (previous rate; 4.910% first quarter).',
+    "curve": "Forward curve for periods with no fixing: one decimal rate (flat) or two columns: date, rate "
+             "(linear between dates). Same index as fixings.",
     "spread": "Spread over the treasury rate; default 0.005 (0.50%, p.38).",
     "stub": '"exclude_accrued" (default: first coupon only for the part after the redemption date) or '
             '"subtract_accrued" (full coupon PV less accrued).',
@@ -213,28 +217,53 @@ def text(value: object, argument: str, choices: tuple[str, ...], default: str | 
     return xc.cell_choice(value, argument, choices, default)
 
 
+def table_rows(value: object, argument: str, expected: str) -> Iterator[tuple[str, object, object]]:
+    """The rows of a two-column input table as (``"row i: "``, first, second), skipping one
+    header row and blank rows (the tail of a generously sized range)."""
+    rows = xc.grid(value, argument)
+    if len(rows[0]) != 2:
+        raise TrupsInputError(f"expected {expected}; got {len(rows)}x{len(rows[0])}", argument)
+    for i, (first, second) in enumerate(rows):
+        if xc.is_blank(first) and xc.is_blank(second):
+            continue
+        if i == 0 and isinstance(first, str) and isinstance(second, str) and not first[:1].isdigit() \
+                and not first.startswith("#"):
+            continue  # one header row
+        yield f"row {i + 1}: ", first, second
+
+
+def _single_cell(value: object, argument: str) -> object | None:
+    """The value of a 1 x 1 argument, else ``None``."""
+    rows = xc.grid(value, argument)
+    return rows[0][0] if len(rows) == 1 and len(rows[0]) == 1 else None
+
+
 def fixings(value: object) -> Fixings | None:
     """The ``fixings`` argument: blank, one rate, or a two-column range (period start, rate)."""
     if xc.is_blank(value):
         return None
-    rows = xc.grid(value, "fixings")
-    if len(rows) == 1 and len(rows[0]) == 1:
-        return Fixings(single=xc.cell_rate(rows[0][0], "fixings"))
-    if len(rows[0]) != 2:
-        raise TrupsInputError(
-            f"expected one rate or a two-column range (period start date, rate); got "
-            f"{len(rows)}x{len(rows[0])}", "fixings")
-    table: list[tuple[dt.date, float]] = []
-    for i, (day, rate) in enumerate(rows):
-        where = f"row {i + 1}: "
-        if xc.is_blank(day) and xc.is_blank(rate):
-            continue  # trailing blank rows of a generously sized range
-        if i == 0 and isinstance(day, str) and isinstance(rate, str) and not day[:1].isdigit() \
-                and not day.startswith("#"):
-            continue  # one header row
-        table.append((xc.cell_date(day, "fixings", TERMS.switch_date, TERMS.final_repayment, where),
-                      xc.cell_rate(rate, "fixings", where)))
-    return Fixings(table=tuple(table))
+    single = _single_cell(value, "fixings")
+    if single is not None:
+        return Fixings(single=xc.cell_rate(single, "fixings"))
+    return Fixings(table=tuple(
+        (xc.cell_date(day, "fixings", TERMS.switch_date, TERMS.final_repayment, where),
+         xc.cell_rate(rate, "fixings", where))
+        for where, day, rate in table_rows(value, "fixings", "one rate or a two-column range (period start date, rate)")))
+
+
+def curve(value: object) -> ForwardCurve | None:
+    """The ``curve`` argument: blank, one rate (flat), or a two-column range (date, rate)."""
+    if xc.is_blank(value):
+        return None
+    single = _single_cell(value, "curve")
+    if single is not None:
+        return ForwardCurve.flat(xc.cell_rate(single, "curve"))
+    pairs = [(xc.cell_date(day, "curve", TERMS.issue_date, TERMS.final_repayment, where),
+              xc.cell_rate(rate, "curve", where))
+             for where, day, rate in table_rows(value, "curve", "one rate or a two-column range (date, rate)")]
+    if not pairs:
+        raise TrupsInputError("expected at least one (date, rate) row", "curve")
+    return ForwardCurve.of(pairs)
 
 
 def broadcast(*arrays_with_shapes: tuple[str, npt.NDArray[Any], tuple[int, int]]) -> list[npt.NDArray[Any]]:
@@ -276,18 +305,9 @@ def corporate_actions(value: object) -> tuple[tuple[dt.date, float], ...] | None
     (effective date, share-count factor, 0.1 for a 1-for-10 reverse split)."""
     if xc.is_blank(value):
         return None
-    rows = xc.grid(value, "corporate_actions")
-    if len(rows[0]) != 2:
-        raise TrupsInputError("expected two columns: effective date, factor (0.1 for 1-for-10)",
-                              "corporate_actions")
     table = []
-    for i, (day, factor) in enumerate(rows):
-        where = f"row {i + 1}: "
-        if xc.is_blank(day) and xc.is_blank(factor):
-            continue
-        if i == 0 and isinstance(day, str) and isinstance(factor, str) and not day[:1].isdigit() \
-                and not day.startswith("#"):
-            continue  # header row
+    for where, day, factor in table_rows(value, "corporate_actions",
+                                         "two columns: effective date, factor (0.1 for 1-for-10)"):
         f = xc.cell_number(factor, "corporate_actions", "a positive factor (0.1 for 1-for-10)", where)
         if not 0 < f < 1000:
             raise TrupsInputError(f"{where}expected a positive factor (0.1 for 1-for-10); got {f!r}",
