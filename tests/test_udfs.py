@@ -146,3 +146,56 @@ def test_shared_argument_help_fills_only_arguments_without_their_own():
     # a function's own wording wins
     assert INFO["TRUPS_CLAIM_LIMIT"].arg_help["principal"].startswith("Outstanding principal")
     assert INFO["TRUPS_REDEMPTION_PRICE"].arg_help["fixings"] != SHARED_ARG_HELP["fixings"]
+
+
+# ---- rates after LIBOR and the covenant, as Excel sends them ----
+
+def test_index_rate_udf_with_a_curve_table_header_and_blank_tail():
+    curve = [["date", "rate"], ["2037-01-01", 0.03], ["2047-01-01", 0.05], [None, None]]
+    got = udfs.TRUPS_INDEX_RATE([["2037-12-21"], ["2038-03-21"]], "libor_act", None, curve)
+    # linear: 3% + 2% x days since 2037-01-01 / 3652 days, plus the 3-month spread 0.26161%
+    days = [(dt.date(2037, 12, 21) - dt.date(2037, 1, 1)).days, (dt.date(2038, 3, 21) - dt.date(2037, 1, 1)).days]
+    span = (dt.date(2047, 1, 1) - dt.date(2037, 1, 1)).days
+    assert [r[0] for r in got] == pytest.approx([0.03 + 0.02 * d / span + 0.0026161 for d in days], abs=1e-15)
+
+
+def test_index_rate_udf_errors_name_the_argument():
+    assert udfs.TRUPS_INDEX_RATE("2030-06-21").startswith("#TRUPS! period_start:")
+    assert udfs.TRUPS_INDEX_RATE("2038-04-21", None, 0.03).startswith("#TRUPS! period_start:")
+    assert udfs.TRUPS_INDEX_RATE("2038-03-21", "libor").startswith("#TRUPS! policy:")
+    assert udfs.TRUPS_INDEX_RATE("2038-03-21", None, None).startswith("#TRUPS! fixings: no fixing")
+    assert udfs.TRUPS_INDEX_RATE("2038-03-21", None, None, [[1, 2, 3]]).startswith("#TRUPS! curve:")
+
+
+def test_curve_argument_on_the_accrual_functions():
+    with_curve = udfs.TRUPS_COUPON("2038-03-21", None, None, "libor_act", 0.035)
+    with_fixing = udfs.TRUPS_COUPON("2038-03-21", 0.035, None, "libor_act")
+    assert with_curve == with_fixing
+    assert udfs.TRUPS_ACCRUAL("2038-01-01", "2038-02-01", None, None, None, "abc").startswith("#TRUPS! curve:")
+    assert isinstance(udfs.TRUPS_DEFERRED_INTEREST("2037-06-21", "2039-06-21", None, None, None, 0.03), float)
+    assert isinstance(udfs.TRUPS_REDEMPTION_PRICE("2040-01-15", None, None, None, None, None, None, 0.03), float)
+    assert isinstance(udfs.TRUPS_ACCRUED_INTEREST("2040-01-15", None, None, None, 0.03), float)
+
+
+def test_libor_from_quotes_udf():
+    assert udfs.TRUPS_LIBOR_FROM_QUOTES([[0.0525, 0.05251, 0.05262]]) == pytest.approx(0.0525434, abs=1e-15)
+    assert udfs.TRUPS_LIBOR_FROM_QUOTES([[0.05], [None]], [[0.051], [0.052], [0.053]]) == pytest.approx(0.052)
+    assert udfs.TRUPS_LIBOR_FROM_QUOTES([[0.05]]).startswith("#TRUPS! london_quotes: fewer than 2")
+
+
+def test_covenant_udfs():
+    assert udfs.TRUPS_CRC_PERCENTAGE([["2027-12-20", "2027-12-21"]], "common_stock") == [[1.33, 2.0]]
+    assert udfs.TRUPS_CRC_PERCENTAGE("2020-01-01", "qcs_ii") == 0.0
+    assert udfs.TRUPS_CRC_PERCENTAGE("2020-01-01", "qcs_ii", "table") == 1.0
+    assert udfs.TRUPS_CRC_PERCENTAGE("2067-12-21", "qcs_i").startswith("#TRUPS! as_of:")
+    assert udfs.TRUPS_CRC_PERCENTAGE("2030-01-01", None).startswith("#TRUPS! category:")
+    assert udfs.TRUPS_CRC_CAPACITY("2030-06-01", [["common_stock"], ["qcs_i"], [None]],
+                                   [[500e6], [250e6], [None]]) == pytest.approx(1375e6)
+    assert udfs.TRUPS_CRC_CAPACITY("2030-06-01", [["common_stock"], ["qcs_i"]], [[1e8]]).startswith(
+        "#TRUPS! proceeds:")
+    assert udfs.TRUPS_CRC_CAPACITY("2030-06-01", [["stock"]], [[1e8]]).startswith("#TRUPS! categories:")
+    assert udfs.TRUPS_CRC_MEASUREMENT_DATE("2058-03-01", "2057-10-01") == dt.date(2057, 9, 2)
+    assert udfs.TRUPS_MATURITY_REPAYMENT(4_999_999) == 0.0
+    assert udfs.TRUPS_MATURITY_REPAYMENT(1e9, "2068-01-21", "qcs_i") == pytest.approx(3e9)
+    assert udfs.TRUPS_MATURITY_REPAYMENT(1e9, "2057-12-20").startswith("#TRUPS! repayment_date:")
+    assert udfs.TRUPS_MATURITY_REPAYMENT(-5).startswith("#TRUPS! qualifying_proceeds:")
