@@ -60,8 +60,8 @@ LIFE = (TERMS.issue_date, TERMS.final_repayment)
 #: argument without a description gets this text (in its ``__doc__`` and in Excel's wizard).
 SHARED_ARG_HELP = {
     "principal": "Principal amount; default 1000 (one capital security).",
-    "fixings": "Index (LIBOR) for floating/monthly periods: one decimal rate for all, or two columns: "
-               "period start date, rate.",
+    "fixings": "Index for floating/monthly periods (LIBOR; Term SOFR under libor_act): one decimal rate for all, "
+               "or two columns: period start date, rate.",
     "policy": '"fixings" (default: the index as given), "libor_act" (fixings/curve are CME Term SOFR; adds the '
               '0.26161%/0.11448% spread) or "prospectus_fallback" (previous rate; 4.910% first quarter).',
     "curve": "Forward curve for periods with no fixing: one decimal rate (flat) or two columns: date, rate "
