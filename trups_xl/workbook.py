@@ -35,11 +35,15 @@ RIGHT = Alignment(horizontal="right")
 DATE_FORMAT = "yyyy-mm-dd"
 MONEY = "#,##0.00"
 RATE = "0.000%"
+RATE_5 = "0.00000%"
 
 #: Sample NYSE closes for the APM window of an issuance on 2012-04-09 (illustrative, not market data).
 SAMPLE_CLOSES = [("2012-03-19", 35.9), ("2012-03-20", 36.1), ("2012-03-21", 36.5), ("2012-03-22", 36.0),
                  ("2012-03-23", 36.3), ("2012-03-26", 37.2), ("2012-03-27", 37.0), ("2012-03-28", 36.9),
                  ("2012-03-29", 36.2), ("2012-03-30", 36.55), ("2012-04-02", 36.9), ("2012-04-03", 37.1)]
+#: Sample 3-month CME Term SOFR fixings and London quotations (illustrative, not market data).
+SAMPLE_TERM_SOFR = [("2037-12-21", 0.0375), ("2038-03-21", 0.038)]
+SAMPLE_QUOTES = [0.0525, 0.05251, 0.05262]
 SAMPLE_FIXINGS = [("2037-12-21", 0.045), ("2038-03-21", 0.0455), ("2038-06-21", 0.046), ("2038-09-21", 0.0465)]
 
 
@@ -293,11 +297,64 @@ def build() -> Workbook:
     pv.output("Result_PayDate", "Redemption payment date", "=TRUPS_REDEMPTION_PAYMENT_DATE(RCE_Redemption)",
               DATE_FORMAT)
 
+    _rates_after_libor(wb)
+    _covenant(wb)
+
     conf = wb.create_sheet("xlwings.conf")
     conf["A1"], conf["B1"] = "UDF Modules", "trups_xl.udfs"
     for ws in wb.worksheets:
         _print_setup(ws)
     return wb
+
+
+def _rates_after_libor(wb: Workbook) -> None:
+    """The index under each policy, a projection on a curve, and p.41's quotation average."""
+    ix = Sheet(wb, "Rates after LIBOR", "The index after LIBOR",
+               "LIBOR ceased after 2023-06-30; the LIBOR Act replaces it with CME Term SOFR + a tenor spread.")
+    ix.section("Inputs")
+    ix.input("Ix_Start", "Period start (date)", _d("2037-12-21"), DATE_FORMAT)
+    ix.input("Ix_PolicyAct", "Policy: LIBOR Act", "libor_act")
+    ix.input("Ix_PolicyFallback", "Policy: prospectus text", "prospectus_fallback")
+    ix.input("Ix_Curve", "Flat forward 3M/1M Term SOFR (decimal)", 0.035, RATE)
+    ix.input("Ix_From", "Projection from payment date", _d("2037-12-21"), DATE_FORMAT)
+    ix.input("Ix_To", "Projection to payment date", _d("2039-12-21"), DATE_FORMAT)
+    ix.input("Ix_Principal", "Principal ($)", 1000, MONEY)
+    ix.table_input("Ix_Fixings", "3-month Term SOFR fixings (decimal)", ["period_start", "rate"],
+                   [[_d(d), r] for d, r in SAMPLE_TERM_SOFR], [DATE_FORMAT, RATE])
+    ix.table_input("Ix_Quotes", "London bank quotations (decimal)", ["q1", "q2", "q3"], [SAMPLE_QUOTES],
+                   [RATE_5] * 3)
+    ix.section("Outputs")
+    ix.output("Result_IndexAct", "Index under the LIBOR Act (decimal)",
+              "=TRUPS_INDEX_RATE(Ix_Start,Ix_PolicyAct,Ix_Fixings,Ix_Curve)", RATE_5)
+    ix.output("Result_IndexText", "Index under the prospectus text (decimal)",
+              "=TRUPS_INDEX_RATE(Ix_Start,Ix_PolicyFallback)", RATE_5)
+    ix.output("Result_LiborQuotes", "LIBOR from the quotations (decimal)", "=TRUPS_LIBOR_FROM_QUOTES(Ix_Quotes)", RATE_5)
+    ix.array("Projection: fixings, then the curve",
+             "=TRUPS_SCHEDULE(Ix_From,Ix_To,Ix_Fixings,Ix_Principal,Ix_PolicyAct,Ix_Curve)",
+             udfs.TRUPS_SCHEDULE(_d("2037-12-21"), _d("2039-12-21"), [[_d(d), r] for d, r in SAMPLE_TERM_SOFR],
+                                 1000, "libor_act", 0.035),
+             {**{j: DATE_FORMAT for j in range(1, 8)}, 11: "0.000000", 12: RATE_5, 13: MONEY}, col=1)
+
+
+def _covenant(wb: Workbook) -> None:
+    """Capital replacement covenant and the repayment at scheduled maturity."""
+    cv = Sheet(wb, "Covenant", "Capital replacement covenant",
+               "p.60-64: repayments before 2067-12-21 limited to % of replacement capital; p.33-35: maturity.")
+    cv.section("Inputs")
+    cv.input("CRC_AsOf", "Redemption or purchase date", _d("2030-06-21"), DATE_FORMAT)
+    cv.input("CRC_Category", "Category for the percentage", "common_stock")
+    cv.table_input("CRC_Issues", "Replacement capital since the measurement date", ["category", "proceeds"],
+                   [["common_stock", 500_000_000], ["qcs_i", 250_000_000]], [None, MONEY])
+    cv.input("CRC_Notice", "Notice date", _d("2030-04-21"), DATE_FORMAT)
+    cv.input("Mat_Proceeds", "Qualifying capital proceeds in the 180-day window ($)", 1_200_000_000, MONEY)
+    cv.input("Mat_Date", "Repayment date", _d("2057-12-21"), DATE_FORMAT)
+    cv.section("Outputs")
+    cv.output("Result_CRCPercentage", "Applicable percentage", "=TRUPS_CRC_PERCENTAGE(CRC_AsOf,CRC_Category)", "0%")
+    cv.output("Result_CRCCapacity", "Most that may be redeemed ($)",
+              "=TRUPS_CRC_CAPACITY(CRC_AsOf,CRC_Issues_category,CRC_Issues_proceeds)", MONEY)
+    cv.output("Result_MeasurementDate", "Measurement date", "=TRUPS_CRC_MEASUREMENT_DATE(CRC_Notice)", DATE_FORMAT)
+    cv.output("Result_MaturityRepay", "Principal due at maturity ($)",
+              "=TRUPS_MATURITY_REPAYMENT(Mat_Proceeds,Mat_Date)", MONEY)
 
 
 def _print_setup(ws: Worksheet) -> None:
