@@ -199,3 +199,26 @@ def test_covenant_udfs():
     assert udfs.TRUPS_MATURITY_REPAYMENT(1e9, "2068-01-21", "qcs_i") == pytest.approx(3e9)
     assert udfs.TRUPS_MATURITY_REPAYMENT(1e9, "2057-12-20").startswith("#TRUPS! repayment_date:")
     assert udfs.TRUPS_MATURITY_REPAYMENT(-5).startswith("#TRUPS! qualifying_proceeds:")
+
+
+def _as_excel_sends(value, blank):
+    """An argument as xlwings delivers it with ndim=2: a single cell as [[x]]; an omitted
+    argument stays None, a reference to an empty cell is [[None]] (``blank``)."""
+    if value is None:
+        return [[None]] if blank else None
+    return value if isinstance(value, list) else [[value]]
+
+
+@pytest.mark.parametrize("name", sorted(INFO))
+@pytest.mark.parametrize("blank", [False, True])
+def test_single_cells_arrive_as_one_by_one_ranges(name, blank):
+    """With ``ndim=2`` (classic xlwings and xlwings Lite) a single cell arrives as [[x]]: every
+    example must give the same result as with plain scalars, and an empty cell as an omitted one."""
+    example = INFO[name].example
+    params = list(inspect.signature(REGISTRY[name]).parameters)
+    padded = list(example) + [None] * (len(params) - len(example))
+    plain = REGISTRY[name](*padded)
+    wrapped = REGISTRY[name](*(_as_excel_sends(v, blank) for v in padded))
+    scalar_result = wrapped[0][0] if isinstance(wrapped, list) and not isinstance(plain, list) else wrapped
+    assert scalar_result == plain
+    assert not (isinstance(plain, str) and plain.startswith("#")), plain

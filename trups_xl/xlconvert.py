@@ -47,7 +47,10 @@ def describe(value: object) -> str:
 
 
 def is_blank(value: object) -> bool:
-    """True for what Excel sends for an empty cell or an omitted argument."""
+    """True for what Excel sends for an empty cell or an omitted argument — including a single
+    empty cell as xlwings delivers it with ``ndim=2`` (``[[None]]``)."""
+    while isinstance(value, (list, tuple)) and len(value) == 1:
+        value = value[0]
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 

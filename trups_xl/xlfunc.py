@@ -204,7 +204,7 @@ def principal(value: object) -> float:
 
 def policy(value: object) -> str:
     """The ``policy`` argument."""
-    return xc.cell_choice(value, "policy", POLICIES, DEFAULT_POLICY)
+    return text(value, "policy", POLICIES, DEFAULT_POLICY)
 
 
 def text(value: object, argument: str, choices: tuple[str, ...], default: str | None) -> str:
