@@ -150,6 +150,8 @@ def build() -> Workbook:
         "Enable the functions (Windows Excel): pip install trups-xl; xlwings addin install;",
         "then on the xlwings ribbon tab set UDF Modules to trups_xl.udfs (the xlwings.conf sheet of this",
         "workbook already does) and click Import Functions. Save as .xlsm to keep the generated module.",
+        "xlwings Lite (Excel 365/web): requirements.txt lists trups-xl (or its wheel URL); main.py holds the",
+        "single line: from trups_xl.udfs import *",
         "Without Excel: trups-xl recalc workbooks/citigroup_capital_xxi.xlsx evaluates every formula.",
         "Source: prospectus (424(b)(2)) dated December 17, 2007; page numbers in the add-in's documentation.",
         "Sample fixings and NYSE prices in this workbook are illustrative inputs, not market data.",
