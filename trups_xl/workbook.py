@@ -179,10 +179,8 @@ def build() -> Workbook:
                       _fixings_rows(), [DATE_FORMAT, RATE])
     sched.section("Outputs")
     result = udfs.TRUPS_SCHEDULE(_d("2036-06-21"), _d("2038-12-21"), _fixings_rows(), 1000)
-    date_cols = {j: DATE_FORMAT for j in range(1, 8)}
-    top, _, bottom, right = sched.array(
-        "", "=TRUPS_SCHEDULE(Sched_From,Sched_To,Sched_Fixings,Sched_Principal)", result,
-        {**date_cols, 11: "0.000000", 12: RATE, 13: MONEY}, col=1)
+    top, _, bottom, right = _schedule_table(
+        sched, "", "=TRUPS_SCHEDULE(Sched_From,Sched_To,Sched_Fixings,Sched_Principal)", result)
     chart = BarChart()
     chart.title = "Interest per period ($ per security)"
     chart.y_axis.title = "$"
@@ -191,11 +189,6 @@ def build() -> Workbook:
     chart.width, chart.height = 24, 9  # cm; the default 15 x 7.5 squeezed the date labels
     sched.ws.add_chart(chart, f"A{bottom + 3}")
     sched.ws.column_dimensions["A"].width = 30
-    for c in range(1, right + 1):  # the header row the function returns, aligned over its numbers
-        sched.ws.cell(top, c).font = HEADER_FONT
-        sched.ws.cell(top, c).alignment = RIGHT
-    for c in range(2, right + 1):
-        sched.ws.column_dimensions[get_column_letter(c)].width = 17
 
     acc = Sheet(wb, "Accrual", "Accrual", "Interest for a period and accrued interest at settlement.")
     acc.section("Inputs")
@@ -309,6 +302,23 @@ def build() -> Workbook:
     return wb
 
 
+def _schedule_table(sheet: Sheet, label: str, formula: str, result: Any) -> tuple[int, int, int, int]:
+    """A TRUPS_SCHEDULE array formula: dates, year fraction, rate and interest formatted, and the
+    header row the function returns aligned over its numbers."""
+    formats = {**dict.fromkeys(range(1, 8), DATE_FORMAT), 11: "0.000000", 12: RATE_5, 13: MONEY}
+    if label:  # on its own row: the table starts in column A
+        sheet.ws.cell(sheet.row, 1, label).font = HEADER_FONT
+        sheet.row += 1
+    top, left, bottom, right = sheet.array("", formula, result, formats, col=1)
+    for c in range(left, right + 1):
+        sheet.ws.cell(top, c).font = HEADER_FONT
+        if c > left:  # column A also holds the sheet's labels
+            sheet.ws.column_dimensions[get_column_letter(c)].width = 17  # "determination_date"
+        for r in range(top, bottom + 1):  # text columns (regime, day count) too, under their headers
+            sheet.ws.cell(r, c).alignment = RIGHT
+    return top, left, bottom, right
+
+
 def _rates_after_libor(wb: Workbook) -> None:
     """The index under each policy, a projection on a curve, and p.41's quotation average."""
     ix = Sheet(wb, "Rates after LIBOR", "The index after LIBOR",
@@ -331,11 +341,10 @@ def _rates_after_libor(wb: Workbook) -> None:
     ix.output("Result_IndexText", "Index under the prospectus text (decimal)",
               "=TRUPS_INDEX_RATE(Ix_Start,Ix_PolicyFallback)", RATE_5)
     ix.output("Result_LiborQuotes", "LIBOR from the quotations (decimal)", "=TRUPS_LIBOR_FROM_QUOTES(Ix_Quotes)", RATE_5)
-    ix.array("Projection: fixings, then the curve",
-             "=TRUPS_SCHEDULE(Ix_From,Ix_To,Ix_Fixings,Ix_Principal,Ix_PolicyAct,Ix_Curve)",
-             udfs.TRUPS_SCHEDULE(_d("2037-12-21"), _d("2039-12-21"), [[_d(d), r] for d, r in SAMPLE_TERM_SOFR],
-                                 1000, "libor_act", 0.035),
-             {**{j: DATE_FORMAT for j in range(1, 8)}, 11: "0.000000", 12: RATE_5, 13: MONEY}, col=1)
+    _schedule_table(ix, "Projection: fixings, then the curve",
+                    "=TRUPS_SCHEDULE(Ix_From,Ix_To,Ix_Fixings,Ix_Principal,Ix_PolicyAct,Ix_Curve)",
+                    udfs.TRUPS_SCHEDULE(_d("2037-12-21"), _d("2039-12-21"),
+                                        [[_d(d), r] for d, r in SAMPLE_TERM_SOFR], 1000, "libor_act", 0.035))
 
 
 def _covenant(wb: Workbook) -> None:
