@@ -31,7 +31,7 @@ import holidays
 import numpy as np
 import numpy.typing as npt
 
-from trups_xl.errors import TrupsInputError
+from trups_xl.errors import TrupsInputError, check_choice
 
 #: Years for which holiday tables are built: the instrument's life plus a margin for
 #: adjustments past the final repayment date.
@@ -78,11 +78,7 @@ class BusinessCalendar:
     extra_closures: tuple[dt.date, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.name not in CALENDAR_SOURCES:
-            raise TrupsInputError(
-                f"unknown calendar {self.name!r}; accepted: {', '.join(CALENDAR_SOURCES)}",
-                "calendar",
-            )
+        check_choice(self.name, tuple(CALENDAR_SOURCES), "calendar")
 
     @property
     def description(self) -> str:

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 from dateutil.relativedelta import relativedelta
 
-from trups_xl.errors import TrupsInputError
+from trups_xl.errors import TrupsInputError, check_choice
 from trups_xl.schedule import MONTHLY, build_schedule
 from trups_xl.terms import TERMS
 
@@ -29,8 +29,6 @@ MEASUREMENT_SWITCH = dt.date(2057, 12, 21)
 MEASUREMENT_MONTHS_EARLY = 6  # p.63 (i)
 MEASUREMENT_DAYS_LATE = 30  # p.63 (ii)
 LOOK_BACK_DAYS = 150  # p.63 (ii): the 150-day (or shorter) period before notice - 30 days
-#: p.33: proceeds count in the 180-day period ending on the notice date.
-MATURITY_WINDOW_DAYS = 180
 #: p.35: below $5 million of net proceeds nothing is due on that date.
 MATURITY_MINIMUM_PROCEEDS = 5_000_000.0
 
@@ -77,12 +75,6 @@ def _days(values: npt.ArrayLike) -> npt.NDArray[np.datetime64]:
     return np.asarray(values, dtype="datetime64[D]")
 
 
-def _choice(value: str, accepted: Sequence[str], argument: str) -> str:
-    if value not in accepted:
-        raise TrupsInputError(f"unknown {argument} {value!r}; accepted: {', '.join(accepted)}", argument)
-    return value
-
-
 def check_covenant_date(days: npt.ArrayLike, argument: str) -> None:
     """Refuse dates outside the covenant's life: issue date to the day before Dec 21, 2067 (p.60-61)."""
     d = _days(days)
@@ -120,8 +112,8 @@ def applicable_percentage(as_of: npt.ArrayLike, category: str,
     eligibility : {"definition", "table"}
         See :data:`ELIGIBILITY_DEFAULT`.
     """
-    _choice(category, CATEGORIES, "category")
-    _choice(eligibility, ELIGIBILITIES, "eligibility")
+    check_choice(category, CATEGORIES, "category")
+    check_choice(eligibility, ELIGIBILITIES, "eligibility")
     days = _days(as_of)
     check_covenant_date(days, "as_of")
     return _percentage(days, category, eligibility)
@@ -204,7 +196,7 @@ def maturity_repayment(qualifying_proceeds: float, repayment_date: dt.date = TER
     $5 million (p.35), at most the principal outstanding, and all of it on the final repayment
     date Dec 21, 2077 whatever was raised (p.35).
     """
-    _choice(category, QCS_CATEGORIES, "category")
+    check_choice(category, QCS_CATEGORIES, "category")
     check_maturity_repayment_date(repayment_date)
     if qualifying_proceeds < 0:
         raise TrupsInputError(f"net proceeds are negative ({qualifying_proceeds})", "qualifying_proceeds")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from trups_xl.errors import TrupsInputError
+from trups_xl.errors import TrupsInputError, check_choice
 
 #: Interpretation: between curve dates the rate is interpolated linearly in calendar days;
 #: before the first date and after the last it stays flat. ``"step"`` holds each date's rate
@@ -47,9 +47,7 @@ class ForwardCurve:
             raise TrupsInputError("a curve needs as many rates as dates, at least one", "curve")
         if any(b <= a for a, b in zip(self.dates, self.dates[1:], strict=False)):
             raise TrupsInputError("curve dates must be strictly increasing", "curve")
-        if self.interpolation not in CURVE_INTERPOLATIONS:
-            raise TrupsInputError(f"unknown interpolation {self.interpolation!r}; accepted: "
-                                  f"{', '.join(CURVE_INTERPOLATIONS)}", "curve")
+        check_choice(self.interpolation, CURVE_INTERPOLATIONS, "curve", "interpolation")
 
     @classmethod
     def flat(cls, rate: float) -> ForwardCurve:

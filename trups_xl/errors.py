@@ -29,3 +29,13 @@ class TrupsInputError(ValueError):
 
 class MissingFixingError(TrupsInputError):
     """A floating or monthly period needs an index fixing that was not supplied."""
+
+
+def check_choice(value: str, accepted: tuple[str, ...], argument: str, noun: str | None = None) -> str:
+    """Return ``value`` if it is one of ``accepted``; else raise naming ``argument`` and the choices.
+
+    ``noun`` is what the message calls the value (default: the argument's name).
+    """
+    if value not in accepted:
+        raise TrupsInputError(f"unknown {noun or argument} {value!r}; accepted: {', '.join(accepted)}", argument)
+    return value

@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from trups_xl.curve import ForwardCurve
-from trups_xl.errors import MissingFixingError, TrupsInputError
+from trups_xl.errors import MissingFixingError, TrupsInputError, check_choice
 from trups_xl.liboract import TENOR_SPREAD_ADJUSTMENT, libor_replacement_date
 from trups_xl.schedule import FIXED, FLOATING, MONTHLY, Schedule, build_schedule
 from trups_xl.terms import FLOATING_ACCRUAL_DEFAULT, TERMS
@@ -80,8 +80,7 @@ def index_rates(schedule: Schedule, fixings: Fixings | None = None,
     TrupsInputError
         A table date that is not the start of an index-linked period, or an unknown policy.
     """
-    if policy not in POLICIES:
-        raise TrupsInputError(f"unknown policy {policy!r}; accepted: {', '.join(POLICIES)}", "policy")
+    check_choice(policy, POLICIES, "policy")
     fixings = fixings or Fixings()
     rates = np.full(schedule.size, np.nan)
     linked = schedule.is_index_linked

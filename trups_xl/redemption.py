@@ -31,7 +31,7 @@ from trups_xl.accrual import accrued_interest
 from trups_xl.bondmath import pv_semiannual
 from trups_xl.calendars import NEW_YORK, US_GOVERNMENT_SECURITIES
 from trups_xl.curve import ForwardCurve
-from trups_xl.errors import TrupsInputError
+from trups_xl.errors import TrupsInputError, check_choice
 from trups_xl.parcall import par_call_stream
 from trups_xl.rates import DEFAULT_POLICY, Fixings
 from trups_xl.schedule import build_schedule
@@ -84,8 +84,7 @@ def make_whole(redemption_date: npt.ArrayLike, treasury_rate: npt.ArrayLike,
                principal: npt.ArrayLike = TERMS.principal_per_security,
                stub: str = STUB_DEFAULT) -> MakeWhole:
     """The make-whole redemption price and its intermediates; everything broadcasts."""
-    if stub not in STUBS:
-        raise TrupsInputError(f"unknown stub {stub!r}; accepted: {', '.join(STUBS)}", "stub")
+    check_choice(stub, STUBS, "stub")
     r_date, y, s, p = np.broadcast_arrays(np.asarray(redemption_date, dtype="datetime64[D]"),
                                           np.asarray(treasury_rate, dtype=np.float64),
                                           np.asarray(spread, dtype=np.float64),
@@ -140,8 +139,7 @@ def redemption_price(redemption_date: npt.ArrayLike, treasury_rate: npt.ArrayLik
     Special events (every trigger but ``"optional"``) need ``trigger_date``; before
     2037-12-21 a redemption more than 90 days after it is refused (p.40).
     """
-    if trigger not in TRIGGERS:
-        raise TrupsInputError(f"unknown trigger {trigger!r}; accepted: {', '.join(TRIGGERS)}", "trigger")
+    check_choice(trigger, TRIGGERS, "trigger")
     r_date = np.asarray(redemption_date, dtype="datetime64[D]")
     schedule = build_schedule()
     if r_date.size and (r_date.min() < schedule.start[0] or r_date.max() > schedule.end[-1]):

@@ -26,7 +26,7 @@ from dateutil.relativedelta import relativedelta
 
 from trups_xl.calendars import LONDON, NEW_YORK, BusinessCalendar
 from trups_xl.daycount import ACT_360, THIRTY_360, accrual_days
-from trups_xl.errors import TrupsInputError
+from trups_xl.errors import check_choice
 from trups_xl.terms import ACCRUAL_CONVENTIONS, FLOATING_ACCRUAL_DEFAULT, TERMS
 
 FIXED, FLOATING, MONTHLY = "fixed", "floating", "monthly"
@@ -127,11 +127,7 @@ def build_schedule(
     new_york, london : BusinessCalendar
         Calendars for payment/record dates and for LIBOR determination dates.
     """
-    if convention not in ACCRUAL_CONVENTIONS:
-        raise TrupsInputError(
-            f"unknown accrual convention {convention!r}; accepted: {', '.join(ACCRUAL_CONVENTIONS)}",
-            "convention",
-        )
+    check_choice(convention, ACCRUAL_CONVENTIONS, "convention", "accrual convention")
     dates = scheduled_dates()
     start = np.array(dates[:-1], dtype="datetime64[D]")
     end = np.array(dates[1:], dtype="datetime64[D]")
