@@ -88,19 +88,17 @@ def index_rates(schedule: Schedule, fixings: Fixings | None = None,
         rates[linked] = fixings.single
     if fixings.table:
         starts = schedule.start.astype("datetime64[D]")
-        adjusted = schedule.accrual_start
+        periods = linked_periods(schedule, np.array([d for d, _ in fixings.table], dtype="datetime64[D]"))
         seen: dict[int, float] = {}
-        for day, rate in fixings.table:
-            d = np.datetime64(day, "D")
-            hits = np.flatnonzero(linked & ((starts == d) | (adjusted == d)))
-            if hits.size == 0:
+        for (day, rate), k in zip(fixings.table, periods.tolist(), strict=True):
+            if k < 0:
+                d = np.datetime64(day, "D")
                 nearest = starts[linked][np.argmin(np.abs((starts[linked] - d).astype(np.int64)))]
                 raise TrupsInputError(
                     f"{day.isoformat()} is not the first day of a floating or monthly period "
                     f"(nearest: {nearest}); fixings are keyed by period start date",
                     "fixings",
                 )
-            k = int(hits[0])
             if k in seen and seen[k] != rate:
                 raise TrupsInputError(
                     f"two different fixings for the period starting {starts[k]}", "fixings"
@@ -120,6 +118,19 @@ def index_rates(schedule: Schedule, fixings: Fixings | None = None,
             if np.isnan(rates[k]):
                 rates[k] = rates[k - 1]  # p.41: LIBOR as determined for the previous period
     return rates
+
+
+def linked_periods(schedule: Schedule, days: npt.NDArray[np.datetime64]) -> npt.NDArray[np.int64]:
+    """Index of the floating or monthly period whose first day (scheduled or business-day
+    adjusted) is each of ``days``; -1 where none starts on it. Fixings and period starts are keyed so."""
+    linked = np.flatnonzero(schedule.is_index_linked)
+    flat = days.ravel()
+    result = np.full(flat.shape, -1, dtype=np.int64)
+    for firsts in (schedule.accrual_start[linked], schedule.start[linked]):  # scheduled start wins
+        k = np.minimum(np.searchsorted(firsts, flat), linked.size - 1)
+        hit = firsts[k] == flat
+        result[hit] = linked[k[hit]]
+    return result.reshape(days.shape)
 
 
 def tenor_spread_adjustments(schedule: Schedule) -> FloatArray:
@@ -162,17 +173,10 @@ def index_rate(period_start: npt.ArrayLike, fixings: Fixings | None = None, poli
     """
     schedule = build_schedule(convention)
     days = np.asarray(period_start, dtype="datetime64[D]")
-    linked = np.flatnonzero(schedule.is_index_linked)
-    flat = days.ravel()
-    k = np.searchsorted(schedule.start[linked], flat)
-    k_safe = np.minimum(k, linked.size - 1)
-    hit = schedule.start[linked][k_safe] == flat
-    adjusted = np.searchsorted(schedule.accrual_start[linked], flat)
-    adjusted_safe = np.minimum(adjusted, linked.size - 1)
-    hit_adjusted = schedule.accrual_start[linked][adjusted_safe] == flat
-    periods = linked[np.where(hit, k_safe, adjusted_safe)]
-    if not (hit | hit_adjusted).all():
-        bad = flat[~(hit | hit_adjusted)][0]
+    periods = linked_periods(schedule, days)
+    if (periods < 0).any():
+        linked = np.flatnonzero(schedule.is_index_linked)
+        bad = days[periods < 0].flat[0]
         first_monthly = schedule.start[schedule.regime == MONTHLY][0]
         raise TrupsInputError(
             f"{bad} is not the first day of a floating or monthly period: the 21st of Mar/Jun/Sep/Dec "
@@ -183,4 +187,4 @@ def index_rate(period_start: npt.ArrayLike, fixings: Fixings | None = None, poli
     needed = np.zeros(schedule.size, dtype=bool)
     needed[periods] = True
     require_known(schedule, rates, needed)
-    return np.asarray(rates[periods].reshape(days.shape), dtype=np.float64)
+    return np.asarray(rates[periods], dtype=np.float64)
