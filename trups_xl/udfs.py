@@ -567,8 +567,8 @@ def TRUPS_APM_MAX_OBLIGATION(issuance_date: Any, price_dates: Any, prices: Any, 
     shares = xf.one_number(shares_outstanding, "shares_outstanding",
                            xf.positive_cell)
     applied = xf.one_number(proceeds_applied, "proceeds_applied", xf.amount_cell, default=0.0)
-    if not xc.is_blank(first_deferred_date):
-        start = xf.one_date(first_deferred_date, "first_deferred_date")
+    start = xf.optional_date(first_deferred_date, "first_deferred_date")
+    if start is not None:
         if issuance < start:
             raise TrupsInputError("issuance_date is before the extension period starts", "issuance_date")
         if not core_apm.apm_applies(start, issuance):
@@ -746,14 +746,11 @@ def TRUPS_CRC_MEASUREMENT_DATE(notice_date: Any, last_proceeds_date: Any = None,
     previous_period_end : date, optional
         End of the previous measurement period; periods cannot overlap, so the result is never earlier.
     """
-    notice = xf.one_date(notice_date, "notice_date", *_COVENANT_DATES)
-
-    def optional(value: Any, name: str) -> dt.date | None:
-        return None if xc.is_blank(value) else xf.one_date(value, name)
-
     return core_covenant.measurement_date(
-        notice, optional(last_proceeds_date, "last_proceeds_date"), optional(transaction_date, "transaction_date"),
-        optional(previous_period_end, "previous_period_end"))
+        xf.one_date(notice_date, "notice_date", *_COVENANT_DATES),
+        xf.optional_date(last_proceeds_date, "last_proceeds_date"),
+        xf.optional_date(transaction_date, "transaction_date"),
+        xf.optional_date(previous_period_end, "previous_period_end"))
 
 
 @excel_function(example=("2030-06-01", [["common_stock"], ["qcs_i"]], [[500_000_000.0], [250_000_000.0]]))

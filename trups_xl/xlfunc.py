@@ -166,6 +166,11 @@ def one_date(value: object, argument: str, lo: dt.date = LIFE[0], hi: dt.date = 
     return cells[0][0]
 
 
+def optional_date(value: object, argument: str, lo: dt.date = LIFE[0], hi: dt.date = LIFE[1]) -> dt.date | None:
+    """A single date, or ``None`` for a blank (an omitted argument or an empty cell)."""
+    return None if xc.is_blank(value) else one_date(value, argument, lo, hi)
+
+
 def numbers(value: object, argument: str,
             convert: Callable[[object, str, str], float]) -> tuple[npt.NDArray[np.float64], tuple[int, int]]:
     """A numeric cell or range (every cell required) as a 2-D float array."""
