@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -74,14 +75,18 @@ class Sheet:
     def _name(self, name: str, ref: str) -> None:
         self.wb.defined_names[name] = DefinedName(name, attr_text=f"'{self.ws.title}'!{ref}")
 
-    def input(self, name: str, label: str, value: Any, fmt: str | None = None) -> str:
+    def _labelled(self, name: str, label: str, value: Any, fmt: str | None) -> Cell:
+        """A label in column A and a named value in column B, on the next row."""
         self.ws.cell(self.row, 1, label)
         cell = self.ws.cell(self.row, 2, value)
-        cell.font = INPUT_FONT
         if fmt:
             cell.number_format = fmt
         self._name(name, f"$B${self.row}")
         self.row += 1
+        return cell
+
+    def input(self, name: str, label: str, value: Any, fmt: str | None = None) -> str:
+        self._labelled(name, label, value, fmt).font = INPUT_FONT
         return name
 
     def table_input(self, name: str, label: str, headers: list[str], rows: list[list[Any]],
@@ -107,13 +112,7 @@ class Sheet:
         return name
 
     def output(self, name: str, label: str, formula: str, fmt: str | None = None) -> str:
-        self.ws.cell(self.row, 1, label)
-        cell = self.ws.cell(self.row, 2, formula)
-        cell.fill = OUTPUT_FILL
-        if fmt:
-            cell.number_format = fmt
-        self._name(name, f"$B${self.row}")
-        self.row += 1
+        self._labelled(name, label, formula, fmt).fill = OUTPUT_FILL
         return name
 
     def array(self, label: str, formula: str, result: Any, formats: dict[int, str] | None = None,
