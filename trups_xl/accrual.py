@@ -40,10 +40,36 @@ def check_in_life(days: DateArray, schedule: Schedule, argument: str) -> None:
         raise TrupsInputError(f"{bad} is outside the securities' life {first}..{last}", argument)
 
 
-def _partial(schedule: Schedule, rates: FloatArray, k: npt.NDArray[np.int64], day: DateArray,
-             principal: FloatArray) -> FloatArray:
-    days = accrual_days(schedule.accrual_start[k], day, schedule.is_30_360[k])
-    return np.asarray(rates[k] * days / 360.0 * principal, dtype=np.float64)
+def interest(principal: npt.ArrayLike, days: npt.ArrayLike, rate: npt.ArrayLike) -> FloatArray:
+    """Interest on ``principal`` for ``days`` (counted under the period's day count) at an annual
+    ``rate`` over a 360-day year (p.20, p.41).
+
+    Computed as principal x days (exact for whole amounts), then x rate, then / 360: two roundings,
+    so amounts that are exact decimals come out exact (1000 x 180 x 0.083 / 360 = 41.5, where
+    rate x days / 360 x principal gives 41.49999999999998).
+    """
+    return np.asarray(np.asarray(principal, dtype=np.float64) * np.asarray(days, dtype=np.float64)
+                      * np.asarray(rate, dtype=np.float64) / 360.0, dtype=np.float64)
+
+
+def _middle(schedule: Schedule, rates: FloatArray, first: npt.NDArray[np.int64], stop: npt.NDArray[np.int64],
+            principal: FloatArray) -> FloatArray:
+    """Interest of the whole periods ``first <= k < stop`` (none where ``stop <= first``).
+
+    Where the rate is the same over those periods (the fixed period, a flat index) the days are
+    summed first, exactly, and :func:`interest` applied once; otherwise per-period amounts are
+    summed through a prefix sum.
+    """
+    days = np.concatenate([[0], np.cumsum(schedule.accrual_days)])
+    rate_days = np.concatenate([[0.0], np.cumsum(rates * schedule.accrual_days)])
+    changes = np.concatenate([[0], np.cumsum(rates[1:] != rates[:-1])])  # rate changes before k
+    live = stop > first
+    lo = np.where(live, first, 0)
+    hi = np.where(live, stop, 1)
+    constant = changes[hi - 1] == changes[lo]
+    same_rate = interest(principal, days[hi] - days[lo], rates[lo])
+    varying = principal * (rate_days[hi] - rate_days[lo]) / 360.0
+    return np.asarray(np.where(live, np.where(constant, same_rate, varying), 0.0), dtype=np.float64)
 
 
 def accrual(start: npt.ArrayLike, end: npt.ArrayLike, fixings: Fixings | None = None,
@@ -92,12 +118,17 @@ def accrual(start: npt.ArrayLike, end: npt.ArrayLike, fixings: Fixings | None = 
         np.add.at(marks, ka[live], 1)
         np.add.at(marks, last_needed[live] + 1, -1)
         require_known(schedule, rates, np.cumsum(marks[:-1]) > 0)
-    full = np.where(np.isnan(rates), 0.0, rates * schedule.year_fraction)
-    cumulative = np.concatenate([[0.0], np.cumsum(full)])  # per unit principal
-    whole = (cumulative[kb] - cumulative[ka]) * p
     safe = np.where(np.isnan(rates), 0.0, rates)
-    return np.asarray(whole - _partial(schedule, safe, ka, a, p) + _partial(schedule, safe, kb, b, p),
-                      dtype=np.float64)
+    # days from each period's first accrual day to a and to b, under that period's day count
+    da = accrual_days(schedule.accrual_start[ka], a, schedule.is_30_360[ka])
+    db = accrual_days(schedule.accrual_start[kb], b, schedule.is_30_360[kb])
+    same = ka == kb
+    # within one period: the difference of the day counts (the accrued-interest definition, additive)
+    within = interest(p, db - da, safe[ka])
+    head = interest(p, schedule.accrual_days[ka] - da, safe[ka])
+    tail = interest(p, db, safe[kb])
+    across = head + _middle(schedule, safe, ka + 1, kb, p) + tail
+    return np.asarray(np.where(same, within, across), dtype=np.float64)
 
 
 def accrued_interest(settlement: npt.ArrayLike, fixings: Fixings | None = None,

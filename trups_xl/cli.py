@@ -83,7 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
     recalc.add_argument("workbook", type=Path, help="an .xlsx workbook")
     recalc.add_argument("-o", "--output", type=Path, default=None,
                         help="where to write the values (default: WORKBOOK.values.xlsx beside it)")
-    recalc.add_argument("--in-place", action="store_true", help="replace the formulas of WORKBOOK itself")
+    recalc.add_argument("--in-place", action="store_true",
+                        help="write the values into WORKBOOK itself: its formulas are replaced by values and "
+                        "lost, so this is refused unless --replace-formulas is given too")
+    recalc.add_argument("--replace-formulas", action="store_true",
+                        help="confirm --in-place: replace WORKBOOK's formulas with their values")
     recalc.set_defaults(run=command_recalc)
     generate = sub.add_parser("generate-workbook", help="write the model workbook",
                               description="Write the Citigroup Capital XXI model workbook (default: "
@@ -99,6 +103,13 @@ def command_recalc(args: argparse.Namespace) -> int:
 
     if not args.workbook.exists():
         print(f"trups-xl: no such workbook: {args.workbook}", file=sys.stderr)
+        return 2
+    if args.in_place and not args.replace_formulas:
+        print(f"trups-xl: refusing --in-place: it replaces every formula of {args.workbook} with its value; "
+              "write a copy with -o, or add --replace-formulas to confirm", file=sys.stderr)
+        return 2
+    if args.in_place and args.output is not None:
+        print("trups-xl: give either -o or --in-place, not both", file=sys.stderr)
         return 2
     if args.output is not None:
         args.output.parent.mkdir(parents=True, exist_ok=True)

@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 from dateutil.relativedelta import relativedelta
 
+from trups_xl.accrual import interest
 from trups_xl.curve import ForwardCurve
 from trups_xl.daycount import accrual_days
 from trups_xl.errors import TrupsInputError
@@ -95,7 +96,7 @@ def deferred_interest(first_deferred_date: dt.date, as_of: dt.date, fixings: Fix
     for k in range(k0, last + 1):
         if k > k0:
             balance *= 1.0 + rates[k] * fractions[k]  # compounded on this payment date (p.42)
-        balance += rates[k] * fractions[k] * principal  # this period's interest, deferred
+        balance += float(interest(principal, schedule.accrual_days[k], rates[k]))  # this period's interest, deferred
     # interest on the balance since the last payment date (accrual convention of the period)
     k = last + 1
     if k < schedule.size and day > schedule.accrual_start[k]:

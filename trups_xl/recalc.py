@@ -3,9 +3,22 @@ same :mod:`trups_xl.udfs` functions Excel calls.
 
 The ordinary Excel functions, references and array formulas are evaluated by the maintained
 ``formulas`` package (EUPL-1.1+, a formula engine built on ``schedula``); trups-xl registers
-its functions with it. Cell values reach the UDFs as Excel would send them: numbers and date
-serials as floats, text as text, blanks as ``None``, ranges as lists of rows, upstream errors
-as their text (``err_to_str``).
+its functions with it. Cell values reach the UDFs as Excel sends them to xlwings: numbers and
+date serials as floats, text as text, blank cells and skipped arguments (``=F(a,,b)``) as
+``None``, ranges as lists of rows, upstream errors as their text (``err_to_str``).
+
+Where Excel 365 and the engine differ, this module makes the engine behave as Excel does:
+
+* **Skipped arguments** reach a UDF as missing (``None``), so the documented default applies;
+  ``formulas`` reads them as 0, which stays what Excel's own functions see (``IF(A1,,1)``).
+* **Spilling.** A formula typed in one cell (or saved by Excel 365 as a dynamic array) whose
+  result is a table fills the cells below and to the right; where that area holds anything the
+  anchor shows ``#SPILL!`` and the summary says why. The engine has no dynamic arrays, so the
+  spill areas found in one pass are evaluated again as array formulas of that size (every
+  formula that reads a spilled cell then sees it), until the areas no longer change.
+* **Fixed array formulas** whose result is larger than their range show its top-left part as
+  Excel does (the engine answered ``#VALUE!`` in every cell); the summary lists them.
+* **Dates** a function returns are written as dates, whatever the cell's format.
 """
 
 from __future__ import annotations
@@ -14,18 +27,27 @@ import datetime as dt
 import logging
 import re
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import formulas
+import formulas.cell
+import formulas.ranges
 import numpy as np
 import schedula as sh
 from formulas.functions import XlError
 from formulas.ranges import Ranges
+from formulas.tokens.operand import Empty
 from openpyxl import load_workbook
-from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.styles.numbers import is_date_format
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
+from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.formula import ArrayFormula
 
 from trups_xl import udfs  # noqa: F401  (registers the functions)
@@ -33,11 +55,31 @@ from trups_xl.xlconvert import EXCEL_EPOCH, EXCEL_ERRORS, date_to_serial
 from trups_xl.xlfunc import BUG_PREFIX, INPUT_ERROR_PREFIX, REGISTRY
 
 CELL_KEY = re.compile(r"^'\[(?P<book>[^\]]+)\](?P<sheet>.+)'!(?P<ref>[A-Z]+\d+(?::[A-Z]+\d+)?)$")
+#: Number format given to a date a function returns into a cell that has no date format.
+DATE_FORMAT = "yyyy-mm-dd"
+#: Evaluations at most: spill areas can depend on other spills (a table sized by another).
+MAX_SPILL_PASSES = 4
+SPILL = "#SPILL!"
+
+
+class Missing(int):
+    """A skipped argument (``=F(a,,b)``). Excel's own functions in the engine see 0, as they
+    always did; :func:`_argument` hands a ``TRUPS_*`` function ``None``, as Excel does."""
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING = Missing(0)
+
+
+class DateSerial(float):
+    """A date a function returned, as the serial the engine computes with; written as a date."""
 
 
 def _to_excel(value: Any) -> Any:
     """A Python cell value as the engine sends it to a UDF."""
-    if value is sh.EMPTY or value is None:
+    if value is sh.EMPTY or value is None or isinstance(value, Missing):
         return None
     if isinstance(value, XlError):
         return str(value)
@@ -59,7 +101,7 @@ def _result(value: Any) -> Any:
     """A UDF result as the engine stores it: dates as serials, tables as 2-D arrays."""
     def cell(v: Any) -> Any:
         if isinstance(v, dt.date):
-            return float(date_to_serial(v if not isinstance(v, dt.datetime) else v.date()))
+            return DateSerial(date_to_serial(v if not isinstance(v, dt.datetime) else v.date()))
         return "" if v is None else v
 
     if isinstance(value, list):
@@ -74,20 +116,158 @@ def _engine_function(fn: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
+# ---- where the engine is made to behave as Excel ------------------------------------------------
+
+#: Full results of single-cell and array formulas, recorded while the engine runs:
+#: engine range name -> (rows, columns) of the formula's result.
+_RESULT_SHAPES: dict[str, tuple[int, int]] = {}
+_original_format_output = formulas.cell.format_output
+_original_reshape = formulas.ranges._reshape_array_as_excel
+
+
+def _format_output(rng: Any, value: Any) -> Any:
+    """The engine's output filter, recording the shape of every table a formula returns."""
+    if isinstance(value, np.ndarray) and value.ndim == 2:
+        _RESULT_SHAPES[rng["name"]] = (int(value.shape[0]), int(value.shape[1]))
+    return _original_format_output(rng, value)
+
+
+def _reshape_array_as_excel(value: Any, base_shape: tuple[int, int]) -> Any:
+    """Fit a result to its range as Excel does: a larger result shows its top-left part."""
+    arr = np.asarray(value, dtype=object)
+    if arr.ndim == 2 and arr.shape != tuple(base_shape) and arr.shape[0] >= base_shape[0] \
+            and arr.shape[1] >= base_shape[1]:
+        return arr[:base_shape[0], :base_shape[1]]
+    return _original_reshape(value, base_shape)
+
+
 def register() -> None:
-    """Make every ``TRUPS_*`` function known to the formula engine."""
+    """Make every ``TRUPS_*`` function known to the formula engine, and the engine read skipped
+    arguments, tables and spills as Excel does (idempotent)."""
     functions = formulas.get_functions()
     for name, fn in REGISTRY.items():
         functions[name] = _engine_function(fn)
+    Empty.compile = staticmethod(lambda: MISSING)
+    formulas.cell.format_output = _format_output
+    formulas.ranges._reshape_array_as_excel = _reshape_array_as_excel
 
+
+# ---- recalculation ---------------------------------------------------------------------------
 
 @dataclass
 class Recalculation:
-    """Computed values by (sheet title, cell) and the named results."""
+    """Computed values by (sheet title, cell), the named results and what went wrong."""
 
     values: dict[tuple[str, str], Any]
     names: dict[str, Any]
     errors: list[str]
+    #: Spilled tables: (sheet, anchor) -> the area they fill, e.g. "A10:N14".
+    spills: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: Lines for the summary: blocked spills, truncated array formulas.
+    notices: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Anchor:
+    sheet: str
+    ref: str  # the formula's cell
+    formula: str
+
+
+def _spilling_formulas(book: Workbook, dynamic: set[tuple[str, str]]) -> Iterator[_Anchor]:
+    """Formulas that spill: typed in one cell, or saved by Excel 365 as dynamic arrays."""
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                v = c.value
+                if isinstance(v, str) and v.startswith("="):
+                    yield _Anchor(ws.title, c.coordinate, v)
+                elif isinstance(v, ArrayFormula) and (ws.title, c.coordinate) in dynamic and v.text:
+                    yield _Anchor(ws.title, c.coordinate, v.text)
+
+
+def _dynamic_array_cells(path: Path) -> set[tuple[str, str]]:
+    """Cells Excel 365 saved as dynamic-array formulas (``cm`` cell metadata on an array formula)."""
+    found: set[tuple[str, str]] = set()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "xl/metadata.xml" not in names:
+                return found
+            book = load_workbook(path, read_only=True)
+            titles = book.sheetnames
+            book.close()
+            for index, title in enumerate(titles, start=1):
+                part = f"xl/worksheets/sheet{index}.xml"
+                if part not in names:
+                    continue
+                with archive.open(part) as handle:
+                    for _, elem in ElementTree.iterparse(handle):
+                        if elem.tag.endswith("}c"):
+                            if elem.get("cm") is not None:
+                                found.add((title, str(elem.get("r"))))
+                            elem.clear()
+    except (zipfile.BadZipFile, ElementTree.ParseError, KeyError):
+        return set()
+    return found
+
+
+def _cell_key(name: str) -> tuple[str, str, str] | None:
+    match = CELL_KEY.match(str(name))
+    if not match:
+        return None
+    return match["sheet"].upper(), match["ref"].split(":")[0], match["ref"]
+
+
+def _area(anchor: str, shape: tuple[int, int]) -> str:
+    col, row = re.match(r"([A-Z]+)(\d+)", anchor).groups()  # type: ignore[union-attr]
+    last = f"{get_column_letter(column_index_from_string(col) + shape[1] - 1)}{int(row) + shape[0] - 1}"
+    return f"{anchor}:{last}"
+
+
+def _cells(area: str) -> Iterator[str]:
+    c1, r1, c2, r2 = range_boundaries(area)
+    for r in range(r1, r2 + 1):
+        for c in range(c1, c2 + 1):
+            yield f"{get_column_letter(c)}{r}"
+
+
+def _plan_spills(book: Workbook, anchors: list[_Anchor], shapes: dict[tuple[str, str], tuple[int, int]]
+                 ) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], str]]:
+    """Spill areas that are free, and the anchors whose area is not (with the reason)."""
+    occupied: dict[tuple[str, str], str] = {}  # cell -> what holds it
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value is not None:
+                    occupied[(ws.title, c.coordinate)] = "a value or formula"
+        for formula in ws.array_formulae.values():
+            for cell in _cells(formula if ":" in formula else f"{formula}:{formula}"):
+                occupied.setdefault((ws.title, cell), f"the array formula {formula}")
+    spills: dict[tuple[str, str], str] = {}
+    blocked: dict[tuple[str, str], str] = {}
+    for a in anchors:
+        shape = shapes.get((a.sheet, a.ref))
+        if shape is None or shape == (1, 1):
+            continue
+        area = _area(a.ref, shape)
+        clash = next((cell for cell in _cells(area) if cell != a.ref and (a.sheet, cell) in occupied), None)
+        if clash is not None:
+            blocked[(a.sheet, a.ref)] = f"{a.sheet}!{a.ref}: #SPILL! its {shape[0]}x{shape[1]} result needs " \
+                f"{area}, but {clash} holds {occupied[(a.sheet, clash)]}"
+            continue
+        spills[(a.sheet, a.ref)] = area
+        for cell in _cells(area):
+            occupied[(a.sheet, cell)] = f"the spill of {a.ref}"
+    return spills, blocked
+
+
+def _evaluate(path: Path, say: Callable[[str], None]) -> tuple[Any, dict[str, tuple[int, int]]]:
+    _RESULT_SHAPES.clear()
+    model = formulas.ExcelModel().loads(str(path)).finish()
+    say(f"evaluating {sum(1 for _ in model.cells)} cells")
+    solution = model.calculate()
+    return solution, dict(_RESULT_SHAPES)
 
 
 def recalculate(path: Path, progress: Callable[[str], None] | None = None) -> Recalculation:
@@ -98,11 +278,67 @@ def recalculate(path: Path, progress: Callable[[str], None] | None = None) -> Re
     # logs that attempt as a failure; the final values are what count (checked cell by cell)
     logging.getLogger("schedula").setLevel(logging.CRITICAL)
     say(f"loading {path.name}")
-    model = formulas.ExcelModel().loads(str(path)).finish()
-    say(f"evaluating {sum(1 for _ in model.cells)} cells")
-    solution = model.calculate()
     book = load_workbook(path)
     titles = {t.upper(): t for t in book.sheetnames}
+    anchors = list(_spilling_formulas(book, _dynamic_array_cells(path)))
+    spills: dict[tuple[str, str], str] = {}
+    blocked: dict[tuple[str, str], str] = {}
+    with tempfile.TemporaryDirectory(prefix="trups-xl-") as tmp:
+        source = path
+        for _ in range(MAX_SPILL_PASSES):
+            solution, recorded = _evaluate(source, say)
+            shapes: dict[tuple[str, str], tuple[int, int]] = {}
+            for name, shape in recorded.items():
+                key = _cell_key(name)
+                if key and key[0] in titles:
+                    shapes[(titles[key[0]], key[1])] = shape
+            wanted, blocked = _plan_spills(book, anchors, shapes)
+            if wanted == spills:
+                break
+            spills = wanted
+            source = Path(tmp) / path.name  # the same name: the engine keys cells by file name
+            _with_spills(path, spills, anchors).save(source)
+            say(f"spilling {len(spills)} table(s)")
+        truncated = _truncated(book, shapes)
+    values = _values(solution, titles)
+    for anchor in blocked:
+        values[anchor] = SPILL
+    errors = [f"{s}!{r}: {v}" for (s, r), v in values.items()
+              if isinstance(v, str) and (v.strip().upper() in EXCEL_ERRORS
+                                         or v.startswith((INPUT_ERROR_PREFIX, BUG_PREFIX)))]
+    names: dict[str, Any] = {}
+    for name, defined in book.defined_names.items():
+        if name.startswith("Result_"):
+            sheet, ref = next(iter(defined.destinations))
+            names[name] = values.get((sheet, ref.replace("$", "")))
+    return Recalculation(values, names, errors, spills, [*blocked.values(), *truncated])
+
+
+def _with_spills(path: Path, spills: dict[tuple[str, str], str], anchors: list[_Anchor]) -> Workbook:
+    """A copy of the workbook with each spilling formula as an array formula over its area."""
+    book = load_workbook(path)
+    text = {(a.sheet, a.ref): a.formula for a in anchors}
+    for (sheet, ref), area in spills.items():
+        book[sheet][ref].value = ArrayFormula(area, text[(sheet, ref)])
+    return book
+
+
+def _truncated(book: Workbook, shapes: dict[tuple[str, str], tuple[int, int]]) -> list[str]:
+    """Fixed array formulas whose result is larger than their range (Excel shows its top-left part)."""
+    notes = []
+    for ws in book.worksheets:
+        for anchor, area in ws.array_formulae.items():
+            shape = shapes.get((ws.title, anchor))
+            c1, r1, c2, r2 = range_boundaries(area)
+            rows, cols = r2 - r1 + 1, c2 - c1 + 1
+            if shape and (shape[0] > rows or shape[1] > cols):
+                notes.append(f"{ws.title}!{area}: the result is {shape[0]}x{shape[1]} but the array formula "
+                             f"covers {rows}x{cols}; only its top-left part shows (enlarge the range, or enter "
+                             f"the formula in one cell to spill)")
+    return notes
+
+
+def _values(solution: Any, titles: dict[str, str]) -> dict[tuple[str, str], Any]:
     values: dict[tuple[str, str], Any] = {}
     for key, ranges in solution.items():
         match = CELL_KEY.match(str(key))
@@ -117,33 +353,34 @@ def recalculate(path: Path, progress: Callable[[str], None] | None = None) -> Re
             for j, v in enumerate(line):
                 ref = f"{get_column_letter(column_index_from_string(col) + j)}{row + i}"
                 values[(sheet, ref)] = _to_excel(v)
-    errors = [f"{s}!{r}: {v}" for (s, r), v in values.items()
-              if isinstance(v, str) and (v.strip().upper() in EXCEL_ERRORS
-                                         or v.startswith((INPUT_ERROR_PREFIX, BUG_PREFIX)))]
-    names: dict[str, Any] = {}
-    for name, defined in book.defined_names.items():
-        if name.startswith("Result_"):
-            sheet, ref = next(iter(defined.destinations))
-            names[name] = values.get((sheet, ref.replace("$", "")))
-    return Recalculation(values, names, errors)
+    return values
 
 
 def write_values(path: Path, out: Path, result: Recalculation) -> None:
-    """Copy ``path`` to ``out`` with every formula replaced by its computed value."""
+    """Copy ``path`` to ``out`` with every formula replaced by its computed value, every cell of an
+    array or spilled result written, dates as dates and text as text."""
     if out.resolve() == path.resolve():
         raise ValueError("refusing to overwrite the input workbook; pass another -o path or --in-place")
     book = load_workbook(path)
-    for ws in book.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                key = (ws.title, cell.coordinate)
-                is_formula = isinstance(cell.value, ArrayFormula) or (
-                    isinstance(cell.value, str) and cell.value.startswith("="))
-                if key in result.values and (is_formula or cell.value is None):
-                    value = result.values[key]
-                    if "yy" in (cell.number_format or "") and isinstance(value, float):
-                        value = EXCEL_EPOCH + dt.timedelta(days=int(value))
-                    cell.value = value
+    for (sheet, ref), value in result.values.items():
+        if sheet not in book.sheetnames:
+            continue
+        ws = book[sheet]
+        if value is None and coordinate_to_tuple(ref) not in ws._cells:
+            continue  # an empty cell a formula reads: nothing to write
+        cell = ws[ref]
+        is_formula = isinstance(cell.value, ArrayFormula) or (
+            isinstance(cell.value, str) and cell.value.startswith("="))
+        if not is_formula and cell.value is not None:
+            continue  # nothing the user typed is overwritten
+        if isinstance(value, DateSerial) or (isinstance(value, float) and is_date_format(cell.number_format)
+                                             and 1 <= value < 2_958_466):
+            value = dt.datetime.combine(EXCEL_EPOCH + dt.timedelta(days=int(value)), dt.time())
+            if not is_date_format(cell.number_format):
+                cell.number_format = DATE_FORMAT
+        cell.value = value
+        if isinstance(value, str):
+            cell.data_type = "s"  # text stays text, whatever it starts with ("=", "+", "@")
     book.save(out)
 
 
@@ -152,7 +389,8 @@ def summary(result: Recalculation) -> str:
     lines = []
     for name, value in result.names.items():
         shown = value
-        if isinstance(value, float) and 30000 < value < 70000 and name.endswith(("Date", "Previous", "Next")):
+        if isinstance(value, DateSerial) or (
+                isinstance(value, float) and 30000 < value < 70000 and name.endswith(("Date", "Previous", "Next"))):
             shown = (EXCEL_EPOCH + dt.timedelta(days=int(value))).isoformat()
         elif isinstance(value, float):
             shown = f"{value:,.6f}"
@@ -160,11 +398,11 @@ def summary(result: Recalculation) -> str:
     return "\n".join(lines)
 
 
-def main_recalc(path: Path, out: Path | None, in_place: bool) -> int:
+def main_recalc(path: Path, out: Path | None, replace_formulas: bool) -> int:
     """The ``recalc`` command."""
-    target = path if in_place else (out or path.with_name(path.stem + ".values" + path.suffix))
+    target = path if replace_formulas else (out or path.with_name(path.stem + ".values" + path.suffix))
     result = recalculate(path, progress=lambda m: print(f"[recalc] {m}", file=sys.stderr))
-    if in_place:
+    if replace_formulas:
         tmp = path.with_name(path.stem + ".tmp" + path.suffix)
         write_values(path, tmp, result)
         tmp.replace(path)
@@ -172,6 +410,11 @@ def main_recalc(path: Path, out: Path | None, in_place: bool) -> int:
         write_values(path, target, result)
     print(f"Recalculated {path} -> {target}")
     print(summary(result))
+    if result.spills:
+        print(f"Spilled tables: {len(result.spills)} ("
+              + ", ".join(f"{s}!{area}" for (s, _), area in result.spills.items()) + ")")
+    if result.notices:
+        print("Notices:\n  " + "\n  ".join(result.notices))
     if result.errors:
         print("Cells with errors:\n  " + "\n  ".join(result.errors))
         return 1

@@ -199,7 +199,7 @@ def TRUPS_SCHEDULE(from_date: Any = None, to_date: Any = None, fixings: Any = No
             "" if np.isnat(det) else xc.shape_result(det),
             str(schedule.regime[k]), str(schedule.day_count[k]), int(schedule.accrual_days[k]),
             float(schedule.year_fraction[k]), float(rates[k]),
-            float(rates[k] * schedule.year_fraction[k] * amount),
+            float(core_accrual.interest(amount, schedule.accrual_days[k], rates[k])),
         ])
     return rows
 
