@@ -118,3 +118,58 @@ def test_accrued_interest_below_one_period_coupon(day, rate):
     # after a scheduled date still belongs to the period ending on the adjusted date)
     k = schedule.period_containing(D(day))
     assert 0 <= ai < coupon(schedule.end[k], fix) + 1e-9
+
+
+# ---- exact decimals are exact floats (issue: noise such as 41.49999999999998) -------------------
+
+from fractions import Fraction  # noqa: E402
+
+import QuantLib as ql  # noqa: E402
+
+from trups_xl import udfs  # noqa: E402
+
+FIXED_PAYMENTS = [dt.date(y, m, 21) for y in range(2008, 2038) for m in (6, 12)]
+
+
+@pytest.mark.parametrize("day", FIXED_PAYMENTS, ids=str)
+def test_every_fixed_coupon_is_exactly_41_5(day):
+    assert float(coupon(D(day))) == 41.5
+    assert udfs.TRUPS_COUPON(day.isoformat()) == 41.5
+    assert udfs.TRUPS_ACCRUAL((day - dt.timedelta(days=182)).replace(day=21).isoformat(), day.isoformat()) == 41.5
+
+
+def test_schedule_interest_column_is_exact():
+    table = udfs.TRUPS_SCHEDULE("2008-01-01", "2037-12-21")
+    assert {row[13] for row in table[1:]} == {41.5}
+
+
+_BOND_BASIS = ql.Thirty360(ql.Thirty360.BondBasis)
+
+
+def _exact_fixed_accrual(a: dt.date, b: dt.date, principal: int) -> Fraction:
+    """Rational 8.300% x 30/360 (QuantLib's Bond Basis day count) from each period's first day."""
+    def accrued(day: dt.date) -> Fraction:
+        start = max(d for d in [dt.date(2007, 12, 21), *FIXED_PAYMENTS] if d <= day)
+        days = _BOND_BASIS.dayCount(ql.Date(start.day, start.month, start.year), ql.Date(day.day, day.month, day.year))
+        return Fraction(days, 360)
+
+    def periods_before(day: dt.date) -> int:
+        return sum(1 for d in FIXED_PAYMENTS if d <= day)
+
+    halves = periods_before(b) - periods_before(a)
+    return Fraction(83, 1000) * principal * (Fraction(halves, 2) + accrued(b) - accrued(a))
+
+
+@given(st.dates(dt.date(2007, 12, 21), dt.date(2037, 12, 21)), st.dates(dt.date(2007, 12, 21), dt.date(2037, 12, 21)),
+       st.integers(1, 10_000_000))
+def test_fixed_accruals_are_the_correctly_rounded_exact_value(a, b, principal):
+    a, b = min(a, b), max(a, b)
+    exact = float(_exact_fixed_accrual(a, b, principal))
+    got = float(accrual(D(a), D(b), principal=principal))
+    assert abs(got - exact) <= 2 * np.spacing(exact), (a, b, principal, got, exact)
+
+
+def test_whole_periods_of_any_principal_are_exact():
+    for principal in (25, 1000, 3_500_000_000):
+        exact = _exact_fixed_accrual(dt.date(2008, 6, 21), dt.date(2012, 12, 21), principal)
+        assert float(accrual(D("2008-06-21"), D("2012-12-21"), principal=principal)) == float(exact)

@@ -20,3 +20,14 @@ def test_descriptions_fit_the_function_wizard():
         assert 0 < len(info.summary) <= WIZARD_LIMIT, name
         for arg, text in info.arg_help.items():
             assert 0 < len(text) <= WIZARD_LIMIT, f"{name}.{arg}"
+
+
+def test_the_cited_terms_digest_is_in_the_repository():
+    root = README.parent
+    assert (root / "docs" / "TERMS.md").is_file()
+    files = [README, *root.joinpath("trups_xl").rglob("*.py"), *root.joinpath("trups_xl").rglob("*.csv")]
+    cited = [f for f in files if "TERMS.md" in f.read_text(encoding="utf-8")]
+    assert len(cited) >= 5
+    for f in cited:
+        text = f.read_text(encoding="utf-8")
+        assert text.count("TERMS.md") == text.count("docs/TERMS.md"), f

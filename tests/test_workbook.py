@@ -173,7 +173,8 @@ def test_every_named_result_matches_a_direct_core_call(generated):
     def serial(x):
         return float(date_to_serial(np.asarray(x, dtype="datetime64[D]").item()))
 
-    term_sofr = rates.Fixings(table=tuple(zip(v("Ix_Fixings_period_start"), v("Ix_Fixings_rate"), strict=True)))
+    term_sofr = rates.Fixings(table=tuple((d, r) for d, r in zip(v("Ix_Fixings_period_start"), v("Ix_Fixings_rate"),
+                                                                 strict=True) if d is not None))  # spare rows
     average = apm.apm_average_price(v("APM_Issuance"), v("APM_History_date"), v("APM_History_close"))
     deferred = deferral.deferred_interest(v("Def_First"), v("Def_AsOf"), principal=v("Def_Principal"))
     par = redemption.redemption_price(d("RCE_Redemption"), None, "regulatory_capital", v("RCE_Event"))
@@ -215,3 +216,54 @@ def test_every_named_result_matches_a_direct_core_call(generated):
     assert set(result.names) == set(core), "every named result needs a direct core call here"
     for name, want in core.items():
         assert result.names[name] == pytest.approx(want, rel=1e-12, abs=1e-9), name
+
+
+def _set_named(book, name: str, value) -> None:
+    sheet, ref = next(iter(book.defined_names[name].destinations))
+    book[sheet][ref.replace("$", "").split(":")[0]] = value
+
+
+def test_tables_are_dynamic_arrays_that_grow_when_the_dates_move(tmp_path):
+    from trups_xl.recalc import _dynamic_array_cells
+    from trups_xl.udfs import TRUPS_SCHEDULE
+
+    assert ("Schedule", "A28") in _dynamic_array_cells(DEFAULT_PATH)
+    path = tmp_path / DEFAULT_PATH.name
+    book = openpyxl.load_workbook(DEFAULT_PATH)
+    _set_named(book, "Sched_From", dt.datetime(2030, 6, 21))
+    book.save(path)
+    # openpyxl drops the dynamic-array marks on save: mark them again as Excel would keep them
+    from trups_xl.workbook import dynamic_anchors, mark_dynamic_arrays
+    marked = tmp_path / "marked" / DEFAULT_PATH.name
+    marked.parent.mkdir()
+    mark_dynamic_arrays(path, marked, dynamic_anchors(openpyxl.load_workbook(path)))
+    result = recalculate(marked)
+    assert result.errors == []
+    fixings = [[dt.date(2037, 12, 21), 0.045], [dt.date(2038, 3, 21), 0.0455], [dt.date(2038, 6, 21), 0.046],
+               [dt.date(2038, 9, 21), 0.0465]]
+    table = TRUPS_SCHEDULE("2030-06-21", "2038-12-21", fixings, 1000)
+    assert len(table) > 10  # 2030..2038: more rows than the 2036..2038 table the workbook ships with
+    assert result.spills[("Schedule", "A28")] == f"A28:N{28 + len(table) - 1}"
+    assert result.values[("Schedule", f"N{28 + len(table) - 1}")] == pytest.approx(table[-1][13])
+
+
+def test_a_fixing_typed_in_a_spare_row_is_used(tmp_path):
+    path = tmp_path / "marked" / DEFAULT_PATH.name
+    path.parent.mkdir()
+    plain = tmp_path / DEFAULT_PATH.name
+    book = openpyxl.load_workbook(DEFAULT_PATH)
+    sheet, ref = next(iter(book.defined_names["Sched_Fixings"].destinations))
+    first = int(re.search(r"\$(\d+):", ref).group(1))
+    ws = book[sheet]
+    ws.cell(first + 4, 2, dt.datetime(2038, 12, 21))  # the first blank row of the table
+    ws.cell(first + 4, 3, 0.05)
+    _set_named(book, "Sched_To", dt.datetime(2039, 3, 21))
+    book.save(plain)
+    from trups_xl.workbook import dynamic_anchors, mark_dynamic_arrays
+    mark_dynamic_arrays(plain, path, dynamic_anchors(openpyxl.load_workbook(plain)))
+    result = recalculate(path)
+    assert result.errors == []
+    rows = [(r, result.values.get(("Schedule", f"C{r}"))) for r in range(29, 40)]
+    last = max(r for r, v in rows if isinstance(v, float))
+    assert result.values[("Schedule", f"C{last}")] == date_to_serial(dt.date(2039, 3, 21))
+    assert result.values[("Schedule", f"M{last}")] == pytest.approx(0.05 + 0.0417)

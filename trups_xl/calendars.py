@@ -1,6 +1,6 @@
 """Business-day calendars, built on the maintained ``holidays`` package.
 
-Which calendar serves which rule (prospectus pages; TERMS.md "Calendars"):
+Which calendar serves which rule (prospectus pages; docs/TERMS.md "Calendars"):
 
 * ``new_york`` — payment, record and redemption-payment dates (p.21, p.41): days on which
   New York banks are open. The Federal Reserve (``XFED``) schedule: Sunday holidays are

@@ -22,7 +22,7 @@ import numpy as np
 
 from trups_xl.calendars import LONDON
 
-#: Last publication of the 1- and 3-month USD LIBOR settings (TERMS.md; FCA, March 5, 2021).
+#: Last publication of the 1- and 3-month USD LIBOR settings (docs/TERMS.md; FCA, March 5, 2021).
 LIBOR_LAST_PUBLICATION = dt.date(2023, 6, 30)
 
 #: 12 U.S.C. 5802(20)(B)-(C), 12 CFR 253.4(c): tenor spread adjustment, decimal, by LIBOR

@@ -127,6 +127,8 @@ _original_reshape = formulas.ranges._reshape_array_as_excel
 
 def _format_output(rng: Any, value: Any) -> Any:
     """The engine's output filter, recording the shape of every table a formula returns."""
+    if isinstance(value, Ranges):
+        value = value.value
     if isinstance(value, np.ndarray) and value.ndim == 2:
         _RESULT_SHAPES[rng["name"]] = (int(value.shape[0]), int(value.shape[1]))
     return _original_format_output(rng, value)
@@ -186,24 +188,38 @@ def _spilling_formulas(book: Workbook, dynamic: set[tuple[str, str]]) -> Iterato
                     yield _Anchor(ws.title, c.coordinate, v.text)
 
 
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet title -> its part in the package, through the workbook's relationships."""
+    targets = {rel.get("Id"): str(rel.get("Target"))
+               for rel in ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+               if rel.tag == f"{_PKG_REL_NS}Relationship"}
+    parts = {}
+    for sheet in ElementTree.fromstring(archive.read("xl/workbook.xml")).iter(f"{_MAIN_NS}sheet"):
+        target = targets.get(sheet.get(f"{_REL_NS}id"), "")
+        parts[str(sheet.get("name"))] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return parts
+
+
 def _dynamic_array_cells(path: Path) -> set[tuple[str, str]]:
-    """Cells Excel 365 saved as dynamic-array formulas (``cm`` cell metadata on an array formula)."""
+    """Cells Excel 365 saved as dynamic-array formulas (``cm`` cell metadata, with the XLDAPR
+    metadata part present)."""
     found: set[tuple[str, str]] = set()
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
-            if "xl/metadata.xml" not in names:
+            if "xl/metadata.xml" not in names or b"XLDAPR" not in archive.read("xl/metadata.xml"):
                 return found
-            book = load_workbook(path, read_only=True)
-            titles = book.sheetnames
-            book.close()
-            for index, title in enumerate(titles, start=1):
-                part = f"xl/worksheets/sheet{index}.xml"
+            for title, part in _sheet_parts(archive).items():
                 if part not in names:
                     continue
                 with archive.open(part) as handle:
                     for _, elem in ElementTree.iterparse(handle):
-                        if elem.tag.endswith("}c"):
+                        if elem.tag == f"{_MAIN_NS}c":
                             if elem.get("cm") is not None:
                                 found.add((title, str(elem.get("r"))))
                             elem.clear()
@@ -299,7 +315,7 @@ def recalculate(path: Path, progress: Callable[[str], None] | None = None) -> Re
             source = Path(tmp) / path.name  # the same name: the engine keys cells by file name
             _with_spills(path, spills, anchors).save(source)
             say(f"spilling {len(spills)} table(s)")
-        truncated = _truncated(book, shapes)
+        truncated = _truncated(book, shapes, {(a.sheet, a.ref) for a in anchors})
     values = _values(solution, titles)
     for anchor in blocked:
         values[anchor] = SPILL
@@ -323,12 +339,16 @@ def _with_spills(path: Path, spills: dict[tuple[str, str], str], anchors: list[_
     return book
 
 
-def _truncated(book: Workbook, shapes: dict[tuple[str, str], tuple[int, int]]) -> list[str]:
+def _truncated(book: Workbook, shapes: dict[tuple[str, str], tuple[int, int]],
+               spilling: set[tuple[str, str]]) -> list[str]:
     """Fixed array formulas whose result is larger than their range (Excel shows its top-left part)."""
     notes = []
     for ws in book.worksheets:
         for anchor, area in ws.array_formulae.items():
+            if (ws.title, anchor) in spilling:
+                continue
             shape = shapes.get((ws.title, anchor))
+            area = area if ":" in area else f"{area}:{area}"
             c1, r1, c2, r2 = range_boundaries(area)
             rows, cols = r2 - r1 + 1, c2 - c1 + 1
             if shape and (shape[0] > rows or shape[1] > cols):
@@ -352,7 +372,8 @@ def _values(solution: Any, titles: dict[str, str]) -> dict[tuple[str, str], Any]
         for i, line in enumerate(data):
             for j, v in enumerate(line):
                 ref = f"{get_column_letter(column_index_from_string(col) + j)}{row + i}"
-                values[(sheet, ref)] = _to_excel(v)
+                # a skipped argument an Excel function passed through (IF(TRUE,,1)) is 0 in a cell
+                values[(sheet, ref)] = 0 if isinstance(v, Missing) else _to_excel(v)
     return values
 
 

@@ -7,7 +7,7 @@ if the cap would not raise enough to pay all deferred interest (with compounding
 average trading price over the 10 trading days preceding that date, Citigroup must raise
 the cap to an amount that would — but need not go above 1,400,000,000 shares.
 
-**Interpretation** (TERMS.md): the 1.4 billion limit is split-adjusted like the cap.
+**Interpretation** (docs/TERMS.md): the 1.4 billion limit is split-adjusted like the cap.
 Corporate actions count from their effective date inclusive (Citigroup's 1-for-10 reverse
 split took effect at 4:10 pm on May 6, 2011, after the close, so a cap "as of" May 6 is
 already adjusted). Citigroup's own actions ship in ``data/citigroup_corporate_actions.csv``.

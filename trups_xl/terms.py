@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, fields
 
-#: Interpretation (TERMS.md, p.41): floating and monthly periods accrue to the
+#: Interpretation (docs/TERMS.md, p.41): floating and monthly periods accrue to the
 #: business-day-adjusted (following) payment date, because from Dec 21, 2037 the text
 #: drops the "without any interest ... in respect of any such delay" clause of p.21/p.41.
 #: ``"unadjusted"`` keeps the scheduled dates, as the fixed periods do.
@@ -22,7 +22,7 @@ class Terms:
     """The financial terms of the 8.300% Fixed Rate/Floating Rate Enhanced TruPS."""
 
     name: str = "Citigroup Capital XXI 8.300% Fixed Rate/Floating Rate Enhanced TruPS"
-    cusip: str = "173094AA1"  # TERMS.md (public reports)
+    cusip: str = "173094AA1"  # docs/TERMS.md (public reports)
     issue_date: dt.date = dt.date(2007, 12, 21)  # p.7 closing date; p.40 first period start
     public_offering_price: float = 0.99759  # cover
     principal_per_security: float = 1000.0  # p.19 liquidation amount $1,000

@@ -10,7 +10,11 @@ rewrites the committed file; a test checks the committed file equals this genera
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
 import sys
+import tempfile
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -45,6 +49,10 @@ SAMPLE_CLOSES = [("2012-03-19", 35.9), ("2012-03-20", 36.1), ("2012-03-21", 36.5
 #: Sample 3-month CME Term SOFR fixings and London quotations (illustrative, not market data).
 SAMPLE_TERM_SOFR = [("2037-12-21", 0.0375), ("2038-03-21", 0.038)]
 SAMPLE_QUOTES = [0.0525, 0.05251, 0.05262]
+#: Blank input rows under each fixings table (it grows without editing a formula) and formatted rows
+#: under each schedule (it spills further when the dates move).
+FIXING_SPARE_ROWS = 12
+SCHEDULE_ROOM = 24
 SAMPLE_FIXINGS = [("2037-12-21", 0.045), ("2038-03-21", 0.0455), ("2038-06-21", 0.046), ("2038-09-21", 0.0465)]
 
 
@@ -90,7 +98,10 @@ class Sheet:
         return name
 
     def table_input(self, name: str, label: str, headers: list[str], rows: list[list[Any]],
-                    formats: list[str | None]) -> str:
+                    formats: list[str | None], spare_rows: int = 0) -> str:
+        """A named input table; ``spare_rows`` blank input rows below the data let it grow (the
+        functions skip blank rows), so an analyst adds a fixing without editing a formula."""
+        rows = rows + [[None] * len(headers) for _ in range(spare_rows)]
         self.ws.cell(self.row, 1, label)
         for j, h in enumerate(headers):
             head = self.ws.cell(self.row, 2 + j, h)
@@ -116,22 +127,24 @@ class Sheet:
         return name
 
     def array(self, label: str, formula: str, result: Any, formats: dict[int, str] | None = None,
-              col: int = 2) -> tuple[int, int, int, int]:
-        """An array formula sized to ``result`` (a list of rows); returns (row1, col1, row2, col2)."""
+              col: int = 2, room: int = 0) -> tuple[int, int, int, int]:
+        """A dynamic-array formula in one cell, spilling as ``result`` (a list of rows) does today, with
+        ``room`` more formatted rows below for a result that grows; returns (row1, col1, row2, col2)
+        of today's result."""
         if label:
             self.ws.cell(self.row, 1, label)
         rows = result if isinstance(result, list) else [[result]]
         height, width = len(rows), len(rows[0])
         top = self.row
-        ref = f"{get_column_letter(col)}{top}:{get_column_letter(col + width - 1)}{top + height - 1}"
-        self.ws.cell(top, col).value = ArrayFormula(ref, formula)
-        for i in range(height):
+        anchor = f"{get_column_letter(col)}{top}"
+        self.ws.cell(top, col).value = ArrayFormula(anchor, formula)  # one cell: marked dynamic on save
+        for i in range(height + room):
             for j in range(width):
                 cell = self.ws.cell(top + i, col + j)
                 cell.fill = OUTPUT_FILL
                 if formats and j in formats:
                     cell.number_format = formats[j]
-        self.row = top + height + 1
+        self.row = top + height + room + 1
         return top, col, top + height - 1, col + width - 1
 
 
@@ -151,6 +164,8 @@ def build() -> Workbook:
         "workbook already does) and click Import Functions. Save as .xlsm to keep the generated module.",
         "xlwings Lite (Excel 365/web): requirements.txt lists trups-xl (or its wheel URL); main.py holds the",
         "single line: from trups_xl.udfs import *",
+        "Tables are dynamic-array formulas in one cell: they spill in Excel 365/2021 (older Excel shows the first",
+        "cell only). Fixings tables have blank rows to fill: the functions skip blank rows.",
         "Without Excel: trups-xl recalc workbooks/citigroup_capital_xxi.xlsx evaluates every formula.",
         "Source: prospectus (424(b)(2)) dated December 17, 2007; page numbers in the add-in's documentation.",
         "Sample fixings and NYSE prices in this workbook are illustrative inputs, not market data.",
@@ -175,7 +190,7 @@ def build() -> Workbook:
     sched.input("Sched_To", "To payment date (date)", _d("2038-12-21"), DATE_FORMAT)
     sched.input("Sched_Principal", "Principal per security ($)", 1000, MONEY)
     sched.table_input("Sched_Fixings", "3-month LIBOR fixings (decimal)", ["period_start", "rate"],
-                      _fixings_rows(), [DATE_FORMAT, RATE])
+                      _fixings_rows(), [DATE_FORMAT, RATE], spare_rows=FIXING_SPARE_ROWS)
     sched.section("Outputs")
     result = udfs.TRUPS_SCHEDULE(_d("2036-06-21"), _d("2038-12-21"), _fixings_rows(), 1000)
     top, _, bottom, right = _schedule_table(
@@ -222,12 +237,12 @@ def build() -> Workbook:
               MONEY)
     mw.output("Result_PriceDate", "Treasury price date", "=TRUPS_TREASURY_PRICE_DATE(MW_Date)", DATE_FORMAT)
     mw.ws.cell(mw.row, 1, "Grid: dates (rows) x Treasury rates (columns)")
-    mw.ws.cell(mw.row, 3).value = ArrayFormula(f"C{mw.row}:H{mw.row}", "=MW_Grid_Rates")
+    mw.ws.cell(mw.row, 3).value = ArrayFormula(f"C{mw.row}", "=MW_Grid_Rates")
     for col in range(3, 9):
         mw.ws.cell(mw.row, col).number_format = RATE
         mw.ws.cell(mw.row, col).font = HEADER_FONT
     mw.row += 1
-    mw.ws.cell(mw.row, 2).value = ArrayFormula(f"B{mw.row}:B{mw.row + len(grid_dates) - 1}", "=MW_Grid_Dates")
+    mw.ws.cell(mw.row, 2).value = ArrayFormula(f"B{mw.row}", "=MW_Grid_Dates")
     for i in range(len(grid_dates)):
         mw.ws.cell(mw.row + i, 2).number_format = DATE_FORMAT
         mw.ws.cell(mw.row + i, 2).font = HEADER_FONT
@@ -308,7 +323,7 @@ def _schedule_table(sheet: Sheet, label: str, formula: str, result: Any) -> tupl
     if label:  # on its own row: the table starts in column A
         sheet.ws.cell(sheet.row, 1, label).font = HEADER_FONT
         sheet.row += 1
-    top, left, bottom, right = sheet.array("", formula, result, formats, col=1)
+    top, left, bottom, right = sheet.array("", formula, result, formats, col=1, room=SCHEDULE_ROOM)
     for c in range(left, right + 1):
         sheet.ws.cell(top, c).font = HEADER_FONT
         if c > left:  # column A also holds the sheet's labels
@@ -331,7 +346,7 @@ def _rates_after_libor(wb: Workbook) -> None:
     ix.input("Ix_To", "Projection to payment date", _d("2039-12-21"), DATE_FORMAT)
     ix.input("Ix_Principal", "Principal ($)", 1000, MONEY)
     ix.table_input("Ix_Fixings", "3-month Term SOFR fixings (decimal)", ["period_start", "rate"],
-                   [[_d(d), r] for d, r in SAMPLE_TERM_SOFR], [DATE_FORMAT, RATE])
+                   [[_d(d), r] for d, r in SAMPLE_TERM_SOFR], [DATE_FORMAT, RATE], spare_rows=FIXING_SPARE_ROWS)
     ix.table_input("Ix_Quotes", "London bank quotations (decimal)", ["q1", "q2", "q3"], [SAMPLE_QUOTES],
                    [RATE_5] * 3)
     ix.section("Outputs")
@@ -375,10 +390,63 @@ def _print_setup(ws: Worksheet) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
+#: The cell metadata Excel 365 writes for dynamic-array formulas (ECMA-376 metadata part with the
+#: XLDAPR extension, [MS-XLSX] 2.6.143): an anchor cell carrying ``cm="1"`` spills.
+DYNAMIC_ARRAY_METADATA = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<metadata xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:xda="http://schemas.microsoft.com/office/spreadsheetml/2017/dynamicarray">'
+    '<metadataTypes count="1"><metadataType name="XLDAPR" minSupportedVersion="120000" copy="1" pasteAll="1" '
+    'pasteValues="1" merge="1" splitFirst="1" rowColShift="1" clearFormats="1" clearComments="1" assign="1" '
+    'coerce="1" cellMeta="1"/></metadataTypes><futureMetadata name="XLDAPR" count="1"><bk><extLst>'
+    '<ext uri="{bdbb8cdc-fa1e-496e-a857-3c3f30c029c3}"><xda:dynamicArrayProperties fDynamic="1" fCollapsed="0"/>'
+    '</ext></extLst></bk></futureMetadata><cellMetadata count="1"><bk><rc t="1" v="0"/></bk></cellMetadata>'
+    '</metadata>')
+METADATA_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheetMetadata+xml"
+METADATA_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sheetMetadata"
+
+
+def dynamic_anchors(wb: Workbook) -> dict[int, list[str]]:
+    """Sheet position (1-based, openpyxl's part order) -> cells holding one-cell array formulas."""
+    found: dict[int, list[str]] = {}
+    for i, ws in enumerate(wb.worksheets, start=1):
+        cells = [anchor for anchor, ref in ws.array_formulae.items() if ":" not in ref]
+        if cells:
+            found[i] = cells
+    return found
+
+
+def mark_dynamic_arrays(source: Path, target: Path, anchors: dict[int, list[str]]) -> None:
+    """Copy the package ``source`` to ``target`` with the given one-cell array formulas marked as
+    dynamic arrays, as Excel 365 saves them (openpyxl has no notion of them)."""
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", f'<Override PartName="/xl/metadata.xml" '
+                                    f'ContentType="{METADATA_CONTENT_TYPE}"/></Types>'.encode())
+            elif item.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", f'<Relationship Id="rIdTrupsMeta" '
+                                    f'Type="{METADATA_RELATIONSHIP}" Target="metadata.xml"/></Relationships>'.encode())
+            else:
+                match = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", item.filename)
+                for cell in anchors.get(int(match.group(1)), []) if match else []:
+                    data, count = re.subn(f'<c r="{cell}"'.encode(), f'<c r="{cell}" cm="1"'.encode(), data)
+                    if count != 1:
+                        raise RuntimeError(f"cell {cell} not found once in {item.filename}")
+            zout.writestr(item, data)
+        zout.writestr("xl/metadata.xml", DYNAMIC_ARRAY_METADATA)
+
+
 def save(path: Path = DEFAULT_PATH) -> Path:
-    """Write the workbook."""
+    """Write the workbook (atomically: a partial file never replaces a good one)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    build().save(path)
+    wb = build()
+    with tempfile.TemporaryDirectory(dir=path.parent, prefix=".trups-xl-") as tmp:
+        plain, marked = Path(tmp) / "plain.xlsx", Path(tmp) / "marked.xlsx"
+        wb.save(plain)
+        mark_dynamic_arrays(plain, marked, dynamic_anchors(wb))
+        os.replace(marked, path)
     return path
 
 
