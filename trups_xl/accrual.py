@@ -21,7 +21,7 @@ from trups_xl.daycount import accrual_days
 from trups_xl.errors import TrupsInputError
 from trups_xl.rates import DEFAULT_POLICY, Fixings, coupon_rates, require_known
 from trups_xl.schedule import Schedule, build_schedule
-from trups_xl.terms import FLOATING_ACCRUAL_DEFAULT, TERMS
+from trups_xl.terms import FLOATING_ACCRUAL_DEFAULT, TERMS, Terms
 
 FloatArray = npt.NDArray[np.float64]
 DateArray = npt.NDArray[np.datetime64]
@@ -73,9 +73,10 @@ def _middle(schedule: Schedule, rates: FloatArray, first: npt.NDArray[np.int64],
 
 
 def accrual(start: npt.ArrayLike, end: npt.ArrayLike, fixings: Fixings | None = None,
-            principal: npt.ArrayLike = TERMS.principal_per_security,
+            principal: npt.ArrayLike | None = None,
             policy: str = DEFAULT_POLICY,
-            convention: str = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None) -> FloatArray:
+            convention: str = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
+            terms: Terms = TERMS) -> FloatArray:
     """Interest accrued from ``start`` (inclusive) to ``end`` (exclusive).
 
     Parameters
@@ -84,24 +85,27 @@ def accrual(start: npt.ArrayLike, end: npt.ArrayLike, fixings: Fixings | None = 
         Dates within the securities' life; broadcast against each other.
     fixings : Fixings, optional
         Index fixings for floating/monthly periods (see :mod:`trups_xl.rates`).
-    principal : array_like of float
-        Principal (liquidation) amount; default $1,000, one capital security.
+    principal : array_like of float, optional
+        Principal amount; default the liquidation amount of one security ($1,000 for XXI).
     policy : str
         Index policy (:data:`trups_xl.rates.POLICIES`).
     convention : {"adjusted", "unadjusted"}
         Floating/monthly accrual dates (:data:`trups_xl.terms.FLOATING_ACCRUAL_DEFAULT`).
     curve : ForwardCurve, optional
         Projects the index of periods without a fixing (:mod:`trups_xl.curve`).
+    terms : Terms
+        The security (:mod:`trups_xl.terms`); default Citigroup Capital XXI.
 
     Returns
     -------
     ndarray of float
         Interest in the currency of ``principal``.
     """
-    schedule = build_schedule(convention)
+    schedule = build_schedule(convention, terms=terms)
     a, b, p = np.broadcast_arrays(np.asarray(start, dtype="datetime64[D]"),
                                   np.asarray(end, dtype="datetime64[D]"),
-                                  np.asarray(principal, dtype=np.float64))
+                                  np.asarray(terms.liquidation_amount if principal is None else principal,
+                                             dtype=np.float64))
     check_in_life(a, schedule, "start_date")
     check_in_life(b, schedule, "end_date")
     if (b < a).any():
@@ -132,50 +136,58 @@ def accrual(start: npt.ArrayLike, end: npt.ArrayLike, fixings: Fixings | None = 
 
 
 def accrued_interest(settlement: npt.ArrayLike, fixings: Fixings | None = None,
-                     principal: npt.ArrayLike = TERMS.principal_per_security,
+                     principal: npt.ArrayLike | None = None,
                      policy: str = DEFAULT_POLICY,
-                     convention: str = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None) -> FloatArray:
+                     convention: str = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
+                     terms: Terms = TERMS) -> FloatArray:
     """Interest accrued from the start of the period containing ``settlement`` to it."""
-    schedule = build_schedule(convention)
+    schedule = build_schedule(convention, terms=terms)
     s = np.asarray(settlement, dtype="datetime64[D]")
     check_in_life(s, schedule, "settlement")
     k = schedule.period_containing(s)
     k = np.where(s == schedule.accrual_end[-1], schedule.size, k)  # after the last period: 0
     k_safe = np.minimum(k, schedule.size - 1)
     start = np.where(k == schedule.size, s, schedule.accrual_start[k_safe])
-    return accrual(start, s, fixings, principal, policy, convention, curve)
+    return accrual(start, s, fixings, principal, policy, convention, curve, terms)
 
 
 def coupon(payment_date: npt.ArrayLike, fixings: Fixings | None = None,
-           principal: npt.ArrayLike = TERMS.principal_per_security,
+           principal: npt.ArrayLike | None = None,
            policy: str = DEFAULT_POLICY,
-           convention: str = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None) -> FloatArray:
+           convention: str = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
+           terms: Terms = TERMS) -> FloatArray:
     """Interest payable on a scheduled interest payment date (the period ending on it)."""
-    schedule = build_schedule(convention)
+    schedule = build_schedule(convention, terms=terms)
     d = np.asarray(payment_date, dtype="datetime64[D]")
     k = schedule.index_of_payment(d)
     if (k < 0).any():
         bad = d[k < 0].flat[0]
-        raise TrupsInputError(
-            f"{bad} is not a scheduled interest payment date (the 21st: Jun/Dec to 2037, "
-            "quarterly to 2057, monthly to 2077)", "payment_date")
+        raise TrupsInputError(f"{bad} is not a scheduled interest payment date ({_payment_dates_hint(schedule)})",
+                              "payment_date")
     return accrual(schedule.accrual_start[k], schedule.accrual_end[k], fixings, principal,
-                   policy, convention, curve)
+                   policy, convention, curve, terms)
 
 
-def previous_payment_date(as_of: npt.ArrayLike) -> DateArray:
+def _payment_dates_hint(schedule: Schedule) -> str:
+    """Where the scheduled payment dates are, for a message."""
+    if schedule.terms == TERMS:
+        return "the 21st: Jun/Dec to 2037, quarterly to 2057, monthly to 2077"
+    return f"{schedule.end[0]}, {schedule.end[1] if schedule.size > 1 else ''}, ... {schedule.end[-1]}"
+
+
+def previous_payment_date(as_of: npt.ArrayLike, terms: Terms = TERMS) -> DateArray:
     """The scheduled payment date on or before ``as_of`` (the issue date in the first period),
     like Excel's COUPPCD."""
-    schedule = build_schedule()
+    schedule = build_schedule(terms=terms)
     d = np.asarray(as_of, dtype="datetime64[D]")
     _check_scheduled_range(d, schedule, "as_of")
     k = np.searchsorted(schedule.start, d, side="right") - 1
     return schedule.start[k]
 
 
-def next_payment_date(as_of: npt.ArrayLike) -> DateArray:
+def next_payment_date(as_of: npt.ArrayLike, terms: Terms = TERMS) -> DateArray:
     """The first scheduled payment date after ``as_of``, like Excel's COUPNCD."""
-    schedule = build_schedule()
+    schedule = build_schedule(terms=terms)
     d = np.asarray(as_of, dtype="datetime64[D]")
     _check_scheduled_range(d, schedule, "as_of")
     k = np.searchsorted(schedule.end, d, side="right")

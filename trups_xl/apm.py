@@ -20,26 +20,26 @@ from dateutil.relativedelta import relativedelta
 
 from trups_xl.calendars import NYSE, BusinessCalendar
 from trups_xl.errors import TrupsInputError
-from trups_xl.terms import TERMS
+from trups_xl.terms import TERMS, Terms, require
 
 FloatArray = npt.NDArray[np.float64]
 
 
-def apm_window(issuance_date: dt.date, calendar: BusinessCalendar = NYSE) -> list[dt.date]:
+def apm_window(issuance_date: dt.date, calendar: BusinessCalendar = NYSE, terms: Terms = TERMS) -> list[dt.date]:
     """The 10 NYSE trading days ending on the 4th trading day before issuance, oldest first."""
-    end = calendar.advance(np.datetime64(issuance_date, "D"), -TERMS.apm_lag_trading_days)
-    first = calendar.advance(end, -(TERMS.apm_average_days - 1))
+    end = calendar.advance(np.datetime64(issuance_date, "D"), -require(terms, "apm_lag_trading_days"))
+    first = calendar.advance(end, -(require(terms, "apm_average_days") - 1))
     span = int((end - first).astype(np.int64)) + 1
     days = first + np.arange(span).astype("timedelta64[D]")
     return [d.astype(object) for d in days[calendar.is_business_day(days)]]
 
 
 def apm_average_price(issuance_date: dt.date, price_dates: Sequence[dt.date], prices: Sequence[float],
-                      calendar: BusinessCalendar = NYSE) -> float:
+                      calendar: BusinessCalendar = NYSE, terms: Terms = TERMS) -> float:
     """Average NYSE close over the APM window, refusing a history that does not fit it."""
     if len(price_dates) != len(prices):
         raise TrupsInputError("price_dates and prices must have the same length", "prices")
-    window = apm_window(issuance_date, calendar)
+    window = apm_window(issuance_date, calendar, terms)
     history: dict[dt.date, float] = {}
     for day, price in zip(price_dates, prices, strict=True):
         if price <= 0:
@@ -58,18 +58,19 @@ def apm_average_price(issuance_date: dt.date, price_dates: Sequence[dt.date], pr
     return float(np.mean([history[d] for d in window]))
 
 
-def apm_applies(first_deferred_date: dt.date, issuance_date: dt.date) -> bool:
+def apm_applies(first_deferred_date: dt.date, issuance_date: dt.date, terms: Terms = TERMS) -> bool:
     """True while the APM maximum obligation applies: up to the 5th anniversary (p.46)."""
-    return issuance_date <= first_deferred_date + relativedelta(years=TERMS.apm_start_years)
+    return issuance_date <= first_deferred_date + relativedelta(years=require(terms, "apm_start_years"))
 
 
-def apm_max_obligation(average_price: float, shares_outstanding: float, proceeds_applied: float = 0.0) -> float:
+def apm_max_obligation(average_price: float, shares_outstanding: float, proceeds_applied: float = 0.0,
+                       terms: Terms = TERMS) -> float:
     """2% x average price x shares outstanding, less proceeds already applied (never negative)."""
     if shares_outstanding <= 0:
         raise TrupsInputError("shares outstanding must be positive", "shares_outstanding")
     if proceeds_applied < 0:
         raise TrupsInputError("proceeds applied cannot be negative", "proceeds_applied")
-    cap = TERMS.apm_max_obligation_fraction * average_price * shares_outstanding
+    cap = float(require(terms, "apm_max_obligation_fraction")) * average_price * shares_outstanding
     return max(0.0, cap - proceeds_applied)
 
 

@@ -21,19 +21,20 @@ FloatArray = npt.NDArray[np.float64]
 
 
 def pv_semiannual(w: npt.ArrayLike, n: npt.ArrayLike, first: npt.ArrayLike, coupon: npt.ArrayLike,
-                  redemption: npt.ArrayLike, rate: npt.ArrayLike) -> FloatArray:
-    """Present value of the stream described in the module docstring."""
+                  redemption: npt.ArrayLike, rate: npt.ArrayLike, frequency: float = 2.0) -> FloatArray:
+    """Present value of the stream described in the module docstring (``frequency`` periods a
+    year: 2 for the semi-annual discounting of p.38)."""
     w_, n_, first_, coupon_, red_, r = (np.asarray(x, dtype=np.float64)
                                         for x in (w, n, first, coupon, redemption, rate))
-    if np.any(r <= -2.0):
-        raise TrupsInputError("a discount rate of -200% or less has no meaning", "rate")
-    log_v = -np.log1p(r / 2.0)
+    if np.any(r <= -frequency):
+        raise TrupsInputError(f"a discount rate of -{100 * frequency:.0f}% or less has no meaning", "rate")
+    log_v = -np.log1p(r / frequency)
     later = n_ - 1.0
     # v + v^2 + ... + v^later = v (1 - v^later) / (1 - v); the limit `later` when rate -> 0
     small = np.abs(r) < 1e-9
     v = np.exp(log_v)
     safe_den = np.where(small, 1.0, -np.expm1(log_v))
-    annuity = np.where(small, later * (1.0 - (later + 1.0) / 2.0 * r / 2.0),
+    annuity = np.where(small, later * (1.0 - (later + 1.0) / 2.0 * r / frequency),
                        v * -np.expm1(later * log_v) / safe_den)
     body = first_ + coupon_ * annuity + red_ * np.exp(later * log_v)
     return np.asarray(np.exp(w_ * log_v) * body, dtype=np.float64)
@@ -41,7 +42,7 @@ def pv_semiannual(w: npt.ArrayLike, n: npt.ArrayLike, first: npt.ArrayLike, coup
 
 def solve_yield(target: npt.ArrayLike, w: npt.ArrayLike, n: npt.ArrayLike, first: npt.ArrayLike,
                 coupon: npt.ArrayLike, redemption: npt.ArrayLike, argument: str = "price",
-                tolerance: float = 1e-13) -> FloatArray:
+                tolerance: float = 1e-13, frequency: float = 2.0) -> FloatArray:
     """The rate at which :func:`pv_semiannual` equals ``target`` (vectorised Newton).
 
     The present value falls strictly as the rate rises, so the root is unique; a target
@@ -49,15 +50,16 @@ def solve_yield(target: npt.ArrayLike, w: npt.ArrayLike, n: npt.ArrayLike, first
     """
     tgt, w_, n_, f_, c_, r_ = np.broadcast_arrays(*(np.asarray(x, dtype=np.float64)
                                                     for x in (target, w, n, first, coupon, redemption)))
-    lo_pv = pv_semiannual(w_, n_, f_, c_, r_, 0.9999)
-    hi_pv = pv_semiannual(w_, n_, f_, c_, r_, -0.9999)
+    lo_pv = pv_semiannual(w_, n_, f_, c_, r_, 0.9999, frequency)
+    hi_pv = pv_semiannual(w_, n_, f_, c_, r_, -0.9999, frequency)
     if np.any(tgt <= lo_pv) or np.any(tgt >= hi_pv):
         raise TrupsInputError("no yield between -99.99% and 99.99% gives that price", argument)
     y = np.full(tgt.shape, 0.05)
     h = 1e-6
     for _ in range(100):
-        pv = pv_semiannual(w_, n_, f_, c_, r_, y)
-        slope = (pv_semiannual(w_, n_, f_, c_, r_, y + h) - pv_semiannual(w_, n_, f_, c_, r_, y - h)) / (2 * h)
+        pv = pv_semiannual(w_, n_, f_, c_, r_, y, frequency)
+        slope = (pv_semiannual(w_, n_, f_, c_, r_, y + h, frequency)
+                 - pv_semiannual(w_, n_, f_, c_, r_, y - h, frequency)) / (2 * h)
         step = (pv - tgt) / slope
         y = np.clip(y - step, -0.9999, 0.9999)
         if np.all(np.abs(step) < tolerance):

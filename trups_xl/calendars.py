@@ -107,6 +107,17 @@ class BusinessCalendar:
         """Each day, or the next business day after it when it is not one."""
         return np.busday_offset(_as_days(days), 0, roll="forward", busdaycal=self.busdaycalendar)
 
+    def modified_following(self, days: npt.ArrayLike) -> DateArray:
+        """The following business day, unless that is in the next month: then the preceding one."""
+        arr = _as_days(days)
+        following, preceding = self.following(arr), self.preceding(arr)
+        next_month = following.astype("datetime64[M]") != arr.astype("datetime64[M]")
+        return np.asarray(np.where(next_month, preceding, following))
+
+    def roll(self, days: npt.ArrayLike, convention: str) -> DateArray:
+        """Each day moved to a business day by ``convention``: "following" or "modified_following"."""
+        return self.modified_following(days) if convention == "modified_following" else self.following(days)
+
     def preceding(self, days: npt.ArrayLike) -> DateArray:
         """Each day, or the last business day before it when it is not one."""
         return np.busday_offset(

@@ -18,7 +18,7 @@ from dateutil.relativedelta import relativedelta
 
 from trups_xl.errors import TrupsInputError, check_choice
 from trups_xl.schedule import MONTHLY, build_schedule
-from trups_xl.terms import TERMS
+from trups_xl.terms import TERMS, Terms, require
 
 #: p.61-62: the applicable percentage steps up on these dates ("on or after").
 STEP_2027 = dt.date(2027, 12, 21)
@@ -75,16 +75,17 @@ def _days(values: npt.ArrayLike) -> npt.NDArray[np.datetime64]:
     return np.asarray(values, dtype="datetime64[D]")
 
 
-def check_covenant_date(days: npt.ArrayLike, argument: str) -> None:
+def check_covenant_date(days: npt.ArrayLike, argument: str, terms: Terms = TERMS) -> None:
     """Refuse dates outside the covenant's life: issue date to the day before Dec 21, 2067 (p.60-61)."""
+    end = require(terms, "crc_termination")
     d = _days(days)
     if not d.size:
         return
-    if d.min() < np.datetime64(TERMS.issue_date):
-        raise TrupsInputError(f"{d.min()} is before the issue date {TERMS.issue_date}", argument)
-    if d.max() >= np.datetime64(TERMS.crc_termination):
+    if d.min() < np.datetime64(terms.issue_date):
+        raise TrupsInputError(f"{d.min()} is before the issue date {terms.issue_date}", argument)
+    if d.max() >= np.datetime64(end):
         raise TrupsInputError(
-            f"{d.max()} is on or after {TERMS.crc_termination}, when the covenant ends (p.61): "
+            f"{d.max()} is on or after {end}, when the covenant ends (p.61): "
             "nothing limits a repayment, redemption or purchase then", argument)
 
 
@@ -100,7 +101,7 @@ def _percentage(days: npt.NDArray[np.datetime64], category: str, eligibility: st
 
 
 def applicable_percentage(as_of: npt.ArrayLike, category: str,
-                          eligibility: str = ELIGIBILITY_DEFAULT) -> npt.NDArray[np.float64]:
+                          eligibility: str = ELIGIBILITY_DEFAULT, terms: Terms = TERMS) -> npt.NDArray[np.float64]:
     """The applicable percentage (1.33 for 133%) for a transaction on ``as_of`` (p.61-62).
 
     Parameters
@@ -111,16 +112,18 @@ def applicable_percentage(as_of: npt.ArrayLike, category: str,
         One of :data:`CATEGORIES`.
     eligibility : {"definition", "table"}
         See :data:`ELIGIBILITY_DEFAULT`.
+    terms : Terms
+        A security with a capital replacement covenant (XXI's table of percentages).
     """
     check_choice(category, CATEGORIES, "category")
     check_choice(eligibility, ELIGIBILITIES, "eligibility")
     days = _days(as_of)
-    check_covenant_date(days, "as_of")
+    check_covenant_date(days, "as_of", terms)
     return _percentage(days, category, eligibility)
 
 
 def capacity(as_of: dt.date, categories: Sequence[str], proceeds: Sequence[float],
-             eligibility: str = ELIGIBILITY_DEFAULT) -> float:
+             eligibility: str = ELIGIBILITY_DEFAULT, terms: Terms = TERMS) -> float:
     """The most that may be repaid, redeemed or purchased on ``as_of``: the sum of each category's
     applicable percentage x its net proceeds since the measurement date (p.60)."""
     if len(categories) != len(proceeds):
@@ -132,13 +135,13 @@ def capacity(as_of: dt.date, categories: Sequence[str], proceeds: Sequence[float
                                   "categories")
         if amount < 0:
             raise TrupsInputError(f"row {row}: net proceeds are negative ({amount})", "proceeds")
-        total += float(applicable_percentage(np.datetime64(as_of, "D"), category, eligibility)) * amount
+        total += float(applicable_percentage(np.datetime64(as_of, "D"), category, eligibility, terms)) * amount
     return total
 
 
 def measurement_date(notice_date: dt.date, last_proceeds_date: dt.date | None = None,
                      transaction_date: dt.date | None = None,
-                     previous_period_end: dt.date | None = None) -> dt.date:
+                     previous_period_end: dt.date | None = None, terms: Terms = TERMS) -> dt.date:
     """The measurement date for a notice (or, for a purchase, the purchase date), p.63.
 
     Parameters
@@ -157,7 +160,7 @@ def measurement_date(notice_date: dt.date, last_proceeds_date: dt.date | None = 
         End (notice or purchase date) of the previous measurement period: "measurement
         periods cannot run concurrently", so the result is never earlier (the "shorter" period).
     """
-    check_covenant_date(np.datetime64(notice_date, "D"), "notice_date")
+    check_covenant_date(np.datetime64(notice_date, "D"), "notice_date", terms)
     deciding = transaction_date or notice_date
     if deciding <= MEASUREMENT_SWITCH:  # p.63 (i)
         result = notice_date - relativedelta(months=MEASUREMENT_MONTHS_EARLY)
@@ -175,20 +178,20 @@ def measurement_date(notice_date: dt.date, last_proceeds_date: dt.date | None = 
     return result
 
 
-def check_maturity_repayment_date(day: dt.date) -> None:
+def check_maturity_repayment_date(day: dt.date, terms: Terms = TERMS) -> None:
     """Accept the scheduled maturity date or a later monthly interest payment date (p.33)."""
-    schedule = build_schedule()
+    scheduled = require(terms, "scheduled_maturity_date")
+    schedule = build_schedule(terms=terms)
     monthly_ends = schedule.end[schedule.regime == MONTHLY]
-    if not (day == TERMS.scheduled_maturity or np.datetime64(day, "D") in monthly_ends):
+    if not (day == scheduled or np.datetime64(day, "D") in monthly_ends):
         raise TrupsInputError(
-            f"{day} is neither the scheduled maturity date {TERMS.scheduled_maturity} nor a monthly "
-            f"interest payment date (the 21st, {monthly_ends[0]}..{monthly_ends[-1]})", "repayment_date")
+            f"{day} is neither the scheduled maturity date {scheduled} nor a later interest payment "
+            f"date ({monthly_ends[0]}..{monthly_ends[-1]})", "repayment_date")
 
 
-def maturity_repayment(qualifying_proceeds: float, repayment_date: dt.date = TERMS.scheduled_maturity,
+def maturity_repayment(qualifying_proceeds: float, repayment_date: dt.date | None = None,
                        category: str = MATURITY_CATEGORY_DEFAULT,
-                       principal_outstanding: float = TERMS.securities_issued * TERMS.principal_per_security,
-                       ) -> float:
+                       principal_outstanding: float | None = None, terms: Terms = TERMS) -> float:
     """Principal Citigroup must repay on the scheduled maturity date or a later monthly payment date.
 
     The applicable percentage of the net proceeds of qualifying capital securities raised in
@@ -197,15 +200,20 @@ def maturity_repayment(qualifying_proceeds: float, repayment_date: dt.date = TER
     date Dec 21, 2077 whatever was raised (p.35).
     """
     check_choice(category, QCS_CATEGORIES, "category")
-    check_maturity_repayment_date(repayment_date)
+    require(terms, "crc_termination")
+    repayment_date = repayment_date or require(terms, "scheduled_maturity_date")
+    if principal_outstanding is None:
+        principal_outstanding = require(terms, "securities_issued") * terms.liquidation_amount
+    check_maturity_repayment_date(repayment_date, terms)
     if qualifying_proceeds < 0:
         raise TrupsInputError(f"net proceeds are negative ({qualifying_proceeds})", "qualifying_proceeds")
     if principal_outstanding < 0:
         raise TrupsInputError(f"principal outstanding is negative ({principal_outstanding})",
                               "principal_outstanding")
-    if repayment_date == TERMS.final_repayment:  # p.35: due regardless of proceeds
+    if repayment_date == terms.final_repayment:  # p.35: due regardless of proceeds
         return float(principal_outstanding)
     if qualifying_proceeds < MATURITY_MINIMUM_PROCEEDS:  # p.35
         return 0.0
     pct = float(_percentage(np.array([repayment_date], dtype="datetime64[D]"), category, ELIGIBILITY_DEFAULT)[0])
+    assert principal_outstanding is not None
     return float(min(principal_outstanding, pct * qualifying_proceeds))

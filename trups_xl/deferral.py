@@ -30,57 +30,62 @@ from trups_xl.daycount import accrual_days
 from trups_xl.errors import TrupsInputError
 from trups_xl.rates import DEFAULT_POLICY, Fixings, coupon_rates, require_known
 from trups_xl.schedule import build_schedule
-from trups_xl.terms import FLOATING_ACCRUAL_DEFAULT, TERMS
+from trups_xl.terms import FLOATING_ACCRUAL_DEFAULT, TERMS, Terms, require
 
 FloatArray = npt.NDArray[np.float64]
 
 
-def extension_limit(first_deferred_date: dt.date) -> dt.date:
+def extension_limit(first_deferred_date: dt.date, terms: Terms = TERMS) -> dt.date:
     """End of the extension period at the latest: 10 years on, never past 2077-12-21 (p.42)."""
-    return min(first_deferred_date + relativedelta(years=TERMS.extension_max_years), TERMS.final_repayment)
+    return min(first_deferred_date + relativedelta(years=require(terms, "extension_max_years")),
+               terms.final_repayment)
 
 
-def _check_first_deferred(first_deferred_date: dt.date) -> int:
-    schedule = build_schedule()
+def _check_first_deferred(first_deferred_date: dt.date, terms: Terms) -> int:
+    require(terms, "extension_max_years")
+    schedule = build_schedule(terms=terms)
     k = int(schedule.index_of_payment(np.datetime64(first_deferred_date, "D")))
     if k < 0:
         raise TrupsInputError(f"{first_deferred_date} is not a scheduled interest payment date; an extension "
                               "period begins on one (p.42)", "first_deferred_date")
-    if first_deferred_date >= TERMS.final_repayment:
+    if first_deferred_date >= terms.final_repayment:
         raise TrupsInputError("interest cannot be deferred on the final repayment date (p.19)",
                               "first_deferred_date")
     return k
 
 
-def deferral_dates(first_deferred_date: dt.date) -> list[tuple[str, dt.date]]:
+def deferral_dates(first_deferred_date: dt.date, terms: Terms = TERMS) -> list[tuple[str, dt.date]]:
     """The extension period's key dates, in order."""
-    _check_first_deferred(first_deferred_date)
-    limit = extension_limit(first_deferred_date)
+    _check_first_deferred(first_deferred_date, terms)
+    limit = extension_limit(first_deferred_date, terms)
+    grace = require(terms, "default_grace_days")
     events = [("extension_start", first_deferred_date)]
-    for year in range(1, TERMS.extension_max_years):
+    for year in range(1, terms.extension_max_years or 0):
         day = first_deferred_date + relativedelta(years=year)
         if day >= limit:
             break
-        if year == TERMS.apm_start_years:
+        if year == terms.apm_start_years:
             events.append(("apm_5th_anniversary", day))  # p.44: APM obligations start
         events.append((f"share_cap_test_{year}", day))  # p.47: end of year 1 and each anniversary
     events.append(("ten_year_limit", limit))  # p.42 (or the final repayment date)
-    events.append(("event_of_default", limit + dt.timedelta(days=TERMS.default_grace_days)))  # p.49
+    events.append(("event_of_default", limit + dt.timedelta(days=grace)))  # p.49
     return events
 
 
 def deferred_interest(first_deferred_date: dt.date, as_of: dt.date, fixings: Fixings | None = None,
-                      principal: float = TERMS.principal_per_security, policy: str = DEFAULT_POLICY,
-                      convention: str = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None) -> float:
+                      principal: float | None = None, policy: str = DEFAULT_POLICY,
+                      convention: str = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
+                      terms: Terms = TERMS) -> float:
     """Deferred interest owed at ``as_of``, compounding included (see module docstring)."""
-    k0 = _check_first_deferred(first_deferred_date)
-    limit = extension_limit(first_deferred_date)
+    k0 = _check_first_deferred(first_deferred_date, terms)
+    limit = extension_limit(first_deferred_date, terms)
+    amount = terms.liquidation_amount if principal is None else principal
     if as_of < first_deferred_date:
         raise TrupsInputError(f"as_of is before the extension period starts ({first_deferred_date})", "as_of")
     if as_of > limit:
         raise TrupsInputError(f"an extension period ends by {limit} (10 years, p.42); as_of is after it",
                               "as_of")
-    schedule = build_schedule(convention)
+    schedule = build_schedule(convention, terms=terms)
     day = np.datetime64(as_of, "D")
     limit_day = np.datetime64(limit, "D")
     # deferred coupons: payment dates from the first deferred one, on or before as_of, before the limit
@@ -96,7 +101,7 @@ def deferred_interest(first_deferred_date: dt.date, as_of: dt.date, fixings: Fix
     for k in range(k0, last + 1):
         if k > k0:
             balance *= 1.0 + rates[k] * fractions[k]  # compounded on this payment date (p.42)
-        balance += float(interest(principal, schedule.accrual_days[k], rates[k]))  # this period's interest, deferred
+        balance += float(interest(amount, schedule.accrual_days[k], rates[k]))  # this period's interest, deferred
     # interest on the balance since the last payment date (accrual convention of the period)
     k = last + 1
     if k < schedule.size and day > schedule.accrual_start[k]:
@@ -105,7 +110,10 @@ def deferred_interest(first_deferred_date: dt.date, as_of: dt.date, fixings: Fix
     return float(balance)
 
 
-def claim_limit(deferred: npt.ArrayLike, principal: npt.ArrayLike = TERMS.principal_per_security) -> FloatArray:
+def claim_limit(deferred: npt.ArrayLike, principal: npt.ArrayLike | None = None,
+                terms: Terms = TERMS) -> FloatArray:
     """Bankruptcy claim for deferred interest: at most 25% of principal (p.38)."""
+    fraction = require(terms, "claim_limit_fraction")
+    amount = terms.liquidation_amount if principal is None else principal
     return np.asarray(np.minimum(np.asarray(deferred, dtype=np.float64),
-                                 TERMS.claim_limit_fraction * np.asarray(principal, dtype=np.float64)))
+                                 fraction * np.asarray(amount, dtype=np.float64)))

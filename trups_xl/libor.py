@@ -14,7 +14,7 @@ import math
 from collections.abc import Sequence
 
 from trups_xl.errors import TrupsInputError
-from trups_xl.terms import TERMS
+from trups_xl.terms import TERMS, Terms, require
 
 #: p.41: at least two London quotations are needed for their mean to be LIBOR.
 MIN_LONDON_QUOTES = 2
@@ -22,19 +22,20 @@ MIN_LONDON_QUOTES = 2
 MIN_NEW_YORK_QUOTES = 3
 
 
-def round_up_libor(rate: float) -> float:
+def round_up_libor(rate: float, terms: Terms = TERMS) -> float:
     """Round a decimal rate upward to the next whole multiple of 0.00001% (p.41).
 
     A value already on the grid (within floating-point noise of 1e-6 of a step) is kept,
     so 0.0512345 stays 0.0512345 rather than moving up one step because of binary rounding.
     """
-    steps = rate / TERMS.libor_rounding
+    step = float(require(terms, "libor_rounding"))
+    steps = rate / step
     nearest = round(steps)
     whole = nearest if abs(steps - nearest) < 1e-6 else math.ceil(steps)
-    return round(whole * TERMS.libor_rounding, 12)
+    return round(whole * step, 12)
 
 
-def libor_from_quotes(london: Sequence[float], new_york: Sequence[float] = ()) -> float | None:
+def libor_from_quotes(london: Sequence[float], new_york: Sequence[float] = (), terms: Terms = TERMS) -> float | None:
     """LIBOR for a period from bank quotations (p.41); ``None`` when the fallback applies.
 
     Parameters
@@ -49,7 +50,7 @@ def libor_from_quotes(london: Sequence[float], new_york: Sequence[float] = ()) -
             raise TrupsInputError("a quotation is negative; quotations are decimal rates such as 0.0525",
                                   argument)
     if len(london) >= MIN_LONDON_QUOTES:
-        return round_up_libor(sum(london) / len(london))
+        return round_up_libor(sum(london) / len(london), terms)
     if len(new_york) >= MIN_NEW_YORK_QUOTES:
-        return round_up_libor(sum(new_york) / len(new_york))
+        return round_up_libor(sum(new_york) / len(new_york), terms)
     return None

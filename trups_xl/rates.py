@@ -28,8 +28,8 @@ import numpy.typing as npt
 from trups_xl.curve import ForwardCurve
 from trups_xl.errors import MissingFixingError, TrupsInputError, check_choice
 from trups_xl.liboract import TENOR_SPREAD_ADJUSTMENT, libor_replacement_date
-from trups_xl.schedule import FIXED, FLOATING, MONTHLY, Schedule, build_schedule
-from trups_xl.terms import FLOATING_ACCRUAL_DEFAULT, TERMS
+from trups_xl.schedule import FIXED, Schedule, build_schedule
+from trups_xl.terms import FLOATING_ACCRUAL_DEFAULT, TERMS, Terms, require
 
 POLICY_FIXINGS = "fixings"
 POLICY_LIBOR_ACT = "libor_act"
@@ -110,10 +110,11 @@ def index_rates(schedule: Schedule, fixings: Fixings | None = None,
         rates[gap] = curve.rate_at(schedule.start[gap])
     if policy == POLICY_LIBOR_ACT:
         rates += tenor_spread_adjustments(schedule)
-    if policy == POLICY_FALLBACK:
+    if policy == POLICY_FALLBACK and linked.any():
         first = int(np.flatnonzero(linked)[0])
         if np.isnan(rates[first]):
-            rates[first] = TERMS.first_floating_fallback  # p.41: 4.910%
+            # p.41: 4.910% for XXI; a security without such a rate says so
+            rates[first] = require(schedule.terms, "first_floating_fallback")
         for k in range(first + 1, schedule.size):
             if np.isnan(rates[k]):
                 rates[k] = rates[k - 1]  # p.41: LIBOR as determined for the previous period
@@ -137,17 +138,18 @@ def tenor_spread_adjustments(schedule: Schedule) -> FloatArray:
     """The LIBOR Act spread of every period: 0.26161% quarterly, 0.11448% monthly, from the
     LIBOR replacement date (12 U.S.C. 5802(20); 12 CFR 253.4(c)); 0 before it and for fixed periods."""
     replaced = schedule.determination_date >= np.datetime64(libor_replacement_date(), "D")
-    spread = np.select([schedule.regime == FLOATING, schedule.regime == MONTHLY],
-                       [TENOR_SPREAD_ADJUSTMENT[TERMS.floating_months],
-                        TENOR_SPREAD_ADJUSTMENT[TERMS.monthly_months]], 0.0)
+    spread = np.array([TENOR_SPREAD_ADJUSTMENT.get(int(m), 0.0) for m in schedule.index_months])
     return np.asarray(np.where(replaced, spread, 0.0), dtype=np.float64)
 
 
 def coupon_rates(schedule: Schedule, fixings: Fixings | None = None,
                  policy: str = DEFAULT_POLICY, curve: ForwardCurve | None = None) -> FloatArray:
-    """The annual coupon rate of every period: 8.300% fixed, index + 4.170% after (p.40)."""
-    rates = index_rates(schedule, fixings, policy, curve) + TERMS.floating_margin
-    return np.where(schedule.regime == FIXED, TERMS.fixed_rate, rates)
+    """The annual coupon rate of every period: the fixed rate (8.300% for XXI), then index + margin
+    (4.170% for XXI, p.40)."""
+    terms = schedule.terms
+    margin = terms.floating_margin if terms.floating_margin is not None else np.nan
+    rates = index_rates(schedule, fixings, policy, curve) + margin
+    return np.where(schedule.regime == FIXED, terms.fixed_rate, rates)
 
 
 def require_known(schedule: Schedule, rates: FloatArray, needed: npt.NDArray[np.bool_]) -> None:
@@ -164,24 +166,24 @@ def require_known(schedule: Schedule, rates: FloatArray, needed: npt.NDArray[np.
 
 
 def index_rate(period_start: npt.ArrayLike, fixings: Fixings | None = None, policy: str = DEFAULT_POLICY,
-               curve: ForwardCurve | None = None, convention: str = FLOATING_ACCRUAL_DEFAULT) -> FloatArray:
+               curve: ForwardCurve | None = None, convention: str = FLOATING_ACCRUAL_DEFAULT,
+               terms: Terms = TERMS) -> FloatArray:
     """The index of the floating or monthly period starting on each date, before the 4.170% margin.
 
     ``period_start`` is a period's scheduled first day (Dec 21, 2037, Mar 21, 2038, ...) or
     its business-day-adjusted first day. Under ``"libor_act"`` the result includes the
     tenor spread adjustment.
     """
-    schedule = build_schedule(convention)
+    require(terms, "switch_date")
+    schedule = build_schedule(convention, terms=terms)
     days = np.asarray(period_start, dtype="datetime64[D]")
     periods = linked_periods(schedule, days)
     if (periods < 0).any():
         linked = np.flatnonzero(schedule.is_index_linked)
         bad = days[periods < 0].flat[0]
-        first_monthly = schedule.start[schedule.regime == MONTHLY][0]
         raise TrupsInputError(
-            f"{bad} is not the first day of a floating or monthly period: the 21st of Mar/Jun/Sep/Dec "
-            f"from {schedule.start[linked[0]]}, then of every month from {first_monthly} to "
-            f"{schedule.start[linked[-1]]}",
+            f"{bad} is not the first day of a floating period ({schedule.start[linked[0]]}, "
+            f"{schedule.start[linked[1]] if linked.size > 1 else ''}, ... {schedule.start[linked[-1]]})",
             "period_start")
     rates = index_rates(schedule, fixings, policy, curve)
     needed = np.zeros(schedule.size, dtype=bool)

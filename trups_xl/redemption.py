@@ -35,7 +35,7 @@ from trups_xl.errors import TrupsInputError, check_choice
 from trups_xl.parcall import par_call_stream
 from trups_xl.rates import DEFAULT_POLICY, Fixings
 from trups_xl.schedule import build_schedule
-from trups_xl.terms import TERMS
+from trups_xl.terms import TERMS, Terms, require
 
 STUB_EXCLUDE = "exclude_accrued"
 STUB_SUBTRACT = "subtract_accrued"
@@ -49,8 +49,13 @@ STUB_DEFAULT = STUB_EXCLUDE
 TREASURY_PRICE_LAG_DEFAULT = 3
 TREASURY_PRICE_LAGS = (2, 3)
 
-#: Last redemption date the make-whole applies to (the day before the par call date).
-LAST_MAKE_WHOLE_DATE = TERMS.switch_date - dt.timedelta(days=1)
+def last_make_whole_date(terms: Terms = TERMS) -> dt.date:
+    """Last redemption date the make-whole applies to: the day before the par call date."""
+    return dt.date.fromordinal(require(terms, "par_call_date").toordinal() - 1)
+
+
+#: XXI's last make-whole redemption date (2037-12-20).
+LAST_MAKE_WHOLE_DATE = last_make_whole_date()
 
 OPTIONAL = "optional"
 TAX, RATING_AGENCY = "tax", "rating_agency"
@@ -64,7 +69,8 @@ DateArray = npt.NDArray[np.datetime64]
 
 @dataclass(frozen=True)
 class MakeWhole:
-    """Every intermediate of a make-whole computation (arrays broadcast to one shape)."""
+    """Every intermediate of a make-whole computation. The date-only parts (accrued, coupon dates and
+    counts) keep the shape of the dates and principal; the rest broadcasts over the rates too."""
 
     accrued: FloatArray  # accrued interest to the redemption date (30/360)
     next_coupon_date: DateArray  # first scheduled coupon after the redemption date
@@ -74,65 +80,75 @@ class MakeWhole:
     first_coupon: FloatArray  # amount of the first coupon entering the sum
     coupon: FloatArray  # each later full coupon
     discount_rate: FloatArray  # treasury rate + spread
-    first_discount_factor: FloatArray  # (1 + rate/2) ** -w
     pv: FloatArray  # present-value leg (after subtracting accrued for "subtract_accrued")
     price: FloatArray  # max(principal, pv) + accrued
+    frequency: int  # discounting periods a year (2: semi-annual, p.38)
+
+    @property
+    def first_discount_factor(self) -> FloatArray:
+        """(1 + rate/2) ** -w: the discount factor of the first coupon (computed on demand)."""
+        return np.asarray((1 + self.discount_rate / self.frequency) ** -self.periods_to_next, dtype=np.float64)
 
 
 def make_whole(redemption_date: npt.ArrayLike, treasury_rate: npt.ArrayLike,
-               spread: npt.ArrayLike = TERMS.make_whole_spread,
-               principal: npt.ArrayLike = TERMS.principal_per_security,
-               stub: str = STUB_DEFAULT) -> MakeWhole:
+               spread: npt.ArrayLike | None = None,
+               principal: npt.ArrayLike | None = None,
+               stub: str = STUB_DEFAULT, terms: Terms = TERMS) -> MakeWhole:
     """The make-whole redemption price and its intermediates; everything broadcasts."""
     check_choice(stub, STUBS, "stub")
-    r_date, y, s, p = np.broadcast_arrays(np.asarray(redemption_date, dtype="datetime64[D]"),
-                                          np.asarray(treasury_rate, dtype=np.float64),
-                                          np.asarray(spread, dtype=np.float64),
-                                          np.asarray(principal, dtype=np.float64))
-    switch = np.datetime64(TERMS.switch_date)
-    if r_date.size and (r_date.min() < np.datetime64(TERMS.issue_date) or r_date.max() >= switch):
+    default_spread = require(terms, "make_whole_spread")
+    # the date work is done on the dates (and principal) alone, not on every (date, rate) cell of a grid
+    r_date, p = np.broadcast_arrays(np.asarray(redemption_date, dtype="datetime64[D]"),
+                                    np.asarray(terms.liquidation_amount if principal is None else principal,
+                                               dtype=np.float64))
+    y = np.asarray(treasury_rate, dtype=np.float64)
+    s = np.asarray(default_spread if spread is None else spread, dtype=np.float64)
+    call = np.datetime64(require(terms, "par_call_date"))
+    if r_date.size and (r_date.min() < np.datetime64(terms.issue_date) or r_date.max() >= call):
         raise TrupsInputError(
-            f"the make-whole applies to redemption dates {TERMS.issue_date}..{switch - 1}; "
-            "on/after 2037-12-21 the price is par + accrued (p.38)", "redemption_date")
-    stream = par_call_stream(r_date, p)
+            f"the make-whole applies to redemption dates {terms.issue_date}..{call - 1}; "
+            f"on/after {call} the price is par + accrued (p.38)", "redemption_date")
+    stream = par_call_stream(r_date, p, terms)
+    frequency = stream.frequency
     full, accrued, w = stream.coupon, stream.accrued, stream.periods_to_next
     rate = y + s
     first = full - accrued if stub == STUB_EXCLUDE else full
-    pv = pv_semiannual(w, stream.coupons_left, first, full, p, rate)
+    pv = pv_semiannual(w, stream.coupons_left, first, full, p, rate, frequency)
     if stub == STUB_SUBTRACT:
         pv = pv - accrued
     return MakeWhole(
         accrued=accrued, next_coupon_date=stream.next_coupon_date, days_to_next=stream.days_to_next,
         periods_to_next=w, coupons_left=stream.coupons_left, first_coupon=np.asarray(first, dtype=np.float64),
         coupon=full, discount_rate=np.asarray(rate, dtype=np.float64),
-        first_discount_factor=np.asarray((1 + rate / 2) ** -w, dtype=np.float64),
         pv=np.asarray(pv, dtype=np.float64),
         price=np.asarray(np.maximum(p, pv) + accrued, dtype=np.float64),
+        frequency=frequency,
     )
 
 
 def make_whole_price(redemption_date: npt.ArrayLike, treasury_rate: npt.ArrayLike,
-                     spread: npt.ArrayLike = TERMS.make_whole_spread,
-                     principal: npt.ArrayLike = TERMS.principal_per_security,
-                     stub: str = STUB_DEFAULT) -> FloatArray:
+                     spread: npt.ArrayLike | None = None,
+                     principal: npt.ArrayLike | None = None,
+                     stub: str = STUB_DEFAULT, terms: Terms = TERMS) -> FloatArray:
     """Make-whole redemption price including accrued interest (p.38)."""
-    return make_whole(redemption_date, treasury_rate, spread, principal, stub).price
+    return make_whole(redemption_date, treasury_rate, spread, principal, stub, terms).price
 
 
 def make_whole_pv(redemption_date: npt.ArrayLike, treasury_rate: npt.ArrayLike,
-                  spread: npt.ArrayLike = TERMS.make_whole_spread,
-                  principal: npt.ArrayLike = TERMS.principal_per_security,
-                  stub: str = STUB_DEFAULT) -> FloatArray:
+                  spread: npt.ArrayLike | None = None,
+                  principal: npt.ArrayLike | None = None,
+                  stub: str = STUB_DEFAULT, terms: Terms = TERMS) -> FloatArray:
     """The present-value leg alone, before the par floor and accrued interest."""
-    return make_whole(redemption_date, treasury_rate, spread, principal, stub).pv
+    return make_whole(redemption_date, treasury_rate, spread, principal, stub, terms).pv
 
 
 def redemption_price(redemption_date: npt.ArrayLike, treasury_rate: npt.ArrayLike | None = None,
                      trigger: str = OPTIONAL, trigger_date: dt.date | None = None,
                      fixings: Fixings | None = None,
-                     principal: npt.ArrayLike = TERMS.principal_per_security,
-                     policy: str = DEFAULT_POLICY, spread: npt.ArrayLike = TERMS.make_whole_spread,
-                     stub: str = STUB_DEFAULT, curve: ForwardCurve | None = None) -> FloatArray:
+                     principal: npt.ArrayLike | None = None,
+                     policy: str = DEFAULT_POLICY, spread: npt.ArrayLike | None = None,
+                     stub: str = STUB_DEFAULT, curve: ForwardCurve | None = None,
+                     terms: Terms = TERMS) -> FloatArray:
     """Redemption price by route (p.38): par + accrued on/after 2037-12-21 or within 90 days of
     an Investment Company or Regulatory Capital Event; the make-whole otherwise.
 
@@ -141,34 +157,37 @@ def redemption_price(redemption_date: npt.ArrayLike, treasury_rate: npt.ArrayLik
     """
     check_choice(trigger, TRIGGERS, "trigger")
     r_date = np.asarray(redemption_date, dtype="datetime64[D]")
-    schedule = build_schedule()
+    schedule = build_schedule(terms=terms)
     if r_date.size and (r_date.min() < schedule.start[0] or r_date.max() > schedule.end[-1]):
         raise TrupsInputError(f"redemption dates run {schedule.start[0]}..{schedule.end[-1]}",
                               "redemption_date")
-    after_switch = r_date >= np.datetime64(TERMS.switch_date)
+    principal = terms.liquidation_amount if principal is None else principal
+    call = terms.par_call_date or terms.maturity_date  # no par call: par only at maturity
+    after_switch = r_date >= np.datetime64(call)
     par = after_switch.copy()
     if trigger != OPTIONAL:
         if trigger_date is None:
             raise TrupsInputError(f"a {trigger} event needs its date", "trigger_date")
         event = np.datetime64(trigger_date, "D")
-        window_end = event + np.timedelta64(TERMS.special_event_window_days, "D")
+        window = require(terms, "special_event_window_days")
+        window_end = event + np.timedelta64(window, "D")
         outside = ~after_switch & ((r_date < event) | (r_date > window_end))
         if outside.any():
             raise TrupsInputError(
-                f"a special-event redemption before 2037-12-21 must fall within "
-                f"{TERMS.special_event_window_days} days after the event ({event}..{window_end})",
+                f"a special-event redemption before {call} must fall within "
+                f"{window} days after the event ({event}..{window_end})",
                 "redemption_date")
         if trigger in PAR_TRIGGERS:
             par = np.ones_like(par)
     par_price = (np.asarray(principal, dtype=np.float64)
-                 + accrued_interest(r_date, fixings, principal, policy, curve=curve)) if par.any() else 0.0
+                 + accrued_interest(r_date, fixings, principal, policy, curve=curve, terms=terms)) if par.any() else 0.0
     if par.all():
         return np.asarray(np.broadcast_to(par_price, np.broadcast_shapes(
             r_date.shape, np.shape(treasury_rate) if treasury_rate is not None else ())), dtype=np.float64)
     if treasury_rate is None:
         raise TrupsInputError("the make-whole price needs the treasury rate", "treasury_rate")
-    mw_dates = np.where(par, np.datetime64(TERMS.issue_date), r_date)  # placeholder where par
-    mw = make_whole_price(mw_dates, treasury_rate, spread, principal, stub)
+    mw_dates = np.where(par, np.datetime64(terms.issue_date), r_date)  # placeholder where par
+    mw = make_whole_price(mw_dates, treasury_rate, spread, principal, stub, terms)
     return np.asarray(np.where(par, par_price, mw), dtype=np.float64)
 
 

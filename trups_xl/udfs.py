@@ -27,7 +27,7 @@ from trups_xl import xlfunc as xf
 from trups_xl import yields as core_yields
 from trups_xl.errors import TrupsInputError
 from trups_xl.schedule import build_schedule
-from trups_xl.terms import TERMS
+from trups_xl.terms import Terms, require
 from trups_xl.xlfunc import excel_function
 
 __all__ = [
@@ -68,92 +68,102 @@ __all__ = [
 
 @excel_function(example=("2008-12-21", "2009-01-31"))
 def TRUPS_ACCRUAL(start_date: Any, end_date: Any, fixings: Any = None, principal: Any = None,
-                  policy: Any = None, curve: Any = None) -> Any:
+                  policy: Any = None, curve: Any = None, security: Any = None) -> Any:
     """Interest accrued from start_date (inclusive) to end_date (exclusive), split over interest periods.
 
     Parameters
     ----------
     start_date : date
-        First day of accrual, 2007-12-21..2077-12-21 (date, serial or YYYY-MM-DD). A range gives an array.
+        First day of accrual, in the security's life (XXI: 2007-12-21..2077-12-21). A range gives an array.
     end_date : date
         Day accrual stops (excluded), on or after start_date. A range gives an array.
     fixings : rate or range, optional
     principal : number, optional
     policy : text, optional
     curve : rate or range, optional
+    security : text or range, optional
     """
-    start, s_shape = xf.dates(start_date, "start_date")
-    end, e_shape = xf.dates(end_date, "end_date")
+    terms = xf.security(security)
+    start, s_shape = xf.dates(start_date, "start_date", *xf.life(terms))
+    end, e_shape = xf.dates(end_date, "end_date", *xf.life(terms))
     a, b = xf.broadcast(("start_date", start, s_shape), ("end_date", end, e_shape))
-    return xc.shape_result(core_accrual.accrual(a, b, xf.fixings(fixings), xf.principal(principal),
-                                                xf.policy(policy), curve=xf.curve(curve)))
+    return xc.shape_result(core_accrual.accrual(a, b, xf.fixings(fixings, terms), xf.principal(principal, terms),
+                                                xf.policy(policy), curve=xf.curve(curve, terms), terms=terms))
 
 
 @excel_function(example=("2009-01-31",))
 def TRUPS_ACCRUED_INTEREST(settlement: Any, fixings: Any = None, principal: Any = None,
-                           policy: Any = None, curve: Any = None) -> Any:
+                           policy: Any = None, curve: Any = None, security: Any = None) -> Any:
     """Accrued interest at settlement: interest from the start of its interest period to settlement.
 
     Parameters
     ----------
     settlement : date
-        Settlement date, 2007-12-21..2077-12-21. A range gives an array.
+        Settlement date in the security's life (XXI: 2007-12-21..2077-12-21). A range gives an array.
     fixings : rate or range, optional
     principal : number, optional
     policy : text, optional
     curve : rate or range, optional
+    security : text or range, optional
     """
-    days, _ = xf.dates(settlement, "settlement")
-    return xc.shape_result(core_accrual.accrued_interest(days, xf.fixings(fixings), xf.principal(principal),
-                                                         xf.policy(policy), curve=xf.curve(curve)))
+    terms = xf.security(security)
+    days, _ = xf.dates(settlement, "settlement", *xf.life(terms))
+    return xc.shape_result(core_accrual.accrued_interest(days, xf.fixings(fixings, terms), xf.principal(principal, terms),
+                                                         xf.policy(policy), curve=xf.curve(curve, terms), terms=terms))
 
 
 @excel_function(example=("2008-06-21",))
 def TRUPS_COUPON(payment_date: Any, fixings: Any = None, principal: Any = None,
-                 policy: Any = None, curve: Any = None) -> Any:
+                 policy: Any = None, curve: Any = None, security: Any = None) -> Any:
     """Interest payable on a scheduled interest payment date (the whole period ending on it).
 
     Parameters
     ----------
     payment_date : date
-        A scheduled (unadjusted) payment date: Jun/Dec 21 to 2037, quarterly to 2057, monthly to 2077.
+        A scheduled (unadjusted) payment date (XXI: Jun/Dec 21 to 2037, quarterly to 2057, monthly to 2077).
     fixings : rate or range, optional
     principal : number, optional
     policy : text, optional
     curve : rate or range, optional
+    security : text or range, optional
     """
-    days, _ = xf.dates(payment_date, "payment_date")
-    return xc.shape_result(core_accrual.coupon(days, xf.fixings(fixings), xf.principal(principal),
-                                               xf.policy(policy), curve=xf.curve(curve)))
+    terms = xf.security(security)
+    days, _ = xf.dates(payment_date, "payment_date", *xf.life(terms))
+    return xc.shape_result(core_accrual.coupon(days, xf.fixings(fixings, terms), xf.principal(principal, terms),
+                                               xf.policy(policy), curve=xf.curve(curve, terms), terms=terms))
 
 
 @excel_function(example=("2009-01-31",))
-def TRUPS_PREVIOUS_PAYMENT_DATE(as_of: Any) -> Any:
+def TRUPS_PREVIOUS_PAYMENT_DATE(as_of: Any, security: Any = None) -> Any:
     """Scheduled interest payment date on or before as_of (the issue date in the first period), like COUPPCD.
 
     Parameters
     ----------
     as_of : date
-        Any date 2007-12-21..2077-12-20. A range gives an array.
+        Any date from the issue date to the day before maturity (XXI: 2007-12-21..2077-12-20). A range gives an array.
+    security : text or range, optional
     """
-    return xc.shape_result(core_accrual.previous_payment_date(_as_of_dates(as_of)))
+    terms = xf.security(security)
+    return xc.shape_result(core_accrual.previous_payment_date(_as_of_dates(as_of, terms), terms))
 
 
 @excel_function(example=("2009-01-31",))
-def TRUPS_NEXT_PAYMENT_DATE(as_of: Any) -> Any:
+def TRUPS_NEXT_PAYMENT_DATE(as_of: Any, security: Any = None) -> Any:
     """First scheduled interest payment date after as_of, like Excel's COUPNCD (unadjusted).
 
     Parameters
     ----------
     as_of : date
-        Any date 2007-12-21..2077-12-20. A range gives an array.
+        Any date from the issue date to the day before maturity (XXI: 2007-12-21..2077-12-20). A range gives an array.
+    security : text or range, optional
     """
-    return xc.shape_result(core_accrual.next_payment_date(_as_of_dates(as_of)))
+    terms = xf.security(security)
+    return xc.shape_result(core_accrual.next_payment_date(_as_of_dates(as_of, terms), terms))
 
 
-def _as_of_dates(as_of: Any) -> Any:
+def _as_of_dates(as_of: Any, terms: Terms) -> Any:
     """``as_of`` for the payment-date functions: any day before the final repayment date."""
-    days, _ = xf.dates(as_of, "as_of", hi=TERMS.final_repayment - dt.timedelta(days=1))
+    days, _ = xf.dates(as_of, "as_of", terms.issue_date, terms.final_repayment - dt.timedelta(days=1))
     return days
 
 
@@ -164,31 +174,34 @@ SCHEDULE_HEADER = ["period", "start", "end", "accrual_start", "accrual_end", "pa
 
 @excel_function(example=("2008-01-01", "2009-12-31"))
 def TRUPS_SCHEDULE(from_date: Any = None, to_date: Any = None, fixings: Any = None,
-                   principal: Any = None, policy: Any = None, curve: Any = None) -> Any:
+                   principal: Any = None, policy: Any = None, curve: Any = None, security: Any = None) -> Any:
     """Interest schedule: one row per period paid from from_date to to_date, with dates, day count, rate and interest.
 
     Parameters
     ----------
     from_date : date, optional
-        First scheduled payment date to list; default the first (2008-06-21).
+        First scheduled payment date to list; default the first (XXI: 2008-06-21).
     to_date : date, optional
-        Last scheduled payment date to list; default the last (2077-12-21).
+        Last scheduled payment date to list; default the last (XXI: 2077-12-21).
     fixings : rate or range, optional
     principal : number, optional
     policy : text, optional
     curve : rate or range, optional
+    security : text or range, optional
     """
-    first = xf.one_date(from_date, "from_date", default=TERMS.issue_date)
-    last = xf.one_date(to_date, "to_date", default=TERMS.final_repayment)
+    terms = xf.security(security)
+    first = xf.one_date(from_date, "from_date", *xf.life(terms), default=terms.issue_date)
+    last = xf.one_date(to_date, "to_date", *xf.life(terms), default=terms.final_repayment)
     if last < first:
         raise TrupsInputError("to_date is before from_date", "to_date")
-    schedule = build_schedule()
+    schedule = build_schedule(terms=terms)
     pick = (schedule.end >= np.datetime64(first)) & (schedule.end <= np.datetime64(last))
     if not pick.any():
         raise TrupsInputError(f"no interest payment date between {first} and {last}", "to_date")
     idx = np.flatnonzero(pick)
-    rates = core_accrual.period_rates(schedule, xf.fixings(fixings), xf.policy(policy), idx, xf.curve(curve))
-    amount = xf.principal(principal)
+    rates = core_accrual.period_rates(schedule, xf.fixings(fixings, terms), xf.policy(policy), idx,
+                                      xf.curve(curve, terms))
+    amount = xf.principal(principal, terms)
     rows: list[list[Any]] = [list(SCHEDULE_HEADER)]
     for k in idx:
         det = schedule.determination_date[k]
@@ -205,20 +218,20 @@ def TRUPS_SCHEDULE(from_date: Any = None, to_date: Any = None, fixings: Any = No
 
 
 @excel_function(example=("fixed_rate",))
-def TRUPS_TERMS(term: Any = None) -> Any:
-    """The securities' terms as a two-column table (name, value), or the value of one named term.
+def TRUPS_TERMS(term: Any = None, security: Any = None) -> Any:
+    """A security's terms as a two-column table (term, value; blank where it has none) that works as a security argument, or one term's value.
 
     Parameters
     ----------
     term : text, optional
         A term's name (e.g. "fixed_rate", "switch_date", "floating_margin"); blank lists all terms.
+    security : text or range, optional
     """
-    rows = [[name, value] for name, value in TERMS.as_rows()]
+    terms = xf.security(security)
+    values: dict[str, object] = {name: "" if value is None else value for name, value in terms.as_rows()}
     if xc.is_blank(term):
-        return rows
-    names = tuple(str(name) for name, _ in rows)
-    chosen = xf.text(term, "term", names, None)
-    return dict(TERMS.as_rows())[chosen]
+        return [[name, value] for name, value in values.items()]
+    return values[xf.text(term, "term", tuple(values), None)]
 
 
 # ---- redemption (issue: make-whole) --------------------------------------------------------
@@ -226,62 +239,68 @@ def TRUPS_TERMS(term: Any = None) -> Any:
 
 
 def _make_whole_inputs(redemption_date: Any, treasury_rate: Any, spread: Any, principal: Any,
-                       stub: Any) -> tuple[Any, ...]:
-    days, d_shape = xf.dates(redemption_date, "redemption_date", hi=core_redemption.LAST_MAKE_WHOLE_DATE)
+                       stub: Any, security: Any) -> tuple[Any, ...]:
+    terms = xf.security(security)
+    default_spread = require(terms, "make_whole_spread")
+    days, d_shape = xf.dates(redemption_date, "redemption_date", terms.issue_date,
+                             core_redemption.last_make_whole_date(terms))
     rates, r_shape = xf.numbers(treasury_rate, "treasury_rate", xf.rate_cell)
     d, r = xf.broadcast(("redemption_date", days, d_shape), ("treasury_rate", rates, r_shape))
-    return (d, r, xf.one_number(spread, "spread", xf.rate_cell, default=TERMS.make_whole_spread),
-            xf.principal(principal), xf.text(stub, "stub", core_redemption.STUBS, core_redemption.STUB_DEFAULT))
+    return (d, r, xf.one_number(spread, "spread", xf.rate_cell, default=default_spread),
+            xf.principal(principal, terms), xf.text(stub, "stub", core_redemption.STUBS, core_redemption.STUB_DEFAULT),
+            terms)
 
 
 @excel_function(example=("2030-03-15", 0.04))
 def TRUPS_MAKE_WHOLE(redemption_date: Any, treasury_rate: Any, spread: Any = None, principal: Any = None,
-                     stub: Any = None) -> Any:
+                     stub: Any = None, security: Any = None) -> Any:
     """Make-whole redemption price incl. accrued interest: max(par, PV at treasury rate + spread) + accrued (p.38).
 
     Parameters
     ----------
     redemption_date : date
-        Redemption date before 2037-12-21. A range gives an array (dates x rates grid with a row of rates).
+        Redemption date before the par call (XXI: 2037-12-21). A range gives an array (dates x rates grid with a row of rates).
     treasury_rate : rate
         Treasury rate as a decimal (0.04), semi-annual yield. A range gives an array.
     spread : rate, optional
     principal : number, optional
     stub : text, optional
+    security : text or range, optional
     """
     return xc.shape_result(core_redemption.make_whole_price(*_make_whole_inputs(
-        redemption_date, treasury_rate, spread, principal, stub)))
+        redemption_date, treasury_rate, spread, principal, stub, security)))
 
 
 @excel_function(example=("2030-03-15", 0.04))
 def TRUPS_MAKE_WHOLE_PV(redemption_date: Any, treasury_rate: Any, spread: Any = None, principal: Any = None,
-                        stub: Any = None) -> Any:
+                        stub: Any = None, security: Any = None) -> Any:
     """Present-value leg of the make-whole (principal on 2037-12-21 plus remaining interest), before the par floor and accrued.
 
     Parameters
     ----------
     redemption_date : date
-        Redemption date before 2037-12-21. A range gives an array.
+        Redemption date before the par call (XXI: 2037-12-21). A range gives an array.
     treasury_rate : rate
         Treasury rate as a decimal (0.04), semi-annual yield. A range gives an array.
     spread : rate, optional
     principal : number, optional
     stub : text, optional
+    security : text or range, optional
     """
     return xc.shape_result(core_redemption.make_whole_pv(*_make_whole_inputs(
-        redemption_date, treasury_rate, spread, principal, stub)))
+        redemption_date, treasury_rate, spread, principal, stub, security)))
 
 
 @excel_function(example=("2012-07-18", None, "regulatory_capital", "2012-06-07"))
 def TRUPS_REDEMPTION_PRICE(redemption_date: Any, treasury_rate: Any = None, trigger: Any = None,
                            trigger_date: Any = None, fixings: Any = None, principal: Any = None,
-                           policy: Any = None, curve: Any = None) -> Any:
+                           policy: Any = None, curve: Any = None, security: Any = None) -> Any:
     """Redemption price by route incl. accrued: par on/after 2037-12-21 or within 90 days of an investment company/regulatory capital event, else make-whole.
 
     Parameters
     ----------
     redemption_date : date
-        Redemption date 2007-12-21..2077-12-21. A range gives an array.
+        Redemption date in the security's life (XXI: 2007-12-21..2077-12-21). A range gives an array.
     treasury_rate : rate, optional
         Treasury rate as a decimal; needed when the route is the make-whole. A range gives an array.
     trigger : text, optional
@@ -293,11 +312,13 @@ def TRUPS_REDEMPTION_PRICE(redemption_date: Any, treasury_rate: Any = None, trig
     principal : number, optional
     policy : text, optional
     curve : rate or range, optional
+    security : text or range, optional
     """
-    days, d_shape = xf.dates(redemption_date, "redemption_date")
+    terms = xf.security(security)
+    days, d_shape = xf.dates(redemption_date, "redemption_date", *xf.life(terms))
     route = xf.text(trigger, "trigger", core_redemption.TRIGGERS, core_redemption.OPTIONAL)
     event = None if route == core_redemption.OPTIONAL and xc.is_blank(trigger_date) else \
-        xf.one_date(trigger_date, "trigger_date", lo=TERMS.issue_date, hi=TERMS.final_repayment)
+        xf.one_date(trigger_date, "trigger_date", *xf.life(terms))
     if xc.is_blank(treasury_rate):
         rates = None
         (d,) = xf.broadcast(("redemption_date", days, d_shape))
@@ -305,25 +326,27 @@ def TRUPS_REDEMPTION_PRICE(redemption_date: Any, treasury_rate: Any = None, trig
         values, r_shape = xf.numbers(treasury_rate, "treasury_rate", xf.rate_cell)
         d, rates = xf.broadcast(("redemption_date", days, d_shape), ("treasury_rate", values, r_shape))
     return xc.shape_result(core_redemption.redemption_price(
-        d, rates, route, event, xf.fixings(fixings), xf.principal(principal), xf.policy(policy),
-        curve=xf.curve(curve)))
+        d, rates, route, event, xf.fixings(fixings, terms), xf.principal(principal, terms), xf.policy(policy),
+        curve=xf.curve(curve, terms), terms=terms))
 
 
 @excel_function(example=("2011-12-31",))
-def TRUPS_REDEMPTION_PAYMENT_DATE(redemption_date: Any) -> Any:
+def TRUPS_REDEMPTION_PAYMENT_DATE(redemption_date: Any, security: Any = None) -> Any:
     """Day the redemption price is paid: next New York business day, or the preceding one if that falls in the next year (p.22).
 
     Parameters
     ----------
     redemption_date : date
         Redemption date 2007-12-21..2077-12-21. A range gives an array.
+    security : text or range, optional
     """
-    days, _ = xf.dates(redemption_date, "redemption_date")
+    terms = xf.security(security)
+    days, _ = xf.dates(redemption_date, "redemption_date", *xf.life(terms))
     return xc.shape_result(core_redemption.redemption_payment_date(days))
 
 
 @excel_function(example=("2030-03-15",))
-def TRUPS_TREASURY_PRICE_DATE(redemption_date: Any, lag: Any = None) -> Any:
+def TRUPS_TREASURY_PRICE_DATE(redemption_date: Any, lag: Any = None, security: Any = None) -> Any:
     """Trading day whose Treasury bid price sets the treasury rate: the 3rd (default) or 2nd US government securities trading day before redemption (p.39).
 
     Parameters
@@ -332,8 +355,10 @@ def TRUPS_TREASURY_PRICE_DATE(redemption_date: Any, lag: Any = None) -> Any:
         Redemption date 2007-12-21..2077-12-21. A range gives an array.
     lag : number, optional
         3 (default: "treasury price ... as of the third trading day") or 2 ("computed as of the second trading day").
+    security : text or range, optional
     """
-    days, _ = xf.dates(redemption_date, "redemption_date")
+    terms = xf.security(security)
+    days, _ = xf.dates(redemption_date, "redemption_date", *xf.life(terms))
     lag_days = xf.one_number(lag, "lag", lambda v, a, w: xc.cell_number(v, a, "2 or 3", w),
                              default=float(core_redemption.TREASURY_PRICE_LAG_DEFAULT))
     if lag_days not in core_redemption.TREASURY_PRICE_LAGS:
@@ -364,7 +389,7 @@ def _price_cell(value: object, argument: str, where: str) -> float:
 
 
 @excel_function(example=("2030-03-12", "2037-11-15", 0.04375, 101.5))
-def TRUPS_TREASURY_YIELD(settlement: Any, maturity: Any, coupon: Any, price: Any) -> Any:
+def TRUPS_TREASURY_YIELD(settlement: Any, maturity: Any, coupon: Any, price: Any, security: Any = None) -> Any:
     """Treasury rate: semi-annual equivalent yield to maturity of a Treasury from its clean bid price per 100 (street convention).
 
     Parameters
@@ -377,13 +402,15 @@ def TRUPS_TREASURY_YIELD(settlement: Any, maturity: Any, coupon: Any, price: Any
         Annual coupon rate as a decimal (0.04375).
     price : number
         Clean (bid) price per 100 of face. A range gives an array.
+    security : text or range, optional
     """
+    xf.security(security)  # checked; a Treasury's price does not depend on it
     s, m, c, p = _treasury_inputs(settlement, maturity, coupon, price, "price", _price_cell)
     return xc.shape_result(core_treasury.treasury_yield(s, m, c, p))
 
 
 @excel_function(example=("2030-03-12", "2037-11-15", 0.04375, 0.04))
-def TRUPS_TREASURY_PRICE(settlement: Any, maturity: Any, coupon: Any, yield_rate: Any) -> Any:
+def TRUPS_TREASURY_PRICE(settlement: Any, maturity: Any, coupon: Any, yield_rate: Any, security: Any = None) -> Any:
     """Clean price per 100 of a Treasury at a semi-annual yield to maturity (street convention); the inverse of TRUPS_TREASURY_YIELD.
 
     Parameters
@@ -396,13 +423,15 @@ def TRUPS_TREASURY_PRICE(settlement: Any, maturity: Any, coupon: Any, yield_rate
         Annual coupon rate as a decimal (0.04375).
     yield_rate : rate
         Semi-annual yield as a decimal (0.04). A range gives an array.
+    security : text or range, optional
     """
+    xf.security(security)  # checked; a Treasury's price does not depend on it
     s, m, c, y = _treasury_inputs(settlement, maturity, coupon, yield_rate, "yield_rate", xf.rate_cell)
     return xc.shape_result(core_treasury.treasury_price(s, m, c, y))
 
 
 @excel_function(example=("2012-06-08", 101.0))
-def TRUPS_YIELD_TO_CALL(settlement: Any, price: Any) -> Any:
+def TRUPS_YIELD_TO_CALL(settlement: Any, price: Any, security: Any = None) -> Any:
     """Yield of the securities to the 2037-12-21 par call from a clean market price per 100 (semi-annual, 30/360).
 
     Parameters
@@ -411,12 +440,15 @@ def TRUPS_YIELD_TO_CALL(settlement: Any, price: Any) -> Any:
         Settlement date before 2037-12-21. A range gives an array.
     price : number
         Clean price per 100 of principal. A range gives an array.
+    security : text or range, optional
     """
-    return xc.shape_result(core_yields.yield_to_call(*_settlement_and(settlement, price, "price", _price_cell)))
+    terms = xf.security(security)
+    s, p = _settlement_and(settlement, price, "price", _price_cell, terms)
+    return xc.shape_result(core_yields.yield_to_call(s, p, terms=terms))
 
 
 @excel_function(example=("2012-06-08", 0.08))
-def TRUPS_PRICE_FROM_YIELD(settlement: Any, yield_rate: Any) -> Any:
+def TRUPS_PRICE_FROM_YIELD(settlement: Any, yield_rate: Any, security: Any = None) -> Any:
     """Clean price per 100 of the securities at a semi-annual yield to the 2037-12-21 par call (30/360).
 
     Parameters
@@ -425,14 +457,16 @@ def TRUPS_PRICE_FROM_YIELD(settlement: Any, yield_rate: Any) -> Any:
         Settlement date before 2037-12-21. A range gives an array.
     yield_rate : rate
         Semi-annual yield as a decimal (0.08). A range gives an array.
+    security : text or range, optional
     """
-    return xc.shape_result(core_yields.price_from_yield(
-        *_settlement_and(settlement, yield_rate, "yield_rate", xf.rate_cell)))
+    terms = xf.security(security)
+    s, y = _settlement_and(settlement, yield_rate, "yield_rate", xf.rate_cell, terms)
+    return xc.shape_result(core_yields.price_from_yield(s, y, terms=terms))
 
 
-def _settlement_and(settlement: Any, value: Any, name: str, convert: Any) -> list[Any]:
+def _settlement_and(settlement: Any, value: Any, name: str, convert: Any, terms: Terms) -> list[Any]:
     """Settlement dates before the par call, broadcast against a price or yield range."""
-    s, s_shape = xf.dates(settlement, "settlement", hi=core_redemption.LAST_MAKE_WHOLE_DATE)
+    s, s_shape = xf.dates(settlement, "settlement", terms.issue_date, core_redemption.last_make_whole_date(terms))
     v, v_shape = xf.numbers(value, name, convert)
     return xf.broadcast(("settlement", s, s_shape), (name, v, v_shape))
 
@@ -450,7 +484,7 @@ def _share_cap_as_of(as_of: Any) -> dt.date:
 
 @excel_function(example=("2010-06-21", "2014-12-21"))
 def TRUPS_DEFERRED_INTEREST(first_deferred_date: Any, as_of: Any, fixings: Any = None, principal: Any = None,
-                            policy: Any = None, curve: Any = None) -> Any:
+                            policy: Any = None, curve: Any = None, security: Any = None) -> Any:
     """Deferred interest owed at as_of: every deferred coupon compounding on each later payment date, plus interest on that balance since (p.42).
 
     Parameters
@@ -463,27 +497,33 @@ def TRUPS_DEFERRED_INTEREST(first_deferred_date: Any, as_of: Any, fixings: Any =
     principal : number, optional
     policy : text, optional
     curve : rate or range, optional
+    security : text or range, optional
     """
+    terms = xf.security(security)
     return core_deferral.deferred_interest(
-        xf.one_date(first_deferred_date, "first_deferred_date"), xf.one_date(as_of, "as_of"),
-        xf.fixings(fixings), xf.principal(principal), xf.policy(policy), curve=xf.curve(curve))
+        xf.one_date(first_deferred_date, "first_deferred_date", *xf.life(terms)),
+        xf.one_date(as_of, "as_of", *xf.life(terms)), xf.fixings(fixings, terms), xf.principal(principal, terms),
+        xf.policy(policy), curve=xf.curve(curve, terms), terms=terms)
 
 
 @excel_function(example=("2010-06-21",))
-def TRUPS_DEFERRAL_DATES(first_deferred_date: Any) -> Any:
+def TRUPS_DEFERRAL_DATES(first_deferred_date: Any, security: Any = None) -> Any:
     """Key dates of an extension period: start, share-cap tests, APM 5th anniversary, 10-year limit, event of default (two columns).
 
     Parameters
     ----------
     first_deferred_date : date
         The first interest payment date on which interest is deferred.
+    security : text or range, optional
     """
-    events = core_deferral.deferral_dates(xf.one_date(first_deferred_date, "first_deferred_date"))
+    terms = xf.security(security)
+    events = core_deferral.deferral_dates(xf.one_date(first_deferred_date, "first_deferred_date", *xf.life(terms)),
+                                          terms)
     return [["event", "date"], *([name, day] for name, day in events)]
 
 
 @excel_function(example=(300.0,))
-def TRUPS_CLAIM_LIMIT(deferred_interest: Any, principal: Any = None) -> Any:
+def TRUPS_CLAIM_LIMIT(deferred_interest: Any, principal: Any = None, security: Any = None) -> Any:
     """Bankruptcy claim for deferred interest (with compounding): the amount, capped at 25% of principal (p.38).
 
     Parameters
@@ -491,22 +531,27 @@ def TRUPS_CLAIM_LIMIT(deferred_interest: Any, principal: Any = None) -> Any:
     deferred_interest : number
         Deferred interest owed, compounding included (e.g. from TRUPS_DEFERRED_INTEREST). A range gives an array.
     principal : number, optional
-        Outstanding principal; default 1000 (one capital security).
+        Outstanding principal; default the liquidation amount of one security (XXI: 1000).
+    security : text or range, optional
     """
+    terms = xf.security(security)
     amounts, _ = xf.numbers(deferred_interest, "deferred_interest", xf.amount_cell)
-    return xc.shape_result(core_deferral.claim_limit(amounts, xf.principal(principal)))
+    return xc.shape_result(core_deferral.claim_limit(amounts, xf.principal(principal, terms), terms))
 
 
 @excel_function(example=("2012-04-09",))
-def TRUPS_APM_WINDOW(issuance_date: Any) -> Any:
+def TRUPS_APM_WINDOW(issuance_date: Any, security: Any = None) -> Any:
     """The 10 NYSE trading days whose closing prices set the APM maximum obligation: ending on the 4th trading day before issuance (p.46).
 
     Parameters
     ----------
     issuance_date : date
         Date of the stock issuance, 2007-12-21..2077-12-21.
+    security : text or range, optional
     """
-    return [[day] for day in core_apm.apm_window(xf.one_date(issuance_date, "issuance_date"))]
+    terms = xf.security(security)
+    return [[day] for day in core_apm.apm_window(xf.one_date(issuance_date, "issuance_date", *xf.life(terms)),
+                                                 terms=terms)]
 
 
 def _price_history(price_dates: Any, prices: Any) -> tuple[list[dt.date], list[float]]:
@@ -522,7 +567,7 @@ def _price_history(price_dates: Any, prices: Any) -> tuple[list[dt.date], list[f
                                         ["2012-03-26"], ["2012-03-27"], ["2012-03-28"], ["2012-03-29"],
                                         ["2012-03-30"], ["2012-04-02"]],
                          [[36.1], [36.5], [36.0], [36.3], [37.2], [37.0], [36.9], [36.2], [36.55], [36.9]]))
-def TRUPS_APM_AVERAGE_PRICE(issuance_date: Any, price_dates: Any, prices: Any) -> Any:
+def TRUPS_APM_AVERAGE_PRICE(issuance_date: Any, price_dates: Any, prices: Any, security: Any = None) -> Any:
     """Average NYSE closing price over the APM window (10 trading days ending 4 trading days before issuance); refuses missing or non-trading days.
 
     Parameters
@@ -533,9 +578,12 @@ def TRUPS_APM_AVERAGE_PRICE(issuance_date: Any, price_dates: Any, prices: Any) -
         A column (or row) of dates with closing prices; must hold every trading day of the window.
     prices : range
         Closing prices per share, parallel to price_dates.
+    security : text or range, optional
     """
+    terms = xf.security(security)
     dates, closes = _price_history(price_dates, prices)
-    return core_apm.apm_average_price(xf.one_date(issuance_date, "issuance_date"), dates, closes)
+    return core_apm.apm_average_price(xf.one_date(issuance_date, "issuance_date", *xf.life(terms)), dates, closes,
+                                      terms=terms)
 
 
 @excel_function(example=("2012-04-09", [["2012-03-20"], ["2012-03-21"], ["2012-03-22"], ["2012-03-23"],
@@ -544,7 +592,7 @@ def TRUPS_APM_AVERAGE_PRICE(issuance_date: Any, price_dates: Any, prices: Any) -
                          [[36.1], [36.5], [36.0], [36.3], [37.2], [37.0], [36.9], [36.2], [36.55], [36.9]],
                          2_932_000_000.0))
 def TRUPS_APM_MAX_OBLIGATION(issuance_date: Any, price_dates: Any, prices: Any, shares_outstanding: Any,
-                             proceeds_applied: Any = None, first_deferred_date: Any = None) -> Any:
+                             proceeds_applied: Any = None, first_deferred_date: Any = None, security: Any = None) -> Any:
     """APM maximum obligation: 2% x average close over the APM window x shares outstanding, less proceeds already applied (p.46).
 
     Parameters
@@ -561,24 +609,26 @@ def TRUPS_APM_MAX_OBLIGATION(issuance_date: Any, price_dates: Any, prices: Any, 
         Gross proceeds already applied in this extension period; the result is the capacity left (never negative).
     first_deferred_date : date, optional
         Start of the extension period: after its 5th anniversary the obligation has lapsed and the result says so.
+    security : text or range, optional
     """
-    issuance = xf.one_date(issuance_date, "issuance_date")
+    terms = xf.security(security)
+    issuance = xf.one_date(issuance_date, "issuance_date", *xf.life(terms))
     dates, closes = _price_history(price_dates, prices)
     shares = xf.one_number(shares_outstanding, "shares_outstanding",
                            xf.positive_cell)
     applied = xf.one_number(proceeds_applied, "proceeds_applied", xf.amount_cell, default=0.0)
-    start = xf.optional_date(first_deferred_date, "first_deferred_date")
+    start = xf.optional_date(first_deferred_date, "first_deferred_date", *xf.life(terms))
     if start is not None:
         if issuance < start:
             raise TrupsInputError("issuance_date is before the extension period starts", "issuance_date")
-        if not core_apm.apm_applies(start, issuance):
+        if not core_apm.apm_applies(start, issuance, terms):
             return "lapsed: no APM maximum obligation after the 5th anniversary (p.46)"
-    average = core_apm.apm_average_price(issuance, dates, closes)
-    return core_apm.apm_max_obligation(average, shares, applied)
+    average = core_apm.apm_average_price(issuance, dates, closes, terms=terms)
+    return core_apm.apm_max_obligation(average, shares, applied, terms)
 
 
 @excel_function(example=(60.0, [["2010-06-21"], ["2010-12-21"]], [[41.5], [41.5]]))
-def TRUPS_APM_ALLOCATE(proceeds: Any, deferred_dates: Any, deferred_amounts: Any) -> Any:
+def TRUPS_APM_ALLOCATE(proceeds: Any, deferred_dates: Any, deferred_amounts: Any, security: Any = None) -> Any:
     """APM proceeds applied to deferred interest in chronological order, oldest first: the amount paid on each deferred payment (p.46).
 
     Parameters
@@ -589,9 +639,12 @@ def TRUPS_APM_ALLOCATE(proceeds: Any, deferred_dates: Any, deferred_amounts: Any
         A column (or row) of the dates of the deferred payments.
     deferred_amounts : range
         Amounts owed for each deferred payment, parallel to deferred_dates; the result has the same shape.
+    security : text or range, optional
     """
+    terms = xf.security(security)
+    require(terms, "apm_max_obligation_fraction")
     available = xf.one_number(proceeds, "proceeds", xf.amount_cell)
-    dates, _ = xf.vector(deferred_dates, "deferred_dates", lambda v, a, w: xc.cell_date(v, a, *xf.LIFE, w))
+    dates, _ = xf.vector(deferred_dates, "deferred_dates", lambda v, a, w: xc.cell_date(v, a, *xf.life(terms), w))
     amounts, shape = xf.vector(deferred_amounts, "deferred_amounts", xf.amount_cell)
     xf.parallel(("deferred_dates", dates), ("deferred_amounts", amounts))
     paid, _ = core_apm.apm_allocate(available, dates, amounts)
@@ -599,7 +652,7 @@ def TRUPS_APM_ALLOCATE(proceeds: Any, deferred_dates: Any, deferred_amounts: Any
 
 
 @excel_function(example=("2011-05-09",))
-def TRUPS_SHARE_CAP(as_of: Any = None, corporate_actions: Any = None) -> Any:
+def TRUPS_SHARE_CAP(as_of: Any = None, corporate_actions: Any = None, security: Any = None) -> Any:
     """Share cap amount in force on as_of: 195,000,000 shares adjusted for splits, reverse splits and stock dividends (p.47).
 
     Parameters
@@ -607,14 +660,16 @@ def TRUPS_SHARE_CAP(as_of: Any = None, corporate_actions: Any = None) -> Any:
     as_of : date, optional
         Date; blank applies every action in the table (today's cap).
     corporate_actions : range, optional
+    security : text or range, optional
     """
+    terms = xf.security(security)
     day = _share_cap_as_of(as_of)
-    return core_sharecap.share_cap(day, xf.corporate_actions(corporate_actions))
+    return core_sharecap.share_cap(day, xf.corporate_actions(corporate_actions), terms)
 
 
 @excel_function(example=("2011-06-21", 500_000_000.0, 4.5))
 def TRUPS_SHARE_CAP_REQUIRED(test_date: Any, deferred_interest: Any, average_price: Any, current_cap: Any = None,
-                             corporate_actions: Any = None) -> Any:
+                             corporate_actions: Any = None, security: Any = None) -> Any:
     """Share cap required at a test date: the larger of the current cap and the shares to pay all deferred interest, raised no further than 1.4bn split-adjusted (p.47).
 
     Parameters
@@ -628,18 +683,20 @@ def TRUPS_SHARE_CAP_REQUIRED(test_date: Any, deferred_interest: Any, average_pri
     current_cap : number, optional
         The share cap amount now; blank: the split-adjusted 195,000,000.
     corporate_actions : range, optional
+    security : text or range, optional
     """
-    day = xf.one_date(test_date, "test_date")
+    terms = xf.security(security)
+    day = xf.one_date(test_date, "test_date", *xf.life(terms))
     amount = xf.one_number(deferred_interest, "deferred_interest", xf.amount_cell)
     price = xf.one_number(average_price, "average_price",
                           xf.positive_cell)
     cap = None if xc.is_blank(current_cap) else xf.one_number(current_cap, "current_cap", xf.amount_cell)
-    return core_sharecap.share_cap_required(day, amount, price, cap, xf.corporate_actions(corporate_actions))
+    return core_sharecap.share_cap_required(day, amount, price, cap, xf.corporate_actions(corporate_actions), terms)
 
 
 @excel_function(example=(10_000_000.0, 4.5, "2012-01-03"))
 def TRUPS_SHARES_SALEABLE(amount: Any, price: Any, as_of: Any = None, shares_already_sold: Any = None,
-                          corporate_actions: Any = None) -> Any:
+                          corporate_actions: Any = None, security: Any = None) -> Any:
     """Shares that may be sold to raise amount at price: whole shares needed, at most the share cap in force less shares already sold (p.47).
 
     Parameters
@@ -653,35 +710,40 @@ def TRUPS_SHARES_SALEABLE(amount: Any, price: Any, as_of: Any = None, shares_alr
     shares_already_sold : number, optional
         Shares already sold under the cap to pay deferred interest; default 0.
     corporate_actions : range, optional
+    security : text or range, optional
     """
+    terms = xf.security(security)
     value = xf.one_number(amount, "amount", xf.amount_cell)
     per_share = xf.one_number(price, "price", xf.positive_cell)
     day = _share_cap_as_of(as_of)
     sold = xf.one_number(shares_already_sold, "shares_already_sold", xf.amount_cell, default=0.0)
-    return core_sharecap.shares_saleable(value, per_share, day, sold, xf.corporate_actions(corporate_actions))
+    return core_sharecap.shares_saleable(value, per_share, day, sold, xf.corporate_actions(corporate_actions), terms)
 
 
 # ---- the index after LIBOR (issue: rates after LIBOR) --------------------------------------------
 
 
 @excel_function(example=("2037-12-21", "libor_act", 0.0375))
-def TRUPS_INDEX_RATE(period_start: Any, policy: Any = None, fixings: Any = None, curve: Any = None) -> Any:
+def TRUPS_INDEX_RATE(period_start: Any, policy: Any = None, fixings: Any = None, curve: Any = None, security: Any = None) -> Any:
     """Index of the floating/monthly period starting on period_start, before the 4.170% margin; under "libor_act" it includes the tenor spread adjustment.
 
     Parameters
     ----------
     period_start : date
-        First day of a floating or monthly period (the 21st, from 2037-12-21; scheduled or adjusted). A range gives an array.
+        First day of a floating or monthly period, scheduled or adjusted (XXI: the 21st, from 2037-12-21). A range gives an array.
     policy : text, optional
     fixings : rate or range, optional
     curve : rate or range, optional
+    security : text or range, optional
     """
-    days, _ = xf.dates(period_start, "period_start", lo=TERMS.switch_date)
-    return xc.shape_result(core_rates.index_rate(days, xf.fixings(fixings), xf.policy(policy), xf.curve(curve)))
+    terms = xf.security(security)
+    days, _ = xf.dates(period_start, "period_start", require(terms, "switch_date"), terms.final_repayment)
+    return xc.shape_result(core_rates.index_rate(days, xf.fixings(fixings, terms), xf.policy(policy),
+                                                 xf.curve(curve, terms), terms=terms))
 
 
 @excel_function(example=([[0.0525, 0.05251, 0.05262]],))
-def TRUPS_LIBOR_FROM_QUOTES(london_quotes: Any, new_york_quotes: Any = None) -> Any:
+def TRUPS_LIBOR_FROM_QUOTES(london_quotes: Any, new_york_quotes: Any = None, security: Any = None) -> Any:
     """LIBOR from bank quotations when the screen rate is missing: mean of >= 2 London quotes, else of 3 New York quotes, rounded up to 0.00001% (p.41).
 
     Parameters
@@ -690,12 +752,14 @@ def TRUPS_LIBOR_FROM_QUOTES(london_quotes: Any, new_york_quotes: Any = None) -> 
         Quotations (decimals) of the London banks asked; blanks are skipped.
     new_york_quotes : range, optional
         Quotations of the three New York City banks, used when London gave fewer than two.
+    security : text or range, optional
     """
+    terms = xf.security(security)
     london = [] if xc.is_blank(london_quotes) else \
         xf.vector(london_quotes, "london_quotes", xf.rate_cell, skip_blank=True)[0]
     new_york = [] if xc.is_blank(new_york_quotes) else \
         xf.vector(new_york_quotes, "new_york_quotes", xf.rate_cell, skip_blank=True)[0]
-    rate = core_libor.libor_from_quotes(london, new_york)
+    rate = core_libor.libor_from_quotes(london, new_york, terms)
     if rate is None:
         raise TrupsInputError(
             "fewer than 2 London and fewer than 3 New York quotations: LIBOR is the previous period's "
@@ -705,7 +769,9 @@ def TRUPS_LIBOR_FROM_QUOTES(london_quotes: Any, new_york_quotes: Any = None) -> 
 
 # ---- capital replacement covenant and scheduled-maturity repayment ------------------------------------
 
-_COVENANT_DATES = (TERMS.issue_date, TERMS.crc_termination - dt.timedelta(days=1))
+def _covenant_dates(terms: Terms) -> tuple[dt.date, dt.date]:
+    """The covenant's life: the issue date to the day before it ends (XXI: 2067-12-20)."""
+    return terms.issue_date, require(terms, "crc_termination") - dt.timedelta(days=1)
 
 
 def _eligibility(value: Any) -> str:
@@ -713,7 +779,7 @@ def _eligibility(value: Any) -> str:
 
 
 @excel_function(example=("2027-12-21", "common_stock"))
-def TRUPS_CRC_PERCENTAGE(as_of: Any, category: Any, eligibility: Any = None) -> Any:
+def TRUPS_CRC_PERCENTAGE(as_of: Any, category: Any, eligibility: Any = None, security: Any = None) -> Any:
     """Capital replacement covenant applicable percentage (1.33 for 133%) for a repayment, redemption or purchase on as_of, by category of replacement capital (p.61-62).
 
     Parameters
@@ -724,15 +790,18 @@ def TRUPS_CRC_PERCENTAGE(as_of: Any, category: Any, eligibility: Any = None) -> 
         common_stock, mandatorily_convertible_preferred, debt_exchangeable_common, debt_exchangeable_preferred, reit_preferred, qcs_i, qcs_ii or qcs_iii.
     eligibility : text, optional
         "definition" (default: 0 for qcs_ii before 2027-12-21 and qcs_iii before 2047-12-21, p.63-64) or "table" (p.62 table alone).
+    security : text or range, optional
     """
-    days, _ = xf.dates(as_of, "as_of", *_COVENANT_DATES)
+    terms = xf.security(security)
+    days, _ = xf.dates(as_of, "as_of", *_covenant_dates(terms))
     category_name = xf.text(category, "category", core_covenant.CATEGORIES, None)
-    return xc.shape_result(core_covenant.applicable_percentage(days, category_name, _eligibility(eligibility)))
+    return xc.shape_result(core_covenant.applicable_percentage(days, category_name, _eligibility(eligibility),
+                                                               terms))
 
 
 @excel_function(example=("2057-06-01",))
 def TRUPS_CRC_MEASUREMENT_DATE(notice_date: Any, last_proceeds_date: Any = None, transaction_date: Any = None,
-                               previous_period_end: Any = None) -> Any:
+                               previous_period_end: Any = None, security: Any = None) -> Any:
     """Measurement date for a notice: 6 months before it for transactions on/before 2057-12-21, 30 days after that, with the 150-day look-back (p.63).
 
     Parameters
@@ -745,16 +814,18 @@ def TRUPS_CRC_MEASUREMENT_DATE(notice_date: Any, last_proceeds_date: Any = None,
         Repayment, redemption or purchase date, which picks the rule; default notice_date.
     previous_period_end : date, optional
         End of the previous measurement period; periods cannot overlap, so the result is never earlier.
+    security : text or range, optional
     """
+    terms = xf.security(security)
     return core_covenant.measurement_date(
-        xf.one_date(notice_date, "notice_date", *_COVENANT_DATES),
-        xf.optional_date(last_proceeds_date, "last_proceeds_date"),
-        xf.optional_date(transaction_date, "transaction_date"),
-        xf.optional_date(previous_period_end, "previous_period_end"))
+        xf.one_date(notice_date, "notice_date", *_covenant_dates(terms)),
+        xf.optional_date(last_proceeds_date, "last_proceeds_date", *xf.life(terms)),
+        xf.optional_date(transaction_date, "transaction_date", *xf.life(terms)),
+        xf.optional_date(previous_period_end, "previous_period_end", *xf.life(terms)), terms)
 
 
 @excel_function(example=("2030-06-01", [["common_stock"], ["qcs_i"]], [[500_000_000.0], [250_000_000.0]]))
-def TRUPS_CRC_CAPACITY(as_of: Any, categories: Any, proceeds: Any, eligibility: Any = None) -> Any:
+def TRUPS_CRC_CAPACITY(as_of: Any, categories: Any, proceeds: Any, eligibility: Any = None, security: Any = None) -> Any:
     """Most that may be repaid, redeemed or purchased on as_of: each category's applicable percentage x its net proceeds since the measurement date, summed (p.60-62).
 
     Parameters
@@ -767,18 +838,20 @@ def TRUPS_CRC_CAPACITY(as_of: Any, categories: Any, proceeds: Any, eligibility: 
         Net cash proceeds (or market value of common stock delivered) of each issue, in currency.
     eligibility : text, optional
         "definition" (default) or "table"; see TRUPS_CRC_PERCENTAGE.
+    security : text or range, optional
     """
-    day = xf.one_date(as_of, "as_of", *_COVENANT_DATES)
+    terms = xf.security(security)
+    day = xf.one_date(as_of, "as_of", *_covenant_dates(terms))
     names, _ = xf.vector(categories, "categories",
                          lambda v, a, w: xc.cell_choice(v, a, core_covenant.CATEGORIES, None), skip_blank=True)
     amounts, _ = xf.vector(proceeds, "proceeds", xf.amount_cell, skip_blank=True)
     xf.parallel(("categories", names), ("proceeds", amounts))
-    return core_covenant.capacity(day, names, amounts, _eligibility(eligibility))
+    return core_covenant.capacity(day, names, amounts, _eligibility(eligibility), terms)
 
 
 @excel_function(example=(1_000_000_000.0,))
 def TRUPS_MATURITY_REPAYMENT(qualifying_proceeds: Any, repayment_date: Any = None, category: Any = None,
-                             principal_outstanding: Any = None) -> Any:
+                             principal_outstanding: Any = None, security: Any = None) -> Any:
     """Principal due on the scheduled maturity date (or a later monthly date): applicable % of qualifying capital proceeds in the window; 0 below $5 million (p.33, p.35).
 
     Parameters
@@ -791,11 +864,14 @@ def TRUPS_MATURITY_REPAYMENT(qualifying_proceeds: Any, repayment_date: Any = Non
         Clause of the qualifying capital securities: qcs_i, qcs_ii or qcs_iii (default, 100%).
     principal_outstanding : number, optional
         Principal still outstanding; default 3,500,000,000 (all 3,500,000 securities).
+    security : text or range, optional
     """
+    terms = xf.security(security)
+    require(terms, "crc_termination")
+    scheduled = require(terms, "scheduled_maturity_date")
     proceeds = xf.one_number(qualifying_proceeds, "qualifying_proceeds", xf.amount_cell)
-    day = xf.one_date(repayment_date, "repayment_date", lo=TERMS.scheduled_maturity,
-                      default=TERMS.scheduled_maturity)
+    day = xf.one_date(repayment_date, "repayment_date", lo=scheduled, hi=terms.final_repayment, default=scheduled)
     clause = xf.text(category, "category", core_covenant.QCS_CATEGORIES, core_covenant.MATURITY_CATEGORY_DEFAULT)
     outstanding = xf.one_number(principal_outstanding, "principal_outstanding", xf.amount_cell,
-                                default=TERMS.securities_issued * TERMS.principal_per_security)
-    return core_covenant.maturity_repayment(proceeds, day, clause, outstanding)
+                                default=require(terms, "securities_issued") * terms.liquidation_amount)
+    return core_covenant.maturity_repayment(proceeds, day, clause, outstanding, terms)

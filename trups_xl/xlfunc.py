@@ -23,11 +23,12 @@ import numpy as np
 import numpy.typing as npt
 import xlwings as xw
 
+from trups_xl import terms as core_terms
 from trups_xl import xlconvert as xc
 from trups_xl.curve import ForwardCurve
 from trups_xl.errors import TrupsInputError
 from trups_xl.rates import DEFAULT_POLICY, POLICIES, Fixings
-from trups_xl.terms import TERMS
+from trups_xl.terms import TERMS, Terms
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -56,6 +57,11 @@ INFO: dict[str, FunctionInfo] = {}
 LIFE = (TERMS.issue_date, TERMS.final_repayment)
 
 
+def life(terms: Terms) -> tuple[dt.date, dt.date]:
+    """First and last day of the security's life (issue date, maturity date)."""
+    return terms.issue_date, terms.final_repayment
+
+
 #: Help for arguments that mean the same in every function. A UDF docstring that lists such an
 #: argument without a description gets this text (in its ``__doc__`` and in Excel's wizard).
 SHARED_ARG_HELP = {
@@ -71,6 +77,9 @@ SHARED_ARG_HELP = {
             '"subtract_accrued" (full coupon PV less accrued).',
     "corporate_actions": "Two columns: effective date, share-count factor (0.1 for 1-for-10). Blank: "
                          "Citigroup's actions shipped with trups-xl.",
+    "security": 'Blank: Citigroup Capital XXI. Text: a shipped security ("citigroup_capital_xiii") or CUSIP. '
+                "Two columns (term, value): a security's terms, as TRUPS_TERMS lists them; a base row starts "
+                "from a shipped one.",
 }
 
 
@@ -202,9 +211,9 @@ def positive_cell(value: object, argument: str, where: str) -> float:
     return xc.cell_amount(value, argument, where, allow_zero=False)
 
 
-def principal(value: object) -> float:
-    """The ``principal`` argument: positive, default $1,000 (one capital security)."""
-    return one_number(value, "principal", positive_cell, default=TERMS.principal_per_security)
+def principal(value: object, terms: Terms = TERMS) -> float:
+    """The ``principal`` argument: positive, default the liquidation amount of one security."""
+    return one_number(value, "principal", positive_cell, default=terms.liquidation_amount)
 
 
 def policy(value: object) -> str:
@@ -243,7 +252,7 @@ def _single_cell(value: object, argument: str) -> object | None:
     return rows[0][0] if len(rows) == 1 and len(rows[0]) == 1 else None
 
 
-def fixings(value: object) -> Fixings | None:
+def fixings(value: object, terms: Terms = TERMS) -> Fixings | None:
     """The ``fixings`` argument: blank, one rate, or a two-column range (period start, rate)."""
     if xc.is_blank(value):
         return None
@@ -251,19 +260,19 @@ def fixings(value: object) -> Fixings | None:
     if single is not None:
         return Fixings(single=xc.cell_rate(single, "fixings"))
     return Fixings(table=tuple(
-        (xc.cell_date(day, "fixings", TERMS.switch_date, TERMS.final_repayment, where),
+        (xc.cell_date(day, "fixings", terms.switch_date or terms.issue_date, terms.final_repayment, where),
          xc.cell_rate(rate, "fixings", where))
         for where, day, rate in table_rows(value, "fixings", "one rate or a two-column range (period start date, rate)")))
 
 
-def curve(value: object) -> ForwardCurve | None:
+def curve(value: object, terms: Terms = TERMS) -> ForwardCurve | None:
     """The ``curve`` argument: blank, one rate (flat), or a two-column range (date, rate)."""
     if xc.is_blank(value):
         return None
     single = _single_cell(value, "curve")
     if single is not None:
         return ForwardCurve.flat(xc.cell_rate(single, "curve"))
-    pairs = [(xc.cell_date(day, "curve", TERMS.issue_date, TERMS.final_repayment, where),
+    pairs = [(xc.cell_date(day, "curve", terms.issue_date, terms.final_repayment, where),
               xc.cell_rate(rate, "curve", where))
              for where, day, rate in table_rows(value, "curve", "one rate or a two-column range (date, rate)")]
     if not pairs:
@@ -320,3 +329,61 @@ def corporate_actions(value: object) -> tuple[tuple[dt.date, float], ...] | None
         table.append((xc.cell_date(day, "corporate_actions", dt.date(1990, 1, 1), dt.date(2080, 12, 31), where),
                       f))
     return tuple(table)
+
+
+# ---- the security ------------------------------------------------------------------------------
+
+#: Dates a terms table may hold (calendars cover 2006-2080; other dates are refused later).
+_TERM_DATES = (dt.date(1900, 3, 1), dt.date(2199, 12, 31))
+
+
+def _term_value(term: str, value: object) -> object:
+    """A cell of a terms table as the Python value the schema checks (blank: absent)."""
+    if xc.is_blank(value):
+        return None
+    spec = core_terms.SPECS.get(term.strip().lower())
+    where = f"{term.strip()}: "
+    if spec is None or spec.kind in ("text", "choice"):
+        if isinstance(value, str) and value.strip().upper() in xc.EXCEL_ERRORS:
+            raise TrupsInputError(f"{where}upstream Excel error {value.strip()}", core_terms.ARGUMENT)
+        return value
+    if spec.kind == "date":
+        return xc.cell_date(value, core_terms.ARGUMENT, *_TERM_DATES, where)
+    number = xc.cell_number(value, core_terms.ARGUMENT, "a number", where)
+    return int(number) if number == int(number) and spec.kind in ("frequency", "count") else number
+
+
+@functools.lru_cache(maxsize=256)
+def _security_from_rows(rows: tuple[tuple[object, object], ...]) -> Terms:
+    pairs = []
+    for i, (term, value) in enumerate(rows):
+        if xc.is_blank(term) and xc.is_blank(value):
+            continue  # the tail of a generously sized range
+        if not isinstance(term, str) or xc.is_blank(term):
+            raise TrupsInputError(f"row {i + 1}: the first column names a term; got {xc.describe(term)}",
+                                  core_terms.ARGUMENT)
+        if i == 0 and term.strip().lower() == "term":
+            continue  # one header row
+        key = term.strip().lower()
+        pairs.append((key, value if key == "base" else _term_value(key, value)))
+    if not pairs:
+        raise TrupsInputError("the terms table is empty", core_terms.ARGUMENT)
+    return core_terms.from_rows(pairs)
+
+
+def security(value: object) -> Terms:
+    """The ``security`` argument: blank (Citigroup Capital XXI), a shipped security's id or CUSIP,
+    or a two-column range of (term, value) rows."""
+    if xc.is_blank(value):
+        return TERMS
+    rows = xc.grid(value, core_terms.ARGUMENT)
+    if len(rows) == 1 and len(rows[0]) == 1:
+        name = rows[0][0]
+        if not isinstance(name, str):
+            raise TrupsInputError(f"expected a shipped security's name or CUSIP, or a two-column terms table; "
+                                  f"got {xc.describe(name)}", core_terms.ARGUMENT)
+        return core_terms.by_name(name)
+    if len(rows[0]) != 2:
+        raise TrupsInputError(f"expected two columns (term, value); got {len(rows)}x{len(rows[0])}",
+                              core_terms.ARGUMENT)
+    return _security_from_rows(tuple((row[0], row[1]) for row in rows))
