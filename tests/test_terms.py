@@ -2,6 +2,7 @@
 
 import datetime as dt
 import inspect
+import itertools
 import random
 
 import numpy as np
@@ -102,7 +103,7 @@ def test_xiii_coupons_over_the_whole_life_match_quantlib(policy):
     assert replacement == dt.date(2023, 7, 3)
     want = []
     bond_basis, act360 = ql.Thirty360(ql.Thirty360.BondBasis), ql.Actual360()
-    for a, b in zip(fixed[:-1], fixed[1:], strict=True):
+    for a, b in itertools.pairwise(fixed):
         want.append(25 * 0.07875 * bond_basis.yearFraction(a, b))
     for a, b, r in zip(floating[:-1], floating[1:], rates, strict=True):
         determined = _py(UK.advance(a, -2, ql.Days))
