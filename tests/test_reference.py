@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from trups_xl.reference import BEGIN, END, reference
+from trups_xl.reference import BEGIN, END, SCHEMA_BEGIN, SCHEMA_END, reference, schema
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -11,6 +11,12 @@ def test_readme_reference_is_current():
     text = README.read_text(encoding="utf-8")
     committed = text[text.index(BEGIN):text.index(END) + len(END)]
     assert committed == reference(), "run: python -m trups_xl.reference"
+
+
+def test_readme_terms_schema_is_current():
+    text = README.read_text(encoding="utf-8")
+    committed = text[text.index(SCHEMA_BEGIN):text.index(SCHEMA_END) + len(SCHEMA_END)]
+    assert committed == schema(), "run: python -m trups_xl.reference"
 
 
 def test_descriptions_fit_the_function_wizard():
@@ -31,3 +37,37 @@ def test_the_cited_terms_digest_is_in_the_repository():
     for f in cited:
         text = f.read_text(encoding="utf-8")
         assert text.count("TERMS.md") == text.count("docs/TERMS.md"), f
+
+
+def _excel_args(inner: str) -> list:
+    import csv
+
+    args = []
+    for raw in next(csv.reader([inner], skipinitialspace=True)):
+        text = raw.strip()
+        if text == "":
+            args.append(None)
+        else:
+            try:
+                args.append(float(text))
+            except ValueError:
+                args.append(text.strip('"'))
+    return args
+
+
+def test_readme_worked_xiii_example_is_what_the_functions_return():
+    import datetime as dt
+    import re
+
+    from trups_xl.xlfunc import REGISTRY
+
+    text = README.read_text(encoding="utf-8")
+    block = text[text.index("### Worked example: Citigroup Capital XIII"):]
+    rows = re.findall(r"^\| `=(TRUPS_\w+)\((.*)\)` \| ([^ |]+)", block, re.M)
+    assert len(rows) >= 6
+    for name, inner, shown in rows:
+        got = REGISTRY[name](*_excel_args(inner))
+        if isinstance(got, dt.date):
+            assert got.isoformat() == shown, name
+        else:
+            assert round(got, 9) == float(shown), (name, got, shown)

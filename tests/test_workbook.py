@@ -159,7 +159,7 @@ def test_every_named_result_matches_a_direct_core_call(generated):
     directly on the workbook's inputs — no trups_xl.udfs, no Excel conversion in between."""
     import numpy as np
 
-    from trups_xl import accrual, apm, covenant, deferral, libor, rates, redemption, sharecap
+    from trups_xl import accrual, apm, covenant, deferral, libor, rates, redemption, sharecap, terms
     from trups_xl.curve import ForwardCurve
 
     v = _named_inputs(generated)
@@ -212,6 +212,16 @@ def test_every_named_result_matches_a_direct_core_call(generated):
         "Result_MeasurementDate": float(date_to_serial(covenant.measurement_date(v("CRC_Notice")))),
         "Result_MaturityRepay": covenant.maturity_repayment(v("Mat_Proceeds"), v("Mat_Date")),
     }
+    sofr = ForwardCurve.of([(d, r) for d, r in zip(v("Sec_Curve_date"), v("Sec_Curve_rate"), strict=True)
+                            if d is not None])
+    yours = terms.from_rows([(t, val) for t, val in zip(v("Sec_Yours_term"), v("Sec_Yours_value"), strict=True)
+                             if t is not None])
+    for suffix, security in (("XXI", terms.by_name(v("Sec_XXI"))), ("XIII", terms.by_name(v("Sec_XIII"))),
+                             ("Yours", yours)):
+        core[f"Result_{suffix}Next"] = serial(accrual.next_payment_date(d("Sec_AsOf"), terms=security))
+        core[f"Result_{suffix}Accrued"] = f(accrual.accrued_interest(d("Sec_AsOf"), policy=v("Sec_Policy"), curve=sofr,
+                                                                     terms=security))
+        core[f"Result_{suffix}Par"] = security.liquidation_amount
     result = recalculate(generated)
     assert set(result.names) == set(core), "every named result needs a direct core call here"
     for name, want in core.items():

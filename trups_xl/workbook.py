@@ -308,6 +308,7 @@ def build() -> Workbook:
 
     _rates_after_libor(wb)
     _covenant(wb)
+    _securities(wb)
 
     conf = wb.create_sheet("xlwings.conf")
     conf["A1"], conf["B1"] = "UDF Modules", "trups_xl.udfs"
@@ -380,6 +381,78 @@ def _covenant(wb: Workbook) -> None:
     cv.output("Result_MeasurementDate", "Measurement date", "=TRUPS_CRC_MEASUREMENT_DATE(CRC_Notice)", DATE_FORMAT)
     cv.output("Result_MaturityRepay", "Principal due at maturity ($)",
               "=TRUPS_MATURITY_REPAYMENT(Mat_Proceeds,Mat_Date)", MONEY)
+
+
+#: An illustrative security typed as a terms table (not a real issue).
+YOUR_SECURITY: list[tuple[str, object]] = [
+    ("name", "Example Capital I 6.50% Fixed-to-Floating TruPS (illustrative)"), ("liquidation_amount", 25),
+    ("issue_date", _d("2021-03-15")), ("first_payment_date", _d("2021-06-15")),
+    ("maturity_date", _d("2051-03-15")), ("fixed_rate", 0.065), ("fixed_frequency", 4),
+    ("fixed_day_count", "30/360"), ("switch_date", _d("2026-03-15")), ("floating_index", "usd_libor_3m"),
+    ("floating_margin", 0.045), ("floating_frequency", 4), ("floating_day_count", "act/360"),
+    ("business_day_convention", "modified_following"), ("par_call_date", _d("2026-03-15")),
+    ("libor_determination_lag", 2),
+]
+#: Illustrative 3-month CME Term SOFR forward curve (not market data).
+SAMPLE_SOFR_CURVE = [("2025-10-28", 0.0395), ("2026-10-28", 0.0355), ("2028-10-28", 0.0365)]
+
+
+def _securities(wb: Workbook) -> None:
+    """XXI and XIII side by side, and a security typed as a terms table read by the same formulas."""
+    sec = Sheet(wb, "Securities", "Securities side by side",
+                "The same functions for any fixed/floating TruPS: a shipped security by name, or a terms table.")
+    sec.section("Inputs")
+    sec.input("Sec_AsOf", "As of (date)", _d("2025-11-23"), DATE_FORMAT)
+    sec.input("Sec_To", "Coupons up to (date)", _d("2027-01-31"), DATE_FORMAT)
+    sec.input("Sec_Policy", "Index policy", "libor_act")
+    sec.input("Sec_XXI", "Security 1 (shipped)", "citigroup_capital_xxi")
+    sec.input("Sec_XIII", "Security 2 (shipped)", "citigroup_capital_xiii")
+    sec.table_input("Sec_Curve", "3-month Term SOFR forward curve (date, rate)", ["date", "rate"],
+                    [[_d(d), r] for d, r in SAMPLE_SOFR_CURVE], [DATE_FORMAT, RATE], spare_rows=6)
+    yours: list[list[Any]] = [[t, v] for t, v in YOUR_SECURITY]
+    first = sec.row + 1
+    sec.table_input("Sec_Yours", "Your security: type its terms (illustrative example)", ["term", "value"], yours,
+                    [None, None], spare_rows=8)
+    for i, (_, value) in enumerate(YOUR_SECURITY):  # value column formats by kind
+        cell = sec.ws.cell(first + i, 3)
+        cell.alignment = RIGHT
+        if isinstance(value, dt.date):
+            cell.number_format = DATE_FORMAT
+        elif isinstance(value, float) and value < 1:
+            cell.number_format = RATE
+    sec.section("Outputs (per security)")
+    for j, head in enumerate(["Security 1", "Security 2", "Your security"]):
+        sec.ws.cell(sec.row, 2 + j, head).font = HEADER_FONT
+    sec.row += 1
+    rows = [
+        ("Next payment date", "Next", "=TRUPS_NEXT_PAYMENT_DATE(Sec_AsOf,{s})", DATE_FORMAT),
+        ("Accrued interest on the as-of date ($ per security)", "Accrued",
+         "=TRUPS_ACCRUED_INTEREST(Sec_AsOf,,,Sec_Policy,Sec_Curve,{s})", MONEY),
+        ("Liquidation amount ($)", "Par", '=TRUPS_TERMS("liquidation_amount",{s})', MONEY),
+    ]
+    for label, key, formula, fmt in rows:
+        sec.ws.cell(sec.row, 1, label)
+        for j, (suffix, name) in enumerate((("XXI", "Sec_XXI"), ("XIII", "Sec_XIII"), ("Yours", "Sec_Yours"))):
+            cell = sec.ws.cell(sec.row, 2 + j, formula.format(s=name))
+            cell.number_format, cell.fill = fmt, OUTPUT_FILL
+            sec._name(f"Result_{suffix}{key}", f"${get_column_letter(2 + j)}${sec.row}")
+        sec.row += 1
+    sec.row += 1
+    sec.ws.cell(sec.row, 1, "Terms (TRUPS_TERMS): a table that works as a security argument").font = HEADER_FONT
+    sec.row += 1
+    top = sec.row
+    for col, name in ((2, "Sec_XXI"), (5, "Sec_XIII")):
+        sec.row = top
+        sec.array("", f"=TRUPS_TERMS(,{name})", udfs.TRUPS_TERMS(None, "citigroup_capital_xxi"), col=col)
+    sec.row = top + len(udfs.TRUPS_TERMS()) + 1
+    args = (_d("2025-11-23"), _d("2027-01-31"), None, None, "libor_act",
+            [[_d(d), r] for d, r in SAMPLE_SOFR_CURVE])
+    _schedule_table(sec, "Security 2: coming coupons, libor_act on the Term SOFR curve",
+                    "=TRUPS_SCHEDULE(Sec_AsOf,Sec_To,,,Sec_Policy,Sec_Curve,Sec_XIII)",
+                    udfs.TRUPS_SCHEDULE(*args, "citigroup_capital_xiii"))
+    _schedule_table(sec, "Your security: coming coupons",
+                    "=TRUPS_SCHEDULE(Sec_AsOf,Sec_To,,,Sec_Policy,Sec_Curve,Sec_Yours)",
+                    udfs.TRUPS_SCHEDULE(*args, yours))
 
 
 def _print_setup(ws: Worksheet) -> None:
