@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import inspect
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from trups_xl.xlsxsafety import Limits
 
 
 def parse_argument(text: str) -> Any:
@@ -58,7 +61,15 @@ def command_call(args: argparse.Namespace) -> int:
         print(f"trups-xl: unknown function {args.function!r}; known: {', '.join(REGISTRY)}",
               file=sys.stderr)
         return 2
-    result = REGISTRY[name](*(parse_argument(a) for a in args.arguments))
+    fn = REGISTRY[name]
+    params = list(inspect.signature(fn).parameters.values())
+    required = sum(p.default is inspect.Parameter.empty for p in params)
+    if not required <= len(args.arguments) <= len(params):
+        usage = " ".join(p.name if p.default is inspect.Parameter.empty else f"[{p.name}]" for p in params)
+        print(f"trups-xl: {name} takes {required} to {len(params)} arguments, got {len(args.arguments)}; "
+              f"usage: trups-xl call {name} {usage}", file=sys.stderr)
+        return 2
+    result = fn(*(parse_argument(a) for a in args.arguments))
     print(format_result(result))
     return 1 if isinstance(result, str) and result.startswith("#TRUPS") else 0
 
@@ -88,6 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
                         "lost, so this is refused unless --replace-formulas is given too")
     recalc.add_argument("--replace-formulas", action="store_true",
                         help="confirm --in-place: replace WORKBOOK's formulas with their values")
+    recalc.add_argument("--allow-circular", action="store_true",
+                        help="exit 0 even when circular references are found (they are still listed)")
+    recalc.add_argument("--max-uncompressed-mb", type=float, default=Limits.max_uncompressed_mb, metavar="MB",
+                        help=f"refuse a workbook whose parts unzip to more (default {Limits.max_uncompressed_mb:.0f})")
+    recalc.add_argument("--max-cells", type=int, default=Limits.max_cells, metavar="N",
+                        help=f"refuse a sheet whose used range holds more cells (default {Limits.max_cells:,})")
     recalc.set_defaults(run=command_recalc)
     generate = sub.add_parser("generate-workbook", help="write the model workbook",
                               description="Write the Citigroup Capital XXI model workbook (default: "
@@ -99,11 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def command_recalc(args: argparse.Namespace) -> int:
     """Run ``recalc``."""
-    from trups_xl.recalc import main_recalc
+    from trups_xl.recalc import Options, main_recalc
 
-    if not args.workbook.exists():
-        print(f"trups-xl: no such workbook: {args.workbook}", file=sys.stderr)
-        return 2
     if args.in_place and not args.replace_formulas:
         print(f"trups-xl: refusing --in-place: it replaces every formula of {args.workbook} with its value; "
               "write a copy with -o, or add --replace-formulas to confirm", file=sys.stderr)
@@ -111,9 +125,14 @@ def command_recalc(args: argparse.Namespace) -> int:
     if args.in_place and args.output is not None:
         print("trups-xl: give either -o or --in-place, not both", file=sys.stderr)
         return 2
-    if args.output is not None:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-    return main_recalc(args.workbook, args.output, args.in_place)
+    if args.output is not None and not args.output.parent.exists():
+        try:
+            args.output.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            print(f"trups-xl: cannot create {args.output.parent}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+    limits = Limits(max_uncompressed_mb=args.max_uncompressed_mb, max_cells=args.max_cells)
+    return main_recalc(args.workbook, Options(args.output, args.in_place, args.allow_circular, limits))
 
 
 def command_generate(args: argparse.Namespace) -> int:

@@ -36,13 +36,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 import formulas
-import formulas.cell
-import formulas.ranges
 import numpy as np
-import schedula as sh
-from formulas.functions import XlError
-from formulas.ranges import Ranges
-from formulas.tokens.operand import Empty
 from openpyxl import load_workbook
 from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
@@ -50,9 +44,19 @@ from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.formula import ArrayFormula
 
-from trups_xl import udfs  # noqa: F401  (registers the functions)
-from trups_xl.xlconvert import EXCEL_EPOCH, EXCEL_ERRORS, date_to_serial
-from trups_xl.xlfunc import BUG_PREFIX, INPUT_ERROR_PREFIX, REGISTRY
+from trups_xl import engine
+from trups_xl.engine import DateSerial, Missing, register, to_excel
+from trups_xl.xlconvert import EXCEL_EPOCH, EXCEL_ERRORS
+from trups_xl.xlfunc import BUG_PREFIX, INPUT_ERROR_PREFIX
+from trups_xl.xlsxsafety import (
+    Limits,
+    RefusedError,
+    check_formulas,
+    check_output,
+    check_package,
+    check_used_ranges,
+    write_atomically,
+)
 
 CELL_KEY = re.compile(r"^'\[(?P<book>[^\]]+)\](?P<sheet>.+)'!(?P<ref>[A-Z]+\d+(?::[A-Z]+\d+)?)$")
 #: Number format given to a date a function returns into a cell that has no date format.
@@ -60,98 +64,6 @@ DATE_FORMAT = "yyyy-mm-dd"
 #: Evaluations at most: spill areas can depend on other spills (a table sized by another).
 MAX_SPILL_PASSES = 4
 SPILL = "#SPILL!"
-
-
-class Missing(int):
-    """A skipped argument (``=F(a,,b)``). Excel's own functions in the engine see 0, as they
-    always did; :func:`_argument` hands a ``TRUPS_*`` function ``None``, as Excel does."""
-
-    def __repr__(self) -> str:
-        return "MISSING"
-
-
-MISSING = Missing(0)
-
-
-class DateSerial(float):
-    """A date a function returned, as the serial the engine computes with; written as a date."""
-
-
-def _to_excel(value: Any) -> Any:
-    """A Python cell value as the engine sends it to a UDF."""
-    if value is sh.EMPTY or value is None or isinstance(value, Missing):
-        return None
-    if isinstance(value, XlError):
-        return str(value)
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
-def _argument(value: Any) -> Any:
-    if isinstance(value, Ranges):
-        value = value.value
-    if isinstance(value, np.ndarray):
-        rows = [[_to_excel(v) for v in row] for row in np.atleast_2d(value)]
-        return rows[0][0] if len(rows) == 1 and len(rows[0]) == 1 else rows
-    return _to_excel(value)
-
-
-def _result(value: Any) -> Any:
-    """A UDF result as the engine stores it: dates as serials, tables as 2-D arrays."""
-    def cell(v: Any) -> Any:
-        if isinstance(v, dt.date):
-            return DateSerial(date_to_serial(v if not isinstance(v, dt.datetime) else v.date()))
-        return "" if v is None else v
-
-    if isinstance(value, list):
-        return np.array([[cell(v) for v in row] for row in value], dtype=object)
-    return cell(value)
-
-
-def _engine_function(fn: Callable[..., Any]) -> Callable[..., Any]:
-    def call(*args: Any) -> Any:
-        return _result(fn(*(_argument(a) for a in args)))
-
-    return call
-
-
-# ---- where the engine is made to behave as Excel ------------------------------------------------
-
-#: Full results of single-cell and array formulas, recorded while the engine runs:
-#: engine range name -> (rows, columns) of the formula's result.
-_RESULT_SHAPES: dict[str, tuple[int, int]] = {}
-_original_format_output = formulas.cell.format_output
-_original_reshape = formulas.ranges._reshape_array_as_excel
-
-
-def _format_output(rng: Any, value: Any) -> Any:
-    """The engine's output filter, recording the shape of every table a formula returns."""
-    if isinstance(value, Ranges):
-        value = value.value
-    if isinstance(value, np.ndarray) and value.ndim == 2:
-        _RESULT_SHAPES[rng["name"]] = (int(value.shape[0]), int(value.shape[1]))
-    return _original_format_output(rng, value)
-
-
-def _reshape_array_as_excel(value: Any, base_shape: tuple[int, int]) -> Any:
-    """Fit a result to its range as Excel does: a larger result shows its top-left part."""
-    arr = np.asarray(value, dtype=object)
-    if arr.ndim == 2 and arr.shape != tuple(base_shape) and arr.shape[0] >= base_shape[0] \
-            and arr.shape[1] >= base_shape[1]:
-        return arr[:base_shape[0], :base_shape[1]]
-    return _original_reshape(value, base_shape)
-
-
-def register() -> None:
-    """Make every ``TRUPS_*`` function known to the formula engine, and the engine read skipped
-    arguments, tables and spills as Excel does (idempotent)."""
-    functions = formulas.get_functions()
-    for name, fn in REGISTRY.items():
-        functions[name] = _engine_function(fn)
-    Empty.compile = staticmethod(lambda: MISSING)
-    formulas.cell.format_output = _format_output
-    formulas.ranges._reshape_array_as_excel = _reshape_array_as_excel
 
 
 # ---- recalculation ---------------------------------------------------------------------------
@@ -167,6 +79,12 @@ class Recalculation:
     spills: dict[tuple[str, str], str] = field(default_factory=dict)
     #: Lines for the summary: blocked spills, truncated array formulas.
     notices: list[str] = field(default_factory=list)
+    #: Formula cells left without a value: circular references.
+    circular: list[str] = field(default_factory=list)
+    #: External references the engine was not allowed to read (they show #REF!).
+    external: list[str] = field(default_factory=list)
+    #: The workbook holds a VBA project (an .xlsm).
+    has_vba: bool = False
 
 
 @dataclass(frozen=True)
@@ -279,27 +197,53 @@ def _plan_spills(book: Workbook, anchors: list[_Anchor], shapes: dict[tuple[str,
 
 
 def _evaluate(path: Path, say: Callable[[str], None]) -> tuple[Any, dict[str, tuple[int, int]]]:
-    _RESULT_SHAPES.clear()
-    model = formulas.ExcelModel().loads(str(path)).finish()
-    say(f"evaluating {sum(1 for _ in model.cells)} cells")
-    solution = model.calculate()
-    return solution, dict(_RESULT_SHAPES)
+    engine.RESULT_SHAPES.clear()
+    try:
+        model = formulas.ExcelModel().loads(str(path)).finish()
+        say(f"evaluating {sum(1 for _ in model.cells)} cells")
+        solution = model.calculate()
+    except RecursionError:
+        raise RefusedError(f"{path.name}: a formula is nested too deeply to evaluate") from None
+    return solution, dict(engine.RESULT_SHAPES)
 
 
-def recalculate(path: Path, progress: Callable[[str], None] | None = None) -> Recalculation:
-    """Evaluate every formula of ``path``; the file is not modified."""
+def load_checked(path: Path, limits: Limits, keep_vba: bool = False) -> Workbook:
+    """The workbook through openpyxl, refusing what it cannot parse (one line)."""
+    try:
+        book = load_workbook(path, keep_vba=keep_vba)
+    except Exception as exc:  # any parse failure of untrusted input is a refusal, not a traceback
+        detail = " ".join(str(exc).split()).split(". ")[0][:200]
+        raise RefusedError(f"{path} could not be read as a workbook ({type(exc).__name__}: {detail})") from None
+    check_used_ranges(book, limits)
+    return book
+
+
+def recalculate(path: Path, progress: Callable[[str], None] | None = None,
+                limits: Limits | None = None) -> Recalculation:
+    """Evaluate every formula of ``path``; the file is not modified, and no other file is read
+    (external references show ``#REF!`` and are listed).
+
+    Raises
+    ------
+    RefusedError
+        The workbook is not one this command reads (one line saying why).
+    """
     say = progress or (lambda _m: None)
+    limits = limits or Limits()
+    package = check_package(path, limits)
     register()
     # formulas dispatches some functions once before their named-range inputs are set and
     # logs that attempt as a failure; the final values are what count (checked cell by cell)
     logging.getLogger("schedula").setLevel(logging.CRITICAL)
+    logging.getLogger("formulas").setLevel(logging.CRITICAL)
     say(f"loading {path.name}")
-    book = load_workbook(path)
+    book = load_checked(path, limits)
+    check_formulas(book)
     titles = {t.upper(): t for t in book.sheetnames}
     anchors = list(_spilling_formulas(book, _dynamic_array_cells(path)))
     spills: dict[tuple[str, str], str] = {}
     blocked: dict[tuple[str, str], str] = {}
-    with tempfile.TemporaryDirectory(prefix="trups-xl-") as tmp:
+    with engine.guard_files(path) as refused, tempfile.TemporaryDirectory(prefix="trups-xl-") as tmp:
         source = path
         for _ in range(MAX_SPILL_PASSES):
             solution, recorded = _evaluate(source, say)
@@ -314,11 +258,25 @@ def recalculate(path: Path, progress: Callable[[str], None] | None = None) -> Re
             spills = wanted
             source = Path(tmp) / path.name  # the same name: the engine keys cells by file name
             _with_spills(path, spills, anchors).save(source)
+            engine.allow(source)
             say(f"spilling {len(spills)} table(s)")
         truncated = _truncated(book, shapes, {(a.sheet, a.ref) for a in anchors})
+        external = sorted(set(refused))
     values = _values(solution, titles)
     for anchor in blocked:
         values[anchor] = SPILL
+    circular = []
+    for ws in book.worksheets:  # a formula cell the engine left without a value sits on a cycle
+        for anchor_ref, _ in ws.array_formulae.items():
+            if (ws.title, anchor_ref) not in values:
+                circular.append(f"{ws.title}!{anchor_ref}")
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.value.startswith("=") and (ws.title, c.coordinate) not in values:
+                    circular.append(f"{ws.title}!{c.coordinate}")
+    for ref in circular:
+        sheet, cell = ref.rsplit("!", 1)
+        values[(sheet, cell)] = 0  # what Excel shows for a circular reference it cannot iterate
     errors = [f"{s}!{r}: {v}" for (s, r), v in values.items()
               if isinstance(v, str) and (v.strip().upper() in EXCEL_ERRORS
                                          or v.startswith((INPUT_ERROR_PREFIX, BUG_PREFIX)))]
@@ -327,7 +285,8 @@ def recalculate(path: Path, progress: Callable[[str], None] | None = None) -> Re
         if name.startswith("Result_"):
             sheet, ref = next(iter(defined.destinations))
             names[name] = values.get((sheet, ref.replace("$", "")))
-    return Recalculation(values, names, errors, spills, [*blocked.values(), *truncated])
+    return Recalculation(values, names, errors, spills, [*blocked.values(), *truncated], circular, external,
+                         package.has_vba)
 
 
 def _with_spills(path: Path, spills: dict[tuple[str, str], str], anchors: list[_Anchor]) -> Workbook:
@@ -373,16 +332,19 @@ def _values(solution: Any, titles: dict[str, str]) -> dict[tuple[str, str], Any]
             for j, v in enumerate(line):
                 ref = f"{get_column_letter(column_index_from_string(col) + j)}{row + i}"
                 # a skipped argument an Excel function passed through (IF(TRUE,,1)) is 0 in a cell
-                values[(sheet, ref)] = 0 if isinstance(v, Missing) else _to_excel(v)
+                values[(sheet, ref)] = 0 if isinstance(v, Missing) else to_excel(v)
     return values
 
 
-def write_values(path: Path, out: Path, result: Recalculation) -> None:
-    """Copy ``path`` to ``out`` with every formula replaced by its computed value, every cell of an
-    array or spilled result written, dates as dates and text as text."""
-    if out.resolve() == path.resolve():
-        raise ValueError("refusing to overwrite the input workbook; pass another -o path or --in-place")
-    book = load_workbook(path)
+def write_values(path: Path, out: Path, result: Recalculation, limits: Limits | None = None) -> None:
+    """Copy ``path`` to ``out`` (atomically) with every formula replaced by its computed value, every
+    cell of an array or spilled result written, dates as dates and text as text. An .xlsm written
+    as .xlsm keeps its VBA project; external link parts are not carried over."""
+    if out.exists() and out.resolve() == path.resolve():
+        raise RefusedError("refusing to overwrite the input workbook; pass another -o path or --in-place")
+    keep_vba = result.has_vba and out.suffix.lower() == ".xlsm"
+    book = load_checked(path, limits or Limits(), keep_vba=keep_vba)
+    book._external_links = []  # nothing from another file goes into the copy
     for (sheet, ref), value in result.values.items():
         if sheet not in book.sheetnames:
             continue
@@ -402,7 +364,11 @@ def write_values(path: Path, out: Path, result: Recalculation) -> None:
         cell.value = value
         if isinstance(value, str):
             cell.data_type = "s"  # text stays text, whatever it starts with ("=", "+", "@")
-    book.save(out)
+    try:
+        write_atomically(out, lambda tmp: book.save(tmp))
+    finally:
+        if book.vba_archive is not None:
+            book.vba_archive.close()
 
 
 def summary(result: Recalculation) -> str:
@@ -419,24 +385,61 @@ def summary(result: Recalculation) -> str:
     return "\n".join(lines)
 
 
-def main_recalc(path: Path, out: Path | None, replace_formulas: bool) -> int:
-    """The ``recalc`` command."""
-    target = path if replace_formulas else (out or path.with_name(path.stem + ".values" + path.suffix))
-    result = recalculate(path, progress=lambda m: print(f"[recalc] {m}", file=sys.stderr))
-    if replace_formulas:
-        tmp = path.with_name(path.stem + ".tmp" + path.suffix)
-        write_values(path, tmp, result)
-        tmp.replace(path)
-    else:
-        write_values(path, target, result)
+@dataclass(frozen=True)
+class Options:
+    """What ``trups-xl recalc`` was asked to do."""
+
+    output: Path | None = None
+    replace_formulas: bool = False
+    allow_circular: bool = False
+    limits: Limits = field(default_factory=Limits)
+
+
+def main_recalc(path: Path, options: Options) -> int:
+    """The ``recalc`` command: 0 when every cell has a value, 1 when some cells hold errors (or
+    circular references), 2 when the input or the output is refused."""
+    try:
+        target = path if options.replace_formulas else (
+            options.output or path.with_name(path.stem + ".values" + path.suffix))
+        if not options.replace_formulas:
+            check_output(path, target)
+        result = recalculate(path, progress=lambda m: print(f"[recalc] {m}", file=sys.stderr),
+                             limits=options.limits)
+        if result.has_vba and target.suffix.lower() != ".xlsm":
+            print(f"Notice: {path.name} has a VBA project; {target.name} is written without it (.xlsx)")
+        try:
+            write_values(path, target, result, options.limits) if not options.replace_formulas else \
+                _replace_in_place(path, result, options.limits)
+        except OSError as exc:
+            raise RefusedError(f"could not write {target}: {exc.strerror or exc}") from None
+    except RefusedError as exc:
+        print(f"trups-xl: {exc}", file=sys.stderr)
+        return 2
     print(f"Recalculated {path} -> {target}")
     print(summary(result))
     if result.spills:
         print(f"Spilled tables: {len(result.spills)} ("
               + ", ".join(f"{s}!{area}" for (s, _), area in result.spills.items()) + ")")
+    if result.external:
+        print("External references not read (they show #REF!): " + ", ".join(result.external))
     if result.notices:
         print("Notices:\n  " + "\n  ".join(result.notices))
+    if result.circular:
+        print("Circular references (shown as 0, as Excel does): " + ", ".join(result.circular))
     if result.errors:
-        print("Cells with errors:\n  " + "\n  ".join(result.errors))
-        return 1
-    return 0
+        print(f"Cells with errors: {len(result.errors)}\n  " + "\n  ".join(result.errors))
+    failed = bool(result.errors) or (bool(result.circular) and not options.allow_circular)
+    return 1 if failed else 0
+
+
+def _replace_in_place(path: Path, result: Recalculation, limits: Limits) -> None:
+    """--in-place --replace-formulas: the values replace the workbook's formulas, atomically."""
+    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=".trups-xl-"))
+    try:
+        staged = tmp / path.name
+        write_values(path, staged, result, limits)
+        staged.replace(path)
+    finally:
+        for leftover in tmp.iterdir():
+            leftover.unlink()
+        tmp.rmdir()

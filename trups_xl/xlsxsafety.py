@@ -1,0 +1,163 @@
+"""A workbook someone else sent, checked before anything reads it; output written atomically.
+
+Every refusal is a :class:`RefusedError` with one line saying what is wrong and what is accepted; the
+command prints it and exits 2. Limits (with flags to raise them) are checked on the zip
+package before any part is parsed, and on the used range before any cell is iterated, so a zip
+bomb or a sheet spanning A1:XFD1048576 is refused in milliseconds.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.formula import ArrayFormula
+
+#: Start of an OLE2 compound file: what Excel writes for a password-protected workbook (and .xls).
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MIB = 2**20
+#: Excel's own limits on a formula (Excel specifications and limits).
+EXCEL_FORMULA_LENGTH = 8192
+EXCEL_NESTING_LEVELS = 64
+
+
+class RefusedError(Exception):
+    """Input the command will not read or output it will not write: one line, exit code 2."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much a workbook may hold; each has a ``trups-xl recalc`` flag."""
+
+    max_uncompressed_mb: float = 256.0  # --max-uncompressed-mb: all parts of the package, unzipped
+    max_cells: int = 5_000_000  # --max-cells: the used range of each sheet (rows x columns)
+
+
+@dataclass(frozen=True)
+class Package:
+    """What the zip package says before it is parsed."""
+
+    has_vba: bool
+    external_link_parts: int
+
+
+def check_package(path: Path, limits: Limits) -> Package:
+    """Refuse what is not a readable .xlsx/.xlsm package within the limits."""
+    if not path.exists():
+        raise RefusedError(f"no such workbook: {path}")
+    if path.is_dir():
+        raise RefusedError(f"{path} is a directory; expected an .xlsx or .xlsm workbook")
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise RefusedError(f"{path} is not a regular file; expected an .xlsx or .xlsm workbook")
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head == OLE2_MAGIC:
+        raise RefusedError(f"{path} is password-protected (encrypted) or a legacy .xls; save a copy without a "
+                      "password as .xlsx and recalculate that")
+    if not zipfile.is_zipfile(path):
+        raise RefusedError(f"{path} is not an .xlsx/.xlsm workbook (not a zip package, or truncated)")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise RefusedError(f"{path} is a damaged zip package ({exc})") from None
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names:
+        raise RefusedError(f"{path} is a zip file but not an Excel workbook (no xl/workbook.xml)")
+    if any(i.flag_bits & 0x1 for i in infos):
+        raise RefusedError(f"{path} has encrypted parts; save a copy without a password")
+    total = sum(i.file_size for i in infos)
+    if total > limits.max_uncompressed_mb * MIB:
+        raise RefusedError(f"{path} unzips to {total / MIB:,.0f} MB, over the {limits.max_uncompressed_mb:,.0f} MB "
+                      "limit (raise it with --max-uncompressed-mb)")
+    return Package(has_vba="xl/vbaProject.bin" in names,
+                   external_link_parts=sum(n.startswith("xl/externalLinks/") for n in names))
+
+
+def check_used_ranges(book: Workbook, limits: Limits) -> None:
+    """Refuse a sheet whose used range is larger than the limit (before any cell is iterated)."""
+    for ws in book.worksheets:
+        area = ws.max_row * ws.max_column
+        if area > limits.max_cells:
+            raise RefusedError(f"sheet {ws.title!r} spans {ws.dimensions} ({area:,} cells), over the "
+                          f"{limits.max_cells:,}-cell limit (raise it with --max-cells)")
+
+
+def nesting(formula: str) -> int:
+    """Deepest parenthesis nesting of a formula, ignoring text in double quotes and sheet names in
+    single quotes."""
+    depth = deepest = 0
+    quote = ""
+    for ch in formula:
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch == ")":
+            depth -= 1
+    return deepest
+
+
+def check_formulas(book: Workbook) -> None:
+    """Refuse a formula Excel itself could not hold: longer than 8,192 characters or nested
+    deeper than 64 levels (Excel's specifications and limits)."""
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                text = c.value.text if isinstance(c.value, ArrayFormula) else c.value
+                if not (isinstance(text, str) and text.startswith("=")):
+                    continue
+                where = f"{ws.title}!{c.coordinate}"
+                if len(text) > EXCEL_FORMULA_LENGTH:
+                    raise RefusedError(f"{where}: the formula has {len(text):,} characters; Excel allows "
+                                  f"{EXCEL_FORMULA_LENGTH:,}")
+                depth = nesting(text) if "((" in text or len(text) > 200 else 0
+                if depth > EXCEL_NESTING_LEVELS:
+                    raise RefusedError(f"{where}: the formula nests {depth:,} levels of parentheses; Excel allows "
+                                  f"{EXCEL_NESTING_LEVELS}")
+
+
+def check_output(source: Path, target: Path) -> None:
+    """Refuse an output that is a directory, the input itself (same file: hard links and symlinks
+    included) or in a folder we cannot write — before anything is computed."""
+    if target.is_dir():
+        raise RefusedError(f"{target} is a directory; give a file name for the values copy (-o OUT.xlsx)")
+    if target.exists() and os.path.samefile(source, target):
+        raise RefusedError(f"{target} is the input workbook itself (same file); write the values to another file, "
+                      "or use --in-place --replace-formulas")
+    folder = target.parent
+    if not folder.is_dir():
+        raise RefusedError(f"no such folder for the output: {folder}")
+    try:
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".trups-xl-probe-")
+    except OSError as exc:
+        raise RefusedError(f"cannot write in {folder}: {exc.strerror or exc}") from None
+    os.close(fd)
+    os.unlink(probe)
+
+
+def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write`` on a temporary file in the target's folder and move it into place only when
+    it succeeded; on any failure the temporary file is removed and the target is untouched."""
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
