@@ -44,7 +44,7 @@ from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.formula import ArrayFormula
 
-from trups_xl import engine
+from trups_xl import engine, fastcalc
 from trups_xl.engine import DateSerial, Missing, register, to_excel
 from trups_xl.xlconvert import EXCEL_EPOCH, EXCEL_ERRORS
 from trups_xl.xlfunc import BUG_PREFIX, INPUT_ERROR_PREFIX
@@ -85,6 +85,8 @@ class Recalculation:
     external: list[str] = field(default_factory=list)
     #: The workbook holds a VBA project (an .xlsm).
     has_vba: bool = False
+    #: The workbook as read (VBA kept), to write the values copy from without reading it again.
+    book: Workbook | None = None
 
 
 @dataclass(frozen=True)
@@ -196,10 +198,18 @@ def _plan_spills(book: Workbook, anchors: list[_Anchor], shapes: dict[tuple[str,
     return spills, blocked
 
 
-def _evaluate(path: Path, say: Callable[[str], None]) -> tuple[Any, dict[str, tuple[int, int]]]:
+def _evaluate(path: Path, say: Callable[[str], None], only: set[tuple[str, str]] | None = None
+              ) -> tuple[Any, dict[str, tuple[int, int]]]:
+    """The engine over the whole workbook, or over ``only`` these formula cells and what they read."""
     engine.RESULT_SHAPES.clear()
     try:
-        model = formulas.ExcelModel().loads(str(path)).finish()
+        if only is None:
+            model = formulas.ExcelModel().loads(str(path)).finish()
+        else:
+            model = formulas.ExcelModel()
+            model.basedir = str(path.parent.resolve())  # where the engine looks for the book
+            model.complete({f"'[{path.name}]{sheet.upper()}'!{ref}" for sheet, ref in only})
+            model.finish()
         say(f"evaluating {sum(1 for _ in model.cells)} cells")
         solution = model.calculate()
     except RecursionError:
@@ -219,7 +229,7 @@ def load_checked(path: Path, limits: Limits, keep_vba: bool = False) -> Workbook
 
 
 def recalculate(path: Path, progress: Callable[[str], None] | None = None,
-                limits: Limits | None = None) -> Recalculation:
+                limits: Limits | None = None, vectorise: bool = True) -> Recalculation:
     """Evaluate every formula of ``path``; the file is not modified, and no other file is read
     (external references show ``#REF!`` and are listed).
 
@@ -227,6 +237,9 @@ def recalculate(path: Path, progress: Callable[[str], None] | None = None,
     ------
     RefusedError
         The workbook is not one this command reads (one line saying why).
+
+    ``vectorise=False`` sends every formula through the engine (the reference path the tests
+    compare :mod:`trups_xl.fastcalc` with).
     """
     say = progress or (lambda _m: None)
     limits = limits or Limits()
@@ -237,32 +250,48 @@ def recalculate(path: Path, progress: Callable[[str], None] | None = None,
     logging.getLogger("schedula").setLevel(logging.CRITICAL)
     logging.getLogger("formulas").setLevel(logging.CRITICAL)
     say(f"loading {path.name}")
-    book = load_checked(path, limits)
+    book = load_checked(path, limits, keep_vba=package.has_vba)
     check_formulas(book)
     titles = {t.upper(): t for t in book.sheetnames}
-    anchors = list(_spilling_formulas(book, _dynamic_array_cells(path)))
+    say("evaluating runs of TRUPS_* calls")
+    fast, left = fastcalc.evaluate(book) if vectorise else ({}, {("", "everything")})
+    anchors = [a for a in _spilling_formulas(book, _dynamic_array_cells(path)) if (a.sheet, a.ref) not in fast]
     spills: dict[tuple[str, str], str] = {}
     blocked: dict[tuple[str, str], str] = {}
+    solution: Any = {}
+    shapes: dict[tuple[str, str], tuple[int, int]] = {}
     with engine.guard_files(path) as refused, tempfile.TemporaryDirectory(prefix="trups-xl-") as tmp:
-        source = path
-        for _ in range(MAX_SPILL_PASSES):
-            solution, recorded = _evaluate(source, say)
-            shapes: dict[tuple[str, str], tuple[int, int]] = {}
+        base = path
+        if fast and left:  # the engine evaluates what is left, reading these cells as values
+            base = Path(tmp) / "base" / path.name
+            base.parent.mkdir()
+            _save_with_values(book, fast, base)
+            engine.allow(base)
+        source = base
+        for _ in range(MAX_SPILL_PASSES if left else 0):
+            solution, recorded = _evaluate(source, say, left if fast else None)
+            shapes = {}
+            areas = {**{(ws.title, a): r for ws in book.worksheets for a, r in ws.array_formulae.items()}, **spills}
             for name, shape in recorded.items():
                 key = _cell_key(name)
-                if key and key[0] in titles:
-                    shapes[(titles[key[0]], key[1])] = shape
+                if not key or key[0] not in titles:
+                    continue
+                sheet = titles[key[0]]
+                # a formula's own cell or array range; not a range some formula reads (SUM(D2:D41))
+                if ":" not in key[2] or areas.get((sheet, key[1]), "").replace("$", "") == key[2]:
+                    shapes[(sheet, key[1])] = shape
             wanted, blocked = _plan_spills(book, anchors, shapes)
             if wanted == spills:
                 break
             spills = wanted
             source = Path(tmp) / path.name  # the same name: the engine keys cells by file name
-            _with_spills(path, spills, anchors).save(source)
+            _with_spills(base, spills, anchors).save(source)
             engine.allow(source)
             say(f"spilling {len(spills)} table(s)")
         truncated = _truncated(book, shapes, {(a.sheet, a.ref) for a in anchors})
         external = sorted(set(refused))
     values = _values(solution, titles)
+    values.update(fast)
     for anchor in blocked:
         values[anchor] = SPILL
     circular = []
@@ -277,7 +306,9 @@ def recalculate(path: Path, progress: Callable[[str], None] | None = None,
     for ref in circular:
         sheet, cell = ref.rsplit("!", 1)
         values[(sheet, cell)] = 0  # what Excel shows for a circular reference it cannot iterate
-    errors = [f"{s}!{r}: {v}" for (s, r), v in values.items()
+    order = {title: i for i, title in enumerate(book.sheetnames)}
+    errors = [f"{s}!{r}: {v}" for (s, r), v in sorted(values.items(), key=lambda kv: (
+                  order.get(kv[0][0], 0), coordinate_to_tuple(kv[0][1])))
               if isinstance(v, str) and (v.strip().upper() in EXCEL_ERRORS
                                          or v.startswith((INPUT_ERROR_PREFIX, BUG_PREFIX)))]
     names: dict[str, Any] = {}
@@ -286,7 +317,7 @@ def recalculate(path: Path, progress: Callable[[str], None] | None = None,
             sheet, ref = next(iter(defined.destinations))
             names[name] = values.get((sheet, ref.replace("$", "")))
     return Recalculation(values, names, errors, spills, [*blocked.values(), *truncated], circular, external,
-                         package.has_vba)
+                         package.has_vba, book)
 
 
 def _with_spills(path: Path, spills: dict[tuple[str, str], str], anchors: list[_Anchor]) -> Workbook:
@@ -296,6 +327,22 @@ def _with_spills(path: Path, spills: dict[tuple[str, str], str], anchors: list[_
     for (sheet, ref), area in spills.items():
         book[sheet][ref].value = ArrayFormula(area, text[(sheet, ref)])
     return book
+
+
+def _save_with_values(book: Workbook, values: dict[tuple[str, str], Any], target: Path) -> None:
+    """Save the workbook to ``target`` with the given formula cells replaced by their values; the
+    formulas are put back in ``book`` afterwards (it is read once, not again for this copy)."""
+    formulas_before = {key: book[key[0]][key[1]].value for key in values}
+    try:
+        for (sheet, ref), value in values.items():
+            cell = book[sheet][ref]
+            cell.value = float(value) if isinstance(value, float) else value
+            if isinstance(value, str):
+                cell.data_type = "s"
+        book.save(target)
+    finally:
+        for (sheet, ref), formula in formulas_before.items():
+            book[sheet][ref].value = formula
 
 
 def _truncated(book: Workbook, shapes: dict[tuple[str, str], tuple[int, int]],
@@ -343,7 +390,11 @@ def write_values(path: Path, out: Path, result: Recalculation, limits: Limits | 
     if out.exists() and out.resolve() == path.resolve():
         raise RefusedError("refusing to overwrite the input workbook; pass another -o path or --in-place")
     keep_vba = result.has_vba and out.suffix.lower() == ".xlsm"
-    book = load_checked(path, limits or Limits(), keep_vba=keep_vba)
+    book = result.book if result.book is not None else load_checked(path, limits or Limits(), keep_vba=keep_vba)
+    result.book = None  # written into once: a second write reads the file again
+    if not keep_vba and book.vba_archive is not None:
+        book.vba_archive.close()
+        book.vba_archive = None
     book._external_links = []  # nothing from another file goes into the copy
     for (sheet, ref), value in result.values.items():
         if sheet not in book.sheetnames:
