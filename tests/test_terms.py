@@ -130,7 +130,7 @@ def test_xiii_through_the_excel_functions():
 # ---- functions that do not apply ----------------------------------------------------------------
 
 @pytest.mark.parametrize(("call", "message"), [
-    (lambda: udfs.TRUPS_MAKE_WHOLE("2012-03-15", 0.02, None, None, None, "citigroup_capital_xiii"),
+    (lambda: udfs.TRUPS_MAKE_WHOLE("2012-03-15", 0.02, None, None, None, None, "citigroup_capital_xiii"),
      "#TRUPS! security: Citigroup Capital XIII has no make-whole (no make_whole_spread in its terms)"),
     (lambda: udfs.TRUPS_DEFERRED_INTEREST("2011-04-30", "2012-04-30", None, None, None, None, "citigroup_capital_xiii"),
      "#TRUPS! security: Citigroup Capital XIII has no deferral terms (no extension_max_years in its terms)"),

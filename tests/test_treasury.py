@@ -64,3 +64,29 @@ def test_refusals():
         treasury_yield(np.datetime64("2038-01-01"), np.datetime64("2037-11-15"), 0.04, 100.0)
     with pytest.raises(TrupsInputError, match="no yield"):
         treasury_yield(np.datetime64("2030-01-01"), np.datetime64("2037-11-15"), 0.04, 1e-9)
+
+
+# ---- the solver never returns an unconverged number (issue: -0.2530309917 repricing to 2.49e12) ----
+
+from trups_xl import udfs  # noqa: E402
+
+
+@pytest.mark.parametrize(("settlement", "maturity", "coupon", "price"), [
+    ("1991-04-07", "2079-10-05", 0, 120), ("1991-04-07", "2079-10-05", 0, 185.25),
+    ("2030-01-01", "2059-06-01", 0, 235), ("2012-06-04", "2042-11-15", 0.01, 140),
+])
+def test_long_low_coupon_treasuries_reprice(settlement, maturity, coupon, price):
+    y = udfs.TRUPS_TREASURY_YIELD(settlement, maturity, coupon, price)
+    assert isinstance(y, float)
+    assert udfs.TRUPS_TREASURY_PRICE(settlement, maturity, coupon, y) == pytest.approx(price, abs=1e-9)
+
+
+@given(st.dates(dt.date(1990, 1, 1), dt.date(2060, 1, 1)), st.integers(1, 360), st.sampled_from([0, 0.005, 0.02, 0.08]),
+       st.floats(1, 999))
+def test_every_accepted_treasury_price_reprices_or_is_refused(settlement, months, coupon, price):
+    maturity = settlement + dt.timedelta(days=30 * months + 1)
+    y = udfs.TRUPS_TREASURY_YIELD(settlement, maturity, coupon, price)
+    if isinstance(y, str):
+        assert y.startswith("#TRUPS! ") and "\n" not in y
+        return
+    assert udfs.TRUPS_TREASURY_PRICE(settlement, maturity, coupon, y) == pytest.approx(price, abs=1e-9)

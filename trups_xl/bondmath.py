@@ -40,28 +40,51 @@ def pv_semiannual(w: npt.ArrayLike, n: npt.ArrayLike, first: npt.ArrayLike, coup
     return np.asarray(np.exp(w_ * log_v) * body, dtype=np.float64)
 
 
+#: A yield is accepted when it reprices the target within this, per 100 of price (or less).
+REPRICE_TOLERANCE = 1e-9
+RATE_BOUNDS = (-0.9999, 0.9999)
+
+
 def solve_yield(target: npt.ArrayLike, w: npt.ArrayLike, n: npt.ArrayLike, first: npt.ArrayLike,
                 coupon: npt.ArrayLike, redemption: npt.ArrayLike, argument: str = "price",
                 tolerance: float = 1e-13, frequency: float = 2.0) -> FloatArray:
-    """The rate at which :func:`pv_semiannual` equals ``target`` (vectorised Newton).
+    """The rate at which :func:`pv_semiannual` equals ``target`` (vectorised, bracketed Newton).
 
-    The present value falls strictly as the rate rises, so the root is unique; a target
-    outside what any rate in (-100%, 100%) reaches is refused.
+    The present value falls strictly as the rate rises, so the root is unique and stays
+    bracketed: each step is Newton's when it lands inside the bracket, else the bracket's
+    midpoint. A target no rate in (-99.99%, 99.99%) reaches, or a result that does not reprice
+    the target to 1e-9 per 100, is refused — never an unconverged number.
     """
     tgt, w_, n_, f_, c_, r_ = np.broadcast_arrays(*(np.asarray(x, dtype=np.float64)
                                                     for x in (target, w, n, first, coupon, redemption)))
-    lo_pv = pv_semiannual(w_, n_, f_, c_, r_, 0.9999, frequency)
-    hi_pv = pv_semiannual(w_, n_, f_, c_, r_, -0.9999, frequency)
-    if np.any(tgt <= lo_pv) or np.any(tgt >= hi_pv):
+    lo = np.full(tgt.shape, RATE_BOUNDS[0])
+    hi = np.full(tgt.shape, RATE_BOUNDS[1])
+    with np.errstate(over="ignore", invalid="ignore"):
+        pv_lo = pv_semiannual(w_, n_, f_, c_, r_, lo, frequency)  # the highest present value
+        pv_hi = pv_semiannual(w_, n_, f_, c_, r_, hi, frequency)
+    if np.any(~(tgt < pv_lo)) or np.any(~(tgt > pv_hi)):
         raise TrupsInputError("no yield between -99.99% and 99.99% gives that price", argument)
-    y = np.full(tgt.shape, 0.05)
-    h = 1e-6
-    for _ in range(100):
-        pv = pv_semiannual(w_, n_, f_, c_, r_, y, frequency)
-        slope = (pv_semiannual(w_, n_, f_, c_, r_, y + h, frequency)
-                 - pv_semiannual(w_, n_, f_, c_, r_, y - h, frequency)) / (2 * h)
-        step = (pv - tgt) / slope
-        y = np.clip(y - step, -0.9999, 0.9999)
-        if np.all(np.abs(step) < tolerance):
+    y = np.clip(np.full(tgt.shape, 0.05), lo, hi)
+    h = 1e-7
+    for _ in range(200):
+        with np.errstate(over="ignore", invalid="ignore"):
+            pv = pv_semiannual(w_, n_, f_, c_, r_, y, frequency)
+            above = pv > tgt  # the rate is too low
+            lo = np.where(above, y, lo)
+            hi = np.where(above, hi, y)
+            slope = (pv_semiannual(w_, n_, f_, c_, r_, y + h, frequency)
+                     - pv_semiannual(w_, n_, f_, c_, r_, y - h, frequency)) / (2 * h)
+            newton = y - (pv - tgt) / slope
+        inside = np.isfinite(newton) & (newton > lo) & (newton < hi)
+        step = np.where(inside, newton, (lo + hi) / 2)
+        done = np.abs(step - y) < tolerance
+        y = step
+        if np.all(done):
             break
+    with np.errstate(over="ignore", invalid="ignore"):
+        error = np.abs(pv_semiannual(w_, n_, f_, c_, r_, y, frequency) - tgt)
+    scale = np.maximum(1.0, np.abs(r_) / 100.0)  # per 100 of face
+    if not np.all(error <= REPRICE_TOLERANCE * scale):
+        raise TrupsInputError("no yield reprices that price to 1e-9 per 100 (the price is at the edge of what "
+                              "any yield gives)", argument)
     return np.asarray(y, dtype=np.float64)

@@ -23,6 +23,7 @@ import csv
 import datetime as dt
 import functools
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -48,6 +49,8 @@ CALENDAR_SOURCES: dict[str, tuple[str, str]] = {
 
 #: Environment variable naming a CSV of extra closures: ``calendar,YYYY-MM-DD`` per row.
 CLOSURES_ENV = "TRUPS_XL_CLOSURES"
+#: Largest closures file read (a few thousand rows is already decades of one-off closures).
+MAX_CLOSURES_BYTES = 1_000_000
 
 DateArray = npt.NDArray[np.datetime64]
 
@@ -175,24 +178,46 @@ def _env_closures() -> dict[str, tuple[dt.date, ...]]:
     if not path:
         return {}
     found: dict[str, set[dt.date]] = {}
-    with open(path, newline="", encoding="utf-8") as handle:
-        for lineno, row in enumerate(csv.reader(handle), start=1):
-            if not row or row[0].strip().startswith("#") or row[0].strip() == "calendar":
-                continue
-            if len(row) != 2 or row[0].strip() not in CALENDAR_SOURCES:
-                raise TrupsInputError(
-                    f"{path} line {lineno}: expected 'calendar,YYYY-MM-DD' with calendar one of "
-                    f"{', '.join(CALENDAR_SOURCES)}",
-                    CLOSURES_ENV,
-                )
-            try:
-                day = dt.date.fromisoformat(row[1].strip())
-            except ValueError:
-                raise TrupsInputError(
-                    f"{path} line {lineno}: {row[1]!r} is not a YYYY-MM-DD date", CLOSURES_ENV
-                ) from None
-            found.setdefault(row[0].strip(), set()).add(day)
+    for lineno, row in enumerate(csv.reader(_closures_text(path).splitlines()), start=1):
+        if not row or row[0].strip().startswith("#") or row[0].strip() == "calendar":
+            continue
+        if len(row) != 2 or row[0].strip() not in CALENDAR_SOURCES:
+            raise TrupsInputError(
+                f"{path} line {lineno}: expected 'calendar,YYYY-MM-DD' with calendar one of "
+                f"{', '.join(CALENDAR_SOURCES)}",
+                CLOSURES_ENV,
+            )
+        try:
+            day = dt.date.fromisoformat(row[1].strip())
+        except ValueError:
+            raise TrupsInputError(
+                f"{path} line {lineno}: {row[1]!r} is not a YYYY-MM-DD date", CLOSURES_ENV
+            ) from None
+        found.setdefault(row[0].strip(), set()).add(day)
     return {name: tuple(sorted(days)) for name, days in found.items()}
+
+
+def _closures_text(path: str) -> str:
+    """The closures file's text: a regular file of at most :data:`MAX_CLOSURES_BYTES`, UTF-8 (a
+    byte-order mark, as Excel's "CSV UTF-8" writes, is accepted); anything else is one error."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise TrupsInputError(f"cannot read {path}: {exc.strerror}", CLOSURES_ENV) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise TrupsInputError(f"{path} is not a regular file; expected a CSV of calendar,YYYY-MM-DD rows",
+                              CLOSURES_ENV)
+    if info.st_size > MAX_CLOSURES_BYTES:
+        raise TrupsInputError(f"{path} is {info.st_size:,} bytes, over the {MAX_CLOSURES_BYTES:,}-byte limit",
+                              CLOSURES_ENV)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_CLOSURES_BYTES + 1)
+        return data.decode("utf-8-sig")
+    except OSError as exc:
+        raise TrupsInputError(f"cannot read {path}: {exc.strerror}", CLOSURES_ENV) from None
+    except UnicodeDecodeError:
+        raise TrupsInputError(f"{path} is not UTF-8 text; save it as CSV UTF-8", CLOSURES_ENV) from None
 
 
 def calendar(name: str) -> BusinessCalendar:

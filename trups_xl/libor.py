@@ -20,6 +20,9 @@ from trups_xl.terms import TERMS, Terms, require
 MIN_LONDON_QUOTES = 2
 #: p.41: the New York fallback needs quotations from the three banks selected.
 MIN_NEW_YORK_QUOTES = 3
+#: p.41: four London banks are asked, and three New York City banks: no more quotations exist.
+MAX_LONDON_QUOTES = 4
+MAX_NEW_YORK_QUOTES = 3
 
 
 def round_up_libor(rate: float, terms: Terms = TERMS) -> float:
@@ -45,7 +48,10 @@ def libor_from_quotes(london: Sequence[float], new_york: Sequence[float] = (), t
     new_york : sequence of float
         Quotations from the three New York City banks, used only when London gave fewer than two.
     """
-    for quotes, argument in ((london, "london_quotes"), (new_york, "new_york_quotes")):
+    for quotes, argument, most, where in ((london, "london_quotes", MAX_LONDON_QUOTES, "four London"),
+                                          (new_york, "new_york_quotes", MAX_NEW_YORK_QUOTES, "three New York City")):
+        if len(quotes) > most:
+            raise TrupsInputError(f"{len(quotes)} quotations; p.41 asks {where} banks, so at most {most}", argument)
         if any(q < 0 for q in quotes):
             raise TrupsInputError("a quotation is negative; quotations are decimal rates such as 0.0525",
                                   argument)

@@ -16,11 +16,21 @@ import numpy.typing as npt
 
 from trups_xl.accrual import interest
 from trups_xl.daycount import days_30_360
-from trups_xl.errors import TrupsInputError
+from trups_xl.errors import TrupsInputError, check_choice
 from trups_xl.schedule import FIXED, build_schedule
 from trups_xl.terms import ARGUMENT, TERMS, THIRTY_360_NAME, Terms, require
 
 FloatArray = npt.NDArray[np.float64]
+
+#: **Interpretation**: how the fraction of a period to the first coupon is counted when the date
+#: is a 31st. ``"direct"`` (default): 30/360 days from the date to the next coupon (2009-12-31 ->
+#: 2010-06-21: 171 days), as the p.38 text reads ("discounted ... from the payment date to the
+#: redemption date ... 30/360"); ``"period_less_accrued"``: the period's 180 days less the
+#: accrued days (170), the E - A count of Excel's PRICE with basis 0. They differ only on 31sts.
+COUNT_DIRECT = "direct"
+COUNT_PERIOD_LESS_ACCRUED = "period_less_accrued"
+COUNTS = (COUNT_DIRECT, COUNT_PERIOD_LESS_ACCRUED)
+COUNT_DEFAULT = COUNT_DIRECT
 
 
 @dataclass(frozen=True)
@@ -36,7 +46,8 @@ class ParCallStream:
     frequency: int  # coupons (and discounting periods) a year
 
 
-def par_call_stream(days: npt.ArrayLike, principal: npt.ArrayLike, terms: Terms = TERMS) -> ParCallStream:
+def par_call_stream(days: npt.ArrayLike, principal: npt.ArrayLike, terms: Terms = TERMS,
+                    count: str = COUNT_DEFAULT) -> ParCallStream:
     """The stream seen from ``days`` (each in issue date..the day before the par call, checked by the caller)."""
     call = require(terms, "par_call_date")
     if terms.fixed_day_count != THIRTY_360_NAME or call > terms.fixed_end:
@@ -49,14 +60,16 @@ def par_call_stream(days: npt.ArrayLike, principal: npt.ArrayLike, terms: Terms 
     if ends[-1] != np.datetime64(call, "D"):
         raise TrupsInputError(f"par_call_date {call} is not a fixed interest payment date", ARGUMENT)
     k = np.searchsorted(ends, d, side="right")
-    days_next = days_30_360(d, ends[k])
     period_days = 360 // terms.fixed_frequency
+    accrued_days = days_30_360(starts[k], d)
+    check_choice(count, COUNTS, "count")
+    days_next = days_30_360(d, ends[k]) if count == COUNT_DIRECT else period_days - accrued_days
     return ParCallStream(
         next_coupon_date=ends[k],
         days_to_next=days_next,
         periods_to_next=np.asarray(days_next / period_days, dtype=np.float64),
         coupons_left=np.asarray(ends.size - k, dtype=np.int64),
         coupon=interest(p, period_days, terms.fixed_rate),  # 41.50 per 1,000 for XXI
-        accrued=interest(p, days_30_360(starts[k], d), terms.fixed_rate),
+        accrued=interest(p, accrued_days, terms.fixed_rate),
         frequency=terms.fixed_frequency,
     )

@@ -32,7 +32,7 @@ from trups_xl.bondmath import pv_semiannual
 from trups_xl.calendars import NEW_YORK, US_GOVERNMENT_SECURITIES
 from trups_xl.curve import ForwardCurve
 from trups_xl.errors import TrupsInputError, check_choice
-from trups_xl.parcall import par_call_stream
+from trups_xl.parcall import COUNT_DEFAULT, par_call_stream
 from trups_xl.rates import DEFAULT_POLICY, Fixings
 from trups_xl.schedule import build_schedule
 from trups_xl.terms import TERMS, Terms, require
@@ -93,7 +93,7 @@ class MakeWhole:
 def make_whole(redemption_date: npt.ArrayLike, treasury_rate: npt.ArrayLike,
                spread: npt.ArrayLike | None = None,
                principal: npt.ArrayLike | None = None,
-               stub: str = STUB_DEFAULT, terms: Terms = TERMS) -> MakeWhole:
+               stub: str = STUB_DEFAULT, terms: Terms = TERMS, count: str = COUNT_DEFAULT) -> MakeWhole:
     """The make-whole redemption price and its intermediates; everything broadcasts."""
     check_choice(stub, STUBS, "stub")
     default_spread = require(terms, "make_whole_spread")
@@ -108,7 +108,7 @@ def make_whole(redemption_date: npt.ArrayLike, treasury_rate: npt.ArrayLike,
         raise TrupsInputError(
             f"the make-whole applies to redemption dates {terms.issue_date}..{call - 1}; "
             f"on/after {call} the price is par + accrued (p.38)", "redemption_date")
-    stream = par_call_stream(r_date, p, terms)
+    stream = par_call_stream(r_date, p, terms, count)
     frequency = stream.frequency
     full, accrued, w = stream.coupon, stream.accrued, stream.periods_to_next
     rate = y + s
@@ -129,17 +129,17 @@ def make_whole(redemption_date: npt.ArrayLike, treasury_rate: npt.ArrayLike,
 def make_whole_price(redemption_date: npt.ArrayLike, treasury_rate: npt.ArrayLike,
                      spread: npt.ArrayLike | None = None,
                      principal: npt.ArrayLike | None = None,
-                     stub: str = STUB_DEFAULT, terms: Terms = TERMS) -> FloatArray:
+                     stub: str = STUB_DEFAULT, terms: Terms = TERMS, count: str = COUNT_DEFAULT) -> FloatArray:
     """Make-whole redemption price including accrued interest (p.38)."""
-    return make_whole(redemption_date, treasury_rate, spread, principal, stub, terms).price
+    return make_whole(redemption_date, treasury_rate, spread, principal, stub, terms, count).price
 
 
 def make_whole_pv(redemption_date: npt.ArrayLike, treasury_rate: npt.ArrayLike,
                   spread: npt.ArrayLike | None = None,
                   principal: npt.ArrayLike | None = None,
-                  stub: str = STUB_DEFAULT, terms: Terms = TERMS) -> FloatArray:
+                  stub: str = STUB_DEFAULT, terms: Terms = TERMS, count: str = COUNT_DEFAULT) -> FloatArray:
     """The present-value leg alone, before the par floor and accrued interest."""
-    return make_whole(redemption_date, treasury_rate, spread, principal, stub, terms).pv
+    return make_whole(redemption_date, treasury_rate, spread, principal, stub, terms, count).pv
 
 
 def redemption_price(redemption_date: npt.ArrayLike, treasury_rate: npt.ArrayLike | None = None,

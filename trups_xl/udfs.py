@@ -18,6 +18,7 @@ from trups_xl import apm as core_apm
 from trups_xl import covenant as core_covenant
 from trups_xl import deferral as core_deferral
 from trups_xl import libor as core_libor
+from trups_xl import parcall as core_parcall
 from trups_xl import rates as core_rates
 from trups_xl import redemption as core_redemption
 from trups_xl import sharecap as core_sharecap
@@ -231,7 +232,11 @@ def TRUPS_TERMS(term: Any = None, security: Any = None) -> Any:
     values: dict[str, object] = {name: "" if value is None else value for name, value in terms.as_rows()}
     if xc.is_blank(term):
         return [[name, value] for name, value in values.items()]
-    return values[xf.text(term, "term", tuple(values), None)]
+    xf.single_cell(term, "term", "term name")
+    name = xc.grid(term, "term")[0][0]
+    if not isinstance(name, str) or name.strip().lower() not in values:
+        raise TrupsInputError(f"unknown term {xc.describe(name)}; =TRUPS_TERMS() lists the terms", "term")
+    return values[name.strip().lower()]
 
 
 # ---- redemption (issue: make-whole) --------------------------------------------------------
@@ -239,21 +244,21 @@ def TRUPS_TERMS(term: Any = None, security: Any = None) -> Any:
 
 
 def _make_whole_inputs(redemption_date: Any, treasury_rate: Any, spread: Any, principal: Any,
-                       stub: Any, security: Any) -> tuple[Any, ...]:
+                       stub: Any, count: Any, security: Any) -> tuple[Any, ...]:
     terms = xf.security(security)
     default_spread = require(terms, "make_whole_spread")
     days, d_shape = xf.dates(redemption_date, "redemption_date", terms.issue_date,
                              core_redemption.last_make_whole_date(terms))
     rates, r_shape = xf.numbers(treasury_rate, "treasury_rate", xf.rate_cell)
     d, r = xf.broadcast(("redemption_date", days, d_shape), ("treasury_rate", rates, r_shape))
-    return (d, r, xf.one_number(spread, "spread", xf.rate_cell, default=default_spread),
+    return (d, r, xf.one_number(spread, "spread", xf.spread_cell, default=default_spread),
             xf.principal(principal, terms), xf.text(stub, "stub", core_redemption.STUBS, core_redemption.STUB_DEFAULT),
-            terms)
+            terms, xf.text(count, "count", core_parcall.COUNTS, core_parcall.COUNT_DEFAULT))
 
 
 @excel_function(example=("2030-03-15", 0.04))
 def TRUPS_MAKE_WHOLE(redemption_date: Any, treasury_rate: Any, spread: Any = None, principal: Any = None,
-                     stub: Any = None, security: Any = None) -> Any:
+                     stub: Any = None, count: Any = None, security: Any = None) -> Any:
     """Make-whole redemption price incl. accrued interest: max(par, PV at treasury rate + spread) + accrued (p.38).
 
     Parameters
@@ -265,15 +270,17 @@ def TRUPS_MAKE_WHOLE(redemption_date: Any, treasury_rate: Any, spread: Any = Non
     spread : rate, optional
     principal : number, optional
     stub : text, optional
+    count : text, optional
+        "direct" (default: 30/360 days to the next coupon) or "period_less_accrued" (180 days less accrued days, Excel PRICE's E-A); they differ on a 31st.
     security : text or range, optional
     """
     return xc.shape_result(core_redemption.make_whole_price(*_make_whole_inputs(
-        redemption_date, treasury_rate, spread, principal, stub, security)))
+        redemption_date, treasury_rate, spread, principal, stub, count, security)))
 
 
 @excel_function(example=("2030-03-15", 0.04))
 def TRUPS_MAKE_WHOLE_PV(redemption_date: Any, treasury_rate: Any, spread: Any = None, principal: Any = None,
-                        stub: Any = None, security: Any = None) -> Any:
+                        stub: Any = None, count: Any = None, security: Any = None) -> Any:
     """Present-value leg of the make-whole (principal on 2037-12-21 plus remaining interest), before the par floor and accrued.
 
     Parameters
@@ -285,10 +292,12 @@ def TRUPS_MAKE_WHOLE_PV(redemption_date: Any, treasury_rate: Any, spread: Any = 
     spread : rate, optional
     principal : number, optional
     stub : text, optional
+    count : text, optional
+        "direct" (default: 30/360 days to the next coupon) or "period_less_accrued" (180 days less accrued days, Excel PRICE's E-A); they differ on a 31st.
     security : text or range, optional
     """
     return xc.shape_result(core_redemption.make_whole_pv(*_make_whole_inputs(
-        redemption_date, treasury_rate, spread, principal, stub, security)))
+        redemption_date, treasury_rate, spread, principal, stub, count, security)))
 
 
 @excel_function(example=("2012-07-18", None, "regulatory_capital", "2012-06-07"))
@@ -373,12 +382,22 @@ def _treasury_inputs(settlement: Any, maturity: Any, coupon: Any, value: Any, va
                      value_cell: Any) -> list[Any]:
     s, s_shape = xf.dates(settlement, "settlement", *_TSY_DATES)
     m, m_shape = xf.dates(maturity, "maturity", *_TSY_DATES)
-    c, c_shape = xf.numbers(coupon, "coupon", xf.rate_cell)
+    c, c_shape = xf.numbers(coupon, "coupon", xf.coupon_cell)
     v, v_shape = xf.numbers(value, value_name, value_cell)
     if (c < 0).any():
         raise TrupsInputError("a coupon rate cannot be negative", "coupon")
     return xf.broadcast(("settlement", s, s_shape), ("maturity", m, m_shape), ("coupon", c, c_shape),
                         (value_name, v, v_shape))
+
+
+def _plausible_yield(yields: Any) -> Any:
+    """A solved yield, refused outside the range the price functions accept (so each inverts the other)."""
+    lo, hi = xc.RATE_RANGE
+    outside = (yields < lo) | (yields > hi)
+    if outside.any():
+        raise TrupsInputError(f"the yield that gives this price, {float(yields[outside].flat[0]):.4%}, is outside the "
+                              f"plausible range {lo:.0%}..{hi:.0%}", "price")
+    return yields
 
 
 def _price_cell(value: object, argument: str, where: str) -> float:
@@ -406,7 +425,7 @@ def TRUPS_TREASURY_YIELD(settlement: Any, maturity: Any, coupon: Any, price: Any
     """
     xf.security(security)  # checked; a Treasury's price does not depend on it
     s, m, c, p = _treasury_inputs(settlement, maturity, coupon, price, "price", _price_cell)
-    return xc.shape_result(core_treasury.treasury_yield(s, m, c, p))
+    return xc.shape_result(_plausible_yield(core_treasury.treasury_yield(s, m, c, p)))
 
 
 @excel_function(example=("2030-03-12", "2037-11-15", 0.04375, 0.04))
@@ -444,7 +463,7 @@ def TRUPS_YIELD_TO_CALL(settlement: Any, price: Any, security: Any = None) -> An
     """
     terms = xf.security(security)
     s, p = _settlement_and(settlement, price, "price", _price_cell, terms)
-    return xc.shape_result(core_yields.yield_to_call(s, p, terms=terms))
+    return xc.shape_result(_plausible_yield(core_yields.yield_to_call(s, p, terms=terms)))
 
 
 @excel_function(example=("2012-06-08", 0.08))
@@ -557,7 +576,7 @@ def TRUPS_APM_WINDOW(issuance_date: Any, security: Any = None) -> Any:
 def _price_history(price_dates: Any, prices: Any) -> tuple[list[dt.date], list[float]]:
     dates, _ = xf.vector(price_dates, "price_dates",
                          lambda v, a, w: xc.cell_date(v, a, *_PRICE_HISTORY, w), skip_blank=True)
-    closes, _ = xf.vector(prices, "prices", xf.positive_cell,
+    closes, _ = xf.vector(prices, "prices", xf.share_price_cell,
                           skip_blank=True)
     xf.parallel(("price_dates", dates), ("prices", closes))
     return dates, closes
@@ -688,8 +707,7 @@ def TRUPS_SHARE_CAP_REQUIRED(test_date: Any, deferred_interest: Any, average_pri
     terms = xf.security(security)
     day = xf.one_date(test_date, "test_date", *xf.life(terms))
     amount = xf.one_number(deferred_interest, "deferred_interest", xf.amount_cell)
-    price = xf.one_number(average_price, "average_price",
-                          xf.positive_cell)
+    price = xf.one_number(average_price, "average_price", xf.share_price_cell)
     cap = None if xc.is_blank(current_cap) else xf.one_number(current_cap, "current_cap", xf.amount_cell)
     return core_sharecap.share_cap_required(day, amount, price, cap, xf.corporate_actions(corporate_actions), terms)
 
@@ -714,7 +732,7 @@ def TRUPS_SHARES_SALEABLE(amount: Any, price: Any, as_of: Any = None, shares_alr
     """
     terms = xf.security(security)
     value = xf.one_number(amount, "amount", xf.amount_cell)
-    per_share = xf.one_number(price, "price", xf.positive_cell)
+    per_share = xf.one_number(price, "price", xf.share_price_cell)
     day = _share_cap_as_of(as_of)
     sold = xf.one_number(shares_already_sold, "shares_already_sold", xf.amount_cell, default=0.0)
     return core_sharecap.shares_saleable(value, per_share, day, sold, xf.corporate_actions(corporate_actions), terms)

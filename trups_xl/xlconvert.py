@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -24,7 +25,20 @@ from trups_xl.errors import TrupsInputError
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 EXCEL_ERRORS = ("#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!",
                 "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#BUSY!",
-                "#CONNECT!", "#UNKNOWN!", "#PYTHON!")
+                "#CONNECT!", "#UNKNOWN!", "#PYTHON!", "#DATA!")
+#: Excel's error values as the classic (COM) add-in path hands over the ones xlwings does not
+#: translate: the integer of HRESULT 0x800A0000 + the XlCVError code (Microsoft's XlCVError enum).
+EXCEL_ERROR_CODES = {-2146826288 + (code - 2000): name for code, name in (
+    (2000, "#NULL!"), (2007, "#DIV/0!"), (2015, "#VALUE!"), (2023, "#REF!"), (2029, "#NAME?"),
+    (2036, "#NUM!"), (2042, "#N/A"), (2043, "#GETTING_DATA"), (2045, "#SPILL!"), (2046, "#CONNECT!"),
+    (2047, "#BLOCKED!"), (2048, "#UNKNOWN!"), (2049, "#FIELD!"), (2050, "#CALC!"))}
+#: Plausible ranges (decimals), refused outside with the range named: a rate typed as a percent
+#: (8.3) or in basis points (50) is caught, and so are values no market has quoted.
+RATE_RANGE = (-0.10, 0.50)  # index fixings, curves, treasury rates, yields, quotations
+SPREAD_RANGE = (0.0, 0.10)  # spreads and margins
+COUPON_RANGE = (0.0, 0.25)  # a Treasury's coupon rate
+#: Strict date text: YYYY-MM-DD, optionally with a time of day (dropped).
+DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?$")
 #: Largest principal accepted: well above the whole issue ($3.5bn).
 MAX_AMOUNT = 1e13
 #: Rates are decimals (0.083); anything at or beyond 100% is taken for a typing error.
@@ -54,11 +68,33 @@ def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
+def all_blank(value: object) -> bool:
+    """True for a blank cell, an omitted argument, or a range whose cells are all blank."""
+    if isinstance(value, (list, tuple)):
+        return bool(value) and all(all_blank(v) for v in value)
+    return is_blank(value)
+
+
+def is_error(value: object) -> bool:
+    """True for an Excel error value (its text, or its code on the classic add-in path)."""
+    return _error_text(value)
+
+
 def _error_text(value: object) -> bool:
-    return isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS
+    return (isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS) or error_code_name(value) is not None
+
+
+def error_code_name(value: object) -> str | None:
+    """The Excel error an integer stands for on the classic add-in path (``#SPILL!``), else ``None``."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return EXCEL_ERROR_CODES.get(int(value))
+    return None
 
 
 def _refuse(argument: str, expected: str, value: object, where: str = "") -> TrupsInputError:
+    code = error_code_name(value)
+    if code is not None:
+        return TrupsInputError(f"{where}upstream Excel error {code}; expected {expected}", argument)
     if _error_text(value):
         return TrupsInputError(f"{where}upstream Excel error {value}; expected {expected}", argument)
     return TrupsInputError(f"{where}expected {expected}; got {describe(value)}", argument)
@@ -88,8 +124,9 @@ def cell_date(value: object, argument: str, lo: dt.date, hi: dt.date, where: str
         if math.isfinite(float(value)) and 61 <= float(value) < 2_958_466:
             day = serial_to_date(float(value))
     elif isinstance(value, str):
+        text = value.strip()
         try:
-            day = dt.date.fromisoformat(value.strip()[:10]) if len(value.strip()) in (10, 19) else None
+            day = dt.date.fromisoformat(text[:10]) if DATE_TEXT.match(text) else None
         except ValueError:
             day = None
     if day is None:
@@ -101,8 +138,9 @@ def cell_date(value: object, argument: str, lo: dt.date, hi: dt.date, where: str
 
 
 def cell_number(value: object, argument: str, expected: str = "a number", where: str = "") -> float:
-    """One cell as a finite float (no logicals, no text)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+    """One cell as a finite float (no logicals, no text, no Excel error code)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+            or error_code_name(value) is not None:
         raise _refuse(argument, expected, value, where)
     number = float(value)
     if not math.isfinite(number):
@@ -110,13 +148,19 @@ def cell_number(value: object, argument: str, expected: str = "a number", where:
     return number
 
 
-def cell_rate(value: object, argument: str, where: str = "") -> float:
-    """A rate as a decimal: 0.083 for 8.3%."""
+def cell_rate(value: object, argument: str, where: str = "",
+              plausible: tuple[float, float] = RATE_RANGE) -> float:
+    """A rate as a decimal (0.083 for 8.3%) within a plausible range."""
     expected = "a rate as a decimal (0.083 for 8.3%)"
     rate = cell_number(value, argument, expected, where)
     if abs(rate) >= MAX_ABS_RATE:
         raise TrupsInputError(f"{where}{rate!r} is not a rate as a decimal; enter 8.3% as 0.083",
                               argument)
+    lo, hi = plausible
+    if not lo <= rate <= hi:
+        hint = " (percent or basis points typed as a decimal? 50 bp is 0.005)" if plausible == SPREAD_RANGE else ""
+        raise TrupsInputError(f"{where}{rate!r} is outside the plausible range {lo:.0%}..{hi:.0%} for "
+                              f"this rate, entered as a decimal{hint}", argument)
     return rate
 
 

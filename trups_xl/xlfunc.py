@@ -149,8 +149,9 @@ def excel_function(example: tuple[Any, ...] = ()) -> Callable[[F], F]:
 
 
 def one_line(text: str) -> str:
-    """Collapse whitespace so a message fits one cell line."""
-    return " ".join(text.split())
+    """Collapse whitespace so a message fits one cell line, at most 255 characters (what a cell shows)."""
+    line = " ".join(text.split())
+    return line if len(line) <= WIZARD_LIMIT else line[:WIZARD_LIMIT - 3] + "..."
 
 
 # ---- argument readers -------------------------------------------------------------------
@@ -168,6 +169,7 @@ def dates(value: object, argument: str, lo: dt.date = LIFE[0], hi: dt.date = LIF
 def one_date(value: object, argument: str, lo: dt.date = LIFE[0], hi: dt.date = LIFE[1],
              default: dt.date | None = None) -> dt.date:
     """A single date (a 1 x 1 range is accepted); blank gives ``default`` when there is one."""
+    single_cell(value, argument, "date")
     cells, shape = xc.map_grid(value, argument, lambda v, a, w: xc.cell_date(v, a, lo, hi, w),
                                required=default is None, default=default)
     if shape != (1, 1):
@@ -190,15 +192,50 @@ def numbers(value: object, argument: str,
 def one_number(value: object, argument: str, convert: Callable[[object, str, str], float],
                default: float | None = None) -> float:
     """A single number; blank gives ``default`` when there is one."""
+    single_cell(value, argument, "value")
     cells, shape = xc.map_grid(value, argument, convert, required=default is None, default=default)
     if shape != (1, 1):
         raise TrupsInputError(f"expected a single value; got a {shape[0]}x{shape[1]} range", argument)
     return cells[0][0]
 
 
+def single_cell(value: object, argument: str, what: str) -> None:
+    """Refuse a range where one value is expected, by its shape, before any cell is converted."""
+    if isinstance(value, (list, tuple)) and value:
+        rows = len(value)
+        cols = len(value[0]) if isinstance(value[0], (list, tuple)) else rows
+        if isinstance(value[0], (list, tuple)) and (rows, cols) != (1, 1):
+            raise TrupsInputError(f"expected a single {what}; got a {rows}x{cols} range", argument)
+        if not isinstance(value[0], (list, tuple)) and rows != 1:
+            raise TrupsInputError(f"expected a single {what}; got a range of {rows}", argument)
+
+
 def rate_cell(value: object, argument: str, where: str) -> float:
-    """Converter for rate cells."""
+    """Converter for rate cells (plausible range :data:`~trups_xl.xlconvert.RATE_RANGE`)."""
     return xc.cell_rate(value, argument, where)
+
+
+def spread_cell(value: object, argument: str, where: str) -> float:
+    """Converter for spreads and margins (:data:`~trups_xl.xlconvert.SPREAD_RANGE`)."""
+    return xc.cell_rate(value, argument, where, xc.SPREAD_RANGE)
+
+
+def coupon_cell(value: object, argument: str, where: str) -> float:
+    """Converter for a Treasury's coupon rate (:data:`~trups_xl.xlconvert.COUPON_RANGE`)."""
+    return xc.cell_rate(value, argument, where, xc.COUPON_RANGE)
+
+
+#: Plausible price of one common share, in currency.
+SHARE_PRICE_RANGE = (0.0001, 1_000_000.0)
+
+
+def share_price_cell(value: object, argument: str, where: str) -> float:
+    """Converter for a price per share, within :data:`SHARE_PRICE_RANGE`."""
+    price = xc.cell_number(value, argument, "a price per share", where)
+    lo, hi = SHARE_PRICE_RANGE
+    if not lo <= price <= hi:
+        raise TrupsInputError(f"{where}expected a price per share {lo}..{hi:,.0f}; got {price!r}", argument)
+    return price
 
 
 def amount_cell(value: object, argument: str, where: str) -> float:
@@ -223,6 +260,7 @@ def policy(value: object) -> str:
 
 def text(value: object, argument: str, choices: tuple[str, ...], default: str | None) -> str:
     """A text choice (a 1 x 1 range is accepted)."""
+    single_cell(value, argument, "text value")
     if isinstance(value, list):
         cells = xc.grid(value, argument)
         if len(cells) != 1 or len(cells[0]) != 1:
@@ -241,8 +279,8 @@ def table_rows(value: object, argument: str, expected: str) -> Iterator[tuple[st
         if xc.is_blank(first) and xc.is_blank(second):
             continue
         if i == 0 and isinstance(first, str) and isinstance(second, str) and not first[:1].isdigit() \
-                and not first.startswith("#"):
-            continue  # one header row
+                and not xc.is_error(first) and not xc.is_error(second):
+            continue  # one header row (an Excel error is never a header: it is refused as a value)
         yield f"row {i + 1}: ", first, second
 
 
@@ -254,7 +292,7 @@ def _single_cell(value: object, argument: str) -> object | None:
 
 def fixings(value: object, terms: Terms = TERMS) -> Fixings | None:
     """The ``fixings`` argument: blank, one rate, or a two-column range (period start, rate)."""
-    if xc.is_blank(value):
+    if xc.all_blank(value):
         return None
     single = _single_cell(value, "fixings")
     if single is not None:
@@ -267,7 +305,7 @@ def fixings(value: object, terms: Terms = TERMS) -> Fixings | None:
 
 def curve(value: object, terms: Terms = TERMS) -> ForwardCurve | None:
     """The ``curve`` argument: blank, one rate (flat), or a two-column range (date, rate)."""
-    if xc.is_blank(value):
+    if xc.all_blank(value):
         return None
     single = _single_cell(value, "curve")
     if single is not None:
@@ -317,7 +355,7 @@ def parallel(first: tuple[str, list[Any]], second: tuple[str, list[Any]]) -> Non
 def corporate_actions(value: object) -> tuple[tuple[dt.date, float], ...] | None:
     """The ``corporate_actions`` argument: blank for Citigroup's shipped actions, or two columns
     (effective date, share-count factor, 0.1 for a 1-for-10 reverse split)."""
-    if xc.is_blank(value):
+    if xc.all_blank(value):  # a blank range too: the shipped actions, as documented
         return None
     table = []
     for where, day, factor in table_rows(value, "corporate_actions",
