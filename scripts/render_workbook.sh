@@ -20,5 +20,5 @@ trap 'rm -rf "$profile"' EXIT
 soffice --headless --norestore "-env:UserInstallation=file://$profile" \
   --convert-to pdf --outdir "$outdir" "$outdir/$name.values.xlsx" >/dev/null
 rm -f "$outdir/$name"-*.png
-pdftoppm -r 80 -png "$outdir/$name.values.pdf" "$outdir/$name"
+pdftoppm -r 120 -png "$outdir/$name.values.pdf" "$outdir/$name"
 ls "$outdir"/*.png

@@ -23,7 +23,31 @@ def test_parse_argument():
     assert parse_argument("2030-01-01") == "2030-01-01" and parse_argument("[[1, 2]]") == [[1, 2]]
 
 
-def test_help(capsys):
-    with pytest.raises(SystemExit) as exit_:
-        main(["call", "--help"])
-    assert exit_.value.code == 0 and "omitted" in capsys.readouterr().out
+def test_call_help_lists_the_functions(capsys):
+    from trups_xl.xlfunc import INFO
+
+    assert main(["call", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "omitted" in out
+    for name, info in INFO.items():  # every function with its wizard description
+        assert f"{name}  " in out and info.summary in out
+
+
+def test_call_function_help_shows_arguments_and_example(capsys):
+    from trups_xl.xlfunc import INFO
+
+    assert main(["call", "TRUPS_MAKE_WHOLE", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("TRUPS_MAKE_WHOLE(redemption_date, treasury_rate, [spread], [principal], [stub], [count], "
+                          "[security])")
+    info = INFO["TRUPS_MAKE_WHOLE"]
+    assert info.summary in out and all(help_ in out for help_ in info.arg_help.values())
+    assert 'Example: =TRUPS_MAKE_WHOLE("2030-03-15", 0.04)  ->  1266.24629' in out
+    assert "Shell:   trups-xl call TRUPS_MAKE_WHOLE 2030-03-15 0.04" in out
+    assert main(["call", "trups_accrual", "-h"]) == 0 and "start_date" in capsys.readouterr().out
+    assert main(["call", "NOPE", "--help"]) == 2
+
+
+def test_call_without_a_function_is_the_usage(capsys):
+    assert main(["call"]) == 2
+    assert "Functions:" in capsys.readouterr().out

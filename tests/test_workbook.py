@@ -115,7 +115,10 @@ def test_cli_recalc_writes_a_copy_and_prints_the_summary(generated, tmp_path, ca
     out = tmp_path / "values.xlsx"
     assert main(["recalc", str(generated), "-o", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "MakeWhole" in printed and "1,266.246290" in printed
+    assert "  Make-whole price incl. accrued ($)" in printed and "1,266.25\n" in printed  # label and format of the sheet
+    assert "Share cap after (shares)" in printed and " 19,500,000\n" in printed  # a count as an integer
+    assert "Treasury price date" in printed and "2030-03-12" in printed
+    assert "Index under the LIBOR Act (%)" in printed and "4.01161%" in printed
     assert generated.read_bytes() == before  # the input is never touched
     values = openpyxl.load_workbook(out)["Make-whole"]
     assert isinstance(values["B21"].value, float)
@@ -277,3 +280,44 @@ def test_a_fixing_typed_in_a_spare_row_is_used(tmp_path):
     last = max(r for r, v in rows if isinstance(v, float))
     assert result.values[("Schedule", f"C{last}")] == date_to_serial(dt.date(2039, 3, 21))
     assert result.values[("Schedule", f"M{last}")] == pytest.approx(0.05 + 0.0417)
+
+
+def test_print_settings(generated):
+    book = openpyxl.load_workbook(generated)
+    for ws in book.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert not ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert 70 <= int(ws.page_setup.scale) <= 100, ws.title
+        assert ws.print_title_rows == "$1:$2", ws.title
+    terms = book["Terms"]
+    assert terms.column_dimensions["B"].width >= len("Citigroup Capital XXI 8.300% Fixed Rate/Floating Rate Enhanced TruPS")
+
+
+def test_labels_match_the_cell_formats(generated):
+    book = openpyxl.load_workbook(generated)
+    for ws in book.worksheets:
+        for row in ws.iter_rows(max_col=2):
+            label, cell = row[0].value, row[1]
+            if isinstance(label, str) and "(decimal)" in label:
+                assert "%" not in cell.number_format, (ws.title, label)
+            if isinstance(label, str) and label.endswith("(%)"):  # a value, or a table whose rate column is below
+                below = [ws.cell(cell.row + 1, c).number_format for c in range(2, 8)]
+                assert "%" in cell.number_format or any("%" in f for f in below), (ws.title, label)
+
+
+def test_the_about_sheet_writes_to_out(generated):
+    about = [c.value for row in openpyxl.load_workbook(generated)["About"].iter_rows() for c in row if c.value]
+    line = next(v for v in about if "trups-xl recalc" in v)
+    assert "-o out/" in line
+
+
+def test_summary_lists_conditions_and_formats(tmp_path):
+    from trups_xl.recalc import Recalculation, summary
+
+    result = Recalculation(values={}, names={"Result_APMMax": "lapsed: no APM maximum obligation after the 5th "
+                                                              "anniversary (p.46)", "Result_Cap": 19500000.0},
+                           errors=[], shown_as={"Result_APMMax": ("APM maximum obligation left ($)", "#,##0"),
+                                                "Result_Cap": ("Share cap (shares)", "#,##0")})
+    text = summary(result)
+    assert "Share cap (shares)               19,500,000" in text
+    assert "Conditions reported by the functions:\n  APM maximum obligation left ($): lapsed" in text

@@ -54,13 +54,23 @@ def format_result(value: Any) -> str:
 def command_call(args: argparse.Namespace) -> int:
     """Run ``call``."""
     from trups_xl import udfs  # noqa: F401  (registers the functions)
+    from trups_xl.reference import function_help, function_list
     from trups_xl.xlfunc import REGISTRY
 
+    if args.function is None:
+        print("usage: trups-xl call FUNCTION [ARG ...]   (trups-xl call FUNCTION --help for its arguments)\n\n"
+              "Evaluate one TRUPS_* function with the very code Excel calls. Arguments: numbers, YYYY-MM-DD\n"
+              "dates, text, '' for an omitted argument, JSON for a range ([[\"2037-12-21\", 0.05]]).\n\n"
+              "Functions:\n" + function_list())
+        return 0 if args.help else 2
     name = args.function.upper()
     if name not in REGISTRY:
-        print(f"trups-xl: unknown function {args.function!r}; known: {', '.join(REGISTRY)}",
+        print(f"trups-xl: unknown function {args.function!r}; 'trups-xl call --help' lists them",
               file=sys.stderr)
         return 2
+    if args.help:
+        print(function_help(name))
+        return 0
     fn = REGISTRY[name]
     params = list(inspect.signature(fn).parameters.values())
     required = sum(p.default is inspect.Parameter.empty for p in params)
@@ -80,10 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="trups-xl",
         description="Citigroup Capital XXI terms from the command line (the add-in's own functions).")
     sub = parser.add_subparsers(dest="command", required=True)
-    call = sub.add_parser("call", help="evaluate one TRUPS_* function",
+    call = sub.add_parser("call", help="evaluate one TRUPS_* function (call --help lists them)", add_help=False,
                           description="Evaluate one TRUPS_* function with the given arguments. "
                           "Use '' for an omitted argument and JSON for a range.")
-    call.add_argument("function", help="function name, e.g. TRUPS_ACCRUAL")
+    call.add_argument("-h", "--help", action="store_true",
+                      help="list the functions, or with FUNCTION show its arguments and example")
+    call.add_argument("function", nargs="?", default=None, help="function name, e.g. TRUPS_ACCRUAL")
     call.add_argument("arguments", nargs="*", help="arguments in the function's order")
     call.set_defaults(run=command_call)
     recalc = sub.add_parser("recalc", help="evaluate every formula of a workbook headlessly",

@@ -87,6 +87,8 @@ class Recalculation:
     has_vba: bool = False
     #: The workbook as read (VBA kept), to write the values copy from without reading it again.
     book: Workbook | None = None
+    #: Each named result's label (the text beside it in the workbook) and number format.
+    shown_as: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -312,12 +314,14 @@ def recalculate(path: Path, progress: Callable[[str], None] | None = None,
               if isinstance(v, str) and (v.strip().upper() in EXCEL_ERRORS
                                          or v.startswith((INPUT_ERROR_PREFIX, BUG_PREFIX)))]
     names: dict[str, Any] = {}
+    shown_as: dict[str, tuple[str, str]] = {}
     for name, defined in book.defined_names.items():
         if name.startswith("Result_"):
             sheet, ref = next(iter(defined.destinations))
             names[name] = values.get((sheet, ref.replace("$", "")))
+            shown_as[name] = _label_and_format(book[sheet], ref.replace("$", ""), name)
     return Recalculation(values, names, errors, spills, [*blocked.values(), *truncated], circular, external,
-                         package.has_vba, book)
+                         package.has_vba, book, shown_as)
 
 
 def _with_spills(path: Path, spills: dict[tuple[str, str], str], anchors: list[_Anchor]) -> Workbook:
@@ -422,17 +426,54 @@ def write_values(path: Path, out: Path, result: Recalculation, limits: Limits | 
             book.vba_archive.close()
 
 
+#: Text results that report a condition rather than a number (listed apart in the summary).
+CONDITION_PREFIXES = ("lapsed", "not applicable")
+
+
+def _label_and_format(ws: Any, ref: str, name: str) -> tuple[str, str]:
+    """The label of a named result as the sheet shows it: the text in column A of its row (and,
+    for a result right of column B, the column's heading above it), and the cell's number format."""
+    row, col = coordinate_to_tuple(ref)
+    label = ws.cell(row, 1).value
+    text = label.strip() if isinstance(label, str) and not label.startswith("=") else name.removeprefix("Result_")
+    right = ws.cell(row, col + 1).value
+    if col > 2 or (isinstance(right, str) and right.startswith("=")):  # a block of results side by side
+        for r in range(row - 1, max(0, row - 20), -1):
+            head = ws.cell(r, col).value
+            if isinstance(head, str) and not head.startswith("="):
+                text = f"{text}, {head.strip()}"
+                break
+    return text, ws.cell(row, col).number_format or "General"
+
+
+def shown(value: Any, number_format: str) -> str:
+    """A result as its cell's number format shows it: dates ISO, percentages, whole numbers with
+    thousands separators, amounts with two decimals."""
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, (int, float)):
+        if isinstance(value, DateSerial) or (is_date_format(number_format) and 1 <= value < 2_958_466):
+            return (EXCEL_EPOCH + dt.timedelta(days=int(value))).isoformat()
+        fmt = number_format.split(";")[0]
+        decimals = len(fmt.split(".")[1].rstrip("%")) if "." in fmt else 0
+        if "%" in fmt:
+            return f"{value:.{decimals}%}"
+        if fmt.startswith("#,##0") or fmt == "0":
+            return f"{value:,.{decimals}f}"
+        return f"{value:,.2f}" if abs(value) >= 1 else f"{value:.6g}"
+    return str(value)
+
+
 def summary(result: Recalculation) -> str:
-    """The named results, one per line."""
-    lines = []
-    for name, value in result.names.items():
-        shown = value
-        if isinstance(value, DateSerial) or (
-                isinstance(value, float) and 30000 < value < 70000 and name.endswith(("Date", "Previous", "Next"))):
-            shown = (EXCEL_EPOCH + dt.timedelta(days=int(value))).isoformat()
-        elif isinstance(value, float):
-            shown = f"{value:,.6f}"
-        lines.append(f"  {name.removeprefix('Result_'):<14} {shown}")
+    """The named results, one per line: the workbook's own label, the value as its cell shows it;
+    then the text results that report a condition (an APM obligation that lapsed, ...)."""
+    labels = {n: result.shown_as.get(n, (n.removeprefix("Result_"), "General")) for n in result.names}
+    width = max((len(label) for label, _ in labels.values()), default=0)
+    lines = [f"  {labels[n][0]:<{width}}  {shown(v, labels[n][1])}" for n, v in result.names.items()]
+    conditions = [f"  {labels[n][0]}: {v}" for n, v in result.names.items()
+                  if isinstance(v, str) and v.strip().lower().startswith(CONDITION_PREFIXES)]
+    if conditions:
+        lines += ["Conditions reported by the functions:", *conditions]
     return "\n".join(lines)
 
 

@@ -40,21 +40,62 @@ def _result(value: Any) -> str:
     return str(value)
 
 
+def signature(name: str) -> str:
+    """``NAME(a, b, [c])``: required arguments bare, optional ones in brackets."""
+    params = list(inspect.signature(REGISTRY[name]).parameters.values())
+    return f"{name}(" + ", ".join(p.name if p.default is inspect.Parameter.empty else f"[{p.name}]"
+                                  for p in params) + ")"
+
+
+def example_call(name: str) -> tuple[str, str]:
+    """The example as an Excel formula, and what it returns."""
+    example = INFO[name].example
+    return (f"={name}({', '.join(_literal(v) for v in example)})", _result(REGISTRY[name](*example)))
+
+
+def function_help(name: str) -> str:
+    """Plain-text help of one function: the wizard text, every argument's help and the example
+    (the same metadata as the README reference)."""
+    info = INFO[name]
+    width = max(len(p) for p in inspect.signature(REGISTRY[name]).parameters)
+    lines = [signature(name), "", info.summary, "", "Arguments:"]
+    for p in inspect.signature(REGISTRY[name]).parameters:
+        lines.append(f"  {p:<{width}}  {info.arg_help.get(p, '')}")
+    call, result = example_call(name)
+    lines += ["", f"Example: {call}  ->  {result}",
+              f"Shell:   trups-xl call {name} " + " ".join(_shell(v) for v in info.example)]
+    return "\n".join(lines)
+
+
+def _shell(value: object) -> str:
+    import json
+    import shlex
+
+    if value is None:
+        return "''"
+    if isinstance(value, list):
+        return shlex.quote(json.dumps(value))
+    return shlex.quote(str(value))
+
+
+def function_list() -> str:
+    """Every function with its one-line description."""
+    width = max(len(n) for n in REGISTRY)
+    return "\n".join(f"  {name:<{width}}  {INFO[name].summary}" for name in REGISTRY)
+
+
 def reference() -> str:
     """The Markdown reference of every registered Excel function."""
     out = [BEGIN, ""]
     for name, fn in REGISTRY.items():
         info = INFO[name]
         params = list(inspect.signature(fn).parameters.values())
-        shown = ", ".join(p.name if p.default is inspect.Parameter.empty else f"[{p.name}]"
-                          for p in params)
-        out += [f"### `{name}({shown})`", "", info.summary, "", "| argument | help |",
+        out += [f"### `{signature(name)}`", "", info.summary, "", "| argument | help |",
                 "|---|---|"]
         for p in params:
             out.append(f"| `{p.name}` | {info.arg_help.get(p.name, '')} |")
-        example = info.example
-        call = f"={name}({', '.join(_literal(v) for v in example)})"
-        out += ["", f"Example: `{call}` → {_result(fn(*example))}", ""]
+        call, result = example_call(name)
+        out += ["", f"Example: `{call}` → {result}", ""]
     out.append(END)
     return "\n".join(out)
 

@@ -56,6 +56,10 @@ SCHEDULE_ROOM = 24
 SAMPLE_FIXINGS = [("2037-12-21", 0.045), ("2038-03-21", 0.0455), ("2038-06-21", 0.046), ("2038-09-21", 0.0465)]
 
 
+#: Characters the values a function spills need, by sheet and column (filled while building).
+SPILL_WIDTHS: dict[str, dict[int, int]] = {}
+
+
 def _d(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
@@ -138,6 +142,11 @@ class Sheet:
         top = self.row
         anchor = f"{get_column_letter(col)}{top}"
         self.ws.cell(top, col).value = ArrayFormula(anchor, formula)  # one cell: marked dynamic on save
+        widths = SPILL_WIDTHS.setdefault(self.ws.title, {})
+        cap = MAX_COLUMN_WIDTH if self.ws.title == "Terms" else MAX_SPILL_WIDTH  # long names print in full on Terms
+        for line in rows:
+            for j, v in enumerate(line):
+                widths[col + j] = max(widths.get(col + j, 0), min(cap, _shown_width(v)))
         for i in range(height + room):
             for j in range(width):
                 cell = self.ws.cell(top + i, col + j)
@@ -166,7 +175,7 @@ def build() -> Workbook:
         "single line: from trups_xl.udfs import *",
         "Tables are dynamic-array formulas in one cell: they spill in Excel 365/2021 (older Excel shows the first",
         "cell only). Fixings tables have blank rows to fill: the functions skip blank rows.",
-        "Without Excel: trups-xl recalc workbooks/citigroup_capital_xxi.xlsx evaluates every formula.",
+        "Without Excel: trups-xl recalc workbooks/citigroup_capital_xxi.xlsx -o out/citigroup_capital_xxi.values.xlsx",
         "Source: prospectus (424(b)(2)) dated December 17, 2007; page numbers in the add-in's documentation.",
         "Sample fixings and NYSE prices in this workbook are illustrative inputs, not market data.",
     ]:
@@ -183,13 +192,15 @@ def build() -> Workbook:
             cell.number_format = DATE_FORMAT
         elif isinstance(value, float) and value < 1:
             cell.number_format = "0.00000%"
+        elif isinstance(value, (int, float)):
+            cell.number_format = "#,##0.##" if isinstance(value, float) else "#,##0"
 
     sched = Sheet(wb, "Schedule", "Interest schedule", "One row per interest period; floating rows use the fixings.")
     sched.section("Inputs")
     sched.input("Sched_From", "From payment date (date)", _d("2036-06-21"), DATE_FORMAT)
     sched.input("Sched_To", "To payment date (date)", _d("2038-12-21"), DATE_FORMAT)
     sched.input("Sched_Principal", "Principal per security ($)", 1000, MONEY)
-    sched.table_input("Sched_Fixings", "3-month LIBOR fixings (decimal)", ["period_start", "rate"],
+    sched.table_input("Sched_Fixings", "3-month LIBOR fixings (%)", ["period_start", "rate"],
                       _fixings_rows(), [DATE_FORMAT, RATE], spare_rows=FIXING_SPARE_ROWS)
     sched.section("Outputs")
     result = udfs.TRUPS_SCHEDULE(_d("2036-06-21"), _d("2038-12-21"), _fixings_rows(), 1000)
@@ -222,13 +233,13 @@ def build() -> Workbook:
     mw = Sheet(wb, "Make-whole", "Make-whole redemption price", "p.38: max(par, PV at Treasury + spread) + accrued.")
     mw.section("Inputs")
     mw.input("MW_Date", "Redemption date", _d("2030-03-15"), DATE_FORMAT)
-    mw.input("MW_Treasury", "Treasury rate (decimal)", 0.04, RATE)
-    mw.input("MW_Spread", "Spread (decimal)", 0.005, RATE)
+    mw.input("MW_Treasury", "Treasury rate (%)", 0.04, RATE)
+    mw.input("MW_Spread", "Spread (%)", 0.005, RATE)
     mw.input("MW_Principal", "Principal ($)", 1000, MONEY)
     grid_dates = [[_d("2012-07-18")], [_d("2015-06-21")], [_d("2020-01-02")], [_d("2025-09-30")], [_d("2030-03-15")]]
     grid_rates = [[0.01, 0.02, 0.03, 0.04, 0.05, 0.06]]
     mw.table_input("MW_Grid_Dates", "Grid redemption dates", ["date"], grid_dates, [DATE_FORMAT])
-    mw.table_input("MW_Grid_Rates", "Grid Treasury rates (decimal)", ["r1", "r2", "r3", "r4", "r5", "r6"],
+    mw.table_input("MW_Grid_Rates", "Grid Treasury rates (%)", ["r1", "r2", "r3", "r4", "r5", "r6"],
                    grid_rates, [RATE] * 6)
     mw.section("Outputs")
     mw.output("Result_MakeWhole", "Make-whole price incl. accrued ($)",
@@ -295,7 +306,7 @@ def build() -> Workbook:
     pv.section("Inputs")
     pv.input("RCE_Event", "Regulatory Capital Event date", _d("2012-06-07"), DATE_FORMAT)
     pv.input("RCE_Redemption", "Redemption date", _d("2012-07-18"), DATE_FORMAT)
-    pv.input("RCE_Treasury", "Treasury rate (decimal)", 0.0265, RATE)
+    pv.input("RCE_Treasury", "Treasury rate (%)", 0.0265, RATE)
     pv.input("RCE_Securities", "Capital securities outstanding", 3_500_000, "#,##0")
     pv.section("Outputs")
     pv.output("Result_Par", "Par route price per security ($)",
@@ -313,7 +324,8 @@ def build() -> Workbook:
     conf = wb.create_sheet("xlwings.conf")
     conf["A1"], conf["B1"] = "UDF Modules", "trups_xl.udfs"
     for ws in wb.worksheets:
-        _print_setup(ws)
+        _print_setup(ws, SPILL_WIDTHS.get(ws.title, {}))
+    SPILL_WIDTHS.clear()
     return wb
 
 
@@ -342,20 +354,20 @@ def _rates_after_libor(wb: Workbook) -> None:
     ix.input("Ix_Start", "Period start (date)", _d("2037-12-21"), DATE_FORMAT)
     ix.input("Ix_PolicyAct", "Policy: LIBOR Act", "libor_act")
     ix.input("Ix_PolicyFallback", "Policy: prospectus text", "prospectus_fallback")
-    ix.input("Ix_Curve", "Flat forward 3M/1M Term SOFR (decimal)", 0.035, RATE)
+    ix.input("Ix_Curve", "Flat forward 3M/1M Term SOFR (%)", 0.035, RATE)
     ix.input("Ix_From", "Projection from payment date", _d("2037-12-21"), DATE_FORMAT)
     ix.input("Ix_To", "Projection to payment date", _d("2039-12-21"), DATE_FORMAT)
     ix.input("Ix_Principal", "Principal ($)", 1000, MONEY)
-    ix.table_input("Ix_Fixings", "3-month Term SOFR fixings (decimal)", ["period_start", "rate"],
+    ix.table_input("Ix_Fixings", "3-month Term SOFR fixings (%)", ["period_start", "rate"],
                    [[_d(d), r] for d, r in SAMPLE_TERM_SOFR], [DATE_FORMAT, RATE], spare_rows=FIXING_SPARE_ROWS)
-    ix.table_input("Ix_Quotes", "London bank quotations (decimal)", ["q1", "q2", "q3"], [SAMPLE_QUOTES],
+    ix.table_input("Ix_Quotes", "London bank quotations (%)", ["q1", "q2", "q3"], [SAMPLE_QUOTES],
                    [RATE_5] * 3)
     ix.section("Outputs")
-    ix.output("Result_IndexAct", "Index under the LIBOR Act (decimal)",
+    ix.output("Result_IndexAct", "Index under the LIBOR Act (%)",
               "=TRUPS_INDEX_RATE(Ix_Start,Ix_PolicyAct,Ix_Fixings,Ix_Curve)", RATE_5)
-    ix.output("Result_IndexText", "Index under the prospectus text (decimal)",
+    ix.output("Result_IndexText", "Index under the prospectus text (%)",
               "=TRUPS_INDEX_RATE(Ix_Start,Ix_PolicyFallback)", RATE_5)
-    ix.output("Result_LiborQuotes", "LIBOR from the quotations (decimal)", "=TRUPS_LIBOR_FROM_QUOTES(Ix_Quotes)", RATE_5)
+    ix.output("Result_LiborQuotes", "LIBOR from the quotations (%)", "=TRUPS_LIBOR_FROM_QUOTES(Ix_Quotes)", RATE_5)
     _schedule_table(ix, "Projection: fixings, then the curve",
                     "=TRUPS_SCHEDULE(Ix_From,Ix_To,Ix_Fixings,Ix_Principal,Ix_PolicyAct,Ix_Curve)",
                     udfs.TRUPS_SCHEDULE(_d("2037-12-21"), _d("2039-12-21"),
@@ -455,12 +467,55 @@ def _securities(wb: Workbook) -> None:
                     udfs.TRUPS_SCHEDULE(*args, yours))
 
 
-def _print_setup(ws: Worksheet) -> None:
-    """Print each sheet landscape, one page wide (the render script showed sheets split across pages)."""
+#: Printable width of a landscape Letter page in column-width units, with room for wider fonts (the
+#: render through LibreOffice split a 114-unit sheet across two pages at 100%).
+PAGE_WIDTH_UNITS = 90
+#: Smallest print scale: below it the render at a readable resolution was too small to read.
+MIN_PRINT_SCALE = 70
+#: Widest a column is made to fit its content, and to fit what a function spills into it (outside
+#: the Terms sheet, where a security's full name is printed).
+MAX_COLUMN_WIDTH = 72
+MAX_SPILL_WIDTH = 30
+
+
+def _shown_width(value: Any) -> int:
+    """Characters a value takes as the sheet shows it."""
+    if value is None or (isinstance(value, str) and value.startswith("=")) or isinstance(value, ArrayFormula):
+        return 0
+    if isinstance(value, (dt.date, dt.datetime)):
+        return 10
+    if isinstance(value, float):
+        return len(f"{value:,.2f}") if abs(value) >= 1 else 9
+    if isinstance(value, int):
+        return len(f"{value:,}")
+    return len(str(value))
+
+
+def _fit_columns(ws: Worksheet, results: dict[int, int]) -> None:
+    """Widen each column to its longest typed value, or to the longest value a function spills
+    into it (``results``: column -> characters), up to :data:`MAX_COLUMN_WIDTH`."""
+    needed: dict[int, int] = dict(results)
+    for row in ws.iter_rows():
+        for c in row:
+            if c.column == 1 and c.row <= 2:
+                continue  # the title and note run across the page
+            needed[c.column] = max(needed.get(c.column, 0), _shown_width(c.value))
+    for col, chars in needed.items():
+        letter = get_column_letter(col)
+        current = ws.column_dimensions[letter].width or 8.43
+        ws.column_dimensions[letter].width = max(current, min(MAX_COLUMN_WIDTH, chars + 2))
+
+
+def _print_setup(ws: Worksheet, results: dict[int, int]) -> None:
+    """Landscape, columns fitted to their content, a scale no smaller than 70% (wide sheets continue
+    on a second page), and the sheet's title rows repeated on every page."""
+    _fit_columns(ws, results)
+    total = sum(ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, ws.max_column + 1))
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.paperSize = ws.PAPERSIZE_LETTER
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_setup.scale = max(MIN_PRINT_SCALE, min(100, int(PAGE_WIDTH_UNITS * 100 / total)))
+    ws.print_title_rows = "1:2"
 
 
 #: The cell metadata Excel 365 writes for dynamic-array formulas (ECMA-376 metadata part with the
