@@ -53,15 +53,17 @@ def test_required_sheets_and_conventions(generated):
     formulas = [v[0] for v in snap["cells"].values() if isinstance(v[0], (str, tuple))]
     texts = [f[2] if isinstance(f, tuple) else f for f in formulas if isinstance(f, tuple) or f.startswith("=")]
     for text in texts:  # outputs reference named inputs only: no numbers typed into formulas
-        assert not re.search(r"(?<![A-Za-z_])\d+(\.\d+)?(?![A-Za-z_\d])", text.replace("Result_", "")), text
+        assert not re.search(r"(?<![A-Za-z_\d$])\d+(\.\d+)?(?![A-Za-z_\d])", text.replace("Result_", "")), text
 
 
-def _resolve(arg: str, book, values) -> object:
+def _resolve(arg: str, book, values, sheet_title: str = "") -> object:
     arg = arg.strip()
     if arg == "":
         return None
     if arg.startswith('"'):
         return arg.strip('"')
+    if re.fullmatch(r"[A-Z]+\d+", arg):  # a cell of the same sheet: computed, or typed
+        return values.get((sheet_title, arg), book[sheet_title][arg].value)
     sheet, ref = next(iter(book.defined_names[arg].destinations))
     ref = ref.replace("$", "")
     if ":" not in ref:
@@ -93,7 +95,7 @@ def test_recalculation_matches_direct_calls_and_has_no_errors(generated):
                 if not (isinstance(text, str) and text.startswith("=TRUPS_")):
                     continue
                 name, inner = re.match(r"=(TRUPS_\w+)\((.*)\)$", text).groups()
-                args = [_resolve(a, book, result.values) for a in inner.split(",")] if inner else []
+                args = [_resolve(a, book, result.values, ws.title) for a in inner.split(",")] if inner else []
                 expected = REGISTRY[name](*args)
                 assert not (isinstance(expected, str) and expected.startswith("#")), (text, expected)
                 rows = expected if isinstance(expected, list) else [[expected]]

@@ -282,6 +282,9 @@ def _run(members: list[tuple[_Call, list[object]]]) -> dict[Key, Any]:
     """One call for the group with its varying arguments as columns; per cell when that fails."""
     first = members[0][0]
     fn = REGISTRY[first.function]
+    if len(members) > 1 and first.function not in VECTOR_PARAMETERS:  # the very same call in every cell
+        result = _result(fn(*members[0][1]))
+        return {call.key: result for call, _ in members}
     if len(members) > 1:
         vector = VECTOR_PARAMETERS[first.function]
         names = _parameters(first.function)

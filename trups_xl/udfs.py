@@ -17,6 +17,8 @@ from trups_xl import accrual as core_accrual
 from trups_xl import apm as core_apm
 from trups_xl import covenant as core_covenant
 from trups_xl import deferral as core_deferral
+from trups_xl import discount as core_discount
+from trups_xl import hedge as core_hedge
 from trups_xl import libor as core_libor
 from trups_xl import parcall as core_parcall
 from trups_xl import rates as core_rates
@@ -45,6 +47,9 @@ __all__ = [
     "TRUPS_CRC_PERCENTAGE",
     "TRUPS_DEFERRAL_DATES",
     "TRUPS_DEFERRED_INTEREST",
+    "TRUPS_HEDGED_ITEM_VALUE",
+    "TRUPS_HEDGE_DOLLAR_OFFSET",
+    "TRUPS_HEDGE_REGRESSION",
     "TRUPS_INDEX_RATE",
     "TRUPS_LIBOR_FROM_QUOTES",
     "TRUPS_MAKE_WHOLE",
@@ -893,3 +898,146 @@ def TRUPS_MATURITY_REPAYMENT(qualifying_proceeds: Any, repayment_date: Any = Non
     outstanding = xf.one_number(principal_outstanding, "principal_outstanding", xf.amount_cell,
                                 default=require(terms, "securities_issued") * terms.liquidation_amount)
     return core_covenant.maturity_repayment(proceeds, day, clause, outstanding, terms)
+
+
+# ---- fair-value hedge effectiveness (issue: hedge accounting) -----------------------------------
+
+def _discount_curve(value: Any, valuation: dt.date, kind: str) -> core_discount.DiscountCurve:
+    """The ``curve`` of the hedge functions: one zero rate (flat), or two columns (date, value)."""
+    if xc.all_blank(value):
+        raise TrupsInputError("a benchmark curve is required: one zero rate, or two columns (date, value)", "curve")
+    rows = xc.grid(value, "curve")
+    if len(rows) == 1 and len(rows[0]) == 1:
+        return core_discount.DiscountCurve.flat(valuation, xc.cell_rate(rows[0][0], "curve"))
+    nodes = []
+    for where, day, number in xf.table_rows(value, "curve", "one zero rate or two columns (date, value)"):
+        node = xc.cell_date(day, "curve", valuation, dt.date(2120, 12, 31), where)
+        nodes.append((node, xc.cell_rate(number, "curve", where) if kind == "zero_rate"
+                      else xc.cell_number(number, "curve", "a discount factor", where)))
+    return core_discount.DiscountCurve.of(valuation, nodes, kind)
+
+
+@excel_function(example=("2012-06-29", 0.025))
+def TRUPS_HEDGED_ITEM_VALUE(valuation_date: Any, curve: Any, end_date: Any = None, principal: Any = None,
+                            value: Any = None, curve_kind: Any = None, security: Any = None) -> Any:
+    """Value of the remaining fixed-rate cash flows (coupons, principal at end_date) on a benchmark curve, no credit spread: the hedged item of a fair-value hedge.
+
+    Parameters
+    ----------
+    valuation_date : date
+        Valuation date, before end_date.
+    curve : rate or range
+        One continuously compounded zero rate (flat), or two columns: date, discount factor (or zero rate, see curve_kind). Act/365F; log-linear in discount factors.
+    end_date : date, optional
+        Last cash flow date (principal); default the par call date (XXI: 2037-12-21).
+    principal : number, optional
+    value : text, optional
+        "clean" (default: less accrued interest at the valuation date) or "dirty".
+    curve_kind : text, optional
+        "discount_factor" (default) or "zero_rate" (continuously compounded, Act/365F) for a two-column curve.
+    security : text or range, optional
+    """
+    terms = xf.security(security)
+    day = xf.one_date(valuation_date, "valuation_date", *xf.life(terms))
+    kind = xf.text(curve_kind, "curve_kind", core_discount.KINDS, core_discount.KIND_DEFAULT)
+    end = xf.optional_date(end_date, "end_date", *xf.life(terms))
+    return core_hedge.hedged_item_value(day, _discount_curve(curve, day, kind), end, xf.principal(principal, terms),
+                                        xf.text(value, "value", core_hedge.VALUES, core_hedge.VALUE_DEFAULT), terms)
+
+
+def _changes(hedged_changes: Any, hedge_changes: Any) -> tuple[list[float], list[float]]:
+    number = lambda v, a, w: xc.cell_number(v, a, "a change in value (a number)", w)  # noqa: E731
+    x, _ = xf.vector(hedged_changes, "hedged_changes", number)
+    y, _ = xf.vector(hedge_changes, "hedge_changes", number)
+    xf.parallel(("hedged_changes", x), ("hedge_changes", y))
+    return x, y
+
+
+#: Largest dollar-offset bound accepted (the test's own bounds are 0.80 and 1.25).
+MAX_OFFSET_RATIO = 10.0
+OFFSET_HEADER = ["period", "hedged_change", "hedge_change", "ratio", "result", "cumulative_hedged",
+                 "cumulative_hedge", "cumulative_ratio", "cumulative_result"]
+
+
+@excel_function(example=([[-10.0], [12.0], [-8.0], [0.2]], [[9.5], [-11.0], [8.4], [-0.5]]))
+def TRUPS_HEDGE_DOLLAR_OFFSET(hedged_changes: Any, hedge_changes: Any, lower: Any = None, upper: Any = None,
+                              method: Any = None, small: Any = None, security: Any = None) -> Any:
+    """Dollar-offset test: -hedge change / hedged item change per period and cumulatively, pass within 80%-125%; periods too small to judge are reported as such.
+
+    Parameters
+    ----------
+    hedged_changes : range
+        Changes in the hedged item's value for the benchmark rate, one per period (a column or row, no blanks).
+    hedge_changes : range
+        Changes in the hedging derivative's value, parallel to hedged_changes.
+    lower : number, optional
+        Lowest passing ratio; default 0.80.
+    upper : number, optional
+        Highest passing ratio; default 1.25.
+    method : text, optional
+        Overall result from "cumulative" (default: the last cumulative ratio) or "period" (every judged period).
+    small : number, optional
+        A period whose two changes are both smaller is "too small" to judge; default 10% of the mean absolute hedged change.
+    security : text or range, optional
+    """
+    xf.security(security)  # checked; the test reads the changes only
+    x, y = _changes(hedged_changes, hedge_changes)
+    def bound(v: object, a: str, w: str) -> float:
+        ratio = xc.cell_number(v, a, "a ratio such as 0.8", w)
+        if not 0 < ratio <= MAX_OFFSET_RATIO:
+            raise TrupsInputError(f"{w}expected a ratio in (0, {MAX_OFFSET_RATIO}] such as 0.8; got {ratio!r}", a)
+        return ratio
+
+    lo = xf.one_number(lower, "lower", bound, default=core_hedge.DOLLAR_OFFSET_BOUNDS[0])
+    hi = xf.one_number(upper, "upper", bound, default=core_hedge.DOLLAR_OFFSET_BOUNDS[1])
+    threshold = None if xc.is_blank(small) else xf.one_number(small, "small", xf.amount_cell)
+    periods, used = core_hedge.dollar_offset(x, y, lo, hi, threshold)
+    overall = core_hedge.dollar_offset_overall(
+        periods, xf.text(method, "method", core_hedge.METHODS, core_hedge.METHOD_DEFAULT))
+    blank = [""] * (len(OFFSET_HEADER) - 2)
+    rows: list[list[Any]] = [list(OFFSET_HEADER)]
+    for i, p in enumerate(periods, start=1):
+        rows.append([i, p.hedged, p.hedge, "" if p.ratio is None else p.ratio, p.result, p.cumulative_hedged,
+                     p.cumulative_hedge, "" if p.cumulative_ratio is None else p.cumulative_ratio, p.cumulative_result])
+    rows.append(["small_threshold", used, *blank])
+    rows.append(["overall", overall, *blank])
+    return rows
+
+
+@excel_function(example=([[-10.0], [12.0], [-8.0], [5.0], [3.0]], [[9.5], [-11.0], [8.4], [-5.2], [-2.7]]))
+def TRUPS_HEDGE_REGRESSION(hedged_changes: Any, hedge_changes: Any, confidence: Any = None,
+                           security: Any = None) -> Any:
+    """Regression test: hedge changes on hedged item changes (OLS) with n, slope, intercept, r, r², errors, t, p, F; each criterion (slope -1.25..-0.80, r² >= 0.80, significant slope) and overall pass/fail.
+
+    Parameters
+    ----------
+    hedged_changes : range
+        Changes in the hedged item's value (x), one per period, no blanks.
+    hedge_changes : range
+        Changes in the hedging derivative's value (y), parallel to hedged_changes.
+    confidence : number, optional
+        Confidence level of the slope's t-test; default 0.95 (95%).
+    security : text or range, optional
+    """
+    xf.security(security)  # checked; the test reads the changes only
+    x, y = _changes(hedged_changes, hedge_changes)
+    level = xf.one_number(confidence, "confidence", lambda v, a, w: xc.cell_number(v, a, "a level such as 0.95", w),
+                          default=core_hedge.CONFIDENCE_DEFAULT)
+    fit = core_hedge.regression(x, y, level)
+    lo, hi = core_hedge.SLOPE_BOUNDS
+
+    def verdict(ok: bool) -> str:
+        return "pass" if ok else "fail"
+
+    return [
+        ["statistic", "value"], ["n", fit.n], ["slope", fit.slope], ["intercept", fit.intercept], ["r", fit.r],
+        ["r_squared", fit.r_squared], ["slope_standard_error", fit.slope_standard_error],
+        ["intercept_standard_error", fit.intercept_standard_error],
+        ["residual_standard_error", fit.residual_standard_error], ["degrees_of_freedom", fit.degrees_of_freedom],
+        ["t_statistic", fit.t_statistic], ["p_value", fit.p_value], ["f_statistic", fit.f_statistic],
+        ["f_p_value", fit.f_p_value], ["ss_regression", fit.ss_regression], ["ss_residual", fit.ss_residual],
+        [f"slope_test ({lo}..{hi})", verdict(fit.slope_passes)],
+        [f"r_squared_test (>= {core_hedge.MIN_R_SQUARED})", verdict(fit.r_squared_passes)],
+        [f"significance_test (p < {1 - fit.confidence:.3g})", verdict(fit.significance_passes)],
+        ["overall", verdict(fit.passes)],
+    ]
