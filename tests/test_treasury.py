@@ -90,3 +90,13 @@ def test_every_accepted_treasury_price_reprices_or_is_refused(settlement, months
         assert y.startswith("#TRUPS! ") and "\n" not in y
         return
     assert udfs.TRUPS_TREASURY_PRICE(settlement, maturity, coupon, y) == pytest.approx(price, abs=1e-9)
+
+
+@given(st.dates(dt.date(1990, 1, 1), dt.date(2070, 1, 1)), st.integers(1, 360 * 30))
+def test_vectorised_positions_equal_the_one_date_rule(settlement, days):
+    from trups_xl.treasury import _positions, coupon_position
+
+    maturity = settlement + dt.timedelta(days=days)
+    want = coupon_position(settlement, maturity)
+    got = tuple(float(np.asarray(v).item()) for v in _positions(np.datetime64(settlement), np.datetime64(maturity), None))
+    assert got == pytest.approx(want, rel=0, abs=0)

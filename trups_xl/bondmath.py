@@ -66,21 +66,27 @@ def solve_yield(target: npt.ArrayLike, w: npt.ArrayLike, n: npt.ArrayLike, first
         raise TrupsInputError("no yield between -99.99% and 99.99% gives that price", argument)
     y = np.clip(np.full(tgt.shape, 0.05), lo, hi)
     h = 1e-7
+    active = np.arange(tgt.size)  # only the elements not yet converged are iterated on
+    flat = [a.reshape(-1) for a in (tgt, w_, n_, f_, c_, r_, lo, hi, y)]
+    t1, w1, n1, f1, c1, r1, lo1, hi1, y1 = (a.copy() for a in flat)
     for _ in range(200):
-        with np.errstate(over="ignore", invalid="ignore"):
-            pv = pv_semiannual(w_, n_, f_, c_, r_, y, frequency)
-            above = pv > tgt  # the rate is too low
-            lo = np.where(above, y, lo)
-            hi = np.where(above, hi, y)
-            slope = (pv_semiannual(w_, n_, f_, c_, r_, y + h, frequency)
-                     - pv_semiannual(w_, n_, f_, c_, r_, y - h, frequency)) / (2 * h)
-            newton = y - (pv - tgt) / slope
-        inside = np.isfinite(newton) & (newton > lo) & (newton < hi)
-        step = np.where(inside, newton, (lo + hi) / 2)
-        done = np.abs(step - y) < tolerance
-        y = step
-        if np.all(done):
+        if not active.size:
             break
+        ya = y1[active]
+        args = (w1[active], n1[active], f1[active], c1[active], r1[active])
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            pv = pv_semiannual(*args, ya, frequency)
+            above = pv > t1[active]  # the rate is too low
+            lo1[active] = np.where(above, ya, lo1[active])
+            hi1[active] = np.where(above, hi1[active], ya)
+            slope = (pv_semiannual(*args, ya + h, frequency) - pv) / h
+            newton = ya - (pv - t1[active]) / slope
+        inside = np.isfinite(newton) & (newton > lo1[active]) & (newton < hi1[active])
+        step = np.where(inside, newton, (lo1[active] + hi1[active]) / 2)
+        done = np.abs(step - ya) < tolerance
+        y1[active] = step
+        active = active[~done]
+    y = y1.reshape(tgt.shape)
     with np.errstate(over="ignore", invalid="ignore"):
         error = np.abs(pv_semiannual(w_, n_, f_, c_, r_, y, frequency) - tgt)
     scale = np.maximum(1.0, np.abs(r_) / 100.0)  # per 100 of face

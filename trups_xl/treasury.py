@@ -62,14 +62,52 @@ def coupon_position(settlement: dt.date, maturity: dt.date,
     return w, k, first, (settlement - accrued_from).days / period
 
 
+def _coupon_dates(month: npt.NDArray[np.datetime64], day: npt.NDArray[np.int64],
+                  month_end: npt.NDArray[np.bool_], k: npt.NDArray[np.int64]) -> npt.NDArray[np.datetime64]:
+    """Vectorised :func:`coupon_date_before`: the maturity's month less 6k months, on the maturity's
+    day (clipped to the month's length) or on the month's last day for a month-end maturity."""
+    m = month - (6 * k).astype("timedelta64[M]")
+    first = m.astype("datetime64[D]")
+    length = ((m + np.timedelta64(1, "M")).astype("datetime64[D]") - first).astype(np.int64)
+    dom = np.where(month_end, length, np.minimum(day, length))
+    return np.asarray(first + (dom - 1).astype("timedelta64[D]"))
+
+
 def _positions(settlement: npt.ArrayLike, maturity: npt.ArrayLike,
                issue_date: dt.date | None) -> tuple[FloatArray, ...]:
+    """Vectorised :func:`coupon_position` over every (settlement, maturity) pair."""
     s, m = np.broadcast_arrays(np.asarray(settlement, dtype="datetime64[D]"),
                                np.asarray(maturity, dtype="datetime64[D]"))
-    out = np.array([coupon_position(a, b, issue_date) for a, b in
-                    zip(s.ravel().astype(object), m.ravel().astype(object), strict=True)],
-                   dtype=np.float64).reshape((*s.shape, 4))
-    return tuple(np.asarray(out[..., i]) for i in range(4))
+    if s.size and not (s < m).all():
+        raise TrupsInputError("settlement must be before maturity", "settlement")
+    month = m.astype("datetime64[M]")
+    day = (m - month.astype("datetime64[D]")).astype(np.int64) + 1
+    next_month_first = (month + np.timedelta64(1, "M")).astype("datetime64[D]")
+    month_end = (m + np.timedelta64(1, "D")) == next_month_first
+    months = (month - s.astype("datetime64[M]")).astype(np.int64)
+    k = np.maximum(1, months // 6)
+    for _ in range(3):  # settle k: the smallest k >= 1 whose coupon date is on or before settlement
+        k = np.where(_coupon_dates(month, day, month_end, k) > s, k + 1, k)
+    for _ in range(3):
+        earlier = np.maximum(k - 1, 1)
+        k = np.where((k > 1) & (_coupon_dates(month, day, month_end, earlier) <= s), earlier, k)
+    previous = _coupon_dates(month, day, month_end, k)
+    following = _coupon_dates(month, day, month_end, k - 1)
+    period = (following - previous).astype(np.int64).astype(np.float64)
+    w = (following - s).astype(np.int64) / period
+    first = np.ones(s.shape)
+    accrued_from = previous
+    if issue_date is not None:
+        issue = np.datetime64(issue_date, "D")
+        if (issue > s).any():
+            raise TrupsInputError("issue_date is after settlement", "issue_date")
+        if (issue < previous).any():
+            raise TrupsInputError("only a short first coupon period is supported", "issue_date")
+        first = (following - issue).astype(np.int64) / period
+        accrued_from = np.broadcast_to(issue, s.shape)
+    accrued = (s - accrued_from).astype(np.int64) / period
+    return (np.asarray(w, dtype=np.float64), np.asarray(k, dtype=np.float64),
+            np.asarray(first, dtype=np.float64), np.asarray(accrued, dtype=np.float64))
 
 
 def treasury_price(settlement: npt.ArrayLike, maturity: npt.ArrayLike, coupon_rate: npt.ArrayLike,
@@ -87,4 +125,5 @@ def treasury_yield(settlement: npt.ArrayLike, maturity: npt.ArrayLike, coupon_ra
     w, n, first, accrued = _positions(settlement, maturity, issue_date)
     c = np.asarray(coupon_rate, dtype=np.float64) * 100 / 2
     dirty = np.asarray(price, dtype=np.float64) + c * accrued
-    return solve_yield(dirty, w, n, c * first, c, 100.0, argument="price")
+    return np.asarray(np.broadcast_to(solve_yield(dirty, w, n, c * first, c, 100.0, argument="price"),
+                                      np.broadcast_shapes(np.shape(w), np.shape(c), np.shape(price))), dtype=np.float64)

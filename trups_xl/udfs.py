@@ -23,6 +23,7 @@ from trups_xl import libor as core_libor
 from trups_xl import parcall as core_parcall
 from trups_xl import rates as core_rates
 from trups_xl import redemption as core_redemption
+from trups_xl import scalar as core_scalar
 from trups_xl import sharecap as core_sharecap
 from trups_xl import treasury as core_treasury
 from trups_xl import xlconvert as xc
@@ -90,6 +91,14 @@ def TRUPS_ACCRUAL(start_date: Any, end_date: Any, fixings: Any = None, principal
     security : text or range, optional
     """
     terms = xf.security(security)
+    if xf.blank(fixings, policy, curve):  # one date pair on fixed periods: the scalar path (same numbers)
+        first, last = (xf.scalar_date(v, n, *xf.life(terms))
+                       for v, n in ((start_date, "start_date"), (end_date, "end_date")))
+        p = xf.scalar_number(principal, "principal", xf.positive_cell, terms.liquidation_amount)
+        if first is not None and last is not None and p is not None:
+            result = core_scalar.accrual(first, last, p, terms)
+            if result is not None:
+                return result
     start, s_shape = xf.dates(start_date, "start_date", *xf.life(terms))
     end, e_shape = xf.dates(end_date, "end_date", *xf.life(terms))
     a, b = xf.broadcast(("start_date", start, s_shape), ("end_date", end, e_shape))
@@ -113,6 +122,11 @@ def TRUPS_ACCRUED_INTEREST(settlement: Any, fixings: Any = None, principal: Any 
     security : text or range, optional
     """
     terms = xf.security(security)
+    if xf.blank(fixings, policy, curve):
+        day = xf.scalar_date(settlement, "settlement", *xf.life(terms))
+        p = xf.scalar_number(principal, "principal", xf.positive_cell, terms.liquidation_amount)
+        if day is not None and p is not None and (result := core_scalar.accrued_interest(day, p, terms)) is not None:
+            return result
     days, _ = xf.dates(settlement, "settlement", *xf.life(terms))
     return xc.shape_result(core_accrual.accrued_interest(days, xf.fixings(fixings, terms), xf.principal(principal, terms),
                                                          xf.policy(policy), curve=xf.curve(curve, terms), terms=terms))
@@ -134,6 +148,11 @@ def TRUPS_COUPON(payment_date: Any, fixings: Any = None, principal: Any = None,
     security : text or range, optional
     """
     terms = xf.security(security)
+    if xf.blank(fixings, policy, curve):
+        day = xf.scalar_date(payment_date, "payment_date", *xf.life(terms))
+        p = xf.scalar_number(principal, "principal", xf.positive_cell, terms.liquidation_amount)
+        if day is not None and p is not None and (result := core_scalar.coupon(day, p, terms)) is not None:
+            return result
     days, _ = xf.dates(payment_date, "payment_date", *xf.life(terms))
     return xc.shape_result(core_accrual.coupon(days, xf.fixings(fixings, terms), xf.principal(principal, terms),
                                                xf.policy(policy), curve=xf.curve(curve, terms), terms=terms))
@@ -248,13 +267,34 @@ def TRUPS_TERMS(term: Any = None, security: Any = None) -> Any:
 
 
 
+def _make_whole_scalar(redemption_date: Any, treasury_rate: Any, spread: Any, principal: Any, stub: Any,
+                       count: Any, security: Any) -> tuple[float, float] | None:
+    """(price, pv) for one date and one rate by the scalar path; ``None``: take the array path."""
+    terms = xf.security(security)
+    if terms.make_whole_spread is None or terms.par_call_date is None:
+        return None
+    day = xf.scalar_date(redemption_date, "redemption_date", terms.issue_date,
+                         core_redemption.last_make_whole_date(terms))
+    rate = xf.scalar_number(treasury_rate, "treasury_rate", xf.rate_cell, None)
+    extra = xf.scalar_number(spread, "spread", xf.spread_cell, terms.make_whole_spread)
+    p = xf.scalar_number(principal, "principal", xf.positive_cell, terms.liquidation_amount)
+    if day is None or rate is None or extra is None or p is None:
+        return None
+    try:
+        stub_name = xf.text(stub, "stub", core_redemption.STUBS, core_redemption.STUB_DEFAULT)
+        count_name = xf.text(count, "count", core_parcall.COUNTS, core_parcall.COUNT_DEFAULT)
+    except TrupsInputError:
+        return None
+    return core_scalar.make_whole(day, rate, extra, p, stub_name, count_name, terms)
+
+
 def _make_whole_inputs(redemption_date: Any, treasury_rate: Any, spread: Any, principal: Any,
                        stub: Any, count: Any, security: Any) -> tuple[Any, ...]:
     terms = xf.security(security)
     default_spread = require(terms, "make_whole_spread")
     days, d_shape = xf.dates(redemption_date, "redemption_date", terms.issue_date,
                              core_redemption.last_make_whole_date(terms))
-    rates, r_shape = xf.numbers(treasury_rate, "treasury_rate", xf.rate_cell)
+    rates, r_shape = xf.numbers(treasury_rate, "treasury_rate", xf.rate_cell, xc.RATE_RANGE)
     d, r = xf.broadcast(("redemption_date", days, d_shape), ("treasury_rate", rates, r_shape))
     return (d, r, xf.one_number(spread, "spread", xf.spread_cell, default=default_spread),
             xf.principal(principal, terms), xf.text(stub, "stub", core_redemption.STUBS, core_redemption.STUB_DEFAULT),
@@ -279,6 +319,9 @@ def TRUPS_MAKE_WHOLE(redemption_date: Any, treasury_rate: Any, spread: Any = Non
         "direct" (default: 30/360 days to the next coupon) or "period_less_accrued" (180 days less accrued days, Excel PRICE's E-A); they differ on a 31st.
     security : text or range, optional
     """
+    fast = _make_whole_scalar(redemption_date, treasury_rate, spread, principal, stub, count, security)
+    if fast is not None:
+        return fast[0]
     return xc.shape_result(core_redemption.make_whole_price(*_make_whole_inputs(
         redemption_date, treasury_rate, spread, principal, stub, count, security)))
 
@@ -301,6 +344,9 @@ def TRUPS_MAKE_WHOLE_PV(redemption_date: Any, treasury_rate: Any, spread: Any = 
         "direct" (default: 30/360 days to the next coupon) or "period_less_accrued" (180 days less accrued days, Excel PRICE's E-A); they differ on a 31st.
     security : text or range, optional
     """
+    fast = _make_whole_scalar(redemption_date, treasury_rate, spread, principal, stub, count, security)
+    if fast is not None:
+        return fast[1]
     return xc.shape_result(core_redemption.make_whole_pv(*_make_whole_inputs(
         redemption_date, treasury_rate, spread, principal, stub, count, security)))
 
@@ -337,7 +383,7 @@ def TRUPS_REDEMPTION_PRICE(redemption_date: Any, treasury_rate: Any = None, trig
         rates = None
         (d,) = xf.broadcast(("redemption_date", days, d_shape))
     else:
-        values, r_shape = xf.numbers(treasury_rate, "treasury_rate", xf.rate_cell)
+        values, r_shape = xf.numbers(treasury_rate, "treasury_rate", xf.rate_cell, xc.RATE_RANGE)
         d, rates = xf.broadcast(("redemption_date", days, d_shape), ("treasury_rate", values, r_shape))
     return xc.shape_result(core_redemption.redemption_price(
         d, rates, route, event, xf.fixings(fixings, terms), xf.principal(principal, terms), xf.policy(policy),
@@ -387,12 +433,13 @@ def _treasury_inputs(settlement: Any, maturity: Any, coupon: Any, value: Any, va
                      value_cell: Any) -> list[Any]:
     s, s_shape = xf.dates(settlement, "settlement", *_TSY_DATES)
     m, m_shape = xf.dates(maturity, "maturity", *_TSY_DATES)
-    c, c_shape = xf.numbers(coupon, "coupon", xf.coupon_cell)
-    v, v_shape = xf.numbers(value, value_name, value_cell)
+    c, c_shape = xf.numbers(coupon, "coupon", xf.coupon_cell, xc.COUPON_RANGE)
+    v, v_shape = xf.numbers(value, value_name, value_cell, xc.RATE_RANGE if value_cell is xf.rate_cell else (1e-9, 999.999))
     if (c < 0).any():
         raise TrupsInputError("a coupon rate cannot be negative", "coupon")
-    return xf.broadcast(("settlement", s, s_shape), ("maturity", m, m_shape), ("coupon", c, c_shape),
-                        (value_name, v, v_shape))
+    # shapes checked Excel-style; the arrays stay unbroadcast so the date work is done once per date
+    xc.broadcast_shapes({"settlement": s_shape, "maturity": m_shape, "coupon": c_shape, value_name: v_shape})
+    return [s, m, c, v]
 
 
 def _plausible_yield(yields: Any) -> Any:
@@ -491,7 +538,7 @@ def TRUPS_PRICE_FROM_YIELD(settlement: Any, yield_rate: Any, security: Any = Non
 def _settlement_and(settlement: Any, value: Any, name: str, convert: Any, terms: Terms) -> list[Any]:
     """Settlement dates before the par call, broadcast against a price or yield range."""
     s, s_shape = xf.dates(settlement, "settlement", terms.issue_date, core_redemption.last_make_whole_date(terms))
-    v, v_shape = xf.numbers(value, name, convert)
+    v, v_shape = xf.numbers(value, name, convert, xc.RATE_RANGE if convert is xf.rate_cell else (1e-9, 999.999))
     return xf.broadcast(("settlement", s, s_shape), (name, v, v_shape))
 
 

@@ -246,6 +246,8 @@ def shape_result(values: npt.NDArray[Any]) -> Any:
     arr = np.asarray(values)
     if arr.dtype.kind == "M":
         out = arr.astype("datetime64[D]").astype(object)
+    elif arr.dtype.kind == "f":  # tolist of a float array gives Python floats directly
+        out = arr.astype(np.float64)
     else:
         out = arr.astype(object)
         out = np.vectorize(lambda v: float(v) if isinstance(v, (float, np.floating)) else v,
@@ -255,5 +257,5 @@ def shape_result(values: npt.NDArray[Any]) -> Any:
     if out.ndim == 1:
         out = out.reshape(1, -1)
     if out.shape == (1, 1):
-        return out[0, 0]
+        return out[0, 0].item() if out.dtype.kind == "f" else out[0, 0]
     return out.tolist()

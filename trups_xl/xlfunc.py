@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import inspect
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -160,6 +161,9 @@ def dates(value: object, argument: str, lo: dt.date = LIFE[0], hi: dt.date = LIF
           required: bool = True, default: dt.date | None = None
           ) -> tuple[npt.NDArray[np.datetime64], tuple[int, int]]:
     """A date cell or range as a 2-D ``datetime64[D]`` array and its shape."""
+    fast = _vector_dates(value, lo, hi)
+    if fast is not None:
+        return fast, (int(fast.shape[0]), int(fast.shape[1]))
     cells, shape = xc.map_grid(value, argument,
                                lambda v, a, w: xc.cell_date(v, a, lo, hi, w),
                                required=required, default=default)
@@ -182,9 +186,60 @@ def optional_date(value: object, argument: str, lo: dt.date = LIFE[0], hi: dt.da
     return None if xc.is_blank(value) else one_date(value, argument, lo, hi)
 
 
-def numbers(value: object, argument: str,
-            convert: Callable[[object, str, str], float]) -> tuple[npt.NDArray[np.float64], tuple[int, int]]:
-    """A numeric cell or range (every cell required) as a 2-D float array."""
+#: Ranges at least this large are converted column-wise when every cell is a number (or a date).
+VECTOR_MIN_CELLS = 16
+
+
+def _grid_kinds(value: object) -> set[type] | None:
+    """The types of the cells of a large rectangular range; ``None`` for anything else."""
+    if not (isinstance(value, list) and len(value) * (len(value[0]) if value and isinstance(value[0], list) else 0)
+            >= VECTOR_MIN_CELLS):
+        return None
+    if set(map(type, value)) != {list} or len(set(map(len, value))) != 1:
+        return None
+    return set(map(type, itertools.chain.from_iterable(value)))
+
+
+def _numeric_grid(value: object, kinds: set[type] | None = None) -> npt.NDArray[np.float64] | None:
+    """A large rectangular range whose cells are all numbers (no logicals, blanks, text or error
+    codes) as a float array; ``None`` when the cell-by-cell path must judge it."""
+    kinds = _grid_kinds(value) if kinds is None else kinds
+    if kinds is None or not kinds <= {float, int}:
+        return None
+    arr = np.array(value, dtype=np.float64)
+    if not np.isfinite(arr).all():
+        return None
+    cells: list[object] = list(itertools.chain.from_iterable(value))  # type: ignore[arg-type]
+    if int in kinds and any(xc.error_code_name(c) is not None for c in cells if type(c) is int):
+        return None
+    return arr
+
+
+def _vector_dates(value: object, lo: dt.date, hi: dt.date) -> npt.NDArray[np.datetime64] | None:
+    """A large range of date serials as ``datetime64[D]`` (time of day dropped); ``None`` otherwise."""
+    kinds = _grid_kinds(value)
+    if kinds is None:
+        return None
+    if kinds == {dt.datetime}:  # date cells as xlwings sends them
+        days = np.array(value, dtype="datetime64[D]")
+    else:
+        arr = _numeric_grid(value, kinds)
+        if arr is None or not ((arr >= 61) & (arr < 2_958_466)).all():
+            return None
+        days = np.datetime64(xc.EXCEL_EPOCH, "D") + np.floor(arr).astype(np.int64).astype("timedelta64[D]")
+    if (days < np.datetime64(lo, "D")).any() or (days > np.datetime64(hi, "D")).any():
+        return None
+    return np.asarray(days)
+
+
+def numbers(value: object, argument: str, convert: Callable[[object, str, str], float],
+            bounds: tuple[float, float] | None = None) -> tuple[npt.NDArray[np.float64], tuple[int, int]]:
+    """A numeric cell or range (every cell required) as a 2-D float array. With ``bounds`` (what
+    ``convert`` accepts, inclusive) a large all-number range is checked column-wise."""
+    if bounds is not None:
+        arr = _numeric_grid(value)
+        if arr is not None and ((arr >= bounds[0]) & (arr <= bounds[1])).all():
+            return arr, (int(arr.shape[0]), int(arr.shape[1]))
     cells, shape = xc.map_grid(value, argument, convert)
     return xc.to_array(cells, "float64"), shape
 
@@ -197,6 +252,46 @@ def one_number(value: object, argument: str, convert: Callable[[object, str, str
     if shape != (1, 1):
         raise TrupsInputError(f"expected a single value; got a {shape[0]}x{shape[1]} range", argument)
     return cells[0][0]
+
+
+def _scalar(value: object) -> object:
+    """The value of a single cell (bare, or 1 x 1 as xlwings sends it with ndim=2); ``...`` for a range."""
+    if isinstance(value, list):
+        if len(value) == 1 and isinstance(value[0], list) and len(value[0]) == 1:
+            return value[0][0]
+        return ...
+    return value
+
+
+def scalar_date(value: object, argument: str, lo: dt.date, hi: dt.date) -> dt.date | None:
+    """A single date cell for the scalar fast path; ``None`` (take the array path, which gives the
+    error message) for a range, a blank or anything not accepted."""
+    cell = _scalar(value)
+    if cell is ... or cell is None:
+        return None
+    try:
+        return xc.cell_date(cell, argument, lo, hi)
+    except TrupsInputError:
+        return None
+
+
+def scalar_number(value: object, argument: str, convert: Callable[[object, str, str], float],
+                  default: float | None) -> float | None:
+    """A single number cell (blank: ``default``) for the scalar fast path; ``None`` otherwise."""
+    cell = _scalar(value)
+    if cell is ...:
+        return None
+    if xc.is_blank(cell):
+        return default
+    try:
+        return convert(cell, argument, "")
+    except TrupsInputError:
+        return None
+
+
+def blank(*values: object) -> bool:
+    """True when every one of these arguments was left out (or is an empty cell)."""
+    return all(v is None or xc.is_blank(v) for v in values)
 
 
 def single_cell(value: object, argument: str, what: str) -> None:

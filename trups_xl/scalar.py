@@ -1,0 +1,168 @@
+"""One date, one rate: the accrual and make-whole computations in plain Python floats.
+
+A worksheet cell is one call; numpy's per-call overhead (array creation, broadcasting, a
+schedule-wide rate vector) costs far more than the arithmetic. These functions do the very same
+arithmetic, in the same order, on Python floats (IEEE doubles, as numpy's), over the schedule's
+columns cached as lists per security — so an accrual is bit-for-bit the array path's
+(:mod:`trups_xl.accrual`), and a make-whole differs at most in the last bit of ``log1p``/``exp``
+(tested). They answer ``None`` for anything they do not cover — a period whose rate is an index,
+a date outside the life, a refusal — and the caller then takes the array path, which gives the
+answer or the error message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from trups_xl.parcall import COUNT_DIRECT
+from trups_xl.redemption import STUB_EXCLUDE
+from trups_xl.schedule import FIXED, build_schedule
+from trups_xl.terms import FLOATING_ACCRUAL_DEFAULT, THIRTY_360_NAME, Terms
+
+EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """The schedule as Python lists (days since 1970), for bisect lookups."""
+
+    accrual_start: list[int]
+    accrual_end: list[int]
+    start: list[int]
+    end: list[int]
+    is_30_360: list[bool]
+    days: list[int]
+    fixed: list[bool]
+    fixed_rate: float
+
+
+@functools.lru_cache(maxsize=64)
+def _columns(terms: Terms, convention: str = FLOATING_ACCRUAL_DEFAULT) -> _Columns:
+    s = build_schedule(convention, terms=terms)
+
+    def days(column: object) -> list[int]:
+        return [int(v) for v in column.astype("int64")]  # type: ignore[attr-defined]
+
+    return _Columns(days(s.accrual_start), days(s.accrual_end), days(s.start), days(s.end),
+                    [bool(v) for v in s.is_30_360], [int(v) for v in s.accrual_days],
+                    [bool(v) for v in s.regime == FIXED], terms.fixed_rate)
+
+
+def _day(day: dt.date) -> int:
+    return day.toordinal() - EPOCH_ORDINAL
+
+
+def _ymd(days: int) -> tuple[int, int, int]:
+    d = dt.date.fromordinal(days + EPOCH_ORDINAL)
+    return d.year, d.month, d.day
+
+
+def _days_30_360(start: int, end: int) -> int:
+    """30/360 Bond Basis, as :func:`trups_xl.daycount.days_30_360`."""
+    y1, m1, d1 = _ymd(start)
+    y2, m2, d2 = _ymd(end)
+    d1 = 30 if d1 == 31 else d1
+    d2 = 30 if d2 == 31 and d1 >= 30 else d2
+    return 360 * (y2 - y1) + 30 * (m2 - m1) + (d2 - d1)
+
+
+def _count(start: int, end: int, is_30_360: bool) -> int:
+    return _days_30_360(start, end) if is_30_360 else end - start
+
+
+def _interest(principal: float, days: int, rate: float) -> float:
+    """As :func:`trups_xl.accrual.interest`: principal x days, x rate, / 360."""
+    return float(principal) * float(days) * rate / 360.0
+
+
+def _period(c: _Columns, day: int) -> int:
+    return min(max(bisect_right(c.accrual_start, day) - 1, 0), len(c.accrual_start) - 1)
+
+
+def accrual(start: dt.date, end: dt.date, principal: float, terms: Terms) -> float | None:
+    """Interest from ``start`` to ``end`` when every period it needs is fixed-rate, else ``None``."""
+    c = _columns(terms)
+    a, b = _day(start), _day(end)
+    if a < c.accrual_start[0] or b > c.accrual_end[-1] or b < a:
+        return None
+    ka, kb = _period(c, a), _period(c, b)
+    last_needed = kb if b > c.accrual_start[kb] else kb - 1
+    if any(not c.fixed[k] for k in range(ka, last_needed + 1)):
+        return None  # an index-linked period: the array path reads the fixings
+    rate_a = c.fixed_rate
+    rate_b = c.fixed_rate if c.fixed[kb] else 0.0  # not needed (b is its first day): 0, as the array path
+    da = _count(c.accrual_start[ka], a, c.is_30_360[ka])
+    db = _count(c.accrual_start[kb], b, c.is_30_360[kb])
+    if ka == kb:
+        return _interest(principal, db - da, rate_a)
+    head = _interest(principal, c.days[ka] - da, rate_a)
+    middle = _interest(principal, sum(c.days[ka + 1:kb]), rate_a) if kb > ka + 1 else 0.0
+    return head + middle + _interest(principal, db, rate_b)
+
+
+def accrued_interest(settlement: dt.date, principal: float, terms: Terms) -> float | None:
+    """Accrued interest at ``settlement`` when its period is fixed-rate, else ``None``."""
+    c = _columns(terms)
+    s = _day(settlement)
+    if s < c.accrual_start[0] or s > c.accrual_end[-1]:
+        return None
+    if s == c.accrual_end[-1]:
+        return None  # after the last period: the array path's special case
+    k = _period(c, s)
+    return accrual(dt.date.fromordinal(c.accrual_start[k] + EPOCH_ORDINAL), settlement, principal, terms)
+
+
+def coupon(payment_date: dt.date, principal: float, terms: Terms) -> float | None:
+    """The interest of the fixed period ending on ``payment_date``, else ``None``."""
+    c = _columns(terms)
+    d = _day(payment_date)
+    k = bisect_left(c.end, d)
+    if k >= len(c.end) or c.end[k] != d or not c.fixed[k]:
+        return None
+    return accrual(dt.date.fromordinal(c.accrual_start[k] + EPOCH_ORDINAL),
+                   dt.date.fromordinal(c.accrual_end[k] + EPOCH_ORDINAL), principal, terms)
+
+
+def _pv(w: float, n: int, first: float, coupon_: float, redemption: float, rate: float, frequency: float) -> float:
+    """As :func:`trups_xl.bondmath.pv_semiannual`, on floats."""
+    log_v = -math.log1p(rate / frequency)
+    later = n - 1.0
+    v = math.exp(log_v)
+    if abs(rate) < 1e-9:
+        annuity = later * (1.0 - (later + 1.0) / 2.0 * rate / frequency)
+    else:
+        annuity = v * -math.expm1(later * log_v) / -math.expm1(log_v)
+    body = first + coupon_ * annuity + redemption * math.exp(later * log_v)
+    return math.exp(w * log_v) * body
+
+
+def make_whole(redemption_date: dt.date, treasury_rate: float, spread: float, principal: float, stub: str,
+               count: str, terms: Terms) -> tuple[float, float] | None:
+    """(price, pv) of the make-whole for one date and rate, else ``None``."""
+    call = terms.par_call_date
+    if call is None or terms.make_whole_spread is None or terms.fixed_day_count != THIRTY_360_NAME:
+        return None
+    c = _columns(terms)
+    d, call_day = _day(redemption_date), _day(call)
+    if d < _day(terms.issue_date) or d >= call_day or call_day not in c.end:
+        return None
+    last = c.end.index(call_day)
+    k = bisect_right(c.end, d, 0, last + 1)
+    period_days = 360 // terms.fixed_frequency
+    accrued_days = _days_30_360(c.start[k], d)
+    days_next = _days_30_360(d, c.end[k]) if count == COUNT_DIRECT else period_days - accrued_days
+    full = _interest(principal, period_days, terms.fixed_rate)
+    accrued = _interest(principal, accrued_days, terms.fixed_rate)
+    w = days_next / period_days
+    rate = treasury_rate + spread
+    first = full - accrued if stub == STUB_EXCLUDE else full
+    if rate <= -terms.fixed_frequency:
+        return None
+    pv = _pv(w, last + 1 - k, first, full, principal, rate, terms.fixed_frequency)
+    if stub != STUB_EXCLUDE:
+        pv = pv - accrued
+    return max(principal, pv) + accrued, pv
