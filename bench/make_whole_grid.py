@@ -47,9 +47,11 @@ def main() -> None:
     rates = np.linspace(0.0, 0.10, N_RATES)
     make_whole_price(dates[:10, None], rates[None, :10])  # warm caches (schedule, calendars)
 
-    t0 = time.perf_counter()
-    grid = make_whole_price(dates[:, None], rates[None, :])
-    vector_seconds = time.perf_counter() - t0
+    vector_seconds = float("inf")
+    for _ in range(5):  # the minimum of several runs: one run swings with the machine's load
+        t0 = time.perf_counter()
+        grid = make_whole_price(dates[:, None], rates[None, :])
+        vector_seconds = min(vector_seconds, time.perf_counter() - t0)
 
     rng = np.random.default_rng(2)
     rows, cols = rng.integers(0, N_DATES, sample), rng.integers(0, N_RATES, sample)

@@ -1,0 +1,64 @@
+"""The scalar path (one date, one rate) gives what the array path gives: bit for bit for the
+accruals, to the last bit of log1p/exp for the make-whole."""
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from trups_xl import udfs
+from trups_xl.xlfunc import INFO, REGISTRY
+
+LIFE = st.dates(dt.date(2007, 12, 21), dt.date(2077, 12, 21))
+FIXED = st.dates(dt.date(2007, 12, 21), dt.date(2037, 12, 20))
+
+
+def _as_range(value):
+    return [[value], [value]]  # two cells: the array path
+
+
+@given(LIFE, LIFE, st.sampled_from([None, 25.0, 1000.0, 3.5e9]), st.sampled_from([None, "citigroup_capital_xiii"]))
+def test_accrual_scalar_equals_array(a, b, principal, security):
+    a, b = min(a, b), max(a, b)
+    scalar = udfs.TRUPS_ACCRUAL(a.isoformat(), b.isoformat(), None, principal, None, None, security)
+    array = udfs.TRUPS_ACCRUAL(_as_range(a.isoformat()), _as_range(b.isoformat()), None, principal, None, None,
+                               security)
+    if isinstance(scalar, str):
+        assert isinstance(array, str) and scalar.split(":")[0] == array.split(":")[0]
+    else:
+        assert scalar == array[0][0] and scalar == array[1][0]
+
+
+@given(LIFE)
+def test_accrued_interest_and_coupon_scalar_equal_array(day):
+    scalar = udfs.TRUPS_ACCRUED_INTEREST(day.isoformat())
+    array = udfs.TRUPS_ACCRUED_INTEREST(_as_range(day.isoformat()))
+    assert scalar == array or scalar == array[0][0]
+    coupon = udfs.TRUPS_COUPON(day.replace(day=21).isoformat())
+    coupon_array = udfs.TRUPS_COUPON(_as_range(day.replace(day=21).isoformat()))
+    if isinstance(coupon, str):
+        assert isinstance(coupon_array, str)
+    else:
+        assert coupon == coupon_array[0][0]
+
+
+@settings(max_examples=300)
+@given(FIXED, st.floats(-0.05, 0.2), st.sampled_from([None, 0.0, 0.01]), st.sampled_from([None, "subtract_accrued"]),
+       st.sampled_from([None, "period_less_accrued"]))
+def test_make_whole_scalar_equals_array(day, rate, spread, stub, count):
+    for fn in (udfs.TRUPS_MAKE_WHOLE, udfs.TRUPS_MAKE_WHOLE_PV):
+        scalar = fn(day.isoformat(), rate, spread, None, stub, count)
+        array = fn(_as_range(day.isoformat()), rate, spread, None, stub, count)
+        if isinstance(scalar, str):
+            assert isinstance(array, str)
+            continue
+        assert scalar == pytest.approx(array[0][0], rel=5e-16, abs=0)
+
+
+@pytest.mark.parametrize("name", list(REGISTRY))
+def test_every_function_same_by_single_cell_and_1x1_range(name):
+    """A single cell arrives bare or, with ndim=2, as [[x]]: the same answer either way."""
+    example = list(INFO[name].example)
+    wrapped = [[[v]] if not isinstance(v, list) and v is not None else v for v in example]
+    assert REGISTRY[name](*wrapped) == REGISTRY[name](*example)
