@@ -121,15 +121,8 @@ def TRUPS_ACCRUED_INTEREST(settlement: Any, fixings: Any = None, principal: Any 
     curve : rate or range, optional
     security : text or range, optional
     """
-    terms = xf.security(security)
-    if xf.blank(fixings, policy, curve):
-        day = xf.scalar_date(settlement, "settlement", *xf.life(terms))
-        p = xf.scalar_number(principal, "principal", xf.positive_cell, terms.liquidation_amount)
-        if day is not None and p is not None and (result := core_scalar.accrued_interest(day, p, terms)) is not None:
-            return result
-    days, _ = xf.dates(settlement, "settlement", *xf.life(terms))
-    return xc.shape_result(core_accrual.accrued_interest(days, xf.fixings(fixings, terms), xf.principal(principal, terms),
-                                                         xf.policy(policy), curve=xf.curve(curve, terms), terms=terms))
+    return _interest_on_a_date(settlement, "settlement", fixings, principal, policy, curve, security,
+                               core_scalar.accrued_interest, core_accrual.accrued_interest)
 
 
 @excel_function(example=("2008-06-21",))
@@ -147,15 +140,23 @@ def TRUPS_COUPON(payment_date: Any, fixings: Any = None, principal: Any = None,
     curve : rate or range, optional
     security : text or range, optional
     """
+    return _interest_on_a_date(payment_date, "payment_date", fixings, principal, policy, curve, security,
+                               core_scalar.coupon, core_accrual.coupon)
+
+
+def _interest_on_a_date(value: Any, argument: str, fixings: Any, principal: Any, policy: Any, curve: Any,
+                        security: Any, scalar: Any, core: Any) -> Any:
+    """A function of one date (accrued interest, coupon): the scalar path for one date on fixed
+    periods with no index arguments, else the array path (same numbers, and the error messages)."""
     terms = xf.security(security)
     if xf.blank(fixings, policy, curve):
-        day = xf.scalar_date(payment_date, "payment_date", *xf.life(terms))
+        day = xf.scalar_date(value, argument, *xf.life(terms))
         p = xf.scalar_number(principal, "principal", xf.positive_cell, terms.liquidation_amount)
-        if day is not None and p is not None and (result := core_scalar.coupon(day, p, terms)) is not None:
+        if day is not None and p is not None and (result := scalar(day, p, terms)) is not None:
             return result
-    days, _ = xf.dates(payment_date, "payment_date", *xf.life(terms))
-    return xc.shape_result(core_accrual.coupon(days, xf.fixings(fixings, terms), xf.principal(principal, terms),
-                                               xf.policy(policy), curve=xf.curve(curve, terms), terms=terms))
+    days, _ = xf.dates(value, argument, *xf.life(terms))
+    return xc.shape_result(core(days, xf.fixings(fixings, terms), xf.principal(principal, terms),
+                                xf.policy(policy), curve=xf.curve(curve, terms), terms=terms))
 
 
 @excel_function(example=("2009-01-31",))
