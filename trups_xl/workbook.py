@@ -498,8 +498,8 @@ def _fit_columns(ws: Worksheet, results: dict[int, int]) -> None:
     needed: dict[int, int] = dict(results)
     for row in ws.iter_rows():
         for c in row:
-            if c.column == 1 and c.row <= 2:
-                continue  # the title and note run across the page
+            if c.column == 1 and (c.row <= 2 or ws.cell(c.row, 2).value is None):
+                continue  # titles, notes and section headings run on into the empty cells beside them
             needed[c.column] = max(needed.get(c.column, 0), _shown_width(c.value))
     for col, chars in needed.items():
         letter = get_column_letter(col)
@@ -557,7 +557,7 @@ def _hedge(wb: Workbook) -> None:
     he.ws.cell(he.row, 1, "Regression of the swap's change on the hedged change").font = HEADER_FONT
     he.row += 1
     top, _, _, _ = he.array("", "=TRUPS_HEDGE_REGRESSION(HE_Hedged,HE_Swap)",
-                                 udfs.TRUPS_HEDGE_REGRESSION(hedged, swaps), {1: "0.000000"}, col=2)
+                                 udfs.TRUPS_HEDGE_REGRESSION(hedged, swaps), {1: "General"}, col=2)
     chart = ScatterChart()
     chart.title = "Swap change vs hedged item change ($)"
     chart.style = 13
