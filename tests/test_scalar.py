@@ -62,3 +62,58 @@ def test_every_function_same_by_single_cell_and_1x1_range(name):
     example = list(INFO[name].example)
     wrapped = [[[v]] if not isinstance(v, list) and v is not None else v for v in example]
     assert REGISTRY[name](*wrapped) == REGISTRY[name](*example)
+
+
+@settings(max_examples=200)
+@given(st.dates(dt.date(1995, 1, 1), dt.date(2060, 1, 1)), st.integers(30, 365 * 30),
+       st.sampled_from([0.0, 0.01875, 0.04375, 0.08]), st.floats(-0.02, 0.15), st.floats(50, 150))
+def test_treasury_scalar_equals_array(settlement, days, coupon, yield_rate, price):
+    maturity = settlement + dt.timedelta(days=days)
+    s, m = settlement.isoformat(), maturity.isoformat()
+    scalar = udfs.TRUPS_TREASURY_PRICE(s, m, coupon, yield_rate)
+    array = udfs.TRUPS_TREASURY_PRICE(_as_range(s), m, coupon, yield_rate)
+    if isinstance(scalar, str) or isinstance(array, str):
+        assert scalar == array  # the same refusal, from the same path
+        return
+    assert scalar == pytest.approx(array[0][0], rel=1e-14)
+    scalar = udfs.TRUPS_TREASURY_YIELD(s, m, coupon, price)
+    array = udfs.TRUPS_TREASURY_YIELD(_as_range(s), m, coupon, price)
+    if isinstance(scalar, str) or isinstance(array, str):
+        assert isinstance(scalar, str) and isinstance(array, str)
+    else:
+        assert scalar == pytest.approx(array[0][0], abs=1e-12)
+
+
+@given(FIXED, st.floats(0.0, 0.2), st.floats(60, 160))
+def test_par_call_yield_and_price_scalar_equal_array(day, yield_rate, price):
+    s = day.isoformat()
+    scalar = udfs.TRUPS_PRICE_FROM_YIELD(s, yield_rate)
+    array = udfs.TRUPS_PRICE_FROM_YIELD(_as_range(s), yield_rate)
+    if isinstance(scalar, str) or isinstance(array, str):
+        assert isinstance(scalar, str) and isinstance(array, str)
+        return
+    assert scalar == pytest.approx(array[0][0], rel=1e-14)
+    scalar = udfs.TRUPS_YIELD_TO_CALL(s, price)
+    array = udfs.TRUPS_YIELD_TO_CALL(_as_range(s), price)
+    if isinstance(scalar, str) or isinstance(array, str):
+        assert isinstance(scalar, str) and isinstance(array, str)
+    else:
+        assert scalar == pytest.approx(array[0][0], abs=1e-12)
+
+
+@given(LIFE, st.sampled_from([None, 0.02, 0.05]), st.sampled_from([None, "tax", "regulatory_capital"]),
+       st.integers(0, 120))
+def test_redemption_price_scalar_equals_array(day, rate, trigger, days_after_event):
+    event = None if trigger is None else (day - dt.timedelta(days=days_after_event)).isoformat()
+    scalar = udfs.TRUPS_REDEMPTION_PRICE(day.isoformat(), rate, trigger, event, 0.04)
+    array = udfs.TRUPS_REDEMPTION_PRICE(_as_range(day.isoformat()), rate, trigger, event, 0.04)
+    if isinstance(scalar, str) or isinstance(array, str):
+        assert scalar == array
+        return
+    assert scalar == pytest.approx(array[0][0], rel=5e-16)
+    no_fixings = udfs.TRUPS_REDEMPTION_PRICE(day.isoformat(), rate, trigger, event)
+    no_fixings_array = udfs.TRUPS_REDEMPTION_PRICE(_as_range(day.isoformat()), rate, trigger, event)
+    if not isinstance(no_fixings, str):
+        assert no_fixings == pytest.approx(no_fixings_array[0][0], rel=5e-16)
+    else:
+        assert no_fixings == no_fixings_array

@@ -18,10 +18,12 @@ import math
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
+from trups_xl.bondmath import RATE_BOUNDS, REPRICE_TOLERANCE
 from trups_xl.parcall import COUNT_DIRECT
-from trups_xl.redemption import STUB_EXCLUDE
+from trups_xl.redemption import OPTIONAL, PAR_TRIGGERS, STUB_EXCLUDE
 from trups_xl.schedule import FIXED, build_schedule
 from trups_xl.terms import FLOATING_ACCRUAL_DEFAULT, THIRTY_360_NAME, Terms
+from trups_xl.treasury import coupon_position
 
 EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
@@ -140,29 +142,140 @@ def _pv(w: float, n: int, first: float, coupon_: float, redemption: float, rate:
     return math.exp(w * log_v) * body
 
 
-def make_whole(redemption_date: dt.date, treasury_rate: float, spread: float, principal: float, stub: str,
-               count: str, terms: Terms) -> tuple[float, float] | None:
-    """(price, pv) of the make-whole for one date and rate, else ``None``."""
+def _stream(day: dt.date, principal: float, terms: Terms, count: str = COUNT_DIRECT
+            ) -> tuple[float, int, float, float] | None:
+    """As :func:`trups_xl.parcall.par_call_stream` for one date: (w, coupons left, full coupon,
+    accrued), or ``None`` when the date is not before the par call or the stream does not apply."""
     call = terms.par_call_date
-    if call is None or terms.make_whole_spread is None or terms.fixed_day_count != THIRTY_360_NAME:
+    if call is None or terms.fixed_day_count != THIRTY_360_NAME:
         return None
     c = _columns(terms)
-    d, call_day = _day(redemption_date), _day(call)
+    d, call_day = _day(day), _day(call)
     if d < _day(terms.issue_date) or d >= call_day or call_day not in c.end:
         return None
     last = c.end.index(call_day)
+    if not all(c.fixed[: last + 1]):
+        return None
     k = bisect_right(c.end, d, 0, last + 1)
     period_days = 360 // terms.fixed_frequency
     accrued_days = _days_30_360(c.start[k], d)
     days_next = _days_30_360(d, c.end[k]) if count == COUNT_DIRECT else period_days - accrued_days
-    full = _interest(principal, period_days, terms.fixed_rate)
-    accrued = _interest(principal, accrued_days, terms.fixed_rate)
-    w = days_next / period_days
+    return (days_next / period_days, last + 1 - k, _interest(principal, period_days, terms.fixed_rate),
+            _interest(principal, accrued_days, terms.fixed_rate))
+
+
+def make_whole(redemption_date: dt.date, treasury_rate: float, spread: float, principal: float, stub: str,
+               count: str, terms: Terms) -> tuple[float, float] | None:
+    """(price, pv) of the make-whole for one date and rate, else ``None``."""
+    if terms.make_whole_spread is None:
+        return None
+    stream = _stream(redemption_date, principal, terms, count)
+    if stream is None:
+        return None
+    w, n, full, accrued = stream
     rate = treasury_rate + spread
     first = full - accrued if stub == STUB_EXCLUDE else full
     if rate <= -terms.fixed_frequency:
         return None
-    pv = _pv(w, last + 1 - k, first, full, principal, rate, terms.fixed_frequency)
+    pv = _pv(w, n, first, full, principal, rate, terms.fixed_frequency)
     if stub != STUB_EXCLUDE:
         pv = pv - accrued
     return max(principal, pv) + accrued, pv
+
+
+def _solve(target: float, w: float, n: int, first: float, coupon_: float, redemption: float,
+           frequency: float) -> float | None:
+    """As :func:`trups_xl.bondmath.solve_yield` for one price; ``None`` where it would refuse."""
+    lo, hi = RATE_BOUNDS
+    try:
+        if not _pv(w, n, first, coupon_, redemption, hi, frequency) < target < \
+                _pv(w, n, first, coupon_, redemption, lo, frequency):
+            return None
+    except OverflowError:
+        return None
+    y = 0.05
+    for _ in range(200):
+        pv = _pv(w, n, first, coupon_, redemption, y, frequency)
+        if pv > target:
+            lo = y
+        else:
+            hi = y
+        slope = (_pv(w, n, first, coupon_, redemption, y + 1e-7, frequency) - pv) / 1e-7
+        newton = y - (pv - target) / slope if slope != 0 else math.nan
+        step = newton if math.isfinite(newton) and lo < newton < hi else (lo + hi) / 2
+        done = abs(step - y) < 1e-13
+        y = step
+        if done:
+            break
+    error = abs(_pv(w, n, first, coupon_, redemption, y, frequency) - target)
+    if not error <= REPRICE_TOLERANCE * max(1.0, abs(redemption) / 100.0):
+        return None
+    return y
+
+
+def treasury(settlement: dt.date, maturity: dt.date, coupon_rate: float) -> tuple[float, int, float, float, float]:
+    """(w, n, first coupon, full coupon, accrued) per 100 of a Treasury (street convention)."""
+    w, n, first, accrued = coupon_position(settlement, maturity)
+    c = coupon_rate * 100 / 2
+    return w, n, c * first, c, c * accrued
+
+
+def treasury_price(settlement: dt.date, maturity: dt.date, coupon_rate: float, yield_rate: float) -> float | None:
+    """Clean price per 100 of one Treasury at one yield."""
+    if not settlement < maturity:
+        return None
+    w, n, first, c, accrued = treasury(settlement, maturity, coupon_rate)
+    return _pv(w, n, first, c, 100.0, yield_rate, 2.0) - accrued
+
+
+def treasury_yield(settlement: dt.date, maturity: dt.date, coupon_rate: float, price: float) -> float | None:
+    """Semi-annual yield of one Treasury from its clean price, or ``None`` (the array path refuses)."""
+    if not settlement < maturity:
+        return None
+    w, n, first, c, accrued = treasury(settlement, maturity, coupon_rate)
+    return _solve(price + accrued, w, n, first, c, 100.0, 2.0)
+
+
+def price_from_yield(settlement: dt.date, yield_rate: float, terms: Terms) -> float | None:
+    """Clean price per 100 of the securities at a yield to the par call."""
+    stream = _stream(settlement, 100.0, terms)
+    if stream is None:
+        return None
+    w, n, full, accrued = stream
+    return _pv(w, n, full, full, 100.0, yield_rate, terms.fixed_frequency) - accrued
+
+
+def yield_to_call(settlement: dt.date, price: float, terms: Terms) -> float | None:
+    """Yield to the par call from a clean price per 100, or ``None``."""
+    stream = _stream(settlement, 100.0, terms)
+    if stream is None:
+        return None
+    w, n, full, accrued = stream
+    return _solve(price + accrued, w, n, full, full, 100.0, terms.fixed_frequency)
+
+
+def redemption_price(redemption_date: dt.date, treasury_rate: float | None, trigger: str,
+                     trigger_date: dt.date | None, principal: float, terms: Terms) -> float | None:
+    """As :func:`trups_xl.redemption.redemption_price` for one date, on fixed periods; ``None`` for
+    anything else (an index-linked period, a refusal: the array path answers)."""
+    c = _columns(terms)
+    r = _day(redemption_date)
+    if r < c.start[0] or r > c.end[-1]:
+        return None
+    call = terms.par_call_date or terms.maturity_date
+    par = redemption_date >= call
+    if trigger != OPTIONAL:
+        window = terms.special_event_window_days
+        if trigger_date is None or window is None:
+            return None
+        if not par and not trigger_date <= redemption_date <= trigger_date + dt.timedelta(days=window):
+            return None
+        par = par or trigger in PAR_TRIGGERS
+    if par:
+        accrued = accrued_interest(redemption_date, principal, terms)
+        return None if accrued is None else principal + accrued
+    if treasury_rate is None or terms.make_whole_spread is None:
+        return None
+    result = make_whole(redemption_date, treasury_rate, terms.make_whole_spread, principal, STUB_EXCLUDE,
+                        COUNT_DIRECT, terms)
+    return None if result is None else result[0]

@@ -45,9 +45,13 @@ def coupon_position(settlement: dt.date, maturity: dt.date,
     """
     if not settlement < maturity:
         raise TrupsInputError("settlement must be before maturity", "settlement")
-    k = 1
+    # the smallest k >= 1 whose coupon date is on or before settlement (dates fall as k rises),
+    # searched from the estimate of whole half-years between them
+    k = max(1, ((maturity.year - settlement.year) * 12 + maturity.month - settlement.month) // 6)
     while coupon_date_before(maturity, k) > settlement:
         k += 1
+    while k > 1 and coupon_date_before(maturity, k - 1) <= settlement:
+        k -= 1
     previous, following = coupon_date_before(maturity, k), coupon_date_before(maturity, k - 1)
     period = (following - previous).days
     w = (following - settlement).days / period

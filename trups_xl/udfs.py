@@ -376,10 +376,19 @@ def TRUPS_REDEMPTION_PRICE(redemption_date: Any, treasury_rate: Any = None, trig
     security : text or range, optional
     """
     terms = xf.security(security)
-    days, d_shape = xf.dates(redemption_date, "redemption_date", *xf.life(terms))
     route = xf.text(trigger, "trigger", core_redemption.TRIGGERS, core_redemption.OPTIONAL)
     event = None if route == core_redemption.OPTIONAL and xc.is_blank(trigger_date) else \
         xf.one_date(trigger_date, "trigger_date", *xf.life(terms))
+    if xf.blank(fixings, policy, curve):  # one date on fixed periods: the scalar path
+        day = xf.scalar_date(redemption_date, "redemption_date", *xf.life(terms))
+        rate = None if xc.is_blank(treasury_rate) else xf.scalar_number(treasury_rate, "treasury_rate", xf.rate_cell,
+                                                                         None)
+        p = xf.scalar_number(principal, "principal", xf.positive_cell, terms.liquidation_amount)
+        blank_or_number = xc.is_blank(treasury_rate) or rate is not None
+        if day is not None and p is not None and blank_or_number and (
+                fast := core_scalar.redemption_price(day, rate, route, event, p, terms)) is not None:
+            return fast
+    days, d_shape = xf.dates(redemption_date, "redemption_date", *xf.life(terms))
     if xc.is_blank(treasury_rate):
         rates = None
         (d,) = xf.broadcast(("redemption_date", days, d_shape))
@@ -453,6 +462,18 @@ def _plausible_yield(yields: Any) -> Any:
     return yields
 
 
+def _treasury_scalar(settlement: Any, maturity: Any, coupon: Any, value: Any, convert: Any, solve: Any) -> float | None:
+    """One Treasury, one price or yield, by the scalar path; ``None``: take the array path."""
+    s = xf.scalar_date(settlement, "settlement", *_TSY_DATES)
+    m = xf.scalar_date(maturity, "maturity", *_TSY_DATES)
+    c = xf.scalar_number(coupon, "coupon", xf.coupon_cell, None)
+    v = xf.scalar_number(value, "value", convert, None)
+    if s is None or m is None or c is None or v is None:
+        return None
+    result: float | None = solve(s, m, c, v)
+    return result
+
+
 def _price_cell(value: object, argument: str, where: str) -> float:
     price = xc.cell_number(value, argument, "a clean price per 100 (e.g. 101.25)", where)
     if not 0 < price < 1000:
@@ -477,6 +498,9 @@ def TRUPS_TREASURY_YIELD(settlement: Any, maturity: Any, coupon: Any, price: Any
     security : text or range, optional
     """
     xf.security(security)  # checked; a Treasury's price does not depend on it
+    fast = _treasury_scalar(settlement, maturity, coupon, price, _price_cell, core_scalar.treasury_yield)
+    if fast is not None and xc.RATE_RANGE[0] <= fast <= xc.RATE_RANGE[1]:
+        return fast
     s, m, c, p = _treasury_inputs(settlement, maturity, coupon, price, "price", _price_cell)
     return xc.shape_result(_plausible_yield(core_treasury.treasury_yield(s, m, c, p)))
 
@@ -498,6 +522,9 @@ def TRUPS_TREASURY_PRICE(settlement: Any, maturity: Any, coupon: Any, yield_rate
     security : text or range, optional
     """
     xf.security(security)  # checked; a Treasury's price does not depend on it
+    fast = _treasury_scalar(settlement, maturity, coupon, yield_rate, xf.rate_cell, core_scalar.treasury_price)
+    if fast is not None:
+        return fast
     s, m, c, y = _treasury_inputs(settlement, maturity, coupon, yield_rate, "yield_rate", xf.rate_cell)
     return xc.shape_result(core_treasury.treasury_price(s, m, c, y))
 
@@ -515,6 +542,12 @@ def TRUPS_YIELD_TO_CALL(settlement: Any, price: Any, security: Any = None) -> An
     security : text or range, optional
     """
     terms = xf.security(security)
+    day = xf.scalar_date(settlement, "settlement", terms.issue_date, dt.date(2199, 12, 31))
+    value = xf.scalar_number(price, "price", _price_cell, None)
+    if day is not None and value is not None:
+        fast = core_scalar.yield_to_call(day, value, terms)
+        if fast is not None and xc.RATE_RANGE[0] <= fast <= xc.RATE_RANGE[1]:
+            return fast
     s, p = _settlement_and(settlement, price, "price", _price_cell, terms)
     return xc.shape_result(_plausible_yield(core_yields.yield_to_call(s, p, terms=terms)))
 
@@ -532,6 +565,10 @@ def TRUPS_PRICE_FROM_YIELD(settlement: Any, yield_rate: Any, security: Any = Non
     security : text or range, optional
     """
     terms = xf.security(security)
+    day = xf.scalar_date(settlement, "settlement", terms.issue_date, dt.date(2199, 12, 31))
+    value = xf.scalar_number(yield_rate, "yield_rate", xf.rate_cell, None)
+    if day is not None and value is not None and (fast := core_scalar.price_from_yield(day, value, terms)) is not None:
+        return fast
     s, y = _settlement_and(settlement, yield_rate, "yield_rate", xf.rate_cell, terms)
     return xc.shape_result(core_yields.price_from_yield(s, y, terms=terms))
 
