@@ -66,14 +66,14 @@ def life(terms: Terms) -> tuple[dt.date, dt.date]:
 #: Help for arguments that mean the same in every function. A UDF docstring that lists such an
 #: argument without a description gets this text (in its ``__doc__`` and in Excel's wizard).
 SHARED_ARG_HELP = {
-    "principal": "Principal amount; default 1000 (one capital security).",
+    "principal": "Principal amount; default the liquidation amount of one security (1000 for XXI, 25 for XIII).",
     "fixings": "Index for floating/monthly periods (LIBOR; Term SOFR under libor_act): one decimal rate for all, "
-               "or two columns: period start date, rate.",
+               "or two columns: period start date, rate. Rates -0.10..0.50.",
     "policy": '"fixings" (default: the index as given), "libor_act" (fixings/curve are CME Term SOFR; adds the '
               '0.26161%/0.11448% spread) or "prospectus_fallback" (previous rate; 4.910% first quarter).',
     "curve": "Forward curve for periods with no fixing: one decimal rate (flat) or two columns: date, rate "
              "(linear between dates). Same index as fixings.",
-    "spread": "Spread over the treasury rate; default 0.005 (0.50%, p.38).",
+    "spread": "Spread over the treasury rate, decimal 0..0.10; default 0.005 (0.50%, p.38). 50 bp is 0.005.",
     "stub": '"exclude_accrued" (default: first coupon only for the part after the redemption date) or '
             '"subtract_accrued" (full coupon PV less accrued).',
     "corporate_actions": "Two columns: effective date, share-count factor (0.1 for 1-for-10). Blank: "
