@@ -71,3 +71,14 @@ def test_readme_worked_xiii_example_is_what_the_functions_return():
             assert got.isoformat() == shown, name
         else:
             assert round(got, 9) == float(shown), (name, got, shown)
+
+
+def test_every_data_file_ships_in_the_package():
+    import fnmatch
+    import tomllib
+
+    root = README.parent
+    patterns = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["trups_xl"]
+    package = root / "trups_xl"
+    data = [p.relative_to(package).as_posix() for p in (package / "data").rglob("*") if p.is_file()]
+    assert data and all(any(fnmatch.fnmatch(d, pat) for pat in patterns) for d in data), data
