@@ -12,6 +12,7 @@ chronological order, oldest first (p.46).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -27,11 +28,17 @@ FloatArray = npt.NDArray[np.float64]
 
 def apm_window(issuance_date: dt.date, calendar: BusinessCalendar = NYSE, terms: Terms = TERMS) -> list[dt.date]:
     """The 10 NYSE trading days ending on the 4th trading day before issuance, oldest first."""
+    return list(_apm_window(issuance_date, calendar, terms))
+
+
+@functools.lru_cache(maxsize=1024)
+def _apm_window(issuance_date: dt.date, calendar: BusinessCalendar, terms: Terms) -> tuple[dt.date, ...]:
+    """:func:`apm_window`, cached like a calendar: it depends on dates and the calendar only."""
     end = calendar.advance(np.datetime64(issuance_date, "D"), -require(terms, "apm_lag_trading_days"))
     first = calendar.advance(end, -(require(terms, "apm_average_days") - 1))
     span = int((end - first).astype(np.int64)) + 1
     days = first + np.arange(span).astype("timedelta64[D]")
-    return [d.astype(object) for d in days[calendar.is_business_day(days)]]
+    return tuple(d.astype(object) for d in days[calendar.is_business_day(days)])
 
 
 def apm_average_price(issuance_date: dt.date, price_dates: Sequence[dt.date], prices: Sequence[float],

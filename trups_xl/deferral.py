@@ -19,12 +19,12 @@ ordinary accrued interest, :func:`trups_xl.accrual.accrued_interest`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import numpy as np
 import numpy.typing as npt
 from dateutil.relativedelta import relativedelta
 
-from trups_xl.accrual import interest
 from trups_xl.curve import ForwardCurve
 from trups_xl.daycount import accrual_days
 from trups_xl.errors import TrupsInputError
@@ -56,6 +56,12 @@ def _check_first_deferred(first_deferred_date: dt.date, terms: Terms) -> int:
 
 def deferral_dates(first_deferred_date: dt.date, terms: Terms = TERMS) -> list[tuple[str, dt.date]]:
     """The extension period's key dates, in order."""
+    return list(_deferral_dates(first_deferred_date, terms))
+
+
+@functools.lru_cache(maxsize=1024)
+def _deferral_dates(first_deferred_date: dt.date, terms: Terms) -> tuple[tuple[str, dt.date], ...]:
+    """:func:`deferral_dates`, cached like a calendar: it depends on dates and terms only."""
     _check_first_deferred(first_deferred_date, terms)
     limit = extension_limit(first_deferred_date, terms)
     grace = require(terms, "default_grace_days")
@@ -69,7 +75,7 @@ def deferral_dates(first_deferred_date: dt.date, terms: Terms = TERMS) -> list[t
         events.append((f"share_cap_test_{year}", day))  # p.47: end of year 1 and each anniversary
     events.append(("ten_year_limit", limit))  # p.42 (or the final repayment date)
     events.append(("event_of_default", limit + dt.timedelta(days=grace)))  # p.49
-    return events
+    return tuple(events)
 
 
 def deferred_interest(first_deferred_date: dt.date, as_of: dt.date, fixings: Fixings | None = None,
@@ -96,12 +102,14 @@ def deferred_interest(first_deferred_date: dt.date, as_of: dt.date, fixings: Fix
     needed = np.zeros(schedule.size, dtype=bool)
     needed[k0:upto] = True
     require_known(schedule, rates, needed)
-    fractions = schedule.year_fraction
+    # Python floats in the loop: the same IEEE arithmetic as numpy's, without its per-element overhead
+    period_rates = rates[k0:last + 2].tolist()
+    period_days = schedule.accrual_days[k0:last + 2].tolist()
     balance = 0.0
-    for k in range(k0, last + 1):
-        if k > k0:
-            balance *= 1.0 + rates[k] * fractions[k]  # compounded on this payment date (p.42)
-        balance += float(interest(amount, schedule.accrual_days[k], rates[k]))  # this period's interest, deferred
+    for i in range(last + 1 - k0):
+        if i:
+            balance *= 1.0 + period_rates[i] * (period_days[i] / 360.0)  # compounded on this payment date (p.42)
+        balance += float(amount) * float(period_days[i]) * period_rates[i] / 360.0  # this period's interest (interest())
     # interest on the balance since the last payment date (accrual convention of the period)
     k = last + 1
     if k < schedule.size and day > schedule.accrual_start[k]:

@@ -19,6 +19,7 @@ curve, the dollar-offset test and the regression test with every statistic.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -47,23 +48,34 @@ def hedged_cash_flows(valuation_date: dt.date, end_date: dt.date | None = None, 
                       terms: Terms = TERMS) -> list[tuple[dt.date, float]]:
     """(payment date, amount) of the fixed coupons paid after ``valuation_date`` up to ``end_date``,
     and principal on ``end_date``."""
+    dates, amounts = _flows(valuation_date, end_date, principal, terms)
+    return [(d.astype(object), float(a)) for d, a in zip(dates, amounts, strict=True)]
+
+
+def _flows(valuation_date: dt.date, end_date: dt.date | None, principal: float | None,
+           terms: Terms) -> tuple[np.ndarray, np.ndarray]:
+    """Payment dates and amounts of the hedged cash flows, as arrays."""
     end = end_date or require(terms, "par_call_date")
     amount = terms.liquidation_amount if principal is None else principal
     if not terms.issue_date <= valuation_date < end:
         raise TrupsInputError(f"expected a valuation date {terms.issue_date}..{end - dt.timedelta(days=1)} "
                               "(before the end of the hedged cash flows)", "valuation_date")
+    ends, payments, days = _fixed_periods(terms)
+    last = int(np.searchsorted(ends, np.datetime64(end, "D")))
+    if last >= ends.size or ends[last] != np.datetime64(end, "D"):
+        raise TrupsInputError(f"{end} is not a fixed-rate interest payment date", "end_date")
+    first = int(np.searchsorted(ends, np.datetime64(valuation_date, "D"), side="right"))
+    dates = np.append(payments[first:last + 1], payments[last])
+    amounts = np.append(interest(amount, days[first:last + 1], terms.fixed_rate), float(amount))
+    return dates, amounts
+
+
+@functools.lru_cache(maxsize=64)
+def _fixed_periods(terms: Terms) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Scheduled ends, payment dates and accrual days of the fixed periods (read-only)."""
     schedule = build_schedule(terms=terms)
     fixed = schedule.regime == FIXED
-    ends = schedule.end[fixed]
-    if np.datetime64(end, "D") not in ends:
-        raise TrupsInputError(f"{end} is not a fixed-rate interest payment date", "end_date")
-    pick = (ends > np.datetime64(valuation_date, "D")) & (ends <= np.datetime64(end, "D"))
-    idx = np.flatnonzero(fixed)[pick]
-    flows = [(schedule.payment_date[k].astype(object), float(interest(amount, schedule.accrual_days[k],
-                                                                      terms.fixed_rate))) for k in idx]
-    payment_of_end = schedule.payment_date[np.flatnonzero(fixed)[ends == np.datetime64(end, "D")][0]].astype(object)
-    flows.append((payment_of_end, float(amount)))
-    return flows
+    return schedule.end[fixed], schedule.payment_date[fixed], schedule.accrual_days[fixed]
 
 
 def hedged_item_value(valuation_date: dt.date, curve: DiscountCurve, end_date: dt.date | None = None,
@@ -71,14 +83,17 @@ def hedged_item_value(valuation_date: dt.date, curve: DiscountCurve, end_date: d
     """Present value on the benchmark curve of the remaining fixed-rate cash flows (module docstring)."""
     if value not in VALUES:
         raise TrupsInputError(f"unknown value {value!r}; accepted: {', '.join(VALUES)}", "value")
-    flows = hedged_cash_flows(valuation_date, end_date, principal, terms)
-    dates = np.array([d for d, _ in flows], dtype="datetime64[D]")
-    amounts = np.array([a for _, a in flows])
+    dates, amounts = _flows(valuation_date, end_date, principal, terms)
     dirty = float(np.sum(amounts * curve.discount(dates)))
     if value == "dirty":
         return dirty
-    accrued = accrued_interest(np.datetime64(valuation_date, "D"), principal=principal, terms=terms)
-    return dirty - float(accrued)
+    from trups_xl import scalar  # the one-date path: same number, without the array overhead
+
+    amount = terms.liquidation_amount if principal is None else principal
+    accrued = scalar.accrued_interest(valuation_date, amount, terms)
+    if accrued is None:
+        accrued = float(accrued_interest(np.datetime64(valuation_date, "D"), principal=principal, terms=terms))
+    return dirty - accrued
 
 
 def _check_series(hedged: Sequence[float], hedge: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
@@ -175,7 +190,7 @@ class Regression:
 def regression(hedged: Sequence[float], hedge: Sequence[float], confidence: float = CONFIDENCE_DEFAULT) -> Regression:
     """The regression test with every statistic (scipy.stats for the t and F distributions)."""
     try:
-        from scipy import stats
+        from scipy import special
     except ImportError:  # pragma: no cover - the extra is installed with the tests
         raise TrupsInputError("the regression needs scipy: pip install 'trups-xl[hedge]'", "hedge_changes") from None
     x, y = _check_series(hedged, hedge)
@@ -183,24 +198,32 @@ def regression(hedged: Sequence[float], hedge: Sequence[float], confidence: floa
         raise TrupsInputError(f"expected a confidence 0.5..0.999 (0.95 for 95%); got {confidence!r}", "confidence")
     if np.ptp(x) == 0:
         raise TrupsInputError("the hedged item's changes are all equal: no slope can be estimated", "hedged_changes")
-    fit = stats.linregress(x, y)
+    # ordinary least squares in closed form; the t and F distributions from scipy.special (stdtr,
+    # fdtrc: the functions scipy.stats itself evaluates, without its per-call object overhead)
     n = int(x.size)
     df = n - 2
-    fitted = fit.intercept + fit.slope * x
+    dx, dy = x - x.mean(), y - y.mean()
+    sxx, sxy, syy = float(dx @ dx), float(dx @ dy), float(dy @ dy)
+    slope = sxy / sxx
+    intercept = float(y.mean() - slope * x.mean())
+    fitted = intercept + slope * x
     ss_res = float(np.sum((y - fitted) ** 2))
     ss_reg = float(np.sum((fitted - y.mean()) ** 2))
     sey = float(np.sqrt(ss_res / df))
-    t = float(fit.slope / fit.stderr) if fit.stderr > 0 else float("inf")
-    p = float(2 * stats.t.sf(abs(t), df))
+    slope_se = sey / float(np.sqrt(sxx))
+    intercept_se = slope_se * float(np.sqrt(float(x @ x) / n))
+    r = sxy / float(np.sqrt(sxx * syy)) if syy > 0 else 0.0
+    t = slope / slope_se if slope_se > 0 else float("inf")
+    p = float(2 * special.stdtr(df, -abs(t)))
     f = t * t
-    f_p = float(stats.f.sf(f, 1, df))
-    r2 = float(fit.rvalue ** 2)
+    f_p = float(special.fdtrc(1, df, f))
+    r2 = r * r
     return Regression(
-        n=n, slope=float(fit.slope), intercept=float(fit.intercept), r=float(fit.rvalue), r_squared=r2,
-        slope_standard_error=float(fit.stderr), intercept_standard_error=float(fit.intercept_stderr),
+        n=n, slope=slope, intercept=intercept, r=r, r_squared=r2,
+        slope_standard_error=slope_se, intercept_standard_error=intercept_se,
         residual_standard_error=sey, degrees_of_freedom=df, t_statistic=t, p_value=p, f_statistic=f,
         f_p_value=f_p, ss_regression=ss_reg, ss_residual=ss_res, confidence=confidence,
-        slope_passes=SLOPE_BOUNDS[0] <= fit.slope <= SLOPE_BOUNDS[1],
+        slope_passes=SLOPE_BOUNDS[0] <= slope <= SLOPE_BOUNDS[1],
         r_squared_passes=r2 >= MIN_R_SQUARED,
         significance_passes=p < 1 - confidence,
     )

@@ -19,6 +19,7 @@ period-start date -> rate) for what was published, and, kept apart, a forward cu
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -73,6 +74,19 @@ class Fixings:
 
 def index_rates(schedule: Schedule, fixings: Fixings | None = None,
                 policy: str = DEFAULT_POLICY, curve: ForwardCurve | None = None) -> FloatArray:
+    """The index of every period (NaN for fixed periods and for periods with no rate); cached per
+    (schedule, fixings, policy, curve), all immutable, and returned read-only.
+
+    Raises
+    ------
+    TrupsInputError
+        A table date that is not the start of an index-linked period, or an unknown policy.
+    """
+    return _index_rates(schedule, fixings, policy, curve)
+
+
+@functools.lru_cache(maxsize=256)
+def _index_rates(schedule: Schedule, fixings: Fixings | None, policy: str, curve: ForwardCurve | None) -> FloatArray:
     """The index of every period (NaN for fixed periods and for periods with no rate).
 
     Raises
@@ -109,7 +123,7 @@ def index_rates(schedule: Schedule, fixings: Fixings | None = None,
         gap = linked & np.isnan(rates)
         rates[gap] = curve.rate_at(schedule.start[gap])
     if policy == POLICY_LIBOR_ACT:
-        rates += tenor_spread_adjustments(schedule)
+        rates = rates + tenor_spread_adjustments(schedule)
     if policy == POLICY_FALLBACK and linked.any():
         first = int(np.flatnonzero(linked)[0])
         if np.isnan(rates[first]):
@@ -118,6 +132,7 @@ def index_rates(schedule: Schedule, fixings: Fixings | None = None,
         for k in range(first + 1, schedule.size):
             if np.isnan(rates[k]):
                 rates[k] = rates[k - 1]  # p.41: LIBOR as determined for the previous period
+    rates.flags.writeable = False
     return rates
 
 
@@ -145,11 +160,19 @@ def tenor_spread_adjustments(schedule: Schedule) -> FloatArray:
 def coupon_rates(schedule: Schedule, fixings: Fixings | None = None,
                  policy: str = DEFAULT_POLICY, curve: ForwardCurve | None = None) -> FloatArray:
     """The annual coupon rate of every period: the fixed rate (8.300% for XXI), then index + margin
-    (4.170% for XXI, p.40)."""
+    (4.170% for XXI, p.40). Cached like :func:`index_rates`; read-only."""
+    return _coupon_rates(schedule, fixings, policy, curve)
+
+
+@functools.lru_cache(maxsize=256)
+def _coupon_rates(schedule: Schedule, fixings: Fixings | None, policy: str, curve: ForwardCurve | None) -> FloatArray:
+    """:func:`coupon_rates`, computed."""
     terms = schedule.terms
     margin = terms.floating_margin if terms.floating_margin is not None else np.nan
     rates = index_rates(schedule, fixings, policy, curve) + margin
-    return np.where(schedule.regime == FIXED, terms.fixed_rate, rates)
+    result = np.where(schedule.regime == FIXED, terms.fixed_rate, rates)
+    result.flags.writeable = False
+    return result
 
 
 def require_known(schedule: Schedule, rates: FloatArray, needed: npt.NDArray[np.bool_]) -> None:

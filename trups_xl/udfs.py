@@ -229,17 +229,18 @@ def TRUPS_SCHEDULE(from_date: Any = None, to_date: Any = None, fixings: Any = No
                                       xf.curve(curve, terms))
     amount = xf.principal(principal, terms)
     rows: list[list[Any]] = [list(SCHEDULE_HEADER)]
-    for k in idx:
-        det = schedule.determination_date[k]
-        rows.append([
-            int(k) + 1, *(xc.shape_result(d) for d in (
-                schedule.start[k], schedule.end[k], schedule.accrual_start[k],
-                schedule.accrual_end[k], schedule.payment_date[k], schedule.record_date[k])),
-            "" if np.isnat(det) else xc.shape_result(det),
-            str(schedule.regime[k]), str(schedule.day_count[k]), int(schedule.accrual_days[k]),
-            float(schedule.year_fraction[k]), float(rates[k]),
-            float(core_accrual.interest(amount, schedule.accrual_days[k], rates[k])),
-        ])
+    # whole columns converted at once (dates to datetime.date, NaT to None), then laid out by row
+    date_columns = [column[idx].astype("datetime64[D]").astype(object).tolist() for column in (
+        schedule.start, schedule.end, schedule.accrual_start, schedule.accrual_end, schedule.payment_date,
+        schedule.record_date, schedule.determination_date)]
+    interest = core_accrual.interest(amount, schedule.accrual_days[idx], rates[idx]).tolist()
+    regimes, day_counts = schedule.regime[idx].tolist(), schedule.day_count[idx].tolist()
+    days, fractions, period_rates = (schedule.accrual_days[idx].tolist(), schedule.year_fraction[idx].tolist(),
+                                     rates[idx].tolist())
+    for i, k in enumerate(idx.tolist()):
+        dates = [column[i] for column in date_columns]
+        rows.append([k + 1, *dates[:6], "" if dates[6] is None else dates[6], regimes[i], day_counts[i], days[i],
+                     fractions[i], period_rates[i], interest[i]])
     return rows
 
 

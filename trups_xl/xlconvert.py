@@ -112,7 +112,6 @@ def date_to_serial(day: dt.date) -> int:
 
 def cell_date(value: object, argument: str, lo: dt.date, hi: dt.date, where: str = "") -> dt.date:
     """One cell as a date in ``[lo, hi]``: serial, ``datetime``/``date`` or ISO text."""
-    expected = f"a date {lo.isoformat()}..{hi.isoformat()} (date cell, serial or YYYY-MM-DD text)"
     day: dt.date | None = None
     if isinstance(value, bool) or value is None:
         day = None
@@ -130,6 +129,7 @@ def cell_date(value: object, argument: str, lo: dt.date, hi: dt.date, where: str
         except ValueError:
             day = None
     if day is None:
+        expected = f"a date {lo.isoformat()}..{hi.isoformat()} (date cell, serial or YYYY-MM-DD text)"
         raise _refuse(argument, expected, value, where)
     if not lo <= day <= hi:
         raise TrupsInputError(f"{where}{day.isoformat()} is outside {lo.isoformat()}..{hi.isoformat()}",
