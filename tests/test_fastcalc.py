@@ -83,3 +83,20 @@ def test_a_table_result_is_left_to_the_engine_to_spill(tmp_path):
     book.save(path)
     result = recalculate(path)
     assert result.spills == {("Sheet", "A1"): "A1:N5"} and result.values[("Sheet", "P1")] == 166.0
+
+
+def test_calls_reading_a_table_or_its_spill_are_left_to_the_engine(tmp_path):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws["A1"] = '=TRUPS_SCHEDULE("2008-01-01","2009-12-31")'
+    ws["P1"] = "=TRUPS_CLAIM_LIMIT(N2)"  # a cell the table spills into
+    ws["P2"] = "=TRUPS_TERMS(A1)"  # the table's anchor ("period" once it spills)
+    ws["P3"] = "=TRUPS_CLAIM_LIMIT(P1)"  # a reader of a reader
+    path = tmp_path / "readers.xlsx"
+    book.save(path)
+    results, left = fastcalc.evaluate(openpyxl.load_workbook(path))
+    assert {("Sheet", "A1"), ("Sheet", "P1"), ("Sheet", "P2"), ("Sheet", "P3")} <= left and not results
+    fast, slow = recalculate(path), recalculate(path, vectorise=False)
+    for ref in ("P1", "P2", "P3"):
+        assert fast.values[("Sheet", ref)] == slow.values[("Sheet", ref)]
+    assert fast.values[("Sheet", "P1")] == 41.5

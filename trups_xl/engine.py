@@ -65,7 +65,7 @@ def _argument(value: Any) -> Any:
     return to_excel(value)
 
 
-def _result(value: Any) -> Any:
+def stored_result(value: Any) -> Any:
     """A UDF result as the engine stores it: dates as serials, tables as 2-D arrays."""
     def cell(v: Any) -> Any:
         if isinstance(v, dt.date):
@@ -79,7 +79,7 @@ def _result(value: Any) -> Any:
 
 def _engine_function(fn: Callable[..., Any]) -> Callable[..., Any]:
     def call(*args: Any) -> Any:
-        return _result(fn(*(_argument(a) for a in args)))
+        return stored_result(fn(*(_argument(a) for a in args)))
 
     return call
 

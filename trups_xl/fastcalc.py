@@ -24,10 +24,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.formula import ArrayFormula
 
-from trups_xl.engine import _result
+from trups_xl.engine import stored_result
 from trups_xl.xlfunc import REGISTRY
 
 #: Arguments the functions read element by element from a range (the others take one value).
@@ -156,10 +159,9 @@ def parse(book: Workbook) -> tuple[dict[Key, _Call], set[Key]]:
         for row in ws.iter_rows():
             for c in row:
                 value = c.value
+                if isinstance(value, ArrayFormula):
+                    formula_cells.add((ws.title, c.coordinate))  # left to the engine
                 if not isinstance(value, str) or not value.startswith("="):
-                    if value is not None and not isinstance(value, (str, int, float, bool)) and \
-                            not hasattr(value, "year"):
-                        formula_cells.add((ws.title, c.coordinate))  # an array formula
                     continue
                 key = (ws.title, c.coordinate)
                 formula_cells.add(key)
@@ -225,6 +227,8 @@ def _value(arg: object, book: Workbook, results: dict[Key, Any]) -> object:
         for c in range(arg.cols[0], arg.cols[1] + 1):
             key = (arg.sheet, f"{get_column_letter(c)}{r}")
             if key in results:
+                if isinstance(results[key], np.ndarray):
+                    raise _NotSimpleError  # a table: what a reader sees of it is the engine's to spill
                 line.append(_as_sent(results[key]))
             else:
                 cell = ws._cells.get((r, c))
@@ -254,11 +258,15 @@ def evaluate(book: Workbook) -> tuple[dict[Key, Any], set[Key]]:
     them), and the formula cells left to the engine."""
     calls, formula_cells = parse(book)
     results: dict[Key, Any] = {}
-    for layer in _layers(calls, formula_cells):
+    layers = _layers(calls, formula_cells)
+    for layer in layers:
         groups: dict[tuple[object, ...], list[tuple[_Call, list[object]]]] = defaultdict(list)
         for call in layer:
             names = _parameters(call.function)
-            values = [_value(a, book, results) for a in call.args]
+            try:
+                values = [_value(a, book, results) for a in call.args]
+            except _NotSimpleError:
+                continue  # it reads a table: left to the engine
             if len(values) > len(names) or any(isinstance(v, list) for v, n in zip(values, names, strict=False)
                                                    if n in VECTOR_PARAMETERS.get(call.function, ())):
                 groups[(call.key,)].append((call, values))  # alone: arity errors and ranges per cell
@@ -268,14 +276,21 @@ def evaluate(book: Workbook) -> tuple[dict[Key, Any], set[Key]]:
             groups[(call.function, call.key[0], len(values), shared)].append((call, values))
         for members in groups.values():
             results.update(_run(members))
-    table_cells = {k for k, v in results.items() if not _is_scalar(v)}
-    for key in table_cells:  # a table in one cell spills: the engine path handles that
-        del results[key]
+    # A table in one cell spills, which the engine path handles: the table, the cells it spills
+    # into and every call that reads them (in dependency order, so its readers too) are left to it.
+    left: set[Key] = set()
+    for key, value in results.items():
+        if isinstance(value, np.ndarray):
+            first_row, first_col = coordinate_to_tuple(key[1])
+            left |= set(_Ref(key[0], (first_row, first_row + value.shape[0] - 1),
+                             (first_col, first_col + value.shape[1] - 1)).cells())
+    for layer in layers:
+        for call in layer:
+            if any(cell in left for arg in call.args if isinstance(arg, _Ref) for cell in arg.cells()):
+                left.add(call.key)
+    for key in left:
+        results.pop(key, None)
     return results, formula_cells - set(results)
-
-
-def _is_scalar(value: Any) -> bool:
-    return not hasattr(value, "shape") or getattr(value, "ndim", 0) == 0
 
 
 def _run(members: list[tuple[_Call, list[object]]]) -> dict[Key, Any]:
@@ -283,7 +298,7 @@ def _run(members: list[tuple[_Call, list[object]]]) -> dict[Key, Any]:
     first = members[0][0]
     fn = REGISTRY[first.function]
     if len(members) > 1 and first.function not in VECTOR_PARAMETERS:  # the very same call in every cell
-        result = _result(fn(*members[0][1]))
+        result = stored_result(fn(*members[0][1]))
         return {call.key: result for call, _ in members}
     if len(members) > 1:
         vector = VECTOR_PARAMETERS[first.function]
@@ -293,5 +308,5 @@ def _run(members: list[tuple[_Call, list[object]]]) -> dict[Key, Any]:
         out = fn(*args)
         if isinstance(out, list) and len(out) == len(members) and all(len(r) == 1 for r in out) and not any(
                 isinstance(r[0], str) and r[0].startswith("#TRUPS") for r in out):
-            return {call.key: _result(row[0]) for (call, _), row in zip(members, out, strict=True)}
-    return {call.key: _result(fn(*values)) for call, values in members}
+            return {call.key: stored_result(row[0]) for (call, _), row in zip(members, out, strict=True)}
+    return {call.key: stored_result(fn(*values)) for call, values in members}
