@@ -263,13 +263,11 @@ def recalculate(path: Path, progress: Callable[[str], None] | None = None,
     solution: Any = {}
     shapes: dict[tuple[str, str], tuple[int, int]] = {}
     with engine.guard_files(path) as refused, tempfile.TemporaryDirectory(prefix="trups-xl-") as tmp:
-        base = path
+        source = path
         if fast and left:  # the engine evaluates what is left, reading these cells as values
-            base = Path(tmp) / "base" / path.name
-            base.parent.mkdir()
-            _save_with_values(book, fast, base)
-            engine.allow(base)
-        source = base
+            source = Path(tmp) / path.name  # the same name: the engine keys cells by file name
+            _save_with(book, fast, source)
+            engine.allow(source)
         for _ in range(MAX_SPILL_PASSES if left else 0):
             solution, recorded = _evaluate(source, say, left if fast else None)
             shapes = {}
@@ -286,8 +284,9 @@ def recalculate(path: Path, progress: Callable[[str], None] | None = None,
             if wanted == spills:
                 break
             spills = wanted
-            source = Path(tmp) / path.name  # the same name: the engine keys cells by file name
-            _with_spills(base, spills, anchors).save(source)
+            text = {(a.sheet, a.ref): a.formula for a in anchors}
+            source = Path(tmp) / path.name
+            _save_with(book, {**fast, **{key: ArrayFormula(area, text[key]) for key, area in spills.items()}}, source)
             engine.allow(source)
             say(f"spilling {len(spills)} table(s)")
         truncated = _truncated(book, shapes, {(a.sheet, a.ref) for a in anchors})
@@ -324,29 +323,21 @@ def recalculate(path: Path, progress: Callable[[str], None] | None = None,
                          package.has_vba, book, shown_as)
 
 
-def _with_spills(path: Path, spills: dict[tuple[str, str], str], anchors: list[_Anchor]) -> Workbook:
-    """A copy of the workbook with each spilling formula as an array formula over its area."""
-    book = load_workbook(path)
-    text = {(a.sheet, a.ref): a.formula for a in anchors}
-    for (sheet, ref), area in spills.items():
-        book[sheet][ref].value = ArrayFormula(area, text[(sheet, ref)])
-    return book
-
-
-def _save_with_values(book: Workbook, values: dict[tuple[str, str], Any], target: Path) -> None:
-    """Save the workbook to ``target`` with the given formula cells replaced by their values; the
-    formulas are put back in ``book`` afterwards (it is read once, not again for this copy)."""
-    formulas_before = {key: book[key[0]][key[1]].value for key in values}
+def _save_with(book: Workbook, cells: dict[tuple[str, str], Any], target: Path) -> None:
+    """Save the workbook to ``target`` with the given cells replaced — a formula by its value, or a
+    spilling formula by an array formula over its area — and put the originals back in ``book`` (it
+    is read once, not again for each copy the engine evaluates)."""
+    before = {key: book[key[0]][key[1]].value for key in cells}
     try:
-        for (sheet, ref), value in values.items():
+        for (sheet, ref), value in cells.items():
             cell = book[sheet][ref]
             cell.value = float(value) if isinstance(value, float) else value
             if isinstance(value, str):
                 cell.data_type = "s"
         book.save(target)
     finally:
-        for (sheet, ref), formula in formulas_before.items():
-            book[sheet][ref].value = formula
+        for (sheet, ref), original in before.items():
+            book[sheet][ref].value = original
 
 
 def _truncated(book: Workbook, shapes: dict[tuple[str, str], tuple[int, int]],
@@ -387,11 +378,13 @@ def _values(solution: Any, titles: dict[str, str]) -> dict[tuple[str, str], Any]
     return values
 
 
-def write_values(path: Path, out: Path, result: Recalculation, limits: Limits | None = None) -> None:
+def write_values(path: Path, out: Path, result: Recalculation, limits: Limits | None = None,
+                 replace_input: bool = False) -> None:
     """Copy ``path`` to ``out`` (atomically) with every formula replaced by its computed value, every
     cell of an array or spilled result written, dates as dates and text as text. An .xlsm written
-    as .xlsm keeps its VBA project; external link parts are not carried over."""
-    if out.exists() and out.resolve() == path.resolve():
+    as .xlsm keeps its VBA project; external link parts are not carried over. ``out`` may be the
+    input itself only with ``replace_input`` (--in-place --replace-formulas)."""
+    if not replace_input and out.exists() and out.resolve() == path.resolve():
         raise RefusedError("refusing to overwrite the input workbook; pass another -o path or --in-place")
     keep_vba = result.has_vba and out.suffix.lower() == ".xlsm"
     book = result.book if result.book is not None else load_checked(path, limits or Limits(), keep_vba=keep_vba)
@@ -411,8 +404,7 @@ def write_values(path: Path, out: Path, result: Recalculation, limits: Limits | 
             isinstance(cell.value, str) and cell.value.startswith("="))
         if not is_formula and cell.value is not None:
             continue  # nothing the user typed is overwritten
-        if isinstance(value, DateSerial) or (isinstance(value, float) and is_date_format(cell.number_format)
-                                             and 1 <= value < 2_958_466):
+        if isinstance(value, float) and _is_date(value, cell.number_format):
             value = dt.datetime.combine(EXCEL_EPOCH + dt.timedelta(days=int(value)), dt.time())
             if not is_date_format(cell.number_format):
                 cell.number_format = DATE_FORMAT
@@ -424,6 +416,11 @@ def write_values(path: Path, out: Path, result: Recalculation, limits: Limits | 
     finally:
         if book.vba_archive is not None:
             book.vba_archive.close()
+
+
+def _is_date(value: float, number_format: str) -> bool:
+    """A number that is a date: one a function returned, or a serial in a date-formatted cell."""
+    return isinstance(value, DateSerial) or (is_date_format(number_format) and 1 <= value < 2_958_466)
 
 
 #: Text results that report a condition rather than a number (listed apart in the summary).
@@ -452,7 +449,7 @@ def shown(value: Any, number_format: str) -> str:
     if isinstance(value, bool) or value is None:
         return str(value)
     if isinstance(value, (int, float)):
-        if isinstance(value, DateSerial) or (is_date_format(number_format) and 1 <= value < 2_958_466):
+        if _is_date(value, number_format):
             return (EXCEL_EPOCH + dt.timedelta(days=int(value))).isoformat()
         fmt = number_format.split(";")[0]
         decimals = len(fmt.split(".")[1].rstrip("%")) if "." in fmt else 0
@@ -500,8 +497,7 @@ def main_recalc(path: Path, options: Options) -> int:
         if result.has_vba and target.suffix.lower() != ".xlsm":
             print(f"Notice: {path.name} has a VBA project; {target.name} is written without it (.xlsx)")
         try:
-            write_values(path, target, result, options.limits) if not options.replace_formulas else \
-                _replace_in_place(path, result, options.limits)
+            write_values(path, target, result, options.limits, replace_input=options.replace_formulas)
         except OSError as exc:
             raise RefusedError(f"could not write {target}: {exc.strerror or exc}") from None
     except RefusedError as exc:
@@ -523,15 +519,3 @@ def main_recalc(path: Path, options: Options) -> int:
     failed = bool(result.errors) or (bool(result.circular) and not options.allow_circular)
     return 1 if failed else 0
 
-
-def _replace_in_place(path: Path, result: Recalculation, limits: Limits) -> None:
-    """--in-place --replace-formulas: the values replace the workbook's formulas, atomically."""
-    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=".trups-xl-"))
-    try:
-        staged = tmp / path.name
-        write_values(path, staged, result, limits)
-        staged.replace(path)
-    finally:
-        for leftover in tmp.iterdir():
-            leftover.unlink()
-        tmp.rmdir()
