@@ -94,7 +94,7 @@ def TRUPS_ACCRUAL(start_date: Any, end_date: Any, fixings: Any = None, principal
     if xf.blank(fixings, policy, curve):  # one date pair on fixed periods: the scalar path (same numbers)
         first, last = (xf.scalar_date(v, n, *xf.life(terms))
                        for v, n in ((start_date, "start_date"), (end_date, "end_date")))
-        p = xf.scalar_number(principal, "principal", xf.positive_cell, terms.liquidation_amount)
+        p = xf.scalar_principal(principal, terms)
         if first is not None and last is not None and p is not None:
             result = core_scalar.accrual(first, last, p, terms)
             if result is not None:
@@ -151,7 +151,7 @@ def _interest_on_a_date(value: Any, argument: str, fixings: Any, principal: Any,
     terms = xf.security(security)
     if xf.blank(fixings, policy, curve):
         day = xf.scalar_date(value, argument, *xf.life(terms))
-        p = xf.scalar_number(principal, "principal", xf.positive_cell, terms.liquidation_amount)
+        p = xf.scalar_principal(principal, terms)
         if day is not None and p is not None and (result := scalar(day, p, terms)) is not None:
             return result
     days, _ = xf.dates(value, argument, *xf.life(terms))
@@ -279,7 +279,7 @@ def _make_whole_scalar(redemption_date: Any, treasury_rate: Any, spread: Any, pr
                          core_redemption.last_make_whole_date(terms))
     rate = xf.scalar_number(treasury_rate, "treasury_rate", xf.rate_cell, None)
     extra = xf.scalar_number(spread, "spread", xf.spread_cell, terms.make_whole_spread)
-    p = xf.scalar_number(principal, "principal", xf.positive_cell, terms.liquidation_amount)
+    p = xf.scalar_principal(principal, terms)
     if day is None or rate is None or extra is None or p is None:
         return None
     try:
@@ -384,7 +384,7 @@ def TRUPS_REDEMPTION_PRICE(redemption_date: Any, treasury_rate: Any = None, trig
         day = xf.scalar_date(redemption_date, "redemption_date", *xf.life(terms))
         rate = None if xc.is_blank(treasury_rate) else xf.scalar_number(treasury_rate, "treasury_rate", xf.rate_cell,
                                                                          None)
-        p = xf.scalar_number(principal, "principal", xf.positive_cell, terms.liquidation_amount)
+        p = xf.scalar_principal(principal, terms)
         blank_or_number = xc.is_blank(treasury_rate) or rate is not None
         if day is not None and p is not None and blank_or_number and (
                 fast := core_scalar.redemption_price(day, rate, route, event, p, terms)) is not None:

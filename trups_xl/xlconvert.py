@@ -77,10 +77,6 @@ def all_blank(value: object) -> bool:
 
 def is_error(value: object) -> bool:
     """True for an Excel error value (its text, or its code on the classic add-in path)."""
-    return _error_text(value)
-
-
-def _error_text(value: object) -> bool:
     return (isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS) or error_code_name(value) is not None
 
 
@@ -95,7 +91,7 @@ def _refuse(argument: str, expected: str, value: object, where: str = "") -> Tru
     code = error_code_name(value)
     if code is not None:
         return TrupsInputError(f"{where}upstream Excel error {code}; expected {expected}", argument)
-    if _error_text(value):
+    if is_error(value):
         return TrupsInputError(f"{where}upstream Excel error {value}; expected {expected}", argument)
     return TrupsInputError(f"{where}expected {expected}; got {describe(value)}", argument)
 
@@ -213,7 +209,7 @@ def map_grid(value: object, argument: str, convert: Callable[[object, str, str],
         converted: list[T] = []
         for j, cell in enumerate(row):
             where = "" if single else f"row {i + 1} column {j + 1}: "
-            if is_blank(cell) and not _error_text(cell):
+            if is_blank(cell) and not is_error(cell):
                 if required or default is None:
                     raise TrupsInputError(f"{where}a value is required here; got {describe(cell)}",
                                           argument)

@@ -289,6 +289,11 @@ def scalar_number(value: object, argument: str, convert: Callable[[object, str, 
         return None
 
 
+def scalar_principal(value: object, terms: Terms) -> float | None:
+    """:func:`principal` for the scalar fast path (``None``: take the array path)."""
+    return scalar_number(value, "principal", positive_cell, terms.liquidation_amount)
+
+
 def blank(*values: object) -> bool:
     """True when every one of these arguments was left out (or is an empty cell)."""
     return all(v is None or xc.is_blank(v) for v in values)
@@ -477,7 +482,7 @@ def _term_value(term: str, value: object) -> object:
     spec = core_terms.SPECS.get(term.strip().lower())
     where = f"{term.strip()}: "
     if spec is None or spec.kind in ("text", "choice"):
-        if isinstance(value, str) and value.strip().upper() in xc.EXCEL_ERRORS:
+        if isinstance(value, str) and xc.is_error(value):
             raise TrupsInputError(f"{where}upstream Excel error {value.strip()}", core_terms.ARGUMENT)
         return value
     if spec.kind == "date":
