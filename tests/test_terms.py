@@ -44,7 +44,7 @@ def test_xiii_leaves_out_what_its_term_sheet_does_not_give():
 
 def test_xxi_by_blank_id_and_cusip_is_the_same_security():
     assert by_name("citigroup_capital_xxi") is TERMS and by_name(" 173094aa1 ") is TERMS
-    assert TERMS.principal_per_security == 1000 and TERMS.final_repayment == dt.date(2077, 12, 21)
+    assert TERMS.liquidation_amount == 1000 and TERMS.final_repayment == dt.date(2077, 12, 21)
 
 
 def _padded(name: str) -> list:

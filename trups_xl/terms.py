@@ -172,11 +172,6 @@ class Terms:
 
     # -- derived, for readability of the rules ----------------------------------------------------
     @property
-    def principal_per_security(self) -> float:
-        """The liquidation amount (the default principal)."""
-        return self.liquidation_amount
-
-    @property
     def final_repayment(self) -> dt.date:
         """The last day interest accrues to (maturity date)."""
         return self.maturity_date
@@ -193,8 +188,8 @@ class Terms:
 
     @property
     def scheduled_maturity(self) -> dt.date:
-        """XXI's scheduled maturity date (2057-12-21), else the maturity date."""
-        return self.scheduled_maturity_date or self.maturity_date
+        """XXI's scheduled maturity date (2057-12-21), else the maturity date: the floating period's end."""
+        return self.floating_end
 
     @property
     def fixed_months(self) -> int:
@@ -210,11 +205,6 @@ class Terms:
     def monthly_months(self) -> int:
         """Months between payments after the scheduled maturity date."""
         return 12 // int(require(self, "post_maturity_frequency"))
-
-    @property
-    def label(self) -> str:
-        """How messages name the security."""
-        return self.name
 
     def as_rows(self) -> list[tuple[str, object]]:
         """The terms as (term, value) pairs in schema order; ``None`` where a term is absent."""
@@ -338,8 +328,6 @@ def _check_order(t: Terms) -> None:
     before("issue_date", "par_call_date")
     before("par_call_date", "maturity_date", strict=False)
     before("issue_date", "crc_termination")
-    if t.switch_date is not None and t.first_payment_date > t.switch_date:
-        raise TrupsInputError("first_payment_date must be on or before switch_date", ARGUMENT)
 
 
 # ---- shipped securities -----------------------------------------------------------------------
