@@ -285,6 +285,12 @@ def test_call_with_the_wrong_number_of_arguments_is_a_usage_line(capsys):
     assert main(["call", "TRUPS_TERMS", "a", "b", "c"]) == 2
 
 
+def test_nesting_of_nested_function_calls_is_caught(tmp_path, capsys):
+    path = _book(tmp_path / "calls.xlsx", {"A1": "=" + "A(" * 65 + "1" + ")" * 65})  # 197 characters, no "(("
+    code, _, err = _run([path, "-o", tmp_path / "out.xlsx"], capsys)
+    assert code == 2 and "nests 65 levels of parentheses; Excel allows 64" in _one_line_refusal(err)
+
+
 def test_nesting_ignores_parentheses_in_text():
     assert nesting('=IF(A1="(((",1,2)') == 1 and nesting("=((1))") == 2
     assert Limits().max_cells == 5_000_000

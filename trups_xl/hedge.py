@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from trups_xl import scalar
 from trups_xl.accrual import accrued_interest, interest
 from trups_xl.discount import DiscountCurve
 from trups_xl.errors import TrupsInputError
@@ -87,10 +88,8 @@ def hedged_item_value(valuation_date: dt.date, curve: DiscountCurve, end_date: d
     dirty = float(np.sum(amounts * curve.discount(dates)))
     if value == "dirty":
         return dirty
-    from trups_xl import scalar  # the one-date path: same number, without the array overhead
-
     amount = terms.liquidation_amount if principal is None else principal
-    accrued = scalar.accrued_interest(valuation_date, amount, terms)
+    accrued = scalar.accrued_interest(valuation_date, amount, terms)  # the one-date path: the same number
     if accrued is None:
         accrued = float(accrued_interest(np.datetime64(valuation_date, "D"), principal=principal, terms=terms))
     return dirty - accrued

@@ -120,11 +120,12 @@ def check_formulas(book: Workbook) -> None:
                 where = f"{ws.title}!{c.coordinate}"
                 if len(text) > EXCEL_FORMULA_LENGTH:
                     raise RefusedError(f"{where}: the formula has {len(text):,} characters; Excel allows "
-                                  f"{EXCEL_FORMULA_LENGTH:,}")
-                depth = nesting(text) if "((" in text or len(text) > 200 else 0
+                                       f"{EXCEL_FORMULA_LENGTH:,}")
+                # only a formula with more opening parentheses than the limit can nest deeper than it
+                depth = nesting(text) if text.count("(") > EXCEL_NESTING_LEVELS else 0
                 if depth > EXCEL_NESTING_LEVELS:
                     raise RefusedError(f"{where}: the formula nests {depth:,} levels of parentheses; Excel allows "
-                                  f"{EXCEL_NESTING_LEVELS}")
+                                       f"{EXCEL_NESTING_LEVELS}")
 
 
 def check_output(source: Path, target: Path) -> None:
