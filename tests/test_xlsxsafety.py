@@ -191,8 +191,10 @@ def test_a_huge_number_in_a_date_cell_is_written_not_a_traceback(tmp_path, capsy
     ws["A1"].number_format = "yyyy-mm-dd"
     path = tmp_path / "big.xlsx"
     book.save(path)
+    before = path.read_bytes()
     code, _, err = _run([path, "-o", tmp_path / "out.xlsx"], capsys)
-    assert code == 0 and "Traceback" not in err
+    assert code == 0 and "Traceback" not in err and path.read_bytes() == before
+    _no_leftovers(tmp_path, {"big.xlsx", "out.xlsx"})
     with zipfile.ZipFile(tmp_path / "out.xlsx") as archive:  # the number, in its date-formatted cell
         assert b"<v>1e+300</v>" in archive.read("xl/worksheets/sheet1.xml")
 
@@ -220,8 +222,10 @@ def test_an_external_reference_reads_nothing(tmp_path, capsys, other_file, refer
     work.mkdir()
     path = _book(work / "ext.xlsx", {"A1": "=" + reference.format(dir=other_file.parent), "A2": "=1+1"})
     out = tmp_path / "out.xlsx"
+    before = path.read_bytes()
     code, printed, err = _run([path, "-o", out], capsys)
-    assert code == 1 and "Traceback" not in err
+    assert code == 1 and "Traceback" not in err and path.read_bytes() == before
+    _no_leftovers(work, {"ext.xlsx"})
     assert "External references not read (they show #REF!)" in printed and "other.xlsx" in printed
     values = openpyxl.load_workbook(out)["Sheet"]
     assert values["A1"].value == "#REF!" and values["A2"].value == 2
@@ -234,7 +238,10 @@ def test_an_external_reference_reads_nothing(tmp_path, capsys, other_file, refer
 def test_circular_references_are_reported(tmp_path, capsys):
     path = _book(tmp_path / "circ.xlsx", {"A1": "=B1+1", "B1": "=A1+1", "C1": "=1+1"})
     out = tmp_path / "out.xlsx"
+    before = path.read_bytes()
     code, printed, _ = _run([path, "-o", out], capsys)
+    assert path.read_bytes() == before
+    _no_leftovers(tmp_path, {"circ.xlsx", "out.xlsx"})
     assert code == 1 and "Circular references (shown as 0, as Excel does): Sheet!A1, Sheet!B1" in printed
     ws = openpyxl.load_workbook(out)["Sheet"]
     assert (ws["A1"].value, ws["B1"].value, ws["C1"].value) == (0, 0, 2)  # no formula left in the copy
@@ -264,8 +271,10 @@ def _xlsm(path: Path) -> Path:
 
 def test_an_xlsm_keeps_its_vba_or_says_it_is_dropped(tmp_path, capsys):
     path = _xlsm(tmp_path / "macro.xlsm")
+    before = path.read_bytes()
     code, printed, _ = _run([path], capsys)  # default output: macro.values.xlsm
-    assert code == 0
+    assert code == 0 and path.read_bytes() == before
+    _no_leftovers(tmp_path, {"macro.xlsm", "macro.values.xlsm"})
     with zipfile.ZipFile(tmp_path / "macro.values.xlsm") as archive:
         assert archive.read("xl/vbaProject.bin") == b"VBA-PROJECT-BYTES"
         assert b"macroEnabled" in archive.read("[Content_Types].xml")
@@ -319,3 +328,14 @@ def test_xml_entities_are_refused(tmp_path, capsys):
     code, _, err = _run([path, "-o", tmp_path / "out.xlsx"], capsys)
     assert code == 2 and "could not be read as a workbook" in _one_line_refusal(err)
     _no_leftovers(tmp_path, {"lol.xlsx"})
+
+
+def test_text_that_looks_like_a_formula_stays_text_through_the_command(tmp_path, capsys):
+    path = _book(tmp_path / "t.xlsx", {"B1": "cmd|' /c calc'!A1", "A1": '="="&B1', "A2": "=\"+\"&B1"})
+    before = path.read_bytes()
+    code, _, err = _run([path, "-o", tmp_path / "out.xlsx"], capsys)
+    assert code == 0 and "Traceback" not in err and path.read_bytes() == before
+    _no_leftovers(tmp_path, {"t.xlsx", "out.xlsx"})
+    ws = openpyxl.load_workbook(tmp_path / "out.xlsx")["Sheet"]
+    assert (ws["A1"].value, ws["A1"].data_type) == ("=cmd|' /c calc'!A1", "s")
+    assert (ws["A2"].value, ws["A2"].data_type) == ("+cmd|' /c calc'!A1", "s")
