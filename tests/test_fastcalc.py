@@ -7,6 +7,7 @@ import pytest
 openpyxl = pytest.importorskip("openpyxl")
 pytest.importorskip("formulas")
 
+from books import write_book  # noqa: E402
 from openpyxl.workbook.defined_name import DefinedName  # noqa: E402
 
 from trups_xl import fastcalc  # noqa: E402
@@ -75,25 +76,18 @@ def test_which_calls_are_vectorised(tmp_path):
 
 
 def test_a_table_result_is_left_to_the_engine_to_spill(tmp_path):
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws["A1"] = '=TRUPS_SCHEDULE("2008-01-01","2009-12-31")'
-    ws["P1"] = "=SUM(N2:N5)"
-    path = tmp_path / "t.xlsx"
-    book.save(path)
+    path = write_book(tmp_path / "t.xlsx", {"A1": '=TRUPS_SCHEDULE("2008-01-01","2009-12-31")', "P1": "=SUM(N2:N5)"})
     result = recalculate(path)
     assert result.spills == {("Sheet", "A1"): "A1:N5"} and result.values[("Sheet", "P1")] == 166.0
 
 
 def test_calls_reading_a_table_or_its_spill_are_left_to_the_engine(tmp_path):
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws["A1"] = '=TRUPS_SCHEDULE("2008-01-01","2009-12-31")'
-    ws["P1"] = "=TRUPS_CLAIM_LIMIT(N2)"  # a cell the table spills into
-    ws["P2"] = "=TRUPS_TERMS(A1)"  # the table's anchor ("period" once it spills)
-    ws["P3"] = "=TRUPS_CLAIM_LIMIT(P1)"  # a reader of a reader
-    path = tmp_path / "readers.xlsx"
-    book.save(path)
+    path = write_book(tmp_path / "readers.xlsx", {
+        "A1": '=TRUPS_SCHEDULE("2008-01-01","2009-12-31")',
+        "P1": "=TRUPS_CLAIM_LIMIT(N2)",  # a cell the table spills into
+        "P2": "=TRUPS_TERMS(A1)",  # the table's anchor ("period" once it spills)
+        "P3": "=TRUPS_CLAIM_LIMIT(P1)",  # a reader of a reader
+    })
     results, left = fastcalc.evaluate(openpyxl.load_workbook(path))
     assert {("Sheet", "A1"), ("Sheet", "P1"), ("Sheet", "P2"), ("Sheet", "P3")} <= left and not results
     fast, slow = recalculate(path), recalculate(path, vectorise=False)

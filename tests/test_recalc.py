@@ -10,6 +10,7 @@ import pytest
 openpyxl = pytest.importorskip("openpyxl")
 pytest.importorskip("formulas")
 
+from books import write_book  # noqa: E402
 from openpyxl.utils import get_column_letter  # noqa: E402
 from openpyxl.worksheet.formula import ArrayFormula  # noqa: E402
 
@@ -100,14 +101,11 @@ def test_a_skipped_argument_is_missing_not_zero(skipped_book, k):
 
 
 def test_the_readme_example_with_two_skipped_arguments(tmp_path):
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws["A1"] = '=TRUPS_MAKE_WHOLE("2030-03-15", 0.04, , , "subtract_accrued")'
-    ws["A2"] = "=TRUPS_MAKE_WHOLE(B4,B5,,1000)"
-    ws["B4"], ws["B5"] = "2030-03-15", 0.04
-    ws["A3"] = "=IF(TRUE,,1)"  # Excel's own functions still read a skipped argument as 0
-    path = tmp_path / "mw.xlsx"
-    book.save(path)
+    path = write_book(tmp_path / "mw.xlsx", {
+        "A1": '=TRUPS_MAKE_WHOLE("2030-03-15", 0.04, , , "subtract_accrued")',
+        "A2": "=TRUPS_MAKE_WHOLE(B4,B5,,1000)", "B4": "2030-03-15", "B5": 0.04,
+        "A3": "=IF(TRUE,,1)",  # Excel's own functions still read a skipped argument as 0
+    })
     values = recalculate(path).values
     assert values[("Sheet", "A1")] == udfs.TRUPS_MAKE_WHOLE("2030-03-15", 0.04, None, None, "subtract_accrued")
     assert values[("Sheet", "A2")] == pytest.approx(1266.246290, abs=1e-6)  # spread 0.50% (p.38), not 0
@@ -172,13 +170,8 @@ def test_a_workbook_written_from_scratch_spills_and_writes_every_cell(tmp_path):
 
 
 def test_a_spill_onto_a_value_is_spill_error_with_the_reason(tmp_path):
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws["A1"] = "=TRUPS_SCHEDULE(DATE(2008,1,1),DATE(2009,12,31))"
-    ws["C4"] = "mine"
-    ws["A10"] = "=A1"
-    path = tmp_path / "blocked.xlsx"
-    book.save(path)
+    path = write_book(tmp_path / "blocked.xlsx", {"A1": "=TRUPS_SCHEDULE(DATE(2008,1,1),DATE(2009,12,31))",
+                                                  "C4": "mine", "A10": "=A1"})
     result = recalculate(path)
     assert result.values[("Sheet", "A1")] == SPILL
     assert any("C4" in n and "#SPILL!" in n for n in result.notices)
@@ -189,26 +182,11 @@ def test_a_spill_onto_a_value_is_spill_error_with_the_reason(tmp_path):
 
 
 def test_a_fixed_array_smaller_than_its_result_shows_the_top_left_and_says_so(tmp_path):
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws["A1"] = ArrayFormula("A1:N3", '=TRUPS_SCHEDULE("2008-01-01","2009-12-31")')
-    path = tmp_path / "small.xlsx"
-    book.save(path)
+    path = write_book(tmp_path / "small.xlsx",
+                      {"A1": ArrayFormula("A1:N3", '=TRUPS_SCHEDULE("2008-01-01","2009-12-31")')})
     result = recalculate(path)
     assert result.values[("Sheet", "N3")] == 41.5 and result.values[("Sheet", "A1")] == "period"
     assert any("Sheet!A1:N3" in n and "5x14" in n for n in result.notices)
-
-
-def test_text_that_looks_like_a_formula_stays_text(tmp_path):
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws["B1"] = "cmd|' /c calc'!A1"
-    ws["A1"] = '="="&B1'
-    path, out = tmp_path / "t.xlsx", tmp_path / "t.values.xlsx"
-    book.save(path)
-    write_values(path, out, recalculate(path))
-    cell = openpyxl.load_workbook(out)["Sheet"]["A1"]
-    assert cell.value == "=cmd|' /c calc'!A1" and cell.data_type == "s"
 
 
 def test_in_place_is_refused_unless_formulas_may_be_replaced(tmp_path, capsys):

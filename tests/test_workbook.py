@@ -9,6 +9,7 @@ import pytest
 openpyxl = pytest.importorskip("openpyxl")
 pytest.importorskip("formulas")
 
+from books import write_book  # noqa: E402
 from openpyxl.utils import column_index_from_string, get_column_letter  # noqa: E402
 from openpyxl.worksheet.formula import ArrayFormula  # noqa: E402
 
@@ -130,13 +131,8 @@ def test_cli_recalc_writes_a_copy_and_prints_the_summary(generated, tmp_path, ca
 
 
 def test_recalc_reports_error_cells_and_leaves_plain_text_alone(tmp_path):
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws["A1"] = '=TRUPS_ACCRUAL("abc",B1)'
-    ws["A2"] = "=1/0"
-    ws["A3"] = "#hashtag, not an error"
-    path = tmp_path / "bad.xlsx"
-    book.save(path)
+    path = write_book(tmp_path / "bad.xlsx", {"A1": '=TRUPS_ACCRUAL("abc",B1)', "A2": "=1/0",
+                                              "A3": "#hashtag, not an error"})
     errors = recalculate(path).errors
     assert len(errors) == 2
     assert errors[0].startswith("Sheet!A1: #TRUPS! start_date:") and errors[1] == "Sheet!A2: #DIV/0!"

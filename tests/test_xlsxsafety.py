@@ -10,18 +10,10 @@ import pytest
 openpyxl = pytest.importorskip("openpyxl")
 pytest.importorskip("formulas")
 
+from books import write_book  # noqa: E402
+
 from trups_xl.cli import main  # noqa: E402
 from trups_xl.xlsxsafety import Limits, RefusedError, nesting, write_atomically  # noqa: E402
-
-
-def _book(path: Path, cells: dict, sheet: str = "Sheet") -> Path:
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws.title = sheet
-    for ref, value in cells.items():
-        ws[ref] = value
-    book.save(path)
-    return path
 
 
 def _run(args, capsys):
@@ -43,7 +35,7 @@ def _no_leftovers(folder: Path, allowed: set[str]) -> None:
 
 @pytest.fixture()
 def plain(tmp_path) -> Path:
-    return _book(tmp_path / "in.xlsx", {"A1": 2, "B1": "=A1*3"})
+    return write_book(tmp_path / "in.xlsx", {"A1": 2, "B1": "=A1*3"})
 
 
 # ---- the input is never touched ----------------------------------------------------------------
@@ -97,7 +89,7 @@ def _not_zip(p: Path) -> Path:
 
 
 def _truncated(p: Path) -> Path:
-    _book(p, {"A1": 1})
+    write_book(p, {"A1": 1})
     data = p.read_bytes()
     p.write_bytes(data[: len(data) // 2])
     return p
@@ -109,7 +101,7 @@ def _encrypted(p: Path) -> Path:
 
 
 def _broken_xml(p: Path) -> Path:
-    good = _book(p.with_name("good.xlsx"), {"A1": 1})
+    good = write_book(p.with_name("good.xlsx"), {"A1": 1})
     with zipfile.ZipFile(good) as zin, zipfile.ZipFile(p, "w") as zout:
         for item in zin.infolist():
             data = zin.read(item.filename)
@@ -121,23 +113,23 @@ def _broken_xml(p: Path) -> Path:
 
 
 def _deep(p: Path) -> Path:
-    return _book(p, {"A1": "=" + "(" * 4_000 + "1" + ")" * 4_000})
+    return write_book(p, {"A1": "=" + "(" * 4_000 + "1" + ")" * 4_000})
 
 
 def _deeper(p: Path) -> Path:
-    return _book(p, {"A1": "=" + "(" * 10_000 + "1" + ")" * 10_000})
+    return write_book(p, {"A1": "=" + "(" * 10_000 + "1" + ")" * 10_000})
 
 
 def _long(p: Path) -> Path:
-    return _book(p, {"A1": "=" + "+".join(["1"] * 5000)})
+    return write_book(p, {"A1": "=" + "+".join(["1"] * 5000)})
 
 
 def _huge_span(p: Path) -> Path:
-    return _book(p, {"A1": 1, "XFD1048576": 2})
+    return write_book(p, {"A1": 1, "XFD1048576": 2})
 
 
 def _bomb(p: Path) -> Path:
-    good = _book(p.with_name("good.xlsx"), {"A1": 1})
+    good = write_book(p.with_name("good.xlsx"), {"A1": 1})
     with zipfile.ZipFile(good) as zin, zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as zout:
         for item in zin.infolist():
             zout.writestr(item, zin.read(item.filename))
@@ -200,7 +192,7 @@ def test_a_huge_number_in_a_date_cell_is_written_not_a_traceback(tmp_path, capsy
 
 
 def test_limits_can_be_raised(tmp_path, capsys):
-    path = _book(tmp_path / "wide.xlsx", {"A1": 1, "J1000": 2})  # 10,000 cells in the used range
+    path = write_book(tmp_path / "wide.xlsx", {"A1": 1, "J1000": 2})  # 10,000 cells in the used range
     code, _, err = _run([path, "-o", tmp_path / "o.xlsx", "--max-cells", "9999"], capsys)
     assert code == 2 and "over the 9,999-cell limit" in _one_line_refusal(err)
     code, _, _ = _run([path, "-o", tmp_path / "o.xlsx", "--max-cells", "10000"], capsys)
@@ -213,14 +205,14 @@ def test_limits_can_be_raised(tmp_path, capsys):
 def other_file(tmp_path) -> Path:
     secret = tmp_path / "elsewhere"
     secret.mkdir()
-    return _book(secret / "other.xlsx", {"A1": "SECRET-4242"}, sheet="Data")
+    return write_book(secret / "other.xlsx", {"A1": "SECRET-4242"}, sheet="Data")
 
 
 @pytest.mark.parametrize("reference", ["'{dir}/[other.xlsx]Data'!A1", "'../elsewhere/[other.xlsx]Data'!A1"])
 def test_an_external_reference_reads_nothing(tmp_path, capsys, other_file, reference):
     work = tmp_path / "work"
     work.mkdir()
-    path = _book(work / "ext.xlsx", {"A1": "=" + reference.format(dir=other_file.parent), "A2": "=1+1"})
+    path = write_book(work / "ext.xlsx", {"A1": "=" + reference.format(dir=other_file.parent), "A2": "=1+1"})
     out = tmp_path / "out.xlsx"
     before = path.read_bytes()
     code, printed, err = _run([path, "-o", out], capsys)
@@ -236,7 +228,7 @@ def test_an_external_reference_reads_nothing(tmp_path, capsys, other_file, refer
 # ---- nothing silent ---------------------------------------------------------------------------
 
 def test_circular_references_are_reported(tmp_path, capsys):
-    path = _book(tmp_path / "circ.xlsx", {"A1": "=B1+1", "B1": "=A1+1", "C1": "=1+1"})
+    path = write_book(tmp_path / "circ.xlsx", {"A1": "=B1+1", "B1": "=A1+1", "C1": "=1+1"})
     out = tmp_path / "out.xlsx"
     before = path.read_bytes()
     code, printed, _ = _run([path, "-o", out], capsys)
@@ -250,7 +242,7 @@ def test_circular_references_are_reported(tmp_path, capsys):
 
 
 def _xlsm(path: Path) -> Path:
-    plain = _book(path.with_suffix(".tmp.xlsx"), {"A1": 2, "B1": "=A1*3"})
+    plain = write_book(path.with_suffix(".tmp.xlsx"), {"A1": 2, "B1": "=A1*3"})
     with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(path, "w") as zout:
         for item in zin.infolist():
             data = zin.read(item.filename)
@@ -295,7 +287,7 @@ def test_call_with_the_wrong_number_of_arguments_is_a_usage_line(capsys):
 
 
 def test_nesting_of_nested_function_calls_is_caught(tmp_path, capsys):
-    path = _book(tmp_path / "calls.xlsx", {"A1": "=" + "A(" * 65 + "1" + ")" * 65})  # 197 characters, no "(("
+    path = write_book(tmp_path / "calls.xlsx", {"A1": "=" + "A(" * 65 + "1" + ")" * 65})  # 197 characters, no "(("
     code, _, err = _run([path, "-o", tmp_path / "out.xlsx"], capsys)
     assert code == 2 and "nests 65 levels of parentheses; Excel allows 64" in _one_line_refusal(err)
 
@@ -310,7 +302,7 @@ def test_refused_error_is_one_line():
 
 
 def _entities(p: Path) -> Path:
-    good = _book(p.with_name("good.xlsx"), {"A1": 1})
+    good = write_book(p.with_name("good.xlsx"), {"A1": 1})
     laughs = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">'
               b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;">]>')
     with zipfile.ZipFile(good) as zin, zipfile.ZipFile(p, "w") as zout:
@@ -331,7 +323,7 @@ def test_xml_entities_are_refused(tmp_path, capsys):
 
 
 def test_text_that_looks_like_a_formula_stays_text_through_the_command(tmp_path, capsys):
-    path = _book(tmp_path / "t.xlsx", {"B1": "cmd|' /c calc'!A1", "A1": '="="&B1', "A2": "=\"+\"&B1"})
+    path = write_book(tmp_path / "t.xlsx", {"B1": "cmd|' /c calc'!A1", "A1": '="="&B1', "A2": "=\"+\"&B1"})
     before = path.read_bytes()
     code, _, err = _run([path, "-o", tmp_path / "out.xlsx"], capsys)
     assert code == 0 and "Traceback" not in err and path.read_bytes() == before
