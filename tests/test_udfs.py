@@ -222,3 +222,32 @@ def test_single_cells_arrive_as_one_by_one_ranges(name, blank):
     scalar_result = wrapped[0][0] if isinstance(wrapped, list) and not isinstance(plain, list) else wrapped
     assert scalar_result == plain
     assert not (isinstance(plain, str) and plain.startswith("#")), plain
+
+
+
+#: A column of dates against a row of values (5 x 4 = 20 cells: the vectorised conversion path).
+_GRID_DATES = [["2009-12-31"], ["2012-03-15"], ["2020-06-21"], ["2030-03-15"], ["2036-12-31"]]
+_RATES = [[0.01, 0.04, 0.0625, 0.12]]
+_GRID_CASES = {
+    "TRUPS_MAKE_WHOLE": (udfs.TRUPS_MAKE_WHOLE, _RATES),
+    "TRUPS_REDEMPTION_PRICE": (udfs.TRUPS_REDEMPTION_PRICE, _RATES),
+    "TRUPS_PRICE_FROM_YIELD": (udfs.TRUPS_PRICE_FROM_YIELD, [[0.02, 0.083, 0.1, 0.2]]),
+    "TRUPS_YIELD_TO_CALL": (udfs.TRUPS_YIELD_TO_CALL, [[92.0, 99.5, 100.0, 104.0]]),
+    "TRUPS_TREASURY_PRICE": (lambda d, v: udfs.TRUPS_TREASURY_PRICE(d, "2037-11-15", 0.04375, v), _RATES),
+    "TRUPS_TREASURY_YIELD": (lambda d, v: udfs.TRUPS_TREASURY_YIELD(d, "2037-11-15", 0.04375, v),
+                             [[92.0, 99.5, 100.0, 104.0]]),
+    # spanning the floating periods: the prospectus fallback policy supplies their rates
+    "TRUPS_ACCRUAL": (lambda d, v: udfs.TRUPS_ACCRUAL(d, v, None, None, "prospectus_fallback"),
+                      [["2037-12-21", "2040-03-21", "2045-06-21", "2050-01-31"]]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_GRID_CASES))
+def test_a_dates_by_values_grid_is_each_cell_called_alone(name):
+    """The grid keeps the date work per date (not per cell); every cell must still equal its own call."""
+    call, values = _GRID_CASES[name]
+    grid = call(_GRID_DATES, values)
+    assert isinstance(grid, list) and len(grid) == 5 and all(len(row) == 4 for row in grid), grid
+    for i, (day,) in enumerate(_GRID_DATES):
+        for j, value in enumerate(values[0]):
+            assert grid[i][j] == pytest.approx(call(day, value), rel=1e-13, abs=1e-11), (day, value)

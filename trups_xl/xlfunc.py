@@ -419,9 +419,11 @@ def curve(value: object, terms: Terms = TERMS) -> ForwardCurve | None:
 
 
 def broadcast(*arrays_with_shapes: tuple[str, npt.NDArray[Any], tuple[int, int]]) -> list[npt.NDArray[Any]]:
-    """Broadcast 2-D argument arrays Excel-style; the error names the arguments."""
+    """Check that 2-D argument arrays combine Excel-style (the error names the arguments) and
+    return them as they are: the core broadcasts, so a column of dates against a row of rates
+    keeps its date work per date (1,000, not 1,000,000 day counts for a 1000 x 1000 grid)."""
     xc.broadcast_shapes({name: shape for name, _, shape in arrays_with_shapes})
-    return list(np.broadcast_arrays(*(arr for _, arr, _ in arrays_with_shapes)))
+    return [arr for _, arr, _ in arrays_with_shapes]
 
 
 def vector(value: object, argument: str, convert: Callable[[object, str, str], Any],
