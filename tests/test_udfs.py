@@ -251,3 +251,32 @@ def test_a_dates_by_values_grid_is_each_cell_called_alone(name):
     for i, (day,) in enumerate(_GRID_DATES):
         for j, value in enumerate(values[0]):
             assert grid[i][j] == pytest.approx(call(day, value), rel=1e-13, abs=1e-11), (day, value)
+
+
+_ODD_CELLS = [True, None, "", "abc", "#N/A", -2146826246, float("nan"), float("inf"), 10.0, 1e9,
+              dt.datetime(2009, 1, 31), "2009-01-31"]
+
+
+@pytest.mark.parametrize("odd", _ODD_CELLS, ids=repr)
+@pytest.mark.parametrize("where", [0, 7, 19])
+def test_a_large_range_with_one_odd_cell_gets_the_cell_by_cell_answer(monkeypatch, odd, where):
+    """Large numeric ranges are converted whole; one cell the fast reading cannot vouch for (a
+    logical, blank, text, error, NaN, a serial outside the life, a date cell among serials) must
+    give exactly what the cell-by-cell reading gives."""
+    starts = [[39803.0 + i] for i in range(20)]
+    starts[where] = [odd]
+    ends = [[39900.0] for _ in range(20)]
+    fast = udfs.TRUPS_ACCRUAL(starts, ends)
+    monkeypatch.setattr("trups_xl.xlfunc.VECTOR_MIN_CELLS", 10**9)  # cell by cell only
+    assert fast == udfs.TRUPS_ACCRUAL(starts, ends)
+
+
+@pytest.mark.parametrize("rows", [
+    [[39803.0 + i] for i in range(19)] + [[39803.0, 39804.0]],  # a ragged last row
+    [[39803.0 + i, 39804.0] for i in range(9)] + [[39803.0]],  # ragged under a 2-column range
+    [[39803.0 + i] for i in range(19)] + [(39803.0,)],  # a row that is not a list
+])
+def test_a_ragged_large_range_is_refused_as_the_cell_by_cell_reading_does(monkeypatch, rows):
+    fast = udfs.TRUPS_ACCRUAL(rows, 39900.0)
+    monkeypatch.setattr("trups_xl.xlfunc.VECTOR_MIN_CELLS", 10**9)
+    assert fast == udfs.TRUPS_ACCRUAL(rows, 39900.0)

@@ -24,10 +24,18 @@ def pv_semiannual(w: npt.ArrayLike, n: npt.ArrayLike, first: npt.ArrayLike, coup
                   redemption: npt.ArrayLike, rate: npt.ArrayLike, frequency: float = 2.0) -> FloatArray:
     """Present value of the stream described in the module docstring (``frequency`` periods a
     year: 2 for the semi-annual discounting of p.38)."""
-    w_, n_, first_, coupon_, red_, r = (np.asarray(x, dtype=np.float64)
-                                        for x in (w, n, first, coupon, redemption, rate))
+    r = np.asarray(rate, dtype=np.float64)
     if np.any(r <= -frequency):
         raise TrupsInputError(f"a discount rate of -{100 * frequency:.0f}% or less has no meaning", "rate")
+    return _pv_and_slope(w, n, first, coupon, redemption, r, frequency, slope=False)[0]
+
+
+def _pv_and_slope(w: npt.ArrayLike, n: npt.ArrayLike, first: npt.ArrayLike, coupon: npt.ArrayLike,
+                  redemption: npt.ArrayLike, rate: npt.ArrayLike, frequency: float, slope: bool
+                  ) -> tuple[FloatArray, FloatArray | None]:
+    """The present value and, with ``slope``, its derivative in the rate (for the yield solver)."""
+    w_, n_, first_, coupon_, red_, r = (np.asarray(x, dtype=np.float64)
+                                        for x in (w, n, first, coupon, redemption, rate))
     log_v = -np.log1p(r / frequency)
     later = n_ - 1.0
     # v + v^2 + ... + v^later = v (1 - v^later) / (1 - v); the limit `later` when rate -> 0
@@ -36,8 +44,17 @@ def pv_semiannual(w: npt.ArrayLike, n: npt.ArrayLike, first: npt.ArrayLike, coup
     safe_den = np.where(small, 1.0, -np.expm1(log_v))
     annuity = np.where(small, later * (1.0 - (later + 1.0) / 2.0 * r / frequency),
                        v * -np.expm1(later * log_v) / safe_den)
-    body = first_ + coupon_ * annuity + red_ * np.exp(later * log_v)
-    return np.asarray(np.exp(w_ * log_v) * body, dtype=np.float64)
+    v_later = np.exp(later * log_v)
+    lead = np.exp(w_ * log_v)
+    pv = np.asarray(lead * (first_ + coupon_ * annuity + red_ * v_later), dtype=np.float64)
+    if not slope:
+        return pv, None
+    # d/d(log v) of the annuity: v + 2 v^2 + ... + later v^later
+    #   = v (1 - v^later - later v^later (1 - v)) / (1 - v)^2, later (later + 1) / 2 when rate -> 0
+    d_annuity = np.where(small, later * (later + 1.0) / 2.0,
+                         v * (-np.expm1(later * log_v) - later * v_later * safe_den) / safe_den ** 2)
+    d_pv = w_ * pv + lead * (coupon_ * d_annuity + red_ * later * v_later)  # d pv / d(log v)
+    return pv, np.asarray(-d_pv / (frequency + r), dtype=np.float64)  # d(log v)/d rate = -1 / (frequency + rate)
 
 
 #: A yield is accepted when it reprices the target within this, per 100 of price (or less).
@@ -51,46 +68,52 @@ def solve_yield(target: npt.ArrayLike, w: npt.ArrayLike, n: npt.ArrayLike, first
     """The rate at which :func:`pv_semiannual` equals ``target`` (vectorised, bracketed Newton).
 
     The present value falls strictly as the rate rises, so the root is unique and stays
-    bracketed: each step is Newton's when it lands inside the bracket, else the bracket's
-    midpoint. A target no rate in (-99.99%, 99.99%) reaches, or a result that does not reprice
-    the target to 1e-9 per 100, is refused — never an unconverged number.
+    bracketed: each step is Newton's (on the exact derivative) when it lands inside the
+    bracket, else the bracket's midpoint. A target no rate in (-99.99%, 99.99%) reaches, or a
+    result that does not reprice the target to 1e-9 per 100, is refused — never an unconverged number.
     """
     tgt, w_, n_, f_, c_, r_ = np.broadcast_arrays(*(np.asarray(x, dtype=np.float64)
                                                     for x in (target, w, n, first, coupon, redemption)))
-    lo = np.full(tgt.shape, RATE_BOUNDS[0])
-    hi = np.full(tgt.shape, RATE_BOUNDS[1])
-    with np.errstate(over="ignore", invalid="ignore"):
-        pv_lo = pv_semiannual(w_, n_, f_, c_, r_, lo, frequency)  # the highest present value
-        pv_hi = pv_semiannual(w_, n_, f_, c_, r_, hi, frequency)
-    if np.any(~(tgt < pv_lo)) or np.any(~(tgt > pv_hi)):
-        raise TrupsInputError("no yield between -99.99% and 99.99% gives that price", argument)
-    y = np.clip(np.full(tgt.shape, 0.05), lo, hi)
-    h = 1e-7
-    active = np.arange(tgt.size)  # only the elements not yet converged are iterated on
-    flat = [a.reshape(-1) for a in (tgt, w_, n_, f_, c_, r_, lo, hi, y)]
-    t1, w1, n1, f1, c1, r1, lo1, hi1, y1 = (a.copy() for a in flat)
+    shape = tgt.shape
+    # working copies of the elements still iterating; `where` maps them back to the result
+    work = [a.reshape(-1).copy() for a in (tgt, w_, n_, f_, c_, r_)]
+    lo = np.full(tgt.size, RATE_BOUNDS[0])
+    hi = np.full(tgt.size, RATE_BOUNDS[1])
+    y = np.full(tgt.size, 0.05)
+    out = np.empty(tgt.size)
+    where = np.arange(tgt.size)
     for _ in range(200):
-        if not active.size:
+        if not where.size:
             break
-        ya = y1[active]
-        args = (w1[active], n1[active], f1[active], c1[active], r1[active])
+        t1, w1, n1, f1, c1, r1 = work
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            pv = pv_semiannual(*args, ya, frequency)
-            above = pv > t1[active]  # the rate is too low
-            lo1[active] = np.where(above, ya, lo1[active])
-            hi1[active] = np.where(above, hi1[active], ya)
-            slope = (pv_semiannual(*args, ya + h, frequency) - pv) / h
-            newton = ya - (pv - t1[active]) / slope
-        inside = np.isfinite(newton) & (newton > lo1[active]) & (newton < hi1[active])
-        step = np.where(inside, newton, (lo1[active] + hi1[active]) / 2)
-        done = np.abs(step - ya) < tolerance
-        y1[active] = step
-        active = active[~done]
-    y = y1.reshape(tgt.shape)
+            pv, slope = _pv_and_slope(w1, n1, f1, c1, r1, y, frequency, slope=True)
+            assert slope is not None
+            above = pv > t1  # the rate is too low
+            lo = np.where(above, y, lo)
+            hi = np.where(above, hi, y)
+            newton = y - (pv - t1) / slope
+        # inclusive: a step onto the bracket's end is the root found exactly (pv == target)
+        inside = np.isfinite(newton) & (newton >= lo) & (newton <= hi)
+        step = np.where(inside, newton, (lo + hi) / 2)
+        done = np.abs(step - y) < tolerance
+        y = step
+        if done.any():
+            out[where[done]] = y[done]
+            keep = ~done
+            where, y, lo, hi = where[keep], y[keep], lo[keep], hi[keep]
+            work = [a[keep] for a in work]
+    out[where] = y  # none left unless 200 steps ran out: the repricing check below judges them
+    result = out.reshape(shape)
     with np.errstate(over="ignore", invalid="ignore"):
-        error = np.abs(pv_semiannual(w_, n_, f_, c_, r_, y, frequency) - tgt)
+        error = np.abs(_pv_and_slope(w_, n_, f_, c_, r_, result, frequency, slope=False)[0] - tgt)
     scale = np.maximum(1.0, np.abs(r_) / 100.0)  # per 100 of face
     if not np.all(error <= REPRICE_TOLERANCE * scale):
+        with np.errstate(over="ignore", invalid="ignore"):
+            highest = _pv_and_slope(w_, n_, f_, c_, r_, np.full(shape, RATE_BOUNDS[0]), frequency, slope=False)[0]
+            lowest = _pv_and_slope(w_, n_, f_, c_, r_, np.full(shape, RATE_BOUNDS[1]), frequency, slope=False)[0]
+        if np.any(~(tgt < highest)) or np.any(~(tgt > lowest)):
+            raise TrupsInputError("no yield between -99.99% and 99.99% gives that price", argument)
         raise TrupsInputError("no yield reprices that price to 1e-9 per 100 (the price is at the edge of what "
                               "any yield gives)", argument)
-    return np.asarray(y, dtype=np.float64)
+    return np.asarray(result, dtype=np.float64)

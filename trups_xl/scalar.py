@@ -131,15 +131,27 @@ def coupon(payment_date: dt.date, principal: float, terms: Terms) -> float | Non
 
 def _pv(w: float, n: int, first: float, coupon_: float, redemption: float, rate: float, frequency: float) -> float:
     """As :func:`trups_xl.bondmath.pv_semiannual`, on floats."""
+    return _pv_and_slope(w, n, first, coupon_, redemption, rate, frequency)[0]
+
+
+def _pv_and_slope(w: float, n: int, first: float, coupon_: float, redemption: float, rate: float,
+                  frequency: float) -> tuple[float, float]:
+    """The present value and its derivative in the rate, as ``trups_xl.bondmath._pv_and_slope``."""
     log_v = -math.log1p(rate / frequency)
     later = n - 1.0
     v = math.exp(log_v)
+    v_later = math.exp(later * log_v)
+    lead = math.exp(w * log_v)
     if abs(rate) < 1e-9:
         annuity = later * (1.0 - (later + 1.0) / 2.0 * rate / frequency)
+        d_annuity = later * (later + 1.0) / 2.0
     else:
-        annuity = v * -math.expm1(later * log_v) / -math.expm1(log_v)
-    body = first + coupon_ * annuity + redemption * math.exp(later * log_v)
-    return math.exp(w * log_v) * body
+        den = -math.expm1(log_v)
+        annuity = v * -math.expm1(later * log_v) / den
+        d_annuity = v * (-math.expm1(later * log_v) - later * v_later * den) / den ** 2
+    pv = lead * (first + coupon_ * annuity + redemption * v_later)
+    d_pv = w * pv + lead * (coupon_ * d_annuity + redemption * later * v_later)
+    return pv, -d_pv / (frequency + rate)
 
 
 def _stream(day: dt.date, principal: float, terms: Terms, count: str = COUNT_DIRECT
@@ -195,14 +207,13 @@ def _solve(target: float, w: float, n: int, first: float, coupon_: float, redemp
         return None
     y = 0.05
     for _ in range(200):
-        pv = _pv(w, n, first, coupon_, redemption, y, frequency)
+        pv, slope = _pv_and_slope(w, n, first, coupon_, redemption, y, frequency)
         if pv > target:
             lo = y
         else:
             hi = y
-        slope = (_pv(w, n, first, coupon_, redemption, y + 1e-7, frequency) - pv) / 1e-7
         newton = y - (pv - target) / slope if slope != 0 else math.nan
-        step = newton if math.isfinite(newton) and lo < newton < hi else (lo + hi) / 2
+        step = newton if math.isfinite(newton) and lo <= newton <= hi else (lo + hi) / 2
         done = abs(step - y) < 1e-13
         y = step
         if done:

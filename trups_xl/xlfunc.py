@@ -190,40 +190,51 @@ def optional_date(value: object, argument: str, lo: dt.date = LIFE[0], hi: dt.da
 VECTOR_MIN_CELLS = 16
 
 
-def _grid_kinds(value: object) -> set[type] | None:
-    """The types of the cells of a large rectangular range; ``None`` for anything else."""
+def _grid_cells(value: object) -> tuple[list[object], set[type]] | None:
+    """The cells of a large rectangular range, row by row, and their types; ``None`` for anything else."""
     if not (isinstance(value, list) and len(value) * (len(value[0]) if value and isinstance(value[0], list) else 0)
             >= VECTOR_MIN_CELLS):
         return None
-    if set(map(type, value)) != {list} or len(set(map(len, value))) != 1:
+    if set(map(type, value)) != {list}:
         return None
-    return set(map(type, itertools.chain.from_iterable(value)))
+    cells: list[object]
+    if len(value[0]) == 1:  # a column, the common case: unpacking checks every row has one cell
+        try:
+            cells = [cell for (cell,) in value]
+        except ValueError:
+            return None
+    elif len(set(map(len, value))) == 1:
+        cells = list(itertools.chain.from_iterable(value))
+    else:
+        return None
+    return cells, set(map(type, cells))
 
 
-def _numeric_grid(value: object, kinds: set[type] | None = None) -> npt.NDArray[np.float64] | None:
+def _numeric_grid(value: object, found: tuple[list[object], set[type]] | None = None
+                  ) -> npt.NDArray[np.float64] | None:
     """A large rectangular range whose cells are all numbers (no logicals, blanks, text or error
     codes) as a float array; ``None`` when the cell-by-cell path must judge it."""
-    kinds = _grid_kinds(value) if kinds is None else kinds
-    if kinds is None or not kinds <= {float, int}:
+    found = _grid_cells(value) if found is None else found
+    if found is None or not found[1] <= {float, int}:
         return None
-    arr = np.array(value, dtype=np.float64)
+    cells, kinds = found
+    arr = np.array(cells, dtype=np.float64)  # a flat list converts several times faster than rows
     if not np.isfinite(arr).all():
         return None
-    cells: list[object] = list(itertools.chain.from_iterable(value))  # type: ignore[arg-type]
     if int in kinds and any(xc.error_code_name(c) is not None for c in cells if type(c) is int):
         return None
-    return arr
+    return arr.reshape(len(value), -1)  # type: ignore[arg-type]
 
 
 def _vector_dates(value: object, lo: dt.date, hi: dt.date) -> npt.NDArray[np.datetime64] | None:
     """A large range of date serials as ``datetime64[D]`` (time of day dropped); ``None`` otherwise."""
-    kinds = _grid_kinds(value)
-    if kinds is None:
+    found = _grid_cells(value)
+    if found is None:
         return None
-    if kinds == {dt.datetime}:  # date cells as xlwings sends them
-        days = np.array(value, dtype="datetime64[D]")
+    if found[1] == {dt.datetime}:  # date cells as xlwings sends them
+        days = np.array(found[0], dtype="datetime64[D]").reshape(len(value), -1)  # type: ignore[arg-type]
     else:
-        arr = _numeric_grid(value, kinds)
+        arr = _numeric_grid(value, found)
         if arr is None or not ((arr >= 61) & (arr < 2_958_466)).all():
             return None
         days = np.datetime64(xc.EXCEL_EPOCH, "D") + np.floor(arr).astype(np.int64).astype("timedelta64[D]")
