@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from trups_xl.covenant import (
     CATEGORIES,
+    _percentage_on,
     applicable_percentage,
     capacity,
     maturity_repayment,
@@ -169,3 +170,12 @@ def test_repayment_dates():
         maturity_repayment(6e6, category="common_stock")
     with pytest.raises(TrupsInputError, match="negative"):
         maturity_repayment(-1.0)
+
+
+@given(category=st.sampled_from(CATEGORIES), eligibility=st.sampled_from(["definition", "table"]),
+       day=st.dates(dt.date(2007, 12, 21), dt.date(2067, 12, 20)))
+def test_one_date_reads_the_table_as_the_array_path_does(category, eligibility, day):
+    """A cell's capacity and maturity repayment read one date by bisection; the array path by
+    searchsorted: the same percentage for every date, category and eligibility."""
+    array = applicable_percentage(np.array([day], dtype="datetime64[D]"), category, eligibility)
+    assert _percentage_on(day, category, eligibility) == float(array[0])

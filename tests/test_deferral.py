@@ -3,10 +3,11 @@
 import datetime as dt
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from trups_xl.deferral import claim_limit, deferral_dates, deferred_interest
+from trups_xl.deferral import add_years, claim_limit, deferral_dates, deferred_interest
 from trups_xl.errors import TrupsInputError
 from trups_xl.rates import Fixings
 
@@ -74,3 +75,8 @@ def test_at_least_the_coupons_and_increasing(first, offset, step):
     deferred_coupons = 41.5 * sum(1 for d in FIXED_DATES if first <= d <= a and d < limit)
     assert owed_a >= deferred_coupons - 1e-9
     assert owed_b >= owed_a
+
+
+@given(day=st.dates(dt.date(2000, 1, 1), dt.date(2090, 12, 31)), years=st.integers(0, 15))
+def test_whole_years_are_added_as_dateutil_adds_them(day, years):
+    assert add_years(day, years) == day + relativedelta(years=years)

@@ -1,9 +1,11 @@
 """Treasury yield and price against QuantLib's FixedRateBond (street convention)."""
 
+import calendar
 import datetime as dt
 
 import numpy as np
 import pytest
+from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -100,3 +102,13 @@ def test_vectorised_positions_equal_the_one_date_rule(settlement, days):
     want = coupon_position(settlement, maturity)
     got = tuple(float(np.asarray(v).item()) for v in _positions(np.datetime64(settlement), np.datetime64(maturity), None))
     assert got == pytest.approx(want, rel=0, abs=0)
+
+
+@given(maturity=st.dates(dt.date(2008, 1, 1), dt.date(2077, 12, 31)), periods=st.integers(0, 140))
+def test_coupon_dates_step_back_as_dateutil_does(maturity, periods):
+    """Half-years back on the maturity's day (clipped to the month), or on month ends for a
+    month-end maturity: the same dates dateutil's relativedelta gives."""
+    expected = maturity - relativedelta(months=6 * periods)
+    if maturity.day == calendar.monthrange(maturity.year, maturity.month)[1]:
+        expected = expected.replace(day=calendar.monthrange(expected.year, expected.month)[1])
+    assert coupon_date_before(maturity, periods) == expected

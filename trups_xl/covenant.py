@@ -10,6 +10,7 @@ raised in a 180-day window, and nothing when those proceeds are below $5 million
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections.abc import Sequence
 
 import numpy as np
@@ -75,17 +76,21 @@ def _days(values: npt.ArrayLike) -> npt.NDArray[np.datetime64]:
     return np.asarray(values, dtype="datetime64[D]")
 
 
-def check_covenant_date(days: npt.ArrayLike, argument: str, terms: Terms = TERMS) -> None:
+def check_covenant_date(days: npt.ArrayLike | dt.date, argument: str, terms: Terms = TERMS) -> None:
     """Refuse dates outside the covenant's life: issue date to the day before Dec 21, 2067 (p.60-61)."""
     end = require(terms, "crc_termination")
-    d = _days(days)
-    if not d.size:
-        return
-    if d.min() < np.datetime64(terms.issue_date):
-        raise TrupsInputError(f"{d.min()} is before the issue date {terms.issue_date}", argument)
-    if d.max() >= np.datetime64(end):
+    if isinstance(days, dt.date):  # one date (a cell): compared as it is
+        first = last = days
+    else:
+        d = _days(days)
+        if not d.size:
+            return
+        first, last = d.min().item(), d.max().item()
+    if first < terms.issue_date:
+        raise TrupsInputError(f"{first} is before the issue date {terms.issue_date}", argument)
+    if last >= end:
         raise TrupsInputError(
-            f"{d.max()} is on or after {end}, when the covenant ends (p.61): "
+            f"{last} is on or after {end}, when the covenant ends (p.61): "
             "nothing limits a repayment, redemption or purchase then", argument)
 
 
@@ -98,6 +103,15 @@ def _percentage(days: npt.NDArray[np.datetime64], category: str, eligibility: st
     if eligibility == "definition" and category in QUALIFIES_FROM:
         result = np.where(days < np.datetime64(QUALIFIES_FROM[category]), 0.0, result)
     return np.asarray(result, dtype=np.float64)
+
+
+def _percentage_on(day: dt.date, category: str, eligibility: str) -> float:
+    """:func:`_percentage` for one date (a cell's call), on the table as it is."""
+    steps = PERCENTAGE_TABLE[category]
+    k = bisect_right(steps, day, key=lambda step: step[0]) - 1
+    if eligibility == "definition" and category in QUALIFIES_FROM and day < QUALIFIES_FROM[category]:
+        return 0.0
+    return steps[max(k, 0)][1]
 
 
 def applicable_percentage(as_of: npt.ArrayLike, category: str,
@@ -128,6 +142,8 @@ def capacity(as_of: dt.date, categories: Sequence[str], proceeds: Sequence[float
     applicable percentage x its net proceeds since the measurement date (p.60)."""
     if len(categories) != len(proceeds):
         raise TrupsInputError(f"{len(categories)} categories but {len(proceeds)} proceeds", "proceeds")
+    check_choice(eligibility, ELIGIBILITIES, "eligibility")
+    check_covenant_date(as_of, "as_of", terms)
     total = 0.0
     for row, (category, amount) in enumerate(zip(categories, proceeds, strict=True), start=1):
         if category not in CATEGORIES:
@@ -135,7 +151,7 @@ def capacity(as_of: dt.date, categories: Sequence[str], proceeds: Sequence[float
                                   "categories")
         if amount < 0:
             raise TrupsInputError(f"row {row}: net proceeds are negative ({amount})", "proceeds")
-        total += float(applicable_percentage(np.datetime64(as_of, "D"), category, eligibility, terms)) * amount
+        total += _percentage_on(as_of, category, eligibility) * amount
     return total
 
 
@@ -214,6 +230,5 @@ def maturity_repayment(qualifying_proceeds: float, repayment_date: dt.date | Non
         return float(principal_outstanding)
     if qualifying_proceeds < MATURITY_MINIMUM_PROCEEDS:  # p.35
         return 0.0
-    pct = float(_percentage(np.array([repayment_date], dtype="datetime64[D]"), category, ELIGIBILITY_DEFAULT)[0])
-    assert principal_outstanding is not None
+    pct = _percentage_on(repayment_date, category, ELIGIBILITY_DEFAULT)
     return float(min(principal_outstanding, pct * qualifying_proceeds))

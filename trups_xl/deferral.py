@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
+from bisect import bisect_left, bisect_right
 
 import numpy as np
 import numpy.typing as npt
-from dateutil.relativedelta import relativedelta
 
+from trups_xl import scalar
 from trups_xl.curve import ForwardCurve
-from trups_xl.daycount import accrual_days
 from trups_xl.errors import TrupsInputError
 from trups_xl.rates import DEFAULT_POLICY, Fixings, coupon_rates, require_known
 from trups_xl.schedule import build_schedule
@@ -35,17 +36,25 @@ from trups_xl.terms import FLOATING_ACCRUAL_DEFAULT, TERMS, Terms, require
 FloatArray = npt.NDArray[np.float64]
 
 
+def add_years(day: dt.date, years: int) -> dt.date:
+    """``day`` plus whole years; Feb 29 becomes Feb 28 in a common year (as dateutil's relativedelta)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # Feb 29 -> a year without one
+        return day.replace(year=day.year + years, day=28)
+
+
 def extension_limit(first_deferred_date: dt.date, terms: Terms = TERMS) -> dt.date:
     """End of the extension period at the latest: 10 years on, never past 2077-12-21 (p.42)."""
-    return min(first_deferred_date + relativedelta(years=require(terms, "extension_max_years")),
-               terms.final_repayment)
+    return min(add_years(first_deferred_date, require(terms, "extension_max_years")), terms.final_repayment)
 
 
 def _check_first_deferred(first_deferred_date: dt.date, terms: Terms) -> int:
     require(terms, "extension_max_years")
-    schedule = build_schedule(terms=terms)
-    k = int(schedule.index_of_payment(np.datetime64(first_deferred_date, "D")))
-    if k < 0:
+    ends = scalar.columns(terms).end  # scheduled payment dates (day numbers)
+    day = scalar.day_number(first_deferred_date)
+    k = bisect_left(ends, day)
+    if k == len(ends) or ends[k] != day:
         raise TrupsInputError(f"{first_deferred_date} is not a scheduled interest payment date; an extension "
                               "period begins on one (p.42)", "first_deferred_date")
     if first_deferred_date >= terms.final_repayment:
@@ -67,7 +76,7 @@ def _deferral_dates(first_deferred_date: dt.date, terms: Terms) -> tuple[tuple[s
     grace = require(terms, "default_grace_days")
     events = [("extension_start", first_deferred_date)]
     for year in range(1, terms.extension_max_years or 0):
-        day = first_deferred_date + relativedelta(years=year)
+        day = add_years(first_deferred_date, year)
         if day >= limit:
             break
         if year == terms.apm_start_years:
@@ -91,20 +100,21 @@ def deferred_interest(first_deferred_date: dt.date, as_of: dt.date, fixings: Fix
     if as_of > limit:
         raise TrupsInputError(f"an extension period ends by {limit} (10 years, p.42); as_of is after it",
                               "as_of")
+    # one cell's call: the schedule as lists (scalar.columns) and the cached rate vector, Python
+    # floats in the loop (the same IEEE arithmetic as numpy's, without its per-element overhead)
     schedule = build_schedule(convention, terms=terms)
-    day = np.datetime64(as_of, "D")
-    limit_day = np.datetime64(limit, "D")
+    c = scalar.columns(terms, convention)
+    day = scalar.day_number(as_of)
     # deferred coupons: payment dates from the first deferred one, on or before as_of, before the limit
-    last = int(np.searchsorted(schedule.end, min(day, limit_day - np.timedelta64(1, "D")), side="right")) - 1
-    k_as_of = int(schedule.period_containing(day))
-    upto = max(last + 1, k_as_of + 1)
+    last = bisect_right(c.end, min(day, scalar.day_number(limit) - 1)) - 1
+    upto = max(last + 1, scalar.period_of(c, day) + 1)
     rates = coupon_rates(schedule, fixings, policy, curve)
-    needed = np.zeros(schedule.size, dtype=bool)
-    needed[k0:upto] = True
-    require_known(schedule, rates, needed)
-    # Python floats in the loop: the same IEEE arithmetic as numpy's, without its per-element overhead
-    period_rates = rates[k0:last + 2].tolist()
-    period_days = schedule.accrual_days[k0:last + 2].tolist()
+    period_rates = rates[k0:max(upto, last + 2)].tolist()
+    if any(math.isnan(r) for r in period_rates[:upto - k0]):
+        needed = np.zeros(schedule.size, dtype=bool)
+        needed[k0:upto] = True
+        require_known(schedule, rates, needed)  # names the first period with no rate
+    period_days = c.days[k0:last + 2]
     balance = 0.0
     for i in range(last + 1 - k0):
         if i:
@@ -112,9 +122,9 @@ def deferred_interest(first_deferred_date: dt.date, as_of: dt.date, fixings: Fix
         balance += float(amount) * float(period_days[i]) * period_rates[i] / 360.0  # this period's interest (interest())
     # interest on the balance since the last payment date (accrual convention of the period)
     k = last + 1
-    if k < schedule.size and day > schedule.accrual_start[k]:
-        days = accrual_days(schedule.accrual_start[k], day, schedule.is_30_360[k])
-        balance *= 1.0 + rates[k] * float(days) / 360.0
+    if k < schedule.size and day > c.accrual_start[k]:
+        days = scalar.count_days(c.accrual_start[k], day, c.is_30_360[k])
+        balance *= 1.0 + period_rates[k - k0] * float(days) / 360.0
     return float(balance)
 
 

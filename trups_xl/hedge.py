@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -195,23 +196,27 @@ def regression(hedged: Sequence[float], hedge: Sequence[float], confidence: floa
     x, y = _check_series(hedged, hedge)
     if not 0.5 <= confidence < 1:
         raise TrupsInputError(f"expected a confidence 0.5..0.999 (0.95 for 95%); got {confidence!r}", "confidence")
-    if np.ptp(x) == 0:
+    xs, ys = x.tolist(), y.tolist()
+    if min(xs) == max(xs):
         raise TrupsInputError("the hedged item's changes are all equal: no slope can be estimated", "hedged_changes")
-    # ordinary least squares in closed form; the t and F distributions from scipy.special (stdtr,
-    # fdtrc: the functions scipy.stats itself evaluates, without its per-call object overhead)
-    n = int(x.size)
+    # ordinary least squares in closed form, on Python floats with exactly rounded sums (math.fsum:
+    # a few periods cost less than numpy's per-call overhead); the t and F distributions from
+    # scipy.special (stdtr, fdtrc: the functions scipy.stats itself evaluates, without its object overhead)
+    n = len(xs)
     df = n - 2
-    dx, dy = x - x.mean(), y - y.mean()
-    sxx, sxy, syy = float(dx @ dx), float(dx @ dy), float(dy @ dy)
+    x_mean, y_mean = math.fsum(xs) / n, math.fsum(ys) / n
+    dx, dy = [a - x_mean for a in xs], [b - y_mean for b in ys]
+    sxx, syy = math.fsum(a * a for a in dx), math.fsum(b * b for b in dy)
+    sxy = math.fsum(a * b for a, b in zip(dx, dy, strict=True))
     slope = sxy / sxx
-    intercept = float(y.mean() - slope * x.mean())
-    fitted = intercept + slope * x
-    ss_res = float(np.sum((y - fitted) ** 2))
-    ss_reg = float(np.sum((fitted - y.mean()) ** 2))
-    sey = float(np.sqrt(ss_res / df))
-    slope_se = sey / float(np.sqrt(sxx))
-    intercept_se = slope_se * float(np.sqrt(float(x @ x) / n))
-    r = sxy / float(np.sqrt(sxx * syy)) if syy > 0 else 0.0
+    intercept = y_mean - slope * x_mean
+    fitted = [intercept + slope * a for a in xs]
+    ss_res = math.fsum((b - f) ** 2 for b, f in zip(ys, fitted, strict=True))
+    ss_reg = math.fsum((f - y_mean) ** 2 for f in fitted)
+    sey = math.sqrt(ss_res / df)
+    slope_se = sey / math.sqrt(sxx)
+    intercept_se = slope_se * math.sqrt(math.fsum(a * a for a in xs) / n)
+    r = sxy / math.sqrt(sxx * syy) if syy > 0 else 0.0
     t = slope / slope_se if slope_se > 0 else float("inf")
     p = float(2 * special.stdtr(df, -abs(t)))
     f = t * t

@@ -29,7 +29,7 @@ EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 
 @dataclass(frozen=True)
-class _Columns:
+class Columns:
     """The schedule as Python lists (days since 1970), for bisect lookups."""
 
     accrual_start: list[int]
@@ -43,18 +43,20 @@ class _Columns:
 
 
 @functools.lru_cache(maxsize=64)
-def _columns(terms: Terms, convention: str = FLOATING_ACCRUAL_DEFAULT) -> _Columns:
+def columns(terms: Terms, convention: str = FLOATING_ACCRUAL_DEFAULT) -> Columns:
+    """The schedule of ``terms`` under ``convention`` as lists, built once per security."""
     s = build_schedule(convention, terms=terms)
 
     def days(column: object) -> list[int]:
         return [int(v) for v in column.astype("int64")]  # type: ignore[attr-defined]
 
-    return _Columns(days(s.accrual_start), days(s.accrual_end), days(s.start), days(s.end),
+    return Columns(days(s.accrual_start), days(s.accrual_end), days(s.start), days(s.end),
                     [bool(v) for v in s.is_30_360], [int(v) for v in s.accrual_days],
                     [bool(v) for v in s.regime == FIXED], terms.fixed_rate)
 
 
-def _day(day: dt.date) -> int:
+def day_number(day: dt.date) -> int:
+    """A date as days since 1970-01-01 (what ``datetime64[D]`` holds)."""
     return day.toordinal() - EPOCH_ORDINAL
 
 
@@ -72,7 +74,8 @@ def _days_30_360(start: int, end: int) -> int:
     return 360 * (y2 - y1) + 30 * (m2 - m1) + (d2 - d1)
 
 
-def _count(start: int, end: int, is_30_360: bool) -> int:
+def count_days(start: int, end: int, is_30_360: bool) -> int:
+    """As :func:`trups_xl.daycount.accrual_days` for one pair of day numbers."""
     return _days_30_360(start, end) if is_30_360 else end - start
 
 
@@ -81,24 +84,25 @@ def _interest(principal: float, days: int, rate: float) -> float:
     return float(principal) * float(days) * rate / 360.0
 
 
-def _period(c: _Columns, day: int) -> int:
+def period_of(c: Columns, day: int) -> int:
+    """As :meth:`trups_xl.schedule.Schedule.period_containing` for one day number."""
     return min(max(bisect_right(c.accrual_start, day) - 1, 0), len(c.accrual_start) - 1)
 
 
 def accrual(start: dt.date, end: dt.date, principal: float, terms: Terms) -> float | None:
     """Interest from ``start`` to ``end`` when every period it needs is fixed-rate, else ``None``."""
-    c = _columns(terms)
-    a, b = _day(start), _day(end)
+    c = columns(terms)
+    a, b = day_number(start), day_number(end)
     if a < c.accrual_start[0] or b > c.accrual_end[-1] or b < a:
         return None
-    ka, kb = _period(c, a), _period(c, b)
+    ka, kb = period_of(c, a), period_of(c, b)
     last_needed = kb if b > c.accrual_start[kb] else kb - 1
     if any(not c.fixed[k] for k in range(ka, last_needed + 1)):
         return None  # an index-linked period: the array path reads the fixings
     rate_a = c.fixed_rate
     rate_b = c.fixed_rate if c.fixed[kb] else 0.0  # not needed (b is its first day): 0, as the array path
-    da = _count(c.accrual_start[ka], a, c.is_30_360[ka])
-    db = _count(c.accrual_start[kb], b, c.is_30_360[kb])
+    da = count_days(c.accrual_start[ka], a, c.is_30_360[ka])
+    db = count_days(c.accrual_start[kb], b, c.is_30_360[kb])
     if ka == kb:
         return _interest(principal, db - da, rate_a)
     head = _interest(principal, c.days[ka] - da, rate_a)
@@ -108,20 +112,20 @@ def accrual(start: dt.date, end: dt.date, principal: float, terms: Terms) -> flo
 
 def accrued_interest(settlement: dt.date, principal: float, terms: Terms) -> float | None:
     """Accrued interest at ``settlement`` when its period is fixed-rate, else ``None``."""
-    c = _columns(terms)
-    s = _day(settlement)
+    c = columns(terms)
+    s = day_number(settlement)
     if s < c.accrual_start[0] or s > c.accrual_end[-1]:
         return None
     if s == c.accrual_end[-1]:
         return None  # after the last period: the array path's special case
-    k = _period(c, s)
+    k = period_of(c, s)
     return accrual(dt.date.fromordinal(c.accrual_start[k] + EPOCH_ORDINAL), settlement, principal, terms)
 
 
 def coupon(payment_date: dt.date, principal: float, terms: Terms) -> float | None:
     """The interest of the fixed period ending on ``payment_date``, else ``None``."""
-    c = _columns(terms)
-    d = _day(payment_date)
+    c = columns(terms)
+    d = day_number(payment_date)
     k = bisect_left(c.end, d)
     if k >= len(c.end) or c.end[k] != d or not c.fixed[k]:
         return None
@@ -161,9 +165,9 @@ def _stream(day: dt.date, principal: float, terms: Terms, count: str = COUNT_DIR
     call = terms.par_call_date
     if call is None or terms.fixed_day_count != THIRTY_360_NAME:
         return None
-    c = _columns(terms)
-    d, call_day = _day(day), _day(call)
-    if d < _day(terms.issue_date) or d >= call_day or call_day not in c.end:
+    c = columns(terms)
+    d, call_day = day_number(day), day_number(call)
+    if d < day_number(terms.issue_date) or d >= call_day or call_day not in c.end:
         return None
     last = c.end.index(call_day)
     if not all(c.fixed[: last + 1]):
@@ -269,8 +273,8 @@ def redemption_price(redemption_date: dt.date, treasury_rate: float | None, trig
                      trigger_date: dt.date | None, principal: float, terms: Terms) -> float | None:
     """As :func:`trups_xl.redemption.redemption_price` for one date, on fixed periods; ``None`` for
     anything else (an index-linked period, a refusal: the array path answers)."""
-    c = _columns(terms)
-    r = _day(redemption_date)
+    c = columns(terms)
+    r = day_number(redemption_date)
     if r < c.start[0] or r > c.end[-1]:
         return None
     call = terms.par_call_date or terms.maturity_date

@@ -137,6 +137,8 @@ def cell_date(value: object, argument: str, lo: dt.date, hi: dt.date, where: str
 
 def cell_number(value: object, argument: str, expected: str = "a number", where: str = "") -> float:
     """One cell as a finite float (no logicals, no text, no Excel error code)."""
+    if type(value) is float and math.isfinite(value):  # what Excel sends for a number (error codes are ints)
+        return value
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
             or error_code_name(value) is not None:
         raise _refuse(argument, expected, value, where)
