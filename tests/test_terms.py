@@ -1,5 +1,6 @@
 """Securities as data: the schema, the shipped securities (XXI, XIII) and a user's terms table."""
 
+import dataclasses
 import datetime as dt
 import inspect
 import itertools
@@ -226,3 +227,12 @@ def test_schema_names_the_contract_terms():
                 "make_whole_spread"]
     assert set(contract) <= set(terms.SPECS)
     assert {"name", "liquidation_amount", "issue_date"} <= set(terms.REQUIRED)
+
+
+def test_equal_terms_hash_alike_and_the_hash_follows_the_values():
+    """Terms key every cache; their hash is kept on the object, so it must still be the values' hash."""
+    copy = dataclasses.replace(TERMS)
+    assert copy == TERMS and hash(copy) == hash(TERMS)
+    assert {TERMS: "xxi"}[copy] == "xxi"
+    other = dataclasses.replace(TERMS, fixed_rate=0.07)
+    assert other != TERMS and hash(other) == hash(tuple(getattr(other, f.name) for f in dataclasses.fields(other)))

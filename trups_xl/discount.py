@@ -11,6 +11,7 @@ is one zero rate for every date.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -66,12 +67,20 @@ class DiscountCurve:
     def discount(self, days: npt.ArrayLike) -> FloatArray:
         """Discount factors of dates on or after the valuation date."""
         d = np.asarray(days, dtype="datetime64[D]")
-        t = (d - np.datetime64(self.valuation_date, "D")).astype(np.int64) / DAYS_A_YEAR
-        times, logs = np.array(self.times), np.array(self.log_dfs)
-        inside = np.interp(t, times, logs)
+        return self.discount_years((d - np.datetime64(self.valuation_date, "D")).astype(np.int64) / DAYS_A_YEAR)
+
+    def discount_years(self, years: FloatArray) -> FloatArray:
+        """Discount factors ``years`` (Act/365F, zero or more) after the valuation date."""
+        times, logs = self._nodes
+        inside = np.interp(years, times, logs)
         slope = (logs[-1] - logs[-2]) / (times[-1] - times[-2])  # the last forward rate continues
-        beyond = logs[-1] + slope * (t - times[-1])
-        return np.asarray(np.exp(np.where(t > times[-1], beyond, inside)), dtype=np.float64)
+        beyond = logs[-1] + slope * (years - times[-1])
+        return np.asarray(np.exp(np.where(years > times[-1], beyond, inside)), dtype=np.float64)
+
+    @functools.cached_property
+    def _nodes(self) -> tuple[FloatArray, FloatArray]:
+        """The nodes as arrays, built on first use (a curve is read many times, a cell's call once)."""
+        return np.array(self.times), np.array(self.log_dfs)
 
     def shifted(self, shift: float) -> DiscountCurve:
         """The curve with every continuously compounded zero rate moved by ``shift`` (0.0001 = 1bp)."""

@@ -21,17 +21,21 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from trups_xl import scalar
 from trups_xl.accrual import accrued_interest, interest
-from trups_xl.discount import DiscountCurve
+from trups_xl.discount import DAYS_A_YEAR, DiscountCurve
 from trups_xl.errors import TrupsInputError
 from trups_xl.schedule import FIXED, build_schedule
 from trups_xl.terms import TERMS, Terms, require
+
+FloatArray = npt.NDArray[np.float64]
 
 VALUES = ("clean", "dirty")
 VALUE_DEFAULT = "clean"
@@ -50,34 +54,40 @@ def hedged_cash_flows(valuation_date: dt.date, end_date: dt.date | None = None, 
                       terms: Terms = TERMS) -> list[tuple[dt.date, float]]:
     """(payment date, amount) of the fixed coupons paid after ``valuation_date`` up to ``end_date``,
     and principal on ``end_date``."""
-    dates, amounts = _flows(valuation_date, end_date, principal, terms)
-    return [(d.astype(object), float(a)) for d, a in zip(dates, amounts, strict=True)]
+    days, amounts = _flows(valuation_date, end_date, principal, terms)
+    dates = (days.astype("datetime64[D]")).astype(object)
+    return [(d, float(a)) for d, a in zip(dates, amounts, strict=True)]
 
 
 def _flows(valuation_date: dt.date, end_date: dt.date | None, principal: float | None,
-           terms: Terms) -> tuple[np.ndarray, np.ndarray]:
-    """Payment dates and amounts of the hedged cash flows, as arrays."""
+           terms: Terms) -> tuple[npt.NDArray[np.int64], FloatArray]:
+    """Payment dates (days since 1970) and amounts of the hedged cash flows, as arrays."""
     end = end_date or require(terms, "par_call_date")
     amount = terms.liquidation_amount if principal is None else principal
     if not terms.issue_date <= valuation_date < end:
         raise TrupsInputError(f"expected a valuation date {terms.issue_date}..{end - dt.timedelta(days=1)} "
                               "(before the end of the hedged cash flows)", "valuation_date")
     ends, payments, days = _fixed_periods(terms)
-    last = int(np.searchsorted(ends, np.datetime64(end, "D")))
-    if last >= ends.size or ends[last] != np.datetime64(end, "D"):
+    end_day = scalar.day_number(end)
+    last = bisect_left(ends, end_day)
+    if last >= len(ends) or ends[last] != end_day:
         raise TrupsInputError(f"{end} is not a fixed-rate interest payment date", "end_date")
-    first = int(np.searchsorted(ends, np.datetime64(valuation_date, "D"), side="right"))
-    dates = np.append(payments[first:last + 1], payments[last])
-    amounts = np.append(interest(amount, days[first:last + 1], terms.fixed_rate), float(amount))
-    return dates, amounts
+    first = bisect_right(ends, scalar.day_number(valuation_date))
+    pays = np.concatenate((payments[first:last + 1], payments[last:last + 1]))  # principal with the last coupon
+    amounts = np.concatenate((interest(amount, days[first:last + 1], terms.fixed_rate), [float(amount)]))
+    return pays, np.asarray(amounts, dtype=np.float64)
 
 
 @functools.lru_cache(maxsize=64)
-def _fixed_periods(terms: Terms) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Scheduled ends, payment dates and accrual days of the fixed periods (read-only)."""
+def _fixed_periods(terms: Terms) -> tuple[list[int], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Scheduled ends (days since 1970, for bisection), payment dates (days since 1970) and
+    accrual days of the fixed periods (arrays read-only)."""
     schedule = build_schedule(terms=terms)
     fixed = schedule.regime == FIXED
-    return schedule.end[fixed], schedule.payment_date[fixed], schedule.accrual_days[fixed]
+    payments = schedule.payment_date[fixed].astype(np.int64)
+    days = schedule.accrual_days[fixed].copy()
+    payments.flags.writeable = days.flags.writeable = False
+    return [int(v) for v in schedule.end[fixed].astype(np.int64)], payments, days
 
 
 def hedged_item_value(valuation_date: dt.date, curve: DiscountCurve, end_date: dt.date | None = None,
@@ -85,8 +95,9 @@ def hedged_item_value(valuation_date: dt.date, curve: DiscountCurve, end_date: d
     """Present value on the benchmark curve of the remaining fixed-rate cash flows (module docstring)."""
     if value not in VALUES:
         raise TrupsInputError(f"unknown value {value!r}; accepted: {', '.join(VALUES)}", "value")
-    dates, amounts = _flows(valuation_date, end_date, principal, terms)
-    dirty = float(np.sum(amounts * curve.discount(dates)))
+    pays, amounts = _flows(valuation_date, end_date, principal, terms)
+    years = (pays - scalar.day_number(curve.valuation_date)) / DAYS_A_YEAR
+    dirty = float(np.sum(amounts * curve.discount_years(years)))
     if value == "dirty":
         return dirty
     amount = terms.liquidation_amount if principal is None else principal

@@ -170,6 +170,15 @@ class Terms:
     share_cap_ceiling: int | None
     crc_termination: dt.date | None
 
+    # Terms key every cache (schedules, rate vectors, calendars' lists): the hash of 38 fields is
+    # computed once per object instead of on every lookup (~1 us each, several per cell's call).
+    def __hash__(self) -> int:
+        return self._field_hash
+
+    @functools.cached_property
+    def _field_hash(self) -> int:
+        return hash(tuple(getattr(self, f.name) for f in fields(self)))
+
     # -- derived, for readability of the rules ----------------------------------------------------
     @property
     def final_repayment(self) -> dt.date:
