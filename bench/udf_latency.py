@@ -1,7 +1,8 @@
 """Benchmark: what a worksheet cell costs — every TRUPS_* function called once with its example,
 beside a trivial decorated function measured in the same run — and the array cases.
 
-Per function: the median of 300 calls, the minimum of 5 such medians (microseconds). Array cases:
+Per function: the median of 300 calls, the minimum of 5 such medians (microseconds), the five
+rounds going through every function in turn. Array cases:
 each the minimum of 3 runs, beside its baseline measured in the same run:
 * TRUPS_ACCRUAL on 100,000 date pairs (serials, as Excel sends them) vs the core on datetime64 arrays;
 * TRUPS_TREASURY_PRICE / _YIELD on 1,000 settlement dates x 1,000 yields / prices;
@@ -29,18 +30,27 @@ def trivial(x: Any) -> Any:
     return x
 
 
-def per_call_us(fn: Callable[..., Any], args: tuple[Any, ...], calls: int = 300, repeats: int = 5) -> float:
-    for _ in range(20):
+def median_us(fn: Callable[..., Any], args: tuple[Any, ...], calls: int = 300) -> float:
+    """The median of ``calls`` timed calls, in microseconds."""
+    times = []
+    for _ in range(calls):
+        start = time.perf_counter()
         fn(*args)
-    medians = []
-    for _ in range(repeats):
-        times = []
-        for _ in range(calls):
-            start = time.perf_counter()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1e6
+
+
+def per_call_us(cases: dict[str, tuple[Callable[..., Any], tuple[Any, ...]]], repeats: int = 5) -> dict[str, float]:
+    """Per case, the minimum over ``repeats`` rounds of its median; the rounds go through every case
+    in turn, so a machine that speeds up or slows down during the run affects all of them alike."""
+    for fn, args in cases.values():
+        for _ in range(20):
             fn(*args)
-            times.append(time.perf_counter() - start)
-        medians.append(statistics.median(times))
-    return min(medians) * 1e6
+    best = dict.fromkeys(cases, float("inf"))
+    for _ in range(repeats):
+        for name, (fn, args) in cases.items():
+            best[name] = min(best[name], median_us(fn, args))
+    return best
 
 
 def best_of(fn: Callable[[], Any], repeats: int = 3) -> float:
@@ -78,11 +88,12 @@ def grid_floor(dates: np.ndarray, rates: np.ndarray) -> np.ndarray:
 
 
 def main() -> None:
-    base = per_call_us(trivial, (1.0,))
+    cases = {"trivial @xw.func": (trivial, (1.0,))} | {name: (fn, INFO[name].example) for name, fn in REGISTRY.items()}
+    result = per_call_us(cases)
+    base = result.pop("trivial @xw.func")
     print(f"{'function':<30} {'median us':>10} {'x trivial':>10}")
     print(f"{'trivial @xw.func':<30} {base:>10.2f} {1:>10}")
-    for name, fn in REGISTRY.items():
-        us = per_call_us(fn, INFO[name].example)
+    for name, us in result.items():
         print(f"{name:<30} {us:>10.1f} {us / base:>10.0f}")
 
     print("\narray cases (seconds, minimum of 3)")

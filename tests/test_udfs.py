@@ -3,6 +3,7 @@
 import datetime as dt
 import inspect
 
+import numpy as np
 import pytest
 
 from trups_xl import udfs
@@ -280,3 +281,30 @@ def test_a_ragged_large_range_is_refused_as_the_cell_by_cell_reading_does(monkey
     fast = udfs.TRUPS_ACCRUAL(rows, 39900.0)
     monkeypatch.setattr("trups_xl.xlfunc.VECTOR_MIN_CELLS", 10**9)
     assert fast == udfs.TRUPS_ACCRUAL(rows, 39900.0)
+
+
+@pytest.mark.parametrize("security", ["citigroup_capital_xxi", "citigroup_capital_xiii"])
+def test_every_schedule_row_is_its_period(security):
+    """The table's cells, laid out once per security, are each period's own values."""
+    from trups_xl.schedule import build_schedule
+    from trups_xl.terms import by_name
+
+    terms = by_name(security)
+    schedule = build_schedule(terms=terms)
+    rows = udfs.TRUPS_SCHEDULE(None, None, 0.05, None, None, None, security)
+    assert len(rows) == schedule.size + 1
+
+    def day(value):
+        return None if np.isnat(value) else value.astype("datetime64[D]").astype(object)
+
+    for k, row in enumerate(rows[1:]):
+        cells = dict(zip(rows[0], row, strict=True))
+        assert cells["period"] == k + 1
+        for name in ("start", "end", "accrual_start", "accrual_end", "payment_date", "record_date"):
+            assert cells[name] == day(getattr(schedule, name)[k]), (k, name)
+        assert cells["determination_date"] == (day(schedule.determination_date[k]) or "")
+        assert (cells["regime"], cells["day_count"], cells["days"]) == (
+            schedule.regime[k], schedule.day_count[k], schedule.accrual_days[k])
+        assert cells["year_fraction"] == schedule.accrual_days[k] / 360
+        expected = terms.liquidation_amount * cells["rate"] * cells["days"] / 360
+        assert cells["interest"] == pytest.approx(expected, rel=1e-15)

@@ -9,6 +9,7 @@ Dates may be date cells, serial numbers or ``YYYY-MM-DD`` text; rates are decima
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 import numpy as np
@@ -221,27 +222,33 @@ def TRUPS_SCHEDULE(from_date: Any = None, to_date: Any = None, fixings: Any = No
     if last < first:
         raise TrupsInputError("to_date is before from_date", "to_date")
     schedule = build_schedule(terms=terms)
-    pick = (schedule.end >= np.datetime64(first)) & (schedule.end <= np.datetime64(last))
-    if not pick.any():
+    lo = int(np.searchsorted(schedule.end, np.datetime64(first, "D"), side="left"))
+    hi = int(np.searchsorted(schedule.end, np.datetime64(last, "D"), side="right"))
+    if lo >= hi:
         raise TrupsInputError(f"no interest payment date between {first} and {last}", "to_date")
-    idx = np.flatnonzero(pick)
-    rates = core_accrual.period_rates(schedule, xf.fixings(fixings, terms), xf.policy(policy), idx,
+    rates = core_accrual.period_rates(schedule, xf.fixings(fixings, terms), xf.policy(policy), np.arange(lo, hi),
                                       xf.curve(curve, terms))
     amount = xf.principal(principal, terms)
+    interest = core_accrual.interest(amount, schedule.accrual_days[lo:hi], rates[lo:hi]).tolist()
+    period_rates = rates[lo:hi].tolist()
+    cells = _schedule_cells(terms)
     rows: list[list[Any]] = [list(SCHEDULE_HEADER)]
-    # whole columns converted at once (dates to datetime.date, NaT to None), then laid out by row
-    date_columns = [column[idx].astype("datetime64[D]").astype(object).tolist() for column in (
+    rows += [[*cells[k], period_rates[i], interest[i]] for i, k in enumerate(range(lo, hi))]
+    return rows
+
+
+@functools.lru_cache(maxsize=64)
+def _schedule_cells(terms: Terms) -> tuple[tuple[Any, ...], ...]:
+    """Per period, TRUPS_SCHEDULE's cells up to the rate (dates as ``datetime.date``, no determination
+    date as ""), laid out once per security: a cell's call then only slices them."""
+    schedule = build_schedule(terms=terms)
+    dates = [column.astype("datetime64[D]").astype(object).tolist() for column in (
         schedule.start, schedule.end, schedule.accrual_start, schedule.accrual_end, schedule.payment_date,
         schedule.record_date, schedule.determination_date)]
-    interest = core_accrual.interest(amount, schedule.accrual_days[idx], rates[idx]).tolist()
-    regimes, day_counts = schedule.regime[idx].tolist(), schedule.day_count[idx].tolist()
-    days, fractions, period_rates = (schedule.accrual_days[idx].tolist(), schedule.year_fraction[idx].tolist(),
-                                     rates[idx].tolist())
-    for i, k in enumerate(idx.tolist()):
-        dates = [column[i] for column in date_columns]
-        rows.append([k + 1, *dates[:6], "" if dates[6] is None else dates[6], regimes[i], day_counts[i], days[i],
-                     fractions[i], period_rates[i], interest[i]])
-    return rows
+    columns = (schedule.regime.tolist(), schedule.day_count.tolist(), schedule.accrual_days.tolist(),
+               schedule.year_fraction.tolist())
+    return tuple((k + 1, *(column[k] for column in dates[:6]), "" if dates[6][k] is None else dates[6][k],
+                  *(column[k] for column in columns)) for k in range(schedule.size))
 
 
 @excel_function(example=("fixed_rate",))

@@ -108,10 +108,24 @@ def date_to_serial(day: dt.date) -> int:
     return (day - EXCEL_EPOCH).days
 
 
+def _date_text(value: str) -> dt.date | None:
+    """Strict date text (:data:`DATE_TEXT`) as a date, else ``None``."""
+    text = value.strip()
+    try:
+        return dt.date.fromisoformat(text[:10]) if DATE_TEXT.match(text) else None
+    except ValueError:
+        return None
+
+
 def cell_date(value: object, argument: str, lo: dt.date, hi: dt.date, where: str = "") -> dt.date:
     """One cell as a date in ``[lo, hi]``: serial, ``datetime``/``date`` or ISO text."""
     day: dt.date | None = None
-    if isinstance(value, bool) or value is None:
+    if type(value) is float:  # a serial, what Excel sends for a date cell's value most often
+        if 61 <= value < 2_958_466:  # NaN fails both comparisons
+            day = serial_to_date(value)
+    elif type(value) is str:
+        day = _date_text(value)
+    elif isinstance(value, bool) or value is None:
         day = None
     elif isinstance(value, dt.datetime):
         day = value.date()
@@ -120,12 +134,8 @@ def cell_date(value: object, argument: str, lo: dt.date, hi: dt.date, where: str
     elif isinstance(value, (int, float, np.integer, np.floating)):
         if math.isfinite(float(value)) and 61 <= float(value) < 2_958_466:
             day = serial_to_date(float(value))
-    elif isinstance(value, str):
-        text = value.strip()
-        try:
-            day = dt.date.fromisoformat(text[:10]) if DATE_TEXT.match(text) else None
-        except ValueError:
-            day = None
+    elif isinstance(value, str):  # a str subclass
+        day = _date_text(value)
     if day is None:
         expected = f"a date {lo.isoformat()}..{hi.isoformat()} (date cell, serial or YYYY-MM-DD text)"
         raise _refuse(argument, expected, value, where)

@@ -448,11 +448,15 @@ def vector(value: object, argument: str, convert: Callable[[object, str, str], A
     cells = [c for row in rows for c in row]
     out: list[Any] = []
     for i, cell in enumerate(cells):
-        if xc.is_blank(cell):
+        if cell is None or (type(cell) is str and not cell.strip()):  # a blank cell (xc.is_blank, one cell)
             if skip_blank:
                 continue
             raise TrupsInputError(f"item {i + 1}: a value is required here; got {xc.describe(cell)}", argument)
-        out.append(convert(cell, argument, f"item {i + 1}: "))
+        try:
+            out.append(convert(cell, argument, ""))
+        except TrupsInputError:  # converters are pure: again, to name the item in the message
+            convert(cell, argument, f"item {i + 1}: ")
+            raise
     if not out:
         raise TrupsInputError("expected at least one value", argument)
     return out, shape
