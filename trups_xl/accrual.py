@@ -205,7 +205,5 @@ def period_rates(schedule: Schedule, fixings: Fixings | None, policy: str,
                  periods: npt.NDArray[np.int64], curve: ForwardCurve | None = None) -> FloatArray:
     """Coupon rates of the given periods, refusing a needed fixing that is missing."""
     rates = coupon_rates(schedule, fixings, policy, curve)
-    needed = np.zeros(schedule.size, dtype=bool)
-    needed[periods] = True
-    require_known(schedule, rates, needed)
+    require_known(schedule, rates, periods)
     return rates

@@ -111,9 +111,7 @@ def deferred_interest(first_deferred_date: dt.date, as_of: dt.date, fixings: Fix
     rates = coupon_rates(schedule, fixings, policy, curve)
     period_rates = rates[k0:max(upto, last + 2)].tolist()
     if any(math.isnan(r) for r in period_rates[:upto - k0]):
-        needed = np.zeros(schedule.size, dtype=bool)
-        needed[k0:upto] = True
-        require_known(schedule, rates, needed)  # names the first period with no rate
+        require_known(schedule, rates, np.arange(k0, upto))  # names the first period with no rate
     period_days = c.days[k0:last + 2]
     balance = 0.0
     for i in range(last + 1 - k0):

@@ -139,14 +139,22 @@ def _index_rates(schedule: Schedule, fixings: Fixings | None, policy: str, curve
 def linked_periods(schedule: Schedule, days: npt.NDArray[np.datetime64]) -> npt.NDArray[np.int64]:
     """Index of the floating or monthly period whose first day (scheduled or business-day
     adjusted) is each of ``days``; -1 where none starts on it. Fixings and period starts are keyed so."""
-    linked = np.flatnonzero(schedule.is_index_linked)
+    linked, accrual_firsts, scheduled_firsts = _linked_firsts(schedule)
     flat = days.ravel()
     result = np.full(flat.shape, -1, dtype=np.int64)
-    for firsts in (schedule.accrual_start[linked], schedule.start[linked]):  # scheduled start wins
+    for firsts in (accrual_firsts, scheduled_firsts):  # scheduled start wins
         k = np.minimum(np.searchsorted(firsts, flat), linked.size - 1)
         hit = firsts[k] == flat
         result[hit] = linked[k[hit]]
     return result.reshape(days.shape)
+
+
+@functools.lru_cache(maxsize=64)
+def _linked_firsts(schedule: Schedule) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.datetime64],
+                                                npt.NDArray[np.datetime64]]:
+    """The index-linked periods and their adjusted and scheduled first days, once per schedule."""
+    linked = np.flatnonzero(schedule.is_index_linked)
+    return linked, schedule.accrual_start[linked], schedule.start[linked]
 
 
 def tenor_spread_adjustments(schedule: Schedule) -> FloatArray:
@@ -175,8 +183,14 @@ def _coupon_rates(schedule: Schedule, fixings: Fixings | None, policy: str, curv
     return result
 
 
-def require_known(schedule: Schedule, rates: FloatArray, needed: npt.NDArray[np.bool_]) -> None:
-    """Raise :class:`MissingFixingError` naming the first needed period with no rate."""
+def require_known(schedule: Schedule, rates: FloatArray, needed: npt.NDArray[np.bool_] | npt.NDArray[np.int64]
+                  ) -> None:
+    """Raise :class:`MissingFixingError` naming the first needed period with no rate; ``needed``
+    is a mask of the periods or their indices."""
+    if needed.dtype != np.bool_:
+        if not np.isnan(rates[needed]).any():  # the common case, without a schedule-wide mask
+            return
+        needed = np.isin(np.arange(schedule.size), needed)
     missing = needed & np.isnan(rates)
     if missing.any():
         k = int(np.flatnonzero(missing)[0])
@@ -209,7 +223,5 @@ def index_rate(period_start: npt.ArrayLike, fixings: Fixings | None = None, poli
             f"{schedule.start[linked[1]] if linked.size > 1 else ''}, ... {schedule.start[linked[-1]]})",
             "period_start")
     rates = index_rates(schedule, fixings, policy, curve)
-    needed = np.zeros(schedule.size, dtype=bool)
-    needed[periods] = True
-    require_known(schedule, rates, needed)
+    require_known(schedule, rates, periods)
     return np.asarray(rates[periods], dtype=np.float64)
