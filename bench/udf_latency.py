@@ -8,12 +8,17 @@ each the minimum of 3 runs, beside its baseline measured in the same run:
 * TRUPS_TREASURY_PRICE / _YIELD on 1,000 settlement dates x 1,000 yields / prices;
 * TRUPS_MAKE_WHOLE on 1,000 dates x 1,000 rates vs a grid-aware numpy floor written here (the
   closed form with the date work done per date and the rates broadcast).
+* the first call in a fresh Python: importing the add-in, then the first TRUPS_ACCRUAL (which
+  builds the schedule and calendars), beside building the holiday tables with the ``holidays``
+  package in a fresh Python (what the first call did before the tables shipped as data).
 Run: python bench/udf_latency.py
 """
 
 from __future__ import annotations
 
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -87,6 +92,32 @@ def grid_floor(dates: np.ndarray, rates: np.ndarray) -> np.ndarray:
     return np.maximum(1000.0, pv) + accrued[:, None]
 
 
+_FIRST_CALL = """
+import time
+t0 = time.perf_counter()
+import xlwings
+t1 = time.perf_counter()
+import trups_xl.udfs as u
+t2 = time.perf_counter()
+u.TRUPS_ACCRUAL("2008-12-21", "2009-01-31")
+t3 = time.perf_counter()
+print(t1 - t0, t2 - t1, t3 - t2)
+"""
+_LIBRARY_TABLES = """
+import time
+t0 = time.perf_counter()
+from trups_xl.calendars import library_holidays
+library_holidays()
+print(time.perf_counter() - t0)
+"""
+
+
+def fresh_python(code: str) -> list[float]:
+    """What ``code`` prints (seconds), run in a new Python process."""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    return [float(v) for v in out.split()]
+
+
 def main() -> None:
     cases = {"trivial @xw.func": (trivial, (1.0,))} | {name: (fn, INFO[name].example) for name, fn in REGISTRY.items()}
     result = per_call_us(cases)
@@ -120,6 +151,13 @@ def main() -> None:
     got = np.array(udfs.TRUPS_MAKE_WHOLE(mw_dates, mw_rates))
     assert np.allclose(got, grid_floor(d, r), rtol=1e-12, atol=1e-9)
     print(f"TRUPS_MAKE_WHOLE 1000 x 1000     {mw:8.3f}   numpy floor {floor:8.3f}   ratio {mw / floor:5.1f}x")
+
+    print("\nfirst call in a fresh Python (milliseconds, minimum of 3)")
+    runs = [fresh_python(_FIRST_CALL) for _ in range(3)]
+    xlwings_s, addin_s, first_s = (min(r[i] for r in runs) for i in range(3))
+    tables_s = min(fresh_python(_LIBRARY_TABLES)[0] for _ in range(3))
+    print(f"import xlwings {1e3 * xlwings_s:7.1f}   import trups_xl.udfs {1e3 * addin_s:7.1f}   "
+          f"first TRUPS_ACCRUAL {1e3 * first_s:7.1f}   holiday tables from the holidays package {1e3 * tables_s:7.1f}")
 
 
 if __name__ == "__main__":

@@ -1,16 +1,22 @@
 """Calendars against QuantLib's independent implementations, every weekday 2007-2077."""
 
 import datetime as dt
+import subprocess
+import sys
+from importlib import resources
 
 import numpy as np
 import pytest
 
 from trups_xl.calendars import (
+    HOLIDAY_TABLE,
     LONDON,
     NEW_YORK,
     NYSE,
     US_GOVERNMENT_SECURITIES,
     BusinessCalendar,
+    holiday_table_text,
+    library_holidays,
 )
 from trups_xl.errors import TrupsInputError
 
@@ -107,3 +113,20 @@ def test_advance_counts_business_days_strictly_before():
 def test_outside_covered_years_is_refused():
     with pytest.raises(TrupsInputError):
         NEW_YORK.is_business_day(np.datetime64("2099-01-04"))
+
+
+def test_the_shipped_holiday_table_is_what_the_holidays_package_gives():
+    """The add-in reads trups_xl/data/holidays.csv; the installed ``holidays`` package must produce
+    exactly that file (else run scripts/build_holidays.py and review the diff)."""
+    pytest.importorskip("holidays")
+    shipped = resources.files("trups_xl").joinpath("data", HOLIDAY_TABLE).read_text(encoding="utf-8")
+    regenerated = holiday_table_text(library_holidays())
+    assert shipped == regenerated
+
+
+def test_a_cells_first_call_does_not_import_the_holidays_package():
+    code = ("import sys; import trups_xl.udfs as u; "
+            "assert u.TRUPS_COUPON('2038-03-21', 0.05) > 0 and u.TRUPS_APM_WINDOW('2012-04-09'); "
+            "print('holidays' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -11,6 +11,11 @@ Which calendar serves which rule (prospectus pages; docs/TERMS.md "Calendars"):
 * ``us_government_securities`` — the "trading day" of the Treasury price (p.39).
   **Interpretation**: the US government securities market's days (SIFMA full closures).
 
+The holiday tables are data (``trups_xl/data/holidays.csv``), generated from ``holidays`` by
+``scripts/build_holidays.py`` for 2006-2080; a test regenerates them and requires the shipped file
+to be identical. Reading them costs ~2 ms where importing and running ``holidays`` on the first
+cell's call cost ~150 ms (its financial package imports every market and country it knows).
+
 No calendar can know future one-off closures: :meth:`BusinessCalendar.with_closures`
 adds them, and the file named by the environment variable ``TRUPS_XL_CLOSURES`` (CSV
 rows ``calendar,YYYY-MM-DD``) adds them to the default calendars everywhere, Excel
@@ -22,13 +27,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
+import io
 import os
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
+from importlib import resources
 from typing import Literal
 
-import holidays
 import numpy as np
 import numpy.typing as npt
 
@@ -55,14 +61,51 @@ MAX_CLOSURES_BYTES = 1_000_000
 DateArray = npt.NDArray[np.datetime64]
 
 
-@functools.cache
-def _source_holidays(code: str) -> tuple[dt.date, ...]:
+#: The shipped holiday tables (calendar, date, holiday name), generated from ``holidays``.
+HOLIDAY_TABLE = "holidays.csv"
+HOLIDAY_TABLE_HEADER = ["calendar", "date", "holiday"]
+
+
+def library_holidays() -> list[tuple[str, dt.date, str]]:
+    """(calendar, date, name) of every holiday ``holidays`` gives for :data:`CALENDAR_SOURCES`,
+    :data:`FIRST_YEAR`..:data:`LAST_YEAR`, sorted: what ``holidays.csv`` must hold (regenerate it
+    with ``scripts/build_holidays.py``; ``holidays`` is needed for this only)."""
+    import holidays  # the test extra: the runtime reads the generated table
+
     years = range(FIRST_YEAR, LAST_YEAR + 1)
-    if code == "GB-ENG":
-        table = holidays.country_holidays("GB", subdiv="ENG", years=years)
-    else:
-        table = holidays.financial_holidays(code, years=years)
-    return tuple(sorted(table.keys()))
+    rows = []
+    for name, (code, _) in CALENDAR_SOURCES.items():
+        if code == "GB-ENG":
+            table = holidays.country_holidays("GB", subdiv="ENG", years=years)
+        else:
+            table = holidays.financial_holidays(code, years=years)
+        rows += [(name, day, table[day]) for day in table]
+    return sorted(rows)
+
+
+def holiday_table_text(rows: Iterable[tuple[str, dt.date, str]]) -> str:
+    """The CSV text of ``holidays.csv`` for ``rows``."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HOLIDAY_TABLE_HEADER)
+    writer.writerows((name, day.isoformat(), holiday) for name, day, holiday in rows)
+    return out.getvalue()
+
+
+@functools.cache
+def _shipped_holidays() -> dict[str, tuple[dt.date, ...]]:
+    found: dict[str, list[dt.date]] = {name: [] for name in CALENDAR_SOURCES}
+    text = resources.files("trups_xl").joinpath("data", HOLIDAY_TABLE).read_text(encoding="utf-8")
+    rows = csv.reader(text.splitlines())
+    next(rows)  # header
+    for name, day, _ in rows:
+        found[name].append(dt.date.fromisoformat(day))
+    return {name: tuple(sorted(days)) for name, days in found.items()}
+
+
+def _source_holidays(name: str) -> tuple[dt.date, ...]:
+    """The holidays of one calendar from the shipped table."""
+    return _shipped_holidays()[name]
 
 
 @dataclass(frozen=True)
@@ -162,7 +205,7 @@ def _as_days(days: npt.ArrayLike) -> DateArray:
 
 @functools.lru_cache(maxsize=64)
 def _holidays(name: str, extra: tuple[dt.date, ...]) -> tuple[dt.date, ...]:
-    base = _source_holidays(CALENDAR_SOURCES[name][0])
+    base = _source_holidays(name)
     return tuple(sorted(set(base) | set(extra) | set(_env_closures().get(name, ()))))
 
 

@@ -1,0 +1,20 @@
+"""Regenerate trups_xl/data/holidays.csv from the installed ``holidays`` package.
+
+The add-in reads the holiday tables from that file (fast on a cell's first call); the package
+stays their source. tests/test_calendars.py regenerates the table and fails when the shipped
+file differs: run this script after upgrading ``holidays``, look at the diff, and commit it.
+Run: python scripts/build_holidays.py
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+from pathlib import Path
+
+from trups_xl.calendars import HOLIDAY_TABLE, holiday_table_text, library_holidays
+from trups_xl.xlsxsafety import write_atomically
+
+target = Path(__file__).resolve().parents[1] / "trups_xl" / "data" / HOLIDAY_TABLE
+text = holiday_table_text(library_holidays())
+write_atomically(target, lambda path: path.write_text(text, encoding="utf-8"))
+print(f"{target}: {text.count(chr(10)) - 1} holidays from holidays {version('holidays')}")
