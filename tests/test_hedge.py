@@ -41,6 +41,15 @@ def test_hedged_item_value_matches_quantlib(valuation):
     assert flows[-1] == (dt.date(2037, 12, 21), 1000.0) and flows[0][1] == 41.5
 
 
+@pytest.mark.parametrize("node", [0, 2, -1])
+def test_a_one_node_curve_matches_quantlib(node):
+    """One node: one forward rate from the valuation date on (the short path of the discounting)."""
+    nodes = [NODES[node]]
+    flows = hedged_cash_flows(VAL)
+    want = _quantlib_npv(nodes, VAL, flows)
+    assert hedged_item_value(VAL, DiscountCurve.of(VAL, nodes), value="dirty") == pytest.approx(want, abs=1e-8)
+
+
 def test_zero_rate_curves_and_flat_rates_are_the_same_curve():
     zeros = [(d, -np.log(df) / ((d - VAL).days / 365)) for d, df in NODES]
     by_df = hedged_item_value(VAL, DiscountCurve.of(VAL, NODES))

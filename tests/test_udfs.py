@@ -2,11 +2,14 @@
 
 import datetime as dt
 import inspect
+import math
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from trups_xl import udfs
+from trups_xl import udfs, xlconvert
 from trups_xl.xlfunc import BUG_PREFIX, INFO, INPUT_ERROR_PREFIX, REGISTRY, excel_function
 
 ALL = sorted(REGISTRY.items())
@@ -308,3 +311,11 @@ def test_every_schedule_row_is_its_period(security):
         assert cells["year_fraction"] == schedule.accrual_days[k] / 360
         expected = terms.liquidation_amount * cells["rate"] * cells["days"] / 360
         assert cells["interest"] == pytest.approx(expected, rel=1e-15)
+
+
+@given(serial=st.floats(61, 2_958_465.999, allow_nan=False))
+def test_a_serial_is_the_day_count_from_excels_epoch(serial):
+    """Serial 61 is 1900-03-01; the time of day is dropped; date_to_serial inverts it."""
+    day = xlconvert.serial_to_date(serial)
+    assert day == dt.date(1899, 12, 30) + dt.timedelta(days=math.floor(serial))
+    assert xlconvert.date_to_serial(day) == math.floor(serial)

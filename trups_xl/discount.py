@@ -72,6 +72,8 @@ class DiscountCurve:
     def discount_years(self, years: FloatArray) -> FloatArray:
         """Discount factors ``years`` (Act/365F, zero or more) after the valuation date."""
         times, logs = self._nodes
+        if times.size == 2:  # one forward rate throughout (a flat curve, or one node)
+            return np.asarray(np.exp(logs[1] / times[1] * years), dtype=np.float64)
         inside = np.interp(years, times, logs)
         slope = (logs[-1] - logs[-2]) / (times[-1] - times[-2])  # the last forward rate continues
         beyond = logs[-1] + slope * (years - times[-1])

@@ -54,14 +54,14 @@ def hedged_cash_flows(valuation_date: dt.date, end_date: dt.date | None = None, 
                       terms: Terms = TERMS) -> list[tuple[dt.date, float]]:
     """(payment date, amount) of the fixed coupons paid after ``valuation_date`` up to ``end_date``,
     and principal on ``end_date``."""
-    days, amounts = _flows(valuation_date, end_date, principal, terms)
-    dates = (days.astype("datetime64[D]")).astype(object)
-    return [(d, float(a)) for d, a in zip(dates, amounts, strict=True)]
+    days, coupons, amount = _flows(valuation_date, end_date, principal, terms)
+    dates = days.astype("datetime64[D]").astype(object).tolist()
+    return [*zip(dates, coupons.tolist(), strict=True), (dates[-1], float(amount))]
 
 
 def _flows(valuation_date: dt.date, end_date: dt.date | None, principal: float | None,
-           terms: Terms) -> tuple[npt.NDArray[np.int64], FloatArray]:
-    """Payment dates (days since 1970) and amounts of the hedged cash flows, as arrays."""
+           terms: Terms) -> tuple[npt.NDArray[np.int64], FloatArray, float]:
+    """Payment dates (days since 1970) and amounts of the coupons, and the principal paid with the last."""
     end = end_date or require(terms, "par_call_date")
     amount = terms.liquidation_amount if principal is None else principal
     if not terms.issue_date <= valuation_date < end:
@@ -73,9 +73,7 @@ def _flows(valuation_date: dt.date, end_date: dt.date | None, principal: float |
     if last >= len(ends) or ends[last] != end_day:
         raise TrupsInputError(f"{end} is not a fixed-rate interest payment date", "end_date")
     first = bisect_right(ends, scalar.day_number(valuation_date))
-    pays = np.concatenate((payments[first:last + 1], payments[last:last + 1]))  # principal with the last coupon
-    amounts = np.concatenate((interest(amount, days[first:last + 1], terms.fixed_rate), [float(amount)]))
-    return pays, np.asarray(amounts, dtype=np.float64)
+    return payments[first:last + 1], interest(amount, days[first:last + 1], terms.fixed_rate), float(amount)
 
 
 @functools.lru_cache(maxsize=64)
@@ -95,12 +93,11 @@ def hedged_item_value(valuation_date: dt.date, curve: DiscountCurve, end_date: d
     """Present value on the benchmark curve of the remaining fixed-rate cash flows (module docstring)."""
     if value not in VALUES:
         raise TrupsInputError(f"unknown value {value!r}; accepted: {', '.join(VALUES)}", "value")
-    pays, amounts = _flows(valuation_date, end_date, principal, terms)
-    years = (pays - scalar.day_number(curve.valuation_date)) / DAYS_A_YEAR
-    dirty = float(np.sum(amounts * curve.discount_years(years)))
+    pays, coupons, amount = _flows(valuation_date, end_date, principal, terms)
+    dfs = curve.discount_years((pays - scalar.day_number(curve.valuation_date)) / DAYS_A_YEAR)
+    dirty = float(coupons @ dfs) + amount * float(dfs[-1])  # principal with the last coupon
     if value == "dirty":
         return dirty
-    amount = terms.liquidation_amount if principal is None else principal
     accrued = scalar.accrued_interest(valuation_date, amount, terms)  # the one-date path: the same number
     if accrued is None:
         accrued = float(accrued_interest(np.datetime64(valuation_date, "D"), principal=principal, terms=terms))

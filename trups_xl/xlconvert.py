@@ -100,7 +100,10 @@ def _refuse(argument: str, expected: str, value: object, where: str = "") -> Tru
 
 def serial_to_date(serial: float) -> dt.date:
     """Excel 1900-system serial (time of day dropped, as Excel's COUP* functions do)."""
-    return EXCEL_EPOCH + dt.timedelta(days=math.floor(serial))
+    return dt.date.fromordinal(_EXCEL_EPOCH_ORDINAL + math.floor(serial))
+
+
+_EXCEL_EPOCH_ORDINAL = EXCEL_EPOCH.toordinal()
 
 
 def date_to_serial(day: dt.date) -> int:
@@ -200,14 +203,14 @@ def grid(value: object, argument: str) -> list[list[object]]:
     if isinstance(value, (list, tuple)):
         if not value:
             raise TrupsInputError("expected a cell or a range; got an empty range", argument)
-        if all(isinstance(row, (list, tuple)) for row in value):
-            rows = [list(row) for row in value]
+        if set(map(type, value)) <= {list, tuple} or all(isinstance(row, (list, tuple)) for row in value):
+            # rows, copied: the caller's lists are never changed
+            rows = list(map(list, value))
         elif any(isinstance(row, (list, tuple)) for row in value):
             raise TrupsInputError("wrong-shaped range: mixes cells and rows", argument)
         else:
             rows = [list(value)]
-        width = len(rows[0])
-        if width == 0 or any(len(row) != width for row in rows):
+        if len(rows[0]) == 0 or len(set(map(len, rows))) != 1:
             raise TrupsInputError("wrong-shaped range: rows of different lengths", argument)
         return rows
     return [[value]]
