@@ -130,3 +130,21 @@ def test_a_cells_first_call_does_not_import_the_holidays_package():
             "print('holidays' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("calendar", [NEW_YORK, LONDON, NYSE, US_GOVERNMENT_SECURITIES], ids=lambda c: c.name)
+def test_one_date_rules_equal_the_array_rules_on_every_day(calendar):
+    """A cell's call rolls one Python date; every day 2007-2077 must roll as the numpy path rolls it."""
+    days = DAYS.astype(object)
+    assert [calendar.is_open(d) for d in days] == calendar.is_business_day(DAYS).tolist()
+    assert [calendar.following_day(d) for d in days] == calendar.following(DAYS).astype(object).tolist()
+    assert [calendar.preceding_day(d) for d in days] == calendar.preceding(DAYS).astype(object).tolist()
+    for count in (-3, -2, -1, 0, 1, 2):
+        sample = DAYS[::7] if count else DAYS[::3]
+        expected = calendar.advance(sample, count).astype(object).tolist()
+        assert [calendar.advance_day(d, count) for d in sample.astype(object)] == expected, count
+
+
+def test_one_date_outside_the_tables_is_refused():
+    with pytest.raises(TrupsInputError, match="calendars cover"):
+        NEW_YORK.following_day(dt.date(2090, 1, 1))

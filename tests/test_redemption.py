@@ -14,8 +14,10 @@ from trups_xl.redemption import (
     make_whole_price,
     make_whole_pv,
     redemption_payment_date,
+    redemption_payment_day,
     redemption_price,
     treasury_price_date,
+    treasury_price_day,
 )
 
 D = np.datetime64
@@ -162,3 +164,12 @@ def test_payment_and_price_dates():
     # 2030-03-15 is a Friday: 3rd trading day before is Tuesday 2030-03-12, 2nd is Wednesday
     assert treasury_price_date(D("2030-03-15")) == D("2030-03-12")
     assert treasury_price_date(D("2030-03-15"), 2) == D("2030-03-13")
+
+
+def test_one_date_payment_and_price_dates_equal_the_array_path_every_day():
+    days = np.arange(np.datetime64("2007-12-21"), np.datetime64("2077-12-22"))
+    as_dates = days.astype(object)
+    assert [redemption_payment_day(d) for d in as_dates] == redemption_payment_date(days).astype(object).tolist()
+    for lag in (2, 3):
+        expected = treasury_price_date(days, lag).astype(object).tolist()
+        assert [treasury_price_day(d, lag) for d in as_dates] == expected

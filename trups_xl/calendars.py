@@ -190,6 +190,36 @@ class BusinessCalendar:
             return np.busday_offset(rolled, count - 1, busdaycal=self.busdaycalendar)
         return np.asarray(np.busday_offset(arr, 0, roll=roll, busdaycal=self.busdaycalendar))
 
+    # -- one date (a cell's call): the same rules on Python dates, no array machinery ----------
+    def is_open(self, day: dt.date) -> bool:
+        """True when ``day`` is a business day (:meth:`is_business_day` for one date)."""
+        _check_day(day)
+        return day.weekday() < 5 and day.toordinal() not in _closed_ordinals(self.name, self.extra_closures)
+
+    def following_day(self, day: dt.date) -> dt.date:
+        """:meth:`following` for one date."""
+        while not self.is_open(day):
+            day += dt.timedelta(days=1)
+        return day
+
+    def preceding_day(self, day: dt.date) -> dt.date:
+        """:meth:`preceding` for one date."""
+        while not self.is_open(day):
+            day -= dt.timedelta(days=1)
+        return day
+
+    def advance_day(self, day: dt.date, count: int) -> dt.date:
+        """:meth:`advance` for one date: the ``|count|``-th business day strictly after (count > 0)
+        or before (count < 0) ``day``; ``count`` 0 is :meth:`preceding_day`."""
+        if count == 0:
+            return self.preceding_day(day)
+        step = dt.timedelta(days=1 if count > 0 else -1)
+        for _ in range(abs(count)):
+            day += step
+            while not self.is_open(day):
+                day += step
+        return day
+
     def business_days_between(self, start: npt.ArrayLike, end: npt.ArrayLike) -> npt.NDArray[np.int64]:
         """Business days in ``[start, end)``."""
         return np.busday_count(_as_days(start), _as_days(end), busdaycal=self.busdaycalendar)
@@ -207,6 +237,16 @@ def _as_days(days: npt.ArrayLike) -> DateArray:
 def _holidays(name: str, extra: tuple[dt.date, ...]) -> tuple[dt.date, ...]:
     base = _source_holidays(name)
     return tuple(sorted(set(base) | set(extra) | set(_env_closures().get(name, ()))))
+
+
+def _check_day(day: dt.date) -> None:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise TrupsInputError(f"calendars cover {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31 only")
+
+
+@functools.lru_cache(maxsize=64)
+def _closed_ordinals(name: str, extra: tuple[dt.date, ...]) -> frozenset[int]:
+    return frozenset(day.toordinal() for day in _holidays(name, extra))
 
 
 @functools.lru_cache(maxsize=64)

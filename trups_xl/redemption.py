@@ -201,6 +201,19 @@ def redemption_payment_date(redemption_date: npt.ArrayLike) -> DateArray:
     return np.asarray(np.where(next_year, preceding, following))
 
 
+def redemption_payment_day(redemption_date: dt.date) -> dt.date:
+    """:func:`redemption_payment_date` for one date (a cell's call)."""
+    following = NEW_YORK.following_day(redemption_date)
+    return NEW_YORK.preceding_day(redemption_date) if following.year != redemption_date.year else following
+
+
+def treasury_price_day(redemption_date: dt.date, lag: int = TREASURY_PRICE_LAG_DEFAULT) -> dt.date:
+    """:func:`treasury_price_date` for one date (a cell's call)."""
+    if lag not in TREASURY_PRICE_LAGS:
+        raise TrupsInputError(f"lag must be one of {TREASURY_PRICE_LAGS} trading days", "lag")
+    return US_GOVERNMENT_SECURITIES.advance_day(redemption_date, -lag)
+
+
 def treasury_price_date(redemption_date: npt.ArrayLike,
                         lag: int = TREASURY_PRICE_LAG_DEFAULT) -> DateArray:
     """The trading day whose Treasury bid price sets the treasury rate (p.39)."""

@@ -419,6 +419,9 @@ def TRUPS_REDEMPTION_PAYMENT_DATE(redemption_date: Any, security: Any = None) ->
     security : text or range, optional
     """
     terms = xf.security(security)
+    day = xf.scalar_date(redemption_date, "redemption_date", *xf.life(terms))
+    if day is not None:  # one date: the scalar path (same rule on Python dates)
+        return core_redemption.redemption_payment_day(day)
     days, _ = xf.dates(redemption_date, "redemption_date", *xf.life(terms))
     return xc.shape_result(core_redemption.redemption_payment_date(days))
 
@@ -436,11 +439,14 @@ def TRUPS_TREASURY_PRICE_DATE(redemption_date: Any, lag: Any = None, security: A
     security : text or range, optional
     """
     terms = xf.security(security)
-    days, _ = xf.dates(redemption_date, "redemption_date", *xf.life(terms))
     lag_days = xf.one_number(lag, "lag", lambda v, a, w: xc.cell_number(v, a, "2 or 3", w),
                              default=float(core_redemption.TREASURY_PRICE_LAG_DEFAULT))
     if lag_days not in core_redemption.TREASURY_PRICE_LAGS:
         raise TrupsInputError(f"expected 2 or 3 trading days; got {lag_days!r}", "lag")
+    day = xf.scalar_date(redemption_date, "redemption_date", *xf.life(terms))
+    if day is not None:  # one date: the scalar path (same rule on Python dates)
+        return core_redemption.treasury_price_day(day, int(lag_days))
+    days, _ = xf.dates(redemption_date, "redemption_date", *xf.life(terms))
     return xc.shape_result(core_redemption.treasury_price_date(days, int(lag_days)))
 
 
