@@ -3,11 +3,13 @@ accruals, to the last bit of log1p/exp for the make-whole."""
 
 import datetime as dt
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trups_xl import udfs
+from trups_xl import accrual, scalar, udfs
+from trups_xl.terms import by_name
 from trups_xl.xlfunc import INFO, REGISTRY
 
 LIFE = st.dates(dt.date(2007, 12, 21), dt.date(2077, 12, 21))
@@ -117,3 +119,14 @@ def test_redemption_price_scalar_equals_array(day, rate, trigger, days_after_eve
         assert no_fixings == pytest.approx(no_fixings_array[0][0], rel=5e-16)
     else:
         assert no_fixings == no_fixings_array
+
+
+@pytest.mark.parametrize("security", ["citigroup_capital_xxi", "citigroup_capital_xiii"])
+def test_payment_dates_of_one_date_equal_the_array_path_every_day(security):
+    terms = by_name(security)
+    days = np.arange(np.datetime64(terms.issue_date), np.datetime64(terms.final_repayment))
+    as_dates = days.astype(object)
+    assert [scalar.previous_payment_date(d, terms) for d in as_dates] == \
+        accrual.previous_payment_date(days, terms).astype(object).tolist()
+    assert [scalar.next_payment_date(d, terms) for d in as_dates] == \
+        accrual.next_payment_date(days, terms).astype(object).tolist()

@@ -294,3 +294,21 @@ def redemption_price(redemption_date: dt.date, treasury_rate: float | None, trig
     result = make_whole(redemption_date, treasury_rate, terms.make_whole_spread, principal, STUB_EXCLUDE,
                         COUNT_DIRECT, terms)
     return None if result is None else result[0]
+
+
+def previous_payment_date(as_of: dt.date, terms: Terms) -> dt.date | None:
+    """As :func:`trups_xl.accrual.previous_payment_date` for one date; ``None`` outside the schedule."""
+    c = columns(terms)
+    d = day_number(as_of)
+    if not c.start[0] <= d < c.end[-1]:
+        return None
+    return dt.date.fromordinal(c.start[bisect_right(c.start, d) - 1] + EPOCH_ORDINAL)
+
+
+def next_payment_date(as_of: dt.date, terms: Terms) -> dt.date | None:
+    """As :func:`trups_xl.accrual.next_payment_date` for one date; ``None`` outside the schedule."""
+    c = columns(terms)
+    d = day_number(as_of)
+    if not c.start[0] <= d < c.end[-1]:
+        return None
+    return dt.date.fromordinal(c.end[bisect_right(c.end, d)] + EPOCH_ORDINAL)

@@ -171,6 +171,9 @@ def TRUPS_PREVIOUS_PAYMENT_DATE(as_of: Any, security: Any = None) -> Any:
     security : text or range, optional
     """
     terms = xf.security(security)
+    day = xf.scalar_date(as_of, "as_of", *_as_of_life(terms))
+    if day is not None and (found := core_scalar.previous_payment_date(day, terms)) is not None:
+        return found
     return xc.shape_result(core_accrual.previous_payment_date(_as_of_dates(as_of, terms), terms))
 
 
@@ -185,12 +188,20 @@ def TRUPS_NEXT_PAYMENT_DATE(as_of: Any, security: Any = None) -> Any:
     security : text or range, optional
     """
     terms = xf.security(security)
+    day = xf.scalar_date(as_of, "as_of", *_as_of_life(terms))
+    if day is not None and (found := core_scalar.next_payment_date(day, terms)) is not None:
+        return found
     return xc.shape_result(core_accrual.next_payment_date(_as_of_dates(as_of, terms), terms))
 
 
+def _as_of_life(terms: Terms) -> tuple[dt.date, dt.date]:
+    """The dates ``as_of`` accepts in the payment-date functions: any day before the final repayment date."""
+    return terms.issue_date, terms.final_repayment - dt.timedelta(days=1)
+
+
 def _as_of_dates(as_of: Any, terms: Terms) -> Any:
-    """``as_of`` for the payment-date functions: any day before the final repayment date."""
-    days, _ = xf.dates(as_of, "as_of", terms.issue_date, terms.final_repayment - dt.timedelta(days=1))
+    """``as_of`` for the payment-date functions, as an array."""
+    days, _ = xf.dates(as_of, "as_of", *_as_of_life(terms))
     return days
 
 
