@@ -92,14 +92,12 @@ def test_a_range_where_one_value_is_expected_is_refused_by_its_shape():
 def closures(monkeypatch):
     def use(path):
         monkeypatch.setenv(calendars.CLOSURES_ENV, str(path))
-        for cached in (calendars._env_closures, calendars._holidays, calendars._busdaycal):
-            cached.cache_clear()
+        calendars.reload_closures()
         from trups_xl.schedule import build_schedule
         build_schedule.cache_clear()
     yield use
     monkeypatch.delenv(calendars.CLOSURES_ENV, raising=False)
-    for cached in (calendars._env_closures, calendars._holidays, calendars._busdaycal):
-        cached.cache_clear()
+    calendars.reload_closures()
     from trups_xl.schedule import build_schedule
     build_schedule.cache_clear()
 

@@ -89,8 +89,7 @@ def test_closures_file_from_environment(tmp_path, monkeypatch):
     path = tmp_path / "closures.csv"
     path.write_text("calendar,date\nnew_york,2045-03-15\n", encoding="utf-8")
     monkeypatch.setenv(calendars.CLOSURES_ENV, str(path))
-    for cached in (calendars._env_closures, calendars._holidays, calendars._busdaycal):
-        cached.cache_clear()
+    calendars.reload_closures()
     try:
         assert not BusinessCalendar("new_york").is_business_day(np.datetime64("2045-03-15"))
         path.write_text("new_york,15/03/2045\n", encoding="utf-8")
@@ -99,8 +98,7 @@ def test_closures_file_from_environment(tmp_path, monkeypatch):
             calendars._env_closures()
     finally:
         monkeypatch.delenv(calendars.CLOSURES_ENV)
-        for cached in (calendars._env_closures, calendars._holidays, calendars._busdaycal):
-            cached.cache_clear()
+        calendars.reload_closures()
 
 
 def test_advance_counts_business_days_strictly_before():

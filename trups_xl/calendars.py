@@ -303,6 +303,13 @@ def _closures_text(path: str) -> str:
         raise TrupsInputError(f"{path} is not UTF-8 text; save it as CSV UTF-8", CLOSURES_ENV) from None
 
 
+def reload_closures() -> None:
+    """Forget the calendars built so far, so that the next use reads ``TRUPS_XL_CLOSURES`` again
+    (it is read once per Python process; schedules already built keep the closures they saw)."""
+    for cached in (_env_closures, _holidays, _busdaycal, _closed_ordinals):
+        cached.cache_clear()
+
+
 def calendar(name: str) -> BusinessCalendar:
     """The default calendar of that name (with any closures from ``TRUPS_XL_CLOSURES``)."""
     return BusinessCalendar(name)
