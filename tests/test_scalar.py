@@ -130,3 +130,17 @@ def test_payment_dates_of_one_date_equal_the_array_path_every_day(security):
         accrual.previous_payment_date(days, terms).astype(object).tolist()
     assert [scalar.next_payment_date(d, terms) for d in as_dates] == \
         accrual.next_payment_date(days, terms).astype(object).tolist()
+
+
+@given(st.dates(dt.date(2006, 1, 1), dt.date(2079, 12, 31)), st.sampled_from([None, "citigroup_capital_xiii"]),
+       st.sampled_from([None, 2.0, 3.0]))
+def test_date_functions_scalar_equal_array(day, security, lag):
+    """Through the Excel layer: one cell (scalar path) and a range (array path) agree, refusals included."""
+    for fn, args in ((udfs.TRUPS_PREVIOUS_PAYMENT_DATE, (security,)), (udfs.TRUPS_NEXT_PAYMENT_DATE, (security,)),
+                     (udfs.TRUPS_REDEMPTION_PAYMENT_DATE, (security,)), (udfs.TRUPS_TREASURY_PRICE_DATE, (lag, security))):
+        one = fn(day.isoformat(), *args)
+        many = fn(_as_range(day.isoformat()), *args)
+        if isinstance(one, str):
+            assert isinstance(many, str) and one.split(":")[0] == many.split(":")[0], (fn.__name__, one, many)
+        else:
+            assert one == many[0][0] == many[1][0], fn.__name__
