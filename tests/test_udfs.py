@@ -257,6 +257,18 @@ def test_a_dates_by_values_grid_is_each_cell_called_alone(name):
             assert grid[i][j] == pytest.approx(call(day, value), rel=1e-13, abs=1e-11), (day, value)
 
 
+def test_a_grid_across_the_par_call_mixes_make_whole_and_par_cells():
+    """Dates on both sides of 2037-12-21 against a row of rates: make-whole cells vary with the
+    rate, par cells (par + accrued) do not; each is its own single call."""
+    days = [["2030-03-15"], ["2037-12-21"], ["2040-01-15"], ["2012-06-21"]]
+    rates = [[0.01, 0.04, 0.06, 0.08]]
+    grid = udfs.TRUPS_REDEMPTION_PRICE(days, rates, None, None, 0.05, None, "prospectus_fallback")
+    for i, (day,) in enumerate(days):
+        for j, rate in enumerate(rates[0]):
+            assert grid[i][j] == udfs.TRUPS_REDEMPTION_PRICE(day, rate, None, None, 0.05, None, "prospectus_fallback")
+    assert len(set(grid[2])) == 1 and len(set(grid[0])) == 4
+
+
 _ODD_CELLS = [True, None, "", "abc", "#N/A", -2146826246, float("nan"), float("inf"), 10.0, 1e9,
               dt.datetime(2009, 1, 31), "2009-01-31"]
 

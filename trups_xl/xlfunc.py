@@ -448,7 +448,7 @@ def vector(value: object, argument: str, convert: Callable[[object, str, str], A
     cells = [c for row in rows for c in row]
     out: list[Any] = []
     for i, cell in enumerate(cells):
-        if cell is None or (type(cell) is str and not cell.strip()):  # a blank cell (xc.is_blank, one cell)
+        if type(cell) is not float and xc.is_blank(cell):  # (a number, the common cell, is never blank)
             if skip_blank:
                 continue
             raise TrupsInputError(f"item {i + 1}: a value is required here; got {xc.describe(cell)}", argument)
