@@ -48,7 +48,7 @@ async def call(name: str, *args: object) -> object:
 
 
 checks = [
-    ("TRUPS_ACCRUAL", ([["2008-12-21"]], [[39844]], None, None, None, None), [[9.222222222222223]]),
+    ("TRUPS_ACCRUAL", ([["2008-12-21"]], [[39844]], None, None, None, None), [[1000.0 * 40 * 0.083 / 360]]),
     ("TRUPS_COUPON", ([["2038-03-21"]], None, None, [["libor_act"]], [[0.035]]), None),
     ("TRUPS_CRC_PERCENTAGE", ([["2027-12-20", "2027-12-21"]], [["common_stock"]], None), [[1.33, 2.0]]),
     ("TRUPS_ACCRUAL", ([["abc"]], [[39844]], None, None, None, None), None),
