@@ -7,9 +7,12 @@ the real decorators, and ``generate_vba_wrapper`` writes the VBA module Excel wo
 
 import importlib
 import io
+import os
 import re
+import subprocess
 import sys
 import types
+from pathlib import Path
 
 import pytest
 
@@ -111,3 +114,12 @@ def test_wizard_text_and_argument_options(classic):
             assert len(arg["doc"]) <= LIMIT, f"{name}.{arg['name']}: help over {LIMIT}"
             assert arg["options"].get("err_to_str") is True, f"{name}.{arg['name']}"
             assert arg["options"].get("ndim") == 2
+
+
+def test_the_xlwings_lite_check_passes():
+    """scripts/lite_check.py asks xlwings' own Lite/server code for the metadata and a few calls;
+    run here so that it cannot drift from the functions (it once held an outdated expected value)."""
+    script = Path(__file__).resolve().parents[1] / "scripts" / "lite_check.py"
+    env = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial"}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip().endswith("ok"), done.stdout + done.stderr
