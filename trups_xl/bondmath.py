@@ -12,6 +12,8 @@ costs a handful of array operations. Everything broadcasts.
 
 from __future__ import annotations
 
+from typing import Literal, overload
+
 import numpy as np
 import numpy.typing as npt
 
@@ -28,6 +30,18 @@ def pv_semiannual(w: npt.ArrayLike, n: npt.ArrayLike, first: npt.ArrayLike, coup
     if np.any(r <= -frequency):
         raise TrupsInputError(f"a discount rate of -{100 * frequency:.0f}% or less has no meaning", "rate")
     return _pv_and_slope(w, n, first, coupon, redemption, r, frequency, slope=False)[0]
+
+
+@overload
+def _pv_and_slope(w: npt.ArrayLike, n: npt.ArrayLike, first: npt.ArrayLike, coupon: npt.ArrayLike,
+                  redemption: npt.ArrayLike, rate: npt.ArrayLike, frequency: float, slope: Literal[True]
+                  ) -> tuple[FloatArray, FloatArray]: ...
+
+
+@overload
+def _pv_and_slope(w: npt.ArrayLike, n: npt.ArrayLike, first: npt.ArrayLike, coupon: npt.ArrayLike,
+                  redemption: npt.ArrayLike, rate: npt.ArrayLike, frequency: float, slope: Literal[False]
+                  ) -> tuple[FloatArray, None]: ...
 
 
 def _pv_and_slope(w: npt.ArrayLike, n: npt.ArrayLike, first: npt.ArrayLike, coupon: npt.ArrayLike,
@@ -88,7 +102,6 @@ def solve_yield(target: npt.ArrayLike, w: npt.ArrayLike, n: npt.ArrayLike, first
         t1, w1, n1, f1, c1, r1 = work
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             pv, slope = _pv_and_slope(w1, n1, f1, c1, r1, y, frequency, slope=True)
-            assert slope is not None
             above = pv > t1  # the rate is too low
             lo = np.where(above, y, lo)
             hi = np.where(above, hi, y)
