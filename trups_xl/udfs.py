@@ -170,11 +170,7 @@ def TRUPS_PREVIOUS_PAYMENT_DATE(as_of: Any, security: Any = None) -> Any:
         Any date from the issue date to the day before maturity (XXI: 2007-12-21..2077-12-20). A range gives an array.
     security : text or range, optional
     """
-    terms = xf.security(security)
-    day = xf.scalar_date(as_of, "as_of", *_as_of_life(terms))
-    if day is not None and (found := core_scalar.previous_payment_date(day, terms)) is not None:
-        return found
-    return xc.shape_result(core_accrual.previous_payment_date(_as_of_dates(as_of, terms), terms))
+    return _payment_date(as_of, security, core_scalar.previous_payment_date, core_accrual.previous_payment_date)
 
 
 @excel_function(example=("2009-01-31",))
@@ -187,22 +183,19 @@ def TRUPS_NEXT_PAYMENT_DATE(as_of: Any, security: Any = None) -> Any:
         Any date from the issue date to the day before maturity (XXI: 2007-12-21..2077-12-20). A range gives an array.
     security : text or range, optional
     """
+    return _payment_date(as_of, security, core_scalar.next_payment_date, core_accrual.next_payment_date)
+
+
+def _payment_date(as_of: Any, security: Any, scalar: Any, core: Any) -> Any:
+    """A payment-date function of ``as_of`` (any day before the final repayment date): the scalar
+    path for one date, else the array path (same dates, and the error messages)."""
     terms = xf.security(security)
-    day = xf.scalar_date(as_of, "as_of", *_as_of_life(terms))
-    if day is not None and (found := core_scalar.next_payment_date(day, terms)) is not None:
+    life = terms.issue_date, terms.final_repayment - dt.timedelta(days=1)
+    day = xf.scalar_date(as_of, "as_of", *life)
+    if day is not None and (found := scalar(day, terms)) is not None:
         return found
-    return xc.shape_result(core_accrual.next_payment_date(_as_of_dates(as_of, terms), terms))
-
-
-def _as_of_life(terms: Terms) -> tuple[dt.date, dt.date]:
-    """The dates ``as_of`` accepts in the payment-date functions: any day before the final repayment date."""
-    return terms.issue_date, terms.final_repayment - dt.timedelta(days=1)
-
-
-def _as_of_dates(as_of: Any, terms: Terms) -> Any:
-    """``as_of`` for the payment-date functions, as an array."""
-    days, _ = xf.dates(as_of, "as_of", *_as_of_life(terms))
-    return days
+    days, _ = xf.dates(as_of, "as_of", *life)
+    return xc.shape_result(core(days, terms))
 
 
 SCHEDULE_HEADER = ["period", "start", "end", "accrual_start", "accrual_end", "payment_date",
