@@ -198,3 +198,13 @@ def test_in_place_is_refused_unless_formulas_may_be_replaced(tmp_path, capsys):
     assert path.read_bytes() == before
     assert main(["recalc", str(path), "--in-place", "--replace-formulas"]) == 0
     assert openpyxl.load_workbook(path)["Model"]["P1"].value == pytest.approx(166.0)
+
+
+def test_the_command_prints_its_own_steps_and_no_engine_progress_bar(tmp_path, capfd):
+    """stderr holds one '[recalc] ...' line per step: the engine's redrawn progress bar is off."""
+    path = write_book(tmp_path / "book.xlsx", {"A1": ArrayFormula("A1:N3", '=TRUPS_SCHEDULE("2008-01-01","2009-12-31")'),
+                                               "P1": "=SUM(N2:N3)"})
+    assert main(["recalc", str(path), "-o", str(tmp_path / "out.xlsx")]) == 0
+    err = capfd.readouterr().err
+    assert err and all(line.startswith("[recalc] ") for line in err.splitlines()), err
+    assert "it/s" not in err and "\r" not in err

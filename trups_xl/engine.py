@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import os
+import types
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -151,6 +153,19 @@ def guard_files(allowed: Path) -> Iterator[list[str]]:
     finally:
         formulas.excel.xlreader.load_workbook = _original_load_workbook
         _ALLOWED.clear()
+
+
+@contextlib.contextmanager
+def quiet_progress() -> Iterator[None]:
+    """Switch off the progress bar the engine draws on stderr while it builds its model (dozens
+    of redrawn lines in a terminal or a log); the command prints its own one-line steps. Only the
+    engine's module sees the change (formulas' own command line quiets it the same way)."""
+    bars = formulas.excel.tqdm  # the tqdm module, as formulas.excel imported it
+    formulas.excel.tqdm = types.SimpleNamespace(tqdm=functools.partial(bars.tqdm, disable=True))
+    try:
+        yield
+    finally:
+        formulas.excel.tqdm = bars
 
 
 def allow(path: Path) -> None:

@@ -205,18 +205,23 @@ def _evaluate(path: Path, say: Callable[[str], None], only: set[tuple[str, str]]
     """The engine over the whole workbook, or over ``only`` these formula cells and what they read."""
     engine.RESULT_SHAPES.clear()
     try:
-        if only is None:
-            model = formulas.ExcelModel().loads(str(path)).finish()
-        else:
-            model = formulas.ExcelModel()
-            model.basedir = str(path.parent.resolve())  # where the engine looks for the book
-            model.complete({f"'[{path.name}]{sheet.upper()}'!{ref}" for sheet, ref in only})
-            model.finish()
+        with engine.quiet_progress():
+            model = _model(path, only)
         say(f"evaluating {sum(1 for _ in model.cells)} cells")
         solution = model.calculate()
     except RecursionError:
         raise RefusedError(f"{path.name}: a formula is nested too deeply to evaluate") from None
     return solution, dict(engine.RESULT_SHAPES)
+
+
+def _model(path: Path, only: set[tuple[str, str]] | None) -> Any:
+    """The engine's model of the whole workbook, or of ``only`` these formula cells and what they read."""
+    if only is None:
+        return formulas.ExcelModel().loads(str(path)).finish()
+    model = formulas.ExcelModel()
+    model.basedir = str(path.parent.resolve())  # where the engine looks for the book
+    model.complete({f"'[{path.name}]{sheet.upper()}'!{ref}" for sheet, ref in only})
+    return model.finish()
 
 
 def load_checked(path: Path, limits: Limits, keep_vba: bool = False) -> Workbook:
