@@ -18,9 +18,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
-from dateutil.relativedelta import relativedelta
 
 from trups_xl.calendars import NYSE, BusinessCalendar
+from trups_xl.deferral import add_years
 from trups_xl.errors import TrupsInputError
 from trups_xl.terms import TERMS, Terms, require
 
@@ -69,7 +69,7 @@ def apm_average_price(issuance_date: dt.date, price_dates: Sequence[dt.date], pr
 
 def apm_applies(first_deferred_date: dt.date, issuance_date: dt.date, terms: Terms = TERMS) -> bool:
     """True while the APM maximum obligation applies: up to the 5th anniversary (p.46)."""
-    return issuance_date <= first_deferred_date + relativedelta(years=require(terms, "apm_start_years"))
+    return issuance_date <= add_years(first_deferred_date, require(terms, "apm_start_years"))
 
 
 def apm_max_obligation(average_price: float, shares_outstanding: float, proceeds_applied: float = 0.0,

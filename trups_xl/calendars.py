@@ -44,6 +44,8 @@ from trups_xl.errors import TrupsInputError, check_choice
 #: adjustments past the final repayment date.
 FIRST_YEAR = 2006
 LAST_YEAR = 2080
+_COVERED = (dt.date(FIRST_YEAR, 1, 1), dt.date(LAST_YEAR, 12, 31))
+_NOT_COVERED = f"calendars cover {_COVERED[0]} to {_COVERED[1]} only"
 
 #: Calendar name -> (holidays loader, description).
 CALENDAR_SOURCES: dict[str, tuple[str, str]] = {
@@ -227,9 +229,8 @@ class BusinessCalendar:
 
 def _as_days(days: npt.ArrayLike) -> DateArray:
     arr = np.asarray(days, dtype="datetime64[D]")
-    first, last = np.datetime64(f"{FIRST_YEAR}-01-01"), np.datetime64(f"{LAST_YEAR}-12-31")
-    if arr.size and (arr.min() < first or arr.max() > last):
-        raise TrupsInputError(f"calendars cover {first} to {last} only")
+    if arr.size and (arr.min() < np.datetime64(_COVERED[0]) or arr.max() > np.datetime64(_COVERED[1])):
+        raise TrupsInputError(_NOT_COVERED)
     return arr
 
 
@@ -240,8 +241,9 @@ def _holidays(name: str, extra: tuple[dt.date, ...]) -> tuple[dt.date, ...]:
 
 
 def _check_day(day: dt.date) -> None:
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise TrupsInputError(f"calendars cover {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31 only")
+    """Refuse a day outside the years the holiday tables cover (:func:`_as_days` for one date)."""
+    if not _COVERED[0] <= day <= _COVERED[1]:
+        raise TrupsInputError(_NOT_COVERED)
 
 
 @functools.lru_cache(maxsize=64)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 
 import numpy as np
 import numpy.typing as npt
@@ -51,10 +51,8 @@ def extension_limit(first_deferred_date: dt.date, terms: Terms = TERMS) -> dt.da
 
 def _check_first_deferred(first_deferred_date: dt.date, terms: Terms) -> int:
     require(terms, "extension_max_years")
-    ends = scalar.columns(terms).end  # scheduled payment dates (day numbers)
-    day = scalar.day_number(first_deferred_date)
-    k = bisect_left(ends, day)
-    if k == len(ends) or ends[k] != day:
+    k = scalar.index_of(scalar.columns(terms).end, scalar.day_number(first_deferred_date))
+    if k < 0:
         raise TrupsInputError(f"{first_deferred_date} is not a scheduled interest payment date; an extension "
                               "period begins on one (p.42)", "first_deferred_date")
     if first_deferred_date >= terms.final_repayment:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -68,9 +68,8 @@ def _flows(valuation_date: dt.date, end_date: dt.date | None, principal: float |
         raise TrupsInputError(f"expected a valuation date {terms.issue_date}..{end - dt.timedelta(days=1)} "
                               "(before the end of the hedged cash flows)", "valuation_date")
     ends, payments, days = _fixed_periods(terms)
-    end_day = scalar.day_number(end)
-    last = bisect_left(ends, end_day)
-    if last >= len(ends) or ends[last] != end_day:
+    last = scalar.index_of(ends, scalar.day_number(end))
+    if last < 0:
         raise TrupsInputError(f"{end} is not a fixed-rate interest payment date", "end_date")
     first = bisect_right(ends, scalar.day_number(valuation_date))
     return payments[first:last + 1], interest(amount, days[first:last + 1], terms.fixed_rate), float(amount)

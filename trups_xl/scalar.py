@@ -51,8 +51,8 @@ def columns(terms: Terms, convention: str = FLOATING_ACCRUAL_DEFAULT) -> Columns
         return [int(v) for v in column.astype("int64")]  # type: ignore[attr-defined]
 
     return Columns(days(s.accrual_start), days(s.accrual_end), days(s.start), days(s.end),
-                    [bool(v) for v in s.is_30_360], [int(v) for v in s.accrual_days],
-                    [bool(v) for v in s.regime == FIXED], terms.fixed_rate)
+                   [bool(v) for v in s.is_30_360], [int(v) for v in s.accrual_days],
+                   [bool(v) for v in s.regime == FIXED], terms.fixed_rate)
 
 
 def day_number(day: dt.date) -> int:
@@ -60,8 +60,20 @@ def day_number(day: dt.date) -> int:
     return day.toordinal() - EPOCH_ORDINAL
 
 
+def date_of(days: int) -> dt.date:
+    """The date of a day number (:func:`day_number`'s inverse)."""
+    return dt.date.fromordinal(days + EPOCH_ORDINAL)
+
+
+def index_of(days: list[int], day: int) -> int:
+    """Position of ``day`` in the sorted list ``days``; -1 when it is not there (as
+    :meth:`trups_xl.schedule.Schedule.index_of_payment` for one day)."""
+    k = bisect_left(days, day)
+    return k if k < len(days) and days[k] == day else -1
+
+
 def _ymd(days: int) -> tuple[int, int, int]:
-    d = dt.date.fromordinal(days + EPOCH_ORDINAL)
+    d = date_of(days)
     return d.year, d.month, d.day
 
 
@@ -119,41 +131,45 @@ def accrued_interest(settlement: dt.date, principal: float, terms: Terms) -> flo
     if s == c.accrual_end[-1]:
         return None  # after the last period: the array path's special case
     k = period_of(c, s)
-    return accrual(dt.date.fromordinal(c.accrual_start[k] + EPOCH_ORDINAL), settlement, principal, terms)
+    return accrual(date_of(c.accrual_start[k]), settlement, principal, terms)
 
 
 def coupon(payment_date: dt.date, principal: float, terms: Terms) -> float | None:
     """The interest of the fixed period ending on ``payment_date``, else ``None``."""
     c = columns(terms)
-    d = day_number(payment_date)
-    k = bisect_left(c.end, d)
-    if k >= len(c.end) or c.end[k] != d or not c.fixed[k]:
+    k = index_of(c.end, day_number(payment_date))
+    if k < 0 or not c.fixed[k]:
         return None
-    return accrual(dt.date.fromordinal(c.accrual_start[k] + EPOCH_ORDINAL),
-                   dt.date.fromordinal(c.accrual_end[k] + EPOCH_ORDINAL), principal, terms)
+    return accrual(date_of(c.accrual_start[k]), date_of(c.accrual_end[k]), principal, terms)
 
 
 def _pv(w: float, n: int, first: float, coupon_: float, redemption: float, rate: float, frequency: float) -> float:
     """As :func:`trups_xl.bondmath.pv_semiannual`, on floats."""
-    return _pv_and_slope(w, n, first, coupon_, redemption, rate, frequency)[0]
+    return _pv_and_slope(w, n, first, coupon_, redemption, rate, frequency, slope=False)[0]
 
 
 def _pv_and_slope(w: float, n: int, first: float, coupon_: float, redemption: float, rate: float,
-                  frequency: float) -> tuple[float, float]:
-    """The present value and its derivative in the rate, as ``trups_xl.bondmath._pv_and_slope``."""
+                  frequency: float, slope: bool = True) -> tuple[float, float]:
+    """The present value and (with ``slope``; else 0.0) its derivative in the rate, as
+    ``trups_xl.bondmath._pv_and_slope``."""
     log_v = -math.log1p(rate / frequency)
     later = n - 1.0
     v = math.exp(log_v)
     v_later = math.exp(later * log_v)
     lead = math.exp(w * log_v)
-    if abs(rate) < 1e-9:
+    small = abs(rate) < 1e-9
+    den = 1.0 if small else -math.expm1(log_v)
+    if small:
         annuity = later * (1.0 - (later + 1.0) / 2.0 * rate / frequency)
+    else:
+        annuity = v * -math.expm1(later * log_v) / den
+    pv = lead * (first + coupon_ * annuity + redemption * v_later)
+    if not slope:
+        return pv, 0.0
+    if small:
         d_annuity = later * (later + 1.0) / 2.0
     else:
-        den = -math.expm1(log_v)
-        annuity = v * -math.expm1(later * log_v) / den
         d_annuity = v * (-math.expm1(later * log_v) - later * v_later * den) / den ** 2
-    pv = lead * (first + coupon_ * annuity + redemption * v_later)
     d_pv = w * pv + lead * (coupon_ * d_annuity + redemption * later * v_later)
     return pv, -d_pv / (frequency + rate)
 
@@ -302,7 +318,7 @@ def previous_payment_date(as_of: dt.date, terms: Terms) -> dt.date | None:
     d = day_number(as_of)
     if not c.start[0] <= d < c.end[-1]:
         return None
-    return dt.date.fromordinal(c.start[bisect_right(c.start, d) - 1] + EPOCH_ORDINAL)
+    return date_of(c.start[bisect_right(c.start, d) - 1])
 
 
 def next_payment_date(as_of: dt.date, terms: Terms) -> dt.date | None:
@@ -311,4 +327,4 @@ def next_payment_date(as_of: dt.date, terms: Terms) -> dt.date | None:
     d = day_number(as_of)
     if not c.start[0] <= d < c.end[-1]:
         return None
-    return dt.date.fromordinal(c.end[bisect_right(c.end, d)] + EPOCH_ORDINAL)
+    return date_of(c.end[bisect_right(c.end, d)])
