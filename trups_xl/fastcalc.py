@@ -32,6 +32,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 
 from trups_xl.engine import stored_result
 from trups_xl.xlfunc import REGISTRY
+from trups_xl.xlsxsafety import filled_cells
 
 #: Arguments the functions read element by element from a range (the others take one value).
 VECTOR_PARAMETERS: dict[str, tuple[str, ...]] = {
@@ -155,24 +156,22 @@ def parse(book: Workbook) -> tuple[dict[Key, _Call], set[Key]]:
     titles = {t.upper(): t for t in book.sheetnames}
     calls: dict[Key, _Call] = {}
     formula_cells: set[Key] = set()
-    for ws in book.worksheets:
-        for row in ws.iter_rows():
-            for c in row:
-                value = c.value
-                if isinstance(value, ArrayFormula):
-                    formula_cells.add((ws.title, c.coordinate))  # left to the engine
-                if not isinstance(value, str) or not value.startswith("="):
-                    continue
-                key = (ws.title, c.coordinate)
-                formula_cells.add(key)
-                match = CALL.match(value)
-                if not match or match[1].upper() not in REGISTRY:
-                    continue
-                try:
-                    args = tuple(_argument(a, ws.title, book, titles) for a in _split(match[2]))
-                except _NotSimpleError:
-                    continue
-                calls[key] = _Call(key, match[1].upper(), args)
+    for title, c in filled_cells(book):
+        value = c.value
+        if isinstance(value, ArrayFormula):
+            formula_cells.add((title, c.coordinate))  # left to the engine
+        if not isinstance(value, str) or not value.startswith("="):
+            continue
+        key = (title, c.coordinate)
+        formula_cells.add(key)
+        match = CALL.match(value)
+        if not match or match[1].upper() not in REGISTRY:
+            continue
+        try:
+            args = tuple(_argument(a, title, book, titles) for a in _split(match[2]))
+        except _NotSimpleError:
+            continue
+        calls[key] = _Call(key, match[1].upper(), args)
     return calls, formula_cells
 
 

@@ -55,6 +55,8 @@ from trups_xl.xlsxsafety import (
     check_output,
     check_package,
     check_used_ranges,
+    filled_cells,
+    sheet_cells,
     write_atomically,
 )
 
@@ -100,14 +102,12 @@ class _Anchor:
 
 def _spilling_formulas(book: Workbook, dynamic: set[tuple[str, str]]) -> Iterator[_Anchor]:
     """Formulas that spill: typed in one cell, or saved by Excel 365 as dynamic arrays."""
-    for ws in book.worksheets:
-        for row in ws.iter_rows():
-            for c in row:
-                v = c.value
-                if isinstance(v, str) and v.startswith("="):
-                    yield _Anchor(ws.title, c.coordinate, v)
-                elif isinstance(v, ArrayFormula) and (ws.title, c.coordinate) in dynamic and v.text:
-                    yield _Anchor(ws.title, c.coordinate, v.text)
+    for title, c in filled_cells(book):
+        v = c.value
+        if isinstance(v, str) and v.startswith("="):
+            yield _Anchor(title, c.coordinate, v)
+        elif isinstance(v, ArrayFormula) and (title, c.coordinate) in dynamic and v.text:
+            yield _Anchor(title, c.coordinate, v.text)
 
 
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -173,12 +173,9 @@ def _cells(area: str) -> Iterator[str]:
 def _plan_spills(book: Workbook, anchors: list[_Anchor], shapes: dict[tuple[str, str], tuple[int, int]]
                  ) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], str]]:
     """Spill areas that are free, and the anchors whose area is not (with the reason)."""
-    occupied: dict[tuple[str, str], str] = {}  # cell -> what holds it
+    occupied: dict[tuple[str, str], str] = {  # cell -> what holds it
+        (title, c.coordinate): "a value or formula" for title, c in filled_cells(book)}
     for ws in book.worksheets:
-        for row in ws.iter_rows():
-            for c in row:
-                if c.value is not None:
-                    occupied[(ws.title, c.coordinate)] = "a value or formula"
         for formula in ws.array_formulae.values():
             for cell in _cells(formula if ":" in formula else f"{formula}:{formula}"):
                 occupied.setdefault((ws.title, cell), f"the array formula {formula}")
@@ -305,10 +302,8 @@ def recalculate(path: Path, progress: Callable[[str], None] | None = None,
         for anchor_ref, _ in ws.array_formulae.items():
             if (ws.title, anchor_ref) not in values:
                 circular.append(f"{ws.title}!{anchor_ref}")
-        for row in ws.iter_rows():
-            for c in row:
-                if isinstance(c.value, str) and c.value.startswith("=") and (ws.title, c.coordinate) not in values:
-                    circular.append(f"{ws.title}!{c.coordinate}")
+        circular += [f"{ws.title}!{c.coordinate}" for c in sheet_cells(ws)
+                     if isinstance(c.value, str) and c.value.startswith("=") and (ws.title, c.coordinate) not in values]
     for ref in circular:
         sheet, cell = ref.rsplit("!", 1)
         values[(sheet, cell)] = 0  # what Excel shows for a circular reference it cannot iterate

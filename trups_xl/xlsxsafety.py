@@ -12,12 +12,14 @@ import os
 import stat
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from openpyxl.cell.cell import Cell
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.formula import ArrayFormula
+from openpyxl.worksheet.worksheet import Worksheet
 
 #: Start of an OLE2 compound file: what Excel writes for a password-protected workbook (and .xls).
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -89,6 +91,20 @@ def check_used_ranges(book: Workbook, limits: Limits) -> None:
                           f"{limits.max_cells:,}-cell limit (raise it with --max-cells)")
 
 
+def filled_cells(book: Workbook) -> Iterator[tuple[str, Cell]]:
+    """(sheet title, cell) of every cell holding something (a value, a formula or an array formula),
+    sheet by sheet, row by row: what every pass over a workbook reads (after
+    :func:`check_used_ranges` has bounded it)."""
+    for ws in book.worksheets:
+        yield from ((ws.title, c) for c in sheet_cells(ws))
+
+
+def sheet_cells(ws: Worksheet) -> Iterator[Cell]:
+    """:func:`filled_cells` of one sheet."""
+    for row in ws.iter_rows():
+        yield from (c for c in row if c.value is not None)
+
+
 def nesting(formula: str) -> int:
     """Deepest parenthesis nesting of a formula, ignoring text in double quotes and sheet names in
     single quotes."""
@@ -111,21 +127,19 @@ def nesting(formula: str) -> int:
 def check_formulas(book: Workbook) -> None:
     """Refuse a formula Excel itself could not hold: longer than 8,192 characters or nested
     deeper than 64 levels (Excel's specifications and limits)."""
-    for ws in book.worksheets:
-        for row in ws.iter_rows():
-            for c in row:
-                text = c.value.text if isinstance(c.value, ArrayFormula) else c.value
-                if not (isinstance(text, str) and text.startswith("=")):
-                    continue
-                where = f"{ws.title}!{c.coordinate}"
-                if len(text) > EXCEL_FORMULA_LENGTH:
-                    raise RefusedError(f"{where}: the formula has {len(text):,} characters; Excel allows "
-                                       f"{EXCEL_FORMULA_LENGTH:,}")
-                # only a formula with more opening parentheses than the limit can nest deeper than it
-                depth = nesting(text) if text.count("(") > EXCEL_NESTING_LEVELS else 0
-                if depth > EXCEL_NESTING_LEVELS:
-                    raise RefusedError(f"{where}: the formula nests {depth:,} levels of parentheses; Excel allows "
-                                       f"{EXCEL_NESTING_LEVELS}")
+    for title, c in filled_cells(book):
+        text = c.value.text if isinstance(c.value, ArrayFormula) else c.value
+        if not (isinstance(text, str) and text.startswith("=")):
+            continue
+        where = f"{title}!{c.coordinate}"
+        if len(text) > EXCEL_FORMULA_LENGTH:
+            raise RefusedError(f"{where}: the formula has {len(text):,} characters; Excel allows "
+                               f"{EXCEL_FORMULA_LENGTH:,}")
+        # only a formula with more opening parentheses than the limit can nest deeper than it
+        depth = nesting(text) if text.count("(") > EXCEL_NESTING_LEVELS else 0
+        if depth > EXCEL_NESTING_LEVELS:
+            raise RefusedError(f"{where}: the formula nests {depth:,} levels of parentheses; Excel allows "
+                               f"{EXCEL_NESTING_LEVELS}")
 
 
 def check_output(source: Path, target: Path) -> None:
