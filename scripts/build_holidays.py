@@ -11,8 +11,8 @@ from __future__ import annotations
 from importlib.metadata import version
 from pathlib import Path
 
+from trups_xl.atomic import write_atomically
 from trups_xl.calendars import HOLIDAY_TABLE, holiday_table_text, library_holidays
-from trups_xl.xlsxsafety import write_atomically
 
 target = Path(__file__).resolve().parents[1] / "trups_xl" / "data" / HOLIDAY_TABLE
 text = holiday_table_text(library_holidays())

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 openpyxl = pytest.importorskip("openpyxl")
-pytest.importorskip("formulas")
+pytest.importorskip("formualizer")
 
 from books import write_book  # noqa: E402
 from openpyxl.utils import get_column_letter  # noqa: E402

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 openpyxl = pytest.importorskip("openpyxl")
-pytest.importorskip("formulas")
+pytest.importorskip("formualizer")
 
 from books import write_book  # noqa: E402
 from openpyxl.utils import column_index_from_string, get_column_letter  # noqa: E402
@@ -67,12 +67,12 @@ def _resolve(arg: str, book, values, sheet_title: str = "") -> object:
         return values.get((sheet_title, arg), book[sheet_title][arg].value)
     sheet, ref = next(iter(book.defined_names[arg].destinations))
     ref = ref.replace("$", "")
-    if ":" not in ref:
-        return values[(sheet, ref)]
+    if ":" not in ref:  # a computed cell, or an input as typed
+        return values.get((sheet, ref), book[sheet][ref].value)
     first, last = ref.split(":")
     c1, r1 = re.match(r"([A-Z]+)(\d+)", first).groups()
     c2, r2 = re.match(r"([A-Z]+)(\d+)", last).groups()
-    return [[values.get((sheet, f"{get_column_letter(c)}{r}"))
+    return [[values.get((sheet, f"{get_column_letter(c)}{r}"), book[sheet].cell(r, c).value)
              for c in range(column_index_from_string(c1), column_index_from_string(c2) + 1)]
             for r in range(int(r1), int(r2) + 1)]
 
@@ -235,10 +235,11 @@ def _set_named(book, name: str, value) -> None:
 
 
 def test_tables_are_dynamic_arrays_that_grow_when_the_dates_move(tmp_path):
-    from trups_xl.recalc import _dynamic_array_cells
+    from trups_xl.recalc.package import scan
+    from trups_xl.recalc.safety import Limits
     from trups_xl.udfs import TRUPS_SCHEDULE
 
-    assert ("Schedule", "A28") in _dynamic_array_cells(DEFAULT_PATH)
+    assert scan(DEFAULT_PATH, Limits()).sheet("Schedule").formulas[(28, 1)].dynamic
     path = tmp_path / DEFAULT_PATH.name
     book = openpyxl.load_workbook(DEFAULT_PATH)
     _set_named(book, "Sched_From", dt.datetime(2030, 6, 21))

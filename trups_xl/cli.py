@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from trups_xl.xlsxsafety import Limits
+from trups_xl.recalc.safety import Limits
 
 
 def parse_argument(text: str) -> Any:
@@ -100,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     call.set_defaults(run=command_call)
     recalc = sub.add_parser("recalc", help="evaluate every formula of a workbook headlessly",
                             description="Evaluate every formula of WORKBOOK (TRUPS_* through trups_xl.udfs, "
-                            "Excel functions through the 'formulas' engine), write the values into a copy "
+                            "Excel functions through the formualizer engine), write the values into a copy "
                             "and print the named results (Result_*). The input is never modified unless "
                             "--in-place is given. Needs the 'recalc' extra: pip install 'trups-xl[recalc]'.")
     recalc.add_argument("workbook", type=Path, help="an .xlsx workbook")
@@ -137,14 +137,8 @@ def command_recalc(args: argparse.Namespace) -> int:
     if args.in_place and args.output is not None:
         print("trups-xl: give either -o or --in-place, not both", file=sys.stderr)
         return 2
-    if args.output is not None and not args.output.parent.exists():
-        try:
-            args.output.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            print(f"trups-xl: cannot create {args.output.parent}: {exc.strerror or exc}", file=sys.stderr)
-            return 2
     limits = Limits(max_uncompressed_mb=args.max_uncompressed_mb, max_cells=args.max_cells)
-    return main_recalc(args.workbook, Options(args.output, args.in_place, args.allow_circular, limits))
+    return int(main_recalc(args.workbook, Options(args.output, args.in_place, args.allow_circular, limits)))
 
 
 def command_generate(args: argparse.Namespace) -> int:

@@ -1,9 +1,11 @@
-"""A workbook someone else sent, checked before anything reads it; output written atomically.
+"""A workbook someone else sent, checked before anything reads it; the output checked before anything
+is computed.
 
 Every refusal is a :class:`RefusedError` with one line saying what is wrong and what is accepted; the
-command prints it and exits 2. Limits (with flags to raise them) are checked on the zip
-package before any part is parsed, and on the used range before any cell is iterated, so a zip
-bomb or a sheet spanning A1:XFD1048576 is refused in milliseconds.
+command prints it and exits 2. Limits (with flags to raise them) are checked on the zip package
+before any part is parsed, and on each sheet's cells while its part is scanned
+(:mod:`trups_xl.recalc.package`), so a zip bomb or a sheet spanning A1:XFD1048576 is refused in
+milliseconds, before the formula engine holds anything.
 """
 
 from __future__ import annotations
@@ -12,21 +14,22 @@ import os
 import stat
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl.cell.cell import Cell
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.formula import ArrayFormula
-from openpyxl.worksheet.worksheet import Worksheet
+from trups_xl.atomic import write_atomically
+
+__all__ = ["Limits", "Package", "RefusedError", "check_formula", "check_output", "check_package", "nesting",
+           "write_atomically"]
 
 #: Start of an OLE2 compound file: what Excel writes for a password-protected workbook (and .xls).
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MIB = 2**20
-#: Excel's own limits on a formula (Excel specifications and limits).
+#: Excel's own limits on a formula and a sheet (Excel specifications and limits).
 EXCEL_FORMULA_LENGTH = 8192
 EXCEL_NESTING_LEVELS = 64
+EXCEL_ROWS = 1_048_576
+EXCEL_COLUMNS = 16_384
 
 
 class RefusedError(Exception):
@@ -61,7 +64,7 @@ def check_package(path: Path, limits: Limits) -> Package:
         head = handle.read(8)
     if head == OLE2_MAGIC:
         raise RefusedError(f"{path} is password-protected (encrypted) or a legacy .xls; save a copy without a "
-                      "password as .xlsx and recalculate that")
+                           "password as .xlsx and recalculate that")
     if not zipfile.is_zipfile(path):
         raise RefusedError(f"{path} is not an .xlsx/.xlsm workbook (not a zip package, or truncated)")
     try:
@@ -77,32 +80,9 @@ def check_package(path: Path, limits: Limits) -> Package:
     total = sum(i.file_size for i in infos)
     if total > limits.max_uncompressed_mb * MIB:
         raise RefusedError(f"{path} unzips to {total / MIB:,.0f} MB, over the {limits.max_uncompressed_mb:,.0f} MB "
-                      "limit (raise it with --max-uncompressed-mb)")
+                           "limit (raise it with --max-uncompressed-mb)")
     return Package(has_vba="xl/vbaProject.bin" in names,
                    external_link_parts=sum(n.startswith("xl/externalLinks/") for n in names))
-
-
-def check_used_ranges(book: Workbook, limits: Limits) -> None:
-    """Refuse a sheet whose used range is larger than the limit (before any cell is iterated)."""
-    for ws in book.worksheets:
-        area = ws.max_row * ws.max_column
-        if area > limits.max_cells:
-            raise RefusedError(f"sheet {ws.title!r} spans {ws.dimensions} ({area:,} cells), over the "
-                          f"{limits.max_cells:,}-cell limit (raise it with --max-cells)")
-
-
-def filled_cells(book: Workbook) -> Iterator[tuple[str, Cell]]:
-    """(sheet title, cell) of every cell holding something (a value, a formula or an array formula),
-    sheet by sheet, row by row: what every pass over a workbook reads (after
-    :func:`check_used_ranges` has bounded it)."""
-    for ws in book.worksheets:
-        yield from ((ws.title, c) for c in sheet_cells(ws))
-
-
-def sheet_cells(ws: Worksheet) -> Iterator[Cell]:
-    """:func:`filled_cells` of one sheet."""
-    for row in ws.iter_rows():
-        yield from (c for c in row if c.value is not None)
 
 
 def nesting(formula: str) -> int:
@@ -124,55 +104,37 @@ def nesting(formula: str) -> int:
     return deepest
 
 
-def check_formulas(book: Workbook) -> None:
+def check_formula(where: str, text: str) -> None:
     """Refuse a formula Excel itself could not hold: longer than 8,192 characters or nested
     deeper than 64 levels (Excel's specifications and limits)."""
-    for title, c in filled_cells(book):
-        text = c.value.text if isinstance(c.value, ArrayFormula) else c.value
-        if not (isinstance(text, str) and text.startswith("=")):
-            continue
-        where = f"{title}!{c.coordinate}"
-        if len(text) > EXCEL_FORMULA_LENGTH:
-            raise RefusedError(f"{where}: the formula has {len(text):,} characters; Excel allows "
-                               f"{EXCEL_FORMULA_LENGTH:,}")
-        # only a formula with more opening parentheses than the limit can nest deeper than it
-        depth = nesting(text) if text.count("(") > EXCEL_NESTING_LEVELS else 0
-        if depth > EXCEL_NESTING_LEVELS:
-            raise RefusedError(f"{where}: the formula nests {depth:,} levels of parentheses; Excel allows "
-                               f"{EXCEL_NESTING_LEVELS}")
+    if len(text) > EXCEL_FORMULA_LENGTH:
+        raise RefusedError(f"{where}: the formula has {len(text):,} characters; Excel allows "
+                           f"{EXCEL_FORMULA_LENGTH:,}")
+    # only a formula with more opening parentheses than the limit can nest deeper than it
+    depth = nesting(text) if text.count("(") > EXCEL_NESTING_LEVELS else 0
+    if depth > EXCEL_NESTING_LEVELS:
+        raise RefusedError(f"{where}: the formula nests {depth:,} levels of parentheses; Excel allows "
+                           f"{EXCEL_NESTING_LEVELS}")
 
 
 def check_output(source: Path, target: Path) -> None:
-    """Refuse an output that is a directory, the input itself (same file: hard links and symlinks
-    included) or in a folder we cannot write — before anything is computed."""
+    """Refuse an output that is a directory, not a regular file (a FIFO, a device), the input itself
+    (same file: hard links and symlinks included) or in a folder that does not exist or that we
+    cannot write — before anything is computed, and without creating anything."""
     if target.is_dir():
         raise RefusedError(f"{target} is a directory; give a file name for the values copy (-o OUT.xlsx)")
+    if target.exists() and not stat.S_ISREG(target.stat().st_mode):
+        raise RefusedError(f"{target} exists and is not a regular file (a device, FIFO or socket); "
+                           "give the path of an .xlsx file to write")
     if target.exists() and os.path.samefile(source, target):
         raise RefusedError(f"{target} is the input workbook itself (same file); write the values to another file, "
-                      "or use --in-place --replace-formulas")
+                           "or use --in-place --replace-formulas")
     folder = target.parent
     if not folder.is_dir():
-        raise RefusedError(f"no such folder for the output: {folder}")
+        raise RefusedError(f"no such folder for the output: {folder} (create it first)")
     try:
         fd, probe = tempfile.mkstemp(dir=folder, prefix=".trups-xl-probe-")
     except OSError as exc:
         raise RefusedError(f"cannot write in {folder}: {exc.strerror or exc}") from None
     os.close(fd)
     os.unlink(probe)
-
-
-def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write`` on a temporary file in the target's folder and move it into place only when
-    it succeeded; on any failure the temporary file is removed and the target is untouched."""
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        write(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

@@ -1,0 +1,34 @@
+"""Headless recalculation of a whole workbook (``trups-xl recalc``), without Excel.
+
+Modules, one concept each:
+
+* ``safety``    -- limits and refusals: the package checked before anything parses it, the output
+  checked before anything is computed;
+* ``package``   -- the package's parts read by streaming: sheets, formula cells, names, styles;
+* ``engine``    -- the native formula engine (formualizer) and the one adapter every ``TRUPS_*``
+  function is registered through;
+* ``vectorise`` -- runs of ``TRUPS_*`` calls evaluated as one vectorised call each;
+* ``writer``    -- the values copy, written by rewriting the sheet parts that hold formulas;
+* ``run``       -- the recalculation itself, its summary and the command.
+
+Importing this package is light (no engine is loaded until a name below is used), so the
+``trups-xl`` command starts fast for ``call``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from trups_xl.recalc.safety import Limits, RefusedError
+
+_FROM_RUN = ("SPILL", "Options", "Recalculation", "main_recalc", "recalculate", "shown", "summary", "write_values")
+
+__all__ = ["Limits", "RefusedError", *_FROM_RUN]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM_RUN:
+        from trups_xl.recalc import run
+
+        return getattr(run, name)
+    raise AttributeError(name)

@@ -1,0 +1,270 @@
+"""What a workbook package holds, read by streaming its parts: sheets, formula cells, defined names,
+styles — the facts the recalculation needs and the checks it makes before the formula engine sees
+the file.
+
+Sheet parts are scanned as bytes (the formula cells are found by their ``<f>`` element; every other
+cell is only counted), so a sheet of millions of value cells costs one pass over its text and no
+Python object per cell. Small parts (workbook, relationships, styles) are parsed with defusedxml.
+A part that declares a document type (``<!DOCTYPE``, the carrier of entity expansion) is refused.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from defusedxml import ElementTree
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+
+from trups_xl.recalc.safety import EXCEL_COLUMNS, EXCEL_ROWS, Limits, RefusedError, check_formula
+
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+_ATTR = re.compile(rb'([\w:]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
+_ROW_R = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
+_CELL_R = re.compile(rb'<c\b[^>]*?\sr="([A-Z]+)(\d+)"')
+_F_TEXT = re.compile(rb"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
+
+
+def column_number(letters: str) -> int:
+    """``"A"`` -> 1, ``"XFD"`` -> 16384."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def column_letters(n: int) -> str:
+    """1 -> ``"A"``, 16384 -> ``"XFD"``."""
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def coordinate(ref: str) -> tuple[int, int]:
+    """``"B12"`` -> (12, 2); ``$`` signs ignored."""
+    match = _REF.match(ref.replace("$", "").upper())
+    if not match:
+        raise ValueError(ref)
+    return int(match[2]), column_number(match[1])
+
+
+def a1(row: int, col: int) -> str:
+    return f"{column_letters(col)}{row}"
+
+
+def area_bounds(area: str) -> tuple[int, int, int, int]:
+    """``"A1:C3"`` -> (first row, first col, last row, last col)."""
+    first, _, last = area.partition(":")
+    r1, c1 = coordinate(first)
+    r2, c2 = coordinate(last or first)
+    return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
+
+
+def attributes(tag: bytes) -> dict[str, str]:
+    """The attributes of one start tag, values XML-unescaped."""
+    return {m[1].decode(): html.unescape((m[2] if m[2] is not None else m[3]).decode()) for m in _ATTR.finditer(tag)}
+
+
+@dataclass
+class FormulaCell:
+    """A cell whose ``<c>`` holds an ``<f>``."""
+
+    row: int
+    col: int
+    style: int
+    kind: str  # "normal", "shared" or "array"
+    text: str | None  # the formula with its "=", or None for a shared formula's follower
+    area: str | None = None  # an array formula's range (or a shared formula's)
+    shared_index: str | None = None
+    dynamic: bool = False  # saved by Excel 365 as a dynamic array (cell metadata)
+
+
+@dataclass
+class Sheet:
+    title: str
+    part: str
+    formulas: dict[tuple[int, int], FormulaCell] = field(default_factory=dict)
+    cells: int = 0
+    max_row: int = 0
+    max_col: int = 0
+
+
+@dataclass
+class Scan:
+    """What :func:`scan` found."""
+
+    sheets: list[Sheet]
+    #: defined name -> (sheet title it is local to, or None; its formula text without "=")
+    names: dict[str, tuple[str | None, str]]
+    #: cellXfs index -> number format code
+    number_formats: list[str]
+    has_styles: bool
+    source: Path | None = None
+
+    def sheet(self, title: str) -> Sheet:
+        return next(s for s in self.sheets if s.title == title)
+
+    def is_date_style(self, style: int) -> bool:
+        return 0 <= style < len(self.number_formats) and is_date_format(self.number_formats[style])
+
+    def number_format(self, style: int) -> str:
+        return self.number_formats[style] if 0 <= style < len(self.number_formats) else "General"
+
+
+def _xml(archive: zipfile.ZipFile, name: str) -> Any:
+    data = archive.read(name)
+    _refuse_doctype(name, data)
+    return ElementTree.fromstring(data)
+
+
+def _refuse_doctype(name: str, data: bytes) -> None:
+    if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data[:4096]:
+        raise RefusedError(f"could not be read as a workbook: part {name} declares a document type "
+                           "(XML entities are not read)")
+
+
+def sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(sheet title, its part) in the workbook's order, through the workbook's relationships;
+    chart sheets and dialog sheets are left out (they hold no cells)."""
+    targets = {rel.get("Id"): (str(rel.get("Target")), str(rel.get("Type", "")))
+               for rel in _xml(archive, "xl/_rels/workbook.xml.rels") if rel.tag == f"{PKG_REL}Relationship"}
+    out = []
+    for sheet in _xml(archive, "xl/workbook.xml").iter(f"{MAIN}sheet"):
+        target, kind = targets.get(sheet.get(f"{REL}id"), ("", ""))
+        if not kind.endswith("/worksheet"):
+            continue
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        out.append((str(sheet.get("name")), part))
+    return out
+
+
+def _defined_names(archive: zipfile.ZipFile, titles: list[str]) -> dict[str, tuple[str | None, str]]:
+    names: dict[str, tuple[str | None, str]] = {}
+    for node in _xml(archive, "xl/workbook.xml").iter(f"{MAIN}definedName"):
+        local = node.get("localSheetId")
+        sheet = titles[int(local)] if local is not None and local.isdigit() and int(local) < len(titles) else None
+        names[str(node.get("name"))] = (sheet, (node.text or "").strip())
+    return names
+
+
+def _number_formats(archive: zipfile.ZipFile) -> tuple[list[str], bool]:
+    if "xl/styles.xml" not in archive.namelist():
+        return [], False
+    root = _xml(archive, "xl/styles.xml")
+    custom = {int(n.get("numFmtId", "0")): str(n.get("formatCode", "General"))
+              for n in root.iter(f"{MAIN}numFmt")}
+    xfs = root.find(f"{MAIN}cellXfs")
+    formats = []
+    for xf in ([] if xfs is None else list(xfs)):
+        fmt_id = int(xf.get("numFmtId", "0") or 0)
+        formats.append(custom.get(fmt_id, BUILTIN_FORMATS.get(fmt_id, "General")))
+    return formats, True
+
+
+def scan(path: Path, limits: Limits) -> Scan:
+    """Read the package's parts and refuse (one line) what the command does not read: a sheet over the
+    cell limit or beyond Excel's grid, a formula beyond Excel's limits, broken XML, XML entities."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            sheets = [Sheet(title, part) for title, part in sheet_parts(archive)]
+            names = _defined_names(archive, [s.title for s in sheets])
+            formats, has_styles = _number_formats(archive)
+            present = set(archive.namelist())
+            for sheet in sheets:
+                if sheet.part in present:
+                    _scan_sheet(sheet, archive.read(sheet.part), limits)
+    except RefusedError:
+        raise
+    except (ElementTree.ParseError, KeyError, ValueError, zipfile.BadZipFile, OSError) as exc:
+        detail = " ".join(str(exc).split())[:160]
+        raise RefusedError(f"{path} could not be read as a workbook ({type(exc).__name__}: {detail})") from None
+    except Exception as exc:  # defusedxml's refusals and any other parse failure of untrusted input
+        detail = " ".join(str(exc).split())[:160]
+        raise RefusedError(f"{path} could not be read as a workbook ({type(exc).__name__}: {detail})") from None
+    return Scan(sheets, names, formats, has_styles, path)
+
+
+def _scan_sheet(sheet: Sheet, data: bytes, limits: Limits) -> None:
+    _refuse_doctype(sheet.part, data)
+    start = data.find(b"<sheetData")
+    if start < 0 or data.startswith(b"<sheetData/>", start):
+        return  # no cells
+    end = data.rfind(b"</sheetData>")
+    if end < 0:
+        raise RefusedError(f"could not be read as a workbook: {sheet.part} is cut short (no </sheetData>)")
+    if b"<![CDATA[" in data[start:end]:
+        raise RefusedError(f"could not be read as a workbook: {sheet.part} holds a CDATA section")
+    sheet.cells = data.count(b"<c ", start, end) + data.count(b"<c>", start, end)
+    if sheet.cells > limits.max_cells:
+        raise RefusedError(f"sheet {sheet.title!r} holds {sheet.cells:,} cells, over the {limits.max_cells:,}-cell "
+                           "limit (raise it with --max-cells)")
+    max_row = 0
+    for match in _ROW_R.finditer(data, start, end):
+        max_row = max(max_row, int(match[1]))
+    max_col = 0
+    # the last cell of each row is its rightmost (cells are in column order within a row)
+    pos = start
+    while True:
+        close = data.find(b"</row>", pos, end)
+        if close < 0:
+            break
+        last = data.rfind(b"<c ", pos, close)
+        found = _CELL_R.match(data, last) if last >= 0 else None
+        if found:
+            max_col = max(max_col, column_number(found[1].decode()))
+            max_row = max(max_row, int(found[2]))
+        pos = close + 6
+    if max_row > EXCEL_ROWS or max_col > EXCEL_COLUMNS:
+        raise RefusedError(f"sheet {sheet.title!r} reaches row {max_row:,} / column {max_col:,}, beyond Excel's "
+                           f"grid of {EXCEL_ROWS:,} rows and {EXCEL_COLUMNS:,} columns")
+    area = max_row * max_col
+    if area > limits.max_cells:
+        raise RefusedError(f"sheet {sheet.title!r} spans A1:{a1(max_row, max_col)} ({area:,} cells), over the "
+                           f"{limits.max_cells:,}-cell limit (raise it with --max-cells)")
+    sheet.max_row, sheet.max_col = max_row, max_col
+    pos = start
+    while True:
+        f = data.find(b"<f", pos, end)
+        if f < 0:
+            break
+        pos = f + 2
+        if data[f + 2:f + 3] not in (b" ", b">", b"/"):
+            continue
+        cell_start = data.rfind(b"<c ", start, f)
+        tag_end = data.find(b">", cell_start)
+        if cell_start < 0 or tag_end < 0 or tag_end > f:
+            raise RefusedError(f"could not be read as a workbook: {sheet.part} has a formula outside a cell")
+        cell = attributes(data[cell_start + 2:tag_end])
+        if "r" not in cell:
+            raise RefusedError(f"could not be read as a workbook: {sheet.part} has a formula cell without a position")
+        row, col = coordinate(cell["r"])
+        formula = _F_TEXT.match(data, f)
+        if not formula:
+            raise RefusedError(f"could not be read as a workbook: {sheet.part}!{cell['r']} has a broken formula")
+        fattr = attributes(formula[1])
+        body = html.unescape(formula[2].decode("utf-8")) if formula[2] else ""
+        kind = fattr.get("t", "normal")
+        text = f"={body}" if body else None
+        where = f"{sheet.title}!{cell['r']}"
+        if text is not None:
+            check_formula(where, text)
+        if kind == "normal" and text is None:
+            pos = formula.end()
+            continue  # an empty <f/>: no formula
+        try:
+            style = int(cell.get("s", "0") or 0)
+        except ValueError:
+            style = 0
+        sheet.formulas[(row, col)] = FormulaCell(row, col, style, kind, text, fattr.get("ref"), fattr.get("si"),
+                                                 dynamic="cm" in cell and kind == "array")
+        pos = formula.end()

@@ -1,0 +1,656 @@
+"""Headless recalculation: every formula of a workbook evaluated by the formula engine, the
+``TRUPS_*`` calls through the very same :mod:`trups_xl.udfs` functions Excel calls.
+
+The steps: the package is checked and its sheets scanned as bytes (:mod:`.package`, refusing what
+the command does not read); the engine loads the workbook (:mod:`.engine`; a formula it cannot
+parse, an external reference or a DDE link is given an error value first, and listed); runs of
+simple ``TRUPS_*`` calls are evaluated vectorised and set into the engine (:mod:`.vectorise`); the
+engine evaluates everything else, with dynamic arrays (a table typed in one cell spills; where the
+area is not empty the cell shows ``#SPILL!`` and the summary names the cell in the way); the
+values copy is written by rewriting the formula cells of the sheet parts (:mod:`.writer`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import signal
+import sys
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import formualizer as fz
+
+from trups_xl.recalc import engine, vectorise
+from trups_xl.recalc.package import FormulaCell, Scan, a1, area_bounds, coordinate, scan
+from trups_xl.recalc.safety import Limits, RefusedError, check_output, check_package
+from trups_xl.recalc.writer import Values, write_copy
+from trups_xl.xlconvert import EXCEL_EPOCH, EXCEL_ERRORS
+from trups_xl.xlfunc import BUG_PREFIX, INPUT_ERROR_PREFIX, REGISTRY
+
+SPILL = "#SPILL!"
+#: Error cells listed one by one in the summary; past that, a count per sheet.
+MAX_LISTED_ERRORS = 20
+#: Text results that report a condition rather than a number (listed apart in the summary).
+CONDITION_PREFIXES = ("lapsed", "not applicable")
+
+Key = tuple[str, int, int]
+_EXTERNAL = re.compile(r"(?:^|[=(,;+\-*/&^<>: ])'?(?:[A-Za-z]:)?[^'\"()\[\]]*\[[^\]]+\][^!]*!|\w+\|'")
+_STRINGS = re.compile(r'"(?:[^"]|"")*"')
+
+
+@dataclass
+class Recalculation:
+    """Computed values by (sheet title, cell), the named results and what went wrong."""
+
+    values: dict[tuple[str, str], Any]
+    names: dict[str, Any]
+    errors: list[str]
+    #: Spilled tables: (sheet, anchor) -> the area they fill, e.g. "A10:N14".
+    spills: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: Lines for the summary: blocked spills, truncated array formulas, formulas not parsed.
+    notices: list[str] = field(default_factory=list)
+    #: Formula cells on a cycle (shown as 0, as Excel does).
+    circular: list[str] = field(default_factory=list)
+    #: External references and DDE links (not read: they show #REF!).
+    external: list[str] = field(default_factory=list)
+    #: The workbook holds a VBA project (an .xlsm).
+    has_vba: bool = False
+    #: Each named result's label (the text beside it in the workbook) and number format.
+    shown_as: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: What the values copy is written from: the scan, and per sheet {(row, col): (value, is date)}.
+    scan: Scan | None = None
+    cells: dict[str, Values] = field(default_factory=dict)
+    #: Cells evaluated, for the summary.
+    evaluated: int = 0
+    #: Cells whose call was made in a vectorised run (the rest: the engine).
+    vectorised: set[tuple[str, str]] = field(default_factory=set)
+
+
+def _strip_strings(formula: str) -> str:
+    return _STRINGS.sub('""', formula)
+
+
+def _is_external(formula: str) -> bool:
+    """An external workbook reference (``[book.xlsx]Sheet!A1``, ``'C:\\dir\\[b.xlsx]S'!A1``, ``[1]S!A1``)
+    or a DDE link (``=cmd|' /c calc'!A0``), outside text literals."""
+    body = _strip_strings(formula)
+    return bool(_EXTERNAL.search(body)) or ("'!" in body and "|" in body)
+
+
+def _unparsed(formula: str) -> str | None:
+    """Why the engine cannot parse ``formula``, or None."""
+    try:
+        fz.parse(formula)
+    except Exception as exc:
+        return " ".join(str(exc).split()).split(":")[0][:80] or type(exc).__name__
+    return None
+
+
+def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path) -> Path:
+    """A copy of the package for the engine with the ``bad`` formula cells given their error values (and
+    external defined names left out), so the engine loads nothing it cannot or must not read."""
+    cells: dict[str, Values] = {}
+    for (sheet, row, col), value in bad.items():
+        cells.setdefault(sheet, {})[(row, col)] = ({"type": "Error", "kind": "Ref" if value == "#REF!" else "Name"},
+                                                   False)
+    copy = tmp / path.name
+    write_copy(path, copy, found, cells, keep_vba=False)
+    return copy
+
+
+def _shared_followers(found: Scan) -> dict[tuple[str, str], list[FormulaCell]]:
+    groups: dict[tuple[str, str], list[FormulaCell]] = {}
+    for sheet in found.sheets:
+        for cell in sheet.formulas.values():
+            if cell.kind == "shared" and cell.shared_index is not None:
+                groups.setdefault((sheet.title, cell.shared_index), []).append(cell)
+    return groups
+
+
+def _screen(found: Scan, say: Callable[[str], None]) -> tuple[dict[Key, str], list[str], list[str]]:
+    """Formula cells the engine must not see as written: external references and DDE links (#REF!),
+    formulas it cannot parse (#NAME?). Returns their values, the external list and notices."""
+    bad: dict[Key, str] = {}
+    external: list[str] = []
+    notices: list[str] = []
+    followers = _shared_followers(found)
+    seen: dict[str, str | None] = {}
+    for sheet in found.sheets:
+        for (row, col), cell in sheet.formulas.items():
+            if cell.text is None:
+                continue
+            where = f"{sheet.title}!{a1(row, col)}"
+            group = followers.get((sheet.title, cell.shared_index or ""), []) if cell.kind == "shared" else [cell]
+            if _is_external(cell.text):
+                book = re.search(r"\[([^\]]+)\]", _strip_strings(cell.text))
+                external.append(f"{where} ({book[1][-60:] if book else 'a DDE link'})")
+                for member in group or [cell]:
+                    bad[(sheet.title, member.row, member.col)] = "#REF!"
+                continue
+            if cell.text not in seen:
+                seen[cell.text] = _unparsed(cell.text)
+            reason = seen[cell.text]
+            if reason is not None:
+                notices.append(f"{where}: the formula {cell.text[:60]!r} could not be parsed ({reason}); "
+                               "it shows #NAME?")
+                for member in group or [cell]:
+                    bad[(sheet.title, member.row, member.col)] = "#NAME?"
+    return bad, external, notices
+
+
+def _load(path: Path) -> fz.Workbook:
+    try:
+        return fz.Workbook.load_path(str(path), mode=fz.WorkbookMode.Ephemeral)
+    except Exception as exc:  # the engine's refusal of untrusted input is one line, not a traceback
+        detail = " ".join(str(exc).split())
+        detail = re.sub(r"TokenSpan \{[^}]*\}", "", detail).removeprefix("load failed: ")[:200]
+        raise RefusedError(f"{path.name} could not be read as a workbook ({detail})") from None
+
+
+def _engine_formulas(book: fz.Workbook, found: Scan, bad: dict[Key, str]) -> dict[Key, str]:
+    """Every formula cell's text as the engine parsed it (shared formulas expanded); array formulas
+    apart (they are the engine's to evaluate whole)."""
+    out: dict[Key, str] = {}
+    for sheet in found.sheets:
+        for (row, col), cell in sheet.formulas.items():
+            key = (sheet.title, row, col)
+            if key in bad or (cell.kind == "array" and not cell.dynamic):
+                continue
+            text = cell.text if cell.kind != "shared" else book.get_formula(sheet.title, row, col)
+            if text:
+                out[key] = text if text.startswith("=") else f"={text}"
+    return out
+
+
+def _mark_skipped(book: fz.Workbook, formulas: dict[Key, str]) -> None:
+    """Rewrite, in the engine, every ``TRUPS_*`` call that skips an argument (see :func:`engine.mark_skipped`);
+    a fixed array formula keeps its text (its skipped arguments read as 0)."""
+    for (sheet, row, col), text in formulas.items():
+        if ",," in text.replace(" ", "") or ",)" in text.replace(" ", "") or "(," in text.replace(" ", ""):
+            if "TRUPS_" in text.upper():
+                marked = engine.mark_skipped(text)
+                if marked is not None:
+                    book.set_formula(sheet, row, col, marked)
+
+
+def _spill_extent(book: fz.Workbook, sheet: str, row: int, col: int) -> tuple[int, int, int, int] | None:
+    try:
+        role = book.inspect_cell(f"'{sheet}'!{a1(row, col)}").cell.spill
+    except Exception:
+        return None
+    if role is None or str(role.kind) != "Anchor" or not role.extent:
+        return None
+    return area_bounds(role.extent.split("!")[-1])
+
+
+def _result_shape(book: fz.Workbook, sheet: str, formula: str, probe: tuple[int, int]) -> tuple[int, int] | None:
+    """The rows and columns a formula's result has (for a blocked spill or a fixed array smaller than
+    its result), evaluated in a scratch cell of the same sheet and cleared again."""
+    body = formula[1:] if formula.startswith("=") else formula
+    shape = []
+    for fn in ("ROWS", "COLUMNS"):
+        try:
+            book.set_formula(sheet, probe[0], probe[1], f"={fn}({body})")
+            value = book.evaluate_cell(sheet, probe[0], probe[1])
+        except Exception:
+            value = None
+        finally:
+            book.set_value(sheet, probe[0], probe[1], None)
+        if type(value) is not float:
+            return None
+        shape.append(int(value))
+    return shape[0], shape[1]
+
+
+def _as_value(value: Any) -> Any:
+    """An engine value as the recalculation reports it: errors as Excel's text."""
+    if engine.is_engine_error(value):
+        return engine.error_text(value)
+    if isinstance(value, list):  # a table left in one cell (an engine without room to spill it)
+        return engine.as_sent(value)
+    return value
+
+
+@contextmanager
+def _progress(say: Callable[[str], None], total: int) -> Iterator[Callable[[int], None]]:
+    """One updating line on a terminal for long runs; nothing in a log (only the step lines)."""
+    live = sys.stderr.isatty() and total >= 20_000
+    last = [-1]
+
+    def tick(done: int) -> None:
+        if live and (done * 20 // max(total, 1)) != last[0]:
+            last[0] = done * 20 // max(total, 1)
+            sys.stderr.write(f"\r[recalc] evaluated {done:,} of {total:,} cells")
+            sys.stderr.flush()
+
+    try:
+        yield tick
+    finally:
+        if live:
+            sys.stderr.write("\r" + " " * 60 + "\r")
+            sys.stderr.flush()
+
+
+def recalculate(path: Path, progress: Callable[[str], None] | None = None,
+                limits: Limits | None = None, vectorise_calls: bool = True) -> Recalculation:
+    """Evaluate every formula of ``path``; the file is not modified, and no other file is read
+    (external references show ``#REF!`` and are listed).
+
+    Raises
+    ------
+    RefusedError
+        The workbook is not one this command reads (one line saying why).
+
+    ``vectorise_calls=False`` sends every formula through the engine (the reference path the tests
+    compare :mod:`trups_xl.recalc.vectorise` with).
+    """
+    say = progress or (lambda _m: None)
+    limits = limits or Limits()
+    package = check_package(path, limits)
+    say(f"loading {path.name}")
+    found = scan(path, limits)
+    bad, external, notices = _screen(found, say)
+    with tempfile.TemporaryDirectory(prefix="trups-xl-") as tmp:
+        source = _sanitised(path, found, bad, Path(tmp)) if bad else path
+        book = _load(source)
+    log = engine.DateLog()
+    engine.register(book, log)
+    formulas = _engine_formulas(book, found, bad)
+    _mark_skipped(book, formulas)
+    total = sum(len(s.formulas) for s in found.sheets)
+    say(f"evaluating {total:,} formula cells")
+    protected = {(s.title, r, c) for s in found.sheets for cell in s.formulas.values()
+                 if cell.kind == "array" and not cell.dynamic
+                 for r, c in _area_cells(cell.area or a1(cell.row, cell.col))}
+    with _progress(say, total) as tick:
+        outcome = vectorise.evaluate(book, found, formulas, protected) if vectorise_calls else \
+            vectorise.Outcome({}, set(), {})
+        tick(len(outcome.values))
+        _evaluate_all(book)
+        tick(total)
+    return _collect(book, found, formulas, outcome, log, bad, external, notices, package.has_vba)
+
+
+def _evaluate_all(book: fz.Workbook) -> None:
+    try:
+        book.evaluate_all()
+    except RecursionError:
+        raise RefusedError("a formula is nested too deeply to evaluate") from None
+
+
+def _area_cells(area: str) -> Iterator[tuple[int, int]]:
+    r1, c1, r2, c2 = area_bounds(area)
+    for r in range(r1, r2 + 1):
+        for c in range(c1, c2 + 1):
+            yield r, c
+
+
+def _top_function(text: str) -> str | None:
+    match = re.match(r"^=\s*(TRUPS_[A-Z_]+)\s*\(", text, re.I)
+    return match[1].upper() if match and match[1].upper() in REGISTRY else None
+
+
+def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: vectorise.Outcome,
+             log: engine.DateLog, bad: dict[Key, str], external: list[str], notices: list[str],
+             has_vba: bool) -> Recalculation:
+    """Read every formula cell, array area and spill back from the engine."""
+    cells: dict[str, Values] = {s.title: {} for s in found.sheets}
+    spills: dict[tuple[str, str], str] = {}
+    circular: list[str] = []
+    spilled: dict[str, set[tuple[int, int]]] = {}
+    order: list[tuple[str, int, int]] = []
+    for sheet in found.sheets:
+        title = sheet.title
+        occupied_probe = (min(sheet.max_row + 2, 1_048_576), min(sheet.max_col + 30, 16_384))
+        for (row, col), cell in sheet.formulas.items():
+            key = (title, row, col)
+            text = formulas.get(key) or cell.text or ""
+            function = _top_function(text)
+            if key in bad:
+                cells[title][(row, col)] = ({"type": "Error", "kind": "Ref" if bad[key] == "#REF!" else "Name"}, False)
+                order.append(key)
+                continue
+            if cell.kind == "array" and not cell.dynamic:
+                area = cell.area or a1(row, col)
+                r1, c1, r2, c2 = area_bounds(area)
+                grid = book.sheet(title).get_values(fz.RangeAddress(title, r1, c1, r2, c2))
+                for i, line in enumerate(grid):
+                    for j, v in enumerate(line):
+                        is_date = function is not None and log.is_date(function, i, j, v)
+                        cells[title][(r1 + i, c1 + j)] = (v, is_date)
+                        order.append((title, r1 + i, c1 + j))
+                shape = _result_shape(book, title, cell.text, occupied_probe) if cell.text else None
+                rows, cols = r2 - r1 + 1, c2 - c1 + 1
+                if shape and (shape[0] > rows or shape[1] > cols):
+                    notices.append(f"{title}!{area}: the result is {shape[0]}x{shape[1]} but the array formula "
+                                   f"covers {rows}x{cols}; only its top-left part shows (enlarge the range, "
+                                   "or enter the formula in one cell to spill)")
+                continue
+            value = book.get_value(title, row, col)
+            if isinstance(value, dict) and engine.is_engine_error(value) and value.get("kind") == "Circ":
+                circular.append(f"{title}!{a1(row, col)}")
+                cells[title][(row, col)] = (0.0, False)
+                order.append(key)
+                continue
+            is_date = key in outcome.dates or (function is not None and log.is_date(function, 0, 0, value))
+            cells[title][(row, col)] = (value, is_date)
+            order.append(key)
+            if isinstance(value, dict) and engine.is_engine_error(value) and value.get("kind") == "Spill":
+                shape = _result_shape(book, title, text, occupied_probe)
+                notices.append(_blocked(found, cells, title, row, col, shape))
+                continue
+            extent = _spill_extent(book, title, row, col)
+            if extent is None:
+                continue
+            r1, c1, r2, c2 = extent
+            spills[(title, a1(row, col))] = f"{a1(r1, c1)}:{a1(r2, c2)}"
+            grid = book.sheet(title).get_values(fz.RangeAddress(title, r1, c1, r2, c2))
+            for i, line in enumerate(grid):
+                for j, v in enumerate(line):
+                    if (i, j) == (0, 0):
+                        continue
+                    is_date = function is not None and log.is_date(function, i, j, v)
+                    cells[title][(r1 + i, c1 + j)] = (v, is_date)
+                    spilled.setdefault(title, set()).add((r1 + i, c1 + j))
+                    order.append((title, r1 + i, c1 + j))
+            if function is not None:
+                cells[title][(row, col)] = (value, log.is_date(function, 0, 0, value))
+    # a vectorised call that read a cell some formula spilled into is the engine's to evaluate
+    redo = {key for key, call in outcome.calls.items() if vectorise.reads_a_spill(call.args, spilled)}
+    while redo:  # and every vectorised call that read one of those, however indirectly
+        readers = {key for key, call in outcome.calls.items() if key not in redo and vectorise.reads_any(call.args, redo)}
+        if not readers:
+            break
+        redo |= readers
+    if redo:
+        for key in redo:
+            book.set_formula(key[0], key[1], key[2], formulas[key])
+        _evaluate_all(book)
+        return _collect(book, found, formulas, vectorise.Outcome(
+            {k: v for k, v in outcome.values.items() if k not in redo}, outcome.dates - set(redo),
+            {k: c for k, c in outcome.calls.items() if k not in redo}), log, bad, external, notices, has_vba)
+    values = {(title, a1(r, c)): _as_value(v) for title, sheet_cells in cells.items()
+              for (r, c), (v, _d) in sheet_cells.items()}
+    errors = []
+    positions = {s.title: i for i, s in enumerate(found.sheets)}
+    for (title, r, c), in sorted(((k,) for k in {(t, r, c) for t, sc in cells.items() for (r, c) in sc}),
+                                 key=lambda k: (positions[k[0][0]], k[0][1], k[0][2])):
+        v = values[(title, a1(r, c))]
+        if isinstance(v, str) and (v.strip().upper() in EXCEL_ERRORS or v.startswith((INPUT_ERROR_PREFIX, BUG_PREFIX))):
+            errors.append(f"{title}!{a1(r, c)}: {v}")
+    names, shown_as = _named_results(book, found, values)
+    return Recalculation(values, names, errors, spills, notices, circular, external, has_vba, shown_as,
+                         found, cells, len(order), {(t, a1(r, c)) for t, r, c in outcome.calls})
+
+
+def _blocked(found: Scan, cells: dict[str, Values], title: str, row: int, col: int,
+             shape: tuple[int, int] | None) -> str:
+    where = f"{title}!{a1(row, col)}"
+    if shape is None:
+        return f"{where}: #SPILL! its result cannot spill: the cells it needs are not empty"
+    area = f"{a1(row, col)}:{a1(row + shape[0] - 1, col + shape[1] - 1)}"
+    return f"{where}: #SPILL! its {shape[0]}x{shape[1]} result needs {area}, but a cell there is not empty " \
+           f"(the first in the way: {_first_in_the_way(found, title, row, col, shape)})"
+
+
+def _first_in_the_way(found: Scan, title: str, row: int, col: int, shape: tuple[int, int]) -> str:
+    """The first non-empty cell of a blocked spill area, read from the package (values and formulas)."""
+    sheet = found.sheet(title)
+    for r in range(row, row + shape[0]):
+        for c in range(col, col + shape[1]):
+            if (r, c) != (row, col) and (r, c) in sheet.formulas:
+                return f"{a1(r, c)} (a formula)"
+    occupied = _occupied_cells(found, title, (row, col, row + shape[0] - 1, col + shape[1] - 1))
+    return next((f"{a1(r, c)} (a value)" for r, c in occupied if (r, c) != (row, col)), "a cell")
+
+
+def _occupied_cells(found: Scan, title: str, bounds: tuple[int, int, int, int]) -> list[tuple[int, int]]:
+    r1, c1, r2, c2 = bounds
+    part = found.sheet(title).part
+    source = getattr(found, "source", None)
+    if source is None:
+        return []
+    with zipfile.ZipFile(source) as archive:
+        data = archive.read(part)
+    out = []
+    for match in re.finditer(rb'<c\b[^>]*?\sr="([A-Z]+\d+)"[^>]*?(/>|>(.*?)</c>)', data, re.S):
+        if match[2] == b"/>" or not match[3] or (b"<v" not in match[3] and b"<is" not in match[3]):
+            continue
+        r, c = coordinate(match[1].decode())
+        if r1 <= r <= r2 and c1 <= c <= c2:
+            out.append((r, c))
+    return sorted(out)
+
+
+def _named_results(book: fz.Workbook, found: Scan, values: dict[tuple[str, str], Any]
+                   ) -> tuple[dict[str, Any], dict[str, tuple[str, str]]]:
+    """The ``Result_*`` names: each one cell on a sheet of the workbook; anything else is skipped and
+    listed as a notice by the caller."""
+    names: dict[str, Any] = {}
+    shown_as: dict[str, tuple[str, str]] = {}
+    titles = {s.title.upper(): s.title for s in found.sheets}
+    for name, (_local, text) in found.names.items():
+        if not name.startswith("Result_"):
+            continue
+        match = re.match(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)$", text.strip())
+        if not match:
+            names[name] = f"(not one cell: {text[:60]})"
+            shown_as[name] = (name.removeprefix("Result_"), "General")
+            continue
+        sheet = (match[1] or match[2] or "").replace("''", "'")
+        if sheet.upper() not in titles:
+            names[name] = f"(refers to a sheet the workbook does not have: {sheet})"
+            shown_as[name] = (name.removeprefix("Result_"), "General")
+            continue
+        sheet = titles[sheet.upper()]
+        ref = f"{match[3]}{match[4]}"
+        row, col = coordinate(ref)
+        value = values.get((sheet, ref))
+        if value is None:
+            value = _as_value(book.get_value(sheet, row, col))
+        names[name] = value
+        shown_as[name] = _label_and_format(book, found, sheet, row, col, name)
+    return names, shown_as
+
+
+def _text_at(book: fz.Workbook, found: Scan, sheet: str, row: int, col: int) -> str | None:
+    if (row, col) in found.sheet(sheet).formulas:
+        return None
+    value = book.get_value(sheet, row, col)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _label_and_format(book: fz.Workbook, found: Scan, sheet: str, row: int, col: int, name: str) -> tuple[str, str]:
+    """The label of a named result as the sheet shows it: the text in column A of its row (and,
+    for a result right of column B, the column's heading above it), and the cell's number format."""
+    label = _text_at(book, found, sheet, row, 1) if col > 1 else None
+    text = label or name.removeprefix("Result_")
+    right_is_formula = (row, col + 1) in found.sheet(sheet).formulas
+    if col > 2 or right_is_formula:  # a block of results side by side
+        for r in range(row - 1, max(0, row - 20), -1):
+            head = _text_at(book, found, sheet, r, col)
+            if head:
+                text = f"{text}, {head}"
+                break
+    cell = found.sheet(sheet).formulas.get((row, col))
+    return text, found.number_format(cell.style) if cell else "General"
+
+
+def _is_date(value: Any, number_format: str) -> bool:
+    from openpyxl.styles.numbers import is_date_format
+
+    return type(value) is float and is_date_format(number_format) and 1 <= value < 2_958_466
+
+
+def shown(value: Any, number_format: str) -> str:
+    """A result as its cell's number format shows it: dates ISO, percentages, whole numbers with
+    thousands separators, amounts with two decimals."""
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (int, float)):
+        if _is_date(float(value), number_format):
+            return (EXCEL_EPOCH + dt.timedelta(days=int(value))).isoformat()
+        fmt = number_format.split(";")[0]
+        decimals = len(fmt.split(".")[1].rstrip("%")) if "." in fmt else 0
+        if "%" in fmt:
+            return f"{value:.{decimals}%}"
+        if fmt.startswith("#,##0") or fmt == "0":
+            return f"{value:,.{decimals}f}"
+        return f"{value:,.2f}" if abs(value) >= 1 else f"{value:.6g}"
+    return str(value)
+
+
+def summary(result: Recalculation) -> str:
+    """The named results, one per line: the workbook's own label, the value as its cell shows it;
+    then the text results that report a condition (an APM obligation that lapsed, ...)."""
+    labels = {n: result.shown_as.get(n, (n.removeprefix("Result_"), "General")) for n in result.names}
+    width = max((len(label) for label, _ in labels.values()), default=0)
+    lines = [f"  {labels[n][0]:<{width}}  {shown(v, labels[n][1])}" for n, v in result.names.items()]
+    conditions = [f"  {labels[n][0]}: {v}" for n, v in result.names.items()
+                  if isinstance(v, str) and v.strip().lower().startswith(CONDITION_PREFIXES)]
+    if conditions:
+        lines += ["Conditions reported by the functions:", *conditions]
+    return "\n".join(lines)
+
+
+def error_lines(errors: list[str]) -> list[str]:
+    """The error cells for the summary: the first :data:`MAX_LISTED_ERRORS`, then a count per sheet."""
+    lines = errors[:MAX_LISTED_ERRORS]
+    if len(errors) > MAX_LISTED_ERRORS:
+        counts: dict[str, int] = {}
+        for e in errors[MAX_LISTED_ERRORS:]:
+            counts[e.split("!")[0]] = counts.get(e.split("!")[0], 0) + 1
+        lines.append(f"... and {len(errors) - MAX_LISTED_ERRORS:,} more: "
+                     + ", ".join(f"{n:,} on {s}" for s, n in counts.items()))
+    return lines
+
+
+def write_values(path: Path, out: Path, result: Recalculation, replace_input: bool = False) -> None:
+    """Copy ``path`` to ``out`` (atomically) with every formula replaced by its computed value, every
+    cell of an array or spilled result written, dates as dates and text as text. An .xlsm written
+    as .xlsm keeps its VBA project; external link parts are not carried over. ``out`` may be the
+    input itself only with ``replace_input`` (--in-place --replace-formulas)."""
+    if not replace_input and out.exists() and out.resolve() == path.resolve():
+        raise RefusedError("refusing to overwrite the input workbook; pass another -o path or --in-place")
+    if result.scan is None:
+        raise RefusedError("nothing to write: the recalculation holds no scan of the workbook")
+    keep_vba = result.has_vba and out.suffix.lower() == ".xlsm"
+    write_copy(path, out, result.scan, result.cells, keep_vba)
+
+
+@dataclass(frozen=True)
+class Options:
+    """What ``trups-xl recalc`` was asked to do."""
+
+    output: Path | None = None
+    replace_formulas: bool = False
+    allow_circular: bool = False
+    limits: Limits = field(default_factory=Limits)
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """The folders of ``folder`` that do not exist yet, outermost first."""
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing[::-1]
+
+
+@contextmanager
+def _no_traceback_on_signals() -> Iterator[None]:
+    """SIGINT and SIGTERM end the run as an exception, so every temporary file is removed on the way
+    out; the command then prints one line (exit 130 / 143)."""
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        raise _Stopped(signum)
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+class _Stopped(BaseException):
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def main_recalc(path: Path, options: Options) -> int:
+    """The ``recalc`` command: 0 when every cell has a value, 1 when some cells hold errors (or
+    circular references), 2 when the input or the output is refused, 130/143 when interrupted."""
+    try:
+        with _no_traceback_on_signals():
+            return _main_recalc(path, options)
+    except _Stopped as stop:
+        print(f"trups-xl: interrupted ({signal.Signals(stop.signum).name}); nothing was written", file=sys.stderr)
+        return 128 + stop.signum
+
+
+def _main_recalc(path: Path, options: Options) -> int:
+    created: list[Path] = []
+    try:
+        target = path if options.replace_formulas else (
+            options.output or path.with_name(path.stem + ".values" + path.suffix))
+        missing = _missing_folders(target.parent)
+        if not options.replace_formulas:
+            check_output(path, target if not missing else missing[0].parent / "probe.xlsx")
+        result = recalculate(path, progress=lambda m: print(f"[recalc] {m}", file=sys.stderr),
+                             limits=options.limits)
+        if result.has_vba and target.suffix.lower() != ".xlsm":
+            print(f"Notice: {path.name} has a VBA project; {target.name} is written without it (.xlsx)")
+        try:
+            for folder in missing:
+                folder.mkdir()
+                created.append(folder)
+            write_values(path, target, result, replace_input=options.replace_formulas)
+        except OSError as exc:
+            raise RefusedError(f"could not write {target}: {exc.strerror or exc}") from None
+    except RefusedError as exc:
+        for folder in reversed(created):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+        print(f"trups-xl: {exc}", file=sys.stderr)
+        return 2
+    except BaseException:
+        for folder in reversed(created):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+        raise
+    print(f"Recalculated {path} -> {target}")
+    print(summary(result))
+    if result.spills:
+        shown_spills = list(result.spills.items())[:MAX_LISTED_ERRORS]
+        more = len(result.spills) - len(shown_spills)
+        print(f"Spilled tables: {len(result.spills)} ("
+              + ", ".join(f"{s}!{area}" for (s, _), area in shown_spills) + (f", ... {more} more" if more else "")
+              + ")")
+    if result.external:
+        print("External references not read (they show #REF!): " + ", ".join(result.external))
+    if result.notices:
+        print("Notices:\n  " + "\n  ".join(error_lines(result.notices)))
+    if result.circular:
+        print("Circular references (shown as 0, as Excel does): " + ", ".join(error_lines(result.circular)))
+    if result.errors:
+        print(f"Cells with errors: {len(result.errors)}\n  " + "\n  ".join(error_lines(result.errors)))
+    failed = bool(result.errors) or (bool(result.circular) and not options.allow_circular)
+    return 1 if failed else 0
+
+
+__all__ = ["CONDITION_PREFIXES", "SPILL", "Options", "Recalculation", "main_recalc", "recalculate", "shown",
+           "summary", "write_values"]

@@ -1,0 +1,244 @@
+"""The values copy: the input package with every formula replaced by its value, written by rewriting
+the worksheet parts that hold formulas (and the style part when a date needs a date format);
+every other part — styles, names, column widths, charts, drawings, printer settings — is copied
+byte for byte.
+
+A formula cell keeps its position and style and loses its ``<f>``; a text value is written as an
+inline string (text stays text, whatever it starts with); a cell a table spills into is added in
+column order; a date a function returned is given a date format when its cell has none. Formulas
+no longer exist in the copy, so the calculation chain goes, and so do external link parts (nothing
+from another file goes into the copy) and, for an ``.xlsx`` written from an ``.xlsm``, the VBA
+project. The write is atomic (:func:`trups_xl.atomic.write_atomically`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import shutil
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from trups_xl.atomic import write_atomically
+from trups_xl.recalc.engine import error_text, is_engine_error
+from trups_xl.recalc.package import Scan, a1, attributes, column_number, coordinate
+from trups_xl.xlconvert import date_to_serial
+
+#: Number format given to a date a function returns into a cell that has no date format.
+DATE_FORMAT = "yyyy-mm-dd"
+MACRO_MAIN = b"application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+PLAIN_MAIN = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+
+_ROW = re.compile(rb"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
+_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+#: (row, col) -> (value as the engine holds it, whether it is a date)
+Values = dict[tuple[int, int], tuple[Any, bool]]
+
+
+class _Styles:
+    """The cell formats of ``xl/styles.xml``, and a date variant of any of them on demand."""
+
+    def __init__(self, data: bytes | None, scan: Scan) -> None:
+        self.data = data
+        self.scan = scan
+        self.added: list[bytes] = []
+        self.variants: dict[int, int] = {}
+        self.xfs: list[bytes] = []
+        self.format_id = 0
+        if data is None:
+            return
+        block = re.search(rb"<cellXfs\b[^>]*>(.*?)</cellXfs>", data, re.S)
+        self.xfs = re.findall(rb"<xf\b[^>]*?(?:/>|>.*?</xf>)", block[1], re.S) if block else []
+        ids = [int(m) for m in re.findall(rb'<numFmt\b[^>]*?numFmtId="(\d+)"', data)]
+        self.format_id = max([163, *ids]) + 1
+
+    def date_style(self, style: int) -> int:
+        if self.scan.is_date_style(style) or self.data is None or not self.xfs:
+            return style
+        if style not in self.variants:
+            base = self.xfs[style] if 0 <= style < len(self.xfs) else self.xfs[0]
+            base = re.sub(rb'\snumFmtId="\d+"', b"", base)
+            base = re.sub(rb'\sapplyNumberFormat="\w+"', b"", base)
+            self.added.append(base.replace(b"<xf", f'<xf numFmtId="{self.format_id}" applyNumberFormat="1"'.encode(), 1))
+            self.variants[style] = len(self.xfs) + len(self.added) - 1
+        return self.variants[style]
+
+    def rewritten(self) -> bytes | None:
+        if not self.added or self.data is None:
+            return None
+        data = self.data
+        fmt = f'<numFmt numFmtId="{self.format_id}" formatCode="{DATE_FORMAT}"/>'.encode()
+        if re.search(rb"<numFmts\b[^>]*/>", data):
+            data = re.sub(rb"<numFmts\b[^>]*/>", b'<numFmts count="1">' + fmt + b"</numFmts>", data, count=1)
+        elif b"<numFmts" in data:
+            data = re.sub(rb"(<numFmts\b[^>]*>)", lambda m: m[1] + fmt, data, count=1)
+            data = re.sub(rb'(<numFmts\b[^>]*?)\scount="\d+"', rb"\1", data, count=1)
+        else:
+            data = re.sub(rb"(<styleSheet\b[^>]*>)", lambda m: m[1] + b'<numFmts count="1">' + fmt + b"</numFmts>",
+                          data, count=1)
+        total = len(self.xfs) + len(self.added)
+        data = re.sub(rb"(<cellXfs\b[^>]*?)\scount=\"\d+\"", rb"\1", data, count=1)
+        data = re.sub(rb"<cellXfs\b([^>]*)>", f'<cellXfs count="{total}"'.encode() + rb"\1>", data, count=1)
+        return data.replace(b"</cellXfs>", b"".join(self.added) + b"</cellXfs>", 1)
+
+
+def _number(value: float) -> bytes:
+    return repr(float(value)).encode()
+
+
+def cell_xml(ref: str, style: int, value: Any, is_date: bool, styles: _Styles) -> bytes:
+    """One ``<c>`` element holding a value."""
+    if isinstance(value, dt.date):
+        value, is_date = float(date_to_serial(value if not isinstance(value, dt.datetime) else value.date())), True
+    if is_date and isinstance(value, (int, float)) and not isinstance(value, bool):
+        style = styles.date_style(style)
+    s = f' s="{style}"' if style else ""
+    if value is None or value == "":
+        return f'<c r="{ref}"{s}/>'.encode()
+    if is_engine_error(value):
+        return f'<c r="{ref}"{s} t="e"><v>{error_text(value)}</v></c>'.encode()
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'.encode()
+    if isinstance(value, (int, float)):
+        if not math.isfinite(float(value)):
+            return f'<c r="{ref}"{s} t="e"><v>#NUM!</v></c>'.encode()
+        return f'<c r="{ref}"{s}><v>'.encode() + _number(value) + b"</v></c>"
+    text = _XML_ILLEGAL.sub("", str(value))
+    return (f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">'.encode()
+            + escape(text).encode("utf-8") + b"</t></is></c>")
+
+
+def _row_xml(row: int, attrs: bytes, inner: bytes, updates: Values, styles: _Styles) -> bytes:
+    """One ``<row>`` with the updated cells replaced and the new ones added in column order."""
+    out: list[bytes] = []
+    todo = sorted(updates.items())
+    k = 0
+    col = 0
+    for match in _CELL.finditer(inner):
+        attr = attributes(match[1])
+        col = coordinate(attr["r"])[1] if "r" in attr else col + 1
+        while k < len(todo) and todo[k][0][1] < col:
+            (r, c), (value, is_date) = todo[k]
+            out.append(cell_xml(a1(r, c), 0, value, is_date, styles))
+            k += 1
+        if k < len(todo) and todo[k][0][1] == col:
+            (r, c), (value, is_date) = todo[k]
+            try:
+                style = int(attr.get("s", "0") or 0)
+            except ValueError:
+                style = 0
+            out.append(cell_xml(a1(r, c), style, value, is_date, styles))
+            k += 1
+        else:
+            out.append(match[0])
+    for (r, c), (value, is_date) in todo[k:]:
+        out.append(cell_xml(a1(r, c), 0, value, is_date, styles))
+    attrs = re.sub(rb'\sspans="[^"]*"', b"", attrs)
+    return b"<row" + attrs + b">" + b"".join(out) + b"</row>"
+
+
+def rewrite_sheet(data: bytes, values: Values, styles: _Styles) -> bytes:
+    """A worksheet part with ``values`` written in place of its formulas (and its spill cells added)."""
+    by_row: dict[int, Values] = {}
+    for (r, c), v in values.items():
+        by_row.setdefault(r, {})[(r, c)] = v
+    start = data.find(b"<sheetData")
+    if start < 0:
+        return data
+    if data.startswith(b"<sheetData/>", start):
+        data = data[:start] + b"<sheetData></sheetData>" + data[start + len(b"<sheetData/>"):]
+    open_end = data.index(b">", start) + 1
+    end = data.rindex(b"</sheetData>")
+    out: list[bytes] = [data[:open_end]]
+    rows = sorted(by_row)
+    k = 0
+    pos = open_end
+    for match in _ROW.finditer(data, open_end, end):
+        out.append(data[pos:match.start()])
+        pos = match.end()
+        attr = attributes(match[1])
+        number = int(attr.get("r", "0") or 0)
+        while k < len(rows) and rows[k] < number:
+            out.append(_row_xml(rows[k], f' r="{rows[k]}"'.encode(), b"", by_row[rows[k]], styles))
+            k += 1
+        if k < len(rows) and rows[k] == number:
+            out.append(_row_xml(number, match[1], match[3] or b"", by_row[number], styles))
+            k += 1
+        else:
+            out.append(match[0])
+    out.append(data[pos:end])
+    for r in rows[k:]:
+        out.append(_row_xml(r, f' r="{r}"'.encode(), b"", by_row[r], styles))
+    out.append(data[end:])
+    text = b"".join(out)
+    return re.sub(rb"<dimension\b[^>]*/>", b"", text, count=1)  # recomputed by Excel on open
+
+
+def _dropped(names: Iterable[str], keep_vba: bool) -> set[str]:
+    drop = {n for n in names if n == "xl/calcChain.xml" or n.startswith("xl/externalLinks/")}
+    if not keep_vba:
+        drop |= {n for n in names if n.startswith("xl/vbaProject") or n == "xl/_rels/vbaProject.bin.rels"}
+    return drop
+
+
+def _without_parts(data: bytes, dropped: set[str], attribute: bytes, base: str) -> bytes:
+    """A content-types or relationships part without the elements that name a dropped part."""
+    def keep(match: re.Match[bytes]) -> bytes:
+        attr = attributes(match[0])
+        target = attr.get(attribute.decode(), "")
+        if "TargetMode" in attr:
+            return b"" if attr.get("TargetMode") == "External" else match[0]
+        name = target.lstrip("/") if target.startswith("/") else f"{base}{target}"
+        return b"" if name in dropped else match[0]
+
+    return re.sub(rb"<(?:Override|Relationship)\b[^>]*/>", keep, data)
+
+
+def _workbook_xml(data: bytes) -> bytes:
+    data = re.sub(rb"<externalReferences\b.*?</externalReferences>", b"", data, flags=re.S)
+    return re.sub(rb"<definedName\b[^>]*>[^<]*\[\d+\][^<]*</definedName>", b"", data)
+
+
+def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values], keep_vba: bool) -> None:
+    """Write ``target``: ``source`` with ``values`` (sheet title -> cells) in place of its formulas."""
+    def write(tmp: Path) -> None:
+        with zipfile.ZipFile(source) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+            names = zin.namelist()
+            dropped = _dropped(names, keep_vba)
+            styles = _Styles(zin.read("xl/styles.xml") if "xl/styles.xml" in names else None, scan)
+            parts = {s.part: s.title for s in scan.sheets}
+            rewritten: dict[str, bytes] = {}
+            for part, title in parts.items():
+                if values.get(title) and part in names:
+                    rewritten[part] = rewrite_sheet(zin.read(part), values[title], styles)
+            for info in zin.infolist():
+                name = info.filename
+                if name in dropped:
+                    continue
+                if name in rewritten:
+                    zout.writestr(name, rewritten[name])
+                elif name == "xl/styles.xml" and styles.rewritten() is not None:
+                    zout.writestr(name, styles.rewritten() or b"")
+                elif name == "[Content_Types].xml":
+                    data = _without_parts(zin.read(name), dropped, b"PartName", "")
+                    zout.writestr(name, data if keep_vba else data.replace(MACRO_MAIN, PLAIN_MAIN))
+                elif name == "xl/_rels/workbook.xml.rels":
+                    zout.writestr(name, _without_parts(zin.read(name), dropped, b"Target", "xl/"))
+                elif name == "xl/workbook.xml":
+                    zout.writestr(name, _workbook_xml(zin.read(name)))
+                else:
+                    entry = zipfile.ZipInfo(name, info.date_time)
+                    entry.compress_type = zipfile.ZIP_DEFLATED
+                    with zin.open(info) as src, zout.open(entry, "w") as dst:
+                        shutil.copyfileobj(src, dst, 1 << 20)
+
+    write_atomically(target, write)
+
+
+__all__ = ["DATE_FORMAT", "cell_xml", "column_number", "rewrite_sheet", "write_copy"]
