@@ -681,12 +681,21 @@ def TRUPS_APM_WINDOW(issuance_date: Any, security: Any = None) -> Any:
                                                  terms=terms)]
 
 
+#: The last price history read, with the very range objects it was read from (held, so their ids
+#: cannot be reused): a recalculation passes the same named history to every APM cell of a column.
+_LAST_HISTORY: list[tuple[Any, Any, tuple[list[dt.date], list[float]]]] = []
+
+
 def _price_history(price_dates: Any, prices: Any) -> tuple[list[dt.date], list[float]]:
+    last = _LAST_HISTORY[0] if _LAST_HISTORY else None
+    if last is not None and last[0] is price_dates and last[1] is prices and isinstance(prices, list):
+        return last[2]
     dates, _ = xf.vector(price_dates, "price_dates",
                          lambda v, a, w: xc.cell_date(v, a, *_PRICE_HISTORY, w), skip_blank=True)
     closes, _ = xf.vector(prices, "prices", xf.share_price_cell,
                           skip_blank=True)
     xf.parallel(("price_dates", dates), ("prices", closes))
+    _LAST_HISTORY[:] = [(price_dates, prices, (dates, closes))]
     return dates, closes
 
 

@@ -215,8 +215,9 @@ class Outcome:
 
 def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected: set[Key]) -> Outcome:
     """Evaluate the simple calls among ``formulas`` (cell -> formula text, as the engine parsed it) in
-    rounds and set their values into ``book``. ``protected`` cells (array formula areas) are never
-    read as inputs here: a call reading one is left to the engine."""
+    rounds and set their values into ``book``. A call is taken when every formula cell it reads is a
+    call already taken; a call reading any other formula (or an array formula area, ``protected``)
+    is left to the engine, which evaluates it cell by cell."""
     parser = _Parser(scan)
     pending: dict[Key, Call] = {}
     for key, text in formulas.items():
@@ -224,65 +225,93 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
         if call is not None:
             pending[key] = call
     outcome = Outcome({}, set(), {})
-    formula_cells = set(formulas)
+    watched = set(formulas) | protected
+    by_sheet: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for sheet, r, c in watched:
+        by_sheet[sheet].append((r, c))
+    reads: dict[Ref, frozenset[Key]] = {}
+
+    def formula_cells_read(ref: Ref) -> frozenset[Key]:
+        if ref not in reads:
+            if ref.size <= 256:
+                reads[ref] = frozenset(cell for cell in ref.cells() if cell in watched)
+            else:
+                reads[ref] = frozenset((ref.sheet, r, c) for r, c in by_sheet.get(ref.sheet, ())
+                                       if ref.rows[0] <= r <= ref.rows[1] and ref.cols[0] <= c <= ref.cols[1])
+        return reads[ref]
+
+    deps = {key: frozenset().union(*(formula_cells_read(a) for a in call.args if isinstance(a, Ref)))
+            for key, call in pending.items()}
     for _ in range(MAX_ROUNDS):
-        ready = [c for c in pending.values() if not any(
-            cell in pending or cell in protected for a in c.args if isinstance(a, Ref) for cell in a.cells())]
+        ready = [c for c in pending.values() if all(cell in outcome.values for cell in deps[c.key])]
         if not ready:
             break
-        needed = sorted({cell for c in ready for a in c.args if isinstance(a, Ref) for cell in a.cells()
-                         if cell in formula_cells and cell not in outcome.values})
-        if needed:
-            book.evaluate_cells(needed)
         results = _run_round(book, ready)
-        by_key = {c.key: c for c in ready}
         for call in ready:
             del pending[call.key]
-        for key, (value, is_date) in results.items():
+        for call in ready:
+            value, is_date = results[call.key]
             if isinstance(value, list):
                 continue  # a table: left to the engine, which spills it
-            outcome.values[key] = value
-            outcome.calls[key] = by_key[key]
+            outcome.values[call.key] = value
+            outcome.calls[call.key] = call
             if is_date:
-                outcome.dates.add(key)
-        _set_values(book, {k: v for k, v in outcome.values.items() if k in results})
+                outcome.dates.add(call.key)
+        _set_values(book, {c.key: outcome.values[c.key] for c in ready if c.key in outcome.values})
     return outcome
 
 
 def _set_values(book: fz.Workbook, values: dict[Key, Any]) -> None:
+    """Set values into the engine, a run of consecutive rows of one column at a time."""
+    by_column: dict[tuple[str, int], list[tuple[int, Any]]] = defaultdict(list)
     for (sheet, row, col), value in values.items():
-        book.set_value(sheet, row, col, value)
+        by_column[(sheet, col)].append((row, value))
+    for (sheet, col), cells in by_column.items():
+        cells.sort(key=lambda rv: rv[0])
+        start = 0
+        for i in range(1, len(cells) + 1):
+            if i == len(cells) or cells[i][0] != cells[i - 1][0] + 1:
+                run = cells[start:i]
+                book.set_values_batch(sheet, run[0][0], col, [[v] for _, v in run])
+                start = i
 
 
-def _read(book: fz.Workbook, arg: object) -> object:
-    """An argument as Excel sends it to the function: a value, or rows of values."""
-    if isinstance(arg, Refusal):
-        return arg
+def _read(book: fz.Workbook, arg: object, cache: dict[Ref, object]) -> object:
+    """An argument as Excel sends it to the function: a value, or rows of values (one read per range)."""
     if not isinstance(arg, Ref):
         return arg
+    if arg in cache:
+        return cache[arg]
     if arg.single:
-        return as_sent(book.get_value(arg.sheet, arg.rows[0], arg.cols[0]))
-    rows = book.sheet(arg.sheet).get_values(fz.RangeAddress(arg.sheet, arg.rows[0], arg.cols[0],
-                                                             arg.rows[1], arg.cols[1]))
-    return [[as_sent(v) for v in row] for row in rows]
+        value = as_sent(book.get_value(arg.sheet, arg.rows[0], arg.cols[0]))
+    else:
+        rows = book.sheet(arg.sheet).get_values(fz.RangeAddress(arg.sheet, arg.rows[0], arg.cols[0],
+                                                                 arg.rows[1], arg.cols[1]))
+        value = [[as_sent(v) for v in row] for row in rows]
+    if not arg.single:
+        cache[arg] = value
+    return value
 
 
 def _run_round(book: fz.Workbook, calls: list[Call]) -> dict[Key, tuple[Any, bool]]:
     groups: dict[tuple[object, ...], list[tuple[Call, list[object]]]] = defaultdict(list)
     out: dict[Key, tuple[Any, bool]] = {}
+    cache: dict[Ref, object] = {}
     for call in calls:
-        values = [_read(book, a) for a in call.args]
-        refused = next((v for v in values if isinstance(v, Refusal)), None)
+        refused = next((a for a in call.args if isinstance(a, Refusal)), None)
         if refused is not None:
             out[call.key] = (refused.message, False)
             continue
+        values = [_read(book, a, cache) for a in call.args]
         names = _parameters(call.function)
         vector = VECTOR_PARAMETERS.get(call.function, ())
         if len(values) > len(names) or any(isinstance(v, list) for v, n in zip(values, names, strict=False)
                                            if n in vector):
             groups[(call.key,)].append((call, values))  # alone: arity errors and ranges per cell
             continue
-        shared = tuple(("*" if n in vector else _hashable(v)) for v, n in zip(values, names, strict=False))
+        # a range is named by its address (the same address, the same values), a value by itself
+        shared = tuple("*" if n in vector else (a if isinstance(a, Ref) and not a.single else _hashable(v))
+                       for a, v, n in zip(call.args, values, names, strict=False))
         groups[(call.function, call.key[0], len(values), shared)].append((call, values))
     for members in groups.values():
         out.update(_run(members))
