@@ -31,23 +31,38 @@ _REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
 _ROW_R = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
 _CELL_R = re.compile(rb'<c\b[^>]*?\sr="([A-Z]+)(\d+)"')
 _F_TEXT = re.compile(rb"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
+#: A cell whose first child is its formula: the tag's attributes, the formula's attributes and text.
+FORMULA_CELL = re.compile(rb"<c\b([^>]*)>\s*<f\b([^>]*?)(?:/>|>([^<]*)</f>)")
+_R_ATTR = re.compile(rb'\sr="\$?([A-Z]{1,3})\$?(\d+)"')
+_S_ATTR = re.compile(rb'\ss="(\d+)"')
 
 
 def column_number(letters: str) -> int:
     """``"A"`` -> 1, ``"XFD"`` -> 16384."""
+    known = _NUMBERS.get(letters)
+    if known is not None:
+        return known
     n = 0
     for ch in letters:
         n = n * 26 + ord(ch) - 64
     return n
 
 
-def column_letters(n: int) -> str:
-    """1 -> ``"A"``, 16384 -> ``"XFD"``."""
+def _letters(n: int) -> str:
     out = ""
     while n:
         n, rem = divmod(n - 1, 26)
         out = chr(65 + rem) + out
     return out
+
+
+_LETTERS = [""] + [_letters(n) for n in range(1, 16_385)]
+_NUMBERS = {letters: n for n, letters in enumerate(_LETTERS) if n}
+
+
+def column_letters(n: int) -> str:
+    """1 -> ``"A"``, 16384 -> ``"XFD"``."""
+    return _LETTERS[n] if 0 < n <= 16_384 else _letters(n)
 
 
 def coordinate(ref: str) -> tuple[int, int]:
@@ -59,7 +74,7 @@ def coordinate(ref: str) -> tuple[int, int]:
 
 
 def a1(row: int, col: int) -> str:
-    return f"{column_letters(col)}{row}"
+    return f"{_LETTERS[col] if 0 < col <= 16_384 else _letters(col)}{row}"
 
 
 def area_bounds(area: str) -> tuple[int, int, int, int]:
@@ -232,6 +247,45 @@ def _scan_sheet(sheet: Sheet, data: bytes, limits: Limits) -> None:
         raise RefusedError(f"sheet {sheet.title!r} spans A1:{a1(max_row, max_col)} ({area:,} cells), over the "
                            f"{limits.max_cells:,}-cell limit (raise it with --max-cells)")
     sheet.max_row, sheet.max_col = max_row, max_col
+    read = _formula_cells_fast(sheet, data, start, end)
+    opened = data.count(b"<f>", start, end) + data.count(b"<f ", start, end) + data.count(b"<f/", start, end)
+    if read != opened:  # a formula that is not its cell's first child: read the careful way
+        sheet.formulas.clear()
+        _formula_cells(sheet, data, start, end)
+
+
+def _add(sheet: Sheet, tag: bytes, fattrs: bytes, raw: bytes | None) -> None:
+    """Record one formula cell from its ``<c>`` tag, its ``<f>`` attributes and text."""
+    position = _R_ATTR.search(tag)
+    if not position:
+        raise RefusedError(f"could not be read as a workbook: {sheet.part} has a formula cell without a position")
+    row, col = int(position[2]), column_number(position[1].decode())
+    fattr = attributes(fattrs) if fattrs.strip() else {}
+    body = (html.unescape(raw.decode("utf-8")) if b"&" in raw else raw.decode("utf-8")) if raw else ""
+    kind = fattr.get("t", "normal")
+    text = f"={body}" if body else None
+    if text is not None and (len(text) > 1000 or text.count("(") > 64):
+        check_formula(f"{sheet.title}!{a1(row, col)}", text)
+    if kind == "normal" and text is None:
+        return  # an empty <f/>: no formula
+    style_attr = _S_ATTR.search(tag)
+    sheet.formulas[(row, col)] = FormulaCell(row, col, int(style_attr[1]) if style_attr else 0, kind, text,
+                                             fattr.get("ref"), fattr.get("si"),
+                                             dynamic=b" cm=" in tag and kind == "array")
+
+
+def _formula_cells_fast(sheet: Sheet, data: bytes, start: int, end: int) -> int:
+    """Formula cells whose ``<f>`` is the cell's first child, as the schema orders it (Excel and
+    openpyxl write it so); returns how many ``<f>`` elements were read."""
+    count = 0
+    for match in FORMULA_CELL.finditer(data, start, end):
+        _add(sheet, match[1], match[2], match[3])
+        count += 1
+    return count
+
+
+def _formula_cells(sheet: Sheet, data: bytes, start: int, end: int) -> None:
+    """Every formula cell, found by its ``<f>`` wherever it stands in the cell."""
     pos = start
     while True:
         f = data.find(b"<f", pos, end)
@@ -244,27 +298,8 @@ def _scan_sheet(sheet: Sheet, data: bytes, limits: Limits) -> None:
         tag_end = data.find(b">", cell_start)
         if cell_start < 0 or tag_end < 0 or tag_end > f:
             raise RefusedError(f"could not be read as a workbook: {sheet.part} has a formula outside a cell")
-        cell = attributes(data[cell_start + 2:tag_end])
-        if "r" not in cell:
-            raise RefusedError(f"could not be read as a workbook: {sheet.part} has a formula cell without a position")
-        row, col = coordinate(cell["r"])
         formula = _F_TEXT.match(data, f)
         if not formula:
-            raise RefusedError(f"could not be read as a workbook: {sheet.part}!{cell['r']} has a broken formula")
-        fattr = attributes(formula[1])
-        body = html.unescape(formula[2].decode("utf-8")) if formula[2] else ""
-        kind = fattr.get("t", "normal")
-        text = f"={body}" if body else None
-        where = f"{sheet.title}!{cell['r']}"
-        if text is not None:
-            check_formula(where, text)
-        if kind == "normal" and text is None:
-            pos = formula.end()
-            continue  # an empty <f/>: no formula
-        try:
-            style = int(cell.get("s", "0") or 0)
-        except ValueError:
-            style = 0
-        sheet.formulas[(row, col)] = FormulaCell(row, col, style, kind, text, fattr.get("ref"), fattr.get("si"),
-                                                 dynamic="cm" in cell and kind == "array")
+            raise RefusedError(f"could not be read as a workbook: {sheet.part} has a broken formula")
+        _add(sheet, data[cell_start + 2:tag_end], formula[1], formula[2])
         pos = formula.end()

@@ -18,7 +18,7 @@ import signal
 import sys
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,7 +49,7 @@ _STRINGS = re.compile(r'"(?:[^"]|"")*"')
 class Recalculation:
     """Computed values by (sheet title, cell), the named results and what went wrong."""
 
-    values: dict[tuple[str, str], Any]
+    values: Mapping[tuple[str, str], Any]
     names: dict[str, Any]
     errors: list[str]
     #: Spilled tables: (sheet, anchor) -> the area they fill, e.g. "A10:N14".
@@ -93,14 +93,15 @@ def _unparsed(formula: str) -> str | None:
     return None
 
 
-def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path) -> Path:
+def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, name: str = "") -> Path:
     """A copy of the package for the engine with the ``bad`` formula cells given their error values (and
     external defined names left out), so the engine loads nothing it cannot or must not read."""
     cells: dict[str, Values] = {}
     for (sheet, row, col), value in bad.items():
         cells.setdefault(sheet, {})[(row, col)] = ({"type": "Error", "kind": "Ref" if value == "#REF!" else "Name"},
                                                    False)
-    copy = tmp / path.name
+    copy = tmp / (name or "book") / path.name
+    copy.parent.mkdir(exist_ok=True)
     write_copy(path, copy, found, cells, keep_vba=False)
     return copy
 
@@ -114,9 +115,10 @@ def _shared_followers(found: Scan) -> dict[tuple[str, str], list[FormulaCell]]:
     return groups
 
 
-def _screen(found: Scan, say: Callable[[str], None]) -> tuple[dict[Key, str], list[str], list[str]]:
-    """Formula cells the engine must not see as written: external references and DDE links (#REF!),
-    formulas it cannot parse (#NAME?). Returns their values, the external list and notices."""
+def _screen(found: Scan, parse_all: bool = False) -> tuple[dict[Key, str], list[str], list[str]]:
+    """Formula cells the engine must not see as written: external references and DDE links (#REF!)
+    and, with ``parse_all`` (after the engine refused the workbook), formulas it cannot parse
+    (#NAME?). Returns their values, the external list and notices."""
     bad: dict[Key, str] = {}
     external: list[str] = []
     notices: list[str] = []
@@ -124,25 +126,41 @@ def _screen(found: Scan, say: Callable[[str], None]) -> tuple[dict[Key, str], li
     seen: dict[str, str | None] = {}
     for sheet in found.sheets:
         for (row, col), cell in sheet.formulas.items():
-            if cell.text is None:
+            text = cell.text
+            if text is None:
                 continue
-            where = f"{sheet.title}!{a1(row, col)}"
             group = followers.get((sheet.title, cell.shared_index or ""), []) if cell.kind == "shared" else [cell]
-            if _is_external(cell.text):
-                book = re.search(r"\[([^\]]+)\]", _strip_strings(cell.text))
-                external.append(f"{where} ({book[1][-60:] if book else 'a DDE link'})")
+            if ("[" in text or "|" in text) and _is_external(text):
+                book = re.search(r"\[([^\]]+)\]", _strip_strings(text))
+                external.append(f"{sheet.title}!{a1(row, col)} ({book[1][-60:] if book else 'a DDE link'})")
                 for member in group or [cell]:
                     bad[(sheet.title, member.row, member.col)] = "#REF!"
                 continue
-            if cell.text not in seen:
-                seen[cell.text] = _unparsed(cell.text)
-            reason = seen[cell.text]
+            if not parse_all:
+                continue
+            if text not in seen:
+                seen[text] = _unparsed(text)
+            reason = seen[text]
             if reason is not None:
-                notices.append(f"{where}: the formula {cell.text[:60]!r} could not be parsed ({reason}); "
-                               "it shows #NAME?")
+                notices.append(f"{sheet.title}!{a1(row, col)}: the formula {text[:60]!r} could not be parsed "
+                               f"({reason}); it shows #NAME?")
                 for member in group or [cell]:
                     bad[(sheet.title, member.row, member.col)] = "#NAME?"
     return bad, external, notices
+
+
+def _engine_book(path: Path, found: Scan) -> tuple[fz.Workbook, dict[Key, str], list[str], list[str]]:
+    """The engine's workbook: the file itself, or a copy with the formulas it must not or cannot read
+    given their error values."""
+    bad, external, notices = _screen(found)
+    with tempfile.TemporaryDirectory(prefix="trups-xl-") as tmp:
+        try:
+            return _load(_sanitised(path, found, bad, Path(tmp)) if bad else path), bad, external, notices
+        except RefusedError as refused:
+            if "parse error" not in str(refused).lower():
+                raise
+        bad, external, notices = _screen(found, parse_all=True)
+        return _load(_sanitised(path, found, bad, Path(tmp), name="retry")), bad, external, notices
 
 
 def _load(path: Path) -> fz.Workbook:
@@ -256,10 +274,7 @@ def recalculate(path: Path, progress: Callable[[str], None] | None = None,
     package = check_package(path, limits)
     say(f"loading {path.name}")
     found = scan(path, limits)
-    bad, external, notices = _screen(found, say)
-    with tempfile.TemporaryDirectory(prefix="trups-xl-") as tmp:
-        source = _sanitised(path, found, bad, Path(tmp)) if bad else path
-        book = _load(source)
+    book, bad, external, notices = _engine_book(path, found)
     log = engine.DateLog()
     engine.register(book, log)
     formulas = _engine_formulas(book, found, bad)
@@ -292,8 +307,14 @@ def _area_cells(area: str) -> Iterator[tuple[int, int]]:
             yield r, c
 
 
+_TOP_CALL = re.compile(r"^=\s*(TRUPS_[A-Z_]+)\s*\(", re.I)
+
+
 def _top_function(text: str) -> str | None:
-    match = re.match(r"^=\s*(TRUPS_[A-Z_]+)\s*\(", text, re.I)
+    """The ``TRUPS_*`` function a formula calls first, if it starts with one."""
+    if "TRUPS_" not in text[:40].upper():
+        return None
+    match = _TOP_CALL.match(text)
     return match[1].upper() if match and match[1].upper() in REGISTRY else None
 
 
@@ -309,8 +330,16 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
     for sheet in found.sheets:
         title = sheet.title
         occupied_probe = (min(sheet.max_row + 2, 1_048_576), min(sheet.max_col + 30, 16_384))
+        grid = book.sheet(title).get_values(fz.RangeAddress(title, 1, 1, max(sheet.max_row, 1), max(sheet.max_col, 1))) \
+            if sheet.formulas else []
+        sheet_cells = cells[title]
+        done = outcome.values
         for (row, col), cell in sheet.formulas.items():
             key = (title, row, col)
+            if key in done:  # set by a vectorised call: one value
+                sheet_cells[(row, col)] = (done[key], key in outcome.dates)
+                order.append(key)
+                continue
             text = formulas.get(key) or cell.text or ""
             function = _top_function(text)
             if key in bad:
@@ -320,8 +349,8 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
             if cell.kind == "array" and not cell.dynamic:
                 area = cell.area or a1(row, col)
                 r1, c1, r2, c2 = area_bounds(area)
-                grid = book.sheet(title).get_values(fz.RangeAddress(title, r1, c1, r2, c2))
-                for i, line in enumerate(grid):
+                area_grid = book.sheet(title).get_values(fz.RangeAddress(title, r1, c1, r2, c2))
+                for i, line in enumerate(area_grid):
                     for j, v in enumerate(line):
                         is_date = function is not None and log.is_date(function, i, j, v)
                         cells[title][(r1 + i, c1 + j)] = (v, is_date)
@@ -333,7 +362,10 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
                                    f"covers {rows}x{cols}; only its top-left part shows (enlarge the range, "
                                    "or enter the formula in one cell to spill)")
                 continue
-            value = book.get_value(title, row, col)
+            try:
+                value = grid[row - 1][col - 1]
+            except IndexError:
+                value = book.get_value(title, row, col)
             if isinstance(value, dict) and engine.is_engine_error(value) and value.get("kind") == "Circ":
                 circular.append(f"{title}!{a1(row, col)}")
                 cells[title][(row, col)] = (0.0, False)
@@ -360,7 +392,7 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
                     cells[title][(r1 + i, c1 + j)] = (v, is_date)
                     spilled.setdefault(title, set()).add((r1 + i, c1 + j))
                     order.append((title, r1 + i, c1 + j))
-            if function is not None:
+            if function is not None and key not in outcome.dates:
                 cells[title][(row, col)] = (value, log.is_date(function, 0, 0, value))
     # a vectorised call that read a cell some formula spilled into is the engine's to evaluate
     redo = {key for key, call in outcome.calls.items() if vectorise.reads_a_spill(call.args, spilled)}
@@ -376,18 +408,41 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
         return _collect(book, found, formulas, vectorise.Outcome(
             {k: v for k, v in outcome.values.items() if k not in redo}, outcome.dates - set(redo),
             {k: c for k, c in outcome.calls.items() if k not in redo}), log, bad, external, notices, has_vba)
-    values = {(title, a1(r, c)): _as_value(v) for title, sheet_cells in cells.items()
-              for (r, c), (v, _d) in sheet_cells.items()}
+    values = CellValues(cells)
     errors = []
-    positions = {s.title: i for i, s in enumerate(found.sheets)}
-    for (title, r, c), in sorted(((k,) for k in {(t, r, c) for t, sc in cells.items() for (r, c) in sc}),
-                                 key=lambda k: (positions[k[0][0]], k[0][1], k[0][2])):
-        v = values[(title, a1(r, c))]
-        if isinstance(v, str) and (v.strip().upper() in EXCEL_ERRORS or v.startswith((INPUT_ERROR_PREFIX, BUG_PREFIX))):
-            errors.append(f"{title}!{a1(r, c)}: {v}")
+    for sheet in found.sheets:
+        for (r, c), (v, _d) in sorted(cells[sheet.title].items()):
+            if isinstance(v, dict):
+                v = _as_value(v)
+            if isinstance(v, str) and (v.strip().upper() in EXCEL_ERRORS or v.startswith((INPUT_ERROR_PREFIX,
+                                                                                          BUG_PREFIX))):
+                errors.append(f"{sheet.title}!{a1(r, c)}: {v}")
     names, shown_as = _named_results(book, found, values)
     return Recalculation(values, names, errors, spills, notices, circular, external, has_vba, shown_as,
                          found, cells, len(order), {(t, a1(r, c)) for t, r, c in outcome.calls})
+
+
+class CellValues(Mapping[tuple[str, str], Any]):
+    """The computed cells as ``{(sheet title, "B7"): value}``, errors as Excel's text, read from the
+    per-sheet tables the values copy is written from (no second copy of 100,000s of cells)."""
+
+    def __init__(self, cells: dict[str, Values]) -> None:
+        self._cells = cells
+
+    def __getitem__(self, key: tuple[str, str]) -> Any:
+        sheet, ref = key
+        try:
+            return _as_value(self._cells[sheet][coordinate(ref)][0])
+        except (KeyError, ValueError):
+            raise KeyError(key) from None
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        for sheet, sheet_cells in self._cells.items():
+            for r, c in sheet_cells:
+                yield sheet, a1(r, c)
+
+    def __len__(self) -> int:
+        return sum(len(c) for c in self._cells.values())
 
 
 def _blocked(found: Scan, cells: dict[str, Values], title: str, row: int, col: int,
@@ -429,7 +484,7 @@ def _occupied_cells(found: Scan, title: str, bounds: tuple[int, int, int, int]) 
     return sorted(out)
 
 
-def _named_results(book: fz.Workbook, found: Scan, values: dict[tuple[str, str], Any]
+def _named_results(book: fz.Workbook, found: Scan, values: Mapping[tuple[str, str], Any]
                    ) -> tuple[dict[str, Any], dict[str, tuple[str, str]]]:
     """The ``Result_*`` names: each one cell on a sheet of the workbook; anything else is skipped and
     listed as a notice by the caller."""

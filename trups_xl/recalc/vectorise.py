@@ -26,7 +26,7 @@ import inspect
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import formualizer as fz
@@ -65,6 +65,9 @@ NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 REF = re.compile(r"^(?:(?P<sheet>'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?(?:\$?(?P<c1>[A-Za-z]{1,3})\$?(?P<r1>\d+)"
                  r"(?::\$?(?P<c2>[A-Za-z]{1,3})\$?(?P<r2>\d+))?|\$?(?P<wc1>[A-Za-z]{1,3}):\$?(?P<wc2>[A-Za-z]{1,3}))$")
 
+#: A cell reference's row, for the shape of a formula copied down (absolute rows kept as they are)
+_RELATIVE_ROW = re.compile(r"(?<![A-Za-z0-9_.'$])(\$?[A-Z]{1,3})(\$?)(\d+)(?![\w(])")
+
 Key = tuple[str, int, int]  # (sheet title, row, column)
 
 
@@ -77,7 +80,14 @@ class Ref:
     sheet: str
     rows: tuple[int, int]
     cols: tuple[int, int]
-    text: str
+    text: str = field(compare=False)
+    #: whether each end's row is absolute ($5, a name, a whole column): kept when a formula is copied down
+    absolute: tuple[bool, bool] = field(default=(True, True), compare=False)
+
+    def shifted(self, rows: int) -> Ref:
+        r1 = self.rows[0] + (0 if self.absolute[0] else rows)
+        r2 = self.rows[1] + (0 if self.absolute[1] else rows)
+        return Ref(self.sheet, (r1, r2), self.cols, self.text, self.absolute)
 
     def cells(self) -> Iterator[Key]:
         for r in range(self.rows[0], self.rows[1] + 1):
@@ -135,8 +145,9 @@ class _Parser:
         self.scan = scan
         self.titles = {s.title.upper(): s.title for s in scan.sheets}
         self.used_rows = {s.title: max(s.max_row, 1) for s in scan.sheets}
+        self.shapes: dict[tuple[str, str], tuple[int, Call | None]] = {}
 
-    def ref(self, match: re.Match[str], sheet: str, text: str) -> Ref:
+    def ref(self, match: re.Match[str], sheet: str, text: str, named: bool = False) -> Ref:
         name = match["sheet"]
         if name:
             name = name[1:-1].replace("''", "'") if name.startswith("'") else name
@@ -146,11 +157,16 @@ class _Parser:
         if match["wc1"]:  # a whole column: its used rows, as the engine reads it
             c1, c2 = column_number(match["wc1"].upper()), column_number(match["wc2"].upper())
             r1, r2 = 1, self.used_rows.get(sheet, 1)
-        else:
-            c1, r1 = column_number(match["c1"].upper()), int(match["r1"])
-            c2 = column_number(match["c2"].upper()) if match["c2"] else c1
-            r2 = int(match["r2"]) if match["r2"] else r1
-        return Ref(sheet, (min(r1, r2), max(r1, r2)), (min(c1, c2), max(c1, c2)), text)
+            return Ref(sheet, (r1, r2), (min(c1, c2), max(c1, c2)), text)
+        c1, r1 = column_number(match["c1"].upper()), int(match["r1"])
+        c2 = column_number(match["c2"].upper()) if match["c2"] else c1
+        r2 = int(match["r2"]) if match["r2"] else r1
+        first = text.split(":")[0]
+        last = text.split(":")[-1]
+        absolute = (bool(re.search(r"\$\d", first)) or named, bool(re.search(r"\$\d", last)) or named)
+        if r1 > r2:
+            r1, r2, absolute = r2, r1, (absolute[1], absolute[0])
+        return Ref(sheet, (r1, r2), (min(c1, c2), max(c1, c2)), text, absolute)
 
     def argument(self, text: str, sheet: str) -> object:
         arg = text.strip()
@@ -170,11 +186,29 @@ class _Parser:
             if found:
                 match = REF.match(found[0].replace("$", ""))
                 if match and match["sheet"]:
-                    return self.ref(match, sheet, found[0])
+                    return self.ref(match, sheet, found[0], named=True)
                 raise _NotSimpleError
         raise _NotSimpleError
 
     def call(self, key: Key, formula: str) -> Call | None:
+        """The simple call in ``formula`` at ``key``; a formula copied down a column (the same but for
+        its relative rows) is parsed once and its references moved."""
+        if '"' in formula or "TRUPS_" not in formula.upper():
+            return self.parse(key, formula) if '"' in formula else None
+        row = key[1]
+        shape = (key[0], _RELATIVE_ROW.sub(lambda m: m[0] if m[2] else f"{m[1]}{{{int(m[3]) - row}}}", formula))
+        known = self.shapes.get(shape)
+        if known is None:
+            call = self.parse(key, formula)
+            self.shapes[shape] = (row, call)
+            return call
+        first_row, first = known
+        if first is None:
+            return None
+        moved = row - first_row
+        return Call(key, first.function, tuple(a.shifted(moved) if isinstance(a, Ref) else a for a in first.args))
+
+    def parse(self, key: Key, formula: str) -> Call | None:
         match = CALL.match(formula)
         if not match or match[1].upper() not in REGISTRY:
             return None

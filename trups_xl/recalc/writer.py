@@ -143,8 +143,39 @@ def _row_xml(row: int, attrs: bytes, inner: bytes, updates: Values, styles: _Sty
     return b"<row" + attrs + b">" + b"".join(out) + b"</row>"
 
 
+_FORMULA_CELL = re.compile(rb"<c\b([^>]*)>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\b[^>]*?(?:/>|>[^<]*</v>)\s*)?</c>")
+_R = re.compile(rb'\sr="([A-Z]{1,3})(\d+)"')
+_S = re.compile(rb'\ss="(\d+)"')
+
+
 def rewrite_sheet(data: bytes, values: Values, styles: _Styles) -> bytes:
-    """A worksheet part with ``values`` written in place of its formulas (and its spill cells added)."""
+    """A worksheet part with ``values`` written in place of its formulas (and its spill cells added).
+
+    The formula cells are replaced in one pass (a formula is its cell's first child, as the schema
+    orders it); the cells left — a spill's or an array's other cells, any cell of an unusual shape —
+    are merged row by row."""
+    left = dict(values)
+
+    def replace(match: re.Match[bytes]) -> bytes:
+        position = _R.search(match[1])
+        if not position:
+            return match[0]
+        key = (int(position[2]), column_number(position[1].decode()))
+        update = left.pop(key, None)
+        if update is None:
+            return match[0]
+        style = _S.search(match[1])
+        return cell_xml(a1(*key), int(style[1]) if style else 0, update[0], update[1], styles)
+
+    data = _FORMULA_CELL.sub(replace, data)
+    if left:
+        data = _merge_rows(data, left, styles)
+    return re.sub(rb"<dimension\b[^>]*/>", b"", data, count=1)  # recomputed by Excel on open
+
+
+def _merge_rows(data: bytes, values: Values, styles: _Styles) -> bytes:
+    """``values`` written into their rows: existing cells replaced, new ones added in column order,
+    new rows added in row order."""
     by_row: dict[int, Values] = {}
     for (r, c), v in values.items():
         by_row.setdefault(r, {})[(r, c)] = v
@@ -176,8 +207,7 @@ def rewrite_sheet(data: bytes, values: Values, styles: _Styles) -> bytes:
     for r in rows[k:]:
         out.append(_row_xml(r, f' r="{r}"'.encode(), b"", by_row[r], styles))
     out.append(data[end:])
-    text = b"".join(out)
-    return re.sub(rb"<dimension\b[^>]*/>", b"", text, count=1)  # recomputed by Excel on open
+    return b"".join(out)
 
 
 def _dropped(names: Iterable[str], keep_vba: bool) -> set[str]:
