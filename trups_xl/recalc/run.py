@@ -286,7 +286,7 @@ def recalculate(path: Path, progress: Callable[[str], None] | None = None,
                  for r, c in _area_cells(cell.area or a1(cell.row, cell.col))}
     with _progress(say, total) as tick:
         outcome = vectorise.evaluate(book, found, formulas, protected) if vectorise_calls else \
-            vectorise.Outcome({}, set(), {})
+            vectorise.Outcome({}, set())
         tick(len(outcome.values))
         _evaluate_all(book)
         tick(total)
@@ -395,19 +395,13 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
             if function is not None and key not in outcome.dates:
                 cells[title][(row, col)] = (value, log.is_date(function, 0, 0, value))
     # a vectorised call that read a cell some formula spilled into is the engine's to evaluate
-    redo = {key for key, call in outcome.calls.items() if vectorise.reads_a_spill(call.args, spilled)}
-    while redo:  # and every vectorised call that read one of those, however indirectly
-        readers = {key for key, call in outcome.calls.items() if key not in redo and vectorise.reads_any(call.args, redo)}
-        if not readers:
-            break
-        redo |= readers
+    redo = outcome.to_redo(spilled)
     if redo:
-        for key in redo:
-            book.set_formula(key[0], key[1], key[2], formulas[key])
+        for run in redo:
+            for call in run.calls():
+                book.set_formula(call.key[0], call.key[1], call.key[2], formulas[call.key])
         _evaluate_all(book)
-        return _collect(book, found, formulas, vectorise.Outcome(
-            {k: v for k, v in outcome.values.items() if k not in redo}, outcome.dates - set(redo),
-            {k: c for k, c in outcome.calls.items() if k not in redo}), log, bad, external, notices, has_vba)
+        return _collect(book, found, formulas, outcome.without(redo), log, bad, external, notices, has_vba)
     values = CellValues(cells)
     errors = []
     for sheet in found.sheets:
@@ -419,7 +413,7 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
                 errors.append(f"{sheet.title}!{a1(r, c)}: {v}")
     names, shown_as = _named_results(book, found, values)
     return Recalculation(values, names, errors, spills, notices, circular, external, has_vba, shown_as,
-                         found, cells, len(order), {(t, a1(r, c)) for t, r, c in outcome.calls})
+                         found, cells, len(order), {(t, a1(r, c)) for t, r, c in outcome.values})
 
 
 class CellValues(Mapping[tuple[str, str], Any]):

@@ -20,6 +20,7 @@ spills into, is left to the engine (checked after evaluation, see :func:`reads_a
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import inspect
@@ -32,7 +33,7 @@ from typing import Any
 import formualizer as fz
 
 from trups_xl.recalc.engine import as_sent, to_engine
-from trups_xl.recalc.package import Scan, area_bounds, column_number
+from trups_xl.recalc.package import Scan, column_number
 from trups_xl.xlfunc import INPUT_ERROR_PREFIX, REGISTRY
 
 #: Arguments the functions read element by element from a range (the others take one value).
@@ -67,6 +68,8 @@ REF = re.compile(r"^(?:(?P<sheet>'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?(?:\$?(?P<c1>
 
 #: A cell reference's row, for the shape of a formula copied down (absolute rows kept as they are)
 _RELATIVE_ROW = re.compile(r"(?<![A-Za-z0-9_.'$])(\$?[A-Z]{1,3})(\$?)(\d+)(?![\w(])")
+
+_TEXT = re.compile(r'"(?:[^"]|"")*"')
 
 Key = tuple[str, int, int]  # (sheet title, row, column)
 
@@ -190,22 +193,31 @@ class _Parser:
                 raise _NotSimpleError
         raise _NotSimpleError
 
+    def shape(self, key: Key, formula: str) -> tuple[str, str] | None:
+        """What a formula copied down keeps: its text with each relative row as an offset from its own
+        row (None where a text argument holds what looks like a reference)."""
+        if '"' in formula and any(_RELATIVE_ROW.search(t) for t in _TEXT.findall(formula)):
+            return None
+        row = key[1]
+        return key[0], _RELATIVE_ROW.sub(lambda m: m[0] if m[2] else f"{m[1]}{{{int(m[3]) - row}}}", formula)
+
     def call(self, key: Key, formula: str) -> Call | None:
         """The simple call in ``formula`` at ``key``; a formula copied down a column (the same but for
         its relative rows) is parsed once and its references moved."""
-        if '"' in formula or "TRUPS_" not in formula.upper():
-            return self.parse(key, formula) if '"' in formula else None
-        row = key[1]
-        shape = (key[0], _RELATIVE_ROW.sub(lambda m: m[0] if m[2] else f"{m[1]}{{{int(m[3]) - row}}}", formula))
+        if "TRUPS_" not in formula.upper():
+            return None
+        shape = self.shape(key, formula)
+        if shape is None:
+            return self.parse(key, formula)
         known = self.shapes.get(shape)
         if known is None:
             call = self.parse(key, formula)
-            self.shapes[shape] = (row, call)
+            self.shapes[shape] = (key[1], call)
             return call
         first_row, first = known
         if first is None:
             return None
-        moved = row - first_row
+        moved = key[1] - first_row
         return Call(key, first.function, tuple(a.shifted(moved) if isinstance(a, Ref) else a for a in first.args))
 
     def parse(self, key: Key, formula: str) -> Call | None:
@@ -238,82 +250,216 @@ def _hashable(value: object) -> object:
     return value
 
 
+@dataclass(frozen=True)
+class Rect:
+    """The cells a run's argument reads over all its rows."""
+
+    sheet: str
+    rows: tuple[int, int]
+    cols: tuple[int, int]
+
+    def overlaps(self, sheet: str, rows: tuple[int, int], cols: tuple[int, int]) -> bool:
+        return sheet == self.sheet and rows[0] <= self.rows[1] and self.rows[0] <= rows[1] \
+            and cols[0] <= self.cols[1] and self.cols[0] <= cols[1]
+
+
+@dataclass
+class Run:
+    """Simple calls of one shape in consecutive rows of one column (a formula copied down)."""
+
+    sheet: str
+    col: int
+    first_row: int
+    first: Call  # the call in the first row; the others are its references moved down
+    count: int = 1
+
+    @property
+    def last_row(self) -> int:
+        return self.first_row + self.count - 1
+
+    def calls(self) -> Iterator[Call]:
+        for k in range(self.count):
+            row = self.first_row + k
+            yield self.first if k == 0 else Call((self.sheet, row, self.col), self.first.function, tuple(
+                a.shifted(k) if isinstance(a, Ref) else a for a in self.first.args))
+
+    def reads(self) -> list[Rect]:
+        out = []
+        for a in self.first.args:
+            if isinstance(a, Ref):
+                last = a.shifted(self.count - 1)
+                out.append(Rect(a.sheet, (min(a.rows[0], last.rows[0]), max(a.rows[1], last.rows[1])), a.cols))
+        return out
+
+
 @dataclass
 class Outcome:
     """What the vectorised path set into the engine."""
 
     values: dict[Key, Any]  # cell -> the value set (as the engine holds it)
     dates: set[Key]  # cells whose value is a date the function returned
-    calls: dict[Key, Call]  # the calls evaluated here
+    runs: list[Run] = field(default_factory=list)  # the runs evaluated here
+
+    def cells(self) -> set[Key]:
+        return set(self.values)
+
+    def to_redo(self, spilled: dict[str, set[tuple[int, int]]]) -> list[Run]:
+        """Runs that read a cell some formula spilled into, and every run that read one of those."""
+        redo = [r for r in self.runs if any(
+            rect.sheet in spilled and any(rect.rows[0] <= row <= rect.rows[1] and rect.cols[0] <= col <= rect.cols[1]
+                                          for row, col in spilled[rect.sheet]) for rect in r.reads())]
+        while redo:
+            readers = [r for r in self.runs if r not in redo and any(
+                rect.overlaps(d.sheet, (d.first_row, d.last_row), (d.col, d.col)) for d in redo for rect in r.reads())]
+            if not readers:
+                break
+            redo += readers
+        return redo
+
+    def without(self, runs: list[Run]) -> Outcome:
+        gone = {c.key for r in runs for c in r.calls()}
+        return Outcome({k: v for k, v in self.values.items() if k not in gone}, self.dates - gone,
+                       [r for r in self.runs if r not in runs])
+
+
+def find_runs(scan: Scan, formulas: dict[Key, str]) -> list[Run]:
+    """The simple calls among ``formulas``, as runs down their columns (a formula copied down is
+    parsed once: the run's first call, whose references the others move)."""
+    parser = _Parser(scan)
+    runs: list[Run] = []
+    current: Run | None = None
+    current_shape: object = None
+    for key in sorted(formulas, key=lambda k: (k[0], k[2], k[1])):
+        text = formulas[key]
+        if "TRUPS_" not in text[:40].upper():
+            current = None
+            continue
+        shape = parser.shape(key, text)
+        if current is not None and shape is not None and shape == current_shape and key[0] == current.sheet \
+                and key[2] == current.col and key[1] == current.last_row + 1:
+            current.count += 1
+            continue
+        call = parser.call(key, text)
+        if call is None:
+            current = None
+            continue
+        current = Run(key[0], key[2], key[1], call)
+        current_shape = shape
+        runs.append(current)
+    return runs
+
+
+class _Index:
+    """Where the formula cells are, column by column: which run holds a cell, and the other formulas."""
+
+    def __init__(self, runs: list[Run], formulas: dict[Key, str], protected: set[Key]) -> None:
+        self.runs_by_column: dict[tuple[str, int], list[Run]] = defaultdict(list)
+        for run in runs:
+            self.runs_by_column[(run.sheet, run.col)].append(run)
+        in_runs = {(run.sheet, run.col, row) for run in runs for row in (run.first_row, run.last_row)}
+        self.others: dict[tuple[str, int], list[int]] = defaultdict(list)
+        run_rows: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
+        for run in runs:
+            run_rows[(run.sheet, run.col)].append((run.first_row, run.last_row))
+        for sheet, row, col in [*formulas, *protected]:
+            spans = run_rows.get((sheet, col), ())
+            if (sheet, col, row) in in_runs or any(a <= row <= b for a, b in spans):
+                continue
+            self.others[(sheet, col)].append(row)
+        for rows in self.others.values():
+            rows.sort()
+
+    def read_runs(self, rect: Rect) -> tuple[list[Run], bool]:
+        """The runs a rectangle overlaps, and whether it holds any other formula cell."""
+        found: list[Run] = []
+        other = False
+        for col in range(rect.cols[0], rect.cols[1] + 1):
+            for run in self.runs_by_column.get((rect.sheet, col), ()):
+                if run.first_row <= rect.rows[1] and rect.rows[0] <= run.last_row:
+                    found.append(run)
+            rows = self.others.get((rect.sheet, col))
+            if rows:
+                at = bisect.bisect_left(rows, rect.rows[0])
+                if at < len(rows) and rows[at] <= rect.rows[1]:
+                    other = True
+        return found, other
 
 
 def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected: set[Key]) -> Outcome:
-    """Evaluate the simple calls among ``formulas`` (cell -> formula text, as the engine parsed it) in
-    rounds and set their values into ``book``. A call is taken when every formula cell it reads is a
-    call already taken; a call reading any other formula (or an array formula area, ``protected``)
-    is left to the engine, which evaluates it cell by cell."""
-    parser = _Parser(scan)
-    pending: dict[Key, Call] = {}
-    for key, text in formulas.items():
-        call = parser.call(key, text)
-        if call is not None:
-            pending[key] = call
-    outcome = Outcome({}, set(), {})
-    watched = set(formulas) | protected
-    by_sheet: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for sheet, r, c in watched:
-        by_sheet[sheet].append((r, c))
-    reads: dict[Ref, frozenset[Key]] = {}
-
-    def formula_cells_read(ref: Ref) -> frozenset[Key]:
-        if ref not in reads:
-            if ref.size <= 256:
-                reads[ref] = frozenset(cell for cell in ref.cells() if cell in watched)
-            else:
-                reads[ref] = frozenset((ref.sheet, r, c) for r, c in by_sheet.get(ref.sheet, ())
-                                       if ref.rows[0] <= r <= ref.rows[1] and ref.cols[0] <= c <= ref.cols[1])
-        return reads[ref]
-
-    deps = {key: frozenset().union(*(formula_cells_read(a) for a in call.args if isinstance(a, Ref)))
-            for key, call in pending.items()}
+    """Evaluate the runs of simple calls among ``formulas`` (cell -> formula text, as the engine parsed
+    it) in rounds and set their values into ``book``. A run is taken when every formula cell it reads
+    belongs to a run already taken; a run reading any other formula (or an array formula's area,
+    ``protected``, or itself) is left to the engine, which evaluates it cell by cell."""
+    runs = find_runs(scan, formulas)
+    index = _Index(runs, formulas, protected)
+    needs: dict[int, set[int]] = {}
+    for run in runs:
+        read: set[int] = set()
+        blocked = False
+        for rect in run.reads():
+            found, other = index.read_runs(rect)
+            blocked |= other or any(r is run for r in found)
+            read |= {id(r) for r in found}
+        if not blocked:
+            needs[id(run)] = read
+    outcome = Outcome({}, set())
+    taken: set[int] = set()
+    pending = [r for r in runs if id(r) in needs]
     for _ in range(MAX_ROUNDS):
-        ready = [c for c in pending.values() if all(cell in outcome.values for cell in deps[c.key])]
+        ready = [r for r in pending if needs[id(r)] <= taken]
         if not ready:
             break
+        pending = [r for r in pending if not any(r is x for x in ready)]
         results = _run_round(book, ready)
-        for call in ready:
-            del pending[call.key]
-        for call in ready:
-            value, is_date = results[call.key]
-            if isinstance(value, list):
-                continue  # a table: left to the engine, which spills it
-            outcome.values[call.key] = value
-            outcome.calls[call.key] = call
-            if is_date:
-                outcome.dates.add(call.key)
-        _set_values(book, {c.key: outcome.values[c.key] for c in ready if c.key in outcome.values})
+        for run in ready:
+            values = results.get(id(run))
+            if values is None:
+                continue  # a table somewhere in the run: left to the engine, which spills it
+            taken.add(id(run))
+            outcome.runs.append(run)
+            for k, (value, is_date) in enumerate(values):
+                key = (run.sheet, run.first_row + k, run.col)
+                outcome.values[key] = value
+                if is_date:
+                    outcome.dates.add(key)
+            book.set_values_batch(run.sheet, run.first_row, run.col, [[v] for v, _ in values])
     return outcome
 
 
-def _set_values(book: fz.Workbook, values: dict[Key, Any]) -> None:
-    """Set values into the engine, a run of consecutive rows of one column at a time."""
-    by_column: dict[tuple[str, int], list[tuple[int, Any]]] = defaultdict(list)
-    for (sheet, row, col), value in values.items():
-        by_column[(sheet, col)].append((row, value))
-    for (sheet, col), cells in by_column.items():
-        cells.sort(key=lambda rv: rv[0])
-        start = 0
-        for i in range(1, len(cells) + 1):
-            if i == len(cells) or cells[i][0] != cells[i - 1][0] + 1:
-                run = cells[start:i]
-                book.set_values_batch(sheet, run[0][0], col, [[v] for _, v in run])
-                start = i
+def _column(book: fz.Workbook, ref: Ref, count: int, cache: dict[object, object]) -> list[object]:
+    """The values a relative one-cell reference reads down a run of ``count`` rows."""
+    key = (ref.sheet, ref.rows[0], ref.cols[0], count)
+    if key not in cache:
+        rows = book.sheet(ref.sheet).get_values(fz.RangeAddress(ref.sheet, ref.rows[0], ref.cols[0],
+                                                                 ref.rows[0] + count - 1, ref.cols[0]))
+        column = [as_sent(row[0]) for row in rows]
+        cache[key] = column + [None] * (count - len(column))
+    return cache[key]  # type: ignore[return-value]
 
 
-def _read(book: fz.Workbook, arg: object, cache: dict[Ref, object]) -> object:
-    """An argument as Excel sends it to the function: a value, or rows of values (one read per range)."""
-    if not isinstance(arg, Ref):
-        return arg
+def _run_arguments(book: fz.Workbook, run: Run, cache: dict[object, object]) -> list[list[object]]:
+    """Each row's arguments as Excel sends them, read a column (or a range) at a time."""
+    per_arg: list[list[object] | object] = []
+    varying: list[bool] = []
+    for a in run.first.args:
+        if isinstance(a, Ref) and a.single and not a.absolute[0]:
+            per_arg.append(_column(book, a, run.count, cache))
+            varying.append(True)
+        elif isinstance(a, Ref) and (a.absolute == (True, True) or run.count == 1):
+            per_arg.append(_read(book, a, cache))
+            varying.append(False)
+        elif isinstance(a, Ref):  # a range moving down with the rows
+            per_arg.append([_read(book, a.shifted(k), cache) for k in range(run.count)])
+            varying.append(True)
+        else:
+            per_arg.append(a)
+            varying.append(False)
+    return [[per_arg[i][k] if varying[i] else per_arg[i] for i in range(len(per_arg))]  # type: ignore[index]
+            for k in range(run.count)]
+
+
+def _read(book: fz.Workbook, arg: Ref, cache: dict[object, object]) -> object:
+    """A reference's value as Excel sends it: a value, or rows of values (one read per range)."""
     if arg in cache:
         return cache[arg]
     if arg.single:
@@ -322,33 +468,39 @@ def _read(book: fz.Workbook, arg: object, cache: dict[Ref, object]) -> object:
         rows = book.sheet(arg.sheet).get_values(fz.RangeAddress(arg.sheet, arg.rows[0], arg.cols[0],
                                                                  arg.rows[1], arg.cols[1]))
         value = [[as_sent(v) for v in row] for row in rows]
-    if not arg.single:
-        cache[arg] = value
+    cache[arg] = value
     return value
 
 
-def _run_round(book: fz.Workbook, calls: list[Call]) -> dict[Key, tuple[Any, bool]]:
-    groups: dict[tuple[object, ...], list[tuple[Call, list[object]]]] = defaultdict(list)
-    out: dict[Key, tuple[Any, bool]] = {}
-    cache: dict[Ref, object] = {}
-    for call in calls:
-        refused = next((a for a in call.args if isinstance(a, Refusal)), None)
+def _run_round(book: fz.Workbook, runs: list[Run]) -> dict[int, list[tuple[Any, bool]]]:
+    """Each run's values (None for a run with a table result), one call per group of its rows."""
+    cache: dict[object, object] = {}
+    out: dict[int, list[tuple[Any, bool]]] = {}
+    for run in runs:
+        refused = next((a for a in run.first.args if isinstance(a, Refusal)), None)
         if refused is not None:
-            out[call.key] = (refused.message, False)
+            out[id(run)] = [(refused.message, False)] * run.count
             continue
-        values = [_read(book, a, cache) for a in call.args]
-        names = _parameters(call.function)
-        vector = VECTOR_PARAMETERS.get(call.function, ())
-        if len(values) > len(names) or any(isinstance(v, list) for v, n in zip(values, names, strict=False)
-                                           if n in vector):
-            groups[(call.key,)].append((call, values))  # alone: arity errors and ranges per cell
+        rows = _run_arguments(book, run, cache)
+        function = run.first.function
+        names = _parameters(function)
+        vector = VECTOR_PARAMETERS.get(function, ())
+        groups: dict[object, list[int]] = defaultdict(list)
+        for k, values in enumerate(rows):
+            if len(values) > len(names) or any(isinstance(v, list) for v, n in zip(values, names, strict=False)
+                                               if n in vector):
+                groups[("alone", k)].append(k)  # arity errors and ranges, per cell
+                continue
+            shared = tuple("*" if n in vector else (id(v) if isinstance(v, list) else _hashable(v))
+                           for v, n in zip(values, names, strict=False))
+            groups[shared].append(k)
+        result: list[tuple[Any, bool] | None] = [None] * run.count
+        for members in groups.values():
+            for k, value in zip(members, _run(function, [rows[k] for k in members]), strict=True):
+                result[k] = value
+        if any(isinstance(v[0], list) for v in result if v is not None):
             continue
-        # a range is named by its address (the same address, the same values), a value by itself
-        shared = tuple("*" if n in vector else (a if isinstance(a, Ref) and not a.single else _hashable(v))
-                       for a, v, n in zip(call.args, values, names, strict=False))
-        groups[(call.function, call.key[0], len(values), shared)].append((call, values))
-    for members in groups.values():
-        out.update(_run(members))
+        out[id(run)] = result  # type: ignore[assignment]
     return out
 
 
@@ -356,52 +508,22 @@ def _stored(value: Any) -> tuple[Any, bool]:
     return to_engine(value), isinstance(value, dt.date)
 
 
-def _run(members: list[tuple[Call, list[object]]]) -> dict[Key, tuple[Any, bool]]:
-    """One call for the group with its varying arguments as columns; per cell when that fails."""
-    first = members[0][0]
-    fn = REGISTRY[first.function]
-    if len(members[0][1]) > len(_parameters(first.function)):  # as Excel shows a UDF given too many
-        return {call.key: ({"type": "Error", "kind": "Value"}, False) for call, _ in members}
-    if len(members) > 1 and first.function not in VECTOR_PARAMETERS:  # the very same call in every cell
-        result = _stored(fn(*members[0][1]))
-        return {call.key: result for call, _ in members}
-    if len(members) > 1:
-        vector = VECTOR_PARAMETERS[first.function]
-        names = _parameters(first.function)
-        args = [[[values[i]] for _, values in members] if names[i] in vector else members[0][1][i]
-                for i in range(len(members[0][1]))]
+def _run(function: str, rows: list[list[object]]) -> list[tuple[Any, bool]]:
+    """One call for the rows with their varying arguments as columns; per row when that fails."""
+    fn = REGISTRY[function]
+    if len(rows[0]) > len(_parameters(function)):  # as Excel shows a UDF given too many
+        return [({"type": "Error", "kind": "Value"}, False)] * len(rows)
+    if len(rows) > 1 and function not in VECTOR_PARAMETERS:  # the very same call in every cell
+        return [_stored(fn(*rows[0]))] * len(rows)
+    if len(rows) > 1:
+        vector = VECTOR_PARAMETERS[function]
+        names = _parameters(function)
+        args = [[[values[i]] for values in rows] if names[i] in vector else rows[0][i] for i in range(len(rows[0]))]
         out = fn(*args)
-        if isinstance(out, list) and len(out) == len(members) and all(len(r) == 1 for r in out) and not any(
+        if isinstance(out, list) and len(out) == len(rows) and all(len(r) == 1 for r in out) and not any(
                 isinstance(r[0], str) and r[0].startswith("#TRUPS") for r in out):
-            return {call.key: _stored(row[0]) for (call, _), row in zip(members, out, strict=True)}
-    return {call.key: _stored(fn(*values)) for call, values in members}
+            return [_stored(row[0]) for row in out]
+    return [_stored(fn(*values)) for values in rows]
 
 
-def reads_a_spill(call_args: tuple[object, ...], spilled: dict[str, set[tuple[int, int]]]) -> bool:
-    """Whether a call read a cell that a formula spills into (then the engine must evaluate it)."""
-    for a in call_args:
-        if isinstance(a, Ref) and a.sheet in spilled:
-            cells = spilled[a.sheet]
-            if any((r, c) in cells for _, r, c in a.cells()):
-                return True
-    return False
-
-
-def reads_any(call_args: tuple[object, ...], cells: set[Key]) -> bool:
-    """Whether a call read any of ``cells``."""
-    return any(cell in cells for a in call_args if isinstance(a, Ref) for cell in a.cells())
-
-
-def parse_calls(scan: Scan, formulas: dict[Key, str]) -> dict[Key, Call]:
-    """The simple calls among ``formulas`` (used to check spills after evaluation)."""
-    parser = _Parser(scan)
-    out = {}
-    for key, text in formulas.items():
-        call = parser.call(key, text)
-        if call is not None:
-            out[key] = call
-    return out
-
-
-__all__ = ["MAX_RANGE_CELLS", "VECTOR_PARAMETERS", "Call", "Outcome", "Ref", "area_bounds", "evaluate",
-           "parse_calls", "reads_a_spill"]
+__all__ = ["MAX_RANGE_CELLS", "VECTOR_PARAMETERS", "Call", "Outcome", "Ref", "Run", "evaluate", "find_runs"]
