@@ -149,23 +149,25 @@ def _screen(found: Scan, parse_all: bool = False) -> tuple[dict[Key, str], list[
     return bad, external, notices
 
 
-def _engine_book(path: Path, found: Scan) -> tuple[fz.Workbook, dict[Key, str], list[str], list[str]]:
+def _engine_book(path: Path, found: Scan, limits: Limits) -> tuple[fz.Workbook, dict[Key, str], list[str], list[str]]:
     """The engine's workbook: the file itself, or a copy with the formulas it must not or cannot read
     given their error values."""
     bad, external, notices = _screen(found)
     with tempfile.TemporaryDirectory(prefix="trups-xl-") as tmp:
         try:
-            return _load(_sanitised(path, found, bad, Path(tmp)) if bad else path), bad, external, notices
+            return _load(_sanitised(path, found, bad, Path(tmp)) if bad else path, limits), bad, external, notices
         except RefusedError as refused:
             if "parse error" not in str(refused).lower():
                 raise
         bad, external, notices = _screen(found, parse_all=True)
-        return _load(_sanitised(path, found, bad, Path(tmp), name="retry")), bad, external, notices
+        return _load(_sanitised(path, found, bad, Path(tmp), name="retry"), limits), bad, external, notices
 
 
-def _load(path: Path) -> fz.Workbook:
+def _load(path: Path, limits: Limits) -> fz.Workbook:
+    budget = int(limits.max_uncompressed_mb * 2**20)  # the package's own limit, checked before this
     try:
-        return fz.Workbook.load_path(str(path), mode=fz.WorkbookMode.Ephemeral)
+        return fz.Workbook.load_path(str(path), mode=fz.WorkbookMode.Ephemeral,
+                                     load_limits={"max_part_bytes": budget, "max_expanded_bytes": budget})
     except Exception as exc:  # the engine's refusal of untrusted input is one line, not a traceback
         detail = " ".join(str(exc).split())
         detail = re.sub(r"TokenSpan \{[^}]*\}", "", detail).removeprefix("load failed: ")[:200]
@@ -274,7 +276,7 @@ def recalculate(path: Path, progress: Callable[[str], None] | None = None,
     package = check_package(path, limits)
     say(f"loading {path.name}")
     found = scan(path, limits)
-    book, bad, external, notices = _engine_book(path, found)
+    book, bad, external, notices = _engine_book(path, found, limits)
     log = engine.DateLog()
     engine.register(book, log)
     formulas = _engine_formulas(book, found, bad)

@@ -157,10 +157,8 @@ class _Parser:
             if name.upper() not in self.titles:
                 raise _NotSimpleError
             sheet = self.titles[name.upper()]
-        if match["wc1"]:  # a whole column: its used rows, as the engine reads it
-            c1, c2 = column_number(match["wc1"].upper()), column_number(match["wc2"].upper())
-            r1, r2 = 1, self.used_rows.get(sheet, 1)
-            return Ref(sheet, (r1, r2), (min(c1, c2), max(c1, c2)), text)
+        if match["wc1"]:  # a whole column: the engine reads its used cells (its own extent)
+            raise _NotSimpleError
         c1, r1 = column_number(match["c1"].upper()), int(match["r1"])
         c2 = column_number(match["c2"].upper()) if match["c2"] else c1
         r2 = int(match["r2"]) if match["r2"] else r1

@@ -1,0 +1,197 @@
+"""The defects found at recalc's edges, each on a small generated file: the exit code, the one line,
+the input's bytes unchanged and nothing left behind."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+openpyxl = pytest.importorskip("openpyxl")
+pytest.importorskip("formualizer")
+
+from books import write_book  # noqa: E402
+from openpyxl.workbook.defined_name import DefinedName  # noqa: E402
+
+from trups_xl import udfs  # noqa: E402
+from trups_xl.cli import main  # noqa: E402
+from trups_xl.recalc import recalculate  # noqa: E402
+
+
+def _run(args, capsys):
+    code = main(["recalc", *map(str, args)])
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err and "Exception ignored" not in out.err, out.err
+    return code, out.out, out.err
+
+
+def _refusal(err: str) -> str:
+    lines = [line for line in err.splitlines() if not line.startswith("[recalc] ")]
+    assert len(lines) == 1 and lines[0].startswith("trups-xl: "), err
+    return lines[0]
+
+
+def _only(folder: Path, names: set[str]) -> None:
+    assert {p.name for p in folder.iterdir()} == names, sorted(p.name for p in folder.iterdir())
+
+
+def _patched(path: Path, old: bytes, new: bytes) -> Path:
+    """``path`` with its first sheet's XML edited (what openpyxl will not write)."""
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                assert old in data
+                data = data.replace(old, new)
+            zout.writestr(item, data)
+    tmp.replace(path)
+    return path
+
+
+def test_text_that_is_a_trups_call_stays_text_on_every_path(tmp_path, capsys):
+    """Typed with a leading apostrophe, as analysts document formulas: the cell holds text."""
+    path = write_book(tmp_path / "doc.xlsx", {"A1": '=TRUPS_ACCRUAL("2008-12-21","2009-01-31")', "A2": "=1+1",
+                                              "B1": '=TRUPS_ACCRUAL("2008-12-21","2009-01-31")'})
+    book = openpyxl.load_workbook(path)
+    for ref in ("A1", "A2"):
+        book["Sheet"][ref].data_type = "s"
+    book.save(path)
+    before = path.read_bytes()
+    code, _, _ = _run([path, "-o", tmp_path / "out.xlsx"], capsys)
+    assert code == 0 and path.read_bytes() == before
+    ws = openpyxl.load_workbook(tmp_path / "out.xlsx")["Sheet"]
+    assert (ws["A1"].value, ws["A1"].data_type) == ('=TRUPS_ACCRUAL("2008-12-21","2009-01-31")', "s")
+    assert (ws["A2"].value, ws["A2"].data_type) == ("=1+1", "s")
+    assert ws["B1"].value == pytest.approx(1000 * 40 * 0.083 / 360)  # the formula beside it is evaluated
+
+
+def test_a_range_too_large_for_a_function_is_refused_naming_the_argument(tmp_path):
+    path = write_book(tmp_path / "big.xlsx", {"B1": 5.0, "A1": "=TRUPS_CLAIM_LIMIT(B1:XFD1048576)"})
+    value = recalculate(path).values[("Sheet", "A1")]
+    assert value.startswith("#TRUPS! deferred_interest: the range B1:XFD1048576 spans 17,178,820,608 cells")
+    assert value != udfs.TRUPS_CLAIM_LIMIT(5.0)  # never read as its first cell
+
+
+@pytest.mark.parametrize(("formula", "shows", "said"), [
+    ("=1+*2", "#NAME?", "could not be parsed"),
+    ("=SUM(1,2", "#NAME?", "could not be parsed"),
+    ("=[other.xlsx]Sheet!A1", "#REF!", "External references not read (they show #REF!): Sheet!A1 (other.xlsx)"),
+    ("=cmd|' /C calc'!A0", "#REF!", "External references not read (they show #REF!): Sheet!A1 (a DDE link)"),
+])
+def test_a_formula_the_engine_cannot_read_is_an_error_cell_the_summary_names(tmp_path, capsys, formula, shows, said):
+    path = write_book(tmp_path / "f.xlsx", {"A1": formula, "A2": "=1+1"})
+    before = path.read_bytes()
+    code, printed, _ = _run([path, "-o", tmp_path / "out.xlsx"], capsys)
+    assert code == 1 and said in printed and f"Sheet!A1: {shows}" in printed
+    assert path.read_bytes() == before
+    _only(tmp_path, {"f.xlsx", "out.xlsx"})
+    ws = openpyxl.load_workbook(tmp_path / "out.xlsx")["Sheet"]
+    assert ws["A1"].value == shows and ws["A2"].value == 2
+
+
+def test_result_names_that_are_not_one_cell_are_said_not_a_traceback(tmp_path, capsys):
+    book = openpyxl.Workbook()
+    book.active["A1"] = "=1+1"
+    book.defined_names["Result_Gone"] = DefinedName("Result_Gone", attr_text="Nope!$A$1")
+    book.defined_names["Result_Const"] = DefinedName("Result_Const", attr_text="42")
+    book.defined_names["Result_Here"] = DefinedName("Result_Here", attr_text="Sheet!$A$1")
+    path = tmp_path / "names.xlsx"
+    book.save(path)
+    code, printed, _ = _run([path, "-o", tmp_path / "out.xlsx"], capsys)
+    assert code == 0
+    assert "(refers to a sheet the workbook does not have: Nope)" in printed and "(not one cell: 42)" in printed
+    assert "Here" in printed and " 2" in printed
+
+
+def test_numbers_beyond_a_double_are_kept_as_typed_and_read_as_num_errors(tmp_path, capsys):
+    path = write_book(tmp_path / "n.xlsx", {"A1": 7, "A2": "=A1*2", "B1": 8, "B2": "=B1+1"})
+    _patched(path, b"<v>7</v>", b"<v>" + b"9" * 400 + b"</v>")
+    _patched(path, b"<v>8</v>", b"<v>1e400</v>")
+    code, printed, _ = _run([path, "-o", tmp_path / "out.xlsx"], capsys)
+    assert code == 1 and "Sheet!A2: #NUM!" in printed and "Sheet!B2: #NUM!" in printed
+    with zipfile.ZipFile(tmp_path / "out.xlsx") as archive:  # the typed cells are not erased
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+    assert b"<v>" + b"9" * 400 + b"</v>" in sheet and b"<v>1e400</v>" in sheet
+
+
+def test_a_sheet_beyond_excels_grid_is_one_line(tmp_path, capsys):
+    path = _patched(write_book(tmp_path / "rows.xlsx", {"A1": 1}), b"</sheetData>",
+                    b'<row r="1048577"><c r="A1048577"><v>1</v></c></row></sheetData>')
+    before = path.read_bytes()
+    code, _, err = _run([path, "-o", tmp_path / "out.xlsx"], capsys)
+    assert code == 2 and "reaches row 1,048,577" in _refusal(err) and "beyond Excel's grid" in err
+    assert path.read_bytes() == before
+    _only(tmp_path, {"rows.xlsx"})
+
+
+def test_whole_column_arguments_cost_their_used_cells(tmp_path):
+    path = write_book(tmp_path / "cols.xlsx", {"A1": 100.0, "A2": 200.0, "C1": "=SUM(A:A)",
+                                               **{f"E{k}": "=TRUPS_CLAIM_LIMIT(A:A)" for k in (1, 5, 9, 13)}})
+    start = time.perf_counter()
+    result = recalculate(path)
+    assert time.perf_counter() - start < 10
+    assert result.values[("Sheet", "C1")] == 300.0
+    # the column's used cells (two) are read, not a million: a two-row table
+    assert result.spills[("Sheet", "E1")] == "E1:E2"
+    assert result.values[("Sheet", "E2")] == udfs.TRUPS_CLAIM_LIMIT(200.0)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_an_output_that_is_not_a_regular_file_is_refused(tmp_path, capsys, kind):
+    path = write_book(tmp_path / "in.xlsx", {"A1": 2, "B1": "=A1*3"})
+    if kind == "fifo":
+        target = tmp_path / "pipe"
+        os.mkfifo(target)
+    else:
+        target = Path("/dev/null")
+    code, _, err = _run([path, "-o", target], capsys)
+    assert code == 2 and "is not a regular file" in _refusal(err)
+    assert not target.is_file() and (target.is_fifo() or target.is_char_device())
+
+
+def test_a_refused_run_creates_no_folder_and_a_good_one_creates_it(tmp_path, capsys):
+    bad = _patched(write_book(tmp_path / "rows.xlsx", {"A1": 1}), b"</sheetData>",
+                   b'<row r="1048577"><c r="A1048577"><v>1</v></c></row></sheetData>')
+    code, _, _ = _run([bad, "-o", tmp_path / "new1" / "new2" / "out.xlsx"], capsys)
+    assert code == 2 and not (tmp_path / "new1").exists()
+    good = write_book(tmp_path / "in.xlsx", {"A1": 2, "B1": "=A1*3"})
+    code, _, _ = _run([good, "-o", tmp_path / "new1" / "new2" / "out.xlsx"], capsys)
+    assert code == 0 and (tmp_path / "new1" / "new2" / "out.xlsx").is_file()
+
+
+def test_too_many_arguments_in_a_cell_is_an_excel_error_not_a_defect(tmp_path):
+    path = write_book(tmp_path / "many.xlsx", {
+        "A1": '=TRUPS_ACCRUAL("2008-12-21","2009-01-31",,,,,,,1)',  # vectorised path
+        "A2": '=IF(TRUE,TRUPS_ACCRUAL("2008-12-21","2009-01-31",,,,,,,1),0)',  # the engine's path
+    })
+    values = recalculate(path).values
+    assert values[("Sheet", "A1")] == "#VALUE!" and values[("Sheet", "A2")] == "#VALUE!"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_ends_the_run_in_one_line_with_nothing_left_behind(tmp_path, signum):
+    """A long run stopped midway: no traceback, no temporary file beside the output, no temp folder."""
+    sys.path.insert(0, str(Path(__file__).parents[2] / "bench"))
+    from analyst_model import generate
+
+    path = generate(tmp_path / "model.xlsx", 3_000)
+    before = path.read_bytes()
+    temp_before = {p.name for p in Path(os.environ.get("TMPDIR", "/tmp")).glob("trups-xl-*")}
+    proc = subprocess.Popen([sys.executable, "-m", "trups_xl.cli", "recalc", str(path), "-o", str(tmp_path / "out.xlsx")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)
+    proc.send_signal(signum)
+    _out, err = proc.communicate(timeout=120)
+    if proc.returncode == 0:
+        pytest.skip("the run finished before the signal arrived")
+    assert proc.returncode == 128 + signum and "Traceback" not in err, err
+    assert [line for line in err.splitlines() if not line.startswith("[recalc]")] == [
+        f"trups-xl: interrupted ({signal.Signals(signum).name}); nothing was written"]
+    assert path.read_bytes() == before
+    _only(tmp_path, {"model.xlsx"})
+    assert {p.name for p in Path(os.environ.get("TMPDIR", "/tmp")).glob("trups-xl-*")} <= temp_before
