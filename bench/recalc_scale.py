@@ -1,24 +1,33 @@
-"""Benchmark: headless recalculation of models with N = 1,000 / 10,000 / 100,000 TRUPS_* cells.
+"""Benchmark: `trups-xl recalc` end to end on the models analysts run, beside the engine's own floor.
 
-Each model has per row a date range and a Treasury rate, one =TRUPS_ACCRUAL and one
-=TRUPS_MAKE_WHOLE cell (N/2 rows). Three variants are measured apart, because ordinary Excel
-formulas cost very differently:
+Workloads (each generated here, each measured in a fresh Python process):
 
-* ``none``: no other formula (the model of issue 11: 10,000 rows = 20,000 cells);
-* ``small``: a block of ordinary formulas on a few input cells (the usual assumptions block);
-* ``columns``: SUM/AVERAGE/MAX over the whole TRUPS_* columns (every cell read by the engine).
+* ``analyst`` -- the analyst-shaped model of ``bench/analyst_model.py``: a daily ledger of 12
+  ``TRUPS_*`` calls and 13 ordinary formulas a row (running totals, IF/AND, IFERROR, SUMPRODUCT over
+  a named row, cross-sheet references, named inputs), a 1,000-row price history read by the APM
+  column, a Summary sheet;
+* ``three`` -- two ``TRUPS_*`` calls and three ordinary formulas a row (``=D*2+E``,
+  ``=IF(D>10,D,0)``, ``=SUM($D$2:D)``);
+* ``none`` / ``columns`` -- the earlier shapes: one ``TRUPS_ACCRUAL`` and one ``TRUPS_MAKE_WHOLE`` a
+  row, with nothing else, or with SUM/AVERAGE/MAX over the whole columns.
 
-Baseline, measured in the same run: today's path before vectorisation — every formula through
-the ``formulas`` engine (``recalculate(vectorise=False)``); at 100,000 cells it is not run (it did
-not finish in 25 minutes when measured for the issue). Each measurement runs in a fresh Python
-process (``trups-xl recalc`` end to end: read, evaluate, write the values copy) and reports wall
-seconds and peak memory (ru_maxrss). A sample of 200 cells per model is checked against direct
-calls of the same functions. Run: python bench/recalc_scale.py [N ...]
+Beside each, in the same run:
+
+* **floor** -- the engine alone on the same workbook with a trivial Python function registered in
+  place of every ``TRUPS_*`` function (load + evaluate every formula; no checks, no values copy):
+  what any engine-based recalculation pays at least;
+* **old** -- the ``formulas``-based recalculation this project shipped before (commit
+  :data:`OLD_COMMIT`, run from ``git archive`` of it), where the ``formulas`` package is installed
+  and it finishes within :data:`OLD_LIMIT_S`.
+
+Each measurement: wall seconds and peak memory (ru_maxrss of the child). For ours, 200 cells per
+model are checked against direct calls of the same functions. Run:
+``python bench/recalc_scale.py [--rows 1000,10000,100000] [--shapes analyst,three,none,columns]``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import argparse
 import json
 import random
 import resource
@@ -28,103 +37,153 @@ import tempfile
 import time
 from pathlib import Path
 
-SIZES = (1_000, 10_000, 20_000, 100_000)
-BASELINE_LIMIT = 20_000  # cells; the baseline is skipped above this
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import analyst_model  # noqa: E402
+
+#: The last commit whose recalculation ran on the ``formulas`` engine.
+OLD_COMMIT = "56c6dc6"
+OLD_LIMIT_S = 300
+SHAPES = ("analyst", "three", "none", "columns")
+ROWS = (1_000, 10_000, 100_000)
 
 
-def generate(path: Path, cells: int, ordinary: str) -> None:
-    """A model with ``cells`` TRUPS_* cells; ``ordinary`` is "small" or "columns"."""
+def generate(shape: str, rows: int, path: Path) -> Path:
+    if shape == "analyst":
+        return analyst_model.generate(path, rows)
     import openpyxl
 
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws.title = "Model"
-    ws.append(["start", "end", "treasury", "accrual", "make_whole"])
-    rows = cells // 2
+    book = openpyxl.Workbook(write_only=True)
+    ws = book.create_sheet("Model")
+    ws.append(["date", "end", "treasury", "accrual", "make_whole", "f1", "f2", "f3"])
     for i in range(rows):
         r = i + 2
-        start = dt.datetime(2008, 1, 1) + dt.timedelta(days=(37 * i) % 10_500)
-        ws.cell(r, 1, start)
-        ws.cell(r, 2, start + dt.timedelta(days=30 + i % 300))
-        ws.cell(r, 3, 0.01 + (i % 60) / 1000)
-        ws.cell(r, 4, f"=TRUPS_ACCRUAL(A{r},B{r})")
-        ws.cell(r, 5, f"=TRUPS_MAKE_WHOLE(A{r},C{r})")
-    if ordinary == "none":
-        book.save(path)
-        return
-    ws["H1"], ws["H2"], ws["H3"] = 1_000_000, 0.25, 3_500_000
-    ws["I1"], ws["I2"], ws["I3"] = "=H1*H2", "=I1/H3", "=ROUND(I2,4)"
-    ws["I4"], ws["I5"] = "=IF(I3>0.05,\"high\",\"low\")", "=DATE(2030,3,15)+H2"
-    if ordinary == "columns":
+        start = analyst_model.ledger_date(37 * i % 10_500)
+        line: list[object] = [start, start + analyst_model.dt.timedelta(days=30 + i % 300),
+                              analyst_model.treasury(i), f"=TRUPS_ACCRUAL(A{r},B{r})", f"=TRUPS_MAKE_WHOLE(A{r},C{r})"]
+        if shape == "three":
+            line += [f"=D{r}*2+E{r}", f"=IF(D{r}>10,D{r},0)", f"=SUM($D$2:D{r})"]
+        ws.append(line)
+    if shape == "columns":
         last = rows + 1
-        ws["J1"], ws["J2"], ws["J3"] = f"=SUM(D2:D{last})", f"=AVERAGE(E2:E{last})", f"=MAX(E2:E{last})"
+        ws.append([f"=SUM(D2:D{last})", f"=AVERAGE(E2:E{last})", f"=MAX(E2:E{last})"])
     book.save(path)
+    return path
 
 
-def child(mode: str, path: str) -> None:
-    """Recalculate in this fresh process and print seconds and peak memory as JSON."""
+def child(mode: str, path: str, old_root: str = "") -> None:
+    """One measurement in this fresh process; prints seconds and peak MB as JSON."""
     start = time.perf_counter()
-    if mode == "new":
+    code = 0
+    if mode == "ours":
         from trups_xl.cli import main
-        code = main(["recalc", path, "-o", path + ".values.xlsx"])
-    else:
-        from trups_xl.recalc import recalculate, write_values
-        source = Path(path)
-        result = recalculate(source, vectorise=False)
-        write_values(source, Path(path + ".values.xlsx"), result)
-        code = 0
+
+        code = main(["recalc", path, "-o", path + ".values.xlsx", "--allow-circular"])
+    elif mode == "floor":
+        import inspect
+
+        import formualizer as fz
+
+        from trups_xl import udfs  # noqa: F401
+        from trups_xl.xlfunc import REGISTRY
+
+        book = fz.Workbook.load_path(path, mode=fz.WorkbookMode.Ephemeral)
+        for name, fn in REGISTRY.items():
+            book.register_function(name, lambda *_a: 1.0, min_args=0, max_args=len(inspect.signature(fn).parameters))
+        book.evaluate_all()
+    else:  # the old recalculation, from its own tree
+        sys.path.insert(0, old_root)
+        from trups_xl.cli import main as old_main
+
+        code = old_main(["recalc", path, "-o", path + ".old.xlsx", "--allow-circular"])
     seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"code": code, "seconds": seconds, "peak_mb": peak_mb}))
 
 
-def measure(mode: str, path: Path) -> dict[str, float]:
-    run = subprocess.run([sys.executable, __file__, "--child", mode, str(path)], capture_output=True, text=True,
-                         check=True)
-    measured: dict[str, float] = json.loads(run.stdout.strip().splitlines()[-1])
-    assert measured["code"] == 0, run.stdout[-2000:]  # every cell has a value, no error cell
+def measure(mode: str, path: Path, timeout: float | None = None, old_root: str = "") -> dict[str, float] | None:
+    try:
+        run = subprocess.run([sys.executable, __file__, "--child", mode, str(path), old_root], capture_output=True,
+                             text=True, timeout=timeout, check=False, cwd=HERE.parent if mode != "old" else old_root)
+    except subprocess.TimeoutExpired:
+        return None
+    lines = run.stdout.strip().splitlines()
+    if run.returncode != 0 or not lines:
+        raise SystemExit(f"{mode} on {path.name} failed:\n{run.stderr[-2000:]}")
+    measured: dict[str, float] = json.loads(lines[-1])
     return measured
 
 
-def check_sample(path: Path) -> int:
-    """Compare 200 cells of the values copy with direct calls; returns how many were checked."""
+def check_sample(shape: str, path: Path) -> str:
+    """200 TRUPS_* cells of the values copy against direct calls; every cell is checked to hold a value."""
     import openpyxl
 
-    from trups_xl.udfs import TRUPS_ACCRUAL, TRUPS_MAKE_WHOLE
+    from trups_xl import udfs
 
-    src = openpyxl.load_workbook(path)["Model"]
-    out = openpyxl.load_workbook(str(path) + ".values.xlsx")["Model"]
-    rows = random.Random(7).sample(range(2, src.max_row + 1), min(200, src.max_row - 1))
-    for r in rows:
-        a, b, c = (src.cell(r, k).value for k in (1, 2, 3))
-        for col, want in ((4, TRUPS_ACCRUAL(a, b)), (5, TRUPS_MAKE_WHOLE(a, c))):
-            got = out.cell(r, col).value
-            assert got == want or abs(got - want) <= 1e-12 * max(1.0, abs(want)), (r, col, got, want)
-    return len(rows) * 2
+    out = openpyxl.load_workbook(str(path) + ".values.xlsx", read_only=True)
+    sheet = "Ledger" if shape == "analyst" else "Model"
+    rows = list(out[sheet].iter_rows(min_row=2, values_only=True))
+    sample = random.Random(7).sample(range(len(rows)), min(100, len(rows)))
+    checked = 0
+    for k in sample:
+        line = rows[k]
+        if shape == "analyst":
+            day = analyst_model.ledger_date(k)
+            pairs = [(line[5], udfs.TRUPS_ACCRUED_INTEREST(day)), (line[3], udfs.TRUPS_NEXT_PAYMENT_DATE(day))]
+        else:
+            pairs = [(line[3], udfs.TRUPS_ACCRUAL(line[0], line[1])), (line[4], udfs.TRUPS_MAKE_WHOLE(line[0], line[2]))]
+        for got, want in pairs:
+            if hasattr(want, "year"):
+                assert got.date() == want, (k, got, want)
+            else:
+                assert abs(got - want) <= 1e-9 * max(1.0, abs(want)), (k, got, want)
+            checked += 1
+    return f"{checked} cells match direct calls"
 
 
-def main(sizes: tuple[int, ...]) -> None:
-    print(f"{'cells':>8} {'ordinary':>8} | {'vectorised s':>12} {'MB':>6} | {'engine-only s':>13} {'MB':>6} | "
-          f"{'speed-up':>8}  sample")
-    with tempfile.TemporaryDirectory() as tmp:
-        for cells in sizes:
-            for ordinary in ("none", "small", "columns"):
-                path = Path(tmp) / f"model_{cells}_{ordinary}.xlsx"
-                generate(path, cells, ordinary)
-                new = measure("new", path)
-                checked = check_sample(path)
-                if cells <= BASELINE_LIMIT:
-                    old = measure("old", path)
-                    base = f"{old['seconds']:>13.1f} {old['peak_mb']:>6.0f}"
-                    ratio = f"{old['seconds'] / new['seconds']:>7.1f}x"
-                else:
-                    base, ratio = f"{'not run':>13} {'':>6}", f"{'':>8}"
-                print(f"{cells:>8,} {ordinary:>8} | {new['seconds']:>12.1f} {new['peak_mb']:>6.0f} | {base} | "
-                      f"{ratio}  {checked} cells match direct calls", flush=True)
+def old_tree(tmp: Path) -> str:
+    """The old recalculation's source, when its engine is installed here."""
+    try:
+        import formulas  # noqa: F401
+    except ImportError:
+        return ""
+    root = tmp / "old"
+    root.mkdir()
+    archive = subprocess.run(["git", "archive", OLD_COMMIT, "trups_xl"], cwd=HERE.parent, capture_output=True,
+                             check=True)
+    subprocess.run(["tar", "-x", "-C", str(root)], input=archive.stdout, check=True)
+    return str(root)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", default=",".join(map(str, ROWS)))
+    parser.add_argument("--shapes", default=",".join(SHAPES))
+    args = parser.parse_args()
+    print(f"{'shape':>8} {'rows':>8} {'cells':>9} | {'ours s':>7} {'MB':>6} | {'floor s':>7} {'MB':>6} | "
+          f"{'ours/floor':>10} | {'old s':>7} {'MB':>6} | sample")
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        old = old_tree(tmp)
+        for rows in map(int, args.rows.split(",")):
+            for shape in args.shapes.split(","):
+                path = generate(shape, rows, tmp / f"{shape}_{rows}.xlsx")
+                ours = measure("ours", path)
+                floor = measure("floor", path)
+                assert ours is not None and floor is not None
+                sample = check_sample(shape, path)
+                cells = {"analyst": 25, "three": 5, "none": 2, "columns": 2}[shape] * rows
+                previous = measure("old", path, OLD_LIMIT_S, old) if old else None
+                old_text = (f"{previous['seconds']:>7.1f} {previous['peak_mb']:>6.0f}" if previous else
+                            f"{'> 300' if old else 'n/a':>7} {'':>6}")
+                print(f"{shape:>8} {rows:>8,} {cells:>9,} | {ours['seconds']:>7.1f} {ours['peak_mb']:>6.0f} | "
+                      f"{floor['seconds']:>7.1f} {floor['peak_mb']:>6.0f} | {ours['seconds'] / floor['seconds']:>9.2f}x | "
+                      f"{old_text} | {sample}", flush=True)
 
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        child(sys.argv[2], sys.argv[3])
+        child(sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) > 4 else "")
     else:
-        main(tuple(int(a) for a in sys.argv[1:]) or SIZES)
+        main()
