@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 import inspect
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,7 +36,9 @@ def parse_argument(text: str) -> Any:
 
 
 def format_value(value: Any) -> str:
-    """A cell value as text."""
+    """A cell value as text; a blank is empty, whatever it came as."""
+    if value is None or value == "":
+        return ""
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, float):
@@ -120,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     recalc.set_defaults(run=command_recalc)
     generate = sub.add_parser("generate-workbook", help="write the model workbook",
                               description="Write the Citigroup Capital XXI model workbook (default: "
-                              "workbooks/citigroup_capital_xxi.xlsx of this checkout).")
+                              "citigroup_capital_xxi.xlsx in the current folder).")
     generate.add_argument("path", nargs="?", type=Path, default=None, help="output path")
     generate.set_defaults(run=command_generate)
     return parser
@@ -145,14 +148,23 @@ def command_generate(args: argparse.Namespace) -> int:
     """Run ``generate-workbook``."""
     from trups_xl.workbook import DEFAULT_PATH, save
 
-    print(f"wrote {save(args.path or DEFAULT_PATH)}")
+    # without a path, the current folder: never the installed package or a checkout unless named
+    target = args.path if args.path is not None else Path.cwd() / DEFAULT_PATH.name
+    print(f"wrote {save(target).resolve()}")
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point."""
     args = build_parser().parse_args(argv)
-    return int(args.run(args))
+    try:
+        code = int(args.run(args))
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader (head, less) stopped reading: nothing more to say
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    return code
 
 
 if __name__ == "__main__":

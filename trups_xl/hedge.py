@@ -12,7 +12,7 @@ curve, the dollar-offset test and the regression test with every statistic.
   to judge rather than failed or passed (the small-numbers problem): by default ``small`` is 10% of
   the mean absolute change of the hedged item over the series.
 * **Regression** (comments 5 and 6): the hedge's changes on the hedged item's changes by ordinary
-  least squares, with every statistic, and each criterion — slope within -1.25..-0.80, r² at least
+  least squares, with every statistic, and each criterion — slope within -1.25..-0.80, r^2 at least
   0.80, slope significant at ``confidence`` — passed or failed, so none can be dropped silently.
 """
 

@@ -1119,7 +1119,7 @@ def TRUPS_HEDGE_DOLLAR_OFFSET(hedged_changes: Any, hedge_changes: Any, lower: An
 @excel_function(example=([[-10.0], [12.0], [-8.0], [5.0], [3.0]], [[9.5], [-11.0], [8.4], [-5.2], [-2.7]]))
 def TRUPS_HEDGE_REGRESSION(hedged_changes: Any, hedge_changes: Any, confidence: Any = None,
                            security: Any = None) -> Any:
-    """Regression test: hedge changes on hedged item changes (OLS) with n, slope, intercept, r, r², errors, t, p, F; each criterion (slope -1.25..-0.80, r² >= 0.80, significant slope) and overall pass/fail.
+    """Regression test: hedge changes on hedged item changes (OLS) with n, slope, intercept, r, r^2, errors, t, p, F; each criterion (slope -1.25..-0.80, r^2 >= 0.80, significant slope) and overall pass/fail.
 
     Parameters
     ----------

@@ -59,7 +59,10 @@ def describe(value: object) -> str:
         return f"the logical {str(value).upper()}"
     if isinstance(value, list):
         return "a range"
-    return repr(value)
+    if isinstance(value, int) and abs(value) >= 10**16:
+        return f"an integer of {len(str(abs(value)))} digits, beyond a double"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def is_blank(value: object) -> bool:
@@ -114,8 +117,8 @@ def date_to_serial(day: dt.date) -> int:
 def _date_text(value: str) -> dt.date | None:
     """Strict date text (:data:`DATE_TEXT`) as a date, else ``None``."""
     text = value.strip()
-    try:
-        return dt.date.fromisoformat(text[:10]) if DATE_TEXT.match(text) else None
+    try:  # the time of day must be one too ("2008-12-21T25:99" is not a date)
+        return dt.datetime.fromisoformat(text).date() if DATE_TEXT.match(text) else None
     except ValueError:
         return None
 
@@ -135,8 +138,9 @@ def cell_date(value: object, argument: str, lo: dt.date, hi: dt.date, where: str
     elif isinstance(value, dt.date):
         day = value
     elif isinstance(value, (int, float, np.integer, np.floating)):
-        if math.isfinite(float(value)) and 61 <= float(value) < 2_958_466:
-            day = serial_to_date(float(value))
+        serial = _finite(value)
+        if serial is not None and 61 <= serial < 2_958_466:
+            day = serial_to_date(serial)
     elif isinstance(value, str):  # a str subclass
         day = _date_text(value)
     if day is None:
@@ -155,10 +159,19 @@ def cell_number(value: object, argument: str, expected: str = "a number", where:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
             or error_code_name(value) is not None:
         raise _refuse(argument, expected, value, where)
-    number = float(value)
-    if not math.isfinite(number):
+    number = _finite(value)
+    if number is None:
         raise _refuse(argument, expected, value, where)
     return number
+
+
+def _finite(value: object) -> float | None:
+    """A number as a finite float, or None (NaN, infinity, an integer beyond a double: 10**400)."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (OverflowError, TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
 
 
 def cell_rate(value: object, argument: str, where: str = "",
@@ -212,6 +225,8 @@ def grid(value: object, argument: str) -> list[list[object]]:
             rows = [list(value)]
         if len(rows[0]) == 0 or len(set(map(len, rows))) != 1:
             raise TrupsInputError("wrong-shaped range: rows of different lengths", argument)
+        if any(isinstance(cell, (list, tuple)) for row in rows for cell in row):
+            raise TrupsInputError("wrong-shaped range: a cell holds a range (ranges nest two deep at most)", argument)
         return rows
     return [[value]]
 
