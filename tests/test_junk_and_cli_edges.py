@@ -23,7 +23,7 @@ def test_wizard_text_and_argument_help_are_plain_ascii():
 def test_a_huge_integer_is_refused_by_name_in_every_function(name):
     example = list(INFO[name].example)
     for i, value in enumerate(example):
-        if isinstance(value, (int, float)) and not isinstance(value, bool) or (
+        if (isinstance(value, (int, float)) and not isinstance(value, bool)) or (
                 isinstance(value, str) and value[:4].isdigit() and "-" in value):
             args = list(example)
             args[i] = 10**400
