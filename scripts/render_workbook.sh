@@ -14,7 +14,15 @@ mkdir -p "$outdir"
 name=$(basename "$workbook" .xlsx)
 # LibreOffice does not know the TRUPS_* functions: print the recalculated copy, whose
 # cells carry the values the add-in computed, and forbid LibreOffice to recalculate it.
-"$trups" recalc "$workbook" -o "$outdir/$name.values.xlsx" >/dev/null
+# Exit 1 means some cells hold errors: the pages still show them, so render and say so.
+status=0
+"$trups" recalc "$workbook" -o "$outdir/$name.values.xlsx" >"$outdir/$name.recalc.txt" || status=$?
+if [ "$status" -eq 1 ]; then
+  echo "note: $workbook has error cells (listed in $outdir/$name.recalc.txt); rendering them as they are" >&2
+elif [ "$status" -ne 0 ]; then
+  cat "$outdir/$name.recalc.txt" >&2
+  exit "$status"
+fi
 profile=$(mktemp -d)
 trap 'rm -rf "$profile"' EXIT
 soffice --headless --norestore "-env:UserInstallation=file://$profile" \

@@ -6,7 +6,6 @@ Dates may be date cells, serial numbers or ``YYYY-MM-DD`` text; rates are decima
 (0.083). On bad input a function returns one line starting ``#TRUPS!``.
 """
 
-from __future__ import annotations
 
 import datetime as dt
 import functools
