@@ -47,15 +47,71 @@ async def call(name: str, *args: object) -> object:
     return await custom_functions_call(data, main)
 
 
-checks = [
-    ("TRUPS_ACCRUAL", ([["2008-12-21"]], [[39844]], None, None, None, None), [[1000.0 * 40 * 0.083 / 360]]),
-    ("TRUPS_COUPON", ([["2038-03-21"]], None, None, [["libor_act"]], [[0.035]]), None),
-    ("TRUPS_CRC_PERCENTAGE", ([["2027-12-20", "2027-12-21"]], [["common_stock"]], None), [[1.33, 2.0]]),
-    ("TRUPS_ACCRUAL", ([["abc"]], [[39844]], None, None, None, None), None),
-]
-for name, args, expected in checks:
-    got = asyncio.run(call(name, *args))
-    print(f"{name}{args!r:.60} -> {got!r:.100}")
-    if expected is not None:
-        assert got == expected, (name, got)
-print("ok")
+def as_sent(value: object) -> object:
+    """An example argument as Office.js sends it: every argument a 2-D array, a blank as None."""
+    if value is None:
+        return None
+    return value if isinstance(value, list) else [[value]]
+
+
+def as_shown(value: object) -> object:
+    """A direct call's result as Office.js receives it (a 2-D array; dates as xlwings writes them)."""
+    import datetime as dt
+
+    rows = value if isinstance(value, list) else [[value]]
+
+    def cell(v: object) -> object:
+        if isinstance(v, dt.date):
+            return v.isoformat() if not isinstance(v, dt.datetime) else v.date().isoformat()
+        return "" if v is None else v
+    return [[cell(v) for v in row] for row in rows]
+
+
+def normalised(value: object) -> object:
+    """What Lite returned, dates as ISO text, for comparison."""
+    import datetime as dt
+
+    if isinstance(value, list):
+        return [normalised(v) for v in value]
+    if isinstance(value, dict) and value.get("type") == "FormattedNumber":  # a date as Lite returns it
+        return (dt.date(1899, 12, 30) + dt.timedelta(days=int(value["basicValue"]))).isoformat()
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, str) and len(value) >= 10 and value[4] == "-" and value[7] == "-" and value[:4].isdigit():
+        return value[:10]
+    return "" if value is None else value
+
+
+def close(a: object, b: object) -> bool:
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(close(x, y) for x, y in zip(a, b))
+    if isinstance(a, float) and isinstance(b, float):
+        return a == b or abs(a - b) <= 1e-12 * max(1.0, abs(b))
+    return a == b
+
+
+async def check_every_function() -> int:
+    """Every function's example through Lite's call path, each against a direct call."""
+    from trups_xl.xlfunc import REGISTRY
+
+    checked = 0
+    for name, info in INFO.items():
+        got = normalised(await call(name, *(as_sent(a) for a in info.example)))
+        want = normalised(as_shown(REGISTRY[name](*info.example)))
+        assert close(got, want), (name, str(got)[:200], str(want)[:200])
+        checked += 1
+    bad = await call("TRUPS_ACCRUAL", [["abc"]], [[39844]], None, None, None, None)
+    assert isinstance(bad, list) and str(bad[0][0]).startswith("#TRUPS! start_date:"), bad
+    return checked
+
+
+async def main_check() -> None:
+    checked = await check_every_function()
+    print(f"called {checked} functions through Lite's call path: each equals its direct call")
+    print("ok")
+
+
+# On CPython this runs the check; inside Pyodide (which has no asyncio.run under Node) import this
+# file and `await main_check()`.
+if sys.platform != "emscripten":
+    asyncio.run(main_check())

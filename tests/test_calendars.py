@@ -101,6 +101,29 @@ def test_closures_file_from_environment(tmp_path, monkeypatch):
         calendars.reload_closures()
 
 
+@pytest.mark.parametrize(("text", "said"), [
+    ("new_york," + "9" * 200_000 + "\n", "not a CSV of calendar,YYYY-MM-DD rows"),
+    ("new_york,20090622\n", "'20090622' is not a YYYY-MM-DD date"),
+    ("new_york,2009W261\n", "'2009W261' is not a YYYY-MM-DD date"),
+])
+def test_a_closures_file_of_junk_is_one_error_naming_the_file(tmp_path, monkeypatch, text, said):
+    """Every cell then answers one #TRUPS! line naming TRUPS_XL_CLOSURES, never a defect."""
+    from trups_xl import calendars, udfs
+
+    path = tmp_path / "closures.csv"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv(calendars.CLOSURES_ENV, str(path))
+    calendars.reload_closures()
+    try:
+        with pytest.raises(TrupsInputError, match=said.replace("(", r"\(")):
+            calendars._env_closures()
+        answer = udfs.TRUPS_NEXT_PAYMENT_DATE("2010-01-05")
+        assert answer.startswith("#TRUPS! TRUPS_XL_CLOSURES:") and said in answer, answer
+    finally:
+        monkeypatch.delenv(calendars.CLOSURES_ENV)
+        calendars.reload_closures()
+
+
 def test_advance_counts_business_days_strictly_before():
     # 2037-12-21 is a Monday: the 2nd London banking day before is Thursday 2037-12-17.
     assert LONDON.advance(np.datetime64("2037-12-21"), -2) == np.datetime64("2037-12-17")

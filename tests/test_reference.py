@@ -82,3 +82,36 @@ def test_every_data_file_ships_in_the_package():
     package = root / "trups_xl"
     data = [p.relative_to(package).as_posix() for p in (package / "data").rglob("*") if p.is_file()]
     assert data and all(any(fnmatch.fnmatch(d, pat) for pat in patterns) for d in data), data
+
+
+def test_readme_recalc_claims_are_the_bench_table_s_figures():
+    """Every figure the README states about recalculation speed is a cell of the bench table printed
+    beside it (bench/recalc_scale.py's output, pasted from one run)."""
+    import re
+
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("### Recalculation at the size of real models"):text.index("### What a cell costs")]
+    table = section[section.index("```\n") + 4:section.index("\n```", section.index("```\n") + 4)]
+    rows = {}
+    for line in table.splitlines()[1:]:
+        cells = [c.strip() for c in line.split("|")]
+        shape, rows_text = cells[0].split()[:2]
+        ours_s, ours_mb = cells[1].split()
+        floor_s, _ = cells[2].split()
+        rows[(shape, rows_text)] = {"s": ours_s, "mb": ours_mb, "floor": floor_s, "ratio": cells[3]}
+    claims = re.findall(r"`(\w+)` at ([\d,]+) rows: ([\d.]+) s, ([\d,]+) MB, ([\d.]+x) its floor", section)
+    assert len(claims) >= 3
+    for shape, size, seconds, mb, ratio in claims:
+        row = rows[(shape, size)]
+        assert (row["s"], row["mb"], row["ratio"]) == (seconds, mb, ratio), (shape, size)
+
+
+def test_readme_counts_the_functions_lite_registers():
+    import re
+
+    from trups_xl import udfs  # noqa: F401
+    from trups_xl.xlfunc import REGISTRY
+
+    text = README.read_text(encoding="utf-8")
+    counts = {int(n) for n in re.findall(r"all (\d+) functions register", text)}
+    assert counts == {len(REGISTRY)}

@@ -29,6 +29,7 @@ import datetime as dt
 import functools
 import io
 import os
+import re
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -263,7 +264,11 @@ def _env_closures() -> dict[str, tuple[dt.date, ...]]:
     if not path:
         return {}
     found: dict[str, set[dt.date]] = {}
-    for lineno, row in enumerate(csv.reader(_closures_text(path).splitlines()), start=1):
+    try:
+        rows = list(csv.reader(_closures_text(path).splitlines()))
+    except csv.Error as exc:  # a field over the csv module's limit, a NUL byte
+        raise TrupsInputError(f"{path}: not a CSV of calendar,YYYY-MM-DD rows ({exc})", CLOSURES_ENV) from None
+    for lineno, row in enumerate(rows, start=1):
         if not row or row[0].strip().startswith("#") or row[0].strip() == "calendar":
             continue
         if len(row) != 2 or row[0].strip() not in CALENDAR_SOURCES:
@@ -272,8 +277,11 @@ def _env_closures() -> dict[str, tuple[dt.date, ...]]:
                 f"{', '.join(CALENDAR_SOURCES)}",
                 CLOSURES_ENV,
             )
-        try:
-            day = dt.date.fromisoformat(row[1].strip())
+        try:  # YYYY-MM-DD only, as documented (fromisoformat also takes 20090622 and 2009W261)
+            text = row[1].strip()
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                raise ValueError(text)
+            day = dt.date.fromisoformat(text)
         except ValueError:
             raise TrupsInputError(
                 f"{path} line {lineno}: {row[1]!r} is not a YYYY-MM-DD date", CLOSURES_ENV
