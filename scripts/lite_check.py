@@ -84,7 +84,7 @@ def normalised(value: object) -> object:
 
 def close(a: object, b: object) -> bool:
     if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(close(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(close(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, float) and isinstance(b, float):
         return a == b or abs(a - b) <= 1e-12 * max(1.0, abs(b))
     return a == b
