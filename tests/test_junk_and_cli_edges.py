@@ -60,3 +60,12 @@ def test_call_into_a_closed_pipe_is_not_a_traceback():
 
 def test_blanks_print_alike():
     assert format_value(None) == "" and format_value("") == ""
+
+
+def test_messages_say_what_is_missing_or_mistyped_for_any_security():
+    assert udfs.TRUPS_MAKE_WHOLE("2030-03-15", 0.04, 50).endswith("a spread of 50 bp is 0.005")
+    assert udfs.TRUPS_MAKE_WHOLE("2030-03-15", 50).endswith("enter 8.3% as 0.083")
+    xiii = udfs.TRUPS_REDEMPTION_PRICE("2012-01-05", None, None, None, None, None, None, None, "citigroup_capital_xiii")
+    assert "has no make-whole: before 2015-10-30" in xiii and "treasury rate" not in xiii
+    summary = INFO["TRUPS_YIELD_TO_CALL"].summary
+    assert "first par call" in summary and summary.index("XXI") < summary.index("2037-12-21")

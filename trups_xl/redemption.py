@@ -184,6 +184,9 @@ def redemption_price(redemption_date: npt.ArrayLike, treasury_rate: npt.ArrayLik
     if par.all():
         return np.asarray(np.broadcast_to(par_price, np.broadcast_shapes(
             r_date.shape, np.shape(treasury_rate) if treasury_rate is not None else ())), dtype=np.float64)
+    if terms.make_whole_spread is None:
+        raise TrupsInputError(f"{terms.name} has no make-whole: before {call} it is redeemed at par only after "
+                              "a special event (give trigger and trigger_date)", "redemption_date")
     if treasury_rate is None:
         raise TrupsInputError("the make-whole price needs the treasury rate", "treasury_rate")
     mw_dates = np.where(par, np.datetime64(terms.issue_date), r_date)  # placeholder where par

@@ -548,7 +548,7 @@ def TRUPS_TREASURY_PRICE(settlement: Any, maturity: Any, coupon: Any, yield_rate
 
 @excel_function(example=("2012-06-08", 101.0))
 def TRUPS_YIELD_TO_CALL(settlement: Any, price: Any, security: Any = None) -> Any:
-    """Yield of the securities to the 2037-12-21 par call from a clean market price per 100 (semi-annual, 30/360).
+    """Yield of the securities to their first par call from a clean market price per 100, compounded per coupon period of the fixed-rate terms (XXI: 2037-12-21, semi-annual, 30/360).
 
     Parameters
     ----------
@@ -571,7 +571,7 @@ def TRUPS_YIELD_TO_CALL(settlement: Any, price: Any, security: Any = None) -> An
 
 @excel_function(example=("2012-06-08", 0.08))
 def TRUPS_PRICE_FROM_YIELD(settlement: Any, yield_rate: Any, security: Any = None) -> Any:
-    """Clean price per 100 of the securities at a semi-annual yield to the 2037-12-21 par call (30/360).
+    """Clean price per 100 of the securities at a yield to their first par call, compounded per coupon period of the fixed-rate terms (XXI: 2037-12-21, semi-annual, 30/360).
 
     Parameters
     ----------

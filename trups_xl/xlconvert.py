@@ -180,8 +180,8 @@ def cell_rate(value: object, argument: str, where: str = "",
     expected = "a rate as a decimal (0.083 for 8.3%)"
     rate = cell_number(value, argument, expected, where)
     if abs(rate) >= MAX_ABS_RATE:
-        raise TrupsInputError(f"{where}{rate!r} is not a rate as a decimal; enter 8.3% as 0.083",
-                              argument)
+        hint = "a spread of 50 bp is 0.005" if plausible == SPREAD_RANGE else "enter 8.3% as 0.083"
+        raise TrupsInputError(f"{where}{rate!r} is not a rate as a decimal; {hint}", argument)
     lo, hi = plausible
     if not lo <= rate <= hi:
         hint = " (percent or basis points typed as a decimal? 50 bp is 0.005)" if plausible == SPREAD_RANGE else ""
