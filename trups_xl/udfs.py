@@ -618,7 +618,8 @@ def TRUPS_DEFERRED_INTEREST(first_deferred_date: Any, as_of: Any, fixings: Any =
     first_deferred_date : date
         The first interest payment date on which interest is deferred (start of the extension period).
     as_of : date
-        Date of the amount owed, up to 10 years after first_deferred_date.
+        Date of the amount owed, up to 10 years after first_deferred_date; the coupon due on that
+        last date is paid, not deferred (the extension period ends there, p.42).
     fixings : rate or range, optional
     principal : number, optional
     policy : text, optional
