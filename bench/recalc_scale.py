@@ -89,7 +89,9 @@ def child(mode: str, path: str, old_root: str = "") -> None:
         from trups_xl import udfs  # noqa: F401
         from trups_xl.xlfunc import REGISTRY
 
-        book = fz.Workbook.load_path(path, mode=fz.WorkbookMode.Ephemeral)
+        budget = 256 * 2**20  # the package limit recalc checks and gives the engine (--max-uncompressed-mb)
+        book = fz.Workbook.load_path(path, mode=fz.WorkbookMode.Ephemeral,
+                                     load_limits={"max_part_bytes": budget, "max_expanded_bytes": budget})
         for name, fn in REGISTRY.items():
             book.register_function(name, lambda *_a: 1.0, min_args=0, max_args=len(inspect.signature(fn).parameters))
         book.evaluate_all()
