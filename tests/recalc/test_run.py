@@ -208,3 +208,35 @@ def test_the_command_prints_its_own_steps_and_no_engine_progress_bar(tmp_path, c
     err = capfd.readouterr().err
     assert err and all(line.startswith("[recalc] ") for line in err.splitlines()), err
     assert "it/s" not in err and "\r" not in err
+
+
+def test_a_long_run_on_a_terminal_shows_one_updating_progress_line(tmp_path):
+    """On a terminal: the step lines once each and one progress line redrawn in place."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parents[2] / "bench"))
+    from analyst_model import generate
+
+    path = generate(tmp_path / "model.xlsx", 1_000)  # 25,000 formula cells: a long run
+    main_fd, child_fd = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "trups_xl.cli", "recalc", str(path), "-o", str(tmp_path / "o.xlsx")],
+                            stdout=subprocess.DEVNULL, stderr=child_fd, close_fds=True)
+    os.close(child_fd)
+    chunks = []
+    while True:
+        try:
+            data = os.read(main_fd, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=120)
+    err = b"".join(chunks).decode()
+    assert proc.returncode == 0, err
+    assert "\r[recalc] evaluated 25,005 of 25,005 cells" in err
+    lines = [line for line in err.replace("\r", "\n").splitlines() if line.startswith("[recalc] ") and "evaluated" not in line]
+    assert len(lines) == len(set(lines)) == 2, lines  # loading, evaluating: once each

@@ -80,18 +80,16 @@ class DateLog:
         rows = result if isinstance(result, list) else [[result]]
         for i, row in enumerate(rows):
             for j, v in enumerate(row):
-                if isinstance(v, (dt.date, DateSerial)):
-                    self.dates.add((name, i, j, float(v if isinstance(v, DateSerial) else date_to_serial(v))))
+                if isinstance(v, dt.datetime):
+                    self.dates.add((name, i, j, float(date_to_serial(v.date()))))
+                elif isinstance(v, dt.date):
+                    self.dates.add((name, i, j, float(date_to_serial(v))))
                 elif type(v) is float:
                     self.numbers.add((name, i, j, v))
 
     def is_date(self, name: str, i: int, j: int, value: Any) -> bool:
         key = (name, i, j, value)
         return type(value) is float and key in self.dates and key not in self.numbers
-
-
-class DateSerial(float):
-    """A date a function returned, as the serial the engine computes with; written as a date."""
 
 
 def to_engine(value: Any) -> Any:
