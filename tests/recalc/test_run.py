@@ -238,5 +238,6 @@ def test_a_long_run_on_a_terminal_shows_one_updating_progress_line(tmp_path):
     err = b"".join(chunks).decode()
     assert proc.returncode == 0, err
     assert "\r[recalc] evaluated 25,005 of 25,005 cells" in err
-    lines = [line for line in err.replace("\r", "\n").splitlines() if line.startswith("[recalc] ") and "evaluated" not in line]
+    lines = [line for line in err.replace("\r", "\n").splitlines()
+             if line.startswith("[recalc] ") and "evaluated" not in line]
     assert len(lines) == len(set(lines)) == 2, lines  # loading, evaluating: once each
