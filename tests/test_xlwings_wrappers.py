@@ -123,3 +123,28 @@ def test_the_xlwings_lite_check_passes():
     env = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial"}
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0 and done.stdout.strip().endswith("ok"), done.stdout + done.stderr
+
+
+def test_vba_module_within_vbas_limits(classic):
+    """VBA's own limits on the generated module: a physical line of at most 1,023 characters, at
+    most 24 line continuations in one statement, at most 60 arguments to a procedure, plain ASCII,
+    and no parameter named like a name the wrapper itself uses."""
+    xl_udfs, module = classic
+    out = io.StringIO()
+    xl_udfs.generate_vba_wrapper("trups_xl.udfs", module, out, types.SimpleNamespace(Name="trups_xl.xlsm"))
+    vba = out.getvalue()
+    assert vba.isascii()
+    lines = vba.splitlines()
+    assert max(map(len, lines)) <= 1023
+    run = 0
+    for line in lines:  # continuations of one statement
+        run = run + 1 if line.endswith(" _") else 0
+        assert run <= 24, line
+    wrapper_names = {w.lower() for w in re.findall(r"\b[A-Za-z_]\w*\b", vba)
+                     if not re.search(rf"(Function|Optional) {w}\b|, {w}\b|\({w}\b", vba)}
+    for name in module.__all__:
+        header = re.search(rf"^Function {name}\((.*)\)$", vba, re.M).group(1)
+        params = [p.removeprefix("Optional ") for p in header.split(", ")] if header else []
+        assert len(params) <= 60, name
+        for param in params:
+            assert param.lower() not in wrapper_names | {name.lower(), "xlpy", "argsarray"}, (name, param)
