@@ -56,8 +56,9 @@ PRICE_ROWS = 1_000
 
 
 def ledger_date(i: int) -> dt.datetime:
-    """Row i's date: daily from 2008-01-02, wrapping before the calendars end."""
-    return dt.datetime(2008, 1, 2) + dt.timedelta(days=i % 20_000)
+    """Row i's date: daily from 2008-01-02, wrapping every 10,000 days (inside the fixed-rate period,
+    whose coupons need no index fixings)."""
+    return dt.datetime(2008, 1, 2) + dt.timedelta(days=i % 10_000)
 
 
 def issuance(i: int) -> dt.datetime:

@@ -139,6 +139,8 @@ def check_sample(shape: str, path: Path) -> str:
         for got, want in pairs:
             if hasattr(want, "year"):
                 assert got.date() == want, (k, got, want)
+            elif isinstance(want, str):
+                assert got == want, (k, got, want)
             else:
                 assert abs(got - want) <= 1e-9 * max(1.0, abs(want)), (k, got, want)
             checked += 1
@@ -174,6 +176,7 @@ def main() -> None:
             for shape in args.shapes.split(","):
                 path = generate(shape, rows, tmp / f"{shape}_{rows}.xlsx")
                 ours = measure("ours", path)
+                assert ours is not None and ours["code"] == 0, f"{path.name}: error cells (exit {ours and ours['code']})"
                 floor = measure("floor", path)
                 assert ours is not None and floor is not None
                 sample = check_sample(shape, path)
