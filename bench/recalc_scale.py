@@ -165,6 +165,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", default=",".join(map(str, ROWS)))
     parser.add_argument("--shapes", default=",".join(SHAPES))
+    parser.add_argument("--old-upto", type=int, default=10_000,
+                        help="run the old path on models of at most this many rows (default 10,000)")
     args = parser.parse_args()
     print(f"{'shape':>8} {'rows':>8} {'cells':>9} | {'ours s':>7} {'MB':>6} | {'floor s':>7} {'MB':>6} | "
           f"{'ours/floor':>10} | {'old s':>7} {'MB':>6} | sample")
@@ -182,7 +184,7 @@ def main() -> None:
                 sample = check_sample(shape, path)
                 cells = {"analyst": 25, "three": 5, "none": 2, "columns": 2}[shape] * rows
                 # the old path grows at least linearly: not run where the last size predicts over the limit
-                hopeless = old_seconds.get(shape, 0.0) * 10 > OLD_LIMIT_S
+                hopeless = old_seconds.get(shape, 0.0) * 10 > OLD_LIMIT_S or rows > args.old_upto
                 previous = measure("old", path, OLD_LIMIT_S, old) if old and not hopeless else None
                 if previous:
                     old_seconds[shape] = previous["seconds"]
