@@ -80,7 +80,7 @@ def child(mode: str, path: str, old_root: str = "") -> None:
     if mode == "ours":
         from trups_xl.cli import main
 
-        code = main(["recalc", path, "-o", path + ".values.xlsx", "--allow-circular"])
+        code = main(["recalc", path, "-o", path + ".values.xlsx", "--allow-circular", "--max-formulas", "5000000"])
     elif mode == "floor":
         import inspect
 

@@ -117,7 +117,7 @@ def test_a_closures_file_of_junk_is_one_error_naming_the_file(tmp_path, monkeypa
     try:
         with pytest.raises(TrupsInputError, match=said.replace("(", r"\(")):
             calendars._env_closures()
-        answer = udfs.TRUPS_NEXT_PAYMENT_DATE("2010-01-05")
+        answer = udfs.TRUPS_REDEMPTION_PAYMENT_DATE("2010-01-05")
         assert answer.startswith("#TRUPS! TRUPS_XL_CLOSURES:") and said in answer, answer
     finally:
         monkeypatch.delenv(calendars.CLOSURES_ENV)

@@ -120,6 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"refuse a workbook whose parts unzip to more (default {Limits.max_uncompressed_mb:.0f})")
     recalc.add_argument("--max-cells", type=int, default=Limits.max_cells, metavar="N",
                         help=f"refuse a sheet whose used range holds more cells (default {Limits.max_cells:,})")
+    recalc.add_argument("--max-formulas", type=int, default=Limits.max_formulas, metavar="N",
+                        help=f"refuse a workbook with more formula cells (default {Limits.max_formulas:,}; "
+                        "the engine needs about 1 KB of memory for each)")
     recalc.set_defaults(run=command_recalc)
     generate = sub.add_parser("generate-workbook", help="write the model workbook",
                               description="Write the Citigroup Capital XXI model workbook (default: "
@@ -140,7 +143,8 @@ def command_recalc(args: argparse.Namespace) -> int:
     if args.in_place and args.output is not None:
         print("trups-xl: give either -o or --in-place, not both", file=sys.stderr)
         return 2
-    limits = Limits(max_uncompressed_mb=args.max_uncompressed_mb, max_cells=args.max_cells)
+    limits = Limits(max_uncompressed_mb=args.max_uncompressed_mb, max_cells=args.max_cells,
+                    max_formulas=args.max_formulas)
     return int(main_recalc(args.workbook, Options(args.output, args.in_place, args.allow_circular, limits)))
 
 

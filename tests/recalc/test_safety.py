@@ -195,6 +195,14 @@ def test_a_huge_number_in_a_date_cell_is_written_not_a_traceback(tmp_path, capsy
         assert b"<v>1e+300</v>" in archive.read("xl/worksheets/sheet1.xml")
 
 
+def test_the_formula_limit_bounds_the_engines_memory(tmp_path, capsys):
+    path = write_book(tmp_path / "f.xlsx", {f"A{r}": f"=ROW()*{r}" for r in range(1, 12)})
+    code, _, err = _run([path, "-o", tmp_path / "o.xlsx", "--max-formulas", "10"], capsys)
+    assert code == 2 and "holds more than 10 formulas" in _one_line_refusal(err) and "--max-formulas" in err
+    code, _, _ = _run([path, "-o", tmp_path / "o.xlsx", "--max-formulas", "11"], capsys)
+    assert code == 0
+
+
 def test_limits_can_be_raised(tmp_path, capsys):
     path = write_book(tmp_path / "wide.xlsx", {"A1": 1, "J1000": 2})  # 10,000 cells in the used range
     code, _, err = _run([path, "-o", tmp_path / "o.xlsx", "--max-cells", "9999"], capsys)

@@ -198,9 +198,14 @@ def scan(path: Path, limits: Limits) -> Scan:
             names = _defined_names(archive, [s.title for s in sheets])
             formats, has_styles = _number_formats(archive)
             present = set(archive.namelist())
+            formulas = 0
             for sheet in sheets:
                 if sheet.part in present:
                     _scan_sheet(sheet, archive.read(sheet.part), limits)
+                    formulas += len(sheet.formulas)
+                    if formulas > limits.max_formulas:
+                        raise RefusedError(f"{path.name} holds more than {limits.max_formulas:,} formulas (the "
+                                           "engine needs about 1 KB for each); raise the limit with --max-formulas")
     except RefusedError:
         raise
     except (ElementTree.ParseError, KeyError, ValueError, zipfile.BadZipFile, OSError) as exc:

@@ -42,6 +42,8 @@ class Limits:
 
     max_uncompressed_mb: float = 256.0  # --max-uncompressed-mb: all parts of the package, unzipped
     max_cells: int = 5_000_000  # --max-cells: the used range of each sheet (rows x columns)
+    #: --max-formulas: formula cells in the whole workbook; the engine holds about 1 KB per formula
+    max_formulas: int = 1_000_000
 
 
 @dataclass(frozen=True)
