@@ -55,7 +55,9 @@ def test_make_whole_scalar_equals_array(day, rate, spread, stub, count):
         if isinstance(scalar, str):
             assert isinstance(array, str)
             continue
-        assert scalar == pytest.approx(array[0][0], rel=5e-16, abs=0)
+        # the two discount in a different order (log1p/exp per flow vs arrays); "subtract_accrued"
+        # takes the accrued interest off the PV, which can lift the relative difference to a few ulp
+        assert scalar == pytest.approx(array[0][0], rel=2e-15, abs=0)
 
 
 @pytest.mark.parametrize("name", list(REGISTRY))
