@@ -236,3 +236,31 @@ def test_equal_terms_hash_alike_and_the_hash_follows_the_values():
     assert {TERMS: "xxi"}[copy] == "xxi"
     other = dataclasses.replace(TERMS, fixed_rate=0.07)
     assert other != TERMS and hash(other) == hash(tuple(getattr(other, f.name) for f in dataclasses.fields(other)))
+
+
+def test_every_bounded_term_outside_its_range_is_one_line_naming_it():
+    """Hypothesis over the whole schema: a table value outside a term's plausible range is refused
+    with the term's name, never computed with (no #TRUPS-BUG!, no wrong number)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from trups_xl import udfs
+    from trups_xl.terms import SCHEMA
+
+    bounded = [s for s in SCHEMA if s.bounds is not None]
+    assert len(bounded) >= 15
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.sampled_from(bounded), st.booleans(), st.floats(0.001, 1e6))
+    def check(spec, below, distance):
+        lo, hi = spec.bounds
+        value = lo - distance if below else hi + distance
+        if spec.kind in ("count", "frequency"):
+            value = float(int(value)) if int(value) != value else value
+            if lo <= value <= hi:
+                return
+        got = udfs.TRUPS_COUPON("2009-06-21", None, None, None, None,
+                                [["base", "citigroup_capital_xxi"], [spec.name, value]])
+        assert isinstance(got, str) and got.startswith(f"#TRUPS! security: {spec.name} "), (spec.name, value, got)
+
+    check()

@@ -119,7 +119,9 @@ def schema() -> str:
     for spec in SCHEMA:
         values = " | ".join(_shown(getattr(t, spec.name)) for t in securities.values())
         required = "yes" if spec.required else ""
-        out.append(f"| `{spec.name}` | {spec.kind} | {required} | {spec.meaning} | {values} |")
+        meaning = spec.meaning if spec.bounds is None else \
+            f"{spec.meaning} (plausible: {spec.bounds[0]:g}..{spec.bounds[1]:g})"
+        out.append(f"| `{spec.name}` | {spec.kind} | {required} | {meaning} | {values} |")
     out += ["", SCHEMA_END]
     return "\n".join(out)
 

@@ -53,6 +53,8 @@ class TermSpec:
     required: bool
     meaning: str
     choices: tuple[str, ...] = ()
+    #: plausible range of a number (inclusive): a value outside is refused, never computed with
+    bounds: tuple[float, float] | None = None
 
 
 SCHEMA: tuple[TermSpec, ...] = (
@@ -60,18 +62,19 @@ SCHEMA: tuple[TermSpec, ...] = (
     TermSpec("name", "text", True, "free text"),
     TermSpec("cusip", "text", False, "CUSIP, so the security can be named by it"),
     TermSpec("liquidation_amount", "amount", True,
-             "principal per security (1000 for XXI, 25 for XIII); the default principal of every function"),
+             "principal per security (1000 for XXI, 25 for XIII); the default principal of every function",
+             bounds=(0.01, 1e6)),
     TermSpec("issue_date", "date", True, "interest accrues from it"),
     TermSpec("first_payment_date", "date", True,
              "first interest payment date; a long or short first period follows from it"),
     TermSpec("maturity_date", "date", True, "final maturity (XXI: 2077-12-21, its final repayment date)"),
-    TermSpec("fixed_rate", "rate", True, "coupon of the fixed period, decimal (0.083)"),
+    TermSpec("fixed_rate", "rate", True, "coupon of the fixed period, decimal (0.083)", bounds=(0.0, 0.25)),
     TermSpec("fixed_frequency", "frequency", True, "payments a year in the fixed period: 1, 2, 4 or 12"),
     TermSpec("fixed_day_count", "choice", True, "30/360 (Bond Basis) or act/360", DAY_COUNT_NAMES),
     TermSpec("switch_date", "date", False, "first day of the floating period; blank = fixed to maturity"),
     TermSpec("floating_index", "choice", False,
              "usd_libor_3m or usd_libor_1m (policies fixings, libor_act, prospectus_fallback)", tuple(INDEXES)),
-    TermSpec("floating_margin", "rate", False, "margin over the index, decimal (0.0417)"),
+    TermSpec("floating_margin", "rate", False, "margin over the index, decimal (0.0417)", bounds=(-0.05, 0.15)),
     TermSpec("floating_frequency", "frequency", False, "payments a year in the floating period"),
     TermSpec("floating_day_count", "choice", False, "act/360 or 30/360", DAY_COUNT_NAMES),
     TermSpec("business_day_convention", "choice", True,
@@ -79,9 +82,10 @@ SCHEMA: tuple[TermSpec, ...] = (
              "unadjusted and are paid the following business day)", BUSINESS_DAY_CONVENTIONS),
     TermSpec("par_call_date", "date", False, "optional redemption at par from this date; blank = none"),
     TermSpec("make_whole_spread", "rate", False,
-             "spread over the treasury rate of a make-whole redemption before par_call_date; blank = none"),
+             "spread over the treasury rate of a make-whole redemption before par_call_date; blank = none",
+             bounds=(0.0, 0.1)),
     # -- further terms (Citigroup Capital XXI) --
-    TermSpec("securities_issued", "count", False, "number of securities issued"),
+    TermSpec("securities_issued", "count", False, "number of securities issued", bounds=(1, 1e10)),
     TermSpec("public_offering_price", "price", False, "offering price as a decimal of par (0.99759; 1 for par)"),
     TermSpec("scheduled_maturity_date", "date", False,
              "end of the floating period when principal may remain outstanding to maturity_date "
@@ -90,23 +94,32 @@ SCHEMA: tuple[TermSpec, ...] = (
              "index after scheduled_maturity_date (XXI: usd_libor_1m), plus floating_margin", tuple(INDEXES)),
     TermSpec("post_maturity_frequency", "frequency", False, "payments a year after scheduled_maturity_date"),
     TermSpec("libor_determination_lag", "count", False,
-             "London banking days between the index determination date and the period's first day"),
+             "London banking days between the index determination date and the period's first day", bounds=(0, 10)),
     TermSpec("record_date_lag", "count", False,
-             "New York business days between the record date and the payment date; blank = none given"),
+             "New York business days between the record date and the payment date; blank = none given", bounds=(0, 60)),
     TermSpec("first_floating_fallback", "rate", False,
-             "index of the first floating period when no rate can be determined (XXI: 0.0491, p.41)"),
-    TermSpec("libor_rounding", "rate", False, "quotation averages round up to this step (XXI: 0.0000001, p.41)"),
+             "index of the first floating period when no rate can be determined (XXI: 0.0491, p.41)", bounds=(0.0, 0.25)),
+    TermSpec("libor_rounding", "rate", False, "quotation averages round up to this step (XXI: 0.0000001, p.41)",
+             bounds=(1e-09, 0.01)),
     TermSpec("special_event_window_days", "count", False,
-             "days after a special event within which it allows redemption (XXI: 90)"),
-    TermSpec("extension_max_years", "count", False, "longest deferral (extension period) in years (XXI: 10)"),
-    TermSpec("default_grace_days", "count", False, "days a payment failure continues before an event of default"),
-    TermSpec("claim_limit_fraction", "rate", False, "bankruptcy claim cap for deferred interest, of principal"),
-    TermSpec("apm_start_years", "count", False, "anniversary of the extension period the APM obligation ends at"),
-    TermSpec("apm_max_obligation_fraction", "rate", False, "APM maximum obligation, of market capitalisation"),
-    TermSpec("apm_average_days", "count", False, "trading days averaged for the APM price"),
-    TermSpec("apm_lag_trading_days", "count", False, "trading days between the APM window's end and issuance"),
-    TermSpec("share_cap_initial", "count", False, "share cap amount in shares, before corporate actions"),
-    TermSpec("share_cap_ceiling", "count", False, "most the share cap must be raised to, before corporate actions"),
+             "days after a special event within which it allows redemption (XXI: 90)", bounds=(1, 3650)),
+    TermSpec("extension_max_years", "count", False, "longest deferral (extension period) in years (XXI: 10)",
+             bounds=(1, 30)),
+    TermSpec("default_grace_days", "count", False, "days a payment failure continues before an event of default",
+             bounds=(0, 365)),
+    TermSpec("claim_limit_fraction", "rate", False, "bankruptcy claim cap for deferred interest, of principal",
+             bounds=(0.0, 0.5)),
+    TermSpec("apm_start_years", "count", False, "anniversary of the extension period the APM obligation ends at",
+             bounds=(1, 30)),
+    TermSpec("apm_max_obligation_fraction", "rate", False, "APM maximum obligation, of market capitalisation",
+             bounds=(0.0, 0.5)),
+    TermSpec("apm_average_days", "count", False, "trading days averaged for the APM price", bounds=(1, 250)),
+    TermSpec("apm_lag_trading_days", "count", False, "trading days between the APM window's end and issuance",
+             bounds=(0, 60)),
+    TermSpec("share_cap_initial", "count", False, "share cap amount in shares, before corporate actions",
+             bounds=(1, 1e12)),
+    TermSpec("share_cap_ceiling", "count", False, "most the share cap must be raised to, before corporate actions",
+             bounds=(1, 1e12)),
     TermSpec("crc_termination", "date", False,
              "end of a capital replacement covenant with XXI's table of percentages (p.60-62)"),
 )
@@ -267,6 +280,16 @@ def _value(spec: TermSpec, value: object) -> object:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise _bad(term, f"must be a number; got {value!r}")
     number = float(value)
+    checked = _number(spec, number, value)
+    if spec.bounds is not None and not spec.bounds[0] <= number <= spec.bounds[1]:
+        lo, hi = spec.bounds
+        raise _bad(term, f"must be within {lo:g}..{hi:g}; got {value!r}")
+    return checked
+
+
+def _number(spec: TermSpec, number: float, value: object) -> float | int:
+    """A number checked against its kind (before its plausible range)."""
+    kind, term = spec.kind, spec.name
     if kind == "rate":
         if abs(number) >= 1:
             raise _bad(term, f"must be a decimal (0.083 for 8.3%); got {value!r}")
