@@ -241,3 +241,11 @@ def test_a_long_run_on_a_terminal_shows_one_updating_progress_line(tmp_path):
     lines = [line for line in err.replace("\r", "\n").splitlines()
              if line.startswith("[recalc] ") and "evaluated" not in line]
     assert len(lines) == len(set(lines)) == 2, lines  # loading, evaluating: once each
+
+
+def test_cells_after_a_spill_read_their_own_values(tmp_path):
+    """A formula later on the sheet than a spilling table reads its own cell, not the table's."""
+    path = write_book(tmp_path / "after.xlsx", {"B2": "=TRUPS_TERMS()", "A5": "=1+1", "A6": '="x"&"y"'})
+    values = recalculate(path).values
+    assert values[("Sheet", "A5")] == 2 and values[("Sheet", "A6")] == "xy"
+    assert values[("Sheet", "B2")] == "id"

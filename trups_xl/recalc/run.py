@@ -385,8 +385,8 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
                 continue
             r1, c1, r2, c2 = extent
             spills[(title, a1(row, col))] = f"{a1(r1, c1)}:{a1(r2, c2)}"
-            grid = book.sheet(title).get_values(fz.RangeAddress(title, r1, c1, r2, c2))
-            for i, line in enumerate(grid):
+            spill_grid = book.sheet(title).get_values(fz.RangeAddress(title, r1, c1, r2, c2))
+            for i, line in enumerate(spill_grid):
                 for j, v in enumerate(line):
                     if (i, j) == (0, 0):
                         continue
