@@ -31,9 +31,8 @@ _REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
 _ROW_R = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
 _CELL_R = re.compile(rb'<c\b[^>]*?\sr="([A-Z]+)(\d+)"')
 _F_TEXT = re.compile(rb"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
-#: A cell whose first child is its formula: the tag's attributes, the formula's attributes and text.
-FORMULA_CELL = re.compile(rb"<c\b([^>]*)>\s*<f\b([^>]*?)(?:/>|>([^<]*)</f>)")
-#: The same, with the position and style read in the match (the common case, read without a call).
+#: A cell whose first child is its formula, with its position, style, the tag's other attributes,
+#: the formula's attributes and text.
 _FAST_CELL = re.compile(rb'<c\b(?=[^>]*?\sr="([A-Z]{1,3})(\d+)")(?:(?=[^>]*?\ss="(\d+)"))?([^>]*)>\s*<f\b([^>]*?)'
                         rb"(?:/>|>([^<]*)</f>)")
 _R_ATTR = re.compile(rb'\sr="\$?([A-Z]{1,3})\$?(\d+)"')
@@ -61,11 +60,6 @@ def _letters(n: int) -> str:
 
 _LETTERS = [""] + [_letters(n) for n in range(1, 16_385)]
 _NUMBERS = {letters: n for n, letters in enumerate(_LETTERS) if n}
-
-
-def column_letters(n: int) -> str:
-    """1 -> ``"A"``, 16384 -> ``"XFD"``."""
-    return _LETTERS[n] if 0 < n <= 16_384 else _letters(n)
 
 
 def coordinate(ref: str) -> tuple[int, int]:
@@ -126,7 +120,6 @@ class Scan:
     names: dict[str, tuple[str | None, str]]
     #: cellXfs index -> number format code
     number_formats: list[str]
-    has_styles: bool
     source: Path | None = None
 
     def sheet(self, title: str) -> Sheet:
@@ -175,9 +168,9 @@ def _defined_names(archive: zipfile.ZipFile, titles: list[str]) -> dict[str, tup
     return names
 
 
-def _number_formats(archive: zipfile.ZipFile) -> tuple[list[str], bool]:
+def _number_formats(archive: zipfile.ZipFile) -> list[str]:
     if "xl/styles.xml" not in archive.namelist():
-        return [], False
+        return []
     root = _xml(archive, "xl/styles.xml")
     custom = {int(n.get("numFmtId", "0")): str(n.get("formatCode", "General"))
               for n in root.iter(f"{MAIN}numFmt")}
@@ -186,7 +179,7 @@ def _number_formats(archive: zipfile.ZipFile) -> tuple[list[str], bool]:
     for xf in ([] if xfs is None else list(xfs)):
         fmt_id = int(xf.get("numFmtId", "0") or 0)
         formats.append(custom.get(fmt_id, BUILTIN_FORMATS.get(fmt_id, "General")))
-    return formats, True
+    return formats
 
 
 def scan(path: Path, limits: Limits) -> Scan:
@@ -196,7 +189,7 @@ def scan(path: Path, limits: Limits) -> Scan:
         with zipfile.ZipFile(path) as archive:
             sheets = [Sheet(title, part) for title, part in sheet_parts(archive)]
             names = _defined_names(archive, [s.title for s in sheets])
-            formats, has_styles = _number_formats(archive)
+            formats = _number_formats(archive)
             present = set(archive.namelist())
             formulas = 0
             for sheet in sheets:
@@ -214,7 +207,7 @@ def scan(path: Path, limits: Limits) -> Scan:
     except Exception as exc:  # defusedxml's refusals and any other parse failure of untrusted input
         detail = " ".join(str(exc).split())[:160]
         raise RefusedError(f"{path} could not be read as a workbook ({type(exc).__name__}: {detail})") from None
-    return Scan(sheets, names, formats, has_styles, path)
+    return Scan(sheets, names, formats, path)
 
 
 def _scan_sheet(sheet: Sheet, data: bytes, limits: Limits) -> None:

@@ -26,6 +26,7 @@ from types import FrameType
 from typing import Any
 
 import formualizer as fz
+from openpyxl.styles.numbers import is_date_format
 
 from trups_xl.recalc import engine, vectorise
 from trups_xl.recalc.package import FormulaCell, Scan, a1, area_bounds, coordinate, scan
@@ -93,13 +94,17 @@ def _unparsed(formula: str) -> str | None:
     return None
 
 
+def _screened_value(shown: str) -> dict[str, str]:
+    """The engine's error value a screened formula cell is given (``#REF!`` or ``#NAME?``)."""
+    return {"type": "Error", "kind": "Ref" if shown == "#REF!" else "Name"}
+
+
 def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, name: str = "") -> Path:
     """A copy of the package for the engine with the ``bad`` formula cells given their error values (and
     external defined names left out), so the engine loads nothing it cannot or must not read."""
     cells: dict[str, Values] = {}
     for (sheet, row, col), value in bad.items():
-        cells.setdefault(sheet, {})[(row, col)] = ({"type": "Error", "kind": "Ref" if value == "#REF!" else "Name"},
-                                                   False)
+        cells.setdefault(sheet, {})[(row, col)] = (_screened_value(value), False)
     copy = tmp / (name or "book") / path.name
     copy.parent.mkdir(exist_ok=True)
     write_copy(path, copy, found, cells, keep_vba=False)
@@ -193,11 +198,11 @@ def _mark_skipped(book: fz.Workbook, formulas: dict[Key, str]) -> None:
     """Rewrite, in the engine, every ``TRUPS_*`` call that skips an argument (see :func:`engine.mark_skipped`);
     a fixed array formula keeps its text (its skipped arguments read as 0)."""
     for (sheet, row, col), text in formulas.items():
-        if ",," in text.replace(" ", "") or ",)" in text.replace(" ", "") or "(," in text.replace(" ", ""):
-            if "TRUPS_" in text.upper():
-                marked = engine.mark_skipped(text)
-                if marked is not None:
-                    book.set_formula(sheet, row, col, marked)
+        compact = text.replace(" ", "")
+        if (",," in compact or ",)" in compact or "(," in compact) and "TRUPS_" in text.upper():
+            marked = engine.mark_skipped(text)
+            if marked is not None:
+                book.set_formula(sheet, row, col, marked)
 
 
 def _spill_extent(book: fz.Workbook, sheet: str, row: int, col: int) -> tuple[int, int, int, int] | None:
@@ -320,6 +325,16 @@ def _top_function(text: str) -> str | None:
     return match[1].upper() if match and match[1].upper() in REGISTRY else None
 
 
+def _area_values(book: fz.Workbook, title: str, bounds: tuple[int, int, int, int], function: str | None,
+                 log: engine.DateLog) -> Iterator[tuple[tuple[int, int], tuple[Any, bool]]]:
+    """The cells of an array formula's range or a spill, each with whether it holds a date the
+    function returned at that position of its result."""
+    r1, c1, r2, c2 = bounds
+    for i, line in enumerate(book.sheet(title).get_values(fz.RangeAddress(title, r1, c1, r2, c2))):
+        for j, v in enumerate(line):
+            yield (r1 + i, c1 + j), (v, function is not None and log.is_date(function, i, j, v))
+
+
 def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: vectorise.Outcome,
              log: engine.DateLog, bad: dict[Key, str], external: list[str], notices: list[str],
              has_vba: bool) -> Recalculation:
@@ -328,7 +343,6 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
     spills: dict[tuple[str, str], str] = {}
     circular: list[str] = []
     spilled: dict[str, set[tuple[int, int]]] = {}
-    order: list[tuple[str, int, int]] = []
     for sheet in found.sheets:
         title = sheet.title
         occupied_probe = (min(sheet.max_row + 2, 1_048_576), min(sheet.max_col + 30, 16_384))
@@ -340,23 +354,16 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
             key = (title, row, col)
             if key in done:  # set by a vectorised call: one value
                 sheet_cells[(row, col)] = (done[key], key in outcome.dates)
-                order.append(key)
                 continue
             text = formulas.get(key) or cell.text or ""
             function = _top_function(text)
             if key in bad:
-                cells[title][(row, col)] = ({"type": "Error", "kind": "Ref" if bad[key] == "#REF!" else "Name"}, False)
-                order.append(key)
+                sheet_cells[(row, col)] = (_screened_value(bad[key]), False)
                 continue
             if cell.kind == "array" and not cell.dynamic:
                 area = cell.area or a1(row, col)
                 r1, c1, r2, c2 = area_bounds(area)
-                area_grid = book.sheet(title).get_values(fz.RangeAddress(title, r1, c1, r2, c2))
-                for i, line in enumerate(area_grid):
-                    for j, v in enumerate(line):
-                        is_date = function is not None and log.is_date(function, i, j, v)
-                        cells[title][(r1 + i, c1 + j)] = (v, is_date)
-                        order.append((title, r1 + i, c1 + j))
+                sheet_cells.update(_area_values(book, title, (r1, c1, r2, c2), function, log))
                 shape = _result_shape(book, title, cell.text, occupied_probe) if cell.text else None
                 rows, cols = r2 - r1 + 1, c2 - c1 + 1
                 if shape and (shape[0] > rows or shape[1] > cols):
@@ -370,32 +377,22 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
                 value = book.get_value(title, row, col)
             if isinstance(value, dict) and engine.is_engine_error(value) and value.get("kind") == "Circ":
                 circular.append(f"{title}!{a1(row, col)}")
-                cells[title][(row, col)] = (0.0, False)
-                order.append(key)
+                sheet_cells[(row, col)] = (0.0, False)
                 continue
-            is_date = key in outcome.dates or (function is not None and log.is_date(function, 0, 0, value))
-            cells[title][(row, col)] = (value, is_date)
-            order.append(key)
+            sheet_cells[(row, col)] = (value, function is not None and log.is_date(function, 0, 0, value))
             if isinstance(value, dict) and engine.is_engine_error(value) and value.get("kind") == "Spill":
                 shape = _result_shape(book, title, text, occupied_probe)
-                notices.append(_blocked(found, cells, title, row, col, shape))
+                notices.append(_blocked(found, title, row, col, shape))
                 continue
             extent = _spill_extent(book, title, row, col)
             if extent is None:
                 continue
             r1, c1, r2, c2 = extent
             spills[(title, a1(row, col))] = f"{a1(r1, c1)}:{a1(r2, c2)}"
-            spill_grid = book.sheet(title).get_values(fz.RangeAddress(title, r1, c1, r2, c2))
-            for i, line in enumerate(spill_grid):
-                for j, v in enumerate(line):
-                    if (i, j) == (0, 0):
-                        continue
-                    is_date = function is not None and log.is_date(function, i, j, v)
-                    cells[title][(r1 + i, c1 + j)] = (v, is_date)
-                    spilled.setdefault(title, set()).add((r1 + i, c1 + j))
-                    order.append((title, r1 + i, c1 + j))
-            if function is not None and key not in outcome.dates:
-                cells[title][(row, col)] = (value, log.is_date(function, 0, 0, value))
+            spill = dict(_area_values(book, title, extent, function, log))
+            spill.pop((row, col), None)  # the anchor, read above
+            sheet_cells.update(spill)
+            spilled.setdefault(title, set()).update(spill)
     # a vectorised call that read a cell some formula spilled into is the engine's to evaluate
     redo = outcome.to_redo(spilled)
     if redo:
@@ -415,7 +412,7 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
                 errors.append(f"{sheet.title}!{a1(r, c)}: {v}")
     names, shown_as = _named_results(book, found, values)
     return Recalculation(values, names, errors, spills, notices, circular, external, has_vba, shown_as,
-                         found, cells, len(order), {(t, a1(r, c)) for t, r, c in outcome.values})
+                         found, cells, sum(map(len, cells.values())), {(t, a1(r, c)) for t, r, c in outcome.values})
 
 
 class CellValues(Mapping[tuple[str, str], Any]):
@@ -441,8 +438,7 @@ class CellValues(Mapping[tuple[str, str], Any]):
         return sum(len(c) for c in self._cells.values())
 
 
-def _blocked(found: Scan, cells: dict[str, Values], title: str, row: int, col: int,
-             shape: tuple[int, int] | None) -> str:
+def _blocked(found: Scan, title: str, row: int, col: int, shape: tuple[int, int] | None) -> str:
     where = f"{title}!{a1(row, col)}"
     if shape is None:
         return f"{where}: #SPILL! its result cannot spill: the cells it needs are not empty"
@@ -465,10 +461,9 @@ def _first_in_the_way(found: Scan, title: str, row: int, col: int, shape: tuple[
 def _occupied_cells(found: Scan, title: str, bounds: tuple[int, int, int, int]) -> list[tuple[int, int]]:
     r1, c1, r2, c2 = bounds
     part = found.sheet(title).part
-    source = getattr(found, "source", None)
-    if source is None:
+    if found.source is None:
         return []
-    with zipfile.ZipFile(source) as archive:
+    with zipfile.ZipFile(found.source) as archive:
         data = archive.read(part)
     out = []
     for match in re.finditer(rb'<c\b[^>]*?\sr="([A-Z]+\d+)"[^>]*?(/>|>(.*?)</c>)', data, re.S):
@@ -535,8 +530,6 @@ def _label_and_format(book: fz.Workbook, found: Scan, sheet: str, row: int, col:
 
 
 def _is_date(value: Any, number_format: str) -> bool:
-    from openpyxl.styles.numbers import is_date_format
-
     return type(value) is float and is_date_format(number_format) and 1 <= value < 2_958_466
 
 

@@ -11,11 +11,13 @@ an error, each cell is called on its own, so a bad row gets its own message and 
 numbers. Every call goes through the same :mod:`trups_xl.udfs` function Excel calls.
 
 The formulas come from the engine's own parse of the workbook (shared formulas expanded), the
-arguments' values from the engine: calls are taken in rounds, each round the calls that read no
-call still pending; the ordinary formulas they read are evaluated by the engine first
-(``evaluate_cells``), then each group is called once and its values are set into the engine, which
-then evaluates everything left. A call whose result is a table, or that reads a cell some formula
-spills into, is left to the engine (checked after evaluation, see :func:`reads_a_spill`).
+arguments' values from the engine. A formula copied down a column is one :class:`Run`, parsed once.
+Runs are taken in rounds, each round the runs whose every formula input belongs to a run already
+taken; each is called a group at a time and its values are set into the engine in one batch, and the
+engine evaluates everything left. A run reading any other formula (the engine's ``evaluate_cells``
+evaluates the whole workbook, so it cannot serve them first), or whose result is a table, is left to
+the engine; a run that read a cell some formula spills into is redone by it
+(:meth:`Outcome.to_redo`, checked after evaluation).
 """
 
 from __future__ import annotations
@@ -92,11 +94,6 @@ class Ref:
         r2 = self.rows[1] + (0 if self.absolute[1] else rows)
         return Ref(self.sheet, (r1, r2), self.cols, self.text, self.absolute)
 
-    def cells(self) -> Iterator[Key]:
-        for r in range(self.rows[0], self.rows[1] + 1):
-            for c in range(self.cols[0], self.cols[1] + 1):
-                yield self.sheet, r, c
-
     @property
     def single(self) -> bool:
         return self.rows[0] == self.rows[1] and self.cols[0] == self.cols[1]
@@ -147,7 +144,6 @@ class _Parser:
     def __init__(self, scan: Scan) -> None:
         self.scan = scan
         self.titles = {s.title.upper(): s.title for s in scan.sheets}
-        self.used_rows = {s.title: max(s.max_row, 1) for s in scan.sheets}
         self.shapes: dict[tuple[str, str], tuple[int, Call | None]] = {}
 
     def ref(self, match: re.Match[str], sheet: str, text: str, named: bool = False) -> Ref:
@@ -297,9 +293,6 @@ class Outcome:
     values: dict[Key, Any]  # cell -> the value set (as the engine holds it)
     dates: set[Key]  # cells whose value is a date the function returned
     runs: list[Run] = field(default_factory=list)  # the runs evaluated here
-
-    def cells(self) -> set[Key]:
-        return set(self.values)
 
     def to_redo(self, spilled: dict[str, set[tuple[int, int]]]) -> list[Run]:
         """Runs that read a cell some formula spilled into, and every run that read one of those."""
