@@ -242,19 +242,17 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
             names = zin.namelist()
             dropped = _dropped(names, keep_vba)
             styles = _Styles(zin.read("xl/styles.xml") if "xl/styles.xml" in names else None, scan)
-            parts = {s.part: s.title for s in scan.sheets}
-            rewritten: dict[str, bytes] = {}
-            for part, title in parts.items():
-                if values.get(title) and part in names:
-                    rewritten[part] = rewrite_sheet(zin.read(part), values[title], styles)
+            rewritten = {sheet.part: rewrite_sheet(zin.read(sheet.part), values[sheet.title], styles)
+                         for sheet in scan.sheets if values.get(sheet.title) and sheet.part in names}
+            styles_xml = styles.rewritten()  # after the sheets: they add the date formats they need
             for info in zin.infolist():
                 name = info.filename
                 if name in dropped:
                     continue
                 if name in rewritten:
                     zout.writestr(name, rewritten[name])
-                elif name == "xl/styles.xml" and styles.rewritten() is not None:
-                    zout.writestr(name, styles.rewritten() or b"")
+                elif name == "xl/styles.xml" and styles_xml is not None:
+                    zout.writestr(name, styles_xml)
                 elif name == "[Content_Types].xml":
                     data = _without_parts(zin.read(name), dropped, b"PartName", "")
                     zout.writestr(name, data if keep_vba else data.replace(MACRO_MAIN, PLAIN_MAIN))
@@ -271,4 +269,4 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
     write_atomically(target, write)
 
 
-__all__ = ["DATE_FORMAT", "cell_xml", "column_number", "rewrite_sheet", "write_copy"]
+__all__ = ["DATE_FORMAT", "cell_xml", "rewrite_sheet", "write_copy"]
