@@ -82,8 +82,9 @@ def treasury(i: int) -> float:
     return 0.01 + (i % 60) / 1000
 
 
-def generate(path: Path, rows: int) -> Path:
-    """Write the model with ``rows`` ledger rows."""
+def generate(path: Path, rows: int, dates_as_formulas: bool = False) -> Path:
+    """Write the model with ``rows`` ledger rows; ``dates_as_formulas`` writes the date column as
+    ``=A{previous}+1`` after its first row (as some analysts build a ledger) instead of typed dates."""
     import openpyxl
     from openpyxl.workbook.defined_name import DefinedName
 
@@ -102,7 +103,8 @@ def generate(path: Path, rows: int) -> Path:
     ledger.append(["date", "treasury", *(columns[c][0] for c in order), "issuance date"])
     for i in range(rows):
         r = i + 2
-        line: list[object] = [ledger_date(i), treasury(i)]
+        first: object = f"=A{r - 1}+1" if dates_as_formulas and i and i % 10_000 else ledger_date(i)
+        line: list[object] = [first, treasury(i)]
         for c in order:
             template = columns[c][1]
             line.append("=Q2" if (c == "M" and r == 2) else template.format(r=r, p=r - 1))
@@ -129,4 +131,4 @@ def generate(path: Path, rows: int) -> Path:
 
 
 if __name__ == "__main__":
-    generate(Path(sys.argv[2]), int(sys.argv[1]))
+    generate(Path(sys.argv[2]), int(sys.argv[1]), dates_as_formulas="--dates-as-formulas" in sys.argv)
