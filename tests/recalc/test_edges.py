@@ -70,11 +70,18 @@ def test_text_that_is_a_trups_call_stays_text_on_every_path(tmp_path, capsys):
     assert ws["B1"].value == pytest.approx(1000 * 40 * 0.083 / 360)  # the formula beside it is evaluated
 
 
-def test_a_range_too_large_for_a_function_is_refused_naming_the_argument(tmp_path):
+def test_a_range_too_large_for_a_function_is_refused_naming_the_argument(tmp_path, capsys):
     path = write_book(tmp_path / "big.xlsx", {"B1": 5.0, "A1": "=TRUPS_CLAIM_LIMIT(B1:XFD1048576)"})
-    value = recalculate(path).values[("Sheet", "A1")]
-    assert value.startswith("#TRUPS! deferred_interest: the range B1:XFD1048576 spans 17,178,820,608 cells")
-    assert value != udfs.TRUPS_CLAIM_LIMIT(5.0)  # never read as its first cell
+    before = path.read_bytes()
+    code, printed, _ = _run([path, "-o", tmp_path / "out.xlsx"], capsys)
+    line = next(x for x in printed.splitlines() if x.strip().startswith("Sheet!A1: "))
+    assert code == 1 and line.strip() == ("Sheet!A1: #TRUPS! deferred_interest: the range B1:XFD1048576 spans "
+                                          "17,178,820,608 cells; a range argument may span at most 1,048,576 "
+                                          "(one column)")
+    assert path.read_bytes() == before
+    _only(tmp_path, {"big.xlsx", "out.xlsx"})
+    value = openpyxl.load_workbook(tmp_path / "out.xlsx")["Sheet"]["A1"].value
+    assert value.startswith("#TRUPS! deferred_interest:") and value != udfs.TRUPS_CLAIM_LIMIT(5.0)  # not B1's
 
 
 @pytest.mark.parametrize(("formula", "shows", "said"), [
@@ -102,8 +109,10 @@ def test_result_names_that_are_not_one_cell_are_said_not_a_traceback(tmp_path, c
     book.defined_names["Result_Here"] = DefinedName("Result_Here", attr_text="Sheet!$A$1")
     path = tmp_path / "names.xlsx"
     book.save(path)
+    before = path.read_bytes()
     code, printed, _ = _run([path, "-o", tmp_path / "out.xlsx"], capsys)
-    assert code == 0
+    assert code == 0 and path.read_bytes() == before
+    _only(tmp_path, {"names.xlsx", "out.xlsx"})
     assert "(refers to a sheet the workbook does not have: Nope)" in printed and "(not one cell: 42)" in printed
     assert "Here" in printed and " 2" in printed
 
@@ -112,8 +121,11 @@ def test_numbers_beyond_a_double_are_kept_as_typed_and_read_as_num_errors(tmp_pa
     path = write_book(tmp_path / "n.xlsx", {"A1": 7, "A2": "=A1*2", "B1": 8, "B2": "=B1+1"})
     _patched(path, b"<v>7</v>", b"<v>" + b"9" * 400 + b"</v>")
     _patched(path, b"<v>8</v>", b"<v>1e400</v>")
+    before = path.read_bytes()
     code, printed, _ = _run([path, "-o", tmp_path / "out.xlsx"], capsys)
     assert code == 1 and "Sheet!A2: #NUM!" in printed and "Sheet!B2: #NUM!" in printed
+    assert path.read_bytes() == before
+    _only(tmp_path, {"n.xlsx", "out.xlsx"})
     with zipfile.ZipFile(tmp_path / "out.xlsx") as archive:  # the typed cells are not erased
         sheet = archive.read("xl/worksheets/sheet1.xml")
     assert b"<v>" + b"9" * 400 + b"</v>" in sheet and b"<v>1e400</v>" in sheet
@@ -129,12 +141,20 @@ def test_a_sheet_beyond_excels_grid_is_one_line(tmp_path, capsys):
     _only(tmp_path, {"rows.xlsx"})
 
 
-def test_whole_column_arguments_cost_their_used_cells(tmp_path):
+def test_whole_column_arguments_cost_their_used_cells(tmp_path, capsys):
+    """The issue's 5 KB file of four =TRUPS_CLAIM_LIMIT(A:A) cells took 2.9 GB on the old engine."""
+    import resource
+
     path = write_book(tmp_path / "cols.xlsx", {"A1": 100.0, "A2": 200.0, "C1": "=SUM(A:A)",
                                                **{f"E{k}": "=TRUPS_CLAIM_LIMIT(A:A)" for k in (1, 5, 9, 13)}})
-    start = time.perf_counter()
+    before = path.read_bytes()
+    start, peak = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    code, _, _ = _run([path, "-o", tmp_path / "out.xlsx"], capsys)
+    assert code == 0 and time.perf_counter() - start < 10
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak < 200 * 1024  # KB: no million-row copy
+    assert path.read_bytes() == before
+    _only(tmp_path, {"cols.xlsx", "out.xlsx"})
     result = recalculate(path)
-    assert time.perf_counter() - start < 10
     assert result.values[("Sheet", "C1")] == 300.0
     # the column's used cells (two) are read, not a million: a two-row table
     assert result.spills[("Sheet", "E1")] == "E1:E2"
