@@ -141,17 +141,19 @@ def test_a_sheet_beyond_excels_grid_is_one_line(tmp_path, capsys):
     _only(tmp_path, {"rows.xlsx"})
 
 
-def test_whole_column_arguments_cost_their_used_cells(tmp_path, capsys):
+def test_whole_column_arguments_cost_their_used_cells(tmp_path):
     """The issue's 5 KB file of four =TRUPS_CLAIM_LIMIT(A:A) cells took 2.9 GB on the old engine."""
-    import resource
-
     path = write_book(tmp_path / "cols.xlsx", {"A1": 100.0, "A2": 200.0, "C1": "=SUM(A:A)",
                                                **{f"E{k}": "=TRUPS_CLAIM_LIMIT(A:A)" for k in (1, 5, 9, 13)}})
     before = path.read_bytes()
-    start, peak = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    code, _, _ = _run([path, "-o", tmp_path / "out.xlsx"], capsys)
-    assert code == 0 and time.perf_counter() - start < 10
-    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak < 200 * 1024  # KB: no million-row copy
+    child = ("import resource, sys; from trups_xl.cli import main; code = main(sys.argv[1:]); "
+             "print(code, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    start = time.perf_counter()
+    run = subprocess.run([sys.executable, "-c", child, "recalc", str(path), "-o", str(tmp_path / "out.xlsx")],
+                         capture_output=True, text=True, check=False, timeout=60)
+    code, peak_kb = map(int, run.stdout.split()[-2:])
+    assert code == 0 and time.perf_counter() - start < 10, run.stderr
+    assert peak_kb < 400 * 1024  # the whole process: no million-row copy of a column (the old engine: 2.9 GB)
     assert path.read_bytes() == before
     _only(tmp_path, {"cols.xlsx", "out.xlsx"})
     result = recalculate(path)
