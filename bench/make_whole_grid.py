@@ -17,7 +17,7 @@ import numpy as np
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core
 
-from trups_xl.redemption import make_whole_price
+from trups_xl.core.pricing.redemption import make_whole_price
 
 N_DATES, N_RATES = 1000, 1000
 

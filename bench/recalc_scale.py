@@ -86,8 +86,8 @@ def child(mode: str, path: str, old_root: str = "") -> None:
 
         import formualizer as fz
 
-        from trups_xl import udfs  # noqa: F401
-        from trups_xl.xlfunc import REGISTRY
+        from trups_xl.excel import udfs  # noqa: F401
+        from trups_xl.excel.function import REGISTRY
 
         budget = 256 * 2**20  # the package limit recalc checks and gives the engine (--max-uncompressed-mb)
         book = fz.Workbook.load_path(path, mode=fz.WorkbookMode.Ephemeral,
@@ -122,7 +122,7 @@ def check_sample(shape: str, path: Path) -> str:
     """200 TRUPS_* cells of the values copy against direct calls; every cell is checked to hold a value."""
     import openpyxl
 
-    from trups_xl import udfs
+    from trups_xl.excel import udfs
 
     out = openpyxl.load_workbook(str(path) + ".values.xlsx", read_only=True)
     sheet = "Ledger" if shape == "analyst" else "Model"

@@ -26,8 +26,9 @@ from typing import Any
 import numpy as np
 import xlwings as xw
 
-from trups_xl import accrual, udfs
-from trups_xl.xlfunc import INFO, REGISTRY
+from trups_xl.core.pricing import accrual
+from trups_xl.excel import udfs
+from trups_xl.excel.function import INFO, REGISTRY
 
 
 @xw.func
@@ -106,7 +107,7 @@ print(t1 - t0, t2 - t1, t3 - t2)
 _LIBRARY_TABLES = """
 import time
 t0 = time.perf_counter()
-from trups_xl.calendars import library_holidays
+from trups_xl.core.scheduling.calendars import library_holidays
 library_holidays()
 print(time.perf_counter() - t0)
 """
@@ -156,7 +157,7 @@ def main() -> None:
     runs = [fresh_python(_FIRST_CALL) for _ in range(3)]
     xlwings_s, addin_s, first_s = (min(r[i] for r in runs) for i in range(3))
     tables_s = min(fresh_python(_LIBRARY_TABLES)[0] for _ in range(3))
-    print(f"import xlwings {1e3 * xlwings_s:7.1f}   import trups_xl.udfs {1e3 * addin_s:7.1f}   "
+    print(f"import xlwings {1e3 * xlwings_s:7.1f}   import trups_xl.excel.udfs {1e3 * addin_s:7.1f}   "
           f"first TRUPS_ACCRUAL {1e3 * first_s:7.1f}   holiday tables from the holidays package {1e3 * tables_s:7.1f}")
 
 

@@ -1,7 +1,7 @@
 """Regenerate trups_xl/data/holidays.csv from the installed ``holidays`` package.
 
 The add-in reads the holiday tables from that file (fast on a cell's first call); the package
-stays their source. tests/test_calendars.py regenerates the table and fails when the shipped
+stays their source. tests/core/scheduling/test_calendars.py regenerates the table and fails when the shipped
 file differs: run this script after upgrading ``holidays``, look at the diff, and commit it.
 Run: python scripts/build_holidays.py
 """
@@ -12,7 +12,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from trups_xl.atomic import write_atomically
-from trups_xl.calendars import HOLIDAY_TABLE, holiday_table_text, library_holidays
+from trups_xl.core.scheduling.calendars import HOLIDAY_TABLE, holiday_table_text, library_holidays
 
 target = Path(__file__).resolve().parents[1] / "trups_xl" / "data" / HOLIDAY_TABLE
 text = holiday_table_text(library_holidays())

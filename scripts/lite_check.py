@@ -25,7 +25,7 @@ os.environ["XLWINGS_ON_SERVER"] = "true"  # what xlwings Lite sets: xw.func/xw.a
 import xlwings as xw
 from xlwings.server import custom_functions_call, custom_functions_meta
 
-from trups_xl.xlfunc import INFO
+from trups_xl.excel.function import INFO
 
 main = types.ModuleType("main")
 exec("from trups_xl.udfs import *", main.__dict__)  # the whole main.py of the workbook
@@ -92,7 +92,7 @@ def close(a: object, b: object) -> bool:
 
 async def check_every_function() -> int:
     """Every function's example through Lite's call path, each against a direct call."""
-    from trups_xl.xlfunc import REGISTRY
+    from trups_xl.excel.function import REGISTRY
 
     checked = 0
     for name, info in INFO.items():

@@ -24,7 +24,7 @@ def test_parse_argument():
 
 
 def test_call_help_lists_the_functions(capsys):
-    from trups_xl.xlfunc import INFO
+    from trups_xl.excel.function import INFO
 
     assert main(["call", "--help"]) == 0
     out = capsys.readouterr().out
@@ -34,7 +34,7 @@ def test_call_help_lists_the_functions(capsys):
 
 
 def test_call_function_help_shows_arguments_and_example(capsys):
-    from trups_xl.xlfunc import INFO
+    from trups_xl.excel.function import INFO
 
     assert main(["call", "TRUPS_MAKE_WHOLE", "--help"]) == 0
     out = capsys.readouterr().out

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from trups_xl import udfs
 from trups_xl.cli import format_value, main
-from trups_xl.xlfunc import BUG_PREFIX, INFO, INPUT_ERROR_PREFIX, REGISTRY
+from trups_xl.excel import udfs
+from trups_xl.excel.function import BUG_PREFIX, INFO, INPUT_ERROR_PREFIX, REGISTRY
 
 
 def test_wizard_text_and_argument_help_are_plain_ascii():

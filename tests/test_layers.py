@@ -1,12 +1,24 @@
-"""The calculation core imports neither Excel's libraries nor the layers above it."""
+"""The layers import only downward: the core imports neither Excel's libraries nor the layers above
+it; inside the core each concept imports only the ones below it."""
 
 import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "trups_xl"
-#: The layers above the core: the Excel boundary, the headless recalculation, the tools.
-ABOVE = {"udfs", "xlfunc", "xlconvert", "reference", "workbook", "cli", "recalc"}
+#: Third-party packages that belong to the layers above the core.
 FORBIDDEN = {"xlwings", "openpyxl", "formualizer", "formulas", "defusedxml"}
+#: The core's packages, bottom first; each may import itself and the ones before it. Securities
+#: read the day-count and calendar choices (scheduling's bottom modules), so the order is per module.
+CORE_ORDER = [
+    "trups_xl.core.errors",
+    "trups_xl.core.scheduling.daycount",
+    "trups_xl.core.scheduling.calendars",
+    "trups_xl.core.securities",
+    "trups_xl.core.scheduling.schedule",
+    "trups_xl.core.rates",
+    "trups_xl.core.pricing",
+    "trups_xl.core.provisions",
+]
 
 
 def _imports(path: Path) -> set[str]:
@@ -16,23 +28,55 @@ def _imports(path: Path) -> set[str]:
             names |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module:
             names.add(node.module)
-            if node.module == "trups_xl":
-                names |= {f"trups_xl.{a.name}" for a in node.names}
+            names |= {f"{node.module}.{a.name}" for a in node.names}
     return names
 
 
+def _module(path: Path) -> str:
+    return ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts).removesuffix(".__init__")
+
+
+def _rank(name: str) -> int | None:
+    found = [i for i, prefix in enumerate(CORE_ORDER) if name == prefix or name.startswith(prefix + ".")]
+    return max(found) if found else None
+
+
 def test_the_core_imports_no_excel_engine_or_upper_layer():
-    core = [p for p in PACKAGE.glob("*.py") if p.stem not in ABOVE]
-    assert len(core) >= 15
+    core = list((PACKAGE / "core").rglob("*.py"))
+    assert len(core) >= 25
     for path in core:
         for name in _imports(path):
-            top = name.split(".")[0]
-            assert top not in FORBIDDEN, (path.name, name)
-            if top == "trups_xl" and "." in name:
-                assert name.split(".")[1] not in ABOVE, (path.name, name)
+            assert name.split(".")[0] not in FORBIDDEN, (_module(path), name)
+            if name.startswith("trups_xl."):
+                assert name.startswith("trups_xl.core"), (_module(path), name)
+
+
+def test_inside_the_core_each_concept_imports_only_those_below_it():
+    for path in (PACKAGE / "core").rglob("*.py"):
+        own = _rank(_module(path))
+        for name in _imports(path):
+            if name.startswith("trups_xl.core.") and (rank := _rank(name)) is not None and own is not None:
+                assert rank <= own, (_module(path), name)
 
 
 def test_the_recalculation_does_not_reach_into_the_workbook_generator_or_cli():
     for path in (PACKAGE / "recalc").glob("*.py"):
         for name in _imports(path):
-            assert name not in {"trups_xl.cli", "trups_xl.workbook"}, (path.name, name)
+            assert not name.startswith(("trups_xl.cli", "trups_xl.workbook")), (path.name, name)
+
+
+def test_the_excel_layer_does_not_import_the_recalculation():
+    for path in (PACKAGE / "excel").glob("*.py"):
+        for name in _imports(path):
+            assert not name.startswith(("trups_xl.recalc", "trups_xl.cli", "trups_xl.workbook")), (path.name, name)
+
+
+def test_each_package_docstring_lists_its_modules_and_packages():
+    """A newcomer finds a rule in one hop: every package's docstring names each module under it."""
+    for init in PACKAGE.rglob("__init__.py"):
+        doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
+        here = init.parent
+        names = {p.stem for p in here.glob("*.py") if p.stem != "__init__"}
+        names |= {p.name for p in here.iterdir() if (p / "__init__.py").exists()}
+        for name in names:
+            assert f"``{name}``" in doc, (str(here.relative_to(PACKAGE.parent)), name)

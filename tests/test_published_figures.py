@@ -13,10 +13,10 @@ import datetime as dt
 
 import numpy as np
 
-from trups_xl import udfs
-from trups_xl.accrual import coupon
-from trups_xl.rates import Fixings
-from trups_xl.terms import by_name
+from trups_xl.core.pricing.accrual import coupon
+from trups_xl.core.rates.fixings import Fixings
+from trups_xl.core.securities.terms import by_name
+from trups_xl.excel import udfs
 
 XIII = "citigroup_capital_xiii"
 LIBOR_2022_10_27 = 0.0443957 - 0.0002486  # 10/28/22 settle less that day's change

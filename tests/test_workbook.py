@@ -14,10 +14,10 @@ from openpyxl.utils import column_index_from_string, get_column_letter  # noqa: 
 from openpyxl.worksheet.formula import ArrayFormula  # noqa: E402
 
 from trups_xl.cli import main  # noqa: E402
+from trups_xl.excel.convert import date_to_serial  # noqa: E402
+from trups_xl.excel.function import REGISTRY  # noqa: E402
 from trups_xl.recalc import recalculate  # noqa: E402
 from trups_xl.workbook import DEFAULT_PATH, save  # noqa: E402
-from trups_xl.xlconvert import date_to_serial  # noqa: E402
-from trups_xl.xlfunc import REGISTRY  # noqa: E402
 
 
 def _snapshot(path: Path) -> dict:
@@ -157,11 +157,15 @@ def _named_inputs(path: Path):
 
 def test_every_named_result_matches_a_direct_core_call(generated):
     """Each ``Result_*`` cell of the recalculated workbook against the calculation core called
-    directly on the workbook's inputs — no trups_xl.udfs, no Excel conversion in between."""
+    directly on the workbook's inputs — no trups_xl.excel.udfs, no Excel conversion in between."""
     import numpy as np
 
-    from trups_xl import accrual, apm, covenant, deferral, libor, rates, redemption, sharecap, terms
-    from trups_xl.curve import ForwardCurve
+    from trups_xl.core.pricing import accrual, redemption
+    from trups_xl.core.provisions import apm, covenant, deferral, sharecap
+    from trups_xl.core.rates import fixings as rates
+    from trups_xl.core.rates import libor
+    from trups_xl.core.rates.curve import ForwardCurve
+    from trups_xl.core.securities import terms
 
     v = _named_inputs(generated)
 
@@ -235,9 +239,9 @@ def _set_named(book, name: str, value) -> None:
 
 
 def test_tables_are_dynamic_arrays_that_grow_when_the_dates_move(tmp_path):
+    from trups_xl.excel.udfs import TRUPS_SCHEDULE
     from trups_xl.recalc.package import scan
     from trups_xl.recalc.safety import Limits
-    from trups_xl.udfs import TRUPS_SCHEDULE
 
     assert scan(DEFAULT_PATH, Limits()).sheet("Schedule").formulas[(28, 1)].dynamic
     path = tmp_path / DEFAULT_PATH.name

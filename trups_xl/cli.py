@@ -56,9 +56,9 @@ def format_result(value: Any) -> str:
 
 def command_call(args: argparse.Namespace) -> int:
     """Run ``call``."""
-    from trups_xl import udfs  # noqa: F401  (registers the functions)
-    from trups_xl.reference import function_help, function_list
-    from trups_xl.xlfunc import REGISTRY
+    from trups_xl.excel import udfs  # noqa: F401  (registers the functions)
+    from trups_xl.excel.function import REGISTRY
+    from trups_xl.excel.reference import function_help, function_list
 
     if args.function is None:
         print("usage: trups-xl call FUNCTION [ARG ...]   (trups-xl call FUNCTION --help for its arguments)\n\n"

@@ -13,9 +13,9 @@ pytest.importorskip("formualizer")
 sys.path.insert(0, str(Path(__file__).parents[2] / "bench"))
 import analyst_model as model  # noqa: E402
 
-from trups_xl import udfs  # noqa: E402
+from trups_xl.excel import udfs  # noqa: E402
+from trups_xl.excel.convert import date_to_serial  # noqa: E402
 from trups_xl.recalc import recalculate  # noqa: E402
-from trups_xl.xlconvert import date_to_serial  # noqa: E402
 
 ROWS = 80
 

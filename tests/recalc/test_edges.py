@@ -17,8 +17,8 @@ pytest.importorskip("formualizer")
 from books import write_book  # noqa: E402
 from openpyxl.workbook.defined_name import DefinedName  # noqa: E402
 
-from trups_xl import udfs  # noqa: E402
 from trups_xl.cli import main  # noqa: E402
+from trups_xl.excel import udfs  # noqa: E402
 from trups_xl.recalc import recalculate  # noqa: E402
 
 

@@ -14,12 +14,12 @@ from books import write_book  # noqa: E402
 from openpyxl.utils import get_column_letter  # noqa: E402
 from openpyxl.worksheet.formula import ArrayFormula  # noqa: E402
 
-from trups_xl import udfs  # noqa: E402
 from trups_xl.cli import main  # noqa: E402
+from trups_xl.excel import udfs  # noqa: E402
+from trups_xl.excel.convert import date_to_serial  # noqa: E402
+from trups_xl.excel.function import INFO, REGISTRY  # noqa: E402
 from trups_xl.recalc import SPILL, recalculate, write_values  # noqa: E402
 from trups_xl.workbook import DEFAULT_PATH  # noqa: E402
-from trups_xl.xlconvert import date_to_serial  # noqa: E402
-from trups_xl.xlfunc import INFO, REGISTRY  # noqa: E402
 
 
 def _excel(v):

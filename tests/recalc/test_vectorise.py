@@ -10,9 +10,9 @@ pytest.importorskip("formualizer")
 from books import write_book  # noqa: E402
 from openpyxl.workbook.defined_name import DefinedName  # noqa: E402
 
+from trups_xl.excel.convert import date_to_serial  # noqa: E402
+from trups_xl.excel.function import REGISTRY  # noqa: E402
 from trups_xl.recalc import recalculate  # noqa: E402
-from trups_xl.xlconvert import date_to_serial  # noqa: E402
-from trups_xl.xlfunc import REGISTRY  # noqa: E402
 
 
 def _model(path, rows=40):

@@ -1,6 +1,6 @@
 """The formula engine: formualizer (a maintained native engine, Rust, MIT/Apache-2.0) evaluates every
 formula of the workbook; each ``TRUPS_*`` function is registered with it and calls the very same
-:mod:`trups_xl.udfs` function Excel calls, through one adapter (:func:`adapter`).
+:mod:`trups_xl.excel.udfs` function Excel calls, through one adapter (:func:`adapter`).
 
 What the adapter makes of the engine's values, so that a function sees what Excel sends it:
 
@@ -27,9 +27,9 @@ from typing import Any
 import formualizer as fz
 import numpy as np
 
-from trups_xl import udfs  # noqa: F401  (registers the functions)
-from trups_xl.xlconvert import date_to_serial
-from trups_xl.xlfunc import BUG_PREFIX, REGISTRY
+from trups_xl.excel import udfs  # noqa: F401  (registers the functions)
+from trups_xl.excel.convert import date_to_serial
+from trups_xl.excel.function import BUG_PREFIX, REGISTRY
 
 #: The engine's error kinds as Excel shows them.
 ERROR_TEXT = {"Div": "#DIV/0!", "Ref": "#REF!", "Name": "#NAME?", "Value": "#VALUE!", "Num": "#NUM!",

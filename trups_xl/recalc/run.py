@@ -1,5 +1,5 @@
 """Headless recalculation: every formula of a workbook evaluated by the formula engine, the
-``TRUPS_*`` calls through the very same :mod:`trups_xl.udfs` functions Excel calls.
+``TRUPS_*`` calls through the very same :mod:`trups_xl.excel.udfs` functions Excel calls.
 
 The steps: the package is checked and its sheets scanned as bytes (:mod:`.package`, refusing what
 the command does not read); the engine loads the workbook (:mod:`.engine`; a formula it cannot
@@ -28,12 +28,12 @@ from typing import Any
 import formualizer as fz
 from openpyxl.styles.numbers import is_date_format
 
+from trups_xl.excel.convert import EXCEL_EPOCH, EXCEL_ERRORS
+from trups_xl.excel.function import BUG_PREFIX, INPUT_ERROR_PREFIX, REGISTRY
 from trups_xl.recalc import engine, vectorise
 from trups_xl.recalc.package import FormulaCell, Scan, a1, area_bounds, coordinate, scan
 from trups_xl.recalc.safety import Limits, RefusedError, check_output, check_package
 from trups_xl.recalc.writer import Values, write_copy
-from trups_xl.xlconvert import EXCEL_EPOCH, EXCEL_ERRORS
-from trups_xl.xlfunc import BUG_PREFIX, INPUT_ERROR_PREFIX, REGISTRY
 
 SPILL = "#SPILL!"
 #: Error cells listed one by one in the summary; past that, a count per sheet.

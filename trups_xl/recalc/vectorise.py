@@ -8,7 +8,7 @@ references, ranges and defined names is evaluated here: the calls of one functio
 arguments agree are made as one call with the varying arguments as a column
 (:data:`VECTOR_PARAMETERS`: those that take a range element by element). When that one call answers
 an error, each cell is called on its own, so a bad row gets its own message and the others their
-numbers. Every call goes through the same :mod:`trups_xl.udfs` function Excel calls.
+numbers. Every call goes through the same :mod:`trups_xl.excel.udfs` function Excel calls.
 
 The formulas come from the engine's own parse of the workbook (shared formulas expanded), the
 arguments' values from the engine. A formula copied down a column is one :class:`Run`, parsed once.
@@ -34,9 +34,9 @@ from typing import Any
 
 import formualizer as fz
 
+from trups_xl.excel.function import INPUT_ERROR_PREFIX, REGISTRY
 from trups_xl.recalc.engine import as_sent, to_engine
 from trups_xl.recalc.package import Scan, column_number
-from trups_xl.xlfunc import INPUT_ERROR_PREFIX, REGISTRY
 
 #: Arguments the functions read element by element from a range (the others take one value).
 VECTOR_PARAMETERS: dict[str, tuple[str, ...]] = {

@@ -24,9 +24,9 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from trups_xl.atomic import write_atomically
+from trups_xl.excel.convert import date_to_serial
 from trups_xl.recalc.engine import error_text, is_engine_error
 from trups_xl.recalc.package import Scan, a1, attributes, column_number, coordinate
-from trups_xl.xlconvert import date_to_serial
 
 #: Number format given to a date a function returns into a cell that has no date format.
 DATE_FORMAT = "yyyy-mm-dd"

@@ -1,0 +1,55 @@
+"""The closed-form present value, its derivative, and the bracketed yield solver."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from trups_xl.core.errors import TrupsInputError
+from trups_xl.core.pricing import bondmath
+
+
+def _explicit_pv(w, n, first, coupon, redemption, rate, frequency=2.0):
+    """The stream discounted flow by flow (no closed form): first at w, then n - 1 coupons."""
+    v = 1.0 / (1.0 + rate / frequency)
+    flows = [first] + [coupon] * (n - 1)
+    flows[-1] += redemption
+    return sum(f * v ** (w + k) for k, f in enumerate(flows))
+
+
+@settings(max_examples=300, deadline=None)
+@given(w=st.floats(0.0, 1.0), n=st.integers(1, 80), first=st.floats(0.0, 60.0), coupon=st.floats(0.0, 60.0),
+       rate=st.floats(-0.05, 0.5))
+def test_closed_form_and_its_slope_match_the_flows_discounted_one_by_one(w, n, first, coupon, rate):
+    pv, slope = bondmath._pv_and_slope(w, n, first, coupon, 100.0, rate, 2.0, slope=True)
+    assert float(pv) == pytest.approx(_explicit_pv(w, n, first, coupon, 100.0, rate), rel=1e-12)
+    h = 1e-6
+    central = (_explicit_pv(w, n, first, coupon, 100.0, rate + h)
+               - _explicit_pv(w, n, first, coupon, 100.0, rate - h)) / (2 * h)
+    assert float(slope) == pytest.approx(central, rel=1e-6, abs=1e-6)
+    assert float(bondmath.pv_semiannual(w, n, first, coupon, 100.0, rate)) == float(pv)
+
+
+def test_a_step_landing_on_the_root_ends_the_search(monkeypatch):
+    """Newton's step from the low side can land exactly on the root (pv == target); that step is
+    taken as the answer, not refused as outside the bracket (which cost ~40 bisections)."""
+    w, n, c, target = 0.39130435, 19.0, 2.1875, 110.0
+    calls = []
+    real = bondmath._pv_and_slope
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs.get("slope"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(bondmath, "_pv_and_slope", counting)
+    y = float(bondmath.solve_yield(target, w, n, c, c, 100.0))
+    assert abs(float(real(w, n, c, c, 100.0, y, 2.0, slope=False)[0]) - target) <= 1e-9
+    assert calls.count(True) <= 8, f"{calls.count(True)} Newton steps"
+
+
+def test_targets_no_rate_reaches_are_refused_with_the_bracket_named():
+    w = np.array([0.5, 0.5])
+    with pytest.raises(TrupsInputError, match=r"no yield between -99\.99% and 99\.99%"):
+        bondmath.solve_yield(np.array([100.0, 1e9]), w, 20, 2.0, 2.0, 100.0)
+    with pytest.raises(TrupsInputError, match="no yield between"):
+        bondmath.solve_yield(np.array([100.0, 0.0]), w, 20, 2.0, 2.0, 100.0)

@@ -1,0 +1,117 @@
+"""README's function reference is generated from the code and must be current."""
+
+from pathlib import Path
+
+from trups_xl.excel.reference import BEGIN, END, SCHEMA_BEGIN, SCHEMA_END, reference, schema
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_readme_reference_is_current():
+    text = README.read_text(encoding="utf-8")
+    committed = text[text.index(BEGIN):text.index(END) + len(END)]
+    assert committed == reference(), "run: python -m trups_xl.excel.reference"
+
+
+def test_readme_terms_schema_is_current():
+    text = README.read_text(encoding="utf-8")
+    committed = text[text.index(SCHEMA_BEGIN):text.index(SCHEMA_END) + len(SCHEMA_END)]
+    assert committed == schema(), "run: python -m trups_xl.excel.reference"
+
+
+def test_descriptions_fit_the_function_wizard():
+    from trups_xl.excel.function import INFO, WIZARD_LIMIT
+
+    for name, info in INFO.items():
+        assert 0 < len(info.summary) <= WIZARD_LIMIT, name
+        for arg, text in info.arg_help.items():
+            assert 0 < len(text) <= WIZARD_LIMIT, f"{name}.{arg}"
+
+
+def test_the_cited_terms_digest_is_in_the_repository():
+    root = README.parent
+    assert (root / "docs" / "TERMS.md").is_file()
+    files = [README, *root.joinpath("trups_xl").rglob("*.py"), *root.joinpath("trups_xl").rglob("*.csv")]
+    cited = [f for f in files if "TERMS.md" in f.read_text(encoding="utf-8")]
+    assert len(cited) >= 5
+    for f in cited:
+        text = f.read_text(encoding="utf-8")
+        assert text.count("TERMS.md") == text.count("docs/TERMS.md"), f
+
+
+def _excel_args(inner: str) -> list:
+    import csv
+
+    args = []
+    for raw in next(csv.reader([inner], skipinitialspace=True)):
+        text = raw.strip()
+        if text == "":
+            args.append(None)
+        else:
+            try:
+                args.append(float(text))
+            except ValueError:
+                args.append(text.strip('"'))
+    return args
+
+
+def test_readme_worked_xiii_example_is_what_the_functions_return():
+    import datetime as dt
+    import re
+
+    from trups_xl.excel.function import REGISTRY
+
+    text = README.read_text(encoding="utf-8")
+    block = text[text.index("### Worked example: Citigroup Capital XIII"):]
+    rows = re.findall(r"^\| `=(TRUPS_\w+)\((.*)\)` \| ([^ |]+)", block, re.M)
+    assert len(rows) >= 6
+    for name, inner, shown in rows:
+        got = REGISTRY[name](*_excel_args(inner))
+        if isinstance(got, dt.date):
+            assert got.isoformat() == shown, name
+        else:
+            assert round(got, 9) == float(shown), (name, got, shown)
+
+
+def test_every_data_file_ships_in_the_package():
+    import fnmatch
+    import tomllib
+
+    root = README.parent
+    patterns = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["trups_xl"]
+    package = root / "trups_xl"
+    data = [p.relative_to(package).as_posix() for p in (package / "data").rglob("*") if p.is_file()]
+    assert data and all(any(fnmatch.fnmatch(d, pat) for pat in patterns) for d in data), data
+
+
+def test_readme_recalc_claims_are_the_bench_table_s_figures():
+    """Every figure the README states about recalculation speed is a cell of the bench table printed
+    beside it (bench/recalc_scale.py's output, pasted from one run)."""
+    import re
+
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("### Recalculation at the size of real models"):text.index("### What a cell costs")]
+    table = section[section.index("```\n") + 4:section.index("\n```", section.index("```\n") + 4)]
+    rows = {}
+    for line in table.splitlines()[1:]:
+        cells = [c.strip() for c in line.split("|")]
+        shape, rows_text = cells[0].split()[:2]
+        ours_s, ours_mb = cells[1].split()
+        floor_s, _ = cells[2].split()
+        rows[(shape, rows_text)] = {"s": ours_s, "mb": ours_mb, "floor": floor_s, "ratio": cells[3]}
+    claims = re.findall(r"`(\w+)` at ([\d,]+) rows: ([\d.]+) s, ([\d,]+) MB, ([\d.]+x) its floor", section)
+    assert len(claims) >= 3
+    for shape, size, seconds, mb, ratio in claims:
+        row = rows[(shape, size)]
+        assert (row["s"], row["mb"], row["ratio"]) == (seconds, mb, ratio), (shape, size)
+
+
+def test_readme_counts_the_functions_lite_registers():
+    import re
+
+    from trups_xl.excel import udfs  # noqa: F401
+    from trups_xl.excel.function import REGISTRY
+
+    text = README.read_text(encoding="utf-8")
+    counts = {int(n) for n in re.findall(r"all (\d+) functions register", text)}
+    assert counts == {len(REGISTRY)}

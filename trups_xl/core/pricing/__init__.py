@@ -1,0 +1,11 @@
+"""What a holder is paid and what it is worth.
+
+- ``bondmath`` -- present value of a semi-annual stream in closed form, and yield solving.
+- ``accrual`` -- interest between any two dates, accrued interest, coupons, payment dates.
+- ``parcall`` -- the fixed coupons still to come before the par call, seen from any date.
+- ``redemption`` -- the make-whole, the price by redemption route, and the redemption dates.
+- ``yields`` -- yield of the securities to the par call, and price from that yield.
+- ``treasury`` -- the Treasury rate: a Treasury's semi-annual yield from its price, and back.
+- ``hedge`` -- fair-value hedge effectiveness: the hedged item's value, dollar offset, regression.
+- ``scalar`` -- one date, one rate on Python floats.
+"""

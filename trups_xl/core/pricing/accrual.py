@@ -1,0 +1,209 @@
+"""Interest accrued between any two dates, accrued interest and coupons.
+
+Interest for ``[start, end)`` is split over the interest periods it touches (p.40), each
+at its own rate and day count. Within a period, interest accrued to a day is
+rate x day-count fraction from the period's first day to that day x principal — the
+accrued-interest definition — so accrual over ``[a, b)`` is accrued(b) - accrued(a) and
+is additive over adjacent intervals by construction (30/360's day-31 rule would
+otherwise break additivity: 30/360 counts 2009-01-21 to 01-31 as 10 days and 01-31 to
+02-01 as 1, but 01-21 to 02-01 as 10).
+
+All functions broadcast numpy arrays of dates.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from trups_xl.core.errors import TrupsInputError
+from trups_xl.core.rates.curve import ForwardCurve
+from trups_xl.core.rates.fixings import DEFAULT_POLICY, Fixings, coupon_rates, require_known
+from trups_xl.core.scheduling.daycount import accrual_days
+from trups_xl.core.scheduling.schedule import Schedule, build_schedule
+from trups_xl.core.securities.terms import FLOATING_ACCRUAL_DEFAULT, TERMS, Terms
+
+FloatArray = npt.NDArray[np.float64]
+DateArray = npt.NDArray[np.datetime64]
+
+
+def life_bounds(schedule: Schedule) -> tuple[np.datetime64, np.datetime64]:
+    """First and last day (inclusive) interest can accrue to, for this schedule."""
+    return schedule.accrual_start[0], schedule.accrual_end[-1]
+
+
+def check_in_life(days: DateArray, schedule: Schedule, argument: str) -> None:
+    """Raise naming ``argument`` when any day lies outside the instrument's life."""
+    first, last = life_bounds(schedule)
+    if days.size and (days.min() < first or days.max() > last):
+        bad = days[(days < first) | (days > last)].flat[0]
+        raise TrupsInputError(f"{bad} is outside the securities' life {first}..{last}", argument)
+
+
+def interest(principal: npt.ArrayLike, days: npt.ArrayLike, rate: npt.ArrayLike) -> FloatArray:
+    """Interest on ``principal`` for ``days`` (counted under the period's day count) at an annual
+    ``rate`` over a 360-day year (p.20, p.41).
+
+    Computed as principal x days (exact for whole amounts), then x rate, then / 360: two roundings,
+    so amounts that are exact decimals come out exact (1000 x 180 x 0.083 / 360 = 41.5, where
+    rate x days / 360 x principal gives 41.49999999999998).
+    """
+    return np.asarray(np.asarray(principal, dtype=np.float64) * np.asarray(days, dtype=np.float64)
+                      * np.asarray(rate, dtype=np.float64) / 360.0, dtype=np.float64)
+
+
+def _middle(schedule: Schedule, rates: FloatArray, first: npt.NDArray[np.int64], stop: npt.NDArray[np.int64],
+            principal: FloatArray) -> FloatArray:
+    """Interest of the whole periods ``first <= k < stop`` (none where ``stop <= first``).
+
+    Where the rate is the same over those periods (the fixed period, a flat index) the days are
+    summed first, exactly, and :func:`interest` applied once; otherwise per-period amounts are
+    summed through a prefix sum.
+    """
+    days = np.concatenate([[0], np.cumsum(schedule.accrual_days)])
+    rate_days = np.concatenate([[0.0], np.cumsum(rates * schedule.accrual_days)])
+    changes = np.concatenate([[0], np.cumsum(rates[1:] != rates[:-1])])  # rate changes before k
+    live = stop > first
+    lo = np.where(live, first, 0)
+    hi = np.where(live, stop, 1)
+    constant = changes[hi - 1] == changes[lo]
+    same_rate = interest(principal, days[hi] - days[lo], rates[lo])
+    varying = principal * (rate_days[hi] - rate_days[lo]) / 360.0
+    return np.asarray(np.where(live, np.where(constant, same_rate, varying), 0.0), dtype=np.float64)
+
+
+def accrual(start: npt.ArrayLike, end: npt.ArrayLike, fixings: Fixings | None = None,
+            principal: npt.ArrayLike | None = None,
+            policy: str = DEFAULT_POLICY,
+            convention: str = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
+            terms: Terms = TERMS) -> FloatArray:
+    """Interest accrued from ``start`` (inclusive) to ``end`` (exclusive).
+
+    Parameters
+    ----------
+    start, end : array_like of datetime64[D]
+        Dates within the securities' life; broadcast against each other.
+    fixings : Fixings, optional
+        Index fixings for floating/monthly periods (see :mod:`trups_xl.core.rates.fixings`).
+    principal : array_like of float, optional
+        Principal amount; default the liquidation amount of one security ($1,000 for XXI).
+    policy : str
+        Index policy (:data:`trups_xl.core.rates.fixings.POLICIES`).
+    convention : {"adjusted", "unadjusted"}
+        Floating/monthly accrual dates (:data:`trups_xl.core.securities.terms.FLOATING_ACCRUAL_DEFAULT`).
+    curve : ForwardCurve, optional
+        Projects the index of periods without a fixing (:mod:`trups_xl.core.rates.curve`).
+    terms : Terms
+        The security (:mod:`trups_xl.core.securities.terms`); default Citigroup Capital XXI.
+
+    Returns
+    -------
+    ndarray of float
+        Interest in the currency of ``principal``.
+    """
+    schedule = build_schedule(convention, terms=terms)
+    a, b, p = np.broadcast_arrays(np.asarray(start, dtype="datetime64[D]"),
+                                  np.asarray(end, dtype="datetime64[D]"),
+                                  np.asarray(terms.liquidation_amount if principal is None else principal,
+                                             dtype=np.float64))
+    check_in_life(a, schedule, "start_date")
+    check_in_life(b, schedule, "end_date")
+    if (b < a).any():
+        raise TrupsInputError("end_date is before start_date", "end_date")
+    rates = coupon_rates(schedule, fixings, policy, curve)
+    ka = schedule.period_containing(a)
+    kb = schedule.period_containing(b)
+    # Periods that contribute: ka .. kb, less kb when b is its first accrual day.
+    last_needed = np.where(b > schedule.accrual_start[kb], kb, kb - 1)
+    if np.isnan(rates).any():  # only index-linked periods can lack a rate
+        # mark every period in some [ka, last_needed] by a difference array
+        marks = np.zeros(schedule.size + 1, dtype=np.int64)
+        live = last_needed >= ka
+        np.add.at(marks, ka[live], 1)
+        np.add.at(marks, last_needed[live] + 1, -1)
+        require_known(schedule, rates, np.cumsum(marks[:-1]) > 0)
+    safe = np.where(np.isnan(rates), 0.0, rates)
+    # days from each period's first accrual day to a and to b, under that period's day count
+    da = accrual_days(schedule.accrual_start[ka], a, schedule.is_30_360[ka])
+    db = accrual_days(schedule.accrual_start[kb], b, schedule.is_30_360[kb])
+    same = ka == kb
+    # within one period: the difference of the day counts (the accrued-interest definition, additive)
+    within = interest(p, db - da, safe[ka])
+    head = interest(p, schedule.accrual_days[ka] - da, safe[ka])
+    tail = interest(p, db, safe[kb])
+    across = head + _middle(schedule, safe, ka + 1, kb, p) + tail
+    return np.asarray(np.where(same, within, across), dtype=np.float64)
+
+
+def accrued_interest(settlement: npt.ArrayLike, fixings: Fixings | None = None,
+                     principal: npt.ArrayLike | None = None,
+                     policy: str = DEFAULT_POLICY,
+                     convention: str = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
+                     terms: Terms = TERMS) -> FloatArray:
+    """Interest accrued from the start of the period containing ``settlement`` to it."""
+    schedule = build_schedule(convention, terms=terms)
+    s = np.asarray(settlement, dtype="datetime64[D]")
+    check_in_life(s, schedule, "settlement")
+    k = schedule.period_containing(s)
+    k = np.where(s == schedule.accrual_end[-1], schedule.size, k)  # after the last period: 0
+    k_safe = np.minimum(k, schedule.size - 1)
+    start = np.where(k == schedule.size, s, schedule.accrual_start[k_safe])
+    return accrual(start, s, fixings, principal, policy, convention, curve, terms)
+
+
+def coupon(payment_date: npt.ArrayLike, fixings: Fixings | None = None,
+           principal: npt.ArrayLike | None = None,
+           policy: str = DEFAULT_POLICY,
+           convention: str = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
+           terms: Terms = TERMS) -> FloatArray:
+    """Interest payable on a scheduled interest payment date (the period ending on it)."""
+    schedule = build_schedule(convention, terms=terms)
+    d = np.asarray(payment_date, dtype="datetime64[D]")
+    k = schedule.index_of_payment(d)
+    if (k < 0).any():
+        bad = d[k < 0].flat[0]
+        raise TrupsInputError(f"{bad} is not a scheduled interest payment date ({_payment_dates_hint(schedule)})",
+                              "payment_date")
+    return accrual(schedule.accrual_start[k], schedule.accrual_end[k], fixings, principal,
+                   policy, convention, curve, terms)
+
+
+def _payment_dates_hint(schedule: Schedule) -> str:
+    """Where the scheduled payment dates are, for a message."""
+    if schedule.terms == TERMS:
+        return "the 21st: Jun/Dec to 2037, quarterly to 2057, monthly to 2077"
+    return f"{schedule.end[0]}, {schedule.end[1] if schedule.size > 1 else ''}, ... {schedule.end[-1]}"
+
+
+def previous_payment_date(as_of: npt.ArrayLike, terms: Terms = TERMS) -> DateArray:
+    """The scheduled payment date on or before ``as_of`` (the issue date in the first period),
+    like Excel's COUPPCD."""
+    schedule = build_schedule(terms=terms)
+    d = np.asarray(as_of, dtype="datetime64[D]")
+    _check_scheduled_range(d, schedule, "as_of")
+    k = np.searchsorted(schedule.start, d, side="right") - 1
+    return schedule.start[k]
+
+
+def next_payment_date(as_of: npt.ArrayLike, terms: Terms = TERMS) -> DateArray:
+    """The first scheduled payment date after ``as_of``, like Excel's COUPNCD."""
+    schedule = build_schedule(terms=terms)
+    d = np.asarray(as_of, dtype="datetime64[D]")
+    _check_scheduled_range(d, schedule, "as_of")
+    k = np.searchsorted(schedule.end, d, side="right")
+    return schedule.end[k]
+
+
+def _check_scheduled_range(d: DateArray, schedule: Schedule, argument: str) -> None:
+    first, last = schedule.start[0], schedule.end[-1]
+    if d.size and (d.min() < first or d.max() >= last):
+        bad = d[(d < first) | (d >= last)].flat[0]
+        raise TrupsInputError(f"{bad} is outside {first}..{last - np.timedelta64(1, 'D')}", argument)
+
+
+def period_rates(schedule: Schedule, fixings: Fixings | None, policy: str,
+                 periods: npt.NDArray[np.int64], curve: ForwardCurve | None = None) -> FloatArray:
+    """Coupon rates of the given periods, refusing a needed fixing that is missing."""
+    rates = coupon_rates(schedule, fixings, policy, curve)
+    require_known(schedule, rates, periods)
+    return rates

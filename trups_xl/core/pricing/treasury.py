@@ -1,0 +1,136 @@
+"""The Treasury rate (p.39): semi-annual equivalent yield of a Treasury from its bid price.
+
+Street convention, as standard market practice computes it: semi-annual coupons on the
+maturity's day of month (month-end maturities pay on month ends), Actual/Actual (the
+fraction of the current coupon period is actual days / actual days in the period), every
+cash flow discounted with semi-annual compounding, prices per 100 of face, clean.
+A Treasury still in a short first coupon period takes its ``issue_date`` (the first coupon
+is then prorated, and accrued interest runs from the issue date).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+import numpy as np
+import numpy.typing as npt
+
+from trups_xl.core.errors import TrupsInputError
+from trups_xl.core.pricing.bondmath import pv_semiannual, solve_yield
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def _is_month_end(day: dt.date) -> bool:
+    return day.day == calendar.monthrange(day.year, day.month)[1]
+
+
+def coupon_date_before(maturity: dt.date, periods: int) -> dt.date:
+    """The coupon date ``periods`` half-years before maturity (month-end rule).
+
+    The maturity's day of month, clipped to the month's length (as ``relativedelta(months=...)``
+    does; tests compare the two), or the month's last day for a month-end maturity. Written out
+    because a cell's Treasury price calls it several times and relativedelta costs ~10 µs a call.
+    """
+    year, month0 = divmod(maturity.year * 12 + maturity.month - 1 - 6 * periods, 12)
+    length = calendar.monthrange(year, month0 + 1)[1]
+    return dt.date(year, month0 + 1, length if _is_month_end(maturity) else min(maturity.day, length))
+
+
+def coupon_position(settlement: dt.date, maturity: dt.date,
+                    issue_date: dt.date | None = None) -> tuple[float, int, float, float]:
+    """(w, n, first-coupon fraction, accrued fraction) at settlement.
+
+    ``w``: periods to the next coupon (actual days / days in the period); ``n``: coupons
+    left; the first coupon as a fraction of a full one (1 unless a short first period);
+    accrued interest as a fraction of a full coupon.
+    """
+    if not settlement < maturity:
+        raise TrupsInputError("settlement must be before maturity", "settlement")
+    # the smallest k >= 1 whose coupon date is on or before settlement (dates fall as k rises),
+    # searched from the estimate of whole half-years between them
+    k = max(1, ((maturity.year - settlement.year) * 12 + maturity.month - settlement.month) // 6)
+    while coupon_date_before(maturity, k) > settlement:
+        k += 1
+    while k > 1 and coupon_date_before(maturity, k - 1) <= settlement:
+        k -= 1
+    previous, following = coupon_date_before(maturity, k), coupon_date_before(maturity, k - 1)
+    period = (following - previous).days
+    w = (following - settlement).days / period
+    first, accrued_from = 1.0, previous
+    if issue_date is not None:
+        if issue_date > settlement:
+            raise TrupsInputError("issue_date is after settlement", "issue_date")
+        if issue_date < previous:
+            raise TrupsInputError("only a short first coupon period is supported", "issue_date")
+        first = (following - issue_date).days / period
+        accrued_from = issue_date
+    return w, k, first, (settlement - accrued_from).days / period
+
+
+def _coupon_dates(month: npt.NDArray[np.datetime64], day: npt.NDArray[np.int64],
+                  month_end: npt.NDArray[np.bool_], k: npt.NDArray[np.int64]) -> npt.NDArray[np.datetime64]:
+    """Vectorised :func:`coupon_date_before`: the maturity's month less 6k months, on the maturity's
+    day (clipped to the month's length) or on the month's last day for a month-end maturity."""
+    m = month - (6 * k).astype("timedelta64[M]")
+    first = m.astype("datetime64[D]")
+    length = ((m + np.timedelta64(1, "M")).astype("datetime64[D]") - first).astype(np.int64)
+    dom = np.where(month_end, length, np.minimum(day, length))
+    return np.asarray(first + (dom - 1).astype("timedelta64[D]"))
+
+
+def _positions(settlement: npt.ArrayLike, maturity: npt.ArrayLike,
+               issue_date: dt.date | None) -> tuple[FloatArray, ...]:
+    """Vectorised :func:`coupon_position` over every (settlement, maturity) pair."""
+    s, m = np.broadcast_arrays(np.asarray(settlement, dtype="datetime64[D]"),
+                               np.asarray(maturity, dtype="datetime64[D]"))
+    if s.size and not (s < m).all():
+        raise TrupsInputError("settlement must be before maturity", "settlement")
+    month = m.astype("datetime64[M]")
+    day = (m - month.astype("datetime64[D]")).astype(np.int64) + 1
+    next_month_first = (month + np.timedelta64(1, "M")).astype("datetime64[D]")
+    month_end = (m + np.timedelta64(1, "D")) == next_month_first
+    months = (month - s.astype("datetime64[M]")).astype(np.int64)
+    k = np.maximum(1, months // 6)
+    for _ in range(3):  # settle k: the smallest k >= 1 whose coupon date is on or before settlement
+        k = np.where(_coupon_dates(month, day, month_end, k) > s, k + 1, k)
+    for _ in range(3):
+        earlier = np.maximum(k - 1, 1)
+        k = np.where((k > 1) & (_coupon_dates(month, day, month_end, earlier) <= s), earlier, k)
+    previous = _coupon_dates(month, day, month_end, k)
+    following = _coupon_dates(month, day, month_end, k - 1)
+    period = (following - previous).astype(np.int64).astype(np.float64)
+    w = (following - s).astype(np.int64) / period
+    first = np.ones(s.shape)
+    accrued_from = previous
+    if issue_date is not None:
+        issue = np.datetime64(issue_date, "D")
+        if (issue > s).any():
+            raise TrupsInputError("issue_date is after settlement", "issue_date")
+        if (issue < previous).any():
+            raise TrupsInputError("only a short first coupon period is supported", "issue_date")
+        first = (following - issue).astype(np.int64) / period
+        accrued_from = np.broadcast_to(issue, s.shape)
+    accrued = (s - accrued_from).astype(np.int64) / period
+    return (np.asarray(w, dtype=np.float64), np.asarray(k, dtype=np.float64),
+            np.asarray(first, dtype=np.float64), np.asarray(accrued, dtype=np.float64))
+
+
+def treasury_price(settlement: npt.ArrayLike, maturity: npt.ArrayLike, coupon_rate: npt.ArrayLike,
+                   yield_rate: npt.ArrayLike, issue_date: dt.date | None = None) -> FloatArray:
+    """Clean price per 100 of face at a semi-annual yield (street convention)."""
+    w, n, first, accrued = _positions(settlement, maturity, issue_date)
+    c = np.asarray(coupon_rate, dtype=np.float64) * 100 / 2
+    dirty = pv_semiannual(w, n, c * first, c, 100.0, yield_rate)
+    return np.asarray(dirty - c * accrued, dtype=np.float64)
+
+
+def treasury_yield(settlement: npt.ArrayLike, maturity: npt.ArrayLike, coupon_rate: npt.ArrayLike,
+                   price: npt.ArrayLike, issue_date: dt.date | None = None) -> FloatArray:
+    """Semi-annual equivalent yield to maturity from a clean price per 100 (street convention)."""
+    w, n, first, accrued = _positions(settlement, maturity, issue_date)
+    c = np.asarray(coupon_rate, dtype=np.float64) * 100 / 2
+    dirty = np.asarray(price, dtype=np.float64) + c * accrued
+    return np.asarray(np.broadcast_to(solve_yield(dirty, w, n, c * first, c, 100.0, argument="price"),
+                                      np.broadcast_shapes(np.shape(w), np.shape(c), np.shape(price))), dtype=np.float64)

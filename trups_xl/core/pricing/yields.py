@@ -1,0 +1,46 @@
+"""Yield of the securities themselves to the Dec 21, 2037 par call, and price from that yield.
+
+So an analyst can set the make-whole beside where the securities trade: the cash flows are
+the fixed coupons (8.300%, 30/360, semi-annual, p.40) to Dec 21, 2037 and principal then
+(the first date of par redemption, p.38), discounted semi-annually with 30/360 fractional
+periods, like the make-whole. Prices are clean, per 100 of principal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import numpy.typing as npt
+
+from trups_xl.core.errors import TrupsInputError
+from trups_xl.core.pricing.bondmath import pv_semiannual, solve_yield
+from trups_xl.core.pricing.parcall import par_call_stream
+from trups_xl.core.securities.terms import TERMS, Terms, require
+
+FloatArray = npt.NDArray[np.float64]
+PER = 100.0  # prices per 100 of principal
+
+
+def _call_stream(settlement: npt.ArrayLike, terms: Terms) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, int]:
+    call = require(terms, "par_call_date")
+    s_dates = np.asarray(settlement, dtype="datetime64[D]")
+    if s_dates.size and (s_dates.min() < np.datetime64(terms.issue_date)
+                         or s_dates.max() >= np.datetime64(call)):
+        raise TrupsInputError(f"settlement must fall {terms.issue_date}..{call - dt.timedelta(days=1)} "
+                              "(before the par call)", "settlement")
+    stream = par_call_stream(s_dates, PER, terms)
+    return (stream.periods_to_next, np.asarray(stream.coupons_left, dtype=np.float64), stream.coupon,
+            stream.accrued, stream.frequency)
+
+
+def price_from_yield(settlement: npt.ArrayLike, yield_rate: npt.ArrayLike, terms: Terms = TERMS) -> FloatArray:
+    """Clean price per 100 at a yield to the par call (2037-12-21 for XXI), compounded per coupon period."""
+    w, n, full, accrued, frequency = _call_stream(settlement, terms)
+    return np.asarray(pv_semiannual(w, n, full, full, PER, yield_rate, frequency) - accrued, dtype=np.float64)
+
+
+def yield_to_call(settlement: npt.ArrayLike, price: npt.ArrayLike, terms: Terms = TERMS) -> FloatArray:
+    """Yield to the par call (2037-12-21 for XXI, semi-annual) from a clean price per 100."""
+    w, n, full, accrued, frequency = _call_stream(settlement, terms)
+    return solve_yield(np.asarray(price, dtype=np.float64) + accrued, w, n, full, full, PER, frequency=frequency)

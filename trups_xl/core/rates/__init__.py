@@ -1,0 +1,8 @@
+"""What a period's coupon rate is.
+
+- ``fixings`` -- index fixings, the determination policies and the coupon rate of every period.
+- ``libor`` -- LIBOR as the prospectus determines it from bank quotations (p.41).
+- ``liboract`` -- the federal LIBOR Act replacement of USD LIBOR.
+- ``curve`` -- forward curves that project the index of periods not yet fixed.
+- ``discount`` -- a benchmark discount curve for the hedged item's value.
+"""

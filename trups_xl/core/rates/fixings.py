@@ -1,0 +1,227 @@
+"""Index fixings and the coupon rate of every period.
+
+Floating and monthly interest = (index + 4.170%) x Act/360 (p.40). The index of each
+period comes from the user: fixings (one rate for every index-linked period, or a table of
+period-start date -> rate) for what was published, and, kept apart, a forward curve
+(:class:`trups_xl.core.rates.curve.ForwardCurve`) that projects the periods with no fixing. Policies
+(the ``policy`` argument) say what the numbers are and what a period with neither gets:
+
+* ``"fixings"`` (default): the numbers are the index itself, as it applies to the period;
+  a period the calculation touches with no fixing and no curve is an error naming it.
+* ``"libor_act"``: the numbers are the LIBOR Act replacement rate (3-month CME Term SOFR for
+  quarterly periods, 1-month for monthly ones) and the index adds the tenor spread adjustment
+  (0.26161% / 0.11448%) for periods determined on or after the LIBOR replacement date
+  (:mod:`trups_xl.core.rates.liboract`); a period with no rate is an error.
+* ``"prospectus_fallback"``: a period with no fixing and no curve takes the previous period's
+  index, and the quarterly period beginning Dec 21, 2037 takes 4.910% (p.41).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from trups_xl.core.errors import MissingFixingError, TrupsInputError, check_choice
+from trups_xl.core.rates.curve import ForwardCurve
+from trups_xl.core.rates.liboract import TENOR_SPREAD_ADJUSTMENT, libor_replacement_date
+from trups_xl.core.scheduling.schedule import FIXED, Schedule, build_schedule
+from trups_xl.core.securities.terms import FLOATING_ACCRUAL_DEFAULT, TERMS, Terms, require
+
+POLICY_FIXINGS = "fixings"
+POLICY_LIBOR_ACT = "libor_act"
+POLICY_FALLBACK = "prospectus_fallback"
+POLICIES = (POLICY_FIXINGS, POLICY_LIBOR_ACT, POLICY_FALLBACK)
+#: Interpretation: the default takes the user's numbers as the index itself and never adds
+#: a spread or invents a rate; "libor_act" is the legally operative reading since July 2023
+#: (see README, "LIBOR's end") but needs Term SOFR rather than LIBOR numbers.
+DEFAULT_POLICY = POLICY_FIXINGS
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Fixings:
+    """Index fixings supplied by the user (decimals, 0.0525 for 5.25%).
+
+    Parameters
+    ----------
+    single : float, optional
+        One rate for every floating and monthly period.
+    table : tuple of (datetime.date, float)
+        Period-start date -> rate; wins over ``single`` for the periods it names.
+    """
+
+    single: float | None = None
+    table: tuple[tuple[dt.date, float], ...] = ()
+
+    @classmethod
+    def of(cls, value: float | Mapping[dt.date, float] | Iterable[tuple[dt.date, float]] | None) -> Fixings:
+        """Fixings from a rate, a mapping or pairs (``None`` for none)."""
+        if value is None:
+            return cls()
+        if isinstance(value, Fixings):
+            return value
+        if isinstance(value, (int, float)):
+            return cls(single=float(value))
+        pairs = value.items() if isinstance(value, Mapping) else value
+        return cls(table=tuple((d, float(r)) for d, r in pairs))
+
+
+def index_rates(schedule: Schedule, fixings: Fixings | None = None,
+                policy: str = DEFAULT_POLICY, curve: ForwardCurve | None = None) -> FloatArray:
+    """The index of every period (NaN for fixed periods and for periods with no rate); cached per
+    (schedule, fixings, policy, curve), all immutable, and returned read-only.
+
+    Raises
+    ------
+    TrupsInputError
+        A table date that is not the start of an index-linked period, or an unknown policy.
+    """
+    return _index_rates(schedule, fixings, policy, curve)
+
+
+@functools.lru_cache(maxsize=256)
+def _index_rates(schedule: Schedule, fixings: Fixings | None, policy: str, curve: ForwardCurve | None) -> FloatArray:
+    """The index of every period (NaN for fixed periods and for periods with no rate).
+
+    Raises
+    ------
+    TrupsInputError
+        A table date that is not the start of an index-linked period, or an unknown policy.
+    """
+    check_choice(policy, POLICIES, "policy")
+    fixings = fixings or Fixings()
+    rates = np.full(schedule.size, np.nan)
+    linked = schedule.is_index_linked
+    if fixings.single is not None:
+        rates[linked] = fixings.single
+    if fixings.table:
+        starts = schedule.start.astype("datetime64[D]")
+        periods = linked_periods(schedule, np.array([d for d, _ in fixings.table], dtype="datetime64[D]"))
+        seen: dict[int, float] = {}
+        for (day, rate), k in zip(fixings.table, periods.tolist(), strict=True):
+            if k < 0:
+                d = np.datetime64(day, "D")
+                nearest = starts[linked][np.argmin(np.abs((starts[linked] - d).astype(np.int64)))]
+                raise TrupsInputError(
+                    f"{day.isoformat()} is not the first day of a floating or monthly period "
+                    f"(nearest: {nearest}); fixings are keyed by period start date",
+                    "fixings",
+                )
+            if k in seen and seen[k] != rate:
+                raise TrupsInputError(
+                    f"two different fixings for the period starting {starts[k]}", "fixings"
+                )
+            seen[k] = rate
+            rates[k] = rate
+    if curve is not None:
+        gap = linked & np.isnan(rates)
+        rates[gap] = curve.rate_at(schedule.start[gap])
+    if policy == POLICY_LIBOR_ACT:
+        rates = rates + tenor_spread_adjustments(schedule)
+    if policy == POLICY_FALLBACK and linked.any():
+        first = int(np.flatnonzero(linked)[0])
+        if np.isnan(rates[first]):
+            # p.41: 4.910% for XXI; a security without such a rate says so
+            rates[first] = require(schedule.terms, "first_floating_fallback")
+        for k in range(first + 1, schedule.size):
+            if np.isnan(rates[k]):
+                rates[k] = rates[k - 1]  # p.41: LIBOR as determined for the previous period
+    rates.flags.writeable = False
+    return rates
+
+
+def linked_periods(schedule: Schedule, days: npt.NDArray[np.datetime64]) -> npt.NDArray[np.int64]:
+    """Index of the floating or monthly period whose first day (scheduled or business-day
+    adjusted) is each of ``days``; -1 where none starts on it. Fixings and period starts are keyed so."""
+    linked, accrual_firsts, scheduled_firsts = _linked_firsts(schedule)
+    flat = days.ravel()
+    result = np.full(flat.shape, -1, dtype=np.int64)
+    for firsts in (accrual_firsts, scheduled_firsts):  # scheduled start wins
+        k = np.minimum(np.searchsorted(firsts, flat), linked.size - 1)
+        hit = firsts[k] == flat
+        result[hit] = linked[k[hit]]
+    return result.reshape(days.shape)
+
+
+@functools.lru_cache(maxsize=64)
+def _linked_firsts(schedule: Schedule) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.datetime64],
+                                                npt.NDArray[np.datetime64]]:
+    """The index-linked periods and their adjusted and scheduled first days, once per schedule."""
+    linked = np.flatnonzero(schedule.is_index_linked)
+    return linked, schedule.accrual_start[linked], schedule.start[linked]
+
+
+def tenor_spread_adjustments(schedule: Schedule) -> FloatArray:
+    """The LIBOR Act spread of every period: 0.26161% quarterly, 0.11448% monthly, from the
+    LIBOR replacement date (12 U.S.C. 5802(20); 12 CFR 253.4(c)); 0 before it and for fixed periods."""
+    replaced = schedule.determination_date >= np.datetime64(libor_replacement_date(), "D")
+    spread = np.array([TENOR_SPREAD_ADJUSTMENT.get(int(m), 0.0) for m in schedule.index_months])
+    return np.asarray(np.where(replaced, spread, 0.0), dtype=np.float64)
+
+
+def coupon_rates(schedule: Schedule, fixings: Fixings | None = None,
+                 policy: str = DEFAULT_POLICY, curve: ForwardCurve | None = None) -> FloatArray:
+    """The annual coupon rate of every period: the fixed rate (8.300% for XXI), then index + margin
+    (4.170% for XXI, p.40). Cached like :func:`index_rates`; read-only."""
+    return _coupon_rates(schedule, fixings, policy, curve)
+
+
+@functools.lru_cache(maxsize=256)
+def _coupon_rates(schedule: Schedule, fixings: Fixings | None, policy: str, curve: ForwardCurve | None) -> FloatArray:
+    """:func:`coupon_rates`, computed."""
+    terms = schedule.terms
+    margin = terms.floating_margin if terms.floating_margin is not None else np.nan
+    rates = index_rates(schedule, fixings, policy, curve) + margin
+    result = np.where(schedule.regime == FIXED, terms.fixed_rate, rates)
+    result.flags.writeable = False
+    return result
+
+
+def require_known(schedule: Schedule, rates: FloatArray, needed: npt.NDArray[np.bool_] | npt.NDArray[np.int64]
+                  ) -> None:
+    """Raise :class:`MissingFixingError` naming the first needed period with no rate; ``needed``
+    is a mask of the periods or their indices."""
+    if needed.dtype != np.bool_:
+        if not np.isnan(rates[needed]).any():  # the common case, without a schedule-wide mask
+            return
+        needed = np.isin(np.arange(schedule.size), needed)
+    missing = needed & np.isnan(rates)
+    if missing.any():
+        k = int(np.flatnonzero(missing)[0])
+        raise MissingFixingError(
+            f"no fixing for the {schedule.regime[k]} period starting {schedule.start[k]} "
+            f"(determination date {schedule.determination_date[k]}); supply it in fixings, "
+            f"project it with a curve or use policy {POLICY_FALLBACK!r}",
+            "fixings",
+        )
+
+
+def index_rate(period_start: npt.ArrayLike, fixings: Fixings | None = None, policy: str = DEFAULT_POLICY,
+               curve: ForwardCurve | None = None, convention: str = FLOATING_ACCRUAL_DEFAULT,
+               terms: Terms = TERMS) -> FloatArray:
+    """The index of the floating or monthly period starting on each date, before the 4.170% margin.
+
+    ``period_start`` is a period's scheduled first day (Dec 21, 2037, Mar 21, 2038, ...) or
+    its business-day-adjusted first day. Under ``"libor_act"`` the result includes the
+    tenor spread adjustment.
+    """
+    require(terms, "switch_date")
+    schedule = build_schedule(convention, terms=terms)
+    days = np.asarray(period_start, dtype="datetime64[D]")
+    periods = linked_periods(schedule, days)
+    if (periods < 0).any():
+        linked = np.flatnonzero(schedule.is_index_linked)
+        bad = days[periods < 0].flat[0]
+        raise TrupsInputError(
+            f"{bad} is not the first day of a floating period ({schedule.start[linked[0]]}, "
+            f"{schedule.start[linked[1]] if linked.size > 1 else ''}, ... {schedule.start[linked[-1]]})",
+            "period_start")
+    rates = index_rates(schedule, fixings, policy, curve)
+    require_known(schedule, rates, periods)
+    return np.asarray(rates[periods], dtype=np.float64)

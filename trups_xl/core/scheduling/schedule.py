@@ -1,0 +1,202 @@
+"""The interest schedule of a security: every interest period from its issue date to maturity.
+
+For Citigroup Capital XXI (the default terms):
+
+* fixed: semi-annual, Jun 21 / Dec 21, 2008-06-21 .. 2037-12-21, 30/360 (p.19-20, p.40-41);
+* floating: quarterly, Mar/Jun/Sep/Dec 21, 2038-03-21 .. 2057-12-21, Act/360 (p.19, p.40);
+* monthly: the 21st of each month, 2058-01-21 .. 2077-12-21, Act/360 (p.20, p.40).
+
+In general (:mod:`trups_xl.core.securities.terms`): fixed payment dates roll from ``first_payment_date`` every
+12/``fixed_frequency`` months on its day of month (month ends clipped as dateutil does), up to
+the switch date (or maturity); floating ones from ``switch_date`` every 12/``floating_frequency``
+months; after ``scheduled_maturity_date`` (XXI only) every 12/``post_maturity_frequency``
+months. A period runs from and including one payment date to but excluding the next (p.40).
+
+Payment falls on the next New York business day (p.21, p.41), floating and later periods by
+the security's ``business_day_convention`` (following or modified following); the record date
+is ``record_date_lag`` business days before payment (p.20, p.41); the index determination date
+is ``libor_determination_lag`` London banking days before the period's first day (p.41).
+
+Fixed periods accrue on the scheduled dates ("without any interest ... in respect of any such
+delay", p.21, p.41). Floating and later periods accrue to the adjusted payment date by default
+— see :data:`trups_xl.core.securities.terms.FLOATING_ACCRUAL_DEFAULT`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from dateutil.relativedelta import relativedelta
+
+from trups_xl.core.errors import check_choice
+from trups_xl.core.scheduling.calendars import LONDON, NEW_YORK, BusinessCalendar
+from trups_xl.core.scheduling.daycount import ACT_360, THIRTY_360, accrual_days
+from trups_xl.core.securities.terms import (
+    ACCRUAL_CONVENTIONS,
+    FLOATING_ACCRUAL_DEFAULT,
+    INDEXES,
+    TERMS,
+    THIRTY_360_NAME,
+    Terms,
+)
+
+FIXED, FLOATING, MONTHLY = "fixed", "floating", "monthly"
+#: MONTHLY is the regime after the scheduled maturity date (XXI's monthly periods, p.20).
+REGIMES = (FIXED, FLOATING, MONTHLY)
+
+DateArray = npt.NDArray[np.datetime64]
+
+
+@dataclass(frozen=True, eq=False)
+class Schedule:
+    """All interest periods, as parallel numpy arrays (one element per period)."""
+
+    start: DateArray  # scheduled (unadjusted) first day
+    end: DateArray  # scheduled (unadjusted) interest payment date
+    accrual_start: DateArray  # first day of accrual
+    accrual_end: DateArray  # day accrual stops (exclusive)
+    payment_date: DateArray  # end rolled to a New York business day
+    record_date: DateArray  # record_date_lag New York business days before payment (NaT if none given)
+    determination_date: DateArray  # index determination date (NaT if fixed)
+    regime: npt.NDArray[np.str_]
+    is_30_360: npt.NDArray[np.bool_]
+    accrual_days: npt.NDArray[np.int64]
+    index_months: npt.NDArray[np.int64]  # tenor of the period's index in months (0 for fixed)
+    convention: str
+    terms: Terms
+
+    @property
+    def size(self) -> int:
+        """Number of periods."""
+        return int(self.start.size)
+
+    @property
+    def day_count(self) -> npt.NDArray[np.str_]:
+        """Each period's day-count name."""
+        return np.where(self.is_30_360, THIRTY_360, ACT_360)
+
+    @property
+    def year_fraction(self) -> npt.NDArray[np.float64]:
+        """Each period's year fraction under its day count."""
+        return self.accrual_days / 360.0
+
+    @property
+    def is_index_linked(self) -> npt.NDArray[np.bool_]:
+        """True for floating and later periods (index + margin)."""
+        return np.asarray(self.regime != FIXED, dtype=bool)
+
+    def period_containing(self, days: npt.ArrayLike) -> npt.NDArray[np.int64]:
+        """Index of the period whose accrual interval ``[accrual_start, accrual_end)``
+        contains each day; the last period for the final accrual end itself."""
+        d = np.asarray(days, dtype="datetime64[D]")
+        k = np.searchsorted(self.accrual_start, d, side="right") - 1
+        return np.clip(k, 0, self.size - 1).astype(np.int64)
+
+    def index_of_payment(self, days: npt.ArrayLike) -> npt.NDArray[np.int64]:
+        """Index of the period whose scheduled end equals each day (-1 where none does)."""
+        d = np.asarray(days, dtype="datetime64[D]")
+        k = np.searchsorted(self.end, d)
+        k = np.clip(k, 0, self.size - 1)
+        return np.where(self.end[k] == d, k, -1).astype(np.int64)
+
+
+def _roll_dates(anchor: dt.date, months: int, last: dt.date, include_anchor: bool) -> list[dt.date]:
+    """``anchor`` + k x ``months`` months (dateutil month arithmetic from the anchor, so month
+    ends clip without drifting) up to ``last``; ``last`` itself closes a short final period."""
+    dates = []
+    k = 0 if include_anchor else 1
+    while (day := anchor + relativedelta(months=k * months)) <= last:
+        dates.append(day)
+        k += 1
+    if not dates or dates[-1] != last:
+        dates.append(last)
+    return dates
+
+
+def scheduled_dates(terms: Terms = TERMS) -> list[dt.date]:
+    """Every scheduled interest payment date, preceded by the issue date."""
+    t = terms
+    dates = [t.issue_date, *_roll_dates(t.first_payment_date, t.fixed_months, t.fixed_end, True)]
+    if t.switch_date is not None:
+        dates += _roll_dates(t.switch_date, t.floating_months, t.floating_end, False)
+    if t.scheduled_maturity_date is not None:
+        dates += _roll_dates(t.scheduled_maturity_date, t.monthly_months, t.maturity_date, False)
+    return dates
+
+
+def regime_of(period_end: dt.date, terms: Terms = TERMS) -> str:
+    """Regime of the period ending on that scheduled date (p.19-20, p.40)."""
+    if period_end <= terms.fixed_end:
+        return FIXED
+    if period_end <= terms.floating_end:
+        return FLOATING
+    return MONTHLY
+
+
+@functools.lru_cache(maxsize=64)
+def build_schedule(
+    convention: str = FLOATING_ACCRUAL_DEFAULT,
+    new_york: BusinessCalendar = NEW_YORK,
+    london: BusinessCalendar = LONDON,
+    terms: Terms = TERMS,
+) -> Schedule:
+    """Build the full schedule of ``terms`` (cached per terms, convention and calendars).
+
+    Parameters
+    ----------
+    convention : {"adjusted", "unadjusted"}
+        Accrual dates of floating and later periods (fixed periods are always unadjusted,
+        p.21/p.41). Default :data:`~trups_xl.core.securities.terms.FLOATING_ACCRUAL_DEFAULT`.
+    new_york, london : BusinessCalendar
+        Calendars for payment/record dates and for index determination dates.
+    terms : Terms
+        The security; default Citigroup Capital XXI.
+    """
+    check_choice(convention, ACCRUAL_CONVENTIONS, "convention", "accrual convention")
+    t = terms
+    dates = scheduled_dates(t)
+    start = np.array(dates[:-1], dtype="datetime64[D]")
+    end = np.array(dates[1:], dtype="datetime64[D]")
+    regime = np.array([regime_of(d, t) for d in dates[1:]])
+    fixed = regime == FIXED
+    # p.21, p.41: fixed periods are paid the following business day; later ones by the convention
+    payment = np.where(fixed, new_york.following(end), new_york.roll(end, t.business_day_convention))
+    if t.record_date_lag is not None:
+        record = new_york.advance(payment, -t.record_date_lag)
+    else:
+        record = np.full(end.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+    accrual_end = np.where(fixed, end, payment) if convention == "adjusted" else end.copy()
+    accrual_start = np.concatenate([start[:1], accrual_end[:-1]])
+    if t.libor_determination_lag is not None:
+        determination = london.advance(accrual_start, -t.libor_determination_lag)
+        determination = np.where(fixed, np.datetime64("NaT"), determination)
+    else:
+        determination = np.full(end.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+    # p.20/p.41: 30/360 for the fixed periods (to Dec 21, 2037 for XXI); Act/360 after.
+    later_30_360 = t.floating_day_count == THIRTY_360_NAME
+    is_30_360 = np.where(fixed, t.fixed_day_count == THIRTY_360_NAME, later_30_360)
+    days = accrual_days(accrual_start, accrual_end, is_30_360)
+    months = np.select([regime == FLOATING, regime == MONTHLY],
+                       [INDEXES.get(t.floating_index or "", 0), INDEXES.get(t.post_maturity_index or "", 0)], 0)
+    for arr in (start, end, accrual_start, accrual_end, payment, record, determination,
+                regime, is_30_360, days, months):
+        arr.flags.writeable = False
+    return Schedule(
+        start=start,
+        end=end,
+        accrual_start=accrual_start,
+        accrual_end=accrual_end,
+        payment_date=payment,
+        record_date=record,
+        determination_date=determination,
+        regime=regime,
+        is_30_360=is_30_360,
+        accrual_days=days,
+        index_months=months.astype(np.int64),
+        convention=convention,
+        terms=t,
+    )

@@ -1,0 +1,439 @@
+"""A security's terms as data: the schema, the shipped securities, and a user's terms table.
+
+Every calculation takes a :class:`Terms` (frozen, hashable) explicitly; :data:`TERMS`, Citigroup
+Capital XXI, is the default everywhere. Shipped securities live in ``data/securities/*.toml``,
+one file each, every term beside its source; a user's table (term name, value) is checked term
+by term and may start from a shipped security (``base``).
+
+The schema (:data:`SCHEMA`) is the contract: the terms of a plain fixed-rate or
+fixed-to-floating security first, then the further terms Citigroup Capital XXI needs (its
+regime after the scheduled maturity, deferral, APM, share cap, covenant, special events). A
+function that needs a term the security does not have says which
+(:func:`require`); nothing is assumed in its place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields
+from importlib import resources
+from typing import Any
+
+from trups_xl.core.errors import TrupsInputError
+
+#: Interpretation (docs/TERMS.md, p.41): floating and monthly periods accrue to the
+#: business-day-adjusted payment date, because from Dec 21, 2037 the text drops the
+#: "without any interest ... in respect of any such delay" clause of p.21/p.41.
+#: ``"unadjusted"`` keeps the scheduled dates, as the fixed periods do.
+FLOATING_ACCRUAL_DEFAULT = "adjusted"
+ACCRUAL_CONVENTIONS = ("adjusted", "unadjusted")
+
+THIRTY_360_NAME, ACT_360_NAME = "30/360", "act/360"
+DAY_COUNT_NAMES = (THIRTY_360_NAME, ACT_360_NAME)
+FOLLOWING, MODIFIED_FOLLOWING = "following", "modified_following"
+BUSINESS_DAY_CONVENTIONS = (FOLLOWING, MODIFIED_FOLLOWING)
+#: Index name -> tenor in months.
+INDEXES = {"usd_libor_3m": 3, "usd_libor_1m": 1}
+FREQUENCIES = (1, 2, 4, 12)
+
+#: The argument name every error about a security's terms carries.
+ARGUMENT = "security"
+
+
+@dataclass(frozen=True)
+class TermSpec:
+    """One term of the schema: its name, kind of value, whether required, and what it means."""
+
+    name: str
+    kind: str  # text, date, amount, rate, price, frequency, count, choice
+    required: bool
+    meaning: str
+    choices: tuple[str, ...] = ()
+    #: plausible range of a number (inclusive): a value outside is refused, never computed with
+    bounds: tuple[float, float] | None = None
+
+
+SCHEMA: tuple[TermSpec, ...] = (
+    TermSpec("id", "text", False, "short identifier; a shipped security's is its data file's name"),
+    TermSpec("name", "text", True, "free text"),
+    TermSpec("cusip", "text", False, "CUSIP, so the security can be named by it"),
+    TermSpec("liquidation_amount", "amount", True,
+             "principal per security (1000 for XXI, 25 for XIII); the default principal of every function",
+             bounds=(0.01, 1e6)),
+    TermSpec("issue_date", "date", True, "interest accrues from it"),
+    TermSpec("first_payment_date", "date", True,
+             "first interest payment date; a long or short first period follows from it"),
+    TermSpec("maturity_date", "date", True, "final maturity (XXI: 2077-12-21, its final repayment date)"),
+    TermSpec("fixed_rate", "rate", True, "coupon of the fixed period, decimal (0.083)", bounds=(0.0, 0.25)),
+    TermSpec("fixed_frequency", "frequency", True, "payments a year in the fixed period: 1, 2, 4 or 12"),
+    TermSpec("fixed_day_count", "choice", True, "30/360 (Bond Basis) or act/360", DAY_COUNT_NAMES),
+    TermSpec("switch_date", "date", False, "first day of the floating period; blank = fixed to maturity"),
+    TermSpec("floating_index", "choice", False,
+             "usd_libor_3m or usd_libor_1m (policies fixings, libor_act, prospectus_fallback)", tuple(INDEXES)),
+    TermSpec("floating_margin", "rate", False, "margin over the index, decimal (0.0417)", bounds=(-0.05, 0.15)),
+    TermSpec("floating_frequency", "frequency", False, "payments a year in the floating period"),
+    TermSpec("floating_day_count", "choice", False, "act/360 or 30/360", DAY_COUNT_NAMES),
+    TermSpec("business_day_convention", "choice", True,
+             "following or modified_following for floating payment and accrual dates (fixed periods accrue "
+             "unadjusted and are paid the following business day)", BUSINESS_DAY_CONVENTIONS),
+    TermSpec("par_call_date", "date", False, "optional redemption at par from this date; blank = none"),
+    TermSpec("make_whole_spread", "rate", False,
+             "spread over the treasury rate of a make-whole redemption before par_call_date; blank = none",
+             bounds=(0.0, 0.1)),
+    # -- further terms (Citigroup Capital XXI) --
+    TermSpec("securities_issued", "count", False, "number of securities issued", bounds=(1, 1e10)),
+    TermSpec("public_offering_price", "price", False, "offering price as a decimal of par (0.99759; 1 for par)"),
+    TermSpec("scheduled_maturity_date", "date", False,
+             "end of the floating period when principal may remain outstanding to maturity_date "
+             "(XXI: 2057-12-21); blank = floating to maturity_date"),
+    TermSpec("post_maturity_index", "choice", False,
+             "index after scheduled_maturity_date (XXI: usd_libor_1m), plus floating_margin", tuple(INDEXES)),
+    TermSpec("post_maturity_frequency", "frequency", False, "payments a year after scheduled_maturity_date"),
+    TermSpec("libor_determination_lag", "count", False,
+             "London banking days between the index determination date and the period's first day", bounds=(0, 10)),
+    TermSpec("record_date_lag", "count", False,
+             "New York business days between the record date and the payment date; blank = none given", bounds=(0, 60)),
+    TermSpec("first_floating_fallback", "rate", False,
+             "index of the first floating period when no rate can be determined (XXI: 0.0491, p.41)", bounds=(0.0, 0.25)),
+    TermSpec("libor_rounding", "rate", False, "quotation averages round up to this step (XXI: 0.0000001, p.41)",
+             bounds=(1e-09, 0.01)),
+    TermSpec("special_event_window_days", "count", False,
+             "days after a special event within which it allows redemption (XXI: 90)", bounds=(1, 3650)),
+    TermSpec("extension_max_years", "count", False, "longest deferral (extension period) in years (XXI: 10)",
+             bounds=(1, 30)),
+    TermSpec("default_grace_days", "count", False, "days a payment failure continues before an event of default",
+             bounds=(0, 365)),
+    TermSpec("claim_limit_fraction", "rate", False, "bankruptcy claim cap for deferred interest, of principal",
+             bounds=(0.0, 0.5)),
+    TermSpec("apm_start_years", "count", False, "anniversary of the extension period the APM obligation ends at",
+             bounds=(1, 30)),
+    TermSpec("apm_max_obligation_fraction", "rate", False, "APM maximum obligation, of market capitalisation",
+             bounds=(0.0, 0.5)),
+    TermSpec("apm_average_days", "count", False, "trading days averaged for the APM price", bounds=(1, 250)),
+    TermSpec("apm_lag_trading_days", "count", False, "trading days between the APM window's end and issuance",
+             bounds=(0, 60)),
+    TermSpec("share_cap_initial", "count", False, "share cap amount in shares, before corporate actions",
+             bounds=(1, 1e12)),
+    TermSpec("share_cap_ceiling", "count", False, "most the share cap must be raised to, before corporate actions",
+             bounds=(1, 1e12)),
+    TermSpec("crc_termination", "date", False,
+             "end of a capital replacement covenant with XXI's table of percentages (p.60-62)"),
+)
+SPECS = {s.name: s for s in SCHEMA}
+REQUIRED = tuple(s.name for s in SCHEMA if s.required)
+FLOATING_TERMS = ("floating_index", "floating_margin", "floating_frequency", "floating_day_count",
+                  "libor_determination_lag")
+#: What a function that needs the term is called, for "has no ..." messages.
+FEATURES = {
+    "make_whole_spread": "make-whole", "par_call_date": "par call", "switch_date": "floating period",
+    "extension_max_years": "deferral terms", "claim_limit_fraction": "bankruptcy claim limit",
+    "apm_max_obligation_fraction": "APM", "apm_average_days": "APM", "apm_lag_trading_days": "APM",
+    "apm_start_years": "APM", "share_cap_initial": "share cap", "share_cap_ceiling": "share cap",
+    "crc_termination": "capital replacement covenant", "special_event_window_days": "special-event redemption",
+    "first_floating_fallback": "first-period fallback rate", "libor_rounding": "quotation rounding rule",
+    "scheduled_maturity_date": "scheduled maturity before its final maturity",
+    "securities_issued": "number of securities issued", "default_grace_days": "event-of-default grace period",
+}
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The terms of one security (see :data:`SCHEMA`); build with :func:`from_mapping`."""
+
+    id: str | None
+    name: str
+    cusip: str | None
+    liquidation_amount: float
+    issue_date: dt.date
+    first_payment_date: dt.date
+    maturity_date: dt.date
+    fixed_rate: float
+    fixed_frequency: int
+    fixed_day_count: str
+    switch_date: dt.date | None
+    floating_index: str | None
+    floating_margin: float | None
+    floating_frequency: int | None
+    floating_day_count: str | None
+    business_day_convention: str
+    par_call_date: dt.date | None
+    make_whole_spread: float | None
+    securities_issued: int | None
+    public_offering_price: float | None
+    scheduled_maturity_date: dt.date | None
+    post_maturity_index: str | None
+    post_maturity_frequency: int | None
+    libor_determination_lag: int | None
+    record_date_lag: int | None
+    first_floating_fallback: float | None
+    libor_rounding: float | None
+    special_event_window_days: int | None
+    extension_max_years: int | None
+    default_grace_days: int | None
+    claim_limit_fraction: float | None
+    apm_start_years: int | None
+    apm_max_obligation_fraction: float | None
+    apm_average_days: int | None
+    apm_lag_trading_days: int | None
+    share_cap_initial: int | None
+    share_cap_ceiling: int | None
+    crc_termination: dt.date | None
+
+    # Terms key every cache (schedules, rate vectors, calendars' lists): the hash of 38 fields is
+    # computed once per object instead of on every lookup (~1 us each, several per cell's call).
+    def __hash__(self) -> int:
+        return self._field_hash
+
+    @functools.cached_property
+    def _field_hash(self) -> int:
+        return hash(tuple(getattr(self, f.name) for f in fields(self)))
+
+    # -- derived, for readability of the rules ----------------------------------------------------
+    @property
+    def final_repayment(self) -> dt.date:
+        """The last day interest accrues to (maturity date)."""
+        return self.maturity_date
+
+    @property
+    def fixed_end(self) -> dt.date:
+        """Last day (exclusive) of the fixed period."""
+        return self.switch_date or self.maturity_date
+
+    @property
+    def floating_end(self) -> dt.date:
+        """Last day (exclusive) of the floating period."""
+        return self.scheduled_maturity_date or self.maturity_date
+
+    @property
+    def scheduled_maturity(self) -> dt.date:
+        """XXI's scheduled maturity date (2057-12-21), else the maturity date: the floating period's end."""
+        return self.floating_end
+
+    @property
+    def fixed_months(self) -> int:
+        """Months between fixed payments."""
+        return 12 // self.fixed_frequency
+
+    @property
+    def floating_months(self) -> int:
+        """Months between floating payments."""
+        return 12 // int(require(self, "floating_frequency"))
+
+    @property
+    def monthly_months(self) -> int:
+        """Months between payments after the scheduled maturity date."""
+        return 12 // int(require(self, "post_maturity_frequency"))
+
+    def as_rows(self) -> list[tuple[str, object]]:
+        """The terms as (term, value) pairs in schema order; ``None`` where a term is absent."""
+        return [(f.name, getattr(self, f.name)) for f in fields(self)]
+
+
+def require(terms: Terms, term: str, feature: str | None = None) -> Any:
+    """The value of ``term``; refuse, naming it, when the security does not have it."""
+    value = getattr(terms, term)
+    if value is None:
+        what = feature or FEATURES.get(term, term.replace("_", " "))
+        raise TrupsInputError(f"{_short(terms.name)} has no {what} (no {term} in its terms)", ARGUMENT)
+    return value
+
+
+def _short(name: str) -> str:
+    """The name up to its coupon ("Citigroup Capital XIII 7.875% ..." -> "Citigroup Capital XIII")."""
+    words = []
+    for word in name.split():
+        if any(ch.isdigit() for ch in word) and "%" in word:
+            break
+        words.append(word)
+    return " ".join(words) or name
+
+
+# ---- building and checking --------------------------------------------------------------------
+
+def _bad(term: str, message: str) -> TrupsInputError:
+    return TrupsInputError(f"{term} {message}", ARGUMENT)
+
+
+def _value(spec: TermSpec, value: object) -> object:
+    """A Python value (from TOML or converted from a cell) checked against its kind."""
+    kind, term = spec.kind, spec.name
+    if kind in ("text", "choice"):
+        if not isinstance(value, str) or not value.strip():
+            raise _bad(term, f"must be text; got {value!r}")
+        text = value.strip()
+        if kind == "choice":
+            lowered = text.lower()
+            if lowered not in spec.choices:
+                raise _bad(term, f"must be {' or '.join(spec.choices)}; got {text!r}")
+            return lowered
+        return text
+    if kind == "date":
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        raise _bad(term, f"must be a date; got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise _bad(term, f"must be a number; got {value!r}")
+    number = float(value)
+    checked = _number(spec, number, value)
+    if spec.bounds is not None and not spec.bounds[0] <= number <= spec.bounds[1]:
+        lo, hi = spec.bounds
+        raise _bad(term, f"must be within {lo:g}..{hi:g}; got {value!r}")
+    return checked
+
+
+def _number(spec: TermSpec, number: float, value: object) -> float | int:
+    """A number checked against its kind (before its plausible range)."""
+    kind, term = spec.kind, spec.name
+    if kind == "rate":
+        if abs(number) >= 1:
+            raise _bad(term, f"must be a decimal (0.083 for 8.3%); got {value!r}")
+        return number
+    if kind == "price":
+        if not 0 < number < 2:
+            raise _bad(term, f"must be a decimal of par (1 for par); got {value!r}")
+        return number
+    if kind == "amount":
+        if not 0 < number <= 1e13:
+            raise _bad(term, f"must be a positive amount; got {value!r}")
+        return number
+    if kind == "frequency":
+        if number not in FREQUENCIES:
+            raise _bad(term, f"must be 1, 2, 4 or 12; got {value!r}".replace(".0;", ";"))
+        return int(number)
+    if number != int(number) or number < 0:  # count
+        raise _bad(term, f"must be a whole number >= 0; got {value!r}")
+    return int(number)
+
+
+def from_mapping(values: Mapping[str, object]) -> Terms:
+    """Terms from ``{term: value}`` (``None`` = absent), every term checked, dates in order.
+
+    Raises
+    ------
+    TrupsInputError
+        Naming the term: unknown, missing, a bad value, or dates out of order.
+    """
+    unknown = [k for k in values if k not in SPECS]
+    if unknown:
+        raise TrupsInputError(f"unknown term {unknown[0]!r} (TRUPS_TERMS() lists the terms)", ARGUMENT)
+    checked = {k: None if v is None else _value(SPECS[k], v) for k, v in values.items()}
+    for term in REQUIRED:
+        if checked.get(term) is None:
+            raise TrupsInputError(f"missing required term {term}", ARGUMENT)
+    if checked.get("switch_date") is not None:
+        for term in FLOATING_TERMS:
+            if checked.get(term) is None:
+                raise TrupsInputError(f"missing term {term}, required with a switch_date", ARGUMENT)
+    if checked.get("scheduled_maturity_date") is not None:
+        for term in ("post_maturity_index", "post_maturity_frequency"):
+            if checked.get(term) is None:
+                raise TrupsInputError(f"missing term {term}, required with a scheduled_maturity_date", ARGUMENT)
+    if checked.get("make_whole_spread") is not None and checked.get("par_call_date") is None:
+        raise TrupsInputError("make_whole_spread needs a par_call_date (the make-whole applies before it)",
+                              ARGUMENT)
+    terms = Terms(**{f.name: checked.get(f.name) for f in fields(Terms)})  # type: ignore[arg-type]
+    _check_order(terms)
+    return terms
+
+
+def _check_order(t: Terms) -> None:
+    def before(a: str, b: str, strict: bool = True) -> None:
+        first, second = getattr(t, a), getattr(t, b)
+        if first is None or second is None:
+            return
+        if first > second or (strict and first == second):
+            raise TrupsInputError(f"{a} {first} must be {'before' if strict else 'on or before'} {b} {second}",
+                                  ARGUMENT)
+
+    before("issue_date", "first_payment_date")
+    before("first_payment_date", "switch_date", strict=False)
+    before("first_payment_date", "maturity_date", strict=False)
+    before("switch_date", "maturity_date")
+    before("switch_date", "scheduled_maturity_date")
+    before("scheduled_maturity_date", "maturity_date")
+    before("issue_date", "par_call_date")
+    before("par_call_date", "maturity_date", strict=False)
+    before("issue_date", "crc_termination")
+
+
+# ---- shipped securities -----------------------------------------------------------------------
+
+def _read_toml(text: str, where: str) -> tuple[dict[str, object], dict[str, str]]:
+    """``{term: value}`` and ``{term: source}`` of a security file (each term an inline table
+    ``{ value = ..., source = "..." }``)."""
+    data = tomllib.loads(text)
+    values: dict[str, object] = {}
+    sources: dict[str, str] = {}
+    for term, entry in data.get("terms", {}).items():
+        if not isinstance(entry, dict) or "value" not in entry or "source" not in entry:
+            raise ValueError(f"{where}: term {term} needs {{ value = ..., source = \"...\" }}")
+        values[term] = entry["value"]
+        sources[term] = str(entry["source"])
+    return values, sources
+
+
+@functools.cache
+def shipped() -> dict[str, Terms]:
+    """Every shipped security by id (the data file's name), XXI first."""
+    found: dict[str, Terms] = {}
+    folder = resources.files("trups_xl") / "data" / "securities"
+    for entry in sorted(folder.iterdir(), key=lambda e: (e.name != "citigroup_capital_xxi.toml", e.name)):
+        if entry.name.endswith(".toml"):
+            values, _ = _read_toml(entry.read_text(encoding="utf-8"), entry.name)
+            values["id"] = entry.name.removesuffix(".toml")
+            found[str(values["id"])] = from_mapping(values)
+    return found
+
+
+@functools.cache
+def sources(security_id: str) -> dict[str, str]:
+    """``{term: source}`` of a shipped security, as its data file gives them."""
+    entry = resources.files("trups_xl") / "data" / "securities" / f"{security_id}.toml"
+    return _read_toml(entry.read_text(encoding="utf-8"), entry.name)[1]
+
+
+def by_name(text: str) -> Terms:
+    """A shipped security by its id or CUSIP (case and spaces ignored)."""
+    key = "".join(text.split()).lower()
+    for terms in shipped().values():
+        if key == terms.id or (terms.cusip and key == terms.cusip.lower()):
+            return terms
+    raise TrupsInputError(f"no shipped security {text.strip()!r}; shipped: {', '.join(shipped())} "
+                          "(or their CUSIPs)", ARGUMENT)
+
+
+def from_rows(rows: Iterable[tuple[str, object]]) -> Terms:
+    """A security from (term, value) rows: a ``base`` row names a shipped security whose terms the
+    other rows override (a blank value removes a term); without ``base`` every required term is
+    given. Values are Python values (dates as ``datetime.date``)."""
+    given: dict[str, object] = {}
+    base: Terms | None = None
+    for term, value in rows:
+        key = term.strip().lower()
+        if key == "base":
+            if not isinstance(value, str):
+                raise TrupsInputError(f"base must name a shipped security; got {value!r}", ARGUMENT)
+            try:
+                base = by_name(value)
+            except TrupsInputError:
+                raise TrupsInputError(f"base {value.strip()!r} is not a shipped security; shipped: "
+                                      f"{', '.join(shipped())}", ARGUMENT) from None
+            continue
+        if key in given:
+            raise TrupsInputError(f"term {key} is given twice", ARGUMENT)
+        given[key] = value
+    merged: dict[str, object] = dict(base.as_rows()) if base else {}
+    if base is not None:
+        merged["id"] = None  # a modified security is no longer the shipped one
+    merged.update(given)
+    return from_mapping(merged)
+
+
+#: Citigroup Capital XXI: the default security of every function.
+TERMS: Terms = shipped()["citigroup_capital_xxi"]

@@ -1,0 +1,544 @@
+"""The Excel boundary: the ``@excel_function`` decorator and argument readers for UDFs.
+
+``excel_function`` registers a function with xlwings (``xw.func``/``xw.arg``), takes the
+Excel function-wizard description from the first docstring line and each argument's
+help from the numpydoc ``Parameters`` section, declares every argument ``err_to_str``
+(so ``#N/A`` upstream is refused, not read as a blank) and ``ndim=2`` (so a range keeps
+its orientation), and wraps the body in the error contract: input the core refuses
+becomes one ``#TRUPS!`` line naming the argument; any other exception is a defect and
+says so (``#TRUPS-BUG!``), never a traceback and never disguised as an input error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import inspect
+import itertools
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+import xlwings as xw
+
+from trups_xl.core.errors import TrupsInputError
+from trups_xl.core.rates.curve import ForwardCurve
+from trups_xl.core.rates.fixings import DEFAULT_POLICY, POLICIES, Fixings
+from trups_xl.core.securities import terms as core_terms
+from trups_xl.core.securities.terms import TERMS, Terms
+from trups_xl.excel import convert as xc
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+INPUT_ERROR_PREFIX = "#TRUPS!"
+BUG_PREFIX = "#TRUPS-BUG!"
+CATEGORY = "trups-xl"
+#: Excel's limit for a function description and for each argument's help.
+WIZARD_LIMIT = 255
+
+#: Every registered Excel function, in definition order.
+REGISTRY: dict[str, Callable[..., Any]] = {}
+
+
+@dataclass(frozen=True)
+class FunctionInfo:
+    """What the function wizard and the reference show of a UDF."""
+
+    summary: str  # the wizard description (first docstring line)
+    arg_help: dict[str, str]  # argument -> help (numpydoc Parameters)
+    example: tuple[Any, ...]  # Excel-style arguments for the reference and the tests
+
+
+#: Wizard text and example of every registered function, by name.
+INFO: dict[str, FunctionInfo] = {}
+
+LIFE = (TERMS.issue_date, TERMS.final_repayment)
+
+
+def life(terms: Terms) -> tuple[dt.date, dt.date]:
+    """First and last day of the security's life (issue date, maturity date)."""
+    return terms.issue_date, terms.final_repayment
+
+
+#: Help for arguments that mean the same in every function. A UDF docstring that lists such an
+#: argument without a description gets this text (in its ``__doc__`` and in Excel's wizard).
+SHARED_ARG_HELP = {
+    "principal": "Principal amount; default the liquidation amount of one security (1000 for XXI, 25 for XIII).",
+    "fixings": "Index for floating/monthly periods (LIBOR; Term SOFR under libor_act): one decimal rate for all, "
+               "or two columns: period start date, rate. Rates -0.10..0.50.",
+    "policy": '"fixings" (default: the index as given), "libor_act" (fixings/curve are CME Term SOFR; adds the '
+              '0.26161%/0.11448% spread) or "prospectus_fallback" (previous rate; 4.910% first quarter).',
+    "curve": "Forward curve for periods with no fixing: one decimal rate (flat) or two columns: date, rate "
+             "(linear between dates). Same index as fixings.",
+    "spread": "Spread over the treasury rate, decimal 0..0.10; default 0.005 (0.50%, p.38). 50 bp is 0.005.",
+    "stub": '"exclude_accrued" (default: first coupon only for the part after the redemption date) or '
+            '"subtract_accrued" (full coupon PV less accrued).',
+    "corporate_actions": "Two columns: effective date, share-count factor (0.1 for 1-for-10). Blank: "
+                         "Citigroup's actions shipped with trups-xl.",
+    "security": 'Blank: Citigroup Capital XXI. Text: a shipped security ("citigroup_capital_xiii") or CUSIP. '
+                "Two columns (term, value): a security's terms, as TRUPS_TERMS lists them; a base row starts "
+                "from a shipped one.",
+}
+
+
+def fill_shared_help(doc: str | None) -> str:
+    """``doc`` with :data:`SHARED_ARG_HELP` written under every shared argument left without help."""
+    lines = (doc or "").splitlines(keepends=True)
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        head = re.match(r"^(\s*)(\w+) : ", line)
+        if not head or head.group(2) not in SHARED_ARG_HELP:
+            continue
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        indent = len(following) - len(following.lstrip())
+        if not following.strip() or indent <= len(head.group(1)):  # no description of its own
+            out.append(f"{head.group(1)}    {SHARED_ARG_HELP[head.group(2)]}\n")
+    return "".join(out)
+
+
+def parse_docstring(doc: str | None) -> tuple[str, dict[str, str]]:
+    """First line (the wizard description) and ``{argument: help}`` from a numpydoc docstring."""
+    text = inspect.cleandoc(doc or "")
+    lines = text.splitlines()
+    summary = lines[0].strip() if lines else ""
+    helps: dict[str, str] = {}
+    match = re.search(r"^Parameters\n-+\n(.*?)(?:\n\n[A-Z][a-z]+\n-+\n|\Z)", text, re.S | re.M)
+    if match:
+        current = None
+        for line in match.group(1).splitlines():
+            head = re.match(r"^(\w+)\s*:", line)
+            if head and not line.startswith(" "):
+                current = head.group(1)
+                helps[current] = ""
+            elif current and line.strip():
+                helps[current] = (helps[current] + " " + line.strip()).strip()
+    return summary, helps
+
+
+def excel_function(example: tuple[Any, ...] = ()) -> Callable[[F], F]:
+    """Register a UDF; ``example`` holds Excel-style arguments for the reference and tests."""
+
+    def decorate(fn: F) -> F:
+        fn.__doc__ = fill_shared_help(fn.__doc__)
+        summary, helps = parse_docstring(fn.__doc__)
+
+        @functools.wraps(fn)
+        def guarded(*args: Any) -> Any:
+            try:
+                return fn(*args)
+            except TrupsInputError as exc:
+                return one_line(f"{INPUT_ERROR_PREFIX} {exc}")
+            except Exception as exc:  # a defect: say so, do not pose as an input error
+                return one_line(f"{BUG_PREFIX} {type(exc).__name__}: {exc} (please report)")
+
+        wrapped: Any = guarded
+        for name in inspect.signature(fn).parameters:
+            wrapped = xw.arg(name, doc=helps.get(name, ""), err_to_str=True, ndim=2)(wrapped)
+        # xw.func last: xw.arg re-runs xlwings' registration and would reset the category.
+        wrapped = xw.func(category=CATEGORY)(wrapped)
+        if hasattr(wrapped, "__xlfunc__"):  # classic xlwings on Windows: wizard text
+            wrapped.__xlfunc__["ret"]["doc"] = summary
+        REGISTRY[fn.__name__] = wrapped
+        INFO[fn.__name__] = FunctionInfo(summary, helps, example)
+        return wrapped  # type: ignore[no-any-return]
+
+    return decorate
+
+
+def one_line(text: str) -> str:
+    """Collapse whitespace so a message fits one cell line, at most 255 characters (what a cell shows)."""
+    line = " ".join(text.split())
+    return line if len(line) <= WIZARD_LIMIT else line[:WIZARD_LIMIT - 3] + "..."
+
+
+# ---- argument readers -------------------------------------------------------------------
+
+def dates(value: object, argument: str, lo: dt.date = LIFE[0], hi: dt.date = LIFE[1],
+          required: bool = True, default: dt.date | None = None
+          ) -> tuple[npt.NDArray[np.datetime64], tuple[int, int]]:
+    """A date cell or range as a 2-D ``datetime64[D]`` array and its shape."""
+    fast = _vector_dates(value, lo, hi)
+    if fast is not None:
+        return fast, (int(fast.shape[0]), int(fast.shape[1]))
+    cells, shape = xc.map_grid(value, argument,
+                               lambda v, a, w: xc.cell_date(v, a, lo, hi, w),
+                               required=required, default=default)
+    return xc.to_array(cells, "datetime64[D]"), shape
+
+
+def one_date(value: object, argument: str, lo: dt.date = LIFE[0], hi: dt.date = LIFE[1],
+             default: dt.date | None = None) -> dt.date:
+    """A single date (a 1 x 1 range is accepted); blank gives ``default`` when there is one."""
+    single_cell(value, argument, "date")
+    cells, shape = xc.map_grid(value, argument, lambda v, a, w: xc.cell_date(v, a, lo, hi, w),
+                               required=default is None, default=default)
+    if shape != (1, 1):
+        raise TrupsInputError(f"expected a single date; got a {shape[0]}x{shape[1]} range", argument)
+    return cells[0][0]
+
+
+def optional_date(value: object, argument: str, lo: dt.date = LIFE[0], hi: dt.date = LIFE[1]) -> dt.date | None:
+    """A single date, or ``None`` for a blank (an omitted argument or an empty cell)."""
+    return None if xc.is_blank(value) else one_date(value, argument, lo, hi)
+
+
+#: Ranges at least this large are converted column-wise when every cell is a number (or a date).
+VECTOR_MIN_CELLS = 16
+
+
+def _grid_cells(value: object) -> tuple[list[object], set[type]] | None:
+    """The cells of a large rectangular range, row by row, and their types; ``None`` for anything else."""
+    if not (isinstance(value, list) and len(value) * (len(value[0]) if value and isinstance(value[0], list) else 0)
+            >= VECTOR_MIN_CELLS):
+        return None
+    if set(map(type, value)) != {list}:
+        return None
+    cells: list[object]
+    if len(value[0]) == 1:  # a column, the common case: unpacking checks every row has one cell
+        try:
+            cells = [cell for (cell,) in value]
+        except ValueError:
+            return None
+    elif len(set(map(len, value))) == 1:
+        cells = list(itertools.chain.from_iterable(value))
+    else:
+        return None
+    return cells, set(map(type, cells))
+
+
+def _numeric_grid(value: object, found: tuple[list[object], set[type]] | None = None
+                  ) -> npt.NDArray[np.float64] | None:
+    """A large rectangular range whose cells are all numbers (no logicals, blanks, text or error
+    codes) as a float array; ``None`` when the cell-by-cell path must judge it."""
+    found = _grid_cells(value) if found is None else found
+    if found is None or not found[1] <= {float, int}:
+        return None
+    cells, kinds = found
+    arr = np.array(cells, dtype=np.float64)  # a flat list converts several times faster than rows
+    if not np.isfinite(arr).all():
+        return None
+    if int in kinds and any(xc.error_code_name(c) is not None for c in cells if type(c) is int):
+        return None
+    return arr.reshape(len(value), -1)  # type: ignore[arg-type]
+
+
+def _vector_dates(value: object, lo: dt.date, hi: dt.date) -> npt.NDArray[np.datetime64] | None:
+    """A large range of date serials as ``datetime64[D]`` (time of day dropped); ``None`` otherwise."""
+    found = _grid_cells(value)
+    if found is None:
+        return None
+    if found[1] == {dt.datetime}:  # date cells as xlwings sends them
+        days = np.array(found[0], dtype="datetime64[D]").reshape(len(value), -1)  # type: ignore[arg-type]
+    else:
+        arr = _numeric_grid(value, found)
+        if arr is None or not ((arr >= 61) & (arr < 2_958_466)).all():
+            return None
+        days = np.datetime64(xc.EXCEL_EPOCH, "D") + np.floor(arr).astype(np.int64).astype("timedelta64[D]")
+    if (days < np.datetime64(lo, "D")).any() or (days > np.datetime64(hi, "D")).any():
+        return None
+    return np.asarray(days)
+
+
+def numbers(value: object, argument: str, convert: Callable[[object, str, str], float],
+            bounds: tuple[float, float] | None = None) -> tuple[npt.NDArray[np.float64], tuple[int, int]]:
+    """A numeric cell or range (every cell required) as a 2-D float array. With ``bounds`` (what
+    ``convert`` accepts, inclusive) a large all-number range is checked column-wise."""
+    if bounds is not None:
+        arr = _numeric_grid(value)
+        if arr is not None and ((arr >= bounds[0]) & (arr <= bounds[1])).all():
+            return arr, (int(arr.shape[0]), int(arr.shape[1]))
+    cells, shape = xc.map_grid(value, argument, convert)
+    return xc.to_array(cells, "float64"), shape
+
+
+def one_number(value: object, argument: str, convert: Callable[[object, str, str], float],
+               default: float | None = None) -> float:
+    """A single number; blank gives ``default`` when there is one."""
+    single_cell(value, argument, "value")
+    cells, shape = xc.map_grid(value, argument, convert, required=default is None, default=default)
+    if shape != (1, 1):
+        raise TrupsInputError(f"expected a single value; got a {shape[0]}x{shape[1]} range", argument)
+    return cells[0][0]
+
+
+def _scalar(value: object) -> object:
+    """The value of a single cell (bare, or 1 x 1 as xlwings sends it with ndim=2); ``...`` for a range."""
+    if isinstance(value, list):
+        if len(value) == 1 and isinstance(value[0], list) and len(value[0]) == 1:
+            return value[0][0]
+        return ...
+    return value
+
+
+def scalar_date(value: object, argument: str, lo: dt.date, hi: dt.date) -> dt.date | None:
+    """A single date cell for the scalar fast path; ``None`` (take the array path, which gives the
+    error message) for a range, a blank or anything not accepted."""
+    cell = _scalar(value)
+    if cell is ... or cell is None:
+        return None
+    try:
+        return xc.cell_date(cell, argument, lo, hi)
+    except TrupsInputError:
+        return None
+
+
+def scalar_number(value: object, argument: str, convert: Callable[[object, str, str], float],
+                  default: float | None) -> float | None:
+    """A single number cell (blank: ``default``) for the scalar fast path; ``None`` otherwise."""
+    cell = _scalar(value)
+    if cell is ...:
+        return None
+    if xc.is_blank(cell):
+        return default
+    try:
+        return convert(cell, argument, "")
+    except TrupsInputError:
+        return None
+
+
+def scalar_principal(value: object, terms: Terms) -> float | None:
+    """:func:`principal` for the scalar fast path (``None``: take the array path)."""
+    return scalar_number(value, "principal", positive_cell, terms.liquidation_amount)
+
+
+def blank(*values: object) -> bool:
+    """True when every one of these arguments was left out (or is an empty cell)."""
+    return all(v is None or xc.is_blank(v) for v in values)
+
+
+def single_cell(value: object, argument: str, what: str) -> None:
+    """Refuse a range where one value is expected, by its shape, before any cell is converted."""
+    if isinstance(value, (list, tuple)) and value:
+        rows = len(value)
+        cols = len(value[0]) if isinstance(value[0], (list, tuple)) else rows
+        if isinstance(value[0], (list, tuple)) and (rows, cols) != (1, 1):
+            raise TrupsInputError(f"expected a single {what}; got a {rows}x{cols} range", argument)
+        if not isinstance(value[0], (list, tuple)) and rows != 1:
+            raise TrupsInputError(f"expected a single {what}; got a range of {rows}", argument)
+
+
+def rate_cell(value: object, argument: str, where: str) -> float:
+    """Converter for rate cells (plausible range :data:`~trups_xl.excel.convert.RATE_RANGE`)."""
+    return xc.cell_rate(value, argument, where)
+
+
+def spread_cell(value: object, argument: str, where: str) -> float:
+    """Converter for spreads and margins (:data:`~trups_xl.excel.convert.SPREAD_RANGE`)."""
+    return xc.cell_rate(value, argument, where, xc.SPREAD_RANGE)
+
+
+def coupon_cell(value: object, argument: str, where: str) -> float:
+    """Converter for a Treasury's coupon rate (:data:`~trups_xl.excel.convert.COUPON_RANGE`)."""
+    return xc.cell_rate(value, argument, where, xc.COUPON_RANGE)
+
+
+#: Plausible price of one common share, in currency.
+SHARE_PRICE_RANGE = (0.0001, 1_000_000.0)
+
+
+def share_price_cell(value: object, argument: str, where: str) -> float:
+    """Converter for a price per share, within :data:`SHARE_PRICE_RANGE`."""
+    price = xc.cell_number(value, argument, "a price per share", where)
+    lo, hi = SHARE_PRICE_RANGE
+    if not lo <= price <= hi:
+        raise TrupsInputError(f"{where}expected a price per share {lo}..{hi:,.0f}; got {price!r}", argument)
+    return price
+
+
+def amount_cell(value: object, argument: str, where: str) -> float:
+    """Converter for non-negative amounts."""
+    return xc.cell_amount(value, argument, where)
+
+
+def positive_cell(value: object, argument: str, where: str) -> float:
+    """Converter for strictly positive amounts (prices, share counts, principal)."""
+    return xc.cell_amount(value, argument, where, allow_zero=False)
+
+
+def principal(value: object, terms: Terms = TERMS) -> float:
+    """The ``principal`` argument: positive, default the liquidation amount of one security."""
+    return one_number(value, "principal", positive_cell, default=terms.liquidation_amount)
+
+
+def policy(value: object) -> str:
+    """The ``policy`` argument."""
+    return text(value, "policy", POLICIES, DEFAULT_POLICY)
+
+
+def text(value: object, argument: str, choices: tuple[str, ...], default: str | None) -> str:
+    """A text choice (a 1 x 1 range is accepted)."""
+    single_cell(value, argument, "text value")
+    if isinstance(value, list):
+        cells = xc.grid(value, argument)
+        if len(cells) != 1 or len(cells[0]) != 1:
+            raise TrupsInputError("expected a single text value; got a range", argument)
+        value = cells[0][0]
+    return xc.cell_choice(value, argument, choices, default)
+
+
+def table_rows(value: object, argument: str, expected: str) -> Iterator[tuple[str, object, object]]:
+    """The rows of a two-column input table as (``"row i: "``, first, second), skipping one
+    header row and blank rows (the tail of a generously sized range)."""
+    rows = xc.grid(value, argument)
+    if len(rows[0]) != 2:
+        raise TrupsInputError(f"expected {expected}; got {len(rows)}x{len(rows[0])}", argument)
+    for i, (first, second) in enumerate(rows):
+        if xc.is_blank(first) and xc.is_blank(second):
+            continue
+        if i == 0 and isinstance(first, str) and isinstance(second, str) and not first[:1].isdigit() \
+                and not xc.is_error(first) and not xc.is_error(second):
+            continue  # one header row (an Excel error is never a header: it is refused as a value)
+        yield f"row {i + 1}: ", first, second
+
+
+def _single_cell(value: object, argument: str) -> object | None:
+    """The value of a 1 x 1 argument, else ``None``."""
+    rows = xc.grid(value, argument)
+    return rows[0][0] if len(rows) == 1 and len(rows[0]) == 1 else None
+
+
+def fixings(value: object, terms: Terms = TERMS) -> Fixings | None:
+    """The ``fixings`` argument: blank, one rate, or a two-column range (period start, rate)."""
+    if xc.all_blank(value):
+        return None
+    single = _single_cell(value, "fixings")
+    if single is not None:
+        return Fixings(single=xc.cell_rate(single, "fixings"))
+    return Fixings(table=tuple(
+        (xc.cell_date(day, "fixings", terms.switch_date or terms.issue_date, terms.final_repayment, where),
+         xc.cell_rate(rate, "fixings", where))
+        for where, day, rate in table_rows(value, "fixings", "one rate or a two-column range (period start date, rate)")))
+
+
+def curve(value: object, terms: Terms = TERMS) -> ForwardCurve | None:
+    """The ``curve`` argument: blank, one rate (flat), or a two-column range (date, rate)."""
+    if xc.all_blank(value):
+        return None
+    single = _single_cell(value, "curve")
+    if single is not None:
+        return ForwardCurve.flat(xc.cell_rate(single, "curve"))
+    pairs = [(xc.cell_date(day, "curve", terms.issue_date, terms.final_repayment, where),
+              xc.cell_rate(rate, "curve", where))
+             for where, day, rate in table_rows(value, "curve", "one rate or a two-column range (date, rate)")]
+    if not pairs:
+        raise TrupsInputError("expected at least one (date, rate) row", "curve")
+    return ForwardCurve.of(pairs)
+
+
+def broadcast(*arrays_with_shapes: tuple[str, npt.NDArray[Any], tuple[int, int]]) -> list[npt.NDArray[Any]]:
+    """Check that 2-D argument arrays combine Excel-style (the error names the arguments) and
+    return them as they are: the core broadcasts, so a column of dates against a row of rates
+    keeps its date work per date (1,000, not 1,000,000 day counts for a 1000 x 1000 grid)."""
+    xc.broadcast_shapes({name: shape for name, _, shape in arrays_with_shapes})
+    return [arr for _, arr, _ in arrays_with_shapes]
+
+
+def vector(value: object, argument: str, convert: Callable[[object, str, str], Any],
+           skip_blank: bool = False) -> tuple[list[Any], tuple[int, int]]:
+    """A single row or column (or one cell) as a list, with its shape; blanks refused unless
+    ``skip_blank`` (trailing blank cells of a generous range)."""
+    rows = xc.grid(value, argument)
+    shape = (len(rows), len(rows[0]))
+    if shape[0] > 1 and shape[1] > 1:
+        raise TrupsInputError(f"expected a single row or column; got {shape[0]}x{shape[1]}", argument)
+    cells = [c for row in rows for c in row]
+    out: list[Any] = []
+    for i, cell in enumerate(cells):
+        if type(cell) is not float and xc.is_blank(cell):  # (a number, the common cell, is never blank)
+            if skip_blank:
+                continue
+            raise TrupsInputError(f"item {i + 1}: a value is required here; got {xc.describe(cell)}", argument)
+        try:
+            out.append(convert(cell, argument, ""))
+        except TrupsInputError:  # converters are pure: again, to name the item in the message
+            convert(cell, argument, f"item {i + 1}: ")
+            raise
+    if not out:
+        raise TrupsInputError("expected at least one value", argument)
+    return out, shape
+
+
+def parallel(first: tuple[str, list[Any]], second: tuple[str, list[Any]]) -> None:
+    """Refuse two parallel ranges of different lengths."""
+    if len(first[1]) != len(second[1]):
+        raise TrupsInputError(f"{first[0]} has {len(first[1])} values but {second[0]} has {len(second[1])}; "
+                              "they must be parallel", second[0])
+
+
+def corporate_actions(value: object) -> tuple[tuple[dt.date, float], ...] | None:
+    """The ``corporate_actions`` argument: blank for Citigroup's shipped actions, or two columns
+    (effective date, share-count factor, 0.1 for a 1-for-10 reverse split)."""
+    if xc.all_blank(value):  # a blank range too: the shipped actions, as documented
+        return None
+    table = []
+    for where, day, factor in table_rows(value, "corporate_actions",
+                                         "two columns: effective date, factor (0.1 for 1-for-10)"):
+        f = xc.cell_number(factor, "corporate_actions", "a positive factor (0.1 for 1-for-10)", where)
+        if not 0 < f < 1000:
+            raise TrupsInputError(f"{where}expected a positive factor (0.1 for 1-for-10); got {f!r}",
+                                  "corporate_actions")
+        table.append((xc.cell_date(day, "corporate_actions", dt.date(1990, 1, 1), dt.date(2080, 12, 31), where),
+                      f))
+    return tuple(table)
+
+
+# ---- the security ------------------------------------------------------------------------------
+
+#: Dates a terms table may hold (calendars cover 2006-2080; other dates are refused later).
+_TERM_DATES = (dt.date(1900, 3, 1), dt.date(2199, 12, 31))
+
+
+def _term_value(term: str, value: object) -> object:
+    """A cell of a terms table as the Python value the schema checks (blank: absent)."""
+    if xc.is_blank(value):
+        return None
+    spec = core_terms.SPECS.get(term.strip().lower())
+    where = f"{term.strip()}: "
+    if spec is None or spec.kind in ("text", "choice"):
+        if isinstance(value, str) and xc.is_error(value):
+            raise TrupsInputError(f"{where}upstream Excel error {value.strip()}", core_terms.ARGUMENT)
+        return value
+    if spec.kind == "date":
+        return xc.cell_date(value, core_terms.ARGUMENT, *_TERM_DATES, where)
+    number = xc.cell_number(value, core_terms.ARGUMENT, "a number", where)
+    return int(number) if number == int(number) and spec.kind in ("frequency", "count") else number
+
+
+@functools.lru_cache(maxsize=256)
+def _security_from_rows(rows: tuple[tuple[object, object], ...]) -> Terms:
+    pairs = []
+    for i, (term, value) in enumerate(rows):
+        if xc.is_blank(term) and xc.is_blank(value):
+            continue  # the tail of a generously sized range
+        if not isinstance(term, str) or xc.is_blank(term):
+            raise TrupsInputError(f"row {i + 1}: the first column names a term; got {xc.describe(term)}",
+                                  core_terms.ARGUMENT)
+        if i == 0 and term.strip().lower() == "term":
+            continue  # one header row
+        key = term.strip().lower()
+        pairs.append((key, value if key == "base" else _term_value(key, value)))
+    if not pairs:
+        raise TrupsInputError("the terms table is empty", core_terms.ARGUMENT)
+    return core_terms.from_rows(pairs)
+
+
+def security(value: object) -> Terms:
+    """The ``security`` argument: blank (Citigroup Capital XXI), a shipped security's id or CUSIP,
+    or a two-column range of (term, value) rows."""
+    if xc.is_blank(value):
+        return TERMS
+    rows = xc.grid(value, core_terms.ARGUMENT)
+    if len(rows) == 1 and len(rows[0]) == 1:
+        name = rows[0][0]
+        if not isinstance(name, str):
+            raise TrupsInputError(f"expected a shipped security's name or CUSIP, or a two-column terms table; "
+                                  f"got {xc.describe(name)}", core_terms.ARGUMENT)
+        return core_terms.by_name(name)
+    if len(rows[0]) != 2:
+        raise TrupsInputError(f"expected two columns (term, value); got {len(rows)}x{len(rows[0])}",
+                              core_terms.ARGUMENT)
+    return _security_from_rows(tuple((row[0], row[1]) for row in rows))
