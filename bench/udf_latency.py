@@ -11,24 +11,42 @@ each the minimum of 3 runs, beside its baseline measured in the same run:
 * the first call in a fresh Python: importing the add-in, then the first TRUPS_ACCRUAL (which
   builds the schedule and calendars), beside building the holiday tables with the ``holidays``
   package in a fresh Python (what the first call did before the tables shipped as data).
-Run: python bench/udf_latency.py
+* TRUPS_ACCRUAL on the same 100,000 rows as ``datetime`` cells (what xlwings passes for
+  date-formatted cells), against the serials.
+
+Run: python bench/udf_latency.py; before and after a change, in the same run:
+python bench/udf_latency.py --before REV (each tree measured in its own Python, alternately).
 """
 
 from __future__ import annotations
 
+import argparse
+import datetime as dt
+import json
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import xlwings as xw
 
-from trups_xl.core.pricing import accrual
-from trups_xl.excel import udfs
-from trups_xl.excel.function import INFO, REGISTRY
+try:  # the packaged layout
+    from trups_xl.core.pricing import accrual
+    from trups_xl.excel import udfs
+    from trups_xl.excel.function import INFO, REGISTRY
+except ImportError:  # the flat layout of a tree before it (--before)
+    from trups_xl.xlfunc import INFO, REGISTRY  # type: ignore[no-redef]
+
+    from trups_xl import accrual, udfs  # type: ignore[no-redef,attr-defined]
+
+
+HERE = Path(__file__).resolve().parent
 
 
 @xw.func
@@ -107,7 +125,10 @@ print(t1 - t0, t2 - t1, t3 - t2)
 _LIBRARY_TABLES = """
 import time
 t0 = time.perf_counter()
-from trups_xl.core.scheduling.calendars import library_holidays
+try:
+    from trups_xl.core.scheduling.calendars import library_holidays
+except ImportError:
+    from trups_xl.calendars import library_holidays
 library_holidays()
 print(time.perf_counter() - t0)
 """
@@ -119,46 +140,141 @@ def fresh_python(code: str) -> list[float]:
     return [float(v) for v in out.split()]
 
 
-def main() -> None:
+def measure() -> dict[str, Any]:
+    """Every figure of this benchmark for the tree this Python imports ``trups_xl`` from."""
     cases = {"trivial @xw.func": (trivial, (1.0,))} | {name: (fn, INFO[name].example) for name, fn in REGISTRY.items()}
-    result = per_call_us(cases)
-    base = result.pop("trivial @xw.func")
-    print(f"{'function':<30} {'median us':>10} {'x trivial':>10}")
-    print(f"{'trivial @xw.func':<30} {base:>10.2f} {1:>10}")
-    for name, us in result.items():
-        print(f"{name:<30} {us:>10.1f} {us / base:>10.0f}")
-
-    print("\narray cases (seconds, minimum of 3)")
+    per_call = per_call_us(cases)
+    arrays: dict[str, float] = {}
     serials = [[40000.0 + i % 9000] for i in range(100_000)]
     ends = [[s[0] + 37] for s in serials]
     a = np.datetime64("1899-12-30") + np.array(serials, dtype=np.int64).astype("timedelta64[D]")
     b = a + 37
-    udf = best_of(lambda: udfs.TRUPS_ACCRUAL(serials, ends))
-    core = best_of(lambda: accrual.accrual(a, b))
-    print(f"TRUPS_ACCRUAL 100,000 pairs      {udf:8.3f}   core {core:8.3f}   ratio {udf / core:5.1f}x")
+    arrays["TRUPS_ACCRUAL 100,000 pairs (serials)"] = best_of(lambda: udfs.TRUPS_ACCRUAL(serials, ends))
+    # what xlwings passes for date-formatted cells: datetime objects (its default dates converter)
+    epoch = dt.datetime(1899, 12, 30)
+    stamps = [[epoch + dt.timedelta(days=s[0])] for s in serials]
+    stamp_ends = [[epoch + dt.timedelta(days=s[0])] for s in ends]
+    arrays["TRUPS_ACCRUAL 100,000 pairs (datetimes)"] = best_of(lambda: udfs.TRUPS_ACCRUAL(stamps, stamp_ends))
+    arrays["core accrual 100,000 pairs (datetime64)"] = best_of(lambda: accrual.accrual(a, b))
     settle = [[47000.0 + i] for i in range(1000)]
     yields = [[0.01 + i / 50_000 for i in range(1000)]]
     prices = [[90 + i / 50 for i in range(1000)]]
-    price = best_of(lambda: udfs.TRUPS_TREASURY_PRICE(settle, "2037-11-15", 0.04375, yields))
-    ytm = best_of(lambda: udfs.TRUPS_TREASURY_YIELD(settle, "2037-11-15", 0.04375, prices))
-    print(f"TRUPS_TREASURY_PRICE 1000 x 1000 {price:8.3f}")
-    print(f"TRUPS_TREASURY_YIELD 1000 x 1000 {ytm:8.3f}")
+    arrays["TRUPS_TREASURY_PRICE 1000 x 1000"] = best_of(
+        lambda: udfs.TRUPS_TREASURY_PRICE(settle, "2037-11-15", 0.04375, yields))
+    arrays["TRUPS_TREASURY_YIELD 1000 x 1000"] = best_of(
+        lambda: udfs.TRUPS_TREASURY_YIELD(settle, "2037-11-15", 0.04375, prices))
     mw_dates = [[39500.0 + 10 * i] for i in range(1000)]
     mw_rates = [[0.005 + i / 20_000 for i in range(1000)]]
-    mw = best_of(lambda: udfs.TRUPS_MAKE_WHOLE(mw_dates, mw_rates))
     d = np.datetime64("1899-12-30") + np.array([r[0] for r in mw_dates], dtype=np.int64).astype("timedelta64[D]")
     r = np.array(mw_rates[0])
-    floor = best_of(lambda: grid_floor(d, r))
     got = np.array(udfs.TRUPS_MAKE_WHOLE(mw_dates, mw_rates))
     assert np.allclose(got, grid_floor(d, r), rtol=1e-12, atol=1e-9)
-    print(f"TRUPS_MAKE_WHOLE 1000 x 1000     {mw:8.3f}   numpy floor {floor:8.3f}   ratio {mw / floor:5.1f}x")
-
-    print("\nfirst call in a fresh Python (milliseconds, minimum of 3)")
+    arrays["TRUPS_MAKE_WHOLE 1000 x 1000"] = best_of(lambda: udfs.TRUPS_MAKE_WHOLE(mw_dates, mw_rates))
+    arrays["numpy floor 1000 x 1000 (written here)"] = best_of(lambda: grid_floor(d, r))
     runs = [fresh_python(_FIRST_CALL) for _ in range(3)]
-    xlwings_s, addin_s, first_s = (min(r[i] for r in runs) for i in range(3))
-    tables_s = min(fresh_python(_LIBRARY_TABLES)[0] for _ in range(3))
-    print(f"import xlwings {1e3 * xlwings_s:7.1f}   import trups_xl.excel.udfs {1e3 * addin_s:7.1f}   "
-          f"first TRUPS_ACCRUAL {1e3 * first_s:7.1f}   holiday tables from the holidays package {1e3 * tables_s:7.1f}")
+    first = dict(zip(("import xlwings", "import trups_xl.udfs", "first TRUPS_ACCRUAL"),
+                     (min(run[i] for run in runs) for i in range(3)), strict=True))
+    first["holiday tables from the holidays package"] = min(fresh_python(_LIBRARY_TABLES)[0] for _ in range(3))
+    return {"per_call_us": per_call, "arrays_s": arrays, "first_call_s": first}
+
+
+def date_ratio(arrays: dict[str, float]) -> float:
+    """100,000 rows of datetime cells against the same rows as serial numbers."""
+    return arrays["TRUPS_ACCRUAL 100,000 pairs (datetimes)"] / arrays["TRUPS_ACCRUAL 100,000 pairs (serials)"]
+
+
+def print_one(result: dict[str, Any]) -> None:
+    per_call = dict(result["per_call_us"])
+    base = per_call.pop("trivial @xw.func")
+    print(f"{'function':<30} {'median us':>10} {'x trivial':>10}")
+    print(f"{'trivial @xw.func':<30} {base:>10.2f} {1:>10}")
+    for name, us in per_call.items():
+        print(f"{name:<30} {us:>10.1f} {us / base:>10.0f}")
+    arrays = result["arrays_s"]
+    print("\narray cases (seconds, minimum of 3)")
+    for name, seconds in arrays.items():
+        print(f"{name:<42} {seconds:8.3f}")
+    print(f"datetimes / serials: {date_ratio(arrays):.2f}x; make-whole grid / numpy floor: "
+          f"{arrays['TRUPS_MAKE_WHOLE 1000 x 1000'] / arrays['numpy floor 1000 x 1000 (written here)']:.1f}x")
+    print("\nfirst call in a fresh Python (milliseconds, minimum of 3)")
+    print("   ".join(f"{name} {1e3 * s:7.1f}" for name, s in result["first_call_s"].items()))
+
+
+def tree_of(revision: str, tmp: Path) -> Path:
+    """The ``trups_xl`` package of ``revision`` (``git archive``), to import instead of this one."""
+    archive = subprocess.run(["git", "archive", revision, "trups_xl"], cwd=HERE.parent, capture_output=True,
+                             check=True)
+    subprocess.run(["tar", "-x", "-C", str(tmp)], input=archive.stdout, check=True)
+    return tmp
+
+
+def run_tree(path: Path | None) -> dict[str, Any]:
+    """:func:`measure` in a new Python that imports ``trups_xl`` from ``path`` (``None``: this tree)."""
+    env = dict(os.environ)
+    if path is not None:
+        env["PYTHONPATH"] = str(path)
+    done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--json"], env=env, capture_output=True,
+                          text=True, check=True)
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def best(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per figure, the minimum over runs."""
+    return {group: {name: min(r[group][name] for r in results) for name in results[0][group]}
+            for group in results[0]}
+
+
+def compare(revision: str, rounds: int) -> None:
+    """``revision`` and this tree measured alternately in the same run, side by side."""
+    with tempfile.TemporaryDirectory() as name:
+        before_tree = tree_of(revision, Path(name))
+        befores, afters = [], []
+        for _ in range(rounds):
+            befores.append(run_tree(before_tree))
+            afters.append(run_tree(None))
+    before, after = best(befores), best(afters)
+    b_base, a_base = before["per_call_us"]["trivial @xw.func"], after["per_call_us"]["trivial @xw.func"]
+    print(f"per call, microseconds (minimum over {rounds} alternating runs of each tree): before = {revision}, "
+          f"after = this tree")
+    print(f"{'function':<30} {'before':>8} {'after':>8} {'after/before':>13}")
+    print(f"{'trivial @xw.func':<30} {b_base:>8.2f} {a_base:>8.2f} {a_base / b_base:>13.2f}")
+    slower, over = [], []
+    for fn, us in after["per_call_us"].items():
+        if fn == "trivial @xw.func":
+            continue
+        was = before["per_call_us"].get(fn)
+        ratio = us / was if was else float("nan")
+        print(f"{fn:<30} {was or float('nan'):>8.1f} {us:>8.1f} {ratio:>13.2f}")
+        if was and ratio > 1.10:
+            slower.append(fn)
+        if us > 30:
+            over.append(fn)
+    print(f"\n{'array case, seconds':<42} {'before':>8} {'after':>8} {'after/before':>13}")
+    for case, seconds in after["arrays_s"].items():
+        was = before["arrays_s"][case]
+        print(f"{case:<42} {was:>8.3f} {seconds:>8.3f} {seconds / was:>13.2f}")
+    for label, r in (("before", before), ("after", after)):
+        print(f"{label}: 100,000 datetime rows / the same rows as serials = {date_ratio(r['arrays_s']):.2f}x")
+    print(f"\n{'first call, milliseconds':<42} {'before':>8} {'after':>8}")
+    for case, seconds in after["first_call_s"].items():
+        print(f"{case:<42} {1e3 * before['first_call_s'][case]:>8.1f} {1e3 * seconds:>8.1f}")
+    print(f"\nslower by more than 10%: {', '.join(slower) or 'none'}; over 30 us a call: {', '.join(over) or 'none'}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--before", metavar="REV", help="measure this git revision and this tree alternately, "
+                        "side by side")
+    parser.add_argument("--rounds", type=int, default=2, help="alternating runs of each tree with --before")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.json:
+        print(json.dumps(measure()))
+    elif args.before:
+        compare(args.before, args.rounds)
+    else:
+        print_one(measure())
 
 
 if __name__ == "__main__":
