@@ -269,8 +269,10 @@ def to_array(cells: list[list[Any]], dtype: str) -> npt.NDArray[Any]:
     return np.array(cells, dtype=dtype)
 
 
-def shape_result(values: npt.NDArray[Any]) -> Any:
+def shape_result(values: npt.NDArray[Any] | float | dt.date) -> Any:
     """A scalar for a 1 x 1 result, else a list of rows; dates become ``datetime.date``."""
+    if type(values) is float or type(values) is dt.date:  # the core's one-date path
+        return values
     arr = np.asarray(values)
     if arr.dtype.kind == "M":
         out = arr.astype("datetime64[D]").astype(object)

@@ -274,35 +274,34 @@ def _scalar(value: object) -> object:
     return value
 
 
-def scalar_date(value: object, argument: str, lo: dt.date, hi: dt.date) -> dt.date | None:
-    """A single date cell for the scalar fast path; ``None`` (take the array path, which gives the
-    error message) for a range, a blank or anything not accepted."""
+def date_cells(value: object, argument: str, lo: dt.date = LIFE[0], hi: dt.date = LIFE[1]
+               ) -> dt.date | npt.NDArray[np.datetime64]:
+    """A date argument read once: one cell gives a ``datetime.date`` (the core's one-date path), a
+    range a 2-D ``datetime64[D]`` array; anything not accepted is refused naming ``argument``."""
     cell = _scalar(value)
-    if cell is ... or cell is None:
-        return None
-    try:
+    if cell is not ... and not xc.is_blank(cell):
         return xc.cell_date(cell, argument, lo, hi)
-    except TrupsInputError:
-        return None
+    return dates(value, argument, lo, hi)[0]
 
 
-def scalar_number(value: object, argument: str, convert: Callable[[object, str, str], float],
-                  default: float | None) -> float | None:
-    """A single number cell (blank: ``default``) for the scalar fast path; ``None`` otherwise."""
+def number_cells(value: object, argument: str, convert: Callable[[object, str, str], float],
+                 bounds: tuple[float, float] | None = None) -> float | npt.NDArray[np.float64]:
+    """A number argument read once: one cell gives a float, a range a 2-D float array (see :func:`numbers`)."""
     cell = _scalar(value)
-    if cell is ...:
-        return None
-    if xc.is_blank(cell):
-        return default
-    try:
+    if cell is not ... and not xc.is_blank(cell):
         return convert(cell, argument, "")
-    except TrupsInputError:
-        return None
+    return numbers(value, argument, convert, bounds)[0]
 
 
-def scalar_principal(value: object, terms: Terms) -> float | None:
-    """:func:`principal` for the scalar fast path (``None``: take the array path)."""
-    return scalar_number(value, "principal", positive_cell, terms.liquidation_amount)
+def combine(*named: tuple[str, object]) -> list[Any]:
+    """Arguments read by :func:`date_cells` / :func:`number_cells`, checked to combine Excel-style
+    (the error names the arguments) and returned as they are: single cells stay Python values, so
+    a call of single cells takes the core's one-date path; ranges broadcast in the core, a column
+    of dates against a row of rates keeping its date work per date."""
+    if any(isinstance(v, np.ndarray) for _, v in named):
+        xc.broadcast_shapes({name: (int(v.shape[0]), int(v.shape[1])) if isinstance(v, np.ndarray) else (1, 1)
+                             for name, v in named})
+    return [v for _, v in named]
 
 
 def blank(*values: object) -> bool:

@@ -18,7 +18,6 @@ from trups_xl.core.pricing import accrual as core_accrual
 from trups_xl.core.pricing import hedge as core_hedge
 from trups_xl.core.pricing import parcall as core_parcall
 from trups_xl.core.pricing import redemption as core_redemption
-from trups_xl.core.pricing import scalar as core_scalar
 from trups_xl.core.pricing import treasury as core_treasury
 from trups_xl.core.pricing import yields as core_yields
 from trups_xl.core.provisions import apm as core_apm
@@ -91,17 +90,8 @@ def TRUPS_ACCRUAL(start_date: Any, end_date: Any, fixings: Any = None, principal
     security : text or range, optional
     """
     terms = xf.security(security)
-    if xf.blank(fixings, policy, curve):  # one date pair on fixed periods: the scalar path (same numbers)
-        first, last = (xf.scalar_date(v, n, *xf.life(terms))
-                       for v, n in ((start_date, "start_date"), (end_date, "end_date")))
-        p = xf.scalar_principal(principal, terms)
-        if first is not None and last is not None and p is not None:
-            result = core_scalar.accrual(first, last, p, terms)
-            if result is not None:
-                return result
-    start, s_shape = xf.dates(start_date, "start_date", *xf.life(terms))
-    end, e_shape = xf.dates(end_date, "end_date", *xf.life(terms))
-    a, b = xf.broadcast(("start_date", start, s_shape), ("end_date", end, e_shape))
+    a, b = xf.combine(("start_date", xf.date_cells(start_date, "start_date", *xf.life(terms))),
+                      ("end_date", xf.date_cells(end_date, "end_date", *xf.life(terms))))
     return xc.shape_result(core_accrual.accrual(a, b, xf.fixings(fixings, terms), xf.principal(principal, terms),
                                                 xf.policy(policy), curve=xf.curve(curve, terms), terms=terms))
 
@@ -122,7 +112,7 @@ def TRUPS_ACCRUED_INTEREST(settlement: Any, fixings: Any = None, principal: Any 
     security : text or range, optional
     """
     return _interest_on_a_date(settlement, "settlement", fixings, principal, policy, curve, security,
-                               core_scalar.accrued_interest, core_accrual.accrued_interest)
+                               core_accrual.accrued_interest)
 
 
 @excel_function(example=("2008-06-21",))
@@ -141,20 +131,14 @@ def TRUPS_COUPON(payment_date: Any, fixings: Any = None, principal: Any = None,
     security : text or range, optional
     """
     return _interest_on_a_date(payment_date, "payment_date", fixings, principal, policy, curve, security,
-                               core_scalar.coupon, core_accrual.coupon)
+                               core_accrual.coupon)
 
 
 def _interest_on_a_date(value: Any, argument: str, fixings: Any, principal: Any, policy: Any, curve: Any,
-                        security: Any, scalar: Any, core: Any) -> Any:
-    """A function of one date (accrued interest, coupon): the scalar path for one date on fixed
-    periods with no index arguments, else the array path (same numbers, and the error messages)."""
+                        security: Any, core: Any) -> Any:
+    """A function of one date (accrued interest, coupon): each argument read once, one core call."""
     terms = xf.security(security)
-    if xf.blank(fixings, policy, curve):
-        day = xf.scalar_date(value, argument, *xf.life(terms))
-        p = xf.scalar_principal(principal, terms)
-        if day is not None and p is not None and (result := scalar(day, p, terms)) is not None:
-            return result
-    days, _ = xf.dates(value, argument, *xf.life(terms))
+    days = xf.date_cells(value, argument, *xf.life(terms))
     return xc.shape_result(core(days, xf.fixings(fixings, terms), xf.principal(principal, terms),
                                 xf.policy(policy), curve=xf.curve(curve, terms), terms=terms))
 
@@ -169,7 +153,7 @@ def TRUPS_PREVIOUS_PAYMENT_DATE(as_of: Any, security: Any = None) -> Any:
         Any date from the issue date to the day before maturity (XXI: 2007-12-21..2077-12-20). A range gives an array.
     security : text or range, optional
     """
-    return _payment_date(as_of, security, core_scalar.previous_payment_date, core_accrual.previous_payment_date)
+    return _payment_date(as_of, security, core_accrual.previous_payment_date)
 
 
 @excel_function(example=("2009-01-31",))
@@ -182,18 +166,13 @@ def TRUPS_NEXT_PAYMENT_DATE(as_of: Any, security: Any = None) -> Any:
         Any date from the issue date to the day before maturity (XXI: 2007-12-21..2077-12-20). A range gives an array.
     security : text or range, optional
     """
-    return _payment_date(as_of, security, core_scalar.next_payment_date, core_accrual.next_payment_date)
+    return _payment_date(as_of, security, core_accrual.next_payment_date)
 
 
-def _payment_date(as_of: Any, security: Any, scalar: Any, core: Any) -> Any:
-    """A payment-date function of ``as_of`` (any day before the final repayment date): the scalar
-    path for one date, else the array path (same dates, and the error messages)."""
+def _payment_date(as_of: Any, security: Any, core: Any) -> Any:
+    """A payment-date function of ``as_of`` (any day before the final repayment date)."""
     terms = xf.security(security)
-    life = terms.issue_date, terms.final_repayment - dt.timedelta(days=1)
-    day = xf.scalar_date(as_of, "as_of", *life)
-    if day is not None and (found := scalar(day, terms)) is not None:
-        return found
-    days, _ = xf.dates(as_of, "as_of", *life)
+    days = xf.date_cells(as_of, "as_of", terms.issue_date, terms.final_repayment - dt.timedelta(days=1))
     return xc.shape_result(core(days, terms))
 
 
@@ -279,35 +258,13 @@ def TRUPS_TERMS(term: Any = None, security: Any = None) -> Any:
 
 
 
-def _make_whole_scalar(redemption_date: Any, treasury_rate: Any, spread: Any, principal: Any, stub: Any,
-                       count: Any, security: Any) -> tuple[float, float] | None:
-    """(price, pv) for one date and one rate by the scalar path; ``None``: take the array path."""
-    terms = xf.security(security)
-    if terms.make_whole_spread is None or terms.par_call_date is None:
-        return None
-    day = xf.scalar_date(redemption_date, "redemption_date", terms.issue_date,
-                         core_redemption.last_make_whole_date(terms))
-    rate = xf.scalar_number(treasury_rate, "treasury_rate", xf.rate_cell, None)
-    extra = xf.scalar_number(spread, "spread", xf.spread_cell, terms.make_whole_spread)
-    p = xf.scalar_principal(principal, terms)
-    if day is None or rate is None or extra is None or p is None:
-        return None
-    try:
-        stub_name = xf.text(stub, "stub", core_redemption.STUBS, core_redemption.STUB_DEFAULT)
-        count_name = xf.text(count, "count", core_parcall.COUNTS, core_parcall.COUNT_DEFAULT)
-    except TrupsInputError:
-        return None
-    return core_scalar.make_whole(day, rate, extra, p, stub_name, count_name, terms)
-
-
 def _make_whole_inputs(redemption_date: Any, treasury_rate: Any, spread: Any, principal: Any,
                        stub: Any, count: Any, security: Any) -> tuple[Any, ...]:
     terms = xf.security(security)
     default_spread = require(terms, "make_whole_spread")
-    days, d_shape = xf.dates(redemption_date, "redemption_date", terms.issue_date,
-                             core_redemption.last_make_whole_date(terms))
-    rates, r_shape = xf.numbers(treasury_rate, "treasury_rate", xf.rate_cell, xc.RATE_RANGE)
-    d, r = xf.broadcast(("redemption_date", days, d_shape), ("treasury_rate", rates, r_shape))
+    d, r = xf.combine(("redemption_date", xf.date_cells(redemption_date, "redemption_date", terms.issue_date,
+                                                        core_redemption.last_make_whole_date(terms))),
+                      ("treasury_rate", xf.number_cells(treasury_rate, "treasury_rate", xf.rate_cell, xc.RATE_RANGE)))
     return (d, r, xf.one_number(spread, "spread", xf.spread_cell, default=default_spread),
             xf.principal(principal, terms), xf.text(stub, "stub", core_redemption.STUBS, core_redemption.STUB_DEFAULT),
             terms, xf.text(count, "count", core_parcall.COUNTS, core_parcall.COUNT_DEFAULT))
@@ -331,9 +288,6 @@ def TRUPS_MAKE_WHOLE(redemption_date: Any, treasury_rate: Any, spread: Any = Non
         "direct" (default: 30/360 days to the next coupon) or "period_less_accrued" (180 days less accrued days, Excel PRICE's E-A); they differ on a 31st.
     security : text or range, optional
     """
-    fast = _make_whole_scalar(redemption_date, treasury_rate, spread, principal, stub, count, security)
-    if fast is not None:
-        return fast[0]
     return xc.shape_result(core_redemption.make_whole_price(*_make_whole_inputs(
         redemption_date, treasury_rate, spread, principal, stub, count, security)))
 
@@ -356,9 +310,6 @@ def TRUPS_MAKE_WHOLE_PV(redemption_date: Any, treasury_rate: Any, spread: Any = 
         "direct" (default: 30/360 days to the next coupon) or "period_less_accrued" (180 days less accrued days, Excel PRICE's E-A); they differ on a 31st.
     security : text or range, optional
     """
-    fast = _make_whole_scalar(redemption_date, treasury_rate, spread, principal, stub, count, security)
-    if fast is not None:
-        return fast[1]
     return xc.shape_result(core_redemption.make_whole_pv(*_make_whole_inputs(
         redemption_date, treasury_rate, spread, principal, stub, count, security)))
 
@@ -390,22 +341,11 @@ def TRUPS_REDEMPTION_PRICE(redemption_date: Any, treasury_rate: Any = None, trig
     route = xf.text(trigger, "trigger", core_redemption.TRIGGERS, core_redemption.OPTIONAL)
     event = None if route == core_redemption.OPTIONAL and xc.is_blank(trigger_date) else \
         xf.one_date(trigger_date, "trigger_date", *xf.life(terms))
-    if xf.blank(fixings, policy, curve):  # one date on fixed periods: the scalar path
-        day = xf.scalar_date(redemption_date, "redemption_date", *xf.life(terms))
-        rate = None if xc.is_blank(treasury_rate) else xf.scalar_number(treasury_rate, "treasury_rate", xf.rate_cell,
-                                                                         None)
-        p = xf.scalar_principal(principal, terms)
-        blank_or_number = xc.is_blank(treasury_rate) or rate is not None
-        if day is not None and p is not None and blank_or_number and (
-                fast := core_scalar.redemption_price(day, rate, route, event, p, terms)) is not None:
-            return fast
-    days, d_shape = xf.dates(redemption_date, "redemption_date", *xf.life(terms))
-    if xc.is_blank(treasury_rate):
-        rates = None
-        (d,) = xf.broadcast(("redemption_date", days, d_shape))
-    else:
-        values, r_shape = xf.numbers(treasury_rate, "treasury_rate", xf.rate_cell, xc.RATE_RANGE)
-        d, rates = xf.broadcast(("redemption_date", days, d_shape), ("treasury_rate", values, r_shape))
+    d = xf.date_cells(redemption_date, "redemption_date", *xf.life(terms))
+    rates = None
+    if not xc.is_blank(treasury_rate):
+        d, rates = xf.combine(("redemption_date", d), ("treasury_rate", xf.number_cells(
+            treasury_rate, "treasury_rate", xf.rate_cell, xc.RATE_RANGE)))
     return xc.shape_result(core_redemption.redemption_price(
         d, rates, route, event, xf.fixings(fixings, terms), xf.principal(principal, terms), xf.policy(policy),
         curve=xf.curve(curve, terms), terms=terms))
@@ -422,10 +362,7 @@ def TRUPS_REDEMPTION_PAYMENT_DATE(redemption_date: Any, security: Any = None) ->
     security : text or range, optional
     """
     terms = xf.security(security)
-    day = xf.scalar_date(redemption_date, "redemption_date", *xf.life(terms))
-    if day is not None:  # one date: the scalar path (same rule on Python dates)
-        return core_redemption.redemption_payment_day(day)
-    days, _ = xf.dates(redemption_date, "redemption_date", *xf.life(terms))
+    days = xf.date_cells(redemption_date, "redemption_date", *xf.life(terms))
     return xc.shape_result(core_redemption.redemption_payment_date(days))
 
 
@@ -446,10 +383,7 @@ def TRUPS_TREASURY_PRICE_DATE(redemption_date: Any, lag: Any = None, security: A
                              default=float(core_redemption.TREASURY_PRICE_LAG_DEFAULT))
     if lag_days not in core_redemption.TREASURY_PRICE_LAGS:
         raise TrupsInputError(f"expected 2 or 3 trading days; got {lag_days!r}", "lag")
-    day = xf.scalar_date(redemption_date, "redemption_date", *xf.life(terms))
-    if day is not None:  # one date: the scalar path (same rule on Python dates)
-        return core_redemption.treasury_price_day(day, int(lag_days))
-    days, _ = xf.dates(redemption_date, "redemption_date", *xf.life(terms))
+    days = xf.date_cells(redemption_date, "redemption_date", *xf.life(terms))
     return xc.shape_result(core_redemption.treasury_price_date(days, int(lag_days)))
 
 
@@ -458,37 +392,25 @@ _TSY_DATES = (dt.date(1990, 1, 1), dt.date(2080, 12, 31))
 
 def _treasury_inputs(settlement: Any, maturity: Any, coupon: Any, value: Any, value_name: Any,
                      value_cell: Any) -> list[Any]:
-    s, s_shape = xf.dates(settlement, "settlement", *_TSY_DATES)
-    m, m_shape = xf.dates(maturity, "maturity", *_TSY_DATES)
-    c, c_shape = xf.numbers(coupon, "coupon", xf.coupon_cell, xc.COUPON_RANGE)
-    v, v_shape = xf.numbers(value, value_name, value_cell, xc.RATE_RANGE if value_cell is xf.rate_cell else (1e-9, 999.999))
-    if (c < 0).any():
+    s = xf.date_cells(settlement, "settlement", *_TSY_DATES)
+    m = xf.date_cells(maturity, "maturity", *_TSY_DATES)
+    c = xf.number_cells(coupon, "coupon", xf.coupon_cell, xc.COUPON_RANGE)
+    v = xf.number_cells(value, value_name, value_cell, xc.RATE_RANGE if value_cell is xf.rate_cell else (1e-9, 999.999))
+    if (np.asarray(c) < 0).any():
         raise TrupsInputError("a coupon rate cannot be negative", "coupon")
     # shapes checked Excel-style; the arrays stay unbroadcast so the date work is done once per date
-    xc.broadcast_shapes({"settlement": s_shape, "maturity": m_shape, "coupon": c_shape, value_name: v_shape})
-    return [s, m, c, v]
+    return xf.combine(("settlement", s), ("maturity", m), ("coupon", c), (value_name, v))
 
 
 def _plausible_yield(yields: Any) -> Any:
     """A solved yield, refused outside the range the price functions accept (so each inverts the other)."""
     lo, hi = xc.RATE_RANGE
-    outside = (yields < lo) | (yields > hi)
+    values = np.asarray(yields)
+    outside = (values < lo) | (values > hi)
     if outside.any():
-        raise TrupsInputError(f"the yield that gives this price, {float(yields[outside].flat[0]):.4%}, is outside the "
+        raise TrupsInputError(f"the yield that gives this price, {float(values[outside].flat[0]):.4%}, is outside the "
                               f"plausible range {lo:.0%}..{hi:.0%}", "price")
     return yields
-
-
-def _treasury_scalar(settlement: Any, maturity: Any, coupon: Any, value: Any, convert: Any, solve: Any) -> float | None:
-    """One Treasury, one price or yield, by the scalar path; ``None``: take the array path."""
-    s = xf.scalar_date(settlement, "settlement", *_TSY_DATES)
-    m = xf.scalar_date(maturity, "maturity", *_TSY_DATES)
-    c = xf.scalar_number(coupon, "coupon", xf.coupon_cell, None)
-    v = xf.scalar_number(value, "value", convert, None)
-    if s is None or m is None or c is None or v is None:
-        return None
-    result: float | None = solve(s, m, c, v)
-    return result
 
 
 def _price_cell(value: object, argument: str, where: str) -> float:
@@ -515,9 +437,6 @@ def TRUPS_TREASURY_YIELD(settlement: Any, maturity: Any, coupon: Any, price: Any
     security : text or range, optional
     """
     xf.security(security)  # checked; a Treasury's price does not depend on it
-    fast = _treasury_scalar(settlement, maturity, coupon, price, _price_cell, core_scalar.treasury_yield)
-    if fast is not None and xc.RATE_RANGE[0] <= fast <= xc.RATE_RANGE[1]:
-        return fast
     s, m, c, p = _treasury_inputs(settlement, maturity, coupon, price, "price", _price_cell)
     return xc.shape_result(_plausible_yield(core_treasury.treasury_yield(s, m, c, p)))
 
@@ -539,9 +458,6 @@ def TRUPS_TREASURY_PRICE(settlement: Any, maturity: Any, coupon: Any, yield_rate
     security : text or range, optional
     """
     xf.security(security)  # checked; a Treasury's price does not depend on it
-    fast = _treasury_scalar(settlement, maturity, coupon, yield_rate, xf.rate_cell, core_scalar.treasury_price)
-    if fast is not None:
-        return fast
     s, m, c, y = _treasury_inputs(settlement, maturity, coupon, yield_rate, "yield_rate", xf.rate_cell)
     return xc.shape_result(core_treasury.treasury_price(s, m, c, y))
 
@@ -559,12 +475,6 @@ def TRUPS_YIELD_TO_CALL(settlement: Any, price: Any, security: Any = None) -> An
     security : text or range, optional
     """
     terms = xf.security(security)
-    day = xf.scalar_date(settlement, "settlement", terms.issue_date, dt.date(2199, 12, 31))
-    value = xf.scalar_number(price, "price", _price_cell, None)
-    if day is not None and value is not None:
-        fast = core_scalar.yield_to_call(day, value, terms)
-        if fast is not None and xc.RATE_RANGE[0] <= fast <= xc.RATE_RANGE[1]:
-            return fast
     s, p = _settlement_and(settlement, price, "price", _price_cell, terms)
     return xc.shape_result(_plausible_yield(core_yields.yield_to_call(s, p, terms=terms)))
 
@@ -582,19 +492,16 @@ def TRUPS_PRICE_FROM_YIELD(settlement: Any, yield_rate: Any, security: Any = Non
     security : text or range, optional
     """
     terms = xf.security(security)
-    day = xf.scalar_date(settlement, "settlement", terms.issue_date, dt.date(2199, 12, 31))
-    value = xf.scalar_number(yield_rate, "yield_rate", xf.rate_cell, None)
-    if day is not None and value is not None and (fast := core_scalar.price_from_yield(day, value, terms)) is not None:
-        return fast
     s, y = _settlement_and(settlement, yield_rate, "yield_rate", xf.rate_cell, terms)
     return xc.shape_result(core_yields.price_from_yield(s, y, terms=terms))
 
 
 def _settlement_and(settlement: Any, value: Any, name: str, convert: Any, terms: Terms) -> list[Any]:
     """Settlement dates before the par call, broadcast against a price or yield range."""
-    s, s_shape = xf.dates(settlement, "settlement", terms.issue_date, core_redemption.last_make_whole_date(terms))
-    v, v_shape = xf.numbers(value, name, convert, xc.RATE_RANGE if convert is xf.rate_cell else (1e-9, 999.999))
-    return xf.broadcast(("settlement", s, s_shape), (name, v, v_shape))
+    return xf.combine(("settlement", xf.date_cells(settlement, "settlement", terms.issue_date,
+                                                   core_redemption.last_make_whole_date(terms))),
+                      (name, xf.number_cells(value, name, convert,
+                                             xc.RATE_RANGE if convert is xf.rate_cell else (1e-9, 999.999))))
 
 
 # ---- deferral, APM and share cap ---------------------------------------------------------------

@@ -13,10 +13,8 @@ from trups_xl.core.pricing.redemption import (
     make_whole_price,
     make_whole_pv,
     redemption_payment_date,
-    redemption_payment_day,
     redemption_price,
     treasury_price_date,
-    treasury_price_day,
 )
 from trups_xl.core.rates.fixings import Fixings
 
@@ -169,7 +167,7 @@ def test_payment_and_price_dates():
 def test_one_date_payment_and_price_dates_equal_the_array_path_every_day():
     days = np.arange(np.datetime64("2007-12-21"), np.datetime64("2077-12-22"))
     as_dates = days.astype(object)
-    assert [redemption_payment_day(d) for d in as_dates] == redemption_payment_date(days).astype(object).tolist()
+    assert [redemption_payment_date(d) for d in as_dates] == redemption_payment_date(days).astype(object).tolist()
     for lag in (2, 3):
         expected = treasury_price_date(days, lag).astype(object).tolist()
-        assert [treasury_price_day(d, lag) for d in as_dates] == expected
+        assert [treasury_price_date(d, lag) for d in as_dates] == expected

@@ -7,5 +7,4 @@
 - ``yields`` -- yield of the securities to the par call, and price from that yield.
 - ``treasury`` -- the Treasury rate: a Treasury's semi-annual yield from its price, and back.
 - ``hedge`` -- fair-value hedge effectiveness: the hedged item's value, dollar offset, regression.
-- ``scalar`` -- one date, one rate on Python floats.
 """

@@ -8,10 +8,19 @@ is additive over adjacent intervals by construction (30/360's day-31 rule would
 otherwise break additivity: 30/360 counts 2009-01-21 to 01-31 as 10 days and 01-31 to
 02-01 as 1, but 01-21 to 02-01 as 10).
 
-All functions broadcast numpy arrays of dates.
+All functions broadcast numpy arrays of dates. A single ``datetime.date`` (a worksheet cell's
+call) takes a fast path inside the same function: the schedule's columns as Python lists
+(:attr:`~trups_xl.core.scheduling.schedule.Schedule.lists`) and the very same operations in the
+same order on Python floats, so the number is bit-for-bit the array path's. It covers the
+fixed-rate periods; anything else (an index-linked period, a date outside the life) goes on to
+the array path, which gives the number or the error message.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_right
+from typing import overload
 
 import numpy as np
 import numpy.typing as npt
@@ -19,7 +28,7 @@ import numpy.typing as npt
 from trups_xl.core.errors import TrupsInputError
 from trups_xl.core.rates.curve import ForwardCurve
 from trups_xl.core.rates.fixings import DEFAULT_POLICY, Fixings, coupon_rates, require_known
-from trups_xl.core.scheduling.daycount import accrual_days
+from trups_xl.core.scheduling.daycount import accrual_days, date_of, day_number
 from trups_xl.core.scheduling.schedule import Schedule, build_schedule
 from trups_xl.core.securities.terms import FLOATING_ACCRUAL_DEFAULT, TERMS, Terms
 
@@ -40,14 +49,21 @@ def check_in_life(days: DateArray, schedule: Schedule, argument: str) -> None:
         raise TrupsInputError(f"{bad} is outside the securities' life {first}..{last}", argument)
 
 
-def interest(principal: npt.ArrayLike, days: npt.ArrayLike, rate: npt.ArrayLike) -> FloatArray:
+@overload
+def interest(principal: float, days: int, rate: float) -> float: ...
+@overload
+def interest(principal: npt.ArrayLike, days: npt.ArrayLike, rate: npt.ArrayLike) -> FloatArray: ...
+def interest(principal: npt.ArrayLike, days: npt.ArrayLike, rate: npt.ArrayLike) -> FloatArray | float:
     """Interest on ``principal`` for ``days`` (counted under the period's day count) at an annual
     ``rate`` over a 360-day year (p.20, p.41).
 
     Computed as principal x days (exact for whole amounts), then x rate, then / 360: two roundings,
     so amounts that are exact decimals come out exact (1000 x 180 x 0.083 / 360 = 41.5, where
-    rate x days / 360 x principal gives 41.49999999999998).
+    rate x days / 360 x principal gives 41.49999999999998). One float, int and float give a float
+    (the same IEEE operations).
     """
+    if type(principal) is float and type(days) is int and type(rate) is float:
+        return principal * float(days) * rate / 360.0
     return np.asarray(np.asarray(principal, dtype=np.float64) * np.asarray(days, dtype=np.float64)
                       * np.asarray(rate, dtype=np.float64) / 360.0, dtype=np.float64)
 
@@ -72,17 +88,53 @@ def _middle(schedule: Schedule, rates: FloatArray, first: npt.NDArray[np.int64],
     return np.asarray(np.where(live, np.where(constant, same_rate, varying), 0.0), dtype=np.float64)
 
 
+def _fixed_only(fixings: Fixings | None, policy: str, convention: str, curve: ForwardCurve | None) -> bool:
+    """True when nothing but the schedule decides a fixed-rate period's interest (the one-date path)."""
+    return fixings is None and curve is None and policy == DEFAULT_POLICY and convention == FLOATING_ACCRUAL_DEFAULT
+
+
+def _accrual_one(a: int, b: int, principal: float, schedule: Schedule) -> float | None:
+    """:func:`accrual` from day number ``a`` to ``b`` when every period it needs is fixed-rate,
+    else ``None`` (the array path answers): the array path's operations, in its order, on floats."""
+    c = schedule.lists
+    if a < c.accrual_start[0] or b > c.accrual_end[-1] or b < a:
+        return None
+    ka, kb = c.period_containing(a), c.period_containing(b)
+    last_needed = kb if b > c.accrual_start[kb] else kb - 1
+    if not all(c.fixed[ka:last_needed + 1]):
+        return None
+    rate = schedule.terms.fixed_rate
+    rate_b = rate if c.fixed[kb] else 0.0  # not needed (b is its first day): 0, as the array path
+    da = accrual_days(c.accrual_start[ka], a, c.is_30_360[ka])
+    db = accrual_days(c.accrual_start[kb], b, c.is_30_360[kb])
+    if ka == kb:
+        return interest(principal, db - da, rate)
+    head = interest(principal, c.accrual_days[ka] - da, rate)
+    middle = interest(principal, sum(c.accrual_days[ka + 1:kb]), rate) if kb > ka + 1 else 0.0
+    return head + middle + interest(principal, db, rate_b)
+
+
+@overload
+def accrual(start: dt.date, end: dt.date, fixings: Fixings | None = None, principal: float | None = None,
+            policy: str = DEFAULT_POLICY, convention: str = FLOATING_ACCRUAL_DEFAULT,
+            curve: ForwardCurve | None = None, terms: Terms = TERMS) -> float: ...
+@overload
 def accrual(start: npt.ArrayLike, end: npt.ArrayLike, fixings: Fixings | None = None,
+            principal: npt.ArrayLike | None = None, policy: str = DEFAULT_POLICY,
+            convention: str = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
+            terms: Terms = TERMS) -> FloatArray: ...
+def accrual(start: npt.ArrayLike | dt.date, end: npt.ArrayLike | dt.date, fixings: Fixings | None = None,
             principal: npt.ArrayLike | None = None,
             policy: str = DEFAULT_POLICY,
             convention: str = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
-            terms: Terms = TERMS) -> FloatArray:
+            terms: Terms = TERMS) -> FloatArray | float:
     """Interest accrued from ``start`` (inclusive) to ``end`` (exclusive).
 
     Parameters
     ----------
-    start, end : array_like of datetime64[D]
-        Dates within the securities' life; broadcast against each other.
+    start, end : array_like of datetime64[D], or two dates
+        Dates within the securities' life; broadcast against each other. Two ``datetime.date``
+        give a float.
     fixings : Fixings, optional
         Index fixings for floating/monthly periods (see :mod:`trups_xl.core.rates.fixings`).
     principal : array_like of float, optional
@@ -102,6 +154,12 @@ def accrual(start: npt.ArrayLike, end: npt.ArrayLike, fixings: Fixings | None = 
         Interest in the currency of ``principal``.
     """
     schedule = build_schedule(convention, terms=terms)
+    one = type(start) is dt.date and type(end) is dt.date
+    if one and (principal is None or type(principal) is float) and _fixed_only(fixings, policy, convention, curve):
+        p_one = terms.liquidation_amount if principal is None else principal
+        fast = _accrual_one(day_number(start), day_number(end), p_one, schedule)  # type: ignore[arg-type]
+        if fast is not None:
+            return fast
     a, b, p = np.broadcast_arrays(np.asarray(start, dtype="datetime64[D]"),
                                   np.asarray(end, dtype="datetime64[D]"),
                                   np.asarray(terms.liquidation_amount if principal is None else principal,
@@ -132,32 +190,62 @@ def accrual(start: npt.ArrayLike, end: npt.ArrayLike, fixings: Fixings | None = 
     head = interest(p, schedule.accrual_days[ka] - da, safe[ka])
     tail = interest(p, db, safe[kb])
     across = head + _middle(schedule, safe, ka + 1, kb, p) + tail
-    return np.asarray(np.where(same, within, across), dtype=np.float64)
+    result = np.asarray(np.where(same, within, across), dtype=np.float64)
+    return float(result) if one and result.ndim == 0 else result
 
 
+@overload
+def accrued_interest(settlement: dt.date, fixings: Fixings | None = None, principal: float | None = None,
+                     policy: str = DEFAULT_POLICY, convention: str = FLOATING_ACCRUAL_DEFAULT,
+                     curve: ForwardCurve | None = None, terms: Terms = TERMS) -> float: ...
+@overload
 def accrued_interest(settlement: npt.ArrayLike, fixings: Fixings | None = None,
+                     principal: npt.ArrayLike | None = None, policy: str = DEFAULT_POLICY,
+                     convention: str = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
+                     terms: Terms = TERMS) -> FloatArray: ...
+def accrued_interest(settlement: npt.ArrayLike | dt.date, fixings: Fixings | None = None,
                      principal: npt.ArrayLike | None = None,
                      policy: str = DEFAULT_POLICY,
                      convention: str = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
-                     terms: Terms = TERMS) -> FloatArray:
-    """Interest accrued from the start of the period containing ``settlement`` to it."""
+                     terms: Terms = TERMS) -> FloatArray | float:
+    """Interest accrued from the start of the period containing ``settlement`` to it (a date: a float)."""
     schedule = build_schedule(convention, terms=terms)
+    if type(settlement) is dt.date:
+        c = schedule.lists
+        day = day_number(settlement)
+        if c.accrual_start[0] <= day < c.accrual_end[-1]:  # the last day itself: the array path's special case
+            first = date_of(c.accrual_start[c.period_containing(day)])
+            return accrual(first, settlement, fixings, principal, policy, convention, curve, terms)  # type: ignore[arg-type]
     s = np.asarray(settlement, dtype="datetime64[D]")
     check_in_life(s, schedule, "settlement")
     k = schedule.period_containing(s)
     k = np.where(s == schedule.accrual_end[-1], schedule.size, k)  # after the last period: 0
     k_safe = np.minimum(k, schedule.size - 1)
     start = np.where(k == schedule.size, s, schedule.accrual_start[k_safe])
-    return accrual(start, s, fixings, principal, policy, convention, curve, terms)
+    result = accrual(start, s, fixings, principal, policy, convention, curve, terms)
+    return float(result) if type(settlement) is dt.date else result
 
 
-def coupon(payment_date: npt.ArrayLike, fixings: Fixings | None = None,
+@overload
+def coupon(payment_date: dt.date, fixings: Fixings | None = None, principal: float | None = None,
+           policy: str = DEFAULT_POLICY, convention: str = FLOATING_ACCRUAL_DEFAULT,
+           curve: ForwardCurve | None = None, terms: Terms = TERMS) -> float: ...
+@overload
+def coupon(payment_date: npt.ArrayLike, fixings: Fixings | None = None, principal: npt.ArrayLike | None = None,
+           policy: str = DEFAULT_POLICY, convention: str = FLOATING_ACCRUAL_DEFAULT,
+           curve: ForwardCurve | None = None, terms: Terms = TERMS) -> FloatArray: ...
+def coupon(payment_date: npt.ArrayLike | dt.date, fixings: Fixings | None = None,
            principal: npt.ArrayLike | None = None,
            policy: str = DEFAULT_POLICY,
            convention: str = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
-           terms: Terms = TERMS) -> FloatArray:
-    """Interest payable on a scheduled interest payment date (the period ending on it)."""
+           terms: Terms = TERMS) -> FloatArray | float:
+    """Interest payable on a scheduled interest payment date (the period ending on it; a date: a float)."""
     schedule = build_schedule(convention, terms=terms)
+    if type(payment_date) is dt.date:
+        c = schedule.lists
+        if (n := c.index_of_payment(day_number(payment_date))) >= 0:
+            return accrual(date_of(c.accrual_start[n]), date_of(c.accrual_end[n]), fixings,
+                           principal, policy, convention, curve, terms)  # type: ignore[arg-type]
     d = np.asarray(payment_date, dtype="datetime64[D]")
     k = schedule.index_of_payment(d)
     if (k < 0).any():
@@ -175,22 +263,34 @@ def _payment_dates_hint(schedule: Schedule) -> str:
     return f"{schedule.end[0]}, {schedule.end[1] if schedule.size > 1 else ''}, ... {schedule.end[-1]}"
 
 
-def previous_payment_date(as_of: npt.ArrayLike, terms: Terms = TERMS) -> DateArray:
+@overload
+def previous_payment_date(as_of: dt.date, terms: Terms = TERMS) -> dt.date: ...
+@overload
+def previous_payment_date(as_of: npt.ArrayLike, terms: Terms = TERMS) -> DateArray: ...
+def previous_payment_date(as_of: npt.ArrayLike | dt.date, terms: Terms = TERMS) -> DateArray | dt.date:
     """The scheduled payment date on or before ``as_of`` (the issue date in the first period),
-    like Excel's COUPPCD."""
+    like Excel's COUPPCD; a date gives a date."""
     schedule = build_schedule(terms=terms)
-    d = np.asarray(as_of, dtype="datetime64[D]")
-    _check_scheduled_range(d, schedule, "as_of")
-    k = np.searchsorted(schedule.start, d, side="right") - 1
+    if type(as_of) is dt.date and (c := schedule.lists).start[0] <= (d := day_number(as_of)) < c.end[-1]:
+        return date_of(c.start[bisect_right(c.start, d) - 1])
+    days = np.asarray(as_of, dtype="datetime64[D]")
+    _check_scheduled_range(days, schedule, "as_of")
+    k = np.searchsorted(schedule.start, days, side="right") - 1
     return schedule.start[k]
 
 
-def next_payment_date(as_of: npt.ArrayLike, terms: Terms = TERMS) -> DateArray:
-    """The first scheduled payment date after ``as_of``, like Excel's COUPNCD."""
+@overload
+def next_payment_date(as_of: dt.date, terms: Terms = TERMS) -> dt.date: ...
+@overload
+def next_payment_date(as_of: npt.ArrayLike, terms: Terms = TERMS) -> DateArray: ...
+def next_payment_date(as_of: npt.ArrayLike | dt.date, terms: Terms = TERMS) -> DateArray | dt.date:
+    """The first scheduled payment date after ``as_of``, like Excel's COUPNCD; a date gives a date."""
     schedule = build_schedule(terms=terms)
-    d = np.asarray(as_of, dtype="datetime64[D]")
-    _check_scheduled_range(d, schedule, "as_of")
-    k = np.searchsorted(schedule.end, d, side="right")
+    if type(as_of) is dt.date and (c := schedule.lists).start[0] <= (d := day_number(as_of)) < c.end[-1]:
+        return date_of(c.end[bisect_right(c.end, d)])
+    days = np.asarray(as_of, dtype="datetime64[D]")
+    _check_scheduled_range(days, schedule, "as_of")
+    k = np.searchsorted(schedule.end, days, side="right")
     return schedule.end[k]
 
 

@@ -12,6 +12,7 @@ costs a handful of array operations. Everything broadcasts.
 
 from __future__ import annotations
 
+import math
 from typing import Literal, overload
 
 import numpy as np
@@ -22,10 +23,45 @@ from trups_xl.core.errors import TrupsInputError
 FloatArray = npt.NDArray[np.float64]
 
 
+def _floats(*values: object) -> bool:
+    """True when every value is a Python number: one cell's call, computed on floats."""
+    return all(type(v) is float or type(v) is int for v in values)
+
+
+def _pv_and_slope_one(w: float, n: float, first: float, coupon: float, redemption: float, rate: float,
+                      frequency: float, slope: bool) -> tuple[float, float]:
+    """:func:`_pv_and_slope` for one stream and one rate on Python floats: the same operations in
+    the same order (``math``'s log1p/exp/expm1 may differ from numpy's in the last bit)."""
+    log_v = -math.log1p(rate / frequency)
+    later = n - 1.0
+    small = abs(rate) < 1e-9
+    v = math.exp(log_v)
+    den = 1.0 if small else -math.expm1(log_v)
+    annuity = later * (1.0 - (later + 1.0) / 2.0 * rate / frequency) if small else v * -math.expm1(later * log_v) / den
+    v_later = math.exp(later * log_v)
+    lead = math.exp(w * log_v)
+    pv = lead * (first + coupon * annuity + redemption * v_later)
+    if not slope:
+        return pv, 0.0
+    d_annuity = later * (later + 1.0) / 2.0 if small else v * (-math.expm1(later * log_v) - later * v_later * den) / den ** 2
+    d_pv = w * pv + lead * (coupon * d_annuity + redemption * later * v_later)
+    return pv, -d_pv / (frequency + rate)
+
+
+@overload
+def pv_semiannual(w: float, n: float, first: float, coupon: float, redemption: float, rate: float,
+                  frequency: float = 2.0) -> float: ...
+@overload
 def pv_semiannual(w: npt.ArrayLike, n: npt.ArrayLike, first: npt.ArrayLike, coupon: npt.ArrayLike,
-                  redemption: npt.ArrayLike, rate: npt.ArrayLike, frequency: float = 2.0) -> FloatArray:
+                  redemption: npt.ArrayLike, rate: npt.ArrayLike, frequency: float = 2.0) -> FloatArray: ...
+def pv_semiannual(w: npt.ArrayLike, n: npt.ArrayLike, first: npt.ArrayLike, coupon: npt.ArrayLike,
+                  redemption: npt.ArrayLike, rate: npt.ArrayLike, frequency: float = 2.0) -> FloatArray | float:
     """Present value of the stream described in the module docstring (``frequency`` periods a
-    year: 2 for the semi-annual discounting of p.38)."""
+    year: 2 for the semi-annual discounting of p.38); Python numbers give a float."""
+    if _floats(w, n, first, coupon, redemption, rate):
+        if rate <= -frequency:  # type: ignore[operator]
+            raise TrupsInputError(f"a discount rate of -{100 * frequency:.0f}% or less has no meaning", "rate")
+        return _pv_and_slope_one(w, n, first, coupon, redemption, rate, frequency, False)[0]  # type: ignore[arg-type]
     r = np.asarray(rate, dtype=np.float64)
     if np.any(r <= -frequency):
         raise TrupsInputError(f"a discount rate of -{100 * frequency:.0f}% or less has no meaning", "rate")
@@ -76,16 +112,57 @@ REPRICE_TOLERANCE = 1e-9
 RATE_BOUNDS = (-0.9999, 0.9999)
 
 
+def _solve_one(target: float, w: float, n: float, first: float, coupon: float, redemption: float,
+               tolerance: float, frequency: float) -> float | None:
+    """:func:`solve_yield` for one price on Python floats; ``None`` where the array path would
+    refuse (it then gives the message)."""
+    lo, hi = RATE_BOUNDS
+    try:
+        if not _pv_and_slope_one(w, n, first, coupon, redemption, hi, frequency, False)[0] < target < \
+                _pv_and_slope_one(w, n, first, coupon, redemption, lo, frequency, False)[0]:
+            return None
+    except OverflowError:
+        return None
+    y = 0.05
+    for _ in range(200):
+        pv, slope = _pv_and_slope_one(w, n, first, coupon, redemption, y, frequency, True)
+        if pv > target:
+            lo = y
+        else:
+            hi = y
+        newton = y - (pv - target) / slope if slope != 0 else math.nan
+        step = newton if math.isfinite(newton) and lo <= newton <= hi else (lo + hi) / 2
+        done = abs(step - y) < tolerance
+        y = step
+        if done:
+            break
+    error = abs(_pv_and_slope_one(w, n, first, coupon, redemption, y, frequency, False)[0] - target)
+    return y if error <= REPRICE_TOLERANCE * max(1.0, abs(redemption) / 100.0) else None
+
+
+@overload
+def solve_yield(target: float, w: float, n: float, first: float, coupon: float, redemption: float,
+                argument: str = "price", tolerance: float = 1e-13, frequency: float = 2.0) -> float: ...
+@overload
 def solve_yield(target: npt.ArrayLike, w: npt.ArrayLike, n: npt.ArrayLike, first: npt.ArrayLike,
                 coupon: npt.ArrayLike, redemption: npt.ArrayLike, argument: str = "price",
-                tolerance: float = 1e-13, frequency: float = 2.0) -> FloatArray:
+                tolerance: float = 1e-13, frequency: float = 2.0) -> FloatArray: ...
+def solve_yield(target: npt.ArrayLike, w: npt.ArrayLike, n: npt.ArrayLike, first: npt.ArrayLike,
+                coupon: npt.ArrayLike, redemption: npt.ArrayLike, argument: str = "price",
+                tolerance: float = 1e-13, frequency: float = 2.0) -> FloatArray | float:
     """The rate at which :func:`pv_semiannual` equals ``target`` (vectorised, bracketed Newton).
 
     The present value falls strictly as the rate rises, so the root is unique and stays
     bracketed: each step is Newton's (on the exact derivative) when it lands inside the
     bracket, else the bracket's midpoint. A target no rate in (-99.99%, 99.99%) reaches, or a
     result that does not reprice the target to 1e-9 per 100, is refused — never an unconverged number.
+    Python numbers give a float (the same iteration on floats; a refusal goes on to the array path,
+    which words it).
     """
+    if _floats(target, w, n, first, coupon, redemption):
+        found = _solve_one(target, w, n, first, coupon, redemption, tolerance, frequency)  # type: ignore[arg-type]
+        if found is not None:
+            return found
     tgt, w_, n_, f_, c_, r_ = np.broadcast_arrays(*(np.asarray(x, dtype=np.float64)
                                                     for x in (target, w, n, first, coupon, redemption)))
     shape = tgt.shape
@@ -129,4 +206,4 @@ def solve_yield(target: npt.ArrayLike, w: npt.ArrayLike, n: npt.ArrayLike, first
             raise TrupsInputError("no yield between -99.99% and 99.99% gives that price", argument)
         raise TrupsInputError("no yield reprices that price to 1e-9 per 100 (the price is at the edge of what "
                               "any yield gives)", argument)
-    return np.asarray(result, dtype=np.float64)
+    return float(result) if result.ndim == 0 and _floats(target) else np.asarray(result, dtype=np.float64)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,9 +29,9 @@ import numpy as np
 import numpy.typing as npt
 
 from trups_xl.core.errors import TrupsInputError
-from trups_xl.core.pricing import scalar
 from trups_xl.core.pricing.accrual import accrued_interest, interest
 from trups_xl.core.rates.discount import DAYS_A_YEAR, DiscountCurve
+from trups_xl.core.scheduling.daycount import day_number
 from trups_xl.core.scheduling.schedule import FIXED, build_schedule
 from trups_xl.core.securities.terms import TERMS, Terms, require
 
@@ -68,10 +68,11 @@ def _flows(valuation_date: dt.date, end_date: dt.date | None, principal: float |
         raise TrupsInputError(f"expected a valuation date {terms.issue_date}..{end - dt.timedelta(days=1)} "
                               "(before the end of the hedged cash flows)", "valuation_date")
     ends, payments, days = _fixed_periods(terms)
-    last = scalar.index_of(ends, scalar.day_number(end))
+    last = bisect_left(ends, day_number(end))
+    last = last if last < len(ends) and ends[last] == day_number(end) else -1
     if last < 0:
         raise TrupsInputError(f"{end} is not a fixed-rate interest payment date", "end_date")
-    first = bisect_right(ends, scalar.day_number(valuation_date))
+    first = bisect_right(ends, day_number(valuation_date))
     return payments[first:last + 1], interest(amount, days[first:last + 1], terms.fixed_rate), float(amount)
 
 
@@ -93,14 +94,11 @@ def hedged_item_value(valuation_date: dt.date, curve: DiscountCurve, end_date: d
     if value not in VALUES:
         raise TrupsInputError(f"unknown value {value!r}; accepted: {', '.join(VALUES)}", "value")
     pays, coupons, amount = _flows(valuation_date, end_date, principal, terms)
-    dfs = curve.discount_years((pays - scalar.day_number(curve.valuation_date)) / DAYS_A_YEAR)
+    dfs = curve.discount_years((pays - day_number(curve.valuation_date)) / DAYS_A_YEAR)
     dirty = float(coupons @ dfs) + amount * float(dfs[-1])  # principal with the last coupon
     if value == "dirty":
         return dirty
-    accrued = scalar.accrued_interest(valuation_date, amount, terms)  # the one-date path: the same number
-    if accrued is None:
-        accrued = float(accrued_interest(np.datetime64(valuation_date, "D"), principal=principal, terms=terms))
-    return dirty - accrued
+    return dirty - accrued_interest(valuation_date, principal=float(amount), terms=terms)
 
 
 def _check_series(hedged: Sequence[float], hedge: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:

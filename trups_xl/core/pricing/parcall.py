@@ -9,6 +9,8 @@ coupon date. In general: the fixed coupons (``fixed_frequency`` a year, 30/360) 
 
 from __future__ import annotations
 
+import datetime as dt
+from bisect import bisect_right
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,7 +18,7 @@ import numpy.typing as npt
 
 from trups_xl.core.errors import TrupsInputError, check_choice
 from trups_xl.core.pricing.accrual import interest
-from trups_xl.core.scheduling.daycount import days_30_360
+from trups_xl.core.scheduling.daycount import day_number, days_30_360
 from trups_xl.core.scheduling.schedule import FIXED, build_schedule
 from trups_xl.core.securities.terms import ARGUMENT, TERMS, THIRTY_360_NAME, Terms, require
 
@@ -44,6 +46,27 @@ class ParCallStream:
     coupon: FloatArray  # one full coupon on ``principal``
     accrued: FloatArray  # accrued interest on ``principal`` at the date
     frequency: int  # coupons (and discounting periods) a year
+
+
+def par_call_position(day: dt.date, principal: float, terms: Terms, count: str = COUNT_DEFAULT
+                      ) -> tuple[float, float, float, float] | None:
+    """:func:`par_call_stream` for one date, on the schedule's lists: (periods to the next coupon,
+    coupons left, one full coupon, accrued interest) as Python numbers; ``None`` when the date is
+    not before the par call or the stream does not apply (:func:`par_call_stream` then says why)."""
+    call = terms.par_call_date
+    if call is None or terms.fixed_day_count != THIRTY_360_NAME or count not in COUNTS:
+        return None
+    c = build_schedule(terms=terms).lists
+    d, call_day = day_number(day), day_number(call)
+    last = c.index_of_payment(call_day)
+    if d < day_number(terms.issue_date) or d >= call_day or last < 0 or not all(c.fixed[:last + 1]):
+        return None
+    k = bisect_right(c.end, d, 0, last + 1)
+    period_days = 360 // terms.fixed_frequency
+    accrued_days = days_30_360(c.start[k], d)
+    days_next = days_30_360(d, c.end[k]) if count == COUNT_DIRECT else period_days - accrued_days
+    return (days_next / period_days, float(last + 1 - k), interest(principal, period_days, terms.fixed_rate),
+            interest(principal, accrued_days, terms.fixed_rate))
 
 
 def par_call_stream(days: npt.ArrayLike, principal: npt.ArrayLike, terms: Terms = TERMS,

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import overload
 
 import numpy as np
 import numpy.typing as npt
@@ -30,10 +31,11 @@ import numpy.typing as npt
 from trups_xl.core.errors import TrupsInputError, check_choice
 from trups_xl.core.pricing.accrual import accrued_interest
 from trups_xl.core.pricing.bondmath import pv_semiannual
-from trups_xl.core.pricing.parcall import COUNT_DEFAULT, par_call_stream
+from trups_xl.core.pricing.parcall import COUNT_DEFAULT, par_call_position, par_call_stream
 from trups_xl.core.rates.curve import ForwardCurve
 from trups_xl.core.rates.fixings import DEFAULT_POLICY, Fixings
 from trups_xl.core.scheduling.calendars import NEW_YORK, US_GOVERNMENT_SECURITIES
+from trups_xl.core.scheduling.daycount import day_number
 from trups_xl.core.scheduling.schedule import build_schedule
 from trups_xl.core.securities.terms import TERMS, Terms, require
 
@@ -90,7 +92,7 @@ class MakeWhole:
         return np.asarray((1 + self.discount_rate / self.frequency) ** -self.periods_to_next, dtype=np.float64)
 
 
-def make_whole(redemption_date: npt.ArrayLike, treasury_rate: npt.ArrayLike,
+def make_whole(redemption_date: npt.ArrayLike | dt.date, treasury_rate: npt.ArrayLike,
                spread: npt.ArrayLike | None = None,
                principal: npt.ArrayLike | None = None,
                stub: str = STUB_DEFAULT, terms: Terms = TERMS, count: str = COUNT_DEFAULT) -> MakeWhole:
@@ -126,35 +128,125 @@ def make_whole(redemption_date: npt.ArrayLike, treasury_rate: npt.ArrayLike,
     )
 
 
+def _make_whole_one(redemption_date: object, treasury_rate: object, spread: object, principal: object,
+                    stub: str, terms: Terms, count: str) -> tuple[float, float] | None:
+    """(price, pv) of :func:`make_whole` for one date and one rate on Python floats (the same
+    operations, in the same order); ``None`` for anything else (the array path answers or words
+    the refusal)."""
+    if type(redemption_date) is not dt.date or type(treasury_rate) is not float or terms.make_whole_spread is None:
+        return None
+    extra = terms.make_whole_spread if spread is None else spread
+    p = terms.liquidation_amount if principal is None else principal
+    if type(extra) is not float or type(p) is not float or stub not in STUBS:
+        return None
+    stream = par_call_position(redemption_date, p, terms, count)
+    if stream is None:
+        return None
+    w, n, full, accrued = stream
+    rate = treasury_rate + extra
+    if rate <= -terms.fixed_frequency:
+        return None
+    first = full - accrued if stub == STUB_EXCLUDE else full
+    pv = pv_semiannual(w, n, first, full, p, rate, terms.fixed_frequency)
+    if stub == STUB_SUBTRACT:
+        pv = pv - accrued
+    return max(p, pv) + accrued, pv
+
+
+@overload
+def make_whole_price(redemption_date: dt.date, treasury_rate: float, spread: float | None = None,
+                     principal: float | None = None, stub: str = STUB_DEFAULT, terms: Terms = TERMS,
+                     count: str = COUNT_DEFAULT) -> float: ...
+@overload
 def make_whole_price(redemption_date: npt.ArrayLike, treasury_rate: npt.ArrayLike,
+                     spread: npt.ArrayLike | None = None, principal: npt.ArrayLike | None = None,
+                     stub: str = STUB_DEFAULT, terms: Terms = TERMS, count: str = COUNT_DEFAULT) -> FloatArray: ...
+def make_whole_price(redemption_date: npt.ArrayLike | dt.date, treasury_rate: npt.ArrayLike,
                      spread: npt.ArrayLike | None = None,
                      principal: npt.ArrayLike | None = None,
-                     stub: str = STUB_DEFAULT, terms: Terms = TERMS, count: str = COUNT_DEFAULT) -> FloatArray:
-    """Make-whole redemption price including accrued interest (p.38)."""
-    return make_whole(redemption_date, treasury_rate, spread, principal, stub, terms, count).price
+                     stub: str = STUB_DEFAULT, terms: Terms = TERMS, count: str = COUNT_DEFAULT) -> FloatArray | float:
+    """Make-whole redemption price including accrued interest (p.38); one date and one rate give a float."""
+    if (one := _make_whole_one(redemption_date, treasury_rate, spread, principal, stub, terms, count)) is not None:
+        return one[0]
+    price = make_whole(redemption_date, treasury_rate, spread, principal, stub, terms, count).price
+    return float(price) if type(redemption_date) is dt.date and price.ndim == 0 else price
 
 
+@overload
+def make_whole_pv(redemption_date: dt.date, treasury_rate: float, spread: float | None = None,
+                  principal: float | None = None, stub: str = STUB_DEFAULT, terms: Terms = TERMS,
+                  count: str = COUNT_DEFAULT) -> float: ...
+@overload
 def make_whole_pv(redemption_date: npt.ArrayLike, treasury_rate: npt.ArrayLike,
+                  spread: npt.ArrayLike | None = None, principal: npt.ArrayLike | None = None,
+                  stub: str = STUB_DEFAULT, terms: Terms = TERMS, count: str = COUNT_DEFAULT) -> FloatArray: ...
+def make_whole_pv(redemption_date: npt.ArrayLike | dt.date, treasury_rate: npt.ArrayLike,
                   spread: npt.ArrayLike | None = None,
                   principal: npt.ArrayLike | None = None,
-                  stub: str = STUB_DEFAULT, terms: Terms = TERMS, count: str = COUNT_DEFAULT) -> FloatArray:
-    """The present-value leg alone, before the par floor and accrued interest."""
-    return make_whole(redemption_date, treasury_rate, spread, principal, stub, terms, count).pv
+                  stub: str = STUB_DEFAULT, terms: Terms = TERMS, count: str = COUNT_DEFAULT) -> FloatArray | float:
+    """The present-value leg alone, before the par floor and accrued interest; one date and one rate give a float."""
+    if (one := _make_whole_one(redemption_date, treasury_rate, spread, principal, stub, terms, count)) is not None:
+        return one[1]
+    pv = make_whole(redemption_date, treasury_rate, spread, principal, stub, terms, count).pv
+    return float(pv) if type(redemption_date) is dt.date and pv.ndim == 0 else pv
 
 
+def _redemption_price_one(redemption_date: dt.date, treasury_rate: object, trigger: str,
+                          trigger_date: dt.date | None, principal: float, terms: Terms) -> float | None:
+    """:func:`redemption_price` for one date, on fixed periods and default choices; ``None`` for
+    anything else (an index-linked period, a refusal: the array path answers)."""
+    c = build_schedule(terms=terms).lists
+    r = day_number(redemption_date)
+    if r < c.start[0] or r > c.end[-1] or trigger not in TRIGGERS:
+        return None
+    call = terms.par_call_date or terms.maturity_date
+    par = redemption_date >= call
+    if trigger != OPTIONAL:
+        window = terms.special_event_window_days
+        if trigger_date is None or window is None:
+            return None
+        if not par and not trigger_date <= redemption_date <= trigger_date + dt.timedelta(days=window):
+            return None
+        par = par or trigger in PAR_TRIGGERS
+    if par:
+        return principal + accrued_interest(redemption_date, principal=principal, terms=terms)
+    one = _make_whole_one(redemption_date, treasury_rate, None, principal, STUB_DEFAULT, terms, COUNT_DEFAULT)
+    return None if one is None else one[0]
+
+
+@overload
+def redemption_price(redemption_date: dt.date, treasury_rate: float | None = None, trigger: str = OPTIONAL,
+                     trigger_date: dt.date | None = None, fixings: Fixings | None = None,
+                     principal: float | None = None, policy: str = DEFAULT_POLICY, spread: float | None = None,
+                     stub: str = STUB_DEFAULT, curve: ForwardCurve | None = None, terms: Terms = TERMS) -> float: ...
+@overload
 def redemption_price(redemption_date: npt.ArrayLike, treasury_rate: npt.ArrayLike | None = None,
+                     trigger: str = OPTIONAL, trigger_date: dt.date | None = None, fixings: Fixings | None = None,
+                     principal: npt.ArrayLike | None = None, policy: str = DEFAULT_POLICY,
+                     spread: npt.ArrayLike | None = None, stub: str = STUB_DEFAULT,
+                     curve: ForwardCurve | None = None, terms: Terms = TERMS) -> FloatArray: ...
+def redemption_price(redemption_date: npt.ArrayLike | dt.date, treasury_rate: npt.ArrayLike | None = None,
                      trigger: str = OPTIONAL, trigger_date: dt.date | None = None,
                      fixings: Fixings | None = None,
                      principal: npt.ArrayLike | None = None,
                      policy: str = DEFAULT_POLICY, spread: npt.ArrayLike | None = None,
                      stub: str = STUB_DEFAULT, curve: ForwardCurve | None = None,
-                     terms: Terms = TERMS) -> FloatArray:
+                     terms: Terms = TERMS) -> FloatArray | float:
     """Redemption price by route (p.38): par + accrued on/after 2037-12-21 or within 90 days of
     an Investment Company or Regulatory Capital Event; the make-whole otherwise.
 
     Special events (every trigger but ``"optional"``) need ``trigger_date``; before
-    2037-12-21 a redemption more than 90 days after it is refused (p.40).
+    2037-12-21 a redemption more than 90 days after it is refused (p.40). One date (and one rate)
+    gives a float.
     """
+    one = type(redemption_date) is dt.date
+    if one and fixings is None and curve is None and policy == DEFAULT_POLICY and spread is None \
+            and stub == STUB_DEFAULT and (principal is None or type(principal) is float):
+        p_one = terms.liquidation_amount if principal is None else principal
+        fast = _redemption_price_one(redemption_date, treasury_rate, trigger, trigger_date, p_one,  # type: ignore[arg-type]
+                                     terms)
+        if fast is not None:
+            return fast
     check_choice(trigger, TRIGGERS, "trigger")
     r_date = np.asarray(redemption_date, dtype="datetime64[D]")
     schedule = build_schedule(terms=terms)
@@ -182,8 +274,9 @@ def redemption_price(redemption_date: npt.ArrayLike, treasury_rate: npt.ArrayLik
     par_price = (np.asarray(principal, dtype=np.float64)
                  + accrued_interest(r_date, fixings, principal, policy, curve=curve, terms=terms)) if par.any() else 0.0
     if par.all():
-        return np.asarray(np.broadcast_to(par_price, np.broadcast_shapes(
+        par_prices = np.asarray(np.broadcast_to(par_price, np.broadcast_shapes(
             r_date.shape, np.shape(treasury_rate) if treasury_rate is not None else ())), dtype=np.float64)
+        return float(par_prices) if one and par_prices.ndim == 0 else par_prices
     if terms.make_whole_spread is None:
         raise TrupsInputError(f"{terms.name} has no make-whole: before {call} it is redeemed at par only after "
                               "a special event (give trigger and trigger_date)", "redemption_date")
@@ -191,12 +284,20 @@ def redemption_price(redemption_date: npt.ArrayLike, treasury_rate: npt.ArrayLik
         raise TrupsInputError("the make-whole price needs the treasury rate", "treasury_rate")
     mw_dates = np.where(par, np.datetime64(terms.issue_date), r_date)  # placeholder where par
     mw = make_whole_price(mw_dates, treasury_rate, spread, principal, stub, terms)
-    return np.asarray(np.where(par, par_price, mw), dtype=np.float64)
+    result = np.asarray(np.where(par, par_price, mw), dtype=np.float64)
+    return float(result) if one and result.ndim == 0 else result
 
 
-def redemption_payment_date(redemption_date: npt.ArrayLike) -> DateArray:
+@overload
+def redemption_payment_date(redemption_date: dt.date) -> dt.date: ...
+@overload
+def redemption_payment_date(redemption_date: npt.ArrayLike) -> DateArray: ...
+def redemption_payment_date(redemption_date: npt.ArrayLike | dt.date) -> DateArray | dt.date:
     """Day the redemption price is paid (p.22): the next New York business day, or the
-    preceding one when the next falls in the following calendar year."""
+    preceding one when the next falls in the following calendar year. A date gives a date."""
+    if type(redemption_date) is dt.date:
+        following_day = NEW_YORK.following_day(redemption_date)
+        return NEW_YORK.preceding_day(redemption_date) if following_day.year != redemption_date.year else following_day
     r_date = np.asarray(redemption_date, dtype="datetime64[D]")
     following = NEW_YORK.following(r_date)
     preceding = NEW_YORK.preceding(r_date)
@@ -204,22 +305,15 @@ def redemption_payment_date(redemption_date: npt.ArrayLike) -> DateArray:
     return np.asarray(np.where(next_year, preceding, following))
 
 
-def redemption_payment_day(redemption_date: dt.date) -> dt.date:
-    """:func:`redemption_payment_date` for one date (a cell's call)."""
-    following = NEW_YORK.following_day(redemption_date)
-    return NEW_YORK.preceding_day(redemption_date) if following.year != redemption_date.year else following
-
-
-def treasury_price_day(redemption_date: dt.date, lag: int = TREASURY_PRICE_LAG_DEFAULT) -> dt.date:
-    """:func:`treasury_price_date` for one date (a cell's call)."""
+@overload
+def treasury_price_date(redemption_date: dt.date, lag: int = TREASURY_PRICE_LAG_DEFAULT) -> dt.date: ...
+@overload
+def treasury_price_date(redemption_date: npt.ArrayLike, lag: int = TREASURY_PRICE_LAG_DEFAULT) -> DateArray: ...
+def treasury_price_date(redemption_date: npt.ArrayLike | dt.date,
+                        lag: int = TREASURY_PRICE_LAG_DEFAULT) -> DateArray | dt.date:
+    """The trading day whose Treasury bid price sets the treasury rate (p.39); a date gives a date."""
     if lag not in TREASURY_PRICE_LAGS:
         raise TrupsInputError(f"lag must be one of {TREASURY_PRICE_LAGS} trading days", "lag")
-    return US_GOVERNMENT_SECURITIES.advance_day(redemption_date, -lag)
-
-
-def treasury_price_date(redemption_date: npt.ArrayLike,
-                        lag: int = TREASURY_PRICE_LAG_DEFAULT) -> DateArray:
-    """The trading day whose Treasury bid price sets the treasury rate (p.39)."""
-    if lag not in TREASURY_PRICE_LAGS:
-        raise TrupsInputError(f"lag must be one of {TREASURY_PRICE_LAGS} trading days", "lag")
+    if type(redemption_date) is dt.date:
+        return US_GOVERNMENT_SECURITIES.advance_day(redemption_date, -lag)
     return US_GOVERNMENT_SECURITIES.advance(np.asarray(redemption_date, dtype="datetime64[D]"), -lag)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from typing import overload
 
 import numpy as np
 import numpy.typing as npt
@@ -80,7 +81,7 @@ def _coupon_dates(month: npt.NDArray[np.datetime64], day: npt.NDArray[np.int64],
     return np.asarray(first + (dom - 1).astype("timedelta64[D]"))
 
 
-def _positions(settlement: npt.ArrayLike, maturity: npt.ArrayLike,
+def _positions(settlement: npt.ArrayLike | dt.date, maturity: npt.ArrayLike | dt.date,
                issue_date: dt.date | None) -> tuple[FloatArray, ...]:
     """Vectorised :func:`coupon_position` over every (settlement, maturity) pair."""
     s, m = np.broadcast_arrays(np.asarray(settlement, dtype="datetime64[D]"),
@@ -117,20 +118,65 @@ def _positions(settlement: npt.ArrayLike, maturity: npt.ArrayLike,
             np.asarray(first, dtype=np.float64), np.asarray(accrued, dtype=np.float64))
 
 
+def _one(settlement: object, maturity: object, coupon_rate: object, value: object,
+         issue_date: dt.date | None) -> tuple[float, float, float, float, float] | None:
+    """(w, n, first coupon, full coupon, accrued) per 100 for one Treasury and one number, on floats;
+    ``None`` otherwise (the array path answers or words the refusal)."""
+    if type(settlement) is not dt.date or type(maturity) is not dt.date or type(coupon_rate) is not float \
+            or type(value) is not float or issue_date is not None or not settlement < maturity:
+        return None
+    w, n, first, accrued = coupon_position(settlement, maturity)
+    c = coupon_rate * 100 / 2
+    return w, float(n), c * first, c, c * accrued
+
+
+@overload
+def treasury_price(settlement: dt.date, maturity: dt.date, coupon_rate: float, yield_rate: float,
+                   issue_date: dt.date | None = None) -> float: ...
+@overload
 def treasury_price(settlement: npt.ArrayLike, maturity: npt.ArrayLike, coupon_rate: npt.ArrayLike,
-                   yield_rate: npt.ArrayLike, issue_date: dt.date | None = None) -> FloatArray:
-    """Clean price per 100 of face at a semi-annual yield (street convention)."""
+                   yield_rate: npt.ArrayLike, issue_date: dt.date | None = None) -> FloatArray: ...
+def treasury_price(settlement: npt.ArrayLike | dt.date, maturity: npt.ArrayLike | dt.date,
+                   coupon_rate: npt.ArrayLike, yield_rate: npt.ArrayLike,
+                   issue_date: dt.date | None = None) -> FloatArray | float:
+    """Clean price per 100 of face at a semi-annual yield (street convention); one Treasury and one
+    yield give a float."""
+    if (one := _one(settlement, maturity, coupon_rate, yield_rate, issue_date)) is not None:
+        w1, n1, first1, c1, accrued1 = one
+        return pv_semiannual(w1, n1, first1, c1, 100.0, yield_rate) - accrued1
     w, n, first, accrued = _positions(settlement, maturity, issue_date)
     c = np.asarray(coupon_rate, dtype=np.float64) * 100 / 2
     dirty = pv_semiannual(w, n, c * first, c, 100.0, yield_rate)
     return np.asarray(dirty - c * accrued, dtype=np.float64)
 
 
+@overload
+def treasury_yield(settlement: dt.date, maturity: dt.date, coupon_rate: float, price: float,
+                   issue_date: dt.date | None = None) -> float: ...
+@overload
 def treasury_yield(settlement: npt.ArrayLike, maturity: npt.ArrayLike, coupon_rate: npt.ArrayLike,
-                   price: npt.ArrayLike, issue_date: dt.date | None = None) -> FloatArray:
-    """Semi-annual equivalent yield to maturity from a clean price per 100 (street convention)."""
+                   price: npt.ArrayLike, issue_date: dt.date | None = None) -> FloatArray: ...
+def treasury_yield(settlement: npt.ArrayLike | dt.date, maturity: npt.ArrayLike | dt.date,
+                   coupon_rate: npt.ArrayLike, price: npt.ArrayLike,
+                   issue_date: dt.date | None = None) -> FloatArray | float:
+    """Semi-annual equivalent yield to maturity from a clean price per 100 (street convention); one
+    Treasury and one price give a float."""
+    if (one := _one(settlement, maturity, coupon_rate, price, issue_date)) is not None:
+        w1, n1, first1, c1, accrued1 = one
+        found = _solve_or_none(price + accrued1, w1, n1, first1, c1)  # type: ignore[operator,arg-type]
+        if found is not None:
+            return found
     w, n, first, accrued = _positions(settlement, maturity, issue_date)
     c = np.asarray(coupon_rate, dtype=np.float64) * 100 / 2
     dirty = np.asarray(price, dtype=np.float64) + c * accrued
-    return np.asarray(np.broadcast_to(solve_yield(dirty, w, n, c * first, c, 100.0, argument="price"),
-                                      np.broadcast_shapes(np.shape(w), np.shape(c), np.shape(price))), dtype=np.float64)
+    result = np.asarray(np.broadcast_to(solve_yield(dirty, w, n, c * first, c, 100.0, argument="price"),
+                                        np.broadcast_shapes(np.shape(w), np.shape(c), np.shape(price))),
+                        dtype=np.float64)
+    return float(result) if result.ndim == 0 and type(settlement) is dt.date else result
+
+
+def _solve_or_none(target: float, w: float, n: float, first: float, coupon: float) -> float | None:
+    try:
+        return solve_yield(target, w, n, first, coupon, 100.0, argument="price")
+    except TrupsInputError:
+        return None  # the array path words the refusal

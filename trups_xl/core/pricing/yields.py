@@ -9,20 +9,22 @@ periods, like the make-whole. Prices are clean, per 100 of principal.
 from __future__ import annotations
 
 import datetime as dt
+from typing import overload
 
 import numpy as np
 import numpy.typing as npt
 
 from trups_xl.core.errors import TrupsInputError
 from trups_xl.core.pricing.bondmath import pv_semiannual, solve_yield
-from trups_xl.core.pricing.parcall import par_call_stream
+from trups_xl.core.pricing.parcall import par_call_position, par_call_stream
 from trups_xl.core.securities.terms import TERMS, Terms, require
 
 FloatArray = npt.NDArray[np.float64]
 PER = 100.0  # prices per 100 of principal
 
 
-def _call_stream(settlement: npt.ArrayLike, terms: Terms) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, int]:
+def _call_stream(settlement: npt.ArrayLike | dt.date, terms: Terms
+                 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, int]:
     call = require(terms, "par_call_date")
     s_dates = np.asarray(settlement, dtype="datetime64[D]")
     if s_dates.size and (s_dates.min() < np.datetime64(terms.issue_date)
@@ -34,13 +36,39 @@ def _call_stream(settlement: npt.ArrayLike, terms: Terms) -> tuple[FloatArray, F
             stream.accrued, stream.frequency)
 
 
-def price_from_yield(settlement: npt.ArrayLike, yield_rate: npt.ArrayLike, terms: Terms = TERMS) -> FloatArray:
-    """Clean price per 100 at a yield to the par call (2037-12-21 for XXI), compounded per coupon period."""
-    w, n, full, accrued, frequency = _call_stream(settlement, terms)
-    return np.asarray(pv_semiannual(w, n, full, full, PER, yield_rate, frequency) - accrued, dtype=np.float64)
+def _one(settlement: object, value: object, terms: Terms) -> tuple[float, float, float, float, int] | None:
+    """The stream from one settlement date (before the par call) with one number, on floats; ``None``
+    otherwise (the array path answers or words the refusal)."""
+    if type(settlement) is not dt.date or type(value) is not float:
+        return None
+    found = par_call_position(settlement, PER, terms)
+    return None if found is None else (*found, terms.fixed_frequency)
 
 
-def yield_to_call(settlement: npt.ArrayLike, price: npt.ArrayLike, terms: Terms = TERMS) -> FloatArray:
-    """Yield to the par call (2037-12-21 for XXI, semi-annual) from a clean price per 100."""
-    w, n, full, accrued, frequency = _call_stream(settlement, terms)
-    return solve_yield(np.asarray(price, dtype=np.float64) + accrued, w, n, full, full, PER, frequency=frequency)
+@overload
+def price_from_yield(settlement: dt.date, yield_rate: float, terms: Terms = TERMS) -> float: ...
+@overload
+def price_from_yield(settlement: npt.ArrayLike, yield_rate: npt.ArrayLike, terms: Terms = TERMS) -> FloatArray: ...
+def price_from_yield(settlement: npt.ArrayLike | dt.date, yield_rate: npt.ArrayLike,
+                     terms: Terms = TERMS) -> FloatArray | float:
+    """Clean price per 100 at a yield to the par call (2037-12-21 for XXI), compounded per coupon
+    period; one date and one yield give a float."""
+    if (one := _one(settlement, yield_rate, terms)) is not None:
+        w, n, full, accrued, frequency = one
+        return pv_semiannual(w, n, full, full, PER, yield_rate, frequency) - accrued
+    w_, n_, full_, accrued_, frequency = _call_stream(settlement, terms)
+    return np.asarray(pv_semiannual(w_, n_, full_, full_, PER, yield_rate, frequency) - accrued_, dtype=np.float64)
+
+
+@overload
+def yield_to_call(settlement: dt.date, price: float, terms: Terms = TERMS) -> float: ...
+@overload
+def yield_to_call(settlement: npt.ArrayLike, price: npt.ArrayLike, terms: Terms = TERMS) -> FloatArray: ...
+def yield_to_call(settlement: npt.ArrayLike | dt.date, price: npt.ArrayLike, terms: Terms = TERMS) -> FloatArray | float:
+    """Yield to the par call (2037-12-21 for XXI, semi-annual) from a clean price per 100; one date
+    and one price give a float."""
+    if (one := _one(settlement, price, terms)) is not None:
+        w, n, full, accrued, frequency = one
+        return solve_yield(price + accrued, w, n, full, full, PER, frequency=frequency)  # type: ignore[operator]
+    w_, n_, full_, accrued_, frequency = _call_stream(settlement, terms)
+    return solve_yield(np.asarray(price, dtype=np.float64) + accrued_, w_, n_, full_, full_, PER, frequency=frequency)

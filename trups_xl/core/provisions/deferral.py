@@ -27,9 +27,9 @@ import numpy as np
 import numpy.typing as npt
 
 from trups_xl.core.errors import TrupsInputError
-from trups_xl.core.pricing import scalar
 from trups_xl.core.rates.curve import ForwardCurve
 from trups_xl.core.rates.fixings import DEFAULT_POLICY, Fixings, coupon_rates, require_known
+from trups_xl.core.scheduling.daycount import accrual_days, day_number
 from trups_xl.core.scheduling.schedule import build_schedule
 from trups_xl.core.securities.terms import FLOATING_ACCRUAL_DEFAULT, TERMS, Terms, require
 
@@ -51,7 +51,7 @@ def extension_limit(first_deferred_date: dt.date, terms: Terms = TERMS) -> dt.da
 
 def _check_first_deferred(first_deferred_date: dt.date, terms: Terms) -> int:
     require(terms, "extension_max_years")
-    k = scalar.index_of(scalar.columns(terms).end, scalar.day_number(first_deferred_date))
+    k = build_schedule(terms=terms).lists.index_of_payment(day_number(first_deferred_date))
     if k < 0:
         raise TrupsInputError(f"{first_deferred_date} is not a scheduled interest payment date; an extension "
                               "period begins on one (p.42)", "first_deferred_date")
@@ -98,19 +98,19 @@ def deferred_interest(first_deferred_date: dt.date, as_of: dt.date, fixings: Fix
     if as_of > limit:
         raise TrupsInputError(f"an extension period ends by {limit} (10 years, p.42); as_of is after it",
                               "as_of")
-    # one cell's call: the schedule as lists (scalar.columns) and the cached rate vector, Python
+    # one cell's call: the schedule as lists (Schedule.lists) and the cached rate vector, Python
     # floats in the loop (the same IEEE arithmetic as numpy's, without its per-element overhead)
     schedule = build_schedule(convention, terms=terms)
-    c = scalar.columns(terms, convention)
-    day = scalar.day_number(as_of)
+    c = schedule.lists
+    day = day_number(as_of)
     # deferred coupons: payment dates from the first deferred one, on or before as_of, before the limit
-    last = bisect_right(c.end, min(day, scalar.day_number(limit) - 1)) - 1
-    upto = max(last + 1, scalar.period_of(c, day) + 1)
+    last = bisect_right(c.end, min(day, day_number(limit) - 1)) - 1
+    upto = max(last + 1, c.period_containing(day) + 1)
     rates = coupon_rates(schedule, fixings, policy, curve)
     period_rates = rates[k0:max(upto, last + 2)].tolist()
     if any(math.isnan(r) for r in period_rates[:upto - k0]):
         require_known(schedule, rates, np.arange(k0, upto))  # names the first period with no rate
-    period_days = c.days[k0:last + 2]
+    period_days = c.accrual_days[k0:last + 2]
     balance = 0.0
     for i in range(last + 1 - k0):
         if i:
@@ -119,7 +119,7 @@ def deferred_interest(first_deferred_date: dt.date, as_of: dt.date, fixings: Fix
     # interest on the balance since the last payment date (accrual convention of the period)
     k = last + 1
     if k < schedule.size and day > c.accrual_start[k]:
-        days = scalar.count_days(c.accrual_start[k], day, c.is_30_360[k])
+        days = accrual_days(c.accrual_start[k], day, c.is_30_360[k])
         balance *= 1.0 + period_rates[k - k0] * float(days) / 360.0
     return float(balance)
 

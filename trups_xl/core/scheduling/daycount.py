@@ -9,9 +9,16 @@
   is the 21st, so the variants differ only for accruals to the 31st of a month —
   e.g. 2008-12-21 to 2009-01-31 is 40 days here, 39 under 30E/360.
 * **Actual/360** for periods ending after Dec 21, 2037 (p.20, p.41).
+
+The counts take arrays of dates, or two day numbers (days since 1970-01-01, what ``datetime64[D]``
+holds) for one pair: a worksheet cell's single date skips numpy's per-call cost and gets the same
+integer.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from typing import overload
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +29,19 @@ DAY_COUNTS = (THIRTY_360, ACT_360)
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+
+
+EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+
+
+def day_number(day: dt.date) -> int:
+    """A date as days since 1970-01-01 (what ``datetime64[D]`` holds)."""
+    return day.toordinal() - EPOCH_ORDINAL
+
+
+def date_of(days: int) -> dt.date:
+    """The date of a day number (:func:`day_number`'s inverse)."""
+    return dt.date.fromordinal(days + EPOCH_ORDINAL)
 
 
 def ymd(days: npt.ArrayLike) -> tuple[IntArray, IntArray, IntArray]:
@@ -35,8 +55,18 @@ def ymd(days: npt.ArrayLike) -> tuple[IntArray, IntArray, IntArray]:
     return year, month, day
 
 
-def days_30_360(start: npt.ArrayLike, end: npt.ArrayLike) -> IntArray:
-    """Days from ``start`` to ``end`` counted 30/360 Bond Basis (negative if end < start)."""
+@overload
+def days_30_360(start: int, end: int) -> int: ...
+@overload
+def days_30_360(start: npt.ArrayLike, end: npt.ArrayLike) -> IntArray: ...
+def days_30_360(start: npt.ArrayLike, end: npt.ArrayLike) -> IntArray | int:
+    """Days from ``start`` to ``end`` counted 30/360 Bond Basis (negative if end < start); two day
+    numbers give an int."""
+    if type(start) is int and type(end) is int:
+        a, b = date_of(start), date_of(end)
+        d1 = 30 if a.day == 31 else a.day
+        d2 = 30 if b.day == 31 and d1 >= 30 else b.day
+        return 360 * (b.year - a.year) + 30 * (b.month - a.month) + (d2 - d1)
     y1, m1, d1 = ymd(start)
     y2, m2, d2 = ymd(end)
     d1 = np.where(d1 == 31, 30, d1)
@@ -60,6 +90,13 @@ def year_fraction_act_360(start: npt.ArrayLike, end: npt.ArrayLike) -> FloatArra
     return days_actual(start, end) / 360.0
 
 
-def accrual_days(start: npt.ArrayLike, end: npt.ArrayLike, is_30_360: npt.ArrayLike) -> IntArray:
-    """Days counted under each element's day count: 30/360 where ``is_30_360``, else actual."""
+@overload
+def accrual_days(start: int, end: int, is_30_360: bool) -> int: ...
+@overload
+def accrual_days(start: npt.ArrayLike, end: npt.ArrayLike, is_30_360: npt.ArrayLike) -> IntArray: ...
+def accrual_days(start: npt.ArrayLike, end: npt.ArrayLike, is_30_360: npt.ArrayLike) -> IntArray | int:
+    """Days counted under each element's day count: 30/360 where ``is_30_360``, else actual; two
+    day numbers give an int."""
+    if type(start) is int and type(end) is int:
+        return days_30_360(start, end) if is_30_360 else end - start
     return np.asarray(np.where(is_30_360, days_30_360(start, end), days_actual(start, end)), dtype=np.int64)

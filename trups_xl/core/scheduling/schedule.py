@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,6 +50,29 @@ FIXED, FLOATING, MONTHLY = "fixed", "floating", "monthly"
 REGIMES = (FIXED, FLOATING, MONTHLY)
 
 DateArray = npt.NDArray[np.datetime64]
+
+
+@dataclass(frozen=True)
+class PeriodLists:
+    """The schedule's columns as Python lists of day numbers (days since 1970-01-01), for one date's
+    lookups by bisection: a worksheet cell's single date costs microseconds, not numpy's overhead."""
+
+    start: list[int]
+    end: list[int]
+    accrual_start: list[int]
+    accrual_end: list[int]
+    is_30_360: list[bool]
+    accrual_days: list[int]
+    fixed: list[bool]
+
+    def period_containing(self, day: int) -> int:
+        """:meth:`Schedule.period_containing` for one day number."""
+        return min(max(bisect_right(self.accrual_start, day) - 1, 0), len(self.accrual_start) - 1)
+
+    def index_of_payment(self, day: int) -> int:
+        """:meth:`Schedule.index_of_payment` for one day number (-1 when it is not a payment date)."""
+        k = bisect_left(self.end, day)
+        return k if k < len(self.end) and self.end[k] == day else -1
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,6 +112,16 @@ class Schedule:
     def is_index_linked(self) -> npt.NDArray[np.bool_]:
         """True for floating and later periods (index + margin)."""
         return np.asarray(self.regime != FIXED, dtype=bool)
+
+    @functools.cached_property
+    def lists(self) -> PeriodLists:
+        """The columns one date's lookups need, as Python lists (built once per schedule)."""
+        def days(column: DateArray) -> list[int]:
+            return [int(v) for v in column.astype("int64")]
+
+        return PeriodLists(days(self.start), days(self.end), days(self.accrual_start), days(self.accrual_end),
+                           [bool(v) for v in self.is_30_360], [int(v) for v in self.accrual_days],
+                           [bool(v) for v in self.regime == FIXED])
 
     def period_containing(self, days: npt.ArrayLike) -> npt.NDArray[np.int64]:
         """Index of the period whose accrual interval ``[accrual_start, accrual_end)``

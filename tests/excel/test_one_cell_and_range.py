@@ -1,5 +1,6 @@
-"""The scalar path (one date, one rate) gives what the array path gives: bit for bit for the
-accruals, to the last bit of log1p/exp for the make-whole."""
+"""One function, one rule: a single cell (the core's one-date path inside the same function) gives
+what a range of the same cells gives (its array path) -- bit for bit for the accruals, to the last
+bits of log1p/exp for the discounting -- and the same refusal."""
 
 import datetime as dt
 
@@ -8,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trups_xl.core.pricing import accrual, scalar
+from trups_xl.core.pricing import accrual
 from trups_xl.core.securities.terms import by_name
 from trups_xl.excel import udfs
 from trups_xl.excel.function import INFO, REGISTRY
@@ -129,9 +130,9 @@ def test_payment_dates_of_one_date_equal_the_array_path_every_day(security):
     terms = by_name(security)
     days = np.arange(np.datetime64(terms.issue_date), np.datetime64(terms.final_repayment))
     as_dates = days.astype(object)
-    assert [scalar.previous_payment_date(d, terms) for d in as_dates] == \
+    assert [accrual.previous_payment_date(d, terms) for d in as_dates] == \
         accrual.previous_payment_date(days, terms).astype(object).tolist()
-    assert [scalar.next_payment_date(d, terms) for d in as_dates] == \
+    assert [accrual.next_payment_date(d, terms) for d in as_dates] == \
         accrual.next_payment_date(days, terms).astype(object).tolist()
 
 
