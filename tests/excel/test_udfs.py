@@ -332,3 +332,33 @@ def test_a_serial_is_the_day_count_from_excels_epoch(serial):
     day = xlconvert.serial_to_date(serial)
     assert day == dt.date(1899, 12, 30) + dt.timedelta(days=math.floor(serial))
     assert xlconvert.date_to_serial(day) == math.floor(serial)
+
+
+def test_a_choice_has_one_spelling_wherever_an_analyst_sees_it():
+    """TRUPS_SCHEDULE's day-count column and TRUPS_TERMS show the same text for the same day count;
+    the terms files' lower-case spelling is still read (parsing ignores case)."""
+    from trups_xl.core.scheduling.daycount import DayCount
+
+    schedule = udfs.TRUPS_SCHEDULE("2037-12-21", "2038-03-21", 0.05)
+    shown_in_schedule = {row[9] for row in schedule[1:]}
+    assert shown_in_schedule == {"30/360", "ACT/360"}
+    terms = dict(udfs.TRUPS_TERMS())
+    assert terms["fixed_day_count"] == "30/360" and terms["floating_day_count"] == "ACT/360"
+    assert type(terms["floating_day_count"]) is str  # a plain str reaches Excel, not the enum
+    table = udfs.TRUPS_TERMS()
+    lowered = [[k, v.lower() if k == "floating_day_count" else v] for k, v in table]
+    assert udfs.TRUPS_ACCRUAL("2040-01-15", "2040-02-01", 0.05, None, None, None, lowered) == \
+        udfs.TRUPS_ACCRUAL("2040-01-15", "2040-02-01", 0.05)
+    assert [m.value for m in DayCount] == ["30/360", "ACT/360"]
+
+
+def test_choices_are_read_in_any_case_and_refused_naming_the_argument():
+    assert udfs.TRUPS_MAKE_WHOLE("2030-03-15", 0.04, None, None, "Subtract_Accrued") == \
+        udfs.TRUPS_MAKE_WHOLE("2030-03-15", 0.04, None, None, "subtract_accrued")
+    message = udfs.TRUPS_MAKE_WHOLE("2030-03-15", 0.04, None, None, "subtract")
+    assert message.startswith("#TRUPS! stub:") and "exclude_accrued" in message and "subtract_accrued" in message
+
+
+def test_a_message_that_names_a_choice_shows_its_text_not_the_enum():
+    message = udfs.TRUPS_SCHEDULE("2037-12-21", "2038-03-21")
+    assert message.startswith("#TRUPS! fixings:") and "'prospectus_fallback'" in message and "Policy" not in message

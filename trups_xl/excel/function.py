@@ -18,15 +18,16 @@ import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 import xlwings as xw
 
-from trups_xl.core.errors import TrupsInputError
+from trups_xl.core.errors import TrupsInputError, parse_choice
 from trups_xl.core.rates.curve import ForwardCurve
-from trups_xl.core.rates.fixings import DEFAULT_POLICY, POLICIES, Fixings
+from trups_xl.core.rates.fixings import DEFAULT_POLICY, Fixings, Policy
 from trups_xl.core.securities import terms as core_terms
 from trups_xl.core.securities.terms import TERMS, Terms
 from trups_xl.excel import convert as xc
@@ -363,9 +364,20 @@ def principal(value: object, terms: Terms = TERMS) -> float:
     return one_number(value, "principal", positive_cell, default=terms.liquidation_amount)
 
 
-def policy(value: object) -> str:
+def policy(value: object) -> Policy:
     """The ``policy`` argument."""
-    return text(value, "policy", POLICIES, DEFAULT_POLICY)
+    return choice(value, "policy", Policy, DEFAULT_POLICY)
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def choice(value: object, argument: str, kind: type[E], default: E | None) -> E:
+    """A choice argument (a 1 x 1 range is accepted), parsed once here to the rule's enum: any case,
+    blank gives ``default`` (refused when there is none)."""
+    lowered = tuple(m.value.lower() for m in kind)
+    return parse_choice(kind, text(value, argument, lowered, None if default is None else default.value.lower()),
+                        argument)
 
 
 def text(value: object, argument: str, choices: tuple[str, ...], default: str | None) -> str:

@@ -266,8 +266,8 @@ def _make_whole_inputs(redemption_date: Any, treasury_rate: Any, spread: Any, pr
                                                         core_redemption.last_make_whole_date(terms))),
                       ("treasury_rate", xf.number_cells(treasury_rate, "treasury_rate", xf.rate_cell, xc.RATE_RANGE)))
     return (d, r, xf.one_number(spread, "spread", xf.spread_cell, default=default_spread),
-            xf.principal(principal, terms), xf.text(stub, "stub", core_redemption.STUBS, core_redemption.STUB_DEFAULT),
-            terms, xf.text(count, "count", core_parcall.COUNTS, core_parcall.COUNT_DEFAULT))
+            xf.principal(principal, terms), xf.choice(stub, "stub", core_redemption.Stub, core_redemption.STUB_DEFAULT),
+            terms, xf.choice(count, "count", core_parcall.Count, core_parcall.COUNT_DEFAULT))
 
 
 @excel_function(example=("2030-03-15", 0.04))
@@ -338,7 +338,7 @@ def TRUPS_REDEMPTION_PRICE(redemption_date: Any, treasury_rate: Any = None, trig
     security : text or range, optional
     """
     terms = xf.security(security)
-    route = xf.text(trigger, "trigger", core_redemption.TRIGGERS, core_redemption.OPTIONAL)
+    route = xf.choice(trigger, "trigger", core_redemption.Trigger, core_redemption.OPTIONAL)
     event = None if route == core_redemption.OPTIONAL and xc.is_blank(trigger_date) else \
         xf.one_date(trigger_date, "trigger_date", *xf.life(terms))
     d = xf.date_cells(redemption_date, "redemption_date", *xf.life(terms))
@@ -816,8 +816,8 @@ def _covenant_dates(terms: Terms) -> tuple[dt.date, dt.date]:
     return terms.issue_date, require(terms, "crc_termination") - dt.timedelta(days=1)
 
 
-def _eligibility(value: Any) -> str:
-    return xf.text(value, "eligibility", core_covenant.ELIGIBILITIES, core_covenant.ELIGIBILITY_DEFAULT)
+def _eligibility(value: Any) -> core_covenant.Eligibility:
+    return xf.choice(value, "eligibility", core_covenant.Eligibility, core_covenant.ELIGIBILITY_DEFAULT)
 
 
 @excel_function(example=("2027-12-21", "common_stock"))
@@ -921,7 +921,7 @@ def TRUPS_MATURITY_REPAYMENT(qualifying_proceeds: Any, repayment_date: Any = Non
 
 # ---- fair-value hedge effectiveness (issue: hedge accounting) -----------------------------------
 
-def _discount_curve(value: Any, valuation: dt.date, kind: str) -> core_discount.DiscountCurve:
+def _discount_curve(value: Any, valuation: dt.date, kind: core_discount.CurveKind) -> core_discount.DiscountCurve:
     """The ``curve`` of the hedge functions: one zero rate (flat), or two columns (date, value)."""
     if xc.all_blank(value):
         raise TrupsInputError("a benchmark curve is required: one zero rate, or two columns (date, value)", "curve")
@@ -958,10 +958,10 @@ def TRUPS_HEDGED_ITEM_VALUE(valuation_date: Any, curve: Any, end_date: Any = Non
     """
     terms = xf.security(security)
     day = xf.one_date(valuation_date, "valuation_date", *xf.life(terms))
-    kind = xf.text(curve_kind, "curve_kind", core_discount.KINDS, core_discount.KIND_DEFAULT)
+    kind = xf.choice(curve_kind, "curve_kind", core_discount.CurveKind, core_discount.KIND_DEFAULT)
     end = xf.optional_date(end_date, "end_date", *xf.life(terms))
     return core_hedge.hedged_item_value(day, _discount_curve(curve, day, kind), end, xf.principal(principal, terms),
-                                        xf.text(value, "value", core_hedge.VALUES, core_hedge.VALUE_DEFAULT), terms)
+                                        xf.choice(value, "value", core_hedge.Value, core_hedge.VALUE_DEFAULT), terms)
 
 
 def _changes(hedged_changes: Any, hedge_changes: Any) -> tuple[list[float], list[float]]:
@@ -1012,7 +1012,7 @@ def TRUPS_HEDGE_DOLLAR_OFFSET(hedged_changes: Any, hedge_changes: Any, lower: An
     threshold = None if xc.is_blank(small) else xf.one_number(small, "small", xf.amount_cell)
     periods, used = core_hedge.dollar_offset(x, y, lo, hi, threshold)
     overall = core_hedge.dollar_offset_overall(
-        periods, xf.text(method, "method", core_hedge.METHODS, core_hedge.METHOD_DEFAULT))
+        periods, xf.choice(method, "method", core_hedge.Method, core_hedge.METHOD_DEFAULT))
     blank = [""] * (len(OFFSET_HEADER) - 2)
     rows: list[list[Any]] = [list(OFFSET_HEADER)]
     for i, p in enumerate(periods, start=1):

@@ -212,7 +212,7 @@ def test_a_base_row_starts_from_a_shipped_security():
     ([*PLAIN, ["switch_date", "2025-01-15"]], "#TRUPS! security: missing term floating_index, required with a switch_date"),
     ([*PLAIN, ["fixed_day_count", "act/365"]], "#TRUPS! security: term fixed_day_count is given twice"),
     ([*PLAIN[:7], ["fixed_day_count", "act/365"], *PLAIN[8:]],
-     "#TRUPS! security: fixed_day_count must be 30/360 or act/360; got 'act/365'"),
+     "#TRUPS! security: fixed_day_count must be 30/360 or ACT/360; got 'act/365'"),
     ([[1.0, 2.0], [3.0, 4.0]], "#TRUPS! security: row 1: the first column names a term; got 1.0"),
     ([["a", "b", "c"], ["d", "e", "f"]], "#TRUPS! security: expected two columns (term, value); got 2x3"),
     ("citigroup_capital_xx", "#TRUPS! security: no shipped security 'citigroup_capital_xx'; shipped: "

@@ -27,10 +27,10 @@ import numpy.typing as npt
 
 from trups_xl.core.errors import TrupsInputError
 from trups_xl.core.rates.curve import ForwardCurve
-from trups_xl.core.rates.fixings import DEFAULT_POLICY, Fixings, coupon_rates, require_known
+from trups_xl.core.rates.fixings import DEFAULT_POLICY, Fixings, Policy, coupon_rates, require_known
 from trups_xl.core.scheduling.daycount import accrual_days, date_of, day_number
-from trups_xl.core.scheduling.schedule import Schedule, build_schedule
-from trups_xl.core.securities.terms import FLOATING_ACCRUAL_DEFAULT, TERMS, Terms
+from trups_xl.core.scheduling.schedule import FLOATING_ACCRUAL_DEFAULT, AccrualConvention, Schedule, build_schedule
+from trups_xl.core.securities.terms import TERMS, Terms
 
 FloatArray = npt.NDArray[np.float64]
 DateArray = npt.NDArray[np.datetime64]
@@ -88,7 +88,7 @@ def _middle(schedule: Schedule, rates: FloatArray, first: npt.NDArray[np.int64],
     return np.asarray(np.where(live, np.where(constant, same_rate, varying), 0.0), dtype=np.float64)
 
 
-def _fixed_only(fixings: Fixings | None, policy: str, convention: str, curve: ForwardCurve | None) -> bool:
+def _fixed_only(fixings: Fixings | None, policy: Policy, convention: str, curve: ForwardCurve | None) -> bool:
     """True when nothing but the schedule decides a fixed-rate period's interest (the one-date path)."""
     return fixings is None and curve is None and policy == DEFAULT_POLICY and convention == FLOATING_ACCRUAL_DEFAULT
 
@@ -116,17 +116,17 @@ def _accrual_one(a: int, b: int, principal: float, schedule: Schedule) -> float 
 
 @overload
 def accrual(start: dt.date, end: dt.date, fixings: Fixings | None = None, principal: float | None = None,
-            policy: str = DEFAULT_POLICY, convention: str = FLOATING_ACCRUAL_DEFAULT,
+            policy: Policy = DEFAULT_POLICY, convention: AccrualConvention = FLOATING_ACCRUAL_DEFAULT,
             curve: ForwardCurve | None = None, terms: Terms = TERMS) -> float: ...
 @overload
 def accrual(start: npt.ArrayLike, end: npt.ArrayLike, fixings: Fixings | None = None,
-            principal: npt.ArrayLike | None = None, policy: str = DEFAULT_POLICY,
-            convention: str = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
+            principal: npt.ArrayLike | None = None, policy: Policy = DEFAULT_POLICY,
+            convention: AccrualConvention = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
             terms: Terms = TERMS) -> FloatArray: ...
 def accrual(start: npt.ArrayLike | dt.date, end: npt.ArrayLike | dt.date, fixings: Fixings | None = None,
             principal: npt.ArrayLike | None = None,
-            policy: str = DEFAULT_POLICY,
-            convention: str = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
+            policy: Policy = DEFAULT_POLICY,
+            convention: AccrualConvention = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
             terms: Terms = TERMS) -> FloatArray | float:
     """Interest accrued from ``start`` (inclusive) to ``end`` (exclusive).
 
@@ -196,17 +196,17 @@ def accrual(start: npt.ArrayLike | dt.date, end: npt.ArrayLike | dt.date, fixing
 
 @overload
 def accrued_interest(settlement: dt.date, fixings: Fixings | None = None, principal: float | None = None,
-                     policy: str = DEFAULT_POLICY, convention: str = FLOATING_ACCRUAL_DEFAULT,
+                     policy: Policy = DEFAULT_POLICY, convention: AccrualConvention = FLOATING_ACCRUAL_DEFAULT,
                      curve: ForwardCurve | None = None, terms: Terms = TERMS) -> float: ...
 @overload
 def accrued_interest(settlement: npt.ArrayLike, fixings: Fixings | None = None,
-                     principal: npt.ArrayLike | None = None, policy: str = DEFAULT_POLICY,
-                     convention: str = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
+                     principal: npt.ArrayLike | None = None, policy: Policy = DEFAULT_POLICY,
+                     convention: AccrualConvention = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
                      terms: Terms = TERMS) -> FloatArray: ...
 def accrued_interest(settlement: npt.ArrayLike | dt.date, fixings: Fixings | None = None,
                      principal: npt.ArrayLike | None = None,
-                     policy: str = DEFAULT_POLICY,
-                     convention: str = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
+                     policy: Policy = DEFAULT_POLICY,
+                     convention: AccrualConvention = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
                      terms: Terms = TERMS) -> FloatArray | float:
     """Interest accrued from the start of the period containing ``settlement`` to it (a date: a float)."""
     schedule = build_schedule(convention, terms=terms)
@@ -228,16 +228,16 @@ def accrued_interest(settlement: npt.ArrayLike | dt.date, fixings: Fixings | Non
 
 @overload
 def coupon(payment_date: dt.date, fixings: Fixings | None = None, principal: float | None = None,
-           policy: str = DEFAULT_POLICY, convention: str = FLOATING_ACCRUAL_DEFAULT,
+           policy: Policy = DEFAULT_POLICY, convention: AccrualConvention = FLOATING_ACCRUAL_DEFAULT,
            curve: ForwardCurve | None = None, terms: Terms = TERMS) -> float: ...
 @overload
 def coupon(payment_date: npt.ArrayLike, fixings: Fixings | None = None, principal: npt.ArrayLike | None = None,
-           policy: str = DEFAULT_POLICY, convention: str = FLOATING_ACCRUAL_DEFAULT,
+           policy: Policy = DEFAULT_POLICY, convention: AccrualConvention = FLOATING_ACCRUAL_DEFAULT,
            curve: ForwardCurve | None = None, terms: Terms = TERMS) -> FloatArray: ...
 def coupon(payment_date: npt.ArrayLike | dt.date, fixings: Fixings | None = None,
            principal: npt.ArrayLike | None = None,
-           policy: str = DEFAULT_POLICY,
-           convention: str = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
+           policy: Policy = DEFAULT_POLICY,
+           convention: AccrualConvention = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
            terms: Terms = TERMS) -> FloatArray | float:
     """Interest payable on a scheduled interest payment date (the period ending on it; a date: a float)."""
     schedule = build_schedule(convention, terms=terms)
@@ -301,7 +301,7 @@ def _check_scheduled_range(d: DateArray, schedule: Schedule, argument: str) -> N
         raise TrupsInputError(f"{bad} is outside {first}..{last - np.timedelta64(1, 'D')}", argument)
 
 
-def period_rates(schedule: Schedule, fixings: Fixings | None, policy: str,
+def period_rates(schedule: Schedule, fixings: Fixings | None, policy: Policy,
                  periods: npt.NDArray[np.int64], curve: ForwardCurve | None = None) -> FloatArray:
     """Coupon rates of the given periods, refusing a needed fixing that is missing."""
     rates = coupon_rates(schedule, fixings, policy, curve)

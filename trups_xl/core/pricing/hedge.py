@@ -24,11 +24,12 @@ import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
 
-from trups_xl.core.errors import TrupsInputError
+from trups_xl.core.errors import TrupsInputError, parse_choice
 from trups_xl.core.pricing.accrual import accrued_interest, interest
 from trups_xl.core.rates.discount import DAYS_A_YEAR, DiscountCurve
 from trups_xl.core.scheduling.daycount import day_number
@@ -37,11 +38,25 @@ from trups_xl.core.securities.terms import TERMS, Terms, require
 
 FloatArray = npt.NDArray[np.float64]
 
-VALUES = ("clean", "dirty")
-VALUE_DEFAULT = "clean"
+class Value(StrEnum):
+    """The hedged item's value: without accrued interest (clean) or with it (dirty)."""
+
+    CLEAN = "clean"
+    DIRTY = "dirty"
+
+
+VALUES = tuple(Value)
+VALUE_DEFAULT = Value.CLEAN
 DOLLAR_OFFSET_BOUNDS = (0.80, 1.25)
-METHODS = ("cumulative", "period")
-METHOD_DEFAULT = "cumulative"
+class Method(StrEnum):
+    """How the dollar-offset test reads its periods: cumulatively or period by period."""
+
+    CUMULATIVE = "cumulative"
+    PERIOD = "period"
+
+
+METHODS = tuple(Method)
+METHOD_DEFAULT = Method.CUMULATIVE
 #: Default "too small to judge" threshold, as a share of the mean absolute hedged-item change.
 SMALL_CHANGE_SHARE = 0.10
 SLOPE_BOUNDS = (-1.25, -0.80)
@@ -89,10 +104,9 @@ def _fixed_periods(terms: Terms) -> tuple[list[int], npt.NDArray[np.int64], npt.
 
 
 def hedged_item_value(valuation_date: dt.date, curve: DiscountCurve, end_date: dt.date | None = None,
-                      principal: float | None = None, value: str = VALUE_DEFAULT, terms: Terms = TERMS) -> float:
+                      principal: float | None = None, value: Value = VALUE_DEFAULT, terms: Terms = TERMS) -> float:
     """Present value on the benchmark curve of the remaining fixed-rate cash flows (module docstring)."""
-    if value not in VALUES:
-        raise TrupsInputError(f"unknown value {value!r}; accepted: {', '.join(VALUES)}", "value")
+    value = parse_choice(Value, value, "value")
     pays, coupons, amount = _flows(valuation_date, end_date, principal, terms)
     dfs = curve.discount_years((pays - day_number(curve.valuation_date)) / DAYS_A_YEAR)
     dirty = float(coupons @ dfs) + amount * float(dfs[-1])  # principal with the last coupon
@@ -150,10 +164,9 @@ def dollar_offset(hedged: Sequence[float], hedge: Sequence[float], lower: float 
     return out, threshold
 
 
-def dollar_offset_overall(periods: list[OffsetPeriod], method: str = METHOD_DEFAULT) -> str:
+def dollar_offset_overall(periods: list[OffsetPeriod], method: Method = METHOD_DEFAULT) -> str:
     """The overall result: the last cumulative result, or every judged period passing."""
-    if method not in METHODS:
-        raise TrupsInputError(f"unknown method {method!r}; accepted: {', '.join(METHODS)}", "method")
+    method = parse_choice(Method, method, "method")
     if method == "cumulative":
         return periods[-1].cumulative_result
     judged = [p.result for p in periods if p.result != "too small"]

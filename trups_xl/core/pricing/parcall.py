@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
 
-from trups_xl.core.errors import TrupsInputError, check_choice
+from trups_xl.core.errors import TrupsInputError, parse_choice
 from trups_xl.core.pricing.accrual import interest
 from trups_xl.core.scheduling.daycount import day_number, days_30_360
 from trups_xl.core.scheduling.schedule import FIXED, build_schedule
@@ -29,9 +30,16 @@ FloatArray = npt.NDArray[np.float64]
 #: 2010-06-21: 171 days), as the p.38 text reads ("discounted ... from the payment date to the
 #: redemption date ... 30/360"); ``"period_less_accrued"``: the period's 180 days less the
 #: accrued days (170), the E - A count of Excel's PRICE with basis 0. They differ only on 31sts.
-COUNT_DIRECT = "direct"
-COUNT_PERIOD_LESS_ACCRUED = "period_less_accrued"
-COUNTS = (COUNT_DIRECT, COUNT_PERIOD_LESS_ACCRUED)
+class Count(StrEnum):
+    """How the 30/360 days to the next coupon are counted (docs/TERMS.md): directly, or as the
+    period's days less the accrued days (Excel PRICE's E - A); they differ on a 31st."""
+
+    DIRECT = "direct"
+    PERIOD_LESS_ACCRUED = "period_less_accrued"
+
+
+COUNT_DIRECT, COUNT_PERIOD_LESS_ACCRUED = Count.DIRECT, Count.PERIOD_LESS_ACCRUED
+COUNTS = tuple(Count)
 COUNT_DEFAULT = COUNT_DIRECT
 
 
@@ -48,7 +56,7 @@ class ParCallStream:
     frequency: int  # coupons (and discounting periods) a year
 
 
-def par_call_position(day: dt.date, principal: float, terms: Terms, count: str = COUNT_DEFAULT
+def par_call_position(day: dt.date, principal: float, terms: Terms, count: Count = COUNT_DEFAULT
                       ) -> tuple[float, float, float, float] | None:
     """:func:`par_call_stream` for one date, on the schedule's lists: (periods to the next coupon,
     coupons left, one full coupon, accrued interest) as Python numbers; ``None`` when the date is
@@ -70,7 +78,7 @@ def par_call_position(day: dt.date, principal: float, terms: Terms, count: str =
 
 
 def par_call_stream(days: npt.ArrayLike, principal: npt.ArrayLike, terms: Terms = TERMS,
-                    count: str = COUNT_DEFAULT) -> ParCallStream:
+                    count: Count = COUNT_DEFAULT) -> ParCallStream:
     """The stream seen from ``days`` (each in issue date..the day before the par call, checked by the caller)."""
     call = require(terms, "par_call_date")
     if terms.fixed_day_count != THIRTY_360_NAME or call > terms.fixed_end:
@@ -85,7 +93,7 @@ def par_call_stream(days: npt.ArrayLike, principal: npt.ArrayLike, terms: Terms 
     k = np.searchsorted(ends, d, side="right")
     period_days = 360 // terms.fixed_frequency
     accrued_days = days_30_360(starts[k], d)
-    check_choice(count, COUNTS, "count")
+    count = parse_choice(Count, count, "count")
     days_next = days_30_360(d, ends[k]) if count == COUNT_DIRECT else period_days - accrued_days
     return ParCallStream(
         next_coupon_date=ends[k],

@@ -23,25 +23,33 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import overload
 
 import numpy as np
 import numpy.typing as npt
 
-from trups_xl.core.errors import TrupsInputError, check_choice
+from trups_xl.core.errors import TrupsInputError, parse_choice
 from trups_xl.core.pricing.accrual import accrued_interest
 from trups_xl.core.pricing.bondmath import pv_semiannual
-from trups_xl.core.pricing.parcall import COUNT_DEFAULT, par_call_position, par_call_stream
+from trups_xl.core.pricing.parcall import COUNT_DEFAULT, Count, par_call_position, par_call_stream
 from trups_xl.core.rates.curve import ForwardCurve
-from trups_xl.core.rates.fixings import DEFAULT_POLICY, Fixings
+from trups_xl.core.rates.fixings import DEFAULT_POLICY, Fixings, Policy
 from trups_xl.core.scheduling.calendars import NEW_YORK, US_GOVERNMENT_SECURITIES
 from trups_xl.core.scheduling.daycount import day_number
 from trups_xl.core.scheduling.schedule import build_schedule
 from trups_xl.core.securities.terms import TERMS, Terms, require
 
-STUB_EXCLUDE = "exclude_accrued"
-STUB_SUBTRACT = "subtract_accrued"
-STUBS = (STUB_EXCLUDE, STUB_SUBTRACT)
+
+class Stub(StrEnum):
+    """How the first (stub) coupon enters the make-whole (docs/TERMS.md)."""
+
+    EXCLUDE_ACCRUED = "exclude_accrued"
+    SUBTRACT_ACCRUED = "subtract_accrued"
+
+
+STUB_EXCLUDE, STUB_SUBTRACT = Stub.EXCLUDE_ACCRUED, Stub.SUBTRACT_ACCRUED
+STUBS = tuple(Stub)
 STUB_DEFAULT = STUB_EXCLUDE
 
 #: **Interpretation** (p.39): the treasury rate is "computed as of the second trading day"
@@ -59,10 +67,19 @@ def last_make_whole_date(terms: Terms = TERMS) -> dt.date:
 #: XXI's last make-whole redemption date (2037-12-20).
 LAST_MAKE_WHOLE_DATE = last_make_whole_date()
 
-OPTIONAL = "optional"
-TAX, RATING_AGENCY = "tax", "rating_agency"
-INVESTMENT_COMPANY, REGULATORY_CAPITAL = "investment_company", "regulatory_capital"
-TRIGGERS = (OPTIONAL, TAX, RATING_AGENCY, INVESTMENT_COMPANY, REGULATORY_CAPITAL)
+class Trigger(StrEnum):
+    """Why the securities are redeemed (p.38): at the issuer's option, or after a special event."""
+
+    OPTIONAL = "optional"
+    TAX = "tax"
+    RATING_AGENCY = "rating_agency"
+    INVESTMENT_COMPANY = "investment_company"
+    REGULATORY_CAPITAL = "regulatory_capital"
+
+
+OPTIONAL, TAX, RATING_AGENCY = Trigger.OPTIONAL, Trigger.TAX, Trigger.RATING_AGENCY
+INVESTMENT_COMPANY, REGULATORY_CAPITAL = Trigger.INVESTMENT_COMPANY, Trigger.REGULATORY_CAPITAL
+TRIGGERS = tuple(Trigger)
 PAR_TRIGGERS = (INVESTMENT_COMPANY, REGULATORY_CAPITAL)  # p.38: par within 90 days
 
 FloatArray = npt.NDArray[np.float64]
@@ -95,9 +112,9 @@ class MakeWhole:
 def make_whole(redemption_date: npt.ArrayLike | dt.date, treasury_rate: npt.ArrayLike,
                spread: npt.ArrayLike | None = None,
                principal: npt.ArrayLike | None = None,
-               stub: str = STUB_DEFAULT, terms: Terms = TERMS, count: str = COUNT_DEFAULT) -> MakeWhole:
+               stub: Stub = STUB_DEFAULT, terms: Terms = TERMS, count: Count = COUNT_DEFAULT) -> MakeWhole:
     """The make-whole redemption price and its intermediates; everything broadcasts."""
-    check_choice(stub, STUBS, "stub")
+    stub = parse_choice(Stub, stub, "stub")
     default_spread = require(terms, "make_whole_spread")
     # the date work is done on the dates (and principal) alone, not on every (date, rate) cell of a grid
     r_date, p = np.broadcast_arrays(np.asarray(redemption_date, dtype="datetime64[D]"),
@@ -129,7 +146,7 @@ def make_whole(redemption_date: npt.ArrayLike | dt.date, treasury_rate: npt.Arra
 
 
 def _make_whole_one(redemption_date: object, treasury_rate: object, spread: object, principal: object,
-                    stub: str, terms: Terms, count: str) -> tuple[float, float] | None:
+                    stub: Stub, terms: Terms, count: Count) -> tuple[float, float] | None:
     """(price, pv) of :func:`make_whole` for one date and one rate on Python floats (the same
     operations, in the same order); ``None`` for anything else (the array path answers or words
     the refusal)."""
@@ -155,16 +172,16 @@ def _make_whole_one(redemption_date: object, treasury_rate: object, spread: obje
 
 @overload
 def make_whole_price(redemption_date: dt.date, treasury_rate: float, spread: float | None = None,
-                     principal: float | None = None, stub: str = STUB_DEFAULT, terms: Terms = TERMS,
-                     count: str = COUNT_DEFAULT) -> float: ...
+                     principal: float | None = None, stub: Stub = STUB_DEFAULT, terms: Terms = TERMS,
+                     count: Count = COUNT_DEFAULT) -> float: ...
 @overload
 def make_whole_price(redemption_date: npt.ArrayLike, treasury_rate: npt.ArrayLike,
                      spread: npt.ArrayLike | None = None, principal: npt.ArrayLike | None = None,
-                     stub: str = STUB_DEFAULT, terms: Terms = TERMS, count: str = COUNT_DEFAULT) -> FloatArray: ...
+                     stub: Stub = STUB_DEFAULT, terms: Terms = TERMS, count: Count = COUNT_DEFAULT) -> FloatArray: ...
 def make_whole_price(redemption_date: npt.ArrayLike | dt.date, treasury_rate: npt.ArrayLike,
                      spread: npt.ArrayLike | None = None,
                      principal: npt.ArrayLike | None = None,
-                     stub: str = STUB_DEFAULT, terms: Terms = TERMS, count: str = COUNT_DEFAULT) -> FloatArray | float:
+                     stub: Stub = STUB_DEFAULT, terms: Terms = TERMS, count: Count = COUNT_DEFAULT) -> FloatArray | float:
     """Make-whole redemption price including accrued interest (p.38); one date and one rate give a float."""
     if (one := _make_whole_one(redemption_date, treasury_rate, spread, principal, stub, terms, count)) is not None:
         return one[0]
@@ -174,16 +191,16 @@ def make_whole_price(redemption_date: npt.ArrayLike | dt.date, treasury_rate: np
 
 @overload
 def make_whole_pv(redemption_date: dt.date, treasury_rate: float, spread: float | None = None,
-                  principal: float | None = None, stub: str = STUB_DEFAULT, terms: Terms = TERMS,
-                  count: str = COUNT_DEFAULT) -> float: ...
+                  principal: float | None = None, stub: Stub = STUB_DEFAULT, terms: Terms = TERMS,
+                  count: Count = COUNT_DEFAULT) -> float: ...
 @overload
 def make_whole_pv(redemption_date: npt.ArrayLike, treasury_rate: npt.ArrayLike,
                   spread: npt.ArrayLike | None = None, principal: npt.ArrayLike | None = None,
-                  stub: str = STUB_DEFAULT, terms: Terms = TERMS, count: str = COUNT_DEFAULT) -> FloatArray: ...
+                  stub: Stub = STUB_DEFAULT, terms: Terms = TERMS, count: Count = COUNT_DEFAULT) -> FloatArray: ...
 def make_whole_pv(redemption_date: npt.ArrayLike | dt.date, treasury_rate: npt.ArrayLike,
                   spread: npt.ArrayLike | None = None,
                   principal: npt.ArrayLike | None = None,
-                  stub: str = STUB_DEFAULT, terms: Terms = TERMS, count: str = COUNT_DEFAULT) -> FloatArray | float:
+                  stub: Stub = STUB_DEFAULT, terms: Terms = TERMS, count: Count = COUNT_DEFAULT) -> FloatArray | float:
     """The present-value leg alone, before the par floor and accrued interest; one date and one rate give a float."""
     if (one := _make_whole_one(redemption_date, treasury_rate, spread, principal, stub, terms, count)) is not None:
         return one[1]
@@ -191,7 +208,7 @@ def make_whole_pv(redemption_date: npt.ArrayLike | dt.date, treasury_rate: npt.A
     return float(pv) if type(redemption_date) is dt.date and pv.ndim == 0 else pv
 
 
-def _redemption_price_one(redemption_date: dt.date, treasury_rate: object, trigger: str,
+def _redemption_price_one(redemption_date: dt.date, treasury_rate: object, trigger: Trigger,
                           trigger_date: dt.date | None, principal: float, terms: Terms) -> float | None:
     """:func:`redemption_price` for one date, on fixed periods and default choices; ``None`` for
     anything else (an index-linked period, a refusal: the array path answers)."""
@@ -215,22 +232,22 @@ def _redemption_price_one(redemption_date: dt.date, treasury_rate: object, trigg
 
 
 @overload
-def redemption_price(redemption_date: dt.date, treasury_rate: float | None = None, trigger: str = OPTIONAL,
+def redemption_price(redemption_date: dt.date, treasury_rate: float | None = None, trigger: Trigger = OPTIONAL,
                      trigger_date: dt.date | None = None, fixings: Fixings | None = None,
-                     principal: float | None = None, policy: str = DEFAULT_POLICY, spread: float | None = None,
-                     stub: str = STUB_DEFAULT, curve: ForwardCurve | None = None, terms: Terms = TERMS) -> float: ...
+                     principal: float | None = None, policy: Policy = DEFAULT_POLICY, spread: float | None = None,
+                     stub: Stub = STUB_DEFAULT, curve: ForwardCurve | None = None, terms: Terms = TERMS) -> float: ...
 @overload
 def redemption_price(redemption_date: npt.ArrayLike, treasury_rate: npt.ArrayLike | None = None,
-                     trigger: str = OPTIONAL, trigger_date: dt.date | None = None, fixings: Fixings | None = None,
-                     principal: npt.ArrayLike | None = None, policy: str = DEFAULT_POLICY,
-                     spread: npt.ArrayLike | None = None, stub: str = STUB_DEFAULT,
+                     trigger: Trigger = OPTIONAL, trigger_date: dt.date | None = None, fixings: Fixings | None = None,
+                     principal: npt.ArrayLike | None = None, policy: Policy = DEFAULT_POLICY,
+                     spread: npt.ArrayLike | None = None, stub: Stub = STUB_DEFAULT,
                      curve: ForwardCurve | None = None, terms: Terms = TERMS) -> FloatArray: ...
 def redemption_price(redemption_date: npt.ArrayLike | dt.date, treasury_rate: npt.ArrayLike | None = None,
-                     trigger: str = OPTIONAL, trigger_date: dt.date | None = None,
+                     trigger: Trigger = OPTIONAL, trigger_date: dt.date | None = None,
                      fixings: Fixings | None = None,
                      principal: npt.ArrayLike | None = None,
-                     policy: str = DEFAULT_POLICY, spread: npt.ArrayLike | None = None,
-                     stub: str = STUB_DEFAULT, curve: ForwardCurve | None = None,
+                     policy: Policy = DEFAULT_POLICY, spread: npt.ArrayLike | None = None,
+                     stub: Stub = STUB_DEFAULT, curve: ForwardCurve | None = None,
                      terms: Terms = TERMS) -> FloatArray | float:
     """Redemption price by route (p.38): par + accrued on/after 2037-12-21 or within 90 days of
     an Investment Company or Regulatory Capital Event; the make-whole otherwise.
@@ -247,7 +264,7 @@ def redemption_price(redemption_date: npt.ArrayLike | dt.date, treasury_rate: np
                                      terms)
         if fast is not None:
             return fast
-    check_choice(trigger, TRIGGERS, "trigger")
+    trigger = parse_choice(Trigger, trigger, "trigger")
     r_date = np.asarray(redemption_date, dtype="datetime64[D]")
     schedule = build_schedule(terms=terms)
     if r_date.size and (r_date.min() < schedule.start[0] or r_date.max() > schedule.end[-1]):

@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 from collections.abc import Sequence
+from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
 from dateutil.relativedelta import relativedelta
 
-from trups_xl.core.errors import TrupsInputError, check_choice
+from trups_xl.core.errors import TrupsInputError, check_choice, parse_choice
 from trups_xl.core.scheduling.schedule import MONTHLY, build_schedule
 from trups_xl.core.securities.terms import TERMS, Terms, require
 
@@ -63,8 +64,15 @@ QUALIFIES_FROM = {QCS_II: STEP_2027, QCS_III: STEP_2047}
 #: Interpretation: "definition" (default) gives 0% to qualifying capital securities of a
 #: clause that does not yet qualify on the transaction date (:data:`QUALIFIES_FROM`), so
 #: their proceeds never count early; "table" reads the p.61-62 percentage table alone.
-ELIGIBILITY_DEFAULT = "definition"
-ELIGIBILITIES = ("definition", "table")
+class Eligibility(StrEnum):
+    """Which securities count as replacement capital: by the covenant's definitions or its table."""
+
+    DEFINITION = "definition"
+    TABLE = "table"
+
+
+ELIGIBILITY_DEFAULT = Eligibility.DEFINITION
+ELIGIBILITIES = tuple(Eligibility)
 
 #: Interpretation: the scheduled-maturity rule (p.33) applies "the applicable percentage" to
 #: qualifying capital securities without naming their clause; a sum of proceeds with no clause
@@ -115,7 +123,7 @@ def _percentage_on(day: dt.date, category: str, eligibility: str) -> float:
 
 
 def applicable_percentage(as_of: npt.ArrayLike, category: str,
-                          eligibility: str = ELIGIBILITY_DEFAULT, terms: Terms = TERMS) -> npt.NDArray[np.float64]:
+                          eligibility: Eligibility = ELIGIBILITY_DEFAULT, terms: Terms = TERMS) -> npt.NDArray[np.float64]:
     """The applicable percentage (1.33 for 133%) for a transaction on ``as_of`` (p.61-62).
 
     Parameters
@@ -130,19 +138,19 @@ def applicable_percentage(as_of: npt.ArrayLike, category: str,
         A security with a capital replacement covenant (XXI's table of percentages).
     """
     check_choice(category, CATEGORIES, "category")
-    check_choice(eligibility, ELIGIBILITIES, "eligibility")
+    eligibility = parse_choice(Eligibility, eligibility, "eligibility")
     days = _days(as_of)
     check_covenant_date(days, "as_of", terms)
     return _percentage(days, category, eligibility)
 
 
 def capacity(as_of: dt.date, categories: Sequence[str], proceeds: Sequence[float],
-             eligibility: str = ELIGIBILITY_DEFAULT, terms: Terms = TERMS) -> float:
+             eligibility: Eligibility = ELIGIBILITY_DEFAULT, terms: Terms = TERMS) -> float:
     """The most that may be repaid, redeemed or purchased on ``as_of``: the sum of each category's
     applicable percentage x its net proceeds since the measurement date (p.60)."""
     if len(categories) != len(proceeds):
         raise TrupsInputError(f"{len(categories)} categories but {len(proceeds)} proceeds", "proceeds")
-    check_choice(eligibility, ELIGIBILITIES, "eligibility")
+    eligibility = parse_choice(Eligibility, eligibility, "eligibility")
     check_covenant_date(as_of, "as_of", terms)
     total = 0.0
     for row, (category, amount) in enumerate(zip(categories, proceeds, strict=True), start=1):

@@ -28,10 +28,10 @@ import numpy.typing as npt
 
 from trups_xl.core.errors import TrupsInputError
 from trups_xl.core.rates.curve import ForwardCurve
-from trups_xl.core.rates.fixings import DEFAULT_POLICY, Fixings, coupon_rates, require_known
+from trups_xl.core.rates.fixings import DEFAULT_POLICY, Fixings, Policy, coupon_rates, require_known
 from trups_xl.core.scheduling.daycount import accrual_days, day_number
-from trups_xl.core.scheduling.schedule import build_schedule
-from trups_xl.core.securities.terms import FLOATING_ACCRUAL_DEFAULT, TERMS, Terms, require
+from trups_xl.core.scheduling.schedule import FLOATING_ACCRUAL_DEFAULT, AccrualConvention, build_schedule
+from trups_xl.core.securities.terms import TERMS, Terms, require
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -86,8 +86,8 @@ def _deferral_dates(first_deferred_date: dt.date, terms: Terms) -> tuple[tuple[s
 
 
 def deferred_interest(first_deferred_date: dt.date, as_of: dt.date, fixings: Fixings | None = None,
-                      principal: float | None = None, policy: str = DEFAULT_POLICY,
-                      convention: str = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
+                      principal: float | None = None, policy: Policy = DEFAULT_POLICY,
+                      convention: AccrualConvention = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
                       terms: Terms = TERMS) -> float:
     """Deferred interest owed at ``as_of``, compounding included (see module docstring)."""
     k0 = _check_first_deferred(first_deferred_date, terms)

@@ -11,17 +11,26 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
 
-from trups_xl.core.errors import TrupsInputError, check_choice
+from trups_xl.core.errors import TrupsInputError, parse_choice
+
 
 #: Interpretation: between curve dates the rate is interpolated linearly in calendar days;
 #: before the first date and after the last it stays flat. ``"step"`` holds each date's rate
 #: until the next date (a piecewise-flat forward curve).
-CURVE_INTERPOLATION_DEFAULT = "linear"
-CURVE_INTERPOLATIONS = ("linear", "step")
+class Interpolation(StrEnum):
+    """How a forward curve is read between its dates."""
+
+    LINEAR = "linear"
+    STEP = "step"
+
+
+CURVE_INTERPOLATION_DEFAULT = Interpolation.LINEAR
+CURVE_INTERPOLATIONS = tuple(Interpolation)
 
 
 @dataclass(frozen=True)
@@ -40,14 +49,15 @@ class ForwardCurve:
 
     dates: tuple[dt.date, ...]
     rates: tuple[float, ...]
-    interpolation: str = CURVE_INTERPOLATION_DEFAULT
+    interpolation: Interpolation = CURVE_INTERPOLATION_DEFAULT
 
     def __post_init__(self) -> None:
         if not self.dates or len(self.dates) != len(self.rates):
             raise TrupsInputError("a curve needs as many rates as dates, at least one", "curve")
         if any(b <= a for a, b in zip(self.dates, self.dates[1:], strict=False)):
             raise TrupsInputError("curve dates must be strictly increasing", "curve")
-        check_choice(self.interpolation, CURVE_INTERPOLATIONS, "curve", "interpolation")
+        object.__setattr__(self, "interpolation", parse_choice(Interpolation, self.interpolation, "curve",
+                                                               "interpolation"))
 
     @classmethod
     def flat(cls, rate: float) -> ForwardCurve:
@@ -55,7 +65,7 @@ class ForwardCurve:
         return cls((dt.date(2000, 1, 1),), (float(rate),))
 
     @classmethod
-    def of(cls, pairs: Iterable[tuple[dt.date, float]], interpolation: str = CURVE_INTERPOLATION_DEFAULT
+    def of(cls, pairs: Iterable[tuple[dt.date, float]], interpolation: Interpolation = CURVE_INTERPOLATION_DEFAULT
            ) -> ForwardCurve:
         """A curve from (date, rate) pairs in any order."""
         ordered = sorted(pairs)
@@ -66,7 +76,7 @@ class ForwardCurve:
         x = np.asarray(days, dtype="datetime64[D]").astype(np.int64)
         nodes = np.array(self.dates, dtype="datetime64[D]").astype(np.int64)
         values = np.array(self.rates, dtype=np.float64)
-        if self.interpolation == "step":
+        if self.interpolation == Interpolation.STEP:
             k = np.clip(np.searchsorted(nodes, x, side="right") - 1, 0, nodes.size - 1)
             return np.asarray(values[k], dtype=np.float64)
         return np.asarray(np.interp(x, nodes, values), dtype=np.float64)

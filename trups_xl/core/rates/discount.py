@@ -14,16 +14,24 @@ import datetime as dt
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
 
-from trups_xl.core.errors import TrupsInputError
+from trups_xl.core.errors import TrupsInputError, parse_choice
 
 FloatArray = npt.NDArray[np.float64]
 DAYS_A_YEAR = 365.0  # Actual/365 Fixed
-KINDS = ("discount_factor", "zero_rate")
-KIND_DEFAULT = "discount_factor"
+class CurveKind(StrEnum):
+    """What a discount curve's numbers are."""
+
+    DISCOUNT_FACTOR = "discount_factor"
+    ZERO_RATE = "zero_rate"
+
+
+KINDS = tuple(CurveKind)
+KIND_DEFAULT = CurveKind.DISCOUNT_FACTOR
 
 
 @dataclass(frozen=True)
@@ -36,10 +44,9 @@ class DiscountCurve:
 
     @classmethod
     def of(cls, valuation_date: dt.date, nodes: Sequence[tuple[dt.date, float]],
-           kind: str = KIND_DEFAULT, argument: str = "curve") -> DiscountCurve:
+           kind: CurveKind = KIND_DEFAULT, argument: str = "curve") -> DiscountCurve:
         """A curve from (date, value) nodes in increasing date order, after the valuation date."""
-        if kind not in KINDS:
-            raise TrupsInputError(f"unknown curve kind {kind!r}; accepted: {', '.join(KINDS)}", "curve_kind")
+        kind = parse_choice(CurveKind, kind, "curve_kind", "curve kind")
         if not nodes:
             raise TrupsInputError("expected at least one (date, value) row", argument)
         times, logs = [0.0], [0.0]
@@ -49,7 +56,7 @@ class DiscountCurve:
                 raise TrupsInputError(f"row {i}: {day} is not after {previous}; dates must increase and follow "
                                       "the valuation date", argument)
             t = (day - valuation_date).days / DAYS_A_YEAR
-            if kind == "discount_factor":
+            if kind == CurveKind.DISCOUNT_FACTOR:
                 if not 0 < value <= 2:
                     raise TrupsInputError(f"row {i}: a discount factor must be in (0, 2]; got {value!r}", argument)
                 logs.append(float(np.log(value)))

@@ -22,20 +22,29 @@ import datetime as dt
 import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
 
-from trups_xl.core.errors import MissingFixingError, TrupsInputError, check_choice
+from trups_xl.core.errors import MissingFixingError, TrupsInputError, parse_choice
 from trups_xl.core.rates.curve import ForwardCurve
 from trups_xl.core.rates.liboract import TENOR_SPREAD_ADJUSTMENT, libor_replacement_date
-from trups_xl.core.scheduling.schedule import FIXED, Schedule, build_schedule
-from trups_xl.core.securities.terms import FLOATING_ACCRUAL_DEFAULT, TERMS, Terms, require
+from trups_xl.core.scheduling.schedule import FIXED, FLOATING_ACCRUAL_DEFAULT, AccrualConvention, Schedule, build_schedule
+from trups_xl.core.securities.terms import TERMS, Terms, require
 
-POLICY_FIXINGS = "fixings"
-POLICY_LIBOR_ACT = "libor_act"
-POLICY_FALLBACK = "prospectus_fallback"
-POLICIES = (POLICY_FIXINGS, POLICY_LIBOR_ACT, POLICY_FALLBACK)
+
+class Policy(StrEnum):
+    """What the index numbers are and what a period with neither a fixing nor a curve gets
+    (module docstring)."""
+
+    FIXINGS = "fixings"
+    LIBOR_ACT = "libor_act"
+    PROSPECTUS_FALLBACK = "prospectus_fallback"
+
+
+POLICY_FIXINGS, POLICY_LIBOR_ACT, POLICY_FALLBACK = Policy.FIXINGS, Policy.LIBOR_ACT, Policy.PROSPECTUS_FALLBACK
+POLICIES = tuple(Policy)
 #: Interpretation: the default takes the user's numbers as the index itself and never adds
 #: a spread or invents a rate; "libor_act" is the legally operative reading since July 2023
 #: (see README, "LIBOR's end") but needs Term SOFR rather than LIBOR numbers.
@@ -73,7 +82,7 @@ class Fixings:
 
 
 def index_rates(schedule: Schedule, fixings: Fixings | None = None,
-                policy: str = DEFAULT_POLICY, curve: ForwardCurve | None = None) -> FloatArray:
+                policy: Policy = DEFAULT_POLICY, curve: ForwardCurve | None = None) -> FloatArray:
     """The index of every period (NaN for fixed periods and for periods with no rate); cached per
     (schedule, fixings, policy, curve), all immutable, and returned read-only.
 
@@ -86,7 +95,7 @@ def index_rates(schedule: Schedule, fixings: Fixings | None = None,
 
 
 @functools.lru_cache(maxsize=256)
-def _index_rates(schedule: Schedule, fixings: Fixings | None, policy: str, curve: ForwardCurve | None) -> FloatArray:
+def _index_rates(schedule: Schedule, fixings: Fixings | None, policy: Policy, curve: ForwardCurve | None) -> FloatArray:
     """The index of every period (NaN for fixed periods and for periods with no rate).
 
     Raises
@@ -94,7 +103,7 @@ def _index_rates(schedule: Schedule, fixings: Fixings | None, policy: str, curve
     TrupsInputError
         A table date that is not the start of an index-linked period, or an unknown policy.
     """
-    check_choice(policy, POLICIES, "policy")
+    policy = parse_choice(Policy, policy, "policy")
     fixings = fixings or Fixings()
     rates = np.full(schedule.size, np.nan)
     linked = schedule.is_index_linked
@@ -166,14 +175,14 @@ def tenor_spread_adjustments(schedule: Schedule) -> FloatArray:
 
 
 def coupon_rates(schedule: Schedule, fixings: Fixings | None = None,
-                 policy: str = DEFAULT_POLICY, curve: ForwardCurve | None = None) -> FloatArray:
+                 policy: Policy = DEFAULT_POLICY, curve: ForwardCurve | None = None) -> FloatArray:
     """The annual coupon rate of every period: the fixed rate (8.300% for XXI), then index + margin
     (4.170% for XXI, p.40). Cached like :func:`index_rates`; read-only."""
     return _coupon_rates(schedule, fixings, policy, curve)
 
 
 @functools.lru_cache(maxsize=256)
-def _coupon_rates(schedule: Schedule, fixings: Fixings | None, policy: str, curve: ForwardCurve | None) -> FloatArray:
+def _coupon_rates(schedule: Schedule, fixings: Fixings | None, policy: Policy, curve: ForwardCurve | None) -> FloatArray:
     """:func:`coupon_rates`, computed."""
     terms = schedule.terms
     margin = terms.floating_margin if terms.floating_margin is not None else np.nan
@@ -197,13 +206,13 @@ def require_known(schedule: Schedule, rates: FloatArray, needed: npt.NDArray[np.
         raise MissingFixingError(
             f"no fixing for the {schedule.regime[k]} period starting {schedule.start[k]} "
             f"(determination date {schedule.determination_date[k]}); supply it in fixings, "
-            f"project it with a curve or use policy {POLICY_FALLBACK!r}",
+            f"project it with a curve or use policy '{POLICY_FALLBACK}'",
             "fixings",
         )
 
 
-def index_rate(period_start: npt.ArrayLike, fixings: Fixings | None = None, policy: str = DEFAULT_POLICY,
-               curve: ForwardCurve | None = None, convention: str = FLOATING_ACCRUAL_DEFAULT,
+def index_rate(period_start: npt.ArrayLike, fixings: Fixings | None = None, policy: Policy = DEFAULT_POLICY,
+               curve: ForwardCurve | None = None, convention: AccrualConvention = FLOATING_ACCRUAL_DEFAULT,
                terms: Terms = TERMS) -> FloatArray:
     """The index of the floating or monthly period starting on each date, before the 4.170% margin.
 

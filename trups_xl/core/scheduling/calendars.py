@@ -33,13 +33,14 @@ import re
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from importlib import resources
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
-from trups_xl.core.errors import TrupsInputError, check_choice
+from trups_xl.core.errors import TrupsInputError
 
 #: Years for which holiday tables are built: the instrument's life plus a margin for
 #: adjustments past the final repayment date.
@@ -111,6 +112,13 @@ def _source_holidays(name: str) -> tuple[dt.date, ...]:
     return _shipped_holidays()[name]
 
 
+class BusinessDayConvention(StrEnum):
+    """How a payment date that is not a business day moves (floating and later periods)."""
+
+    FOLLOWING = "following"
+    MODIFIED_FOLLOWING = "modified_following"
+
+
 @dataclass(frozen=True)
 class BusinessCalendar:
     """A weekday calendar less the holidays of one market, plus any added closures.
@@ -127,7 +135,8 @@ class BusinessCalendar:
     extra_closures: tuple[dt.date, ...] = ()
 
     def __post_init__(self) -> None:
-        check_choice(self.name, tuple(CALENDAR_SOURCES), "calendar")
+        if self.name not in CALENDAR_SOURCES:
+            raise TrupsInputError(f"unknown calendar {self.name!r}; accepted: {', '.join(CALENDAR_SOURCES)}", "calendar")
 
     @property
     def description(self) -> str:
@@ -163,9 +172,10 @@ class BusinessCalendar:
         next_month = following.astype("datetime64[M]") != arr.astype("datetime64[M]")
         return np.asarray(np.where(next_month, preceding, following))
 
-    def roll(self, days: npt.ArrayLike, convention: str) -> DateArray:
-        """Each day moved to a business day by ``convention``: "following" or "modified_following"."""
-        return self.modified_following(days) if convention == "modified_following" else self.following(days)
+    def roll(self, days: npt.ArrayLike, convention: BusinessDayConvention) -> DateArray:
+        """Each day moved to a business day by ``convention``."""
+        return self.modified_following(days) if convention == BusinessDayConvention.MODIFIED_FOLLOWING \
+            else self.following(days)
 
     def preceding(self, days: npt.ArrayLike) -> DateArray:
         """Each day, or the last business day before it when it is not one."""

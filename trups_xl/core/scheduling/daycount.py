@@ -18,14 +18,24 @@ integer.
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import overload
 
 import numpy as np
 import numpy.typing as npt
 
-THIRTY_360 = "30/360"
-ACT_360 = "ACT/360"
-DAY_COUNTS = (THIRTY_360, ACT_360)
+
+class DayCount(StrEnum):
+    """A period's day count (p.20, p.41); shown as ``30/360`` and ``ACT/360`` everywhere, and any
+    case accepted where text is read (a terms file's ``act/360`` too)."""
+
+    THIRTY_360 = "30/360"
+    ACT_360 = "ACT/360"
+
+
+THIRTY_360 = DayCount.THIRTY_360
+ACT_360 = DayCount.ACT_360
+DAY_COUNTS = tuple(DayCount)
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]

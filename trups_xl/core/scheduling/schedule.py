@@ -19,7 +19,7 @@ is ``libor_determination_lag`` London banking days before the period's first day
 
 Fixed periods accrue on the scheduled dates ("without any interest ... in respect of any such
 delay", p.21, p.41). Floating and later periods accrue to the adjusted payment date by default
-— see :data:`trups_xl.core.securities.terms.FLOATING_ACCRUAL_DEFAULT`.
+— see :data:`FLOATING_ACCRUAL_DEFAULT`.
 """
 
 from __future__ import annotations
@@ -28,26 +28,48 @@ import datetime as dt
 import functools
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
 from dateutil.relativedelta import relativedelta
 
-from trups_xl.core.errors import check_choice
+from trups_xl.core.errors import parse_choice
 from trups_xl.core.scheduling.calendars import LONDON, NEW_YORK, BusinessCalendar
 from trups_xl.core.scheduling.daycount import ACT_360, THIRTY_360, accrual_days
 from trups_xl.core.securities.terms import (
-    ACCRUAL_CONVENTIONS,
-    FLOATING_ACCRUAL_DEFAULT,
-    INDEXES,
     TERMS,
     THIRTY_360_NAME,
     Terms,
 )
 
-FIXED, FLOATING, MONTHLY = "fixed", "floating", "monthly"
-#: MONTHLY is the regime after the scheduled maturity date (XXI's monthly periods, p.20).
-REGIMES = (FIXED, FLOATING, MONTHLY)
+
+class Regime(StrEnum):
+    """What sets a period's rate: the fixed rate, the floating index, or (after the scheduled
+    maturity date) the post-maturity index (XXI's monthly periods, p.20)."""
+
+    FIXED = "fixed"
+    FLOATING = "floating"
+    MONTHLY = "monthly"
+
+
+FIXED, FLOATING, MONTHLY = Regime.FIXED, Regime.FLOATING, Regime.MONTHLY
+REGIMES = tuple(Regime)
+
+
+class AccrualConvention(StrEnum):
+    """The accrual dates of floating and later periods: business-day adjusted or as scheduled."""
+
+    ADJUSTED = "adjusted"
+    UNADJUSTED = "unadjusted"
+
+
+#: Interpretation (docs/TERMS.md, p.41): floating and monthly periods accrue to the
+#: business-day-adjusted payment date, because from Dec 21, 2037 the text drops the
+#: "without any interest ... in respect of any such delay" clause of p.21/p.41.
+#: ``"unadjusted"`` keeps the scheduled dates, as the fixed periods do.
+FLOATING_ACCRUAL_DEFAULT = AccrualConvention.ADJUSTED
+ACCRUAL_CONVENTIONS = tuple(AccrualConvention)
 
 DateArray = npt.NDArray[np.datetime64]
 
@@ -184,13 +206,13 @@ def build_schedule(
     ----------
     convention : {"adjusted", "unadjusted"}
         Accrual dates of floating and later periods (fixed periods are always unadjusted,
-        p.21/p.41). Default :data:`~trups_xl.core.securities.terms.FLOATING_ACCRUAL_DEFAULT`.
+        p.21/p.41). Default :data:`FLOATING_ACCRUAL_DEFAULT`.
     new_york, london : BusinessCalendar
         Calendars for payment/record dates and for index determination dates.
     terms : Terms
         The security; default Citigroup Capital XXI.
     """
-    check_choice(convention, ACCRUAL_CONVENTIONS, "convention", "accrual convention")
+    convention = parse_choice(AccrualConvention, convention, "convention", "accrual convention")
     t = terms
     dates = scheduled_dates(t)
     start = np.array(dates[:-1], dtype="datetime64[D]")
@@ -203,7 +225,7 @@ def build_schedule(
         record = new_york.advance(payment, -t.record_date_lag)
     else:
         record = np.full(end.shape, np.datetime64("NaT"), dtype="datetime64[D]")
-    accrual_end = np.where(fixed, end, payment) if convention == "adjusted" else end.copy()
+    accrual_end = np.where(fixed, end, payment) if convention == AccrualConvention.ADJUSTED else end.copy()
     accrual_start = np.concatenate([start[:1], accrual_end[:-1]])
     if t.libor_determination_lag is not None:
         determination = london.advance(accrual_start, -t.libor_determination_lag)
@@ -215,7 +237,8 @@ def build_schedule(
     is_30_360 = np.where(fixed, t.fixed_day_count == THIRTY_360_NAME, later_30_360)
     days = accrual_days(accrual_start, accrual_end, is_30_360)
     months = np.select([regime == FLOATING, regime == MONTHLY],
-                       [INDEXES.get(t.floating_index or "", 0), INDEXES.get(t.post_maturity_index or "", 0)], 0)
+                       [t.floating_index.months if t.floating_index else 0,
+                        t.post_maturity_index.months if t.post_maturity_index else 0], 0)
     for arr in (start, end, accrual_start, accrual_end, payment, record, determination,
                 regime, is_30_360, days, months):
         arr.flags.writeable = False

@@ -20,24 +20,35 @@ import math
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
+from enum import StrEnum
 from importlib import resources
 from typing import Any
 
-from trups_xl.core.errors import TrupsInputError
+from trups_xl.core.errors import TrupsInputError, choices_text, parse_choice
+from trups_xl.core.scheduling.calendars import BusinessDayConvention
+from trups_xl.core.scheduling.daycount import DayCount
 
-#: Interpretation (docs/TERMS.md, p.41): floating and monthly periods accrue to the
-#: business-day-adjusted payment date, because from Dec 21, 2037 the text drops the
-#: "without any interest ... in respect of any such delay" clause of p.21/p.41.
-#: ``"unadjusted"`` keeps the scheduled dates, as the fixed periods do.
-FLOATING_ACCRUAL_DEFAULT = "adjusted"
-ACCRUAL_CONVENTIONS = ("adjusted", "unadjusted")
+THIRTY_360_NAME, ACT_360_NAME = DayCount.THIRTY_360, DayCount.ACT_360
+DAY_COUNT_NAMES = tuple(DayCount)
+FOLLOWING, MODIFIED_FOLLOWING = BusinessDayConvention.FOLLOWING, BusinessDayConvention.MODIFIED_FOLLOWING
+BUSINESS_DAY_CONVENTIONS = tuple(BusinessDayConvention)
 
-THIRTY_360_NAME, ACT_360_NAME = "30/360", "act/360"
-DAY_COUNT_NAMES = (THIRTY_360_NAME, ACT_360_NAME)
-FOLLOWING, MODIFIED_FOLLOWING = "following", "modified_following"
-BUSINESS_DAY_CONVENTIONS = (FOLLOWING, MODIFIED_FOLLOWING)
-#: Index name -> tenor in months.
-INDEXES = {"usd_libor_3m": 3, "usd_libor_1m": 1}
+
+class IndexKind(StrEnum):
+    """The index an index-linked period pays over (its margin added)."""
+
+    USD_LIBOR_3M = "usd_libor_3m"
+    USD_LIBOR_1M = "usd_libor_1m"
+
+    @property
+    def months(self) -> int:
+        """The index's tenor in months."""
+        return INDEX_MONTHS[self]
+
+
+INDEX_MONTHS = {IndexKind.USD_LIBOR_3M: 3, IndexKind.USD_LIBOR_1M: 1}
+#: Index -> tenor in months.
+INDEXES = INDEX_MONTHS
 FREQUENCIES = (1, 2, 4, 12)
 
 #: The argument name every error about a security's terms carries.
@@ -52,7 +63,7 @@ class TermSpec:
     kind: str  # text, date, amount, rate, price, frequency, count, choice
     required: bool
     meaning: str
-    choices: tuple[str, ...] = ()
+    choice: type[StrEnum] | None = None  # the enum a "choice" term is one of
     #: plausible range of a number (inclusive): a value outside is refused, never computed with
     bounds: tuple[float, float] | None = None
 
@@ -70,16 +81,16 @@ SCHEMA: tuple[TermSpec, ...] = (
     TermSpec("maturity_date", "date", True, "final maturity (XXI: 2077-12-21, its final repayment date)"),
     TermSpec("fixed_rate", "rate", True, "coupon of the fixed period, decimal (0.083)", bounds=(0.0, 0.25)),
     TermSpec("fixed_frequency", "frequency", True, "payments a year in the fixed period: 1, 2, 4 or 12"),
-    TermSpec("fixed_day_count", "choice", True, "30/360 (Bond Basis) or act/360", DAY_COUNT_NAMES),
+    TermSpec("fixed_day_count", "choice", True, "30/360 (Bond Basis) or ACT/360", DayCount),
     TermSpec("switch_date", "date", False, "first day of the floating period; blank = fixed to maturity"),
     TermSpec("floating_index", "choice", False,
-             "usd_libor_3m or usd_libor_1m (policies fixings, libor_act, prospectus_fallback)", tuple(INDEXES)),
+             "usd_libor_3m or usd_libor_1m (policies fixings, libor_act, prospectus_fallback)", IndexKind),
     TermSpec("floating_margin", "rate", False, "margin over the index, decimal (0.0417)", bounds=(-0.05, 0.15)),
     TermSpec("floating_frequency", "frequency", False, "payments a year in the floating period"),
-    TermSpec("floating_day_count", "choice", False, "act/360 or 30/360", DAY_COUNT_NAMES),
+    TermSpec("floating_day_count", "choice", False, "ACT/360 or 30/360", DayCount),
     TermSpec("business_day_convention", "choice", True,
              "following or modified_following for floating payment and accrual dates (fixed periods accrue "
-             "unadjusted and are paid the following business day)", BUSINESS_DAY_CONVENTIONS),
+             "unadjusted and are paid the following business day)", BusinessDayConvention),
     TermSpec("par_call_date", "date", False, "optional redemption at par from this date; blank = none"),
     TermSpec("make_whole_spread", "rate", False,
              "spread over the treasury rate of a make-whole redemption before par_call_date; blank = none",
@@ -91,7 +102,7 @@ SCHEMA: tuple[TermSpec, ...] = (
              "end of the floating period when principal may remain outstanding to maturity_date "
              "(XXI: 2057-12-21); blank = floating to maturity_date"),
     TermSpec("post_maturity_index", "choice", False,
-             "index after scheduled_maturity_date (XXI: usd_libor_1m), plus floating_margin", tuple(INDEXES)),
+             "index after scheduled_maturity_date (XXI: usd_libor_1m), plus floating_margin", IndexKind),
     TermSpec("post_maturity_frequency", "frequency", False, "payments a year after scheduled_maturity_date"),
     TermSpec("libor_determination_lag", "count", False,
              "London banking days between the index determination date and the period's first day", bounds=(0, 10)),
@@ -153,19 +164,19 @@ class Terms:
     maturity_date: dt.date
     fixed_rate: float
     fixed_frequency: int
-    fixed_day_count: str
+    fixed_day_count: DayCount
     switch_date: dt.date | None
-    floating_index: str | None
+    floating_index: IndexKind | None
     floating_margin: float | None
     floating_frequency: int | None
-    floating_day_count: str | None
-    business_day_convention: str
+    floating_day_count: DayCount | None
+    business_day_convention: BusinessDayConvention
     par_call_date: dt.date | None
     make_whole_spread: float | None
     securities_issued: int | None
     public_offering_price: float | None
     scheduled_maturity_date: dt.date | None
-    post_maturity_index: str | None
+    post_maturity_index: IndexKind | None
     post_maturity_frequency: int | None
     libor_determination_lag: int | None
     record_date_lag: int | None
@@ -230,7 +241,7 @@ class Terms:
 
     def as_rows(self) -> list[tuple[str, object]]:
         """The terms as (term, value) pairs in schema order; ``None`` where a term is absent."""
-        return [(f.name, getattr(self, f.name)) for f in fields(self)]
+        return [(f.name, str(v) if isinstance(v := getattr(self, f.name), StrEnum) else v) for f in fields(self)]
 
 
 def require(terms: Terms, term: str, feature: str | None = None) -> Any:
@@ -261,15 +272,17 @@ def _bad(term: str, message: str) -> TrupsInputError:
 def _value(spec: TermSpec, value: object) -> object:
     """A Python value (from TOML or converted from a cell) checked against its kind."""
     kind, term = spec.kind, spec.name
+    if kind == "choice" and spec.choice is not None and isinstance(value, spec.choice):
+        return value
     if kind in ("text", "choice"):
         if not isinstance(value, str) or not value.strip():
             raise _bad(term, f"must be text; got {value!r}")
         text = value.strip()
-        if kind == "choice":
-            lowered = text.lower()
-            if lowered not in spec.choices:
-                raise _bad(term, f"must be {' or '.join(spec.choices)}; got {text!r}")
-            return lowered
+        if kind == "choice" and spec.choice is not None:
+            try:
+                return parse_choice(spec.choice, text, ARGUMENT)
+            except TrupsInputError:
+                raise _bad(term, f"must be {choices_text(spec.choice, ' or ')}; got {text!r}") from None
         return text
     if kind == "date":
         if isinstance(value, dt.datetime):
