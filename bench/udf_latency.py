@@ -38,9 +38,11 @@ import xlwings as xw
 
 try:  # the packaged layout
     from trups_xl.core.pricing import accrual
+    from trups_xl.core.securities.loading import TERMS
     from trups_xl.excel import udfs
     from trups_xl.excel.function import INFO, REGISTRY
 except ImportError:  # the flat layout of a tree before it (--before)
+    from trups_xl.terms import TERMS  # type: ignore[no-redef]
     from trups_xl.xlfunc import INFO, REGISTRY  # type: ignore[no-redef]
 
     from trups_xl import accrual, udfs  # type: ignore[no-redef,attr-defined]
@@ -117,6 +119,7 @@ t0 = time.perf_counter()
 import xlwings
 t1 = time.perf_counter()
 import trups_xl.udfs as u
+from trups_xl.core.securities.loading import TERMS
 t2 = time.perf_counter()
 u.TRUPS_ACCRUAL("2008-12-21", "2009-01-31")
 t3 = time.perf_counter()
@@ -155,7 +158,7 @@ def measure() -> dict[str, Any]:
     stamps = [[epoch + dt.timedelta(days=s[0])] for s in serials]
     stamp_ends = [[epoch + dt.timedelta(days=s[0])] for s in ends]
     arrays["TRUPS_ACCRUAL 100,000 pairs (datetimes)"] = best_of(lambda: udfs.TRUPS_ACCRUAL(stamps, stamp_ends))
-    arrays["core accrual 100,000 pairs (datetime64)"] = best_of(lambda: accrual.accrual(a, b))
+    arrays["core accrual 100,000 pairs (datetime64)"] = best_of(lambda: accrual.accrual(a, b, terms=TERMS))
     settle = [[47000.0 + i] for i in range(1000)]
     yields = [[0.01 + i / 50_000 for i in range(1000)]]
     prices = [[90 + i / 50 for i in range(1000)]]

@@ -80,3 +80,20 @@ def test_each_package_docstring_lists_its_modules_and_packages():
         names |= {p.name for p in here.iterdir() if (p / "__init__.py").exists()}
         for name in names:
             assert f"``{name}``" in doc, (str(here.relative_to(PACKAGE.parent)), name)
+
+
+def test_no_rule_has_a_default_security():
+    """The rules take ``terms`` explicitly: nothing in the core outside ``securities`` imports the
+    loading module (where XXI, the Excel functions' default, is), and no core signature defaults it."""
+    for path in (PACKAGE / "core").rglob("*.py"):
+        if path.parent.name == "securities":
+            continue
+        assert not any(n.startswith("trups_xl.core.securities.loading") for n in _imports(path)), path.name
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                args = node.args
+                positional = args.posonlyargs + args.args
+                defaults = dict(zip([a.arg for a in positional][-len(args.defaults):], args.defaults, strict=True)) \
+                    if args.defaults else {}
+                defaults |= {a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None}
+                assert "terms" not in defaults, (path.name, node.name)

@@ -15,7 +15,7 @@ import numpy as np
 
 from trups_xl.core.pricing.accrual import coupon
 from trups_xl.core.rates.fixings import Fixings
-from trups_xl.core.securities.terms import by_name
+from trups_xl.core.securities.loading import by_name
 from trups_xl.excel import udfs
 
 XIII = "citigroup_capital_xiii"

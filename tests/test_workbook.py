@@ -14,6 +14,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter  # noqa: 
 from openpyxl.worksheet.formula import ArrayFormula  # noqa: E402
 
 from trups_xl.cli import main  # noqa: E402
+from trups_xl.core.securities.loading import TERMS  # noqa: E402
 from trups_xl.excel.convert import date_to_serial  # noqa: E402
 from trups_xl.excel.function import REGISTRY  # noqa: E402
 from trups_xl.recalc import recalculate  # noqa: E402
@@ -165,7 +166,7 @@ def test_every_named_result_matches_a_direct_core_call(generated):
     from trups_xl.core.rates import fixings as rates
     from trups_xl.core.rates import libor
     from trups_xl.core.rates.curve import ForwardCurve
-    from trups_xl.core.securities import terms
+    from trups_xl.core.securities import loading
 
     v = _named_inputs(generated)
 
@@ -180,48 +181,49 @@ def test_every_named_result_matches_a_direct_core_call(generated):
 
     term_sofr = rates.Fixings(table=tuple((d, r) for d, r in zip(v("Ix_Fixings_period_start"), v("Ix_Fixings_rate"),
                                                                  strict=True) if d is not None))  # spare rows
-    average = apm.apm_average_price(v("APM_Issuance"), v("APM_History_date"), v("APM_History_close"))
-    deferred = deferral.deferred_interest(v("Def_First"), v("Def_AsOf"), principal=v("Def_Principal"))
-    par = redemption.redemption_price(d("RCE_Redemption"), None, "regulatory_capital", v("RCE_Event"))
-    mw = redemption.make_whole_price(d("RCE_Redemption"), v("RCE_Treasury"))
+    average = apm.apm_average_price(v("APM_Issuance"), v("APM_History_date"), v("APM_History_close"), terms=TERMS)
+    deferred = deferral.deferred_interest(v("Def_First"), v("Def_AsOf"), principal=v("Def_Principal"), terms=TERMS)
+    par = redemption.redemption_price(d("RCE_Redemption"), None, "regulatory_capital", v("RCE_Event"), terms=TERMS)
+    mw = redemption.make_whole_price(d("RCE_Redemption"), v("RCE_Treasury"), terms=TERMS)
     core = {
-        "Result_Accrual": f(accrual.accrual(d("Acc_Start"), d("Acc_End"), principal=v("Acc_Principal"))),
-        "Result_Accrued": f(accrual.accrued_interest(d("Acc_Settlement"), principal=v("Acc_Principal"))),
-        "Result_Previous": serial(accrual.previous_payment_date(d("Acc_Settlement"))),
-        "Result_Next": serial(accrual.next_payment_date(d("Acc_Settlement"))),
-        "Result_Coupon": f(accrual.coupon(d("Acc_Payment"), principal=v("Acc_Principal"))),
+        "Result_Accrual": f(accrual.accrual(d("Acc_Start"), d("Acc_End"), principal=v("Acc_Principal"), terms=TERMS)),
+        "Result_Accrued": f(accrual.accrued_interest(d("Acc_Settlement"), principal=v("Acc_Principal"), terms=TERMS)),
+        "Result_Previous": serial(accrual.previous_payment_date(d("Acc_Settlement"), terms=TERMS)),
+        "Result_Next": serial(accrual.next_payment_date(d("Acc_Settlement"), terms=TERMS)),
+        "Result_Coupon": f(accrual.coupon(d("Acc_Payment"), principal=v("Acc_Principal"), terms=TERMS)),
         "Result_MakeWhole": f(redemption.make_whole_price(d("MW_Date"), v("MW_Treasury"), v("MW_Spread"),
-                                                          v("MW_Principal"))),
+                                                          v("MW_Principal"), terms=TERMS)),
         "Result_MakeWholePV": f(redemption.make_whole_pv(d("MW_Date"), v("MW_Treasury"), v("MW_Spread"),
-                                                         v("MW_Principal"))),
+                                                         v("MW_Principal"), terms=TERMS)),
         "Result_PriceDate": serial(redemption.treasury_price_date(d("MW_Date"))),
         "Result_Deferred": deferred,
-        "Result_ClaimLimit": f(deferral.claim_limit(deferred, v("Def_Principal"))),
+        "Result_ClaimLimit": f(deferral.claim_limit(deferred, v("Def_Principal"), terms=TERMS)),
         "Result_APMAverage": average,
-        "Result_APMMax": apm.apm_max_obligation(average, v("APM_Shares"), v("APM_Applied")),
-        "Result_CapBefore": sharecap.share_cap(v("Cap_Before")),
-        "Result_CapAfter": sharecap.share_cap(v("Cap_After")),
-        "Result_CapRequired": sharecap.share_cap_required(v("Cap_TestDate"), v("Cap_Deferred"), v("Cap_Price")),
-        "Result_Saleable": sharecap.shares_saleable(v("Cap_Amount"), v("Cap_Price"), v("Cap_After")),
+        "Result_APMMax": apm.apm_max_obligation(average, v("APM_Shares"), v("APM_Applied"), terms=TERMS),
+        "Result_CapBefore": sharecap.share_cap(v("Cap_Before"), terms=TERMS),
+        "Result_CapAfter": sharecap.share_cap(v("Cap_After"), terms=TERMS),
+        "Result_CapRequired": sharecap.share_cap_required(v("Cap_TestDate"), v("Cap_Deferred"), v("Cap_Price"), terms=TERMS),
+        "Result_Saleable": sharecap.shares_saleable(v("Cap_Amount"), v("Cap_Price"), v("Cap_After"), terms=TERMS),
         "Result_Par": f(par),
         "Result_MW": f(mw),
         "Result_Diff": f(mw) - f(par),
         "Result_DiffTotal": (f(mw) - f(par)) * v("RCE_Securities"),
         "Result_PayDate": serial(redemption.redemption_payment_date(d("RCE_Redemption"))),
         "Result_IndexAct": f(rates.index_rate(d("Ix_Start"), term_sofr, v("Ix_PolicyAct"),
-                                              ForwardCurve.flat(v("Ix_Curve")))),
-        "Result_IndexText": f(rates.index_rate(d("Ix_Start"), None, v("Ix_PolicyFallback"))),
-        "Result_LiborQuotes": libor.libor_from_quotes(v("Ix_Quotes")),
-        "Result_CRCPercentage": f(covenant.applicable_percentage(d("CRC_AsOf"), v("CRC_Category"))),
-        "Result_CRCCapacity": covenant.capacity(v("CRC_AsOf"), v("CRC_Issues_category"), v("CRC_Issues_proceeds")),
-        "Result_MeasurementDate": float(date_to_serial(covenant.measurement_date(v("CRC_Notice")))),
-        "Result_MaturityRepay": covenant.maturity_repayment(v("Mat_Proceeds"), v("Mat_Date")),
+                                              ForwardCurve.flat(v("Ix_Curve")), terms=TERMS)),
+        "Result_IndexText": f(rates.index_rate(d("Ix_Start"), None, v("Ix_PolicyFallback"), terms=TERMS)),
+        "Result_LiborQuotes": libor.libor_from_quotes(v("Ix_Quotes"), terms=TERMS),
+        "Result_CRCPercentage": f(covenant.applicable_percentage(d("CRC_AsOf"), v("CRC_Category"), terms=TERMS)),
+        "Result_CRCCapacity": covenant.capacity(v("CRC_AsOf"), v("CRC_Issues_category"), v("CRC_Issues_proceeds"),
+                                                terms=TERMS),
+        "Result_MeasurementDate": float(date_to_serial(covenant.measurement_date(v("CRC_Notice"), terms=TERMS))),
+        "Result_MaturityRepay": covenant.maturity_repayment(v("Mat_Proceeds"), v("Mat_Date"), terms=TERMS),
     }
     sofr = ForwardCurve.of([(d, r) for d, r in zip(v("Sec_Curve_date"), v("Sec_Curve_rate"), strict=True)
                             if d is not None])
-    yours = terms.from_rows([(t, val) for t, val in zip(v("Sec_Yours_term"), v("Sec_Yours_value"), strict=True)
+    yours = loading.from_rows([(t, val) for t, val in zip(v("Sec_Yours_term"), v("Sec_Yours_value"), strict=True)
                              if t is not None])
-    for suffix, security in (("XXI", terms.by_name(v("Sec_XXI"))), ("XIII", terms.by_name(v("Sec_XIII"))),
+    for suffix, security in (("XXI", loading.by_name(v("Sec_XXI"))), ("XIII", loading.by_name(v("Sec_XIII"))),
                              ("Yours", yours)):
         core[f"Result_{suffix}Next"] = serial(accrual.next_payment_date(d("Sec_AsOf"), terms=security))
         core[f"Result_{suffix}Accrued"] = f(accrual.accrued_interest(d("Sec_AsOf"), policy=v("Sec_Policy"), curve=sofr,

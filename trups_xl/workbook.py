@@ -28,7 +28,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
-from trups_xl.core.securities.terms import TERMS
+from trups_xl.core.securities.loading import TERMS
 from trups_xl.excel import udfs
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "workbooks" / "citigroup_capital_xxi.xlsx"

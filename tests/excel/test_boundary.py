@@ -7,6 +7,7 @@ import pytest
 
 from trups_xl.core.pricing.redemption import make_whole
 from trups_xl.core.scheduling import calendars
+from trups_xl.core.securities.loading import TERMS
 from trups_xl.excel import udfs
 from trups_xl.excel.function import WIZARD_LIMIT
 
@@ -125,8 +126,8 @@ def test_a_closures_file_saved_as_csv_utf8_with_a_bom_is_read(tmp_path, closures
 
 def test_the_31st_day_reading_of_the_make_whole():
     # 2009-12-31: accrued 2009-12-21 -> 12-31 is 10 days 30/360. Next coupon 2010-06-21.
-    direct = make_whole("2009-12-31", 0.04)
-    excel = make_whole("2009-12-31", 0.04, count="period_less_accrued")
+    direct = make_whole("2009-12-31", 0.04, terms=TERMS)
+    excel = make_whole("2009-12-31", 0.04, count="period_less_accrued", terms=TERMS)
     assert int(direct.days_to_next) == 171  # 30/360: D1 = 31 -> 30; 180 + 6 x 30... = 171
     assert int(excel.days_to_next) == 170  # E - A = 180 - 10, Excel PRICE basis 0
     # hand computation at 4.50% (4% + 0.50%), semi-annual: 56 coupons after the first, w = days / 180
@@ -136,6 +137,7 @@ def test_the_31st_day_reading_of_the_make_whole():
         first = 41.5 - 1000 * 0.083 * 10 / 360
         pv = v ** w * (first + sum(41.5 * v ** k for k in range(1, 56)) + 1000 * v ** 55)
         assert float(out.pv) == pytest.approx(pv, rel=1e-13)
-    on_other_days = make_whole("2009-12-30", 0.04), make_whole("2009-12-30", 0.04, count="period_less_accrued")
+    on_other_days = (make_whole("2009-12-30", 0.04, terms=TERMS),
+                     make_whole("2009-12-30", 0.04, count="period_less_accrued", terms=TERMS))
     assert float(on_other_days[0].price) == float(on_other_days[1].price)
     assert udfs.TRUPS_MAKE_WHOLE("2009-12-31", 0.04, None, None, None, "period_less_accrued") == float(excel.price)

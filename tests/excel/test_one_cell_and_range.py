@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trups_xl.core.pricing import accrual
-from trups_xl.core.securities.terms import by_name
+from trups_xl.core.securities.loading import by_name
 from trups_xl.excel import udfs
 from trups_xl.excel.function import INFO, REGISTRY
 

@@ -303,7 +303,7 @@ def test_a_ragged_large_range_is_refused_as_the_cell_by_cell_reading_does(monkey
 def test_every_schedule_row_is_its_period(security):
     """The table's cells, laid out once per security, are each period's own values."""
     from trups_xl.core.scheduling.schedule import build_schedule
-    from trups_xl.core.securities.terms import by_name
+    from trups_xl.core.securities.loading import by_name
 
     terms = by_name(security)
     schedule = build_schedule(terms=terms)

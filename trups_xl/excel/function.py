@@ -28,8 +28,10 @@ import xlwings as xw
 from trups_xl.core.errors import TrupsInputError, parse_choice
 from trups_xl.core.rates.curve import ForwardCurve
 from trups_xl.core.rates.fixings import DEFAULT_POLICY, Fixings, Policy
+from trups_xl.core.securities import loading as core_loading
 from trups_xl.core.securities import terms as core_terms
-from trups_xl.core.securities.terms import TERMS, Terms
+from trups_xl.core.securities.loading import TERMS
+from trups_xl.core.securities.terms import Terms
 from trups_xl.excel import convert as xc
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -359,7 +361,7 @@ def positive_cell(value: object, argument: str, where: str) -> float:
     return xc.cell_amount(value, argument, where, allow_zero=False)
 
 
-def principal(value: object, terms: Terms = TERMS) -> float:
+def principal(value: object, terms: Terms) -> float:
     """The ``principal`` argument: positive, default the liquidation amount of one security."""
     return one_number(value, "principal", positive_cell, default=terms.liquidation_amount)
 
@@ -412,7 +414,7 @@ def _single_cell(value: object, argument: str) -> object | None:
     return rows[0][0] if len(rows) == 1 and len(rows[0]) == 1 else None
 
 
-def fixings(value: object, terms: Terms = TERMS) -> Fixings | None:
+def fixings(value: object, terms: Terms) -> Fixings | None:
     """The ``fixings`` argument: blank, one rate, or a two-column range (period start, rate)."""
     if xc.all_blank(value):
         return None
@@ -425,7 +427,7 @@ def fixings(value: object, terms: Terms = TERMS) -> Fixings | None:
         for where, day, rate in table_rows(value, "fixings", "one rate or a two-column range (period start date, rate)")))
 
 
-def curve(value: object, terms: Terms = TERMS) -> ForwardCurve | None:
+def curve(value: object, terms: Terms) -> ForwardCurve | None:
     """The ``curve`` argument: blank, one rate (flat), or a two-column range (date, rate)."""
     if xc.all_blank(value):
         return None
@@ -534,7 +536,7 @@ def _security_from_rows(rows: tuple[tuple[object, object], ...]) -> Terms:
         pairs.append((key, value if key == "base" else _term_value(key, value)))
     if not pairs:
         raise TrupsInputError("the terms table is empty", core_terms.ARGUMENT)
-    return core_terms.from_rows(pairs)
+    return core_loading.from_rows(pairs)
 
 
 def security(value: object) -> Terms:
@@ -548,7 +550,7 @@ def security(value: object) -> Terms:
         if not isinstance(name, str):
             raise TrupsInputError(f"expected a shipped security's name or CUSIP, or a two-column terms table; "
                                   f"got {xc.describe(name)}", core_terms.ARGUMENT)
-        return core_terms.by_name(name)
+        return core_loading.by_name(name)
     if len(rows[0]) != 2:
         raise TrupsInputError(f"expected two columns (term, value); got {len(rows)}x{len(rows[0])}",
                               core_terms.ARGUMENT)

@@ -110,7 +110,8 @@ def _shown(value: object) -> str:
 
 def schema() -> str:
     """The Markdown table of every term of a security, with the shipped securities' values."""
-    from trups_xl.core.securities.terms import SCHEMA, shipped
+    from trups_xl.core.securities.loading import shipped
+    from trups_xl.core.securities.terms import SCHEMA
 
     securities = shipped()
     out = [SCHEMA_BEGIN, "",

@@ -259,15 +259,17 @@ def TRUPS_TERMS(term: Any = None, security: Any = None) -> Any:
 
 
 def _make_whole_inputs(redemption_date: Any, treasury_rate: Any, spread: Any, principal: Any,
-                       stub: Any, count: Any, security: Any) -> tuple[Any, ...]:
+                       stub: Any, count: Any, security: Any) -> dict[str, Any]:
     terms = xf.security(security)
     default_spread = require(terms, "make_whole_spread")
     d, r = xf.combine(("redemption_date", xf.date_cells(redemption_date, "redemption_date", terms.issue_date,
                                                         core_redemption.last_make_whole_date(terms))),
                       ("treasury_rate", xf.number_cells(treasury_rate, "treasury_rate", xf.rate_cell, xc.RATE_RANGE)))
-    return (d, r, xf.one_number(spread, "spread", xf.spread_cell, default=default_spread),
-            xf.principal(principal, terms), xf.choice(stub, "stub", core_redemption.Stub, core_redemption.STUB_DEFAULT),
-            terms, xf.choice(count, "count", core_parcall.Count, core_parcall.COUNT_DEFAULT))
+    return {"redemption_date": d, "treasury_rate": r,
+            "spread": xf.one_number(spread, "spread", xf.spread_cell, default=default_spread),
+            "principal": xf.principal(principal, terms),
+            "stub": xf.choice(stub, "stub", core_redemption.Stub, core_redemption.STUB_DEFAULT),
+            "terms": terms, "count": xf.choice(count, "count", core_parcall.Count, core_parcall.COUNT_DEFAULT)}
 
 
 @excel_function(example=("2030-03-15", 0.04))
@@ -288,7 +290,7 @@ def TRUPS_MAKE_WHOLE(redemption_date: Any, treasury_rate: Any, spread: Any = Non
         "direct" (default: 30/360 days to the next coupon) or "period_less_accrued" (180 days less accrued days, Excel PRICE's E-A); they differ on a 31st.
     security : text or range, optional
     """
-    return xc.shape_result(core_redemption.make_whole_price(*_make_whole_inputs(
+    return xc.shape_result(core_redemption.make_whole_price(**_make_whole_inputs(
         redemption_date, treasury_rate, spread, principal, stub, count, security)))
 
 
@@ -310,7 +312,7 @@ def TRUPS_MAKE_WHOLE_PV(redemption_date: Any, treasury_rate: Any, spread: Any = 
         "direct" (default: 30/360 days to the next coupon) or "period_less_accrued" (180 days less accrued days, Excel PRICE's E-A); they differ on a 31st.
     security : text or range, optional
     """
-    return xc.shape_result(core_redemption.make_whole_pv(*_make_whole_inputs(
+    return xc.shape_result(core_redemption.make_whole_pv(**_make_whole_inputs(
         redemption_date, treasury_rate, spread, principal, stub, count, security)))
 
 
@@ -570,7 +572,7 @@ def TRUPS_CLAIM_LIMIT(deferred_interest: Any, principal: Any = None, security: A
     """
     terms = xf.security(security)
     amounts, _ = xf.numbers(deferred_interest, "deferred_interest", xf.amount_cell)
-    return xc.shape_result(core_deferral.claim_limit(amounts, xf.principal(principal, terms), terms))
+    return xc.shape_result(core_deferral.claim_limit(amounts, xf.principal(principal, terms), terms=terms))
 
 
 @excel_function(example=("2012-04-09",))
@@ -667,7 +669,7 @@ def TRUPS_APM_MAX_OBLIGATION(issuance_date: Any, price_dates: Any, prices: Any, 
         if not core_apm.apm_applies(start, issuance, terms):
             return "lapsed: no APM maximum obligation after the 5th anniversary (p.46)"
     average = core_apm.apm_average_price(issuance, dates, closes, terms=terms)
-    return core_apm.apm_max_obligation(average, shares, applied, terms)
+    return core_apm.apm_max_obligation(average, shares, applied, terms=terms)
 
 
 @excel_function(example=(60.0, [["2010-06-21"], ["2010-12-21"]], [[41.5], [41.5]]))
@@ -707,7 +709,7 @@ def TRUPS_SHARE_CAP(as_of: Any = None, corporate_actions: Any = None, security: 
     """
     terms = xf.security(security)
     day = _share_cap_as_of(as_of)
-    return core_sharecap.share_cap(day, xf.corporate_actions(corporate_actions), terms)
+    return core_sharecap.share_cap(day, xf.corporate_actions(corporate_actions), terms=terms)
 
 
 @excel_function(example=("2011-06-21", 500_000_000.0, 4.5))
@@ -733,7 +735,7 @@ def TRUPS_SHARE_CAP_REQUIRED(test_date: Any, deferred_interest: Any, average_pri
     amount = xf.one_number(deferred_interest, "deferred_interest", xf.amount_cell)
     price = xf.one_number(average_price, "average_price", xf.share_price_cell)
     cap = None if xc.is_blank(current_cap) else xf.one_number(current_cap, "current_cap", xf.amount_cell)
-    return core_sharecap.share_cap_required(day, amount, price, cap, xf.corporate_actions(corporate_actions), terms)
+    return core_sharecap.share_cap_required(day, amount, price, cap, xf.corporate_actions(corporate_actions), terms=terms)
 
 
 @excel_function(example=(10_000_000.0, 4.5, "2012-01-03"))
@@ -759,7 +761,7 @@ def TRUPS_SHARES_SALEABLE(amount: Any, price: Any, as_of: Any = None, shares_alr
     per_share = xf.one_number(price, "price", xf.share_price_cell)
     day = _share_cap_as_of(as_of)
     sold = xf.one_number(shares_already_sold, "shares_already_sold", xf.amount_cell, default=0.0)
-    return core_sharecap.shares_saleable(value, per_share, day, sold, xf.corporate_actions(corporate_actions), terms)
+    return core_sharecap.shares_saleable(value, per_share, day, sold, xf.corporate_actions(corporate_actions), terms=terms)
 
 
 # ---- the index after LIBOR (issue: rates after LIBOR) --------------------------------------------
@@ -801,7 +803,7 @@ def TRUPS_LIBOR_FROM_QUOTES(london_quotes: Any, new_york_quotes: Any = None, sec
         xf.vector(london_quotes, "london_quotes", xf.rate_cell, skip_blank=True)[0]
     new_york = [] if xc.is_blank(new_york_quotes) else \
         xf.vector(new_york_quotes, "new_york_quotes", xf.rate_cell, skip_blank=True)[0]
-    rate = core_libor.libor_from_quotes(london, new_york, terms)
+    rate = core_libor.libor_from_quotes(london, new_york, terms=terms)
     if rate is None:
         raise TrupsInputError(
             "fewer than 2 London and fewer than 3 New York quotations: LIBOR is the previous period's "
@@ -838,7 +840,7 @@ def TRUPS_CRC_PERCENTAGE(as_of: Any, category: Any, eligibility: Any = None, sec
     days, _ = xf.dates(as_of, "as_of", *_covenant_dates(terms))
     category_name = xf.text(category, "category", core_covenant.CATEGORIES, None)
     return xc.shape_result(core_covenant.applicable_percentage(days, category_name, _eligibility(eligibility),
-                                                               terms))
+                                                               terms=terms))
 
 
 @excel_function(example=("2057-06-01",))
@@ -863,7 +865,7 @@ def TRUPS_CRC_MEASUREMENT_DATE(notice_date: Any, last_proceeds_date: Any = None,
         xf.one_date(notice_date, "notice_date", *_covenant_dates(terms)),
         xf.optional_date(last_proceeds_date, "last_proceeds_date", *xf.life(terms)),
         xf.optional_date(transaction_date, "transaction_date", *xf.life(terms)),
-        xf.optional_date(previous_period_end, "previous_period_end", *xf.life(terms)), terms)
+        xf.optional_date(previous_period_end, "previous_period_end", *xf.life(terms)), terms=terms)
 
 
 @excel_function(example=("2030-06-01", [["common_stock"], ["qcs_i"]], [[500_000_000.0], [250_000_000.0]]))
@@ -888,7 +890,7 @@ def TRUPS_CRC_CAPACITY(as_of: Any, categories: Any, proceeds: Any, eligibility: 
                          lambda v, a, w: xc.cell_choice(v, a, core_covenant.CATEGORIES, None), skip_blank=True)
     amounts, _ = xf.vector(proceeds, "proceeds", xf.amount_cell, skip_blank=True)
     xf.parallel(("categories", names), ("proceeds", amounts))
-    return core_covenant.capacity(day, names, amounts, _eligibility(eligibility), terms)
+    return core_covenant.capacity(day, names, amounts, _eligibility(eligibility), terms=terms)
 
 
 @excel_function(example=(1_000_000_000.0,))
@@ -916,7 +918,7 @@ def TRUPS_MATURITY_REPAYMENT(qualifying_proceeds: Any, repayment_date: Any = Non
     clause = xf.text(category, "category", core_covenant.QCS_CATEGORIES, core_covenant.MATURITY_CATEGORY_DEFAULT)
     outstanding = xf.one_number(principal_outstanding, "principal_outstanding", xf.amount_cell,
                                 default=require(terms, "securities_issued") * terms.liquidation_amount)
-    return core_covenant.maturity_repayment(proceeds, day, clause, outstanding, terms)
+    return core_covenant.maturity_repayment(proceeds, day, clause, outstanding, terms=terms)
 
 
 # ---- fair-value hedge effectiveness (issue: hedge accounting) -----------------------------------
@@ -961,7 +963,7 @@ def TRUPS_HEDGED_ITEM_VALUE(valuation_date: Any, curve: Any, end_date: Any = Non
     kind = xf.choice(curve_kind, "curve_kind", core_discount.CurveKind, core_discount.KIND_DEFAULT)
     end = xf.optional_date(end_date, "end_date", *xf.life(terms))
     return core_hedge.hedged_item_value(day, _discount_curve(curve, day, kind), end, xf.principal(principal, terms),
-                                        xf.choice(value, "value", core_hedge.Value, core_hedge.VALUE_DEFAULT), terms)
+                                        xf.choice(value, "value", core_hedge.Value, core_hedge.VALUE_DEFAULT), terms=terms)
 
 
 def _changes(hedged_changes: Any, hedge_changes: Any) -> tuple[list[float], list[float]]:

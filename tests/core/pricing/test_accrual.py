@@ -17,32 +17,32 @@ D = np.datetime64
 
 def test_full_fixed_period_is_41_50():
     # 8.300% x 180/360 x 1,000 = 41.50 (p.40, 30/360)
-    assert accrual(D("2008-06-21"), D("2008-12-21")) == pytest.approx(41.50, abs=1e-12)
-    assert coupon(D("2037-12-21")) == pytest.approx(41.50, abs=1e-12)
-    assert round(float(coupon(D("2008-06-21"))), 2) == 41.50
+    assert accrual(D("2008-06-21"), D("2008-12-21"), terms=TERMS) == pytest.approx(41.50, abs=1e-12)
+    assert coupon(D("2037-12-21"), terms=TERMS) == pytest.approx(41.50, abs=1e-12)
+    assert round(float(coupon(D("2008-06-21"), terms=TERMS)), 2) == 41.50
 
 
 def test_accrued_interest_to_the_31st_bond_basis():
     # 2008-12-21 -> 2009-01-31: 360*(2009-2008) + 30*(1-12) + (31-21) = 40 days (D1=21 < 30,
     # so D2=31 stays 31); 0.083 x 40/360 x 1,000 = 9.2222...
-    assert accrued_interest(D("2009-01-31")) == pytest.approx(0.083 * 40 / 360 * 1000, abs=1e-12)
-    assert accrued_interest(D("2009-01-31")) == pytest.approx(9.222222222, abs=1e-9)
+    assert accrued_interest(D("2009-01-31"), terms=TERMS) == pytest.approx(0.083 * 40 / 360 * 1000, abs=1e-12)
+    assert accrued_interest(D("2009-01-31"), terms=TERMS) == pytest.approx(9.222222222, abs=1e-9)
 
 
 def test_first_floating_period_with_the_4_910_fallback():
     # p.41: 4.910% for the quarterly period beginning 2037-12-21; rate 4.910% + 4.170% = 9.080%.
     # 2038-03-21 is a Sunday: adjusted accrual to Monday 2038-03-22 = 91 days (Act/360):
     # 0.0908 x 91/360 x 1,000 = 22.952222...
-    assert coupon(D("2038-03-21"), policy="prospectus_fallback") == pytest.approx(22.952222222, abs=1e-9)
+    assert coupon(D("2038-03-21"), policy="prospectus_fallback", terms=TERMS) == pytest.approx(22.952222222, abs=1e-9)
     # unadjusted reading: 90 days, 0.0908 x 90/360 x 1,000 = 22.70
     assert coupon(D("2038-03-21"), policy="prospectus_fallback",
-                  convention="unadjusted") == pytest.approx(22.70, abs=1e-9)
+                  convention="unadjusted", terms=TERMS) == pytest.approx(22.70, abs=1e-9)
 
 
 def test_fallback_carries_previous_period_rate():
     # p.41: without a fixing a period takes the previous period's LIBOR.
     fix = Fixings.of({dt.date(2040, 3, 21): 0.05})
-    jun = coupon(D("2040-09-21"), fix, policy="prospectus_fallback")
+    jun = coupon(D("2040-09-21"), fix, policy="prospectus_fallback", terms=TERMS)
     # 2040-06-21 (Thu) -> 2040-09-21 (Fri): 92 days at 5% + 4.17%: 0.0917 x 92/360 x 1,000
     assert jun == pytest.approx(0.0917 * 92 / 360 * 1000, abs=1e-9)
 
@@ -50,40 +50,40 @@ def test_fallback_carries_previous_period_rate():
 def test_monthly_period_after_2057():
     # 2058-02-21 (Thu) -> 2058-03-21 (Thu): 28 days; 1-month index 3% + 4.17% = 7.17%:
     # 0.0717 x 28/360 x 1,000 = 5.576666...
-    assert coupon(D("2058-03-21"), Fixings.of(0.03)) == pytest.approx(5.576666667, abs=1e-9)
+    assert coupon(D("2058-03-21"), Fixings.of(0.03), terms=TERMS) == pytest.approx(5.576666667, abs=1e-9)
 
 
 def test_missing_fixing_names_the_period_start():
     with pytest.raises(MissingFixingError, match="2038-06-21"):
         accrual(D("2037-12-21"), D("2038-07-01"), Fixings.of({dt.date(2037, 12, 21): 0.05,
-                                                              dt.date(2038, 3, 21): 0.05}))
+                                                              dt.date(2038, 3, 21): 0.05}), terms=TERMS)
 
 
 def test_fixing_date_must_be_a_period_start():
     with pytest.raises(TrupsInputError, match="2038-03-20 is not the first day"):
-        accrual(D("2037-12-21"), D("2038-01-01"), Fixings.of({dt.date(2038, 3, 20): 0.05}))
+        accrual(D("2037-12-21"), D("2038-01-01"), Fixings.of({dt.date(2038, 3, 20): 0.05}), terms=TERMS)
 
 
 def test_fixed_period_needs_no_fixing_and_out_of_life_is_refused():
-    assert accrual(D("2037-06-21"), D("2037-12-21")) == pytest.approx(41.5)
+    assert accrual(D("2037-06-21"), D("2037-12-21"), terms=TERMS) == pytest.approx(41.5)
     with pytest.raises(TrupsInputError, match="outside"):
-        accrual(D("2007-12-20"), D("2008-01-01"))
+        accrual(D("2007-12-20"), D("2008-01-01"), terms=TERMS)
     with pytest.raises(TrupsInputError, match="before"):
-        accrual(D("2009-01-01"), D("2008-01-01"))
+        accrual(D("2009-01-01"), D("2008-01-01"), terms=TERMS)
 
 
 def test_previous_and_next_payment_dates_like_couppcd_and_coupncd():
-    assert previous_payment_date(D("2009-01-31")) == D("2008-12-21")
-    assert next_payment_date(D("2009-01-31")) == D("2009-06-21")
-    assert previous_payment_date(D("2008-06-21")) == D("2008-06-21")  # COUPPCD on a coupon date
-    assert next_payment_date(D("2008-06-21")) == D("2008-12-21")
-    assert previous_payment_date(D("2007-12-21")) == D("2007-12-21")
-    assert next_payment_date(D("2057-12-21")) == D("2058-01-21")
+    assert previous_payment_date(D("2009-01-31"), terms=TERMS) == D("2008-12-21")
+    assert next_payment_date(D("2009-01-31"), terms=TERMS) == D("2009-06-21")
+    assert previous_payment_date(D("2008-06-21"), terms=TERMS) == D("2008-06-21")  # COUPPCD on a coupon date
+    assert next_payment_date(D("2008-06-21"), terms=TERMS) == D("2008-12-21")
+    assert previous_payment_date(D("2007-12-21"), terms=TERMS) == D("2007-12-21")
+    assert next_payment_date(D("2057-12-21"), terms=TERMS) == D("2058-01-21")
 
 
 def test_vectorised_over_dates():
     ends = np.array(["2008-06-21", "2008-12-21", "2009-06-21"], dtype="datetime64[D]")
-    assert np.allclose(accrual(D("2007-12-21"), ends), [41.5, 83.0, 124.5])
+    assert np.allclose(accrual(D("2007-12-21"), ends, terms=TERMS), [41.5, 83.0, 124.5])
 
 
 days = st.dates(min_value=dt.date(2007, 12, 21), max_value=dt.date(2077, 12, 21))
@@ -94,8 +94,8 @@ index = st.floats(min_value=0.0, max_value=0.15, allow_nan=False)
 def test_additive_over_adjacent_intervals(a, b, c, rate):
     a, b, c = sorted((a, b, c))
     fix = Fixings.of(rate)
-    whole = accrual(D(a), D(c), fix)
-    parts = accrual(D(a), D(b), fix) + accrual(D(b), D(c), fix)
+    whole = accrual(D(a), D(c), fix, terms=TERMS)
+    parts = accrual(D(a), D(b), fix, terms=TERMS) + accrual(D(b), D(c), fix, terms=TERMS)
     assert whole == pytest.approx(parts, abs=1e-9)
 
 
@@ -103,21 +103,21 @@ def test_additive_over_adjacent_intervals(a, b, c, rate):
 def test_non_negative_and_linear_in_principal(a, b, rate, principal):
     a, b = sorted((a, b))
     fix = Fixings.of(rate)
-    one = accrual(D(a), D(b), fix)
+    one = accrual(D(a), D(b), fix, terms=TERMS)
     assert one >= 0
-    assert accrual(D(a), D(b), fix, principal) == pytest.approx(one * principal / 1000, rel=1e-12, abs=1e-9)
+    assert accrual(D(a), D(b), fix, principal, terms=TERMS) == pytest.approx(one * principal / 1000, rel=1e-12, abs=1e-9)
 
 
 @given(days, index)
 def test_accrued_interest_below_one_period_coupon(day, rate):
     assume(day < dt.date(2077, 12, 21))
     fix = Fixings.of(rate)
-    ai = accrued_interest(D(day), fix)
-    schedule = build_schedule()
+    ai = accrued_interest(D(day), fix, terms=TERMS)
+    schedule = build_schedule(terms=TERMS)
     # the period whose accrual contains the day (under adjusted accrual a weekend day just
     # after a scheduled date still belongs to the period ending on the adjusted date)
     k = schedule.period_containing(D(day))
-    assert 0 <= ai < coupon(schedule.end[k], fix) + 1e-9
+    assert 0 <= ai < coupon(schedule.end[k], fix, terms=TERMS) + 1e-9
 
 
 # ---- exact decimals are exact floats (issue: noise such as 41.49999999999998) -------------------
@@ -126,6 +126,7 @@ from fractions import Fraction  # noqa: E402
 
 import QuantLib as ql  # noqa: E402
 
+from trups_xl.core.securities.loading import TERMS  # noqa: E402
 from trups_xl.excel import udfs  # noqa: E402
 
 FIXED_PAYMENTS = [dt.date(y, m, 21) for y in range(2008, 2038) for m in (6, 12)]
@@ -133,7 +134,7 @@ FIXED_PAYMENTS = [dt.date(y, m, 21) for y in range(2008, 2038) for m in (6, 12)]
 
 @pytest.mark.parametrize("day", FIXED_PAYMENTS, ids=str)
 def test_every_fixed_coupon_is_exactly_41_5(day):
-    assert float(coupon(D(day))) == 41.5
+    assert float(coupon(D(day), terms=TERMS)) == 41.5
     assert udfs.TRUPS_COUPON(day.isoformat()) == 41.5
     assert udfs.TRUPS_ACCRUAL((day - dt.timedelta(days=182)).replace(day=21).isoformat(), day.isoformat()) == 41.5
 
@@ -165,11 +166,11 @@ def _exact_fixed_accrual(a: dt.date, b: dt.date, principal: int) -> Fraction:
 def test_fixed_accruals_are_the_correctly_rounded_exact_value(a, b, principal):
     a, b = min(a, b), max(a, b)
     exact = float(_exact_fixed_accrual(a, b, principal))
-    got = float(accrual(D(a), D(b), principal=principal))
+    got = float(accrual(D(a), D(b), principal=principal, terms=TERMS))
     assert abs(got - exact) <= 2 * np.spacing(exact), (a, b, principal, got, exact)
 
 
 def test_whole_periods_of_any_principal_are_exact():
     for principal in (25, 1000, 3_500_000_000):
         exact = _exact_fixed_accrual(dt.date(2008, 6, 21), dt.date(2012, 12, 21), principal)
-        assert float(accrual(D("2008-06-21"), D("2012-12-21"), principal=principal)) == float(exact)
+        assert float(accrual(D("2008-06-21"), D("2012-12-21"), principal=principal, terms=TERMS)) == float(exact)

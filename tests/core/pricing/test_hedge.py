@@ -15,6 +15,7 @@ from trups_xl.core.pricing.hedge import (
     regression,
 )
 from trups_xl.core.rates.discount import DiscountCurve
+from trups_xl.core.securities.loading import TERMS
 from trups_xl.excel import udfs
 
 sm = pytest.importorskip("statsmodels.api")
@@ -41,9 +42,9 @@ def _quantlib_npv(nodes, valuation, flows):
 def test_hedged_item_value_matches_quantlib(valuation):
     nodes = [(d + (valuation - VAL), df) for d, df in NODES]
     curve = DiscountCurve.of(valuation, nodes)
-    flows = hedged_cash_flows(valuation)
+    flows = hedged_cash_flows(valuation, terms=TERMS)
     want = _quantlib_npv(nodes, valuation, flows)
-    assert hedged_item_value(valuation, curve, value="dirty") == pytest.approx(want, abs=1e-8)
+    assert hedged_item_value(valuation, curve, value="dirty", terms=TERMS) == pytest.approx(want, abs=1e-8)
     assert flows[-1] == (dt.date(2037, 12, 21), 1000.0) and flows[0][1] == 41.5
 
 
@@ -51,35 +52,36 @@ def test_hedged_item_value_matches_quantlib(valuation):
 def test_a_one_node_curve_matches_quantlib(node):
     """One node: one forward rate from the valuation date on (the short path of the discounting)."""
     nodes = [NODES[node]]
-    flows = hedged_cash_flows(VAL)
+    flows = hedged_cash_flows(VAL, terms=TERMS)
     want = _quantlib_npv(nodes, VAL, flows)
-    assert hedged_item_value(VAL, DiscountCurve.of(VAL, nodes), value="dirty") == pytest.approx(want, abs=1e-8)
+    assert hedged_item_value(VAL, DiscountCurve.of(VAL, nodes), value="dirty", terms=TERMS) == pytest.approx(want, abs=1e-8)
 
 
 def test_zero_rate_curves_and_flat_rates_are_the_same_curve():
     zeros = [(d, -np.log(df) / ((d - VAL).days / 365)) for d, df in NODES]
-    by_df = hedged_item_value(VAL, DiscountCurve.of(VAL, NODES))
-    by_zero = hedged_item_value(VAL, DiscountCurve.of(VAL, zeros, "zero_rate"))
+    by_df = hedged_item_value(VAL, DiscountCurve.of(VAL, NODES), terms=TERMS)
+    by_zero = hedged_item_value(VAL, DiscountCurve.of(VAL, zeros, "zero_rate"), terms=TERMS)
     assert by_zero == pytest.approx(by_df, abs=1e-9)
-    flat = hedged_item_value(VAL, DiscountCurve.flat(VAL, 0.03), value="dirty")
-    flows = hedged_cash_flows(VAL)
+    flat = hedged_item_value(VAL, DiscountCurve.flat(VAL, 0.03), value="dirty", terms=TERMS)
+    flows = hedged_cash_flows(VAL, terms=TERMS)
     assert flat == pytest.approx(sum(a * np.exp(-0.03 * (d - VAL).days / 365) for d, a in flows), abs=1e-9)
 
 
 def test_clean_is_dirty_less_accrued():
     curve = DiscountCurve.of(VAL, NODES)
     accrued = 1000 * 0.083 * 8 / 360  # 2012-06-21 -> 06-29: 8 days 30/360
-    assert hedged_item_value(VAL, curve, value="dirty") - hedged_item_value(VAL, curve) == pytest.approx(accrued)
+    dirty = hedged_item_value(VAL, curve, value="dirty", terms=TERMS)
+    assert dirty - hedged_item_value(VAL, curve, terms=TERMS) == pytest.approx(accrued)
 
 
 def test_a_parallel_one_basis_point_shift_matches_the_first_order_change():
     curve = DiscountCurve.of(VAL, NODES)
-    flows = hedged_cash_flows(VAL)
+    flows = hedged_cash_flows(VAL, terms=TERMS)
     dfs = curve.discount(np.array([d for d, _ in flows], dtype="datetime64[D]"))
     times = np.array([(d - VAL).days / 365 for d, _ in flows])
     dv01 = -float(np.sum(times * np.array([a for _, a in flows]) * dfs)) * 1e-4
-    up = hedged_item_value(VAL, curve.shifted(0.0001)) - hedged_item_value(VAL, curve)
-    down = hedged_item_value(VAL, curve) - hedged_item_value(VAL, curve.shifted(-0.0001))
+    up = hedged_item_value(VAL, curve.shifted(0.0001), terms=TERMS) - hedged_item_value(VAL, curve, terms=TERMS)
+    down = hedged_item_value(VAL, curve, terms=TERMS) - hedged_item_value(VAL, curve.shifted(-0.0001), terms=TERMS)
     assert (up + down) / 2 == pytest.approx(dv01, rel=1e-6)
 
 
@@ -178,7 +180,7 @@ def test_bad_input_is_one_line(call, argument, fragment):
 
 def test_xiii_fixed_period_to_its_par_call():
     value = udfs.TRUPS_HEDGED_ITEM_VALUE("2012-06-29", 0.03, None, None, "dirty", None, "citigroup_capital_xiii")
-    from trups_xl.core.securities.terms import by_name
+    from trups_xl.core.securities.loading import by_name
     flows = hedged_cash_flows(dt.date(2012, 6, 29), terms=by_name("citigroup_capital_xiii"))
     assert flows[-1] == (dt.date(2015, 10, 30), 25.0) and flows[0][1] == 25 * 0.07875 / 4
     assert value == pytest.approx(sum(a * np.exp(-0.03 * (d - dt.date(2012, 6, 29)).days / 365) for d, a in flows))

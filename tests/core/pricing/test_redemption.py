@@ -17,6 +17,7 @@ from trups_xl.core.pricing.redemption import (
     treasury_price_date,
 )
 from trups_xl.core.rates.fixings import Fixings
+from trups_xl.core.securities.loading import TERMS
 
 D = np.datetime64
 FIXED_DATES = [dt.date(y, m, 21) for y in range(2008, 2038) for m in (6, 12)]
@@ -43,8 +44,8 @@ def independent_pv(redemption: dt.date, rate: float, stub: str, principal: float
 
 def test_worked_example_2030_03_15_at_4_percent():
     # Redemption 2030-03-15, treasury 4.00% + 0.50% = 4.50%, semi-annual: 1 + 0.045/2 = 1.0225.
-    ex = make_whole(D("2030-03-15"), 0.04)
-    sub = make_whole(D("2030-03-15"), 0.04, stub="subtract_accrued")
+    ex = make_whole(D("2030-03-15"), 0.04, terms=TERMS)
+    sub = make_whole(D("2030-03-15"), 0.04, stub="subtract_accrued", terms=TERMS)
     # accrued: 2029-12-21 -> 2030-03-15, 30/360: 30*(3-12) + 360 + (15-21) = 84 days;
     # 0.083 x 84/360 x 1000 = 19.366667
     assert ex.accrued == pytest.approx(19.3666667, abs=1e-7)
@@ -78,7 +79,7 @@ def test_pv_agrees_with_quantlib_discounting():
         r_date = dt.date(2008, 1, 1) + dt.timedelta(days=int(rng.integers(0, 10_900)))
         rate = float(rng.uniform(0.0, 0.12))
         for stub in ("exclude_accrued", "subtract_accrued"):
-            ours = float(make_whole_pv(D(r_date), rate - 0.005, stub=stub))
+            ours = float(make_whole_pv(D(r_date), rate - 0.005, stub=stub, terms=TERMS))
             ir = ql_.InterestRate(rate, ql_.Thirty360(ql_.Thirty360.BondBasis), ql_.Compounded,
                                   ql_.Semiannual)
             qd = ql_.Date(r_date.day, r_date.month, r_date.year)
@@ -99,9 +100,9 @@ def test_pv_agrees_with_quantlib_discounting():
 def test_vectorised_grid():
     dates = np.array(["2012-07-18", "2020-01-02", "2030-03-15"], dtype="datetime64[D]").reshape(3, 1)
     rates = np.array([[0.01, 0.04, 0.08]])
-    grid = make_whole_price(dates, rates)
+    grid = make_whole_price(dates, rates, terms=TERMS)
     assert grid.shape == (3, 3)
-    assert grid[2, 1] == pytest.approx(float(make_whole_price(D("2030-03-15"), 0.04)))
+    assert grid[2, 1] == pytest.approx(float(make_whole_price(D("2030-03-15"), 0.04, terms=TERMS)))
 
 
 redemption_days = st.dates(min_value=dt.date(2007, 12, 21), max_value=dt.date(2037, 12, 20))
@@ -110,21 +111,21 @@ treasury = st.floats(min_value=-0.004, max_value=0.2)
 
 @given(redemption_days, treasury, st.sampled_from(["exclude_accrued", "subtract_accrued"]))
 def test_never_below_par_plus_accrued(day, rate, stub):
-    m = make_whole(D(day), rate, stub=stub)
+    m = make_whole(D(day), rate, stub=stub, terms=TERMS)
     assert m.price >= 1000 + m.accrued - 1e-9
 
 
 @given(redemption_days, treasury, st.floats(min_value=1e-4, max_value=0.05))
 def test_strictly_decreasing_in_treasury_rate_above_the_floor(day, rate, bump):
-    low, high = make_whole(D(day), rate), make_whole(D(day), rate + bump)
+    low, high = make_whole(D(day), rate, terms=TERMS), make_whole(D(day), rate + bump, terms=TERMS)
     assume(high.pv > 1000)
     assert high.price < low.price
 
 
 @given(st.sampled_from(FIXED_DATES[:-1]), treasury)
 def test_continuous_across_coupon_dates_once_accrued_is_removed(coupon_date, rate):
-    before = make_whole(D(coupon_date) - np.timedelta64(1, "D"), rate)
-    on = make_whole(D(coupon_date), rate)
+    before = make_whole(D(coupon_date) - np.timedelta64(1, "D"), rate, terms=TERMS)
+    on = make_whole(D(coupon_date), rate, terms=TERMS)
     # Across the coupon date the PV moves like on any other day: by at most one 30/360 day of
     # coupon (0.083 x 1000 / 360 = 0.2306) plus one day of discounting (rate x PV / 360) —
     # not by the 41.50 coupon, which only the accrued interest (and so the price) gives up.
@@ -136,23 +137,23 @@ def test_continuous_across_coupon_dates_once_accrued_is_removed(coupon_date, rat
 def test_routes():
     # after 2037-12-21: par + accrued (floating, needs fixings)
     fix = Fixings.of(0.05)
-    price = redemption_price(D("2038-02-01"), None, fixings=fix)
+    price = redemption_price(D("2038-02-01"), None, fixings=fix, terms=TERMS)
     assert price == pytest.approx(1000 + 0.0917 * 42 / 360 * 1000)
     with pytest.raises(TrupsInputError, match="no fixing"):
-        redemption_price(D("2038-02-01"))
+        redemption_price(D("2038-02-01"), terms=TERMS)
     # regulatory capital event 2012-06-07: par within 90 days; accrued 2012-06-21 -> 07-18 = 27 days
-    assert redemption_price(D("2012-07-18"), None, "regulatory_capital", dt.date(2012, 6, 7)) \
+    assert redemption_price(D("2012-07-18"), None, "regulatory_capital", dt.date(2012, 6, 7), terms=TERMS) \
         == pytest.approx(1000 + 0.083 * 27 / 360 * 1000)
     with pytest.raises(TrupsInputError, match="within 90 days"):
-        redemption_price(D("2012-09-06"), 0.02, "regulatory_capital", dt.date(2012, 6, 7))
-    assert redemption_price(D("2012-09-05"), None, "regulatory_capital", dt.date(2012, 6, 7)) > 1000
+        redemption_price(D("2012-09-06"), 0.02, "regulatory_capital", dt.date(2012, 6, 7), terms=TERMS)
+    assert redemption_price(D("2012-09-05"), None, "regulatory_capital", dt.date(2012, 6, 7), terms=TERMS) > 1000
     # tax event: make-whole within the window
-    assert redemption_price(D("2012-07-18"), 0.0265, "tax", dt.date(2012, 6, 7)) == pytest.approx(
-        float(make_whole_price(D("2012-07-18"), 0.0265)))
+    assert redemption_price(D("2012-07-18"), 0.0265, "tax", dt.date(2012, 6, 7), terms=TERMS) == pytest.approx(
+        float(make_whole_price(D("2012-07-18"), 0.0265, terms=TERMS)))
     with pytest.raises(TrupsInputError, match="treasury rate"):
-        redemption_price(D("2012-07-18"))
+        redemption_price(D("2012-07-18"), terms=TERMS)
     with pytest.raises(TrupsInputError, match="its date"):
-        redemption_price(D("2012-07-18"), 0.02, "tax")
+        redemption_price(D("2012-07-18"), 0.02, "tax", terms=TERMS)
 
 
 def test_payment_and_price_dates():

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from trups_xl.core.errors import TrupsInputError
 from trups_xl.core.provisions.apm import apm_allocate, apm_applies, apm_average_price, apm_max_obligation, apm_window
+from trups_xl.core.securities.loading import TERMS
 
 ql = pytest.importorskip("QuantLib")
 
@@ -19,7 +20,7 @@ WINDOW_2012_04_09 = [dt.date(2012, 3, d) for d in (20, 21, 22, 23, 26, 27, 28, 2
 
 
 def test_window_for_a_monday_after_a_holiday():
-    assert apm_window(dt.date(2012, 4, 9)) == WINDOW_2012_04_09
+    assert apm_window(dt.date(2012, 4, 9), terms=TERMS) == WINDOW_2012_04_09
 
 
 @given(st.dates(min_value=dt.date(2008, 1, 1), max_value=dt.date(2077, 12, 21)))
@@ -30,29 +31,29 @@ def test_window_matches_quantlib_nyse(issuance):
     previous = [d for d in (day - k for k in range(1, 30)) if nyse.isBusinessDay(d)]
     end = previous[3]
     window = [d for d in (end - k for k in range(0, 30)) if nyse.isBusinessDay(d)][:10][::-1]
-    ours = apm_window(issuance)
+    ours = apm_window(issuance, terms=TERMS)
     assert ours == [dt.date(d.year(), d.month(), d.dayOfMonth()) for d in window]
 
 
 def test_average_and_refusals():
     prices = [36.0 + i for i in range(10)]
-    assert apm_average_price(dt.date(2012, 4, 9), WINDOW_2012_04_09, prices) == pytest.approx(40.5)
+    assert apm_average_price(dt.date(2012, 4, 9), WINDOW_2012_04_09, prices, terms=TERMS) == pytest.approx(40.5)
     with pytest.raises(TrupsInputError, match="2012-03-26"):
-        apm_average_price(dt.date(2012, 4, 9), WINDOW_2012_04_09[:4] + WINDOW_2012_04_09[5:], prices[:9])
+        apm_average_price(dt.date(2012, 4, 9), WINDOW_2012_04_09[:4] + WINDOW_2012_04_09[5:], prices[:9], terms=TERMS)
     with pytest.raises(TrupsInputError, match="non-trading days inside the window: 2012-03-24"):
-        apm_average_price(dt.date(2012, 4, 9), [*WINDOW_2012_04_09, dt.date(2012, 3, 24)], [*prices, 1.0])
+        apm_average_price(dt.date(2012, 4, 9), [*WINDOW_2012_04_09, dt.date(2012, 3, 24)], [*prices, 1.0], terms=TERMS)
     # prices outside the window are ignored, even on holidays
     assert apm_average_price(dt.date(2012, 4, 9), [*WINDOW_2012_04_09, dt.date(2012, 4, 6)],
-                             [*prices, 1.0]) == pytest.approx(40.5)
+                             [*prices, 1.0], terms=TERMS) == pytest.approx(40.5)
 
 
 def test_max_obligation():
     # 2% x 40.50 x 2,900,000,000 shares = 2,349,000,000
-    assert apm_max_obligation(40.5, 2.9e9) == pytest.approx(2_349_000_000.0)
-    assert apm_max_obligation(40.5, 2.9e9, 2_000_000_000.0) == pytest.approx(349_000_000.0)
-    assert apm_max_obligation(40.5, 2.9e9, 3e9) == 0.0
-    assert apm_applies(dt.date(2010, 6, 21), dt.date(2015, 6, 21))
-    assert not apm_applies(dt.date(2010, 6, 21), dt.date(2015, 6, 22))
+    assert apm_max_obligation(40.5, 2.9e9, terms=TERMS) == pytest.approx(2_349_000_000.0)
+    assert apm_max_obligation(40.5, 2.9e9, 2_000_000_000.0, terms=TERMS) == pytest.approx(349_000_000.0)
+    assert apm_max_obligation(40.5, 2.9e9, 3e9, terms=TERMS) == 0.0
+    assert apm_applies(dt.date(2010, 6, 21), dt.date(2015, 6, 21), terms=TERMS)
+    assert not apm_applies(dt.date(2010, 6, 21), dt.date(2015, 6, 22), terms=TERMS)
 
 
 def test_allocation_oldest_first_in_input_order():

@@ -7,7 +7,7 @@ import pytest
 
 from trups_xl.core.scheduling.calendars import NEW_YORK
 from trups_xl.core.scheduling.schedule import FIXED, FLOATING, MONTHLY, build_schedule, scheduled_dates
-from trups_xl.core.securities.terms import TERMS
+from trups_xl.core.securities.loading import TERMS
 
 ql = pytest.importorskip("QuantLib")
 
@@ -21,7 +21,7 @@ def _py(day: "ql.Date") -> np.datetime64:
 
 
 def test_counts_and_boundaries():
-    s = build_schedule()
+    s = build_schedule(terms=TERMS)
     assert s.size == 60 + 80 + 240
     assert (s.regime == FIXED).sum() == 60 and (s.regime == FLOATING).sum() == 80
     assert (s.regime == MONTHLY).sum() == 240
@@ -41,7 +41,7 @@ def test_dates_match_quantlib_schedule(first, last, months):
                              ql.Unadjusted, ql.Unadjusted, ql.DateGeneration.Forward, False)
     adjusted = ql.Schedule(_ql(first), _ql(last), ql.Period(months, ql.Months), fed,
                            ql.Following, ql.Following, ql.DateGeneration.Forward, False)
-    s = build_schedule()
+    s = build_schedule(terms=TERMS)
     pick = (s.end > np.datetime64(first)) & (s.end <= np.datetime64(last))
     assert list(s.end[pick]) == [_py(d) for d in list(unadjusted)[1:]]
     assert list(s.payment_date[pick]) == [_py(d) for d in list(adjusted)[1:]]
@@ -51,14 +51,14 @@ def test_dates_match_quantlib_schedule(first, last, months):
 
 def test_determination_dates_match_quantlib_london():
     uk = ql.UnitedKingdom(ql.UnitedKingdom.Settlement)
-    s = build_schedule()
+    s = build_schedule(terms=TERMS)
     for k in np.flatnonzero(s.regime != FIXED):
         start = s.accrual_start[k].astype(object)
         assert s.determination_date[k] == _py(uk.advance(_ql(start), -2, ql.Days))
 
 
 def test_accrual_dates_by_convention():
-    adjusted, unadjusted = build_schedule("adjusted"), build_schedule("unadjusted")
+    adjusted, unadjusted = build_schedule("adjusted", terms=TERMS), build_schedule("unadjusted", terms=TERMS)
     fixed = adjusted.regime == FIXED
     # fixed periods never adjust (p.21, p.41) ...
     assert (adjusted.accrual_end[fixed] == adjusted.end[fixed]).all()
@@ -70,7 +70,7 @@ def test_accrual_dates_by_convention():
 
 def test_dates_strictly_increasing_and_payments_on_business_days():
     for convention in ("adjusted", "unadjusted"):
-        s = build_schedule(convention)
+        s = build_schedule(convention, terms=TERMS)
         for column in (s.start, s.end, s.accrual_start, s.accrual_end, s.payment_date, s.record_date):
             assert (np.diff(column).astype(int) > 0).all()
         assert NEW_YORK.is_business_day(s.payment_date).all()
@@ -80,10 +80,10 @@ def test_dates_strictly_increasing_and_payments_on_business_days():
 
 
 def test_day_count_follows_period_end():
-    s = build_schedule()
+    s = build_schedule(terms=TERMS)
     assert set(s.day_count[s.end <= np.datetime64("2037-12-21")]) == {"30/360"}
     assert set(s.day_count[s.end > np.datetime64("2037-12-21")]) == {"ACT/360"}
 
 
 def test_scheduled_dates_start_at_issue():
-    assert scheduled_dates()[:3] == [dt.date(2007, 12, 21), dt.date(2008, 6, 21), dt.date(2008, 12, 21)]
+    assert scheduled_dates(terms=TERMS)[:3] == [dt.date(2007, 12, 21), dt.date(2008, 6, 21), dt.date(2008, 12, 21)]

@@ -14,7 +14,7 @@ from trups_xl.core.pricing import accrual
 from trups_xl.core.rates.fixings import Fixings
 from trups_xl.core.scheduling.schedule import FIXED, build_schedule
 from trups_xl.core.securities import terms
-from trups_xl.core.securities.terms import TERMS, by_name, from_rows, shipped, sources
+from trups_xl.core.securities.loading import TERMS, by_name, from_rows, shipped, sources
 from trups_xl.excel import udfs
 from trups_xl.excel.function import INFO, REGISTRY
 

@@ -30,7 +30,7 @@ from trups_xl.core.rates.curve import ForwardCurve
 from trups_xl.core.rates.fixings import DEFAULT_POLICY, Fixings, Policy, coupon_rates, require_known
 from trups_xl.core.scheduling.daycount import accrual_days, date_of, day_number
 from trups_xl.core.scheduling.schedule import FLOATING_ACCRUAL_DEFAULT, AccrualConvention, Schedule, build_schedule
-from trups_xl.core.securities.terms import TERMS, Terms
+from trups_xl.core.securities.terms import Terms
 
 FloatArray = npt.NDArray[np.float64]
 DateArray = npt.NDArray[np.datetime64]
@@ -117,17 +117,17 @@ def _accrual_one(a: int, b: int, principal: float, schedule: Schedule) -> float 
 @overload
 def accrual(start: dt.date, end: dt.date, fixings: Fixings | None = None, principal: float | None = None,
             policy: Policy = DEFAULT_POLICY, convention: AccrualConvention = FLOATING_ACCRUAL_DEFAULT,
-            curve: ForwardCurve | None = None, terms: Terms = TERMS) -> float: ...
+            curve: ForwardCurve | None = None, *, terms: Terms) -> float: ...
 @overload
 def accrual(start: npt.ArrayLike, end: npt.ArrayLike, fixings: Fixings | None = None,
             principal: npt.ArrayLike | None = None, policy: Policy = DEFAULT_POLICY,
             convention: AccrualConvention = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
-            terms: Terms = TERMS) -> FloatArray: ...
+            *, terms: Terms) -> FloatArray: ...
 def accrual(start: npt.ArrayLike | dt.date, end: npt.ArrayLike | dt.date, fixings: Fixings | None = None,
             principal: npt.ArrayLike | None = None,
             policy: Policy = DEFAULT_POLICY,
             convention: AccrualConvention = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
-            terms: Terms = TERMS) -> FloatArray | float:
+            *, terms: Terms) -> FloatArray | float:
     """Interest accrued from ``start`` (inclusive) to ``end`` (exclusive).
 
     Parameters
@@ -197,17 +197,17 @@ def accrual(start: npt.ArrayLike | dt.date, end: npt.ArrayLike | dt.date, fixing
 @overload
 def accrued_interest(settlement: dt.date, fixings: Fixings | None = None, principal: float | None = None,
                      policy: Policy = DEFAULT_POLICY, convention: AccrualConvention = FLOATING_ACCRUAL_DEFAULT,
-                     curve: ForwardCurve | None = None, terms: Terms = TERMS) -> float: ...
+                     curve: ForwardCurve | None = None, *, terms: Terms) -> float: ...
 @overload
 def accrued_interest(settlement: npt.ArrayLike, fixings: Fixings | None = None,
                      principal: npt.ArrayLike | None = None, policy: Policy = DEFAULT_POLICY,
                      convention: AccrualConvention = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
-                     terms: Terms = TERMS) -> FloatArray: ...
+                     *, terms: Terms) -> FloatArray: ...
 def accrued_interest(settlement: npt.ArrayLike | dt.date, fixings: Fixings | None = None,
                      principal: npt.ArrayLike | None = None,
                      policy: Policy = DEFAULT_POLICY,
                      convention: AccrualConvention = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
-                     terms: Terms = TERMS) -> FloatArray | float:
+                     *, terms: Terms) -> FloatArray | float:
     """Interest accrued from the start of the period containing ``settlement`` to it (a date: a float)."""
     schedule = build_schedule(convention, terms=terms)
     if type(settlement) is dt.date:
@@ -215,37 +215,37 @@ def accrued_interest(settlement: npt.ArrayLike | dt.date, fixings: Fixings | Non
         day = day_number(settlement)
         if c.accrual_start[0] <= day < c.accrual_end[-1]:  # the last day itself: the array path's special case
             first = date_of(c.accrual_start[c.period_containing(day)])
-            return accrual(first, settlement, fixings, principal, policy, convention, curve, terms)  # type: ignore[arg-type]
+            return accrual(first, settlement, fixings, principal, policy, convention, curve, terms=terms)  # type: ignore[arg-type]
     s = np.asarray(settlement, dtype="datetime64[D]")
     check_in_life(s, schedule, "settlement")
     k = schedule.period_containing(s)
     k = np.where(s == schedule.accrual_end[-1], schedule.size, k)  # after the last period: 0
     k_safe = np.minimum(k, schedule.size - 1)
     start = np.where(k == schedule.size, s, schedule.accrual_start[k_safe])
-    result = accrual(start, s, fixings, principal, policy, convention, curve, terms)
+    result = accrual(start, s, fixings, principal, policy, convention, curve, terms=terms)
     return float(result) if type(settlement) is dt.date else result
 
 
 @overload
 def coupon(payment_date: dt.date, fixings: Fixings | None = None, principal: float | None = None,
            policy: Policy = DEFAULT_POLICY, convention: AccrualConvention = FLOATING_ACCRUAL_DEFAULT,
-           curve: ForwardCurve | None = None, terms: Terms = TERMS) -> float: ...
+           curve: ForwardCurve | None = None, *, terms: Terms) -> float: ...
 @overload
 def coupon(payment_date: npt.ArrayLike, fixings: Fixings | None = None, principal: npt.ArrayLike | None = None,
            policy: Policy = DEFAULT_POLICY, convention: AccrualConvention = FLOATING_ACCRUAL_DEFAULT,
-           curve: ForwardCurve | None = None, terms: Terms = TERMS) -> FloatArray: ...
+           curve: ForwardCurve | None = None, *, terms: Terms) -> FloatArray: ...
 def coupon(payment_date: npt.ArrayLike | dt.date, fixings: Fixings | None = None,
            principal: npt.ArrayLike | None = None,
            policy: Policy = DEFAULT_POLICY,
            convention: AccrualConvention = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
-           terms: Terms = TERMS) -> FloatArray | float:
+           *, terms: Terms) -> FloatArray | float:
     """Interest payable on a scheduled interest payment date (the period ending on it; a date: a float)."""
     schedule = build_schedule(convention, terms=terms)
     if type(payment_date) is dt.date:
         c = schedule.lists
         if (n := c.index_of_payment(day_number(payment_date))) >= 0:
             return accrual(date_of(c.accrual_start[n]), date_of(c.accrual_end[n]), fixings,
-                           principal, policy, convention, curve, terms)  # type: ignore[arg-type]
+                           principal, policy, convention, curve, terms=terms)  # type: ignore[arg-type]
     d = np.asarray(payment_date, dtype="datetime64[D]")
     k = schedule.index_of_payment(d)
     if (k < 0).any():
@@ -253,21 +253,21 @@ def coupon(payment_date: npt.ArrayLike | dt.date, fixings: Fixings | None = None
         raise TrupsInputError(f"{bad} is not a scheduled interest payment date ({_payment_dates_hint(schedule)})",
                               "payment_date")
     return accrual(schedule.accrual_start[k], schedule.accrual_end[k], fixings, principal,
-                   policy, convention, curve, terms)
+                   policy, convention, curve, terms=terms)
 
 
 def _payment_dates_hint(schedule: Schedule) -> str:
     """Where the scheduled payment dates are, for a message."""
-    if schedule.terms == TERMS:
+    if schedule.terms.id == "citigroup_capital_xxi":
         return "the 21st: Jun/Dec to 2037, quarterly to 2057, monthly to 2077"
     return f"{schedule.end[0]}, {schedule.end[1] if schedule.size > 1 else ''}, ... {schedule.end[-1]}"
 
 
 @overload
-def previous_payment_date(as_of: dt.date, terms: Terms = TERMS) -> dt.date: ...
+def previous_payment_date(as_of: dt.date, terms: Terms) -> dt.date: ...
 @overload
-def previous_payment_date(as_of: npt.ArrayLike, terms: Terms = TERMS) -> DateArray: ...
-def previous_payment_date(as_of: npt.ArrayLike | dt.date, terms: Terms = TERMS) -> DateArray | dt.date:
+def previous_payment_date(as_of: npt.ArrayLike, terms: Terms) -> DateArray: ...
+def previous_payment_date(as_of: npt.ArrayLike | dt.date, terms: Terms) -> DateArray | dt.date:
     """The scheduled payment date on or before ``as_of`` (the issue date in the first period),
     like Excel's COUPPCD; a date gives a date."""
     schedule = build_schedule(terms=terms)
@@ -280,10 +280,10 @@ def previous_payment_date(as_of: npt.ArrayLike | dt.date, terms: Terms = TERMS) 
 
 
 @overload
-def next_payment_date(as_of: dt.date, terms: Terms = TERMS) -> dt.date: ...
+def next_payment_date(as_of: dt.date, terms: Terms) -> dt.date: ...
 @overload
-def next_payment_date(as_of: npt.ArrayLike, terms: Terms = TERMS) -> DateArray: ...
-def next_payment_date(as_of: npt.ArrayLike | dt.date, terms: Terms = TERMS) -> DateArray | dt.date:
+def next_payment_date(as_of: npt.ArrayLike, terms: Terms) -> DateArray: ...
+def next_payment_date(as_of: npt.ArrayLike | dt.date, terms: Terms) -> DateArray | dt.date:
     """The first scheduled payment date after ``as_of``, like Excel's COUPNCD; a date gives a date."""
     schedule = build_schedule(terms=terms)
     if type(as_of) is dt.date and (c := schedule.lists).start[0] <= (d := day_number(as_of)) < c.end[-1]:

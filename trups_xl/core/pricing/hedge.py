@@ -34,7 +34,7 @@ from trups_xl.core.pricing.accrual import accrued_interest, interest
 from trups_xl.core.rates.discount import DAYS_A_YEAR, DiscountCurve
 from trups_xl.core.scheduling.daycount import day_number
 from trups_xl.core.scheduling.schedule import FIXED, build_schedule
-from trups_xl.core.securities.terms import TERMS, Terms, require
+from trups_xl.core.securities.terms import Terms, require
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -66,7 +66,7 @@ MIN_POINTS = 3
 
 
 def hedged_cash_flows(valuation_date: dt.date, end_date: dt.date | None = None, principal: float | None = None,
-                      terms: Terms = TERMS) -> list[tuple[dt.date, float]]:
+                      *, terms: Terms) -> list[tuple[dt.date, float]]:
     """(payment date, amount) of the fixed coupons paid after ``valuation_date`` up to ``end_date``,
     and principal on ``end_date``."""
     days, coupons, amount = _flows(valuation_date, end_date, principal, terms)
@@ -104,7 +104,7 @@ def _fixed_periods(terms: Terms) -> tuple[list[int], npt.NDArray[np.int64], npt.
 
 
 def hedged_item_value(valuation_date: dt.date, curve: DiscountCurve, end_date: dt.date | None = None,
-                      principal: float | None = None, value: Value = VALUE_DEFAULT, terms: Terms = TERMS) -> float:
+                      principal: float | None = None, value: Value = VALUE_DEFAULT, *, terms: Terms) -> float:
     """Present value on the benchmark curve of the remaining fixed-rate cash flows (module docstring)."""
     value = parse_choice(Value, value, "value")
     pays, coupons, amount = _flows(valuation_date, end_date, principal, terms)

@@ -21,7 +21,7 @@ from trups_xl.core.errors import TrupsInputError, parse_choice
 from trups_xl.core.pricing.accrual import interest
 from trups_xl.core.scheduling.daycount import day_number, days_30_360
 from trups_xl.core.scheduling.schedule import FIXED, build_schedule
-from trups_xl.core.securities.terms import ARGUMENT, TERMS, THIRTY_360_NAME, Terms, require
+from trups_xl.core.securities.terms import ARGUMENT, THIRTY_360_NAME, Terms, require
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -77,7 +77,7 @@ def par_call_position(day: dt.date, principal: float, terms: Terms, count: Count
             interest(principal, accrued_days, terms.fixed_rate))
 
 
-def par_call_stream(days: npt.ArrayLike, principal: npt.ArrayLike, terms: Terms = TERMS,
+def par_call_stream(days: npt.ArrayLike, principal: npt.ArrayLike, terms: Terms,
                     count: Count = COUNT_DEFAULT) -> ParCallStream:
     """The stream seen from ``days`` (each in issue date..the day before the par call, checked by the caller)."""
     call = require(terms, "par_call_date")

@@ -38,7 +38,7 @@ from trups_xl.core.rates.fixings import DEFAULT_POLICY, Fixings, Policy
 from trups_xl.core.scheduling.calendars import NEW_YORK, US_GOVERNMENT_SECURITIES
 from trups_xl.core.scheduling.daycount import day_number
 from trups_xl.core.scheduling.schedule import build_schedule
-from trups_xl.core.securities.terms import TERMS, Terms, require
+from trups_xl.core.securities.terms import Terms, require
 
 
 class Stub(StrEnum):
@@ -59,13 +59,11 @@ STUB_DEFAULT = STUB_EXCLUDE
 TREASURY_PRICE_LAG_DEFAULT = 3
 TREASURY_PRICE_LAGS = (2, 3)
 
-def last_make_whole_date(terms: Terms = TERMS) -> dt.date:
+def last_make_whole_date(terms: Terms) -> dt.date:
     """Last redemption date the make-whole applies to: the day before the par call date."""
     return dt.date.fromordinal(require(terms, "par_call_date").toordinal() - 1)
 
 
-#: XXI's last make-whole redemption date (2037-12-20).
-LAST_MAKE_WHOLE_DATE = last_make_whole_date()
 
 class Trigger(StrEnum):
     """Why the securities are redeemed (p.38): at the issuer's option, or after a special event."""
@@ -112,7 +110,7 @@ class MakeWhole:
 def make_whole(redemption_date: npt.ArrayLike | dt.date, treasury_rate: npt.ArrayLike,
                spread: npt.ArrayLike | None = None,
                principal: npt.ArrayLike | None = None,
-               stub: Stub = STUB_DEFAULT, terms: Terms = TERMS, count: Count = COUNT_DEFAULT) -> MakeWhole:
+               stub: Stub = STUB_DEFAULT, *, terms: Terms, count: Count = COUNT_DEFAULT) -> MakeWhole:
     """The make-whole redemption price and its intermediates; everything broadcasts."""
     stub = parse_choice(Stub, stub, "stub")
     default_spread = require(terms, "make_whole_spread")
@@ -172,39 +170,39 @@ def _make_whole_one(redemption_date: object, treasury_rate: object, spread: obje
 
 @overload
 def make_whole_price(redemption_date: dt.date, treasury_rate: float, spread: float | None = None,
-                     principal: float | None = None, stub: Stub = STUB_DEFAULT, terms: Terms = TERMS,
+                     principal: float | None = None, stub: Stub = STUB_DEFAULT, *, terms: Terms,
                      count: Count = COUNT_DEFAULT) -> float: ...
 @overload
 def make_whole_price(redemption_date: npt.ArrayLike, treasury_rate: npt.ArrayLike,
                      spread: npt.ArrayLike | None = None, principal: npt.ArrayLike | None = None,
-                     stub: Stub = STUB_DEFAULT, terms: Terms = TERMS, count: Count = COUNT_DEFAULT) -> FloatArray: ...
+                     stub: Stub = STUB_DEFAULT, *, terms: Terms, count: Count = COUNT_DEFAULT) -> FloatArray: ...
 def make_whole_price(redemption_date: npt.ArrayLike | dt.date, treasury_rate: npt.ArrayLike,
                      spread: npt.ArrayLike | None = None,
                      principal: npt.ArrayLike | None = None,
-                     stub: Stub = STUB_DEFAULT, terms: Terms = TERMS, count: Count = COUNT_DEFAULT) -> FloatArray | float:
+                     stub: Stub = STUB_DEFAULT, *, terms: Terms, count: Count = COUNT_DEFAULT) -> FloatArray | float:
     """Make-whole redemption price including accrued interest (p.38); one date and one rate give a float."""
     if (one := _make_whole_one(redemption_date, treasury_rate, spread, principal, stub, terms, count)) is not None:
         return one[0]
-    price = make_whole(redemption_date, treasury_rate, spread, principal, stub, terms, count).price
+    price = make_whole(redemption_date, treasury_rate, spread, principal, stub, terms=terms, count=count).price
     return float(price) if type(redemption_date) is dt.date and price.ndim == 0 else price
 
 
 @overload
 def make_whole_pv(redemption_date: dt.date, treasury_rate: float, spread: float | None = None,
-                  principal: float | None = None, stub: Stub = STUB_DEFAULT, terms: Terms = TERMS,
+                  principal: float | None = None, stub: Stub = STUB_DEFAULT, *, terms: Terms,
                   count: Count = COUNT_DEFAULT) -> float: ...
 @overload
 def make_whole_pv(redemption_date: npt.ArrayLike, treasury_rate: npt.ArrayLike,
                   spread: npt.ArrayLike | None = None, principal: npt.ArrayLike | None = None,
-                  stub: Stub = STUB_DEFAULT, terms: Terms = TERMS, count: Count = COUNT_DEFAULT) -> FloatArray: ...
+                  stub: Stub = STUB_DEFAULT, *, terms: Terms, count: Count = COUNT_DEFAULT) -> FloatArray: ...
 def make_whole_pv(redemption_date: npt.ArrayLike | dt.date, treasury_rate: npt.ArrayLike,
                   spread: npt.ArrayLike | None = None,
                   principal: npt.ArrayLike | None = None,
-                  stub: Stub = STUB_DEFAULT, terms: Terms = TERMS, count: Count = COUNT_DEFAULT) -> FloatArray | float:
+                  stub: Stub = STUB_DEFAULT, *, terms: Terms, count: Count = COUNT_DEFAULT) -> FloatArray | float:
     """The present-value leg alone, before the par floor and accrued interest; one date and one rate give a float."""
     if (one := _make_whole_one(redemption_date, treasury_rate, spread, principal, stub, terms, count)) is not None:
         return one[1]
-    pv = make_whole(redemption_date, treasury_rate, spread, principal, stub, terms, count).pv
+    pv = make_whole(redemption_date, treasury_rate, spread, principal, stub, terms=terms, count=count).pv
     return float(pv) if type(redemption_date) is dt.date and pv.ndim == 0 else pv
 
 
@@ -235,20 +233,20 @@ def _redemption_price_one(redemption_date: dt.date, treasury_rate: object, trigg
 def redemption_price(redemption_date: dt.date, treasury_rate: float | None = None, trigger: Trigger = OPTIONAL,
                      trigger_date: dt.date | None = None, fixings: Fixings | None = None,
                      principal: float | None = None, policy: Policy = DEFAULT_POLICY, spread: float | None = None,
-                     stub: Stub = STUB_DEFAULT, curve: ForwardCurve | None = None, terms: Terms = TERMS) -> float: ...
+                     stub: Stub = STUB_DEFAULT, curve: ForwardCurve | None = None, *, terms: Terms) -> float: ...
 @overload
 def redemption_price(redemption_date: npt.ArrayLike, treasury_rate: npt.ArrayLike | None = None,
                      trigger: Trigger = OPTIONAL, trigger_date: dt.date | None = None, fixings: Fixings | None = None,
                      principal: npt.ArrayLike | None = None, policy: Policy = DEFAULT_POLICY,
                      spread: npt.ArrayLike | None = None, stub: Stub = STUB_DEFAULT,
-                     curve: ForwardCurve | None = None, terms: Terms = TERMS) -> FloatArray: ...
+                     curve: ForwardCurve | None = None, *, terms: Terms) -> FloatArray: ...
 def redemption_price(redemption_date: npt.ArrayLike | dt.date, treasury_rate: npt.ArrayLike | None = None,
                      trigger: Trigger = OPTIONAL, trigger_date: dt.date | None = None,
                      fixings: Fixings | None = None,
                      principal: npt.ArrayLike | None = None,
                      policy: Policy = DEFAULT_POLICY, spread: npt.ArrayLike | None = None,
                      stub: Stub = STUB_DEFAULT, curve: ForwardCurve | None = None,
-                     terms: Terms = TERMS) -> FloatArray | float:
+                     *, terms: Terms) -> FloatArray | float:
     """Redemption price by route (p.38): par + accrued on/after 2037-12-21 or within 90 days of
     an Investment Company or Regulatory Capital Event; the make-whole otherwise.
 
@@ -300,7 +298,7 @@ def redemption_price(redemption_date: npt.ArrayLike | dt.date, treasury_rate: np
     if treasury_rate is None:
         raise TrupsInputError("the make-whole price needs the treasury rate", "treasury_rate")
     mw_dates = np.where(par, np.datetime64(terms.issue_date), r_date)  # placeholder where par
-    mw = make_whole_price(mw_dates, treasury_rate, spread, principal, stub, terms)
+    mw = make_whole_price(mw_dates, treasury_rate, spread, principal, stub, terms=terms)
     result = np.asarray(np.where(par, par_price, mw), dtype=np.float64)
     return float(result) if one and result.ndim == 0 else result
 

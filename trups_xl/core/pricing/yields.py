@@ -17,7 +17,7 @@ import numpy.typing as npt
 from trups_xl.core.errors import TrupsInputError
 from trups_xl.core.pricing.bondmath import pv_semiannual, solve_yield
 from trups_xl.core.pricing.parcall import par_call_position, par_call_stream
-from trups_xl.core.securities.terms import TERMS, Terms, require
+from trups_xl.core.securities.terms import Terms, require
 
 FloatArray = npt.NDArray[np.float64]
 PER = 100.0  # prices per 100 of principal
@@ -46,11 +46,11 @@ def _one(settlement: object, value: object, terms: Terms) -> tuple[float, float,
 
 
 @overload
-def price_from_yield(settlement: dt.date, yield_rate: float, terms: Terms = TERMS) -> float: ...
+def price_from_yield(settlement: dt.date, yield_rate: float, terms: Terms) -> float: ...
 @overload
-def price_from_yield(settlement: npt.ArrayLike, yield_rate: npt.ArrayLike, terms: Terms = TERMS) -> FloatArray: ...
+def price_from_yield(settlement: npt.ArrayLike, yield_rate: npt.ArrayLike, terms: Terms) -> FloatArray: ...
 def price_from_yield(settlement: npt.ArrayLike | dt.date, yield_rate: npt.ArrayLike,
-                     terms: Terms = TERMS) -> FloatArray | float:
+                     terms: Terms) -> FloatArray | float:
     """Clean price per 100 at a yield to the par call (2037-12-21 for XXI), compounded per coupon
     period; one date and one yield give a float."""
     if (one := _one(settlement, yield_rate, terms)) is not None:
@@ -61,10 +61,10 @@ def price_from_yield(settlement: npt.ArrayLike | dt.date, yield_rate: npt.ArrayL
 
 
 @overload
-def yield_to_call(settlement: dt.date, price: float, terms: Terms = TERMS) -> float: ...
+def yield_to_call(settlement: dt.date, price: float, terms: Terms) -> float: ...
 @overload
-def yield_to_call(settlement: npt.ArrayLike, price: npt.ArrayLike, terms: Terms = TERMS) -> FloatArray: ...
-def yield_to_call(settlement: npt.ArrayLike | dt.date, price: npt.ArrayLike, terms: Terms = TERMS) -> FloatArray | float:
+def yield_to_call(settlement: npt.ArrayLike, price: npt.ArrayLike, terms: Terms) -> FloatArray: ...
+def yield_to_call(settlement: npt.ArrayLike | dt.date, price: npt.ArrayLike, terms: Terms) -> FloatArray | float:
     """Yield to the par call (2037-12-21 for XXI, semi-annual) from a clean price per 100; one date
     and one price give a float."""
     if (one := _one(settlement, price, terms)) is not None:

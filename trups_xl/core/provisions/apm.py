@@ -22,14 +22,14 @@ import numpy.typing as npt
 from trups_xl.core.errors import TrupsInputError
 from trups_xl.core.provisions.deferral import add_years
 from trups_xl.core.scheduling.calendars import NYSE, BusinessCalendar
-from trups_xl.core.securities.terms import TERMS, Terms, require
+from trups_xl.core.securities.terms import Terms, require
 
 FloatArray = npt.NDArray[np.float64]
 
 
-def apm_window(issuance_date: dt.date, calendar: BusinessCalendar = NYSE, terms: Terms = TERMS) -> list[dt.date]:
+def apm_window(issuance_date: dt.date, calendar: BusinessCalendar = NYSE, *, terms: Terms) -> list[dt.date]:
     """The 10 NYSE trading days ending on the 4th trading day before issuance, oldest first."""
-    return list(_apm_window(issuance_date, calendar, terms))
+    return list(_apm_window(issuance_date, calendar, terms=terms))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -43,11 +43,11 @@ def _apm_window(issuance_date: dt.date, calendar: BusinessCalendar, terms: Terms
 
 
 def apm_average_price(issuance_date: dt.date, price_dates: Sequence[dt.date], prices: Sequence[float],
-                      calendar: BusinessCalendar = NYSE, terms: Terms = TERMS) -> float:
+                      calendar: BusinessCalendar = NYSE, *, terms: Terms) -> float:
     """Average NYSE close over the APM window, refusing a history that does not fit it."""
     if len(price_dates) != len(prices):
         raise TrupsInputError("price_dates and prices must have the same length", "prices")
-    window = apm_window(issuance_date, calendar, terms)
+    window = apm_window(issuance_date, calendar, terms=terms)
     history: dict[dt.date, float] = {}
     for day, price in zip(price_dates, prices, strict=True):
         if price <= 0:
@@ -67,13 +67,13 @@ def apm_average_price(issuance_date: dt.date, price_dates: Sequence[dt.date], pr
     return math.fsum(closes) / len(closes)  # the sum exactly rounded (numpy's mean costs more than 10 adds)
 
 
-def apm_applies(first_deferred_date: dt.date, issuance_date: dt.date, terms: Terms = TERMS) -> bool:
+def apm_applies(first_deferred_date: dt.date, issuance_date: dt.date, terms: Terms) -> bool:
     """True while the APM maximum obligation applies: up to the 5th anniversary (p.46)."""
     return issuance_date <= add_years(first_deferred_date, require(terms, "apm_start_years"))
 
 
 def apm_max_obligation(average_price: float, shares_outstanding: float, proceeds_applied: float = 0.0,
-                       terms: Terms = TERMS) -> float:
+                       *, terms: Terms) -> float:
     """2% x average price x shares outstanding, less proceeds already applied (never negative)."""
     if shares_outstanding <= 0:
         raise TrupsInputError("shares outstanding must be positive", "shares_outstanding")

@@ -20,9 +20,11 @@ from dateutil.relativedelta import relativedelta
 
 from trups_xl.core.errors import TrupsInputError, check_choice, parse_choice
 from trups_xl.core.scheduling.schedule import MONTHLY, build_schedule
-from trups_xl.core.securities.terms import TERMS, Terms, require
+from trups_xl.core.securities.terms import Terms, require
 
 #: p.61-62: the applicable percentage steps up on these dates ("on or after").
+#: The first step of the table (p.61: "prior to December 21, 2027"): from the issue date, when the covenant begins.
+COVENANT_START = dt.date(2007, 12, 21)
 STEP_2027 = dt.date(2027, 12, 21)
 STEP_2047 = dt.date(2047, 12, 21)
 #: p.63 "Measurement date": six months before notice for transactions on or before this
@@ -40,17 +42,17 @@ QCS_I, QCS_II, QCS_III = "qcs_i", "qcs_ii", "qcs_iii"
 #: Applicable percentage by category: (first date it applies, percentage as a decimal), p.61-62.
 PERCENTAGE_TABLE: dict[str, tuple[tuple[dt.date, float], ...]] = {
     # p.61 (i): common stock and rights to acquire it: 133% / 200% / 400%
-    COMMON_STOCK: ((TERMS.issue_date, 1.33), (STEP_2027, 2.00), (STEP_2047, 4.00)),
+    COMMON_STOCK: ((COVENANT_START, 1.33), (STEP_2027, 2.00), (STEP_2047, 4.00)),
     # p.62 (ii): 100% / 150% / 300%
-    "mandatorily_convertible_preferred": ((TERMS.issue_date, 1.00), (STEP_2027, 1.50), (STEP_2047, 3.00)),
-    "debt_exchangeable_common": ((TERMS.issue_date, 1.00), (STEP_2027, 1.50), (STEP_2047, 3.00)),
-    "debt_exchangeable_preferred": ((TERMS.issue_date, 1.00), (STEP_2027, 1.50), (STEP_2047, 3.00)),
-    "reit_preferred": ((TERMS.issue_date, 1.00), (STEP_2027, 1.50), (STEP_2047, 3.00)),
-    QCS_I: ((TERMS.issue_date, 1.00), (STEP_2027, 1.50), (STEP_2047, 3.00)),
+    "mandatorily_convertible_preferred": ((COVENANT_START, 1.00), (STEP_2027, 1.50), (STEP_2047, 3.00)),
+    "debt_exchangeable_common": ((COVENANT_START, 1.00), (STEP_2027, 1.50), (STEP_2047, 3.00)),
+    "debt_exchangeable_preferred": ((COVENANT_START, 1.00), (STEP_2027, 1.50), (STEP_2047, 3.00)),
+    "reit_preferred": ((COVENANT_START, 1.00), (STEP_2027, 1.50), (STEP_2047, 3.00)),
+    QCS_I: ((COVENANT_START, 1.00), (STEP_2027, 1.50), (STEP_2047, 3.00)),
     # p.62 (iii): qualifying capital securities of clause (ii): 100% / 200%
-    QCS_II: ((TERMS.issue_date, 1.00), (STEP_2047, 2.00)),
+    QCS_II: ((COVENANT_START, 1.00), (STEP_2047, 2.00)),
     # p.62 (iv): qualifying capital securities of clause (iii): 100%
-    QCS_III: ((TERMS.issue_date, 1.00),),
+    QCS_III: ((COVENANT_START, 1.00),),
 }
 CATEGORIES = tuple(PERCENTAGE_TABLE)
 QCS_CATEGORIES = (QCS_I, QCS_II, QCS_III)
@@ -84,7 +86,7 @@ def _days(values: npt.ArrayLike) -> npt.NDArray[np.datetime64]:
     return np.asarray(values, dtype="datetime64[D]")
 
 
-def check_covenant_date(days: npt.ArrayLike | dt.date, argument: str, terms: Terms = TERMS) -> None:
+def check_covenant_date(days: npt.ArrayLike | dt.date, argument: str, terms: Terms) -> None:
     """Refuse dates outside the covenant's life: issue date to the day before Dec 21, 2067 (p.60-61)."""
     end = require(terms, "crc_termination")
     if isinstance(days, dt.date):  # one date (a cell): compared as it is
@@ -123,7 +125,7 @@ def _percentage_on(day: dt.date, category: str, eligibility: str) -> float:
 
 
 def applicable_percentage(as_of: npt.ArrayLike, category: str,
-                          eligibility: Eligibility = ELIGIBILITY_DEFAULT, terms: Terms = TERMS) -> npt.NDArray[np.float64]:
+                          eligibility: Eligibility = ELIGIBILITY_DEFAULT, *, terms: Terms) -> npt.NDArray[np.float64]:
     """The applicable percentage (1.33 for 133%) for a transaction on ``as_of`` (p.61-62).
 
     Parameters
@@ -145,7 +147,7 @@ def applicable_percentage(as_of: npt.ArrayLike, category: str,
 
 
 def capacity(as_of: dt.date, categories: Sequence[str], proceeds: Sequence[float],
-             eligibility: Eligibility = ELIGIBILITY_DEFAULT, terms: Terms = TERMS) -> float:
+             eligibility: Eligibility = ELIGIBILITY_DEFAULT, *, terms: Terms) -> float:
     """The most that may be repaid, redeemed or purchased on ``as_of``: the sum of each category's
     applicable percentage x its net proceeds since the measurement date (p.60)."""
     if len(categories) != len(proceeds):
@@ -165,7 +167,7 @@ def capacity(as_of: dt.date, categories: Sequence[str], proceeds: Sequence[float
 
 def measurement_date(notice_date: dt.date, last_proceeds_date: dt.date | None = None,
                      transaction_date: dt.date | None = None,
-                     previous_period_end: dt.date | None = None, terms: Terms = TERMS) -> dt.date:
+                     previous_period_end: dt.date | None = None, *, terms: Terms) -> dt.date:
     """The measurement date for a notice (or, for a purchase, the purchase date), p.63.
 
     Parameters
@@ -202,7 +204,7 @@ def measurement_date(notice_date: dt.date, last_proceeds_date: dt.date | None = 
     return result
 
 
-def check_maturity_repayment_date(day: dt.date, terms: Terms = TERMS) -> None:
+def check_maturity_repayment_date(day: dt.date, terms: Terms) -> None:
     """Accept the scheduled maturity date or a later monthly interest payment date (p.33)."""
     scheduled = require(terms, "scheduled_maturity_date")
     schedule = build_schedule(terms=terms)
@@ -215,7 +217,7 @@ def check_maturity_repayment_date(day: dt.date, terms: Terms = TERMS) -> None:
 
 def maturity_repayment(qualifying_proceeds: float, repayment_date: dt.date | None = None,
                        category: str = MATURITY_CATEGORY_DEFAULT,
-                       principal_outstanding: float | None = None, terms: Terms = TERMS) -> float:
+                       principal_outstanding: float | None = None, *, terms: Terms) -> float:
     """Principal Citigroup must repay on the scheduled maturity date or a later monthly payment date.
 
     The applicable percentage of the net proceeds of qualifying capital securities raised in

@@ -31,7 +31,7 @@ from trups_xl.core.rates.curve import ForwardCurve
 from trups_xl.core.rates.fixings import DEFAULT_POLICY, Fixings, Policy, coupon_rates, require_known
 from trups_xl.core.scheduling.daycount import accrual_days, day_number
 from trups_xl.core.scheduling.schedule import FLOATING_ACCRUAL_DEFAULT, AccrualConvention, build_schedule
-from trups_xl.core.securities.terms import TERMS, Terms, require
+from trups_xl.core.securities.terms import Terms, require
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -44,7 +44,7 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def extension_limit(first_deferred_date: dt.date, terms: Terms = TERMS) -> dt.date:
+def extension_limit(first_deferred_date: dt.date, terms: Terms) -> dt.date:
     """End of the extension period at the latest: 10 years on, never past 2077-12-21 (p.42)."""
     return min(add_years(first_deferred_date, require(terms, "extension_max_years")), terms.final_repayment)
 
@@ -61,7 +61,7 @@ def _check_first_deferred(first_deferred_date: dt.date, terms: Terms) -> int:
     return k
 
 
-def deferral_dates(first_deferred_date: dt.date, terms: Terms = TERMS) -> list[tuple[str, dt.date]]:
+def deferral_dates(first_deferred_date: dt.date, terms: Terms) -> list[tuple[str, dt.date]]:
     """The extension period's key dates, in order."""
     return list(_deferral_dates(first_deferred_date, terms))
 
@@ -88,7 +88,7 @@ def _deferral_dates(first_deferred_date: dt.date, terms: Terms) -> tuple[tuple[s
 def deferred_interest(first_deferred_date: dt.date, as_of: dt.date, fixings: Fixings | None = None,
                       principal: float | None = None, policy: Policy = DEFAULT_POLICY,
                       convention: AccrualConvention = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
-                      terms: Terms = TERMS) -> float:
+                      *, terms: Terms) -> float:
     """Deferred interest owed at ``as_of``, compounding included (see module docstring)."""
     k0 = _check_first_deferred(first_deferred_date, terms)
     limit = extension_limit(first_deferred_date, terms)
@@ -125,7 +125,7 @@ def deferred_interest(first_deferred_date: dt.date, as_of: dt.date, fixings: Fix
 
 
 def claim_limit(deferred: npt.ArrayLike, principal: npt.ArrayLike | None = None,
-                terms: Terms = TERMS) -> FloatArray:
+                *, terms: Terms) -> FloatArray:
     """Bankruptcy claim for deferred interest: at most 25% of principal (p.38)."""
     fraction = require(terms, "claim_limit_fraction")
     amount = terms.liquidation_amount if principal is None else principal

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from importlib import resources
 
 from trups_xl.core.errors import TrupsInputError
-from trups_xl.core.securities.terms import TERMS, Terms, require
+from trups_xl.core.securities.terms import Terms, require
 
 CorporateActions = tuple[tuple[dt.date, float], ...]
 
@@ -50,14 +50,14 @@ def adjustment_factor(as_of: dt.date, actions: Sequence[tuple[dt.date, float]] |
 
 
 def share_cap(as_of: dt.date, actions: Sequence[tuple[dt.date, float]] | None = None,
-              terms: Terms = TERMS) -> float:
+              *, terms: Terms) -> float:
     """The share cap amount in force on ``as_of``."""
     return float(require(terms, "share_cap_initial") * adjustment_factor(as_of, actions))
 
 
 def share_cap_required(test_date: dt.date, deferred: float, average_price: float,
                        current_cap: float | None = None,
-                       actions: Sequence[tuple[dt.date, float]] | None = None, terms: Terms = TERMS) -> float:
+                       actions: Sequence[tuple[dt.date, float]] | None = None, *, terms: Terms) -> float:
     """Cap required at a test date: max(current cap, shares to pay all deferred interest), the
     increase stopping at the split-adjusted 1.4 billion."""
     ceiling = require(terms, "share_cap_ceiling") * adjustment_factor(test_date, actions)
@@ -65,17 +65,17 @@ def share_cap_required(test_date: dt.date, deferred: float, average_price: float
         raise TrupsInputError("average price must be positive", "average_price")
     if deferred < 0:
         raise TrupsInputError("deferred interest cannot be negative", "deferred_interest")
-    cap = share_cap(test_date, actions, terms) if current_cap is None else current_cap
+    cap = share_cap(test_date, actions, terms=terms) if current_cap is None else current_cap
     needed = math.ceil(deferred / average_price - 1e-9)
     return float(max(cap, min(needed, ceiling)))
 
 
 def shares_saleable(amount: float, price: float, as_of: dt.date, shares_already_sold: float = 0.0,
-                    actions: Sequence[tuple[dt.date, float]] | None = None, terms: Terms = TERMS) -> float:
+                    actions: Sequence[tuple[dt.date, float]] | None = None, *, terms: Terms) -> float:
     """Shares that may be sold to raise ``amount`` at ``price`` under the cap in force:
     the whole shares needed (rounded up), at most the cap less shares already sold."""
     if price <= 0:
         raise TrupsInputError("price must be positive", "price")
     needed = math.ceil(amount / price - 1e-9)
-    room = max(0.0, share_cap(as_of, actions, terms) - shares_already_sold)
+    room = max(0.0, share_cap(as_of, actions, terms=terms) - shares_already_sold)
     return float(min(needed, math.floor(room)))

@@ -31,7 +31,7 @@ from trups_xl.core.errors import MissingFixingError, TrupsInputError, parse_choi
 from trups_xl.core.rates.curve import ForwardCurve
 from trups_xl.core.rates.liboract import TENOR_SPREAD_ADJUSTMENT, libor_replacement_date
 from trups_xl.core.scheduling.schedule import FIXED, FLOATING_ACCRUAL_DEFAULT, AccrualConvention, Schedule, build_schedule
-from trups_xl.core.securities.terms import TERMS, Terms, require
+from trups_xl.core.securities.terms import Terms, require
 
 
 class Policy(StrEnum):
@@ -213,7 +213,7 @@ def require_known(schedule: Schedule, rates: FloatArray, needed: npt.NDArray[np.
 
 def index_rate(period_start: npt.ArrayLike, fixings: Fixings | None = None, policy: Policy = DEFAULT_POLICY,
                curve: ForwardCurve | None = None, convention: AccrualConvention = FLOATING_ACCRUAL_DEFAULT,
-               terms: Terms = TERMS) -> FloatArray:
+               *, terms: Terms) -> FloatArray:
     """The index of the floating or monthly period starting on each date, before the 4.170% margin.
 
     ``period_start`` is a period's scheduled first day (Dec 21, 2037, Mar 21, 2038, ...) or

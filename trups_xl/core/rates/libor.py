@@ -14,7 +14,7 @@ import math
 from collections.abc import Sequence
 
 from trups_xl.core.errors import TrupsInputError
-from trups_xl.core.securities.terms import TERMS, Terms, require
+from trups_xl.core.securities.terms import Terms, require
 
 #: p.41: at least two London quotations are needed for their mean to be LIBOR.
 MIN_LONDON_QUOTES = 2
@@ -25,7 +25,7 @@ MAX_LONDON_QUOTES = 4
 MAX_NEW_YORK_QUOTES = 3
 
 
-def round_up_libor(rate: float, terms: Terms = TERMS) -> float:
+def round_up_libor(rate: float, terms: Terms) -> float:
     """Round a decimal rate upward to the next whole multiple of 0.00001% (p.41).
 
     A value already on the grid (within floating-point noise of 1e-6 of a step) is kept,
@@ -38,7 +38,7 @@ def round_up_libor(rate: float, terms: Terms = TERMS) -> float:
     return round(whole * step, 12)
 
 
-def libor_from_quotes(london: Sequence[float], new_york: Sequence[float] = (), terms: Terms = TERMS) -> float | None:
+def libor_from_quotes(london: Sequence[float], new_york: Sequence[float] = (), *, terms: Terms) -> float | None:
     """LIBOR for a period from bank quotations (p.41); ``None`` when the fallback applies.
 
     Parameters

@@ -38,7 +38,6 @@ from trups_xl.core.errors import parse_choice
 from trups_xl.core.scheduling.calendars import LONDON, NEW_YORK, BusinessCalendar
 from trups_xl.core.scheduling.daycount import ACT_360, THIRTY_360, accrual_days
 from trups_xl.core.securities.terms import (
-    TERMS,
     THIRTY_360_NAME,
     Terms,
 )
@@ -173,7 +172,7 @@ def _roll_dates(anchor: dt.date, months: int, last: dt.date, include_anchor: boo
     return dates
 
 
-def scheduled_dates(terms: Terms = TERMS) -> list[dt.date]:
+def scheduled_dates(terms: Terms) -> list[dt.date]:
     """Every scheduled interest payment date, preceded by the issue date."""
     t = terms
     dates = [t.issue_date, *_roll_dates(t.first_payment_date, t.fixed_months, t.fixed_end, True)]
@@ -184,7 +183,7 @@ def scheduled_dates(terms: Terms = TERMS) -> list[dt.date]:
     return dates
 
 
-def regime_of(period_end: dt.date, terms: Terms = TERMS) -> str:
+def regime_of(period_end: dt.date, terms: Terms) -> str:
     """Regime of the period ending on that scheduled date (p.19-20, p.40)."""
     if period_end <= terms.fixed_end:
         return FIXED
@@ -198,7 +197,7 @@ def build_schedule(
     convention: str = FLOATING_ACCRUAL_DEFAULT,
     new_york: BusinessCalendar = NEW_YORK,
     london: BusinessCalendar = LONDON,
-    terms: Terms = TERMS,
+    *, terms: Terms,
 ) -> Schedule:
     """Build the full schedule of ``terms`` (cached per terms, convention and calendars).
 

@@ -1,4 +1,6 @@
 """A security's terms as data.
 
-- ``terms`` -- the schema, the frozen value object and its validation.
+- ``terms`` -- the schema, the frozen value object and its validation (no default security).
+- ``loading`` -- the shipped securities (``data/securities/*.toml``), a user's terms table, lookup
+  by id or CUSIP, and :data:`~trups_xl.core.securities.loading.TERMS` (XXI), the Excel layer's default.
 """

@@ -1,0 +1,93 @@
+"""Where a security's terms come from: the shipped files, a user's terms table, lookup by id or CUSIP.
+
+Shipped securities live in ``data/securities/*.toml``, one file each, every term beside its
+source (``{ value = ..., source = "..." }``); a user's table (term name, value) is checked term
+by term by :func:`~trups_xl.core.securities.terms.from_mapping` and may start from a shipped
+security (``base``). :data:`TERMS`, Citigroup Capital XXI, is the security the Excel functions
+use when their ``security`` argument is left blank; the rules themselves have no default.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from collections.abc import Iterable
+from importlib import resources
+
+from trups_xl.core.errors import TrupsInputError
+from trups_xl.core.securities.terms import ARGUMENT, Terms, from_mapping
+
+
+def _read_toml(text: str, where: str) -> tuple[dict[str, object], dict[str, str]]:
+    """``{term: value}`` and ``{term: source}`` of a security file (each term an inline table
+    ``{ value = ..., source = "..." }``)."""
+    data = tomllib.loads(text)
+    values: dict[str, object] = {}
+    sources: dict[str, str] = {}
+    for term, entry in data.get("terms", {}).items():
+        if not isinstance(entry, dict) or "value" not in entry or "source" not in entry:
+            raise ValueError(f"{where}: term {term} needs {{ value = ..., source = \"...\" }}")
+        values[term] = entry["value"]
+        sources[term] = str(entry["source"])
+    return values, sources
+
+
+@functools.cache
+def shipped() -> dict[str, Terms]:
+    """Every shipped security by id (the data file's name), XXI first."""
+    found: dict[str, Terms] = {}
+    folder = resources.files("trups_xl") / "data" / "securities"
+    for entry in sorted(folder.iterdir(), key=lambda e: (e.name != "citigroup_capital_xxi.toml", e.name)):
+        if entry.name.endswith(".toml"):
+            values, _ = _read_toml(entry.read_text(encoding="utf-8"), entry.name)
+            values["id"] = entry.name.removesuffix(".toml")
+            found[str(values["id"])] = from_mapping(values)
+    return found
+
+
+@functools.cache
+def sources(security_id: str) -> dict[str, str]:
+    """``{term: source}`` of a shipped security, as its data file gives them."""
+    entry = resources.files("trups_xl") / "data" / "securities" / f"{security_id}.toml"
+    return _read_toml(entry.read_text(encoding="utf-8"), entry.name)[1]
+
+
+def by_name(text: str) -> Terms:
+    """A shipped security by its id or CUSIP (case and spaces ignored)."""
+    key = "".join(text.split()).lower()
+    for terms in shipped().values():
+        if key == terms.id or (terms.cusip and key == terms.cusip.lower()):
+            return terms
+    raise TrupsInputError(f"no shipped security {text.strip()!r}; shipped: {', '.join(shipped())} "
+                          "(or their CUSIPs)", ARGUMENT)
+
+
+def from_rows(rows: Iterable[tuple[str, object]]) -> Terms:
+    """A security from (term, value) rows: a ``base`` row names a shipped security whose terms the
+    other rows override (a blank value removes a term); without ``base`` every required term is
+    given. Values are Python values (dates as ``datetime.date``)."""
+    given: dict[str, object] = {}
+    base: Terms | None = None
+    for term, value in rows:
+        key = term.strip().lower()
+        if key == "base":
+            if not isinstance(value, str):
+                raise TrupsInputError(f"base must name a shipped security; got {value!r}", ARGUMENT)
+            try:
+                base = by_name(value)
+            except TrupsInputError:
+                raise TrupsInputError(f"base {value.strip()!r} is not a shipped security; shipped: "
+                                      f"{', '.join(shipped())}", ARGUMENT) from None
+            continue
+        if key in given:
+            raise TrupsInputError(f"term {key} is given twice", ARGUMENT)
+        given[key] = value
+    merged: dict[str, object] = dict(base.as_rows()) if base else {}
+    if base is not None:
+        merged["id"] = None  # a modified security is no longer the shipped one
+    merged.update(given)
+    return from_mapping(merged)
+
+
+#: Citigroup Capital XXI: the default security of every function.
+TERMS: Terms = shipped()["citigroup_capital_xxi"]
