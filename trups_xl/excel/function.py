@@ -229,13 +229,19 @@ def _numeric_grid(value: object, found: tuple[list[object], set[type]] | None = 
     return arr.reshape(len(value), -1)  # type: ignore[arg-type]
 
 
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+
+
 def _vector_dates(value: object, lo: dt.date, hi: dt.date) -> npt.NDArray[np.datetime64] | None:
     """A large range of date serials as ``datetime64[D]`` (time of day dropped); ``None`` otherwise."""
     found = _grid_cells(value)
     if found is None:
         return None
-    if found[1] == {dt.datetime}:  # date cells as xlwings sends them
-        days = np.array(found[0], dtype="datetime64[D]").reshape(len(value), -1)  # type: ignore[arg-type]
+    if found[1] <= {dt.datetime, dt.date}:  # date cells as xlwings sends them (time of day dropped)
+        # day numbers in one C-level pass (numpy's own datetime conversion is ~10x slower per cell)
+        ordinals = np.fromiter(map(dt.date.toordinal, found[0]), dtype=np.int64,  # type: ignore[arg-type]
+                               count=len(found[0]))
+        days = (ordinals - _EPOCH_ORDINAL).astype("datetime64[D]").reshape(len(value), -1)  # type: ignore[arg-type]
     else:
         arr = _numeric_grid(value, found)
         if arr is None or not ((arr >= 61) & (arr < 2_958_466)).all():

@@ -199,23 +199,14 @@ def TRUPS_SCHEDULE(from_date: Any = None, to_date: Any = None, fixings: Any = No
     security : text or range, optional
     """
     terms = xf.security(security)
-    first = xf.one_date(from_date, "from_date", *xf.life(terms), default=terms.issue_date)
-    last = xf.one_date(to_date, "to_date", *xf.life(terms), default=terms.final_repayment)
-    if last < first:
-        raise TrupsInputError("to_date is before from_date", "to_date")
-    schedule = build_schedule(terms=terms)
-    lo = int(np.searchsorted(schedule.end, np.datetime64(first, "D"), side="left"))
-    hi = int(np.searchsorted(schedule.end, np.datetime64(last, "D"), side="right"))
-    if lo >= hi:
-        raise TrupsInputError(f"no interest payment date between {first} and {last}", "to_date")
-    rates = core_accrual.period_rates(schedule, xf.fixings(fixings, terms), xf.policy(policy), np.arange(lo, hi),
-                                      xf.curve(curve, terms))
-    amount = xf.principal(principal, terms)
-    interest = core_accrual.interest(amount, schedule.accrual_days[lo:hi], rates[lo:hi]).tolist()
-    period_rates = rates[lo:hi].tolist()
+    paid = core_accrual.paid_periods(
+        xf.one_date(from_date, "from_date", *xf.life(terms), default=terms.issue_date),
+        xf.one_date(to_date, "to_date", *xf.life(terms), default=terms.final_repayment),
+        xf.fixings(fixings, terms), xf.principal(principal, terms), xf.policy(policy), xf.curve(curve, terms),
+        terms=terms)
     cells = _schedule_cells(terms)
     rows: list[list[Any]] = [list(SCHEDULE_HEADER)]
-    rows += [[*cells[k], period_rates[i], interest[i]] for i, k in enumerate(range(lo, hi))]
+    rows += [[*cells[k], paid.rates[i], paid.interest[i]] for i, k in enumerate(range(paid.first, paid.stop))]
     return rows
 
 

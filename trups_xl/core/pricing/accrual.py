@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
+from dataclasses import dataclass
 from typing import overload
 
 import numpy as np
@@ -299,6 +300,36 @@ def _check_scheduled_range(d: DateArray, schedule: Schedule, argument: str) -> N
     if d.size and (d.min() < first or d.max() >= last):
         bad = d[(d < first) | (d >= last)].flat[0]
         raise TrupsInputError(f"{bad} is outside {first}..{last - np.timedelta64(1, 'D')}", argument)
+
+
+@dataclass(frozen=True)
+class PaidPeriods:
+    """The periods paid from one date to another: positions ``first..stop-1`` in the schedule,
+    each one's coupon rate and interest (Python lists, one element per period)."""
+
+    schedule: Schedule
+    first: int
+    stop: int
+    rates: list[float]
+    interest: list[float]
+
+
+def paid_periods(from_date: dt.date, to_date: dt.date, fixings: Fixings | None = None,
+                 principal: float | None = None, policy: Policy = DEFAULT_POLICY,
+                 curve: ForwardCurve | None = None, *, terms: Terms) -> PaidPeriods:
+    """The periods whose scheduled payment date falls in ``[from_date, to_date]``, with the rate
+    and the whole period's interest of each (what TRUPS_SCHEDULE lists)."""
+    if to_date < from_date:
+        raise TrupsInputError("to_date is before from_date", "to_date")
+    schedule = build_schedule(terms=terms)
+    first = int(np.searchsorted(schedule.end, np.datetime64(from_date, "D"), side="left"))
+    stop = int(np.searchsorted(schedule.end, np.datetime64(to_date, "D"), side="right"))
+    if first >= stop:
+        raise TrupsInputError(f"no interest payment date between {from_date} and {to_date}", "to_date")
+    rates = period_rates(schedule, fixings, policy, np.arange(first, stop), curve)
+    amount = terms.liquidation_amount if principal is None else principal
+    return PaidPeriods(schedule, first, stop, rates[first:stop].tolist(),
+                       interest(amount, schedule.accrual_days[first:stop], rates[first:stop]).tolist())
 
 
 def period_rates(schedule: Schedule, fixings: Fixings | None, policy: Policy,
