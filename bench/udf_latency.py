@@ -36,6 +36,17 @@ from typing import Any
 import numpy as np
 import xlwings as xw
 
+#: The tree to import ``trups_xl`` from instead of this one (set by --before for its own runs).
+TREE_ENV = "TRUPS_XL_BENCH_TREE"
+_ONLY_TREE = f"""
+import os, sys
+if os.environ.get({TREE_ENV!r}):  # that tree alone: not this checkout's editable install, which
+    # would otherwise supply any module the other tree lacks
+    sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in repr(f).lower()]
+    sys.path.insert(0, os.environ[{TREE_ENV!r}])
+"""
+exec(_ONLY_TREE)
+
 try:  # the packaged layout
     from trups_xl.core.pricing import accrual
     from trups_xl.core.securities.loading import TERMS
@@ -113,19 +124,18 @@ def grid_floor(dates: np.ndarray, rates: np.ndarray) -> np.ndarray:
     return np.maximum(1000.0, pv) + accrued[:, None]
 
 
-_FIRST_CALL = """
+_FIRST_CALL = _ONLY_TREE + """
 import time
 t0 = time.perf_counter()
 import xlwings
 t1 = time.perf_counter()
 import trups_xl.udfs as u
-from trups_xl.core.securities.loading import TERMS
 t2 = time.perf_counter()
 u.TRUPS_ACCRUAL("2008-12-21", "2009-01-31")
 t3 = time.perf_counter()
 print(t1 - t0, t2 - t1, t3 - t2)
 """
-_LIBRARY_TABLES = """
+_LIBRARY_TABLES = _ONLY_TREE + """
 import time
 t0 = time.perf_counter()
 try:
@@ -213,9 +223,9 @@ def tree_of(revision: str, tmp: Path) -> Path:
 
 def run_tree(path: Path | None) -> dict[str, Any]:
     """:func:`measure` in a new Python that imports ``trups_xl`` from ``path`` (``None``: this tree)."""
-    env = dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if k != TREE_ENV}
     if path is not None:
-        env["PYTHONPATH"] = str(path)
+        env[TREE_ENV] = str(path)
     done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--json"], env=env, capture_output=True,
                           text=True, check=True)
     result: dict[str, Any] = json.loads(done.stdout)

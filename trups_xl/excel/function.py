@@ -267,6 +267,11 @@ def numbers(value: object, argument: str, convert: Callable[[object, str, str], 
 def one_number(value: object, argument: str, convert: Callable[[object, str, str], float],
                default: float | None = None) -> float:
     """A single number; blank gives ``default`` when there is one."""
+    cell = _scalar(value)
+    if cell is None and default is not None:  # an omitted argument or an empty cell
+        return default
+    if type(cell) is float or type(cell) is int:  # one number cell: converted (or refused) directly
+        return convert(cell, argument, "")
     single_cell(value, argument, "value")
     cells, shape = xc.map_grid(value, argument, convert, required=default is None, default=default)
     if shape != (1, 1):
@@ -307,10 +312,13 @@ def combine(*named: tuple[str, object]) -> list[Any]:
     (the error names the arguments) and returned as they are: single cells stay Python values, so
     a call of single cells takes the core's one-date path; ranges broadcast in the core, a column
     of dates against a row of rates keeping its date work per date."""
-    if any(isinstance(v, np.ndarray) for _, v in named):
-        xc.broadcast_shapes({name: (int(v.shape[0]), int(v.shape[1])) if isinstance(v, np.ndarray) else (1, 1)
-                             for name, v in named})
-    return [v for _, v in named]
+    values = [v for _, v in named]
+    for v in values:
+        if isinstance(v, np.ndarray):
+            xc.broadcast_shapes({name: (int(a.shape[0]), int(a.shape[1])) if isinstance(a, np.ndarray) else (1, 1)
+                                 for name, a in named})
+            break
+    return values
 
 
 def blank(*values: object) -> bool:
@@ -380,10 +388,20 @@ def policy(value: object) -> Policy:
 E = TypeVar("E", bound=StrEnum)
 
 
+@functools.cache
+def _spellings(kind: type[StrEnum]) -> dict[str, StrEnum]:
+    """Each member of a choice by its lower-case text."""
+    return {m.value.lower(): m for m in kind}
+
+
 def choice(value: object, argument: str, kind: type[E], default: E | None) -> E:
     """A choice argument (a 1 x 1 range is accepted), parsed once here to the rule's enum: any case,
     blank gives ``default`` (refused when there is none)."""
-    lowered = tuple(m.value.lower() for m in kind)
+    if value is None and default is not None:  # an omitted argument: the common case
+        return default
+    if type(value) is str and (member := _spellings(kind).get(value.strip().lower())) is not None:
+        return member  # type: ignore[return-value]
+    lowered = tuple(_spellings(kind))
     return parse_choice(kind, text(value, argument, lowered, None if default is None else default.value.lower()),
                         argument)
 

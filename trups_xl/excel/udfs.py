@@ -211,6 +211,12 @@ def TRUPS_SCHEDULE(from_date: Any = None, to_date: Any = None, fixings: Any = No
 
 
 @functools.lru_cache(maxsize=64)
+def _term_values(terms: Terms) -> dict[str, object]:
+    """TRUPS_TERMS's cells (blank where the security has no such term), laid out once per security."""
+    return {name: "" if value is None else value for name, value in terms.as_rows()}
+
+
+@functools.lru_cache(maxsize=64)
 def _schedule_cells(terms: Terms) -> tuple[tuple[Any, ...], ...]:
     """Per period, TRUPS_SCHEDULE's cells up to the rate (dates as ``datetime.date``, no determination
     date as ""), laid out once per security: a cell's call then only slices them."""
@@ -235,7 +241,7 @@ def TRUPS_TERMS(term: Any = None, security: Any = None) -> Any:
     security : text or range, optional
     """
     terms = xf.security(security)
-    values: dict[str, object] = {name: "" if value is None else value for name, value in terms.as_rows()}
+    values = _term_values(terms)
     if xc.is_blank(term):
         return [[name, value] for name, value in values.items()]
     xf.single_cell(term, "term", "term name")

@@ -102,10 +102,11 @@ def _accrual_one(a: int, b: int, principal: float, schedule: Schedule) -> float 
         return None
     ka, kb = c.period_containing(a), c.period_containing(b)
     last_needed = kb if b > c.accrual_start[kb] else kb - 1
-    if not all(c.fixed[ka:last_needed + 1]):
+    fixed = c.leading_fixed  # the fixed periods are the first ones
+    if last_needed >= fixed:
         return None
     rate = schedule.terms.fixed_rate
-    rate_b = rate if c.fixed[kb] else 0.0  # not needed (b is its first day): 0, as the array path
+    rate_b = rate if kb < fixed else 0.0  # not needed (b is its first day): 0, as the array path
     da = accrual_days(c.accrual_start[ka], a, c.is_30_360[ka])
     db = accrual_days(c.accrual_start[kb], b, c.is_30_360[kb])
     if ka == kb:

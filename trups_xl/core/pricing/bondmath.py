@@ -25,7 +25,10 @@ FloatArray = npt.NDArray[np.float64]
 
 def _floats(*values: object) -> bool:
     """True when every value is a Python number: one cell's call, computed on floats."""
-    return all(type(v) is float or type(v) is int for v in values)
+    for v in values:
+        if type(v) is not float and type(v) is not int:
+            return False
+    return True
 
 
 def _pv_and_slope_one(w: float, n: float, first: float, coupon: float, redemption: float, rate: float,

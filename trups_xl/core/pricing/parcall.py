@@ -67,7 +67,7 @@ def par_call_position(day: dt.date, principal: float, terms: Terms, count: Count
     c = build_schedule(terms=terms).lists
     d, call_day = day_number(day), day_number(call)
     last = c.index_of_payment(call_day)
-    if d < day_number(terms.issue_date) or d >= call_day or last < 0 or not all(c.fixed[:last + 1]):
+    if d < day_number(terms.issue_date) or d >= call_day or last < 0 or last >= c.leading_fixed:
         return None
     k = bisect_right(c.end, d, 0, last + 1)
     period_days = 360 // terms.fixed_frequency

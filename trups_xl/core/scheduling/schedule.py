@@ -73,7 +73,7 @@ ACCRUAL_CONVENTIONS = tuple(AccrualConvention)
 DateArray = npt.NDArray[np.datetime64]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PeriodLists:
     """The schedule's columns as Python lists of day numbers (days since 1970-01-01), for one date's
     lookups by bisection: a worksheet cell's single date costs microseconds, not numpy's overhead."""
@@ -85,6 +85,11 @@ class PeriodLists:
     is_30_360: list[bool]
     accrual_days: list[int]
     fixed: list[bool]
+
+    @functools.cached_property
+    def leading_fixed(self) -> int:
+        """How many periods from the first are fixed-rate (the fixed period's length in periods)."""
+        return next((k for k, fixed in enumerate(self.fixed) if not fixed), len(self.fixed))
 
     def period_containing(self, day: int) -> int:
         """:meth:`Schedule.period_containing` for one day number."""
