@@ -2,7 +2,17 @@
 
 from pathlib import Path
 
-from trups_xl.excel.reference import BEGIN, END, SCHEMA_BEGIN, SCHEMA_END, reference, schema
+from trups_xl.excel.reference import (
+    BEGIN,
+    END,
+    LAYOUT_BEGIN,
+    LAYOUT_END,
+    SCHEMA_BEGIN,
+    SCHEMA_END,
+    layout,
+    reference,
+    schema,
+)
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -17,6 +27,17 @@ def test_readme_terms_schema_is_current():
     text = README.read_text(encoding="utf-8")
     committed = text[text.index(SCHEMA_BEGIN):text.index(SCHEMA_END) + len(SCHEMA_END)]
     assert committed == schema(), "run: python -m trups_xl.excel.reference"
+
+
+def test_readme_code_layout_is_current_and_names_every_module():
+    text = README.read_text(encoding="utf-8")
+    committed = text[text.index(LAYOUT_BEGIN):text.index(LAYOUT_END) + len(LAYOUT_END)]
+    assert committed == layout(), "run: python -m trups_xl.excel.reference"
+    package = README.parent / "trups_xl"
+    for folder in ("core", "excel", "recalc"):
+        for module in (package / folder).rglob("*.py"):
+            if module.stem != "__init__":
+                assert f"| `{module.stem}` |" in committed, module
 
 
 def test_descriptions_fit_the_function_wizard():

@@ -293,8 +293,8 @@ def date_cells(value: object, argument: str, lo: dt.date = LIFE[0], hi: dt.date 
     """A date argument read once: one cell gives a ``datetime.date`` (the core's one-date path), a
     range a 2-D ``datetime64[D]`` array; anything not accepted is refused naming ``argument``."""
     cell = _scalar(value)
-    if cell is not ... and not xc.is_blank(cell):
-        return xc.cell_date(cell, argument, lo, hi)
+    if type(cell) is float or isinstance(cell, dt.date) or (cell is not ... and not xc.is_blank(cell)):
+        return xc.cell_date(cell, argument, lo, hi)  # one cell (serials and date cells: what Excel sends)
     return dates(value, argument, lo, hi)[0]
 
 
@@ -302,7 +302,7 @@ def number_cells(value: object, argument: str, convert: Callable[[object, str, s
                  bounds: tuple[float, float] | None = None) -> float | npt.NDArray[np.float64]:
     """A number argument read once: one cell gives a float, a range a 2-D float array (see :func:`numbers`)."""
     cell = _scalar(value)
-    if cell is not ... and not xc.is_blank(cell):
+    if type(cell) is float or (cell is not ... and not xc.is_blank(cell)):
         return convert(cell, argument, "")
     return numbers(value, argument, convert, bounds)[0]
 
@@ -440,7 +440,7 @@ def _single_cell(value: object, argument: str) -> object | None:
 
 def fixings(value: object, terms: Terms) -> Fixings | None:
     """The ``fixings`` argument: blank, one rate, or a two-column range (period start, rate)."""
-    if xc.all_blank(value):
+    if value is None or xc.all_blank(value):
         return None
     single = _single_cell(value, "fixings")
     if single is not None:
@@ -453,7 +453,7 @@ def fixings(value: object, terms: Terms) -> Fixings | None:
 
 def curve(value: object, terms: Terms) -> ForwardCurve | None:
     """The ``curve`` argument: blank, one rate (flat), or a two-column range (date, rate)."""
-    if xc.all_blank(value):
+    if value is None or xc.all_blank(value):
         return None
     single = _single_cell(value, "curve")
     if single is not None:

@@ -2,5 +2,5 @@
 
 - ``terms`` -- the schema, the frozen value object and its validation (no default security).
 - ``loading`` -- the shipped securities (``data/securities/*.toml``), a user's terms table, lookup
-  by id or CUSIP, and :data:`~trups_xl.core.securities.loading.TERMS` (XXI), the Excel layer's default.
+  by id or CUSIP, and ``TERMS`` (XXI), the security the Excel functions use when none is given.
 """
