@@ -312,13 +312,12 @@ def combine(*named: tuple[str, object]) -> list[Any]:
     (the error names the arguments) and returned as they are: single cells stay Python values, so
     a call of single cells takes the core's one-date path; ranges broadcast in the core, a column
     of dates against a row of rates keeping its date work per date."""
-    values = [v for _, v in named]
-    for v in values:
+    for _, v in named:
         if isinstance(v, np.ndarray):
             xc.broadcast_shapes({name: (int(a.shape[0]), int(a.shape[1])) if isinstance(a, np.ndarray) else (1, 1)
                                  for name, a in named})
             break
-    return values
+    return [v for _, v in named]
 
 
 def blank(*values: object) -> bool:

@@ -172,7 +172,7 @@ def TRUPS_NEXT_PAYMENT_DATE(as_of: Any, security: Any = None) -> Any:
 def _payment_date(as_of: Any, security: Any, core: Any) -> Any:
     """A payment-date function of ``as_of`` (any day before the final repayment date)."""
     terms = xf.security(security)
-    days = xf.date_cells(as_of, "as_of", terms.issue_date, terms.final_repayment - dt.timedelta(days=1))
+    days = xf.date_cells(as_of, "as_of", *_as_of_dates(terms))
     return xc.shape_result(core(days, terms))
 
 
@@ -208,6 +208,12 @@ def TRUPS_SCHEDULE(from_date: Any = None, to_date: Any = None, fixings: Any = No
     rows: list[list[Any]] = [list(SCHEDULE_HEADER)]
     rows += [[*cells[k], paid.rates[i], paid.interest[i]] for i, k in enumerate(range(paid.first, paid.stop))]
     return rows
+
+
+@functools.lru_cache(maxsize=64)
+def _as_of_dates(terms: Terms) -> tuple[dt.date, dt.date]:
+    """The dates a payment-date function accepts: the issue date to the day before the last repayment."""
+    return terms.issue_date, terms.final_repayment - dt.timedelta(days=1)
 
 
 @functools.lru_cache(maxsize=64)
