@@ -401,8 +401,7 @@ def _treasury_inputs(settlement: Any, maturity: Any, coupon: Any, value: Any, va
     m = xf.date_cells(maturity, "maturity", *_TSY_DATES)
     c = xf.number_cells(coupon, "coupon", xf.coupon_cell, xc.COUPON_RANGE)
     v = xf.number_cells(value, value_name, value_cell, xc.RATE_RANGE if value_cell is xf.rate_cell else (1e-9, 999.999))
-    if (c < 0) if type(c) is float else (np.asarray(c) < 0).any():
-        raise TrupsInputError("a coupon rate cannot be negative", "coupon")
+    # (a negative coupon is refused by coupon_cell: COUPON_RANGE starts at 0)
     # shapes checked Excel-style; the arrays stay unbroadcast so the date work is done once per date
     return xf.combine(("settlement", s), ("maturity", m), ("coupon", c), (value_name, v))
 
