@@ -540,6 +540,10 @@ def _term_value(term: str, value: object) -> object:
         return value
     if spec.kind == "date":
         return xc.cell_date(value, core_terms.ARGUMENT, *_TERM_DATES, where)
+    if spec.kind == "flag":  # a logical cell (TRUE/FALSE) or its text; the schema refuses anything else
+        if isinstance(value, str) and xc.is_error(value):
+            raise TrupsInputError(f"{where}upstream Excel error {value.strip()}", core_terms.ARGUMENT)
+        return value
     number = xc.cell_number(value, core_terms.ARGUMENT, "a number", where)
     return int(number) if number == int(number) and spec.kind in ("frequency", "count") else number
 

@@ -29,8 +29,9 @@ import numpy.typing as npt
 from trups_xl.core.errors import TrupsInputError
 from trups_xl.core.rates.curve import ForwardCurve
 from trups_xl.core.rates.fixings import DEFAULT_POLICY, Fixings, Policy, coupon_rates, require_known
+from trups_xl.core.scheduling.calendars import AccrualConvention
 from trups_xl.core.scheduling.daycount import accrual_days, date_of, day_number
-from trups_xl.core.scheduling.schedule import FLOATING_ACCRUAL_DEFAULT, AccrualConvention, Schedule, build_schedule
+from trups_xl.core.scheduling.schedule import Schedule, build_schedule
 from trups_xl.core.securities.terms import Terms
 
 FloatArray = npt.NDArray[np.float64]
@@ -89,9 +90,10 @@ def _middle(schedule: Schedule, rates: FloatArray, first: npt.NDArray[np.int64],
     return np.asarray(np.where(live, np.where(constant, same_rate, varying), 0.0), dtype=np.float64)
 
 
-def _fixed_only(fixings: Fixings | None, policy: Policy, convention: str, curve: ForwardCurve | None) -> bool:
+def _fixed_only(fixings: Fixings | None, policy: Policy, convention: AccrualConvention | None,
+                curve: ForwardCurve | None) -> bool:
     """True when nothing but the schedule decides a fixed-rate period's interest (the one-date path)."""
-    return fixings is None and curve is None and policy == DEFAULT_POLICY and convention == FLOATING_ACCRUAL_DEFAULT
+    return fixings is None and curve is None and policy == DEFAULT_POLICY and convention is None
 
 
 def _accrual_one(a: int, b: int, principal: float, schedule: Schedule) -> float | None:
@@ -118,17 +120,17 @@ def _accrual_one(a: int, b: int, principal: float, schedule: Schedule) -> float 
 
 @overload
 def accrual(start: dt.date, end: dt.date, fixings: Fixings | None = None, principal: float | None = None,
-            policy: Policy = DEFAULT_POLICY, convention: AccrualConvention = FLOATING_ACCRUAL_DEFAULT,
+            policy: Policy = DEFAULT_POLICY, convention: AccrualConvention | None = None,
             curve: ForwardCurve | None = None, *, terms: Terms) -> float: ...
 @overload
 def accrual(start: npt.ArrayLike, end: npt.ArrayLike, fixings: Fixings | None = None,
             principal: npt.ArrayLike | None = None, policy: Policy = DEFAULT_POLICY,
-            convention: AccrualConvention = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
+            convention: AccrualConvention | None = None, curve: ForwardCurve | None = None,
             *, terms: Terms) -> FloatArray: ...
 def accrual(start: npt.ArrayLike | dt.date, end: npt.ArrayLike | dt.date, fixings: Fixings | None = None,
             principal: npt.ArrayLike | None = None,
             policy: Policy = DEFAULT_POLICY,
-            convention: AccrualConvention = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
+            convention: AccrualConvention | None = None, curve: ForwardCurve | None = None,
             *, terms: Terms) -> FloatArray | float:
     """Interest accrued from ``start`` (inclusive) to ``end`` (exclusive).
 
@@ -144,7 +146,7 @@ def accrual(start: npt.ArrayLike | dt.date, end: npt.ArrayLike | dt.date, fixing
     policy : str
         Index policy (:data:`trups_xl.core.rates.fixings.POLICIES`).
     convention : {"adjusted", "unadjusted"}
-        Floating/monthly accrual dates (:data:`trups_xl.core.securities.terms.FLOATING_ACCRUAL_DEFAULT`).
+        Floating/monthly accrual dates; default the security's ``floating_accrual`` (else adjusted).
     curve : ForwardCurve, optional
         Projects the index of periods without a fixing (:mod:`trups_xl.core.rates.curve`).
     terms : Terms
@@ -198,17 +200,17 @@ def accrual(start: npt.ArrayLike | dt.date, end: npt.ArrayLike | dt.date, fixing
 
 @overload
 def accrued_interest(settlement: dt.date, fixings: Fixings | None = None, principal: float | None = None,
-                     policy: Policy = DEFAULT_POLICY, convention: AccrualConvention = FLOATING_ACCRUAL_DEFAULT,
+                     policy: Policy = DEFAULT_POLICY, convention: AccrualConvention | None = None,
                      curve: ForwardCurve | None = None, *, terms: Terms) -> float: ...
 @overload
 def accrued_interest(settlement: npt.ArrayLike, fixings: Fixings | None = None,
                      principal: npt.ArrayLike | None = None, policy: Policy = DEFAULT_POLICY,
-                     convention: AccrualConvention = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
+                     convention: AccrualConvention | None = None, curve: ForwardCurve | None = None,
                      *, terms: Terms) -> FloatArray: ...
 def accrued_interest(settlement: npt.ArrayLike | dt.date, fixings: Fixings | None = None,
                      principal: npt.ArrayLike | None = None,
                      policy: Policy = DEFAULT_POLICY,
-                     convention: AccrualConvention = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
+                     convention: AccrualConvention | None = None, curve: ForwardCurve | None = None,
                      *, terms: Terms) -> FloatArray | float:
     """Interest accrued from the start of the period containing ``settlement`` to it (a date: a float)."""
     schedule = build_schedule(convention, terms=terms)
@@ -217,7 +219,7 @@ def accrued_interest(settlement: npt.ArrayLike | dt.date, fixings: Fixings | Non
         day = day_number(settlement)
         if c.accrual_start[0] <= day < c.accrual_end[-1]:  # the last day itself: the array path's special case
             first = date_of(c.accrual_start[c.period_containing(day)])
-            return accrual(first, settlement, fixings, principal, policy, convention, curve, terms=terms)  # type: ignore[arg-type]
+            return accrual(first, settlement, fixings, principal, policy, convention, curve, terms=terms)  # type: ignore[arg-type,misc]
     s = np.asarray(settlement, dtype="datetime64[D]")
     check_in_life(s, schedule, "settlement")
     k = schedule.period_containing(s)
@@ -230,16 +232,16 @@ def accrued_interest(settlement: npt.ArrayLike | dt.date, fixings: Fixings | Non
 
 @overload
 def coupon(payment_date: dt.date, fixings: Fixings | None = None, principal: float | None = None,
-           policy: Policy = DEFAULT_POLICY, convention: AccrualConvention = FLOATING_ACCRUAL_DEFAULT,
+           policy: Policy = DEFAULT_POLICY, convention: AccrualConvention | None = None,
            curve: ForwardCurve | None = None, *, terms: Terms) -> float: ...
 @overload
 def coupon(payment_date: npt.ArrayLike, fixings: Fixings | None = None, principal: npt.ArrayLike | None = None,
-           policy: Policy = DEFAULT_POLICY, convention: AccrualConvention = FLOATING_ACCRUAL_DEFAULT,
+           policy: Policy = DEFAULT_POLICY, convention: AccrualConvention | None = None,
            curve: ForwardCurve | None = None, *, terms: Terms) -> FloatArray: ...
 def coupon(payment_date: npt.ArrayLike | dt.date, fixings: Fixings | None = None,
            principal: npt.ArrayLike | None = None,
            policy: Policy = DEFAULT_POLICY,
-           convention: AccrualConvention = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
+           convention: AccrualConvention | None = None, curve: ForwardCurve | None = None,
            *, terms: Terms) -> FloatArray | float:
     """Interest payable on a scheduled interest payment date (the period ending on it; a date: a float)."""
     schedule = build_schedule(convention, terms=terms)
@@ -247,7 +249,7 @@ def coupon(payment_date: npt.ArrayLike | dt.date, fixings: Fixings | None = None
         c = schedule.lists
         if (n := c.index_of_payment(day_number(payment_date))) >= 0:
             return accrual(date_of(c.accrual_start[n]), date_of(c.accrual_end[n]), fixings,
-                           principal, policy, convention, curve, terms=terms)  # type: ignore[arg-type]
+                           principal, policy, convention, curve, terms=terms)  # type: ignore[arg-type,misc]
     d = np.asarray(payment_date, dtype="datetime64[D]")
     k = schedule.index_of_payment(d)
     if (k < 0).any():

@@ -214,7 +214,7 @@ def _redemption_price_one(redemption_date: dt.date, treasury_rate: object, trigg
     r = day_number(redemption_date)
     if r < c.start[0] or r > c.end[-1] or trigger not in TRIGGERS:
         return None
-    call = terms.par_call_date or terms.maturity_date
+    call = terms.par_call_date or terms.final_repayment
     par = redemption_date >= call
     if trigger != OPTIONAL:
         window = terms.special_event_window_days
@@ -269,7 +269,7 @@ def redemption_price(redemption_date: npt.ArrayLike | dt.date, treasury_rate: np
         raise TrupsInputError(f"redemption dates run {schedule.start[0]}..{schedule.end[-1]}",
                               "redemption_date")
     principal = terms.liquidation_amount if principal is None else principal
-    call = terms.par_call_date or terms.maturity_date  # no par call: par only at maturity
+    call = terms.par_call_date or terms.final_repayment  # no par call: par only at maturity
     after_switch = r_date >= np.datetime64(call)
     par = after_switch.copy()
     if trigger != OPTIONAL:

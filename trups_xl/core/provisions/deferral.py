@@ -29,8 +29,9 @@ import numpy.typing as npt
 from trups_xl.core.errors import TrupsInputError
 from trups_xl.core.rates.curve import ForwardCurve
 from trups_xl.core.rates.fixings import DEFAULT_POLICY, Fixings, Policy, coupon_rates, require_known
+from trups_xl.core.scheduling.calendars import AccrualConvention
 from trups_xl.core.scheduling.daycount import accrual_days, day_number
-from trups_xl.core.scheduling.schedule import FLOATING_ACCRUAL_DEFAULT, AccrualConvention, build_schedule
+from trups_xl.core.scheduling.schedule import build_schedule
 from trups_xl.core.securities.terms import Terms, require
 
 FloatArray = npt.NDArray[np.float64]
@@ -49,7 +50,16 @@ def extension_limit(first_deferred_date: dt.date, terms: Terms) -> dt.date:
     return min(add_years(first_deferred_date, require(terms, "extension_max_years")), terms.final_repayment)
 
 
+def require_cumulative(terms: Terms) -> None:
+    """Refuse, in one line, a deferral question about a non-cumulative security: a dividend it does
+    not declare is never owed, so nothing accrues, compounds or is claimed."""
+    if not terms.cumulative:
+        raise TrupsInputError(f"{terms.name} is non-cumulative: a dividend not declared is not owed later, so "
+                              "nothing is deferred, compounded or claimable", "security")
+
+
 def _check_first_deferred(first_deferred_date: dt.date, terms: Terms) -> int:
+    require_cumulative(terms)
     require(terms, "extension_max_years")
     k = build_schedule(terms=terms).lists.index_of_payment(day_number(first_deferred_date))
     if k < 0:
@@ -87,7 +97,7 @@ def _deferral_dates(first_deferred_date: dt.date, terms: Terms) -> tuple[tuple[s
 
 def deferred_interest(first_deferred_date: dt.date, as_of: dt.date, fixings: Fixings | None = None,
                       principal: float | None = None, policy: Policy = DEFAULT_POLICY,
-                      convention: AccrualConvention = FLOATING_ACCRUAL_DEFAULT, curve: ForwardCurve | None = None,
+                      convention: AccrualConvention | None = None, curve: ForwardCurve | None = None,
                       *, terms: Terms) -> float:
     """Deferred interest owed at ``as_of``, compounding included (see module docstring)."""
     k0 = _check_first_deferred(first_deferred_date, terms)
@@ -127,6 +137,7 @@ def deferred_interest(first_deferred_date: dt.date, as_of: dt.date, fixings: Fix
 def claim_limit(deferred: npt.ArrayLike, principal: npt.ArrayLike | None = None,
                 *, terms: Terms) -> FloatArray:
     """Bankruptcy claim for deferred interest: at most 25% of principal (p.38)."""
+    require_cumulative(terms)
     fraction = require(terms, "claim_limit_fraction")
     amount = terms.liquidation_amount if principal is None else principal
     return np.asarray(np.minimum(np.asarray(deferred, dtype=np.float64),

@@ -26,11 +26,19 @@ from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
+from dateutil.relativedelta import relativedelta
 
 from trups_xl.core.errors import MissingFixingError, TrupsInputError, parse_choice
 from trups_xl.core.rates.curve import ForwardCurve
 from trups_xl.core.rates.liboract import TENOR_SPREAD_ADJUSTMENT, libor_replacement_date
-from trups_xl.core.scheduling.schedule import FIXED, FLOATING_ACCRUAL_DEFAULT, AccrualConvention, Schedule, build_schedule
+from trups_xl.core.scheduling.calendars import AccrualConvention
+from trups_xl.core.scheduling.schedule import (
+    FIXED,
+    FLOATING,
+    MONTHLY,
+    Schedule,
+    build_schedule,
+)
 from trups_xl.core.securities.terms import Terms, require
 
 
@@ -107,16 +115,23 @@ def _index_rates(schedule: Schedule, fixings: Fixings | None, policy: Policy, cu
     fixings = fixings or Fixings()
     rates = np.full(schedule.size, np.nan)
     linked = schedule.is_index_linked
+    anchors = reset_anchors(schedule)  # a reset index: each period reads the fixing of its reset date
     if fixings.single is not None:
         rates[linked] = fixings.single
     if fixings.table:
         starts = schedule.start.astype("datetime64[D]")
         periods = linked_periods(schedule, np.array([d for d, _ in fixings.table], dtype="datetime64[D]"))
+        if anchors is not None:  # fixings of a reset index are keyed by reset date
+            periods = np.where((periods >= 0) & (anchors[np.maximum(periods, 0)] == periods), periods, -1)
         seen: dict[int, float] = {}
         for (day, rate), k in zip(fixings.table, periods.tolist(), strict=True):
             if k < 0:
                 d = np.datetime64(day, "D")
                 nearest = starts[linked][np.argmin(np.abs((starts[linked] - d).astype(np.int64)))]
+                if anchors is not None:
+                    resets = ", ".join(str(starts[k]) for k in sorted(set(anchors[linked].tolist()))[:3])
+                    raise TrupsInputError(f"{day.isoformat()} is not a reset date ({resets}, ...); fixings of a "
+                                          "reset index are keyed by reset date", "fixings")
                 raise TrupsInputError(
                     f"{day.isoformat()} is not the first day of a floating or monthly period "
                     f"(nearest: {nearest}); fixings are keyed by period start date",
@@ -130,7 +145,11 @@ def _index_rates(schedule: Schedule, fixings: Fixings | None, policy: Policy, cu
             rates[k] = rate
     if curve is not None:
         gap = linked & np.isnan(rates)
+        if anchors is not None:  # a reset period projects its reset date's rate
+            gap &= anchors == np.arange(schedule.size)
         rates[gap] = curve.rate_at(schedule.start[gap])
+    if anchors is not None:
+        rates = np.where(linked, rates[np.maximum(anchors, 0)], rates)  # held until the next reset
     if policy == POLICY_LIBOR_ACT:
         rates = rates + tenor_spread_adjustments(schedule)
     if policy == POLICY_FALLBACK and linked.any():
@@ -166,10 +185,45 @@ def _linked_firsts(schedule: Schedule) -> tuple[npt.NDArray[np.int64], npt.NDArr
     return linked, schedule.accrual_start[linked], schedule.start[linked]
 
 
+def reset_anchors(schedule: Schedule) -> npt.NDArray[np.int64] | None:
+    """For a reset index (``ust_5y``), the period whose first day is each period's reset date: the
+    latest reset date (``switch_date`` + k x ``reset_years`` years) on or before the period's start
+    (-1 for fixed periods); ``None`` for an index set every period."""
+    terms = schedule.terms
+    if terms.floating_index is None or not terms.floating_index.is_reset:
+        return None
+    return _reset_anchors(schedule)
+
+
+@functools.lru_cache(maxsize=64)
+def _reset_anchors(schedule: Schedule) -> npt.NDArray[np.int64]:
+    terms = schedule.terms
+    switch, years = require(terms, "switch_date"), int(require(terms, "reset_years"))
+    resets, k = [], 0
+    while (day := switch + relativedelta(years=k * years)) <= terms.final_repayment:
+        resets.append(day)
+        k += 1
+    starts = schedule.start.astype("datetime64[D]")
+    reset_days = np.array(resets, dtype="datetime64[D]")
+    latest = reset_days[np.maximum(np.searchsorted(reset_days, starts, side="right") - 1, 0)]
+    anchors = np.searchsorted(starts, latest)
+    if (starts[np.minimum(anchors, schedule.size - 1)] != latest)[schedule.is_index_linked].any():
+        raise TrupsInputError(f"{terms.name}: its reset dates (every {years} years from {switch}) are not all "
+                              "payment dates", "security")
+    anchors = np.where(schedule.is_index_linked, anchors, -1).astype(np.int64)
+    anchors.flags.writeable = False
+    return anchors
+
+
 def tenor_spread_adjustments(schedule: Schedule) -> FloatArray:
-    """The LIBOR Act spread of every period: 0.26161% quarterly, 0.11448% monthly, from the
-    LIBOR replacement date (12 U.S.C. 5802(20); 12 CFR 253.4(c)); 0 before it and for fixed periods."""
-    replaced = schedule.determination_date >= np.datetime64(libor_replacement_date(), "D")
+    """The LIBOR Act spread of every LIBOR period: 0.26161% quarterly, 0.11448% monthly, from the
+    LIBOR replacement date (12 U.S.C. 5802(20); 12 CFR 253.4(c)); 0 before it, for fixed periods
+    and for an index that is not LIBOR (Term SOFR, the Treasury rate)."""
+    terms = schedule.terms
+    libor = np.select([schedule.regime == FLOATING, schedule.regime == MONTHLY],
+                      [bool(terms.floating_index and terms.floating_index.is_libor),
+                       bool(terms.post_maturity_index and terms.post_maturity_index.is_libor)], False)
+    replaced = libor & (schedule.determination_date >= np.datetime64(libor_replacement_date(), "D"))
     spread = np.array([TENOR_SPREAD_ADJUSTMENT.get(int(m), 0.0) for m in schedule.index_months])
     return np.asarray(np.where(replaced, spread, 0.0), dtype=np.float64)
 
@@ -187,6 +241,11 @@ def _coupon_rates(schedule: Schedule, fixings: Fixings | None, policy: Policy, c
     terms = schedule.terms
     margin = terms.floating_margin if terms.floating_margin is not None else np.nan
     rates = index_rates(schedule, fixings, policy, curve) + margin
+    # all-in bounds of an index-linked period (a missing index stays missing: NaN passes through)
+    if terms.floating_floor is not None:
+        rates = np.maximum(rates, terms.floating_floor)
+    if terms.floating_cap is not None:
+        rates = np.minimum(rates, terms.floating_cap)
     result = np.where(schedule.regime == FIXED, terms.fixed_rate, rates)
     result.flags.writeable = False
     return result
@@ -212,7 +271,7 @@ def require_known(schedule: Schedule, rates: FloatArray, needed: npt.NDArray[np.
 
 
 def index_rate(period_start: npt.ArrayLike, fixings: Fixings | None = None, policy: Policy = DEFAULT_POLICY,
-               curve: ForwardCurve | None = None, convention: AccrualConvention = FLOATING_ACCRUAL_DEFAULT,
+               curve: ForwardCurve | None = None, convention: AccrualConvention | None = None,
                *, terms: Terms) -> FloatArray:
     """The index of the floating or monthly period starting on each date, before the 4.170% margin.
 

@@ -119,6 +119,13 @@ class BusinessDayConvention(StrEnum):
     MODIFIED_FOLLOWING = "modified_following"
 
 
+class AccrualConvention(StrEnum):
+    """The accrual dates of floating and later periods: business-day adjusted or as scheduled."""
+
+    ADJUSTED = "adjusted"
+    UNADJUSTED = "unadjusted"
+
+
 @dataclass(frozen=True)
 class BusinessCalendar:
     """A weekday calendar less the holidays of one market, plus any added closures.

@@ -35,7 +35,13 @@ import numpy.typing as npt
 from dateutil.relativedelta import relativedelta
 
 from trups_xl.core.errors import parse_choice
-from trups_xl.core.scheduling.calendars import LONDON, NEW_YORK, BusinessCalendar
+from trups_xl.core.scheduling.calendars import (
+    LONDON,
+    NEW_YORK,
+    AccrualConvention,
+    BusinessCalendar,
+    BusinessDayConvention,
+)
 from trups_xl.core.scheduling.daycount import ACT_360, THIRTY_360, accrual_days
 from trups_xl.core.securities.terms import (
     THIRTY_360_NAME,
@@ -54,13 +60,6 @@ class Regime(StrEnum):
 
 FIXED, FLOATING, MONTHLY = Regime.FIXED, Regime.FLOATING, Regime.MONTHLY
 REGIMES = tuple(Regime)
-
-
-class AccrualConvention(StrEnum):
-    """The accrual dates of floating and later periods: business-day adjusted or as scheduled."""
-
-    ADJUSTED = "adjusted"
-    UNADJUSTED = "unadjusted"
 
 
 #: Interpretation (docs/TERMS.md, p.41): floating and monthly periods accrue to the
@@ -184,7 +183,7 @@ def scheduled_dates(terms: Terms) -> list[dt.date]:
     if t.switch_date is not None:
         dates += _roll_dates(t.switch_date, t.floating_months, t.floating_end, False)
     if t.scheduled_maturity_date is not None:
-        dates += _roll_dates(t.scheduled_maturity_date, t.monthly_months, t.maturity_date, False)
+        dates += _roll_dates(t.scheduled_maturity_date, t.monthly_months, t.final_repayment, False)
     return dates
 
 
@@ -199,7 +198,7 @@ def regime_of(period_end: dt.date, terms: Terms) -> str:
 
 @functools.lru_cache(maxsize=64)
 def build_schedule(
-    convention: str = FLOATING_ACCRUAL_DEFAULT,
+    convention: AccrualConvention | None = None,
     new_york: BusinessCalendar = NEW_YORK,
     london: BusinessCalendar = LONDON,
     *, terms: Terms,
@@ -208,15 +207,16 @@ def build_schedule(
 
     Parameters
     ----------
-    convention : {"adjusted", "unadjusted"}
+    convention : {"adjusted", "unadjusted"}, optional
         Accrual dates of floating and later periods (fixed periods are always unadjusted,
-        p.21/p.41). Default :data:`FLOATING_ACCRUAL_DEFAULT`.
+        p.21/p.41). Default: the security's ``floating_accrual``, else :data:`FLOATING_ACCRUAL_DEFAULT`.
     new_york, london : BusinessCalendar
         Calendars for payment/record dates and for index determination dates.
     terms : Terms
         The security; default Citigroup Capital XXI.
     """
-    convention = parse_choice(AccrualConvention, convention, "convention", "accrual convention")
+    convention = parse_choice(AccrualConvention, convention, "convention", "accrual convention") \
+        if convention is not None else terms.floating_accrual or FLOATING_ACCRUAL_DEFAULT
     t = terms
     dates = scheduled_dates(t)
     start = np.array(dates[:-1], dtype="datetime64[D]")
@@ -224,7 +224,8 @@ def build_schedule(
     regime = np.array([regime_of(d, t) for d in dates[1:]])
     fixed = regime == FIXED
     # p.21, p.41: fixed periods are paid the following business day; later ones by the convention
-    payment = np.where(fixed, new_york.following(end), new_york.roll(end, t.business_day_convention))
+    later = t.business_day_convention or BusinessDayConvention.FOLLOWING  # (no floating period: unused)
+    payment = np.where(fixed, new_york.following(end), new_york.roll(end, later))
     if t.record_date_lag is not None:
         record = new_york.advance(payment, -t.record_date_lag)
     else:

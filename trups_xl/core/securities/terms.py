@@ -22,8 +22,10 @@ from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
+
 from trups_xl.core.errors import TrupsInputError, choices_text, parse_choice
-from trups_xl.core.scheduling.calendars import BusinessDayConvention
+from trups_xl.core.scheduling.calendars import AccrualConvention, BusinessDayConvention
 from trups_xl.core.scheduling.daycount import DayCount
 
 THIRTY_360_NAME, ACT_360_NAME = DayCount.THIRTY_360, DayCount.ACT_360
@@ -37,14 +39,34 @@ class IndexKind(StrEnum):
 
     USD_LIBOR_3M = "usd_libor_3m"
     USD_LIBOR_1M = "usd_libor_1m"
+    #: CME Term SOFR as published, with no spread adjustment (new issues since LIBOR's end)
+    TERM_SOFR_3M = "term_sofr_3m"
+    TERM_SOFR_1M = "term_sofr_1m"
+    #: the five-year U.S. Treasury rate, for fixed-rate resets: set at each reset date and held
+    #: for every period until the next (``reset_years``)
+    UST_5Y = "ust_5y"
 
     @property
     def months(self) -> int:
         """The index's tenor in months."""
         return INDEX_MONTHS[self]
 
+    @property
+    def is_libor(self) -> bool:
+        """True for USD LIBOR, which the LIBOR Act replaces (with its tenor spread adjustment)."""
+        return self in (IndexKind.USD_LIBOR_3M, IndexKind.USD_LIBOR_1M)
 
-INDEX_MONTHS = {IndexKind.USD_LIBOR_3M: 3, IndexKind.USD_LIBOR_1M: 1}
+    @property
+    def is_reset(self) -> bool:
+        """True for an index set once per reset period (every ``reset_years``), not every period."""
+        return self is IndexKind.UST_5Y
+
+
+INDEX_MONTHS = {IndexKind.USD_LIBOR_3M: 3, IndexKind.USD_LIBOR_1M: 1, IndexKind.TERM_SOFR_3M: 3,
+                IndexKind.TERM_SOFR_1M: 1, IndexKind.UST_5Y: 60}
+#: A perpetual security's schedule runs to its last payment date on or before this day: as far as
+#: the calendars reach (they cover 2006-2080; payment dates are rolled to business days).
+PERPETUAL_HORIZON = dt.date(2080, 12, 1)
 #: Index -> tenor in months.
 INDEXES = INDEX_MONTHS
 FREQUENCIES = (1, 2, 4, 12)
@@ -58,7 +80,7 @@ class TermSpec:
     """One term of the schema: its name, kind of value, whether required, and what it means."""
 
     name: str
-    kind: str  # text, date, amount, rate, price, frequency, count, choice
+    kind: str  # text, date, amount, rate, price, frequency, count, choice, flag
     required: bool
     meaning: str
     choice: type[StrEnum] | None = None  # the enum a "choice" term is one of
@@ -76,7 +98,9 @@ SCHEMA: tuple[TermSpec, ...] = (
     TermSpec("issue_date", "date", True, "interest accrues from it"),
     TermSpec("first_payment_date", "date", True,
              "first interest payment date; a long or short first period follows from it"),
-    TermSpec("maturity_date", "date", True, "final maturity (XXI: 2077-12-21, its final repayment date)"),
+    TermSpec("maturity_date", "date", False,
+             "final maturity (XXI: 2077-12-21, its final repayment date); blank = perpetual (schedules run to the "
+             "last payment date on or before 2080-12-01, as far as the calendars reach)"),
     TermSpec("fixed_rate", "rate", True, "coupon of the fixed period, decimal (0.083)", bounds=(0.0, 0.25)),
     TermSpec("fixed_frequency", "frequency", True, "payments a year in the fixed period: 1, 2, 4 or 12"),
     TermSpec("fixed_day_count", "choice", True, "30/360 (Bond Basis) or ACT/360", DayCount),
@@ -86,9 +110,24 @@ SCHEMA: tuple[TermSpec, ...] = (
     TermSpec("floating_margin", "rate", False, "margin over the index, decimal (0.0417)", bounds=(-0.05, 0.15)),
     TermSpec("floating_frequency", "frequency", False, "payments a year in the floating period"),
     TermSpec("floating_day_count", "choice", False, "ACT/360 or 30/360", DayCount),
-    TermSpec("business_day_convention", "choice", True,
+    TermSpec("business_day_convention", "choice", False,
              "following or modified_following for floating payment and accrual dates (fixed periods accrue "
-             "unadjusted and are paid the following business day)", BusinessDayConvention),
+             "unadjusted and are paid the following business day); required with a switch_date",
+             BusinessDayConvention),
+    TermSpec("floating_accrual", "choice", False,
+             "adjusted (blank: floating periods accrue to the business-day-adjusted payment date, XXI's reading "
+             "of p.41) or unadjusted (to the scheduled date, paid on the next business day)", AccrualConvention),
+    TermSpec("floating_floor", "rate", False,
+             "lowest all-in rate (index + margin) of a floating or reset period, decimal; blank = none",
+             bounds=(-0.05, 0.25)),
+    TermSpec("floating_cap", "rate", False,
+             "highest all-in rate (index + margin) of a floating or reset period, decimal; blank = none",
+             bounds=(0.0, 0.5)),
+    TermSpec("reset_years", "count", False,
+             "for a reset index (ust_5y): years between reset dates, from switch_date; the rate set at a reset "
+             "date holds for every period until the next", bounds=(1, 30)),
+    TermSpec("cumulative", "flag", False,
+             "true (blank: TruPS, cumulative) or false: an undeclared non-cumulative dividend is never owed"),
     TermSpec("par_call_date", "date", False, "optional redemption at par from this date; blank = none"),
     TermSpec("make_whole_spread", "rate", False,
              "spread over the treasury rate of a make-whole redemption before par_call_date; blank = none",
@@ -136,6 +175,8 @@ SPECS = {s.name: s for s in SCHEMA}
 REQUIRED = tuple(s.name for s in SCHEMA if s.required)
 FLOATING_TERMS = ("floating_index", "floating_margin", "floating_frequency", "floating_day_count",
                   "libor_determination_lag")
+#: What a term is when a security does not give it: trust preferred securities defer cumulatively.
+DEFAULTS: dict[str, object] = {"cumulative": True}
 #: What a function that needs the term is called, for "has no ..." messages.
 FEATURES = {
     "make_whole_spread": "make-whole", "par_call_date": "par call", "switch_date": "floating period",
@@ -159,7 +200,7 @@ class Terms:
     liquidation_amount: float
     issue_date: dt.date
     first_payment_date: dt.date
-    maturity_date: dt.date
+    maturity_date: dt.date | None
     fixed_rate: float
     fixed_frequency: int
     fixed_day_count: DayCount
@@ -168,7 +209,12 @@ class Terms:
     floating_margin: float | None
     floating_frequency: int | None
     floating_day_count: DayCount | None
-    business_day_convention: BusinessDayConvention
+    business_day_convention: BusinessDayConvention | None
+    floating_accrual: AccrualConvention | None
+    floating_floor: float | None
+    floating_cap: float | None
+    reset_years: int | None
+    cumulative: bool
     par_call_date: dt.date | None
     make_whole_spread: float | None
     securities_issued: int | None
@@ -204,18 +250,33 @@ class Terms:
     # -- derived, for readability of the rules ----------------------------------------------------
     @property
     def final_repayment(self) -> dt.date:
-        """The last day interest accrues to (maturity date)."""
-        return self.maturity_date
+        """The last day interest accrues to: the maturity date, or for a perpetual security the last
+        payment date on or before :data:`PERPETUAL_HORIZON`."""
+        return self.maturity_date if self.maturity_date is not None else self._perpetual_end
+
+    @functools.cached_property
+    def _perpetual_end(self) -> dt.date:
+        anchor, months = (self.switch_date, self.floating_months) if self.switch_date is not None \
+            else (self.first_payment_date, self.fixed_months)
+        last, k = anchor, 0
+        while (day := anchor + relativedelta(months=k * months)) <= PERPETUAL_HORIZON:
+            last, k = day, k + 1
+        return last
+
+    @property
+    def is_perpetual(self) -> bool:
+        """True when the security has no maturity date."""
+        return self.maturity_date is None
 
     @property
     def fixed_end(self) -> dt.date:
         """Last day (exclusive) of the fixed period."""
-        return self.switch_date or self.maturity_date
+        return self.switch_date or self.final_repayment
 
     @property
     def floating_end(self) -> dt.date:
         """Last day (exclusive) of the floating period."""
-        return self.scheduled_maturity_date or self.maturity_date
+        return self.scheduled_maturity_date or self.final_repayment
 
     @property
     def scheduled_maturity(self) -> dt.date:
@@ -282,6 +343,12 @@ def _value(spec: TermSpec, value: object) -> object:
             except TrupsInputError:
                 raise _bad(term, f"must be {choices_text(spec.choice, ' or ')}; got {text!r}") from None
         return text
+    if kind == "flag":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+            return value.strip().lower() == "true"
+        raise _bad(term, f"must be true or false; got {value!r}")
     if kind == "date":
         if isinstance(value, dt.datetime):
             return value.date()
@@ -338,13 +405,39 @@ def from_mapping(values: Mapping[str, object]) -> Terms:
         if checked.get(term) is None:
             raise TrupsInputError(f"missing required term {term}", ARGUMENT)
     if checked.get("switch_date") is not None:
+        chosen = checked.get("floating_index")
+        libor = isinstance(chosen, IndexKind) and chosen.is_libor
         for term in FLOATING_TERMS:
+            if term == "libor_determination_lag" and not libor:
+                continue  # only LIBOR is determined in London a set number of days ahead
             if checked.get(term) is None:
                 raise TrupsInputError(f"missing term {term}, required with a switch_date", ARGUMENT)
     if checked.get("scheduled_maturity_date") is not None:
         for term in ("post_maturity_index", "post_maturity_frequency"):
             if checked.get(term) is None:
                 raise TrupsInputError(f"missing term {term}, required with a scheduled_maturity_date", ARGUMENT)
+    if checked.get("switch_date") is not None and checked.get("business_day_convention") is None:
+        raise TrupsInputError("missing term business_day_convention, required with a switch_date", ARGUMENT)
+    index = checked.get("floating_index")
+    if isinstance(index, IndexKind) and index.is_reset and checked.get("reset_years") is None:
+        raise TrupsInputError(f"missing term reset_years, required with the reset index {index}", ARGUMENT)
+    if checked.get("reset_years") is not None and not (isinstance(index, IndexKind) and index.is_reset):
+        raise TrupsInputError("reset_years needs a reset floating_index (ust_5y)", ARGUMENT)
+    post = checked.get("post_maturity_index")
+    if isinstance(post, IndexKind) and post.is_reset:
+        raise TrupsInputError("post_maturity_index cannot be a reset index", ARGUMENT)
+    if checked.get("maturity_date") is None and checked.get("scheduled_maturity_date") is not None:
+        raise TrupsInputError("a scheduled_maturity_date needs a maturity_date (blank maturity_date = perpetual)",
+                              ARGUMENT)
+    floor, cap = checked.get("floating_floor"), checked.get("floating_cap")
+    if floor is not None and cap is not None and floor > cap:  # type: ignore[operator]
+        raise TrupsInputError(f"floating_floor {floor} is above floating_cap {cap}", ARGUMENT)
+    if (floor is not None or cap is not None) and checked.get("switch_date") is None:
+        raise TrupsInputError("floating_floor and floating_cap bound a floating period: they need a switch_date",
+                              ARGUMENT)
+    for term, default in DEFAULTS.items():
+        if checked.get(term) is None:
+            checked[term] = default
     if checked.get("make_whole_spread") is not None and checked.get("par_call_date") is None:
         raise TrupsInputError("make_whole_spread needs a par_call_date (the make-whole applies before it)",
                               ARGUMENT)

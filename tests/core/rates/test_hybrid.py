@@ -1,0 +1,128 @@
+"""The hybrid capital stack's structures: floors and caps, Term SOFR, fixed-rate resets, perpetual
+and non-cumulative securities -- by hand, against QuantLib, and refused in one line where they do
+not apply."""
+
+import datetime as dt
+
+import pytest
+import QuantLib as ql
+
+from trups_xl.core.rates.fixings import Fixings, coupon_rates
+from trups_xl.core.scheduling.schedule import build_schedule
+from trups_xl.core.securities.loading import by_name, from_rows
+from trups_xl.excel import udfs
+
+SERIES_X = "citigroup_series_x"
+FLOATER = [["base", "citigroup_capital_xiii"], ["floating_floor", 0.065], ["floating_cap", 0.075]]
+
+
+def test_floor_and_cap_bound_the_all_in_rate():
+    # XIII floats at LIBOR + 6.37% from 2015-10-30 (act/360, quarterly, modified following)
+    for libor, rate in ((0.0, 0.065), (0.001, 0.065), (0.005, 0.0687), (0.02, 0.075)):
+        got = udfs.TRUPS_COUPON("2016-04-30", libor, None, None, None, FLOATER)
+        days = udfs.TRUPS_SCHEDULE("2016-04-30", "2016-04-30", libor, None, None, None, FLOATER)[1][10]
+        assert got == pytest.approx(25 * rate * days / 360, abs=1e-12), libor
+
+
+def test_a_floor_leaves_a_missing_fixing_missing():
+    message = udfs.TRUPS_COUPON("2016-04-30", None, None, None, None, FLOATER)
+    assert message.startswith("#TRUPS! fixings: no fixing for the floating period")
+
+
+def test_term_sofr_takes_no_libor_act_spread_and_libor_does():
+    base = [["base", "citigroup_capital_xiii"]]
+    sofr = [*base, ["floating_index", "term_sofr_3m"], ["libor_determination_lag", None]]
+    day = "2024-01-30"  # determined in October 2023, after the LIBOR replacement date
+    libor = udfs.TRUPS_INDEX_RATE("2023-10-30", "libor_act", 0.05, None, base)
+    term = udfs.TRUPS_INDEX_RATE("2023-10-30", "libor_act", 0.05, None, sofr)
+    assert libor == pytest.approx(0.05 + 0.0026161, abs=1e-15) and term == 0.05
+    # TRUPS_COUPON(payment_date, fixings, principal, policy, curve, security): 92 days at index + 6.37%
+    assert udfs.TRUPS_COUPON(day, 0.05, None, "libor_act", None, sofr) == pytest.approx(25 * 0.1137 * 92 / 360, abs=1e-12)
+    assert udfs.TRUPS_COUPON(day, 0.05, None, "libor_act", None, base) == \
+        pytest.approx(25 * (0.1137 + 0.0026161) * 92 / 360, abs=1e-12)
+
+
+def test_a_reset_rate_holds_for_every_period_of_its_reset_window():
+    x = by_name(SERIES_X)
+    fixings = Fixings(table=((dt.date(2026, 2, 18), 0.04), (dt.date(2031, 2, 18), 0.05)))
+    schedule = build_schedule(terms=x)
+    rates = coupon_rates(schedule, fixings)
+    starts = schedule.start.astype(object)
+    for k, start in enumerate(starts):
+        if start < dt.date(2026, 2, 18):
+            assert rates[k] == 0.03875
+        elif start < dt.date(2031, 2, 18):
+            assert rates[k] == pytest.approx(0.04 + 0.03417, abs=1e-15), start
+        elif start < dt.date(2036, 2, 18):
+            assert rates[k] == pytest.approx(0.05 + 0.03417, abs=1e-15), start
+        else:  # the next reset has no fixing: unknown, not carried over
+            assert rates[k] != rates[k]
+
+
+def test_reset_window_coupons_equal_a_quantlib_fixed_rate_bond():
+    """Each five-year reset window is a fixed-rate bond at that window's rate (30/360, quarterly,
+    dividend periods date to date): QuantLib's coupons match ours to 1e-8 per 1,000."""
+    fixings = [["2026-02-18", 0.04], ["2031-02-18", 0.05]]
+    for first, rate in ((dt.date(2026, 2, 18), 0.07417), (dt.date(2031, 2, 18), 0.08417)):
+        start = ql.Date(first.day, first.month, first.year)
+        end = ql.Date(first.day, first.month, first.year + 5)
+        schedule = ql.Schedule(start, end, ql.Period(ql.Quarterly), ql.UnitedStates(ql.UnitedStates.GovernmentBond),
+                               ql.Unadjusted, ql.Unadjusted, ql.DateGeneration.Forward, False)
+        bond = ql.FixedRateBond(0, 1000.0, schedule, [rate], ql.Thirty360(ql.Thirty360.BondBasis))
+        coupons = [cf.amount() for cf in bond.cashflows()[:-1]]  # (the last is the principal)
+        for end, amount in zip(list(schedule)[1:], coupons, strict=True):
+            day = dt.date(end.year(), end.month(), end.dayOfMonth())  # the scheduled (unadjusted) date
+            ours = udfs.TRUPS_COUPON(day.isoformat(), fixings, None, None, None, SERIES_X)
+            assert ours == pytest.approx(amount, abs=1e-8), day
+
+
+def test_a_reset_fixing_keyed_by_a_date_that_is_not_a_reset_date_is_refused():
+    message = udfs.TRUPS_COUPON("2031-05-18", [["2026-05-18", 0.04]], None, None, None, SERIES_X)
+    assert message.startswith("#TRUPS! fixings: 2026-05-18 is not a reset date (2026-02-18, 2031-02-18")
+
+
+PERPETUAL = [["name", "Example 5.00% $25 perpetual preferred"], ["liquidation_amount", 25],
+             ["issue_date", "2021-03-01"], ["first_payment_date", "2021-06-01"], ["fixed_rate", 0.05],
+             ["fixed_frequency", 4], ["fixed_day_count", "30/360"], ["cumulative", False]]
+
+
+def test_a_perpetual_fixed_rate_preferred_typed_with_only_its_fixed_terms_gives_its_coupons():
+    assert udfs.TRUPS_COUPON("2021-06-01", None, None, None, None, PERPETUAL) == 0.3125  # 25 x 5% / 4
+    assert udfs.TRUPS_COUPON("2075-09-01", None, None, None, None, PERPETUAL) == 0.3125
+    terms = dict(udfs.TRUPS_TERMS(None, PERPETUAL))
+    assert terms["maturity_date"] == "" and terms["cumulative"] is False
+    # the schedule reaches as far as the calendars do: its last payment date on or before 2080-12-01
+    assert udfs.TRUPS_NEXT_PAYMENT_DATE("2080-09-15", PERPETUAL) == dt.date(2080, 12, 1)
+    assert udfs.TRUPS_NEXT_PAYMENT_DATE("2080-12-01", PERPETUAL).startswith("#TRUPS! as_of:")
+
+
+def test_non_cumulative_deferral_is_one_line_saying_nothing_is_owed():
+    for call in (lambda: udfs.TRUPS_DEFERRED_INTEREST("2021-06-01", "2021-07-01", None, None, None, None,
+                                                       PERPETUAL),
+                 lambda: udfs.TRUPS_DEFERRAL_DATES("2021-06-01", PERPETUAL),
+                 lambda: udfs.TRUPS_CLAIM_LIMIT(10.0, None, PERPETUAL)):
+        message = call()
+        assert message.startswith("#TRUPS! security:") and "non-cumulative" in message and "not owed" in message
+
+
+@pytest.mark.parametrize(("rows", "message"), [
+    ([*PERPETUAL[:-1], ["cumulative", "perhaps"]], "cumulative must be true or false; got 'perhaps'"),
+    ([["base", "citigroup_capital_xiii"], ["floating_floor", 0.08], ["floating_cap", 0.07]],
+     "floating_floor 0.08 is above floating_cap 0.07"),
+    ([*PERPETUAL, ["floating_floor", 0.04]], "floating_floor and floating_cap bound a floating period"),
+    ([["base", SERIES_X], ["reset_years", None]], "missing term reset_years, required with the reset index ust_5y"),
+    ([["base", "citigroup_capital_xiii"], ["reset_years", 5]], "reset_years needs a reset floating_index"),
+    ([["base", "citigroup_capital_xiii"], ["business_day_convention", None]],
+     "missing term business_day_convention, required with a switch_date"),
+    ([["base", "citigroup_capital_xxi"], ["maturity_date", None]], "a scheduled_maturity_date needs a maturity_date"),
+])
+def test_each_inconsistent_hybrid_term_is_one_line_naming_it(rows, message):
+    got = udfs.TRUPS_COUPON("2021-06-01", None, None, None, None, rows)
+    assert got.startswith("#TRUPS! security:") and message in got, got
+
+
+def test_the_shipped_hybrids_load_with_their_structures():
+    mellon, x = by_name("mellon_capital_iv"), by_name(SERIES_X)
+    assert mellon.is_perpetual and mellon.floating_floor == 0.04 and not mellon.cumulative
+    assert x.is_perpetual and x.floating_index == "ust_5y" and x.reset_years == 5 and not x.cumulative
+    assert from_rows([("base", SERIES_X)]).reset_years == 5
