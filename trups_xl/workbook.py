@@ -458,6 +458,7 @@ def _securities(wb: Workbook) -> None:
         sec.row = top
         sec.array("", f"=TRUPS_TERMS(,{name})", udfs.TRUPS_TERMS(None, "citigroup_capital_xxi"), col=col)
     sec.row = top + len(udfs.TRUPS_TERMS()) + 1
+    _hybrids(sec)
     args = (_d("2025-11-23"), _d("2027-01-31"), None, None, "libor_act",
             [[_d(d), r] for d, r in SAMPLE_SOFR_CURVE])
     _schedule_table(sec, "Security 2: coming coupons, libor_act on the Term SOFR curve",
@@ -466,6 +467,43 @@ def _securities(wb: Workbook) -> None:
     _schedule_table(sec, "Your security: coming coupons",
                     "=TRUPS_SCHEDULE(Sec_AsOf,Sec_To,,,Sec_Policy,Sec_Curve,Sec_Yours)",
                     udfs.TRUPS_SCHEDULE(*args, yours))
+
+
+#: The hybrid stack beside the TruPS: (result suffix, security, what its index input is, illustrative value).
+HYBRIDS = (("Mellon", "mellon_capital_iv", "3-month Term SOFR for its period (libor_act adds 0.26161%)", 0.0395),
+           ("SeriesX", "citigroup_series_x", "5-year Treasury rate at its reset date (from 2026-02-18)", 0.04))
+
+
+def _hybrids(sec: Sheet) -> None:
+    """Shipped hybrids side by side on the as-of date: a floored perpetual floater and a perpetual
+    fixed-rate reset, both non-cumulative, each with its index input."""
+    sec.section("The hybrid stack (shipped, perpetual, non-cumulative)")
+    for suffix, security, what, value in HYBRIDS:
+        sec.input(f"Sec_{suffix}", "Security (shipped)", security)
+        sec.input(f"Sec_{suffix}Index", f"Index input: {what} (illustrative)", value, RATE)
+    for j, (suffix, _, _, _) in enumerate(HYBRIDS):
+        sec.ws.cell(sec.row, 2 + j, suffix).font = HEADER_FONT
+    sec.row += 1
+    rows = [
+        ("Next payment date", "Next", "=TRUPS_NEXT_PAYMENT_DATE(Sec_AsOf,{s})", DATE_FORMAT),
+        ("Coupon on it ($ per security)", "Coupon", "=TRUPS_COUPON({next},{i},,Sec_Policy,,{s})", MONEY),
+        ("Accrued interest on the as-of date ($ per security)", "Accrued",
+         "=TRUPS_ACCRUED_INTEREST(Sec_AsOf,{i},,Sec_Policy,,{s})", MONEY),
+        ("Floor on the floating rate", "Floor", '=TRUPS_TERMS("floating_floor",{s})', RATE),
+    ]
+    first = sec.row
+    for label, key, formula, fmt in rows:
+        sec.ws.cell(sec.row, 1, label)
+        for j, (suffix, _, _, _) in enumerate(HYBRIDS):
+            next_cell = f"{get_column_letter(2 + j)}{first}"  # the next payment date, the row above
+            cell = sec.ws.cell(sec.row, 2 + j, formula.format(s=f"Sec_{suffix}", i=f"Sec_{suffix}Index", next=next_cell))
+            cell.number_format, cell.fill = fmt, OUTPUT_FILL
+            sec._name(f"Result_{suffix}{key}", f"${get_column_letter(2 + j)}${sec.row}")
+        sec.row += 1
+    sec.ws.cell(sec.row, 1, "Cumulative? (FALSE: a dividend not declared is never owed)")
+    for j, (suffix, _, _, _) in enumerate(HYBRIDS):
+        sec.ws.cell(sec.row, 2 + j, f'=TRUPS_TERMS("cumulative",Sec_{suffix})').fill = OUTPUT_FILL
+    sec.row += 2
 
 
 #: Printable width of a landscape Letter page in column-width units, with room for wider fonts (the
