@@ -31,7 +31,7 @@ from trups_xl.core.rates.fixings import DEFAULT_POLICY, Fixings, Policy
 from trups_xl.core.securities import loading as core_loading
 from trups_xl.core.securities import terms as core_terms
 from trups_xl.core.securities.loading import TERMS
-from trups_xl.core.securities.terms import Terms
+from trups_xl.core.securities.terms import IndexKind, Terms
 from trups_xl.excel import convert as xc
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -444,8 +444,11 @@ def fixings(value: object, terms: Terms) -> Fixings | None:
     single = _single_cell(value, "fixings")
     if single is not None:
         return Fixings(single=xc.cell_rate(single, "fixings"))
+    first = terms.switch_date or terms.issue_date
+    if terms.floating_index == IndexKind.SOFR_COMPOUNDED:  # daily SOFR, from a lookback before the first period
+        first -= dt.timedelta(days=31)
     return Fixings(table=tuple(
-        (xc.cell_date(day, "fixings", terms.switch_date or terms.issue_date, terms.final_repayment, where),
+        (xc.cell_date(day, "fixings", first, terms.final_repayment, where),
          xc.cell_rate(rate, "fixings", where))
         for where, day, rate in table_rows(value, "fixings", "one rate or a two-column range (period start date, rate)")))
 

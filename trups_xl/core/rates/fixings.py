@@ -29,6 +29,7 @@ import numpy.typing as npt
 from dateutil.relativedelta import relativedelta
 
 from trups_xl.core.errors import MissingFixingError, TrupsInputError, parse_choice
+from trups_xl.core.rates.compounding import compounded_rate
 from trups_xl.core.rates.curve import ForwardCurve
 from trups_xl.core.rates.liboract import TENOR_SPREAD_ADJUSTMENT, libor_replacement_date
 from trups_xl.core.scheduling.calendars import AccrualConvention
@@ -39,7 +40,7 @@ from trups_xl.core.scheduling.schedule import (
     Schedule,
     build_schedule,
 )
-from trups_xl.core.securities.terms import Terms, require
+from trups_xl.core.securities.terms import IndexKind, Terms, require
 
 
 class Policy(StrEnum):
@@ -116,9 +117,12 @@ def _index_rates(schedule: Schedule, fixings: Fixings | None, policy: Policy, cu
     rates = np.full(schedule.size, np.nan)
     linked = schedule.is_index_linked
     anchors = reset_anchors(schedule)  # a reset index: each period reads the fixing of its reset date
-    if fixings.single is not None:
+    compounded = schedule.terms.floating_index == IndexKind.SOFR_COMPOUNDED
+    if compounded:  # daily SOFR, compounded over each period (one rate: every day at it)
+        rates = _compounded_rates(schedule, fixings)
+    elif fixings.single is not None:
         rates[linked] = fixings.single
-    if fixings.table:
+    if fixings.table and not compounded:
         starts = schedule.start.astype("datetime64[D]")
         periods = linked_periods(schedule, np.array([d for d, _ in fixings.table], dtype="datetime64[D]"))
         if anchors is not None:  # fixings of a reset index are keyed by reset date
@@ -183,6 +187,35 @@ def _linked_firsts(schedule: Schedule) -> tuple[npt.NDArray[np.int64], npt.NDArr
     """The index-linked periods and their adjusted and scheduled first days, once per schedule."""
     linked = np.flatnonzero(schedule.is_index_linked)
     return linked, schedule.accrual_start[linked], schedule.start[linked]
+
+
+def _compounded_rates(schedule: Schedule, fixings: Fixings) -> FloatArray:
+    """Each floating period's compounded SOFR from daily fixings (NaN where a needed day is missing)."""
+    terms = schedule.terms
+    lookback, shift = int(require(terms, "sofr_lookback_days")), bool(require(terms, "sofr_observation_shift"))
+    rates = np.full(schedule.size, np.nan)
+    floating = np.flatnonzero(schedule.regime == FLOATING)
+    starts, ends = (schedule.accrual_start.astype(object), schedule.accrual_end.astype(object))
+    daily: dict[dt.date, float] = dict(fixings.table)
+    for k in floating.tolist():
+        if fixings.single is not None:
+            found = compounded_rate(starts[k], ends[k], _Every(fixings.single), lookback, shift)
+        else:
+            found = compounded_rate(starts[k], ends[k], daily, lookback, shift)
+        if found is not None:
+            rates[k] = found
+    return rates
+
+
+class _Every(dict[dt.date, float]):
+    """The same rate on every day."""
+
+    def __init__(self, rate: float) -> None:
+        super().__init__()
+        self.rate = rate
+
+    def get(self, key: dt.date, default: float | None = None) -> float:  # type: ignore[override]
+        return self.rate
 
 
 def reset_anchors(schedule: Schedule) -> npt.NDArray[np.int64] | None:
@@ -262,9 +295,10 @@ def require_known(schedule: Schedule, rates: FloatArray, needed: npt.NDArray[np.
     missing = needed & np.isnan(rates)
     if missing.any():
         k = int(np.flatnonzero(missing)[0])
+        determined = schedule.determination_date[k]
+        when = "" if np.isnat(determined) else f" (determination date {determined})"
         raise MissingFixingError(
-            f"no fixing for the {schedule.regime[k]} period starting {schedule.start[k]} "
-            f"(determination date {schedule.determination_date[k]}); supply it in fixings, "
+            f"no fixing for the {schedule.regime[k]} period starting {schedule.start[k]}{when}; supply it in fixings, "
             f"project it with a curve or use policy '{POLICY_FALLBACK}'",
             "fixings",
         )

@@ -45,6 +45,9 @@ class IndexKind(StrEnum):
     #: the five-year U.S. Treasury rate, for fixed-rate resets: set at each reset date and held
     #: for every period until the next (``reset_years``)
     UST_5Y = "ust_5y"
+    #: SOFR compounded daily in arrears over each period (``sofr_lookback_days``,
+    #: ``sofr_observation_shift``); fixings are a table of daily SOFR
+    SOFR_COMPOUNDED = "sofr_compounded"
 
     @property
     def months(self) -> int:
@@ -63,7 +66,8 @@ class IndexKind(StrEnum):
 
 
 INDEX_MONTHS = {IndexKind.USD_LIBOR_3M: 3, IndexKind.USD_LIBOR_1M: 1, IndexKind.TERM_SOFR_3M: 3,
-                IndexKind.TERM_SOFR_1M: 1, IndexKind.UST_5Y: 60}
+                IndexKind.TERM_SOFR_1M: 1, IndexKind.UST_5Y: 60,
+                IndexKind.SOFR_COMPOUNDED: 0}
 #: A perpetual security's schedule runs to its last payment date on or before this day: as far as
 #: the calendars reach (they cover 2006-2080; payment dates are rolled to business days).
 PERPETUAL_HORIZON = dt.date(2080, 12, 1)
@@ -126,6 +130,12 @@ SCHEMA: tuple[TermSpec, ...] = (
     TermSpec("reset_years", "count", False,
              "for a reset index (ust_5y): years between reset dates, from switch_date; the rate set at a reset "
              "date holds for every period until the next", bounds=(1, 30)),
+    TermSpec("sofr_lookback_days", "count", False,
+             "compounded SOFR: U.S. Government Securities business days each day's SOFR is looked back",
+             bounds=(0, 10)),
+    TermSpec("sofr_observation_shift", "flag", False,
+             "compounded SOFR: true = the observation period is shifted back (weights from it), false = lookback "
+             "without shift"),
     TermSpec("cumulative", "flag", False,
              "true (blank: TruPS, cumulative) or false: an undeclared non-cumulative dividend is never owed"),
     TermSpec("par_call_date", "date", False, "optional redemption at par from this date; blank = none"),
@@ -214,6 +224,8 @@ class Terms:
     floating_floor: float | None
     floating_cap: float | None
     reset_years: int | None
+    sofr_lookback_days: int | None
+    sofr_observation_shift: bool | None
     cumulative: bool
     par_call_date: dt.date | None
     make_whole_spread: float | None
@@ -421,6 +433,13 @@ def from_mapping(values: Mapping[str, object]) -> Terms:
     index = checked.get("floating_index")
     if isinstance(index, IndexKind) and index.is_reset and checked.get("reset_years") is None:
         raise TrupsInputError(f"missing term reset_years, required with the reset index {index}", ARGUMENT)
+    if index == IndexKind.SOFR_COMPOUNDED:
+        for term in ("sofr_lookback_days", "sofr_observation_shift"):
+            if checked.get(term) is None:
+                raise TrupsInputError(f"missing term {term}, required with sofr_compounded", ARGUMENT)
+    elif checked.get("sofr_lookback_days") is not None or checked.get("sofr_observation_shift") is not None:
+        raise TrupsInputError("sofr_lookback_days and sofr_observation_shift need floating_index sofr_compounded",
+                              ARGUMENT)
     if checked.get("reset_years") is not None and not (isinstance(index, IndexKind) and index.is_reset):
         raise TrupsInputError("reset_years needs a reset floating_index (ust_5y)", ARGUMENT)
     post = checked.get("post_maturity_index")

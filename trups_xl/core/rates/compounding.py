@@ -1,0 +1,45 @@
+"""SOFR compounded daily in arrears over an interest period (the ARRC convention, as the term sheets
+of compounded-SOFR securities define it).
+
+For an interest period ``[start, end)`` and daily SOFR published for U.S. Government Securities
+business days:
+
+    rate = ( prod_i (1 + SOFR_i x n_i / 360) - 1 ) x 360 / d
+
+* **Lookback without observation shift** (``shift=False``): ``i`` runs over the business days of
+  the interest period; ``SOFR_i`` is the rate of the business day ``lookback`` business days before
+  day ``i``; ``n_i`` counts calendar days from day ``i`` to the next business day (or to ``end``);
+  ``d`` is the interest period's calendar days.
+* **Observation shift** (``shift=True``): the observation period is ``[start, end)`` moved back
+  ``lookback`` business days; ``i``, ``SOFR_i``, ``n_i`` and ``d`` all come from it.
+
+A day whose SOFR the table does not give makes the period's rate unknown (``None``): the caller
+names the period, never guesses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from trups_xl.core.scheduling.calendars import US_GOVERNMENT_SECURITIES, BusinessCalendar
+
+
+def compounded_rate(start: dt.date, end: dt.date, daily: Mapping[dt.date, float], lookback: int, shift: bool,
+                    calendar: BusinessCalendar = US_GOVERNMENT_SECURITIES) -> float | None:
+    """The compounded rate of ``[start, end)`` (an annual decimal), or ``None`` when a needed day's
+    SOFR is missing from ``daily``."""
+    first, last = (calendar.advance_day(start, -lookback), calendar.advance_day(end, -lookback)) if shift \
+        else (start, end)
+    day = first if calendar.is_open(first) else calendar.following_day(first)
+    growth = 1.0
+    while day < last:
+        following = min(calendar.advance_day(day, 1), last)
+        observed = day if shift else calendar.advance_day(day, -lookback)
+        sofr = daily.get(observed)
+        if sofr is None:
+            return None
+        growth *= 1.0 + sofr * (following - day).days / 360.0
+        day = following
+    days = (last - first).days
+    return (growth - 1.0) * 360.0 / days if days > 0 else None
