@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from trups_xl.excel.reference import (
     BEGIN,
     END,
@@ -76,14 +78,17 @@ def _excel_args(inner: str) -> list:
     return args
 
 
-def test_readme_worked_xiii_example_is_what_the_functions_return():
+@pytest.mark.parametrize("heading", ["### Worked example: Citigroup Capital XIII",
+                                     "### Worked example: the shipped hybrids"])
+def test_readme_worked_examples_are_what_the_functions_return(heading):
     import datetime as dt
     import re
 
     from trups_xl.excel.function import REGISTRY
 
     text = README.read_text(encoding="utf-8")
-    block = text[text.index("### Worked example: Citigroup Capital XIII"):]
+    block = text[text.index(heading):]
+    block = block[:block.index("\n## ")]
     rows = re.findall(r"^\| `=(TRUPS_\w+)\((.*)\)` \| ([^ |]+)", block, re.M)
     assert len(rows) >= 6
     for name, inner, shown in rows:
