@@ -268,3 +268,21 @@ def test_every_bounded_term_outside_its_range_is_one_line_naming_it():
         assert isinstance(got, str) and got.startswith(f"#TRUPS! security: {spec.name} "), (spec.name, value, got)
 
     check()
+
+
+JUNK = ["abc", -1e9, 1e12, True, -0.5, 0.5, 0, "2099-01-01", 3.7, "", "#N/A"]
+
+
+@pytest.mark.parametrize("base", ["citigroup_capital_xxi", "citigroup_capital_xiii", "mellon_capital_iv",
+                                  "citigroup_series_x"])
+def test_no_junk_term_value_reaches_a_defect(base):
+    """Every term of the schema set to each junk value on each shipped security: a number or one
+    #TRUPS! line from the functions that read the terms, never #TRUPS-BUG!."""
+    for spec in terms.SCHEMA:
+        for value in JUNK:
+            rows = [["base", base], [spec.name, value]]
+            for got in (udfs.TRUPS_COUPON("2030-02-18", 0.04, None, None, None, rows),
+                        udfs.TRUPS_SCHEDULE("2030-01-01", "2031-01-01", 0.04, None, None, None, rows),
+                        udfs.TRUPS_DEFERRED_INTEREST("2030-02-18", "2030-06-01", 0.04, None, None, None, rows)):
+                if isinstance(got, str):
+                    assert got.startswith("#TRUPS! ") and "\n" not in got, (spec.name, value, got)
