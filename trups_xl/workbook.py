@@ -22,6 +22,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference, ScatterChart, Series
+from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
@@ -37,6 +38,7 @@ HEADER_FONT = Font(bold=True)
 TITLE_FONT = Font(bold=True, size=14)
 OUTPUT_FILL = PatternFill("solid", fgColor="F2F2F2")
 RIGHT = Alignment(horizontal="right")
+CENTER = Alignment(horizontal="center")
 DATE_FORMAT = "yyyy-mm-dd"
 MONEY = "#,##0.00"
 RATE = "0.000%"
@@ -470,8 +472,8 @@ def _securities(wb: Workbook) -> None:
 
 
 #: The hybrid stack beside the TruPS: (result suffix, security, what its index input is, illustrative value).
-HYBRIDS = (("Mellon", "mellon_capital_iv", "3-month Term SOFR for its period (libor_act adds 0.26161%)", 0.0395),
-           ("SeriesX", "citigroup_series_x", "5-year Treasury rate at its reset date (from 2026-02-18)", 0.04))
+HYBRIDS = (("Mellon", "mellon_capital_iv", "3M Term SOFR", 0.0395),
+           ("SeriesX", "citigroup_series_x", "5Y Treasury at reset", 0.04))
 
 
 def _hybrids(sec: Sheet) -> None:
@@ -480,7 +482,7 @@ def _hybrids(sec: Sheet) -> None:
     sec.section("The hybrid stack (shipped, perpetual, non-cumulative)")
     for suffix, security, what, value in HYBRIDS:
         sec.input(f"Sec_{suffix}", "Security (shipped)", security)
-        sec.input(f"Sec_{suffix}Index", f"Index input: {what} (illustrative)", value, RATE)
+        sec.input(f"Sec_{suffix}Index", f"Its index: {what} (illustrative)", value, RATE)
     for j, (suffix, _, _, _) in enumerate(HYBRIDS):
         sec.ws.cell(sec.row, 2 + j, suffix).font = HEADER_FONT
     sec.row += 1
@@ -500,7 +502,7 @@ def _hybrids(sec: Sheet) -> None:
             cell.number_format, cell.fill = fmt, OUTPUT_FILL
             sec._name(f"Result_{suffix}{key}", f"${get_column_letter(2 + j)}${sec.row}")
         sec.row += 1
-    sec.ws.cell(sec.row, 1, "Cumulative? (FALSE: a dividend not declared is never owed)")
+    sec.ws.cell(sec.row, 1, "Cumulative? (FALSE: never owed if not declared)")
     for j, (suffix, _, _, _) in enumerate(HYBRIDS):
         sec.ws.cell(sec.row, 2 + j, f'=TRUPS_TERMS("cumulative",Sec_{suffix})').fill = OUTPUT_FILL
     sec.row += 2
@@ -511,9 +513,14 @@ def _hybrids(sec: Sheet) -> None:
 PAGE_WIDTH_UNITS = 90
 #: Smallest print scale: below it the render at a readable resolution was too small to read.
 MIN_PRINT_SCALE = 70
+#: Smallest scale that still puts a slightly-too-wide sheet on one page width (still readable in the render).
+FIT_PRINT_SCALE = 60
 #: Widest a column is made to fit its content, and to fit what a function spills into it (outside
 #: the Terms sheet, where a security's full name is printed).
 MAX_COLUMN_WIDTH = 72
+#: Widest value column: a security's name (70 characters) runs on into the empty cell beside it
+#: rather than widening the column (the Securities sheet printed 12 pages wide-and-long before).
+MAX_VALUE_WIDTH = 30
 MAX_SPILL_WIDTH = 30
 
 
@@ -542,7 +549,8 @@ def _fit_columns(ws: Worksheet, results: dict[int, int]) -> None:
     for col, chars in needed.items():
         letter = get_column_letter(col)
         current = ws.column_dimensions[letter].width or 8.43
-        ws.column_dimensions[letter].width = max(current, min(MAX_COLUMN_WIDTH, chars + 2))
+        widest = MAX_COLUMN_WIDTH if col <= 2 else MAX_VALUE_WIDTH  # long text further right runs on
+        ws.column_dimensions[letter].width = max(current, min(widest, chars + 2))
 
 
 #: Illustrative quarter-end valuation dates and flat benchmark zero rates (not market data).
@@ -551,6 +559,16 @@ HEDGE_SERIES = [("2010-03-31", 0.0420), ("2010-06-30", 0.0385), ("2010-09-30", 0
                 ("2012-03-30", 0.0310)]
 #: Illustrative swap effectiveness: the swap offsets this share of the hedged item's change, with noise.
 SWAP_OFFSET = (0.97, 1.02, 0.93, 1.05, 0.99, 0.95, 1.01, 0.96)
+
+
+#: How each regression statistic is shown: counts whole, ratios and slopes to 4 places, p-values in
+#: scientific notation (they reach 1e-11), sums of squares as amounts.
+REGRESSION_FORMATS = {
+    "n": "0", "degrees_of_freedom": "0", "slope": "0.0000", "intercept": "#,##0.00", "r": "0.0000",
+    "r_squared": "0.0000", "slope_standard_error": "0.0000", "intercept_standard_error": "#,##0.00",
+    "residual_standard_error": "#,##0.00", "t_statistic": "0.00", "f_statistic": "#,##0.00",
+    "p_value": "0.00E+00", "f_p_value": "0.00E+00", "ss_regression": "#,##0.00", "ss_residual": "#,##0.00",
+}
 
 
 def _hedge(wb: Workbook) -> None:
@@ -590,12 +608,18 @@ def _hedge(wb: Workbook) -> None:
     swaps = [[round(-(values[i] - values[i - 1]) * SWAP_OFFSET[i - 1], 2)] for i in range(1, len(values))]
     he.ws.cell(he.row, 1, "Dollar offset (80%-125%, cumulative)").font = HEADER_FONT
     he.row += 1
-    he.array("", "=TRUPS_HEDGE_DOLLAR_OFFSET(HE_Hedged,HE_Swap)", udfs.TRUPS_HEDGE_DOLLAR_OFFSET(hedged, swaps),
-             {1: MONEY, 2: MONEY, 3: "0.0%", 5: MONEY, 6: MONEY, 7: "0.0%"}, col=2)
+    offset_top, offset_col, offset_bottom, _ = he.array(
+        "", "=TRUPS_HEDGE_DOLLAR_OFFSET(HE_Hedged,HE_Swap)", udfs.TRUPS_HEDGE_DOLLAR_OFFSET(hedged, swaps),
+        {1: MONEY, 2: MONEY, 3: "0.0%", 5: MONEY, 6: MONEY, 7: "0.0%"}, col=2)
+    for r in range(offset_top, offset_bottom + 1):  # pass/fail centred, apart from the ratio beside it
+        for j in (4, 8):
+            he.ws.cell(r, offset_col + j).alignment = CENTER
     he.ws.cell(he.row, 1, "Regression of the swap's change on the hedged change").font = HEADER_FONT
     he.row += 1
-    top, _, _, _ = he.array("", "=TRUPS_HEDGE_REGRESSION(HE_Hedged,HE_Swap)",
-                                 udfs.TRUPS_HEDGE_REGRESSION(hedged, swaps), {1: "General"}, col=2)
+    regression = udfs.TRUPS_HEDGE_REGRESSION(hedged, swaps)
+    top, _, _, _ = he.array("", "=TRUPS_HEDGE_REGRESSION(HE_Hedged,HE_Swap)", regression, {1: "General"}, col=2)
+    for i, (statistic, _) in enumerate(regression):  # each statistic in the format it is read in
+        he.ws.cell(top + i, 3).number_format = REGRESSION_FORMATS.get(statistic, "General")
     chart = ScatterChart()
     chart.title = "Swap change vs hedged item change ($)"
     chart.style = 13
@@ -604,10 +628,15 @@ def _hedge(wb: Workbook) -> None:
     points = Series(Reference(he.ws, min_col=4, min_row=first + 1, max_row=last),
                     Reference(he.ws, min_col=6, min_row=first + 1, max_row=last), title="quarters")
     points.marker.symbol = "circle"
+    points.marker.size = 7
+    points.marker.graphicalProperties = GraphicalProperties(solidFill="1F4E79")  # filled: LibreOffice drew hollow
+    points.marker.graphicalProperties.line.solidFill = "1F4E79"
+    chart.x_axis.crosses = chart.y_axis.crosses = "min"  # axes at the plot's edges, clear of the points
+    chart.x_axis.delete = chart.y_axis.delete = False
     points.graphicalProperties.line.noFill = True
     chart.series.append(points)
     chart.width, chart.height = 16, 9
-    he.ws.add_chart(chart, f"E{top}")
+    he.ws.add_chart(chart, f"B{he.row + 1}")  # below the tables, within the first page's width
 
 
 def _print_setup(ws: Worksheet, results: dict[int, int]) -> None:
@@ -618,7 +647,10 @@ def _print_setup(ws: Worksheet, results: dict[int, int]) -> None:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_LETTER
     ws.sheet_properties.pageSetUpPr.fitToPage = False
-    ws.page_setup.scale = max(MIN_PRINT_SCALE, min(100, int(PAGE_WIDTH_UNITS * 100 / total)))
+    fit = int(PAGE_WIDTH_UNITS * 100 / total)
+    # a sheet a little too wide prints one page wide at up to FIT_PRINT_SCALE (the make-whole grid's
+    # last rate column went to a page of its own at 70%); a much wider one continues at 70%
+    ws.page_setup.scale = min(100, fit) if fit >= FIT_PRINT_SCALE else MIN_PRINT_SCALE
     ws.print_title_rows = "1:2"
 
 
