@@ -41,6 +41,8 @@ RIGHT = Alignment(horizontal="right")
 CENTER = Alignment(horizontal="center")
 DATE_FORMAT = "yyyy-mm-dd"
 MONEY = "#,##0.00"
+#: Amounts per $25 (or $1,000) security as issuers declare them: to 4 places ($0.6815 a quarter).
+PER_SECURITY = "#,##0.0000"
 RATE = "0.000%"
 RATE_5 = "0.00000%"
 
@@ -332,10 +334,11 @@ def build() -> Workbook:
     return wb
 
 
-def _schedule_table(sheet: Sheet, label: str, formula: str, result: Any) -> tuple[int, int, int, int]:
+def _schedule_table(sheet: Sheet, label: str, formula: str, result: Any,
+                    interest: str = MONEY) -> tuple[int, int, int, int]:
     """A TRUPS_SCHEDULE array formula: dates, year fraction, rate and interest formatted, and the
     header row the function returns aligned over its numbers."""
-    formats = {**dict.fromkeys(range(1, 8), DATE_FORMAT), 11: "0.000000", 12: RATE_5, 13: MONEY}
+    formats = {**dict.fromkeys(range(1, 8), DATE_FORMAT), 11: "0.000000", 12: RATE_5, 13: interest}
     if label:  # on its own row: the table starts in column A
         sheet.ws.cell(sheet.row, 1, label).font = HEADER_FONT
         sheet.row += 1
@@ -442,7 +445,7 @@ def _securities(wb: Workbook) -> None:
     rows = [
         ("Next payment date", "Next", "=TRUPS_NEXT_PAYMENT_DATE(Sec_AsOf,{s})", DATE_FORMAT),
         ("Accrued interest on the as-of date ($ per security)", "Accrued",
-         "=TRUPS_ACCRUED_INTEREST(Sec_AsOf,,,Sec_Policy,Sec_Curve,{s})", MONEY),
+         "=TRUPS_ACCRUED_INTEREST(Sec_AsOf,,,Sec_Policy,Sec_Curve,{s})", PER_SECURITY),
         ("Liquidation amount ($)", "Par", '=TRUPS_TERMS("liquidation_amount",{s})', MONEY),
     ]
     for label, key, formula, fmt in rows:
@@ -465,10 +468,10 @@ def _securities(wb: Workbook) -> None:
             [[_d(d), r] for d, r in SAMPLE_SOFR_CURVE])
     _schedule_table(sec, "Security 2: coming coupons, libor_act on the Term SOFR curve",
                     "=TRUPS_SCHEDULE(Sec_AsOf,Sec_To,,,Sec_Policy,Sec_Curve,Sec_XIII)",
-                    udfs.TRUPS_SCHEDULE(*args, "citigroup_capital_xiii"))
+                    udfs.TRUPS_SCHEDULE(*args, "citigroup_capital_xiii"), PER_SECURITY)
     _schedule_table(sec, "Your security: coming coupons",
                     "=TRUPS_SCHEDULE(Sec_AsOf,Sec_To,,,Sec_Policy,Sec_Curve,Sec_Yours)",
-                    udfs.TRUPS_SCHEDULE(*args, yours))
+                    udfs.TRUPS_SCHEDULE(*args, yours), PER_SECURITY)
 
 
 #: The hybrid stack beside the TruPS: (result suffix, security, what its index input is, illustrative value).
@@ -488,9 +491,9 @@ def _hybrids(sec: Sheet) -> None:
     sec.row += 1
     rows = [
         ("Next payment date", "Next", "=TRUPS_NEXT_PAYMENT_DATE(Sec_AsOf,{s})", DATE_FORMAT),
-        ("Coupon on it ($ per security)", "Coupon", "=TRUPS_COUPON({next},{i},,Sec_Policy,,{s})", MONEY),
+        ("Coupon on it ($ per security)", "Coupon", "=TRUPS_COUPON({next},{i},,Sec_Policy,,{s})", PER_SECURITY),
         ("Accrued interest on the as-of date ($ per security)", "Accrued",
-         "=TRUPS_ACCRUED_INTEREST(Sec_AsOf,{i},,Sec_Policy,,{s})", MONEY),
+         "=TRUPS_ACCRUED_INTEREST(Sec_AsOf,{i},,Sec_Policy,,{s})", PER_SECURITY),
         ("Floor on the floating rate", "Floor", '=TRUPS_TERMS("floating_floor",{s})', RATE),
     ]
     first = sec.row
