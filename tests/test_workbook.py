@@ -307,6 +307,9 @@ def test_print_settings(generated):
         width = sum(ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, ws.max_column + 1))
         # 70%..100%, or down to 60% only where that puts the sheet on one page width
         assert 70 <= scale <= 100 or (60 <= scale < 70 and width * scale <= 90 * 100), (ws.title, scale, width)
+        if width * scale > 90 * 100:  # more than one page wide: the labels in column A repeat on each
+            assert ws.print_title_cols == "$A:$A", ws.title
+            assert ws.column_dimensions["A"].width <= 46, ws.title
         assert ws.print_title_rows == "$1:$2", ws.title
     terms = book["Terms"]
     assert terms.column_dimensions["B"].width >= len("Citigroup Capital XXI 8.300% Fixed Rate/Floating Rate Enhanced TruPS")
@@ -357,6 +360,9 @@ def test_the_hedge_sheet_prints_its_statistics_readably_and_its_chart_on_the_pag
     offset = next(c for row in ws.iter_rows() for c in row
                   if "TRUPS_HEDGE_DOLLAR_OFFSET" in str(getattr(c.value, "text", c.value)))
     assert all(ws.cell(offset.row + 1, offset.column + j).alignment.horizontal == "center" for j in (4, 8))
+    schedule = openpyxl.load_workbook(generated)["Schedule"]
+    (bar,) = schedule._charts
+    assert any(b.id == bar.anchor._from.row for b in schedule.row_breaks.brk)  # the chart starts a page
     (chart,) = ws._charts
     assert chart.anchor._from.col <= 2  # column C at most: within the first page's width
     assert chart.series[0].marker.graphicalProperties.solidFill is not None

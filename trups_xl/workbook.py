@@ -27,6 +27,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from trups_xl.core.securities.loading import TERMS
@@ -217,6 +218,7 @@ def build() -> Workbook:
     chart.set_categories(Reference(sched.ws, min_col=3, min_row=top + 1, max_row=bottom))
     chart.width, chart.height = 24, 9  # cm; the default 15 x 7.5 squeezed the date labels
     sched.ws.add_chart(chart, f"A{bottom + 3}")
+    sched.ws.row_breaks.append(Break(id=bottom + 2))  # the chart starts a page: it printed cut across two
     sched.ws.column_dimensions["A"].width = 30
 
     acc = Sheet(wb, "Accrual", "Accrual", "Interest for a period and accrued interest at settlement.")
@@ -425,11 +427,11 @@ def _securities(wb: Workbook) -> None:
     sec.input("Sec_Policy", "Index policy", "libor_act")
     sec.input("Sec_XXI", "Security 1 (shipped)", "citigroup_capital_xxi")
     sec.input("Sec_XIII", "Security 2 (shipped)", "citigroup_capital_xiii")
-    sec.table_input("Sec_Curve", "3-month Term SOFR forward curve (date, rate)", ["date", "rate"],
+    sec.table_input("Sec_Curve", "3M Term SOFR forward curve (date, rate)", ["date", "rate"],
                     [[_d(d), r] for d, r in SAMPLE_SOFR_CURVE], [DATE_FORMAT, RATE], spare_rows=6)
     yours: list[list[Any]] = [[t, v] for t, v in YOUR_SECURITY]
     first = sec.row + 1
-    sec.table_input("Sec_Yours", "Your security: type its terms (illustrative example)", ["term", "value"], yours,
+    sec.table_input("Sec_Yours", "Your security: its terms (illustrative)", ["term", "value"], yours,
                     [None, None], spare_rows=8)
     for i, (_, value) in enumerate(YOUR_SECURITY):  # value column formats by kind
         cell = sec.ws.cell(first + i, 3)
@@ -444,7 +446,7 @@ def _securities(wb: Workbook) -> None:
     sec.row += 1
     rows = [
         ("Next payment date", "Next", "=TRUPS_NEXT_PAYMENT_DATE(Sec_AsOf,{s})", DATE_FORMAT),
-        ("Accrued interest on the as-of date ($ per security)", "Accrued",
+        ("Accrued on the as-of date ($ per security)", "Accrued",
          "=TRUPS_ACCRUED_INTEREST(Sec_AsOf,,,Sec_Policy,Sec_Curve,{s})", PER_SECURITY),
         ("Liquidation amount ($)", "Par", '=TRUPS_TERMS("liquidation_amount",{s})', MONEY),
     ]
@@ -485,14 +487,14 @@ def _hybrids(sec: Sheet) -> None:
     sec.section("The hybrid stack (shipped, perpetual, non-cumulative)")
     for suffix, security, what, value in HYBRIDS:
         sec.input(f"Sec_{suffix}", "Security (shipped)", security)
-        sec.input(f"Sec_{suffix}Index", f"Its index: {what} (illustrative)", value, RATE)
+        sec.input(f"Sec_{suffix}Index", f"Index: {what} (illustrative)", value, RATE)
     for j, (suffix, _, _, _) in enumerate(HYBRIDS):
         sec.ws.cell(sec.row, 2 + j, suffix).font = HEADER_FONT
     sec.row += 1
     rows = [
         ("Next payment date", "Next", "=TRUPS_NEXT_PAYMENT_DATE(Sec_AsOf,{s})", DATE_FORMAT),
         ("Coupon on it ($ per security)", "Coupon", "=TRUPS_COUPON({next},{i},,Sec_Policy,,{s})", PER_SECURITY),
-        ("Accrued interest on the as-of date ($ per security)", "Accrued",
+        ("Accrued on the as-of date ($ per security)", "Accrued",
          "=TRUPS_ACCRUED_INTEREST(Sec_AsOf,{i},,Sec_Policy,,{s})", PER_SECURITY),
         ("Floor on the floating rate", "Floor", '=TRUPS_TERMS("floating_floor",{s})', RATE),
     ]
@@ -505,7 +507,7 @@ def _hybrids(sec: Sheet) -> None:
             cell.number_format, cell.fill = fmt, OUTPUT_FILL
             sec._name(f"Result_{suffix}{key}", f"${get_column_letter(2 + j)}${sec.row}")
         sec.row += 1
-    sec.ws.cell(sec.row, 1, "Cumulative? (FALSE: never owed if not declared)")
+    sec.ws.cell(sec.row, 1, "Cumulative? (FALSE: undeclared not owed)")
     for j, (suffix, _, _, _) in enumerate(HYBRIDS):
         sec.ws.cell(sec.row, 2 + j, f'=TRUPS_TERMS("cumulative",Sec_{suffix})').fill = OUTPUT_FILL
     sec.row += 2
@@ -518,6 +520,9 @@ PAGE_WIDTH_UNITS = 90
 MIN_PRINT_SCALE = 70
 #: Smallest scale that still puts a slightly-too-wide sheet on one page width (still readable in the render).
 FIT_PRINT_SCALE = 60
+#: Widest column A that repeats on each page of a sheet printed more than one page wide (a wider one
+#: would leave room for little else on each page).
+REPEATED_COLUMN_WIDTH = 46
 #: Widest a column is made to fit its content, and to fit what a function spills into it (outside
 #: the Terms sheet, where a security's full name is printed).
 MAX_COLUMN_WIDTH = 72
@@ -655,6 +660,9 @@ def _print_setup(ws: Worksheet, results: dict[int, int]) -> None:
     # last rate column went to a page of its own at 70%); a much wider one continues at 70%
     ws.page_setup.scale = min(100, fit) if fit >= FIT_PRINT_SCALE else MIN_PRINT_SCALE
     ws.print_title_rows = "1:2"
+    first = ws.column_dimensions["A"].width or 8.43
+    if fit < FIT_PRINT_SCALE and first <= REPEATED_COLUMN_WIDTH:  # continues to the right: its labels repeat
+        ws.print_title_cols = "A:A"
 
 
 #: The cell metadata Excel 365 writes for dynamic-array formulas (ECMA-376 metadata part with the

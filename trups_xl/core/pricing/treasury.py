@@ -35,6 +35,8 @@ def coupon_date_before(maturity: dt.date, periods: int) -> dt.date:
     because a cell's Treasury price calls it several times and relativedelta costs ~10 µs a call.
     """
     year, month0 = divmod(maturity.year * 12 + maturity.month - 1 - 6 * periods, 12)
+    if maturity.day < 28:  # every month has the day, and it is no month's last (Feb 28 can be)
+        return dt.date(year, month0 + 1, maturity.day)
     length = calendar.monthrange(year, month0 + 1)[1]
     return dt.date(year, month0 + 1, length if _is_month_end(maturity) else min(maturity.day, length))
 
