@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import itertools
 import math
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -225,7 +226,8 @@ def grid(value: object, argument: str) -> list[list[object]]:
             rows = [list(value)]
         if len(rows[0]) == 0 or len(set(map(len, rows))) != 1:
             raise TrupsInputError("wrong-shaped range: rows of different lengths", argument)
-        if any(isinstance(cell, (list, tuple)) for row in rows for cell in row):
+        kinds = set(map(type, itertools.chain.from_iterable(rows)))  # one C-level pass over the cells
+        if any(issubclass(kind, (list, tuple)) for kind in kinds):
             raise TrupsInputError("wrong-shaped range: a cell holds a range (ranges nest two deep at most)", argument)
         return rows
     return [[value]]
