@@ -366,3 +366,16 @@ def test_the_hedge_sheet_prints_its_statistics_readably_and_its_chart_on_the_pag
     (chart,) = ws._charts
     assert chart.anchor._from.col <= 2  # column C at most: within the first page's width
     assert chart.series[0].marker.graphicalProperties.solidFill is not None
+
+
+def test_terms_values_sit_beside_their_labels_and_logicals_print_as_logicals(generated):
+    """The render showed each value a wide column right of its label, and cumulative TRUE as 1."""
+    from trups_xl.core.securities.loading import TERMS as XXI
+
+    ws = openpyxl.load_workbook(generated)["Terms"]
+    anchor = next(r for r in range(1, ws.max_row + 1) if "=TRUPS_TERMS(" in str(getattr(ws.cell(r, 1).value, "text", "")))
+    for i, (name, value) in enumerate(XXI.as_rows()):
+        cell = ws.cell(anchor + i, 2)
+        assert cell.alignment.horizontal == "left", name
+        if isinstance(value, bool):
+            assert cell.number_format == "General", name

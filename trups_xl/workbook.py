@@ -40,6 +40,7 @@ TITLE_FONT = Font(bold=True, size=14)
 OUTPUT_FILL = PatternFill("solid", fgColor="F2F2F2")
 RIGHT = Alignment(horizontal="right")
 CENTER = Alignment(horizontal="center")
+LEFT = Alignment(horizontal="left")
 DATE_FORMAT = "yyyy-mm-dd"
 MONEY = "#,##0.00"
 #: Amounts per $25 (or $1,000) security as issuers declare them: to 4 places ($0.6815 a quarter).
@@ -192,7 +193,9 @@ def build() -> Workbook:
     terms.ws.column_dimensions["B"].width = 24
     for i, (_, value) in enumerate(TERMS.as_rows()):
         cell = terms.ws.cell(top + i, 2)
-        cell.alignment = RIGHT
+        cell.alignment = LEFT  # beside its label (right-aligned, values sat a wide column away)
+        if isinstance(value, bool):
+            continue  # a logical shows as TRUE/FALSE; a number format would show it as 1/0
         if isinstance(value, dt.date):
             cell.number_format = DATE_FORMAT
         elif isinstance(value, float) and value < 1:
