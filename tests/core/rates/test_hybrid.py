@@ -126,3 +126,18 @@ def test_the_shipped_hybrids_load_with_their_structures():
     assert mellon.is_perpetual and mellon.floating_floor == 0.04 and not mellon.cumulative
     assert x.is_perpetual and x.floating_index == "ust_5y" and x.reset_years == 5 and not x.cumulative
     assert from_rows([("base", SERIES_X)]).reset_years == 5
+
+
+def test_the_schedule_shows_each_periods_index_date_for_resets_and_compounding():
+    """TRUPS_SCHEDULE's determination_date: a reset period shows the reset date whose fixing it pays;
+    a compounded-SOFR period the last day SOFR is observed (its end less the lookback, in U.S.
+    Government Securities business days)."""
+    header, *rows = udfs.TRUPS_SCHEDULE("2030-11-18", "2031-05-18", [["2026-02-18", 0.04], ["2031-02-18", 0.05]],
+                                        None, None, None, SERIES_X)
+    shown = [(r[header.index("end")], r[header.index("determination_date")]) for r in rows]
+    assert shown == [(dt.date(2030, 11, 18), dt.date(2026, 2, 18)), (dt.date(2031, 2, 18), dt.date(2026, 2, 18)),
+                     (dt.date(2031, 5, 18), dt.date(2031, 2, 18))]
+    table = [["base", "citigroup_capital_xiii"], ["floating_index", "sofr_compounded"],
+             ["libor_determination_lag", None], ["sofr_lookback_days", 2], ["sofr_observation_shift", False]]
+    header, row = udfs.TRUPS_SCHEDULE("2024-10-30", "2024-10-30", 0.05, None, None, None, table)
+    assert row[header.index("determination_date")] == dt.date(2024, 10, 28)  # Wed Oct 30 less 2 business days

@@ -26,7 +26,6 @@ from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
-from dateutil.relativedelta import relativedelta
 
 from trups_xl.core.errors import MissingFixingError, TrupsInputError, parse_choice
 from trups_xl.core.rates.compounding import compounded_rate
@@ -231,19 +230,14 @@ def reset_anchors(schedule: Schedule) -> npt.NDArray[np.int64] | None:
 @functools.lru_cache(maxsize=64)
 def _reset_anchors(schedule: Schedule) -> npt.NDArray[np.int64]:
     terms = schedule.terms
-    switch, years = require(terms, "switch_date"), int(require(terms, "reset_years"))
-    resets, k = [], 0
-    while (day := switch + relativedelta(years=k * years)) <= terms.final_repayment:
-        resets.append(day)
-        k += 1
     starts = schedule.start.astype("datetime64[D]")
-    reset_days = np.array(resets, dtype="datetime64[D]")
-    latest = reset_days[np.maximum(np.searchsorted(reset_days, starts, side="right") - 1, 0)]
-    anchors = np.searchsorted(starts, latest)
-    if (starts[np.minimum(anchors, schedule.size - 1)] != latest)[schedule.is_index_linked].any():
-        raise TrupsInputError(f"{terms.name}: its reset dates (every {years} years from {switch}) are not all "
-                              "payment dates", "security")
-    anchors = np.where(schedule.is_index_linked, anchors, -1).astype(np.int64)
+    resets = schedule.determination_date  # for a reset index: each period's reset date (the schedule's)
+    anchors = np.searchsorted(starts, resets)
+    linked = schedule.is_index_linked
+    if (starts[np.minimum(anchors, schedule.size - 1)] != resets)[linked].any():
+        raise TrupsInputError(f"{terms.name}: its reset dates (every {terms.reset_years} years from "
+                              f"{terms.switch_date}) are not all payment dates", "security")
+    anchors = np.where(linked, anchors, -1).astype(np.int64)
     anchors.flags.writeable = False
     return anchors
 

@@ -38,6 +38,7 @@ from trups_xl.core.errors import parse_choice
 from trups_xl.core.scheduling.calendars import (
     LONDON,
     NEW_YORK,
+    US_GOVERNMENT_SECURITIES,
     AccrualConvention,
     BusinessCalendar,
     BusinessDayConvention,
@@ -45,6 +46,7 @@ from trups_xl.core.scheduling.calendars import (
 from trups_xl.core.scheduling.daycount import ACT_360, THIRTY_360, accrual_days
 from trups_xl.core.securities.terms import (
     THIRTY_360_NAME,
+    IndexKind,
     Terms,
 )
 
@@ -176,6 +178,18 @@ def _roll_dates(anchor: dt.date, months: int, last: dt.date, include_anchor: boo
     return dates
 
 
+def reset_dates(terms: Terms) -> list[dt.date]:
+    """A reset index's reset dates: ``switch_date`` and every ``reset_years`` after it, to the end."""
+    switch, years = terms.switch_date, terms.reset_years
+    if switch is None or years is None:
+        return []
+    dates, k = [], 0
+    while (day := switch + relativedelta(years=k * years)) <= terms.final_repayment:
+        dates.append(day)
+        k += 1
+    return dates
+
+
 def scheduled_dates(terms: Terms) -> list[dt.date]:
     """Every scheduled interest payment date, preceded by the issue date."""
     t = terms
@@ -237,6 +251,15 @@ def build_schedule(
         determination = np.where(fixed, np.datetime64("NaT"), determination)
     else:
         determination = np.full(end.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+    floating = regime == FLOATING
+    if t.floating_index == IndexKind.UST_5Y and t.switch_date is not None:  # the reset date whose fixing it pays
+        resets = np.array(reset_dates(t), dtype="datetime64[D]")
+        latest = resets[np.maximum(np.searchsorted(resets, start, side="right") - 1, 0)]
+        determination = np.where(floating, latest, determination)
+    elif t.floating_index == IndexKind.SOFR_COMPOUNDED and t.sofr_lookback_days is not None:
+        # the last day SOFR is observed for the period: its end, moved back the lookback
+        observed = US_GOVERNMENT_SECURITIES.advance(accrual_end, -t.sofr_lookback_days)
+        determination = np.where(floating, observed, determination)
     # p.20/p.41: 30/360 for the fixed periods (to Dec 21, 2037 for XXI); Act/360 after.
     later_30_360 = t.floating_day_count == THIRTY_360_NAME
     is_30_360 = np.where(fixed, t.fixed_day_count == THIRTY_360_NAME, later_30_360)
