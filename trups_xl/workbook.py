@@ -163,6 +163,22 @@ class Sheet:
         return top, col, top + height - 1, col + width - 1
 
 
+def _format_term_values(ws: Worksheet, top: int, col: int) -> None:
+    """The value column of a TRUPS_TERMS table: beside its labels, each term in the format of its
+    kind (XXI's values decide it; every security has the same terms)."""
+    for i, (_, value) in enumerate(TERMS.as_rows()):
+        cell = ws.cell(top + i, col)
+        cell.alignment = LEFT  # beside its label (right-aligned, values sat a wide column away)
+        if isinstance(value, bool):
+            continue  # a logical shows as TRUE/FALSE; a number format would show it as 1/0
+        if isinstance(value, dt.date):
+            cell.number_format = DATE_FORMAT
+        elif isinstance(value, float) and value < 1:
+            cell.number_format = "0.00000%"
+        elif isinstance(value, (int, float)):
+            cell.number_format = "#,##0.##" if isinstance(value, float) else "#,##0"
+
+
 def _fixings_rows() -> list[list[Any]]:
     return [[_d(d), r] for d, r in SAMPLE_FIXINGS]
 
@@ -191,17 +207,7 @@ def build() -> Workbook:
     terms = Sheet(wb, "Terms", "Terms", "TRUPS_TERMS(): every number the functions use.")
     top, _, _, _ = terms.array("", "=TRUPS_TERMS()", udfs.TRUPS_TERMS(), col=1)
     terms.ws.column_dimensions["B"].width = 24
-    for i, (_, value) in enumerate(TERMS.as_rows()):
-        cell = terms.ws.cell(top + i, 2)
-        cell.alignment = LEFT  # beside its label (right-aligned, values sat a wide column away)
-        if isinstance(value, bool):
-            continue  # a logical shows as TRUE/FALSE; a number format would show it as 1/0
-        if isinstance(value, dt.date):
-            cell.number_format = DATE_FORMAT
-        elif isinstance(value, float) and value < 1:
-            cell.number_format = "0.00000%"
-        elif isinstance(value, (int, float)):
-            cell.number_format = "#,##0.##" if isinstance(value, float) else "#,##0"
+    _format_term_values(terms.ws, top, 2)
 
     sched = Sheet(wb, "Schedule", "Interest schedule", "One row per interest period; floating rows use the fixings.")
     sched.section("Inputs")
@@ -445,7 +451,8 @@ def _securities(wb: Workbook) -> None:
             cell.number_format = RATE
     sec.section("Outputs (per security)")
     for j, head in enumerate(["Security 1", "Security 2", "Your security"]):
-        sec.ws.cell(sec.row, 2 + j, head).font = HEADER_FONT
+        header = sec.ws.cell(sec.row, 2 + j, head)
+        header.font, header.alignment = HEADER_FONT, RIGHT  # over the right-aligned values
     sec.row += 1
     rows = [
         ("Next payment date", "Next", "=TRUPS_NEXT_PAYMENT_DATE(Sec_AsOf,{s})", DATE_FORMAT),
@@ -467,6 +474,7 @@ def _securities(wb: Workbook) -> None:
     for col, name in ((2, "Sec_XXI"), (5, "Sec_XIII")):
         sec.row = top
         sec.array("", f"=TRUPS_TERMS(,{name})", udfs.TRUPS_TERMS(None, "citigroup_capital_xxi"), col=col)
+        _format_term_values(sec.ws, top, col + 1)
     sec.row = top + len(udfs.TRUPS_TERMS()) + 1
     _hybrids(sec)
     args = (_d("2025-11-23"), _d("2027-01-31"), None, None, "libor_act",
@@ -492,7 +500,8 @@ def _hybrids(sec: Sheet) -> None:
         sec.input(f"Sec_{suffix}", "Security (shipped)", security)
         sec.input(f"Sec_{suffix}Index", f"Index: {what} (illustrative)", value, RATE)
     for j, (suffix, _, _, _) in enumerate(HYBRIDS):
-        sec.ws.cell(sec.row, 2 + j, suffix).font = HEADER_FONT
+        header = sec.ws.cell(sec.row, 2 + j, suffix)
+        header.font, header.alignment = HEADER_FONT, RIGHT
     sec.row += 1
     rows = [
         ("Next payment date", "Next", "=TRUPS_NEXT_PAYMENT_DATE(Sec_AsOf,{s})", DATE_FORMAT),
