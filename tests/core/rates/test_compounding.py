@@ -33,14 +33,14 @@ def test_the_calendars_agree_on_this_period():
     assert ours == theirs
 
 
-def _quantlib_rate(daily: dict[dt.date, float], lookback: int, shift: bool) -> float:
+def _quantlib_rate(daily: dict[dt.date, float], lookback: int, shift: bool, lockout: int = 0) -> float:
     ql.Settings.instance().evaluationDate = ql.Date(1, 12, 2024)
     index = ql.Sofr()
     index.clearFixings()
     for day, rate in daily.items():
         index.addFixing(_qd(day), rate)
     coupon = ql.OvernightIndexedCoupon(_qd(END), 1000.0, _qd(START), _qd(END), index, 1.0, 0.0, ql.Date(), ql.Date(),
-                                       ql.Actual360(), False, ql.RateAveraging.Compound, lookback, 0, shift)
+                                       ql.Actual360(), False, ql.RateAveraging.Compound, lookback, lockout, shift)
     return coupon.rate()
 
 
@@ -51,6 +51,16 @@ def test_compounded_rate_equals_quantlib(seed, lookback, shift):
     daily = _daily(seed)
     ours = compounded_rate(START, END, daily, lookback, shift)
     assert ours == pytest.approx(_quantlib_rate(daily, lookback, shift), abs=1e-12)
+
+
+@pytest.mark.parametrize("lookback", [0, 2])
+@pytest.mark.parametrize("lockout", [1, 2, 4])
+@pytest.mark.parametrize("shift", [False, True])
+def test_compounded_rate_with_a_lockout_equals_quantlib(lookback, lockout, shift):
+    daily = _daily(11)
+    ours = compounded_rate(START, END, daily, lookback, shift, lockout=lockout)
+    assert ours == pytest.approx(_quantlib_rate(daily, lookback, shift, lockout), abs=1e-12)
+    assert ours != compounded_rate(START, END, daily, lookback, shift)  # the lockout changes the rate
 
 
 @pytest.mark.parametrize("shift", [False, True])
@@ -81,3 +91,15 @@ def test_compounded_sofr_needs_its_lookback_terms():
              ["libor_determination_lag", None]]
     assert udfs.TRUPS_COUPON(END.isoformat(), 0.05, None, None, None, table) == \
         "#TRUPS! security: missing term sofr_lookback_days, required with sofr_compounded"
+
+
+def test_a_terms_tables_lockout_reaches_the_period_rate():
+    daily = _daily(5)
+    table = [["base", "citigroup_capital_xiii"], ["floating_index", "sofr_compounded"],
+             ["libor_determination_lag", None], ["sofr_lookback_days", 2], ["sofr_observation_shift", True],
+             ["sofr_lockout_days", 2]]
+    got = udfs.TRUPS_INDEX_RATE(START.isoformat(), None, [[d, r] for d, r in daily.items()], None, table)
+    assert got == pytest.approx(_quantlib_rate(daily, 2, True, 2), abs=1e-12)
+    assert udfs.TRUPS_INDEX_RATE(START.isoformat(), None, 0.05, None,
+                                 [["base", "citigroup_capital_xiii"], ["sofr_lockout_days", 2]]).startswith(
+        "#TRUPS! security: sofr_lookback_days, sofr_observation_shift and sofr_lockout_days need")

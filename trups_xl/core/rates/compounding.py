@@ -13,6 +13,9 @@ business days:
 * **Observation shift** (``shift=True``): the observation period is ``[start, end)`` moved back
   ``lookback`` business days; ``i``, ``SOFR_i``, ``n_i`` and ``d`` all come from it.
 
+* **Lockout** (``lockout`` days): the last ``lockout`` business days repeat the SOFR of the day
+  before them.
+
 A day whose SOFR the table does not give makes the period's rate unknown (``None``): the caller
 names the period, never guesses.
 """
@@ -26,20 +29,26 @@ from trups_xl.core.scheduling.calendars import US_GOVERNMENT_SECURITIES, Busines
 
 
 def compounded_rate(start: dt.date, end: dt.date, daily: Mapping[dt.date, float], lookback: int, shift: bool,
-                    calendar: BusinessCalendar = US_GOVERNMENT_SECURITIES) -> float | None:
+                    calendar: BusinessCalendar = US_GOVERNMENT_SECURITIES, lockout: int = 0) -> float | None:
     """The compounded rate of ``[start, end)`` (an annual decimal), or ``None`` when a needed day's
-    SOFR is missing from ``daily``."""
+    SOFR is missing from ``daily``. With ``lockout``, the last ``lockout`` business days of the
+    period take the SOFR of the day before them (the rate is known ``lockout`` days early)."""
     first, last = (calendar.advance_day(start, -lookback), calendar.advance_day(end, -lookback)) if shift \
         else (start, end)
     day = first if calendar.is_open(first) else calendar.following_day(first)
-    growth = 1.0
+    steps: list[tuple[int, dt.date]] = []  # (calendar days to the next business day, the day observed)
     while day < last:
         following = min(calendar.advance_day(day, 1), last)
-        observed = day if shift else calendar.advance_day(day, -lookback)
+        steps.append(((following - day).days, day if shift else calendar.advance_day(day, -lookback)))
+        day = following
+    if 0 < lockout < len(steps):
+        locked = steps[-lockout - 1][1]
+        steps[-lockout:] = [(days, locked) for days, _ in steps[-lockout:]]
+    growth = 1.0
+    for days, observed in steps:
         sofr = daily.get(observed)
         if sofr is None:
             return None
-        growth *= 1.0 + sofr * (following - day).days / 360.0
-        day = following
-    days = (last - first).days
-    return (growth - 1.0) * 360.0 / days if days > 0 else None
+        growth *= 1.0 + sofr * days / 360.0
+    total = (last - first).days
+    return (growth - 1.0) * 360.0 / total if total > 0 else None

@@ -192,15 +192,16 @@ def _compounded_rates(schedule: Schedule, fixings: Fixings) -> FloatArray:
     """Each floating period's compounded SOFR from daily fixings (NaN where a needed day is missing)."""
     terms = schedule.terms
     lookback, shift = int(require(terms, "sofr_lookback_days")), bool(require(terms, "sofr_observation_shift"))
+    lockout = terms.sofr_lockout_days or 0
     rates = np.full(schedule.size, np.nan)
     floating = np.flatnonzero(schedule.regime == FLOATING)
     starts, ends = (schedule.accrual_start.astype(object), schedule.accrual_end.astype(object))
     daily: dict[dt.date, float] = dict(fixings.table)
     for k in floating.tolist():
         if fixings.single is not None:
-            found = compounded_rate(starts[k], ends[k], _Every(fixings.single), lookback, shift)
+            found = compounded_rate(starts[k], ends[k], _Every(fixings.single), lookback, shift, lockout=lockout)
         else:
-            found = compounded_rate(starts[k], ends[k], daily, lookback, shift)
+            found = compounded_rate(starts[k], ends[k], daily, lookback, shift, lockout=lockout)
         if found is not None:
             rates[k] = found
     return rates

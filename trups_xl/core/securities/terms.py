@@ -136,6 +136,9 @@ SCHEMA: tuple[TermSpec, ...] = (
     TermSpec("sofr_observation_shift", "flag", False,
              "compounded SOFR: true = the observation period is shifted back (weights from it), false = lookback "
              "without shift"),
+    TermSpec("sofr_lockout_days", "count", False,
+             "compounded SOFR: the last business days of a period that repeat the SOFR before them; blank = 0",
+             bounds=(0, 10)),
     TermSpec("cumulative", "flag", False,
              "true (blank: TruPS, cumulative) or false: an undeclared non-cumulative dividend is never owed"),
     TermSpec("par_call_date", "date", False, "optional redemption at par from this date; blank = none"),
@@ -226,6 +229,7 @@ class Terms:
     reset_years: int | None
     sofr_lookback_days: int | None
     sofr_observation_shift: bool | None
+    sofr_lockout_days: int | None
     cumulative: bool
     par_call_date: dt.date | None
     make_whole_spread: float | None
@@ -437,8 +441,10 @@ def from_mapping(values: Mapping[str, object]) -> Terms:
         for term in ("sofr_lookback_days", "sofr_observation_shift"):
             if checked.get(term) is None:
                 raise TrupsInputError(f"missing term {term}, required with sofr_compounded", ARGUMENT)
-    elif checked.get("sofr_lookback_days") is not None or checked.get("sofr_observation_shift") is not None:
-        raise TrupsInputError("sofr_lookback_days and sofr_observation_shift need floating_index sofr_compounded",
+    elif any(checked.get(term) is not None for term in ("sofr_lookback_days", "sofr_observation_shift",
+                                                         "sofr_lockout_days")):
+        raise TrupsInputError("sofr_lookback_days, sofr_observation_shift and sofr_lockout_days need "
+                              "floating_index sofr_compounded",
                               ARGUMENT)
     if checked.get("reset_years") is not None and not (isinstance(index, IndexKind) and index.is_reset):
         raise TrupsInputError("reset_years needs a reset floating_index (ust_5y)", ARGUMENT)
