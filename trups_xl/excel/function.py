@@ -58,9 +58,6 @@ class FunctionInfo:
 #: Wizard text and example of every registered function, by name.
 INFO: dict[str, FunctionInfo] = {}
 
-LIFE = (TERMS.issue_date, TERMS.final_repayment)
-
-
 def life(terms: Terms) -> tuple[dt.date, dt.date]:
     """First and last day of the security's life (issue date, maturity date)."""
     return terms.issue_date, terms.final_repayment
@@ -160,7 +157,7 @@ def one_line(text: str) -> str:
 
 # ---- argument readers -------------------------------------------------------------------
 
-def dates(value: object, argument: str, lo: dt.date = LIFE[0], hi: dt.date = LIFE[1],
+def dates(value: object, argument: str, lo: dt.date, hi: dt.date,
           required: bool = True, default: dt.date | None = None
           ) -> tuple[npt.NDArray[np.datetime64], tuple[int, int]]:
     """A date cell or range as a 2-D ``datetime64[D]`` array and its shape."""
@@ -173,7 +170,7 @@ def dates(value: object, argument: str, lo: dt.date = LIFE[0], hi: dt.date = LIF
     return xc.to_array(cells, "datetime64[D]"), shape
 
 
-def one_date(value: object, argument: str, lo: dt.date = LIFE[0], hi: dt.date = LIFE[1],
+def one_date(value: object, argument: str, lo: dt.date, hi: dt.date,
              default: dt.date | None = None) -> dt.date:
     """A single date (a 1 x 1 range is accepted); blank gives ``default`` when there is one."""
     single_cell(value, argument, "date")
@@ -184,7 +181,7 @@ def one_date(value: object, argument: str, lo: dt.date = LIFE[0], hi: dt.date = 
     return cells[0][0]
 
 
-def optional_date(value: object, argument: str, lo: dt.date = LIFE[0], hi: dt.date = LIFE[1]) -> dt.date | None:
+def optional_date(value: object, argument: str, lo: dt.date, hi: dt.date) -> dt.date | None:
     """A single date, or ``None`` for a blank (an omitted argument or an empty cell)."""
     return None if xc.is_blank(value) else one_date(value, argument, lo, hi)
 
@@ -288,7 +285,7 @@ def _scalar(value: object) -> object:
     return value
 
 
-def date_cells(value: object, argument: str, lo: dt.date = LIFE[0], hi: dt.date = LIFE[1]
+def date_cells(value: object, argument: str, lo: dt.date, hi: dt.date
                ) -> dt.date | npt.NDArray[np.datetime64]:
     """A date argument read once: one cell gives a ``datetime.date`` (the core's one-date path), a
     range a 2-D ``datetime64[D]`` array; anything not accepted is refused naming ``argument``."""
@@ -318,11 +315,6 @@ def combine(*named: tuple[str, object]) -> list[Any]:
                                  for name, a in named})
             break
     return [v for _, v in named]
-
-
-def blank(*values: object) -> bool:
-    """True when every one of these arguments was left out (or is an empty cell)."""
-    return all(v is None or xc.is_blank(v) for v in values)
 
 
 def single_cell(value: object, argument: str, what: str) -> None:
@@ -466,14 +458,6 @@ def curve(value: object, terms: Terms) -> ForwardCurve | None:
     if not pairs:
         raise TrupsInputError("expected at least one (date, rate) row", "curve")
     return ForwardCurve.of(pairs)
-
-
-def broadcast(*arrays_with_shapes: tuple[str, npt.NDArray[Any], tuple[int, int]]) -> list[npt.NDArray[Any]]:
-    """Check that 2-D argument arrays combine Excel-style (the error names the arguments) and
-    return them as they are: the core broadcasts, so a column of dates against a row of rates
-    keeps its date work per date (1,000, not 1,000,000 day counts for a 1000 x 1000 grid)."""
-    xc.broadcast_shapes({name: shape for name, _, shape in arrays_with_shapes})
-    return [arr for _, arr, _ in arrays_with_shapes]
 
 
 def vector(value: object, argument: str, convert: Callable[[object, str, str], Any],

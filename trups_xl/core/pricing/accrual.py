@@ -150,7 +150,7 @@ def accrual(start: npt.ArrayLike | dt.date, end: npt.ArrayLike | dt.date, fixing
     curve : ForwardCurve, optional
         Projects the index of periods without a fixing (:mod:`trups_xl.core.rates.curve`).
     terms : Terms
-        The security (:mod:`trups_xl.core.securities.terms`); default Citigroup Capital XXI.
+        The security (:mod:`trups_xl.core.securities.terms`).
 
     Returns
     -------

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -82,25 +82,24 @@ def _flows(valuation_date: dt.date, end_date: dt.date | None, principal: float |
     if not terms.issue_date <= valuation_date < end:
         raise TrupsInputError(f"expected a valuation date {terms.issue_date}..{end - dt.timedelta(days=1)} "
                               "(before the end of the hedged cash flows)", "valuation_date")
-    ends, payments, days = _fixed_periods(terms)
-    last = bisect_left(ends, day_number(end))
-    last = last if last < len(ends) and ends[last] == day_number(end) else -1
-    if last < 0:
+    payments, days = _fixed_periods(terms)
+    periods = build_schedule(terms=terms).lists  # the fixed periods are the first ones
+    last = periods.index_of_payment(day_number(end))
+    if not 0 <= last < periods.leading_fixed:
         raise TrupsInputError(f"{end} is not a fixed-rate interest payment date", "end_date")
-    first = bisect_right(ends, day_number(valuation_date))
+    first = bisect_right(periods.end, day_number(valuation_date))
     return payments[first:last + 1], interest(amount, days[first:last + 1], terms.fixed_rate), float(amount)
 
 
 @functools.lru_cache(maxsize=64)
-def _fixed_periods(terms: Terms) -> tuple[list[int], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """Scheduled ends (days since 1970, for bisection), payment dates (days since 1970) and
-    accrual days of the fixed periods (arrays read-only)."""
+def _fixed_periods(terms: Terms) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Payment dates (days since 1970) and accrual days of the fixed periods (read-only)."""
     schedule = build_schedule(terms=terms)
     fixed = schedule.regime == FIXED
     payments = schedule.payment_date[fixed].astype(np.int64)
     days = schedule.accrual_days[fixed].copy()
     payments.flags.writeable = days.flags.writeable = False
-    return [int(v) for v in schedule.end[fixed].astype(np.int64)], payments, days
+    return payments, days
 
 
 def hedged_item_value(valuation_date: dt.date, curve: DiscountCurve, end_date: dt.date | None = None,

@@ -227,7 +227,7 @@ def build_schedule(
     new_york, london : BusinessCalendar
         Calendars for payment/record dates and for index determination dates.
     terms : Terms
-        The security; default Citigroup Capital XXI.
+        The security.
     """
     convention = parse_choice(AccrualConvention, convention, "convention", "accrual convention") \
         if convention is not None else terms.floating_accrual or FLOATING_ACCRUAL_DEFAULT
