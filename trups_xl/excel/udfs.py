@@ -260,7 +260,6 @@ def TRUPS_TERMS(term: Any = None, security: Any = None) -> Any:
 # ---- redemption (issue: make-whole) --------------------------------------------------------
 
 
-
 def _make_whole_inputs(redemption_date: Any, treasury_rate: Any, spread: Any, principal: Any,
                        stub: Any, count: Any, security: Any) -> dict[str, Any]:
     terms = xf.security(security)
@@ -402,8 +401,6 @@ def _treasury_inputs(settlement: Any, maturity: Any, coupon: Any, value: Any, va
     c = xf.number_cells(coupon, "coupon", xf.coupon_cell, xc.COUPON_RANGE)
     v = xf.number_cells(value, value_name, value_cell, xc.RATE_RANGE if value_cell is xf.rate_cell else (1e-9, 999.999))
     # (a negative coupon is refused by coupon_cell: COUPON_RANGE starts at 0)
-    if type(c) is float and type(v) is float and type(s) is dt.date and type(m) is dt.date:
-        return [s, m, c, v]  # one Treasury, one number: nothing to combine
     # shapes checked Excel-style; the arrays stay unbroadcast so the date work is done once per date
     return xf.combine(("settlement", s), ("maturity", m), ("coupon", c), (value_name, v))
 

@@ -61,10 +61,10 @@ def pv_semiannual(w: npt.ArrayLike, n: npt.ArrayLike, first: npt.ArrayLike, coup
                   redemption: npt.ArrayLike, rate: npt.ArrayLike, frequency: float = 2.0) -> FloatArray | float:
     """Present value of the stream described in the module docstring (``frequency`` periods a
     year: 2 for the semi-annual discounting of p.38); Python numbers give a float."""
-    if type(w) is float and type(rate) is float and type(first) is float and type(coupon) is float:
-        if rate <= -frequency:
+    if _floats(w, n, first, coupon, redemption, rate):
+        if rate <= -frequency:  # type: ignore[operator]
             raise TrupsInputError(f"a discount rate of -{100 * frequency:.0f}% or less has no meaning", "rate")
-        return _pv_and_slope_one(w, n, first, coupon, redemption, rate, frequency, False)[0]
+        return _pv_and_slope_one(w, n, first, coupon, redemption, rate, frequency, False)[0]  # type: ignore[arg-type]
     r = np.asarray(rate, dtype=np.float64)
     if np.any(r <= -frequency):
         raise TrupsInputError(f"a discount rate of -{100 * frequency:.0f}% or less has no meaning", "rate")

@@ -32,24 +32,31 @@ def _read_toml(text: str, where: str) -> tuple[dict[str, object], dict[str, str]
     return values, sources
 
 
+#: The folder of shipped security files, one ``<id>.toml`` each.
+_FOLDER = resources.files("trups_xl") / "data" / "securities"
+_XXI = "citigroup_capital_xxi"
+
+
+@functools.cache
+def _shipped_file(security_id: str) -> tuple[Terms, dict[str, str]]:
+    """A shipped security and ``{term: source}``, from its data file, read once."""
+    entry = _FOLDER / f"{security_id}.toml"
+    values, term_sources = _read_toml(entry.read_text(encoding="utf-8"), entry.name)
+    values["id"] = security_id
+    return from_mapping(values), term_sources
+
+
 @functools.cache
 def shipped() -> dict[str, Terms]:
     """Every shipped security by id (the data file's name), XXI first."""
-    found: dict[str, Terms] = {}
-    folder = resources.files("trups_xl") / "data" / "securities"
-    for entry in sorted(folder.iterdir(), key=lambda e: (e.name != "citigroup_capital_xxi.toml", e.name)):
-        if entry.name.endswith(".toml"):
-            values, _ = _read_toml(entry.read_text(encoding="utf-8"), entry.name)
-            values["id"] = entry.name.removesuffix(".toml")
-            found[str(values["id"])] = from_mapping(values)
-    return found
+    ids = sorted((e.name.removesuffix(".toml") for e in _FOLDER.iterdir() if e.name.endswith(".toml")),
+                 key=lambda security_id: (security_id != _XXI, security_id))
+    return {security_id: _shipped_file(security_id)[0] for security_id in ids}
 
 
-@functools.cache
 def sources(security_id: str) -> dict[str, str]:
     """``{term: source}`` of a shipped security, as its data file gives them."""
-    entry = resources.files("trups_xl") / "data" / "securities" / f"{security_id}.toml"
-    return _read_toml(entry.read_text(encoding="utf-8"), entry.name)[1]
+    return _shipped_file(security_id)[1]
 
 
 def by_name(text: str) -> Terms:
@@ -89,5 +96,5 @@ def from_rows(rows: Iterable[tuple[str, object]]) -> Terms:
     return from_mapping(merged)
 
 
-#: Citigroup Capital XXI: the default security of every function.
-TERMS: Terms = shipped()["citigroup_capital_xxi"]
+#: Citigroup Capital XXI: the security the Excel functions use when none is given (the rules have no default).
+TERMS: Terms = _shipped_file(_XXI)[0]  # (only XXI is read at import; the others when first named)
