@@ -460,13 +460,7 @@ def _securities(wb: Workbook) -> None:
          "=TRUPS_ACCRUED_INTEREST(Sec_AsOf,,,Sec_Policy,Sec_Curve,{s})", PER_SECURITY),
         ("Liquidation amount ($)", "Par", '=TRUPS_TERMS("liquidation_amount",{s})', MONEY),
     ]
-    for label, key, formula, fmt in rows:
-        sec.ws.cell(sec.row, 1, label)
-        for j, (suffix, name) in enumerate((("XXI", "Sec_XXI"), ("XIII", "Sec_XIII"), ("Yours", "Sec_Yours"))):
-            cell = sec.ws.cell(sec.row, 2 + j, formula.format(s=name))
-            cell.number_format, cell.fill = fmt, OUTPUT_FILL
-            sec._name(f"Result_{suffix}{key}", f"${get_column_letter(2 + j)}${sec.row}")
-        sec.row += 1
+    _side_by_side(sec, rows, [("XXI", {"s": "Sec_XXI"}), ("XIII", {"s": "Sec_XIII"}), ("Yours", {"s": "Sec_Yours"})])
     sec.row += 1
     sec.ws.cell(sec.row, 1, "Terms (TRUPS_TERMS): a table that works as a security argument").font = HEADER_FONT
     sec.row += 1
@@ -492,6 +486,19 @@ HYBRIDS = (("Mellon", "mellon_capital_iv", "3M Term SOFR", 0.0395),
            ("SeriesX", "citigroup_series_x", "5Y Treasury at reset", 0.04))
 
 
+def _side_by_side(sec: Sheet, rows: list[tuple[str, str, str, str]],
+                  columns: list[tuple[str, dict[str, str]]]) -> None:
+    """Output rows (label, result key, formula template, number format), one column per security
+    from column B: each cell the template filled with that column's names, named ``Result_<suffix><key>``."""
+    for label, key, formula, fmt in rows:
+        sec.ws.cell(sec.row, 1, label)
+        for j, (suffix, names) in enumerate(columns):
+            cell = sec.ws.cell(sec.row, 2 + j, formula.format(**names))
+            cell.number_format, cell.fill = fmt, OUTPUT_FILL
+            sec._name(f"Result_{suffix}{key}", f"${get_column_letter(2 + j)}${sec.row}")
+        sec.row += 1
+
+
 def _hybrids(sec: Sheet) -> None:
     """Shipped hybrids side by side on the as-of date: a floored perpetual floater and a perpetual
     fixed-rate reset, both non-cumulative, each with its index input."""
@@ -510,15 +517,10 @@ def _hybrids(sec: Sheet) -> None:
          "=TRUPS_ACCRUED_INTEREST(Sec_AsOf,{i},,Sec_Policy,,{s})", PER_SECURITY),
         ("Floor on the floating rate", "Floor", '=TRUPS_TERMS("floating_floor",{s})', RATE),
     ]
-    first = sec.row
-    for label, key, formula, fmt in rows:
-        sec.ws.cell(sec.row, 1, label)
-        for j, (suffix, _, _, _) in enumerate(HYBRIDS):
-            next_cell = f"{get_column_letter(2 + j)}{first}"  # the next payment date, the row above
-            cell = sec.ws.cell(sec.row, 2 + j, formula.format(s=f"Sec_{suffix}", i=f"Sec_{suffix}Index", next=next_cell))
-            cell.number_format, cell.fill = fmt, OUTPUT_FILL
-            sec._name(f"Result_{suffix}{key}", f"${get_column_letter(2 + j)}${sec.row}")
-        sec.row += 1
+    first = sec.row  # the next payment date's row: the coupon row reads it
+    _side_by_side(sec, rows, [(suffix, {"s": f"Sec_{suffix}", "i": f"Sec_{suffix}Index",
+                                        "next": f"{get_column_letter(2 + j)}{first}"})
+                              for j, (suffix, _, _, _) in enumerate(HYBRIDS)])
     sec.ws.cell(sec.row, 1, "Cumulative? (FALSE: undeclared not owed)")
     for j, (suffix, _, _, _) in enumerate(HYBRIDS):
         sec.ws.cell(sec.row, 2 + j, f'=TRUPS_TERMS("cumulative",Sec_{suffix})').fill = OUTPUT_FILL
