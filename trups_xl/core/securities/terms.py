@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any
@@ -187,7 +187,7 @@ SCHEMA: tuple[TermSpec, ...] = (
 SPECS = {s.name: s for s in SCHEMA}
 REQUIRED = tuple(s.name for s in SCHEMA if s.required)
 FLOATING_TERMS = ("floating_index", "floating_margin", "floating_frequency", "floating_day_count",
-                  "libor_determination_lag")
+                  "libor_determination_lag", "business_day_convention")
 #: What a term is when a security does not give it: trust preferred securities defer cumulatively.
 DEFAULTS: dict[str, object] = {"cumulative": True}
 #: What a function that needs the term is called, for "has no ..." messages.
@@ -420,27 +420,18 @@ def from_mapping(values: Mapping[str, object]) -> Terms:
     for term in REQUIRED:
         if checked.get(term) is None:
             raise TrupsInputError(f"missing required term {term}", ARGUMENT)
-    if checked.get("switch_date") is not None:
-        chosen = checked.get("floating_index")
-        libor = isinstance(chosen, IndexKind) and chosen.is_libor
-        for term in FLOATING_TERMS:
-            if term == "libor_determination_lag" and not libor:
-                continue  # only LIBOR is determined in London a set number of days ahead
-            if checked.get(term) is None:
-                raise TrupsInputError(f"missing term {term}, required with a switch_date", ARGUMENT)
-    if checked.get("scheduled_maturity_date") is not None:
-        for term in ("post_maturity_index", "post_maturity_frequency"):
-            if checked.get(term) is None:
-                raise TrupsInputError(f"missing term {term}, required with a scheduled_maturity_date", ARGUMENT)
-    if checked.get("switch_date") is not None and checked.get("business_day_convention") is None:
-        raise TrupsInputError("missing term business_day_convention, required with a switch_date", ARGUMENT)
     index = checked.get("floating_index")
-    if isinstance(index, IndexKind) and index.is_reset and checked.get("reset_years") is None:
-        raise TrupsInputError(f"missing term reset_years, required with the reset index {index}", ARGUMENT)
+    if checked.get("switch_date") is not None:
+        libor = isinstance(index, IndexKind) and index.is_libor
+        # only LIBOR is determined in London a set number of days ahead
+        _require(checked, [term for term in FLOATING_TERMS if libor or term != "libor_determination_lag"],
+                 "a switch_date")
+    if checked.get("scheduled_maturity_date") is not None:
+        _require(checked, ["post_maturity_index", "post_maturity_frequency"], "a scheduled_maturity_date")
+    if isinstance(index, IndexKind) and index.is_reset:
+        _require(checked, ["reset_years"], f"the reset index {index}")
     if index == IndexKind.SOFR_COMPOUNDED:
-        for term in ("sofr_lookback_days", "sofr_observation_shift"):
-            if checked.get(term) is None:
-                raise TrupsInputError(f"missing term {term}, required with sofr_compounded", ARGUMENT)
+        _require(checked, ["sofr_lookback_days", "sofr_observation_shift"], "sofr_compounded")
     elif any(checked.get(term) is not None for term in ("sofr_lookback_days", "sofr_observation_shift",
                                                          "sofr_lockout_days")):
         raise TrupsInputError("sofr_lookback_days, sofr_observation_shift and sofr_lockout_days need "
@@ -469,6 +460,13 @@ def from_mapping(values: Mapping[str, object]) -> Terms:
     terms = Terms(**{f.name: checked.get(f.name) for f in fields(Terms)})  # type: ignore[arg-type]
     _check_order(terms)
     return terms
+
+
+def _require(checked: Mapping[str, object], terms: Iterable[str], reason: str) -> None:
+    """Refuse the first of ``terms`` that is absent, naming it and why it is needed."""
+    for term in terms:
+        if checked.get(term) is None:
+            raise TrupsInputError(f"missing term {term}, required with {reason}", ARGUMENT)
 
 
 def _check_order(t: Terms) -> None:
