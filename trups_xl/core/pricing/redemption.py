@@ -181,10 +181,7 @@ def make_whole_price(redemption_date: npt.ArrayLike | dt.date, treasury_rate: np
                      principal: npt.ArrayLike | None = None,
                      stub: Stub = STUB_DEFAULT, *, terms: Terms, count: Count = COUNT_DEFAULT) -> FloatArray | float:
     """Make-whole redemption price including accrued interest (p.38); one date and one rate give a float."""
-    if (one := _make_whole_one(redemption_date, treasury_rate, spread, principal, stub, terms, count)) is not None:
-        return one[0]
-    price = make_whole(redemption_date, treasury_rate, spread, principal, stub, terms=terms, count=count).price
-    return float(price) if type(redemption_date) is dt.date and price.ndim == 0 else price
+    return _make_whole_part(0, redemption_date, treasury_rate, spread, principal, stub, terms, count)
 
 
 @overload
@@ -200,10 +197,19 @@ def make_whole_pv(redemption_date: npt.ArrayLike | dt.date, treasury_rate: npt.A
                   principal: npt.ArrayLike | None = None,
                   stub: Stub = STUB_DEFAULT, *, terms: Terms, count: Count = COUNT_DEFAULT) -> FloatArray | float:
     """The present-value leg alone, before the par floor and accrued interest; one date and one rate give a float."""
+    return _make_whole_part(1, redemption_date, treasury_rate, spread, principal, stub, terms, count)
+
+
+def _make_whole_part(part: int, redemption_date: npt.ArrayLike | dt.date, treasury_rate: npt.ArrayLike,
+                     spread: npt.ArrayLike | None, principal: npt.ArrayLike | None, stub: Stub, terms: Terms,
+                     count: Count) -> FloatArray | float:
+    """The price (``part`` 0) or the PV leg (1): the one-date path for one date and one rate, else
+    the array path."""
     if (one := _make_whole_one(redemption_date, treasury_rate, spread, principal, stub, terms, count)) is not None:
-        return one[1]
-    pv = make_whole(redemption_date, treasury_rate, spread, principal, stub, terms=terms, count=count).pv
-    return float(pv) if type(redemption_date) is dt.date and pv.ndim == 0 else pv
+        return one[part]
+    found = make_whole(redemption_date, treasury_rate, spread, principal, stub, terms=terms, count=count)
+    value = found.price if part == 0 else found.pv
+    return float(value) if type(redemption_date) is dt.date and value.ndim == 0 else value
 
 
 def _redemption_price_one(redemption_date: dt.date, treasury_rate: object, trigger: Trigger,
