@@ -180,7 +180,7 @@ def test_terms_table_round_trips(security_id):
         ("TRUPS_ACCRUAL", (t.issue_date.isoformat(), (t.final_repayment - dt.timedelta(days=40)).isoformat(), 0.03)),
         ("TRUPS_SCHEDULE", (None, None, 0.03)),
         ("TRUPS_NEXT_PAYMENT_DATE", ("2020-02-29",)),
-        ("TRUPS_REDEMPTION_PRICE", (t.par_call_date.isoformat(), None, None, None, 0.03)),
+        ("TRUPS_REDEMPTION_PRICE", ((t.par_call_date or t.first_payment_date).isoformat(), None, None, None, 0.03)),
     ]
     for name, args in checks:
         padded = list(args) + [None] * (len(inspect.signature(REGISTRY[name]).parameters) - 1 - len(args))
@@ -209,7 +209,7 @@ def test_a_base_row_starts_from_a_shipped_security():
      "got text '15/01/2020'"),
     ([["base", "citigroup_capital_xx"]],
      "#TRUPS! security: base 'citigroup_capital_xx' is not a shipped security; shipped: citigroup_capital_xxi, "
-     "citigroup_capital_xiii, citigroup_series_x, mellon_capital_iv"),
+     "citigroup_capital_xiii, citigroup_senior_2030, citigroup_series_x, jpmorgan_notes_2031, mellon_capital_iv"),
     ([*PLAIN, ["switch_date", "2025-01-15"]], "#TRUPS! security: missing term floating_index, required with a switch_date"),
     ([*PLAIN, ["fixed_day_count", "act/365"]], "#TRUPS! security: term fixed_day_count is given twice"),
     ([*PLAIN[:7], ["fixed_day_count", "act/365"], *PLAIN[8:]],
@@ -217,8 +217,8 @@ def test_a_base_row_starts_from_a_shipped_security():
     ([[1.0, 2.0], [3.0, 4.0]], "#TRUPS! security: row 1: the first column names a term; got 1.0"),
     ([["a", "b", "c"], ["d", "e", "f"]], "#TRUPS! security: expected two columns (term, value); got 2x3"),
     ("citigroup_capital_xx", "#TRUPS! security: no shipped security 'citigroup_capital_xx'; shipped: "
-                             "citigroup_capital_xxi, citigroup_capital_xiii, citigroup_series_x, mellon_capital_iv "
-                             "(or their CUSIPs)"),
+                             "citigroup_capital_xxi, citigroup_capital_xiii, citigroup_senior_2030, citigroup_series_x, "
+                             "jpmorgan_notes_2031, mellon_capital_iv (or their CUSIPs)"),
 ])
 def test_each_bad_terms_table_is_one_line_naming_the_term(rows, message):
     assert udfs.TRUPS_ACCRUAL("2020-01-15", "2020-03-01", None, None, None, None, rows) == message

@@ -197,11 +197,13 @@ def _compounded_rates(schedule: Schedule, fixings: Fixings) -> FloatArray:
     floating = np.flatnonzero(schedule.regime == FLOATING)
     starts, ends = (schedule.accrual_start.astype(object), schedule.accrual_end.astype(object))
     daily: dict[dt.date, float] = dict(fixings.table)
+    delay = terms.payment_delay_days or 0
     for k in floating.tolist():
-        if fixings.single is not None:
-            found = compounded_rate(starts[k], ends[k], _Every(fixings.single), lookback, shift, lockout=lockout)
-        else:
-            found = compounded_rate(starts[k], ends[k], daily, lookback, shift, lockout=lockout)
+        # a payment delay's final period, paid at maturity: SOFR is fixed from the rate cut-off date,
+        # ``delay`` business days before maturity (every later day takes the cut-off date's SOFR)
+        cut = max(lockout, delay - 1) if delay and k == schedule.size - 1 else lockout
+        days = _Every(fixings.single) if fixings.single is not None else daily
+        found = compounded_rate(starts[k], ends[k], days, lookback, shift, lockout=cut)
         if found is not None:
             rates[k] = found
     return rates

@@ -178,6 +178,25 @@ def _roll_dates(anchor: dt.date, months: int, last: dt.date, include_anchor: boo
     return dates
 
 
+@functools.cache
+def payment_delay_calendar() -> BusinessCalendar:
+    """The days a delayed payment counts: New York and U.S. Government Securities business days both
+    (the compounded-SOFR term sheets' "New York and U.S. Government Securities Business" days)."""
+    return NEW_YORK.with_closures(US_GOVERNMENT_SECURITIES.holidays())
+
+
+def sofr_known_dates(accrual_end: DateArray, terms: Terms) -> DateArray:
+    """The day each compounded-SOFR period's rate is known: the morning its last SOFR is published,
+    ``sofr_lookback_days`` + ``sofr_lockout_days`` U.S. Government Securities business days before the
+    period's end (the end itself with neither: that morning SOFR publishes its last day). A payment
+    delay's final period is fixed from the rate cut-off date, ``payment_delay_days`` before maturity."""
+    back = (terms.sofr_lookback_days or 0) + (terms.sofr_lockout_days or 0)
+    known = US_GOVERNMENT_SECURITIES.advance(accrual_end, -back)
+    if terms.payment_delay_days:
+        known[-1] = US_GOVERNMENT_SECURITIES.advance(accrual_end[-1:], -(terms.payment_delay_days - 1))[0]
+    return known
+
+
 def reset_dates(terms: Terms) -> list[dt.date]:
     """A reset index's reset dates: ``switch_date`` and every ``reset_years`` after it, to the end."""
     switch, years = terms.switch_date, terms.reset_years
@@ -239,12 +258,19 @@ def build_schedule(
     fixed = regime == FIXED
     # p.21, p.41: fixed periods are paid the following business day; later ones by the convention
     later = t.business_day_convention or BusinessDayConvention.FOLLOWING  # (no floating period: unused)
-    payment = np.where(fixed, new_york.following(end), new_york.roll(end, later))
+    period_end = new_york.roll(end, later)  # a floating period's adjusted end date
+    payment = np.where(fixed, new_york.following(end), period_end)
+    if t.payment_delay_days:  # paid some business days after the period's end date; the last at maturity
+        # counted from the scheduled end date, as the term sheets' first payment dates are (a Saturday
+        # August 24, 2024 end: paid Tuesday August 27, the second business day after it)
+        delayed = payment_delay_calendar().advance(end, t.payment_delay_days)
+        delayed[-1] = period_end[-1]
+        payment = np.where(fixed, payment, delayed)
     if t.record_date_lag is not None:
         record = new_york.advance(payment, -t.record_date_lag)
     else:
         record = np.full(end.shape, np.datetime64("NaT"), dtype="datetime64[D]")
-    accrual_end = np.where(fixed, end, payment) if convention == AccrualConvention.ADJUSTED else end.copy()
+    accrual_end = np.where(fixed, end, period_end) if convention == AccrualConvention.ADJUSTED else end.copy()
     accrual_start = np.concatenate([start[:1], accrual_end[:-1]])
     if t.libor_determination_lag is not None:
         determination = london.advance(accrual_start, -t.libor_determination_lag)
@@ -257,9 +283,7 @@ def build_schedule(
         latest = resets[np.maximum(np.searchsorted(resets, start, side="right") - 1, 0)]
         determination = np.where(floating, latest, determination)
     elif t.floating_index == IndexKind.SOFR_COMPOUNDED and t.sofr_lookback_days is not None:
-        # the last day SOFR is observed for the period: its end, moved back the lookback
-        observed = US_GOVERNMENT_SECURITIES.advance(accrual_end, -t.sofr_lookback_days)
-        determination = np.where(floating, observed, determination)
+        determination = np.where(floating, sofr_known_dates(accrual_end, t), determination)
     # p.20/p.41: 30/360 for the fixed periods (to Dec 21, 2037 for XXI); Act/360 after.
     later_30_360 = t.floating_day_count == THIRTY_360_NAME
     is_30_360 = np.where(fixed, t.fixed_day_count == THIRTY_360_NAME, later_30_360)

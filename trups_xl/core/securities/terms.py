@@ -110,7 +110,8 @@ SCHEMA: tuple[TermSpec, ...] = (
     TermSpec("fixed_day_count", "choice", True, "30/360 (Bond Basis) or ACT/360", DayCount),
     TermSpec("switch_date", "date", False, "first day of the floating period; blank = fixed to maturity"),
     TermSpec("floating_index", "choice", False,
-             "usd_libor_3m or usd_libor_1m (policies fixings, libor_act, prospectus_fallback)", IndexKind),
+             "usd_libor_3m, usd_libor_1m (policies fixings, libor_act, prospectus_fallback), term_sofr_3m, "
+             "term_sofr_1m, sofr_compounded (daily SOFR in arrears) or ust_5y (a fixed-rate reset)", IndexKind),
     TermSpec("floating_margin", "rate", False, "margin over the index, decimal (0.0417)", bounds=(-0.05, 0.15)),
     TermSpec("floating_frequency", "frequency", False, "payments a year in the floating period"),
     TermSpec("floating_day_count", "choice", False, "ACT/360 or 30/360", DayCount),
@@ -138,6 +139,10 @@ SCHEMA: tuple[TermSpec, ...] = (
              "without shift"),
     TermSpec("sofr_lockout_days", "count", False,
              "compounded SOFR: the last business days of a period that repeat the SOFR before them; blank = 0",
+             bounds=(0, 10)),
+    TermSpec("payment_delay_days", "count", False,
+             "floating periods are paid this many business days (New York and U.S. Government Securities) after "
+             "each period's end, the last at maturity with SOFR fixed from that many days before it; blank = 0",
              bounds=(0, 10)),
     TermSpec("cumulative", "flag", False,
              "true (blank: TruPS, cumulative) or false: an undeclared non-cumulative dividend is never owed"),
@@ -230,6 +235,7 @@ class Terms:
     sofr_lookback_days: int | None
     sofr_observation_shift: bool | None
     sofr_lockout_days: int | None
+    payment_delay_days: int | None
     cumulative: bool
     par_call_date: dt.date | None
     make_whole_spread: float | None
@@ -436,6 +442,9 @@ def from_mapping(values: Mapping[str, object]) -> Terms:
                                                          "sofr_lockout_days")):
         raise TrupsInputError("sofr_lookback_days, sofr_observation_shift and sofr_lockout_days need "
                               "floating_index sofr_compounded",
+                              ARGUMENT)
+    if checked.get("payment_delay_days") is not None and checked.get("switch_date") is None:
+        raise TrupsInputError("payment_delay_days delays a floating period's payment: it needs a switch_date",
                               ARGUMENT)
     if checked.get("reset_years") is not None and not (isinstance(index, IndexKind) and index.is_reset):
         raise TrupsInputError("reset_years needs a reset floating_index (ust_5y)", ARGUMENT)
