@@ -229,7 +229,7 @@ def test_every_named_result_matches_a_direct_core_call(generated):
         core[f"Result_{suffix}Accrued"] = f(accrual.accrued_interest(d("Sec_AsOf"), policy=v("Sec_Policy"), curve=sofr,
                                                                      terms=security))
         core[f"Result_{suffix}Par"] = security.liquidation_amount
-    for suffix in ("Mellon", "SeriesX"):
+    for suffix in ("Mellon", "SeriesX", "JPM2031", "Citi2030"):
         security, index = loading.by_name(v(f"Sec_{suffix}")), rates.Fixings(single=v(f"Sec_{suffix}Index"))
         nxt = accrual.next_payment_date(d("Sec_AsOf"), terms=security)
         core[f"Result_{suffix}Next"] = serial(nxt)

@@ -483,7 +483,9 @@ def _securities(wb: Workbook) -> None:
 
 #: The hybrid stack beside the TruPS: (result suffix, security, what its index input is, illustrative value).
 HYBRIDS = (("Mellon", "mellon_capital_iv", "3M Term SOFR", 0.0395),
-           ("SeriesX", "citigroup_series_x", "5Y Treasury at reset", 0.04))
+           ("SeriesX", "citigroup_series_x", "5Y Treasury at reset", 0.04),
+           ("JPM2031", "jpmorgan_notes_2031", "3M Term SOFR", 0.0395),
+           ("Citi2030", "citigroup_senior_2030", "daily SOFR (every day)", 0.039))
 
 
 def _side_by_side(sec: Sheet, rows: list[tuple[str, str, str, str]],
@@ -500,9 +502,10 @@ def _side_by_side(sec: Sheet, rows: list[tuple[str, str, str, str]],
 
 
 def _hybrids(sec: Sheet) -> None:
-    """Shipped hybrids side by side on the as-of date: a floored perpetual floater and a perpetual
-    fixed-rate reset, both non-cumulative, each with its index input."""
-    sec.section("The hybrid stack (shipped, perpetual, non-cumulative)")
+    """Shipped hybrids side by side on the as-of date, each with its index input: a floored perpetual
+    floater and a perpetual fixed-rate reset (both non-cumulative), a Term SOFR floater without spread
+    adjustment and a compounded-SOFR note paid two business days after each period."""
+    sec.section("The hybrid stack (shipped): floored, reset, Term SOFR, compounded SOFR")
     for suffix, security, what, value in HYBRIDS:
         sec.input(f"Sec_{suffix}", "Security (shipped)", security)
         sec.input(f"Sec_{suffix}Index", f"Index: {what} (illustrative)", value, RATE)

@@ -58,6 +58,13 @@ def test_the_first_floating_payment_is_the_term_sheets(settlement, switch, matur
     assert str(schedule.payment_date[k]) == first_floating_payment
 
 
+def test_a_holiday_moves_the_payment_the_term_sheet_prints_without_holidays():
+    # 3.290% notes due 2026: the term sheet says "beginning on June 19, 2025", Juneteenth (a holiday)
+    schedule = build_schedule(terms=_citigroup_notes("2022-03-17", "2025-03-17", "2026-03-17"))
+    k = int(np.flatnonzero(schedule.regime == "floating")[0])
+    assert str(schedule.payment_date[k]) == "2025-06-20"
+
+
 def test_the_shipped_notes_dates():
     schedule = build_schedule(terms=NOTES)
     floating = schedule.regime == "floating"
