@@ -273,8 +273,7 @@ def test_every_bounded_term_outside_its_range_is_one_line_naming_it():
 JUNK = ["abc", -1e9, 1e12, True, -0.5, 0.5, 0, "2099-01-01", 3.7, "", "#N/A"]
 
 
-@pytest.mark.parametrize("base", ["citigroup_capital_xxi", "citigroup_capital_xiii", "mellon_capital_iv",
-                                  "citigroup_series_x"])
+@pytest.mark.parametrize("base", sorted(shipped()))
 def test_no_junk_term_value_reaches_a_defect(base):
     """Every term of the schema set to each junk value on each shipped security: a number or one
     #TRUPS! line from the functions that read the terms, never #TRUPS-BUG!."""
