@@ -123,7 +123,8 @@ def TRUPS_COUPON(payment_date: Any, fixings: Any = None, principal: Any = None,
     Parameters
     ----------
     payment_date : date
-        A scheduled (unadjusted) payment date (XXI: Jun/Dec 21 to 2037, quarterly to 2057, monthly to 2077).
+        A scheduled (unadjusted) payment date (XXI: Jun/Dec 21 to 2037, quarterly to 2057, monthly to 2077); with
+        payment_delay_days, the interest period's end date (TRUPS_SCHEDULE's payment_date says when it is paid).
     fixings : rate or range, optional
     principal : number, optional
     policy : text, optional
