@@ -379,3 +379,15 @@ def test_terms_values_sit_beside_their_labels_and_logicals_print_as_logicals(gen
         assert cell.alignment.horizontal == "left", name
         if isinstance(value, bool):
             assert cell.number_format == "General", name
+
+
+def test_a_logical_result_prints_true_or_false():
+    """LibreOffice printed the Securities sheet's Cumulative? row as 0 and 1 under General; a logical
+    format prints TRUE/FALSE (Excel shows a logical that way under any format)."""
+    from trups_xl.workbook import LOGICAL_FORMAT
+
+    ws = openpyxl.load_workbook(DEFAULT_PATH)["Securities"]
+    logical = [c for row in ws.iter_rows() for c in row
+               if isinstance(c.value, str) and c.value.startswith('=TRUPS_TERMS("cumulative"')]
+    assert len(logical) == 4
+    assert all(c.number_format == LOGICAL_FORMAT for c in logical)

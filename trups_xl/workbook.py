@@ -481,11 +481,16 @@ def _securities(wb: Workbook) -> None:
                     udfs.TRUPS_SCHEDULE(*args, yours), PER_SECURITY)
 
 
-#: The hybrid stack beside the TruPS: (result suffix, security, what its index input is, illustrative value).
-HYBRIDS = (("Mellon", "mellon_capital_iv", "3M Term SOFR", 0.0395),
-           ("SeriesX", "citigroup_series_x", "5Y Treasury at reset", 0.04),
-           ("JPM2031", "jpmorgan_notes_2031", "3M Term SOFR", 0.0395),
-           ("Citi2030", "citigroup_senior_2030", "daily SOFR (every day)", 0.039))
+#: The hybrid stack beside the TruPS, in blocks of two (two value columns fit a printed page beside
+#: the labels): (result suffix, security, what its index input is, illustrative value).
+HYBRIDS = ((("Mellon", "mellon_capital_iv", "3M Term SOFR", 0.0395),
+            ("SeriesX", "citigroup_series_x", "5Y Treasury at reset", 0.04)),
+           (("JPM2031", "jpmorgan_notes_2031", "3M Term SOFR", 0.0395),
+            ("Citi2030", "citigroup_senior_2030", "daily SOFR (every day)", 0.039)))
+HYBRID_TITLES = ("Legacy hybrids: a floored floater and a fixed-rate reset (perpetual, non-cumulative)",
+                 "SOFR notes: Term SOFR without adjustment; compounded SOFR paid two days late")
+#: A logical's format: Excel shows TRUE/FALSE whatever the format; LibreOffice's print needs it.
+LOGICAL_FORMAT = '"TRUE";"TRUE";"FALSE"'
 
 
 def _side_by_side(sec: Sheet, rows: list[tuple[str, str, str, str]],
@@ -503,31 +508,35 @@ def _side_by_side(sec: Sheet, rows: list[tuple[str, str, str, str]],
 
 def _hybrids(sec: Sheet) -> None:
     """Shipped hybrids side by side on the as-of date, each with its index input: a floored perpetual
-    floater and a perpetual fixed-rate reset (both non-cumulative), a Term SOFR floater without spread
-    adjustment and a compounded-SOFR note paid two business days after each period."""
-    sec.section("The hybrid stack (shipped): floored, reset, Term SOFR, compounded SOFR")
-    for suffix, security, what, value in HYBRIDS:
-        sec.input(f"Sec_{suffix}", "Security (shipped)", security)
-        sec.input(f"Sec_{suffix}Index", f"Index: {what} (illustrative)", value, RATE)
-    for j, (suffix, _, _, _) in enumerate(HYBRIDS):
-        header = sec.ws.cell(sec.row, 2 + j, suffix)
-        header.font, header.alignment = HEADER_FONT, RIGHT
-    sec.row += 1
-    rows = [
-        ("Next payment date", "Next", "=TRUPS_NEXT_PAYMENT_DATE(Sec_AsOf,{s})", DATE_FORMAT),
-        ("Coupon on it ($ per security)", "Coupon", "=TRUPS_COUPON({next},{i},,Sec_Policy,,{s})", PER_SECURITY),
-        ("Accrued on the as-of date ($ per security)", "Accrued",
-         "=TRUPS_ACCRUED_INTEREST(Sec_AsOf,{i},,Sec_Policy,,{s})", PER_SECURITY),
-        ("Floor on the floating rate", "Floor", '=TRUPS_TERMS("floating_floor",{s})', RATE),
-    ]
-    first = sec.row  # the next payment date's row: the coupon row reads it
-    _side_by_side(sec, rows, [(suffix, {"s": f"Sec_{suffix}", "i": f"Sec_{suffix}Index",
-                                        "next": f"{get_column_letter(2 + j)}{first}"})
-                              for j, (suffix, _, _, _) in enumerate(HYBRIDS)])
-    sec.ws.cell(sec.row, 1, "Cumulative? (FALSE: undeclared not owed)")
-    for j, (suffix, _, _, _) in enumerate(HYBRIDS):
-        sec.ws.cell(sec.row, 2 + j, f'=TRUPS_TERMS("cumulative",Sec_{suffix})').fill = OUTPUT_FILL
-    sec.row += 2
+    floater and a perpetual fixed-rate reset (both non-cumulative), then a Term SOFR floater without
+    spread adjustment and a compounded-SOFR note paid two business days after each period."""
+    sec.section("The hybrid stack (shipped)")
+    for title, block in zip(HYBRID_TITLES, HYBRIDS, strict=True):
+        sec.ws.cell(sec.row, 1, title).font = HEADER_FONT
+        sec.row += 1
+        for suffix, security, what, value in block:
+            sec.input(f"Sec_{suffix}", "Security (shipped)", security)
+            sec.input(f"Sec_{suffix}Index", f"Index: {what} (illustrative)", value, RATE)
+        for j, (suffix, _, _, _) in enumerate(block):
+            header = sec.ws.cell(sec.row, 2 + j, suffix)
+            header.font, header.alignment = HEADER_FONT, RIGHT
+        sec.row += 1
+        rows = [
+            ("Next payment date", "Next", "=TRUPS_NEXT_PAYMENT_DATE(Sec_AsOf,{s})", DATE_FORMAT),
+            ("Coupon on it ($ per security)", "Coupon", "=TRUPS_COUPON({next},{i},,Sec_Policy,,{s})", PER_SECURITY),
+            ("Accrued on the as-of date ($ per security)", "Accrued",
+             "=TRUPS_ACCRUED_INTEREST(Sec_AsOf,{i},,Sec_Policy,,{s})", PER_SECURITY),
+            ("Floor on the floating rate", "Floor", '=TRUPS_TERMS("floating_floor",{s})', RATE),
+        ]
+        first = sec.row  # the next payment date's row: the coupon row reads it
+        _side_by_side(sec, rows, [(suffix, {"s": f"Sec_{suffix}", "i": f"Sec_{suffix}Index",
+                                            "next": f"{get_column_letter(2 + j)}{first}"})
+                                  for j, (suffix, _, _, _) in enumerate(block)])
+        sec.ws.cell(sec.row, 1, "Cumulative? (FALSE: undeclared not owed)")
+        for j, (suffix, _, _, _) in enumerate(block):
+            cell = sec.ws.cell(sec.row, 2 + j, f'=TRUPS_TERMS("cumulative",Sec_{suffix})')
+            cell.fill, cell.number_format = OUTPUT_FILL, LOGICAL_FORMAT
+        sec.row += 2
 
 
 #: Printable width of a landscape Letter page in column-width units, with room for wider fonts (the
