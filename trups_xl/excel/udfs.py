@@ -809,9 +809,10 @@ def TRUPS_LIBOR_FROM_QUOTES(london_quotes: Any, new_york_quotes: Any = None, sec
         xf.vector(new_york_quotes, "new_york_quotes", xf.rate_cell, skip_blank=True)[0]
     rate = core_libor.libor_from_quotes(london, new_york, terms=terms)
     if rate is None:
-        raise TrupsInputError(
-            "fewer than 2 London and fewer than 3 New York quotations: LIBOR is the previous period's "
-            "(4.910% for the period from 2037-12-21), p.41", "london_quotes")
+        first = "" if terms.first_floating_fallback is None or terms.switch_date is None else \
+            f" ({terms.first_floating_fallback:.3%} for the period from {terms.switch_date.isoformat()})"
+        raise TrupsInputError("fewer than 2 London and fewer than 3 New York quotations: LIBOR is the previous "
+                              f"period's{first}, p.41", "london_quotes")
     return rate
 
 

@@ -46,3 +46,22 @@ def test_rounded_mean_is_the_smallest_grid_point_not_below_the_mean(steps):
     exact_mean_steps = sum(steps) / len(steps)
     assert result * 1e7 == pytest.approx(-(-sum(steps) // len(steps)), abs=1e-6)
     assert result * 1e7 >= exact_mean_steps - 1e-6
+
+
+@pytest.mark.parametrize(("security", "index"), [("jpmorgan_notes_2031", "term_sofr_3m"),
+                                                 ("citigroup_senior_2030", "sofr_compounded")])
+def test_quotations_set_only_a_libor_index(security, index):
+    from trups_xl.core.securities.loading import by_name
+
+    with pytest.raises(TrupsInputError, match=f"this security's index is {index}, not LIBOR"):
+        libor_from_quotes([0.05, 0.051], terms=by_name(security))
+
+
+def test_the_fallback_message_names_the_securitys_own_first_period():
+    from trups_xl.excel import udfs
+
+    assert "(4.910% for the period from 2037-12-21)" in udfs.TRUPS_LIBOR_FROM_QUOTES(None, None, None)
+    # XIII gives no first-period fallback rate: XXI's is not quoted for it
+    assert udfs.TRUPS_LIBOR_FROM_QUOTES(None, None, "citigroup_capital_xiii") == (
+        "#TRUPS! london_quotes: fewer than 2 London and fewer than 3 New York quotations: LIBOR is the previous "
+        "period's, p.41")

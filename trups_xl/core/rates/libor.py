@@ -48,6 +48,10 @@ def libor_from_quotes(london: Sequence[float], new_york: Sequence[float] = (), *
     new_york : sequence of float
         Quotations from the three New York City banks, used only when London gave fewer than two.
     """
+    indexes = [i for i in (terms.floating_index, terms.post_maturity_index) if i is not None]
+    if not any(index.is_libor for index in indexes):
+        named = indexes[0].value if indexes else "a fixed rate"
+        raise TrupsInputError(f"bank quotations set LIBOR; this security's index is {named}, not LIBOR", "security")
     for quotes, argument, most, where in ((london, "london_quotes", MAX_LONDON_QUOTES, "four London"),
                                           (new_york, "new_york_quotes", MAX_NEW_YORK_QUOTES, "three New York City")):
         if len(quotes) > most:
