@@ -292,11 +292,18 @@ def require_known(schedule: Schedule, rates: FloatArray, needed: npt.NDArray[np.
     missing = needed & np.isnan(rates)
     if missing.any():
         k = int(np.flatnonzero(missing)[0])
-        determined = schedule.determination_date[k]
-        when = "" if np.isnat(determined) else f" (determination date {determined})"
+        terms, determined = schedule.terms, schedule.determination_date[k]
+        index = terms.floating_index if schedule.regime[k] == "floating" else terms.post_maturity_index
+        compounded = index == IndexKind.SOFR_COMPOUNDED
+        label = "reset date" if index is not None and index.is_reset else \
+            "rate known" if compounded else "determination date"
+        when = "" if np.isnat(determined) else f" ({label} {determined})"
+        supply = "daily SOFR over its observation period in fixings" if compounded else "it in fixings"
+        # the prospectus fallback is the rule of a security that states a first-period fallback rate
+        fallback = "" if terms.first_floating_fallback is None else f" or use policy '{POLICY_FALLBACK}'"
         raise MissingFixingError(
-            f"no fixing for the {schedule.regime[k]} period starting {schedule.start[k]}{when}; supply it in fixings, "
-            f"project it with a curve or use policy '{POLICY_FALLBACK}'",
+            f"no fixing for the {schedule.regime[k]} period starting {schedule.start[k]}{when}; supply {supply}, "
+            f"project it with a curve{fallback}",
             "fixings",
         )
 
