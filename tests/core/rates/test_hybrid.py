@@ -141,3 +141,23 @@ def test_the_schedule_shows_each_periods_index_date_for_resets_and_compounding()
              ["libor_determination_lag", None], ["sofr_lookback_days", 2], ["sofr_observation_shift", False]]
     header, row = udfs.TRUPS_SCHEDULE("2024-10-30", "2024-10-30", 0.05, None, None, None, table)
     assert row[header.index("determination_date")] == dt.date(2024, 10, 28)  # Wed Oct 30 less 2 business days
+
+
+@pytest.mark.parametrize(("payment", "security", "message"), [
+    ("2030-06-24", "jpmorgan_notes_2031",
+     "no fixing for the floating period starting 2030-03-24; supply it in fixings, project it with a curve"),
+    ("2030-02-05", "citigroup_senior_2030",
+     "no fixing for the floating period starting 2029-11-05 (rate known 2030-02-05); supply daily SOFR over its "
+     "observation period in fixings, project it with a curve"),
+    ("2026-05-18", "citigroup_series_x",
+     "no fixing for the floating period starting 2026-02-18 (reset date 2026-02-18); supply it in fixings, project "
+     "it with a curve"),
+    ("2038-03-21", "citigroup_capital_xxi",
+     "no fixing for the floating period starting 2037-12-21 (determination date 2037-12-17); supply it in fixings, "
+     "project it with a curve or use policy 'prospectus_fallback'"),
+])
+def test_a_missing_fixing_is_named_as_its_index_is_set(payment, security, message):
+    """The fallback policy is offered only where the security states a first-period fallback (XXI)."""
+    from trups_xl.excel import udfs
+
+    assert udfs.TRUPS_COUPON(payment, None, None, None, None, security) == f"#TRUPS! fixings: {message}"
