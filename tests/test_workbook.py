@@ -342,6 +342,10 @@ def test_summary_lists_conditions_and_formats(tmp_path):
                                                 "Result_Cap": ("Share cap (shares)", "#,##0")})
     text = summary(result)
     assert "Share cap (shares)               19,500,000" in text
+    blank = summary(Recalculation(values={}, names={"Result_MellonFloor": 0.04, "Result_JPM2031Floor": ""}, errors=[],
+                                  shown_as={"Result_MellonFloor": ("Floor, Mellon", "0.000%"),
+                                            "Result_JPM2031Floor": ("Floor, JPM2031", "0.000%")}))
+    assert blank.splitlines() == ["  Floor, Mellon   4.000%", "  Floor, JPM2031  (blank)"]  # no line ends empty
     assert "Conditions reported by the functions:\n  APM maximum obligation left ($): lapsed" in text
 
 

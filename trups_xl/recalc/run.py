@@ -553,12 +553,17 @@ def shown(value: Any, number_format: str) -> str:
     return str(value)
 
 
+#: How the summary shows a blank result (a term the security does not have), so a line never ends empty.
+BLANK_SHOWN = "(blank)"
+
+
 def summary(result: Recalculation) -> str:
     """The named results, one per line: the workbook's own label, the value as its cell shows it;
     then the text results that report a condition (an APM obligation that lapsed, ...)."""
     labels = {n: result.shown_as.get(n, (n.removeprefix("Result_"), "General")) for n in result.names}
     width = max((len(label) for label, _ in labels.values()), default=0)
-    lines = [f"  {labels[n][0]:<{width}}  {shown(v, labels[n][1])}" for n, v in result.names.items()]
+    lines = [f"  {labels[n][0]:<{width}}  {BLANK_SHOWN if v in (None, '') else shown(v, labels[n][1])}"
+             for n, v in result.names.items()]
     conditions = [f"  {labels[n][0]}: {v}" for n, v in result.names.items()
                   if isinstance(v, str) and v.strip().lower().startswith(CONDITION_PREFIXES)]
     if conditions:
