@@ -161,3 +161,14 @@ def test_a_missing_fixing_is_named_as_its_index_is_set(payment, security, messag
     from trups_xl.excel import udfs
 
     assert udfs.TRUPS_COUPON(payment, None, None, None, None, security) == f"#TRUPS! fixings: {message}"
+
+
+def test_a_benchmark_deemed_zero_if_negative_is_a_floor_at_the_margin():
+    """Subordinated notes' "if the benchmark rate is less than zero, it shall be deemed zero": with
+    floating_floor = the margin, a negative index pays the margin, a positive one index + margin."""
+    from trups_xl.excel import udfs
+
+    table = [["base", "jpmorgan_notes_2031"], ["floating_floor", 0.0379]]
+    days = 92 / 360  # 2030-03-24 to 2030-06-24
+    assert udfs.TRUPS_COUPON("2030-06-24", -0.004, None, None, None, table) == pytest.approx(1000 * 0.0379 * days)
+    assert udfs.TRUPS_COUPON("2030-06-24", 0.004, None, None, None, table) == pytest.approx(1000 * 0.0419 * days)
