@@ -152,3 +152,13 @@ def test_a_payment_delay_needs_a_floating_period():
     table = [["base", "citigroup_capital_xxi"], ["switch_date", None], ["payment_delay_days", 2]]
     assert udfs.TRUPS_COUPON("2008-06-21", None, None, None, None, table).startswith(
         "#TRUPS! security: payment_delay_days delays a floating period's payment: it needs a switch_date")
+
+
+def test_a_perpetual_delayed_schedule_has_no_maturity_cut_off():
+    """Without a maturity the schedule's last period is only the calendars' horizon: it is paid two
+    days late like every other, and its SOFR is not held from a cut-off."""
+    perpetual = from_mapping(dict(NOTES.as_rows()) | {"maturity_date": None})
+    schedule = build_schedule(terms=perpetual)
+    last_end = schedule.end[-1].astype(object)
+    assert schedule.payment_date[-1].astype(object) == payment_delay_calendar().advance_day(last_end, 2)
+    assert schedule.determination_date[-1] == schedule.accrual_end[-1]  # known at its end, as the others

@@ -197,7 +197,7 @@ def _compounded_rates(schedule: Schedule, fixings: Fixings) -> FloatArray:
     floating = np.flatnonzero(schedule.regime == FLOATING)
     starts, ends = (schedule.accrual_start.astype(object), schedule.accrual_end.astype(object))
     daily: dict[dt.date, float] = dict(fixings.table)
-    delay = terms.payment_delay_days or 0
+    delay = 0 if terms.is_perpetual else terms.payment_delay_days or 0  # a maturity's rate cut-off
     for k in floating.tolist():
         # a payment delay's final period, paid at maturity: SOFR is fixed from the rate cut-off date,
         # ``delay`` business days before maturity (every later day takes the cut-off date's SOFR)

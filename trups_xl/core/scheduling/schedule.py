@@ -192,7 +192,7 @@ def sofr_known_dates(accrual_end: DateArray, terms: Terms) -> DateArray:
     delay's final period is fixed from the rate cut-off date, ``payment_delay_days`` before maturity."""
     back = (terms.sofr_lookback_days or 0) + (terms.sofr_lockout_days or 0)
     known = US_GOVERNMENT_SECURITIES.advance(accrual_end, -back)
-    if terms.payment_delay_days:
+    if terms.payment_delay_days and not terms.is_perpetual:
         known[-1] = US_GOVERNMENT_SECURITIES.advance(accrual_end[-1:], -(terms.payment_delay_days - 1))[0]
     return known
 
@@ -264,7 +264,8 @@ def build_schedule(
         # counted from the scheduled end date, as the term sheets' first payment dates are (a Saturday
         # August 24, 2024 end: paid Tuesday August 27, the second business day after it)
         delayed = payment_delay_calendar().advance(end, t.payment_delay_days)
-        delayed[-1] = period_end[-1]
+        if not t.is_perpetual:  # the last at maturity (a perpetual schedule's last is only the horizon's)
+            delayed[-1] = period_end[-1]
         payment = np.where(fixed, payment, delayed)
     if t.record_date_lag is not None:
         record = new_york.advance(payment, -t.record_date_lag)
