@@ -38,6 +38,7 @@ from trups_xl.core.scheduling.schedule import (
     MONTHLY,
     Schedule,
     build_schedule,
+    final_lockout_days,
 )
 from trups_xl.core.securities.terms import IndexKind, Terms, require
 
@@ -197,13 +198,12 @@ def _compounded_rates(schedule: Schedule, fixings: Fixings) -> FloatArray:
     floating = np.flatnonzero(schedule.regime == FLOATING)
     starts, ends = (schedule.accrual_start.astype(object), schedule.accrual_end.astype(object))
     daily: dict[dt.date, float] = dict(fixings.table)
-    delay = 0 if terms.is_perpetual else terms.payment_delay_days or 0  # a maturity's rate cut-off
+    last = schedule.size - 1
     for k in floating.tolist():
-        # a payment delay's final period, paid at maturity: SOFR is fixed from the rate cut-off date,
-        # ``delay`` business days before maturity (every later day takes the cut-off date's SOFR)
-        cut = max(lockout, delay - 1) if delay and k == schedule.size - 1 else lockout
         days = _Every(fixings.single) if fixings.single is not None else daily
-        found = compounded_rate(starts[k], ends[k], days, lookback, shift, lockout=cut)
+        # the final period of a payment delay is held from its rate cut-off date (final_lockout_days)
+        found = compounded_rate(starts[k], ends[k], days, lookback, shift,
+                                lockout=final_lockout_days(terms) if k == last else lockout)
         if found is not None:
             rates[k] = found
     return rates

@@ -185,15 +185,25 @@ def payment_delay_calendar() -> BusinessCalendar:
     return NEW_YORK.with_closures(US_GOVERNMENT_SECURITIES.holidays())
 
 
+def final_lockout_days(terms: Terms) -> int:
+    """The lockout of a compounded-SOFR security's final period: a payment delay's maturity is paid on
+    the day, so SOFR is held from the rate cut-off date, ``payment_delay_days`` business days before
+    it (every later day takes the cut-off date's SOFR: ``payment_delay_days`` - 1 days locked); no
+    more than the other periods' otherwise, and none for a perpetual security (no maturity)."""
+    lockout = terms.sofr_lockout_days or 0
+    if not terms.payment_delay_days or terms.is_perpetual:
+        return lockout
+    return max(lockout, terms.payment_delay_days - 1)
+
+
 def sofr_known_dates(accrual_end: DateArray, terms: Terms) -> DateArray:
     """The day each compounded-SOFR period's rate is known: the morning its last SOFR is published,
-    ``sofr_lookback_days`` + ``sofr_lockout_days`` U.S. Government Securities business days before the
-    period's end (the end itself with neither: that morning SOFR publishes its last day). A payment
-    delay's final period is fixed from the rate cut-off date, ``payment_delay_days`` before maturity."""
-    back = (terms.sofr_lookback_days or 0) + (terms.sofr_lockout_days or 0)
-    known = US_GOVERNMENT_SECURITIES.advance(accrual_end, -back)
-    if terms.payment_delay_days and not terms.is_perpetual:
-        known[-1] = US_GOVERNMENT_SECURITIES.advance(accrual_end[-1:], -(terms.payment_delay_days - 1))[0]
+    ``sofr_lookback_days`` + its lockout U.S. Government Securities business days before the period's
+    end (the end itself with neither: that morning SOFR publishes its last day); the final period's
+    lockout is :func:`final_lockout_days`."""
+    lookback = terms.sofr_lookback_days or 0
+    known = US_GOVERNMENT_SECURITIES.advance(accrual_end, -(lookback + (terms.sofr_lockout_days or 0)))
+    known[-1] = US_GOVERNMENT_SECURITIES.advance(accrual_end[-1:], -(lookback + final_lockout_days(terms)))[0]
     return known
 
 
