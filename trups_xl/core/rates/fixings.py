@@ -197,10 +197,9 @@ def _compounded_rates(schedule: Schedule, fixings: Fixings) -> FloatArray:
     rates = np.full(schedule.size, np.nan)
     floating = np.flatnonzero(schedule.regime == FLOATING)
     starts, ends = (schedule.accrual_start.astype(object), schedule.accrual_end.astype(object))
-    daily: dict[dt.date, float] = dict(fixings.table)
     last = schedule.size - 1
+    days: dict[dt.date, float] = _Every(fixings.single) if fixings.single is not None else dict(fixings.table)
     for k in floating.tolist():
-        days = _Every(fixings.single) if fixings.single is not None else daily
         # the final period of a payment delay is held from its rate cut-off date (final_lockout_days)
         found = compounded_rate(starts[k], ends[k], days, lookback, shift,
                                 lockout=final_lockout_days(terms) if k == last else lockout)
@@ -293,7 +292,7 @@ def require_known(schedule: Schedule, rates: FloatArray, needed: npt.NDArray[np.
     if missing.any():
         k = int(np.flatnonzero(missing)[0])
         terms, determined = schedule.terms, schedule.determination_date[k]
-        index = terms.floating_index if schedule.regime[k] == "floating" else terms.post_maturity_index
+        index = terms.floating_index if schedule.regime[k] == FLOATING else terms.post_maturity_index
         compounded = index == IndexKind.SOFR_COMPOUNDED
         label = "reset date" if index is not None and index.is_reset else \
             "rate known" if compounded else "determination date"
