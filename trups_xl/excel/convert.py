@@ -99,7 +99,17 @@ def _refuse(argument: str, expected: str, value: object, where: str = "") -> Tru
         return TrupsInputError(f"{where}upstream Excel error {code}; expected {expected}", argument)
     if is_error(value):
         return TrupsInputError(f"{where}upstream Excel error {value}; expected {expected}", argument)
-    return TrupsInputError(f"{where}expected {expected}; got {describe(value)}", argument)
+    hint = " (a number stored as text: enter it as a number)" if isinstance(value, str) and _numeric_text(value) else ""
+    return TrupsInputError(f"{where}expected {expected}; got {describe(value)}{hint}", argument)
+
+
+def _numeric_text(text: str) -> bool:
+    """True for text that reads as a number ("0.1", " 1e3 "): refused as a value like any text."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def serial_to_date(serial: float) -> dt.date:

@@ -935,11 +935,10 @@ def _discount_curve(value: Any, valuation: dt.date, kind: core_discount.CurveKin
     rows = xc.grid(value, "curve")
     if len(rows) == 1 and len(rows[0]) == 1:
         return core_discount.DiscountCurve.flat(valuation, xc.cell_rate(rows[0][0], "curve"))
-    nodes = []
-    for where, day, number in xf.table_rows(value, "curve", "one zero rate or two columns (date, value)"):
-        node = xc.cell_date(day, "curve", valuation, dt.date(2120, 12, 31), where)
-        nodes.append((node, xc.cell_rate(number, "curve", where) if kind == "zero_rate"
-                      else xc.cell_number(number, "curve", "a discount factor", where)))
+    nodes = xf.table(value, "curve", "one zero rate or two columns (date, value)",
+                     lambda day, where: xc.cell_date(day, "curve", valuation, dt.date(2120, 12, 31), where),
+                     lambda number, where: xc.cell_rate(number, "curve", where) if kind == "zero_rate"
+                     else xc.cell_number(number, "curve", "a discount factor", where))
     return core_discount.DiscountCurve.of(valuation, nodes, kind)
 
 
