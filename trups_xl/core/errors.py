@@ -6,6 +6,8 @@ that names the argument; any other exception is a defect and is reported as such
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import TypeVar
 
@@ -64,3 +66,24 @@ def check_choice(value: str, accepted: tuple[str, ...], argument: str, noun: str
     if value not in accepted:
         raise TrupsInputError(f"unknown {noun or argument} {value!r}; accepted: {', '.join(accepted)}", argument)
     return value
+
+
+def check_magnitudes(values: Iterable[float], argument: str, what: str, largest: float,
+                     smallest: float = 0.0) -> None:
+    """Refuse a value that is not finite, beyond ``largest`` in absolute value, or non-zero and below
+    ``smallest`` in absolute value (the plausible magnitudes of ``what``), naming its item: the sums,
+    squares and ratios computed from such values stay finite and exact enough to judge."""
+    for i, value in enumerate(values, start=1):
+        size = abs(value)
+        if not size <= largest or (0 < size < smallest):  # NaN fails the first comparison
+            bounds = f"{smallest:g}..{largest:g} in absolute value, or 0" if smallest else f"up to {largest:g}"
+            raise TrupsInputError(f"item {i}: expected {what} of {bounds}; got {value!r}", argument)
+
+
+def require_finite(values: dict[str, float], argument: str) -> None:
+    """Refuse, naming ``argument``, when a statistic or an intermediate is not a finite number: a
+    verdict is only ever computed from finite numbers."""
+    bad = [name for name, value in values.items() if not math.isfinite(value)]
+    if bad:
+        raise TrupsInputError(f"the {', '.join(bad)} would not be a finite number for these values; "
+                              "no result is given", argument)

@@ -129,7 +129,7 @@ def excel_function(example: tuple[Any, ...] = ()) -> Callable[[F], F]:
         @functools.wraps(fn)
         def guarded(*args: Any) -> Any:
             try:
-                return fn(*args)
+                return finite_result(fn(*args))
             except TrupsInputError as exc:
                 return one_line(f"{INPUT_ERROR_PREFIX} {exc}")
             except Exception as exc:  # a defect: say so, do not pose as an input error
@@ -147,6 +147,23 @@ def excel_function(example: tuple[Any, ...] = ()) -> Callable[[F], F]:
         return wrapped  # type: ignore[no-any-return]
 
     return decorate
+
+
+def finite_result(result: Any) -> Any:
+    """``result`` with a negative zero read as zero, refused (naming the result) when it holds a
+    number that is not finite: no function answers NaN or an infinity, whatever its inputs."""
+    if type(result) is float:
+        if result - result != 0.0:  # NaN or an infinity (inf - inf is NaN)
+            raise TrupsInputError("a number beyond double precision arose from these inputs; no result is given",
+                                  "result")
+        return result + 0.0  # -0.0 + 0.0 is 0.0
+    if type(result) is list:
+        for row in result:
+            for cell in (row if type(row) is list else (row,)):
+                if type(cell) is float and cell - cell != 0.0:
+                    raise TrupsInputError("a number beyond double precision arose from these inputs; "
+                                          "no result is given", "result")
+    return result
 
 
 def one_line(text: str) -> str:

@@ -14,6 +14,12 @@ curve, the dollar-offset test and the regression test with every statistic.
 * **Regression** (comments 5 and 6): the hedge's changes on the hedged item's changes by ordinary
   least squares, with every statistic, and each criterion — slope within -1.25..-0.80, r^2 at least
   0.80, slope significant at ``confidence`` — passed or failed, so none can be dropped silently.
+
+Both tests read changes in value of plausible magnitude only — zero, or ``MIN_CHANGE`` (1e-9) to
+``MAX_CHANGE`` (1e13, beyond the whole issue) in absolute value — and refuse, naming the item, any
+other (1e160, 1e-170, an infinity): their squares, sums and ratios then stay finite. Every
+statistic is checked finite before a verdict is drawn from it; a series that fits a line exactly
+(no residual: t and F infinite) or whose item changes are all equal is refused, never "passed".
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
-from trups_xl.core.errors import TrupsInputError, parse_choice
+from trups_xl.core.errors import TrupsInputError, check_magnitudes, parse_choice, require_finite
 from trups_xl.core.pricing.accrual import accrued_interest, interest
 from trups_xl.core.rates.discount import DAYS_A_YEAR, DiscountCurve
 from trups_xl.core.scheduling.daycount import day_number
@@ -63,6 +69,9 @@ SLOPE_BOUNDS = (-1.25, -0.80)
 MIN_R_SQUARED = 0.80
 CONFIDENCE_DEFAULT = 0.95
 MIN_POINTS = 3
+#: Plausible magnitudes of a change in value (currency), zero aside: outside them a test is refused.
+MIN_CHANGE = 1e-9
+MAX_CHANGE = 1e13
 
 
 def hedged_cash_flows(valuation_date: dt.date, end_date: dt.date | None = None, principal: float | None = None,
@@ -121,6 +130,8 @@ def _check_series(hedged: Sequence[float], hedge: Sequence[float]) -> tuple[np.n
                               "parallel", "hedge_changes")
     if x.size < MIN_POINTS:
         raise TrupsInputError(f"expected at least {MIN_POINTS} periods; got {x.size}", "hedged_changes")
+    check_magnitudes(x.tolist(), "hedged_changes", "a change in value", MAX_CHANGE, MIN_CHANGE)
+    check_magnitudes(y.tolist(), "hedge_changes", "a change in value", MAX_CHANGE, MIN_CHANGE)
     return x, y
 
 
@@ -152,13 +163,16 @@ def dollar_offset(hedged: Sequence[float], hedge: Sequence[float], lower: float 
     x, y = _check_series(hedged, hedge)
     if not 0 < lower < upper:
         raise TrupsInputError(f"expected 0 < lower < upper; got {lower}, {upper}", "upper")
-    threshold = SMALL_CHANGE_SHARE * float(np.mean(np.abs(x))) if small is None else small
+    threshold = SMALL_CHANGE_SHARE * math.fsum(np.abs(x).tolist()) / x.size if small is None else small
+    check_magnitudes([threshold], "small", "a threshold", MAX_CHANGE)
     out = []
     cx = cy = 0.0
     for a, b in zip(x.tolist(), y.tolist(), strict=True):
         cx, cy = cx + a, cy + b
         ratio, result = _judge(a, b, threshold, (lower, upper))
         c_ratio, c_result = _judge(cx, cy, threshold, (lower, upper))
+        require_finite({"ratio": ratio or 0.0, "cumulative change": cx + cy, "cumulative ratio": c_ratio or 0.0},
+                       "hedge_changes")
         out.append(OffsetPeriod(a, b, ratio, result, cx, cy, c_ratio, c_result))
     return out, threshold
 
@@ -233,12 +247,18 @@ def regression(hedged: Sequence[float], hedge: Sequence[float], confidence: floa
     sey = math.sqrt(ss_res / df)
     slope_se = sey / math.sqrt(sxx)
     intercept_se = slope_se * math.sqrt(math.fsum(a * a for a in xs) / n)
-    r = sxy / math.sqrt(sxx * syy) if syy > 0 else 0.0
-    t = slope / slope_se if slope_se > 0 else float("inf")
+    if not slope_se > 0:
+        raise TrupsInputError("the changes lie exactly on a line (no residual): the t and F statistics would be "
+                              "infinite; give the observed changes", "hedge_changes")
+    r = sxy / math.sqrt(sxx * syy)  # syy > 0: a constant hedge leaves a residual (checked above)
+    t = slope / slope_se
     p = float(2 * special.stdtr(df, -abs(t)))
     f = t * t
     f_p = float(special.fdtrc(1, df, f))
     r2 = r * r
+    require_finite({"slope": slope, "intercept": intercept, "r": r, "standard errors": slope_se + intercept_se + sey,
+                    "t statistic": t, "p value": p, "F statistic": f, "F p value": f_p,
+                    "sums of squares": ss_reg + ss_res}, "hedge_changes")
     return Regression(
         n=n, slope=slope, intercept=intercept, r=r, r_squared=r2,
         slope_standard_error=slope_se, intercept_standard_error=intercept_se,

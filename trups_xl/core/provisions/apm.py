@@ -7,6 +7,10 @@ days ending on the 4th trading day immediately preceding the date of issuance) x
 issued and outstanding per the latest public financial statements). It ceases to apply
 after the 5th anniversary. Proceeds short of all deferred interest are paid in
 chronological order, oldest first (p.46).
+
+Inputs are read within plausible magnitudes, refused (naming the item) outside them: a closing
+price 0.0001..1,000,000 per share, amounts and share counts up to ``MAX_AMOUNT`` (1e13), all
+finite; so every sum here is finite.
 """
 
 from __future__ import annotations
@@ -19,12 +23,15 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from trups_xl.core.errors import TrupsInputError
+from trups_xl.core.errors import TrupsInputError, check_magnitudes, require_finite
 from trups_xl.core.provisions.deferral import add_years
 from trups_xl.core.scheduling.calendars import NYSE, BusinessCalendar
 from trups_xl.core.securities.terms import Terms, require
 
 FloatArray = npt.NDArray[np.float64]
+#: Plausible magnitudes: a closing price per share, and any amount or share count.
+MIN_PRICE, MAX_PRICE = 0.0001, 1_000_000.0
+MAX_AMOUNT = 1e13
 
 
 def apm_window(issuance_date: dt.date, calendar: BusinessCalendar = NYSE, *, terms: Terms) -> list[dt.date]:
@@ -47,6 +54,7 @@ def apm_average_price(issuance_date: dt.date, price_dates: Sequence[dt.date], pr
     """Average NYSE close over the APM window, refusing a history that does not fit it."""
     if len(price_dates) != len(prices):
         raise TrupsInputError("price_dates and prices must have the same length", "prices")
+    check_magnitudes(prices, "prices", "a closing price per share", MAX_PRICE, MIN_PRICE)
     window = apm_window(issuance_date, calendar, terms=terms)
     history: dict[dt.date, float] = {}
     for day, price in zip(price_dates, prices, strict=True):
@@ -75,6 +83,9 @@ def apm_applies(first_deferred_date: dt.date, issuance_date: dt.date, terms: Ter
 def apm_max_obligation(average_price: float, shares_outstanding: float, proceeds_applied: float = 0.0,
                        *, terms: Terms) -> float:
     """2% x average price x shares outstanding, less proceeds already applied (never negative)."""
+    check_magnitudes([average_price], "average_price", "a price per share", MAX_PRICE, MIN_PRICE)
+    check_magnitudes([shares_outstanding], "shares_outstanding", "a share count", MAX_AMOUNT)
+    check_magnitudes([proceeds_applied], "proceeds_applied", "an amount", MAX_AMOUNT)
     if shares_outstanding <= 0:
         raise TrupsInputError("shares outstanding must be positive", "shares_outstanding")
     if proceeds_applied < 0:
@@ -86,6 +97,8 @@ def apm_max_obligation(average_price: float, shares_outstanding: float, proceeds
 def apm_allocate(proceeds: float, deferred_dates: Sequence[dt.date],
                  deferred_amounts: Sequence[float]) -> tuple[FloatArray, float]:
     """Pay deferred amounts oldest first; (paid per item in input order, proceeds left over)."""
+    check_magnitudes([proceeds], "proceeds", "an amount", MAX_AMOUNT)
+    check_magnitudes(deferred_amounts, "deferred_amounts", "an amount", MAX_AMOUNT)
     if proceeds < 0:
         raise TrupsInputError("proceeds cannot be negative", "proceeds")
     if len(deferred_dates) != len(deferred_amounts):
@@ -100,4 +113,5 @@ def apm_allocate(proceeds: float, deferred_dates: Sequence[dt.date],
     for i in order:
         paid[i] = min(left, amounts[i])
         left -= paid[i]
+    require_finite({"amount paid": math.fsum(paid.tolist()), "proceeds left": left}, "deferred_amounts")
     return paid, left
