@@ -5,6 +5,8 @@ the file.
 Sheet parts are scanned as bytes (the formula cells are found by their ``<f>`` element; every other
 cell is only counted), so a sheet of millions of value cells costs one pass over its text and no
 Python object per cell. Small parts (workbook, relationships, styles) are parsed with defusedxml.
+Every part is inflated through :func:`read_part`, which counts the bytes it inflates and stops at
+the limit whatever the zip headers claim, and refuses a damaged part by name.
 A part that declares a document type (``<!DOCTYPE``, the carrier of entity expansion) is refused.
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 import html
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -132,8 +135,52 @@ class Scan:
         return self.number_formats[style] if 0 <= style < len(self.number_formats) else "General"
 
 
-def _xml(archive: zipfile.ZipFile, name: str) -> Any:
-    data = archive.read(name)
+#: Bytes inflated per read of a part: memory holds the part read so far and one such chunk.
+CHUNK_BYTES = 1 << 20
+#: What a damaged part raises while it is inflated (a bad CRC, a broken deflate stream, a part cut
+#: short, a compression method zipfile does not read).
+DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, OSError)
+
+
+def part_budget(limits: Limits) -> int:
+    """The most bytes one part may inflate to: the package's own limit (--max-uncompressed-mb)."""
+    return int(limits.max_uncompressed_mb * 2**20)
+
+
+#: The budget of a part read without a caller's limits (the default --max-uncompressed-mb).
+DEFAULT_PART_BYTES = part_budget(Limits())
+
+
+def read_part(archive: zipfile.ZipFile, name: str, limit_bytes: int) -> bytes:
+    """The inflated bytes of part ``name``, inflated a chunk at a time and counted: refused as soon as
+    they pass ``limit_bytes``, whatever the zip headers declare, and refused naming the part when it
+    is damaged (zipfile also stops at the size the header declares and then checks the CRC, so a
+    header that under-states a part is refused as damaged after one chunk past its claim)."""
+    chunks: list[bytes] = []
+    total = 0
+    try:
+        with archive.open(name) as part:
+            while chunk := part.read(CHUNK_BYTES):
+                total += len(chunk)
+                if total > limit_bytes:
+                    raise RefusedError(f"part {name} inflates to more than {limit_bytes / 2**20:,.0f} MB, over the "
+                                       "limit (raise it with --max-uncompressed-mb)")
+                chunks.append(chunk)
+    except RefusedError:
+        raise
+    except DAMAGED as exc:
+        raise RefusedError(f"could not be read as a workbook: part {name} is damaged ({damage(exc)})") from None
+    return b"".join(chunks)
+
+
+def damage(exc: BaseException) -> str:
+    """What went wrong in a damaged part, in one short line."""
+    detail = " ".join(str(exc).split())[:120]
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+
+
+def _xml(archive: zipfile.ZipFile, name: str, limit_bytes: int) -> Any:
+    data = read_part(archive, name, limit_bytes)
     _refuse_doctype(name, data)
     return ElementTree.fromstring(data)
 
@@ -144,13 +191,14 @@ def _refuse_doctype(name: str, data: bytes) -> None:
                            "(XML entities are not read)")
 
 
-def sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+def sheet_parts(archive: zipfile.ZipFile, limit_bytes: int = DEFAULT_PART_BYTES) -> list[tuple[str, str]]:
     """(sheet title, its part) in the workbook's order, through the workbook's relationships;
     chart sheets and dialog sheets are left out (they hold no cells)."""
     targets = {rel.get("Id"): (str(rel.get("Target")), str(rel.get("Type", "")))
-               for rel in _xml(archive, "xl/_rels/workbook.xml.rels") if rel.tag == f"{PKG_REL}Relationship"}
+               for rel in _xml(archive, "xl/_rels/workbook.xml.rels", limit_bytes)
+               if rel.tag == f"{PKG_REL}Relationship"}
     out = []
-    for sheet in _xml(archive, "xl/workbook.xml").iter(f"{MAIN}sheet"):
+    for sheet in _xml(archive, "xl/workbook.xml", limit_bytes).iter(f"{MAIN}sheet"):
         target, kind = targets.get(sheet.get(f"{REL}id"), ("", ""))
         if not kind.endswith("/worksheet"):
             continue
@@ -159,19 +207,42 @@ def sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
     return out
 
 
-def _defined_names(archive: zipfile.ZipFile, titles: list[str]) -> dict[str, tuple[str | None, str]]:
+#: What Excel forbids in a sheet name (Excel's rules for renaming a worksheet).
+FORBIDDEN_IN_TITLES = frozenset("[]:*?/\\")
+MAX_TITLE_LENGTH = 31
+
+
+def check_titles(titles: list[str]) -> None:
+    """Refuse sheet names Excel forbids — empty, longer than 31 characters, holding any of
+    ``[]:*?/\\``, starting or ending with an apostrophe, "History", or the same name twice (any
+    case): the values copy keeps the names, and Excel would not open it."""
+    seen: set[str] = set()
+    for title in titles:
+        shown = title[:40]
+        problem = ("is empty" if not title else
+                   f"is {len(title)} characters long (Excel allows {MAX_TITLE_LENGTH})" if len(title) > MAX_TITLE_LENGTH
+                   else "holds a character Excel forbids ([]:*?/\\)" if FORBIDDEN_IN_TITLES & set(title)
+                   else "starts or ends with an apostrophe" if title[0] == "'" or title[-1] == "'"
+                   else "is History, a name Excel reserves" if title.casefold() == "history"
+                   else "names two sheets (Excel ignores case)" if title.casefold() in seen else None)
+        if problem:
+            raise RefusedError(f"sheet name {shown!r} {problem}; Excel could not open a copy with it (rename the sheet)")
+        seen.add(title.casefold())
+
+
+def _defined_names(archive: zipfile.ZipFile, titles: list[str], limit_bytes: int) -> dict[str, tuple[str | None, str]]:
     names: dict[str, tuple[str | None, str]] = {}
-    for node in _xml(archive, "xl/workbook.xml").iter(f"{MAIN}definedName"):
+    for node in _xml(archive, "xl/workbook.xml", limit_bytes).iter(f"{MAIN}definedName"):
         local = node.get("localSheetId")
         sheet = titles[int(local)] if local is not None and local.isdigit() and int(local) < len(titles) else None
         names[str(node.get("name"))] = (sheet, (node.text or "").strip())
     return names
 
 
-def _number_formats(archive: zipfile.ZipFile) -> list[str]:
+def _number_formats(archive: zipfile.ZipFile, limit_bytes: int) -> list[str]:
     if "xl/styles.xml" not in archive.namelist():
         return []
-    root = _xml(archive, "xl/styles.xml")
+    root = _xml(archive, "xl/styles.xml", limit_bytes)
     custom = {int(n.get("numFmtId", "0")): str(n.get("formatCode", "General"))
               for n in root.iter(f"{MAIN}numFmt")}
     xfs = root.find(f"{MAIN}cellXfs")
@@ -186,15 +257,17 @@ def scan(path: Path, limits: Limits) -> Scan:
     """Read the package's parts and refuse (one line) what the command does not read: a sheet over the
     cell limit or beyond Excel's grid, a formula beyond Excel's limits, broken XML, XML entities."""
     try:
+        budget = part_budget(limits)
         with zipfile.ZipFile(path) as archive:
-            sheets = [Sheet(title, part) for title, part in sheet_parts(archive)]
-            names = _defined_names(archive, [s.title for s in sheets])
-            formats = _number_formats(archive)
+            sheets = [Sheet(title, part) for title, part in sheet_parts(archive, budget)]
+            check_titles([sheet.title for sheet in sheets])
+            names = _defined_names(archive, [s.title for s in sheets], budget)
+            formats = _number_formats(archive, budget)
             present = set(archive.namelist())
             formulas = 0
             for sheet in sheets:
                 if sheet.part in present:
-                    _scan_sheet(sheet, archive.read(sheet.part), limits)
+                    _scan_sheet(sheet, read_part(archive, sheet.part, budget), limits)
                     formulas += len(sheet.formulas)
                     if formulas > limits.max_formulas:
                         raise RefusedError(f"{path.name} holds more than {limits.max_formulas:,} formulas (the "

@@ -31,7 +31,7 @@ from openpyxl.styles.numbers import is_date_format
 from trups_xl.excel.convert import EXCEL_EPOCH, EXCEL_ERRORS
 from trups_xl.excel.function import BUG_PREFIX, INPUT_ERROR_PREFIX, REGISTRY
 from trups_xl.recalc import engine, vectorise
-from trups_xl.recalc.package import FormulaCell, Scan, a1, area_bounds, coordinate, scan
+from trups_xl.recalc.package import DEFAULT_PART_BYTES, FormulaCell, Scan, a1, area_bounds, coordinate, read_part, scan
 from trups_xl.recalc.safety import Limits, RefusedError, check_output, check_package
 from trups_xl.recalc.writer import Values, write_copy
 
@@ -464,7 +464,7 @@ def _occupied_cells(found: Scan, title: str, bounds: tuple[int, int, int, int]) 
     if found.source is None:
         return []
     with zipfile.ZipFile(found.source) as archive:
-        data = archive.read(part)
+        data = read_part(archive, part, DEFAULT_PART_BYTES)
     out = []
     for match in re.finditer(rb'<c\b[^>]*?\sr="([A-Z]+\d+)"[^>]*?(/>|>(.*?)</c>)', data, re.S):
         if match[2] == b"/>" or not match[3] or (b"<v" not in match[3] and b"<is" not in match[3]):

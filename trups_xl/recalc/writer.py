@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import shutil
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -26,7 +25,18 @@ from xml.sax.saxutils import escape
 from trups_xl.atomic import write_atomically
 from trups_xl.excel.convert import date_to_serial
 from trups_xl.recalc.engine import error_text, is_engine_error
-from trups_xl.recalc.package import Scan, a1, attributes, column_number, coordinate
+from trups_xl.recalc.package import (
+    CHUNK_BYTES,
+    DEFAULT_PART_BYTES,
+    Scan,
+    a1,
+    attributes,
+    column_number,
+    coordinate,
+    damage,
+    read_part,
+)
+from trups_xl.recalc.safety import RefusedError
 
 #: Number format given to a date a function returns into a cell that has no date format.
 DATE_FORMAT = "yyyy-mm-dd"
@@ -235,18 +245,37 @@ def _workbook_xml(data: bytes) -> bytes:
     return re.sub(rb"<definedName\b[^>]*>[^<]*\[\d+\][^<]*</definedName>", b"", data)
 
 
-def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values], keep_vba: bool) -> None:
-    """Write ``target``: ``source`` with ``values`` (sheet title -> cells) in place of its formulas."""
+def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values], keep_vba: bool,
+               limit_bytes: int = DEFAULT_PART_BYTES) -> None:
+    """Write ``target``: ``source`` with ``values`` (sheet title -> cells) in place of its formulas.
+
+    Every part is inflated through :func:`~trups_xl.recalc.package.read_part` or copied a chunk at a
+    time, counted against ``limit_bytes`` whatever its zip header claims. Any failure to read or
+    rewrite a part (a damaged part, a broken deflate stream, a part over the limit) is a
+    :class:`~trups_xl.recalc.safety.RefusedError` naming the part, and nothing is written (the write
+    is atomic); a failure to write the file itself stays an ``OSError``."""
+    part = ""
+
     def write(tmp: Path) -> None:
+        nonlocal part
         with zipfile.ZipFile(source) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
             names = zin.namelist()
             dropped = _dropped(names, keep_vba)
-            styles = _Styles(zin.read("xl/styles.xml") if "xl/styles.xml" in names else None, scan)
-            rewritten = {sheet.part: rewrite_sheet(zin.read(sheet.part), values[sheet.title], styles)
-                         for sheet in scan.sheets if values.get(sheet.title) and sheet.part in names}
+
+            def read(name: str) -> bytes:
+                nonlocal part
+                part = name
+                return read_part(zin, name, limit_bytes)
+
+            styles = _Styles(read("xl/styles.xml") if "xl/styles.xml" in names else None, scan)
+            rewritten = {}
+            for sheet in scan.sheets:
+                if values.get(sheet.title) and sheet.part in names:
+                    rewritten[sheet.part] = rewrite_sheet(read(sheet.part), values[sheet.title], styles)
+            part = "xl/styles.xml"
             styles_xml = styles.rewritten()  # after the sheets: they add the date formats they need
             for info in zin.infolist():
-                name = info.filename
+                name = part = info.filename
                 if name in dropped:
                     continue
                 if name in rewritten:
@@ -254,19 +283,36 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
                 elif name == "xl/styles.xml" and styles_xml is not None:
                     zout.writestr(name, styles_xml)
                 elif name == "[Content_Types].xml":
-                    data = _without_parts(zin.read(name), dropped, b"PartName", "")
+                    data = _without_parts(read(name), dropped, b"PartName", "")
                     zout.writestr(name, data if keep_vba else data.replace(MACRO_MAIN, PLAIN_MAIN))
                 elif name == "xl/_rels/workbook.xml.rels":
-                    zout.writestr(name, _without_parts(zin.read(name), dropped, b"Target", "xl/"))
+                    zout.writestr(name, _without_parts(read(name), dropped, b"Target", "xl/"))
                 elif name == "xl/workbook.xml":
-                    zout.writestr(name, _workbook_xml(zin.read(name)))
+                    zout.writestr(name, _workbook_xml(read(name)))
                 else:
-                    entry = zipfile.ZipInfo(name, info.date_time)
-                    entry.compress_type = zipfile.ZIP_DEFLATED
-                    with zin.open(info) as src, zout.open(entry, "w") as dst:
-                        shutil.copyfileobj(src, dst, 1 << 20)
+                    _copy_part(zin, info, zout, limit_bytes)
 
-    write_atomically(target, write)
+    try:
+        write_atomically(target, write)
+    except (RefusedError, OSError):
+        raise
+    except Exception as exc:  # a part of an untrusted file that could not be read or rewritten
+        raise RefusedError(f"could not write {target.name}: part {part or '(the package)'} of {source.name} could "
+                           f"not be read or rewritten ({damage(exc)}); nothing was written") from None
+
+
+def _copy_part(zin: zipfile.ZipFile, info: zipfile.ZipInfo, zout: zipfile.ZipFile, limit_bytes: int) -> None:
+    """Copy one part a chunk at a time (re-deflated), refused past ``limit_bytes`` inflated."""
+    entry = zipfile.ZipInfo(info.filename, info.date_time)
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    total = 0
+    with zin.open(info) as src, zout.open(entry, "w") as dst:
+        while chunk := src.read(CHUNK_BYTES):
+            total += len(chunk)
+            if total > limit_bytes:
+                raise RefusedError(f"part {info.filename} inflates to more than {limit_bytes / 2**20:,.0f} MB, over "
+                                   "the limit (raise it with --max-uncompressed-mb); nothing was written")
+            dst.write(chunk)
 
 
 __all__ = ["DATE_FORMAT", "cell_xml", "rewrite_sheet", "write_copy"]
