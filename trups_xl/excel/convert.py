@@ -15,6 +15,7 @@ import gc
 import itertools
 import math
 import re
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -44,6 +45,9 @@ COUPON_RANGE = (0.0, 0.25)  # a Treasury's coupon rate
 DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?$")
 #: Largest principal accepted: well above the whole issue ($3.5bn).
 MAX_AMOUNT = 1e13
+#: The smallest normal double: a non-zero number nearer zero (a subnormal, 1e-320) is refused.
+SMALLEST_NORMAL = sys.float_info.min
+LARGEST_FLOAT = sys.float_info.max
 #: Rates are decimals (0.083); anything at or beyond 100% is taken for a typing error.
 MAX_ABS_RATE = 1.0
 
@@ -135,7 +139,8 @@ def _date_text(value: str) -> dt.date | None:
 
 
 def cell_date(value: object, argument: str, lo: dt.date, hi: dt.date, where: str = "") -> dt.date:
-    """One cell as a date in ``[lo, hi]``: serial, ``datetime``/``date`` or ISO text."""
+    """One cell as a date in ``[lo, hi]``: serial, ``datetime``/``date`` or ISO text. A date-time
+    with a time zone is refused: its day depends on the zone it is read in, so none is guessed."""
     day: dt.date | None = None
     if type(value) is float:  # a serial, what Excel sends for a date cell's value most often
         if 61 <= value < 2_958_466:  # NaN fails both comparisons
@@ -145,6 +150,9 @@ def cell_date(value: object, argument: str, lo: dt.date, hi: dt.date, where: str
     elif isinstance(value, bool) or value is None:
         day = None
     elif isinstance(value, dt.datetime):
+        if value.utcoffset() is not None:  # its day depends on the zone it is read in: not guessed
+            raise TrupsInputError(f"{where}expected a date; got a date-time with a time zone ({value.isoformat()[:32]}); "
+                                  "send the date itself (a date cell or YYYY-MM-DD)", argument)
         day = value.date()
     elif isinstance(value, dt.date):
         day = value
@@ -164,15 +172,21 @@ def cell_date(value: object, argument: str, lo: dt.date, hi: dt.date, where: str
 
 
 def cell_number(value: object, argument: str, expected: str = "a number", where: str = "") -> float:
-    """One cell as a finite float (no logicals, no text, no Excel error code)."""
-    if type(value) is float and math.isfinite(value):  # what Excel sends for a number (error codes are ints)
-        return value
+    """One cell as a finite float (no logicals, no text, no Excel error code, no subnormal; a
+    negative zero reads as zero)."""
+    if type(value) is float and SMALLEST_NORMAL <= abs(value) <= LARGEST_FLOAT:
+        return value  # what Excel sends for a number (error codes are ints): finite, non-zero, normal
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
             or error_code_name(value) is not None:
         raise _refuse(argument, expected, value, where)
     number = _finite(value)
     if number is None:
         raise _refuse(argument, expected, value, where)
+    if number == 0:
+        return 0.0  # a negative zero is zero
+    if abs(number) < SMALLEST_NORMAL:
+        raise TrupsInputError(f"{where}expected {expected}; got {number!r}, a subnormal number (nearer zero than "
+                              f"{SMALLEST_NORMAL:.1e}: no amount, rate or price is)", argument)
     return number
 
 

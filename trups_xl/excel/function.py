@@ -236,8 +236,9 @@ def _numeric_grid(value: object, found: tuple[list[object], set[type]] | None = 
         return None
     cells, kinds = found
     arr = np.array(cells, dtype=np.float64)  # a flat list converts several times faster than rows
-    if not np.isfinite(arr).all():
-        return None
+    if not ((np.abs(arr) >= xc.SMALLEST_NORMAL) | (arr == 0)).all() or not np.isfinite(arr).all():
+        return None  # a subnormal, NaN or an infinity: refused cell by cell, naming it
+    arr += 0.0  # a negative zero is zero
     if int in kinds and any(xc.error_code_name(c) is not None for c in cells if type(c) is int):
         return None
     return arr.reshape(len(value), -1)  # type: ignore[arg-type]
@@ -252,6 +253,9 @@ def _vector_dates(value: object, lo: dt.date, hi: dt.date) -> npt.NDArray[np.dat
     if found is None:
         return None
     if found[1] <= {dt.datetime, dt.date}:  # date cells as xlwings sends them (time of day dropped)
+        if dt.datetime in found[1] and any(  # a time zone: refused cell by cell, naming it
+                cell.tzinfo is not None for cell in found[0] if type(cell) is dt.datetime):
+            return None
         # day numbers in one C-level pass (numpy's own datetime conversion is ~10x slower per cell)
         ordinals = np.fromiter(map(dt.date.toordinal, found[0]), dtype=np.int64,  # type: ignore[arg-type]
                                count=len(found[0]))

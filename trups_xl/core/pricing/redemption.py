@@ -215,7 +215,10 @@ def _make_whole_part(part: int, redemption_date: npt.ArrayLike | dt.date, treasu
 def _redemption_price_one(redemption_date: dt.date, treasury_rate: object, trigger: Trigger,
                           trigger_date: dt.date | None, principal: float, terms: Terms) -> float | None:
     """:func:`redemption_price` for one date, on fixed periods and default choices; ``None`` for
-    anything else (an index-linked period, a refusal: the array path answers)."""
+    anything else (an index-linked period, a refusal, a range of rates: the array path answers, and
+    gives every route the shape of the rates)."""
+    if treasury_rate is not None and type(treasury_rate) is not float:
+        return None
     c = build_schedule(terms=terms).lists
     r = day_number(redemption_date)
     if r < c.start[0] or r > c.end[-1] or trigger not in TRIGGERS:
