@@ -124,7 +124,7 @@ def hedged_item_value(valuation_date: dt.date, curve: DiscountCurve, end_date: d
 
 
 def _check_series(hedged: Sequence[float], hedge: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
-    x, y = np.asarray(hedged, dtype=np.float64), np.asarray(hedge, dtype=np.float64)
+    x, y = np.asarray(hedged, dtype=np.float64) + 0.0, np.asarray(hedge, dtype=np.float64) + 0.0  # -0.0 is 0.0
     if x.size != y.size:
         raise TrupsInputError(f"hedged_changes has {x.size} values but hedge_changes has {y.size}; they must be "
                               "parallel", "hedge_changes")
@@ -150,7 +150,7 @@ class OffsetPeriod:
 
 
 def _judge(hedged: float, hedge: float, small: float, bounds: tuple[float, float]) -> tuple[float | None, str]:
-    ratio = None if hedged == 0 else -hedge / hedged
+    ratio = None if hedged == 0 else 0.0 - hedge / hedged  # (0.0 - 0.0 is 0.0, where -(0.0) is -0.0)
     if abs(hedged) < small and abs(hedge) < small:
         return ratio, "too small"
     return ratio, "pass" if ratio is not None and bounds[0] <= ratio <= bounds[1] else "fail"
