@@ -9,6 +9,7 @@ Dates may be date cells, serial numbers or ``YYYY-MM-DD`` text; rates are decima
 
 import datetime as dt
 import functools
+import math
 from typing import Any
 
 import numpy as np
@@ -939,7 +940,33 @@ def _discount_curve(value: Any, valuation: dt.date, kind: core_discount.CurveKin
                      lambda day, where: xc.cell_date(day, "curve", valuation, dt.date(2120, 12, 31), where),
                      lambda number, where: xc.cell_rate(number, "curve", where) if kind == "zero_rate"
                      else xc.cell_number(number, "curve", "a discount factor", where))
+    _check_plausible_curve(valuation, nodes, kind)
     return core_discount.DiscountCurve.of(valuation, nodes, kind)
+
+
+#: Forward rates (continuously compounded) a benchmark curve may imply between its dates.
+FORWARD_RANGE = (-1.0, 1.0)
+
+
+def _check_plausible_curve(valuation: dt.date, nodes: list[tuple[dt.date, float]], kind: str) -> None:
+    """Refuse discount factors whose zero rates fall outside the plausible range for rates, or whose
+    forward rates between dates pass +-100% (a factor of 1e-200 once valued the item at 1e161)."""
+    lo, hi = xc.RATE_RANGE
+    previous_t, previous_log = 0.0, 0.0
+    for i, (day, value) in enumerate(nodes, start=1):
+        t = (day - valuation).days / core_discount.DAYS_A_YEAR
+        if t <= 0 or (kind != "zero_rate" and value <= 0):
+            return  # DiscountCurve.of refuses it by row
+        log = -value * t if kind == "zero_rate" else math.log(value)
+        zero = -log / t
+        if kind != "zero_rate" and not lo <= zero <= hi:
+            raise TrupsInputError(f"row {i}: a discount factor of {value!r} on {day} implies a zero rate of {zero:.2%}, "
+                                  f"outside the plausible range {lo:.0%}..{hi:.0%}", "curve")
+        forward = (previous_log - log) / (t - previous_t) if t > previous_t else 0.0
+        if not FORWARD_RANGE[0] <= forward <= FORWARD_RANGE[1]:
+            raise TrupsInputError(f"row {i}: the curve implies a forward rate of {forward:.0%} up to {day}, outside "
+                                  f"{FORWARD_RANGE[0]:.0%}..{FORWARD_RANGE[1]:.0%}", "curve")
+        previous_t, previous_log = t, log
 
 
 @excel_function(example=("2012-06-29", 0.025))

@@ -118,3 +118,14 @@ def test_statsmodels_agrees_at_the_edges_of_the_accepted_magnitudes(scale):
 def test_claim_limit_of_negative_zero_is_zero():
     got = udfs.TRUPS_CLAIM_LIMIT(-0.0)
     assert got == 0.0 and math.copysign(1.0, got) == 1.0
+
+
+@pytest.mark.parametrize("nodes,kind,fragment", [
+    ([["2020-01-01", 1e-200], ["2030-01-01", 0.6]], None, "implies a zero rate of"),
+    ([["2020-01-01", 1e308]], None, "implies a zero rate of"),
+    ([["2020-01-01", 0.03], ["2020-01-02", 0.45]], "zero_rate", "implies a forward rate of"),
+])
+def test_a_benchmark_curve_beyond_plausible_rates_is_refused_not_valued(nodes, kind, fragment):
+    """A discount factor of 1e-200 once valued the hedged item at 9.9e161."""
+    got = udfs.TRUPS_HEDGED_ITEM_VALUE("2012-06-29", nodes, None, None, None, kind)
+    assert isinstance(got, str) and got.startswith("#TRUPS! curve: row ") and fragment in got, got
