@@ -206,8 +206,11 @@ def test_the_hostile_sweep_finds_no_defect():
                        for i, (p, v) in enumerate(zip(params, base, strict=True))]
         for i, param in enumerate(params):
             arguments += 1
+            # a blank table argument: the hostile values also go inside a valid table
+            inside = base[i] if base[i] is not None or param not in HEADED else (
+                [["2020-01-01", 0.8], ["2030-01-01", 0.6]] if name in DISCOUNT_CURVES else HEADED[param][1][0])
             for cls, values in VALUE_CLASSES.items():
-                for value in (v for one in values for v in _variants(base[i], one)):
+                for value in (v for one in values for v in _variants(inside, one)):
                     args = list(base)
                     args[i] = value
                     kind, result = answer(name, args)
