@@ -135,7 +135,8 @@ class Scan:
         return self.number_formats[style] if 0 <= style < len(self.number_formats) else "General"
 
 
-#: Bytes inflated per read of a part: memory holds the part read so far and one such chunk.
+#: Bytes inflated per read of a part: memory holds the part read so far plus one chunk (twice the
+#: part for a moment while the chunks are joined), never more than the limit allows.
 CHUNK_BYTES = 1 << 20
 #: What a damaged part raises while it is inflated (a bad CRC, a broken deflate stream, a part cut
 #: short, a compression method zipfile does not read).
