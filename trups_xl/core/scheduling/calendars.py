@@ -198,7 +198,7 @@ class BusinessCalendar:
 
     def following(self, days: npt.ArrayLike) -> DateArray:
         """Each day, or the next business day after it when it is not one."""
-        return np.busday_offset(_as_days(days), 0, roll="forward", busdaycal=self.busdaycalendar)
+        return _as_days(np.busday_offset(_as_days(days), 0, roll="forward", busdaycal=self.busdaycalendar))
 
     def modified_following(self, days: npt.ArrayLike) -> DateArray:
         """The following business day, unless that is in the next month: then the preceding one."""
@@ -214,9 +214,7 @@ class BusinessCalendar:
 
     def preceding(self, days: npt.ArrayLike) -> DateArray:
         """Each day, or the last business day before it when it is not one."""
-        return np.busday_offset(
-            _as_days(days), 0, roll="backward", busdaycal=self.busdaycalendar
-        )
+        return _as_days(np.busday_offset(_as_days(days), 0, roll="backward", busdaycal=self.busdaycalendar))
 
     def advance(self, days: npt.ArrayLike, count: int) -> DateArray:
         """The business day ``count`` business days after (negative: before) each day.
@@ -231,11 +229,11 @@ class BusinessCalendar:
             # "the n-th business day before d": strictly before, whatever d is.
             rolled = np.busday_offset(arr - np.timedelta64(1, "D"), 0, roll="backward",
                                       busdaycal=self.busdaycalendar)
-            return np.busday_offset(rolled, count + 1, busdaycal=self.busdaycalendar)
+            return _as_days(np.busday_offset(rolled, count + 1, busdaycal=self.busdaycalendar))
         if count > 0:
             rolled = np.busday_offset(arr + np.timedelta64(1, "D"), 0, roll="forward",
                                       busdaycal=self.busdaycalendar)
-            return np.busday_offset(rolled, count - 1, busdaycal=self.busdaycalendar)
+            return _as_days(np.busday_offset(rolled, count - 1, busdaycal=self.busdaycalendar))
         return np.asarray(np.busday_offset(arr, 0, roll=roll, busdaycal=self.busdaycalendar))
 
     # -- one date (a cell's call): the same rules on Python dates, no array machinery ----------

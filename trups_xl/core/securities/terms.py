@@ -25,7 +25,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from trups_xl.core.errors import TrupsInputError, choices_text, parse_choice
-from trups_xl.core.scheduling.calendars import AccrualConvention, BusinessDayConvention
+from trups_xl.core.scheduling.calendars import AccrualConvention, BusinessDayConvention, outside_calendars
 from trups_xl.core.scheduling.daycount import DayCount
 
 THIRTY_360_NAME, ACT_360_NAME = DayCount.THIRTY_360, DayCount.ACT_360
@@ -423,6 +423,10 @@ def from_mapping(values: Mapping[str, object]) -> Terms:
     if unknown:
         raise TrupsInputError(f"unknown term {unknown[0]!r} (TRUPS_TERMS() lists the terms)", ARGUMENT)
     checked = {k: None if v is None else _value(SPECS[k], v) for k, v in values.items()}
+    for spec in SCHEMA:  # every date of the security within the calendars, refused by its term's name
+        day = checked.get(spec.name)
+        if spec.kind == "date" and isinstance(day, dt.date) and (why := outside_calendars(day)) is not None:
+            raise TrupsInputError(f"{spec.name}: {why}", ARGUMENT)
     for term in REQUIRED:
         if checked.get(term) is None:
             raise TrupsInputError(f"missing required term {term}", ARGUMENT)
