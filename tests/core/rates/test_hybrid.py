@@ -91,9 +91,20 @@ def test_a_perpetual_fixed_rate_preferred_typed_with_only_its_fixed_terms_gives_
     assert udfs.TRUPS_COUPON("2075-09-01", None, None, None, None, PERPETUAL) == 0.3125
     terms = dict(udfs.TRUPS_TERMS(None, PERPETUAL))
     assert terms["maturity_date"] == "" and terms["cumulative"] is False
-    # the schedule reaches as far as the calendars do: its last payment date on or before 2080-12-01
+    # the schedule reaches as far as the calendars do: its last payment date on or before 2100-12-01
     assert udfs.TRUPS_NEXT_PAYMENT_DATE("2080-09-15", PERPETUAL) == dt.date(2080, 12, 1)
-    assert udfs.TRUPS_NEXT_PAYMENT_DATE("2080-12-01", PERPETUAL).startswith("#TRUPS! as_of:")
+    assert udfs.TRUPS_NEXT_PAYMENT_DATE("2100-09-15", PERPETUAL) == dt.date(2100, 12, 1)
+    assert udfs.TRUPS_NEXT_PAYMENT_DATE("2100-12-01", PERPETUAL).startswith("#TRUPS! as_of:")
+
+
+def test_a_perpetual_resets_coupon_in_2096_is_computed():
+    """Series X is perpetual: its 2096-02-18 reset (every five years from 2026-02-18) sets the
+    2096 coupons, 1,000 x (4.000% + 3.417%) x 90/360 = 18.5425 (30/360, a quarter)."""
+    fixings = [["2096-02-18", 0.04]]
+    assert udfs.TRUPS_COUPON("2096-05-18", fixings, None, None, None, SERIES_X) == pytest.approx(18.5425, abs=1e-9)
+    assert udfs.TRUPS_COUPON("2100-11-18", fixings, None, None, None, SERIES_X) == pytest.approx(18.5425, abs=1e-9)
+    # a date past the schedule's end is refused naming the argument
+    assert udfs.TRUPS_COUPON("2101-02-18", fixings, None, None, None, SERIES_X).startswith("#TRUPS! payment_date: ")
 
 
 def test_non_cumulative_deferral_is_one_line_saying_nothing_is_owed():

@@ -69,8 +69,8 @@ INDEX_MONTHS = {IndexKind.USD_LIBOR_3M: 3, IndexKind.USD_LIBOR_1M: 1, IndexKind.
                 IndexKind.TERM_SOFR_1M: 1, IndexKind.UST_5Y: 60,
                 IndexKind.SOFR_COMPOUNDED: 0}
 #: A perpetual security's schedule runs to its last payment date on or before this day: as far as
-#: the calendars reach (they cover 2006-2080; payment dates are rolled to business days).
-PERPETUAL_HORIZON = dt.date(2080, 12, 1)
+#: the calendars reach (they cover 1970-2100; payment dates are rolled to business days).
+PERPETUAL_HORIZON = dt.date(2100, 12, 1)
 #: Index -> tenor in months.
 INDEXES = INDEX_MONTHS
 FREQUENCIES = (1, 2, 4, 12)
@@ -104,7 +104,7 @@ SCHEMA: tuple[TermSpec, ...] = (
              "first interest payment date; a long or short first period follows from it"),
     TermSpec("maturity_date", "date", False,
              "final maturity (XXI: 2077-12-21, its final repayment date); blank = perpetual (schedules run to the "
-             "last payment date on or before 2080-12-01, as far as the calendars reach)"),
+             "last payment date on or before 2100-12-01, as far as the calendars reach)"),
     TermSpec("fixed_rate", "rate", True, "coupon of the fixed period, decimal (0.083)", bounds=(0.0, 0.25)),
     TermSpec("fixed_frequency", "frequency", True, "payments a year in the fixed period: 1, 2, 4 or 12"),
     TermSpec("fixed_day_count", "choice", True, "30/360 (Bond Basis) or ACT/360", DayCount),
