@@ -108,6 +108,8 @@ def _accrual_one(a: int, b: int, principal: float, schedule: Schedule) -> float 
     if last_needed >= fixed:
         return None
     rate = schedule.terms.fixed_rate
+    if rate is None:  # (no fixed periods: leading_fixed is 0 and the array path answered above)
+        return None
     rate_b = rate if kb < fixed else 0.0  # not needed (b is its first day): 0, as the array path
     da = accrual_days(c.accrual_start[ka], a, c.is_30_360[ka])
     db = accrual_days(c.accrual_start[kb], b, c.is_30_360[kb])

@@ -222,7 +222,10 @@ def reset_dates(terms: Terms) -> list[dt.date]:
 def scheduled_dates(terms: Terms) -> list[dt.date]:
     """Every scheduled interest payment date, preceded by the issue date."""
     t = terms
-    dates = [t.issue_date, *_roll_dates(t.first_payment_date, t.fixed_months, t.fixed_end, True)]
+    if t.is_pure_floater:  # floating from issue: periods roll from the first payment date
+        dates = [t.issue_date, *_roll_dates(t.first_payment_date, t.floating_months, t.floating_end, True)]
+    else:
+        dates = [t.issue_date, *_roll_dates(t.first_payment_date, t.fixed_months, t.fixed_end, True)]
     if t.switch_date is not None:
         dates += _roll_dates(t.switch_date, t.floating_months, t.floating_end, False)
     if t.scheduled_maturity_date is not None:
