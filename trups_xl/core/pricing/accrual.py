@@ -148,7 +148,8 @@ def accrual(start: npt.ArrayLike | dt.date, end: npt.ArrayLike | dt.date, fixing
     policy : str
         Index policy (:data:`trups_xl.core.rates.fixings.POLICIES`).
     convention : {"adjusted", "unadjusted"}
-        Floating/monthly accrual dates; default the security's ``floating_accrual`` (else adjusted).
+        Floating/monthly accrual dates; default the security's ``floating_accrual`` (else unadjusted
+        for a reset, adjusted otherwise).
     curve : ForwardCurve, optional
         Projects the index of periods without a fixing (:mod:`trups_xl.core.rates.curve`).
     terms : Terms

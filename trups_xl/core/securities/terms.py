@@ -125,8 +125,9 @@ SCHEMA: tuple[TermSpec, ...] = (
              "unadjusted and are paid the following business day); required with a switch_date",
              BusinessDayConvention),
     TermSpec("floating_accrual", "choice", False,
-             "adjusted (blank: floating periods accrue to the business-day-adjusted payment date, XXI's reading "
-             "of p.41) or unadjusted (to the scheduled date, paid on the next business day)", AccrualConvention),
+             "adjusted (floating periods accrue to the business-day-adjusted payment date, XXI's reading of p.41) "
+             "or unadjusted (to the scheduled date, paid on the next business day); blank: adjusted, but unadjusted "
+             "for a reset index (ust_5y), whose periods are fixed-rate periods", AccrualConvention),
     TermSpec("floating_floor", "rate", False,
              "lowest all-in rate (index + margin) of a floating or reset period, decimal; blank = none",
              bounds=(-0.05, 0.25)),
