@@ -8,10 +8,12 @@ Martin Luther King Jr. Day, the third Monday of January: 2000-01-17, 2001-01-15,
 """
 
 import datetime as dt
+import inspect
 
 import pytest
 
 from trups_xl.excel import udfs
+from trups_xl.excel.function import BUG_PREFIX, INFO
 
 D = dt.date
 
@@ -229,3 +231,23 @@ def test_a_term_sofr_pure_floater_and_a_compounded_sofr_one():
     rate = (growth - 1) * 360 / 92
     assert udfs.TRUPS_COUPON("2022-06-15", 0.01, None, None, None, compounded) == pytest.approx(
         1000 * (rate + 0.01) * 92 / 360, abs=1e-9)
+
+
+@pytest.mark.parametrize("name", sorted(INFO))
+def test_every_function_answers_a_pure_floater_without_a_defect(name):
+    """Each function's example, and the same with a 1997 date, on the pure floater: a value or one
+    #TRUPS! line, never #TRUPS-BUG!."""
+    params = list(inspect.signature(getattr(udfs, name)).parameters)
+    if "security" not in params:
+        return
+    example = list(INFO[name].example) + [None] * (len(params) - len(INFO[name].example))
+    example[params.index("security")] = FLOATER_1997
+    for policy in (None, "libor_act", "prospectus_fallback"):
+        args = list(example)
+        if "policy" in params and args[params.index("policy")] is None:
+            args[params.index("policy")] = policy
+        for dated in (args, [("2024-03-01" if isinstance(v, str) and v[:2] in ("19", "20") and v[4:5] == "-" else v)
+                             for v in args]):
+            got = getattr(udfs, name)(*dated)
+            texts = [c for row in got for c in row] if isinstance(got, list) else [got]
+            assert not any(isinstance(t, str) and t.startswith(BUG_PREFIX) for t in texts), (name, dated, got)
