@@ -1,8 +1,10 @@
-"""Regenerate trups_xl/data/holidays.csv from the installed ``holidays`` package.
+"""Regenerate trups_xl/data/holidays.csv (1970-2100) from the installed ``holidays`` package and the
+rules of the years it lacks (trups_xl/core/scheduling/holiday_history.py).
 
-The add-in reads the holiday tables from that file (fast on a cell's first call); the package
-stays their source. tests/core/scheduling/test_calendars.py regenerates the table and fails when the shipped
-file differs: run this script after upgrading ``holidays``, look at the diff, and commit it.
+The add-in reads the holiday tables from that file (fast on a cell's first call); the package and
+the rules stay their source. tests/core/scheduling/test_calendars.py regenerates the table and fails
+when the shipped file differs: run this script after upgrading ``holidays`` or changing the rules,
+look at the diff, and commit it.
 Run: python scripts/build_holidays.py
 """
 

@@ -604,7 +604,7 @@ def corporate_actions(value: object) -> tuple[tuple[dt.date, float], ...] | None
 
 # ---- the security ------------------------------------------------------------------------------
 
-#: Dates a terms table may hold (calendars cover 2006-2080; other dates are refused later).
+#: Dates a terms table cell may hold; the terms then refuse, by name, any outside the calendars (1970-2100).
 _TERM_DATES = (dt.date(1900, 3, 1), dt.date(2199, 12, 31))
 
 

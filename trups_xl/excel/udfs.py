@@ -786,7 +786,8 @@ def TRUPS_INDEX_RATE(period_start: Any, policy: Any = None, fixings: Any = None,
     security : text or range, optional
     """
     terms = xf.security(security)
-    days, _ = xf.dates(period_start, "period_start", require(terms, "switch_date"), terms.final_repayment)
+    first = terms.floating_start if terms.floating_start is not None else require(terms, "switch_date")
+    days, _ = xf.dates(period_start, "period_start", first, terms.final_repayment)
     return xc.shape_result(core_rates.index_rate(days, xf.fixings(fixings, terms), xf.policy(policy),
                                                  xf.curve(curve, terms), terms=terms))
 

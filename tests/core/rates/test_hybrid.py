@@ -91,9 +91,20 @@ def test_a_perpetual_fixed_rate_preferred_typed_with_only_its_fixed_terms_gives_
     assert udfs.TRUPS_COUPON("2075-09-01", None, None, None, None, PERPETUAL) == 0.3125
     terms = dict(udfs.TRUPS_TERMS(None, PERPETUAL))
     assert terms["maturity_date"] == "" and terms["cumulative"] is False
-    # the schedule reaches as far as the calendars do: its last payment date on or before 2080-12-01
+    # the schedule reaches as far as the calendars do: its last payment date on or before 2100-12-01
     assert udfs.TRUPS_NEXT_PAYMENT_DATE("2080-09-15", PERPETUAL) == dt.date(2080, 12, 1)
-    assert udfs.TRUPS_NEXT_PAYMENT_DATE("2080-12-01", PERPETUAL).startswith("#TRUPS! as_of:")
+    assert udfs.TRUPS_NEXT_PAYMENT_DATE("2100-09-15", PERPETUAL) == dt.date(2100, 12, 1)
+    assert udfs.TRUPS_NEXT_PAYMENT_DATE("2100-12-01", PERPETUAL).startswith("#TRUPS! as_of:")
+
+
+def test_a_perpetual_resets_coupon_in_2096_is_computed():
+    """Series X is perpetual: its 2096-02-18 reset (every five years from 2026-02-18) sets the
+    2096 coupons, 1,000 x (4.000% + 3.417%) x 90/360 = 18.5425 (30/360, a quarter)."""
+    fixings = [["2096-02-18", 0.04]]
+    assert udfs.TRUPS_COUPON("2096-05-18", fixings, None, None, None, SERIES_X) == pytest.approx(18.5425, abs=1e-9)
+    assert udfs.TRUPS_COUPON("2100-11-18", fixings, None, None, None, SERIES_X) == pytest.approx(18.5425, abs=1e-9)
+    # a date past the schedule's end is refused naming the argument
+    assert udfs.TRUPS_COUPON("2101-02-18", fixings, None, None, None, SERIES_X).startswith("#TRUPS! payment_date: ")
 
 
 def test_non_cumulative_deferral_is_one_line_saying_nothing_is_owed():
@@ -172,3 +183,29 @@ def test_a_benchmark_deemed_zero_if_negative_is_a_floor_at_the_margin():
     days = 92 / 360  # 2030-03-24 to 2030-06-24
     assert udfs.TRUPS_COUPON("2030-06-24", -0.004, None, None, None, table) == pytest.approx(1000 * 0.0379 * days)
     assert udfs.TRUPS_COUPON("2030-06-24", 0.004, None, None, None, table) == pytest.approx(1000 * 0.0419 * days)
+
+
+RESET_REQUIRED_ONLY = [["name", "Example 3.875% Fixed Rate Reset Preferred"], ["liquidation_amount", 25],
+                       ["issue_date", "2021-02-18"], ["first_payment_date", "2021-05-18"], ["fixed_rate", 0.03875],
+                       ["fixed_frequency", 4], ["fixed_day_count", "30/360"], ["switch_date", "2026-02-18"],
+                       ["floating_index", "ust_5y"], ["floating_margin", 0.03417], ["floating_frequency", 4],
+                       ["floating_day_count", "30/360"], ["business_day_convention", "following"],
+                       ["reset_years", 5]]
+
+
+def test_a_typed_reset_with_only_its_required_terms_accrues_reset_periods_unadjusted():
+    """2030-08-18 is a Sunday: paid Monday 2030-08-19 without any increase, the period accruing
+    2030-05-18 to 2030-08-18, 90 days 30/360: $25 x (4.000% + 3.417%) x 90/360 = $0.4635625 (adjusted
+    dates, 2030-05-20 to 2030-08-19, would give 89 days and $0.45841)."""
+    fixings = [["2026-02-18", 0.04]]
+    assert dt.date(2030, 8, 18).weekday() == 6 and dt.date(2030, 5, 18).weekday() == 5
+    assert udfs.TRUPS_COUPON("2030-08-18", fixings, None, None, None, RESET_REQUIRED_ONLY) == pytest.approx(
+        25 * (0.04 + 0.03417) * 90 / 360, abs=1e-12)
+    header, *rows = udfs.TRUPS_SCHEDULE("2030-08-01", "2030-08-31", fixings, None, None, None, RESET_REQUIRED_ONLY)
+    row = dict(zip(header, rows[0], strict=True))
+    assert (row["accrual_start"], row["accrual_end"], row["payment_date"], row["days"]) == (
+        dt.date(2030, 5, 18), dt.date(2030, 8, 18), dt.date(2030, 8, 19), 90)
+    # the override is a term away: floating_accrual = adjusted accrues 2030-05-20 to 2030-08-19, 89 days
+    adjusted = [*RESET_REQUIRED_ONLY, ["floating_accrual", "adjusted"]]
+    assert udfs.TRUPS_COUPON("2030-08-18", fixings, None, None, None, adjusted) == pytest.approx(
+        25 * (0.04 + 0.03417) * 89 / 360, abs=1e-12)

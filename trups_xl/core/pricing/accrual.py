@@ -108,6 +108,8 @@ def _accrual_one(a: int, b: int, principal: float, schedule: Schedule) -> float 
     if last_needed >= fixed:
         return None
     rate = schedule.terms.fixed_rate
+    if rate is None:  # (no fixed periods: leading_fixed is 0 and the array path answered above)
+        return None
     rate_b = rate if kb < fixed else 0.0  # not needed (b is its first day): 0, as the array path
     da = accrual_days(c.accrual_start[ka], a, c.is_30_360[ka])
     db = accrual_days(c.accrual_start[kb], b, c.is_30_360[kb])
@@ -146,7 +148,8 @@ def accrual(start: npt.ArrayLike | dt.date, end: npt.ArrayLike | dt.date, fixing
     policy : str
         Index policy (:data:`trups_xl.core.rates.fixings.POLICIES`).
     convention : {"adjusted", "unadjusted"}
-        Floating/monthly accrual dates; default the security's ``floating_accrual`` (else adjusted).
+        Floating/monthly accrual dates; default the security's ``floating_accrual`` (else unadjusted
+        for a reset, adjusted otherwise).
     curve : ForwardCurve, optional
         Projects the index of periods without a fixing (:mod:`trups_xl.core.rates.curve`).
     terms : Terms

@@ -97,7 +97,7 @@ def _flows(valuation_date: dt.date, end_date: dt.date | None, principal: float |
     if not 0 <= last < periods.leading_fixed:
         raise TrupsInputError(f"{end} is not a fixed-rate interest payment date", "end_date")
     first = bisect_right(periods.end, day_number(valuation_date))
-    return payments[first:last + 1], interest(amount, days[first:last + 1], terms.fixed_rate), float(amount)
+    return payments[first:last + 1], interest(amount, days[first:last + 1], terms.fixed_coupon_rate), float(amount)
 
 
 @functools.lru_cache(maxsize=64)

@@ -70,11 +70,11 @@ def par_call_position(day: dt.date, principal: float, terms: Terms, count: Count
     if d < day_number(terms.issue_date) or d >= call_day or last < 0 or last >= c.leading_fixed:
         return None
     k = bisect_right(c.end, d, 0, last + 1)
-    period_days = 360 // terms.fixed_frequency
+    period_days = 360 // terms.fixed_payments_per_year
     accrued_days = days_30_360(c.start[k], d)
     days_next = days_30_360(d, c.end[k]) if count == COUNT_DIRECT else period_days - accrued_days
-    return (days_next / period_days, float(last + 1 - k), interest(principal, period_days, terms.fixed_rate),
-            interest(principal, accrued_days, terms.fixed_rate))
+    return (days_next / period_days, float(last + 1 - k), interest(principal, period_days, terms.fixed_coupon_rate),
+            interest(principal, accrued_days, terms.fixed_coupon_rate))
 
 
 def par_call_stream(days: npt.ArrayLike, principal: npt.ArrayLike, terms: Terms,
@@ -91,7 +91,7 @@ def par_call_stream(days: npt.ArrayLike, principal: npt.ArrayLike, terms: Terms,
     if ends[-1] != np.datetime64(call, "D"):
         raise TrupsInputError(f"par_call_date {call} is not a fixed interest payment date", ARGUMENT)
     k = np.searchsorted(ends, d, side="right")
-    period_days = 360 // terms.fixed_frequency
+    period_days = 360 // terms.fixed_payments_per_year
     accrued_days = days_30_360(starts[k], d)
     count = parse_choice(Count, count, "count")
     days_next = days_30_360(d, ends[k]) if count == COUNT_DIRECT else period_days - accrued_days
@@ -100,7 +100,7 @@ def par_call_stream(days: npt.ArrayLike, principal: npt.ArrayLike, terms: Terms,
         days_to_next=days_next,
         periods_to_next=np.asarray(days_next / period_days, dtype=np.float64),
         coupons_left=np.asarray(ends.size - k, dtype=np.int64),
-        coupon=interest(p, period_days, terms.fixed_rate),  # 41.50 per 1,000 for XXI
-        accrued=interest(p, accrued_days, terms.fixed_rate),
-        frequency=terms.fixed_frequency,
+        coupon=interest(p, period_days, terms.fixed_coupon_rate),  # 41.50 per 1,000 for XXI
+        accrued=interest(p, accrued_days, terms.fixed_coupon_rate),
+        frequency=terms.fixed_payments_per_year,
     )

@@ -159,10 +159,10 @@ def _make_whole_one(redemption_date: object, treasury_rate: object, spread: obje
         return None
     w, n, full, accrued = stream
     rate = treasury_rate + extra
-    if rate <= -terms.fixed_frequency:
+    if rate <= -terms.fixed_payments_per_year:
         return None
     first = full - accrued if stub == STUB_EXCLUDE else full
-    pv = pv_semiannual(w, n, first, full, p, rate, terms.fixed_frequency)
+    pv = pv_semiannual(w, n, first, full, p, rate, terms.fixed_payments_per_year)
     if stub == STUB_SUBTRACT:
         pv = pv - accrued
     return max(p, pv) + accrued, pv

@@ -42,7 +42,7 @@ def _one(settlement: object, value: object, terms: Terms) -> tuple[float, float,
     if type(settlement) is not dt.date or type(value) is not float:
         return None
     found = par_call_position(settlement, PER, terms)
-    return None if found is None else (*found, terms.fixed_frequency)
+    return None if found is None else (*found, terms.fixed_payments_per_year)
 
 
 @overload

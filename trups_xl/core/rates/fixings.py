@@ -275,7 +275,8 @@ def _coupon_rates(schedule: Schedule, fixings: Fixings | None, policy: Policy, c
         rates = np.maximum(rates, terms.floating_floor)
     if terms.floating_cap is not None:
         rates = np.minimum(rates, terms.floating_cap)
-    result = np.where(schedule.regime == FIXED, terms.fixed_rate, rates)
+    fixed = terms.fixed_rate if terms.fixed_rate is not None else np.nan  # (a pure floater has no fixed period)
+    result = np.where(schedule.regime == FIXED, fixed, rates)
     result.flags.writeable = False
     return result
 
@@ -316,7 +317,8 @@ def index_rate(period_start: npt.ArrayLike, fixings: Fixings | None = None, poli
     its business-day-adjusted first day. Under ``"libor_act"`` the result includes the
     tenor spread adjustment.
     """
-    require(terms, "switch_date")
+    if not terms.has_floating_period:
+        require(terms, "switch_date")
     schedule = build_schedule(convention, terms=terms)
     days = np.asarray(period_start, dtype="datetime64[D]")
     periods = linked_periods(schedule, days)

@@ -1,4 +1,4 @@
-"""Business-day calendars, built on the maintained ``holidays`` package.
+"""Business-day calendars 1970-2100, from the maintained ``holidays`` package and the rules of each year.
 
 Which calendar serves which rule (prospectus pages; docs/TERMS.md "Calendars"):
 
@@ -12,7 +12,8 @@ Which calendar serves which rule (prospectus pages; docs/TERMS.md "Calendars"):
   **Interpretation**: the US government securities market's days (SIFMA full closures).
 
 The holiday tables are data (``trups_xl/data/holidays.csv``), generated from ``holidays`` by
-``scripts/build_holidays.py`` for 2006-2080; a test regenerates them and requires the shipped file
+``scripts/build_holidays.py`` for 1970-2100 (the years ``holidays`` lacks from the rules of each
+year, :mod:`~trups_xl.core.scheduling.holiday_history`); a test regenerates them and requires the shipped file
 to be identical. Reading them costs ~2 ms where importing and running ``holidays`` on the first
 cell's call cost ~150 ms (its financial package imports every market and country it knows).
 
@@ -44,10 +45,29 @@ from trups_xl.core.errors import TrupsInputError
 
 #: Years for which holiday tables are built: the instrument's life plus a margin for
 #: adjustments past the final repayment date.
-FIRST_YEAR = 2006
-LAST_YEAR = 2080
-_COVERED = (dt.date(FIRST_YEAR, 1, 1), dt.date(LAST_YEAR, 12, 31))
-_NOT_COVERED = f"calendars cover {_COVERED[0]} to {_COVERED[1]} only"
+FIRST_YEAR = 1970
+LAST_YEAR = 2100
+#: The first and last day the calendars cover. Later days are refused, not guessed: no source has
+#: the holidays after 2100 (``holidays`` stops there) and a TruPS schedule needs none.
+FIRST_DAY = dt.date(FIRST_YEAR, 1, 1)
+LAST_DAY = dt.date(LAST_YEAR, 12, 31)
+_COVERED = (FIRST_DAY, LAST_DAY)
+
+
+def outside_calendars(day: dt.date) -> str | None:
+    """Why ``day`` is outside the calendars (to follow the name of the term or argument that holds
+    it: ``"issue_date: 1900-10-15 is before 1970-01-01, ..."``), or ``None`` when it is inside."""
+    if day < FIRST_DAY:
+        return f"{day.isoformat()} is before {FIRST_DAY.isoformat()}, the first date the calendars cover"
+    if day > LAST_DAY:
+        return f"{day.isoformat()} is after {LAST_DAY.isoformat()}, the last date the calendars cover"
+    return None
+
+
+def _not_covered(day: dt.date) -> TrupsInputError:
+    """A day a calculation needs (a roll, a fixing date) beyond the calendars: every term and argument
+    date is checked at the edge, so only a date derived from the security's terms gets here."""
+    return TrupsInputError(f"a date its schedule needs, {outside_calendars(day)}", "security")
 
 #: Calendar name -> (holidays loader, description).
 CALENDAR_SOURCES: dict[str, tuple[str, str]] = {
@@ -71,19 +91,27 @@ HOLIDAY_TABLE_HEADER = ["calendar", "date", "holiday"]
 
 
 def library_holidays() -> list[tuple[str, dt.date, str]]:
-    """(calendar, date, name) of every holiday ``holidays`` gives for :data:`CALENDAR_SOURCES`,
-    :data:`FIRST_YEAR`..:data:`LAST_YEAR`, sorted: what ``holidays.csv`` must hold (regenerate it
-    with ``scripts/build_holidays.py``; ``holidays`` is needed for this only)."""
+    """(calendar, date, name) of every holiday of :data:`CALENDAR_SOURCES`, :data:`FIRST_YEAR`..
+    :data:`LAST_YEAR`, sorted: what ``holidays.csv`` must hold (regenerate it with
+    ``scripts/build_holidays.py``). ``holidays`` gives the years it has; the earlier years of the
+    Federal Reserve (before 1999) and SIFMA (before 1996) come from the rules of each year, and a few
+    days ``holidays`` has wrong are corrected
+    (:mod:`~trups_xl.core.scheduling.holiday_history`). Needs ``holidays`` (the test extra)."""
     import holidays  # the test extra: the runtime reads the generated table
+
+    from trups_xl.core.scheduling import holiday_history as history
 
     years = range(FIRST_YEAR, LAST_YEAR + 1)
     rows = []
     for name, (code, _) in CALENDAR_SOURCES.items():
+        package_years = range(max(FIRST_YEAR, history.PACKAGE_FIRST_YEAR[name]), LAST_YEAR + 1)
         if code == "GB-ENG":
-            table = holidays.country_holidays("GB", subdiv="ENG", years=years)
+            table = holidays.country_holidays("GB", subdiv="ENG", years=package_years)
         else:
-            table = holidays.financial_holidays(code, years=years)
-        rows += [(name, day, table[day]) for day in table]
+            table = holidays.financial_holidays(code, years=package_years)
+        found = {day: table[day] for day in table if day.year in package_years}
+        found |= dict(history.rule_holidays(name, years))
+        rows += [(name, day, holiday) for day, holiday in history.corrected(name, found, years).items()]
     return sorted(rows)
 
 
@@ -170,7 +198,7 @@ class BusinessCalendar:
 
     def following(self, days: npt.ArrayLike) -> DateArray:
         """Each day, or the next business day after it when it is not one."""
-        return np.busday_offset(_as_days(days), 0, roll="forward", busdaycal=self.busdaycalendar)
+        return _as_days(np.busday_offset(_as_days(days), 0, roll="forward", busdaycal=self.busdaycalendar))
 
     def modified_following(self, days: npt.ArrayLike) -> DateArray:
         """The following business day, unless that is in the next month: then the preceding one."""
@@ -186,9 +214,7 @@ class BusinessCalendar:
 
     def preceding(self, days: npt.ArrayLike) -> DateArray:
         """Each day, or the last business day before it when it is not one."""
-        return np.busday_offset(
-            _as_days(days), 0, roll="backward", busdaycal=self.busdaycalendar
-        )
+        return _as_days(np.busday_offset(_as_days(days), 0, roll="backward", busdaycal=self.busdaycalendar))
 
     def advance(self, days: npt.ArrayLike, count: int) -> DateArray:
         """The business day ``count`` business days after (negative: before) each day.
@@ -203,11 +229,11 @@ class BusinessCalendar:
             # "the n-th business day before d": strictly before, whatever d is.
             rolled = np.busday_offset(arr - np.timedelta64(1, "D"), 0, roll="backward",
                                       busdaycal=self.busdaycalendar)
-            return np.busday_offset(rolled, count + 1, busdaycal=self.busdaycalendar)
+            return _as_days(np.busday_offset(rolled, count + 1, busdaycal=self.busdaycalendar))
         if count > 0:
             rolled = np.busday_offset(arr + np.timedelta64(1, "D"), 0, roll="forward",
                                       busdaycal=self.busdaycalendar)
-            return np.busday_offset(rolled, count - 1, busdaycal=self.busdaycalendar)
+            return _as_days(np.busday_offset(rolled, count - 1, busdaycal=self.busdaycalendar))
         return np.asarray(np.busday_offset(arr, 0, roll=roll, busdaycal=self.busdaycalendar))
 
     # -- one date (a cell's call): the same rules on Python dates, no array machinery ----------
@@ -248,7 +274,7 @@ class BusinessCalendar:
 def _as_days(days: npt.ArrayLike) -> DateArray:
     arr = np.asarray(days, dtype="datetime64[D]")
     if arr.size and (arr.min() < np.datetime64(_COVERED[0]) or arr.max() > np.datetime64(_COVERED[1])):
-        raise TrupsInputError(_NOT_COVERED)
+        raise _not_covered(arr.min().item() if arr.min() < np.datetime64(_COVERED[0]) else arr.max().item())
     return arr
 
 
@@ -261,7 +287,7 @@ def _holidays(name: str, extra: tuple[dt.date, ...]) -> tuple[dt.date, ...]:
 def _check_day(day: dt.date) -> None:
     """Refuse a day outside the years the holiday tables cover (:func:`_as_days` for one date)."""
     if not _COVERED[0] <= day <= _COVERED[1]:
-        raise TrupsInputError(_NOT_COVERED)
+        raise _not_covered(day)
 
 
 @functools.lru_cache(maxsize=64)

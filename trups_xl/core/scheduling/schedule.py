@@ -19,7 +19,8 @@ is ``libor_determination_lag`` London banking days before the period's first day
 
 Fixed periods accrue on the scheduled dates ("without any interest ... in respect of any such
 delay", p.21, p.41). Floating and later periods accrue to the adjusted payment date by default
-— see :data:`FLOATING_ACCRUAL_DEFAULT`.
+— see :data:`FLOATING_ACCRUAL_DEFAULT` — and reset periods on the scheduled dates, as fixed-rate
+periods (:func:`default_accrual`).
 """
 
 from __future__ import annotations
@@ -69,7 +70,22 @@ REGIMES = tuple(Regime)
 #: "without any interest ... in respect of any such delay" clause of p.21/p.41.
 #: ``"unadjusted"`` keeps the scheduled dates, as the fixed periods do.
 FLOATING_ACCRUAL_DEFAULT = AccrualConvention.ADJUSTED
+#: A reset index's periods (``ust_5y``) accrue as fixed-rate periods: their rate is fixed for five
+#: years, and reset preferreds' prospectuses pay a payment date that is not a business day on the
+#: next one "without any interest or other payment in respect of the delay" (docs/TERMS.md).
+RESET_ACCRUAL_DEFAULT = AccrualConvention.UNADJUSTED
 ACCRUAL_CONVENTIONS = tuple(AccrualConvention)
+
+
+def default_accrual(terms: Terms) -> AccrualConvention:
+    """The accrual dates of a security's floating and later periods when no convention is asked for:
+    its ``floating_accrual``; else unadjusted for a reset index (:data:`RESET_ACCRUAL_DEFAULT`), adjusted
+    for any other (:data:`FLOATING_ACCRUAL_DEFAULT`)."""
+    if terms.floating_accrual is not None:
+        return terms.floating_accrual
+    if terms.floating_index is not None and terms.floating_index.is_reset:
+        return RESET_ACCRUAL_DEFAULT
+    return FLOATING_ACCRUAL_DEFAULT
 
 DateArray = npt.NDArray[np.datetime64]
 
@@ -222,7 +238,10 @@ def reset_dates(terms: Terms) -> list[dt.date]:
 def scheduled_dates(terms: Terms) -> list[dt.date]:
     """Every scheduled interest payment date, preceded by the issue date."""
     t = terms
-    dates = [t.issue_date, *_roll_dates(t.first_payment_date, t.fixed_months, t.fixed_end, True)]
+    if t.is_pure_floater:  # floating from issue: periods roll from the first payment date
+        dates = [t.issue_date, *_roll_dates(t.first_payment_date, t.floating_months, t.floating_end, True)]
+    else:
+        dates = [t.issue_date, *_roll_dates(t.first_payment_date, t.fixed_months, t.fixed_end, True)]
     if t.switch_date is not None:
         dates += _roll_dates(t.switch_date, t.floating_months, t.floating_end, False)
     if t.scheduled_maturity_date is not None:
@@ -252,14 +271,15 @@ def build_schedule(
     ----------
     convention : {"adjusted", "unadjusted"}, optional
         Accrual dates of floating and later periods (fixed periods are always unadjusted,
-        p.21/p.41). Default: the security's ``floating_accrual``, else :data:`FLOATING_ACCRUAL_DEFAULT`.
+        p.21/p.41). Default: :func:`default_accrual` (the security's ``floating_accrual``, else unadjusted
+        for a reset index and adjusted for any other).
     new_york, london : BusinessCalendar
         Calendars for payment/record dates and for index determination dates.
     terms : Terms
         The security.
     """
     convention = parse_choice(AccrualConvention, convention, "convention", "accrual convention") \
-        if convention is not None else terms.floating_accrual or FLOATING_ACCRUAL_DEFAULT
+        if convention is not None else default_accrual(terms)
     t = terms
     dates = scheduled_dates(t)
     start = np.array(dates[:-1], dtype="datetime64[D]")

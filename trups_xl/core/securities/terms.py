@@ -25,7 +25,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from trups_xl.core.errors import TrupsInputError, choices_text, parse_choice
-from trups_xl.core.scheduling.calendars import AccrualConvention, BusinessDayConvention
+from trups_xl.core.scheduling.calendars import AccrualConvention, BusinessDayConvention, outside_calendars
 from trups_xl.core.scheduling.daycount import DayCount
 
 THIRTY_360_NAME, ACT_360_NAME = DayCount.THIRTY_360, DayCount.ACT_360
@@ -69,8 +69,8 @@ INDEX_MONTHS = {IndexKind.USD_LIBOR_3M: 3, IndexKind.USD_LIBOR_1M: 1, IndexKind.
                 IndexKind.TERM_SOFR_1M: 1, IndexKind.UST_5Y: 60,
                 IndexKind.SOFR_COMPOUNDED: 0}
 #: A perpetual security's schedule runs to its last payment date on or before this day: as far as
-#: the calendars reach (they cover 2006-2080; payment dates are rolled to business days).
-PERPETUAL_HORIZON = dt.date(2080, 12, 1)
+#: the calendars reach (they cover 1970-2100; payment dates are rolled to business days).
+PERPETUAL_HORIZON = dt.date(2100, 12, 1)
 #: Index -> tenor in months.
 INDEXES = INDEX_MONTHS
 FREQUENCIES = (1, 2, 4, 12)
@@ -104,14 +104,19 @@ SCHEMA: tuple[TermSpec, ...] = (
              "first interest payment date; a long or short first period follows from it"),
     TermSpec("maturity_date", "date", False,
              "final maturity (XXI: 2077-12-21, its final repayment date); blank = perpetual (schedules run to the "
-             "last payment date on or before 2080-12-01, as far as the calendars reach)"),
-    TermSpec("fixed_rate", "rate", True, "coupon of the fixed period, decimal (0.083)", bounds=(0.0, 0.25)),
-    TermSpec("fixed_frequency", "frequency", True, "payments a year in the fixed period: 1, 2, 4 or 12"),
-    TermSpec("fixed_day_count", "choice", True, "30/360 (Bond Basis) or ACT/360", DayCount),
+             "last payment date on or before 2100-12-01, as far as the calendars reach)"),
+    TermSpec("fixed_rate", "rate", False,
+             "coupon of the fixed period, decimal (0.083); required, with fixed_frequency and fixed_day_count, unless "
+             "the security floats from issue (a pure floater: floating_index and no switch_date)", bounds=(0.0, 0.25)),
+    TermSpec("fixed_frequency", "frequency", False, "payments a year in the fixed period: 1, 2, 4 or 12"),
+    TermSpec("fixed_day_count", "choice", False, "30/360 (Bond Basis) or ACT/360", DayCount),
     TermSpec("switch_date", "date", False, "first day of the floating period; blank = fixed to maturity"),
     TermSpec("floating_index", "choice", False,
              "usd_libor_3m, usd_libor_1m (policies fixings, libor_act, prospectus_fallback), term_sofr_3m, "
-             "term_sofr_1m, sofr_compounded (daily SOFR in arrears) or ust_5y (a fixed-rate reset)", IndexKind),
+             "term_sofr_1m, sofr_compounded (daily SOFR in arrears) or ust_5y (a fixed-rate reset); with no "
+             "fixed_rate and no switch_date, a pure floater: floating from issue_date, which then needs floating_margin, "
+             "floating_frequency, floating_day_count, business_day_convention (and for LIBOR libor_determination_lag)",
+             IndexKind),
     TermSpec("floating_margin", "rate", False, "margin over the index, decimal (0.0417)", bounds=(-0.05, 0.15)),
     TermSpec("floating_frequency", "frequency", False, "payments a year in the floating period"),
     TermSpec("floating_day_count", "choice", False, "ACT/360 or 30/360", DayCount),
@@ -120,8 +125,9 @@ SCHEMA: tuple[TermSpec, ...] = (
              "unadjusted and are paid the following business day); required with a switch_date",
              BusinessDayConvention),
     TermSpec("floating_accrual", "choice", False,
-             "adjusted (blank: floating periods accrue to the business-day-adjusted payment date, XXI's reading "
-             "of p.41) or unadjusted (to the scheduled date, paid on the next business day)", AccrualConvention),
+             "adjusted (floating periods accrue to the business-day-adjusted payment date, XXI's reading of p.41) "
+             "or unadjusted (to the scheduled date, paid on the next business day); blank: adjusted, but unadjusted "
+             "for a reset index (ust_5y), whose periods are fixed-rate periods", AccrualConvention),
     TermSpec("floating_floor", "rate", False,
              "lowest all-in rate (index + margin) of a floating or reset period, decimal; blank = none",
              bounds=(-0.05, 0.25)),
@@ -191,6 +197,8 @@ SCHEMA: tuple[TermSpec, ...] = (
 )
 SPECS = {s.name: s for s in SCHEMA}
 REQUIRED = tuple(s.name for s in SCHEMA if s.required)
+#: The terms of a fixed period: required unless the security is a pure floater (floating from issue).
+FIXED_TERMS = ("fixed_rate", "fixed_frequency", "fixed_day_count")
 FLOATING_TERMS = ("floating_index", "floating_margin", "floating_frequency", "floating_day_count",
                   "libor_determination_lag", "business_day_convention")
 #: What a term is when a security does not give it: trust preferred securities defer cumulatively.
@@ -219,9 +227,9 @@ class Terms:
     issue_date: dt.date
     first_payment_date: dt.date
     maturity_date: dt.date | None
-    fixed_rate: float
-    fixed_frequency: int
-    fixed_day_count: DayCount
+    fixed_rate: float | None  # None: a pure floater (floating from issue_date)
+    fixed_frequency: int | None
+    fixed_day_count: DayCount | None
     switch_date: dt.date | None
     floating_index: IndexKind | None
     floating_margin: float | None
@@ -279,7 +287,7 @@ class Terms:
     @functools.cached_property
     def _perpetual_end(self) -> dt.date:
         anchor, months = (self.switch_date, self.floating_months) if self.switch_date is not None \
-            else (self.first_payment_date, self.fixed_months)
+            else (self.first_payment_date, self.floating_months if self.is_pure_floater else self.fixed_months)
         last, k = anchor, 0
         while (day := anchor + relativedelta(months=k * months)) <= PERPETUAL_HORIZON:
             last, k = day, k + 1
@@ -291,9 +299,34 @@ class Terms:
         return self.maturity_date is None
 
     @property
+    def fixed_coupon_rate(self) -> float:
+        """The fixed period's rate; a pure floater (no fixed period) is refused naming ``fixed_rate``."""
+        return float(require(self, "fixed_rate", "fixed period"))
+
+    @property
+    def fixed_payments_per_year(self) -> int:
+        """The fixed period's payments a year; a pure floater is refused naming ``fixed_frequency``."""
+        return int(require(self, "fixed_frequency", "fixed period"))
+
+    @property
+    def is_pure_floater(self) -> bool:
+        """True for a security floating from its issue date (no fixed period: no fixed_rate)."""
+        return self.fixed_rate is None
+
+    @property
+    def has_floating_period(self) -> bool:
+        """True when some periods pay the floating index: a switch_date, or a pure floater."""
+        return self.switch_date is not None or self.is_pure_floater
+
+    @property
+    def floating_start(self) -> dt.date | None:
+        """First day of the floating period: the switch date, a pure floater's issue date; else None."""
+        return self.issue_date if self.is_pure_floater else self.switch_date
+
+    @property
     def fixed_end(self) -> dt.date:
-        """Last day (exclusive) of the fixed period."""
-        return self.switch_date or self.final_repayment
+        """Last day (exclusive) of the fixed period (a pure floater's issue date: it has none)."""
+        return self.floating_start or self.final_repayment
 
     @property
     def floating_end(self) -> dt.date:
@@ -308,7 +341,7 @@ class Terms:
     @property
     def fixed_months(self) -> int:
         """Months between fixed payments."""
-        return 12 // self.fixed_frequency
+        return 12 // self.fixed_payments_per_year
 
     @property
     def floating_months(self) -> int:
@@ -423,10 +456,32 @@ def from_mapping(values: Mapping[str, object]) -> Terms:
     if unknown:
         raise TrupsInputError(f"unknown term {unknown[0]!r} (TRUPS_TERMS() lists the terms)", ARGUMENT)
     checked = {k: None if v is None else _value(SPECS[k], v) for k, v in values.items()}
+    for spec in SCHEMA:  # every date of the security within the calendars, refused by its term's name
+        day = checked.get(spec.name)
+        if spec.kind == "date" and isinstance(day, dt.date) and (why := outside_calendars(day)) is not None:
+            raise TrupsInputError(f"{spec.name}: {why}", ARGUMENT)
     for term in REQUIRED:
         if checked.get(term) is None:
             raise TrupsInputError(f"missing required term {term}", ARGUMENT)
     index = checked.get("floating_index")
+    pure_floater = isinstance(index, IndexKind) and checked.get("fixed_rate") is None \
+        and checked.get("switch_date") is None
+    if pure_floater:
+        given = [term for term in FIXED_TERMS if checked.get(term) is not None]
+        if given:
+            raise TrupsInputError(f"{given[0]} describes a fixed period: a security with a floating_index and no "
+                                  "fixed_rate or switch_date floats from issue (a pure floater) and has none",
+                                  ARGUMENT)
+        if isinstance(index, IndexKind) and index.is_reset:
+            raise TrupsInputError(f"the reset index {index} needs a fixed_rate and a switch_date (the first reset "
+                                  "date); a pure floater cannot reset", ARGUMENT)
+        libor = isinstance(index, IndexKind) and index.is_libor
+        _require(checked, [term for term in FLOATING_TERMS if libor or term != "libor_determination_lag"],
+                 "a floating_index and no fixed_rate (a pure floater)")
+    else:
+        for term in FIXED_TERMS:
+            if checked.get(term) is None:
+                raise TrupsInputError(f"missing required term {term}", ARGUMENT)
     if checked.get("switch_date") is not None:
         libor = isinstance(index, IndexKind) and index.is_libor
         # only LIBOR is determined in London a set number of days ahead
@@ -443,7 +498,7 @@ def from_mapping(values: Mapping[str, object]) -> Terms:
         raise TrupsInputError("sofr_lookback_days, sofr_observation_shift and sofr_lockout_days need "
                               "floating_index sofr_compounded",
                               ARGUMENT)
-    if checked.get("payment_delay_days") is not None and checked.get("switch_date") is None:
+    if checked.get("payment_delay_days") is not None and checked.get("switch_date") is None and not pure_floater:
         raise TrupsInputError("payment_delay_days delays a floating period's payment: it needs a switch_date",
                               ARGUMENT)
     if checked.get("reset_years") is not None and not (isinstance(index, IndexKind) and index.is_reset):
@@ -457,7 +512,7 @@ def from_mapping(values: Mapping[str, object]) -> Terms:
     floor, cap = checked.get("floating_floor"), checked.get("floating_cap")
     if floor is not None and cap is not None and floor > cap:  # type: ignore[operator]
         raise TrupsInputError(f"floating_floor {floor} is above floating_cap {cap}", ARGUMENT)
-    if (floor is not None or cap is not None) and checked.get("switch_date") is None:
+    if (floor is not None or cap is not None) and checked.get("switch_date") is None and not pure_floater:
         raise TrupsInputError("floating_floor and floating_cap bound a floating period: they need a switch_date",
                               ARGUMENT)
     for term, default in DEFAULTS.items():
