@@ -1,0 +1,88 @@
+"""The legacy securities shipped (issued 1996-2007), each reproducing a figure its issuer published.
+
+Every figure is computed through the Excel functions from the shipped terms and compared with the
+published digits exactly as printed (rounded to the number of decimals printed, then equal). Where
+a figure tells apart two readings of a term nobody here read (30/360 against Actual/360, accrual
+from the adjusted or the scheduled date, the fixing a day early or late), the test asserts that the
+other reading misses it: that is the evidence docs/TERMS.md gives for each inferred term.
+
+Fixed-rate figures are the accrued distributions issuers announced with a redemption (the amount
+per security paid on the redemption date on top of the redemption price). Floating-rate figures are
+either such an amount or the rate in effect that the issuer's 10-Q/10-K printed; a floater's rate
+is that period's three-month USD LIBOR fixing plus the margin. The fixings are ICE Benchmark
+Administration's (earlier BBA's) three-month USD LIBOR as republished by the Federal Reserve Bank
+of St. Louis, FRED series USD3MTD156N (daily, percent, dated by the London fixing date). FRED
+withdrew the series in 2022; the values here were read in a CSV download of it committed to a public
+repository: github.com/alex-sh-yau/vasicek_stochastic_model, file USD3MTD156N.csv, commit
+7cb23d08be42af7fe85190203460a934259ca439 (rows 1986-01-02 to 2019-10-18).
+"""
+
+import datetime as dt
+
+import pytest
+
+from trups_xl.core.securities.loading import by_name, shipped, sources
+from trups_xl.excel import udfs
+
+D = dt.date
+
+#: Per security, the terms nobody here read in an issuer's document: inferred from the published
+#: figures, or assumed where no figure depends on them (docs/TERMS.md gives the reasoning for each).
+NOT_READ: dict[str, set[str]] = {
+    "citigroup_capital_xvii": set(),
+}
+LEGACY = tuple(NOT_READ)
+PURE_FLOATERS = tuple(security for security in LEGACY if by_name(security).is_pure_floater)
+
+
+def _accrued(security: str, day: str, fixings: object = None) -> float:
+    value = udfs.TRUPS_ACCRUED_INTEREST(day, fixings, None, None, None, security)
+    assert isinstance(value, float), value
+    return value
+
+
+def _with(security: str, **changes: object) -> list[list[object]]:
+    """The shipped security as a terms table with some terms changed: another reading of them."""
+    return [["base", security], *([term, value] for term, value in changes.items())]
+
+
+def _period(security: object, day: str, fixings: object) -> dict[str, object]:
+    """TRUPS_SCHEDULE's row of the interest period in effect on ``day``."""
+    paid = udfs.TRUPS_NEXT_PAYMENT_DATE(day, security)
+    header, row = udfs.TRUPS_SCHEDULE(paid, paid, fixings, None, None, None, security)
+    period = dict(zip(header, row, strict=True))
+    assert period["accrual_start"] <= D.fromisoformat(day) < period["accrual_end"], period
+    return period
+
+
+@pytest.mark.parametrize("security", LEGACY)
+def test_each_legacy_security_is_listed_by_trups_terms_and_named_by_id_or_cusip(security):
+    assert security in shipped()
+    table = dict(udfs.TRUPS_TERMS(None, security))
+    assert table["id"] == security
+    cusip = by_name(security).cusip
+    if cusip:
+        assert by_name(cusip.lower()) is by_name(security)
+        assert udfs.TRUPS_TERMS("name", cusip) == table["name"]
+
+
+@pytest.mark.parametrize("security", LEGACY)
+def test_a_term_nobody_read_says_so_in_its_source_and_no_other_does(security):
+    """An inference is never presented as a quotation: exactly the terms listed as not read have a
+    source starting "inferred" or "NOT READ", and every such source says why."""
+    said = {term for term, source in sources(security).items() if source.startswith(("inferred", "NOT READ"))}
+    assert said == NOT_READ[security]
+    assert all(len(sources(security)[term]) > 60 for term in said)
+
+
+# ---- fixed $25 retail TruPS: accrued distributions announced with a redemption ---------------------
+
+def test_citigroup_capital_xvii_accrued_to_its_redemption_on_2014_04_28():
+    """Citigroup, "Citigroup Announces $2 Billion Redemption of Trust Preferred Securities" (Business
+    Wire, 2014): Capital XVII (CUSIP 17311H209) redeemed April 28, 2014 at "$25 plus $0.18962 in
+    accumulated and unpaid distributions". Terms: Citigroup's term sheet, FWP under Rule 433,
+    accession 0000950123-07-002866 (day count 30/360 read there). 43 days of 30/360 from the
+    scheduled March 15, 2014 (a Saturday: fixed periods accrue unadjusted)."""
+    assert round(_accrued("citigroup_capital_xvii", "2014-04-28"), 5) == 0.18962
+    assert udfs.TRUPS_PREVIOUS_PAYMENT_DATE("2014-04-28", "citigroup_capital_xvii") == D(2014, 3, 15)
+    assert round(_accrued(_with("citigroup_capital_xvii", fixed_day_count="ACT/360"), "2014-04-28"), 5) != 0.18962
