@@ -30,6 +30,8 @@ D = dt.date
 #: figures, or assumed where no figure depends on them (docs/TERMS.md gives the reasoning for each).
 NOT_READ: dict[str, set[str]] = {
     "citigroup_capital_xvii": set(),
+    "bac_capital_trust_i": {"maturity_date", "fixed_day_count"},
+    "bac_capital_trust_iii": {"maturity_date", "fixed_day_count"},
 }
 LEGACY = tuple(NOT_READ)
 PURE_FLOATERS = tuple(security for security in LEGACY if by_name(security).is_pure_floater)
@@ -86,3 +88,17 @@ def test_citigroup_capital_xvii_accrued_to_its_redemption_on_2014_04_28():
     assert round(_accrued("citigroup_capital_xvii", "2014-04-28"), 5) == 0.18962
     assert udfs.TRUPS_PREVIOUS_PAYMENT_DATE("2014-04-28", "citigroup_capital_xvii") == D(2014, 3, 15)
     assert round(_accrued(_with("citigroup_capital_xvii", fixed_day_count="ACT/360"), "2014-04-28"), 5) != 0.18962
+
+
+@pytest.mark.parametrize(("security", "published", "decimals"), [
+    ("bac_capital_trust_i", 0.243056, 6),  # 50 days from September 15, 2012
+    ("bac_capital_trust_iii", 0.388889, 6),  # 80 days from August 15, 2012
+])
+def test_bac_capital_trusts_accrued_to_their_redemption_on_2012_11_05(security, published, decimals):
+    """Bank of America, "Bank of America Announces the Redemption of $5.133 Billion of Trust
+    Securities" (Business Wire, October 4, 2012; also filed on Form 8-K): redeemed November 5, 2012
+    at 100% plus accrued and unpaid distributions per $25 security of $0.243056 (BAC Capital Trust I,
+    CUSIP 055187207) and $0.388889 (BAC Capital Trust III, CUSIP 05518E202). 30/360: Actual/360
+    would give 0.247917 and 0.398611."""
+    assert round(_accrued(security, "2012-11-05"), decimals) == published
+    assert round(_accrued(_with(security, fixed_day_count="ACT/360"), "2012-11-05"), decimals) != published
