@@ -32,6 +32,8 @@ NOT_READ: dict[str, set[str]] = {
     "citigroup_capital_xvii": set(),
     "bac_capital_trust_i": {"maturity_date", "fixed_day_count"},
     "bac_capital_trust_iii": {"maturity_date", "fixed_day_count"},
+    "bac_capital_trust_viii": {"maturity_date", "fixed_day_count"},
+    "merrill_lynch_capital_trust_ii": {"fixed_day_count"},
 }
 LEGACY = tuple(NOT_READ)
 PURE_FLOATERS = tuple(security for security in LEGACY if by_name(security).is_pure_floater)
@@ -102,3 +104,17 @@ def test_bac_capital_trusts_accrued_to_their_redemption_on_2012_11_05(security, 
     would give 0.247917 and 0.398611."""
     assert round(_accrued(security, "2012-11-05"), decimals) == published
     assert round(_accrued(_with(security, fixed_day_count="ACT/360"), "2012-11-05"), decimals) != published
+
+
+@pytest.mark.parametrize(("security", "published"), [
+    ("bac_capital_trust_viii", 0.3333333),  # 80 days from May 25, 2016
+    ("merrill_lynch_capital_trust_ii", 0.2687500),  # 60 days from June 15, 2016
+])
+def test_trusts_accrued_to_their_redemption_on_2016_08_15(security, published):
+    """Bank of America, "Bank of America Announces Redemption of $1.97 Billion of Trust Preferred
+    Securities" (July 13, 2016, investor.bankofamerica.com news release ID 2185294): redeemed August
+    15, 2016 at 100% plus accrued distributions per $25 security of 0.3333333 (BAC Capital Trust
+    VIII, CUSIP 05518T209) and 0.2687500 (Merrill Lynch Capital Trust II, CUSIP 59024T203). 30/360:
+    Actual/360 would give 0.341667 and 0.273229."""
+    assert round(_accrued(security, "2016-08-15"), 7) == published
+    assert round(_accrued(_with(security, fixed_day_count="ACT/360"), "2016-08-15"), 7) != published
