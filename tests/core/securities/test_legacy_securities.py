@@ -34,6 +34,7 @@ NOT_READ: dict[str, set[str]] = {
     "bac_capital_trust_iii": {"maturity_date", "fixed_day_count"},
     "bac_capital_trust_viii": {"maturity_date", "fixed_day_count"},
     "merrill_lynch_capital_trust_ii": {"fixed_day_count"},
+    "bac_capital_trust_xi": {"maturity_date", "fixed_day_count"},
 }
 LEGACY = tuple(NOT_READ)
 PURE_FLOATERS = tuple(security for security in LEGACY if by_name(security).is_pure_floater)
@@ -118,3 +119,18 @@ def test_trusts_accrued_to_their_redemption_on_2016_08_15(security, published):
     Actual/360 would give 0.341667 and 0.273229."""
     assert round(_accrued(security, "2016-08-15"), 7) == published
     assert round(_accrued(_with(security, fixed_day_count="ACT/360"), "2016-08-15"), 7) != published
+
+
+# ---- $1,000 institutional capital securities ------------------------------------------------------
+
+def test_bac_capital_trust_xi_accrued_to_its_make_whole_redemption_on_2018_06_06():
+    """Bank of America, "Bank of America Announces Redemption Prices for Three Series of Trust
+    Preferred Securities" (June 1, 2018, investor.bankofamerica.com news release ID 2352854): BAC
+    Capital Trust XI 6 5/8% Capital Securities (CUSIP 056335AA0), redeemed June 6, 2018 at 145.305%
+    (make-whole) plus $2.3923611 of accrued and unpaid distributions per $1,000 security. 13 days of
+    30/360 from May 23, 2018 (semi-annual); Actual/360 (14 days) would give 2.5763889. The make-whole
+    price is not reproduced: its spread was not read, and the make-whole functions say so."""
+    assert round(_accrued("bac_capital_trust_xi", "2018-06-06"), 7) == 2.3923611
+    assert round(_accrued(_with("bac_capital_trust_xi", fixed_day_count="ACT/360"), "2018-06-06"), 7) != 2.3923611
+    said = udfs.TRUPS_MAKE_WHOLE("2018-06-06", 0.03, None, None, None, None, "bac_capital_trust_xi")
+    assert said == "#TRUPS! security: BAC Capital Trust XI has no make-whole (no make_whole_spread in its terms)"
