@@ -35,6 +35,9 @@ NOT_READ: dict[str, set[str]] = {
     "bac_capital_trust_viii": {"maturity_date", "fixed_day_count"},
     "merrill_lynch_capital_trust_ii": {"fixed_day_count"},
     "bac_capital_trust_xi": {"maturity_date", "fixed_day_count"},
+    "nb_capital_trust_iii": {"issue_date", "first_payment_date", "maturity_date", "floating_margin",
+                             "floating_frequency", "floating_day_count", "business_day_convention",
+                             "floating_accrual", "libor_determination_lag"},
 }
 LEGACY = tuple(NOT_READ)
 PURE_FLOATERS = tuple(security for security in LEGACY if by_name(security).is_pure_floater)
@@ -134,3 +137,65 @@ def test_bac_capital_trust_xi_accrued_to_its_make_whole_redemption_on_2018_06_06
     assert round(_accrued(_with("bac_capital_trust_xi", fixed_day_count="ACT/360"), "2018-06-06"), 7) != 2.3923611
     said = udfs.TRUPS_MAKE_WHOLE("2018-06-06", 0.03, None, None, None, None, "bac_capital_trust_xi")
     assert said == "#TRUPS! security: BAC Capital Trust XI has no make-whole (no make_whole_spread in its terms)"
+
+
+# ---- pure floaters ---------------------------------------------------------------------------------
+
+#: FRED USD3MTD156N (see the module docstring): three-month USD LIBOR, percent, by London fixing date.
+LIBOR_3M_PERCENT = {
+    D(2011, 6, 29): 0.24575, D(2011, 9, 28): 0.36856, D(2011, 9, 29): 0.37211, D(2011, 9, 30): 0.37433,
+    D(2011, 10, 27): 0.42806, D(2011, 10, 28): 0.42944, D(2012, 6, 28): 0.46060, D(2012, 9, 26): 0.36225,
+    D(2012, 9, 27): 0.36025, D(2012, 9, 28): 0.35850, D(2012, 10, 30): 0.31275, D(2012, 12, 28): 0.30800,
+    D(2013, 3, 27): 0.28360, D(2013, 3, 28): 0.28260, D(2013, 6, 27): 0.27400, D(2013, 9, 27): 0.24835,
+    D(2013, 9, 30): 0.24885, D(2013, 10, 29): 0.23745, D(2013, 10, 30): 0.24190, D(2013, 10, 31): 0.24200,
+    D(2011, 11, 29): 0.52694, D(2011, 12, 12): 0.54350, D(2011, 12, 13): 0.54625, D(2011, 12, 14): 0.55505,
+    D(2012, 12, 13): 0.30800, D(2013, 12, 12): 0.24285,
+    D(2014, 3, 27): 0.23360, D(2014, 3, 28): 0.23335, D(2014, 12, 30): 0.2552, D(2014, 12, 31): 0.2556,
+    D(2015, 12, 30): 0.6122, D(2015, 12, 31): 0.6127, D(2018, 4, 11): 2.34163,
+    D(2018, 4, 12): 2.34769, D(2018, 4, 13): 2.35281,
+}
+
+
+def _fixing(period_start: dt.date, fixed_on: dt.date) -> list[list[object]]:
+    """A fixings table: the period starting on its scheduled first day, at the FRED value of ``fixed_on``."""
+    return [[period_start.isoformat(), LIBOR_3M_PERCENT[fixed_on] / 100]]
+
+
+def test_nb_capital_trust_iii_accrued_to_its_redemption_on_2018_06_06():
+    """Bank of America, Form 8-K of April 30, 2018, Exhibit 99.1, "Bank of America Announces
+    Redemption of $3.5 Billion of Trust Preferred Securities" (also Business Wire 20180430006511),
+    as reported by Prospect News ("Bank of America issues call to redeem $3.5 billion trust
+    preferreds on June 6", May 2, 2018): NB Capital Trust III's floating-rate capital securities
+    redeemed June 6, 2018 at 100% "and accrued interest of $4.105 per $1,000 liquidation amount".
+
+    April 15, 2018 was a Sunday: the period accrues from Monday April 16 (51 actual days to June 6),
+    at the fixing two London banking days before it (Thursday April 12: 2.34769%) + 0.55%. The
+    figure decides the readings: accrual from the scheduled Sunday, 30/360, or the fixing of the day
+    before or after each miss it."""
+    fixings = _fixing(D(2018, 4, 15), D(2018, 4, 12))
+    assert round(_accrued("nb_capital_trust_iii", "2018-06-06", fixings), 3) == 4.105
+    period = _period("nb_capital_trust_iii", "2018-06-06", fixings)
+    assert period["accrual_start"] == D(2018, 4, 16) and period["determination_date"] == D(2018, 4, 12)
+    assert (D(2018, 6, 6) - period["accrual_start"]).days == 51
+    assert period["rate"] == pytest.approx(0.0289769, abs=1e-12)
+    unadjusted = _with("nb_capital_trust_iii", floating_accrual="unadjusted")
+    assert round(_accrued(unadjusted, "2018-06-06", fixings), 3) != 4.105
+    thirty = _with("nb_capital_trust_iii", floating_day_count="30/360")
+    assert round(_accrued(thirty, "2018-06-06", fixings), 3) != 4.105
+    for other_day in (D(2018, 4, 11), D(2018, 4, 13)):
+        assert round(_accrued("nb_capital_trust_iii", "2018-06-06", _fixing(D(2018, 4, 15), other_day)), 3) != 4.105
+
+
+def test_nb_capital_trust_iii_under_the_libor_act_is_term_sofr_plus_the_spread_and_margin():
+    """From the LIBOR replacement date (July 3, 2023) the index is three-month CME Term SOFR +
+    0.26161% (12 CFR 253.4): a period of 2024 pays (Term SOFR + 0.26161% + 0.55%) x days/360 on
+    $1,000 (a hand computation: January 16 to April 15, 2024, 90 days; the 15th was a holiday)."""
+    term_sofr = 0.0532
+    coupon = udfs.TRUPS_COUPON("2024-04-15", term_sofr, None, "libor_act", None, "nb_capital_trust_iii")
+    assert coupon == pytest.approx(1000 * (term_sofr + 0.0026161 + 0.0055) * 90 / 360, abs=1e-9)
+
+
+@pytest.mark.parametrize("security", PURE_FLOATERS)
+def test_each_legacy_floater_refuses_what_needs_a_fixed_period_by_name(security):
+    said = udfs.TRUPS_MAKE_WHOLE("2020-01-15", 0.03, None, None, None, None, security)
+    assert said.startswith("#TRUPS! security: ") and said.endswith(" has no make-whole (no make_whole_spread in its terms)")
