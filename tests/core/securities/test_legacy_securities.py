@@ -38,6 +38,9 @@ NOT_READ: dict[str, set[str]] = {
     "nb_capital_trust_iii": {"issue_date", "first_payment_date", "maturity_date", "floating_margin",
                              "floating_frequency", "floating_day_count", "business_day_convention",
                              "floating_accrual", "libor_determination_lag"},
+    "keycorp_capital_i": {"liquidation_amount", "issue_date", "first_payment_date", "maturity_date", "floating_index",
+                          "floating_margin", "floating_frequency", "floating_day_count", "business_day_convention",
+                          "libor_determination_lag"},
 }
 LEGACY = tuple(NOT_READ)
 PURE_FLOATERS = tuple(security for security in LEGACY if by_name(security).is_pure_floater)
@@ -193,6 +196,52 @@ def test_nb_capital_trust_iii_under_the_libor_act_is_term_sofr_plus_the_spread_a
     term_sofr = 0.0532
     coupon = udfs.TRUPS_COUPON("2024-04-15", term_sofr, None, "libor_act", None, "nb_capital_trust_iii")
     assert coupon == pytest.approx(1000 * (term_sofr + 0.0026161 + 0.0055) * 90 / 360, abs=1e-9)
+
+
+#: KeyCorp 10-Q/10-K, note "Trust Preferred Securities Issued by Unconsolidated Subsidiaries",
+#: column "Interest Rate of Trust Preferred Securities and Debentures", row KeyCorp Capital I (SEC,
+#: KeyCorp CIK 91576): (as of, printed rate in percent, filing's accession / page, period's first
+#: day as scheduled, the London date whose fixing is in effect).
+KEYCORP_RATES = [
+    ("2011-09-30", 0.986, "10-Q Q3 2011, 0001193125-11-294726 R36", D(2011, 7, 1), D(2011, 6, 29)),
+    ("2011-12-31", 1.112, "10-K 2011, 0001193125-12-081648 R46", D(2011, 10, 1), D(2011, 9, 29)),
+    ("2012-09-30", 1.201, "10-Q Q3 2012, 0001193125-12-446337 R38", D(2012, 7, 1), D(2012, 6, 28)),
+    ("2012-12-31", 1.100, "10-K 2012, 0001193125-13-076993 R49", D(2012, 10, 1), D(2012, 9, 27)),
+    ("2013-03-31", 1.048, "10-Q Q1 2013, 0001193125-13-192157 R41", D(2013, 1, 1), D(2012, 12, 28)),
+    ("2013-06-30", 1.024, "10-Q Q2 2013, 0001193125-13-318587 R41", D(2013, 4, 1), D(2013, 3, 27)),
+    ("2013-09-30", 1.014, "10-Q Q3 2013, 0001193125-13-420258 R41", D(2013, 7, 1), D(2013, 6, 27)),
+    ("2013-12-31", 0.988, "10-K 2013, 0001193125-14-069018 R52", D(2013, 10, 1), D(2013, 9, 27)),
+    ("2014-06-30", 0.973, "10-Q Q2 2014, 0001193125-14-293564 R41", D(2014, 4, 1), D(2014, 3, 28)),
+    ("2015-03-31", 0.995, "10-Q Q1 2015, 0001193125-15-172015 R41", D(2015, 1, 1), D(2014, 12, 30)),
+    ("2016-03-31", 1.352, "10-Q Q1 2016, 0001193125-16-579436 R41", D(2016, 1, 1), D(2015, 12, 30)),
+]
+
+
+@pytest.mark.parametrize(("as_of", "published", "filing", "period_start", "fixed_on"), KEYCORP_RATES,
+                         ids=[row[0] for row in KEYCORP_RATES])
+def test_keycorp_capital_i_rate_in_effect_as_keycorp_printed_it(as_of, published, filing, period_start, fixed_on):
+    """KeyCorp's printed rate (three decimals) = the period's three-month LIBOR fixing + 0.74%. The
+    period in effect is found by the functions (TRUPS_NEXT_PAYMENT_DATE, TRUPS_SCHEDULE), and its
+    determination date must be the London date whose fixing reproduces the figure: two London banking
+    days before the period's first business day (a weekend or holiday 1st moves it: October 3, 2011,
+    July 2, 2012, January 2, 2013 and 2015, January 4, 2016; Good Friday and Easter Monday 2013 are
+    London holidays, so April 1, 2013's fixing is March 27's)."""
+    period = _period("keycorp_capital_i", as_of, _fixing(period_start, fixed_on))
+    assert period["start"] == period_start and period["determination_date"] == fixed_on, filing
+    assert round(period["rate"] * 100, 3) == published, filing
+
+
+@pytest.mark.parametrize(("as_of", "wrong_day"), [
+    ("2011-12-31", D(2011, 9, 30)), ("2011-12-31", D(2011, 9, 28)), ("2012-12-31", D(2012, 9, 26)),
+    ("2012-12-31", D(2012, 9, 28)), ("2013-06-30", D(2013, 3, 28)), ("2013-12-31", D(2013, 9, 30)),
+    ("2014-06-30", D(2014, 3, 27)), ("2015-03-31", D(2014, 12, 31)), ("2016-03-31", D(2015, 12, 31)),
+])
+def test_keycorp_capital_i_fixing_a_day_early_or_late_misses_the_printed_rate(as_of, wrong_day):
+    """The printed rates pin the fixing date (and so the two-day lag): the fixing of a neighbouring
+    London day, plus the same 0.74%, misses the printed third decimal."""
+    row = next(r for r in KEYCORP_RATES if r[0] == as_of)
+    assert round((LIBOR_3M_PERCENT[wrong_day] + 0.74), 3) != row[1]
+    assert round((LIBOR_3M_PERCENT[row[4]] + 0.74), 3) == row[1]
 
 
 @pytest.mark.parametrize("security", PURE_FLOATERS)
