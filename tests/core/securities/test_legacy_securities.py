@@ -41,6 +41,12 @@ NOT_READ: dict[str, set[str]] = {
     "keycorp_capital_i": {"liquidation_amount", "issue_date", "first_payment_date", "maturity_date", "floating_index",
                           "floating_margin", "floating_frequency", "floating_day_count", "business_day_convention",
                           "libor_determination_lag"},
+    "huntington_capital_i": {"liquidation_amount", "issue_date", "first_payment_date", "maturity_date",
+                             "floating_frequency", "floating_day_count", "business_day_convention",
+                             "libor_determination_lag"},
+    "huntington_capital_ii": {"liquidation_amount", "issue_date", "first_payment_date", "maturity_date",
+                              "floating_frequency", "floating_day_count", "business_day_convention",
+                              "libor_determination_lag"},
 }
 LEGACY = tuple(NOT_READ)
 PURE_FLOATERS = tuple(security for security in LEGACY if by_name(security).is_pure_floater)
@@ -64,6 +70,25 @@ def _period(security: object, day: str, fixings: object) -> dict[str, object]:
     period = dict(zip(header, row, strict=True))
     assert period["accrual_start"] <= D.fromisoformat(day) < period["accrual_end"], period
     return period
+
+
+# ---- what ships ----------------------------------------------------------------------------------
+
+def test_the_legacy_securities_ship_with_their_structures():
+    """Eight or more, issued 1996-2007, from at least three issuers, two or more pure floaters and
+    two or more issued before 2000; fixed $25 retail and $1,000 institutional among them."""
+    securities = {security: shipped()[security] for security in LEGACY}
+    assert len(securities) >= 8
+    assert all(D(1996, 1, 1) <= t.issue_date <= D(2007, 12, 31) for t in securities.values())
+    assert {security for security, t in securities.items() if t.issue_date.year < 2000} == {
+        "nb_capital_trust_iii", "keycorp_capital_i", "huntington_capital_i", "huntington_capital_ii"}
+    assert set(PURE_FLOATERS) == {"nb_capital_trust_iii", "keycorp_capital_i", "huntington_capital_i",
+                                  "huntington_capital_ii"}
+    issuers = {"Citigroup": "citigroup_capital_xvii", "Bank of America": "bac_capital_trust_i",
+               "Merrill Lynch": "merrill_lynch_capital_trust_ii", "KeyCorp": "keycorp_capital_i",
+               "Huntington": "huntington_capital_ii"}
+    assert set(issuers.values()) <= set(securities)
+    assert {t.liquidation_amount for t in securities.values() if not t.is_pure_floater} == {25.0, 1000.0}
 
 
 @pytest.mark.parametrize("security", LEGACY)
@@ -242,6 +267,72 @@ def test_keycorp_capital_i_fixing_a_day_early_or_late_misses_the_printed_rate(as
     row = next(r for r in KEYCORP_RATES if r[0] == as_of)
     assert round((LIBOR_3M_PERCENT[wrong_day] + 0.74), 3) != row[1]
     assert round((LIBOR_3M_PERCENT[row[4]] + 0.74), 3) == row[1]
+
+
+#: Huntington Bancshares 10-K, note "Subordinated Notes": "x.xx% junior subordinated debentures due
+#: 2027 (1)", footnote (1) "Variable effective rate at December 31, ..., based on three month LIBOR +
+#: 0.70%": (as of, printed rate in percent, filing, period's first day, London fixing date).
+HUNTINGTON_RATES = [
+    ("2011-12-31", 1.13, "10-K 2011 (ir.huntington.com XBRL 3439)", D(2011, 11, 1), D(2011, 10, 28)),
+    ("2012-12-31", 1.01, "10-K 2012, 0001193125-13-062480 R44", D(2012, 11, 1), D(2012, 10, 30)),
+    ("2013-12-31", 0.94, "10-K 2013, 0001193125-14-215041 R45", D(2013, 11, 1), D(2013, 10, 30)),
+]
+
+
+@pytest.mark.parametrize(("as_of", "published", "filing", "period_start", "fixed_on"), HUNTINGTON_RATES,
+                         ids=[row[0] for row in HUNTINGTON_RATES])
+def test_huntington_capital_i_rate_in_effect_as_huntington_printed_it(as_of, published, filing, period_start,
+                                                                       fixed_on):
+    """Huntington's printed December 31 rate (two decimals) = the fixing two London banking days
+    before the November 1 period + 0.70% (the margin read in the footnote). Two decimals do not pin
+    the fixing day (the neighbouring days' fixings print the same), but they pin the cycle: see below."""
+    period = _period("huntington_capital_i", as_of, _fixing(period_start, fixed_on))
+    assert period["start"] == period_start and period["determination_date"] == fixed_on, filing
+    assert round(period["rate"] * 100, 2) == published, filing
+
+
+@pytest.mark.parametrize(("cycle_start", "fixed_on"), [
+    (D(2011, 10, 1), D(2011, 9, 29)),  # January/April/July/October 1: 1.07
+    (D(2011, 12, 1), D(2011, 11, 29)),  # March/June/September/December 1: 1.23
+    (D(2011, 12, 15), D(2011, 12, 13)),  # March/June/September/December 15: 1.25
+])
+def test_huntington_capital_i_other_quarterly_cycles_miss_the_2011_rate(cycle_start, fixed_on):
+    """Three-month LIBOR rose through the autumn of 2011, so the printed 1.13% at December 31, 2011
+    tells the February/May/August/November 1 cycle (inferred: not read) from the other quarterly
+    cycles a 1997 floater might have had."""
+    assert round(LIBOR_3M_PERCENT[fixed_on] + 0.70, 2) != 1.13
+    other = _with("huntington_capital_i", first_payment_date=cycle_start.replace(year=1997).isoformat())
+    period = _period(other, "2011-12-31", _fixing(cycle_start, fixed_on))
+    assert period["determination_date"] == fixed_on
+    assert round(period["rate"] * 100, 2) != 1.13
+
+
+#: As above, footnote (2): "... junior subordinated debentures due 2028 (2)", "three month LIBOR + 0.625%".
+HUNTINGTON_II_RATES = [
+    ("2011-12-31", 1.17, "10-K 2011 (ir.huntington.com XBRL 3439)", D(2011, 12, 15), D(2011, 12, 13)),
+    ("2012-12-31", 0.93, "10-K 2012, 0001193125-13-062480 R44", D(2012, 12, 15), D(2012, 12, 13)),
+    ("2013-12-31", 0.87, "10-K 2013, 0001193125-14-215041 R45", D(2013, 12, 15), D(2013, 12, 12)),
+]
+
+
+@pytest.mark.parametrize(("as_of", "published", "filing", "period_start", "fixed_on"), HUNTINGTON_II_RATES,
+                         ids=[row[0] for row in HUNTINGTON_II_RATES])
+def test_huntington_capital_ii_rate_in_effect_as_huntington_printed_it(as_of, published, filing, period_start,
+                                                                        fixed_on):
+    """Huntington's printed December 31 rate = the fixing two London banking days before the
+    December 15 period's first business day + 0.625% (the margin read in the footnote). December 15
+    was a Saturday in 2012 and a Sunday in 2013: the periods start on Monday the 17th and 16th."""
+    period = _period("huntington_capital_ii", as_of, _fixing(period_start, fixed_on))
+    assert period["start"] == period_start and period["determination_date"] == fixed_on, filing
+    assert round(period["rate"] * 100, 2) == published, filing
+
+
+def test_huntington_capital_ii_a_one_day_lag_misses_the_2011_rate():
+    """The printed 1.17% at December 31, 2011 pins the lag to more than one day: the fixing one
+    London banking day before Thursday December 15 (December 14: 0.55505%) prints 1.18."""
+    one_day = _with("huntington_capital_ii", libor_determination_lag=1)
+    period = _period(one_day, "2011-12-31", _fixing(D(2011, 12, 15), D(2011, 12, 14)))
+    assert period["determination_date"] == D(2011, 12, 14) and round(period["rate"] * 100, 2) != 1.17
 
 
 @pytest.mark.parametrize("security", PURE_FLOATERS)
