@@ -41,6 +41,24 @@ def test_every_shipped_term_has_its_source():
         assert all(len(s) >= 4 for s in sources(security_id).values())
 
 
+def test_the_readme_lists_every_shipped_security_with_its_cusip():
+    """The README's table of shipped securities (which the refusal of an unknown name points to)
+    has one row per data file, with its CUSIP where the terms give one."""
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[3] / "README.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip().strip("`"): line.split("|")[5].strip()
+            for line in readme.splitlines() if line.startswith("| `") and line.count("|") == 6}
+    assert {k: v for k, v in rows.items() if k in shipped()} == {k: t.cusip or "" for k, t in shipped().items()}
+
+
+def test_a_fractional_coupon_is_left_out_of_the_name_a_message_gives():
+    """Messages name a security up to its coupon; "6 5/8%" is one coupon, not a name ending in 6."""
+    table = [["name", "Example Capital Trust 6 5/8% Capital Securities"], *PLAIN[1:]]
+    assert udfs.TRUPS_MAKE_WHOLE("2021-01-15", 0.02, None, None, None, None, table) == \
+        "#TRUPS! security: Example Capital Trust has no make-whole (no make_whole_spread in its terms)"
+
+
 def test_xiii_leaves_out_what_its_term_sheet_does_not_give():
     assert XIII.extension_max_years is None and XIII.make_whole_spread is None
     assert XIII.record_date_lag is None and XIII.first_floating_fallback is None
@@ -196,6 +214,12 @@ def test_a_base_row_starts_from_a_shipped_security():
     assert changed - base == pytest.approx(25 * (0.05 - 0.0637) * 92 / 360)  # 2025-10-30 -> 2026-01-30: 92 days
 
 
+#: What a name that is not shipped is told: the nearest ids, and where all are listed.
+SHIPPED = len(shipped())
+NOT_SHIPPED = (f"nearest: citigroup_capital_xxi; the README lists all {SHIPPED} shipped securities with their CUSIPs "
+               "(Securities as data)")
+
+
 @pytest.mark.parametrize(("rows", "message"), [
     (PLAIN[1:], "#TRUPS! security: missing required term name"),
     ([*PLAIN, ["coupon", 0.05]], "#TRUPS! security: unknown term 'coupon' (TRUPS_TERMS() lists the terms)"),
@@ -208,17 +232,18 @@ def test_a_base_row_starts_from_a_shipped_security():
      "#TRUPS! security: issue_date: expected a date 1900-03-01..2199-12-31 (date cell, serial or YYYY-MM-DD text); "
      "got text '15/01/2020'"),
     ([["base", "citigroup_capital_xx"]],
-     "#TRUPS! security: base 'citigroup_capital_xx' is not a shipped security; shipped: citigroup_capital_xxi, "
-     "citigroup_capital_xiii, citigroup_senior_2030, citigroup_series_x, jpmorgan_notes_2031, mellon_capital_iv"),
+     f"#TRUPS! security: base 'citigroup_capital_xx' is not a shipped security; {NOT_SHIPPED}"),
     ([*PLAIN, ["switch_date", "2025-01-15"]], "#TRUPS! security: missing term floating_index, required with a switch_date"),
     ([*PLAIN, ["fixed_day_count", "act/365"]], "#TRUPS! security: term fixed_day_count is given twice"),
     ([*PLAIN[:7], ["fixed_day_count", "act/365"], *PLAIN[8:]],
      "#TRUPS! security: fixed_day_count must be 30/360 or ACT/360; got 'act/365'"),
     ([[1.0, 2.0], [3.0, 4.0]], "#TRUPS! security: row 1: the first column names a term; got 1.0"),
     ([["a", "b", "c"], ["d", "e", "f"]], "#TRUPS! security: expected two columns (term, value); got 2x3"),
-    ("citigroup_capital_xx", "#TRUPS! security: no shipped security 'citigroup_capital_xx'; shipped: "
-                             "citigroup_capital_xxi, citigroup_capital_xiii, citigroup_senior_2030, citigroup_series_x, "
-                             "jpmorgan_notes_2031, mellon_capital_iv (or their CUSIPs)"),
+    ("citigroup_capital_xx", f"#TRUPS! security: no shipped security 'citigroup_capital_xx'; {NOT_SHIPPED}"),
+    ("mellon", f"#TRUPS! security: no shipped security 'mellon'; nearest: mellon_capital_iv; the README lists all "
+               f"{SHIPPED} shipped securities with their CUSIPs (Securities as data)"),
+    ("trust 9", f"#TRUPS! security: no shipped security 'trust 9'; the README lists all {SHIPPED} shipped securities "
+                "with their CUSIPs (Securities as data)"),
 ])
 def test_each_bad_terms_table_is_one_line_naming_the_term(rows, message):
     assert udfs.TRUPS_ACCRUAL("2020-01-15", "2020-03-01", None, None, None, None, rows) == message

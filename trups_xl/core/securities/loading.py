@@ -9,6 +9,7 @@ use when their ``security`` argument is left blank; the rules themselves have no
 
 from __future__ import annotations
 
+import difflib
 import functools
 import tomllib
 from collections.abc import Iterable
@@ -65,8 +66,16 @@ def by_name(text: str) -> Terms:
     for terms in shipped().values():
         if key == terms.id or (terms.cusip and key == terms.cusip.lower()):
             return terms
-    raise TrupsInputError(f"no shipped security {text.strip()!r}; shipped: {', '.join(shipped())} "
-                          "(or their CUSIPs)", ARGUMENT)
+    raise TrupsInputError(f"no shipped security {text.strip()!r}; {_which_ship(key)}", ARGUMENT)
+
+
+def _which_ship(key: str) -> str:
+    """What a name that is not shipped is told: the nearest ids, and where all of them are listed (the
+    whole list no longer fits the 255 characters a cell shows)."""
+    ids = list(shipped())
+    near = [i for i in ids if key and key in i][:3] or difflib.get_close_matches(key, ids, n=3, cutoff=0.6)
+    nearest = f"nearest: {', '.join(near)}; " if near else ""
+    return f"{nearest}the README lists all {len(ids)} shipped securities with their CUSIPs (Securities as data)"
 
 
 def from_rows(rows: Iterable[tuple[str, object]]) -> Terms:
@@ -83,8 +92,8 @@ def from_rows(rows: Iterable[tuple[str, object]]) -> Terms:
             try:
                 base = by_name(value)
             except TrupsInputError:
-                raise TrupsInputError(f"base {value.strip()!r} is not a shipped security; shipped: "
-                                      f"{', '.join(shipped())}", ARGUMENT) from None
+                raise TrupsInputError(f"base {value.strip()!r} is not a shipped security; "
+                                      f"{_which_ship(''.join(value.split()).lower())}", ARGUMENT) from None
             continue
         if key in given:
             raise TrupsInputError(f"term {key} is given twice", ARGUMENT)

@@ -368,10 +368,13 @@ def require(terms: Terms, term: str, feature: str | None = None) -> Any:
 
 
 def _short(name: str) -> str:
-    """The name up to its coupon ("Citigroup Capital XIII 7.875% ..." -> "Citigroup Capital XIII")."""
-    words = []
+    """The name up to its coupon ("Citigroup Capital XIII 7.875% ..." -> "Citigroup Capital XIII", "BAC Capital
+    Trust XI 6 5/8% ..." -> "BAC Capital Trust XI")."""
+    words: list[str] = []
     for word in name.split():
         if any(ch.isdigit() for ch in word) and "%" in word:
+            while words and words[-1].isdigit():  # the whole part of a fractional coupon ("6 5/8%")
+                words.pop()
             break
         words.append(word)
     return " ".join(words) or name
