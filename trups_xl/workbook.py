@@ -418,7 +418,7 @@ YOUR_SECURITY: list[tuple[str, object]] = [
     ("issue_date", _d("2021-03-15")), ("first_payment_date", _d("2021-06-15")),
     ("maturity_date", _d("2051-03-15")), ("fixed_rate", 0.065), ("fixed_frequency", 4),
     ("fixed_day_count", "30/360"), ("switch_date", _d("2026-03-15")), ("floating_index", "usd_libor_3m"),
-    ("floating_margin", 0.045), ("floating_frequency", 4), ("floating_day_count", "act/360"),
+    ("floating_margin", 0.045), ("floating_frequency", 4), ("floating_day_count", "ACT/360"),
     ("business_day_convention", "modified_following"), ("par_call_date", _d("2026-03-15")),
     ("libor_determination_lag", 2),
 ]

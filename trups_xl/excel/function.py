@@ -25,7 +25,8 @@ import numpy as np
 import numpy.typing as npt
 import xlwings as xw
 
-from trups_xl.core.errors import TrupsInputError, parse_choice
+from trups_xl.core.conventions.choices import parse_choice
+from trups_xl.core.errors import TrupsInputError
 from trups_xl.core.rates.curve import ForwardCurve
 from trups_xl.core.rates.fixings import DEFAULT_POLICY, Fixings, Policy
 from trups_xl.core.securities import loading as core_loading

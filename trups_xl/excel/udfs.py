@@ -955,7 +955,7 @@ def _check_plausible_curve(valuation: dt.date, nodes: list[tuple[dt.date, float]
     lo, hi = xc.RATE_RANGE
     previous_t, previous_log = 0.0, 0.0
     for i, (day, value) in enumerate(nodes, start=1):
-        t = (day - valuation).days / core_discount.DAYS_A_YEAR
+        t = core_discount.years_from(valuation, day)
         if t <= 0 or (kind != "zero_rate" and value <= 0):
             return  # DiscountCurve.of refuses it by row
         log = -value * t if kind == "zero_rate" else math.log(value)

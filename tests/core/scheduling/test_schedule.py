@@ -5,7 +5,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from trups_xl.core.scheduling.calendars import NEW_YORK
+from trups_xl.core.conventions.calendars import NEW_YORK
 from trups_xl.core.scheduling.schedule import FIXED, FLOATING, MONTHLY, build_schedule, scheduled_dates
 from trups_xl.core.securities.loading import TERMS
 

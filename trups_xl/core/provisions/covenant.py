@@ -16,9 +16,10 @@ from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
-from dateutil.relativedelta import relativedelta
 
-from trups_xl.core.errors import TrupsInputError, check_choice, parse_choice
+from trups_xl.core.conventions.choices import check_choice, parse_choice
+from trups_xl.core.conventions.stepping import add_months
+from trups_xl.core.errors import TrupsInputError
 from trups_xl.core.scheduling.schedule import MONTHLY, build_schedule
 from trups_xl.core.securities.terms import Terms, require
 
@@ -104,22 +105,22 @@ def check_covenant_date(days: npt.ArrayLike | dt.date, argument: str, terms: Ter
             "nothing limits a repayment, redemption or purchase then", argument)
 
 
-def _percentage(days: npt.NDArray[np.datetime64], category: str, eligibility: str) -> npt.NDArray[np.float64]:
+def _percentage(days: npt.NDArray[np.datetime64], category: str, eligibility: Eligibility) -> npt.NDArray[np.float64]:
     steps = PERCENTAGE_TABLE[category]
     bounds = np.array([d for d, _ in steps], dtype="datetime64[D]")
     values = np.array([p for _, p in steps])
     k = np.searchsorted(bounds, days, side="right") - 1
     result = values[np.maximum(k, 0)]
-    if eligibility == "definition" and category in QUALIFIES_FROM:
+    if eligibility is Eligibility.DEFINITION and category in QUALIFIES_FROM:
         result = np.where(days < np.datetime64(QUALIFIES_FROM[category]), 0.0, result)
     return np.asarray(result, dtype=np.float64)
 
 
-def _percentage_on(day: dt.date, category: str, eligibility: str) -> float:
+def _percentage_on(day: dt.date, category: str, eligibility: Eligibility) -> float:
     """:func:`_percentage` for one date (a cell's call), on the table as it is."""
     steps = PERCENTAGE_TABLE[category]
     k = bisect_right(steps, day, key=lambda step: step[0]) - 1
-    if eligibility == "definition" and category in QUALIFIES_FROM and day < QUALIFIES_FROM[category]:
+    if eligibility is Eligibility.DEFINITION and category in QUALIFIES_FROM and day < QUALIFIES_FROM[category]:
         return 0.0
     return steps[max(k, 0)][1]
 
@@ -189,7 +190,7 @@ def measurement_date(notice_date: dt.date, last_proceeds_date: dt.date | None = 
     check_covenant_date(np.datetime64(notice_date, "D"), "notice_date", terms)
     deciding = transaction_date or notice_date
     if deciding <= MEASUREMENT_SWITCH:  # p.63 (i)
-        result = notice_date - relativedelta(months=MEASUREMENT_MONTHS_EARLY)
+        result = add_months(notice_date, -MEASUREMENT_MONTHS_EARLY)
     else:  # p.63 (ii)
         result = notice_date - dt.timedelta(days=MEASUREMENT_DAYS_LATE)
         window_start = result - dt.timedelta(days=LOOK_BACK_DAYS)

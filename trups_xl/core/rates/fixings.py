@@ -27,11 +27,12 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
-from trups_xl.core.errors import MissingFixingError, TrupsInputError, parse_choice
+from trups_xl.core.conventions.adjust import AccrualConvention
+from trups_xl.core.conventions.choices import parse_choice
+from trups_xl.core.errors import MissingFixingError, TrupsInputError
 from trups_xl.core.rates.compounding import compounded_rate
 from trups_xl.core.rates.curve import ForwardCurve
 from trups_xl.core.rates.liboract import TENOR_SPREAD_ADJUSTMENT, libor_replacement_date
-from trups_xl.core.scheduling.calendars import AccrualConvention
 from trups_xl.core.scheduling.schedule import (
     FIXED,
     FLOATING,

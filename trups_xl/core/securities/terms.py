@@ -22,16 +22,12 @@ from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
-
-from trups_xl.core.errors import TrupsInputError, choices_text, parse_choice
-from trups_xl.core.scheduling.calendars import AccrualConvention, BusinessDayConvention, outside_calendars
-from trups_xl.core.scheduling.daycount import DayCount
-
-THIRTY_360_NAME, ACT_360_NAME = DayCount.THIRTY_360, DayCount.ACT_360
-DAY_COUNT_NAMES = tuple(DayCount)
-FOLLOWING, MODIFIED_FOLLOWING = BusinessDayConvention.FOLLOWING, BusinessDayConvention.MODIFIED_FOLLOWING
-BUSINESS_DAY_CONVENTIONS = tuple(BusinessDayConvention)
+from trups_xl.core.conventions.adjust import PAYMENT_CONVENTIONS, AccrualConvention, BusinessDayConvention
+from trups_xl.core.conventions.calendars import outside_calendars
+from trups_xl.core.conventions.choices import choices_text, parse_choice
+from trups_xl.core.conventions.daycount import COUPON_DAY_COUNTS, DayCount
+from trups_xl.core.conventions.stepping import last_step_on_or_before
+from trups_xl.core.errors import TrupsInputError
 
 
 class IndexKind(StrEnum):
@@ -88,6 +84,8 @@ class TermSpec:
     required: bool
     meaning: str
     choice: type[StrEnum] | None = None  # the enum a "choice" term is one of
+    #: the members of ``choice`` the term takes (default: every member)
+    accepted: tuple[StrEnum, ...] | None = None
     #: plausible range of a number (inclusive): a value outside is refused, never computed with
     bounds: tuple[float, float] | None = None
 
@@ -109,7 +107,8 @@ SCHEMA: tuple[TermSpec, ...] = (
              "coupon of the fixed period, decimal (0.083); required, with fixed_frequency and fixed_day_count, unless "
              "the security floats from issue (a pure floater: floating_index and no switch_date)", bounds=(0.0, 0.25)),
     TermSpec("fixed_frequency", "frequency", False, "payments a year in the fixed period: 1, 2, 4 or 12"),
-    TermSpec("fixed_day_count", "choice", False, "30/360 (Bond Basis) or ACT/360", DayCount),
+    TermSpec("fixed_day_count", "choice", False, "30/360 (Bond Basis) or ACT/360", DayCount,
+             accepted=COUPON_DAY_COUNTS),
     TermSpec("switch_date", "date", False, "first day of the floating period; blank = fixed to maturity"),
     TermSpec("floating_index", "choice", False,
              "usd_libor_3m, usd_libor_1m (policies fixings, libor_act, prospectus_fallback), term_sofr_3m, "
@@ -119,11 +118,12 @@ SCHEMA: tuple[TermSpec, ...] = (
              IndexKind),
     TermSpec("floating_margin", "rate", False, "margin over the index, decimal (0.0417)", bounds=(-0.05, 0.15)),
     TermSpec("floating_frequency", "frequency", False, "payments a year in the floating period"),
-    TermSpec("floating_day_count", "choice", False, "ACT/360 or 30/360", DayCount),
+    TermSpec("floating_day_count", "choice", False, "ACT/360 or 30/360", DayCount,
+             accepted=COUPON_DAY_COUNTS),
     TermSpec("business_day_convention", "choice", False,
              "following or modified_following for floating payment and accrual dates (fixed periods accrue "
              "unadjusted and are paid the following business day); required with a switch_date",
-             BusinessDayConvention),
+             BusinessDayConvention, accepted=PAYMENT_CONVENTIONS),
     TermSpec("floating_accrual", "choice", False,
              "adjusted (floating periods accrue to the business-day-adjusted payment date, XXI's reading of p.41) "
              "or unadjusted (to the scheduled date, paid on the next business day); blank: adjusted, but unadjusted "
@@ -288,10 +288,7 @@ class Terms:
     def _perpetual_end(self) -> dt.date:
         anchor, months = (self.switch_date, self.floating_months) if self.switch_date is not None \
             else (self.first_payment_date, self.floating_months if self.is_pure_floater else self.fixed_months)
-        last, k = anchor, 0
-        while (day := anchor + relativedelta(months=k * months)) <= PERPETUAL_HORIZON:
-            last, k = day, k + 1
-        return last
+        return last_step_on_or_before(anchor, months, PERPETUAL_HORIZON)
 
     @property
     def is_perpetual(self) -> bool:
@@ -386,17 +383,19 @@ def _bad(term: str, message: str) -> TrupsInputError:
 def _value(spec: TermSpec, value: object) -> object:
     """A Python value (from TOML or converted from a cell) checked against its kind."""
     kind, term = spec.kind, spec.name
-    if kind == "choice" and spec.choice is not None and isinstance(value, spec.choice):
+    if kind == "choice" and spec.choice is not None and isinstance(value, spec.choice) \
+            and value in (spec.accepted or tuple(spec.choice)):
         return value
     if kind in ("text", "choice"):
         if not isinstance(value, str) or not value.strip():
             raise _bad(term, f"must be text; got {value!r}")
         text = value.strip()
         if kind == "choice" and spec.choice is not None:
+            members = spec.accepted or tuple(spec.choice)
             try:
-                return parse_choice(spec.choice, text, ARGUMENT)
+                return parse_choice(spec.choice, text, ARGUMENT, accepted=members)
             except TrupsInputError:
-                raise _bad(term, f"must be {choices_text(spec.choice, ' or ')}; got {text!r}") from None
+                raise _bad(term, f"must be {choices_text(members, ' or ')}; got {text!r}") from None
         return text
     if kind == "flag":
         if isinstance(value, bool):
