@@ -125,3 +125,17 @@ def test_no_rule_has_a_default_security():
                     if args.defaults else {}
                 defaults |= {a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None}
                 assert "terms" not in defaults, (path.name, node.name)
+
+
+def test_shared_rules_name_no_security():
+    """A security's words (its id, its dates, its regimes) are its data: no rule outside
+    ``securities`` compares a security's id or names a shipped one in code."""
+    for path in (PACKAGE / "core").rglob("*.py"):
+        if path.parent.name == "securities":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr == "id":
+                raise AssertionError(f"{path.name}: reads a security's id")
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("citigroup"):
+                raise AssertionError(f"{path.name}: names {node.value}")

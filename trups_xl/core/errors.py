@@ -31,7 +31,7 @@ class TrupsInputError(ValueError):
 
 
 class MissingFixingError(TrupsInputError):
-    """A floating or monthly period needs an index fixing that was not supplied."""
+    """A floating or post-maturity period needs an index fixing that was not supplied."""
 
 
 def check_magnitudes(values: Iterable[float], argument: str, what: str, largest: float,

@@ -68,7 +68,7 @@ def life(terms: Terms) -> tuple[dt.date, dt.date]:
 #: argument without a description gets this text (in its ``__doc__`` and in Excel's wizard).
 SHARED_ARG_HELP = {
     "principal": "Principal amount; default the liquidation amount of one security (1000 for XXI, 25 for XIII).",
-    "fixings": "Index for floating/monthly periods (LIBOR; Term SOFR under libor_act): one decimal rate for all, "
+    "fixings": "Index for floating/post-maturity periods (LIBOR; Term SOFR under libor_act): one decimal rate for all, "
                "or two columns: period start date, rate. Rates -0.10..0.50.",
     "policy": '"fixings" (default: the index as given), "libor_act" (fixings/curve are CME Term SOFR; adds the '
               '0.26161%/0.11448% spread) or "prospectus_fallback" (previous rate; 4.910% first quarter).',

@@ -29,6 +29,7 @@ from trups_xl.core.rates import discount as core_discount
 from trups_xl.core.rates import fixings as core_rates
 from trups_xl.core.rates import libor as core_libor
 from trups_xl.core.scheduling.schedule import build_schedule
+from trups_xl.core.securities import xxi_covenant
 from trups_xl.core.securities.terms import Terms, require
 from trups_xl.excel import convert as xc
 from trups_xl.excel import function as xf
@@ -774,12 +775,12 @@ def TRUPS_SHARES_SALEABLE(amount: Any, price: Any, as_of: Any = None, shares_alr
 
 @excel_function(example=("2037-12-21", "libor_act", 0.0375))
 def TRUPS_INDEX_RATE(period_start: Any, policy: Any = None, fixings: Any = None, curve: Any = None, security: Any = None) -> Any:
-    """Index of the floating/monthly period starting on period_start, before the 4.170% margin; under "libor_act" it includes the tenor spread adjustment.
+    """Index of the floating/post-maturity period starting on period_start, before the 4.170% margin; under "libor_act" it includes the tenor spread adjustment.
 
     Parameters
     ----------
     period_start : date
-        First day of a floating or monthly period, scheduled or adjusted (XXI: the 21st, from 2037-12-21). A range gives an array.
+        First day of a floating or post-maturity period, scheduled or adjusted (XXI: the 21st, from 2037-12-21). A range gives an array.
     policy : text, optional
     fixings : rate or range, optional
     curve : rate or range, optional
@@ -845,7 +846,7 @@ def TRUPS_CRC_PERCENTAGE(as_of: Any, category: Any, eligibility: Any = None, sec
     """
     terms = xf.security(security)
     days, _ = xf.dates(as_of, "as_of", *_covenant_dates(terms))
-    category_name = xf.text(category, "category", core_covenant.CATEGORIES, None)
+    category_name = xf.text(category, "category", xxi_covenant.CATEGORIES, None)
     return xc.shape_result(core_covenant.applicable_percentage(days, category_name, _eligibility(eligibility),
                                                                terms=terms))
 
@@ -894,7 +895,7 @@ def TRUPS_CRC_CAPACITY(as_of: Any, categories: Any, proceeds: Any, eligibility: 
     terms = xf.security(security)
     day = xf.one_date(as_of, "as_of", *_covenant_dates(terms))
     names, _ = xf.vector(categories, "categories",
-                         lambda v, a, w: xc.cell_choice(v, a, core_covenant.CATEGORIES, None), skip_blank=True)
+                         lambda v, a, w: xc.cell_choice(v, a, xxi_covenant.CATEGORIES, None), skip_blank=True)
     amounts, _ = xf.vector(proceeds, "proceeds", xf.amount_cell, skip_blank=True)
     xf.parallel(("categories", names), ("proceeds", amounts))
     return core_covenant.capacity(day, names, amounts, _eligibility(eligibility), terms=terms)
@@ -922,7 +923,7 @@ def TRUPS_MATURITY_REPAYMENT(qualifying_proceeds: Any, repayment_date: Any = Non
     scheduled = require(terms, "scheduled_maturity_date")
     proceeds = xf.one_number(qualifying_proceeds, "qualifying_proceeds", xf.amount_cell)
     day = xf.one_date(repayment_date, "repayment_date", lo=scheduled, hi=terms.final_repayment, default=scheduled)
-    clause = xf.text(category, "category", core_covenant.QCS_CATEGORIES, core_covenant.MATURITY_CATEGORY_DEFAULT)
+    clause = xf.text(category, "category", xxi_covenant.QCS_CATEGORIES, core_covenant.MATURITY_CATEGORY_DEFAULT)
     outstanding = xf.one_number(principal_outstanding, "principal_outstanding", xf.amount_cell,
                                 default=require(terms, "securities_issued") * terms.liquidation_amount)
     return core_covenant.maturity_repayment(proceeds, day, clause, outstanding, terms=terms)

@@ -33,7 +33,7 @@ from trups_xl.core.conventions.interest import simple_interest
 from trups_xl.core.errors import TrupsInputError
 from trups_xl.core.rates.curve import ForwardCurve
 from trups_xl.core.rates.fixings import DEFAULT_POLICY, Fixings, Policy, coupon_rates, require_known
-from trups_xl.core.scheduling.schedule import Schedule, build_schedule
+from trups_xl.core.scheduling.schedule import Regime, Schedule, build_schedule
 from trups_xl.core.securities.terms import Terms
 
 FloatArray = npt.NDArray[np.float64]
@@ -140,7 +140,7 @@ def accrual(start: npt.ArrayLike | dt.date, end: npt.ArrayLike | dt.date, fixing
         Dates within the securities' life; broadcast against each other. Two ``datetime.date``
         give a float.
     fixings : Fixings, optional
-        Index fixings for floating/monthly periods (see :mod:`trups_xl.core.rates.fixings`).
+        Index fixings for floating/post-maturity periods (see :mod:`trups_xl.core.rates.fixings`).
     principal : array_like of float, optional
         Principal amount; default the liquidation amount of one security ($1,000 for XXI).
     policy : str
@@ -262,10 +262,18 @@ def coupon(payment_date: npt.ArrayLike | dt.date, fixings: Fixings | None = None
 
 
 def _payment_dates_hint(schedule: Schedule) -> str:
-    """Where the scheduled payment dates are, for a message."""
-    if schedule.terms.id == "citigroup_capital_xxi":
-        return "the 21st: Jun/Dec to 2037, quarterly to 2057, monthly to 2077"
-    return f"{schedule.end[0]}, {schedule.end[1] if schedule.size > 1 else ''}, ... {schedule.end[-1]}"
+    """Where the scheduled payment dates are, for a message: each regime's first and last and its
+    step (for XXI: fixed 2008-06-21..2037-12-21 every 6 months, floating ... every 3, post-maturity
+    ... every month)."""
+    parts = []
+    for regime in dict.fromkeys(schedule.regime.tolist()):
+        ends = schedule.end[schedule.regime == regime]
+        t = schedule.terms
+        months = t.fixed_months if regime == Regime.FIXED else \
+            t.floating_months if regime == Regime.FLOATING else t.post_maturity_months
+        step = "" if months is None else (" every month" if months == 1 else f" every {months} months")
+        parts.append(f"{str(regime).replace('_', '-')} {ends[0]}..{ends[-1]}{step}")
+    return "; ".join(parts)
 
 
 @overload

@@ -4,7 +4,7 @@ For Citigroup Capital XXI (the default terms):
 
 * fixed: semi-annual, Jun 21 / Dec 21, 2008-06-21 .. 2037-12-21, 30/360 (p.19-20, p.40-41);
 * floating: quarterly, Mar/Jun/Sep/Dec 21, 2038-03-21 .. 2057-12-21, Act/360 (p.19, p.40);
-* monthly: the 21st of each month, 2058-01-21 .. 2077-12-21, Act/360 (p.20, p.40).
+* post-maturity: monthly, the 21st of each month, 2058-01-21 .. 2077-12-21, Act/360 (p.20, p.40).
 
 In general (:mod:`trups_xl.core.securities.terms`): fixed payment dates roll from ``first_payment_date`` every
 12/``fixed_frequency`` months on its day of month (month ends clipped as dateutil does), up to
@@ -43,19 +43,19 @@ from trups_xl.core.securities.terms import IndexKind, Terms
 
 
 class Regime(StrEnum):
-    """What sets a period's rate: the fixed rate, the floating index, or (after the scheduled
-    maturity date) the post-maturity index (XXI's monthly periods, p.20)."""
+    """What sets a period's rate: the fixed rate, the floating index, or (after a scheduled maturity
+    date before the final one) the post-maturity index (XXI's monthly periods from 2058, p.20)."""
 
     FIXED = "fixed"
     FLOATING = "floating"
-    MONTHLY = "monthly"
+    POST_MATURITY = "post_maturity"
 
 
-FIXED, FLOATING, MONTHLY = Regime.FIXED, Regime.FLOATING, Regime.MONTHLY
+FIXED, FLOATING, POST_MATURITY = Regime.FIXED, Regime.FLOATING, Regime.POST_MATURITY
 REGIMES = tuple(Regime)
 
 
-#: Interpretation (docs/TERMS.md, p.41): floating and monthly periods accrue to the
+#: Interpretation (docs/TERMS.md, p.41): floating and post-maturity periods accrue to the
 #: business-day-adjusted payment date, because from Dec 21, 2037 the text drops the
 #: "without any interest ... in respect of any such delay" clause of p.21/p.41.
 #: ``"unadjusted"`` keeps the scheduled dates, as the fixed periods do.
@@ -218,7 +218,7 @@ def scheduled_dates(terms: Terms) -> list[dt.date]:
     if t.switch_date is not None:
         dates += roll_dates(t.switch_date, t.floating_months, t.floating_end, False)
     if t.scheduled_maturity_date is not None:
-        dates += roll_dates(t.scheduled_maturity_date, t.monthly_months, t.final_repayment, False)
+        dates += roll_dates(t.scheduled_maturity_date, t.post_maturity_months, t.final_repayment, False)
     return dates
 
 
@@ -228,7 +228,7 @@ def regime_of(period_end: dt.date, terms: Terms) -> str:
         return FIXED
     if period_end <= terms.floating_end:
         return FLOATING
-    return MONTHLY
+    return POST_MATURITY
 
 
 @functools.lru_cache(maxsize=64)
@@ -292,7 +292,7 @@ def build_schedule(
     later_30_360 = t.floating_day_count is THIRTY_360
     is_30_360 = np.where(fixed, t.fixed_day_count is THIRTY_360, later_30_360)
     days = accrual_days(accrual_start, accrual_end, is_30_360)
-    months = np.select([regime == FLOATING, regime == MONTHLY],
+    months = np.select([regime == FLOATING, regime == POST_MATURITY],
                        [t.floating_index.months if t.floating_index else 0,
                         t.post_maturity_index.months if t.post_maturity_index else 0], 0)
     for arr in (start, end, accrual_start, accrual_end, payment, record, determination,

@@ -346,7 +346,7 @@ class Terms:
         return 12 // int(require(self, "floating_frequency"))
 
     @property
-    def monthly_months(self) -> int:
+    def post_maturity_months(self) -> int:
         """Months between payments after the scheduled maturity date."""
         return 12 // int(require(self, "post_maturity_frequency"))
 
