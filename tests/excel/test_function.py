@@ -54,3 +54,14 @@ def test_shared_help_fills_an_argument_left_without_a_description():
     security : text or range, optional
     """)
     assert function.parse_docstring(doc)[1]["security"] == function.SHARED_ARG_HELP["security"]
+
+
+def test_argument_help_speaks_of_any_security():
+    """The shared help leads with what works for every security, XXI as the default or an example,
+    and a yield's help names its compounding by the security's coupon period, not XXI's."""
+    assert not function.SHARED_ARG_HELP["security"].startswith("Blank")
+    for name, info in function.INFO.items():
+        for argument, text in info.arg_help.items():
+            assert not text.startswith(("XXI", "Citigroup")), (name, argument)
+            if argument == "yield_rate" and "TREASURY" not in name:  # a Treasury yield is semi-annual
+                assert "semi-annual" not in text.lower().split("(")[0], (name, text)

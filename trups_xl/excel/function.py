@@ -50,7 +50,7 @@ INFO: dict[str, FunctionInfo] = {}
 #: Help for arguments that mean the same in every function. A UDF docstring that lists such an
 #: argument without a description gets this text (in its ``__doc__`` and in Excel's wizard).
 SHARED_ARG_HELP = {
-    "principal": "Principal amount; default the liquidation amount of one security (1000 for XXI, 25 for XIII).",
+    "principal": "Principal amount; default the security's liquidation_amount (25 for XIII, 1000 for XXI).",
     "fixings": "Index for floating/post-maturity periods (LIBOR; Term SOFR under libor_act): one decimal rate for all, "
                "or two columns: period start date, rate. Rates -0.10..0.50.",
     "policy": '"fixings" (default: the index as given), "libor_act" (fixings/curve are CME Term SOFR; adds the '
@@ -62,9 +62,9 @@ SHARED_ARG_HELP = {
             '"subtract_accrued" (full coupon PV less accrued).',
     "corporate_actions": "Two columns: effective date, share-count factor (0.1 for 1-for-10). Blank: "
                          "Citigroup's actions shipped with trups-xl.",
-    "security": 'Blank: Citigroup Capital XXI. Text: a shipped security ("citigroup_capital_xiii") or CUSIP. '
-                "Two columns (term, value): a security's terms, as TRUPS_TERMS lists them; a base row starts "
-                "from a shipped one.",
+    "security": 'Text: a shipped security ("citigroup_capital_xiii") or CUSIP. Two columns (term, value): any '
+                "security's terms, as TRUPS_TERMS lists them; a base row starts from a shipped one. Blank: "
+                "Citigroup Capital XXI.",
 }
 
 

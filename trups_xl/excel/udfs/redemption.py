@@ -58,7 +58,7 @@ def TRUPS_MAKE_WHOLE(redemption_date: Any, treasury_rate: Any, spread: Any = Non
     redemption_date : date
         Redemption date before the par call (XXI: 2037-12-21). A range gives an array (dates x rates grid with a row of rates).
     treasury_rate : rate
-        Treasury rate as a decimal (0.04), semi-annual yield. A range gives an array.
+        Treasury rate as a decimal (0.04): the Treasury's semi-annual equivalent yield (TRUPS_TREASURY_YIELD). A range gives an array.
     spread : rate, optional
     principal : number, optional
     stub : text, optional
@@ -80,7 +80,7 @@ def TRUPS_MAKE_WHOLE_PV(redemption_date: Any, treasury_rate: Any, spread: Any = 
     redemption_date : date
         Redemption date before the par call (XXI: 2037-12-21). A range gives an array.
     treasury_rate : rate
-        Treasury rate as a decimal (0.04), semi-annual yield. A range gives an array.
+        Treasury rate as a decimal (0.04): the Treasury's semi-annual equivalent yield (TRUPS_TREASURY_YIELD). A range gives an array.
     spread : rate, optional
     principal : number, optional
     stub : text, optional
@@ -248,7 +248,7 @@ def TRUPS_YIELD_TO_CALL(settlement: Any, price: Any, security: Any = None) -> An
     Parameters
     ----------
     settlement : date
-        Settlement date before 2037-12-21. A range gives an array.
+        Settlement date before the par call (XXI: 2037-12-21). A range gives an array.
     price : number
         Clean price per 100 of principal. A range gives an array.
     security : text or range, optional
@@ -265,9 +265,9 @@ def TRUPS_PRICE_FROM_YIELD(settlement: Any, yield_rate: Any, security: Any = Non
     Parameters
     ----------
     settlement : date
-        Settlement date before 2037-12-21. A range gives an array.
+        Settlement date before the par call (XXI: 2037-12-21). A range gives an array.
     yield_rate : rate
-        Semi-annual yield as a decimal (0.08). A range gives an array.
+        Yield as a decimal (0.08), compounded per coupon period of the fixed-rate terms (twice a year for a semi-annual security, four times for a quarterly one). A range gives an array.
     security : text or range, optional
     """
     terms = xs.security(security)
