@@ -33,7 +33,7 @@ def _discount_curve(value: Any, valuation: dt.date, kind: core_discount.CurveKin
         return core_discount.DiscountCurve.flat(valuation, xc.cell_rate(rows[0][0], "curve"))
     nodes = xt.table(value, "curve", "one zero rate or two columns (date, value)",
                      lambda day, where: xc.cell_date(day, "curve", valuation, dt.date(2120, 12, 31), where),
-                     lambda number, where: xc.cell_rate(number, "curve", where) if kind == "zero_rate"
+                     lambda number, where: xc.cell_rate(number, "curve", where) if kind is core_discount.CurveKind.ZERO_RATE
                      else xc.cell_number(number, "curve", "a discount factor", where))
     _check_plausible_curve(valuation, nodes, kind)
     return core_discount.DiscountCurve.of(valuation, nodes, kind)
@@ -43,18 +43,20 @@ def _discount_curve(value: Any, valuation: dt.date, kind: core_discount.CurveKin
 FORWARD_RANGE = (-1.0, 1.0)
 
 
-def _check_plausible_curve(valuation: dt.date, nodes: list[tuple[dt.date, float]], kind: str) -> None:
+def _check_plausible_curve(valuation: dt.date, nodes: list[tuple[dt.date, float]],
+                          kind: core_discount.CurveKind) -> None:
     """Refuse discount factors whose zero rates fall outside the plausible range for rates, or whose
     forward rates between dates pass +-100% (a factor of 1e-200 once valued the item at 1e161)."""
     lo, hi = xc.RATE_RANGE
     previous_t, previous_log = 0.0, 0.0
     for i, (day, value) in enumerate(nodes, start=1):
         t = core_discount.years_from(valuation, day)
-        if t <= 0 or (kind != "zero_rate" and value <= 0):
+        if t <= 0 or (kind is not core_discount.CurveKind.ZERO_RATE and value <= 0):
             return  # DiscountCurve.of refuses it by row
-        log = -value * t if kind == "zero_rate" else math.log(value)
+        zero_kind = kind is core_discount.CurveKind.ZERO_RATE
+        log = -value * t if zero_kind else math.log(value)
         zero = -log / t
-        if kind != "zero_rate" and not lo <= zero <= hi:
+        if not zero_kind and not lo <= zero <= hi:
             raise TrupsInputError(f"row {i}: a discount factor of {value!r} on {day} implies a zero rate of {zero:.2%}, "
                                   f"outside the plausible range {lo:.0%}..{hi:.0%}", "curve")
         forward = (previous_log - log) / (t - previous_t) if t > previous_t else 0.0
