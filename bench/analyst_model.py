@@ -68,7 +68,7 @@ def issuance(i: int) -> dt.datetime:
 
 def trading_days(count: int) -> list[dt.date]:
     """``count`` NYSE trading days from 2007-09-04."""
-    from trups_xl.core.scheduling.calendars import NYSE
+    from trups_xl.core.conventions.calendars import NYSE
 
     out, day = [], dt.date(2007, 9, 4)
     while len(out) < count:

@@ -139,7 +139,7 @@ _LIBRARY_TABLES = _ONLY_TREE + """
 import time
 t0 = time.perf_counter()
 try:
-    from trups_xl.core.scheduling.calendars import library_holidays
+    from trups_xl.core.conventions.calendars import library_holidays
 except ImportError:
     from trups_xl.calendars import library_holidays
 library_holidays()

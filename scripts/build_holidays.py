@@ -1,5 +1,5 @@
 """Regenerate trups_xl/data/holidays.csv (1970-2100) from the installed ``holidays`` package and the
-rules of the years it lacks (trups_xl/core/scheduling/holiday_history.py).
+rules of the years it lacks (trups_xl/core/conventions/holiday_history.py).
 
 The add-in reads the holiday tables from that file (fast on a cell's first call); the package and
 the rules stay their source. tests/core/scheduling/test_calendars.py regenerates the table and fails
@@ -14,7 +14,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from trups_xl.atomic import write_atomically
-from trups_xl.core.scheduling.calendars import HOLIDAY_TABLE, holiday_table_text, library_holidays
+from trups_xl.core.conventions.calendars import HOLIDAY_TABLE, holiday_table_text, library_holidays
 
 target = Path(__file__).resolve().parents[1] / "trups_xl" / "data" / HOLIDAY_TABLE
 text = holiday_table_text(library_holidays())

@@ -7,18 +7,9 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "trups_xl"
 #: Third-party packages that belong to the layers above the core.
 FORBIDDEN = {"xlwings", "openpyxl", "formualizer", "formulas", "defusedxml"}
-#: The core's packages, bottom first; each may import itself and the ones before it. Securities
-#: read the day-count and calendar choices (scheduling's bottom modules), so the order is per module.
-CORE_ORDER = [
-    "trups_xl.core.errors",
-    "trups_xl.core.scheduling.daycount",
-    "trups_xl.core.scheduling.calendars",
-    "trups_xl.core.securities",
-    "trups_xl.core.scheduling.schedule",
-    "trups_xl.core.rates",
-    "trups_xl.core.pricing",
-    "trups_xl.core.provisions",
-]
+#: The core's packages, bottom first: each imports only itself and those before it. ``errors`` is a
+#: module every package may raise from.
+CORE_PACKAGES = ["errors", "conventions", "securities", "scheduling", "rates", "pricing", "provisions"]
 
 
 def _imports(path: Path) -> set[str]:
@@ -36,9 +27,23 @@ def _module(path: Path) -> str:
     return ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts).removesuffix(".__init__")
 
 
-def _rank(name: str) -> int | None:
-    found = [i for i, prefix in enumerate(CORE_ORDER) if name == prefix or name.startswith(prefix + ".")]
-    return max(found) if found else None
+def _package(module: str) -> str | None:
+    """The core package (or ``errors``) a ``trups_xl.core.*`` module name belongs to."""
+    parts = module.split(".")
+    return parts[2] if len(parts) > 2 and parts[:2] == ["trups_xl", "core"] else None
+
+
+def _core_graph() -> dict[str, set[str]]:
+    """Core package -> the other core packages its modules import."""
+    graph: dict[str, set[str]] = {name: set() for name in CORE_PACKAGES}
+    for path in (PACKAGE / "core").rglob("*.py"):
+        own = _package(_module(path))
+        if own is None:
+            continue
+        for name in _imports(path):
+            if (other := _package(name)) is not None and other != own and other in graph:
+                graph[own].add(other)
+    return graph
 
 
 def test_the_core_imports_no_excel_engine_or_upper_layer():
@@ -51,12 +56,35 @@ def test_the_core_imports_no_excel_engine_or_upper_layer():
                 assert name.startswith("trups_xl.core"), (_module(path), name)
 
 
-def test_inside_the_core_each_concept_imports_only_those_below_it():
-    for path in (PACKAGE / "core").rglob("*.py"):
-        own = _rank(_module(path))
+def test_every_core_package_is_ranked():
+    found = {p.name for p in (PACKAGE / "core").iterdir() if (p / "__init__.py").exists()}
+    found |= {p.stem for p in (PACKAGE / "core").glob("*.py") if p.stem != "__init__"}
+    assert found == set(CORE_PACKAGES)
+
+
+def test_the_core_packages_form_a_graph_without_a_cycle():
+    graph = _core_graph()
+    seen: set[str] = set()
+    order: list[str] = []
+    while len(order) < len(graph):  # Kahn: a package whose imports are all placed comes next
+        ready = sorted(n for n in graph if n not in seen and graph[n] <= seen)
+        assert ready, f"a cycle among {sorted(set(graph) - seen)}: {graph}"
+        seen |= set(ready)
+        order += ready
+
+
+def test_each_core_package_imports_only_those_below_it():
+    """conventions -> securities -> scheduling -> rates -> pricing -> provisions, checked by package."""
+    for package, imported in _core_graph().items():
+        for other in imported:
+            assert CORE_PACKAGES.index(other) < CORE_PACKAGES.index(package), (package, other)
+
+
+def test_the_conventions_floor_imports_nothing_else_of_the_project():
+    for path in (PACKAGE / "core" / "conventions").glob("*.py"):
         for name in _imports(path):
-            if name.startswith("trups_xl.core.") and (rank := _rank(name)) is not None and own is not None:
-                assert rank <= own, (_module(path), name)
+            if name.startswith("trups_xl"):
+                assert name.startswith(("trups_xl.core.conventions", "trups_xl.core.errors")), (path.name, name)
 
 
 def test_the_recalculation_does_not_reach_into_the_workbook_generator_or_cli():
@@ -97,3 +125,39 @@ def test_no_rule_has_a_default_security():
                     if args.defaults else {}
                 defaults |= {a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None}
                 assert "terms" not in defaults, (path.name, node.name)
+
+
+def test_shared_rules_name_no_security():
+    """A security's words (its id, its dates, its regimes) are its data: no rule outside
+    ``securities`` compares a security's id or names a shipped one in code."""
+    for path in (PACKAGE / "core").rglob("*.py"):
+        if path.parent.name == "securities":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr == "id":
+                raise AssertionError(f"{path.name}: reads a security's id")
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("citigroup"):
+                raise AssertionError(f"{path.name}: names {node.value}")
+
+
+def test_every_module_of_40_lines_has_its_mirrored_test_file():
+    """trups_xl/<path>/<name>.py (40 lines or more, outside recalc/) is tested directly in
+    tests/<path>/test_<name>.py."""
+    tests = PACKAGE.parent / "tests"
+    missing = []
+    for path in PACKAGE.rglob("*.py"):
+        rel = path.relative_to(PACKAGE)
+        if rel.parts[0] == "recalc" or path.stem in ("__init__", "__main__"):
+            continue
+        if len(path.read_text(encoding="utf-8").splitlines()) >= 40:
+            mirror = tests.joinpath(*rel.parts[:-1], f"test_{path.stem}.py")
+            if not mirror.exists():
+                missing.append(str(mirror.relative_to(tests)))
+    assert not missing, missing
+
+
+def test_no_module_outside_recalc_is_over_500_lines():
+    long = {str(p.relative_to(PACKAGE)): n for p in PACKAGE.rglob("*.py")
+            if "recalc" not in p.parts and (n := len(p.read_text(encoding="utf-8").splitlines())) > 500}
+    assert not long, long

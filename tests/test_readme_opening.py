@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from trups_xl.core.scheduling.calendars import FIRST_DAY, LAST_DAY
+from trups_xl.core.conventions.calendars import FIRST_DAY, LAST_DAY
 from trups_xl.core.securities.loading import shipped
 from trups_xl.core.securities.terms import PERPETUAL_HORIZON
 

@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
+from trups_xl.core.conventions import calendars
 from trups_xl.core.pricing.redemption import make_whole
-from trups_xl.core.scheduling import calendars
 from trups_xl.core.securities.loading import TERMS
 from trups_xl.excel import udfs
 from trups_xl.excel.function import WIZARD_LIMIT

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trups_xl.core.pricing import accrual
-from trups_xl.core.securities.loading import by_name
+from trups_xl.core.scheduling.schedule import build_schedule
+from trups_xl.core.securities.loading import TERMS, by_name
 from trups_xl.excel import udfs
 from trups_xl.excel.function import INFO, REGISTRY
 
@@ -35,16 +36,25 @@ def test_accrual_scalar_equals_array(a, b, principal, security):
 
 
 @given(LIFE)
-def test_accrued_interest_and_coupon_scalar_equal_array(day):
+def test_accrued_interest_scalar_equals_array(day):
     scalar = udfs.TRUPS_ACCRUED_INTEREST(day.isoformat())
     array = udfs.TRUPS_ACCRUED_INTEREST(_as_range(day.isoformat()))
     assert scalar == array or scalar == array[0][0]
-    coupon = udfs.TRUPS_COUPON(day.replace(day=21).isoformat())
-    coupon_array = udfs.TRUPS_COUPON(_as_range(day.replace(day=21).isoformat()))
-    if isinstance(coupon, str):
-        assert isinstance(coupon_array, str)
-    else:
-        assert coupon == coupon_array[0][0]
+
+
+#: Every scheduled payment date of XXI: fixed, floating and post-maturity periods alike.
+PAYMENT_DATES = [d.item().isoformat() for d in build_schedule(terms=TERMS).end]
+
+
+@given(st.sampled_from(PAYMENT_DATES), st.sampled_from([None, 0.0525]), st.sampled_from([None, 25.0, 1000.0]))
+def test_coupon_scalar_equals_array_on_payment_dates(day, fixing, principal):
+    """Scheduled payment dates give numbers on both paths (a fixing for the index-linked periods):
+    the cell's coupon equals the range's, bit for bit."""
+    fixings = 0.0525 if day > "2037-12-21" else fixing
+    coupon = udfs.TRUPS_COUPON(day, fixings, principal)
+    coupon_array = udfs.TRUPS_COUPON(_as_range(day), fixings, principal)
+    assert isinstance(coupon, float), coupon
+    assert coupon == coupon_array[0][0] == coupon_array[1][0]
 
 
 @settings(max_examples=300)

@@ -284,7 +284,7 @@ def test_a_large_range_with_one_odd_cell_gets_the_cell_by_cell_answer(monkeypatc
     starts[where] = [odd]
     ends = [[39900.0] for _ in range(20)]
     fast = udfs.TRUPS_ACCRUAL(starts, ends)
-    monkeypatch.setattr("trups_xl.excel.function.VECTOR_MIN_CELLS", 10**9)  # cell by cell only
+    monkeypatch.setattr("trups_xl.excel.arguments.VECTOR_MIN_CELLS", 10**9)  # cell by cell only
     assert fast == udfs.TRUPS_ACCRUAL(starts, ends)
 
 
@@ -295,7 +295,7 @@ def test_a_large_range_with_one_odd_cell_gets_the_cell_by_cell_answer(monkeypatc
 ])
 def test_a_ragged_large_range_is_refused_as_the_cell_by_cell_reading_does(monkeypatch, rows):
     fast = udfs.TRUPS_ACCRUAL(rows, 39900.0)
-    monkeypatch.setattr("trups_xl.excel.function.VECTOR_MIN_CELLS", 10**9)
+    monkeypatch.setattr("trups_xl.excel.arguments.VECTOR_MIN_CELLS", 10**9)
     assert fast == udfs.TRUPS_ACCRUAL(rows, 39900.0)
 
 
@@ -337,7 +337,7 @@ def test_a_serial_is_the_day_count_from_excels_epoch(serial):
 def test_a_choice_has_one_spelling_wherever_an_analyst_sees_it():
     """TRUPS_SCHEDULE's day-count column and TRUPS_TERMS show the same text for the same day count;
     the terms files' lower-case spelling is still read (parsing ignores case)."""
-    from trups_xl.core.scheduling.daycount import DayCount
+    from trups_xl.core.conventions.daycount import COUPON_DAY_COUNTS, DayCount
 
     schedule = udfs.TRUPS_SCHEDULE("2037-12-21", "2038-03-21", 0.05)
     shown_in_schedule = {row[9] for row in schedule[1:]}
@@ -349,7 +349,8 @@ def test_a_choice_has_one_spelling_wherever_an_analyst_sees_it():
     lowered = [[k, v.lower() if k == "floating_day_count" else v] for k, v in table]
     assert udfs.TRUPS_ACCRUAL("2040-01-15", "2040-02-01", 0.05, None, None, None, lowered) == \
         udfs.TRUPS_ACCRUAL("2040-01-15", "2040-02-01", 0.05)
-    assert [m.value for m in DayCount] == ["30/360", "ACT/360"]
+    assert [m.value for m in COUPON_DAY_COUNTS] == ["30/360", "ACT/360"]
+    assert len({m.value.casefold() for m in DayCount}) == len(DayCount)  # one rule, one spelling
 
 
 def test_choices_are_read_in_any_case_and_refused_naming_the_argument():

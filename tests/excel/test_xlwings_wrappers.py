@@ -67,7 +67,7 @@ def classic():
 
     saved_registry = dict(xlfunc.REGISTRY)
     try:
-        importlib.reload(importlib.import_module("trups_xl.excel.udfs"))
+        _reload_udfs()
         # the module every setup names (UDF Modules = trups_xl.udfs), re-exporting the definitions
         module = importlib.reload(importlib.import_module("trups_xl.udfs"))
         yield xl_udfs, module
@@ -76,8 +76,16 @@ def classic():
             setattr(xlwings, name, fn)
         xlfunc.REGISTRY.clear()
         xlfunc.REGISTRY.update(saved_registry)
-        importlib.reload(importlib.import_module("trups_xl.excel.udfs"))
+        _reload_udfs()
         importlib.reload(importlib.import_module("trups_xl.udfs"))
+
+
+def _reload_udfs():
+    """Re-run the UDF definitions (a module per domain, then the package re-exporting them) under the
+    decorators bound now, as a fresh Excel session's import does."""
+    for domain in ("schedule", "redemption", "deferral", "rates", "covenant", "hedge"):
+        importlib.reload(importlib.import_module(f"trups_xl.excel.udfs.{domain}"))
+    importlib.reload(importlib.import_module("trups_xl.excel.udfs"))
 
 
 def test_pinned_xlwings_version():

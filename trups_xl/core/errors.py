@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from enum import StrEnum
-from typing import TypeVar
 
 
 class TrupsInputError(ValueError):
@@ -33,39 +31,7 @@ class TrupsInputError(ValueError):
 
 
 class MissingFixingError(TrupsInputError):
-    """A floating or monthly period needs an index fixing that was not supplied."""
-
-
-E = TypeVar("E", bound=StrEnum)
-
-
-def choices_text(kind: type[StrEnum], sep: str = ", ") -> str:
-    """The accepted spellings of a choice, in declaration order."""
-    return sep.join(m.value for m in kind)
-
-
-def parse_choice(kind: type[E], value: object, argument: str, noun: str | None = None) -> E:
-    """The member of ``kind`` that ``value`` spells (case and surrounding spaces ignored: a workbook's
-    or a terms file's text as typed), or the member itself; refuse naming ``argument`` and the choices.
-    This is where text becomes a choice, once, at the edge (a cell, a terms table, a TOML file)."""
-    if isinstance(value, kind):
-        return value
-    if isinstance(value, str):
-        text = value.strip().casefold()
-        for member in kind:
-            if member.value.casefold() == text:
-                return member
-    raise TrupsInputError(f"unknown {noun or argument} {value!r}; accepted: {choices_text(kind)}", argument)
-
-
-def check_choice(value: str, accepted: tuple[str, ...], argument: str, noun: str | None = None) -> str:
-    """Return ``value`` if it is one of ``accepted``; else raise naming ``argument`` and the choices.
-
-    ``noun`` is what the message calls the value (default: the argument's name).
-    """
-    if value not in accepted:
-        raise TrupsInputError(f"unknown {noun or argument} {value!r}; accepted: {', '.join(accepted)}", argument)
-    return value
+    """A floating or post-maturity period needs an index fixing that was not supplied."""
 
 
 def check_magnitudes(values: Iterable[float], argument: str, what: str, largest: float,

@@ -174,3 +174,19 @@ def test_whole_periods_of_any_principal_are_exact():
     for principal in (25, 1000, 3_500_000_000):
         exact = _exact_fixed_accrual(dt.date(2008, 6, 21), dt.date(2012, 12, 21), principal)
         assert float(accrual(D("2008-06-21"), D("2012-12-21"), principal=principal, terms=TERMS)) == float(exact)
+
+
+@given(st.dates(dt.date(2007, 12, 21), dt.date(2077, 12, 21)), st.dates(dt.date(2007, 12, 21), dt.date(2077, 12, 21)),
+       st.sampled_from([None, 25.0, 1000.0]))
+def test_one_date_accrual_equals_the_array_form_bit_for_bit(a, b, principal):
+    """The fixed periods' one-date path (the schedule as lists, floats) and the array path: the same
+    number to the bit; beyond the fixed periods both need the floating fixings and both refuse."""
+    a, b = min(a, b), max(a, b)
+    fixings = Fixings(single=0.05)
+    one = accrual(a, b, fixings if b > dt.date(2037, 12, 21) else None, principal, terms=TERMS)
+    array = accrual(np.array([a], dtype="datetime64[D]"), np.array([b], dtype="datetime64[D]"),
+                    fixings if b > dt.date(2037, 12, 21) else None, principal, terms=TERMS)
+    assert type(one) is float and one == float(array[0])
+    settled = accrued_interest(a, terms=TERMS) if a < dt.date(2037, 12, 21) else None
+    if settled is not None:
+        assert settled == float(accrued_interest(np.array([a], dtype="datetime64[D]"), terms=TERMS)[0])

@@ -56,3 +56,27 @@ def test_targets_no_rate_reaches_are_refused_with_the_bracket_named():
         bondmath.solve_yield(np.array([100.0, 1e9]), w, 20, 2.0, 2.0, 100.0)
     with pytest.raises(TrupsInputError, match="no yield between"):
         bondmath.solve_yield(np.array([100.0, 0.0]), w, 20, 2.0, 2.0, 100.0)
+
+
+@settings(max_examples=300)
+@given(st.floats(0.0, 2.0), st.integers(1, 120), st.floats(0.0, 60.0), st.floats(0.0, 60.0),
+       st.floats(-0.05, 0.3), st.sampled_from([1.0, 2.0, 4.0, 12.0]))
+def test_one_stream_on_floats_equals_the_array_form(w, n, first, coupon, rate, frequency):
+    """A cell's stream is priced on Python floats (math.log1p/exp), a range's on numpy: the same
+    closed form, equal to the last bits of the two libraries' log1p/exp."""
+    one = bondmath.pv_semiannual(w, float(n), first, coupon, 100.0, rate, frequency)
+    array = bondmath.pv_semiannual(np.array([w]), np.array([float(n)]), np.array([first]), np.array([coupon]),
+                                   np.array([100.0]), np.array([rate]), frequency)
+    assert type(one) is float and one == pytest.approx(float(array[0]), rel=1e-13)
+    def solved(target):
+        try:
+            return float(np.asarray(bondmath.solve_yield(target, w, float(n), first, coupon, 100.0,
+                                                         frequency=frequency)).reshape(-1)[0])
+        except TrupsInputError as exc:
+            return str(exc)
+
+    y_one, y_array = solved(one), solved(np.array([one]))
+    if isinstance(y_one, str) or isinstance(y_array, str):  # a refusal of one form is the other's too
+        assert y_one == y_array
+    else:
+        assert y_one == pytest.approx(y_array, abs=1e-10)

@@ -4,7 +4,7 @@ import datetime as dt
 
 import numpy as np
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from trups_xl.core.errors import TrupsInputError
@@ -172,3 +172,26 @@ def test_one_date_payment_and_price_dates_equal_the_array_path_every_day():
     for lag in (2, 3):
         expected = treasury_price_date(days, lag).astype(object).tolist()
         assert [treasury_price_date(d, lag) for d in as_dates] == expected
+
+
+@settings(max_examples=300)
+@given(st.dates(dt.date(2007, 12, 21), dt.date(2037, 12, 20)), st.floats(-0.02, 0.15),
+       st.sampled_from(["exclude_accrued", "subtract_accrued"]), st.sampled_from([25.0, 1000.0]))
+def test_one_date_make_whole_equals_the_array_form(day, rate, stub, principal):
+    """A cell's make-whole runs on floats (par_call_position, math), a range's on arrays: the same
+    price to the last bits of log1p/exp, and the same route price for one date."""
+    one = make_whole_price(day, rate, None, principal, stub, terms=TERMS)
+    array = make_whole_price(np.array([day], dtype="datetime64[D]"), np.array([rate]), None, principal, stub,
+                             terms=TERMS)
+    assert type(one) is float and one == pytest.approx(float(array[0]), rel=2e-15, abs=0)
+    routed = redemption_price(day, rate, principal=principal, terms=TERMS)
+    routed_array = redemption_price(np.array([day], dtype="datetime64[D]"), np.array([rate]), principal=principal,
+                                    terms=TERMS)
+    assert routed == pytest.approx(float(routed_array[0]), rel=2e-15, abs=0)
+
+
+@given(st.dates(dt.date(2037, 12, 21), dt.date(2077, 12, 21)))
+def test_one_date_par_route_equals_the_array_form(day):
+    fixings = Fixings(single=0.05)
+    assert redemption_price(day, fixings=fixings, terms=TERMS) == float(
+        redemption_price(np.array([day], dtype="datetime64[D]"), fixings=fixings, terms=TERMS)[0])

@@ -112,3 +112,15 @@ def test_coupon_dates_step_back_as_dateutil_does(maturity, periods):
     if maturity.day == calendar.monthrange(maturity.year, maturity.month)[1]:
         expected = expected.replace(day=calendar.monthrange(expected.year, expected.month)[1])
     assert coupon_date_before(maturity, periods) == expected
+
+
+@given(st.dates(dt.date(1995, 1, 1), dt.date(2060, 1, 1)), st.integers(30, 365 * 30),
+       st.sampled_from([0.0, 0.01875, 0.04375, 0.08]), st.floats(-0.02, 0.15))
+def test_one_treasury_price_and_yield_equal_the_array_form(settlement, days, coupon, yield_rate):
+    maturity = settlement + dt.timedelta(days=days)
+    one = treasury_price(settlement, maturity, coupon, yield_rate)
+    array = treasury_price(np.array([settlement], dtype="datetime64[D]"), maturity, coupon, np.array([yield_rate]))
+    assert type(one) is float and one == pytest.approx(float(array[0]), rel=1e-14)
+    back = treasury_yield(settlement, maturity, coupon, one)
+    back_array = treasury_yield(np.array([settlement], dtype="datetime64[D]"), maturity, coupon, np.array([one]))
+    assert back == pytest.approx(float(back_array[0]), abs=1e-10) and back == pytest.approx(yield_rate, abs=1e-9)

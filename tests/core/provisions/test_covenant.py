@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from trups_xl.core.errors import TrupsInputError
 from trups_xl.core.provisions.covenant import (
     CATEGORIES,
+    Eligibility,
     _percentage_on,
     applicable_percentage,
     capacity,
@@ -180,4 +181,4 @@ def test_one_date_reads_the_table_as_the_array_path_does(category, eligibility, 
     """A cell's capacity and maturity repayment read one date by bisection; the array path by
     searchsorted: the same percentage for every date, category and eligibility."""
     array = applicable_percentage(np.array([day], dtype="datetime64[D]"), category, eligibility, terms=TERMS)
-    assert _percentage_on(day, category, eligibility) == float(array[0])
+    assert _percentage_on(day, category, Eligibility(eligibility)) == float(array[0])

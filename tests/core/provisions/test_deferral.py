@@ -7,8 +7,9 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
+from trups_xl.core.conventions.stepping import add_years
 from trups_xl.core.errors import TrupsInputError
-from trups_xl.core.provisions.deferral import add_years, claim_limit, deferral_dates, deferred_interest
+from trups_xl.core.provisions.deferral import claim_limit, deferral_dates, deferred_interest
 from trups_xl.core.rates.fixings import Fixings
 from trups_xl.core.securities.loading import TERMS
 

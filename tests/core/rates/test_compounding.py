@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import QuantLib as ql
 
+from trups_xl.core.conventions.calendars import US_GOVERNMENT_SECURITIES
 from trups_xl.core.rates.compounding import compounded_rate
-from trups_xl.core.scheduling.calendars import US_GOVERNMENT_SECURITIES
 from trups_xl.excel import udfs
 
 START, END = dt.date(2024, 7, 30), dt.date(2024, 10, 30)  # an XIII floating period (both business days)

@@ -9,7 +9,7 @@ from trups_xl.core.errors import MissingFixingError
 from trups_xl.core.rates.curve import ForwardCurve
 from trups_xl.core.rates.fixings import Fixings, coupon_rates, index_rate, index_rates, tenor_spread_adjustments
 from trups_xl.core.rates.liboract import TENOR_SPREAD_ADJUSTMENT, libor_replacement_date
-from trups_xl.core.scheduling.schedule import FIXED, FLOATING, MONTHLY, build_schedule
+from trups_xl.core.scheduling.schedule import FIXED, FLOATING, POST_MATURITY, build_schedule
 from trups_xl.core.securities.loading import TERMS
 
 D = np.datetime64
@@ -32,7 +32,7 @@ def test_every_index_period_of_these_securities_takes_its_tenor_spread():
     spread = tenor_spread_adjustments(schedule)
     assert (spread[schedule.regime == FIXED] == 0).all()
     assert (spread[schedule.regime == FLOATING] == 0.0026161).all()
-    assert (spread[schedule.regime == MONTHLY] == 0.0011448).all()
+    assert (spread[schedule.regime == POST_MATURITY] == 0.0011448).all()
 
 
 def test_first_quarterly_coupon_rate_under_the_act():

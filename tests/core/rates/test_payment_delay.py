@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import QuantLib as ql
 
-from trups_xl.core.scheduling.calendars import US_GOVERNMENT_SECURITIES
+from trups_xl.core.conventions.calendars import US_GOVERNMENT_SECURITIES
 from trups_xl.core.scheduling.schedule import build_schedule, payment_delay_calendar
 from trups_xl.core.securities.loading import by_name
 from trups_xl.core.securities.terms import from_mapping

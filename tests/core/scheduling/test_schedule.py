@@ -5,8 +5,8 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from trups_xl.core.scheduling.calendars import NEW_YORK
-from trups_xl.core.scheduling.schedule import FIXED, FLOATING, MONTHLY, build_schedule, scheduled_dates
+from trups_xl.core.conventions.calendars import NEW_YORK
+from trups_xl.core.scheduling.schedule import FIXED, FLOATING, POST_MATURITY, build_schedule, scheduled_dates
 from trups_xl.core.securities.loading import TERMS
 
 ql = pytest.importorskip("QuantLib")
@@ -24,7 +24,7 @@ def test_counts_and_boundaries():
     s = build_schedule(terms=TERMS)
     assert s.size == 60 + 80 + 240
     assert (s.regime == FIXED).sum() == 60 and (s.regime == FLOATING).sum() == 80
-    assert (s.regime == MONTHLY).sum() == 240
+    assert (s.regime == POST_MATURITY).sum() == 240
     assert s.start[0] == np.datetime64("2007-12-21") and s.end[-1] == np.datetime64("2077-12-21")
     assert s.end[59] == np.datetime64("2037-12-21") and s.end[60] == np.datetime64("2038-03-21")
     assert s.end[140] == np.datetime64("2058-01-21")

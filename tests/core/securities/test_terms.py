@@ -310,3 +310,29 @@ def test_no_junk_term_value_reaches_a_defect(base):
                         udfs.TRUPS_DEFERRED_INTEREST("2030-02-18", "2030-06-01", 0.04, None, None, None, rows)):
                 if isinstance(got, str):
                     assert got.startswith("#TRUPS! ") and "\n" not in got, (spec.name, value, got)
+
+
+def test_each_choice_has_one_spelling_in_the_terms_files():
+    """A terms file writes a choice exactly as its enum spells it (``ACT/360``, never ``act/360``),
+    so what TRUPS_TERMS shows and what the files say are the same text."""
+    import tomllib
+    from importlib import resources
+
+    folder = resources.files("trups_xl").joinpath("data", "securities")
+    for entry in folder.iterdir():
+        if not entry.name.endswith(".toml"):
+            continue
+        data = tomllib.loads(entry.read_text(encoding="utf-8"))
+        for name, spec in terms.SPECS.items():
+            if spec.kind == "choice" and name in data:
+                value = data[name]["value"] if isinstance(data[name], dict) else data[name]
+                assert value in [m.value for m in (spec.accepted or tuple(spec.choice))], (entry.name, name, value)
+
+
+def test_a_coupon_day_count_is_one_of_the_two_a_security_takes():
+    """The day counts of curves and Treasuries (Act/365F, Act/Act ICMA) are not a coupon's: a terms
+    table naming one is refused by its term, listing what is accepted."""
+    rows = [[k, v] for k, v in TERMS.as_rows() if v is not None and k != "id"]
+    rows = [[k, "ACT/365F" if k == "floating_day_count" else v] for k, v in rows]
+    with pytest.raises(Exception, match="floating_day_count must be 30/360 or ACT/360"):
+        from_rows(rows)

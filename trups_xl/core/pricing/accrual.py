@@ -26,12 +26,14 @@ from typing import overload
 import numpy as np
 import numpy.typing as npt
 
+from trups_xl.core.conventions.adjust import AccrualConvention
+from trups_xl.core.conventions.dates import date_of, day_number
+from trups_xl.core.conventions.daycount import THIRTY_360, accrual_days, per_year
+from trups_xl.core.conventions.interest import simple_interest
 from trups_xl.core.errors import TrupsInputError
 from trups_xl.core.rates.curve import ForwardCurve
 from trups_xl.core.rates.fixings import DEFAULT_POLICY, Fixings, Policy, coupon_rates, require_known
-from trups_xl.core.scheduling.calendars import AccrualConvention
-from trups_xl.core.scheduling.daycount import accrual_days, date_of, day_number
-from trups_xl.core.scheduling.schedule import Schedule, build_schedule
+from trups_xl.core.scheduling.schedule import Regime, Schedule, build_schedule
 from trups_xl.core.securities.terms import Terms
 
 FloatArray = npt.NDArray[np.float64]
@@ -51,23 +53,19 @@ def check_in_life(days: DateArray, schedule: Schedule, argument: str) -> None:
         raise TrupsInputError(f"{bad} is outside the securities' life {first}..{last}", argument)
 
 
+#: The year of every coupon day count a security takes (30/360 and Act/360 both count 360 days).
+COUPON_YEAR = THIRTY_360
+
+
 @overload
 def interest(principal: float, days: int, rate: float) -> float: ...
 @overload
 def interest(principal: npt.ArrayLike, days: npt.ArrayLike, rate: npt.ArrayLike) -> FloatArray: ...
 def interest(principal: npt.ArrayLike, days: npt.ArrayLike, rate: npt.ArrayLike) -> FloatArray | float:
     """Interest on ``principal`` for ``days`` (counted under the period's day count) at an annual
-    ``rate`` over a 360-day year (p.20, p.41).
-
-    Computed as principal x days (exact for whole amounts), then x rate, then / 360: two roundings,
-    so amounts that are exact decimals come out exact (1000 x 180 x 0.083 / 360 = 41.5, where
-    rate x days / 360 x principal gives 41.49999999999998). One float, int and float give a float
-    (the same IEEE operations).
-    """
-    if type(principal) is float and type(days) is int and type(rate) is float:
-        return principal * float(days) * rate / 360.0
-    return np.asarray(np.asarray(principal, dtype=np.float64) * np.asarray(days, dtype=np.float64)
-                      * np.asarray(rate, dtype=np.float64) / 360.0, dtype=np.float64)
+    ``rate`` over a 360-day year (p.20, p.41): :func:`~trups_xl.core.conventions.interest.simple_interest`,
+    exact for amounts that are exact decimals (1000 x 180 x 0.083 / 360 = 41.5)."""
+    return simple_interest(principal, days, rate, COUPON_YEAR)
 
 
 def _middle(schedule: Schedule, rates: FloatArray, first: npt.NDArray[np.int64], stop: npt.NDArray[np.int64],
@@ -86,7 +84,7 @@ def _middle(schedule: Schedule, rates: FloatArray, first: npt.NDArray[np.int64],
     hi = np.where(live, stop, 1)
     constant = changes[hi - 1] == changes[lo]
     same_rate = interest(principal, days[hi] - days[lo], rates[lo])
-    varying = principal * (rate_days[hi] - rate_days[lo]) / 360.0
+    varying = per_year(principal * (rate_days[hi] - rate_days[lo]), COUPON_YEAR)
     return np.asarray(np.where(live, np.where(constant, same_rate, varying), 0.0), dtype=np.float64)
 
 
@@ -142,7 +140,7 @@ def accrual(start: npt.ArrayLike | dt.date, end: npt.ArrayLike | dt.date, fixing
         Dates within the securities' life; broadcast against each other. Two ``datetime.date``
         give a float.
     fixings : Fixings, optional
-        Index fixings for floating/monthly periods (see :mod:`trups_xl.core.rates.fixings`).
+        Index fixings for floating/post-maturity periods (see :mod:`trups_xl.core.rates.fixings`).
     principal : array_like of float, optional
         Principal amount; default the liquidation amount of one security ($1,000 for XXI).
     policy : str
@@ -264,10 +262,18 @@ def coupon(payment_date: npt.ArrayLike | dt.date, fixings: Fixings | None = None
 
 
 def _payment_dates_hint(schedule: Schedule) -> str:
-    """Where the scheduled payment dates are, for a message."""
-    if schedule.terms.id == "citigroup_capital_xxi":
-        return "the 21st: Jun/Dec to 2037, quarterly to 2057, monthly to 2077"
-    return f"{schedule.end[0]}, {schedule.end[1] if schedule.size > 1 else ''}, ... {schedule.end[-1]}"
+    """Where the scheduled payment dates are, for a message: each regime's first and last and its
+    step (for XXI: fixed 2008-06-21..2037-12-21 every 6 months, floating ... every 3, post-maturity
+    ... every month)."""
+    parts = []
+    for regime in dict.fromkeys(schedule.regime.tolist()):
+        ends = schedule.end[schedule.regime == regime]
+        t = schedule.terms
+        months = t.fixed_months if regime == Regime.FIXED else \
+            t.floating_months if regime == Regime.FLOATING else t.post_maturity_months
+        step = "" if months is None else (" every month" if months == 1 else f" every {months} months")
+        parts.append(f"{str(regime).replace('_', '-')} {ends[0]}..{ends[-1]}{step}")
+    return "; ".join(parts)
 
 
 @overload

@@ -35,10 +35,12 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
-from trups_xl.core.errors import TrupsInputError, check_magnitudes, parse_choice, require_finite
+from trups_xl.core.conventions.choices import parse_choice
+from trups_xl.core.conventions.dates import day_number
+from trups_xl.core.conventions.daycount import per_year
+from trups_xl.core.errors import TrupsInputError, check_magnitudes, require_finite
 from trups_xl.core.pricing.accrual import accrued_interest, interest
-from trups_xl.core.rates.discount import DAYS_A_YEAR, DiscountCurve
-from trups_xl.core.scheduling.daycount import day_number
+from trups_xl.core.rates.discount import TIME_DAY_COUNT, DiscountCurve
 from trups_xl.core.scheduling.schedule import FIXED, build_schedule
 from trups_xl.core.securities.terms import Terms, require
 
@@ -116,9 +118,9 @@ def hedged_item_value(valuation_date: dt.date, curve: DiscountCurve, end_date: d
     """Present value on the benchmark curve of the remaining fixed-rate cash flows (module docstring)."""
     value = parse_choice(Value, value, "value")
     pays, coupons, amount = _flows(valuation_date, end_date, principal, terms)
-    dfs = curve.discount_years((pays - day_number(curve.valuation_date)) / DAYS_A_YEAR)
+    dfs = curve.discount_years(per_year(pays - day_number(curve.valuation_date), TIME_DAY_COUNT))
     dirty = float(coupons @ dfs) + amount * float(dfs[-1])  # principal with the last coupon
-    if value == "dirty":
+    if value is Value.DIRTY:
         return dirty
     return dirty - accrued_interest(valuation_date, principal=float(amount), terms=terms)
 
@@ -180,7 +182,7 @@ def dollar_offset(hedged: Sequence[float], hedge: Sequence[float], lower: float 
 def dollar_offset_overall(periods: list[OffsetPeriod], method: Method = METHOD_DEFAULT) -> str:
     """The overall result: the last cumulative result, or every judged period passing."""
     method = parse_choice(Method, method, "method")
-    if method == "cumulative":
+    if method is Method.CUMULATIVE:
         return periods[-1].cumulative_result
     judged = [p.result for p in periods if p.result != "too small"]
     if not judged:

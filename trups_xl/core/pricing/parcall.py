@@ -17,11 +17,13 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
-from trups_xl.core.errors import TrupsInputError, parse_choice
+from trups_xl.core.conventions.choices import parse_choice
+from trups_xl.core.conventions.dates import day_number
+from trups_xl.core.conventions.daycount import THIRTY_360, days_30_360, regular_period_days
+from trups_xl.core.errors import TrupsInputError
 from trups_xl.core.pricing.accrual import interest
-from trups_xl.core.scheduling.daycount import day_number, days_30_360
 from trups_xl.core.scheduling.schedule import FIXED, build_schedule
-from trups_xl.core.securities.terms import ARGUMENT, THIRTY_360_NAME, Terms, require
+from trups_xl.core.securities.terms import ARGUMENT, Terms, require
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -62,7 +64,7 @@ def par_call_position(day: dt.date, principal: float, terms: Terms, count: Count
     coupons left, one full coupon, accrued interest) as Python numbers; ``None`` when the date is
     not before the par call or the stream does not apply (:func:`par_call_stream` then says why)."""
     call = terms.par_call_date
-    if call is None or terms.fixed_day_count != THIRTY_360_NAME or count not in COUNTS:
+    if call is None or terms.fixed_day_count is not THIRTY_360 or count not in COUNTS:
         return None
     c = build_schedule(terms=terms).lists
     d, call_day = day_number(day), day_number(call)
@@ -70,7 +72,7 @@ def par_call_position(day: dt.date, principal: float, terms: Terms, count: Count
     if d < day_number(terms.issue_date) or d >= call_day or last < 0 or last >= c.leading_fixed:
         return None
     k = bisect_right(c.end, d, 0, last + 1)
-    period_days = 360 // terms.fixed_payments_per_year
+    period_days = regular_period_days(THIRTY_360, terms.fixed_payments_per_year)
     accrued_days = days_30_360(c.start[k], d)
     days_next = days_30_360(d, c.end[k]) if count == COUNT_DIRECT else period_days - accrued_days
     return (days_next / period_days, float(last + 1 - k), interest(principal, period_days, terms.fixed_coupon_rate),
@@ -81,7 +83,7 @@ def par_call_stream(days: npt.ArrayLike, principal: npt.ArrayLike, terms: Terms,
                     count: Count = COUNT_DEFAULT) -> ParCallStream:
     """The stream seen from ``days`` (each in issue date..the day before the par call, checked by the caller)."""
     call = require(terms, "par_call_date")
-    if terms.fixed_day_count != THIRTY_360_NAME or call > terms.fixed_end:
+    if terms.fixed_day_count is not THIRTY_360 or call > terms.fixed_end:
         raise TrupsInputError(f"{terms.name}: the par-call stream needs 30/360 fixed coupons up to the par call "
                               "date", ARGUMENT)
     d, p = np.broadcast_arrays(np.asarray(days, dtype="datetime64[D]"), np.asarray(principal, dtype=np.float64))
@@ -91,7 +93,7 @@ def par_call_stream(days: npt.ArrayLike, principal: npt.ArrayLike, terms: Terms,
     if ends[-1] != np.datetime64(call, "D"):
         raise TrupsInputError(f"par_call_date {call} is not a fixed interest payment date", ARGUMENT)
     k = np.searchsorted(ends, d, side="right")
-    period_days = 360 // terms.fixed_payments_per_year
+    period_days = regular_period_days(THIRTY_360, terms.fixed_payments_per_year)
     accrued_days = days_30_360(starts[k], d)
     count = parse_choice(Count, count, "count")
     days_next = days_30_360(d, ends[k]) if count == COUNT_DIRECT else period_days - accrued_days

@@ -29,14 +29,17 @@ from typing import overload
 import numpy as np
 import numpy.typing as npt
 
-from trups_xl.core.errors import TrupsInputError, parse_choice
+from trups_xl.core.conventions.adjust import FOLLOWING_UNLESS_NEXT_YEAR, adjust
+from trups_xl.core.conventions.calendars import NEW_YORK, US_GOVERNMENT_SECURITIES
+from trups_xl.core.conventions.choices import parse_choice
+from trups_xl.core.conventions.dates import day_number
+from trups_xl.core.conventions.interest import periodic_discount
+from trups_xl.core.errors import TrupsInputError
 from trups_xl.core.pricing.accrual import accrued_interest
 from trups_xl.core.pricing.bondmath import pv_semiannual
 from trups_xl.core.pricing.parcall import COUNT_DEFAULT, Count, par_call_position, par_call_stream
 from trups_xl.core.rates.curve import ForwardCurve
 from trups_xl.core.rates.fixings import DEFAULT_POLICY, Fixings, Policy
-from trups_xl.core.scheduling.calendars import NEW_YORK, US_GOVERNMENT_SECURITIES
-from trups_xl.core.scheduling.daycount import day_number
 from trups_xl.core.scheduling.schedule import build_schedule
 from trups_xl.core.securities.terms import Terms, require
 
@@ -104,7 +107,7 @@ class MakeWhole:
     @property
     def first_discount_factor(self) -> FloatArray:
         """(1 + rate/2) ** -w: the discount factor of the first coupon (computed on demand)."""
-        return np.asarray((1 + self.discount_rate / self.frequency) ** -self.periods_to_next, dtype=np.float64)
+        return periodic_discount(self.discount_rate, self.periods_to_next, self.frequency)
 
 
 def make_whole(redemption_date: npt.ArrayLike | dt.date, treasury_rate: npt.ArrayLike,
@@ -319,14 +322,7 @@ def redemption_payment_date(redemption_date: npt.ArrayLike) -> DateArray: ...
 def redemption_payment_date(redemption_date: npt.ArrayLike | dt.date) -> DateArray | dt.date:
     """Day the redemption price is paid (p.22): the next New York business day, or the
     preceding one when the next falls in the following calendar year. A date gives a date."""
-    if type(redemption_date) is dt.date:
-        following_day = NEW_YORK.following_day(redemption_date)
-        return NEW_YORK.preceding_day(redemption_date) if following_day.year != redemption_date.year else following_day
-    r_date = np.asarray(redemption_date, dtype="datetime64[D]")
-    following = NEW_YORK.following(r_date)
-    preceding = NEW_YORK.preceding(r_date)
-    next_year = following.astype("datetime64[Y]") != r_date.astype("datetime64[Y]")
-    return np.asarray(np.where(next_year, preceding, following))
+    return adjust(redemption_date, FOLLOWING_UNLESS_NEXT_YEAR, NEW_YORK)
 
 
 @overload

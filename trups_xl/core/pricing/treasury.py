@@ -1,8 +1,9 @@
 """The Treasury rate (p.39): semi-annual equivalent yield of a Treasury from its bid price.
 
 Street convention, as standard market practice computes it: semi-annual coupons on the
-maturity's day of month (month-end maturities pay on month ends), Actual/Actual (the
-fraction of the current coupon period is actual days / actual days in the period), every
+maturity's day of month (month-end maturities pay on month ends), Actual/Actual ICMA (the
+fraction of the current coupon period is actual days / actual days in the period,
+:func:`~trups_xl.core.conventions.daycount.period_fraction`), every
 cash flow discounted with semi-annual compounding, prices per 100 of face, clean.
 A Treasury still in a short first coupon period takes its ``issue_date`` (the first coupon
 is then prorated, and accrued interest runs from the issue date).
@@ -10,35 +11,28 @@ is then prorated, and accrued interest runs from the issue date).
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from typing import overload
 
 import numpy as np
 import numpy.typing as npt
 
+from trups_xl.core.conventions.dates import day_number, is_month_end, month_ends
+from trups_xl.core.conventions.daycount import period_fraction
+from trups_xl.core.conventions.stepping import add_months, add_months_array
 from trups_xl.core.errors import TrupsInputError
 from trups_xl.core.pricing.bondmath import pv_semiannual, solve_yield
 
 FloatArray = npt.NDArray[np.float64]
 
 
-def _is_month_end(day: dt.date) -> bool:
-    return day.day == calendar.monthrange(day.year, day.month)[1]
-
-
 def coupon_date_before(maturity: dt.date, periods: int) -> dt.date:
     """The coupon date ``periods`` half-years before maturity (month-end rule).
 
-    The maturity's day of month, clipped to the month's length (as ``relativedelta(months=...)``
-    does; tests compare the two), or the month's last day for a month-end maturity. Written out
-    because a cell's Treasury price calls it several times and relativedelta costs ~10 µs a call.
+    The maturity's day of month, clipped to the month's length, or the month's last day for a
+    month-end maturity (:func:`~trups_xl.core.conventions.stepping.add_months`).
     """
-    year, month0 = divmod(maturity.year * 12 + maturity.month - 1 - 6 * periods, 12)
-    if maturity.day < 28:  # every month has the day, and it is no month's last (Feb 28 can be)
-        return dt.date(year, month0 + 1, maturity.day)
-    length = calendar.monthrange(year, month0 + 1)[1]
-    return dt.date(year, month0 + 1, length if _is_month_end(maturity) else min(maturity.day, length))
+    return add_months(maturity, -6 * periods, end_of_month=is_month_end(maturity))
 
 
 def coupon_position(settlement: dt.date, maturity: dt.date,
@@ -59,28 +53,24 @@ def coupon_position(settlement: dt.date, maturity: dt.date,
     while k > 1 and coupon_date_before(maturity, k - 1) <= settlement:
         k -= 1
     previous, following = coupon_date_before(maturity, k), coupon_date_before(maturity, k - 1)
-    period = (following - previous).days
-    w = (following - settlement).days / period
+    ref = (day_number(previous), day_number(following))  # the Act/Act ICMA reference period
+    w = period_fraction(day_number(settlement), ref[1], *ref)
     first, accrued_from = 1.0, previous
     if issue_date is not None:
         if issue_date > settlement:
             raise TrupsInputError("issue_date is after settlement", "issue_date")
         if issue_date < previous:
             raise TrupsInputError("only a short first coupon period is supported", "issue_date")
-        first = (following - issue_date).days / period
+        first = period_fraction(day_number(issue_date), ref[1], *ref)
         accrued_from = issue_date
-    return w, k, first, (settlement - accrued_from).days / period
+    return w, k, first, period_fraction(day_number(accrued_from), day_number(settlement), *ref)
 
 
 def _coupon_dates(month: npt.NDArray[np.datetime64], day: npt.NDArray[np.int64],
                   month_end: npt.NDArray[np.bool_], k: npt.NDArray[np.int64]) -> npt.NDArray[np.datetime64]:
-    """Vectorised :func:`coupon_date_before`: the maturity's month less 6k months, on the maturity's
-    day (clipped to the month's length) or on the month's last day for a month-end maturity."""
-    m = month - (6 * k).astype("timedelta64[M]")
-    first = m.astype("datetime64[D]")
-    length = ((m + np.timedelta64(1, "M")).astype("datetime64[D]") - first).astype(np.int64)
-    dom = np.where(month_end, length, np.minimum(day, length))
-    return np.asarray(first + (dom - 1).astype("timedelta64[D]"))
+    """Vectorised :func:`coupon_date_before`: the maturity (as its month, day and month-end flag) less
+    6k months."""
+    return add_months_array(month, day, month_end, -6 * k)
 
 
 def _positions(settlement: npt.ArrayLike | dt.date, maturity: npt.ArrayLike | dt.date,
@@ -92,8 +82,7 @@ def _positions(settlement: npt.ArrayLike | dt.date, maturity: npt.ArrayLike | dt
         raise TrupsInputError("settlement must be before maturity", "settlement")
     month = m.astype("datetime64[M]")
     day = (m - month.astype("datetime64[D]")).astype(np.int64) + 1
-    next_month_first = (month + np.timedelta64(1, "M")).astype("datetime64[D]")
-    month_end = (m + np.timedelta64(1, "D")) == next_month_first
+    month_end = month_ends(m)
     months = (month - s.astype("datetime64[M]")).astype(np.int64)
     k = np.maximum(1, months // 6)
     for _ in range(3):  # settle k: the smallest k >= 1 whose coupon date is on or before settlement
@@ -103,8 +92,7 @@ def _positions(settlement: npt.ArrayLike | dt.date, maturity: npt.ArrayLike | dt
         k = np.where((k > 1) & (_coupon_dates(month, day, month_end, earlier) <= s), earlier, k)
     previous = _coupon_dates(month, day, month_end, k)
     following = _coupon_dates(month, day, month_end, k - 1)
-    period = (following - previous).astype(np.int64).astype(np.float64)
-    w = (following - s).astype(np.int64) / period
+    w = period_fraction(s, following, previous, following)
     first = np.ones(s.shape)
     accrued_from = previous
     if issue_date is not None:
@@ -113,9 +101,9 @@ def _positions(settlement: npt.ArrayLike | dt.date, maturity: npt.ArrayLike | dt
             raise TrupsInputError("issue_date is after settlement", "issue_date")
         if (issue < previous).any():
             raise TrupsInputError("only a short first coupon period is supported", "issue_date")
-        first = (following - issue).astype(np.int64) / period
+        first = period_fraction(np.broadcast_to(issue, s.shape), following, previous, following)
         accrued_from = np.broadcast_to(issue, s.shape)
-    accrued = (s - accrued_from).astype(np.int64) / period
+    accrued = period_fraction(accrued_from, s, previous, following)
     return (np.asarray(w, dtype=np.float64), np.asarray(k, dtype=np.float64),
             np.asarray(first, dtype=np.float64), np.asarray(accrued, dtype=np.float64))
 

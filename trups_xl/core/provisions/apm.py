@@ -23,9 +23,9 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from trups_xl.core.conventions.calendars import NYSE, BusinessCalendar
+from trups_xl.core.conventions.stepping import add_years
 from trups_xl.core.errors import TrupsInputError, check_magnitudes, require_finite
-from trups_xl.core.provisions.deferral import add_years
-from trups_xl.core.scheduling.calendars import NYSE, BusinessCalendar
 from trups_xl.core.securities.terms import Terms, require
 
 FloatArray = npt.NDArray[np.float64]

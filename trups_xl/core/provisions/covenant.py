@@ -1,5 +1,8 @@
 """The capital replacement covenant (p.60-66) and the scheduled-maturity repayment rule (p.33-35).
 
+The rules are here; XXI's dates and table of percentages are its data
+(:mod:`trups_xl.core.securities.xxi_covenant`).
+
 Before Dec 21, 2067 Citigroup may repay, redeem or purchase the securities only up to the
 applicable percentage of the net proceeds of replacement capital issued since the
 measurement date (p.60). At the scheduled maturity date it must repay them only to the
@@ -16,52 +19,28 @@ from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
-from dateutil.relativedelta import relativedelta
 
-from trups_xl.core.errors import TrupsInputError, check_choice, parse_choice
-from trups_xl.core.scheduling.schedule import MONTHLY, build_schedule
+from trups_xl.core.conventions.choices import check_choice, parse_choice
+from trups_xl.core.conventions.stepping import add_months
+from trups_xl.core.errors import TrupsInputError
+from trups_xl.core.scheduling.schedule import POST_MATURITY, build_schedule
 from trups_xl.core.securities.terms import Terms, require
+from trups_xl.core.securities.xxi_covenant import (
+    CATEGORIES,
+    MEASUREMENT_SWITCH,
+    PERCENTAGE_TABLE,
+    QCS_CATEGORIES,
+    QCS_III,
+    QUALIFIES_FROM,
+)
 
-#: p.61-62: the applicable percentage steps up on these dates ("on or after").
-#: The first step of the table (p.61: "prior to December 21, 2027"): from the issue date, when the covenant begins.
-COVENANT_START = dt.date(2007, 12, 21)
-STEP_2027 = dt.date(2027, 12, 21)
-STEP_2047 = dt.date(2047, 12, 21)
-#: p.63 "Measurement date": six months before notice for transactions on or before this
+#: p.63 "Measurement date": six months before notice for transactions on or before the switch
 #: date, 30 days before notice after it.
-MEASUREMENT_SWITCH = dt.date(2057, 12, 21)
 MEASUREMENT_MONTHS_EARLY = 6  # p.63 (i)
 MEASUREMENT_DAYS_LATE = 30  # p.63 (ii)
 LOOK_BACK_DAYS = 150  # p.63 (ii): the 150-day (or shorter) period before notice - 30 days
 #: p.35: below $5 million of net proceeds nothing is due on that date.
 MATURITY_MINIMUM_PROCEEDS = 5_000_000.0
-
-COMMON_STOCK = "common_stock"
-QCS_I, QCS_II, QCS_III = "qcs_i", "qcs_ii", "qcs_iii"
-
-#: Applicable percentage by category: (first date it applies, percentage as a decimal), p.61-62.
-PERCENTAGE_TABLE: dict[str, tuple[tuple[dt.date, float], ...]] = {
-    # p.61 (i): common stock and rights to acquire it: 133% / 200% / 400%
-    COMMON_STOCK: ((COVENANT_START, 1.33), (STEP_2027, 2.00), (STEP_2047, 4.00)),
-    # p.62 (ii): 100% / 150% / 300%
-    "mandatorily_convertible_preferred": ((COVENANT_START, 1.00), (STEP_2027, 1.50), (STEP_2047, 3.00)),
-    "debt_exchangeable_common": ((COVENANT_START, 1.00), (STEP_2027, 1.50), (STEP_2047, 3.00)),
-    "debt_exchangeable_preferred": ((COVENANT_START, 1.00), (STEP_2027, 1.50), (STEP_2047, 3.00)),
-    "reit_preferred": ((COVENANT_START, 1.00), (STEP_2027, 1.50), (STEP_2047, 3.00)),
-    QCS_I: ((COVENANT_START, 1.00), (STEP_2027, 1.50), (STEP_2047, 3.00)),
-    # p.62 (iii): qualifying capital securities of clause (ii): 100% / 200%
-    QCS_II: ((COVENANT_START, 1.00), (STEP_2047, 2.00)),
-    # p.62 (iv): qualifying capital securities of clause (iii): 100%
-    QCS_III: ((COVENANT_START, 1.00),),
-}
-CATEGORIES = tuple(PERCENTAGE_TABLE)
-QCS_CATEGORIES = (QCS_I, QCS_II, QCS_III)
-
-#: p.63-64 "Qualifying capital securities": clause (ii) securities qualify only for transactions
-#: on or after Dec 21, 2027 and clause (iii) securities only on or after Dec 21, 2047 (each
-#: later clause includes the earlier ones), although the percentage table (p.62) lists a
-#: percentage "prior to" those dates.
-QUALIFIES_FROM = {QCS_II: STEP_2027, QCS_III: STEP_2047}
 
 #: Interpretation: "definition" (default) gives 0% to qualifying capital securities of a
 #: clause that does not yet qualify on the transaction date (:data:`QUALIFIES_FROM`), so
@@ -104,22 +83,22 @@ def check_covenant_date(days: npt.ArrayLike | dt.date, argument: str, terms: Ter
             "nothing limits a repayment, redemption or purchase then", argument)
 
 
-def _percentage(days: npt.NDArray[np.datetime64], category: str, eligibility: str) -> npt.NDArray[np.float64]:
+def _percentage(days: npt.NDArray[np.datetime64], category: str, eligibility: Eligibility) -> npt.NDArray[np.float64]:
     steps = PERCENTAGE_TABLE[category]
     bounds = np.array([d for d, _ in steps], dtype="datetime64[D]")
     values = np.array([p for _, p in steps])
     k = np.searchsorted(bounds, days, side="right") - 1
     result = values[np.maximum(k, 0)]
-    if eligibility == "definition" and category in QUALIFIES_FROM:
+    if eligibility is Eligibility.DEFINITION and category in QUALIFIES_FROM:
         result = np.where(days < np.datetime64(QUALIFIES_FROM[category]), 0.0, result)
     return np.asarray(result, dtype=np.float64)
 
 
-def _percentage_on(day: dt.date, category: str, eligibility: str) -> float:
+def _percentage_on(day: dt.date, category: str, eligibility: Eligibility) -> float:
     """:func:`_percentage` for one date (a cell's call), on the table as it is."""
     steps = PERCENTAGE_TABLE[category]
     k = bisect_right(steps, day, key=lambda step: step[0]) - 1
-    if eligibility == "definition" and category in QUALIFIES_FROM and day < QUALIFIES_FROM[category]:
+    if eligibility is Eligibility.DEFINITION and category in QUALIFIES_FROM and day < QUALIFIES_FROM[category]:
         return 0.0
     return steps[max(k, 0)][1]
 
@@ -189,7 +168,7 @@ def measurement_date(notice_date: dt.date, last_proceeds_date: dt.date | None = 
     check_covenant_date(np.datetime64(notice_date, "D"), "notice_date", terms)
     deciding = transaction_date or notice_date
     if deciding <= MEASUREMENT_SWITCH:  # p.63 (i)
-        result = notice_date - relativedelta(months=MEASUREMENT_MONTHS_EARLY)
+        result = add_months(notice_date, -MEASUREMENT_MONTHS_EARLY)
     else:  # p.63 (ii)
         result = notice_date - dt.timedelta(days=MEASUREMENT_DAYS_LATE)
         window_start = result - dt.timedelta(days=LOOK_BACK_DAYS)
@@ -208,11 +187,11 @@ def check_maturity_repayment_date(day: dt.date, terms: Terms) -> None:
     """Accept the scheduled maturity date or a later monthly interest payment date (p.33)."""
     scheduled = require(terms, "scheduled_maturity_date")
     schedule = build_schedule(terms=terms)
-    monthly_ends = schedule.end[schedule.regime == MONTHLY]
-    if not (day == scheduled or np.datetime64(day, "D") in monthly_ends):
+    post_maturity_ends = schedule.end[schedule.regime == POST_MATURITY]
+    if not (day == scheduled or np.datetime64(day, "D") in post_maturity_ends):
         raise TrupsInputError(
             f"{day} is neither the scheduled maturity date {scheduled} nor a later interest payment "
-            f"date ({monthly_ends[0]}..{monthly_ends[-1]})", "repayment_date")
+            f"date ({post_maturity_ends[0]}..{post_maturity_ends[-1]})", "repayment_date")
 
 
 def maturity_repayment(qualifying_proceeds: float, repayment_date: dt.date | None = None,

@@ -26,23 +26,18 @@ from bisect import bisect_right
 import numpy as np
 import numpy.typing as npt
 
+from trups_xl.core.conventions.adjust import AccrualConvention
+from trups_xl.core.conventions.dates import day_number
+from trups_xl.core.conventions.daycount import accrual_days, per_year
+from trups_xl.core.conventions.stepping import add_years
 from trups_xl.core.errors import TrupsInputError
+from trups_xl.core.pricing.accrual import COUPON_YEAR, interest
 from trups_xl.core.rates.curve import ForwardCurve
 from trups_xl.core.rates.fixings import DEFAULT_POLICY, Fixings, Policy, coupon_rates, require_known
-from trups_xl.core.scheduling.calendars import AccrualConvention
-from trups_xl.core.scheduling.daycount import accrual_days, day_number
 from trups_xl.core.scheduling.schedule import build_schedule
 from trups_xl.core.securities.terms import Terms, require
 
 FloatArray = npt.NDArray[np.float64]
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    """``day`` plus whole years; Feb 29 becomes Feb 28 in a common year (as dateutil's relativedelta)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # Feb 29 -> a year without one
-        return day.replace(year=day.year + years, day=28)
 
 
 def extension_limit(first_deferred_date: dt.date, terms: Terms) -> dt.date:
@@ -124,13 +119,14 @@ def deferred_interest(first_deferred_date: dt.date, as_of: dt.date, fixings: Fix
     balance = 0.0
     for i in range(last + 1 - k0):
         if i:
-            balance *= 1.0 + period_rates[i] * (period_days[i] / 360.0)  # compounded on this payment date (p.42)
-        balance += float(amount) * float(period_days[i]) * period_rates[i] / 360.0  # this period's interest (interest())
+            # compounded on this payment date (p.42)
+            balance *= 1.0 + period_rates[i] * per_year(period_days[i], COUPON_YEAR)
+        balance += interest(float(amount), period_days[i], period_rates[i])  # this period's interest
     # interest on the balance since the last payment date (accrual convention of the period)
     k = last + 1
     if k < schedule.size and day > c.accrual_start[k]:
         days = accrual_days(c.accrual_start[k], day, c.is_30_360[k])
-        balance *= 1.0 + period_rates[k - k0] * float(days) / 360.0
+        balance *= 1.0 + per_year(period_rates[k - k0] * float(days), COUPON_YEAR)
     return float(balance)
 
 

@@ -25,7 +25,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from trups_xl.core.scheduling.calendars import US_GOVERNMENT_SECURITIES, BusinessCalendar
+from trups_xl.core.conventions.adjust import FOLLOWING, adjust
+from trups_xl.core.conventions.calendars import US_GOVERNMENT_SECURITIES, BusinessCalendar
+from trups_xl.core.conventions.daycount import ACT_360, annualised, per_year
 
 
 def compounded_rate(start: dt.date, end: dt.date, daily: Mapping[dt.date, float], lookback: int, shift: bool,
@@ -35,7 +37,7 @@ def compounded_rate(start: dt.date, end: dt.date, daily: Mapping[dt.date, float]
     period take the SOFR of the day before them (the rate is known ``lockout`` days early)."""
     first, last = (calendar.advance_day(start, -lookback), calendar.advance_day(end, -lookback)) if shift \
         else (start, end)
-    day = first if calendar.is_open(first) else calendar.following_day(first)
+    day = adjust(first, FOLLOWING, calendar)
     steps: list[tuple[int, dt.date]] = []  # (calendar days to the next business day, the day observed)
     while day < last:
         following = min(calendar.advance_day(day, 1), last)
@@ -49,6 +51,6 @@ def compounded_rate(start: dt.date, end: dt.date, daily: Mapping[dt.date, float]
         sofr = daily.get(observed)
         if sofr is None:
             return None
-        growth *= 1.0 + sofr * days / 360.0
+        growth *= 1.0 + per_year(sofr * days, ACT_360)
     total = (last - first).days
-    return (growth - 1.0) * 360.0 / total if total > 0 else None
+    return annualised(growth - 1.0, ACT_360) / total if total > 0 else None

@@ -16,7 +16,8 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
-from trups_xl.core.errors import TrupsInputError, parse_choice
+from trups_xl.core.conventions.choices import parse_choice
+from trups_xl.core.errors import TrupsInputError
 
 
 #: Interpretation: between curve dates the rate is interpolated linearly in calendar days;

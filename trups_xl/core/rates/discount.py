@@ -19,10 +19,20 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
-from trups_xl.core.errors import TrupsInputError, parse_choice
+from trups_xl.core.conventions.choices import parse_choice
+from trups_xl.core.conventions.daycount import ACT_365F, per_year
+from trups_xl.core.errors import TrupsInputError
 
 FloatArray = npt.NDArray[np.float64]
-DAYS_A_YEAR = 365.0  # Actual/365 Fixed
+#: The curve's time: Actual/365 Fixed from the valuation date.
+TIME_DAY_COUNT = ACT_365F
+
+
+def years_from(valuation_date: dt.date, day: dt.date) -> float:
+    """The curve's time of ``day``: years from the valuation date, Actual/365 Fixed."""
+    return per_year((day - valuation_date).days, TIME_DAY_COUNT)
+
+
 class CurveKind(StrEnum):
     """What a discount curve's numbers are."""
 
@@ -55,7 +65,7 @@ class DiscountCurve:
             if day <= previous:
                 raise TrupsInputError(f"row {i}: {day} is not after {previous}; dates must increase and follow "
                                       "the valuation date", argument)
-            t = (day - valuation_date).days / DAYS_A_YEAR
+            t = years_from(valuation_date, day)
             if kind == CurveKind.DISCOUNT_FACTOR:
                 if not 0 < value <= 2:
                     raise TrupsInputError(f"row {i}: a discount factor must be in (0, 2]; got {value!r}", argument)
@@ -74,7 +84,8 @@ class DiscountCurve:
     def discount(self, days: npt.ArrayLike) -> FloatArray:
         """Discount factors of dates on or after the valuation date."""
         d = np.asarray(days, dtype="datetime64[D]")
-        return self.discount_years((d - np.datetime64(self.valuation_date, "D")).astype(np.int64) / DAYS_A_YEAR)
+        return self.discount_years(per_year((d - np.datetime64(self.valuation_date, "D")).astype(np.int64),
+                                            TIME_DAY_COUNT))
 
     def discount_years(self, years: FloatArray) -> FloatArray:
         """Discount factors ``years`` (Act/365F, zero or more) after the valuation date."""

@@ -27,15 +27,16 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
-from trups_xl.core.errors import MissingFixingError, TrupsInputError, parse_choice
+from trups_xl.core.conventions.adjust import AccrualConvention
+from trups_xl.core.conventions.choices import parse_choice
+from trups_xl.core.errors import MissingFixingError, TrupsInputError
 from trups_xl.core.rates.compounding import compounded_rate
 from trups_xl.core.rates.curve import ForwardCurve
 from trups_xl.core.rates.liboract import TENOR_SPREAD_ADJUSTMENT, libor_replacement_date
-from trups_xl.core.scheduling.calendars import AccrualConvention
 from trups_xl.core.scheduling.schedule import (
     FIXED,
     FLOATING,
-    MONTHLY,
+    POST_MATURITY,
     Schedule,
     build_schedule,
     final_lockout_days,
@@ -137,7 +138,7 @@ def _index_rates(schedule: Schedule, fixings: Fixings | None, policy: Policy, cu
                     raise TrupsInputError(f"{day.isoformat()} is not a reset date ({resets}, ...); fixings of a "
                                           "reset index are keyed by reset date", "fixings")
                 raise TrupsInputError(
-                    f"{day.isoformat()} is not the first day of a floating or monthly period "
+                    f"{day.isoformat()} is not the first day of a floating or post-maturity period "
                     f"(nearest: {nearest}); fixings are keyed by period start date",
                     "fixings",
                 )
@@ -169,7 +170,7 @@ def _index_rates(schedule: Schedule, fixings: Fixings | None, policy: Policy, cu
 
 
 def linked_periods(schedule: Schedule, days: npt.NDArray[np.datetime64]) -> npt.NDArray[np.int64]:
-    """Index of the floating or monthly period whose first day (scheduled or business-day
+    """Index of the floating or post-maturity period whose first day (scheduled or business-day
     adjusted) is each of ``days``; -1 where none starts on it. Fixings and period starts are keyed so."""
     linked, accrual_firsts, scheduled_firsts = _linked_firsts(schedule)
     flat = days.ravel()
@@ -249,7 +250,7 @@ def tenor_spread_adjustments(schedule: Schedule) -> FloatArray:
     LIBOR replacement date (12 U.S.C. 5802(20); 12 CFR 253.4(c)); 0 before it, for fixed periods
     and for an index that is not LIBOR (Term SOFR, the Treasury rate)."""
     terms = schedule.terms
-    libor = np.select([schedule.regime == FLOATING, schedule.regime == MONTHLY],
+    libor = np.select([schedule.regime == FLOATING, schedule.regime == POST_MATURITY],
                       [bool(terms.floating_index and terms.floating_index.is_libor),
                        bool(terms.post_maturity_index and terms.post_maturity_index.is_libor)], False)
     replaced = libor & (schedule.determination_date >= np.datetime64(libor_replacement_date(), "D"))
@@ -311,7 +312,7 @@ def require_known(schedule: Schedule, rates: FloatArray, needed: npt.NDArray[np.
 def index_rate(period_start: npt.ArrayLike, fixings: Fixings | None = None, policy: Policy = DEFAULT_POLICY,
                curve: ForwardCurve | None = None, convention: AccrualConvention | None = None,
                *, terms: Terms) -> FloatArray:
-    """The index of the floating or monthly period starting on each date, before the 4.170% margin.
+    """The index of the floating or post-maturity period starting on each date, before the 4.170% margin.
 
     ``period_start`` is a period's scheduled first day (Dec 21, 2037, Mar 21, 2038, ...) or
     its business-day-adjusted first day. Under ``"libor_act"`` the result includes the

@@ -20,7 +20,7 @@ import functools
 
 import numpy as np
 
-from trups_xl.core.scheduling.calendars import LONDON
+from trups_xl.core.conventions.calendars import LONDON
 
 #: Last publication of the 1- and 3-month USD LIBOR settings (docs/TERMS.md; FCA, March 5, 2021).
 LIBOR_LAST_PUBLICATION = dt.date(2023, 6, 30)

@@ -4,7 +4,7 @@ For Citigroup Capital XXI (the default terms):
 
 * fixed: semi-annual, Jun 21 / Dec 21, 2008-06-21 .. 2037-12-21, 30/360 (p.19-20, p.40-41);
 * floating: quarterly, Mar/Jun/Sep/Dec 21, 2038-03-21 .. 2057-12-21, Act/360 (p.19, p.40);
-* monthly: the 21st of each month, 2058-01-21 .. 2077-12-21, Act/360 (p.20, p.40).
+* post-maturity: monthly, the 21st of each month, 2058-01-21 .. 2077-12-21, Act/360 (p.20, p.40).
 
 In general (:mod:`trups_xl.core.securities.terms`): fixed payment dates roll from ``first_payment_date`` every
 12/``fixed_frequency`` months on its day of month (month ends clipped as dateutil does), up to
@@ -33,39 +33,29 @@ from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
-from dateutil.relativedelta import relativedelta
 
-from trups_xl.core.errors import parse_choice
-from trups_xl.core.scheduling.calendars import (
-    LONDON,
-    NEW_YORK,
-    US_GOVERNMENT_SECURITIES,
-    AccrualConvention,
-    BusinessCalendar,
-    BusinessDayConvention,
-)
-from trups_xl.core.scheduling.daycount import ACT_360, THIRTY_360, accrual_days
-from trups_xl.core.securities.terms import (
-    THIRTY_360_NAME,
-    IndexKind,
-    Terms,
-)
+from trups_xl.core.conventions.adjust import AccrualConvention, BusinessDayConvention, adjust
+from trups_xl.core.conventions.calendars import LONDON, NEW_YORK, US_GOVERNMENT_SECURITIES, BusinessCalendar
+from trups_xl.core.conventions.choices import parse_choice
+from trups_xl.core.conventions.daycount import ACT_360, THIRTY_360, accrual_days, per_year
+from trups_xl.core.conventions.stepping import roll_dates, yearly_dates
+from trups_xl.core.securities.terms import IndexKind, Terms
 
 
 class Regime(StrEnum):
-    """What sets a period's rate: the fixed rate, the floating index, or (after the scheduled
-    maturity date) the post-maturity index (XXI's monthly periods, p.20)."""
+    """What sets a period's rate: the fixed rate, the floating index, or (after a scheduled maturity
+    date before the final one) the post-maturity index (XXI's monthly periods from 2058, p.20)."""
 
     FIXED = "fixed"
     FLOATING = "floating"
-    MONTHLY = "monthly"
+    POST_MATURITY = "post_maturity"
 
 
-FIXED, FLOATING, MONTHLY = Regime.FIXED, Regime.FLOATING, Regime.MONTHLY
+FIXED, FLOATING, POST_MATURITY = Regime.FIXED, Regime.FLOATING, Regime.POST_MATURITY
 REGIMES = tuple(Regime)
 
 
-#: Interpretation (docs/TERMS.md, p.41): floating and monthly periods accrue to the
+#: Interpretation (docs/TERMS.md, p.41): floating and post-maturity periods accrue to the
 #: business-day-adjusted payment date, because from Dec 21, 2037 the text drops the
 #: "without any interest ... in respect of any such delay" clause of p.21/p.41.
 #: ``"unadjusted"`` keeps the scheduled dates, as the fixed periods do.
@@ -149,7 +139,7 @@ class Schedule:
     @property
     def year_fraction(self) -> npt.NDArray[np.float64]:
         """Each period's year fraction under its day count."""
-        return self.accrual_days / 360.0
+        return np.where(self.is_30_360, per_year(self.accrual_days, THIRTY_360), per_year(self.accrual_days, ACT_360))
 
     @property
     def is_index_linked(self) -> npt.NDArray[np.bool_]:
@@ -179,19 +169,6 @@ class Schedule:
         k = np.searchsorted(self.end, d)
         k = np.clip(k, 0, self.size - 1)
         return np.where(self.end[k] == d, k, -1).astype(np.int64)
-
-
-def _roll_dates(anchor: dt.date, months: int, last: dt.date, include_anchor: bool) -> list[dt.date]:
-    """``anchor`` + k x ``months`` months (dateutil month arithmetic from the anchor, so month
-    ends clip without drifting) up to ``last``; ``last`` itself closes a short final period."""
-    dates = []
-    k = 0 if include_anchor else 1
-    while (day := anchor + relativedelta(months=k * months)) <= last:
-        dates.append(day)
-        k += 1
-    if not dates or dates[-1] != last:
-        dates.append(last)
-    return dates
 
 
 @functools.cache
@@ -228,24 +205,20 @@ def reset_dates(terms: Terms) -> list[dt.date]:
     switch, years = terms.switch_date, terms.reset_years
     if switch is None or years is None:
         return []
-    dates, k = [], 0
-    while (day := switch + relativedelta(years=k * years)) <= terms.final_repayment:
-        dates.append(day)
-        k += 1
-    return dates
+    return yearly_dates(switch, years, terms.final_repayment)
 
 
 def scheduled_dates(terms: Terms) -> list[dt.date]:
     """Every scheduled interest payment date, preceded by the issue date."""
     t = terms
     if t.is_pure_floater:  # floating from issue: periods roll from the first payment date
-        dates = [t.issue_date, *_roll_dates(t.first_payment_date, t.floating_months, t.floating_end, True)]
+        dates = [t.issue_date, *roll_dates(t.first_payment_date, t.floating_months, t.floating_end, True)]
     else:
-        dates = [t.issue_date, *_roll_dates(t.first_payment_date, t.fixed_months, t.fixed_end, True)]
+        dates = [t.issue_date, *roll_dates(t.first_payment_date, t.fixed_months, t.fixed_end, True)]
     if t.switch_date is not None:
-        dates += _roll_dates(t.switch_date, t.floating_months, t.floating_end, False)
+        dates += roll_dates(t.switch_date, t.floating_months, t.floating_end, False)
     if t.scheduled_maturity_date is not None:
-        dates += _roll_dates(t.scheduled_maturity_date, t.monthly_months, t.final_repayment, False)
+        dates += roll_dates(t.scheduled_maturity_date, t.post_maturity_months, t.final_repayment, False)
     return dates
 
 
@@ -255,7 +228,7 @@ def regime_of(period_end: dt.date, terms: Terms) -> str:
         return FIXED
     if period_end <= terms.floating_end:
         return FLOATING
-    return MONTHLY
+    return POST_MATURITY
 
 
 @functools.lru_cache(maxsize=64)
@@ -288,8 +261,8 @@ def build_schedule(
     fixed = regime == FIXED
     # p.21, p.41: fixed periods are paid the following business day; later ones by the convention
     later = t.business_day_convention or BusinessDayConvention.FOLLOWING  # (no floating period: unused)
-    period_end = new_york.roll(end, later)  # a floating period's adjusted end date
-    payment = np.where(fixed, new_york.following(end), period_end)
+    period_end = adjust(end, later, new_york)  # a floating period's adjusted end date
+    payment = np.where(fixed, adjust(end, BusinessDayConvention.FOLLOWING, new_york), period_end)
     if t.payment_delay_days:  # paid some business days after the period's end date; the last at maturity
         # counted from the scheduled end date, as the term sheets' first payment dates are (a Saturday
         # August 24, 2024 end: paid Tuesday August 27, the second business day after it)
@@ -316,10 +289,10 @@ def build_schedule(
     elif t.floating_index == IndexKind.SOFR_COMPOUNDED and t.sofr_lookback_days is not None:
         determination = np.where(floating, sofr_known_dates(accrual_end, t), determination)
     # p.20/p.41: 30/360 for the fixed periods (to Dec 21, 2037 for XXI); Act/360 after.
-    later_30_360 = t.floating_day_count == THIRTY_360_NAME
-    is_30_360 = np.where(fixed, t.fixed_day_count == THIRTY_360_NAME, later_30_360)
+    later_30_360 = t.floating_day_count is THIRTY_360
+    is_30_360 = np.where(fixed, t.fixed_day_count is THIRTY_360, later_30_360)
     days = accrual_days(accrual_start, accrual_end, is_30_360)
-    months = np.select([regime == FLOATING, regime == MONTHLY],
+    months = np.select([regime == FLOATING, regime == POST_MATURITY],
                        [t.floating_index.months if t.floating_index else 0,
                         t.post_maturity_index.months if t.post_maturity_index else 0], 0)
     for arr in (start, end, accrual_start, accrual_end, payment, record, determination,

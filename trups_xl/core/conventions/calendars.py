@@ -13,7 +13,7 @@ Which calendar serves which rule (prospectus pages; docs/TERMS.md "Calendars"):
 
 The holiday tables are data (``trups_xl/data/holidays.csv``), generated from ``holidays`` by
 ``scripts/build_holidays.py`` for 1970-2100 (the years ``holidays`` lacks from the rules of each
-year, :mod:`~trups_xl.core.scheduling.holiday_history`); a test regenerates them and requires the shipped file
+year, :mod:`~trups_xl.core.conventions.holiday_history`); a test regenerates them and requires the shipped file
 to be identical. Reading them costs ~2 ms where importing and running ``holidays`` on the first
 cell's call cost ~150 ms (its financial package imports every market and country it knows).
 
@@ -34,7 +34,6 @@ import re
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import StrEnum
 from importlib import resources
 from typing import Literal
 
@@ -96,10 +95,10 @@ def library_holidays() -> list[tuple[str, dt.date, str]]:
     ``scripts/build_holidays.py``). ``holidays`` gives the years it has; the earlier years of the
     Federal Reserve (before 1999) and SIFMA (before 1996) come from the rules of each year, and a few
     days ``holidays`` has wrong are corrected
-    (:mod:`~trups_xl.core.scheduling.holiday_history`). Needs ``holidays`` (the test extra)."""
+    (:mod:`~trups_xl.core.conventions.holiday_history`). Needs ``holidays`` (the test extra)."""
     import holidays  # the test extra: the runtime reads the generated table
 
-    from trups_xl.core.scheduling import holiday_history as history
+    from trups_xl.core.conventions import holiday_history as history
 
     years = range(FIRST_YEAR, LAST_YEAR + 1)
     rows = []
@@ -138,20 +137,6 @@ def _shipped_holidays() -> dict[str, tuple[dt.date, ...]]:
 def _source_holidays(name: str) -> tuple[dt.date, ...]:
     """The holidays of one calendar from the shipped table."""
     return _shipped_holidays()[name]
-
-
-class BusinessDayConvention(StrEnum):
-    """How a payment date that is not a business day moves (floating and later periods)."""
-
-    FOLLOWING = "following"
-    MODIFIED_FOLLOWING = "modified_following"
-
-
-class AccrualConvention(StrEnum):
-    """The accrual dates of floating and later periods: business-day adjusted or as scheduled."""
-
-    ADJUSTED = "adjusted"
-    UNADJUSTED = "unadjusted"
 
 
 @dataclass(frozen=True)
@@ -194,27 +179,7 @@ class BusinessCalendar:
 
     def is_business_day(self, days: npt.ArrayLike) -> npt.NDArray[np.bool_]:
         """True where ``days`` is a business day of this calendar."""
-        return np.is_busday(_as_days(days), busdaycal=self.busdaycalendar)
-
-    def following(self, days: npt.ArrayLike) -> DateArray:
-        """Each day, or the next business day after it when it is not one."""
-        return _as_days(np.busday_offset(_as_days(days), 0, roll="forward", busdaycal=self.busdaycalendar))
-
-    def modified_following(self, days: npt.ArrayLike) -> DateArray:
-        """The following business day, unless that is in the next month: then the preceding one."""
-        arr = _as_days(days)
-        following, preceding = self.following(arr), self.preceding(arr)
-        next_month = following.astype("datetime64[M]") != arr.astype("datetime64[M]")
-        return np.asarray(np.where(next_month, preceding, following))
-
-    def roll(self, days: npt.ArrayLike, convention: BusinessDayConvention) -> DateArray:
-        """Each day moved to a business day by ``convention``."""
-        return self.modified_following(days) if convention == BusinessDayConvention.MODIFIED_FOLLOWING \
-            else self.following(days)
-
-    def preceding(self, days: npt.ArrayLike) -> DateArray:
-        """Each day, or the last business day before it when it is not one."""
-        return _as_days(np.busday_offset(_as_days(days), 0, roll="backward", busdaycal=self.busdaycalendar))
+        return np.is_busday(as_days(days), busdaycal=self.busdaycalendar)
 
     def advance(self, days: npt.ArrayLike, count: int) -> DateArray:
         """The business day ``count`` business days after (negative: before) each day.
@@ -224,16 +189,16 @@ class BusinessCalendar:
         is the second business day strictly before ``d`` when ``d`` is a business day.
         """
         roll: Literal["forward", "backward"] = "forward" if count > 0 else "backward"
-        arr = _as_days(days)
+        arr = as_days(days)
         if count < 0:
             # "the n-th business day before d": strictly before, whatever d is.
             rolled = np.busday_offset(arr - np.timedelta64(1, "D"), 0, roll="backward",
                                       busdaycal=self.busdaycalendar)
-            return _as_days(np.busday_offset(rolled, count + 1, busdaycal=self.busdaycalendar))
+            return as_days(np.busday_offset(rolled, count + 1, busdaycal=self.busdaycalendar))
         if count > 0:
             rolled = np.busday_offset(arr + np.timedelta64(1, "D"), 0, roll="forward",
                                       busdaycal=self.busdaycalendar)
-            return _as_days(np.busday_offset(rolled, count - 1, busdaycal=self.busdaycalendar))
+            return as_days(np.busday_offset(rolled, count - 1, busdaycal=self.busdaycalendar))
         return np.asarray(np.busday_offset(arr, 0, roll=roll, busdaycal=self.busdaycalendar))
 
     # -- one date (a cell's call): the same rules on Python dates, no array machinery ----------
@@ -242,23 +207,13 @@ class BusinessCalendar:
         _check_day(day)
         return day.weekday() < 5 and day.toordinal() not in _closed_ordinals(self.name, self.extra_closures)
 
-    def following_day(self, day: dt.date) -> dt.date:
-        """:meth:`following` for one date."""
-        while not self.is_open(day):
-            day += dt.timedelta(days=1)
-        return day
-
-    def preceding_day(self, day: dt.date) -> dt.date:
-        """:meth:`preceding` for one date."""
-        while not self.is_open(day):
-            day -= dt.timedelta(days=1)
-        return day
-
     def advance_day(self, day: dt.date, count: int) -> dt.date:
         """:meth:`advance` for one date: the ``|count|``-th business day strictly after (count > 0)
-        or before (count < 0) ``day``; ``count`` 0 is :meth:`preceding_day`."""
+        or before (count < 0) ``day``; ``count`` 0 is ``day`` or the last business day before it."""
         if count == 0:
-            return self.preceding_day(day)
+            while not self.is_open(day):
+                day -= dt.timedelta(days=1)
+            return day
         step = dt.timedelta(days=1 if count > 0 else -1)
         for _ in range(abs(count)):
             day += step
@@ -268,10 +223,11 @@ class BusinessCalendar:
 
     def business_days_between(self, start: npt.ArrayLike, end: npt.ArrayLike) -> npt.NDArray[np.int64]:
         """Business days in ``[start, end)``."""
-        return np.busday_count(_as_days(start), _as_days(end), busdaycal=self.busdaycalendar)
+        return np.busday_count(as_days(start), as_days(end), busdaycal=self.busdaycalendar)
 
 
-def _as_days(days: npt.ArrayLike) -> DateArray:
+def as_days(days: npt.ArrayLike) -> DateArray:
+    """``days`` as ``datetime64[D]``, refused (naming the security) when one is outside the calendars."""
     arr = np.asarray(days, dtype="datetime64[D]")
     if arr.size and (arr.min() < np.datetime64(_COVERED[0]) or arr.max() > np.datetime64(_COVERED[1])):
         raise _not_covered(arr.min().item() if arr.min() < np.datetime64(_COVERED[0]) else arr.max().item())
