@@ -179,3 +179,49 @@ def test_no_scheduler_at_the_cluster_address_is_one_line(tmp_path, capsys, monke
                  "--cluster", "tcp://127.0.0.1:9"])
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("trups-xl: --cluster tcp://127.0.0.1:9: no Dask scheduler answered")
+
+
+def _descendants(pid):
+    """Processes below ``pid`` by depth (Linux /proc): {pid: depth}."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    depth = {pid: 0}
+    changed = True
+    while changed:
+        changed = False
+        for child, parent in parents.items():
+            if parent in depth and child not in depth:
+                depth[child] = depth[parent] + 1
+                changed = True
+    return depth
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the pool's workers in /proc")
+def test_a_pool_worker_killed_mid_batch_has_its_tasks_rerun_and_every_result_comes_once(tmp_path):
+    books = [small_model(tmp_path / f"m{k}.xlsx", 1000 + 10 * k) for k in range(6)]
+    scenarios = table(tmp_path / "s.csv", [(f"s{j}", 0.03 + j / 500, "") for j in range(12)])
+    killed = []
+
+    def kill_a_worker(done, total):
+        if killed or done >= total:
+            return
+        workers = [p for p, d in _descendants(os.getpid()).items() if d == 2]  # forkserver -> its workers
+        if workers:
+            os.kill(workers[0], signal.SIGKILL)
+            killed.append(workers[0])
+
+    result = run_batch([str(b) for b in books], scenarios=scenarios, outputs=["Result_MakeWhole"],
+                       output=tmp_path / "res", workers=2, on_result=kill_a_worker)
+    assert killed
+    rows = read_rows(tmp_path / "res.csv")
+    assert len(rows) == 72 == len({(r["workbook"], r["scenario"]) for r in rows})
+    assert all(r["message"] == "" for r in rows), [r["message"] for r in rows if r["message"]][:3]
+    for r in rows:
+        k, j = int(Path(r["workbook"]).stem[1:]), int(r["scenario"][1:])
+        assert float(r["value"]) == pytest.approx(expected(1000 + 10 * k, 0.03 + j / 500), rel=1e-12)
+    assert result.code == 0

@@ -319,7 +319,7 @@ def _tabulate(books: Sequence[Path], chosen: Sequence[Scenario], keys: dict[tupl
                 if message:
                     label = message.split(":")[0] if message.startswith(("input ", "output ")) else "scenario"
                     errors[label] = errors.get(label, 0) + 1
-                elif isinstance(value, str) and (value.startswith("#") or value.startswith("(")):
+                elif isinstance(value, str) and value.startswith("#"):  # an Excel error or a function's message
                     errors[output] = errors.get(output, 0) + 1
         if errors:
             failed = True

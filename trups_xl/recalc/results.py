@@ -17,6 +17,8 @@ from trups_xl.atomic import write_atomically
 COLUMNS = ("workbook", "scenario", "output", "value", "message")
 #: Workbooks drawn as series in one output's chart; past that the sheet still lists every value.
 MAX_SERIES = 20
+#: Rows of an Excel sheet.
+EXCEL_ROWS = 1_048_576
 #: Text a CSV cell may not start with: a spreadsheet would read it as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -86,8 +88,10 @@ def write_xlsx(target: Path, rows: Sequence[Row]) -> None:
     ws = book.active
     ws.title = "Results"
     ws.append(list(COLUMNS))
-    for r in rows:
+    for r in rows[:EXCEL_ROWS - 2]:
         ws.append([_cell(r.workbook), _cell(r.scenario), _cell(r.output), _cell(r.value), _cell(r.message)])
+    if len(rows) > EXCEL_ROWS - 2:
+        ws.append(["", "", "", None, f"{len(rows) - (EXCEL_ROWS - 2):,} more rows than a sheet holds: see the CSV"])
     ws.freeze_panes = "A2"
     outputs = list(dict.fromkeys(r.output for r in rows if r.output and not r.message))
     workbooks = list(dict.fromkeys(r.workbook for r in rows))
