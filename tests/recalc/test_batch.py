@@ -225,3 +225,14 @@ def test_a_pool_worker_killed_mid_batch_has_its_tasks_rerun_and_every_result_com
         k, j = int(Path(r["workbook"]).stem[1:]), int(r["scenario"][1:])
         assert float(r["value"]) == pytest.approx(expected(1000 + 10 * k, 0.03 + j / 500), rel=1e-12)
     assert result.code == 0
+
+
+def test_the_progress_line_counts_scenarios_and_is_quiet_off_a_terminal(tmp_path, capsys):
+    book = small_model(tmp_path / "m.xlsx", 1000)
+    scenarios = table(tmp_path / "s.csv", [("a", 0.04, ""), ("b", 0.05, ""), ("c", 0.06, "")])
+    run_batch([book], scenarios=scenarios, outputs="Result_MakeWhole", output=tmp_path / "r1", workers=1,
+              progress=True)
+    err = capsys.readouterr().err
+    assert "3/3" in err and "scenario/s" in err  # tqdm's done/total and rate
+    run_batch([book], scenarios=scenarios, outputs="Result_MakeWhole", output=tmp_path / "r2", workers=1)
+    assert capsys.readouterr().err == ""  # not a terminal (pytest captures stderr): no line

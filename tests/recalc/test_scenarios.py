@@ -99,8 +99,10 @@ def test_an_input_the_workbook_does_not_have_names_the_scenario_input(book):
                         ("Ledger!E2", "holds a formula"), ("Weights", "a range of 3 cells")):
         outcome = session.evaluate(Scenario("s", 2, ((header, 1.0),)), ["Result_Deferred"])
         assert outcome.values == [] and outcome.message.startswith(f"input {header}: ") and why in outcome.message
-    outcome = session.evaluate(Scenario("s", 2, ()), ["Result_Nope"])
+    outcome = session.evaluate(Scenario("s", 2, (("Shift", 0.5),)), ["Result_Nope"])
     assert outcome.message == "output Result_Nope: the workbook has no defined name 'Result_Nope'"
+    base = dict(session.evaluate(Scenario("b", 3, ()), ["Result_MaxMakeWhole"]).values)
+    assert base["Result_MaxMakeWhole"] == pytest.approx(recalculate(book).names["Result_MaxMakeWhole"], rel=1e-12)
 
 
 @pytest.mark.parametrize(("text", "message"), [

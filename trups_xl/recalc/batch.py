@@ -270,6 +270,7 @@ def run_batch(workbooks: Sequence[str | Path], scenarios: Path | None = None, ou
                     if copy is not None:
                         _write_copy(books_dir, Path(task.workbook), scenario.name, copy)
                     journal.add(Entry(keys[(task.index, scenario.name)], task.workbook, scenario.name, rows))
+                journal.sync()
                 finished += len(task.scenarios)
                 bar.update(len(task.scenarios))
                 if on_result is not None:

@@ -1,6 +1,6 @@
 """The resume store of a batch: one JSON line per finished (workbook, scenario) pair, beside the results.
 
-Each line is appended (and flushed to disk) as its pair finishes, so an interrupted run keeps what it
+Each line is appended as its pair finishes (flushed to disk with its task), so an interrupted run keeps what it
 completed; a rerun with the same arguments skips every pair whose key it finds. The key is a hash of
 the workbook's content, the scenario's name and inputs, the outputs asked for and the limits, so a
 workbook or a scenario changed since is computed again. A line cut short by a kill is ignored.
@@ -76,11 +76,16 @@ class Journal:
             self._handle = self.path.open("a", encoding="utf-8")
         self._handle.write(json.dumps({"key": entry.key, "workbook": entry.workbook, "scenario": entry.scenario,
                                        "rows": [list(r) for r in entry.rows]}) + "\n")
-        self._handle.flush()
-        os.fsync(self._handle.fileno())
+
+    def sync(self) -> None:
+        """Make the lines added so far durable (called once per finished task, not per line)."""
+        if self._handle is not None:
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
 
     def close(self) -> None:
         if self._handle is not None:
+            self.sync()
             self._handle.close()
             self._handle = None
 

@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import io
 import math
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -303,6 +305,10 @@ class ModelSession:
     """A workbook loaded into the engine once and evaluated under scenario after scenario."""
 
     def __init__(self, path: Path, limits: Limits | None = None) -> None:
+        with _no_cyclic_gc():
+            self._load(path, limits)
+
+    def _load(self, path: Path, limits: Limits | None) -> None:
         from trups_xl.recalc import run, vectorise
 
         self.path = path
@@ -317,6 +323,10 @@ class ModelSession:
         self.dates = {k for k in base.dates if k not in redone}
         self.runs: list[vectorise.Run] = []
         self.last: dict[int, list[object]] = {}
+        self.rects: dict[int, list[vectorise.Rect]] = {}
+        self.reads_formulas: dict[int, bool] = {}
+        #: cells set since the last evaluation
+        self.touched: set[tuple[str, int, int]] = set()
         self.engine_only = bool(full.circular)
         if self.engine_only:  # the engine alone: give the runs their formulas back
             for key in self.values:
@@ -354,8 +364,17 @@ class ModelSession:
             self._set(r, values)
         self.runs = [r for r in taken if (r.sheet, r.first_row, r.col) in self.values]
         cache: dict[object, object] = {}
+        engine_rows: dict[tuple[str, int], list[int]] = {}
+        for s in self.model.found.sheets:
+            for row, col in s.formulas:
+                if (s.title, row, col) not in self.values:
+                    engine_rows.setdefault((s.title, col), []).append(row)
+        for rows in engine_rows.values():
+            rows.sort()
         for r in self.runs:
             self.last[id(r)] = _arguments(book, r, cache)
+            self.rects[id(r)] = r.reads()
+            self.reads_formulas[id(r)] = any(_holds(engine_rows, rect) for rect in self.rects[id(r)])
 
     def _set(self, r: Any, values: list[tuple[Any, bool]]) -> None:
         self.model.book.set_values_batch(r.sheet, r.first_row, r.col, [[v] for v, _ in values])
@@ -372,11 +391,19 @@ class ModelSession:
         from trups_xl.recalc import run, vectorise
 
         book = self.model.book
+        # what changed since the last evaluation: first the cells set (inputs, and base values restored), then
+        # each round the runs called again; a run is read again only when it reads one of those or a formula
+        # the engine evaluates (the other cells it reads cannot have changed)
+        moved = [(sheet, (row, row), (col, col)) for sheet, row, col in self.touched]
+        self.touched.clear()
         for _ in range(MAX_ROUNDS):
             run._evaluate_all(book)
             cache: dict[object, object] = {}
             changed = []
             for r in self.runs:
+                if not self.reads_formulas[id(r)] and not any(
+                        rect.overlaps(*where) for rect in self.rects[id(r)] for where in moved):
+                    continue
                 now = _arguments(book, r, cache)
                 if now != self.last[id(r)]:
                     changed.append(r)
@@ -386,6 +413,7 @@ class ModelSession:
             results = vectorise._run_round(book, changed)
             for r in changed:
                 self._set(r, results[id(r)])
+            moved = [(r.sheet, (r.first_row, r.last_row), (r.col, r.col)) for r in changed]
         raise RefusedError(f"the model did not settle in {MAX_ROUNDS} rounds of evaluation (a circular dependency "
                            "through a TRUPS_* column?)")
 
@@ -402,10 +430,15 @@ class ModelSession:
 
     def evaluate(self, scenario: Scenario, outputs: Sequence[str], keep_workbook: bool = False) -> Outcome:
         """Set ``scenario``'s inputs, settle, read ``outputs``, then restore the base inputs."""
+        with _no_cyclic_gc():
+            return self._evaluate(scenario, outputs, keep_workbook)
+
+    def _evaluate(self, scenario: Scenario, outputs: Sequence[str], keep_workbook: bool) -> Outcome:
         out = Outcome(scenario)
         book = self.model.book
+        cells: list[tuple[tuple[str, int, int], Any]] = []
+        applied: list[tuple[str, int, int]] = []
         try:
-            cells = []
             for header, value in scenario.inputs:
                 try:
                     cells.append((self.input_cell(header), value))
@@ -422,7 +455,9 @@ class ModelSession:
             for key, value in cells:
                 if key not in self.base_inputs:
                     self.base_inputs[key] = book.get_value(*key)
+                applied.append(key)
                 book.set_value(*key, value)
+                self.touched.add(key)
             self.settle()
             for name, area in areas:
                 if area.size == 1:
@@ -435,8 +470,9 @@ class ModelSession:
         except RefusedError as exc:
             out.values, out.message = [], str(exc)
         finally:
-            for (sheet, r, c), _ in cells:
-                book.set_value(sheet, r, c, self.base_inputs[(sheet, r, c)])
+            for key in applied:
+                book.set_value(*key, self.base_inputs[key])
+                self.touched.add(key)
         return out
 
     def _values_copy(self, cells: list[tuple[tuple[str, int, int], Any]]) -> bytes:
@@ -472,6 +508,34 @@ def _arguments(book: Any, r: Any, cache: dict[object, object]) -> list[object]:
         else:
             out.append(a)
     return out
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Python's cycle collector paused while a model loads or a scenario settles: the loaded model is hundreds
+    of thousands of long-lived objects, and each collection of the oldest generation walks all of them (it
+    took half of a scenario's time on the 10,000-row model). Memory is still freed by reference counting;
+    the collector resumes, as it was, afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _holds(rows_by_column: dict[tuple[str, int], list[int]], rect: Any) -> bool:
+    """Whether ``rect`` holds one of the cells listed by (sheet, column) -> sorted rows."""
+    import bisect
+
+    for col in range(rect.cols[0], rect.cols[1] + 1):
+        rows = rows_by_column.get((rect.sheet, col))
+        if rows:
+            at = bisect.bisect_left(rows, rect.rows[0])
+            if at < len(rows) and rows[at] <= rect.rows[1]:
+                return True
+    return False
 
 
 def _a1(row: int, col: int) -> str:
