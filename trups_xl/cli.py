@@ -192,6 +192,10 @@ def command_batch(args: argparse.Namespace) -> int:
         print("trups-xl: a batch or scenario run writes a results table: give -o RESULTS (RESULTS.csv and "
               "RESULTS.xlsx are written)", file=sys.stderr)
         return 2
+    if args.scenario_sheet is not None and args.scenarios is None:
+        print("trups-xl: --scenario-sheet names a sheet of the --scenarios workbook; give --scenarios too",
+              file=sys.stderr)
+        return 2
     if args.workers is not None and not 1 <= args.workers <= 1024:
         print(f"trups-xl: --workers {args.workers}: give a number of processes from 1 to 1024", file=sys.stderr)
         return 2

@@ -151,3 +151,27 @@ def test_outputs_are_names_or_cells():
     assert parse_outputs("Result_A, Summary!B2:B6,'My Sheet'!C3") == ("Result_A", "Summary!B2:B6", "'My Sheet'!C3")
     with pytest.raises(RefusedError, match="--outputs: 'B2 B3' is neither"):
         parse_outputs("B2 B3")
+
+
+def test_calls_reading_a_spilled_table_follow_a_scenario_as_a_fresh_recalculation_does(tmp_path):
+    """A run of calls reading cells a table spills into, and a reader of it: the scenario moves the table."""
+    from tests.books import write_book
+
+    cells = {"B20": dt.datetime(2008, 1, 1), "C20": 3_500_000,
+             "A1": '=TRUPS_SCHEDULE(B20,"2009-12-31")', "P1": "=TRUPS_CLAIM_LIMIT(N2)", "P2": "=TRUPS_CLAIM_LIMIT(N3)",
+             "P3": "=TRUPS_CLAIM_LIMIT(P1)", "Q1": "=SUM(N2:N5)*C20/1000"}
+    path = write_book(tmp_path / "spill.xlsx", cells)
+    session = ModelSession(path)
+    outputs = ["Sheet!P1:P3", "Sheet!Q1", "Sheet!A2:N5"]
+    for name, start, held in (("later", dt.datetime(2008, 6, 30), None), ("base", None, None),
+                              ("held", dt.datetime(2009, 1, 1), 1000.0)):
+        inputs = tuple(x for x in (("Sheet!B20", (start - dt.datetime(1899, 12, 30)).days * 1.0) if start else None,
+                                   ("Sheet!C20", held) if held else None) if x)
+        got = dict(session.evaluate(Scenario(name, 2, inputs), outputs).values)
+        typed = write_book(tmp_path / f"{name}.xlsx", {**cells, "B20": start or cells["B20"],
+                                                      "C20": held or cells["C20"]})
+        fresh = recalculate(typed).values
+        for label, value in got.items():
+            ref = label.split("!")[-1]
+            assert _same(value, fresh.get(("Sheet", ref))), (name, ref, value, fresh.get(("Sheet", ref)))
+        assert got["Sheet!P1:P3 Sheet!P1"] == fresh[("Sheet", "P1")]

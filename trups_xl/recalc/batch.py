@@ -226,6 +226,8 @@ def run_batch(workbooks: Sequence[str | Path], scenarios: Path | None = None, ou
     books = workbooks_from(workbooks, exclude=[p for p in (csv_path, xlsx_path) if p.exists()])
     _check_targets([csv_path, xlsx_path, journal_path], [*books, *([Path(scenarios)] if scenarios else [])])
     if scenario_workbooks:
+        if books_dir.exists() and not books_dir.is_dir():
+            raise RefusedError(f"{books_dir} exists and is not a folder; the scenario workbooks are written there")
         books_dir.mkdir(exist_ok=True)
     cluster = cluster or os.environ.get(CLUSTER_ENV) or None
     chosen = table.scenarios if table is not None else (BASE,)

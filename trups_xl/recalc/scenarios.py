@@ -343,7 +343,11 @@ class ModelSession:
         (also those the first evaluation left to the engine because they read an ordinary formula)."""
         from trups_xl.recalc import vectorise
 
-        protected = self.model.protected
+        protected: dict[tuple[str, int], list[int]] = {}
+        for sheet, row, col in self.model.protected:
+            protected.setdefault((sheet, col), []).append(row)
+        for rows in protected.values():
+            rows.sort()
         book = self.model.book
         taken = []
         for r in runs:
@@ -351,8 +355,7 @@ class ModelSession:
             if any(k in redone for k in keys):
                 continue
             own = any(rect.overlaps(r.sheet, (r.first_row, r.last_row), (r.col, r.col)) for rect in r.reads())
-            reads_array = any(rect.sheet == s and rect.rows[0] <= row <= rect.rows[1] and rect.cols[0] <= col
-                              <= rect.cols[1] for rect in r.reads() for (s, row, col) in protected)
+            reads_array = any(_holds(protected, rect) for rect in r.reads())
             if not own and not reads_array:
                 taken.append(r)
         fresh = [r for r in taken if (r.sheet, r.first_row, r.col) not in self.values]
