@@ -25,6 +25,7 @@ import os
 import signal
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -76,6 +77,9 @@ class TaskResult:
 
 
 _SESSION: tuple[tuple[str, Limits], Any] | None = None
+#: One task at a time per worker process: the loaded model is one engine state that a scenario changes and
+#: restores (a Dask worker started with several threads runs our tasks one after another).
+_ONE_AT_A_TIME = threading.Lock()
 
 
 def _session(task: Task, path: Path) -> Any:
@@ -92,6 +96,11 @@ def _session(task: Task, path: Path) -> Any:
 
 def evaluate_task(task: Task) -> TaskResult:
     """Run one task (in a worker process: a pool's or a Dask worker's)."""
+    with _ONE_AT_A_TIME:
+        return _run_task(task)
+
+
+def _run_task(task: Task) -> TaskResult:
     try:
         if task.data is not None:
             with tempfile.TemporaryDirectory(prefix="trups-xl-") as tmp:
