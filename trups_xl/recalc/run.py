@@ -705,8 +705,8 @@ def _main_recalc(path: Path, options: Options) -> int:
 class LoadedModel:
     """A workbook loaded into the engine once, after the checks of :func:`recalculate`, ready to be
     evaluated many times (the scenarios of :mod:`trups_xl.recalc.scenarios` set inputs between
-    evaluations). The engine keeps the formulas of every cell; a vectorised run's cells hold the
-    values of its last evaluation until the next :func:`evaluate_model`."""
+    evaluations). The engine holds every formula but those of the vectorised runs, whose cells hold
+    the values of their last evaluation (:func:`evaluate_model` computes them again)."""
 
     path: Path
     book: fz.Workbook

@@ -334,7 +334,7 @@ class ModelSession:
             self.values, self.dates = {}, set()
         else:
             self._take_runs(vectorise.find_runs(self.model.found, self.model.formulas), redone)
-        run._evaluate_all(book)
+        _evaluate_all(book)
         self.formula_cells = {(s.title, r, c) for s in self.model.found.sheets for (r, c) in s.formulas}
         self.base_inputs: dict[tuple[str, int, int], Any] = {}
 
@@ -391,7 +391,7 @@ class ModelSession:
 
     def settle(self) -> None:
         """Evaluate until every formula agrees with its inputs (see the module's description)."""
-        from trups_xl.recalc import run, vectorise
+        from trups_xl.recalc import vectorise
 
         book = self.model.book
         # what changed since the last evaluation: first the cells set (inputs, and base values restored), then
@@ -400,7 +400,7 @@ class ModelSession:
         moved = [(sheet, (row, row), (col, col)) for sheet, row, col in self.touched]
         self.touched.clear()
         for _ in range(MAX_ROUNDS):
-            run._evaluate_all(book)
+            _evaluate_all(book)
             cache: dict[object, object] = {}
             changed = []
             for r in self.runs:
@@ -511,6 +511,14 @@ def _arguments(book: Any, r: Any, cache: dict[object, object]) -> list[object]:
         else:
             out.append(a)
     return out
+
+
+def _evaluate_all(book: Any) -> None:
+    """The engine recomputes every cell whose inputs changed."""
+    try:
+        book.evaluate_all()
+    except RecursionError:
+        raise RefusedError("a formula is nested too deeply to evaluate") from None
 
 
 @contextmanager
