@@ -175,3 +175,48 @@ def test_calls_reading_a_spilled_table_follow_a_scenario_as_a_fresh_recalculatio
             ref = label.split("!")[-1]
             assert _same(value, fresh.get(("Sheet", ref))), (name, ref, value, fresh.get(("Sheet", ref)))
         assert got["Sheet!P1:P3 Sheet!P1"] == fresh[("Sheet", "P1")]
+
+
+def test_the_shipped_model_workbook_under_a_scenario_equals_it_recalculated_with_the_inputs_typed_in(tmp_path):
+    """The model workbook (spilled schedules, array formulas, charts) under a Treasury rate and redemption
+    date typed into its Make-whole sheet: every cell of the values copy, against a fresh recalculation."""
+    shipped = Path(__file__).parents[2] / "workbooks" / "citigroup_capital_xxi.xlsx"
+    session = ModelSession(shipped)
+    scenario = Scenario("5.25%, 2030-06-15", 2, (("MW_Treasury", 0.0525), ("MW_Date", 47649.0)))
+    outcome = session.evaluate(scenario, ["Result_MakeWhole", "Result_MakeWholePV", "Result_PriceDate"],
+                               keep_workbook=True)
+    assert outcome.message == ""
+    # typed into the package's own XML: a save through openpyxl would drop the dynamic-array metadata
+    # (a re-saved copy spills 846 cells fewer), so it would not be the same workbook
+    typed = _typed_into_package(shipped, tmp_path / "typed.xlsx", "Make-whole", {"B5": "47649", "B6": "0.0525"})
+    fresh = recalculate(typed)
+    write_values(typed, tmp_path / "fresh.xlsx", fresh)
+    (tmp_path / "ours.xlsx").write_bytes(outcome.workbook)
+    want, got = _values(tmp_path / "fresh.xlsx"), _values(tmp_path / "ours.xlsx")
+    assert want.keys() == got.keys()
+    assert not [k for k in want if not _same(got[k], want[k])]
+    values = dict(outcome.values)
+    assert values["Result_MakeWhole"] == pytest.approx(fresh.names["Result_MakeWhole"], rel=1e-12)
+    assert values["Result_MakeWhole"] != pytest.approx(recalculate(shipped).names["Result_MakeWhole"], rel=1e-6)
+
+
+def _typed_into_package(source, target, title, values):
+    """``source`` with the value cells ``values`` (ref -> number as text) of sheet ``title`` replaced in its XML."""
+    import re
+    import zipfile
+
+    from trups_xl.recalc.package import sheet_parts
+
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        part = dict(sheet_parts(zin))[title]
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == part:
+                text = data.decode()
+                for ref, number in values.items():
+                    text, n = re.subn(rf'<c r="{ref}"([^>]*)><v>[^<]*</v></c>', rf'<c r="{ref}"\1><v>{number}</v></c>',
+                                      text)
+                    assert n == 1, ref
+                data = text.encode()
+            zout.writestr(info, data)
+    return target
