@@ -142,10 +142,13 @@ def test_an_interrupted_run_keeps_its_journal_writes_no_results_and_resumes(tmp_
 
 
 @pytest.mark.cluster
-def test_a_real_dask_cluster_runs_the_batch_and_survives_a_killed_worker(tmp_path):
+def test_a_real_dask_cluster_runs_the_batch_and_survives_a_killed_worker(tmp_path, capsys):
+    import threading
+
     distributed = pytest.importorskip("distributed")
     books = [small_model(tmp_path / f"m{k}.xlsx", 1000 + 10 * k) for k in range(6)]
     scenarios = table(tmp_path / "s.csv", [(f"s{j}", 0.03 + j / 500, "") for j in range(12)])
+    journal = tmp_path / "res.journal.jsonl"
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                                   silence_logs=50) as cluster:
         with distributed.Client(cluster) as client:
@@ -153,22 +156,28 @@ def test_a_real_dask_cluster_runs_the_batch_and_survives_a_killed_worker(tmp_pat
         assert len(pids) == 2
         killed = []
 
-        def kill_a_worker(done, total):
-            """After the first results, while both workers hold tasks, one worker process is killed."""
-            if not killed and done < total:
-                os.kill(pids[0], signal.SIGKILL)
-                killed.append(done)
+        def kill_a_worker_after_the_first_results():
+            """While both workers hold tasks (the first results are in, the batch is not), one is killed."""
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not (journal.exists() and journal.read_text().count("\n")):
+                time.sleep(0.005)
+            os.kill(pids[0], signal.SIGKILL)
+            killed.append(journal.read_text().count("\n"))
 
-        result = run_batch([str(b) for b in books], scenarios=scenarios, outputs=["Result_MakeWhole"],
-                           output=tmp_path / "res", cluster=cluster.scheduler_address, on_result=kill_a_worker)
-    assert killed
+        killer = threading.Thread(target=kill_a_worker_after_the_first_results)
+        killer.start()
+        code = main(["recalc", *map(str, books), "--scenarios", str(scenarios), "--outputs", "Result_MakeWhole",
+                     "-o", str(tmp_path / "res"), "--cluster", cluster.scheduler_address])
+        killer.join()
+    assert killed and killed[0] < 72  # killed mid-batch
     rows = read_rows(tmp_path / "res.csv")
     assert len(rows) == 6 * 12 == len({(r["workbook"], r["scenario"]) for r in rows})
     assert all(r["message"] == "" for r in rows), [r["message"] for r in rows if r["message"]][:3]
     for r in rows:
         k, j = int(Path(r["workbook"]).stem[1:]), int(r["scenario"][1:])
         assert float(r["value"]) == pytest.approx(expected(1000 + 10 * k, 0.03 + j / 500), rel=1e-12)
-    assert result.code == 0 and len(result.summary) == 6
+    summary = capsys.readouterr().out.splitlines()
+    assert code == 0 and sum(line.startswith("ok       ") for line in summary) == 6
 
 
 def test_no_scheduler_at_the_cluster_address_is_one_line(tmp_path, capsys, monkeypatch):
