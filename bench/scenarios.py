@@ -10,7 +10,9 @@
   through :func:`trups_xl.recalc.batch.run_batch`: on one worker process, on the default process pool
   with two workers, and on a real Dask ``LocalCluster`` with two worker processes, interleaved for
   ``--repeat`` rounds. Throughput (scenarios per second, best round) and the ratios to one worker, best
-  and per round, with the machine's load average (other processes share its cores).
+  and per round, with the machine's load average (other processes share its cores) and, each round, a
+  control: a perfectly parallel pure-Python job on one and two processes, the most two workers could gain
+  at that moment.
 
 Run ``python bench/scenarios.py [--rows 10000] [--models 50]``; it prints one JSON object.
 """
@@ -81,6 +83,24 @@ def check_one(path: Path, folder: Path) -> float:
     return max(abs(outcome[n] - fresh[n]) / max(abs(fresh[n]), 1e-12) for n in OUTPUTS)
 
 
+def _spin(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def control(workers: int) -> float:
+    """Seconds for a perfectly parallel pure-Python job (8 equal pieces) on ``workers`` processes: what the
+    machine's cores give two processes at that moment, the ceiling of any two-worker speedup."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    start = time.perf_counter()
+    with ProcessPoolExecutor(workers) as pool:
+        list(pool.map(_spin, [3_000_000] * 8))
+    return time.perf_counter() - start
+
+
 def batch_runs(folder: Path, models: int, repeat: int) -> dict[str, object]:
     books = folder / "books"
     books.mkdir()
@@ -89,7 +109,8 @@ def batch_runs(folder: Path, models: int, repeat: int) -> dict[str, object]:
     table = folder / "scenarios.csv"
     table.write_text("scenario,Shift\n" + "".join(f"{s.name},{s.inputs[0][1]!r}\n" for s in shocks(5)))
     pairs = models * 5
-    seconds: dict[str, list[float]] = {"one_worker": [], "pool_two_workers": [], "dask_two_workers": []}
+    seconds: dict[str, list[float]] = {"one_worker": [], "pool_two_workers": [], "dask_two_workers": [],
+                                       "control_one": [], "control_two": []}
 
     def timed(label: str, **where: object) -> None:
         start = time.perf_counter()
@@ -106,10 +127,15 @@ def batch_runs(folder: Path, models: int, repeat: int) -> dict[str, object]:
             timed("one_worker", workers=1)
             timed("pool_two_workers", workers=2)
             timed("dask_two_workers", cluster=cluster.scheduler_address)
+            seconds["control_one"].append(control(1))
+            seconds["control_two"].append(control(2))
     out: dict[str, object] = {}
     for label, times in seconds.items():
         out[f"{label}_s"] = [round(t, 2) for t in times]
-        out[f"{label}_scenarios_per_s"] = round(pairs / min(times), 2)
+        if not label.startswith("control"):
+            out[f"{label}_scenarios_per_s"] = round(pairs / min(times), 2)
+    out["machine_two_process_speedup_per_round"] = [
+        round(a / b, 2) for a, b in zip(seconds["control_one"], seconds["control_two"], strict=True)]
     one = min(seconds["one_worker"])
     out["pool_speedup_best"] = round(one / min(seconds["pool_two_workers"]), 2)
     out["dask_speedup_best"] = round(one / min(seconds["dask_two_workers"]), 2)
