@@ -14,7 +14,7 @@ pytest.importorskip("formualizer")
 sys.path.insert(0, str(Path(__file__).parents[2] / "bench"))
 import analyst_model as model  # noqa: E402
 
-from trups_xl.recalc import recalculate, write_values  # noqa: E402
+from trups_xl.recalc import recalculate, shown, write_values  # noqa: E402
 from trups_xl.recalc.safety import RefusedError  # noqa: E402
 from trups_xl.recalc.scenarios import ModelSession, Scenario, parse_outputs, read_table  # noqa: E402
 
@@ -99,6 +99,8 @@ def test_an_input_the_workbook_does_not_have_names_the_scenario_input(book):
                         ("Ledger!E2", "holds a formula"), ("Weights", "a range of 3 cells")):
         outcome = session.evaluate(Scenario("s", 2, ((header, 1.0),)), ["Result_Deferred"])
         assert outcome.values == [] and outcome.message.startswith(f"input {header}: ") and why in outcome.message
+    outcome = session.evaluate(Scenario("s", 2, ()), ["Ledger!A1:Z300", "Ledger!A301:Z400", "Result_Deferred"])
+    assert outcome.message == "outputs: 10,401 cells in all; at most 10,000 are read per scenario"
     outcome = session.evaluate(Scenario("s", 2, (("Shift", 0.5),)), ["Result_Nope"])
     assert outcome.message == "output Result_Nope: the workbook has no defined name 'Result_Nope'"
     base = dict(session.evaluate(Scenario("b", 3, ()), ["Result_MaxMakeWhole"]).values)
@@ -197,6 +199,9 @@ def test_the_shipped_model_workbook_under_a_scenario_equals_it_recalculated_with
     assert not [k for k in want if not _same(got[k], want[k])]
     values = dict(outcome.values)
     assert values["Result_MakeWhole"] == pytest.approx(fresh.names["Result_MakeWhole"], rel=1e-12)
+    # a date as the command's summary shows it (the cell's date format), not its serial
+    assert values["Result_PriceDate"] == shown(fresh.names["Result_PriceDate"], fresh.shown_as["Result_PriceDate"][1])
+    assert values["Result_PriceDate"] == "2030-06-12"  # the redemption date less 3 business days, by hand
     assert values["Result_MakeWhole"] != pytest.approx(recalculate(shipped).names["Result_MakeWhole"], rel=1e-6)
 
 

@@ -48,6 +48,8 @@ CLUSTER_ENV = "TRUPS_XL_CLUSTER"
 #: finely, large enough that a task outweighs its dispatch.
 CHUNK = 10
 MAX_WORKBOOKS = 100_000
+#: (workbook, scenario) pairs in one batch: the results table is held in memory before it is written.
+MAX_PAIRS = 1_000_000
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 #: Seconds to wait for the Dask scheduler to answer.
 CONNECT_TIMEOUT_S = 20
@@ -240,6 +242,9 @@ def run_batch(workbooks: Sequence[str | Path], scenarios: Path | None = None, ou
         books_dir.mkdir(exist_ok=True)
     cluster = cluster or os.environ.get(CLUSTER_ENV) or None
     chosen = table.scenarios if table is not None else (BASE,)
+    if len(books) * len(chosen) > MAX_PAIRS:
+        raise RefusedError(f"{len(books):,} workbooks x {len(chosen):,} scenarios is {len(books) * len(chosen):,} "
+                           f"pairs; at most {MAX_PAIRS:,} in one batch (split it)")
     settings = [list(wanted) if wanted is not None else None, limits.max_uncompressed_mb, limits.max_cells,
                 limits.max_formulas, scenario_workbooks]
     journal = Journal(journal_path)

@@ -455,6 +455,10 @@ class ModelSession:
                 except LookupError as exc:
                     out.message = f"output {name}: {exc}"
                     return out
+            if sum(a.size for _n, a in areas) > MAX_OUTPUT_CELLS:
+                out.message = f"outputs: {sum(a.size for _n, a in areas):,} cells in all; at most " \
+                              f"{MAX_OUTPUT_CELLS:,} are read per scenario"
+                return out
             for key, value in cells:
                 if key not in self.base_inputs:
                     self.base_inputs[key] = book.get_value(*key)
@@ -463,11 +467,9 @@ class ModelSession:
                 self.touched.add(key)
             self.settle()
             for name, area in areas:
-                if area.size == 1:
-                    out.values.append((name, _shown(book.get_value(area.sheet, *area.first))))
-                else:
-                    for r, c in area.cells():
-                        out.values.append((f"{name} {area.sheet}!{_a1(r, c)}", _shown(book.get_value(area.sheet, r, c))))
+                for r, c in area.cells():
+                    label = name if area.size == 1 else f"{name} {area.sheet}!{_a1(r, c)}"
+                    out.values.append((label, self._read(area.sheet, r, c)))
             if keep_workbook:
                 out.workbook = self._values_copy(cells)
         except RefusedError as exc:
@@ -477,6 +479,22 @@ class ModelSession:
                 book.set_value(*key, self.base_inputs[key])
                 self.touched.add(key)
         return out
+
+    def _read(self, sheet: str, row: int, col: int) -> Any:
+        """An output cell's value: errors as Excel's text, a date (by the cell's number format, or a date a
+        function returned) as YYYY-MM-DD."""
+        value = _shown(self.model.book.get_value(sheet, row, col))
+        if type(value) is not float or not 1 <= value < 2_958_466:
+            return value
+        cell = self.model.found.sheet(sheet).formulas.get((row, col))
+        key = (sheet, row, col)
+        is_date = key in self.dates if key in self.values else cell is not None and (
+            self.model.found.is_date_style(cell.style))
+        if not is_date:
+            return value
+        from trups_xl.excel.convert import EXCEL_EPOCH
+
+        return (EXCEL_EPOCH + dt.timedelta(days=int(value))).isoformat()
 
     def _values_copy(self, cells: list[tuple[tuple[str, int, int], Any]]) -> bytes:
         """The whole workbook's values under the current inputs, as the bytes of an .xlsx."""
