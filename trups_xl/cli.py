@@ -107,9 +107,29 @@ def build_parser() -> argparse.ArgumentParser:
                             "Excel functions through the formualizer engine), write the values into a copy "
                             "and print the named results (Result_*). The input is never modified unless "
                             "--in-place is given. Needs the 'recalc' extra: pip install 'trups-xl[recalc]'.")
-    recalc.add_argument("workbook", type=Path, help="an .xlsx workbook")
+    recalc.add_argument("workbook", nargs="+",
+                        help="an .xlsx workbook; for a batch several, a folder (its .xlsx/.xlsm) or a glob")
     recalc.add_argument("-o", "--output", type=Path, default=None,
-                        help="where to write the values (default: WORKBOOK.values.xlsx beside it)")
+                        help="where to write the values (default: WORKBOOK.values.xlsx beside it); for a batch or "
+                        "scenarios the results: RESULTS.csv, RESULTS.xlsx and the resume journal RESULTS.journal.jsonl")
+    batch = recalc.add_argument_group(
+        "scenarios and batches", "Several workbooks, --scenarios or --outputs make a batch: a results table "
+        "(workbook, scenario, output, value, message) instead of a values copy, run on this machine's cores "
+        "(or a Dask cluster); rerunning the same command resumes an interrupted batch.")
+    batch.add_argument("--scenarios", type=Path, default=None, metavar="TABLE",
+                       help="a scenario table: CSV or .xlsx, first column 'scenario', then one column per input "
+                       "headed by a defined name or a cell (Inputs!B2) with the value to set")
+    batch.add_argument("--scenario-sheet", default=None, metavar="SHEET",
+                       help="the sheet of an .xlsx scenario table (default: its first)")
+    batch.add_argument("--outputs", default=None, metavar="NAMES",
+                       help="comma-separated defined names or cells/ranges to read (default: the Result_* names)")
+    batch.add_argument("--scenario-workbooks", action="store_true",
+                       help="also write each scenario's whole recalculated workbook into RESULTS.workbooks/")
+    batch.add_argument("--workers", type=int, default=None, metavar="N",
+                       help="worker processes on this machine (default: one per core)")
+    batch.add_argument("--cluster", default=None, metavar="ADDRESS",
+                       help="run on an existing Dask scheduler, e.g. tcp://HOST:8786 (default: the TRUPS_XL_CLUSTER "
+                       "environment variable, else this machine); needs pip install 'trups-xl[cluster]'")
     recalc.add_argument("--in-place", action="store_true",
                         help="write the values into WORKBOOK itself: its formulas are replaced by values and "
                         "lost, so this is refused unless --replace-formulas is given too")
@@ -137,6 +157,9 @@ def command_recalc(args: argparse.Namespace) -> int:
     """Run ``recalc``."""
     from trups_xl.recalc import Options, main_recalc
 
+    if _is_batch(args):
+        return command_batch(args)
+    args.workbook = Path(args.workbook[0])
     if args.in_place and not args.replace_formulas:
         print(f"trups-xl: refusing --in-place: it replaces every formula of {args.workbook} with its value; "
               "write a copy with -o, or add --replace-formulas to confirm", file=sys.stderr)
@@ -147,6 +170,56 @@ def command_recalc(args: argparse.Namespace) -> int:
     limits = Limits(max_uncompressed_mb=args.max_uncompressed_mb, max_cells=args.max_cells,
                     max_formulas=args.max_formulas)
     return int(main_recalc(args.workbook, Options(args.output, args.in_place, args.allow_circular, limits)))
+
+
+def _is_batch(args: argparse.Namespace) -> bool:
+    """A batch: several workbooks, a folder or a glob, or scenarios/outputs asked for."""
+    if len(args.workbook) != 1 or args.scenarios is not None or args.outputs is not None or args.cluster \
+            or args.scenario_workbooks or args.workers is not None:
+        return True
+    only = args.workbook[0]
+    return Path(only).is_dir() or (any(ch in only for ch in "*?[") and not Path(only).exists())
+
+
+def command_batch(args: argparse.Namespace) -> int:
+    """Run ``recalc`` on a batch or scenarios: one summary line per workbook, the results table written."""
+    from trups_xl.recalc.batch import run_batch
+    from trups_xl.recalc.safety import RefusedError
+
+    if args.in_place or args.replace_formulas:
+        print("trups-xl: --in-place is for one workbook; a batch writes a results table (-o RESULTS)", file=sys.stderr)
+        return 2
+    if args.output is None:
+        print("trups-xl: a batch or scenario run writes a results table: give -o RESULTS (RESULTS.csv and "
+              "RESULTS.xlsx are written)", file=sys.stderr)
+        return 2
+    if args.scenario_sheet is not None and args.scenarios is None:
+        print("trups-xl: --scenario-sheet names a sheet of the --scenarios workbook; give --scenarios too",
+              file=sys.stderr)
+        return 2
+    if args.workers is not None and not 1 <= args.workers <= 1024:
+        print(f"trups-xl: --workers {args.workers}: give a number of processes from 1 to 1024", file=sys.stderr)
+        return 2
+    limits = Limits(max_uncompressed_mb=args.max_uncompressed_mb, max_cells=args.max_cells,
+                    max_formulas=args.max_formulas)
+    try:
+        result = run_batch(args.workbook, scenarios=args.scenarios, outputs=args.outputs, output=args.output,
+                           cluster=args.cluster, workers=args.workers, scenario_sheet=args.scenario_sheet,
+                           scenario_workbooks=args.scenario_workbooks, limits=limits)
+    except RefusedError as exc:
+        print(f"trups-xl: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        from trups_xl.recalc.batch import results_paths
+
+        journal = results_paths(args.output)[2]
+        print(f"trups-xl: interrupted; no results written. Finished scenarios are kept in {journal}: run the same "
+              "command again to resume", file=sys.stderr)
+        return 130
+    print("\n".join(result.summary))
+    resumed = f" ({result.resumed:,} resumed from the journal)" if result.resumed else ""
+    print(f"Results: {result.csv} and {result.xlsx}{resumed}")
+    return result.code
 
 
 def command_generate(args: argparse.Namespace) -> int:

@@ -166,8 +166,8 @@ def test_a_bad_workbook_is_one_line_exit_2(tmp_path, capsys, make, expected):
 
 
 def test_a_directory_and_a_missing_file_are_one_line(tmp_path, capsys):
-    code, _, err = _run([tmp_path, "-o", tmp_path / "o.xlsx"], capsys)
-    assert code == 2 and "is a directory" in _one_line_refusal(err)
+    code, _, err = _run([tmp_path, "-o", tmp_path / "o.xlsx"], capsys)  # a folder is a batch of its workbooks
+    assert code == 2 and "is a folder that holds no .xlsx or .xlsm workbook" in _one_line_refusal(err)
     code, _, err = _run([tmp_path / "nope.xlsx"], capsys)
     assert code == 2 and "no such workbook" in _one_line_refusal(err)
 

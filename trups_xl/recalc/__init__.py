@@ -9,7 +9,11 @@ Modules, one concept each:
   function is registered through;
 * ``vectorise`` -- runs of ``TRUPS_*`` calls evaluated as one vectorised call each;
 * ``writer``    -- the values copy, written by rewriting the sheet parts that hold formulas;
-* ``run``       -- the recalculation itself, its summary and the command.
+* ``run``       -- the recalculation itself, its summary and the command;
+* ``scenarios`` -- the scenario table and a model loaded once, evaluated under scenario after scenario;
+* ``batch``     -- many workbooks and scenarios as tasks on this machine's cores or a Dask cluster;
+* ``journal``   -- the resume store of a batch: one line per finished (workbook, scenario) pair;
+* ``results``   -- the results table of a batch, as CSV and as an .xlsx with a chart per output.
 
 Importing this package is light (no engine is loaded until a name below is used), so the
 ``trups-xl`` command starts fast for ``call``.
@@ -23,7 +27,7 @@ from trups_xl.recalc.safety import Limits, RefusedError
 
 _FROM_RUN = ("SPILL", "Options", "Recalculation", "main_recalc", "recalculate", "shown", "summary", "write_values")
 
-__all__ = ["Limits", "RefusedError", *_FROM_RUN]
+__all__ = ["Limits", "RefusedError", "run_batch", *_FROM_RUN]
 
 
 def __getattr__(name: str) -> Any:
@@ -31,4 +35,8 @@ def __getattr__(name: str) -> Any:
         from trups_xl.recalc import run
 
         return getattr(run, name)
+    if name == "run_batch":
+        from trups_xl.recalc import batch
+
+        return batch.run_batch
     raise AttributeError(name)

@@ -701,5 +701,57 @@ def _main_recalc(path: Path, options: Options) -> int:
     return 1 if failed else 0
 
 
-__all__ = ["CONDITION_PREFIXES", "SPILL", "Options", "Recalculation", "main_recalc", "recalculate", "shown",
-           "summary", "write_values"]
+@dataclass
+class LoadedModel:
+    """A workbook loaded into the engine once, after the checks of :func:`recalculate`, ready to be
+    evaluated many times (the scenarios of :mod:`trups_xl.recalc.scenarios` set inputs between
+    evaluations). The engine holds every formula but those of the vectorised runs, whose cells hold
+    the values of their last evaluation (:func:`evaluate_model` computes them again)."""
+
+    path: Path
+    book: fz.Workbook
+    found: Scan
+    formulas: dict[Key, str]
+    protected: set[Key]
+    log: engine.DateLog
+    bad: dict[Key, str]
+    external: list[str]
+    notices: list[str]
+    has_vba: bool
+
+
+def load_model(path: Path, limits: Limits | None = None) -> LoadedModel:
+    """Check, scan and load ``path`` into the engine once (the steps of :func:`recalculate` before
+    evaluation). Raises :class:`RefusedError` (one line) for a workbook the command does not read."""
+    limits = limits or Limits()
+    package = check_package(path, limits)
+    found = scan(path, limits)
+    book, bad, external, notices = _engine_book(path, found, limits)
+    log = engine.DateLog()
+    engine.register(book, log)
+    formulas = _engine_formulas(book, found, bad)
+    _mark_skipped(book, formulas)
+    protected = {(s.title, r, c) for s in found.sheets for cell in s.formulas.values()
+                 if cell.kind == "array" and not cell.dynamic
+                 for r, c in _area_cells(cell.area or a1(cell.row, cell.col))}
+    return LoadedModel(path, book, found, formulas, protected, log, bad, list(external), list(notices),
+                       package.has_vba)
+
+
+def evaluate_model(model: LoadedModel, vectorise_calls: bool = True) -> vectorise.Outcome:
+    """Evaluate ``model`` as it now stands: its runs of ``TRUPS_*`` calls vectorised (set into the engine as
+    values), then the engine's dependency graph recomputes what depends on a changed cell."""
+    outcome = vectorise.evaluate(model.book, model.found, model.formulas, model.protected) if vectorise_calls \
+        else vectorise.Outcome({}, set())
+    _evaluate_all(model.book)
+    return outcome
+
+
+def collect_model(model: LoadedModel, outcome: vectorise.Outcome) -> Recalculation:
+    """Every computed cell of an evaluated ``model`` (what :func:`recalculate` returns), for its values copy."""
+    return _collect(model.book, model.found, model.formulas, outcome, model.log, model.bad, list(model.external),
+                    list(model.notices), model.has_vba)
+
+
+__all__ = ["CONDITION_PREFIXES", "SPILL", "LoadedModel", "Options", "Recalculation", "collect_model", "evaluate_model",
+           "load_model", "main_recalc", "recalculate", "shown", "summary", "write_values"]

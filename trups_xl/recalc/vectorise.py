@@ -47,6 +47,7 @@ VECTOR_PARAMETERS: dict[str, tuple[str, ...]] = {
     "TRUPS_NEXT_PAYMENT_DATE": ("as_of",),
     "TRUPS_MAKE_WHOLE": ("redemption_date", "treasury_rate"),
     "TRUPS_MAKE_WHOLE_PV": ("redemption_date", "treasury_rate"),
+    "TRUPS_REDEMPTION_PRICE": ("redemption_date", "treasury_rate"),
     "TRUPS_REDEMPTION_PAYMENT_DATE": ("redemption_date",),
     "TRUPS_TREASURY_PRICE_DATE": ("redemption_date",),
     "TRUPS_TREASURY_YIELD": ("settlement", "maturity", "coupon", "price"),

@@ -1,0 +1,247 @@
+"""Batches: several workbooks under several scenarios on the process pool and on a real Dask cluster; a bad
+workbook or scenario gets its one row and the rest complete; an interrupted run resumes."""
+
+import csv
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+openpyxl = pytest.importorskip("openpyxl")
+pytest.importorskip("formualizer")
+
+from tests.books import write_book  # noqa: E402
+from trups_xl.cli import main  # noqa: E402
+from trups_xl.recalc.batch import run_batch  # noqa: E402
+from trups_xl.recalc.journal import Journal  # noqa: E402
+
+ROOT = Path(__file__).parents[2]
+
+
+def small_model(path, principal):
+    """Inputs Rate (B1) and Principal (B2); the make-whole amount on 2010-06-15 and its double as results."""
+    book = write_book(path, {"A1": "rate", "B1": 0.045, "A2": "principal", "B2": principal,
+                             "A4": "make-whole", "B4": "=TRUPS_MAKE_WHOLE(DATE(2010,6,15),B1)*B2/1000",
+                             "B5": "=B4*2", "B6": '=IF(B4>0,"up","down")'})
+    wb = openpyxl.load_workbook(book)
+    from openpyxl.workbook.defined_name import DefinedName
+
+    for name, ref in (("Rate", "Sheet!$B$1"), ("Result_MakeWhole", "Sheet!$B$4"), ("Result_Double", "Sheet!$B$5")):
+        wb.defined_names[name] = DefinedName(name, attr_text=ref)
+    wb.save(book)
+    return book
+
+
+def expected(principal, rate):
+    """The same make-whole from the calculation core (what the workbook's formula should give)."""
+    from trups_xl.excel import udfs
+
+    return udfs.TRUPS_MAKE_WHOLE("2010-06-15", rate) * principal / 1000
+
+
+def table(path, rows):
+    path.write_text("scenario,Rate,Sheet!B2\n" + "".join(f"{n},{r},{p}\n" for n, r, p in rows))
+    return path
+
+
+def read_rows(path):
+    with path.open(newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_a_batch_under_scenarios_on_the_pool_with_a_broken_workbook_and_a_bad_scenario(tmp_path):
+    books = [small_model(tmp_path / f"m{k}.xlsx", 1000 * (k + 1)) for k in range(3)]
+    (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    scenarios = tmp_path / "s.csv"
+    scenarios.write_text("scenario,Rate,Nope!B2\nlow,0.03,\nhigh,0.06,\nbad,0.05,7\n")
+    (tmp_path / "out").mkdir()
+    result = run_batch([str(tmp_path / "*.xlsx")], scenarios=scenarios, outputs="Result_MakeWhole,Sheet!B5:B6",
+                       output=tmp_path / "out" / "res", workers=2)
+    rows = read_rows(tmp_path / "out" / "res.csv")
+    broken = [r for r in rows if r["workbook"].endswith("broken.xlsx")]
+    assert len(broken) == 1 and broken[0]["message"].startswith("refused: ") and "broken.xlsx" in broken[0]["message"]
+    bad = [r for r in rows if r["scenario"] == "bad"]
+    assert len(bad) == 3 and all(r["message"] == "input Nope!B2: the workbook has no sheet 'Nope'" for r in bad)
+    for k, book in enumerate(books):
+        for name, rate in (("low", 0.03), ("high", 0.06)):
+            got = {r["output"]: r["value"] for r in rows if r["workbook"] == str(book) and r["scenario"] == name}
+            want = expected(1000 * (k + 1), rate)
+            assert float(got["Result_MakeWhole"]) == pytest.approx(want, rel=1e-12)
+            assert float(got["Sheet!B5:B6 Sheet!B5"]) == pytest.approx(2 * want, rel=1e-12)
+            assert got["Sheet!B5:B6 Sheet!B6"] == "up"
+    assert len(rows) == 1 + 3 * (2 * 3 + 1)
+    assert result.code == 1
+    assert any(line.startswith("refused  ") and "broken.xlsx" in line for line in result.summary)
+    assert sum(line.startswith("errors   ") and "input Nope!B2 (1)" in line for line in result.summary) == 3
+    sheets = openpyxl.load_workbook(tmp_path / "out" / "res.xlsx").sheetnames
+    assert sheets[0] == "Results" and "Result_MakeWhole" in sheets
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "out" / "res.xlsx") as package:
+        charts = [n for n in package.namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts) == 2  # the two numeric outputs; Sheet!B6 is text
+
+
+def test_the_command_batch_summary_and_an_unchanged_single_recalc(tmp_path, capsys):
+    book = small_model(tmp_path / "m.xlsx", 2000)
+    scenarios = table(tmp_path / "s.csv", [("a", 0.04, ""), ("b", 0.05, 3000)])
+    code = main(["recalc", str(book), "--scenarios", str(scenarios), "--outputs", "Result_MakeWhole",
+                 "-o", str(tmp_path / "res"), "--workers", "1", "--scenario-workbooks"])
+    out = capsys.readouterr().out
+    assert code == 0 and out.splitlines()[0].startswith(f"ok       {book}  2 scenarios")
+    rows = read_rows(tmp_path / "res.csv")
+    assert [float(r["value"]) for r in rows] == pytest.approx([expected(2000, 0.04), expected(3000, 0.05)], rel=1e-12)
+    copy = openpyxl.load_workbook(tmp_path / "res.workbooks" / "m--b.xlsx", data_only=True)["Sheet"]
+    assert copy["B2"].value == 3000 and copy["B4"].value == pytest.approx(expected(3000, 0.05), rel=1e-12)
+    assert main(["recalc", str(book), "--scenarios", str(scenarios), "-o", str(scenarios)]) == 2
+    assert "is one of the inputs" in capsys.readouterr().err
+    assert main(["recalc", str(book), "--scenarios", str(scenarios)]) == 2
+    assert "give -o RESULTS" in capsys.readouterr().err
+    assert main(["recalc", str(book)]) == 0  # one workbook, no batch flag: the values copy as before
+    assert (tmp_path / "m.values.xlsx").exists()
+
+
+def test_an_interrupted_run_keeps_its_journal_writes_no_results_and_resumes(tmp_path):
+    for k in range(8):
+        small_model(tmp_path / f"m{k}.xlsx", 1000 + k)
+    scenarios = table(tmp_path / "s.csv", [(f"s{j}", 0.03 + j / 1000, "") for j in range(4)])
+    command = [sys.executable, "-m", "trups_xl.cli", "recalc", str(tmp_path), "--scenarios", str(scenarios),
+               "-o", str(tmp_path / "res"), "--workers", "1"]
+    journal = tmp_path / "res.journal.jsonl"
+    child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (journal.exists() and journal.read_text().count("\n") >= 4):
+        time.sleep(0.02)
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=60)
+    kept = len(Journal(journal).finished())
+    assert child.returncode == 130, (out, err)
+    assert "interrupted; no results written" in err and "Traceback" not in err
+    assert not (tmp_path / "res.csv").exists() and not (tmp_path / "res.xlsx").exists()
+    assert 4 <= kept < 32
+    again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert f"({kept} resumed from the journal)" in again.stdout
+    rows = read_rows(tmp_path / "res.csv")
+    assert len(rows) == 8 * 4 * 2 and len({(r["workbook"], r["scenario"], r["output"]) for r in rows}) == 64
+    for r in rows:
+        k, j = int(Path(r["workbook"]).stem[1:]), int(r["scenario"][1:])
+        factor = 2 if r["output"] == "Result_Double" else 1
+        assert float(r["value"]) == pytest.approx(factor * expected(1000 + k, 0.03 + j / 1000), rel=1e-12)
+    # a workbook changed since is computed again; the others are skipped
+    small_model(tmp_path / "m3.xlsx", 5000)
+    third = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert "(28 resumed from the journal)" in third.stdout
+    [changed] = [float(r["value"]) for r in read_rows(tmp_path / "res.csv") if r["workbook"].endswith("m3.xlsx")
+                 and r["scenario"] == "s0" and r["output"] == "Result_MakeWhole"]
+    assert changed == pytest.approx(expected(5000, 0.03), rel=1e-12)
+
+
+@pytest.mark.cluster
+def test_a_real_dask_cluster_runs_the_batch_and_survives_a_killed_worker(tmp_path, capsys):
+    import threading
+
+    distributed = pytest.importorskip("distributed")
+    books = [small_model(tmp_path / f"m{k}.xlsx", 1000 + 10 * k) for k in range(6)]
+    scenarios = table(tmp_path / "s.csv", [(f"s{j}", 0.03 + j / 500, "") for j in range(12)])
+    journal = tmp_path / "res.journal.jsonl"
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  silence_logs=50) as cluster:
+        with distributed.Client(cluster) as client:
+            pids = sorted(client.run(os.getpid).values())
+        assert len(pids) == 2
+        killed = []
+
+        def kill_a_worker_after_the_first_results():
+            """While both workers hold tasks (the first results are in, the batch is not), one is killed."""
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not (journal.exists() and journal.read_text().count("\n")):
+                time.sleep(0.005)
+            os.kill(pids[0], signal.SIGKILL)
+            killed.append(journal.read_text().count("\n"))
+
+        killer = threading.Thread(target=kill_a_worker_after_the_first_results)
+        killer.start()
+        code = main(["recalc", *map(str, books), "--scenarios", str(scenarios), "--outputs", "Result_MakeWhole",
+                     "-o", str(tmp_path / "res"), "--cluster", cluster.scheduler_address])
+        killer.join()
+    assert killed and killed[0] < 72  # killed mid-batch
+    rows = read_rows(tmp_path / "res.csv")
+    assert len(rows) == 6 * 12 == len({(r["workbook"], r["scenario"]) for r in rows})
+    assert all(r["message"] == "" for r in rows), [r["message"] for r in rows if r["message"]][:3]
+    for r in rows:
+        k, j = int(Path(r["workbook"]).stem[1:]), int(r["scenario"][1:])
+        assert float(r["value"]) == pytest.approx(expected(1000 + 10 * k, 0.03 + j / 500), rel=1e-12)
+    summary = capsys.readouterr().out.splitlines()
+    assert code == 0 and sum(line.startswith("ok       ") for line in summary) == 6
+
+
+def test_no_scheduler_at_the_cluster_address_is_one_line(tmp_path, capsys, monkeypatch):
+    pytest.importorskip("distributed")
+    monkeypatch.setattr("trups_xl.recalc.batch.CONNECT_TIMEOUT_S", 1)
+    book = small_model(tmp_path / "m.xlsx", 1000)
+    code = main(["recalc", str(book), "--outputs", "Result_MakeWhole", "-o", str(tmp_path / "r"),
+                 "--cluster", "tcp://127.0.0.1:9"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("trups-xl: --cluster tcp://127.0.0.1:9: no Dask scheduler answered")
+
+
+def _descendants(pid):
+    """Processes below ``pid`` by depth (Linux /proc): {pid: depth}."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    depth = {pid: 0}
+    changed = True
+    while changed:
+        changed = False
+        for child, parent in parents.items():
+            if parent in depth and child not in depth:
+                depth[child] = depth[parent] + 1
+                changed = True
+    return depth
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the pool's workers in /proc")
+def test_a_pool_worker_killed_mid_batch_has_its_tasks_rerun_and_every_result_comes_once(tmp_path):
+    books = [small_model(tmp_path / f"m{k}.xlsx", 1000 + 10 * k) for k in range(6)]
+    scenarios = table(tmp_path / "s.csv", [(f"s{j}", 0.03 + j / 500, "") for j in range(12)])
+    killed = []
+
+    def kill_a_worker(done, total):
+        if killed or done >= total:
+            return
+        workers = [p for p, d in _descendants(os.getpid()).items() if d == 2]  # forkserver -> its workers
+        if workers:
+            os.kill(workers[0], signal.SIGKILL)
+            killed.append(workers[0])
+
+    result = run_batch([str(b) for b in books], scenarios=scenarios, outputs=["Result_MakeWhole"],
+                       output=tmp_path / "res", workers=2, on_result=kill_a_worker)
+    assert killed
+    rows = read_rows(tmp_path / "res.csv")
+    assert len(rows) == 72 == len({(r["workbook"], r["scenario"]) for r in rows})
+    assert all(r["message"] == "" for r in rows), [r["message"] for r in rows if r["message"]][:3]
+    for r in rows:
+        k, j = int(Path(r["workbook"]).stem[1:]), int(r["scenario"][1:])
+        assert float(r["value"]) == pytest.approx(expected(1000 + 10 * k, 0.03 + j / 500), rel=1e-12)
+    assert result.code == 0
+
+
+def test_the_progress_line_counts_scenarios_and_is_quiet_off_a_terminal(tmp_path, capsys):
+    book = small_model(tmp_path / "m.xlsx", 1000)
+    scenarios = table(tmp_path / "s.csv", [("a", 0.04, ""), ("b", 0.05, ""), ("c", 0.06, "")])
+    run_batch([book], scenarios=scenarios, outputs="Result_MakeWhole", output=tmp_path / "r1", workers=1,
+              progress=True)
+    err = capsys.readouterr().err
+    assert "3/3" in err and "scenario/s" in err  # tqdm's done/total and rate
+    run_batch([book], scenarios=scenarios, outputs="Result_MakeWhole", output=tmp_path / "r2", workers=1)
+    assert capsys.readouterr().err == ""  # not a terminal (pytest captures stderr): no line

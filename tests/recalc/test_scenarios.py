@@ -1,0 +1,227 @@
+"""Scenarios: the model loaded once and evaluated under scenario after scenario gives, cell for cell, what a
+fresh recalculation of the workbook with that scenario's inputs typed in gives; the scenario table and the
+outputs are untrusted input refused in one line naming the row and column."""
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import pytest
+
+openpyxl = pytest.importorskip("openpyxl")
+pytest.importorskip("formualizer")
+
+sys.path.insert(0, str(Path(__file__).parents[2] / "bench"))
+import analyst_model as model  # noqa: E402
+
+from trups_xl.recalc import recalculate, shown, write_values  # noqa: E402
+from trups_xl.recalc.safety import RefusedError  # noqa: E402
+from trups_xl.recalc.scenarios import ModelSession, Scenario, parse_outputs, read_table  # noqa: E402
+
+ROWS = 30
+#: Inputs the analyst model names, with the cell each one is.
+INPUT_CELLS = {"Shift": "B2", "Yield": "B3", "DeferStart": "B4", "Inputs!B5": "B5", "DeferEnd": "B6"}
+SCENARIOS = [
+    Scenario("up 100bp", 2, (("Shift", 0.0125),)),
+    Scenario("down 200bp, yield 8%", 3, (("Shift", -0.0175), ("Yield", 0.08))),
+    Scenario("deferral 2008-2016, 1m held", 4, (("DeferStart", 39448.0), ("DeferEnd", 42370.0), ("Inputs!B5", 1e6))),
+    Scenario("base again", 5, ()),
+]
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    return model.generate(tmp_path_factory.mktemp("model") / "model.xlsx", ROWS)
+
+
+def _values(path):
+    """Every cell of every sheet as openpyxl reads the values copy (dates as datetimes)."""
+    wb = openpyxl.load_workbook(path, data_only=True)
+    return {(ws.title, c.coordinate): c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row
+            if c.value is not None}
+
+
+def _typed_in(book, scenario, folder):
+    """The workbook with the scenario's inputs typed into their cells (openpyxl, as a user would)."""
+    wb = openpyxl.load_workbook(book)
+    for header, value in scenario.inputs:
+        cell = wb["Inputs"][INPUT_CELLS[header]]
+        is_date = header.startswith("Defer")
+        cell.value = dt.datetime(1899, 12, 30) + dt.timedelta(days=value) if is_date else value
+    path = folder / "typed.xlsx"
+    wb.save(path)
+    return path
+
+
+def _same(got, want):
+    if isinstance(want, float) and isinstance(got, float):
+        return got == pytest.approx(want, rel=1e-12, abs=1e-9)
+    return got == want
+
+
+def test_each_scenario_equals_a_fresh_recalculation_with_its_inputs_typed_in(book, tmp_path):
+    session = ModelSession(book)
+    outputs = ["Result_AccrualTotal", "Result_MaxMakeWhole", "Result_Deferred", "Ledger!H2:J6"]
+    for scenario in SCENARIOS:
+        outcome = session.evaluate(scenario, outputs, keep_workbook=True)
+        assert outcome.message == ""
+        typed = _typed_in(book, scenario, tmp_path)
+        fresh = recalculate(typed)
+        copy = tmp_path / "fresh.values.xlsx"
+        write_values(typed, copy, fresh)
+        ours = tmp_path / "scenario.values.xlsx"
+        ours.write_bytes(outcome.workbook)
+        want, got = _values(copy), _values(ours)
+        assert want.keys() == got.keys()
+        different = [k for k in want if not _same(got[k], want[k])]
+        assert not different, (scenario.name, different[:5], [(got[k], want[k]) for k in different[:5]])
+        by_name = dict(outcome.values)
+        assert by_name["Result_MaxMakeWhole"] == pytest.approx(fresh.names["Result_MaxMakeWhole"], rel=1e-12)
+        assert by_name["Result_Deferred"] == pytest.approx(fresh.names["Result_Deferred"], rel=1e-12, abs=1e-9)
+        assert by_name["Ledger!H2:J6 Ledger!J6"] == pytest.approx(fresh.values[("Ledger", "J6")], rel=1e-12)
+
+
+def test_the_shocks_move_what_they_should(book):
+    """Not a tautology of the comparison above: a higher Treasury rate lowers the make-whole amount,
+    and a deferral window over the ledger's dates defers interest."""
+    session = ModelSession(book)
+    base, up, defer = (dict(session.evaluate(s, ["Result_MaxMakeWhole", "Result_Deferred"]).values)
+                       for s in (Scenario("b", 1, ()), SCENARIOS[0], SCENARIOS[2]))
+    assert up["Result_MaxMakeWhole"] < base["Result_MaxMakeWhole"]
+    assert base["Result_Deferred"] == 0 < defer["Result_Deferred"]
+    again = dict(session.evaluate(Scenario("b", 1, ()), ["Result_MaxMakeWhole", "Result_Deferred"]).values)
+    assert again == pytest.approx(base, rel=1e-12)  # the base restored after each scenario
+
+
+def test_an_input_the_workbook_does_not_have_names_the_scenario_input(book):
+    session = ModelSession(book)
+    for header, why in (("Nope!B2", "no sheet 'Nope'"), ("NoSuchName", "no defined name 'NoSuchName'"),
+                        ("Ledger!E2", "holds a formula"), ("Weights", "a range of 3 cells")):
+        outcome = session.evaluate(Scenario("s", 2, ((header, 1.0),)), ["Result_Deferred"])
+        assert outcome.values == [] and outcome.message.startswith(f"input {header}: ") and why in outcome.message
+    outcome = session.evaluate(Scenario("s", 2, ()), ["Ledger!A1:Z300", "Ledger!A301:Z400", "Result_Deferred"])
+    assert outcome.message == "outputs: 10,401 cells in all; at most 10,000 are read per scenario"
+    outcome = session.evaluate(Scenario("s", 2, (("Shift", 0.5),)), ["Result_Nope"])
+    assert outcome.message == "output Result_Nope: the workbook has no defined name 'Result_Nope'"
+    base = dict(session.evaluate(Scenario("b", 3, ()), ["Result_MaxMakeWhole"]).values)
+    assert base["Result_MaxMakeWhole"] == pytest.approx(recalculate(book).names["Result_MaxMakeWhole"], rel=1e-12)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("name,Shift\na,1\n", "t.csv, row 1, column 'name': the first column must be headed 'scenario'"),
+    ("scenario,Shift\na,=1+1\n", "t.csv, row 2, column 'Shift': '=1+1' is a formula"),
+    ("scenario,Shift\na,1\na,2\n", "t.csv, row 3, column 'scenario': 'a' is also the name of row 2"),
+    ("scenario,Shift\n,1\n", "t.csv, row 2, column 'scenario': the scenario has no name"),
+    ("scenario,Sheet!A1:B2\na,1\n", "t.csv, row 1, column 'Sheet!A1:B2': an input is headed by a defined name"),
+    ("scenario,Shift\na,1,2\n", "t.csv, row 2: the row has values past the 2 headed columns"),
+    ("scenario,Shift\na,1e999\n", "t.csv, row 2, column 'Shift': '1e999' is not a finite number"),
+    ("scenario,Shift\n", "t.csv: the scenario table has no scenarios"),
+    ("scenario," + ",".join(f"N{k}" for k in range(300)) + "\n", "t.csv, row 1: 300 input columns; at most 256"),
+])
+def test_a_bad_scenario_table_is_refused_in_one_line_naming_row_and_column(tmp_path, text, message):
+    path = tmp_path / "t.csv"
+    path.write_text(text)
+    with pytest.raises(RefusedError) as refused:
+        read_table(path)
+    assert str(refused.value).startswith(message) and "\n" not in str(refused.value)
+
+
+def test_table_values_numbers_percent_dates_booleans_blank(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("scenario,Shift,DeferEnd,Flag,Label\nx,1.5%,2012-03-21,true,\ny,,,,up\n")
+    table = read_table(path)
+    assert table.inputs == ("Shift", "DeferEnd", "Flag", "Label")
+    x, y = table.scenarios
+    assert dict(x.inputs) == {"Shift": pytest.approx(0.015), "DeferEnd": 40989.0, "Flag": True}  # Excel: 40989
+    assert dict(y.inputs) == {"Label": "up"}
+
+
+def test_an_xlsx_scenario_table_sheet(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "Other"
+    ws = wb.create_sheet("Shocks")
+    for row in (["scenario", "Shift", "DeferEnd"], ["up", 0.01, dt.datetime(2012, 3, 21)]):
+        ws.append(row)
+    wb.save(tmp_path / "t.xlsx")
+    table = read_table(tmp_path / "t.xlsx", "Shocks")
+    assert dict(table.scenarios[0].inputs) == {"Shift": 0.01, "DeferEnd": 40989.0}
+    with pytest.raises(RefusedError, match=r"t.xlsx: no sheet 'Nope' \(it has: Other, Shocks\)"):
+        read_table(tmp_path / "t.xlsx", "Nope")
+
+
+def test_outputs_are_names_or_cells():
+    assert parse_outputs("Result_A, Summary!B2:B6,'My Sheet'!C3") == ("Result_A", "Summary!B2:B6", "'My Sheet'!C3")
+    with pytest.raises(RefusedError, match="--outputs: 'B2 B3' is neither"):
+        parse_outputs("B2 B3")
+
+
+def test_calls_reading_a_spilled_table_follow_a_scenario_as_a_fresh_recalculation_does(tmp_path):
+    """A run of calls reading cells a table spills into, and a reader of it: the scenario moves the table."""
+    from tests.books import write_book
+
+    cells = {"B20": dt.datetime(2008, 1, 1), "C20": 3_500_000,
+             "A1": '=TRUPS_SCHEDULE(B20,"2009-12-31")', "P1": "=TRUPS_CLAIM_LIMIT(N2)", "P2": "=TRUPS_CLAIM_LIMIT(N3)",
+             "P3": "=TRUPS_CLAIM_LIMIT(P1)", "Q1": "=SUM(N2:N5)*C20/1000"}
+    path = write_book(tmp_path / "spill.xlsx", cells)
+    session = ModelSession(path)
+    outputs = ["Sheet!P1:P3", "Sheet!Q1", "Sheet!A2:N5"]
+    for name, start, held in (("later", dt.datetime(2008, 6, 30), None), ("base", None, None),
+                              ("held", dt.datetime(2009, 1, 1), 1000.0)):
+        inputs = tuple(x for x in (("Sheet!B20", (start - dt.datetime(1899, 12, 30)).days * 1.0) if start else None,
+                                   ("Sheet!C20", held) if held else None) if x)
+        got = dict(session.evaluate(Scenario(name, 2, inputs), outputs).values)
+        typed = write_book(tmp_path / f"{name}.xlsx", {**cells, "B20": start or cells["B20"],
+                                                      "C20": held or cells["C20"]})
+        fresh = recalculate(typed).values
+        for label, value in got.items():
+            ref = label.split("!")[-1]
+            assert _same(value, fresh.get(("Sheet", ref))), (name, ref, value, fresh.get(("Sheet", ref)))
+        assert got["Sheet!P1:P3 Sheet!P1"] == fresh[("Sheet", "P1")]
+
+
+def test_the_shipped_model_workbook_under_a_scenario_equals_it_recalculated_with_the_inputs_typed_in(tmp_path):
+    """The model workbook (spilled schedules, array formulas, charts) under a Treasury rate and redemption
+    date typed into its Make-whole sheet: every cell of the values copy, against a fresh recalculation."""
+    shipped = Path(__file__).parents[2] / "workbooks" / "citigroup_capital_xxi.xlsx"
+    session = ModelSession(shipped)
+    scenario = Scenario("5.25%, 2030-06-15", 2, (("MW_Treasury", 0.0525), ("MW_Date", 47649.0)))
+    outcome = session.evaluate(scenario, ["Result_MakeWhole", "Result_MakeWholePV", "Result_PriceDate"],
+                               keep_workbook=True)
+    assert outcome.message == ""
+    # typed into the package's own XML: a save through openpyxl would drop the dynamic-array metadata
+    # (a re-saved copy spills 846 cells fewer), so it would not be the same workbook
+    typed = _typed_into_package(shipped, tmp_path / "typed.xlsx", "Make-whole", {"B5": "47649", "B6": "0.0525"})
+    fresh = recalculate(typed)
+    write_values(typed, tmp_path / "fresh.xlsx", fresh)
+    (tmp_path / "ours.xlsx").write_bytes(outcome.workbook)
+    want, got = _values(tmp_path / "fresh.xlsx"), _values(tmp_path / "ours.xlsx")
+    assert want.keys() == got.keys()
+    assert not [k for k in want if not _same(got[k], want[k])]
+    values = dict(outcome.values)
+    assert values["Result_MakeWhole"] == pytest.approx(fresh.names["Result_MakeWhole"], rel=1e-12)
+    # a date as the command's summary shows it (the cell's date format), not its serial
+    assert values["Result_PriceDate"] == shown(fresh.names["Result_PriceDate"], fresh.shown_as["Result_PriceDate"][1])
+    assert values["Result_PriceDate"] == "2030-06-12"  # the redemption date less 3 business days, by hand
+    assert values["Result_MakeWhole"] != pytest.approx(recalculate(shipped).names["Result_MakeWhole"], rel=1e-6)
+
+
+def _typed_into_package(source, target, title, values):
+    """``source`` with the value cells ``values`` (ref -> number as text) of sheet ``title`` replaced in its XML."""
+    import re
+    import zipfile
+
+    from trups_xl.recalc.package import sheet_parts
+
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        part = dict(sheet_parts(zin))[title]
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == part:
+                text = data.decode()
+                for ref, number in values.items():
+                    text, n = re.subn(rf'<c r="{ref}"([^>]*)><v>[^<]*</v></c>', rf'<c r="{ref}"\1><v>{number}</v></c>',
+                                      text)
+                    assert n == 1, ref
+                data = text.encode()
+            zout.writestr(info, data)
+    return target

@@ -1,0 +1,457 @@
+"""Batches: many workbooks, each under one or many scenarios, on this machine's cores or on a Dask cluster.
+
+The work is a list of tasks, one per workbook and chunk of its scenarios. A worker process loads and
+parses a workbook once (:class:`.scenarios.ModelSession`, kept for the next task of the same
+workbook) and evaluates the chunk's scenarios on it. Where the tasks run:
+
+* by default a process pool of this machine's cores (:mod:`concurrent.futures`; nothing to install
+  or configure). A worker that dies (killed, out of memory) breaks the pool: a new pool takes the
+  unfinished tasks, once; a task that a worker dies on twice gets a row saying so;
+* with ``cluster`` (``--cluster tcp://HOST:8786`` or ``TRUPS_XL_CLUSTER``), an existing Dask
+  distributed scheduler, through the optional ``cluster`` extra. The workbook's bytes travel with the
+  task (the workers need no shared folder); Dask reruns the task of a worker that died elsewhere.
+
+Each finished (workbook, scenario) pair is appended to a journal beside the results
+(:mod:`.journal`); the results files are written only when every task is done, atomically. Ctrl-C
+stops the run with no results file and the journal kept: the same command again resumes, skipping
+the pairs whose workbook and scenario are unchanged.
+"""
+
+from __future__ import annotations
+
+import glob
+import multiprocessing
+import os
+import signal
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from trups_xl.atomic import write_atomically
+from trups_xl.recalc.journal import Entry, Journal, digest, pair_key
+from trups_xl.recalc.results import Row, write_csv, write_xlsx
+from trups_xl.recalc.safety import Limits, RefusedError
+from trups_xl.recalc.scenarios import BASE, Scenario, ScenarioTable, parse_outputs, read_table
+
+#: The environment variable naming a Dask scheduler (as --cluster does).
+CLUSTER_ENV = "TRUPS_XL_CLUSTER"
+#: Scenarios per task: small enough to spread one model's scenarios over the workers and to resume
+#: finely, large enough that a task outweighs its dispatch.
+CHUNK = 10
+MAX_WORKBOOKS = 100_000
+#: (workbook, scenario) pairs in one batch: the results table is held in memory before it is written.
+MAX_PAIRS = 1_000_000
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+#: Seconds to wait for the Dask scheduler to answer.
+CONNECT_TIMEOUT_S = 20
+
+
+@dataclass(frozen=True)
+class Task:
+    """One workbook and some of its scenarios: what a worker is sent."""
+
+    index: int  # the workbook's place in the batch
+    workbook: str  # as the batch names it
+    path: str
+    digest: str
+    scenarios: tuple[Scenario, ...]
+    outputs: tuple[str, ...] | None  # None: the workbook's Result_* names
+    limits: Limits
+    keep_workbooks: bool = False
+    data: bytes | None = None  # the workbook's bytes, for a worker on another machine
+
+
+@dataclass
+class TaskResult:
+    """A worker's answer: per scenario its rows (output, value, message) and its values copy, or a refusal."""
+
+    refused: str = ""
+    scenarios: list[tuple[Scenario, list[tuple[str, Any, str]], bytes | None]] = field(default_factory=list)
+
+
+_SESSION: tuple[tuple[str, Limits], Any] | None = None
+#: One task at a time per worker process: the loaded model is one engine state that a scenario changes and
+#: restores (a Dask worker started with several threads runs our tasks one after another).
+_ONE_AT_A_TIME = threading.Lock()
+
+
+def _session(task: Task, path: Path) -> Any:
+    """The worker's loaded model for this workbook: loaded once, kept for the next task of it."""
+    global _SESSION
+    from trups_xl.recalc.scenarios import ModelSession
+
+    key = (task.digest, task.limits)
+    if _SESSION is None or _SESSION[0] != key:
+        _SESSION = None  # the previous model is freed before the next is loaded
+        _SESSION = (key, ModelSession(path, task.limits))
+    return _SESSION[1]
+
+
+def evaluate_task(task: Task) -> TaskResult:
+    """Run one task (in a worker process: a pool's or a Dask worker's)."""
+    with _ONE_AT_A_TIME:
+        return _run_task(task)
+
+
+def _run_task(task: Task) -> TaskResult:
+    try:
+        if task.data is not None:
+            with tempfile.TemporaryDirectory(prefix="trups-xl-") as tmp:
+                path = Path(tmp) / Path(task.path).name
+                path.write_bytes(task.data)
+                return _evaluate(task, path)
+        return _evaluate(task, Path(task.path))
+    except RefusedError as exc:
+        return TaskResult(refused=str(exc))
+    except MemoryError:
+        return TaskResult(refused="the workbook needs more memory than the worker has (raise the limits' "
+                                  "memory or recalculate it alone)")
+
+
+def _evaluate(task: Task, path: Path) -> TaskResult:
+    session = _session(task, path)
+    outputs = task.outputs if task.outputs is not None else tuple(
+        n for n in session.model.found.names if n.startswith("Result_"))
+    result = TaskResult()
+    for scenario in task.scenarios:
+        if not outputs:
+            result.scenarios.append((scenario, [("", None, "the workbook has no Result_* names; name the outputs "
+                                                 "with --outputs")], None))
+            continue
+        outcome = session.evaluate(scenario, outputs, keep_workbook=task.keep_workbooks)
+        rows = [("", None, outcome.message)] if outcome.message else [(o, v, "") for o, v in outcome.values]
+        result.scenarios.append((scenario, rows, outcome.workbook))
+    return result
+
+
+def _ignore_interrupts() -> None:
+    """A pool worker leaves Ctrl-C to the parent, which stops the run (no traceback from each worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def workbooks_from(arguments: Sequence[str | Path], exclude: Sequence[Path] = ()) -> list[Path]:
+    """The workbooks the arguments name: files, folders (their .xlsx/.xlsm, not recursing) and globs."""
+    found: list[Path] = []
+    skip = {p.resolve() for p in exclude}
+    for arg in arguments:
+        text = str(arg)
+        if any(ch in text for ch in "*?[") and not Path(text).exists():
+            matches = [Path(m) for m in sorted(glob.glob(text))]
+            if not matches:
+                raise RefusedError(f"no workbook matches {text!r}")
+            found += [m for m in matches if m.is_file()]
+        elif Path(text).is_dir():
+            inside = sorted(p for p in Path(text).iterdir() if p.suffix.lower() in WORKBOOK_SUFFIXES
+                            and p.is_file() and not p.name.startswith(("~$", ".")))
+            if not inside:
+                raise RefusedError(f"{text} is a folder that holds no .xlsx or .xlsm workbook")
+            found += inside
+        else:
+            found.append(Path(text))
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for p in found:
+        resolved = p.resolve()
+        if resolved in seen or resolved in skip:
+            continue
+        seen.add(resolved)
+        out.append(p)
+    if not out:
+        raise RefusedError("no workbooks to recalculate: " + ", ".join(map(str, arguments))[:200])
+    if len(out) > MAX_WORKBOOKS:
+        raise RefusedError(f"{len(out):,} workbooks; at most {MAX_WORKBOOKS:,} in one batch")
+    return out
+
+
+@dataclass
+class BatchResult:
+    """What a batch did: the results table, one summary line per workbook, and the exit code."""
+
+    rows: list[Row]
+    summary: list[str]
+    code: int
+    csv: Path | None = None
+    xlsx: Path | None = None
+    resumed: int = 0
+    computed: int = 0
+
+
+def results_paths(output: Path) -> tuple[Path, Path, Path, Path]:
+    """RESULTS -> (RESULTS.csv, RESULTS.xlsx, RESULTS.journal.jsonl, RESULTS.workbooks/)."""
+    stem = output.with_suffix("") if output.suffix.lower() in (".csv", ".xlsx") else output
+    return (stem.with_name(stem.name + ".csv"), stem.with_name(stem.name + ".xlsx"),
+            stem.with_name(stem.name + ".journal.jsonl"), stem.with_name(stem.name + ".workbooks"))
+
+
+def _check_targets(targets: Sequence[Path], inputs: Sequence[Path]) -> None:
+    for target in targets:
+        if not target.parent.is_dir():
+            raise RefusedError(f"no such folder for the results: {target.parent} (create it first)")
+        if target.is_dir():
+            raise RefusedError(f"{target} is a folder; -o names the results file (RESULTS.csv and RESULTS.xlsx)")
+        if target.exists():
+            for p in inputs:
+                if p.exists() and os.path.samefile(p, target):
+                    raise RefusedError(f"{target} is one of the inputs; write the results elsewhere (-o)")
+
+
+@contextmanager
+def _signals_as_interrupt() -> Iterator[None]:
+    """SIGTERM stops a batch as Ctrl-C does (the journal kept, no results file)."""
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def run_batch(workbooks: Sequence[str | Path], scenarios: Path | None = None, outputs: str | Sequence[str] | None = None,
+              output: Path = Path("results"), cluster: str | None = None, workers: int | None = None,
+              scenario_sheet: str | None = None, scenario_workbooks: bool = False, limits: Limits | None = None,
+              progress: bool | None = None, on_result: Callable[[int, int], None] | None = None) -> BatchResult:
+    """Recalculate ``workbooks`` (files, folders, globs), each under every scenario of the table ``scenarios`` (or
+    as it is), read ``outputs`` (defined names or cells; default: each workbook's ``Result_*`` names), and write
+    the results table to ``output`` (.csv and .xlsx). The Python face of ``trups-xl recalc --scenarios``.
+
+    ``cluster``: a Dask scheduler address (default: the ``TRUPS_XL_CLUSTER`` environment variable, else this
+    machine's process pool of ``workers`` processes, by default one per core). ``on_result(done, total)`` is
+    called as pairs finish. Raises :class:`RefusedError` (one line) for arguments it cannot run with;
+    a workbook or scenario that fails gets its row in the results instead.
+    """
+    limits = limits or Limits()
+    csv_path, xlsx_path, journal_path, books_dir = results_paths(Path(output))
+    table: ScenarioTable | None = read_table(Path(scenarios), scenario_sheet) if scenarios is not None else None
+    wanted = parse_outputs(outputs) if outputs is not None else None
+    books = workbooks_from(workbooks, exclude=[p for p in (csv_path, xlsx_path) if p.exists()])
+    _check_targets([csv_path, xlsx_path, journal_path], [*books, *([Path(scenarios)] if scenarios else [])])
+    if scenario_workbooks:
+        if books_dir.exists() and not books_dir.is_dir():
+            raise RefusedError(f"{books_dir} exists and is not a folder; the scenario workbooks are written there")
+        books_dir.mkdir(exist_ok=True)
+    cluster = cluster or os.environ.get(CLUSTER_ENV) or None
+    chosen = table.scenarios if table is not None else (BASE,)
+    if len(books) * len(chosen) > MAX_PAIRS:
+        raise RefusedError(f"{len(books):,} workbooks x {len(chosen):,} scenarios is {len(books) * len(chosen):,} "
+                           f"pairs; at most {MAX_PAIRS:,} in one batch (split it)")
+    settings = [list(wanted) if wanted is not None else None, limits.max_uncompressed_mb, limits.max_cells,
+                limits.max_formulas, scenario_workbooks]
+    journal = Journal(journal_path)
+    done = journal.finished()
+    tasks: list[Task] = []
+    refused: dict[int, str] = {}
+    keys: dict[tuple[int, str], str] = {}
+    for index, book in enumerate(books):
+        content = ""
+        if not book.is_file():
+            refused[index] = f"no such workbook: {book}" if not book.exists() else f"{book} is not a workbook file"
+        else:
+            try:
+                content = digest(book)
+            except OSError as exc:
+                refused[index] = f"could not read {book}: {exc.strerror or exc}"
+        todo = []
+        for s in chosen:
+            keys[(index, s.name)] = pair_key(content, s.name, s.inputs, settings)
+            if content and keys[(index, s.name)] not in done:
+                todo.append(s)
+        if index in refused:
+            continue
+        data = book.read_bytes() if cluster and todo else None
+        for start in range(0, len(todo), CHUNK):
+            tasks.append(Task(index, str(book), str(book.resolve()) if book.exists() else str(book), content,
+                              tuple(todo[start:start + CHUNK]), wanted, limits, scenario_workbooks, data))
+    total = sum(len(t.scenarios) for t in tasks)
+    resumed = sum(1 for (i, name), k in keys.items() if k in done and i not in refused) if done else 0
+    answers: dict[int, list[tuple[Task, TaskResult]]] = {}
+    bar = _progress_bar(total, progress)
+    finished = 0
+    try:
+        with _signals_as_interrupt():
+            source = _dask_results(tasks, cluster) if cluster else _pool_results(tasks, workers)
+            for task, result in source:
+                answers.setdefault(task.index, []).append((task, result))
+                for scenario, rows, copy in result.scenarios:
+                    if copy is not None:
+                        _write_copy(books_dir, Path(task.workbook), scenario.name, copy)
+                    journal.add(Entry(keys[(task.index, scenario.name)], task.workbook, scenario.name, rows))
+                journal.sync()
+                finished += len(task.scenarios)
+                bar.update(len(task.scenarios))
+                if on_result is not None:
+                    on_result(finished, total)
+    finally:
+        bar.close()
+        journal.close()
+    table_rows, summary, failed = _tabulate(books, chosen, keys, journal.finished(), answers, refused)
+    write_csv(csv_path, table_rows)
+    write_xlsx(xlsx_path, table_rows)
+    return BatchResult(table_rows, summary, 1 if failed else 0, csv_path, xlsx_path, resumed, finished)
+
+
+def _write_copy(folder: Path, workbook: Path, scenario: str, data: bytes) -> None:
+    safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in scenario)[:80]
+    target = folder / f"{workbook.stem}--{safe}.xlsx"
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(data)
+
+    write_atomically(target, write)
+
+
+def _tabulate(books: Sequence[Path], chosen: Sequence[Scenario], keys: dict[tuple[int, str], str],
+              done: dict[str, Entry], answers: dict[int, list[tuple[Task, TaskResult]]],
+              refused: dict[int, str]) -> tuple[list[Row], list[str], bool]:
+    rows: list[Row] = []
+    summary: list[str] = []
+    failed = False
+    width = max(len(str(b)) for b in books)
+    for index, book in enumerate(books):
+        name = str(book)
+        why = refused.get(index) or next((r.refused for _t, r in answers.get(index, []) if r.refused), "")
+        if why:
+            failed = True
+            rows.append(Row(name, "", "", None, f"refused: {why}"))
+            summary.append(f"refused  {name:<{width}}  {why}")
+            continue
+        errors: dict[str, int] = {}
+        for s in chosen:
+            entry = done.get(keys[(index, s.name)])
+            if entry is None:
+                rows.append(Row(name, s.name, "", None, "not computed (the run stopped before it)"))
+                errors["not computed"] = errors.get("not computed", 0) + 1
+                continue
+            for output, value, message in entry.rows:
+                rows.append(Row(name, s.name, output, value, message))
+                if message:
+                    label = message.split(":")[0] if message.startswith(("input ", "output ")) else "scenario"
+                    errors[label] = errors.get(label, 0) + 1
+                elif isinstance(value, str) and value.startswith("#"):  # an Excel error or a function's message
+                    errors[output] = errors.get(output, 0) + 1
+        if errors:
+            failed = True
+            summary.append(f"errors   {name:<{width}}  " + ", ".join(f"{k} ({n})" for k, n in errors.items()))
+        else:
+            summary.append(f"ok       {name:<{width}}  {len(chosen)} scenario{'s' if len(chosen) != 1 else ''}")
+    return rows, summary, failed
+
+
+class _Quiet:
+    def update(self, _n: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _progress_bar(total: int, progress: bool | None) -> Any:
+    """tqdm's line (done/total, rate, time left) on a terminal; nothing otherwise or without tqdm."""
+    live = sys.stderr.isatty() if progress is None else progress
+    if not live or total == 0:
+        return _Quiet()
+    try:
+        from tqdm import tqdm
+    except ImportError:  # the recalc extra brings it; a bare install runs without the line
+        return _Quiet()
+    return tqdm(total=total, unit="scenario", file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
+
+
+def _pool_results(tasks: Sequence[Task], workers: int | None) -> Iterator[tuple[Task, TaskResult]]:
+    """Run the tasks on a process pool; a pool a worker died in is replaced once for the tasks it had."""
+    workers = max(1, min(workers or os.cpu_count() or 1, len(tasks) or 1))
+    if not tasks:
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["trups_xl.recalc.batch", "trups_xl.recalc.scenarios", "trups_xl.recalc.run"])
+    breaks: dict[int, int] = {}
+    pending = list(range(len(tasks)))
+    while pending:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_ignore_interrupts)
+        futures: dict[Future[TaskResult], int] = {pool.submit(evaluate_task, tasks[i]): i for i in pending}
+        pending = []
+        try:
+            waiting = set(futures)
+            while waiting:
+                finished, waiting = wait(waiting, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    i = futures[future]
+                    try:
+                        result = future.result()
+                    except BrokenProcessPool:
+                        breaks[i] = breaks.get(i, 0) + 1
+                        if breaks[i] < 2:
+                            pending.append(i)
+                        else:
+                            yield tasks[i], _died(tasks[i])
+                        continue
+                    except Exception as exc:  # a defect, reported in the task's rows rather than lost
+                        result = TaskResult(refused=f"the worker failed: {type(exc).__name__}: {exc}")
+                    yield tasks[i], result
+        except BaseException:
+            _stop(pool)
+            raise
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _died(task: Task) -> TaskResult:
+    return TaskResult(scenarios=[(s, [("", None, "a worker process died running it twice (out of memory?)")], None)
+                                 for s in task.scenarios])
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """End a pool now: its queued tasks cancelled, its workers ended (an interrupt does not wait for them)."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+
+
+def _dask_results(tasks: Sequence[Task], address: str) -> Iterator[tuple[Task, TaskResult]]:
+    """Run the tasks on the Dask scheduler at ``address``; a task whose worker died runs again on another."""
+    try:
+        import distributed
+    except ImportError:
+        raise RefusedError("--cluster needs the cluster extra: pip install 'trups-xl[cluster]'") from None
+    if not tasks:
+        return
+    try:
+        dask: Any = distributed  # its API is not fully typed
+        client = dask.Client(address, timeout=f"{CONNECT_TIMEOUT_S}s", set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        raise RefusedError(f"--cluster {address}: no Dask scheduler answered ({type(exc).__name__}: "
+                           f"{str(exc)[:120]})") from None
+    futures: dict[Any, Task] = {}
+    try:
+        stamp = f"{time.time_ns():x}"
+        futures = {client.submit(evaluate_task, task, key=f"trups-xl-{stamp}-{k}", pure=False, retries=1): task
+                   for k, task in enumerate(tasks)}
+        for future in dask.as_completed(futures, loop=client.loop):
+            task = futures[future]
+            try:
+                result = future.result()
+            except Exception as exc:  # the task failed on every worker it ran on
+                result = TaskResult(scenarios=[(s, [("", None, f"the cluster could not run it ({type(exc).__name__}: "
+                                                               f"{str(exc)[:120]})")], None) for s in task.scenarios])
+            yield task, result
+    except BaseException:
+        client.cancel(list(futures))
+        raise
+    finally:
+        client.close()
+
+
+__all__ = ["CLUSTER_ENV", "BatchResult", "Task", "TaskResult", "evaluate_task", "results_paths", "run_batch",
+           "workbooks_from"]
