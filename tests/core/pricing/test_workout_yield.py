@@ -220,8 +220,8 @@ def test_bad_input_names_the_argument() -> None:
     assert e.value.argument == "workout"
     with pytest.raises(TrupsInputError) as e:
         yield_to_workout(dt.date(2042, 1, 3), 99.0, xxi)  # floating coupons and no index
-    assert e.value.argument == "index"
+    assert e.value.argument == "curve"
     for tenors in ((1.0,), (2.0, 1.0)):
         with pytest.raises(TrupsInputError) as e:
             TenorCurve(tenors, (0.03,) * len(tenors))
-        assert e.value.argument == "curve"
+        assert e.value.argument == "benchmark"

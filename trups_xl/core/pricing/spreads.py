@@ -51,12 +51,12 @@ class TenorCurve:
 
     def __post_init__(self) -> None:
         if len(self.tenors) < 2 or len(self.tenors) != len(self.rates):
-            raise TrupsInputError("a curve needs at least two rows of (tenor in years or date, rate)", "curve")
+            raise TrupsInputError("a curve needs at least two rows of (tenor in years or date, rate)", "benchmark")
         kinds = {isinstance(t, dt.date) for t in self.tenors}
         if len(kinds) > 1:
-            raise TrupsInputError("a curve's tenors are all years or all dates, not both", "curve")
+            raise TrupsInputError("a curve's tenors are all years or all dates, not both", "benchmark")
         if any(b <= a for a, b in zip(self.tenors, self.tenors[1:], strict=False)):  # type: ignore[operator]
-            raise TrupsInputError("a curve's tenors must be strictly increasing (sort it by tenor)", "curve")
+            raise TrupsInputError("a curve's tenors must be strictly increasing (sort it by tenor)", "benchmark")
 
     def years(self, settlement: dt.date) -> FloatArray:
         """Each tenor in years from ``settlement``."""

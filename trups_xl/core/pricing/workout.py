@@ -75,6 +75,16 @@ class Quote(StrEnum):
 QUOTE_DEFAULT = Quote.CLEAN
 
 
+class SpecialEvents(StrEnum):
+    """Whether special-event calls (tax, regulatory capital, investment company) are workouts."""
+
+    EXCLUDE = "exclude"
+    INCLUDE = "include"
+
+
+SPECIAL_EVENTS_DEFAULT = SpecialEvents.EXCLUDE
+
+
 @dataclass(frozen=True)
 class WorkoutDate:
     """One workout: its date, why, and the redemption price per 100 paid then."""

@@ -103,8 +103,8 @@ def candidates(settlement: dt.date, terms: Terms, workout: Workout | dt.date, ma
     bad = ~np.isfinite(f.amounts[:span])
     if bad.any() or not np.isfinite(f.accrued):
         k = int(np.flatnonzero(bad)[0]) if bad.any() else 0
-        raise MissingFixingError(f"the index-linked period paid {f.dates[k]} has no rate: give index (a flat rate "
-                                 "or a curve) or fixings", "index")
+        raise MissingFixingError(f"the index-linked period paid {f.dates[k]} has no rate: give curve (one rate: the index "
+                                 "stays; or date, rate rows) or fixings", "curve")
     return Candidates(f, last, np.array([w.price for w in found], dtype=np.float64), tuple(w.date for w in found))
 
 
