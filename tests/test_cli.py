@@ -51,3 +51,14 @@ def test_call_function_help_shows_arguments_and_example(capsys):
 def test_call_without_a_function_is_the_usage(capsys):
     assert main(["call"]) == 2
     assert "Functions:" in capsys.readouterr().out
+
+
+def test_the_help_speaks_of_any_security(capsys):
+    import pytest as _pytest
+
+    from trups_xl import cli
+
+    with _pytest.raises(SystemExit):
+        cli.main(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "any shipped or typed security" in text and not text.split("\n")[0].startswith("Citigroup")

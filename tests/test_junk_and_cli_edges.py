@@ -14,7 +14,8 @@ import pytest
 
 from trups_xl.cli import format_value, main
 from trups_xl.excel import udfs
-from trups_xl.excel.function import BUG_PREFIX, INFO, INPUT_ERROR_PREFIX, REGISTRY, SERIES_HEADERS
+from trups_xl.excel.function import BUG_PREFIX, INFO, INPUT_ERROR_PREFIX, REGISTRY
+from trups_xl.excel.tables import SERIES_HEADERS
 
 
 def test_wizard_text_and_argument_help_are_plain_ascii():

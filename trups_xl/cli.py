@@ -91,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser (one sub-command per job)."""
     parser = argparse.ArgumentParser(
         prog="trups-xl",
-        description="Citigroup Capital XXI terms from the command line (the add-in's own functions).")
+        description="Trust preferred securities from the command line: any shipped or typed security "
+                    "(Citigroup Capital XXI when none is named), through the add-in's own functions.")
     sub = parser.add_subparsers(dest="command", required=True)
     call = sub.add_parser("call", help="evaluate one TRUPS_* function (call --help lists them)", add_help=False,
                           description="Evaluate one TRUPS_* function with the given arguments. "

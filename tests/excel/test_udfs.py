@@ -284,7 +284,7 @@ def test_a_large_range_with_one_odd_cell_gets_the_cell_by_cell_answer(monkeypatc
     starts[where] = [odd]
     ends = [[39900.0] for _ in range(20)]
     fast = udfs.TRUPS_ACCRUAL(starts, ends)
-    monkeypatch.setattr("trups_xl.excel.function.VECTOR_MIN_CELLS", 10**9)  # cell by cell only
+    monkeypatch.setattr("trups_xl.excel.arguments.VECTOR_MIN_CELLS", 10**9)  # cell by cell only
     assert fast == udfs.TRUPS_ACCRUAL(starts, ends)
 
 
@@ -295,7 +295,7 @@ def test_a_large_range_with_one_odd_cell_gets_the_cell_by_cell_answer(monkeypatc
 ])
 def test_a_ragged_large_range_is_refused_as_the_cell_by_cell_reading_does(monkeypatch, rows):
     fast = udfs.TRUPS_ACCRUAL(rows, 39900.0)
-    monkeypatch.setattr("trups_xl.excel.function.VECTOR_MIN_CELLS", 10**9)
+    monkeypatch.setattr("trups_xl.excel.arguments.VECTOR_MIN_CELLS", 10**9)
     assert fast == udfs.TRUPS_ACCRUAL(rows, 39900.0)
 
 

@@ -125,8 +125,9 @@ _EXCEL_EPOCH_ORDINAL = EXCEL_EPOCH.toordinal()
 
 
 def date_to_serial(day: dt.date) -> int:
-    """The Excel 1900-system serial of a date (from 1900-03-01 on)."""
-    return (day - EXCEL_EPOCH).days
+    """The Excel 1900-system serial of a date (from 1900-03-01 on); a date-time's time of day is
+    dropped. The one conversion from a date to a serial (:func:`serial_to_date` the other way)."""
+    return (day.date() if isinstance(day, dt.datetime) else day).toordinal() - _EXCEL_EPOCH_ORDINAL
 
 
 def _date_text(value: str) -> dt.date | None:

@@ -85,3 +85,13 @@ def test_one_pair_counts_as_the_arrays(a, b):
     for convention in (THIRTY_360, ACT_360):
         one = day_count(day_number(a), day_number(b), convention)
         assert type(one) is int and one == int(day_count(np.datetime64(a), np.datetime64(b), convention))
+
+
+@given(dates, dates, st.sampled_from(["30/360", "ACT/360", "ACT/365F"]))
+def test_one_year_fraction_function_for_a_date_pair_and_for_arrays(a, b, name):
+    from trups_xl.core.conventions.daycount import DayCount, year_fraction
+
+    convention = DayCount(name)
+    one = year_fraction(a, b, convention)
+    array = year_fraction(np.array([a], dtype="datetime64[D]"), np.array([b], dtype="datetime64[D]"), convention)
+    assert type(one) is float and one == float(array[0])

@@ -20,13 +20,14 @@ integer.
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from typing import overload
 
 import numpy as np
 import numpy.typing as npt
 
-from trups_xl.core.conventions.dates import date_of, ymd
+from trups_xl.core.conventions.dates import date_of, day_number, ymd
 from trups_xl.core.errors import TrupsInputError
 
 
@@ -156,16 +157,32 @@ def period_fraction(start: npt.ArrayLike, end: npt.ArrayLike, reference_start: n
     return np.asarray(days_actual(start, end) / period, dtype=np.float64)
 
 
+@overload
+def year_fraction(start: int | dt.date, end: int | dt.date, convention: DayCount,
+                  reference: tuple[int | dt.date, int | dt.date] | None = None,
+                  frequency: int | None = None) -> float: ...
+@overload
 def year_fraction(start: npt.ArrayLike, end: npt.ArrayLike, convention: DayCount,
                   reference: tuple[npt.ArrayLike, npt.ArrayLike] | None = None,
-                  frequency: int | None = None) -> FloatArray:
-    """The year fraction from ``start`` to ``end`` under ``convention``; Actual/Actual ICMA needs the
-    ``reference`` period (its start and end) and the coupon ``frequency``, and refuses without them."""
+                  frequency: int | None = None) -> FloatArray: ...
+def year_fraction(start: npt.ArrayLike | dt.date, end: npt.ArrayLike | dt.date, convention: DayCount,
+                  reference: tuple[npt.ArrayLike | dt.date, npt.ArrayLike | dt.date] | None = None,
+                  frequency: int | None = None) -> FloatArray | float:
+    """The year fraction from ``start`` to ``end`` under ``convention``: one pair of dates (or day
+    numbers) gives a float, arrays an array. Actual/Actual ICMA needs the ``reference`` period (its
+    start and end) and the coupon ``frequency``, and refuses without them."""
+    a, b = _day_or_array(start), _day_or_array(end)
     if convention is ACT_ACT_ICMA:
         if reference is None or frequency is None:
             raise TrupsInputError("Actual/Actual ICMA needs the reference period and the frequency", "day_count")
-        return np.asarray(period_fraction(start, end, *reference) / frequency, dtype=np.float64)
-    return per_year(day_count(start, end, convention), convention)
+        fraction = period_fraction(a, b, _day_or_array(reference[0]), _day_or_array(reference[1]))
+        return fraction / frequency if isinstance(fraction, float) else np.asarray(fraction / frequency)
+    return per_year(day_count(a, b, convention), convention)
+
+
+def _day_or_array(value: npt.ArrayLike | dt.date) -> npt.ArrayLike:
+    """A Python date as its day number (the one-date path); anything else as it is."""
+    return day_number(value) if isinstance(value, dt.date) else value
 
 
 def year_fraction_30_360(start: npt.ArrayLike, end: npt.ArrayLike) -> FloatArray:

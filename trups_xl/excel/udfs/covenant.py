@@ -10,8 +10,10 @@ from typing import Any
 from trups_xl.core.provisions import covenant as core_covenant
 from trups_xl.core.securities import xxi_covenant
 from trups_xl.core.securities.terms import Terms, require
+from trups_xl.excel import arguments as xa
 from trups_xl.excel import convert as xc
-from trups_xl.excel import function as xf
+from trups_xl.excel import security as xs
+from trups_xl.excel import tables as xt
 from trups_xl.excel.function import excel_function
 
 __all__ = [
@@ -28,7 +30,7 @@ def _covenant_dates(terms: Terms) -> tuple[dt.date, dt.date]:
 
 
 def _eligibility(value: Any) -> core_covenant.Eligibility:
-    return xf.choice(value, "eligibility", core_covenant.Eligibility, core_covenant.ELIGIBILITY_DEFAULT)
+    return xa.choice(value, "eligibility", core_covenant.Eligibility, core_covenant.ELIGIBILITY_DEFAULT)
 
 
 @excel_function(example=("2027-12-21", "common_stock"))
@@ -45,9 +47,9 @@ def TRUPS_CRC_PERCENTAGE(as_of: Any, category: Any, eligibility: Any = None, sec
         "definition" (default: 0 for qcs_ii before 2027-12-21 and qcs_iii before 2047-12-21, p.63-64) or "table" (p.62 table alone).
     security : text or range, optional
     """
-    terms = xf.security(security)
-    days, _ = xf.dates(as_of, "as_of", *_covenant_dates(terms))
-    category_name = xf.text(category, "category", xxi_covenant.CATEGORIES, None)
+    terms = xs.security(security)
+    days, _ = xa.dates(as_of, "as_of", *_covenant_dates(terms))
+    category_name = xa.text(category, "category", xxi_covenant.CATEGORIES, None)
     return xc.shape_result(core_covenant.applicable_percentage(days, category_name, _eligibility(eligibility),
                                                                terms=terms))
 
@@ -69,12 +71,12 @@ def TRUPS_CRC_MEASUREMENT_DATE(notice_date: Any, last_proceeds_date: Any = None,
         End of the previous measurement period; periods cannot overlap, so the result is never earlier.
     security : text or range, optional
     """
-    terms = xf.security(security)
+    terms = xs.security(security)
     return core_covenant.measurement_date(
-        xf.one_date(notice_date, "notice_date", *_covenant_dates(terms)),
-        xf.optional_date(last_proceeds_date, "last_proceeds_date", *xf.life(terms)),
-        xf.optional_date(transaction_date, "transaction_date", *xf.life(terms)),
-        xf.optional_date(previous_period_end, "previous_period_end", *xf.life(terms)), terms=terms)
+        xa.one_date(notice_date, "notice_date", *_covenant_dates(terms)),
+        xa.optional_date(last_proceeds_date, "last_proceeds_date", *xs.life(terms)),
+        xa.optional_date(transaction_date, "transaction_date", *xs.life(terms)),
+        xa.optional_date(previous_period_end, "previous_period_end", *xs.life(terms)), terms=terms)
 
 
 @excel_function(example=("2030-06-01", [["common_stock"], ["qcs_i"]], [[500_000_000.0], [250_000_000.0]]))
@@ -93,12 +95,12 @@ def TRUPS_CRC_CAPACITY(as_of: Any, categories: Any, proceeds: Any, eligibility: 
         "definition" (default) or "table"; see TRUPS_CRC_PERCENTAGE.
     security : text or range, optional
     """
-    terms = xf.security(security)
-    day = xf.one_date(as_of, "as_of", *_covenant_dates(terms))
-    names, _ = xf.vector(categories, "categories",
+    terms = xs.security(security)
+    day = xa.one_date(as_of, "as_of", *_covenant_dates(terms))
+    names, _ = xt.vector(categories, "categories",
                          lambda v, a, w: xc.cell_choice(v, a, xxi_covenant.CATEGORIES, None), skip_blank=True)
-    amounts, _ = xf.vector(proceeds, "proceeds", xf.amount_cell, skip_blank=True)
-    xf.parallel(("categories", names), ("proceeds", amounts))
+    amounts, _ = xt.vector(proceeds, "proceeds", xa.amount_cell, skip_blank=True)
+    xt.parallel(("categories", names), ("proceeds", amounts))
     return core_covenant.capacity(day, names, amounts, _eligibility(eligibility), terms=terms)
 
 
@@ -119,12 +121,12 @@ def TRUPS_MATURITY_REPAYMENT(qualifying_proceeds: Any, repayment_date: Any = Non
         Principal still outstanding; default 3,500,000,000 (all 3,500,000 securities).
     security : text or range, optional
     """
-    terms = xf.security(security)
+    terms = xs.security(security)
     require(terms, "crc_termination")
     scheduled = require(terms, "scheduled_maturity_date")
-    proceeds = xf.one_number(qualifying_proceeds, "qualifying_proceeds", xf.amount_cell)
-    day = xf.one_date(repayment_date, "repayment_date", lo=scheduled, hi=terms.final_repayment, default=scheduled)
-    clause = xf.text(category, "category", xxi_covenant.QCS_CATEGORIES, core_covenant.MATURITY_CATEGORY_DEFAULT)
-    outstanding = xf.one_number(principal_outstanding, "principal_outstanding", xf.amount_cell,
+    proceeds = xa.one_number(qualifying_proceeds, "qualifying_proceeds", xa.amount_cell)
+    day = xa.one_date(repayment_date, "repayment_date", lo=scheduled, hi=terms.final_repayment, default=scheduled)
+    clause = xa.text(category, "category", xxi_covenant.QCS_CATEGORIES, core_covenant.MATURITY_CATEGORY_DEFAULT)
+    outstanding = xa.one_number(principal_outstanding, "principal_outstanding", xa.amount_cell,
                                 default=require(terms, "securities_issued") * terms.liquidation_amount)
     return core_covenant.maturity_repayment(proceeds, day, clause, outstanding, terms=terms)

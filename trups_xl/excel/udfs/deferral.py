@@ -12,8 +12,10 @@ from trups_xl.core.provisions import apm as core_apm
 from trups_xl.core.provisions import deferral as core_deferral
 from trups_xl.core.provisions import sharecap as core_sharecap
 from trups_xl.core.securities.terms import require
+from trups_xl.excel import arguments as xa
 from trups_xl.excel import convert as xc
-from trups_xl.excel import function as xf
+from trups_xl.excel import security as xs
+from trups_xl.excel import tables as xt
 from trups_xl.excel.function import excel_function
 
 __all__ = [
@@ -36,7 +38,7 @@ _ALL_ACTIONS = dt.date(2080, 12, 31)  # a blank as_of: after every corporate act
 
 def _share_cap_as_of(as_of: Any) -> dt.date:
     """``as_of`` of the share-cap functions; blank applies every action in the table."""
-    return xf.one_date(as_of, "as_of", lo=dt.date(2007, 1, 1), hi=_ALL_ACTIONS, default=_ALL_ACTIONS)
+    return xa.one_date(as_of, "as_of", lo=dt.date(2007, 1, 1), hi=_ALL_ACTIONS, default=_ALL_ACTIONS)
 
 
 @excel_function(example=("2010-06-21", "2014-12-21"))
@@ -57,11 +59,11 @@ def TRUPS_DEFERRED_INTEREST(first_deferred_date: Any, as_of: Any, fixings: Any =
     curve : rate or range, optional
     security : text or range, optional
     """
-    terms = xf.security(security)
+    terms = xs.security(security)
     return core_deferral.deferred_interest(
-        xf.one_date(first_deferred_date, "first_deferred_date", *xf.life(terms)),
-        xf.one_date(as_of, "as_of", *xf.life(terms)), xf.fixings(fixings, terms), xf.principal(principal, terms),
-        xf.policy(policy), curve=xf.curve(curve, terms), terms=terms)
+        xa.one_date(first_deferred_date, "first_deferred_date", *xs.life(terms)),
+        xa.one_date(as_of, "as_of", *xs.life(terms)), xt.fixings(fixings, terms), xa.principal(principal, terms),
+        xa.policy(policy), curve=xt.curve(curve, terms), terms=terms)
 
 
 @excel_function(example=("2010-06-21",))
@@ -74,8 +76,8 @@ def TRUPS_DEFERRAL_DATES(first_deferred_date: Any, security: Any = None) -> Any:
         The first interest payment date on which interest is deferred.
     security : text or range, optional
     """
-    terms = xf.security(security)
-    events = core_deferral.deferral_dates(xf.one_date(first_deferred_date, "first_deferred_date", *xf.life(terms)),
+    terms = xs.security(security)
+    events = core_deferral.deferral_dates(xa.one_date(first_deferred_date, "first_deferred_date", *xs.life(terms)),
                                           terms)
     return [["event", "date"], *([name, day] for name, day in events)]
 
@@ -92,9 +94,9 @@ def TRUPS_CLAIM_LIMIT(deferred_interest: Any, principal: Any = None, security: A
         Outstanding principal; default the liquidation amount of one security (XXI: 1000).
     security : text or range, optional
     """
-    terms = xf.security(security)
-    amounts, _ = xf.numbers(deferred_interest, "deferred_interest", xf.amount_cell)
-    return xc.shape_result(core_deferral.claim_limit(amounts, xf.principal(principal, terms), terms=terms))
+    terms = xs.security(security)
+    amounts, _ = xa.numbers(deferred_interest, "deferred_interest", xa.amount_cell)
+    return xc.shape_result(core_deferral.claim_limit(amounts, xa.principal(principal, terms), terms=terms))
 
 
 @excel_function(example=("2012-04-09",))
@@ -107,8 +109,8 @@ def TRUPS_APM_WINDOW(issuance_date: Any, security: Any = None) -> Any:
         Date of the stock issuance, 2007-12-21..2077-12-21.
     security : text or range, optional
     """
-    terms = xf.security(security)
-    return [[day] for day in core_apm.apm_window(xf.one_date(issuance_date, "issuance_date", *xf.life(terms)),
+    terms = xs.security(security)
+    return [[day] for day in core_apm.apm_window(xa.one_date(issuance_date, "issuance_date", *xs.life(terms)),
                                                  terms=terms)]
 
 
@@ -121,11 +123,11 @@ def _price_history(price_dates: Any, prices: Any) -> tuple[list[dt.date], list[f
     last = _LAST_HISTORY[0] if _LAST_HISTORY else None
     if last is not None and last[0] is price_dates and last[1] is prices and isinstance(prices, list):
         return last[2]
-    dates, _ = xf.vector(price_dates, "price_dates",
+    dates, _ = xt.vector(price_dates, "price_dates",
                          lambda v, a, w: xc.cell_date(v, a, *_PRICE_HISTORY, w), skip_blank=True)
-    closes, _ = xf.vector(prices, "prices", xf.share_price_cell,
+    closes, _ = xt.vector(prices, "prices", xa.share_price_cell,
                           skip_blank=True)
-    xf.parallel(("price_dates", dates), ("prices", closes))
+    xt.parallel(("price_dates", dates), ("prices", closes))
     _LAST_HISTORY[:] = [(price_dates, prices, (dates, closes))]
     return dates, closes
 
@@ -147,9 +149,9 @@ def TRUPS_APM_AVERAGE_PRICE(issuance_date: Any, price_dates: Any, prices: Any, s
         Closing prices per share, parallel to price_dates.
     security : text or range, optional
     """
-    terms = xf.security(security)
+    terms = xs.security(security)
     dates, closes = _price_history(price_dates, prices)
-    return core_apm.apm_average_price(xf.one_date(issuance_date, "issuance_date", *xf.life(terms)), dates, closes,
+    return core_apm.apm_average_price(xa.one_date(issuance_date, "issuance_date", *xs.life(terms)), dates, closes,
                                       terms=terms)
 
 
@@ -178,13 +180,13 @@ def TRUPS_APM_MAX_OBLIGATION(issuance_date: Any, price_dates: Any, prices: Any, 
         Start of the extension period: after its 5th anniversary the obligation has lapsed and the result says so.
     security : text or range, optional
     """
-    terms = xf.security(security)
-    issuance = xf.one_date(issuance_date, "issuance_date", *xf.life(terms))
+    terms = xs.security(security)
+    issuance = xa.one_date(issuance_date, "issuance_date", *xs.life(terms))
     dates, closes = _price_history(price_dates, prices)
-    shares = xf.one_number(shares_outstanding, "shares_outstanding",
-                           xf.positive_cell)
-    applied = xf.one_number(proceeds_applied, "proceeds_applied", xf.amount_cell, default=0.0)
-    start = xf.optional_date(first_deferred_date, "first_deferred_date", *xf.life(terms))
+    shares = xa.one_number(shares_outstanding, "shares_outstanding",
+                           xa.positive_cell)
+    applied = xa.one_number(proceeds_applied, "proceeds_applied", xa.amount_cell, default=0.0)
+    start = xa.optional_date(first_deferred_date, "first_deferred_date", *xs.life(terms))
     if start is not None:
         if issuance < start:
             raise TrupsInputError("issuance_date is before the extension period starts", "issuance_date")
@@ -208,12 +210,12 @@ def TRUPS_APM_ALLOCATE(proceeds: Any, deferred_dates: Any, deferred_amounts: Any
         Amounts owed for each deferred payment, parallel to deferred_dates; the result has the same shape.
     security : text or range, optional
     """
-    terms = xf.security(security)
+    terms = xs.security(security)
     require(terms, "apm_max_obligation_fraction")
-    available = xf.one_number(proceeds, "proceeds", xf.amount_cell)
-    dates, _ = xf.vector(deferred_dates, "deferred_dates", lambda v, a, w: xc.cell_date(v, a, *xf.life(terms), w))
-    amounts, shape = xf.vector(deferred_amounts, "deferred_amounts", xf.amount_cell)
-    xf.parallel(("deferred_dates", dates), ("deferred_amounts", amounts))
+    available = xa.one_number(proceeds, "proceeds", xa.amount_cell)
+    dates, _ = xt.vector(deferred_dates, "deferred_dates", lambda v, a, w: xc.cell_date(v, a, *xs.life(terms), w))
+    amounts, shape = xt.vector(deferred_amounts, "deferred_amounts", xa.amount_cell)
+    xt.parallel(("deferred_dates", dates), ("deferred_amounts", amounts))
     paid, _ = core_apm.apm_allocate(available, dates, amounts)
     return xc.shape_result(paid.reshape(shape))
 
@@ -229,9 +231,9 @@ def TRUPS_SHARE_CAP(as_of: Any = None, corporate_actions: Any = None, security: 
     corporate_actions : range, optional
     security : text or range, optional
     """
-    terms = xf.security(security)
+    terms = xs.security(security)
     day = _share_cap_as_of(as_of)
-    return core_sharecap.share_cap(day, xf.corporate_actions(corporate_actions), terms=terms)
+    return core_sharecap.share_cap(day, xt.corporate_actions(corporate_actions), terms=terms)
 
 
 @excel_function(example=("2011-06-21", 500_000_000.0, 4.5))
@@ -252,12 +254,12 @@ def TRUPS_SHARE_CAP_REQUIRED(test_date: Any, deferred_interest: Any, average_pri
     corporate_actions : range, optional
     security : text or range, optional
     """
-    terms = xf.security(security)
-    day = xf.one_date(test_date, "test_date", *xf.life(terms))
-    amount = xf.one_number(deferred_interest, "deferred_interest", xf.amount_cell)
-    price = xf.one_number(average_price, "average_price", xf.share_price_cell)
-    cap = None if xc.is_blank(current_cap) else xf.one_number(current_cap, "current_cap", xf.amount_cell)
-    return core_sharecap.share_cap_required(day, amount, price, cap, xf.corporate_actions(corporate_actions), terms=terms)
+    terms = xs.security(security)
+    day = xa.one_date(test_date, "test_date", *xs.life(terms))
+    amount = xa.one_number(deferred_interest, "deferred_interest", xa.amount_cell)
+    price = xa.one_number(average_price, "average_price", xa.share_price_cell)
+    cap = None if xc.is_blank(current_cap) else xa.one_number(current_cap, "current_cap", xa.amount_cell)
+    return core_sharecap.share_cap_required(day, amount, price, cap, xt.corporate_actions(corporate_actions), terms=terms)
 
 
 @excel_function(example=(10_000_000.0, 4.5, "2012-01-03"))
@@ -278,9 +280,9 @@ def TRUPS_SHARES_SALEABLE(amount: Any, price: Any, as_of: Any = None, shares_alr
     corporate_actions : range, optional
     security : text or range, optional
     """
-    terms = xf.security(security)
-    value = xf.one_number(amount, "amount", xf.amount_cell)
-    per_share = xf.one_number(price, "price", xf.share_price_cell)
+    terms = xs.security(security)
+    value = xa.one_number(amount, "amount", xa.amount_cell)
+    per_share = xa.one_number(price, "price", xa.share_price_cell)
     day = _share_cap_as_of(as_of)
-    sold = xf.one_number(shares_already_sold, "shares_already_sold", xf.amount_cell, default=0.0)
-    return core_sharecap.shares_saleable(value, per_share, day, sold, xf.corporate_actions(corporate_actions), terms=terms)
+    sold = xa.one_number(shares_already_sold, "shares_already_sold", xa.amount_cell, default=0.0)
+    return core_sharecap.shares_saleable(value, per_share, day, sold, xt.corporate_actions(corporate_actions), terms=terms)

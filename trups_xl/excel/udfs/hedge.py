@@ -11,8 +11,10 @@ from typing import Any
 from trups_xl.core.errors import TrupsInputError
 from trups_xl.core.pricing import hedge as core_hedge
 from trups_xl.core.rates import discount as core_discount
+from trups_xl.excel import arguments as xa
 from trups_xl.excel import convert as xc
-from trups_xl.excel import function as xf
+from trups_xl.excel import security as xs
+from trups_xl.excel import tables as xt
 from trups_xl.excel.function import excel_function
 
 __all__ = [
@@ -29,9 +31,9 @@ def _discount_curve(value: Any, valuation: dt.date, kind: core_discount.CurveKin
     rows = xc.grid(value, "curve")
     if len(rows) == 1 and len(rows[0]) == 1:
         return core_discount.DiscountCurve.flat(valuation, xc.cell_rate(rows[0][0], "curve"))
-    nodes = xf.table(value, "curve", "one zero rate or two columns (date, value)",
+    nodes = xt.table(value, "curve", "one zero rate or two columns (date, value)",
                      lambda day, where: xc.cell_date(day, "curve", valuation, dt.date(2120, 12, 31), where),
-                     lambda number, where: xc.cell_rate(number, "curve", where) if kind == "zero_rate"
+                     lambda number, where: xc.cell_rate(number, "curve", where) if kind is core_discount.CurveKind.ZERO_RATE
                      else xc.cell_number(number, "curve", "a discount factor", where))
     _check_plausible_curve(valuation, nodes, kind)
     return core_discount.DiscountCurve.of(valuation, nodes, kind)
@@ -41,18 +43,20 @@ def _discount_curve(value: Any, valuation: dt.date, kind: core_discount.CurveKin
 FORWARD_RANGE = (-1.0, 1.0)
 
 
-def _check_plausible_curve(valuation: dt.date, nodes: list[tuple[dt.date, float]], kind: str) -> None:
+def _check_plausible_curve(valuation: dt.date, nodes: list[tuple[dt.date, float]],
+                          kind: core_discount.CurveKind) -> None:
     """Refuse discount factors whose zero rates fall outside the plausible range for rates, or whose
     forward rates between dates pass +-100% (a factor of 1e-200 once valued the item at 1e161)."""
     lo, hi = xc.RATE_RANGE
     previous_t, previous_log = 0.0, 0.0
     for i, (day, value) in enumerate(nodes, start=1):
         t = core_discount.years_from(valuation, day)
-        if t <= 0 or (kind != "zero_rate" and value <= 0):
+        if t <= 0 or (kind is not core_discount.CurveKind.ZERO_RATE and value <= 0):
             return  # DiscountCurve.of refuses it by row
-        log = -value * t if kind == "zero_rate" else math.log(value)
+        zero_kind = kind is core_discount.CurveKind.ZERO_RATE
+        log = -value * t if zero_kind else math.log(value)
         zero = -log / t
-        if kind != "zero_rate" and not lo <= zero <= hi:
+        if not zero_kind and not lo <= zero <= hi:
             raise TrupsInputError(f"row {i}: a discount factor of {value!r} on {day} implies a zero rate of {zero:.2%}, "
                                   f"outside the plausible range {lo:.0%}..{hi:.0%}", "curve")
         forward = (previous_log - log) / (t - previous_t) if t > previous_t else 0.0
@@ -82,19 +86,19 @@ def TRUPS_HEDGED_ITEM_VALUE(valuation_date: Any, curve: Any, end_date: Any = Non
         "discount_factor" (default) or "zero_rate" (continuously compounded, Act/365F) for a two-column curve.
     security : text or range, optional
     """
-    terms = xf.security(security)
-    day = xf.one_date(valuation_date, "valuation_date", *xf.life(terms))
-    kind = xf.choice(curve_kind, "curve_kind", core_discount.CurveKind, core_discount.KIND_DEFAULT)
-    end = xf.optional_date(end_date, "end_date", *xf.life(terms))
-    return core_hedge.hedged_item_value(day, _discount_curve(curve, day, kind), end, xf.principal(principal, terms),
-                                        xf.choice(value, "value", core_hedge.Value, core_hedge.VALUE_DEFAULT), terms=terms)
+    terms = xs.security(security)
+    day = xa.one_date(valuation_date, "valuation_date", *xs.life(terms))
+    kind = xa.choice(curve_kind, "curve_kind", core_discount.CurveKind, core_discount.KIND_DEFAULT)
+    end = xa.optional_date(end_date, "end_date", *xs.life(terms))
+    return core_hedge.hedged_item_value(day, _discount_curve(curve, day, kind), end, xa.principal(principal, terms),
+                                        xa.choice(value, "value", core_hedge.Value, core_hedge.VALUE_DEFAULT), terms=terms)
 
 
 def _changes(hedged_changes: Any, hedge_changes: Any) -> tuple[list[float], list[float]]:
     number = lambda v, a, w: xc.cell_number(v, a, "a change in value (a number)", w)  # noqa: E731
-    x, _ = xf.vector(hedged_changes, "hedged_changes", number)
-    y, _ = xf.vector(hedge_changes, "hedge_changes", number)
-    xf.parallel(("hedged_changes", x), ("hedge_changes", y))
+    x, _ = xt.vector(hedged_changes, "hedged_changes", number)
+    y, _ = xt.vector(hedge_changes, "hedge_changes", number)
+    xt.parallel(("hedged_changes", x), ("hedge_changes", y))
     return x, y
 
 
@@ -125,7 +129,7 @@ def TRUPS_HEDGE_DOLLAR_OFFSET(hedged_changes: Any, hedge_changes: Any, lower: An
         A period whose two changes are both smaller is "too small" to judge; default 10% of the mean absolute hedged change.
     security : text or range, optional
     """
-    xf.security(security)  # checked; the test reads the changes only
+    xs.security(security)  # checked; the test reads the changes only
     x, y = _changes(hedged_changes, hedge_changes)
     def bound(v: object, a: str, w: str) -> float:
         ratio = xc.cell_number(v, a, "a ratio such as 0.8", w)
@@ -133,12 +137,12 @@ def TRUPS_HEDGE_DOLLAR_OFFSET(hedged_changes: Any, hedge_changes: Any, lower: An
             raise TrupsInputError(f"{w}expected a ratio in (0, {MAX_OFFSET_RATIO}] such as 0.8; got {ratio!r}", a)
         return ratio
 
-    lo = xf.one_number(lower, "lower", bound, default=core_hedge.DOLLAR_OFFSET_BOUNDS[0])
-    hi = xf.one_number(upper, "upper", bound, default=core_hedge.DOLLAR_OFFSET_BOUNDS[1])
-    threshold = None if xc.is_blank(small) else xf.one_number(small, "small", xf.amount_cell)
+    lo = xa.one_number(lower, "lower", bound, default=core_hedge.DOLLAR_OFFSET_BOUNDS[0])
+    hi = xa.one_number(upper, "upper", bound, default=core_hedge.DOLLAR_OFFSET_BOUNDS[1])
+    threshold = None if xc.is_blank(small) else xa.one_number(small, "small", xa.amount_cell)
     periods, used = core_hedge.dollar_offset(x, y, lo, hi, threshold)
     overall = core_hedge.dollar_offset_overall(
-        periods, xf.choice(method, "method", core_hedge.Method, core_hedge.METHOD_DEFAULT))
+        periods, xa.choice(method, "method", core_hedge.Method, core_hedge.METHOD_DEFAULT))
     blank = [""] * (len(OFFSET_HEADER) - 2)
     rows: list[list[Any]] = [list(OFFSET_HEADER)]
     for i, p in enumerate(periods, start=1):
@@ -164,9 +168,9 @@ def TRUPS_HEDGE_REGRESSION(hedged_changes: Any, hedge_changes: Any, confidence: 
         Confidence level of the slope's t-test; default 0.95 (95%).
     security : text or range, optional
     """
-    xf.security(security)  # checked; the test reads the changes only
+    xs.security(security)  # checked; the test reads the changes only
     x, y = _changes(hedged_changes, hedge_changes)
-    level = xf.one_number(confidence, "confidence", lambda v, a, w: xc.cell_number(v, a, "a level such as 0.95", w),
+    level = xa.one_number(confidence, "confidence", lambda v, a, w: xc.cell_number(v, a, "a level such as 0.95", w),
                           default=core_hedge.CONFIDENCE_DEFAULT)
     fit = core_hedge.regression(x, y, level)
     lo, hi = core_hedge.SLOPE_BOUNDS

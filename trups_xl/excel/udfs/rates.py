@@ -10,8 +10,10 @@ from trups_xl.core.errors import TrupsInputError
 from trups_xl.core.rates import fixings as core_rates
 from trups_xl.core.rates import libor as core_libor
 from trups_xl.core.securities.terms import require
+from trups_xl.excel import arguments as xa
 from trups_xl.excel import convert as xc
-from trups_xl.excel import function as xf
+from trups_xl.excel import security as xs
+from trups_xl.excel import tables as xt
 from trups_xl.excel.function import excel_function
 
 __all__ = [
@@ -33,11 +35,11 @@ def TRUPS_INDEX_RATE(period_start: Any, policy: Any = None, fixings: Any = None,
     curve : rate or range, optional
     security : text or range, optional
     """
-    terms = xf.security(security)
+    terms = xs.security(security)
     first = terms.floating_start if terms.floating_start is not None else require(terms, "switch_date")
-    days, _ = xf.dates(period_start, "period_start", first, terms.final_repayment)
-    return xc.shape_result(core_rates.index_rate(days, xf.fixings(fixings, terms), xf.policy(policy),
-                                                 xf.curve(curve, terms), terms=terms))
+    days, _ = xa.dates(period_start, "period_start", first, terms.final_repayment)
+    return xc.shape_result(core_rates.index_rate(days, xt.fixings(fixings, terms), xa.policy(policy),
+                                                 xt.curve(curve, terms), terms=terms))
 
 
 @excel_function(example=([[0.0525, 0.05251, 0.05262]],))
@@ -52,11 +54,11 @@ def TRUPS_LIBOR_FROM_QUOTES(london_quotes: Any, new_york_quotes: Any = None, sec
         Quotations of the three New York City banks, used when London gave fewer than two.
     security : text or range, optional
     """
-    terms = xf.security(security)
+    terms = xs.security(security)
     london = [] if xc.is_blank(london_quotes) else \
-        xf.vector(london_quotes, "london_quotes", xf.rate_cell, skip_blank=True)[0]
+        xt.vector(london_quotes, "london_quotes", xa.rate_cell, skip_blank=True)[0]
     new_york = [] if xc.is_blank(new_york_quotes) else \
-        xf.vector(new_york_quotes, "new_york_quotes", xf.rate_cell, skip_blank=True)[0]
+        xt.vector(new_york_quotes, "new_york_quotes", xa.rate_cell, skip_blank=True)[0]
     rate = core_libor.libor_from_quotes(london, new_york, terms=terms)
     if rate is None:
         first = "" if terms.first_floating_fallback is None or terms.switch_date is None else \

@@ -15,8 +15,10 @@ from trups_xl.core.pricing import redemption as core_redemption
 from trups_xl.core.pricing import treasury as core_treasury
 from trups_xl.core.pricing import yields as core_yields
 from trups_xl.core.securities.terms import Terms, require
+from trups_xl.excel import arguments as xa
 from trups_xl.excel import convert as xc
-from trups_xl.excel import function as xf
+from trups_xl.excel import security as xs
+from trups_xl.excel import tables as xt
 from trups_xl.excel.function import excel_function
 
 __all__ = [
@@ -34,16 +36,16 @@ __all__ = [
 
 def _make_whole_inputs(redemption_date: Any, treasury_rate: Any, spread: Any, principal: Any,
                        stub: Any, count: Any, security: Any) -> dict[str, Any]:
-    terms = xf.security(security)
+    terms = xs.security(security)
     default_spread = require(terms, "make_whole_spread")
-    d, r = xf.combine(("redemption_date", xf.date_cells(redemption_date, "redemption_date", terms.issue_date,
+    d, r = xa.combine(("redemption_date", xa.date_cells(redemption_date, "redemption_date", terms.issue_date,
                                                         core_redemption.last_make_whole_date(terms))),
-                      ("treasury_rate", xf.number_cells(treasury_rate, "treasury_rate", xf.rate_cell, xc.RATE_RANGE)))
+                      ("treasury_rate", xa.number_cells(treasury_rate, "treasury_rate", xa.rate_cell, xc.RATE_RANGE)))
     return {"redemption_date": d, "treasury_rate": r,
-            "spread": xf.one_number(spread, "spread", xf.spread_cell, default=default_spread),
-            "principal": xf.principal(principal, terms),
-            "stub": xf.choice(stub, "stub", core_redemption.Stub, core_redemption.STUB_DEFAULT),
-            "terms": terms, "count": xf.choice(count, "count", core_parcall.Count, core_parcall.COUNT_DEFAULT)}
+            "spread": xa.one_number(spread, "spread", xa.spread_cell, default=default_spread),
+            "principal": xa.principal(principal, terms),
+            "stub": xa.choice(stub, "stub", core_redemption.Stub, core_redemption.STUB_DEFAULT),
+            "terms": terms, "count": xa.choice(count, "count", core_parcall.Count, core_parcall.COUNT_DEFAULT)}
 
 
 @excel_function(example=("2030-03-15", 0.04))
@@ -56,7 +58,7 @@ def TRUPS_MAKE_WHOLE(redemption_date: Any, treasury_rate: Any, spread: Any = Non
     redemption_date : date
         Redemption date before the par call (XXI: 2037-12-21). A range gives an array (dates x rates grid with a row of rates).
     treasury_rate : rate
-        Treasury rate as a decimal (0.04), semi-annual yield. A range gives an array.
+        Treasury rate as a decimal (0.04): the Treasury's semi-annual equivalent yield (TRUPS_TREASURY_YIELD). A range gives an array.
     spread : rate, optional
     principal : number, optional
     stub : text, optional
@@ -78,7 +80,7 @@ def TRUPS_MAKE_WHOLE_PV(redemption_date: Any, treasury_rate: Any, spread: Any = 
     redemption_date : date
         Redemption date before the par call (XXI: 2037-12-21). A range gives an array.
     treasury_rate : rate
-        Treasury rate as a decimal (0.04), semi-annual yield. A range gives an array.
+        Treasury rate as a decimal (0.04): the Treasury's semi-annual equivalent yield (TRUPS_TREASURY_YIELD). A range gives an array.
     spread : rate, optional
     principal : number, optional
     stub : text, optional
@@ -113,18 +115,18 @@ def TRUPS_REDEMPTION_PRICE(redemption_date: Any, treasury_rate: Any = None, trig
     curve : rate or range, optional
     security : text or range, optional
     """
-    terms = xf.security(security)
-    route = xf.choice(trigger, "trigger", core_redemption.Trigger, core_redemption.OPTIONAL)
+    terms = xs.security(security)
+    route = xa.choice(trigger, "trigger", core_redemption.Trigger, core_redemption.OPTIONAL)
     event = None if route == core_redemption.OPTIONAL and xc.is_blank(trigger_date) else \
-        xf.one_date(trigger_date, "trigger_date", *xf.life(terms))
-    d = xf.date_cells(redemption_date, "redemption_date", *xf.life(terms))
+        xa.one_date(trigger_date, "trigger_date", *xs.life(terms))
+    d = xa.date_cells(redemption_date, "redemption_date", *xs.life(terms))
     rates = None
     if not xc.is_blank(treasury_rate):
-        d, rates = xf.combine(("redemption_date", d), ("treasury_rate", xf.number_cells(
-            treasury_rate, "treasury_rate", xf.rate_cell, xc.RATE_RANGE)))
+        d, rates = xa.combine(("redemption_date", d), ("treasury_rate", xa.number_cells(
+            treasury_rate, "treasury_rate", xa.rate_cell, xc.RATE_RANGE)))
     return xc.shape_result(core_redemption.redemption_price(
-        d, rates, route, event, xf.fixings(fixings, terms), xf.principal(principal, terms), xf.policy(policy),
-        curve=xf.curve(curve, terms), terms=terms))
+        d, rates, route, event, xt.fixings(fixings, terms), xa.principal(principal, terms), xa.policy(policy),
+        curve=xt.curve(curve, terms), terms=terms))
 
 
 @excel_function(example=("2011-12-31",))
@@ -137,8 +139,8 @@ def TRUPS_REDEMPTION_PAYMENT_DATE(redemption_date: Any, security: Any = None) ->
         Redemption date 2007-12-21..2077-12-21. A range gives an array.
     security : text or range, optional
     """
-    terms = xf.security(security)
-    days = xf.date_cells(redemption_date, "redemption_date", *xf.life(terms))
+    terms = xs.security(security)
+    days = xa.date_cells(redemption_date, "redemption_date", *xs.life(terms))
     return xc.shape_result(core_redemption.redemption_payment_date(days))
 
 
@@ -154,12 +156,12 @@ def TRUPS_TREASURY_PRICE_DATE(redemption_date: Any, lag: Any = None, security: A
         3 (default: "treasury price ... as of the third trading day") or 2 ("computed as of the second trading day").
     security : text or range, optional
     """
-    terms = xf.security(security)
-    lag_days = xf.one_number(lag, "lag", lambda v, a, w: xc.cell_number(v, a, "2 or 3", w),
+    terms = xs.security(security)
+    lag_days = xa.one_number(lag, "lag", lambda v, a, w: xc.cell_number(v, a, "2 or 3", w),
                              default=float(core_redemption.TREASURY_PRICE_LAG_DEFAULT))
     if lag_days not in core_redemption.TREASURY_PRICE_LAGS:
         raise TrupsInputError(f"expected 2 or 3 trading days; got {lag_days!r}", "lag")
-    days = xf.date_cells(redemption_date, "redemption_date", *xf.life(terms))
+    days = xa.date_cells(redemption_date, "redemption_date", *xs.life(terms))
     return xc.shape_result(core_redemption.treasury_price_date(days, int(lag_days)))
 
 
@@ -168,13 +170,13 @@ _TSY_DATES = (dt.date(1990, 1, 1), dt.date(2080, 12, 31))
 
 def _treasury_inputs(settlement: Any, maturity: Any, coupon: Any, value: Any, value_name: Any,
                      value_cell: Any) -> list[Any]:
-    s = xf.date_cells(settlement, "settlement", *_TSY_DATES)
-    m = xf.date_cells(maturity, "maturity", *_TSY_DATES)
-    c = xf.number_cells(coupon, "coupon", xf.coupon_cell, xc.COUPON_RANGE)
-    v = xf.number_cells(value, value_name, value_cell, xc.RATE_RANGE if value_cell is xf.rate_cell else (1e-9, 999.999))
+    s = xa.date_cells(settlement, "settlement", *_TSY_DATES)
+    m = xa.date_cells(maturity, "maturity", *_TSY_DATES)
+    c = xa.number_cells(coupon, "coupon", xa.coupon_cell, xc.COUPON_RANGE)
+    v = xa.number_cells(value, value_name, value_cell, xc.RATE_RANGE if value_cell is xa.rate_cell else (1e-9, 999.999))
     # (a negative coupon is refused by coupon_cell: COUPON_RANGE starts at 0)
     # shapes checked Excel-style; the arrays stay unbroadcast so the date work is done once per date
-    return xf.combine(("settlement", s), ("maturity", m), ("coupon", c), (value_name, v))
+    return xa.combine(("settlement", s), ("maturity", m), ("coupon", c), (value_name, v))
 
 
 def _plausible_yield(yields: Any) -> Any:
@@ -213,7 +215,7 @@ def TRUPS_TREASURY_YIELD(settlement: Any, maturity: Any, coupon: Any, price: Any
         Clean (bid) price per 100 of face. A range gives an array.
     security : text or range, optional
     """
-    xf.security(security)  # checked; a Treasury's price does not depend on it
+    xs.security(security)  # checked; a Treasury's price does not depend on it
     s, m, c, p = _treasury_inputs(settlement, maturity, coupon, price, "price", _price_cell)
     return xc.shape_result(_plausible_yield(core_treasury.treasury_yield(s, m, c, p)))
 
@@ -234,8 +236,8 @@ def TRUPS_TREASURY_PRICE(settlement: Any, maturity: Any, coupon: Any, yield_rate
         Semi-annual yield as a decimal (0.04). A range gives an array.
     security : text or range, optional
     """
-    xf.security(security)  # checked; a Treasury's price does not depend on it
-    s, m, c, y = _treasury_inputs(settlement, maturity, coupon, yield_rate, "yield_rate", xf.rate_cell)
+    xs.security(security)  # checked; a Treasury's price does not depend on it
+    s, m, c, y = _treasury_inputs(settlement, maturity, coupon, yield_rate, "yield_rate", xa.rate_cell)
     return xc.shape_result(core_treasury.treasury_price(s, m, c, y))
 
 
@@ -246,12 +248,12 @@ def TRUPS_YIELD_TO_CALL(settlement: Any, price: Any, security: Any = None) -> An
     Parameters
     ----------
     settlement : date
-        Settlement date before 2037-12-21. A range gives an array.
+        Settlement date before the par call (XXI: 2037-12-21). A range gives an array.
     price : number
         Clean price per 100 of principal. A range gives an array.
     security : text or range, optional
     """
-    terms = xf.security(security)
+    terms = xs.security(security)
     s, p = _settlement_and(settlement, price, "price", _price_cell, terms)
     return xc.shape_result(_plausible_yield(core_yields.yield_to_call(s, p, terms=terms)))
 
@@ -263,19 +265,19 @@ def TRUPS_PRICE_FROM_YIELD(settlement: Any, yield_rate: Any, security: Any = Non
     Parameters
     ----------
     settlement : date
-        Settlement date before 2037-12-21. A range gives an array.
+        Settlement date before the par call (XXI: 2037-12-21). A range gives an array.
     yield_rate : rate
-        Semi-annual yield as a decimal (0.08). A range gives an array.
+        Yield as a decimal (0.08), compounded per coupon period of the fixed-rate terms (twice a year for a semi-annual security, four times for a quarterly one). A range gives an array.
     security : text or range, optional
     """
-    terms = xf.security(security)
-    s, y = _settlement_and(settlement, yield_rate, "yield_rate", xf.rate_cell, terms)
+    terms = xs.security(security)
+    s, y = _settlement_and(settlement, yield_rate, "yield_rate", xa.rate_cell, terms)
     return xc.shape_result(core_yields.price_from_yield(s, y, terms=terms))
 
 
 def _settlement_and(settlement: Any, value: Any, name: str, convert: Any, terms: Terms) -> list[Any]:
     """Settlement dates before the par call, broadcast against a price or yield range."""
-    return xf.combine(("settlement", xf.date_cells(settlement, "settlement", terms.issue_date,
+    return xa.combine(("settlement", xa.date_cells(settlement, "settlement", terms.issue_date,
                                                    core_redemption.last_make_whole_date(terms))),
-                      (name, xf.number_cells(value, name, convert,
-                                             xc.RATE_RANGE if convert is xf.rate_cell else (1e-9, 999.999))))
+                      (name, xa.number_cells(value, name, convert,
+                                             xc.RATE_RANGE if convert is xa.rate_cell else (1e-9, 999.999))))

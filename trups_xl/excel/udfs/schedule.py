@@ -12,8 +12,10 @@ from trups_xl.core.errors import TrupsInputError
 from trups_xl.core.pricing import accrual as core_accrual
 from trups_xl.core.scheduling.schedule import build_schedule
 from trups_xl.core.securities.terms import Terms
+from trups_xl.excel import arguments as xa
 from trups_xl.excel import convert as xc
-from trups_xl.excel import function as xf
+from trups_xl.excel import security as xs
+from trups_xl.excel import tables as xt
 from trups_xl.excel.function import excel_function
 
 __all__ = [
@@ -44,11 +46,11 @@ def TRUPS_ACCRUAL(start_date: Any, end_date: Any, fixings: Any = None, principal
     curve : rate or range, optional
     security : text or range, optional
     """
-    terms = xf.security(security)
-    a, b = xf.combine(("start_date", xf.date_cells(start_date, "start_date", *xf.life(terms))),
-                      ("end_date", xf.date_cells(end_date, "end_date", *xf.life(terms))))
-    return xc.shape_result(core_accrual.accrual(a, b, xf.fixings(fixings, terms), xf.principal(principal, terms),
-                                                xf.policy(policy), curve=xf.curve(curve, terms), terms=terms))
+    terms = xs.security(security)
+    a, b = xa.combine(("start_date", xa.date_cells(start_date, "start_date", *xs.life(terms))),
+                      ("end_date", xa.date_cells(end_date, "end_date", *xs.life(terms))))
+    return xc.shape_result(core_accrual.accrual(a, b, xt.fixings(fixings, terms), xa.principal(principal, terms),
+                                                xa.policy(policy), curve=xt.curve(curve, terms), terms=terms))
 
 
 @excel_function(example=("2009-01-31",))
@@ -93,10 +95,10 @@ def TRUPS_COUPON(payment_date: Any, fixings: Any = None, principal: Any = None,
 def _interest_on_a_date(value: Any, argument: str, fixings: Any, principal: Any, policy: Any, curve: Any,
                         security: Any, core: Any) -> Any:
     """A function of one date (accrued interest, coupon): each argument read once, one core call."""
-    terms = xf.security(security)
-    days = xf.date_cells(value, argument, *xf.life(terms))
-    return xc.shape_result(core(days, xf.fixings(fixings, terms), xf.principal(principal, terms),
-                                xf.policy(policy), curve=xf.curve(curve, terms), terms=terms))
+    terms = xs.security(security)
+    days = xa.date_cells(value, argument, *xs.life(terms))
+    return xc.shape_result(core(days, xt.fixings(fixings, terms), xa.principal(principal, terms),
+                                xa.policy(policy), curve=xt.curve(curve, terms), terms=terms))
 
 
 @excel_function(example=("2009-01-31",))
@@ -127,8 +129,8 @@ def TRUPS_NEXT_PAYMENT_DATE(as_of: Any, security: Any = None) -> Any:
 
 def _payment_date(as_of: Any, security: Any, core: Any) -> Any:
     """A payment-date function of ``as_of`` (any day before the final repayment date)."""
-    terms = xf.security(security)
-    days = xf.date_cells(as_of, "as_of", *_as_of_dates(terms))
+    terms = xs.security(security)
+    days = xa.date_cells(as_of, "as_of", *_as_of_dates(terms))
     return xc.shape_result(core(days, terms))
 
 
@@ -154,11 +156,11 @@ def TRUPS_SCHEDULE(from_date: Any = None, to_date: Any = None, fixings: Any = No
     curve : rate or range, optional
     security : text or range, optional
     """
-    terms = xf.security(security)
+    terms = xs.security(security)
     paid = core_accrual.paid_periods(
-        xf.one_date(from_date, "from_date", *xf.life(terms), default=terms.issue_date),
-        xf.one_date(to_date, "to_date", *xf.life(terms), default=terms.final_repayment),
-        xf.fixings(fixings, terms), xf.principal(principal, terms), xf.policy(policy), xf.curve(curve, terms),
+        xa.one_date(from_date, "from_date", *xs.life(terms), default=terms.issue_date),
+        xa.one_date(to_date, "to_date", *xs.life(terms), default=terms.final_repayment),
+        xt.fixings(fixings, terms), xa.principal(principal, terms), xa.policy(policy), xt.curve(curve, terms),
         terms=terms)
     cells = _schedule_cells(terms)
     rows: list[list[Any]] = [list(SCHEDULE_HEADER)]
@@ -202,11 +204,11 @@ def TRUPS_TERMS(term: Any = None, security: Any = None) -> Any:
         A term's name (e.g. "fixed_rate", "switch_date", "floating_margin"); blank lists all terms.
     security : text or range, optional
     """
-    terms = xf.security(security)
+    terms = xs.security(security)
     values = _term_values(terms)
     if xc.is_blank(term):
         return [[name, value] for name, value in values.items()]
-    xf.single_cell(term, "term", "term name")
+    xa.single_cell(term, "term", "term name")
     name = xc.grid(term, "term")[0][0]
     if not isinstance(name, str) or name.strip().lower() not in values:
         raise TrupsInputError(f"unknown term {xc.describe(name)}; =TRUPS_TERMS() lists the terms", "term")

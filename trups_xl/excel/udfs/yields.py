@@ -17,8 +17,10 @@ from trups_xl.core.pricing import spreads as core_spreads
 from trups_xl.core.pricing import workout as core_workout
 from trups_xl.core.pricing import workout_yield as core_yield
 from trups_xl.core.securities.terms import Terms
+from trups_xl.excel import arguments as xa
 from trups_xl.excel import convert as xc
-from trups_xl.excel import function as xf
+from trups_xl.excel import security as xs
+from trups_xl.excel import tables as xt
 from trups_xl.excel.function import excel_function
 
 __all__ = [
@@ -52,26 +54,26 @@ def _workout(value: object, terms: Terms) -> core_workout.Workout | dt.date:
     if cell is None or xc.is_blank(cell):
         return core_workout.WORKOUT_DEFAULT
     if isinstance(cell, str) and not xc.DATE_TEXT.match(cell.strip()):
-        return xf.choice(cell, "workout", core_workout.Workout, core_workout.WORKOUT_DEFAULT)
+        return xa.choice(cell, "workout", core_workout.Workout, core_workout.WORKOUT_DEFAULT)
     try:
-        return xf.one_date(value, "workout", *xf.life(terms))
+        return xa.one_date(value, "workout", *xs.life(terms))
     except TrupsInputError as exc:
         raise TrupsInputError(f"{exc.message}; or \"worst\", \"maturity\" or \"next_call\"", "workout") from None
 
 
 def _market(quote: Any, curve: Any, fixings: Any, policy: Any, special_events: Any, terms: Terms
             ) -> core_yield.Market:
-    events = xf.choice(special_events, "special_events", core_workout.SpecialEvents,
+    events = xa.choice(special_events, "special_events", core_workout.SpecialEvents,
                        core_workout.SPECIAL_EVENTS_DEFAULT)
-    return core_yield.Market(quote=xf.choice(quote, "quote", core_workout.Quote, core_workout.QUOTE_DEFAULT),
-                             index=xf.curve(curve, terms), fixings=xf.fixings(fixings, terms), policy=xf.policy(policy),
+    return core_yield.Market(quote=xa.choice(quote, "quote", core_workout.Quote, core_workout.QUOTE_DEFAULT),
+                             index=xt.curve(curve, terms), fixings=xt.fixings(fixings, terms), policy=xa.policy(policy),
                              special_events=events is core_workout.SpecialEvents.INCLUDE)
 
 
 def _settlement_and(settlement: Any, value: Any, name: str, convert: Any, terms: Terms) -> list[Any]:
-    bounds = xc.RATE_RANGE if convert is xf.rate_cell else (1e-9, 999.999)
-    return xf.combine(("settlement", xf.date_cells(settlement, "settlement", *xf.life(terms))),
-                      (name, xf.number_cells(value, name, convert, bounds)))
+    bounds = xc.RATE_RANGE if convert is xa.rate_cell else (1e-9, 999.999)
+    return xa.combine(("settlement", xa.date_cells(settlement, "settlement", *xs.life(terms))),
+                      (name, xa.number_cells(value, name, convert, bounds)))
 
 
 def _plausible(yields: Any, argument: str = "price") -> Any:
@@ -108,7 +110,7 @@ def TRUPS_YIELD(settlement: Any, price: Any, workout: Any = None, quote: Any = N
         "exclude" (default) or "include": every payment date before the first par call becomes a par workout.
     security : text or range, optional
     """
-    terms = xf.security(security)
+    terms = xs.security(security)
     market = _market(quote, curve, fixings, policy, special_events, terms)
     s, p = _settlement_and(settlement, price, "price", _price_cell, terms)
     return xc.shape_result(_plausible(core_yield.yield_to_workout(s, p, terms, _workout(workout, terms), market)))
@@ -138,7 +140,7 @@ def TRUPS_WORKOUT_DATE(settlement: Any, price: Any, workout: Any = None, quote: 
         "exclude" (default) or "include" special-event calls at par on each payment date before the first par call.
     security : text or range, optional
     """
-    terms = xf.security(security)
+    terms = xs.security(security)
     market = _market(quote, curve, fixings, policy, special_events, terms)
     s, p = _settlement_and(settlement, price, "price", _price_cell, terms)
     return xc.shape_result(core_yield.worst_workout_date(s, p, terms, _workout(workout, terms), market))
@@ -167,9 +169,9 @@ def TRUPS_PRICE(settlement: Any, yield_rate: Any, workout: Any = None, quote: An
         "exclude" (default) or "include" special-event calls at par.
     security : text or range, optional
     """
-    terms = xf.security(security)
+    terms = xs.security(security)
     market = _market(quote, curve, fixings, policy, special_events, terms)
-    s, y = _settlement_and(settlement, yield_rate, "yield_rate", xf.rate_cell, terms)
+    s, y = _settlement_and(settlement, yield_rate, "yield_rate", xa.rate_cell, terms)
     return xc.shape_result(core_yield.price_to_workout(s, y, terms, _workout(workout, terms), market))
 
 
@@ -185,9 +187,9 @@ def TRUPS_WORKOUTS(settlement: Any, special_events: Any = None, security: Any = 
         "exclude" (default) or "include" special-event calls at par on each payment date before the first par call.
     security : text or range, optional
     """
-    terms = xf.security(security)
-    day = xf.one_date(settlement, "settlement", *xf.life(terms))
-    events = xf.choice(special_events, "special_events", core_workout.SpecialEvents,
+    terms = xs.security(security)
+    day = xa.one_date(settlement, "settlement", *xs.life(terms))
+    events = xa.choice(special_events, "special_events", core_workout.SpecialEvents,
                        core_workout.SPECIAL_EVENTS_DEFAULT)
     found = core_workout.workout_dates(terms, day, events is core_workout.SpecialEvents.INCLUDE)
     if not found:
@@ -223,13 +225,13 @@ def TRUPS_RISK(settlement: Any, price: Any, measure: Any = None, workout: Any = 
         Face amount held, for DV01 (money per 1 bp); default 100 (DV01 per 100 of principal).
     security : text or range, optional
     """
-    terms = xf.security(security)
-    chosen = xf.choice(measure, "measure", core_risk.Measure, core_risk.MEASURE_DEFAULT)
+    terms = xs.security(security)
+    chosen = xa.choice(measure, "measure", core_risk.Measure, core_risk.MEASURE_DEFAULT)
     market = _market(quote, curve, fixings, policy, None, terms)
-    move = xf.one_number(shift, "shift", xf.spread_cell, default=core_risk.SHIFT_DEFAULT)
+    move = xa.one_number(shift, "shift", xa.spread_cell, default=core_risk.SHIFT_DEFAULT)
     if move <= 0:
         raise TrupsInputError("must be above 0 (a decimal: 0.001 is 10 bp)", "shift")
-    face = xf.one_number(holding, "holding", xf.positive_cell, default=100.0)
+    face = xa.one_number(holding, "holding", xa.positive_cell, default=100.0)
     s, p = _settlement_and(settlement, price, "price", _price_cell, terms)
     return xc.shape_result(core_risk.risk(s, p, chosen, terms, _workout(workout, terms), market, move, face))
 
@@ -246,7 +248,7 @@ def _benchmark(value: object, settlement: dt.date) -> core_spreads.TenorCurve:
             return years
         return xc.cell_date(cell, "benchmark", settlement, dt.date(2199, 12, 31), where)
 
-    pairs = xf.table(value, "benchmark", "two columns: tenor in years (or a date), rate", tenor,
+    pairs = xt.table(value, "benchmark", "two columns: tenor in years (or a date), rate", tenor,
                      lambda rate, where: xc.cell_rate(rate, "benchmark", where))
     return core_spreads.TenorCurve(tuple(t for t, _ in pairs), tuple(r for _, r in pairs))
 
@@ -277,12 +279,12 @@ def TRUPS_SPREAD(settlement: Any, price: Any, benchmark: Any, kind: Any = None, 
     policy : text, optional
     security : text or range, optional
     """
-    terms = xf.security(security)
-    day = xf.one_date(settlement, "settlement", *xf.life(terms))
-    chosen = xf.choice(kind, "kind", core_spreads.SpreadKind, core_spreads.SpreadKind.Z)
+    terms = xs.security(security)
+    day = xa.one_date(settlement, "settlement", *xs.life(terms))
+    chosen = xa.choice(kind, "kind", core_spreads.SpreadKind, core_spreads.SpreadKind.Z)
     market = _market(quote, curve, fixings, policy, None, terms)
     bench = _benchmark(benchmark, day)
-    p = xf.number_cells(price, "price", _price_cell, (1e-9, 999.999))
+    p = xa.number_cells(price, "price", _price_cell, (1e-9, 999.999))
     return xc.shape_result(core_spreads.spread(day, p, chosen, bench, terms, _workout(workout, terms), market))
 
 
@@ -307,8 +309,8 @@ def TRUPS_DISCOUNT_MARGIN(settlement: Any, price: Any, index: Any, workout: Any 
     policy : text, optional
     security : text or range, optional
     """
-    terms = xf.security(security)
-    rate = xf.one_number(index, "index", xf.rate_cell)
+    terms = xs.security(security)
+    rate = xa.one_number(index, "index", xa.rate_cell)
     market = _market(quote, None, fixings, policy, None, terms)
     s, p = _settlement_and(settlement, price, "price", _price_cell, terms)
     return xc.shape_result(core_spreads.discount_margin(s, p, rate, terms, _workout(workout, terms), market))

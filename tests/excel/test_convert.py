@@ -1,0 +1,37 @@
+"""One cell to a core input and back: serials, Excel's error values, results shaped for a sheet."""
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from trups_xl.core.errors import TrupsInputError
+from trups_xl.excel import convert
+
+
+def test_serials_by_hand():
+    """Excel's own serials: 1900-03-01 is 61 (after the phantom 1900-02-29), 2008-12-21 is 39803."""
+    assert convert.date_to_serial(dt.date(1900, 3, 1)) == 61
+    assert convert.date_to_serial(dt.date(2008, 12, 21)) == 39803
+    assert convert.date_to_serial(dt.datetime(2008, 12, 21, 18, 30)) == 39803  # the time of day dropped
+    assert convert.serial_to_date(39803.75) == dt.date(2008, 12, 21)
+
+
+@given(st.dates(dt.date(1900, 3, 1), dt.date(9999, 12, 31)))
+def test_serial_round_trip(day):
+    assert convert.serial_to_date(float(convert.date_to_serial(day))) == day
+
+
+def test_excel_errors_and_blanks_are_recognised():
+    assert convert.is_error("#N/A") and convert.is_blank(None) and convert.is_blank("")
+    assert convert.error_code_name(-2146826246) == "#N/A"
+    with pytest.raises(TrupsInputError, match=r"^principal: "):
+        convert.cell_number("#N/A", "principal")
+
+
+def test_results_are_shaped_for_the_sheet():
+    assert convert.shape_result(np.array([[1.0, 2.0]])) == [[1.0, 2.0]]
+    assert convert.shape_result(np.float64(3.5)) == 3.5
+    assert convert.shape_result(np.array([["2008-12-21"]], dtype="datetime64[D]")) == dt.date(2008, 12, 21)

@@ -1,0 +1,67 @@
+"""The decorator's contract: a refusal is one #TRUPS! line naming the argument, a defect says so, no
+function answers NaN or infinity, and the wizard text comes from the docstring."""
+
+import pytest
+
+from trups_xl.core.errors import TrupsInputError
+from trups_xl.excel import function
+
+
+@pytest.fixture
+def registered():
+    saved_registry, saved_info = dict(function.REGISTRY), dict(function.INFO)
+    yield
+    function.REGISTRY.clear()
+    function.REGISTRY.update(saved_registry)
+    function.INFO.clear()
+    function.INFO.update(saved_info)
+
+
+def test_the_error_contract(registered):
+    @function.excel_function(example=(1.0,))
+    def TRUPS_TEST_ONLY(x: object) -> object:
+        """Returns x, or refuses it.
+
+        Parameters
+        ----------
+        x : number
+            What to return.
+        """
+        if x == "bad":
+            raise TrupsInputError("not a number\n  at all", "x")
+        if x == "bug":
+            raise KeyError("oops")
+        return x
+
+    assert TRUPS_TEST_ONLY(1.0) == 1.0
+    assert TRUPS_TEST_ONLY("bad") == "#TRUPS! x: not a number at all"  # one line
+    assert TRUPS_TEST_ONLY("bug").startswith("#TRUPS-BUG! KeyError")
+    assert TRUPS_TEST_ONLY(float("inf")).startswith("#TRUPS! result: ")
+    assert TRUPS_TEST_ONLY(-0.0) == 0.0 and str(TRUPS_TEST_ONLY(-0.0)) == "0.0"
+    assert function.INFO["TRUPS_TEST_ONLY"].summary == "Returns x, or refuses it."
+    assert function.INFO["TRUPS_TEST_ONLY"].arg_help == {"x": "What to return."}
+
+
+def test_one_line_fits_a_cell():
+    assert len(function.one_line("x " * 400)) == function.WIZARD_LIMIT
+
+
+def test_shared_help_fills_an_argument_left_without_a_description():
+    doc = function.fill_shared_help("""Summary.
+
+    Parameters
+    ----------
+    security : text or range, optional
+    """)
+    assert function.parse_docstring(doc)[1]["security"] == function.SHARED_ARG_HELP["security"]
+
+
+def test_argument_help_speaks_of_any_security():
+    """The shared help leads with what works for every security, XXI as the default or an example,
+    and a yield's help names its compounding by the security's coupon period, not XXI's."""
+    assert not function.SHARED_ARG_HELP["security"].startswith("Blank")
+    for name, info in function.INFO.items():
+        for argument, text in info.arg_help.items():
+            assert not text.startswith(("XXI", "Citigroup")), (name, argument)
+            if argument == "yield_rate" and "TREASURY" not in name:  # a Treasury yield is semi-annual
+                assert "semi-annual" not in text.lower().split("(")[0], (name, text)
