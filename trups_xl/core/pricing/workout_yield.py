@@ -120,14 +120,19 @@ def workout_values(y: FloatArray, c: Candidates, slope: bool = True) -> tuple[Fl
 
 def _lowest(y: FloatArray, c: Candidates, slope: bool = True
             ) -> tuple[FloatArray, FloatArray, npt.NDArray[np.int64]]:
-    """The lowest workout price at each yield, its slope and which workout it is (chunked by rows)."""
+    """The lowest workout price at each yield, its slope and which workout it is (chunked by rows;
+    the slope only of the lowest: one product per row, not one per workout)."""
     rows = max(1, _CHUNK_CELLS // c.span)
     pv, d, which = np.empty(y.size), np.empty(y.size), np.empty(y.size, dtype=np.int64)
     for a in range(0, y.size, rows):
-        p, s = workout_values(y[a:a + rows], c, slope)
+        part = y[a:a + rows]
+        df = periodic_discount(part[:, None], c.flows.periods[None, :c.span], c.flows.frequency)
+        p = df @ c.weights
         k = np.argmin(p, axis=1)
-        pick = np.arange(k.size)
-        pv[a:a + rows], d[a:a + rows], which[a:a + rows] = p[pick, k], s[pick, k], k
+        pv[a:a + rows], which[a:a + rows] = p[np.arange(k.size), k], k
+        if slope:
+            timed = np.einsum("ij,ji->i", df, c.timed_weights[:, k])
+            d[a:a + rows] = -timed / (c.flows.frequency + part)
     return pv, d, which
 
 
