@@ -72,3 +72,11 @@ def test_a_flat_quote_holds_the_accrued_interest() -> None:
     flat = udfs.TRUPS_YIELD("2012-06-08", 102.0, "next_call", "flat")
     clean = udfs.TRUPS_YIELD("2012-06-08", 102.0 - accrued, "next_call", "clean")
     assert flat == pytest.approx(clean, abs=1e-13)
+
+
+def test_the_workout_table_yields_are_each_workouts_and_their_lowest_is_the_worst() -> None:
+    table = udfs.TRUPS_WORKOUTS("2012-06-08", 101.0, None, 0.03)
+    assert min(row[2] for row in table) == pytest.approx(udfs.TRUPS_YIELD("2012-06-08", 101.0, None, None, 0.03),
+                                                         abs=1e-13)
+    for row in table[::40]:
+        assert row[2] == pytest.approx(udfs.TRUPS_YIELD("2012-06-08", 101.0, row[0], None, 0.03), abs=1e-13)

@@ -256,3 +256,26 @@ def price_to_workout(settlement: npt.ArrayLike | dt.date, yield_rate: npt.ArrayL
     the workouts (the inverse of the yield to worst)."""
     m = market or Market()
     return _each_settlement(settlement, yield_rate, lambda d, y: _price_and_date(d, y, terms, workout, m))[0]
+
+
+def yields_to_each(settlement: dt.date, price: float, terms: Terms, market: Market | None = None
+                   ) -> tuple[tuple[dt.date, ...], FloatArray]:
+    """The yield to every workout date at one price (the table of a YAS screen): each workout's own
+    solve, in date order; NaN where no yield in -99.99%..99.99% gives the price to that date (a
+    call a few days away at a deep discount)."""
+    m = market or Market()
+    c = candidates(settlement, terms, Workout.WORST, m)
+    target = _dirty(np.array([float(price)]), c, m.quote)
+    found = np.empty(len(c.dates))
+    for k in range(len(c.dates)):
+        one = c.subset(np.arange(len(c.dates)) == k)
+
+        def value(y: FloatArray, one: Candidates = one) -> tuple[FloatArray, FloatArray]:
+            pv, d, _ = _lowest(y, one)
+            return pv, d
+
+        try:
+            found[k] = solve(target, value)[0]
+        except TrupsInputError:
+            found[k] = np.nan
+    return c.dates, found

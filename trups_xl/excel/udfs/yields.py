@@ -21,7 +21,7 @@ from trups_xl.excel import arguments as xa
 from trups_xl.excel import convert as xc
 from trups_xl.excel import security as xs
 from trups_xl.excel import tables as xt
-from trups_xl.excel.function import excel_function
+from trups_xl.excel.function import INPUT_ERROR_PREFIX, excel_function
 
 __all__ = [
     "TRUPS_DISCOUNT_MARGIN",
@@ -175,26 +175,41 @@ def TRUPS_PRICE(settlement: Any, yield_rate: Any, workout: Any = None, quote: An
     return xc.shape_result(core_yield.price_to_workout(s, y, terms, _workout(workout, terms), market))
 
 
-@excel_function(example=("2012-06-08",))
-def TRUPS_WORKOUTS(settlement: Any, special_events: Any = None, security: Any = None) -> Any:
-    """The workout dates after settlement, one a row with why: maturity, par_call (each payment date from the first par call) or special_event.
+@excel_function(example=("2012-06-08", 101.0, None, 0.03))
+def TRUPS_WORKOUTS(settlement: Any, price: Any = None, quote: Any = None, curve: Any = None, fixings: Any = None,
+                   policy: Any = None, special_events: Any = None, security: Any = None) -> Any:
+    """The workout dates after settlement, one a row: the date, why (maturity, par_call, special_event) and, with a price, the yield to it (#TRUPS! text where none is plausible).
 
     Parameters
     ----------
     settlement : date
         Settlement date in the security's life.
+    price : number, optional
+        Price per 100 of principal (clean unless quote is "flat"): adds the yield to each workout date.
+    quote : text, optional
+        "clean" (default) or "flat".
+    curve : rate or range, optional
+        The index of floating and reset periods with no fixing, assumed to stay (one rate) or to follow a curve (date, rate).
+    fixings : rate or range, optional
+    policy : text, optional
     special_events : text, optional
         "exclude" (default) or "include" special-event calls at par on each payment date before the first par call.
     security : text or range, optional
     """
     terms = xs.security(security)
     day = xa.one_date(settlement, "settlement", *xs.life(terms))
-    events = xa.choice(special_events, "special_events", core_workout.SpecialEvents,
-                       core_workout.SPECIAL_EVENTS_DEFAULT)
-    found = core_workout.workout_dates(terms, day, events is core_workout.SpecialEvents.INCLUDE)
+    market = _market(quote, curve, fixings, policy, special_events, terms)
+    found = core_workout.workout_dates(terms, day, market.special_events)
     if not found:
         raise TrupsInputError(f"no workout date after {day}", "settlement")
-    return [[w.date, str(w.kind)] for w in found]
+    if xc.is_blank(price) or (isinstance(price, list) and xc.all_blank(price)):
+        return [[w.date, str(w.kind)] for w in found]
+    p = xa.one_number(price, "price", _price_cell)
+    _, yields = core_yield.yields_to_each(day, p, terms, market)
+    lo, hi = xc.RATE_RANGE
+    return [[w.date, str(w.kind), float(y) if lo <= y <= hi else
+             f"{INPUT_ERROR_PREFIX} price: the yield to this date is outside {lo:.0%}..{hi:.0%}"]
+            for w, y in zip(found, yields, strict=True)]
 
 
 @excel_function(example=("2012-06-08", 101.0, "modified", "2037-12-21"))
