@@ -12,7 +12,8 @@ from yield_cases import DC, months_after, ql_bond, ql_date, random_bond
 from trups_xl.core.errors import TrupsInputError
 from trups_xl.core.pricing.spreads import SpreadKind, TenorCurve, discount_margin, spread
 from trups_xl.core.pricing.workout import Workout
-from trups_xl.core.pricing.workout_yield import yield_to_workout
+from trups_xl.core.pricing.workout_yield import Market, yield_to_workout
+from trups_xl.core.rates.fixings import Fixings
 from trups_xl.core.securities.terms import from_mapping
 
 
@@ -39,29 +40,31 @@ def test_z_spread_equals_quantlib() -> None:
         assert ours == pytest.approx(theirs, abs=1e-8)
 
 
-def test_discount_margin_of_a_floater_is_quantlibs_z_spread_over_the_flat_index() -> None:
-    """A quarterly 30/360 floater (index + 1.5%) with its index flat at 4% quarterly: QuantLib prices
-    its projected coupons over a flat curve; the discount margin is the Z-spread over that curve."""
+def test_discount_margin_equals_quantlibs_z_spread_of_a_floating_rate_bond_over_the_flat_index() -> None:
+    """A quarterly 30/360 floater (index + 1.5%): QuantLib's FloatingRateBond with the current period's
+    fixing (5%) and the index projected from a flat 4% curve (quarterly compounding: every forward
+    quarter 4%); the discount margin is its Z-spread over that curve."""
     terms = from_mapping({"name": "Test floater", "liquidation_amount": 1000.0, "issue_date": dt.date(2020, 2, 10),
                           "first_payment_date": dt.date(2020, 5, 10), "maturity_date": dt.date(2030, 2, 10),
                           "floating_index": "term_sofr_3m", "floating_margin": 0.015, "floating_frequency": 4,
                           "floating_day_count": "30/360", "business_day_convention": "following",
                           "floating_accrual": "unadjusted"})
-    settlement, index = dt.date(2023, 7, 3), 0.04
+    settlement, index, fixing = dt.date(2023, 7, 3), 0.04, 0.05
     ql.Settings.instance().evaluationDate = ql_date(settlement)
-    schedule = ql.Schedule(ql_date(terms.issue_date), ql_date(dt.date(2030, 2, 10)), ql.Period(ql.Quarterly),
+    curve = ql.RelinkableYieldTermStructureHandle()
+    curve.linkTo(ql.FlatForward(ql_date(settlement), index, DC, ql.Compounded, ql.Quarterly))
+    ibor = ql.IborIndex("Index3M", ql.Period(3, ql.Months), 0, ql.USDCurrency(), ql.NullCalendar(), ql.Unadjusted,
+                        False, DC, curve)
+    ibor.addFixing(ql.Date(10, 5, 2023), fixing)
+    schedule = ql.Schedule(ql_date(terms.issue_date), ql.Date(10, 2, 2030), ql.Period(3, ql.Months),
                            ql.NullCalendar(), ql.Unadjusted, ql.Unadjusted, ql.DateGeneration.Forward, False)
-    # the index stays: every coupon 5.5%
-    leg = [*ql.FixedRateLeg(schedule, DC, [100.0], [index + 0.015]), ql.SimpleCashFlow(100.0, ql_date(dt.date(2030, 2, 10)))]
-    bond = ql.Bond(0, ql.NullCalendar(), 100.0, ql_date(dt.date(2030, 2, 10)), ql_date(terms.issue_date), leg)
-    flat = ql.FlatForward(ql_date(settlement), index, DC, ql.Compounded, ql.Quarterly)
+    bond = ql.FloatingRateBond(0, 100.0, schedule, ibor, DC, ql.Unadjusted, 0, [1.0], [0.015])
+    market = Market(fixings=Fixings(table=((dt.date(2023, 5, 10), fixing),)))
     for price in (95.0, 100.0, 103.5):
-        theirs = ql.BondFunctions.zSpread(bond, ql.BondPrice(price, ql.BondPrice.Clean), flat, DC, ql.Compounded,
-                                          ql.Quarterly, ql_date(settlement), 1e-14, 500, 0.0)
-        ours = discount_margin(settlement, price, index, terms, Workout.MATURITY)
+        theirs = ql.BondFunctions.zSpread(bond, ql.BondPrice(price, ql.BondPrice.Clean), curve.currentLink(), DC,
+                                          ql.Compounded, ql.Quarterly, ql_date(settlement), 1e-14, 500, 0.0)
+        ours = discount_margin(settlement, price, index, terms, Workout.MATURITY, market)
         assert ours == pytest.approx(theirs, abs=1e-8)
-
-
 
 
 def test_g_and_i_spreads_are_the_yield_less_the_curve_at_the_workout_tenor() -> None:

@@ -108,3 +108,19 @@ def test_bad_input_names_the_argument() -> None:
         with pytest.raises(TrupsInputError) as e:
             TenorCurve(tenors, (0.03,) * len(tenors))
         assert e.value.argument == "benchmark"
+
+
+def test_a_grid_of_dates_by_prices_is_each_cell_computed_alone() -> None:
+    xxi = shipped()["citigroup_capital_xxi"]
+    days = np.array(["2009-03-02", "2012-06-08", "2030-12-31"], dtype="datetime64[D]")[:, None]
+    prices = np.array([[85.0, 99.0, 101.0, 118.0]])
+    market = Market(index=0.035)
+    grid = yield_to_workout(days, prices, xxi, market=market)
+    named = worst_workout_date(days, prices, xxi, market=market)
+    assert grid.shape == named.shape == (3, 4)
+    for i in range(3):
+        for j in range(4):
+            one = yield_to_workout(days[i, 0].item(), float(prices[0, j]), xxi, market=market)
+            assert grid[i, j] == pytest.approx(one, abs=1e-14)
+            assert named[i, j].item() == worst_workout_date(days[i, 0].item(), float(prices[0, j]), xxi,
+                                                            market=market)
