@@ -27,7 +27,7 @@ import numpy.typing as npt
 
 from trups_xl.core.conventions.interest import periodic_discount
 from trups_xl.core.pricing.workout import WORKOUT_DEFAULT, Workout
-from trups_xl.core.pricing.workout_yield import Market, _each_settlement, _lowest, candidates, solve
+from trups_xl.core.pricing.workout_yield import Market, candidates, each_settlement, lowest_price, solve_workout
 from trups_xl.core.rates.curve import ForwardCurve
 from trups_xl.core.securities.terms import Terms
 
@@ -62,23 +62,15 @@ def _moved(market: Market, shift: float) -> Market:
 
 
 def _risk_one(settlement: dt.date, price: FloatArray, measure: Measure, terms: Terms, workout: Workout | dt.date,
-              market: Market, shift: float, holding: float) -> tuple[FloatArray, FloatArray]:
-    c = candidates(settlement, terms, workout, market)
-    dirty = price if market.quote.value == "flat" else price + c.flows.accrued
-
-    def value(y: FloatArray) -> tuple[FloatArray, FloatArray]:
-        pv, d, _ = _lowest(y, c)
-        return pv, d
-
-    y = solve(dirty, value)
-    which = _lowest(y, c, slope=False)[2]
-    dates = np.array(c.dates, dtype="datetime64[D]")[which]
+              market: Market, shift: float, holding: float) -> tuple[FloatArray, npt.NDArray[np.datetime64]]:
+    found = solve_workout(settlement, price, terms, workout, market)
+    c, dirty, y, which, dates = found.candidates, found.dirty, found.yields, found.which, found.dates
     if measure in (Measure.EFFECTIVE_DURATION, Measure.EFFECTIVE_CONVEXITY, Measure.SPREAD_DURATION):
         moves = measure is not Measure.SPREAD_DURATION
         down = candidates(settlement, terms, workout, _moved(market, -shift)) if moves else c
         up = candidates(settlement, terms, workout, _moved(market, shift)) if moves else c
-        p_down = _lowest(y - shift, down, slope=False)[0]
-        p_up = _lowest(y + shift, up, slope=False)[0]
+        p_down = lowest_price(y - shift, down, slope=False)[0]
+        p_up = lowest_price(y + shift, up, slope=False)[0]
         if measure is Measure.EFFECTIVE_CONVEXITY:
             return (p_down + p_up - 2 * dirty) / (dirty * shift ** 2), dates
         return (p_down - p_up) / (2 * dirty * shift), dates
@@ -103,5 +95,5 @@ def risk(settlement: npt.ArrayLike | dt.date, price: npt.ArrayLike, measure: Mea
          holding: float = 100.0) -> FloatArray | float:
     """``measure`` at a price per 100 (clean or flat) and its yield to ``workout``; arrays broadcast."""
     m = market or Market()
-    return _each_settlement(settlement, price,
+    return each_settlement(settlement, price,
                             lambda d, p: _risk_one(d, p, measure, terms, workout, m, shift, holding))[0]

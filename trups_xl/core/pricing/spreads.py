@@ -28,7 +28,7 @@ from trups_xl.core.conventions.daycount import ACT_365F, year_fraction
 from trups_xl.core.conventions.interest import Compounding, discount_factor
 from trups_xl.core.errors import TrupsInputError
 from trups_xl.core.pricing.workout import WORKOUT_DEFAULT, Workout
-from trups_xl.core.pricing.workout_yield import Market, _each_settlement, _lowest, _yield_and_date, candidates, solve
+from trups_xl.core.pricing.workout_yield import Market, each_settlement, solve, solve_workout, yield_and_date
 from trups_xl.core.securities.terms import Terms
 
 FloatArray = npt.NDArray[np.float64]
@@ -72,17 +72,16 @@ class TenorCurve:
 
 
 def _spread_one(settlement: dt.date, price: FloatArray, kind: SpreadKind, curve: TenorCurve, terms: Terms,
-                workout: Workout | dt.date, market: Market) -> tuple[FloatArray, FloatArray]:
-    y, dates = _yield_and_date(settlement, price, terms, workout, market)
+                workout: Workout | dt.date, market: Market) -> tuple[FloatArray, npt.NDArray[np.datetime64]]:
+    found = solve_workout(settlement, price, terms, workout, market)
+    y, dates, c, which = found.yields, found.dates, found.candidates, found.which
     if kind is not SpreadKind.Z:
         years = year_fraction(np.datetime64(settlement, "D"), dates, ACT_365F)
         return y - curve.rate_at(settlement, years), dates
-    c = candidates(settlement, terms, workout, market)
-    which = _lowest(y, c, slope=False)[2]
     t = c.flows.periods[:c.span] / c.flows.frequency
     zero = curve.rate_at(settlement, t)
-    dirty = price if market.quote.value == "flat" else price + c.flows.accrued
-    found = np.empty(price.size)
+    dirty = found.dirty
+    spreads_z = np.empty(price.size)
     for k in np.unique(which):  # the rows working to one workout share its flows
         rows = which == k
         paid = c.weights[:, k]
@@ -91,8 +90,8 @@ def _spread_one(settlement: dt.date, price: FloatArray, kind: SpreadKind, curve:
             df = discount_factor(zero[None, :] + s[:, None], t[None, :], Compounding.CONTINUOUS)
             return df @ paid, -(df * t) @ paid
 
-        found[rows] = solve(dirty[rows], value)
-    return found, dates
+        spreads_z[rows] = solve(dirty[rows], value)
+    return spreads_z, dates
 
 
 def spread(settlement: npt.ArrayLike | dt.date, price: npt.ArrayLike, kind: SpreadKind, curve: TenorCurve,
@@ -101,7 +100,7 @@ def spread(settlement: npt.ArrayLike | dt.date, price: npt.ArrayLike, kind: Spre
     """The G-, I- or Z-spread (decimal) of a price per 100 over ``curve``, to ``workout`` (the workout
     the yield assumes: for the worst, the one pricing lowest)."""
     m = market or Market()
-    return _each_settlement(settlement, price, lambda d, p: _spread_one(d, p, kind, curve, terms, workout, m))[0]
+    return each_settlement(settlement, price, lambda d, p: _spread_one(d, p, kind, curve, terms, workout, m))[0]
 
 
 def discount_margin(settlement: npt.ArrayLike | dt.date, price: npt.ArrayLike, index: float, terms: Terms,
@@ -109,5 +108,6 @@ def discount_margin(settlement: npt.ArrayLike | dt.date, price: npt.ArrayLike, i
     """The discount margin (decimal) over a flat ``index`` that prices the security, its floating
     coupons projected at that index; see the module docstring."""
     m = Market(**{**(market or Market()).__dict__, "index": float(index)})
-    found = _each_settlement(settlement, price, lambda d, p: _yield_and_date(d, p, terms, workout, m))[0]
+    found = each_settlement(settlement, price, lambda d, p: yield_and_date(d, p, terms, workout, m))[0]
     return found - index
+

@@ -118,7 +118,7 @@ def workout_values(y: FloatArray, c: Candidates, slope: bool = True) -> tuple[Fl
     return pv, np.asarray(-(df @ c.timed_weights) / (c.flows.frequency + y)[:, None], dtype=np.float64)
 
 
-def _lowest(y: FloatArray, c: Candidates, slope: bool = True
+def lowest_price(y: FloatArray, c: Candidates, slope: bool = True
             ) -> tuple[FloatArray, FloatArray, npt.NDArray[np.int64]]:
     """The lowest workout price at each yield, its slope and which workout it is (chunked by rows;
     the slope only of the lowest: one product per row, not one per workout)."""
@@ -183,7 +183,8 @@ def solve(target: FloatArray, value: Callable[[FloatArray], tuple[FloatArray, Fl
     return out
 
 
-def _dirty(price: FloatArray, c: Candidates, quote: Quote) -> FloatArray:
+def dirty_price(price: FloatArray, c: Candidates, quote: Quote) -> FloatArray:
+    """The price with accrued interest: a clean price plus accrued, a flat price as it is."""
     return price if quote is Quote.FLAT else price + c.flows.accrued
 
 
@@ -194,8 +195,8 @@ def _groups(settlement: npt.ArrayLike | dt.date, value: npt.ArrayLike
     return s.reshape(-1), v.reshape(-1).astype(np.float64), s.shape, one
 
 
-def _each_settlement(settlement: npt.ArrayLike | dt.date, value: npt.ArrayLike,
-                     work: Callable[[dt.date, FloatArray], tuple[FloatArray, FloatArray]]
+def each_settlement(settlement: npt.ArrayLike | dt.date, value: npt.ArrayLike,
+                     work: Callable[[dt.date, FloatArray], tuple[FloatArray, npt.NDArray[np.datetime64]]]
                      ) -> tuple[FloatArray | float, npt.NDArray[np.datetime64] | dt.date]:
     """``work(settlement, values)`` over the distinct settlement dates; (numbers, dates) shaped like the
     broadcast inputs (one date and one number give a float and a date)."""
@@ -209,19 +210,40 @@ def _each_settlement(settlement: npt.ArrayLike | dt.date, value: npt.ArrayLike,
     return numbers.reshape(shape), dates.reshape(shape)
 
 
-def _yield_and_date(settlement: dt.date, price: FloatArray, terms: Terms, workout: Workout | dt.date,
-                    market: Market) -> tuple[FloatArray, FloatArray]:
+@dataclass(frozen=True, eq=False)
+class Solved:
+    """Yields solved at one settlement date: the workouts, each cell's yield and the workout it assumes."""
+
+    candidates: Candidates
+    dirty: FloatArray  # each cell's dirty price per 100
+    yields: FloatArray
+    which: npt.NDArray[np.int64]  # index of each cell's workout among ``candidates``
+
+    @property
+    def dates(self) -> npt.NDArray[np.datetime64]:
+        """Each cell's workout date."""
+        return np.array(self.candidates.dates, dtype="datetime64[D]")[self.which]
+
+
+def solve_workout(settlement: dt.date, price: FloatArray, terms: Terms, workout: Workout | dt.date,
+                  market: Market) -> Solved:
+    """The yield to ``workout`` (the worst: the root of the lowest workout price) of each price."""
     c = candidates(settlement, terms, workout, market)
-    target = _dirty(price, c, market.quote)
+    target = dirty_price(price, c, market.quote)
 
     def value(y: FloatArray) -> tuple[FloatArray, FloatArray]:
-        pv, d, _ = _lowest(y, c)
+        pv, d, _ = lowest_price(y, c)
         return pv, d
 
     y = solve(target, value)
-    which = _lowest(y, c, slope=False)[2]
-    dates = np.array(c.dates, dtype="datetime64[D]")[which]
-    return y, dates
+    return Solved(c, target, y, lowest_price(y, c, slope=False)[2])
+
+
+def yield_and_date(settlement: dt.date, price: FloatArray, terms: Terms, workout: Workout | dt.date,
+                   market: Market) -> tuple[FloatArray, npt.NDArray[np.datetime64]]:
+    """Each price's yield to ``workout`` and the workout date it assumes."""
+    found = solve_workout(settlement, price, terms, workout, market)
+    return found.yields, found.dates
 
 
 def yield_to_workout(settlement: npt.ArrayLike | dt.date, price: npt.ArrayLike, terms: Terms,
@@ -229,7 +251,7 @@ def yield_to_workout(settlement: npt.ArrayLike | dt.date, price: npt.ArrayLike, 
     """Yield compounded at the payment frequency from a price per 100 (clean or flat), to ``workout``:
     the worst (default), the maturity, the next call or a workout date. Arrays broadcast."""
     m = market or Market()
-    return _each_settlement(settlement, price, lambda d, p: _yield_and_date(d, p, terms, workout, m))[0]
+    return each_settlement(settlement, price, lambda d, p: yield_and_date(d, p, terms, workout, m))[0]
 
 
 def worst_workout_date(settlement: npt.ArrayLike | dt.date, price: npt.ArrayLike, terms: Terms,
@@ -237,15 +259,15 @@ def worst_workout_date(settlement: npt.ArrayLike | dt.date, price: npt.ArrayLike
                        ) -> npt.NDArray[np.datetime64] | dt.date:
     """The workout date the yield to ``workout`` assumes (for the worst, the one pricing lowest)."""
     m = market or Market()
-    return _each_settlement(settlement, price, lambda d, p: _yield_and_date(d, p, terms, workout, m))[1]
+    return each_settlement(settlement, price, lambda d, p: yield_and_date(d, p, terms, workout, m))[1]
 
 
 def _price_and_date(settlement: dt.date, y: FloatArray, terms: Terms, workout: Workout | dt.date,
-                    market: Market) -> tuple[FloatArray, FloatArray]:
+                    market: Market) -> tuple[FloatArray, npt.NDArray[np.datetime64]]:
     c = candidates(settlement, terms, workout, market)
     if np.any(y <= RATE_BOUNDS[0]) or np.any(y >= RATE_BOUNDS[1]):
         raise TrupsInputError("must be between -99.99% and 99.99%", "yield_rate")
-    pv, _, which = _lowest(y, c, slope=False)
+    pv, _, which = lowest_price(y, c, slope=False)
     clean = pv if market.quote is Quote.FLAT else pv - c.flows.accrued
     return clean, np.array(c.dates, dtype="datetime64[D]")[which]
 
@@ -255,7 +277,7 @@ def price_to_workout(settlement: npt.ArrayLike | dt.date, yield_rate: npt.ArrayL
     """Price per 100 (clean or flat) at a yield to ``workout``; for the worst, the lowest price over
     the workouts (the inverse of the yield to worst)."""
     m = market or Market()
-    return _each_settlement(settlement, yield_rate, lambda d, y: _price_and_date(d, y, terms, workout, m))[0]
+    return each_settlement(settlement, yield_rate, lambda d, y: _price_and_date(d, y, terms, workout, m))[0]
 
 
 def yields_to_each(settlement: dt.date, price: float, terms: Terms, market: Market | None = None
@@ -265,13 +287,13 @@ def yields_to_each(settlement: dt.date, price: float, terms: Terms, market: Mark
     call a few days away at a deep discount)."""
     m = market or Market()
     c = candidates(settlement, terms, Workout.WORST, m)
-    target = _dirty(np.array([float(price)]), c, m.quote)
+    target = dirty_price(np.array([float(price)]), c, m.quote)
     found = np.empty(len(c.dates))
     for k in range(len(c.dates)):
         one = c.subset(np.arange(len(c.dates)) == k)
 
         def value(y: FloatArray, one: Candidates = one) -> tuple[FloatArray, FloatArray]:
-            pv, d, _ = _lowest(y, one)
+            pv, d, _ = lowest_price(y, one)
             return pv, d
 
         try:
