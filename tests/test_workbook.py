@@ -237,6 +237,7 @@ def test_every_named_result_matches_a_direct_core_call(generated):
         core[f"Result_{suffix}Accrued"] = f(accrual.accrued_interest(d("Sec_AsOf"), index, policy=v("Sec_Policy"),
                                                                      terms=security))
         core[f"Result_{suffix}Floor"] = security.floating_floor if security.floating_floor is not None else ""
+    _yield_and_risk(core, v, d, f, serial)
     result = recalculate(generated)
     assert set(result.names) == set(core), "every named result needs a direct core call here"
     for name, want in core.items():
@@ -244,6 +245,40 @@ def test_every_named_result_matches_a_direct_core_call(generated):
             assert result.names[name] in (want, None), name
             continue
         assert result.names[name] == pytest.approx(want, rel=1e-12, abs=1e-9), name
+
+
+def _yield_and_risk(core, v, d, f, serial) -> None:
+    """The "Yield & risk" sheet's results from the core: a security by id and the legacy floater's terms table."""
+    from trups_xl.core.pricing import risk, spreads
+    from trups_xl.core.pricing import workout_yield as wy
+    from trups_xl.core.securities import loading
+
+    settle = v("YR_Settlement")
+    settle = settle.date() if isinstance(settle, dt.datetime) else settle
+    legacy = loading.from_rows([(t, val) for t, val in zip(v("YR_Legacy_term"), v("YR_Legacy_value"), strict=True)
+                                if t is not None])
+    bench = spreads.TenorCurve(tuple(v("YR_Treasury_tenor")), tuple(v("YR_Treasury_rate")))
+    for suffix, security, price, index in (("YR1", loading.by_name(v("YR_Security")), v("YR_Price"), v("YR_Index")),
+                                           ("YR2", legacy, v("YR_LegacyPrice"), v("YR_LegacyIndex"))):
+        market = wy.Market(index=float(index))
+        ytw = wy.yield_to_workout(settle, float(price), security, market=market)
+        core[f"Result_{suffix}YTW"] = ytw
+        core[f"Result_{suffix}Workout"] = serial(wy.worst_workout_date(settle, float(price), security, market=market))
+        core[f"Result_{suffix}YTM"] = wy.yield_to_workout(settle, float(price), security, wy.Workout.MATURITY, market)
+        core[f"Result_{suffix}YTC"] = wy.yield_to_workout(settle, float(price), security, wy.Workout.NEXT_CALL, market)
+        core[f"Result_{suffix}Price"] = wy.price_to_workout(settle, ytw, security, market=market)
+        for key, measure in (("Modified", "modified"), ("Macaulay", "macaulay"), ("Convexity", "convexity"),
+                             ("EffDuration", "effective_duration"), ("EffConvexity", "effective_convexity"),
+                             ("SpreadDuration", "spread_duration"), ("DV01", "dv01")):
+            core[f"Result_{suffix}{key}"] = risk.risk(settle, float(price), risk.Measure(measure), security,
+                                                      market=market)
+        core[f"Result_{suffix}DV01Holding"] = risk.risk(settle, float(price), risk.Measure.DV01, security,
+                                                        market=market, holding=float(v("YR_Holding")))
+        core[f"Result_{suffix}GSpread"] = spreads.spread(settle, float(price), spreads.SpreadKind.G, bench, security,
+                                                         market=market)
+        core[f"Result_{suffix}ZSpread"] = spreads.spread(settle, float(price), spreads.SpreadKind.Z, bench, security,
+                                                         market=market)
+        core[f"Result_{suffix}DM"] = spreads.discount_margin(settle, float(price), float(index), security)
 
 
 def _set_named(book, name: str, value) -> None:

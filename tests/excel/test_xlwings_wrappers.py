@@ -83,7 +83,7 @@ def classic():
 def _reload_udfs():
     """Re-run the UDF definitions (a module per domain, then the package re-exporting them) under the
     decorators bound now, as a fresh Excel session's import does."""
-    for domain in ("schedule", "redemption", "deferral", "rates", "covenant", "hedge"):
+    for domain in ("schedule", "redemption", "yields", "deferral", "rates", "covenant", "hedge"):
         importlib.reload(importlib.import_module(f"trups_xl.excel.udfs.{domain}"))
     importlib.reload(importlib.import_module("trups_xl.excel.udfs"))
 

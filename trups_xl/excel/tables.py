@@ -21,6 +21,7 @@ TABLE_HEADERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "fixings": (("period_start", "period_start_date", "date"), ("rate", "fixing")),
     "curve": (("date",), ("rate", "value", "zero_rate", "discount_factor")),
     "corporate_actions": (("effective_date", "date"), ("factor",)),
+    "benchmark": (("tenor", "years", "date"), ("rate", "yield", "zero_rate")),
     core_terms.ARGUMENT: (("term",), ("value",)),
 }
 #: The header a single-column series (prices, changes, quotes) may carry in its first cell.

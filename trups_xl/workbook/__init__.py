@@ -13,6 +13,7 @@ A package by sheet:
 - ``rates`` -- the "Rates after LIBOR" sheet.
 - ``covenant`` -- the "Covenant" sheet.
 - ``securities`` -- the "Securities" sheet: shipped securities, one typed as a table, legacy hybrids.
+- ``yields`` -- the "Yield & risk" sheet: yield to worst and to each workout, risk and spreads, a legacy floater.
 - ``hedge`` -- the "Hedge effectiveness" sheet.
 - ``printing`` -- column widths and print setup of every sheet.
 - ``package`` -- dynamic-array marking and the atomic save; ``main``.

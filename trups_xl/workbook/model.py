@@ -28,6 +28,7 @@ from trups_xl.workbook.layout import (
 from trups_xl.workbook.printing import _print_setup
 from trups_xl.workbook.rates import _rates_after_libor
 from trups_xl.workbook.securities import _securities
+from trups_xl.workbook.yields import _yields
 
 
 def build() -> Workbook:
@@ -182,6 +183,7 @@ def build() -> Workbook:
     _rates_after_libor(wb)
     _covenant(wb)
     _securities(wb)
+    _yields(wb)
     _hedge(wb)
 
     conf = wb.create_sheet("xlwings.conf")

@@ -10,6 +10,7 @@ in turn, the name every setup uses):
 
 - ``schedule`` -- the schedule and accrual: accrual, accrued interest, coupons, payment dates, the terms.
 - ``redemption`` -- the make-whole, the price by route and its dates, Treasury yields, the yield to call.
+- ``yields`` -- yield to worst and to each workout, the workout date, price from yield, risk, spreads, discount margin.
 - ``deferral`` -- deferral and the alternative payment mechanism: deferred interest, APM, the share cap.
 - ``rates`` -- the index after LIBOR and LIBOR from dealer quotes.
 - ``covenant`` -- the capital replacement covenant and the scheduled-maturity repayment.
@@ -35,6 +36,15 @@ from trups_xl.excel.udfs.redemption import (
     TRUPS_TREASURY_PRICE,
     TRUPS_YIELD_TO_CALL,
     TRUPS_PRICE_FROM_YIELD,
+)
+from trups_xl.excel.udfs.yields import (
+    TRUPS_YIELD,
+    TRUPS_WORKOUT_DATE,
+    TRUPS_PRICE,
+    TRUPS_WORKOUTS,
+    TRUPS_RISK,
+    TRUPS_SPREAD,
+    TRUPS_DISCOUNT_MARGIN,
 )
 from trups_xl.excel.udfs.deferral import (
     TRUPS_DEFERRED_INTEREST,
@@ -79,6 +89,7 @@ __all__ = [
     "TRUPS_CRC_PERCENTAGE",
     "TRUPS_DEFERRAL_DATES",
     "TRUPS_DEFERRED_INTEREST",
+    "TRUPS_DISCOUNT_MARGIN",
     "TRUPS_HEDGED_ITEM_VALUE",
     "TRUPS_HEDGE_DOLLAR_OFFSET",
     "TRUPS_HEDGE_REGRESSION",
@@ -89,16 +100,22 @@ __all__ = [
     "TRUPS_MATURITY_REPAYMENT",
     "TRUPS_NEXT_PAYMENT_DATE",
     "TRUPS_PREVIOUS_PAYMENT_DATE",
+    "TRUPS_PRICE",
     "TRUPS_PRICE_FROM_YIELD",
     "TRUPS_REDEMPTION_PAYMENT_DATE",
     "TRUPS_REDEMPTION_PRICE",
+    "TRUPS_RISK",
     "TRUPS_SCHEDULE",
     "TRUPS_SHARES_SALEABLE",
     "TRUPS_SHARE_CAP",
     "TRUPS_SHARE_CAP_REQUIRED",
+    "TRUPS_SPREAD",
     "TRUPS_TERMS",
     "TRUPS_TREASURY_PRICE",
     "TRUPS_TREASURY_PRICE_DATE",
     "TRUPS_TREASURY_YIELD",
+    "TRUPS_WORKOUTS",
+    "TRUPS_WORKOUT_DATE",
+    "TRUPS_YIELD",
     "TRUPS_YIELD_TO_CALL",
 ]

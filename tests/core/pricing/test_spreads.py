@@ -1,0 +1,92 @@
+"""Z-spread and discount margin against QuantLib; G- and I-spreads by hand; curve refusals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+import QuantLib as ql
+from yield_cases import DC, months_after, ql_bond, ql_date, random_bond
+
+from trups_xl.core.errors import TrupsInputError
+from trups_xl.core.pricing.spreads import SpreadKind, TenorCurve, discount_margin, spread
+from trups_xl.core.pricing.workout import Workout
+from trups_xl.core.pricing.workout_yield import Market, yield_to_workout
+from trups_xl.core.rates.fixings import Fixings
+from trups_xl.core.securities.terms import from_mapping
+
+
+def test_z_spread_equals_quantlib() -> None:
+    rng = random.Random(12)
+    for _ in range(100):
+        terms, settlement, frequency, _ = random_bond(rng)
+        to = terms.final_repayment
+        price = round(rng.uniform(70.0, 130.0), 3)
+        try:
+            yield_to_workout(settlement, price, terms, Workout.MATURITY)
+        except TrupsInputError:
+            continue
+        bond = ql_bond(terms, to, frequency)
+        ql.Settings.instance().evaluationDate = ql_date(settlement)
+        # Z-spread over a zero curve (continuous, linear in 30/360 years) with nodes at whole years
+        tenors = (0.0, 1.0, 3.0, 10.0, 40.0)
+        zeros = tuple(round(rng.uniform(0.0, 0.06), 4) for _ in tenors)
+        curve = ql.ZeroCurve([ql_date(months_after(settlement, int(12 * t))) for t in tenors], list(zeros), DC,
+                             ql.NullCalendar(), ql.Linear(), ql.Continuous)
+        theirs = ql.BondFunctions.zSpread(bond, ql.BondPrice(price, ql.BondPrice.Clean), curve, DC, ql.Continuous,
+                                          ql.Annual, ql_date(settlement), 1e-14, 500, 0.0)
+        ours = spread(settlement, price, SpreadKind.Z, TenorCurve(tenors, zeros), terms, Workout.MATURITY)
+        assert ours == pytest.approx(theirs, abs=1e-8)
+
+
+def test_discount_margin_equals_quantlibs_z_spread_of_a_floating_rate_bond_over_the_flat_index() -> None:
+    """A quarterly 30/360 floater (index + 1.5%): QuantLib's FloatingRateBond with the current period's
+    fixing (5%) and the index projected from a flat 4% curve (quarterly compounding: every forward
+    quarter 4%); the discount margin is its Z-spread over that curve."""
+    terms = from_mapping({"name": "Test floater", "liquidation_amount": 1000.0, "issue_date": dt.date(2020, 2, 10),
+                          "first_payment_date": dt.date(2020, 5, 10), "maturity_date": dt.date(2030, 2, 10),
+                          "floating_index": "term_sofr_3m", "floating_margin": 0.015, "floating_frequency": 4,
+                          "floating_day_count": "30/360", "business_day_convention": "following",
+                          "floating_accrual": "unadjusted"})
+    settlement, index, fixing = dt.date(2023, 7, 3), 0.04, 0.05
+    ql.Settings.instance().evaluationDate = ql_date(settlement)
+    curve = ql.RelinkableYieldTermStructureHandle()
+    curve.linkTo(ql.FlatForward(ql_date(settlement), index, DC, ql.Compounded, ql.Quarterly))
+    ibor = ql.IborIndex("Index3M", ql.Period(3, ql.Months), 0, ql.USDCurrency(), ql.NullCalendar(), ql.Unadjusted,
+                        False, DC, curve)
+    ibor.addFixing(ql.Date(10, 5, 2023), fixing)
+    schedule = ql.Schedule(ql_date(terms.issue_date), ql.Date(10, 2, 2030), ql.Period(3, ql.Months),
+                           ql.NullCalendar(), ql.Unadjusted, ql.Unadjusted, ql.DateGeneration.Forward, False)
+    bond = ql.FloatingRateBond(0, 100.0, schedule, ibor, DC, ql.Unadjusted, 0, [1.0], [0.015])
+    market = Market(fixings=Fixings(table=((dt.date(2023, 5, 10), fixing),)))
+    for price in (95.0, 100.0, 103.5):
+        theirs = ql.BondFunctions.zSpread(bond, ql.BondPrice(price, ql.BondPrice.Clean), curve.currentLink(), DC,
+                                          ql.Compounded, ql.Quarterly, ql_date(settlement), 1e-14, 500, 0.0)
+        ours = discount_margin(settlement, price, index, terms, Workout.MATURITY, market)
+        assert ours == pytest.approx(theirs, abs=1e-8)
+
+
+def test_g_and_i_spreads_are_the_yield_less_the_curve_at_the_workout_tenor() -> None:
+    """By hand: a curve 2% at 1 year, 4% at 11 years; a workout 5 years (1,826 days) away reads
+    2% + 2% x (1826/365 - 1) / 10."""
+    terms = from_mapping({"name": "Test 3", "liquidation_amount": 1000.0, "issue_date": dt.date(2020, 1, 15),
+                          "first_payment_date": dt.date(2020, 7, 15), "maturity_date": dt.date(2030, 1, 15),
+                          "fixed_rate": 0.05, "fixed_frequency": 2, "fixed_day_count": "30/360"})
+    settlement = dt.date(2025, 1, 15)
+    y = yield_to_workout(settlement, 97.0, terms, Workout.MATURITY)
+    curve = TenorCurve((1.0, 11.0), (0.02, 0.04))
+    at = 0.02 + 0.02 * (1826 / 365 - 1) / 10
+    for kind in (SpreadKind.G, SpreadKind.I):
+        assert spread(settlement, 97.0, kind, curve, terms, Workout.MATURITY) == pytest.approx(y - at, abs=1e-15)
+    by_date = TenorCurve((dt.date(2026, 1, 15), dt.date(2036, 1, 15)), (0.02, 0.04))  # 365 and 4,017 days
+    at_date = 0.02 + 0.02 * (1826 - 365) / (4017 - 365)
+    assert spread(settlement, 97.0, SpreadKind.G, by_date, terms, Workout.MATURITY) == pytest.approx(y - at_date,
+                                                                                                       abs=1e-15)
+
+
+@pytest.mark.parametrize("tenors", [(1.0,), (2.0, 1.0), (1.0, 1.0), (1.0, dt.date(2030, 1, 1))])
+def test_a_one_point_unsorted_or_mixed_curve_is_refused_naming_it(tenors: tuple[object, ...]) -> None:
+    with pytest.raises(TrupsInputError) as e:
+        TenorCurve(tenors, (0.03,) * len(tenors))  # type: ignore[arg-type]
+    assert e.value.argument == "benchmark"

@@ -1,0 +1,126 @@
+"""Yield to a workout and to worst, and price from yield: against QuantLib's BondFunctions.yield and
+Excel's PRICE formula (written here from Microsoft's documentation) on random bonds, and properties."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import numpy as np
+import pytest
+from yield_cases import excel_price, months_after, ql_bond, ql_yield, random_bond
+
+from trups_xl.core.errors import TrupsInputError
+from trups_xl.core.pricing.risk import Measure, risk
+from trups_xl.core.pricing.spreads import TenorCurve
+from trups_xl.core.pricing.workout import Workout, workout_dates
+from trups_xl.core.pricing.workout_yield import Market, price_to_workout, worst_workout_date, yield_to_workout
+from trups_xl.core.securities.loading import shipped
+from trups_xl.core.securities.terms import from_mapping
+
+
+def test_yield_to_each_workout_equals_quantlib_and_excel_on_1000_random_bonds() -> None:
+    rng = random.Random(33)
+    worst_price_error = worst_identity = 0.0
+    for _ in range(1000):
+        terms, settlement, frequency, dates = random_bond(rng)
+        workouts = [w.date for w in workout_dates(terms, settlement)]
+        to = rng.choice(workouts)
+        assert to in dates
+        price = round(rng.uniform(60.0, 140.0), 4)
+        try:
+            ours = yield_to_workout(settlement, price, terms, to)
+        except TrupsInputError:
+            continue
+        assert isinstance(ours, float)
+        theirs = ql_yield(ql_bond(terms, to, frequency), price, settlement, frequency)
+        # within 1e-9 in price: our price at QuantLib's yield is the price
+        at_theirs = price_to_workout(settlement, theirs, terms, to)
+        worst_price_error = max(worst_price_error, abs(at_theirs - price))
+        worst_identity = max(worst_identity, abs(price_to_workout(settlement, ours, terms, to) - price))
+        left = sum(1 for d in dates if d <= to)
+        if left > 1:  # Excel's PRICE discounts a last period simply; compounded (as here) before it
+            previous = max([terms.issue_date, *(d for d in [months_after(dd, -(12 // frequency)) for dd in dates]
+                                                 if d <= settlement)])
+            excel = excel_price(settlement, to, terms.fixed_coupon_rate, ours, frequency, previous, left)
+            assert abs(excel - price) <= 1e-9, (terms, settlement, to, price)
+    assert worst_price_error <= 1e-9
+    assert worst_identity <= 1e-10
+
+
+def test_yield_to_worst_is_the_lowest_and_names_its_workout() -> None:
+    rng = random.Random(7)
+    for _ in range(200):
+        terms, settlement, _, _ = random_bond(rng)
+        prices = np.round(np.array([rng.uniform(70.0, 130.0) for _ in range(5)]), 3)
+        try:
+            worst = yield_to_workout(settlement, prices, terms)
+            each = np.array([yield_to_workout(settlement, prices, terms, w.date)
+                             for w in workout_dates(terms, settlement)])
+        except TrupsInputError:
+            continue
+        assert np.allclose(worst, each.min(axis=0), rtol=0, atol=1e-12)
+        named = worst_workout_date(settlement, prices, terms)
+        for k, day in enumerate(np.asarray(named)):
+            assert abs(yield_to_workout(settlement, float(prices[k]), terms, day.item()) - worst[k]) <= 1e-12
+
+
+def test_discount_works_to_maturity_premium_to_the_first_call() -> None:
+    terms = from_mapping({"name": "Test 2", "liquidation_amount": 25.0, "issue_date": dt.date(2010, 3, 15),
+                          "first_payment_date": dt.date(2010, 6, 15), "maturity_date": dt.date(2040, 3, 15),
+                          "fixed_rate": 0.07, "fixed_frequency": 4, "fixed_day_count": "30/360",
+                          "par_call_date": dt.date(2015, 3, 15)})
+    day = dt.date(2012, 5, 2)
+    assert worst_workout_date(day, 92.0, terms) == dt.date(2040, 3, 15)
+    assert worst_workout_date(day, 106.0, terms) == dt.date(2015, 3, 15)
+    worst = yield_to_workout(day, 106.0, terms)
+    assert yield_to_workout(day, 106.0, terms, Workout.NEXT_CALL) == pytest.approx(worst, abs=1e-13)
+
+
+@pytest.mark.parametrize("security", sorted(shipped()))
+def test_every_shipped_security_has_a_yield_to_worst_and_a_duration(security: str) -> None:
+    terms = shipped()[security]
+    day = terms.issue_date + (min(terms.final_repayment, dt.date(2099, 1, 1)) - terms.issue_date) // 3
+    market = Market(index=0.04)
+    y = yield_to_workout(day, 99.0, terms, market=market)
+    d = risk(day, 99.0, Measure.MODIFIED, terms, market=market)
+    assert isinstance(y, float) and -0.1 < y < 0.5
+    assert isinstance(d, float) and 0 < d < 40
+
+
+def test_bad_input_names_the_argument() -> None:
+    xxi = shipped()["citigroup_capital_xxi"]
+    day = dt.date(2012, 6, 8)
+    with pytest.raises(TrupsInputError) as e:
+        yield_to_workout(day, 1e-6, xxi, market=Market(index=0.03))
+    assert e.value.argument == "price"
+    with pytest.raises(TrupsInputError) as e:
+        yield_to_workout(day, 101.0, xxi, dt.date(2010, 6, 21), Market(index=0.03))
+    assert e.value.argument == "workout"
+    perpetual = shipped()["citigroup_series_x"]
+    with pytest.raises(TrupsInputError) as e:
+        yield_to_workout(dt.date(2022, 1, 3), 99.0, perpetual, Workout.MATURITY, Market(index=0.04))
+    assert e.value.argument == "workout"
+    with pytest.raises(TrupsInputError) as e:
+        yield_to_workout(dt.date(2042, 1, 3), 99.0, xxi)  # floating coupons and no index
+    assert e.value.argument == "curve"
+    for tenors in ((1.0,), (2.0, 1.0)):
+        with pytest.raises(TrupsInputError) as e:
+            TenorCurve(tenors, (0.03,) * len(tenors))
+        assert e.value.argument == "benchmark"
+
+
+def test_a_grid_of_dates_by_prices_is_each_cell_computed_alone() -> None:
+    xxi = shipped()["citigroup_capital_xxi"]
+    days = np.array(["2009-03-02", "2012-06-08", "2030-12-31"], dtype="datetime64[D]")[:, None]
+    prices = np.array([[85.0, 99.0, 101.0, 118.0]])
+    market = Market(index=0.035)
+    grid = yield_to_workout(days, prices, xxi, market=market)
+    named = worst_workout_date(days, prices, xxi, market=market)
+    assert grid.shape == named.shape == (3, 4)
+    for i in range(3):
+        for j in range(4):
+            one = yield_to_workout(days[i, 0].item(), float(prices[0, j]), xxi, market=market)
+            assert grid[i, j] == pytest.approx(one, abs=1e-14)
+            assert named[i, j].item() == worst_workout_date(days[i, 0].item(), float(prices[0, j]), xxi,
+                                                            market=market)

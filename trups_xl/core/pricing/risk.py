@@ -1,0 +1,99 @@
+"""Risk of a security at its price: Macaulay and modified duration, convexity, DV01, and effective
+duration and convexity with the calls re-evaluated.
+
+Each measure is taken at the yield to the workout asked for (the worst by default) over that
+workout's cash flows (:mod:`~trups_xl.core.pricing.workout_yield`), the yield compounded ``F`` times a
+year and every time ``t`` in periods, so with a dirty price ``P`` and ``v = 1 + y/F``:
+
+* Macaulay duration, years: ``sum(t c df) / (F P)``; modified: Macaulay ``/ v`` (QuantLib's
+  ``BondFunctions.duration``, Excel's ``DURATION``/``MDURATION`` for a fixed bond);
+* convexity: ``sum(t (t + 1) c df) / (F**2 v**2 P)`` (QuantLib's ``BondFunctions.convexity``);
+* DV01: modified duration x dirty price x 0.0001 per 100, times ``holding`` / 100 for a holding's face;
+* effective duration and convexity: the lowest price over every workout (the calls re-evaluated) at
+  the yield moved ``shift`` down and up, the index of floating coupons moved with it ("the index
+  stays", then moved in parallel): ``(P- - P+) / (2 P h)`` and ``(P- + P+ - 2 P) / (P h**2)``;
+* spread duration: the same with the coupons held (only the discount margin moves): for a fixed
+  coupon it equals the effective duration, for a floater it is the duration its spread carries.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from enum import StrEnum
+
+import numpy as np
+import numpy.typing as npt
+
+from trups_xl.core.conventions.interest import periodic_discount
+from trups_xl.core.pricing.workout import WORKOUT_DEFAULT, Workout
+from trups_xl.core.pricing.workout_yield import Market, candidates, each_settlement, lowest_price, solve_workout
+from trups_xl.core.rates.curve import ForwardCurve
+from trups_xl.core.securities.terms import Terms
+
+FloatArray = npt.NDArray[np.float64]
+
+
+class Measure(StrEnum):
+    """A risk measure (see the module docstring)."""
+
+    MODIFIED = "modified"
+    MACAULAY = "macaulay"
+    CONVEXITY = "convexity"
+    DV01 = "dv01"
+    EFFECTIVE_DURATION = "effective_duration"
+    EFFECTIVE_CONVEXITY = "effective_convexity"
+    SPREAD_DURATION = "spread_duration"
+
+
+MEASURE_DEFAULT = Measure.MODIFIED
+#: The parallel move of effective measures, as a decimal (10 basis points).
+SHIFT_DEFAULT = 0.001
+
+
+def _moved(market: Market, shift: float) -> Market:
+    index = market.index
+    if isinstance(index, float | int):
+        return dataclasses.replace(market, index=float(index) + shift)
+    if isinstance(index, ForwardCurve):
+        return dataclasses.replace(market, index=ForwardCurve(index.dates, tuple(r + shift for r in index.rates),
+                                                              index.interpolation))
+    return market
+
+
+def _risk_one(settlement: dt.date, price: FloatArray, measure: Measure, terms: Terms, workout: Workout | dt.date,
+              market: Market, shift: float, holding: float) -> tuple[FloatArray, npt.NDArray[np.datetime64]]:
+    found = solve_workout(settlement, price, terms, workout, market)
+    c, dirty, y, which, dates = found.candidates, found.dirty, found.yields, found.which, found.dates
+    if measure in (Measure.EFFECTIVE_DURATION, Measure.EFFECTIVE_CONVEXITY, Measure.SPREAD_DURATION):
+        moves = measure is not Measure.SPREAD_DURATION
+        down = candidates(settlement, terms, workout, _moved(market, -shift)) if moves else c
+        up = candidates(settlement, terms, workout, _moved(market, shift)) if moves else c
+        p_down = lowest_price(y - shift, down, slope=False)[0]
+        p_up = lowest_price(y + shift, up, slope=False)[0]
+        if measure is Measure.EFFECTIVE_CONVEXITY:
+            return (p_down + p_up - 2 * dirty) / (dirty * shift ** 2), dates
+        return (p_down - p_up) / (2 * dirty * shift), dates
+    f, freq = c.flows, c.flows.frequency
+    t = f.periods[:c.span]
+    df = periodic_discount(y[:, None], t[None, :], freq)
+    paid = c.weights[:, which].T  # rows: cells, columns: flows
+    pv = np.sum(paid * df, axis=1)
+    v = 1.0 + y / freq
+    macaulay = np.sum(paid * t * df, axis=1) / (freq * pv)
+    if measure is Measure.MACAULAY:
+        return macaulay, dates
+    if measure is Measure.MODIFIED:
+        return macaulay / v, dates
+    if measure is Measure.DV01:
+        return macaulay / v * pv * 1e-4 * holding / 100.0, dates
+    return np.sum(paid * t * (t + 1.0) * df, axis=1) / (freq ** 2 * v ** 2 * pv), dates
+
+
+def risk(settlement: npt.ArrayLike | dt.date, price: npt.ArrayLike, measure: Measure, terms: Terms,
+         workout: Workout | dt.date = WORKOUT_DEFAULT, market: Market | None = None, shift: float = SHIFT_DEFAULT,
+         holding: float = 100.0) -> FloatArray | float:
+    """``measure`` at a price per 100 (clean or flat) and its yield to ``workout``; arrays broadcast."""
+    m = market or Market()
+    return each_settlement(settlement, price,
+                            lambda d, p: _risk_one(d, p, measure, terms, workout, m, shift, holding))[0]

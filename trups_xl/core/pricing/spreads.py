@@ -1,0 +1,113 @@
+"""Spreads of a security's yield and price over the analyst's curves: G-spread, I-spread, Z-spread
+and the discount margin.
+
+A curve is two columns typed by the analyst (:class:`TenorCurve`): a tenor in years (or a date,
+turned into years from the settlement date under Actual/365 Fixed) and a rate, at least two points
+with strictly increasing tenors, read linearly between them and flat beyond.
+
+* **G-spread** (Treasury curve) and **I-spread** (swap curve): the yield to the workout less the
+  curve's rate at the workout's tenor (Actual/365 Fixed years from settlement to the workout date).
+* **Z-spread**: the constant ``s`` added to the curve's zero rates (continuously compounded, as
+  QuantLib's ``ZeroCurve`` by default) that prices the workout's cash flows, ``sum c exp(-(z(t) + s)
+  t)`` at the dirty price, ``t`` each flow's time in years (its periods over the frequency).
+* **Discount margin** of a floating or reset period: with the index flat (``index``, "the index
+  stays"), the margin ``dm`` over it such that discounting every flow at ``index + dm`` compounded at
+  the payment frequency gives the price: the yield to the workout less the index.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+import numpy.typing as npt
+
+from trups_xl.core.conventions.daycount import ACT_365F, year_fraction
+from trups_xl.core.conventions.interest import Compounding, discount_factor
+from trups_xl.core.errors import TrupsInputError
+from trups_xl.core.pricing.workout import WORKOUT_DEFAULT, Workout
+from trups_xl.core.pricing.workout_yield import Market, each_settlement, solve, solve_workout, yield_and_date
+from trups_xl.core.securities.terms import Terms
+
+FloatArray = npt.NDArray[np.float64]
+
+
+class SpreadKind(StrEnum):
+    """Which spread: over a Treasury curve (G), a swap curve (I) or a zero curve (Z)."""
+
+    G = "g"
+    I = "i"  # noqa: E741 (the market's name)
+    Z = "z"
+
+
+@dataclass(frozen=True)
+class TenorCurve:
+    """Rates by tenor in years (or by date: years from the settlement date), read linearly."""
+
+    tenors: tuple[float | dt.date, ...]
+    rates: tuple[float, ...]
+
+    def __post_init__(self) -> None:
+        if len(self.tenors) < 2 or len(self.tenors) != len(self.rates):
+            raise TrupsInputError("a curve needs at least two rows of (tenor in years or date, rate)", "benchmark")
+        kinds = {isinstance(t, dt.date) for t in self.tenors}
+        if len(kinds) > 1:
+            raise TrupsInputError("a curve's tenors are all years or all dates, not both", "benchmark")
+        if any(b <= a for a, b in zip(self.tenors, self.tenors[1:], strict=False)):  # type: ignore[operator]
+            raise TrupsInputError("a curve's tenors must be strictly increasing (sort it by tenor)", "benchmark")
+
+    def years(self, settlement: dt.date) -> FloatArray:
+        """Each tenor in years from ``settlement``."""
+        if isinstance(self.tenors[0], dt.date):
+            days = np.array(self.tenors, dtype="datetime64[D]")
+            return np.asarray(year_fraction(np.datetime64(settlement, "D"), days, ACT_365F), dtype=np.float64)
+        return np.array(self.tenors, dtype=np.float64)
+
+    def rate_at(self, settlement: dt.date, years: npt.ArrayLike) -> FloatArray:
+        """The rate at ``years`` from ``settlement``: linear between tenors, flat beyond."""
+        return np.asarray(np.interp(np.asarray(years, dtype=np.float64), self.years(settlement),
+                                    np.array(self.rates, dtype=np.float64)), dtype=np.float64)
+
+
+def _spread_one(settlement: dt.date, price: FloatArray, kind: SpreadKind, curve: TenorCurve, terms: Terms,
+                workout: Workout | dt.date, market: Market) -> tuple[FloatArray, npt.NDArray[np.datetime64]]:
+    found = solve_workout(settlement, price, terms, workout, market)
+    y, dates, c, which = found.yields, found.dates, found.candidates, found.which
+    if kind is not SpreadKind.Z:
+        years = year_fraction(np.datetime64(settlement, "D"), dates, ACT_365F)
+        return y - curve.rate_at(settlement, years), dates
+    t = c.flows.periods[:c.span] / c.flows.frequency
+    zero = curve.rate_at(settlement, t)
+    dirty = found.dirty
+    spreads_z = np.empty(price.size)
+    for k in np.unique(which):  # the rows working to one workout share its flows
+        rows = which == k
+        paid = c.weights[:, k]
+
+        def value(s: FloatArray, paid: FloatArray = paid) -> tuple[FloatArray, FloatArray]:
+            df = discount_factor(zero[None, :] + s[:, None], t[None, :], Compounding.CONTINUOUS)
+            return df @ paid, -(df * t) @ paid
+
+        spreads_z[rows] = solve(dirty[rows], value)
+    return spreads_z, dates
+
+
+def spread(settlement: npt.ArrayLike | dt.date, price: npt.ArrayLike, kind: SpreadKind, curve: TenorCurve,
+           terms: Terms, workout: Workout | dt.date = WORKOUT_DEFAULT, market: Market | None = None
+           ) -> FloatArray | float:
+    """The G-, I- or Z-spread (decimal) of a price per 100 over ``curve``, to ``workout`` (the workout
+    the yield assumes: for the worst, the one pricing lowest)."""
+    m = market or Market()
+    return each_settlement(settlement, price, lambda d, p: _spread_one(d, p, kind, curve, terms, workout, m))[0]
+
+
+def discount_margin(settlement: npt.ArrayLike | dt.date, price: npt.ArrayLike, index: float, terms: Terms,
+                    workout: Workout | dt.date = WORKOUT_DEFAULT, market: Market | None = None) -> FloatArray | float:
+    """The discount margin (decimal) over a flat ``index`` that prices the security, its floating
+    coupons projected at that index; see the module docstring."""
+    m = Market(**{**(market or Market()).__dict__, "index": float(index)})
+    found = each_settlement(settlement, price, lambda d, p: yield_and_date(d, p, terms, workout, m))[0]
+    return found - index
+

@@ -1,0 +1,303 @@
+"""Yield to a workout, to the worst of them, and price from a yield: any security, one date or arrays.
+
+The price of a workout ``w`` at a yield ``y`` compounded ``F`` times a year (the payment frequency at
+settlement, :mod:`~trups_xl.core.pricing.workout`) is the coupons up to and including ``w``'s date
+and its redemption price, each discounted ``(1 + y/F) ** -t`` over its time ``t`` in periods
+(:func:`~trups_xl.core.conventions.interest.periodic_discount`), less accrued interest for a clean
+price. Every price falls as the yield rises, so the yield to worst — the lowest yield over the
+workouts — is the root of the lowest price over the workouts, ``min_w P_w(y) = price``: below it every
+workout prices above the price; one solve finds it whichever workout is worst, and the workout
+pricing lowest there is the one it assumes (:func:`worst_workout_date`). The solver is bracketed
+Newton, as :func:`~trups_xl.core.pricing.bondmath.solve_yield`: a price no yield in -99.99%..99.99%
+gives, or a result that does not reprice within 1e-9 per 100, is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from trups_xl.core.conventions.interest import periodic_discount
+from trups_xl.core.errors import MissingFixingError, TrupsInputError
+from trups_xl.core.pricing.bondmath import RATE_BOUNDS, REPRICE_TOLERANCE
+from trups_xl.core.pricing.parcall import COUNT_DEFAULT, Count
+from trups_xl.core.pricing.workout import (
+    QUOTE_DEFAULT,
+    WORKOUT_DEFAULT,
+    Flows,
+    Quote,
+    Workout,
+    flows,
+    pick_workout,
+    workout_dates,
+)
+from trups_xl.core.rates.curve import ForwardCurve
+from trups_xl.core.rates.fixings import DEFAULT_POLICY, Fixings, Policy
+from trups_xl.core.securities.terms import Terms
+
+FloatArray = npt.NDArray[np.float64]
+#: Cells of one discount matrix (rows x flows) evaluated at once: bounds memory on a long column.
+_CHUNK_CELLS = 1 << 21
+#: The rates a long column's solves start from (each then brackets between two of them).
+_GRID = np.linspace(-0.5, 0.99, 1025)
+
+
+@dataclass(frozen=True)
+class Market:
+    """What the cash flows need besides the security: the index beyond the fixings and how the price
+    is quoted."""
+
+    quote: Quote = QUOTE_DEFAULT
+    index: float | ForwardCurve | None = None
+    fixings: Fixings | None = None
+    policy: Policy = DEFAULT_POLICY
+    special_events: bool = False
+    count: Count = COUNT_DEFAULT
+
+
+@dataclass(frozen=True, eq=False)
+class Candidates:
+    """The workouts a yield may be worked to, as positions in the flows."""
+
+    flows: Flows
+    last: npt.NDArray[np.int64]  # index of each workout's date among the flows
+    redemption: FloatArray  # redemption price per 100 at each
+    dates: tuple[dt.date, ...]
+
+    @property
+    def span(self) -> int:
+        """Flows the workouts need (up to the latest)."""
+        return int(self.last.max()) + 1
+
+    @functools.cached_property
+    def weights(self) -> FloatArray:
+        """What each flow pays under each workout (flows x workouts): its coupon up to the workout's
+        date, and the redemption on it; a workout's price is the discount factors times its column."""
+        j = np.arange(self.span)[:, None]
+        paid = np.where(j <= self.last[None, :], self.flows.amounts[:self.span, None], 0.0)
+        return np.asarray(paid + np.where(j == self.last[None, :], self.redemption[None, :], 0.0), dtype=np.float64)
+
+    @functools.cached_property
+    def timed_weights(self) -> FloatArray:
+        """:attr:`weights` times each flow's time in periods (for the slope)."""
+        return np.asarray(self.weights * self.flows.periods[:self.span, None], dtype=np.float64)
+
+    def subset(self, keep: npt.NDArray[np.bool_]) -> Candidates:
+        """The workouts where ``keep``."""
+        return Candidates(self.flows, self.last[keep], self.redemption[keep],
+                          tuple(d for d, k in zip(self.dates, keep, strict=True) if k))
+
+
+def candidates(settlement: dt.date, terms: Terms, workout: Workout | dt.date, market: Market) -> Candidates:
+    """The workouts of ``workout`` (every one for the worst) and the flows they need."""
+    chosen = pick_workout(workout, settlement, terms, market.special_events)
+    found = workout_dates(terms, settlement, market.special_events) if chosen is None else (chosen,)
+    f = flows(settlement, terms, market.index, market.fixings, market.policy, market.count)
+    last = np.array([f.position(w.date) for w in found], dtype=np.int64)
+    span = int(last.max()) + 1
+    bad = ~np.isfinite(f.amounts[:span])
+    if bad.any() or not np.isfinite(f.accrued):
+        k = int(np.flatnonzero(bad)[0]) if bad.any() else 0
+        raise MissingFixingError(f"the index-linked period paid {f.dates[k]} has no rate: give curve (one rate: the index "
+                                 "stays; or date, rate rows) or fixings", "curve")
+    return Candidates(f, last, np.array([w.price for w in found], dtype=np.float64), tuple(w.date for w in found))
+
+
+def workout_values(y: FloatArray, c: Candidates, slope: bool = True) -> tuple[FloatArray, FloatArray]:
+    """Dirty price per 100 of every workout at each yield (rows: yields, columns: workouts) and its
+    derivative in the yield."""
+    df = periodic_discount(y[:, None], c.flows.periods[None, :c.span], c.flows.frequency)
+    pv = df @ c.weights
+    if not slope:
+        return pv, pv
+    return pv, np.asarray(-(df @ c.timed_weights) / (c.flows.frequency + y)[:, None], dtype=np.float64)
+
+
+def lowest_price(y: FloatArray, c: Candidates, slope: bool = True
+            ) -> tuple[FloatArray, FloatArray, npt.NDArray[np.int64]]:
+    """The lowest workout price at each yield, its slope and which workout it is (chunked by rows;
+    the slope only of the lowest: one product per row, not one per workout)."""
+    rows = max(1, _CHUNK_CELLS // c.span)
+    pv, d, which = np.empty(y.size), np.empty(y.size), np.empty(y.size, dtype=np.int64)
+    for a in range(0, y.size, rows):
+        part = y[a:a + rows]
+        df = periodic_discount(part[:, None], c.flows.periods[None, :c.span], c.flows.frequency)
+        p = df @ c.weights
+        k = np.argmin(p, axis=1)
+        pv[a:a + rows], which[a:a + rows] = p[np.arange(k.size), k], k
+        if slope:
+            timed = np.einsum("ij,ji->i", df, c.timed_weights[:, k])
+            d[a:a + rows] = -timed / (c.flows.frequency + part)
+    return pv, d, which
+
+
+def solve(target: FloatArray, value: Callable[[FloatArray], tuple[FloatArray, FloatArray]], argument: str = "price",
+          tolerance: float = 1e-13) -> FloatArray:
+    """The rate at which ``value`` (falling in the rate; with its slope) equals each ``target``:
+    bracketed Newton in -99.99%..99.99%, refused naming ``argument`` when no rate there gives the
+    target or the result does not reprice it within 1e-9 per 100. ``value`` takes the rates of the
+    rows still iterating: every row must share one value function."""
+    lo_rate, hi_rate = RATE_BOUNDS
+    highest = value(np.full(target.size, lo_rate))[0]
+    lowest = value(np.full(target.size, hi_rate))[0]
+    if not np.all((target < highest) & (target > lowest)):
+        raise TrupsInputError("no yield between -99.99% and 99.99% gives that price", argument)
+    lo, hi = np.full(target.size, lo_rate), np.full(target.size, hi_rate)
+    y = np.full(target.size, 0.05)
+    if target.size > _GRID.size:  # a long column: start each from the grid of rates (fewer Newton steps)
+        with np.errstate(over="ignore", invalid="ignore"):
+            on_grid = value(_GRID)[0][::-1]  # rising
+        k = np.clip(np.searchsorted(on_grid, target), 1, _GRID.size - 1)
+        inside = (on_grid[k - 1] <= target) & (target <= on_grid[k])
+        rates = _GRID[::-1]
+        lo = np.where(inside, rates[k], lo)
+        hi = np.where(inside, rates[k - 1], hi)
+        y = np.where(inside, np.interp(target, on_grid, rates), y)
+    out, where = np.empty(target.size), np.arange(target.size)
+    tgt = target.copy()
+    for _ in range(200):
+        if not where.size:
+            break
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            pv, slope = value(y)
+            above = pv > tgt
+            lo, hi = np.where(above, y, lo), np.where(above, hi, y)
+            newton = y - (pv - tgt) / slope
+        inside = np.isfinite(newton) & (newton >= lo) & (newton <= hi)
+        step = np.where(inside, newton, (lo + hi) / 2)
+        done = np.abs(step - y) < tolerance
+        y = step
+        if done.any():
+            out[where[done]] = y[done]
+            keep = ~done
+            where, y, lo, hi, tgt = where[keep], y[keep], lo[keep], hi[keep], tgt[keep]
+    out[where] = y
+    error = np.abs(value(out)[0] - target)
+    if not np.all(error <= REPRICE_TOLERANCE * np.maximum(1.0, np.abs(target) / 100.0)):
+        raise TrupsInputError("no yield reprices that price to 1e-9 per 100", argument)
+    return out
+
+
+def dirty_price(price: FloatArray, c: Candidates, quote: Quote) -> FloatArray:
+    """The price with accrued interest: a clean price plus accrued, a flat price as it is."""
+    return price if quote is Quote.FLAT else price + c.flows.accrued
+
+
+def _groups(settlement: npt.ArrayLike | dt.date, value: npt.ArrayLike
+            ) -> tuple[npt.NDArray[np.datetime64], FloatArray, tuple[int, ...], bool]:
+    one = isinstance(settlement, dt.date) and isinstance(value, float | int)
+    s, v = np.broadcast_arrays(np.asarray(settlement, dtype="datetime64[D]"), np.asarray(value, dtype=np.float64))
+    return s.reshape(-1), v.reshape(-1).astype(np.float64), s.shape, one
+
+
+def each_settlement(settlement: npt.ArrayLike | dt.date, value: npt.ArrayLike,
+                     work: Callable[[dt.date, FloatArray], tuple[FloatArray, npt.NDArray[np.datetime64]]]
+                     ) -> tuple[FloatArray | float, npt.NDArray[np.datetime64] | dt.date]:
+    """``work(settlement, values)`` over the distinct settlement dates; (numbers, dates) shaped like the
+    broadcast inputs (one date and one number give a float and a date)."""
+    s, v, shape, one = _groups(settlement, value)
+    numbers, dates = np.empty(s.size), np.empty(s.size, dtype="datetime64[D]")
+    for day in np.unique(s):
+        rows = s == day
+        numbers[rows], dates[rows] = work(day.item(), v[rows])
+    if one:
+        return float(numbers[0]), dates[0].item()
+    return numbers.reshape(shape), dates.reshape(shape)
+
+
+@dataclass(frozen=True, eq=False)
+class Solved:
+    """Yields solved at one settlement date: the workouts, each cell's yield and the workout it assumes."""
+
+    candidates: Candidates
+    dirty: FloatArray  # each cell's dirty price per 100
+    yields: FloatArray
+    which: npt.NDArray[np.int64]  # index of each cell's workout among ``candidates``
+
+    @property
+    def dates(self) -> npt.NDArray[np.datetime64]:
+        """Each cell's workout date."""
+        return np.array(self.candidates.dates, dtype="datetime64[D]")[self.which]
+
+
+def solve_workout(settlement: dt.date, price: FloatArray, terms: Terms, workout: Workout | dt.date,
+                  market: Market) -> Solved:
+    """The yield to ``workout`` (the worst: the root of the lowest workout price) of each price."""
+    c = candidates(settlement, terms, workout, market)
+    target = dirty_price(price, c, market.quote)
+
+    def value(y: FloatArray) -> tuple[FloatArray, FloatArray]:
+        pv, d, _ = lowest_price(y, c)
+        return pv, d
+
+    y = solve(target, value)
+    return Solved(c, target, y, lowest_price(y, c, slope=False)[2])
+
+
+def yield_and_date(settlement: dt.date, price: FloatArray, terms: Terms, workout: Workout | dt.date,
+                   market: Market) -> tuple[FloatArray, npt.NDArray[np.datetime64]]:
+    """Each price's yield to ``workout`` and the workout date it assumes."""
+    found = solve_workout(settlement, price, terms, workout, market)
+    return found.yields, found.dates
+
+
+def yield_to_workout(settlement: npt.ArrayLike | dt.date, price: npt.ArrayLike, terms: Terms,
+                     workout: Workout | dt.date = WORKOUT_DEFAULT, market: Market | None = None) -> FloatArray | float:
+    """Yield compounded at the payment frequency from a price per 100 (clean or flat), to ``workout``:
+    the worst (default), the maturity, the next call or a workout date. Arrays broadcast."""
+    m = market or Market()
+    return each_settlement(settlement, price, lambda d, p: yield_and_date(d, p, terms, workout, m))[0]
+
+
+def worst_workout_date(settlement: npt.ArrayLike | dt.date, price: npt.ArrayLike, terms: Terms,
+                       workout: Workout | dt.date = WORKOUT_DEFAULT, market: Market | None = None
+                       ) -> npt.NDArray[np.datetime64] | dt.date:
+    """The workout date the yield to ``workout`` assumes (for the worst, the one pricing lowest)."""
+    m = market or Market()
+    return each_settlement(settlement, price, lambda d, p: yield_and_date(d, p, terms, workout, m))[1]
+
+
+def _price_and_date(settlement: dt.date, y: FloatArray, terms: Terms, workout: Workout | dt.date,
+                    market: Market) -> tuple[FloatArray, npt.NDArray[np.datetime64]]:
+    c = candidates(settlement, terms, workout, market)
+    if np.any(y <= RATE_BOUNDS[0]) or np.any(y >= RATE_BOUNDS[1]):
+        raise TrupsInputError("must be between -99.99% and 99.99%", "yield_rate")
+    pv, _, which = lowest_price(y, c, slope=False)
+    clean = pv if market.quote is Quote.FLAT else pv - c.flows.accrued
+    return clean, np.array(c.dates, dtype="datetime64[D]")[which]
+
+
+def price_to_workout(settlement: npt.ArrayLike | dt.date, yield_rate: npt.ArrayLike, terms: Terms,
+                     workout: Workout | dt.date = WORKOUT_DEFAULT, market: Market | None = None) -> FloatArray | float:
+    """Price per 100 (clean or flat) at a yield to ``workout``; for the worst, the lowest price over
+    the workouts (the inverse of the yield to worst)."""
+    m = market or Market()
+    return each_settlement(settlement, yield_rate, lambda d, y: _price_and_date(d, y, terms, workout, m))[0]
+
+
+def yields_to_each(settlement: dt.date, price: float, terms: Terms, market: Market | None = None
+                   ) -> tuple[tuple[dt.date, ...], FloatArray]:
+    """The yield to every workout date at one price (the table of a YAS screen): each workout's own
+    solve, in date order; NaN where no yield in -99.99%..99.99% gives the price to that date (a
+    call a few days away at a deep discount)."""
+    m = market or Market()
+    c = candidates(settlement, terms, Workout.WORST, m)
+    target = dirty_price(np.array([float(price)]), c, m.quote)
+    found = np.empty(len(c.dates))
+    for k in range(len(c.dates)):
+        one = c.subset(np.arange(len(c.dates)) == k)
+
+        def value(y: FloatArray, one: Candidates = one) -> tuple[FloatArray, FloatArray]:
+            pv, d, _ = lowest_price(y, one)
+            return pv, d
+
+        try:
+            found[k] = solve(target, value)[0]
+        except TrupsInputError:
+            found[k] = np.nan
+    return c.dates, found
