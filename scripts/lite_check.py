@@ -2,7 +2,7 @@
 
 xlwings Lite registers every member of the workbook's ``main.py`` that carries xlwings'
 ``__xlfunc__`` metadata and calls it through ``xlwings.server.custom_functions_call``. This
-script builds such a ``main`` module from the one line the README tells analysts to write,
+script builds such a ``main`` module from the one line docs/excel.md tells analysts to write,
 ``from trups_xl.udfs import *``, and asks xlwings' own server code for the function metadata
 and for a few calls with the 2-D arguments Office.js sends.
 

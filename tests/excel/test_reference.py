@@ -1,4 +1,5 @@
-"""README's function reference is generated from the code and must be current."""
+"""The docs' generated blocks (function reference, terms table, code layout) are current, and what
+the docs state about the functions is what they return."""
 
 from pathlib import Path
 
@@ -17,22 +18,23 @@ from trups_xl.excel.reference import (
 )
 
 README = Path(__file__).resolve().parents[2] / "README.md"
+DOCS = README.parent / "docs"
 
 
-def test_readme_reference_is_current():
-    text = README.read_text(encoding="utf-8")
+def test_the_function_reference_is_current():
+    text = (DOCS / "functions.md").read_text(encoding="utf-8")
     committed = text[text.index(BEGIN):text.index(END) + len(END)]
     assert committed == reference(), "run: python -m trups_xl.excel.reference"
 
 
-def test_readme_terms_schema_is_current():
-    text = README.read_text(encoding="utf-8")
+def test_the_terms_schema_is_current():
+    text = (DOCS / "securities.md").read_text(encoding="utf-8")
     committed = text[text.index(SCHEMA_BEGIN):text.index(SCHEMA_END) + len(SCHEMA_END)]
     assert committed == schema(), "run: python -m trups_xl.excel.reference"
 
 
-def test_readme_code_layout_is_current_and_names_every_module():
-    text = README.read_text(encoding="utf-8")
+def test_the_code_layout_is_current_and_names_every_module():
+    text = (DOCS / "architecture.md").read_text(encoding="utf-8")
     committed = text[text.index(LAYOUT_BEGIN):text.index(LAYOUT_END) + len(LAYOUT_END)]
     assert committed == layout(), "run: python -m trups_xl.excel.reference"
     package = README.parent / "trups_xl"
@@ -78,15 +80,15 @@ def _excel_args(inner: str) -> list:
     return args
 
 
-@pytest.mark.parametrize("heading", ["### Worked example: Citigroup Capital XIII",
-                                     "### Worked example: the shipped hybrids"])
-def test_readme_worked_examples_are_what_the_functions_return(heading):
+@pytest.mark.parametrize("heading", ["## Worked example: Citigroup Capital XIII",
+                                     "## Worked example: the shipped hybrids"])
+def test_the_worked_examples_are_what_the_functions_return(heading):
     import datetime as dt
     import re
 
     from trups_xl.excel.function import REGISTRY
 
-    text = README.read_text(encoding="utf-8")
+    text = (DOCS / "securities.md").read_text(encoding="utf-8") + "\n## "
     block = text[text.index(heading):]
     block = block[:block.index("\n## ")]
     rows = re.findall(r"^\| `=(TRUPS_\w+)\((.*)\)` \| ([^ |]+)", block, re.M)
@@ -110,13 +112,13 @@ def test_every_data_file_ships_in_the_package():
     assert data and all(any(fnmatch.fnmatch(d, pat) for pat in patterns) for d in data), data
 
 
-def test_readme_recalc_claims_are_the_bench_table_s_figures():
-    """Every figure the README states about recalculation speed is a cell of the bench table printed
+def test_the_recalc_claims_are_the_bench_table_s_figures():
+    """Every figure docs/performance.md states about recalculation speed is a cell of the bench table printed
     beside it (bench/recalc_scale.py's output, pasted from one run)."""
     import re
 
-    text = README.read_text(encoding="utf-8")
-    section = text[text.index("### Recalculation at the size of real models"):text.index("### What a cell costs")]
+    text = (DOCS / "performance.md").read_text(encoding="utf-8")
+    section = text[text.index("## Recalculation at the size of real models"):text.index("## What a cell costs")]
     table = section[section.index("```\n") + 4:section.index("\n```", section.index("```\n") + 4)]
     rows = {}
     for line in table.splitlines()[1:]:
@@ -132,12 +134,30 @@ def test_readme_recalc_claims_are_the_bench_table_s_figures():
         assert (row["s"], row["mb"], row["ratio"]) == (seconds, mb, ratio), (shape, size)
 
 
-def test_readme_counts_the_functions_lite_registers():
+def test_the_docs_count_the_functions_lite_registers():
     import re
 
     from trups_xl.excel import udfs  # noqa: F401
     from trups_xl.excel.function import REGISTRY
 
-    text = README.read_text(encoding="utf-8")
+    text = (DOCS / "excel.md").read_text(encoding="utf-8")
     counts = {int(n) for n in re.findall(r"all (\d+) functions register", text)}
     assert counts == {len(REGISTRY)}
+
+
+def test_the_generator_rewrites_each_stale_block_in_its_page_and_nothing_else(tmp_path):
+    import shutil
+
+    from trups_xl.excel.reference import pages, update_docs
+
+    (tmp_path / "docs").mkdir()
+    for relative in pages():
+        shutil.copy(README.parent / relative, tmp_path / relative)
+    assert update_docs(tmp_path) == []  # the committed pages are current
+    stale = tmp_path / "docs" / "functions.md"
+    text = stale.read_text(encoding="utf-8")
+    stale.write_text(text.replace(END, "### `TRUPS_GONE()`\n\n" + END), encoding="utf-8")
+    assert update_docs(tmp_path) == [stale]
+    assert stale.read_text(encoding="utf-8") == text
+    for relative in pages():
+        assert (tmp_path / relative).read_text(encoding="utf-8") == (README.parent / relative).read_text(encoding="utf-8")

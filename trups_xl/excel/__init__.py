@@ -6,5 +6,5 @@
 - ``tables`` -- table arguments: an optional header of documented column names, rows read alike.
 - ``security`` -- the security argument: a shipped security by id or CUSIP, or a terms table in cells.
 - ``convert`` -- one cell's value to a validated core input, and results back to cells.
-- ``reference`` -- the README's function reference, generated from the UDFs' docstrings.
+- ``reference`` -- the docs' generated blocks: the function reference, the terms table, the code layout.
 """

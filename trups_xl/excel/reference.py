@@ -1,7 +1,10 @@
-"""The README's function reference, generated from the UDFs' docstrings.
+"""The documentation's generated blocks: the function reference from the UDFs' docstrings
+(``docs/functions.md``), the terms table from the schema (``docs/securities.md``) and the code
+layout from the packages' docstrings (``docs/architecture.md``).
 
-``python -m trups_xl.excel.reference`` rewrites the block between the markers in README.md;
-``tests/excel/test_reference.py`` fails when the committed block differs from the code.
+``python -m trups_xl.excel.reference [ROOT]`` rewrites the blocks between the markers in those
+pages under ROOT (default: the current folder); ``tests/excel/test_reference.py`` fails when a
+committed block differs from the code.
 """
 
 from __future__ import annotations
@@ -10,9 +13,12 @@ import ast
 import inspect
 import re
 import sys
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from trups_xl.atomic import write_atomically
 from trups_xl.excel import udfs  # noqa: F401  (registers the functions)
 from trups_xl.excel.function import INFO, REGISTRY
 
@@ -57,7 +63,7 @@ def example_call(name: str) -> tuple[str, str]:
 
 def function_help(name: str) -> str:
     """Plain-text help of one function: the wizard text, every argument's help and the example
-    (the same metadata as the README reference)."""
+    (the same metadata as docs/functions.md)."""
     info = INFO[name]
     width = max(len(p) for p in inspect.signature(REGISTRY[name]).parameters)
     lines = [signature(name), "", info.summary, "", "Arguments:"]
@@ -152,7 +158,7 @@ def _entries(package: Path) -> tuple[str, list[tuple[str, str]]]:
 
 
 def layout() -> str:
-    """The README's "Where the code lives" table, from each package's docstring."""
+    """docs/architecture.md's "Where the code lives" table, from each package's docstring."""
     root = Path(__file__).resolve().parents[1]
     out = [LAYOUT_BEGIN, "", "| package | module | what it holds |", "|---|---|---|"]
     for name in LAYOUT_PACKAGES:
@@ -171,16 +177,34 @@ def _replace(text: str, begin: str, end: str, block: str) -> str:
     return text[:start] + block + text[stop:]
 
 
-def update_readme(path: Path) -> bool:
-    """Rewrite the generated blocks of ``path``; True when it changed."""
-    text = path.read_text(encoding="utf-8")
-    new = _replace(_replace(text, BEGIN, END, reference()), SCHEMA_BEGIN, SCHEMA_END, schema())
-    new = _replace(new, LAYOUT_BEGIN, LAYOUT_END, layout())
-    if new != text:
-        path.write_text(new, encoding="utf-8")
-    return new != text
+def pages() -> dict[str, list[tuple[str, str, Callable[[], str]]]]:
+    """Each docs page (relative to the project root) and the generated blocks it holds."""
+    return {
+        "docs/functions.md": [(BEGIN, END, reference)],
+        "docs/securities.md": [(SCHEMA_BEGIN, SCHEMA_END, schema)],
+        "docs/architecture.md": [(LAYOUT_BEGIN, LAYOUT_END, layout)],
+    }
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+def update_docs(root: Path) -> list[Path]:
+    """Rewrite the generated blocks of the docs pages under ``root``; the pages that changed."""
+    changed = []
+    for relative, blocks in pages().items():
+        path = root / relative
+        text = path.read_text(encoding="utf-8")
+        new = text
+        for begin, end, make in blocks:
+            new = _replace(new, begin, end, make())
+        if new != text:
+            write_atomically(path, partial(_write_text, text=new))
+            changed.append(path)
+    return changed
 
 
 if __name__ == "__main__":
-    readme = Path(sys.argv[1] if len(sys.argv) > 1 else "README.md")
-    print("updated" if update_readme(readme) else "up to date", readme)
+    changed = update_docs(Path(sys.argv[1] if len(sys.argv) > 1 else "."))
+    print("\n".join(f"updated {p}" for p in changed) or "up to date")

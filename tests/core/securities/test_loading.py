@@ -21,7 +21,7 @@ def test_a_base_row_starts_from_a_shipped_security_and_is_no_longer_it():
 
 
 def test_unknown_names_and_repeated_terms_are_one_line():
-    with pytest.raises(TrupsInputError, match=r"^security: no shipped security 'nope'; the README lists all \d+ shipped"):
+    with pytest.raises(TrupsInputError, match=r"^security: no shipped security 'nope'; docs/securities.md lists all \d+"):
         by_name("nope")
     with pytest.raises(TrupsInputError, match=r"^security: term fixed_rate is given twice"):
         from_rows([("base", "citigroup_capital_xxi"), ("fixed_rate", 0.07), ("Fixed_Rate", 0.06)])

@@ -41,12 +41,12 @@ def test_every_shipped_term_has_its_source():
         assert all(len(s) >= 4 for s in sources(security_id).values())
 
 
-def test_the_readme_lists_every_shipped_security_with_its_cusip():
-    """The README's table of shipped securities (which the refusal of an unknown name points to)
+def test_the_securities_page_lists_every_shipped_security_with_its_cusip():
+    """docs/securities.md's table of shipped securities (which the refusal of an unknown name points to)
     has one row per data file, with its CUSIP where the terms give one."""
     from pathlib import Path
 
-    readme = (Path(__file__).parents[3] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).parents[3] / "docs" / "securities.md").read_text(encoding="utf-8")
     rows = {line.split("|")[1].strip().strip("`"): line.split("|")[5].strip()
             for line in readme.splitlines() if line.startswith("| `") and line.count("|") == 6}
     assert {k: v for k, v in rows.items() if k in shipped()} == {k: t.cusip or "" for k, t in shipped().items()}
@@ -216,8 +216,7 @@ def test_a_base_row_starts_from_a_shipped_security():
 
 #: What a name that is not shipped is told: the nearest ids, and where all are listed.
 SHIPPED = len(shipped())
-NOT_SHIPPED = (f"nearest: citigroup_capital_xxi; the README lists all {SHIPPED} shipped securities with their CUSIPs "
-               "(Securities as data)")
+NOT_SHIPPED = f"nearest: citigroup_capital_xxi; docs/securities.md lists all {SHIPPED} shipped securities with their CUSIPs"
 
 
 @pytest.mark.parametrize(("rows", "message"), [
@@ -240,10 +239,10 @@ NOT_SHIPPED = (f"nearest: citigroup_capital_xxi; the README lists all {SHIPPED} 
     ([[1.0, 2.0], [3.0, 4.0]], "#TRUPS! security: row 1: the first column names a term; got 1.0"),
     ([["a", "b", "c"], ["d", "e", "f"]], "#TRUPS! security: expected two columns (term, value); got 2x3"),
     ("citigroup_capital_xx", f"#TRUPS! security: no shipped security 'citigroup_capital_xx'; {NOT_SHIPPED}"),
-    ("mellon", f"#TRUPS! security: no shipped security 'mellon'; nearest: mellon_capital_iv; the README lists all "
-               f"{SHIPPED} shipped securities with their CUSIPs (Securities as data)"),
-    ("trust 9", f"#TRUPS! security: no shipped security 'trust 9'; the README lists all {SHIPPED} shipped securities "
-                "with their CUSIPs (Securities as data)"),
+    ("mellon", f"#TRUPS! security: no shipped security 'mellon'; nearest: mellon_capital_iv; docs/securities.md "
+               f"lists all {SHIPPED} shipped securities with their CUSIPs"),
+    ("trust 9", f"#TRUPS! security: no shipped security 'trust 9'; docs/securities.md lists all {SHIPPED} shipped "
+                "securities with their CUSIPs"),
 ])
 def test_each_bad_terms_table_is_one_line_naming_the_term(rows, message):
     assert udfs.TRUPS_ACCRUAL("2020-01-15", "2020-03-01", None, None, None, None, rows) == message

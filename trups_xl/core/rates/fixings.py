@@ -57,7 +57,7 @@ POLICY_FIXINGS, POLICY_LIBOR_ACT, POLICY_FALLBACK = Policy.FIXINGS, Policy.LIBOR
 POLICIES = tuple(Policy)
 #: Interpretation: the default takes the user's numbers as the index itself and never adds
 #: a spread or invents a rate; "libor_act" is the legally operative reading since July 2023
-#: (see README, "LIBOR's end") but needs Term SOFR rather than LIBOR numbers.
+#: (see docs/conventions.md, "LIBOR's end") but needs Term SOFR rather than LIBOR numbers.
 DEFAULT_POLICY = POLICY_FIXINGS
 
 FloatArray = npt.NDArray[np.float64]

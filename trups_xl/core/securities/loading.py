@@ -75,7 +75,7 @@ def _which_ship(key: str) -> str:
     ids = list(shipped())
     near = [i for i in ids if key and key in i][:3] or difflib.get_close_matches(key, ids, n=3, cutoff=0.6)
     nearest = f"nearest: {', '.join(near)}; " if near else ""
-    return f"{nearest}the README lists all {len(ids)} shipped securities with their CUSIPs (Securities as data)"
+    return f"{nearest}docs/securities.md lists all {len(ids)} shipped securities with their CUSIPs"
 
 
 def from_rows(rows: Iterable[tuple[str, object]]) -> Terms:

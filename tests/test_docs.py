@@ -1,0 +1,241 @@
+"""The README is a front door and the docs pages say what the code does: the README's length, every
+relative link of README.md and docs/*.md, the counts the pages state, and the README's formulas."""
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from trups_xl.core.securities.loading import shipped
+from trups_xl.excel import udfs  # noqa: F401  (registers the functions)
+from trups_xl.excel.function import INPUT_ERROR_PREFIX, REGISTRY
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+PAGES = [README, *sorted((ROOT / "docs").glob("*.md"))]
+#: The README's budget: a front door, with everything else one link away in docs/.
+README_LIMIT = 25_000
+
+_LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)")
+_FENCE = re.compile(r"^```.*?^```", re.M | re.S)
+
+
+def _text(page: Path) -> str:
+    return page.read_text(encoding="utf-8")
+
+
+def _prose(text: str) -> str:
+    """The page without its fenced code blocks (a link in a code block is not a link)."""
+    return _FENCE.sub("", text)
+
+
+def _slug(heading: str) -> str:
+    """GitHub's anchor of a heading: lower case, punctuation dropped, spaces to hyphens."""
+    text = re.sub(r"[`*_]", "", heading.strip().lower())
+    text = re.sub(r"[^\w\- ]", "", text)
+    return text.replace(" ", "-")
+
+
+def _anchors(text: str) -> set[str]:
+    seen: dict[str, int] = {}
+    anchors = set()
+    for heading in re.findall(r"^#{1,6} (.+)$", _prose(text), re.M):
+        slug = _slug(heading)
+        n = seen.get(slug, 0)
+        anchors.add(slug if n == 0 else f"{slug}-{n}")
+        seen[slug] = n + 1
+    return anchors
+
+
+def test_the_readme_is_a_front_door_of_at_most_25000_characters():
+    assert len(_text(README)) <= README_LIMIT, f"README.md is {len(_text(README)):,} characters; move text to docs/"
+
+
+def test_the_readme_links_every_docs_page():
+    linked = set(_LINK.findall(_prose(_text(README))))
+    for page in PAGES[1:]:
+        assert f"docs/{page.name}" in linked, page.name
+
+
+def test_the_slug_is_github_s():
+    assert _slug("Conventions and the error contract") == "conventions-and-the-error-contract"
+    assert _slug("LIBOR's end and the index policies") == "libors-end-and-the-index-policies"
+    assert _slug("Headless recalculation: `trups-xl recalc`, `call`") == "headless-recalculation-trups-xl-recalc-call"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_every_relative_link_resolves(page):
+    text = _text(page)
+    links = _LINK.findall(_prose(text))
+    for link in links:
+        if re.match(r"^[a-z][a-z0-9+.-]*:", link):  # https:, mailto: ... not a file of the repository
+            continue
+        path, _, anchor = link.partition("#")
+        target = (page.parent / path).resolve() if path else page
+        assert target.exists(), f"{page.name}: {link} names no file"
+        assert ROOT in target.parents or target == ROOT, f"{page.name}: {link} leaves the repository"
+        if anchor:
+            assert target.suffix == ".md", f"{page.name}: {link}"
+            assert anchor in _anchors(_text(target)), f"{page.name}: {link}: no heading has the anchor #{anchor}"
+
+
+def test_the_link_check_finds_a_broken_link(tmp_path):
+    """The check above can fail: a link to a missing file and to a missing anchor are both caught."""
+    (tmp_path / "a.md").write_text("# Title\n\n[x](b.md) [y](a.md#nope) [z](a.md#title)\n", encoding="utf-8")
+    text = _text(tmp_path / "a.md")
+    links = _LINK.findall(text)
+    assert links == ["b.md", "a.md#nope", "a.md#title"]
+    assert not (tmp_path / "b.md").exists()
+    assert "nope" not in _anchors(text) and "title" in _anchors(text)
+
+
+def _shipped_workbook_counts() -> tuple[int, int]:
+    pytest.importorskip("formualizer")
+    from trups_xl.recalc import recalculate
+
+    result = recalculate(ROOT / "workbooks" / "citigroup_capital_xxi.xlsx")
+    assert result.scan is not None
+    return sum(len(sheet.formulas) for sheet in result.scan.sheets), len(result.spills)
+
+
+def _numbers(pattern: str) -> list[tuple[str, int]]:
+    found = []
+    for page in PAGES:
+        for match in re.finditer(pattern, _text(page)):
+            found.append((page.name, int(match.group(1).replace(",", ""))))
+    return found
+
+
+def test_every_count_of_shipped_securities_and_functions_is_the_code_s():
+    securities = _numbers(r"\b(\d[\d,]*) shipped securities")
+    functions = _numbers(r"\b(\d[\d,]*) (?:Excel |`TRUPS_\*` )?functions\b")
+    assert securities and functions
+    assert all(n == len(shipped()) for _, n in securities), (securities, len(shipped()))
+    assert all(n == len(REGISTRY) for _, n in functions), (functions, len(REGISTRY))
+
+
+def test_the_counts_of_the_shipped_workbook_are_what_recalc_reports():
+    """The docs' "N formula cells, M spilled tables" of the model workbook are the counts of one
+    recalculation of it (the issue that asked for this found 68 stated where recalc evaluated 88)."""
+    formulas, spills = _shipped_workbook_counts()
+    stated = []
+    for page in PAGES:
+        stated += re.findall(r"model workbook \((\d[\d,]*) formula cells, (\d[\d,]*) spilled tables\)", _text(page))
+    assert stated, "no page states the model workbook's counts"
+    assert {(int(f.replace(",", "")), int(s.replace(",", ""))) for f, s in stated} == {(formulas, spills)}
+
+
+def test_the_workbook_page_names_every_sheet():
+    openpyxl = pytest.importorskip("openpyxl")
+    text = _text(ROOT / "docs" / "workbook.md")
+    listed = text[text.index("Sheets: "):text.index("\n\n", text.index("Sheets: "))]
+    book = openpyxl.load_workbook(ROOT / "workbooks" / "citigroup_capital_xxi.xlsx", read_only=True)
+    missing = [name for name in book.sheetnames if name not in listed.replace("\n", " ")]
+    book.close()
+    assert not missing, missing
+
+
+# ---- the README's formulas ------------------------------------------------------------------------
+
+_ROW = re.compile(r"^\| `=(TRUPS_\w+)\((.*)\)` \| ([^|]+?) \|", re.M)
+
+
+def _cell(text: str):
+    text = text.strip()
+    if text == "":
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return text.strip('"')
+
+
+def _args(inner: str, table) -> list:
+    import csv
+
+    return [table if a.strip() == "A1:B8" else _cell(a) for a in next(csv.reader([inner], skipinitialspace=True))]
+
+
+def _shown(value) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value if isinstance(value, str) else repr(round(value, 9))
+
+
+def _typed_block() -> str:
+    text = _text(README)
+    return text[text.index("<!-- typed-security:begin"):text.index("<!-- typed-security:end")]
+
+
+def _typed_table() -> list[list]:
+    rows = re.findall(r"^\| (\w+) \| ([^|]+?) \|$", _typed_block(), re.M)
+    table = [[term, _cell(value)] for term, value in rows if term != "term"]
+    return [[t, int(v) if isinstance(v, float) and v.is_integer() and t != "fixed_rate" else v] for t, v in table]
+
+
+def test_the_readme_s_formulas_answer_what_it_shows():
+    """Each `=TRUPS_...` row of the README's tables (the shipped and the typed security) is what the
+    function returns for those arguments, the typed table passed where the formula names A1:B8."""
+    rows = _ROW.findall(_text(README))
+    assert len(rows) >= 6
+    table = _typed_table()
+    for name, inner, shown in rows:
+        got = REGISTRY[name](*_args(inner, table))
+        if isinstance(got, float):
+            assert round(got, 9) == float(shown), (name, inner, got, shown)
+        else:
+            assert _shown(got) == shown, (name, inner, got, shown)
+
+
+def test_the_readme_s_first_figures_are_the_prospectus_arithmetic():
+    """The README's first answers against arithmetic done here by hand, not against the code: XXI's
+    8.300% on $1,000 at 30/360 (2008-12-21 to 2009-01-31 is 40 days; the first coupon is half a
+    year), and the typed security's 7.5% on $25 (2024-03-15 to 2024-05-01 is 46 days of 30/360;
+    a quarterly coupon is a quarter of a year)."""
+    shown = {(name, inner): value for name, inner, value in _ROW.findall(_text(README))}
+    assert float(shown[("TRUPS_ACCRUAL", '"2008-12-21","2009-01-31"')]) == round(1000 * 0.083 * 40 / 360, 9)
+    assert float(shown[("TRUPS_COUPON", '"2008-06-21"')]) == 1000 * 0.083 / 2
+    assert float(shown[("TRUPS_ACCRUED_INTEREST", '"2024-05-01",,,,,A1:B8')]) == round(25 * 0.075 * 46 / 360, 9)
+    assert float(shown[("TRUPS_COUPON", '"2024-06-15",,,,,A1:B8')]) == 25 * 0.075 / 4
+    make_whole = _text(ROOT / "docs" / "make_whole_example.md")
+    assert "**1,266.246290**" in make_whole  # the hand-worked price, to its six printed decimals
+    assert round(float(shown[("TRUPS_MAKE_WHOLE", '"2030-03-15",0.04')]), 6) == 1266.246290
+
+
+def test_the_readme_s_refusal_is_the_function_s_and_is_text():
+    text = _text(README)
+    formula, message = re.search(r"`=(TRUPS_ACCRUAL\(.*?\))` shows\s+`(#TRUPS! [^`]+)`", text).groups()
+    inner = formula[len("TRUPS_ACCRUAL("):-1]
+    got = REGISTRY["TRUPS_ACCRUAL"](*_args(inner, None))
+    assert isinstance(got, str) and got == message and got.startswith(INPUT_ERROR_PREFIX)
+
+
+def test_a_refusal_passes_iferror_and_isnumber_catches_it(tmp_path):
+    """What the README tells a model builder, on the headless engine: IFERROR and ISERROR do not see a
+    #TRUPS! answer (it is text); ISNUMBER and LEFT(x,7)="#TRUPS!" do."""
+    pytest.importorskip("formualizer")
+    from books import write_book
+
+    from trups_xl.recalc import recalculate
+
+    path = write_book(tmp_path / "refusal.xlsx", {
+        "A1": '=TRUPS_ACCRUAL("2008-12-21","2008-12-01")',
+        "A2": "=IFERROR(A1,0)",
+        "A3": "=ISERROR(A1)",
+        "A4": "=ISNUMBER(A1)",
+        "A5": '=LEFT(A1,7)="#TRUPS!"',
+        "A6": "=IF(ISNUMBER(A1),A1,0)",
+        "B1": '=TRUPS_ACCRUAL("2008-12-21","2009-01-31")',
+        "B4": "=ISNUMBER(B1)",
+        "B5": '=LEFT(B1,7)="#TRUPS!"',
+    })
+    values = recalculate(path).values
+    message = "#TRUPS! end_date: end_date is before start_date"
+    assert values[("Sheet", "A1")] == message
+    assert values[("Sheet", "A2")] == message
+    assert values[("Sheet", "A3")] is False
+    assert values[("Sheet", "A4")] is False
+    assert values[("Sheet", "A5")] is True
+    assert values[("Sheet", "A6")] == 0
+    assert values[("Sheet", "B4")] is True and values[("Sheet", "B5")] is False
