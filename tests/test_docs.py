@@ -126,6 +126,35 @@ def test_the_counts_of_the_shipped_workbook_are_what_recalc_reports():
     assert {(int(f.replace(",", "")), int(s.replace(",", ""))) for f, s in stated} == {(formulas, spills)}
 
 
+_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+
+
+def test_the_calendars_page_counts_and_names_the_code_s_calendars():
+    from trups_xl.core.conventions.calendars import CALENDAR_SOURCES
+
+    text = _text(ROOT / "docs" / "conventions.md")
+    word = re.search(r"for all (\w+) calendars", text).group(1)
+    assert _WORDS[word] == len(CALENDAR_SOURCES)
+    listed = re.search(r"\(calendars: ([^)]+)\)", text).group(1)
+    assert set(re.findall(r"`(\w+)`", listed)) == set(CALENDAR_SOURCES)
+
+
+def test_the_count_of_days_that_differ_from_quantlib_is_the_calendar_test_s_list():
+    """The page's "N weekdays that differ" is the number of days listed, with their reasons, in the
+    test that compares every day with QuantLib."""
+    import importlib.util
+
+    pytest.importorskip("QuantLib")
+    path = ROOT / "tests" / "core" / "conventions" / "test_calendars.py"
+    spec = importlib.util.spec_from_file_location("calendars_against_quantlib", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    listed = sum(len(days) for days in module.KNOWN_DIFFERENCES.values())
+    stated = _numbers(r"the (\d+) weekdays that differ")
+    assert stated and all(n == listed for _, n in stated), (stated, listed)
+
+
 def test_the_workbook_page_names_every_sheet():
     openpyxl = pytest.importorskip("openpyxl")
     text = _text(ROOT / "docs" / "workbook.md")

@@ -24,3 +24,14 @@ def test_the_opening_states_the_calendars_range_and_the_perpetual_horizon():
     opening = _opening()
     assert f"{FIRST_DAY.isoformat()} through {LAST_DAY.isoformat()}" in opening
     assert PERPETUAL_HORIZON.isoformat() in opening
+
+
+def test_the_first_screen_shows_a_formula_a_typed_security_and_how_a_refusal_is_tested():
+    """A new user sees, before anything else: a first formula and how to type a security of their own
+    (in the first 25 lines), and before the Quick start how a refusal shows and how to test for it."""
+    first_screen = "\n".join(README.splitlines()[:25])
+    assert re.search(r"^\| `=TRUPS_\w+\(", first_screen, re.MULTILINE)
+    assert "Type your own security" in first_screen
+    opening = _opening()
+    for said in ("#TRUPS!", "IFERROR", "ISNUMBER", 'LEFT(B7,7)="#TRUPS!"', "<!-- shipped-securities:begin"):
+        assert said in opening, said
