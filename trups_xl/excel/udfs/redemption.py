@@ -73,7 +73,7 @@ def TRUPS_MAKE_WHOLE(redemption_date: Any, treasury_rate: Any, spread: Any = Non
 @excel_function(example=("2030-03-15", 0.04))
 def TRUPS_MAKE_WHOLE_PV(redemption_date: Any, treasury_rate: Any, spread: Any = None, principal: Any = None,
                         stub: Any = None, count: Any = None, security: Any = None) -> Any:
-    """Present-value leg of the make-whole (principal on 2037-12-21 plus remaining interest), before the par floor and accrued.
+    """Present-value leg of the make-whole (principal on the par call date, XXI: 2037-12-21, plus remaining interest), before the par floor and accrued.
 
     Parameters
     ----------
@@ -96,7 +96,7 @@ def TRUPS_MAKE_WHOLE_PV(redemption_date: Any, treasury_rate: Any, spread: Any = 
 def TRUPS_REDEMPTION_PRICE(redemption_date: Any, treasury_rate: Any = None, trigger: Any = None,
                            trigger_date: Any = None, fixings: Any = None, principal: Any = None,
                            policy: Any = None, curve: Any = None, security: Any = None) -> Any:
-    """Redemption price by route incl. accrued: par on/after 2037-12-21 or within 90 days of an investment company/regulatory capital event, else make-whole.
+    """Redemption price by route incl. accrued: par on/after the par call date or within the special-event window (XXI: 90 days) of an investment company/regulatory capital event, else make-whole.
 
     Parameters
     ----------
@@ -109,7 +109,7 @@ def TRUPS_REDEMPTION_PRICE(redemption_date: Any, treasury_rate: Any = None, trig
     trigger_date : date, optional
         Date the special event occurred; required for every trigger but "optional".
     fixings : rate or range, optional
-        Index for accrued interest on/after 2037-12-21: one decimal rate, or two columns: period start date, rate.
+        Index for accrued interest in a floating period (XXI: from 2037-12-21): one decimal rate, or two columns: period start date, rate.
     principal : number, optional
     policy : text, optional
     curve : rate or range, optional
