@@ -7,7 +7,7 @@ import random
 
 import pytest
 import QuantLib as ql
-from yield_cases import DC, ql_bond, ql_date, random_bond
+from yield_cases import DC, priced_to_maturity, ql_date, random_bond
 
 from trups_xl.core.errors import TrupsInputError
 from trups_xl.core.pricing.risk import Measure, risk
@@ -16,17 +16,7 @@ from trups_xl.core.pricing.workout_yield import yield_to_workout
 
 
 def test_duration_convexity_and_z_spread_equal_quantlib() -> None:
-    rng = random.Random(11)
-    for _ in range(100):
-        terms, settlement, frequency, _ = random_bond(rng)
-        to = terms.final_repayment
-        price = round(rng.uniform(70.0, 130.0), 3)
-        try:
-            y = yield_to_workout(settlement, price, terms, Workout.MATURITY)
-        except TrupsInputError:
-            continue
-        bond = ql_bond(terms, to, frequency)
-        ql.Settings.instance().evaluationDate = ql_date(settlement)
+    for terms, settlement, frequency, price, y, bond in priced_to_maturity(random.Random(11), 100):
         rate = ql.InterestRate(y, DC, ql.Compounded, frequency)
         for measure, kind in ((Measure.MODIFIED, ql.Duration.Modified), (Measure.MACAULAY, ql.Duration.Macaulay)):
             ours = risk(settlement, price, measure, terms, Workout.MATURITY)
