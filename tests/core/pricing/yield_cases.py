@@ -56,14 +56,14 @@ def ql_bond(terms: Terms, to: dt.date, frequency: int) -> ql.FixedRateBond:
 DC = ql.Thirty360(ql.Thirty360.BondBasis)
 
 
-def priced_to_maturity(rng: random.Random, count: int
+def priced_to_maturity(rng: random.Random, count: int, prices: tuple[float, float] = (70.0, 130.0)
                        ) -> Iterator[tuple[Terms, dt.date, int, float, float, ql.FixedRateBond]]:
-    """Of ``count`` random bonds, each with a clean price in 70..130 that some yield to maturity gives:
+    """Of ``count`` random bonds, each with a clean price in ``prices`` that some yield to maturity gives:
     (terms, settlement, frequency, price, that yield, its QuantLib twin to maturity), QuantLib's
     evaluation date set to the settlement."""
     for _ in range(count):
         terms, settlement, frequency, _ = random_bond(rng)
-        price = round(rng.uniform(70.0, 130.0), 3)
+        price = round(rng.uniform(*prices), 3)
         try:
             y = yield_to_workout(settlement, price, terms, Workout.MATURITY)
         except TrupsInputError:
