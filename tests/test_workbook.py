@@ -248,18 +248,17 @@ def test_every_named_result_matches_a_direct_core_call(generated):
 
 
 def _yield_and_risk(core, v, d, f, serial) -> None:
-    """The "Yield & risk" sheet's results from the core: a security by id and the legacy floater's terms table."""
+    """The "Yield & risk" sheet's results from the core: a security and the legacy floater, both by id."""
     from trups_xl.core.pricing import risk, spreads
     from trups_xl.core.pricing import workout_yield as wy
     from trups_xl.core.securities import loading
 
     settle = v("YR_Settlement")
     settle = settle.date() if isinstance(settle, dt.datetime) else settle
-    legacy = loading.from_rows([(t, val) for t, val in zip(v("YR_Legacy_term"), v("YR_Legacy_value"), strict=True)
-                                if t is not None])
     bench = spreads.TenorCurve(tuple(v("YR_Treasury_tenor")), tuple(v("YR_Treasury_rate")))
     for suffix, security, price, index in (("YR1", loading.by_name(v("YR_Security")), v("YR_Price"), v("YR_Index")),
-                                           ("YR2", legacy, v("YR_LegacyPrice"), v("YR_LegacyIndex"))):
+                                           ("YR2", loading.by_name(v("YR_Legacy")), v("YR_LegacyPrice"),
+                                            v("YR_LegacyIndex"))):
         market = wy.Market(index=float(index))
         ytw = wy.yield_to_workout(settle, float(price), security, market=market)
         core[f"Result_{suffix}YTW"] = ytw

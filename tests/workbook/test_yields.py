@@ -3,8 +3,8 @@ named inputs only, and the yield to each workout date as a table."""
 
 from openpyxl import Workbook
 
-from trups_xl.core.securities.loading import from_rows, shipped
-from trups_xl.workbook.yields import LEGACY_FLOATER, _yields
+from trups_xl.core.securities.loading import shipped
+from trups_xl.workbook.yields import LEGACY_FLOATER_ID, _yields
 
 
 def test_the_sheet_asks_every_measure_of_both_securities_from_named_inputs():
@@ -24,8 +24,11 @@ def test_the_sheet_asks_every_measure_of_both_securities_from_named_inputs():
     assert sum("TRUPS_WORKOUTS(" in t for t in tables) == 2
 
 
-def test_the_legacy_floater_typed_on_the_sheet_is_a_pure_floater_callable_since_2008():
-    legacy = from_rows(LEGACY_FLOATER)
+def test_the_legacy_floater_chosen_on_the_sheet_is_a_shipped_pure_floater_callable_since_2008():
+    wb = Workbook()
+    _yields(wb)
+    ws = wb["Yield & risk"]
+    assert LEGACY_FLOATER_ID in [c.value for row in ws.iter_rows() for c in row]  # typed as its id, like XXI
+    legacy = shipped()[LEGACY_FLOATER_ID]
     assert legacy.is_pure_floater and legacy.par_call_date is not None and legacy.par_call_date.year == 2008
-    if "keycorp_capital_i" in shipped():  # the data file, once shipped here: the same terms
-        assert from_rows(LEGACY_FLOATER).floating_margin == shipped()["keycorp_capital_i"].floating_margin
+    assert legacy.floating_margin == 0.0074  # 3M LIBOR + 0.74%, as the sheet's label and KeyCorp's filings say

@@ -57,6 +57,10 @@ SHARED_ARG_HELP = {
               '0.26161%/0.11448% spread) or "prospectus_fallback" (previous rate; 4.910% first quarter).',
     "curve": "Forward curve for periods with no fixing: one decimal rate (flat) or two columns: date, rate "
              "(linear between dates). Same index as fixings.",
+    "quote": '"clean" (default) or "flat".',
+    "workout": '"worst" (default), "maturity", "next_call" or a workout date.',
+    "count": '"direct" (default: 30/360 days to the next coupon) or "period_less_accrued" (180 days less accrued '
+             "days, Excel PRICE's E-A); they differ on a 31st.",
     "spread": "Spread over the treasury rate, decimal 0..0.10; default 0.005 (0.50%, p.38). 50 bp is 0.005.",
     "stub": '"exclude_accrued" (default: first coupon only for the part after the redemption date) or '
             '"subtract_accrued" (full coupon PV less accrued).',

@@ -1,8 +1,6 @@
-"""The "Yield & risk" sheet: a YAS screen in cells for a security chosen by id and a legacy floater."""
+"""The "Yield & risk" sheet: a YAS screen in cells for two securities chosen by id, one a legacy floater."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from openpyxl import Workbook
 
@@ -10,15 +8,9 @@ from trups_xl.excel import udfs
 from trups_xl.workbook.layout import DATE_FORMAT, HEADER_FONT, MONEY, RATE, RIGHT, Sheet, _d
 from trups_xl.workbook.securities import _side_by_side
 
-#: KeyCorp Capital I (1998), a pure three-month LIBOR floater at +0.74%, typed as its terms (the
-#: values of its data file, whose sources say which were read and which inferred).
-LEGACY_FLOATER: list[tuple[str, object]] = [
-    ("name", "KeyCorp Capital I floating-rate trust preferred securities"), ("liquidation_amount", 1000),
-    ("issue_date", _d("1998-07-01")), ("first_payment_date", _d("1998-10-01")), ("maturity_date", _d("2028-07-01")),
-    ("floating_index", "usd_libor_3m"), ("floating_margin", 0.0074), ("floating_frequency", 4),
-    ("floating_day_count", "ACT/360"), ("business_day_convention", "following"), ("par_call_date", _d("2008-07-01")),
-    ("libor_determination_lag", 2),
-]
+#: The legacy floater beside security 1: KeyCorp Capital I (1998), a pure three-month LIBOR floater at
+#: +0.74%, chosen by id (its data file's sources say which terms were read and which inferred).
+LEGACY_FLOATER_ID = "keycorp_capital_i"
 #: An illustrative Treasury curve (tenor in years, yield; not market data), read for the G- and Z-spreads.
 SAMPLE_TREASURY_CURVE = [(0.25, 0.0009), (2.0, 0.0027), (5.0, 0.0072), (10.0, 0.0164), (30.0, 0.0275)]
 BP = "0.0000%"
@@ -26,7 +18,7 @@ BP = "0.0000%"
 
 def _yields(wb: Workbook) -> None:
     """Yield to worst, to maturity and to the next call, the workout the worst assumes, risk and
-    spreads, side by side for a security by id and a legacy floater, then the yield to each workout."""
+    spreads, side by side for a security and a legacy floater, both by id, then the yield to each workout."""
     yr = Sheet(wb, "Yield & risk", "Yield, spread and risk",
                "Yield to worst: the lowest yield over every workout date. Floating coupons assume the index stays. "
                "Prices, index and curve are illustrative inputs, not market data.")
@@ -35,22 +27,12 @@ def _yields(wb: Workbook) -> None:
     yr.input("YR_Security", "Security 1 (shipped, by id)", "citigroup_capital_xxi")
     yr.input("YR_Price", "Security 1: clean price per 100", 101.0, MONEY)
     yr.input("YR_Index", "Security 1: index, assumed to stay", 0.03, RATE)
+    yr.input("YR_Legacy", "Legacy floater (shipped, by id)", LEGACY_FLOATER_ID)
     yr.input("YR_LegacyPrice", "Legacy floater: clean price per 100", 99.5, MONEY)
     yr.input("YR_LegacyIndex", "Legacy floater: 3M LIBOR, assumed to stay", 0.0047, RATE)
     yr.input("YR_Holding", "Face amount held ($)", 1_000_000, MONEY)
     yr.table_input("YR_Treasury", "Treasury curve (years, yield)", ["tenor", "rate"],
                    [[t, r] for t, r in SAMPLE_TREASURY_CURVE], [None, RATE])
-    legacy: list[list[Any]] = [[t, v] for t, v in LEGACY_FLOATER]
-    first = yr.row + 1
-    yr.table_input("YR_Legacy", "Legacy floater (KeyCorp Capital I) terms", ["term", "value"], legacy,
-                   [None, None])
-    for i, (_, value) in enumerate(LEGACY_FLOATER):
-        cell = yr.ws.cell(first + i, 3)
-        cell.alignment = RIGHT
-        if hasattr(value, "year"):
-            cell.number_format = DATE_FORMAT
-        elif isinstance(value, float) and value < 1:
-            cell.number_format = RATE
     yr.section("Outputs")
     for j, head in enumerate(["Security 1", "Legacy floater"]):
         header = yr.ws.cell(yr.row, 2 + j, head)
@@ -86,7 +68,7 @@ def _yields(wb: Workbook) -> None:
     yr.ws.cell(yr.row, 1, "Legacy floater: yield to each workout").font = HEADER_FONT
     yr.row += 1
     yr.array("", "=TRUPS_WORKOUTS(YR_Settlement,YR_LegacyPrice,,YR_LegacyIndex,,,,YR_Legacy)",
-             udfs.TRUPS_WORKOUTS(_d("2012-06-08"), 99.5, None, 0.0047, None, None, None, legacy), formats)
+             udfs.TRUPS_WORKOUTS(_d("2012-06-08"), 99.5, None, 0.0047, None, None, None, LEGACY_FLOATER_ID), formats)
     yr.ws.cell(yr.row, 1, "Security 1: yield to each workout").font = HEADER_FONT
     yr.row += 1
     yr.array("", "=TRUPS_WORKOUTS(YR_Settlement,YR_Price,,YR_Index,,,,YR_Security)",

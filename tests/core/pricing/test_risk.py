@@ -7,26 +7,15 @@ import random
 
 import pytest
 import QuantLib as ql
-from yield_cases import DC, ql_bond, ql_date, random_bond
+from yield_cases import DC, priced_to_maturity, ql_date
 
-from trups_xl.core.errors import TrupsInputError
 from trups_xl.core.pricing.risk import Measure, risk
 from trups_xl.core.pricing.workout import Workout
-from trups_xl.core.pricing.workout_yield import yield_to_workout
+from trups_xl.core.pricing.workout_yield import price_to_workout
 
 
 def test_duration_convexity_and_z_spread_equal_quantlib() -> None:
-    rng = random.Random(11)
-    for _ in range(100):
-        terms, settlement, frequency, _ = random_bond(rng)
-        to = terms.final_repayment
-        price = round(rng.uniform(70.0, 130.0), 3)
-        try:
-            y = yield_to_workout(settlement, price, terms, Workout.MATURITY)
-        except TrupsInputError:
-            continue
-        bond = ql_bond(terms, to, frequency)
-        ql.Settings.instance().evaluationDate = ql_date(settlement)
+    for terms, settlement, frequency, price, y, bond in priced_to_maturity(random.Random(11), 100):
         rate = ql.InterestRate(y, DC, ql.Compounded, frequency)
         for measure, kind in ((Measure.MODIFIED, ql.Duration.Modified), (Measure.MACAULAY, ql.Duration.Macaulay)):
             ours = risk(settlement, price, measure, terms, Workout.MATURITY)
@@ -37,15 +26,7 @@ def test_duration_convexity_and_z_spread_equal_quantlib() -> None:
 
 
 def test_dv01_is_the_price_change_of_a_basis_point_and_scales_with_the_holding() -> None:
-    rng = random.Random(5)
-    for _ in range(50):
-        terms, settlement, _, _ = random_bond(rng)
-        price = round(rng.uniform(80.0, 120.0), 3)
-        try:
-            y = yield_to_workout(settlement, price, terms, Workout.MATURITY)
-        except TrupsInputError:
-            continue
-        from trups_xl.core.pricing.workout_yield import price_to_workout
+    for terms, settlement, _, price, y, _ in priced_to_maturity(random.Random(5), 50, (80.0, 120.0)):
         central = (price_to_workout(settlement, y - 1e-6, terms, Workout.MATURITY)
                    - price_to_workout(settlement, y + 1e-6, terms, Workout.MATURITY)) / 2e-6 * 1e-4
         dv01 = risk(settlement, price, Measure.DV01, terms, Workout.MATURITY)

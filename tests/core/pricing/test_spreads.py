@@ -7,7 +7,7 @@ import random
 
 import pytest
 import QuantLib as ql
-from yield_cases import DC, months_after, ql_bond, ql_date, random_bond
+from yield_cases import DC, months_after, priced_to_maturity, ql_date
 
 from trups_xl.core.errors import TrupsInputError
 from trups_xl.core.pricing.spreads import SpreadKind, TenorCurve, discount_margin, spread
@@ -19,16 +19,7 @@ from trups_xl.core.securities.terms import from_mapping
 
 def test_z_spread_equals_quantlib() -> None:
     rng = random.Random(12)
-    for _ in range(100):
-        terms, settlement, frequency, _ = random_bond(rng)
-        to = terms.final_repayment
-        price = round(rng.uniform(70.0, 130.0), 3)
-        try:
-            yield_to_workout(settlement, price, terms, Workout.MATURITY)
-        except TrupsInputError:
-            continue
-        bond = ql_bond(terms, to, frequency)
-        ql.Settings.instance().evaluationDate = ql_date(settlement)
+    for terms, settlement, _, price, _, bond in priced_to_maturity(rng, 100):
         # Z-spread over a zero curve (continuous, linear in 30/360 years) with nodes at whole years
         tenors = (0.0, 1.0, 3.0, 10.0, 40.0)
         zeros = tuple(round(rng.uniform(0.0, 0.06), 4) for _ in tenors)

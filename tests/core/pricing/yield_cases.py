@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterator
 
 import QuantLib as ql
 
+from trups_xl.core.errors import TrupsInputError
+from trups_xl.core.pricing.workout import Workout
+from trups_xl.core.pricing.workout_yield import yield_to_workout
 from trups_xl.core.securities.terms import Terms, from_mapping
 
 FREQUENCIES = (1, 2, 4, 12)
@@ -50,6 +54,23 @@ def ql_bond(terms: Terms, to: dt.date, frequency: int) -> ql.FixedRateBond:
 
 
 DC = ql.Thirty360(ql.Thirty360.BondBasis)
+
+
+def priced_to_maturity(rng: random.Random, count: int, prices: tuple[float, float] = (70.0, 130.0)
+                       ) -> Iterator[tuple[Terms, dt.date, int, float, float, ql.FixedRateBond]]:
+    """Of ``count`` random bonds, each with a clean price in ``prices`` that some yield to maturity gives:
+    (terms, settlement, frequency, price, that yield, its QuantLib twin to maturity), QuantLib's
+    evaluation date set to the settlement."""
+    for _ in range(count):
+        terms, settlement, frequency, _ = random_bond(rng)
+        price = round(rng.uniform(*prices), 3)
+        try:
+            y = yield_to_workout(settlement, price, terms, Workout.MATURITY)
+        except TrupsInputError:
+            continue
+        bond = ql_bond(terms, terms.final_repayment, frequency)
+        ql.Settings.instance().evaluationDate = ql_date(settlement)
+        yield terms, settlement, frequency, price, y, bond
 
 
 def ql_yield(bond: ql.FixedRateBond, clean: float, settlement: dt.date, frequency: int) -> float:

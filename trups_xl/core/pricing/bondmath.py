@@ -13,6 +13,7 @@ costs a handful of array operations. Everything broadcasts.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Literal, overload
 
 import numpy as np
@@ -143,6 +144,36 @@ def _solve_one(target: float, w: float, n: float, first: float, coupon: float, r
     return y if error <= REPRICE_TOLERANCE * max(1.0, abs(redemption) / 100.0) else None
 
 
+def bracketed_newton(target: FloatArray, value: Callable[[FloatArray, npt.NDArray[np.intp]],
+                                                         tuple[FloatArray, FloatArray]],
+                     lo: FloatArray, hi: FloatArray, y: FloatArray, tolerance: float) -> FloatArray:
+    """The rate at which ``value`` (falling in the rate; with its slope) equals each ``target``, by
+    Newton's step where it lands inside the bracket ``lo..hi``, else the bracket's midpoint, from
+    ``y``; at most 200 steps. ``value(rates, rows)`` gets the rates of the rows still iterating and
+    their indices in ``target``. The caller checks that the result reprices the target."""
+    out, where = np.empty(target.size), np.arange(target.size)
+    tgt = target
+    for _ in range(200):
+        if not where.size:
+            break
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            pv, slope = value(y, where)
+            above = pv > tgt  # the rate is too low
+            lo, hi = np.where(above, y, lo), np.where(above, hi, y)
+            newton = y - (pv - tgt) / slope
+        # inclusive: a step onto the bracket's end is the root found exactly (pv == target)
+        inside = np.isfinite(newton) & (newton >= lo) & (newton <= hi)
+        step = np.where(inside, newton, (lo + hi) / 2)
+        done = np.abs(step - y) < tolerance
+        y = step
+        if done.any():
+            out[where[done]] = y[done]
+            keep = ~done
+            where, y, lo, hi, tgt = where[keep], y[keep], lo[keep], hi[keep], tgt[keep]
+    out[where] = y  # none left unless 200 steps ran out: the caller's repricing check judges them
+    return out
+
+
 @overload
 def solve_yield(target: float, w: float, n: float, first: float, coupon: float, redemption: float,
                 argument: str = "price", tolerance: float = 1e-13, frequency: float = 2.0) -> float: ...
@@ -169,35 +200,15 @@ def solve_yield(target: npt.ArrayLike, w: npt.ArrayLike, n: npt.ArrayLike, first
     tgt, w_, n_, f_, c_, r_ = np.broadcast_arrays(*(np.asarray(x, dtype=np.float64)
                                                     for x in (target, w, n, first, coupon, redemption)))
     shape = tgt.shape
-    # working copies of the elements still iterating; `where` maps them back to the result
-    work = [a.reshape(-1).copy() for a in (tgt, w_, n_, f_, c_, r_)]
-    lo = np.full(tgt.size, RATE_BOUNDS[0])
-    hi = np.full(tgt.size, RATE_BOUNDS[1])
-    y = np.full(tgt.size, 0.05)
-    out = np.empty(tgt.size)
-    where = np.arange(tgt.size)
-    for _ in range(200):
-        if not where.size:
-            break
-        t1, w1, n1, f1, c1, r1 = work
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            pv, slope = _pv_and_slope(w1, n1, f1, c1, r1, y, frequency, slope=True)
-            above = pv > t1  # the rate is too low
-            lo = np.where(above, y, lo)
-            hi = np.where(above, hi, y)
-            newton = y - (pv - t1) / slope
-        # inclusive: a step onto the bracket's end is the root found exactly (pv == target)
-        inside = np.isfinite(newton) & (newton >= lo) & (newton <= hi)
-        step = np.where(inside, newton, (lo + hi) / 2)
-        done = np.abs(step - y) < tolerance
-        y = step
-        if done.any():
-            out[where[done]] = y[done]
-            keep = ~done
-            where, y, lo, hi = where[keep], y[keep], lo[keep], hi[keep]
-            work = [a[keep] for a in work]
-    out[where] = y  # none left unless 200 steps ran out: the repricing check below judges them
-    result = out.reshape(shape)
+    work = [a.reshape(-1) for a in (tgt, w_, n_, f_, c_, r_)]
+    _, w1, n1, f1, c1, r1 = work
+
+    def value(rates: FloatArray, rows: npt.NDArray[np.intp]) -> tuple[FloatArray, FloatArray]:
+        return _pv_and_slope(w1[rows], n1[rows], f1[rows], c1[rows], r1[rows], rates, frequency, slope=True)
+
+    size = tgt.size
+    result = bracketed_newton(work[0], value, np.full(size, RATE_BOUNDS[0]), np.full(size, RATE_BOUNDS[1]),
+                              np.full(size, 0.05), tolerance).reshape(shape)
     with np.errstate(over="ignore", invalid="ignore"):
         error = np.abs(_pv_and_slope(w_, n_, f_, c_, r_, result, frequency, slope=False)[0] - tgt)
     scale = np.maximum(1.0, np.abs(r_) / 100.0)  # per 100 of face

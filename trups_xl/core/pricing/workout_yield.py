@@ -7,8 +7,9 @@ and its redemption price, each discounted ``(1 + y/F) ** -t`` over its time ``t`
 price. Every price falls as the yield rises, so the yield to worst — the lowest yield over the
 workouts — is the root of the lowest price over the workouts, ``min_w P_w(y) = price``: below it every
 workout prices above the price; one solve finds it whichever workout is worst, and the workout
-pricing lowest there is the one it assumes (:func:`worst_workout_date`). The solver is bracketed
-Newton, as :func:`~trups_xl.core.pricing.bondmath.solve_yield`: a price no yield in -99.99%..99.99%
+pricing lowest there is the one it assumes (:func:`worst_workout_date`). The solver is the bracketed
+Newton of :func:`~trups_xl.core.pricing.bondmath.solve_yield`
+(:func:`~trups_xl.core.pricing.bondmath.bracketed_newton`): a price no yield in -99.99%..99.99%
 gives, or a result that does not reprice within 1e-9 per 100, is refused.
 """
 
@@ -24,7 +25,7 @@ import numpy.typing as npt
 
 from trups_xl.core.conventions.interest import periodic_discount
 from trups_xl.core.errors import MissingFixingError, TrupsInputError
-from trups_xl.core.pricing.bondmath import RATE_BOUNDS, REPRICE_TOLERANCE
+from trups_xl.core.pricing.bondmath import RATE_BOUNDS, REPRICE_TOLERANCE, bracketed_newton
 from trups_xl.core.pricing.parcall import COUNT_DEFAULT, Count
 from trups_xl.core.pricing.workout import (
     QUOTE_DEFAULT,
@@ -158,25 +159,7 @@ def solve(target: FloatArray, value: Callable[[FloatArray], tuple[FloatArray, Fl
         lo = np.where(inside, rates[k], lo)
         hi = np.where(inside, rates[k - 1], hi)
         y = np.where(inside, np.interp(target, on_grid, rates), y)
-    out, where = np.empty(target.size), np.arange(target.size)
-    tgt = target.copy()
-    for _ in range(200):
-        if not where.size:
-            break
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            pv, slope = value(y)
-            above = pv > tgt
-            lo, hi = np.where(above, y, lo), np.where(above, hi, y)
-            newton = y - (pv - tgt) / slope
-        inside = np.isfinite(newton) & (newton >= lo) & (newton <= hi)
-        step = np.where(inside, newton, (lo + hi) / 2)
-        done = np.abs(step - y) < tolerance
-        y = step
-        if done.any():
-            out[where[done]] = y[done]
-            keep = ~done
-            where, y, lo, hi, tgt = where[keep], y[keep], lo[keep], hi[keep], tgt[keep]
-    out[where] = y
+    out = bracketed_newton(target, lambda rates, _rows: value(rates), lo, hi, y, tolerance)
     error = np.abs(value(out)[0] - target)
     if not np.all(error <= REPRICE_TOLERANCE * np.maximum(1.0, np.abs(target) / 100.0)):
         raise TrupsInputError("no yield reprices that price to 1e-9 per 100", argument)

@@ -119,6 +119,13 @@ def TRUPS_APM_WINDOW(issuance_date: Any, security: Any = None) -> Any:
 _LAST_HISTORY: list[tuple[Any, Any, tuple[list[dt.date], list[float]]]] = []
 
 
+#: The examples' APM window for an issuance on 2012-04-09: the ten NYSE trading days' dates and
+#: closes (illustrative prices), as columns.
+_APM_EXAMPLE_HISTORY = ([["2012-03-20"], ["2012-03-21"], ["2012-03-22"], ["2012-03-23"], ["2012-03-26"],
+                         ["2012-03-27"], ["2012-03-28"], ["2012-03-29"], ["2012-03-30"], ["2012-04-02"]],
+                        [[36.1], [36.5], [36.0], [36.3], [37.2], [37.0], [36.9], [36.2], [36.55], [36.9]])
+
+
 def _price_history(price_dates: Any, prices: Any) -> tuple[list[dt.date], list[float]]:
     last = _LAST_HISTORY[0] if _LAST_HISTORY else None
     if last is not None and last[0] is price_dates and last[1] is prices and isinstance(prices, list):
@@ -132,10 +139,7 @@ def _price_history(price_dates: Any, prices: Any) -> tuple[list[dt.date], list[f
     return dates, closes
 
 
-@excel_function(example=("2012-04-09", [["2012-03-20"], ["2012-03-21"], ["2012-03-22"], ["2012-03-23"],
-                                        ["2012-03-26"], ["2012-03-27"], ["2012-03-28"], ["2012-03-29"],
-                                        ["2012-03-30"], ["2012-04-02"]],
-                         [[36.1], [36.5], [36.0], [36.3], [37.2], [37.0], [36.9], [36.2], [36.55], [36.9]]))
+@excel_function(example=("2012-04-09", *_APM_EXAMPLE_HISTORY))
 def TRUPS_APM_AVERAGE_PRICE(issuance_date: Any, price_dates: Any, prices: Any, security: Any = None) -> Any:
     """Average NYSE closing price over the APM window (10 trading days ending 4 trading days before issuance); refuses missing or non-trading days.
 
@@ -155,11 +159,7 @@ def TRUPS_APM_AVERAGE_PRICE(issuance_date: Any, price_dates: Any, prices: Any, s
                                       terms=terms)
 
 
-@excel_function(example=("2012-04-09", [["2012-03-20"], ["2012-03-21"], ["2012-03-22"], ["2012-03-23"],
-                                        ["2012-03-26"], ["2012-03-27"], ["2012-03-28"], ["2012-03-29"],
-                                        ["2012-03-30"], ["2012-04-02"]],
-                         [[36.1], [36.5], [36.0], [36.3], [37.2], [37.0], [36.9], [36.2], [36.55], [36.9]],
-                         2_932_000_000.0))
+@excel_function(example=("2012-04-09", *_APM_EXAMPLE_HISTORY, 2_932_000_000.0))
 def TRUPS_APM_MAX_OBLIGATION(issuance_date: Any, price_dates: Any, prices: Any, shares_outstanding: Any,
                              proceeds_applied: Any = None, first_deferred_date: Any = None, security: Any = None) -> Any:
     """APM maximum obligation: 2% x average close over the APM window x shares outstanding, less proceeds already applied (p.46).

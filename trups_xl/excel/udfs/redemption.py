@@ -63,7 +63,6 @@ def TRUPS_MAKE_WHOLE(redemption_date: Any, treasury_rate: Any, spread: Any = Non
     principal : number, optional
     stub : text, optional
     count : text, optional
-        "direct" (default: 30/360 days to the next coupon) or "period_less_accrued" (180 days less accrued days, Excel PRICE's E-A); they differ on a 31st.
     security : text or range, optional
     """
     return xc.shape_result(core_redemption.make_whole_price(**_make_whole_inputs(
@@ -85,7 +84,6 @@ def TRUPS_MAKE_WHOLE_PV(redemption_date: Any, treasury_rate: Any, spread: Any = 
     principal : number, optional
     stub : text, optional
     count : text, optional
-        "direct" (default: 30/360 days to the next coupon) or "period_less_accrued" (180 days less accrued days, Excel PRICE's E-A); they differ on a 31st.
     security : text or range, optional
     """
     return xc.shape_result(core_redemption.make_whole_pv(**_make_whole_inputs(

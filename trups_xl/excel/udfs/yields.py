@@ -129,9 +129,7 @@ def TRUPS_WORKOUT_DATE(settlement: Any, price: Any, workout: Any = None, quote: 
     price : number
         Price per 100 of principal (clean unless quote is "flat"). A range gives an array.
     workout : text or date, optional
-        "worst" (default), "maturity", "next_call" or a workout date.
     quote : text, optional
-        "clean" (default) or "flat".
     curve : rate or range, optional
         The index of floating and reset periods with no fixing, assumed to stay (one rate) or to follow a curve (date, rate).
     fixings : rate or range, optional
@@ -158,7 +156,6 @@ def TRUPS_PRICE(settlement: Any, yield_rate: Any, workout: Any = None, quote: An
     yield_rate : rate
         Yield as a decimal (0.08), compounded at the payment frequency. A range gives an array.
     workout : text or date, optional
-        "worst" (default), "maturity", "next_call" or a workout date.
     quote : text, optional
         "clean" (default: the price less accrued) or "flat" (accrued inside).
     curve : rate or range, optional
@@ -187,7 +184,6 @@ def TRUPS_WORKOUTS(settlement: Any, price: Any = None, quote: Any = None, curve:
     price : number, optional
         Price per 100 of principal (clean unless quote is "flat"): adds the yield to each workout date.
     quote : text, optional
-        "clean" (default) or "flat".
     curve : rate or range, optional
         The index of floating and reset periods with no fixing, assumed to stay (one rate) or to follow a curve (date, rate).
     fixings : rate or range, optional
@@ -229,7 +225,6 @@ def TRUPS_RISK(settlement: Any, price: Any, measure: Any = None, workout: Any = 
     workout : text or date, optional
         "worst" (default), "maturity", "next_call" or a workout date; effective measures always re-evaluate every workout.
     quote : text, optional
-        "clean" (default) or "flat".
     curve : rate or range, optional
         The index of floating and reset periods with no fixing (one rate, or date, rate); effective measures move it with the yield.
     fixings : rate or range, optional
@@ -285,9 +280,7 @@ def TRUPS_SPREAD(settlement: Any, price: Any, benchmark: Any, kind: Any = None, 
     kind : text, optional
         "z" (default: zero rates, continuously compounded), "g" (Treasury curve) or "i" (swap curve).
     workout : text or date, optional
-        "worst" (default), "maturity", "next_call" or a workout date.
     quote : text, optional
-        "clean" (default) or "flat".
     curve : rate or range, optional
         The index of floating and reset periods with no fixing (one rate, or date, rate).
     fixings : rate or range, optional
@@ -317,9 +310,7 @@ def TRUPS_DISCOUNT_MARGIN(settlement: Any, price: Any, index: Any, workout: Any 
     index : rate
         The index, decimal (0.03), for every period with no fixing and for discounting.
     workout : text or date, optional
-        "worst" (default), "maturity", "next_call" or a workout date.
     quote : text, optional
-        "clean" (default) or "flat".
     fixings : rate or range, optional
     policy : text, optional
     security : text or range, optional
