@@ -268,3 +268,76 @@ def test_a_refusal_passes_iferror_and_isnumber_catches_it(tmp_path):
     assert values[("Sheet", "A5")] is True
     assert values[("Sheet", "A6")] == 0
     assert values[("Sheet", "B4")] is True and values[("Sheet", "B5")] is False
+
+
+# ---- the performance page's prose against the bench output it quotes ------------------------------
+
+def _section(page: str, heading: str) -> str:
+    text = _text(ROOT / "docs" / page)
+    start = text.index(f"## {heading}")
+    end = text.find("\n## ", start + 1)
+    return text[start:end if end > 0 else len(text)]
+
+
+def _fenced(section: str) -> str:
+    start = section.index("```\n") + 4
+    return section[start:section.index("\n```", start)]
+
+
+def _half_up(text: str) -> int:
+    """A printed figure rounded to a whole number as a reader does (70.5 -> 71)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return int(Decimal(text).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def test_what_a_cell_costs_states_its_bench_table_s_figures():
+    """The prose under the latency table (bench/udf_latency.py's output, pasted from one run) states
+    what the table shows: the slowest ratio, the per-call ceiling, the regression's times, the date
+    rows' ratios, the core-call and floor ratios, the grid times and the import times."""
+    section = _section("performance.md", "What a cell costs")
+    table = _fenced(section)
+    prose = section[section.index("On this run:"):]
+    per_call = {m[0]: (float(m[1]), float(m[2]), float(m[3]))
+                for m in re.findall(r"^(TRUPS_\w+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)$", table, re.M)}
+    assert len(per_call) >= 30
+    assert "no function is slower than before by more than 10%" in prose
+    assert max(ratio for _, _, ratio in per_call.values()) <= 1.10
+    ceiling = float(re.search(r"every function but\s+`TRUPS_HEDGE_REGRESSION` is at most (\d+) µs", prose).group(1))
+    assert max(after for name, (_, after, _) in per_call.items() if name != "TRUPS_HEDGE_REGRESSION") <= ceiling
+    after, before = re.search(r"the regression, ([\d.]+) µs.*?it was ([\d.]+) µs before", prose, re.S).groups()
+    assert per_call["TRUPS_HEDGE_REGRESSION"][:2] == (float(before), float(after))
+    dates_after, dates_before = re.search(r"cost ([\d.]+)× the same rows as\s+serials \(([\d.]+)× before\)", prose).groups()
+    table_after = float(re.search(r"^after: .* = ([\d.]+)x$", table, re.M).group(1))
+    table_before = float(re.search(r"^before: .* = ([\d.]+)x$", table, re.M).group(1))
+    assert (float(dates_after), float(dates_before)) == (table_after, round(table_before, 1))
+
+    def seconds(label: str) -> float:
+        return float(re.search(rf"^{re.escape(label)}\s+[\d.]+\s+([\d.]+)\s+[\d.]+$", table, re.M).group(1))
+
+    core = float(re.search(r"is ([\d.]+)× its core call", prose).group(1))
+    accrual = seconds("TRUPS_ACCRUAL 100,000 pairs (serials)")
+    assert round(accrual / seconds("core accrual 100,000 pairs (datetime64)"), 1) == core
+    price, solve = re.search(r"1,000 × 1,000 take ([\d.]+) s and ([\d.]+) s", prose).groups()
+    assert abs(seconds("TRUPS_TREASURY_PRICE 1000 x 1000") - float(price)) <= 0.005 + 1e-12  # to its 2 decimals
+    assert abs(seconds("TRUPS_TREASURY_YIELD 1000 x 1000") - float(solve)) <= 0.005 + 1e-12
+    grid = float(re.search(r"make-whole grid is ([\d.]+)× the numpy floor", prose).group(1))
+    assert round(seconds("TRUPS_MAKE_WHOLE 1000 x 1000") / seconds("numpy floor 1000 x 1000 (written here)")) == grid
+    imports = re.search(r"^import trups_xl.udfs\s+([\d.]+)\s+([\d.]+)$", table, re.M).groups()
+    stated = re.search(r"Importing the add-in takes ~(\d+) ms\s+\(~(\d+) ms before", prose).groups()
+    assert (_half_up(imports[1]), _half_up(imports[0])) == tuple(int(s) for s in stated)
+    first = re.search(r"^first TRUPS_ACCRUAL\s+[\d.]+\s+([\d.]+)$", table, re.M).group(1)
+    assert _half_up(first) == int(re.search(r"the first `TRUPS_ACCRUAL` ~(\d+) ms", prose).group(1))
+
+
+def test_the_scenario_figures_are_the_arithmetic_of_their_run():
+    """The scenarios block (bench/scenarios.py's output) derives its per-scenario cost and its
+    "N full recalculations" from the times it prints; both are recomputed here."""
+    block = _fenced(_section("performance.md", "Scenarios and batches"))
+    full = float(re.search(r"full recalculation .*?([\d.]+) s$", block, re.M).group(1))
+    times = re.search(r"\(load included\)\s+([\d.]+) / ([\d.]+) / ([\d.]+) s", block).groups()
+    one, hundred = float(times[0]), float(times[2])
+    per, share = re.search(r"time per extra scenario\s+([\d.]+) s\s+\(([\d.]+)% of a full", block).groups()
+    assert round((hundred - one) / 99, 3) == float(per)
+    assert round(100 * float(per) / full, 1) == float(share)
+    assert round(hundred / full, 2) == float(re.search(r"100 scenarios\s+([\d.]+) full recalculations", block).group(1))
