@@ -194,17 +194,6 @@ def _engine_formulas(book: fz.Workbook, found: Scan, bad: dict[Key, str]) -> dic
     return out
 
 
-def _mark_skipped(book: fz.Workbook, formulas: dict[Key, str]) -> None:
-    """Rewrite, in the engine, every ``TRUPS_*`` call that skips an argument (see :func:`engine.mark_skipped`);
-    a fixed array formula keeps its text (its skipped arguments read as 0)."""
-    for (sheet, row, col), text in formulas.items():
-        compact = text.replace(" ", "")
-        if (",," in compact or ",)" in compact or "(," in compact) and "TRUPS_" in text.upper():
-            marked = engine.mark_skipped(text)
-            if marked is not None:
-                book.set_formula(sheet, row, col, marked)
-
-
 def _spill_extent(book: fz.Workbook, sheet: str, row: int, col: int) -> tuple[int, int, int, int] | None:
     try:
         role = book.inspect_cell(f"'{sheet}'!{a1(row, col)}").cell.spill
@@ -285,15 +274,17 @@ def recalculate(path: Path, progress: Callable[[str], None] | None = None,
     log = engine.DateLog()
     engine.register(book, log)
     formulas = _engine_formulas(book, found, bad)
-    _mark_skipped(book, formulas)
     total = sum(len(s.formulas) for s in found.sheets)
     say(f"evaluating {total:,} formula cells")
     protected = {(s.title, r, c) for s in found.sheets for cell in s.formulas.values()
                  if cell.kind == "array" and not cell.dynamic
                  for r, c in _area_cells(cell.area or a1(cell.row, cell.col))}
     with _progress(say, total) as tick:
-        outcome = vectorise.evaluate(book, found, formulas, protected) if vectorise_calls else \
-            vectorise.Outcome({}, set())
+        if vectorise_calls:
+            outcome = vectorise.evaluate(book, found, formulas, protected)
+        else:
+            vectorise.mark_skipped_in(book, found, formulas)
+            outcome = vectorise.Outcome({}, set())
         tick(len(outcome.values))
         _evaluate_all(book)
         tick(total)
@@ -396,11 +387,9 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
     # a vectorised call that read a cell some formula spilled into is the engine's to evaluate
     redo = outcome.to_redo(spilled)
     if redo:
-        for run in redo:
-            for call in run.calls():
-                book.set_formula(call.key[0], call.key[1], call.key[2], formulas[call.key])
+        left = outcome.give_back(book, redo)
         _evaluate_all(book)
-        return _collect(book, found, formulas, outcome.without(redo), log, bad, external, notices, has_vba)
+        return _collect(book, found, formulas, left, log, bad, external, notices, has_vba)
     values = CellValues(cells)
     errors = []
     for sheet in found.sheets:
@@ -412,7 +401,8 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
                 errors.append(f"{sheet.title}!{a1(r, c)}: {v}")
     names, shown_as = _named_results(book, found, values)
     return Recalculation(values, names, errors, spills, notices, circular, external, has_vba, shown_as,
-                         found, cells, sum(map(len, cells.values())), {(t, a1(r, c)) for t, r, c in outcome.values})
+                         found, cells, sum(map(len, cells.values())),
+                         {(t, a1(r, c)) for t, r, c in [*outcome.values, *outcome.hosts]})
 
 
 class CellValues(Mapping[tuple[str, str], Any]):
