@@ -162,14 +162,14 @@ def generate(shape: str, path: Path, rows: int) -> Path:
     summary = book.create_sheet("Summary")
     summary.append(["result", "value"])
     trups = [_letter(k + 2) for k, (_, t) in enumerate(columns) if "TRUPS_" in t]
-    results = [(f"Sum of {columns[ord(c[-1]) - 66][0]}" if len(c) == 1 else c, f"=SUM(Ledger!{c}2:{c}{last})")
+    results = [(f"Sum of {columns[ord(c[-1]) - 66][0]}" if len(c) == 1 else c, f"=SUM(Ledger!{c}2:{c}{last})", f"Sum{c}")
                for c in trups[:4]]
-    results.append(("Last of the first call's column", f"=Ledger!{trups[0]}{last}"))
+    results.append(("Last of the first call's column", f"=Ledger!{trups[0]}{last}", "Last"))
     names = {name: f"Inputs!$B${k + 2}" for k, (name, _) in enumerate(INPUTS)}
     names["Weights"] = f"Inputs!$B${len(INPUTS) + 2}:$D${len(INPUTS) + 2}"
-    for k, (label, formula) in enumerate(results):
+    for k, (label, formula, name) in enumerate(results):
         summary.append([label, formula])
-        names[f"Result_{k + 1}"] = f"Summary!$B${k + 2}"
+        names[f"Result_{name}"] = f"Summary!$B${k + 2}"
     for name, target in names.items():
         book.defined_names[name] = DefinedName(name, attr_text=target)
     book.save(path)

@@ -85,3 +85,21 @@ def test_iferror_catches_an_error_of_a_nested_call_and_if_skips_it(tmp_path):
     # the principal skipped: the security's own $1,000
     assert fast.values[("Sheet", "D2")] == pytest.approx(1 + 2 * 1000 * 0.083 / 360, rel=1e-12)
     assert {("Sheet", r) for r in ("B1", "C1", "D2")} <= fast.vectorised  # D1: A1-1 is the engine's
+
+
+def test_a_call_on_a_formula_that_reads_its_own_column_is_left_to_the_engine(tmp_path):
+    cells = {}
+    for r in range(1, 8):
+        cells[f"A{r}"] = dt.datetime(2010, 1, 1) + dt.timedelta(days=r)
+        cells[f"B{r}"] = f"=TRUPS_ACCRUAL(A{r},C{r})"
+        # each end date reads the accrual of the row above: a cycle over the columns, none over the cells
+        cells[f"C{r}"] = f"=A{r}+30+IF(ISNUMBER(B{r - 1}),0,1)" if r > 1 else "=A1+30"
+        cells[f"D{r}"] = f"=IFERROR(TRUPS_CLAIM_LIMIT(B{r}),0)"
+    path = write_book(tmp_path / "cycle.xlsx", cells)
+    fast, slow = recalculate(path), recalculate(path, vectorise_calls=False)
+    assert fast.values == slow.values
+    assert not any(ref.startswith("B") for _sheet, ref in fast.vectorised)
+    # the calls reading the engine's accruals are vectorised, after the engine evaluated those
+    assert {("Sheet", f"D{r}") for r in range(1, 8)} <= fast.vectorised
+    # 2010-01-02 to 2010-02-01 is 29 days on 30/360: 30 x 1 month + (1 - 2)
+    assert fast.values[("Sheet", "B1")] == pytest.approx(1000 * 0.083 * 29 / 360, rel=1e-12)

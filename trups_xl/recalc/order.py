@@ -29,6 +29,8 @@ _OPERAND = re.compile(r"^(?:(?P<sheet>'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?\$?(?P<c
                       r"(?::\$?(?P<c2>[A-Za-z]{1,3})\$?(?P<r2>\d+)?)?$")
 #: A formula with its rows left out (the same for every formula copied down a column).
 _ROWLESS = re.compile(r"(?<![A-Za-z0-9_.'$])(\$?[A-Za-z]{1,3}\$?)\d+(?![\w(])")
+#: Digits after a letter or $ that do not end a sheet's name, a function's, a table's or a number's.
+_ROW_DIGITS = re.compile(r"(?<=[A-Za-z$])\d+(?![\w(!'\"\[.])")
 
 
 @dataclass(frozen=True)
@@ -107,9 +109,11 @@ class Reads:
         return None
 
 
-def rowless(formula: str) -> str:
-    """A formula with each reference's row written ``#`` (the same for every formula copied down)."""
-    return _ROWLESS.sub(r"\1#", formula)
+def rowless(formula: str, exact: bool = True) -> str:
+    """A formula with each reference's row written ``#`` (the same for every formula copied down).
+    ``exact=False``: also the digits ending a name or a word in a text (faster; only where no two
+    defined names differ only in such digits, so two formulas it makes alike read the same columns)."""
+    return _ROWLESS.sub(r"\1#", formula) if exact else _ROW_DIGITS.sub("#", formula)
 
 
 class Index:

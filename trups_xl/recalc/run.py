@@ -18,7 +18,7 @@ import signal
 import sys
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -194,14 +194,32 @@ def _engine_formulas(book: fz.Workbook, found: Scan, bad: dict[Key, str]) -> dic
     return out
 
 
-def _spill_extent(book: fz.Workbook, sheet: str, row: int, col: int) -> tuple[int, int, int, int] | None:
-    try:
-        role = book.inspect_cell(f"'{sheet}'!{a1(row, col)}").cell.spill
-    except Exception:
-        return None
-    if role is None or str(role.kind) != "Anchor" or not role.extent:
-        return None
-    return area_bounds(role.extent.split("!")[-1])
+def _spill_anchors(book: fz.Workbook, sheet: str, cells: Iterable[tuple[int, int]]
+                   ) -> dict[tuple[int, int], tuple[int, int, int, int]]:
+    """The cells among ``cells`` that anchor a spill, with the area it fills: read a column segment
+    at a time (one engine call per block of consecutive formula cells, not one per cell)."""
+    out: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+    quoted = sheet.replace("'", "''")
+    segments: list[list[int]] = []  # [column, first row, last row]
+    for row, col in sorted(cells, key=lambda rc: (rc[1], rc[0])):
+        if segments and segments[-1][0] == col and segments[-1][2] == row - 1:
+            segments[-1][2] = row
+        else:
+            segments.append([col, row, row])
+    for col, first, last in segments:
+        offset: int | None = 0
+        while offset is not None:
+            try:
+                page = book.range_page(f"'{quoted}'!{a1(first, col)}:{a1(last, col)}", offset=offset,
+                                       limit=last - first + 1, include_values=False)
+            except Exception:
+                break
+            for item in page.items:
+                role = item.spill
+                if role is not None and str(role.kind) == "Anchor" and role.extent:
+                    out[coordinate(item.address.split("!")[-1])] = area_bounds(role.extent.split("!")[-1])
+            offset = page.next_offset if page.items else None
+    return out
 
 
 def _result_shape(book: fz.Workbook, sheet: str, formula: str, probe: tuple[int, int]) -> tuple[int, int] | None:
@@ -341,6 +359,9 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
             if sheet.formulas else []
         sheet_cells = cells[title]
         done = outcome.values
+        anchors = _spill_anchors(book, title, (
+            (r, c) for (r, c), cell in sheet.formulas.items() if (title, r, c) not in done
+            and (title, r, c) not in bad and not (cell.kind == "array" and not cell.dynamic)))
         for (row, col), cell in sheet.formulas.items():
             key = (title, row, col)
             if key in done:  # set by a vectorised call: one value
@@ -375,7 +396,7 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
                 shape = _result_shape(book, title, text, occupied_probe)
                 notices.append(_blocked(found, title, row, col, shape))
                 continue
-            extent = _spill_extent(book, title, row, col)
+            extent = anchors.get((row, col))
             if extent is None:
                 continue
             r1, c1, r2, c2 = extent

@@ -510,6 +510,8 @@ def plan(scan: Scan, formulas: dict[Key, str], protected: set[Key]) -> Plan:
         ordinary[(sheet, col)].append(row)
     graph = order.Graph(len(runs), [set() for _ in runs])
     texts: dict[int, dict[str, str]] = {}
+    digit_names = {n.upper() for n in scan.names if any(ch.isdigit() for ch in n)}
+    exact = len({order.rowless(n, exact=False) for n in digit_names}) < len(digit_names)  # Rate1, Rate2
     anything: set[int] = set()
     for (sheet, col), rows in ordinary.items():
         rows.sort()
@@ -528,7 +530,7 @@ def plan(scan: Scan, formulas: dict[Key, str], protected: set[Key]) -> Plan:
             if text is None:
                 anything.add(node)
             else:
-                forms.setdefault(order.rowless(text), text)
+                forms.setdefault(order.rowless(text, exact), text)
         for first, last in order.intervals(kept):
             index.add(sheet, col, first, last, node)
         texts[node] = forms
@@ -617,6 +619,9 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
                                     [[h.text if k == 0 else moved(h.text, k)] for k in range(b.count)])
     for block, texts in _marked([b for b in the_plan.blocks if (b.sheet, b.col, b.first_row) not in taken]):
         book.set_formulas_batch(block.sheet, block.first_row, block.col, [[t] for t in texts])
+    for h in hosts:  # a whole-formula call is blank until its run is made: never called by the engine
+        if h.top and not h.reverted:
+            book.set_values_batch(h.block.sheet, h.block.first_row, h.block.col, [[None]] * h.block.count)
     outcome = Outcome({}, set())
     pending = {node for node in range(len(runs)) if the_plan.levels[node]}  # whole-formula calls not yet set
     for level in range(1, max(the_plan.levels, default=0) + 1):
@@ -640,7 +645,7 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
             values = results.get(id(run))
             if values is None or host.reverted:  # a table somewhere: the engine's, which spills it
                 if not host.reverted:
-                    restore(book, host)
+                    restore(book, host, values_set=True)
                 pending -= {node_ for node_, r in enumerate(runs) if host_of[id(r)] is host}
                 continue
             if run.scratch is not None:
@@ -709,7 +714,16 @@ def _run_round(book: fz.Workbook, runs: list[Run]) -> dict[int, list[tuple[Any, 
     """Each run's values (None for a run with a table result), one call per group of its rows."""
     cache: dict[object, object] = {}
     out: dict[int, list[tuple[Any, bool]]] = {}
+    same: dict[object, Run] = {}  # the very same call over the same rows (in two formulas): made once
     for run in runs:
+        identity = (run.first.function, run.first_row, run.count, tuple(
+            (a.sheet, a.rows, a.cols, a.absolute) if isinstance(a, Ref) else (type(a).__name__, _hashable(a))
+            for a in run.first.args))
+        twin = same.setdefault(identity, run)
+        if twin is not run:
+            if id(twin) in out:
+                out[id(run)] = out[id(twin)]
+            continue
         refused = next((a for a in run.first.args if isinstance(a, Refusal)), None)
         if refused is not None:
             out[id(run)] = [(refused.message, False)] * run.count
