@@ -194,18 +194,33 @@ def _engine_formulas(book: fz.Workbook, found: Scan, bad: dict[Key, str]) -> dic
     return out
 
 
-def _spill_anchors(book: fz.Workbook, sheet: str, cells: Iterable[tuple[int, int]]
+def _segments(cells: Iterable[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """Cells as column segments of consecutive rows: (column, first row, last row)."""
+    out: list[list[int]] = []
+    for row, col in sorted(cells, key=lambda rc: (rc[1], rc[0])):
+        if out and out[-1][0] == col and out[-1][2] == row - 1:
+            out[-1][2] = row
+        else:
+            out.append([col, row, row])
+    return [(c, a, b) for c, a, b in out]
+
+
+def _segment_values(book: fz.Workbook, sheet: str, segments: list[tuple[int, int, int]]) -> dict[tuple[int, int], Any]:
+    """The engine's values of the segments' cells, one read per segment."""
+    out: dict[tuple[int, int], Any] = {}
+    handle = book.sheet(sheet)
+    for col, first, last in segments:
+        for i, line in enumerate(handle.get_values(fz.RangeAddress(sheet, first, col, last, col))):
+            out[(first + i, col)] = line[0] if line else None
+    return out
+
+
+def _spill_anchors(book: fz.Workbook, sheet: str, segments: list[tuple[int, int, int]]
                    ) -> dict[tuple[int, int], tuple[int, int, int, int]]:
-    """The cells among ``cells`` that anchor a spill, with the area it fills: read a column segment
-    at a time (one engine call per block of consecutive formula cells, not one per cell)."""
+    """The cells of ``segments`` that anchor a spill, with the area it fills: one engine call per
+    segment of consecutive formula cells, not one per cell."""
     out: dict[tuple[int, int], tuple[int, int, int, int]] = {}
     quoted = sheet.replace("'", "''")
-    segments: list[list[int]] = []  # [column, first row, last row]
-    for row, col in sorted(cells, key=lambda rc: (rc[1], rc[0])):
-        if segments and segments[-1][0] == col and segments[-1][2] == row - 1:
-            segments[-1][2] = row
-        else:
-            segments.append([col, row, row])
     for col, first, last in segments:
         offset: int | None = 0
         while offset is not None:
@@ -355,13 +370,12 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
     for sheet in found.sheets:
         title = sheet.title
         occupied_probe = (min(sheet.max_row + 2, 1_048_576), min(sheet.max_col + 30, 16_384))
-        grid = book.sheet(title).get_values(fz.RangeAddress(title, 1, 1, max(sheet.max_row, 1), max(sheet.max_col, 1))) \
-            if sheet.formulas else []
         sheet_cells = cells[title]
         done = outcome.values
-        anchors = _spill_anchors(book, title, (
-            (r, c) for (r, c), cell in sheet.formulas.items() if (title, r, c) not in done
-            and (title, r, c) not in bad and not (cell.kind == "array" and not cell.dynamic)))
+        segments = _segments((r, c) for (r, c), cell in sheet.formulas.items() if (title, r, c) not in done
+                             and (title, r, c) not in bad and not (cell.kind == "array" and not cell.dynamic))
+        grid = _segment_values(book, title, segments)
+        anchors = _spill_anchors(book, title, segments)
         for (row, col), cell in sheet.formulas.items():
             key = (title, row, col)
             if key in done:  # set by a vectorised call: one value
@@ -383,10 +397,7 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
                                    f"covers {rows}x{cols}; only its top-left part shows (enlarge the range, "
                                    "or enter the formula in one cell to spill)")
                 continue
-            try:
-                value = grid[row - 1][col - 1]
-            except IndexError:
-                value = book.get_value(title, row, col)
+            value = grid[(row, col)] if (row, col) in grid else book.get_value(title, row, col)
             if isinstance(value, dict) and engine.is_engine_error(value) and value.get("kind") == "Circ":
                 circular.append(f"{title}!{a1(row, col)}")
                 sheet_cells[(row, col)] = (0.0, False)
