@@ -677,6 +677,13 @@ def _column(book: fz.Workbook, ref: Ref, count: int, cache: dict[object, object]
 
 def _run_arguments(book: fz.Workbook, run: Run, cache: dict[object, object]) -> list[list[object]]:
     """Each row's arguments as Excel sends them, read a column (or a range) at a time."""
+    per_arg, varying = _run_columns(book, run, cache)
+    return [[per_arg[i][k] if varying[i] else per_arg[i] for i in range(len(per_arg))]
+            for k in range(run.count)]
+
+
+def _run_columns(book: fz.Workbook, run: Run, cache: dict[object, object]) -> tuple[list[Any], list[bool]]:
+    """Each argument as Excel sends it: a column of values down the run, or one value for all rows."""
     per_arg: list[list[object] | object] = []
     varying: list[bool] = []
     for a in run.first.args:
@@ -692,8 +699,7 @@ def _run_arguments(book: fz.Workbook, run: Run, cache: dict[object, object]) -> 
         else:
             per_arg.append(a)
             varying.append(False)
-    return [[per_arg[i][k] if varying[i] else per_arg[i] for i in range(len(per_arg))]  # type: ignore[index]
-            for k in range(run.count)]
+    return per_arg, varying
 
 
 def _read(book: fz.Workbook, arg: Ref, cache: dict[object, object]) -> object:
@@ -728,10 +734,23 @@ def _run_round(book: fz.Workbook, runs: list[Run]) -> dict[int, list[tuple[Any, 
         if refused is not None:
             out[id(run)] = [(refused.message, False)] * run.count
             continue
-        rows = _run_arguments(book, run, cache)
         function = run.first.function
         names = _parameters(function)
         vector = VECTOR_PARAMETERS.get(function, ())
+        per_arg, varying = _run_columns(book, run, cache)
+        if run.count > 1 and vector and len(per_arg) <= len(names) and all(
+                names[i] in vector or not varying[i] for i in range(len(per_arg))) and not any(
+                isinstance(v, list) for i in range(len(per_arg)) if varying[i] for v in per_arg[i]):
+            whole = _run_whole(function, per_arg, varying, run.count)  # every row one group: as columns
+            if whole is None:  # an error somewhere: each row on its own, so each keeps its message
+                fn = REGISTRY[function]
+                whole = [_stored(fn(*[per_arg[i][k] if varying[i] else per_arg[i] for i in range(len(per_arg))]))
+                         for k in range(run.count)]
+            if not any(isinstance(v[0], list) for v in whole):
+                out[id(run)] = whole
+            continue
+        rows = [[per_arg[i][k] if varying[i] else per_arg[i] for i in range(len(per_arg))]
+                for k in range(run.count)]
         groups: dict[object, list[int]] = defaultdict(list)
         for k, values in enumerate(rows):
             if len(values) > len(names) or any(isinstance(v, list) for v, n in zip(values, names, strict=False)
@@ -755,6 +774,25 @@ def _stored(value: Any) -> tuple[Any, bool]:
     return to_engine(value), isinstance(value, dt.date)
 
 
+def _stored_all(values: list[Any]) -> list[tuple[Any, bool]]:
+    # a finite float is stored as it is (inf - inf and nan - nan are nan)
+    return [(v, False) if type(v) is float and v - v == 0.0 else _stored(v) for v in values]
+
+
+def _run_whole(function: str, per_arg: list[Any], varying: list[bool], count: int) -> list[tuple[Any, bool]] | None:
+    """The run as one call, its vector arguments as columns; None when that call answers an error
+    (each row is then called on its own by the caller's path)."""
+    vector = VECTOR_PARAMETERS[function]
+    names = _parameters(function)
+    args = [[[v] for v in (per_arg[i] if varying[i] else [per_arg[i]] * count)] if names[i] in vector else per_arg[i]
+            for i in range(len(per_arg))]
+    out = REGISTRY[function](*args)
+    if isinstance(out, list) and len(out) == count and all(len(r) == 1 for r in out) and not any(
+            isinstance(r[0], str) and r[0].startswith("#TRUPS") for r in out):
+        return _stored_all([r[0] for r in out])
+    return None
+
+
 def _run(function: str, rows: list[list[object]]) -> list[tuple[Any, bool]]:
     """One call for the rows with their varying arguments as columns; per row when that fails."""
     fn = REGISTRY[function]
@@ -769,7 +807,7 @@ def _run(function: str, rows: list[list[object]]) -> list[tuple[Any, bool]]:
         out = fn(*args)
         if isinstance(out, list) and len(out) == len(rows) and all(len(r) == 1 for r in out) and not any(
                 isinstance(r[0], str) and r[0].startswith("#TRUPS") for r in out):
-            return [_stored(row[0]) for row in out]
+            return _stored_all([row[0] for row in out])
     return [_stored(fn(*values)) for values in rows]
 
 
