@@ -12,6 +12,7 @@ values copy is written by rewriting the formula cells of the sheet parts (:mod:`
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 import signal
@@ -19,6 +20,7 @@ import sys
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,8 +72,8 @@ class Recalculation:
     cells: dict[str, Values] = field(default_factory=dict)
     #: Cells evaluated, for the summary.
     evaluated: int = 0
-    #: Cells whose call was made in a vectorised run (the rest: the engine).
-    vectorised: set[tuple[str, str]] = field(default_factory=set)
+    #: Cells whose call was made in a vectorised run (the rest: the engine), as (sheet, "B7").
+    vectorised: AbstractSet[tuple[str, str]] = field(default_factory=set)
 
 
 def _strip_strings(formula: str) -> str:
@@ -205,14 +207,29 @@ def _segments(cells: Iterable[tuple[int, int]]) -> list[tuple[int, int, int]]:
     return [(c, a, b) for c, a, b in out]
 
 
-def _segment_values(book: fz.Workbook, sheet: str, segments: list[tuple[int, int, int]]) -> dict[tuple[int, int], Any]:
-    """The engine's values of the segments' cells, one read per segment."""
-    out: dict[tuple[int, int], Any] = {}
-    handle = book.sheet(sheet)
-    for col, first, last in segments:
-        for i, line in enumerate(handle.get_values(fz.RangeAddress(sheet, first, col, last, col))):
-            out[(first + i, col)] = line[0] if line else None
-    return out
+class _SegmentValues:
+    """The engine's values of the segments' cells, one read per segment, kept as one list per
+    segment (no key per cell)."""
+
+    def __init__(self, book: fz.Workbook, sheet: str, segments: list[tuple[int, int, int]]) -> None:
+        handle = book.sheet(sheet)
+        self._by_column: dict[int, tuple[list[int], list[list[Any]]]] = {}
+        for col, first, last in segments:
+            starts, columns = self._by_column.setdefault(col, ([], []))
+            starts.append(first)
+            columns.append([line[0] if line else None
+                            for line in handle.get_values(fz.RangeAddress(sheet, first, col, last, col))])
+
+    def get(self, row: int, col: int) -> tuple[bool, Any]:
+        """(found, value) of one cell."""
+        found = self._by_column.get(col)
+        if found is None:
+            return False, None
+        starts, columns = found
+        at = bisect.bisect_right(starts, row) - 1
+        if at < 0 or row - starts[at] >= len(columns[at]):
+            return False, None
+        return True, columns[at][row - starts[at]]
 
 
 def _spill_anchors(book: fz.Workbook, sheet: str, segments: list[tuple[int, int, int]]
@@ -374,7 +391,7 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
         done = outcome.values
         segments = _segments((r, c) for (r, c), cell in sheet.formulas.items() if (title, r, c) not in done
                              and (title, r, c) not in bad and not (cell.kind == "array" and not cell.dynamic))
-        grid = _segment_values(book, title, segments)
+        grid = _SegmentValues(book, title, segments)
         anchors = _spill_anchors(book, title, segments)
         for (row, col), cell in sheet.formulas.items():
             key = (title, row, col)
@@ -397,7 +414,9 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
                                    f"covers {rows}x{cols}; only its top-left part shows (enlarge the range, "
                                    "or enter the formula in one cell to spill)")
                 continue
-            value = grid[(row, col)] if (row, col) in grid else book.get_value(title, row, col)
+            known, value = grid.get(row, col)
+            if not known:
+                value = book.get_value(title, row, col)
             if isinstance(value, dict) and engine.is_engine_error(value) and value.get("kind") == "Circ":
                 circular.append(f"{title}!{a1(row, col)}")
                 sheet_cells[(row, col)] = (0.0, False)
@@ -434,7 +453,35 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
     names, shown_as = _named_results(book, found, values)
     return Recalculation(values, names, errors, spills, notices, circular, external, has_vba, shown_as,
                          found, cells, sum(map(len, cells.values())),
-                         {(t, a1(r, c)) for t, r, c in [*outcome.values, *outcome.hosts]})
+                         CellRefs([outcome.values.keys(), outcome.hosts]))
+
+
+class CellRefs(AbstractSet[tuple[str, str]]):
+    """Cells as ``(sheet title, "B7")``, read from collections of (sheet, row, column) keys (no second
+    copy of 100,000s of cells)."""
+
+    def __init__(self, parts: list[AbstractSet[Key]]) -> None:
+        self._parts = parts
+
+    def __contains__(self, item: object) -> bool:
+        if not isinstance(item, tuple) or len(item) != 2:
+            return False
+        try:
+            row, col = coordinate(item[1])
+        except (TypeError, ValueError):
+            return False
+        return any((item[0], row, col) in part for part in self._parts)
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        seen: set[Key] = set()
+        for part in self._parts:
+            for key in part:
+                if key not in seen:
+                    seen.add(key)
+                    yield key[0], a1(key[1], key[2])
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 class CellValues(Mapping[tuple[str, str], Any]):
