@@ -305,7 +305,8 @@ def _progress(say: Callable[[str], None], total: int) -> Iterator[Callable[[int]
 def recalculate(path: Path, progress: Callable[[str], None] | None = None,
                 limits: Limits | None = None, vectorise_calls: bool = True) -> Recalculation:
     """Evaluate every formula of ``path``; the file is not modified, and no other file is read
-    (external references show ``#REF!`` and are listed).
+    (external references show ``#REF!`` and are listed). :func:`load_workbook` then
+    :func:`evaluate_workbook`.
 
     Raises
     ------
@@ -315,6 +316,33 @@ def recalculate(path: Path, progress: Callable[[str], None] | None = None,
     ``vectorise_calls=False`` sends every formula through the engine (the reference path the tests
     compare :mod:`trups_xl.recalc.vectorise` with).
     """
+    return evaluate_workbook(load_workbook(path, progress, limits), vectorise_calls)
+
+
+@dataclass
+class Loaded:
+    """A workbook checked, scanned and loaded into the engine, its ``TRUPS_*`` functions registered,
+    not yet evaluated (:func:`load_workbook`)."""
+
+    path: Path
+    found: Scan
+    book: fz.Workbook
+    log: engine.DateLog
+    #: every formula cell's text as the engine parsed it (array formulas apart)
+    formulas: dict[Key, str]
+    #: the cells of fixed array formulas (the engine's to evaluate whole)
+    protected: set[Key]
+    bad: dict[Key, str]
+    external: list[str]
+    notices: list[str]
+    has_vba: bool
+    say: Callable[[str], None]
+
+
+def load_workbook(path: Path, progress: Callable[[str], None] | None = None,
+                  limits: Limits | None = None) -> Loaded:
+    """Check ``path`` (refusing what this command does not read, one line saying why), scan its
+    sheets and load it into the engine once, every ``TRUPS_*`` function registered."""
     say = progress or (lambda _m: None)
     limits = limits or Limits()
     package = check_package(path, limits)
@@ -324,21 +352,30 @@ def recalculate(path: Path, progress: Callable[[str], None] | None = None,
     log = engine.DateLog()
     engine.register(book, log)
     formulas = _engine_formulas(book, found, bad)
-    total = sum(len(s.formulas) for s in found.sheets)
-    say(f"evaluating {total:,} formula cells")
     protected = {(s.title, r, c) for s in found.sheets for cell in s.formulas.values()
                  if cell.kind == "array" and not cell.dynamic
                  for r, c in _area_cells(cell.area or a1(cell.row, cell.col))}
-    with _progress(say, total) as tick:
+    return Loaded(path, found, book, log, formulas, protected, bad, external, notices, package.has_vba, say)
+
+
+def evaluate_workbook(loaded: Loaded, vectorise_calls: bool = True) -> Recalculation:
+    """Evaluate every formula of a loaded workbook and read the results back. The engine's workbook
+    is changed on the way (calls' values set in, formulas rewritten to read them), so a
+    :class:`Loaded` is evaluated once."""
+    book, found, formulas = loaded.book, loaded.found, loaded.formulas
+    total = sum(len(s.formulas) for s in found.sheets)
+    loaded.say(f"evaluating {total:,} formula cells")
+    with _progress(loaded.say, total) as tick:
         if vectorise_calls:
-            outcome = vectorise.evaluate(book, found, formulas, protected)
+            outcome = vectorise.evaluate(book, found, formulas, loaded.protected)
         else:
             vectorise.mark_skipped_in(book, found, formulas)
             outcome = vectorise.Outcome({}, set())
         tick(len(outcome.values))
         _evaluate_all(book)
         tick(total)
-    return _collect(book, found, formulas, outcome, log, bad, external, notices, package.has_vba)
+    return _collect(book, found, formulas, outcome, loaded.log, loaded.bad, loaded.external, loaded.notices,
+                    loaded.has_vba)
 
 
 def _evaluate_all(book: fz.Workbook) -> None:
@@ -770,5 +807,5 @@ def _main_recalc(path: Path, options: Options) -> int:
     return 1 if failed else 0
 
 
-__all__ = ["CONDITION_PREFIXES", "SPILL", "Options", "Recalculation", "main_recalc", "recalculate", "shown",
-           "summary", "write_values"]
+__all__ = ["CONDITION_PREFIXES", "SPILL", "Loaded", "Options", "Recalculation", "evaluate_workbook", "load_workbook",
+           "main_recalc", "recalculate", "shown", "summary", "write_values"]
