@@ -225,3 +225,51 @@ def _typed_into_package(source, target, title, values):
                 data = text.encode()
             zout.writestr(info, data)
     return target
+
+
+#: Scenarios on the analyst ledgers, whose calls sit inside IF, IFERROR, AND and arithmetic (their values in
+#: the scratch sheet the rewritten formulas read), with (name, value) inputs; dates as serials.
+SHAPE_SCENARIOS = [
+    Scenario("base", 1, ()),
+    Scenario("principal 2500, shift +75bp", 2, (("Principal", 2500.0), ("Shift", 0.01))),
+    Scenario("deferral from 2007-10-01", 3, (("DeferStart", 39356.0), ("DeferEnd", 39600.0))),
+    Scenario("base again", 5, ()),
+]
+
+
+@pytest.mark.parametrize("shape", ["if", "chain", "arith", "ledger"])
+def test_calls_nested_in_formulas_follow_a_scenario_as_a_fresh_recalculation_does(tmp_path, shape):
+    """A call inside IF/IFERROR/arithmetic is made again when its arguments change (its scratch values set
+    again, the formula around it recomputed by the engine): every cell equals a fresh recalculation of the
+    workbook with the inputs typed in, and the scenario changes what it should."""
+    import analyst_shapes as shapes
+
+    rows = 200  # past the first payment date (2008-06-21), so an IF takes both branches
+    book = shapes.generate(shape, tmp_path / f"{shape}.xlsx", rows)
+    cells = {name: f"B{k + 2}" for k, (name, _) in enumerate(shapes.INPUTS)}
+    session = ModelSession(book)
+    base_values = None
+    for scenario in SHAPE_SCENARIOS:
+        outcome = session.evaluate(scenario, ["Inputs!B2"], keep_workbook=True)
+        assert outcome.message == ""
+        wb = openpyxl.load_workbook(book)
+        for header, value in scenario.inputs:
+            is_date = header.startswith("Defer")
+            wb["Inputs"][cells[header]].value = dt.datetime(1899, 12, 30) + dt.timedelta(days=value) if is_date \
+                else value
+        typed = tmp_path / "typed.xlsx"
+        wb.save(typed)
+        copy, ours = tmp_path / "fresh.values.xlsx", tmp_path / "scenario.values.xlsx"
+        write_values(typed, copy, recalculate(typed))
+        ours.write_bytes(outcome.workbook)
+        want, got = _values(copy), _values(ours)
+        assert want.keys() == got.keys()
+        different = [k for k in want if not _same(got[k], want[k])]
+        assert not different, (scenario.name, different[:5], [(got[k], want[k]) for k in different[:5]])
+        ledger = {k: v for k, v in got.items() if k[0] == "Ledger"}
+        if base_values is None:
+            base_values = ledger
+        elif not scenario.inputs:
+            assert ledger == base_values  # the base restored
+        elif scenario.name.startswith("principal"):
+            assert ledger != base_values  # the scenario moved the ledger

@@ -7,7 +7,9 @@ Modules, one concept each:
 * ``package``   -- the package's parts read by streaming: sheets, formula cells, names, styles;
 * ``engine``    -- the native formula engine (formualizer) and the one adapter every ``TRUPS_*``
   function is registered through;
-* ``vectorise`` -- runs of ``TRUPS_*`` calls evaluated as one vectorised call each;
+* ``vectorise`` -- runs of ``TRUPS_*`` calls (whole formulas, or calls inside formulas) evaluated
+  as one vectorised call each;
+* ``order``     -- which formulas each run reads, its cycles and the order the runs are taken in;
 * ``writer``    -- the values copy, written by rewriting the sheet parts that hold formulas;
 * ``run``       -- the recalculation itself, its summary and the command;
 * ``scenarios`` -- the scenario table and a model loaded once, evaluated under scenario after scenario;

@@ -162,7 +162,7 @@ def mark_skipped(formula: str) -> str | None:
             previous = tok
     if not inserts:
         return None
-    out = formula
+    out = formula.encode("utf-8")  # the tokenizer's positions count bytes
     for at in sorted(inserts, reverse=True):
-        out = f'{out[:at]}"{SKIPPED}"{out[at:]}'
-    return out
+        out = out[:at] + f'"{SKIPPED}"'.encode() + out[at:]
+    return out.decode("utf-8")

@@ -12,13 +12,15 @@ values copy is written by rewriting the formula cells of the sheet parts (:mod:`
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 import signal
 import sys
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,8 +72,8 @@ class Recalculation:
     cells: dict[str, Values] = field(default_factory=dict)
     #: Cells evaluated, for the summary.
     evaluated: int = 0
-    #: Cells whose call was made in a vectorised run (the rest: the engine).
-    vectorised: set[tuple[str, str]] = field(default_factory=set)
+    #: Cells whose call was made in a vectorised run (the rest: the engine), as (sheet, "B7").
+    vectorised: AbstractSet[tuple[str, str]] = field(default_factory=set)
 
 
 def _strip_strings(formula: str) -> str:
@@ -194,25 +196,62 @@ def _engine_formulas(book: fz.Workbook, found: Scan, bad: dict[Key, str]) -> dic
     return out
 
 
-def _mark_skipped(book: fz.Workbook, formulas: dict[Key, str]) -> None:
-    """Rewrite, in the engine, every ``TRUPS_*`` call that skips an argument (see :func:`engine.mark_skipped`);
-    a fixed array formula keeps its text (its skipped arguments read as 0)."""
-    for (sheet, row, col), text in formulas.items():
-        compact = text.replace(" ", "")
-        if (",," in compact or ",)" in compact or "(," in compact) and "TRUPS_" in text.upper():
-            marked = engine.mark_skipped(text)
-            if marked is not None:
-                book.set_formula(sheet, row, col, marked)
+def _segments(cells: Iterable[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """Cells as column segments of consecutive rows: (column, first row, last row)."""
+    out: list[list[int]] = []
+    for row, col in sorted(cells, key=lambda rc: (rc[1], rc[0])):
+        if out and out[-1][0] == col and out[-1][2] == row - 1:
+            out[-1][2] = row
+        else:
+            out.append([col, row, row])
+    return [(c, a, b) for c, a, b in out]
 
 
-def _spill_extent(book: fz.Workbook, sheet: str, row: int, col: int) -> tuple[int, int, int, int] | None:
-    try:
-        role = book.inspect_cell(f"'{sheet}'!{a1(row, col)}").cell.spill
-    except Exception:
-        return None
-    if role is None or str(role.kind) != "Anchor" or not role.extent:
-        return None
-    return area_bounds(role.extent.split("!")[-1])
+class _SegmentValues:
+    """The engine's values of the segments' cells, one read per segment, kept as one list per
+    segment (no key per cell)."""
+
+    def __init__(self, book: fz.Workbook, sheet: str, segments: list[tuple[int, int, int]]) -> None:
+        handle = book.sheet(sheet)
+        self._by_column: dict[int, tuple[list[int], list[list[Any]]]] = {}
+        for col, first, last in segments:
+            starts, columns = self._by_column.setdefault(col, ([], []))
+            starts.append(first)
+            columns.append([line[0] if line else None
+                            for line in handle.get_values(fz.RangeAddress(sheet, first, col, last, col))])
+
+    def get(self, row: int, col: int) -> tuple[bool, Any]:
+        """(found, value) of one cell."""
+        found = self._by_column.get(col)
+        if found is None:
+            return False, None
+        starts, columns = found
+        at = bisect.bisect_right(starts, row) - 1
+        if at < 0 or row - starts[at] >= len(columns[at]):
+            return False, None
+        return True, columns[at][row - starts[at]]
+
+
+def _spill_anchors(book: fz.Workbook, sheet: str, segments: list[tuple[int, int, int]]
+                   ) -> dict[tuple[int, int], tuple[int, int, int, int]]:
+    """The cells of ``segments`` that anchor a spill, with the area it fills: one engine call per
+    segment of consecutive formula cells, not one per cell."""
+    out: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+    quoted = sheet.replace("'", "''")
+    for col, first, last in segments:
+        offset: int | None = 0
+        while offset is not None:
+            try:
+                page = book.range_page(f"'{quoted}'!{a1(first, col)}:{a1(last, col)}", offset=offset,
+                                       limit=last - first + 1, include_values=False)
+            except Exception:
+                break
+            for item in page.items:
+                role = item.spill
+                if role is not None and str(role.kind) == "Anchor" and role.extent:
+                    out[coordinate(item.address.split("!")[-1])] = area_bounds(role.extent.split("!")[-1])
+            offset = page.next_offset if page.items else None
+    return out
 
 
 def _result_shape(book: fz.Workbook, sheet: str, formula: str, probe: tuple[int, int]) -> tuple[int, int] | None:
@@ -266,7 +305,8 @@ def _progress(say: Callable[[str], None], total: int) -> Iterator[Callable[[int]
 def recalculate(path: Path, progress: Callable[[str], None] | None = None,
                 limits: Limits | None = None, vectorise_calls: bool = True) -> Recalculation:
     """Evaluate every formula of ``path``; the file is not modified, and no other file is read
-    (external references show ``#REF!`` and are listed).
+    (external references show ``#REF!`` and are listed). :func:`load_workbook` then
+    :func:`evaluate_workbook`.
 
     Raises
     ------
@@ -276,6 +316,33 @@ def recalculate(path: Path, progress: Callable[[str], None] | None = None,
     ``vectorise_calls=False`` sends every formula through the engine (the reference path the tests
     compare :mod:`trups_xl.recalc.vectorise` with).
     """
+    return evaluate_workbook(load_workbook(path, progress, limits), vectorise_calls)
+
+
+@dataclass
+class Loaded:
+    """A workbook checked, scanned and loaded into the engine, its ``TRUPS_*`` functions registered,
+    not yet evaluated (:func:`load_workbook`)."""
+
+    path: Path
+    found: Scan
+    book: fz.Workbook
+    log: engine.DateLog
+    #: every formula cell's text as the engine parsed it (array formulas apart)
+    formulas: dict[Key, str]
+    #: the cells of fixed array formulas (the engine's to evaluate whole)
+    protected: set[Key]
+    bad: dict[Key, str]
+    external: list[str]
+    notices: list[str]
+    has_vba: bool
+    say: Callable[[str], None]
+
+
+def load_workbook(path: Path, progress: Callable[[str], None] | None = None,
+                  limits: Limits | None = None) -> Loaded:
+    """Check ``path`` (refusing what this command does not read, one line saying why), scan its
+    sheets and load it into the engine once, every ``TRUPS_*`` function registered."""
     say = progress or (lambda _m: None)
     limits = limits or Limits()
     package = check_package(path, limits)
@@ -285,19 +352,49 @@ def recalculate(path: Path, progress: Callable[[str], None] | None = None,
     log = engine.DateLog()
     engine.register(book, log)
     formulas = _engine_formulas(book, found, bad)
-    _mark_skipped(book, formulas)
-    total = sum(len(s.formulas) for s in found.sheets)
-    say(f"evaluating {total:,} formula cells")
     protected = {(s.title, r, c) for s in found.sheets for cell in s.formulas.values()
                  if cell.kind == "array" and not cell.dynamic
                  for r, c in _area_cells(cell.area or a1(cell.row, cell.col))}
-    with _progress(say, total) as tick:
-        outcome = vectorise.evaluate(book, found, formulas, protected) if vectorise_calls else \
-            vectorise.Outcome({}, set())
-        tick(len(outcome.values))
-        _evaluate_all(book)
+    return Loaded(path, found, book, log, formulas, protected, bad, external, notices, package.has_vba, say)
+
+
+def evaluate_workbook(loaded: Loaded, vectorise_calls: bool = True) -> Recalculation:
+    """Evaluate every formula of a loaded workbook and read the results back. The engine's workbook
+    is changed on the way (calls' values set in, formulas rewritten to read them), so a
+    :class:`Loaded` is evaluated once."""
+    total = sum(len(s.formulas) for s in loaded.found.sheets)
+    loaded.say(f"evaluating {total:,} formula cells")
+    with _progress(loaded.say, total) as tick:
+        outcome = evaluate_calls(loaded, vectorise_calls, tick)
         tick(total)
-    return _collect(book, found, formulas, outcome, log, bad, external, notices, package.has_vba)
+    return collect(loaded, outcome)
+
+
+def evaluate_calls(loaded: Loaded, vectorise_calls: bool = True,
+                   tick: Callable[[int], None] | None = None) -> vectorise.Outcome:
+    """The first half of :func:`evaluate_workbook`: the ``TRUPS_*`` calls made as vectorised runs
+    (:func:`.vectorise.evaluate`: values set into the engine, formulas around nested calls rewritten
+    to read the scratch sheet), then the engine evaluates everything else. Returns what the runs set,
+    for :func:`collect` (the scenarios of :mod:`.scenarios` keep the runs and make them again)."""
+    book, found, formulas = loaded.book, loaded.found, loaded.formulas
+    if vectorise_calls:
+        outcome = vectorise.evaluate(book, found, formulas, loaded.protected)
+    else:
+        vectorise.mark_skipped_in(book, found, formulas)
+        outcome = vectorise.Outcome({}, set())
+    if tick is not None:
+        tick(len(outcome.values))
+    _evaluate_all(book)
+    return outcome
+
+
+def collect(loaded: Loaded, outcome: vectorise.Outcome) -> Recalculation:
+    """Every computed cell of an evaluated workbook read back from the engine (what :func:`recalculate`
+    returns, for the values copy). A run that read a cell some formula spilled into is given back to
+    the engine first (its formulas restored) and the workbook evaluated again; the cells still set by
+    runs are the result's ``vectorised``."""
+    return _collect(loaded.book, loaded.found, loaded.formulas, outcome, loaded.log, loaded.bad,
+                    list(loaded.external), list(loaded.notices), loaded.has_vba)
 
 
 def _evaluate_all(book: fz.Workbook) -> None:
@@ -346,10 +443,12 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
     for sheet in found.sheets:
         title = sheet.title
         occupied_probe = (min(sheet.max_row + 2, 1_048_576), min(sheet.max_col + 30, 16_384))
-        grid = book.sheet(title).get_values(fz.RangeAddress(title, 1, 1, max(sheet.max_row, 1), max(sheet.max_col, 1))) \
-            if sheet.formulas else []
         sheet_cells = cells[title]
         done = outcome.values
+        segments = _segments((r, c) for (r, c), cell in sheet.formulas.items() if (title, r, c) not in done
+                             and (title, r, c) not in bad and not (cell.kind == "array" and not cell.dynamic))
+        grid = _SegmentValues(book, title, segments)
+        anchors = _spill_anchors(book, title, segments)
         for (row, col), cell in sheet.formulas.items():
             key = (title, row, col)
             if key in done:  # set by a vectorised call: one value
@@ -371,9 +470,8 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
                                    f"covers {rows}x{cols}; only its top-left part shows (enlarge the range, "
                                    "or enter the formula in one cell to spill)")
                 continue
-            try:
-                value = grid[row - 1][col - 1]
-            except IndexError:
+            known, value = grid.get(row, col)
+            if not known:
                 value = book.get_value(title, row, col)
             if isinstance(value, dict) and engine.is_engine_error(value) and value.get("kind") == "Circ":
                 circular.append(f"{title}!{a1(row, col)}")
@@ -384,7 +482,7 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
                 shape = _result_shape(book, title, text, occupied_probe)
                 notices.append(_blocked(found, title, row, col, shape))
                 continue
-            extent = _spill_extent(book, title, row, col)
+            extent = anchors.get((row, col))
             if extent is None:
                 continue
             r1, c1, r2, c2 = extent
@@ -396,11 +494,9 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
     # a vectorised call that read a cell some formula spilled into is the engine's to evaluate
     redo = outcome.to_redo(spilled)
     if redo:
-        for run in redo:
-            for call in run.calls():
-                book.set_formula(call.key[0], call.key[1], call.key[2], formulas[call.key])
+        left = outcome.give_back(book, redo)
         _evaluate_all(book)
-        return _collect(book, found, formulas, outcome.without(redo), log, bad, external, notices, has_vba)
+        return _collect(book, found, formulas, left, log, bad, external, notices, has_vba)
     values = CellValues(cells)
     errors = []
     for sheet in found.sheets:
@@ -412,7 +508,36 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
                 errors.append(f"{sheet.title}!{a1(r, c)}: {v}")
     names, shown_as = _named_results(book, found, values)
     return Recalculation(values, names, errors, spills, notices, circular, external, has_vba, shown_as,
-                         found, cells, sum(map(len, cells.values())), {(t, a1(r, c)) for t, r, c in outcome.values})
+                         found, cells, sum(map(len, cells.values())),
+                         CellRefs([outcome.values.keys(), outcome.hosts]))
+
+
+class CellRefs(AbstractSet[tuple[str, str]]):
+    """Cells as ``(sheet title, "B7")``, read from collections of (sheet, row, column) keys (no second
+    copy of 100,000s of cells)."""
+
+    def __init__(self, parts: list[AbstractSet[Key]]) -> None:
+        self._parts = parts
+
+    def __contains__(self, item: object) -> bool:
+        if not isinstance(item, tuple) or len(item) != 2:
+            return False
+        try:
+            row, col = coordinate(item[1])
+        except (TypeError, ValueError):
+            return False
+        return any((item[0], row, col) in part for part in self._parts)
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        seen: set[Key] = set()
+        for part in self._parts:
+            for key in part:
+                if key not in seen:
+                    seen.add(key)
+                    yield key[0], a1(key[1], key[2])
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 class CellValues(Mapping[tuple[str, str], Any]):
@@ -701,57 +826,5 @@ def _main_recalc(path: Path, options: Options) -> int:
     return 1 if failed else 0
 
 
-@dataclass
-class LoadedModel:
-    """A workbook loaded into the engine once, after the checks of :func:`recalculate`, ready to be
-    evaluated many times (the scenarios of :mod:`trups_xl.recalc.scenarios` set inputs between
-    evaluations). The engine holds every formula but those of the vectorised runs, whose cells hold
-    the values of their last evaluation (:func:`evaluate_model` computes them again)."""
-
-    path: Path
-    book: fz.Workbook
-    found: Scan
-    formulas: dict[Key, str]
-    protected: set[Key]
-    log: engine.DateLog
-    bad: dict[Key, str]
-    external: list[str]
-    notices: list[str]
-    has_vba: bool
-
-
-def load_model(path: Path, limits: Limits | None = None) -> LoadedModel:
-    """Check, scan and load ``path`` into the engine once (the steps of :func:`recalculate` before
-    evaluation). Raises :class:`RefusedError` (one line) for a workbook the command does not read."""
-    limits = limits or Limits()
-    package = check_package(path, limits)
-    found = scan(path, limits)
-    book, bad, external, notices = _engine_book(path, found, limits)
-    log = engine.DateLog()
-    engine.register(book, log)
-    formulas = _engine_formulas(book, found, bad)
-    _mark_skipped(book, formulas)
-    protected = {(s.title, r, c) for s in found.sheets for cell in s.formulas.values()
-                 if cell.kind == "array" and not cell.dynamic
-                 for r, c in _area_cells(cell.area or a1(cell.row, cell.col))}
-    return LoadedModel(path, book, found, formulas, protected, log, bad, list(external), list(notices),
-                       package.has_vba)
-
-
-def evaluate_model(model: LoadedModel, vectorise_calls: bool = True) -> vectorise.Outcome:
-    """Evaluate ``model`` as it now stands: its runs of ``TRUPS_*`` calls vectorised (set into the engine as
-    values), then the engine's dependency graph recomputes what depends on a changed cell."""
-    outcome = vectorise.evaluate(model.book, model.found, model.formulas, model.protected) if vectorise_calls \
-        else vectorise.Outcome({}, set())
-    _evaluate_all(model.book)
-    return outcome
-
-
-def collect_model(model: LoadedModel, outcome: vectorise.Outcome) -> Recalculation:
-    """Every computed cell of an evaluated ``model`` (what :func:`recalculate` returns), for its values copy."""
-    return _collect(model.book, model.found, model.formulas, outcome, model.log, model.bad, list(model.external),
-                    list(model.notices), model.has_vba)
-
-
-__all__ = ["CONDITION_PREFIXES", "SPILL", "LoadedModel", "Options", "Recalculation", "collect_model", "evaluate_model",
-           "load_model", "main_recalc", "recalculate", "shown", "summary", "write_values"]
+__all__ = ["CONDITION_PREFIXES", "SPILL", "Loaded", "Options", "Recalculation", "collect", "evaluate_calls",
+           "evaluate_workbook", "load_workbook", "main_recalc", "recalculate", "shown", "summary", "write_values"]

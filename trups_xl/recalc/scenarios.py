@@ -6,15 +6,21 @@ value the scenario sets (an empty cell keeps the model's own value). Outputs are
 cells, ranges allowed. The table is untrusted input: its size is bounded and anything it cannot be
 read as is refused in one line naming the row and the column.
 
-:class:`ModelSession` holds a workbook loaded into the engine once (:func:`.run.load_model`). Each
-scenario sets its inputs, re-evaluates, reads the outputs and restores the base. Re-evaluation
+:class:`ModelSession` holds a workbook loaded into the engine once (:func:`.run.load_workbook`) and
+evaluated once as a single recalculation evaluates it (:func:`.run.evaluate_calls`: the ``TRUPS_*``
+calls made as the vectorised runs of :mod:`.vectorise`). The session keeps those runs: a call that is
+a whole formula has its values in its cells; a call nested in a formula (inside ``IF``, ``IFERROR``,
+arithmetic) has its values in the scratch sheet the formula, rewritten in the engine's copy, reads.
+Each scenario sets its inputs, re-evaluates, reads the outputs and restores the base. Re-evaluation
 settles the model to a fixed point: the engine recomputes what depends on a changed cell (its
-dependency graph), and each run of ``TRUPS_*`` calls down a column (:mod:`.vectorise`) whose
-arguments changed is called again as one vectorised call and set into the engine, until nothing
-changes. At that point every formula agrees with its inputs, which for a workbook without circular
-references is the one set of values a full recalculation computes (the tests compare them cell for
-cell). A model with circular references, or one that does not settle in :data:`MAX_ROUNDS`, is
-evaluated with every ``TRUPS_*`` call through the engine instead.
+dependency graph), and each run whose arguments changed is made again as one vectorised call, its
+values set into its cells or its scratch cells (so the engine then recomputes the formulas around a
+nested call), until nothing changes. At that point every formula agrees with its inputs, which for a
+workbook without circular references is the one set of values a full recalculation computes (the
+tests compare them cell for cell). A run that reads its own column, a run that answers a table, and
+a run that read a cell some formula spills into are given back to the engine (their formulas
+restored), with every call of the same formulas. A model with circular references, or one that does
+not settle in :data:`MAX_ROUNDS`, is evaluated with every ``TRUPS_*`` call through the engine instead.
 """
 
 from __future__ import annotations
@@ -312,66 +318,69 @@ class ModelSession:
         from trups_xl.recalc import run, vectorise
 
         self.path = path
-        self.model = run.load_model(path, limits)
-        book = self.model.book
-        base = run.evaluate_model(self.model)
-        full = run.collect_model(self.model, base)  # also redoes a run that read a spilled cell
-        redone = {k for k in base.values if (k[0], _a1(k[1], k[2])) not in full.vectorised}
+        self.model = run.load_workbook(path, limits=limits)
+        base = run.evaluate_calls(self.model)
+        full = run.collect(self.model, base)  # gives back (restores) a run that read a spilled cell
         self.titles = [s.title for s in self.model.found.sheets]
-        #: cells some run of calls computes (values in the engine), and which of them are dates
-        self.values: dict[tuple[str, int, int], Any] = {k: v for k, v in base.values.items() if k not in redone}
-        self.dates = {k for k in base.dates if k not in redone}
+        self.host_of: dict[int, vectorise.Host] = dict(base.host_of)
+        kept = [r for r in base.runs if not self.host_of[id(r)].reverted]
+        own = {(r.sheet, r.first_row + k, r.col) for r in kept if r.scratch is None for k in range(r.count)}
+        #: cells some whole-formula run computes (values in the engine), and which of them are dates
+        self.values: dict[tuple[str, int, int], Any] = {k: v for k, v in base.values.items() if k in own}
+        self.dates = {k for k in base.dates if k in own}
         self.runs: list[vectorise.Run] = []
+        self.taken: set[int] = set()  # id of each run in self.runs
         self.last: dict[int, list[object]] = {}
         self.rects: dict[int, list[vectorise.Rect]] = {}
         self.reads_formulas: dict[int, bool] = {}
-        #: cells set since the last evaluation
+        #: cells set since the last evaluation, and areas given back to the engine since then
         self.touched: set[tuple[str, int, int]] = set()
+        self.given_back: list[tuple[str, tuple[int, int], tuple[int, int]]] = []
         self.engine_only = bool(full.circular)
         if self.engine_only:  # the engine alone: give the runs their formulas back
-            for key in self.values:
-                book.set_formula(key[0], key[1], key[2], self.model.formulas[key])
+            for r in kept:
+                self._give_back(r)
             self.values, self.dates = {}, set()
         else:
-            self._take_runs(vectorise.find_runs(self.model.found, self.model.formulas), redone)
-        _evaluate_all(book)
+            self._take_runs(kept)
         self.formula_cells = {(s.title, r, c) for s in self.model.found.sheets for (r, c) in s.formulas}
         self.base_inputs: dict[tuple[str, int, int], Any] = {}
+        self.settle()  # the base again, where a run was given back to the engine
 
-    def _take_runs(self, runs: list[Any], redone: set[tuple[str, int, int]]) -> None:
-        """Every run of calls that reads neither itself nor an array formula's area is evaluated here from now on
-        (also those the first evaluation left to the engine because they read an ordinary formula)."""
+    def _give_back(self, r: Any) -> None:
+        """The engine's own formulas again for ``r``'s block (and every run of it)."""
         from trups_xl.recalc import vectorise
 
-        protected: dict[tuple[str, int], list[int]] = {}
-        for sheet, row, col in self.model.protected:
-            protected.setdefault((sheet, col), []).append(row)
-        for rows in protected.values():
-            rows.sort()
+        host = self.host_of[id(r)]
+        if not host.reverted:
+            vectorise.restore(self.model.book, host, values_set=True)
+        b = host.block
+        for k in range(b.count):
+            key = (b.sheet, b.first_row + k, b.col)
+            self.values.pop(key, None)
+            self.dates.discard(key)
+        self.given_back.append((b.sheet, (b.first_row, b.last_row), (b.col, b.col)))
+        self.runs = [other for other in self.runs if self.host_of[id(other)] is not host]
+        self.taken = {id(other) for other in self.runs}
+
+    def _take_runs(self, runs: list[Any]) -> None:
+        """Every run the evaluation made is made here from now on, but one that reads its own column (its
+        block is given back to the engine)."""
         book = self.model.book
-        taken = []
+        self.runs = list(runs)
+        self.taken = {id(r) for r in runs}
         for r in runs:
-            keys = [c.key for c in r.calls()]
-            if any(k in redone for k in keys):
-                continue
-            own = any(rect.overlaps(r.sheet, (r.first_row, r.last_row), (r.col, r.col)) for rect in r.reads())
-            reads_array = any(_holds(protected, rect) for rect in r.reads())
-            if not own and not reads_array:
-                taken.append(r)
-        fresh = [r for r in taken if (r.sheet, r.first_row, r.col) not in self.values]
-        results = vectorise._run_round(book, fresh) if fresh else {}
-        for r in fresh:
-            values = results.get(id(r))
-            if values is None:
-                continue  # a table: the engine keeps the formula
-            self._set(r, values)
-        self.runs = [r for r in taken if (r.sheet, r.first_row, r.col) in self.values]
+            if id(r) in self.taken and any(rect.overlaps(r.sheet, (r.first_row, r.last_row), (r.col, r.col))
+                                      for rect in r.reads()):
+                self._give_back(r)
         cache: dict[object, object] = {}
         engine_rows: dict[tuple[str, int], list[int]] = {}
         for s in self.model.found.sheets:
             for row, col in s.formulas:
                 if (s.title, row, col) not in self.values:
                     engine_rows.setdefault((s.title, col), []).append(row)
+        for sheet, row, col in self.model.protected:  # an array formula's area: the engine's
+            engine_rows.setdefault((sheet, col), []).append(row)
         for rows in engine_rows.values():
             rows.sort()
         for r in self.runs:
@@ -379,7 +388,12 @@ class ModelSession:
             self.rects[id(r)] = r.reads()
             self.reads_formulas[id(r)] = any(_holds(engine_rows, rect) for rect in self.rects[id(r)])
 
-    def _set(self, r: Any, values: list[tuple[Any, bool]]) -> None:
+    def _set(self, r: Any, values: list[tuple[Any, bool]]) -> tuple[str, tuple[int, int], tuple[int, int]]:
+        """Set a run's values into the engine: its cells, or its scratch cells; returns the area set."""
+        if r.scratch is not None:
+            sheet, col = r.scratch
+            self.model.book.set_values_batch(sheet, r.first_row, col, [[v] for v, _ in values])
+            return sheet, (r.first_row, r.last_row), (col, col)
         self.model.book.set_values_batch(r.sheet, r.first_row, r.col, [[v] for v, _ in values])
         for k, (v, is_date) in enumerate(values):
             key = (r.sheet, r.first_row + k, r.col)
@@ -388,6 +402,7 @@ class ModelSession:
                 self.dates.add(key)
             else:
                 self.dates.discard(key)
+        return r.sheet, (r.first_row, r.last_row), (r.col, r.col)
 
     def settle(self) -> None:
         """Evaluate until every formula agrees with its inputs (see the module's description)."""
@@ -395,10 +410,11 @@ class ModelSession:
 
         book = self.model.book
         # what changed since the last evaluation: first the cells set (inputs, and base values restored), then
-        # each round the runs called again; a run is read again only when it reads one of those or a formula
+        # each round the runs made again; a run is read again only when it reads one of those or a formula
         # the engine evaluates (the other cells it reads cannot have changed)
-        moved = [(sheet, (row, row), (col, col)) for sheet, row, col in self.touched]
+        moved = [(sheet, (row, row), (col, col)) for sheet, row, col in self.touched] + self.given_back
         self.touched.clear()
+        self.given_back = []
         for _ in range(MAX_ROUNDS):
             _evaluate_all(book)
             cache: dict[object, object] = {}
@@ -414,9 +430,17 @@ class ModelSession:
             if not changed:
                 return
             results = vectorise._run_round(book, changed)
+            moved = []
             for r in changed:
-                self._set(r, results[id(r)])
-            moved = [(r.sheet, (r.first_row, r.last_row), (r.col, r.col)) for r in changed]
+                values = results.get(id(r))
+                if id(r) not in self.taken:
+                    continue  # another call of its formulas was given back to the engine
+                if values is None:  # a table (the engine spills it): the engine's from now on
+                    self._give_back(r)
+                    continue
+                moved.append(self._set(r, values))
+            moved += self.given_back
+            self.given_back = []
         raise RefusedError(f"the model did not settle in {MAX_ROUNDS} rounds of evaluation (a circular dependency "
                            "through a TRUPS_* column?)")
 
@@ -503,7 +527,7 @@ class ModelSession:
         from trups_xl.recalc import run, vectorise
 
         outcome = vectorise.Outcome(dict(self.values), set(self.dates))
-        full = run.collect_model(self.model, outcome)
+        full = run.collect(self.model, outcome)
         for (sheet, r, c), value in cells:
             full.cells.setdefault(sheet, {})[(r, c)] = (value, False)
         with tempfile.TemporaryDirectory(prefix="trups-xl-") as tmp:

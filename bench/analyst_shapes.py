@@ -1,0 +1,180 @@
+"""Ledgers written the way analysts write them: what `trups-xl recalc` is benchmarked and tested on
+beside the tidy model of ``bench/analyst_model.py``.
+
+Each shape is a daily ledger for Citigroup Capital XXI on a sheet ``Ledger`` (row 1 headings, one
+row a day from row 2, the date typed in column A), with the inputs a model names (``Principal``,
+``NumSecs``, ``Shift``, ``DeferStart``/``DeferEnd``, a named row ``Weights``) on ``Inputs``, a
+``Securities`` sheet a lookup reads, and a ``Summary`` sheet of totals named ``Result_*``:
+
+* ``skipped`` -- calls that skip an argument: ``=TRUPS_ACCRUAL(B2,A2,,Principal)``;
+* ``if`` -- calls inside ``IF`` (whose other branch would error: a coupon asked on a day that is
+  not a payment date), ``IFERROR`` and ``AND``;
+* ``dates`` -- dates as formulas (``=A2-1``, ``=EDATE(A2,3)``) read by the calls, and a call
+  reading another call's column;
+* ``chain`` -- a ``TRUPS_*`` column reading a running total of an ``IF`` column;
+* ``lookup`` -- ``security`` from a ``VLOOKUP`` on the securities sheet;
+* ``arith`` -- arithmetic around a call (``=TRUPS_COUPON(F2,,Principal)*NumSecs``);
+* ``sumproduct`` -- ``SUMPRODUCT`` over a named row of the ``TRUPS_*`` columns;
+* ``ledger`` -- all of these in one 25-column ledger (the model of issue 31).
+
+Run ``python bench/analyst_shapes.py SHAPE ROWS PATH`` to write one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+#: Ledger columns per shape, from column B: (heading, formula template or typed value); ``{r}`` is
+#: the row, ``{p}`` the previous row (the first row's running total reads only its own row).
+SHAPES: dict[str, list[tuple[str, str]]] = {
+    "skipped": [
+        ("prior day", "@prior"),
+        ("accrual", "=TRUPS_ACCRUAL(B{r},A{r},,Principal)"),
+        ("accrued interest", "=TRUPS_ACCRUED_INTEREST(A{r},,Principal)"),
+        ("next payment", "=TRUPS_NEXT_PAYMENT_DATE(A{r},)"),
+    ],
+    "if": [
+        ("prior day", "@prior"),
+        ("next payment", "=TRUPS_NEXT_PAYMENT_DATE(B{r})"),
+        ("coupon paid", "=IF(A{r}=C{r},TRUPS_COUPON(A{r},,Principal),0)"),
+        ("coupon or blank", '=IFERROR(TRUPS_COUPON(A{r},,Principal),"")'),
+        ("deferring", "=IF(AND(A{r}>=DeferStart,TRUPS_ACCRUAL(B{r},A{r})>0),1,0)"),
+    ],
+    "dates": [
+        ("prior day", "=A{r}-1"),
+        ("three months on", "=EDATE(A{r},3)"),
+        ("accrual", "=TRUPS_ACCRUAL(B{r},A{r})"),
+        ("next payment then", "=TRUPS_NEXT_PAYMENT_DATE(C{r})"),
+        ("coupon then", "=TRUPS_COUPON(E{r})"),
+    ],
+    "chain": [
+        ("next payment", "=TRUPS_NEXT_PAYMENT_DATE(A{r})"),
+        ("deferred this day", "=IF(AND(A{r}>=DeferStart,A{r}<DeferEnd),TRUPS_ACCRUAL(A{r}-1,A{r},,Principal),0)"),
+        ("deferred, running", "=D{p}+C{r}"),
+        ("claim limit", "=TRUPS_CLAIM_LIMIT(D{r},Principal)"),
+        ("coupon", "=TRUPS_COUPON(B{r},,Principal)"),
+    ],
+    "lookup": [
+        ("code", "@code"),
+        ("security", "=VLOOKUP(B{r},Securities!$A$2:$B$4,2,FALSE)"),
+        ("accrued interest", "=TRUPS_ACCRUED_INTEREST(A{r},,Principal,,,C{r})"),
+        ("next payment", "=TRUPS_NEXT_PAYMENT_DATE(A{r},C{r})"),
+    ],
+    "arith": [
+        ("next payment", "=TRUPS_NEXT_PAYMENT_DATE(A{r})"),
+        ("coupon, all held", "=TRUPS_COUPON(B{r},,Principal)*NumSecs"),
+        ("accrued per security", "=TRUPS_ACCRUED_INTEREST(A{r})*NumSecs/1000"),
+    ],
+    "sumproduct": [
+        ("accrued interest", "=TRUPS_ACCRUED_INTEREST(A{r})"),
+        ("next coupon", "=TRUPS_COUPON(TRUPS_NEXT_PAYMENT_DATE(A{r}))"),
+        ("accrual", "=TRUPS_ACCRUAL(TRUPS_PREVIOUS_PAYMENT_DATE(A{r}),A{r})"),
+        ("weighted", "=SUMPRODUCT(Weights,B{r}:D{r})"),
+    ],
+    "ledger": [
+        ("prior day", "=A{r}-1"),
+        ("three months on", "=EDATE(A{r},3)"),
+        ("code", "@code"),
+        ("security", "=VLOOKUP(D{r},Securities!$A$2:$B$4,2,FALSE)"),
+        ("next payment", "=TRUPS_NEXT_PAYMENT_DATE(B{r})"),
+        ("previous payment", "=TRUPS_PREVIOUS_PAYMENT_DATE(A{r},E{r})"),
+        ("accrual", "=TRUPS_ACCRUAL(B{r},A{r},,Principal)"),
+        ("coupon paid", "=IF(A{r}=F{r},TRUPS_COUPON(A{r},,Principal),0)"),
+        ("coupon or blank", '=IFERROR(TRUPS_COUPON(A{r},,Principal),"")'),
+        ("accrued interest", "=TRUPS_ACCRUED_INTEREST(A{r},,Principal,,,E{r})"),
+        ("next coupon, all held", "=TRUPS_COUPON(F{r},,Principal)*NumSecs"),
+        ("next payment in 3 months", "=TRUPS_NEXT_PAYMENT_DATE(C{r})"),
+        ("treasury", "@treasury"),
+        ("shifted treasury", "=N{r}+Shift"),
+        ("make-whole", "=TRUPS_MAKE_WHOLE(A{r},O{r})"),
+        ("deferred this day", "=IF(AND(A{r}>=DeferStart,A{r}<DeferEnd),I{r},0)"),
+        ("deferred, running", "=R{p}+Q{r}"),
+        ("claim limit", "=TRUPS_CLAIM_LIMIT(R{r},Principal)"),
+        ("weighted", "=SUMPRODUCT(Weights,H{r}:J{r})"),
+        ("days to payment", "=F{r}-A{r}"),
+        ("claim check", '=IF(S{r}>R{r},"ok","limit")'),
+        ("accrued, all held", "=ROUND(K{r}*NumSecs,2)"),
+        ("accrual, running", "=SUM($H$2:H{r})"),
+        ("make-whole per $1", "=IFERROR(P{r}/Principal,0)"),
+    ],
+}
+#: The inputs and their names.
+INPUTS = [("Principal", 1000.0), ("NumSecs", 3500.0), ("Shift", 0.0025), ("DeferStart", dt.datetime(2010, 3, 21)),
+          ("DeferEnd", dt.datetime(2014, 3, 21))]
+WEIGHTS = (0.5, 0.3, 0.2)
+SECURITIES = [("XXI", "citigroup_capital_xxi"), ("XIII", "citigroup_capital_xiii"), ("MELLON", "mellon_capital_iv")]
+
+
+def ledger_date(i: int) -> dt.datetime:
+    """Row i's date: daily from 2008-01-02, wrapping every 10,000 days (inside the fixed-rate period)."""
+    return dt.datetime(2008, 1, 2) + dt.timedelta(days=i % 10_000)
+
+
+def treasury(i: int) -> float:
+    return 0.01 + (i % 60) / 1000
+
+
+def _typed(kind: str, i: int) -> object:
+    if kind == "@prior":
+        return ledger_date(i) - dt.timedelta(days=1)
+    if kind == "@code":
+        return "XXI"
+    return treasury(i)
+
+
+def _letter(n: int) -> str:
+    return chr(64 + n) if n <= 26 else "A" + chr(64 + n - 26)
+
+
+def generate(shape: str, path: Path, rows: int) -> Path:
+    """Write the ``shape`` ledger with ``rows`` rows."""
+    import openpyxl
+    from openpyxl.workbook.defined_name import DefinedName
+
+    columns = SHAPES[shape]
+    book = openpyxl.Workbook(write_only=True)
+    inputs = book.create_sheet("Inputs")
+    inputs.append(["input", "value"])
+    for name, value in INPUTS:
+        inputs.append([name, value])
+    inputs.append(["Weights", *WEIGHTS])
+    securities = book.create_sheet("Securities")
+    securities.append(["code", "security"])
+    for code, name in SECURITIES:
+        securities.append([code, name])
+    ledger = book.create_sheet("Ledger")
+    ledger.append(["date", *(heading for heading, _ in columns)])
+    running = {_letter(k + 2) for k, (_, t) in enumerate(columns) if "{p}" in t}
+    for i in range(rows):
+        r = i + 2
+        line: list[object] = [ledger_date(i)]
+        for k, (_, template) in enumerate(columns):
+            if template.startswith("@"):
+                line.append(_typed(template, i))
+            elif r == 2 and _letter(k + 2) in running:  # a running total starts from its own row
+                line.append(template.split("+", 1)[1].format(r=r).join(["=", ""]))
+            else:
+                line.append(template.format(r=r, p=r - 1))
+        ledger.append(line)
+    last = rows + 1
+    summary = book.create_sheet("Summary")
+    summary.append(["result", "value"])
+    trups = [_letter(k + 2) for k, (_, t) in enumerate(columns) if "TRUPS_" in t]
+    results = [(f"Sum of {columns[ord(c[-1]) - 66][0]}" if len(c) == 1 else c, f"=SUM(Ledger!{c}2:{c}{last})", f"Sum{c}")
+               for c in trups[:4]]
+    results.append(("Last of the first call's column", f"=Ledger!{trups[0]}{last}", "Last"))
+    names = {name: f"Inputs!$B${k + 2}" for k, (name, _) in enumerate(INPUTS)}
+    names["Weights"] = f"Inputs!$B${len(INPUTS) + 2}:$D${len(INPUTS) + 2}"
+    for k, (label, formula, name) in enumerate(results):
+        summary.append([label, formula])
+        names[f"Result_{name}"] = f"Summary!$B${k + 2}"
+    for name, target in names.items():
+        book.defined_names[name] = DefinedName(name, attr_text=target)
+    book.save(path)
+    return path
+
+
+if __name__ == "__main__":
+    generate(sys.argv[1], Path(sys.argv[3]), int(sys.argv[2]))
