@@ -341,3 +341,31 @@ def test_the_scenario_figures_are_the_arithmetic_of_their_run():
     assert round((hundred - one) / 99, 3) == float(per)
     assert round(100 * float(per) / full, 1) == float(share)
     assert round(hundred / full, 2) == float(re.search(r"100 scenarios\s+([\d.]+) full recalculations", block).group(1))
+
+
+def test_the_recalculation_ranges_are_the_bench_table_s_extremes():
+    """"At 10,000 rows ... from X (`a`) to Y (`b`); peak memory is P to Q the floor's" states the
+    lowest and highest ratios of the table's 10,000-row shapes."""
+    section = _section("performance.md", "Recalculation at the size of real models")
+    table = _fenced(section)
+    rows = []
+    for line in table.splitlines()[1:]:
+        cells = [c.strip() for c in line.split("|")]
+        shape, size = cells[0].split()[:2]
+        time_ratio, memory_ratio = (float(r.rstrip("x")) for r in cells[3].split())
+        if size == "10,000":
+            rows.append((time_ratio, memory_ratio, shape))
+    assert len(rows) >= 4
+    low, low_shape, high, high_shape, mem_low, mem_high = re.search(
+        r"At 10,000 rows no shape is within [\d.]+x its floor[^:]*:\s+from\s+([\d.]+)x\s+\(`(\w+)`\)\s+to\s+"
+        r"([\d.]+)x\s+\(`(\w+)`\);\s+peak\s+memory\s+is\s+([\d.]+)x\s+to\s+([\d.]+)x", section).groups()
+    assert (min(rows)[0], min(rows)[2]) == (float(low), low_shape)
+    assert (max(rows)[0], max(rows)[2]) == (float(high), high_shape)
+    assert _half_up_tenth(min(r[1] for r in rows)) == float(mem_low)
+    assert _half_up_tenth(max(r[1] for r in rows)) == float(mem_high)
+
+
+def _half_up_tenth(value: float) -> float:
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return float(Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
