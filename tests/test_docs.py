@@ -369,3 +369,23 @@ def _half_up_tenth(value: float) -> float:
     from decimal import ROUND_HALF_UP, Decimal
 
     return float(Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def test_the_constants_the_pages_quote_are_the_code_s():
+    """The LIBOR Act's tenor spreads and replacement date, and the hedge tests' small-change share and
+    plausible magnitudes, as every page states them, are the values the code uses."""
+    from trups_xl.core.pricing import hedge
+    from trups_xl.core.rates.liboract import TENOR_SPREAD_ADJUSTMENT, libor_replacement_date
+
+    spreads = {f"{100 * v:.5f}" for v in TENOR_SPREAD_ADJUSTMENT.values()}
+    stated = {p for page in PAGES for p in re.findall(r"\b(0\.[1-9]\d{4})%", _text(page))}
+    assert stated and stated <= spreads, (stated, spreads)
+    day = libor_replacement_date()
+    conventions = _text(ROOT / "docs" / "conventions.md")
+    assert f"{day:%B} {day.day}, {day.year}" in conventions
+    assert f"added from {day.isoformat()} on" in _text(ROOT / "docs" / "securities.md")
+    hedging = _text(ROOT / "docs" / "hedge.md")
+    share = re.search(r"default (\d+)%\s+of the mean absolute hedged change", hedging).group(1)
+    assert share == f"{100 * hedge.SMALL_CHANGE_SHARE:.0f}"
+    low, high = re.search(r"0, or (\S+) to (\S+) in absolute value", hedging).groups()
+    assert (float(low), float(high)) == (hedge.MIN_CHANGE, hedge.MAX_CHANGE)
