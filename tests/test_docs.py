@@ -389,3 +389,10 @@ def test_the_constants_the_pages_quote_are_the_code_s():
     assert share == f"{100 * hedge.SMALL_CHANGE_SHARE:.0f}"
     low, high = re.search(r"0, or (\S+) to (\S+) in absolute value", hedging).groups()
     assert (float(low), float(high)) == (hedge.MIN_CHANGE, hedge.MAX_CHANGE)
+
+
+def test_the_workbook_page_s_issue_size_is_xxi_s():
+    from trups_xl.core.securities.loading import TERMS
+
+    issued = re.search(r"for all ([\d,]+)\)", _text(ROOT / "docs" / "workbook.md")).group(1)
+    assert int(issued.replace(",", "")) == TERMS.securities_issued

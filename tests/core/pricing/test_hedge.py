@@ -107,7 +107,7 @@ def test_regression_equals_statsmodels_ols(seed):
     assert fit.ss_regression == pytest.approx(ols.ess, abs=1e-9)
     assert fit.residual_standard_error == pytest.approx(np.sqrt(ols.scale), abs=1e-10)
     assert fit.degrees_of_freedom == int(ols.df_resid)
-    # Excel's LINEST(y, x, TRUE, TRUE) layout, documented in the README:
+    # Excel's LINEST(y, x, TRUE, TRUE) layout, documented in docs/hedge.md:
     # {slope, intercept; se slope, se intercept; r2, sey; F, df; ss_reg, ss_resid}
     linest = [[fit.slope, fit.intercept], [fit.slope_standard_error, fit.intercept_standard_error],
               [fit.r_squared, fit.residual_standard_error], [fit.f_statistic, fit.degrees_of_freedom],
