@@ -146,7 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "the engine needs about 1 KB of memory for each)")
     recalc.set_defaults(run=command_recalc)
     generate = sub.add_parser("generate-workbook", help="write the model workbook",
-                              description="Write the Citigroup Capital XXI model workbook (default: "
+                              description="Write the model workbook: XXI and other securities, shipped and typed (default: "
                               "citigroup_capital_xxi.xlsx in the current folder).")
     generate.add_argument("path", nargs="?", type=Path, default=None, help="output path")
     generate.set_defaults(run=command_generate)
