@@ -396,3 +396,12 @@ def test_the_workbook_page_s_issue_size_is_xxi_s():
 
     issued = re.search(r"for all ([\d,]+)\)", _text(ROOT / "docs" / "workbook.md")).group(1)
     assert int(issued.replace(",", "")) == TERMS.securities_issued
+
+
+def test_the_readme_s_first_security_is_xxi_s_terms():
+    """The README's first line names the default security by its coupon and CUSIP, as its terms do."""
+    from trups_xl.core.securities.loading import TERMS
+
+    opening = _text(README)[:_text(README).index("\n## ")]
+    coupon, cusip = re.search(r"Citigroup Capital XXI ([\d.]+)% .*?\(CUSIP (\w+)\)", opening, re.S).groups()
+    assert (float(coupon) / 100, cusip) == (TERMS.fixed_rate, TERMS.cusip)
