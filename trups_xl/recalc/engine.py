@@ -30,6 +30,7 @@ import numpy as np
 from trups_xl.excel import udfs  # noqa: F401  (registers the functions)
 from trups_xl.excel.convert import date_to_serial
 from trups_xl.excel.function import BUG_PREFIX, REGISTRY
+from trups_xl.recalc.safety import RefusedError
 
 #: The engine's error kinds as Excel shows them.
 ERROR_TEXT = {"Div": "#DIV/0!", "Ref": "#REF!", "Name": "#NAME?", "Value": "#VALUE!", "Num": "#NUM!",
@@ -166,3 +167,11 @@ def mark_skipped(formula: str) -> str | None:
     for at in sorted(inserts, reverse=True):
         out = out[:at] + f'"{SKIPPED}"'.encode() + out[at:]
     return out.decode("utf-8")
+
+
+def evaluate_all(book: fz.Workbook) -> None:
+    """Evaluate every formula of ``book``; a formula nested too deeply is refused in one line."""
+    try:
+        book.evaluate_all()
+    except RecursionError:
+        raise RefusedError("a formula is nested too deeply to evaluate") from None
