@@ -81,9 +81,7 @@ class DateLog:
         rows = result if isinstance(result, list) else [[result]]
         for i, row in enumerate(rows):
             for j, v in enumerate(row):
-                if isinstance(v, dt.datetime):
-                    self.dates.add((name, i, j, float(date_to_serial(v.date()))))
-                elif isinstance(v, dt.date):
+                if isinstance(v, dt.date):  # a date-time too: its time of day is dropped
                     self.dates.add((name, i, j, float(date_to_serial(v))))
                 elif type(v) is float:
                     self.numbers.add((name, i, j, v))
@@ -97,9 +95,7 @@ def to_engine(value: Any) -> Any:
     """A UDF result as the engine takes it: dates as serials, tables as lists of rows, numpy as Python."""
     if isinstance(value, list):
         return [[to_engine(v) for v in row] for row in value]
-    if isinstance(value, dt.datetime):
-        return float(date_to_serial(value.date()))
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.date):  # a date-time too: its time of day is dropped
         return float(date_to_serial(value))
     if isinstance(value, np.ndarray):
         return to_engine(value.tolist())

@@ -9,7 +9,7 @@ from typing import Any
 
 from openpyxl.styles.numbers import is_date_format
 
-from trups_xl.excel.convert import EXCEL_EPOCH
+from trups_xl.excel.convert import serial_to_date
 from trups_xl.recalc.collect import Recalculation
 
 #: Error cells listed one by one in the summary; past that, a count per sheet.
@@ -31,7 +31,7 @@ def shown(value: Any, number_format: str) -> str:
         return value.isoformat()
     if isinstance(value, (int, float)):
         if _is_date(float(value), number_format):
-            return (EXCEL_EPOCH + dt.timedelta(days=int(value))).isoformat()
+            return serial_to_date(value).isoformat()
         fmt = number_format.split(";")[0]
         decimals = len(fmt.split(".")[1].rstrip("%")) if "." in fmt else 0
         if "%" in fmt:

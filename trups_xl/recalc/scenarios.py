@@ -20,14 +20,12 @@ not settle in :data:`MAX_ROUNDS`, is evaluated with every ``TRUPS_*`` call throu
 
 from __future__ import annotations
 
-import datetime as dt
-import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from trups_xl.excel.convert import collector_paused, serial_to_date
 from trups_xl.recalc.safety import Limits, RefusedError
 from trups_xl.recalc.scenario_table import (
     BASE,
@@ -70,7 +68,7 @@ class ModelSession:
     """A workbook loaded into the engine once and evaluated under scenario after scenario."""
 
     def __init__(self, path: Path, limits: Limits | None = None) -> None:
-        with _no_cyclic_gc():
+        with collector_paused():
             self._load(path, limits)
 
     def _load(self, path: Path, limits: Limits | None) -> None:
@@ -216,7 +214,7 @@ class ModelSession:
 
     def evaluate(self, scenario: Scenario, outputs: Sequence[str], keep_workbook: bool = False) -> Outcome:
         """Set ``scenario``'s inputs, settle, read ``outputs``, then restore the base inputs."""
-        with _no_cyclic_gc():
+        with collector_paused():
             return self._evaluate(scenario, outputs, keep_workbook)
 
     def _evaluate(self, scenario: Scenario, outputs: Sequence[str], keep_workbook: bool) -> Outcome:
@@ -275,9 +273,7 @@ class ModelSession:
             self.model.found.is_date_style(cell.style))
         if not is_date:
             return value
-        from trups_xl.excel.convert import EXCEL_EPOCH
-
-        return (EXCEL_EPOCH + dt.timedelta(days=int(value))).isoformat()
+        return serial_to_date(value).isoformat()
 
     def _values_copy(self, cells: list[tuple[tuple[str, int, int], Any]]) -> bytes:
         """The whole workbook's values under the current inputs, as the bytes of an .xlsx."""
@@ -320,21 +316,6 @@ def _evaluate_all(book: Any) -> None:
         book.evaluate_all()
     except RecursionError:
         raise RefusedError("a formula is nested too deeply to evaluate") from None
-
-
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Python's cycle collector paused while a model loads or a scenario settles: the loaded model is hundreds
-    of thousands of long-lived objects, and each collection of the oldest generation walks all of them (it
-    took half of a scenario's time on the 10,000-row model). Memory is still freed by reference counting;
-    the collector resumes, as it was, afterwards."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _holds(rows_by_column: dict[tuple[str, int], list[int]], rect: Any) -> bool:

@@ -105,7 +105,7 @@ def _number(value: float) -> bytes:
 def cell_xml(ref: str, style: int, value: Any, is_date: bool, styles: _Styles) -> bytes:
     """One ``<c>`` element holding a value."""
     if isinstance(value, dt.date):
-        value, is_date = float(date_to_serial(value if not isinstance(value, dt.datetime) else value.date())), True
+        value, is_date = float(date_to_serial(value)), True
     if is_date and isinstance(value, (int, float)) and not isinstance(value, bool):
         style = styles.date_style(style)
     s = f' s="{style}"' if style else ""
