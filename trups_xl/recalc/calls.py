@@ -10,35 +10,14 @@ import inspect
 import re
 from dataclasses import dataclass, field
 
-from trups_xl.excel.function import INPUT_ERROR_PREFIX, REGISTRY
+from trups_xl.excel import udfs  # noqa: F401  (registers the functions)
+from trups_xl.excel.function import INFO, INPUT_ERROR_PREFIX, REGISTRY
 from trups_xl.recalc.package import Scan, column_number
 
-#: Arguments the functions read element by element from a range (the others take one value).
-VECTOR_PARAMETERS: dict[str, tuple[str, ...]] = {
-    "TRUPS_ACCRUAL": ("start_date", "end_date"),
-    "TRUPS_ACCRUED_INTEREST": ("settlement",),
-    "TRUPS_COUPON": ("payment_date",),
-    "TRUPS_PREVIOUS_PAYMENT_DATE": ("as_of",),
-    "TRUPS_NEXT_PAYMENT_DATE": ("as_of",),
-    "TRUPS_MAKE_WHOLE": ("redemption_date", "treasury_rate"),
-    "TRUPS_MAKE_WHOLE_PV": ("redemption_date", "treasury_rate"),
-    "TRUPS_REDEMPTION_PRICE": ("redemption_date", "treasury_rate"),
-    "TRUPS_REDEMPTION_PAYMENT_DATE": ("redemption_date",),
-    "TRUPS_TREASURY_PRICE_DATE": ("redemption_date",),
-    "TRUPS_TREASURY_YIELD": ("settlement", "maturity", "coupon", "price"),
-    "TRUPS_TREASURY_PRICE": ("settlement", "maturity", "coupon", "yield_rate"),
-    "TRUPS_YIELD_TO_CALL": ("settlement", "price"),
-    "TRUPS_PRICE_FROM_YIELD": ("settlement", "yield_rate"),
-    "TRUPS_YIELD": ("settlement", "price"),
-    "TRUPS_WORKOUT_DATE": ("settlement", "price"),
-    "TRUPS_PRICE": ("settlement", "yield_rate"),
-    "TRUPS_RISK": ("settlement", "price"),
-    "TRUPS_SPREAD": ("price",),
-    "TRUPS_DISCOUNT_MARGIN": ("settlement", "price"),
-    "TRUPS_CLAIM_LIMIT": ("deferred_interest",),
-    "TRUPS_INDEX_RATE": ("period_start",),
-    "TRUPS_CRC_PERCENTAGE": ("as_of",),
-}
+#: Arguments the functions read element by element from a range (the others take one value), as
+#: each function declares them beside its definition (:func:`trups_xl.excel.function.excel_function`).
+VECTOR_PARAMETERS: dict[str, tuple[str, ...]] = {name: info.elementwise for name, info in INFO.items()
+                                                 if info.elementwise}
 #: Cells a range argument of a ``TRUPS_*`` call may span (one whole column); a larger range is
 #: refused with a message naming the argument rather than read.
 MAX_RANGE_CELLS = 1_048_576
