@@ -15,7 +15,7 @@ from trups_xl.excel.function import REGISTRY
 from trups_xl.recalc import order
 from trups_xl.recalc.calls import MAX_ROUNDS, RELATIVE_ROW, Call, Key, Parser, Ref
 from trups_xl.recalc.engine import mark_skipped
-from trups_xl.recalc.package import Scan
+from trups_xl.recalc.package import Scan, column_letters
 
 
 @dataclass(frozen=True)
@@ -168,7 +168,7 @@ def _plan_host(parser: Parser, block: Block, scratch: str, next_col: list[int]) 
             col = next_col[0]
             next_col[0] += 1
             runs.append(Run(block.sheet, block.col, block.first_row, call, block.count, (scratch, col)))
-            raw = raw[:start] + _encode(f"'{scratch}'!{a1_column(col)}{block.first_row}") + raw[end:]
+            raw = raw[:start] + _encode(f"'{scratch}'!{column_letters(col)}{block.first_row}") + raw[end:]
             replaced = True
         if top or not replaced:
             break
@@ -180,14 +180,6 @@ def _plan_host(parser: Parser, block: Block, scratch: str, next_col: list[int]) 
 
 #: Scratch columns (one per call nested in a formula, per block).
 MAX_SCRATCH_COLUMNS = 16_000
-
-
-def a1_column(col: int) -> str:
-    out = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 @dataclass

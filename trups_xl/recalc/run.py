@@ -181,21 +181,16 @@ def _main_recalc(path: Path, options: Options) -> int:
             write_values(path, target, result, replace_input=options.replace_formulas)
         except OSError as exc:
             raise RefusedError(f"could not write {target}: {exc.strerror or exc}") from None
-    except RefusedError as exc:
-        for folder in reversed(created):
+    except BaseException as exc:
+        for folder in reversed(created):  # the folders made for the output, when nothing was written
             try:
                 folder.rmdir()
             except OSError:
                 pass
+        if not isinstance(exc, RefusedError):
+            raise
         print(f"trups-xl: {exc}", file=sys.stderr)
         return 2
-    except BaseException:
-        for folder in reversed(created):
-            try:
-                folder.rmdir()
-            except OSError:
-                pass
-        raise
     print(f"Recalculated {path} -> {target}")
     print(summary(result))
     if result.spills:
