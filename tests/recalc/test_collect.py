@@ -7,6 +7,7 @@ openpyxl = pytest.importorskip("openpyxl")
 pytest.importorskip("formualizer")
 
 from books import write_book  # noqa: E402
+from openpyxl.worksheet.formula import ArrayFormula  # noqa: E402
 
 from trups_xl.recalc.collect import (  # noqa: E402
     CellRefs,
@@ -15,7 +16,7 @@ from trups_xl.recalc.collect import (  # noqa: E402
     as_value,
     collect,
 )
-from trups_xl.recalc.run import evaluate_calls, load_workbook  # noqa: E402
+from trups_xl.recalc.run import evaluate_calls, load_workbook, recalculate  # noqa: E402
 
 
 def test_cells_group_into_column_segments_of_consecutive_rows():
@@ -65,3 +66,19 @@ def test_a_blocked_spill_names_the_first_cell_in_its_way(tmp_path):
     assert result.values[("Model", "A1")] == "#SPILL!"
     assert result.notices == ["Model!A1: #SPILL! its 3x1 result needs A1:A3, but a cell there is not empty "
                               "(the first in the way: A3 (a value))"]
+
+
+def test_a_fixed_array_smaller_than_its_result_shows_the_top_left_and_says_so(tmp_path):
+    path = write_book(tmp_path / "small.xlsx",
+                      {"A1": ArrayFormula("A1:N3", '=TRUPS_SCHEDULE("2008-01-01","2009-12-31")')})
+    result = recalculate(path)
+    assert result.values[("Sheet", "N3")] == 41.5 and result.values[("Sheet", "A1")] == "period"
+    assert any("Sheet!A1:N3" in n and "5x14" in n for n in result.notices)
+
+
+def test_cells_after_a_spill_read_their_own_values(tmp_path):
+    """A formula later on the sheet than a spilling table reads its own cell, not the table's."""
+    path = write_book(tmp_path / "after.xlsx", {"B2": "=TRUPS_TERMS()", "A5": "=1+1", "A6": '="x"&"y"'})
+    values = recalculate(path).values
+    assert values[("Sheet", "A5")] == 2 and values[("Sheet", "A6")] == "xy"
+    assert values[("Sheet", "B2")] == "id"
