@@ -1,6 +1,8 @@
 """The decorator's contract: a refusal is one #TRUPS! line naming the argument, a defect says so, no
 function answers NaN or infinity, and the wizard text comes from the docstring."""
 
+import inspect
+
 import pytest
 
 from trups_xl.core.errors import TrupsInputError
@@ -65,3 +67,51 @@ def test_argument_help_speaks_of_any_security():
             assert not text.startswith(("XXI", "Citigroup")), (name, argument)
             if argument == "yield_rate" and "TREASURY" not in name:  # a Treasury yield is semi-annual
                 assert "semi-annual" not in text.lower().split("(")[0], (name, text)
+
+
+def test_an_elementwise_name_that_is_no_argument_is_refused_at_definition(registered):
+    before = set(function.REGISTRY)
+    with pytest.raises(TypeError, match="TRUPS_TEST_ONLY: elementwise names \\['settle'\\]"):
+        @function.excel_function(example=(1.0,), elementwise=("settle",))
+        def TRUPS_TEST_ONLY(settlement: object) -> object:
+            """Returns settlement.
+
+            Parameters
+            ----------
+            settlement : date
+                What to return.
+            """
+            return settlement
+    assert set(function.REGISTRY) == before
+
+
+#: Arguments an example leaves blank, given here so each declared argument is exercised.
+_GIVEN = {"TRUPS_REDEMPTION_PRICE": {"treasury_rate": 0.04}}
+
+
+def test_each_elementwise_argument_gives_one_result_per_cell_of_a_column():
+    """What a function declares elementwise (the recalculation relies on it to make one call for a
+    column of cells) is what it does: its example with each of those arguments, then all of them, as a
+    column of two cells gives a column of the two results it gives each cell alone."""
+    from trups_xl.excel import udfs  # noqa: F401  (registers the functions)
+
+    declared = {name: info for name, info in function.INFO.items() if info.elementwise}
+    assert len(declared) >= 20
+    for name, info in declared.items():
+        fn = function.REGISTRY[name]
+        params = list(inspect.signature(fn).parameters)
+        example = list(info.example) + [None] * (len(params) - len(info.example))
+        for arg, value in _GIVEN.get(name, {}).items():
+            example[params.index(arg)] = value
+        while example and example[-1] is None:
+            example.pop()
+        alone = fn(*example)
+        assert not (isinstance(alone, str) and alone.startswith("#TRUPS")), (name, alone)
+        for columns_of in [*([a] for a in info.elementwise), info.elementwise]:
+            assert all(params.index(a) < len(example) and example[params.index(a)] is not None for a in columns_of), \
+                (name, columns_of, "give the example a value for it")
+            columns = [[[v], [v]] if params[i] in columns_of else v for i, v in enumerate(example)]
+            column = fn(*columns)
+            assert isinstance(column, list) and [len(row) for row in column] == [1, 1], (name, columns_of, column)
+            for (value,) in column:  # the array path may differ from the one-cell path in the last bit
+                assert value == (pytest.approx(alone, rel=1e-12) if isinstance(alone, float) else alone), name

@@ -181,14 +181,6 @@ def test_a_spill_onto_a_value_is_spill_error_with_the_reason(tmp_path):
     assert openpyxl.load_workbook(out)["Sheet"]["C4"].value == "mine"  # never overwritten
 
 
-def test_a_fixed_array_smaller_than_its_result_shows_the_top_left_and_says_so(tmp_path):
-    path = write_book(tmp_path / "small.xlsx",
-                      {"A1": ArrayFormula("A1:N3", '=TRUPS_SCHEDULE("2008-01-01","2009-12-31")')})
-    result = recalculate(path)
-    assert result.values[("Sheet", "N3")] == 41.5 and result.values[("Sheet", "A1")] == "period"
-    assert any("Sheet!A1:N3" in n and "5x14" in n for n in result.notices)
-
-
 def test_in_place_is_refused_unless_formulas_may_be_replaced(tmp_path, capsys):
     path = tmp_path / "analyst.xlsx"
     _analyst_book(path)
@@ -241,11 +233,3 @@ def test_a_long_run_on_a_terminal_shows_one_updating_progress_line(tmp_path):
     lines = [line for line in err.replace("\r", "\n").splitlines()
              if line.startswith("[recalc] ") and "evaluated" not in line]
     assert len(lines) == len(set(lines)) == 2, lines  # loading, evaluating: once each
-
-
-def test_cells_after_a_spill_read_their_own_values(tmp_path):
-    """A formula later on the sheet than a spilling table reads its own cell, not the table's."""
-    path = write_book(tmp_path / "after.xlsx", {"B2": "=TRUPS_TERMS()", "A5": "=1+1", "A6": '="x"&"y"'})
-    values = recalculate(path).values
-    assert values[("Sheet", "A5")] == 2 and values[("Sheet", "A6")] == "xy"
-    assert values[("Sheet", "B2")] == "id"

@@ -15,8 +15,7 @@ sys.path.insert(0, str(Path(__file__).parents[2] / "bench"))
 import analyst_model as model  # noqa: E402
 
 from trups_xl.recalc import recalculate, shown, write_values  # noqa: E402
-from trups_xl.recalc.safety import RefusedError  # noqa: E402
-from trups_xl.recalc.scenarios import ModelSession, Scenario, parse_outputs, read_table  # noqa: E402
+from trups_xl.recalc.scenarios import ModelSession, Scenario  # noqa: E402
 
 ROWS = 30
 #: Inputs the analyst model names, with the cell each one is.
@@ -105,54 +104,6 @@ def test_an_input_the_workbook_does_not_have_names_the_scenario_input(book):
     assert outcome.message == "output Result_Nope: the workbook has no defined name 'Result_Nope'"
     base = dict(session.evaluate(Scenario("b", 3, ()), ["Result_MaxMakeWhole"]).values)
     assert base["Result_MaxMakeWhole"] == pytest.approx(recalculate(book).names["Result_MaxMakeWhole"], rel=1e-12)
-
-
-@pytest.mark.parametrize(("text", "message"), [
-    ("name,Shift\na,1\n", "t.csv, row 1, column 'name': the first column must be headed 'scenario'"),
-    ("scenario,Shift\na,=1+1\n", "t.csv, row 2, column 'Shift': '=1+1' is a formula"),
-    ("scenario,Shift\na,1\na,2\n", "t.csv, row 3, column 'scenario': 'a' is also the name of row 2"),
-    ("scenario,Shift\n,1\n", "t.csv, row 2, column 'scenario': the scenario has no name"),
-    ("scenario,Sheet!A1:B2\na,1\n", "t.csv, row 1, column 'Sheet!A1:B2': an input is headed by a defined name"),
-    ("scenario,Shift\na,1,2\n", "t.csv, row 2: the row has values past the 2 headed columns"),
-    ("scenario,Shift\na,1e999\n", "t.csv, row 2, column 'Shift': '1e999' is not a finite number"),
-    ("scenario,Shift\n", "t.csv: the scenario table has no scenarios"),
-    ("scenario," + ",".join(f"N{k}" for k in range(300)) + "\n", "t.csv, row 1: 300 input columns; at most 256"),
-])
-def test_a_bad_scenario_table_is_refused_in_one_line_naming_row_and_column(tmp_path, text, message):
-    path = tmp_path / "t.csv"
-    path.write_text(text)
-    with pytest.raises(RefusedError) as refused:
-        read_table(path)
-    assert str(refused.value).startswith(message) and "\n" not in str(refused.value)
-
-
-def test_table_values_numbers_percent_dates_booleans_blank(tmp_path):
-    path = tmp_path / "t.csv"
-    path.write_text("scenario,Shift,DeferEnd,Flag,Label\nx,1.5%,2012-03-21,true,\ny,,,,up\n")
-    table = read_table(path)
-    assert table.inputs == ("Shift", "DeferEnd", "Flag", "Label")
-    x, y = table.scenarios
-    assert dict(x.inputs) == {"Shift": pytest.approx(0.015), "DeferEnd": 40989.0, "Flag": True}  # Excel: 40989
-    assert dict(y.inputs) == {"Label": "up"}
-
-
-def test_an_xlsx_scenario_table_sheet(tmp_path):
-    wb = openpyxl.Workbook()
-    wb.active.title = "Other"
-    ws = wb.create_sheet("Shocks")
-    for row in (["scenario", "Shift", "DeferEnd"], ["up", 0.01, dt.datetime(2012, 3, 21)]):
-        ws.append(row)
-    wb.save(tmp_path / "t.xlsx")
-    table = read_table(tmp_path / "t.xlsx", "Shocks")
-    assert dict(table.scenarios[0].inputs) == {"Shift": 0.01, "DeferEnd": 40989.0}
-    with pytest.raises(RefusedError, match=r"t.xlsx: no sheet 'Nope' \(it has: Other, Shocks\)"):
-        read_table(tmp_path / "t.xlsx", "Nope")
-
-
-def test_outputs_are_names_or_cells():
-    assert parse_outputs("Result_A, Summary!B2:B6,'My Sheet'!C3") == ("Result_A", "Summary!B2:B6", "'My Sheet'!C3")
-    with pytest.raises(RefusedError, match="--outputs: 'B2 B3' is neither"):
-        parse_outputs("B2 B3")
 
 
 def test_calls_reading_a_spilled_table_follow_a_scenario_as_a_fresh_recalculation_does(tmp_path):

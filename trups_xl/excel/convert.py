@@ -315,16 +315,17 @@ def shape_result(values: npt.NDArray[Any] | float | dt.date) -> Any:
         out = out.reshape(1, -1)
     if out.shape == (1, 1):
         return out[0, 0].item() if out.dtype.kind == "f" else out[0, 0]
-    with _collector_paused():  # a list per row: 100,000 rows would set off dozens of collections
+    with collector_paused():  # a list per row: 100,000 rows would set off dozens of collections
         return out.tolist()
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while building a result's rows (they hold no cycles;
-    reference counting still frees everything). Each new row list counts towards the next
-    collection, and the collections walk every live container, the argument ranges Excel just
-    sent included: a 100,000-row result built 8x slower with the collector running."""
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a burst of allocation that makes no cycles
+    (reference counting still frees everything); it resumes, as it was, afterwards. Each new
+    container counts towards the next collection, and the collections walk every live container:
+    a 100,000-row result built 8x slower with the collector running, and a loaded model's hundreds
+    of thousands of long-lived objects took half of a scenario's time."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -41,6 +41,8 @@ class FunctionInfo:
     summary: str  # the wizard description (first docstring line)
     arg_help: dict[str, str]  # argument -> help (numpydoc Parameters)
     example: tuple[Any, ...]  # Excel-style arguments for the reference and the tests
+    #: arguments read element by element from a range (one result per cell); the others take one value
+    elementwise: tuple[str, ...] = ()
 
 
 #: Wizard text and example of every registered function, by name.
@@ -107,10 +109,16 @@ def parse_docstring(doc: str | None) -> tuple[str, dict[str, str]]:
     return summary, helps
 
 
-def excel_function(example: tuple[Any, ...] = ()) -> Callable[[F], F]:
-    """Register a UDF; ``example`` holds Excel-style arguments for the reference and tests."""
+def excel_function(example: tuple[Any, ...] = (), elementwise: tuple[str, ...] = ()) -> Callable[[F], F]:
+    """Register a UDF; ``example`` holds Excel-style arguments for the reference and tests;
+    ``elementwise`` names the arguments the function reads element by element from a range (a
+    column of them gives a column of results: the recalculation makes one call for a column of
+    cells with those arguments as columns)."""
 
     def decorate(fn: F) -> F:
+        unknown = [name for name in elementwise if name not in inspect.signature(fn).parameters]
+        if unknown:
+            raise TypeError(f"{fn.__name__}: elementwise names {unknown}, which are not its arguments")
         fn.__doc__ = fill_shared_help(fn.__doc__)
         summary, helps = parse_docstring(fn.__doc__)
 
@@ -131,7 +139,7 @@ def excel_function(example: tuple[Any, ...] = ()) -> Callable[[F], F]:
         if hasattr(wrapped, "__xlfunc__"):  # classic xlwings on Windows: wizard text
             wrapped.__xlfunc__["ret"]["doc"] = summary
         REGISTRY[fn.__name__] = wrapped
-        INFO[fn.__name__] = FunctionInfo(summary, helps, example)
+        INFO[fn.__name__] = FunctionInfo(summary, helps, example, tuple(elementwise))
         return wrapped  # type: ignore[no-any-return]
 
     return decorate

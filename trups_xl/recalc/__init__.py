@@ -7,12 +7,19 @@ Modules, one concept each:
 * ``package``   -- the package's parts read by streaming: sheets, formula cells, names, styles;
 * ``engine``    -- the native formula engine (formualizer) and the one adapter every ``TRUPS_*``
   function is registered through;
+* ``load``      -- the workbook checked, screened (external references, formulas the engine cannot
+  parse) and loaded into the engine once;
+* ``calls``     -- a ``TRUPS_*`` call parsed from a formula: its arguments as literals, references, ranges;
+* ``planning``  -- formulas in blocks copied down a column, their calls found and grouped in runs;
 * ``vectorise`` -- runs of ``TRUPS_*`` calls (whole formulas, or calls inside formulas) evaluated
   as one vectorised call each;
 * ``order``     -- which formulas each run reads, its cycles and the order the runs are taken in;
 * ``writer``    -- the values copy, written by rewriting the sheet parts that hold formulas;
-* ``run``       -- the recalculation itself, its summary and the command;
-* ``scenarios`` -- the scenario table and a model loaded once, evaluated under scenario after scenario;
+* ``collect``   -- the computed cells, spills and named results read back from the engine;
+* ``report``    -- results as their cells show them, the summary and the error lines;
+* ``run``       -- the recalculation itself (load, evaluate, collect) and the command;
+* ``scenario_table`` -- the scenario table and the outputs named;
+* ``scenarios`` -- a model loaded once, evaluated under scenario after scenario;
 * ``batch``     -- many workbooks and scenarios as tasks on this machine's cores or a Dask cluster;
 * ``journal``   -- the resume store of a batch: one line per finished (workbook, scenario) pair;
 * ``results``   -- the results table of a batch, as CSV and as an .xlsx with a chart per output.

@@ -40,7 +40,7 @@ from trups_xl.atomic import write_atomically
 from trups_xl.recalc.journal import Entry, Journal, digest, pair_key
 from trups_xl.recalc.results import Row, write_csv, write_xlsx
 from trups_xl.recalc.safety import Limits, RefusedError
-from trups_xl.recalc.scenarios import BASE, Scenario, ScenarioTable, parse_outputs, read_table
+from trups_xl.recalc.scenario_table import BASE, Scenario, ScenarioTable, parse_outputs, read_table
 
 #: The environment variable naming a Dask scheduler (as --cluster does).
 CLUSTER_ENV = "TRUPS_XL_CLUSTER"

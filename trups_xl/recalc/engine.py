@@ -30,6 +30,7 @@ import numpy as np
 from trups_xl.excel import udfs  # noqa: F401  (registers the functions)
 from trups_xl.excel.convert import date_to_serial
 from trups_xl.excel.function import BUG_PREFIX, REGISTRY
+from trups_xl.recalc.safety import RefusedError
 
 #: The engine's error kinds as Excel shows them.
 ERROR_TEXT = {"Div": "#DIV/0!", "Ref": "#REF!", "Name": "#NAME?", "Value": "#VALUE!", "Num": "#NUM!",
@@ -80,9 +81,7 @@ class DateLog:
         rows = result if isinstance(result, list) else [[result]]
         for i, row in enumerate(rows):
             for j, v in enumerate(row):
-                if isinstance(v, dt.datetime):
-                    self.dates.add((name, i, j, float(date_to_serial(v.date()))))
-                elif isinstance(v, dt.date):
+                if isinstance(v, dt.date):  # a date-time too: its time of day is dropped
                     self.dates.add((name, i, j, float(date_to_serial(v))))
                 elif type(v) is float:
                     self.numbers.add((name, i, j, v))
@@ -96,9 +95,7 @@ def to_engine(value: Any) -> Any:
     """A UDF result as the engine takes it: dates as serials, tables as lists of rows, numpy as Python."""
     if isinstance(value, list):
         return [[to_engine(v) for v in row] for row in value]
-    if isinstance(value, dt.datetime):
-        return float(date_to_serial(value.date()))
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.date):  # a date-time too: its time of day is dropped
         return float(date_to_serial(value))
     if isinstance(value, np.ndarray):
         return to_engine(value.tolist())
@@ -166,3 +163,11 @@ def mark_skipped(formula: str) -> str | None:
     for at in sorted(inserts, reverse=True):
         out = out[:at] + f'"{SKIPPED}"'.encode() + out[at:]
     return out.decode("utf-8")
+
+
+def evaluate_all(book: fz.Workbook) -> None:
+    """Evaluate every formula of ``book``; a formula nested too deeply is refused in one line."""
+    try:
+        book.evaluate_all()
+    except RecursionError:
+        raise RefusedError("a formula is nested too deeply to evaluate") from None

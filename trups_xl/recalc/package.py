@@ -16,9 +16,10 @@ import html
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from defusedxml import ElementTree
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
@@ -53,7 +54,8 @@ def column_number(letters: str) -> int:
     return n
 
 
-def _letters(n: int) -> str:
+def column_letters(n: int) -> str:
+    """A column's letters (1 -> "A", 28 -> "AB")."""
     out = ""
     while n:
         n, rem = divmod(n - 1, 26)
@@ -61,7 +63,7 @@ def _letters(n: int) -> str:
     return out
 
 
-_LETTERS = [""] + [_letters(n) for n in range(1, 16_385)]
+_LETTERS = [""] + [column_letters(n) for n in range(1, 16_385)]
 _NUMBERS = {letters: n for n, letters in enumerate(_LETTERS) if n}
 
 
@@ -74,7 +76,7 @@ def coordinate(ref: str) -> tuple[int, int]:
 
 
 def a1(row: int, col: int) -> str:
-    return f"{_LETTERS[col] if 0 < col <= 16_384 else _letters(col)}{row}"
+    return f"{_LETTERS[col] if 0 < col <= 16_384 else column_letters(col)}{row}"
 
 
 def area_bounds(area: str) -> tuple[int, int, int, int]:
@@ -152,21 +154,27 @@ def part_budget(limits: Limits) -> int:
 DEFAULT_PART_BYTES = part_budget(Limits())
 
 
+def counted_chunks(stream: IO[bytes], name: str, limit_bytes: int, refused_after: str = "") -> Iterator[bytes]:
+    """Part ``name``'s inflated bytes from ``stream``, a chunk at a time and counted: refused as soon as
+    they pass ``limit_bytes`` (``refused_after`` ends the message: what became of the output)."""
+    total = 0
+    while chunk := stream.read(CHUNK_BYTES):
+        total += len(chunk)
+        if total > limit_bytes:
+            raise RefusedError(f"part {name} inflates to more than {limit_bytes / 2**20:,.0f} MB, over the "
+                               f"limit (raise it with --max-uncompressed-mb){refused_after}")
+        yield chunk
+
+
 def read_part(archive: zipfile.ZipFile, name: str, limit_bytes: int) -> bytes:
     """The inflated bytes of part ``name``, inflated a chunk at a time and counted: refused as soon as
     they pass ``limit_bytes``, whatever the zip headers declare, and refused naming the part when it
     is damaged (zipfile also stops at the size the header declares and then checks the CRC, so a
     header that under-states a part is refused as damaged after one chunk past its claim)."""
     chunks: list[bytes] = []
-    total = 0
     try:
         with archive.open(name) as part:
-            while chunk := part.read(CHUNK_BYTES):
-                total += len(chunk)
-                if total > limit_bytes:
-                    raise RefusedError(f"part {name} inflates to more than {limit_bytes / 2**20:,.0f} MB, over the "
-                                       "limit (raise it with --max-uncompressed-mb)")
-                chunks.append(chunk)
+            chunks.extend(counted_chunks(part, name, limit_bytes))
     except RefusedError:
         raise
     except DAMAGED as exc:

@@ -1,10 +1,5 @@
-"""Scenarios: one model loaded and parsed once, evaluated under many sets of inputs.
-
-A scenario table (CSV, or a sheet of an .xlsx) has a first column ``scenario`` naming each row and
-one column per input, headed by a defined name (``Shift``) or a cell (``Inputs!B2``), holding the
-value the scenario sets (an empty cell keeps the model's own value). Outputs are defined names or
-cells, ranges allowed. The table is untrusted input: its size is bounded and anything it cannot be
-read as is refused in one line naming the row and the column.
+"""Scenarios: one model loaded and parsed once, evaluated under many sets of inputs (the
+scenario table and the outputs are read by :mod:`.scenario_table`).
 
 :class:`ModelSession` holds a workbook loaded into the engine once (:func:`.run.load_workbook`) and
 evaluated once as a single recalculation evaluates it (:func:`.run.evaluate_calls`: the ``TRUPS_*``
@@ -25,265 +20,27 @@ not settle in :data:`MAX_ROUNDS`, is evaluated with every ``TRUPS_*`` call throu
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import gc
-import io
-import math
-import re
-import zipfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from trups_xl.excel.convert import date_to_serial
-from trups_xl.recalc.safety import Limits, RefusedError, check_package
+from trups_xl.excel.convert import collector_paused, serial_to_date
+from trups_xl.recalc.safety import Limits, RefusedError
+from trups_xl.recalc.scenario_table import (
+    BASE,
+    MAX_OUTPUT_CELLS,
+    Area,
+    Scenario,
+    ScenarioTable,
+    parse_outputs,
+    parse_value,
+    read_table,
+    resolve,
+)
 
-#: Bounds on a scenario table (it is untrusted input like the workbooks).
-MAX_TABLE_BYTES = 16 * 2**20
-MAX_SCENARIOS = 100_000
-MAX_INPUT_COLUMNS = 256
-MAX_TEXT = 1_000
-#: Bounds on the outputs: names given, and cells one output's range may span.
-MAX_OUTPUTS = 256
-MAX_OUTPUT_CELLS = 10_000
 #: Rounds of (engine, then changed runs) before a scenario is said not to settle.
 MAX_ROUNDS = 12
-
-_CELL = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!:]+))!\$?([A-Za-z]{1,3})\$?(\d+)(?::\$?([A-Za-z]{1,3})\$?(\d+))?$")
-_NAME = re.compile(r"^[A-Za-z_\\][\w.\\]*$")
-_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?%?$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """One row of the table: its name, its line in the file and the inputs it sets (header -> value)."""
-
-    name: str
-    row: int
-    inputs: tuple[tuple[str, Any], ...]
-
-
-@dataclass(frozen=True)
-class ScenarioTable:
-    """The scenario table as read: input headers in order and the scenarios."""
-
-    source: str
-    inputs: tuple[str, ...]
-    scenarios: tuple[Scenario, ...]
-
-
-#: The one scenario of a batch run without a table: the model as it is.
-BASE = Scenario("base", 0, ())
-
-
-def _refuse(source: str, row: int | None, column: str | None, what: str) -> RefusedError:
-    where = source + (f", row {row}" if row is not None else "") + (f", column {column!r}" if column else "")
-    return RefusedError(f"{where}: {what}")
-
-
-def parse_value(text: str, source: str, row: int, column: str) -> Any:
-    """A table cell as the value set into the model: a number (``5%`` is 0.05), a date (``YYYY-MM-DD``, set as
-    its Excel serial), TRUE/FALSE, or text; an empty cell is None (the model's own value is kept)."""
-    text = text.strip()
-    if text == "":
-        return None
-    if len(text) > MAX_TEXT:
-        raise _refuse(source, row, column, f"the value has {len(text):,} characters; at most {MAX_TEXT:,} are read")
-    if text.startswith("="):
-        raise _refuse(source, row, column, f"{text[:40]!r} is a formula; a scenario sets values (numbers, "
-                      "YYYY-MM-DD dates, TRUE/FALSE or text)")
-    if _NUMBER.match(text):
-        value = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
-        if not math.isfinite(value):
-            raise _refuse(source, row, column, f"{text!r} is not a finite number")
-        return value
-    if _ISO_DATE.match(text):
-        try:
-            return float(date_to_serial(dt.date.fromisoformat(text)))
-        except ValueError:
-            raise _refuse(source, row, column, f"{text!r} is not a date (YYYY-MM-DD)") from None
-    if text.upper() in ("TRUE", "FALSE"):
-        return text.upper() == "TRUE"
-    return text
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
-
-
-def _rows_from_csv(path: Path) -> Iterator[list[str]]:
-    size = path.stat().st_size
-    if size > MAX_TABLE_BYTES:
-        raise RefusedError(f"{path}: the scenario table is {size / 2**20:,.1f} MB; at most "
-                           f"{MAX_TABLE_BYTES // 2**20} MB are read")
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise RefusedError(f"{path}: the scenario table is not UTF-8 text (byte {exc.start}); save it as CSV UTF-8") \
-            from None
-    if "\x00" in text:
-        raise RefusedError(f"{path}: the scenario table holds NUL bytes; expected CSV text")
-    try:
-        yield from csv.reader(io.StringIO(text, newline=""))
-    except csv.Error as exc:
-        raise RefusedError(f"{path}: not a readable CSV table ({exc})") from None
-
-
-def _rows_from_xlsx(path: Path, sheet: str | None) -> Iterator[list[str]]:
-    import openpyxl
-
-    check_package(path, Limits(max_uncompressed_mb=MAX_TABLE_BYTES * 4 / 2**20))
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise RefusedError(f"{path}: the scenario workbook could not be read ({type(exc).__name__})") from None
-    try:
-        if sheet is None:
-            ws = book.worksheets[0]
-        elif sheet in book.sheetnames:
-            ws = book[sheet]
-        else:
-            raise RefusedError(f"{path}: no sheet {sheet!r} (it has: {', '.join(book.sheetnames)[:200]})")
-        for values in ws.iter_rows(values_only=True, max_col=MAX_INPUT_COLUMNS + 2):
-            yield [_cell_text(v) for v in values]
-    finally:
-        book.close()
-
-
-def read_table(path: Path, sheet: str | None = None) -> ScenarioTable:
-    """Read a scenario table: CSV (UTF-8), or the first sheet (or ``sheet``) of an .xlsx.
-
-    Raises
-    ------
-    RefusedError
-        One line naming the file, the row and the column, and what is accepted.
-    """
-    if not path.is_file():
-        raise RefusedError(f"no such scenario table: {path} (a .csv file, or an .xlsx with --scenario-sheet)")
-    source = path.name
-    rows = _rows_from_xlsx(path, sheet) if path.suffix.lower() in (".xlsx", ".xlsm") else _rows_from_csv(path)
-    header: list[str] | None = None
-    scenarios: list[Scenario] = []
-    seen: dict[str, int] = {}
-    for line, cells in enumerate(rows, start=1):
-        if not any(c.strip() for c in cells):
-            continue
-        if header is None:
-            header = [c.strip() for c in cells]
-            while header and header[-1] == "":
-                header.pop()
-            _check_header(source, header)
-            continue
-        if len(scenarios) >= MAX_SCENARIOS:
-            raise _refuse(source, line, None, f"more than {MAX_SCENARIOS:,} scenarios; split the table")
-        if any(c.strip() for c in cells[len(header):]):
-            raise _refuse(source, line, None, f"the row has values past the {len(header)} headed columns")
-        name = cells[0].strip()
-        if not name:
-            raise _refuse(source, line, "scenario", "the scenario has no name")
-        if len(name) > 100:
-            raise _refuse(source, line, "scenario", "the name is longer than 100 characters")
-        if name in seen:
-            raise _refuse(source, line, "scenario", f"{name!r} is also the name of row {seen[name]}; names are unique")
-        seen[name] = line
-        inputs = tuple((column, parse_value(text, source, line, column))
-                       for column, text in zip(header[1:], cells[1:], strict=False))
-        scenarios.append(Scenario(name, line, tuple((c, v) for c, v in inputs if v is not None)))
-    if header is None or not scenarios:
-        raise RefusedError(f"{source}: the scenario table has no scenarios (a header row 'scenario,INPUT,...' "
-                           "and one row per scenario)")
-    return ScenarioTable(source, tuple(header[1:]), tuple(scenarios))
-
-
-def _check_header(source: str, header: list[str]) -> None:
-    if not header or header[0].lower() != "scenario":
-        raise _refuse(source, 1, header[0] if header else None,
-                      "the first column must be headed 'scenario' (then one column per input)")
-    if len(header) - 1 > MAX_INPUT_COLUMNS:
-        raise _refuse(source, 1, None, f"{len(header) - 1:,} input columns; at most {MAX_INPUT_COLUMNS} are read")
-    seen: set[str] = set()
-    for column in header[1:]:
-        if not column:
-            raise _refuse(source, 1, None, "an input column has no heading (a defined name or Sheet!A1)")
-        if not (_NAME.match(column) or _CELL.match(column)) or ":" in column:
-            raise _refuse(source, 1, column, "an input is headed by a defined name (Shift) or one cell (Inputs!B2)")
-        if column.upper() in seen:
-            raise _refuse(source, 1, column, "the input appears twice")
-        seen.add(column.upper())
-
-
-def parse_outputs(text: str | Sequence[str]) -> tuple[str, ...]:
-    """The outputs asked for: defined names or cells/ranges (``Summary!B2``, ``Summary!B2:B6``), comma-separated."""
-    parts = [p.strip() for p in (text.split(",") if isinstance(text, str) else text)]
-    parts = [p for p in parts if p]
-    if not parts:
-        raise RefusedError("--outputs: give at least one defined name or cell (e.g. Result_Total,Summary!B2)")
-    if len(parts) > MAX_OUTPUTS:
-        raise RefusedError(f"--outputs: {len(parts):,} outputs; at most {MAX_OUTPUTS} are read")
-    for p in parts:
-        if not (_NAME.match(p) or _CELL.match(p)):
-            raise RefusedError(f"--outputs: {p[:60]!r} is neither a defined name nor a cell or range like Summary!B2:B6")
-    return tuple(dict.fromkeys(parts))
-
-
-@dataclass(frozen=True)
-class Area:
-    """A resolved reference: a sheet and a rectangle of cells."""
-
-    sheet: str
-    first: tuple[int, int]
-    last: tuple[int, int]
-
-    def cells(self) -> Iterator[tuple[int, int]]:
-        for r in range(self.first[0], self.last[0] + 1):
-            for c in range(self.first[1], self.last[1] + 1):
-                yield r, c
-
-    @property
-    def size(self) -> int:
-        return (self.last[0] - self.first[0] + 1) * (self.last[1] - self.first[1] + 1)
-
-
-def resolve(reference: str, titles: Sequence[str], names: dict[str, tuple[str | None, str]]) -> Area:
-    """A defined name or ``Sheet!A1[:B2]`` as an area of the workbook; a :class:`LookupError` says why not."""
-    from trups_xl.recalc.package import column_number
-
-    text = reference
-    if _NAME.match(reference) and not _CELL.match(reference):
-        found = next(((n, t) for n, (local, t) in names.items() if n.upper() == reference.upper() and local is None),
-                     None) or next(((n, t) for n, (_l, t) in names.items() if n.upper() == reference.upper()), None)
-        if found is None:
-            raise LookupError(f"the workbook has no defined name {reference!r}")
-        text = found[1].removeprefix("=")
-    match = _CELL.match(text.strip())
-    if not match:
-        raise LookupError(f"{reference!r} refers to {text[:60]!r}, not a cell or range of one sheet")
-    sheet = (match[1] or match[2] or "").replace("''", "'")
-    title = next((t for t in titles if t.upper() == sheet.upper()), None)
-    if title is None:
-        raise LookupError(f"the workbook has no sheet {sheet!r}")
-    r1, c1 = int(match[4]), column_number(match[3].upper())
-    r2, c2 = (int(match[6]), column_number(match[5].upper())) if match[5] else (r1, c1)
-    if not (1 <= r1 <= 1_048_576 and 1 <= r2 <= 1_048_576 and c1 <= 16_384 and c2 <= 16_384):
-        raise LookupError(f"{reference!r} is outside a sheet (rows 1 to 1,048,576, columns A to XFD)")
-    area = Area(title, (min(r1, r2), min(c1, c2)), (max(r1, r2), max(c1, c2)))
-    if area.size > MAX_OUTPUT_CELLS:
-        raise LookupError(f"{reference!r} spans {area.size:,} cells; at most {MAX_OUTPUT_CELLS:,} are read")
-    return area
 
 
 @dataclass
@@ -311,7 +68,7 @@ class ModelSession:
     """A workbook loaded into the engine once and evaluated under scenario after scenario."""
 
     def __init__(self, path: Path, limits: Limits | None = None) -> None:
-        with _no_cyclic_gc():
+        with collector_paused():
             self._load(path, limits)
 
     def _load(self, path: Path, limits: Limits | None) -> None:
@@ -457,7 +214,7 @@ class ModelSession:
 
     def evaluate(self, scenario: Scenario, outputs: Sequence[str], keep_workbook: bool = False) -> Outcome:
         """Set ``scenario``'s inputs, settle, read ``outputs``, then restore the base inputs."""
-        with _no_cyclic_gc():
+        with collector_paused():
             return self._evaluate(scenario, outputs, keep_workbook)
 
     def _evaluate(self, scenario: Scenario, outputs: Sequence[str], keep_workbook: bool) -> Outcome:
@@ -516,9 +273,7 @@ class ModelSession:
             self.model.found.is_date_style(cell.style))
         if not is_date:
             return value
-        from trups_xl.excel.convert import EXCEL_EPOCH
-
-        return (EXCEL_EPOCH + dt.timedelta(days=int(value))).isoformat()
+        return serial_to_date(value).isoformat()
 
     def _values_copy(self, cells: list[tuple[tuple[str, int, int], Any]]) -> bytes:
         """The whole workbook's values under the current inputs, as the bytes of an .xlsx."""
@@ -561,21 +316,6 @@ def _evaluate_all(book: Any) -> None:
         book.evaluate_all()
     except RecursionError:
         raise RefusedError("a formula is nested too deeply to evaluate") from None
-
-
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Python's cycle collector paused while a model loads or a scenario settles: the loaded model is hundreds
-    of thousands of long-lived objects, and each collection of the oldest generation walks all of them (it
-    took half of a scenario's time on the 10,000-row model). Memory is still freed by reference counting;
-    the collector resumes, as it was, afterwards."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _holds(rows_by_column: dict[tuple[str, int], list[int]], rect: Any) -> bool:

@@ -26,13 +26,13 @@ from trups_xl.atomic import write_atomically
 from trups_xl.excel.convert import date_to_serial
 from trups_xl.recalc.engine import error_text, is_engine_error
 from trups_xl.recalc.package import (
-    CHUNK_BYTES,
     DEFAULT_PART_BYTES,
     Scan,
     a1,
     attributes,
     column_number,
     coordinate,
+    counted_chunks,
     damage,
     read_part,
 )
@@ -105,7 +105,7 @@ def _number(value: float) -> bytes:
 def cell_xml(ref: str, style: int, value: Any, is_date: bool, styles: _Styles) -> bytes:
     """One ``<c>`` element holding a value."""
     if isinstance(value, dt.date):
-        value, is_date = float(date_to_serial(value if not isinstance(value, dt.datetime) else value.date())), True
+        value, is_date = float(date_to_serial(value)), True
     if is_date and isinstance(value, (int, float)) and not isinstance(value, bool):
         style = styles.date_style(style)
     s = f' s="{style}"' if style else ""
@@ -305,13 +305,8 @@ def _copy_part(zin: zipfile.ZipFile, info: zipfile.ZipInfo, zout: zipfile.ZipFil
     """Copy one part a chunk at a time (re-deflated), refused past ``limit_bytes`` inflated."""
     entry = zipfile.ZipInfo(info.filename, info.date_time)
     entry.compress_type = zipfile.ZIP_DEFLATED
-    total = 0
     with zin.open(info) as src, zout.open(entry, "w") as dst:
-        while chunk := src.read(CHUNK_BYTES):
-            total += len(chunk)
-            if total > limit_bytes:
-                raise RefusedError(f"part {info.filename} inflates to more than {limit_bytes / 2**20:,.0f} MB, over "
-                                   "the limit (raise it with --max-uncompressed-mb); nothing was written")
+        for chunk in counted_chunks(src, info.filename, limit_bytes, "; nothing was written"):
             dst.write(chunk)
 
 

@@ -33,7 +33,7 @@ def _eligibility(value: Any) -> core_covenant.Eligibility:
     return xa.choice(value, "eligibility", core_covenant.Eligibility, core_covenant.ELIGIBILITY_DEFAULT)
 
 
-@excel_function(example=("2027-12-21", "common_stock"))
+@excel_function(example=("2027-12-21", "common_stock"), elementwise=("as_of",))
 def TRUPS_CRC_PERCENTAGE(as_of: Any, category: Any, eligibility: Any = None, security: Any = None) -> Any:
     """Capital replacement covenant applicable percentage (1.33 for 133%) for a repayment, redemption or purchase on as_of, by category of replacement capital (p.61-62).
 

@@ -82,7 +82,7 @@ def TRUPS_DEFERRAL_DATES(first_deferred_date: Any, security: Any = None) -> Any:
     return [["event", "date"], *([name, day] for name, day in events)]
 
 
-@excel_function(example=(300.0,))
+@excel_function(example=(300.0,), elementwise=("deferred_interest",))
 def TRUPS_CLAIM_LIMIT(deferred_interest: Any, principal: Any = None, security: Any = None) -> Any:
     """Bankruptcy claim for deferred interest (with compounding): the amount, capped at 25% of principal (p.38).
 

@@ -22,7 +22,7 @@ __all__ = [
 ]
 
 
-@excel_function(example=("2037-12-21", "libor_act", 0.0375))
+@excel_function(example=("2037-12-21", "libor_act", 0.0375), elementwise=("period_start",))
 def TRUPS_INDEX_RATE(period_start: Any, policy: Any = None, fixings: Any = None, curve: Any = None, security: Any = None) -> Any:
     """Index of the floating/post-maturity period starting on period_start, before the 4.170% margin; under "libor_act" it includes the tenor spread adjustment.
 

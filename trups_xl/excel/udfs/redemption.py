@@ -48,7 +48,7 @@ def _make_whole_inputs(redemption_date: Any, treasury_rate: Any, spread: Any, pr
             "terms": terms, "count": xa.choice(count, "count", core_parcall.Count, core_parcall.COUNT_DEFAULT)}
 
 
-@excel_function(example=("2030-03-15", 0.04))
+@excel_function(example=("2030-03-15", 0.04), elementwise=("redemption_date", "treasury_rate"))
 def TRUPS_MAKE_WHOLE(redemption_date: Any, treasury_rate: Any, spread: Any = None, principal: Any = None,
                      stub: Any = None, count: Any = None, security: Any = None) -> Any:
     """Make-whole redemption price incl. accrued interest: max(par, PV at treasury rate + spread) + accrued (p.38).
@@ -69,7 +69,7 @@ def TRUPS_MAKE_WHOLE(redemption_date: Any, treasury_rate: Any, spread: Any = Non
         redemption_date, treasury_rate, spread, principal, stub, count, security)))
 
 
-@excel_function(example=("2030-03-15", 0.04))
+@excel_function(example=("2030-03-15", 0.04), elementwise=("redemption_date", "treasury_rate"))
 def TRUPS_MAKE_WHOLE_PV(redemption_date: Any, treasury_rate: Any, spread: Any = None, principal: Any = None,
                         stub: Any = None, count: Any = None, security: Any = None) -> Any:
     """Present-value leg of the make-whole (principal on the par call date, XXI: 2037-12-21, plus remaining interest), before the par floor and accrued.
@@ -90,7 +90,8 @@ def TRUPS_MAKE_WHOLE_PV(redemption_date: Any, treasury_rate: Any, spread: Any = 
         redemption_date, treasury_rate, spread, principal, stub, count, security)))
 
 
-@excel_function(example=("2012-07-18", None, "regulatory_capital", "2012-06-07"))
+@excel_function(example=("2012-07-18", None, "regulatory_capital", "2012-06-07"),
+                elementwise=("redemption_date", "treasury_rate"))
 def TRUPS_REDEMPTION_PRICE(redemption_date: Any, treasury_rate: Any = None, trigger: Any = None,
                            trigger_date: Any = None, fixings: Any = None, principal: Any = None,
                            policy: Any = None, curve: Any = None, security: Any = None) -> Any:
@@ -127,7 +128,7 @@ def TRUPS_REDEMPTION_PRICE(redemption_date: Any, treasury_rate: Any = None, trig
         curve=xt.curve(curve, terms), terms=terms))
 
 
-@excel_function(example=("2011-12-31",))
+@excel_function(example=("2011-12-31",), elementwise=("redemption_date",))
 def TRUPS_REDEMPTION_PAYMENT_DATE(redemption_date: Any, security: Any = None) -> Any:
     """Day the redemption price is paid: next New York business day, or the preceding one if that falls in the next year (p.22).
 
@@ -142,7 +143,7 @@ def TRUPS_REDEMPTION_PAYMENT_DATE(redemption_date: Any, security: Any = None) ->
     return xc.shape_result(core_redemption.redemption_payment_date(days))
 
 
-@excel_function(example=("2030-03-15",))
+@excel_function(example=("2030-03-15",), elementwise=("redemption_date",))
 def TRUPS_TREASURY_PRICE_DATE(redemption_date: Any, lag: Any = None, security: Any = None) -> Any:
     """Trading day whose Treasury bid price sets the treasury rate: the 3rd (default) or 2nd US government securities trading day before redemption (p.39).
 
@@ -197,7 +198,8 @@ def _price_cell(value: object, argument: str, where: str) -> float:
     return price
 
 
-@excel_function(example=("2030-03-12", "2037-11-15", 0.04375, 101.5))
+@excel_function(example=("2030-03-12", "2037-11-15", 0.04375, 101.5),
+                elementwise=("settlement", "maturity", "coupon", "price"))
 def TRUPS_TREASURY_YIELD(settlement: Any, maturity: Any, coupon: Any, price: Any, security: Any = None) -> Any:
     """Treasury rate: semi-annual equivalent yield to maturity of a Treasury from its clean bid price per 100 (street convention).
 
@@ -218,7 +220,8 @@ def TRUPS_TREASURY_YIELD(settlement: Any, maturity: Any, coupon: Any, price: Any
     return xc.shape_result(_plausible_yield(core_treasury.treasury_yield(s, m, c, p)))
 
 
-@excel_function(example=("2030-03-12", "2037-11-15", 0.04375, 0.04))
+@excel_function(example=("2030-03-12", "2037-11-15", 0.04375, 0.04),
+                elementwise=("settlement", "maturity", "coupon", "yield_rate"))
 def TRUPS_TREASURY_PRICE(settlement: Any, maturity: Any, coupon: Any, yield_rate: Any, security: Any = None) -> Any:
     """Clean price per 100 of a Treasury at a semi-annual yield to maturity (street convention); the inverse of TRUPS_TREASURY_YIELD.
 
@@ -239,7 +242,7 @@ def TRUPS_TREASURY_PRICE(settlement: Any, maturity: Any, coupon: Any, yield_rate
     return xc.shape_result(core_treasury.treasury_price(s, m, c, y))
 
 
-@excel_function(example=("2012-06-08", 101.0))
+@excel_function(example=("2012-06-08", 101.0), elementwise=("settlement", "price"))
 def TRUPS_YIELD_TO_CALL(settlement: Any, price: Any, security: Any = None) -> Any:
     """Yield of the securities to their first par call from a clean market price per 100, compounded per coupon period of the fixed-rate terms (XXI: 2037-12-21, semi-annual, 30/360).
 
@@ -256,7 +259,7 @@ def TRUPS_YIELD_TO_CALL(settlement: Any, price: Any, security: Any = None) -> An
     return xc.shape_result(_plausible_yield(core_yields.yield_to_call(s, p, terms=terms)))
 
 
-@excel_function(example=("2012-06-08", 0.08))
+@excel_function(example=("2012-06-08", 0.08), elementwise=("settlement", "yield_rate"))
 def TRUPS_PRICE_FROM_YIELD(settlement: Any, yield_rate: Any, security: Any = None) -> Any:
     """Clean price per 100 of the securities at a yield to their first par call, compounded per coupon period of the fixed-rate terms (XXI: 2037-12-21, semi-annual, 30/360).
 

@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 
-@excel_function(example=("2008-12-21", "2009-01-31"))
+@excel_function(example=("2008-12-21", "2009-01-31"), elementwise=("start_date", "end_date"))
 def TRUPS_ACCRUAL(start_date: Any, end_date: Any, fixings: Any = None, principal: Any = None,
                   policy: Any = None, curve: Any = None, security: Any = None) -> Any:
     """Interest accrued from start_date (inclusive) to end_date (exclusive), split over interest periods.
@@ -53,7 +53,7 @@ def TRUPS_ACCRUAL(start_date: Any, end_date: Any, fixings: Any = None, principal
                                                 xa.policy(policy), curve=xt.curve(curve, terms), terms=terms))
 
 
-@excel_function(example=("2009-01-31",))
+@excel_function(example=("2009-01-31",), elementwise=("settlement",))
 def TRUPS_ACCRUED_INTEREST(settlement: Any, fixings: Any = None, principal: Any = None,
                            policy: Any = None, curve: Any = None, security: Any = None) -> Any:
     """Accrued interest at settlement: interest from the start of its interest period to settlement.
@@ -72,7 +72,7 @@ def TRUPS_ACCRUED_INTEREST(settlement: Any, fixings: Any = None, principal: Any 
                                core_accrual.accrued_interest)
 
 
-@excel_function(example=("2008-06-21",))
+@excel_function(example=("2008-06-21",), elementwise=("payment_date",))
 def TRUPS_COUPON(payment_date: Any, fixings: Any = None, principal: Any = None,
                  policy: Any = None, curve: Any = None, security: Any = None) -> Any:
     """Interest payable on a scheduled interest payment date (the whole period ending on it).
@@ -101,7 +101,7 @@ def _interest_on_a_date(value: Any, argument: str, fixings: Any, principal: Any,
                                 xa.policy(policy), curve=xt.curve(curve, terms), terms=terms))
 
 
-@excel_function(example=("2009-01-31",))
+@excel_function(example=("2009-01-31",), elementwise=("as_of",))
 def TRUPS_PREVIOUS_PAYMENT_DATE(as_of: Any, security: Any = None) -> Any:
     """Scheduled interest payment date on or before as_of (the issue date in the first period), like COUPPCD.
 
@@ -114,7 +114,7 @@ def TRUPS_PREVIOUS_PAYMENT_DATE(as_of: Any, security: Any = None) -> Any:
     return _payment_date(as_of, security, core_accrual.previous_payment_date)
 
 
-@excel_function(example=("2009-01-31",))
+@excel_function(example=("2009-01-31",), elementwise=("as_of",))
 def TRUPS_NEXT_PAYMENT_DATE(as_of: Any, security: Any = None) -> Any:
     """First scheduled interest payment date after as_of, like Excel's COUPNCD (unadjusted).
 

@@ -87,7 +87,7 @@ def _plausible(yields: Any, argument: str = "price") -> Any:
     return yields
 
 
-@excel_function(example=("2012-06-08", 101.0, "2037-12-21"))
+@excel_function(example=("2012-06-08", 101.0, "2037-12-21"), elementwise=("settlement", "price"))
 def TRUPS_YIELD(settlement: Any, price: Any, workout: Any = None, quote: Any = None, curve: Any = None,
                 fixings: Any = None, policy: Any = None, special_events: Any = None, security: Any = None) -> Any:
     """Yield to worst (or to maturity, the next call or a call date) from a price per 100, compounded at the security's payment frequency.
@@ -116,7 +116,7 @@ def TRUPS_YIELD(settlement: Any, price: Any, workout: Any = None, quote: Any = N
     return xc.shape_result(_plausible(core_yield.yield_to_workout(s, p, terms, _workout(workout, terms), market)))
 
 
-@excel_function(example=("2012-06-08", 101.0, "next_call"))
+@excel_function(example=("2012-06-08", 101.0, "next_call"), elementwise=("settlement", "price"))
 def TRUPS_WORKOUT_DATE(settlement: Any, price: Any, workout: Any = None, quote: Any = None, curve: Any = None,
                        fixings: Any = None, policy: Any = None, special_events: Any = None,
                        security: Any = None) -> Any:
@@ -144,7 +144,7 @@ def TRUPS_WORKOUT_DATE(settlement: Any, price: Any, workout: Any = None, quote: 
     return xc.shape_result(core_yield.worst_workout_date(s, p, terms, _workout(workout, terms), market))
 
 
-@excel_function(example=("2012-06-08", 0.08, "next_call"))
+@excel_function(example=("2012-06-08", 0.08, "next_call"), elementwise=("settlement", "yield_rate"))
 def TRUPS_PRICE(settlement: Any, yield_rate: Any, workout: Any = None, quote: Any = None, curve: Any = None,
                 fixings: Any = None, policy: Any = None, special_events: Any = None, security: Any = None) -> Any:
     """Price per 100 at a yield to a workout; for the worst, the lowest price over the workout dates (the inverse of TRUPS_YIELD).
@@ -208,7 +208,7 @@ def TRUPS_WORKOUTS(settlement: Any, price: Any = None, quote: Any = None, curve:
             for w, y in zip(found, yields, strict=True)]
 
 
-@excel_function(example=("2012-06-08", 101.0, "modified", "2037-12-21"))
+@excel_function(example=("2012-06-08", 101.0, "modified", "2037-12-21"), elementwise=("settlement", "price"))
 def TRUPS_RISK(settlement: Any, price: Any, measure: Any = None, workout: Any = None, quote: Any = None,
                curve: Any = None, fixings: Any = None, policy: Any = None, shift: Any = None, holding: Any = None,
                security: Any = None) -> Any:
@@ -263,7 +263,8 @@ def _benchmark(value: object, settlement: dt.date) -> core_spreads.TenorCurve:
     return core_spreads.TenorCurve(tuple(t for t, _ in pairs), tuple(r for _, r in pairs))
 
 
-@excel_function(example=("2012-06-08", 101.0, [[1.0, 0.01], [10.0, 0.03], [30.0, 0.035]], "z", "2037-12-21"))
+@excel_function(example=("2012-06-08", 101.0, [[1.0, 0.01], [10.0, 0.03], [30.0, 0.035]], "z", "2037-12-21"),
+                elementwise=("price",))
 def TRUPS_SPREAD(settlement: Any, price: Any, benchmark: Any, kind: Any = None, workout: Any = None,
                  quote: Any = None, curve: Any = None, fixings: Any = None, policy: Any = None,
                  security: Any = None) -> Any:
@@ -296,7 +297,7 @@ def TRUPS_SPREAD(settlement: Any, price: Any, benchmark: Any, kind: Any = None, 
     return xc.shape_result(core_spreads.spread(day, p, chosen, bench, terms, _workout(workout, terms), market))
 
 
-@excel_function(example=("2040-06-08", 98.0, 0.03))
+@excel_function(example=("2040-06-08", 98.0, 0.03), elementwise=("settlement", "price"))
 def TRUPS_DISCOUNT_MARGIN(settlement: Any, price: Any, index: Any, workout: Any = None, quote: Any = None,
                           fixings: Any = None, policy: Any = None, security: Any = None) -> Any:
     """Discount margin of a floater: the spread over a flat index (the index stays) that prices it, decimal.

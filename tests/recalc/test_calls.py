@@ -1,0 +1,65 @@
+"""A TRUPS_* call parsed from a formula: literals, references moved when the formula is copied down,
+names, skipped arguments, a range too large refused naming its argument; anything else left to the
+engine."""
+
+import pytest
+
+openpyxl = pytest.importorskip("openpyxl")
+
+from books import write_book  # noqa: E402
+from openpyxl.workbook.defined_name import DefinedName  # noqa: E402
+
+from trups_xl.excel.function import INFO  # noqa: E402
+from trups_xl.recalc.calls import VECTOR_PARAMETERS, Parser, Ref, Refusal, split_arguments  # noqa: E402
+from trups_xl.recalc.package import scan  # noqa: E402
+from trups_xl.recalc.safety import Limits  # noqa: E402
+
+
+@pytest.fixture
+def parser(tmp_path):
+    path = write_book(tmp_path / "b.xlsx", {"A2": 1.0, "B1": 0.05}, sheet="Model")
+    book = openpyxl.load_workbook(path)
+    book.create_sheet("Rates")
+    book.defined_names["Spread"] = DefinedName("Spread", attr_text="Model!$B$1")
+    book.save(path)
+    return Parser(scan(path, Limits()))
+
+
+def test_top_level_arguments_split_outside_text():
+    assert split_arguments('A2,"a,b",,3') == ["A2", '"a,b"', "", "3"]
+    assert split_arguments("") == []
+
+
+def test_a_call_on_literals_references_names_and_a_skipped_argument(parser):
+    call = parser.call(("Model", 2, 3), '=TRUPS_MAKE_WHOLE(A2,Rates!$B$1,,"x""y",TRUE,Spread,1.5e-2)')
+    assert call is not None and call.function == "TRUPS_MAKE_WHOLE"
+    a2, rate, skipped, text, flag, spread, number = call.args
+    assert (a2.sheet, a2.rows, a2.cols, a2.absolute) == ("Model", (2, 2), (1, 1), (False, False))
+    assert (rate.sheet, rate.rows, rate.cols, rate.absolute) == ("Rates", (1, 1), (2, 2), (True, True))
+    assert skipped is None and text == 'x"y' and flag is True and number == 0.015
+    assert (spread.sheet, spread.rows, spread.cols, spread.absolute) == ("Model", (1, 1), (2, 2), (True, True))
+
+
+def test_a_formula_copied_down_has_its_relative_rows_moved_and_its_absolute_rows_kept(parser):
+    first = parser.call(("Model", 2, 3), "=TRUPS_COUPON(A2,$B$1)")
+    later = parser.call(("Model", 9, 3), "=TRUPS_COUPON(A9,$B$1)")
+    assert later.args[0] == Ref("Model", (9, 9), (1, 1), "A9") == first.args[0].shifted(7)
+    assert later.args[1] == first.args[1] == Ref("Model", (1, 1), (2, 2), "$B$1")
+
+
+def test_what_is_not_one_simple_call_is_left_to_the_engine(parser):
+    for formula in ("=TRUPS_COUPON(A2)+1", "=TRUPS_COUPON(SUM(A1:A2))", "=TRUPS_COUPON(Nowhere!A2)",
+                    "=TRUPS_COUPON(A:A)", "=TRUPS_NO_SUCH(A2)", "=SUM(A2)"):
+        assert parser.call(("Model", 2, 3), formula) is None, formula
+
+
+def test_a_range_past_one_column_of_cells_is_refused_naming_the_argument(parser):
+    call = parser.call(("Model", 2, 3), "=TRUPS_ACCRUAL(A1:B1048576,A2)")
+    assert call.args == (Refusal("#TRUPS! start_date: the range A1:B1048576 spans 2,097,152 cells; a range "
+                                 "argument may span at most 1,048,576 (one column)"),)
+
+
+def test_the_elementwise_arguments_are_each_functions_own_declaration():
+    assert VECTOR_PARAMETERS["TRUPS_ACCRUAL"] == ("start_date", "end_date")  # "A range gives an array" for both
+    assert "TRUPS_TERMS" not in VECTOR_PARAMETERS
+    assert VECTOR_PARAMETERS == {n: i.elementwise for n, i in INFO.items() if i.elementwise}

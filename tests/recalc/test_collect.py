@@ -1,0 +1,84 @@
+"""The computed cells read back from the engine: values by column segment, named results with the
+label and number format the sheet gives them, a blocked spill naming the cell in its way."""
+
+import pytest
+
+openpyxl = pytest.importorskip("openpyxl")
+pytest.importorskip("formualizer")
+
+from books import write_book  # noqa: E402
+from openpyxl.worksheet.formula import ArrayFormula  # noqa: E402
+
+from trups_xl.recalc.collect import (  # noqa: E402
+    CellRefs,
+    CellValues,
+    _segments,
+    as_value,
+    collect,
+)
+from trups_xl.recalc.run import evaluate_calls, load_workbook, recalculate  # noqa: E402
+
+
+def test_cells_group_into_column_segments_of_consecutive_rows():
+    assert _segments([(1, 1), (2, 1), (3, 1), (5, 1), (1, 2), (2, 2)]) == [(1, 1, 3), (1, 5, 5), (2, 1, 2)]
+    assert _segments([]) == []
+
+
+def test_cell_values_and_refs_read_the_per_sheet_tables():
+    values = CellValues({"Model": {(7, 2): (1.5, False), (1, 1): ({"type": "Error", "kind": "Ref"}, False)}})
+    assert values[("Model", "B7")] == 1.5
+    assert values[("Model", "A1")] == "#REF!"
+    assert sorted(values) == [("Model", "A1"), ("Model", "B7")] and len(values) == 2
+    with pytest.raises(KeyError):
+        values[("Model", "C1")]
+    refs = CellRefs([{("Model", 7, 2)}, {("Model", 7, 2), ("Other", 1, 1)}])
+    assert ("Model", "B7") in refs and ("Other", "A1") in refs and ("Model", "A1") not in refs
+    assert len(refs) == 2
+    assert as_value({"type": "Error", "kind": "Div"}) == "#DIV/0!" and as_value(2.0) == 2.0
+
+
+def _collected(path):
+    loaded = load_workbook(path)
+    return collect(loaded, evaluate_calls(loaded))
+
+
+def test_a_named_result_has_its_label_from_column_a_and_its_number_format(tmp_path):
+    path = write_book(tmp_path / "b.xlsx", {"A1": "Inputs", "B1": 4.0, "A2": "Doubled price", "B2": "=B1*2",
+                                             "B3": "=1/0"}, sheet="Model")
+    book = openpyxl.load_workbook(path)
+    book["Model"]["B2"].number_format = "#,##0.00"
+    book.defined_names["Result_Price"] = openpyxl.workbook.defined_name.DefinedName(
+        "Result_Price", attr_text="Model!$B$2")
+    book.defined_names["Result_Far"] = openpyxl.workbook.defined_name.DefinedName(
+        "Result_Far", attr_text="Nowhere!$A$1")
+    book.save(path)
+    result = _collected(path)
+    assert result.names["Result_Price"] == 8.0
+    assert result.shown_as["Result_Price"] == ("Doubled price", "#,##0.00")
+    assert result.names["Result_Far"] == "(refers to a sheet the workbook does not have: Nowhere)"
+    assert result.values[("Model", "B3")] == "#DIV/0!"
+    assert result.errors == ["Model!B3: #DIV/0!"]
+
+
+def test_a_blocked_spill_names_the_first_cell_in_its_way(tmp_path):
+    path = write_book(tmp_path / "b.xlsx", {"A1": "=SEQUENCE(3)", "A3": "in the way"}, sheet="Model")
+    result = _collected(path)
+    assert result.values[("Model", "A1")] == "#SPILL!"
+    assert result.notices == ["Model!A1: #SPILL! its 3x1 result needs A1:A3, but a cell there is not empty "
+                              "(the first in the way: A3 (a value))"]
+
+
+def test_a_fixed_array_smaller_than_its_result_shows_the_top_left_and_says_so(tmp_path):
+    path = write_book(tmp_path / "small.xlsx",
+                      {"A1": ArrayFormula("A1:N3", '=TRUPS_SCHEDULE("2008-01-01","2009-12-31")')})
+    result = recalculate(path)
+    assert result.values[("Sheet", "N3")] == 41.5 and result.values[("Sheet", "A1")] == "period"
+    assert any("Sheet!A1:N3" in n and "5x14" in n for n in result.notices)
+
+
+def test_cells_after_a_spill_read_their_own_values(tmp_path):
+    """A formula later on the sheet than a spilling table reads its own cell, not the table's."""
+    path = write_book(tmp_path / "after.xlsx", {"B2": "=TRUPS_TERMS()", "A5": "=1+1", "A6": '="x"&"y"'})
+    values = recalculate(path).values
+    assert values[("Sheet", "A5")] == 2 and values[("Sheet", "A6")] == "xy"
+    assert values[("Sheet", "B2")] == "id"

@@ -1,0 +1,46 @@
+"""Which formulas each run reads, its cycles and the order runs are taken in: the graph helpers
+checked against brute force."""
+
+import itertools
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from trups_xl.recalc.order import intervals, rowless, strongly_connected
+
+
+def _reachable(edges, start):
+    seen, todo = {start}, [start]
+    while todo:
+        for nxt in edges[todo.pop()]:
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 12).flatmap(lambda n: st.lists(st.sets(st.integers(0, n - 1), max_size=4), min_size=n, max_size=n)))
+def test_two_nodes_share_a_component_exactly_when_each_reaches_the_other(edges):
+    component = strongly_connected(edges)
+    reach = [_reachable(edges, k) for k in range(len(edges))]
+    for a, b in itertools.combinations(range(len(edges)), 2):
+        assert (component[a] == component[b]) == (b in reach[a] and a in reach[b]), (a, b, edges)
+
+
+def test_a_long_chain_is_no_cycle_and_does_not_recurse():
+    n = 50_000  # deeper than Python's recursion limit: the algorithm is iterative
+    component = strongly_connected([{k + 1} for k in range(n - 1)] + [set()])
+    assert len(set(component)) == n
+
+
+@given(st.sets(st.integers(1, 200)))
+def test_intervals_cover_the_rows_with_gaps_between(rows):
+    out = intervals(sorted(rows))
+    assert [r for a, b in out for r in range(a, b + 1)] == sorted(rows)
+    assert all(nxt[0] > cur[1] + 1 for cur, nxt in itertools.pairwise(out))
+
+
+def test_formulas_copied_down_are_alike_without_their_rows():
+    assert rowless("=A2*$B$1+Sheet2!C2") == rowless("=A9*$B$1+Sheet2!C9")
+    assert rowless("=A2*$B$1") != rowless("=A2*$C$1")

@@ -1,0 +1,72 @@
+"""The scenario table and the outputs: every value a table can hold read as Excel would, anything
+else refused in one line naming the row and the column; outputs resolved to cells of the workbook."""
+
+import datetime as dt
+
+import pytest
+
+openpyxl = pytest.importorskip("openpyxl")
+
+from trups_xl.recalc.safety import RefusedError  # noqa: E402
+from trups_xl.recalc.scenario_table import Area, parse_outputs, read_table, resolve  # noqa: E402
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("name,Shift\na,1\n", "t.csv, row 1, column 'name': the first column must be headed 'scenario'"),
+    ("scenario,Shift\na,=1+1\n", "t.csv, row 2, column 'Shift': '=1+1' is a formula"),
+    ("scenario,Shift\na,1\na,2\n", "t.csv, row 3, column 'scenario': 'a' is also the name of row 2"),
+    ("scenario,Shift\n,1\n", "t.csv, row 2, column 'scenario': the scenario has no name"),
+    ("scenario,Sheet!A1:B2\na,1\n", "t.csv, row 1, column 'Sheet!A1:B2': an input is headed by a defined name"),
+    ("scenario,Shift\na,1,2\n", "t.csv, row 2: the row has values past the 2 headed columns"),
+    ("scenario,Shift\na,1e999\n", "t.csv, row 2, column 'Shift': '1e999' is not a finite number"),
+    ("scenario,Shift\n", "t.csv: the scenario table has no scenarios"),
+    ("scenario," + ",".join(f"N{k}" for k in range(300)) + "\n", "t.csv, row 1: 300 input columns; at most 256"),
+])
+def test_a_bad_scenario_table_is_refused_in_one_line_naming_row_and_column(tmp_path, text, message):
+    path = tmp_path / "t.csv"
+    path.write_text(text)
+    with pytest.raises(RefusedError) as refused:
+        read_table(path)
+    assert str(refused.value).startswith(message) and "\n" not in str(refused.value)
+
+
+def test_table_values_numbers_percent_dates_booleans_blank(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("scenario,Shift,DeferEnd,Flag,Label\nx,1.5%,2012-03-21,true,\ny,,,,up\n")
+    table = read_table(path)
+    assert table.inputs == ("Shift", "DeferEnd", "Flag", "Label")
+    x, y = table.scenarios
+    assert dict(x.inputs) == {"Shift": pytest.approx(0.015), "DeferEnd": 40989.0, "Flag": True}  # Excel: 40989
+    assert dict(y.inputs) == {"Label": "up"}
+
+
+def test_an_xlsx_scenario_table_sheet(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "Other"
+    ws = wb.create_sheet("Shocks")
+    for row in (["scenario", "Shift", "DeferEnd"], ["up", 0.01, dt.datetime(2012, 3, 21)]):
+        ws.append(row)
+    wb.save(tmp_path / "t.xlsx")
+    table = read_table(tmp_path / "t.xlsx", "Shocks")
+    assert dict(table.scenarios[0].inputs) == {"Shift": 0.01, "DeferEnd": 40989.0}
+    with pytest.raises(RefusedError, match=r"t.xlsx: no sheet 'Nope' \(it has: Other, Shocks\)"):
+        read_table(tmp_path / "t.xlsx", "Nope")
+
+
+def test_outputs_are_names_or_cells():
+    assert parse_outputs("Result_A, Summary!B2:B6,'My Sheet'!C3") == ("Result_A", "Summary!B2:B6", "'My Sheet'!C3")
+    with pytest.raises(RefusedError, match="--outputs: 'B2 B3' is neither"):
+        parse_outputs("B2 B3")
+
+
+def test_an_output_resolves_to_an_area_of_the_workbook():
+    titles = ["Model", "My Sheet"]
+    names = {"Result_Price": (None, "Model!$C$4"), "Local": ("My Sheet", "'My Sheet'!$A$1")}
+    assert resolve("result_price", titles, names) == Area("Model", (4, 3), (4, 3))
+    assert resolve("'my sheet'!B6:A2", titles, names) == Area("My Sheet", (2, 1), (6, 2))
+    assert resolve("Local", titles, names).size == 1
+    for reference, why in [("Nope", "the workbook has no defined name 'Nope'"),
+                           ("Other!A1", "the workbook has no sheet 'Other'"),
+                           ("Model!A1:Z1000", "spans 26,000 cells; at most 10,000 are read")]:
+        with pytest.raises(LookupError, match=why):
+            resolve(reference, titles, names)

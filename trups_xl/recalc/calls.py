@@ -1,0 +1,205 @@
+"""A ``TRUPS_*`` call parsed from a formula's text: its function and its arguments as literals, cell
+references and ranges (with the rows they move by when the formula is copied down), defined names,
+skipped arguments, or the refusal of a range too large to read.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import re
+from dataclasses import dataclass, field
+
+from trups_xl.excel import udfs  # noqa: F401  (registers the functions)
+from trups_xl.excel.function import INFO, INPUT_ERROR_PREFIX, REGISTRY
+from trups_xl.recalc.package import Scan, column_number
+
+#: Arguments the functions read element by element from a range (the others take one value), as
+#: each function declares them beside its definition (:func:`trups_xl.excel.function.excel_function`).
+VECTOR_PARAMETERS: dict[str, tuple[str, ...]] = {name: info.elementwise for name, info in INFO.items()
+                                                 if info.elementwise}
+#: Cells a range argument of a ``TRUPS_*`` call may span (one whole column); a larger range is
+#: refused with a message naming the argument rather than read.
+MAX_RANGE_CELLS = 1_048_576
+#: Rounds of calls reading calls; what is still pending after them is left to the engine.
+MAX_ROUNDS = 8
+
+CALL = re.compile(r"^=\s*(TRUPS_[A-Z_]+)\s*\((.*)\)\s*$", re.S | re.I)
+NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+REF = re.compile(r"^(?:(?P<sheet>'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?(?:\$?(?P<c1>[A-Za-z]{1,3})\$?(?P<r1>\d+)"
+                 r"(?::\$?(?P<c2>[A-Za-z]{1,3})\$?(?P<r2>\d+))?|\$?(?P<wc1>[A-Za-z]{1,3}):\$?(?P<wc2>[A-Za-z]{1,3}))$")
+
+#: A cell reference's row, for the shape of a formula copied down (absolute rows kept as they are)
+RELATIVE_ROW = re.compile(r"(?<![A-Za-z0-9_.'$])(\$?[A-Z]{1,3})(\$?)(\d+)(?![\w(])")
+
+_TEXT = re.compile(r'"(?:[^"]|"")*"')
+
+Key = tuple[str, int, int]  # (sheet title, row, column)
+
+
+class _NotSimpleError(Exception):
+    """The formula is not a single call this module evaluates."""
+
+
+@dataclass(frozen=True)
+class Ref:
+    sheet: str
+    rows: tuple[int, int]
+    cols: tuple[int, int]
+    text: str = field(compare=False)
+    #: whether each end's row is absolute ($5, a name, a whole column): kept when a formula is copied down
+    absolute: tuple[bool, bool] = field(default=(True, True), compare=False)
+
+    def shifted(self, rows: int) -> Ref:
+        r1 = self.rows[0] + (0 if self.absolute[0] else rows)
+        r2 = self.rows[1] + (0 if self.absolute[1] else rows)
+        return Ref(self.sheet, (r1, r2), self.cols, self.text, self.absolute)
+
+    @property
+    def single(self) -> bool:
+        return self.rows[0] == self.rows[1] and self.cols[0] == self.cols[1]
+
+    @property
+    def size(self) -> int:
+        return (self.rows[1] - self.rows[0] + 1) * (self.cols[1] - self.cols[0] + 1)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """An argument refused before any call: its value is this message."""
+
+    message: str
+
+
+@dataclass(frozen=True)
+class Call:
+    key: Key
+    function: str
+    args: tuple[object, ...]  # None (skipped), a literal, a Ref or a Refusal
+
+
+def split_arguments(inner: str) -> list[str]:
+    """Top-level arguments of a call; refuses nested calls and parentheses."""
+    parts: list[str] = []
+    current: list[str] = []
+    quote = False
+    for ch in inner:
+        if ch == '"':
+            quote = not quote
+        elif not quote and ch in "(){}":
+            raise _NotSimpleError
+        elif not quote and ch == ",":
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(ch)
+    if quote:
+        raise _NotSimpleError
+    parts.append("".join(current))
+    return [] if parts == [""] else parts
+
+
+class Parser:
+    """Arguments of simple calls, resolved against the workbook's sheets and names."""
+
+    def __init__(self, scan: Scan) -> None:
+        self.scan = scan
+        self.titles = {s.title.upper(): s.title for s in scan.sheets}
+        self.shapes: dict[tuple[str, str], tuple[int, Call | None]] = {}
+
+    def ref(self, match: re.Match[str], sheet: str, text: str, named: bool = False) -> Ref:
+        name = match["sheet"]
+        if name:
+            name = name[1:-1].replace("''", "'") if name.startswith("'") else name
+            if name.upper() not in self.titles:
+                raise _NotSimpleError
+            sheet = self.titles[name.upper()]
+        if match["wc1"]:  # a whole column: the engine reads its used cells (its own extent)
+            raise _NotSimpleError
+        c1, r1 = column_number(match["c1"].upper()), int(match["r1"])
+        c2 = column_number(match["c2"].upper()) if match["c2"] else c1
+        r2 = int(match["r2"]) if match["r2"] else r1
+        first = text.split(":")[0]
+        last = text.split(":")[-1]
+        absolute = (bool(re.search(r"\$\d", first)) or named, bool(re.search(r"\$\d", last)) or named)
+        if r1 > r2:
+            r1, r2, absolute = r2, r1, (absolute[1], absolute[0])
+        return Ref(sheet, (r1, r2), (min(c1, c2), max(c1, c2)), text, absolute)
+
+    def argument(self, text: str, sheet: str) -> object:
+        arg = text.strip()
+        if arg == "":
+            return None  # a skipped argument: missing, as Excel passes it
+        if NUMBER.match(arg):
+            return float(arg)
+        if len(arg) >= 2 and arg[0] == arg[-1] == '"':
+            return arg[1:-1].replace('""', '"')
+        if arg.upper() in ("TRUE", "FALSE"):
+            return arg.upper() == "TRUE"
+        match = REF.match(arg)
+        if match:
+            return self.ref(match, sheet, arg)
+        for scope in (sheet, None):  # a name local to the sheet first, then the workbook's
+            found = [t for n, (local, t) in self.scan.names.items() if n.upper() == arg.upper() and local == scope]
+            if found:
+                match = REF.match(found[0].replace("$", ""))
+                if match and match["sheet"]:
+                    return self.ref(match, sheet, found[0], named=True)
+                raise _NotSimpleError
+        raise _NotSimpleError
+
+    def shape(self, key: Key, formula: str) -> tuple[str, str] | None:
+        """What a formula copied down keeps: its text with each relative row as an offset from its own
+        row (None where a text argument holds what looks like a reference)."""
+        if '"' in formula and any(RELATIVE_ROW.search(t) for t in _TEXT.findall(formula)):
+            return None
+        row = key[1]
+        return key[0], RELATIVE_ROW.sub(lambda m: m[0] if m[2] else f"{m[1]}{{{int(m[3]) - row}}}", formula)
+
+    def call(self, key: Key, formula: str) -> Call | None:
+        """The simple call in ``formula`` at ``key``; a formula copied down a column (the same but for
+        its relative rows) is parsed once and its references moved."""
+        if "TRUPS_" not in formula.upper():
+            return None
+        shape = self.shape(key, formula)
+        if shape is None:
+            return self.parse(key, formula)
+        known = self.shapes.get(shape)
+        if known is None:
+            call = self.parse(key, formula)
+            self.shapes[shape] = (key[1], call)
+            return call
+        first_row, first = known
+        if first is None:
+            return None
+        moved = key[1] - first_row
+        return Call(key, first.function, tuple(a.shifted(moved) if isinstance(a, Ref) else a for a in first.args))
+
+    def parse(self, key: Key, formula: str) -> Call | None:
+        match = CALL.match(formula)
+        if not match or match[1].upper() not in REGISTRY:
+            return None
+        function = match[1].upper()
+        try:
+            args = [self.argument(a, key[0]) for a in split_arguments(match[2])]
+        except _NotSimpleError:
+            return None
+        names = parameters(function)
+        for i, arg in enumerate(args):
+            if isinstance(arg, Ref) and arg.size > MAX_RANGE_CELLS:
+                name = names[i] if i < len(names) else f"argument {i + 1}"
+                return Call(key, function, (Refusal(
+                    f"{INPUT_ERROR_PREFIX} {name}: the range {arg.text} spans {arg.size:,} cells; a range argument "
+                    f"may span at most {MAX_RANGE_CELLS:,} (one column)"),))
+        return Call(key, function, tuple(args))
+
+
+@functools.cache
+def parameters(function: str) -> tuple[str, ...]:
+    return tuple(inspect.signature(REGISTRY[function]).parameters)
+
+
+def hashable(value: object) -> object:
+    if isinstance(value, list):
+        return tuple(hashable(v) for v in value)
+    return value

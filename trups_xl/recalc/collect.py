@@ -1,0 +1,391 @@
+"""The computed cells of an evaluated workbook read back from the engine: formula cells by column
+segments, array formulas' areas, spills (and the cell in the way of a blocked one), the named
+results with their labels and number formats, the error cells.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
+from typing import Any
+
+import formualizer as fz
+
+from trups_xl.excel.convert import EXCEL_ERRORS
+from trups_xl.excel.function import BUG_PREFIX, INPUT_ERROR_PREFIX, REGISTRY
+from trups_xl.recalc import engine, vectorise
+from trups_xl.recalc.load import Key, Loaded, screened_value
+from trups_xl.recalc.package import DEFAULT_PART_BYTES, Scan, a1, area_bounds, coordinate, read_part
+from trups_xl.recalc.writer import Values
+
+
+@dataclass
+class Recalculation:
+    """Computed values by (sheet title, cell), the named results and what went wrong."""
+
+    values: Mapping[tuple[str, str], Any]
+    names: dict[str, Any]
+    errors: list[str]
+    #: Spilled tables: (sheet, anchor) -> the area they fill, e.g. "A10:N14".
+    spills: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: Lines for the summary: blocked spills, truncated array formulas, formulas not parsed.
+    notices: list[str] = field(default_factory=list)
+    #: Formula cells on a cycle (shown as 0, as Excel does).
+    circular: list[str] = field(default_factory=list)
+    #: External references and DDE links (not read: they show #REF!).
+    external: list[str] = field(default_factory=list)
+    #: The workbook holds a VBA project (an .xlsm).
+    has_vba: bool = False
+    #: Each named result's label (the text beside it in the workbook) and number format.
+    shown_as: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: What the values copy is written from: the scan, and per sheet {(row, col): (value, is date)}.
+    scan: Scan | None = None
+    cells: dict[str, Values] = field(default_factory=dict)
+    #: Cells evaluated, for the summary.
+    evaluated: int = 0
+    #: Cells whose call was made in a vectorised run (the rest: the engine), as (sheet, "B7").
+    vectorised: AbstractSet[tuple[str, str]] = field(default_factory=set)
+
+
+def _segments(cells: Iterable[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """Cells as column segments of consecutive rows: (column, first row, last row)."""
+    out: list[list[int]] = []
+    for row, col in sorted(cells, key=lambda rc: (rc[1], rc[0])):
+        if out and out[-1][0] == col and out[-1][2] == row - 1:
+            out[-1][2] = row
+        else:
+            out.append([col, row, row])
+    return [(c, a, b) for c, a, b in out]
+
+
+class _SegmentValues:
+    """The engine's values of the segments' cells, one read per segment, kept as one list per
+    segment (no key per cell)."""
+
+    def __init__(self, book: fz.Workbook, sheet: str, segments: list[tuple[int, int, int]]) -> None:
+        handle = book.sheet(sheet)
+        self._by_column: dict[int, tuple[list[int], list[list[Any]]]] = {}
+        for col, first, last in segments:
+            starts, columns = self._by_column.setdefault(col, ([], []))
+            starts.append(first)
+            columns.append([line[0] if line else None
+                            for line in handle.get_values(fz.RangeAddress(sheet, first, col, last, col))])
+
+    def get(self, row: int, col: int) -> tuple[bool, Any]:
+        """(found, value) of one cell."""
+        found = self._by_column.get(col)
+        if found is None:
+            return False, None
+        starts, columns = found
+        at = bisect.bisect_right(starts, row) - 1
+        if at < 0 or row - starts[at] >= len(columns[at]):
+            return False, None
+        return True, columns[at][row - starts[at]]
+
+
+def _spill_anchors(book: fz.Workbook, sheet: str, segments: list[tuple[int, int, int]]
+                   ) -> dict[tuple[int, int], tuple[int, int, int, int]]:
+    """The cells of ``segments`` that anchor a spill, with the area it fills: one engine call per
+    segment of consecutive formula cells, not one per cell."""
+    out: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+    quoted = sheet.replace("'", "''")
+    for col, first, last in segments:
+        offset: int | None = 0
+        while offset is not None:
+            try:
+                page = book.range_page(f"'{quoted}'!{a1(first, col)}:{a1(last, col)}", offset=offset,
+                                       limit=last - first + 1, include_values=False)
+            except Exception:
+                break
+            for item in page.items:
+                role = item.spill
+                if role is not None and str(role.kind) == "Anchor" and role.extent:
+                    out[coordinate(item.address.split("!")[-1])] = area_bounds(role.extent.split("!")[-1])
+            offset = page.next_offset if page.items else None
+    return out
+
+
+def _result_shape(book: fz.Workbook, sheet: str, formula: str, probe: tuple[int, int]) -> tuple[int, int] | None:
+    """The rows and columns a formula's result has (for a blocked spill or a fixed array smaller than
+    its result), evaluated in a scratch cell of the same sheet and cleared again."""
+    body = formula[1:] if formula.startswith("=") else formula
+    shape = []
+    for fn in ("ROWS", "COLUMNS"):
+        try:
+            book.set_formula(sheet, probe[0], probe[1], f"={fn}({body})")
+            value = book.evaluate_cell(sheet, probe[0], probe[1])
+        except Exception:
+            value = None
+        finally:
+            book.set_value(sheet, probe[0], probe[1], None)
+        if type(value) is not float:
+            return None
+        shape.append(int(value))
+    return shape[0], shape[1]
+
+
+def as_value(value: Any) -> Any:
+    """An engine value as the recalculation reports it: errors as Excel's text."""
+    if engine.is_engine_error(value):
+        return engine.error_text(value)
+    if isinstance(value, list):  # a table left in one cell (an engine without room to spill it)
+        return engine.as_sent(value)
+    return value
+
+
+
+def collect(loaded: Loaded, outcome: vectorise.Outcome) -> Recalculation:
+    """Every computed cell of an evaluated workbook read back from the engine (what :func:`recalculate`
+    returns, for the values copy). A run that read a cell some formula spilled into is given back to
+    the engine first (its formulas restored) and the workbook evaluated again; the cells still set by
+    runs are the result's ``vectorised``."""
+    return _collect(loaded.book, loaded.found, loaded.formulas, outcome, loaded.log, loaded.bad,
+                    list(loaded.external), list(loaded.notices), loaded.has_vba)
+
+
+
+_TOP_CALL = re.compile(r"^=\s*(TRUPS_[A-Z_]+)\s*\(", re.I)
+
+
+def _top_function(text: str) -> str | None:
+    """The ``TRUPS_*`` function a formula calls first, if it starts with one."""
+    if "TRUPS_" not in text[:40].upper():
+        return None
+    match = _TOP_CALL.match(text)
+    return match[1].upper() if match and match[1].upper() in REGISTRY else None
+
+
+def _area_values(book: fz.Workbook, title: str, bounds: tuple[int, int, int, int], function: str | None,
+                 log: engine.DateLog) -> Iterator[tuple[tuple[int, int], tuple[Any, bool]]]:
+    """The cells of an array formula's range or a spill, each with whether it holds a date the
+    function returned at that position of its result."""
+    r1, c1, r2, c2 = bounds
+    for i, line in enumerate(book.sheet(title).get_values(fz.RangeAddress(title, r1, c1, r2, c2))):
+        for j, v in enumerate(line):
+            yield (r1 + i, c1 + j), (v, function is not None and log.is_date(function, i, j, v))
+
+
+def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: vectorise.Outcome,
+             log: engine.DateLog, bad: dict[Key, str], external: list[str], notices: list[str],
+             has_vba: bool) -> Recalculation:
+    """Read every formula cell, array area and spill back from the engine."""
+    cells: dict[str, Values] = {s.title: {} for s in found.sheets}
+    spills: dict[tuple[str, str], str] = {}
+    circular: list[str] = []
+    spilled: dict[str, set[tuple[int, int]]] = {}
+    for sheet in found.sheets:
+        title = sheet.title
+        occupied_probe = (min(sheet.max_row + 2, 1_048_576), min(sheet.max_col + 30, 16_384))
+        sheet_cells = cells[title]
+        done = outcome.values
+        segments = _segments((r, c) for (r, c), cell in sheet.formulas.items() if (title, r, c) not in done
+                             and (title, r, c) not in bad and not (cell.kind == "array" and not cell.dynamic))
+        grid = _SegmentValues(book, title, segments)
+        anchors = _spill_anchors(book, title, segments)
+        for (row, col), cell in sheet.formulas.items():
+            key = (title, row, col)
+            if key in done:  # set by a vectorised call: one value
+                sheet_cells[(row, col)] = (done[key], key in outcome.dates)
+                continue
+            text = formulas.get(key) or cell.text or ""
+            function = _top_function(text)
+            if key in bad:
+                sheet_cells[(row, col)] = (screened_value(bad[key]), False)
+                continue
+            if cell.kind == "array" and not cell.dynamic:
+                area = cell.area or a1(row, col)
+                r1, c1, r2, c2 = area_bounds(area)
+                sheet_cells.update(_area_values(book, title, (r1, c1, r2, c2), function, log))
+                shape = _result_shape(book, title, cell.text, occupied_probe) if cell.text else None
+                rows, cols = r2 - r1 + 1, c2 - c1 + 1
+                if shape and (shape[0] > rows or shape[1] > cols):
+                    notices.append(f"{title}!{area}: the result is {shape[0]}x{shape[1]} but the array formula "
+                                   f"covers {rows}x{cols}; only its top-left part shows (enlarge the range, "
+                                   "or enter the formula in one cell to spill)")
+                continue
+            known, value = grid.get(row, col)
+            if not known:
+                value = book.get_value(title, row, col)
+            if isinstance(value, dict) and engine.is_engine_error(value) and value.get("kind") == "Circ":
+                circular.append(f"{title}!{a1(row, col)}")
+                sheet_cells[(row, col)] = (0.0, False)
+                continue
+            sheet_cells[(row, col)] = (value, function is not None and log.is_date(function, 0, 0, value))
+            if isinstance(value, dict) and engine.is_engine_error(value) and value.get("kind") == "Spill":
+                shape = _result_shape(book, title, text, occupied_probe)
+                notices.append(_blocked(found, title, row, col, shape))
+                continue
+            extent = anchors.get((row, col))
+            if extent is None:
+                continue
+            r1, c1, r2, c2 = extent
+            spills[(title, a1(row, col))] = f"{a1(r1, c1)}:{a1(r2, c2)}"
+            spill = dict(_area_values(book, title, extent, function, log))
+            spill.pop((row, col), None)  # the anchor, read above
+            sheet_cells.update(spill)
+            spilled.setdefault(title, set()).update(spill)
+    # a vectorised call that read a cell some formula spilled into is the engine's to evaluate
+    redo = outcome.to_redo(spilled)
+    if redo:
+        left = outcome.give_back(book, redo)
+        engine.evaluate_all(book)
+        return _collect(book, found, formulas, left, log, bad, external, notices, has_vba)
+    values = CellValues(cells)
+    errors = []
+    for sheet in found.sheets:
+        for (r, c), (v, _d) in sorted(cells[sheet.title].items()):
+            if isinstance(v, dict):
+                v = as_value(v)
+            if isinstance(v, str) and (v.strip().upper() in EXCEL_ERRORS or v.startswith((INPUT_ERROR_PREFIX,
+                                                                                          BUG_PREFIX))):
+                errors.append(f"{sheet.title}!{a1(r, c)}: {v}")
+    names, shown_as = _named_results(book, found, values)
+    return Recalculation(values, names, errors, spills, notices, circular, external, has_vba, shown_as,
+                         found, cells, sum(map(len, cells.values())),
+                         CellRefs([outcome.values.keys(), outcome.hosts]))
+
+
+class CellRefs(AbstractSet[tuple[str, str]]):
+    """Cells as ``(sheet title, "B7")``, read from collections of (sheet, row, column) keys (no second
+    copy of 100,000s of cells)."""
+
+    def __init__(self, parts: list[AbstractSet[Key]]) -> None:
+        self._parts = parts
+
+    def __contains__(self, item: object) -> bool:
+        if not isinstance(item, tuple) or len(item) != 2:
+            return False
+        try:
+            row, col = coordinate(item[1])
+        except (TypeError, ValueError):
+            return False
+        return any((item[0], row, col) in part for part in self._parts)
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        seen: set[Key] = set()
+        for part in self._parts:
+            for key in part:
+                if key not in seen:
+                    seen.add(key)
+                    yield key[0], a1(key[1], key[2])
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class CellValues(Mapping[tuple[str, str], Any]):
+    """The computed cells as ``{(sheet title, "B7"): value}``, errors as Excel's text, read from the
+    per-sheet tables the values copy is written from (no second copy of 100,000s of cells)."""
+
+    def __init__(self, cells: dict[str, Values]) -> None:
+        self._cells = cells
+
+    def __getitem__(self, key: tuple[str, str]) -> Any:
+        sheet, ref = key
+        try:
+            return as_value(self._cells[sheet][coordinate(ref)][0])
+        except (KeyError, ValueError):
+            raise KeyError(key) from None
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        for sheet, sheet_cells in self._cells.items():
+            for r, c in sheet_cells:
+                yield sheet, a1(r, c)
+
+    def __len__(self) -> int:
+        return sum(len(c) for c in self._cells.values())
+
+
+def _blocked(found: Scan, title: str, row: int, col: int, shape: tuple[int, int] | None) -> str:
+    where = f"{title}!{a1(row, col)}"
+    if shape is None:
+        return f"{where}: #SPILL! its result cannot spill: the cells it needs are not empty"
+    area = f"{a1(row, col)}:{a1(row + shape[0] - 1, col + shape[1] - 1)}"
+    return f"{where}: #SPILL! its {shape[0]}x{shape[1]} result needs {area}, but a cell there is not empty " \
+           f"(the first in the way: {_first_in_the_way(found, title, row, col, shape)})"
+
+
+def _first_in_the_way(found: Scan, title: str, row: int, col: int, shape: tuple[int, int]) -> str:
+    """The first non-empty cell of a blocked spill area, read from the package (values and formulas)."""
+    sheet = found.sheet(title)
+    for r in range(row, row + shape[0]):
+        for c in range(col, col + shape[1]):
+            if (r, c) != (row, col) and (r, c) in sheet.formulas:
+                return f"{a1(r, c)} (a formula)"
+    occupied = _occupied_cells(found, title, (row, col, row + shape[0] - 1, col + shape[1] - 1))
+    return next((f"{a1(r, c)} (a value)" for r, c in occupied if (r, c) != (row, col)), "a cell")
+
+
+def _occupied_cells(found: Scan, title: str, bounds: tuple[int, int, int, int]) -> list[tuple[int, int]]:
+    r1, c1, r2, c2 = bounds
+    part = found.sheet(title).part
+    if found.source is None:
+        return []
+    with zipfile.ZipFile(found.source) as archive:
+        data = read_part(archive, part, DEFAULT_PART_BYTES)
+    out = []
+    for match in re.finditer(rb'<c\b[^>]*?\sr="([A-Z]+\d+)"[^>]*?(/>|>(.*?)</c>)', data, re.S):
+        if match[2] == b"/>" or not match[3] or (b"<v" not in match[3] and b"<is" not in match[3]):
+            continue
+        r, c = coordinate(match[1].decode())
+        if r1 <= r <= r2 and c1 <= c <= c2:
+            out.append((r, c))
+    return sorted(out)
+
+
+def _named_results(book: fz.Workbook, found: Scan, values: Mapping[tuple[str, str], Any]
+                   ) -> tuple[dict[str, Any], dict[str, tuple[str, str]]]:
+    """The ``Result_*`` names: each one cell on a sheet of the workbook; anything else is skipped and
+    listed as a notice by the caller."""
+    names: dict[str, Any] = {}
+    shown_as: dict[str, tuple[str, str]] = {}
+    titles = {s.title.upper(): s.title for s in found.sheets}
+    for name, (_local, text) in found.names.items():
+        if not name.startswith("Result_"):
+            continue
+        match = re.match(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)$", text.strip())
+        if not match:
+            names[name] = f"(not one cell: {text[:60]})"
+            shown_as[name] = (name.removeprefix("Result_"), "General")
+            continue
+        sheet = (match[1] or match[2] or "").replace("''", "'")
+        if sheet.upper() not in titles:
+            names[name] = f"(refers to a sheet the workbook does not have: {sheet})"
+            shown_as[name] = (name.removeprefix("Result_"), "General")
+            continue
+        sheet = titles[sheet.upper()]
+        ref = f"{match[3]}{match[4]}"
+        row, col = coordinate(ref)
+        value = values.get((sheet, ref))
+        if value is None:
+            value = as_value(book.get_value(sheet, row, col))
+        names[name] = value
+        shown_as[name] = _label_and_format(book, found, sheet, row, col, name)
+    return names, shown_as
+
+
+def _text_at(book: fz.Workbook, found: Scan, sheet: str, row: int, col: int) -> str | None:
+    if (row, col) in found.sheet(sheet).formulas:
+        return None
+    value = book.get_value(sheet, row, col)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _label_and_format(book: fz.Workbook, found: Scan, sheet: str, row: int, col: int, name: str) -> tuple[str, str]:
+    """The label of a named result as the sheet shows it: the text in column A of its row (and,
+    for a result right of column B, the column's heading above it), and the cell's number format."""
+    label = _text_at(book, found, sheet, row, 1) if col > 1 else None
+    text = label or name.removeprefix("Result_")
+    right_is_formula = (row, col + 1) in found.sheet(sheet).formulas
+    if col > 2 or right_is_formula:  # a block of results side by side
+        for r in range(row - 1, max(0, row - 20), -1):
+            head = _text_at(book, found, sheet, r, col)
+            if head:
+                text = f"{text}, {head}"
+                break
+    cell = found.sheet(sheet).formulas.get((row, col))
+    return text, found.number_format(cell.style) if cell else "General"

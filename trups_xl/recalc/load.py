@@ -1,0 +1,191 @@
+"""A workbook checked, screened and loaded into the engine once: the package checked (:mod:`.safety`)
+and its sheets scanned as bytes (:mod:`.package`); formula cells the engine must not or cannot read
+(external references and DDE links, formulas it cannot parse) given an error value in a copy the
+engine loads, and listed; every ``TRUPS_*`` function registered (:mod:`.engine`).
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import formualizer as fz
+
+from trups_xl.recalc import engine
+from trups_xl.recalc.package import FormulaCell, Scan, a1, area_bounds, scan
+from trups_xl.recalc.safety import Limits, RefusedError, check_package
+from trups_xl.recalc.writer import Values, write_copy
+
+Key = tuple[str, int, int]
+_EXTERNAL = re.compile(r"(?:^|[=(,;+\-*/&^<>: ])'?(?:[A-Za-z]:)?[^'\"()\[\]]*\[[^\]]+\][^!]*!|\w+\|'")
+_STRINGS = re.compile(r'"(?:[^"]|"")*"')
+
+
+def _strip_strings(formula: str) -> str:
+    return _STRINGS.sub('""', formula)
+
+
+def _is_external(formula: str) -> bool:
+    """An external workbook reference (``[book.xlsx]Sheet!A1``, ``'C:\\dir\\[b.xlsx]S'!A1``, ``[1]S!A1``)
+    or a DDE link (``=cmd|' /c calc'!A0``), outside text literals."""
+    body = _strip_strings(formula)
+    return bool(_EXTERNAL.search(body)) or ("'!" in body and "|" in body)
+
+
+def _unparsed(formula: str) -> str | None:
+    """Why the engine cannot parse ``formula``, or None."""
+    try:
+        fz.parse(formula)
+    except Exception as exc:
+        return " ".join(str(exc).split()).split(":")[0][:80] or type(exc).__name__
+    return None
+
+
+def screened_value(shown: str) -> dict[str, str]:
+    """The engine's error value a screened formula cell is given (``#REF!`` or ``#NAME?``)."""
+    return {"type": "Error", "kind": "Ref" if shown == "#REF!" else "Name"}
+
+
+def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, name: str = "") -> Path:
+    """A copy of the package for the engine with the ``bad`` formula cells given their error values (and
+    external defined names left out), so the engine loads nothing it cannot or must not read."""
+    cells: dict[str, Values] = {}
+    for (sheet, row, col), value in bad.items():
+        cells.setdefault(sheet, {})[(row, col)] = (screened_value(value), False)
+    copy = tmp / (name or "book") / path.name
+    copy.parent.mkdir(exist_ok=True)
+    write_copy(path, copy, found, cells, keep_vba=False)
+    return copy
+
+
+def _shared_followers(found: Scan) -> dict[tuple[str, str], list[FormulaCell]]:
+    groups: dict[tuple[str, str], list[FormulaCell]] = {}
+    for sheet in found.sheets:
+        for cell in sheet.formulas.values():
+            if cell.kind == "shared" and cell.shared_index is not None:
+                groups.setdefault((sheet.title, cell.shared_index), []).append(cell)
+    return groups
+
+
+def _screen(found: Scan, parse_all: bool = False) -> tuple[dict[Key, str], list[str], list[str]]:
+    """Formula cells the engine must not see as written: external references and DDE links (#REF!)
+    and, with ``parse_all`` (after the engine refused the workbook), formulas it cannot parse
+    (#NAME?). Returns their values, the external list and notices."""
+    bad: dict[Key, str] = {}
+    external: list[str] = []
+    notices: list[str] = []
+    followers = _shared_followers(found)
+    seen: dict[str, str | None] = {}
+    for sheet in found.sheets:
+        for (row, col), cell in sheet.formulas.items():
+            text = cell.text
+            if text is None:
+                continue
+            group = followers.get((sheet.title, cell.shared_index or ""), []) if cell.kind == "shared" else [cell]
+            if ("[" in text or "|" in text) and _is_external(text):
+                book = re.search(r"\[([^\]]+)\]", _strip_strings(text))
+                external.append(f"{sheet.title}!{a1(row, col)} ({book[1][-60:] if book else 'a DDE link'})")
+                for member in group or [cell]:
+                    bad[(sheet.title, member.row, member.col)] = "#REF!"
+                continue
+            if not parse_all:
+                continue
+            if text not in seen:
+                seen[text] = _unparsed(text)
+            reason = seen[text]
+            if reason is not None:
+                notices.append(f"{sheet.title}!{a1(row, col)}: the formula {text[:60]!r} could not be parsed "
+                               f"({reason}); it shows #NAME?")
+                for member in group or [cell]:
+                    bad[(sheet.title, member.row, member.col)] = "#NAME?"
+    return bad, external, notices
+
+
+def _engine_book(path: Path, found: Scan, limits: Limits) -> tuple[fz.Workbook, dict[Key, str], list[str], list[str]]:
+    """The engine's workbook: the file itself, or a copy with the formulas it must not or cannot read
+    given their error values."""
+    bad, external, notices = _screen(found)
+    with tempfile.TemporaryDirectory(prefix="trups-xl-") as tmp:
+        try:
+            return _load(_sanitised(path, found, bad, Path(tmp)) if bad else path, limits), bad, external, notices
+        except RefusedError as refused:
+            if "parse error" not in str(refused).lower():
+                raise
+        bad, external, notices = _screen(found, parse_all=True)
+        return _load(_sanitised(path, found, bad, Path(tmp), name="retry"), limits), bad, external, notices
+
+
+def _load(path: Path, limits: Limits) -> fz.Workbook:
+    budget = int(limits.max_uncompressed_mb * 2**20)  # the package's own limit, checked before this
+    try:
+        return fz.Workbook.load_path(str(path), mode=fz.WorkbookMode.Ephemeral,
+                                     load_limits={"max_part_bytes": budget, "max_expanded_bytes": budget})
+    except Exception as exc:  # the engine's refusal of untrusted input is one line, not a traceback
+        detail = " ".join(str(exc).split())
+        detail = re.sub(r"TokenSpan \{[^}]*\}", "", detail).removeprefix("load failed: ")[:200]
+        raise RefusedError(f"{path.name} could not be read as a workbook ({detail})") from None
+
+
+def _engine_formulas(book: fz.Workbook, found: Scan, bad: dict[Key, str]) -> dict[Key, str]:
+    """Every formula cell's text as the engine parsed it (shared formulas expanded); array formulas
+    apart (they are the engine's to evaluate whole)."""
+    out: dict[Key, str] = {}
+    for sheet in found.sheets:
+        for (row, col), cell in sheet.formulas.items():
+            key = (sheet.title, row, col)
+            if key in bad or (cell.kind == "array" and not cell.dynamic):
+                continue
+            text = cell.text if cell.kind != "shared" else book.get_formula(sheet.title, row, col)
+            if text:
+                out[key] = text if text.startswith("=") else f"={text}"
+    return out
+
+
+@dataclass
+class Loaded:
+    """A workbook checked, scanned and loaded into the engine, its ``TRUPS_*`` functions registered,
+    not yet evaluated (:func:`load_workbook`)."""
+
+    path: Path
+    found: Scan
+    book: fz.Workbook
+    log: engine.DateLog
+    #: every formula cell's text as the engine parsed it (array formulas apart)
+    formulas: dict[Key, str]
+    #: the cells of fixed array formulas (the engine's to evaluate whole)
+    protected: set[Key]
+    bad: dict[Key, str]
+    external: list[str]
+    notices: list[str]
+    has_vba: bool
+    say: Callable[[str], None]
+
+
+def load_workbook(path: Path, progress: Callable[[str], None] | None = None,
+                  limits: Limits | None = None) -> Loaded:
+    """Check ``path`` (refusing what this command does not read, one line saying why), scan its
+    sheets and load it into the engine once, every ``TRUPS_*`` function registered."""
+    say = progress or (lambda _m: None)
+    limits = limits or Limits()
+    package = check_package(path, limits)
+    say(f"loading {path.name}")
+    found = scan(path, limits)
+    book, bad, external, notices = _engine_book(path, found, limits)
+    log = engine.DateLog()
+    engine.register(book, log)
+    formulas = _engine_formulas(book, found, bad)
+    protected = {(s.title, r, c) for s in found.sheets for cell in s.formulas.values()
+                 if cell.kind == "array" and not cell.dynamic
+                 for r, c in area_cells(cell.area or a1(cell.row, cell.col))}
+    return Loaded(path, found, book, log, formulas, protected, bad, external, notices, package.has_vba, say)
+
+
+
+def area_cells(area: str) -> Iterator[tuple[int, int]]:
+    r1, c1, r2, c2 = area_bounds(area)
+    for r in range(r1, r2 + 1):
+        for c in range(c1, c2 + 1):
+            yield r, c

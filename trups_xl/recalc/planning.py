@@ -1,0 +1,320 @@
+"""The plan of the vectorised calls: formula cells grouped in blocks of one formula copied down a
+column, each block's ``TRUPS_*`` calls found (whole formula, or nested in one and given a scratch
+column to put their values in), and the runs they make.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import formualizer as fz
+
+from trups_xl.excel.function import REGISTRY
+from trups_xl.recalc import order
+from trups_xl.recalc.calls import MAX_ROUNDS, RELATIVE_ROW, Call, Key, Parser, Ref
+from trups_xl.recalc.engine import mark_skipped
+from trups_xl.recalc.package import Scan, column_letters
+
+
+@dataclass(frozen=True)
+class Rect:
+    """The cells a run's argument reads over all its rows."""
+
+    sheet: str
+    rows: tuple[int, int]
+    cols: tuple[int, int]
+
+    def overlaps(self, sheet: str, rows: tuple[int, int], cols: tuple[int, int]) -> bool:
+        return sheet == self.sheet and rows[0] <= self.rows[1] and self.rows[0] <= rows[1] \
+            and cols[0] <= self.cols[1] and self.cols[0] <= cols[1]
+
+
+@dataclass
+class Run:
+    """Simple calls of one shape in consecutive rows of one column (a formula copied down)."""
+
+    sheet: str
+    col: int
+    first_row: int
+    first: Call  # the call in the first row; the others are its references moved down
+    count: int = 1
+    #: where a call nested in a formula puts its values: a column of the scratch sheet (same rows)
+    scratch: tuple[str, int] | None = None
+
+    @property
+    def last_row(self) -> int:
+        return self.first_row + self.count - 1
+
+    def calls(self) -> Iterator[Call]:
+        for k in range(self.count):
+            row = self.first_row + k
+            yield self.first if k == 0 else Call((self.sheet, row, self.col), self.first.function, tuple(
+                a.shifted(k) if isinstance(a, Ref) else a for a in self.first.args))
+
+    def reads(self) -> list[Rect]:
+        out = []
+        for a in self.first.args:
+            if isinstance(a, Ref):
+                last = a.shifted(self.count - 1)
+                out.append(Rect(a.sheet, (min(a.rows[0], last.rows[0]), max(a.rows[1], last.rows[1])), a.cols))
+        return out
+
+
+
+def moved(text: str, rows: int) -> str:
+    """A formula copied ``rows`` rows down: its relative rows moved (absolute ones kept)."""
+    if not rows:
+        return text
+    return RELATIVE_ROW.sub(lambda m: m[0] if m[2] else f"{m[1]}{int(m[3]) + rows}", text)
+
+
+@dataclass
+class Block:
+    """Formulas of one shape in consecutive rows of one column (a formula copied down)."""
+
+    sheet: str
+    col: int
+    first_row: int
+    text: str  # the first row's formula
+    count: int = 1
+
+    @property
+    def last_row(self) -> int:
+        return self.first_row + self.count - 1
+
+
+def blocks(parser: Parser, formulas: dict[Key, str], keys: list[Key]) -> list[Block]:
+    """``keys`` (sorted by sheet, column, row) as blocks of one shape."""
+    out: list[Block] = []
+    current: Block | None = None
+    current_shape: object = None
+    for key in keys:
+        text = formulas[key]
+        shape = parser.shape(key, text)
+        if current is not None and shape is not None and shape == current_shape and key[0] == current.sheet \
+                and key[2] == current.col and key[1] == current.last_row + 1:
+            current.count += 1
+            continue
+        current = Block(key[0], key[2], key[1], text)
+        current_shape = shape
+        out.append(current)
+    return out
+
+
+@dataclass
+class Host:
+    """A block whose ``TRUPS_*`` calls are evaluated as runs: the engine gets ``text`` (each call
+    replaced by a reference to the scratch cell its run fills), or, for a block that is one call,
+    the run's values themselves."""
+
+    block: Block
+    text: str  # the first row's formula for the engine (the calls replaced, skipped arguments marked)
+    top: bool  # the whole formula is one call: its run's values go into the cells themselves
+    runs: list[Run] = field(default_factory=list)
+    reverted: bool = False
+
+
+def _encode(text: str) -> bytes:
+    return text.encode("utf-8")
+
+
+def _sites(text: str) -> list[tuple[int, int, str]]:
+    """The innermost ``TRUPS_*`` calls of ``formula`` (byte spans and call text): those whose
+    arguments hold no call, parenthesis or array."""
+    try:
+        tokens = fz.tokenize(text).tokens()
+    except Exception:
+        return []
+    raw = _encode(text)
+    out = []
+    open_at: list[tuple[int, bool, bool]] = []  # (start, is TRUPS_*, holds no inner group)
+    for tok in tokens:
+        kind, sub = str(tok.token_type), str(tok.subtype)
+        if sub == "Open" and kind in ("Func", "Paren", "Array"):
+            if open_at:
+                open_at[-1] = (open_at[-1][0], open_at[-1][1], False)
+            name = tok.value[:-1].upper() if kind == "Func" else ""
+            open_at.append((tok.start, name in REGISTRY, True))
+        elif sub == "Close" and kind in ("Func", "Paren", "Array"):
+            if not open_at:
+                return []
+            start, trups, simple = open_at.pop()
+            if trups and simple:
+                out.append((start, tok.end, raw[start:tok.end].decode("utf-8")))
+    return out
+
+
+def _plan_host(parser: Parser, block: Block, scratch: str, next_col: list[int]) -> Host | None:
+    """The runs of a block's calls, innermost first (a call reading a call reads its scratch cells)."""
+    text = block.text
+    key = (block.sheet, block.first_row, block.col)
+    runs: list[Run] = []
+    top = False
+    for _ in range(MAX_ROUNDS):
+        raw = _encode(text)
+        replaced = False
+        for start, end, call_text in reversed(_sites(text)):
+            call = parser.parse(key, "=" + call_text)
+            if call is None:
+                continue
+            if raw[:start].strip() == b"=" and not raw[end:].strip():  # the whole formula
+                runs.append(Run(block.sheet, block.col, block.first_row, call, block.count))
+                top = True
+                break
+            if next_col[0] > MAX_SCRATCH_COLUMNS:
+                return None
+            col = next_col[0]
+            next_col[0] += 1
+            runs.append(Run(block.sheet, block.col, block.first_row, call, block.count, (scratch, col)))
+            raw = raw[:start] + _encode(f"'{scratch}'!{column_letters(col)}{block.first_row}") + raw[end:]
+            replaced = True
+        if top or not replaced:
+            break
+        text = raw.decode("utf-8")
+    if not runs:
+        return None
+    return Host(block, text if top else (mark_skipped(text) or text), top, runs)
+
+
+#: Scratch columns (one per call nested in a formula, per block).
+MAX_SCRATCH_COLUMNS = 16_000
+
+
+@dataclass
+class Plan:
+    """The runs, the formulas the engine is given instead of the workbook's, and the order."""
+
+    hosts: list[Host]
+    runs: list[Run]
+    levels: list[int]  # per run: 0 = left to the engine (on a cycle), else the round it is taken in
+    scratch: str
+    index: order.Index  # every formula cell (and scratch column) by node: runs first, then ordinary columns
+    blocks: list[Block]  # every block of formulas holding a TRUPS_* call
+
+
+def scratch_title(scan: Scan) -> str:
+    """A sheet for the values of calls nested in formulas, named so no sheet of the workbook has it."""
+    titles = {s.title.upper() for s in scan.sheets}
+    name, k = "_trups_scratch", 1
+    while name.upper() in titles:
+        k += 1
+        name = f"_trups_scratch{k}"
+    return name
+
+
+def plan(scan: Scan, formulas: dict[Key, str], protected: set[Key]) -> Plan:
+    """Find the ``TRUPS_*`` calls the vectorised path evaluates and the order it can take them in."""
+    scratch = scratch_title(scan)
+    parser = Parser(scan)
+    parser.titles[scratch.upper()] = scratch
+    keys = sorted((k for k, t in formulas.items() if "TRUPS_" in t.upper()), key=lambda k: (k[0], k[2], k[1]))
+    found = blocks(parser, formulas, keys)
+    hosts: list[Host] = []
+    next_col = [1]
+    for block in found:
+        host = _plan_host(parser, block, scratch, next_col)
+        if host is not None:
+            hosts.append(host)
+    runs = [run for host in hosts for run in host.runs]
+    index = order.Index()
+    for node, run in enumerate(runs):
+        target = run.scratch or (run.sheet, run.col)
+        index.add(target[0], target[1], run.first_row, run.last_row, node)
+    # the engine's formula of each cell in a block whose calls are runs (the first row's stands for all)
+    spans: dict[tuple[str, int], list[tuple[int, int, str | None]]] = defaultdict(list)
+    for h in hosts:
+        spans[(h.block.sheet, h.block.col)].append((h.block.first_row, h.block.last_row, None if h.top else h.text))
+    ordinary: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for sheet, row, col in [*formulas, *protected]:
+        ordinary[(sheet, col)].append(row)
+    graph = order.Graph(len(runs), [set() for _ in runs])
+    texts: dict[int, dict[str, str]] = {}
+    digit_names = {n.upper() for n in scan.names if any(ch.isdigit() for ch in n)}
+    exact = len({order.rowless(n, exact=False) for n in digit_names}) < len(digit_names)  # Rate1, Rate2
+    anything: set[int] = set()
+    for (sheet, col), rows in ordinary.items():
+        rows.sort()
+        node = len(graph.edges)
+        graph.edges.append(set())
+        graph.columns.append((sheet, col))
+        forms: dict[str, str] = {}
+        col_spans = sorted(spans.get((sheet, col), ()))
+        kept: list[int] = []
+        for row in rows:
+            span = next((s for s in col_spans if s[0] <= row <= s[1]), None) if col_spans else None
+            if span is not None and span[2] is None:
+                continue  # a whole-formula call: the run's own node
+            text = span[2] if span is not None else formulas.get((sheet, row, col))
+            kept.append(row)
+            if text is None:
+                anything.add(node)
+            else:
+                forms.setdefault(order.rowless(text, exact), text)
+        for first, last in order.intervals(kept):
+            index.add(sheet, col, first, last, node)
+        texts[node] = forms
+    index.freeze()
+    reads = order.Reads(scan, [scratch])
+    all_nodes = set(range(len(graph.edges)))
+    for k, (sheet, _col) in enumerate(graph.columns):
+        node = len(runs) + k
+        edges = graph.edges[node]
+        if node in anything:
+            edges |= all_nodes
+            continue
+        for form, text in texts[node].items():
+            columns = reads.of(sheet, form, text)
+            if columns.anything:
+                edges |= all_nodes
+                break
+            for span_sheet, c1, c2 in columns.spans:
+                for *_rows, other, _c in index.overlapping(span_sheet, order.ALL_ROWS, (c1, c2)):
+                    edges.add(other)
+    for node, run in enumerate(runs):
+        for rect in run.reads():
+            for *_rows, other, _c in index.overlapping(rect.sheet, rect.rows, rect.cols):
+                graph.edges[node].add(other)
+    level = order.levels(graph)
+    host_of = {id(run): host for host in hosts for run in host.runs}
+    for node, run in enumerate(runs):  # a formula whose calls cannot all be taken keeps them all
+        if level[node] == 0:
+            host_of[id(run)].reverted = True
+    for node, run in enumerate(runs):
+        if host_of[id(run)].reverted:
+            level[node] = 0
+    return Plan(hosts, runs, level, scratch, index, found)
+
+
+def marked(blocks_: list[Block]) -> Iterator[tuple[Block, list[str]]]:
+    """Blocks whose ``TRUPS_*`` calls skip an argument, with the formulas marked (see
+    :func:`engine.mark_skipped`): one tokenising per block, its rows moved."""
+    for block in blocks_:
+        compact = block.text.replace(" ", "")
+        if not (",," in compact or ",)" in compact or "(," in compact):
+            continue
+        marked = mark_skipped(block.text)
+        if marked is not None:
+            yield block, [marked if k == 0 else moved(marked, k) for k in range(block.count)]
+
+
+def mark_skipped_in(book: fz.Workbook, scan: Scan, formulas: dict[Key, str]) -> None:
+    """Rewrite, in the engine, every ``TRUPS_*`` call that skips an argument, a block at a time."""
+    parser = Parser(scan)
+    keys = sorted((k for k, t in formulas.items() if "TRUPS_" in t.upper()), key=lambda k: (k[0], k[2], k[1]))
+    for block, texts in marked(blocks(parser, formulas, keys)):
+        book.set_formulas_batch(block.sheet, block.first_row, block.col, [[t] for t in texts])
+
+
+def restore(book: fz.Workbook, host: Host, values_set: bool = False) -> None:
+    """Give the engine a block's own formulas again (skipped arguments marked): its calls are the
+    engine's. ``values_set``: a whole-formula call's values replaced its formulas."""
+    host.reverted = True
+    b = host.block
+    for _block, texts in marked([b]):
+        book.set_formulas_batch(b.sheet, b.first_row, b.col, [[t] for t in texts])
+        return
+    if not host.top or values_set:
+        book.set_formulas_batch(b.sheet, b.first_row, b.col,
+                                [[b.text if k == 0 else moved(b.text, k)] for k in range(b.count)])
