@@ -52,6 +52,12 @@ def test_one_cell_and_a_range_agree(security: str) -> None:
     (lambda: udfs.TRUPS_SPREAD("2012-06-08", 101.0, [[5.0, 0.03], [2.0, 0.02]], "g", "next_call"), "benchmark"),
     (lambda: udfs.TRUPS_RISK("2012-06-08", 101.0, "gamma", "next_call"), "measure"),
     (lambda: udfs.TRUPS_RISK("2012-06-08", 101.0, "dv01", "next_call", None, None, None, None, 0.0), "shift"),
+    # a price no plausible yield gives is refused by every function solving a yield, as by TRUPS_YIELD
+    (lambda: udfs.TRUPS_YIELD("2015-06-08", 999.9, *[None] * 6, "bac_capital_trust_i"), "price"),
+    (lambda: udfs.TRUPS_RISK("2015-06-08", 999.9, "dv01", *[None] * 7, "bac_capital_trust_i"), "price"),
+    (lambda: udfs.TRUPS_SPREAD("2015-06-08", 999.9, [[1.0, 0.01], [30.0, 0.03]], "z", *[None] * 5,
+                               "bac_capital_trust_i"), "price"),
+    (lambda: udfs.TRUPS_DISCOUNT_MARGIN("2015-06-08", 999.9, 0.03, *[None] * 4, "keycorp_capital_i"), "price"),
 ])
 def test_bad_input_is_one_line_naming_the_argument(call, argument: str) -> None:  # type: ignore[no-untyped-def]
     answer = call()
