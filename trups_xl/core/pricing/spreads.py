@@ -33,7 +33,7 @@ import numpy.typing as npt
 from trups_xl.core.conventions.daycount import ACT_365F, year_fraction
 from trups_xl.core.conventions.interest import Compounding, compound_factor, discount_factor
 from trups_xl.core.errors import TrupsInputError
-from trups_xl.core.pricing.workout import WORKOUT_DEFAULT, Workout
+from trups_xl.core.pricing.workout import WORKOUT_DEFAULT, Flows, Workout
 from trups_xl.core.pricing.workout_yield import Market, each_settlement, solve, solve_workout
 from trups_xl.core.securities.terms import Terms
 
@@ -109,6 +109,19 @@ def spread(settlement: npt.ArrayLike | dt.date, price: npt.ArrayLike, kind: Spre
     return each_settlement(settlement, price, lambda d, p: _spread_one(d, p, kind, curve, terms, workout, m))[0]
 
 
+def per_period_discount(rate: FloatArray, flows: Flows, span: int) -> tuple[FloatArray, FloatArray]:
+    """Discount factors of the first ``span`` flows (rows: one per row of ``rate``, the rate each
+    period is discounted at) period by period, ``1 / (1 + rate tau)`` with ``tau`` the period's year
+    fraction under its own day count, the current period's factor raised to the fraction of it left
+    after settlement; and each factor's log-derivative in a parallel move of the rates."""
+    tau = flows.year_fractions[:span]
+    count = np.concatenate(([flows.periods[0]], np.ones(span - 1)))  # the part of each period discounted
+    growth = compound_factor(rate, tau[None, :], Compounding.SIMPLE)
+    df = np.exp(-np.cumsum(count[None, :] * np.log(growth), axis=1))
+    return np.asarray(df, dtype=np.float64), np.asarray(np.cumsum(count[None, :] * tau[None, :] / growth, axis=1),
+                                                        dtype=np.float64)
+
+
 def _margin_one(settlement: dt.date, price: FloatArray, index: float, terms: Terms, workout: Workout | dt.date,
                 market: Market) -> tuple[FloatArray, npt.NDArray[np.datetime64]]:
     found = solve_workout(settlement, price, terms, workout, market)  # the workout: the yield's (the worst's)
@@ -117,19 +130,14 @@ def _margin_one(settlement: dt.date, price: FloatArray, index: float, terms: Ter
     if not f.index_linked[:c.span].any():
         raise TrupsInputError("has no index-linked (floating or reset) period up to the workout, so no discount "
                               "margin: use TRUPS_YIELD or TRUPS_SPREAD", "security")
-    tau = f.year_fractions[:c.span]
-    # each flow's periods of discounting: the fraction of the current period left, then whole periods
-    count = np.concatenate(([f.periods[0]], np.ones(c.span - 1)))
+    base = np.full(c.span, index)
     margins = np.empty(price.size)
     for k in np.unique(which):  # the rows working to one workout share its flows
         rows = which == k
         paid = c.weights[:, k]
 
         def value(s: FloatArray, paid: FloatArray = paid) -> tuple[FloatArray, FloatArray]:
-            growth = compound_factor(index + s[:, None], tau[None, :], Compounding.SIMPLE)
-            log_growth = np.cumsum(count[None, :] * np.log(growth), axis=1)
-            df = np.exp(-log_growth)
-            slope = np.cumsum(count[None, :] * tau[None, :] / growth, axis=1)
+            df, slope = per_period_discount(base[None, :] + s[:, None], f, c.span)
             return df @ paid, -(df * slope) @ paid
 
         margins[rows] = solve(dirty[rows], value)

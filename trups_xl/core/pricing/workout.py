@@ -162,6 +162,8 @@ class Flows:
     accrued: float  # accrued interest per 100 at settlement
     year_fractions: FloatArray  # each period's year fraction under its day count
     index_linked: npt.NDArray[np.bool_]  # the coupon pays an index + margin
+    starts: DateArray  # each period's first day (where a curve projects its index)
+    current_determined: bool  # the current period's rate is set at settlement (fixed, or its fixing date passed)
 
     def position(self, day: dt.date) -> int:
         """Index of the flow paid on ``day`` (a scheduled payment date)."""
@@ -212,4 +214,7 @@ def _flows(settlement: dt.date, terms: Terms, curve: ForwardCurve | None, fixing
                  frequency=12.0 / float(months[k]),
                  accrued=float(interest(PER, int(accrued_days), float(rates[k]))),
                  year_fractions=np.asarray(schedule.year_fraction[k:], dtype=np.float64),
-                 index_linked=np.asarray(schedule.regime[k:] != FIXED))
+                 index_linked=np.asarray(schedule.regime[k:] != FIXED), starts=schedule.start[k:],
+                 # a period with no determination date sets its rate on its first day, on or before settlement
+                 current_determined=bool(schedule.regime[k] == FIXED or np.isnat(schedule.determination_date[k])
+                                         or schedule.determination_date[k] <= s))
