@@ -86,3 +86,15 @@ def test_the_workout_table_yields_are_each_workouts_and_their_lowest_is_the_wors
                                                          abs=1e-13)
     for row in table[::40]:
         assert row[2] == pytest.approx(udfs.TRUPS_YIELD("2012-06-08", 101.0, row[0], None, 0.03), abs=1e-13)
+
+
+def test_a_perpetuals_last_workout_is_labelled_the_horizon_not_a_call() -> None:
+    """Mellon Capital IV is perpetual: the schedule stops at the calendars' last payment date, which is
+    no term of the security; TRUPS_WORKOUTS says so, and a deep discount works to it (a perpetual's
+    longest redemption), its date unchanged."""
+    rows = udfs.TRUPS_WORKOUTS("2015-06-08", None, None, None, None, None, None, "mellon_capital_iv")
+    assert isinstance(rows, list)
+    assert [str(kind) for _, kind in rows].count("horizon") == 1
+    assert rows[-1][1] == "horizon" and all(kind == "par_call" for _, kind in rows[:-1])
+    worst = udfs.TRUPS_WORKOUT_DATE("2015-06-08", 60.0, None, None, 0.03, None, None, None, "mellon_capital_iv")
+    assert worst == rows[-1][0]

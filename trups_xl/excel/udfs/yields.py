@@ -123,6 +123,9 @@ def TRUPS_WORKOUT_DATE(settlement: Any, price: Any, workout: Any = None, quote: 
                        security: Any = None) -> Any:
     """The workout date a yield assumes: for the worst, the maturity or call date whose yield is lowest at that price.
 
+    For a perpetual the worst may be its horizon (TRUPS_WORKOUTS says "horizon"): the last payment date the calendars
+    reach, not a term of the security; the yield to it is that of a redemption at par on that date.
+
     Parameters
     ----------
     settlement : date
@@ -176,7 +179,9 @@ def TRUPS_PRICE(settlement: Any, yield_rate: Any, workout: Any = None, quote: An
 @excel_function(example=("2012-06-08", 101.0, None, 0.03))
 def TRUPS_WORKOUTS(settlement: Any, price: Any = None, quote: Any = None, curve: Any = None, fixings: Any = None,
                    policy: Any = None, special_events: Any = None, security: Any = None) -> Any:
-    """The workout dates after settlement, one a row: the date, why (maturity, par_call, special_event) and, with a price, the yield to it (#TRUPS! text where none is plausible).
+    """The workout dates after settlement, one a row: the date, why (maturity, par_call, special_event, horizon) and, with a price, the yield to it (#TRUPS! text where none is plausible).
+
+    A perpetual's last row is "horizon": the last payment date the calendars reach, not a term of the security.
 
     Parameters
     ----------
