@@ -9,9 +9,12 @@ import pytest
 import QuantLib as ql
 from yield_cases import DC, priced_to_maturity, ql_date
 
+from trups_xl import udfs
 from trups_xl.core.pricing.risk import Measure, risk
 from trups_xl.core.pricing.workout import Workout
-from trups_xl.core.pricing.workout_yield import price_to_workout
+from trups_xl.core.pricing.workout_yield import Market, price_to_workout
+from trups_xl.core.rates.fixings import Fixings
+from trups_xl.core.securities.terms import from_mapping
 
 
 def test_duration_convexity_and_z_spread_equal_quantlib() -> None:
@@ -52,3 +55,50 @@ def test_effective_duration_sees_the_call_and_spread_duration_equals_it_for_fixe
     assert to_call < 3 < 10 < to_maturity
     assert effective == pytest.approx(to_call, abs=0.05)
     assert risk(day, price, Measure.SPREAD_DURATION, terms) == pytest.approx(effective, abs=1e-12)
+
+
+@pytest.mark.parametrize(("index", "fixing"), [(0.0, 0.0), (0.04, 0.04), (0.04, 0.05), (0.08, 0.02)])
+def test_a_floaters_effective_duration_is_its_time_to_the_next_reset(index: float, fixing: float) -> None:
+    """An Act/360 quarterly floater (index + 0.74%) settling 38 days before its 2023-08-10 reset, its
+    current coupon fixed on 2023-05-10 at ``fixing``, priced by hand at a discount margin equal to its
+    margin: the later coupons pay what the index discounts, so only the current period's flow
+    (100 + its coupon) is exposed, over the 38 days left: dP/P = -(38/360) / (1 + (index + m) 92/360)
+    per unit move, the "time to the next reset". The central difference of 10 bp is exact to O(h^2)
+    of that (the stub's discount is a power 38/92 of one simple factor): 1e-6. Before, it was negative:
+    the coupon moved by days/360 and the discount by 1/4 a quarter, and the fixed coupon moved too."""
+    terms = from_mapping({"name": "Test Act/360 floater", "liquidation_amount": 1000.0,
+                          "issue_date": dt.date(2020, 2, 10), "first_payment_date": dt.date(2020, 5, 10),
+                          "maturity_date": dt.date(2030, 2, 10), "floating_index": "term_sofr_3m",
+                          "floating_margin": 0.0074, "floating_frequency": 4, "floating_day_count": "Act/360",
+                          "business_day_convention": "following", "floating_accrual": "unadjusted"})
+    settlement, margin = dt.date(2023, 7, 3), 0.0074  # 54 days accrued of 92, 38 left
+    growth = 1.0 + (index + margin) * 92 / 360
+    dirty = (100.0 + 100.0 * (fixing + margin) * 92 / 360) * growth ** (-38 / 92)
+    clean = dirty - 100.0 * (fixing + margin) * 54 / 360
+    market = Market(index=index, fixings=Fixings(table=((dt.date(2023, 5, 10), fixing),)))
+    effective = risk(settlement, clean, Measure.EFFECTIVE_DURATION, terms, Workout.MATURITY, market)
+    assert effective == pytest.approx((38 / 360) / growth, abs=1e-6)
+    assert effective > 0
+    if fixing == index:  # no fixing typed: the current coupon projected at the index, then held (its fixing date passed)
+        projected = risk(settlement, clean, Measure.EFFECTIVE_DURATION, terms, Workout.MATURITY, Market(index=index))
+        assert projected == pytest.approx((38 / 360) / growth, abs=1e-6)
+
+
+def test_near_par_a_callable_floaters_spread_duration_mixes_the_call_and_the_maturity() -> None:
+    """KeyCorp Capital I (callable at par on each payment date) at 100 under "worst": its modified
+    duration is the next call's (the yield's workout); a 10 bp wider spread makes the maturity the
+    lowest price and a tighter one the call, so its spread duration is about the mean of the call's
+    and the maturity's (each side a one-sided difference: within 5%) and strictly between them."""
+    def one(measure: str, workout: str | None, price: float = 100.0) -> float:
+        value = udfs.TRUPS_RISK("2015-06-08", price, measure, workout, None, 0.0027, None, None, None, None,
+                                "keycorp_capital_i")
+        assert isinstance(value, float), value
+        return value
+
+    assert one("modified", None) == pytest.approx(one("modified", "next_call"), abs=1e-12)
+    call, maturity, worst = (one("spread_duration", w) for w in ("next_call", "maturity", None))
+    assert call < worst < maturity
+    assert worst == pytest.approx((call + maturity) / 2, rel=0.05)
+    # 0.1 above par the maturity prices above the call at either side of the move: the call alone again
+    assert one("spread_duration", None, 100.1) == pytest.approx(one("spread_duration", "next_call", 100.1),
+                                                                abs=1e-12)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 
 import pytest
@@ -81,3 +82,63 @@ def test_a_one_point_unsorted_or_mixed_curve_is_refused_naming_it(tenors: tuple[
     with pytest.raises(TrupsInputError) as e:
         TenorCurve(tenors, (0.03,) * len(tenors))  # type: ignore[arg-type]
     assert e.value.argument == "benchmark"
+
+
+ACT360_FLOATER = {"name": "Test Act/360 floater", "liquidation_amount": 1000.0, "issue_date": dt.date(2020, 2, 10),
+                  "first_payment_date": dt.date(2020, 5, 10), "maturity_date": dt.date(2030, 2, 10),
+                  "floating_index": "term_sofr_3m", "floating_margin": 0.0074, "floating_frequency": 4,
+                  "floating_day_count": "Act/360", "business_day_convention": "following",
+                  "floating_accrual": "unadjusted"}
+
+
+@pytest.mark.parametrize("index", [0.0, 0.01, 0.03, 0.08])
+def test_an_act_360_floater_at_par_on_a_reset_date_has_its_quoted_margin_at_any_index(index: float) -> None:
+    """Par on a reset date, the index flat and the current fixing at it: every period's coupon is
+    (index + margin) tau, each discounted by 1 + (index + dm) tau, so 100 is repriced exactly at
+    dm = margin whatever the index (the yield less the index missed it by up to 1.3 bp)."""
+    terms = from_mapping(ACT360_FLOATER)
+    settlement = dt.date(2023, 8, 10)
+    market = Market(fixings=Fixings(table=((settlement, index),)))
+    assert discount_margin(settlement, 100.0, index, terms, Workout.MATURITY, market) == pytest.approx(0.0074,
+                                                                                                      abs=1e-10)
+
+
+def test_discount_margin_of_an_act_360_floater_reprices_in_quantlib() -> None:
+    """QuantLib's FloatingRateBond (Actual/360, the current fixing 5%, the index projected at a flat
+    4% as per-period simple Actual/360 forwards) discounted on the index curve moved by our margin
+    (per period: 1 / (1 + (4% + dm) tau)) gives back the price: QuantLib computes the coupons and the
+    sum, we the margin."""
+    terms = from_mapping(ACT360_FLOATER)
+    settlement, index, fixing = dt.date(2023, 8, 10), 0.04, 0.05
+    act360 = ql.Actual360()
+    ql.Settings.instance().evaluationDate = ql_date(settlement)
+    schedule = ql.Schedule(ql_date(terms.issue_date), ql.Date(10, 2, 2030), ql.Period(3, ql.Months),
+                           ql.NullCalendar(), ql.Unadjusted, ql.Unadjusted, ql.DateGeneration.Forward, False)
+    nodes = [d for d in schedule if d >= ql_date(settlement)]
+
+    def per_period_curve(rate: float) -> ql.YieldTermStructureHandle:
+        dfs = [1.0]
+        for a, b in itertools.pairwise(nodes):
+            dfs.append(dfs[-1] / (1.0 + rate * act360.yearFraction(a, b)))
+        return ql.YieldTermStructureHandle(ql.DiscountCurve(nodes, dfs, act360))
+
+    ibor = ql.IborIndex("Index3M", ql.Period(3, ql.Months), 0, ql.USDCurrency(), ql.NullCalendar(), ql.Unadjusted,
+                        False, act360, per_period_curve(index))
+    ibor.addFixing(ql_date(settlement), fixing)
+    bond = ql.FloatingRateBond(0, 100.0, schedule, ibor, act360, ql.Unadjusted, 0, [1.0], [0.0074])
+    market = Market(fixings=Fixings(table=((settlement, fixing),)))
+    for price in (95.0, 100.0, 103.5):
+        dm = discount_margin(settlement, price, index, terms, Workout.MATURITY, market)
+        bond.setPricingEngine(ql.DiscountingBondEngine(per_period_curve(index + float(dm))))
+        assert bond.cleanPrice() == pytest.approx(price, abs=1e-8)
+        assert abs(float(dm) - (yield_to_workout(settlement, price, terms, Workout.MATURITY,
+                                                 Market(index=index, fixings=market.fixings)) - index)) > 1e-6
+
+
+def test_discount_margin_of_a_fixed_coupon_is_refused_naming_the_security() -> None:
+    terms = from_mapping({"name": "Test fixed", "liquidation_amount": 1000.0, "issue_date": dt.date(2020, 1, 15),
+                          "first_payment_date": dt.date(2020, 7, 15), "maturity_date": dt.date(2030, 1, 15),
+                          "fixed_rate": 0.05, "fixed_frequency": 2, "fixed_day_count": "30/360"})
+    with pytest.raises(TrupsInputError) as e:
+        discount_margin(dt.date(2025, 1, 15), 97.0, 0.03, terms, Workout.MATURITY)
+    assert e.value.argument == "security"

@@ -52,6 +52,12 @@ def test_one_cell_and_a_range_agree(security: str) -> None:
     (lambda: udfs.TRUPS_SPREAD("2012-06-08", 101.0, [[5.0, 0.03], [2.0, 0.02]], "g", "next_call"), "benchmark"),
     (lambda: udfs.TRUPS_RISK("2012-06-08", 101.0, "gamma", "next_call"), "measure"),
     (lambda: udfs.TRUPS_RISK("2012-06-08", 101.0, "dv01", "next_call", None, None, None, None, 0.0), "shift"),
+    # a price no plausible yield gives is refused by every function solving a yield, as by TRUPS_YIELD
+    (lambda: udfs.TRUPS_YIELD("2015-06-08", 999.9, *[None] * 6, "bac_capital_trust_i"), "price"),
+    (lambda: udfs.TRUPS_RISK("2015-06-08", 999.9, "dv01", *[None] * 7, "bac_capital_trust_i"), "price"),
+    (lambda: udfs.TRUPS_SPREAD("2015-06-08", 999.9, [[1.0, 0.01], [30.0, 0.03]], "z", *[None] * 5,
+                               "bac_capital_trust_i"), "price"),
+    (lambda: udfs.TRUPS_DISCOUNT_MARGIN("2015-06-08", 999.9, 0.03, *[None] * 4, "keycorp_capital_i"), "price"),
 ])
 def test_bad_input_is_one_line_naming_the_argument(call, argument: str) -> None:  # type: ignore[no-untyped-def]
     answer = call()
@@ -80,3 +86,15 @@ def test_the_workout_table_yields_are_each_workouts_and_their_lowest_is_the_wors
                                                          abs=1e-13)
     for row in table[::40]:
         assert row[2] == pytest.approx(udfs.TRUPS_YIELD("2012-06-08", 101.0, row[0], None, 0.03), abs=1e-13)
+
+
+def test_a_perpetuals_last_workout_is_labelled_the_horizon_not_a_call() -> None:
+    """Mellon Capital IV is perpetual: the schedule stops at the calendars' last payment date, which is
+    no term of the security; TRUPS_WORKOUTS says so, and a deep discount works to it (a perpetual's
+    longest redemption), its date unchanged."""
+    rows = udfs.TRUPS_WORKOUTS("2015-06-08", None, None, None, None, None, None, "mellon_capital_iv")
+    assert isinstance(rows, list)
+    assert [str(kind) for _, kind in rows].count("horizon") == 1
+    assert rows[-1][1] == "horizon" and all(kind == "par_call" for _, kind in rows[:-1])
+    worst = udfs.TRUPS_WORKOUT_DATE("2015-06-08", 60.0, None, None, 0.03, None, None, None, "mellon_capital_iv")
+    assert worst == rows[-1][0]

@@ -11,9 +11,19 @@ year and every time ``t`` in periods, so with a dirty price ``P`` and ``v = 1 + 
 * DV01: modified duration x dirty price x 0.0001 per 100, times ``holding`` / 100 for a holding's face;
 * effective duration and convexity: the lowest price over every workout (the calls re-evaluated) at
   the yield moved ``shift`` down and up, the index of floating coupons moved with it ("the index
-  stays", then moved in parallel): ``(P- - P+) / (2 P h)`` and ``(P- + P+ - 2 P) / (P h**2)``;
+  stays", then moved in parallel): ``(P- - P+) / (2 P h)`` and ``(P- + P+ - 2 P) / (P h**2)``. With
+  index-linked periods the price is discounted period by period at the projected index plus the
+  discount margin (:func:`~trups_xl.core.pricing.spreads.per_period_discount`, as the coupons accrue),
+  the index and the discounting moved together, and the current coupon held once its fixing date is on
+  or before settlement: a floater's effective duration is about its time to the next reset;
 * spread duration: the same with the coupons held (only the discount margin moves): for a fixed
   coupon it equals the effective duration, for a floater it is the duration its spread carries.
+
+Spread and modified duration differ for a callable floater near par under "worst", and not by a bug:
+modified duration is that of the one workout the yield assumes (at par every par call ties, and the
+first is taken), while spread duration re-evaluates the calls at the spread moved down and up, and
+when the move carries the price across the call price the two sides work to different dates (down:
+the call, a short duration; up: the maturity, a long one), so it is about their mean.
 """
 
 from __future__ import annotations
@@ -26,8 +36,17 @@ import numpy as np
 import numpy.typing as npt
 
 from trups_xl.core.conventions.interest import periodic_discount
-from trups_xl.core.pricing.workout import WORKOUT_DEFAULT, Workout
-from trups_xl.core.pricing.workout_yield import Market, candidates, each_settlement, lowest_price, solve_workout
+from trups_xl.core.pricing.spreads import per_period_discount
+from trups_xl.core.pricing.workout import WORKOUT_DEFAULT, Flows, Workout
+from trups_xl.core.pricing.workout_yield import (
+    Candidates,
+    Market,
+    candidates,
+    each_settlement,
+    lowest_price,
+    solve,
+    solve_workout,
+)
 from trups_xl.core.rates.curve import ForwardCurve
 from trups_xl.core.securities.terms import Terms
 
@@ -61,11 +80,60 @@ def _moved(market: Market, shift: float) -> Market:
     return market
 
 
+def _projected_index(market: Market, flows: Flows, span: int) -> FloatArray | None:
+    """The index each period is projected at (flat, or the curve at the period's first day)."""
+    index = market.index
+    if isinstance(index, float | int):
+        return np.full(span, float(index))
+    if isinstance(index, ForwardCurve):
+        return np.asarray(index.rate_at(flows.starts[:span]), dtype=np.float64)
+    return None
+
+
+def _holding_current(moved: Candidates, held: Candidates) -> Candidates:
+    """``moved`` with the current period's coupon of ``held`` once its rate is set at settlement."""
+    if not held.flows.current_determined:
+        return moved
+    amounts = moved.flows.amounts.copy()
+    amounts[0] = held.flows.amounts[0]
+    return Candidates(dataclasses.replace(moved.flows, amounts=amounts), moved.last, moved.redemption, moved.dates)
+
+
+def _lowest(rate: FloatArray, c: Candidates) -> tuple[FloatArray, FloatArray]:
+    """The lowest workout price discounted period by period at ``rate`` and its slope in a parallel move."""
+    df, slope = per_period_discount(rate, c.flows, c.span)
+    pv = df @ c.weights
+    k = np.argmin(pv, axis=1)
+    return pv[np.arange(k.size), k], -np.einsum("ij,ji->i", df * slope, c.weights[:, k])
+
+
+def _floating_effective(settlement: dt.date, dirty: FloatArray, measure: Measure, terms: Terms,
+                        workout: Workout | dt.date, market: Market, shift: float, c: Candidates,
+                        base: FloatArray) -> FloatArray:
+    """Effective measures of a security with index-linked periods: discounted period by period at
+    the projected index plus its discount margin (the spread pricing the worst workout), the index and
+    the discounting moved together; the current coupon is held once its fixing date has passed."""
+    dm = solve(dirty, lambda s: _lowest(base[None, :] + s[:, None], c))
+    moves = measure is not Measure.SPREAD_DURATION
+    down = _holding_current(candidates(settlement, terms, workout, _moved(market, -shift)), c) if moves else c
+    up = _holding_current(candidates(settlement, terms, workout, _moved(market, shift)), c) if moves else c
+    p_down = _lowest(base[None, :] + (dm - shift)[:, None], down)[0]
+    p_up = _lowest(base[None, :] + (dm + shift)[:, None], up)[0]
+    if measure is Measure.EFFECTIVE_CONVEXITY:
+        return np.asarray((p_down + p_up - 2 * dirty) / (dirty * shift ** 2), dtype=np.float64)
+    return np.asarray((p_down - p_up) / (2 * dirty * shift), dtype=np.float64)
+
+
 def _risk_one(settlement: dt.date, price: FloatArray, measure: Measure, terms: Terms, workout: Workout | dt.date,
               market: Market, shift: float, holding: float) -> tuple[FloatArray, npt.NDArray[np.datetime64]]:
     found = solve_workout(settlement, price, terms, workout, market)
     c, dirty, y, which, dates = found.candidates, found.dirty, found.yields, found.which, found.dates
     if measure in (Measure.EFFECTIVE_DURATION, Measure.EFFECTIVE_CONVEXITY, Measure.SPREAD_DURATION):
+        effective_workout: Workout | dt.date = workout
+        every = candidates(settlement, terms, effective_workout, market)
+        base = _projected_index(market, every.flows, every.span)
+        if base is not None and every.flows.index_linked[:every.span].any():
+            return _floating_effective(settlement, dirty, measure, terms, workout, market, shift, every, base), dates
         moves = measure is not Measure.SPREAD_DURATION
         down = candidates(settlement, terms, workout, _moved(market, -shift)) if moves else c
         up = candidates(settlement, terms, workout, _moved(market, shift)) if moves else c

@@ -10,13 +10,19 @@ with strictly increasing tenors, read linearly between them and flat beyond.
 * **Z-spread**: the constant ``s`` added to the curve's zero rates (continuously compounded, as
   QuantLib's ``ZeroCurve`` by default) that prices the workout's cash flows, ``sum c exp(-(z(t) + s)
   t)`` at the dirty price, ``t`` each flow's time in years (its periods over the frequency).
-* **Discount margin** of a floating or reset period: with the index flat (``index``, "the index
-  stays"), the margin ``dm`` over it such that discounting every flow at ``index + dm`` compounded at
-  the payment frequency gives the price: the yield to the workout less the index.
+* **Discount margin** of a floating or reset period (the market's, as Bloomberg's and QuantLib's):
+  with the index flat (``index``, "the index stays", projected as the coupons are), the spread ``dm``
+  such that discounting each flow period by period with ``1 / (1 + (index + dm) tau)``, ``tau`` that
+  period's year fraction under its own day count (Actual/360 for a LIBOR or SOFR period), gives the
+  dirty price; the part of the current period left after settlement is that period's factor raised
+  to the fraction of the period left. A floater at par on a reset date has a margin equal to its
+  quoted margin at any index level. It is not the yield less the index: the yield compounds at
+  the payment frequency, while Actual/360 coupons pay for the period's actual days.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
@@ -25,10 +31,10 @@ import numpy as np
 import numpy.typing as npt
 
 from trups_xl.core.conventions.daycount import ACT_365F, year_fraction
-from trups_xl.core.conventions.interest import Compounding, discount_factor
+from trups_xl.core.conventions.interest import Compounding, compound_factor, discount_factor
 from trups_xl.core.errors import TrupsInputError
-from trups_xl.core.pricing.workout import WORKOUT_DEFAULT, Workout
-from trups_xl.core.pricing.workout_yield import Market, each_settlement, solve, solve_workout, yield_and_date
+from trups_xl.core.pricing.workout import WORKOUT_DEFAULT, Flows, Workout
+from trups_xl.core.pricing.workout_yield import Market, each_settlement, solve, solve_workout
 from trups_xl.core.securities.terms import Terms
 
 FloatArray = npt.NDArray[np.float64]
@@ -103,11 +109,46 @@ def spread(settlement: npt.ArrayLike | dt.date, price: npt.ArrayLike, kind: Spre
     return each_settlement(settlement, price, lambda d, p: _spread_one(d, p, kind, curve, terms, workout, m))[0]
 
 
+def per_period_discount(rate: FloatArray, flows: Flows, span: int) -> tuple[FloatArray, FloatArray]:
+    """Discount factors of the first ``span`` flows (rows: one per row of ``rate``, the rate each
+    period is discounted at) period by period, ``1 / (1 + rate tau)`` with ``tau`` the period's year
+    fraction under its own day count, the current period's factor raised to the fraction of it left
+    after settlement; and each factor's log-derivative in a parallel move of the rates."""
+    tau = flows.year_fractions[:span]
+    count = np.concatenate(([flows.periods[0]], np.ones(span - 1)))  # the part of each period discounted
+    growth = compound_factor(rate, tau[None, :], Compounding.SIMPLE)
+    df = np.exp(-np.cumsum(count[None, :] * np.log(growth), axis=1))
+    return np.asarray(df, dtype=np.float64), np.asarray(np.cumsum(count[None, :] * tau[None, :] / growth, axis=1),
+                                                        dtype=np.float64)
+
+
+def _margin_one(settlement: dt.date, price: FloatArray, index: float, terms: Terms, workout: Workout | dt.date,
+                market: Market) -> tuple[FloatArray, npt.NDArray[np.datetime64]]:
+    found = solve_workout(settlement, price, terms, workout, market)  # the workout: the yield's (the worst's)
+    c, dirty, which = found.candidates, found.dirty, found.which
+    f = c.flows
+    if not f.index_linked[:c.span].any():
+        raise TrupsInputError("has no index-linked (floating or reset) period up to the workout, so no discount "
+                              "margin: use TRUPS_YIELD or TRUPS_SPREAD", "security")
+    base = np.full(c.span, index)
+    margins = np.empty(price.size)
+    for k in np.unique(which):  # the rows working to one workout share its flows
+        rows = which == k
+        paid = c.weights[:, k]
+
+        def value(s: FloatArray, paid: FloatArray = paid) -> tuple[FloatArray, FloatArray]:
+            df, slope = per_period_discount(base[None, :] + s[:, None], f, c.span)
+            return df @ paid, -(df * slope) @ paid
+
+        margins[rows] = solve(dirty[rows], value)
+    return margins, found.dates
+
+
 def discount_margin(settlement: npt.ArrayLike | dt.date, price: npt.ArrayLike, index: float, terms: Terms,
                     workout: Workout | dt.date = WORKOUT_DEFAULT, market: Market | None = None) -> FloatArray | float:
-    """The discount margin (decimal) over a flat ``index`` that prices the security, its floating
-    coupons projected at that index; see the module docstring."""
-    m = Market(**{**(market or Market()).__dict__, "index": float(index)})
-    found = each_settlement(settlement, price, lambda d, p: yield_and_date(d, p, terms, workout, m))[0]
-    return found - index
+    """The discount margin (decimal) over a flat ``index`` that prices the security to ``workout``
+    (for the worst, the workout its yield assumes), its floating coupons projected at that index;
+    per-period discounting under each period's day count, see the module docstring."""
+    m = dataclasses.replace(market or Market(), index=float(index))
+    return each_settlement(settlement, price, lambda d, p: _margin_one(d, p, float(index), terms, workout, m))[0]
 

@@ -7,7 +7,9 @@ them a call at par plus accrued earns the same coupon rate, so a payment date is
 call is worst or best), each at 100 per 100 of principal. The make-whole window (issue date to the
 day before the par call, p.38) is reported, not worked to: its price needs a Treasury rate. Special
 events (tax, regulatory capital, investment company; p.38) are not workouts unless asked for; with
-``special_events`` every payment date before the first par call becomes a par workout too.
+``special_events`` every payment date before the first par call becomes a par workout too. A
+perpetual's last workout is the last payment date the calendars reach, labelled ``horizon``: where
+its flows stop, not a term of the security (its yield to worst may be the yield to that horizon).
 
 **Cash flows** (:class:`Flows`): every scheduled payment after the settlement date, its coupon per
 100 of principal (the fixed rate, or index + margin with the security's floor and cap from fixings
@@ -51,6 +53,9 @@ class WorkoutKind(StrEnum):
     MATURITY = "maturity"
     PAR_CALL = "par_call"
     SPECIAL_EVENT = "special_event"
+    #: A perpetual's last payment date the calendars reach: where its flows stop, not a term of the
+    #: security (it is still redeemed at par there, so a yield to it is a yield "to the horizon").
+    HORIZON = "horizon"
 
 
 class Workout(StrEnum):
@@ -113,7 +118,8 @@ def workout_dates(terms: Terms, settlement: dt.date, special_events: bool = Fals
         if not terms.is_perpetual and day == terms.final_repayment:
             found.append(WorkoutDate(day, WorkoutKind.MATURITY))
         elif call is not None and day >= call:
-            found.append(WorkoutDate(day, WorkoutKind.PAR_CALL))
+            horizon = terms.is_perpetual and day == ends[-1]
+            found.append(WorkoutDate(day, WorkoutKind.HORIZON if horizon else WorkoutKind.PAR_CALL))
         elif special_events and (call is None or day < call):
             found.append(WorkoutDate(day, WorkoutKind.SPECIAL_EVENT))
     if call is not None and terms.is_perpetual and call > settlement and found and found[-1].date < call:
@@ -162,6 +168,8 @@ class Flows:
     accrued: float  # accrued interest per 100 at settlement
     year_fractions: FloatArray  # each period's year fraction under its day count
     index_linked: npt.NDArray[np.bool_]  # the coupon pays an index + margin
+    starts: DateArray  # each period's first day (where a curve projects its index)
+    current_determined: bool  # the current period's rate is set at settlement (fixed, or its fixing date passed)
 
     def position(self, day: dt.date) -> int:
         """Index of the flow paid on ``day`` (a scheduled payment date)."""
@@ -212,4 +220,7 @@ def _flows(settlement: dt.date, terms: Terms, curve: ForwardCurve | None, fixing
                  frequency=12.0 / float(months[k]),
                  accrued=float(interest(PER, int(accrued_days), float(rates[k]))),
                  year_fractions=np.asarray(schedule.year_fraction[k:], dtype=np.float64),
-                 index_linked=np.asarray(schedule.regime[k:] != FIXED))
+                 index_linked=np.asarray(schedule.regime[k:] != FIXED), starts=schedule.start[k:],
+                 # a period with no determination date sets its rate on its first day, on or before settlement
+                 current_determined=bool(schedule.regime[k] == FIXED or np.isnat(schedule.determination_date[k])
+                                         or schedule.determination_date[k] <= s))

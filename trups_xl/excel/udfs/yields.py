@@ -6,6 +6,7 @@ Each function converts and validates its cells, calls the calculation core
 :mod:`~trups_xl.core.pricing.spreads`) and shapes the result; it computes nothing itself.
 """
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -122,6 +123,9 @@ def TRUPS_WORKOUT_DATE(settlement: Any, price: Any, workout: Any = None, quote: 
                        security: Any = None) -> Any:
     """The workout date a yield assumes: for the worst, the maturity or call date whose yield is lowest at that price.
 
+    For a perpetual the worst may be its horizon (TRUPS_WORKOUTS says "horizon"): the last payment date the calendars
+    reach, not a term of the security; the yield to it is that of a redemption at par on that date.
+
     Parameters
     ----------
     settlement : date
@@ -175,7 +179,9 @@ def TRUPS_PRICE(settlement: Any, yield_rate: Any, workout: Any = None, quote: An
 @excel_function(example=("2012-06-08", 101.0, None, 0.03))
 def TRUPS_WORKOUTS(settlement: Any, price: Any = None, quote: Any = None, curve: Any = None, fixings: Any = None,
                    policy: Any = None, special_events: Any = None, security: Any = None) -> Any:
-    """The workout dates after settlement, one a row: the date, why (maturity, par_call, special_event) and, with a price, the yield to it (#TRUPS! text where none is plausible).
+    """The workout dates after settlement, one a row: the date, why (maturity, par_call, special_event, horizon) and, with a price, the yield to it (#TRUPS! text where none is plausible).
+
+    A perpetual's last row is "horizon": the last payment date the calendars reach, not a term of the security.
 
     Parameters
     ----------
@@ -243,7 +249,9 @@ def TRUPS_RISK(settlement: Any, price: Any, measure: Any = None, workout: Any = 
         raise TrupsInputError("must be above 0 (a decimal: 0.001 is 10 bp)", "shift")
     face = xa.one_number(holding, "holding", xa.positive_cell, default=100.0)
     s, p = _settlement_and(settlement, price, "price", _price_cell, terms)
-    return xc.shape_result(core_risk.risk(s, p, chosen, terms, _workout(workout, terms), market, move, face))
+    chosen_workout = _workout(workout, terms)
+    _plausible(core_yield.yield_to_workout(s, p, terms, chosen_workout, market))  # the price TRUPS_YIELD accepts
+    return xc.shape_result(core_risk.risk(s, p, chosen, terms, chosen_workout, market, move, face))
 
 
 def _benchmark(value: object, settlement: dt.date) -> core_spreads.TenorCurve:
@@ -294,7 +302,9 @@ def TRUPS_SPREAD(settlement: Any, price: Any, benchmark: Any, kind: Any = None, 
     market = _market(quote, curve, fixings, policy, None, terms)
     bench = _benchmark(benchmark, day)
     p = xa.number_cells(price, "price", _price_cell, (1e-9, 999.999))
-    return xc.shape_result(core_spreads.spread(day, p, chosen, bench, terms, _workout(workout, terms), market))
+    chosen_workout = _workout(workout, terms)
+    _plausible(core_yield.yield_to_workout(day, p, terms, chosen_workout, market))  # the price TRUPS_YIELD accepts
+    return xc.shape_result(core_spreads.spread(day, p, chosen, bench, terms, chosen_workout, market))
 
 
 @excel_function(example=("2040-06-08", 98.0, 0.03), elementwise=("settlement", "price"))
@@ -320,4 +330,7 @@ def TRUPS_DISCOUNT_MARGIN(settlement: Any, price: Any, index: Any, workout: Any 
     rate = xa.one_number(index, "index", xa.rate_cell)
     market = _market(quote, None, fixings, policy, None, terms)
     s, p = _settlement_and(settlement, price, "price", _price_cell, terms)
-    return xc.shape_result(core_spreads.discount_margin(s, p, rate, terms, _workout(workout, terms), market))
+    chosen_workout = _workout(workout, terms)
+    dm_market = dataclasses.replace(market, index=rate)
+    _plausible(core_yield.yield_to_workout(s, p, terms, chosen_workout, dm_market))  # the price TRUPS_YIELD accepts
+    return xc.shape_result(core_spreads.discount_margin(s, p, rate, terms, chosen_workout, market))
