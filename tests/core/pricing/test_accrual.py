@@ -126,7 +126,7 @@ from fractions import Fraction  # noqa: E402
 
 import QuantLib as ql  # noqa: E402
 
-from trups_xl.core.securities.loading import TERMS  # noqa: E402
+from trups_xl.core.securities.loading import TERMS, shipped  # noqa: E402
 from trups_xl.excel import udfs  # noqa: E402
 
 FIXED_PAYMENTS = [dt.date(y, m, 21) for y in range(2008, 2038) for m in (6, 12)]
@@ -190,3 +190,65 @@ def test_one_date_accrual_equals_the_array_form_bit_for_bit(a, b, principal):
     settled = accrued_interest(a, terms=TERMS) if a < dt.date(2037, 12, 21) else None
     if settled is not None:
         assert settled == float(accrued_interest(np.array([a], dtype="datetime64[D]"), terms=TERMS)[0])
+
+
+# ---- a refused date: the same message from one date as from an array ----------------------------
+
+#: XXI's payment dates as docs/TERMS.md reads them from p.19-20: June/December 21 from 2008-06-21 to
+#: 2037-12-21, quarterly from 2038-03-21 to 2057-12-21, monthly from 2058-01-21 to 2077-12-21.
+XXI_PAYMENT_DATES = ("fixed 2008-06-21..2037-12-21 every 6 months; floating 2038-03-21..2057-12-21 every 3 months; "
+                     "post-maturity 2058-01-21..2077-12-21 every month")
+#: XIII's (term sheet of 2010-09-30): quarterly on the 30th of Jan/Apr/Jul/Oct, fixed from 2011-01-30 to
+#: 2015-10-30, then floating to the maturity 2040-10-30.
+XIII_PAYMENT_DATES = "fixed 2011-01-30..2015-10-30 every 3 months; floating 2016-01-30..2040-10-30 every 3 months"
+
+FIVE_PERCENT = Fixings(single=0.05)
+
+
+@pytest.mark.parametrize(("security", "day", "where"), [
+    ("citigroup_capital_xxi", dt.date(2010, 3, 3), XXI_PAYMENT_DATES),
+    ("citigroup_capital_xxi", dt.date(2038, 3, 22), XXI_PAYMENT_DATES),  # the adjusted day is not the date
+    ("citigroup_capital_xiii", dt.date(2011, 3, 3), XIII_PAYMENT_DATES),
+    ("citigroup_capital_xiii", dt.date(2010, 10, 5), XIII_PAYMENT_DATES),  # the first accrual day
+])
+def test_a_day_that_is_not_a_payment_date_is_refused_with_where_they_are(security, day, where):
+    terms = shipped()[security]
+    expected = f"payment_date: {day} is not a scheduled interest payment date ({where})"
+    for value in (day, np.array([day], dtype="datetime64[D]"), np.array([terms.first_payment_date, day],
+                                                                         dtype="datetime64[D]")):
+        with pytest.raises(TrupsInputError) as refused:
+            coupon(value, FIVE_PERCENT, terms=terms)
+        assert str(refused.value) == expected
+    assert build_schedule(terms=terms).payment_dates_hint == where
+
+
+@pytest.mark.parametrize("security", ["citigroup_capital_xxi", "citigroup_capital_xiii"])
+def test_an_end_before_the_start_is_refused_alike_from_dates_and_arrays(security):
+    terms = shipped()[security]
+    start, end = terms.first_payment_date + dt.timedelta(days=40), terms.first_payment_date
+    for a, b in ((start, end), (np.array([start]), np.array([end]))):
+        for fixings in (None, FIVE_PERCENT):
+            with pytest.raises(TrupsInputError) as refused:
+                accrual(a, b, fixings, terms=terms)
+            assert str(refused.value) == "end_date: end_date is before start_date"
+
+
+#: XXI's payment dates, and any day of its life (most of which are refused)
+SOME_DAYS = st.one_of(st.sampled_from(build_schedule(terms=TERMS).end.astype(object).tolist()),
+                      st.dates(dt.date(2007, 12, 21), dt.date(2077, 12, 21)))
+
+
+@given(st.lists(SOME_DAYS, min_size=1, max_size=12))
+def test_an_array_of_days_is_refused_exactly_when_one_of_its_days_is(days):
+    refused = []
+    for day in days:
+        try:
+            coupon(day, FIVE_PERCENT, terms=TERMS)
+        except TrupsInputError as exc:
+            refused.append(str(exc))
+    try:
+        whole = coupon(np.array(days, dtype="datetime64[D]"), FIVE_PERCENT, terms=TERMS)
+    except TrupsInputError as exc:
+        assert refused and str(exc) == refused[0]  # the first refused day's message
+    else:
+        assert not refused and whole.tolist() == [coupon(day, FIVE_PERCENT, terms=TERMS) for day in days]

@@ -33,7 +33,7 @@ from trups_xl.core.conventions.interest import simple_interest
 from trups_xl.core.errors import TrupsInputError
 from trups_xl.core.rates.curve import ForwardCurve
 from trups_xl.core.rates.fixings import DEFAULT_POLICY, Fixings, Policy, coupon_rates, require_known
-from trups_xl.core.scheduling.schedule import Regime, Schedule, build_schedule
+from trups_xl.core.scheduling.schedule import Schedule, build_schedule
 from trups_xl.core.securities.terms import Terms
 
 FloatArray = npt.NDArray[np.float64]
@@ -160,11 +160,16 @@ def accrual(start: npt.ArrayLike | dt.date, end: npt.ArrayLike | dt.date, fixing
     """
     schedule = build_schedule(convention, terms=terms)
     one = type(start) is dt.date and type(end) is dt.date
-    if one and (principal is None or type(principal) is float) and _fixed_only(fixings, policy, convention, curve):
-        p_one = terms.liquidation_amount if principal is None else principal
-        fast = _accrual_one(day_number(start), day_number(end), p_one, schedule)  # type: ignore[arg-type]
-        if fast is not None:
-            return fast
+    if one:
+        a_one, b_one = day_number(start), day_number(end)  # type: ignore[arg-type]
+        c = schedule.lists
+        if b_one < a_one and c.accrual_start[0] <= b_one and a_one <= c.accrual_end[-1]:  # both in life
+            raise TrupsInputError("end_date is before start_date", "end_date")  # the array path's message
+        if (principal is None or type(principal) is float) and _fixed_only(fixings, policy, convention, curve):
+            p_one = terms.liquidation_amount if principal is None else principal
+            fast = _accrual_one(a_one, b_one, p_one, schedule)
+            if fast is not None:
+                return fast
     a, b, p = np.broadcast_arrays(np.asarray(start, dtype="datetime64[D]"),
                                   np.asarray(end, dtype="datetime64[D]"),
                                   np.asarray(terms.liquidation_amount if principal is None else principal,
@@ -248,32 +253,19 @@ def coupon(payment_date: npt.ArrayLike | dt.date, fixings: Fixings | None = None
     schedule = build_schedule(convention, terms=terms)
     if type(payment_date) is dt.date:
         c = schedule.lists
-        if (n := c.index_of_payment(day_number(payment_date))) >= 0:
-            return accrual(date_of(c.accrual_start[n]), date_of(c.accrual_end[n]), fixings,
-                           principal, policy, convention, curve, terms=terms)  # type: ignore[arg-type,misc]
+        if (n := c.index_of_payment(day_number(payment_date))) < 0:  # the array path's message, without numpy
+            raise TrupsInputError(f"{payment_date} is not a scheduled interest payment date "
+                                  f"({schedule.payment_dates_hint})", "payment_date")
+        return accrual(date_of(c.accrual_start[n]), date_of(c.accrual_end[n]), fixings,
+                       principal, policy, convention, curve, terms=terms)  # type: ignore[arg-type,misc]
     d = np.asarray(payment_date, dtype="datetime64[D]")
     k = schedule.index_of_payment(d)
     if (k < 0).any():
         bad = d[k < 0].flat[0]
-        raise TrupsInputError(f"{bad} is not a scheduled interest payment date ({_payment_dates_hint(schedule)})",
+        raise TrupsInputError(f"{bad} is not a scheduled interest payment date ({schedule.payment_dates_hint})",
                               "payment_date")
     return accrual(schedule.accrual_start[k], schedule.accrual_end[k], fixings, principal,
                    policy, convention, curve, terms=terms)
-
-
-def _payment_dates_hint(schedule: Schedule) -> str:
-    """Where the scheduled payment dates are, for a message: each regime's first and last and its
-    step (for XXI: fixed 2008-06-21..2037-12-21 every 6 months, floating ... every 3, post-maturity
-    ... every month)."""
-    parts = []
-    for regime in dict.fromkeys(schedule.regime.tolist()):
-        ends = schedule.end[schedule.regime == regime]
-        t = schedule.terms
-        months = t.fixed_months if regime == Regime.FIXED else \
-            t.floating_months if regime == Regime.FLOATING else t.post_maturity_months
-        step = "" if months is None else (" every month" if months == 1 else f" every {months} months")
-        parts.append(f"{str(regime).replace('_', '-')} {ends[0]}..{ends[-1]}{step}")
-    return "; ".join(parts)
 
 
 @overload

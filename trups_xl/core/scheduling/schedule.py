@@ -156,6 +156,20 @@ class Schedule:
                            [bool(v) for v in self.is_30_360], [int(v) for v in self.accrual_days],
                            [bool(v) for v in self.regime == FIXED])
 
+    @functools.cached_property
+    def payment_dates_hint(self) -> str:
+        """Where the scheduled payment dates are, for a message: each regime's first and last and its
+        step (for XXI: fixed 2008-06-21..2037-12-21 every 6 months, floating ... every 3, post-maturity
+        ... every month). Written once per schedule: a column of refused dates repeats it."""
+        parts = []
+        for regime in dict.fromkeys(self.regime.tolist()):
+            ends = self.end[self.regime == regime]
+            months = self.terms.fixed_months if regime == FIXED else \
+                self.terms.floating_months if regime == FLOATING else self.terms.post_maturity_months
+            step = "" if months is None else (" every month" if months == 1 else f" every {months} months")
+            parts.append(f"{str(regime).replace('_', '-')} {ends[0]}..{ends[-1]}{step}")
+        return "; ".join(parts)
+
     def period_containing(self, days: npt.ArrayLike) -> npt.NDArray[np.int64]:
         """Index of the period whose accrual interval ``[accrual_start, accrual_end)``
         contains each day; the last period for the final accrual end itself."""
