@@ -238,17 +238,58 @@ SOME_DAYS = st.one_of(st.sampled_from(build_schedule(terms=TERMS).end.astype(obj
                       st.dates(dt.date(2007, 12, 21), dt.date(2077, 12, 21)))
 
 
-@given(st.lists(SOME_DAYS, min_size=1, max_size=12))
-def test_an_array_of_days_is_refused_exactly_when_one_of_its_days_is(days):
+@given(st.lists(SOME_DAYS, min_size=1, max_size=12), st.sampled_from([None, FIVE_PERCENT]))
+def test_an_array_of_days_is_refused_exactly_when_one_of_its_days_is(days, fixings):
     refused = []
     for day in days:
         try:
-            coupon(day, FIVE_PERCENT, terms=TERMS)
+            coupon(day, fixings, terms=TERMS)
         except TrupsInputError as exc:
             refused.append(str(exc))
     try:
-        whole = coupon(np.array(days, dtype="datetime64[D]"), FIVE_PERCENT, terms=TERMS)
+        whole = coupon(np.array(days, dtype="datetime64[D]"), fixings, terms=TERMS)
     except TrupsInputError as exc:
-        assert refused and str(exc) == refused[0]  # the first refused day's message
+        assert str(exc) in refused  # one refused day's message
     else:
-        assert not refused and whole.tolist() == [coupon(day, FIVE_PERCENT, terms=TERMS) for day in days]
+        assert not refused and whole.tolist() == [coupon(day, fixings, terms=TERMS) for day in days]
+
+
+@given(st.lists(st.tuples(SOME_DAYS, SOME_DAYS), min_size=1, max_size=12), st.sampled_from([None, FIVE_PERCENT]))
+def test_an_array_of_intervals_is_refused_exactly_when_one_of_them_is(pairs, fixings):
+    refused = []
+    for a, b in pairs:
+        try:
+            accrual(a, b, fixings, terms=TERMS)
+        except TrupsInputError as exc:
+            refused.append(str(exc))
+    starts, ends = (np.array(column, dtype="datetime64[D]") for column in zip(*pairs, strict=True))
+    try:
+        whole = accrual(starts, ends, fixings, terms=TERMS)
+    except TrupsInputError as exc:
+        assert str(exc) in refused
+    else:
+        assert not refused and whole.tolist() == [accrual(a, b, fixings, terms=TERMS) for a, b in pairs]
+
+
+@pytest.mark.parametrize(("security", "start", "day", "message"), [
+    # XXI: LIBOR set on the second London banking day before a period starts, which has a
+    # 4.910% fallback for its first floating period
+    ("citigroup_capital_xxi", dt.date(2039, 12, 21), dt.date(2040, 3, 3),
+     "fixings: no fixing for the floating period starting 2039-12-21 "
+     "(determination date 2039-12-19); supply it in fixings, project it with a curve or use policy "
+     "'prospectus_fallback'"),
+    # XIII: LIBOR set on the second London banking day before each floating period; no fallback rate
+    ("citigroup_capital_xiii", dt.date(2015, 10, 30), dt.date(2015, 12, 3),
+     "fixings: no fixing for the floating period starting "
+     "2015-10-30 (determination date 2015-10-28); supply it in fixings, project it with a curve"),
+])
+def test_a_floating_day_without_its_fixing_is_refused_alike_from_a_date_and_an_array(security, start, day, message):
+    terms = shipped()[security]
+    for value in (day, np.array([day], dtype="datetime64[D]")):
+        with pytest.raises(MissingFixingError) as refused:
+            accrued_interest(value, terms=terms)
+        assert str(refused.value) == message
+        with pytest.raises(MissingFixingError) as refused:
+            accrual(start if type(value) is dt.date else np.array([start], dtype="datetime64[D]"), value,
+                    terms=terms)
+        assert str(refused.value) == message

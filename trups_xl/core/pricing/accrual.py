@@ -32,7 +32,14 @@ from trups_xl.core.conventions.daycount import THIRTY_360, accrual_days, per_yea
 from trups_xl.core.conventions.interest import simple_interest
 from trups_xl.core.errors import TrupsInputError
 from trups_xl.core.rates.curve import ForwardCurve
-from trups_xl.core.rates.fixings import DEFAULT_POLICY, Fixings, Policy, coupon_rates, require_known
+from trups_xl.core.rates.fixings import (
+    DEFAULT_POLICY,
+    Fixings,
+    Policy,
+    coupon_rates,
+    require_known,
+    require_known_between,
+)
 from trups_xl.core.scheduling.schedule import Schedule, build_schedule
 from trups_xl.core.securities.terms import Terms
 
@@ -118,6 +125,21 @@ def _accrual_one(a: int, b: int, principal: float, schedule: Schedule) -> float 
     return head + middle + interest(principal, db, rate_b)
 
 
+def _refuse_one(a: int, b: int, schedule: Schedule, fixings: Fixings | None, policy: Policy,
+                curve: ForwardCurve | None) -> None:
+    """The array path's refusals of :func:`accrual` from day number ``a`` to ``b``, both in the life,
+    found without numpy (a column of refused dates is refused row by row): an end before the
+    start, then a needed period with no rate. Outside the life: nothing (the array path says so)."""
+    c = schedule.lists
+    if min(a, b) < c.accrual_start[0] or max(a, b) > c.accrual_end[-1]:
+        return
+    if b < a:
+        raise TrupsInputError("end_date is before start_date", "end_date")
+    rates = coupon_rates(schedule, fixings, policy, curve)  # (refusing what the array path refuses here)
+    ka, kb = c.period_containing(a), c.period_containing(b)
+    require_known_between(schedule, rates, ka, kb if b > c.accrual_start[kb] else kb - 1)
+
+
 @overload
 def accrual(start: dt.date, end: dt.date, fixings: Fixings | None = None, principal: float | None = None,
             policy: Policy = DEFAULT_POLICY, convention: AccrualConvention | None = None,
@@ -160,16 +182,14 @@ def accrual(start: npt.ArrayLike | dt.date, end: npt.ArrayLike | dt.date, fixing
     """
     schedule = build_schedule(convention, terms=terms)
     one = type(start) is dt.date and type(end) is dt.date
-    if one:
+    if one and (principal is None or type(principal) is float):
         a_one, b_one = day_number(start), day_number(end)  # type: ignore[arg-type]
-        c = schedule.lists
-        if b_one < a_one and c.accrual_start[0] <= b_one and a_one <= c.accrual_end[-1]:  # both in life
-            raise TrupsInputError("end_date is before start_date", "end_date")  # the array path's message
-        if (principal is None or type(principal) is float) and _fixed_only(fixings, policy, convention, curve):
+        if _fixed_only(fixings, policy, convention, curve):
             p_one = terms.liquidation_amount if principal is None else principal
             fast = _accrual_one(a_one, b_one, p_one, schedule)
             if fast is not None:
                 return fast
+        _refuse_one(a_one, b_one, schedule, fixings, policy, curve)
     a, b, p = np.broadcast_arrays(np.asarray(start, dtype="datetime64[D]"),
                                   np.asarray(end, dtype="datetime64[D]"),
                                   np.asarray(terms.liquidation_amount if principal is None else principal,

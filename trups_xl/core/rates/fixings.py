@@ -292,21 +292,37 @@ def require_known(schedule: Schedule, rates: FloatArray, needed: npt.NDArray[np.
         needed = np.isin(np.arange(schedule.size), needed)
     missing = needed & np.isnan(rates)
     if missing.any():
-        k = int(np.flatnonzero(missing)[0])
-        terms, determined = schedule.terms, schedule.determination_date[k]
-        index = terms.floating_index if schedule.regime[k] == FLOATING else terms.post_maturity_index
-        compounded = index == IndexKind.SOFR_COMPOUNDED
-        label = "reset date" if index is not None and index.is_reset else \
-            "rate known" if compounded else "determination date"
-        when = "" if np.isnat(determined) else f" ({label} {determined})"
-        supply = "daily SOFR over its observation period in fixings" if compounded else "it in fixings"
-        # the prospectus fallback is the rule of a security that states a first-period fallback rate
-        fallback = "" if terms.first_floating_fallback is None else f" or use policy '{POLICY_FALLBACK}'"
-        raise MissingFixingError(
-            f"no fixing for the {schedule.regime[k]} period starting {schedule.start[k]}{when}; supply {supply}, "
-            f"project it with a curve{fallback}",
-            "fixings",
-        )
+        raise missing_fixing(schedule, int(np.flatnonzero(missing)[0]))
+
+
+def require_known_between(schedule: Schedule, rates: FloatArray, first: int, last: int) -> None:
+    """:func:`require_known` for the periods ``first..last`` (one date's periods, without numpy's
+    per-call overhead: a column of refused dates is refused row by row)."""
+    for k, rate in enumerate(rates[first:last + 1].tolist(), start=first):
+        if rate != rate:  # NaN: no rate
+            raise missing_fixing(schedule, k)
+
+
+def missing_fixing(schedule: Schedule, k: int) -> MissingFixingError:
+    """The refusal of period ``k``, which needs a fixing it was not given."""
+    return MissingFixingError(_missing_fixing_message(schedule, k), "fixings")
+
+
+@functools.lru_cache(maxsize=1024)
+def _missing_fixing_message(schedule: Schedule, k: int) -> str:
+    """:func:`missing_fixing`'s text, written once per period: a column of dates in one period
+    without a fixing repeats it."""
+    terms, determined = schedule.terms, schedule.determination_date[k]
+    index = terms.floating_index if schedule.regime[k] == FLOATING else terms.post_maturity_index
+    compounded = index == IndexKind.SOFR_COMPOUNDED
+    label = "reset date" if index is not None and index.is_reset else \
+        "rate known" if compounded else "determination date"
+    when = "" if np.isnat(determined) else f" ({label} {determined})"
+    supply = "daily SOFR over its observation period in fixings" if compounded else "it in fixings"
+    # the prospectus fallback is the rule of a security that states a first-period fallback rate
+    fallback = "" if terms.first_floating_fallback is None else f" or use policy '{POLICY_FALLBACK}'"
+    return (f"no fixing for the {schedule.regime[k]} period starting {schedule.start[k]}{when}; supply {supply}, "
+            f"project it with a curve{fallback}")
 
 
 def index_rate(period_start: npt.ArrayLike, fixings: Fixings | None = None, policy: Policy = DEFAULT_POLICY,
