@@ -80,3 +80,45 @@ def test_one_stream_on_floats_equals_the_array_form(w, n, first, coupon, rate, f
         assert y_one == y_array
     else:
         assert y_one == pytest.approx(y_array, abs=1e-10)
+
+
+def _answer(target, w, n, first, coupon):
+    try:
+        return bondmath.solve_yield(target, w, n, first, coupon, 100.0)
+    except TrupsInputError as exc:
+        return str(exc)
+
+
+def test_one_price_no_rate_reaches_is_refused_as_the_array_path_refuses_it():
+    refusal = "price: no yield between -99.99% and 99.99% gives that price"
+    for target in (1e9, 1e-9, 0.0, -5.0):
+        assert _answer(target, 0.5, 20.0, 2.0, 2.0) == refusal
+        assert _answer(np.array([100.0, target]), 0.5, 20.0, 2.0, 2.0) == refusal
+
+
+@settings(max_examples=200)
+@given(st.floats(0.0, 2.0), st.integers(1, 120), st.floats(0.0, 10.0), st.floats(0.0, 10.0),
+       st.sampled_from([-0.9999, 0.9999]), st.floats(-1e-6, 1e-6))
+def test_a_price_at_the_edge_of_reach_is_judged_alike_from_a_float_and_an_array(w, n, first, coupon, bound, nudge):
+    """Near the price of a bounding yield the float path defers to the array path: the same number or
+    the same refusal, whichever side of the edge (and by how little) the price is."""
+    edge = float(bondmath.pv_semiannual(np.array([w]), float(n), first, coupon, 100.0, bound)[0])
+    target = edge * (1 + nudge) if edge < 1e12 else edge
+    one, array = _answer(target, w, float(n), first, coupon), _answer(np.array([target]), w, float(n), first, coupon)
+    if isinstance(one, str) or isinstance(array, str):
+        assert one == array
+    else:
+        assert one == pytest.approx(float(array[0]), abs=1e-10)
+
+
+@settings(max_examples=100)
+@given(st.lists(st.one_of(st.floats(1e-9, 1e-3), st.floats(20.0, 200.0), st.floats(1e7, 1e9)), min_size=1,
+                max_size=8))
+def test_a_column_of_prices_is_refused_exactly_when_one_of_its_rows_is(targets):
+    rows = [_answer(target, 0.5, 20.0, 2.0, 2.0) for target in targets]
+    whole = _answer(np.array(targets), 0.5, 20.0, 2.0, 2.0)
+    if isinstance(whole, str):
+        assert whole in [row for row in rows if isinstance(row, str)]
+    else:
+        assert not any(isinstance(row, str) for row in rows)
+        assert whole.tolist() == pytest.approx(rows, abs=1e-10)

@@ -116,16 +116,33 @@ REPRICE_TOLERANCE = 1e-9
 RATE_BOUNDS = (-0.9999, 0.9999)
 
 
+#: The refusal of a price beyond what any yield in :data:`RATE_BOUNDS` gives.
+NO_YIELD = "no yield between -99.99% and 99.99% gives that price"
+
+
+class UnreachablePriceError(TrupsInputError):
+    """A price clearly beyond what any yield in :data:`RATE_BOUNDS` gives, found by the one-price
+    path: the array path refuses it with the very same message."""
+
+
 def _solve_one(target: float, w: float, n: float, first: float, coupon: float, redemption: float,
-               tolerance: float, frequency: float) -> float | None:
-    """:func:`solve_yield` for one price on Python floats; ``None`` where the array path would
-    refuse (it then gives the message)."""
+               tolerance: float, frequency: float, argument: str) -> float | None:
+    """:func:`solve_yield` for one price on Python floats; ``None`` where the array path must
+    judge (it then gives the number or the message). A price clearly outside the prices of the
+    bounding yields is refused here: the array path's iteration (~ms) cannot reprice it either."""
     lo, hi = RATE_BOUNDS
     try:
-        if not _pv_and_slope_one(w, n, first, coupon, redemption, hi, frequency, False)[0] < target < \
-                _pv_and_slope_one(w, n, first, coupon, redemption, lo, frequency, False)[0]:
-            return None
+        lowest = _pv_and_slope_one(w, n, first, coupon, redemption, hi, frequency, False)[0]
+        highest = _pv_and_slope_one(w, n, first, coupon, redemption, lo, frequency, False)[0]
     except OverflowError:
+        return None
+    if not lowest < target < highest and math.isfinite(lowest) and math.isfinite(highest):
+        # Beyond a bound by more than the repricing tolerance (and math's last bits against numpy's),
+        # no yield in the bounds reprices the target, so the array path refuses with NO_YIELD.
+        margin = 2 * REPRICE_TOLERANCE * max(1.0, abs(redemption) / 100.0)
+        if target < lowest - margin - 1e-12 * abs(lowest) or target > highest + margin + 1e-12 * abs(highest):
+            raise UnreachablePriceError(NO_YIELD, argument)
+    if not lowest < target < highest:
         return None
     y = 0.05
     for _ in range(200):
@@ -194,7 +211,8 @@ def solve_yield(target: npt.ArrayLike, w: npt.ArrayLike, n: npt.ArrayLike, first
     which words it).
     """
     if _floats(target, w, n, first, coupon, redemption):
-        found = _solve_one(target, w, n, first, coupon, redemption, tolerance, frequency)  # type: ignore[arg-type]
+        found = _solve_one(target, w, n, first, coupon, redemption, tolerance, frequency,  # type: ignore[arg-type]
+                           argument)
         if found is not None:
             return found
     tgt, w_, n_, f_, c_, r_ = np.broadcast_arrays(*(np.asarray(x, dtype=np.float64)
@@ -217,7 +235,7 @@ def solve_yield(target: npt.ArrayLike, w: npt.ArrayLike, n: npt.ArrayLike, first
             highest = _pv_and_slope(w_, n_, f_, c_, r_, np.full(shape, RATE_BOUNDS[0]), frequency, slope=False)[0]
             lowest = _pv_and_slope(w_, n_, f_, c_, r_, np.full(shape, RATE_BOUNDS[1]), frequency, slope=False)[0]
         if np.any(~(tgt < highest)) or np.any(~(tgt > lowest)):
-            raise TrupsInputError("no yield between -99.99% and 99.99% gives that price", argument)
+            raise TrupsInputError(NO_YIELD, argument)
         raise TrupsInputError("no yield reprices that price to 1e-9 per 100 (the price is at the edge of what "
                               "any yield gives)", argument)
     return float(result) if result.ndim == 0 and _floats(target) else np.asarray(result, dtype=np.float64)

@@ -21,7 +21,7 @@ from trups_xl.core.conventions.dates import day_number, is_month_end, month_ends
 from trups_xl.core.conventions.daycount import period_fraction
 from trups_xl.core.conventions.stepping import add_months, add_months_array
 from trups_xl.core.errors import TrupsInputError
-from trups_xl.core.pricing.bondmath import pv_semiannual, solve_yield
+from trups_xl.core.pricing.bondmath import UnreachablePriceError, pv_semiannual, solve_yield
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -168,5 +168,7 @@ def treasury_yield(settlement: npt.ArrayLike | dt.date, maturity: npt.ArrayLike 
 def _solve_or_none(target: float, w: float, n: float, first: float, coupon: float) -> float | None:
     try:
         return solve_yield(target, w, n, first, coupon, 100.0, argument="price")
+    except UnreachablePriceError:
+        raise  # the array path's refusal, found without its iteration
     except TrupsInputError:
         return None  # the array path words the refusal
