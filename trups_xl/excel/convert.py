@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 import itertools
 import math
@@ -164,12 +165,17 @@ def cell_date(value: object, argument: str, lo: dt.date, hi: dt.date, where: str
     elif isinstance(value, str):  # a str subclass
         day = _date_text(value)
     if day is None:
-        expected = f"a date {lo.isoformat()}..{hi.isoformat()} (date cell, serial or YYYY-MM-DD text)"
+        expected = f"a date {_span(lo, hi)} (date cell, serial or YYYY-MM-DD text)"
         raise _refuse(argument, expected, value, where)
     if not lo <= day <= hi:
-        raise TrupsInputError(f"{where}{day.isoformat()} is outside {lo.isoformat()}..{hi.isoformat()}",
-                              argument)
+        raise TrupsInputError(f"{where}{day.isoformat()} is outside {_span(lo, hi)}", argument)
     return day
+
+
+@functools.lru_cache(maxsize=256)
+def _span(lo: dt.date, hi: dt.date) -> str:
+    """``lo..hi`` as a message writes it, once per pair: a column of refused dates repeats it."""
+    return f"{lo.isoformat()}..{hi.isoformat()}"
 
 
 def cell_number(value: object, argument: str, expected: str = "a number", where: str = "") -> float:

@@ -195,3 +195,40 @@ def test_one_date_par_route_equals_the_array_form(day):
     fixings = Fixings(single=0.05)
     assert redemption_price(day, fixings=fixings, terms=TERMS) == float(
         redemption_price(np.array([day], dtype="datetime64[D]"), fixings=fixings, terms=TERMS)[0])
+
+
+# ---- a date outside the special-event window: the same refusal from a date and from an array ------
+
+#: XXI (p.38, p.40, docs/TERMS.md): at par within 90 days of a regulatory capital event, before the
+#: par call date 2037-12-21; an event on 2012-06-07 opens 2012-06-07..2012-09-05 (23 + 31 + 31 + 5 days).
+WINDOW_REFUSAL = ("redemption_date: a special-event redemption before 2037-12-21 must fall within 90 days after "
+                  "the event (2012-06-07..2012-09-05)")
+
+
+@pytest.mark.parametrize("day", [dt.date(2012, 9, 6), dt.date(2012, 6, 6), dt.date(2030, 1, 1)], ids=str)
+def test_a_redemption_outside_the_special_event_window_is_refused_alike_from_a_date_and_an_array(day):
+    event = dt.date(2012, 6, 7)
+    for value in (day, np.array([day], dtype="datetime64[D]"), np.array([dt.date(2012, 7, 18), day],
+                                                                         dtype="datetime64[D]")):
+        for fixings in (None, Fixings(single=0.03)):
+            with pytest.raises(TrupsInputError) as refused:
+                redemption_price(value, 0.04, "regulatory_capital", event, fixings, terms=TERMS)
+            assert str(refused.value) == WINDOW_REFUSAL
+
+
+@settings(max_examples=60)
+@given(st.lists(st.dates(dt.date(2012, 5, 1), dt.date(2012, 10, 31)), min_size=1, max_size=8),
+       st.sampled_from(["regulatory_capital", "tax"]))
+def test_a_column_of_redemption_dates_is_refused_exactly_when_one_of_its_dates_is(days, trigger):
+    event, rows = dt.date(2012, 6, 7), []
+    for day in days:
+        try:
+            rows.append(redemption_price(day, 0.04, trigger, event, terms=TERMS))
+        except TrupsInputError as exc:
+            rows.append(str(exc))
+    try:
+        whole = redemption_price(np.array(days, dtype="datetime64[D]"), 0.04, trigger, event, terms=TERMS)
+    except TrupsInputError as exc:
+        assert str(exc) in rows
+    else:
+        assert not any(isinstance(row, str) for row in rows) and whole.tolist() == pytest.approx(rows, abs=1e-9)

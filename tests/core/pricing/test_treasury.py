@@ -124,3 +124,13 @@ def test_one_treasury_price_and_yield_equal_the_array_form(settlement, days, cou
     back = treasury_yield(settlement, maturity, coupon, one)
     back_array = treasury_yield(np.array([settlement], dtype="datetime64[D]"), maturity, coupon, np.array([one]))
     assert back == pytest.approx(float(back_array[0]), abs=1e-10) and back == pytest.approx(yield_rate, abs=1e-9)
+
+
+@pytest.mark.parametrize(("settlement", "maturity"), [(dt.date(2037, 11, 15), dt.date(2037, 11, 15)),
+                                                      (dt.date(2040, 1, 2), dt.date(2037, 11, 15))])
+def test_a_settlement_on_or_after_maturity_is_refused_alike_from_dates_and_arrays(settlement, maturity):
+    for s, m in ((settlement, maturity), (np.array([settlement]), np.array([maturity]))):
+        for solve, value in ((treasury_price, 0.04), (treasury_yield, 99.0)):
+            with pytest.raises(TrupsInputError) as refused:
+                solve(s, m, 0.04, value)
+            assert str(refused.value) == "settlement: settlement must be before maturity"

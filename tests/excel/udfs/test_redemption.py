@@ -19,3 +19,15 @@ def test_the_make_whole_never_below_par_plus_accrued():
     # a treasury rate of 45%: the present value is far below par, so par + accrued (p.38)
     assert redemption.TRUPS_MAKE_WHOLE("2009-12-21", 0.45) == 1000.0
     assert redemption.TRUPS_MAKE_WHOLE_PV("2009-12-21", 0.45) < 1000.0
+
+
+def test_a_yield_beyond_the_plausible_range_is_refused_alike_from_a_cell_and_a_column():
+    from trups_xl.core.pricing.treasury import treasury_yield
+
+    settlement, maturity = dt.datetime(2012, 6, 8), dt.datetime(2037, 12, 21)
+    found = treasury_yield(settlement.date(), maturity.date(), 0.05, 8.0)
+    assert found > 0.5  # 8 per 100 for 25 years of 5% coupons: a yield above the 50% the functions accept
+    refusal = f"#TRUPS! price: the yield that gives this price, {found:.4%}, is outside the plausible range -10%..50%"
+    assert redemption.TRUPS_TREASURY_YIELD(settlement, maturity, 0.05, 8.0) == refusal
+    assert redemption.TRUPS_TREASURY_YIELD([[settlement], [settlement]], [[maturity], [maturity]], 0.05,
+                                           [[99.0], [8.0]]) == refusal

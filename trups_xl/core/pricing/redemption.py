@@ -219,7 +219,8 @@ def _redemption_price_one(redemption_date: dt.date, treasury_rate: object, trigg
                           trigger_date: dt.date | None, principal: float, terms: Terms) -> float | None:
     """:func:`redemption_price` for one date, on fixed periods and default choices; ``None`` for
     anything else (an index-linked period, a refusal, a range of rates: the array path answers, and
-    gives every route the shape of the rates)."""
+    gives every route the shape of the rates) but a date outside the special-event window, refused
+    here as the array path refuses it."""
     if treasury_rate is not None and type(treasury_rate) is not float:
         return None
     c = build_schedule(terms=terms).lists
@@ -232,8 +233,10 @@ def _redemption_price_one(redemption_date: dt.date, treasury_rate: object, trigg
         window = terms.special_event_window_days
         if trigger_date is None or window is None:
             return None
-        if not par and not trigger_date <= redemption_date <= trigger_date + dt.timedelta(days=window):
-            return None
+        window_end = trigger_date + dt.timedelta(days=window)
+        if not par and not trigger_date <= redemption_date <= window_end:  # the array path's refusal
+            raise TrupsInputError(f"a special-event redemption before {call} must fall within {window} days "
+                                  f"after the event ({trigger_date}..{window_end})", "redemption_date")
         par = par or trigger in PAR_TRIGGERS
     if par:
         return principal + accrued_interest(redemption_date, principal=principal, terms=terms)

@@ -111,7 +111,10 @@ def _positions(settlement: npt.ArrayLike | dt.date, maturity: npt.ArrayLike | dt
 def _one(settlement: object, maturity: object, coupon_rate: object, value: object,
          issue_date: dt.date | None) -> tuple[float, float, float, float, float] | None:
     """(w, n, first coupon, full coupon, accrued) per 100 for one Treasury and one number, on floats;
-    ``None`` otherwise (the array path answers or words the refusal)."""
+    ``None`` otherwise (the array path answers or words the refusal), but a settlement on or after
+    maturity is refused here, with the array path's first refusal."""
+    if type(settlement) is dt.date and type(maturity) is dt.date and not settlement < maturity:
+        raise TrupsInputError("settlement must be before maturity", "settlement")
     if type(settlement) is not dt.date or type(maturity) is not dt.date or type(coupon_rate) is not float \
             or type(value) is not float or issue_date is not None or not settlement < maturity:
         return None

@@ -181,14 +181,21 @@ def _treasury_inputs(settlement: Any, maturity: Any, coupon: Any, value: Any, va
 def _plausible_yield(yields: Any) -> Any:
     """A solved yield, refused outside the range the price functions accept (so each inverts the other)."""
     lo, hi = xc.RATE_RANGE
-    if type(yields) is float and lo <= yields <= hi:  # one cell's yield
-        return yields
+    if type(yields) is float:  # one cell's yield, judged without numpy
+        if lo <= yields <= hi:
+            return yields
+        if yields == yields:  # (NaN: as the array path judges it)
+            raise _implausible(yields, lo, hi)
     values = np.asarray(yields)
     outside = (values < lo) | (values > hi)
     if outside.any():
-        raise TrupsInputError(f"the yield that gives this price, {float(values[outside].flat[0]):.4%}, is outside the "
-                              f"plausible range {lo:.0%}..{hi:.0%}", "price")
+        raise _implausible(float(values[outside].flat[0]), lo, hi)
     return yields
+
+
+def _implausible(found: float, lo: float, hi: float) -> TrupsInputError:
+    return TrupsInputError(f"the yield that gives this price, {found:.4%}, is outside the "
+                           f"plausible range {lo:.0%}..{hi:.0%}", "price")
 
 
 def _price_cell(value: object, argument: str, where: str) -> float:
