@@ -12,8 +12,10 @@ All functions broadcast numpy arrays of dates. A single ``datetime.date`` (a wor
 call) takes a fast path inside the same function: the schedule's columns as Python lists
 (:attr:`~trups_xl.core.scheduling.schedule.Schedule.lists`) and the very same operations in the
 same order on Python floats, so the number is bit-for-bit the array path's. It covers the
-fixed-rate periods; anything else (an index-linked period, a date outside the life) goes on to
-the array path, which gives the number or the error message.
+fixed-rate periods, and refuses what the array path would refuse between dates in the life (a day
+that is not a payment date, an end before the start, a period with no rate) with its message, in
+its order; anything else (an index-linked period, a date outside the life) goes on to the array
+path, which gives the number or the error message.
 """
 
 from __future__ import annotations
