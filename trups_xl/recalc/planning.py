@@ -13,7 +13,7 @@ import formualizer as fz
 
 from trups_xl.excel.function import REGISTRY
 from trups_xl.recalc import order
-from trups_xl.recalc.calls import MAX_ROUNDS, RELATIVE_ROW, Call, Key, Parser, Ref
+from trups_xl.recalc.calls import MAX_ROUNDS, Call, Copied, Key, Parser, Ref
 from trups_xl.recalc.engine import mark_skipped
 from trups_xl.recalc.package import Scan, column_letters
 
@@ -65,9 +65,7 @@ class Run:
 
 def moved(text: str, rows: int) -> str:
     """A formula copied ``rows`` rows down: its relative rows moved (absolute ones kept)."""
-    if not rows:
-        return text
-    return RELATIVE_ROW.sub(lambda m: m[0] if m[2] else f"{m[1]}{int(m[3]) + rows}", text)
+    return Copied(text).moved(rows)
 
 
 @dataclass
@@ -89,16 +87,17 @@ def blocks(parser: Parser, formulas: dict[Key, str], keys: list[Key]) -> list[Bl
     """``keys`` (sorted by sheet, column, row) as blocks of one shape."""
     out: list[Block] = []
     current: Block | None = None
-    current_shape: object = None
+    template: Copied | None = None
     for key in keys:
         text = formulas[key]
-        shape = parser.shape(key, text)
-        if current is not None and shape is not None and shape == current_shape and key[0] == current.sheet \
-                and key[2] == current.col and key[1] == current.last_row + 1:
+        if current is not None and template is not None and key[0] == current.sheet and key[2] == current.col \
+                and key[1] == current.last_row + 1 and text == template.moved(current.count):
             current.count += 1
             continue
         current = Block(key[0], key[2], key[1], text)
-        current_shape = shape
+        template = Copied(text)
+        if not template.copyable:
+            template = None
         out.append(current)
     return out
 
@@ -242,16 +241,27 @@ def plan(scan: Scan, formulas: dict[Key, str], protected: set[Key]) -> Plan:
         forms: dict[str, str] = {}
         col_spans = sorted(spans.get((sheet, col), ()))
         kept: list[int] = []
+        at = 0  # the first span that may hold this row (rows and spans are sorted, spans disjoint)
+        same: tuple[Copied, int] | None = None  # the last formula whose form was taken, and its row
+        last_span: tuple[int, int, str | None] | None = None
         for row in rows:
-            span = next((s for s in col_spans if s[0] <= row <= s[1]), None) if col_spans else None
+            while at < len(col_spans) and col_spans[at][1] < row:
+                at += 1
+            span = col_spans[at] if at < len(col_spans) and col_spans[at][0] <= row else None
             if span is not None and span[2] is None:
                 continue  # a whole-formula call: the run's own node
-            text = span[2] if span is not None else formulas.get((sheet, row, col))
             kept.append(row)
+            text = span[2] if span is not None else formulas.get((sheet, row, col))
             if text is None:
                 anything.add(node)
-            else:
+            elif span is not None:  # a block's rewritten formula: its first row's stands for all
+                if span is not last_span:
+                    forms.setdefault(order.rowless(text, exact), text)
+                    last_span = span
+            elif same is None or text != same[0].moved(row - same[1]):  # a copy has the same form
                 forms.setdefault(order.rowless(text, exact), text)
+                template = Copied(text)
+                same = (template, row) if template.copyable else None
         for first, last in order.intervals(kept):
             index.add(sheet, col, first, last, node)
         texts[node] = forms
@@ -296,7 +306,7 @@ def marked(blocks_: list[Block]) -> Iterator[tuple[Block, list[str]]]:
             continue
         marked = mark_skipped(block.text)
         if marked is not None:
-            yield block, [marked if k == 0 else moved(marked, k) for k in range(block.count)]
+            yield block, [row[0] for row in Copied(marked).column(block.count)]
 
 
 def mark_skipped_in(book: fz.Workbook, scan: Scan, formulas: dict[Key, str]) -> None:
@@ -316,5 +326,4 @@ def restore(book: fz.Workbook, host: Host, values_set: bool = False) -> None:
         book.set_formulas_batch(b.sheet, b.first_row, b.col, [[t] for t in texts])
         return
     if not host.top or values_set:
-        book.set_formulas_batch(b.sheet, b.first_row, b.col,
-                                [[b.text if k == 0 else moved(b.text, k)] for k in range(b.count)])
+        book.set_formulas_batch(b.sheet, b.first_row, b.col, Copied(b.text).column(b.count))

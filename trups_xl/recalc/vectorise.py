@@ -34,10 +34,10 @@ from typing import Any
 import formualizer as fz
 
 from trups_xl.excel.function import REGISTRY
-from trups_xl.recalc.calls import MAX_RANGE_CELLS, VECTOR_PARAMETERS, Call, Key, Ref, Refusal, hashable, parameters
+from trups_xl.recalc.calls import MAX_RANGE_CELLS, VECTOR_PARAMETERS, Call, Copied, Key, Ref, Refusal, hashable, parameters
 from trups_xl.recalc.engine import as_sent, to_engine
 from trups_xl.recalc.package import Scan
-from trups_xl.recalc.planning import Host, Plan, Rect, Run, mark_skipped_in, marked, moved, plan, restore
+from trups_xl.recalc.planning import Host, Plan, Rect, Run, mark_skipped_in, marked, plan, restore
 
 
 @dataclass
@@ -100,8 +100,7 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
     for h in hosts:
         if not h.top and not h.reverted:
             b = h.block
-            book.set_formulas_batch(b.sheet, b.first_row, b.col,
-                                    [[h.text if k == 0 else moved(h.text, k)] for k in range(b.count)])
+            book.set_formulas_batch(b.sheet, b.first_row, b.col, Copied(h.text).column(b.count))
     for block, texts in marked([b for b in the_plan.blocks if (b.sheet, b.col, b.first_row) not in taken]):
         book.set_formulas_batch(block.sheet, block.first_row, block.col, [[t] for t in texts])
     for h in hosts:  # a whole-formula call is blank until its run is made: never called by the engine
