@@ -14,7 +14,7 @@ import formualizer as fz
 from trups_xl.excel.function import REGISTRY
 from trups_xl.recalc import order
 from trups_xl.recalc.calls import MAX_ROUNDS, Call, Copied, Key, Parser, Ref
-from trups_xl.recalc.engine import mark_skipped
+from trups_xl.recalc.engine import engine_text, mark_skipped
 from trups_xl.recalc.package import Scan, column_letters
 
 
@@ -61,11 +61,6 @@ class Run:
                 out.append(Rect(a.sheet, (min(a.rows[0], last.rows[0]), max(a.rows[1], last.rows[1])), a.cols))
         return out
 
-
-
-def moved(text: str, rows: int) -> str:
-    """A formula copied ``rows`` rows down: its relative rows moved (absolute ones kept)."""
-    return Copied(text).moved(rows)
 
 
 @dataclass
@@ -297,14 +292,17 @@ def plan(scan: Scan, formulas: dict[Key, str], protected: set[Key]) -> Plan:
     return Plan(hosts, runs, level, scratch, index, found)
 
 
-def marked(blocks_: list[Block]) -> Iterator[tuple[Block, list[str]]]:
-    """Blocks whose ``TRUPS_*`` calls skip an argument, with the formulas marked (see
-    :func:`engine.mark_skipped`): one tokenising per block, its rows moved."""
+def marked(blocks_: list[Block], alias: frozenset[str] = frozenset()) -> Iterator[tuple[Block, list[str]]]:
+    """Blocks whose ``TRUPS_*`` calls skip an argument, or call a function in ``alias``, with the
+    formulas as the engine is then given them (see :func:`engine.mark_skipped`): one tokenising per
+    block, its rows moved."""
     for block in blocks_:
         compact = block.text.replace(" ", "")
-        if not (",," in compact or ",)" in compact or "(," in compact):
+        upper = compact.upper()
+        renamed = any(f"{name}(" in upper for name in alias)
+        if not (renamed or ",," in compact or ",)" in compact or "(," in compact):
             continue
-        marked = mark_skipped(block.text)
+        marked = mark_skipped(block.text, alias=renamed)
         if marked is not None:
             yield block, [row[0] for row in Copied(marked).column(block.count)]
 
@@ -317,13 +315,9 @@ def mark_skipped_in(book: fz.Workbook, scan: Scan, formulas: dict[Key, str]) -> 
         book.set_formulas_batch(block.sheet, block.first_row, block.col, [[t] for t in texts])
 
 
-def restore(book: fz.Workbook, host: Host, values_set: bool = False) -> None:
-    """Give the engine a block's own formulas again (skipped arguments marked): its calls are the
-    engine's. ``values_set``: a whole-formula call's values replaced its formulas."""
+def restore(book: fz.Workbook, host: Host) -> None:
+    """Give the engine a block's own formulas again (skipped arguments marked, its calls under their
+    alias so none is answered): its calls are the engine's."""
     host.reverted = True
     b = host.block
-    for _block, texts in marked([b]):
-        book.set_formulas_batch(b.sheet, b.first_row, b.col, [[t] for t in texts])
-        return
-    if not host.top or values_set:
-        book.set_formulas_batch(b.sheet, b.first_row, b.col, Copied(b.text).column(b.count))
+    book.set_formulas_batch(b.sheet, b.first_row, b.col, Copied(engine_text(b.text)).column(b.count))
