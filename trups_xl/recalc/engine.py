@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,14 +116,15 @@ def call_key(sent: Sequence[Any]) -> tuple[Any, ...]:
     """Arguments as a function receives them (:func:`as_sent`), as a dictionary key: a logical apart
     from the number it equals (``TRUE`` is not ``1``), a range as a tuple of rows, a date as its
     serial (the engine reads a date cell as a date, and passes it to a function as its serial)."""
-    return tuple(_key_part(v) for v in sent)
+    return tuple(key_part(v) for v in sent)
 
 
-def _key_part(value: Any) -> Any:
+def key_part(value: Any) -> Any:
+    """One argument of :func:`call_key`."""
     if type(value) is bool:
         return ("bool", value)
     if isinstance(value, list):
-        return tuple(_key_part(v) for v in value)
+        return tuple(key_part(v) for v in value)
     if isinstance(value, dt.datetime):
         return date_to_serial(value) + (value - value.replace(hour=0, minute=0, second=0, microsecond=0)) \
             / dt.timedelta(days=1)
@@ -162,6 +163,17 @@ class Answers:
         key = (name, call_key(sent))
         kept = self.by_call.setdefault(key, (value, is_date))
         return kept == (value, is_date)
+
+    def add_all(self, name: str, keys: Iterable[tuple[Any, ...]], values: Iterable[tuple[Any, bool]]) -> bool:
+        """Keep each ``(value, is_date)`` as the answer to ``name`` on its key (:func:`call_key`); False
+        where another answer is kept for a key, or the engine met a call on it before (a stand-in)."""
+        kept = True
+        by_call, missed = self.by_call, self.missed
+        for key, answer in zip(keys, values, strict=True):
+            call = (name, key)
+            if by_call.setdefault(call, answer) != answer or (missed and call in missed):
+                kept = False
+        return kept
 
     def clear(self) -> None:
         self.by_call.clear()

@@ -30,13 +30,14 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 import formualizer as fz
 
 from trups_xl.excel.function import REGISTRY
 from trups_xl.recalc.calls import MAX_RANGE_CELLS, VECTOR_PARAMETERS, Call, Copied, Key, Ref, Refusal, hashable, parameters
-from trups_xl.recalc.engine import Answers, as_sent, call_key, engine_text, evaluate_all, to_engine
+from trups_xl.recalc.engine import Answers, as_sent, engine_text, evaluate_all, key_part, to_engine
 from trups_xl.recalc.package import Scan
 from trups_xl.recalc.planning import Host, Plan, Rect, Run, mark_skipped_in, marked, plan, restore
 
@@ -216,19 +217,14 @@ def _answer(book: fz.Workbook, answers: Answers, run: Run, values: list[tuple[An
     if any(isinstance(a, Refusal) for a in run.first.args):
         return False
     per_arg, varying = _run_columns(book, run, {})
-    n = len(per_arg)
     skipped = {i for i, a in enumerate(run.first.args) if a is None}
     function = run.first.function
     if skipped:
         answers.skipped_at.setdefault(function, set()).update(skipped)
-        per_arg = [0.0 if i in skipped else per_arg[i] for i in range(n)]
-    kept = True
-    for k, (value, is_date) in enumerate(values):
-        sent = [per_arg[i][k] if varying[i] else per_arg[i] for i in range(n)]
-        kept = answers.add(function, sent, value, is_date) and kept
-        if answers.missed and (function, call_key(sent)) in answers.missed:
-            kept = False  # the engine gave one of its cells a stand-in: evaluated again from its scratch cells
-    return kept
+    columns = [[key_part(v) for v in arg] if vary else repeat(0.0 if i in skipped else key_part(arg), run.count)
+               for i, (arg, vary) in enumerate(zip(per_arg, varying, strict=True))]
+    keys = zip(*columns, strict=False) if columns else repeat((), run.count)
+    return answers.add_all(function, keys, values)
 
 
 def _column(book: fz.Workbook, ref: Ref, count: int, cache: dict[object, object]) -> list[object]:
