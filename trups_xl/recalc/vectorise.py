@@ -59,6 +59,8 @@ class Outcome:
     #: blocks whose formulas the engine keeps as written, their calls answered from ``answers``
     answered: list[Host] = field(default_factory=list)
     answers: Answers | None = None
+    #: the values of answered blocks' scratch cells, set only if the blocks are pinned (id of the run ->)
+    held: dict[int, list[Any]] = field(default_factory=dict)
 
     def settle(self, book: fz.Workbook) -> None:
         """Evaluate what is left; where a call was missed with a 0 that may be a skipped argument,
@@ -73,8 +75,9 @@ class Outcome:
         model evaluated again under new inputs sets its runs' values into the scratch cells)."""
         for host in self.answered:
             if not host.reverted:
-                _pin(book, host)
+                _pin(book, host, self.held)
         self.answered = []
+        self.held = {}
         if self.answers is not None:
             self.answers.clear()
 
@@ -107,7 +110,7 @@ class Outcome:
         kept = [r for r in self.runs if id(self.host_of[id(r)]) not in hosts]
         return Outcome({k: v for k, v in self.values.items() if k not in gone}, self.dates - gone, kept,
                        self.hosts - gone, {id(r): self.host_of[id(r)] for r in kept},
-                       [h for h in self.answered if id(h) not in hosts], self.answers)
+                       [h for h in self.answered if id(h) not in hosts], self.answers, self.held)
 
 
 
@@ -146,6 +149,10 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
     outcome = Outcome({}, set())
     if answered and answers is not None:
         answers.open = True
+    # the scratch columns some run reads; the others' values are held until a formula reads them
+    read = {c for r in runs for rect in r.reads() if rect.sheet == the_plan.scratch
+            for c in range(rect.cols[0], rect.cols[1] + 1)}
+    held: dict[int, list[Any]] = {}
     pending = {node for node in range(len(runs)) if the_plan.levels[node]}  # whole-formula calls not yet set
     for level in range(1, max(the_plan.levels, default=0) + 1):
         ready = [(node, run) for node, run in enumerate(runs)
@@ -173,9 +180,13 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
                 pending -= {node_ for node_, r in enumerate(runs) if host_of[id(r)] is host}
                 continue
             if run.scratch is not None:
-                book.set_values_batch(run.scratch[0], run.first_row, run.scratch[1], [[v] for v, _ in values])
+                column = [v for v, _ in values]
+                if id(host) in answered and run.scratch[1] not in read:
+                    held[id(run)] = column  # into its scratch cells only if its formulas come to read them
+                else:
+                    _set_scratch(book, run, column)
                 if id(host) in answered and not _answer(book, answers, run, values):  # type: ignore[arg-type]
-                    _pin(book, answered.pop(id(host)))
+                    _pin(book, answered.pop(id(host)), held)
                 continue
             for k, (value, is_date) in enumerate(values):
                 key = (run.sheet, run.first_row + k, run.col)
@@ -192,6 +203,7 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
         answers.missed.clear()
     outcome.answered = [h for h in answered.values() if not h.reverted]
     outcome.answers = answers
+    outcome.held = held
     return outcome
 
 
@@ -203,9 +215,18 @@ def _called_elsewhere(scan: Scan) -> bool:
         for sheet in scan.sheets for cell in sheet.formulas.values())
 
 
-def _pin(book: fz.Workbook, host: Host) -> None:
+def _set_scratch(book: fz.Workbook, run: Run, column: list[Any]) -> None:
+    assert run.scratch is not None
+    book.set_values_batch(run.scratch[0], run.first_row, run.scratch[1], [[v] for v in column])
+
+
+def _pin(book: fz.Workbook, host: Host, held: dict[int, list[Any]] | None = None) -> None:
     """Give the engine a block's formulas rewritten to read its calls' scratch cells (skipped
-    arguments marked, any call left under its alias), instead of answering its calls."""
+    arguments marked, any call left under its alias), instead of answering its calls; the values
+    ``held`` for its scratch cells are set first."""
+    for run in host.runs:
+        if held and id(run) in held:
+            _set_scratch(book, run, held.pop(id(run)))
     b = host.block
     book.set_formulas_batch(b.sheet, b.first_row, b.col, Copied(engine_text(host.text)).column(b.count))
 
