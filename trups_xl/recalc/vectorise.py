@@ -10,10 +10,13 @@ once, made as one call with the varying arguments as a column (:data:`VECTOR_PAR
 one call answers an error, each cell is called on its own, so a bad row gets its own message and the
 others their numbers. Every call goes through the same :mod:`trups_xl.excel.udfs` function Excel calls.
 
-A whole-formula call's values replace its formulas in the engine. A call inside a formula puts its
-values in a scratch sheet (named so no sheet of the workbook has it) and the formula is rewritten,
-in the engine only, to read its scratch cell: the engine still evaluates the ``IF``, so a branch not
-taken is never shown, and ``IFERROR`` catches an error the call answered, as Excel does.
+A whole-formula call's values replace its formulas in the engine. A formula around calls keeps its
+text, and the engine's calls in it are answered from the runs' values (:class:`.engine.Answers`):
+the engine still evaluates the ``IF``, so a branch not taken is never shown, and ``IFERROR`` catches
+an error the call answered, as Excel does. Where a call cannot be answered (a skipped argument the
+engine passes as 0 meets a typed 0 with another result, a call no run makes, a call the engine met
+before its run), the formula is rewritten, in the engine only, to read its values from a scratch
+sheet (named so no sheet of the workbook has it).
 
 The runs are taken level by level (:mod:`.order`): before a level, the engine evaluates the
 formulas its runs read (``=A2-1``, a lookup, a running total over other runs' values) and only
