@@ -63,3 +63,26 @@ def test_the_elementwise_arguments_are_each_functions_own_declaration():
     assert VECTOR_PARAMETERS["TRUPS_ACCRUAL"] == ("start_date", "end_date")  # "A range gives an array" for both
     assert "TRUPS_TERMS" not in VECTOR_PARAMETERS
     assert VECTOR_PARAMETERS == {n: i.elementwise for n, i in INFO.items() if i.elementwise}
+
+
+def test_a_copied_formula_moves_its_relative_rows_by_joining():
+    from trups_xl.recalc.calls import Copied
+
+    copied = Copied('=IF(A3=$F$2,TRUPS_COUPON(A3,,Principal),B$2+{1,2})&"x"')
+    # by hand: A3 -> A13 (relative), $F$2 and B$2 kept (absolute rows), braces and text untouched
+    assert copied.moved(10) == '=IF(A13=$F$2,TRUPS_COUPON(A13,,Principal),B$2+{1,2})&"x"'
+    assert copied.moved(0) is copied.text
+    assert copied.copyable
+    assert Copied('=TRUPS_COUPON(A2,"B7")').copyable is False  # a text that reads like a reference
+    assert Copied("=Sheet2!AB9+ZZ1").moved(991) == "=Sheet2!AB1000+ZZ992"
+    assert Copied("=A2").column(3) == [["=A2"], ["=A3"], ["=A4"]]
+
+
+@pytest.mark.parametrize("text", ["=A2+B$3-$C4*Sheet1!D5", "=SUM($H$2:H2)", "=TRUPS_ACCRUAL(B2,A2,,P)",
+                                  "=IFERROR(P2/Principal,0)", '=R1&"{0}"&A2', "=x1y+A2"])
+@pytest.mark.parametrize("k", [1, 7, 9998])
+def test_a_copy_is_what_a_regular_expression_per_cell_makes(text, k):
+    from trups_xl.recalc.calls import RELATIVE_ROW, Copied
+
+    by_regex = RELATIVE_ROW.sub(lambda m: m[0] if m[2] else f"{m[1]}{int(m[3]) + k}", text)
+    assert Copied(text).moved(k) == by_regex

@@ -7,15 +7,15 @@ openpyxl = pytest.importorskip("openpyxl")
 
 from books import write_book  # noqa: E402
 
-from trups_xl.recalc.calls import Parser  # noqa: E402
+from trups_xl.recalc.calls import Copied, Parser  # noqa: E402
 from trups_xl.recalc.package import scan  # noqa: E402
-from trups_xl.recalc.planning import blocks, moved, plan, scratch_title  # noqa: E402
+from trups_xl.recalc.planning import blocks, plan, scratch_title  # noqa: E402
 from trups_xl.recalc.safety import Limits  # noqa: E402
 
 
 def test_a_formula_copied_down_moves_its_relative_rows_only():
-    assert moved("=A2+$B$3+C$4+$D5+Sheet2!E6", 3) == "=A5+$B$3+C$4+$D8+Sheet2!E9"
-    assert moved('=TRUPS_COUPON(A2,"B2")', 0) == '=TRUPS_COUPON(A2,"B2")'
+    assert Copied("=A2+$B$3+C$4+$D5+Sheet2!E6").moved(3) == "=A5+$B$3+C$4+$D8+Sheet2!E9"
+    assert Copied('=TRUPS_COUPON(A2,"B2")').moved(0) == '=TRUPS_COUPON(A2,"B2")'
 
 
 def _formulas(tmp_path, cells):

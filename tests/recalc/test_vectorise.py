@@ -92,3 +92,68 @@ def test_calls_reading_a_table_or_its_spill_are_left_to_the_engine(tmp_path):
     for ref in ("P1", "P2", "P3"):
         assert fast.values[("Sheet", ref)] == slow.values[("Sheet", ref)]
     assert fast.values[("Sheet", "P1")] == 41.5
+
+
+def _nested(path, start):
+    """Calls inside IF, one skipping its fixings and one passing 0 (the engine passes both as 0)."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "M"
+    for i in range(30):
+        r = i + 2
+        ws.cell(r, 1, start + dt.timedelta(days=i))
+        ws.cell(r, 3, start + dt.timedelta(days=i + 10))
+        ws.cell(r, 4, f"=IF(A{r}>0,TRUPS_ACCRUAL(A{r},C{r},,1000),0)")
+        ws.cell(r, 5, f"=IF(A{r}>0,TRUPS_ACCRUAL(A{r},C{r},0,1000),0)")
+        ws.cell(r, 6, f"=IFERROR(TRUPS_NEXT_PAYMENT_DATE(A{r})-A{r},-1)")
+    book.save(path)
+    return path
+
+
+def _engine_formula_and_values(path):
+    from trups_xl.recalc import run
+
+    loaded = run.load_workbook(path)
+    outcome = run.evaluate_calls(loaded)
+    got = run.collect(loaded, outcome)
+    return loaded.book, outcome, got
+
+
+@pytest.mark.parametrize("start, answered", [
+    # fixed-rate periods: a missing fixing and a fixing of 0 give the same accrual; the engine keeps all
+    # three formulas as written and its calls are answered from the runs' values
+    (dt.datetime(2010, 1, 5), {4, 5, 6}),
+    # floating periods: a missing fixing is refused, 0 is a rate, and the engine passes both as 0: the
+    # second formula with those arguments is given its rewritten formula (reading its scratch cells)
+    (dt.datetime(2040, 1, 5), {4, 6}),
+])
+def test_calls_inside_formulas_are_answered_where_a_skipped_argument_and_zero_agree(tmp_path, start, answered):
+    path = _nested(tmp_path / "nested.xlsx", start)
+    book, outcome, fast = _engine_formula_and_values(path)
+    kept = {col for col in (4, 5, 6) if "TRUPS_ACCRUAL(" in book.get_formula("M", 2, col).upper()
+            or "TRUPS_NEXT_PAYMENT_DATE(" in book.get_formula("M", 2, col).upper()}
+    assert kept == answered
+    assert {h.block.col for h in outcome.answered} == answered
+    assert not outcome.answers.doubt
+    slow = recalculate(path, vectorise_calls=False)
+    for key, value in slow.values.items():
+        assert fast.values[key] == value, key
+    # by hand: 2010-01-05 to 2010-01-15 is 10 days of 30/360 at 8.300% on $1,000 = 2.30555...
+    assert fast.values[("M", "D2")] == pytest.approx(1000 * 0.083 * 10 / 360) if start.year == 2010 else \
+        fast.values[("M", "D2")].startswith("#TRUPS! fixings: no fixing for the floating period")
+    assert fast.values[("M", "E2")] != fast.values[("M", "D2")] or start.year == 2010
+
+
+def test_a_missed_call_that_may_be_a_skipped_argument_is_made_again_from_rewritten_formulas():
+    from trups_xl.recalc.engine import Answers, DateLog, adapter
+
+    answers = Answers()
+    assert answers.add("TRUPS_ACCRUAL", [1.0, 2.0, 0.0], 5.0, False)
+    assert not answers.add("TRUPS_ACCRUAL", [1.0, 2.0, 0.0], 6.0, False)  # one answer per call
+    assert answers.add("TRUPS_ACCRUAL", [1.0, 2.0, True], 7.0, False)  # TRUE is not 1
+    answers.skipped_at["TRUPS_ACCRUAL"] = {2}
+    calls = []
+    call = adapter("TRUPS_ACCRUAL", lambda *a: calls.append(a) or 9.0, DateLog(), answers)
+    assert call(1.0, 2.0, 0.0) == 5.0 and call(1.0, 2.0, True) == 7.0 and not calls and not answers.doubt
+    assert call(1.0, 3.0, 1.0) == 9.0 and not answers.doubt  # a miss, but no 0 where an argument is skipped
+    assert call(1.0, 3.0, 0.0) == 9.0 and answers.doubt  # a miss with a 0 where one is: in doubt

@@ -34,6 +34,43 @@ RELATIVE_ROW = re.compile(r"(?<![A-Za-z0-9_.'$])(\$?[A-Z]{1,3})(\$?)(\d+)(?![\w(
 
 _TEXT = re.compile(r'"(?:[^"]|"")*"')
 
+
+class Copied:
+    """A formula as the first of a column of copies: the same formula ``k`` rows down (its relative
+    rows moved, absolute ones kept) is made by joining its pieces, not by a regular expression per
+    cell, so a column of 10,000 copies is recognised and rewritten at the cost of string joins.
+
+    ``copyable`` is False where a text argument holds what looks like a reference (copies of it are
+    not recognised: each such cell stands alone).
+    """
+
+    __slots__ = ("copyable", "form", "rows", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.copyable = not ('"' in text and any(RELATIVE_ROW.search(t) for t in _TEXT.findall(text)))
+        pieces: list[str] = []
+        self.rows: list[int] = []
+        at = 0
+        for m in RELATIVE_ROW.finditer(text):
+            if m[2]:
+                continue  # an absolute row ($5) is kept
+            pieces.append(text[at:m.start(3)].replace("{", "{{").replace("}", "}}"))
+            self.rows.append(int(m[3]))
+            at = m.end(3)
+        pieces.append(text[at:].replace("{", "{{").replace("}", "}}"))
+        self.form = "{}".join(pieces)  # the text with each relative row a {} field
+
+    def moved(self, k: int) -> str:
+        """The formula copied ``k`` rows down (the text itself for 0)."""
+        if not k or not self.rows:
+            return self.text
+        return self.form.format(*[row + k for row in self.rows])
+
+    def column(self, count: int) -> list[list[str]]:
+        """The formula and its copies down ``count`` rows, as the engine's batch setter takes them."""
+        return [[self.moved(k)] for k in range(count)]
+
 Key = tuple[str, int, int]  # (sheet title, row, column)
 
 

@@ -232,7 +232,7 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
     redo = outcome.to_redo(spilled)
     if redo:
         left = outcome.give_back(book, redo)
-        engine.evaluate_all(book)
+        left.settle(book)
         return _collect(book, found, formulas, left, log, bad, external, notices, has_vba)
     values = CellValues(cells)
     errors = []

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +36,10 @@ from trups_xl.recalc.safety import RefusedError
 ERROR_TEXT = {"Div": "#DIV/0!", "Ref": "#REF!", "Name": "#NAME?", "Value": "#VALUE!", "Num": "#NUM!",
               "Null": "#NULL!", "Na": "#N/A", "Spill": "#SPILL!", "Calc": "#CALC!", "Circ": "#CALC!",
               "Cancelled": "#CALC!", "Error": "#VALUE!", "NImpl": "#NAME?"}
+#: The prefix each ``TRUPS_*`` function is also registered under in the engine (``TRUPSX_COUPON``):
+#: formulas the engine is given rewritten call their functions by it, so that only the formulas it
+#: keeps as the workbook wrote them are answered from :class:`Answers`.
+ALIAS = "TRUPSX_"
 #: Text put where a ``TRUPS_*`` call skips an argument. U+0001 cannot stand in an .xlsx (XML 1.0
 #: forbids it), so no cell a workbook holds is ever mistaken for a skipped argument.
 SKIPPED = "\x01"
@@ -108,11 +112,97 @@ def to_engine(value: Any) -> Any:
     return value
 
 
-def adapter(name: str, fn: Callable[..., Any], log: DateLog) -> Callable[..., Any]:
-    """The engine's callback for one ``TRUPS_*`` function."""
+def call_key(sent: Sequence[Any]) -> tuple[Any, ...]:
+    """Arguments as a function receives them (:func:`as_sent`), as a dictionary key: a logical apart
+    from the number it equals (``TRUE`` is not ``1``), a range as a tuple of rows, a date as its
+    serial (the engine reads a date cell as a date, and passes it to a function as its serial)."""
+    return tuple(key_part(v) for v in sent)
+
+
+def key_part(value: Any) -> Any:
+    """One argument of :func:`call_key`."""
+    if type(value) is bool:
+        return ("bool", value)
+    if isinstance(value, list):
+        return tuple(key_part(v) for v in value)
+    if isinstance(value, dt.datetime):
+        return date_to_serial(value) + (value - value.replace(hour=0, minute=0, second=0, microsecond=0)) \
+            / dt.timedelta(days=1)
+    if isinstance(value, dt.date):
+        return float(date_to_serial(value))
+    return value
+
+
+@dataclass
+class Answers:
+    """Results the vectorised runs made, for the engine's calls of the same function on the same
+    arguments: a formula around a call (``=IF(A3=C3,TRUPS_COUPON(A3,,P),0)``) keeps its text in the
+    engine and its call is answered from here, as fast as a dictionary look-up.
+
+    An answer is a function of the arguments as the function receives them, so it is right for any
+    cell that makes that call. A skipped argument reaches the engine's callback as 0 (the engine
+    cannot tell ``F(a,,b)`` from ``F(a,0,b)``): an answer is kept for such a call only where the
+    function gives the same result with that argument missing and 0 (see
+    :func:`trups_xl.recalc.vectorise.evaluate`), and a call the answers miss with a 0 where some
+    formula the engine holds skips an argument is marked ``doubt``: its formulas are then given
+    their skipped arguments marked and evaluated again.
+    """
+
+    by_call: dict[tuple[str, tuple[Any, ...]], tuple[Any, bool]] = field(default_factory=dict)
+    #: per function, the positions some answered formula in the engine skips
+    skipped_at: dict[str, set[int]] = field(default_factory=dict)
+    doubt: bool = False
+    #: while the runs are being made: a call not answered yet gets a stand-in (the engine evaluates
+    #: more than it is asked to), its arguments noted in ``missed``; a formula whose call was missed is
+    #: given its rewritten formulas once its run is made, which has the engine evaluate it again
+    open: bool = False
+    missed: set[tuple[str, tuple[Any, ...]]] = field(default_factory=set)
+
+    def add(self, name: str, sent: Sequence[Any], value: Any, is_date: bool) -> bool:
+        """Keep ``value`` as the answer to ``name(*sent)``; False where another answer is kept for it."""
+        key = (name, call_key(sent))
+        kept = self.by_call.setdefault(key, (value, is_date))
+        return kept == (value, is_date)
+
+    def add_all(self, name: str, keys: Iterable[tuple[Any, ...]], values: Iterable[tuple[Any, bool]]) -> bool:
+        """Keep each ``(value, is_date)`` as the answer to ``name`` on its key (:func:`call_key`); False
+        where another answer is kept for a key, or the engine met a call on it before (a stand-in)."""
+        kept = True
+        by_call, missed = self.by_call, self.missed
+        for key, answer in zip(keys, values, strict=True):
+            call = (name, key)
+            if by_call.setdefault(call, answer) != answer or (missed and call in missed):
+                kept = False
+        return kept
+
+    def clear(self) -> None:
+        self.by_call.clear()
+        self.skipped_at.clear()
+        self.missed.clear()
+        self.doubt = self.open = False
+
+
+
+def adapter(name: str, fn: Callable[..., Any], log: DateLog, answers: Answers | None = None) -> Callable[..., Any]:
+    """The engine's callback for one ``TRUPS_*`` function: an answer the runs made, else the call."""
     def call(*args: Any) -> Any:
         try:
-            result = fn(*(as_sent(a) for a in args))
+            sent = [as_sent(a) for a in args]
+            if answers is not None and (answers.by_call or answers.open):
+                key = (name, call_key(sent))
+                hit = answers.by_call.get(key)
+                if hit is not None:
+                    value, is_date = hit
+                    if type(value) is float:  # as DateLog.record notes a one-value result
+                        (log.dates if is_date else log.numbers).add((name, 0, 0, value))
+                    return value
+                if answers.open:
+                    answers.missed.add(key)
+                    return 0.0
+                skips = answers.skipped_at.get(name, ())
+                if any(p < len(sent) and type(sent[p]) is float and sent[p] == 0.0 for p in skips):
+                    answers.doubt = True  # perhaps an answered formula's skipped argument, read as 0
+            result = fn(*sent)
             log.record(name, result)
             return to_engine(result)
         except Exception as exc:  # the UDF layer never raises; this is a defect and says so
@@ -121,38 +211,46 @@ def adapter(name: str, fn: Callable[..., Any], log: DateLog) -> Callable[..., An
     return call
 
 
-def register(book: fz.Workbook, log: DateLog) -> None:
+def register(book: fz.Workbook, log: DateLog, answers: Answers | None = None) -> None:
     """Register every ``TRUPS_*`` function with ``book``; a call with more arguments than the function
     takes is ``#VALUE!``, as Excel shows it for a UDF."""
     for name, fn in REGISTRY.items():
-        book.register_function(name, adapter(name, fn, log), min_args=0,
-                               max_args=len(inspect.signature(fn).parameters))
+        most = len(inspect.signature(fn).parameters)
+        book.register_function(name, adapter(name, fn, log, answers), min_args=0, max_args=most)
+        book.register_function(ALIAS + name.removeprefix("TRUPS_"), adapter(name, fn, log), min_args=0,
+                               max_args=most)
 
 
-def mark_skipped(formula: str) -> str | None:
+def mark_skipped(formula: str, alias: bool = False) -> str | None:
     """``formula`` with :data:`SKIPPED` in every argument a ``TRUPS_*`` call skips, or None when it skips
-    none. Excel's own functions keep reading a skipped argument as the engine does."""
+    none. Excel's own functions keep reading a skipped argument as the engine does.
+
+    ``alias``: every ``TRUPS_*`` call also renamed to its :data:`ALIAS` (the same function, never
+    answered from :class:`Answers`), so the text is returned whenever it calls one."""
     try:
         tokens = fz.tokenize(formula).tokens()
     except Exception:
         return None
     stack: list[bool] = []  # per open call: is it a TRUPS_* call
-    inserts: list[int] = []
+    inserts: list[tuple[int, bytes, int]] = []  # (where, text put there, bytes it replaces)
     previous: Any = None
     for tok in tokens:
         kind, sub = str(tok.token_type), str(tok.subtype)
         if kind == "Func" and sub == "Open":
-            stack.append(tok.value.upper().startswith("TRUPS_"))
+            trups = tok.value.upper().startswith("TRUPS_")
+            stack.append(trups)
+            if trups and alias:
+                inserts.append((tok.start, ALIAS.encode(), len("TRUPS_")))
         elif kind == "Paren" and sub == "Open":
             stack.append(False)
         elif kind == "Sep" and sub == "Arg" and stack and stack[-1]:
             if previous is not None and (str(previous.token_type), str(previous.subtype)) in (
                     ("Func", "Open"), ("Sep", "Arg")):
-                inserts.append(tok.start)
+                inserts.append((tok.start, f'"{SKIPPED}"'.encode(), 0))
         elif sub == "Close" and kind in ("Func", "Paren"):
             if stack and stack[-1] and previous is not None and (str(previous.token_type), str(previous.subtype)) \
                     == ("Sep", "Arg"):
-                inserts.append(tok.start)  # a skipped last argument: F(a,)
+                inserts.append((tok.start, f'"{SKIPPED}"'.encode(), 0))  # a skipped last argument: F(a,)
             if stack:
                 stack.pop()
         if kind != "Whitespace":
@@ -160,9 +258,15 @@ def mark_skipped(formula: str) -> str | None:
     if not inserts:
         return None
     out = formula.encode("utf-8")  # the tokenizer's positions count bytes
-    for at in sorted(inserts, reverse=True):
-        out = out[:at] + f'"{SKIPPED}"'.encode() + out[at:]
+    for at, text, replaced in sorted(inserts, reverse=True):
+        out = out[:at] + text + out[at + replaced:]
     return out.decode("utf-8")
+
+
+def engine_text(formula: str) -> str:
+    """A formula as the engine is given it where its calls must not be answered: skipped arguments
+    marked, every ``TRUPS_*`` call under its :data:`ALIAS`."""
+    return mark_skipped(formula, alias=True) or formula
 
 
 def evaluate_all(book: fz.Workbook) -> None:

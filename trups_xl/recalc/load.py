@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import formualizer as fz
@@ -162,6 +162,8 @@ class Loaded:
     notices: list[str]
     has_vba: bool
     say: Callable[[str], None]
+    #: the vectorised runs' results, for the engine's calls inside formulas (:class:`engine.Answers`)
+    answers: engine.Answers = field(default_factory=engine.Answers)
 
 
 def load_workbook(path: Path, progress: Callable[[str], None] | None = None,
@@ -175,12 +177,14 @@ def load_workbook(path: Path, progress: Callable[[str], None] | None = None,
     found = scan(path, limits)
     book, bad, external, notices = _engine_book(path, found, limits)
     log = engine.DateLog()
-    engine.register(book, log)
+    answers = engine.Answers()
+    engine.register(book, log, answers)
     formulas = _engine_formulas(book, found, bad)
     protected = {(s.title, r, c) for s in found.sheets for cell in s.formulas.values()
                  if cell.kind == "array" and not cell.dynamic
                  for r, c in area_cells(cell.area or a1(cell.row, cell.col))}
-    return Loaded(path, found, book, log, formulas, protected, bad, external, notices, package.has_vba, say)
+    return Loaded(path, found, book, log, formulas, protected, bad, external, notices, package.has_vba, say,
+                  answers)
 
 
 

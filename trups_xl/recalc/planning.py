@@ -13,8 +13,8 @@ import formualizer as fz
 
 from trups_xl.excel.function import REGISTRY
 from trups_xl.recalc import order
-from trups_xl.recalc.calls import MAX_ROUNDS, RELATIVE_ROW, Call, Key, Parser, Ref
-from trups_xl.recalc.engine import mark_skipped
+from trups_xl.recalc.calls import MAX_ROUNDS, Call, Copied, Key, Parser, Ref
+from trups_xl.recalc.engine import engine_text, mark_skipped
 from trups_xl.recalc.package import Scan, column_letters
 
 
@@ -63,13 +63,6 @@ class Run:
 
 
 
-def moved(text: str, rows: int) -> str:
-    """A formula copied ``rows`` rows down: its relative rows moved (absolute ones kept)."""
-    if not rows:
-        return text
-    return RELATIVE_ROW.sub(lambda m: m[0] if m[2] else f"{m[1]}{int(m[3]) + rows}", text)
-
-
 @dataclass
 class Block:
     """Formulas of one shape in consecutive rows of one column (a formula copied down)."""
@@ -89,16 +82,17 @@ def blocks(parser: Parser, formulas: dict[Key, str], keys: list[Key]) -> list[Bl
     """``keys`` (sorted by sheet, column, row) as blocks of one shape."""
     out: list[Block] = []
     current: Block | None = None
-    current_shape: object = None
+    template: Copied | None = None
     for key in keys:
         text = formulas[key]
-        shape = parser.shape(key, text)
-        if current is not None and shape is not None and shape == current_shape and key[0] == current.sheet \
-                and key[2] == current.col and key[1] == current.last_row + 1:
+        if current is not None and template is not None and key[0] == current.sheet and key[2] == current.col \
+                and key[1] == current.last_row + 1 and text == template.moved(current.count):
             current.count += 1
             continue
         current = Block(key[0], key[2], key[1], text)
-        current_shape = shape
+        template = Copied(text)
+        if not template.copyable:
+            template = None
         out.append(current)
     return out
 
@@ -242,16 +236,27 @@ def plan(scan: Scan, formulas: dict[Key, str], protected: set[Key]) -> Plan:
         forms: dict[str, str] = {}
         col_spans = sorted(spans.get((sheet, col), ()))
         kept: list[int] = []
+        at = 0  # the first span that may hold this row (rows and spans are sorted, spans disjoint)
+        same: tuple[Copied, int] | None = None  # the last formula whose form was taken, and its row
+        last_span: tuple[int, int, str | None] | None = None
         for row in rows:
-            span = next((s for s in col_spans if s[0] <= row <= s[1]), None) if col_spans else None
+            while at < len(col_spans) and col_spans[at][1] < row:
+                at += 1
+            span = col_spans[at] if at < len(col_spans) and col_spans[at][0] <= row else None
             if span is not None and span[2] is None:
                 continue  # a whole-formula call: the run's own node
-            text = span[2] if span is not None else formulas.get((sheet, row, col))
             kept.append(row)
+            text = span[2] if span is not None else formulas.get((sheet, row, col))
             if text is None:
                 anything.add(node)
-            else:
+            elif span is not None:  # a block's rewritten formula: its first row's stands for all
+                if span is not last_span:
+                    forms.setdefault(order.rowless(text, exact), text)
+                    last_span = span
+            elif same is None or text != same[0].moved(row - same[1]):  # a copy has the same form
                 forms.setdefault(order.rowless(text, exact), text)
+                template = Copied(text)
+                same = (template, row) if template.copyable else None
         for first, last in order.intervals(kept):
             index.add(sheet, col, first, last, node)
         texts[node] = forms
@@ -287,16 +292,19 @@ def plan(scan: Scan, formulas: dict[Key, str], protected: set[Key]) -> Plan:
     return Plan(hosts, runs, level, scratch, index, found)
 
 
-def marked(blocks_: list[Block]) -> Iterator[tuple[Block, list[str]]]:
-    """Blocks whose ``TRUPS_*`` calls skip an argument, with the formulas marked (see
-    :func:`engine.mark_skipped`): one tokenising per block, its rows moved."""
+def marked(blocks_: list[Block], alias: frozenset[str] = frozenset()) -> Iterator[tuple[Block, list[str]]]:
+    """Blocks whose ``TRUPS_*`` calls skip an argument, or call a function in ``alias``, with the
+    formulas as the engine is then given them (see :func:`engine.mark_skipped`): one tokenising per
+    block, its rows moved."""
     for block in blocks_:
         compact = block.text.replace(" ", "")
-        if not (",," in compact or ",)" in compact or "(," in compact):
+        upper = compact.upper()
+        renamed = any(f"{name}(" in upper for name in alias)
+        if not (renamed or ",," in compact or ",)" in compact or "(," in compact):
             continue
-        marked = mark_skipped(block.text)
+        marked = mark_skipped(block.text, alias=renamed)
         if marked is not None:
-            yield block, [marked if k == 0 else moved(marked, k) for k in range(block.count)]
+            yield block, [row[0] for row in Copied(marked).column(block.count)]
 
 
 def mark_skipped_in(book: fz.Workbook, scan: Scan, formulas: dict[Key, str]) -> None:
@@ -307,14 +315,9 @@ def mark_skipped_in(book: fz.Workbook, scan: Scan, formulas: dict[Key, str]) -> 
         book.set_formulas_batch(block.sheet, block.first_row, block.col, [[t] for t in texts])
 
 
-def restore(book: fz.Workbook, host: Host, values_set: bool = False) -> None:
-    """Give the engine a block's own formulas again (skipped arguments marked): its calls are the
-    engine's. ``values_set``: a whole-formula call's values replaced its formulas."""
+def restore(book: fz.Workbook, host: Host) -> None:
+    """Give the engine a block's own formulas again (skipped arguments marked, its calls under their
+    alias so none is answered): its calls are the engine's."""
     host.reverted = True
     b = host.block
-    for _block, texts in marked([b]):
-        book.set_formulas_batch(b.sheet, b.first_row, b.col, [[t] for t in texts])
-        return
-    if not host.top or values_set:
-        book.set_formulas_batch(b.sheet, b.first_row, b.col,
-                                [[b.text if k == 0 else moved(b.text, k)] for k in range(b.count)])
+    book.set_formulas_batch(b.sheet, b.first_row, b.col, Copied(engine_text(b.text)).column(b.count))

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
-from trups_xl.recalc import engine, vectorise
+from trups_xl.recalc import vectorise
 from trups_xl.recalc.collect import Recalculation, collect
 from trups_xl.recalc.load import Loaded, load_workbook
 from trups_xl.recalc.report import CONDITION_PREFIXES, MAX_LISTED_ERRORS, error_lines, shown, summary
@@ -88,13 +88,13 @@ def evaluate_calls(loaded: Loaded, vectorise_calls: bool = True,
     for :func:`collect` (the scenarios of :mod:`.scenarios` keep the runs and make them again)."""
     book, found, formulas = loaded.book, loaded.found, loaded.formulas
     if vectorise_calls:
-        outcome = vectorise.evaluate(book, found, formulas, loaded.protected)
+        outcome = vectorise.evaluate(book, found, formulas, loaded.protected, loaded.answers)
     else:
         vectorise.mark_skipped_in(book, found, formulas)
         outcome = vectorise.Outcome({}, set())
     if tick is not None:
         tick(len(outcome.values))
-    engine.evaluate_all(book)
+    outcome.settle(book)
     return outcome
 
 

@@ -78,6 +78,7 @@ class ModelSession:
         self.model = run.load_workbook(path, limits=limits)
         base = run.evaluate_calls(self.model)
         full = run.collect(self.model, base)  # gives back (restores) a run that read a spilled cell
+        base.pin(self.model.book)  # under new inputs the runs set their scratch cells, not answers
         self.titles = [s.title for s in self.model.found.sheets]
         self.host_of: dict[int, vectorise.Host] = dict(base.host_of)
         kept = [r for r in base.runs if not self.host_of[id(r)].reverted]
@@ -110,7 +111,7 @@ class ModelSession:
 
         host = self.host_of[id(r)]
         if not host.reverted:
-            vectorise.restore(self.model.book, host, values_set=True)
+            vectorise.restore(self.model.book, host)
         b = host.block
         for k in range(b.count):
             key = (b.sheet, b.first_row + k, b.col)

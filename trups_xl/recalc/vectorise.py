@@ -10,10 +10,13 @@ once, made as one call with the varying arguments as a column (:data:`VECTOR_PAR
 one call answers an error, each cell is called on its own, so a bad row gets its own message and the
 others their numbers. Every call goes through the same :mod:`trups_xl.excel.udfs` function Excel calls.
 
-A whole-formula call's values replace its formulas in the engine. A call inside a formula puts its
-values in a scratch sheet (named so no sheet of the workbook has it) and the formula is rewritten,
-in the engine only, to read its scratch cell: the engine still evaluates the ``IF``, so a branch not
-taken is never shown, and ``IFERROR`` catches an error the call answered, as Excel does.
+A whole-formula call's values replace its formulas in the engine. A formula around calls keeps its
+text, and the engine's calls in it are answered from the runs' values (:class:`.engine.Answers`):
+the engine still evaluates the ``IF``, so a branch not taken is never shown, and ``IFERROR`` catches
+an error the call answered, as Excel does. Where a call cannot be answered (a skipped argument the
+engine passes as 0 meets a typed 0 with another result, a call no run makes, a call the engine met
+before its run), the formula is rewritten, in the engine only, to read its values from a scratch
+sheet (named so no sheet of the workbook has it).
 
 The runs are taken level by level (:mod:`.order`): before a level, the engine evaluates the
 formulas its runs read (``=A2-1``, a lookup, a running total over other runs' values) and only
@@ -27,17 +30,22 @@ the workbook (shared formulas expanded).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 import formualizer as fz
 
 from trups_xl.excel.function import REGISTRY
-from trups_xl.recalc.calls import MAX_RANGE_CELLS, VECTOR_PARAMETERS, Call, Key, Ref, Refusal, hashable, parameters
-from trups_xl.recalc.engine import as_sent, to_engine
+from trups_xl.recalc.calls import MAX_RANGE_CELLS, VECTOR_PARAMETERS, Call, Copied, Key, Ref, Refusal, hashable, parameters
+from trups_xl.recalc.engine import Answers, as_sent, engine_text, evaluate_all, key_part, to_engine
 from trups_xl.recalc.package import Scan
-from trups_xl.recalc.planning import Host, Plan, Rect, Run, mark_skipped_in, marked, moved, plan, restore
+from trups_xl.recalc.planning import Host, Plan, Rect, Run, mark_skipped_in, marked, plan, restore
+
+#: A ``TRUPS_*`` call left in a formula (the scratch sheet's name is not one).
+_CALL = re.compile(r"TRUPS_\w*\s*\(", re.I)
 
 
 @dataclass
@@ -51,6 +59,30 @@ class Outcome:
     hosts: set[Key] = field(default_factory=set)
     #: each run's block of formulas (id of the run -> host)
     host_of: dict[int, Host] = field(default_factory=dict)
+    #: blocks whose formulas the engine keeps as written, their calls answered from ``answers``
+    answered: list[Host] = field(default_factory=list)
+    answers: Answers | None = None
+    #: the values of answered blocks' scratch cells, set only if the blocks are pinned (id of the run ->)
+    held: dict[int, list[Any]] = field(default_factory=dict)
+
+    def settle(self, book: fz.Workbook) -> None:
+        """Evaluate what is left; where a call was missed with a 0 that may be a skipped argument,
+        every answered block is given its rewritten formulas (:meth:`pin`) and evaluated again."""
+        evaluate_all(book)
+        if self.answers is not None and self.answers.doubt:
+            self.pin(book)
+            evaluate_all(book)
+
+    def pin(self, book: fz.Workbook) -> None:
+        """Every answered block's formulas rewritten to read its scratch cells, the answers dropped (a
+        model evaluated again under new inputs sets its runs' values into the scratch cells)."""
+        for host in self.answered:
+            if not host.reverted:
+                _pin(book, host, self.held)
+        self.answered = []
+        self.held = {}
+        if self.answers is not None:
+            self.answers.clear()
 
     def to_redo(self, spilled: dict[str, set[tuple[int, int]]]) -> list[Run]:
         """Runs that read a cell some formula spilled into, and every run that read one of those
@@ -75,16 +107,18 @@ class Outcome:
         is left of this outcome."""
         hosts = {id(self.host_of[id(r)]): self.host_of[id(r)] for r in runs}
         for host in hosts.values():
-            restore(book, host, values_set=True)
+            restore(book, host)
         gone = {(h.block.sheet, h.block.first_row + k, h.block.col) for h in hosts.values()
                 for k in range(h.block.count)}
         kept = [r for r in self.runs if id(self.host_of[id(r)]) not in hosts]
         return Outcome({k: v for k, v in self.values.items() if k not in gone}, self.dates - gone, kept,
-                       self.hosts - gone, {id(r): self.host_of[id(r)] for r in kept})
+                       self.hosts - gone, {id(r): self.host_of[id(r)] for r in kept},
+                       [h for h in self.answered if id(h) not in hosts], self.answers, self.held)
 
 
 
-def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected: set[Key]) -> Outcome:
+def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected: set[Key],
+             answers: Answers | None = None) -> Outcome:
     """Evaluate the ``TRUPS_*`` calls among ``formulas`` (cell -> formula text, as the engine parsed it)
     as runs and set their values into ``book``: a call that is a whole formula, into its cells; a
     call inside a formula, into a scratch cell the formula is rewritten to read. Runs are taken level
@@ -97,17 +131,31 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
     if any(r.scratch is not None for r in runs):
         book.add_sheet(the_plan.scratch)
     taken = {(h.block.sheet, h.block.col, h.block.first_row) for h in hosts if not h.reverted}
+    answered: dict[int, Host] = {}  # hosts whose formulas the engine keeps, their calls answered
+    if answers is not None and _called_elsewhere(scan):
+        answers = None
     for h in hosts:
         if not h.top and not h.reverted:
-            b = h.block
-            book.set_formulas_batch(b.sheet, b.first_row, b.col,
-                                    [[h.text if k == 0 else moved(h.text, k)] for k in range(b.count)])
-    for block, texts in marked([b for b in the_plan.blocks if (b.sheet, b.col, b.first_row) not in taken]):
+            if answers is not None and not _CALL.search(h.text):  # every call in it is a run
+                answered[id(h)] = h
+            else:
+                _pin(book, h)
+    # a function some answered formula calls skipping an argument (which reaches the engine's callback as
+    # 0) is called under its alias by every other formula the engine evaluates: only the answered ones
+    # are answered
+    untaken = [b for b in the_plan.blocks if (b.sheet, b.col, b.first_row) not in taken]
+    for block, texts in marked(untaken, alias=frozenset(REGISTRY) if answered else frozenset()):
         book.set_formulas_batch(block.sheet, block.first_row, block.col, [[t] for t in texts])
     for h in hosts:  # a whole-formula call is blank until its run is made: never called by the engine
         if h.top and not h.reverted:
             book.set_values_batch(h.block.sheet, h.block.first_row, h.block.col, [[None]] * h.block.count)
     outcome = Outcome({}, set())
+    if answered and answers is not None:
+        answers.open = True
+    # the scratch columns some run reads; the others' values are held until a formula reads them
+    read = {c for r in runs for rect in r.reads() if rect.sheet == the_plan.scratch
+            for c in range(rect.cols[0], rect.cols[1] + 1)}
+    held: dict[int, list[Any]] = {}
     pending = {node for node in range(len(runs)) if the_plan.levels[node]}  # whole-formula calls not yet set
     for level in range(1, max(the_plan.levels, default=0) + 1):
         ready = [(node, run) for node, run in enumerate(runs)
@@ -130,11 +178,18 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
             values = results.get(id(run))
             if values is None or host.reverted:  # a table somewhere: the engine's, which spills it
                 if not host.reverted:
-                    restore(book, host, values_set=True)
+                    restore(book, host)
+                    answered.pop(id(host), None)
                 pending -= {node_ for node_, r in enumerate(runs) if host_of[id(r)] is host}
                 continue
             if run.scratch is not None:
-                book.set_values_batch(run.scratch[0], run.first_row, run.scratch[1], [[v] for v, _ in values])
+                column = [v for v, _ in values]
+                if id(host) in answered and run.scratch[1] not in read:
+                    held[id(run)] = column  # into its scratch cells only if its formulas come to read them
+                else:
+                    _set_scratch(book, run, column)
+                if id(host) in answered and not _answer(book, answers, run, values):  # type: ignore[arg-type]
+                    _pin(book, answered.pop(id(host)), held)
                 continue
             for k, (value, is_date) in enumerate(values):
                 key = (run.sheet, run.first_row + k, run.col)
@@ -146,7 +201,54 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
     outcome.host_of = {id(r): host_of[id(r)] for r in outcome.runs}
     outcome.hosts = {(h.block.sheet, h.block.first_row + k, h.block.col) for h in hosts
                      if not h.reverted and not h.top for k in range(h.block.count)}
+    if answers is not None:
+        answers.open = False
+        answers.missed.clear()
+    outcome.answered = [h for h in answered.values() if not h.reverted]
+    outcome.answers = answers
+    outcome.held = held
     return outcome
+
+
+def _called_elsewhere(scan: Scan) -> bool:
+    """Whether a ``TRUPS_*`` function is called where no block of formulas is (a fixed array formula, a
+    defined name): the engine's calls are then never answered (such a call could not be told apart)."""
+    return any("TRUPS_" in text.upper() for _local, text in scan.names.values()) or any(
+        cell.kind == "array" and not cell.dynamic and "TRUPS_" in (cell.text or "").upper()
+        for sheet in scan.sheets for cell in sheet.formulas.values())
+
+
+def _set_scratch(book: fz.Workbook, run: Run, column: list[Any]) -> None:
+    assert run.scratch is not None
+    book.set_values_batch(run.scratch[0], run.first_row, run.scratch[1], [[v] for v in column])
+
+
+def _pin(book: fz.Workbook, host: Host, held: dict[int, list[Any]] | None = None) -> None:
+    """Give the engine a block's formulas rewritten to read its calls' scratch cells (skipped
+    arguments marked, any call left under its alias), instead of answering its calls; the values
+    ``held`` for its scratch cells are set first."""
+    for run in host.runs:
+        if held and id(run) in held:
+            _set_scratch(book, run, held.pop(id(run)))
+    b = host.block
+    book.set_formulas_batch(b.sheet, b.first_row, b.col, Copied(engine_text(host.text)).column(b.count))
+
+
+def _answer(book: fz.Workbook, answers: Answers, run: Run, values: list[tuple[Any, bool]]) -> bool:
+    """Keep a nested run's values as the answers to the engine's calls of it (a skipped argument as the
+    0 the engine passes for it); False where they cannot be kept (an argument refused before any call,
+    or another answer kept for the same arguments)."""
+    if any(isinstance(a, Refusal) for a in run.first.args):
+        return False
+    per_arg, varying = _run_columns(book, run, {})
+    skipped = {i for i, a in enumerate(run.first.args) if a is None}
+    function = run.first.function
+    if skipped:
+        answers.skipped_at.setdefault(function, set()).update(skipped)
+    columns = [[key_part(v) for v in arg] if vary else repeat(0.0 if i in skipped else key_part(arg), run.count)
+               for i, (arg, vary) in enumerate(zip(per_arg, varying, strict=True))]
+    keys = zip(*columns, strict=False) if columns else repeat((), run.count)
+    return answers.add_all(function, keys, values)
 
 
 def _column(book: fz.Workbook, ref: Ref, count: int, cache: dict[object, object]) -> list[object]:
@@ -236,23 +338,32 @@ def _run_round(book: fz.Workbook, runs: list[Run]) -> dict[int, list[tuple[Any, 
             continue
         rows = [[per_arg[i][k] if varying[i] else per_arg[i] for i in range(len(per_arg))]
                 for k in range(run.count)]
-        groups: dict[object, list[int]] = defaultdict(list)
-        for k, values in enumerate(rows):
-            if len(values) > len(names) or any(isinstance(v, list) for v, n in zip(values, names, strict=False)
-                                               if n in vector):
-                groups[("alone", k)].append(k)  # arity errors and ranges, per cell
-                continue
-            shared = tuple("*" if n in vector else (id(v) if isinstance(v, list) else hashable(v))
-                           for v, n in zip(values, names, strict=False))
-            groups[shared].append(k)
-        result: list[tuple[Any, bool] | None] = [None] * run.count
-        for members in groups.values():
-            for k, value in zip(members, _run(function, [rows[k] for k in members]), strict=True):
-                result[k] = value
-        if any(isinstance(v[0], list) for v in result if v is not None):
+        result = _grouped(function, rows)
+        if any(isinstance(v[0], list) for v in result):
             continue
-        out[id(run)] = result  # type: ignore[assignment]
+        out[id(run)] = result
     return out
+
+
+def _grouped(function: str, rows: list[list[object]]) -> list[tuple[Any, bool]]:
+    """Each row's value: one call per group of rows sharing their other arguments (the varying ones as
+    columns), a row alone where it has too many arguments or a range in an elementwise place."""
+    names = parameters(function)
+    vector = VECTOR_PARAMETERS.get(function, ())
+    groups: dict[object, list[int]] = defaultdict(list)
+    for k, values in enumerate(rows):
+        if len(values) > len(names) or any(isinstance(v, list) for v, n in zip(values, names, strict=False)
+                                           if n in vector):
+            groups[("alone", k)].append(k)  # arity errors and ranges, per cell
+            continue
+        shared = tuple("*" if n in vector else (id(v) if isinstance(v, list) else hashable(v))
+                       for v, n in zip(values, names, strict=False))
+        groups[shared].append(k)
+    result: list[tuple[Any, bool]] = [(None, False)] * len(rows)
+    for members in groups.values():
+        for k, value in zip(members, _run(function, [rows[k] for k in members]), strict=True):
+            result[k] = value
+    return result
 
 
 def _stored(value: Any) -> tuple[Any, bool]:
