@@ -120,14 +120,15 @@ def _engine_formula_and_values(path):
 
 
 @pytest.mark.parametrize("start, answered", [
-    # fixed-rate periods: a missing fixing and a fixing of 0 give the same accrual; the engine keeps all
-    # three formulas as written and its calls are answered from the runs' values
-    (dt.datetime(2010, 1, 5), {4, 5, 6}),
-    # floating periods: a missing fixing is refused, 0 is a rate, and the engine passes both as 0: the
-    # second formula with those arguments is given its rewritten formula (reading its scratch cells)
+    # the engine passes a skipped argument as 0: of the formulas calling TRUPS_ACCRUAL, those skipping its
+    # fixings (the first block's) are answered, the one typing 0 is given its formula rewritten to read
+    # scratch cells, whether the two agree (fixed-rate periods) or not (floating: a missing fixing is
+    # refused, 0 is a rate)
+    (dt.datetime(2010, 1, 5), {4, 6}),
     (dt.datetime(2040, 1, 5), {4, 6}),
 ])
-def test_calls_inside_formulas_are_answered_where_a_skipped_argument_and_zero_agree(tmp_path, start, answered):
+def test_calls_inside_formulas_are_answered_unless_a_typed_zero_could_be_taken_for_a_skipped_argument(
+        tmp_path, start, answered):
     path = _nested(tmp_path / "nested.xlsx", start)
     book, outcome, fast = _engine_formula_and_values(path)
     kept = {col for col in (4, 5, 6) if "TRUPS_ACCRUAL(" in book.get_formula("M", 2, col).upper()
@@ -157,3 +158,66 @@ def test_a_missed_call_that_may_be_a_skipped_argument_is_made_again_from_rewritt
     assert call(1.0, 2.0, 0.0) == 5.0 and call(1.0, 2.0, True) == 7.0 and not calls and not answers.doubt
     assert call(1.0, 3.0, 1.0) == 9.0 and not answers.doubt  # a miss, but no 0 where an argument is skipped
     assert call(1.0, 3.0, 0.0) == 9.0 and answers.doubt  # a miss with a 0 where one is: in doubt
+
+
+def _same_as_the_engine_alone(path):
+    fast, slow = recalculate(path), recalculate(path, vectorise_calls=False)
+    wrong = [(k, fast.values.get(k), v) for k, v in slow.values.items() if fast.values.get(k) != v]
+    assert not wrong, wrong[:3]
+    return fast
+
+
+def test_a_stand_in_given_before_a_run_never_reaches_a_cell_or_a_later_run(tmp_path):
+    # trade timestamps with milliseconds: the engine passes their exact serials, which no answer is kept
+    # under, and the later column's run reads the answered one while the runs are being made
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "Blotter"
+    for i in range(12):
+        r = i + 2
+        ws.cell(r, 1, dt.datetime(2011, 3, 1, 9, 30, 15, 250000) + dt.timedelta(days=23 * i))
+        ws.cell(r, 2, f'=IF(A{r}="","",TRUPS_NEXT_PAYMENT_DATE(A{r}))')
+        ws.cell(r, 3, f'=IF(B{r}="","",TRUPS_COUPON(B{r},,1000))')
+    book.save(tmp_path / "blotter.xlsx")
+    fast = _same_as_the_engine_alone(tmp_path / "blotter.xlsx")
+    # by hand: XXI's fixed coupon on $1,000 is 8.300% / 2 = 41.50
+    assert fast.values[("Blotter", "C2")] == pytest.approx(41.5)
+
+
+def test_a_skipped_argument_never_gets_the_answer_of_a_typed_zero(tmp_path):
+    # floating periods: the fixings skipped are refused, a fixing of 0 is a rate; the same instants read
+    # as a date-time and as a number
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "M"
+    for i in range(10):
+        r = i + 2
+        serial = 51000.123456789 + 91 * i
+        ws.cell(r, 1, serial).number_format = "yyyy-mm-dd hh:mm:ss"
+        ws.cell(r, 3, int(serial) + 30).number_format = "yyyy-mm-dd"
+        ws.cell(r, 7, f"=A{r}*1")
+        ws.cell(r, 4, f"=IF(TRUE,TRUPS_ACCRUAL(A{r},C{r},,1000),-1)")
+        ws.cell(r, 5, f"=IF(TRUE,TRUPS_ACCRUAL(G{r},C{r},0,1000),-1)")
+    book.save(tmp_path / "zero.xlsx")
+    fast = _same_as_the_engine_alone(tmp_path / "zero.xlsx")
+    assert fast.values[("M", "D2")].startswith("#TRUPS! fixings: no fixing for the floating period")
+    assert isinstance(fast.values[("M", "E2")], float)
+
+
+def test_times_early_dates_and_logicals_reach_a_run_as_they_reach_the_engine_s_call(tmp_path):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "M"
+    inputs = [dt.time(6, 0), dt.datetime(1900, 1, 15), dt.datetime(2011, 1, 5, 12, 0, 0, 500000), 40000.5]
+    for i, value in enumerate(inputs * 3):
+        r = i + 2
+        ws.cell(r, 1, value)
+        ws.cell(r, 2, f"=TRUPS_NEXT_PAYMENT_DATE(A{r})")
+        ws.cell(r, 3, f"=IF(TRUE,TRUPS_NEXT_PAYMENT_DATE(A{r}),-1)")
+        ws.cell(r, 5, dt.datetime(2010, 6, 21))
+        ws.cell(r, 6, True if i % 2 else 1)  # a principal of TRUE is refused, 1 is a principal
+        ws.cell(r, 7, f"=TRUPS_COUPON(E{r},,F{r})")
+    book.save(tmp_path / "kinds.xlsx")
+    fast = _same_as_the_engine_alone(tmp_path / "kinds.xlsx")
+    assert "0.25" in fast.values[("M", "B2")] and "datetime" not in fast.values[("M", "B2")]
+    assert fast.values[("M", "G2")] == pytest.approx(0.0415) and "logical TRUE" in fast.values[("M", "G3")]

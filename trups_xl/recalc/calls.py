@@ -237,6 +237,10 @@ def parameters(function: str) -> tuple[str, ...]:
 
 
 def hashable(value: object) -> object:
+    """``value`` as a dictionary key: a range as a tuple, a logical apart from the number it equals
+    (``TRUE == 1`` in Python; a function may accept one and refuse the other)."""
+    if type(value) is bool:
+        return ("bool", value)
     if isinstance(value, list):
         return tuple(hashable(v) for v in value)
     return value

@@ -66,7 +66,26 @@ def as_sent(value: Any) -> Any:
         return value
     if isinstance(value, int):
         return float(value)
+    if isinstance(value, dt.time | dt.timedelta) or (isinstance(value, dt.date) and (
+            value.date() if isinstance(value, dt.datetime) else value) < _FIRST_TRUE_DATE):
+        return _serial(value)
     return value
+
+
+#: Before 1900-03-01 the engine reads a date cell as Excel's serial (counting the 1900-02-29 Excel
+#: keeps), which no Python date has: such a date, a time of day and a duration reach a function as
+#: the number the engine passes for them, whether the engine or a vectorised run reads the cell.
+_FIRST_TRUE_DATE = dt.date(1900, 3, 1)
+
+
+def _serial(value: dt.date | dt.time | dt.timedelta) -> float:
+    if isinstance(value, dt.timedelta):
+        return value / dt.timedelta(days=1)
+    if isinstance(value, dt.time):
+        return (value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6) / 86400
+    day = value.date() if isinstance(value, dt.datetime) else value
+    whole = float((day - dt.date(1899, 12, 31)).days)
+    return whole + (_serial(value.time()) if isinstance(value, dt.datetime) else 0.0)
 
 
 @dataclass

@@ -140,9 +140,15 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
                 answered[id(h)] = h
             else:
                 _pin(book, h)
-    # a function some answered formula calls skipping an argument (which reaches the engine's callback as
-    # 0) is called under its alias by every other formula the engine evaluates: only the answered ones
-    # are answered
+    # the engine passes a skipped argument as 0: the answered formulas calling a function all skip the same
+    # arguments of it (the first block's), the others are pinned, so no answer made with an argument
+    # missing is given to a call with a 0 typed there
+    skips: dict[str, frozenset[int]] = {}
+    for h in list(answered.values()):
+        masks = [(r.first.function, frozenset(i for i, a in enumerate(r.first.args) if a is None)) for r in h.runs]
+        if any(skips.setdefault(function, mask) != mask for function, mask in masks):
+            _pin(book, answered.pop(id(h)))
+    # every other formula the engine evaluates calls the functions under an alias that is never answered
     untaken = [b for b in the_plan.blocks if (b.sheet, b.col, b.first_row) not in taken]
     for block, texts in marked(untaken, alias=frozenset(REGISTRY) if answered else frozenset()):
         book.set_formulas_batch(block.sheet, block.first_row, block.col, [[t] for t in texts])
@@ -172,6 +178,15 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
                                                                       min(last, rect.rows[1]) + 1))
         if targets:
             book.evaluate_cells(sorted(targets))
+            if answers is not None and answers.missed:
+                # the engine met a call before its run (it evaluates more than it is asked to) and gave it a
+                # stand-in, which these runs could read: no call is answered from here on, and the formulas
+                # read are evaluated again from scratch cells
+                for host in answered.values():
+                    _pin(book, host, held)
+                answered.clear()
+                answers.clear()
+                book.evaluate_cells(sorted(targets))
         results = _run_round(book, [run for _n, run in ready])
         for _node, run in ready:
             host = host_of[id(run)]
@@ -202,6 +217,7 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
     outcome.hosts = {(h.block.sheet, h.block.first_row + k, h.block.col) for h in hosts
                      if not h.reverted and not h.top for k in range(h.block.count)}
     if answers is not None:
+        answers.doubt = answers.doubt or bool(answers.missed)  # never: a stand-in is only given in a level
         answers.open = False
         answers.missed.clear()
     outcome.answered = [h for h in answered.values() if not h.reverted]
