@@ -5,6 +5,7 @@ Modules, one concept each:
 * ``safety``    -- limits and refusals: the package checked before anything parses it, the output
   checked before anything is computed;
 * ``package``   -- the package's parts read by streaming: sheets, formula cells, names, styles;
+* ``formula_cells`` -- a sheet's formula cells kept as columns, with no Python object per cell;
 * ``engine``    -- the native formula engine (formualizer) and the one adapter every ``TRUPS_*``
   function is registered through;
 * ``load``      -- the workbook checked, screened (external references, formulas the engine cannot
