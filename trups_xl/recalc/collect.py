@@ -53,22 +53,45 @@ class Recalculation:
 
 def _segments(cells: Iterable[tuple[int, int]]) -> list[tuple[int, int, int]]:
     """Cells as column segments of consecutive rows: (column, first row, last row)."""
-    out: list[list[int]] = []
-    for row, col in sorted(cells, key=lambda rc: (rc[1], rc[0])):
-        if out and out[-1][0] == col and out[-1][2] == row - 1:
-            out[-1][2] = row
-        else:
-            out.append([col, row, row])
-    return [(c, a, b) for c, a, b in out]
+    by_column: dict[int, list[int]] = {}
+    for row, col in cells:
+        by_column.setdefault(col, []).append(row)
+    out: list[tuple[int, int, int]] = []
+    for col in sorted(by_column):
+        rows = sorted(by_column[col])
+        first = last = rows[0]
+        for row in rows:
+            if row == last + 1:
+                last = row
+            elif row != first:
+                out.append((col, first, last))
+                first = last = row
+        out.append((col, first, last))
+    return out
+
+
+#: A sheet's cells are read in one rectangle when it holds at most this many cells more than twice
+#: the cells read (else a column segment at a time).
+_SPARE_CELLS = 4_096
 
 
 class _SegmentValues:
-    """The engine's values of the segments' cells, one read per segment, kept as one list per
-    segment (no key per cell)."""
+    """The engine's values of the segments' cells: the rectangle around them read at once when they
+    fill most of it, else one read per segment, kept as one list per segment (no key per cell)."""
 
     def __init__(self, book: fz.Workbook, sheet: str, segments: list[tuple[int, int, int]]) -> None:
         handle = book.sheet(sheet)
         self._by_column: dict[int, tuple[list[int], list[list[Any]]]] = {}
+        self._grid: list[list[Any]] = []
+        self._origin = (0, 0)
+        if not segments:
+            return
+        r1, r2 = min(s[1] for s in segments), max(s[2] for s in segments)
+        c1, c2 = segments[0][0], segments[-1][0]
+        if (r2 - r1 + 1) * (c2 - c1 + 1) <= 2 * sum(s[2] - s[1] + 1 for s in segments) + _SPARE_CELLS:
+            self._grid = handle.get_values(fz.RangeAddress(sheet, r1, c1, r2, c2))
+            self._origin = (r1, c1)
+            return
         for col, first, last in segments:
             starts, columns = self._by_column.setdefault(col, ([], []))
             starts.append(first)
@@ -77,6 +100,11 @@ class _SegmentValues:
 
     def get(self, row: int, col: int) -> tuple[bool, Any]:
         """(found, value) of one cell."""
+        if self._grid:
+            i, j = row - self._origin[0], col - self._origin[1]
+            if 0 <= i < len(self._grid) and 0 <= j < len(self._grid[i]):
+                return True, self._grid[i][j]
+            return False, None
         found = self._by_column.get(col)
         if found is None:
             return False, None
@@ -85,6 +113,31 @@ class _SegmentValues:
         if at < 0 or row - starts[at] >= len(columns[at]):
             return False, None
         return True, columns[at][row - starts[at]]
+
+
+def _may_spill(segments: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """The parts of ``segments`` that may anchor a spill. A spill fills the cell right of its anchor or
+    the one below, and a formula cell the engine evaluates is never empty, so the cells with such a
+    cell both to the right and below (in the segments) cannot spill: left out."""
+    by_column: dict[int, list[tuple[int, int]]] = {}
+    for col, first, last in segments:
+        by_column.setdefault(col, []).append((first, last))
+    out: list[tuple[int, int, int]] = []
+    for col, first, last in segments:
+        right = iter(by_column.get(col + 1, ()))
+        start = first
+        for r1, r2 in right:  # the rows of this segment with no evaluated formula to their right
+            if r2 < start:
+                continue
+            if r1 > last - 1:
+                break
+            if r1 > start:
+                out.append((col, start, r1 - 1))
+            start = max(start, r2 + 1)
+        if start <= last - 1:
+            out.append((col, start, last - 1))
+        out.append((col, last, last))  # the last row: nothing below it in the segment
+    return out
 
 
 def _spill_anchors(book: fz.Workbook, sheet: str, segments: list[tuple[int, int, int]]
@@ -182,21 +235,21 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
         occupied_probe = (min(sheet.max_row + 2, 1_048_576), min(sheet.max_col + 30, 16_384))
         sheet_cells = cells[title]
         done = outcome.values
-        segments = _segments((r, c) for (r, c), cell in sheet.formulas.items() if (title, r, c) not in done
-                             and (title, r, c) not in bad and not (cell.kind == "array" and not cell.dynamic))
+        segments = _segments((r, c) for r, c, _t, cell in sheet.formulas.texts() if (title, r, c) not in done
+                             and (title, r, c) not in bad and not (cell and cell.kind == "array" and not cell.dynamic))
         grid = _SegmentValues(book, title, segments)
-        anchors = _spill_anchors(book, title, segments)
-        for (row, col), cell in sheet.formulas.items():
+        anchors = _spill_anchors(book, title, _may_spill(segments))
+        for row, col, scanned, cell in sheet.formulas.texts():
             key = (title, row, col)
             if key in done:  # set by a vectorised call: one value
                 sheet_cells[(row, col)] = (done[key], key in outcome.dates)
                 continue
-            text = formulas.get(key) or cell.text or ""
-            function = _top_function(text)
             if key in bad:
                 sheet_cells[(row, col)] = (screened_value(bad[key]), False)
                 continue
-            if cell.kind == "array" and not cell.dynamic:
+            text = formulas.get(key) or scanned or ""
+            function = _top_function(text)
+            if cell is not None and cell.kind == "array" and not cell.dynamic:
                 area = cell.area or a1(row, col)
                 r1, c1, r2, c2 = area_bounds(area)
                 sheet_cells.update(_area_values(book, title, (r1, c1, r2, c2), function, log))
@@ -210,6 +263,12 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
             known, value = grid.get(row, col)
             if not known:
                 value = book.get_value(title, row, col)
+            if type(value) is float:
+                sheet_cells[(row, col)] = (value, function is not None and log.is_date(function, 0, 0, value))
+                if anchors and (row, col) in anchors:
+                    _add_spill(book, title, (row, col), anchors[(row, col)], function, log, sheet_cells, spills,
+                               spilled)
+                continue
             if isinstance(value, dict) and engine.is_engine_error(value) and value.get("kind") == "Circ":
                 circular.append(f"{title}!{a1(row, col)}")
                 sheet_cells[(row, col)] = (0.0, False)
@@ -220,14 +279,8 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
                 notices.append(_blocked(found, title, row, col, shape))
                 continue
             extent = anchors.get((row, col))
-            if extent is None:
-                continue
-            r1, c1, r2, c2 = extent
-            spills[(title, a1(row, col))] = f"{a1(r1, c1)}:{a1(r2, c2)}"
-            spill = dict(_area_values(book, title, extent, function, log))
-            spill.pop((row, col), None)  # the anchor, read above
-            sheet_cells.update(spill)
-            spilled.setdefault(title, set()).update(spill)
+            if extent is not None:
+                _add_spill(book, title, (row, col), extent, function, log, sheet_cells, spills, spilled)
     # a vectorised call that read a cell some formula spilled into is the engine's to evaluate
     redo = outcome.to_redo(spilled)
     if redo:
@@ -237,16 +290,32 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
     values = CellValues(cells)
     errors = []
     for sheet in found.sheets:
-        for (r, c), (v, _d) in sorted(cells[sheet.title].items()):
+        shown_errors = []
+        for (r, c), (v, _d) in cells[sheet.title].items():
+            if type(v) is float:
+                continue
             if isinstance(v, dict):
                 v = as_value(v)
             if isinstance(v, str) and (v.strip().upper() in EXCEL_ERRORS or v.startswith((INPUT_ERROR_PREFIX,
                                                                                           BUG_PREFIX))):
-                errors.append(f"{sheet.title}!{a1(r, c)}: {v}")
+                shown_errors.append(((r, c), v))
+        errors += [f"{sheet.title}!{a1(r, c)}: {v}" for (r, c), v in sorted(shown_errors, key=lambda e: e[0])]
     names, shown_as = _named_results(book, found, values)
     return Recalculation(values, names, errors, spills, notices, circular, external, has_vba, shown_as,
                          found, cells, sum(map(len, cells.values())),
                          CellRefs([outcome.values.keys(), outcome.hosts]))
+
+
+def _add_spill(book: fz.Workbook, title: str, anchor: tuple[int, int], extent: tuple[int, int, int, int],
+               function: str | None, log: engine.DateLog, sheet_cells: Values, spills: dict[tuple[str, str], str],
+               spilled: dict[str, set[tuple[int, int]]]) -> None:
+    """The cells a spill fills (its anchor read already), and the spill listed."""
+    r1, c1, r2, c2 = extent
+    spills[(title, a1(*anchor))] = f"{a1(r1, c1)}:{a1(r2, c2)}"
+    spill = dict(_area_values(book, title, extent, function, log))
+    spill.pop(anchor, None)  # the anchor, read above
+    sheet_cells.update(spill)
+    spilled.setdefault(title, set()).update(spill)
 
 
 class CellRefs(AbstractSet[tuple[str, str]]):
