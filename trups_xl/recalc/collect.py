@@ -82,15 +82,15 @@ class _SegmentValues:
     def __init__(self, book: fz.Workbook, sheet: str, segments: list[tuple[int, int, int]]) -> None:
         handle = book.sheet(sheet)
         self._by_column: dict[int, tuple[list[int], list[list[Any]]]] = {}
-        self._grid: list[list[Any]] = []
-        self._origin = (0, 0)
+        self.rows: list[list[Any]] = []
+        self.origin = (0, 0)
         if not segments:
             return
         r1, r2 = min(s[1] for s in segments), max(s[2] for s in segments)
         c1, c2 = segments[0][0], segments[-1][0]
         if (r2 - r1 + 1) * (c2 - c1 + 1) <= 2 * sum(s[2] - s[1] + 1 for s in segments) + _SPARE_CELLS:
-            self._grid = handle.get_values(fz.RangeAddress(sheet, r1, c1, r2, c2))
-            self._origin = (r1, c1)
+            self.rows = handle.get_values(fz.RangeAddress(sheet, r1, c1, r2, c2))
+            self.origin = (r1, c1)
             return
         for col, first, last in segments:
             starts, columns = self._by_column.setdefault(col, ([], []))
@@ -100,10 +100,10 @@ class _SegmentValues:
 
     def get(self, row: int, col: int) -> tuple[bool, Any]:
         """(found, value) of one cell."""
-        if self._grid:
-            i, j = row - self._origin[0], col - self._origin[1]
-            if 0 <= i < len(self._grid) and 0 <= j < len(self._grid[i]):
-                return True, self._grid[i][j]
+        if self.rows:
+            i, j = row - self.origin[0], col - self.origin[1]
+            if 0 <= i < len(self.rows) and 0 <= j < len(self.rows[i]):
+                return True, self.rows[i][j]
             return False, None
         found = self._by_column.get(col)
         if found is None:
@@ -206,10 +206,10 @@ _TOP_CALL = re.compile(r"^=\s*(TRUPS_[A-Z_]+)\s*\(", re.I)
 
 def _top_function(text: str) -> str | None:
     """The ``TRUPS_*`` function a formula calls first, if it starts with one."""
-    if "TRUPS_" not in text[:40].upper():
+    match = _TOP_CALL.match(text)  # first: it fails at once for most formulas
+    if match is None or "TRUPS_" not in text[:40].upper():
         return None
-    match = _TOP_CALL.match(text)
-    return match[1].upper() if match and match[1].upper() in REGISTRY else None
+    return match[1].upper() if match[1].upper() in REGISTRY else None
 
 
 def _area_values(book: fz.Workbook, title: str, bounds: tuple[int, int, int, int], function: str | None,
@@ -236,8 +236,10 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
         sheet_cells = cells[title]
         done = outcome.values
         segments = _segments((r, c) for r, c, _t, cell in sheet.formulas.texts() if (title, r, c) not in done
-                             and (title, r, c) not in bad and not (cell and cell.kind == "array" and not cell.dynamic))
+                             and not (bad and (title, r, c) in bad)
+                             and not (cell and cell.kind == "array" and not cell.dynamic))
         grid = _SegmentValues(book, title, segments)
+        read, (r0, c0) = grid.rows, grid.origin  # the rectangle read, when it was
         anchors = _spill_anchors(book, title, _may_spill(segments))
         for row, col, scanned, cell in sheet.formulas.texts():
             key = (title, row, col)
@@ -260,9 +262,12 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
                                    f"covers {rows}x{cols}; only its top-left part shows (enlarge the range, "
                                    "or enter the formula in one cell to spill)")
                 continue
-            known, value = grid.get(row, col)
-            if not known:
-                value = book.get_value(title, row, col)
+            if 0 <= row - r0 < len(read) and 0 <= col - c0 < len(read[row - r0]):
+                value = read[row - r0][col - c0]
+            else:
+                known, value = grid.get(row, col)
+                if not known:
+                    value = book.get_value(title, row, col)
             if type(value) is float:
                 sheet_cells[(row, col)] = (value, function is not None and log.is_date(function, 0, 0, value))
                 if anchors and (row, col) in anchors:
