@@ -162,6 +162,7 @@ def _row_xml(row: int, attrs: bytes, inner: bytes, updates: Values, styles: _Sty
 #: else the tag's attributes (group 4).
 _FORMULA_CELL = re.compile(rb'<c\b(?:\s+r="([A-Z]{1,3})([1-9]\d*)"(?:\s+s="(\d+)")?(?:\s+t="\w+")?\s*|([^>]*))>'
                            rb"\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\b[^>]*?(?:/>|>[^<]*</v>)\s*)?</c>")
+_DIMENSION = re.compile(rb"<dimension\b[^>]*/>")
 _R = re.compile(rb'\sr="([A-Z]{1,3})(\d+)"')
 _S = re.compile(rb'\ss="(\d+)"')
 
@@ -181,14 +182,19 @@ def rewrite_sheet(data: bytes, values: Values, styles: _Styles) -> bytes:
     The formula cells are replaced in one pass that copies the bytes between them as they are (a
     formula is its cell's first child, as the schema orders it); the cells left — a spill's or an
     array's other cells, any cell of an unusual shape — are merged row by row."""
-    out: list[bytes] = []
+    out = bytearray()  # the part rewritten, copied into as it goes (no list of 100,000s of pieces)
+    source = memoryview(data)
     written = array("q")  # the cells replaced, as row * 2**15 + column (no tuple kept per cell)
     columns: dict[bytes, int] = {}
     heads: dict[tuple[int, bool, type], bytes] = {}  # a number's or a text's tag attributes by style
     texts: dict[str, bytes] = {}  # the inline string of a text value written before
     pos = 0
+    dimension = _DIMENSION.search(data, 0, max(data.find(b"<sheetData"), 0) or len(data))
+    if dimension:  # left out: Excel works it out again on open
+        out += source[:dimension.start()]
+        pos = dimension.end()
     get = values.get
-    for match in _FORMULA_CELL.finditer(data):
+    for match in _FORMULA_CELL.finditer(data, pos):
         letters, digits, style_digits, attrs = match.groups()
         if attrs is not None:
             tag = _tag(attrs)
@@ -220,19 +226,20 @@ def rewrite_sheet(data: bytes, values: Values, styles: _Styles) -> bytes:
                 cell = b'<c r="%s%s"%s>%s</c>' % (letters, digits, head, body)
         else:
             cell = cell_xml(f"{letters.decode()}{row}", style, value, is_date, styles)
-        out.append(data[pos:match.start()])
-        out.append(cell)
+        out += source[pos:match.start()]
+        out += cell
         pos = match.end()
         written.append(row << 15 | col)
-    out.append(data[pos:])
-    data = b"".join(out)
+    out += source[pos:]
+    source.release()
+    data = bytes(out)
     del out
     if len(written) != len(values):
         done = set(written)
         left = {key: value for key, value in values.items() if key[0] << 15 | key[1] not in done}
         if left:
             data = _merge_rows(data, left, styles)
-    return re.sub(rb"<dimension\b[^>]*/>", b"", data, count=1)  # recomputed by Excel on open
+    return data
 
 
 def _merge_rows(data: bytes, values: Values, styles: _Styles) -> bytes:
