@@ -128,8 +128,10 @@ class FormulaCells(Mapping[tuple[int, int], FormulaCell]):
         if not self._ordered:
             self._order()
         special = self._special
+        rows: dict[int, int] = {}  # one int object per row, shared by the keys made from its cells
         for key, text in zip(self._keys, self._texts, strict=True):
-            yield key >> _COLUMN_BITS, key & _COLUMN_MASK, text, special.get(key) if special else None
+            row = key >> _COLUMN_BITS
+            yield rows.setdefault(row, row), key & _COLUMN_MASK, text, special.get(key) if special else None
 
     def style(self, row: int, col: int) -> int | None:
         """The style of the cell at (row, col), or None when it holds no formula."""
