@@ -19,6 +19,9 @@ def test_cells_read_back_as_given_in_row_then_column_order():
     assert list(cells.values()) == [cells[k] for k in cells]
     assert list(cells.texts()) == [(1, 2, None, shared), (1, 16_384, "=1", None), (2, 1, "=B1", None)]
     assert cells.style(2, 1) == 5 and cells.style(3, 1) is None
+    assert cells.holding("B", "1") == [(1, 16_384, "=1", None), (2, 1, "=B1", None)]
+    assert cells.holding("[") == []
+    assert cells.kept_whole() == [shared]
 
 
 def test_a_position_not_held_is_not_found():

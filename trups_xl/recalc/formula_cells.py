@@ -133,6 +133,19 @@ class FormulaCells(Mapping[tuple[int, int], FormulaCell]):
             row = key >> _COLUMN_BITS
             yield rows.setdefault(row, row), key & _COLUMN_MASK, text, special.get(key) if special else None
 
+    def kept_whole(self) -> list[FormulaCell]:
+        """The cells that are not a plain formula (shared, array, dynamic array), in order."""
+        return [self._special[key] for key in sorted(self._special)]
+
+    def holding(self, *parts: str) -> list[tuple[int, int, str | None, FormulaCell | None]]:
+        """:meth:`texts` of the cells whose formula holds any of ``parts`` (found without a Python
+        object for the cells that do not)."""
+        if not self._ordered:
+            self._order()
+        found = sorted({at for part in parts for at, text in enumerate(self._texts) if text and part in text})
+        return [(self._keys[at] >> _COLUMN_BITS, self._keys[at] & _COLUMN_MASK, self._texts[at],
+                 self._special.get(self._keys[at])) for at in found]
+
     def style(self, row: int, col: int) -> int | None:
         """The style of the cell at (row, col), or None when it holds no formula."""
         at = self._index((row, col))

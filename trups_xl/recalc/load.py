@@ -65,8 +65,8 @@ def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, name: st
 def _shared_followers(found: Scan) -> dict[tuple[str, str], list[FormulaCell]]:
     groups: dict[tuple[str, str], list[FormulaCell]] = {}
     for sheet in found.sheets:
-        for _row, _col, _text, cell in sheet.formulas.texts():
-            if cell is not None and cell.kind == "shared" and cell.shared_index is not None:
+        for cell in sheet.formulas.kept_whole():
+            if cell.kind == "shared" and cell.shared_index is not None:
                 groups.setdefault((sheet.title, cell.shared_index), []).append(cell)
     return groups
 
@@ -81,8 +81,8 @@ def _screen(found: Scan, parse_all: bool = False) -> tuple[dict[Key, str], list[
     followers = _shared_followers(found)
     seen: dict[str, str | None] = {}
     for sheet in found.sheets:
-        for row, col, text, special in sheet.formulas.texts():
-            if text is None or not (parse_all or "[" in text or "|" in text):
+        for row, col, text, special in (sheet.formulas.texts() if parse_all else sheet.formulas.holding("[", "|")):
+            if text is None:
                 continue
             cell = special or sheet.formulas[(row, col)]
             group = followers.get((sheet.title, cell.shared_index or ""), []) if cell.kind == "shared" else [cell]
@@ -182,8 +182,8 @@ def load_workbook(path: Path, progress: Callable[[str], None] | None = None,
     log = engine.DateLog()
     engine.register(book, log)
     formulas = _engine_formulas(book, found, bad)
-    protected = {(s.title, r, c) for s in found.sheets for _r, _c, _t, cell in s.formulas.texts()
-                 if cell is not None and cell.kind == "array" and not cell.dynamic
+    protected = {(s.title, r, c) for s in found.sheets for cell in s.formulas.kept_whole()
+                 if cell.kind == "array" and not cell.dynamic
                  for r, c in area_cells(cell.area or a1(cell.row, cell.col))}
     return Loaded(path, found, book, log, formulas, protected, bad, external, notices, package.has_vba, say)
 
