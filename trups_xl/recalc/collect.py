@@ -18,6 +18,7 @@ import formualizer as fz
 from trups_xl.excel.convert import EXCEL_ERRORS
 from trups_xl.excel.function import BUG_PREFIX, INPUT_ERROR_PREFIX, REGISTRY
 from trups_xl.recalc import engine, vectorise
+from trups_xl.recalc.computed import ComputedCells
 from trups_xl.recalc.load import Key, Loaded, screened_value
 from trups_xl.recalc.package import DEFAULT_PART_BYTES, Scan, a1, area_bounds, coordinate, read_part
 from trups_xl.recalc.writer import Values
@@ -226,14 +227,16 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
              log: engine.DateLog, bad: dict[Key, str], external: list[str], notices: list[str],
              has_vba: bool) -> Recalculation:
     """Read every formula cell, array area and spill back from the engine."""
-    cells: dict[str, Values] = {s.title: {} for s in found.sheets}
+    tables = {s.title: ComputedCells() for s in found.sheets}
+    cells: dict[str, Values] = dict(tables)
     spills: dict[tuple[str, str], str] = {}
     circular: list[str] = []
     spilled: dict[str, set[tuple[int, int]]] = {}
     for sheet in found.sheets:
         title = sheet.title
         occupied_probe = (min(sheet.max_row + 2, 1_048_576), min(sheet.max_col + 30, 16_384))
-        sheet_cells = cells[title]
+        sheet_cells = tables[title]
+        put = sheet_cells.put
         done = outcome.values
         segments = _segments((r, c) for r, c, _t, cell in sheet.formulas.texts() if (title, r, c) not in done
                              and not (bad and (title, r, c) in bad)
@@ -244,7 +247,7 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
         for row, col, scanned, cell in sheet.formulas.texts():
             key = (title, row, col)
             if key in done:  # set by a vectorised call: one value
-                sheet_cells[(row, col)] = (done[key], key in outcome.dates)
+                put(row, col, done[key], key in outcome.dates)
                 continue
             if key in bad:
                 sheet_cells[(row, col)] = (screened_value(bad[key]), False)
@@ -269,7 +272,7 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
                 if not known:
                     value = book.get_value(title, row, col)
             if type(value) is float:
-                sheet_cells[(row, col)] = (value, function is not None and log.is_date(function, 0, 0, value))
+                put(row, col, value, function is not None and log.is_date(function, 0, 0, value))
                 if anchors and (row, col) in anchors:
                     _add_spill(book, title, (row, col), anchors[(row, col)], function, log, sheet_cells, spills,
                                spilled)

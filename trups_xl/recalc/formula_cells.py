@@ -12,8 +12,8 @@ from collections.abc import ItemsView, Iterator, Mapping, ValuesView
 from dataclasses import dataclass
 
 #: A cell's position packed in one integer: row * 2**15 + column (three letters reach column 18,278).
-_COLUMN_BITS = 15
-_COLUMN_MASK = (1 << _COLUMN_BITS) - 1
+COLUMN_BITS = 15
+_COLUMN_MASK = (1 << COLUMN_BITS) - 1
 #: A style index beyond any cellXfs list is kept as this (it reads as General, as it did).
 _MOST_STYLE = 2**32 - 1
 
@@ -46,7 +46,7 @@ class FormulaCells(Mapping[tuple[int, int], FormulaCell]):
 
     def add_formula(self, row: int, col: int, style: int, text: str) -> None:
         """Add a plain formula cell (a formula of its own, not shared, not an array)."""
-        key = row << _COLUMN_BITS | col
+        key = row << COLUMN_BITS | col
         if self._keys and key <= self._keys[-1]:
             self._ordered = False
         self._keys.append(key)
@@ -85,7 +85,7 @@ class FormulaCells(Mapping[tuple[int, int], FormulaCell]):
             return -1
         if not self._ordered:
             self._order()
-        packed = row << _COLUMN_BITS | col
+        packed = row << COLUMN_BITS | col
         at = bisect_left(self._keys, packed)
         return at if at < len(self._keys) and self._keys[at] == packed else -1
 
@@ -94,7 +94,7 @@ class FormulaCells(Mapping[tuple[int, int], FormulaCell]):
         special = self._special.get(key)
         if special is not None:
             return special
-        return FormulaCell(key >> _COLUMN_BITS, key & _COLUMN_MASK, self._styles[at], "normal", self._texts[at])
+        return FormulaCell(key >> COLUMN_BITS, key & _COLUMN_MASK, self._styles[at], "normal", self._texts[at])
 
     def __getitem__(self, key: tuple[int, int]) -> FormulaCell:
         at = self._index(key)
@@ -109,7 +109,7 @@ class FormulaCells(Mapping[tuple[int, int], FormulaCell]):
         if not self._ordered:
             self._order()
         for key in self._keys:
-            yield key >> _COLUMN_BITS, key & _COLUMN_MASK
+            yield key >> COLUMN_BITS, key & _COLUMN_MASK
 
     def __len__(self) -> int:
         if not self._ordered:
@@ -130,7 +130,7 @@ class FormulaCells(Mapping[tuple[int, int], FormulaCell]):
         special = self._special
         rows: dict[int, int] = {}  # one int object per row, shared by the keys made from its cells
         for key, text in zip(self._keys, self._texts, strict=True):
-            row = key >> _COLUMN_BITS
+            row = key >> COLUMN_BITS
             yield rows.setdefault(row, row), key & _COLUMN_MASK, text, special.get(key) if special else None
 
     def kept_whole(self) -> list[FormulaCell]:
@@ -143,7 +143,7 @@ class FormulaCells(Mapping[tuple[int, int], FormulaCell]):
         if not self._ordered:
             self._order()
         found = sorted({at for part in parts for at, text in enumerate(self._texts) if text and part in text})
-        return [(self._keys[at] >> _COLUMN_BITS, self._keys[at] & _COLUMN_MASK, self._texts[at],
+        return [(self._keys[at] >> COLUMN_BITS, self._keys[at] & _COLUMN_MASK, self._texts[at],
                  self._special.get(self._keys[at])) for at in found]
 
     def style(self, row: int, col: int) -> int | None:

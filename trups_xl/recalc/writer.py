@@ -18,14 +18,16 @@ import math
 import re
 import zipfile
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableMapping
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
 from trups_xl.atomic import write_atomically
 from trups_xl.excel.convert import date_to_serial
+from trups_xl.recalc.computed import ComputedCells
 from trups_xl.recalc.engine import error_text, is_engine_error
+from trups_xl.recalc.formula_cells import COLUMN_BITS
 from trups_xl.recalc.package import (
     DEFAULT_PART_BYTES,
     Scan,
@@ -49,7 +51,7 @@ _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 #: (row, col) -> (value as the engine holds it, whether it is a date)
-Values = dict[tuple[int, int], tuple[Any, bool]]
+Values = MutableMapping[tuple[int, int], tuple[Any, bool]]
 
 
 class _Styles:
@@ -162,6 +164,7 @@ def _row_xml(row: int, attrs: bytes, inner: bytes, updates: Values, styles: _Sty
 #: else the tag's attributes (group 4).
 _FORMULA_CELL = re.compile(rb'<c\b(?:\s+r="([A-Z]{1,3})([1-9]\d*)"(?:\s+s="(\d+)")?(?:\s+t="\w+")?\s*|([^>]*))>'
                            rb"\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\b[^>]*?(?:/>|>[^<]*</v>)\s*)?</c>")
+_ABSENT = object()
 _DIMENSION = re.compile(rb"<dimension\b[^>]*/>")
 _R = re.compile(rb'\sr="([A-Z]{1,3})(\d+)"')
 _S = re.compile(rb'\ss="(\d+)"')
@@ -194,6 +197,7 @@ def rewrite_sheet(data: bytes, values: Values, styles: _Styles) -> bytes:
         out += source[:dimension.start()]
         pos = dimension.end()
     get = values.get
+    stored, dates = values.stored() if isinstance(values, ComputedCells) else (None, set())
     for match in _FORMULA_CELL.finditer(data, pos):
         letters, digits, style_digits, attrs = match.groups()
         if attrs is not None:
@@ -205,10 +209,16 @@ def rewrite_sheet(data: bytes, values: Values, styles: _Styles) -> bytes:
         if col is None:
             col = columns[letters] = column_number(letters.decode())
         row = int(digits)
-        update = get((row, col))
-        if update is None:
-            continue
-        value, is_date = update
+        if stored is not None:  # read as kept: no tuple made for the cell
+            value = stored.get(row << COLUMN_BITS | col, _ABSENT)
+            if value is _ABSENT:
+                continue
+            is_date = row << COLUMN_BITS | col in dates
+        else:
+            update = get((row, col))
+            if update is None:
+                continue
+            value, is_date = update
         style = int(style_digits) if style_digits else 0
         kind = type(value)
         if (kind is float and math.isfinite(value)) or (kind is str and value):
@@ -229,14 +239,14 @@ def rewrite_sheet(data: bytes, values: Values, styles: _Styles) -> bytes:
         out += source[pos:match.start()]
         out += cell
         pos = match.end()
-        written.append(row << 15 | col)
+        written.append(row << COLUMN_BITS | col)
     out += source[pos:]
     source.release()
     data = bytes(out)
     del out
     if len(written) != len(values):
         done = set(written)
-        left = {key: value for key, value in values.items() if key[0] << 15 | key[1] not in done}
+        left = {key: value for key, value in values.items() if key[0] << COLUMN_BITS | key[1] not in done}
         if left:
             data = _merge_rows(data, left, styles)
     return data
