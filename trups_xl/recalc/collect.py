@@ -116,28 +116,58 @@ class _SegmentValues:
         return True, columns[at][row - starts[at]]
 
 
-def _may_spill(segments: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """The parts of ``segments`` that may anchor a spill. A spill fills the cell right of its anchor or
-    the one below, and a formula cell the engine evaluates is never empty, so the cells with such a
-    cell both to the right and below (in the segments) cannot spill: left out."""
-    by_column: dict[int, list[tuple[int, int]]] = {}
+def _holding(grid: _SegmentValues, segments: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """The parts of ``segments`` whose cells hold something in the engine (a formula's cell reads as
+    a value, even an empty text; a cell left blank reads as None)."""
+    out: list[tuple[int, int, int]] = []
     for col, first, last in segments:
+        start = 0
+        for row in range(first, last + 1):
+            if grid.get(row, col)[1] is not None:
+                start = start or row
+            elif start:
+                out.append((col, start, row - 1))
+                start = 0
+        if start:
+            out.append((col, start, last))
+    return out
+
+
+def _may_spill(segments: list[tuple[int, int, int]], holding: list[tuple[int, int, int]]
+               ) -> list[tuple[int, int, int]]:
+    """The parts of ``segments`` that may anchor a spill. A spill fills the cell right of its anchor or
+    the one below, so a cell with something in the engine both to its right and below it (among the
+    ``holding`` parts of the segments) cannot: left out."""
+    by_column: dict[int, list[tuple[int, int]]] = {}
+    for col, first, last in holding:
         by_column.setdefault(col, []).append((first, last))
     out: list[tuple[int, int, int]] = []
     for col, first, last in segments:
-        right = iter(by_column.get(col + 1, ()))
+        below = [(r1 - 1, r2 - 1) for r1, r2 in by_column.get(col, ())]  # rows whose cell below holds
         start = first
-        for r1, r2 in right:  # the rows of this segment with no evaluated formula to their right
-            if r2 < start:
+        for r1, r2 in _overlap(by_column.get(col + 1, []), below):  # rows held both right and below
+            if r2 < start or r1 > last:
                 continue
-            if r1 > last - 1:
-                break
             if r1 > start:
                 out.append((col, start, r1 - 1))
             start = max(start, r2 + 1)
-        if start <= last - 1:
-            out.append((col, start, last - 1))
-        out.append((col, last, last))  # the last row: nothing below it in the segment
+        if start <= last:
+            out.append((col, start, last))
+    return out
+
+
+def _overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The rows in both of two ordered lists of row intervals, as intervals."""
+    out = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        first, last = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if first <= last:
+            out.append((first, last))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
     return out
 
 
@@ -243,7 +273,7 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
                              and not (cell and cell.kind == "array" and not cell.dynamic))
         grid = _SegmentValues(book, title, segments)
         read, (r0, c0) = grid.rows, grid.origin  # the rectangle read, when it was
-        anchors = _spill_anchors(book, title, _may_spill(segments))
+        anchors = _spill_anchors(book, title, _may_spill(segments, _holding(grid, segments)))
         for row, col, scanned, cell in sheet.formulas.texts():
             key = (title, row, col)
             if key in done:  # set by a vectorised call: one value
