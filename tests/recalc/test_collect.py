@@ -82,3 +82,26 @@ def test_cells_after_a_spill_read_their_own_values(tmp_path):
     values = recalculate(path).values
     assert values[("Sheet", "A5")] == 2 and values[("Sheet", "A6")] == "xy"
     assert values[("Sheet", "B2")] == "id"
+
+
+def test_only_cells_without_something_both_right_and_below_may_anchor_a_spill():
+    from trups_xl.recalc.collect import _may_spill, _overlap
+
+    # every cell holds something: column A rows 1-5 beside column B rows 2-3; A1 and A4 have nothing
+    # to their right, A5 nothing below; column B nothing to its right
+    full = [(1, 1, 5), (2, 2, 3)]
+    assert _may_spill(full, full) == [(1, 1, 1), (1, 4, 5), (2, 2, 3)]
+    assert _may_spill([(1, 1, 3), (2, 1, 3)], [(1, 1, 3), (2, 1, 3)]) == [(1, 3, 3), (2, 1, 3)]
+    # B2 left blank in the engine: A2 may spill right into it
+    assert _may_spill([(1, 1, 3), (2, 1, 3)], [(1, 1, 3), (2, 1, 1), (2, 3, 3)]) == [(1, 2, 3), (2, 1, 3)]
+    assert _may_spill([], []) == []
+    assert _overlap([(1, 3), (6, 9)], [(2, 7)]) == [(2, 3), (6, 7)] and _overlap([(1, 2)], []) == []
+
+
+def test_a_spill_between_formulas_is_found_and_written(tmp_path):
+    """A table anchored inside a column of formulas spills right, between formulas on either side."""
+    path = write_book(tmp_path / "mid.xlsx", {"A1": "=1", "A2": "={1,2,3}", "A3": "=3", "B1": "=A1*2", "B3": "=A3*2",
+                                              "E2": "=B2+C2"}, sheet="Model")
+    result = _collected(path)
+    assert result.spills == {("Model", "A2"): "A2:C2"}
+    assert [result.values[("Model", ref)] for ref in ("A2", "B2", "C2", "B1", "B3", "E2")] == [1, 2, 3, 2, 6, 5]

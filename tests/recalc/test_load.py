@@ -51,3 +51,31 @@ def test_what_is_not_a_workbook_is_refused_in_one_line(tmp_path):
 def test_an_area_is_its_cells_row_by_row():
     assert list(area_cells("B2:C3")) == [(2, 2), (2, 3), (3, 2), (3, 3)]
     assert list(area_cells("A1")) == [(1, 1)]
+
+
+def test_shared_formulas_are_expanded_by_the_engine_and_their_values_written(tmp_path):
+    """A formula Excel saved once for a range (its followers hold only the group's index) is read as
+    each cell's own formula, evaluated and written as values."""
+    import zipfile
+
+    from trups_xl.recalc.run import recalculate, write_values
+
+    plain = write_book(tmp_path / "plain.xlsx", {"A1": 1.0, "A2": 2.0, "A3": 3.0, "B1": "=A1*2", "B2": "=A2*2",
+                                                 "B3": "=A3*2"}, sheet="Model")
+    path = tmp_path / "shared.xlsx"
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(path, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<f>A1*2</f>", b'<f t="shared" ref="B1:B3" si="0">A1*2</f>')
+                data = data.replace(b"<f>A2*2</f>", b'<f t="shared" si="0"/>')
+                data = data.replace(b"<f>A3*2</f>", b'<f t="shared" si="0"/>')
+                assert data.count(b'si="0"') == 3
+            zout.writestr(info, data)
+    loaded = load_workbook(path)
+    assert [loaded.formulas[("Model", r, 2)].replace(" ", "") for r in (1, 2, 3)] == ["=A1*2", "=A2*2", "=A3*2"]
+    result = recalculate(path)
+    assert [result.values[("Model", f"B{r}")] for r in (1, 2, 3)] == [2, 4, 6]
+    write_values(path, tmp_path / "out.xlsx", result)
+    copy = openpyxl.load_workbook(tmp_path / "out.xlsx")["Model"]
+    assert [copy[f"B{r}"].value for r in (1, 2, 3)] == [2, 4, 6]

@@ -48,3 +48,30 @@ def test_the_input_is_left_as_it_was(tmp_path):
     write_copy(source, tmp_path / "out.xlsx", scan(source, Limits()), {"Model": {(1, 2): (10.0, False)}},
                keep_vba=False)
     assert source.read_bytes() == before
+
+
+def test_formula_cells_are_rewritten_whatever_the_order_of_their_attributes():
+    """Cells as Excel writes them and cells of other shapes (type before style, position last) are
+    rewritten alike; a cell a table spills into is added in column order; the bytes between the
+    formula cells are kept as they were."""
+    from trups_xl.recalc.computed import ComputedCells
+    from trups_xl.recalc.package import Scan
+    from trups_xl.recalc.writer import _Styles, rewrite_sheet
+
+    data = (b'<worksheet><dimension ref="A1:D2"/><sheetData><row r="1" spans="1:4"><c r="A1" s="2"><f>1+1</f>'
+            b'<v>2</v></c><c t="str" s="3" r="B1"><f>"x"</f><v>x</v></c><c r="C1" t="str"><f>"a&amp;b"</f></c>'
+            b'<c r="D1" s="0"><f>C1</f><v /></c></row><row r="2"><c r="A2"><f>A1</f></c></row></sheetData>'
+            b"<pageMargins/></worksheet>")
+    values = {(1, 1): (4.5, False), (1, 2): ("<x>", False), (1, 3): ("<x>", False), (1, 4): (float("inf"), False),
+              (2, 1): (True, False), (2, 2): (7.0, False)}
+    table = ComputedCells()  # the collected cells' own table: read without a tuple per cell
+    table.update(values)
+    assert rewrite_sheet(data, table, _Styles(None, Scan([], {}, []))) == rewrite_sheet(
+        data, values, _Styles(None, Scan([], {}, [])))
+    out = rewrite_sheet(data, table, _Styles(None, Scan([], {}, [])))
+    assert out == (b'<worksheet><sheetData><row r="1" spans="1:4"><c r="A1" s="2"><v>4.5</v></c>'
+                   b'<c r="B1" s="3" t="inlineStr"><is><t xml:space="preserve">&lt;x&gt;</t></is></c>'
+                   b'<c r="C1" t="inlineStr"><is><t xml:space="preserve">&lt;x&gt;</t></is></c>'
+                   b'<c r="D1" t="e"><v>#NUM!</v></c></row>'
+                   b'<row r="2"><c r="A2" t="b"><v>1</v></c><c r="B2"><v>7.0</v></c></row></sheetData>'
+                   b"<pageMargins/></worksheet>")

@@ -5,6 +5,7 @@ Modules, one concept each:
 * ``safety``    -- limits and refusals: the package checked before anything parses it, the output
   checked before anything is computed;
 * ``package``   -- the package's parts read by streaming: sheets, formula cells, names, styles;
+* ``formula_cells`` -- a sheet's formula cells kept as columns, with no Python object per cell;
 * ``engine``    -- the native formula engine (formualizer) and the one adapter every ``TRUPS_*``
   function is registered through;
 * ``load``      -- the workbook checked, screened (external references, formulas the engine cannot
@@ -16,6 +17,7 @@ Modules, one concept each:
 * ``order``     -- which formulas each run reads, its cycles and the order the runs are taken in;
 * ``writer``    -- the values copy, written by rewriting the sheet parts that hold formulas;
 * ``collect``   -- the computed cells, spills and named results read back from the engine;
+* ``computed``  -- a sheet's computed cells (value, date or not) with no tuple per cell;
 * ``report``    -- results as their cells show them, the summary and the error lines;
 * ``run``       -- the recalculation itself (load, evaluate, collect) and the command;
 * ``scenario_table`` -- the scenario table and the outputs named;

@@ -18,6 +18,7 @@ import formualizer as fz
 from trups_xl.excel.convert import EXCEL_ERRORS
 from trups_xl.excel.function import BUG_PREFIX, INPUT_ERROR_PREFIX, REGISTRY
 from trups_xl.recalc import engine, vectorise
+from trups_xl.recalc.computed import ComputedCells
 from trups_xl.recalc.load import Key, Loaded, screened_value
 from trups_xl.recalc.package import DEFAULT_PART_BYTES, Scan, a1, area_bounds, coordinate, read_part
 from trups_xl.recalc.writer import Values
@@ -53,22 +54,45 @@ class Recalculation:
 
 def _segments(cells: Iterable[tuple[int, int]]) -> list[tuple[int, int, int]]:
     """Cells as column segments of consecutive rows: (column, first row, last row)."""
-    out: list[list[int]] = []
-    for row, col in sorted(cells, key=lambda rc: (rc[1], rc[0])):
-        if out and out[-1][0] == col and out[-1][2] == row - 1:
-            out[-1][2] = row
-        else:
-            out.append([col, row, row])
-    return [(c, a, b) for c, a, b in out]
+    by_column: dict[int, list[int]] = {}
+    for row, col in cells:
+        by_column.setdefault(col, []).append(row)
+    out: list[tuple[int, int, int]] = []
+    for col in sorted(by_column):
+        rows = sorted(by_column[col])
+        first = last = rows[0]
+        for row in rows:
+            if row == last + 1:
+                last = row
+            elif row != first:
+                out.append((col, first, last))
+                first = last = row
+        out.append((col, first, last))
+    return out
+
+
+#: A sheet's cells are read in one rectangle when it holds at most this many cells more than twice
+#: the cells read (else a column segment at a time).
+_SPARE_CELLS = 4_096
 
 
 class _SegmentValues:
-    """The engine's values of the segments' cells, one read per segment, kept as one list per
-    segment (no key per cell)."""
+    """The engine's values of the segments' cells: the rectangle around them read at once when they
+    fill most of it, else one read per segment, kept as one list per segment (no key per cell)."""
 
     def __init__(self, book: fz.Workbook, sheet: str, segments: list[tuple[int, int, int]]) -> None:
         handle = book.sheet(sheet)
         self._by_column: dict[int, tuple[list[int], list[list[Any]]]] = {}
+        self.rows: list[list[Any]] = []
+        self.origin = (0, 0)
+        if not segments:
+            return
+        r1, r2 = min(s[1] for s in segments), max(s[2] for s in segments)
+        c1, c2 = segments[0][0], segments[-1][0]
+        if (r2 - r1 + 1) * (c2 - c1 + 1) <= 2 * sum(s[2] - s[1] + 1 for s in segments) + _SPARE_CELLS:
+            self.rows = handle.get_values(fz.RangeAddress(sheet, r1, c1, r2, c2))
+            self.origin = (r1, c1)
+            return
         for col, first, last in segments:
             starts, columns = self._by_column.setdefault(col, ([], []))
             starts.append(first)
@@ -77,6 +101,11 @@ class _SegmentValues:
 
     def get(self, row: int, col: int) -> tuple[bool, Any]:
         """(found, value) of one cell."""
+        if self.rows:
+            i, j = row - self.origin[0], col - self.origin[1]
+            if 0 <= i < len(self.rows) and 0 <= j < len(self.rows[i]):
+                return True, self.rows[i][j]
+            return False, None
         found = self._by_column.get(col)
         if found is None:
             return False, None
@@ -85,6 +114,61 @@ class _SegmentValues:
         if at < 0 or row - starts[at] >= len(columns[at]):
             return False, None
         return True, columns[at][row - starts[at]]
+
+
+def _holding(grid: _SegmentValues, segments: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """The parts of ``segments`` whose cells hold something in the engine (a formula's cell reads as
+    a value, even an empty text; a cell left blank reads as None)."""
+    out: list[tuple[int, int, int]] = []
+    for col, first, last in segments:
+        start = 0
+        for row in range(first, last + 1):
+            if grid.get(row, col)[1] is not None:
+                start = start or row
+            elif start:
+                out.append((col, start, row - 1))
+                start = 0
+        if start:
+            out.append((col, start, last))
+    return out
+
+
+def _may_spill(segments: list[tuple[int, int, int]], holding: list[tuple[int, int, int]]
+               ) -> list[tuple[int, int, int]]:
+    """The parts of ``segments`` that may anchor a spill. A spill fills the cell right of its anchor or
+    the one below, so a cell with something in the engine both to its right and below it (among the
+    ``holding`` parts of the segments) cannot: left out."""
+    by_column: dict[int, list[tuple[int, int]]] = {}
+    for col, first, last in holding:
+        by_column.setdefault(col, []).append((first, last))
+    out: list[tuple[int, int, int]] = []
+    for col, first, last in segments:
+        below = [(r1 - 1, r2 - 1) for r1, r2 in by_column.get(col, ())]  # rows whose cell below holds
+        start = first
+        for r1, r2 in _overlap(by_column.get(col + 1, []), below):  # rows held both right and below
+            if r2 < start or r1 > last:
+                continue
+            if r1 > start:
+                out.append((col, start, r1 - 1))
+            start = max(start, r2 + 1)
+        if start <= last:
+            out.append((col, start, last))
+    return out
+
+
+def _overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The rows in both of two ordered lists of row intervals, as intervals."""
+    out = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        first, last = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if first <= last:
+            out.append((first, last))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return out
 
 
 def _spill_anchors(book: fz.Workbook, sheet: str, segments: list[tuple[int, int, int]]
@@ -153,10 +237,10 @@ _TOP_CALL = re.compile(r"^=\s*(TRUPS_[A-Z_]+)\s*\(", re.I)
 
 def _top_function(text: str) -> str | None:
     """The ``TRUPS_*`` function a formula calls first, if it starts with one."""
-    if "TRUPS_" not in text[:40].upper():
+    match = _TOP_CALL.match(text)  # first: it fails at once for most formulas
+    if match is None or "TRUPS_" not in text[:40].upper():
         return None
-    match = _TOP_CALL.match(text)
-    return match[1].upper() if match and match[1].upper() in REGISTRY else None
+    return match[1].upper() if match[1].upper() in REGISTRY else None
 
 
 def _area_values(book: fz.Workbook, title: str, bounds: tuple[int, int, int, int], function: str | None,
@@ -173,30 +257,34 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
              log: engine.DateLog, bad: dict[Key, str], external: list[str], notices: list[str],
              has_vba: bool) -> Recalculation:
     """Read every formula cell, array area and spill back from the engine."""
-    cells: dict[str, Values] = {s.title: {} for s in found.sheets}
+    tables = {s.title: ComputedCells() for s in found.sheets}
+    cells: dict[str, Values] = dict(tables)
     spills: dict[tuple[str, str], str] = {}
     circular: list[str] = []
     spilled: dict[str, set[tuple[int, int]]] = {}
     for sheet in found.sheets:
         title = sheet.title
         occupied_probe = (min(sheet.max_row + 2, 1_048_576), min(sheet.max_col + 30, 16_384))
-        sheet_cells = cells[title]
+        sheet_cells = tables[title]
+        put = sheet_cells.put
         done = outcome.values
-        segments = _segments((r, c) for (r, c), cell in sheet.formulas.items() if (title, r, c) not in done
-                             and (title, r, c) not in bad and not (cell.kind == "array" and not cell.dynamic))
+        segments = _segments((r, c) for r, c, _t, cell in sheet.formulas.texts() if (title, r, c) not in done
+                             and not (bad and (title, r, c) in bad)
+                             and not (cell and cell.kind == "array" and not cell.dynamic))
         grid = _SegmentValues(book, title, segments)
-        anchors = _spill_anchors(book, title, segments)
-        for (row, col), cell in sheet.formulas.items():
+        read, (r0, c0) = grid.rows, grid.origin  # the rectangle read, when it was
+        anchors = _spill_anchors(book, title, _may_spill(segments, _holding(grid, segments)))
+        for row, col, scanned, cell in sheet.formulas.texts():
             key = (title, row, col)
             if key in done:  # set by a vectorised call: one value
-                sheet_cells[(row, col)] = (done[key], key in outcome.dates)
+                put(row, col, done[key], key in outcome.dates)
                 continue
-            text = formulas.get(key) or cell.text or ""
-            function = _top_function(text)
             if key in bad:
                 sheet_cells[(row, col)] = (screened_value(bad[key]), False)
                 continue
-            if cell.kind == "array" and not cell.dynamic:
+            text = formulas.get(key) or scanned or ""
+            function = _top_function(text)
+            if cell is not None and cell.kind == "array" and not cell.dynamic:
                 area = cell.area or a1(row, col)
                 r1, c1, r2, c2 = area_bounds(area)
                 sheet_cells.update(_area_values(book, title, (r1, c1, r2, c2), function, log))
@@ -207,9 +295,18 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
                                    f"covers {rows}x{cols}; only its top-left part shows (enlarge the range, "
                                    "or enter the formula in one cell to spill)")
                 continue
-            known, value = grid.get(row, col)
-            if not known:
-                value = book.get_value(title, row, col)
+            if 0 <= row - r0 < len(read) and 0 <= col - c0 < len(read[row - r0]):
+                value = read[row - r0][col - c0]
+            else:
+                known, value = grid.get(row, col)
+                if not known:
+                    value = book.get_value(title, row, col)
+            if type(value) is float:
+                put(row, col, value, function is not None and log.is_date(function, 0, 0, value))
+                if anchors and (row, col) in anchors:
+                    _add_spill(book, title, (row, col), anchors[(row, col)], function, log, sheet_cells, spills,
+                               spilled)
+                continue
             if isinstance(value, dict) and engine.is_engine_error(value) and value.get("kind") == "Circ":
                 circular.append(f"{title}!{a1(row, col)}")
                 sheet_cells[(row, col)] = (0.0, False)
@@ -220,14 +317,8 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
                 notices.append(_blocked(found, title, row, col, shape))
                 continue
             extent = anchors.get((row, col))
-            if extent is None:
-                continue
-            r1, c1, r2, c2 = extent
-            spills[(title, a1(row, col))] = f"{a1(r1, c1)}:{a1(r2, c2)}"
-            spill = dict(_area_values(book, title, extent, function, log))
-            spill.pop((row, col), None)  # the anchor, read above
-            sheet_cells.update(spill)
-            spilled.setdefault(title, set()).update(spill)
+            if extent is not None:
+                _add_spill(book, title, (row, col), extent, function, log, sheet_cells, spills, spilled)
     # a vectorised call that read a cell some formula spilled into is the engine's to evaluate
     redo = outcome.to_redo(spilled)
     if redo:
@@ -237,16 +328,32 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
     values = CellValues(cells)
     errors = []
     for sheet in found.sheets:
-        for (r, c), (v, _d) in sorted(cells[sheet.title].items()):
+        shown_errors = []
+        for (r, c), (v, _d) in cells[sheet.title].items():
+            if type(v) is float:
+                continue
             if isinstance(v, dict):
                 v = as_value(v)
             if isinstance(v, str) and (v.strip().upper() in EXCEL_ERRORS or v.startswith((INPUT_ERROR_PREFIX,
                                                                                           BUG_PREFIX))):
-                errors.append(f"{sheet.title}!{a1(r, c)}: {v}")
+                shown_errors.append(((r, c), v))
+        errors += [f"{sheet.title}!{a1(r, c)}: {v}" for (r, c), v in sorted(shown_errors, key=lambda e: e[0])]
     names, shown_as = _named_results(book, found, values)
     return Recalculation(values, names, errors, spills, notices, circular, external, has_vba, shown_as,
                          found, cells, sum(map(len, cells.values())),
                          CellRefs([outcome.values.keys(), outcome.hosts]))
+
+
+def _add_spill(book: fz.Workbook, title: str, anchor: tuple[int, int], extent: tuple[int, int, int, int],
+               function: str | None, log: engine.DateLog, sheet_cells: Values, spills: dict[tuple[str, str], str],
+               spilled: dict[str, set[tuple[int, int]]]) -> None:
+    """The cells a spill fills (its anchor read already), and the spill listed."""
+    r1, c1, r2, c2 = extent
+    spills[(title, a1(*anchor))] = f"{a1(r1, c1)}:{a1(r2, c2)}"
+    spill = dict(_area_values(book, title, extent, function, log))
+    spill.pop(anchor, None)  # the anchor, read above
+    sheet_cells.update(spill)
+    spilled.setdefault(title, set()).update(spill)
 
 
 class CellRefs(AbstractSet[tuple[str, str]]):

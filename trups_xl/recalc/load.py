@@ -15,7 +15,8 @@ from pathlib import Path
 import formualizer as fz
 
 from trups_xl.recalc import engine
-from trups_xl.recalc.package import FormulaCell, Scan, a1, area_bounds, scan
+from trups_xl.recalc.formula_cells import FormulaCell
+from trups_xl.recalc.package import Scan, a1, area_bounds, scan
 from trups_xl.recalc.safety import Limits, RefusedError, check_package
 from trups_xl.recalc.writer import Values, write_copy
 
@@ -64,7 +65,7 @@ def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, name: st
 def _shared_followers(found: Scan) -> dict[tuple[str, str], list[FormulaCell]]:
     groups: dict[tuple[str, str], list[FormulaCell]] = {}
     for sheet in found.sheets:
-        for cell in sheet.formulas.values():
+        for cell in sheet.formulas.kept_whole():
             if cell.kind == "shared" and cell.shared_index is not None:
                 groups.setdefault((sheet.title, cell.shared_index), []).append(cell)
     return groups
@@ -80,10 +81,10 @@ def _screen(found: Scan, parse_all: bool = False) -> tuple[dict[Key, str], list[
     followers = _shared_followers(found)
     seen: dict[str, str | None] = {}
     for sheet in found.sheets:
-        for (row, col), cell in sheet.formulas.items():
-            text = cell.text
+        for row, col, text, special in (sheet.formulas.texts() if parse_all else sheet.formulas.holding("[", "|")):
             if text is None:
                 continue
+            cell = special or sheet.formulas[(row, col)]
             group = followers.get((sheet.title, cell.shared_index or ""), []) if cell.kind == "shared" else [cell]
             if ("[" in text or "|" in text) and _is_external(text):
                 book = re.search(r"\[([^\]]+)\]", _strip_strings(text))
@@ -134,13 +135,17 @@ def _engine_formulas(book: fz.Workbook, found: Scan, bad: dict[Key, str]) -> dic
     apart (they are the engine's to evaluate whole)."""
     out: dict[Key, str] = {}
     for sheet in found.sheets:
-        for (row, col), cell in sheet.formulas.items():
-            key = (sheet.title, row, col)
-            if key in bad or (cell.kind == "array" and not cell.dynamic):
-                continue
-            text = cell.text if cell.kind != "shared" else book.get_formula(sheet.title, row, col)
+        title = sheet.title
+        for row, col, text, cell in sheet.formulas.texts():
+            if cell is not None:
+                if cell.kind == "array" and not cell.dynamic:
+                    continue
+                if cell.kind == "shared":
+                    text = book.get_formula(title, row, col)
             if text:
-                out[key] = text if text.startswith("=") else f"={text}"
+                out[(title, row, col)] = text if text[0] == "=" else f"={text}"
+    for key in bad:
+        out.pop(key, None)
     return out
 
 
@@ -180,7 +185,7 @@ def load_workbook(path: Path, progress: Callable[[str], None] | None = None,
     answers = engine.Answers()
     engine.register(book, log, answers)
     formulas = _engine_formulas(book, found, bad)
-    protected = {(s.title, r, c) for s in found.sheets for cell in s.formulas.values()
+    protected = {(s.title, r, c) for s in found.sheets for cell in s.formulas.kept_whole()
                  if cell.kind == "array" and not cell.dynamic
                  for r, c in area_cells(cell.area or a1(cell.row, cell.col))}
     return Loaded(path, found, book, log, formulas, protected, bad, external, notices, package.has_vba, say,

@@ -24,6 +24,7 @@ from typing import IO, Any
 from defusedxml import ElementTree
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 
+from trups_xl.recalc.formula_cells import FormulaCell, FormulaCells
 from trups_xl.recalc.safety import EXCEL_COLUMNS, EXCEL_ROWS, Limits, RefusedError, check_formula
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -35,10 +36,11 @@ _REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
 _ROW_R = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
 _CELL_R = re.compile(rb'<c\b[^>]*?\sr="([A-Z]+)(\d+)"')
 _F_TEXT = re.compile(rb"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
-#: A cell whose first child is its formula, with its position, style, the tag's other attributes,
-#: the formula's attributes and text.
-_FAST_CELL = re.compile(rb'<c\b(?=[^>]*?\sr="([A-Z]{1,3})(\d+)")(?:(?=[^>]*?\ss="(\d+)"))?([^>]*)>\s*<f\b([^>]*?)'
-                        rb"(?:/>|>([^<]*)</f>)")
+#: A cell whose first child is its formula: its column letters, row digits and style digits when
+#: its tag is as Excel and openpyxl write it (position first, then style and type), else the tag's
+#: attributes (group 4); the formula's attributes and text.
+_FAST_CELL = re.compile(rb'<c\b(?:\s+r="([A-Z]{1,3})([1-9]\d*)"(?:\s+s="(\d+)")?(?:\s+t="\w+")?\s*|([^>]*))>'
+                        rb"\s*<f\b([^>]*?)(?:/>|>([^<]*)</f>)")
 _R_ATTR = re.compile(rb'\sr="\$?([A-Z]{1,3})\$?(\d+)"')
 _S_ATTR = re.compile(rb'\ss="(\d+)"')
 
@@ -92,25 +94,11 @@ def attributes(tag: bytes) -> dict[str, str]:
     return {m[1].decode(): html.unescape((m[2] if m[2] is not None else m[3]).decode()) for m in _ATTR.finditer(tag)}
 
 
-@dataclass(slots=True)
-class FormulaCell:
-    """A cell whose ``<c>`` holds an ``<f>``."""
-
-    row: int
-    col: int
-    style: int
-    kind: str  # "normal", "shared" or "array"
-    text: str | None  # the formula with its "=", or None for a shared formula's follower
-    area: str | None = None  # an array formula's range (or a shared formula's)
-    shared_index: str | None = None
-    dynamic: bool = False  # saved by Excel 365 as a dynamic array (cell metadata)
-
-
 @dataclass
 class Sheet:
     title: str
     part: str
-    formulas: dict[tuple[int, int], FormulaCell] = field(default_factory=dict)
+    formulas: FormulaCells = field(default_factory=FormulaCells)
     cells: int = 0
     max_row: int = 0
     max_col: int = 0
@@ -343,6 +331,8 @@ def _add(sheet: Sheet, tag: bytes, fattrs: bytes, raw: bytes | None) -> None:
     if not position:
         raise RefusedError(f"could not be read as a workbook: {sheet.part} has a formula cell without a position")
     row, col = int(position[2]), column_number(position[1].decode())
+    if row > EXCEL_ROWS or not 0 < row:
+        _beyond_the_grid(sheet, row)
     fattr = attributes(fattrs) if fattrs.strip() else {}
     body = (html.unescape(raw.decode("utf-8")) if b"&" in raw else raw.decode("utf-8")) if raw else ""
     kind = fattr.get("t", "normal")
@@ -352,29 +342,35 @@ def _add(sheet: Sheet, tag: bytes, fattrs: bytes, raw: bytes | None) -> None:
     if kind == "normal" and text is None:
         return  # an empty <f/>: no formula
     style_attr = _S_ATTR.search(tag)
-    sheet.formulas[(row, col)] = FormulaCell(row, col, int(style_attr[1]) if style_attr else 0, kind, text,
-                                             fattr.get("ref"), fattr.get("si"),
-                                             dynamic=b" cm=" in tag and kind == "array")
+    sheet.formulas.add(FormulaCell(row, col, int(style_attr[1]) if style_attr else 0, kind, text, fattr.get("ref"),
+                                   fattr.get("si"), dynamic=b" cm=" in tag and kind == "array"))
+
+
+def _beyond_the_grid(sheet: Sheet, row: int) -> None:
+    raise RefusedError(f"sheet {sheet.title!r} has a formula in row {row:,}, beyond Excel's grid of "
+                       f"{EXCEL_ROWS:,} rows")
 
 
 def _formula_cells_fast(sheet: Sheet, data: bytes, start: int, end: int) -> int:
     """Formula cells whose ``<f>`` is the cell's first child, as the schema orders it (Excel and
     openpyxl write it so); returns how many ``<f>`` elements were read."""
     count = 0
-    formulas = sheet.formulas
+    add = sheet.formulas.add_formula
     columns: dict[bytes, int] = {}
     for match in _FAST_CELL.finditer(data, start, end):
         letters, digits, style, tag, fattrs, raw = match.groups()
         count += 1
-        if fattrs.strip() or not raw or len(raw) > 1000 or raw.count(b"(") > 64 or b" cm=" in tag:
-            _add(sheet, tag, fattrs, raw)
+        if tag is not None or fattrs.strip() or not raw or len(raw) > 1000 or raw.count(b"(") > 64:
+            at = match.start() + 2
+            _add(sheet, tag if tag is not None else data[at:data.index(b">", at)], fattrs, raw)
             continue
         col = columns.get(letters)
         if col is None:
             col = columns[letters] = column_number(letters.decode())
         row = int(digits)
-        text = "=" + (html.unescape(raw.decode()) if b"&" in raw else raw.decode())
-        formulas[(row, col)] = FormulaCell(row, col, int(style) if style else 0, "normal", text)
+        if row > EXCEL_ROWS:
+            _beyond_the_grid(sheet, row)
+        add(row, col, int(style) if style else 0, "=" + (html.unescape(raw.decode()) if b"&" in raw else raw.decode()))
     return count
 
 

@@ -17,14 +17,17 @@ import datetime as dt
 import math
 import re
 import zipfile
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, MutableMapping
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
 from trups_xl.atomic import write_atomically
 from trups_xl.excel.convert import date_to_serial
+from trups_xl.recalc.computed import ComputedCells
 from trups_xl.recalc.engine import error_text, is_engine_error
+from trups_xl.recalc.formula_cells import COLUMN_BITS
 from trups_xl.recalc.package import (
     DEFAULT_PART_BYTES,
     Scan,
@@ -48,7 +51,7 @@ _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 #: (row, col) -> (value as the engine holds it, whether it is a date)
-Values = dict[tuple[int, int], tuple[Any, bool]]
+Values = MutableMapping[tuple[int, int], tuple[Any, bool]]
 
 
 class _Styles:
@@ -119,9 +122,12 @@ def cell_xml(ref: str, style: int, value: Any, is_date: bool, styles: _Styles) -
         if not math.isfinite(float(value)):
             return f'<c r="{ref}"{s} t="e"><v>#NUM!</v></c>'.encode()
         return f'<c r="{ref}"{s}><v>'.encode() + _number(value) + b"</v></c>"
-    text = _XML_ILLEGAL.sub("", str(value))
-    return (f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">'.encode()
-            + escape(text).encode("utf-8") + b"</t></is></c>")
+    return f'<c r="{ref}"{s} t="inlineStr">'.encode() + _inline(str(value)) + b"</c>"
+
+
+def _inline(text: str) -> bytes:
+    """The ``<is>`` of an inline string holding ``text`` (what XML 1.0 cannot hold left out)."""
+    return b'<is><t xml:space="preserve">' + escape(_XML_ILLEGAL.sub("", text)).encode("utf-8") + b"</t></is>"
 
 
 def _row_xml(row: int, attrs: bytes, inner: bytes, updates: Values, styles: _Styles) -> bytes:
@@ -153,34 +159,97 @@ def _row_xml(row: int, attrs: bytes, inner: bytes, updates: Values, styles: _Sty
     return b"<row" + attrs + b">" + b"".join(out) + b"</row>"
 
 
-_FORMULA_CELL = re.compile(rb"<c\b([^>]*)>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\b[^>]*?(?:/>|>[^<]*</v>)\s*)?</c>")
+#: A formula cell whose formula is its first child: its tag's column letters, row digits and style
+#: digits when the tag is as Excel and openpyxl write it (position first, then style and type),
+#: else the tag's attributes (group 4).
+_FORMULA_CELL = re.compile(rb'<c\b(?:\s+r="([A-Z]{1,3})([1-9]\d*)"(?:\s+s="(\d+)")?(?:\s+t="\w+")?\s*|([^>]*))>'
+                           rb"\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\b[^>]*?(?:/>|>[^<]*</v>)\s*)?</c>")
+_ABSENT = object()
+_DIMENSION = re.compile(rb"<dimension\b[^>]*/>")
 _R = re.compile(rb'\sr="([A-Z]{1,3})(\d+)"')
 _S = re.compile(rb'\ss="(\d+)"')
+
+
+def _tag(attrs: bytes) -> tuple[bytes, bytes, bytes | None] | None:
+    """A formula cell's column letters, row digits and style digits, read from any tag."""
+    position = _R.search(attrs)
+    if not position:
+        return None
+    style = _S.search(attrs)
+    return position[1], b"%d" % int(position[2]), style[1] if style else None
 
 
 def rewrite_sheet(data: bytes, values: Values, styles: _Styles) -> bytes:
     """A worksheet part with ``values`` written in place of its formulas (and its spill cells added).
 
-    The formula cells are replaced in one pass (a formula is its cell's first child, as the schema
-    orders it); the cells left — a spill's or an array's other cells, any cell of an unusual shape —
-    are merged row by row."""
-    left = dict(values)
-
-    def replace(match: re.Match[bytes]) -> bytes:
-        position = _R.search(match[1])
-        if not position:
-            return match[0]
-        key = (int(position[2]), column_number(position[1].decode()))
-        update = left.pop(key, None)
-        if update is None:
-            return match[0]
-        style = _S.search(match[1])
-        return cell_xml(a1(*key), int(style[1]) if style else 0, update[0], update[1], styles)
-
-    data = _FORMULA_CELL.sub(replace, data)
-    if left:
-        data = _merge_rows(data, left, styles)
-    return re.sub(rb"<dimension\b[^>]*/>", b"", data, count=1)  # recomputed by Excel on open
+    The formula cells are replaced in one pass that copies the bytes between them as they are (a
+    formula is its cell's first child, as the schema orders it); the cells left — a spill's or an
+    array's other cells, any cell of an unusual shape — are merged row by row."""
+    out = bytearray()  # the part rewritten, copied into as it goes (no list of 100,000s of pieces)
+    source = memoryview(data)
+    written = array("q")  # the cells replaced, as row * 2**15 + column (no tuple kept per cell)
+    columns: dict[bytes, int] = {}
+    heads: dict[tuple[int, bool, type], bytes] = {}  # a number's or a text's tag attributes by style
+    texts: dict[str, bytes] = {}  # the inline string of a text value written before
+    pos = 0
+    dimension = _DIMENSION.search(data, 0, max(data.find(b"<sheetData"), 0) or len(data))
+    if dimension:  # left out: Excel works it out again on open
+        out += source[:dimension.start()]
+        pos = dimension.end()
+    get = values.get
+    stored, dates = values.stored() if isinstance(values, ComputedCells) else (None, set())
+    for match in _FORMULA_CELL.finditer(data, pos):
+        letters, digits, style_digits, attrs = match.groups()
+        if attrs is not None:
+            tag = _tag(attrs)
+            if tag is None:
+                continue
+            letters, digits, style_digits = tag
+        col = columns.get(letters)
+        if col is None:
+            col = columns[letters] = column_number(letters.decode())
+        row = int(digits)
+        if stored is not None:  # read as kept: no tuple made for the cell
+            value = stored.get(row << COLUMN_BITS | col, _ABSENT)
+            if value is _ABSENT:
+                continue
+            is_date = row << COLUMN_BITS | col in dates
+        else:
+            update = get((row, col))
+            if update is None:
+                continue
+            value, is_date = update
+        style = int(style_digits) if style_digits else 0
+        kind = type(value)
+        if (kind is float and math.isfinite(value)) or (kind is str and value):
+            head = heads.get((style, is_date, kind))
+            if head is None:  # the tag's style and type attributes, worked out once per style
+                number = styles.date_style(style) if is_date and kind is float else style
+                head = heads[(style, is_date, kind)] = ((f' s="{number}"' if number else "")
+                                                        + ("" if kind is float else ' t="inlineStr"')).encode()
+            if kind is float:
+                cell = b'<c r="%s%s"%s><v>%s</v></c>' % (letters, digits, head, repr(value).encode())
+            else:
+                body = texts.get(value)
+                if body is None:
+                    body = texts[value] = _inline(value)
+                cell = b'<c r="%s%s"%s>%s</c>' % (letters, digits, head, body)
+        else:
+            cell = cell_xml(f"{letters.decode()}{row}", style, value, is_date, styles)
+        out += source[pos:match.start()]
+        out += cell
+        pos = match.end()
+        written.append(row << COLUMN_BITS | col)
+    out += source[pos:]
+    source.release()
+    data = bytes(out)
+    del out
+    if len(written) != len(values):
+        done = set(written)
+        left = {key: value for key, value in values.items() if key[0] << COLUMN_BITS | key[1] not in done}
+        if left:
+            data = _merge_rows(data, left, styles)
+    return data
 
 
 def _merge_rows(data: bytes, values: Values, styles: _Styles) -> bytes:

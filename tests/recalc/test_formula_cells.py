@@ -1,0 +1,48 @@
+"""A sheet's formula cells kept as columns: read back as the cells they were given, by position, in
+row then column order, the last of two cells at one position kept."""
+
+from trups_xl.recalc.formula_cells import FormulaCell, FormulaCells
+
+
+def test_cells_read_back_as_given_in_row_then_column_order():
+    cells = FormulaCells()
+    cells.add_formula(2, 1, 3, "=A1")
+    cells.add_formula(1, 16_384, 0, "=1")
+    shared = FormulaCell(1, 2, 0, "shared", None, shared_index="0")
+    cells.add(shared)
+    cells.add_formula(2, 1, 5, "=B1")  # the same cell again: this one is kept
+    assert list(cells) == [(1, 2), (1, 16_384), (2, 1)] and len(cells) == 3
+    assert cells[(2, 1)] == FormulaCell(2, 1, 5, "normal", "=B1")
+    assert cells[(1, 2)] is shared
+    assert dict(cells.items()) == {(1, 2): shared, (1, 16_384): FormulaCell(1, 16_384, 0, "normal", "=1"),
+                                   (2, 1): FormulaCell(2, 1, 5, "normal", "=B1")}
+    assert list(cells.values()) == [cells[k] for k in cells]
+    assert list(cells.texts()) == [(1, 2, None, shared), (1, 16_384, "=1", None), (2, 1, "=B1", None)]
+    assert cells.style(2, 1) == 5 and cells.style(3, 1) is None
+    assert cells.holding("B", "1") == [(1, 16_384, "=1", None), (2, 1, "=B1", None)]
+    assert cells.holding("[") == []
+    assert cells.kept_whole() == [shared]
+
+
+def test_a_position_not_held_is_not_found():
+    cells = FormulaCells()
+    cells.add_formula(1, 1, 0, "=1")
+    assert (1, 1) in cells and (1, 2) not in cells and (0, 1) not in cells
+    assert "A1" not in cells and (1.0, 1) not in cells and (1, 1, 1) not in cells and (1, -1) not in cells
+    assert cells.get((2, 1)) is None
+    assert cells == {(1, 1): FormulaCell(1, 1, 0, "normal", "=1")}
+    cells.clear()
+    assert cells == {} and len(cells) == 0
+
+
+def test_a_plain_formula_given_as_a_cell_is_kept_as_columns_and_a_special_one_whole():
+    cells = FormulaCells()
+    cells.add(FormulaCell(1, 1, 2, "normal", "=1"))
+    array = FormulaCell(1, 1, 2, "array", "={1,2}", area="A1:B1")
+    cells.add(array)  # replaces the plain one
+    assert cells[(1, 1)] is array
+    cells.add(FormulaCell(1, 1, 2, "normal", "=3"))  # and is replaced by a plain one again
+    assert cells[(1, 1)] == FormulaCell(1, 1, 2, "normal", "=3")
+    cells.add(array)
+    cells.add_formula(1, 1, 0, "=4")
+    assert cells[(1, 1)] == FormulaCell(1, 1, 0, "normal", "=4")
