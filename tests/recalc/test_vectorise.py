@@ -96,9 +96,7 @@ def test_calls_reading_a_table_or_its_spill_are_left_to_the_engine(tmp_path):
 
 def _nested(path, start):
     """Calls inside IF, one skipping its fixings and one passing 0 (the engine passes both as 0)."""
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws.title = "M"
+    book, ws = _sheet("M")
     for i in range(30):
         r = i + 2
         ws.cell(r, 1, start + dt.timedelta(days=i))
@@ -160,6 +158,12 @@ def test_a_missed_call_that_may_be_a_skipped_argument_is_made_again_from_rewritt
     assert call(1.0, 3.0, 0.0) == 9.0 and answers.doubt  # a miss with a 0 where one is: in doubt
 
 
+def _sheet(title):
+    book = openpyxl.Workbook()
+    book.active.title = title
+    return book, book.active
+
+
 def _same_as_the_engine_alone(path):
     fast, slow = recalculate(path), recalculate(path, vectorise_calls=False)
     wrong = [(k, fast.values.get(k), v) for k, v in slow.values.items() if fast.values.get(k) != v]
@@ -170,9 +174,7 @@ def _same_as_the_engine_alone(path):
 def test_a_stand_in_given_before_a_run_never_reaches_a_cell_or_a_later_run(tmp_path):
     # trade timestamps with milliseconds: the engine passes their exact serials, which no answer is kept
     # under, and the later column's run reads the answered one while the runs are being made
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws.title = "Blotter"
+    book, ws = _sheet("Blotter")
     for i in range(12):
         r = i + 2
         ws.cell(r, 1, dt.datetime(2011, 3, 1, 9, 30, 15, 250000) + dt.timedelta(days=23 * i))
@@ -187,9 +189,7 @@ def test_a_stand_in_given_before_a_run_never_reaches_a_cell_or_a_later_run(tmp_p
 def test_a_skipped_argument_never_gets_the_answer_of_a_typed_zero(tmp_path):
     # floating periods: the fixings skipped are refused, a fixing of 0 is a rate; the same instants read
     # as a date-time and as a number
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws.title = "M"
+    book, ws = _sheet("M")
     for i in range(10):
         r = i + 2
         serial = 51000.123456789 + 91 * i
@@ -205,9 +205,7 @@ def test_a_skipped_argument_never_gets_the_answer_of_a_typed_zero(tmp_path):
 
 
 def test_times_early_dates_and_logicals_reach_a_run_as_they_reach_the_engine_s_call(tmp_path):
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws.title = "M"
+    book, ws = _sheet("M")
     inputs = [dt.time(6, 0), dt.datetime(1900, 1, 15), dt.datetime(2011, 1, 5, 12, 0, 0, 500000), 40000.5]
     for i, value in enumerate(inputs * 3):
         r = i + 2

@@ -167,7 +167,10 @@ class Answers:
     their skipped arguments marked and evaluated again.
     """
 
-    by_call: dict[tuple[str, tuple[Any, ...]], tuple[Any, bool]] = field(default_factory=dict)
+    #: per function, the answer (value as the engine takes it, whether a date) to each key (:func:`call_key`)
+    by_call: dict[str, dict[tuple[Any, ...], tuple[Any, bool]]] = field(default_factory=dict)
+    #: the functions some answer of which is a date (a hit logs a number only for those: see DateLog)
+    dated: set[str] = field(default_factory=set)
     #: per function, the positions some answered formula in the engine skips
     skipped_at: dict[str, set[int]] = field(default_factory=dict)
     doubt: bool = False
@@ -179,23 +182,37 @@ class Answers:
 
     def add(self, name: str, sent: Sequence[Any], value: Any, is_date: bool) -> bool:
         """Keep ``value`` as the answer to ``name(*sent)``; False where another answer is kept for it."""
-        key = (name, call_key(sent))
-        kept = self.by_call.setdefault(key, (value, is_date))
-        return kept == (value, is_date)
+        return self.add_all(name, [call_key(sent)], [(value, is_date)])
 
     def add_all(self, name: str, keys: Iterable[tuple[Any, ...]], values: Iterable[tuple[Any, bool]]) -> bool:
         """Keep each ``(value, is_date)`` as the answer to ``name`` on its key (:func:`call_key`); False
         where another answer is kept for a key, or the engine met a call on it before (a stand-in)."""
         kept = True
-        by_call, missed = self.by_call, self.missed
+        table, missed = self.by_call.setdefault(name, {}), self.missed
         for key, answer in zip(keys, values, strict=True):
-            call = (name, key)
-            if by_call.setdefault(call, answer) != answer or (missed and call in missed):
+            if table.setdefault(key, answer) != answer or (missed and (name, key) in missed):
                 kept = False
+            if answer[1]:
+                self.dated.add(name)
         return kept
+
+    def answer(self, name: str, args: tuple[Any, ...]) -> tuple[Any, bool] | None:
+        """The answer to the engine's call ``name(*args)``, a stand-in (0) while the runs are made, or
+        None (the call is made)."""
+        table = self.by_call.get(name)
+        if table is None and not self.open:
+            return None
+        # numbers reach a function as the engine passes them: their tuple is the key itself
+        key = args if all(type(a) is float for a in args) else call_key([as_sent(a) for a in args])
+        hit = table.get(key) if table is not None else None
+        if hit is None and self.open:
+            self.missed.add((name, key))
+            return 0.0, False
+        return hit
 
     def clear(self) -> None:
         self.by_call.clear()
+        self.dated.clear()
         self.skipped_at.clear()
         self.missed.clear()
         self.doubt = self.open = False
@@ -206,21 +223,17 @@ def adapter(name: str, fn: Callable[..., Any], log: DateLog, answers: Answers | 
     """The engine's callback for one ``TRUPS_*`` function: an answer the runs made, else the call."""
     def call(*args: Any) -> Any:
         try:
-            sent = [as_sent(a) for a in args]
-            if answers is not None and (answers.by_call or answers.open):
-                key = (name, call_key(sent))
-                hit = answers.by_call.get(key)
+            if answers is not None:
+                hit = answers.answer(name, args)
                 if hit is not None:
                     value, is_date = hit
-                    if type(value) is float:  # as DateLog.record notes a one-value result
-                        (log.dates if is_date else log.numbers).add((name, 0, 0, value))
+                    if type(value) is float and (is_date or name in answers.dated):
+                        (log.dates if is_date else log.numbers).add((name, 0, 0, value))  # as DateLog.record
                     return value
-                if answers.open:
-                    answers.missed.add(key)
-                    return 0.0
-                skips = answers.skipped_at.get(name, ())
-                if any(p < len(sent) and type(sent[p]) is float and sent[p] == 0.0 for p in skips):
-                    answers.doubt = True  # perhaps an answered formula's skipped argument, read as 0
+            sent = [as_sent(a) for a in args]
+            if answers is not None and any(p < len(sent) and type(sent[p]) is float and sent[p] == 0.0
+                                           for p in answers.skipped_at.get(name, ())):
+                answers.doubt = True  # perhaps an answered formula's skipped argument, read as 0
             result = fn(*sent)
             log.record(name, result)
             return to_engine(result)
