@@ -6,8 +6,9 @@ Modules, one concept each:
   checked before anything is computed;
 * ``package``   -- the package's parts read by streaming: sheets, formula cells, names, styles;
 * ``formula_cells`` -- a sheet's formula cells kept as columns, with no Python object per cell;
-* ``engine``    -- the native formula engine (formualizer) and the one adapter every ``TRUPS_*``
-  function is registered through;
+* ``engine``    -- the native formula engine (formualizer), the one adapter every ``TRUPS_*``
+  function is registered through, and the answers it gives calls inside formulas from the
+  vectorised runs;
 * ``load``      -- the workbook checked, screened (external references, formulas the engine cannot
   parse) and loaded into the engine once;
 * ``calls``     -- a ``TRUPS_*`` call parsed from a formula: its arguments as literals, references, ranges;
