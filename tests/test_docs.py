@@ -344,8 +344,9 @@ def test_the_scenario_figures_are_the_arithmetic_of_their_run():
 
 
 def test_the_recalculation_ranges_are_the_bench_table_s_extremes():
-    """"At 10,000 rows ... from X (`a`) to Y (`b`); peak memory is P to Q the floor's" states the
-    lowest and highest ratios of the table's 10,000-row shapes."""
+    """"At 10,000 rows the shapes run from X (`a`) to Y (`b`) ...; peak memory is P to Q the floor's"
+    states the lowest and highest ratios of the table's 10,000-row shapes, and the shapes it names as
+    within 1.3x are those."""
     section = _section("performance.md", "Recalculation at the size of real models")
     table = _fenced(section)
     rows = []
@@ -357,8 +358,13 @@ def test_the_recalculation_ranges_are_the_bench_table_s_extremes():
             rows.append((time_ratio, memory_ratio, shape))
     assert len(rows) >= 4
     low, low_shape, high, high_shape, mem_low, mem_high = re.search(
-        r"At 10,000 rows no shape is within [\d.]+x its floor[^:]*:\s+from\s+([\d.]+)x\s+\(`(\w+)`\)\s+to\s+"
-        r"([\d.]+)x\s+\(`(\w+)`\);\s+peak\s+memory\s+is\s+([\d.]+)x\s+to\s+([\d.]+)x", section).groups()
+        r"At 10,000 rows the shapes run from\s+([\d.]+)x\s+\(`(\w+)`\)\s+to\s+([\d.]+)x\s+\(`(\w+)`\)\s+their"
+        r"\s+floor's\s+time;\s+peak\s+memory\s+is\s+([\d.]+)x\s+to\s+([\d.]+)x", section).groups()
+    within = re.search(r"(\w+) shapes are within 1\.3x in\s+this run \(([^)]*)\)", section)
+    words = {"No": 0, "One": 1, "Two": 2, "Three": 3, "Four": 4, "Five": 5, "Six": 6}
+    named = set(re.findall(r"`(\w+)`", within.group(2)))
+    assert named == {shape for time_ratio, _m, shape in rows if time_ratio <= 1.3}
+    assert words[within.group(1)] == len(named)
     assert (min(rows)[0], min(rows)[2]) == (float(low), low_shape)
     assert (max(rows)[0], max(rows)[2]) == (float(high), high_shape)
     assert _half_up_tenth(min(r[1] for r in rows)) == float(mem_low)
