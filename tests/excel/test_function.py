@@ -58,6 +58,21 @@ def test_shared_help_fills_an_argument_left_without_a_description():
     assert function.parse_docstring(doc)[1]["security"] == function.SHARED_ARG_HELP["security"]
 
 
+def test_a_module_s_argument_help_fills_its_functions_before_the_shared_help():
+    doc = function.fill_shared_help("""Summary.
+
+    Parameters
+    ----------
+    curve : rate or range, optional
+    security : text or range, optional
+    as_of : date
+        Its own words.
+    """, {"curve": "The module's words.", "as_of": "Not used: the docstring has its own."})
+    helps = function.parse_docstring(doc)[1]
+    assert helps == {"curve": "The module's words.", "security": function.SHARED_ARG_HELP["security"],
+                     "as_of": "Its own words."}
+
+
 def test_argument_help_speaks_of_any_security():
     """The shared help leads with what works for every security, XXI as the default or an example,
     and a yield's help names its compounding by the security's coupon period, not XXI's."""

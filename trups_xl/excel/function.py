@@ -74,19 +74,21 @@ SHARED_ARG_HELP = {
 }
 
 
-def fill_shared_help(doc: str | None) -> str:
-    """``doc`` with :data:`SHARED_ARG_HELP` written under every shared argument left without help."""
+def fill_shared_help(doc: str | None, arg_help: dict[str, str] | None = None) -> str:
+    """``doc`` with :data:`SHARED_ARG_HELP` written under every shared argument left without help;
+    ``arg_help`` (the arguments a group of functions share, as one module states them) first."""
+    shared = {**SHARED_ARG_HELP, **(arg_help or {})}
     lines = (doc or "").splitlines(keepends=True)
     out: list[str] = []
     for i, line in enumerate(lines):
         out.append(line)
         head = re.match(r"^(\s*)(\w+) : ", line)
-        if not head or head.group(2) not in SHARED_ARG_HELP:
+        if not head or head.group(2) not in shared:
             continue
         following = lines[i + 1] if i + 1 < len(lines) else ""
         indent = len(following) - len(following.lstrip())
         if not following.strip() or indent <= len(head.group(1)):  # no description of its own
-            out.append(f"{head.group(1)}    {SHARED_ARG_HELP[head.group(2)]}\n")
+            out.append(f"{head.group(1)}    {shared[head.group(2)]}\n")
     return "".join(out)
 
 
@@ -109,17 +111,19 @@ def parse_docstring(doc: str | None) -> tuple[str, dict[str, str]]:
     return summary, helps
 
 
-def excel_function(example: tuple[Any, ...] = (), elementwise: tuple[str, ...] = ()) -> Callable[[F], F]:
+def excel_function(example: tuple[Any, ...] = (), elementwise: tuple[str, ...] = (),
+                   arg_help: dict[str, str] | None = None) -> Callable[[F], F]:
     """Register a UDF; ``example`` holds Excel-style arguments for the reference and tests;
     ``elementwise`` names the arguments the function reads element by element from a range (a
     column of them gives a column of results: the recalculation makes one call for a column of
-    cells with those arguments as columns)."""
+    cells with those arguments as columns); ``arg_help`` is the help of arguments its docstring lists
+    without one, where the functions of its module share them (over :data:`SHARED_ARG_HELP`)."""
 
     def decorate(fn: F) -> F:
         unknown = [name for name in elementwise if name not in inspect.signature(fn).parameters]
         if unknown:
             raise TypeError(f"{fn.__name__}: elementwise names {unknown}, which are not its arguments")
-        fn.__doc__ = fill_shared_help(fn.__doc__)
+        fn.__doc__ = fill_shared_help(fn.__doc__, arg_help)
         summary, helps = parse_docstring(fn.__doc__)
 
         @functools.wraps(fn)

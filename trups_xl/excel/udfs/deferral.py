@@ -32,6 +32,13 @@ __all__ = [
 ]
 
 
+#: Help of the arguments this module's functions share, written once (each docstring lists them without it).
+_ARG_HELP = {
+    "issuance_date": "Date of the stock issuance.",
+    "prices": "Closing prices per share, parallel to price_dates.",
+}
+
+
 _PRICE_HISTORY = (dt.date(2007, 1, 1), dt.date(2077, 12, 31))
 _ALL_ACTIONS = dt.date(2080, 12, 31)  # a blank as_of: after every corporate action in the table
 
@@ -41,7 +48,7 @@ def _share_cap_as_of(as_of: Any) -> dt.date:
     return xa.one_date(as_of, "as_of", lo=dt.date(2007, 1, 1), hi=_ALL_ACTIONS, default=_ALL_ACTIONS)
 
 
-@excel_function(example=("2010-06-21", "2014-12-21"))
+@excel_function(arg_help=_ARG_HELP, example=("2010-06-21", "2014-12-21"))
 def TRUPS_DEFERRED_INTEREST(first_deferred_date: Any, as_of: Any, fixings: Any = None, principal: Any = None,
                             policy: Any = None, curve: Any = None, security: Any = None) -> Any:
     """Deferred interest owed at as_of: every deferred coupon compounding on each later payment date, plus interest on that balance since (p.42).
@@ -66,7 +73,7 @@ def TRUPS_DEFERRED_INTEREST(first_deferred_date: Any, as_of: Any, fixings: Any =
         xa.policy(policy), curve=xt.curve(curve, terms), terms=terms)
 
 
-@excel_function(example=("2010-06-21",))
+@excel_function(arg_help=_ARG_HELP, example=("2010-06-21",))
 def TRUPS_DEFERRAL_DATES(first_deferred_date: Any, security: Any = None) -> Any:
     """Key dates of an extension period: start, share-cap tests, APM 5th anniversary, 10-year limit, event of default (two columns).
 
@@ -82,7 +89,7 @@ def TRUPS_DEFERRAL_DATES(first_deferred_date: Any, security: Any = None) -> Any:
     return [["event", "date"], *([name, day] for name, day in events)]
 
 
-@excel_function(example=(300.0,), elementwise=("deferred_interest",))
+@excel_function(arg_help=_ARG_HELP, example=(300.0,), elementwise=("deferred_interest",))
 def TRUPS_CLAIM_LIMIT(deferred_interest: Any, principal: Any = None, security: Any = None) -> Any:
     """Bankruptcy claim for deferred interest (with compounding): the amount, capped at 25% of principal (p.38).
 
@@ -99,7 +106,7 @@ def TRUPS_CLAIM_LIMIT(deferred_interest: Any, principal: Any = None, security: A
     return xc.shape_result(core_deferral.claim_limit(amounts, xa.principal(principal, terms), terms=terms))
 
 
-@excel_function(example=("2012-04-09",))
+@excel_function(arg_help=_ARG_HELP, example=("2012-04-09",))
 def TRUPS_APM_WINDOW(issuance_date: Any, security: Any = None) -> Any:
     """The 10 NYSE trading days whose closing prices set the APM maximum obligation: ending on the 4th trading day before issuance (p.46).
 
@@ -139,18 +146,16 @@ def _price_history(price_dates: Any, prices: Any) -> tuple[list[dt.date], list[f
     return dates, closes
 
 
-@excel_function(example=("2012-04-09", *_APM_EXAMPLE_HISTORY))
+@excel_function(arg_help=_ARG_HELP, example=("2012-04-09", *_APM_EXAMPLE_HISTORY))
 def TRUPS_APM_AVERAGE_PRICE(issuance_date: Any, price_dates: Any, prices: Any, security: Any = None) -> Any:
     """Average NYSE closing price over the APM window (10 trading days ending 4 trading days before issuance); refuses missing or non-trading days.
 
     Parameters
     ----------
     issuance_date : date
-        Date of the stock issuance.
     price_dates : range
         A column (or row) of dates with closing prices; must hold every trading day of the window.
     prices : range
-        Closing prices per share, parallel to price_dates.
     security : text or range, optional
     """
     terms = xs.security(security)
@@ -159,7 +164,7 @@ def TRUPS_APM_AVERAGE_PRICE(issuance_date: Any, price_dates: Any, prices: Any, s
                                       terms=terms)
 
 
-@excel_function(example=("2012-04-09", *_APM_EXAMPLE_HISTORY, 2_932_000_000.0))
+@excel_function(arg_help=_ARG_HELP, example=("2012-04-09", *_APM_EXAMPLE_HISTORY, 2_932_000_000.0))
 def TRUPS_APM_MAX_OBLIGATION(issuance_date: Any, price_dates: Any, prices: Any, shares_outstanding: Any,
                              proceeds_applied: Any = None, first_deferred_date: Any = None, security: Any = None) -> Any:
     """APM maximum obligation: 2% x average close over the APM window x shares outstanding, less proceeds already applied (p.46).
@@ -167,11 +172,9 @@ def TRUPS_APM_MAX_OBLIGATION(issuance_date: Any, price_dates: Any, prices: Any, 
     Parameters
     ----------
     issuance_date : date
-        Date of the stock issuance.
     price_dates : range
         A column (or row) of dates with closing prices; must hold every trading day of the window.
     prices : range
-        Closing prices per share, parallel to price_dates.
     shares_outstanding : number
         Common shares issued and outstanding per the latest public financial statements.
     proceeds_applied : number, optional
@@ -196,7 +199,7 @@ def TRUPS_APM_MAX_OBLIGATION(issuance_date: Any, price_dates: Any, prices: Any, 
     return core_apm.apm_max_obligation(average, shares, applied, terms=terms)
 
 
-@excel_function(example=(60.0, [["2010-06-21"], ["2010-12-21"]], [[41.5], [41.5]]))
+@excel_function(arg_help=_ARG_HELP, example=(60.0, [["2010-06-21"], ["2010-12-21"]], [[41.5], [41.5]]))
 def TRUPS_APM_ALLOCATE(proceeds: Any, deferred_dates: Any, deferred_amounts: Any, security: Any = None) -> Any:
     """APM proceeds applied to deferred interest in chronological order, oldest first: the amount paid on each deferred payment (p.46).
 
@@ -220,7 +223,7 @@ def TRUPS_APM_ALLOCATE(proceeds: Any, deferred_dates: Any, deferred_amounts: Any
     return xc.shape_result(paid.reshape(shape))
 
 
-@excel_function(example=("2011-05-09",))
+@excel_function(arg_help=_ARG_HELP, example=("2011-05-09",))
 def TRUPS_SHARE_CAP(as_of: Any = None, corporate_actions: Any = None, security: Any = None) -> Any:
     """Share cap amount in force on as_of: 195,000,000 shares adjusted for splits, reverse splits and stock dividends (p.47).
 
@@ -236,7 +239,7 @@ def TRUPS_SHARE_CAP(as_of: Any = None, corporate_actions: Any = None, security: 
     return core_sharecap.share_cap(day, xt.corporate_actions(corporate_actions), terms=terms)
 
 
-@excel_function(example=("2011-06-21", 500_000_000.0, 4.5))
+@excel_function(arg_help=_ARG_HELP, example=("2011-06-21", 500_000_000.0, 4.5))
 def TRUPS_SHARE_CAP_REQUIRED(test_date: Any, deferred_interest: Any, average_price: Any, current_cap: Any = None,
                              corporate_actions: Any = None, security: Any = None) -> Any:
     """Share cap required at a test date: the larger of the current cap and the shares to pay all deferred interest, raised no further than 1.4bn split-adjusted (p.47).
@@ -262,7 +265,7 @@ def TRUPS_SHARE_CAP_REQUIRED(test_date: Any, deferred_interest: Any, average_pri
     return core_sharecap.share_cap_required(day, amount, price, cap, xt.corporate_actions(corporate_actions), terms=terms)
 
 
-@excel_function(example=(10_000_000.0, 4.5, "2012-01-03"))
+@excel_function(arg_help=_ARG_HELP, example=(10_000_000.0, 4.5, "2012-01-03"))
 def TRUPS_SHARES_SALEABLE(amount: Any, price: Any, as_of: Any = None, shares_already_sold: Any = None,
                           corporate_actions: Any = None, security: Any = None) -> Any:
     """Shares that may be sold to raise amount at price: whole shares needed, at most the share cap in force less shares already sold (p.47).

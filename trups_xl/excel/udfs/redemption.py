@@ -34,6 +34,14 @@ __all__ = [
 ]
 
 
+#: Help of the arguments this module's functions share, written once (each docstring lists them without it).
+_ARG_HELP = {
+    "redemption_date": "Redemption date 2007-12-21..2077-12-21. A range gives an array.",
+    "coupon": "Annual coupon rate as a decimal (0.04375).",
+    "settlement": "Settlement date before the par call (XXI: 2037-12-21). A range gives an array.",
+}
+
+
 def _make_whole_inputs(redemption_date: Any, treasury_rate: Any, spread: Any, principal: Any,
                        stub: Any, count: Any, security: Any) -> dict[str, Any]:
     terms = xs.security(security)
@@ -48,7 +56,7 @@ def _make_whole_inputs(redemption_date: Any, treasury_rate: Any, spread: Any, pr
             "terms": terms, "count": xa.choice(count, "count", core_parcall.Count, core_parcall.COUNT_DEFAULT)}
 
 
-@excel_function(example=("2030-03-15", 0.04), elementwise=("redemption_date", "treasury_rate"))
+@excel_function(arg_help=_ARG_HELP, example=("2030-03-15", 0.04), elementwise=("redemption_date", "treasury_rate"))
 def TRUPS_MAKE_WHOLE(redemption_date: Any, treasury_rate: Any, spread: Any = None, principal: Any = None,
                      stub: Any = None, count: Any = None, security: Any = None) -> Any:
     """Make-whole redemption price incl. accrued interest: max(par, PV at treasury rate + spread) + accrued (p.38).
@@ -69,7 +77,7 @@ def TRUPS_MAKE_WHOLE(redemption_date: Any, treasury_rate: Any, spread: Any = Non
         redemption_date, treasury_rate, spread, principal, stub, count, security)))
 
 
-@excel_function(example=("2030-03-15", 0.04), elementwise=("redemption_date", "treasury_rate"))
+@excel_function(arg_help=_ARG_HELP, example=("2030-03-15", 0.04), elementwise=("redemption_date", "treasury_rate"))
 def TRUPS_MAKE_WHOLE_PV(redemption_date: Any, treasury_rate: Any, spread: Any = None, principal: Any = None,
                         stub: Any = None, count: Any = None, security: Any = None) -> Any:
     """Present-value leg of the make-whole (principal on the par call date, XXI: 2037-12-21, plus remaining interest), before the par floor and accrued.
@@ -90,7 +98,7 @@ def TRUPS_MAKE_WHOLE_PV(redemption_date: Any, treasury_rate: Any, spread: Any = 
         redemption_date, treasury_rate, spread, principal, stub, count, security)))
 
 
-@excel_function(example=("2012-07-18", None, "regulatory_capital", "2012-06-07"),
+@excel_function(arg_help=_ARG_HELP, example=("2012-07-18", None, "regulatory_capital", "2012-06-07"),
                 elementwise=("redemption_date", "treasury_rate"))
 def TRUPS_REDEMPTION_PRICE(redemption_date: Any, treasury_rate: Any = None, trigger: Any = None,
                            trigger_date: Any = None, fixings: Any = None, principal: Any = None,
@@ -128,14 +136,13 @@ def TRUPS_REDEMPTION_PRICE(redemption_date: Any, treasury_rate: Any = None, trig
         curve=xt.curve(curve, terms), terms=terms))
 
 
-@excel_function(example=("2011-12-31",), elementwise=("redemption_date",))
+@excel_function(arg_help=_ARG_HELP, example=("2011-12-31",), elementwise=("redemption_date",))
 def TRUPS_REDEMPTION_PAYMENT_DATE(redemption_date: Any, security: Any = None) -> Any:
     """Day the redemption price is paid: next New York business day, or the preceding one if that falls in the next year (p.22).
 
     Parameters
     ----------
     redemption_date : date
-        Redemption date 2007-12-21..2077-12-21. A range gives an array.
     security : text or range, optional
     """
     terms = xs.security(security)
@@ -143,14 +150,13 @@ def TRUPS_REDEMPTION_PAYMENT_DATE(redemption_date: Any, security: Any = None) ->
     return xc.shape_result(core_redemption.redemption_payment_date(days))
 
 
-@excel_function(example=("2030-03-15",), elementwise=("redemption_date",))
+@excel_function(arg_help=_ARG_HELP, example=("2030-03-15",), elementwise=("redemption_date",))
 def TRUPS_TREASURY_PRICE_DATE(redemption_date: Any, lag: Any = None, security: Any = None) -> Any:
     """Trading day whose Treasury bid price sets the treasury rate: the 3rd (default) or 2nd US government securities trading day before redemption (p.39).
 
     Parameters
     ----------
     redemption_date : date
-        Redemption date 2007-12-21..2077-12-21. A range gives an array.
     lag : number, optional
         3 (default: "treasury price ... as of the third trading day") or 2 ("computed as of the second trading day").
     security : text or range, optional
@@ -205,7 +211,7 @@ def _price_cell(value: object, argument: str, where: str) -> float:
     return price
 
 
-@excel_function(example=("2030-03-12", "2037-11-15", 0.04375, 101.5),
+@excel_function(arg_help=_ARG_HELP, example=("2030-03-12", "2037-11-15", 0.04375, 101.5),
                 elementwise=("settlement", "maturity", "coupon", "price"))
 def TRUPS_TREASURY_YIELD(settlement: Any, maturity: Any, coupon: Any, price: Any, security: Any = None) -> Any:
     """Treasury rate: semi-annual equivalent yield to maturity of a Treasury from its clean bid price per 100 (street convention).
@@ -217,7 +223,6 @@ def TRUPS_TREASURY_YIELD(settlement: Any, maturity: Any, coupon: Any, price: Any
     maturity : date
         Maturity of the Treasury (coupons fall semi-annually on its day of month).
     coupon : rate
-        Annual coupon rate as a decimal (0.04375).
     price : number
         Clean (bid) price per 100 of face. A range gives an array.
     security : text or range, optional
@@ -227,7 +232,7 @@ def TRUPS_TREASURY_YIELD(settlement: Any, maturity: Any, coupon: Any, price: Any
     return xc.shape_result(_plausible_yield(core_treasury.treasury_yield(s, m, c, p)))
 
 
-@excel_function(example=("2030-03-12", "2037-11-15", 0.04375, 0.04),
+@excel_function(arg_help=_ARG_HELP, example=("2030-03-12", "2037-11-15", 0.04375, 0.04),
                 elementwise=("settlement", "maturity", "coupon", "yield_rate"))
 def TRUPS_TREASURY_PRICE(settlement: Any, maturity: Any, coupon: Any, yield_rate: Any, security: Any = None) -> Any:
     """Clean price per 100 of a Treasury at a semi-annual yield to maturity (street convention); the inverse of TRUPS_TREASURY_YIELD.
@@ -239,7 +244,6 @@ def TRUPS_TREASURY_PRICE(settlement: Any, maturity: Any, coupon: Any, yield_rate
     maturity : date
         Maturity of the Treasury (coupons fall semi-annually on its day of month).
     coupon : rate
-        Annual coupon rate as a decimal (0.04375).
     yield_rate : rate
         Semi-annual yield as a decimal (0.04). A range gives an array.
     security : text or range, optional
@@ -249,14 +253,13 @@ def TRUPS_TREASURY_PRICE(settlement: Any, maturity: Any, coupon: Any, yield_rate
     return xc.shape_result(core_treasury.treasury_price(s, m, c, y))
 
 
-@excel_function(example=("2012-06-08", 101.0), elementwise=("settlement", "price"))
+@excel_function(arg_help=_ARG_HELP, example=("2012-06-08", 101.0), elementwise=("settlement", "price"))
 def TRUPS_YIELD_TO_CALL(settlement: Any, price: Any, security: Any = None) -> Any:
     """Yield of the securities to their first par call from a clean market price per 100, compounded per coupon period of the fixed-rate terms (XXI: 2037-12-21, semi-annual, 30/360).
 
     Parameters
     ----------
     settlement : date
-        Settlement date before the par call (XXI: 2037-12-21). A range gives an array.
     price : number
         Clean price per 100 of principal. A range gives an array.
     security : text or range, optional
@@ -266,14 +269,13 @@ def TRUPS_YIELD_TO_CALL(settlement: Any, price: Any, security: Any = None) -> An
     return xc.shape_result(_plausible_yield(core_yields.yield_to_call(s, p, terms=terms)))
 
 
-@excel_function(example=("2012-06-08", 0.08), elementwise=("settlement", "yield_rate"))
+@excel_function(arg_help=_ARG_HELP, example=("2012-06-08", 0.08), elementwise=("settlement", "yield_rate"))
 def TRUPS_PRICE_FROM_YIELD(settlement: Any, yield_rate: Any, security: Any = None) -> Any:
     """Clean price per 100 of the securities at a yield to their first par call, compounded per coupon period of the fixed-rate terms (XXI: 2037-12-21, semi-annual, 30/360).
 
     Parameters
     ----------
     settlement : date
-        Settlement date before the par call (XXI: 2037-12-21). A range gives an array.
     yield_rate : rate
         Yield as a decimal (0.08), compounded per coupon period of the fixed-rate terms (twice a year for a semi-annual security, four times for a quarterly one). A range gives an array.
     security : text or range, optional

@@ -29,7 +29,14 @@ __all__ = [
 ]
 
 
-@excel_function(example=("2008-12-21", "2009-01-31"), elementwise=("start_date", "end_date"))
+#: Help of the arguments this module's functions share, written once (each docstring lists them without it).
+_ARG_HELP = {
+    "as_of": ("Any date from the issue date to the day before maturity (XXI: 2007-12-21..2077-12-20). A range gives "
+              "an array."),
+}
+
+
+@excel_function(arg_help=_ARG_HELP, example=("2008-12-21", "2009-01-31"), elementwise=("start_date", "end_date"))
 def TRUPS_ACCRUAL(start_date: Any, end_date: Any, fixings: Any = None, principal: Any = None,
                   policy: Any = None, curve: Any = None, security: Any = None) -> Any:
     """Interest accrued from start_date (inclusive) to end_date (exclusive), split over interest periods.
@@ -53,7 +60,7 @@ def TRUPS_ACCRUAL(start_date: Any, end_date: Any, fixings: Any = None, principal
                                                 xa.policy(policy), curve=xt.curve(curve, terms), terms=terms))
 
 
-@excel_function(example=("2009-01-31",), elementwise=("settlement",))
+@excel_function(arg_help=_ARG_HELP, example=("2009-01-31",), elementwise=("settlement",))
 def TRUPS_ACCRUED_INTEREST(settlement: Any, fixings: Any = None, principal: Any = None,
                            policy: Any = None, curve: Any = None, security: Any = None) -> Any:
     """Accrued interest at settlement: interest from the start of its interest period to settlement.
@@ -72,7 +79,7 @@ def TRUPS_ACCRUED_INTEREST(settlement: Any, fixings: Any = None, principal: Any 
                                core_accrual.accrued_interest)
 
 
-@excel_function(example=("2008-06-21",), elementwise=("payment_date",))
+@excel_function(arg_help=_ARG_HELP, example=("2008-06-21",), elementwise=("payment_date",))
 def TRUPS_COUPON(payment_date: Any, fixings: Any = None, principal: Any = None,
                  policy: Any = None, curve: Any = None, security: Any = None) -> Any:
     """Interest payable on a scheduled interest payment date (the whole period ending on it).
@@ -101,27 +108,25 @@ def _interest_on_a_date(value: Any, argument: str, fixings: Any, principal: Any,
                                 xa.policy(policy), curve=xt.curve(curve, terms), terms=terms))
 
 
-@excel_function(example=("2009-01-31",), elementwise=("as_of",))
+@excel_function(arg_help=_ARG_HELP, example=("2009-01-31",), elementwise=("as_of",))
 def TRUPS_PREVIOUS_PAYMENT_DATE(as_of: Any, security: Any = None) -> Any:
     """Scheduled interest payment date on or before as_of (the issue date in the first period), like COUPPCD.
 
     Parameters
     ----------
     as_of : date
-        Any date from the issue date to the day before maturity (XXI: 2007-12-21..2077-12-20). A range gives an array.
     security : text or range, optional
     """
     return _payment_date(as_of, security, core_accrual.previous_payment_date)
 
 
-@excel_function(example=("2009-01-31",), elementwise=("as_of",))
+@excel_function(arg_help=_ARG_HELP, example=("2009-01-31",), elementwise=("as_of",))
 def TRUPS_NEXT_PAYMENT_DATE(as_of: Any, security: Any = None) -> Any:
     """First scheduled interest payment date after as_of, like Excel's COUPNCD (unadjusted).
 
     Parameters
     ----------
     as_of : date
-        Any date from the issue date to the day before maturity (XXI: 2007-12-21..2077-12-20). A range gives an array.
     security : text or range, optional
     """
     return _payment_date(as_of, security, core_accrual.next_payment_date)
@@ -139,7 +144,7 @@ SCHEDULE_HEADER = ["period", "start", "end", "accrual_start", "accrual_end", "pa
                    "year_fraction", "rate", "interest"]
 
 
-@excel_function(example=("2008-01-01", "2009-12-31"))
+@excel_function(arg_help=_ARG_HELP, example=("2008-01-01", "2009-12-31"))
 def TRUPS_SCHEDULE(from_date: Any = None, to_date: Any = None, fixings: Any = None,
                    principal: Any = None, policy: Any = None, curve: Any = None, security: Any = None) -> Any:
     """Interest schedule: one row per period paid from from_date to to_date, with dates, day count, rate and interest.
@@ -194,7 +199,7 @@ def _schedule_cells(terms: Terms) -> tuple[tuple[Any, ...], ...]:
                   *(column[k] for column in columns)) for k in range(schedule.size))
 
 
-@excel_function(example=("fixed_rate",))
+@excel_function(arg_help=_ARG_HELP, example=("fixed_rate",))
 def TRUPS_TERMS(term: Any = None, security: Any = None) -> Any:
     """A security's terms as a two-column table (term, value; blank where it has none) that works as a security argument, or one term's value.
 

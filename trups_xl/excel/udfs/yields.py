@@ -40,6 +40,16 @@ PRICE_RANGE = (0.0, 1000.0)
 TENOR_YEARS = (0.0, 100.0)
 
 
+#: Help of the arguments this module's functions share, written once (each docstring lists them without it).
+_ARG_HELP = {
+    "curve": ("The index of floating and reset periods with no fixing, assumed to stay (one rate) or to follow a "
+              "curve (date, rate)."),
+    "settlement": "Settlement date in the security's life. A range gives an array.",
+    "special_events": ("\"exclude\" (default) or \"include\" special-event calls at par on each payment date before the "
+                       "first par call."),
+}
+
+
 def _price_cell(value: object, argument: str, where: str) -> float:
     price = xc.cell_number(value, argument, "a price per 100 of principal (e.g. 101.25)", where)
     if not PRICE_RANGE[0] < price < PRICE_RANGE[1]:
@@ -88,7 +98,7 @@ def _plausible(yields: Any, argument: str = "price") -> Any:
     return yields
 
 
-@excel_function(example=("2012-06-08", 101.0, "2037-12-21"), elementwise=("settlement", "price"))
+@excel_function(arg_help=_ARG_HELP, example=("2012-06-08", 101.0, "2037-12-21"), elementwise=("settlement", "price"))
 def TRUPS_YIELD(settlement: Any, price: Any, workout: Any = None, quote: Any = None, curve: Any = None,
                 fixings: Any = None, policy: Any = None, special_events: Any = None, security: Any = None) -> Any:
     """Yield to worst (or to maturity, the next call or a call date) from a price per 100, compounded at the security's payment frequency.
@@ -104,7 +114,6 @@ def TRUPS_YIELD(settlement: Any, price: Any, workout: Any = None, quote: Any = N
     quote : text, optional
         "clean" (default: accrued added) or "flat" (accrued inside the price, as $25 listed preferreds trade).
     curve : rate or range, optional
-        The index of floating and reset periods with no fixing, assumed to stay (one rate) or to follow a curve (date, rate).
     fixings : rate or range, optional
     policy : text, optional
     special_events : text, optional
@@ -117,7 +126,7 @@ def TRUPS_YIELD(settlement: Any, price: Any, workout: Any = None, quote: Any = N
     return xc.shape_result(_plausible(core_yield.yield_to_workout(s, p, terms, _workout(workout, terms), market)))
 
 
-@excel_function(example=("2012-06-08", 101.0, "next_call"), elementwise=("settlement", "price"))
+@excel_function(arg_help=_ARG_HELP, example=("2012-06-08", 101.0, "next_call"), elementwise=("settlement", "price"))
 def TRUPS_WORKOUT_DATE(settlement: Any, price: Any, workout: Any = None, quote: Any = None, curve: Any = None,
                        fixings: Any = None, policy: Any = None, special_events: Any = None,
                        security: Any = None) -> Any:
@@ -129,17 +138,14 @@ def TRUPS_WORKOUT_DATE(settlement: Any, price: Any, workout: Any = None, quote: 
     Parameters
     ----------
     settlement : date
-        Settlement date in the security's life. A range gives an array.
     price : number
         Price per 100 of principal (clean unless quote is "flat"). A range gives an array.
     workout : text or date, optional
     quote : text, optional
     curve : rate or range, optional
-        The index of floating and reset periods with no fixing, assumed to stay (one rate) or to follow a curve (date, rate).
     fixings : rate or range, optional
     policy : text, optional
     special_events : text, optional
-        "exclude" (default) or "include" special-event calls at par on each payment date before the first par call.
     security : text or range, optional
     """
     terms = xs.security(security)
@@ -148,7 +154,7 @@ def TRUPS_WORKOUT_DATE(settlement: Any, price: Any, workout: Any = None, quote: 
     return xc.shape_result(core_yield.worst_workout_date(s, p, terms, _workout(workout, terms), market))
 
 
-@excel_function(example=("2012-06-08", 0.08, "next_call"), elementwise=("settlement", "yield_rate"))
+@excel_function(arg_help=_ARG_HELP, example=("2012-06-08", 0.08, "next_call"), elementwise=("settlement", "yield_rate"))
 def TRUPS_PRICE(settlement: Any, yield_rate: Any, workout: Any = None, quote: Any = None, curve: Any = None,
                 fixings: Any = None, policy: Any = None, special_events: Any = None, security: Any = None) -> Any:
     """Price per 100 at a yield to a workout; for the worst, the lowest price over the workout dates (the inverse of TRUPS_YIELD).
@@ -156,14 +162,12 @@ def TRUPS_PRICE(settlement: Any, yield_rate: Any, workout: Any = None, quote: An
     Parameters
     ----------
     settlement : date
-        Settlement date in the security's life. A range gives an array.
     yield_rate : rate
         Yield as a decimal (0.08), compounded at the payment frequency. A range gives an array.
     workout : text or date, optional
     quote : text, optional
         "clean" (default: the price less accrued) or "flat" (accrued inside).
     curve : rate or range, optional
-        The index of floating and reset periods with no fixing, assumed to stay (one rate) or to follow a curve (date, rate).
     fixings : rate or range, optional
     policy : text, optional
     special_events : text, optional
@@ -176,7 +180,7 @@ def TRUPS_PRICE(settlement: Any, yield_rate: Any, workout: Any = None, quote: An
     return xc.shape_result(core_yield.price_to_workout(s, y, terms, _workout(workout, terms), market))
 
 
-@excel_function(example=("2012-06-08", 101.0, None, 0.03))
+@excel_function(arg_help=_ARG_HELP, example=("2012-06-08", 101.0, None, 0.03))
 def TRUPS_WORKOUTS(settlement: Any, price: Any = None, quote: Any = None, curve: Any = None, fixings: Any = None,
                    policy: Any = None, special_events: Any = None, security: Any = None) -> Any:
     """The workout dates after settlement, one a row: the date, why (maturity, par_call, special_event, horizon) and, with a price, the yield to it (#TRUPS! text where none is plausible).
@@ -191,11 +195,9 @@ def TRUPS_WORKOUTS(settlement: Any, price: Any = None, quote: Any = None, curve:
         Price per 100 of principal (clean unless quote is "flat"): adds the yield to each workout date.
     quote : text, optional
     curve : rate or range, optional
-        The index of floating and reset periods with no fixing, assumed to stay (one rate) or to follow a curve (date, rate).
     fixings : rate or range, optional
     policy : text, optional
     special_events : text, optional
-        "exclude" (default) or "include" special-event calls at par on each payment date before the first par call.
     security : text or range, optional
     """
     terms = xs.security(security)
@@ -214,7 +216,7 @@ def TRUPS_WORKOUTS(settlement: Any, price: Any = None, quote: Any = None, curve:
             for w, y in zip(found, yields, strict=True)]
 
 
-@excel_function(example=("2012-06-08", 101.0, "modified", "2037-12-21"), elementwise=("settlement", "price"))
+@excel_function(arg_help=_ARG_HELP, example=("2012-06-08", 101.0, "modified", "2037-12-21"), elementwise=("settlement", "price"))
 def TRUPS_RISK(settlement: Any, price: Any, measure: Any = None, workout: Any = None, quote: Any = None,
                curve: Any = None, fixings: Any = None, policy: Any = None, shift: Any = None, holding: Any = None,
                security: Any = None) -> Any:
@@ -223,7 +225,6 @@ def TRUPS_RISK(settlement: Any, price: Any, measure: Any = None, workout: Any = 
     Parameters
     ----------
     settlement : date
-        Settlement date in the security's life. A range gives an array.
     price : number
         Price per 100 of principal (clean unless quote is "flat"). A range gives an array.
     measure : text, optional
@@ -271,7 +272,7 @@ def _benchmark(value: object, settlement: dt.date) -> core_spreads.TenorCurve:
     return core_spreads.TenorCurve(tuple(t for t, _ in pairs), tuple(r for _, r in pairs))
 
 
-@excel_function(example=("2012-06-08", 101.0, [[1.0, 0.01], [10.0, 0.03], [30.0, 0.035]], "z", "2037-12-21"),
+@excel_function(arg_help=_ARG_HELP, example=("2012-06-08", 101.0, [[1.0, 0.01], [10.0, 0.03], [30.0, 0.035]], "z", "2037-12-21"),
                 elementwise=("price",))
 def TRUPS_SPREAD(settlement: Any, price: Any, benchmark: Any, kind: Any = None, workout: Any = None,
                  quote: Any = None, curve: Any = None, fixings: Any = None, policy: Any = None,
@@ -307,7 +308,7 @@ def TRUPS_SPREAD(settlement: Any, price: Any, benchmark: Any, kind: Any = None, 
     return xc.shape_result(core_spreads.spread(day, p, chosen, bench, terms, chosen_workout, market))
 
 
-@excel_function(example=("2040-06-08", 98.0, 0.03), elementwise=("settlement", "price"))
+@excel_function(arg_help=_ARG_HELP, example=("2040-06-08", 98.0, 0.03), elementwise=("settlement", "price"))
 def TRUPS_DISCOUNT_MARGIN(settlement: Any, price: Any, index: Any, workout: Any = None, quote: Any = None,
                           fixings: Any = None, policy: Any = None, security: Any = None) -> Any:
     """Discount margin of a floater: the spread over a flat index (the index stays) that prices it, decimal.
@@ -315,7 +316,6 @@ def TRUPS_DISCOUNT_MARGIN(settlement: Any, price: Any, index: Any, workout: Any 
     Parameters
     ----------
     settlement : date
-        Settlement date in the security's life. A range gives an array.
     price : number
         Price per 100 of principal (clean unless quote is "flat"). A range gives an array.
     index : rate
