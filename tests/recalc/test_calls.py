@@ -31,7 +31,7 @@ def test_top_level_arguments_split_outside_text():
 
 
 def test_a_call_on_literals_references_names_and_a_skipped_argument(parser):
-    call = parser.call(("Model", 2, 3), '=TRUPS_MAKE_WHOLE(A2,Rates!$B$1,,"x""y",TRUE,Spread,1.5e-2)')
+    call = parser.parse(("Model", 2, 3), '=TRUPS_MAKE_WHOLE(A2,Rates!$B$1,,"x""y",TRUE,Spread,1.5e-2)')
     assert call is not None and call.function == "TRUPS_MAKE_WHOLE"
     a2, rate, skipped, text, flag, spread, number = call.args
     assert (a2.sheet, a2.rows, a2.cols, a2.absolute) == ("Model", (2, 2), (1, 1), (False, False))
@@ -40,9 +40,9 @@ def test_a_call_on_literals_references_names_and_a_skipped_argument(parser):
     assert (spread.sheet, spread.rows, spread.cols, spread.absolute) == ("Model", (1, 1), (2, 2), (True, True))
 
 
-def test_a_formula_copied_down_has_its_relative_rows_moved_and_its_absolute_rows_kept(parser):
-    first = parser.call(("Model", 2, 3), "=TRUPS_COUPON(A2,$B$1)")
-    later = parser.call(("Model", 9, 3), "=TRUPS_COUPON(A9,$B$1)")
+def test_a_formula_copied_down_is_its_first_row_s_call_with_its_relative_rows_moved(parser):
+    first = parser.parse(("Model", 2, 3), "=TRUPS_COUPON(A2,$B$1)")
+    later = parser.parse(("Model", 9, 3), "=TRUPS_COUPON(A9,$B$1)")
     assert later.args[0] == Ref("Model", (9, 9), (1, 1), "A9") == first.args[0].shifted(7)
     assert later.args[1] == first.args[1] == Ref("Model", (1, 1), (2, 2), "$B$1")
 
@@ -50,11 +50,11 @@ def test_a_formula_copied_down_has_its_relative_rows_moved_and_its_absolute_rows
 def test_what_is_not_one_simple_call_is_left_to_the_engine(parser):
     for formula in ("=TRUPS_COUPON(A2)+1", "=TRUPS_COUPON(SUM(A1:A2))", "=TRUPS_COUPON(Nowhere!A2)",
                     "=TRUPS_COUPON(A:A)", "=TRUPS_NO_SUCH(A2)", "=SUM(A2)"):
-        assert parser.call(("Model", 2, 3), formula) is None, formula
+        assert parser.parse(("Model", 2, 3), formula) is None, formula
 
 
 def test_a_range_past_one_column_of_cells_is_refused_naming_the_argument(parser):
-    call = parser.call(("Model", 2, 3), "=TRUPS_ACCRUAL(A1:B1048576,A2)")
+    call = parser.parse(("Model", 2, 3), "=TRUPS_ACCRUAL(A1:B1048576,A2)")
     assert call.args == (Refusal("#TRUPS! start_date: the range A1:B1048576 spans 2,097,152 cells; a range "
                                  "argument may span at most 1,048,576 (one column)"),)
 

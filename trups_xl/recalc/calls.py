@@ -142,7 +142,6 @@ class Parser:
     def __init__(self, scan: Scan) -> None:
         self.scan = scan
         self.titles = {s.title.upper(): s.title for s in scan.sheets}
-        self.shapes: dict[tuple[str, str], tuple[int, Call | None]] = {}
 
     def ref(self, match: re.Match[str], sheet: str, text: str, named: bool = False) -> Ref:
         name = match["sheet"]
@@ -184,33 +183,6 @@ class Parser:
                     return self.ref(match, sheet, found[0], named=True)
                 raise _NotSimpleError
         raise _NotSimpleError
-
-    def shape(self, key: Key, formula: str) -> tuple[str, str] | None:
-        """What a formula copied down keeps: its text with each relative row as an offset from its own
-        row (None where a text argument holds what looks like a reference)."""
-        if '"' in formula and any(RELATIVE_ROW.search(t) for t in _TEXT.findall(formula)):
-            return None
-        row = key[1]
-        return key[0], RELATIVE_ROW.sub(lambda m: m[0] if m[2] else f"{m[1]}{{{int(m[3]) - row}}}", formula)
-
-    def call(self, key: Key, formula: str) -> Call | None:
-        """The simple call in ``formula`` at ``key``; a formula copied down a column (the same but for
-        its relative rows) is parsed once and its references moved."""
-        if "TRUPS_" not in formula.upper():
-            return None
-        shape = self.shape(key, formula)
-        if shape is None:
-            return self.parse(key, formula)
-        known = self.shapes.get(shape)
-        if known is None:
-            call = self.parse(key, formula)
-            self.shapes[shape] = (key[1], call)
-            return call
-        first_row, first = known
-        if first is None:
-            return None
-        moved = key[1] - first_row
-        return Call(key, first.function, tuple(a.shifted(moved) if isinstance(a, Ref) else a for a in first.args))
 
     def parse(self, key: Key, formula: str) -> Call | None:
         match = CALL.match(formula)
