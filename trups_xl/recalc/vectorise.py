@@ -398,7 +398,12 @@ def _run_whole(function: str, per_arg: list[Any], varying: list[bool], count: in
     names = parameters(function)
     args = [[[v] for v in (per_arg[i] if varying[i] else [per_arg[i]] * count)] if names[i] in vector else per_arg[i]
             for i in range(len(per_arg))]
-    out = REGISTRY[function](*args)
+    return _column_result(REGISTRY[function](*args), count)
+
+
+def _column_result(out: Any, count: int) -> list[tuple[Any, bool]] | None:
+    """A vectorised call's result as one stored value a row, or None when it is not a column of
+    ``count`` values or answers a message (the rows are then called one by one)."""
     if isinstance(out, list) and len(out) == count and all(len(r) == 1 for r in out) and not any(
             isinstance(r[0], str) and r[0].startswith("#TRUPS") for r in out):
         return _stored_all([r[0] for r in out])
@@ -416,10 +421,9 @@ def _run(function: str, rows: list[list[object]]) -> list[tuple[Any, bool]]:
         vector = VECTOR_PARAMETERS[function]
         names = parameters(function)
         args = [[[values[i]] for values in rows] if names[i] in vector else rows[0][i] for i in range(len(rows[0]))]
-        out = fn(*args)
-        if isinstance(out, list) and len(out) == len(rows) and all(len(r) == 1 for r in out) and not any(
-                isinstance(r[0], str) and r[0].startswith("#TRUPS") for r in out):
-            return _stored_all([row[0] for row in out])
+        whole = _column_result(fn(*args), len(rows))
+        if whole is not None:
+            return whole
     return [_stored(fn(*values)) for values in rows]
 
 
