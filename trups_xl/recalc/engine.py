@@ -145,8 +145,7 @@ def key_part(value: Any) -> Any:
     if isinstance(value, list):
         return tuple(key_part(v) for v in value)
     if isinstance(value, dt.datetime):
-        return date_to_serial(value) + (value - value.replace(hour=0, minute=0, second=0, microsecond=0)) \
-            / dt.timedelta(days=1)
+        return date_to_serial(value) + _serial(value.time())
     if isinstance(value, dt.date):
         return float(date_to_serial(value))
     return value
@@ -160,11 +159,11 @@ class Answers:
 
     An answer is a function of the arguments as the function receives them, so it is right for any
     cell that makes that call. A skipped argument reaches the engine's callback as 0 (the engine
-    cannot tell ``F(a,,b)`` from ``F(a,0,b)``): an answer is kept for such a call only where the
-    function gives the same result with that argument missing and 0 (see
-    :func:`trups_xl.recalc.vectorise.evaluate`), and a call the answers miss with a 0 where some
-    formula the engine holds skips an argument is marked ``doubt``: its formulas are then given
-    their skipped arguments marked and evaluated again.
+    cannot tell ``F(a,,b)`` from ``F(a,0,b)``): the answered formulas calling a function all skip the
+    same arguments of it, and every other formula calls it under its :data:`ALIAS` (see
+    :func:`trups_xl.recalc.vectorise.evaluate`); a call the answers miss with a 0 where an answered
+    formula skips an argument is marked ``doubt``: the answered formulas are then rewritten to read
+    their scratch cells and evaluated again.
     """
 
     #: per function, the answer (value as the engine takes it, whether a date) to each key (:func:`call_key`)
@@ -175,8 +174,8 @@ class Answers:
     skipped_at: dict[str, set[int]] = field(default_factory=dict)
     doubt: bool = False
     #: while the runs are being made: a call not answered yet gets a stand-in (the engine evaluates
-    #: more than it is asked to), its arguments noted in ``missed``; a formula whose call was missed is
-    #: given its rewritten formulas once its run is made, which has the engine evaluate it again
+    #: more than it is asked to), noted in ``missed``; one stand-in ends the answering (see
+    #: :func:`trups_xl.recalc.vectorise.evaluate`)
     open: bool = False
     missed: set[tuple[str, tuple[Any, ...]]] = field(default_factory=set)
 
@@ -186,11 +185,11 @@ class Answers:
 
     def add_all(self, name: str, keys: Iterable[tuple[Any, ...]], values: Iterable[tuple[Any, bool]]) -> bool:
         """Keep each ``(value, is_date)`` as the answer to ``name`` on its key (:func:`call_key`); False
-        where another answer is kept for a key, or the engine met a call on it before (a stand-in)."""
+        where another answer is kept for a key."""
         kept = True
-        table, missed = self.by_call.setdefault(name, {}), self.missed
+        table = self.by_call.setdefault(name, {})
         for key, answer in zip(keys, values, strict=True):
-            if table.setdefault(key, answer) != answer or (missed and (name, key) in missed):
+            if table.setdefault(key, answer) != answer:
                 kept = False
             if answer[1]:
                 self.dated.add(name)

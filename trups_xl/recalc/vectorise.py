@@ -203,7 +203,7 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
                     held[id(run)] = column  # into its scratch cells only if its formulas come to read them
                 else:
                     _set_scratch(book, run, column)
-                if id(host) in answered and not _answer(book, answers, run, values):  # type: ignore[arg-type]
+                if answers is not None and id(host) in answered and not _answer(book, answers, run, values):
                     _pin(book, answered.pop(id(host)), held)
                 continue
             for k, (value, is_date) in enumerate(values):
@@ -217,7 +217,7 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
     outcome.hosts = {(h.block.sheet, h.block.first_row + k, h.block.col) for h in hosts
                      if not h.reverted and not h.top for k in range(h.block.count)}
     if answers is not None:
-        answers.doubt = answers.doubt or bool(answers.missed)  # never: a stand-in is only given in a level
+        answers.doubt = answers.doubt or bool(answers.missed)  # a stand-in given anywhere else: made again
         answers.open = False
         answers.missed.clear()
     outcome.answered = [h for h in answered.values() if not h.reverted]
