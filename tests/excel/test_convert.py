@@ -35,3 +35,17 @@ def test_results_are_shaped_for_the_sheet():
     assert convert.shape_result(np.array([[1.0, 2.0]])) == [[1.0, 2.0]]
     assert convert.shape_result(np.float64(3.5)) == 3.5
     assert convert.shape_result(np.array([["2008-12-21"]], dtype="datetime64[D]")) == dt.date(2008, 12, 21)
+
+
+def test_excel_serial_of_any_date_time_and_duration():
+    import datetime as dt
+
+    from trups_xl.excel.convert import excel_serial
+
+    # by hand: Excel counts 1900-02-29, so 1900-01-15 is 15 and 1900-03-01 is 61; 2024-01-15 is 45306
+    assert excel_serial(dt.date(1900, 1, 15)) == 15.0
+    assert excel_serial(dt.date(1900, 2, 28)) == 59.0
+    assert excel_serial(dt.date(1900, 3, 1)) == 61.0
+    assert excel_serial(dt.datetime(2024, 1, 15, 12, 0)) == 45306.5
+    assert excel_serial(dt.time(6, 0)) == 0.25
+    assert excel_serial(dt.timedelta(hours=36)) == 1.5

@@ -131,6 +131,22 @@ def date_to_serial(day: dt.date) -> int:
     return (day.date() if isinstance(day, dt.datetime) else day).toordinal() - _EXCEL_EPOCH_ORDINAL
 
 
+#: The first day :func:`date_to_serial` counts: before it, Excel's serials count its 1900-02-29.
+FIRST_SERIAL_DATE = dt.date(1900, 3, 1)
+
+
+def excel_serial(value: dt.date | dt.time | dt.timedelta) -> float:
+    """The number Excel holds for any date, date-time, time of day or duration, a date before
+    1900-03-01 included (its serial counts Excel's 1900-02-29: 1900-01-15 is 15)."""
+    if isinstance(value, dt.timedelta):
+        return value / dt.timedelta(days=1)
+    if isinstance(value, dt.time):
+        return (value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6) / 86400
+    day = value.date() if isinstance(value, dt.datetime) else value
+    whole = float(date_to_serial(day) if day >= FIRST_SERIAL_DATE else (day - dt.date(1899, 12, 31)).days)
+    return whole + (excel_serial(value.time()) if isinstance(value, dt.datetime) else 0.0)
+
+
 def _date_text(value: str) -> dt.date | None:
     """Strict date text (:data:`DATE_TEXT`) as a date, else ``None``."""
     text = value.strip()

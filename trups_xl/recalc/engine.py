@@ -28,7 +28,7 @@ import formualizer as fz
 import numpy as np
 
 from trups_xl.excel import udfs  # noqa: F401  (registers the functions)
-from trups_xl.excel.convert import date_to_serial
+from trups_xl.excel.convert import FIRST_SERIAL_DATE, date_to_serial, excel_serial
 from trups_xl.excel.function import BUG_PREFIX, REGISTRY
 from trups_xl.recalc.safety import RefusedError
 
@@ -67,25 +67,9 @@ def as_sent(value: Any) -> Any:
     if isinstance(value, int):
         return float(value)
     if isinstance(value, dt.time | dt.timedelta) or (isinstance(value, dt.date) and (
-            value.date() if isinstance(value, dt.datetime) else value) < _FIRST_TRUE_DATE):
-        return _serial(value)
+            value.date() if isinstance(value, dt.datetime) else value) < FIRST_SERIAL_DATE):
+        return excel_serial(value)  # a time, a duration, a date before 1900-03-01: the engine passes its number
     return value
-
-
-#: Before 1900-03-01 the engine reads a date cell as Excel's serial (counting the 1900-02-29 Excel
-#: keeps), which no Python date has: such a date, a time of day and a duration reach a function as
-#: the number the engine passes for them, whether the engine or a vectorised run reads the cell.
-_FIRST_TRUE_DATE = dt.date(1900, 3, 1)
-
-
-def _serial(value: dt.date | dt.time | dt.timedelta) -> float:
-    if isinstance(value, dt.timedelta):
-        return value / dt.timedelta(days=1)
-    if isinstance(value, dt.time):
-        return (value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6) / 86400
-    day = value.date() if isinstance(value, dt.datetime) else value
-    whole = float((day - dt.date(1899, 12, 31)).days)
-    return whole + (_serial(value.time()) if isinstance(value, dt.datetime) else 0.0)
 
 
 @dataclass
@@ -145,7 +129,7 @@ def key_part(value: Any) -> Any:
     if isinstance(value, list):
         return tuple(key_part(v) for v in value)
     if isinstance(value, dt.datetime):
-        return date_to_serial(value) + _serial(value.time())
+        return date_to_serial(value) + excel_serial(value.time())
     if isinstance(value, dt.date):
         return float(date_to_serial(value))
     return value
