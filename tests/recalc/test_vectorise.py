@@ -219,3 +219,26 @@ def test_times_early_dates_and_logicals_reach_a_run_as_they_reach_the_engine_s_c
     fast = _same_as_the_engine_alone(tmp_path / "kinds.xlsx")
     assert "0.25" in fast.values[("M", "B2")] and "datetime" not in fast.values[("M", "B2")]
     assert fast.values[("M", "G2")] == pytest.approx(0.0415) and "logical TRUE" in fast.values[("M", "G3")]
+
+
+def test_a_call_reading_only_runs_is_made_before_the_engine_evaluates_anything_for_later_runs(tmp_path):
+    # a ledger's column of calls inside arithmetic on the next payment date (a run), and a running total of
+    # an IF column read by a later run: evaluating an IF makes the engine evaluate much more than it is
+    # asked for, so the arithmetic column is met then; its calls are made before that, and stay answered
+    book, ws = _sheet("Ledger")
+    for i in range(30):
+        r = i + 2
+        ws.cell(r, 1, dt.datetime(2009, 1, 5) + dt.timedelta(days=11 * i))
+        ws.cell(r, 2, f"=A{r}-1")
+        ws.cell(r, 3, f"=TRUPS_NEXT_PAYMENT_DATE(B{r})")
+        ws.cell(r, 4, f"=TRUPS_COUPON(C{r},,1000)*3500")
+        ws.cell(r, 5, f"=IF(A{r}>C{r}-30,1,0)")
+        ws.cell(r, 6, f"=E{r}" if r == 2 else f"=F{r - 1}+E{r}")
+        ws.cell(r, 7, f"=TRUPS_CLAIM_LIMIT(F{r},1000)")
+    book.save(tmp_path / "ledger.xlsx")
+    _book, outcome, _got = _engine_formula_and_values(tmp_path / "ledger.xlsx")
+    assert [h.block.col for h in outcome.answered] == [4]
+    assert not outcome.answers.doubt
+    fast = _same_as_the_engine_alone(tmp_path / "ledger.xlsx")
+    # by hand: XXI's fixed coupon on $1,000 is 8.300% / 2 = 41.50, for 3,500 securities 145,250
+    assert fast.values[("Ledger", "D2")] == pytest.approx(145_250)

@@ -18,10 +18,13 @@ engine passes as 0 meets a typed 0 with another result, a call no run makes, a c
 before its run), the formula is rewritten, in the engine only, to read its values from a scratch
 sheet (named so no sheet of the workbook has it).
 
-The runs are taken level by level (:mod:`.order`): before a level, the engine evaluates the
-formulas its runs read (``=A2-1``, a lookup, a running total over other runs' values) and only
-those. A run on a cycle, a run whose result is a table (the engine spills it) and every other call
-of the same formulas are the engine's; a run that read a cell some formula spills into is redone by
+The runs are taken level by level (:mod:`.order`): a run that reads only values and runs already
+made is made at once, whatever its level; before the other runs of a level, the engine evaluates the
+formulas they read (``=A2-1``, a lookup, a running total over other runs' values). The engine
+evaluates more than it is asked to there (an ``IF`` anywhere in what it evaluates: everything), so
+the fewer runs wait for it, the fewer calls it meets before their runs. A run on a cycle, a run
+whose result is a table (the engine spills it) and every other call of the same formulas are the
+engine's; a run that read a cell some formula spills into is redone by
 it (:meth:`Outcome.to_redo`, checked after evaluation). Formulas come from the engine's own parse of
 the workbook (shared formulas expanded).
 """
@@ -162,31 +165,38 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
     read = {c for r in runs for rect in r.reads() if rect.sheet == the_plan.scratch
             for c in range(rect.cols[0], rect.cols[1] + 1)}
     held: dict[int, list[Any]] = {}
-    pending = {node for node in range(len(runs)) if the_plan.levels[node]}  # whole-formula calls not yet set
-    for level in range(1, max(the_plan.levels, default=0) + 1):
-        ready = [(node, run) for node, run in enumerate(runs)
-                 if the_plan.levels[node] == level and not host_of[id(run)].reverted]
-        if not ready:
-            continue
-        targets: set[Key] = set()  # the formulas these runs read: evaluated first
-        for _node, run in ready:
-            for rect in run.reads():
-                for first, last, other, col in the_plan.index.overlapping(rect.sheet, rect.rows, rect.cols):
-                    if other in pending or (other < len(runs) and runs[other].scratch is not None):
-                        continue  # a run set (or set later), or a scratch column
-                    targets.update((rect.sheet, r, col) for r in range(max(first, rect.rows[0]),
-                                                                      min(last, rect.rows[1]) + 1))
-        if targets:
-            book.evaluate_cells(sorted(targets))
-            if answers is not None and answers.missed:
-                # the engine met a call before its run (it evaluates more than it is asked to) and gave it a
-                # stand-in, which these runs could read: no call is answered from here on, and the formulas
-                # read are evaluated again from scratch cells
-                for host in answered.values():
-                    _pin(book, host, held)
-                answered.clear()
-                answers.clear()
+    pending = {node for node in range(len(runs)) if the_plan.levels[node]}  # runs not given back to the engine
+    left = sorted(pending, key=lambda n: (the_plan.levels[n], n))
+    made: set[int] = set()
+    while True:
+        left = [n for n in left if not host_of[id(runs[n])].reverted]
+        if not left:
+            break
+        # first every run that reads only values and runs already made: no evaluation by the engine before it,
+        # so the engine meets fewer calls whose runs are not made yet (see the stand-ins below)
+        ready = [(n, runs[n]) for n in left if _needs(the_plan, runs, n, pending, made) is None]
+        if not ready:  # the lowest level: what its runs read evaluated first (what lower levels read is made)
+            level = the_plan.levels[left[0]]
+            ready = [(n, runs[n]) for n in left if the_plan.levels[n] == level]
+            targets: set[Key] = set()
+            for node, _run in ready:
+                targets |= _needs(the_plan, runs, node, pending, made, cells=True) or set()
+            if targets:
                 book.evaluate_cells(sorted(targets))
+                if answers is not None and answers.missed:
+                    # the engine met a call before its run (it evaluates more than it is asked to) and gave it
+                    # a stand-in: every answered formula calling that function reads its scratch cells from here
+                    # on (a formula given new text is evaluated again), and the formulas read are evaluated again
+                    missed = {name for name, _key in answers.missed}
+                    answers.missed.clear()
+                    for host in [h for h in answered.values() if any(r.first.function in missed for r in h.runs)]:
+                        _pin(book, answered.pop(id(host)), held)
+                    for name in missed:
+                        answers.by_call.pop(name, None)
+                    book.evaluate_cells(sorted(targets))
+        taken_now = {n for n, _run in ready}
+        left = [n for n in left if n not in taken_now]
+        made |= taken_now
         results = _run_round(book, [run for _n, run in ready])
         for _node, run in ready:
             host = host_of[id(run)]
@@ -226,12 +236,33 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
     return outcome
 
 
+def _needs(the_plan: Plan, runs: list[Run], node: int, pending: set[int], made: set[int],
+           cells: bool = False) -> set[Key] | None:
+    """What run ``node`` waits for: None when it reads only values and runs already made; else (with
+    ``cells``) the formula cells the engine must evaluate before it (not runs, not scratch columns),
+    else an empty set."""
+    out: set[Key] = set()
+    waits = False
+    for rect in runs[node].reads():
+        for first, last, other, col in the_plan.index.overlapping(rect.sheet, rect.rows, rect.cols):
+            if other in pending:
+                waits = waits or (other not in made and other != node)
+                continue
+            if other < len(runs) and runs[other].scratch is not None:
+                continue  # a scratch column of a call given back to the engine: nothing reads it
+            waits = True
+            if not cells:
+                return out
+            out.update((rect.sheet, r, col) for r in range(max(first, rect.rows[0]), min(last, rect.rows[1]) + 1))
+    return out if waits else None
+
+
 def _called_elsewhere(scan: Scan) -> bool:
     """Whether a ``TRUPS_*`` function is called where no block of formulas is (a fixed array formula, a
     defined name): the engine's calls are then never answered (such a call could not be told apart)."""
     return any("TRUPS_" in text.upper() for _local, text in scan.names.values()) or any(
         cell.kind == "array" and not cell.dynamic and "TRUPS_" in (cell.text or "").upper()
-        for sheet in scan.sheets for cell in sheet.formulas.values())
+        for sheet in scan.sheets for cell in sheet.formulas.kept_whole())  # array formulas are kept whole
 
 
 def _set_scratch(book: fz.Workbook, run: Run, column: list[Any]) -> None:
