@@ -242,3 +242,25 @@ def test_a_call_reading_only_runs_is_made_before_the_engine_evaluates_anything_f
     fast = _same_as_the_engine_alone(tmp_path / "ledger.xlsx")
     # by hand: XXI's fixed coupon on $1,000 is 8.300% / 2 = 41.50, for 3,500 securities 145,250
     assert fast.values[("Ledger", "D2")] == pytest.approx(145_250)
+
+
+def test_a_whole_formula_call_met_before_its_run_is_replaced_and_what_read_it_evaluated_again(tmp_path):
+    # the first run reads an IF column: evaluating it makes the engine evaluate every formula, the later
+    # calls (not blanked first) among them, given a stand-in; their runs' values replace them, and the
+    # formulas that read them are evaluated again
+    book, ws = _sheet("Ledger")
+    for i in range(25):
+        r = i + 2
+        ws.cell(r, 1, dt.datetime(2009, 1, 5) + dt.timedelta(days=13 * i))
+        ws.cell(r, 2, f"=IF(A{r}>0,A{r},0)")
+        ws.cell(r, 3, f"=TRUPS_NEXT_PAYMENT_DATE(B{r})")
+        ws.cell(r, 4, f"=TRUPS_COUPON(C{r},,1000)")
+        ws.cell(r, 5, f"=D{r}*2")
+        ws.cell(r, 6, f"=TRUPS_ACCRUED_INTEREST(A{r},,1000)")
+        ws.cell(r, 7, f"=F{r}+E{r}")
+    book.save(tmp_path / "ledger.xlsx")
+    fast = _same_as_the_engine_alone(tmp_path / "ledger.xlsx")
+    # by hand: XXI's fixed coupon on $1,000 is 8.300% / 2 = 41.50; on 2009-01-05, 14 days (30/360) have
+    # accrued since the 2008-12-21 payment date at 8.300% on $1,000
+    assert fast.values[("Ledger", "E2")] == pytest.approx(83.0)
+    assert fast.values[("Ledger", "G2")] == pytest.approx(83.0 + 1000 * 0.083 * 14 / 360)

@@ -158,8 +158,9 @@ class Answers:
     skipped_at: dict[str, set[int]] = field(default_factory=dict)
     doubt: bool = False
     #: while the runs are being made: a call not answered yet gets a stand-in (the engine evaluates
-    #: more than it is asked to), noted in ``missed``; one stand-in ends the answering (see
-    #: :func:`trups_xl.recalc.vectorise.evaluate`)
+    #: more than it is asked to), noted in ``missed``; a whole-formula call's stand-in is replaced by its
+    #: run's values, and the answered formulas calling a function that got one are sent back to their
+    #: scratch cells (see :func:`trups_xl.recalc.vectorise.evaluate`)
     open: bool = False
     missed: set[tuple[str, tuple[Any, ...]]] = field(default_factory=set)
 

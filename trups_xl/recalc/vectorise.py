@@ -10,7 +10,8 @@ once, made as one call with the varying arguments as a column (:data:`VECTOR_PAR
 one call answers an error, each cell is called on its own, so a bad row gets its own message and the
 others their numbers. Every call goes through the same :mod:`trups_xl.excel.udfs` function Excel calls.
 
-A whole-formula call's values replace its formulas in the engine. A formula around calls keeps its
+A whole-formula call's values replace its formulas in the engine (where the engine meets one before
+its run, it is answered a stand-in, which the values then replace). A formula around calls keeps its
 text, and the engine's calls in it are answered from the runs' values (:class:`.engine.Answers`):
 the engine still evaluates the ``IF``, so a branch not taken is never shown, and ``IFERROR`` catches
 an error the call answered, as Excel does. Where a call cannot be answered (a skipped argument the
@@ -153,14 +154,17 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
             _pin(book, answered.pop(id(h)))
     # every other formula the engine evaluates calls the functions under an alias that is never answered
     untaken = [b for b in the_plan.blocks if (b.sheet, b.col, b.first_row) not in taken]
-    for block, texts in marked(untaken, alias=frozenset(REGISTRY) if answered else frozenset()):
+    for block, texts in marked(untaken, alias=frozenset(REGISTRY) if answers is not None else frozenset()):
         book.set_formulas_batch(block.sheet, block.first_row, block.col, [[t] for t in texts])
-    for h in hosts:  # a whole-formula call is blank until its run is made: never called by the engine
-        if h.top and not h.reverted:
-            book.set_values_batch(h.block.sheet, h.block.first_row, h.block.col, [[None]] * h.block.count)
-    outcome = Outcome({}, set())
-    if answered and answers is not None:
+    if answers is None:
+        for h in hosts:  # a whole-formula call is blank until its run is made: never called by the engine
+            if h.top and not h.reverted:
+                book.set_values_batch(h.block.sheet, h.block.first_row, h.block.col, [[None]] * h.block.count)
+    else:
+        # a whole-formula call the engine meets before its run gets a stand-in (its run's values then replace
+        # the formula, and what read it is evaluated again): cheaper than blanking the cells first
         answers.open = True
+    outcome = Outcome({}, set())
     # the scratch columns some run reads; the others' values are held until a formula reads them
     read = {c for r in runs for rect in r.reads() if rect.sheet == the_plan.scratch
             for c in range(rect.cols[0], rect.cols[1] + 1)}
@@ -189,11 +193,13 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
                     # on (a formula given new text is evaluated again), and the formulas read are evaluated again
                     missed = {name for name, _key in answers.missed}
                     answers.missed.clear()
-                    for host in [h for h in answered.values() if any(r.first.function in missed for r in h.runs)]:
+                    stale = [h for h in answered.values() if any(r.first.function in missed for r in h.runs)]
+                    for host in stale:
                         _pin(book, answered.pop(id(host)), held)
                     for name in missed:
                         answers.by_call.pop(name, None)
-                    book.evaluate_cells(sorted(targets))
+                    if stale:
+                        book.evaluate_cells(sorted(targets))
         taken_now = {n for n, _run in ready}
         left = [n for n in left if n not in taken_now]
         made |= taken_now
