@@ -79,7 +79,7 @@ def test_a_copied_formula_moves_its_relative_rows_by_joining():
 
 
 @pytest.mark.parametrize("text", ["=A2+B$3-$C4*Sheet1!D5", "=SUM($H$2:H2)", "=TRUPS_ACCRUAL(B2,A2,,P)",
-                                  "=IFERROR(P2/Principal,0)", '=R1&"{0}"&A2', "=x1y+A2"])
+                                  "=IFERROR(P2/Principal,0)", '=R1&"{0}"&A2', "=x1y+A2", "=R2+Q3-R2*S3+T4"])
 @pytest.mark.parametrize("k", [1, 7, 9998])
 def test_a_copy_is_what_a_regular_expression_per_cell_makes(text, k):
     from trups_xl.recalc.calls import RELATIVE_ROW, Copied

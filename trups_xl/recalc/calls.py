@@ -50,21 +50,25 @@ class Copied:
         self.text = text
         self.copyable = not ('"' in text and any(RELATIVE_ROW.search(t) for t in _TEXT.findall(text)))
         pieces: list[str] = []
-        self.rows: list[int] = []
+        self.rows: list[int] = []  # the distinct relative rows, in order of first use
         at = 0
         for m in RELATIVE_ROW.finditer(text):
             if m[2]:
                 continue  # an absolute row ($5) is kept
-            pieces.append(text[at:m.start(3)].replace("{", "{{").replace("}", "}}"))
-            self.rows.append(int(m[3]))
+            row = int(m[3])
+            if row not in self.rows:
+                self.rows.append(row)
+            pieces.append(text[at:m.start(3)].replace("{", "{{").replace("}", "}}") + f"{{{self.rows.index(row)}}}")
             at = m.end(3)
         pieces.append(text[at:].replace("{", "{{").replace("}", "}}"))
-        self.form = "{}".join(pieces)  # the text with each relative row a {} field
+        self.form = "".join(pieces)  # the text with each relative row a numbered field (one per distinct row)
 
     def moved(self, k: int) -> str:
         """The formula copied ``k`` rows down (the text itself for 0)."""
         if not k or not self.rows:
             return self.text
+        if len(self.rows) == 1:  # the usual copy: every reference on one row
+            return self.form.format(self.rows[0] + k)
         return self.form.format(*[row + k for row in self.rows])
 
     def column(self, count: int) -> list[list[str]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import formualizer as fz
 
@@ -76,6 +77,10 @@ class Block:
     @property
     def last_row(self) -> int:
         return self.first_row + self.count - 1
+
+
+#: Cells ordered by sheet, column, row (a column of copies is consecutive).
+_BY_COLUMN = itemgetter(0, 2, 1)
 
 
 def blocks(parser: Parser, formulas: dict[Key, str], keys: list[Key]) -> list[Block]:
@@ -203,7 +208,7 @@ def plan(scan: Scan, formulas: dict[Key, str], protected: set[Key]) -> Plan:
     scratch = scratch_title(scan)
     parser = Parser(scan)
     parser.titles[scratch.upper()] = scratch
-    keys = sorted((k for k, t in formulas.items() if "TRUPS_" in t.upper()), key=lambda k: (k[0], k[2], k[1]))
+    keys = sorted((k for k, t in formulas.items() if "TRUPS_" in t.upper()), key=_BY_COLUMN)
     found = blocks(parser, formulas, keys)
     hosts: list[Host] = []
     next_col = [1]
@@ -310,7 +315,7 @@ def marked(blocks_: list[Block], alias: frozenset[str] = frozenset()) -> Iterato
 def mark_skipped_in(book: fz.Workbook, scan: Scan, formulas: dict[Key, str]) -> None:
     """Rewrite, in the engine, every ``TRUPS_*`` call that skips an argument, a block at a time."""
     parser = Parser(scan)
-    keys = sorted((k for k, t in formulas.items() if "TRUPS_" in t.upper()), key=lambda k: (k[0], k[2], k[1]))
+    keys = sorted((k for k, t in formulas.items() if "TRUPS_" in t.upper()), key=_BY_COLUMN)
     for block, texts in marked(blocks(parser, formulas, keys)):
         book.set_formulas_batch(block.sheet, block.first_row, block.col, [[t] for t in texts])
 
