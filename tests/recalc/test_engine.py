@@ -62,3 +62,24 @@ def test_a_formula_nested_too_deeply_is_one_line():
 
     with pytest.raises(RefusedError, match=r"^a formula is nested too deeply to evaluate$"):
         evaluate_all(Deep())
+
+
+@pytest.mark.parametrize("formula, evaluates_everything", [
+    ("=A{r}-1", False), ("=SUM($A$1:A{r})", False), ("=IFERROR(A{r}/0,1)", False),
+    ("=IF(A{r}>0,A{r},0)", True), ("=CHOOSE(1,A{r},2)", True),
+])
+def test_the_engine_evaluates_everything_when_asked_for_an_if(formula, evaluates_everything):
+    # what vectorise relies on knowing (and docs/performance.md says): evaluating a set of cells evaluates
+    # what they read, except where an IF or CHOOSE is among them; then every formula is evaluated, so a
+    # call whose run is not made yet can be met (it gets a stand-in)
+    import formualizer as fz
+
+    book = fz.Workbook()
+    book.add_sheet("S")
+    calls = []
+    book.register_function("ELSEWHERE", lambda *a: calls.append(a) or 1.0, min_args=0, max_args=1)
+    book.set_values_batch("S", 1, 1, [[float(i)] for i in range(50)])
+    book.set_formulas_batch("S", 1, 2, [[formula.format(r=i + 1)] for i in range(50)])
+    book.set_formulas_batch("S", 1, 3, [[f"=ELSEWHERE(A{i + 1})"] for i in range(50)])
+    book.evaluate_cells([("S", 5, 2)])
+    assert (len(calls) == 50) is evaluates_everything and (not calls) is not evaluates_everything
