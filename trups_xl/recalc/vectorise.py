@@ -389,13 +389,44 @@ def _run_round(book: fz.Workbook, runs: list[Run]) -> dict[int, list[tuple[Any, 
             if not any(isinstance(v[0], list) for v in whole):
                 out[id(run)] = whole
             continue
-        rows = [[per_arg[i][k] if varying[i] else per_arg[i] for i in range(len(per_arg))]
-                for k in range(run.count)]
-        result = _grouped(function, rows)
+        result = _grouped_columns(function, per_arg, varying, run.count)
         if any(isinstance(v[0], list) for v in result):
             continue
         out[id(run)] = result
     return out
+
+
+def _grouped_columns(function: str, per_arg: list[Any], varying: list[bool], count: int) -> list[tuple[Any, bool]]:
+    """:func:`_grouped`, read from the arguments as columns: the rows are grouped by their arguments that
+    vary and are not elementwise (a security from a lookup), without a Python list per row."""
+    names = parameters(function)
+    vector = VECTOR_PARAMETERS.get(function, ())
+    if len(per_arg) > len(names) or not vector or any(
+            isinstance(v, list) for i in range(len(per_arg)) if varying[i] and names[i] in vector for v in per_arg[i]):
+        return _grouped(function, [[per_arg[i][k] if varying[i] else per_arg[i] for i in range(len(per_arg))]
+                                   for k in range(count)])
+    split = [i for i in range(len(per_arg)) if varying[i] and names[i] not in vector]
+    groups: dict[object, list[int]] = defaultdict(list)
+    if not split:
+        groups[()] = list(range(count))
+    for k, key in enumerate(zip(*[[id(v) if isinstance(v, list) else hashable(v) for v in per_arg[i]]
+                                  for i in split], strict=True)):
+        groups[key].append(k)
+    result: list[tuple[Any, bool]] = [(None, False)] * count
+    for members in groups.values():
+        first = members[0]
+        # within a group only the elementwise arguments vary: the group is one call with them as columns
+        args = [[per_arg[i][k] for k in members] if i not in split and varying[i]
+                else (per_arg[i][first] if varying[i] else per_arg[i]) for i in range(len(per_arg))]
+        vary = [varying[i] and i not in split for i in range(len(per_arg))]
+        values = _run_whole(function, args, vary, len(members)) if len(members) > 1 else None
+        if values is None:  # one row, or an error somewhere: each row on its own, so each keeps its message
+            fn = REGISTRY[function]
+            values = [_stored(fn(*[args[i][j] if vary[i] else args[i] for i in range(len(args))]))
+                      for j in range(len(members))]
+        for k, value in zip(members, values, strict=True):
+            result[k] = value
+    return result
 
 
 def _grouped(function: str, rows: list[list[object]]) -> list[tuple[Any, bool]]:
