@@ -15,7 +15,9 @@ row a day from row 2, the date typed in column A), with the inputs a model names
 * ``lookup`` -- ``security`` from a ``VLOOKUP`` on the securities sheet;
 * ``arith`` -- arithmetic around a call (``=TRUPS_COUPON(F2,,Principal)*NumSecs``);
 * ``sumproduct`` -- ``SUMPRODUCT`` over a named row of the ``TRUPS_*`` columns;
-* ``ledger`` -- all of these in one 25-column ledger (the model of issue 31).
+* ``ledger`` -- all of these in one 25-column ledger (the model of issue 31);
+* ``saved`` -- the ledger as Excel saves it: each column of copied formulas stored as one shared
+  formula (its first cell holds the text, the others refer to it), as a filled-down column is.
 
 Run ``python bench/analyst_shapes.py SHAPE ROWS PATH`` to write one.
 """
@@ -100,6 +102,9 @@ SHAPES: dict[str, list[tuple[str, str]]] = {
         ("make-whole per $1", "=IFERROR(P{r}/Principal,0)"),
     ],
 }
+SHAPES["saved"] = SHAPES["ledger"]
+#: Shapes whose columns of copied formulas are stored as shared formulas, as Excel saves a fill-down.
+SHARED = frozenset({"saved"})
 #: The inputs and their names.
 INPUTS = [("Principal", 1000.0), ("NumSecs", 3500.0), ("Shift", 0.0025), ("DeferStart", dt.datetime(2010, 3, 21)),
           ("DeferEnd", dt.datetime(2014, 3, 21))]
@@ -126,6 +131,33 @@ def _typed(kind: str, i: int) -> object:
 
 def _letter(n: int) -> str:
     return chr(64 + n) if n <= 26 else "A" + chr(64 + n - 26)
+
+
+def _share(path: Path, first_rows: dict[str, int], last: int) -> None:
+    """Store each ledger column of copies (its letter -> the row its copies start) as one shared formula:
+    ``<f t="shared" ref="B2:B9" si="0">A2-1</f>`` in the first cell, ``<f t="shared" si="0"/>`` in the others."""
+    import re
+    import zipfile
+
+    index = {letter: k for k, letter in enumerate(first_rows)}
+
+    def shared(m: re.Match[bytes]) -> bytes:
+        opening, letter, row, text = m[1], m[2].decode(), int(m[3]), m[4]
+        if letter not in index or row < first_rows[letter]:
+            return m[0]
+        si = index[letter]
+        if row == first_rows[letter]:
+            return opening + f'<f t="shared" ref="{letter}{row}:{letter}{last}" si="{si}">'.encode() + text + b"</f>"
+        return opening + f'<f t="shared" si="{si}"/>'.encode()
+
+    with zipfile.ZipFile(path) as book:
+        parts = [(info, book.read(info)) for info in book.infolist()]
+    ledger = "xl/worksheets/sheet3.xml"  # Inputs, Securities, Ledger, Summary: the third sheet
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for info, data in parts:
+            if info.filename == ledger:
+                data = re.sub(rb'(<c r="([A-Z]+)(\d+)"[^>]*>)<f>([^<]*)</f>', shared, data)
+            book.writestr(info, data)
 
 
 def generate(shape: str, path: Path, rows: int) -> Path:
@@ -173,6 +205,9 @@ def generate(shape: str, path: Path, rows: int) -> Path:
     for name, target in names.items():
         book.defined_names[name] = DefinedName(name, attr_text=target)
     book.save(path)
+    if shape in SHARED:
+        _share(path, {_letter(k + 2): 3 if _letter(k + 2) in running else 2 for k, (_, t) in enumerate(columns)
+                      if not t.startswith("@")}, rows + 1)
     return path
 
 

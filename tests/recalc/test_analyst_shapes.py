@@ -44,6 +44,21 @@ def test_every_cell_equals_the_engine_alone(tmp_path, shape):
     assert set(columns.values()) <= done, (columns, done)
 
 
+def test_the_ledger_as_excel_saves_it_is_the_ledger(tmp_path):
+    # each column of copies stored as one shared formula, as Excel saves a filled-down column: read by an
+    # independent reader as the very formulas of the ledger, and recalculated to the very same values
+    from trups_xl.recalc.package import scan
+    from trups_xl.recalc.safety import Limits
+
+    saved = shapes.generate("saved", tmp_path / "saved.xlsx", ROWS)
+    ledger = shapes.generate("ledger", tmp_path / "ledger.xlsx", ROWS)
+    kinds = {cell.kind for cell in scan(saved, Limits()).sheet("Ledger").formulas.kept_whole()}
+    assert kinds == {"shared"}
+    as_read = [[c.value for c in row] for row in openpyxl.load_workbook(saved)["Ledger"].iter_rows()]
+    assert as_read == [[c.value for c in row] for row in openpyxl.load_workbook(ledger)["Ledger"].iter_rows()]
+    assert recalculate(saved).values == recalculate(ledger).values
+
+
 def test_the_ledger_against_direct_calls(tmp_path):
     path = shapes.generate("ledger", tmp_path / "ledger.xlsx", ROWS)
     v = recalculate(path).values
