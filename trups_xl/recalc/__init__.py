@@ -6,6 +6,7 @@ Modules, one concept each:
   checked before anything is computed;
 * ``package``   -- the package's parts read by streaming: sheets, formula cells, names, styles;
 * ``formula_cells`` -- a sheet's formula cells kept as columns, with no Python object per cell;
+* ``shared``    -- shared formulas (a column filled down, as Excel saves it) read a column at a time;
 * ``engine``    -- the native formula engine (formualizer), the one adapter every ``TRUPS_*``
   function is registered through, and the answers it gives calls inside formulas from the
   vectorised runs;

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import formualizer as fz
 
-from trups_xl.recalc import engine
+from trups_xl.recalc import engine, shared
 from trups_xl.recalc.formula_cells import FormulaCell
 from trups_xl.recalc.package import Scan, a1, area_bounds, scan
 from trups_xl.recalc.safety import Limits, RefusedError, check_package
@@ -136,12 +136,13 @@ def _engine_formulas(book: fz.Workbook, found: Scan, bad: dict[Key, str]) -> dic
     out: dict[Key, str] = {}
     for sheet in found.sheets:
         title = sheet.title
+        copies = shared.texts(book, title, (c for c in sheet.formulas.kept_whole() if c.kind == "shared"))
         for row, col, text, cell in sheet.formulas.texts():
             if cell is not None:
                 if cell.kind == "array" and not cell.dynamic:
                     continue
                 if cell.kind == "shared":
-                    text = book.get_formula(title, row, col)
+                    text = copies.get((row, col))
             if text:
                 out[(title, row, col)] = text if text[0] == "=" else f"={text}"
     for key in bad:

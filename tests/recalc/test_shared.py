@@ -1,0 +1,80 @@
+"""Shared formulas (a filled-down column as Excel saves it) read a column at a time, as the engine
+reads them cell by cell."""
+
+import re
+import zipfile
+
+import pytest
+
+openpyxl = pytest.importorskip("openpyxl")
+fz = pytest.importorskip("formualizer")
+
+from trups_xl.recalc import shared  # noqa: E402
+from trups_xl.recalc.package import scan  # noqa: E402
+from trups_xl.recalc.safety import Limits  # noqa: E402
+
+
+def _saved(path, formulas, area):
+    """A sheet whose formulas (A1 -> text, the first cell of ``area`` and the others) are one shared
+    formula over ``area``, as Excel writes a filled range: the first cell holds the text."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "S"
+    for r in range(1, 12):
+        ws.cell(r, 1, float(r))
+        ws.cell(r, 26, f"text {r}")
+    for ref, text in formulas.items():
+        ws[ref] = text
+    book.save(path)
+    first = area.split(":")[0]
+    with zipfile.ZipFile(path) as z:
+        parts = [(i, z.read(i)) for i in z.infolist()]
+
+    def share(m):
+        if m[2].decode() == first:
+            return m[1] + f'<f t="shared" ref="{area}" si="0">'.encode() + m[3] + b"</f>"
+        return m[1] + b'<f t="shared" si="0"/>'
+
+    with zipfile.ZipFile(path, "w") as z:
+        for info, data in parts:
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'(<c r="([A-Z]+\d+)"[^>]*>)<f>([^<]*)</f>', share, data)
+            z.writestr(info, data)
+    return path
+
+
+def _both(path):
+    book = fz.Workbook.load_path(str(path), mode=fz.WorkbookMode.Ephemeral)
+    cells = [c for c in scan(path, Limits()).sheet("S").formulas.kept_whole() if c.kind == "shared"]
+    ours = shared.texts(book, "S", cells)
+    engine = {(c.row, c.col): book.get_formula("S", c.row, c.col) for c in cells}
+    return ours, engine
+
+
+@pytest.mark.parametrize("text", ["=A{r}*2+$A$1", "=IF(A{r}>3,SUM($A$1:A{r}),-1)", '=IFERROR(A{r}/0,"none")',
+                                  "=A{p}+A{r}", "=VLOOKUP(A{r},$A$1:$A$11,1,FALSE)"])
+def test_a_filled_down_column_reads_as_the_engine_reads_it(tmp_path, text):
+    path = _saved(tmp_path / "s.xlsx", {f"B{r}": text.format(r=r, p=max(r - 1, 1)) for r in range(2, 12)}, "B2:B11")
+    ours, engine = _both(path)
+    assert set(ours) == set(engine) == {(r, 2) for r in range(2, 12)}
+    assert all(shared._tokens(ours[k]) == shared._tokens(engine[k]) for k in ours)
+    # the copies are made here, from the first cell's text as written
+    assert ours[(11, 2)] == text.format(r=11, p=10)
+
+
+def test_a_copy_that_does_not_read_as_the_engine_reads_it_is_the_engine_s(tmp_path):
+    # a whole row moves with a copy (2:2 in B2 is 11:11 in B11); copies made by moving cell rows keep
+    # it, so the check against the engine's reading sends the group to the engine
+    path = _saved(tmp_path / "s.xlsx", {f"B{r}": f"=SUM({r}:{r})" for r in range(2, 12)}, "B2:B11")
+    ours, engine = _both(path)
+    assert ours == {k: v if v.startswith("=") else "=" + v for k, v in engine.items()}
+    assert shared._tokens(ours[(11, 2)]) == shared._tokens("=SUM(11:11)")
+
+
+def test_a_group_filled_right_and_a_text_like_a_reference_are_the_engine_s(tmp_path):
+    path = _saved(tmp_path / "s.xlsx", {f"{c}2": f"=$A2*{i + 1}" for i, c in enumerate("BCD")}, "B2:D2")
+    ours, engine = _both(path)
+    assert {k: shared._tokens(v) for k, v in ours.items()} == {k: shared._tokens(v) for k, v in engine.items()}
+    path = _saved(tmp_path / "t.xlsx", {f"B{r}": f'=A{r}&"A1"' for r in range(2, 12)}, "B2:B11")
+    ours, engine = _both(path)
+    assert {k: shared._tokens(v) for k, v in ours.items()} == {k: shared._tokens(v) for k, v in engine.items()}
