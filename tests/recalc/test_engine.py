@@ -9,7 +9,7 @@ import pytest
 
 pytest.importorskip("formualizer")
 
-from trups_xl.recalc.engine import SKIPPED, DateLog, as_sent, evaluate_all, mark_skipped, to_engine
+from trups_xl.recalc.engine import SKIPPED, DateLog, as_sent, as_shown, evaluate_all, mark_skipped, to_engine
 from trups_xl.recalc.safety import RefusedError
 
 EPOCH = dt.date(1899, 12, 30)  # Excel's 1900 system, from 1900-03-01 on
@@ -21,6 +21,11 @@ def test_a_function_is_sent_what_excel_sends_a_udf():
     assert as_sent(SKIPPED) is None
     assert as_sent([[2.5]]) == 2.5  # a range of one cell is its value
     assert as_sent([[1.0, "a"], [None, True]]) == [[1.0, "a"], [None, True]]
+    # a date, typed or a formula's result, reaches a function as its serial (the engine reads it back as a
+    # date, and calls a function with its number); a report keeps it a date
+    assert as_sent(dt.date(2009, 1, 4)) == 39817.0 and as_sent(dt.datetime(2009, 1, 4, 12)) == 39817.5
+    assert as_sent([[dt.date(2009, 1, 4), 1.0]]) == [[39817.0, 1.0]]
+    assert as_shown([[dt.date(2009, 1, 4), 1.0]]) == [[dt.date(2009, 1, 4), 1.0]]
 
 
 def test_the_engine_is_given_serials_lists_and_errors():

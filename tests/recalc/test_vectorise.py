@@ -282,3 +282,19 @@ def test_runs_grouped_by_a_varying_security_are_what_each_row_alone_gives(count,
     got = _grouped_columns("TRUPS_ACCRUED_INTEREST", per_arg, varying, count)
     assert got == _grouped("TRUPS_ACCRUED_INTEREST", rows)
     assert [v for v, _ in got] == [REGISTRY["TRUPS_ACCRUED_INTEREST"](*row) for row in rows]
+
+
+def test_a_run_reading_a_date_a_formula_computed_is_sent_its_number_as_the_engine_sends_it(tmp_path):
+    # =A2-1 reads back from the engine as a date, but the engine calls a function with its serial: a
+    # number argument (deferred interest) fed from it is a number on both paths, not a refused date
+    book, ws = _sheet("M")
+    for i in range(6):
+        r = i + 2
+        ws.cell(r, 1, dt.datetime(2009, 1, 5) + dt.timedelta(days=30 * i))
+        ws.cell(r, 2, f"=A{r}-1")
+        ws.cell(r, 3, f"=TRUPS_CLAIM_LIMIT(B{r},1000)")
+        ws.cell(r, 4, f"=TRUPS_CLAIM_LIMIT(B{r}/1000,1000)")
+    book.save(tmp_path / "dates.xlsx")
+    fast = _same_as_the_engine_alone(tmp_path / "dates.xlsx")
+    # by hand: a claim is capped at 25% of $1,000 (p.38); 39.817 (2009-01-04's serial / 1000) is under it
+    assert fast.values[("M", "C2")] == 250.0 and fast.values[("M", "D2")] == pytest.approx(39.817)

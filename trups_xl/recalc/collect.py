@@ -217,7 +217,7 @@ def as_value(value: Any) -> Any:
     if engine.is_engine_error(value):
         return engine.error_text(value)
     if isinstance(value, list):  # a table left in one cell (an engine without room to spill it)
-        return engine.as_sent(value)
+        return engine.as_shown(value)
     return value
 
 

@@ -54,21 +54,38 @@ def error_text(value: dict[str, Any]) -> str:
 
 
 def as_sent(value: Any) -> Any:
-    """One engine value as Excel sends it to a UDF."""
+    """One engine value as the engine sends it to a function (as Excel sends a UDF a cell's value): a
+    date, a date-time, a time or a duration as its number, whether typed or a formula's result (the
+    engine reads such a cell back as a date, and calls a function with its serial)."""
     if type(value) is float or value is None or type(value) is str:
         return None if value is None else (None if value == SKIPPED else value)
+    if isinstance(value, dt.date | dt.time | dt.timedelta):
+        return excel_serial(value)
+    return _other(value, as_sent)
+
+
+def as_shown(value: Any) -> Any:
+    """One engine value as the recalculation reports it: as :func:`as_sent`, but a date kept a date
+    (from 1900-03-01 on, where it has a serial)."""
+    if type(value) is float or value is None or type(value) is str:
+        return None if value is None else (None if value == SKIPPED else value)
+    if isinstance(value, dt.time | dt.timedelta) or (isinstance(value, dt.date) and (
+            value.date() if isinstance(value, dt.datetime) else value) < FIRST_SERIAL_DATE):
+        return excel_serial(value)
+    return _other(value, as_shown)
+
+
+def _other(value: Any, each: Callable[[Any], Any]) -> Any:
+    """An error as Excel's text, a range as rows (one cell as its value), a whole number as a float."""
     if isinstance(value, dict):
         return error_text(value) if is_engine_error(value) else str(value)
     if isinstance(value, list):
-        rows = [[as_sent(v) for v in row] if isinstance(row, list) else [as_sent(row)] for row in value]
+        rows = [[each(v) for v in row] if isinstance(row, list) else [each(row)] for row in value]
         return rows[0][0] if len(rows) == 1 and len(rows[0]) == 1 else rows
     if isinstance(value, bool):
         return value
     if isinstance(value, int):
         return float(value)
-    if isinstance(value, dt.time | dt.timedelta) or (isinstance(value, dt.date) and (
-            value.date() if isinstance(value, dt.datetime) else value) < FIRST_SERIAL_DATE):
-        return excel_serial(value)  # a time, a duration, a date before 1900-03-01: the engine passes its number
     return value
 
 

@@ -60,7 +60,7 @@ def _shown(value: Any) -> Any:
     if engine.is_engine_error(value):
         return engine.error_text(value)
     if isinstance(value, list):
-        return engine.as_sent(value)
+        return engine.as_shown(value)
     return value
 
 
