@@ -50,3 +50,12 @@ def test_a_column_of_calls_is_one_run_and_a_call_reading_it_the_next_level(tmp_p
 def test_the_scratch_sheet_is_named_apart_from_every_sheet_of_the_workbook(tmp_path):
     path = write_book(tmp_path / "b.xlsx", {"A1": 1}, sheet="_trups_scratch")
     assert scratch_title(scan(path, Limits())) != "_trups_scratch"
+
+
+def test_the_cells_of_blocks_are_a_set_of_keys_with_no_key_kept_per_cell():
+    from trups_xl.recalc.planning import Block, BlockCells
+
+    cells = BlockCells([Block("S", 3, 2, "=A2", 4), Block("S", 3, 10, "=A10", 2), Block("T", 1, 5, "=B5", 1)])
+    assert set(cells) == {("S", r, 3) for r in (2, 3, 4, 5, 10, 11)} | {("T", 5, 1)}
+    assert len(cells) == 7 and ("S", 5, 3) in cells and ("S", 6, 3) not in cells and ("S", 5, 4) not in cells
+    assert ("S", "C5") not in cells and "x" not in cells and not BlockCells()

@@ -6,7 +6,8 @@ column to put their values in), and the runs they make.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -100,6 +101,30 @@ def blocks(parser: Parser, formulas: dict[Key, str], keys: list[Key]) -> list[Bl
             template = None
         out.append(current)
     return out
+
+
+class BlockCells(AbstractSet[Key]):
+    """The cells of some blocks as (sheet, row, column) keys, with no key kept per cell."""
+
+    def __init__(self, blocks: Iterable[Block] = ()) -> None:
+        self.blocks = list(blocks)
+        self._spans: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
+        for b in self.blocks:
+            self._spans[(b.sheet, b.col)].append((b.first_row, b.last_row))
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, tuple) or len(key) != 3:
+            return False
+        spans = self._spans.get((key[0], key[2]))
+        return spans is not None and any(first <= key[1] <= last for first, last in spans)
+
+    def __iter__(self) -> Iterator[Key]:
+        for b in self.blocks:
+            for k in range(b.count):
+                yield b.sheet, b.first_row + k, b.col
+
+    def __len__(self) -> int:
+        return sum(b.count for b in self.blocks)
 
 
 @dataclass

@@ -46,7 +46,7 @@ from trups_xl.excel.function import REGISTRY
 from trups_xl.recalc.calls import MAX_RANGE_CELLS, VECTOR_PARAMETERS, Call, Copied, Key, Ref, Refusal, hashable, parameters
 from trups_xl.recalc.engine import Answers, as_sent, engine_text, evaluate_all, key_part, to_engine
 from trups_xl.recalc.package import Scan
-from trups_xl.recalc.planning import Host, Plan, Rect, Run, mark_skipped_in, marked, plan, restore
+from trups_xl.recalc.planning import BlockCells, Host, Plan, Rect, Run, mark_skipped_in, marked, plan, restore
 
 #: A ``TRUPS_*`` call left in a formula (the scratch sheet's name is not one).
 _CALL = re.compile(r"TRUPS_\w*\s*\(", re.I)
@@ -60,7 +60,7 @@ class Outcome:
     dates: set[Key]  # cells whose value is a date the function returned
     runs: list[Run] = field(default_factory=list)  # the runs evaluated here
     #: formula cells whose calls were made here, the formula around them left to the engine
-    hosts: set[Key] = field(default_factory=set)
+    hosts: BlockCells = field(default_factory=BlockCells)
     #: each run's block of formulas (id of the run -> host)
     host_of: dict[int, Host] = field(default_factory=dict)
     #: blocks whose formulas the engine keeps as written, their calls answered from ``answers``
@@ -116,7 +116,8 @@ class Outcome:
                 for k in range(h.block.count)}
         kept = [r for r in self.runs if id(self.host_of[id(r)]) not in hosts]
         return Outcome({k: v for k, v in self.values.items() if k not in gone}, self.dates - gone, kept,
-                       self.hosts - gone, {id(r): self.host_of[id(r)] for r in kept},
+                       BlockCells(b for b in self.hosts.blocks if not any(b is h.block for h in hosts.values())),
+                       {id(r): self.host_of[id(r)] for r in kept},
                        [h for h in self.answered if id(h) not in hosts], self.answers, self.held)
 
 
@@ -230,8 +231,7 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
             book.set_values_batch(run.sheet, run.first_row, run.col, [[v] for v, _ in values])
     outcome.runs = [r for r in runs if not host_of[id(r)].reverted]
     outcome.host_of = {id(r): host_of[id(r)] for r in outcome.runs}
-    outcome.hosts = {(h.block.sheet, h.block.first_row + k, h.block.col) for h in hosts
-                     if not h.reverted and not h.top for k in range(h.block.count)}
+    outcome.hosts = BlockCells(h.block for h in hosts if not h.reverted and not h.top)
     if answers is not None:
         answers.doubt = answers.doubt or bool(answers.missed)  # a stand-in given anywhere else: made again
         answers.open = False
