@@ -114,15 +114,17 @@ def test_an_interrupted_run_keeps_its_journal_writes_no_results_and_resumes(tmp_
     journal = tmp_path / "res.journal.jsonl"
     child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not (journal.exists() and journal.read_text().count("\n") >= 4):
-        time.sleep(0.02)
+    # interrupted at the first finished pair, so 31 are left to do: under load the child cannot finish them
+    # all before the signal reaches it
+    while time.monotonic() < deadline and not (journal.exists() and journal.read_text().count("\n") >= 1):
+        time.sleep(0.01)
     child.send_signal(signal.SIGINT)
     out, err = child.communicate(timeout=60)
     kept = len(Journal(journal).finished())
     assert child.returncode == 130, (out, err)
     assert "interrupted; no results written" in err and "Traceback" not in err
     assert not (tmp_path / "res.csv").exists() and not (tmp_path / "res.xlsx").exists()
-    assert 4 <= kept < 32
+    assert 1 <= kept < 32
     again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert again.returncode == 0, again.stderr
     assert f"({kept} resumed from the journal)" in again.stdout
