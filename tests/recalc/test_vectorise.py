@@ -164,6 +164,19 @@ def _sheet(title):
     return book, book.active
 
 
+def _daily(path, rows, days, *columns):
+    """A sheet Ledger of dates in column A from 2009-01-05, one every ``days`` days, and from column B a
+    column per formula template (``{r}`` its row, ``{p}`` the row above: blank above the first)."""
+    book, ws = _sheet("Ledger")
+    for i in range(rows):
+        r = i + 2
+        ws.cell(r, 1, dt.datetime(2009, 1, 5) + dt.timedelta(days=days * i))
+        for k, template in enumerate(columns):
+            ws.cell(r, 2 + k, template.format(r=r, p=r - 1))
+    book.save(path)
+    return path
+
+
 def _same_as_the_engine_alone(path):
     fast, slow = recalculate(path), recalculate(path, vectorise_calls=False)
     wrong = [(k, fast.values.get(k), v) for k, v in slow.values.items() if fast.values.get(k) != v]
@@ -225,17 +238,8 @@ def test_a_call_reading_only_runs_is_made_before_the_engine_evaluates_anything_f
     # a ledger's column of calls inside arithmetic on the next payment date (a run), and a running total of
     # an IF column read by a later run: evaluating an IF makes the engine evaluate much more than it is
     # asked for, so the arithmetic column is met then; its calls are made before that, and stay answered
-    book, ws = _sheet("Ledger")
-    for i in range(30):
-        r = i + 2
-        ws.cell(r, 1, dt.datetime(2009, 1, 5) + dt.timedelta(days=11 * i))
-        ws.cell(r, 2, f"=A{r}-1")
-        ws.cell(r, 3, f"=TRUPS_NEXT_PAYMENT_DATE(B{r})")
-        ws.cell(r, 4, f"=TRUPS_COUPON(C{r},,1000)*3500")
-        ws.cell(r, 5, f"=IF(A{r}>C{r}-30,1,0)")
-        ws.cell(r, 6, f"=E{r}" if r == 2 else f"=F{r - 1}+E{r}")
-        ws.cell(r, 7, f"=TRUPS_CLAIM_LIMIT(F{r},1000)")
-    book.save(tmp_path / "ledger.xlsx")
+    _daily(tmp_path / "ledger.xlsx", 30, 11, "=A{r}-1", "=TRUPS_NEXT_PAYMENT_DATE(B{r})",
+           "=TRUPS_COUPON(C{r},,1000)*3500", "=IF(A{r}>C{r}-30,1,0)", "=F{p}+E{r}", "=TRUPS_CLAIM_LIMIT(F{r},1000)")
     _book, outcome, _got = _engine_formula_and_values(tmp_path / "ledger.xlsx")
     assert [h.block.col for h in outcome.answered] == [4]
     assert not outcome.answers.doubt
@@ -248,17 +252,8 @@ def test_a_whole_formula_call_met_before_its_run_is_replaced_and_what_read_it_ev
     # the first run reads an IF column: evaluating it makes the engine evaluate every formula, the later
     # calls (not blanked first) among them, given a stand-in; their runs' values replace them, and the
     # formulas that read them are evaluated again
-    book, ws = _sheet("Ledger")
-    for i in range(25):
-        r = i + 2
-        ws.cell(r, 1, dt.datetime(2009, 1, 5) + dt.timedelta(days=13 * i))
-        ws.cell(r, 2, f"=IF(A{r}>0,A{r},0)")
-        ws.cell(r, 3, f"=TRUPS_NEXT_PAYMENT_DATE(B{r})")
-        ws.cell(r, 4, f"=TRUPS_COUPON(C{r},,1000)")
-        ws.cell(r, 5, f"=D{r}*2")
-        ws.cell(r, 6, f"=TRUPS_ACCRUED_INTEREST(A{r},,1000)")
-        ws.cell(r, 7, f"=F{r}+E{r}")
-    book.save(tmp_path / "ledger.xlsx")
+    _daily(tmp_path / "ledger.xlsx", 25, 13, "=IF(A{r}>0,A{r},0)", "=TRUPS_NEXT_PAYMENT_DATE(B{r})",
+           "=TRUPS_COUPON(C{r},,1000)", "=D{r}*2", "=TRUPS_ACCRUED_INTEREST(A{r},,1000)", "=F{r}+E{r}")
     fast = _same_as_the_engine_alone(tmp_path / "ledger.xlsx")
     # by hand: XXI's fixed coupon on $1,000 is 8.300% / 2 = 41.50; on 2009-01-05, 14 days (30/360) have
     # accrued since the 2008-12-21 payment date at 8.300% on $1,000
@@ -287,14 +282,8 @@ def test_runs_grouped_by_a_varying_security_are_what_each_row_alone_gives(count,
 def test_a_run_reading_a_date_a_formula_computed_is_sent_its_number_as_the_engine_sends_it(tmp_path):
     # =A2-1 reads back from the engine as a date, but the engine calls a function with its serial: a
     # number argument (deferred interest) fed from it is a number on both paths, not a refused date
-    book, ws = _sheet("M")
-    for i in range(6):
-        r = i + 2
-        ws.cell(r, 1, dt.datetime(2009, 1, 5) + dt.timedelta(days=30 * i))
-        ws.cell(r, 2, f"=A{r}-1")
-        ws.cell(r, 3, f"=TRUPS_CLAIM_LIMIT(B{r},1000)")
-        ws.cell(r, 4, f"=TRUPS_CLAIM_LIMIT(B{r}/1000,1000)")
-    book.save(tmp_path / "dates.xlsx")
+    _daily(tmp_path / "dates.xlsx", 6, 30, "=A{r}-1", "=TRUPS_CLAIM_LIMIT(B{r},1000)",
+           "=TRUPS_CLAIM_LIMIT(B{r}/1000,1000)")
     fast = _same_as_the_engine_alone(tmp_path / "dates.xlsx")
     # by hand: a claim is capped at 25% of $1,000 (p.38); 39.817 (2009-01-04's serial / 1000) is under it
-    assert fast.values[("M", "C2")] == 250.0 and fast.values[("M", "D2")] == pytest.approx(39.817)
+    assert fast.values[("Ledger", "C2")] == 250.0 and fast.values[("Ledger", "D2")] == pytest.approx(39.817)
