@@ -49,3 +49,14 @@ def test_excel_serial_of_any_date_time_and_duration():
     assert excel_serial(dt.datetime(2024, 1, 15, 12, 0)) == 45306.5
     assert excel_serial(dt.time(6, 0)) == 0.25
     assert excel_serial(dt.timedelta(hours=36)) == 1.5
+
+
+@given(st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(9999, 12, 31)))
+def test_excel_serial_is_the_days_since_its_epoch(value):
+    from trups_xl.excel.convert import excel_serial
+
+    # from 1900-03-01 the days since 1899-12-30, before it since 1899-12-31 (Excel counts a 1900-02-29)
+    epoch = dt.datetime(1899, 12, 30) if value >= dt.datetime(1900, 3, 1) else dt.datetime(1899, 12, 31)
+    time_of_day = (value - dt.datetime.combine(value.date(), dt.time())) / dt.timedelta(days=1)
+    assert excel_serial(value) == pytest.approx((value.date() - epoch.date()).days + time_of_day, rel=0, abs=1e-9)
+    assert excel_serial(value.date()) == (value.date() - epoch.date()).days

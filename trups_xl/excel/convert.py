@@ -142,9 +142,16 @@ def excel_serial(value: dt.date | dt.time | dt.timedelta) -> float:
         return value / dt.timedelta(days=1)
     if isinstance(value, dt.time):
         return (value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6) / 86400
-    day = value.date() if isinstance(value, dt.datetime) else value
-    whole = float(date_to_serial(day) if day >= FIRST_SERIAL_DATE else (day - dt.date(1899, 12, 31)).days)
-    return whole + (excel_serial(value.time()) if isinstance(value, dt.datetime) else 0.0)
+    ordinal = value.toordinal()  # a date-time's is its day's
+    whole = float(ordinal - (_EXCEL_EPOCH_ORDINAL if ordinal >= _FIRST_SERIAL_ORDINAL else _BEFORE_1900_ORDINAL))
+    if isinstance(value, dt.datetime) and (value.hour or value.minute or value.second or value.microsecond):
+        whole += (value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6) / 86400
+    return whole
+
+
+_FIRST_SERIAL_ORDINAL = FIRST_SERIAL_DATE.toordinal()
+#: Before 1900-03-01 a serial counts the days since 1899-12-31 (Excel's 1900-01-01 is 1).
+_BEFORE_1900_ORDINAL = dt.date(1899, 12, 31).toordinal()
 
 
 def _date_text(value: str) -> dt.date | None:
