@@ -233,3 +233,17 @@ def test_a_long_run_on_a_terminal_shows_one_updating_progress_line(tmp_path):
     lines = [line for line in err.replace("\r", "\n").splitlines()
              if line.startswith("[recalc] ") and "evaluated" not in line]
     assert len(lines) == len(set(lines)) == 2, lines  # loading, evaluating: once each
+
+
+def test_the_command_imports_no_workbook_library_and_no_http_client():
+    """The recalculation reads and writes the package itself: importing the command costs no openpyxl
+    (a tenth of a second) and no urllib HTTP client (pulled in by xml.sax.saxutils)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from trups_xl.cli import main; import trups_xl.recalc.run; "
+            "print(sorted(m for m in ('openpyxl', 'urllib.request', 'xml.sax.saxutils') if m in sys.modules))")
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120,
+                          check=True)
+    assert done.stdout.strip() == "[]"

@@ -75,3 +75,13 @@ def test_formula_cells_are_rewritten_whatever_the_order_of_their_attributes():
                    b'<c r="D1" t="e"><v>#NUM!</v></c></row>'
                    b'<row r="2"><c r="A2" t="b"><v>1</v></c><c r="B2"><v>7.0</v></c></row></sheetData>'
                    b"<pageMargins/></worksheet>")
+
+
+def test_text_is_escaped_as_the_standard_library_escapes_it():
+    from xml.sax.saxutils import escape as standard
+
+    from trups_xl.recalc.writer import escape
+
+    for text in ["a & b < c > d", "&amp;", "<<>>&&", "", "plain", "R&D <x>"]:
+        assert escape(text) == standard(text)
+    assert escape("a<b&c") == "a&lt;b&amp;c"

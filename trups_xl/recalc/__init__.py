@@ -7,6 +7,7 @@ Modules, one concept each:
 * ``package``   -- the package's parts read by streaming: sheets, formula cells, names, styles;
 * ``formula_cells`` -- a sheet's formula cells kept as columns, with no Python object per cell;
 * ``shared``    -- shared formulas (a column filled down, as Excel saves it) read a column at a time;
+* ``number_formats`` -- Excel's built-in number formats, and whether a format shows a date;
 * ``engine``    -- the native formula engine (formualizer), the one adapter every ``TRUPS_*``
   function is registered through, and the answers it gives calls inside formulas from the
   vectorised runs;

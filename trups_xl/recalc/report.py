@@ -7,10 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from openpyxl.styles.numbers import is_date_format
-
 from trups_xl.excel.convert import serial_to_date
 from trups_xl.recalc.collect import Recalculation
+from trups_xl.recalc.number_formats import is_date_format
 
 #: Error cells listed one by one in the summary; past that, a count per sheet.
 MAX_LISTED_ERRORS = 20
