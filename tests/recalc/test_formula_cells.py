@@ -46,3 +46,23 @@ def test_a_plain_formula_given_as_a_cell_is_kept_as_columns_and_a_special_one_wh
     cells.add(array)
     cells.add_formula(1, 1, 0, "=4")
     assert cells[(1, 1)] == FormulaCell(1, 1, 0, "normal", "=4")
+
+
+def test_cells_given_as_columns_read_back_as_if_added_one_by_one():
+    from array import array
+
+    from trups_xl.recalc.formula_cells import COLUMN_BITS
+
+    def packed(row, col):
+        return row << COLUMN_BITS | col
+
+    one_by_one, columns = FormulaCells(), FormulaCells()
+    for cells in (one_by_one, columns):
+        cells.add(FormulaCell(3, 1, 0, "shared", None, shared_index="0"))
+    one_by_one.add_formula(1, 2, 4, "=1")
+    one_by_one.add_formula(3, 1, 0, "=2")
+    columns.extend(array("q", [packed(1, 2), packed(3, 1)]), array("I", [4, 0]), ["=1", "=2"])
+    assert list(columns.texts()) == list(one_by_one.texts()) == [(1, 2, "=1", None), (3, 1, "=2", None)]
+    assert columns.style(1, 2) == 4 and columns.kept_whole() == []
+    columns.extend(array("q", [packed(2, 5), packed(1, 2)]), array("I", [0, 1]), ["=3", "=4"])  # out of order
+    assert list(columns.texts()) == [(1, 2, "=4", None), (2, 5, "=3", None), (3, 1, "=2", None)]

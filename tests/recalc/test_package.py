@@ -79,3 +79,66 @@ def test_a_formula_tag_repeated_down_a_filled_column_is_parsed_once_and_a_long_o
     package._add(package.Sheet("S", "xl/worksheets/sheet1.xml"), b'<c r="B4">', b' t="shared" si="0" x="' + b"y" * 200
                  + b'"', None)
     assert package._formula_attributes.cache_info().currsize == 1
+
+
+def _sheet_xml(cells: str) -> bytes:
+    return (f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{cells}'
+            "</sheetData></worksheet>").encode()
+
+
+PLAIN_ROWS = ('<row r="1"><c r="A1" t="n"><v>1</v></c><c r="B1" s="3"><f>A1*2</f><v>2</v></c></row>'
+              '<row r="2"><c r="B2"><f>IF(A1&gt;0,"a&amp;b",A1)</f><v/></c><c r="AB2" s="70000"><f>B1</f></c></row>'
+              '<row r="3"><c r="C3" t="str"><f>"x"</f><v>x</v></c></row>')
+
+
+@pytest.mark.parametrize("piece_bytes", [1, 60, 1 << 20])
+def test_plain_formulas_are_read_a_piece_of_the_sheet_at_a_time(monkeypatch, piece_bytes):
+    from trups_xl.recalc import package
+
+    monkeypatch.setattr(package, "PIECE_BYTES", piece_bytes)
+    sheet = package.Sheet("S", "xl/worksheets/sheet1.xml")
+    package._scan_sheet(sheet, _sheet_xml(PLAIN_ROWS), Limits())
+    assert [(r, c, t) for r, c, t, _cell in sheet.formulas.texts()] == [
+        (1, 2, "=A1*2"), (2, 2, '=IF(A1>0,"a&b",A1)'), (2, 28, "=B1"), (3, 3, '="x"')]
+    assert [sheet.formulas.style(r, c) for r, c in sheet.formulas] == [3, 0, 70000, 0]
+    assert (sheet.max_row, sheet.max_col) == (3, 28)
+
+
+@pytest.mark.parametrize("odd", [
+    '<row r="4"><c r="D4"><f t="shared" ref="D4:D5" si="0">A4</f></c></row>',  # a formula with attributes
+    '<row r="4"><c s="1" r="D4"><f>A4</f></c></row>',  # a tag in another order
+    '<row r="4"><c r="D4"><v>1</v><f>A4</f></c></row>',  # the formula not first
+    '<row r="4"><c r="D4" s="99999999999"><f>A4</f></c></row>',  # a style past 32 bits
+])
+def test_a_sheet_with_any_formula_not_plain_is_read_the_careful_way(odd):
+    from trups_xl.recalc import package
+
+    data = _sheet_xml(PLAIN_ROWS + odd)
+    start, end = data.find(b"<sheetData"), data.rfind(b"</sheetData>")
+    plain = package.Sheet("S", "p")
+    read = package._plain_formula_cells(plain, data, start, end)
+    careful = package.Sheet("S", "p")
+    package._scan_sheet(careful, data, Limits())
+    assert read == -1 or "<v>1</v><f>" in odd  # the formula not first: found by the count, not the match
+    assert [(r, c, t) for r, c, t, _cell in careful.formulas.texts()][:4] == [
+        (1, 2, "=A1*2"), (2, 2, '=IF(A1>0,"a&b",A1)'), (2, 28, "=B1"), (3, 3, '="x"')]
+    assert (4, 4) in careful.formulas
+
+
+def test_a_piece_that_is_not_utf8_is_read_the_careful_way():
+    from trups_xl.recalc import package
+
+    data = _sheet_xml(PLAIN_ROWS.replace("<v>1</v>", "<v>\xe9</v>")).replace("\xe9".encode(), b"\xe9")
+    start, end = data.find(b"<sheetData"), data.rfind(b"</sheetData>")
+    assert package._plain_formula_cells(package.Sheet("S", "p"), data, start, end) == -1
+    sheet = package.Sheet("S", "p")
+    package._scan_sheet(sheet, data, Limits())
+    assert len(sheet.formulas) == 4
+
+
+def test_a_plain_formula_beyond_the_grid_is_refused():
+    from trups_xl.recalc import package
+
+    data = _sheet_xml('<row r="1"><c r="A1"><f>1</f></c></row><row r="1048577"><c r="A1048577"><f>1</f></c></row>')
+    with pytest.raises(RefusedError, match="1,048,577"):
+        package._scan_sheet(package.Sheet("S", "p"), data, Limits())

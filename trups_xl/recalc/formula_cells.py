@@ -6,10 +6,12 @@ not a plain formula (shared, array, dynamic array) are kept whole.
 
 from __future__ import annotations
 
+import operator
 from array import array
 from bisect import bisect_left
 from collections.abc import ItemsView, Iterator, Mapping, ValuesView
 from dataclasses import dataclass
+from itertools import islice
 
 #: A cell's position packed in one integer: row * 2**15 + column (three letters reach column 18,278).
 COLUMN_BITS = 15
@@ -54,6 +56,19 @@ class FormulaCells(Mapping[tuple[int, int], FormulaCell]):
         self._texts.append(text)
         if self._special:
             self._special.pop(key, None)
+
+    def extend(self, keys: array[int], styles: array[int], texts: list[str]) -> None:
+        """Add plain formula cells given as columns: positions packed as ``row << COLUMN_BITS | col``,
+        styles (at most 2**32 - 1) and texts (what :meth:`add_formula` does for each, at once)."""
+        if self._special:
+            for key in keys:
+                self._special.pop(key, None)
+        follows = not self._keys or not keys or keys[0] > self._keys[-1]
+        if not follows or not all(map(operator.lt, keys, islice(keys, 1, None))):
+            self._ordered = False
+        self._keys.extend(keys)
+        self._styles.extend(styles)
+        self._texts.extend(texts)
 
     def add(self, cell: FormulaCell) -> None:
         """Add any formula cell."""

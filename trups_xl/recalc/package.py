@@ -14,18 +14,21 @@ from __future__ import annotations
 
 import functools
 import html
+import operator
 import re
 import zipfile
 import zlib
+from array import array
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from types import MappingProxyType
 from typing import IO, Any
 
 from defusedxml import ElementTree
 
-from trups_xl.recalc.formula_cells import FormulaCell, FormulaCells
+from trups_xl.recalc.formula_cells import COLUMN_BITS, FormulaCell, FormulaCells
 from trups_xl.recalc.number_formats import BUILTIN_FORMATS, is_date_format
 from trups_xl.recalc.safety import EXCEL_COLUMNS, EXCEL_ROWS, Limits, RefusedError, check_formula
 
@@ -324,7 +327,10 @@ def _scan_sheet(sheet: Sheet, data: bytes, limits: Limits) -> None:
         raise RefusedError(f"sheet {sheet.title!r} spans A1:{a1(max_row, max_col)} ({area:,} cells), over the "
                            f"{limits.max_cells:,}-cell limit (raise it with --max-cells)")
     sheet.max_row, sheet.max_col = max_row, max_col
-    read = _formula_cells_fast(sheet, data, start, end)
+    read = _plain_formula_cells(sheet, data, start, end)
+    if read < 0:  # a formula with attributes, or a cell of another shape
+        sheet.formulas.clear()
+        read = _formula_cells_fast(sheet, data, start, end)
     opened = data.count(b"<f>", start, end) + data.count(b"<f ", start, end) + data.count(b"<f/", start, end)
     if read != opened:  # a formula that is not its cell's first child: read the careful way
         sheet.formulas.clear()
@@ -363,6 +369,56 @@ def _add(sheet: Sheet, tag: bytes, fattrs: bytes, raw: bytes | None) -> None:
 def _beyond_the_grid(sheet: Sheet, row: int) -> None:
     raise RefusedError(f"sheet {sheet.title!r} has a formula in row {row:,}, beyond Excel's grid of "
                        f"{EXCEL_ROWS:,} rows")
+
+
+#: Bytes of a sheet's cells matched at once by :func:`_plain_formula_cells` (a piece ends at a row's
+#: end): the matches of one piece are a few MB of short-lived tuples, not the whole sheet's.
+PIECE_BYTES = 1 << 20
+#: :data:`_FAST_CELL` on text (ASCII classes, as on bytes).
+_FAST_CELL_TEXT = re.compile(_FAST_CELL.pattern.decode(), re.ASCII)
+
+
+def _plain_formula_cells(sheet: Sheet, data: bytes, start: int, end: int) -> int:
+    """The formula cells of a sheet whose every formula is plain (an ``<f>`` without attributes, its
+    cell's first child, in a tag as Excel and openpyxl write it, its text short), read a piece of the
+    sheet at a time by whole columns of matches (no Python step per cell); returns how many ``<f>``
+    elements were read, or -1 when one is not plain or a piece is not UTF-8 (the cells added so far
+    are then the caller's to clear)."""
+    if data.find(b"<f ", start, end) >= 0:
+        return -1
+    columns: dict[str, int] = {}
+    styles_by_digits: dict[str, int] = {"": 0}
+    count = 0
+    pos = start
+    while pos < end:
+        stop = data.find(b"</row>", min(pos + PIECE_BYTES, end), end)
+        stop = end if stop < 0 else stop + 6
+        try:
+            piece = data[pos:stop].decode()
+        except UnicodeDecodeError:
+            return -1
+        pos = stop
+        found = _FAST_CELL_TEXT.findall(piece)
+        if not found:
+            continue
+        letters, digits, styles, _tags, fattrs, raws = zip(*found, strict=True)
+        if "" in letters or "" in raws or any(fattrs) or max(map(len, styles)) > 9 or (
+                max(map(len, raws)) > 64 and any(len(raw) > 1000 or raw.count("(") > 64 for raw in raws)):
+            return -1
+        for name in set(letters).difference(columns):
+            columns[name] = column_number(name)
+        for code in set(styles).difference(styles_by_digits):
+            styles_by_digits[code] = int(code)
+        rows = list(map(int, digits))
+        if max(rows) > EXCEL_ROWS:
+            _beyond_the_grid(sheet, next(row for row in rows if row > EXCEL_ROWS))
+        texts = ["=" + (html.unescape(raw) if "&" in raw else raw) for raw in raws] if "&" in piece else \
+            list(map("=".__add__, raws))
+        sheet.formulas.extend(array("q", map(operator.or_, map(operator.lshift, rows, repeat(COLUMN_BITS, len(rows))),
+                                             map(columns.__getitem__, letters))),
+                              array("I", map(styles_by_digits.__getitem__, styles)), texts)
+        count += len(texts)
+    return count
 
 
 def _formula_cells_fast(sheet: Sheet, data: bytes, start: int, end: int) -> int:
