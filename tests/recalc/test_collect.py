@@ -12,16 +12,10 @@ from openpyxl.worksheet.formula import ArrayFormula  # noqa: E402
 from trups_xl.recalc.collect import (  # noqa: E402
     CellRefs,
     CellValues,
-    _segments,
     as_value,
     collect,
 )
 from trups_xl.recalc.run import evaluate_calls, load_workbook, recalculate  # noqa: E402
-
-
-def test_cells_group_into_column_segments_of_consecutive_rows():
-    assert _segments([(1, 1), (2, 1), (3, 1), (5, 1), (1, 2), (2, 2)]) == [(1, 1, 3), (1, 5, 5), (2, 1, 2)]
-    assert _segments([]) == []
 
 
 def test_cell_values_and_refs_read_the_per_sheet_tables():
@@ -82,20 +76,6 @@ def test_cells_after_a_spill_read_their_own_values(tmp_path):
     values = recalculate(path).values
     assert values[("Sheet", "A5")] == 2 and values[("Sheet", "A6")] == "xy"
     assert values[("Sheet", "B2")] == "id"
-
-
-def test_only_cells_without_something_both_right_and_below_may_anchor_a_spill():
-    from trups_xl.recalc.collect import _may_spill, _overlap
-
-    # every cell holds something: column A rows 1-5 beside column B rows 2-3; A1 and A4 have nothing
-    # to their right, A5 nothing below; column B nothing to its right
-    full = [(1, 1, 5), (2, 2, 3)]
-    assert _may_spill(full, full) == [(1, 1, 1), (1, 4, 5), (2, 2, 3)]
-    assert _may_spill([(1, 1, 3), (2, 1, 3)], [(1, 1, 3), (2, 1, 3)]) == [(1, 3, 3), (2, 1, 3)]
-    # B2 left blank in the engine: A2 may spill right into it
-    assert _may_spill([(1, 1, 3), (2, 1, 3)], [(1, 1, 3), (2, 1, 1), (2, 3, 3)]) == [(1, 2, 3), (2, 1, 3)]
-    assert _may_spill([], []) == []
-    assert _overlap([(1, 3), (6, 9)], [(2, 7)]) == [(2, 3), (6, 7)] and _overlap([(1, 2)], []) == []
 
 
 def test_a_spill_between_formulas_is_found_and_written(tmp_path):

@@ -20,6 +20,8 @@ Modules, one concept each:
 * ``order``     -- which formulas each run reads, its cycles and the order the runs are taken in;
 * ``writer``    -- the values copy, written by rewriting the sheet parts that hold formulas;
 * ``collect``   -- the computed cells, spills and named results read back from the engine;
+* ``segments``  -- a sheet's formula cells as column segments, their values read from the engine by
+  segment, and which of them may anchor a spill;
 * ``computed``  -- a sheet's computed cells (value, date or not) with no tuple per cell;
 * ``report``    -- results as their cells show them, the summary and the error lines;
 * ``run``       -- the recalculation itself (load, evaluate, collect) and the command;

@@ -5,12 +5,13 @@ results with their labels and number formats, the error cells.
 
 from __future__ import annotations
 
-import bisect
+import operator
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 import formualizer as fz
@@ -19,9 +20,13 @@ from trups_xl.excel.convert import EXCEL_ERRORS
 from trups_xl.excel.function import BUG_PREFIX, INPUT_ERROR_PREFIX, REGISTRY
 from trups_xl.recalc import engine, vectorise
 from trups_xl.recalc.computed import ComputedCells
+from trups_xl.recalc.formula_cells import COLUMN_BITS
 from trups_xl.recalc.load import Key, Loaded, screened_value
 from trups_xl.recalc.package import DEFAULT_PART_BYTES, Scan, a1, area_bounds, coordinate, read_part
+from trups_xl.recalc.segments import GAP, SegmentValues, column_segments, holding, may_spill, spill_anchors
 from trups_xl.recalc.writer import Values
+
+_COLUMN_MASK = (1 << COLUMN_BITS) - 1
 
 
 @dataclass
@@ -50,147 +55,6 @@ class Recalculation:
     evaluated: int = 0
     #: Cells whose call was made in a vectorised run (the rest: the engine), as (sheet, "B7").
     vectorised: AbstractSet[tuple[str, str]] = field(default_factory=set)
-
-
-def _segments(cells: Iterable[tuple[int, int]]) -> list[tuple[int, int, int]]:
-    """Cells as column segments of consecutive rows: (column, first row, last row)."""
-    by_column: dict[int, list[int]] = {}
-    for row, col in cells:
-        by_column.setdefault(col, []).append(row)
-    out: list[tuple[int, int, int]] = []
-    for col in sorted(by_column):
-        rows = sorted(by_column[col])
-        first = last = rows[0]
-        for row in rows:
-            if row == last + 1:
-                last = row
-            elif row != first:
-                out.append((col, first, last))
-                first = last = row
-        out.append((col, first, last))
-    return out
-
-
-#: A sheet's cells are read in one rectangle when it holds at most this many cells more than twice
-#: the cells read (else a column segment at a time).
-_SPARE_CELLS = 4_096
-
-
-class _SegmentValues:
-    """The engine's values of the segments' cells: the rectangle around them read at once when they
-    fill most of it, else one read per segment, kept as one list per segment (no key per cell)."""
-
-    def __init__(self, book: fz.Workbook, sheet: str, segments: list[tuple[int, int, int]]) -> None:
-        handle = book.sheet(sheet)
-        self._by_column: dict[int, tuple[list[int], list[list[Any]]]] = {}
-        self.rows: list[list[Any]] = []
-        self.origin = (0, 0)
-        if not segments:
-            return
-        r1, r2 = min(s[1] for s in segments), max(s[2] for s in segments)
-        c1, c2 = segments[0][0], segments[-1][0]
-        if (r2 - r1 + 1) * (c2 - c1 + 1) <= 2 * sum(s[2] - s[1] + 1 for s in segments) + _SPARE_CELLS:
-            self.rows = handle.get_values(fz.RangeAddress(sheet, r1, c1, r2, c2))
-            self.origin = (r1, c1)
-            return
-        for col, first, last in segments:
-            starts, columns = self._by_column.setdefault(col, ([], []))
-            starts.append(first)
-            columns.append([line[0] if line else None
-                            for line in handle.get_values(fz.RangeAddress(sheet, first, col, last, col))])
-
-    def get(self, row: int, col: int) -> tuple[bool, Any]:
-        """(found, value) of one cell."""
-        if self.rows:
-            i, j = row - self.origin[0], col - self.origin[1]
-            if 0 <= i < len(self.rows) and 0 <= j < len(self.rows[i]):
-                return True, self.rows[i][j]
-            return False, None
-        found = self._by_column.get(col)
-        if found is None:
-            return False, None
-        starts, columns = found
-        at = bisect.bisect_right(starts, row) - 1
-        if at < 0 or row - starts[at] >= len(columns[at]):
-            return False, None
-        return True, columns[at][row - starts[at]]
-
-
-def _holding(grid: _SegmentValues, segments: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """The parts of ``segments`` whose cells hold something in the engine (a formula's cell reads as
-    a value, even an empty text; a cell left blank reads as None)."""
-    out: list[tuple[int, int, int]] = []
-    for col, first, last in segments:
-        start = 0
-        for row in range(first, last + 1):
-            if grid.get(row, col)[1] is not None:
-                start = start or row
-            elif start:
-                out.append((col, start, row - 1))
-                start = 0
-        if start:
-            out.append((col, start, last))
-    return out
-
-
-def _may_spill(segments: list[tuple[int, int, int]], holding: list[tuple[int, int, int]]
-               ) -> list[tuple[int, int, int]]:
-    """The parts of ``segments`` that may anchor a spill. A spill fills the cell right of its anchor or
-    the one below, so a cell with something in the engine both to its right and below it (among the
-    ``holding`` parts of the segments) cannot: left out."""
-    by_column: dict[int, list[tuple[int, int]]] = {}
-    for col, first, last in holding:
-        by_column.setdefault(col, []).append((first, last))
-    out: list[tuple[int, int, int]] = []
-    for col, first, last in segments:
-        below = [(r1 - 1, r2 - 1) for r1, r2 in by_column.get(col, ())]  # rows whose cell below holds
-        start = first
-        for r1, r2 in _overlap(by_column.get(col + 1, []), below):  # rows held both right and below
-            if r2 < start or r1 > last:
-                continue
-            if r1 > start:
-                out.append((col, start, r1 - 1))
-            start = max(start, r2 + 1)
-        if start <= last:
-            out.append((col, start, last))
-    return out
-
-
-def _overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The rows in both of two ordered lists of row intervals, as intervals."""
-    out = []
-    i = j = 0
-    while i < len(a) and j < len(b):
-        first, last = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
-        if first <= last:
-            out.append((first, last))
-        if a[i][1] < b[j][1]:
-            i += 1
-        else:
-            j += 1
-    return out
-
-
-def _spill_anchors(book: fz.Workbook, sheet: str, segments: list[tuple[int, int, int]]
-                   ) -> dict[tuple[int, int], tuple[int, int, int, int]]:
-    """The cells of ``segments`` that anchor a spill, with the area it fills: one engine call per
-    segment of consecutive formula cells, not one per cell."""
-    out: dict[tuple[int, int], tuple[int, int, int, int]] = {}
-    quoted = sheet.replace("'", "''")
-    for col, first, last in segments:
-        offset: int | None = 0
-        while offset is not None:
-            try:
-                page = book.range_page(f"'{quoted}'!{a1(first, col)}:{a1(last, col)}", offset=offset,
-                                       limit=last - first + 1, include_values=False)
-            except Exception:
-                break
-            for item in page.items:
-                role = item.spill
-                if role is not None and str(role.kind) == "Anchor" and role.extent:
-                    out[coordinate(item.address.split("!")[-1])] = area_bounds(role.extent.split("!")[-1])
-            offset = page.next_offset if page.items else None
-    return out
 
 
 def _result_shape(book: fz.Workbook, sheet: str, formula: str, probe: tuple[int, int]) -> tuple[int, int] | None:
@@ -262,28 +126,48 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
     spills: dict[tuple[str, str], str] = {}
     circular: list[str] = []
     spilled: dict[str, set[tuple[int, int]]] = {}
+    done_by_sheet: dict[str, dict[int, Any]] = {}  # the runs' values by sheet and packed position
+    for (title, row, col), value in outcome.values.items():
+        done_by_sheet.setdefault(title, {})[row << COLUMN_BITS | col] = value
+    dates_by_sheet: dict[str, set[int]] = {}
+    for title, row, col in outcome.dates:
+        dates_by_sheet.setdefault(title, set()).add(row << COLUMN_BITS | col)
     for sheet in found.sheets:
         title = sheet.title
         occupied_probe = (min(sheet.max_row + 2, 1_048_576), min(sheet.max_col + 30, 16_384))
         sheet_cells = tables[title]
         put = sheet_cells.put
-        done = outcome.values
-        segments = _segments((r, c) for r, c, _t, cell in sheet.formulas.texts() if (title, r, c) not in done
-                             and not (bad and (title, r, c) in bad)
-                             and not (cell and cell.kind == "array" and not cell.dynamic))
-        grid = _SegmentValues(book, title, segments)
-        read, (r0, c0) = grid.rows, grid.origin  # the rectangle read, when it was
-        anchors = _spill_anchors(book, title, _may_spill(segments, _holding(grid, segments)))
-        for row, col, scanned, cell in sheet.formulas.texts():
-            key = (title, row, col)
-            if key in done:  # set by a vectorised call: one value
-                put(row, col, done[key], key in outcome.dates)
+        stored, stored_dates = sheet_cells.stored()
+        done = done_by_sheet.get(title, {})
+        done_dates = dates_by_sheet.get(title, set())
+        keys, texts, special = sheet.formulas.packed()
+        unset = [key for key in keys if key not in done] if done else list(keys)
+        if bad or special:
+            unset = [key for key in unset if not (bad and (title, key >> COLUMN_BITS, key & _COLUMN_MASK) in bad)
+                     and not ((cell := special.get(key)) and cell.kind == "array" and not cell.dynamic)]
+        segments = column_segments(zip(map(operator.rshift, unset, repeat(COLUMN_BITS)),
+                                       map(operator.and_, unset, repeat(_COLUMN_MASK)), strict=True))
+        del unset
+        grid = SegmentValues(book, title, segments)
+        read, (r0, c0), dense = grid.rows, grid.origin, grid.dense  # the rectangle read, when it was
+        anchors = spill_anchors(book, title, may_spill(segments, holding(grid, segments)))
+        for packed, scanned in zip(keys, texts, strict=True):
+            value = done.get(packed, GAP)
+            if value is not GAP:  # set by a vectorised call: one value
+                stored[packed] = value  # as ComputedCells.put, without a call per cell
+                if packed in done_dates:
+                    stored_dates.add(packed)
+                elif stored_dates:
+                    stored_dates.discard(packed)
                 continue
-            if key in bad:
+            row, col = packed >> COLUMN_BITS, packed & _COLUMN_MASK
+            key = (title, row, col)
+            if bad and key in bad:
                 sheet_cells[(row, col)] = (screened_value(bad[key]), False)
                 continue
-            text = formulas.get(key) or scanned or ""
-            function = _top_function(text)
+            cell = special.get(packed) if special else None
+            # the function a formula calls first: only asked for while some function returned a date
+            function = _top_function(formulas.get(key) or scanned or "") if log.dates else None
             if cell is not None and cell.kind == "array" and not cell.dynamic:
                 area = cell.area or a1(row, col)
                 r1, c1, r2, c2 = area_bounds(area)
@@ -298,9 +182,14 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
             if 0 <= row - r0 < len(read) and 0 <= col - c0 < len(read[row - r0]):
                 value = read[row - r0][col - c0]
             else:
-                known, value = grid.get(row, col)
-                if not known:
-                    value = book.get_value(title, row, col)
+                column = dense.get(col)
+                if column is not None and 0 <= row - column[0] < len(column[1]) \
+                        and (value := column[1][row - column[0]]) is not GAP:
+                    pass
+                else:
+                    known, value = grid.get(row, col)
+                    if not known:
+                        value = book.get_value(title, row, col)
             if type(value) is float:
                 put(row, col, value, function is not None and log.is_date(function, 0, 0, value))
                 if anchors and (row, col) in anchors:
@@ -313,7 +202,7 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
                 continue
             sheet_cells[(row, col)] = (value, function is not None and log.is_date(function, 0, 0, value))
             if isinstance(value, dict) and engine.is_engine_error(value) and value.get("kind") == "Spill":
-                shape = _result_shape(book, title, text, occupied_probe)
+                shape = _result_shape(book, title, formulas.get(key) or scanned or "", occupied_probe)
                 notices.append(_blocked(found, title, row, col, shape))
                 continue
             extent = anchors.get((row, col))

@@ -148,6 +148,14 @@ class FormulaCells(Mapping[tuple[int, int], FormulaCell]):
             row = key >> COLUMN_BITS
             yield rows.setdefault(row, row), key & _COLUMN_MASK, text, special.get(key) if special else None
 
+    def packed(self) -> tuple[array[int], list[str | None], Mapping[int, FormulaCell]]:
+        """The cells as kept, in row then column order: their positions packed as ``row << COLUMN_BITS
+        | col``, their texts, and the cells that are not a plain formula by packed position (for a
+        reader of every cell: no tuple made per cell; not to be changed)."""
+        if not self._ordered:
+            self._order()
+        return self._keys, self._texts, self._special
+
     def kept_whole(self) -> list[FormulaCell]:
         """The cells that are not a plain formula (shared, array, dynamic array), in order."""
         return [self._special[key] for key in sorted(self._special)]

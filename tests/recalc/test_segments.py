@@ -1,0 +1,66 @@
+"""A sheet's formula cells as column segments, their values read from the engine by segment, and the
+segments' cells that may anchor a spill."""
+
+import pytest
+
+fz = pytest.importorskip("formualizer")
+
+from trups_xl.recalc.segments import GAP, SegmentValues, column_segments, holding, may_spill, overlap  # noqa: E402
+
+
+def test_cells_group_into_column_segments_of_consecutive_rows():
+    assert column_segments([(1, 1), (2, 1), (3, 1), (5, 1), (1, 2), (2, 2)]) == [(1, 1, 3), (1, 5, 5), (2, 1, 2)]
+    assert column_segments([]) == []
+    assert column_segments([(3, 1), (1, 1), (2, 1)]) == [(1, 1, 3)]  # rows in any order
+    assert column_segments([(5, 1), (5, 1), (6, 1)]) == [(1, 5, 6)]  # a cell twice: as it was
+    assert column_segments([(5, 1), (7, 1), (7, 1)]) == [(1, 5, 5), (1, 7, 7)]
+
+
+def test_only_cells_without_something_both_right_and_below_may_anchor_a_spill():
+    # every cell holds something: column A rows 1-5 beside column B rows 2-3; A1 and A4 have nothing
+    # to their right, A5 nothing below; column B nothing to its right
+    full = [(1, 1, 5), (2, 2, 3)]
+    assert may_spill(full, full) == [(1, 1, 1), (1, 4, 5), (2, 2, 3)]
+    assert may_spill([(1, 1, 3), (2, 1, 3)], [(1, 1, 3), (2, 1, 3)]) == [(1, 3, 3), (2, 1, 3)]
+    # B2 left blank in the engine: A2 may spill right into it
+    assert may_spill([(1, 1, 3), (2, 1, 3)], [(1, 1, 3), (2, 1, 1), (2, 3, 3)]) == [(1, 2, 3), (2, 1, 3)]
+    assert may_spill([], []) == []
+    assert overlap([(1, 3), (6, 9)], [(2, 7)]) == [(2, 3), (6, 7)] and overlap([(1, 2)], []) == []
+
+
+def _book(cells):
+    book = fz.Workbook()
+    book.add_sheet("S")
+    for (row, col), value in cells.items():
+        book.set_value("S", row, col, value)
+    return book
+
+
+def test_segments_that_fill_their_rectangle_are_read_at_once():
+    book = _book({(1, 1): 1.0, (2, 1): 2.0, (1, 2): 3.0})
+    grid = SegmentValues(book, "S", [(1, 1, 2), (2, 1, 1)])
+    assert grid.origin == (1, 1) and grid.rows[0][:2] == [1.0, 3.0] and grid.dense == {}
+    assert grid.get(2, 1) == (True, 2.0) and grid.get(9, 9) == (False, None)
+
+
+def test_sparse_segments_are_read_one_by_one_and_a_column_they_fill_kept_dense(monkeypatch):
+    from trups_xl.recalc import segments
+
+    monkeypatch.setattr(segments, "SPARE_CELLS", 0)
+    book = _book({(1, 1): 1.0, (2, 1): 2.0, (3, 1): 3.0, (6, 1): 6.0, (7, 1): "seven", (1, 3): 9.0})
+    cuts = [(1, 1, 3), (1, 6, 7), (3, 1, 1)]  # 21 cells around 6: not read as a rectangle
+    grid = SegmentValues(book, "S", cuts)
+    assert grid.rows == []
+    assert grid.dense[1] == (1, [1.0, 2.0, 3.0, GAP, GAP, 6.0, "seven"]) and grid.dense[3] == (1, [9.0])
+    assert [grid.get(row, 1) for row in (1, 3, 4, 7, 8)] == [(True, 1.0), (True, 3.0), (False, None),
+                                                            (True, "seven"), (False, None)]
+    assert holding(grid, cuts) == cuts
+
+
+def test_a_column_its_segments_leave_mostly_empty_is_not_kept_dense(monkeypatch):
+    from trups_xl.recalc import segments
+
+    monkeypatch.setattr(segments, "SPARE_CELLS", 0)
+    book = _book({(1, 1): 1.0, (100, 1): 2.0})
+    grid = SegmentValues(book, "S", [(1, 1, 1), (1, 100, 100)])
+    assert grid.dense == {} and grid.get(100, 1) == (True, 2.0) and grid.get(50, 1) == (False, None)
