@@ -79,3 +79,18 @@ def test_shared_formulas_are_expanded_by_the_engine_and_their_values_written(tmp
     write_values(path, tmp_path / "out.xlsx", result)
     copy = openpyxl.load_workbook(tmp_path / "out.xlsx")["Model"]
     assert [copy[f"B{r}"].value for r in (1, 2, 3)] == [2, 4, 6]
+
+
+def test_the_engine_formulas_of_plain_cells_are_their_texts_by_sheet_row_and_column():
+    from trups_xl.recalc.load import _engine_formulas
+    from trups_xl.recalc.package import Scan, Sheet
+
+    plain, odd = Sheet("Plain", "p1"), Sheet("Odd", "p2")
+    plain.formulas.add_formula(3, 2, 0, "=A3*2")
+    plain.formulas.add_formula(1, 28, 0, "=1")
+    odd.formulas.add_formula(1, 1, 0, "A1+1")  # a text without its "=": given one
+    odd.formulas.add_formula(2, 1, 0, "")  # no text: left out
+    found = Scan([plain, odd], {}, [])
+    formulas = _engine_formulas(None, found, {("Plain", 1, 28): "#REF!"})
+    assert formulas == {("Plain", 3, 2): "=A3*2", ("Odd", 1, 1): "=A1+1"}
+    assert list(formulas) == [("Plain", 3, 2), ("Odd", 1, 1)]

@@ -64,3 +64,12 @@ def test_a_column_its_segments_leave_mostly_empty_is_not_kept_dense(monkeypatch)
     book = _book({(1, 1): 1.0, (100, 1): 2.0})
     grid = SegmentValues(book, "S", [(1, 1, 1), (1, 100, 100)])
     assert grid.dense == {} and grid.get(100, 1) == (True, 2.0) and grid.get(50, 1) == (False, None)
+
+
+def test_a_segments_values_are_read_as_its_cells_are():
+    book = _book({(1, 1): 1.0, (3, 1): 3.0, (2, 2): "b"})
+    whole = SegmentValues(book, "S", [(1, 1, 3), (2, 2, 2)])  # read as one rectangle
+    assert whole.values(1, 1, 3) == [1.0, None, 3.0] == [whole.get(row, 1)[1] for row in (1, 2, 3)]
+    assert whole.values(2, 2, 2) == ["b"] and whole.values(1, 3, 5) == [3.0, None, None]
+    assert holding(whole, [(1, 1, 3), (2, 2, 2)]) == [(1, 1, 1), (1, 3, 3), (2, 2, 2)]
+    assert column_segments([]) == [] and SegmentValues(book, "S", []).values(1, 1, 2) == [None, None]

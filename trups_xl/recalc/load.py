@@ -6,16 +6,19 @@ engine loads, and listed; every ``TRUPS_*`` function registered (:mod:`.engine`)
 
 from __future__ import annotations
 
+import operator
 import re
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
+from typing import cast
 
 import formualizer as fz
 
 from trups_xl.recalc import engine, shared
-from trups_xl.recalc.formula_cells import FormulaCell
+from trups_xl.recalc.formula_cells import COLUMN_BITS, FormulaCell
 from trups_xl.recalc.package import Scan, a1, area_bounds, scan
 from trups_xl.recalc.safety import Limits, RefusedError, check_package
 from trups_xl.recalc.writer import Values, write_copy
@@ -136,6 +139,18 @@ def _engine_formulas(book: fz.Workbook, found: Scan, bad: dict[Key, str]) -> dic
     out: dict[Key, str] = {}
     for sheet in found.sheets:
         title = sheet.title
+        keys, texts, special = sheet.formulas.packed()
+        try:
+            plain = not special and all(map(str.startswith, texts, repeat("=")))  # type: ignore[arg-type]
+        except TypeError:  # a cell without a text
+            plain = False
+        if plain:  # every cell's text as scanned: the keys made without a Python step per cell
+            rows = list(map(operator.rshift, keys, repeat(COLUMN_BITS)))
+            same: dict[int, int] = {}
+            rows = list(map(same.setdefault, rows, rows))  # one int object per row, shared by its cells' keys
+            out.update(zip(zip(repeat(title), rows, map(operator.and_, keys, repeat((1 << COLUMN_BITS) - 1))),
+                           cast("list[str]", texts), strict=True))
+            continue
         copies = shared.texts(book, title, (c for c in sheet.formulas.kept_whole() if c.kind == "shared"))
         for row, col, text, cell in sheet.formulas.texts():
             if cell is not None:

@@ -79,6 +79,20 @@ class SegmentValues:
                     dense[first - starts[0]:first - starts[0] + len(values)] = values
                 self.dense[col] = (starts[0], dense)
 
+    def values(self, col: int, first: int, last: int) -> list[Any]:
+        """The values of the cells of column ``col`` from row ``first`` to ``last`` (None for a cell not
+        read): a segment's own list when it was read alone."""
+        r0, j = first - self.origin[0], col - self.origin[1]
+        if self.rows and r0 >= 0 and j >= 0:
+            got = [line[j] if j < len(line) else None for line in self.rows[r0:r0 + last - first + 1]]
+            return got + [None] * (last - first + 1 - len(got))
+        found = self._by_column.get(col)
+        if found is not None:
+            at = bisect.bisect_right(found[0], first) - 1
+            if at >= 0 and found[0][at] == first and len(found[1][at]) == last - first + 1:
+                return found[1][at]
+        return [self.get(row, col)[1] for row in range(first, last + 1)]
+
     def get(self, row: int, col: int) -> tuple[bool, Any]:
         """(found, value) of one cell."""
         if self.rows:
@@ -101,9 +115,13 @@ def holding(grid: SegmentValues, segments: list[tuple[int, int, int]]) -> list[t
     a value, even an empty text; a cell left blank reads as None)."""
     out: list[tuple[int, int, int]] = []
     for col, first, last in segments:
+        values = grid.values(col, first, last)
+        if None not in values:  # the whole segment (found without a step per cell)
+            out.append((col, first, last))
+            continue
         start = 0
-        for row in range(first, last + 1):
-            if grid.get(row, col)[1] is not None:
+        for row, value in enumerate(values, first):
+            if value is not None:
                 start = start or row
             elif start:
                 out.append((col, start, row - 1))
