@@ -50,13 +50,17 @@ def test_the_input_is_left_as_it_was(tmp_path):
     assert source.read_bytes() == before
 
 
-def test_formula_cells_are_rewritten_whatever_the_order_of_their_attributes():
+@pytest.mark.parametrize("piece_bytes", [1, 50, 1 << 20])
+def test_formula_cells_are_rewritten_whatever_the_order_of_their_attributes(monkeypatch, piece_bytes):
     """Cells as Excel writes them and cells of other shapes (type before style, position last) are
     rewritten alike; a cell a table spills into is added in column order; the bytes between the
-    formula cells are kept as they were."""
+    formula cells are kept as they were; the part is rewritten a piece at a time (cut after a row)."""
+    from trups_xl.recalc import writer
     from trups_xl.recalc.computed import ComputedCells
     from trups_xl.recalc.package import Scan
     from trups_xl.recalc.writer import _Styles, rewrite_sheet
+
+    monkeypatch.setattr(writer, "PIECE_BYTES", piece_bytes)
 
     data = (b'<worksheet><dimension ref="A1:D2"/><sheetData><row r="1" spans="1:4"><c r="A1" s="2"><f>1+1</f>'
             b'<v>2</v></c><c t="str" s="3" r="B1"><f>"x"</f><v>x</v></c><c r="C1" t="str"><f>"a&amp;b"</f></c>'
@@ -85,3 +89,25 @@ def test_text_is_escaped_as_the_standard_library_escapes_it():
     for text in ["a & b < c > d", "&amp;", "<<>>&&", "", "plain", "R&D <x>"]:
         assert escape(text) == standard(text)
     assert escape("a<b&c") == "a&lt;b&amp;c"
+
+
+@pytest.mark.parametrize("piece_bytes", [1, 1 << 20])
+def test_a_formula_cell_without_a_value_is_left_as_it_was_and_a_date_given_a_date_style(monkeypatch, piece_bytes):
+    from trups_xl.recalc import writer
+    from trups_xl.recalc.computed import ComputedCells
+    from trups_xl.recalc.package import Scan
+    from trups_xl.recalc.writer import _Styles, rewrite_sheet
+
+    monkeypatch.setattr(writer, "PIECE_BYTES", piece_bytes)
+    styles_xml = (b'<styleSheet><numFmts count="0"/><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14"/>'
+                  b"</cellXfs></styleSheet>")
+    data = (b'<worksheet><sheetData><row r="1"><c r="A1"><f>X()</f></c><c r="B1" s="1"><f>D()</f></c></row>'
+            b'<row r="2"><c r="A2"><f>D()</f></c><c r="B2" s="1"><f>2</f></c></row></sheetData></worksheet>')
+    table = ComputedCells()
+    table.put(1, 2, 40_000.0, True)  # a date in a date style: kept
+    table.put(2, 1, 40_001.0, True)  # a date in General: given a date format
+    table.put(2, 2, 3.0, False)
+    styles = _Styles(styles_xml, Scan([], {}, ["General", "mm-dd-yy"]))
+    assert rewrite_sheet(data, table, styles) == (
+        b'<worksheet><sheetData><row r="1"><c r="A1"><f>X()</f></c><c r="B1" s="1"><v>40000.0</v></c></row>'
+        b'<row r="2"><c r="A2" s="2"><v>40001.0</v></c><c r="B2" s="1"><v>3.0</v></c></row></sheetData></worksheet>')

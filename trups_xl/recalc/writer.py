@@ -169,6 +169,11 @@ def _row_xml(row: int, attrs: bytes, inner: bytes, updates: Values, styles: _Sty
 #: else the tag's attributes (group 4).
 _FORMULA_CELL = re.compile(rb'<c\b(?:\s+r="([A-Z]{1,3})([1-9]\d*)"(?:\s+s="(\d+)")?(?:\s+t="\w+")?\s*|([^>]*))>'
                            rb"\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\b[^>]*?(?:/>|>[^<]*</v>)\s*)?</c>")
+#: :data:`_FORMULA_CELL` with the whole cell as its first group (for ``split``).
+_FORMULA_CELL_SPLIT = re.compile(b"(" + _FORMULA_CELL.pattern + b")")
+#: Bytes of a sheet part rewritten at once (a piece ends at a row's end): the pieces of one piece of
+#: the part are a few MB of short-lived objects, not the whole part's.
+PIECE_BYTES = 1 << 20
 _ABSENT = object()
 _DIMENSION = re.compile(rb"<dimension\b[^>]*/>")
 _R = re.compile(rb'\sr="([A-Z]{1,3})(\d+)"')
@@ -194,7 +199,7 @@ def rewrite_sheet(data: bytes, values: Values, styles: _Styles) -> bytes:
     source = memoryview(data)
     written = array("q")  # the cells replaced, as row * 2**15 + column (no tuple kept per cell)
     columns: dict[bytes, int] = {}
-    heads: dict[tuple[int, bool, type], bytes] = {}  # a number's or a text's tag attributes by style
+    heads: dict[tuple[bytes | None, bool, type], bytes] = {}  # a number's or a text's tag attributes by style
     texts: dict[str, bytes] = {}  # the inline string of a text value written before
     pos = 0
     dimension = _DIMENSION.search(data, 0, max(data.find(b"<sheetData"), 0) or len(data))
@@ -203,49 +208,60 @@ def rewrite_sheet(data: bytes, values: Values, styles: _Styles) -> bytes:
         pos = dimension.end()
     get = values.get
     stored, dates = values.stored() if isinstance(values, ComputedCells) else (None, set())
-    for match in _FORMULA_CELL.finditer(data, pos):
-        letters, digits, style_digits, attrs = match.groups()
-        if attrs is not None:
-            tag = _tag(attrs)
-            if tag is None:
-                continue
-            letters, digits, style_digits = tag
-        col = columns.get(letters)
-        if col is None:
-            col = columns[letters] = column_number(letters.decode())
-        row = int(digits)
-        if stored is not None:  # read as kept: no tuple made for the cell
-            value = stored.get(row << COLUMN_BITS | col, _ABSENT)
-            if value is _ABSENT:
-                continue
-            is_date = row << COLUMN_BITS | col in dates
-        else:
-            update = get((row, col))
-            if update is None:
-                continue
-            value, is_date = update
-        style = int(style_digits) if style_digits else 0
-        kind = type(value)
-        if (kind is float and math.isfinite(value)) or (kind is str and value):
-            head = heads.get((style, is_date, kind))
-            if head is None:  # the tag's style and type attributes, worked out once per style
-                number = styles.date_style(style) if is_date and kind is float else style
-                head = heads[(style, is_date, kind)] = ((f' s="{number}"' if number else "")
-                                                        + ("" if kind is float else ' t="inlineStr"')).encode()
-            if kind is float:
-                cell = b'<c r="%s%s"%s><v>%s</v></c>' % (letters, digits, head, repr(value).encode())
+    end = len(data)
+    while pos < end:  # a piece of about PIECE_BYTES at a time, cut after a row's end (no cell is cut)
+        stop = data.find(b"</row>", min(pos + PIECE_BYTES, end))
+        stop = end if stop < 0 else stop + 6
+        parts = _FORMULA_CELL_SPLIT.split(source[pos:stop])  # between, (cell, its groups), between, ...
+        pos = stop
+        pieces: list[bytes] = []
+        keep = pieces.append
+        for between, whole, letters, digits, style_digits, attrs in zip(
+                parts[0:-1:6], parts[1::6], parts[2::6], parts[3::6], parts[4::6], parts[5::6], strict=True):
+            keep(between)
+            if attrs is not None:
+                tag = _tag(attrs)
+                if tag is None:
+                    keep(whole)
+                    continue
+                letters, digits, style_digits = tag
+            col = columns.get(letters)
+            if col is None:
+                col = columns[letters] = column_number(letters.decode())
+            key = int(digits) << COLUMN_BITS | col
+            if stored is not None:  # read as kept: no tuple made for the cell
+                value = stored.get(key, _ABSENT)
+                if value is _ABSENT:
+                    keep(whole)
+                    continue
+                is_date = key in dates if dates else False
             else:
-                body = texts.get(value)
-                if body is None:
-                    body = texts[value] = _inline(value)
-                cell = b'<c r="%s%s"%s>%s</c>' % (letters, digits, head, body)
-        else:
-            cell = cell_xml(f"{letters.decode()}{row}", style, value, is_date, styles)
-        out += source[pos:match.start()]
-        out += cell
-        pos = match.end()
-        written.append(row << COLUMN_BITS | col)
-    out += source[pos:]
+                update = get((key >> COLUMN_BITS, col))
+                if update is None:
+                    keep(whole)
+                    continue
+                value, is_date = update
+            kind = type(value)
+            if (kind is float and math.isfinite(value)) or (kind is str and value):
+                head = heads.get((style_digits, is_date, kind))
+                if head is None:  # the tag's style and type attributes, worked out once per style
+                    style = int(style_digits) if style_digits else 0
+                    number = styles.date_style(style) if is_date and kind is float else style
+                    head = heads[(style_digits, is_date, kind)] = ((f' s="{number}"' if number else "")
+                                                                   + ("" if kind is float else ' t="inlineStr"')).encode()
+                if kind is float:
+                    keep(b'<c r="%s%s"%s><v>%s</v></c>' % (letters, digits, head, repr(value).encode()))
+                else:
+                    body = texts.get(value)
+                    if body is None:
+                        body = texts[value] = _inline(value)
+                    keep(b'<c r="%s%s"%s>%s</c>' % (letters, digits, head, body))
+            else:
+                keep(cell_xml(f"{letters.decode()}{key >> COLUMN_BITS}", int(style_digits) if style_digits else 0,
+                              value, is_date, styles))
+            written.append(key)
+        keep(parts[-1])
+        out += b"".join(pieces)
     source.release()
     data = bytes(out)
     del out
