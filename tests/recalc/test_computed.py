@@ -33,3 +33,33 @@ def test_a_position_not_held_is_not_found_and_a_cell_off_the_grid_not_set():
     with pytest.raises(ValueError, match="no cell at row 1, column 40000"):
         cells.put(1, 40_000, 1.0, False)
     assert cells.setdefault((2, 2), (3.0, True)) == (3.0, True) and cells[(2, 2)] == (3.0, True)
+
+
+def test_cells_set_in_ascending_position_then_out_of_order_read_back_in_the_order_set():
+    from trups_xl.recalc.formula_cells import COLUMN_BITS
+
+    cells = ComputedCells()
+    cells.put(1, 2, 1.0, False)
+    cells.put(1, 3, "x", False)
+    cells.put(2, 1, 40_000.0, True)
+    cells.put(1, 3, "y", False)  # set again, in ascending order so far: keeps its place
+    assert list(cells.items()) == [((1, 2), (1.0, False)), ((1, 3), ("y", False)), ((2, 1), (40_000.0, True))]
+    assert cells.value_at(1 << COLUMN_BITS | 3) == "y" and cells.value_at(5 << COLUMN_BITS | 5, "none") == "none"
+    assert cells.dates() == {2 << COLUMN_BITS | 1}
+    cells.put(1, 1, 0.5, False)  # out of order: kept after the others
+    cells[(1, 2)] = (2.0, True)
+    assert list(cells) == [(1, 2), (1, 3), (2, 1), (1, 1)] and cells[(1, 2)] == (2.0, True)
+    assert list(cells.packed_items())[-1] == (1 << COLUMN_BITS | 1, 0.5)
+    del cells[(1, 3)]
+    assert list(cells) == [(1, 2), (2, 1), (1, 1)] and len(cells) == 3
+
+
+def test_a_cell_deleted_from_cells_set_in_ascending_position_is_gone():
+    cells = ComputedCells()
+    for col in (1, 2, 3):
+        cells.put(4, col, float(col), col == 2)
+    del cells[(4, 2)]
+    assert list(cells.items()) == [((4, 1), (1.0, False)), ((4, 3), (3.0, False))]
+    assert (4, 2) not in cells and cells.dates() == set()
+    cells.put(4, 4, None, False)  # a cell set to None is set
+    assert (4, 4) in cells and cells[(4, 4)] == (None, False)

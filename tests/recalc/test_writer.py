@@ -70,8 +70,10 @@ def test_formula_cells_are_rewritten_whatever_the_order_of_their_attributes(monk
               (2, 1): (True, False), (2, 2): (7.0, False)}
     table = ComputedCells()  # the collected cells' own table: read without a tuple per cell
     table.update(values)
+    spread = ComputedCells()  # the same cells set out of order: kept by position in a dict
+    spread.update(reversed(values.items()))
     assert rewrite_sheet(data, table, _Styles(None, Scan([], {}, []))) == rewrite_sheet(
-        data, values, _Styles(None, Scan([], {}, [])))
+        data, values, _Styles(None, Scan([], {}, []))) == rewrite_sheet(data, spread, _Styles(None, Scan([], {}, [])))
     out = rewrite_sheet(data, table, _Styles(None, Scan([], {}, [])))
     assert out == (b'<worksheet><sheetData><row r="1" spans="1:4"><c r="A1" s="2"><v>4.5</v></c>'
                    b'<c r="B1" s="3" t="inlineStr"><is><t xml:space="preserve">&lt;x&gt;</t></is></c>'

@@ -137,7 +137,7 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
         occupied_probe = (min(sheet.max_row + 2, 1_048_576), min(sheet.max_col + 30, 16_384))
         sheet_cells = tables[title]
         put = sheet_cells.put
-        stored, stored_dates = sheet_cells.stored()
+        put_packed = sheet_cells.put_packed
         done = done_by_sheet.get(title, {})
         done_dates = dates_by_sheet.get(title, set())
         keys, texts, special = sheet.formulas.packed()
@@ -154,11 +154,7 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
         for packed, scanned in zip(keys, texts, strict=True):
             value = done.get(packed, GAP)
             if value is not GAP:  # set by a vectorised call: one value
-                stored[packed] = value  # as ComputedCells.put, without a call per cell
-                if packed in done_dates:
-                    stored_dates.add(packed)
-                elif stored_dates:
-                    stored_dates.discard(packed)
+                put_packed(packed, value, packed in done_dates)
                 continue
             row, col = packed >> COLUMN_BITS, packed & _COLUMN_MASK
             key = (title, row, col)

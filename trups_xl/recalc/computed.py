@@ -1,10 +1,17 @@
-"""The computed cells of one sheet — (row, column) -> (value, whether it is a date) — kept as one
-dict keyed by the cell's position packed in an integer and a set of the cells that hold dates: no
-tuple per cell for its position or its value, about half the memory of a dict of tuples.
+"""The computed cells of one sheet — (row, column) -> (value, whether it is a date) — kept by the cell's
+position packed in an integer, and a set of the cells that hold dates: no tuple per cell for its
+position or its value.
+
+Cells set in ascending position (as the read-back walks a sheet's formula cells) are kept as two
+columns, the positions in an array and the values in a list: about 16 bytes a cell, where a dict
+costs about 80 (its entry and an int object per key). A cell set out of that order (a spill's cells,
+an array formula's area) turns the table into a dict by position, in the order the cells were set.
 """
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_left
 from collections.abc import ItemsView, Iterator, MutableMapping
 from typing import Any
 
@@ -14,29 +21,66 @@ _COLUMN_MASK = (1 << COLUMN_BITS) - 1
 
 
 class ComputedCells(MutableMapping[tuple[int, int], tuple[Any, bool]]):
-    """A sheet's computed cells, in the order they were set."""
+    """A sheet's computed cells, in the order they were set (a cell set again keeps its place)."""
 
-    __slots__ = ("_dates", "_values")
+    __slots__ = ("_dates", "_keys", "_spread", "_values")
 
     def __init__(self) -> None:
-        self._values: dict[int, Any] = {}
+        self._keys = array("q")  # packed positions, ascending, while the cells come in that order
+        self._values: list[Any] = []  # their values
+        self._spread: dict[int, Any] | None = None  # every cell by packed position, once one came out of order
         self._dates: set[int] = set()
 
     def put(self, row: int, col: int, value: Any, is_date: bool) -> None:
         """Set the cell at (row, col)."""
         if row < 0 or not 0 <= col <= _COLUMN_MASK:
             raise ValueError(f"no cell at row {row}, column {col}")
-        key = row << COLUMN_BITS | col
-        self._values[key] = value
+        self.put_packed(row << COLUMN_BITS | col, value, is_date)
+
+    def put_packed(self, key: int, value: Any, is_date: bool) -> None:
+        """Set the cell at packed position ``key`` (``row << COLUMN_BITS | col``, on the grid)."""
+        spread = self._spread
+        keys = self._keys
+        if spread is not None:
+            spread[key] = value
+        elif not keys or key > keys[-1]:
+            keys.append(key)
+            self._values.append(value)
+        else:
+            at = bisect_left(keys, key)
+            if keys[at] == key:
+                self._values[at] = value
+            else:
+                self._spread = spread = dict(zip(keys, self._values, strict=True))
+                self._keys, self._values = array("q"), []
+                spread[key] = value
         if is_date:
             self._dates.add(key)
         elif self._dates:
             self._dates.discard(key)
 
-    def stored(self) -> tuple[dict[int, Any], set[int]]:
-        """The values by packed position (row * 2**15 + column) and the packed positions of the dates, as
-        kept (for a reader of every cell: no tuple made per cell)."""
-        return self._values, self._dates
+    def value_at(self, key: int, default: Any = None) -> Any:
+        """The value of the cell at packed position ``key``, or ``default`` when it is not set."""
+        if self._spread is not None:
+            return self._spread.get(key, default)
+        keys = self._keys
+        at = bisect_left(keys, key)
+        return self._values[at] if at < len(keys) and keys[at] == key else default
+
+    def columns(self) -> tuple[array[int], list[Any]] | dict[int, Any]:
+        """The cells as kept, not to be changed: (the packed positions, ascending, and their values) while
+        they were set in that order, else the values by packed position (for a reader of every cell)."""
+        return self._spread if self._spread is not None else (self._keys, self._values)
+
+    def dates(self) -> set[int]:
+        """The packed positions of the cells that hold dates (not to be changed)."""
+        return self._dates
+
+    def packed_items(self) -> Iterator[tuple[int, Any]]:
+        """(packed position, value) of every cell, in the order they were set (no tuple per position)."""
+        if self._spread is not None:
+            return iter(self._spread.items())
+        return zip(self._keys, self._values, strict=True)
 
     @staticmethod
     def _key(key: object) -> int:
@@ -47,38 +91,47 @@ class ComputedCells(MutableMapping[tuple[int, int], tuple[Any, bool]]):
 
     def __getitem__(self, key: tuple[int, int]) -> tuple[Any, bool]:
         at = self._key(key)
-        if at < 0 or at not in self._values:
+        value = self.value_at(at, _ABSENT) if at >= 0 else _ABSENT
+        if value is _ABSENT:
             raise KeyError(key)
-        return self._values[at], at in self._dates
+        return value, at in self._dates
 
     def __contains__(self, key: object) -> bool:
-        return self._key(key) in self._values
+        at = self._key(key)
+        return at >= 0 and self.value_at(at, _ABSENT) is not _ABSENT
 
     def __setitem__(self, key: tuple[int, int], item: tuple[Any, bool]) -> None:
         self.put(key[0], key[1], item[0], item[1])
 
     def __delitem__(self, key: tuple[int, int]) -> None:
         at = self._key(key)
-        if at < 0 or at not in self._values:
+        if at < 0 or self.value_at(at, _ABSENT) is _ABSENT:
             raise KeyError(key)
-        del self._values[at]
+        if self._spread is None:
+            self._spread = dict(zip(self._keys, self._values, strict=True))
+            self._keys, self._values = array("q"), []
+        del self._spread[at]
         self._dates.discard(at)
 
     def __iter__(self) -> Iterator[tuple[int, int]]:
-        for key in self._values:
+        for key, _value in self.packed_items():
             yield key >> COLUMN_BITS, key & _COLUMN_MASK
 
     def __len__(self) -> int:
-        return len(self._values)
+        return len(self._spread) if self._spread is not None else len(self._keys)
 
     def items(self) -> ItemsView[tuple[int, int], tuple[Any, bool]]:
         return _Items(self)
+
+
+#: What :meth:`ComputedCells.value_at` is given to tell a cell not set from a cell set to None.
+_ABSENT = object()
 
 
 class _Items(ItemsView[tuple[int, int], tuple[Any, bool]]):
     _mapping: ComputedCells
 
     def __iter__(self) -> Iterator[tuple[tuple[int, int], tuple[Any, bool]]]:
-        values, dates = self._mapping.stored()
-        for key, value in values.items():
+        dates = self._mapping.dates()
+        for key, value in self._mapping.packed_items():
             yield (key >> COLUMN_BITS, key & _COLUMN_MASK), (value, key in dates)

@@ -18,6 +18,7 @@ import math
 import re
 import zipfile
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterable, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -207,7 +208,11 @@ def rewrite_sheet(data: bytes, values: Values, styles: _Styles) -> bytes:
         out += source[:dimension.start()]
         pos = dimension.end()
     get = values.get
-    stored, dates = values.stored() if isinstance(values, ComputedCells) else (None, set())
+    kept = values.columns() if isinstance(values, ComputedCells) else None
+    dates = values.dates() if isinstance(values, ComputedCells) else set()
+    stored = kept.get if isinstance(kept, dict) else None
+    keys, kept_values = kept if isinstance(kept, tuple) else (array("q"), [])
+    at = 0  # where the next cell is looked for first in ``keys`` (the cells come in ascending position)
     end = len(data)
     while pos < end:  # a piece of about PIECE_BYTES at a time, cut after a row's end (no cell is cut)
         stop = data.find(b"</row>", min(pos + PIECE_BYTES, end))
@@ -229,8 +234,16 @@ def rewrite_sheet(data: bytes, values: Values, styles: _Styles) -> bytes:
             if col is None:
                 col = columns[letters] = column_number(letters.decode())
             key = int(digits) << COLUMN_BITS | col
-            if stored is not None:  # read as kept: no tuple made for the cell
-                value = stored.get(key, _ABSENT)
+            if kept is not None:  # read as kept: no tuple made for the cell
+                if at < len(keys) and keys[at] == key:
+                    value = kept_values[at]
+                    at += 1
+                elif stored is not None:
+                    value = stored(key, _ABSENT)
+                else:
+                    found = bisect_left(keys, key)
+                    value, at = (kept_values[found], found + 1) if found < len(keys) and keys[found] == key \
+                        else (_ABSENT, at)
                 if value is _ABSENT:
                     keep(whole)
                     continue
