@@ -136,7 +136,6 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
         title = sheet.title
         occupied_probe = (min(sheet.max_row + 2, 1_048_576), min(sheet.max_col + 30, 16_384))
         sheet_cells = tables[title]
-        put = sheet_cells.put
         put_packed = sheet_cells.put_packed
         done = done_by_sheet.get(title, {})
         done_dates = dates_by_sheet.get(title, set())
@@ -157,13 +156,12 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
                 put_packed(packed, value, packed in done_dates)
                 continue
             row, col = packed >> COLUMN_BITS, packed & _COLUMN_MASK
-            key = (title, row, col)
-            if bad and key in bad:
-                sheet_cells[(row, col)] = (screened_value(bad[key]), False)
+            if bad and (title, row, col) in bad:
+                sheet_cells[(row, col)] = (screened_value(bad[(title, row, col)]), False)
                 continue
             cell = special.get(packed) if special else None
             # the function a formula calls first: only asked for while some function returned a date
-            function = _top_function(formulas.get(key) or scanned or "") if log.dates else None
+            function = _top_function(formulas.get((title, row, col)) or scanned or "") if log.dates else None
             if cell is not None and cell.kind == "array" and not cell.dynamic:
                 area = cell.area or a1(row, col)
                 r1, c1, r2, c2 = area_bounds(area)
@@ -187,7 +185,7 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
                     if not known:
                         value = book.get_value(title, row, col)
             if type(value) is float:
-                put(row, col, value, function is not None and log.is_date(function, 0, 0, value))
+                put_packed(packed, value, function is not None and log.is_date(function, 0, 0, value))
                 if anchors and (row, col) in anchors:
                     _add_spill(book, title, (row, col), anchors[(row, col)], function, log, sheet_cells, spills,
                                spilled)
@@ -198,7 +196,7 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
                 continue
             sheet_cells[(row, col)] = (value, function is not None and log.is_date(function, 0, 0, value))
             if isinstance(value, dict) and engine.is_engine_error(value) and value.get("kind") == "Spill":
-                shape = _result_shape(book, title, formulas.get(key) or scanned or "", occupied_probe)
+                shape = _result_shape(book, title, formulas.get((title, row, col)) or scanned or "", occupied_probe)
                 notices.append(_blocked(found, title, row, col, shape))
                 continue
             extent = anchors.get((row, col))
@@ -214,15 +212,16 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
     errors = []
     for sheet in found.sheets:
         shown_errors = []
-        for (r, c), (v, _d) in cells[sheet.title].items():
+        for packed, v in tables[sheet.title].packed_items():  # no tuple made for a number's cell
             if type(v) is float:
                 continue
             if isinstance(v, dict):
                 v = as_value(v)
             if isinstance(v, str) and (v.strip().upper() in EXCEL_ERRORS or v.startswith((INPUT_ERROR_PREFIX,
                                                                                           BUG_PREFIX))):
-                shown_errors.append(((r, c), v))
-        errors += [f"{sheet.title}!{a1(r, c)}: {v}" for (r, c), v in sorted(shown_errors, key=lambda e: e[0])]
+                shown_errors.append((packed, v))
+        errors += [f"{sheet.title}!{a1(p >> COLUMN_BITS, p & _COLUMN_MASK)}: {v}"
+                   for p, v in sorted(shown_errors, key=lambda e: e[0])]
     names, shown_as = _named_results(book, found, values)
     return Recalculation(values, names, errors, spills, notices, circular, external, has_vba, shown_as,
                          found, cells, sum(map(len, cells.values())),
