@@ -85,3 +85,14 @@ def test_a_spill_between_formulas_is_found_and_written(tmp_path):
     result = _collected(path)
     assert result.spills == {("Model", "A2"): "A2:C2"}
     assert [result.values[("Model", ref)] for ref in ("A2", "B2", "C2", "B1", "B3", "E2")] == [1, 2, 3, 2, 6, 5]
+
+
+def test_the_runs_values_are_kept_by_sheet_in_ascending_position():
+    from trups_xl.recalc.collect import _by_position
+    from trups_xl.recalc.formula_cells import COLUMN_BITS
+
+    by_sheet = _by_position({("A", 3, 1): "c", ("B", 1, 1): 1.0, ("A", 1, 2): "b", ("A", 1, 1): "a"})
+    assert {title: (list(keys), values) for title, (keys, values) in by_sheet.items()} == {
+        "A": ([1 << COLUMN_BITS | 1, 1 << COLUMN_BITS | 2, 3 << COLUMN_BITS | 1], ["a", "b", "c"]),
+        "B": ([1 << COLUMN_BITS | 1], [1.0])}
+    assert _by_position({}) == {}

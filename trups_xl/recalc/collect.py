@@ -8,10 +8,11 @@ from __future__ import annotations
 import operator
 import re
 import zipfile
+from array import array
 from collections.abc import Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import islice, repeat
 from typing import Any
 
 import formualizer as fz
@@ -126,9 +127,7 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
     spills: dict[tuple[str, str], str] = {}
     circular: list[str] = []
     spilled: dict[str, set[tuple[int, int]]] = {}
-    done_by_sheet: dict[str, dict[int, Any]] = {}  # the runs' values by sheet and packed position
-    for (title, row, col), value in outcome.values.items():
-        done_by_sheet.setdefault(title, {})[row << COLUMN_BITS | col] = value
+    done_by_sheet = _by_position(outcome.values)
     dates_by_sheet: dict[str, set[int]] = {}
     for title, row, col in outcome.dates:
         dates_by_sheet.setdefault(title, set()).add(row << COLUMN_BITS | col)
@@ -137,10 +136,15 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
         occupied_probe = (min(sheet.max_row + 2, 1_048_576), min(sheet.max_col + 30, 16_384))
         sheet_cells = tables[title]
         put_packed = sheet_cells.put_packed
-        done = done_by_sheet.get(title, {})
+        done_keys, done_values = done_by_sheet.pop(title, (array("q"), []))
         done_dates = dates_by_sheet.get(title, set())
         keys, texts, special = sheet.formulas.packed()
-        unset = [key for key in keys if key not in done] if done else list(keys)
+        if done_keys:
+            done = set(done_keys)
+            unset = [key for key in keys if key not in done]
+            del done
+        else:
+            unset = list(keys)
         if bad or special:
             unset = [key for key in unset if not (bad and (title, key >> COLUMN_BITS, key & _COLUMN_MASK) in bad)
                      and not ((cell := special.get(key)) and cell.kind == "array" and not cell.dynamic)]
@@ -150,10 +154,13 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
         grid = SegmentValues(book, title, segments)
         read, (r0, c0), dense = grid.rows, grid.origin, grid.dense  # the rectangle read, when it was
         anchors = spill_anchors(book, title, may_spill(segments, holding(grid, segments)))
+        at, last = 0, len(done_keys)  # the next of the runs' cells (the walk and they are in ascending position)
         for packed, scanned in zip(keys, texts, strict=True):
-            value = done.get(packed, GAP)
-            if value is not GAP:  # set by a vectorised call: one value
-                put_packed(packed, value, packed in done_dates)
+            while at < last and done_keys[at] < packed:  # a run's cell that is not a formula cell of the sheet
+                at += 1
+            if at < last and done_keys[at] == packed:  # set by a vectorised call: one value
+                put_packed(packed, done_values[at], packed in done_dates)
+                at += 1
                 continue
             row, col = packed >> COLUMN_BITS, packed & _COLUMN_MASK
             if bad and (title, row, col) in bad:
@@ -226,6 +233,21 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
     return Recalculation(values, names, errors, spills, notices, circular, external, has_vba, shown_as,
                          found, cells, sum(map(len, cells.values())),
                          CellRefs([outcome.values.keys(), outcome.hosts]))
+
+
+def _by_position(values: Mapping[Key, Any]) -> dict[str, tuple[array[int], list[Any]]]:
+    """``values`` by sheet, as the packed positions in ascending order and their values (two columns:
+    no dict entry or int object kept per cell)."""
+    out: dict[str, tuple[array[int], list[Any]]] = {}
+    for (title, row, col), value in values.items():
+        keys, kept = out.get(title) or out.setdefault(title, (array("q"), []))
+        keys.append(row << COLUMN_BITS | col)
+        kept.append(value)
+    for title, (keys, kept) in out.items():
+        if not all(map(operator.lt, keys, islice(keys, 1, None))):
+            order = sorted(range(len(keys)), key=keys.__getitem__)
+            out[title] = array("q", map(keys.__getitem__, order)), list(map(kept.__getitem__, order))
+    return out
 
 
 def _add_spill(book: fz.Workbook, title: str, anchor: tuple[int, int], extent: tuple[int, int, int, int],
