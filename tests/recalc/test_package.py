@@ -142,3 +142,22 @@ def test_a_plain_formula_beyond_the_grid_is_refused():
     data = _sheet_xml('<row r="1"><c r="A1"><f>1</f></c></row><row r="1048577"><c r="A1048577"><f>1</f></c></row>')
     with pytest.raises(RefusedError, match="1,048,577"):
         package._scan_sheet(package.Sheet("S", "p"), data, Limits())
+
+
+def test_a_shared_formulas_cells_are_read_as_the_careful_way_reads_them():
+    from trups_xl.recalc import package
+    from trups_xl.recalc.formula_cells import FormulaCell
+
+    data = _sheet_xml(
+        '<row r="2"><c r="B2" s="4"><f t="shared" ref="B2:B4" si="0">A2-1</f><v/></c></row>'
+        '<row r="3"><c r="B3" s="4"><f t="shared" si="0"/><v/></c><c r="C3"><f t="shared"  si="12" /></c></row>'
+        '<row r="4"><c r="B4" t="n"><f t="shared" si="0"></f></c><c r="C4"><f t="shared" si="12" ca="1"/></c></row>'
+        '<row r="5"><c r="C5"><f t="shared" si="12"/></c></row>')
+    start, end = data.find(b"<sheetData"), data.rfind(b"</sheetData>")
+    fast, careful = package.Sheet("S", "p"), package.Sheet("S", "p")
+    assert package._formula_cells_fast(fast, data, start, end) == 6
+    package._formula_cells(careful, data, start, end)
+    assert list(fast.formulas.items()) == list(careful.formulas.items())
+    assert fast.formulas[(3, 2)] == FormulaCell(3, 2, 4, "shared", None, None, "0")
+    assert fast.formulas[(3, 3)].shared_index == "12" and fast.formulas[(4, 2)].text is None
+    assert fast.formulas[(3, 3)].shared_index is fast.formulas[(5, 3)].shared_index  # one str per group

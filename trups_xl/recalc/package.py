@@ -46,6 +46,8 @@ _F_TEXT = re.compile(rb"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
 #: attributes (group 4); the formula's attributes and text.
 _FAST_CELL = re.compile(rb'<c\b(?:\s+r="([A-Z]{1,3})([1-9]\d*)"(?:\s+s="(\d+)")?(?:\s+t="\w+")?\s*|([^>]*))>'
                         rb"\s*<f\b([^>]*?)(?:/>|>([^<]*)</f>)")
+#: The ``<f>`` attributes of a shared formula's cell after its first: the group's index alone.
+_SHARED_FOLLOWER = re.compile(rb'\s+t="shared"\s+si="(\d+)"\s*')
 _R_ATTR = re.compile(rb'\sr="\$?([A-Z]{1,3})\$?(\d+)"')
 _S_ATTR = re.compile(rb'\ss="(\d+)"')
 
@@ -427,9 +429,22 @@ def _formula_cells_fast(sheet: Sheet, data: bytes, start: int, end: int) -> int:
     count = 0
     add = sheet.formulas.add_formula
     columns: dict[bytes, int] = {}
+    groups: dict[str, str] = {}  # one str per shared formula's index, for all its cells
     for match in _FAST_CELL.finditer(data, start, end):
         letters, digits, style, tag, fattrs, raw = match.groups()
         count += 1
+        if tag is None and raw is None and (follower := _SHARED_FOLLOWER.fullmatch(fattrs)):
+            # a shared formula's cell after its first (<f t="shared" si="3"/>), as _add reads it
+            col = columns.get(letters)
+            if col is None:
+                col = columns[letters] = column_number(letters.decode())
+            row = int(digits)
+            if row > EXCEL_ROWS:
+                _beyond_the_grid(sheet, row)
+            index = follower[1].decode()
+            sheet.formulas.add(FormulaCell(row, col, int(style) if style else 0, "shared", None, None,
+                                           groups.setdefault(index, index)))
+            continue
         if tag is not None or fattrs.strip() or not raw or len(raw) > 1000 or raw.count(b"(") > 64:
             at = match.start() + 2
             _add(sheet, tag if tag is not None else data[at:data.index(b">", at)], fattrs, raw)
