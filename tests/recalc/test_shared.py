@@ -10,7 +10,7 @@ openpyxl = pytest.importorskip("openpyxl")
 fz = pytest.importorskip("formualizer")
 
 from trups_xl.recalc import shared  # noqa: E402
-from trups_xl.recalc.package import scan  # noqa: E402
+from trups_xl.recalc.package import area_bounds, coordinate, scan  # noqa: E402
 from trups_xl.recalc.safety import Limits  # noqa: E402
 
 
@@ -27,10 +27,14 @@ def _saved(path, formulas, area):
         ws[ref] = text
     book.save(path)
     first = area.split(":")[0]
+    r1, c1, r2, c2 = area_bounds(area)
     with zipfile.ZipFile(path) as z:
         parts = [(i, z.read(i)) for i in z.infolist()]
 
     def share(m):
+        row, col = coordinate(m[2].decode())
+        if not (r1 <= row <= r2 and c1 <= col <= c2):
+            return m[0]
         if m[2].decode() == first:
             return m[1] + f'<f t="shared" ref="{area}" si="0">'.encode() + m[3] + b"</f>"
         return m[1] + b'<f t="shared" si="0"/>'
@@ -78,3 +82,27 @@ def test_a_group_filled_right_and_a_text_like_a_reference_are_the_engine_s(tmp_p
     path = _saved(tmp_path / "t.xlsx", {f"B{r}": f'=A{r}&"A1"' for r in range(2, 12)}, "B2:B11")
     ours, engine = _both(path)
     assert {k: shared._tokens(v) for k, v in ours.items()} == {k: shared._tokens(v) for k, v in engine.items()}
+
+
+
+def test_a_shared_call_left_to_the_engine_still_shows_its_date_and_plain_texts_are_not_kept_twice(tmp_path):
+    # an expression argument (A2+39800) is the engine's to call, cell by cell; the later cells of the shared
+    # formula have no text in the scan, so the text kept after planning says which function they call (and
+    # so that its numbers are dates); a plain formula's text is read from the scan
+    import datetime as dt
+
+    from trups_xl.recalc import recalculate, run
+
+    path = _saved(tmp_path / "s.xlsx", {**{f"B{r}": f"=TRUPS_NEXT_PAYMENT_DATE(A{r}+39800)" for r in range(2, 12)},
+                                        **{f"C{r}": f"=A{r}*2" for r in range(2, 12)}}, "B2:B11")
+    loaded = run.load_workbook(path)
+    run.evaluate_calls(loaded)
+    assert set(loaded.formulas) == {("S", r, 2) for r in range(2, 12)}
+    fast, slow = recalculate(path), recalculate(path, vectorise_calls=False)
+    assert fast.values == slow.values
+    shown = {(r, c): cell for r, c in [(r, c) for r in range(2, 12) for c in (2, 3)]
+             for cell in [fast.cells["S"][(r, c)]]}
+    assert shown == {k: slow.cells["S"][k] for k in shown}
+    # by hand: A11 + 39800 is serial 39811, 2008-12-29; XXI's next payment date after it is 2009-06-21
+    assert shown[(11, 2)] == (float((dt.date(2009, 6, 21) - dt.date(1899, 12, 30)).days), True)
+    assert shown[(11, 3)] == (22.0, False)

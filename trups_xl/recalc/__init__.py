@@ -17,6 +17,7 @@ Modules, one concept each:
 * ``planning``  -- formulas in blocks copied down a column, their calls found and grouped in runs;
 * ``vectorise`` -- runs of ``TRUPS_*`` calls (whole formulas, or calls inside formulas) evaluated
   as one vectorised call each;
+* ``grouping``  -- a run's rows called: as columns, grouped by what varies, or one by one;
 * ``order``     -- which formulas each run reads, its cycles and the order the runs are taken in;
 * ``writer``    -- the values copy, written by rewriting the sheet parts that hold formulas;
 * ``collect``   -- the computed cells, spills and named results read back from the engine;

@@ -165,6 +165,17 @@ def _engine_formulas(book: fz.Workbook, found: Scan, bad: dict[Key, str]) -> dic
     return out
 
 
+def keep_for_collect(scan: Scan, formulas: dict[Key, str]) -> None:
+    """Drop from ``formulas`` what reading back does not need: it reads a plain formula's text from the
+    scan, and this dictionary only for the cells the scan holds no text for (the later cells of a shared
+    formula) and for the formulas calling a ``TRUPS_*`` function (which one a cell calls first says
+    whether its number is a date)."""
+    textless = {(s.title, c.row, c.col) for s in scan.sheets for c in s.formulas.kept_whole() if c.text is None}
+    kept = {k: t for k, t in formulas.items() if "TRUPS_" in t.upper() or k in textless}
+    formulas.clear()  # the same dictionary (the caller's Loaded holds it), its table released
+    formulas.update(kept)
+
+
 @dataclass
 class Loaded:
     """A workbook checked, scanned and loaded into the engine, its ``TRUPS_*`` functions registered,

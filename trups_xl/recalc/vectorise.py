@@ -33,9 +33,7 @@ the workbook (shared formulas expanded).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Any
@@ -44,7 +42,9 @@ import formualizer as fz
 
 from trups_xl.excel.function import REGISTRY
 from trups_xl.recalc.calls import MAX_RANGE_CELLS, VECTOR_PARAMETERS, Call, Copied, Key, Ref, Refusal, hashable, parameters
-from trups_xl.recalc.engine import Answers, as_sent, engine_text, evaluate_all, key_part, to_engine
+from trups_xl.recalc.engine import Answers, as_sent, engine_text, evaluate_all, key_part
+from trups_xl.recalc.grouping import grouped_columns, run_whole, stored
+from trups_xl.recalc.load import keep_for_collect
 from trups_xl.recalc.package import Scan
 from trups_xl.recalc.planning import BlockCells, Host, Plan, Rect, Run, mark_skipped_in, marked, plan, restore
 
@@ -128,8 +128,12 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
     as runs and set their values into ``book``: a call that is a whole formula, into its cells; a
     call inside a formula, into a scratch cell the formula is rewritten to read. Runs are taken level
     by level, the formulas they read evaluated first; a run on a cycle, and every call of its
-    formula, is left to the engine, which evaluates it cell by cell."""
+    formula, is left to the engine, which evaluates it cell by cell.
+
+    Once planned, ``formulas`` keeps only what reading the results back needs beyond the scan's own
+    texts (:func:`keep_for_collect`)."""
     the_plan = plan(scan, formulas, protected)
+    keep_for_collect(scan, formulas)
     hosts = the_plan.hosts
     runs = the_plan.runs
     host_of = {id(run): host for host in hosts for run in host.runs}
@@ -381,119 +385,19 @@ def _run_round(book: fz.Workbook, runs: list[Run]) -> dict[int, list[tuple[Any, 
         if run.count > 1 and vector and len(per_arg) <= len(names) and all(
                 names[i] in vector or not varying[i] for i in range(len(per_arg))) and not any(
                 isinstance(v, list) for i in range(len(per_arg)) if varying[i] for v in per_arg[i]):
-            whole = _run_whole(function, per_arg, varying, run.count)  # every row one group: as columns
+            whole = run_whole(function, per_arg, varying, run.count)  # every row one group: as columns
             if whole is None:  # an error somewhere: each row on its own, so each keeps its message
                 fn = REGISTRY[function]
-                whole = [_stored(fn(*[per_arg[i][k] if varying[i] else per_arg[i] for i in range(len(per_arg))]))
+                whole = [stored(fn(*[per_arg[i][k] if varying[i] else per_arg[i] for i in range(len(per_arg))]))
                          for k in range(run.count)]
             if not any(isinstance(v[0], list) for v in whole):
                 out[id(run)] = whole
             continue
-        result = _grouped_columns(function, per_arg, varying, run.count)
+        result = grouped_columns(function, per_arg, varying, run.count)
         if any(isinstance(v[0], list) for v in result):
             continue
         out[id(run)] = result
     return out
-
-
-def _grouped_columns(function: str, per_arg: list[Any], varying: list[bool], count: int) -> list[tuple[Any, bool]]:
-    """:func:`_grouped`, read from the arguments as columns: the rows are grouped by their arguments that
-    vary and are not elementwise (a security from a lookup), without a Python list per row."""
-    names = parameters(function)
-    vector = VECTOR_PARAMETERS.get(function, ())
-    if len(per_arg) > len(names) or not vector or any(
-            isinstance(v, list) for i in range(len(per_arg)) if varying[i] and names[i] in vector for v in per_arg[i]):
-        return _grouped(function, [[per_arg[i][k] if varying[i] else per_arg[i] for i in range(len(per_arg))]
-                                   for k in range(count)])
-    split = [i for i in range(len(per_arg)) if varying[i] and names[i] not in vector]
-    groups: dict[object, list[int]] = defaultdict(list)
-    if not split:
-        groups[()] = list(range(count))
-    for k, key in enumerate(zip(*[[id(v) if isinstance(v, list) else hashable(v) for v in per_arg[i]]
-                                  for i in split], strict=True)):
-        groups[key].append(k)
-    result: list[tuple[Any, bool]] = [(None, False)] * count
-    for members in groups.values():
-        first = members[0]
-        # within a group only the elementwise arguments vary: the group is one call with them as columns
-        args = [[per_arg[i][k] for k in members] if i not in split and varying[i]
-                else (per_arg[i][first] if varying[i] else per_arg[i]) for i in range(len(per_arg))]
-        vary = [varying[i] and i not in split for i in range(len(per_arg))]
-        values = _run_whole(function, args, vary, len(members)) if len(members) > 1 else None
-        if values is None:  # one row, or an error somewhere: each row on its own, so each keeps its message
-            fn = REGISTRY[function]
-            values = [_stored(fn(*[args[i][j] if vary[i] else args[i] for i in range(len(args))]))
-                      for j in range(len(members))]
-        for k, value in zip(members, values, strict=True):
-            result[k] = value
-    return result
-
-
-def _grouped(function: str, rows: list[list[object]]) -> list[tuple[Any, bool]]:
-    """Each row's value: one call per group of rows sharing their other arguments (the varying ones as
-    columns), a row alone where it has too many arguments or a range in an elementwise place."""
-    names = parameters(function)
-    vector = VECTOR_PARAMETERS.get(function, ())
-    groups: dict[object, list[int]] = defaultdict(list)
-    for k, values in enumerate(rows):
-        if len(values) > len(names) or any(isinstance(v, list) for v, n in zip(values, names, strict=False)
-                                           if n in vector):
-            groups[("alone", k)].append(k)  # arity errors and ranges, per cell
-            continue
-        shared = tuple("*" if n in vector else (id(v) if isinstance(v, list) else hashable(v))
-                       for v, n in zip(values, names, strict=False))
-        groups[shared].append(k)
-    result: list[tuple[Any, bool]] = [(None, False)] * len(rows)
-    for members in groups.values():
-        for k, value in zip(members, _run(function, [rows[k] for k in members]), strict=True):
-            result[k] = value
-    return result
-
-
-def _stored(value: Any) -> tuple[Any, bool]:
-    return to_engine(value), isinstance(value, dt.date)
-
-
-def _stored_all(values: list[Any]) -> list[tuple[Any, bool]]:
-    # a finite float is stored as it is (inf - inf and nan - nan are nan)
-    return [(v, False) if type(v) is float and v - v == 0.0 else _stored(v) for v in values]
-
-
-def _run_whole(function: str, per_arg: list[Any], varying: list[bool], count: int) -> list[tuple[Any, bool]] | None:
-    """The run as one call, its vector arguments as columns; None when that call answers an error
-    (each row is then called on its own by the caller's path)."""
-    vector = VECTOR_PARAMETERS[function]
-    names = parameters(function)
-    args = [[[v] for v in (per_arg[i] if varying[i] else [per_arg[i]] * count)] if names[i] in vector else per_arg[i]
-            for i in range(len(per_arg))]
-    return _column_result(REGISTRY[function](*args), count)
-
-
-def _column_result(out: Any, count: int) -> list[tuple[Any, bool]] | None:
-    """A vectorised call's result as one stored value a row, or None when it is not a column of
-    ``count`` values or answers a message (the rows are then called one by one)."""
-    if isinstance(out, list) and len(out) == count and all(len(r) == 1 for r in out) and not any(
-            isinstance(r[0], str) and r[0].startswith("#TRUPS") for r in out):
-        return _stored_all([r[0] for r in out])
-    return None
-
-
-def _run(function: str, rows: list[list[object]]) -> list[tuple[Any, bool]]:
-    """One call for the rows with their varying arguments as columns; per row when that fails."""
-    fn = REGISTRY[function]
-    if len(rows[0]) > len(parameters(function)):  # as Excel shows a UDF given too many
-        return [({"type": "Error", "kind": "Value"}, False)] * len(rows)
-    if len(rows) > 1 and function not in VECTOR_PARAMETERS:  # the very same call in every cell
-        return [_stored(fn(*rows[0]))] * len(rows)
-    if len(rows) > 1:
-        vector = VECTOR_PARAMETERS[function]
-        names = parameters(function)
-        args = [[[values[i]] for values in rows] if names[i] in vector else rows[0][i] for i in range(len(rows[0]))]
-        whole = _column_result(fn(*args), len(rows))
-        if whole is not None:
-            return whole
-    return [_stored(fn(*values)) for values in rows]
-
 
 
 __all__ = ["MAX_RANGE_CELLS", "VECTOR_PARAMETERS", "Call", "Host", "Outcome", "Plan", "Rect", "Ref", "Run", "evaluate",

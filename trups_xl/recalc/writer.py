@@ -190,7 +190,7 @@ def _tag(attrs: bytes) -> tuple[bytes, bytes, bytes | None] | None:
     return position[1], b"%d" % int(position[2]), style[1] if style else None
 
 
-def rewrite_sheet(data: bytes, values: Values, styles: _Styles) -> bytes:
+def rewrite_sheet(data: bytes, values: Values, styles: _Styles) -> bytes | bytearray:
     """A worksheet part with ``values`` written in place of its formulas (and its spill cells added).
 
     The formula cells are replaced in one pass that copies the bytes between them as they are (a
@@ -276,14 +276,13 @@ def rewrite_sheet(data: bytes, values: Values, styles: _Styles) -> bytes:
         keep(parts[-1])
         out += b"".join(pieces)
     source.release()
-    data = bytes(out)
-    del out
+    del data  # the part as read: the caller keeps no other reference
     if len(written) != len(values):
         done = set(written)
         left = {key: value for key, value in values.items() if key[0] << COLUMN_BITS | key[1] not in done}
         if left:
-            data = _merge_rows(data, left, styles)
-    return data
+            return _merge_rows(bytes(out), left, styles)
+    return out  # written as it is (no copy of a part of 10s of MB)
 
 
 def _merge_rows(data: bytes, values: Values, styles: _Styles) -> bytes:

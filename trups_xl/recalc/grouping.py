@@ -1,0 +1,118 @@
+"""A run's rows called: its elementwise arguments as columns in one vectorised call, the rows grouped
+by the arguments that vary and are not elementwise (a security from a lookup), and each row on its own
+where that call answers an error (so a bad row keeps its own message) or where a row must stand alone
+(too many arguments, a range in an elementwise place). Every call goes through the same
+:mod:`trups_xl.excel.udfs` function Excel calls.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from trups_xl.excel.function import REGISTRY
+from trups_xl.recalc.calls import VECTOR_PARAMETERS, hashable, parameters
+from trups_xl.recalc.engine import to_engine
+
+
+def grouped_columns(function: str, per_arg: list[Any], varying: list[bool], count: int) -> list[tuple[Any, bool]]:
+    """:func:`_grouped`, read from the arguments as columns: the rows are grouped by their arguments that
+    vary and are not elementwise (a security from a lookup), without a Python list per row."""
+    names = parameters(function)
+    vector = VECTOR_PARAMETERS.get(function, ())
+    if len(per_arg) > len(names) or not vector or any(
+            isinstance(v, list) for i in range(len(per_arg)) if varying[i] and names[i] in vector for v in per_arg[i]):
+        return grouped(function, [[per_arg[i][k] if varying[i] else per_arg[i] for i in range(len(per_arg))]
+                                   for k in range(count)])
+    split = [i for i in range(len(per_arg)) if varying[i] and names[i] not in vector]
+    groups: dict[object, list[int]] = defaultdict(list)
+    if not split:
+        groups[()] = list(range(count))
+    for k, key in enumerate(zip(*[[id(v) if isinstance(v, list) else hashable(v) for v in per_arg[i]]
+                                  for i in split], strict=True)):
+        groups[key].append(k)
+    result: list[tuple[Any, bool]] = [(None, False)] * count
+    for members in groups.values():
+        first = members[0]
+        # within a group only the elementwise arguments vary: the group is one call with them as columns
+        args = [[per_arg[i][k] for k in members] if i not in split and varying[i]
+                else (per_arg[i][first] if varying[i] else per_arg[i]) for i in range(len(per_arg))]
+        vary = [varying[i] and i not in split for i in range(len(per_arg))]
+        values = run_whole(function, args, vary, len(members)) if len(members) > 1 else None
+        if values is None:  # one row, or an error somewhere: each row on its own, so each keeps its message
+            fn = REGISTRY[function]
+            values = [stored(fn(*[args[i][j] if vary[i] else args[i] for i in range(len(args))]))
+                      for j in range(len(members))]
+        for k, value in zip(members, values, strict=True):
+            result[k] = value
+    return result
+
+
+def grouped(function: str, rows: list[list[object]]) -> list[tuple[Any, bool]]:
+    """Each row's value: one call per group of rows sharing their other arguments (the varying ones as
+    columns), a row alone where it has too many arguments or a range in an elementwise place."""
+    names = parameters(function)
+    vector = VECTOR_PARAMETERS.get(function, ())
+    groups: dict[object, list[int]] = defaultdict(list)
+    for k, values in enumerate(rows):
+        if len(values) > len(names) or any(isinstance(v, list) for v, n in zip(values, names, strict=False)
+                                           if n in vector):
+            groups[("alone", k)].append(k)  # arity errors and ranges, per cell
+            continue
+        shared = tuple("*" if n in vector else (id(v) if isinstance(v, list) else hashable(v))
+                       for v, n in zip(values, names, strict=False))
+        groups[shared].append(k)
+    result: list[tuple[Any, bool]] = [(None, False)] * len(rows)
+    for members in groups.values():
+        for k, value in zip(members, run_rows(function, [rows[k] for k in members]), strict=True):
+            result[k] = value
+    return result
+
+
+def stored(value: Any) -> tuple[Any, bool]:
+    return to_engine(value), isinstance(value, dt.date)
+
+
+def stored_all(values: list[Any]) -> list[tuple[Any, bool]]:
+    # a finite float is stored as it is (inf - inf and nan - nan are nan)
+    return [(v, False) if type(v) is float and v - v == 0.0 else stored(v) for v in values]
+
+
+def run_whole(function: str, per_arg: list[Any], varying: list[bool], count: int) -> list[tuple[Any, bool]] | None:
+    """The run as one call, its vector arguments as columns; None when that call answers an error
+    (each row is then called on its own by the caller's path)."""
+    vector = VECTOR_PARAMETERS[function]
+    names = parameters(function)
+    args = [[[v] for v in (per_arg[i] if varying[i] else [per_arg[i]] * count)] if names[i] in vector else per_arg[i]
+            for i in range(len(per_arg))]
+    return column_result(REGISTRY[function](*args), count)
+
+
+def column_result(out: Any, count: int) -> list[tuple[Any, bool]] | None:
+    """A vectorised call's result as one stored value a row, or None when it is not a column of
+    ``count`` values or answers a message (the rows are then called one by one)."""
+    if isinstance(out, list) and len(out) == count and all(len(r) == 1 for r in out) and not any(
+            isinstance(r[0], str) and r[0].startswith("#TRUPS") for r in out):
+        return stored_all([r[0] for r in out])
+    return None
+
+
+def run_rows(function: str, rows: list[list[object]]) -> list[tuple[Any, bool]]:
+    """One call for the rows with their varying arguments as columns; per row when that fails."""
+    fn = REGISTRY[function]
+    if len(rows[0]) > len(parameters(function)):  # as Excel shows a UDF given too many
+        return [({"type": "Error", "kind": "Value"}, False)] * len(rows)
+    if len(rows) > 1 and function not in VECTOR_PARAMETERS:  # the very same call in every cell
+        return [stored(fn(*rows[0]))] * len(rows)
+    if len(rows) > 1:
+        vector = VECTOR_PARAMETERS[function]
+        names = parameters(function)
+        args = [[[values[i]] for values in rows] if names[i] in vector else rows[0][i] for i in range(len(rows[0]))]
+        whole = column_result(fn(*args), len(rows))
+        if whole is not None:
+            return whole
+    return [stored(fn(*values)) for values in rows]
+
+
+__all__ = ["column_result", "grouped", "grouped_columns", "run_rows", "run_whole", "stored", "stored_all"]
