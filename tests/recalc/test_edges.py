@@ -209,7 +209,12 @@ def test_a_signal_ends_the_run_in_one_line_with_nothing_left_behind(tmp_path, si
     proc = subprocess.Popen([sys.executable, "-m", "trups_xl.cli", "recalc", str(path), "-o", str(tmp_path / "out.xlsx")],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "TMPDIR": str(temp)})
-    time.sleep(1.5)
+    # signalled once it says it is loading the workbook (its handlers are in place by then), however long a
+    # loaded machine takes to start it
+    assert proc.stderr is not None
+    first = proc.stderr.readline()
+    assert first.startswith("[recalc]"), first
+    time.sleep(0.2)
     proc.send_signal(signum)
     _out, err = proc.communicate(timeout=120)
     if proc.returncode == 0:
