@@ -86,3 +86,18 @@ def test_a_copy_is_what_a_regular_expression_per_cell_makes(text, k):
 
     by_regex = RELATIVE_ROW.sub(lambda m: m[0] if m[2] else f"{m[1]}{int(m[3]) + k}", text)
     assert Copied(text).moved(k) == by_regex
+
+
+@pytest.mark.parametrize("text", ["=A2*2+$A$1", "=R2+Q3-R2", "=SUM($H$2:H2)", "=TODAY()", '=A2&"{0}"'])
+def test_copies_are_each_offset_s_copy(text):
+    from trups_xl.recalc.calls import Copied
+
+    template = Copied(text)
+    offsets = [0, 1, 2, 7, 9998]
+    assert template.copies(offsets) == [template.moved(k) for k in offsets]
+
+
+def test_a_sheet_named_like_a_cell_is_not_moved_with_the_copy():
+    from trups_xl.recalc.calls import Copied
+
+    assert Copied("=Q1!C2+'Q1'!C2").moved(1) == "=Q1!C3+'Q1'!C3"

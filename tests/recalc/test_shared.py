@@ -51,7 +51,7 @@ def _both(path):
     book = fz.Workbook.load_path(str(path), mode=fz.WorkbookMode.Ephemeral)
     cells = [c for c in scan(path, Limits()).sheet("S").formulas.kept_whole() if c.kind == "shared"]
     ours = shared.texts(book, "S", cells)
-    engine = {(c.row, c.col): book.get_formula("S", c.row, c.col) for c in cells}
+    engine = {("S", c.row, c.col): book.get_formula("S", c.row, c.col) for c in cells}
     return ours, engine
 
 
@@ -60,10 +60,10 @@ def _both(path):
 def test_a_filled_down_column_reads_as_the_engine_reads_it(tmp_path, text):
     path = _saved(tmp_path / "s.xlsx", {f"B{r}": text.format(r=r, p=max(r - 1, 1)) for r in range(2, 12)}, "B2:B11")
     ours, engine = _both(path)
-    assert set(ours) == set(engine) == {(r, 2) for r in range(2, 12)}
+    assert set(ours) == set(engine) == {("S", r, 2) for r in range(2, 12)}
     assert all(shared._tokens(ours[k]) == shared._tokens(engine[k]) for k in ours)
     # the copies are made here, from the first cell's text as written
-    assert ours[(11, 2)] == text.format(r=11, p=10)
+    assert ours[("S", 11, 2)] == text.format(r=11, p=10)
 
 
 def test_a_copy_that_does_not_read_as_the_engine_reads_it_is_the_engine_s(tmp_path):
@@ -72,7 +72,7 @@ def test_a_copy_that_does_not_read_as_the_engine_reads_it_is_the_engine_s(tmp_pa
     path = _saved(tmp_path / "s.xlsx", {f"B{r}": f"=SUM({r}:{r})" for r in range(2, 12)}, "B2:B11")
     ours, engine = _both(path)
     assert ours == {k: v if v.startswith("=") else "=" + v for k, v in engine.items()}
-    assert shared._tokens(ours[(11, 2)]) == shared._tokens("=SUM(11:11)")
+    assert shared._tokens(ours[("S", 11, 2)]) == shared._tokens("=SUM(11:11)")
 
 
 def test_a_group_filled_right_and_a_text_like_a_reference_are_the_engine_s(tmp_path):
@@ -106,3 +106,36 @@ def test_a_shared_call_left_to_the_engine_still_shows_its_date_and_plain_texts_a
     # by hand: A11 + 39800 is serial 39811, 2008-12-29; XXI's next payment date after it is 2009-06-21
     assert shown[(11, 2)] == (float((dt.date(2009, 6, 21) - dt.date(1899, 12, 30)).days), True)
     assert shown[(11, 3)] == (22.0, False)
+
+
+def _column_b(path, f_by_row):
+    """Column B of rows 2-12 given the ``<f>`` elements of ``f_by_row`` (row -> XML), C the row number."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "S"
+    for r in range(2, 13):
+        ws.cell(r, 3, float(r))
+        ws.cell(r, 2, "=0")
+    book.save(path)
+    with zipfile.ZipFile(path) as z:
+        parts = [(i, z.read(i)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w") as z:
+        for info, data in parts:
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'(<c r="B(\d+)"[^>]*>)<f>[^<]*</f>', lambda m: m[1] + f_by_row(int(m[2])).encode(), data)
+            z.writestr(info, data)
+    return path
+
+
+@pytest.mark.parametrize("f_by_row", [
+    # a later cell with a text of its own (the engine reads the group's), the first cell without its area
+    lambda r: ('<f t="shared" ref="B2:B12" si="0">TRUPS_CLAIM_LIMIT(C2,1000)</f>' if r == 2 else
+               '<f t="shared" si="0">TRUPS_CLAIM_LIMIT(C7*2,1000)</f>' if r == 7 else '<f t="shared" si="0"/>'),
+    lambda r: '<f t="shared" si="0">TRUPS_CLAIM_LIMIT(C2,1000)</f>' if r == 2 else '<f t="shared" si="0"/>',
+])
+def test_a_cell_the_group_s_first_cell_does_not_describe_is_read_as_the_engine_reads_it(tmp_path, f_by_row):
+    from trups_xl.recalc import recalculate
+
+    path = _column_b(tmp_path / "s.xlsx", f_by_row)
+    fast, slow = recalculate(path), recalculate(path, vectorise_calls=False)
+    assert fast.values == slow.values

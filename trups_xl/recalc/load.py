@@ -133,6 +133,9 @@ def _load(path: Path, limits: Limits) -> fz.Workbook:
         raise RefusedError(f"{path.name} could not be read as a workbook ({detail})") from None
 
 
+_COLUMN_MASK = (1 << COLUMN_BITS) - 1
+
+
 def _engine_formulas(book: fz.Workbook, found: Scan, bad: dict[Key, str]) -> dict[Key, str]:
     """Every formula cell's text as the engine parsed it (shared formulas expanded); array formulas
     apart (they are the engine's to evaluate whole)."""
@@ -148,18 +151,16 @@ def _engine_formulas(book: fz.Workbook, found: Scan, bad: dict[Key, str]) -> dic
             rows = list(map(operator.rshift, keys, repeat(COLUMN_BITS)))
             same: dict[int, int] = {}
             rows = list(map(same.setdefault, rows, rows))  # one int object per row, shared by its cells' keys
-            out.update(zip(zip(repeat(title), rows, map(operator.and_, keys, repeat((1 << COLUMN_BITS) - 1))),
+            out.update(zip(zip(repeat(title), rows, map(operator.and_, keys, repeat(_COLUMN_MASK))),
                            cast("list[str]", texts), strict=True))
             continue
-        copies = shared.texts(book, title, (c for c in sheet.formulas.kept_whole() if c.kind == "shared"))
-        for row, col, text, cell in sheet.formulas.texts():
-            if cell is not None:
-                if cell.kind == "array" and not cell.dynamic:
-                    continue
-                if cell.kind == "shared":
-                    text = copies.get((row, col))
+        for packed, text in zip(keys, texts, strict=True):
+            cell = special.get(packed)
+            if cell is not None and (cell.kind == "shared" or (cell.kind == "array" and not cell.dynamic)):
+                continue  # a shared formula's cells below; a fixed array formula is the engine's whole
             if text:
-                out[(title, row, col)] = text if text[0] == "=" else f"={text}"
+                out[(title, packed >> COLUMN_BITS, packed & _COLUMN_MASK)] = text if text[0] == "=" else f"={text}"
+        out.update(shared.texts(book, title, (c for c in special.values() if c.kind == "shared")))
     for key in bad:
         out.pop(key, None)
     return out
