@@ -430,17 +430,22 @@ def _formula_cells_fast(sheet: Sheet, data: bytes, start: int, end: int) -> int:
     add = sheet.formulas.add_formula
     columns: dict[bytes, int] = {}
     groups: dict[str, str] = {}  # one str per shared formula's index, for all its cells
+
+    def position(letters: bytes, digits: bytes) -> tuple[int, int]:
+        col = columns.get(letters)
+        if col is None:
+            col = columns[letters] = column_number(letters.decode())
+        row = int(digits)
+        if row > EXCEL_ROWS:
+            _beyond_the_grid(sheet, row)
+        return row, col
+
     for match in _FAST_CELL.finditer(data, start, end):
         letters, digits, style, tag, fattrs, raw = match.groups()
         count += 1
         if tag is None and raw is None and (follower := _SHARED_FOLLOWER.fullmatch(fattrs)):
             # a shared formula's cell after its first (<f t="shared" si="3"/>), as _add reads it
-            col = columns.get(letters)
-            if col is None:
-                col = columns[letters] = column_number(letters.decode())
-            row = int(digits)
-            if row > EXCEL_ROWS:
-                _beyond_the_grid(sheet, row)
+            row, col = position(letters, digits)
             index = follower[1].decode()
             sheet.formulas.add(FormulaCell(row, col, int(style) if style else 0, "shared", None, None,
                                            groups.setdefault(index, index)))
@@ -449,12 +454,7 @@ def _formula_cells_fast(sheet: Sheet, data: bytes, start: int, end: int) -> int:
             at = match.start() + 2
             _add(sheet, tag if tag is not None else data[at:data.index(b">", at)], fattrs, raw)
             continue
-        col = columns.get(letters)
-        if col is None:
-            col = columns[letters] = column_number(letters.decode())
-        row = int(digits)
-        if row > EXCEL_ROWS:
-            _beyond_the_grid(sheet, row)
+        row, col = position(letters, digits)
         add(row, col, int(style) if style else 0, "=" + (html.unescape(raw.decode()) if b"&" in raw else raw.decode()))
     return count
 
