@@ -17,7 +17,7 @@ from trups_xl.recalc.engine import to_engine
 
 
 def grouped_columns(function: str, per_arg: list[Any], varying: list[bool], count: int) -> list[tuple[Any, bool]]:
-    """:func:`_grouped`, read from the arguments as columns: the rows are grouped by their arguments that
+    """:func:`grouped`, read from the arguments as columns: the rows are grouped by their arguments that
     vary and are not elementwise (a security from a lookup), without a Python list per row."""
     names = parameters(function)
     vector = VECTOR_PARAMETERS.get(function, ())

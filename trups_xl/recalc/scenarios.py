@@ -294,21 +294,11 @@ class ModelSession:
 
 def _arguments(book: Any, r: Any, cache: dict[object, object]) -> list[object]:
     """A run's arguments, one entry per argument: the column it reads down the run, the value or table of a
-    fixed reference, a literal. Two readings are equal exactly when every call of the run gets the same
-    arguments (what :func:`.vectorise._run_arguments` gives row by row, compared a column at a time)."""
+    fixed reference, a literal (:func:`.vectorise._run_columns`). Two readings are equal exactly when every
+    call of the run gets the same arguments."""
     from trups_xl.recalc import vectorise
 
-    out: list[object] = []
-    for a in r.first.args:
-        if isinstance(a, vectorise.Ref) and a.single and not a.absolute[0]:
-            out.append(vectorise._column(book, a, r.count, cache))
-        elif isinstance(a, vectorise.Ref) and (a.absolute == (True, True) or r.count == 1):
-            out.append(vectorise._read(book, a, cache))
-        elif isinstance(a, vectorise.Ref):
-            out.append([vectorise._read(book, a.shifted(k), cache) for k in range(r.count)])
-        else:
-            out.append(a)
-    return out
+    return vectorise._run_columns(book, r, cache)[0]
 
 
 def _evaluate_all(book: Any) -> None:

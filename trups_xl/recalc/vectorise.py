@@ -41,9 +41,9 @@ from typing import Any
 import formualizer as fz
 
 from trups_xl.excel.function import REGISTRY
-from trups_xl.recalc.calls import MAX_RANGE_CELLS, VECTOR_PARAMETERS, Call, Copied, Key, Ref, Refusal, hashable, parameters
+from trups_xl.recalc.calls import MAX_RANGE_CELLS, VECTOR_PARAMETERS, Call, Copied, Key, Ref, Refusal, hashable
 from trups_xl.recalc.engine import Answers, as_sent, engine_text, evaluate_all, key_part
-from trups_xl.recalc.grouping import grouped_columns, run_whole, stored
+from trups_xl.recalc.grouping import grouped_columns
 from trups_xl.recalc.load import keep_for_collect
 from trups_xl.recalc.package import Scan
 from trups_xl.recalc.planning import BlockCells, Host, Plan, Rect, Run, mark_skipped_in, marked, plan, restore
@@ -319,13 +319,6 @@ def _column(book: fz.Workbook, ref: Ref, count: int, cache: dict[object, object]
     return cache[key]  # type: ignore[return-value]
 
 
-def _run_arguments(book: fz.Workbook, run: Run, cache: dict[object, object]) -> list[list[object]]:
-    """Each row's arguments as Excel sends them, read a column (or a range) at a time."""
-    per_arg, varying = _run_columns(book, run, cache)
-    return [[per_arg[i][k] if varying[i] else per_arg[i] for i in range(len(per_arg))]
-            for k in range(run.count)]
-
-
 def _run_columns(book: fz.Workbook, run: Run, cache: dict[object, object]) -> tuple[list[Any], list[bool]]:
     """Each argument as Excel sends it: a column of values down the run, or one value for all rows."""
     per_arg: list[list[object] | object] = []
@@ -378,24 +371,10 @@ def _run_round(book: fz.Workbook, runs: list[Run]) -> dict[int, list[tuple[Any, 
         if refused is not None:
             out[id(run)] = [(refused.message, False)] * run.count
             continue
-        function = run.first.function
-        names = parameters(function)
-        vector = VECTOR_PARAMETERS.get(function, ())
         per_arg, varying = _run_columns(book, run, cache)
-        if run.count > 1 and vector and len(per_arg) <= len(names) and all(
-                names[i] in vector or not varying[i] for i in range(len(per_arg))) and not any(
-                isinstance(v, list) for i in range(len(per_arg)) if varying[i] for v in per_arg[i]):
-            whole = run_whole(function, per_arg, varying, run.count)  # every row one group: as columns
-            if whole is None:  # an error somewhere: each row on its own, so each keeps its message
-                fn = REGISTRY[function]
-                whole = [stored(fn(*[per_arg[i][k] if varying[i] else per_arg[i] for i in range(len(per_arg))]))
-                         for k in range(run.count)]
-            if not any(isinstance(v[0], list) for v in whole):
-                out[id(run)] = whole
-            continue
-        result = grouped_columns(function, per_arg, varying, run.count)
+        result = grouped_columns(run.first.function, per_arg, varying, run.count)
         if any(isinstance(v[0], list) for v in result):
-            continue
+            continue  # a table somewhere: the engine's, which spills it
         out[id(run)] = result
     return out
 
