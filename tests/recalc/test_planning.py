@@ -7,7 +7,7 @@ openpyxl = pytest.importorskip("openpyxl")
 
 from books import write_book  # noqa: E402
 
-from trups_xl.recalc.calls import Copied, Parser  # noqa: E402
+from trups_xl.recalc.calls import Copied  # noqa: E402
 from trups_xl.recalc.package import scan  # noqa: E402
 from trups_xl.recalc.planning import blocks, plan, scratch_title  # noqa: E402
 from trups_xl.recalc.safety import Limits  # noqa: E402
@@ -28,9 +28,9 @@ def _formulas(tmp_path, cells):
 def test_blocks_are_one_formula_copied_down_consecutive_rows_of_one_column(tmp_path):
     cells = {f"B{r}": f"=TRUPS_COUPON(A{r})" for r in range(2, 6)}
     cells |= {"B6": "=TRUPS_COUPON(A6)*2", "B8": "=TRUPS_COUPON(A8)", "C2": "=TRUPS_COUPON(A2)"}
-    found, formulas = _formulas(tmp_path, cells)
+    _found, formulas = _formulas(tmp_path, cells)
     keys = sorted(formulas, key=lambda k: (k[0], k[2], k[1]))
-    got = [(b.col, b.first_row, b.count) for b in blocks(Parser(found), formulas, keys)]
+    got = [(b.col, b.first_row, b.count) for b in blocks(formulas, keys)]
     assert got == [(2, 2, 4), (2, 6, 1), (2, 8, 1), (3, 2, 1)]
 
 

@@ -84,7 +84,7 @@ class Copied:
 
     def column(self, count: int) -> list[list[str]]:
         """The formula and its copies down ``count`` rows, as the engine's batch setter takes them."""
-        return [[self.moved(k)] for k in range(count)]
+        return [[text] for text in self.copies(list(range(count)))]
 
 Key = tuple[str, int, int]  # (sheet title, row, column)
 

@@ -84,7 +84,7 @@ class Block:
 _BY_COLUMN = itemgetter(0, 2, 1)
 
 
-def blocks(parser: Parser, formulas: dict[Key, str], keys: list[Key]) -> list[Block]:
+def blocks(formulas: dict[Key, str], keys: list[Key]) -> list[Block]:
     """``keys`` (sorted by sheet, column, row) as blocks of one shape."""
     out: list[Block] = []
     current: Block | None = None
@@ -101,6 +101,11 @@ def blocks(parser: Parser, formulas: dict[Key, str], keys: list[Key]) -> list[Bl
             template = None
         out.append(current)
     return out
+
+
+def trups_blocks(formulas: dict[Key, str]) -> list[Block]:
+    """The formulas calling a ``TRUPS_*`` function, as blocks of one shape."""
+    return blocks(formulas, sorted((k for k, t in formulas.items() if "TRUPS_" in t.upper()), key=_BY_COLUMN))
 
 
 class BlockCells(AbstractSet[Key]):
@@ -233,8 +238,7 @@ def plan(scan: Scan, formulas: dict[Key, str], protected: set[Key]) -> Plan:
     scratch = scratch_title(scan)
     parser = Parser(scan)
     parser.titles[scratch.upper()] = scratch
-    keys = sorted((k for k, t in formulas.items() if "TRUPS_" in t.upper()), key=_BY_COLUMN)
-    found = blocks(parser, formulas, keys)
+    found = trups_blocks(formulas)
     hosts: list[Host] = []
     next_col = [1]
     for block in found:
@@ -334,14 +338,12 @@ def marked(blocks_: list[Block], alias: frozenset[str] = frozenset()) -> Iterato
             continue
         marked = mark_skipped(block.text, alias=renamed)
         if marked is not None:
-            yield block, [row[0] for row in Copied(marked).column(block.count)]
+            yield block, Copied(marked).copies(list(range(block.count)))
 
 
-def mark_skipped_in(book: fz.Workbook, scan: Scan, formulas: dict[Key, str]) -> None:
+def mark_skipped_in(book: fz.Workbook, formulas: dict[Key, str]) -> None:
     """Rewrite, in the engine, every ``TRUPS_*`` call that skips an argument, a block at a time."""
-    parser = Parser(scan)
-    keys = sorted((k for k, t in formulas.items() if "TRUPS_" in t.upper()), key=_BY_COLUMN)
-    for block, texts in marked(blocks(parser, formulas, keys)):
+    for block, texts in marked(trups_blocks(formulas)):
         book.set_formulas_batch(block.sheet, block.first_row, block.col, [[t] for t in texts])
 
 

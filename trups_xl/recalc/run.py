@@ -90,7 +90,7 @@ def evaluate_calls(loaded: Loaded, vectorise_calls: bool = True,
     if vectorise_calls:
         outcome = vectorise.evaluate(book, found, formulas, loaded.protected, loaded.answers)
     else:
-        vectorise.mark_skipped_in(book, found, formulas)
+        vectorise.mark_skipped_in(book, formulas)
         outcome = vectorise.Outcome({}, set())
     if tick is not None:
         tick(len(outcome.values))
