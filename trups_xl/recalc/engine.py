@@ -145,10 +145,8 @@ def key_part(value: Any) -> Any:
         return ("bool", value)
     if isinstance(value, list):
         return tuple(key_part(v) for v in value)
-    if isinstance(value, dt.datetime):
-        return date_to_serial(value) + excel_serial(value.time())
-    if isinstance(value, dt.date):
-        return float(date_to_serial(value))
+    if isinstance(value, dt.date):  # as_sent gives serials already; a date passed here is keyed the same
+        return excel_serial(value)
     return value
 
 
