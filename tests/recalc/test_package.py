@@ -67,20 +67,6 @@ def test_the_scan_finds_sheets_formulas_and_date_styles(tmp_path):
     assert found.sheet("Other").formulas == {}
 
 
-def test_a_formula_tag_repeated_down_a_filled_column_is_parsed_once_and_a_long_one_never_kept():
-    from trups_xl.recalc import package
-
-    package._formula_attributes.cache_clear()
-    for _ in range(3):
-        package._add(package.Sheet("S", "xl/worksheets/sheet1.xml"), b'<c r="B3">', b' t="shared" si="0"', None)
-    assert package._formula_attributes.cache_info().hits == 2
-    with pytest.raises(TypeError):
-        package._formula_attributes(b' t="shared" si="0"')["t"] = "normal"  # shared by every cell: read-only
-    package._add(package.Sheet("S", "xl/worksheets/sheet1.xml"), b'<c r="B4">', b' t="shared" si="0" x="' + b"y" * 200
-                 + b'"', None)
-    assert package._formula_attributes.cache_info().currsize == 1
-
-
 def _sheet_xml(cells: str) -> bytes:
     return (f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{cells}'
             "</sheetData></worksheet>").encode()

@@ -12,18 +12,16 @@ A part that declares a document type (``<!DOCTYPE``, the carrier of entity expan
 
 from __future__ import annotations
 
-import functools
 import html
 import operator
 import re
 import zipfile
 import zlib
 from array import array
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
-from types import MappingProxyType
 from typing import IO, Any
 
 from defusedxml import ElementTree
@@ -339,14 +337,6 @@ def _scan_sheet(sheet: Sheet, data: bytes, limits: Limits) -> None:
         _formula_cells(sheet, data, start, end)
 
 
-@functools.lru_cache(maxsize=1024)
-def _formula_attributes(fattrs: bytes) -> Mapping[str, str]:
-    """:func:`attributes` of an ``<f>`` tag, parsed once per distinct tag: the cells of a shared formula
-    repeat one (``t="shared" si="0"``), so a column filled down is not parsed cell by cell (short
-    tags only: the cache holds at most 1,024 of them)."""
-    return MappingProxyType(attributes(fattrs))
-
-
 def _add(sheet: Sheet, tag: bytes, fattrs: bytes, raw: bytes | None) -> None:
     """Record one formula cell from its ``<c>`` tag, its ``<f>`` attributes and text."""
     position = _R_ATTR.search(tag)
@@ -355,7 +345,7 @@ def _add(sheet: Sheet, tag: bytes, fattrs: bytes, raw: bytes | None) -> None:
     row, col = int(position[2]), column_number(position[1].decode())
     if row > EXCEL_ROWS or not 0 < row:
         _beyond_the_grid(sheet, row)
-    fattr = (_formula_attributes(fattrs) if len(fattrs) <= 128 else attributes(fattrs)) if fattrs.strip() else {}
+    fattr = attributes(fattrs) if fattrs.strip() else {}
     body = (html.unescape(raw.decode("utf-8")) if b"&" in raw else raw.decode("utf-8")) if raw else ""
     kind = fattr.get("t", "normal")
     text = f"={body}" if body else None
