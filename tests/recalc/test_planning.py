@@ -9,7 +9,7 @@ from books import write_book  # noqa: E402
 
 from trups_xl.recalc.calls import Copied  # noqa: E402
 from trups_xl.recalc.package import scan  # noqa: E402
-from trups_xl.recalc.planning import blocks, plan, scratch_title  # noqa: E402
+from trups_xl.recalc.planning import always_called, blocks, plan, scratch_title  # noqa: E402
 from trups_xl.recalc.safety import Limits  # noqa: E402
 
 
@@ -59,3 +59,34 @@ def test_the_cells_of_blocks_are_a_set_of_keys_with_no_key_kept_per_cell():
     assert set(cells) == {("S", r, 3) for r in (2, 3, 4, 5, 10, 11)} | {("T", 5, 1)}
     assert len(cells) == 7 and ("S", 5, 3) in cells and ("S", 6, 3) not in cells and ("S", 5, 4) not in cells
     assert ("S", "C5") not in cells and "x" not in cells and not BlockCells()
+
+
+@pytest.mark.parametrize("text, always", [
+    ("=IFERROR(TRUPS_COUPON(A2,,P),\"\")", True),  # IFERROR's first argument is always evaluated
+    ("=TRUPS_COUPON(F2,,P)*NumSecs", True),
+    ("=IF(AND(A2>=D,TRUPS_ACCRUAL(B2,A2)>0),1,0)", True),  # an IF's condition; AND evaluates every argument
+    ("=IF(A2=F2,TRUPS_COUPON(A2,,P),0)", False),  # a branch
+    ("=IF(A2=F2,0,TRUPS_COUPON(A2))", False),
+    ("=IFERROR(1/A2,TRUPS_COUPON(A2))", False),  # what IFERROR falls back on
+    ("=_xlfn.IFS(A2>0,TRUPS_COUPON(A2))", False),
+    ("=CHOOSE(A2,TRUPS_COUPON(B2),2)", False),
+    ("=SUM(IF(A2,1,2),TRUPS_COUPON(B2))", True),  # after the IF has closed
+    ("=IF(A2,1,2)+TRUPS_COUPON(B2)", True),
+    ("=1+(", False),  # the tokenizer refuses it
+])
+def test_a_call_is_always_made_unless_it_sits_in_a_branch(text, always):
+    assert always_called(text) is always
+
+
+def test_the_engine_evaluates_and_and_or_whole_and_skips_only_a_branch():
+    """What always_called assumes of the engine: AND and OR call every argument, IF and IFERROR only what
+    they take."""
+    import formualizer as fz
+
+    book, made = fz.Workbook(), []
+    book.register_function("F", lambda *_a: made.append(1) or 1.0, min_args=0, max_args=0)
+    for row, text in enumerate(["=AND(FALSE,F()>0)", "=OR(TRUE,F()>0)", "=IFERROR(F(),0)", "=IF(FALSE,F(),0)",
+                                "=IFERROR(1,F())"], start=1):
+        book.sheet("S").set_formula(row, 1, text)
+    book.evaluate_all()
+    assert len(made) == 3

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from operator import itemgetter
+from typing import Any
 
 import formualizer as fz
 
@@ -173,6 +174,34 @@ def _sites(text: str) -> list[tuple[int, int, str]]:
             if trups and simple:
                 out.append((start, tok.end, raw[start:tok.end].decode("utf-8")))
     return out
+
+
+#: Functions whose arguments after the first are evaluated only when the first asks for them (an
+#: ``IF``'s branches, a value ``IFERROR`` falls back on) or whose evaluation order is their own.
+BRANCHING = frozenset({"IF", "IFS", "IFERROR", "IFNA", "CHOOSE", "SWITCH", "LET", "LAMBDA"})
+
+
+def always_called(text: str) -> bool:
+    """Whether the engine calls every ``TRUPS_*`` function of ``text`` each time it evaluates the formula:
+    no call sits in an argument of :data:`BRANCHING` after the first (``AND`` and ``OR`` evaluate every
+    argument); False for a text the engine's tokenizer refuses."""
+    try:
+        tokens = fz.tokenize(text).tokens()
+    except Exception:
+        return False
+    frames: list[list[Any]] = []  # (function, argument index) of each open group
+    for tok in tokens:
+        kind, sub = str(tok.token_type), str(tok.subtype)
+        if sub == "Open" and kind in ("Func", "Paren", "Array"):
+            name = tok.value[:-1].upper().removeprefix("_XLFN.") if kind == "Func" else ""
+            if name in REGISTRY and any(f in BRANCHING and i > 0 for f, i in frames):
+                return False
+            frames.append([name, 0])
+        elif sub == "Close" and kind in ("Func", "Paren", "Array") and frames:
+            frames.pop()
+        elif kind == "Sep" and sub == "Arg" and frames:
+            frames[-1][1] += 1
+    return True
 
 
 def _plan_host(parser: Parser, block: Block, scratch: str, next_col: list[int]) -> Host | None:
