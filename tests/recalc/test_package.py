@@ -105,7 +105,9 @@ def test_a_sheet_with_any_formula_not_plain_is_read_the_careful_way(odd):
     read = package._plain_formula_cells(plain, data, start, end)
     careful = package.Sheet("S", "p")
     package._scan_sheet(careful, data, Limits())
-    assert read == -1 or "<v>1</v><f>" in odd  # the formula not first: found by the count, not the match
+    assert read == -1 or "<v>1</v><f>" in odd or "shared" in odd  # the formula not first: found by the count
+    if read >= 0 and "shared" in odd:  # a formula with attributes is read on its own, as the careful way reads it
+        assert list(plain.formulas.items()) == list(careful.formulas.items())
     assert [(r, c, t) for r, c, t, _cell in careful.formulas.texts()][:4] == [
         (1, 2, "=A1*2"), (2, 2, '=IF(A1>0,"a&b",A1)'), (2, 28, "=B1"), (3, 3, '="x"')]
     assert (4, 4) in careful.formulas
@@ -128,6 +130,28 @@ def test_a_plain_formula_beyond_the_grid_is_refused():
     data = _sheet_xml('<row r="1"><c r="A1"><f>1</f></c></row><row r="1048577"><c r="A1048577"><f>1</f></c></row>')
     with pytest.raises(RefusedError, match="1,048,577"):
         package._scan_sheet(package.Sheet("S", "p"), data, Limits())
+
+
+@pytest.mark.parametrize("piece_bytes", [1, 100, 1 << 20])
+def test_a_sheet_of_shared_formulas_is_read_by_columns_as_the_careful_way_reads_it(monkeypatch, piece_bytes):
+    from trups_xl.recalc import package
+
+    monkeypatch.setattr(package, "PIECE_BYTES", piece_bytes)
+    data = _sheet_xml(
+        '<row r="2"><c r="A2" s="3"><f>1+1</f></c><c r="B2" s="4"><f t="shared" ref="B2:B5" si="0">A2-1</f><v/></c>'
+        '<c r="C2"><f t="shared" ref="C2:D4" si="17">B2&amp;"x"</f></c><c r="D2"><f t="shared" si="17"/></c></row>'
+        '<row r="3"><c r="A3"><f>A2+1</f></c><c r="B3" s="4"><f t="shared" si="0"/><v/></c>'
+        '<c r="C3"><f t="shared"  si="17" /></c><c r="D3" t="str"><f t="shared" si="17"></f></c></row>'
+        '<row r="4"><c r="B4"><f t="shared" si="0" ca="1"/></c><c r="C4"><f t="shared" si="17"/></c>'
+        '<c r="D4"><f/></c></row>'
+        '<row r="5"><c r="B5" s="2"><f t="shared" si="0"/></c><c r="C5"><f t="array" ref="C5">SUM(A2:A3)</f></c></row>')
+    start, end = data.find(b"<sheetData"), data.rfind(b"</sheetData>")
+    columns, careful = package.Sheet("S", "p"), package.Sheet("S", "p")
+    assert package._plain_formula_cells(columns, data, start, end) == 13
+    package._formula_cells(careful, data, start, end)
+    assert list(columns.formulas.items()) == list(careful.formulas.items())
+    assert columns.formulas.kept_whole() == careful.formulas.kept_whole()
+    assert columns.formulas[(3, 3)].shared_index is columns.formulas[(4, 3)].shared_index  # one str per group
 
 
 def test_a_shared_formulas_cells_are_read_as_the_careful_way_reads_them():

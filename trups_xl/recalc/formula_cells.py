@@ -9,9 +9,9 @@ from __future__ import annotations
 import operator
 from array import array
 from bisect import bisect_left
-from collections.abc import ItemsView, Iterator, Mapping, ValuesView
+from collections.abc import ItemsView, Iterator, Mapping, Sequence, ValuesView
 from dataclasses import dataclass
-from itertools import islice
+from itertools import islice, repeat
 
 #: A cell's position packed in one integer: row * 2**15 + column (three letters reach column 18,278).
 COLUMN_BITS = 15
@@ -57,7 +57,7 @@ class FormulaCells(Mapping[tuple[int, int], FormulaCell]):
         if self._special:
             self._special.pop(key, None)
 
-    def extend(self, keys: array[int], styles: array[int], texts: list[str]) -> None:
+    def extend(self, keys: array[int], styles: array[int], texts: Sequence[str | None]) -> None:
         """Add plain formula cells given as columns: positions packed as ``row << COLUMN_BITS | col``,
         styles (at most 2**32 - 1) and texts (what :meth:`add_formula` does for each, at once)."""
         if self._special:
@@ -69,6 +69,14 @@ class FormulaCells(Mapping[tuple[int, int], FormulaCell]):
         self._keys.extend(keys)
         self._styles.extend(styles)
         self._texts.extend(texts)
+
+    def extend_cells(self, cells: list[FormulaCell]) -> None:
+        """Add cells that are not a plain formula (a shared formula's later cells), in order, at once."""
+        keys = array("q", map(operator.or_, map(operator.lshift, map(operator.attrgetter("row"), cells),
+                                               repeat(COLUMN_BITS)), map(operator.attrgetter("col"), cells)))
+        self.extend(keys, array("I", map(min, map(operator.attrgetter("style"), cells), repeat(_MOST_STYLE))),
+                    [c.text for c in cells])
+        self._special.update(zip(keys, cells, strict=True))
 
     def add(self, cell: FormulaCell) -> None:
         """Add any formula cell."""

@@ -20,7 +20,7 @@ import zlib
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import groupby, repeat
 from pathlib import Path
 from typing import IO, Any
 
@@ -371,15 +371,14 @@ _FAST_CELL_TEXT = re.compile(_FAST_CELL.pattern.decode(), re.ASCII)
 
 
 def _plain_formula_cells(sheet: Sheet, data: bytes, start: int, end: int) -> int:
-    """The formula cells of a sheet whose every formula is plain (an ``<f>`` without attributes, its
-    cell's first child, in a tag as Excel and openpyxl write it, its text short), read a piece of the
-    sheet at a time by whole columns of matches (no Python step per cell); returns how many ``<f>``
-    elements were read, or -1 when one is not plain or a piece is not UTF-8 (the cells added so far
-    are then the caller's to clear)."""
-    if data.find(b"<f ", start, end) >= 0:
-        return -1
-    columns: dict[str, int] = {}
-    styles_by_digits: dict[str, int] = {"": 0}
+    """The formula cells of a sheet whose every formula is its cell's first child, in a tag as Excel
+    and openpyxl write it, read a piece of the sheet at a time by whole columns of matches: plain
+    formulas (an ``<f>`` without attributes, its text short) and a shared formula's later cells
+    (``<f t="shared" si="3"/>``) with no Python step per cell, any other formula one at a time as
+    :func:`_formula_cells_fast` reads it. Returns how many ``<f>`` elements were read, or -1 when a
+    cell's tag is not as written by those or a piece is not UTF-8 (the cells added so far are then
+    the caller's to clear)."""
+    reader = _Columns(sheet)
     count = 0
     pos = start
     while pos < end:
@@ -394,23 +393,80 @@ def _plain_formula_cells(sheet: Sheet, data: bytes, start: int, end: int) -> int
         if not found:
             continue
         letters, digits, styles, _tags, fattrs, raws = zip(*found, strict=True)
-        if "" in letters or "" in raws or any(fattrs) or max(map(len, styles)) > 9 or (
-                max(map(len, raws)) > 64 and any(len(raw) > 1000 or raw.count("(") > 64 for raw in raws)):
+        if "" in letters or max(map(len, styles)) > 9:
             return -1
-        for name in set(letters).difference(columns):
-            columns[name] = column_number(name)
-        for code in set(styles).difference(styles_by_digits):
-            styles_by_digits[code] = int(code)
+        count += len(found)
+        if not any(fattrs) and "" not in raws and (max(map(len, raws)) <= 64 or not any(
+                len(raw) > 1000 or raw.count("(") > 64 for raw in raws)):
+            reader.plain(letters, digits, styles, raws, "&" in piece)
+            continue
+        kinds = [reader.kind(f, r) for f, r in zip(fattrs, raws, strict=True)]
+        at = 0
+        for kind, same in groupby(kinds):
+            upto = at + sum(1 for _ in same)
+            if kind == "plain":
+                reader.plain(letters[at:upto], digits[at:upto], styles[at:upto], raws[at:upto], "&" in piece)
+            elif kind == "shared":
+                reader.followers(letters[at:upto], digits[at:upto], styles[at:upto], fattrs[at:upto])
+            else:
+                for k in range(at, upto):
+                    tag = f' r="{letters[k]}{digits[k]}"' + (f' s="{styles[k]}"' if styles[k] else "")
+                    _add(sheet, tag.encode(), fattrs[k].encode(), raws[k].encode() or None)
+            at = upto
+    return count
+
+
+#: :data:`_SHARED_FOLLOWER` on text.
+_SHARED_FOLLOWER_TEXT = re.compile(_SHARED_FOLLOWER.pattern.decode(), re.ASCII)
+
+
+class _Columns:
+    """Formula cells added to a sheet a column of matches at a time."""
+
+    def __init__(self, sheet: Sheet) -> None:
+        self.sheet = sheet
+        self.columns: dict[str, int] = {}
+        self.styles: dict[str, int] = {"": 0}
+        #: a shared formula's index by the ``<f>`` attributes of its later cells (one str per group), None
+        #: for attributes of another formula
+        self.index: dict[str, str | None] = {}
+        self.groups: dict[str, str] = {}
+
+    def kind(self, fattrs: str, raw: str) -> str:
+        """How :func:`_plain_formula_cells` reads a cell: ``plain`` (by columns), ``shared`` (a shared
+        formula's later cell, by columns) or ``one`` (on its own)."""
+        if not fattrs:
+            return "plain" if raw and len(raw) <= 1000 and raw.count("(") <= 64 else "one"
+        if fattrs not in self.index:
+            follower = _SHARED_FOLLOWER_TEXT.fullmatch(fattrs)
+            self.index[fattrs] = self.groups.setdefault(follower[1], follower[1]) if follower else None
+        return "shared" if not raw and self.index[fattrs] is not None else "one"
+
+    def _positions(self, letters: tuple[str, ...], digits: tuple[str, ...],
+                   styles: tuple[str, ...]) -> tuple[list[int], list[int], list[int]]:
+        for name in set(letters).difference(self.columns):
+            self.columns[name] = column_number(name)
+        for code in set(styles).difference(self.styles):
+            self.styles[code] = int(code)
         rows = list(map(int, digits))
         if max(rows) > EXCEL_ROWS:
-            _beyond_the_grid(sheet, next(row for row in rows if row > EXCEL_ROWS))
-        texts = ["=" + (html.unescape(raw) if "&" in raw else raw) for raw in raws] if "&" in piece else \
+            _beyond_the_grid(self.sheet, next(row for row in rows if row > EXCEL_ROWS))
+        return rows, list(map(self.columns.__getitem__, letters)), list(map(self.styles.__getitem__, styles))
+
+    def plain(self, letters: tuple[str, ...], digits: tuple[str, ...], styles: tuple[str, ...],
+              raws: tuple[str, ...], escaped: bool) -> None:
+        rows, cols, style_numbers = self._positions(letters, digits, styles)
+        texts = ["=" + (html.unescape(raw) if "&" in raw else raw) for raw in raws] if escaped else \
             list(map("=".__add__, raws))
-        sheet.formulas.extend(array("q", map(operator.or_, map(operator.lshift, rows, repeat(COLUMN_BITS, len(rows))),
-                                             map(columns.__getitem__, letters))),
-                              array("I", map(styles_by_digits.__getitem__, styles)), texts)
-        count += len(texts)
-    return count
+        self.sheet.formulas.extend(array("q", map(operator.or_, map(operator.lshift, rows, repeat(COLUMN_BITS)),
+                                                  cols)), array("I", style_numbers), texts)
+
+    def followers(self, letters: tuple[str, ...], digits: tuple[str, ...], styles: tuple[str, ...],
+                  fattrs: tuple[str, ...]) -> None:
+        rows, cols, style_numbers = self._positions(letters, digits, styles)
+        indices = list(map(self.index.__getitem__, fattrs))  # each looked at by kind()
+        self.sheet.formulas.extend_cells(list(map(FormulaCell, rows, cols, style_numbers, repeat("shared"),
+                                                  repeat(None), repeat(None), indices)))
 
 
 def _formula_cells_fast(sheet: Sheet, data: bytes, start: int, end: int) -> int:
