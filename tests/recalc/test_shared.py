@@ -10,7 +10,8 @@ openpyxl = pytest.importorskip("openpyxl")
 fz = pytest.importorskip("formualizer")
 
 from trups_xl.recalc import shared  # noqa: E402
-from trups_xl.recalc.package import area_bounds, coordinate, scan  # noqa: E402
+from trups_xl.recalc.addresses import area_bounds, coordinate  # noqa: E402
+from trups_xl.recalc.package import scan  # noqa: E402
 from trups_xl.recalc.safety import Limits  # noqa: E402
 
 

@@ -4,6 +4,7 @@ Modules, one concept each:
 
 * ``safety``    -- limits and refusals: the package checked before anything parses it, the output
   checked before anything is computed;
+* ``addresses`` -- A1 addresses: a column's letters and number, a cell's row and column, an area;
 * ``package``   -- the package's parts read by streaming: sheets, formula cells, names, styles;
 * ``formula_cells`` -- a sheet's formula cells kept as columns, with no Python object per cell;
 * ``shared``    -- shared formulas (a column filled down, as Excel saves it) read a column at a time;

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from trups_xl.excel import udfs  # noqa: F401  (registers the functions)
 from trups_xl.excel.function import INFO, INPUT_ERROR_PREFIX, REGISTRY
-from trups_xl.recalc.package import Scan, column_number
+from trups_xl.recalc.addresses import column_number
+from trups_xl.recalc.package import Scan
 
 #: Arguments the functions read element by element from a range (the others take one value), as
 #: each function declares them beside its definition (:func:`trups_xl.excel.function.excel_function`).

@@ -20,10 +20,11 @@ import formualizer as fz
 from trups_xl.excel.convert import EXCEL_ERRORS
 from trups_xl.excel.function import BUG_PREFIX, INPUT_ERROR_PREFIX, REGISTRY
 from trups_xl.recalc import engine, vectorise
+from trups_xl.recalc.addresses import a1, area_bounds, coordinate
 from trups_xl.recalc.computed import ComputedCells
 from trups_xl.recalc.formula_cells import COLUMN_BITS
 from trups_xl.recalc.load import Key, Loaded, screened_value
-from trups_xl.recalc.package import DEFAULT_PART_BYTES, Scan, a1, area_bounds, coordinate, read_part
+from trups_xl.recalc.package import DEFAULT_PART_BYTES, Scan, read_part
 from trups_xl.recalc.segments import GAP, SegmentValues, column_segments, holding, may_spill, spill_anchors
 from trups_xl.recalc.writer import Values
 

@@ -18,8 +18,9 @@ from typing import cast
 import formualizer as fz
 
 from trups_xl.recalc import engine, shared
+from trups_xl.recalc.addresses import a1, area_bounds
 from trups_xl.recalc.formula_cells import COLUMN_BITS, FormulaCell
-from trups_xl.recalc.package import Scan, a1, area_bounds, scan
+from trups_xl.recalc.package import Scan, scan
 from trups_xl.recalc.safety import Limits, RefusedError, check_package
 from trups_xl.recalc.writer import Values, write_copy
 

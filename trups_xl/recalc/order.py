@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 import formualizer as fz
 
-from trups_xl.recalc.package import Scan, column_number
+from trups_xl.recalc.addresses import column_number
+from trups_xl.recalc.package import Scan
 
 Key = tuple[str, int, int]
 #: Rows of a whole-column read.

@@ -26,6 +26,7 @@ from typing import IO, Any
 
 from defusedxml import ElementTree
 
+from trups_xl.recalc.addresses import a1, column_number
 from trups_xl.recalc.formula_cells import COLUMN_BITS, FormulaCell, FormulaCells
 from trups_xl.recalc.number_formats import BUILTIN_FORMATS, is_date_format
 from trups_xl.recalc.safety import EXCEL_COLUMNS, EXCEL_ROWS, Limits, RefusedError, check_formula
@@ -35,7 +36,6 @@ REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 _ATTR = re.compile(rb'([\w:]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
-_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
 _ROW_R = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
 _CELL_R = re.compile(rb'<c\b[^>]*?\sr="([A-Z]+)(\d+)"')
 _F_TEXT = re.compile(rb"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
@@ -48,54 +48,6 @@ _FAST_CELL = re.compile(rb'<c\b(?:\s+r="([A-Z]{1,3})([1-9]\d*)"(?:\s+s="(\d+)")?
 _SHARED_FOLLOWER = re.compile(rb'\s+t="shared"\s+si="(\d+)"\s*')
 _R_ATTR = re.compile(rb'\sr="\$?([A-Z]{1,3})\$?(\d+)"')
 _S_ATTR = re.compile(rb'\ss="(\d+)"')
-
-
-def column_number(letters: str) -> int:
-    """``"A"`` -> 1, ``"XFD"`` -> 16384."""
-    known = _NUMBERS.get(letters)
-    if known is not None:
-        return known
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def column_letters(n: int) -> str:
-    """A column's letters (1 -> "A", 28 -> "AB")."""
-    out = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
-_ALPHABET = [chr(65 + n) for n in range(26)]
-_TWO = [a + b for a in _ALPHABET for b in _ALPHABET]
-#: Each column's letters by its number (index 0 unused): one-, two-, then three-letter names up to
-#: XFD, made by concatenation (a tenth of the cost of :func:`column_letters` for each).
-_LETTERS = ["", *_ALPHABET, *_TWO, *(a + bc for a in _ALPHABET for bc in _TWO)][:16_385]
-_NUMBERS = {letters: n for n, letters in enumerate(_LETTERS) if n}
-
-
-def coordinate(ref: str) -> tuple[int, int]:
-    """``"B12"`` -> (12, 2); ``$`` signs ignored."""
-    match = _REF.match(ref.replace("$", "").upper())
-    if not match:
-        raise ValueError(ref)
-    return int(match[2]), column_number(match[1])
-
-
-def a1(row: int, col: int) -> str:
-    return f"{_LETTERS[col] if 0 < col <= 16_384 else column_letters(col)}{row}"
-
-
-def area_bounds(area: str) -> tuple[int, int, int, int]:
-    """``"A1:C3"`` -> (first row, first col, last row, last col)."""
-    first, _, last = area.partition(":")
-    r1, c1 = coordinate(first)
-    r2, c2 = coordinate(last or first)
-    return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
 
 
 def attributes(tag: bytes) -> dict[str, str]:

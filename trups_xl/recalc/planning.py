@@ -16,9 +16,10 @@ import formualizer as fz
 
 from trups_xl.excel.function import REGISTRY
 from trups_xl.recalc import order
+from trups_xl.recalc.addresses import column_letters
 from trups_xl.recalc.calls import MAX_ROUNDS, Call, Copied, Key, Parser, Ref
 from trups_xl.recalc.engine import engine_text, mark_skipped
-from trups_xl.recalc.package import Scan, column_letters
+from trups_xl.recalc.package import Scan
 
 
 @dataclass(frozen=True)

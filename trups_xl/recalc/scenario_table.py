@@ -240,7 +240,7 @@ class Area:
 
 def resolve(reference: str, titles: Sequence[str], names: dict[str, tuple[str | None, str]]) -> Area:
     """A defined name or ``Sheet!A1[:B2]`` as an area of the workbook; a :class:`LookupError` says why not."""
-    from trups_xl.recalc.package import column_number
+    from trups_xl.recalc.addresses import column_number
 
     text = reference
     if _NAME.match(reference) and not _CELL.match(reference):

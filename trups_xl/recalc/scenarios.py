@@ -323,7 +323,7 @@ def _holds(rows_by_column: dict[tuple[str, int], list[int]], rect: Any) -> bool:
 
 
 def _a1(row: int, col: int) -> str:
-    from trups_xl.recalc.package import a1
+    from trups_xl.recalc.addresses import a1
 
     return a1(row, col)
 

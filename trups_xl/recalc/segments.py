@@ -12,7 +12,7 @@ from typing import Any
 
 import formualizer as fz
 
-from trups_xl.recalc.package import a1, area_bounds, coordinate
+from trups_xl.recalc.addresses import a1, area_bounds, coordinate
 
 
 def column_segments(cells: Iterable[tuple[int, int]]) -> list[tuple[int, int, int]]:

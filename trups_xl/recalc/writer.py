@@ -25,20 +25,11 @@ from typing import Any
 
 from trups_xl.atomic import write_atomically
 from trups_xl.excel.convert import date_to_serial
+from trups_xl.recalc.addresses import a1, column_number, coordinate
 from trups_xl.recalc.computed import ComputedCells
 from trups_xl.recalc.engine import error_text, is_engine_error
 from trups_xl.recalc.formula_cells import COLUMN_BITS
-from trups_xl.recalc.package import (
-    DEFAULT_PART_BYTES,
-    Scan,
-    a1,
-    attributes,
-    column_number,
-    coordinate,
-    counted_chunks,
-    damage,
-    read_part,
-)
+from trups_xl.recalc.package import DEFAULT_PART_BYTES, Scan, attributes, counted_chunks, damage, read_part
 from trups_xl.recalc.safety import RefusedError
 
 #: Number format given to a date a function returns into a cell that has no date format.
