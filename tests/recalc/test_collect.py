@@ -96,3 +96,38 @@ def test_the_runs_values_are_kept_by_sheet_in_ascending_position():
         "A": ([1 << COLUMN_BITS | 1, 1 << COLUMN_BITS | 2, 3 << COLUMN_BITS | 1], ["a", "b", "c"]),
         "B": ([1 << COLUMN_BITS | 1], [1.0])}
     assert _by_position({}) == {}
+
+
+@pytest.mark.parametrize("vectorise", [True, False])
+def test_a_sheet_read_at_once_is_read_as_the_walk_cell_by_cell_reads_it(tmp_path, monkeypatch, vectorise):
+    """Dates from runs and from the engine's own calls (log.dates), text, logicals,
+    empty text, error values, a call no run makes: the same cells, values and dates either way."""
+    import datetime as dt
+
+    from trups_xl.recalc import collect as collect_module
+
+    cells = {"A1": "date", "B1": "next", "C1": "branch", "D1": "text", "E1": "error", "F1": "empty", "G1": "flag"}
+    for r in range(2, 40):
+        cells[f"A{r}"] = dt.datetime(2010, 1, 5) + dt.timedelta(days=7 * r)
+        cells[f"B{r}"] = f"=TRUPS_NEXT_PAYMENT_DATE(A{r})"
+        cells[f"C{r}"] = f"=TRUPS_PREVIOUS_PAYMENT_DATE(A{r}+0)"  # no run: the engine's calls
+        cells[f"D{r}"] = f'=IF(B{r}>A{r},"after","same")'
+        cells[f"E{r}"] = f"=1/(A{r}-A{r})"
+        cells[f"F{r}"] = f'=IFERROR(TRUPS_COUPON(A{r}+0),"")'
+        cells[f"G{r}"] = f"=B{r}>A{r}"
+    path = write_book(tmp_path / "b.xlsx", cells)
+
+    def read(at_once):
+        if not at_once:
+            monkeypatch.setattr(collect_module, "_read_at_once", lambda *_a: False)
+        loaded = load_workbook(path)
+        got = collect(loaded, evaluate_calls(loaded, vectorise_calls=vectorise))
+        monkeypatch.undo()
+        return {t: sorted(c.items()) for t, c in got.cells.items()}, loaded.log.dates
+
+    (at_once, dated), (walk, _) = read(True), read(False)
+    assert at_once == walk
+    assert dated  # a function returned a date through the engine's call
+    sheet = next(iter(at_once.values()))
+    assert dict(sheet)[(2, 2)][1] is True and dict(sheet)[(2, 3)][1] is True  # dates, from a run and a call
+    assert dict(sheet)[(2, 4)] == ("after", False) and dict(sheet)[(2, 5)][0] == {"type": "Error", "kind": "Div"}

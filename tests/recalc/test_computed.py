@@ -1,9 +1,12 @@
 """A sheet's computed cells kept by packed position: read back as (value, is a date) by position,
 in the order they were set, a cell set again keeping its place and taking its new value."""
 
+from array import array
+
 import pytest
 
 from trups_xl.recalc.computed import ComputedCells
+from trups_xl.recalc.formula_cells import COLUMN_BITS
 
 
 def test_cells_read_back_as_set_in_the_order_they_were_set():
@@ -63,3 +66,18 @@ def test_a_cell_deleted_from_cells_set_in_ascending_position_is_gone():
     assert (4, 2) not in cells and cells.dates() == set()
     cells.put(4, 4, None, False)  # a cell set to None is set
     assert (4, 4) in cells and cells[(4, 4)] == (None, False)
+
+
+def test_cells_set_at_once_read_back_as_if_set_one_by_one():
+    at_once, one_by_one = ComputedCells(), ComputedCells()
+    keys = array("q", [1 << COLUMN_BITS | 2, 2 << COLUMN_BITS | 2, 2 << COLUMN_BITS | 5])
+    values = [1.5, "text", None]
+    at_once.extend_packed(keys, values, [keys[1]])
+    for key, value in zip(keys, values, strict=True):
+        one_by_one.put_packed(key, value, key == keys[1])
+    assert list(at_once.items()) == list(one_by_one.items()) == [
+        ((1, 2), (1.5, False)), ((2, 2), ("text", True)), ((2, 5), (None, False))]
+    at_once.extend_packed(array("q", [1 << COLUMN_BITS | 1]), [7.0], [])  # before the others: kept by position
+    assert at_once[(1, 1)] == (7.0, False) and at_once[(2, 5)] == (None, False) and len(at_once) == 4
+    with pytest.raises(ValueError):
+        at_once.extend_packed(array("q", [9]), [], [])

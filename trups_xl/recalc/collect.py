@@ -9,7 +9,8 @@ import operator
 import re
 import zipfile
 from array import array
-from collections.abc import Iterator, Mapping
+from bisect import bisect_left
+from collections.abc import Callable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from itertools import islice, repeat
@@ -132,6 +133,7 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
     dates_by_sheet: dict[str, set[int]] = {}
     for title, row, col in outcome.dates:
         dates_by_sheet.setdefault(title, set()).add(row << COLUMN_BITS | col)
+    dated = _dated_candidates(formulas, log)
     for sheet in found.sheets:
         title = sheet.title
         occupied_probe = (min(sheet.max_row + 2, 1_048_576), min(sheet.max_col + 30, 16_384))
@@ -155,6 +157,11 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
         grid = SegmentValues(book, title, segments)
         read, (r0, c0), dense = grid.rows, grid.origin, grid.dense  # the rectangle read, when it was
         anchors = spill_anchors(book, title, may_spill(segments, holding(grid, segments)))
+        if not anchors and not (bad and any(key[0] == title for key in bad)) and not any(
+                c.kind == "array" and not c.dynamic for c in special.values()) and _read_at_once(
+                sheet_cells, keys, read, (r0, c0), done_keys, done_values, done_dates,
+                dated.get(title, {})):
+            continue
         at, last = 0, len(done_keys)  # the next of the runs' cells (the walk and they are in ascending position)
         for packed, scanned in zip(keys, texts, strict=True):
             while at < last and done_keys[at] < packed:  # a run's cell that is not a formula cell of the sheet
@@ -234,6 +241,58 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
     return Recalculation(values, names, errors, spills, notices, circular, external, has_vba, shown_as,
                          found, cells, sum(map(len, cells.values())),
                          CellRefs([outcome.values.keys(), outcome.hosts]))
+
+
+def _read_at_once(sheet_cells: ComputedCells, keys: array[int], read: list[list[Any]], origin: tuple[int, int],
+                  done_keys: array[int], done_values: list[Any], done_dates: set[int],
+                  dated: dict[int, Callable[[Any], bool]]) -> bool:
+    """Every formula cell of a sheet set at once (no step per cell), when all were read in one rectangle
+    and none needs a look of its own (a circular reference, a blocked spill); False, with nothing set,
+    otherwise. ``dated``: the cells not set by a run whose formula starts with a call of a function
+    that returned a date, by packed position (the test of a value, :meth:`engine.DateLog.is_date`)."""
+    if not read or len(sheet_cells):
+        return False
+    r0, c0 = origin
+    index = dict(zip(done_keys, range(len(done_keys)), strict=True))
+    mask = _COLUMN_MASK
+    try:  # every cell not set by a run is in the rectangle (read around them): no index below 0
+        values = [done_values[j] if (j := index.get(k)) is not None else read[(k >> COLUMN_BITS) - r0][(k & mask) - c0]
+                  for k in keys]
+    except IndexError:
+        return False
+    if any(type(v) is dict and v.get("kind") in ("Circ", "Spill") for v in values):
+        return False
+    dates = [k for k in done_dates if _position(keys, k) >= 0]
+    if dated:
+        dates += [k for k, is_date in dated.items() if k not in index and (j := _position(keys, k)) >= 0
+                  and is_date(values[j])]
+    sheet_cells.extend_packed(keys, values, dates)
+    return True
+
+
+def _position(keys: array[int], key: int) -> int:
+    at = bisect_left(keys, key)
+    return at if at < len(keys) and keys[at] == key else -1
+
+
+def _dated_candidates(formulas: dict[Key, str], log: engine.DateLog,
+                      ) -> dict[str, dict[int, Callable[[Any], bool]]]:
+    """The cells whose formula starts with a call of a function that returned a date, by sheet and packed
+    position, each with the test of its value (none while no function returned a date)."""
+    if not log.dates:
+        return {}
+    dated = {name for name, _i, _j, _v in log.dates}
+    tests = {name: _date_test(log, name) for name in dated}
+    out: dict[str, dict[int, Callable[[Any], bool]]] = {}
+    for (title, row, col), text in formulas.items():
+        function = _top_function(text)
+        if function in tests:
+            out.setdefault(title, {})[row << COLUMN_BITS | col] = tests[function]
+    return out
+
+
+def _date_test(log: engine.DateLog, function: str) -> Callable[[Any], bool]:
+    return lambda value: log.is_date(function, 0, 0, value)
 
 
 def _by_position(values: Mapping[Key, Any]) -> dict[str, tuple[array[int], list[Any]]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from collections.abc import ItemsView, Iterator, MutableMapping
+from collections.abc import ItemsView, Iterable, Iterator, MutableMapping
 from typing import Any
 
 from trups_xl.recalc.formula_cells import COLUMN_BITS
@@ -58,6 +58,19 @@ class ComputedCells(MutableMapping[tuple[int, int], tuple[Any, bool]]):
             self._dates.add(key)
         elif self._dates:
             self._dates.discard(key)
+
+    def extend_packed(self, keys: array[int], values: list[Any], dates: Iterable[int]) -> None:
+        """Set cells at once: their packed positions (ascending, after every cell set so far), their
+        values, and the positions of those that hold dates."""
+        if len(keys) != len(values):
+            raise ValueError("as many values as positions")
+        if self._spread is not None or (keys and self._keys and keys[0] <= self._keys[-1]):
+            for key, value in zip(keys, values, strict=True):
+                self.put_packed(key, value, False)
+        else:
+            self._keys.extend(keys)
+            self._values.extend(values)
+        self._dates.update(dates)
 
     def value_at(self, key: int, default: Any = None) -> Any:
         """The value of the cell at packed position ``key``, or ``default`` when it is not set."""
