@@ -94,3 +94,31 @@ def test_the_engine_formulas_of_plain_cells_are_their_texts_by_sheet_row_and_col
     formulas = _engine_formulas(None, found, {("Plain", 1, 28): "#REF!"})
     assert formulas == {("Plain", 3, 2): "=A3*2", ("Odd", 1, 1): "=A1+1"}
     assert list(formulas) == [("Plain", 3, 2), ("Odd", 1, 1)]
+
+
+def test_whole_formula_calls_the_runs_make_are_left_empty_in_the_engine_s_copy(tmp_path):
+    """With ``blank_runs`` the engine never parses a formula whose values a run sets: its cells are empty
+    in the engine's copy (the scan and the reading back keep the formula); a call on a cycle, and every
+    other formula, keep theirs. The engine path given such a load gives the formulas back first."""
+    from trups_xl.recalc.run import collect, evaluate_calls, recalculate
+
+    cells = {"A1": 40000.0, "B1": "=TRUPS_NEXT_PAYMENT_DATE(A1)", "C1": "=B1+1", "D1": "=IF(C1>0,TRUPS_COUPON(B1),0)",
+             "A2": 40100.0, "B2": "=TRUPS_NEXT_PAYMENT_DATE(A2)", "C2": "=B2+1", "D2": "=IF(C2>0,TRUPS_COUPON(B2),0)",
+             "E1": "=TRUPS_CLAIM_LIMIT(E2)", "E2": "=E1+1"}  # a cycle: the engine's
+    path = write_book(tmp_path / "b.xlsx", cells)
+    loaded = load_workbook(path, blank_runs=True)
+    assert loaded.plan is not None
+    title = loaded.found.sheets[0].title
+    formula = {ref: loaded.book.get_formula(title, r, c) for ref, (r, c) in
+               {"B1": (1, 2), "B2": (2, 2), "C1": (1, 3), "D1": (1, 4), "E1": (1, 5)}.items()}
+    assert not formula["B1"] and not formula["B2"]
+    assert formula["C1"] and "TRUPS_COUPON" in formula["D1"].upper() and "TRUPS_CLAIM_LIMIT" in formula["E1"].upper()
+    assert (title, 1, 2) in loaded.formulas  # the text is kept for reading back
+    plain = load_workbook(path)
+    assert plain.plan is None and plain.book.get_formula(title, 1, 2)
+    fast = collect(loaded, evaluate_calls(loaded))
+    engine_only = load_workbook(path, blank_runs=True)
+    slow = collect(engine_only, evaluate_calls(engine_only, vectorise_calls=False))
+    assert dict(fast.values.items()) == dict(slow.values.items()) == dict(
+        recalculate(path, vectorise_calls=False).values.items())
+    assert isinstance(fast.values[(title, "B1")], float | str) and fast.values[(title, "C1")] > 40000

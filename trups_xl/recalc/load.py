@@ -9,7 +9,8 @@ from __future__ import annotations
 import operator
 import re
 import tempfile
-from collections.abc import Callable, Iterator
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import cast
 
 import formualizer as fz
 
-from trups_xl.recalc import engine, shared
+from trups_xl.recalc import engine, planning, shared
 from trups_xl.recalc.addresses import a1, area_bounds
 from trups_xl.recalc.formula_cells import COLUMN_BITS, FormulaCell
 from trups_xl.recalc.package import Scan, scan
@@ -54,15 +55,19 @@ def screened_value(shown: str) -> dict[str, str]:
     return {"type": "Error", "kind": "Ref" if shown == "#REF!" else "Name"}
 
 
-def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, name: str = "") -> Path:
+def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, name: str = "",
+               blank: Iterable[tuple[str, int, int, int]] = ()) -> Path:
     """A copy of the package for the engine with the ``bad`` formula cells given their error values (and
-    external defined names left out), so the engine loads nothing it cannot or must not read."""
+    external defined names left out), so the engine loads nothing it cannot or must not read; the
+    ``blank`` cells (sheet, column, first row, count) are left empty."""
     cells: dict[str, Values] = {}
+    for sheet, col, first, count in blank:
+        cells.setdefault(sheet, {}).update(zip(zip(range(first, first + count), repeat(col)), repeat((None, False))))
     for (sheet, row, col), value in bad.items():
         cells.setdefault(sheet, {})[(row, col)] = (screened_value(value), False)
     copy = tmp / (name or "book") / path.name
     copy.parent.mkdir(exist_ok=True)
-    write_copy(path, copy, found, cells, keep_vba=False)
+    write_copy(path, copy, found, cells, keep_vba=False, compression=zipfile.ZIP_STORED)  # read once, at once
     return copy
 
 
@@ -109,18 +114,20 @@ def _screen(found: Scan, parse_all: bool = False) -> tuple[dict[Key, str], list[
     return bad, external, notices
 
 
-def _engine_book(path: Path, found: Scan, limits: Limits) -> tuple[fz.Workbook, dict[Key, str], list[str], list[str]]:
+def _engine_book(path: Path, found: Scan, limits: Limits, bad: dict[Key, str], external: list[str],
+                 notices: list[str], blank: list[tuple[str, int, int, int]],
+                 ) -> tuple[fz.Workbook, dict[Key, str], list[str], list[str], bool]:
     """The engine's workbook: the file itself, or a copy with the formulas it must not or cannot read
-    given their error values."""
-    bad, external, notices = _screen(found)
+    given their error values (and the ``blank`` cells empty); whether the ``blank`` cells are."""
     with tempfile.TemporaryDirectory(prefix="trups-xl-") as tmp:
         try:
-            return _load(_sanitised(path, found, bad, Path(tmp)) if bad else path, limits), bad, external, notices
+            copy = _sanitised(path, found, bad, Path(tmp), blank=blank) if bad or blank else path
+            return _load(copy, limits), bad, external, notices, bool(blank)
         except RefusedError as refused:
             if "parse error" not in str(refused).lower():
                 raise
         bad, external, notices = _screen(found, parse_all=True)
-        return _load(_sanitised(path, found, bad, Path(tmp), name="retry"), limits), bad, external, notices
+        return _load(_sanitised(path, found, bad, Path(tmp), name="retry"), limits), bad, external, notices, False
 
 
 def _load(path: Path, limits: Limits) -> fz.Workbook:
@@ -137,9 +144,9 @@ def _load(path: Path, limits: Limits) -> fz.Workbook:
 _COLUMN_MASK = (1 << COLUMN_BITS) - 1
 
 
-def _engine_formulas(book: fz.Workbook, found: Scan, bad: dict[Key, str]) -> dict[Key, str]:
-    """Every formula cell's text as the engine parsed it (shared formulas expanded); array formulas
-    apart (they are the engine's to evaluate whole)."""
+def _engine_formulas(book: fz.Workbook | None, found: Scan, bad: dict[Key, str]) -> dict[Key, str]:
+    """Every formula cell's text as the engine parsed it (shared formulas expanded: only these need the
+    engine's ``book``); array formulas apart (they are the engine's to evaluate whole)."""
     out: dict[Key, str] = {}
     for sheet in found.sheets:
         title = sheet.title
@@ -161,7 +168,8 @@ def _engine_formulas(book: fz.Workbook, found: Scan, bad: dict[Key, str]) -> dic
                 continue  # a shared formula's cells below; a fixed array formula is the engine's whole
             if text:
                 out[(title, packed >> COLUMN_BITS, packed & _COLUMN_MASK)] = text if text[0] == "=" else f"={text}"
-        out.update(shared.texts(book, title, (c for c in special.values() if c.kind == "shared")))
+        if book is not None:
+            out.update(shared.texts(book, title, (c for c in special.values() if c.kind == "shared")))
     for key in bad:
         out.pop(key, None)
     return out
@@ -198,27 +206,45 @@ class Loaded:
     say: Callable[[str], None]
     #: the vectorised runs' results, for the engine's calls inside formulas (:class:`engine.Answers`)
     answers: engine.Answers = field(default_factory=engine.Answers)
+    #: the runs planned before the engine loaded the workbook, their whole-formula cells left empty in
+    #: the engine's copy (:func:`load_workbook` with ``blank_runs``), or None
+    plan: planning.Plan | None = None
 
 
 def load_workbook(path: Path, progress: Callable[[str], None] | None = None,
-                  limits: Limits | None = None) -> Loaded:
+                  limits: Limits | None = None, blank_runs: bool = False) -> Loaded:
     """Check ``path`` (refusing what this command does not read, one line saying why), scan its
-    sheets and load it into the engine once, every ``TRUPS_*`` function registered."""
+    sheets and load it into the engine once, every ``TRUPS_*`` function registered.
+
+    ``blank_runs`` (for one vectorised evaluation, :func:`.vectorise.evaluate`): where no sheet holds a
+    shared or array formula, the runs are planned from the scan's own texts first, and the cells of
+    whole-formula calls the runs will make are left empty in the engine's copy: the engine does not
+    parse formulas whose values the runs set, and meets no call of them before their runs."""
     say = progress or (lambda _m: None)
     limits = limits or Limits()
     package = check_package(path, limits)
     say(f"loading {path.name}")
     found = scan(path, limits)
-    book, bad, external, notices = _engine_book(path, found, limits)
+    bad, external, notices = _screen(found)
+    early, scanned = None, None
+    if blank_runs and not any(s.formulas.kept_whole() for s in found.sheets):
+        scanned = _engine_formulas(None, found, bad)  # the scan's own texts are the engine's: no shared formula
+        early = planning.plan(found, scanned, set())
+    blank: list[tuple[str, int, int, int]] = []
+    if early is not None:  # a run on a cycle (level 0) is the engine's: its cells keep their formulas
+        node = {id(r): n for n, r in enumerate(early.runs)}
+        blank = [(h.block.sheet, h.block.col, h.block.first_row, h.block.count) for h in early.hosts
+                 if h.top and not h.reverted and all(early.levels[node[id(r)]] for r in h.runs)]
+    book, bad, external, notices, blanked = _engine_book(path, found, limits, bad, external, notices, blank)
     log = engine.DateLog()
     answers = engine.Answers()
     engine.register(book, log, answers)
-    formulas = _engine_formulas(book, found, bad)
+    formulas = scanned if blanked and scanned is not None else _engine_formulas(book, found, bad)
     protected = {(s.title, r, c) for s in found.sheets for cell in s.formulas.kept_whole()
                  if cell.kind == "array" and not cell.dynamic
                  for r, c in area_cells(cell.area or a1(cell.row, cell.col))}
     return Loaded(path, found, book, log, formulas, protected, bad, external, notices, package.has_vba, say,
-                  answers)
+                  answers, early if blanked else None)
 
 
 

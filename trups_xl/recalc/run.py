@@ -64,7 +64,7 @@ def recalculate(path: Path, progress: Callable[[str], None] | None = None,
     ``vectorise_calls=False`` sends every formula through the engine (the reference path the tests
     compare :mod:`trups_xl.recalc.vectorise` with).
     """
-    return evaluate_workbook(load_workbook(path, progress, limits), vectorise_calls)
+    return evaluate_workbook(load_workbook(path, progress, limits, blank_runs=vectorise_calls), vectorise_calls)
 
 
 
@@ -88,8 +88,13 @@ def evaluate_calls(loaded: Loaded, vectorise_calls: bool = True,
     for :func:`collect` (the scenarios of :mod:`.scenarios` keep the runs and make them again)."""
     book, found, formulas = loaded.book, loaded.found, loaded.formulas
     if vectorise_calls:
-        outcome = vectorise.evaluate(book, found, formulas, loaded.protected, loaded.answers)
+        outcome = vectorise.evaluate(book, found, formulas, loaded.protected, loaded.answers, loaded.plan)
+        loaded.plan = None  # the plan's hosts now say what this evaluation did: it is not made twice
     else:
+        for host in loaded.plan.hosts if loaded.plan is not None else ():
+            if host.top:  # a cell left empty for its run: its formula back, the engine's to evaluate
+                vectorise.restore(book, host)
+        loaded.plan = None
         vectorise.mark_skipped_in(book, formulas)
         outcome = vectorise.Outcome({}, set())
     if tick is not None:

@@ -11,7 +11,9 @@ one call answers an error, each cell is called on its own, so a bad row gets its
 others their numbers. Every call goes through the same :mod:`trups_xl.excel.udfs` function Excel calls.
 
 A whole-formula call's values replace its formulas in the engine (where the engine meets one before
-its run, it is answered a stand-in, which the values then replace). A formula that calls its
+its run, it is answered a stand-in, which the values then replace), or fill its cells, left empty in
+the engine's copy when the runs were planned before the engine loaded the workbook
+(:func:`.load.load_workbook` with ``blank_runs``). A formula that calls its
 functions whenever it is evaluated (:func:`.planning.always_called`) is rewritten, in the engine only,
 to read its calls' values from a scratch sheet. A formula with a call in a branch keeps its text, and
 the engine's calls in it are answered from the runs' values (:class:`.engine.Answers`):
@@ -125,7 +127,7 @@ class Outcome:
 
 
 def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected: set[Key],
-             answers: Answers | None = None) -> Outcome:
+             answers: Answers | None = None, planned: Plan | None = None) -> Outcome:
     """Evaluate the ``TRUPS_*`` calls among ``formulas`` (cell -> formula text, as the engine parsed it)
     as runs and set their values into ``book``: a call that is a whole formula, into its cells; a
     call inside a formula, into a scratch cell the formula is rewritten to read. Runs are taken level
@@ -134,7 +136,7 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
 
     Once planned, ``formulas`` keeps only what reading the results back needs beyond the scan's own
     texts (:func:`keep_for_collect`)."""
-    the_plan = plan(scan, formulas, protected)
+    the_plan = planned or plan(scan, formulas, protected)
     keep_for_collect(scan, formulas)
     hosts = the_plan.hosts
     runs = the_plan.runs

@@ -339,8 +339,9 @@ def _workbook_xml(data: bytes) -> bytes:
 
 
 def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values], keep_vba: bool,
-               limit_bytes: int = DEFAULT_PART_BYTES) -> None:
-    """Write ``target``: ``source`` with ``values`` (sheet title -> cells) in place of its formulas.
+               limit_bytes: int = DEFAULT_PART_BYTES, compression: int = zipfile.ZIP_DEFLATED) -> None:
+    """Write ``target``: ``source`` with ``values`` (sheet title -> cells) in place of its formulas, its
+    parts deflated (or, with ``compression=ZIP_STORED``, stored: a copy read once, at once).
 
     Every part is inflated through :func:`~trups_xl.recalc.package.read_part` or copied a chunk at a
     time, counted against ``limit_bytes`` whatever its zip header claims. Any failure to read or
@@ -351,7 +352,7 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
 
     def write(tmp: Path) -> None:
         nonlocal part
-        with zipfile.ZipFile(source) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        with zipfile.ZipFile(source) as zin, zipfile.ZipFile(tmp, "w", compression) as zout:
             names = zin.namelist()
             dropped = _dropped(names, keep_vba)
 
@@ -383,7 +384,7 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
                 elif name == "xl/workbook.xml":
                     zout.writestr(name, _workbook_xml(read(name)))
                 else:
-                    _copy_part(zin, info, zout, limit_bytes)
+                    _copy_part(zin, info, zout, limit_bytes, compression)
 
     try:
         write_atomically(target, write)
@@ -394,10 +395,11 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
                            f"not be read or rewritten ({damage(exc)}); nothing was written") from None
 
 
-def _copy_part(zin: zipfile.ZipFile, info: zipfile.ZipInfo, zout: zipfile.ZipFile, limit_bytes: int) -> None:
-    """Copy one part a chunk at a time (re-deflated), refused past ``limit_bytes`` inflated."""
+def _copy_part(zin: zipfile.ZipFile, info: zipfile.ZipInfo, zout: zipfile.ZipFile, limit_bytes: int,
+               compression: int = zipfile.ZIP_DEFLATED) -> None:
+    """Copy one part a chunk at a time (re-deflated, or stored), refused past ``limit_bytes`` inflated."""
     entry = zipfile.ZipInfo(info.filename, info.date_time)
-    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.compress_type = compression
     with zin.open(info) as src, zout.open(entry, "w") as dst:
         for chunk in counted_chunks(src, info.filename, limit_bytes, "; nothing was written"):
             dst.write(chunk)
