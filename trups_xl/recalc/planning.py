@@ -5,6 +5,7 @@ column to put their values in), and the runs they make.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
@@ -145,6 +146,22 @@ class Host:
     top: bool  # the whole formula is one call: its run's values go into the cells themselves
     runs: list[Run] = field(default_factory=list)
     reverted: bool = False
+
+    def engine_column(self) -> list[list[str]]:
+        """The block's formulas as the engine is given them when they read their scratch cells (skipped
+        arguments marked, any call left under its alias), row by row."""
+        return Copied(engine_text(self.text)).column(self.block.count)
+
+    def answered(self) -> bool:
+        """Whether the engine's calls in this block's formula are to be answered from the runs, the
+        formula kept as written: every call in it is a run, and a call may be skipped (it sits in an
+        ``IF``'s branch). Otherwise (a formula that calls its functions every time it is evaluated) it
+        reads its calls' scratch cells: a rewritten formula costs the engine less than a call to Python."""
+        return not self.top and not _LEFT_CALL.search(self.text) and not always_called(self.block.text)
+
+
+#: A ``TRUPS_*`` call left in a block's formula for the engine (the scratch sheet's name is not one).
+_LEFT_CALL = re.compile(r"TRUPS_\w*\s*\(", re.I)
 
 
 def _encode(text: str) -> bytes:

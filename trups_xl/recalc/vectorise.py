@@ -37,7 +37,6 @@ the workbook (shared formulas expanded).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Any
@@ -45,15 +44,12 @@ from typing import Any
 import formualizer as fz
 
 from trups_xl.excel.function import REGISTRY
-from trups_xl.recalc.calls import MAX_RANGE_CELLS, VECTOR_PARAMETERS, Call, Copied, Key, Ref, Refusal, hashable
-from trups_xl.recalc.engine import Answers, as_sent, engine_text, evaluate_all, key_part
+from trups_xl.recalc.calls import MAX_RANGE_CELLS, VECTOR_PARAMETERS, Call, Key, Ref, Refusal, hashable
+from trups_xl.recalc.engine import Answers, as_sent, evaluate_all, key_part
 from trups_xl.recalc.grouping import grouped_columns
 from trups_xl.recalc.load import keep_for_collect
 from trups_xl.recalc.package import Scan
-from trups_xl.recalc.planning import BlockCells, Host, Plan, Rect, Run, always_called, mark_skipped_in, marked, plan, restore
-
-#: A ``TRUPS_*`` call left in a formula (the scratch sheet's name is not one).
-_CALL = re.compile(r"TRUPS_\w*\s*\(", re.I)
+from trups_xl.recalc.planning import BlockCells, Host, Plan, Rect, Run, mark_skipped_in, marked, plan, restore
 
 
 @dataclass
@@ -149,10 +145,7 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
         answers = None
     for h in hosts:
         if not h.top and not h.reverted:
-            # answered where every call in it is a run and the engine may skip some (an IF's branch); a formula
-            # evaluating its calls every time reads its scratch cells: a rewritten formula costs the engine less
-            # than a call to Python does
-            if answers is not None and not _CALL.search(h.text) and not always_called(h.block.text):
+            if answers is not None and h.answered():
                 answered[id(h)] = h
             else:
                 _pin(book, h)
@@ -295,7 +288,7 @@ def _pin(book: fz.Workbook, host: Host, held: dict[int, list[Any]] | None = None
         if held and id(run) in held:
             _set_scratch(book, run, held.pop(id(run)))
     b = host.block
-    book.set_formulas_batch(b.sheet, b.first_row, b.col, Copied(engine_text(host.text)).column(b.count))
+    book.set_formulas_batch(b.sheet, b.first_row, b.col, host.engine_column())
 
 
 def _answer(book: fz.Workbook, answers: Answers, run: Run, values: list[tuple[Any, bool]]) -> bool:
