@@ -106,6 +106,20 @@ def test_a_plain_formula_beyond_the_grid_is_refused():
         package._scan_sheet(package.Sheet("S", "p"), data, Limits())
 
 
+def _read_as_the_careful_way(reader, data, elements):
+    """The sheet ``reader`` reads from ``data`` (it counts ``elements`` <f>), checked cell for cell against
+    the careful reader's."""
+    from trups_xl.recalc import package
+
+    start, end = data.find(b"<sheetData"), data.rfind(b"</sheetData>")
+    read, careful = package.Sheet("S", "p"), package.Sheet("S", "p")
+    assert reader(read, data, start, end) == elements
+    package._formula_cells(careful, data, start, end)
+    assert list(read.formulas.items()) == list(careful.formulas.items())
+    assert read.formulas.kept_whole() == careful.formulas.kept_whole()
+    return read
+
+
 @pytest.mark.parametrize("piece_bytes", [1, 100, 1 << 20])
 def test_a_sheet_of_shared_formulas_is_read_by_columns_as_the_careful_way_reads_it(monkeypatch, piece_bytes):
     from trups_xl.recalc import package
@@ -119,12 +133,7 @@ def test_a_sheet_of_shared_formulas_is_read_by_columns_as_the_careful_way_reads_
         '<row r="4"><c r="B4"><f t="shared" si="0" ca="1"/></c><c r="C4"><f t="shared" si="17"/></c>'
         '<c r="D4"><f/></c></row>'
         '<row r="5"><c r="B5" s="2"><f t="shared" si="0"/></c><c r="C5"><f t="array" ref="C5">SUM(A2:A3)</f></c></row>')
-    start, end = data.find(b"<sheetData"), data.rfind(b"</sheetData>")
-    columns, careful = package.Sheet("S", "p"), package.Sheet("S", "p")
-    assert package._plain_formula_cells(columns, data, start, end) == 13
-    package._formula_cells(careful, data, start, end)
-    assert list(columns.formulas.items()) == list(careful.formulas.items())
-    assert columns.formulas.kept_whole() == careful.formulas.kept_whole()
+    columns = _read_as_the_careful_way(package._plain_formula_cells, data, 13)
     assert columns.formulas[(3, 3)].shared_index is columns.formulas[(4, 3)].shared_index  # one str per group
 
 
@@ -137,11 +146,7 @@ def test_a_shared_formulas_cells_are_read_as_the_careful_way_reads_them():
         '<row r="3"><c r="B3" s="4"><f t="shared" si="0"/><v/></c><c r="C3"><f t="shared"  si="12" /></c></row>'
         '<row r="4"><c r="B4" t="n"><f t="shared" si="0"></f></c><c r="C4"><f t="shared" si="12" ca="1"/></c></row>'
         '<row r="5"><c r="C5"><f t="shared" si="12"/></c></row>')
-    start, end = data.find(b"<sheetData"), data.rfind(b"</sheetData>")
-    fast, careful = package.Sheet("S", "p"), package.Sheet("S", "p")
-    assert package._formula_cells_fast(fast, data, start, end) == 6
-    package._formula_cells(careful, data, start, end)
-    assert list(fast.formulas.items()) == list(careful.formulas.items())
+    fast = _read_as_the_careful_way(package._formula_cells_fast, data, 6)
     assert fast.formulas[(3, 2)] == FormulaCell(3, 2, 4, "shared", None, None, "0")
     assert fast.formulas[(3, 3)].shared_index == "12" and fast.formulas[(4, 2)].text is None
     assert fast.formulas[(3, 3)].shared_index is fast.formulas[(5, 3)].shared_index  # one str per group
