@@ -70,11 +70,21 @@ def test_the_cells_of_blocks_are_a_set_of_keys_with_no_key_kept_per_cell():
     ("=IFERROR(1/A2,TRUPS_COUPON(A2))", False),  # what IFERROR falls back on
     ("=_xlfn.IFS(A2>0,TRUPS_COUPON(A2))", False),
     ("=CHOOSE(A2,TRUPS_COUPON(B2),2)", False),
-    ("=SUM(IF(A2,1,2),TRUPS_COUPON(B2))", True),  # after the IF has closed
-    ("=IF(A2,1,2)+TRUPS_COUPON(B2)", True),
+    ("=IF(A2,1,2)+TRUPS_COUPON(B2)", True),  # after the IF has closed
+    # a call that is a whole argument of a function that may take a cell reference otherwise than its
+    # value: SUM skips a referenced text where it refuses a text given to it, AND alike, ISREF tells them apart
+    ("=SUM(IF(A2,1,2),TRUPS_COUPON(B2))", False),
+    ("=SUM(TRUPS_COUPON(A2,,P),100)", False),
+    ('=AND(TRUPS_TERMS("name"),TRUE)', False),
+    ("=ISREF(TRUPS_NEXT_PAYMENT_DATE(A2))", False),
+    ("=SUM((TRUPS_COUPON(B2)))", False),  # in parentheses it is still the whole argument
+    ("=SUM(TRUPS_COUPON(B2)*1,100)", True),  # an operand: taken as its value either way
+    ("=-TRUPS_COUPON(B2)", True),
+    ("=TRUPS_COUPON(B2)%", True),
+    ('=IFERROR(TRUPS_COUPON(B2),"")&"x"', True),
     ("=1+(", False),  # the tokenizer refuses it
 ])
-def test_a_call_is_always_made_unless_it_sits_in_a_branch(text, always):
+def test_a_call_is_read_from_a_cell_only_if_always_made_and_taken_as_a_value(text, always):
     assert always_called(text) is always
 
 

@@ -271,3 +271,38 @@ def test_a_run_reading_a_date_a_formula_computed_is_sent_its_number_as_the_engin
     fast = _same_as_the_engine_alone(tmp_path / "dates.xlsx")
     # by hand: a claim is capped at 25% of $1,000 (p.38); 39.817 (2009-01-04's serial / 1000) is under it
     assert fast.values[("Ledger", "C2")] == 250.0 and fast.values[("Ledger", "D2")] == pytest.approx(39.817)
+
+
+def test_a_call_given_whole_to_a_function_that_takes_references_otherwise_is_not_read_from_a_cell(tmp_path):
+    # SUM skips a referenced text and refuses a text given to it; a TRUPS_* refusal is text: read from a
+    # scratch cell, a refused coupon would have vanished from the total (a plausible number for #VALUE!)
+    book, ws = _sheet("M")
+    for i in range(8):
+        r = i + 2
+        ws.cell(r, 1, dt.datetime(2008 + i // 2, 6, 21 + i % 2))  # a payment date, the day after, ...
+        ws.cell(r, 2, f"=SUM(TRUPS_COUPON(A{r},,1000),100)")
+        ws.cell(r, 3, f"=AND(TRUPS_COUPON(A{r},,1000)>0,TRUE)")  # an operand: read from a cell
+        ws.cell(r, 4, f"=ISREF(TRUPS_NEXT_PAYMENT_DATE(A{r}))")
+    book.save(tmp_path / "sum.xlsx")
+    fast = _same_as_the_engine_alone(tmp_path / "sum.xlsx")
+    assert fast.values[("M", "B2")] == pytest.approx(141.5)  # 8.300% / 2 on $1,000, plus 100
+    assert fast.values[("M", "B3")] == "#VALUE!" and fast.values[("M", "D2")] is False
+
+
+def test_a_date_read_from_a_cell_is_written_as_a_date(tmp_path):
+    # the engine never calls a function whose calls are read from cells: the values copy still shows the
+    # next payment date as a date, as the engine alone (which calls it) does
+    from trups_xl.recalc.run import write_values
+
+    book, ws = _sheet("M")
+    for i in range(8):
+        ws.cell(i + 2, 1, dt.datetime(2009, 1, 5) + dt.timedelta(days=30 * i))
+        ws.cell(i + 2, 3, f"=TRUPS_NEXT_PAYMENT_DATE(A{i + 2})+0")
+    book.save(tmp_path / "d.xlsx")
+    formats = []
+    for vectorise in (True, False):
+        out = tmp_path / f"out_{vectorise}.xlsx"
+        write_values(tmp_path / "d.xlsx", out, recalculate(tmp_path / "d.xlsx", vectorise_calls=vectorise))
+        cell = openpyxl.load_workbook(out)["M"]["C2"]
+        formats.append((cell.value, cell.is_date))
+    assert formats[0] == formats[1] and formats[0][1] is True

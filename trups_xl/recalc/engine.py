@@ -110,6 +110,13 @@ class DateLog:
                 elif type(v) is float:
                     self.numbers.add((name, i, j, v))
 
+    def record_values(self, name: str, values: Iterable[tuple[Any, bool]]) -> None:
+        """Note a run's values (each as the engine holds it, and whether a date) as if each had been
+        returned by a call of ``name``."""
+        for value, is_date in values:
+            if type(value) is float:
+                (self.dates if is_date else self.numbers).add((name, 0, 0, value))
+
     def is_date(self, name: str, i: int, j: int, value: Any) -> bool:
         key = (name, i, j, value)
         return type(value) is float and key in self.dates and key not in self.numbers

@@ -199,24 +199,36 @@ def _sites(text: str) -> list[tuple[int, int, str]]:
 BRANCHING = frozenset({"IF", "IFS", "IFERROR", "IFNA", "CHOOSE", "SWITCH", "LET", "LAMBDA"})
 
 
+#: Functions that take a ``TRUPS_*`` call given as their first argument as its value, exactly as they
+#: take a reference to a cell holding it (``SUM``, ``AND``, ``ISREF``... do not: a reference's text is
+#: skipped, a text given directly is an error).
+AS_VALUE_FIRST = frozenset({"IF", "IFERROR", "IFNA"})
+
+
 def always_called(text: str) -> bool:
-    """Whether the engine calls every ``TRUPS_*`` function of ``text`` each time it evaluates the formula:
-    no call sits in an argument of :data:`BRANCHING` after the first (``AND`` and ``OR`` evaluate every
-    argument); False for a text the engine's tokenizer refuses."""
+    """Whether a formula's ``TRUPS_*`` calls may be read from cells holding their values: the engine calls
+    every one each time it evaluates the formula (no call sits in an argument of :data:`BRANCHING` after
+    the first; ``AND`` and ``OR`` evaluate every argument), and each is taken as a value, as a cell
+    reference would be (an operand of an operator, or the first argument of :data:`AS_VALUE_FIRST`).
+    False for a text the engine's tokenizer refuses."""
     try:
-        tokens = fz.tokenize(text).tokens()
+        tokens = [t for t in fz.tokenize(text).tokens() if str(t.token_type) != "Whitespace"]
     except Exception:
         return False
-    frames: list[list[Any]] = []  # (function, argument index) of each open group
-    for tok in tokens:
+    frames: list[list[Any]] = []  # (function, argument index, for a call: whether an operator came before it)
+    for at, tok in enumerate(tokens):
         kind, sub = str(tok.token_type), str(tok.subtype)
         if sub == "Open" and kind in ("Func", "Paren", "Array"):
             name = tok.value[:-1].upper().removeprefix("_XLFN.") if kind == "Func" else ""
-            if name in REGISTRY and any(f in BRANCHING and i > 0 for f, i in frames):
+            if name in REGISTRY and any(f in BRANCHING and i > 0 for f, i, _o in frames):
                 return False
-            frames.append([name, 0])
+            frames.append([name, 0, at > 0 and str(tokens[at - 1].token_type) in ("OpPrefix", "OpInfix")])
         elif sub == "Close" and kind in ("Func", "Paren", "Array") and frames:
-            frames.pop()
+            name, _i, after_operator = frames.pop()
+            if name in REGISTRY and not after_operator and not (
+                    at + 1 < len(tokens) and str(tokens[at + 1].token_type) in ("OpInfix", "OpPostfix")) and not (
+                    frames and frames[-1][0] in AS_VALUE_FIRST and frames[-1][1] == 0):
+                return False  # the whole argument of a function that may take a reference otherwise
         elif kind == "Sep" and sub == "Arg" and frames:
             frames[-1][1] += 1
     return True

@@ -88,7 +88,7 @@ def evaluate_calls(loaded: Loaded, vectorise_calls: bool = True,
     for :func:`collect` (the scenarios of :mod:`.scenarios` keep the runs and make them again)."""
     book, found, formulas = loaded.book, loaded.found, loaded.formulas
     if vectorise_calls:
-        outcome = vectorise.evaluate(book, found, formulas, loaded.protected, loaded.answers, loaded.plan)
+        outcome = vectorise.evaluate(book, found, formulas, loaded.protected, loaded.answers, loaded.plan, loaded.log)
         loaded.plan = None  # the plan's hosts now say what this evaluation did: it is not made twice
     else:
         for host in loaded.plan.hosts if loaded.plan is not None else ():

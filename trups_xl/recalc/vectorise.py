@@ -45,7 +45,7 @@ import formualizer as fz
 
 from trups_xl.excel.function import REGISTRY
 from trups_xl.recalc.calls import MAX_RANGE_CELLS, VECTOR_PARAMETERS, Call, Key, Ref, Refusal, hashable
-from trups_xl.recalc.engine import Answers, as_sent, evaluate_all, key_part
+from trups_xl.recalc.engine import Answers, DateLog, as_sent, evaluate_all, key_part
 from trups_xl.recalc.grouping import grouped_columns
 from trups_xl.recalc.load import keep_for_collect
 from trups_xl.recalc.package import Scan
@@ -123,7 +123,7 @@ class Outcome:
 
 
 def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected: set[Key],
-             answers: Answers | None = None, planned: Plan | None = None) -> Outcome:
+             answers: Answers | None = None, planned: Plan | None = None, log: DateLog | None = None) -> Outcome:
     """Evaluate the ``TRUPS_*`` calls among ``formulas`` (cell -> formula text, as the engine parsed it)
     as runs and set their values into ``book``: a call that is a whole formula, into its cells; a
     call inside a formula, into a scratch cell the formula is rewritten to read. Runs are taken level
@@ -224,6 +224,8 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
                     held[id(run)] = column  # into its scratch cells only if its formulas come to read them
                 else:
                     _set_scratch(book, run, column)
+                if log is not None and id(host) not in answered:  # the engine never makes these calls: logged
+                    log.record_values(run.first.function, values)  # as they would be (a date stays a date)
                 if answers is not None and id(host) in answered and not _answer(book, answers, run, values):
                     _pin(book, answered.pop(id(host)), held)
                 continue
