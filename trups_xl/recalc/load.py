@@ -56,13 +56,14 @@ def screened_value(shown: str) -> dict[str, str]:
 
 
 def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, name: str = "",
-               blank: Iterable[tuple[str, int, int, int]] = ()) -> Path:
+               blank: Iterable[planning.Block] = ()) -> Path:
     """A copy of the package for the engine with the ``bad`` formula cells given their error values (and
-    external defined names left out), so the engine loads nothing it cannot or must not read; the
-    ``blank`` cells (sheet, column, first row, count) are left empty."""
+    external defined names left out), so the engine loads nothing it cannot or must not read; the cells
+    of the ``blank`` blocks are left empty."""
     cells: dict[str, Values] = {}
-    for sheet, col, first, count in blank:
-        cells.setdefault(sheet, {}).update(zip(zip(range(first, first + count), repeat(col)), repeat((None, False))))
+    for b in blank:
+        cells.setdefault(b.sheet, {}).update(zip(zip(range(b.first_row, b.last_row + 1), repeat(b.col)),
+                                                 repeat((None, False))))
     for (sheet, row, col), value in bad.items():
         cells.setdefault(sheet, {})[(row, col)] = (screened_value(value), False)
     copy = tmp / (name or "book") / path.name
@@ -115,14 +116,15 @@ def _screen(found: Scan, parse_all: bool = False) -> tuple[dict[Key, str], list[
 
 
 def _engine_book(path: Path, found: Scan, limits: Limits, bad: dict[Key, str], external: list[str],
-                 notices: list[str], blank: list[tuple[str, int, int, int]],
+                 notices: list[str], blank: list[planning.Block],
                  ) -> tuple[fz.Workbook, dict[Key, str], list[str], list[str], bool]:
     """The engine's workbook: the file itself, or a copy with the formulas it must not or cannot read
-    given their error values (and the ``blank`` cells empty); whether the ``blank`` cells are."""
+    given their error values (and the ``blank`` blocks' cells empty); False at the end when the engine
+    refused to parse the workbook, and was given a copy with more formulas screened, and none blank."""
     with tempfile.TemporaryDirectory(prefix="trups-xl-") as tmp:
         try:
             copy = _sanitised(path, found, bad, Path(tmp), blank=blank) if bad or blank else path
-            return _load(copy, limits), bad, external, notices, bool(blank)
+            return _load(copy, limits), bad, external, notices, True
         except RefusedError as refused:
             if "parse error" not in str(refused).lower():
                 raise
@@ -206,8 +208,8 @@ class Loaded:
     say: Callable[[str], None]
     #: the vectorised runs' results, for the engine's calls inside formulas (:class:`engine.Answers`)
     answers: engine.Answers = field(default_factory=engine.Answers)
-    #: the runs planned before the engine loaded the workbook, their whole-formula cells left empty in
-    #: the engine's copy (:func:`load_workbook` with ``blank_runs``), or None
+    #: the runs planned before the engine loaded the workbook, the cells of :meth:`.planning.Plan.made_whole`
+    #: left empty in the engine's copy (:func:`load_workbook` with ``blank_runs``), or None
     plan: planning.Plan | None = None
 
 
@@ -230,21 +232,19 @@ def load_workbook(path: Path, progress: Callable[[str], None] | None = None,
     if blank_runs and not any(s.formulas.kept_whole() for s in found.sheets):
         scanned = _engine_formulas(None, found, bad)  # the scan's own texts are the engine's: no shared formula
         early = planning.plan(found, scanned, set())
-    blank: list[tuple[str, int, int, int]] = []
-    if early is not None:  # a run on a cycle (level 0) is the engine's: its cells keep their formulas
-        node = {id(r): n for n, r in enumerate(early.runs)}
-        blank = [(h.block.sheet, h.block.col, h.block.first_row, h.block.count) for h in early.hosts
-                 if h.top and not h.reverted and all(early.levels[node[id(r)]] for r in h.runs)]
-    book, bad, external, notices, blanked = _engine_book(path, found, limits, bad, external, notices, blank)
+    blank = [h.block for h in early.made_whole()] if early is not None else []
+    book, bad, external, notices, as_screened = _engine_book(path, found, limits, bad, external, notices, blank)
+    if not as_screened:  # more formulas screened than the plan knew of: planned again once loaded
+        early = scanned = None
     log = engine.DateLog()
     answers = engine.Answers()
     engine.register(book, log, answers)
-    formulas = scanned if blanked and scanned is not None else _engine_formulas(book, found, bad)
+    formulas = scanned if scanned is not None else _engine_formulas(book, found, bad)
     protected = {(s.title, r, c) for s in found.sheets for cell in s.formulas.kept_whole()
                  if cell.kind == "array" and not cell.dynamic
                  for r, c in area_cells(cell.area or a1(cell.row, cell.col))}
     return Loaded(path, found, book, log, formulas, protected, bad, external, notices, package.has_vba, say,
-                  answers, early if blanked else None)
+                  answers, early)
 
 
 

@@ -281,6 +281,12 @@ class Plan:
     index: order.Index  # every formula cell (and scratch column) by node: runs first, then ordinary columns
     blocks: list[Block]  # every block of formulas holding a TRUPS_* call
 
+    def made_whole(self) -> list[Host]:
+        """The blocks that are one call whose runs the vectorised path makes (a run on a cycle, level 0,
+        is the engine's): their cells take the runs' values, their formulas are not the engine's."""
+        node = {id(r): n for n, r in enumerate(self.runs)}
+        return [h for h in self.hosts if h.top and not h.reverted and all(self.levels[node[id(r)]] for r in h.runs)]
+
 
 def scratch_title(scan: Scan) -> str:
     """A sheet for the values of calls nested in formulas, named so no sheet of the workbook has it."""
