@@ -233,8 +233,8 @@ def adapter(name: str, fn: Callable[..., Any], log: DateLog, answers: Answers | 
                 hit = answers.answer(name, args)
                 if hit is not None:
                     value, is_date = hit
-                    if type(value) is float and (is_date or name in answers.dated):
-                        (log.dates if is_date else log.numbers).add((name, 0, 0, value))  # as DateLog.record
+                    if is_date or name in answers.dated:
+                        log.record_values(name, (hit,))
                     return value
             sent = [as_sent(a) for a in args]
             if answers is not None and any(p < len(sent) and type(sent[p]) is float and sent[p] == 0.0
