@@ -122,3 +122,22 @@ def test_whole_formula_calls_the_runs_make_are_left_empty_in_the_engine_s_copy(t
     assert dict(fast.values.items()) == dict(slow.values.items()) == dict(
         recalculate(path, vectorise_calls=False).values.items())
     assert isinstance(fast.values[(title, "B1")], float | str) and fast.values[(title, "C1")] > 40000
+
+
+def test_a_block_holding_part_of_a_shared_formula_is_not_left_empty(tmp_path):
+    # the group's first cell holds the formula of all its cells: left empty only with all of them
+    from test_shared import _saved
+
+    from trups_xl.recalc.load import _blankable
+    from trups_xl.recalc.package import scan
+    from trups_xl.recalc.planning import Block
+    from trups_xl.recalc.safety import Limits
+
+    path = _saved(tmp_path / "s.xlsx", {f"B{r}": f"=A{r}*2" for r in range(2, 12)}, "B2:B11")
+    found = scan(path, Limits())
+    whole, top, bottom, other = (Block("S", 2, 2, "=A2*2", 10), Block("S", 2, 2, "=A2*2", 5),
+                                 Block("S", 2, 7, "=A7*2", 5), Block("S", 4, 2, "=A2", 10))
+    assert _blankable([whole, other], found) == [whole, other]
+    assert _blankable([top, other], found) == [other]
+    assert _blankable([top, bottom], found) == [top, bottom]  # two blocks hold the whole group
+    assert _blankable([bottom], found) == []

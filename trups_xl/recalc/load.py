@@ -10,6 +10,7 @@ import operator
 import re
 import tempfile
 import zipfile
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -23,7 +24,7 @@ from trups_xl.recalc.addresses import a1, area_bounds
 from trups_xl.recalc.formula_cells import COLUMN_BITS, FormulaCell
 from trups_xl.recalc.package import Scan, scan
 from trups_xl.recalc.safety import Limits, RefusedError, check_package
-from trups_xl.recalc.writer import Values, write_copy
+from trups_xl.recalc.writer import Spans, Values, write_copy
 
 Key = tuple[str, int, int]
 _EXTERNAL = re.compile(r"(?:^|[=(,;+\-*/&^<>: ])'?(?:[A-Za-z]:)?[^'\"()\[\]]*\[[^\]]+\][^!]*!|\w+\|'")
@@ -61,14 +62,18 @@ def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, name: st
     external defined names left out), so the engine loads nothing it cannot or must not read; the cells
     of the ``blank`` blocks are left empty."""
     cells: dict[str, Values] = {}
-    for b in blank:
-        cells.setdefault(b.sheet, {}).update(zip(zip(range(b.first_row, b.last_row + 1), repeat(b.col)),
-                                                 repeat((None, False))))
     for (sheet, row, col), value in bad.items():
         cells.setdefault(sheet, {})[(row, col)] = (screened_value(value), False)
+    spans: dict[str, Spans] = {}
+    for b in blank:
+        if b.sheet in cells:  # a sheet rewritten cell by cell
+            cells[b.sheet].update(zip(zip(range(b.first_row, b.last_row + 1), repeat(b.col)), repeat((None, False))))
+        else:
+            spans.setdefault(b.sheet, {}).setdefault(b.col, []).append((b.first_row, b.last_row))
     copy = tmp / (name or "book") / path.name
     copy.parent.mkdir(exist_ok=True)
-    write_copy(path, copy, found, cells, keep_vba=False, compression=zipfile.ZIP_STORED)  # read once, at once
+    write_copy(path, copy, found, cells, keep_vba=False, compression=zipfile.ZIP_STORED,  # read once, at once
+               blanks=spans)
     return copy
 
 
@@ -177,6 +182,65 @@ def _engine_formulas(book: fz.Workbook | None, found: Scan, bad: dict[Key, str])
     return out
 
 
+def _early_formulas(found: Scan, bad: dict[Key, str]) -> dict[Key, str] | None:
+    """Every formula cell's text as the engine will parse it, known before the engine loads the workbook
+    (:func:`_engine_formulas`, the shared formulas read from a :func:`.shared.probe`), or None: an array
+    formula is the engine's to read, as are shared formulas a probe cannot hold."""
+    special = {s.title: s.formulas.kept_whole() for s in found.sheets}
+    if any(c.kind != "shared" for cells in special.values() for c in cells):
+        return None
+    sheets = {title: cells for title, cells in special.items() if cells}
+    if not sheets:  # the scan's own texts are the engine's
+        return _engine_formulas(None, found, bad)
+    probe = shared.probe(sheets, [s.title for s in found.sheets])
+    if probe is None:
+        return None
+    formulas = _engine_formulas(probe, found, bad)
+    missing = any((title, c.row, c.col) not in formulas and (title, c.row, c.col) not in bad
+                  for title, cells in sheets.items() for c in cells)
+    return None if missing else formulas  # a group the probe could not read as the engine reads it
+
+
+def _blankable(blocks: list[planning.Block], found: Scan) -> list[planning.Block]:
+    """The ``blocks`` whose cells can be left empty in the engine's copy: those holding no cell of a
+    shared formula some of whose cells are left in place (a group's first cell holds the formula of
+    all of them)."""
+    groups: dict[tuple[str, str | None], list[FormulaCell]] = {}
+    for sheet in found.sheets:
+        for cell in sheet.formulas.kept_whole():
+            groups.setdefault((sheet.title, cell.shared_index), []).append(cell)
+    while groups:
+        spans: dict[tuple[str, int], list[tuple[int, int, int]]] = {}
+        for n, b in enumerate(blocks):
+            spans.setdefault((b.sheet, b.col), []).append((b.first_row, b.last_row, n))
+        for found_spans in spans.values():
+            found_spans.sort()
+
+        dropped: set[int] = set()
+        for (title, _index), cells in groups.items():
+            col = cells[0].col
+            if all(c.col == col for c in cells):
+                top, bottom = min(c.row for c in cells), max(c.row for c in cells)
+                held = _holder(spans, title, top, col)
+                if held is not None and blocks[held].last_row >= bottom:
+                    continue  # a column of copies in one block
+            holders = [_holder(spans, title, c.row, c.col) for c in cells]
+            if None in holders:
+                dropped.update(n for n in holders if n is not None)
+        if not dropped:
+            break
+        blocks = [b for n, b in enumerate(blocks) if n not in dropped]
+    return blocks
+
+
+def _holder(spans: dict[tuple[str, int], list[tuple[int, int, int]]], sheet: str, row: int, col: int) -> int | None:
+    """The number of the block holding a cell, given each column's blocks as sorted (first row, last row,
+    number)."""
+    at = spans.get((sheet, col), [])
+    i = bisect_right(at, (row, 1 << 62, 0)) - 1
+    return at[i][2] if i >= 0 and at[i][0] <= row <= at[i][1] else None
+
+
 def keep_for_collect(scan: Scan, formulas: dict[Key, str]) -> None:
     """Drop from ``formulas`` what reading back does not need: it reads a plain formula's text from the
     scan, and this dictionary only for the cells the scan holds no text for (the later cells of a shared
@@ -229,10 +293,10 @@ def load_workbook(path: Path, progress: Callable[[str], None] | None = None,
     found = scan(path, limits)
     bad, external, notices = _screen(found)
     early, scanned = None, None
-    if blank_runs and not any(s.formulas.kept_whole() for s in found.sheets):
-        scanned = _engine_formulas(None, found, bad)  # the scan's own texts are the engine's: no shared formula
-        early = planning.plan(found, scanned, set())
-    blank = [h.block for h in early.made_whole()] if early is not None else []
+    if blank_runs:
+        scanned = _early_formulas(found, bad)
+        early = planning.plan(found, scanned, set()) if scanned is not None else None
+    blank = _blankable([h.block for h in early.made_whole()], found) if early is not None else []
     book, bad, external, notices, as_screened = _engine_book(path, found, limits, bad, external, notices, blank)
     if not as_screened:  # more formulas screened than the plan knew of: planned again once loaded
         early = scanned = None

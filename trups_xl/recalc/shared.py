@@ -12,12 +12,15 @@ formula itself.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterable
 from itertools import repeat
 
 import formualizer as fz
 
+from trups_xl.recalc.addresses import a1
 from trups_xl.recalc.calls import Copied
 from trups_xl.recalc.formula_cells import FormulaCell
 
@@ -26,12 +29,99 @@ from trups_xl.recalc.formula_cells import FormulaCell
 CHECKED = 4
 
 
-def texts(book: fz.Workbook, title: str, cells: Iterable[FormulaCell]) -> dict[tuple[str, int, int], str]:
-    """The formula of every shared-formula cell among ``cells`` of sheet ``title``, by (sheet, row,
-    column)."""
+#: The most cells a probe (:func:`probe`) holds: past it, the engine reads the whole workbook instead.
+PROBED_CELLS = 20_000
+
+
+def _groups(cells: Iterable[FormulaCell]) -> dict[str | None, list[FormulaCell]]:
     groups: dict[str | None, list[FormulaCell]] = defaultdict(list)
     for cell in cells:
         groups[cell.shared_index].append(cell)
+    return groups
+
+
+def probe(sheets: dict[str, list[FormulaCell]], titles: list[str]) -> fz.Workbook | None:
+    """A small workbook for the engine to read shared formulas from before it loads the whole one: each
+    group's first cell and the cells :func:`texts` asks the engine for (its checks, and the cells in
+    another column), on sheets of the same ``titles``; ``sheets`` holds each sheet's shared-formula
+    cells. None where :func:`texts` would ask for more (a group without its first cell, a cell with a
+    text of its own, over :data:`PROBED_CELLS` cells): then only the whole workbook says."""
+    parts: dict[str, bytes] = {}
+    total = 0
+    for title, cells in sheets.items():
+        kept: dict[tuple[int, int], bytes] = {}
+        for index, members in _groups(cells).items():
+            first = next((c for c in members if c.text is not None and c.area is not None), None)
+            if first is None or first.text is None or index is None:
+                return None
+            down = [c for c in members if c.col == first.col and c.row > first.row]
+            others = [c for c in members if c is not first and (c.col != first.col or c.row < first.row)]
+            if any(c.text is not None for c in down + others):
+                return None
+            si = _attribute(index)
+            kept[(first.row, first.col)] = (f'<c r="{a1(first.row, first.col)}"><f t="shared" '
+                                            f'ref="{_attribute(first.area or "")}" si="{si}">'
+                                            f"{_attribute(first.text.removeprefix('='))}</f></c>").encode()
+            asked = [(c.row, c.col) for c in others]
+            if down:
+                asked += [(c.row, c.col) for c in (down[0], down[len(down) // 2], down[-1])]
+            for row, col in asked:
+                kept[(row, col)] = f'<c r="{a1(row, col)}"><f t="shared" si="{si}"/></c>'.encode()
+        total += len(kept)
+        if total > PROBED_CELLS:
+            return None
+        rows: dict[int, list[bytes]] = defaultdict(list)
+        for (row, _col), xml in sorted(kept.items()):
+            rows[row].append(xml)
+        parts[title] = b"".join(b'<row r="%d">%s</row>' % (row, b"".join(xml)) for row, xml in rows.items())
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as package:
+        _write_package(package, titles, parts)
+    try:
+        return fz.Workbook.from_bytes(data.getvalue(), mode=fz.WorkbookMode.Ephemeral)
+    except Exception:  # a text the engine cannot parse: the whole workbook's load says what it makes of it
+        return None
+
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_TYPES = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+
+
+def _write_package(package: zipfile.ZipFile, titles: list[str], parts: dict[str, bytes]) -> None:
+    numbered = list(enumerate(titles, start=1))
+    package.writestr("[Content_Types].xml", (
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{_TYPES}.sheet.main+xml"/>'
+        + "".join(f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="{_TYPES}.worksheet+xml"/>'
+                  for n, _t in numbered) + "</Types>"))
+    package.writestr("_rels/.rels", (
+        f'<Relationships xmlns="{_PACKAGE_RELS}"><Relationship Id="rId1" Target="xl/workbook.xml" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"/>'
+        "</Relationships>"))
+    package.writestr("xl/workbook.xml", (
+        f'<workbook xmlns="{_MAIN}" xmlns:r="{_RELS}"><sheets>'
+        + "".join(f'<sheet name="{_attribute(t)}" sheetId="{n}" r:id="rId{n}"/>' for n, t in numbered)
+        + "</sheets></workbook>"))
+    package.writestr("xl/_rels/workbook.xml.rels", (
+        f'<Relationships xmlns="{_PACKAGE_RELS}">'
+        + "".join(f'<Relationship Id="rId{n}" Target="worksheets/sheet{n}.xml" Type="{_RELS}/worksheet"/>'
+                  for n, _t in numbered) + "</Relationships>"))
+    for n, title in numbered:
+        package.writestr(f"xl/worksheets/sheet{n}.xml", b'<worksheet xmlns="%s"><sheetData>%s</sheetData>'
+                         b"</worksheet>" % (_MAIN.encode(), parts.get(title, b"")))
+
+
+def _attribute(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def texts(book: fz.Workbook, title: str, cells: Iterable[FormulaCell]) -> dict[tuple[str, int, int], str]:
+    """The formula of every shared-formula cell among ``cells`` of sheet ``title``, by (sheet, row,
+    column)."""
+    groups = _groups(cells)
     out: dict[tuple[str, int, int], str] = {}
     for members in groups.values():
         # the group's first cell holds the text and the area it is shared over; its copies down its column

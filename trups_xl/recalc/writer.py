@@ -18,14 +18,14 @@ import math
 import re
 import zipfile
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, MutableMapping
 from pathlib import Path
 from typing import Any
 
 from trups_xl.atomic import write_atomically
 from trups_xl.excel.convert import date_to_serial
-from trups_xl.recalc.addresses import a1, column_number, coordinate
+from trups_xl.recalc.addresses import a1, column_letters, column_number, coordinate
 from trups_xl.recalc.computed import ComputedCells
 from trups_xl.recalc.engine import error_text, is_engine_error
 from trups_xl.recalc.formula_cells import COLUMN_BITS
@@ -276,6 +276,39 @@ def rewrite_sheet(data: bytes, values: Values, styles: _Styles) -> bytes | bytea
     return out  # written as it is (no copy of a part of 10s of MB)
 
 
+#: Column -> the (first row, last row) spans of its cells left empty.
+Spans = dict[int, list[tuple[int, int]]]
+
+
+def blank_cells(data: bytes, spans: Spans) -> bytes | None:
+    """A worksheet part with the formula cells of ``spans`` left empty (their position and style kept),
+    in one pass that looks only at cells of those columns; None unless every cell of the spans was found
+    as a formula cell of the usual shape (the caller then rewrites the part cell by cell)."""
+    ranges: dict[bytes, list[tuple[int, int]]] = {column_letters(col).encode(): sorted(found)
+                                                  for col, found in spans.items()}
+    expected = sum(last - first + 1 for found in spans.values() for first, last in found)
+    longest_first: list[bytes] = sorted(ranges, key=len, reverse=True)  # HA before H
+    columns = b"|".join(longest_first)
+    pattern = re.compile(rb'<c r="(' + columns + rb')([1-9]\d*)"(\s+s="\d+")?(?:\s+t="\w+")?\s*>'
+                         rb"\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\b[^>]*?(?:/>|>[^<]*</v>)\s*)?</c>")
+    done = 0
+
+    def blank(cell: re.Match[bytes]) -> bytes:
+        nonlocal done
+        row, within = int(cell[2]), ranges[cell[1]]
+        at = bisect_right(within, (row, _LAST_ROW)) - 1
+        if at < 0 or row > within[at][1]:
+            return cell[0]
+        done += 1
+        return b'<c r="%s%s"%s/>' % (cell[1], cell[2], cell[3] or b"")
+
+    out = pattern.sub(blank, data)
+    return out if done == expected else None
+
+
+_LAST_ROW = 1 << 62
+
+
 def _merge_rows(data: bytes, values: Values, styles: _Styles) -> bytes:
     """``values`` written into their rows: existing cells replaced, new ones added in column order,
     new rows added in row order."""
@@ -339,9 +372,11 @@ def _workbook_xml(data: bytes) -> bytes:
 
 
 def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values], keep_vba: bool,
-               limit_bytes: int = DEFAULT_PART_BYTES, compression: int = zipfile.ZIP_DEFLATED) -> None:
+               limit_bytes: int = DEFAULT_PART_BYTES, compression: int = zipfile.ZIP_DEFLATED,
+               blanks: dict[str, Spans] | None = None) -> None:
     """Write ``target``: ``source`` with ``values`` (sheet title -> cells) in place of its formulas, its
-    parts deflated (or, with ``compression=ZIP_STORED``, stored: a copy read once, at once).
+    parts deflated (or, with ``compression=ZIP_STORED``, stored: a copy read once, at once), and the
+    formula cells of ``blanks`` (sheet title -> spans, on sheets ``values`` does not name) left empty.
 
     Every part is inflated through :func:`~trups_xl.recalc.package.read_part` or copied a chunk at a
     time, counted against ``limit_bytes`` whatever its zip header claims. Any failure to read or
@@ -364,8 +399,17 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
             styles = _Styles(read("xl/styles.xml") if "xl/styles.xml" in names else None, scan)
             rewritten = {}
             for sheet in scan.sheets:
-                if values.get(sheet.title) and sheet.part in names:
+                if sheet.part not in names:
+                    continue
+                if values.get(sheet.title):
                     rewritten[sheet.part] = rewrite_sheet(read(sheet.part), values[sheet.title], styles)
+                elif blanks and blanks.get(sheet.title):
+                    data = read(sheet.part)
+                    spans = blanks[sheet.title]
+                    made = blank_cells(data, spans)
+                    rewritten[sheet.part] = made if made is not None else rewrite_sheet(data, {
+                        (row, col): (None, False) for col, found in spans.items() for first, last in found
+                        for row in range(first, last + 1)}, styles)
             part = "xl/styles.xml"
             styles_xml = styles.rewritten()  # after the sheets: they add the date formats they need
             for info in zin.infolist():
