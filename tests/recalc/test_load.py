@@ -128,7 +128,7 @@ def test_a_block_holding_part_of_a_shared_formula_is_not_left_empty(tmp_path):
     # the group's first cell holds the formula of all its cells: left empty only with all of them
     from test_shared import _saved
 
-    from trups_xl.recalc.load import _blankable
+    from trups_xl.recalc.load import _replaceable
     from trups_xl.recalc.package import scan
     from trups_xl.recalc.planning import Block
     from trups_xl.recalc.safety import Limits
@@ -137,7 +137,33 @@ def test_a_block_holding_part_of_a_shared_formula_is_not_left_empty(tmp_path):
     found = scan(path, Limits())
     whole, top, bottom, other = (Block("S", 2, 2, "=A2*2", 10), Block("S", 2, 2, "=A2*2", 5),
                                  Block("S", 2, 7, "=A7*2", 5), Block("S", 4, 2, "=A2", 10))
-    assert _blankable([whole, other], found) == [whole, other]
-    assert _blankable([top, other], found) == [other]
-    assert _blankable([top, bottom], found) == [top, bottom]  # two blocks hold the whole group
-    assert _blankable([bottom], found) == []
+    assert _replaceable([whole, other], found) == [whole, other]
+    assert _replaceable([top, other], found) == [other]
+    assert _replaceable([top, bottom], found) == [top, bottom]  # two blocks hold the whole group
+    assert _replaceable([bottom], found) == []
+
+
+def test_formulas_reading_their_calls_scratch_cells_are_in_the_engine_s_copy_with_the_scratch_sheet(tmp_path):
+    """A formula that calls its function every time it is evaluated (IFERROR's first argument,
+    arithmetic) reads its calls' scratch cells: the engine's copy holds it so, and the scratch sheet,
+    so the engine parses it once; a call in an IF's branch keeps its formula (its calls answered)."""
+    from trups_xl.recalc.run import collect, evaluate_calls, recalculate
+
+    cells = {**{f"A{r}": 40000.0 + 40 * r for r in range(1, 5)},
+             **{f"B{r}": f'=IFERROR(TRUPS_COUPON(A{r}),"")' for r in range(1, 5)},
+             **{f"C{r}": f"=TRUPS_NEXT_PAYMENT_DATE(A{r})*2" for r in range(1, 5)},
+             **{f"D{r}": f"=IF(A{r}>40100,TRUPS_COUPON(A{r}),0)" for r in range(1, 5)}}
+    path = write_book(tmp_path / "b.xlsx", cells)
+    loaded = load_workbook(path, blank_runs=True)
+    assert loaded.plan is not None and loaded.plan.scratch_in_copy
+    assert {h.block.col for h in loaded.plan.pinned_in_copy} == {2, 3}
+    title = loaded.found.sheets[0].title
+    assert loaded.plan.scratch in loaded.book.sheet_names
+    for col in (2, 3):
+        assert f"{loaded.plan.scratch}!".upper() in loaded.book.get_formula(title, 4, col).upper().replace("'", "")
+    assert "TRUPS_COUPON" in loaded.book.get_formula(title, 4, 4).upper()
+    slow = dict(recalculate(path, vectorise_calls=False).values.items())
+    assert dict(collect(loaded, evaluate_calls(loaded)).values.items()) == slow
+    engine_only = load_workbook(path, blank_runs=True)
+    assert dict(collect(engine_only, evaluate_calls(engine_only, vectorise_calls=False)).values.items()) == slow
+    assert isinstance(slow[(title, "C4")], float) and slow[(title, "C4")] > 80000

@@ -115,26 +115,11 @@ def test_a_formula_cell_without_a_value_is_left_as_it_was_and_a_date_given_a_dat
         b'<row r="2"><c r="A2" s="2"><v>40001.0</v></c><c r="B2" s="1"><v>3.0</v></c></row></sheetData></worksheet>')
 
 
-def test_blank_cells_empties_the_formula_cells_of_the_spans_and_nothing_else():
-    from trups_xl.recalc.writer import blank_cells
-
-    part = (b'<worksheet><sheetData><row r="2"><c r="A2"><v>1</v></c><c r="H2" s="3"><f>TRUPS_COUPON(A2)</f><v>5</v></c>'
-            b'<c r="HA2" t="str"><f t="shared" ref="HA2:HA4" si="0">A2</f><v>x</v></c></row>'
-            b'<row r="3"><c r="H3" s="3"><f>TRUPS_COUPON(A3)</f></c><c r="HA3"><f t="shared" si="0"/><v>1</v></c></row>'
-            b'<row r="4"><c r="H4"><f>A4</f></c><c r="HA4"><f t="shared" si="0"/></c></row></sheetData></worksheet>')
-    out = blank_cells(part, {8: [(2, 3)], 209: [(2, 4)]})
-    assert out == (b'<worksheet><sheetData><row r="2"><c r="A2"><v>1</v></c><c r="H2" s="3"/><c r="HA2"/></row>'
-                   b'<row r="3"><c r="H3" s="3"/><c r="HA3"/></row>'
-                   b'<row r="4"><c r="H4"><f>A4</f></c><c r="HA4"/></row></sheetData></worksheet>')
-    # a cell of the spans not found as a formula cell of the usual shape: the caller rewrites cell by cell
-    assert blank_cells(part.replace(b'<c r="H3" s="3">', b'<c s="3" r="H3">'), {8: [(2, 3)]}) is None
-    assert blank_cells(part, {8: [(2, 5)]}) is None
-
-
 def test_a_copy_with_blanks_has_those_formula_cells_empty_and_the_rest_as_it_was(tmp_path):
     source = _book(tmp_path / "in.xlsx")
     target = tmp_path / "blank.xlsx"
-    write_copy(source, target, scan(source, Limits()), {}, keep_vba=False, blanks={"Model": {2: [(1, 2), (4, 4)]}})
+    write_copy(source, target, scan(source, Limits()), {}, keep_vba=False,
+               spans={"Model": {2: [(1, 2, None), (4, 4, None)]}})
     ws = openpyxl.load_workbook(target)["Model"]
     assert [ws[f"B{r}"].value for r in range(1, 7)] == [None, None, '="a"&"b"', None, "=TODAY()", "=A1"]
     assert ws["A1"].value == 5 and ws["B6"].number_format == "yyyy-mm-dd"

@@ -14,6 +14,8 @@ Modules, one concept each:
   vectorised runs;
 * ``load``      -- the workbook checked, screened (external references, formulas the engine cannot
   parse) and loaded into the engine once;
+* ``engine_copy`` -- the engine's copy of a package: whole columns of formula cells left empty or
+  given other formulas, the scratch sheet added;
 * ``calls``     -- a ``TRUPS_*`` call parsed from a formula: its arguments as literals, references, ranges;
 * ``planning``  -- formulas in blocks copied down a column, their calls found and grouped in runs;
 * ``vectorise`` -- runs of ``TRUPS_*`` calls (whole formulas, or calls inside formulas) evaluated

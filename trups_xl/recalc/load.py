@@ -21,10 +21,11 @@ import formualizer as fz
 
 from trups_xl.recalc import engine, planning, shared
 from trups_xl.recalc.addresses import a1, area_bounds
+from trups_xl.recalc.engine_copy import Spans
 from trups_xl.recalc.formula_cells import COLUMN_BITS, FormulaCell
 from trups_xl.recalc.package import Scan, scan
 from trups_xl.recalc.safety import Limits, RefusedError, check_package
-from trups_xl.recalc.writer import Spans, Values, write_copy
+from trups_xl.recalc.writer import Values, write_copy
 
 Key = tuple[str, int, int]
 _EXTERNAL = re.compile(r"(?:^|[=(,;+\-*/&^<>: ])'?(?:[A-Za-z]:)?[^'\"()\[\]]*\[[^\]]+\][^!]*!|\w+\|'")
@@ -57,10 +58,13 @@ def screened_value(shown: str) -> dict[str, str]:
 
 
 def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, name: str = "",
-               blank: Iterable[planning.Block] = ()) -> Path:
+               early: planning.Plan | None = None, blank: Iterable[planning.Block] = (),
+               pins: Iterable[planning.Host] = ()) -> Path:
     """A copy of the package for the engine with the ``bad`` formula cells given their error values (and
     external defined names left out), so the engine loads nothing it cannot or must not read; the cells
-    of the ``blank`` blocks are left empty."""
+    of the ``blank`` blocks left empty, and the ``pins`` given their formulas reading the scratch cells of
+    the runs planned ``early``, the scratch sheet added (what the copy holds is noted in the plan:
+    :attr:`.planning.Plan.pinned_in_copy`, :attr:`.planning.Plan.scratch_in_copy`)."""
     cells: dict[str, Values] = {}
     for (sheet, row, col), value in bad.items():
         cells.setdefault(sheet, {})[(row, col)] = (screened_value(value), False)
@@ -69,12 +73,35 @@ def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, name: st
         if b.sheet in cells:  # a sheet rewritten cell by cell
             cells[b.sheet].update(zip(zip(range(b.first_row, b.last_row + 1), repeat(b.col)), repeat((None, False))))
         else:
-            spans.setdefault(b.sheet, {}).setdefault(b.col, []).append((b.first_row, b.last_row))
+            spans.setdefault(b.sheet, {}).setdefault(b.col, []).append((b.first_row, b.last_row, None))
+    pinned = [h for h in pins if h.block.sheet not in cells]
+    for h in pinned:
+        b = h.block
+        spans.setdefault(b.sheet, {}).setdefault(b.col, []).append((b.first_row, b.last_row, h.engine_column_texts()))
     copy = tmp / (name or "book") / path.name
     copy.parent.mkdir(exist_ok=True)
-    write_copy(path, copy, found, cells, keep_vba=False, compression=zipfile.ZIP_STORED,  # read once, at once
-               blanks=spans)
+    scratch = (early.scratch, SCRATCH_PART) if pinned and early is not None else None
+    added, written = write_copy(path, copy, found, cells, keep_vba=False,
+                                compression=zipfile.ZIP_STORED, spans=spans, sheet=scratch)  # read once, at once
+    if early is not None:
+        early.scratch_in_copy = added
+        early.pinned_in_copy = pinned if added and written else []
     return copy
+
+
+#: The scratch sheet's part in the engine's copy (a name no part of a workbook has: the copy is refused
+#: otherwise, and the pinned formulas are given to the engine once it has loaded the workbook).
+SCRATCH_PART = "xl/worksheets/trups_scratch.xml"
+
+
+def _copy_changes(found: Scan, early: planning.Plan) -> tuple[list[planning.Block], list[planning.Host]]:
+    """The blocks of whole-formula calls to leave empty in the engine's copy, and the hosts to give their
+    formulas reading their scratch cells there (:meth:`.planning.Plan.first_pins`): those whose shared
+    formulas are all among them (:func:`_replaceable`)."""
+    whole = [h.block for h in early.made_whole()]
+    pins = early.first_pins(found, answering=True)[1]
+    kept = {id(b) for b in _replaceable(whole + [h.block for h in pins], found)}
+    return [b for b in whole if id(b) in kept], [h for h in pins if id(h.block) in kept]
 
 
 def _shared_followers(found: Scan) -> dict[tuple[str, str], list[FormulaCell]]:
@@ -121,14 +148,17 @@ def _screen(found: Scan, parse_all: bool = False) -> tuple[dict[Key, str], list[
 
 
 def _engine_book(path: Path, found: Scan, limits: Limits, bad: dict[Key, str], external: list[str],
-                 notices: list[str], blank: list[planning.Block],
+                 notices: list[str], early: planning.Plan | None,
                  ) -> tuple[fz.Workbook, dict[Key, str], list[str], list[str], bool]:
     """The engine's workbook: the file itself, or a copy with the formulas it must not or cannot read
-    given their error values (and the ``blank`` blocks' cells empty); False at the end when the engine
-    refused to parse the workbook, and was given a copy with more formulas screened, and none blank."""
+    given their error values (and, with the runs planned ``early``, the changes of :func:`_copy_changes`);
+    False at the end when the engine refused to parse the workbook, and was given a copy with more
+    formulas screened, and nothing else changed."""
     with tempfile.TemporaryDirectory(prefix="trups-xl-") as tmp:
         try:
-            copy = _sanitised(path, found, bad, Path(tmp), blank=blank) if bad or blank else path
+            blank, pins = _copy_changes(found, early) if early is not None else ([], [])
+            copy = _sanitised(path, found, bad, Path(tmp), early=early, blank=blank, pins=pins) \
+                if bad or blank or pins else path
             return _load(copy, limits), bad, external, notices, True
         except RefusedError as refused:
             if "parse error" not in str(refused).lower():
@@ -201,10 +231,10 @@ def _early_formulas(found: Scan, bad: dict[Key, str]) -> dict[Key, str] | None:
     return None if missing else formulas  # a group the probe could not read as the engine reads it
 
 
-def _blankable(blocks: list[planning.Block], found: Scan) -> list[planning.Block]:
-    """The ``blocks`` whose cells can be left empty in the engine's copy: those holding no cell of a
-    shared formula some of whose cells are left in place (a group's first cell holds the formula of
-    all of them)."""
+def _replaceable(blocks: list[planning.Block], found: Scan) -> list[planning.Block]:
+    """The ``blocks`` whose cells can be left empty or given other formulas in the engine's copy: those
+    holding no cell of a shared formula some of whose cells are left in place (a group's first cell
+    holds the formula of all of them)."""
     groups: dict[tuple[str, str | None], list[FormulaCell]] = {}
     for sheet in found.sheets:
         for cell in sheet.formulas.kept_whole():
@@ -296,8 +326,7 @@ def load_workbook(path: Path, progress: Callable[[str], None] | None = None,
     if blank_runs:
         scanned = _early_formulas(found, bad)
         early = planning.plan(found, scanned, set()) if scanned is not None else None
-    blank = _blankable([h.block for h in early.made_whole()], found) if early is not None else []
-    book, bad, external, notices, as_screened = _engine_book(path, found, limits, bad, external, notices, blank)
+    book, bad, external, notices, as_screened = _engine_book(path, found, limits, bad, external, notices, early)
     if not as_screened:  # more formulas screened than the plan knew of: planned again once loaded
         early = scanned = None
     log = engine.DateLog()

@@ -152,6 +152,10 @@ class Host:
         arguments marked, any call left under its alias), row by row."""
         return Copied(engine_text(self.text)).column(self.block.count)
 
+    def engine_column_texts(self) -> list[str]:
+        """:meth:`engine_column`, a text a row."""
+        return Copied(engine_text(self.text)).copies(list(range(self.block.count)))
+
     def answered(self) -> bool:
         """Whether the engine's calls in this block's formula are to be answered from the runs, the
         formula kept as written: every call in it is a run, and a call may be skipped (it sits in an
@@ -281,11 +285,47 @@ class Plan:
     index: order.Index  # every formula cell (and scratch column) by node: runs first, then ordinary columns
     blocks: list[Block]  # every block of formulas holding a TRUPS_* call
 
+    #: the hosts whose cells the engine's copy already holds as :meth:`Host.engine_column` gives them, and
+    #: whether the copy holds the scratch sheet (:func:`.load.load_workbook` with ``blank_runs``)
+    pinned_in_copy: list[Host] = field(default_factory=list)
+    scratch_in_copy: bool = False
+
+    def first_pins(self, scan: Scan, answering: bool) -> tuple[list[Host], list[Host]]:
+        """The hosts whose calls the engine's calls are answered from the runs, and the hosts given their
+        formulas rewritten to read their scratch cells, before any run is made (``answering``: whether
+        the engine's calls are answered at all). Not answered where a ``TRUPS_*`` function is called
+        outside any block (:func:`called_elsewhere`); the answered formulas calling a function all skip
+        the same arguments of it (the engine passes a skipped argument as 0: an answer made with it
+        missing must not reach a call with a 0 typed there), the others are pinned."""
+        answering = answering and not called_elsewhere(scan)
+        answered: dict[int, Host] = {}
+        pinned: list[Host] = []
+        for h in self.hosts:
+            if not h.top and not h.reverted:
+                if answering and h.answered():
+                    answered[id(h)] = h
+                else:
+                    pinned.append(h)
+        skips: dict[str, frozenset[int]] = {}
+        for h in list(answered.values()):
+            masks = [(r.first.function, frozenset(i for i, a in enumerate(r.first.args) if a is None)) for r in h.runs]
+            if any(skips.setdefault(function, mask) != mask for function, mask in masks):
+                pinned.append(answered.pop(id(h)))
+        return list(answered.values()), pinned
+
     def made_whole(self) -> list[Host]:
         """The blocks that are one call whose runs the vectorised path makes (a run on a cycle, level 0,
         is the engine's): their cells take the runs' values, their formulas are not the engine's."""
         node = {id(r): n for n, r in enumerate(self.runs)}
         return [h for h in self.hosts if h.top and not h.reverted and all(self.levels[node[id(r)]] for r in h.runs)]
+
+
+def called_elsewhere(scan: Scan) -> bool:
+    """Whether a ``TRUPS_*`` function is called where no block of formulas is (a fixed array formula, a
+    defined name): the engine's calls are then never answered (such a call could not be told apart)."""
+    return any("TRUPS_" in text.upper() for _local, text in scan.names.values()) or any(
+        cell.kind == "array" and not cell.dynamic and "TRUPS_" in (cell.text or "").upper()
+        for sheet in scan.sheets for cell in sheet.formulas.kept_whole())  # array formulas are kept whole
 
 
 def scratch_title(scan: Scan) -> str:

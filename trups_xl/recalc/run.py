@@ -91,8 +91,8 @@ def evaluate_calls(loaded: Loaded, vectorise_calls: bool = True,
         outcome = vectorise.evaluate(book, found, formulas, loaded.protected, loaded.answers, loaded.plan, loaded.log)
         loaded.plan = None  # the plan's hosts now say what this evaluation did: it is not made twice
     else:
-        for host in loaded.plan.made_whole() if loaded.plan is not None else ():
-            vectorise.restore(book, host)  # cells left empty for their runs: their formulas back, the engine's
+        for host in [*loaded.plan.made_whole(), *loaded.plan.pinned_in_copy] if loaded.plan is not None else ():
+            vectorise.restore(book, host)  # cells the copy changed for the runs: their formulas back, the engine's
         loaded.plan = None
         vectorise.mark_skipped_in(book, formulas)
         outcome = vectorise.Outcome({}, set())

@@ -49,7 +49,18 @@ from trups_xl.recalc.engine import Answers, DateLog, as_sent, evaluate_all, key_
 from trups_xl.recalc.grouping import grouped_columns
 from trups_xl.recalc.load import keep_for_collect
 from trups_xl.recalc.package import Scan
-from trups_xl.recalc.planning import BlockCells, Host, Plan, Rect, Run, mark_skipped_in, marked, plan, restore
+from trups_xl.recalc.planning import (
+    BlockCells,
+    Host,
+    Plan,
+    Rect,
+    Run,
+    called_elsewhere,
+    mark_skipped_in,
+    marked,
+    plan,
+    restore,
+)
 
 
 @dataclass
@@ -137,26 +148,17 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
     hosts = the_plan.hosts
     runs = the_plan.runs
     host_of = {id(run): host for host in hosts for run in host.runs}
-    if any(r.scratch is not None for r in runs):
+    if any(r.scratch is not None for r in runs) and not the_plan.scratch_in_copy:
         book.add_sheet(the_plan.scratch)
     taken = {(h.block.sheet, h.block.col, h.block.first_row) for h in hosts if not h.reverted}
-    answered: dict[int, Host] = {}  # hosts whose formulas the engine keeps, their calls answered
-    if answers is not None and _called_elsewhere(scan):
+    if answers is not None and called_elsewhere(scan):
         answers = None
-    for h in hosts:
-        if not h.top and not h.reverted:
-            if answers is not None and h.answered():
-                answered[id(h)] = h
-            else:
-                _pin(book, h)
-    # the engine passes a skipped argument as 0: the answered formulas calling a function all skip the same
-    # arguments of it (the first block's), the others are pinned, so no answer made with an argument
-    # missing is given to a call with a 0 typed there
-    skips: dict[str, frozenset[int]] = {}
-    for h in list(answered.values()):
-        masks = [(r.first.function, frozenset(i for i, a in enumerate(r.first.args) if a is None)) for r in h.runs]
-        if any(skips.setdefault(function, mask) != mask for function, mask in masks):
-            _pin(book, answered.pop(id(h)))
+    first_answered, pinned = the_plan.first_pins(scan, answers is not None)
+    answered = {id(h): h for h in first_answered}  # hosts whose formulas the engine keeps, their calls answered
+    in_copy = {id(h) for h in the_plan.pinned_in_copy}
+    for h in pinned:
+        if id(h) not in in_copy:
+            _pin(book, h)
     # every other formula the engine evaluates calls the functions under an alias that is never answered
     untaken = [b for b in the_plan.blocks if (b.sheet, b.col, b.first_row) not in taken]
     for block, texts in marked(untaken, alias=frozenset(REGISTRY) if answers is not None else frozenset()):
@@ -267,14 +269,6 @@ def _needs(the_plan: Plan, runs: list[Run], node: int, pending: set[int], made: 
                 return out
             out.update((rect.sheet, r, col) for r in range(max(first, rect.rows[0]), min(last, rect.rows[1]) + 1))
     return out if waits else None
-
-
-def _called_elsewhere(scan: Scan) -> bool:
-    """Whether a ``TRUPS_*`` function is called where no block of formulas is (a fixed array formula, a
-    defined name): the engine's calls are then never answered (such a call could not be told apart)."""
-    return any("TRUPS_" in text.upper() for _local, text in scan.names.values()) or any(
-        cell.kind == "array" and not cell.dynamic and "TRUPS_" in (cell.text or "").upper()
-        for sheet in scan.sheets for cell in sheet.formulas.kept_whole())  # array formulas are kept whole
 
 
 def _set_scratch(book: fz.Workbook, run: Run, column: list[Any]) -> None:

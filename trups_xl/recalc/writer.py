@@ -18,16 +18,17 @@ import math
 import re
 import zipfile
 from array import array
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Iterable, MutableMapping
 from pathlib import Path
 from typing import Any
 
 from trups_xl.atomic import write_atomically
 from trups_xl.excel.convert import date_to_serial
-from trups_xl.recalc.addresses import a1, column_letters, column_number, coordinate
+from trups_xl.recalc.addresses import a1, column_number, coordinate
 from trups_xl.recalc.computed import ComputedCells
 from trups_xl.recalc.engine import error_text, is_engine_error
+from trups_xl.recalc.engine_copy import EMPTY_SHEET, Spans, replace_cells, with_sheet
 from trups_xl.recalc.formula_cells import COLUMN_BITS
 from trups_xl.recalc.package import DEFAULT_PART_BYTES, Scan, attributes, counted_chunks, damage, read_part
 from trups_xl.recalc.safety import RefusedError
@@ -276,39 +277,6 @@ def rewrite_sheet(data: bytes, values: Values, styles: _Styles) -> bytes | bytea
     return out  # written as it is (no copy of a part of 10s of MB)
 
 
-#: Column -> the (first row, last row) spans of its cells left empty.
-Spans = dict[int, list[tuple[int, int]]]
-
-
-def blank_cells(data: bytes, spans: Spans) -> bytes | None:
-    """A worksheet part with the formula cells of ``spans`` left empty (their position and style kept),
-    in one pass that looks only at cells of those columns; None unless every cell of the spans was found
-    as a formula cell of the usual shape (the caller then rewrites the part cell by cell)."""
-    ranges: dict[bytes, list[tuple[int, int]]] = {column_letters(col).encode(): sorted(found)
-                                                  for col, found in spans.items()}
-    expected = sum(last - first + 1 for found in spans.values() for first, last in found)
-    longest_first: list[bytes] = sorted(ranges, key=len, reverse=True)  # HA before H
-    columns = b"|".join(longest_first)
-    pattern = re.compile(rb'<c r="(' + columns + rb')([1-9]\d*)"(\s+s="\d+")?(?:\s+t="\w+")?\s*>'
-                         rb"\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\b[^>]*?(?:/>|>[^<]*</v>)\s*)?</c>")
-    done = 0
-
-    def blank(cell: re.Match[bytes]) -> bytes:
-        nonlocal done
-        row, within = int(cell[2]), ranges[cell[1]]
-        at = bisect_right(within, (row, _LAST_ROW)) - 1
-        if at < 0 or row > within[at][1]:
-            return cell[0]
-        done += 1
-        return b'<c r="%s%s"%s/>' % (cell[1], cell[2], cell[3] or b"")
-
-    out = pattern.sub(blank, data)
-    return out if done == expected else None
-
-
-_LAST_ROW = 1 << 62
-
-
 def _merge_rows(data: bytes, values: Values, styles: _Styles) -> bytes:
     """``values`` written into their rows: existing cells replaced, new ones added in column order,
     new rows added in row order."""
@@ -373,10 +341,14 @@ def _workbook_xml(data: bytes) -> bytes:
 
 def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values], keep_vba: bool,
                limit_bytes: int = DEFAULT_PART_BYTES, compression: int = zipfile.ZIP_DEFLATED,
-               blanks: dict[str, Spans] | None = None) -> None:
+               spans: dict[str, Spans] | None = None, sheet: tuple[str, str] | None = None) -> tuple[bool, bool]:
     """Write ``target``: ``source`` with ``values`` (sheet title -> cells) in place of its formulas, its
-    parts deflated (or, with ``compression=ZIP_STORED``, stored: a copy read once, at once), and the
-    formula cells of ``blanks`` (sheet title -> spans, on sheets ``values`` does not name) left empty.
+    parts deflated (or, with ``compression=ZIP_STORED``, stored: a copy read once, at once); the
+    formula cells of ``spans`` (sheet title -> spans, on sheets ``values`` does not name) left empty or
+    given other formulas, and an empty ``sheet`` (its title, its part) added last. Returns whether the
+    sheet was added, and whether every span giving formulas was written (they are written only with
+    the sheet; a part whose cells are not all of the usual shape keeps its formulas, its other spans
+    left empty cell by cell).
 
     Every part is inflated through :func:`~trups_xl.recalc.package.read_part` or copied a chunk at a
     time, counted against ``limit_bytes`` whatever its zip header claims. Any failure to read or
@@ -384,6 +356,8 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
     :class:`~trups_xl.recalc.safety.RefusedError` naming the part, and nothing is written (the write
     is atomic); a failure to write the file itself stays an ``OSError``."""
     part = ""
+    done = [False, True]  # the sheet added; every span giving formulas written
+    changes: dict[str, Spans] = {}
 
     def write(tmp: Path) -> None:
         nonlocal part
@@ -397,19 +371,37 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
                 return read_part(zin, name, limit_bytes)
 
             styles = _Styles(read("xl/styles.xml") if "xl/styles.xml" in names else None, scan)
-            rewritten = {}
-            for sheet in scan.sheets:
-                if sheet.part not in names:
+            rewritten: dict[str, bytes | bytearray] = {}
+            if sheet is not None:
+                top = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml")
+                types = _without_parts(read(top[2]), dropped, b"PartName", "") if top[2] in names else b""
+                made = with_sheet(_workbook_xml(read(top[0])), _without_parts(read(top[1]), dropped, b"Target", "xl/"),
+                                  types if keep_vba else types.replace(MACRO_MAIN, PLAIN_MAIN), sheet[0], sheet[1],
+                                  set(names)) if all(n in names for n in top) else None
+                if made is not None:
+                    rewritten.update(zip(top, made, strict=True))
+                    done[0] = True
+            for title, found in (spans or {}).items():
+                kept = {col: [s for s in within if s[2] is None or done[0]] for col, within in found.items()}
+                changes[title] = {col: within for col, within in kept.items() if within}
+                if not done[0] and any(s[2] is not None for within in found.values() for s in within):
+                    done[1] = False  # formulas reading a sheet that is not there: not written
+            for each in scan.sheets:
+                if each.part not in names:
                     continue
-                if values.get(sheet.title):
-                    rewritten[sheet.part] = rewrite_sheet(read(sheet.part), values[sheet.title], styles)
-                elif blanks and blanks.get(sheet.title):
-                    data = read(sheet.part)
-                    spans = blanks[sheet.title]
-                    made = blank_cells(data, spans)
-                    rewritten[sheet.part] = made if made is not None else rewrite_sheet(data, {
-                        (row, col): (None, False) for col, found in spans.items() for first, last in found
-                        for row in range(first, last + 1)}, styles)
+                if values.get(each.title):
+                    rewritten[each.part] = rewrite_sheet(read(each.part), values[each.title], styles)
+                elif changes.get(each.title):
+                    data = read(each.part)
+                    replaced: bytes | bytearray | None = replace_cells(data, changes[each.title])
+                    if replaced is None:  # the cells one by one: those left empty (the others keep their formulas)
+                        done[1] = done[1] and all(s[2] is None for within in changes[each.title].values()
+                                                  for s in within)
+                        replaced = rewrite_sheet(data, {(row, col): (None, False)
+                                                        for col, within in changes[each.title].items()
+                                                        for first, last, texts in within if texts is None
+                                                        for row in range(first, last + 1)}, styles)
+                    rewritten[each.part] = replaced
             part = "xl/styles.xml"
             styles_xml = styles.rewritten()  # after the sheets: they add the date formats they need
             for info in zin.infolist():
@@ -429,9 +421,12 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
                     zout.writestr(name, _workbook_xml(read(name)))
                 else:
                     _copy_part(zin, info, zout, limit_bytes, compression)
+            if sheet is not None and done[0]:
+                zout.writestr(sheet[1], EMPTY_SHEET)
 
     try:
         write_atomically(target, write)
+        return done[0], done[1]
     except (RefusedError, OSError):
         raise
     except Exception as exc:  # a part of an untrusted file that could not be read or rewritten

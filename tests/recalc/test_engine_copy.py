@@ -1,0 +1,64 @@
+"""The engine's copy: formula cells of whole columns left empty or given other formulas in one pass,
+and a sheet added to the package as Excel lists one (read back by openpyxl, an independent reader)."""
+
+import pytest
+
+openpyxl = pytest.importorskip("openpyxl")
+
+from trups_xl.recalc.engine_copy import replace_cells  # noqa: E402
+from trups_xl.recalc.package import scan  # noqa: E402
+from trups_xl.recalc.safety import Limits  # noqa: E402
+from trups_xl.recalc.writer import write_copy  # noqa: E402
+
+PART = (b'<worksheet><sheetData><row r="2"><c r="A2"><v>1</v></c><c r="H2" s="3"><f>TRUPS_COUPON(A2)</f><v>5</v></c>'
+        b'<c r="HA2" t="str"><f t="shared" ref="HA2:HA4" si="0">A2</f><v>x</v></c></row>'
+        b'<row r="3"><c r="H3" s="3"><f>TRUPS_COUPON(A3)</f></c><c r="HA3"><f t="shared" si="0"/><v>1</v></c></row>'
+        b'<row r="4"><c r="H4"><f>A4</f></c><c r="HA4"><f t="shared" si="0"/></c></row></sheetData></worksheet>')
+
+
+def test_the_cells_of_the_spans_are_left_empty_or_given_their_formulas_and_nothing_else_changes():
+    out = replace_cells(PART, {8: [(2, 3, None)], 209: [(3, 4, ['=IF(A3<1,"a&b",2)', "=S!A4"]), (2, 2, None)]})
+    assert out == (b'<worksheet><sheetData><row r="2"><c r="A2"><v>1</v></c><c r="H2" s="3"/><c r="HA2"/></row>'
+                   b'<row r="3"><c r="H3" s="3"/><c r="HA3"><f>IF(A3&lt;1,"a&amp;b",2)</f></c></row>'
+                   b'<row r="4"><c r="H4"><f>A4</f></c><c r="HA4"><f>S!A4</f></c></row></sheetData></worksheet>')
+
+
+def test_a_cell_of_the_spans_not_found_in_the_usual_shape_leaves_the_part_to_the_caller():
+    assert replace_cells(PART.replace(b'<c r="H3" s="3">', b'<c s="3" r="H3">'), {8: [(2, 3, None)]}) is None
+    assert replace_cells(PART, {8: [(2, 5, None)]}) is None  # H5 is not there
+
+
+def _book(path):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "Model"
+    for r in range(1, 5):
+        ws[f"A{r}"] = r
+        ws[f"B{r}"] = f"=A{r}*2"
+    book.create_sheet("Other")["A1"] = "kept"
+    book.save(path)
+    return path
+
+
+def test_a_copy_with_a_sheet_added_lists_it_last_and_holds_the_formulas_reading_it(tmp_path):
+    source = _book(tmp_path / "in.xlsx")
+    target = tmp_path / "copy.xlsx"
+    spans = {"Model": {2: [(1, 2, ["='_scratch'!A1", "='_scratch'!A2"]), (3, 3, None)]}}
+    assert write_copy(source, target, scan(source, Limits()), {}, keep_vba=False, spans=spans,
+                      sheet=("_scratch", "xl/worksheets/trups_scratch.xml")) == (True, True)
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames == ["Model", "Other", "_scratch"]
+    assert [book["Model"][f"B{r}"].value for r in range(1, 5)] == ["='_scratch'!A1", "='_scratch'!A2", None, "=A4*2"]
+    assert book["Other"]["A1"].value == "kept" and book["_scratch"].max_row == 1
+    # no sheet asked for: the spans giving formulas are not written (they would read a sheet not there)
+    assert write_copy(source, target, scan(source, Limits()), {}, keep_vba=False, spans=spans) == (False, False)
+    assert [openpyxl.load_workbook(target)["Model"][f"B{r}"].value for r in range(1, 5)] == [
+        "=A1*2", "=A2*2", None, "=A4*2"]
+
+
+def test_a_sheet_is_not_added_over_a_part_the_workbook_has(tmp_path):
+    source = _book(tmp_path / "in.xlsx")
+    target = tmp_path / "copy.xlsx"
+    assert write_copy(source, target, scan(source, Limits()), {}, keep_vba=False, spans={},
+                      sheet=("_scratch", "xl/worksheets/sheet1.xml")) == (False, True)
+    assert openpyxl.load_workbook(target).sheetnames == ["Model", "Other"]
