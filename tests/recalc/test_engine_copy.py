@@ -62,3 +62,12 @@ def test_a_sheet_is_not_added_over_a_part_the_workbook_has(tmp_path):
     assert write_copy(source, target, scan(source, Limits()), {}, keep_vba=False, spans={},
                       sheet=("_scratch", "xl/worksheets/sheet1.xml")) == (False, True)
     assert openpyxl.load_workbook(target).sheetnames == ["Model", "Other"]
+
+
+def test_a_cell_written_twice_does_not_stand_for_one_not_found():
+    # B3's tag is not of the usual shape; B4 twice must not make up for it (B2's formula would be gone
+    # while B3 still follows it)
+    part = (b'<worksheet><sheetData><row r="2"><c r="B2"><f t="shared" ref="B2:B4" si="0">A2</f></c></row>'
+            b'<row r="3"><c s="1" r="B3"><f t="shared" si="0"/></c></row><row r="4"><c r="B4"><f t="shared" si="0"/>'
+            b'</c><c r="B4"><f t="shared" si="0"/></c></row></sheetData></worksheet>')
+    assert replace_cells(part, {2: [(2, 4, None)]}) is None

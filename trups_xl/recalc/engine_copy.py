@@ -29,15 +29,14 @@ def replace_cells(data: bytes, spans: Spans) -> bytes | None:
     longest_first: list[bytes] = sorted(ranges, key=len, reverse=True)  # HA before H
     pattern = re.compile(rb'<c r="(' + b"|".join(longest_first) + rb')([1-9]\d*)"(\s+s="\d+")?(?:\s+t="\w+")?\s*>'
                          rb"\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\b[^>]*?(?:/>|>[^<]*</v>)\s*)?</c>")
-    done = 0
+    done: set[tuple[bytes, int]] = set()  # the cells changed (a cell written twice is counted once)
 
     def replace(cell: re.Match[bytes]) -> bytes:
-        nonlocal done
         row, within = int(cell[2]), ranges[cell[1]]
         at = bisect_right(within, (row, _LAST_ROW)) - 1
         if at < 0 or row > within[at][1]:
             return cell[0]
-        done += 1
+        done.add((cell[1], row))
         first, _last, texts = within[at]
         if texts is None:
             return b'<c r="%s%s"%s/>' % (cell[1], cell[2], cell[3] or b"")
@@ -45,7 +44,7 @@ def replace_cells(data: bytes, spans: Spans) -> bytes | None:
                                                    _escape(texts[row - first].removeprefix("=")).encode())
 
     out = pattern.sub(replace, data)
-    return out if done == expected else None
+    return out if len(done) == expected else None
 
 
 def _escape(text: str) -> str:

@@ -206,7 +206,7 @@ def _engine_formulas(book: fz.Workbook | None, found: Scan, bad: dict[Key, str])
             if text:
                 out[(title, packed >> COLUMN_BITS, packed & _COLUMN_MASK)] = text if text[0] == "=" else f"={text}"
         if book is not None:
-            out.update(shared.texts(book, title, (c for c in special.values() if c.kind == "shared")))
+            out.update(shared.texts(book, title, (c for c in sheet.formulas.kept_whole() if c.kind == "shared")))
     for key in bad:
         out.pop(key, None)
     return out
@@ -219,7 +219,8 @@ def _early_formulas(found: Scan, bad: dict[Key, str]) -> dict[Key, str] | None:
     special = {s.title: s.formulas.kept_whole() for s in found.sheets}
     if any(c.kind != "shared" for cells in special.values() for c in cells):
         return None
-    sheets = {title: cells for title, cells in special.items() if cells}
+    sheets = {title: kept for title, cells in special.items()  # a screened group is not the engine's to read
+              if (kept := [c for c in cells if (title, c.row, c.col) not in bad])}
     if not sheets:  # the scan's own texts are the engine's
         return _engine_formulas(None, found, bad)
     probe = shared.probe(sheets, [s.title for s in found.sheets])
@@ -312,10 +313,12 @@ def load_workbook(path: Path, progress: Callable[[str], None] | None = None,
     """Check ``path`` (refusing what this command does not read, one line saying why), scan its
     sheets and load it into the engine once, every ``TRUPS_*`` function registered.
 
-    ``blank_runs`` (for one vectorised evaluation, :func:`.vectorise.evaluate`): where no sheet holds a
-    shared or array formula, the runs are planned from the scan's own texts first, and the cells of
-    whole-formula calls the runs will make are left empty in the engine's copy: the engine does not
-    parse formulas whose values the runs set, and meets no call of them before their runs."""
+    ``blank_runs`` (for one vectorised evaluation, :func:`.vectorise.evaluate`): where no sheet holds an
+    array formula (and a probe reads every shared formula as the engine does, :func:`.shared.probe`),
+    the runs are planned from the scan's own texts first; in the engine's copy the cells of
+    whole-formula calls the runs will make are left empty, and the formulas that read their calls'
+    scratch cells are written so (:func:`_copy_changes`): the engine does not parse formulas whose
+    values the runs set, nor a formula twice."""
     say = progress or (lambda _m: None)
     limits = limits or Limits()
     package = check_package(path, limits)

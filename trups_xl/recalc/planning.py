@@ -452,6 +452,15 @@ def mark_skipped_in(book: fz.Workbook, formulas: dict[Key, str]) -> None:
         book.set_formulas_batch(block.sheet, block.first_row, block.col, [[t] for t in texts])
 
 
+def give_back(book: fz.Workbook, host: Host) -> None:
+    """Give the engine a block's formulas as the workbook holds them, for the engine alone to evaluate
+    (:func:`.run.evaluate_calls` without vectorising, after a load that changed them: its skipped
+    arguments marked there)."""
+    host.reverted = True
+    b = host.block
+    book.set_formulas_batch(b.sheet, b.first_row, b.col, Copied(b.text).column(b.count))
+
+
 def restore(book: fz.Workbook, host: Host) -> None:
     """Give the engine a block's own formulas again (skipped arguments marked, its calls under their
     alias so none is answered): its calls are the engine's."""

@@ -92,7 +92,7 @@ def evaluate_calls(loaded: Loaded, vectorise_calls: bool = True,
         loaded.plan = None  # the plan's hosts now say what this evaluation did: it is not made twice
     else:
         for host in [*loaded.plan.made_whole(), *loaded.plan.pinned_in_copy] if loaded.plan is not None else ():
-            vectorise.restore(book, host)  # cells the copy changed for the runs: their formulas back, the engine's
+            vectorise.give_back(book, host)  # cells the copy changed for the runs: their formulas back, the engine's
         loaded.plan = None
         vectorise.mark_skipped_in(book, formulas)
         outcome = vectorise.Outcome({}, set())

@@ -56,6 +56,7 @@ from trups_xl.recalc.planning import (
     Rect,
     Run,
     called_elsewhere,
+    give_back,
     mark_skipped_in,
     marked,
     plan,
@@ -376,4 +377,4 @@ def _run_round(book: fz.Workbook, runs: list[Run]) -> dict[int, list[tuple[Any, 
 
 
 __all__ = ["MAX_RANGE_CELLS", "VECTOR_PARAMETERS", "Call", "Host", "Outcome", "Plan", "Rect", "Ref", "Run", "evaluate",
-           "mark_skipped_in", "plan", "restore"]
+           "give_back", "mark_skipped_in", "plan", "restore"]
