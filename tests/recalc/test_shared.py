@@ -195,3 +195,39 @@ def test_a_filled_down_call_is_left_empty_in_the_engine_s_copy_where_a_probe_rea
             "=TRUPS_CLAIM_LIMIT(A2,1000)", "=TRUPS_CLAIM_LIMIT(A11,1000)"]
     if "TRUPS" in text:  # by hand: the claim limit of 11 on 1,000 is 11, whatever the security
         assert slow.values[("S", "B11")] * 2 == slow.values[("S", "C11")] != 0
+
+
+def test_a_screened_group_does_not_keep_the_others_from_being_planned_early(tmp_path):
+    # column C is one shared formula reading another workbook (screened: #REF!); column B's calls are
+    # still planned before the load, their cells left empty in the engine's copy
+    from trups_xl.recalc import recalculate
+    from trups_xl.recalc.run import load_workbook
+
+    path = tmp_path / "s.xlsx"
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "S"
+    for r in range(2, 8):
+        ws.cell(r, 1, float(r))
+        ws.cell(r, 2, f"=TRUPS_CLAIM_LIMIT(A{r},1000)")
+        ws.cell(r, 3, f"=[1]Other!A{r}*2")
+    book.save(path)
+    with zipfile.ZipFile(path) as z:
+        parts = [(i, z.read(i)) for i in z.infolist()]
+
+    def share(m):
+        index, first = (b"0", b"B2") if m[2] == b"B" else (b"1", b"C2")
+        if m[2] + m[3] == first:
+            return m[1] + b'<f t="shared" ref="%s:%s7" si="%s">%s</f>' % (first, m[2], index, m[4])
+        return m[1] + b'<f t="shared" si="%s"/>' % index
+
+    with zipfile.ZipFile(path, "w") as z:
+        for info, data in parts:
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'(<c r="([BC])(\d+)"[^>]*>)<f>([^<]*)</f>', share, data)
+            z.writestr(info, data)
+    loaded = load_workbook(path, blank_runs=True)
+    assert loaded.plan is not None and not loaded.book.get_formula("S", 7, 2)
+    fast, slow = recalculate(path), recalculate(path, vectorise_calls=False)
+    assert dict(fast.values.items()) == dict(slow.values.items())
+    assert slow.values[("S", "C7")] == "#REF!" and slow.values[("S", "B7")] == 7.0
