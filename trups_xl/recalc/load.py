@@ -329,6 +329,8 @@ def load_workbook(path: Path, progress: Callable[[str], None] | None = None,
     if blank_runs:
         scanned = _early_formulas(found, bad)
         early = planning.plan(found, scanned, set()) if scanned is not None else None
+        if early is not None and scanned is not None:
+            keep_for_collect(found, scanned)  # planned: what is left is for reading back (before the engine's load)
     book, bad, external, notices, as_screened = _engine_book(path, found, limits, bad, external, notices, early)
     if not as_screened:  # more formulas screened than the plan knew of: planned again once loaded
         early = scanned = None
