@@ -167,3 +167,91 @@ def test_formulas_reading_their_calls_scratch_cells_are_in_the_engine_s_copy_wit
     engine_only = load_workbook(path, blank_runs=True)
     assert dict(collect(engine_only, evaluate_calls(engine_only, vectorise_calls=False)).values.items()) == slow
     assert isinstance(slow[(title, "C4")], float) and slow[(title, "C4")] > 80000
+
+
+def _pinned_book(path, titles, edit=None):
+    """Sheets each with a column of coupons three times over (pinned: read from scratch cells); ``edit``
+    (part, old, new) changes the package's XML afterwards."""
+    import datetime as dt
+    import re
+    import zipfile
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title in titles:
+        ws = book.create_sheet(title)
+        for r in range(2, 6):
+            ws[f"A{r}"] = float((dt.date(2009 + r, 6, 21) - dt.date(1899, 12, 30)).days)  # XXI's payment dates
+            ws[f"B{r}"] = f"=TRUPS_COUPON(A{r})*3"
+    book.save(path)
+    if edit:
+        with zipfile.ZipFile(path) as z:
+            parts = {n: z.read(n) for n in z.namelist()}
+        part, old, new = edit
+        parts[part] = re.sub(old, new, parts[part])
+        with zipfile.ZipFile(path, "w") as z:
+            for name, data in parts.items():
+                z.writestr(name, data)
+    return path
+
+
+def _agree(path):
+    from trups_xl.recalc.run import collect, evaluate_calls, recalculate
+
+    slow = dict(recalculate(path, vectorise_calls=False).values.items())
+    assert dict(recalculate(path).values.items()) == slow
+    loaded = load_workbook(path, blank_runs=True)
+    assert dict(collect(loaded, evaluate_calls(loaded, vectorise_calls=False)).values.items()) == slow
+    return slow
+
+
+def test_a_sheet_whose_formulas_could_not_be_rewritten_leaves_the_others_in_the_copy(tmp_path):
+    # S2's B3 is not written as the one-pass rewrite reads cells: S2 keeps its formulas (pinned once
+    # loaded), S1's stay rewritten in the copy, and the engine path given the load gives S1's back
+    path = _pinned_book(tmp_path / "b.xlsx", ["S1", "S2"], ("xl/worksheets/sheet2.xml", rb'<c r="B3">',
+                                                           b'<c s="0" r="B3">'))
+    loaded = load_workbook(path, blank_runs=True)
+    assert loaded.plan is not None and [h.block.sheet for h in loaded.plan.pinned_in_copy] == ["S1"]
+    slow = _agree(path)
+    assert slow[("S1", "B5")] == slow[("S2", "B5")] > 0
+
+
+def test_a_workbook_declaring_the_relationships_prefix_on_each_sheet_is_read_as_before(tmp_path):
+    # no scratch sheet can be added to such a workbook.xml: the formulas are rewritten once it is loaded
+    ns = rb' xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    path = _pinned_book(tmp_path / "b.xlsx", ["S1"], ("xl/workbook.xml", rb"<sheet ", b"<sheet" + ns + b" "))
+    with_each = _pinned_book(tmp_path / "c.xlsx", ["S1"])
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(ns, b"", 1)  # off the root, kept on the sheet
+    with zipfile.ZipFile(with_each, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    loaded = load_workbook(with_each, blank_runs=True)
+    assert loaded.plan is not None and not loaded.plan.scratch_in_copy and not loaded.plan.pinned_in_copy
+    assert _agree(with_each)[("S1", "B5")] > 0
+
+
+def test_a_copy_the_engine_refuses_is_given_up_for_the_workbook_itself(tmp_path, monkeypatch):
+    from trups_xl.recalc import writer
+
+    monkeypatch.setattr(writer, "with_sheet", lambda *args: (b"<workbook", b"", b""))  # XML cut short
+    path = _pinned_book(tmp_path / "b.xlsx", ["S1"])
+    loaded = load_workbook(path, blank_runs=True)
+    assert loaded.plan is not None and not loaded.plan.scratch_in_copy and not loaded.plan.pinned_in_copy
+    assert _agree(path)[("S1", "B5")] > 0
+
+
+def test_a_workbook_counting_its_sheets_is_evaluated_by_the_engine_alone(tmp_path):
+    # the scratch sheet the rewritten formulas read would be counted by SHEETS(): such a workbook's calls
+    # are all the engine's, so it counts the workbook's own sheets
+    path = _pinned_book(tmp_path / "b.xlsx", ["S1"])
+    openpyxl_book = openpyxl.load_workbook(path)
+    openpyxl_book["S1"]["D1"] = "=SHEETS()"
+    openpyxl_book.save(path)
+    loaded = load_workbook(path, blank_runs=True)
+    assert loaded.counts_sheets and loaded.plan is None
+    values = _agree(path)
+    assert values[("S1", "D1")] == 1.0 and values[("S1", "B5")] > 0

@@ -55,9 +55,11 @@ def with_sheet(workbook: bytes, relationships: bytes, types: bytes, title: str, 
                names: set[str]) -> tuple[bytes, bytes, bytes] | None:
     """The workbook, its relationships and the content types with a worksheet ``title`` added last, its
     part ``part`` (a name among none of ``names``); None where the workbook's XML is not as Excel writes
-    it (no relationships prefix, no ``</sheets>``), or the part is taken."""
-    prefix = re.search(rb'xmlns:(\w+)="' + re.escape(_RELATIONSHIPS) + b'"', workbook)
-    if prefix is None or part in names or workbook.count(b"</sheets>") != 1:
+    it (no relationships prefix declared on its root, not one ``</sheets>``), or the part is taken (or
+    named by the content types)."""
+    root = re.search(rb"<(?:\w+:)?workbook\b[^>]*>", workbook)  # a prefix declared on the root is in scope
+    prefix = re.search(rb'\sxmlns:(\w+)="' + re.escape(_RELATIONSHIPS) + b'"', root[0]) if root else None
+    if prefix is None or part in names or workbook.count(b"</sheets>") != 1 or b'"/%s"' % part.encode() in types:
         return None
     used = {int(n) for n in re.findall(rb'<sheet\b[^>]*\ssheetId="(\d+)"', workbook)}
     ids = set(re.findall(rb'\sId="([^"]*)"', relationships))

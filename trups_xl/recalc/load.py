@@ -81,16 +81,16 @@ def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, name: st
     copy = tmp / (name or "book") / path.name
     copy.parent.mkdir(exist_ok=True)
     scratch = (early.scratch, SCRATCH_PART) if pinned and early is not None else None
-    added, written = write_copy(path, copy, found, cells, keep_vba=False,
-                                compression=zipfile.ZIP_STORED, spans=spans, sheet=scratch)  # read once, at once
+    added, unwritten = write_copy(path, copy, found, cells, keep_vba=False,
+                                  compression=zipfile.ZIP_STORED, spans=spans, sheet=scratch)  # read once, at once
     if early is not None:
         early.scratch_in_copy = added
-        early.pinned_in_copy = pinned if added and written else []
+        early.pinned_in_copy = [h for h in pinned if added and h.block.sheet not in unwritten]
     return copy
 
 
-#: The scratch sheet's part in the engine's copy (a name no part of a workbook has: the copy is refused
-#: otherwise, and the pinned formulas are given to the engine once it has loaded the workbook).
+#: The scratch sheet's part in the engine's copy (where the workbook has a part of that name, no sheet
+#: is added: the pinned formulas are then given to the engine once it has loaded the workbook).
 SCRATCH_PART = "xl/worksheets/trups_scratch.xml"
 
 
@@ -151,14 +151,20 @@ def _engine_book(path: Path, found: Scan, limits: Limits, bad: dict[Key, str], e
                  notices: list[str], early: planning.Plan | None,
                  ) -> tuple[fz.Workbook, dict[Key, str], list[str], list[str], bool]:
     """The engine's workbook: the file itself, or a copy with the formulas it must not or cannot read
-    given their error values (and, with the runs planned ``early``, the changes of :func:`_copy_changes`);
-    False at the end when the engine refused to parse the workbook, and was given a copy with more
-    formulas screened, and nothing else changed."""
+    given their error values (and, with the runs planned ``early``, the changes of :func:`_copy_changes`,
+    unless the engine refuses that copy); False at the end when the engine refused to parse the
+    workbook, and was given a copy with more formulas screened, and nothing else changed."""
     with tempfile.TemporaryDirectory(prefix="trups-xl-") as tmp:
         try:
             blank, pins = _copy_changes(found, early) if early is not None else ([], [])
-            copy = _sanitised(path, found, bad, Path(tmp), early=early, blank=blank, pins=pins) \
-                if bad or blank or pins else path
+            if blank or pins:
+                try:
+                    return (_load(_sanitised(path, found, bad, Path(tmp), name="early", early=early, blank=blank,
+                                             pins=pins), limits), bad, external, notices, True)
+                except RefusedError:  # the changes made it one the engine does not read: it gets the workbook's
+                    if early is not None:
+                        early.scratch_in_copy, early.pinned_in_copy = False, []
+            copy = _sanitised(path, found, bad, Path(tmp)) if bad else path
             return _load(copy, limits), bad, external, notices, True
         except RefusedError as refused:
             if "parse error" not in str(refused).lower():
@@ -306,6 +312,9 @@ class Loaded:
     #: the runs planned before the engine loaded the workbook, the cells of :meth:`.planning.Plan.made_whole`
     #: left empty in the engine's copy (:func:`load_workbook` with ``blank_runs``), or None
     plan: planning.Plan | None = None
+    #: a formula counts the workbook's sheets (``SHEETS()``): the scratch sheet the runs of calls nested in
+    #: formulas need would be counted, so the engine evaluates every call itself (:func:`counts_sheets`)
+    counts_sheets: bool = False
 
 
 def load_workbook(path: Path, progress: Callable[[str], None] | None = None,
@@ -326,7 +335,8 @@ def load_workbook(path: Path, progress: Callable[[str], None] | None = None,
     found = scan(path, limits)
     bad, external, notices = _screen(found)
     early, scanned = None, None
-    if blank_runs:
+    sheets_counted = counts_sheets(found)
+    if blank_runs and not sheets_counted:
         scanned = _early_formulas(found, bad)
         early = planning.plan(found, scanned, set()) if scanned is not None else None
         if early is not None and scanned is not None:
@@ -342,7 +352,13 @@ def load_workbook(path: Path, progress: Callable[[str], None] | None = None,
                  if cell.kind == "array" and not cell.dynamic
                  for r, c in area_cells(cell.area or a1(cell.row, cell.col))}
     return Loaded(path, found, book, log, formulas, protected, bad, external, notices, package.has_vba, say,
-                  answers, early)
+                  answers, early, sheets_counted)
+
+
+def counts_sheets(found: Scan) -> bool:
+    """Whether a formula calls ``SHEETS`` (written as Excel writes it, or in lower case)."""
+    return any(s.formulas.holding("SHEETS(", "sheets(", "Sheets(") for s in found.sheets) or any(
+        "SHEETS(" in text.upper() for _local, text in found.names.values())
 
 
 

@@ -344,15 +344,16 @@ def _workbook_xml(data: bytes) -> bytes:
 
 def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values], keep_vba: bool,
                limit_bytes: int = DEFAULT_PART_BYTES, compression: int = zipfile.ZIP_DEFLATED,
-               spans: dict[str, Spans] | None = None, sheet: tuple[str, str] | None = None) -> tuple[bool, bool]:
+               spans: dict[str, Spans] | None = None, sheet: tuple[str, str] | None = None,
+               ) -> tuple[bool, set[str]]:
     """Write ``target``: ``source`` with ``values`` (sheet title -> cells) in place of its formulas, its
     parts deflated (the rewritten ones at zlib's fastest level, :data:`DEFLATE_LEVEL`) or, with
     ``compression=ZIP_STORED``, stored (a copy read once, at once); the
     formula cells of ``spans`` (sheet title -> spans, on sheets ``values`` does not name) left empty or
     given other formulas, and an empty ``sheet`` (its title, its part) added last. Returns whether the
-    sheet was added, and whether every span giving formulas was written (they are written only with
-    the sheet; a part whose cells are not all of the usual shape keeps its formulas, its other spans
-    left empty cell by cell).
+    sheet was added, and the titles of the sheets whose spans giving formulas were not written (they
+    are written only with the sheet; a part whose cells are not all of the usual shape keeps its
+    formulas, its other spans left empty cell by cell).
 
     Every part is inflated through :func:`~trups_xl.recalc.package.read_part` or copied a chunk at a
     time, counted against ``limit_bytes`` whatever its zip header claims. Any failure to read or
@@ -360,7 +361,8 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
     :class:`~trups_xl.recalc.safety.RefusedError` naming the part, and nothing is written (the write
     is atomic); a failure to write the file itself stays an ``OSError``."""
     part = ""
-    done = [False, True]  # the sheet added; every span giving formulas written
+    added = [False]
+    unwritten: set[str] = set()  # the sheets whose spans giving formulas were not written
     changes: dict[str, Spans] = {}
 
     def write(tmp: Path) -> None:
@@ -384,12 +386,12 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
                                   set(names)) if all(n in names for n in top) else None
                 if made is not None:
                     rewritten.update(zip(top, made, strict=True))
-                    done[0] = True
+                    added[0] = True
             for title, found in (spans or {}).items():
-                kept = {col: [s for s in within if s[2] is None or done[0]] for col, within in found.items()}
+                kept = {col: [s for s in within if s[2] is None or added[0]] for col, within in found.items()}
                 changes[title] = {col: within for col, within in kept.items() if within}
-                if not done[0] and any(s[2] is not None for within in found.values() for s in within):
-                    done[1] = False  # formulas reading a sheet that is not there: not written
+                if not added[0] and any(s[2] is not None for within in found.values() for s in within):
+                    unwritten.add(title)  # formulas reading a sheet that is not there: not written
             for each in scan.sheets:
                 if each.part not in names:
                     continue
@@ -399,8 +401,8 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
                     data = read(each.part)
                     replaced: bytes | bytearray | None = replace_cells(data, changes[each.title])
                     if replaced is None:  # the cells one by one: those left empty (the others keep their formulas)
-                        done[1] = done[1] and all(s[2] is None for within in changes[each.title].values()
-                                                  for s in within)
+                        if any(s[2] is not None for within in changes[each.title].values() for s in within):
+                            unwritten.add(each.title)
                         replaced = rewrite_sheet(data, {(row, col): (None, False)
                                                         for col, within in changes[each.title].items()
                                                         for first, last, texts in within if texts is None
@@ -425,12 +427,12 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
                     zout.writestr(name, _workbook_xml(read(name)))
                 else:
                     _copy_part(zin, info, zout, limit_bytes, compression)
-            if sheet is not None and done[0]:
+            if sheet is not None and added[0]:
                 zout.writestr(sheet[1], EMPTY_SHEET)
 
     try:
         write_atomically(target, write)
-        return done[0], done[1]
+        return added[0], unwritten
     except (RefusedError, OSError):
         raise
     except Exception as exc:  # a part of an untrusted file that could not be read or rewritten
