@@ -15,9 +15,9 @@ from trups_xl.recalc.package import scan  # noqa: E402
 from trups_xl.recalc.safety import Limits  # noqa: E402
 
 
-def _saved(path, formulas, area):
-    """A sheet whose formulas (A1 -> text, the first cell of ``area`` and the others) are one shared
-    formula over ``area``, as Excel writes a filled range: the first cell holds the text."""
+def _saved(path, formulas, *areas):
+    """A sheet whose formulas (A1 -> text) are, over each of ``areas``, one shared formula (its own
+    index), as Excel writes a filled range: the area's first cell holds the text."""
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = "S"
@@ -27,18 +27,18 @@ def _saved(path, formulas, area):
     for ref, text in formulas.items():
         ws[ref] = text
     book.save(path)
-    first = area.split(":")[0]
-    r1, c1, r2, c2 = area_bounds(area)
+    bounds = [area_bounds(area) for area in areas]
     with zipfile.ZipFile(path) as z:
         parts = [(i, z.read(i)) for i in z.infolist()]
 
     def share(m):
         row, col = coordinate(m[2].decode())
-        if not (r1 <= row <= r2 and c1 <= col <= c2):
+        index = next((k for k, (r1, c1, r2, c2) in enumerate(bounds) if r1 <= row <= r2 and c1 <= col <= c2), None)
+        if index is None:
             return m[0]
-        if m[2].decode() == first:
-            return m[1] + f'<f t="shared" ref="{area}" si="0">'.encode() + m[3] + b"</f>"
-        return m[1] + b'<f t="shared" si="0"/>'
+        if m[2].decode() == areas[index].split(":")[0]:
+            return m[1] + f'<f t="shared" ref="{areas[index]}" si="{index}">'.encode() + m[3] + b"</f>"
+        return m[1] + f'<f t="shared" si="{index}"/>'.encode()
 
     with zipfile.ZipFile(path, "w") as z:
         for info, data in parts:
@@ -203,29 +203,8 @@ def test_a_screened_group_does_not_keep_the_others_from_being_planned_early(tmp_
     from trups_xl.recalc import recalculate
     from trups_xl.recalc.run import load_workbook
 
-    path = tmp_path / "s.xlsx"
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws.title = "S"
-    for r in range(2, 8):
-        ws.cell(r, 1, float(r))
-        ws.cell(r, 2, f"=TRUPS_CLAIM_LIMIT(A{r},1000)")
-        ws.cell(r, 3, f"=[1]Other!A{r}*2")
-    book.save(path)
-    with zipfile.ZipFile(path) as z:
-        parts = [(i, z.read(i)) for i in z.infolist()]
-
-    def share(m):
-        index, first = (b"0", b"B2") if m[2] == b"B" else (b"1", b"C2")
-        if m[2] + m[3] == first:
-            return m[1] + b'<f t="shared" ref="%s:%s7" si="%s">%s</f>' % (first, m[2], index, m[4])
-        return m[1] + b'<f t="shared" si="%s"/>' % index
-
-    with zipfile.ZipFile(path, "w") as z:
-        for info, data in parts:
-            if info.filename == "xl/worksheets/sheet1.xml":
-                data = re.sub(rb'(<c r="([BC])(\d+)"[^>]*>)<f>([^<]*)</f>', share, data)
-            z.writestr(info, data)
+    path = _saved(tmp_path / "s.xlsx", {**{f"B{r}": f"=TRUPS_CLAIM_LIMIT(A{r},1000)" for r in range(2, 8)},
+                                        **{f"C{r}": f"=[1]Other!A{r}*2" for r in range(2, 8)}}, "B2:B7", "C2:C7")
     loaded = load_workbook(path, blank_runs=True)
     assert loaded.plan is not None and not loaded.book.get_formula("S", 7, 2)
     fast, slow = recalculate(path), recalculate(path, vectorise_calls=False)
