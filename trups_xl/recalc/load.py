@@ -355,10 +355,14 @@ def load_workbook(path: Path, progress: Callable[[str], None] | None = None,
                   answers, early, sheets_counted)
 
 
+_SHEETS = re.compile(r"\bSHEETS\s*\(", re.I)
+
+
 def counts_sheets(found: Scan) -> bool:
-    """Whether a formula calls ``SHEETS`` (written as Excel writes it, or in lower case)."""
-    return any(s.formulas.holding("SHEETS(", "sheets(", "Sheets(") for s in found.sheets) or any(
-        "SHEETS(" in text.upper() for _local, text in found.names.values())
+    """Whether a formula or a defined name calls ``SHEETS`` (in any case; a text that merely holds the
+    word counts too: the engine alone then evaluates the workbook, which is never wrong)."""
+    return any(_SHEETS.search("\n".join(filter(None, s.formulas.packed()[1]))) for s in found.sheets) or any(
+        _SHEETS.search(text) for _local, text in found.names.values())
 
 
 

@@ -163,7 +163,7 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
     # every other formula the engine evaluates calls the functions under an alias that is never answered
     untaken = [b for b in the_plan.blocks if (b.sheet, b.col, b.first_row) not in taken]
     for block, texts in marked(untaken, alias=frozenset(REGISTRY) if answers is not None else frozenset()):
-        book.set_formulas_batch(block.sheet, block.first_row, block.col, [[t] for t in texts])
+        _set_formulas(book, block.sheet, block.first_row, block.col, texts)
     if answers is None:
         for h in hosts:  # a whole-formula call is blank until its run is made: never called by the engine
             if h.top and not h.reverted:
@@ -270,6 +270,20 @@ def _needs(the_plan: Plan, runs: list[Run], node: int, pending: set[int], made: 
                 return out
             out.update((rect.sheet, r, col) for r in range(max(first, rect.rows[0]), min(last, rect.rows[1]) + 1))
     return out if waits else None
+
+
+def _set_formulas(book: fz.Workbook, sheet: str, first_row: int, col: int, texts: list[str]) -> None:
+    """Set a column of formulas; where the engine refuses the column (it refuses a formula reading its
+    own cell, which it loads as a cycle), the cells one by one, a cell it refuses keeping the formula it
+    loaded (such a cell is on a cycle: the engine shows it as 0 and calls nothing in it)."""
+    try:
+        book.set_formulas_batch(sheet, first_row, col, [[t] for t in texts])
+    except RuntimeError:
+        for k, text in enumerate(texts):
+            try:
+                book.set_formula(sheet, first_row + k, col, text)
+            except RuntimeError:
+                continue
 
 
 def _set_scratch(book: fz.Workbook, run: Run, column: list[Any]) -> None:
