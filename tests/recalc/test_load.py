@@ -169,9 +169,10 @@ def test_formulas_reading_their_calls_scratch_cells_are_in_the_engine_s_copy_wit
     assert isinstance(slow[(title, "C4")], float) and slow[(title, "C4")] > 80000
 
 
-def _pinned_book(path, titles, edit=None):
-    """Sheets each with a column of coupons three times over (pinned: read from scratch cells); ``edit``
-    (part, old, new) changes the package's XML afterwards."""
+def _pinned_book(path, titles, edit=None, cells=None):
+    """Sheets each with a column of coupons three times over (pinned: read from scratch cells), the
+    first sheet's ``cells`` (A1 -> value) written over; ``edit`` (part, old, new) changes the package's
+    XML afterwards."""
     import datetime as dt
     import re
     import zipfile
@@ -183,6 +184,8 @@ def _pinned_book(path, titles, edit=None):
         for r in range(2, 6):
             ws[f"A{r}"] = float((dt.date(2009 + r, 6, 21) - dt.date(1899, 12, 30)).days)  # XXI's payment dates
             ws[f"B{r}"] = f"=TRUPS_COUPON(A{r})*3"
+    for ref, value in (cells or {}).items():
+        book[titles[0]][ref] = value
     book.save(path)
     if edit:
         with zipfile.ZipFile(path) as z:
@@ -248,10 +251,7 @@ def test_a_copy_the_engine_refuses_is_given_up_for_the_workbook_itself(tmp_path,
 def test_a_workbook_counting_its_sheets_is_evaluated_by_the_engine_alone(tmp_path, formula):
     # the scratch sheet the rewritten formulas read would be counted by SHEETS(): such a workbook's calls
     # are all the engine's, so it counts the workbook's own sheets (the function's name in any case)
-    path = _pinned_book(tmp_path / "b.xlsx", ["S1"])
-    openpyxl_book = openpyxl.load_workbook(path)
-    openpyxl_book["S1"]["D1"] = formula
-    openpyxl_book.save(path)
+    path = _pinned_book(tmp_path / "b.xlsx", ["S1"], cells={"D1": formula})
     loaded = load_workbook(path, blank_runs=True)
     assert loaded.counts_sheets and loaded.plan is None
     values = _agree(path)
@@ -262,9 +262,6 @@ def test_a_workbook_counting_its_sheets_is_evaluated_by_the_engine_alone(tmp_pat
 def test_a_call_reading_its_own_cell_shows_what_the_engine_shows(tmp_path, formula):
     # a cycle of one cell: the engine loads it and shows 0, but refuses it set through its API; the call
     # is left to the engine (no traceback)
-    path = _pinned_book(tmp_path / "b.xlsx", ["S1"])
-    openpyxl_book = openpyxl.load_workbook(path)
-    openpyxl_book["S1"]["B2"] = formula
-    openpyxl_book.save(path)
+    path = _pinned_book(tmp_path / "b.xlsx", ["S1"], cells={"B2": formula})
     values = _agree(path)
     assert values[("S1", "B2")] == 0.0 and values[("S1", "B5")] > 0
