@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
+from typing import Any
 
 from trups_xl.recalc.addresses import column_letters
+from trups_xl.recalc.package import escape, escape_attribute
 
 #: Column -> its (first row, last row, formulas) spans: the formulas row by row (each with its "="), or
 #: None for cells left empty.
@@ -33,22 +36,25 @@ def replace_cells(data: bytes, spans: Spans) -> bytes | None:
 
     def replace(cell: re.Match[bytes]) -> bytes:
         row, within = int(cell[2]), ranges[cell[1]]
-        at = bisect_right(within, (row, _LAST_ROW)) - 1
-        if at < 0 or row > within[at][1]:
+        at = span_at(within, row)
+        if at is None:
             return cell[0]
         done.add((cell[1], row))
         first, _last, texts = within[at]
         if texts is None:
             return b'<c r="%s%s"%s/>' % (cell[1], cell[2], cell[3] or b"")
         return b'<c r="%s%s"%s><f>%s</f></c>' % (cell[1], cell[2], cell[3] or b"",
-                                                   _escape(texts[row - first].removeprefix("=")).encode())
+                                                   escape(texts[row - first].removeprefix("=")).encode())
 
     out = pattern.sub(replace, data)
     return out if len(done) == expected else None
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def span_at(spans: Sequence[tuple[int, int, Any]], row: int) -> int | None:
+    """The place among ``spans`` (sorted, disjoint (first row, last row, ...) tuples) of the one that
+    holds ``row``, or None."""
+    at = bisect_right(spans, (row, _LAST_ROW)) - 1
+    return at if at >= 0 and spans[at][0] <= row <= spans[at][1] else None
 
 
 def with_sheet(workbook: bytes, relationships: bytes, types: bytes, title: str, part: str,
@@ -67,7 +73,7 @@ def with_sheet(workbook: bytes, relationships: bytes, types: bytes, title: str, 
     if relationships.count(b"</Relationships>") != 1 or types.count(b"</Types>") != 1:
         return None
     sheet = b'<sheet name="%s" sheetId="%d" %s:id="%s"/>' % (
-        _escape(title).replace('"', "&quot;").encode(), max(used, default=0) + 1, prefix[1], rid)
+        escape_attribute(title).encode(), max(used, default=0) + 1, prefix[1], rid)
     target = part.removeprefix("xl/").encode()
     return (workbook.replace(b"</sheets>", sheet + b"</sheets>"),
             relationships.replace(b"</Relationships>", b'<Relationship Id="%s" Type="%s/worksheet" Target="%s"/>'

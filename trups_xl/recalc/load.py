@@ -10,7 +10,6 @@ import operator
 import re
 import tempfile
 import zipfile
-from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -21,7 +20,7 @@ import formualizer as fz
 
 from trups_xl.recalc import engine, planning, shared
 from trups_xl.recalc.addresses import a1, area_bounds
-from trups_xl.recalc.engine_copy import Spans
+from trups_xl.recalc.engine_copy import Spans, span_at
 from trups_xl.recalc.formula_cells import COLUMN_BITS, FormulaCell
 from trups_xl.recalc.package import Scan, scan
 from trups_xl.recalc.safety import Limits, RefusedError, check_package
@@ -273,9 +272,9 @@ def _replaceable(blocks: list[planning.Block], found: Scan) -> list[planning.Blo
 def _holder(spans: dict[tuple[str, int], list[tuple[int, int, int]]], sheet: str, row: int, col: int) -> int | None:
     """The number of the block holding a cell, given each column's blocks as sorted (first row, last row,
     number)."""
-    at = spans.get((sheet, col), [])
-    i = bisect_right(at, (row, 1 << 62, 0)) - 1
-    return at[i][2] if i >= 0 and at[i][0] <= row <= at[i][1] else None
+    within = spans.get((sheet, col), [])
+    at = span_at(within, row)
+    return within[at][2] if at is not None else None
 
 
 def keep_for_collect(scan: Scan, formulas: dict[Key, str]) -> None:

@@ -147,14 +147,14 @@ class Host:
     runs: list[Run] = field(default_factory=list)
     reverted: bool = False
 
-    def engine_column(self) -> list[list[str]]:
-        """The block's formulas as the engine is given them when they read their scratch cells (skipped
-        arguments marked, any call left under its alias), row by row."""
-        return Copied(engine_text(self.text)).column(self.block.count)
-
     def engine_column_texts(self) -> list[str]:
-        """:meth:`engine_column`, a text a row."""
+        """The block's formulas as the engine is given them when they read their scratch cells (skipped
+        arguments marked, any call left under its alias), a text a row."""
         return Copied(engine_text(self.text)).copies(list(range(self.block.count)))
+
+    def engine_column(self) -> list[list[str]]:
+        """:meth:`engine_column_texts` as the engine's batch setter takes them."""
+        return [[text] for text in self.engine_column_texts()]
 
     def answered(self) -> bool:
         """Whether the engine's calls in this block's formula are to be answered from the runs, the

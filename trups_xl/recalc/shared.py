@@ -23,6 +23,7 @@ import formualizer as fz
 from trups_xl.recalc.addresses import a1
 from trups_xl.recalc.calls import Copied
 from trups_xl.recalc.formula_cells import FormulaCell
+from trups_xl.recalc.package import escape_attribute
 
 #: Cells of a group checked against the engine's own reading: the first cell, the first and last
 #: below it, and one between.
@@ -58,10 +59,10 @@ def probe(sheets: dict[str, list[FormulaCell]], titles: list[str]) -> fz.Workboo
             others = [c for c in members if c is not first and (c.col != first.col or c.row < first.row)]
             if any(c.text is not None for c in down + others):
                 return None
-            si = _attribute(index)
+            si = escape_attribute(index)
             kept[(first.row, first.col)] = (f'<c r="{a1(first.row, first.col)}"><f t="shared" '
-                                            f'ref="{_attribute(first.area or "")}" si="{si}">'
-                                            f"{_attribute(first.text.removeprefix('='))}</f></c>").encode()
+                                            f'ref="{escape_attribute(first.area or "")}" si="{si}">'
+                                            f"{escape_attribute(first.text.removeprefix('='))}</f></c>").encode()
             asked = [(c.row, c.col) for c in others]
             if down:
                 asked += [(c.row, c.col) for c in (down[0], down[len(down) // 2], down[-1])]
@@ -103,7 +104,7 @@ def _write_package(package: zipfile.ZipFile, titles: list[str], parts: dict[str,
         "</Relationships>"))
     package.writestr("xl/workbook.xml", (
         f'<workbook xmlns="{_MAIN}" xmlns:r="{_RELS}"><sheets>'
-        + "".join(f'<sheet name="{_attribute(t)}" sheetId="{n}" r:id="rId{n}"/>' for n, t in numbered)
+        + "".join(f'<sheet name="{escape_attribute(t)}" sheetId="{n}" r:id="rId{n}"/>' for n, t in numbered)
         + "</sheets></workbook>"))
     package.writestr("xl/_rels/workbook.xml.rels", (
         f'<Relationships xmlns="{_PACKAGE_RELS}">'
@@ -112,10 +113,6 @@ def _write_package(package: zipfile.ZipFile, titles: list[str], parts: dict[str,
     for n, title in numbered:
         package.writestr(f"xl/worksheets/sheet{n}.xml", b'<worksheet xmlns="%s"><sheetData>%s</sheetData>'
                          b"</worksheet>" % (_MAIN.encode(), parts.get(title, b"")))
-
-
-def _attribute(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def texts(book: fz.Workbook, title: str, cells: Iterable[FormulaCell]) -> dict[tuple[str, int, int], str]:

@@ -30,7 +30,7 @@ from trups_xl.recalc.computed import ComputedCells
 from trups_xl.recalc.engine import error_text, is_engine_error
 from trups_xl.recalc.engine_copy import EMPTY_SHEET, Spans, replace_cells, with_sheet
 from trups_xl.recalc.formula_cells import COLUMN_BITS
-from trups_xl.recalc.package import DEFAULT_PART_BYTES, Scan, attributes, counted_chunks, damage, read_part
+from trups_xl.recalc.package import DEFAULT_PART_BYTES, Scan, attributes, counted_chunks, damage, escape, read_part
 from trups_xl.recalc.safety import RefusedError
 
 #: zlib's level for the rewritten parts: the fastest. On the 10,000-row ledger the values copy is written
@@ -118,12 +118,6 @@ def cell_xml(ref: str, style: int, value: Any, is_date: bool, styles: _Styles) -
             return f'<c r="{ref}"{s} t="e"><v>#NUM!</v></c>'.encode()
         return f'<c r="{ref}"{s}><v>'.encode() + _number(value) + b"</v></c>"
     return f'<c r="{ref}"{s} t="inlineStr">'.encode() + _inline(str(value)) + b"</c>"
-
-
-def escape(text: str) -> str:
-    """``text`` with ``&``, ``<`` and ``>`` written as XML entities (as ``xml.sax.saxutils.escape``
-    does: that module imports urllib's HTTP client, 30 ms, for nothing the copy needs)."""
-    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
 
 
 def _inline(text: str) -> bytes:
