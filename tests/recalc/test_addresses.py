@@ -6,7 +6,7 @@ openpyxl = pytest.importorskip("openpyxl")
 
 from openpyxl.utils import column_index_from_string, get_column_letter  # noqa: E402
 
-from trups_xl.recalc.addresses import a1, area_bounds, column_letters, column_number, coordinate  # noqa: E402
+from trups_xl.recalc.addresses import a1, area_bounds, column_letters, column_number, coordinate, fixed_reference  # noqa: E402
 
 
 def test_column_letters_and_numbers_agree_with_openpyxl_on_every_column():
@@ -22,3 +22,9 @@ def test_cell_addresses():
     assert a1(7, 2) == "B7"
     assert area_bounds("A10:N14") == (10, 1, 14, 14)
     assert area_bounds("C3") == (3, 3, 3, 3)
+
+
+def test_a_defined_name_is_fixed_only_when_every_column_and_row_is_absolute():
+    assert fixed_reference("Model!$B$1") and fixed_reference("'Rates 2'!$A$2:$A$9") and fixed_reference("$C$3")
+    for moving in ("Model!$A2", "Model!A$2", "Model!B1", "Model!$A$2:$A9", "Model!$A:$A", "Model!1:1", "42"):
+        assert not fixed_reference(moving), moving

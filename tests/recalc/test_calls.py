@@ -21,6 +21,8 @@ def parser(tmp_path):
     book = openpyxl.load_workbook(path)
     book.create_sheet("Rates")
     book.defined_names["Spread"] = DefinedName("Spread", attr_text="Model!$B$1")
+    book.defined_names["Here"] = DefinedName("Here", attr_text="Model!$A2")
+    book.defined_names["Across"] = DefinedName("Across", attr_text="Model!A$2:$A$9")
     book.save(path)
     return Parser(scan(path, Limits()))
 
@@ -49,7 +51,8 @@ def test_a_formula_copied_down_is_its_first_row_s_call_with_its_relative_rows_mo
 
 def test_what_is_not_one_simple_call_is_left_to_the_engine(parser):
     for formula in ("=TRUPS_COUPON(A2)+1", "=TRUPS_COUPON(SUM(A1:A2))", "=TRUPS_COUPON(Nowhere!A2)",
-                    "=TRUPS_COUPON(A:A)", "=TRUPS_NO_SUCH(A2)", "=SUM(A2)"):
+                    "=TRUPS_COUPON(A:A)", "=TRUPS_NO_SUCH(A2)", "=SUM(A2)",
+                    "=TRUPS_COUPON(Here)", "=TRUPS_ACCRUAL(Across,A2)"):  # names moving with their cell
         assert parser.parse(("Model", 2, 3), formula) is None, formula
 
 

@@ -225,3 +225,21 @@ def test_a_signal_ends_the_run_in_one_line_with_nothing_left_behind(tmp_path, si
     assert path.read_bytes() == before
     _only(tmp_path, {"model.xlsx", "tmp"})
     assert list(temp.iterdir()) == []
+
+
+def test_a_name_with_a_relative_row_is_not_read_at_one_fixed_row(tmp_path):
+    """``Start`` = ``Sheet!$A2`` moves with the cell using it; the fast path read it as ``$A$2`` for
+    every row (a number the engine alone never shows: it refuses such a name)."""
+    cells = {f"A{r}": f"=DATE(2008,12,{20 + r})" for r in range(1, 6)}
+    cells |= {f"B{r}": "=TRUPS_ACCRUAL(Start,\"2009-01-31\")" for r in range(1, 6)}
+    cells |= {f"C{r}": "=TRUPS_ACCRUAL(Fixed,\"2009-01-31\")" for r in range(1, 6)}
+    path = write_book(tmp_path / "relative.xlsx", cells)
+    book = openpyxl.load_workbook(path)
+    book.defined_names["Start"] = DefinedName("Start", attr_text="Sheet!$A2")
+    book.defined_names["Fixed"] = DefinedName("Fixed", attr_text="Sheet!$A$2")
+    book.save(path)
+    fast, slow = recalculate(path), recalculate(path, vectorise_calls=False)
+    assert fast.values == slow.values
+    assert not any(ref.startswith("B") for _sheet, ref in fast.vectorised)
+    assert {("Sheet", f"C{r}") for r in range(1, 6)} <= fast.vectorised
+    assert len({fast.values[("Sheet", f"C{r}")] for r in range(1, 6)}) == 1

@@ -18,6 +18,17 @@ def column_number(letters: str) -> int:
     return n
 
 
+_FIXED_CELL = re.compile(r"\$[A-Za-z]{1,3}\$\d+")
+
+
+def fixed_reference(reference: str) -> bool:
+    """Whether every column and row a defined name's reference gives is absolute (``S!$A$2:$A$9``).
+    A name with a relative part (``S!$A2``) moves with the cell that uses it; the engine alone
+    refuses such a name (``#NAME?``), so the fast path neither reads it at one fixed cell nor takes
+    the columns it reads from its text."""
+    return all(_FIXED_CELL.fullmatch(cell) for cell in reference.rpartition("!")[2].split(":"))
+
+
 def column_letters(n: int) -> str:
     """A column's letters (1 -> "A", 28 -> "AB")."""
     out = ""

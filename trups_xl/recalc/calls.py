@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from trups_xl.excel import udfs  # noqa: F401  (registers the functions)
 from trups_xl.excel.function import INFO, INPUT_ERROR_PREFIX, REGISTRY
-from trups_xl.recalc.addresses import column_number
+from trups_xl.recalc.addresses import column_number, fixed_reference
 from trups_xl.recalc.package import Scan
 
 #: Arguments the functions read element by element from a range (the others take one value), as
@@ -195,7 +195,7 @@ class Parser:
             found = [t for n, (local, t) in self.scan.names.items() if n.upper() == arg.upper() and local == scope]
             if found:
                 match = REF.match(found[0].replace("$", ""))
-                if match and match["sheet"]:
+                if match and match["sheet"] and fixed_reference(found[0]):
                     return self.ref(match, sheet, found[0], named=True)
                 raise _NotSimpleError
         raise _NotSimpleError

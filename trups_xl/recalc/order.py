@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import formualizer as fz
 
-from trups_xl.recalc.addresses import column_number
+from trups_xl.recalc.addresses import column_number, fixed_reference
 from trups_xl.recalc.package import Scan
 
 Key = tuple[str, int, int]
@@ -106,7 +106,8 @@ class Reads:
         for scope in (sheet, None):  # a name local to the sheet first, then the workbook's
             found = [t for n, (local, t) in self.names.items() if n.upper() == text.upper() and local == scope]
             if found:
-                return self._span(found[0].replace("$", "").strip(), sheet, depth + 1)
+                text = found[0].strip()
+                return self._span(text.replace("$", ""), sheet, depth + 1) if fixed_reference(text) else None
         return None
 
 
