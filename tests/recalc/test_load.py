@@ -247,15 +247,23 @@ def test_a_copy_the_engine_refuses_is_given_up_for_the_workbook_itself(tmp_path,
     assert _agree(path)[("S1", "B5")] > 0
 
 
-@pytest.mark.parametrize("formula", ["=SHEETS()", "=sHeEtS()+0"])
-def test_a_workbook_counting_its_sheets_is_evaluated_by_the_engine_alone(tmp_path, formula):
-    # the scratch sheet the rewritten formulas read would be counted by SHEETS(): such a workbook's calls
-    # are all the engine's, so it counts the workbook's own sheets (the function's name in any case)
+@pytest.mark.parametrize(("formula", "shown"), [
+    ("=SHEETS()", 1.0), ("=sHeEtS()+0", 1.0),
+    ("=FORMULATEXT(B2)", None), ("=formulatext(B3)", None), ("=ISFORMULA(B2)", None),
+    ('=IFERROR(INDIRECT("_trups_scratch!A1"),"none")', "none")])
+def test_a_workbook_looking_at_itself_is_evaluated_by_the_engine_alone(tmp_path, formula, shown):
+    # the scratch sheet would be counted by SHEETS(), a pinned cell's text would read it in FORMULATEXT
+    # (=TRUPS_COUPON(A2)*3 shown as =_trups_scratch!A1*3) and INDIRECT could name it: such a workbook's
+    # calls are all the engine's (the function's name in any case)
     path = _pinned_book(tmp_path / "b.xlsx", ["S1"], cells={"D1": formula})
     loaded = load_workbook(path, blank_runs=True)
-    assert loaded.counts_sheets and loaded.plan is None
+    assert loaded.reflective and loaded.plan is None
     values = _agree(path)
-    assert values[("S1", "D1")] == 1.0 and values[("S1", "B5")] > 0
+    assert values[("S1", "B5")] > 0
+    if shown is not None:
+        assert values[("S1", "D1")] == shown
+    if "FORMULATEXT" in formula.upper():
+        assert "TRUPS_COUPON(A" in values[("S1", "D1")]
 
 
 @pytest.mark.parametrize("formula", ["=TRUPS_COUPON(B2)*3", "=TRUPS_NEXT_PAYMENT_DATE(B2)"])

@@ -311,9 +311,9 @@ class Loaded:
     #: the runs planned before the engine loaded the workbook, the cells of :meth:`.planning.Plan.made_whole`
     #: left empty in the engine's copy (:func:`load_workbook` with ``blank_runs``), or None
     plan: planning.Plan | None = None
-    #: a formula counts the workbook's sheets (``SHEETS()``): the scratch sheet the runs of calls nested in
-    #: formulas need would be counted, so the engine evaluates every call itself (:func:`counts_sheets`)
-    counts_sheets: bool = False
+    #: a formula looks at the workbook itself (``SHEETS()``, ``FORMULATEXT``...): the cells the runs change
+    #: and the scratch sheet they add would be seen, so the engine evaluates every call (:func:`reflective`)
+    reflective: bool = False
 
 
 def load_workbook(path: Path, progress: Callable[[str], None] | None = None,
@@ -334,8 +334,8 @@ def load_workbook(path: Path, progress: Callable[[str], None] | None = None,
     found = scan(path, limits)
     bad, external, notices = _screen(found)
     early, scanned = None, None
-    sheets_counted = counts_sheets(found)
-    if blank_runs and not sheets_counted:
+    looks_at_itself = reflective(found)
+    if blank_runs and not looks_at_itself:
         scanned = _early_formulas(found, bad)
         early = planning.plan(found, scanned, set()) if scanned is not None else None
         if early is not None and scanned is not None:
@@ -351,18 +351,21 @@ def load_workbook(path: Path, progress: Callable[[str], None] | None = None,
                  if cell.kind == "array" and not cell.dynamic
                  for r, c in area_cells(cell.area or a1(cell.row, cell.col))}
     return Loaded(path, found, book, log, formulas, protected, bad, external, notices, package.has_vba, say,
-                  answers, early, sheets_counted)
+                  answers, early, looks_at_itself)
 
 
-_SHEETS = re.compile(r"\bSHEETS\s*\(", re.I)
+#: What makes a formula see the workbook as stored rather than its values: counting its sheets (the
+#: scratch sheet would be counted), a cell's formula text or whether it holds one (a run's cell holds a
+#: value or a formula reading the scratch sheet), or the scratch sheet named in a text (``INDIRECT``).
+_REFLECTIVE = re.compile(r"\b(?:SHEETS|FORMULATEXT|ISFORMULA)\s*\(|_TRUPS_SCRATCH", re.I)
 
 
-def counts_sheets(found: Scan) -> bool:
-    """Whether a formula or a defined name calls ``SHEETS`` (in any case; a text that merely holds the
-    word counts too: the engine alone then evaluates the workbook, which is never wrong)."""
-    return any(_SHEETS.search("\n".join(filter(None, s.formulas.packed()[1]))) for s in found.sheets) or any(
-        _SHEETS.search(text) for _local, text in found.names.values())
-
+def reflective(found: Scan) -> bool:
+    """Whether a formula or a defined name looks at the workbook itself (:data:`_REFLECTIVE`: in any
+    case; a text that merely holds such a word counts too). The engine alone then evaluates the
+    workbook, which is never wrong."""
+    return any(_REFLECTIVE.search("\n".join(filter(None, s.formulas.packed()[1]))) for s in found.sheets) or any(
+        _REFLECTIVE.search(text) for _local, text in found.names.values())
 
 
 def area_cells(area: str) -> Iterator[tuple[int, int]]:

@@ -85,10 +85,10 @@ def evaluate_calls(loaded: Loaded, vectorise_calls: bool = True,
     """The first half of :func:`evaluate_workbook`: the ``TRUPS_*`` calls made as vectorised runs
     (:func:`.vectorise.evaluate`: values set into the engine, formulas around nested calls rewritten
     to read the scratch sheet), then the engine evaluates everything else (all of it where a formula
-    counts the sheets: :attr:`.load.Loaded.counts_sheets`). Returns what the runs set,
+    looks at the workbook itself: :attr:`.load.Loaded.reflective`). Returns what the runs set,
     for :func:`collect` (the scenarios of :mod:`.scenarios` keep the runs and make them again)."""
     book, found, formulas = loaded.book, loaded.found, loaded.formulas
-    if vectorise_calls and not loaded.counts_sheets:
+    if vectorise_calls and not loaded.reflective:
         outcome = vectorise.evaluate(book, found, formulas, loaded.protected, loaded.answers, loaded.plan, loaded.log)
         loaded.plan = None  # the plan's hosts now say what this evaluation did: it is not made twice
     else:
