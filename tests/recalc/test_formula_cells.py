@@ -13,15 +13,17 @@ def test_cells_read_back_as_given_in_row_then_column_order():
     cells.add_formula(2, 1, 5, "=B1")  # the same cell again: this one is kept
     assert list(cells) == [(1, 2), (1, 16_384), (2, 1)] and len(cells) == 3
     assert cells[(2, 1)] == FormulaCell(2, 1, 5, "normal", "=B1")
-    assert cells[(1, 2)] is shared
+    assert cells[(1, 2)] == shared  # made when asked for, as a plain formula's cell is
     assert dict(cells.items()) == {(1, 2): shared, (1, 16_384): FormulaCell(1, 16_384, 0, "normal", "=1"),
                                    (2, 1): FormulaCell(2, 1, 5, "normal", "=B1")}
     assert list(cells.values()) == [cells[k] for k in cells]
-    assert list(cells.texts()) == [(1, 2, None, shared), (1, 16_384, "=1", None), (2, 1, "=B1", None)]
+    assert list(cells.texts()) == [(1, 2, None, None), (1, 16_384, "=1", None), (2, 1, "=B1", None)]
     assert cells.style(2, 1) == 5 and cells.style(3, 1) is None
     assert cells.holding("B", "1") == [(1, 16_384, "=1", None), (2, 1, "=B1", None)]
     assert cells.holding("[") == []
-    assert cells.kept_whole() == [shared]
+    assert cells.kept_whole() == []  # a shared formula's later cell: kept as columns, read by its group
+    (group,) = cells.shared_groups().values()
+    assert group.index == "0" and group.cells == [] and group.positions() == [(1, 2)]
 
 
 def test_a_position_not_held_is_not_found():
@@ -66,3 +68,25 @@ def test_cells_given_as_columns_read_back_as_if_added_one_by_one():
     assert columns.style(1, 2) == 4 and columns.kept_whole() == []
     columns.extend(array("q", [packed(2, 5), packed(1, 2)]), array("I", [0, 1]), ["=3", "=4"])  # out of order
     assert list(columns.texts()) == [(1, 2, "=4", None), (2, 5, "=3", None), (3, 1, "=2", None)]
+
+
+def test_a_shared_formula_s_cells_are_read_a_group_at_a_time():
+    cells = FormulaCells()
+    first = FormulaCell(2, 3, 0, "shared", "=A2*2", area="C2:C6", shared_index="7")
+    cells.add(first)
+    cells.extend_followers([5, 4, 3], [3, 3, 3], [1, 1, 1], ["7", "7", "7"])  # out of order
+    cells.extend_followers([6, 2], [3, 4], [0, 0], ["7", "9"])
+    cells.add_formula(6, 3, 0, "=1")  # the same cell again, a plain formula: no longer the group's
+    assert cells.kept_whole() == [first]
+    groups = cells.shared_groups()
+    assert set(groups) == {"7", "9"}
+    seven = groups["7"]
+    assert seven.first() is first and list(seven.followers) == [(r << 15) | 3 for r in (3, 4, 5)]
+    assert seven.positions() == [(2, 3), (3, 3), (4, 3), (5, 3)] and len(seven) == 4
+    assert list(seven.follower_keys("S")) == [("S", 3, 3), ("S", 4, 3), ("S", 5, 3)]
+    assert seven.column_extent() == (3, 2, 5)
+    assert groups["9"].first() is None and groups["9"].column_extent() == (4, 2, 2)
+    cells.extend_followers([3], [5], [0], ["7"])  # filled right too: no longer one column
+    assert cells.shared_groups()["7"].column_extent() is None
+    assert cells[(4, 3)] == FormulaCell(4, 3, 1, "shared", None, shared_index="7") and cells.style(4, 3) == 1
+    assert cells[(6, 3)] == FormulaCell(6, 3, 0, "normal", "=1")

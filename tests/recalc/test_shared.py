@@ -48,11 +48,15 @@ def _saved(path, formulas, *areas):
     return path
 
 
+def _groups(path):
+    return list(scan(path, Limits()).sheet("S").formulas.shared_groups().values())
+
+
 def _both(path):
     book = fz.Workbook.load_path(str(path), mode=fz.WorkbookMode.Ephemeral)
-    cells = [c for c in scan(path, Limits()).sheet("S").formulas.kept_whole() if c.kind == "shared"]
-    ours = shared.texts(book, "S", cells)
-    engine = {("S", c.row, c.col): book.get_formula("S", c.row, c.col) for c in cells}
+    groups = _groups(path)
+    ours = shared.texts(book, "S", groups)
+    engine = {("S", r, c): book.get_formula("S", r, c) for g in groups for r, c in g.positions()}
     return ours, engine
 
 
@@ -148,22 +152,28 @@ def test_a_probe_reads_shared_formulas_as_the_whole_workbook_does(tmp_path, text
     # the probe holds each group's first cell and the cells the check asks for, on sheets of the same titles
     # (Q is a sheet here)
     path = _saved(tmp_path / "s.xlsx", {f"B{r}": text.format(r=r) for r in range(2, 12)}, "B2:B11")
-    cells = [c for c in scan(path, Limits()).sheet("S").formulas.kept_whole() if c.kind == "shared"]
-    whole = shared.texts(fz.Workbook.load_path(str(path), mode=fz.WorkbookMode.Ephemeral), "S", cells)
-    probe = shared.probe({"S": cells}, ["S", "Q"])
+    groups = _groups(path)
+    whole = shared.texts(fz.Workbook.load_path(str(path), mode=fz.WorkbookMode.Ephemeral), "S", groups)
+    probe = shared.probe({"S": groups}, ["S", "Q"])
     assert probe is not None
-    assert shared.texts(probe, "S", cells) == whole
+    assert shared.texts(probe, "S", groups) == whole
     assert len(whole) == 10
 
 
 def test_a_probe_is_not_made_where_the_engine_must_read_every_cell(tmp_path):
+    from array import array
+
+    from trups_xl.recalc.formula_cells import SharedGroup
+
     path = _saved(tmp_path / "s.xlsx", {f"B{r}": "=A1*2" for r in range(2, 12)}, "B2:B11")
-    cells = [c for c in scan(path, Limits()).sheet("S").formulas.kept_whole() if c.kind == "shared"]
-    assert shared.probe({"S": cells[1:]}, ["S"]) is None  # the group's first cell is not there
-    own = [cells[0], cells[1], type(cells[2])(**{**{f: getattr(cells[2], f) for f in cells[2].__slots__},
-                                                 "text": "=A3*3"})]
-    assert shared.probe({"S": own}, ["S"]) is None  # a later cell with a text of its own
-    assert shared.probe({"S": cells}, ["S"]) is not None
+    (group,) = _groups(path)
+    assert len(group.cells) == 1 and len(group.followers) == 9  # the first cell whole, the others as positions
+    assert shared.probe({"S": [SharedGroup(group.index, [], group.followers)]}, ["S"]) is None  # no first cell
+    first = group.cells[0]
+    own = type(first)(**{**{f: getattr(first, f) for f in first.__slots__}, "row": 3, "area": None, "text": "=A3*3"})
+    assert shared.probe({"S": [SharedGroup(group.index, [first, own], array("q", group.followers[1:]))]},
+                        ["S"]) is None  # a later cell with a text of its own
+    assert shared.probe({"S": [group]}, ["S"]) is not None
 
 
 @pytest.mark.parametrize("text", ["=TRUPS_CLAIM_LIMIT(A{r},1000)", "=SUM({r}:{r})", '=A{r}&"A1"', "=Q1!A{r}"])

@@ -1,7 +1,9 @@
 """The formula cells of one sheet, kept as columns — positions, styles, formula texts — with no
 Python object per cell: a sheet of 200,000 formulas costs its formulas' texts and a few bytes a
-cell. A cell is read as a :class:`FormulaCell`, made when it is asked for; the few cells that are
-not a plain formula (shared, array, dynamic array) are kept whole.
+cell. A cell is read as a :class:`FormulaCell`, made when it is asked for. A shared formula's later
+cells (Excel saves a filled-down column so: only the group's index) are kept as columns too, read a
+group at a time (:class:`SharedGroup`); the few other cells that are not a plain formula (a shared
+formula's first cell, an array, a dynamic array) are kept whole.
 """
 
 from __future__ import annotations
@@ -34,17 +36,66 @@ class FormulaCell:
     dynamic: bool = False  # saved by Excel 365 as a dynamic array (cell metadata)
 
 
+def _follower(cell: FormulaCell) -> bool:
+    """Whether ``cell`` is a shared formula's later cell holding nothing but the group's index."""
+    return (cell.kind == "shared" and cell.text is None and cell.area is None and cell.shared_index is not None
+            and not cell.dynamic)
+
+
+@dataclass(slots=True)
+class SharedGroup:
+    """One shared formula's cells on a sheet: those kept whole (its first cell, holding the formula and
+    the area it is shared over, and any other with a text or area of its own), and the later cells
+    holding only the group's index, as packed positions (``row << COLUMN_BITS | col``), ascending."""
+
+    index: str
+    cells: list[FormulaCell]
+    followers: array[int]
+
+    def first(self) -> FormulaCell | None:
+        """The cell holding the group's formula and area, or None (a group cut short)."""
+        return next((c for c in self.cells if c.text is not None and c.area is not None), None)
+
+    def positions(self) -> list[tuple[int, int]]:
+        """Every cell's (row, column): those kept whole, then the followers."""
+        return [(c.row, c.col) for c in self.cells] + list(zip(
+            map(operator.rshift, self.followers, repeat(COLUMN_BITS)),
+            map(operator.and_, self.followers, repeat(_COLUMN_MASK)), strict=True))
+
+    def follower_keys(self, title: str) -> Iterator[tuple[str, int, int]]:
+        """The followers as (sheet, row, column) keys of sheet ``title``."""
+        return zip(repeat(title), map(operator.rshift, self.followers, repeat(COLUMN_BITS)),
+                   map(operator.and_, self.followers, repeat(_COLUMN_MASK)), strict=False)  # repeat: endless
+
+    def column_extent(self) -> tuple[int, int, int] | None:
+        """(column, top row, bottom row) where every cell is in one column, else None."""
+        keys = self.followers
+        cols = {c.col for c in self.cells} | set(map(operator.and_, keys, repeat(_COLUMN_MASK)))
+        if len(cols) != 1:
+            return None
+        rows = [c.row for c in self.cells] + ([keys[0] >> COLUMN_BITS, keys[-1] >> COLUMN_BITS] if keys else [])
+        return cols.pop(), min(rows), max(rows)
+
+    def __len__(self) -> int:
+        return len(self.cells) + len(self.followers)
+
+
 class FormulaCells(Mapping[tuple[int, int], FormulaCell]):
     """A sheet's formula cells by (row, column), in row then column order."""
 
-    __slots__ = ("_keys", "_ordered", "_special", "_styles", "_texts")
+    __slots__ = ("_group_names", "_group_numbers", "_groups", "_keys", "_ordered", "_shared", "_special",
+                 "_styles", "_texts")
 
     def __init__(self) -> None:
         self._keys = array("q")
         self._styles = array("I")
         self._texts: list[str | None] = []
-        self._special: dict[int, FormulaCell] = {}  # shared, array and dynamic cells, whole
+        self._groups = array("i")  # the shared formula a later cell belongs to (its number), else -1
+        self._group_names: list[str] = []  # each shared formula's index by its number
+        self._group_numbers: dict[str, int] = {}
+        self._special: dict[int, FormulaCell] = {}  # array, dynamic and shared cells but the later ones, whole
         self._ordered = True  # keys ascending, each once
+        self._shared: dict[str, SharedGroup] | None = None  # the groups, once read
 
     def add_formula(self, row: int, col: int, style: int, text: str) -> None:
         """Add a plain formula cell (a formula of its own, not shared, not an array)."""
@@ -54,12 +105,16 @@ class FormulaCells(Mapping[tuple[int, int], FormulaCell]):
         self._keys.append(key)
         self._styles.append(min(style, _MOST_STYLE))
         self._texts.append(text)
+        self._groups.append(-1)
+        self._shared = None
         if self._special:
             self._special.pop(key, None)
 
-    def extend(self, keys: array[int], styles: array[int], texts: Sequence[str | None]) -> None:
+    def extend(self, keys: array[int], styles: array[int], texts: Sequence[str | None],
+               groups: array[int] | None = None) -> None:
         """Add plain formula cells given as columns: positions packed as ``row << COLUMN_BITS | col``,
-        styles (at most 2**32 - 1) and texts (what :meth:`add_formula` does for each, at once)."""
+        styles (at most 2**32 - 1) and texts (what :meth:`add_formula` does for each, at once); or, with
+        ``groups``, a shared formula's later cells (texts None) and the number of each one's group."""
         if self._special:
             for key in keys:
                 self._special.pop(key, None)
@@ -69,17 +124,29 @@ class FormulaCells(Mapping[tuple[int, int], FormulaCell]):
         self._keys.extend(keys)
         self._styles.extend(styles)
         self._texts.extend(texts)
+        self._groups.extend(groups if groups is not None else array("i", repeat(-1, len(keys))))
+        self._shared = None
 
-    def extend_cells(self, cells: list[FormulaCell]) -> None:
-        """Add cells that are not a plain formula (a shared formula's later cells), in order, at once."""
-        keys = array("q", map(operator.or_, map(operator.lshift, map(operator.attrgetter("row"), cells),
-                                               repeat(COLUMN_BITS)), map(operator.attrgetter("col"), cells)))
-        self.extend(keys, array("I", map(min, map(operator.attrgetter("style"), cells), repeat(_MOST_STYLE))),
-                    [c.text for c in cells])
-        self._special.update(zip(keys, cells, strict=True))
+    def _group_number(self, index: str) -> int:
+        number = self._group_numbers.get(index)
+        if number is None:
+            number = self._group_numbers[index] = len(self._group_names)
+            self._group_names.append(index)
+        return number
+
+    def extend_followers(self, rows: list[int], cols: list[int], styles: list[int], indices: list[str]) -> None:
+        """Add a shared formula's later cells (``<f t="shared" si="3"/>``), each given by its row,
+        column, style and group index, at once."""
+        self.extend(array("q", map(operator.or_, map(operator.lshift, rows, repeat(COLUMN_BITS)), cols)),
+                    array("I", map(min, styles, repeat(_MOST_STYLE))), [None] * len(rows),
+                    array("i", map(self._group_number, indices)))
 
     def add(self, cell: FormulaCell) -> None:
         """Add any formula cell."""
+        if _follower(cell):
+            assert cell.shared_index is not None
+            self.extend_followers([cell.row], [cell.col], [cell.style], [cell.shared_index])
+            return
         self.add_formula(cell.row, cell.col, cell.style, cell.text or "")
         self._texts[-1] = cell.text
         if cell.kind != "normal" or cell.area is not None or cell.shared_index is not None or cell.dynamic:
@@ -87,6 +154,7 @@ class FormulaCells(Mapping[tuple[int, int], FormulaCell]):
 
     def clear(self) -> None:
         self._keys, self._styles, self._texts, self._special, self._ordered = array("q"), array("I"), [], {}, True
+        self._groups, self._group_names, self._group_numbers, self._shared = array("i"), [], {}, None
 
     def _order(self) -> None:
         """Sort the cells by position, the last of two cells at one position kept (as a dict would)."""
@@ -97,6 +165,7 @@ class FormulaCells(Mapping[tuple[int, int], FormulaCell]):
         self._keys = array("q", (self._keys[i] for i in order))
         self._styles = array("I", (self._styles[i] for i in order))
         self._texts = [self._texts[i] for i in order]
+        self._groups = array("i", (self._groups[i] for i in order))
         self._ordered = True
 
     def _index(self, key: object) -> int:
@@ -117,6 +186,10 @@ class FormulaCells(Mapping[tuple[int, int], FormulaCell]):
         special = self._special.get(key)
         if special is not None:
             return special
+        group = self._groups[at]
+        if group >= 0:
+            return FormulaCell(key >> COLUMN_BITS, key & _COLUMN_MASK, self._styles[at], "shared", None,
+                               shared_index=self._group_names[group])
         return FormulaCell(key >> COLUMN_BITS, key & _COLUMN_MASK, self._styles[at], "normal", self._texts[at])
 
     def __getitem__(self, key: tuple[int, int]) -> FormulaCell:
@@ -165,8 +238,39 @@ class FormulaCells(Mapping[tuple[int, int], FormulaCell]):
         return self._keys, self._texts, self._special
 
     def kept_whole(self) -> list[FormulaCell]:
-        """The cells that are not a plain formula (shared, array, dynamic array), in order."""
+        """The cells kept whole — arrays, dynamic arrays, a shared formula's first cell — in order (a
+        shared formula's later cells are :meth:`shared_groups`')."""
         return [self._special[key] for key in sorted(self._special)]
+
+    def shared_groups(self) -> dict[str, SharedGroup]:
+        """Each shared formula's cells by its index (read once, until a cell is added)."""
+        if self._shared is None:
+            if not self._ordered:
+                self._order()
+            followers: dict[int, array[int]] = {}
+            if self._group_names:
+                for key, group in zip(self._keys, self._groups, strict=True):
+                    if group >= 0:
+                        found = followers.get(group)
+                        if found is None:
+                            found = followers[group] = array("q")
+                        found.append(key)
+            shared: dict[str, SharedGroup] = {}
+            for cell in self.kept_whole():
+                if cell.kind == "shared" and cell.shared_index is not None:
+                    whole = shared.get(cell.shared_index)
+                    if whole is None:
+                        whole = shared[cell.shared_index] = SharedGroup(cell.shared_index, [], array("q"))
+                    whole.cells.append(cell)
+            for number, keys in followers.items():
+                index = self._group_names[number]
+                later = shared.get(index)
+                if later is None:
+                    shared[index] = SharedGroup(index, [], keys)
+                else:
+                    later.followers = keys
+            self._shared = shared
+        return self._shared
 
     def holding(self, *parts: str) -> list[tuple[int, int, str | None, FormulaCell | None]]:
         """:meth:`texts` of the cells whose formula holds any of ``parts`` (found without a Python

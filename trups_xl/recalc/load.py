@@ -10,6 +10,7 @@ import operator
 import re
 import tempfile
 import zipfile
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -21,7 +22,7 @@ import formualizer as fz
 from trups_xl.recalc import engine, planning, shared
 from trups_xl.recalc.addresses import a1, area_bounds
 from trups_xl.recalc.engine_copy import Spans, span_at
-from trups_xl.recalc.formula_cells import COLUMN_BITS, FormulaCell
+from trups_xl.recalc.formula_cells import COLUMN_BITS, SharedGroup
 from trups_xl.recalc.package import Scan, scan
 from trups_xl.recalc.safety import Limits, RefusedError, check_package
 from trups_xl.recalc.writer import Values, write_copy
@@ -103,15 +104,6 @@ def _copy_changes(found: Scan, early: planning.Plan) -> tuple[list[planning.Bloc
     return [b for b in whole if id(b) in kept], [h for h in pins if id(h.block) in kept]
 
 
-def _shared_followers(found: Scan) -> dict[tuple[str, str], list[FormulaCell]]:
-    groups: dict[tuple[str, str], list[FormulaCell]] = {}
-    for sheet in found.sheets:
-        for cell in sheet.formulas.kept_whole():
-            if cell.kind == "shared" and cell.shared_index is not None:
-                groups.setdefault((sheet.title, cell.shared_index), []).append(cell)
-    return groups
-
-
 def _screen(found: Scan, parse_all: bool = False) -> tuple[dict[Key, str], list[str], list[str]]:
     """Formula cells the engine must not see as written: external references and DDE links (#REF!)
     and, with ``parse_all`` (after the engine refused the workbook), formulas it cannot parse
@@ -119,19 +111,20 @@ def _screen(found: Scan, parse_all: bool = False) -> tuple[dict[Key, str], list[
     bad: dict[Key, str] = {}
     external: list[str] = []
     notices: list[str] = []
-    followers = _shared_followers(found)
     seen: dict[str, str | None] = {}
     for sheet in found.sheets:
+        groups = sheet.formulas.shared_groups()
         for row, col, text, special in (sheet.formulas.texts() if parse_all else sheet.formulas.holding("[", "|")):
             if text is None:
                 continue
             cell = special or sheet.formulas[(row, col)]
-            group = followers.get((sheet.title, cell.shared_index or ""), []) if cell.kind == "shared" else [cell]
+            shared_group = groups.get(cell.shared_index or "") if cell.kind == "shared" else None
+            group = shared_group.positions() if shared_group is not None else [(row, col)]
             if ("[" in text or "|" in text) and _is_external(text):
                 book = re.search(r"\[([^\]]+)\]", _strip_strings(text))
                 external.append(f"{sheet.title}!{a1(row, col)} ({book[1][-60:] if book else 'a DDE link'})")
-                for member in group or [cell]:
-                    bad[(sheet.title, member.row, member.col)] = "#REF!"
+                for member_row, member_col in group:
+                    bad[(sheet.title, member_row, member_col)] = "#REF!"
                 continue
             if not parse_all:
                 continue
@@ -141,8 +134,8 @@ def _screen(found: Scan, parse_all: bool = False) -> tuple[dict[Key, str], list[
             if reason is not None:
                 notices.append(f"{sheet.title}!{a1(row, col)}: the formula {text[:60]!r} could not be parsed "
                                f"({reason}); it shows #NAME?")
-                for member in group or [cell]:
-                    bad[(sheet.title, member.row, member.col)] = "#NAME?"
+                for member_row, member_col in group:
+                    bad[(sheet.title, member_row, member_col)] = "#NAME?"
     return bad, external, notices
 
 
@@ -211,7 +204,7 @@ def _engine_formulas(book: fz.Workbook | None, found: Scan, bad: dict[Key, str])
             if text:
                 out[(title, packed >> COLUMN_BITS, packed & _COLUMN_MASK)] = text if text[0] == "=" else f"={text}"
         if book is not None:
-            out.update(shared.texts(book, title, (c for c in sheet.formulas.kept_whole() if c.kind == "shared")))
+            out.update(shared.texts(book, title, sheet.formulas.shared_groups().values()))
     for key in bad:
         out.pop(key, None)
     return out
@@ -224,27 +217,35 @@ def _early_formulas(found: Scan, bad: dict[Key, str]) -> dict[Key, str] | None:
     special = {s.title: s.formulas.kept_whole() for s in found.sheets}
     if any(c.kind != "shared" for cells in special.values() for c in cells):
         return None
-    sheets = {title: kept for title, cells in special.items()  # a screened group is not the engine's to read
-              if (kept := [c for c in cells if (title, c.row, c.col) not in bad])}
+    sheets: dict[str, list[SharedGroup]] = {}
+    for sheet in found.sheets:  # a screened group (all its cells are) is not the engine's to read
+        kept = [g for g in sheet.formulas.shared_groups().values()
+                if not any((sheet.title, c.row, c.col) in bad for c in g.cells)]
+        if kept:
+            sheets[sheet.title] = kept
     if not sheets:  # the scan's own texts are the engine's
         return _engine_formulas(None, found, bad)
     probe = shared.probe(sheets, [s.title for s in found.sheets])
     if probe is None:
         return None
     formulas = _engine_formulas(probe, found, bad)
-    missing = any((title, c.row, c.col) not in formulas and (title, c.row, c.col) not in bad
-                  for title, cells in sheets.items() for c in cells)
-    return None if missing else formulas  # a group the probe could not read as the engine reads it
+    made = all(all((title, c.row, c.col) in formulas for c in g.cells)
+               and all(map(formulas.__contains__, g.follower_keys(title)))
+               for title, groups in sheets.items() for g in groups)
+    return formulas if made else None  # else a group the probe could not read as the engine reads it
 
 
 def _replaceable(blocks: list[planning.Block], found: Scan) -> list[planning.Block]:
     """The ``blocks`` whose cells can be left empty or given other formulas in the engine's copy: those
     holding no cell of a shared formula some of whose cells are left in place (a group's first cell
-    holds the formula of all of them)."""
-    groups: dict[tuple[str, str | None], list[FormulaCell]] = {}
+    holds the formula of all of them); the other cells kept whole on a sheet (arrays) count as one
+    group."""
+    groups: list[tuple[str, SharedGroup]] = []
     for sheet in found.sheets:
-        for cell in sheet.formulas.kept_whole():
-            groups.setdefault((sheet.title, cell.shared_index), []).append(cell)
+        others = [c for c in sheet.formulas.kept_whole() if c.shared_index is None]
+        if others:
+            groups.append((sheet.title, SharedGroup("", others, array("q"))))
+        groups += [(sheet.title, group) for group in sheet.formulas.shared_groups().values()]
     while groups:
         spans: dict[tuple[str, int], list[tuple[int, int, int]]] = {}
         for n, b in enumerate(blocks):
@@ -253,14 +254,14 @@ def _replaceable(blocks: list[planning.Block], found: Scan) -> list[planning.Blo
             found_spans.sort()
 
         dropped: set[int] = set()
-        for (title, _index), cells in groups.items():
-            col = cells[0].col
-            if all(c.col == col for c in cells):
-                top, bottom = min(c.row for c in cells), max(c.row for c in cells)
+        for title, group in groups:
+            extent = group.column_extent()
+            if extent is not None:
+                col, top, bottom = extent
                 held = _holder(spans, title, top, col)
                 if held is not None and blocks[held].last_row >= bottom:
                     continue  # a column of copies in one block
-            holders = [_holder(spans, title, c.row, c.col) for c in cells]
+            holders = [_holder(spans, title, row, col) for row, col in group.positions()]
             if None in holders:
                 dropped.update(n for n in holders if n is not None)
         if not dropped:
@@ -283,6 +284,9 @@ def keep_for_collect(scan: Scan, formulas: dict[Key, str]) -> None:
     formula) and for the formulas calling a ``TRUPS_*`` function (which one a cell calls first says
     whether its number is a date)."""
     textless = {(s.title, c.row, c.col) for s in scan.sheets for c in s.formulas.kept_whole() if c.text is None}
+    for sheet in scan.sheets:
+        for group in sheet.formulas.shared_groups().values():
+            textless.update(group.follower_keys(sheet.title))
     kept = {k: t for k, t in formulas.items() if "TRUPS_" in t.upper() or k in textless}
     formulas.clear()  # the same dictionary (the caller's Loaded holds it), its table released
     formulas.update(kept)

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import groupby, repeat
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from defusedxml import ElementTree
 
@@ -427,9 +427,8 @@ class _Columns:
     def followers(self, letters: tuple[str, ...], digits: tuple[str, ...], styles: tuple[str, ...],
                   fattrs: tuple[str, ...]) -> None:
         rows, cols, style_numbers = self._positions(letters, digits, styles)
-        indices = list(map(self.index.__getitem__, fattrs))  # each looked at by kind()
-        self.sheet.formulas.extend_cells(list(map(FormulaCell, rows, cols, style_numbers, repeat("shared"),
-                                                  repeat(None), repeat(None), indices)))
+        indices = cast("list[str]", list(map(self.index.__getitem__, fattrs)))  # each found by kind()
+        self.sheet.formulas.extend_followers(rows, cols, style_numbers, indices)
 
 
 def _formula_cells_fast(sheet: Sheet, data: bytes, start: int, end: int) -> int:

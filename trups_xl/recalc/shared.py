@@ -13,6 +13,7 @@ formula itself.
 from __future__ import annotations
 
 import io
+import operator
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterable
@@ -22,8 +23,10 @@ import formualizer as fz
 
 from trups_xl.recalc.addresses import a1
 from trups_xl.recalc.calls import Copied
-from trups_xl.recalc.formula_cells import FormulaCell
+from trups_xl.recalc.formula_cells import COLUMN_BITS, FormulaCell, SharedGroup
 from trups_xl.recalc.package import escape_attribute
+
+_COLUMN_MASK = (1 << COLUMN_BITS) - 1
 
 #: Cells of a group checked against the engine's own reading: the first cell, the first and last
 #: below it, and one between.
@@ -34,38 +37,28 @@ CHECKED = 4
 PROBED_CELLS = 20_000
 
 
-def _groups(cells: Iterable[FormulaCell]) -> dict[str | None, list[FormulaCell]]:
-    groups: dict[str | None, list[FormulaCell]] = defaultdict(list)
-    for cell in cells:
-        groups[cell.shared_index].append(cell)
-    return groups
-
-
-def probe(sheets: dict[str, list[FormulaCell]], titles: list[str]) -> fz.Workbook | None:
+def probe(sheets: dict[str, list[SharedGroup]], titles: list[str]) -> fz.Workbook | None:
     """A small workbook for the engine to read shared formulas from before it loads the whole one: each
     group's first cell and the cells :func:`texts` asks the engine for (its checks, and the cells in
-    another column), on sheets of the same ``titles``; ``sheets`` holds each sheet's shared-formula
-    cells. None where :func:`texts` would ask for more (a group without its first cell, a cell with a
-    text of its own, over :data:`PROBED_CELLS` cells): then only the whole workbook says."""
+    another column), on sheets of the same ``titles``; ``sheets`` holds each sheet's shared formulas.
+    None where :func:`texts` would ask for more (a group without its first cell, a cell with a text of
+    its own, over :data:`PROBED_CELLS` cells): then only the whole workbook says."""
     parts: dict[str, bytes] = {}
     total = 0
-    for title, cells in sheets.items():
+    for title, groups in sheets.items():
         kept: dict[tuple[int, int], bytes] = {}
-        for index, members in _groups(cells).items():
-            first = next((c for c in members if c.text is not None and c.area is not None), None)
-            if first is None or first.text is None or index is None:
+        for group in groups:
+            first = group.first()
+            if first is None or first.text is None or any(c is not first for c in group.cells):
                 return None
-            down = [c for c in members if c.col == first.col and c.row > first.row]
-            others = [c for c in members if c is not first and (c.col != first.col or c.row < first.row)]
-            if any(c.text is not None for c in down + others):
-                return None
-            si = escape_attribute(index)
+            down, others = _split(group, first)
+            si = escape_attribute(group.index)
             kept[(first.row, first.col)] = (f'<c r="{a1(first.row, first.col)}"><f t="shared" '
                                             f'ref="{escape_attribute(first.area or "")}" si="{si}">'
                                             f"{escape_attribute(first.text.removeprefix('='))}</f></c>").encode()
-            asked = [(c.row, c.col) for c in others]
+            asked = list(others)
             if down:
-                asked += [(c.row, c.col) for c in (down[0], down[len(down) // 2], down[-1])]
+                asked += [(row, first.col) for row in (down[0], down[len(down) // 2], down[-1])]
             for row, col in asked:
                 kept[(row, col)] = f'<c r="{a1(row, col)}"><f t="shared" si="{si}"/></c>'.encode()
         total += len(kept)
@@ -82,6 +75,21 @@ def probe(sheets: dict[str, list[FormulaCell]], titles: list[str]) -> fz.Workboo
         return fz.Workbook.from_bytes(data.getvalue(), mode=fz.WorkbookMode.Ephemeral)
     except Exception:  # a text the engine cannot parse: the whole workbook's load says what it makes of it
         return None
+
+
+def _split(group: SharedGroup, first: FormulaCell) -> tuple[list[int], list[tuple[int, int]]]:
+    """A group's later cells (holding only its index) as the rows of its first cell's copies down its
+    column, and the (row, column) of the others (another column, or above the first)."""
+    keys = group.followers
+    if not keys:
+        return [], []
+    rows = list(map(operator.rshift, keys, repeat(COLUMN_BITS)))
+    cols = list(map(operator.and_, keys, repeat(_COLUMN_MASK)))
+    if cols.count(first.col) == len(cols) and rows[0] > first.row:  # the usual group: one column filled down
+        return rows, []
+    down = [row for row, col in zip(rows, cols, strict=True) if col == first.col and row > first.row]
+    others = [(row, col) for row, col in zip(rows, cols, strict=True) if col != first.col or row < first.row]
+    return down, others
 
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -115,37 +123,36 @@ def _write_package(package: zipfile.ZipFile, titles: list[str], parts: dict[str,
                          b"</worksheet>" % (_MAIN.encode(), parts.get(title, b"")))
 
 
-def texts(book: fz.Workbook, title: str, cells: Iterable[FormulaCell]) -> dict[tuple[str, int, int], str]:
-    """The formula of every shared-formula cell among ``cells`` of sheet ``title``, by (sheet, row,
+def texts(book: fz.Workbook, title: str, groups: Iterable[SharedGroup]) -> dict[tuple[str, int, int], str]:
+    """The formula of every cell of the shared formulas ``groups`` of sheet ``title``, by (sheet, row,
     column)."""
-    groups = _groups(cells)
     out: dict[tuple[str, int, int], str] = {}
-    for members in groups.values():
+    for group in groups:
         # the group's first cell holds the text and the area it is shared over; its copies down its column
         # are made here, every other cell (another column, a cell with a text of its own) read by the engine
-        first = next((c for c in members if c.text is not None and c.area is not None), None)
-        down: list[FormulaCell] = []
+        first = group.first()
+        asked = [(c.row, c.col) for c in group.cells]
         if first is not None and first.text is not None:
             template = Copied(first.text)
-            down = [c for c in members if c.col == first.col and c.row > first.row and c.text is None]
+            down, others = _split(group, first)
             if down and template.copyable and _as_the_engine_reads(book, title, template, first, down):
-                rows = [c.row for c in down]
-                out.update(zip(zip(repeat(title), rows, repeat(first.col)),
-                               template.copies([row - first.row for row in rows]), strict=True))
+                out.update(zip(zip(repeat(title), down, repeat(first.col)),
+                               template.copies([row - first.row for row in down]), strict=True))
+                asked += others
             else:
-                down = []
-        made = {id(c) for c in down}
-        for c in members:
-            if id(c) not in made:
-                text = book.get_formula(title, c.row, c.col)
-                if text:
-                    out[(title, c.row, c.col)] = text if text[0] == "=" else f"={text}"
+                asked = group.positions()
+        else:
+            asked = group.positions()
+        for row, col in asked:
+            text = book.get_formula(title, row, col)
+            if text:
+                out[(title, row, col)] = text if text[0] == "=" else f"={text}"
     return out
 
 
 def _as_the_engine_reads(book: fz.Workbook, title: str, template: Copied, first: FormulaCell,
-                         down: list[FormulaCell]) -> bool:
-    picks = {first.row, down[0].row, down[len(down) // 2].row, down[-1].row}
+                         down: list[int]) -> bool:
+    picks = {first.row, down[0], down[len(down) // 2], down[-1]}
     return all((ours := _tokens(template.moved(row - first.row))) is not None
                and ours == _tokens(book.get_formula(title, row, first.col)) for row in sorted(picks)[:CHECKED])
 
