@@ -11,6 +11,7 @@ import re
 import tempfile
 import zipfile
 from array import array
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -177,6 +178,7 @@ def _load(path: Path, limits: Limits) -> fz.Workbook:
 
 
 _COLUMN_MASK = (1 << COLUMN_BITS) - 1
+_LAST_ROW = 1 << 62  # past any row: (row, _LAST_ROW) sorts after every span starting at row
 
 
 def _engine_formulas(book: fz.Workbook | None, found: Scan, bad: dict[Key, str]) -> dict[Key, str]:
@@ -258,6 +260,10 @@ def _replaceable(blocks: list[planning.Block], found: Scan) -> list[planning.Blo
             extent = group.column_extent()
             if extent is not None:
                 col, top, bottom = extent
+                within = spans.get((title, col), [])
+                last = bisect_right(within, (bottom, _LAST_ROW)) - 1  # the last block starting by its bottom row
+                if last < 0 or within[last][1] < top:
+                    continue  # a column no block meets (the blocks are disjoint and in order)
                 held = _holder(spans, title, top, col)
                 if held is not None and blocks[held].last_row >= bottom:
                     continue  # a column of copies in one block

@@ -143,9 +143,10 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
     formula, is left to the engine, which evaluates it cell by cell.
 
     Once planned, ``formulas`` keeps only what reading the results back needs beyond the scan's own
-    texts (:func:`keep_for_collect`)."""
+    texts (:func:`keep_for_collect`; ``planned`` before the load: kept so then)."""
     the_plan = planned or plan(scan, formulas, protected)
-    keep_for_collect(scan, formulas)
+    if planned is None:  # a plan made before the load kept them then (:func:`.load.load_workbook`)
+        keep_for_collect(scan, formulas)
     hosts = the_plan.hosts
     runs = the_plan.runs
     host_of = {id(run): host for host in hosts for run in host.runs}
