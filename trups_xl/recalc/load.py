@@ -367,15 +367,22 @@ def load_workbook(path: Path, progress: Callable[[str], None] | None = None,
 #: What makes a formula see the workbook as stored rather than its values: counting its sheets (the
 #: scratch sheet would be counted), a cell's formula text or whether it holds one (a run's cell holds a
 #: value or a formula reading the scratch sheet), or the scratch sheet named in a text (``INDIRECT``).
-_REFLECTIVE = re.compile(r"\b(?:SHEETS|FORMULATEXT|ISFORMULA)\s*\(|_TRUPS_SCRATCH", re.I)
+_REFLECTIVE = re.compile(r"\b(?:SHEETS|FORMULATEXT|ISFORMULA)\s*\(|_TRUPS_SCRATCH")
+#: The words :data:`_REFLECTIVE` looks for, found first as plain text (a search in any case is slow).
+_REFLECTIVE_WORDS = ("SHEETS", "FORMULATEXT", "ISFORMULA", "_TRUPS_SCRATCH")
 
 
 def reflective(found: Scan) -> bool:
     """Whether a formula or a defined name looks at the workbook itself (:data:`_REFLECTIVE`: in any
     case; a text that merely holds such a word counts too). The engine alone then evaluates the
     workbook, which is never wrong."""
-    return any(_REFLECTIVE.search("\n".join(filter(None, s.formulas.packed()[1]))) for s in found.sheets) or any(
-        _REFLECTIVE.search(text) for _local, text in found.names.values())
+    texts = (*("\n".join(filter(None, s.formulas.packed()[1])) for s in found.sheets),
+             *(text for _local, text in found.names.values()))
+    for text in texts:
+        upper = text.upper()
+        if any(word in upper for word in _REFLECTIVE_WORDS) and _REFLECTIVE.search(upper):
+            return True
+    return False
 
 
 def area_cells(area: str) -> Iterator[tuple[int, int]]:
