@@ -128,9 +128,9 @@ def test_a_block_holding_part_of_a_shared_formula_is_not_left_empty(tmp_path):
     # the group's first cell holds the formula of all its cells: left empty only with all of them
     from test_shared import _saved
 
+    from trups_xl.recalc.blocks import Block
     from trups_xl.recalc.load import _replaceable
     from trups_xl.recalc.package import scan
-    from trups_xl.recalc.planning import Block
     from trups_xl.recalc.safety import Limits
 
     path = _saved(tmp_path / "s.xlsx", {f"B{r}": f"=A{r}*2" for r in range(2, 12)}, "B2:B11")

@@ -9,7 +9,7 @@ from books import write_book  # noqa: E402
 
 from trups_xl.recalc.calls import Copied  # noqa: E402
 from trups_xl.recalc.package import scan  # noqa: E402
-from trups_xl.recalc.planning import always_called, blocks, plan, scratch_title  # noqa: E402
+from trups_xl.recalc.planning import always_called, plan, scratch_title  # noqa: E402
 from trups_xl.recalc.safety import Limits  # noqa: E402
 
 
@@ -23,15 +23,6 @@ def _formulas(tmp_path, cells):
     found = scan(path, Limits())
     formulas = {("Model", r, c): cell.text for (r, c), cell in found.sheet("Model").formulas.items()}
     return found, formulas
-
-
-def test_blocks_are_one_formula_copied_down_consecutive_rows_of_one_column(tmp_path):
-    cells = {f"B{r}": f"=TRUPS_COUPON(A{r})" for r in range(2, 6)}
-    cells |= {"B6": "=TRUPS_COUPON(A6)*2", "B8": "=TRUPS_COUPON(A8)", "C2": "=TRUPS_COUPON(A2)"}
-    _found, formulas = _formulas(tmp_path, cells)
-    keys = sorted(formulas, key=lambda k: (k[0], k[2], k[1]))
-    got = [(b.col, b.first_row, b.count) for b in blocks(formulas, keys)]
-    assert got == [(2, 2, 4), (2, 6, 1), (2, 8, 1), (3, 2, 1)]
 
 
 def test_a_column_of_calls_is_one_run_and_a_call_reading_it_the_next_level(tmp_path):
@@ -50,15 +41,6 @@ def test_a_column_of_calls_is_one_run_and_a_call_reading_it_the_next_level(tmp_p
 def test_the_scratch_sheet_is_named_apart_from_every_sheet_of_the_workbook(tmp_path):
     path = write_book(tmp_path / "b.xlsx", {"A1": 1}, sheet="_trups_scratch")
     assert scratch_title(scan(path, Limits())) != "_trups_scratch"
-
-
-def test_the_cells_of_blocks_are_a_set_of_keys_with_no_key_kept_per_cell():
-    from trups_xl.recalc.planning import Block, BlockCells
-
-    cells = BlockCells([Block("S", 3, 2, "=A2", 4), Block("S", 3, 10, "=A10", 2), Block("T", 1, 5, "=B5", 1)])
-    assert set(cells) == {("S", r, 3) for r in (2, 3, 4, 5, 10, 11)} | {("T", 5, 1)}
-    assert len(cells) == 7 and ("S", 5, 3) in cells and ("S", 6, 3) not in cells and ("S", 5, 4) not in cells
-    assert ("S", "C5") not in cells and "x" not in cells and not BlockCells()
 
 
 @pytest.mark.parametrize("text, always", [

@@ -17,7 +17,8 @@ Modules, one concept each:
 * ``engine_copy`` -- the engine's copy of a package: whole columns of formula cells left empty or
   given other formulas, the scratch sheet added;
 * ``calls``     -- a ``TRUPS_*`` call parsed from a formula: its arguments as literals, references, ranges;
-* ``planning``  -- formulas in blocks copied down a column, their calls found and grouped in runs;
+* ``blocks``    -- formulas copied down a column grouped in blocks, found a stretch of copies at a time;
+* ``planning``  -- the calls in blocks found (whole formulas, or nested) and grouped in runs;
 * ``vectorise`` -- runs of ``TRUPS_*`` calls (whole formulas, or calls inside formulas) evaluated
   as one vectorised call each;
 * ``grouping``  -- a run's rows called: as columns, grouped by what varies, or one by one;

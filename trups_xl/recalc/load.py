@@ -22,6 +22,7 @@ import formualizer as fz
 
 from trups_xl.recalc import engine, planning, shared
 from trups_xl.recalc.addresses import a1, area_bounds
+from trups_xl.recalc.blocks import Block
 from trups_xl.recalc.engine_copy import Spans, span_at
 from trups_xl.recalc.formula_cells import COLUMN_BITS, SharedGroup
 from trups_xl.recalc.package import Scan, scan
@@ -59,7 +60,7 @@ def screened_value(shown: str) -> dict[str, str]:
 
 
 def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, name: str = "",
-               early: planning.Plan | None = None, blank: Iterable[planning.Block] = (),
+               early: planning.Plan | None = None, blank: Iterable[Block] = (),
                pins: Iterable[planning.Host] = ()) -> Path:
     """A copy of the package for the engine with the ``bad`` formula cells given their error values (and
     external defined names left out), so the engine loads nothing it cannot or must not read; the cells
@@ -95,7 +96,7 @@ def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, name: st
 SCRATCH_PART = "xl/worksheets/trups_scratch.xml"
 
 
-def _copy_changes(found: Scan, early: planning.Plan) -> tuple[list[planning.Block], list[planning.Host]]:
+def _copy_changes(found: Scan, early: planning.Plan) -> tuple[list[Block], list[planning.Host]]:
     """The blocks of whole-formula calls to leave empty in the engine's copy, and the hosts to give their
     formulas reading their scratch cells there (:meth:`.planning.Plan.first_pins`): those whose shared
     formulas are all among them (:func:`_replaceable`)."""
@@ -237,7 +238,7 @@ def _early_formulas(found: Scan, bad: dict[Key, str]) -> dict[Key, str] | None:
     return formulas if made else None  # else a group the probe could not read as the engine reads it
 
 
-def _replaceable(blocks: list[planning.Block], found: Scan) -> list[planning.Block]:
+def _replaceable(blocks: list[Block], found: Scan) -> list[Block]:
     """The ``blocks`` whose cells can be left empty or given other formulas in the engine's copy: those
     holding no cell of a shared formula some of whose cells are left in place (a group's first cell
     holds the formula of all of them); the other cells kept whole on a sheet (arrays) count as one

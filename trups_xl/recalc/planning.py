@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from collections.abc import Set as AbstractSet
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import Any
 
 import formualizer as fz
@@ -18,6 +16,7 @@ import formualizer as fz
 from trups_xl.excel.function import REGISTRY
 from trups_xl.recalc import order
 from trups_xl.recalc.addresses import column_letters
+from trups_xl.recalc.blocks import Block, blocks, trups_blocks
 from trups_xl.recalc.calls import MAX_ROUNDS, Call, Copied, Key, Parser, Ref
 from trups_xl.recalc.engine import engine_text, mark_skipped
 from trups_xl.recalc.package import Scan
@@ -66,73 +65,6 @@ class Run:
                 out.append(Rect(a.sheet, (min(a.rows[0], last.rows[0]), max(a.rows[1], last.rows[1])), a.cols))
         return out
 
-
-
-@dataclass
-class Block:
-    """Formulas of one shape in consecutive rows of one column (a formula copied down)."""
-
-    sheet: str
-    col: int
-    first_row: int
-    text: str  # the first row's formula
-    count: int = 1
-
-    @property
-    def last_row(self) -> int:
-        return self.first_row + self.count - 1
-
-
-#: Cells ordered by sheet, column, row (a column of copies is consecutive).
-_BY_COLUMN = itemgetter(0, 2, 1)
-
-
-def blocks(formulas: dict[Key, str], keys: list[Key]) -> list[Block]:
-    """``keys`` (sorted by sheet, column, row) as blocks of one shape."""
-    out: list[Block] = []
-    current: Block | None = None
-    template: Copied | None = None
-    for key in keys:
-        text = formulas[key]
-        if current is not None and template is not None and key[0] == current.sheet and key[2] == current.col \
-                and key[1] == current.last_row + 1 and text == template.moved(current.count):
-            current.count += 1
-            continue
-        current = Block(key[0], key[2], key[1], text)
-        template = Copied(text)
-        if not template.copyable:
-            template = None
-        out.append(current)
-    return out
-
-
-def trups_blocks(formulas: dict[Key, str]) -> list[Block]:
-    """The formulas calling a ``TRUPS_*`` function, as blocks of one shape."""
-    return blocks(formulas, sorted((k for k, t in formulas.items() if "TRUPS_" in t.upper()), key=_BY_COLUMN))
-
-
-class BlockCells(AbstractSet[Key]):
-    """The cells of some blocks as (sheet, row, column) keys, with no key kept per cell."""
-
-    def __init__(self, blocks: Iterable[Block] = ()) -> None:
-        self.blocks = list(blocks)
-        self._spans: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
-        for b in self.blocks:
-            self._spans[(b.sheet, b.col)].append((b.first_row, b.last_row))
-
-    def __contains__(self, key: object) -> bool:
-        if not isinstance(key, tuple) or len(key) != 3:
-            return False
-        spans = self._spans.get((key[0], key[2]))
-        return spans is not None and any(first <= key[1] <= last for first, last in spans)
-
-    def __iter__(self) -> Iterator[Key]:
-        for b in self.blocks:
-            for k in range(b.count):
-                yield b.sheet, b.first_row + k, b.col
-
-    def __len__(self) -> int:
-        return sum(b.count for b in self.blocks)
 
 
 @dataclass
@@ -338,6 +270,36 @@ def scratch_title(scan: Scan) -> str:
     return name
 
 
+def _rows_kept(sheet: str, col: int, rows: list[int], col_spans: list[tuple[int, int, str | None]],
+               formulas: dict[Key, str], forms: dict[str, str], exact: bool) -> tuple[list[int], list[int], bool]:
+    """A column's ordinary formula cells among blocks planned in it (``col_spans``: sorted, disjoint
+    (first row, last row, the block's rewritten formula or None for a whole-formula call)): the rows the
+    column's node keeps (not a whole-formula call's), those whose formula is the workbook's own, and
+    whether some row's formula is not known. Each rewritten block's form is put in ``forms``."""
+    kept: list[int] = []
+    plain: list[int] = []
+    unknown = False
+    at = 0  # the first span that may hold this row (rows and spans are sorted, spans disjoint)
+    last_span: tuple[int, int, str | None] | None = None
+    for row in rows:
+        while at < len(col_spans) and col_spans[at][1] < row:
+            at += 1
+        span = col_spans[at] if at < len(col_spans) and col_spans[at][0] <= row else None
+        if span is not None and span[2] is None:
+            continue  # a whole-formula call: the run's own node
+        kept.append(row)
+        if span is not None:  # a block's rewritten formula: its first row's stands for all
+            if span is not last_span:
+                text = span[2] or ""
+                forms.setdefault(order.rowless(text, exact), text)
+                last_span = span
+        elif (sheet, row, col) in formulas:
+            plain.append(row)
+        else:
+            unknown = True
+    return kept, plain, unknown
+
+
 def plan(scan: Scan, formulas: dict[Key, str], protected: set[Key]) -> Plan:
     """Find the ``TRUPS_*`` calls the vectorised path evaluates and the order it can take them in."""
     scratch = scratch_title(scan)
@@ -360,8 +322,13 @@ def plan(scan: Scan, formulas: dict[Key, str], protected: set[Key]) -> Plan:
     for h in hosts:
         spans[(h.block.sheet, h.block.col)].append((h.block.first_row, h.block.last_row, None if h.top else h.text))
     ordinary: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for sheet, row, col in [*formulas, *protected]:
+    for sheet, row, col in formulas:
         ordinary[(sheet, col)].append(row)
+    textless: set[tuple[str, int]] = set()  # columns holding a cell whose text is not known (an array's)
+    for sheet, row, col in protected:
+        if (sheet, row, col) not in formulas:
+            ordinary[(sheet, col)].append(row)
+            textless.add((sheet, col))
     graph = order.Graph(len(runs), [set() for _ in runs])
     texts: dict[int, dict[str, str]] = {}
     digit_names = {n.upper() for n in scan.names if any(ch.isdigit() for ch in n)}
@@ -374,28 +341,14 @@ def plan(scan: Scan, formulas: dict[Key, str], protected: set[Key]) -> Plan:
         graph.columns.append((sheet, col))
         forms: dict[str, str] = {}
         col_spans = sorted(spans.get((sheet, col), ()))
-        kept: list[int] = []
-        at = 0  # the first span that may hold this row (rows and spans are sorted, spans disjoint)
-        same: tuple[Copied, int] | None = None  # the last formula whose form was taken, and its row
-        last_span: tuple[int, int, str | None] | None = None
-        for row in rows:
-            while at < len(col_spans) and col_spans[at][1] < row:
-                at += 1
-            span = col_spans[at] if at < len(col_spans) and col_spans[at][0] <= row else None
-            if span is not None and span[2] is None:
-                continue  # a whole-formula call: the run's own node
-            kept.append(row)
-            text = span[2] if span is not None else formulas.get((sheet, row, col))
-            if text is None:
+        if not col_spans and (sheet, col) not in textless:  # every row's formula is the workbook's own
+            kept = plain = rows
+        else:
+            kept, plain, unknown = _rows_kept(sheet, col, rows, col_spans, formulas, forms, exact)
+            if unknown:
                 anything.add(node)
-            elif span is not None:  # a block's rewritten formula: its first row's stands for all
-                if span is not last_span:
-                    forms.setdefault(order.rowless(text, exact), text)
-                    last_span = span
-            elif same is None or text != same[0].moved(row - same[1]):  # a copy has the same form
-                forms.setdefault(order.rowless(text, exact), text)
-                template = Copied(text)
-                same = (template, row) if template.copyable else None
+        for block in blocks(formulas, {(sheet, col): plain}) if plain else ():  # a copy has its block's form
+            forms.setdefault(order.rowless(block.text, exact), block.text)
         for first, last in order.intervals(kept):
             index.add(sheet, col, first, last, node)
         texts[node] = forms

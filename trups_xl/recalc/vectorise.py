@@ -44,13 +44,13 @@ from typing import Any
 import formualizer as fz
 
 from trups_xl.excel.function import REGISTRY
+from trups_xl.recalc.blocks import BlockCells
 from trups_xl.recalc.calls import MAX_RANGE_CELLS, VECTOR_PARAMETERS, Call, Key, Ref, Refusal, hashable
 from trups_xl.recalc.engine import Answers, DateLog, as_sent, evaluate_all, key_part
 from trups_xl.recalc.grouping import grouped_columns
 from trups_xl.recalc.load import keep_for_collect
 from trups_xl.recalc.package import Scan
 from trups_xl.recalc.planning import (
-    BlockCells,
     Host,
     Plan,
     Rect,
