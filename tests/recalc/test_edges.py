@@ -243,3 +243,31 @@ def test_a_name_with_a_relative_row_is_not_read_at_one_fixed_row(tmp_path):
     assert not any(ref.startswith("B") for _sheet, ref in fast.vectorised)
     assert {("Sheet", f"C{r}") for r in range(1, 6)} <= fast.vectorised
     assert len({fast.values[("Sheet", f"C{r}")] for r in range(1, 6)}) == 1
+
+
+@pytest.mark.parametrize("trigger", ["mask", "name", "none"])
+def test_a_call_given_whole_to_sum_or_or_is_never_read_from_a_scratch_cell(tmp_path, trigger):
+    """SUM and OR skip a text held in a referenced cell but refuse it given directly (#VALUE!): a call
+    that is their whole argument and cannot be answered is the engine's, cell by cell, never rewritten
+    to read its value from a cell (it showed 1 and FALSE where the engine alone shows #VALUE!)."""
+    cells = {f"A{r}": f"=DATE(2008,{r},1)" for r in range(2, 6)}  # the 1st: not a payment date (a message)
+    cells |= {f"E{r}": f"=SUM(TRUPS_COUPON(A{r}),1)" for r in range(2, 6)}
+    cells |= {f"F{r}": f"=OR(TRUPS_COUPON(A{r}),FALSE)" for r in range(2, 6)}
+    cells |= {f"G{r}": f"=ISREF(TRUPS_COUPON(A{r}))" for r in range(2, 6)}
+    if trigger == "mask":  # the same function with another argument skipped: its calls are not answered
+        cells |= {f"D{r}": f"=IF(A{r}>0,TRUPS_COUPON(A{r},,1000),0)" for r in range(2, 6)}
+    path = write_book(tmp_path / "sum.xlsx", cells)
+    if trigger == "name":  # a call in a defined name: no call is answered
+        book = openpyxl.load_workbook(path)
+        book.defined_names["NP"] = DefinedName("NP", attr_text="TRUPS_NEXT_PAYMENT_DATE(Sheet!$A$2)")
+        book.save(path)
+    fast, slow = recalculate(path), recalculate(path, vectorise_calls=False)
+    assert fast.values == slow.values and fast.errors == slow.errors
+    assert {fast.values[("Sheet", f"{c}3")] for c in "EF"} == {"#VALUE!"}
+    from trups_xl.recalc.scenario_table import Scenario
+    from trups_xl.recalc.scenarios import ModelSession
+
+    outputs = [f"Sheet!{c}2:{c}5" for c in "EFG"]
+    base = dict(ModelSession(path).evaluate(Scenario("base", 2, ()), outputs).values)
+    assert base == {f"{area} Sheet!{c}{r}": slow.values[("Sheet", f"{c}{r}")]
+                    for area, c in zip(outputs, "EFG", strict=True) for r in range(2, 6)}

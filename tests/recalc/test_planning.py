@@ -82,3 +82,20 @@ def test_the_engine_evaluates_and_and_or_whole_and_skips_only_a_branch():
         book.sheet("S").set_formula(row, 1, text)
     book.evaluate_all()
     assert len(made) == 3
+
+
+@pytest.mark.parametrize("text, as_values", [
+    ("=IF(A2=F2,TRUPS_COUPON(A2,,P),0)", True),  # a branch: taken as a value when taken
+    ('=IFERROR(TRUPS_COUPON(A2),"")', True),
+    ("=TRUPS_COUPON(F2,,P)*NumSecs", True),
+    ("=CHOOSE(A2,TRUPS_COUPON(B2)+0,2)", True),
+    ("=SUM(TRUPS_COUPON(A2),1)", False),  # SUM skips a referenced text and refuses a text given to it
+    ("=IF(A2,SUM(TRUPS_COUPON(A2),1),0)", False),
+    ("=OR(TRUPS_COUPON(A2),FALSE)", False),
+    ("=ISREF(TRUPS_NEXT_PAYMENT_DATE(A2))", False),
+    ("=1+(", False),
+])
+def test_a_formula_reads_its_calls_from_cells_only_where_each_is_taken_as_a_value(text, as_values):
+    from trups_xl.recalc.planning import taken_as_values
+
+    assert taken_as_values(text) is as_values

@@ -101,7 +101,7 @@ def _copy_changes(found: Scan, early: planning.Plan) -> tuple[list[Block], list[
     formulas reading their scratch cells there (:meth:`.planning.Plan.first_pins`): those whose shared
     formulas are all among them (:func:`_replaceable`)."""
     whole = [h.block for h in early.made_whole()]
-    pins = early.first_pins(found, answering=True)[1]
+    pins = [h for h in early.first_pins(found, answering=True)[1] if h.pinnable()]  # the others: the engine's
     kept = {id(b) for b in _replaceable(whole + [h.block for h in pins], found)}
     return [b for b in whole if id(b) in kept], [h for h in pins if id(h.block) in kept]
 

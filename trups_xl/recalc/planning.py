@@ -88,6 +88,12 @@ class Host:
         """:meth:`engine_column_texts` as the engine's batch setter takes them."""
         return [[text] for text in self.engine_column_texts()]
 
+    def pinnable(self) -> bool:
+        """Whether this block's formula may be given to the engine rewritten to read its calls' values
+        from their scratch cells (:func:`taken_as_values`); else, where its calls cannot be answered,
+        the formula is the engine's, its calls made cell by cell."""
+        return not self.top and taken_as_values(self.block.text)
+
     def answered(self) -> bool:
         """Whether the engine's calls in this block's formula are to be answered from the runs, the
         formula kept as written: every call in it is a run, and a call may be skipped (it sits in an
@@ -165,6 +171,50 @@ def always_called(text: str) -> bool:
                     at + 1 < len(tokens) and str(tokens[at + 1].token_type) in ("OpInfix", "OpPostfix")) and not (
                     frames and frames[-1][0] in AS_VALUE_FIRST and frames[-1][1] == 0):
                 return False  # the whole argument of a function that may take a reference otherwise
+        elif kind == "Sep" and sub == "Arg" and frames:
+            frames[-1][1] += 1
+    return True
+
+
+#: Functions that give back what some of their arguments are (a reference as a reference): by name, the
+#: arguments so given, from which on (``IF``'s branches, what ``IFERROR`` falls back on, ``CHOOSE``'s
+#: choices); parentheses give back what they hold.
+GIVES_BACK = {"IF": 1, "IFERROR": 0, "IFNA": 0, "CHOOSE": 1, "": 0}
+
+
+def taken_as_values(text: str) -> bool:
+    """Whether each of a formula's ``TRUPS_*`` calls, wherever it sits (a branch too), is taken as its
+    value, as a reference to a cell holding it would be: the formula may then read the calls' values
+    from such cells (``=IF(A2=F2,TRUPS_COUPON(A2),0)``), but not ``=SUM(TRUPS_COUPON(A2),1)`` (``SUM``
+    skips a text held in a cell it is given, and refuses one given directly). A call given back by a
+    function of :data:`GIVES_BACK` is taken as that function's result is. False for a text the
+    engine's tokenizer refuses."""
+    try:
+        tokens = [t for t in fz.tokenize(text).tokens() if str(t.token_type) != "Whitespace"]
+    except Exception:
+        return False
+    # per open group: function ("" for parentheses), argument index, an operator before it, a call given back
+    frames: list[list[Any]] = []
+    for at, tok in enumerate(tokens):
+        kind, sub = str(tok.token_type), str(tok.subtype)
+        if sub == "Open" and kind in ("Func", "Paren", "Array"):
+            name = tok.value[:-1].upper().removeprefix("_XLFN.") if kind == "Func" else ("" if kind == "Paren" else "{")
+            frames.append([name, 0, at > 0 and str(tokens[at - 1].token_type) in ("OpPrefix", "OpInfix"), False])
+        elif sub == "Close" and kind in ("Func", "Paren", "Array") and frames:
+            name, _i, after_operator, carries = frames.pop()
+            if not (name in REGISTRY or carries):
+                continue
+            if after_operator or (at + 1 < len(tokens) and str(tokens[at + 1].token_type) in ("OpInfix", "OpPostfix")):
+                continue  # an operand: its value is taken
+            if not frames:
+                continue  # the formula's own result: shown as a value either way
+            parent, index = frames[-1][0], frames[-1][1]
+            if parent in AS_VALUE_FIRST and index == 0:
+                continue
+            if parent in GIVES_BACK and index >= GIVES_BACK[parent]:
+                frames[-1][3] = True  # given back: taken as the function's own result is
+                continue
+            return False  # the whole argument of a function that may take a reference otherwise
         elif kind == "Sep" and sub == "Arg" and frames:
             frames[-1][1] += 1
     return True

@@ -295,7 +295,11 @@ def _set_scratch(book: fz.Workbook, run: Run, column: list[Any]) -> None:
 def _pin(book: fz.Workbook, host: Host, held: dict[int, list[Any]] | None = None) -> None:
     """Give the engine a block's formulas rewritten to read its calls' scratch cells (skipped
     arguments marked, any call left under its alias), instead of answering its calls; the values
-    ``held`` for its scratch cells are set first."""
+    ``held`` for its scratch cells are set first. A formula that may not read them
+    (:meth:`.planning.Host.pinnable`) is given back to the engine instead, its calls its own."""
+    if not host.pinnable():
+        restore(book, host)
+        return
     for run in host.runs:
         if held and id(run) in held:
             _set_scratch(book, run, held.pop(id(run)))
