@@ -271,3 +271,45 @@ def test_a_call_given_whole_to_sum_or_or_is_never_read_from_a_scratch_cell(tmp_p
     base = dict(ModelSession(path).evaluate(Scenario("base", 2, ()), outputs).values)
     assert base == {f"{area} Sheet!{c}{r}": slow.values[("Sheet", f"{c}{r}")]
                     for area, c in zip(outputs, "EFG", strict=True) for r in range(2, 6)}
+
+
+@pytest.mark.parametrize("local_first", [True, False])
+def test_a_sheet_s_own_name_is_read_on_that_sheet_whichever_comes_first_in_the_workbook(tmp_path, local_first):
+    """``Principal`` on the sheet Other (3000) and in the workbook (1000): a call on Other reads 3000 on
+    both paths, whichever of the two the workbook lists first (the fast path kept the last one)."""
+    import datetime as dt
+    import re
+
+    book = openpyxl.Workbook()
+    main_sheet = book.active
+    main_sheet.title = "Sheet"
+    other = book.create_sheet("Other sheet")
+    for ws, principal in ((main_sheet, 1000.0), (other, 3000.0)):
+        ws["Z1"] = principal
+        for r in range(2, 6):
+            ws[f"A{r}"] = float((dt.date(2008 + r, 6, 21) - dt.date(1899, 12, 30)).days)
+            ws[f"B{r}"] = f"=TRUPS_COUPON(A{r},,Principal)"
+            ws[f"C{r}"] = f"=IF(TRUE,TRUPS_COUPON(A{r},,Principal),0)"
+            ws[f"D{r}"] = "=Principal"
+    book.defined_names["Principal"] = DefinedName("Principal", attr_text="Sheet!$Z$1")
+    other.defined_names["Principal"] = DefinedName("Principal", attr_text="'Other sheet'!$Z$1")
+    path = tmp_path / "names.xlsx"
+    book.save(path)
+    if local_first:
+        with zipfile.ZipFile(path) as z:
+            parts = [(i, z.read(i)) for i in z.infolist()]
+        with zipfile.ZipFile(path, "w") as z:
+            for info, data in parts:
+                if info.filename == "xl/workbook.xml":
+                    names = re.findall(rb"<definedName\b.*?</definedName>", data)
+                    assert len(names) == 2
+                    ordered = sorted(names, key=lambda n: b"localSheetId" not in n)
+                    data = data.replace(b"".join(names), b"".join(ordered))
+                z.writestr(info, data)
+    fast, slow = recalculate(path), recalculate(path, vectorise_calls=False)
+    assert fast.values == slow.values
+    assert fast.values[("Other sheet", "D2")] == 3000.0 and fast.values[("Sheet", "D2")] == 1000.0
+    # by hand: a full half-year's coupon at 8.300% (paid June 21 and December 21 until 2037), on the
+    # principal each sheet names
+    assert fast.values[("Other sheet", "B2")] == pytest.approx(3000 * 0.083 / 2, rel=1e-12)
+    assert fast.values[("Sheet", "B2")] == pytest.approx(1000 * 0.083 / 2, rel=1e-12)

@@ -191,13 +191,11 @@ class Parser:
         match = REF.match(arg)
         if match:
             return self.ref(match, sheet, arg)
-        for scope in (sheet, None):  # a name local to the sheet first, then the workbook's
-            found = [t for n, (local, t) in self.scan.names.items() if n.upper() == arg.upper() and local == scope]
-            if found:
-                match = REF.match(found[0].replace("$", ""))
-                if match and match["sheet"] and fixed_reference(found[0]):
-                    return self.ref(match, sheet, found[0], named=True)
-                raise _NotSimpleError
+        found = self.scan.name_text(arg, sheet)  # a name local to the sheet first, then the workbook's
+        if found is not None:
+            match = REF.match(found.replace("$", ""))
+            if match and match["sheet"] and fixed_reference(found):
+                return self.ref(match, sheet, found, named=True)
         raise _NotSimpleError
 
     def parse(self, key: Key, formula: str) -> Call | None:

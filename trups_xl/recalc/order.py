@@ -57,7 +57,7 @@ class Reads:
     def __init__(self, scan: Scan, extra_titles: Iterable[str] = ()) -> None:
         self.titles = {s.title.upper(): s.title for s in scan.sheets}
         self.titles.update({t.upper(): t for t in extra_titles})
-        self.names = scan.names
+        self.scan = scan
         self.cache: dict[tuple[str, str], Columns] = {}
 
     def of(self, sheet: str, form: str, formula: str) -> Columns:
@@ -103,11 +103,9 @@ class Reads:
             return sheet, min(c1, c2), max(c1, c2)
         if depth:
             return None
-        for scope in (sheet, None):  # a name local to the sheet first, then the workbook's
-            found = [t for n, (local, t) in self.names.items() if n.upper() == text.upper() and local == scope]
-            if found:
-                text = found[0].strip()
-                return self._span(text.replace("$", ""), sheet, depth + 1) if fixed_reference(text) else None
+        found = self.scan.name_text(text, sheet)  # a name local to the sheet first, then the workbook's
+        if found is not None and fixed_reference(found):
+            return self._span(found.replace("$", ""), sheet, depth + 1)
         return None
 
 

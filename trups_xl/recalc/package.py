@@ -86,9 +86,17 @@ class Scan:
     #: cellXfs index -> number format code
     number_formats: list[str]
     source: Path | None = None
+    #: (sheet title a name is local to, or None; the name in capitals) -> its formula text: a sheet's own
+    #: name and the workbook's of the same name are both kept (:attr:`names` keeps one)
+    scoped: dict[tuple[str | None, str], str] = field(default_factory=dict)
 
     def sheet(self, title: str) -> Sheet:
         return next(s for s in self.sheets if s.title == title)
+
+    def name_text(self, name: str, sheet: str) -> str | None:
+        """What ``name`` stands for in a formula on ``sheet`` (the sheet's own name first, as Excel reads)."""
+        upper = name.upper()
+        return self.scoped.get((sheet, upper), self.scoped.get((None, upper)))
 
     def is_date_style(self, style: int) -> bool:
         return 0 <= style < len(self.number_formats) and is_date_format(self.number_formats[style])
@@ -199,12 +207,14 @@ def check_titles(titles: list[str]) -> None:
         seen.add(title.casefold())
 
 
-def _defined_names(archive: zipfile.ZipFile, titles: list[str], limit_bytes: int) -> dict[str, tuple[str | None, str]]:
+def _defined_names(archive: zipfile.ZipFile, titles: list[str], limit_bytes: int,
+                   scoped: dict[tuple[str | None, str], str]) -> dict[str, tuple[str | None, str]]:
     names: dict[str, tuple[str | None, str]] = {}
     for node in _xml(archive, "xl/workbook.xml", limit_bytes).iter(f"{MAIN}definedName"):
         local = node.get("localSheetId")
         sheet = titles[int(local)] if local is not None and local.isdigit() and int(local) < len(titles) else None
         names[str(node.get("name"))] = (sheet, (node.text or "").strip())
+        scoped[(sheet, str(node.get("name")).upper())] = (node.text or "").strip()
     return names
 
 
@@ -230,7 +240,8 @@ def scan(path: Path, limits: Limits) -> Scan:
         with zipfile.ZipFile(path) as archive:
             sheets = [Sheet(title, part) for title, part in sheet_parts(archive, budget)]
             check_titles([sheet.title for sheet in sheets])
-            names = _defined_names(archive, [s.title for s in sheets], budget)
+            scoped: dict[tuple[str | None, str], str] = {}
+            names = _defined_names(archive, [s.title for s in sheets], budget, scoped)
             formats = _number_formats(archive, budget)
             present = set(archive.namelist())
             formulas = 0
@@ -249,7 +260,7 @@ def scan(path: Path, limits: Limits) -> Scan:
     except Exception as exc:  # defusedxml's refusals and any other parse failure of untrusted input
         detail = " ".join(str(exc).split())[:160]
         raise RefusedError(f"{path} could not be read as a workbook ({type(exc).__name__}: {detail})") from None
-    return Scan(sheets, names, formats, path)
+    return Scan(sheets, names, formats, path, scoped)
 
 
 def _scan_sheet(sheet: Sheet, data: bytes, limits: Limits) -> None:
