@@ -130,3 +130,14 @@ def test_each_elementwise_argument_gives_one_result_per_cell_of_a_column():
             assert isinstance(column, list) and [len(row) for row in column] == [1, 1], (name, columns_of, column)
             for (value,) in column:  # the array path may differ from the one-cell path in the last bit
                 assert value == (pytest.approx(alone, rel=1e-12) if isinstance(alone, float) else alone), name
+
+
+def test_an_argument_left_off_the_end_of_a_call_is_missing_as_a_skipped_one_is():
+    # =TRUPS_COUPON() in a cell: the engine (and Excel) call with fewer arguments than the function
+    # requires; each required one left off is a blank named in one #TRUPS! line, never a defect
+    from trups_xl.excel import udfs
+
+    assert udfs.TRUPS_COUPON() == udfs.TRUPS_COUPON(None) == "#TRUPS! payment_date: a value is required here; got a blank"
+    assert udfs.TRUPS_ACCRUAL("2008-12-21").startswith("#TRUPS! end_date: ")
+    for name, fn in function.REGISTRY.items():
+        assert not str(fn()).startswith(function.BUG_PREFIX), name

@@ -126,8 +126,12 @@ def excel_function(example: tuple[Any, ...] = (), elementwise: tuple[str, ...] =
         fn.__doc__ = fill_shared_help(fn.__doc__, arg_help)
         summary, helps = parse_docstring(fn.__doc__)
 
+        required = sum(1 for p in inspect.signature(fn).parameters.values() if p.default is p.empty)
+
         @functools.wraps(fn)
         def guarded(*args: Any) -> Any:
+            if len(args) < required:  # left off at the end of the call: missing, as a skipped one is
+                args = args + (None,) * (required - len(args))
             try:
                 return finite_result(fn(*args))
             except TrupsInputError as exc:
