@@ -27,6 +27,13 @@ def _saved(path, formulas, *areas):
     for ref, text in formulas.items():
         ws[ref] = text
     book.save(path)
+    return _shared_over(path, *areas)
+
+
+def _shared_over(path, *areas):
+    """``path`` with its first sheet's plain formulas over each of ``areas`` made one shared formula
+    (its own index), as Excel writes a filled range: the area's first cell holds the text (openpyxl
+    writes the copies of a shared formula out when it saves a workbook)."""
     bounds = [area_bounds(area) for area in areas]
     with zipfile.ZipFile(path) as z:
         parts = [(i, z.read(i)) for i in z.infolist()]
@@ -180,9 +187,9 @@ def test_a_probe_is_not_made_where_the_engine_must_read_every_cell(tmp_path):
 def test_a_filled_down_call_is_left_empty_in_the_engine_s_copy_where_a_probe_reads_it(tmp_path, text):
     """A shared formula the probe reads as the engine reads it is planned before the load, the cells of
     its calls left empty in the engine's copy; a group whose copies do not read so (a whole row moves
-    with a copy; the engine moves a text, or a sheet named like a cell) is read by the engine from the
-    whole workbook, nothing planned early. The values are the engine path's either way, also for the
-    engine path given the early load."""
+    with a copy; the engine moves a text) is read by the engine from the whole workbook, nothing planned
+    early; one naming a sheet named like a cell, which the engine misreads, is copied here. The values are
+    the engine path's either way, also for the engine path given the early load."""
     from trups_xl.recalc import recalculate
     from trups_xl.recalc.run import collect, evaluate_calls, load_workbook
 
@@ -193,6 +200,9 @@ def test_a_filled_down_call_is_left_empty_in_the_engine_s_copy_where_a_probe_rea
     if "TRUPS" in text:
         assert loaded.plan is not None and not any(engine_texts)
         assert loaded.formulas[("S", 11, 2)] == "=TRUPS_CLAIM_LIMIT(A11,1000)"
+    elif "Q1" in text:  # the copies are made here and given to the engine as formulas of their own
+        assert loaded.plan is not None and [t.replace(" ", "") for t in engine_texts] == [
+            f"=Q1!A{r}" for r in range(2, 12)]
     else:
         assert loaded.plan is None and all(engine_texts)
     slow = recalculate(path, vectorise_calls=False)
@@ -220,3 +230,43 @@ def test_a_screened_group_does_not_keep_the_others_from_being_planned_early(tmp_
     fast, slow = recalculate(path), recalculate(path, vectorise_calls=False)
     assert dict(fast.values.items()) == dict(slow.values.items())
     assert slow.values[("S", "C7")] == "#REF!" and slow.values[("S", "B7")] == 7.0
+
+
+@pytest.mark.parametrize("sheet", ["Q1", "'Q1'", "FY2024", "'FY2024'"])
+def test_a_filled_down_formula_on_a_sheet_named_like_a_cell_reads_that_sheet_on_every_row(tmp_path, sheet):
+    """The engine reads the copies of a shared formula naming sheet Q1 (or FY2024) as naming Q2, Q3...
+    (FY2025...): a number from the wrong sheet, or #REF!. Such a group's copies are made here (the sheet
+    name kept, the rows moved) and given to the engine as formulas of their own, on both paths."""
+    import datetime as dt
+
+    from trups_xl.recalc import recalculate
+
+    title = sheet.strip("'")
+    path = _saved(tmp_path / "s.xlsx", {**{f"B{r}": f"=TRUPS_COUPON({sheet}!A{r})" for r in range(2, 8)},
+                                        **{f"C{r}": f"={sheet}!A{r}+1" for r in range(2, 8)}}, "B2:B7", "C2:C7")
+    book = openpyxl.load_workbook(path)
+    named = book.create_sheet(title)
+    following = book.create_sheet("Q2" if title == "Q1" else "FY2025")  # what the engine misread them as
+    for r in range(2, 8):
+        named[f"A{r}"] = float((dt.date(2008 + r, 12, 21) - dt.date(1899, 12, 30)).days)  # XXI's payment dates
+        following[f"A{r + 1}"] = "not a date"
+    book.save(path)
+    path = _shared_over(path, "B2:B7", "C2:C7")
+    for result in (recalculate(path), recalculate(path, vectorise_calls=False)):
+        # by hand: each row reads its own row of the named sheet: a half-year's coupon at 8.300% on 1,000
+        assert [result.values[("S", f"B{r}")] for r in range(2, 8)] == [41.5] * 6
+        assert [result.values[("S", f"C{r}")] for r in range(2, 8)] == [
+            float((dt.date(2008 + r, 12, 21) - dt.date(1899, 12, 30)).days) + 1 for r in range(2, 8)]
+
+
+@pytest.mark.parametrize("text, misread", [
+    ("=Q1!A2*2", True), ("='FY2024'!B3", True), ("=SUM(Sheet2!A2:A9)+Q4!C1", True),
+    ("=Sheet2!A2", False), ("='Q1 2024'!A2", False), ('="Q1!A2"&A2', False), ("=LOG10(A2)", False),
+])
+def test_a_shared_formula_is_misread_by_the_engine_where_it_names_a_sheet_named_like_a_cell(text, misread):
+    from array import array
+
+    from trups_xl.recalc.formula_cells import FormulaCell, SharedGroup
+
+    first = FormulaCell(2, 2, 0, "shared", text, area="B2:B9", shared_index="0")
+    assert shared.misread(SharedGroup("0", [first], array("q"))) is misread

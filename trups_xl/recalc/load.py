@@ -80,11 +80,20 @@ def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, name: st
     for h in pinned:
         b = h.block
         spans.setdefault(b.sheet, {}).setdefault(b.col, []).append((b.first_row, b.last_row, h.engine_column_texts()))
+    own: dict[str, Spans] = {}  # copies the engine would misread, as formulas of their own
+    for title, columns in shared.unshared(found).items():
+        if title in cells:
+            continue  # a sheet rewritten cell by cell keeps its shared formulas
+        for col, runs in columns.items():
+            taken = spans.get(title, {}).get(col, [])  # a group a block holds is the block's (it holds it whole)
+            free = [run for run in runs if not any(first <= run[1] and run[0] <= last for first, last, _t in taken)]
+            if free:
+                own.setdefault(title, {})[col] = free
     copy = tmp / (name or "book") / path.name
     copy.parent.mkdir(exist_ok=True)
     scratch = (early.scratch, SCRATCH_PART) if pinned and early is not None else None
     added, unwritten = write_copy(path, copy, found, cells, keep_vba=False,
-                                  compression=zipfile.ZIP_STORED, spans=spans, sheet=scratch)  # read once, at once
+                                  compression=zipfile.ZIP_STORED, spans=spans, sheet=scratch, own=own)  # read once
     if early is not None:
         early.scratch_in_copy = added
         early.pinned_in_copy = [h for h in pinned if added and h.block.sheet not in unwritten]
@@ -158,7 +167,7 @@ def _engine_book(path: Path, found: Scan, limits: Limits, bad: dict[Key, str], e
                 except RefusedError:  # the changes made it one the engine does not read: it gets the workbook's
                     if early is not None:
                         early.scratch_in_copy, early.pinned_in_copy = False, []
-            copy = _sanitised(path, found, bad, Path(tmp)) if bad else path
+            copy = _sanitised(path, found, bad, Path(tmp)) if bad or shared.unshared(found) else path
             return _load(copy, limits), bad, external, notices, True
         except RefusedError as refused:
             if "parse error" not in str(refused).lower():

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import operator
+import re
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterable
@@ -23,8 +24,9 @@ import formualizer as fz
 
 from trups_xl.recalc.addresses import a1
 from trups_xl.recalc.calls import Copied
+from trups_xl.recalc.engine_copy import Spans
 from trups_xl.recalc.formula_cells import COLUMN_BITS, FormulaCell, SharedGroup
-from trups_xl.recalc.package import escape_attribute
+from trups_xl.recalc.package import Scan, escape_attribute
 
 _COLUMN_MASK = (1 << COLUMN_BITS) - 1
 
@@ -35,6 +37,45 @@ CHECKED = 4
 
 #: The most cells a probe (:func:`probe`) holds: past it, the engine reads the whole workbook instead.
 PROBED_CELLS = 20_000
+
+
+#: A sheet named like a cell (``Q1``, ``'FY2024'``) before its "!": the engine moves such a name as if it
+#: were a row in a shared formula's copies (``Q1!A2`` copied down reads ``Q2!A3``).
+_CELL_LIKE_SHEET = re.compile(r"(?:'[A-Za-z]{1,3}\d+'|(?<![\w.'$])[A-Za-z]{1,3}\d+)!")
+_TEXT = re.compile(r'"(?:[^"]|"")*"')
+
+
+def misread(group: SharedGroup) -> bool:
+    """Whether the engine reads a shared formula's copies other than Excel does: its formula names a
+    sheet whose name reads like a cell. Its copies are then made here, by moving the formula's rows
+    (:class:`.calls.Copied`), and given to the engine as formulas of their own (:func:`unshared`)."""
+    first = group.first()
+    return first is not None and first.text is not None and bool(_CELL_LIKE_SHEET.search(_TEXT.sub("", first.text)))
+
+
+def unshared(found: Scan) -> dict[str, Spans]:
+    """The cells of the shared formulas the engine misreads (:func:`misread`), by sheet and column, as
+    spans of consecutive rows with each cell's own formula (for the engine's copy). A group filled right
+    or holding a text that reads like a reference is left as it is."""
+    out: dict[str, Spans] = {}
+    for sheet in found.sheets:
+        for group in sheet.formulas.shared_groups().values():
+            first = group.first()
+            if first is None or first.text is None or not misread(group) or group.column_extent() is None:
+                continue
+            template = Copied(first.text)
+            down, others = _split(group, first)
+            if not template.copyable or others or any(c is not first for c in group.cells):
+                continue
+            rows = [first.row, *down]
+            texts = template.copies([row - first.row for row in rows])
+            spans = out.setdefault(sheet.title, {}).setdefault(first.col, [])
+            start = 0
+            for k in range(1, len(rows) + 1):
+                if k == len(rows) or rows[k] != rows[k - 1] + 1:
+                    spans.append((rows[start], rows[k - 1], texts[start:k]))
+                    start = k
+    return out
 
 
 def probe(sheets: dict[str, list[SharedGroup]], titles: list[str]) -> fz.Workbook | None:
@@ -135,7 +176,8 @@ def texts(book: fz.Workbook, title: str, groups: Iterable[SharedGroup]) -> dict[
         if first is not None and first.text is not None:
             template = Copied(first.text)
             down, others = _split(group, first)
-            if down and template.copyable and _as_the_engine_reads(book, title, template, first, down):
+            if down and template.copyable and ((misread(group) and not others)
+                                               or _as_the_engine_reads(book, title, template, first, down)):
                 out.update(zip(zip(repeat(title), down, repeat(first.col)),
                                template.copies([row - first.row for row in down]), strict=True))
                 asked += others

@@ -339,7 +339,7 @@ def _workbook_xml(data: bytes) -> bytes:
 def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values], keep_vba: bool,
                limit_bytes: int = DEFAULT_PART_BYTES, compression: int = zipfile.ZIP_DEFLATED,
                spans: dict[str, Spans] | None = None, sheet: tuple[str, str] | None = None,
-               ) -> tuple[bool, set[str]]:
+               own: dict[str, Spans] | None = None) -> tuple[bool, set[str]]:
     """Write ``target``: ``source`` with ``values`` (sheet title -> cells) in place of its formulas, its
     parts deflated (the rewritten ones at zlib's fastest level, :data:`DEFLATE_LEVEL`) or, with
     ``compression=ZIP_STORED``, stored (a copy read once, at once); the
@@ -347,7 +347,8 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
     given other formulas, and an empty ``sheet`` (its title, its part) added last. Returns whether the
     sheet was added, and the titles of the sheets whose spans giving formulas were not written (they
     are written only with the sheet; a part whose cells are not all of the usual shape keeps its
-    formulas, its other spans left empty cell by cell).
+    formulas, its other spans left empty cell by cell). The formulas of ``own`` spans read no added
+    sheet: they are written with or without it.
 
     Every part is inflated through :func:`~trups_xl.recalc.package.read_part` or copied a chunk at a
     time, counted against ``limit_bytes`` whatever its zip header claims. Any failure to read or
@@ -386,6 +387,9 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
                 changes[title] = {col: within for col, within in kept.items() if within}
                 if not added[0] and any(s[2] is not None for within in found.values() for s in within):
                     unwritten.add(title)  # formulas reading a sheet that is not there: not written
+            for title, found in (own or {}).items():
+                for col, within in found.items():
+                    changes.setdefault(title, {}).setdefault(col, []).extend(within)
             for each in scan.sheets:
                 if each.part not in names:
                     continue
