@@ -17,7 +17,7 @@ from trups_xl.excel.function import REGISTRY
 from trups_xl.recalc import order
 from trups_xl.recalc.addresses import column_letters
 from trups_xl.recalc.blocks import Block, blocks, trups_blocks
-from trups_xl.recalc.calls import MAX_ROUNDS, Call, Copied, Key, Parser, Ref
+from trups_xl.recalc.calls import MAX_ROUNDS, Call, Copied, Key, Parser, Ref, parameters
 from trups_xl.recalc.engine import engine_text, mark_skipped
 from trups_xl.recalc.package import Scan
 
@@ -78,6 +78,9 @@ class Host:
     top: bool  # the whole formula is one call: its run's values go into the cells themselves
     runs: list[Run] = field(default_factory=list)
     reverted: bool = False
+    #: whether the run's dates show as dates (a whole-formula call's do; through IFERROR the cell shows the
+    #: number, as the engine shows it)
+    dated: bool = True
 
     def engine_column_texts(self) -> list[str]:
         """The block's formulas as the engine is given them when they read their scratch cells (skipped
@@ -237,6 +240,13 @@ def _plan_host(parser: Parser, block: Block, scratch: str, next_col: list[int]) 
                 runs.append(Run(block.sheet, block.col, block.first_row, call, block.count))
                 top = True
                 break
+            if not runs and _CATCHING.fullmatch(raw[:start]) and _FALLBACK.fullmatch(raw[end:]) \
+                    and len(call.args) <= len(parameters(call.function)):
+                # =IFERROR(call,"") is the call's value: a call of the arguments its function takes answers a
+                # value or its message (text), never an error value for IFERROR or IFNA to catch (the engine's
+                # #VALUE! for too many arguments is); the cell shows a date as its number
+                runs.append(Run(block.sheet, block.col, block.first_row, call, block.count))
+                return Host(block, text, True, runs, dated=False)
             if next_col[0] > MAX_SCRATCH_COLUMNS:
                 return None
             col = next_col[0]
@@ -250,6 +260,12 @@ def _plan_host(parser: Parser, block: Block, scratch: str, next_col: list[int]) 
     if not runs:
         return None
     return Host(block, text if top else (mark_skipped(text) or text), top, runs)
+
+
+#: What stands before a call that is the first argument of IFERROR or IFNA, the whole formula.
+_CATCHING = re.compile(rb"=\s*(?:_xlfn\.)?IF(?:ERROR|NA)\s*\(\s*", re.I)
+#: What follows it: a constant to fall back on (a number, a text, a logical), and the end.
+_FALLBACK = re.compile(rb'\s*,\s*(?:[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|"(?:[^"]|"")*"|TRUE|FALSE)\s*\)\s*', re.I)
 
 
 #: Scratch columns (one per call nested in a formula, per block).

@@ -236,7 +236,7 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
             for k, (value, is_date) in enumerate(values):
                 key = (run.sheet, run.first_row + k, run.col)
                 outcome.values[key] = value
-                if is_date:
+                if is_date and host.dated:
                     outcome.dates.add(key)
             book.set_values_batch(run.sheet, run.first_row, run.col, [[v] for v, _ in values])
     outcome.runs = [r for r in runs if not host_of[id(r)].reverted]
