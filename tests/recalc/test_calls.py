@@ -104,3 +104,12 @@ def test_a_sheet_named_like_a_cell_is_not_moved_with_the_copy():
     from trups_xl.recalc.calls import Copied
 
     assert Copied("=Q1!C2+'Q1'!C2").moved(1) == "=Q1!C3+'Q1'!C3"
+
+
+def test_a_word_of_a_quoted_sheet_name_that_reads_like_a_cell_is_not_moved():
+    from trups_xl.recalc.calls import Copied
+
+    # by hand: the sheet 'Model FY2024' stays itself three rows down; its cell moves
+    assert Copied("='Model FY2024'!A2+1").moved(3) == "='Model FY2024'!A5+1"
+    assert Copied("='O''Brien Q1'!B2+C2").moved(1) == "='O''Brien Q1'!B3+C3"
+    assert Copied("=\"it's\"&A2&'Sales Q1'!A2").moved(2) == "=\"it's\"&A4&'Sales Q1'!A4"

@@ -44,3 +44,10 @@ def test_intervals_cover_the_rows_with_gaps_between(rows):
 def test_formulas_copied_down_are_alike_without_their_rows():
     assert rowless("=A2*$B$1+Sheet2!C2") == rowless("=A9*$B$1+Sheet2!C9")
     assert rowless("=A2*$B$1") != rowless("=A2*$C$1")
+
+
+def test_a_quoted_sheet_name_keeps_its_digits_in_a_formula_s_rowless_form():
+    # two sheets whose names differ in a number are two sheets: their formulas are not alike
+    assert rowless("='Model FY2024'!A2") != rowless("='Model FY2025'!A2")
+    assert rowless("='Model FY2024'!A2", exact=False) == "='Model FY2024'!A#"
+    assert rowless("='Model FY2024'!A2+B3") == rowless("='Model FY2024'!A9+B10") == "='Model FY2024'!A#+B#"

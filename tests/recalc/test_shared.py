@@ -232,21 +232,27 @@ def test_a_screened_group_does_not_keep_the_others_from_being_planned_early(tmp_
     assert slow.values[("S", "C7")] == "#REF!" and slow.values[("S", "B7")] == 7.0
 
 
-@pytest.mark.parametrize("sheet", ["Q1", "'Q1'", "FY2024", "'FY2024'"])
-def test_a_filled_down_formula_on_a_sheet_named_like_a_cell_reads_that_sheet_on_every_row(tmp_path, sheet):
-    """The engine reads the copies of a shared formula naming sheet Q1 (or FY2024) as naming Q2, Q3...
-    (FY2025...): a number from the wrong sheet, or #REF!. Such a group's copies are made here (the sheet
-    name kept, the rows moved) and given to the engine as formulas of their own, on both paths."""
+@pytest.mark.parametrize(("sheet", "screened"), [
+    ("Q1", False), ("'Q1'", False), ("FY2024", False), ("'FY2024'", False), ("'Model FY2024'", False),
+    ("'Q1 Sales'", False), ("Q1", True)])
+def test_a_filled_down_formula_on_a_sheet_named_like_a_cell_reads_that_sheet_on_every_row(tmp_path, sheet, screened):
+    """The engine reads the copies of a shared formula naming sheet Q1 (or FY2024, or a quoted name holding
+    such a word) as naming Q2, Q3... (FY2025...): a number from the wrong sheet, or #REF!. Such a group's
+    copies are made here (the sheet name kept, the rows moved) and given to the engine as formulas of
+    their own, on both paths; also on a sheet whose other formulas are screened (an external link), which
+    the engine's copy rewrites cell by cell."""
     import datetime as dt
 
     from trups_xl.recalc import recalculate
 
     title = sheet.strip("'")
+    extra = {"E1": "=[1]Sheet1!A1"} if screened else {}
     path = _saved(tmp_path / "s.xlsx", {**{f"B{r}": f"=TRUPS_COUPON({sheet}!A{r})" for r in range(2, 8)},
-                                        **{f"C{r}": f"={sheet}!A{r}+1" for r in range(2, 8)}}, "B2:B7", "C2:C7")
+                                        **{f"C{r}": f"={sheet}!A{r}+1" for r in range(2, 8)}, **extra},
+                  "B2:B7", "C2:C7")
     book = openpyxl.load_workbook(path)
     named = book.create_sheet(title)
-    following = book.create_sheet("Q2" if title == "Q1" else "FY2025")  # what the engine misread them as
+    following = book.create_sheet(re.sub(r"\d+", lambda m: str(int(m[0]) + 1), title, count=1))  # as misread
     for r in range(2, 8):
         named[f"A{r}"] = float((dt.date(2008 + r, 12, 21) - dt.date(1899, 12, 30)).days)  # XXI's payment dates
         following[f"A{r + 1}"] = "not a date"
@@ -261,7 +267,8 @@ def test_a_filled_down_formula_on_a_sheet_named_like_a_cell_reads_that_sheet_on_
 
 @pytest.mark.parametrize("text, misread", [
     ("=Q1!A2*2", True), ("='FY2024'!B3", True), ("=SUM(Sheet2!A2:A9)+Q4!C1", True),
-    ("=Sheet2!A2", False), ("='Q1 2024'!A2", False), ('="Q1!A2"&A2', False), ("=LOG10(A2)", False),
+    ("='Q1 2024'!A2", True), ("='Model FY2024'!A2", True), ("=Sheet2!A2", False), ("='Deal 1'!A2", False),
+    ("='FY24Q1'!A2", False), ('="Q1!A2"&A2', False), ("=LOG10(A2)", False),
 ])
 def test_a_shared_formula_is_misread_by_the_engine_where_it_names_a_sheet_named_like_a_cell(text, misread):
     from array import array

@@ -18,6 +18,16 @@ def column_number(letters: str) -> int:
     return n
 
 
+#: A text or a quoted sheet name, whichever starts first (a quote inside the other is its own).
+_QUOTED = re.compile(r'"(?:[^"]|"")*"|\'(?:[^\']|\'\')*\'')
+
+
+def quoted_spans(formula: str) -> list[tuple[int, int]]:
+    """Where a formula's texts and quoted sheet names are (``'Model FY2024'``: words in them that read
+    like cells are not references)."""
+    return [m.span() for m in _QUOTED.finditer(formula)] if "'" in formula or '"' in formula else []
+
+
 _FIXED_CELL = re.compile(r"\$[A-Za-z]{1,3}\$\d+")
 
 

@@ -82,11 +82,11 @@ def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, name: st
         spans.setdefault(b.sheet, {}).setdefault(b.col, []).append((b.first_row, b.last_row, h.engine_column_texts()))
     own: dict[str, Spans] = {}  # copies the engine would misread, as formulas of their own
     for title, columns in shared.unshared(found).items():
-        if title in cells:
-            continue  # a sheet rewritten cell by cell keeps its shared formulas
+        given = cells.get(title, {})  # on a sheet rewritten cell by cell: the cells given values there
         for col, runs in columns.items():
             taken = spans.get(title, {}).get(col, [])  # a group a block holds is the block's (it holds it whole)
-            free = [run for run in runs if not any(first <= run[1] and run[0] <= last for first, last, _t in taken)]
+            free = [run for run in runs if not any(first <= run[1] and run[0] <= last for first, last, _t in taken)
+                    and not any((row, col) in given for row in range(run[0], run[1] + 1))]
             if free:
                 own.setdefault(title, {})[col] = free
     copy = tmp / (name or "book") / path.name

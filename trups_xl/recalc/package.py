@@ -213,8 +213,8 @@ def _defined_names(archive: zipfile.ZipFile, titles: list[str], limit_bytes: int
     for node in _xml(archive, "xl/workbook.xml", limit_bytes).iter(f"{MAIN}definedName"):
         local = node.get("localSheetId")
         sheet = titles[int(local)] if local is not None and local.isdigit() and int(local) < len(titles) else None
-        names[str(node.get("name"))] = (sheet, (node.text or "").strip())
-        scoped[(sheet, str(node.get("name")).upper())] = (node.text or "").strip()
+        names.setdefault(str(node.get("name")), (sheet, (node.text or "").strip()))  # the first, as the engine
+        scoped.setdefault((sheet, str(node.get("name")).upper()), (node.text or "").strip())
     return names
 
 

@@ -39,9 +39,11 @@ CHECKED = 4
 PROBED_CELLS = 20_000
 
 
-#: A sheet named like a cell (``Q1``, ``'FY2024'``) before its "!": the engine moves such a name as if it
-#: were a row in a shared formula's copies (``Q1!A2`` copied down reads ``Q2!A3``).
-_CELL_LIKE_SHEET = re.compile(r"(?:'[A-Za-z]{1,3}\d+'|(?<![\w.'$])[A-Za-z]{1,3}\d+)!")
+#: A sheet named like a cell (``Q1``), or a quoted name holding a word like one (``'Model FY2024'``,
+#: ``'Q1 Sales'``), before its "!": the engine moves such a word as if it were a row in a shared formula's
+#: copies (``Q1!A2`` copied down reads ``Q2!A3``).
+_CELL_LIKE_SHEET = re.compile(r"'(?:[^']|'')*?(?<![A-Za-z0-9_])[A-Za-z]{1,3}\d+(?![A-Za-z0-9_])(?:[^']|'')*'!"
+                              r"|(?<![\w.'$])[A-Za-z]{1,3}\d+!")
 _TEXT = re.compile(r'"(?:[^"]|"")*"')
 
 

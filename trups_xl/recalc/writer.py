@@ -348,7 +348,7 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
     sheet was added, and the titles of the sheets whose spans giving formulas were not written (they
     are written only with the sheet; a part whose cells are not all of the usual shape keeps its
     formulas, its other spans left empty cell by cell). The formulas of ``own`` spans read no added
-    sheet: they are written with or without it.
+    sheet: they are written with or without it, also on a sheet ``values`` names (before its values).
 
     Every part is inflated through :func:`~trups_xl.recalc.package.read_part` or copied a chunk at a
     time, counted against ``limit_bytes`` whatever its zip header claims. Any failure to read or
@@ -393,8 +393,10 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
             for each in scan.sheets:
                 if each.part not in names:
                     continue
-                if values.get(each.title):
-                    rewritten[each.part] = rewrite_sheet(read(each.part), values[each.title], styles)
+                if values.get(each.title):  # the own formulas first (left as they are where not all are found)
+                    data = read(each.part)
+                    data = (replace_cells(data, changes[each.title]) or data) if changes.get(each.title) else data
+                    rewritten[each.part] = rewrite_sheet(data, values[each.title], styles)
                 elif changes.get(each.title):
                     data = read(each.part)
                     replaced: bytes | bytearray | None = replace_cells(data, changes[each.title])
