@@ -39,13 +39,13 @@ def _only(folder: Path, names: set[str]) -> None:
     assert {p.name for p in folder.iterdir()} == names, sorted(p.name for p in folder.iterdir())
 
 
-def _patched(path: Path, old: bytes, new: bytes) -> Path:
-    """``path`` with its first sheet's XML edited (what openpyxl will not write)."""
+def _patched(path: Path, old: bytes, new: bytes, part: str = "xl/worksheets/sheet1.xml") -> Path:
+    """``path`` with a part's XML edited, its first sheet's by default (what openpyxl will not write)."""
     tmp = path.with_suffix(".tmp")
     with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp, "w") as zout:
         for item in zin.infolist():
             data = zin.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
+            if item.filename == part:
                 assert old in data
                 data = data.replace(old, new)
             zout.writestr(item, data)
@@ -297,15 +297,10 @@ def test_a_sheet_s_own_name_is_read_on_that_sheet_whichever_comes_first_in_the_w
     book.save(path)
     if local_first:
         with zipfile.ZipFile(path) as z:
-            parts = [(i, z.read(i)) for i in z.infolist()]
-        with zipfile.ZipFile(path, "w") as z:
-            for info, data in parts:
-                if info.filename == "xl/workbook.xml":
-                    names = re.findall(rb"<definedName\b.*?</definedName>", data)
-                    assert len(names) == 2
-                    ordered = sorted(names, key=lambda n: b"localSheetId" not in n)
-                    data = data.replace(b"".join(names), b"".join(ordered))
-                z.writestr(info, data)
+            names = re.findall(rb"<definedName\b.*?</definedName>", z.read("xl/workbook.xml"))
+        assert len(names) == 2
+        ordered = sorted(names, key=lambda n: b"localSheetId" not in n)
+        _patched(path, b"".join(names), b"".join(ordered), part="xl/workbook.xml")
     fast, slow = recalculate(path), recalculate(path, vectorise_calls=False)
     assert fast.values == slow.values
     assert fast.values[("Other sheet", "D2")] == 3000.0 and fast.values[("Sheet", "D2")] == 1000.0
@@ -327,13 +322,8 @@ def test_a_name_defined_twice_in_one_scope_is_read_as_its_first_definition(tmp_p
     book.defined_names["Principal"] = DefinedName("Principal", attr_text="Sheet!$Z$1")
     book.save(path)
     with zipfile.ZipFile(path) as z:
-        parts = [(i, z.read(i)) for i in z.infolist()]
-    with zipfile.ZipFile(path, "w") as z:
-        for info, data in parts:
-            if info.filename == "xl/workbook.xml":
-                first = re.search(rb"<definedName\b.*?</definedName>", data)[0]
-                data = data.replace(first, first + first.replace(b"$Z$1", b"$Z$2"))
-            z.writestr(info, data)
+        first = re.search(rb"<definedName\b.*?</definedName>", z.read("xl/workbook.xml"))[0]
+    _patched(path, first, first + first.replace(b"$Z$1", b"$Z$2"), part="xl/workbook.xml")
     fast, slow = recalculate(path), recalculate(path, vectorise_calls=False)
     assert fast.values == slow.values
     assert fast.values[("Sheet", "B2")] == 41.5  # by hand: half a year at 8.300% on the first definition's 1,000
