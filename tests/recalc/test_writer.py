@@ -123,3 +123,22 @@ def test_a_copy_with_blanks_has_those_formula_cells_empty_and_the_rest_as_it_was
     ws = openpyxl.load_workbook(target)["Model"]
     assert [ws[f"B{r}"].value for r in range(1, 7)] == [None, None, '="a"&"b"', None, "=TODAY()", "=A1"]
     assert ws["A1"].value == 5 and ws["B6"].number_format == "yyyy-mm-dd"
+
+
+def test_a_date_the_engine_computed_is_written_as_its_serial_shown_as_a_date():
+    # the one-pass rewrite takes a date as its serial with a date style, exactly as a cell written on its
+    # own (cell_xml) does: 2009-12-21 is serial 40168
+    import datetime as dt
+
+    from trups_xl.recalc.package import Scan
+    from trups_xl.recalc.writer import _Styles, cell_xml, rewrite_sheet
+
+    data = b'<worksheet><sheetData><row r="1"><c r="A1" s="1"><f>B1-1</f><v>1</v></c></row></sheetData></worksheet>'
+    styles_xml = (b'<styleSheet><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="2"/></cellXfs></styleSheet>')
+    scan = Scan([], {}, ["General", "0.00"])
+    for day in (dt.date(2009, 12, 21), dt.datetime(2009, 12, 21, 15, 30)):
+        as_date = rewrite_sheet(data, {(1, 1): (day, False)}, _Styles(styles_xml, scan))
+        as_serial = rewrite_sheet(data, {(1, 1): (40168.0, True)}, _Styles(styles_xml, scan))
+        assert as_date == as_serial
+        assert cell_xml("A1", 1, day, False, _Styles(styles_xml, scan)) in bytes(as_date)
+        assert b"<v>40168.0</v>" in bytes(as_date)

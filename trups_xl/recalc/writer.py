@@ -244,6 +244,8 @@ def rewrite_sheet(data: bytes, values: Values, styles: _Styles) -> bytes | bytea
                     continue
                 value, is_date = update
             kind = type(value)
+            if kind is dt.date or kind is dt.datetime:  # a date the engine computed: its serial, shown as a date
+                value, is_date, kind = float(date_to_serial(value)), True, float
             if (kind is float and math.isfinite(value)) or (kind is str and value):
                 head = heads.get((style_digits, is_date, kind))
                 if head is None:  # the tag's style and type attributes, worked out once per style
