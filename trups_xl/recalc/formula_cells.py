@@ -56,21 +56,27 @@ class SharedGroup:
         """The cell holding the group's formula and area, or None (a group cut short)."""
         return next((c for c in self.cells if c.text is not None and c.area is not None), None)
 
+    def follower_rows(self) -> list[int]:
+        """The followers' rows, in their order."""
+        return list(map(operator.rshift, self.followers, repeat(COLUMN_BITS)))
+
+    def follower_columns(self) -> list[int]:
+        """The followers' columns, in their order."""
+        return list(map(operator.and_, self.followers, repeat(_COLUMN_MASK)))
+
     def positions(self) -> list[tuple[int, int]]:
         """Every cell's (row, column): those kept whole, then the followers."""
-        return [(c.row, c.col) for c in self.cells] + list(zip(
-            map(operator.rshift, self.followers, repeat(COLUMN_BITS)),
-            map(operator.and_, self.followers, repeat(_COLUMN_MASK)), strict=True))
+        return [(c.row, c.col) for c in self.cells] + list(zip(self.follower_rows(), self.follower_columns(),
+                                                              strict=True))
 
     def follower_keys(self, title: str) -> Iterator[tuple[str, int, int]]:
         """The followers as (sheet, row, column) keys of sheet ``title``."""
-        return zip(repeat(title), map(operator.rshift, self.followers, repeat(COLUMN_BITS)),
-                   map(operator.and_, self.followers, repeat(_COLUMN_MASK)), strict=False)  # repeat: endless
+        return zip(repeat(title), self.follower_rows(), self.follower_columns(), strict=False)  # repeat: endless
 
     def column_extent(self) -> tuple[int, int, int] | None:
         """(column, top row, bottom row) where every cell is in one column, else None."""
         keys = self.followers
-        cols = {c.col for c in self.cells} | set(map(operator.and_, keys, repeat(_COLUMN_MASK)))
+        cols = {c.col for c in self.cells} | set(self.follower_columns())
         if len(cols) != 1:
             return None
         rows = [c.row for c in self.cells] + ([keys[0] >> COLUMN_BITS, keys[-1] >> COLUMN_BITS] if keys else [])

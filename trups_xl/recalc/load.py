@@ -59,14 +59,16 @@ def screened_value(shown: str) -> dict[str, str]:
     return {"type": "Error", "kind": "Ref" if shown == "#REF!" else "Name"}
 
 
-def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, name: str = "",
-               early: planning.Plan | None = None, blank: Iterable[Block] = (),
+def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, unshared: dict[str, Spans],
+               name: str = "", early: planning.Plan | None = None, blank: Iterable[Block] = (),
                pins: Iterable[planning.Host] = ()) -> Path:
     """A copy of the package for the engine with the ``bad`` formula cells given their error values (and
     external defined names left out), so the engine loads nothing it cannot or must not read; the cells
     of the ``blank`` blocks left empty, and the ``pins`` given their formulas reading the scratch cells of
     the runs planned ``early``, the scratch sheet added (what the copy holds is noted in the plan:
-    :attr:`.planning.Plan.pinned_in_copy`, :attr:`.planning.Plan.scratch_in_copy`)."""
+    :attr:`.planning.Plan.pinned_in_copy`, :attr:`.planning.Plan.scratch_in_copy`); the ``unshared``
+    copies of shared formulas the engine would misread (:func:`.shared.unshared`) given as formulas of
+    their own."""
     cells: dict[str, Values] = {}
     for (sheet, row, col), value in bad.items():
         cells.setdefault(sheet, {})[(row, col)] = (screened_value(value), False)
@@ -81,7 +83,7 @@ def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, name: st
         b = h.block
         spans.setdefault(b.sheet, {}).setdefault(b.col, []).append((b.first_row, b.last_row, h.engine_column_texts()))
     own: dict[str, Spans] = {}  # copies the engine would misread, as formulas of their own
-    for title, columns in shared.unshared(found).items():
+    for title, columns in unshared.items():
         given = cells.get(title, {})  # on a sheet rewritten cell by cell: the cells given values there
         for col, runs in columns.items():
             taken = spans.get(title, {}).get(col, [])  # a group a block holds is the block's (it holds it whole)
@@ -157,23 +159,25 @@ def _engine_book(path: Path, found: Scan, limits: Limits, bad: dict[Key, str], e
     given their error values (and, with the runs planned ``early``, the changes of :func:`_copy_changes`,
     unless the engine refuses that copy); False at the end when the engine refused to parse the
     workbook, and was given a copy with more formulas screened, and nothing else changed."""
+    unshared = shared.unshared(found)
     with tempfile.TemporaryDirectory(prefix="trups-xl-") as tmp:
         try:
             blank, pins = _copy_changes(found, early) if early is not None else ([], [])
             if blank or pins:
                 try:
-                    return (_load(_sanitised(path, found, bad, Path(tmp), name="early", early=early, blank=blank,
-                                             pins=pins), limits), bad, external, notices, True)
+                    return (_load(_sanitised(path, found, bad, Path(tmp), unshared, name="early", early=early,
+                                             blank=blank, pins=pins), limits), bad, external, notices, True)
                 except RefusedError:  # the changes made it one the engine does not read: it gets the workbook's
                     if early is not None:
                         early.scratch_in_copy, early.pinned_in_copy = False, []
-            copy = _sanitised(path, found, bad, Path(tmp)) if bad or shared.unshared(found) else path
+            copy = _sanitised(path, found, bad, Path(tmp), unshared) if bad or unshared else path
             return _load(copy, limits), bad, external, notices, True
         except RefusedError as refused:
             if "parse error" not in str(refused).lower():
                 raise
         bad, external, notices = _screen(found, parse_all=True)
-        return _load(_sanitised(path, found, bad, Path(tmp), name="retry"), limits), bad, external, notices, False
+        return (_load(_sanitised(path, found, bad, Path(tmp), unshared, name="retry"), limits), bad, external,
+                notices, False)
 
 
 def _load(path: Path, limits: Limits) -> fz.Workbook:
@@ -274,8 +278,7 @@ def _replaceable(blocks: list[Block], found: Scan) -> list[Block]:
                 last = bisect_right(within, (bottom, _LAST_ROW)) - 1  # the last block starting by its bottom row
                 if last < 0 or within[last][1] < top:
                     continue  # a column no block meets (the blocks are disjoint and in order)
-                held = _holder(spans, title, top, col)
-                if held is not None and blocks[held].last_row >= bottom:
+                if within[last][0] <= top and within[last][1] >= bottom:
                     continue  # a column of copies in one block
             holders = [_holder(spans, title, row, col) for row, col in group.positions()]
             if None in holders:

@@ -13,7 +13,6 @@ formula itself.
 from __future__ import annotations
 
 import io
-import operator
 import re
 import zipfile
 from collections import defaultdict
@@ -25,10 +24,8 @@ import formualizer as fz
 from trups_xl.recalc.addresses import a1
 from trups_xl.recalc.calls import Copied
 from trups_xl.recalc.engine_copy import Spans
-from trups_xl.recalc.formula_cells import COLUMN_BITS, FormulaCell, SharedGroup
+from trups_xl.recalc.formula_cells import FormulaCell, SharedGroup
 from trups_xl.recalc.package import Scan, escape_attribute
-
-_COLUMN_MASK = (1 << COLUMN_BITS) - 1
 
 #: Cells of a group checked against the engine's own reading: the first cell, the first and last
 #: below it, and one between.
@@ -63,7 +60,7 @@ def unshared(found: Scan) -> dict[str, Spans]:
     for sheet in found.sheets:
         for group in sheet.formulas.shared_groups().values():
             first = group.first()
-            if first is None or first.text is None or not misread(group) or group.column_extent() is None:
+            if first is None or first.text is None or not misread(group):
                 continue
             template = Copied(first.text)
             down, others = _split(group, first)
@@ -123,11 +120,9 @@ def probe(sheets: dict[str, list[SharedGroup]], titles: list[str]) -> fz.Workboo
 def _split(group: SharedGroup, first: FormulaCell) -> tuple[list[int], list[tuple[int, int]]]:
     """A group's later cells (holding only its index) as the rows of its first cell's copies down its
     column, and the (row, column) of the others (another column, or above the first)."""
-    keys = group.followers
-    if not keys:
+    if not group.followers:
         return [], []
-    rows = list(map(operator.rshift, keys, repeat(COLUMN_BITS)))
-    cols = list(map(operator.and_, keys, repeat(_COLUMN_MASK)))
+    rows, cols = group.follower_rows(), group.follower_columns()
     if cols.count(first.col) == len(cols) and rows[0] > first.row:  # the usual group: one column filled down
         return rows, []
     down = [row for row, col in zip(rows, cols, strict=True) if col == first.col and row > first.row]
@@ -174,7 +169,7 @@ def texts(book: fz.Workbook, title: str, groups: Iterable[SharedGroup]) -> dict[
         # the group's first cell holds the text and the area it is shared over; its copies down its column
         # are made here, every other cell (another column, a cell with a text of its own) read by the engine
         first = group.first()
-        asked = [(c.row, c.col) for c in group.cells]
+        asked = group.positions()
         if first is not None and first.text is not None:
             template = Copied(first.text)
             down, others = _split(group, first)
@@ -182,11 +177,7 @@ def texts(book: fz.Workbook, title: str, groups: Iterable[SharedGroup]) -> dict[
                                                or _as_the_engine_reads(book, title, template, first, down)):
                 out.update(zip(zip(repeat(title), down, repeat(first.col)),
                                template.copies([row - first.row for row in down]), strict=True))
-                asked += others
-            else:
-                asked = group.positions()
-        else:
-            asked = group.positions()
+                asked = [(c.row, c.col) for c in group.cells] + others
         for row, col in asked:
             text = book.get_formula(title, row, col)
             if text:
