@@ -475,14 +475,17 @@ def give_back(book: fz.Workbook, host: Host) -> None:
     """Give the engine a block's formulas as the workbook holds them, for the engine alone to evaluate
     (:func:`.run.evaluate_calls` without vectorising, after a load that changed them: its skipped
     arguments marked there)."""
-    host.reverted = True
-    b = host.block
-    book.set_formulas_batch(b.sheet, b.first_row, b.col, Copied(b.text).column(b.count))
+    _hand_over(book, host, host.block.text)
 
 
 def restore(book: fz.Workbook, host: Host) -> None:
     """Give the engine a block's own formulas again (skipped arguments marked, its calls under their
     alias so none is answered): its calls are the engine's."""
+    _hand_over(book, host, engine_text(host.block.text))
+
+
+def _hand_over(book: fz.Workbook, host: Host, text: str) -> None:
+    """The block's cells given ``text`` copied down (a column at once); its runs are no longer made."""
     host.reverted = True
     b = host.block
-    book.set_formulas_batch(b.sheet, b.first_row, b.col, Copied(engine_text(b.text)).column(b.count))
+    book.set_formulas_batch(b.sheet, b.first_row, b.col, Copied(text).column(b.count))
