@@ -6,7 +6,16 @@ openpyxl = pytest.importorskip("openpyxl")
 
 from openpyxl.utils import column_index_from_string, get_column_letter  # noqa: E402
 
-from trups_xl.recalc.addresses import a1, area_bounds, column_letters, column_number, coordinate, fixed_reference  # noqa: E402
+from trups_xl.recalc.addresses import (  # noqa: E402
+    a1,
+    area_bounds,
+    column_letters,
+    column_number,
+    coordinate,
+    fixed_reference,
+    quoted,
+    quoted_spans,
+)
 
 
 def test_column_letters_and_numbers_agree_with_openpyxl_on_every_column():
@@ -28,3 +37,12 @@ def test_a_defined_name_is_fixed_only_when_every_column_and_row_is_absolute():
     assert fixed_reference("Model!$B$1") and fixed_reference("'Rates 2'!$A$2:$A$9") and fixed_reference("$C$3")
     for moving in ("Model!$A2", "Model!A$2", "Model!B1", "Model!$A$2:$A9", "Model!$A:$A", "Model!1:1", "42"):
         assert not fixed_reference(moving), moving
+
+
+def test_a_word_is_quoted_inside_a_text_or_a_quoted_sheet_name_only():
+    formula = "='Model FY2024'!A2&\"it's B2\"&C3"
+    spans = quoted_spans(formula)
+    assert [formula[a:b] for a, b in spans] == ["'Model FY2024'", '"it\'s B2"']
+    assert quoted(spans, formula.index("FY2024")) and quoted(spans, formula.index("B2"))
+    assert not quoted(spans, formula.index("A2")) and not quoted(spans, formula.index("C3"))
+    assert quoted_spans("=A2+B3") == []

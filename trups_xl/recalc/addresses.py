@@ -28,6 +28,11 @@ def quoted_spans(formula: str) -> list[tuple[int, int]]:
     return [m.span() for m in _QUOTED.finditer(formula)] if "'" in formula or '"' in formula else []
 
 
+def quoted(spans: list[tuple[int, int]], at: int) -> bool:
+    """Whether position ``at`` of a formula lies inside one of its :func:`quoted_spans`."""
+    return any(start < at < end for start, end in spans)
+
+
 _FIXED_CELL = re.compile(r"\$[A-Za-z]{1,3}\$\d+")
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from trups_xl.excel import udfs  # noqa: F401  (registers the functions)
 from trups_xl.excel.function import INFO, INPUT_ERROR_PREFIX, REGISTRY
-from trups_xl.recalc.addresses import column_number, fixed_reference, quoted_spans
+from trups_xl.recalc.addresses import column_number, fixed_reference, quoted, quoted_spans
 from trups_xl.recalc.package import Scan
 
 #: Arguments the functions read element by element from a range (the others take one value), as
@@ -54,9 +54,9 @@ class Copied:
         pieces: list[str] = []
         self.rows: list[int] = []  # the distinct relative rows, in order of first use
         at = 0
-        quoted = quoted_spans(text)
+        spans = quoted_spans(text)
         for m in RELATIVE_ROW.finditer(text):
-            if m[2] or any(start < m.start() < end for start, end in quoted):
+            if m[2] or quoted(spans, m.start()):
                 continue  # an absolute row ($5) is kept, as is a word of a quoted sheet name ('Model FY2024'!A2)
             row = int(m[3])
             if row not in self.rows:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import formualizer as fz
 
-from trups_xl.recalc.addresses import column_number, fixed_reference, quoted_spans
+from trups_xl.recalc.addresses import column_number, fixed_reference, quoted, quoted_spans
 from trups_xl.recalc.package import Scan
 
 Key = tuple[str, int, int]
@@ -114,10 +114,10 @@ def rowless(formula: str, exact: bool = True) -> str:
     ``exact=False``: also the digits ending a name or a word in a text (faster; only where no two
     defined names differ only in such digits, so two formulas it makes alike read the same columns)."""
     if "'" in formula:  # a quoted sheet name keeps its digits ('Model FY2024'!A2)
-        quoted = quoted_spans(formula)
+        spans = quoted_spans(formula)
         if exact:
-            return _ROWLESS.sub(lambda m: m[0] if any(a < m.start() < b for a, b in quoted) else m[1] + "#", formula)
-        return _ROW_DIGITS.sub(lambda m: m[0] if any(a < m.start() < b for a, b in quoted) else "#", formula)
+            return _ROWLESS.sub(lambda m: m[0] if quoted(spans, m.start()) else m[1] + "#", formula)
+        return _ROW_DIGITS.sub(lambda m: m[0] if quoted(spans, m.start()) else "#", formula)
     return _ROWLESS.sub(r"\1#", formula) if exact else _ROW_DIGITS.sub("#", formula)
 
 
