@@ -277,3 +277,19 @@ def test_a_shared_formula_is_misread_by_the_engine_where_it_names_a_sheet_named_
 
     first = FormulaCell(2, 2, 0, "shared", text, area="B2:B9", shared_index="0")
     assert shared.misread(SharedGroup("0", [first], array("q"))) is misread
+
+
+def test_a_group_the_engine_reads_cell_by_cell_is_asked_for_a_column_at_a_time(tmp_path, monkeypatch):
+    """A group filled right and down (Excel stores a filled block as one shared formula) is read from the
+    engine, not copied here: its formulas are asked for a column at a time, each as the engine reads it,
+    not with a call per cell."""
+    formulas = {f"{c}{r}": f"=$A{r}*{k + 2}+{c}$1" for k, c in enumerate("BCD") for r in range(2, 41)}
+    path = _saved(tmp_path / "s.xlsx", formulas, "B2:D40")
+    book = fz.Workbook.load_path(str(path), mode=fz.WorkbookMode.Ephemeral)
+    engine = {("S", r, c): book.get_formula("S", r, c) for r in range(2, 41) for c in (2, 3, 4)}
+    calls = []
+    one_cell = fz.Workbook.get_formula
+    monkeypatch.setattr(fz.Workbook, "get_formula", lambda self, *a: calls.append(a) or one_cell(self, *a))
+    ours = shared.texts(book, "S", _groups(path))
+    assert {k: shared._tokens(v) for k, v in ours.items()} == {k: shared._tokens(v) for k, v in engine.items()}
+    assert len(calls) <= shared.CHECKED  # the check of the copies down the first column, at most

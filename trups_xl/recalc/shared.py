@@ -178,8 +178,23 @@ def texts(book: fz.Workbook, title: str, groups: Iterable[SharedGroup]) -> dict[
                 out.update(zip(zip(repeat(title), down, repeat(first.col)),
                                template.copies([row - first.row for row in down]), strict=True))
                 asked = [(c.row, c.col) for c in group.cells] + others
-        for row, col in asked:
-            text = book.get_formula(title, row, col)
+        out.update(_engine_texts(book, title, asked))
+    return out
+
+
+def _engine_texts(book: fz.Workbook, title: str, cells: list[tuple[int, int]]) -> dict[tuple[str, int, int], str]:
+    """The engine's formula of each of ``cells`` (row, column) of sheet ``title`` that holds one, read a
+    column at a time (a group filled right, or one the engine reads otherwise, is thousands of cells)."""
+    rows_by_column: dict[int, list[int]] = defaultdict(list)
+    for row, col in cells:
+        rows_by_column[col].append(row)
+    out: dict[tuple[str, int, int], str] = {}
+    sheet = book.sheet(title)
+    for col, rows in rows_by_column.items():
+        top = min(rows)
+        read = sheet.get_formulas(fz.RangeAddress(title, top, col, max(rows), col))
+        for row in rows:
+            text = read[row - top][0] if row - top < len(read) and read[row - top] else ""
             if text:
                 out[(title, row, col)] = text if text[0] == "=" else f"={text}"
     return out
