@@ -99,7 +99,8 @@ def test_the_engine_formulas_of_plain_cells_are_their_texts_by_sheet_row_and_col
 def test_whole_formula_calls_the_runs_make_are_left_empty_in_the_engine_s_copy(tmp_path):
     """With ``blank_runs`` the engine never parses a formula whose values a run sets: its cells are empty
     in the engine's copy (the scan and the reading back keep the formula); a call on a cycle, and every
-    other formula, keep theirs. The engine path given such a load gives the formulas back first."""
+    other formula, keep theirs (the cycle's call under its alias, never answered). The engine path given
+    such a load gives the formulas back first."""
     from trups_xl.recalc.run import collect, evaluate_calls, recalculate
 
     cells = {"A1": 40000.0, "B1": "=TRUPS_NEXT_PAYMENT_DATE(A1)", "C1": "=B1+1", "D1": "=IF(C1>0,TRUPS_COUPON(B1),0)",
@@ -112,7 +113,7 @@ def test_whole_formula_calls_the_runs_make_are_left_empty_in_the_engine_s_copy(t
     formula = {ref: loaded.book.get_formula(title, r, c) for ref, (r, c) in
                {"B1": (1, 2), "B2": (2, 2), "C1": (1, 3), "D1": (1, 4), "E1": (1, 5)}.items()}
     assert not formula["B1"] and not formula["B2"]
-    assert formula["C1"] and "TRUPS_COUPON" in formula["D1"].upper() and "TRUPS_CLAIM_LIMIT" in formula["E1"].upper()
+    assert formula["C1"] and "TRUPS_COUPON" in formula["D1"].upper() and "TRUPSX_CLAIM_LIMIT" in formula["E1"].upper()
     assert (title, 1, 2) in loaded.formulas  # the text is kept for reading back
     plain = load_workbook(path)
     assert plain.plan is None and plain.book.get_formula(title, 1, 2)
@@ -190,6 +191,26 @@ def test_a_call_under_iferror_with_a_constant_to_fall_back_on_is_made_whole(tmp_
     # by hand: the payment after serial 40160 (2009-12-14) is 2009-12-21, serial 40168, shown as a number
     assert fast.cells[title][(4, 2)] == (40168.0, False)
     assert fast.values[(title, "D4")] == "caught"
+
+
+@pytest.mark.parametrize("shared", [False, True])
+def test_a_formula_the_engine_evaluates_on_its_own_is_in_the_engine_s_copy_marked(tmp_path, shared):
+    """A call no run makes (an argument computed in the formula, A2-1) in an IF's branch is the engine's:
+    the engine's copy holds its formula with the call under its alias and the skipped argument marked,
+    so the engine parses it once (before, the copy held the workbook's text and the marked one was set
+    after the load); its values are the engine alone's, also where the column is one shared formula."""
+    from test_shared import _saved
+
+    formulas = {f"B{r}": f"=IF(A{r}>3,TRUPS_ACCRUAL(40000+A{r}-1,40000+A{r},,1000),0)" for r in range(1, 12)}
+    path = (_saved(tmp_path / "b.xlsx", formulas, "B1:B11") if shared
+            else write_book(tmp_path / "b.xlsx", {**{f"A{r}": float(r) for r in range(1, 12)}, **formulas}))
+    loaded = load_workbook(path, blank_runs=True)
+    assert loaded.plan is not None and {b.col for b in loaded.plan.marked_in_copy} == {2}
+    title = loaded.found.sheets[0].title
+    assert "TRUPSX_ACCRUAL(40000+A9-1" in loaded.book.get_formula(title, 9, 2).upper().replace(" ", "")
+    slow = _agree(path)
+    # by hand: one day of XXI's 8.300% on $1,000 (30/360) is 1000 * 0.083 / 360
+    assert slow[(title, "B9")] == pytest.approx(1000 * 0.083 / 360, abs=1e-9) and slow[(title, "B2")] == 0
 
 
 def _pinned_book(path, titles, edit=None, cells=None):

@@ -19,6 +19,8 @@ Modules, one concept each:
 * ``calls``     -- a ``TRUPS_*`` call parsed from a formula: its arguments as literals, references, ranges;
 * ``blocks``    -- formulas copied down a column grouped in blocks, found a stretch of copies at a time;
 * ``planning``  -- the calls in blocks found (whole formulas, or nested) and grouped in runs;
+* ``marking``   -- the formulas the engine is given instead: skipped arguments marked, calls under
+  their alias, a column set at once;
 * ``vectorise`` -- runs of ``TRUPS_*`` calls (whole formulas, or calls inside formulas) evaluated
   as one vectorised call each;
 * ``grouping``  -- a run's rows called: as columns, grouped by what varies, or one by one;

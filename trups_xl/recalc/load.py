@@ -61,12 +61,14 @@ def screened_value(shown: str) -> dict[str, str]:
 
 def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, unshared: dict[str, Spans],
                name: str = "", early: planning.Plan | None = None, blank: Iterable[Block] = (),
-               pins: Iterable[planning.Host] = ()) -> Path:
+               pins: Iterable[planning.Host] = (), marks: Iterable[tuple[Block, list[str]]] = ()) -> Path:
     """A copy of the package for the engine with the ``bad`` formula cells given their error values (and
     external defined names left out), so the engine loads nothing it cannot or must not read; the cells
     of the ``blank`` blocks left empty, and the ``pins`` given their formulas reading the scratch cells of
-    the runs planned ``early``, the scratch sheet added (what the copy holds is noted in the plan:
-    :attr:`.planning.Plan.pinned_in_copy`, :attr:`.planning.Plan.scratch_in_copy`); the ``unshared``
+    the runs planned ``early``, the scratch sheet added, and the ``marks`` (blocks the engine evaluates
+    on its own, their calls under their alias: :meth:`.planning.Plan.marks`) given their formulas (what
+    the copy holds is noted in the plan: :attr:`.planning.Plan.pinned_in_copy`,
+    :attr:`.planning.Plan.scratch_in_copy`, :attr:`.planning.Plan.marked_in_copy`); the ``unshared``
     copies of shared formulas the engine would misread (:func:`.shared.unshared`) given as formulas of
     their own."""
     cells: dict[str, Values] = {}
@@ -82,15 +84,19 @@ def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, unshared
     for h in pinned:
         b = h.block
         spans.setdefault(b.sheet, {}).setdefault(b.col, []).append((b.first_row, b.last_row, h.engine_column_texts()))
-    own: dict[str, Spans] = {}  # copies the engine would misread, as formulas of their own
+    own: dict[str, Spans] = {}  # formulas reading no scratch cell: the marked blocks', and the copies
+    marked = [(b, texts) for b, texts in marks if b.sheet not in cells]  # the engine would misread
+    for b, texts in marked:
+        own.setdefault(b.sheet, {}).setdefault(b.col, []).append((b.first_row, b.last_row, texts))
     for title, columns in unshared.items():
         given = cells.get(title, {})  # on a sheet rewritten cell by cell: the cells given values there
         for col, runs in columns.items():
-            taken = spans.get(title, {}).get(col, [])  # a group a block holds is the block's (it holds it whole)
+            # a group a block holds is the block's (it holds it whole)
+            taken = spans.get(title, {}).get(col, []) + own.get(title, {}).get(col, [])
             free = [run for run in runs if not any(first <= run[1] and run[0] <= last for first, last, _t in taken)
                     and not any((row, col) in given for row in range(run[0], run[1] + 1))]
             if free:
-                own.setdefault(title, {})[col] = free
+                own.setdefault(title, {}).setdefault(col, []).extend(free)
     copy = tmp / (name or "book") / path.name
     copy.parent.mkdir(exist_ok=True)
     scratch = (early.scratch, SCRATCH_PART) if pinned and early is not None else None
@@ -99,6 +105,7 @@ def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, unshared
     if early is not None:
         early.scratch_in_copy = added
         early.pinned_in_copy = [h for h in pinned if added and h.block.sheet not in unwritten]
+        early.marked_in_copy = [b for b, _texts in marked if b.sheet not in unwritten]
     return copy
 
 
@@ -107,14 +114,18 @@ def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, unshared
 SCRATCH_PART = "xl/worksheets/trups_scratch.xml"
 
 
-def _copy_changes(found: Scan, early: planning.Plan) -> tuple[list[Block], list[planning.Host]]:
-    """The blocks of whole-formula calls to leave empty in the engine's copy, and the hosts to give their
-    formulas reading their scratch cells there (:meth:`.planning.Plan.first_pins`): those whose shared
-    formulas are all among them (:func:`_replaceable`)."""
+def _copy_changes(found: Scan, early: planning.Plan,
+                  ) -> tuple[list[Block], list[planning.Host], list[tuple[Block, list[str]]]]:
+    """The blocks of whole-formula calls to leave empty in the engine's copy, the hosts to give their
+    formulas reading their scratch cells there (:meth:`.planning.Plan.first_pins`), and the blocks to
+    give their marked formulas (:meth:`.planning.Plan.marks`): those whose shared formulas are all among
+    them (:func:`_replaceable`)."""
     whole = [h.block for h in early.made_whole()]
     pins = [h for h in early.first_pins(found, answering=True)[1] if h.pinnable()]  # the others: the engine's
-    kept = {id(b) for b in _replaceable(whole + [h.block for h in pins], found)}
-    return [b for b in whole if id(b) in kept], [h for h in pins if id(h.block) in kept]
+    marks = early.marks(found, answering=True)
+    kept = {id(b) for b in _replaceable(whole + [h.block for h in pins] + [b for b, _texts in marks], found)}
+    return ([b for b in whole if id(b) in kept], [h for h in pins if id(h.block) in kept],
+            [(b, texts) for b, texts in marks if id(b) in kept])
 
 
 def _screen(found: Scan, parse_all: bool = False) -> tuple[dict[Key, str], list[str], list[str]]:
@@ -162,14 +173,15 @@ def _engine_book(path: Path, found: Scan, limits: Limits, bad: dict[Key, str], e
     unshared = shared.unshared(found)
     with tempfile.TemporaryDirectory(prefix="trups-xl-") as tmp:
         try:
-            blank, pins = _copy_changes(found, early) if early is not None else ([], [])
-            if blank or pins:
+            blank, pins, marks = _copy_changes(found, early) if early is not None else ([], [], [])
+            if blank or pins or marks:
                 try:
                     return (_load(_sanitised(path, found, bad, Path(tmp), unshared, name="early", early=early,
-                                             blank=blank, pins=pins), limits), bad, external, notices, True)
+                                             blank=blank, pins=pins, marks=marks), limits),
+                            bad, external, notices, True)
                 except RefusedError:  # the changes made it one the engine does not read: it gets the workbook's
                     if early is not None:
-                        early.scratch_in_copy, early.pinned_in_copy = False, []
+                        early.scratch_in_copy, early.pinned_in_copy, early.marked_in_copy = False, [], []
             copy = _sanitised(path, found, bad, Path(tmp), unshared) if bad or unshared else path
             return _load(copy, limits), bad, external, notices, True
         except RefusedError as refused:

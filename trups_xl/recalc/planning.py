@@ -19,6 +19,7 @@ from trups_xl.recalc.addresses import column_letters
 from trups_xl.recalc.blocks import Block, blocks, trups_blocks
 from trups_xl.recalc.calls import MAX_ROUNDS, Call, Copied, Key, Parser, Ref, parameters
 from trups_xl.recalc.engine import engine_text, mark_skipped
+from trups_xl.recalc.marking import marked, set_formulas
 from trups_xl.recalc.package import Scan
 
 
@@ -287,6 +288,17 @@ class Plan:
     #: whether the copy holds the scratch sheet (:func:`.load.load_workbook` with ``blank_runs``)
     pinned_in_copy: list[Host] = field(default_factory=list)
     scratch_in_copy: bool = False
+    #: the blocks the engine's copy already holds as :func:`marked` gives them (each call under its alias,
+    #: skipped arguments marked): formulas the engine evaluates on its own, parsed once
+    marked_in_copy: list[Block] = field(default_factory=list)
+
+    def marks(self, scan: Scan, answering: bool) -> list[tuple[Block, list[str]]]:
+        """The blocks no run is made for whose formulas the engine is given changed (:func:`marked`),
+        with those formulas: every call under its alias where the engine's calls are answered from the
+        runs (``answering``, as in :meth:`first_pins`), so that none of these is answered."""
+        taken = {(h.block.sheet, h.block.col, h.block.first_row) for h in self.hosts if not h.reverted}
+        alias = frozenset(REGISTRY) if answering and not called_elsewhere(scan) else frozenset()
+        return list(marked([b for b in self.blocks if (b.sheet, b.col, b.first_row) not in taken], alias=alias))
 
     def first_pins(self, scan: Scan, answering: bool) -> tuple[list[Host], list[Host]]:
         """The hosts whose calls the engine's calls are answered from the runs, and the hosts given their
@@ -450,32 +462,16 @@ def plan(scan: Scan, formulas: dict[Key, str], protected: set[Key]) -> Plan:
     return Plan(hosts, runs, level, scratch, index, found)
 
 
-def marked(blocks_: list[Block], alias: frozenset[str] = frozenset()) -> Iterator[tuple[Block, list[str]]]:
-    """Blocks whose ``TRUPS_*`` calls skip an argument, or call a function in ``alias``, with the
-    formulas as the engine is then given them (see :func:`engine.mark_skipped`): one tokenising per
-    block, its rows moved."""
-    for block in blocks_:
-        compact = block.text.replace(" ", "")
-        upper = compact.upper()
-        renamed = any(f"{name}(" in upper for name in alias)
-        if not (renamed or ",," in compact or ",)" in compact or "(," in compact):
-            continue
-        marked = mark_skipped(block.text, alias=renamed)
-        if marked is not None:
-            yield block, Copied(marked).copies(list(range(block.count)))
-
-
-def mark_skipped_in(book: fz.Workbook, formulas: dict[Key, str]) -> None:
-    """Rewrite, in the engine, every ``TRUPS_*`` call that skips an argument, a block at a time."""
-    for block, texts in marked(trups_blocks(formulas)):
-        book.set_formulas_batch(block.sheet, block.first_row, block.col, [[t] for t in texts])
-
-
 def give_back(book: fz.Workbook, host: Host) -> None:
     """Give the engine a block's formulas as the workbook holds them, for the engine alone to evaluate
     (:func:`.run.evaluate_calls` without vectorising, after a load that changed them: its skipped
     arguments marked there)."""
     _hand_over(book, host, host.block.text)
+
+
+def give_back_block(book: fz.Workbook, block: Block) -> None:
+    """:func:`give_back` for a block no run was planned for (:attr:`Plan.marked_in_copy`)."""
+    _set_block(book, block, block.text)
 
 
 def restore(book: fz.Workbook, host: Host) -> None:
@@ -487,5 +483,8 @@ def restore(book: fz.Workbook, host: Host) -> None:
 def _hand_over(book: fz.Workbook, host: Host, text: str) -> None:
     """The block's cells given ``text`` copied down (a column at once); its runs are no longer made."""
     host.reverted = True
-    b = host.block
-    book.set_formulas_batch(b.sheet, b.first_row, b.col, Copied(text).column(b.count))
+    _set_block(book, host.block, text)
+
+
+def _set_block(book: fz.Workbook, b: Block, text: str) -> None:
+    set_formulas(book, b.sheet, b.first_row, b.col, Copied(text).copies(list(range(b.count))))

@@ -94,6 +94,8 @@ def evaluate_calls(loaded: Loaded, vectorise_calls: bool = True,
     else:
         for host in [*loaded.plan.made_whole(), *loaded.plan.pinned_in_copy] if loaded.plan is not None else ():
             vectorise.give_back(book, host)  # cells the copy changed for the runs: their formulas back, the engine's
+        for block in loaded.plan.marked_in_copy if loaded.plan is not None else ():
+            vectorise.give_back_block(book, block)  # marked again below as the engine alone is given them
         loaded.plan = None
         vectorise.mark_skipped_in(book, formulas)
         outcome = vectorise.Outcome({}, set())

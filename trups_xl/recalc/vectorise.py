@@ -43,12 +43,12 @@ from typing import Any
 
 import formualizer as fz
 
-from trups_xl.excel.function import REGISTRY
 from trups_xl.recalc.blocks import BlockCells
 from trups_xl.recalc.calls import MAX_RANGE_CELLS, VECTOR_PARAMETERS, Call, Key, Ref, Refusal, hashable
 from trups_xl.recalc.engine import Answers, DateLog, as_sent, evaluate_all, key_part
 from trups_xl.recalc.grouping import grouped_columns
 from trups_xl.recalc.load import keep_for_collect
+from trups_xl.recalc.marking import mark_skipped_in, set_formulas
 from trups_xl.recalc.package import Scan
 from trups_xl.recalc.planning import (
     Host,
@@ -57,8 +57,7 @@ from trups_xl.recalc.planning import (
     Run,
     called_elsewhere,
     give_back,
-    mark_skipped_in,
-    marked,
+    give_back_block,
     plan,
     restore,
 )
@@ -152,7 +151,6 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
     host_of = {id(run): host for host in hosts for run in host.runs}
     if any(r.scratch is not None for r in runs) and not the_plan.scratch_in_copy:
         book.add_sheet(the_plan.scratch)
-    taken = {(h.block.sheet, h.block.col, h.block.first_row) for h in hosts if not h.reverted}
     if answers is not None and called_elsewhere(scan):
         answers = None
     first_answered, pinned = the_plan.first_pins(scan, answers is not None)
@@ -162,9 +160,10 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
         if id(h) not in in_copy:
             _pin(book, h)
     # every other formula the engine evaluates calls the functions under an alias that is never answered
-    untaken = [b for b in the_plan.blocks if (b.sheet, b.col, b.first_row) not in taken]
-    for block, texts in marked(untaken, alias=frozenset(REGISTRY) if answers is not None else frozenset()):
-        _set_formulas(book, block.sheet, block.first_row, block.col, texts)
+    marked_already = {id(b) for b in the_plan.marked_in_copy}
+    for block, texts in the_plan.marks(scan, answering=answers is not None):
+        if id(block) not in marked_already:
+            set_formulas(book, block.sheet, block.first_row, block.col, texts)
     if answers is None:
         for h in hosts:  # a whole-formula call is blank until its run is made: never called by the engine
             if h.top and not h.reverted:
@@ -271,20 +270,6 @@ def _needs(the_plan: Plan, runs: list[Run], node: int, pending: set[int], made: 
                 return out
             out.update((rect.sheet, r, col) for r in range(max(first, rect.rows[0]), min(last, rect.rows[1]) + 1))
     return out if waits else None
-
-
-def _set_formulas(book: fz.Workbook, sheet: str, first_row: int, col: int, texts: list[str]) -> None:
-    """Set a column of formulas; where the engine refuses the column (it refuses a formula reading its
-    own cell, which it loads as a cycle), the cells one by one, a cell it refuses keeping the formula it
-    loaded (such a cell is on a cycle: the engine shows it as 0 and calls nothing in it)."""
-    try:
-        book.set_formulas_batch(sheet, first_row, col, [[t] for t in texts])
-    except RuntimeError:
-        for k, text in enumerate(texts):
-            try:
-                book.set_formula(sheet, first_row + k, col, text)
-            except RuntimeError:
-                continue
 
 
 def _set_scratch(book: fz.Workbook, run: Run, column: list[Any]) -> None:
@@ -396,4 +381,4 @@ def _run_round(book: fz.Workbook, runs: list[Run]) -> dict[int, list[tuple[Any, 
 
 
 __all__ = ["MAX_RANGE_CELLS", "VECTOR_PARAMETERS", "Call", "Host", "Outcome", "Plan", "Rect", "Ref", "Run", "evaluate",
-           "give_back", "mark_skipped_in", "plan", "restore"]
+           "give_back", "give_back_block", "mark_skipped_in", "plan", "restore"]
