@@ -121,7 +121,7 @@ class FormulaCells(Mapping[tuple[int, int], FormulaCell]):
         """Add plain formula cells given as columns: positions packed as ``row << COLUMN_BITS | col``,
         styles (at most 2**32 - 1) and texts (what :meth:`add_formula` does for each, at once); or, with
         ``groups``, a shared formula's later cells (texts None) and the number of each one's group."""
-        if self._special:
+        if self._special and not self._special.keys().isdisjoint(keys):
             for key in keys:
                 self._special.pop(key, None)
         follows = not self._keys or not keys or keys[0] > self._keys[-1]
@@ -143,9 +143,11 @@ class FormulaCells(Mapping[tuple[int, int], FormulaCell]):
     def extend_followers(self, rows: list[int], cols: list[int], styles: list[int], indices: list[str]) -> None:
         """Add a shared formula's later cells (``<f t="shared" si="3"/>``), each given by its row,
         column, style and group index, at once."""
+        for index in set(indices).difference(self._group_numbers):
+            self._group_number(index)
         self.extend(array("q", map(operator.or_, map(operator.lshift, rows, repeat(COLUMN_BITS)), cols)),
                     array("I", map(min, styles, repeat(_MOST_STYLE))), [None] * len(rows),
-                    array("i", map(self._group_number, indices)))
+                    array("i", map(self._group_numbers.__getitem__, indices)))
 
     def add(self, cell: FormulaCell) -> None:
         """Add any formula cell."""

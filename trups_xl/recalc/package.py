@@ -374,7 +374,8 @@ def _plain_formula_cells(sheet: Sheet, data: bytes, start: int, end: int) -> int
                 len(raw) > 1000 or raw.count("(") > 64 for raw in raws)):
             reader.plain(letters, digits, styles, raws, "&" in piece)
             continue
-        kinds = [reader.kind(f, r) for f, r in zip(fattrs, raws, strict=True)]
+        followers = not any(raws) and all(reader.kind(f, "") == "shared" for f in set(fattrs))  # later cells only
+        kinds = ["shared"] * len(found) if followers else [reader.kind(f, r) for f, r in zip(fattrs, raws, strict=True)]
         at = 0
         for kind, same in groupby(kinds):
             upto = at + sum(1 for _ in same)
