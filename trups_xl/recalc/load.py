@@ -13,6 +13,7 @@ import zipfile
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
@@ -84,24 +85,20 @@ def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, unshared
     for h in pinned:
         b = h.block
         spans.setdefault(b.sheet, {}).setdefault(b.col, []).append((b.first_row, b.last_row, h.engine_column_texts()))
-    own: dict[str, Spans] = {}  # formulas reading no scratch cell: the marked blocks', and the copies
-    marked = [(b, texts) for b, texts in marks if b.sheet not in cells]  # the engine would misread
-    for b, texts in marked:
-        own.setdefault(b.sheet, {}).setdefault(b.col, []).append((b.first_row, b.last_row, texts))
-    for title, columns in unshared.items():
-        given = cells.get(title, {})  # on a sheet rewritten cell by cell: the cells given values there
-        for col, runs in columns.items():
-            # a group a block holds is the block's (it holds it whole)
-            taken = spans.get(title, {}).get(col, []) + own.get(title, {}).get(col, [])
-            free = [run for run in runs if not any(first <= run[1] and run[0] <= last for first, last, _t in taken)
-                    and not any((row, col) in given for row in range(run[0], run[1] + 1))]
-            if free:
-                own.setdefault(title, {}).setdefault(col, []).extend(free)
     copy = tmp / (name or "book") / path.name
     copy.parent.mkdir(exist_ok=True)
     scratch = (early.scratch, SCRATCH_PART) if pinned and early is not None else None
-    added, unwritten = write_copy(path, copy, found, cells, keep_vba=False,
-                                  compression=zipfile.ZIP_STORED, spans=spans, sheet=scratch, own=own)  # read once
+    marked = [(b, texts) for b, texts in marks if b.sheet not in cells]
+    while True:
+        own = _own_spans(unshared, cells, spans, marked)
+        added, unwritten = write_copy(path, copy, found, cells, keep_vba=False,
+                                      compression=zipfile.ZIP_STORED, spans=spans, sheet=scratch, own=own)  # read once
+        unmarked = {b.sheet for b, _texts in marked} & unwritten
+        if not unmarked:
+            break
+        # a sheet whose marked cells are not all of the usual shape is rewritten cell by cell, which drops
+        # its formulas of their own (the copies the engine would misread): written again without its marks
+        marked = [(b, texts) for b, texts in marked if b.sheet not in unmarked]
     if early is not None:
         early.scratch_in_copy = added
         early.pinned_in_copy = [h for h in pinned if added and h.block.sheet not in unwritten]
@@ -109,20 +106,40 @@ def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, unshared
     return copy
 
 
+def _own_spans(unshared: dict[str, Spans], cells: dict[str, Values], spans: dict[str, Spans],
+               marked: list[tuple[Block, list[str]]]) -> dict[str, Spans]:
+    """The formulas of the engine's copy that read no scratch cell: the ``marked`` blocks', and the
+    ``unshared`` copies the engine would misread that no block holds (a block holds a group whole)."""
+    own: dict[str, Spans] = {}
+    for b, texts in marked:
+        own.setdefault(b.sheet, {}).setdefault(b.col, []).append((b.first_row, b.last_row, texts))
+    for title, columns in unshared.items():
+        given = cells.get(title, {})  # on a sheet rewritten cell by cell: the cells given values there
+        for col, runs in columns.items():
+            taken = spans.get(title, {}).get(col, []) + own.get(title, {}).get(col, [])
+            free = [run for run in runs if not any(first <= run[1] and run[0] <= last for first, last, _t in taken)
+                    and not any((row, col) in given for row in range(run[0], run[1] + 1))]
+            if free:
+                own.setdefault(title, {}).setdefault(col, []).extend(free)
+    return own
+
+
 #: The scratch sheet's part in the engine's copy (where the workbook has a part of that name, no sheet
 #: is added: the pinned formulas are then given to the engine once it has loaded the workbook).
 SCRATCH_PART = "xl/worksheets/trups_scratch.xml"
 
 
-def _copy_changes(found: Scan, early: planning.Plan,
+def _copy_changes(found: Scan, early: planning.Plan, screened: AbstractSet[str] = frozenset(),
                   ) -> tuple[list[Block], list[planning.Host], list[tuple[Block, list[str]]]]:
     """The blocks of whole-formula calls to leave empty in the engine's copy, the hosts to give their
     formulas reading their scratch cells there (:meth:`.planning.Plan.first_pins`), and the blocks to
     give their marked formulas (:meth:`.planning.Plan.marks`): those whose shared formulas are all among
-    them (:func:`_replaceable`)."""
+    them (:func:`_replaceable`). On a ``screened`` sheet (rewritten cell by cell) no formula is given:
+    its blocks of pins and marks hold their shared formulas as the workbook does."""
     whole = [h.block for h in early.made_whole()]
-    pins = [h for h in early.first_pins(found, answering=True)[1] if h.pinnable()]  # the others: the engine's
-    marks = early.marks(found, answering=True)
+    pins = [h for h in early.first_pins(found, answering=True)[1]
+            if h.pinnable() and h.block.sheet not in screened]  # the others: the engine's
+    marks = [(b, texts) for b, texts in early.marks(found, answering=True) if b.sheet not in screened]
     kept = {id(b) for b in _replaceable(whole + [h.block for h in pins] + [b for b, _texts in marks], found)}
     return ([b for b in whole if id(b) in kept], [h for h in pins if id(h.block) in kept],
             [(b, texts) for b, texts in marks if id(b) in kept])
@@ -173,7 +190,8 @@ def _engine_book(path: Path, found: Scan, limits: Limits, bad: dict[Key, str], e
     unshared = shared.unshared(found)
     with tempfile.TemporaryDirectory(prefix="trups-xl-") as tmp:
         try:
-            blank, pins, marks = _copy_changes(found, early) if early is not None else ([], [], [])
+            screened = {sheet for sheet, _row, _col in bad}
+            blank, pins, marks = _copy_changes(found, early, screened) if early is not None else ([], [], [])
             if blank or pins or marks:
                 try:
                     return (_load(_sanitised(path, found, bad, Path(tmp), unshared, name="early", early=early,

@@ -462,15 +462,10 @@ def plan(scan: Scan, formulas: dict[Key, str], protected: set[Key]) -> Plan:
     return Plan(hosts, runs, level, scratch, index, found)
 
 
-def give_back(book: fz.Workbook, host: Host) -> None:
+def give_back(book: fz.Workbook, block: Block) -> None:
     """Give the engine a block's formulas as the workbook holds them, for the engine alone to evaluate
     (:func:`.run.evaluate_calls` without vectorising, after a load that changed them: its skipped
     arguments marked there)."""
-    _hand_over(book, host, host.block.text)
-
-
-def give_back_block(book: fz.Workbook, block: Block) -> None:
-    """:func:`give_back` for a block no run was planned for (:attr:`Plan.marked_in_copy`)."""
     _set_block(book, block, block.text)
 
 

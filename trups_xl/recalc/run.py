@@ -92,10 +92,10 @@ def evaluate_calls(loaded: Loaded, vectorise_calls: bool = True,
         outcome = vectorise.evaluate(book, found, formulas, loaded.protected, loaded.answers, loaded.plan, loaded.log)
         loaded.plan = None  # the plan's hosts now say what this evaluation did: it is not made twice
     else:
-        for host in [*loaded.plan.made_whole(), *loaded.plan.pinned_in_copy] if loaded.plan is not None else ():
-            vectorise.give_back(book, host)  # cells the copy changed for the runs: their formulas back, the engine's
-        for block in loaded.plan.marked_in_copy if loaded.plan is not None else ():
-            vectorise.give_back_block(book, block)  # marked again below as the engine alone is given them
+        for block in loaded.plan.blocks if loaded.plan is not None else ():
+            # every block the copy may have changed (a later cell of a shared formula whose first cell was
+            # changed is empty there too): its formulas back, the engine's, marked below as it is given them
+            vectorise.give_back(book, block)
         loaded.plan = None
         vectorise.mark_skipped_in(book, formulas)
         outcome = vectorise.Outcome({}, set())

@@ -57,7 +57,6 @@ from trups_xl.recalc.planning import (
     Run,
     called_elsewhere,
     give_back,
-    give_back_block,
     plan,
     restore,
 )
@@ -381,4 +380,4 @@ def _run_round(book: fz.Workbook, runs: list[Run]) -> dict[int, list[tuple[Any, 
 
 
 __all__ = ["MAX_RANGE_CELLS", "VECTOR_PARAMETERS", "Call", "Host", "Outcome", "Plan", "Rect", "Ref", "Run", "evaluate",
-           "give_back", "give_back_block", "mark_skipped_in", "plan", "restore"]
+           "give_back", "mark_skipped_in", "plan", "restore"]
