@@ -31,10 +31,10 @@ Before any measurement the package's modules are compiled to bytecode (``compile
 a machine that sets ``PYTHONDONTWRITEBYTECODE`` would otherwise compile them again in every child.
 
 Each measurement: wall seconds and peak memory (VmHWM of the child). Ours and the floor are
-measured alternately, ``--rounds`` times each (default 3), and the medians are shown: on a machine
+measured alternately, ``--rounds`` times each (default 5), and the medians are shown: on a machine
 shared with other work, only ratios measured side by side mean anything. For ours, up to 200 cells
 per model are checked against direct calls of the same functions. Run:
-``python bench/recalc_scale.py [--rows 1000,10000] [--shapes analyst,ledger,...] [--rounds 3]``
+``python bench/recalc_scale.py [--rows 1000,10000] [--shapes analyst,ledger,...] [--rounds 5]``
 (100,000 rows: ``--rows 100000``, a few minutes a shape).
 """
 
@@ -236,7 +236,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", default=",".join(map(str, ROWS)))
     parser.add_argument("--shapes", default=",".join(SHAPES))
-    parser.add_argument("--rounds", type=int, default=3, help="measurements of ours and of the floor, alternated")
+    parser.add_argument("--rounds", type=int, default=5, help="measurements of ours and of the floor, alternated")
     parser.add_argument("--old-upto", type=int, default=0,
                         help="run the old path on models of at most this many rows (default: not run)")
     args = parser.parse_args()
