@@ -98,3 +98,28 @@ def test_a_perpetuals_last_workout_is_labelled_the_horizon_not_a_call() -> None:
     assert rows[-1][1] == "horizon" and all(kind == "par_call" for _, kind in rows[:-1])
     worst = udfs.TRUPS_WORKOUT_DATE("2015-06-08", 60.0, None, None, 0.03, None, None, None, "mellon_capital_iv")
     assert worst == rows[-1][0]
+
+
+@pytest.mark.parametrize("call", [
+    lambda: udfs.TRUPS_RISK("2012-06-08", PRICES, "modified", "next_call"),
+    lambda: udfs.TRUPS_SPREAD("2012-06-08", PRICES, [[1.0, 0.01], [30.0, 0.03]], "g", "next_call"),
+    lambda: udfs.TRUPS_DISCOUNT_MARGIN("2015-06-08", [[97.0], [100.0]], 0.03, *[None] * 4, "keycorp_capital_i"),
+])
+def test_a_measure_on_the_yield_solves_the_yield_once(call, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Risk, spreads and the discount margin refuse a price no plausible yield gives, as TRUPS_YIELD does,
+    from the very yields they are computed on: one solve for a settlement date, not one to check and
+    another to compute (the numbers are those of the solve alone: it is the same function)."""
+    from trups_xl.core.pricing import risk, spreads, workout_yield
+
+    solved: list[int] = []
+    real = workout_yield.solve_workout
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        solved.append(1)
+        return real(*args, **kwargs)
+
+    for module in (workout_yield, risk, spreads):
+        monkeypatch.setattr(module, "solve_workout", counted)
+    answer = call()
+    assert isinstance(answer, list) and all(isinstance(v, float) for (v,) in answer), answer
+    assert len(solved) == 1

@@ -41,6 +41,7 @@ from trups_xl.core.pricing.workout import WORKOUT_DEFAULT, Flows, Workout
 from trups_xl.core.pricing.workout_yield import (
     Candidates,
     Market,
+    YieldCheck,
     candidates,
     each_settlement,
     lowest_price,
@@ -125,8 +126,9 @@ def _floating_effective(settlement: dt.date, dirty: FloatArray, measure: Measure
 
 
 def _risk_one(settlement: dt.date, price: FloatArray, measure: Measure, terms: Terms, workout: Workout | dt.date,
-              market: Market, shift: float, holding: float) -> tuple[FloatArray, npt.NDArray[np.datetime64]]:
-    found = solve_workout(settlement, price, terms, workout, market)
+              market: Market, shift: float, holding: float, check: YieldCheck | None,
+              ) -> tuple[FloatArray, npt.NDArray[np.datetime64]]:
+    found = solve_workout(settlement, price, terms, workout, market, check)
     c, dirty, y, which, dates = found.candidates, found.dirty, found.yields, found.which, found.dates
     if measure in (Measure.EFFECTIVE_DURATION, Measure.EFFECTIVE_CONVEXITY, Measure.SPREAD_DURATION):
         effective_workout: Workout | dt.date = workout
@@ -160,8 +162,9 @@ def _risk_one(settlement: dt.date, price: FloatArray, measure: Measure, terms: T
 
 def risk(settlement: npt.ArrayLike | dt.date, price: npt.ArrayLike, measure: Measure, terms: Terms,
          workout: Workout | dt.date = WORKOUT_DEFAULT, market: Market | None = None, shift: float = SHIFT_DEFAULT,
-         holding: float = 100.0) -> FloatArray | float:
-    """``measure`` at a price per 100 (clean or flat) and its yield to ``workout``; arrays broadcast."""
+         holding: float = 100.0, check: YieldCheck | None = None) -> FloatArray | float:
+    """``measure`` at a price per 100 (clean or flat) and its yield to ``workout``, the yields given to
+    ``check`` first (:data:`.workout_yield.YieldCheck`); arrays broadcast."""
     m = market or Market()
     return each_settlement(settlement, price,
-                            lambda d, p: _risk_one(d, p, measure, terms, workout, m, shift, holding))[0]
+                            lambda d, p: _risk_one(d, p, measure, terms, workout, m, shift, holding, check))[0]

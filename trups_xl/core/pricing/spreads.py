@@ -34,7 +34,7 @@ from trups_xl.core.conventions.daycount import ACT_365F, year_fraction
 from trups_xl.core.conventions.interest import Compounding, compound_factor, discount_factor
 from trups_xl.core.errors import TrupsInputError
 from trups_xl.core.pricing.workout import WORKOUT_DEFAULT, Flows, Workout
-from trups_xl.core.pricing.workout_yield import Market, each_settlement, solve, solve_workout
+from trups_xl.core.pricing.workout_yield import Market, YieldCheck, each_settlement, solve, solve_workout
 from trups_xl.core.securities.terms import Terms
 
 FloatArray = npt.NDArray[np.float64]
@@ -78,8 +78,9 @@ class TenorCurve:
 
 
 def _spread_one(settlement: dt.date, price: FloatArray, kind: SpreadKind, curve: TenorCurve, terms: Terms,
-                workout: Workout | dt.date, market: Market) -> tuple[FloatArray, npt.NDArray[np.datetime64]]:
-    found = solve_workout(settlement, price, terms, workout, market)
+                workout: Workout | dt.date, market: Market, check: YieldCheck | None,
+                ) -> tuple[FloatArray, npt.NDArray[np.datetime64]]:
+    found = solve_workout(settlement, price, terms, workout, market, check)
     y, dates, c, which = found.yields, found.dates, found.candidates, found.which
     if kind is not SpreadKind.Z:
         years = year_fraction(np.datetime64(settlement, "D"), dates, ACT_365F)
@@ -101,12 +102,13 @@ def _spread_one(settlement: dt.date, price: FloatArray, kind: SpreadKind, curve:
 
 
 def spread(settlement: npt.ArrayLike | dt.date, price: npt.ArrayLike, kind: SpreadKind, curve: TenorCurve,
-           terms: Terms, workout: Workout | dt.date = WORKOUT_DEFAULT, market: Market | None = None
-           ) -> FloatArray | float:
+           terms: Terms, workout: Workout | dt.date = WORKOUT_DEFAULT, market: Market | None = None,
+           check: YieldCheck | None = None) -> FloatArray | float:
     """The G-, I- or Z-spread (decimal) of a price per 100 over ``curve``, to ``workout`` (the workout
-    the yield assumes: for the worst, the one pricing lowest)."""
+    the yield assumes: for the worst, the one pricing lowest), the yields given to ``check`` first."""
     m = market or Market()
-    return each_settlement(settlement, price, lambda d, p: _spread_one(d, p, kind, curve, terms, workout, m))[0]
+    return each_settlement(settlement, price,
+                           lambda d, p: _spread_one(d, p, kind, curve, terms, workout, m, check))[0]
 
 
 def per_period_discount(rate: FloatArray, flows: Flows, span: int) -> tuple[FloatArray, FloatArray]:
@@ -123,8 +125,8 @@ def per_period_discount(rate: FloatArray, flows: Flows, span: int) -> tuple[Floa
 
 
 def _margin_one(settlement: dt.date, price: FloatArray, index: float, terms: Terms, workout: Workout | dt.date,
-                market: Market) -> tuple[FloatArray, npt.NDArray[np.datetime64]]:
-    found = solve_workout(settlement, price, terms, workout, market)  # the workout: the yield's (the worst's)
+                market: Market, check: YieldCheck | None) -> tuple[FloatArray, npt.NDArray[np.datetime64]]:
+    found = solve_workout(settlement, price, terms, workout, market, check)  # the workout: the yield's (the worst's)
     c, dirty, which = found.candidates, found.dirty, found.which
     f = c.flows
     if not f.index_linked[:c.span].any():
@@ -145,10 +147,13 @@ def _margin_one(settlement: dt.date, price: FloatArray, index: float, terms: Ter
 
 
 def discount_margin(settlement: npt.ArrayLike | dt.date, price: npt.ArrayLike, index: float, terms: Terms,
-                    workout: Workout | dt.date = WORKOUT_DEFAULT, market: Market | None = None) -> FloatArray | float:
+                    workout: Workout | dt.date = WORKOUT_DEFAULT, market: Market | None = None,
+                    check: YieldCheck | None = None) -> FloatArray | float:
     """The discount margin (decimal) over a flat ``index`` that prices the security to ``workout``
-    (for the worst, the workout its yield assumes), its floating coupons projected at that index;
-    per-period discounting under each period's day count, see the module docstring."""
+    (for the worst, the workout its yield assumes, solved with the index projected and given to
+    ``check`` first), its floating coupons projected at that index; per-period discounting under each
+    period's day count, see the module docstring."""
     m = dataclasses.replace(market or Market(), index=float(index))
-    return each_settlement(settlement, price, lambda d, p: _margin_one(d, p, float(index), terms, workout, m))[0]
+    return each_settlement(settlement, price,
+                           lambda d, p: _margin_one(d, p, float(index), terms, workout, m, check))[0]
 

@@ -208,9 +208,15 @@ class Solved:
         return np.array(self.candidates.dates, dtype="datetime64[D]")[self.which]
 
 
+#: Called with the yields solved for a measure built on them, before the measure: a caller that refuses
+#: some yields (the Excel layer, implausible ones) raises there, and the yield is solved once.
+YieldCheck = Callable[[FloatArray], object]
+
+
 def solve_workout(settlement: dt.date, price: FloatArray, terms: Terms, workout: Workout | dt.date,
-                  market: Market) -> Solved:
-    """The yield to ``workout`` (the worst: the root of the lowest workout price) of each price."""
+                  market: Market, check: YieldCheck | None = None) -> Solved:
+    """The yield to ``workout`` (the worst: the root of the lowest workout price) of each price, given
+    to ``check`` first."""
     c = candidates(settlement, terms, workout, market)
     target = dirty_price(price, c, market.quote)
 
@@ -219,6 +225,8 @@ def solve_workout(settlement: dt.date, price: FloatArray, terms: Terms, workout:
         return pv, d
 
     y = solve(target, value)
+    if check is not None:
+        check(y)
     return Solved(c, target, y, lowest_price(y, c, slope=False)[2])
 
 

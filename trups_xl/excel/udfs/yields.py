@@ -6,7 +6,6 @@ Each function converts and validates its cells, calls the calculation core
 :mod:`~trups_xl.core.pricing.spreads`) and shapes the result; it computes nothing itself.
 """
 
-import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -251,8 +250,8 @@ def TRUPS_RISK(settlement: Any, price: Any, measure: Any = None, workout: Any = 
     face = xa.one_number(holding, "holding", xa.positive_cell, default=100.0)
     s, p = _settlement_and(settlement, price, "price", _price_cell, terms)
     chosen_workout = _workout(workout, terms)
-    _plausible(core_yield.yield_to_workout(s, p, terms, chosen_workout, market))  # the price TRUPS_YIELD accepts
-    return xc.shape_result(core_risk.risk(s, p, chosen, terms, chosen_workout, market, move, face))
+    # a price TRUPS_YIELD accepts: its yield, solved once, checked before the measure
+    return xc.shape_result(core_risk.risk(s, p, chosen, terms, chosen_workout, market, move, face, check=_plausible))
 
 
 def _benchmark(value: object, settlement: dt.date) -> core_spreads.TenorCurve:
@@ -304,8 +303,8 @@ def TRUPS_SPREAD(settlement: Any, price: Any, benchmark: Any, kind: Any = None, 
     bench = _benchmark(benchmark, day)
     p = xa.number_cells(price, "price", _price_cell, (1e-9, 999.999))
     chosen_workout = _workout(workout, terms)
-    _plausible(core_yield.yield_to_workout(day, p, terms, chosen_workout, market))  # the price TRUPS_YIELD accepts
-    return xc.shape_result(core_spreads.spread(day, p, chosen, bench, terms, chosen_workout, market))
+    # a price TRUPS_YIELD accepts: its yield, solved once, checked before the spread
+    return xc.shape_result(core_spreads.spread(day, p, chosen, bench, terms, chosen_workout, market, check=_plausible))
 
 
 @excel_function(arg_help=_ARG_HELP, example=("2040-06-08", 98.0, 0.03), elementwise=("settlement", "price"))
@@ -331,6 +330,5 @@ def TRUPS_DISCOUNT_MARGIN(settlement: Any, price: Any, index: Any, workout: Any 
     market = _market(quote, None, fixings, policy, None, terms)
     s, p = _settlement_and(settlement, price, "price", _price_cell, terms)
     chosen_workout = _workout(workout, terms)
-    dm_market = dataclasses.replace(market, index=rate)
-    _plausible(core_yield.yield_to_workout(s, p, terms, chosen_workout, dm_market))  # the price TRUPS_YIELD accepts
-    return xc.shape_result(core_spreads.discount_margin(s, p, rate, terms, chosen_workout, market))
+    # a price TRUPS_YIELD accepts (the index projected): its yield, solved once, checked before the margin
+    return xc.shape_result(core_spreads.discount_margin(s, p, rate, terms, chosen_workout, market, check=_plausible))
