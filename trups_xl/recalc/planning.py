@@ -295,10 +295,13 @@ class Plan:
     def marks(self, scan: Scan, answering: bool) -> list[tuple[Block, list[str]]]:
         """The blocks no run is made for whose formulas the engine is given changed (:func:`marked`),
         with those formulas: every call under its alias where the engine's calls are answered from the
-        runs (``answering``, as in :meth:`first_pins`), so that none of these is answered."""
+        runs (``answering``, as in :meth:`first_pins`), so that none of these is answered. The blocks
+        the engine's copy already holds so (:attr:`marked_in_copy`) are not marked again."""
         taken = {(h.block.sheet, h.block.col, h.block.first_row) for h in self.hosts if not h.reverted}
+        in_copy = {id(b) for b in self.marked_in_copy}
         alias = frozenset(REGISTRY) if answering and not called_elsewhere(scan) else frozenset()
-        return list(marked([b for b in self.blocks if (b.sheet, b.col, b.first_row) not in taken], alias=alias))
+        return list(marked([b for b in self.blocks if (b.sheet, b.col, b.first_row) not in taken
+                            and id(b) not in in_copy], alias=alias))
 
     def first_pins(self, scan: Scan, answering: bool) -> tuple[list[Host], list[Host]]:
         """The hosts whose calls the engine's calls are answered from the runs, and the hosts given their

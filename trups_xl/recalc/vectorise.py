@@ -159,10 +159,8 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
         if id(h) not in in_copy:
             _pin(book, h)
     # every other formula the engine evaluates calls the functions under an alias that is never answered
-    marked_already = {id(b) for b in the_plan.marked_in_copy}
     for block, texts in the_plan.marks(scan, answering=answers is not None):
-        if id(block) not in marked_already:
-            set_formulas(book, block.sheet, block.first_row, block.col, texts)
+        set_formulas(book, block.sheet, block.first_row, block.col, texts)
     if answers is None:
         for h in hosts:  # a whole-formula call is blank until its run is made: never called by the engine
             if h.top and not h.reverted:
