@@ -78,7 +78,7 @@ def test_a_copied_formula_moves_its_relative_rows_by_joining():
     assert copied.copyable
     assert Copied('=TRUPS_COUPON(A2,"B7")').copyable is False  # a text that reads like a reference
     assert Copied("=Sheet2!AB9+ZZ1").moved(991) == "=Sheet2!AB1000+ZZ992"
-    assert Copied("=A2").column(3) == [["=A2"], ["=A3"], ["=A4"]]
+    assert Copied("=A2").copies([0, 1, 2]) == ["=A2", "=A3", "=A4"]
 
 
 @pytest.mark.parametrize("text", ["=A2+B$3-$C4*Sheet1!D5", "=SUM($H$2:H2)", "=TRUPS_ACCRUAL(B2,A2,,P)",

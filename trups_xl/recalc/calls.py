@@ -84,10 +84,6 @@ class Copied:
                 offsets, map(self.form.format, [first + k for k in offsets]), strict=True)]
         return [self.moved(k) for k in offsets]
 
-    def column(self, count: int) -> list[list[str]]:
-        """The formula and its copies down ``count`` rows, as the engine's batch setter takes them."""
-        return [[text] for text in self.copies(list(range(count)))]
-
 Key = tuple[str, int, int]  # (sheet title, row, column)
 
 

@@ -88,10 +88,6 @@ class Host:
         arguments marked, any call left under its alias), a text a row."""
         return Copied(engine_text(self.text)).copies(list(range(self.block.count)))
 
-    def engine_column(self) -> list[list[str]]:
-        """:meth:`engine_column_texts` as the engine's batch setter takes them."""
-        return [[text] for text in self.engine_column_texts()]
-
     def pinnable(self) -> bool:
         """Whether this block's formula may be given to the engine rewritten to read its calls' values
         from their scratch cells (:func:`taken_as_values`); else, where its calls cannot be answered,
@@ -284,7 +280,7 @@ class Plan:
     index: order.Index  # every formula cell (and scratch column) by node: runs first, then ordinary columns
     blocks: list[Block]  # every block of formulas holding a TRUPS_* call
 
-    #: the hosts whose cells the engine's copy already holds as :meth:`Host.engine_column` gives them, and
+    #: the hosts whose cells the engine's copy already holds as :meth:`Host.engine_column_texts` gives them, and
     #: whether the copy holds the scratch sheet (:func:`.load.load_workbook` with ``blank_runs``)
     pinned_in_copy: list[Host] = field(default_factory=list)
     scratch_in_copy: bool = False

@@ -286,7 +286,7 @@ def _pin(book: fz.Workbook, host: Host, held: dict[int, list[Any]] | None = None
         if held and id(run) in held:
             _set_scratch(book, run, held.pop(id(run)))
     b = host.block
-    book.set_formulas_batch(b.sheet, b.first_row, b.col, host.engine_column())
+    set_formulas(book, b.sheet, b.first_row, b.col, host.engine_column_texts())
 
 
 def _answer(book: fz.Workbook, answers: Answers, run: Run, values: list[tuple[Any, bool]]) -> bool:
