@@ -58,7 +58,8 @@ def test_formula_cells_are_rewritten_whatever_the_order_of_their_attributes(monk
     from trups_xl.recalc import writer
     from trups_xl.recalc.computed import ComputedCells
     from trups_xl.recalc.package import Scan
-    from trups_xl.recalc.writer import _Styles, rewrite_sheet
+    from trups_xl.recalc.value_cells import Styles as _Styles
+    from trups_xl.recalc.writer import rewrite_sheet
 
     monkeypatch.setattr(writer, "PIECE_BYTES", piece_bytes)
 
@@ -86,7 +87,7 @@ def test_formula_cells_are_rewritten_whatever_the_order_of_their_attributes(monk
 def test_text_is_escaped_as_the_standard_library_escapes_it():
     from xml.sax.saxutils import escape as standard
 
-    from trups_xl.recalc.writer import escape
+    from trups_xl.recalc.package import escape
 
     for text in ["a & b < c > d", "&amp;", "<<>>&&", "", "plain", "R&D <x>"]:
         assert escape(text) == standard(text)
@@ -98,7 +99,8 @@ def test_a_formula_cell_without_a_value_is_left_as_it_was_and_a_date_given_a_dat
     from trups_xl.recalc import writer
     from trups_xl.recalc.computed import ComputedCells
     from trups_xl.recalc.package import Scan
-    from trups_xl.recalc.writer import _Styles, rewrite_sheet
+    from trups_xl.recalc.value_cells import Styles as _Styles
+    from trups_xl.recalc.writer import rewrite_sheet
 
     monkeypatch.setattr(writer, "PIECE_BYTES", piece_bytes)
     styles_xml = (b'<styleSheet><numFmts count="0"/><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14"/>'
@@ -131,7 +133,9 @@ def test_a_date_the_engine_computed_is_written_as_its_serial_shown_as_a_date():
     import datetime as dt
 
     from trups_xl.recalc.package import Scan
-    from trups_xl.recalc.writer import _Styles, cell_xml, rewrite_sheet
+    from trups_xl.recalc.value_cells import Styles as _Styles
+    from trups_xl.recalc.value_cells import cell_xml
+    from trups_xl.recalc.writer import rewrite_sheet
 
     data = b'<worksheet><sheetData><row r="1"><c r="A1" s="1"><f>B1-1</f><v>1</v></c></row></sheetData></worksheet>'
     styles_xml = (b'<styleSheet><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="2"/></cellXfs></styleSheet>')

@@ -26,6 +26,8 @@ Modules, one concept each:
 * ``grouping``  -- a run's rows called: as columns, grouped by what varies, or one by one;
 * ``order``     -- which formulas each run reads, its cycles and the order the runs are taken in;
 * ``writer``    -- the values copy, written by rewriting the sheet parts that hold formulas;
+* ``value_cells`` -- a computed value written as its cell (number, inline text, date, error), and a
+  piece of a sheet part written at once where its formula cells are the next cells computed;
 * ``collect``   -- the computed cells, spills and named results read back from the engine;
 * ``segments``  -- a sheet's formula cells as column segments, their values read from the engine by
   segment, and which of them may anchor a spill;

@@ -13,8 +13,6 @@ project. The write is atomic (:func:`trups_xl.atomic.write_atomically`).
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 import re
 import zipfile
 from array import array
@@ -24,108 +22,28 @@ from pathlib import Path
 from typing import Any
 
 from trups_xl.atomic import write_atomically
-from trups_xl.excel.convert import date_to_serial
 from trups_xl.recalc.addresses import a1, column_number, coordinate
 from trups_xl.recalc.computed import ComputedCells
-from trups_xl.recalc.engine import error_text, is_engine_error
 from trups_xl.recalc.engine_copy import EMPTY_SHEET, Spans, replace_cells, with_sheet
 from trups_xl.recalc.formula_cells import COLUMN_BITS
-from trups_xl.recalc.package import DEFAULT_PART_BYTES, Scan, attributes, counted_chunks, damage, escape, read_part
+from trups_xl.recalc.package import DEFAULT_PART_BYTES, Scan, attributes, counted_chunks, damage, read_part
 from trups_xl.recalc.safety import RefusedError
+from trups_xl.recalc.value_cells import DATE_FORMAT, CellWriter, Styles, cell_xml, piece_at_once
 
 #: zlib's level for the rewritten parts: the fastest. On the 10,000-row ledger the values copy is written
 #: in about 0.15 s less than at zlib's default level (6) and is about a third larger (1.9 MB, not 1.5 MB).
 DEFLATE_LEVEL = 1
-#: Number format given to a date a function returns into a cell that has no date format.
-DATE_FORMAT = "yyyy-mm-dd"
 MACRO_MAIN = b"application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 PLAIN_MAIN = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 
 _ROW = re.compile(rb"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 #: (row, col) -> (value as the engine holds it, whether it is a date)
 Values = MutableMapping[tuple[int, int], tuple[Any, bool]]
 
 
-class _Styles:
-    """The cell formats of ``xl/styles.xml``, and a date variant of any of them on demand."""
-
-    def __init__(self, data: bytes | None, scan: Scan) -> None:
-        self.data = data
-        self.scan = scan
-        self.added: list[bytes] = []
-        self.variants: dict[int, int] = {}
-        self.xfs: list[bytes] = []
-        self.format_id = 0
-        if data is None:
-            return
-        block = re.search(rb"<cellXfs\b[^>]*>(.*?)</cellXfs>", data, re.S)
-        self.xfs = re.findall(rb"<xf\b[^>]*?(?:/>|>.*?</xf>)", block[1], re.S) if block else []
-        ids = [int(m) for m in re.findall(rb'<numFmt\b[^>]*?numFmtId="(\d+)"', data)]
-        self.format_id = max([163, *ids]) + 1
-
-    def date_style(self, style: int) -> int:
-        if self.scan.is_date_style(style) or self.data is None or not self.xfs:
-            return style
-        if style not in self.variants:
-            base = self.xfs[style] if 0 <= style < len(self.xfs) else self.xfs[0]
-            base = re.sub(rb'\snumFmtId="\d+"', b"", base)
-            base = re.sub(rb'\sapplyNumberFormat="\w+"', b"", base)
-            self.added.append(base.replace(b"<xf", f'<xf numFmtId="{self.format_id}" applyNumberFormat="1"'.encode(), 1))
-            self.variants[style] = len(self.xfs) + len(self.added) - 1
-        return self.variants[style]
-
-    def rewritten(self) -> bytes | None:
-        if not self.added or self.data is None:
-            return None
-        data = self.data
-        fmt = f'<numFmt numFmtId="{self.format_id}" formatCode="{DATE_FORMAT}"/>'.encode()
-        if re.search(rb"<numFmts\b[^>]*/>", data):
-            data = re.sub(rb"<numFmts\b[^>]*/>", b'<numFmts count="1">' + fmt + b"</numFmts>", data, count=1)
-        elif b"<numFmts" in data:
-            data = re.sub(rb"(<numFmts\b[^>]*>)", lambda m: m[1] + fmt, data, count=1)
-            data = re.sub(rb'(<numFmts\b[^>]*?)\scount="\d+"', rb"\1", data, count=1)
-        else:
-            data = re.sub(rb"(<styleSheet\b[^>]*>)", lambda m: m[1] + b'<numFmts count="1">' + fmt + b"</numFmts>",
-                          data, count=1)
-        total = len(self.xfs) + len(self.added)
-        data = re.sub(rb"(<cellXfs\b[^>]*?)\scount=\"\d+\"", rb"\1", data, count=1)
-        data = re.sub(rb"<cellXfs\b([^>]*)>", f'<cellXfs count="{total}"'.encode() + rb"\1>", data, count=1)
-        return data.replace(b"</cellXfs>", b"".join(self.added) + b"</cellXfs>", 1)
-
-
-def _number(value: float) -> bytes:
-    return repr(float(value)).encode()
-
-
-def cell_xml(ref: str, style: int, value: Any, is_date: bool, styles: _Styles) -> bytes:
-    """One ``<c>`` element holding a value."""
-    if isinstance(value, dt.date):
-        value, is_date = float(date_to_serial(value)), True
-    if is_date and isinstance(value, (int, float)) and not isinstance(value, bool):
-        style = styles.date_style(style)
-    s = f' s="{style}"' if style else ""
-    if value is None or value == "":
-        return f'<c r="{ref}"{s}/>'.encode()
-    if is_engine_error(value):
-        return f'<c r="{ref}"{s} t="e"><v>{error_text(value)}</v></c>'.encode()
-    if isinstance(value, bool):
-        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'.encode()
-    if isinstance(value, (int, float)):
-        if not math.isfinite(float(value)):
-            return f'<c r="{ref}"{s} t="e"><v>#NUM!</v></c>'.encode()
-        return f'<c r="{ref}"{s}><v>'.encode() + _number(value) + b"</v></c>"
-    return f'<c r="{ref}"{s} t="inlineStr">'.encode() + _inline(str(value)) + b"</c>"
-
-
-def _inline(text: str) -> bytes:
-    """The ``<is>`` of an inline string holding ``text`` (what XML 1.0 cannot hold left out)."""
-    return b'<is><t xml:space="preserve">' + escape(_XML_ILLEGAL.sub("", text)).encode("utf-8") + b"</t></is>"
-
-
-def _row_xml(row: int, attrs: bytes, inner: bytes, updates: Values, styles: _Styles) -> bytes:
+def _row_xml(row: int, attrs: bytes, inner: bytes, updates: Values, styles: Styles) -> bytes:
     """One ``<row>`` with the updated cells replaced and the new ones added in column order."""
     out: list[bytes] = []
     todo = sorted(updates.items())
@@ -179,7 +97,7 @@ def _tag(attrs: bytes) -> tuple[bytes, bytes, bytes | None] | None:
     return position[1], b"%d" % int(position[2]), style[1] if style else None
 
 
-def rewrite_sheet(data: bytes, values: Values, styles: _Styles) -> bytes | bytearray:
+def rewrite_sheet(data: bytes, values: Values, styles: Styles) -> bytes | bytearray:
     """A worksheet part with ``values`` written in place of its formulas (and its spill cells added).
 
     The formula cells are replaced in one pass that copies the bytes between them as they are (a
@@ -201,6 +119,7 @@ def rewrite_sheet(data: bytes, values: Values, styles: _Styles) -> bytes | bytea
     dates = values.dates() if isinstance(values, ComputedCells) else set()
     stored = kept.get if isinstance(kept, dict) else None
     keys, kept_values = kept if isinstance(kept, tuple) else (array("q"), [])
+    cells = CellWriter(heads, texts, styles)
     at = 0  # where the next cell is looked for first in ``keys`` (the cells come in ascending position)
     end = len(data)
     while pos < end:  # a piece of about PIECE_BYTES at a time, cut after a row's end (no cell is cut)
@@ -208,6 +127,14 @@ def rewrite_sheet(data: bytes, values: Values, styles: _Styles) -> bytes | bytea
         stop = end if stop < 0 else stop + 6
         parts = _FORMULA_CELL_SPLIT.split(source[pos:stop])  # between, (cell, its groups), between, ...
         pos = stop
+        if isinstance(kept, tuple):
+            whole_piece = piece_at_once(parts, keys, kept_values, at, dates, columns, cells)
+            if whole_piece is not None:
+                piece, count = whole_piece
+                written.extend(keys[at:at + count])
+                at += count
+                out += piece
+                continue
         pieces: list[bytes] = []
         keep = pieces.append
         for between, whole, letters, digits, style_digits, attrs in zip(
@@ -243,26 +170,7 @@ def rewrite_sheet(data: bytes, values: Values, styles: _Styles) -> bytes | bytea
                     keep(whole)
                     continue
                 value, is_date = update
-            kind = type(value)
-            if kind is dt.date or kind is dt.datetime:  # a date the engine computed: its serial, shown as a date
-                value, is_date, kind = float(date_to_serial(value)), True, float
-            if (kind is float and math.isfinite(value)) or (kind is str and value):
-                head = heads.get((style_digits, is_date, kind))
-                if head is None:  # the tag's style and type attributes, worked out once per style
-                    style = int(style_digits) if style_digits else 0
-                    number = styles.date_style(style) if is_date and kind is float else style
-                    head = heads[(style_digits, is_date, kind)] = ((f' s="{number}"' if number else "")
-                                                                   + ("" if kind is float else ' t="inlineStr"')).encode()
-                if kind is float:
-                    keep(b'<c r="%s%s"%s><v>%s</v></c>' % (letters, digits, head, repr(value).encode()))
-                else:
-                    body = texts.get(value)
-                    if body is None:
-                        body = texts[value] = _inline(value)
-                    keep(b'<c r="%s%s"%s>%s</c>' % (letters, digits, head, body))
-            else:
-                keep(cell_xml(f"{letters.decode()}{key >> COLUMN_BITS}", int(style_digits) if style_digits else 0,
-                              value, is_date, styles))
+            keep(cells.xml(letters, digits, style_digits, value, is_date))
             written.append(key)
         keep(parts[-1])
         out += b"".join(pieces)
@@ -276,7 +184,7 @@ def rewrite_sheet(data: bytes, values: Values, styles: _Styles) -> bytes | bytea
     return out  # written as it is (no copy of a part of 10s of MB)
 
 
-def _merge_rows(data: bytes, values: Values, styles: _Styles) -> bytes:
+def _merge_rows(data: bytes, values: Values, styles: Styles) -> bytes:
     """``values`` written into their rows: existing cells replaced, new ones added in column order,
     new rows added in row order."""
     by_row: dict[int, Values] = {}
@@ -373,7 +281,7 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
                 part = name
                 return read_part(zin, name, limit_bytes)
 
-            styles = _Styles(read("xl/styles.xml") if "xl/styles.xml" in names else None, scan)
+            styles = Styles(read("xl/styles.xml") if "xl/styles.xml" in names else None, scan)
             rewritten: dict[str, bytes | bytearray] = {}
             if sheet is not None:
                 top = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml")

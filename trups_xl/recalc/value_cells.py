@@ -1,0 +1,181 @@
+"""A computed value written as its cell's XML: a number, a text as an inline string (text stays text),
+a date given a date format where its cell has none, an error by its name; and a piece of a sheet part
+whose formula cells are the next cells computed, written with no Python step per number cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from array import array
+from typing import Any
+
+from trups_xl.excel.convert import date_to_serial
+from trups_xl.recalc.addresses import column_number
+from trups_xl.recalc.engine import error_text, is_engine_error
+from trups_xl.recalc.formula_cells import COLUMN_BITS
+from trups_xl.recalc.package import Scan, escape
+
+#: Number format given to a date a function returns into a cell that has no date format.
+DATE_FORMAT = "yyyy-mm-dd"
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+class Styles:
+    """The cell formats of ``xl/styles.xml``, and a date variant of any of them on demand."""
+
+    def __init__(self, data: bytes | None, scan: Scan) -> None:
+        self.data = data
+        self.scan = scan
+        self.added: list[bytes] = []
+        self.variants: dict[int, int] = {}
+        self.xfs: list[bytes] = []
+        self.format_id = 0
+        if data is None:
+            return
+        block = re.search(rb"<cellXfs\b[^>]*>(.*?)</cellXfs>", data, re.S)
+        self.xfs = re.findall(rb"<xf\b[^>]*?(?:/>|>.*?</xf>)", block[1], re.S) if block else []
+        ids = [int(m) for m in re.findall(rb'<numFmt\b[^>]*?numFmtId="(\d+)"', data)]
+        self.format_id = max([163, *ids]) + 1
+
+    def date_style(self, style: int) -> int:
+        if self.scan.is_date_style(style) or self.data is None or not self.xfs:
+            return style
+        if style not in self.variants:
+            base = self.xfs[style] if 0 <= style < len(self.xfs) else self.xfs[0]
+            base = re.sub(rb'\snumFmtId="\d+"', b"", base)
+            base = re.sub(rb'\sapplyNumberFormat="\w+"', b"", base)
+            self.added.append(base.replace(b"<xf", f'<xf numFmtId="{self.format_id}" applyNumberFormat="1"'.encode(), 1))
+            self.variants[style] = len(self.xfs) + len(self.added) - 1
+        return self.variants[style]
+
+    def rewritten(self) -> bytes | None:
+        if not self.added or self.data is None:
+            return None
+        data = self.data
+        fmt = f'<numFmt numFmtId="{self.format_id}" formatCode="{DATE_FORMAT}"/>'.encode()
+        if re.search(rb"<numFmts\b[^>]*/>", data):
+            data = re.sub(rb"<numFmts\b[^>]*/>", b'<numFmts count="1">' + fmt + b"</numFmts>", data, count=1)
+        elif b"<numFmts" in data:
+            data = re.sub(rb"(<numFmts\b[^>]*>)", lambda m: m[1] + fmt, data, count=1)
+            data = re.sub(rb'(<numFmts\b[^>]*?)\scount="\d+"', rb"\1", data, count=1)
+        else:
+            data = re.sub(rb"(<styleSheet\b[^>]*>)", lambda m: m[1] + b'<numFmts count="1">' + fmt + b"</numFmts>",
+                          data, count=1)
+        total = len(self.xfs) + len(self.added)
+        data = re.sub(rb"(<cellXfs\b[^>]*?)\scount=\"\d+\"", rb"\1", data, count=1)
+        data = re.sub(rb"<cellXfs\b([^>]*)>", f'<cellXfs count="{total}"'.encode() + rb"\1>", data, count=1)
+        return data.replace(b"</cellXfs>", b"".join(self.added) + b"</cellXfs>", 1)
+
+
+def _number(value: float) -> bytes:
+    return repr(float(value)).encode()
+
+
+def cell_xml(ref: str, style: int, value: Any, is_date: bool, styles: Styles) -> bytes:
+    """One ``<c>`` element holding a value."""
+    if isinstance(value, dt.date):
+        value, is_date = float(date_to_serial(value)), True
+    if is_date and isinstance(value, (int, float)) and not isinstance(value, bool):
+        style = styles.date_style(style)
+    s = f' s="{style}"' if style else ""
+    if value is None or value == "":
+        return f'<c r="{ref}"{s}/>'.encode()
+    if is_engine_error(value):
+        return f'<c r="{ref}"{s} t="e"><v>{error_text(value)}</v></c>'.encode()
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'.encode()
+    if isinstance(value, (int, float)):
+        if not math.isfinite(float(value)):
+            return f'<c r="{ref}"{s} t="e"><v>#NUM!</v></c>'.encode()
+        return f'<c r="{ref}"{s}><v>'.encode() + _number(value) + b"</v></c>"
+    return f'<c r="{ref}"{s} t="inlineStr">'.encode() + _inline(str(value)) + b"</c>"
+
+
+def _inline(text: str) -> bytes:
+    """The ``<is>`` of an inline string holding ``text`` (what XML 1.0 cannot hold left out)."""
+    return b'<is><t xml:space="preserve">' + escape(_XML_ILLEGAL.sub("", text)).encode("utf-8") + b"</t></is>"
+
+
+
+class CellWriter:
+    """A formula cell's value written as its cell, with what earlier cells of the part worked out kept: a
+    tag's style and type attributes by (style, is date, kind), a text's inline string."""
+
+    def __init__(self, heads: dict[tuple[bytes | None, bool, type], bytes], texts: dict[str, bytes],
+                 styles: Styles) -> None:
+        self.heads, self.texts, self.styles = heads, texts, styles
+
+    def head(self, style_digits: bytes | None, is_date: bool, kind: type) -> bytes:
+        """The tag's attributes after its position, for a finite number or a text."""
+        head = self.heads.get((style_digits, is_date, kind))
+        if head is None:  # worked out once per style
+            style = int(style_digits) if style_digits else 0
+            number = self.styles.date_style(style) if is_date and kind is float else style
+            head = self.heads[(style_digits, is_date, kind)] = ((f' s="{number}"' if number else "")
+                                                                + ("" if kind is float else ' t="inlineStr"')).encode()
+        return head
+
+    def xml(self, letters: bytes, digits: bytes, style_digits: bytes | None, value: Any, is_date: bool) -> bytes:
+        """The cell at ``letters`` ``digits`` holding ``value``."""
+        kind = type(value)
+        if kind is dt.date or kind is dt.datetime:  # a date the engine computed: its serial, shown as a date
+            value, is_date, kind = float(date_to_serial(value)), True, float
+        if (kind is float and math.isfinite(value)) or (kind is str and value):
+            head = self.head(style_digits, is_date, kind)
+            if kind is float:
+                return b'<c r="%s%s"%s><v>%a</v></c>' % (letters, digits, head, value)
+            body = self.texts.get(value)
+            if body is None:
+                body = self.texts[value] = _inline(value)
+            return b'<c r="%s%s"%s>%s</c>' % (letters, digits, head, body)
+        return cell_xml(f"{letters.decode()}{int(digits)}", int(style_digits) if style_digits else 0,
+                        value, is_date, self.styles)
+
+
+#: The bytes of a number cell around its position, its tag's other attributes and its value.
+_OPEN, _VALUE, _CLOSE = b'<c r="', b"><v>", b"</v></c>"
+
+
+def piece_at_once(parts: list[Any], keys: array[int], values: list[Any], at: int, dates: set[int],
+                   columns: dict[bytes, int], cells: CellWriter) -> tuple[bytes, int] | None:
+    """A piece of a part (``parts``: its split at the formula cells) written with no step per cell in Python
+    where its formula cells are all of the usual shape and are, in order, the next cells kept from ``at``:
+    the piece and how many cells it wrote; None otherwise (the caller walks it cell by cell). A cell whose
+    value is not a finite number (a text, a date, an error) is written on its own."""
+    letters, digits, style_digits, odd_tags = parts[2::6], parts[3::6], parts[4::6], parts[5::6]
+    count = len(letters)
+    if count == 0 or at + count > len(keys) or odd_tags.count(None) != count:
+        return None
+    for found in set(letters).difference(columns):
+        columns[found] = column_number(found.decode())
+    shift = COLUMN_BITS
+    found = array("q", [int(d) << shift | c for d, c in zip(digits, map(columns.__getitem__, letters), strict=True)])
+    if keys[at:at + count] != found:
+        return None
+    kept = values[at:at + count]
+    flags = list(map(dates.__contains__, keys[at:at + count])) if dates else [False] * count
+    odd = [k for k, v in enumerate(kept) if type(v) is not float or v - v != 0.0]  # not a finite number
+    # a date style is added for a style the first time a cell needs it: in the order of the cells, as the walk
+    for k in sorted({*(k for k, f in enumerate(flags) if f), *odd}) if dates or odd else ():
+        value = kept[k]
+        if isinstance(value, dt.date) or (flags[k] and isinstance(value, (int, float)) and not isinstance(value, bool)):
+            cells.styles.date_style(int(style_digits[k]) if style_digits[k] else 0)
+    heads = {(s, f): b'"%s%s' % (cells.head(s, f, float), _VALUE)
+             for s, f in dict.fromkeys(zip(style_digits, flags, strict=True))}
+    out: list[Any] = [_OPEN] * (6 * count + 1)
+    out[0::6] = parts[0::6]  # the bytes before each cell, and after the last
+    out[1::6] = [_OPEN] * count
+    out[2::6] = letters
+    out[3::6] = digits
+    out[4::6] = map(heads.__getitem__, zip(style_digits, flags, strict=True))
+    numbers = kept if not odd else [0.0 if type(v) is not float else v for v in kept]
+    out[5::6] = map(b"%a</v></c>".__mod__, numbers)
+    for k in odd:  # the cell on its own, in place of its five pieces
+        out[6 * k + 1:6 * k + 6] = (cells.xml(letters[k], digits[k], style_digits[k], kept[k], flags[k]),
+                                    b"", b"", b"", b"")
+    return b"".join(out), count
+
+
+__all__ = ["DATE_FORMAT", "CellWriter", "Styles", "cell_xml", "piece_at_once"]
