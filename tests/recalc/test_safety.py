@@ -61,13 +61,13 @@ def test_a_failed_write_leaves_no_file_and_the_input_intact(plain, tmp_path, cap
 
     from trups_xl.recalc import writer
 
-    real = writer.rewrite_sheet
+    real = writer._rewrite_streamed
 
-    def full_disk(*args):
-        real(*args)
+    def full_disk(*args):  # the sheet rewritten into its temporary file, then the disk full
+        real(*args).close()
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(writer, "rewrite_sheet", full_disk)
+    monkeypatch.setattr(writer, "_rewrite_streamed", full_disk)
     code, _, err = _run([plain, "-o", tmp_path / "out.xlsx"], capsys)
     assert code == 2 and "No space left on device" in _one_line_refusal(err) and "Exception ignored" not in err
     _no_leftovers(tmp_path, {"in.xlsx"})

@@ -146,3 +146,44 @@ def test_a_date_the_engine_computed_is_written_as_its_serial_shown_as_a_date():
         assert as_date == as_serial
         assert cell_xml("A1", 1, day, False, _Styles(styles_xml, scan)) in bytes(as_date)
         assert b"<v>40168.0</v>" in bytes(as_date)
+
+
+@pytest.mark.parametrize("spilled", [False, True])
+def test_a_sheet_is_read_and_written_a_piece_at_a_time_as_it_is_rewritten_whole(tmp_path, monkeypatch, spilled):
+    """A part many pieces long, streamed from the package into a temporary file and on into the copy, is
+    byte for byte what rewriting it whole gives; a cell the part does not hold (a spill's) is merged in."""
+    import zipfile
+
+    from trups_xl.recalc import writer
+    from trups_xl.recalc.computed import ComputedCells
+    from trups_xl.recalc.value_cells import Styles
+    from trups_xl.recalc.writer import rewrite_sheet
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "Model"
+    for r in range(1, 2_001):
+        ws.append([r, f"=A{r}*2", f'=IF(A{r}>5,"big","small")', f"=DATE(2009,1,A{r})"])
+    source = tmp_path / "in.xlsx"
+    book.save(source)
+    table = ComputedCells()
+    for r in range(1, 2_001):
+        table.put(r, 2, r * 2.0, False)
+        table.put(r, 3, "big" if r > 5 else "small", False)
+        table.put(r, 4, 39_813.0 + r, True)
+        if spilled and r == 7:
+            table.put(r, 5, 1.5, False)  # a cell the part does not hold
+    monkeypatch.setattr(writer, "PIECE_BYTES", 2_000)
+    monkeypatch.setattr(writer, "SPOOL_BYTES", 4_000)  # past it, a temporary file
+    found = scan(source, Limits())
+    write_copy(source, tmp_path / "out.xlsx", found, {"Model": table}, keep_vba=False)
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(tmp_path / "out.xlsx") as zout:
+        part = found.sheets[0].part
+        styles = Styles(zin.read("xl/styles.xml"), found)
+        assert zout.read(part) == rewrite_sheet(zin.read(part), table, styles)
+        assert zout.read("xl/styles.xml") == styles.rewritten()
+        kept = [i.filename for i in zin.infolist() if i.filename != "xl/calcChain.xml"]
+        assert [i.filename for i in zout.infolist()] == kept
+    ws = openpyxl.load_workbook(tmp_path / "out.xlsx")["Model"]
+    assert ws["B2000"].value == 4000 and ws["C3"].value == "small" and ws["D1"].value == dt.datetime(2009, 1, 1)
+    assert (ws["E7"].value == 1.5) is spilled

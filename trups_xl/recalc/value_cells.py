@@ -9,6 +9,8 @@ import datetime as dt
 import math
 import re
 from array import array
+from itertools import compress, repeat
+from operator import is_not, not_
 from typing import Any
 
 from trups_xl.excel.convert import date_to_serial
@@ -19,6 +21,8 @@ from trups_xl.recalc.package import Scan, escape
 
 #: Number format given to a date a function returns into a cell that has no date format.
 DATE_FORMAT = "yyyy-mm-dd"
+#: Inline strings kept for texts written again: the first ones met (a column of distinct messages is not kept).
+TEXTS_KEPT = 1024
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -106,6 +110,7 @@ class CellWriter:
     def __init__(self, heads: dict[tuple[bytes | None, bool, type], bytes], texts: dict[str, bytes],
                  styles: Styles) -> None:
         self.heads, self.texts, self.styles = heads, texts, styles
+        self.dated: set[bytes | None] = set()  # the styles whose date style was asked for
 
     def head(self, style_digits: bytes | None, is_date: bool, kind: type) -> bytes:
         """The tag's attributes after its position, for a finite number or a text."""
@@ -128,7 +133,9 @@ class CellWriter:
                 return b'<c r="%s%s"%s><v>%a</v></c>' % (letters, digits, head, value)
             body = self.texts.get(value)
             if body is None:
-                body = self.texts[value] = _inline(value)
+                body = _inline(value)
+                if len(self.texts) < TEXTS_KEPT:  # texts that repeat (a label, ""), not every message
+                    self.texts[value] = body
             return b'<c r="%s%s"%s>%s</c>' % (letters, digits, head, body)
         return cell_xml(f"{letters.decode()}{int(digits)}", int(style_digits) if style_digits else 0,
                         value, is_date, self.styles)
@@ -156,12 +163,21 @@ def piece_at_once(parts: list[Any], keys: array[int], values: list[Any], at: int
         return None
     kept = values[at:at + count]
     flags = list(map(dates.__contains__, keys[at:at + count])) if dates else [False] * count
-    odd = [k for k, v in enumerate(kept) if type(v) is not float or v - v != 0.0]  # not a finite number
-    # a date style is added for a style the first time a cell needs it: in the order of the cells, as the walk
-    for k in sorted({*(k for k, f in enumerate(flags) if f), *odd}) if dates or odd else ():
-        value = kept[k]
-        if isinstance(value, dt.date) or (flags[k] and isinstance(value, (int, float)) and not isinstance(value, bool)):
-            cells.styles.date_style(int(style_digits[k]) if style_digits[k] else 0)
+    # the cells that are not finite numbers (a text, a date, an error, inf), found with no Python step per cell
+    odd = list(compress(range(count), map(is_not, map(type, kept), repeat(float))))
+    numbers = kept.copy() if odd else kept
+    for k in odd:
+        numbers[k] = 0.0
+    if not all(map(math.isfinite, numbers)):
+        odd = sorted({*odd, *compress(range(count), map(not_, map(math.isfinite, numbers)))})
+    if dates or odd:  # a date style added for a style the first time a cell needs it, in the order of the cells
+        for k in sorted({*compress(range(count), flags), *odd}):
+            style = style_digits[k]
+            value = kept[k]
+            if style not in cells.dated and (isinstance(value, dt.date) or (
+                    flags[k] and isinstance(value, (int, float)) and not isinstance(value, bool))):
+                cells.styles.date_style(int(style) if style else 0)
+                cells.dated.add(style)
     heads = {(s, f): b'"%s%s' % (cells.head(s, f, float), _VALUE)
              for s, f in dict.fromkeys(zip(style_digits, flags, strict=True))}
     out: list[Any] = [_OPEN] * (6 * count + 1)
@@ -170,7 +186,6 @@ def piece_at_once(parts: list[Any], keys: array[int], values: list[Any], at: int
     out[2::6] = letters
     out[3::6] = digits
     out[4::6] = map(heads.__getitem__, zip(style_digits, flags, strict=True))
-    numbers = kept if not odd else [0.0 if type(v) is not float else v for v in kept]
     out[5::6] = map(b"%a</v></c>".__mod__, numbers)
     for k in odd:  # the cell on its own, in place of its five pieces
         out[6 * k + 1:6 * k + 6] = (cells.xml(letters[k], digits[k], style_digits[k], kept[k], flags[k]),

@@ -13,13 +13,17 @@ project. The write is atomic (:func:`trups_xl.atomic.write_atomically`).
 
 from __future__ import annotations
 
+import contextlib
 import re
+import shutil
+import tempfile
+import time
 import zipfile
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from trups_xl.atomic import write_atomically
 from trups_xl.recalc.addresses import a1, column_number, coordinate
@@ -81,7 +85,9 @@ _FORMULA_CELL = re.compile(rb'<c\b(?:\s+r="([A-Z]{1,3})([1-9]\d*)"(?:\s+s="(\d+)
 _FORMULA_CELL_SPLIT = re.compile(b"(" + _FORMULA_CELL.pattern + b")")
 #: Bytes of a sheet part rewritten at once (a piece ends at a row's end): the pieces of one piece of
 #: the part are a few MB of short-lived objects, not the whole part's.
-PIECE_BYTES = 1 << 20
+PIECE_BYTES = 1 << 18
+#: Bytes of a rewritten part kept in memory; past them it goes to a temporary file.
+SPOOL_BYTES = 1 << 20
 _ABSENT = object()
 _DIMENSION = re.compile(rb"<dimension\b[^>]*/>")
 _R = re.compile(rb'\sr="([A-Z]{1,3})(\d+)"')
@@ -104,16 +110,59 @@ def rewrite_sheet(data: bytes, values: Values, styles: Styles) -> bytes | bytear
     formula is its cell's first child, as the schema orders it); the cells left — a spill's or an
     array's other cells, any cell of an unusual shape — are merged row by row."""
     out = bytearray()  # the part rewritten, copied into as it goes (no list of 100,000s of pieces)
-    source = memoryview(data)
-    written = array("q")  # the cells replaced, as row * 2**15 + column (no tuple kept per cell)
+    written = _rewrite(_row_pieces((data,)), values, styles, out.extend)
+    del data  # the part as read: the caller keeps no other reference
+    left = _left(values, written)
+    return _merge_rows(bytes(out), left, styles) if left else out  # as it is (no copy of a part of 10s of MB)
+
+
+def _rewrite_streamed(chunks: Iterable[bytes], values: Values, styles: Styles) -> IO[bytes]:
+    """:func:`rewrite_sheet` of a part read a chunk at a time, written into a temporary file (in memory
+    while small): neither the part nor its rewritten copy is held whole, except to merge cells left."""
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # closed by the caller, or here on a failure
+    try:
+        left = _left(values, _rewrite(_row_pieces(chunks), values, styles, spool.write))
+        if left:
+            spool.seek(0)
+            merged = _merge_rows(spool.read(), left, styles)
+            spool.seek(0)
+            spool.truncate()
+            spool.write(merged)
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+    return spool
+
+
+def _left(values: Values, written: array[int]) -> Values:
+    """The cells of ``values`` not among the packed positions ``written``."""
+    if len(written) == len(values):
+        return {}
+    done = set(written)
+    return {key: value for key, value in values.items() if key[0] << COLUMN_BITS | key[1] not in done}
+
+
+def _row_pieces(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """A part's bytes, given a chunk at a time, as pieces of about :data:`PIECE_BYTES`, each cut after a
+    row's end (no cell is cut); the first holds everything before the first row's end."""
+    buffer = bytearray()
+    for chunk in chunks:
+        buffer += chunk
+        while len(buffer) > PIECE_BYTES and (cut := buffer.find(b"</row>", PIECE_BYTES)) >= 0:
+            yield bytes(buffer[:cut + 6])
+            del buffer[:cut + 6]
+    if buffer:
+        yield bytes(buffer)
+
+
+def _rewrite(pieces: Iterator[bytes], values: Values, styles: Styles, emit: Callable[[bytes], object]) -> array[int]:
+    """The pieces of a part given to ``emit`` with ``values`` in place of their formula cells; returns the
+    cells written, as packed positions (no tuple kept per cell)."""
+    written = array("q")
     columns: dict[bytes, int] = {}
     heads: dict[tuple[bytes | None, bool, type], bytes] = {}  # a number's or a text's tag attributes by style
     texts: dict[str, bytes] = {}  # the inline string of a text value written before
-    pos = 0
-    dimension = _DIMENSION.search(data, 0, max(data.find(b"<sheetData"), 0) or len(data))
-    if dimension:  # left out: Excel works it out again on open
-        out += source[:dimension.start()]
-        pos = dimension.end()
     get = values.get
     kept = values.columns() if isinstance(values, ComputedCells) else None
     dates = values.dates() if isinstance(values, ComputedCells) else set()
@@ -121,22 +170,25 @@ def rewrite_sheet(data: bytes, values: Values, styles: Styles) -> bytes | bytear
     keys, kept_values = kept if isinstance(kept, tuple) else (array("q"), [])
     cells = CellWriter(heads, texts, styles)
     at = 0  # where the next cell is looked for first in ``keys`` (the cells come in ascending position)
-    end = len(data)
-    while pos < end:  # a piece of about PIECE_BYTES at a time, cut after a row's end (no cell is cut)
-        stop = data.find(b"</row>", min(pos + PIECE_BYTES, end))
-        stop = end if stop < 0 else stop + 6
-        parts = _FORMULA_CELL_SPLIT.split(source[pos:stop])  # between, (cell, its groups), between, ...
-        pos = stop
+    first = True
+    for piece in pieces:
+        if first:  # the dimension left out: Excel works it out again on open
+            first = False
+            dimension = _DIMENSION.search(piece, 0, max(piece.find(b"<sheetData"), 0) or len(piece))
+            if dimension:
+                piece = piece[:dimension.start()] + piece[dimension.end():]
+        parts = _FORMULA_CELL_SPLIT.split(piece)  # between, (cell, its groups), between, ...
+        del piece
         if isinstance(kept, tuple):
             whole_piece = piece_at_once(parts, keys, kept_values, at, dates, columns, cells)
             if whole_piece is not None:
-                piece, count = whole_piece
+                done, count = whole_piece
                 written.extend(keys[at:at + count])
                 at += count
-                out += piece
+                emit(done)
                 continue
-        pieces: list[bytes] = []
-        keep = pieces.append
+        out: list[bytes] = []
+        keep = out.append
         for between, whole, letters, digits, style_digits, attrs in zip(
                 parts[0:-1:6], parts[1::6], parts[2::6], parts[3::6], parts[4::6], parts[5::6], strict=True):
             keep(between)
@@ -173,15 +225,8 @@ def rewrite_sheet(data: bytes, values: Values, styles: Styles) -> bytes | bytear
             keep(cells.xml(letters, digits, style_digits, value, is_date))
             written.append(key)
         keep(parts[-1])
-        out += b"".join(pieces)
-    source.release()
-    del data  # the part as read: the caller keeps no other reference
-    if len(written) != len(values):
-        done = set(written)
-        left = {key: value for key, value in values.items() if key[0] << COLUMN_BITS | key[1] not in done}
-        if left:
-            return _merge_rows(bytes(out), left, styles)
-    return out  # written as it is (no copy of a part of 10s of MB)
+        emit(b"".join(out))
+    return written
 
 
 def _merge_rows(data: bytes, values: Values, styles: Styles) -> bytes:
@@ -272,7 +317,8 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
 
     def write(tmp: Path) -> None:
         nonlocal part
-        with zipfile.ZipFile(source) as zin, zipfile.ZipFile(tmp, "w", compression, compresslevel=DEFLATE_LEVEL) as zout:
+        with zipfile.ZipFile(source) as zin, zipfile.ZipFile(tmp, "w", compression, compresslevel=DEFLATE_LEVEL) as zout, \
+                contextlib.ExitStack() as open_spools:
             names = zin.namelist()
             dropped = _dropped(names, keep_vba)
 
@@ -283,6 +329,7 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
 
             styles = Styles(read("xl/styles.xml") if "xl/styles.xml" in names else None, scan)
             rewritten: dict[str, bytes | bytearray] = {}
+            spools: dict[str, IO[bytes]] = {}  # the parts rewritten a piece at a time
             if sheet is not None:
                 top = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml")
                 types = _without_parts(read(top[2]), dropped, b"PartName", "") if top[2] in names else b""
@@ -303,9 +350,14 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
             for each in scan.sheets:
                 if each.part not in names:
                     continue
-                if values.get(each.title):  # the own formulas first (left as they are where not all are found)
+                if values.get(each.title) and not changes.get(each.title):  # read and written a piece at a time
+                    part = each.part
+                    with zin.open(each.part) as stream:
+                        spools[each.part] = open_spools.enter_context(_rewrite_streamed(
+                            counted_chunks(stream, each.part, limit_bytes), values[each.title], styles))
+                elif values.get(each.title):  # the own formulas first (left as they are where not all are found)
                     data = read(each.part)
-                    data = (replace_cells(data, changes[each.title]) or data) if changes.get(each.title) else data
+                    data = replace_cells(data, changes[each.title]) or data
                     rewritten[each.part] = rewrite_sheet(data, values[each.title], styles)
                 elif changes.get(each.title):
                     data = read(each.part)
@@ -326,6 +378,8 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
                     continue
                 if name in rewritten:
                     zout.writestr(name, rewritten[name])
+                elif name in spools:
+                    _write_spooled(zout, name, spools.pop(name))
                 elif name == "xl/styles.xml" and styles_xml is not None:
                     zout.writestr(name, styles_xml)
                 elif name == "[Content_Types].xml":
@@ -348,6 +402,20 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
     except Exception as exc:  # a part of an untrusted file that could not be read or rewritten
         raise RefusedError(f"could not write {target.name}: part {part or '(the package)'} of {source.name} could "
                            f"not be read or rewritten ({damage(exc)}); nothing was written") from None
+
+
+def _write_spooled(zout: zipfile.ZipFile, name: str, spool: IO[bytes]) -> None:
+    """A part rewritten into ``spool`` written as ``writestr`` writes one, a chunk at a time."""
+    entry = zipfile.ZipInfo(name, time.localtime(time.time())[:6])
+    entry.compress_type = zout.compression
+    entry._compresslevel = zout.compresslevel  # type: ignore[attr-defined]  # as writestr sets it (public from 3.13)
+    entry.external_attr = 0o600 << 16
+    spool.seek(0, 2)
+    entry.file_size = spool.tell()  # for the zip64 choice, as writestr knows it
+    spool.seek(0)
+    with zout.open(entry, "w") as dst:
+        shutil.copyfileobj(spool, dst, SPOOL_BYTES)
+    spool.close()
 
 
 def _copy_part(zin: zipfile.ZipFile, info: zipfile.ZipInfo, zout: zipfile.ZipFile, limit_bytes: int,
