@@ -91,3 +91,81 @@ def test_a_sheet_is_added_only_with_the_relationships_prefix_declared_on_the_roo
     assert with_sheet(on_each, rels, types, "S", "xl/worksheets/s.xml", set()) is None  # r: not in scope
     named = types.replace(b"</Types>", b'<Override PartName="/xl/worksheets/s.xml"/></Types>')
     assert with_sheet(on_root, rels, named, "S", "xl/worksheets/s.xml", set()) is None
+
+
+def _replaced_one_by_one(data, spans):
+    """The reference: each formula cell of the spans' columns matched on its own and replaced by a
+    function of its match (what the one-pass split must give, byte for byte)."""
+    import re
+
+    from trups_xl.recalc.addresses import column_letters
+    from trups_xl.recalc.package import escape
+
+    by_letters = {column_letters(col).encode(): within for col, within in spans.items()}
+    pattern = re.compile(rb'<c r="(' + b"|".join(sorted(by_letters, key=len, reverse=True)) + rb')([1-9]\d*)"'
+                         rb'(\s+s="\d+")?(?:\s+t="\w+")?\s*>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*'
+                         rb"(?:<v\b[^>]*?(?:/>|>[^<]*</v>)\s*)?</c>")
+    done = set()
+
+    def replace(cell):
+        row = int(cell[2])
+        for first, last, texts in by_letters[cell[1]]:
+            if first <= row <= last:
+                done.add((cell[1], row))
+                if texts is None:
+                    return b'<c r="%s%s"%s/>' % (cell[1], cell[2], cell[3] or b"")
+                return b'<c r="%s%s"%s><f>%s</f></c>' % (cell[1], cell[2], cell[3] or b"",
+                                                           escape(texts[row - first].removeprefix("=")).encode())
+        return cell[0]
+
+    out = pattern.sub(replace, data)
+    expected = sum(last - first + 1 for within in spans.values() for first, last, _texts in within)
+    return out if len(done) == expected else None
+
+
+@pytest.mark.parametrize("piece_bytes", [1, 1 << 18])
+def test_the_one_pass_is_what_replacing_each_cell_on_its_own_gives(monkeypatch, piece_bytes):
+    """Generated parts (cells in and out of the spans, styles, types, spaces, a cell written twice, a cell of
+    another shape, rows cut into pieces) and spans (empty or given formulas, several in a column): the same
+    bytes, or both None."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from trups_xl.recalc import engine_copy
+
+    monkeypatch.setattr(engine_copy, "PIECE_BYTES", piece_bytes)
+
+    letters = ["B", "H", "HA", "AB"]
+
+    @settings(max_examples=300, deadline=None)
+    @given(cells=st.lists(st.tuples(st.sampled_from(letters), st.integers(1, 12), st.sampled_from(["", ' s="2"']),
+                                    st.sampled_from(["", ' t="str"', ' t="n" ']), st.booleans(),
+                                    st.sampled_from(["<v>1</v>", "", "<v/>", " <v>a&amp;b</v> "])),
+                          max_size=30),
+           spans=st.dictionaries(st.sampled_from([2, 8, 209, 28]),
+                                 st.lists(st.tuples(st.integers(1, 12), st.integers(0, 3), st.booleans()),
+                                          min_size=1, max_size=3), min_size=1, max_size=3))
+    def check(cells, spans):
+        def body_of(some):
+            return b"".join(
+                (f'<c r="{letter}{row}"{style}{kind}>' if shaped else f'<c{style} r="{letter}{row}">').encode()
+                + b"<f>A1&amp;2</f>" + value.encode() + b"</c>"
+                for letter, row, style, kind, shaped, value in some)
+
+        half = len(cells) // 2  # two rows (the cells need not be in order: the reference does not care)
+        rows = [body_of(cells[:half]), body_of(cells[half:])]
+        data = (b'<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c>' + rows[0] + b'</row><row r="2">' + rows[1]
+                + b"</row></sheetData></worksheet>")
+        given_spans = {}
+        for col, found in spans.items():
+            taken, within = set(), []
+            for first, extra, formulas in sorted(found):
+                rows = set(range(first, first + extra + 1))
+                if rows & taken:
+                    continue  # the spans of a column are disjoint
+                taken |= rows
+                within.append((first, first + extra, [f'="{r}<&"' for r in sorted(rows)] if formulas else None))
+            given_spans[col] = within
+        assert replace_cells(data, given_spans) == _replaced_one_by_one(data, given_spans)
+
+    check()

@@ -11,6 +11,8 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from trups_xl.recalc.addresses import column_letters
 from trups_xl.recalc.package import escape, escape_attribute
 
@@ -25,29 +27,77 @@ WORKSHEET_TYPE = b"application/vnd.openxmlformats-officedocument.spreadsheetml.w
 def replace_cells(data: bytes, spans: Spans) -> bytes | None:
     """A worksheet part with the formula cells of ``spans`` left empty or given the spans' formulas
     (their position and style kept, their cached values gone); None unless every cell of the spans was
-    found as a formula cell of the usual shape (the caller then rewrites the part cell by cell)."""
+    found as a formula cell of the usual shape (the caller then rewrites the part cell by cell).
+
+    The part is split at the formula cells of the spans' columns and put together again with no Python
+    step per cell left empty: which span holds each cell is looked up a column at a time."""
     ranges: dict[bytes, list[tuple[int, int, list[str] | None]]] = {
         column_letters(col).encode(): sorted(found, key=lambda span: span[0]) for col, found in spans.items()}
     expected = sum(last - first + 1 for found in spans.values() for first, last, _texts in found)
     longest_first: list[bytes] = sorted(ranges, key=len, reverse=True)  # HA before H
-    pattern = re.compile(rb'<c r="(' + b"|".join(longest_first) + rb')([1-9]\d*)"(\s+s="\d+")?(?:\s+t="\w+")?\s*>'
-                         rb"\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\b[^>]*?(?:/>|>[^<]*</v>)\s*)?</c>")
-    done: set[tuple[bytes, int]] = set()  # the cells changed (a cell written twice is counted once)
+    pattern = re.compile(rb'(<c r="(' + b"|".join(longest_first) + rb')([1-9]\d*)"(\s+s="\d+"|)(?:\s+t="\w+")?\s*>'
+                         rb"\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\b[^>]*?(?:/>|>[^<]*</v>)\s*)?</c>)")
+    firsts = [np.array([first for first, _last, _texts in within], dtype=np.int64) for within in ranges.values()]
+    lasts = [np.array([last for _first, last, _texts in within], dtype=np.int64) for within in ranges.values()]
+    spans_in_order = [span for within in ranges.values() for span in within]
+    starts = [0]  # each column's first span's number
+    for within in ranges.values():
+        starts.append(starts[-1] + len(within))
+    code = {letter: k for k, letter in enumerate(ranges)}
+    found: list[np.ndarray] = []  # the cells of the spans met, as row * columns + column
+    out: list[bytes] = []
+    end = len(data)
+    pos = 0
+    with memoryview(data) as source:
+        while pos < end:  # a piece of about PIECE_BYTES at a time, cut after a row's end (no cell is cut)
+            stop = data.find(b"</row>", min(pos + PIECE_BYTES, end))
+            stop = end if stop < 0 else stop + 6
+            out.append(_replaced(pattern.split(source[pos:stop]), code, firsts, lasts, starts, spans_in_order, found))
+            pos = stop
+    met = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+    return b"".join(out) if np.unique(met).size == expected else None  # a cell written twice counts once
 
-    def replace(cell: re.Match[bytes]) -> bytes:
-        row, within = int(cell[2]), ranges[cell[1]]
-        at = span_at(within, row)
-        if at is None:
-            return cell[0]
-        done.add((cell[1], row))
-        first, _last, texts = within[at]
-        if texts is None:
-            return b'<c r="%s%s"%s/>' % (cell[1], cell[2], cell[3] or b"")
-        return b'<c r="%s%s"%s><f>%s</f></c>' % (cell[1], cell[2], cell[3] or b"",
-                                                   escape(texts[row - first].removeprefix("=")).encode())
 
-    out = pattern.sub(replace, data)
-    return out if len(done) == expected else None
+#: Bytes of a part replaced at once (a piece ends at a row's end): its split is a few MB of short-lived
+#: objects, not the whole part's.
+PIECE_BYTES = 1 << 18
+
+
+def _replaced(parts: list[Any], code: dict[bytes, int], firsts: list[np.ndarray], lasts: list[np.ndarray],
+              starts: list[int], spans: list[tuple[int, int, list[str] | None]], found: list[np.ndarray]) -> bytes:
+    """A piece (``parts``: its split at the formula cells of the spans' columns) put together again with its
+    cells in the spans replaced; the cells of the spans it holds are added to ``found``."""
+    wholes, letters, digits, styles = parts[1::5], parts[2::5], parts[3::5], parts[4::5]
+    count = len(wholes)
+    if not count:
+        return bytes(parts[0])
+    rows = np.fromiter(map(int, digits), dtype=np.int64, count=count)
+    columns = np.fromiter(map(code.__getitem__, letters), dtype=np.int64, count=count)
+    span_of = np.full(count, -1, dtype=np.int64)  # each cell's span, numbered across the columns
+    for k in np.unique(columns).tolist():
+        cells = np.flatnonzero(columns == k)
+        at = np.searchsorted(firsts[k], rows[cells], side="right") - 1
+        held = (at >= 0) & (rows[cells] <= lasts[k][np.maximum(at, 0)])
+        span_of[cells[held]] = starts[k] + at[held]
+    inside = span_of >= 0
+    found.append(rows[inside] * len(code) + columns[inside])
+    out: list[Any] = [b""] * (7 * count + 1)
+    out[0::7] = parts[0::5]  # the bytes before each cell, and after the last
+    out[1::7] = [b'<c r="'] * count
+    out[2::7] = letters
+    out[3::7] = digits
+    out[4::7] = [b'"'] * count
+    out[5::7] = styles
+    tails = [b"/>"] * count  # an empty cell's end
+    for j in np.unique(span_of[inside]).tolist():
+        first, _last, texts = spans[j]
+        if texts is not None:
+            for k in np.flatnonzero(span_of == j).tolist():
+                tails[k] = b"><f>%s</f></c>" % escape(texts[int(rows[k]) - first].removeprefix("=")).encode()
+    out[6::7] = tails
+    for k in np.flatnonzero(~inside).tolist():  # a formula cell of those columns outside the spans: as it was
+        out[7 * k + 1:7 * k + 7] = [wholes[k], b"", b"", b"", b"", b""]
+    return b"".join(out)
 
 
 def span_at(spans: Sequence[tuple[int, int, Any]], row: int) -> int | None:
