@@ -131,3 +131,26 @@ def test_a_sheet_read_at_once_is_read_as_the_walk_cell_by_cell_reads_it(tmp_path
     sheet = next(iter(at_once.values()))
     assert dict(sheet)[(2, 2)][1] is True and dict(sheet)[(2, 3)][1] is True  # dates, from a run and a call
     assert dict(sheet)[(2, 4)] == ("after", False) and dict(sheet)[(2, 5)][0] == {"type": "Error", "kind": "Div"}
+
+
+def test_a_blocked_spill_in_a_shared_formula_s_later_cell_gives_its_shape(tmp_path):
+    """A later cell of a shared formula has no text in the scan, nor among the texts kept for reading
+    back (which keep only formulas starting with a call): its shape is worked out from the engine's text."""
+    import re
+    import zipfile
+
+    path = write_book(tmp_path / "s.xlsx", {"C1": "=SEQUENCE(2)", "D1": "=SEQUENCE(2)", "D2": "in the way"},
+                      sheet="Model")
+    with zipfile.ZipFile(path) as z:
+        parts = [(i, z.read(i)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w") as z:  # C1:D1 saved as Excel saves a filled range: one shared formula
+        for info, data in parts:
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'(<c r="C1"[^>]*>)<f>', rb'\1<f t="shared" ref="C1:D1" si="0">', data)
+                data = re.sub(rb'(<c r="D1"[^>]*>)<f>[^<]*</f>', rb'\1<f t="shared" si="0"/>', data)
+            z.writestr(info, data)
+    assert b'si="0"/>' in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    for result in (recalculate(path), recalculate(path, vectorise_calls=False)):
+        assert result.values[("Model", "C2")] == 2.0 and result.values[("Model", "D1")] == "#SPILL!"
+        assert result.notices == ["Model!D1: #SPILL! its 2x1 result needs D1:D2, but a cell there is not empty "
+                                  "(the first in the way: D2 (a value))"]

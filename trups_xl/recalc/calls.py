@@ -214,6 +214,17 @@ class Parser:
         return Call(key, function, tuple(args))
 
 
+_TOP_CALL = re.compile(r"^=\s*(TRUPS_[A-Z_]+)\s*\(", re.I)
+
+
+def top_function(text: str) -> str | None:
+    """The ``TRUPS_*`` function a formula calls first, if it starts with one."""
+    match = _TOP_CALL.match(text)  # first: it fails at once for most formulas
+    if match is None or "TRUPS_" not in text[:40].upper():
+        return None
+    return match[1].upper() if match[1].upper() in REGISTRY else None
+
+
 @functools.cache
 def parameters(function: str) -> tuple[str, ...]:
     return tuple(inspect.signature(REGISTRY[function]).parameters)

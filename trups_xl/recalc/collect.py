@@ -19,9 +19,10 @@ from typing import Any
 import formualizer as fz
 
 from trups_xl.excel.convert import EXCEL_ERRORS
-from trups_xl.excel.function import BUG_PREFIX, INPUT_ERROR_PREFIX, REGISTRY
+from trups_xl.excel.function import BUG_PREFIX, INPUT_ERROR_PREFIX
 from trups_xl.recalc import engine, vectorise
 from trups_xl.recalc.addresses import a1, area_bounds, coordinate
+from trups_xl.recalc.calls import top_function
 from trups_xl.recalc.computed import ComputedCells
 from trups_xl.recalc.formula_cells import COLUMN_BITS
 from trups_xl.recalc.load import Key, Loaded, screened_value
@@ -79,6 +80,16 @@ def _result_shape(book: fz.Workbook, sheet: str, formula: str, probe: tuple[int,
     return shape[0], shape[1]
 
 
+def _engine_formula(book: fz.Workbook, sheet: str, row: int, col: int) -> str:
+    """A formula cell's text as the engine holds it ("" when it holds none): for a cell whose text neither
+    the scan nor the formulas kept for reading back hold (a shared formula's later cell)."""
+    try:
+        text = book.get_formula(sheet, row, col)
+    except Exception:  # the engine's refusal: no text, so no shape is given
+        return ""
+    return text if isinstance(text, str) else ""
+
+
 def as_value(value: Any) -> Any:
     """An engine value as the recalculation reports it: errors as Excel's text."""
     if engine.is_engine_error(value):
@@ -97,17 +108,6 @@ def collect(loaded: Loaded, outcome: vectorise.Outcome) -> Recalculation:
     return _collect(loaded.book, loaded.found, loaded.formulas, outcome, loaded.log, loaded.bad,
                     list(loaded.external), list(loaded.notices), loaded.has_vba)
 
-
-
-_TOP_CALL = re.compile(r"^=\s*(TRUPS_[A-Z_]+)\s*\(", re.I)
-
-
-def _top_function(text: str) -> str | None:
-    """The ``TRUPS_*`` function a formula calls first, if it starts with one."""
-    match = _TOP_CALL.match(text)  # first: it fails at once for most formulas
-    if match is None or "TRUPS_" not in text[:40].upper():
-        return None
-    return match[1].upper() if match[1].upper() in REGISTRY else None
 
 
 def _area_values(book: fz.Workbook, title: str, bounds: tuple[int, int, int, int], function: str | None,
@@ -176,7 +176,7 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
                 continue
             cell = special.get(packed) if special else None
             # the function a formula calls first: only asked for while some function returned a date
-            function = _top_function(formulas.get((title, row, col)) or scanned or "") if log.dates else None
+            function = top_function(formulas.get((title, row, col)) or scanned or "") if log.dates else None
             if cell is not None and cell.kind == "array" and not cell.dynamic:
                 area = cell.area or a1(row, col)
                 r1, c1, r2, c2 = area_bounds(area)
@@ -211,7 +211,8 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
                 continue
             sheet_cells[(row, col)] = (value, function is not None and log.is_date(function, 0, 0, value))
             if isinstance(value, dict) and engine.is_engine_error(value) and value.get("kind") == "Spill":
-                shape = _result_shape(book, title, formulas.get((title, row, col)) or scanned or "", occupied_probe)
+                text = formulas.get((title, row, col)) or scanned or _engine_formula(book, title, row, col)
+                shape = _result_shape(book, title, text, occupied_probe)
                 notices.append(_blocked(found, title, row, col, shape))
                 continue
             extent = anchors.get((row, col))
@@ -285,7 +286,7 @@ def _dated_candidates(formulas: dict[Key, str], log: engine.DateLog,
     tests = {name: _date_test(log, name) for name in dated}
     out: dict[str, dict[int, Callable[[Any], bool]]] = {}
     for (title, row, col), text in formulas.items():
-        function = _top_function(text)
+        function = top_function(text)
         if function in tests:
             out.setdefault(title, {})[row << COLUMN_BITS | col] = tests[function]
     return out

@@ -24,6 +24,7 @@ import formualizer as fz
 from trups_xl.recalc import engine, planning, shared
 from trups_xl.recalc.addresses import a1, area_bounds
 from trups_xl.recalc.blocks import Block
+from trups_xl.recalc.calls import top_function
 from trups_xl.recalc.engine_copy import Spans, span_at
 from trups_xl.recalc.formula_cells import COLUMN_BITS, SharedGroup
 from trups_xl.recalc.package import Scan, scan
@@ -328,15 +329,11 @@ def _holder(spans: dict[tuple[str, int], list[tuple[int, int, int]]], sheet: str
 
 
 def keep_for_collect(scan: Scan, formulas: dict[Key, str]) -> None:
-    """Drop from ``formulas`` what reading back does not need: it reads a plain formula's text from the
-    scan, and this dictionary only for the cells the scan holds no text for (the later cells of a shared
-    formula) and for the formulas calling a ``TRUPS_*`` function (which one a cell calls first says
-    whether its number is a date)."""
-    textless = {(s.title, c.row, c.col) for s in scan.sheets for c in s.formulas.kept_whole() if c.text is None}
-    for sheet in scan.sheets:
-        for group in sheet.formulas.shared_groups().values():
-            textless.update(group.follower_keys(sheet.title))
-    kept = {k: t for k, t in formulas.items() if "TRUPS_" in t.upper() or k in textless}
+    """Drop from ``formulas`` what reading back does not need: the texts of the formulas that start with a
+    ``TRUPS_*`` call are kept (which function a cell calls first says whether its number is a date,
+    :func:`.calls.top_function`); every other text is the scan's, or for the rare cell that needs one and
+    has none there (a blocked spill in a shared formula's later cell) the engine's."""
+    kept = {k: t for k, t in formulas.items() if top_function(t) is not None}
     formulas.clear()  # the same dictionary (the caller's Loaded holds it), its table released
     formulas.update(kept)
 
