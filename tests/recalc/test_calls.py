@@ -113,3 +113,35 @@ def test_a_word_of_a_quoted_sheet_name_that_reads_like_a_cell_is_not_moved():
     assert Copied("='Model FY2024'!A2+1").moved(3) == "='Model FY2024'!A5+1"
     assert Copied("='O''Brien Q1'!B2+C2").moved(1) == "='O''Brien Q1'!B3+C3"
     assert Copied("=\"it's\"&A2&'Sales Q1'!A2").moved(2) == "=\"it's\"&A4&'Sales Q1'!A4"
+
+
+def test_the_function_a_formula_calls_first_is_read_from_the_text_before_its_first_parenthesis():
+    """Worked out once per head and kept, it is what matching the whole text gives: a call of a registered
+    TRUPS_* function at the very start (spaces allowed, any case), nothing else."""
+    import re
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from trups_xl.excel.function import REGISTRY
+    from trups_xl.recalc.calls import top_function
+
+    whole = re.compile(r"^=\s*(TRUPS_[A-Z_]+)\s*\(", re.I)
+
+    def reference(text):
+        match = whole.match(text)
+        if match is None or "TRUPS_" not in text[:40].upper():
+            return None
+        return match[1].upper() if match[1].upper() in REGISTRY else None
+
+    pieces = st.sampled_from(["=", "(", ")", " ", "TRUPS_COUPON", "trups_accrual", "TRUPS_NOPE", "IF", "A1", ",",
+                              " " * 40, "_", "S"])
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.lists(pieces, max_size=10).map("".join))
+    def check(text):
+        assert top_function(text) == reference(text)
+
+    check()
+    assert top_function("=TRUPS_COUPON(A2)") == "TRUPS_COUPON" and top_function("= trups_coupon (A2)") == "TRUPS_COUPON"
+    assert top_function('=IF(A2,TRUPS_COUPON(A2),"")') is None and top_function("=A2-1") is None

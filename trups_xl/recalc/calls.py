@@ -218,9 +218,16 @@ _TOP_CALL = re.compile(r"^=\s*(TRUPS_[A-Z_]+)\s*\(", re.I)
 
 
 def top_function(text: str) -> str | None:
-    """The ``TRUPS_*`` function a formula calls first, if it starts with one."""
-    match = _TOP_CALL.match(text)  # first: it fails at once for most formulas
-    if match is None or "TRUPS_" not in text[:40].upper():
+    """The ``TRUPS_*`` function a formula calls first, if it starts with one: told by the text before its
+    first parenthesis, which a column of copies shares (so it is worked out once for them)."""
+    head, parenthesis, _rest = text.partition("(")
+    return _top_of(head) if parenthesis else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _top_of(head: str) -> str | None:
+    match = _TOP_CALL.match(head + "(")
+    if match is None or "TRUPS_" not in head[:40].upper():
         return None
     return match[1].upper() if match[1].upper() in REGISTRY else None
 
