@@ -40,10 +40,8 @@ def grouped_columns(function: str, per_arg: list[Any], varying: list[bool], coun
                 else (per_arg[i][first] if varying[i] else per_arg[i]) for i in range(len(per_arg))]
         vary = [varying[i] and i not in split for i in range(len(per_arg))]
         values = run_whole(function, args, vary, len(members)) if len(members) > 1 else None
-        if values is None:  # one row, or an error somewhere: each row on its own, so each keeps its message
-            fn = REGISTRY[function]
-            values = [stored(fn(*[args[i][j] if vary[i] else args[i] for i in range(len(args))]))
-                      for j in range(len(members))]
+        if values is None:  # one row, or an error somewhere: blocks of rows, and each row of a block that errs
+            values = _by_blocks(function, args, vary, len(members))
         for k, value in zip(members, values, strict=True):
             result[k] = value
     return result
@@ -96,6 +94,28 @@ def column_result(out: Any, count: int) -> list[tuple[Any, bool]] | None:
             isinstance(r[0], str) and r[0].startswith("#TRUPS") for r in out):
         return stored_all([r[0] for r in out])
     return None
+
+
+#: Rows called at once when a run's one call answers an error: a block whose call errs too is called a
+#: row at a time (so a bad row keeps its own message and a run with a few bad rows is not called row by row).
+BLOCK_ROWS = 256
+
+
+def _by_blocks(function: str, args: list[Any], vary: list[bool], count: int) -> list[tuple[Any, bool]]:
+    """The rows of a run whose one call answered an error: a block of :data:`BLOCK_ROWS` at a time as one
+    call, each row of a block that answers an error on its own (the values of the others are the very
+    values the one call gives a row: the functions are elementwise in these arguments)."""
+    fn = REGISTRY[function]
+    out: list[tuple[Any, bool]] = []
+    for start in range(0, count, BLOCK_ROWS):
+        stop = min(count, start + BLOCK_ROWS)
+        block = [a[start:stop] if v else a for a, v in zip(args, vary, strict=True)]
+        values = run_whole(function, block, vary, stop - start) if count > BLOCK_ROWS and stop - start > 1 else None
+        if values is None:
+            values = [stored(fn(*[a[j] if v else a for a, v in zip(block, vary, strict=True)]))
+                      for j in range(stop - start)]
+        out += values
+    return out
 
 
 def run_rows(function: str, rows: list[list[object]]) -> list[tuple[Any, bool]]:
