@@ -45,7 +45,7 @@ _VALUES = st.one_of(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(rows=st.integers(1, 12), cols=st.integers(1, 4), styles=st.lists(st.sampled_from([0, 1, 2]), min_size=1,
                                                                         max_size=4),
        values=st.lists(_VALUES, min_size=48, max_size=48), dated=st.lists(st.booleans(), min_size=48, max_size=48))
@@ -59,7 +59,9 @@ def test_a_part_written_at_once_is_what_the_walk_cell_by_cell_writes(rows, cols,
             table.put(r, c, values[k], dated[k])
             plain[(r, c)] = (values[k], dated[k])
             k += 1
-    assert rewrite_sheet(data, table, _styles()) == rewrite_sheet(data, plain, _styles())
+    at_once, walked = _styles(), _styles()
+    assert rewrite_sheet(data, table, at_once) == rewrite_sheet(data, plain, walked)
+    assert at_once.rewritten() == walked.rewritten()  # the same date styles added, in the same order
 
 
 def test_a_piece_whose_cells_are_not_the_next_computed_is_left_to_the_walk():
@@ -90,3 +92,14 @@ def test_numbers_are_written_as_python_writes_them_and_dates_get_a_date_style():
     assert b"<v>0.30000000000000004</v>" in out
     assert re.search(rb'<c r="B1" s="3"><v>40168.0</v></c>', out)
     assert re.search(rb'<c r="C1"( s="\d")?><v>40168.0</v></c>', out)
+
+
+def test_a_date_flag_on_a_cell_that_holds_no_number_adds_no_date_style():
+    """A text or an error flagged as a date shows as it is: no date style is added for its style."""
+    data = _sheet(1, 2, [2, 0])
+    table = ComputedCells()
+    table.put(1, 1, "no date", True)
+    table.put(1, 2, 40_168.0, True)
+    at_once, walked = _styles(), _styles()
+    assert rewrite_sheet(data, table, at_once) == rewrite_sheet(data, dict(table.items()), walked)
+    assert at_once.rewritten() == walked.rewritten()

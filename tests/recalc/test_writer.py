@@ -187,3 +187,27 @@ def test_a_sheet_is_read_and_written_a_piece_at_a_time_as_it_is_rewritten_whole(
     ws = openpyxl.load_workbook(tmp_path / "out.xlsx")["Model"]
     assert ws["B2000"].value == 4000 and ws["C3"].value == "small" and ws["D1"].value == dt.datetime(2009, 1, 1)
     assert (ws["E7"].value == 1.5) is spilled
+
+
+@pytest.mark.filterwarnings("ignore:Duplicate name")  # the package as given, and its copy, hold two such entries
+def test_a_sheet_part_stored_twice_in_the_package_is_written_rewritten_both_times(tmp_path):
+    """A zip may hold two entries of one name (readers take the last): each is the rewritten part, as the
+    part read once and rewritten once; neither keeps the formulas with their values lost."""
+    import warnings
+    import zipfile
+
+    source = _book(tmp_path / "in.xlsx")
+    twice = tmp_path / "twice.xlsx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(twice, "w") as zout, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "Duplicate name"
+        for info in zin.infolist():
+            zout.writestr(info, zin.read(info))
+            if info.filename == "xl/worksheets/sheet1.xml":
+                zout.writestr(info, zin.read(info))
+    values = {(1, 2): (10.0, False), (2, 2): (6.0, False)}
+    write_copy(twice, tmp_path / "out.xlsx", scan(twice, Limits()), {"Model": values}, keep_vba=False)
+    with zipfile.ZipFile(tmp_path / "out.xlsx") as z:
+        parts = [z.open(i).read() for i in z.infolist() if i.filename == "xl/worksheets/sheet1.xml"]
+    assert len(parts) == 2 and parts[0] == parts[1] and b"<v>10.0</v>" in parts[1] and b"<f>A1*2</f>" not in parts[1]
+    ws = openpyxl.load_workbook(tmp_path / "out.xlsx")["Model"]
+    assert ws["B1"].value == 10 and ws["B2"].value == 6

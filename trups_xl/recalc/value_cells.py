@@ -9,6 +9,7 @@ import datetime as dt
 import math
 import re
 from array import array
+from collections.abc import Iterable
 from itertools import compress, repeat
 from operator import is_not, not_
 from typing import Any
@@ -178,14 +179,19 @@ def piece_at_once(parts: list[Any], keys: array[int], values: list[Any], at: int
                     flags[k] and isinstance(value, (int, float)) and not isinstance(value, bool))):
                 cells.styles.date_style(int(style) if style else 0)
                 cells.dated.add(style)
-    heads = {(s, f): b'"%s%s' % (cells.head(s, f, float), _VALUE)
-             for s, f in dict.fromkeys(zip(style_digits, flags, strict=True))}
+    pairs: Iterable[tuple[Any, bool]] = zip(style_digits, flags, strict=True)
+    if odd:  # the tags of the number cells only: a text flagged as a date adds no date style
+        numbered = [True] * count
+        for k in odd:
+            numbered[k] = False
+        pairs = compress(pairs, numbered)
+    heads = {(s, f): b'"%s%s' % (cells.head(s, f, float), _VALUE) for s, f in dict.fromkeys(pairs)}
     out: list[Any] = [_OPEN] * (6 * count + 1)
     out[0::6] = parts[0::6]  # the bytes before each cell, and after the last
     out[1::6] = [_OPEN] * count
     out[2::6] = letters
     out[3::6] = digits
-    out[4::6] = map(heads.__getitem__, zip(style_digits, flags, strict=True))
+    out[4::6] = map(heads.get, zip(style_digits, flags, strict=True))  # an odd cell's: replaced below
     out[5::6] = map(b"%a</v></c>".__mod__, numbers)
     for k in odd:  # the cell on its own, in place of its five pieces
         out[6 * k + 1:6 * k + 6] = (cells.xml(letters[k], digits[k], style_digits[k], kept[k], flags[k]),

@@ -378,8 +378,8 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
                     continue
                 if name in rewritten:
                     zout.writestr(name, rewritten[name])
-                elif name in spools:
-                    _write_spooled(zout, name, spools.pop(name))
+                elif name in spools:  # kept for a later entry of the same name (the reader takes the last)
+                    _write_spooled(zout, name, spools[name])
                 elif name == "xl/styles.xml" and styles_xml is not None:
                     zout.writestr(name, styles_xml)
                 elif name == "[Content_Types].xml":
@@ -405,7 +405,8 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
 
 
 def _write_spooled(zout: zipfile.ZipFile, name: str, spool: IO[bytes]) -> None:
-    """A part rewritten into ``spool`` written as ``writestr`` writes one, a chunk at a time."""
+    """A part rewritten into ``spool`` written as ``writestr`` writes one, a chunk at a time (the spool is
+    read from its start, and left open: the caller closes it)."""
     entry = zipfile.ZipInfo(name, time.localtime(time.time())[:6])
     entry.compress_type = zout.compression
     entry._compresslevel = zout.compresslevel  # type: ignore[attr-defined]  # as writestr sets it (public from 3.13)
@@ -415,7 +416,6 @@ def _write_spooled(zout: zipfile.ZipFile, name: str, spool: IO[bytes]) -> None:
     spool.seek(0)
     with zout.open(entry, "w") as dst:
         shutil.copyfileobj(spool, dst, SPOOL_BYTES)
-    spool.close()
 
 
 def _copy_part(zin: zipfile.ZipFile, info: zipfile.ZipInfo, zout: zipfile.ZipFile, limit_bytes: int,
