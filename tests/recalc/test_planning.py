@@ -35,7 +35,7 @@ def test_a_column_of_calls_is_one_run_and_a_call_reading_it_the_next_level(tmp_p
             for r, level in zip(the_plan.runs, the_plan.levels, strict=True)}
     assert runs == {(2, 2, 10, "TRUPS_NEXT_PAYMENT_DATE"): 1, (3, 2, 10, "TRUPS_PREVIOUS_PAYMENT_DATE"): 2}
     nested = next(h for h in the_plan.hosts if h.block.col == 3)
-    assert not nested.top and nested.text == "=IF(A2>0,'_trups_scratch'!A2,0)"  # the call's values: scratch column A
+    assert not nested.top and nested.text == "=IF(A2>0,_trups_scratch!A2,0)"  # the call's values: scratch column A
 
 
 def test_the_scratch_sheet_is_named_apart_from_every_sheet_of_the_workbook(tmp_path):

@@ -249,7 +249,9 @@ def _plan_host(parser: Parser, block: Block, scratch: str, next_col: list[int]) 
             col = next_col[0]
             next_col[0] += 1
             runs.append(Run(block.sheet, block.col, block.first_row, call, block.count, (scratch, col)))
-            raw = raw[:start] + _encode(f"'{scratch}'!{column_letters(col)}{block.first_row}") + raw[end:]
+            # the scratch sheet's name unquoted (a word from "_"): the engine parses a quoted sheet name
+            # much more slowly (10,000 formulas reading it: 0.25 s to load, 0.15 s unquoted)
+            raw = raw[:start] + _encode(f"{scratch}!{column_letters(col)}{block.first_row}") + raw[end:]
             replaced = True
         if top or not replaced:
             break
