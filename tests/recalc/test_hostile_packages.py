@@ -15,7 +15,7 @@ import pytest
 openpyxl = pytest.importorskip("openpyxl")
 pytest.importorskip("formualizer")
 
-from books import write_book  # noqa: E402
+from books import CLI_WITH_OWN_PEAK, write_book  # noqa: E402
 
 from trups_xl.recalc.package import read_part  # noqa: E402
 from trups_xl.recalc.safety import RefusedError  # noqa: E402
@@ -68,16 +68,15 @@ def lying_book(path: Path, sheet_mb: int = 800, claimed: int = 20_000) -> Path:
 
 
 def _recalc_in_child(book: Path, out: Path) -> tuple[int, str, float]:
-    """``trups-xl recalc`` in a child process: its exit code, stderr and peak resident memory in MB
-    (the child's own ru_maxrss from wait4: the whole interpreter, imports included)."""
-    proc = subprocess.Popen([sys.executable, "-m", "trups_xl.cli", "recalc", str(book), "-o", str(out)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
-    err = proc.stderr.read()  # type: ignore[union-attr]
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    peak_bytes = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)  # KiB on Linux, bytes on macOS
-    return proc.returncode, err, peak_bytes / MIB
+    """``trups-xl recalc`` in a child process: its exit code, stderr and its own peak resident memory in MB
+    (the whole interpreter, imports included; not the peak of this process before the child's exec)."""
+    peak_file = out.with_name(out.name + ".peak")
+    run = subprocess.run([sys.executable, "-c", CLI_WITH_OWN_PEAK, str(peak_file), "recalc", str(book), "-o", str(out)],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    peak_kib = int(peak_file.read_text())
+    peak_file.unlink()
+    return run.returncode, run.stderr, peak_kib * 1024 / MIB
 
 
 def _refusal(err: str) -> str:
