@@ -17,6 +17,7 @@ from itertools import islice, repeat
 from typing import Any
 
 import formualizer as fz
+import numpy as np
 
 from trups_xl.excel.convert import EXCEL_ERRORS
 from trups_xl.excel.function import BUG_PREFIX, INPUT_ERROR_PREFIX
@@ -254,21 +255,37 @@ def _read_at_once(sheet_cells: ComputedCells, keys: array[int], read: list[list[
     if not read or len(sheet_cells):
         return False
     r0, c0 = origin
-    index = dict(zip(done_keys, range(len(done_keys)), strict=True))
     mask = _COLUMN_MASK
+    values: list[Any] = []
+    append = values.append
+    runs = zip(done_keys, done_values, strict=True)  # both walks in ascending position: merged, no index kept
+    run_key, run_value = next(runs, _PAST)
     try:  # every cell not set by a run is in the rectangle (read around them): no index below 0
-        values = [done_values[j] if (j := index.get(k)) is not None else read[(k >> COLUMN_BITS) - r0][(k & mask) - c0]
-                  for k in keys]
+        for k in keys:
+            while run_key < k:  # a run's cell that is not a formula cell of the sheet
+                run_key, run_value = next(runs, _PAST)
+            if run_key == k:
+                append(run_value)
+                run_key, run_value = next(runs, _PAST)
+            else:
+                append(read[(k >> COLUMN_BITS) - r0][(k & mask) - c0])
     except IndexError:
         return False
     if any(type(v) is dict and v.get("kind") in ("Circ", "Spill") for v in values):
         return False
     dates = [k for k in done_dates if _position(keys, k) >= 0]
     if dated:
-        dates += [k for k, is_date in dated.items() if k not in index and (j := _position(keys, k)) >= 0
-                  and is_date(values[j])]
+        candidates = list(dated.items())
+        by_run = np.isin(np.fromiter((k for k, _test in candidates), dtype=np.int64, count=len(candidates)),
+                         np.frombuffer(done_keys, dtype=np.int64) if done_keys else np.zeros(0, dtype=np.int64))
+        dates += [k for (k, is_date), set_by_run in zip(candidates, by_run.tolist(), strict=True)
+                  if not set_by_run and (j := _position(keys, k)) >= 0 and is_date(values[j])]
     sheet_cells.extend_packed(keys, values, dates)
     return True
+
+
+#: What the merge of :func:`_read_at_once` takes once the runs' cells are all met: past every position.
+_PAST: tuple[int, Any] = (1 << 62, None)
 
 
 def _position(keys: array[int], key: int) -> int:
