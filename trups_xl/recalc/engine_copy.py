@@ -15,6 +15,7 @@ import numpy as np
 
 from trups_xl.recalc.addresses import column_letters
 from trups_xl.recalc.package import escape, escape_attribute
+from trups_xl.recalc.pieces import row_pieces
 
 #: Column -> its (first row, last row, formulas) spans: the formulas row by row (each with its "="), or
 #: None for cells left empty.
@@ -45,15 +46,8 @@ def replace_cells(data: bytes, spans: Spans) -> bytes | None:
         starts.append(starts[-1] + len(within))
     code = {letter: k for k, letter in enumerate(ranges)}
     found: list[np.ndarray] = []  # the cells of the spans met, as row * columns + column
-    out: list[bytes] = []
-    end = len(data)
-    pos = 0
-    with memoryview(data) as source:
-        while pos < end:  # a piece of about PIECE_BYTES at a time, cut after a row's end (no cell is cut)
-            stop = data.find(b"</row>", min(pos + PIECE_BYTES, end))
-            stop = end if stop < 0 else stop + 6
-            out.append(_replaced(pattern.split(source[pos:stop]), code, firsts, lasts, starts, spans_in_order, found))
-            pos = stop
+    out = [_replaced(pattern.split(piece), code, firsts, lasts, starts, spans_in_order, found)
+           for piece in row_pieces((data,), PIECE_BYTES)]  # a piece at a time, cut after a row's end
     met = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
     return b"".join(out) if np.unique(met).size == expected else None  # a cell written twice counts once
 

@@ -31,6 +31,7 @@ from trups_xl.recalc.computed import ComputedCells
 from trups_xl.recalc.engine_copy import EMPTY_SHEET, Spans, replace_cells, with_sheet
 from trups_xl.recalc.formula_cells import COLUMN_BITS
 from trups_xl.recalc.package import DEFAULT_PART_BYTES, Scan, attributes, counted_chunks, damage, read_part
+from trups_xl.recalc.pieces import row_pieces
 from trups_xl.recalc.safety import RefusedError
 from trups_xl.recalc.value_cells import DATE_FORMAT, CellWriter, Styles, cell_xml, piece_at_once
 
@@ -110,7 +111,7 @@ def rewrite_sheet(data: bytes, values: Values, styles: Styles) -> bytes | bytear
     formula is its cell's first child, as the schema orders it); the cells left — a spill's or an
     array's other cells, any cell of an unusual shape — are merged row by row."""
     out = bytearray()  # the part rewritten, copied into as it goes (no list of 100,000s of pieces)
-    written = _rewrite(_row_pieces((data,)), values, styles, out.extend)
+    written = _rewrite(row_pieces((data,), PIECE_BYTES), values, styles, out.extend)
     del data  # the part as read: the caller keeps no other reference
     left = _left(values, written)
     return _merge_rows(bytes(out), left, styles) if left else out  # as it is (no copy of a part of 10s of MB)
@@ -121,7 +122,7 @@ def _rewrite_streamed(chunks: Iterable[bytes], values: Values, styles: Styles) -
     while small): neither the part nor its rewritten copy is held whole, except to merge cells left."""
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # closed by the caller, or here on a failure
     try:
-        left = _left(values, _rewrite(_row_pieces(chunks), values, styles, spool.write))
+        left = _left(values, _rewrite(row_pieces(chunks, PIECE_BYTES), values, styles, spool.write))
         if left:
             spool.seek(0)
             merged = _merge_rows(spool.read(), left, styles)
@@ -141,19 +142,6 @@ def _left(values: Values, written: array[int]) -> Values:
         return {}
     done = set(written)
     return {key: value for key, value in values.items() if key[0] << COLUMN_BITS | key[1] not in done}
-
-
-def _row_pieces(chunks: Iterable[bytes]) -> Iterator[bytes]:
-    """A part's bytes, given a chunk at a time, as pieces of about :data:`PIECE_BYTES`, each cut after a
-    row's end (no cell is cut); the first holds everything before the first row's end."""
-    buffer = bytearray()
-    for chunk in chunks:
-        buffer += chunk
-        while len(buffer) > PIECE_BYTES and (cut := buffer.find(b"</row>", PIECE_BYTES)) >= 0:
-            yield bytes(buffer[:cut + 6])
-            del buffer[:cut + 6]
-    if buffer:
-        yield bytes(buffer)
 
 
 def _rewrite(pieces: Iterator[bytes], values: Values, styles: Styles, emit: Callable[[bytes], object]) -> array[int]:
