@@ -71,7 +71,7 @@ def test_a_piece_whose_cells_are_not_the_next_computed_is_left_to_the_walk():
     for r, c in [(1, 1), (1, 2), (2, 2)]:  # B2... but A2 is not computed
         table.put(r, c, 1.0, False)
     keys, values = table.columns()
-    cells = CellWriter({}, {}, _styles())
+    cells = CellWriter(_styles())
     assert piece_at_once(parts, keys, values, 0, set(), {}, cells) is None
     every = ComputedCells()
     for r, c in [(1, 1), (1, 2), (2, 1), (2, 2)]:

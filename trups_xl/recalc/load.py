@@ -328,7 +328,7 @@ def _holder(spans: dict[tuple[str, int], list[tuple[int, int, int]]], sheet: str
     return within[at][2] if at is not None else None
 
 
-def keep_for_collect(scan: Scan, formulas: dict[Key, str]) -> None:
+def keep_for_collect(formulas: dict[Key, str]) -> None:
     """Drop from ``formulas`` what reading back does not need: the texts of the formulas that start with a
     ``TRUPS_*`` call are kept (which function a cell calls first says whether its number is a date,
     :func:`.calls.top_function`); every other text is the scan's, or for the rare cell that needs one and
@@ -389,7 +389,7 @@ def load_workbook(path: Path, progress: Callable[[str], None] | None = None,
         scanned = _early_formulas(found, bad)
         early = planning.plan(found, scanned, set()) if scanned is not None else None
         if early is not None and scanned is not None:
-            keep_for_collect(found, scanned)  # planned: what is left is for reading back (before the engine's load)
+            keep_for_collect(scanned)  # planned: what is left is for reading back (before the engine's load)
     book, bad, external, notices, as_screened = _engine_book(path, found, limits, bad, external, notices, early)
     if not as_screened:  # more formulas screened than the plan knew of: planned again once loaded
         early = scanned = None

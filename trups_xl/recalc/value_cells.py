@@ -108,9 +108,10 @@ class CellWriter:
     """A formula cell's value written as its cell, with what earlier cells of the part worked out kept: a
     tag's style and type attributes by (style, is date, kind), a text's inline string."""
 
-    def __init__(self, heads: dict[tuple[bytes | None, bool, type], bytes], texts: dict[str, bytes],
-                 styles: Styles) -> None:
-        self.heads, self.texts, self.styles = heads, texts, styles
+    def __init__(self, styles: Styles) -> None:
+        self.styles = styles
+        self.heads: dict[tuple[bytes | None, bool, type], bytes] = {}  # tag attributes by (style, date, kind)
+        self.texts: dict[str, bytes] = {}  # the inline string of a text written before
         self.dated: set[bytes | None] = set()  # the styles whose date style was asked for
 
     def head(self, style_digits: bytes | None, is_date: bool, kind: type) -> bytes:
@@ -142,8 +143,9 @@ class CellWriter:
                         value, is_date, self.styles)
 
 
-#: The bytes of a number cell around its position, its tag's other attributes and its value.
-_OPEN, _VALUE, _CLOSE = b'<c r="', b"><v>", b"</v></c>"
+#: The bytes of a number cell before its position, between its tag's attributes and its value, and its
+#: value with its end (a format taking the number).
+_OPEN, _VALUE, _NUMBER = b'<c r="', b"><v>", b"%a</v></c>"
 
 
 def piece_at_once(parts: list[Any], keys: array[int], values: list[Any], at: int, dates: set[int],
@@ -188,11 +190,10 @@ def piece_at_once(parts: list[Any], keys: array[int], values: list[Any], at: int
     heads = {(s, f): b'"%s%s' % (cells.head(s, f, float), _VALUE) for s, f in dict.fromkeys(pairs)}
     out: list[Any] = [_OPEN] * (6 * count + 1)
     out[0::6] = parts[0::6]  # the bytes before each cell, and after the last
-    out[1::6] = [_OPEN] * count
     out[2::6] = letters
     out[3::6] = digits
     out[4::6] = map(heads.get, zip(style_digits, flags, strict=True))  # an odd cell's: replaced below
-    out[5::6] = map(b"%a</v></c>".__mod__, numbers)
+    out[5::6] = map(_NUMBER.__mod__, numbers)
     for k in odd:  # the cell on its own, in place of its five pieces
         out[6 * k + 1:6 * k + 6] = (cells.xml(letters[k], digits[k], style_digits[k], kept[k], flags[k]),
                                     b"", b"", b"", b"")

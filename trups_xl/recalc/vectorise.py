@@ -144,7 +144,7 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
     texts (:func:`keep_for_collect`; ``planned`` before the load: kept so then)."""
     the_plan = planned or plan(scan, formulas, protected)
     if planned is None:  # a plan made before the load kept them then (:func:`.load.load_workbook`)
-        keep_for_collect(scan, formulas)
+        keep_for_collect(formulas)
     hosts = the_plan.hosts
     runs = the_plan.runs
     host_of = {id(run): host for host in hosts for run in host.runs}

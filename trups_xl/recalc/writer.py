@@ -149,14 +149,12 @@ def _rewrite(pieces: Iterator[bytes], values: Values, styles: Styles, emit: Call
     cells written, as packed positions (no tuple kept per cell)."""
     written = array("q")
     columns: dict[bytes, int] = {}
-    heads: dict[tuple[bytes | None, bool, type], bytes] = {}  # a number's or a text's tag attributes by style
-    texts: dict[str, bytes] = {}  # the inline string of a text value written before
     get = values.get
     kept = values.columns() if isinstance(values, ComputedCells) else None
     dates = values.dates() if isinstance(values, ComputedCells) else set()
     stored = kept.get if isinstance(kept, dict) else None
     keys, kept_values = kept if isinstance(kept, tuple) else (array("q"), [])
-    cells = CellWriter(heads, texts, styles)
+    cells = CellWriter(styles)
     at = 0  # where the next cell is looked for first in ``keys`` (the cells come in ascending position)
     first = True
     for piece in pieces:
