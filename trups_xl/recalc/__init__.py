@@ -17,6 +17,8 @@ Modules, one concept each:
   parse) and loaded into the engine once;
 * ``engine_copy`` -- the engine's copy of a package: whole columns of formula cells left empty or
   given other formulas, the scratch sheet added;
+* ``direct_names`` -- defined names that stand for one reference, written out as that reference in
+  the engine's copy (which loads them many times faster);
 * ``calls``     -- a ``TRUPS_*`` call parsed from a formula: its arguments as literals, references, ranges;
 * ``blocks``    -- formulas copied down a column grouped in blocks, found a stretch of copies at a time;
 * ``planning``  -- the calls in blocks found (whole formulas, or nested) and grouped in runs;

@@ -21,7 +21,7 @@ from typing import cast
 
 import formualizer as fz
 
-from trups_xl.recalc import engine, planning, shared
+from trups_xl.recalc import direct_names, engine, planning, shared
 from trups_xl.recalc.addresses import a1, area_bounds
 from trups_xl.recalc.blocks import Block
 from trups_xl.recalc.calls import top_function
@@ -63,7 +63,8 @@ def screened_value(shown: str) -> dict[str, str]:
 
 def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, unshared: dict[str, Spans],
                name: str = "", early: planning.Plan | None = None, blank: Iterable[Block] = (),
-               pins: Iterable[planning.Host] = (), marks: Iterable[tuple[Block, list[str]]] = ()) -> Path:
+               pins: Iterable[planning.Host] = (), marks: Iterable[tuple[Block, list[str]]] = (),
+               direct: dict[str, str] | None = None) -> Path:
     """A copy of the package for the engine with the ``bad`` formula cells given their error values (and
     external defined names left out), so the engine loads nothing it cannot or must not read; the cells
     of the ``blank`` blocks left empty, and the ``pins`` given their formulas reading the scratch cells of
@@ -72,7 +73,8 @@ def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, unshared
     the copy holds is noted in the plan: :attr:`.planning.Plan.pinned_in_copy`,
     :attr:`.planning.Plan.scratch_in_copy`, :attr:`.planning.Plan.marked_in_copy`); the ``unshared``
     copies of shared formulas the engine would misread (:func:`.shared.unshared`) given as formulas of
-    their own."""
+    their own; the ``direct`` names named by their references in every formula
+    (:mod:`.direct_names`)."""
     cells: dict[str, Values] = {}
     for (sheet, row, col), value in bad.items():
         cells.setdefault(sheet, {})[(row, col)] = (screened_value(value), False)
@@ -92,8 +94,9 @@ def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, unshared
     marked = [(b, texts) for b, texts in marks if b.sheet not in cells]
     while True:
         own = _own_spans(unshared, cells, spans, marked)
-        added, unwritten = write_copy(path, copy, found, cells, keep_vba=False,
-                                      compression=zipfile.ZIP_STORED, spans=spans, sheet=scratch, own=own)  # read once
+        added, unwritten = write_copy(path, copy, found, cells, keep_vba=False, compression=zipfile.ZIP_STORED,
+                                      spans=spans, sheet=scratch, own=own,
+                                      formulas=direct_names.in_piece(direct) if direct else None)  # read once
         unmarked = {b.sheet for b, _texts in marked} & unwritten
         if not unmarked:
             break
@@ -185,18 +188,20 @@ def _engine_book(path: Path, found: Scan, limits: Limits, bad: dict[Key, str], e
                  notices: list[str], early: planning.Plan | None,
                  ) -> tuple[fz.Workbook, dict[Key, str], list[str], list[str], bool]:
     """The engine's workbook: the file itself, or a copy with the formulas it must not or cannot read
-    given their error values (and, with the runs planned ``early``, the changes of :func:`_copy_changes`,
-    unless the engine refuses that copy); False at the end when the engine refused to parse the
+    given their error values (and, with the runs planned ``early``, the changes of :func:`_copy_changes`
+    and the names that stand for one reference named by it, :mod:`.direct_names`, unless the engine
+    refuses that copy); False at the end when the engine refused to parse the
     workbook, and was given a copy with more formulas screened, and nothing else changed."""
     unshared = shared.unshared(found)
     with tempfile.TemporaryDirectory(prefix="trups-xl-") as tmp:
         try:
             screened = {sheet for sheet, _row, _col in bad}
             blank, pins, marks = _copy_changes(found, early, screened) if early is not None else ([], [], [])
-            if blank or pins or marks:
+            direct = direct_names.references(found) if early is not None else {}
+            if blank or pins or marks or direct:
                 try:
                     return (_load(_sanitised(path, found, bad, Path(tmp), unshared, name="early", early=early,
-                                             blank=blank, pins=pins, marks=marks), limits),
+                                             blank=blank, pins=pins, marks=marks, direct=direct), limits),
                             bad, external, notices, True)
                 except RefusedError:  # the changes made it one the engine does not read: it gets the workbook's
                     if early is not None:

@@ -14,6 +14,7 @@ project. The write is atomic (:func:`trups_xl.atomic.write_atomically`).
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import shutil
 import tempfile
@@ -280,7 +281,8 @@ def _workbook_xml(data: bytes) -> bytes:
 def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values], keep_vba: bool,
                limit_bytes: int = DEFAULT_PART_BYTES, compression: int = zipfile.ZIP_DEFLATED,
                spans: dict[str, Spans] | None = None, sheet: tuple[str, str] | None = None,
-               own: dict[str, Spans] | None = None) -> tuple[bool, set[str]]:
+               own: dict[str, Spans] | None = None,
+               formulas: Callable[[bytes], bytes] | None = None) -> tuple[bool, set[str]]:
     """Write ``target``: ``source`` with ``values`` (sheet title -> cells) in place of its formulas, its
     parts deflated (the rewritten ones at zlib's fastest level, :data:`DEFLATE_LEVEL`) or, with
     ``compression=ZIP_STORED``, stored (a copy read once, at once); the
@@ -290,6 +292,8 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
     are written only with the sheet; a part whose cells are not all of the usual shape keeps its
     formulas, its other spans left empty cell by cell). The formulas of ``own`` spans read no added
     sheet: they are written with or without it, also on a sheet ``values`` names (before its values).
+    Every sheet part is then given, a piece at a time (cut after a row's end), through ``formulas``
+    where it is given (the engine's copy: :func:`~trups_xl.recalc.direct_names.in_piece`).
 
     Every part is inflated through :func:`~trups_xl.recalc.package.read_part` or copied a chunk at a
     time, counted against ``limit_bytes`` whatever its zip header claims. Any failure to read or
@@ -358,11 +362,21 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
                     rewritten[each.part] = replaced
             part = "xl/styles.xml"
             styles_xml = styles.rewritten()  # after the sheets: they add the date formats they need
+            sheet_parts = {each.part for each in scan.sheets} if formulas is not None else set()
             for info in zin.infolist():
                 name = part = info.filename
                 if name in dropped:
                     continue
-                if name in rewritten:
+                if name in sheet_parts and formulas is not None:  # a piece at a time, each given through
+                    with contextlib.ExitStack() as opened:
+                        held = rewritten.get(name)
+                        if held is None and name in spools:
+                            spools[name].seek(0)
+                        chunks: Iterable[bytes] = (bytes(held),) if held is not None else iter(
+                            functools.partial(spools[name].read, SPOOL_BYTES), b"") if name in spools else counted_chunks(
+                            opened.enter_context(zin.open(info)), name, limit_bytes, "; nothing was written")
+                        _write_pieces(zout, name, compression, map(formulas, row_pieces(chunks, PIECE_BYTES)))
+                elif name in rewritten:
                     zout.writestr(name, rewritten[name])
                 elif name in spools:  # kept for a later entry of the same name (the reader takes the last)
                     _write_spooled(zout, name, spools[name])
@@ -402,6 +416,15 @@ def _write_spooled(zout: zipfile.ZipFile, name: str, spool: IO[bytes]) -> None:
     spool.seek(0)
     with zout.open(entry, "w") as dst:
         shutil.copyfileobj(spool, dst, SPOOL_BYTES)
+
+
+def _write_pieces(zout: zipfile.ZipFile, name: str, compression: int, pieces: Iterable[bytes]) -> None:
+    """One part written from its ``pieces``, one at a time."""
+    entry = zipfile.ZipInfo(name, time.localtime(time.time())[:6])
+    entry.compress_type = compression
+    with zout.open(entry, "w") as dst:
+        for piece in pieces:
+            dst.write(piece)
 
 
 def _copy_part(zin: zipfile.ZipFile, info: zipfile.ZipInfo, zout: zipfile.ZipFile, limit_bytes: int,
