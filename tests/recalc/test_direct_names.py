@@ -84,15 +84,27 @@ _PIECES = st.sampled_from(["Principal", "principal", "Rate", "Rate.Base", "Weigh
                            "é", "Ledger!", "[", "]", "#", "1", '""', "'"])
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.lists(_PIECES, max_size=8).map("".join), min_size=1, max_size=6), st.booleans())
-def test_a_part_s_bytes_are_written_out_as_each_formula_s_text_is(formulas, entity_quotes):
+#: Names none of which is in another's reference ("Rate" is in 'Rate inputs'!$C$1): a piece whose every
+#: place of a name is an operand, each name spelt alike, has each name replaced at once.
+UNNESTED = {"PRINCIPAL": "Inputs!$B$2", "RATE": "Inputs!$C$1", "WEIGHTS": "Inputs!$B$7:$D$7"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_PIECES, max_size=8).map("".join), min_size=1, max_size=6), st.booleans(),
+       st.sampled_from([TEXTS, UNNESTED]))
+def test_a_part_s_bytes_are_written_out_as_each_formula_s_text_is(formulas, entity_quotes, texts):
     # the cells' texts and cached values are never touched; each formula as written_out gives it (a part
     # writing its quotes as entities: a formula written out is written back with its quotes as they are)
-    out = written_out(TEXTS)
-    got = in_piece(TEXTS)(_part(formulas, [entity_quotes] * len(formulas)))
+    out = written_out(texts)
+    got = in_piece(texts)(_part(formulas, [entity_quotes] * len(formulas)))
     assert got == _part([out(f) for f in formulas], [entity_quotes and out(f) == f for f in formulas])
     assert got.count(b"<t>Principal</t>") == len(formulas) and got.count(b"<v>Principal</v>") == len(formulas)
+
+
+@pytest.mark.parametrize("formulas", [["Principal+Rate", "Weights*Rate"], ["Rate+principal", "Principal"]])
+def test_names_replaced_at_once_are_each_replaced_where_they_are(formulas):
+    # each name's places found before any is replaced: a reference written in does not move the next name
+    assert in_piece(UNNESTED)(_part(formulas)) == _part([written_out(UNNESTED)(f) for f in formulas])
 
 
 def test_a_piece_naming_none_of_the_names_is_given_back_as_it_is():

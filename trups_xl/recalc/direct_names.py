@@ -105,39 +105,67 @@ def in_piece(texts: dict[str, str]) -> Callable[[bytes], bytes]:
         new = rewrite(text)
         return match[0] if new == text else match[1] + escape(new).encode()
 
+    nested = any(name in reference.lower() for name in written for reference in written.values())
+
     def out(piece: bytes) -> bytes:
-        lower = piece.lower()  # ASCII letters only: every byte keeps its place
+        if b"&quot;" in piece or b"&apos;" in piece or b"&#" in piece:
+            lower = piece.lower()  # ASCII letters only: every byte keeps its place
+            return _FORMULA_TEXT.sub(element, piece) if any(name in lower for name in longest_first) else piece
+        parts = _FORMULA_TEXT.split(piece)  # before, (tag, text), between, ..., after
+        joined = b"\0".join(parts[2::3])
+        lower = joined.lower()
         present = [name for name in longest_first if name in lower]
         if not present:
             return piece
-        if b"&quot;" in piece or b"&apos;" in piece or b"&#" in piece:
-            return _FORMULA_TEXT.sub(element, piece)
-        parts = _FORMULA_TEXT.split(piece)  # before, (tag, text), between, ..., after
-        joined = b"\0".join(parts[2::3])
-        edits = _operands(joined, joined.lower(), present)
-        if not edits:
+        found = _operands(joined, lower, present)
+        if not any(keep.any() for _name, _starts, keep in found):
             return piece
-        cuts = [0, *(at for start, end, _name in edits for at in (start, end)), len(joined)]
-        out: list[bytes] = [b""] * (2 * len(edits) + 1)
-        out[0::2] = [joined[a:b] for a, b in zip(cuts[0::2], cuts[1::2], strict=True)]  # between the names
-        out[1::2] = [written[name] for _start, _end, name in edits]
-        parts[2::3] = b"".join(out).split(b"\0")
+        as_written = [joined[starts[0]:starts[0] + len(name)] if starts.size else name for name, starts, _k in found]
+        if not nested and all(keep.all() and joined.count(spelt) == keep.size
+                              for spelt, (_name, _starts, keep) in zip(as_written, found, strict=True)):
+            # every place of each name is an operand, each name spelt alike: replaced at once
+            for spelt, (name, _starts, _keep) in zip(as_written, found, strict=True):
+                joined = joined.replace(spelt, written[name])
+        else:
+            joined = _replaced(joined, found, written)
+        parts[2::3] = joined.split(b"\0")
         return b"".join(parts)
 
     return out
 
 
-def _operands(joined: bytes, lower: bytes, names: list[bytes]) -> list[tuple[int, int, bytes]]:
-    """Where each of ``names`` (in lower case, found in ``lower``) stands as an operand in ``joined``, the
-    formulas' texts joined by NUL: (start, end, name), in order. The places are checked a name at a time
-    with numpy (the bytes either side, whether a text or a quoted sheet name holds them)."""
+def _replaced(joined: bytes, found: list[tuple[bytes, npt.NDArray[np.int64], npt.NDArray[np.bool_]]],
+              written: dict[bytes, bytes]) -> bytes:
+    """``joined`` with the places of ``found`` kept replaced by their names' references."""
+    starts = np.concatenate([starts[keep] for _name, starts, keep in found])
+    ends = np.concatenate([starts[keep] + len(name) for name, starts, keep in found])
+    names = [name for name, _starts, keep in found for _k in range(int(keep.sum()))]
+    order = np.argsort(starts, kind="stable")
+    cuts = np.empty(2 * order.size + 2, dtype=np.int64)
+    cuts[0], cuts[-1] = 0, len(joined)
+    cuts[1:-1:2], cuts[2:-1:2] = starts[order], ends[order]
+    out: list[bytes] = [b""] * (2 * order.size + 1)
+    bounds = cuts.tolist()
+    out[0::2] = [joined[a:b] for a, b in zip(bounds[0::2], bounds[1::2], strict=True)]  # between the names
+    out[1::2] = [written[names[k]] for k in order.tolist()]
+    return b"".join(out)
+
+
+def _operands(joined: bytes, lower: bytes, names: list[bytes],
+              ) -> list[tuple[bytes, npt.NDArray[np.int64], npt.NDArray[np.bool_]]]:
+    """Where each of ``names`` (in lower case, found in ``lower``) is in ``joined``, the formulas' texts
+    joined by NUL, and whether it stands there as an operand: (name, its places, which are operands).
+    The places are found by splitting at the name and checked with numpy (the bytes either side, whether a
+    text or a quoted sheet name holds them)."""
     codes = np.frombuffer(lower, dtype=np.uint8)
     size = codes.size
     quoted = np.array([m.span() for m in _QUOTED_BYTES.finditer(joined)] if b'"' in joined or b"'" in joined
                       else np.zeros((0, 2)), dtype=np.int64).reshape(-1, 2)
-    edits: list[tuple[int, int, bytes]] = []
+    found = []
     for name in names:
-        starts = np.fromiter((m.start() for m in re.finditer(re.escape(name), lower)), dtype=np.int64)
+        between = lower.split(name)
+        lengths = np.fromiter(map(len, between), dtype=np.int64, count=len(between))
+        starts = np.cumsum(lengths[:-1]) + np.arange(len(between) - 1, dtype=np.int64) * len(name)
         ends = starts + len(name)
         before = np.where(starts > 0, codes[np.maximum(starts - 1, 0)], 0)
         after = np.where(ends < size, codes[np.minimum(ends, size - 1)], 0)
@@ -145,9 +173,8 @@ def _operands(joined: bytes, lower: bytes, names: list[bytes]) -> list[tuple[int
         if quoted.size:
             k = np.searchsorted(quoted[:, 0], starts, side="right") - 1
             keep &= ~((k >= 0) & (quoted[np.maximum(k, 0), 1] > starts))  # in a text or a quoted sheet name
-        edits += zip(starts[keep].tolist(), ends[keep].tolist(), [name] * int(keep.sum()), strict=True)
-    edits.sort()
-    return edits
+        found.append((name, starts, keep))
+    return found
 
 
 def _table(characters: bytes, above_ascii: bool) -> npt.NDArray[np.bool_]:
