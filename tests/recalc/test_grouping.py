@@ -48,6 +48,7 @@ def test_a_run_with_a_few_bad_rows_is_called_a_block_at_a_time_and_each_bad_row_
         return real(*args)
 
     monkeypatch.setitem(REGISTRY, "TRUPS_COUPON", counted)
+    monkeypatch.setattr(grouping, "refusals", lambda *_args: None)  # as a function refusing rows otherwise
     out = grouped_columns("TRUPS_COUPON", [days, None, 1000.0], [True, False, False], count)
     expected = [stored(real(day, None, 1000.0)) for day in days]
     assert out == expected
@@ -55,3 +56,37 @@ def test_a_run_with_a_few_bad_rows_is_called_a_block_at_a_time_and_each_bad_row_
     assert out[0] == (41.5, False)
     # the run, its four blocks, and the rows of the two blocks that erred
     assert len(calls) == 1 + 4 + 2 * grouping.BLOCK_ROWS
+
+
+def test_a_coupon_asked_on_every_day_is_refused_on_each_day_at_once(monkeypatch):
+    """A coupon asked on every day of a ledger is refused on all but the payment dates, each refused day
+    with its own message: told by the one call of the run (each refused element's message), the payment
+    dates then called as one run. Every row shows what its own call shows; no row is called on its own."""
+    import functools
+
+    from trups_xl.excel.function import REGISTRY
+    from trups_xl.recalc.grouping import grouped_columns, stored
+
+    days = [39_800.0 + k for k in range(400)]  # 2008-12-18 on: three payment dates, 2008-12-21 to 2009-12-21
+    days[7] = 20_000.0  # 1954, before the issue date: refused by the call as a whole, not date by date
+    calls = []
+    real = REGISTRY["TRUPS_COUPON"]
+
+    @functools.wraps(real)
+    def counted(*args):
+        calls.append(args)
+        return real(*args)
+
+    monkeypatch.setitem(REGISTRY, "TRUPS_COUPON", counted)
+    out = grouped_columns("TRUPS_COUPON", [days[:7] + days[8:], None, 1000.0], [True, False, False], 399)
+    assert out == [stored(real(day, None, 1000.0)) for day in days[:7] + days[8:]]
+    paid = [k for k, (value, _date) in enumerate(out) if isinstance(value, float)]
+    assert len(paid) == 3 and all(out[k][0] == 41.5 for k in paid)
+    assert out[0][0] == "#TRUPS! payment_date: 2008-12-18 is not a scheduled interest payment date " \
+        "(fixed 2008-06-21..2037-12-21 every 6 months; floating 2038-03-21..2057-12-21 every 3 months; " \
+        "post-maturity 2058-01-21..2077-12-21 every month)"  # the prospectus's schedule (docs/TERMS.md)
+    assert len(calls) == 2  # the run, and its payment dates
+    calls.clear()
+    out = grouped_columns("TRUPS_COUPON", [days, None, 1000.0], [True, False, False], 400)
+    assert out == [stored(real(day, None, 1000.0)) for day in days]
+    assert len(calls) > 400  # blocks, and the rows of those that err, as before

@@ -9,6 +9,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+import numpy as np
+import numpy.typing as npt
+
 
 class TrupsInputError(ValueError):
     """Input outside what the prospectus (or this tool) accepts.
@@ -28,6 +31,27 @@ class TrupsInputError(ValueError):
 
     def __str__(self) -> str:
         return f"{self.argument}: {self.message}" if self.argument else self.message
+
+
+class ElementRefusalError(TrupsInputError):
+    """Some elements of an array argument refused, each on its own: the message is the first refused
+    element's (what a call on the whole array says), and :attr:`messages` holds each refused element's, in
+    the array's order, as a call on that element alone says it.
+
+    Parameters
+    ----------
+    refused : array of bool
+        Which elements of the argument are refused (the argument's shape).
+    messages : list of str
+        Each refused element's message, in the order of ``refused``'s true elements (C order).
+    argument : str
+        The name of the argument, as the Excel function names it.
+    """
+
+    def __init__(self, refused: npt.NDArray[np.bool_], messages: list[str], argument: str) -> None:
+        super().__init__(messages[0], argument)
+        self.refused = refused
+        self.messages = messages
 
 
 class MissingFixingError(TrupsInputError):

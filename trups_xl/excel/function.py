@@ -18,9 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import numpy as np
+import numpy.typing as npt
 import xlwings as xw
 
-from trups_xl.core.errors import TrupsInputError
+from trups_xl.core.errors import ElementRefusalError, TrupsInputError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -47,6 +49,9 @@ class FunctionInfo:
 
 #: Wizard text and example of every registered function, by name.
 INFO: dict[str, FunctionInfo] = {}
+#: Every registered function as written, before the wrapping that turns its refusals into messages (for
+#: :func:`refusals`).
+_UNWRAPPED: dict[str, Callable[..., Any]] = {}
 
 
 #: Help for arguments that mean the same in every function. A UDF docstring that lists such an
@@ -135,7 +140,7 @@ def excel_function(example: tuple[Any, ...] = (), elementwise: tuple[str, ...] =
             try:
                 return finite_result(fn(*args))
             except TrupsInputError as exc:
-                return one_line(f"{INPUT_ERROR_PREFIX} {exc}")
+                return input_message(exc)
             except Exception as exc:  # a defect: say so, do not pose as an input error
                 return one_line(f"{BUG_PREFIX} {type(exc).__name__}: {exc} (please report)")
 
@@ -147,10 +152,29 @@ def excel_function(example: tuple[Any, ...] = (), elementwise: tuple[str, ...] =
         if hasattr(wrapped, "__xlfunc__"):  # classic xlwings on Windows: wizard text
             wrapped.__xlfunc__["ret"]["doc"] = summary
         REGISTRY[fn.__name__] = wrapped
+        _UNWRAPPED[fn.__name__] = fn
         INFO[fn.__name__] = FunctionInfo(summary, helps, example, tuple(elementwise))
         return wrapped  # type: ignore[no-any-return]
 
     return decorate
+
+
+def input_message(exc: TrupsInputError) -> str:
+    """What a cell shows for a refused input: one line naming the argument."""
+    return one_line(f"{INPUT_ERROR_PREFIX} {exc}")
+
+
+def refusals(name: str, *args: Any) -> tuple[npt.NDArray[np.bool_], list[str]] | None:
+    """Where the function ``name`` called on ``args`` (an elementwise argument as a column) refuses some
+    elements each on its own (:class:`~trups_xl.core.errors.ElementRefusalError`): which, and what a call on
+    each of them alone shows, in order; None when the call refuses otherwise, or not at all."""
+    try:
+        _UNWRAPPED[name](*args)
+    except ElementRefusalError as exc:
+        return exc.refused, [input_message(TrupsInputError(message, exc.argument)) for message in exc.messages]
+    except Exception:  # refused otherwise: the caller calls the rows on their own
+        return None
+    return None
 
 
 def finite_result(result: Any) -> Any:

@@ -11,7 +11,9 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from trups_xl.excel.function import REGISTRY
+import numpy as np
+
+from trups_xl.excel.function import REGISTRY, refusals
 from trups_xl.recalc.calls import VECTOR_PARAMETERS, hashable, parameters
 from trups_xl.recalc.engine import to_engine
 
@@ -40,6 +42,8 @@ def grouped_columns(function: str, per_arg: list[Any], varying: list[bool], coun
                 else (per_arg[i][first] if varying[i] else per_arg[i]) for i in range(len(per_arg))]
         vary = [varying[i] and i not in split for i in range(len(per_arg))]
         values = run_whole(function, args, vary, len(members)) if len(members) > 1 else None
+        if values is None and len(members) > 1:  # rows the function refuses each on its own, told at once
+            values = _around_refusals(function, args, vary, len(members))
         if values is None:  # one row, or an error somewhere: blocks of rows, and each row of a block that errs
             values = _by_blocks(function, args, vary, len(members))
         for k, value in zip(members, values, strict=True):
@@ -80,11 +84,37 @@ def stored_all(values: list[Any]) -> list[tuple[Any, bool]]:
 def run_whole(function: str, per_arg: list[Any], varying: list[bool], count: int) -> list[tuple[Any, bool]] | None:
     """The run as one call, its vector arguments as columns; None when that call answers an error
     (each row is then called on its own by the caller's path)."""
+    return column_result(REGISTRY[function](*_as_columns(function, per_arg, varying, count)), count)
+
+
+def _as_columns(function: str, per_arg: list[Any], varying: list[bool], count: int) -> list[Any]:
+    """A run's arguments for one call: each vector argument a column of ``count`` one-cell rows."""
     vector = VECTOR_PARAMETERS[function]
     names = parameters(function)
-    args = [[[v] for v in (per_arg[i] if varying[i] else [per_arg[i]] * count)] if names[i] in vector else per_arg[i]
+    return [[[v] for v in (per_arg[i] if varying[i] else [per_arg[i]] * count)] if names[i] in vector else per_arg[i]
             for i in range(len(per_arg))]
-    return column_result(REGISTRY[function](*args), count)
+
+
+def _around_refusals(function: str, args: list[Any], vary: list[bool], count: int) -> list[tuple[Any, bool]] | None:
+    """A run whose one call refuses some rows each on its own (a coupon asked on every day, refused on all
+    but the payment dates: :func:`~trups_xl.excel.function.refusals`): those rows given the message a call
+    on each alone shows, the others called as the run's rows are (at once, or by blocks); None when the call
+    refuses otherwise (the caller then calls blocks and rows)."""
+    found = refusals(function, *_as_columns(function, args, vary, count))
+    if found is None or found[0].size != count:
+        return None
+    refused, messages = found
+    out: list[tuple[Any, bool]] = [(None, False)] * count
+    for k, message in zip(np.flatnonzero(refused.ravel()).tolist(), messages, strict=True):
+        out[k] = stored(message)
+    kept = np.flatnonzero(~refused.ravel()).tolist()
+    if kept:
+        rows = [[a[k] for k in kept] if v else a for a, v in zip(args, vary, strict=True)]
+        values = run_whole(function, rows, vary, len(kept)) if len(kept) > 1 else None
+        for k, value in zip(kept, values if values is not None else _by_blocks(function, rows, vary, len(kept)),
+                            strict=True):
+            out[k] = value
+    return out
 
 
 def column_result(out: Any, count: int) -> list[tuple[Any, bool]] | None:

@@ -293,3 +293,22 @@ def test_a_floating_day_without_its_fixing_is_refused_alike_from_a_date_and_an_a
             accrual(start if type(value) is dt.date else np.array([start], dtype="datetime64[D]"), value,
                     terms=terms)
         assert str(refused.value) == message
+
+
+@given(st.lists(st.integers(0, 70 * 366), min_size=1, max_size=40))
+def test_a_column_of_dates_refused_as_coupon_dates_tells_each_date_as_a_call_on_it_alone(offsets):
+    # each date refused with the message its own call gives, in order; the first is the column's message
+    from trups_xl.core.errors import ElementRefusalError
+
+    days = [dt.date(2007, 12, 21) + dt.timedelta(days=k) for k in offsets]
+    alone = []
+    for day in days:
+        try:
+            coupon(day, terms=TERMS)
+        except TrupsInputError as exc:
+            alone.append(str(exc))
+    assume(alone)
+    with pytest.raises(ElementRefusalError) as refused:
+        coupon(np.array(days, dtype="datetime64[D]"), terms=TERMS)
+    assert [f"payment_date: {m}" for m in refused.value.messages] == alone and str(refused.value) == alone[0]
+    assert refused.value.refused.sum() == len(alone)

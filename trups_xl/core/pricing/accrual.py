@@ -32,7 +32,7 @@ from trups_xl.core.conventions.adjust import AccrualConvention
 from trups_xl.core.conventions.dates import date_of, day_number
 from trups_xl.core.conventions.daycount import THIRTY_360, accrual_days, per_year
 from trups_xl.core.conventions.interest import simple_interest
-from trups_xl.core.errors import TrupsInputError
+from trups_xl.core.errors import ElementRefusalError, TrupsInputError
 from trups_xl.core.rates.curve import ForwardCurve
 from trups_xl.core.rates.fixings import (
     DEFAULT_POLICY,
@@ -276,18 +276,21 @@ def coupon(payment_date: npt.ArrayLike | dt.date, fixings: Fixings | None = None
     if type(payment_date) is dt.date:
         c = schedule.lists
         if (n := c.index_of_payment(day_number(payment_date))) < 0:  # the array path's message, without numpy
-            raise TrupsInputError(f"{payment_date} is not a scheduled interest payment date "
-                                  f"({schedule.payment_dates_hint})", "payment_date")
+            raise TrupsInputError(_not_a_payment_date(payment_date, schedule), "payment_date")
         return accrual(date_of(c.accrual_start[n]), date_of(c.accrual_end[n]), fixings,
                        principal, policy, convention, curve, terms=terms)  # type: ignore[arg-type,misc]
     d = np.asarray(payment_date, dtype="datetime64[D]")
     k = schedule.index_of_payment(d)
-    if (k < 0).any():
-        bad = d[k < 0].flat[0]
-        raise TrupsInputError(f"{bad} is not a scheduled interest payment date ({schedule.payment_dates_hint})",
+    if (k < 0).any():  # each refused date with the message a call on it alone gives
+        refused = k < 0
+        raise ElementRefusalError(refused, [_not_a_payment_date(bad, schedule) for bad in d[refused].tolist()],
                               "payment_date")
     return accrual(schedule.accrual_start[k], schedule.accrual_end[k], fixings, principal,
                    policy, convention, curve, terms=terms)
+
+
+def _not_a_payment_date(day: dt.date, schedule: Schedule) -> str:
+    return f"{day} is not a scheduled interest payment date ({schedule.payment_dates_hint})"
 
 
 @overload
