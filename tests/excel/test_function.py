@@ -4,6 +4,8 @@ function answers NaN or infinity, and the wizard text comes from the docstring."
 import inspect
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from trups_xl.core.errors import TrupsInputError
 from trups_xl.excel import function
@@ -141,3 +143,11 @@ def test_an_argument_left_off_the_end_of_a_call_is_missing_as_a_skipped_one_is()
     assert udfs.TRUPS_ACCRUAL("2008-12-21").startswith("#TRUPS! end_date: ")
     for name, fn in function.REGISTRY.items():
         assert not str(fn()).startswith(function.BUG_PREFIX), name
+
+
+@given(st.text(alphabet=st.sampled_from([" ", "\n", "\t", "\u00a0", "\u2028", "a", "#", "é", "\x01"]), max_size=300))
+def test_one_line_is_the_text_s_words_joined_by_one_space_within_the_cell_limit(text):
+    # the text given back as it is when it is one line already is what joining its words gives
+    line = " ".join(text.split())
+    expected = line if len(line) <= function.WIZARD_LIMIT else line[:function.WIZARD_LIMIT - 3] + "..."
+    assert function.one_line(text) == expected

@@ -7,7 +7,8 @@ that names the argument; any other exception is a defect and is reported as such
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -36,22 +37,31 @@ class TrupsInputError(ValueError):
 class ElementRefusalError(TrupsInputError):
     """Some elements of an array argument refused, each on its own: the message is the first refused
     element's (what a call on the whole array says), and :attr:`messages` holds each refused element's, in
-    the array's order, as a call on that element alone says it.
+    the array's order, as a call on that element alone says it (written only when asked for: a call that
+    only shows the first writes one).
 
     Parameters
     ----------
     refused : array of bool
         Which elements of the argument are refused (the argument's shape).
-    messages : list of str
-        Each refused element's message, in the order of ``refused``'s true elements (C order).
+    elements : list
+        The refused elements, in the order of ``refused``'s true elements (C order).
+    say : callable
+        An element's message.
     argument : str
         The name of the argument, as the Excel function names it.
     """
 
-    def __init__(self, refused: npt.NDArray[np.bool_], messages: list[str], argument: str) -> None:
-        super().__init__(messages[0], argument)
+    def __init__(self, refused: npt.NDArray[np.bool_], elements: list[Any], say: Callable[[Any], str],
+                 argument: str) -> None:
+        super().__init__(say(elements[0]), argument)
         self.refused = refused
-        self.messages = messages
+        self._elements = elements
+        self._say = say
+
+    @property
+    def messages(self) -> list[str]:
+        return list(map(self._say, self._elements))
 
 
 class MissingFixingError(TrupsInputError):

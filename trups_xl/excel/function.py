@@ -196,5 +196,7 @@ def finite_result(result: Any) -> Any:
 
 def one_line(text: str) -> str:
     """Collapse whitespace so a message fits one cell line, at most 255 characters (what a cell shows)."""
+    if len(text) <= WIZARD_LIMIT and text.isprintable() and "  " not in text and text[:1] != " " != text[-1:]:
+        return text  # one line already: its only white space single ASCII spaces (a column of messages)
     line = " ".join(text.split())
     return line if len(line) <= WIZARD_LIMIT else line[:WIZARD_LIMIT - 3] + "..."

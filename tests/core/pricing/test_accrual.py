@@ -297,7 +297,8 @@ def test_a_floating_day_without_its_fixing_is_refused_alike_from_a_date_and_an_a
 
 @given(st.lists(st.integers(0, 70 * 366), min_size=1, max_size=40))
 def test_a_column_of_dates_refused_as_coupon_dates_tells_each_date_as_a_call_on_it_alone(offsets):
-    # each date refused with the message its own call gives, in order; the first is the column's message
+    # each date that is not a payment date refused with the message its own call gives, in order, and the
+    # first is the column's message (a payment date needing a fixing is the other paths' to refuse)
     from trups_xl.core.errors import ElementRefusalError
 
     days = [dt.date(2007, 12, 21) + dt.timedelta(days=k) for k in offsets]
@@ -306,7 +307,8 @@ def test_a_column_of_dates_refused_as_coupon_dates_tells_each_date_as_a_call_on_
         try:
             coupon(day, terms=TERMS)
         except TrupsInputError as exc:
-            alone.append(str(exc))
+            if "is not a scheduled interest payment date" in str(exc):
+                alone.append(str(exc))
     assume(alone)
     with pytest.raises(ElementRefusalError) as refused:
         coupon(np.array(days, dtype="datetime64[D]"), terms=TERMS)

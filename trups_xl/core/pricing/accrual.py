@@ -21,6 +21,7 @@ path, which gives the number or the error message.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from bisect import bisect_right
 from dataclasses import dataclass
 from typing import overload
@@ -276,21 +277,22 @@ def coupon(payment_date: npt.ArrayLike | dt.date, fixings: Fixings | None = None
     if type(payment_date) is dt.date:
         c = schedule.lists
         if (n := c.index_of_payment(day_number(payment_date))) < 0:  # the array path's message, without numpy
-            raise TrupsInputError(_not_a_payment_date(payment_date, schedule), "payment_date")
+            raise TrupsInputError(_not_a_payment_date(payment_date, schedule.payment_dates_hint), "payment_date")
         return accrual(date_of(c.accrual_start[n]), date_of(c.accrual_end[n]), fixings,
                        principal, policy, convention, curve, terms=terms)  # type: ignore[arg-type,misc]
     d = np.asarray(payment_date, dtype="datetime64[D]")
     k = schedule.index_of_payment(d)
     if (k < 0).any():  # each refused date with the message a call on it alone gives
         refused = k < 0
-        raise ElementRefusalError(refused, [_not_a_payment_date(bad, schedule) for bad in d[refused].tolist()],
-                              "payment_date")
+        raise ElementRefusalError(refused, d[refused].tolist(), functools.partial(_not_a_payment_date,
+                                                                            hint=schedule.payment_dates_hint),
+                                  "payment_date")
     return accrual(schedule.accrual_start[k], schedule.accrual_end[k], fixings, principal,
                    policy, convention, curve, terms=terms)
 
 
-def _not_a_payment_date(day: dt.date, schedule: Schedule) -> str:
-    return f"{day} is not a scheduled interest payment date ({schedule.payment_dates_hint})"
+def _not_a_payment_date(day: dt.date, hint: str) -> str:
+    return f"{day} is not a scheduled interest payment date ({hint})"
 
 
 @overload
