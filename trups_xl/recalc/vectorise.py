@@ -312,7 +312,7 @@ def _column(book: fz.Workbook, ref: Ref, count: int, cache: dict[object, object]
     if key not in cache:
         rows = book.sheet(ref.sheet).get_values(fz.RangeAddress(ref.sheet, ref.rows[0], ref.cols[0],
                                                                  ref.rows[0] + count - 1, ref.cols[0]))
-        column = [as_sent(row[0]) for row in rows]
+        column = [v if type(v) is float else as_sent(v) for v in (row[0] for row in rows)]  # a number as it is
         cache[key] = column + [None] * (count - len(column))
     return cache[key]  # type: ignore[return-value]
 
