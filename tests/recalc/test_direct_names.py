@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trups_xl.recalc.direct_names import in_piece, references, written_out
-from trups_xl.recalc.package import Scan, Sheet, escape
+from trups_xl.recalc.package import Scan, Sheet
+from trups_xl.recalc.xml_text import escape
 
 TEXTS = {"PRINCIPAL": "Inputs!$B$2", "RATE": "'Rate inputs'!$C$1", "WEIGHTS": "Inputs!$B$7:$D$7",
          "RATE.BASE": "Inputs!$B$9"}

@@ -99,7 +99,7 @@ def _replaced_one_by_one(data, spans):
     import re
 
     from trups_xl.recalc.addresses import column_letters
-    from trups_xl.recalc.package import escape
+    from trups_xl.recalc.xml_text import escape
 
     by_letters = {column_letters(col).encode(): within for col, within in spans.items()}
     pattern = re.compile(rb'<c r="(' + b"|".join(sorted(by_letters, key=len, reverse=True)) + rb')([1-9]\d*)"'

@@ -150,3 +150,4 @@ def test_a_shared_formulas_cells_are_read_as_the_careful_way_reads_them():
     assert fast.formulas[(3, 2)] == FormulaCell(3, 2, 4, "shared", None, None, "0")
     assert fast.formulas[(3, 3)].shared_index == "12" and fast.formulas[(4, 2)].text is None
     assert fast.formulas[(3, 3)].shared_index is fast.formulas[(5, 3)].shared_index  # one str per group
+

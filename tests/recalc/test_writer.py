@@ -87,7 +87,7 @@ def test_formula_cells_are_rewritten_whatever_the_order_of_their_attributes(monk
 def test_text_is_escaped_as_the_standard_library_escapes_it():
     from xml.sax.saxutils import escape as standard
 
-    from trups_xl.recalc.package import escape
+    from trups_xl.recalc.xml_text import escape
 
     for text in ["a & b < c > d", "&amp;", "<<>>&&", "", "plain", "R&D <x>"]:
         assert escape(text) == standard(text)

@@ -6,6 +6,7 @@ Modules, one concept each:
   checked before anything is computed;
 * ``addresses`` -- A1 addresses: a column's letters and number, a cell's row and column, an area;
 * ``package``   -- the package's parts read by streaming: sheets, formula cells, names, styles;
+* ``xml_text``  -- XML text and attribute values written with entities and read back;
 * ``pieces``    -- a sheet part cut into pieces after a row's end, for a pass a piece at a time;
 * ``formula_cells`` -- a sheet's formula cells kept as columns, with no Python object per cell;
 * ``shared``    -- shared formulas (a column filled down, as Excel saves it) read a column at a time;

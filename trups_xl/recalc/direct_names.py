@@ -24,7 +24,6 @@ file) evaluates, so the two are compared cell by cell on every shape.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable
 
@@ -32,7 +31,8 @@ import numpy as np
 import numpy.typing as npt
 
 from trups_xl.recalc.addresses import column_number
-from trups_xl.recalc.package import Scan, escape
+from trups_xl.recalc.package import Scan
+from trups_xl.recalc.xml_text import escape, unescape
 
 #: One absolute reference to a cell or a rectangle of a sheet: the sheet (quoted or not), then ``$C$R`` or
 #: ``$C$R:$C$R``.
@@ -101,7 +101,7 @@ def in_piece(texts: dict[str, str]) -> Callable[[bytes], bytes]:
     longest_first = sorted(written, key=len, reverse=True)
 
     def element(match: re.Match[bytes]) -> bytes:
-        text = html.unescape(match[2].decode("utf-8"))
+        text = unescape(match[2].decode("utf-8"))
         new = rewrite(text)
         return match[0] if new == text else match[1] + escape(new).encode()
 

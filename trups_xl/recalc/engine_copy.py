@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 
 from trups_xl.recalc.addresses import column_letters
-from trups_xl.recalc.package import escape, escape_attribute
 from trups_xl.recalc.pieces import row_pieces
+from trups_xl.recalc.xml_text import escape, escape_attribute
 
 #: Column -> its (first row, last row, formulas) spans: the formulas row by row (each with its "="), or
 #: None for cells left empty.

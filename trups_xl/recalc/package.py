@@ -12,7 +12,6 @@ A part that declares a document type (``<!DOCTYPE``, the carrier of entity expan
 
 from __future__ import annotations
 
-import html
 import operator
 import re
 import zipfile
@@ -30,12 +29,12 @@ from trups_xl.recalc.addresses import a1, column_number
 from trups_xl.recalc.formula_cells import COLUMN_BITS, FormulaCell, FormulaCells
 from trups_xl.recalc.number_formats import BUILTIN_FORMATS, is_date_format
 from trups_xl.recalc.safety import EXCEL_COLUMNS, EXCEL_ROWS, Limits, RefusedError, check_formula
+from trups_xl.recalc.xml_text import attributes, unescape
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
-_ATTR = re.compile(rb'([\w:]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
 _ROW_R = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
 _CELL_R = re.compile(rb'<c\b[^>]*?\sr="([A-Z]+)(\d+)"')
 _F_TEXT = re.compile(rb"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
@@ -48,22 +47,6 @@ _FAST_CELL = re.compile(rb'<c\b(?:\s+r="([A-Z]{1,3})([1-9]\d*)"(?:\s+s="(\d+)")?
 _SHARED_FOLLOWER = re.compile(rb'\s+t="shared"\s+si="(\d+)"\s*')
 _R_ATTR = re.compile(rb'\sr="\$?([A-Z]{1,3})\$?(\d+)"')
 _S_ATTR = re.compile(rb'\ss="(\d+)"')
-
-
-def attributes(tag: bytes) -> dict[str, str]:
-    """The attributes of one start tag, values XML-unescaped."""
-    return {m[1].decode(): html.unescape((m[2] if m[2] is not None else m[3]).decode()) for m in _ATTR.finditer(tag)}
-
-
-def escape(text: str) -> str:
-    """``text`` with ``&``, ``<`` and ``>`` written as XML entities (as ``xml.sax.saxutils.escape``
-    does: that module imports urllib's HTTP client, 30 ms, for nothing a package written here needs)."""
-    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
-
-
-def escape_attribute(text: str) -> str:
-    """:func:`escape`, and ``"`` as an entity too: an attribute's value between double quotes."""
-    return escape(text).replace('"', "&quot;")
 
 
 @dataclass
@@ -320,7 +303,7 @@ def _add(sheet: Sheet, tag: bytes, fattrs: bytes, raw: bytes | None) -> None:
     if row > EXCEL_ROWS or not 0 < row:
         _beyond_the_grid(sheet, row)
     fattr = attributes(fattrs) if fattrs.strip() else {}
-    body = (html.unescape(raw.decode("utf-8")) if b"&" in raw else raw.decode("utf-8")) if raw else ""
+    body = unescape(raw.decode("utf-8")) if raw else ""
     kind = fattr.get("t", "normal")
     text = f"={body}" if body else None
     if text is not None and (len(text) > 1000 or text.count("(") > 64):
@@ -370,8 +353,8 @@ def _plain_formula_cells(sheet: Sheet, data: bytes, start: int, end: int) -> int
         if "" in letters or max(map(len, styles)) > 9:
             return -1
         count += len(found)
-        if not any(fattrs) and "" not in raws and (max(map(len, raws)) <= 64 or not any(
-                len(raw) > 1000 or raw.count("(") > 64 for raw in raws)):
+        if not any(fattrs) and "" not in raws and ((longest := max(map(len, raws))) <= 64 or (
+                longest <= 1000 and max(map(operator.methodcaller("count", "("), raws)) <= 64)):
             reader.plain(letters, digits, styles, raws, "&" in piece)
             continue
         followers = not any(raws) and all(reader.kind(f, "") == "shared" for f in set(fattrs))  # later cells only
@@ -431,7 +414,7 @@ class _Columns:
     def plain(self, letters: tuple[str, ...], digits: tuple[str, ...], styles: tuple[str, ...],
               raws: tuple[str, ...], escaped: bool) -> None:
         rows, cols, style_numbers = self._positions(letters, digits, styles)
-        texts = ["=" + (html.unescape(raw) if "&" in raw else raw) for raw in raws] if escaped else \
+        texts = ["=" + unescape(raw) for raw in raws] if escaped else \
             list(map("=".__add__, raws))
         self.sheet.formulas.extend(array("q", map(operator.or_, map(operator.lshift, rows, repeat(COLUMN_BITS)),
                                                   cols)), array("I", style_numbers), texts)
@@ -475,7 +458,7 @@ def _formula_cells_fast(sheet: Sheet, data: bytes, start: int, end: int) -> int:
             _add(sheet, tag if tag is not None else data[at:data.index(b">", at)], fattrs, raw)
             continue
         row, col = position(letters, digits)
-        add(row, col, int(style) if style else 0, "=" + (html.unescape(raw.decode()) if b"&" in raw else raw.decode()))
+        add(row, col, int(style) if style else 0, "=" + unescape(raw.decode()))
     return count
 
 

@@ -25,7 +25,8 @@ from trups_xl.recalc.addresses import a1
 from trups_xl.recalc.calls import Copied
 from trups_xl.recalc.engine_copy import Spans
 from trups_xl.recalc.formula_cells import FormulaCell, SharedGroup
-from trups_xl.recalc.package import Scan, escape_attribute
+from trups_xl.recalc.package import Scan
+from trups_xl.recalc.xml_text import escape_attribute
 
 #: Cells of a group checked against the engine's own reading: the first cell, the first and last
 #: below it, and one between.

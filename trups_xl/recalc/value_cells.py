@@ -18,7 +18,8 @@ from trups_xl.excel.convert import date_to_serial
 from trups_xl.recalc.addresses import column_number
 from trups_xl.recalc.engine import error_text, is_engine_error
 from trups_xl.recalc.formula_cells import COLUMN_BITS
-from trups_xl.recalc.package import Scan, escape
+from trups_xl.recalc.package import Scan
+from trups_xl.recalc.xml_text import escape
 
 #: Number format given to a date a function returns into a cell that has no date format.
 DATE_FORMAT = "yyyy-mm-dd"

@@ -31,10 +31,11 @@ from trups_xl.recalc.addresses import a1, column_number, coordinate
 from trups_xl.recalc.computed import ComputedCells
 from trups_xl.recalc.engine_copy import EMPTY_SHEET, Spans, replace_cells, with_sheet
 from trups_xl.recalc.formula_cells import COLUMN_BITS
-from trups_xl.recalc.package import DEFAULT_PART_BYTES, Scan, attributes, counted_chunks, damage, read_part
+from trups_xl.recalc.package import DEFAULT_PART_BYTES, Scan, counted_chunks, damage, read_part
 from trups_xl.recalc.pieces import row_pieces
 from trups_xl.recalc.safety import RefusedError
 from trups_xl.recalc.value_cells import DATE_FORMAT, CellWriter, Styles, cell_xml, piece_at_once
+from trups_xl.recalc.xml_text import attributes
 
 #: zlib's level for the rewritten parts: the fastest. On the 10,000-row ledger the values copy is written
 #: in about 0.15 s less than at zlib's default level (6) and is about a third larger (1.9 MB, not 1.5 MB).
