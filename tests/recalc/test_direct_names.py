@@ -64,6 +64,9 @@ def test_the_names_written_out_are_the_workbook_s_names_of_one_absolute_referenc
     ("-Principal%", "-Inputs!$B$2%"),
     ("ISREF(Principal)", "ISREF(Inputs!$B$2)"),
     ("Principal", "Inputs!$B$2"),
+    ("LET(Principal,5,Principal*2)+Principal", "LET(Principal,5,Principal*2)+Principal"),  # its own names
+    ("_xlfn.LET(_xlpm.Principal,5,_xlpm.Principal*2)", "_xlfn.LET(_xlpm.Principal,5,_xlpm.Principal*2)"),
+    ("LAMBDA(Rate,Rate*2)(Principal)", "LAMBDA(Rate,Rate*2)(Principal)"),
 ])
 def test_a_name_is_written_out_only_where_it_stands_as_an_operand(formula, expected):
     assert written_out(TEXTS)(formula) == expected
@@ -80,7 +83,7 @@ def _part(texts: list[str], entity_quotes: list[bool] | None = None) -> bytes:
     return ("<worksheet><sheetData>" + "".join(cells) + "</sheetData></worksheet>").encode()
 
 
-_PIECES = st.sampled_from(["Principal", "principal", "Rate", "Rate.Base", "Weights", "PrincipalX", '"Principal"',
+_PIECES = st.sampled_from(["Principal", "principal", "Rate", "Rate.Base", "Weights", "PrincipalX", '"Principal"', "LET(",
                            "'Rate inputs'!A1", "Principal!A1", "RATE(", ")", "A1:", ":B2", "+", "&", ">=", ",", " ",
                            "é", "Ledger!", "[", "]", "#", "1", '""', "'"])
 
@@ -146,6 +149,7 @@ def test_the_engine_is_given_the_references_and_every_value_is_the_engine_alone_
         ledger[f"F{r}"] = f"=TRUPS_COUPON(B{r},,Principal)*NumSecs+ROW(Principal)+ISREF(Weights)"
     ledger["G2"] = "=Weights"  # spills
     ledger["G4"] = "=Inputs!B2+NextDoor"  # a relative name: as written
+    ledger["G6"] = "=LET(Principal,5,Principal*2)+Principal"  # its own Principal, then the workbook's
     path = tmp_path / "named.xlsx"
     book.save(path)
 
@@ -161,5 +165,6 @@ def test_the_engine_is_given_the_references_and_every_value_is_the_engine_alone_
     assert fast.values == slow.values and fast.errors == slow.errors and fast.spills == slow.spills
     assert fast.values[("Ledger", "E2")] == "Principal 1000 3500"  # the sheet's own Shadowed
     assert fast.values[("Ledger", "I2")] == 0.2  # =Weights spilled
+    assert fast.values[("Ledger", "G6")] == slow.values[("Ledger", "G6")]
     assert fast.values[("Ledger", "G4")] == slow.values[("Ledger", "G4")]  # a relative name: what the engine shows
     assert fast.values[("Ledger", "D2")] == pytest.approx((0.5 * 7 + 0.3 * 8) * 3500)

@@ -16,7 +16,8 @@ copy, and every other use of a name is left as written:
   whole column or row, a formula, a constant, a reference to another workbook or to several sheets;
 * a name in a text (``"Principal"``), in a quoted sheet name, in a structured reference, before ``(``
   (a function of that name), ``!`` (a sheet of that name) or ``:`` and after ``:`` (a range operator
-  between names), or as part of a longer name.
+  between names), or as part of a longer name;
+* every name of a formula that calls ``LET`` or ``LAMBDA`` (whose own names may be spelt as a defined name).
 
 The formulas as the workbook writes them are what the tests' reference path (the engine alone on the
 file) evaluates, so the two are compared cell by cell on every shape.
@@ -40,6 +41,10 @@ _ABSOLUTE = re.compile(r"(?:'((?:[^']|'')+)'|([A-Za-z_][\w.]*))!\$([A-Z]{1,3})\$
                        r"(?::\$([A-Z]{1,3})\$([1-9]\d{0,6}))?")
 #: A defined name as this module writes one out: ASCII (a name of other characters is left as written).
 _NAME = re.compile(r"[A-Za-z_\\][A-Za-z0-9_.]*")
+#: A formula that names values of its own (``LET``, ``LAMBDA``: a name there may be a parameter, written
+#: ``_xlpm.Principal`` by Excel but plainly by hand) is left as written.
+_BINDS = re.compile(r"\b(?:LET|LAMBDA)\s*\(", re.IGNORECASE)
+_BINDS_BYTES = re.compile(_BINDS.pattern.encode(), re.IGNORECASE)
 #: A text or a quoted sheet name in a formula: never looked into.
 _QUOTED = re.compile(r"\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'")  # no group: :func:`written_out` adds one
 _EXCEL_ROWS = 1_048_576
@@ -82,7 +87,7 @@ def written_out(texts: dict[str, str]) -> Callable[[str], str]:
         return texts[match[1].upper()] if match[1] else match[0]
 
     def out(formula: str) -> str:
-        return token.sub(named, formula)
+        return formula if _BINDS.search(formula) else token.sub(named, formula)
 
     return out
 
@@ -108,7 +113,7 @@ def in_piece(texts: dict[str, str]) -> Callable[[bytes], bytes]:
     nested = any(name in reference.lower() for name in written for reference in written.values())
 
     def out(piece: bytes) -> bytes:
-        if b"&quot;" in piece or b"&apos;" in piece or b"&#" in piece:
+        if b"&quot;" in piece or b"&apos;" in piece or b"&#" in piece or _BINDS_BYTES.search(piece):
             lower = piece.lower()  # ASCII letters only: every byte keeps its place
             return _FORMULA_TEXT.sub(element, piece) if any(name in lower for name in longest_first) else piece
         parts = _FORMULA_TEXT.split(piece)  # before, (tag, text), between, ..., after
