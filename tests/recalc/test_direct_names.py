@@ -40,6 +40,10 @@ def test_the_names_written_out_are_the_workbook_s_names_of_one_absolute_referenc
         ("Ledger", "SHADOWED"): "Inputs!$B$4",  # a formula on Ledger means this one
         ("Ledger", "LOCAL"): "Inputs!$B$5",
         (None, "_XLNM.PRINT_AREA"): "Inputs!$A$1:$B$2",
+        (None, "ROW2"): "Inputs!$B$6",  # a cell's address, which Excel refuses as a name
+        (None, "R1C1"): "Inputs!$B$6",
+        (None, "C"): "Inputs!$B$6",
+        (None, "CASED"): "inputs!$B$7",  # the engine finds no sheet "inputs": #NAME? as written
     })
     assert references(found) == {"PRINCIPAL": "Inputs!$B$2", "RATE": "'Rate inputs'!$C$1",
                                  "WEIGHTS": "Inputs!$B$7:$D$7"}
@@ -64,6 +68,9 @@ def test_the_names_written_out_are_the_workbook_s_names_of_one_absolute_referenc
     ("-Principal%", "-Inputs!$B$2%"),
     ("ISREF(Principal)", "ISREF(Inputs!$B$2)"),
     ("Principal", "Inputs!$B$2"),
+    ('CELL("address",Principal)', 'CELL("address",Principal)'),  # $B$2 named, Inputs!$B$2 written out
+    ("Table1[Loan Principal]+T1[[#This Row],[Loan Principal]]+T1[@Principal]",
+     "Table1[Loan Principal]+T1[[#This Row],[Loan Principal]]+T1[@Principal]"),
     ("LET(Principal,5,Principal*2)+Principal", "LET(Principal,5,Principal*2)+Principal"),  # its own names
     ("_xlfn.LET(_xlpm.Principal,5,_xlpm.Principal*2)", "_xlfn.LET(_xlpm.Principal,5,_xlpm.Principal*2)"),
     ("LAMBDA(Rate,Rate*2)(Principal)", "LAMBDA(Rate,Rate*2)(Principal)"),
@@ -85,17 +92,29 @@ def _part(texts: list[str], entity_quotes: list[bool] | None = None) -> bytes:
 
 _PIECES = st.sampled_from(["Principal", "principal", "Rate", "Rate.Base", "Weights", "PrincipalX", '"Principal"', "LET(",
                            "'Rate inputs'!A1", "Principal!A1", "RATE(", ")", "A1:", ":B2", "+", "&", ">=", ",", " ",
-                           "é", "Ledger!", "[", "]", "#", "1", '""', "'"])
+                           "é", "Ledger!", "[", "]", "#", "1", '""', "'", "A", "gt", "amp", "#N/A", ">", "<", "&",
+                           "CELL(", "@", "[#This Row]"])
 
 
 #: Names none of which is in another's reference ("Rate" is in 'Rate inputs'!$C$1): a piece whose every
 #: place of a name is an operand, each name spelt alike, has each name replaced at once.
 UNNESTED = {"PRINCIPAL": "Inputs!$B$2", "RATE": "Inputs!$C$1", "WEIGHTS": "Inputs!$B$7:$D$7"}
+#: Names spelt as parts of an entity (&gt;) or of an error value (#N/A).
+ODD = {"A": "Inputs!$B$5", "GT": "Inputs!$B$3", "AMP": "Inputs!$B$4", "QUOT": "Inputs!$B$6"}
+
+
+@pytest.mark.parametrize(("formula", "expected"), [
+    ("IFERROR(A,#N/A)+NA()", "IFERROR(Inputs!$B$5,#N/A)+NA()"),
+    ("IF(A1>gt,amp&A,0)", "IF(A1>Inputs!$B$3,Inputs!$B$4&Inputs!$B$5,0)"),
+])
+def test_names_spelt_as_parts_of_entities_or_errors_are_written_out_only_as_operands(formula, expected):
+    assert written_out(ODD)(formula) == expected
+    assert in_piece(ODD)(_part([formula])) == _part([expected])
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.lists(_PIECES, max_size=8).map("".join), min_size=1, max_size=6), st.booleans(),
-       st.sampled_from([TEXTS, UNNESTED]))
+       st.sampled_from([TEXTS, UNNESTED, ODD]))
 def test_a_part_s_bytes_are_written_out_as_each_formula_s_text_is(formulas, entity_quotes, texts):
     # the cells' texts and cached values are never touched; each formula as written_out gives it (a part
     # writing its quotes as entities: a formula written out is written back with its quotes as they are)

@@ -39,14 +39,22 @@ from trups_xl.recalc.xml_text import escape, unescape
 #: ``$C$R:$C$R``.
 _ABSOLUTE = re.compile(r"(?:'((?:[^']|'')+)'|([A-Za-z_][\w.]*))!\$([A-Z]{1,3})\$([1-9]\d{0,6})"
                        r"(?::\$([A-Z]{1,3})\$([1-9]\d{0,6}))?")
+#: A name Excel refuses as one, being a cell's address (``ROW2``) or R1C1 (``R``, ``C2``, ``R1C1``): a formula
+#: naming it may be read as that cell.
+_CELL_LIKE = re.compile(r"[A-Z]{1,3}\d+|R\d*C?\d*|C\d*")
 #: A defined name as this module writes one out: ASCII (a name of other characters is left as written).
 _NAME = re.compile(r"[A-Za-z_\\][A-Za-z0-9_.]*")
 #: A formula that names values of its own (``LET``, ``LAMBDA``: a name there may be a parameter, written
-#: ``_xlpm.Principal`` by Excel but plainly by hand) is left as written.
-_BINDS = re.compile(r"\b(?:LET|LAMBDA)\s*\(", re.IGNORECASE)
+#: ``_xlpm.Principal`` by Excel but plainly by hand), or that tells a reference's address as text (``CELL``:
+#: ``$B$2`` for the name, ``Inputs!$B$2`` written out) is left as written.
+_BINDS = re.compile(r"\b(?:LET|LAMBDA|CELL)\s*\(", re.IGNORECASE)
 _BINDS_BYTES = re.compile(_BINDS.pattern.encode(), re.IGNORECASE)
-#: A text or a quoted sheet name in a formula: never looked into.
-_QUOTED = re.compile(r"\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'")  # no group: :func:`written_out` adds one
+#: An error value written in a formula (``#N/A``: a name ``A`` after ``/`` is no operand there).
+_ERRORS = r"#(?:N/A|DIV/0!|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)"
+#: A text, a quoted sheet name, an error value or what brackets hold (a structured reference's columns,
+#: an external workbook) in a formula: never looked into.
+_QUOTED = re.compile(r"\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'|" + _ERRORS + r"|\[(?:[^\[\]]|\[[^\[\]]*\])*\]",
+                     re.IGNORECASE)  # no group: :func:`written_out` adds one
 _EXCEL_ROWS = 1_048_576
 _EXCEL_COLUMNS = 16_384
 
@@ -54,15 +62,15 @@ _EXCEL_COLUMNS = 16_384
 def references(found: Scan) -> dict[str, str]:
     """The names (in capitals) that a formula anywhere in the workbook may name by their reference, each
     with its reference as the workbook defines it."""
-    titles = {s.title.upper() for s in found.sheets}
+    titles = {s.title for s in found.sheets}  # as the engine finds a name's sheet: in the same case
     local = {upper for sheet, upper in found.scoped if sheet is not None}
     out: dict[str, str] = {}
     for (sheet, upper), text in found.scoped.items():
-        if sheet is not None or upper in local or upper.startswith("_XL") or not _NAME.fullmatch(upper):
+        if sheet is not None or upper in local or upper.startswith("_XL") or not _NAME.fullmatch(upper) \
+                or _CELL_LIKE.fullmatch(upper):
             continue
         match = _ABSOLUTE.fullmatch(text.strip())
-        if match is not None and ((match[1] or "").replace("''", "'") or match[2]).upper() in titles \
-                and _on_the_grid(match):
+        if match is not None and ((match[1] or "").replace("''", "'") or match[2]) in titles and _on_the_grid(match):
             out[upper] = text.strip()
     return out
 
@@ -81,7 +89,7 @@ def written_out(texts: dict[str, str]) -> Callable[[str], str]:
     # a text or a quoted sheet name, taken whole; or a name where it stands as an operand (what
     # :data:`_NOT_BEFORE` and :data:`_NOT_AFTER` say of bytes, said of characters: past ASCII is a letter)
     token = re.compile(_QUOTED.pattern + r"|(?<![\w.!$:\[\]'\\#\x80-\U0010ffff])(" + alternatives
-                       + r")(?![\w.(!:\[#\x80-\U0010ffff])", re.IGNORECASE | re.ASCII)
+                       + r")(?![\w.(!:\[#;\x80-\U0010ffff])", re.IGNORECASE | re.ASCII)
 
     def named(match: re.Match[str]) -> str:
         return texts[match[1].upper()] if match[1] else match[0]
@@ -106,6 +114,8 @@ def in_piece(texts: dict[str, str]) -> Callable[[bytes], bytes]:
     longest_first = sorted(written, key=len, reverse=True)
 
     def element(match: re.Match[bytes]) -> bytes:
+        if b"&#" in match[2]:  # a character reference (a carriage return read back as one): as written
+            return match[0]
         text = unescape(match[2].decode("utf-8"))
         new = rewrite(text)
         return match[0] if new == text else match[1] + escape(new).encode()
@@ -164,7 +174,8 @@ def _operands(joined: bytes, lower: bytes, names: list[bytes],
     text or a quoted sheet name holds them)."""
     codes = np.frombuffer(lower, dtype=np.uint8)
     size = codes.size
-    quoted = np.array([m.span() for m in _QUOTED_BYTES.finditer(joined)] if b'"' in joined or b"'" in joined
+    quoted = np.array([m.span() for m in _QUOTED_BYTES.finditer(joined)] if any(
+        mark in joined for mark in (b'"', b"'", b"#", b"["))
                       else np.zeros((0, 2)), dtype=np.int64).reshape(-1, 2)
     found = []
     for name in names:
@@ -192,14 +203,15 @@ def _table(characters: bytes, above_ascii: bool) -> npt.NDArray[np.bool_]:
 #: A formula's opening tag and its text (its closing tag after it, not taken).
 _FORMULA_TEXT = re.compile(rb"(<f\b[^>]*>)([^<]*)(?=</f>)")
 #: A text or a quoted sheet name, within one formula of texts joined by NUL.
-_QUOTED_BYTES = re.compile(rb"\"(?:[^\"\0]|\"\")*\"|'(?:[^'\0]|'')*'")
+_QUOTED_BYTES = re.compile(rb"\"(?:[^\"\0]|\"\")*\"|'(?:[^'\0]|'')*'|" + _ERRORS.encode()
+                           + rb"|\[(?:[^\[\]\0]|\[[^\[\]\0]*\])*\]", re.IGNORECASE)
 _WORD = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
 #: Bytes before a name that make it part of something else: a longer name (a byte past ASCII is a letter
 #: of one), a sheet's or a workbook's qualifier, a structured reference, a range operator.
-_NOT_BEFORE = _table(_WORD + b".!$:[]'\\#", above_ascii=True)
+_NOT_BEFORE = _table(_WORD + b".!$:[]'\\#&", above_ascii=True)
 #: Bytes after a name that make it part of something else: a longer name, a function, a sheet, a range
 #: operator, a structured reference, a spill.
-_NOT_AFTER = _table(_WORD + b".(!:[#", above_ascii=True)
+_NOT_AFTER = _table(_WORD + b".(!:[#;", above_ascii=True)
 
 
 __all__ = ["in_piece", "references", "written_out"]

@@ -5,7 +5,6 @@ package reads and rewrites by their bytes.
 
 from __future__ import annotations
 
-import html
 import re
 
 #: One attribute of a start tag: its name and its value between double or single quotes.
@@ -14,19 +13,30 @@ _ATTR = re.compile(rb'([\w:]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
 
 def attributes(tag: bytes) -> dict[str, str]:
     """The attributes of one start tag, values XML-unescaped."""
-    return {m[1].decode(): html.unescape((m[2] if m[2] is not None else m[3]).decode()) for m in _ATTR.finditer(tag)}
+    return {m[1].decode(): unescape((m[2] if m[2] is not None else m[3]).decode()) for m in _ATTR.finditer(tag)}
 
 
 def unescape(text: str) -> str:
-    """An XML text's characters: :func:`html.unescape`, the five entities XML predefines (all an Excel
-    formula holds: ``&lt;`` ``&gt;`` ``&amp;`` ``&quot;`` ``&apos;``) replaced without its step per
-    entity; any other ``&`` (a character reference) left to it."""
+    """An XML text's characters, as an XML parser reads them: the five entities XML predefines (all an
+    Excel formula holds: ``&lt;`` ``&gt;`` ``&amp;`` ``&quot;`` ``&apos;``) replaced with ``str.replace``,
+    a character reference (``&#13;``, ``&#x80;``) read as its code point (not as HTML reads some)."""
     if "&" not in text:
         return text
     plain = text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
     if "&" in plain.replace("&amp;", ""):
-        return html.unescape(text)
+        return _REFERENCE.sub(_character, text)
     return plain.replace("&amp;", "&")
+
+
+_PREDEFINED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+_REFERENCE = re.compile(r"&(?:#([0-9]+)|#[xX]([0-9A-Fa-f]+)|(lt|gt|amp|quot|apos));")
+
+
+def _character(match: re.Match[str]) -> str:
+    if match[3]:
+        return _PREDEFINED[match[3]]
+    code = int(match[1]) if match[1] else int(match[2], 16)
+    return chr(code) if 0 < code <= 0x10FFFF else match[0]  # no character: as written (no parser reads it)
 
 
 def escape(text: str) -> str:
