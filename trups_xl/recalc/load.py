@@ -200,11 +200,9 @@ def _engine_book(path: Path, found: Scan, limits: Limits, bad: dict[Key, str], e
             direct = direct_names.references(found) if early is not None else {}
             if blank or pins or marks or direct:
                 try:
-                    book = _load(_sanitised(path, found, bad, Path(tmp), unshared, name="early", early=early,
-                                            blank=blank, pins=pins, marks=marks, direct=direct), limits)
-                    if early is not None:
-                        early.whole_in_copy = len(blank) == len(early.made_whole())
-                    return book, bad, external, notices, True
+                    return (_load(_sanitised(path, found, bad, Path(tmp), unshared, name="early", early=early,
+                                             blank=blank, pins=pins, marks=marks, direct=direct), limits),
+                            bad, external, notices, True)
                 except RefusedError:  # the changes made it one the engine does not read: it gets the workbook's
                     if early is not None:
                         early.scratch_in_copy, early.pinned_in_copy, early.marked_in_copy = False, [], []

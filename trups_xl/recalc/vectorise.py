@@ -159,14 +159,8 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
         if id(h) not in in_copy:
             _pin(book, h)
     # every other formula the engine evaluates calls the functions under an alias that is never answered
-    marks = the_plan.marks(scan, answering=answers is not None)
-    for block, texts in marks:
+    for block, texts in the_plan.marks(scan, answering=answers is not None):
         set_formulas(book, block.sheet, block.first_row, block.col, texts)
-    # where the engine holds no call of a function but those answered from runs made (every whole-formula
-    # call left empty in its copy, nothing marked), what a level's runs read is had from its evaluation of
-    # everything: the engine evaluates a column it is asked for several times more slowly than in that
-    quiet = planned is not None and the_plan.whole_in_copy and not marks and not the_plan.marked_in_copy
-    node_of = {id(run): n for n, run in enumerate(runs)}
     if answers is None:
         for h in hosts:  # a whole-formula call is blank until its run is made: never called by the engine
             if h.top and not h.reverted:
@@ -197,11 +191,7 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
             for node, _run in ready:
                 targets |= _needs(the_plan, runs, node, pending, made, cells=True) or set()
             if targets:
-                if quiet and not any(h.reverted for h in hosts) and all(
-                        node_of[id(r)] in made for h in answered.values() for r in h.runs):
-                    book.evaluate_all()
-                else:
-                    book.evaluate_cells(sorted(targets))
+                book.evaluate_cells(sorted(targets))
                 if answers is not None and answers.missed:
                     # the engine met a call before its run (it evaluates more than it is asked to) and gave it
                     # a stand-in: every answered formula calling that function reads its scratch cells from here
