@@ -306,3 +306,16 @@ def test_a_date_read_from_a_cell_is_written_as_a_date(tmp_path):
         cell = openpyxl.load_workbook(out)["M"]["C2"]
         formats.append((cell.value, cell.is_date))
     assert formats[0] == formats[1] and formats[0][1] is True
+
+
+@pytest.mark.parametrize("spill", ["=SEQUENCE(2)", "=SEQUENCE(3)"])
+def test_a_spill_onto_the_cells_of_a_run_read_from_a_formula_is_the_engine_alone_s_spill_error(tmp_path, spill):
+    # the run's cells are empty in the engine's copy until the run is made: no formula may spill onto them
+    cells = {"A2": 39_800.0, "A3": 39_900.0, "A4": 40_000.0, "B2": "=A2+0", "B3": "=A3+0", "B4": "=A4+0",
+             "C1": spill, "C2": "=TRUPS_NEXT_PAYMENT_DATE(B2)", "C3": "=TRUPS_NEXT_PAYMENT_DATE(B3)",
+             "C4": "=TRUPS_NEXT_PAYMENT_DATE(B4)"}
+    path = write_book(tmp_path / "spill.xlsx", cells)
+    fast, slow = recalculate(path), recalculate(path, vectorise_calls=False)
+    assert dict(fast.values.items()) == dict(slow.values.items())
+    assert fast.spills == slow.spills and fast.errors == slow.errors
+    assert fast.values[("Sheet", "C1")] == "#SPILL!"
