@@ -19,7 +19,8 @@ def attributes(tag: bytes) -> dict[str, str]:
 def unescape(text: str) -> str:
     """An XML text's characters, as an XML parser reads them: the five entities XML predefines (all an
     Excel formula holds: ``&lt;`` ``&gt;`` ``&amp;`` ``&quot;`` ``&apos;``) replaced with ``str.replace``,
-    a character reference (``&#13;``, ``&#x80;``) read as its code point (not as HTML reads some)."""
+    a character reference (``&#13;``, ``&#x80;``) read as its code point (not as HTML reads some); a
+    :class:`ValueError` for a reference to no character (``&#0;``, a surrogate), which XML forbids."""
     if "&" not in text:
         return text
     plain = text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
@@ -36,13 +37,17 @@ def _character(match: re.Match[str]) -> str:
     if match[3]:
         return _PREDEFINED[match[3]]
     code = int(match[1]) if match[1] else int(match[2], 16)
-    return chr(code) if 0 < code <= 0x10FFFF else match[0]  # no character: as written (no parser reads it)
+    if not 0 < code <= 0x10FFFF or 0xD800 <= code <= 0xDFFF:  # as an XML parser (and the engine) refuses it
+        raise ValueError(f"the character reference {match[0]} is to no character")
+    return chr(code)
 
 
 def escape(text: str) -> str:
     """``text`` with ``&``, ``<`` and ``>`` written as XML entities (as ``xml.sax.saxutils.escape``
-    does: that module imports urllib's HTTP client, 30 ms, for nothing a package written here needs)."""
-    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+    does: that module imports urllib's HTTP client, 30 ms, for nothing a package written here needs), and a
+    carriage return as a character reference (a parser reads a carriage return written as it is as a line
+    feed)."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("\r", "&#13;")
 
 
 def escape_attribute(text: str) -> str:
