@@ -41,12 +41,7 @@ def grouped_columns(function: str, per_arg: list[Any], varying: list[bool], coun
         args = [[per_arg[i][k] for k in members] if i not in split and varying[i]
                 else (per_arg[i][first] if varying[i] else per_arg[i]) for i in range(len(per_arg))]
         vary = [varying[i] and i not in split for i in range(len(per_arg))]
-        values = run_whole(function, args, vary, len(members)) if len(members) > 1 else None
-        if values is None and len(members) > 1:  # rows the function refuses each on its own, told at once
-            values = _around_refusals(function, args, vary, len(members))
-        if values is None:  # one row, or an error somewhere: blocks of rows, and each row of a block that errs
-            values = _by_blocks(function, args, vary, len(members))
-        for k, value in zip(members, values, strict=True):
+        for k, value in zip(members, _called(function, args, vary, len(members)), strict=True):
             result[k] = value
     return result
 
@@ -87,6 +82,16 @@ def run_whole(function: str, per_arg: list[Any], varying: list[bool], count: int
     return column_result(REGISTRY[function](*_as_columns(function, per_arg, varying, count)), count)
 
 
+def _called(function: str, args: list[Any], vary: list[bool], count: int) -> list[tuple[Any, bool]]:
+    """Each of ``count`` rows' value (the arguments that ``vary`` as columns): the rows as one call; where
+    that answers an error, the rows it refuses each on its own told at once and the others called so
+    (:func:`_around_refusals`), else blocks of rows, and each row of a block that errs (:func:`_by_blocks`)."""
+    values = run_whole(function, args, vary, count) if count > 1 else None
+    if values is None and count > 1:
+        values = _around_refusals(function, args, vary, count)
+    return values if values is not None else _by_blocks(function, args, vary, count)
+
+
 def _as_columns(function: str, per_arg: list[Any], varying: list[bool], count: int) -> list[Any]:
     """A run's arguments for one call: each vector argument a column of ``count`` one-cell rows."""
     vector = VECTOR_PARAMETERS[function]
@@ -110,9 +115,7 @@ def _around_refusals(function: str, args: list[Any], vary: list[bool], count: in
     kept = np.flatnonzero(~refused.ravel()).tolist()
     if kept:
         rows = [[a[k] for k in kept] if v else a for a, v in zip(args, vary, strict=True)]
-        values = run_whole(function, rows, vary, len(kept)) if len(kept) > 1 else None
-        for k, value in zip(kept, values if values is not None else _by_blocks(function, rows, vary, len(kept)),
-                            strict=True):
+        for k, value in zip(kept, _called(function, rows, vary, len(kept)), strict=True):
             out[k] = value
     return out
 
