@@ -376,7 +376,8 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
                         chunks: Iterable[bytes] = (bytes(held),) if held is not None else iter(
                             functools.partial(spools[name].read, SPOOL_BYTES), b"") if name in spools else counted_chunks(
                             opened.enter_context(zin.open(info)), name, limit_bytes, "; nothing was written")
-                        _write_pieces(zout, name, compression, map(formulas, row_pieces(chunks, PIECE_BYTES)))
+                        _write_pieces(zout, _entry(name, _now(), compression),
+                                      map(formulas, row_pieces(chunks, PIECE_BYTES)))
                 elif name in rewritten:
                     zout.writestr(name, rewritten[name])
                 elif name in spools:  # kept for a later entry of the same name (the reader takes the last)
@@ -408,8 +409,7 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
 def _write_spooled(zout: zipfile.ZipFile, name: str, spool: IO[bytes]) -> None:
     """A part rewritten into ``spool`` written as ``writestr`` writes one, a chunk at a time (the spool is
     read from its start, and left open: the caller closes it)."""
-    entry = zipfile.ZipInfo(name, time.localtime(time.time())[:6])
-    entry.compress_type = zout.compression
+    entry = _entry(name, _now(), zout.compression)
     entry._compresslevel = zout.compresslevel  # type: ignore[attr-defined]  # as writestr sets it (public from 3.13)
     entry.external_attr = 0o600 << 16
     spool.seek(0, 2)
@@ -419,10 +419,19 @@ def _write_spooled(zout: zipfile.ZipFile, name: str, spool: IO[bytes]) -> None:
         shutil.copyfileobj(spool, dst, SPOOL_BYTES)
 
 
-def _write_pieces(zout: zipfile.ZipFile, name: str, compression: int, pieces: Iterable[bytes]) -> None:
-    """One part written from its ``pieces``, one at a time."""
-    entry = zipfile.ZipInfo(name, time.localtime(time.time())[:6])
+def _now() -> tuple[int, int, int, int, int, int]:
+    year, month, day, hour, minute, second = time.localtime(time.time())[:6]
+    return year, month, day, hour, minute, second
+
+
+def _entry(name: str, date_time: tuple[int, int, int, int, int, int], compression: int) -> zipfile.ZipInfo:
+    entry = zipfile.ZipInfo(name, date_time)
     entry.compress_type = compression
+    return entry
+
+
+def _write_pieces(zout: zipfile.ZipFile, entry: zipfile.ZipInfo, pieces: Iterable[bytes]) -> None:
+    """One part written from its ``pieces``, one at a time."""
     with zout.open(entry, "w") as dst:
         for piece in pieces:
             dst.write(piece)
@@ -431,11 +440,9 @@ def _write_pieces(zout: zipfile.ZipFile, name: str, compression: int, pieces: It
 def _copy_part(zin: zipfile.ZipFile, info: zipfile.ZipInfo, zout: zipfile.ZipFile, limit_bytes: int,
                compression: int = zipfile.ZIP_DEFLATED) -> None:
     """Copy one part a chunk at a time (re-deflated, or stored), refused past ``limit_bytes`` inflated."""
-    entry = zipfile.ZipInfo(info.filename, info.date_time)
-    entry.compress_type = compression
-    with zin.open(info) as src, zout.open(entry, "w") as dst:
-        for chunk in counted_chunks(src, info.filename, limit_bytes, "; nothing was written"):
-            dst.write(chunk)
+    with zin.open(info) as src:
+        _write_pieces(zout, _entry(info.filename, info.date_time, compression),
+                      counted_chunks(src, info.filename, limit_bytes, "; nothing was written"))
 
 
 __all__ = ["DATE_FORMAT", "cell_xml", "rewrite_sheet", "write_copy"]
