@@ -1,4 +1,4 @@
-"""The engine's copy: formula cells of whole columns left empty or given other formulas in one pass,
+"""The engine's copy: formula cells of whole columns given a stand-in number or other formulas in one pass,
 and a sheet added to the package as Excel lists one (read back by openpyxl, an independent reader)."""
 
 import pytest
@@ -16,10 +16,12 @@ PART = (b'<worksheet><sheetData><row r="2"><c r="A2"><v>1</v></c><c r="H2" s="3"
         b'<row r="4"><c r="H4"><f>A4</f></c><c r="HA4"><f t="shared" si="0"/></c></row></sheetData></worksheet>')
 
 
-def test_the_cells_of_the_spans_are_left_empty_or_given_their_formulas_and_nothing_else_changes():
+def test_the_cells_of_the_spans_are_given_the_stand_in_or_their_formulas_and_nothing_else_changes():
+    # a stand-in, not an empty cell: the engine alone holds a formula there, which no spill may fill
     out = replace_cells(PART, {8: [(2, 3, None)], 209: [(3, 4, ['=IF(A3<1,"a&b",2)', "=S!A4"]), (2, 2, None)]})
-    assert out == (b'<worksheet><sheetData><row r="2"><c r="A2"><v>1</v></c><c r="H2" s="3"/><c r="HA2"/></row>'
-                   b'<row r="3"><c r="H3" s="3"/><c r="HA3"><f>IF(A3&lt;1,"a&amp;b",2)</f></c></row>'
+    assert out == (b'<worksheet><sheetData><row r="2"><c r="A2"><v>1</v></c><c r="H2" s="3"><v>0.0</v></c>'
+                   b'<c r="HA2"><v>0.0</v></c></row>'
+                   b'<row r="3"><c r="H3" s="3"><v>0.0</v></c><c r="HA3"><f>IF(A3&lt;1,"a&amp;b",2)</f></c></row>'
                    b'<row r="4"><c r="H4"><f>A4</f></c><c r="HA4"><f>S!A4</f></c></row></sheetData></worksheet>')
 
 
@@ -48,12 +50,12 @@ def test_a_copy_with_a_sheet_added_lists_it_last_and_holds_the_formulas_reading_
                       sheet=("_scratch", "xl/worksheets/trups_scratch.xml")) == (True, set())
     book = openpyxl.load_workbook(target)
     assert book.sheetnames == ["Model", "Other", "_scratch"]
-    assert [book["Model"][f"B{r}"].value for r in range(1, 5)] == ["='_scratch'!A1", "='_scratch'!A2", None, "=A4*2"]
+    assert [book["Model"][f"B{r}"].value for r in range(1, 5)] == ["='_scratch'!A1", "='_scratch'!A2", 0, "=A4*2"]
     assert book["Other"]["A1"].value == "kept" and book["_scratch"].max_row == 1
     # no sheet asked for: the spans giving formulas are not written (they would read a sheet not there)
     assert write_copy(source, target, scan(source, Limits()), {}, keep_vba=False, spans=spans) == (False, {"Model"})
     assert [openpyxl.load_workbook(target)["Model"][f"B{r}"].value for r in range(1, 5)] == [
-        "=A1*2", "=A2*2", None, "=A4*2"]
+        "=A1*2", "=A2*2", 0, "=A4*2"]
 
 
 def test_a_sheet_is_not_added_over_a_part_the_workbook_has(tmp_path):
@@ -113,7 +115,7 @@ def _replaced_one_by_one(data, spans):
             if first <= row <= last:
                 done.add((cell[1], row))
                 if texts is None:
-                    return b'<c r="%s%s"%s/>' % (cell[1], cell[2], cell[3] or b"")
+                    return b'<c r="%s%s"%s><v>0.0</v></c>' % (cell[1], cell[2], cell[3] or b"")  # the stand-in
                 return b'<c r="%s%s"%s><f>%s</f></c>' % (cell[1], cell[2], cell[3] or b"",
                                                            escape(texts[row - first].removeprefix("=")).encode())
         return cell[0]

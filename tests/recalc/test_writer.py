@@ -117,13 +117,13 @@ def test_a_formula_cell_without_a_value_is_left_as_it_was_and_a_date_given_a_dat
         b'<row r="2"><c r="A2" s="2"><v>40001.0</v></c><c r="B2" s="1"><v>3.0</v></c></row></sheetData></worksheet>')
 
 
-def test_a_copy_with_blanks_has_those_formula_cells_empty_and_the_rest_as_it_was(tmp_path):
+def test_a_copy_with_stand_ins_has_those_formula_cells_hold_the_stand_in_and_the_rest_as_it_was(tmp_path):
     source = _book(tmp_path / "in.xlsx")
     target = tmp_path / "blank.xlsx"
     write_copy(source, target, scan(source, Limits()), {}, keep_vba=False,
                spans={"Model": {2: [(1, 2, None), (4, 4, None)]}})
     ws = openpyxl.load_workbook(target)["Model"]
-    assert [ws[f"B{r}"].value for r in range(1, 7)] == [None, None, '="a"&"b"', None, "=TODAY()", "=A1"]
+    assert [ws[f"B{r}"].value for r in range(1, 7)] == [0, 0, '="a"&"b"', 0, "=TODAY()", "=A1"]
     assert ws["A1"].value == 5 and ws["B6"].number_format == "yyyy-mm-dd"
 
 

@@ -1,7 +1,7 @@
-"""What the engine's copy of a package changes besides screened cells: formula cells of whole columns
-left empty or given other formulas (:func:`replace_cells`, one pass over a sheet part that looks only
-at the cells of those columns), and a sheet added (:func:`with_sheet`: the scratch sheet the rewritten
-formulas read, there from the start, so the engine never meets a reference to a sheet it lacks).
+"""What the engine's copy of a package changes besides screened cells: formula cells of whole columns given a
+stand-in number (:data:`STAND_IN`) or other formulas (:func:`replace_cells`, one pass over a sheet part that
+looks only at the cells of those columns), and a sheet added (:func:`with_sheet`: the scratch sheet the
+rewritten formulas read, there from the start, so the engine never meets a reference to a sheet it lacks).
 """
 
 from __future__ import annotations
@@ -18,20 +18,26 @@ from trups_xl.recalc.pieces import row_pieces
 from trups_xl.recalc.xml_text import escape, escape_attribute
 
 #: Column -> its (first row, last row, formulas) spans: the formulas row by row (each with its "="), or
-#: None for cells left empty.
+#: None for cells given :data:`STAND_IN`.
 Spans = dict[int, list[tuple[int, int, list[str] | None]]]
+#: What a cell of a whole-formula call holds in the engine's copy until its run is made (the run's values
+#: then replace it): a number, not nothing. The engine alone holds the call's formula there, and a formula
+#: may not spill onto a cell holding something; an empty cell would let a spill in (``=SEQUENCE(2)`` above
+#: the run), and the engine keeps a spill made before the run's values are set.
+STAND_IN = 0.0
+_STAND_IN_TAIL = b"><v>%a</v></c>" % STAND_IN
 _LAST_ROW = 1 << 62
 _RELATIONSHIPS = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 WORKSHEET_TYPE = b"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 
 
 def replace_cells(data: bytes, spans: Spans) -> bytes | None:
-    """A worksheet part with the formula cells of ``spans`` left empty or given the spans' formulas
+    """A worksheet part with the formula cells of ``spans`` given :data:`STAND_IN` or the spans' formulas
     (their position and style kept, their cached values gone); None unless every cell of the spans was
     found as a formula cell of the usual shape (the caller then rewrites the part cell by cell).
 
     The part is split at the formula cells of the spans' columns and put together again with no Python
-    step per cell left empty: which span holds each cell is looked up a column at a time."""
+    step per cell given the stand-in: which span holds each cell is looked up a column at a time."""
     ranges: dict[bytes, list[tuple[int, int, list[str] | None]]] = {
         column_letters(col).encode(): sorted(found, key=lambda span: span[0]) for col, found in spans.items()}
     expected = sum(last - first + 1 for found in spans.values() for first, last, _texts in found)
@@ -82,7 +88,7 @@ def _replaced(parts: list[Any], code: dict[bytes, int], firsts: list[np.ndarray]
     out[3::7] = digits
     out[4::7] = [b'"'] * count
     out[5::7] = styles
-    tails = [b"/>"] * count  # an empty cell's end
+    tails = [_STAND_IN_TAIL] * count  # the stand-in's end
     for j in np.unique(span_of[inside]).tolist():
         first, _last, texts = spans[j]
         if texts is not None:

@@ -25,7 +25,7 @@ from trups_xl.recalc import direct_names, engine, planning, shared
 from trups_xl.recalc.addresses import a1, area_bounds
 from trups_xl.recalc.blocks import Block
 from trups_xl.recalc.calls import top_function
-from trups_xl.recalc.engine_copy import Spans, span_at
+from trups_xl.recalc.engine_copy import STAND_IN, Spans, span_at
 from trups_xl.recalc.formula_cells import COLUMN_BITS, SharedGroup
 from trups_xl.recalc.package import Scan, scan
 from trups_xl.recalc.safety import Limits, RefusedError, check_package
@@ -66,22 +66,21 @@ def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, unshared
                pins: Iterable[planning.Host] = (), marks: Iterable[tuple[Block, list[str]]] = (),
                direct: dict[str, str] | None = None) -> Path:
     """A copy of the package for the engine with the ``bad`` formula cells given their error values (and
-    external defined names left out), so the engine loads nothing it cannot or must not read; the cells
-    of the ``blank`` blocks left empty, and the ``pins`` given their formulas reading the scratch cells of
-    the runs planned ``early``, the scratch sheet added, and the ``marks`` (blocks the engine evaluates
-    on its own, their calls under their alias: :meth:`.planning.Plan.marks`) given their formulas (what
-    the copy holds is noted in the plan: :attr:`.planning.Plan.pinned_in_copy`,
-    :attr:`.planning.Plan.scratch_in_copy`, :attr:`.planning.Plan.marked_in_copy`); the ``unshared``
-    copies of shared formulas the engine would misread (:func:`.shared.unshared`) given as formulas of
-    their own; the ``direct`` names named by their references in every formula
-    (:mod:`.direct_names`)."""
+    external defined names left out), so the engine loads nothing it cannot or must not read; the cells of the
+    ``blank`` blocks given :data:`.engine_copy.STAND_IN`, and the ``pins`` given their formulas reading the
+    scratch cells of the runs planned ``early``, the scratch sheet added, and the ``marks`` (blocks the engine
+    evaluates on its own, their calls under their alias: :meth:`.planning.Plan.marks`) given their formulas
+    (what the copy holds is noted in the plan: :attr:`.planning.Plan.pinned_in_copy`,
+    :attr:`.planning.Plan.scratch_in_copy`, :attr:`.planning.Plan.marked_in_copy`); the ``unshared`` copies of
+    shared formulas the engine would misread (:func:`.shared.unshared`) given as formulas of their own; the
+    ``direct`` names named by their references in every formula (:mod:`.direct_names`)."""
     cells: dict[str, Values] = {}
     for (sheet, row, col), value in bad.items():
         cells.setdefault(sheet, {})[(row, col)] = (screened_value(value), False)
     spans: dict[str, Spans] = {}
     for b in blank:
         if b.sheet in cells:  # a sheet rewritten cell by cell
-            cells[b.sheet].update(zip(zip(range(b.first_row, b.last_row + 1), repeat(b.col)), repeat((None, False))))
+            cells[b.sheet].update(zip(zip(range(b.first_row, b.last_row + 1), repeat(b.col)), repeat((STAND_IN, False))))
         else:
             spans.setdefault(b.sheet, {}).setdefault(b.col, []).append((b.first_row, b.last_row, None))
     pinned = [h for h in pins if h.block.sheet not in cells]
@@ -135,7 +134,7 @@ SCRATCH_PART = "xl/worksheets/trups_scratch.xml"
 
 def _copy_changes(found: Scan, early: planning.Plan, screened: AbstractSet[str] = frozenset(),
                   ) -> tuple[list[Block], list[planning.Host], list[tuple[Block, list[str]]]]:
-    """The blocks of whole-formula calls to leave empty in the engine's copy, the hosts to give their
+    """The blocks of whole-formula calls to give stand-ins in the engine's copy, the hosts to give their
     formulas reading their scratch cells there (:meth:`.planning.Plan.first_pins`), and the blocks to
     give their marked formulas (:meth:`.planning.Plan.marks`): those whose shared formulas are all among
     them (:func:`_replaceable`). On a ``screened`` sheet (rewritten cell by cell) no formula is given:
@@ -200,9 +199,11 @@ def _engine_book(path: Path, found: Scan, limits: Limits, bad: dict[Key, str], e
             direct = direct_names.references(found) if early is not None else {}
             if blank or pins or marks or direct:
                 try:
-                    return (_load(_sanitised(path, found, bad, Path(tmp), unshared, name="early", early=early,
-                                             blank=blank, pins=pins, marks=marks, direct=direct), limits),
-                            bad, external, notices, True)
+                    book = _load(_sanitised(path, found, bad, Path(tmp), unshared, name="early", early=early,
+                                            blank=blank, pins=pins, marks=marks, direct=direct), limits)
+                    if early is not None:
+                        early.whole_in_copy = len(blank) == len(early.made_whole())
+                    return book, bad, external, notices, True
                 except RefusedError:  # the changes made it one the engine does not read: it gets the workbook's
                     if early is not None:
                         early.scratch_in_copy, early.pinned_in_copy, early.marked_in_copy = False, [], []
@@ -288,7 +289,7 @@ def _early_formulas(found: Scan, bad: dict[Key, str]) -> dict[Key, str] | None:
 
 
 def _replaceable(blocks: list[Block], found: Scan) -> list[Block]:
-    """The ``blocks`` whose cells can be left empty or given other formulas in the engine's copy: those
+    """The ``blocks`` whose cells can be given stand-ins or other formulas in the engine's copy: those
     holding no cell of a shared formula some of whose cells are left in place (a group's first cell
     holds the formula of all of them); the other cells kept whole on a sheet (arrays) count as one
     group."""
@@ -364,7 +365,7 @@ class Loaded:
     #: the vectorised runs' results, for the engine's calls inside formulas (:class:`engine.Answers`)
     answers: engine.Answers = field(default_factory=engine.Answers)
     #: the runs planned before the engine loaded the workbook, the cells of :meth:`.planning.Plan.made_whole`
-    #: left empty in the engine's copy (:func:`load_workbook` with ``blank_runs``), or None
+    #: given stand-ins in the engine's copy (:func:`load_workbook` with ``blank_runs``), or None
     plan: planning.Plan | None = None
     #: a formula looks at the workbook itself (``SHEETS()``, ``FORMULATEXT``...): the cells the runs change
     #: and the scratch sheet they add would be seen, so the engine evaluates every call (:func:`reflective`)
@@ -376,12 +377,12 @@ def load_workbook(path: Path, progress: Callable[[str], None] | None = None,
     """Check ``path`` (refusing what this command does not read, one line saying why), scan its
     sheets and load it into the engine once, every ``TRUPS_*`` function registered.
 
-    ``blank_runs`` (for one vectorised evaluation, :func:`.vectorise.evaluate`): where no sheet holds an
-    array formula (and a probe reads every shared formula as the engine does, :func:`.shared.probe`),
-    the runs are planned from the scan's own texts first; in the engine's copy the cells of
-    whole-formula calls the runs will make are left empty, and the formulas that read their calls'
-    scratch cells are written so (:func:`_copy_changes`): the engine does not parse formulas whose
-    values the runs set, nor a formula twice."""
+    ``blank_runs`` (for one vectorised evaluation, :func:`.vectorise.evaluate`): where no sheet holds an array
+    formula (and a probe reads every shared formula as the engine does, :func:`.shared.probe`), the runs are
+    planned from the scan's own texts first; in the engine's copy the cells of whole-formula calls the runs will
+    make hold a stand-in number (:data:`.engine_copy.STAND_IN`), and the formulas that read their calls' scratch
+    cells are written so (:func:`_copy_changes`): the engine does not parse formulas whose values the runs set,
+    nor a formula twice."""
     say = progress or (lambda _m: None)
     limits = limits or Limits()
     package = check_package(path, limits)

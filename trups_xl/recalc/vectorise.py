@@ -10,13 +10,13 @@ once, made as one call with the varying arguments as a column (:data:`VECTOR_PAR
 one call answers an error, each cell is called on its own, so a bad row gets its own message and the
 others their numbers. Every call goes through the same :mod:`trups_xl.excel.udfs` function Excel calls.
 
-A whole-formula call's values replace its formulas in the engine (where the engine meets one before
-its run, it is answered a stand-in, which the values then replace), or fill its cells, left empty in
-the engine's copy when the runs were planned before the engine loaded the workbook
-(:func:`.load.load_workbook` with ``blank_runs``). A formula that calls its
-functions whenever it is evaluated (:func:`.planning.always_called`) is rewritten, in the engine only,
-to read its calls' values from a scratch sheet. A formula with a call in a branch keeps its text, and
-the engine's calls in it are answered from the runs' values (:class:`.engine.Answers`):
+A whole-formula call's values replace its formulas in the engine (where the engine meets one before its run, it
+is answered a stand-in, which the values then replace), or fill its cells, holding a stand-in number in the
+engine's copy (:data:`.engine_copy.STAND_IN`, so no formula spills onto them) when the runs were planned before
+the engine loaded the workbook (:func:`.load.load_workbook` with ``blank_runs``). A formula that calls its
+functions whenever it is evaluated (:func:`.planning.always_called`) is rewritten, in the engine only, to read
+its calls' values from a scratch sheet. A formula with a call in a branch keeps its text, and the engine's calls
+in it are answered from the runs' values (:class:`.engine.Answers`):
 the engine still evaluates the ``IF``, so a branch not taken is never shown, and ``IFERROR`` catches
 an error the call answered, as Excel does. Where a call cannot be answered (a skipped argument the
 engine passes as 0 meets a typed 0 with another result, a call no run makes, a call the engine met
@@ -46,6 +46,7 @@ import formualizer as fz
 from trups_xl.recalc.blocks import BlockCells
 from trups_xl.recalc.calls import MAX_RANGE_CELLS, VECTOR_PARAMETERS, Call, Key, Ref, Refusal, hashable
 from trups_xl.recalc.engine import Answers, DateLog, as_sent, evaluate_all, key_part
+from trups_xl.recalc.engine_copy import STAND_IN
 from trups_xl.recalc.grouping import grouped_columns
 from trups_xl.recalc.load import keep_for_collect
 from trups_xl.recalc.marking import mark_skipped_in, set_formulas
@@ -159,12 +160,18 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
         if id(h) not in in_copy:
             _pin(book, h)
     # every other formula the engine evaluates calls the functions under an alias that is never answered
-    for block, texts in the_plan.marks(scan, answering=answers is not None):
+    marks = the_plan.marks(scan, answering=answers is not None)
+    for block, texts in marks:
         set_formulas(book, block.sheet, block.first_row, block.col, texts)
+    # where the engine holds no call of a function but those answered from runs made (every whole-formula
+    # call a stand-in number in its copy, nothing marked), what a level's runs read is had from its evaluation
+    # of everything: the engine evaluates a column it is asked for several times more slowly than in that
+    quiet = planned is not None and the_plan.whole_in_copy and not marks and not the_plan.marked_in_copy
+    node_of = {id(run): n for n, run in enumerate(runs)}
     if answers is None:
-        for h in hosts:  # a whole-formula call is blank until its run is made: never called by the engine
-            if h.top and not h.reverted:
-                book.set_values_batch(h.block.sheet, h.block.first_row, h.block.col, [[None]] * h.block.count)
+        for h in hosts:  # a whole-formula call holds a stand-in until its run is made: never called by the engine,
+            if h.top and not h.reverted:  # and no formula spills onto it (where the engine alone holds the call)
+                book.set_values_batch(h.block.sheet, h.block.first_row, h.block.col, [[STAND_IN]] * h.block.count)
     else:
         # a whole-formula call the engine meets before its run gets a stand-in (its run's values then replace
         # the formula, and what read it is evaluated again): cheaper than blanking the cells first
@@ -191,7 +198,11 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
             for node, _run in ready:
                 targets |= _needs(the_plan, runs, node, pending, made, cells=True) or set()
             if targets:
-                book.evaluate_cells(sorted(targets))
+                if quiet and not any(h.reverted for h in hosts) and all(
+                        node_of[id(r)] in made for h in answered.values() for r in h.runs):
+                    book.evaluate_all()
+                else:
+                    book.evaluate_cells(sorted(targets))
                 if answers is not None and answers.missed:
                     # the engine met a call before its run (it evaluates more than it is asked to) and gave it
                     # a stand-in: every answered formula calling that function reads its scratch cells from here

@@ -29,7 +29,7 @@ from typing import IO, Any
 from trups_xl.atomic import write_atomically
 from trups_xl.recalc.addresses import a1, column_number, coordinate
 from trups_xl.recalc.computed import ComputedCells
-from trups_xl.recalc.engine_copy import EMPTY_SHEET, Spans, replace_cells, with_sheet
+from trups_xl.recalc.engine_copy import EMPTY_SHEET, STAND_IN, Spans, replace_cells, with_sheet
 from trups_xl.recalc.formula_cells import COLUMN_BITS
 from trups_xl.recalc.package import DEFAULT_PART_BYTES, Scan, counted_chunks, damage, read_part
 from trups_xl.recalc.pieces import row_pieces
@@ -284,17 +284,17 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
                spans: dict[str, Spans] | None = None, sheet: tuple[str, str] | None = None,
                own: dict[str, Spans] | None = None,
                formulas: Callable[[bytes], bytes] | None = None) -> tuple[bool, set[str]]:
-    """Write ``target``: ``source`` with ``values`` (sheet title -> cells) in place of its formulas, its
-    parts deflated (the rewritten ones at zlib's fastest level, :data:`DEFLATE_LEVEL`) or, with
-    ``compression=ZIP_STORED``, stored (a copy read once, at once); the
-    formula cells of ``spans`` (sheet title -> spans, on sheets ``values`` does not name) left empty or
-    given other formulas, and an empty ``sheet`` (its title, its part) added last. Returns whether the
-    sheet was added, and the titles of the sheets whose spans giving formulas were not written (they
-    are written only with the sheet; a part whose cells are not all of the usual shape keeps its
-    formulas, its other spans left empty cell by cell). The formulas of ``own`` spans read no added
-    sheet: they are written with or without it, also on a sheet ``values`` names (before its values).
-    Every sheet part is then given, a piece at a time (cut after a row's end), through ``formulas``
-    where it is given (the engine's copy: :func:`~trups_xl.recalc.direct_names.in_piece`).
+    """Write ``target``: ``source`` with ``values`` (sheet title -> cells) in place of its formulas, its parts
+    deflated (the rewritten ones at zlib's fastest level, :data:`DEFLATE_LEVEL`) or, with
+    ``compression=ZIP_STORED``, stored (a copy read once, at once); the formula cells of ``spans`` (sheet title
+    -> spans, on sheets ``values`` does not name) given :data:`~trups_xl.recalc.engine_copy.STAND_IN` or other
+    formulas, and an empty ``sheet`` (its title, its part) added last. Returns whether the sheet was added, and
+    the titles of the sheets whose spans giving formulas were not written (they are written only with the sheet;
+    a part whose cells are not all of the usual shape keeps its formulas, its other spans given the stand-in
+    cell by cell). The formulas of ``own`` spans read no added sheet: they are written with or without it, also
+    on a sheet ``values`` names (before its values). Every sheet part is then given, a piece at a time (cut
+    after a row's end), through ``formulas`` where it is given (the engine's copy:
+    :func:`~trups_xl.recalc.direct_names.in_piece`).
 
     Every part is inflated through :func:`~trups_xl.recalc.package.read_part` or copied a chunk at a
     time, counted against ``limit_bytes`` whatever its zip header claims. Any failure to read or
@@ -353,10 +353,10 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
                 elif changes.get(each.title):
                     data = read(each.part)
                     replaced: bytes | bytearray | None = replace_cells(data, changes[each.title])
-                    if replaced is None:  # the cells one by one: those left empty (the others keep their formulas)
+                    if replaced is None:  # the cells one by one: the stand-ins (the others keep their formulas)
                         if any(s[2] is not None for within in changes[each.title].values() for s in within):
                             unwritten.add(each.title)
-                        replaced = rewrite_sheet(data, {(row, col): (None, False)
+                        replaced = rewrite_sheet(data, {(row, col): (STAND_IN, False)
                                                         for col, within in changes[each.title].items()
                                                         for first, last, texts in within if texts is None
                                                         for row in range(first, last + 1)}, styles)
