@@ -88,3 +88,44 @@ def test_the_engine_evaluates_everything_when_asked_for_an_if(formula, evaluates
     book.set_formulas_batch("S", 1, 3, [[f"=ELSEWHERE(A{i + 1})"] for i in range(50)])
     book.evaluate_cells([("S", 5, 2)])
     assert (len(calls) == 50) is evaluates_everything and (not calls) is not evaluates_everything
+
+
+def test_dates_read_as_serials_by_the_engine_are_what_as_sent_makes_of_its_dates():
+    """A run's arguments are read with the engine making every date, date-time, time of day and duration
+    its serial (``dates_as_serials``): the numbers ``as_sent`` makes of the same cells read as the engine's
+    own dates and times (to a microsecond), before 1900-03-01 (Excel's 1900-02-29 counted) included; its dates
+    again after."""
+    import formualizer as fz
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from trups_xl.recalc.engine import dates_as_serials
+
+    moments = st.one_of(st.dates(dt.date(1900, 1, 1), dt.date(9999, 12, 31)),
+                        st.datetimes(dt.datetime(1900, 1, 1), dt.datetime(9999, 12, 31)).map(
+                            lambda d: d.replace(microsecond=d.microsecond // 1000 * 1000)),
+                        st.times().map(lambda t: t.replace(microsecond=t.microsecond // 1000 * 1000)),
+                        st.timedeltas(dt.timedelta(0), dt.timedelta(days=3000)).map(
+                            lambda d: dt.timedelta(seconds=round(d.total_seconds(), 3))),
+                        st.floats(-1e9, 1e9), st.text(max_size=5), st.booleans(), st.none())
+
+    @settings(max_examples=60, deadline=None)
+    @given(values=st.lists(moments, min_size=1, max_size=12))
+    def check(values):
+        book = fz.Workbook(mode=fz.WorkbookMode.Ephemeral)
+        book.add_sheet("S")
+        book.set_values_batch("S", 1, 1, [[v] for v in values])
+        book.set_formula("S", 1, 2, "=A1+0")  # a formula's result too
+        area = fz.RangeAddress("S", 1, 1, len(values), 2)
+        native = [[as_sent(v) for v in row] for row in book.sheet("S").get_values(area)]
+        with dates_as_serials(book):
+            serial = [[as_sent(v) for v in row] for row in book.sheet("S").get_values(area)]
+            assert all(type(v) is not dt.date for row in book.sheet("S").get_values(area) for v in row)
+        for got, want in zip((v for row in serial for v in row), (v for row in native for v in row), strict=True):
+            # the engine's native duration is cut to whole microseconds (1.2e-11 of a day): its serial is not
+            assert got == pytest.approx(want, rel=1e-12, abs=1e-10) if type(want) is float else got == want
+        assert book.sheet("S").get_values(area) == book.sheet("S").get_values(area)  # its own values again
+        assert any(isinstance(v, (dt.date, dt.time, dt.timedelta)) for row in book.sheet("S").get_values(area)
+                   for v in row) == any(isinstance(v, (dt.date, dt.time, dt.timedelta)) for v in values)
+
+    check()

@@ -20,7 +20,8 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -305,6 +306,18 @@ def engine_text(formula: str) -> str:
     """A formula as the engine is given it where its calls must not be answered: skipped arguments
     marked, every ``TRUPS_*`` call under its :data:`ALIAS`."""
     return mark_skipped(formula, alias=True) or formula
+
+
+@contextmanager
+def dates_as_serials(book: fz.Workbook) -> Iterator[None]:
+    """The engine's values read as a function is sent them: a date, a date-time, a time or a duration as
+    its serial number, made by the engine (what :func:`as_sent` makes of each, with no Python step per
+    cell: a property test holds the two to each other); its own dates again after."""
+    book.set_temporal_egress("serial")
+    try:
+        yield
+    finally:
+        book.set_temporal_egress("native")
 
 
 def evaluate_all(book: fz.Workbook) -> None:

@@ -45,7 +45,7 @@ import formualizer as fz
 
 from trups_xl.recalc.blocks import BlockCells
 from trups_xl.recalc.calls import MAX_RANGE_CELLS, VECTOR_PARAMETERS, Call, Key, Ref, Refusal, hashable
-from trups_xl.recalc.engine import Answers, DateLog, as_sent, evaluate_all, key_part
+from trups_xl.recalc.engine import Answers, DateLog, as_sent, dates_as_serials, evaluate_all, key_part
 from trups_xl.recalc.engine_copy import STAND_IN
 from trups_xl.recalc.grouping import grouped_columns
 from trups_xl.recalc.load import keep_for_collect
@@ -323,28 +323,30 @@ def _column(book: fz.Workbook, ref: Ref, count: int, cache: dict[object, object]
     if key not in cache:
         rows = book.sheet(ref.sheet).get_values(fz.RangeAddress(ref.sheet, ref.rows[0], ref.cols[0],
                                                                  ref.rows[0] + count - 1, ref.cols[0]))
-        column = [v if type(v) is float else as_sent(v) for v in (row[0] for row in rows)]  # a number as it is
+        column = [v if type(v) is float else as_sent(v) for v in (row[0] for row in rows)]  # a number (a date too)
         cache[key] = column + [None] * (count - len(column))
     return cache[key]  # type: ignore[return-value]
 
 
 def _run_columns(book: fz.Workbook, run: Run, cache: dict[object, object]) -> tuple[list[Any], list[bool]]:
-    """Each argument as Excel sends it: a column of values down the run, or one value for all rows."""
+    """Each argument as Excel sends it: a column of values down the run, or one value for all rows (dates
+    read as their serials, :func:`.engine.dates_as_serials`)."""
     per_arg: list[list[object] | object] = []
     varying: list[bool] = []
-    for a in run.first.args:
-        if isinstance(a, Ref) and a.single and not a.absolute[0]:
-            per_arg.append(_column(book, a, run.count, cache))
-            varying.append(True)
-        elif isinstance(a, Ref) and (a.absolute == (True, True) or run.count == 1):
-            per_arg.append(_read(book, a, cache))
-            varying.append(False)
-        elif isinstance(a, Ref):  # a range moving down with the rows
-            per_arg.append([_read(book, a.shifted(k), cache) for k in range(run.count)])
-            varying.append(True)
-        else:
-            per_arg.append(a)
-            varying.append(False)
+    with dates_as_serials(book):
+        for a in run.first.args:
+            if isinstance(a, Ref) and a.single and not a.absolute[0]:
+                per_arg.append(_column(book, a, run.count, cache))
+                varying.append(True)
+            elif isinstance(a, Ref) and (a.absolute == (True, True) or run.count == 1):
+                per_arg.append(_read(book, a, cache))
+                varying.append(False)
+            elif isinstance(a, Ref):  # a range moving down with the rows
+                per_arg.append([_read(book, a.shifted(k), cache) for k in range(run.count)])
+                varying.append(True)
+            else:
+                per_arg.append(a)
+                varying.append(False)
     return per_arg, varying
 
 
