@@ -104,6 +104,16 @@ def _inline(text: str) -> bytes:
     return b'<is><t xml:space="preserve">' + escape(_XML_ILLEGAL.sub("", text)).encode("utf-8") + b"</t></is>"
 
 
+def _inline_all(texts: list[str]) -> list[bytes]:
+    """:func:`_inline` of each of ``texts``, made for all at once (joined by a line feed, which neither the
+    escaping nor the characters left out touch) where none holds a line feed; else each on its own."""
+    joined = "\n".join(texts)
+    if joined.count("\n") != len(texts) - 1:
+        return list(map(_inline, texts))
+    return [b'<is><t xml:space="preserve">%s</t></is>' % body
+            for body in escape(_XML_ILLEGAL.sub("", joined)).encode("utf-8").split(b"\n")]
+
+
 
 class CellWriter:
     """A formula cell's value written as its cell, with what earlier cells of the part worked out kept: a
@@ -195,9 +205,14 @@ def piece_at_once(parts: list[Any], keys: array[int], values: list[Any], at: int
     out[3::6] = digits
     out[4::6] = map(heads.get, zip(style_digits, flags, strict=True))  # an odd cell's: replaced below
     out[5::6] = map(_NUMBER.__mod__, numbers)
+    texts = [k for k in odd if type(kept[k]) is str and kept[k]]  # a column of messages: escaped at once
+    bodies = dict(zip(texts, _inline_all([kept[k] for k in texts]), strict=True)) if len(texts) > 1 else {}
     for k in odd:  # the cell on its own, in place of its five pieces
-        out[6 * k + 1:6 * k + 6] = (cells.xml(letters[k], digits[k], style_digits[k], kept[k], flags[k]),
-                                    b"", b"", b"", b"")
+        body = bodies.get(k)
+        out[6 * k + 1:6 * k + 6] = (
+            cells.xml(letters[k], digits[k], style_digits[k], kept[k], flags[k]) if body is None else
+            b'<c r="%s%s"%s>%s</c>' % (letters[k], digits[k], cells.head(style_digits[k], flags[k], str), body),
+            b"", b"", b"", b"")
     return b"".join(out), count
 
 
