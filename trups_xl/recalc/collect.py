@@ -219,8 +219,9 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
             extent = anchors.get((row, col))
             if extent is not None:
                 _add_spill(book, title, (row, col), extent, function, log, sheet_cells, spills, spilled)
-    # a vectorised call that read a cell some formula spilled into is the engine's to evaluate
-    redo = outcome.to_redo(spilled)
+    # a vectorised call that read a cell some formula spilled into, or values that are not those there now (a
+    # spill shown for a while as the engine evaluated everything before the run), is the engine's to evaluate
+    redo = outcome.to_redo(spilled, book)
     if redo:
         left = outcome.give_back(book, redo)
         left.settle(book)

@@ -37,6 +37,8 @@ the workbook (shared formulas expanded).
 
 from __future__ import annotations
 
+import hashlib
+from array import array
 from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Any
@@ -79,6 +81,10 @@ class Outcome:
     answers: Answers | None = None
     #: the values of answered blocks' scratch cells, set only if the blocks are pinned (id of the run ->)
     held: dict[int, list[Any]] = field(default_factory=dict)
+    #: what each run made after the engine first evaluated something read (id of the run -> the
+    #: :func:`_fingerprint` of its arguments): the engine may then have shown a spill that was gone by the
+    #: end (an anchor evaluated while a run it reads held its stand-in), so these are read again at the end
+    read_with: dict[int, bytes] = field(default_factory=dict)
 
     def settle(self, book: fz.Workbook) -> None:
         """Evaluate what is left; where a call was missed with a 0 that may be a skipped argument,
@@ -99,12 +105,17 @@ class Outcome:
         if self.answers is not None:
             self.answers.clear()
 
-    def to_redo(self, spilled: dict[str, set[tuple[int, int]]]) -> list[Run]:
-        """Runs that read a cell some formula spilled into, and every run that read one of those
-        (or the formulas around them), with every run of the same formulas."""
+    def to_redo(self, spilled: dict[str, set[tuple[int, int]]], book: fz.Workbook | None = None) -> list[Run]:
+        """Runs that read a cell some formula spilled into, or (with ``book``, evaluated) read arguments that
+        are not what they hold now (:attr:`read_with`), and every run that read one of those (or the formulas
+        around them), with every run of the same formulas."""
         redo = [r for r in self.runs if any(
             rect.sheet in spilled and any(rect.rows[0] <= row <= rect.rows[1] and rect.cols[0] <= col <= rect.cols[1]
                                           for row, col in spilled[rect.sheet]) for rect in r.reads())]
+        if book is not None and self.read_with:
+            cache: dict[object, object] = {}
+            redo += [r for r in self.runs if id(r) in self.read_with and r not in redo
+                     and _fingerprint(_run_columns(book, r, cache)[0]) != self.read_with[id(r)]]
         while redo:
             hosts = {id(self.host_of[id(d)]) for d in redo}
             readers = [r for r in self.runs if r not in redo and (id(self.host_of[id(r)]) in hosts or any(
@@ -129,7 +140,8 @@ class Outcome:
         return Outcome({k: v for k, v in self.values.items() if k not in gone}, self.dates - gone, kept,
                        BlockCells(b for b in self.hosts.blocks if not any(b is h.block for h in hosts.values())),
                        {id(r): self.host_of[id(r)] for r in kept},
-                       [h for h in self.answered if id(h) not in hosts], self.answers, self.held)
+                       [h for h in self.answered if id(h) not in hosts], self.answers, self.held,
+                       {id(r): self.read_with[id(r)] for r in kept if id(r) in self.read_with})
 
 
 
@@ -184,6 +196,7 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
     pending = {node for node in range(len(runs)) if the_plan.levels[node]}  # runs not given back to the engine
     left = sorted(pending, key=lambda n: (the_plan.levels[n], n))
     made: set[int] = set()
+    fingerprints: dict[int, bytes] | None = None  # from the engine's first evaluation on
     while True:
         left = [n for n in left if not host_of[id(runs[n])].reverted]
         if not left:
@@ -198,6 +211,7 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
             for node, _run in ready:
                 targets |= _needs(the_plan, runs, node, pending, made, cells=True) or set()
             if targets:
+                fingerprints = outcome.read_with
                 if quiet and not any(h.reverted for h in hosts) and all(
                         node_of[id(r)] in made for h in answered.values() for r in h.runs):
                     book.evaluate_all()
@@ -219,7 +233,7 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
         taken_now = {n for n, _run in ready}
         left = [n for n in left if n not in taken_now]
         made |= taken_now
-        results = _run_round(book, [run for _n, run in ready])
+        results = _run_round(book, [run for _n, run in ready], fingerprints)
         for _node, run in ready:
             host = host_of[id(run)]
             values = results.get(id(run))
@@ -364,8 +378,23 @@ def _read(book: fz.Workbook, arg: Ref, cache: dict[object, object]) -> object:
     return value
 
 
-def _run_round(book: fz.Workbook, runs: list[Run]) -> dict[int, list[tuple[Any, bool]]]:
-    """Each run's values (None for a run with a table result), one call per group of its rows."""
+def _fingerprint(per_arg: list[Any]) -> bytes:
+    """A digest of a run's arguments as read (:func:`_run_columns`): a column of numbers by its doubles,
+    anything else by its ``repr``."""
+    digest = hashlib.blake2b(digest_size=16)
+    for arg in per_arg:
+        if type(arg) is list and all(type(v) is float for v in arg):
+            digest.update(b"f%d:" % len(arg))
+            digest.update(array("d", arg).tobytes())
+        else:
+            digest.update(b"r" + repr(arg).encode())
+    return digest.digest()
+
+
+def _run_round(book: fz.Workbook, runs: list[Run], fingerprints: dict[int, bytes] | None = None,
+               ) -> dict[int, list[tuple[Any, bool]]]:
+    """Each run's values (None for a run with a table result), one call per group of its rows; with
+    ``fingerprints``, each run's :func:`_fingerprint` of its arguments noted there."""
     cache: dict[object, object] = {}
     out: dict[int, list[tuple[Any, bool]]] = {}
     same: dict[object, Run] = {}  # the very same call over the same rows (in two formulas): made once
@@ -377,12 +406,16 @@ def _run_round(book: fz.Workbook, runs: list[Run]) -> dict[int, list[tuple[Any, 
         if twin is not run:
             if id(twin) in out:
                 out[id(run)] = out[id(twin)]
+            if fingerprints is not None and id(twin) in fingerprints:
+                fingerprints[id(run)] = fingerprints[id(twin)]
             continue
         refused = next((a for a in run.first.args if isinstance(a, Refusal)), None)
         if refused is not None:
             out[id(run)] = [(refused.message, False)] * run.count
             continue
         per_arg, varying = _run_columns(book, run, cache)
+        if fingerprints is not None:
+            fingerprints[id(run)] = _fingerprint(per_arg)
         result = grouped_columns(run.first.function, per_arg, varying, run.count)
         if any(isinstance(v[0], list) for v in result):
             continue  # a table somewhere: the engine's, which spills it
