@@ -73,3 +73,45 @@ def test_a_segments_values_are_read_as_its_cells_are():
     assert whole.values(2, 2, 2) == ["b"] and whole.values(1, 3, 5) == [3.0, None, None]
     assert holding(whole, [(1, 1, 3), (2, 2, 2)]) == [(1, 1, 1), (1, 3, 3), (2, 2, 2)]
     assert column_segments([]) == [] and SegmentValues(book, "S", []).values(1, 1, 2) == [None, None]
+
+
+def test_the_cells_left_to_ask_about_spills_hold_every_anchor_the_engine_shows():
+    """Generated sheets of formulas (spilling ones among them: SEQUENCE, a range, a table-returning function,
+    some blocked), typed values, a run's cells (its values set where the workbook has its formulas) and empty
+    cells: the anchors found asking only the cells :func:`filled_around` leaves are those found asking every
+    formula cell. A spill shows no empty cell (an empty element is 0)."""
+    from array import array
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from trups_xl.recalc.formula_cells import COLUMN_BITS
+    from trups_xl.recalc.segments import filled_around, spill_anchors
+
+    kinds = st.sampled_from(["=1+1", "=SEQUENCE(2)", "=SEQUENCE(1,2)", "=SEQUENCE(2,2)", "=K1:K2", "=K1:L1",
+                             "=TABLE()", '=IF(1,"")', "value", "run", "empty", "empty"])
+
+    @settings(max_examples=150, deadline=None)
+    @given(grid=st.lists(st.lists(kinds, min_size=4, max_size=4), min_size=1, max_size=5))
+    def check(grid):
+        book = fz.Workbook(mode=fz.WorkbookMode.Ephemeral)
+        book.add_sheet("S")
+        book.register_function("TABLE", lambda *_a: [[1.0, None], [None, 2.0]], min_args=0, max_args=0)
+        cells, runs = [], []
+        for r, line in enumerate(grid, 1):
+            for c, kind in enumerate(line, 1):
+                if kind == "run":
+                    book.set_value("S", r, c, 3.0)
+                    runs.append(r << COLUMN_BITS | c)
+                elif kind == "value":
+                    book.set_value("S", r, c, 7.0)
+                elif kind != "empty":
+                    book.set_formula("S", r, c, kind)
+                    cells.append((r, c))
+        book.evaluate_all()
+        segments = column_segments(cells)
+        asked = filled_around(book, "S", may_spill(segments, holding(SegmentValues(book, "S", segments), segments)),
+                              segments, array("q", sorted(runs)))
+        assert spill_anchors(book, "S", asked) == spill_anchors(book, "S", segments)
+
+    check()

@@ -28,7 +28,15 @@ from trups_xl.recalc.computed import ComputedCells
 from trups_xl.recalc.formula_cells import COLUMN_BITS
 from trups_xl.recalc.load import Key, Loaded, screened_value
 from trups_xl.recalc.package import DEFAULT_PART_BYTES, Scan, read_part
-from trups_xl.recalc.segments import GAP, SegmentValues, column_segments, holding, may_spill, spill_anchors
+from trups_xl.recalc.segments import (
+    GAP,
+    SegmentValues,
+    column_segments,
+    filled_around,
+    holding,
+    may_spill,
+    spill_anchors,
+)
 from trups_xl.recalc.writer import Values
 
 _COLUMN_MASK = (1 << COLUMN_BITS) - 1
@@ -157,7 +165,8 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
         del unset
         grid = SegmentValues(book, title, segments)
         read, (r0, c0), dense = grid.rows, grid.origin, grid.dense  # the rectangle read, when it was
-        anchors = spill_anchors(book, title, may_spill(segments, holding(grid, segments)))
+        anchors = spill_anchors(book, title, filled_around(book, title, may_spill(segments, holding(grid, segments)),
+                                                          segments, done_keys))
         if not anchors and not (bad and any(key[0] == title for key in bad)) and not any(
                 c.kind == "array" and not c.dynamic for c in special.values()) and _read_at_once(
                 sheet_cells, keys, read, (r0, c0), done_keys, done_values, done_dates,

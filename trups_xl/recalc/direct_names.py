@@ -33,6 +33,7 @@ import numpy.typing as npt
 
 from trups_xl.recalc.addresses import column_number
 from trups_xl.recalc.package import Scan
+from trups_xl.recalc.safety import EXCEL_COLUMNS, EXCEL_ROWS
 from trups_xl.recalc.xml_text import escape, unescape
 
 #: One absolute reference to a cell or a rectangle of a sheet: the sheet (quoted or not), then ``$C$R`` or
@@ -58,8 +59,6 @@ _ERRORS = r"#(?:N/A|DIV/0!|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DA
 #: an external workbook) in a formula: never looked into.
 _QUOTED = re.compile(r"\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'|" + _ERRORS + r"|\[(?:[^\[\]]|\[[^\[\]]*\])*\]",
                      re.IGNORECASE)  # no group: :func:`written_out` adds one
-_EXCEL_ROWS = 1_048_576
-_EXCEL_COLUMNS = 16_384
 
 
 def references(found: Scan) -> dict[str, str]:
@@ -80,7 +79,7 @@ def references(found: Scan) -> dict[str, str]:
 
 def _on_the_grid(match: re.Match[str]) -> bool:
     ends = [(match[3], match[4])] + ([(match[5], match[6])] if match[5] else [])
-    return all(int(row) <= _EXCEL_ROWS and column_number(letters) <= _EXCEL_COLUMNS for letters, row in ends)
+    return all(int(row) <= EXCEL_ROWS and column_number(letters) <= EXCEL_COLUMNS for letters, row in ends)
 
 
 def written_out(texts: dict[str, str]) -> Callable[[str], str]:

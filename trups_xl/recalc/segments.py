@@ -7,12 +7,16 @@ segment, not one per cell).
 from __future__ import annotations
 
 import bisect
+from array import array
 from collections.abc import Iterable
 from typing import Any
 
 import formualizer as fz
+import numpy as np
 
 from trups_xl.recalc.addresses import a1, area_bounds, coordinate
+from trups_xl.recalc.formula_cells import COLUMN_BITS
+from trups_xl.recalc.safety import EXCEL_ROWS
 
 
 def column_segments(cells: Iterable[tuple[int, int]]) -> list[tuple[int, int, int]]:
@@ -166,6 +170,50 @@ def overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[in
             i += 1
         else:
             j += 1
+    return out
+
+
+def filled_around(book: fz.Workbook, sheet: str, candidates: list[tuple[int, int, int]],
+                  segments: list[tuple[int, int, int]], others: array[int] | None = None,
+                  ) -> list[tuple[int, int, int]]:
+    """The parts of ``candidates`` (column segments of formula cells, :func:`may_spill`) with a cell right of
+    them or below them that a spill may have filled: one the engine shows something in that is no formula
+    cell (of ``segments``, or among ``others``: packed positions, ascending, of cells holding a run's values).
+    A spill leaves no cell of its area empty (the engine shows an empty element as 0, as Excel does) and
+    fills no formula's cell, so a cell with neither beside it anchors none: only the others are asked of the
+    engine cell by cell (:func:`spill_anchors`). One read of the engine a candidate segment."""
+    formula_rows: dict[int, list[tuple[int, int]]] = {}
+    for col, first, last in segments:
+        formula_rows.setdefault(col, []).append((first, last))
+    held = np.frombuffer(others, dtype=np.int64) if others is not None and len(others) else None
+    handle = book.sheet(sheet)
+    out: list[tuple[int, int, int]] = []
+    for col, first, last in candidates:
+        count = last - first + 1
+        # the cells right of the segment's, and the one below its last (those below the others are its own)
+        rows = handle.get_values(fz.RangeAddress(sheet, first, col + 1, last, col + 1))
+        maybe = np.zeros(count + 1, dtype=bool)
+        read = rows[:count]
+        maybe[:len(read)] = [bool(line) and line[0] is not None for line in read]
+        if last < EXCEL_ROWS:
+            below = handle.get_values(fz.RangeAddress(sheet, last + 1, col, last + 1, col))
+            maybe[count] = bool(below) and bool(below[0]) and below[0][0] is not None
+        for r1, r2 in overlap(formula_rows.get(col + 1, []), [(first, last)]):
+            maybe[r1 - first:r2 - first + 1] = False
+        if any(r1 <= last + 1 <= r2 for r1, r2 in formula_rows.get(col, [])):
+            maybe[count] = False
+        if held is not None:
+            keys = np.append((np.arange(first, last + 1, dtype=np.int64) << COLUMN_BITS) | (col + 1),
+                             ((last + 1) << COLUMN_BITS) | col)
+            at = np.minimum(np.searchsorted(held, keys), held.size - 1)
+            maybe &= held[at] != keys
+        maybe[count - 1] |= maybe[count]  # the last cell's: right of it or below it
+        kept = np.flatnonzero(maybe[:count])
+        if kept.size:  # consecutive rows as segments
+            breaks = np.flatnonzero(np.diff(kept) != 1)
+            starts = np.concatenate(([kept[0]], kept[breaks + 1])).tolist()
+            ends = np.concatenate((kept[breaks], [kept[-1]])).tolist()
+            out += [(col, first + a, first + b) for a, b in zip(starts, ends, strict=True)]
     return out
 
 
