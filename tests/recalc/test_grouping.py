@@ -90,3 +90,29 @@ def test_a_coupon_asked_on_every_day_is_refused_on_each_day_at_once(monkeypatch)
     out = grouped_columns("TRUPS_COUPON", [days, None, 1000.0], [True, False, False], 400)
     assert out == [stored(real(day, None, 1000.0)) for day in days]
     assert len(calls) > 400  # blocks, and the rows of those that err, as before
+
+
+def test_a_column_stored_at_once_is_what_each_value_stored_on_its_own_gives():
+    """Columns of finite numbers and of dates are stored with no step per value: the same pairs as
+    :func:`stored` of each, whatever the column holds."""
+    import datetime as dt
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from trups_xl.recalc.grouping import stored, stored_all
+
+    values = st.one_of(st.floats(), st.dates(dt.date(1900, 3, 1), dt.date(9999, 12, 31)),
+                       st.datetimes(dt.datetime(1900, 3, 1)), st.text(max_size=3), st.none(), st.booleans())
+    columns = st.one_of(st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=1),
+                        st.lists(st.dates(dt.date(1900, 3, 1), dt.date(9999, 12, 31)), min_size=1),
+                        st.lists(values, min_size=1))
+
+    @settings(max_examples=300, deadline=None)
+    @given(column=columns)
+    def check(column):
+        got, want = stored_all(column), [stored(v) for v in column]
+        assert [(type(v), flag) for v, flag in got] == [(type(v), flag) for v, flag in want]
+        assert [v for v, _ in got] == [v for v, _ in want]  # nan and inf both as the #NUM! error
+
+    check()

@@ -8,11 +8,14 @@ where that call answers an error (so a bad row keeps its own message) or where a
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
+from itertools import repeat
 from typing import Any
 
 import numpy as np
 
+from trups_xl.excel.convert import date_to_serial
 from trups_xl.excel.function import REGISTRY, refusals
 from trups_xl.recalc.calls import VECTOR_PARAMETERS, hashable, parameters
 from trups_xl.recalc.engine import to_engine
@@ -72,6 +75,12 @@ def stored(value: Any) -> tuple[Any, bool]:
 
 
 def stored_all(values: list[Any]) -> list[tuple[Any, bool]]:
+    """:func:`stored` of each value: a column of finite numbers, or of dates, with no Python step per value."""
+    kinds = set(map(type, values))
+    if kinds == {float} and all(map(math.isfinite, values)):
+        return list(zip(values, repeat(False)))
+    if kinds == {dt.date}:  # each its serial, as to_engine gives it
+        return list(zip(map(float, map(date_to_serial, values)), repeat(True)))
     # a finite float is stored as it is (inf - inf and nan - nan are nan)
     return [(v, False) if type(v) is float and v - v == 0.0 else stored(v) for v in values]
 
@@ -123,10 +132,12 @@ def _around_refusals(function: str, args: list[Any], vary: list[bool], count: in
 def column_result(out: Any, count: int) -> list[tuple[Any, bool]] | None:
     """A vectorised call's result as one stored value a row, or None when it is not a column of
     ``count`` values or answers a message (the rows are then called one by one)."""
-    if isinstance(out, list) and len(out) == count and all(len(r) == 1 for r in out) and not any(
-            isinstance(r[0], str) and r[0].startswith("#TRUPS") for r in out):
-        return stored_all([r[0] for r in out])
-    return None
+    if not isinstance(out, list) or len(out) != count or set(map(len, out)) != {1}:
+        return None
+    values = [r[0] for r in out]
+    if str in set(map(type, values)) and any(isinstance(v, str) and v.startswith("#TRUPS") for v in values):
+        return None
+    return stored_all(values)
 
 
 #: Rows called at once when a run's one call answers an error: a block whose call errs too is called a
