@@ -386,3 +386,26 @@ def test_a_run_that_read_a_spill_gone_by_the_end_is_the_engine_s(tmp_path, ancho
     assert dict(fast.values.items()) == dict(slow.values.items())
     assert fast.spills == slow.spills and fast.errors == slow.errors and fast.notices == slow.notices
     assert isinstance(fast.values[("Sheet", "H2")], float)
+
+
+def test_a_spill_onto_a_formula_reading_it_while_a_run_holds_its_stand_in_is_the_engine_alone_s(tmp_path):
+    """While C2 holds its stand-in, H2 spills onto I2, whose FILTER reads the spill: the engine finds no fixed
+    point for everything (#N/IMPL!) and the level's cells are asked for alone. No traceback; the engine
+    alone's values. Found by an independent review."""
+    cells = {"A2": 39_874.0, "B2": "=A2-1", "C2": "=TRUPS_NEXT_PAYMENT_DATE(B2)",
+             "H2": '=IF(C2=0,SEQUENCE(1,3)*1000,"x")', "I2": "=FILTER(H2:H4,H2:H4=0,1000)"}
+    path = write_book(tmp_path / "nofix.xlsx", cells)
+    fast, slow = recalculate(path), recalculate(path, vectorise_calls=False)
+    assert dict(fast.values.items()) == dict(slow.values.items())
+    assert fast.spills == slow.spills and fast.errors == slow.errors and fast.notices == slow.notices
+
+
+def test_a_run_given_back_lists_each_notice_once(tmp_path):
+    """Reading back again after a run is given back to the engine (it read a spill gone by the end) lists the
+    blocked spill's notice once, as the engine alone does. Found by an independent review."""
+    cells = {"G1": '=IF(C2=0,SEQUENCE(2)*1000,"x")', "K1": "=SEQUENCE(2)", "K2": 1.0, "A2": 39_874.0,
+             "B2": "=A2-1", "C2": "=TRUPS_NEXT_PAYMENT_DATE(B2)", "H2": "=TRUPS_ACCRUAL(B2,A2,,G2)"}
+    path = write_book(tmp_path / "twice.xlsx", cells)
+    fast, slow = recalculate(path), recalculate(path, vectorise_calls=False)
+    assert len(slow.notices) == 1 and fast.notices == slow.notices
+    assert dict(fast.values.items()) == dict(slow.values.items())

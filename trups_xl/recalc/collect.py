@@ -132,7 +132,10 @@ def _area_values(book: fz.Workbook, title: str, bounds: tuple[int, int, int, int
 def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: vectorise.Outcome,
              log: engine.DateLog, bad: dict[Key, str], external: list[str], notices: list[str],
              has_vba: bool) -> Recalculation:
-    """Read every formula cell, array area and spill back from the engine."""
+    """Read every formula cell, array area and spill back from the engine (``notices`` those of the load: the
+    notices found reading are added to a copy, so a reading again after runs given back lists each once)."""
+    given = notices
+    notices = list(given)
     tables = {s.title: ComputedCells() for s in found.sheets}
     cells: dict[str, Values] = dict(tables)
     spills: dict[tuple[str, str], str] = {}
@@ -234,7 +237,7 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
     if redo:
         left = outcome.give_back(book, redo)
         left.settle(book)
-        return _collect(book, found, formulas, left, log, bad, external, notices, has_vba)
+        return _collect(book, found, formulas, left, log, bad, external, given, has_vba)
     values = CellValues(cells)
     errors = []
     for sheet in found.sheets:

@@ -212,10 +212,8 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
                 targets |= _needs(the_plan, runs, node, pending, made, cells=True) or set()
             if targets:
                 fingerprints = outcome.read_with
-                if quiet and not any(h.reverted for h in hosts) and all(
-                        node_of[id(r)] in made for h in answered.values() for r in h.runs):
-                    book.evaluate_all()
-                else:
+                if not (quiet and not any(h.reverted for h in hosts) and all(
+                        node_of[id(r)] in made for h in answered.values() for r in h.runs) and _all_evaluated(book)):
                     book.evaluate_cells(sorted(targets))
                 if answers is not None and answers.missed:
                     # the engine met a call before its run (it evaluates more than it is asked to) and gave it
@@ -271,6 +269,17 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
     outcome.answers = answers
     outcome.held = held
     return outcome
+
+
+def _all_evaluated(book: fz.Workbook) -> bool:
+    """Whether the engine evaluated everything; False where it gave up (it can while runs hold stand-ins: a
+    formula spilling onto one that reads what it spills gives it no fixed point, ``#N/IMPL!``), and the
+    cells a level's runs read are then asked for alone, as they were before everything was evaluated."""
+    try:
+        book.evaluate_all()
+    except fz.ExcelEvaluationError:
+        return False
+    return True
 
 
 def _needs(the_plan: Plan, runs: list[Run], node: int, pending: set[int], made: set[int],
