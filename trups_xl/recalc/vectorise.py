@@ -299,7 +299,7 @@ def _needs(the_plan: Plan, runs: list[Run], node: int, pending: set[int], made: 
             waits = True
             if not cells:
                 return out
-            out.update((rect.sheet, r, col) for r in range(max(first, rect.rows[0]), min(last, rect.rows[1]) + 1))
+            out.update(zip(repeat(rect.sheet), range(max(first, rect.rows[0]), min(last, rect.rows[1]) + 1), repeat(col)))
     return out if waits else None
 
 
