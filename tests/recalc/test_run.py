@@ -247,3 +247,24 @@ def test_the_command_imports_no_workbook_library_and_no_http_client():
     done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120,
                           check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_workbook_the_engine_finds_no_values_for_is_refused_in_one_line(tmp_path, capsys):
+    """H2 spills onto I2, whose FILTER reads the spill: formualizer finds no values for it (#N/IMPL!, its
+    dynamic dependencies never settle) on either path, the engine alone too. One line, exit 2, nothing
+    written; no traceback."""
+    from books import write_book
+
+    from trups_xl.cli import main
+    from trups_xl.recalc.safety import RefusedError
+
+    cells = {"A2": 0.0, "H2": '=IF(A2=0,SEQUENCE(1,3)*1000,"x")', "I2": "=FILTER(H2:H4,H2:H4=0,1000)"}
+    path = write_book(tmp_path / "unsettled.xlsx", cells)
+    for fast in (True, False):
+        with pytest.raises(RefusedError, match=r"^the formula engine could not evaluate the workbook \(#N/IMPL!"):
+            recalculate(path, vectorise_calls=fast)
+    out = tmp_path / "out.xlsx"
+    assert main(["recalc", str(path), "-o", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("trups-xl: the formula engine could not evaluate the workbook (#N/IMPL!")
+    assert "Traceback" not in "\n".join(err) and not out.exists()

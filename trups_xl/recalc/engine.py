@@ -321,8 +321,26 @@ def dates_as_serials(book: fz.Workbook) -> Iterator[None]:
 
 
 def evaluate_all(book: fz.Workbook) -> None:
-    """Evaluate every formula of ``book``; a formula nested too deeply is refused in one line."""
-    try:
+    """Evaluate every formula of ``book``, refused in one line where the engine cannot (:func:`refused`)."""
+    with refused():
         book.evaluate_all()
+
+
+def evaluate_cells(book: fz.Workbook, cells: list[tuple[str, int, int]]) -> None:
+    """Evaluate ``cells`` and what they read, refused in one line where the engine cannot (:func:`refused`)."""
+    with refused():
+        book.evaluate_cells(cells)
+
+
+@contextmanager
+def refused() -> Iterator[None]:
+    """An evaluation the engine cannot make as one line: a formula nested too deeply, or a workbook it finds
+    no values for (``#N/IMPL!``: a spill onto a formula reading what it spills, which the engine's dynamic
+    dependencies never settle), as the engine alone fails on it."""
+    try:
+        yield
     except RecursionError:
         raise RefusedError("a formula is nested too deeply to evaluate") from None
+    except fz.ExcelEvaluationError as exc:
+        detail = " ".join(str(exc).split())[:200]
+        raise RefusedError(f"the formula engine could not evaluate the workbook ({detail})") from None

@@ -165,6 +165,7 @@ class ModelSession:
     def settle(self) -> None:
         """Evaluate until every formula agrees with its inputs (see the module's description)."""
         from trups_xl.recalc import vectorise
+        from trups_xl.recalc.engine import evaluate_all
 
         book = self.model.book
         # what changed since the last evaluation: first the cells set (inputs, and base values restored), then
@@ -174,7 +175,7 @@ class ModelSession:
         self.touched.clear()
         self.given_back = []
         for _ in range(MAX_ROUNDS):
-            _evaluate_all(book)
+            evaluate_all(book)
             cache: dict[object, object] = {}
             changed = []
             for r in self.runs:
@@ -299,14 +300,6 @@ def _arguments(book: Any, r: Any, cache: dict[object, object]) -> list[object]:
     from trups_xl.recalc import vectorise
 
     return vectorise._run_columns(book, r, cache)[0]
-
-
-def _evaluate_all(book: Any) -> None:
-    """The engine recomputes every cell whose inputs changed."""
-    try:
-        book.evaluate_all()
-    except RecursionError:
-        raise RefusedError("a formula is nested too deeply to evaluate") from None
 
 
 def _holds(rows_by_column: dict[tuple[str, int], list[int]], rect: Any) -> bool:

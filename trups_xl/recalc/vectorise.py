@@ -47,7 +47,15 @@ import formualizer as fz
 
 from trups_xl.recalc.blocks import BlockCells
 from trups_xl.recalc.calls import MAX_RANGE_CELLS, VECTOR_PARAMETERS, Call, Key, Ref, Refusal, hashable
-from trups_xl.recalc.engine import Answers, DateLog, as_sent, dates_as_serials, evaluate_all, key_part
+from trups_xl.recalc.engine import (
+    Answers,
+    DateLog,
+    as_sent,
+    dates_as_serials,
+    evaluate_all,
+    evaluate_cells,
+    key_part,
+)
 from trups_xl.recalc.engine_copy import STAND_IN
 from trups_xl.recalc.grouping import grouped_columns
 from trups_xl.recalc.load import keep_for_collect
@@ -214,7 +222,7 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
                 fingerprints = outcome.read_with
                 if not (quiet and not any(h.reverted for h in hosts) and all(
                         node_of[id(r)] in made for h in answered.values() for r in h.runs) and _all_evaluated(book)):
-                    book.evaluate_cells(sorted(targets))
+                    evaluate_cells(book, sorted(targets))
                 if answers is not None and answers.missed:
                     # the engine met a call before its run (it evaluates more than it is asked to) and gave it
                     # a stand-in: every answered formula calling that function reads its scratch cells from here
@@ -227,7 +235,7 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
                     for name in missed:
                         answers.by_call.pop(name, None)
                     if stale:
-                        book.evaluate_cells(sorted(targets))
+                        evaluate_cells(book, sorted(targets))
         taken_now = {n for n, _run in ready}
         left = [n for n in left if n not in taken_now]
         made |= taken_now
