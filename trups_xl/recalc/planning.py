@@ -289,7 +289,8 @@ class Plan:
     #: the blocks the engine's copy already holds as :func:`marked` gives them (each call under its alias,
     #: skipped arguments marked): formulas the engine evaluates on its own, parsed once
     marked_in_copy: list[Block] = field(default_factory=list)
-    #: whether the engine's copy leaves empty the cells of every block of :meth:`made_whole`
+    #: whether the engine's copy gives every block of :meth:`made_whole` its stand-ins
+    #: (:data:`.engine_copy.STAND_IN`)
     whole_in_copy: bool = False
 
     def marks(self, scan: Scan, answering: bool) -> list[tuple[Block, list[str]]]:

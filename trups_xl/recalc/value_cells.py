@@ -99,9 +99,13 @@ def cell_xml(ref: str, style: int, value: Any, is_date: bool, styles: Styles) ->
     return f'<c r="{ref}"{s} t="inlineStr">'.encode() + _inline(str(value)) + b"</c>"
 
 
+#: An inline string's ``<is>`` around its escaped text.
+_INLINE = b'<is><t xml:space="preserve">%s</t></is>'
+
+
 def _inline(text: str) -> bytes:
     """The ``<is>`` of an inline string holding ``text`` (what XML 1.0 cannot hold left out)."""
-    return b'<is><t xml:space="preserve">' + escape(_XML_ILLEGAL.sub("", text)).encode("utf-8") + b"</t></is>"
+    return _INLINE % escape(_XML_ILLEGAL.sub("", text)).encode("utf-8")
 
 
 def _inline_all(texts: list[str]) -> list[bytes]:
@@ -110,8 +114,7 @@ def _inline_all(texts: list[str]) -> list[bytes]:
     joined = "\n".join(texts)
     if joined.count("\n") != len(texts) - 1:
         return list(map(_inline, texts))
-    return [b'<is><t xml:space="preserve">%s</t></is>' % body
-            for body in escape(_XML_ILLEGAL.sub("", joined)).encode("utf-8").split(b"\n")]
+    return [_INLINE % body for body in escape(_XML_ILLEGAL.sub("", joined)).encode("utf-8").split(b"\n")]
 
 
 

@@ -71,6 +71,7 @@ from trups_xl.recalc.planning import (
     plan,
     restore,
 )
+from trups_xl.recalc.safety import RefusedError
 
 
 @dataclass
@@ -280,12 +281,13 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
 
 
 def _all_evaluated(book: fz.Workbook) -> bool:
-    """Whether the engine evaluated everything; False where it gave up (it can while runs hold stand-ins: a
-    formula spilling onto one that reads what it spills gives it no fixed point, ``#N/IMPL!``), and the
-    cells a level's runs read are then asked for alone, as they were before everything was evaluated."""
+    """Whether the engine evaluated everything; False where it refused to (:func:`.engine.evaluate_all`: it
+    can while runs hold stand-ins, a formula spilling onto one that reads what it spills giving it no fixed
+    point, ``#N/IMPL!``), and the cells a level's runs read are then asked for alone, as they were before
+    everything was evaluated (refused in turn where the engine cannot evaluate those either)."""
     try:
-        book.evaluate_all()
-    except fz.ExcelEvaluationError:
+        evaluate_all(book)
+    except RefusedError:
         return False
     return True
 
