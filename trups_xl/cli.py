@@ -156,7 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
 def command_recalc(args: argparse.Namespace) -> int:
     """Run ``recalc``."""
     from trups_xl.recalc import Options, main_recalc
+    from trups_xl.recalc.heap import give_back_freed_memory
 
+    give_back_freed_memory()  # this process's: a recalculation frees large buffers, many times over
     if _is_batch(args):
         return command_batch(args)
     args.workbook = Path(args.workbook[0])

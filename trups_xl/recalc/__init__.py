@@ -38,6 +38,7 @@ Modules, one concept each:
 * ``computed``  -- a sheet's computed cells (value, date or not) with no tuple per cell;
 * ``report``    -- results as their cells show them, the summary and the error lines;
 * ``run``       -- the recalculation itself (load, evaluate, collect) and the command;
+* ``heap``      -- the memory a recalculation frees given back to the system as it is freed;
 * ``scenario_table`` -- the scenario table and the outputs named;
 * ``scenarios`` -- a model loaded once, evaluated under scenario after scenario;
 * ``batch``     -- many workbooks and scenarios as tasks on this machine's cores or a Dask cluster;

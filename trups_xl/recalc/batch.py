@@ -37,6 +37,7 @@ from types import FrameType
 from typing import Any
 
 from trups_xl.atomic import write_atomically
+from trups_xl.recalc.heap import give_back_freed_memory
 from trups_xl.recalc.journal import Entry, Journal, digest, pair_key
 from trups_xl.recalc.results import Row, write_csv, write_xlsx
 from trups_xl.recalc.safety import Limits, RefusedError
@@ -133,9 +134,11 @@ def _evaluate(task: Task, path: Path) -> TaskResult:
     return result
 
 
-def _ignore_interrupts() -> None:
-    """A pool worker leaves Ctrl-C to the parent, which stops the run (no traceback from each worker)."""
+def _worker_start() -> None:
+    """A pool worker leaves Ctrl-C to the parent, which stops the run (no traceback from each worker), and
+    gives back the memory it frees (:func:`.heap.give_back_freed_memory`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    give_back_freed_memory()
 
 
 def workbooks_from(arguments: Sequence[str | Path], exclude: Sequence[Path] = ()) -> list[Path]:
@@ -376,7 +379,7 @@ def _pool_results(tasks: Sequence[Task], workers: int | None) -> Iterator[tuple[
     breaks: dict[int, int] = {}
     pending = list(range(len(tasks)))
     while pending:
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_ignore_interrupts)
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start)
         futures: dict[Future[TaskResult], int] = {pool.submit(evaluate_task, tasks[i]): i for i in pending}
         pending = []
         try:
