@@ -4,8 +4,11 @@ in the order they were set, a cell set again keeping its place and taking its ne
 from array import array
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from trups_xl.recalc.computed import ComputedCells
+from trups_xl.recalc.collect import _by_position
+from trups_xl.recalc.computed import ColumnValues, ComputedCells
 from trups_xl.recalc.formula_cells import COLUMN_BITS
 
 
@@ -81,3 +84,28 @@ def test_cells_set_at_once_read_back_as_if_set_one_by_one():
     assert at_once[(1, 1)] == (7.0, False) and at_once[(2, 5)] == (None, False) and len(at_once) == 4
     with pytest.raises(ValueError):
         at_once.extend_packed(array("q", [9]), [], [])
+
+
+segments = st.lists(st.tuples(st.sampled_from(["A", "B"]), st.integers(1, 40), st.integers(1, 5),
+                              st.lists(st.floats(allow_nan=False), min_size=0, max_size=12)), max_size=8)
+
+
+@given(segments)
+def test_column_values_read_as_a_dict_set_cell_by_cell(puts):
+    """The runs' values kept a column segment at a time read as a dict given each cell in turn (a cell set
+    again takes its new value), and by sheet as the generic packing of that dict."""
+    cells, expected = ColumnValues(), {}
+    for sheet, first, col, values in puts:
+        cells.put_column(sheet, first, col, values)
+        expected.update({(sheet, first + k, col): v for k, v in enumerate(values)})
+    assert len(cells) == len(expected) and set(cells) == set(expected) and len(list(cells)) == len(expected)
+    assert dict(cells.items()) == expected
+    for key in [*expected, ("A", 41 + 12, 1), ("C", 1, 1), ("A", 0, 1), ("A", 1)]:
+        assert (key in cells) == (key in expected)
+        if key in expected:
+            assert cells[key] == expected[key]
+        else:
+            with pytest.raises(KeyError):
+                cells[key]
+    by_sheet = {title: (list(keys), kept) for title, (keys, kept) in cells.by_sheet().items()}
+    assert by_sheet == {title: (list(keys), kept) for title, (keys, kept) in _by_position(expected).items()}

@@ -24,7 +24,7 @@ from trups_xl.excel.function import BUG_PREFIX, INPUT_ERROR_PREFIX
 from trups_xl.recalc import engine, vectorise
 from trups_xl.recalc.addresses import a1, area_bounds, coordinate
 from trups_xl.recalc.calls import top_function
-from trups_xl.recalc.computed import ComputedCells
+from trups_xl.recalc.computed import ColumnValues, ComputedCells
 from trups_xl.recalc.formula_cells import COLUMN_BITS
 from trups_xl.recalc.load import Key, Loaded, screened_value
 from trups_xl.recalc.package import DEFAULT_PART_BYTES, Scan, read_part
@@ -141,7 +141,8 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
     spills: dict[tuple[str, str], str] = {}
     circular: list[str] = []
     spilled: dict[str, set[tuple[int, int]]] = {}
-    done_by_sheet = _by_position(outcome.values)
+    done_by_sheet = (outcome.values.by_sheet() if isinstance(outcome.values, ColumnValues)
+                     else _by_position(outcome.values))
     dates_by_sheet: dict[str, set[int]] = {}
     for title, row, col in outcome.dates:
         dates_by_sheet.setdefault(title, set()).add(row << COLUMN_BITS | col)

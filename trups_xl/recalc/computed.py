@@ -6,14 +6,19 @@ Cells set in ascending position (as the read-back walks a sheet's formula cells)
 columns, the positions in an array and the values in a list: about 16 bytes a cell, where a dict
 costs about 80 (its entry and an int object per key). A cell set out of that order (a spill's cells,
 an array formula's area) turns the table into a dict by position, in the order the cells were set.
+
+The values the vectorised runs set (:class:`ColumnValues`) are kept as the runs made them, a column
+segment each: no key or dict entry per cell either.
 """
 
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_left
-from collections.abc import ItemsView, Iterable, Iterator, MutableMapping
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import ItemsView, Iterable, Iterator, Mapping, MutableMapping
 from typing import Any
+
+import numpy as np
 
 from trups_xl.recalc.formula_cells import COLUMN_BITS
 
@@ -136,6 +141,100 @@ class ComputedCells(MutableMapping[tuple[int, int], tuple[Any, bool]]):
     def items(self) -> ItemsView[tuple[int, int], tuple[Any, bool]]:
         return _Items(self)
 
+
+class ColumnValues(Mapping[tuple[str, int, int], Any]):
+    """Values set a column segment at a time (a run's cells), read as (sheet, row, column) -> value; a
+    cell set again (a segment over cells set before) is kept on its own and read before the segments."""
+
+    __slots__ = ("_count", "_over", "_segments", "_spans")
+
+    def __init__(self) -> None:
+        self._segments: list[tuple[str, int, int, list[Any]]] = []  # (sheet, column, first row, values)
+        #: (sheet, column) -> (first row, last row, number of the segment), in ascending rows
+        self._spans: dict[tuple[str, int], list[tuple[int, int, int]]] = {}
+        self._over: dict[tuple[str, int, int], Any] = {}  # cells set again, over a segment
+        self._count = 0
+
+    def put_column(self, sheet: str, first_row: int, col: int, values: list[Any]) -> None:
+        """Set the cells of ``col`` from ``first_row`` down to ``values`` (the list is kept, not copied)."""
+        if not values:
+            return
+        last = first_row + len(values) - 1
+        spans = self._spans.setdefault((sheet, col), [])
+        if any(first <= last and first_row <= end for first, end, _n in spans):  # over cells set before
+            for k, value in enumerate(values):
+                key = (sheet, first_row + k, col)
+                if key not in self:
+                    self._count += 1
+                self._over[key] = value
+            return
+        insort(spans, (first_row, last, len(self._segments)))
+        self._segments.append((sheet, col, first_row, values))
+        self._count += len(values)
+
+    def _in_segment(self, key: tuple[str, int, int]) -> Any:
+        spans = self._spans.get((key[0], key[2]))
+        if not spans:
+            return _ABSENT
+        at = bisect_right(spans, (key[1], _PAST, _PAST)) - 1
+        if at < 0 or spans[at][1] < key[1]:
+            return _ABSENT
+        first, _last, number = spans[at]
+        return self._segments[number][3][key[1] - first]
+
+    def __getitem__(self, key: tuple[str, int, int]) -> Any:
+        value = self._over.get(key, _ABSENT) if self._over else _ABSENT
+        if value is _ABSENT and isinstance(key, tuple) and len(key) == 3:
+            value = self._in_segment(key)
+        if value is _ABSENT:
+            raise KeyError(key)
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, tuple) or len(key) != 3:
+            return False
+        return key in self._over or self._in_segment(key) is not _ABSENT
+
+    def __iter__(self) -> Iterator[tuple[str, int, int]]:
+        over = self._over
+        for sheet, col, first, values in self._segments:
+            for row in range(first, first + len(values)):
+                if not over or (sheet, row, col) not in over:
+                    yield sheet, row, col
+        yield from over
+
+    def __len__(self) -> int:
+        return self._count
+
+    def by_sheet(self) -> dict[str, tuple[array[int], list[Any]]]:
+        """The cells by sheet, as their packed positions in ascending order and their values (two columns,
+        made a segment at a time)."""
+        if self._over:  # cells set again: each read as the mapping reads it
+            out: dict[str, tuple[array[int], list[Any]]] = {}
+            for (sheet, row, col), value in sorted(self.items(), key=lambda item: (item[0][1], item[0][2])):
+                keys, kept = out.setdefault(sheet, (array("q"), []))
+                keys.append(row << COLUMN_BITS | col)
+                kept.append(value)
+            return out
+        parts: dict[str, tuple[array[int], list[Any]]] = {}
+        step = 1 << COLUMN_BITS
+        for sheet, col, first, values in self._segments:
+            keys, kept = parts.setdefault(sheet, (array("q"), []))
+            start = first << COLUMN_BITS | col
+            keys.extend(range(start, start + step * len(values), step))
+            kept.extend(values)
+        for sheet, (keys, kept) in parts.items():
+            packed = np.frombuffer(keys, dtype=np.int64)
+            if packed.size > 1 and not bool(np.all(packed[1:] > packed[:-1])):
+                order = np.argsort(packed, kind="stable")
+                ordered = array("q")
+                ordered.frombytes(packed[order].tobytes())
+                parts[sheet] = ordered, list(map(kept.__getitem__, order.tolist()))
+        return parts
+
+
+#: Past any row or segment number: (row, _PAST, _PAST) sorts after every span starting at row.
+_PAST = 1 << 62
 
 #: What :meth:`ComputedCells.value_at` is given to tell a cell not set from a cell set to None.
 _ABSENT = object()

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import hashlib
 from array import array
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Any
@@ -47,6 +48,7 @@ import formualizer as fz
 
 from trups_xl.recalc.blocks import BlockCells
 from trups_xl.recalc.calls import MAX_RANGE_CELLS, VECTOR_PARAMETERS, Call, Key, Ref, Refusal, hashable
+from trups_xl.recalc.computed import ColumnValues
 from trups_xl.recalc.engine import (
     Answers,
     DateLog,
@@ -78,7 +80,7 @@ from trups_xl.recalc.safety import RefusedError
 class Outcome:
     """What the vectorised path set into the engine."""
 
-    values: dict[Key, Any]  # cell -> the value set (as the engine holds it)
+    values: Mapping[Key, Any]  # cell -> the value set (as the engine holds it)
     dates: set[Key]  # cells whose value is a date the function returned
     runs: list[Run] = field(default_factory=list)  # the runs evaluated here
     #: formula cells whose calls were made here, the formula around them left to the engine
@@ -197,7 +199,8 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
         # a whole-formula call the engine meets before its run gets a stand-in (its run's values then replace
         # the formula, and what read it is evaluated again): cheaper than blanking the cells first
         answers.open = True
-    outcome = Outcome({}, set())
+    made_values = ColumnValues()  # the runs' values, a column each (no key per cell)
+    outcome = Outcome(made_values, set())
     # the scratch columns some run reads; the others' values are held until a formula reads them
     read = {c for r in runs for rect in r.reads() if rect.sheet == the_plan.scratch
             for c in range(rect.cols[0], rect.cols[1] + 1)}
@@ -261,12 +264,12 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
                 if answers is not None and id(host) in answered and not _answer(book, answers, run, values):
                     _pin(book, answered.pop(id(host)), held)
                 continue
-            for k, (value, is_date) in enumerate(values):
-                key = (run.sheet, run.first_row + k, run.col)
-                outcome.values[key] = value
-                if is_date and host.dated:
-                    outcome.dates.add(key)
-            book.set_values_batch(run.sheet, run.first_row, run.col, [[v] for v, _ in values])
+            column = [v for v, _ in values]
+            made_values.put_column(run.sheet, run.first_row, run.col, column)
+            if host.dated:
+                outcome.dates.update((run.sheet, run.first_row + k, run.col)
+                                     for k, (_v, is_date) in enumerate(values) if is_date)
+            book.set_values_batch(run.sheet, run.first_row, run.col, [[v] for v in column])
     outcome.runs = [r for r in runs if not host_of[id(r)].reverted]
     outcome.host_of = {id(r): host_of[id(r)] for r in outcome.runs}
     outcome.hosts = BlockCells(h.block for h in hosts if not h.reverted and not h.top)
