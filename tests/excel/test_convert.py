@@ -24,6 +24,11 @@ def test_serial_round_trip(day):
     assert convert.serial_to_date(float(convert.date_to_serial(day))) == day
 
 
+@given(st.lists(st.one_of(st.dates(dt.date(1900, 3, 1), dt.date(9999, 12, 31)), st.datetimes(dt.datetime(1900, 3, 1)))))
+def test_serials_of_many_days_are_each_day_s_serial(days):
+    assert list(convert.dates_to_serials(days)) == [convert.date_to_serial(day) for day in days]
+
+
 def test_excel_errors_and_blanks_are_recognised():
     assert convert.is_error("#N/A") and convert.is_blank(None) and convert.is_blank("")
     assert convert.error_code_name(-2146826246) == "#N/A"

@@ -1,6 +1,9 @@
 """A sheet's formula cells kept as columns: read back as the cells they were given, by position, in
 row then column order, the last of two cells at one position kept."""
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from trups_xl.recalc.formula_cells import FormulaCell, FormulaCells
 
 
@@ -90,3 +93,22 @@ def test_a_shared_formula_s_cells_are_read_a_group_at_a_time():
     assert cells.shared_groups()["7"].column_extent() is None
     assert cells[(4, 3)] == FormulaCell(4, 3, 1, "shared", None, shared_index="7") and cells.style(4, 3) == 1
     assert cells[(6, 3)] == FormulaCell(6, 3, 0, "normal", "=1")
+
+
+@given(st.lists(st.tuples(st.integers(1, 30), st.integers(1, 4), st.sampled_from(["0", "1", "2", "x"])),
+                max_size=40))
+def test_shared_groups_are_the_later_cells_walked_in_position_order(later):
+    """Each group's later cells, and the order the groups come in, as a walk of the cells in position order
+    collects them (the last of two cells at one position kept)."""
+    cells = FormulaCells()
+    for row, col, index in later:
+        cells.extend_followers([row], [col], [0], [index])
+    last = {}
+    for row, col, index in later:
+        last[(row, col)] = index
+    expected = {}
+    for (row, col) in sorted(last):
+        expected.setdefault(last[(row, col)], []).append(row << 15 | col)
+    groups = cells.shared_groups()
+    assert list(groups) == list(expected)
+    assert {index: list(group.followers) for index, group in groups.items()} == expected

@@ -8,9 +8,12 @@ openpyxl = pytest.importorskip("openpyxl")
 pytest.importorskip("formualizer")
 
 from books import write_book  # noqa: E402
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 from openpyxl.worksheet.formula import ArrayFormula  # noqa: E402
 
-from trups_xl.recalc.load import _is_external, area_cells, load_workbook  # noqa: E402
+from trups_xl.recalc.calls import top_function  # noqa: E402
+from trups_xl.recalc.load import _is_external, area_cells, keep_for_collect, load_workbook  # noqa: E402
 from trups_xl.recalc.safety import RefusedError  # noqa: E402
 
 
@@ -371,3 +374,15 @@ def test_a_call_reading_its_own_cell_shows_what_the_engine_shows(tmp_path, formu
     path = _pinned_book(tmp_path / "b.xlsx", ["S1"], cells={"B2": formula})
     values = _agree(path)
     assert values[("S1", "B2")] == 0.0 and values[("S1", "B5")] > 0
+
+
+_PIECES = st.sampled_from(["=", "TRUPS_", "trupſ_", "Trups_", "ACCRUAL", "COUPON", "NOPE", "(", ")", "IF", ",",
+                           "A1", " ", "+", "\n"])
+
+
+@given(st.lists(st.lists(_PIECES, max_size=8).map("".join), max_size=30))
+def test_reading_back_keeps_the_texts_that_start_with_a_call_and_only_those(texts):
+    formulas = {("S", row, 1): text for row, text in enumerate(texts, start=1)}
+    expected = {key: text for key, text in formulas.items() if top_function(text) is not None}
+    keep_for_collect(formulas)
+    assert formulas == expected

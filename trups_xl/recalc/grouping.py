@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from trups_xl.excel.convert import date_to_serial
+from trups_xl.excel.convert import dates_to_serials
 from trups_xl.excel.function import REGISTRY, refusals
 from trups_xl.recalc.calls import VECTOR_PARAMETERS, hashable, parameters
 from trups_xl.recalc.engine import to_engine
@@ -80,7 +80,7 @@ def stored_all(values: list[Any]) -> list[tuple[Any, bool]]:
     if kinds == {float} and all(map(math.isfinite, values)):
         return list(zip(values, repeat(False)))
     if kinds == {dt.date}:  # each its serial, as to_engine gives it
-        return list(zip(map(float, map(date_to_serial, values)), repeat(True)))
+        return list(zip(map(float, dates_to_serials(values)), repeat(True)))
     # a finite float is stored as it is (inf - inf and nan - nan are nan)
     return [(v, False) if type(v) is float and v - v == 0.0 else stored(v) for v in values]
 

@@ -15,7 +15,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import compress, repeat
 from pathlib import Path
 from typing import cast
 
@@ -334,12 +334,17 @@ def _holder(spans: dict[tuple[str, int], list[tuple[int, int, int]]], sheet: str
     return within[at][2] if at is not None else None
 
 
+#: Whether a formula's text names a ``TRUPS_*`` function anywhere (as :func:`.calls.top_function` reads it).
+_NAMES_TRUPS = re.compile("TRUPS_", re.I).search
+
+
 def keep_for_collect(formulas: dict[Key, str]) -> None:
     """Drop from ``formulas`` what reading back does not need: the texts of the formulas that start with a
     ``TRUPS_*`` call are kept (which function a cell calls first says whether its number is a date,
     :func:`.calls.top_function`); every other text is the scan's, or for the rare cell that needs one and
     has none there (a blocked spill in a shared formula's later cell) the engine's."""
-    kept = {k: t for k, t in formulas.items() if top_function(t) is not None}
+    candidates = compress(formulas.items(), map(_NAMES_TRUPS, formulas.values()))  # no Python step for the others
+    kept = {k: t for k, t in candidates if top_function(t) is not None}
     formulas.clear()  # the same dictionary (the caller's Loaded holds it), its table released
     formulas.update(kept)
 

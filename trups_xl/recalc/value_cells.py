@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 import re
 from array import array
 from collections.abc import Iterable
@@ -175,7 +176,8 @@ def piece_at_once(parts: list[Any], keys: array[int], values: list[Any], at: int
     for found in set(letters).difference(columns):
         columns[found] = column_number(found.decode())
     shift = COLUMN_BITS
-    found = array("q", [int(d) << shift | c for d, c in zip(digits, map(columns.__getitem__, letters), strict=True)])
+    found = array("q", map(operator.or_, map(operator.lshift, map(int, digits), repeat(shift)),
+                           map(columns.__getitem__, letters)))
     if keys[at:at + count] != found:
         return None
     kept = values[at:at + count]
