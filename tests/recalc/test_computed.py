@@ -86,8 +86,17 @@ def test_cells_set_at_once_read_back_as_if_set_one_by_one():
         at_once.extend_packed(array("q", [9]), [], [])
 
 
-segments = st.lists(st.tuples(st.sampled_from(["A", "B"]), st.integers(1, 40), st.integers(1, 5),
-                              st.lists(st.floats(allow_nan=False), min_size=0, max_size=12)), max_size=8)
+segments = st.lists(st.tuples(st.sampled_from(["A", "B"]), st.integers(1, 20), st.integers(1, 3),
+                              st.lists(st.floats(allow_nan=False), min_size=0, max_size=12)), max_size=10)
+
+
+def test_a_column_set_over_cells_set_again_takes_their_place():
+    """A segment over cells that were set again (kept on their own) gives them its values."""
+    cells = ColumnValues()
+    for first, value in ((1, "a"), (4, "b"), (7, "c")):
+        cells.put_column("S", first, 1, [value] * 5 if value != "c" else [value] * 4)
+    assert len(cells) == 10 and [cells[("S", row, 1)] for row in range(1, 11)] == ["a"] * 3 + ["b"] * 3 + ["c"] * 4
+    assert cells.by_sheet()["S"][1] == ["a"] * 3 + ["b"] * 3 + ["c"] * 4
 
 
 @given(segments)

@@ -161,7 +161,9 @@ class ColumnValues(Mapping[tuple[str, int, int], Any]):
             return
         last = first_row + len(values) - 1
         spans = self._spans.setdefault((sheet, col), [])
-        if any(first <= last and first_row <= end for first, end, _n in spans):  # over cells set before
+        over = self._over
+        if any(first <= last and first_row <= end for first, end, _n in spans) or (over and any(
+                (sheet, row, col) in over for row in range(first_row, last + 1))):  # over cells set before
             for k, value in enumerate(values):
                 key = (sheet, first_row + k, col)
                 if key not in self:
