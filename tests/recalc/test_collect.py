@@ -88,14 +88,14 @@ def test_a_spill_between_formulas_is_found_and_written(tmp_path):
 
 
 def test_the_runs_values_are_kept_by_sheet_in_ascending_position():
-    from trups_xl.recalc.collect import _by_position
+    from trups_xl.recalc.computed import by_position
     from trups_xl.recalc.formula_cells import COLUMN_BITS
 
-    by_sheet = _by_position({("A", 3, 1): "c", ("B", 1, 1): 1.0, ("A", 1, 2): "b", ("A", 1, 1): "a"})
+    by_sheet = by_position({("A", 3, 1): "c", ("B", 1, 1): 1.0, ("A", 1, 2): "b", ("A", 1, 1): "a"})
     assert {title: (list(keys), values) for title, (keys, values) in by_sheet.items()} == {
         "A": ([1 << COLUMN_BITS | 1, 1 << COLUMN_BITS | 2, 3 << COLUMN_BITS | 1], ["a", "b", "c"]),
         "B": ([1 << COLUMN_BITS | 1], [1.0])}
-    assert _by_position({}) == {}
+    assert by_position({}) == {}
 
 
 @pytest.mark.parametrize("vectorise", [True, False])
@@ -131,6 +131,47 @@ def test_a_sheet_read_at_once_is_read_as_the_walk_cell_by_cell_reads_it(tmp_path
     sheet = next(iter(at_once.values()))
     assert dict(sheet)[(2, 2)][1] is True and dict(sheet)[(2, 3)][1] is True  # dates, from a run and a call
     assert dict(sheet)[(2, 4)] == ("after", False) and dict(sheet)[(2, 5)][0] == {"type": "Error", "kind": "Div"}
+
+
+@pytest.mark.parametrize("layout", ["runs only", "columns apart"])
+def test_a_sheet_of_runs_or_of_columns_read_whole_is_read_at_once_as_the_walk_reads_it(tmp_path, monkeypatch,
+                                                                                       layout):
+    """Every formula cell a run's (nothing read from the engine), or the formula columns too far apart for one
+    rectangle (each read whole): read at once, with the values and dates the walk cell by cell gives."""
+    import datetime as dt
+
+    from trups_xl.recalc import collect as collect_module
+
+    cells = {"A1": "date", "B1": "next", "C1": "accrual"}
+    for r in range(2, 302):  # D and Z read as one rectangle would be 4,096 cells more than twice theirs
+        cells[f"A{r}"] = dt.datetime(2010, 1, 5) + dt.timedelta(days=7 * r)
+        cells[f"B{r}"] = f"=TRUPS_NEXT_PAYMENT_DATE(A{r})"
+        cells[f"C{r}"] = f"=TRUPS_ACCRUAL(A{r},B{r})"
+        if layout == "columns apart":
+            cells[f"D{r}"] = f'=IF(C{r}>0,A{r}+1,"none")'
+            cells[f"Z{r}"] = f"=TRUPS_PREVIOUS_PAYMENT_DATE(A{r}+0)"  # no run: the engine's calls, dates
+    path = write_book(tmp_path / "b.xlsx", cells)
+    real = collect_module._read_at_once
+    taken = []
+
+    def read(at_once):
+        def recorded(*args):
+            taken.append(real(*args) if at_once else False)
+            return taken[-1]
+
+        monkeypatch.setattr(collect_module, "_read_at_once", recorded)
+        loaded = load_workbook(path)
+        got = collect(loaded, evaluate_calls(loaded))
+        monkeypatch.undo()
+        return {t: sorted(c.items()) for t, c in got.cells.items()}
+
+    at_once = read(True)
+    assert taken == [True]
+    assert at_once == read(False)
+    sheet = dict(next(iter(at_once.values())))
+    assert sheet[(2, 2)][1] is True and sheet[(2, 3)][1] is False  # a date from a run, a number
+    if layout == "columns apart":
+        assert sheet[(2, 26)][1] is True and sheet[(2, 4)][1] is False  # the engine's call's date, a number
 
 
 def test_a_blocked_spill_in_a_shared_formula_s_later_cell_gives_its_shape(tmp_path):

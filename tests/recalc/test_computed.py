@@ -7,8 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from trups_xl.recalc.collect import _by_position
-from trups_xl.recalc.computed import ColumnValues, ComputedCells
+from trups_xl.recalc.computed import ColumnValues, ComputedCells, by_position
 from trups_xl.recalc.formula_cells import COLUMN_BITS
 
 
@@ -117,4 +116,4 @@ def test_column_values_read_as_a_dict_set_cell_by_cell(puts):
             with pytest.raises(KeyError):
                 cells[key]
     by_sheet = {title: (list(keys), kept) for title, (keys, kept) in cells.by_sheet().items()}
-    assert by_sheet == {title: (list(keys), kept) for title, (keys, kept) in _by_position(expected).items()}
+    assert by_sheet == {title: (list(keys), kept) for title, (keys, kept) in by_position(expected).items()}

@@ -13,7 +13,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from itertools import islice, repeat
+from itertools import repeat
 from typing import Any
 
 import formualizer as fz
@@ -24,7 +24,7 @@ from trups_xl.excel.function import BUG_PREFIX, INPUT_ERROR_PREFIX
 from trups_xl.recalc import engine, vectorise
 from trups_xl.recalc.addresses import a1, area_bounds, coordinate
 from trups_xl.recalc.calls import top_function
-from trups_xl.recalc.computed import ColumnValues, ComputedCells
+from trups_xl.recalc.computed import ColumnValues, ComputedCells, by_position
 from trups_xl.recalc.formula_cells import COLUMN_BITS
 from trups_xl.recalc.load import Key, Loaded, screened_value
 from trups_xl.recalc.package import DEFAULT_PART_BYTES, Scan, read_part
@@ -142,7 +142,7 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
     circular: list[str] = []
     spilled: dict[str, set[tuple[int, int]]] = {}
     done_by_sheet = (outcome.values.by_sheet() if isinstance(outcome.values, ColumnValues)
-                     else _by_position(outcome.values))
+                     else by_position(outcome.values))
     dates_by_sheet: dict[str, set[int]] = {}
     for title, row, col in outcome.dates:
         dates_by_sheet.setdefault(title, set()).add(row << COLUMN_BITS | col)
@@ -174,7 +174,7 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
         if not anchors and not (bad and any(key[0] == title for key in bad)) and not any(
                 c.kind == "array" and not c.dynamic for c in special.values()) and _read_at_once(
                 sheet_cells, keys, read, (r0, c0), done_keys, done_values, done_dates,
-                dated.get(title, {})):
+                dated.get(title, {}), dense):
             continue
         at, last = 0, len(done_keys)  # the next of the runs' cells (the walk and they are in ascending position)
         for packed, scanned in zip(keys, texts, strict=True):
@@ -261,12 +261,14 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
 
 def _read_at_once(sheet_cells: ComputedCells, keys: array[int], read: list[list[Any]], origin: tuple[int, int],
                   done_keys: array[int], done_values: list[Any], done_dates: set[int],
-                  dated: dict[int, Callable[[Any], bool]]) -> bool:
-    """Every formula cell of a sheet set at once (no step per cell), when all were read in one rectangle
+                  dated: dict[int, Callable[[Any], bool]],
+                  dense: dict[int, tuple[int, list[Any]]] | None = None) -> bool:
+    """Every formula cell of a sheet set at once (no step per cell), when each was set by a run or read,
+    in one rectangle or else in a column read whole (``dense``: a column's first row read and its values),
     and none needs a look of its own (a circular reference, a blocked spill); False, with nothing set,
     otherwise. ``dated``: the cells not set by a run whose formula starts with a call of a function
     that returned a date, by packed position (the test of a value, :meth:`engine.DateLog.is_date`)."""
-    if not read or len(sheet_cells):
+    if len(sheet_cells):
         return False
     r0, c0 = origin
     mask = _COLUMN_MASK
@@ -281,8 +283,10 @@ def _read_at_once(sheet_cells: ComputedCells, keys: array[int], read: list[list[
             if run_key == k:
                 append(run_value)
                 run_key, run_value = next(runs, _PAST)
-            else:
+            elif read:
                 append(read[(k >> COLUMN_BITS) - r0][(k & mask) - c0])
+            else:  # read a column at a time, or nothing read (every cell a run's)
+                append(_in_column(dense, k))
     except IndexError:
         return False
     if any(type(v) is dict and v.get("kind") in ("Circ", "Spill") for v in values):
@@ -296,6 +300,18 @@ def _read_at_once(sheet_cells: ComputedCells, keys: array[int], read: list[list[
                   if not set_by_run and (j := _position(keys, k)) >= 0 and is_date(values[j])]
     sheet_cells.extend_packed(keys, values, dates)
     return True
+
+
+def _in_column(dense: dict[int, tuple[int, list[Any]]] | None, key: int) -> Any:
+    """The value read of the cell at packed position ``key`` from its column read whole; IndexError where
+    the column was not read whole or the cell not read."""
+    column = dense.get(key & _COLUMN_MASK) if dense else None
+    if column is None:
+        raise IndexError(key)
+    at = (key >> COLUMN_BITS) - column[0]
+    if at < 0 or (value := column[1][at]) is GAP:
+        raise IndexError(key)
+    return value
 
 
 #: What the merge of :func:`_read_at_once` takes once the runs' cells are all met: past every position.
@@ -325,21 +341,6 @@ def _dated_candidates(formulas: dict[Key, str], log: engine.DateLog,
 
 def _date_test(log: engine.DateLog, function: str) -> Callable[[Any], bool]:
     return lambda value: log.is_date(function, 0, 0, value)
-
-
-def _by_position(values: Mapping[Key, Any]) -> dict[str, tuple[array[int], list[Any]]]:
-    """``values`` by sheet, as the packed positions in ascending order and their values (two columns:
-    no dict entry or int object kept per cell)."""
-    out: dict[str, tuple[array[int], list[Any]]] = {}
-    for (title, row, col), value in values.items():
-        keys, kept = out.get(title) or out.setdefault(title, (array("q"), []))
-        keys.append(row << COLUMN_BITS | col)
-        kept.append(value)
-    for title, (keys, kept) in out.items():
-        if not all(map(operator.lt, keys, islice(keys, 1, None))):
-            order = sorted(range(len(keys)), key=keys.__getitem__)
-            out[title] = array("q", map(keys.__getitem__, order)), list(map(kept.__getitem__, order))
-    return out
 
 
 def _add_spill(book: fz.Workbook, title: str, anchor: tuple[int, int], extent: tuple[int, int, int, int],

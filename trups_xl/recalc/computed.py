@@ -8,14 +8,17 @@ costs about 80 (its entry and an int object per key). A cell set out of that ord
 an array formula's area) turns the table into a dict by position, in the order the cells were set.
 
 The values the vectorised runs set (:class:`ColumnValues`) are kept as the runs made them, a column
-segment each: no key or dict entry per cell either.
+segment each: no key or dict entry per cell either; reading back takes them, or any cells' values,
+packed by sheet in ascending position (:meth:`ColumnValues.by_sheet`, :func:`by_position`).
 """
 
 from __future__ import annotations
 
+import operator
 from array import array
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import ItemsView, Iterable, Iterator, Mapping, MutableMapping
+from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -212,12 +215,7 @@ class ColumnValues(Mapping[tuple[str, int, int], Any]):
         """The cells by sheet, as their packed positions in ascending order and their values (two columns,
         made a segment at a time)."""
         if self._over:  # cells set again: each read as the mapping reads it
-            out: dict[str, tuple[array[int], list[Any]]] = {}
-            for (sheet, row, col), value in sorted(self.items(), key=lambda item: (item[0][1], item[0][2])):
-                keys, kept = out.setdefault(sheet, (array("q"), []))
-                keys.append(row << COLUMN_BITS | col)
-                kept.append(value)
-            return out
+            return by_position(self)
         parts: dict[str, tuple[array[int], list[Any]]] = {}
         step = 1 << COLUMN_BITS
         for sheet, col, first, values in self._segments:
@@ -233,6 +231,21 @@ class ColumnValues(Mapping[tuple[str, int, int], Any]):
                 ordered.frombytes(packed[order].tobytes())
                 parts[sheet] = ordered, list(map(kept.__getitem__, order.tolist()))
         return parts
+
+
+def by_position(values: Mapping[tuple[str, int, int], Any]) -> dict[str, tuple[array[int], list[Any]]]:
+    """``values`` by sheet, as the packed positions in ascending order and their values (two columns:
+    no dict entry or int object kept per cell)."""
+    out: dict[str, tuple[array[int], list[Any]]] = {}
+    for (title, row, col), value in values.items():
+        keys, kept = out.get(title) or out.setdefault(title, (array("q"), []))
+        keys.append(row << COLUMN_BITS | col)
+        kept.append(value)
+    for title, (keys, kept) in out.items():
+        if not all(map(operator.lt, keys, islice(keys, 1, None))):
+            order = sorted(range(len(keys)), key=keys.__getitem__)
+            out[title] = array("q", map(keys.__getitem__, order)), list(map(kept.__getitem__, order))
+    return out
 
 
 #: Past any row or segment number: (row, _PAST, _PAST) sorts after every span starting at row.
