@@ -4,6 +4,8 @@ import pytest
 
 openpyxl = pytest.importorskip("openpyxl")
 
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 from openpyxl.utils import column_index_from_string, get_column_letter  # noqa: E402
 
 from trups_xl.recalc.addresses import (  # noqa: E402
@@ -23,6 +25,18 @@ def test_column_letters_and_numbers_agree_with_openpyxl_on_every_column():
         letters = get_column_letter(n)
         assert column_letters(n) == letters
         assert column_number(letters) == column_index_from_string(letters) == n
+
+
+@given(st.text(alphabet="AZaz[@0 ", max_size=4), st.integers(1, 16_390))
+def test_letters_that_are_not_a_column_s_own_leave_its_address_as_it_is(letters, col):
+    """Whatever text is read as column letters first, each column's address is its own letters (that of
+    the number the text reads as included)."""
+    read = column_number(letters)
+    for n in (col, read):
+        if 0 < n:
+            assert a1(3, n) == f"{column_letters(n)}3"
+    if col <= 16_384:
+        assert column_number(column_letters(col)) == col
 
 
 def test_cell_addresses():

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from trups_xl.recalc.safety import EXCEL_COLUMNS
+
 _REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
 
 
@@ -15,6 +17,9 @@ def column_number(letters: str) -> int:
     n = 0
     for ch in letters:
         n = n * 26 + ord(ch) - 64
+    if 0 < n <= EXCEL_COLUMNS and letters == column_letters(n):  # a column's own letters: one entry a column
+        _NUMBERS[letters] = n
+        _LETTERS[n] = letters
     return n
 
 
@@ -53,12 +58,10 @@ def column_letters(n: int) -> str:
     return out
 
 
-_ALPHABET = [chr(65 + n) for n in range(26)]
-_TWO = [a + b for a in _ALPHABET for b in _ALPHABET]
-#: Each column's letters by its number (index 0 unused): one-, two-, then three-letter names up to
-#: XFD, made by concatenation (a tenth of the cost of :func:`column_letters` for each).
-_LETTERS = ["", *_ALPHABET, *_TWO, *(a + bc for a in _ALPHABET for bc in _TWO)][:16_385]
-_NUMBERS = {letters: n for n, letters in enumerate(_LETTERS) if n}
+#: The columns met so far, by number and by letters, each worked out once (a workbook uses a few dozen
+#: columns; a table of all 16,384 made at import held 2 MB in every recalculation).
+_LETTERS: dict[int, str] = {}
+_NUMBERS: dict[str, int] = {}
 
 
 def coordinate(ref: str) -> tuple[int, int]:
@@ -70,7 +73,13 @@ def coordinate(ref: str) -> tuple[int, int]:
 
 
 def a1(row: int, col: int) -> str:
-    return f"{_LETTERS[col] if 0 < col <= 16_384 else column_letters(col)}{row}"
+    letters = _LETTERS.get(col)
+    if letters is None:
+        letters = column_letters(col)
+        if 0 < col <= EXCEL_COLUMNS:
+            _LETTERS[col] = letters
+            _NUMBERS[letters] = col
+    return f"{letters}{row}"
 
 
 def area_bounds(area: str) -> tuple[int, int, int, int]:
