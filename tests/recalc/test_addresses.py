@@ -39,6 +39,13 @@ def test_letters_that_are_not_a_column_s_own_leave_its_address_as_it_is(letters,
         assert column_number(column_letters(col)) == col
 
 
+def test_a_negative_column_number_is_refused():
+    with pytest.raises(ValueError, match="no column -1"):
+        column_letters(-1)
+    with pytest.raises(ValueError):
+        a1(3, -2)
+
+
 def test_cell_addresses():
     assert coordinate("B7") == (7, 2)
     assert coordinate("XFD1048576") == (1_048_576, 16_384)

@@ -50,7 +50,9 @@ def fixed_reference(reference: str) -> bool:
 
 
 def column_letters(n: int) -> str:
-    """A column's letters (1 -> "A", 28 -> "AB")."""
+    """A column's letters (1 -> "A", 28 -> "AB"; 0 -> "")."""
+    if n < 0:  # no column: refused, not a loop that never ends
+        raise ValueError(f"no column {n}")
     out = ""
     while n:
         n, rem = divmod(n - 1, 26)
