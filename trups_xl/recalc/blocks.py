@@ -12,7 +12,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from itertools import repeat
 
-from trups_xl.recalc.calls import Copied, Key
+from trups_xl.recalc.calls import Copied, Key, names_trups
 
 
 @dataclass
@@ -86,7 +86,7 @@ def trups_blocks(formulas: dict[Key, str]) -> list[Block]:
     """The formulas calling a ``TRUPS_*`` function, as blocks of one shape."""
     columns: dict[tuple[str, int], list[int]] = {}
     for (sheet, row, col), text in formulas.items():
-        if "TRUPS_" in text or ("_" in text and "TRUPS_" in text.upper()):  # the name in any case
+        if names_trups(text):
             found = columns.get((sheet, col))
             if found is None:
                 found = columns[(sheet, col)] = []

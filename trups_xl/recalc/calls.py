@@ -214,6 +214,12 @@ class Parser:
         return Call(key, function, tuple(args))
 
 
+def names_trups(text: str) -> bool:
+    """Whether a formula's text names a ``TRUPS_*`` function anywhere, in any case (as :func:`top_function`
+    reads a name): what is told apart before anything is parsed."""
+    return "TRUPS_" in text or ("_" in text and "TRUPS_" in text.upper())
+
+
 _TOP_CALL = re.compile(r"^=\s*(TRUPS_[A-Z_]+)\s*\(", re.I)
 
 

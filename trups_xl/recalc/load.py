@@ -24,7 +24,7 @@ import formualizer as fz
 from trups_xl.recalc import direct_names, engine, planning, shared
 from trups_xl.recalc.addresses import a1, area_bounds
 from trups_xl.recalc.blocks import Block
-from trups_xl.recalc.calls import top_function
+from trups_xl.recalc.calls import names_trups, top_function
 from trups_xl.recalc.engine_copy import STAND_IN, Spans, span_at
 from trups_xl.recalc.formula_cells import COLUMN_BITS, SharedGroup
 from trups_xl.recalc.package import Scan, scan
@@ -334,16 +334,12 @@ def _holder(spans: dict[tuple[str, int], list[tuple[int, int, int]]], sheet: str
     return within[at][2] if at is not None else None
 
 
-#: Whether a formula's text names a ``TRUPS_*`` function anywhere (as :func:`.calls.top_function` reads it).
-_NAMES_TRUPS = re.compile("TRUPS_", re.I).search
-
-
 def keep_for_collect(formulas: dict[Key, str]) -> None:
     """Drop from ``formulas`` what reading back does not need: the texts of the formulas that start with a
     ``TRUPS_*`` call are kept (which function a cell calls first says whether its number is a date,
     :func:`.calls.top_function`); every other text is the scan's, or for the rare cell that needs one and
     has none there (a blocked spill in a shared formula's later cell) the engine's."""
-    candidates = compress(formulas.items(), map(_NAMES_TRUPS, formulas.values()))  # no Python step for the others
+    candidates = compress(formulas.items(), map(names_trups, formulas.values()))  # no Python step for the others
     kept = {k: t for k, t in candidates if top_function(t) is not None}
     formulas.clear()  # the same dictionary (the caller's Loaded holds it), its table released
     formulas.update(kept)
