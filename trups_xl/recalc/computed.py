@@ -14,11 +14,9 @@ packed by sheet in ascending position (:meth:`ColumnValues.by_sheet`, :func:`by_
 
 from __future__ import annotations
 
-import operator
 from array import array
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import ItemsView, Iterable, Iterator, Mapping, MutableMapping
-from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -223,14 +221,7 @@ class ColumnValues(Mapping[tuple[str, int, int], Any]):
             start = first << COLUMN_BITS | col
             keys.extend(range(start, start + step * len(values), step))
             kept.extend(values)
-        for sheet, (keys, kept) in parts.items():
-            packed = np.frombuffer(keys, dtype=np.int64)
-            if packed.size > 1 and not bool(np.all(packed[1:] > packed[:-1])):
-                order = np.argsort(packed, kind="stable")
-                ordered = array("q")
-                ordered.frombytes(packed[order].tobytes())
-                parts[sheet] = ordered, list(map(kept.__getitem__, order.tolist()))
-        return parts
+        return {sheet: _ascending(keys, kept) for sheet, (keys, kept) in parts.items()}
 
 
 def by_position(values: Mapping[tuple[str, int, int], Any]) -> dict[str, tuple[array[int], list[Any]]]:
@@ -241,11 +232,19 @@ def by_position(values: Mapping[tuple[str, int, int], Any]) -> dict[str, tuple[a
         keys, kept = out.get(title) or out.setdefault(title, (array("q"), []))
         keys.append(row << COLUMN_BITS | col)
         kept.append(value)
-    for title, (keys, kept) in out.items():
-        if not all(map(operator.lt, keys, islice(keys, 1, None))):
-            order = sorted(range(len(keys)), key=keys.__getitem__)
-            out[title] = array("q", map(keys.__getitem__, order)), list(map(kept.__getitem__, order))
-    return out
+    return {title: _ascending(keys, kept) for title, (keys, kept) in out.items()}
+
+
+def _ascending(keys: array[int], kept: list[Any]) -> tuple[array[int], list[Any]]:
+    """Packed positions and their values put in ascending position (as they are, where they are), each
+    position's values in the order given."""
+    packed = np.frombuffer(keys, dtype=np.int64)
+    if packed.size < 2 or bool(np.all(packed[1:] > packed[:-1])):
+        return keys, kept
+    order = np.argsort(packed, kind="stable")
+    ordered = array("q")
+    ordered.frombytes(packed[order].tobytes())
+    return ordered, list(map(kept.__getitem__, order.tolist()))
 
 
 #: Past any row or segment number: (row, _PAST, _PAST) sorts after every span starting at row.
