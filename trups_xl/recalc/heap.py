@@ -17,6 +17,7 @@ variable, which is read only as a process starts).
 from __future__ import annotations
 
 import ctypes
+import functools
 import sys
 
 #: ``mallopt``'s parameter for the free memory at the heap's top kept before it is returned (glibc's
@@ -25,23 +26,18 @@ M_TRIM_THRESHOLD = -1
 #: The free memory at the heap's top kept, in bytes: glibc's starting value (128 KiB).
 TRIM_THRESHOLD_BYTES = 128 * 1024
 
-_done: list[bool] = []
-
-
+@functools.cache
 def give_back_freed_memory() -> bool:
     """Have the C allocator return free memory at its heap's top past :data:`TRIM_THRESHOLD_BYTES` to the
     system, and stop it raising its thresholds, for the rest of this process (once; later calls change
     nothing). True where glibc took the setting; False elsewhere (another system or C library: nothing is
     changed)."""
-    if _done:
-        return _done[0]
     taken = False
     if sys.platform.startswith("linux"):
         try:
             taken = bool(ctypes.CDLL(None).mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES))
         except (OSError, AttributeError):  # no C library to ask, or one without mallopt
             taken = False
-    _done.append(taken)
     return taken
 
 
