@@ -18,8 +18,7 @@ def column_number(letters: str) -> int:
     for ch in letters:
         n = n * 26 + ord(ch) - 64
     if 0 < n <= EXCEL_COLUMNS and letters == column_letters(n):  # a column's own letters: one entry a column
-        _NUMBERS[letters] = n
-        _LETTERS[n] = letters
+        _remember(n, letters)
     return n
 
 
@@ -66,6 +65,12 @@ _LETTERS: dict[int, str] = {}
 _NUMBERS: dict[str, int] = {}
 
 
+def _remember(col: int, letters: str) -> None:
+    """Keep a column of the grid met, by number and by its own letters."""
+    _LETTERS[col] = letters
+    _NUMBERS[letters] = col
+
+
 def coordinate(ref: str) -> tuple[int, int]:
     """``"B12"`` -> (12, 2); ``$`` signs ignored."""
     match = _REF.match(ref.replace("$", "").upper())
@@ -79,8 +84,7 @@ def a1(row: int, col: int) -> str:
     if letters is None:
         letters = column_letters(col)
         if 0 < col <= EXCEL_COLUMNS:
-            _LETTERS[col] = letters
-            _NUMBERS[letters] = col
+            _remember(col, letters)
     return f"{letters}{row}"
 
 
