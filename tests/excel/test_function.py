@@ -2,6 +2,9 @@
 function answers NaN or infinity, and the wizard text comes from the docstring."""
 
 import inspect
+import os
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given
@@ -151,3 +154,20 @@ def test_one_line_is_the_text_s_words_joined_by_one_space_within_the_cell_limit(
     line = " ".join(text.split())
     expected = line if len(line) <= function.WIZARD_LIMIT else line[:function.WIZARD_LIMIT - 3] + "..."
     assert function.one_line(text) == expected
+
+
+@pytest.mark.skipif(sys.platform.startswith("win"), reason="xlwings registers UDFs on Windows")
+def test_a_headless_recalculation_does_not_import_xlwings_or_pandas():
+    """Off Windows and outside xlwings Server/Lite, xlwings' decorators return the function as given;
+    importing xlwings (and with it pandas) would be a third of a second of every recalculation."""
+    env = {k: v for k, v in os.environ.items() if k != "XLWINGS_ON_SERVER"}
+    code = ("import sys, trups_xl.excel.udfs, trups_xl.recalc.run, trups_xl.cli\n"
+            "print(sorted({'xlwings', 'pandas'} & set(sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_xlwings_server_gets_xlwings_registration(monkeypatch):
+    monkeypatch.setenv("XLWINGS_ON_SERVER", "true")
+    monkeypatch.setitem(sys.modules, "xlwings", object())
+    assert function.registering_xlwings() is sys.modules["xlwings"]

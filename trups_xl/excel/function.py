@@ -1,7 +1,7 @@
 """The Excel boundary: the ``@excel_function`` decorator and argument readers for UDFs.
 
-``excel_function`` registers a function with xlwings (``xw.func``/``xw.arg``), takes the
-Excel function-wizard description from the first docstring line and each argument's
+``excel_function`` registers a function with xlwings (``xw.func``/``xw.arg``, where they register anything:
+:func:`registering_xlwings`), takes the Excel function-wizard description from the first docstring line and each argument's
 help from the numpydoc ``Parameters`` section, declares every argument ``err_to_str``
 (so ``#N/A`` upstream is refused, not read as a blank) and ``ndim=2`` (so a range keeps
 its orientation), and wraps the body in the error contract: input the core refuses
@@ -12,15 +12,17 @@ says so (``#TRUPS-BUG!``), never a traceback and never disguised as an input err
 from __future__ import annotations
 
 import functools
+import importlib
 import inspect
+import os
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-import xlwings as xw
 
 from trups_xl.core.errors import ElementRefusalError, TrupsInputError
 
@@ -31,6 +33,22 @@ BUG_PREFIX = "#TRUPS-BUG!"
 CATEGORY = "trups-xl"
 #: Excel's limit for a function description and for each argument's help.
 WIZARD_LIMIT = 255
+
+
+
+def registering_xlwings() -> Any:
+    """xlwings where its ``func`` and ``arg`` register anything, else None.
+
+    They do in Excel on Windows, in xlwings Server and Lite (``XLWINGS_ON_SERVER``), and in a
+    session that has imported xlwings itself (its decorators may be rebound); anywhere else xlwings'
+    own decorators return the function as given. Importing xlwings imports pandas: a third of a
+    second of every headless recalculation, which never needs it.
+    """
+    if ("xlwings" in sys.modules or sys.platform.startswith("win")
+            or os.environ.get("XLWINGS_ON_SERVER") == "true"):
+        return importlib.import_module("xlwings")
+    return None
+
 
 #: Every registered Excel function, in definition order.
 REGISTRY: dict[str, Callable[..., Any]] = {}
@@ -145,12 +163,14 @@ def excel_function(example: tuple[Any, ...] = (), elementwise: tuple[str, ...] =
                 return one_line(f"{BUG_PREFIX} {type(exc).__name__}: {exc} (please report)")
 
         wrapped: Any = guarded
-        for name in inspect.signature(fn).parameters:
-            wrapped = xw.arg(name, doc=helps.get(name, ""), err_to_str=True, ndim=2)(wrapped)
-        # xw.func last: xw.arg re-runs xlwings' registration and would reset the category.
-        wrapped = xw.func(category=CATEGORY)(wrapped)
-        if hasattr(wrapped, "__xlfunc__"):  # classic xlwings on Windows: wizard text
-            wrapped.__xlfunc__["ret"]["doc"] = summary
+        xw = registering_xlwings()
+        if xw is not None:
+            for name in inspect.signature(fn).parameters:
+                wrapped = xw.arg(name, doc=helps.get(name, ""), err_to_str=True, ndim=2)(wrapped)
+            # xw.func last: xw.arg re-runs xlwings' registration and would reset the category.
+            wrapped = xw.func(category=CATEGORY)(wrapped)
+            if hasattr(wrapped, "__xlfunc__"):  # classic xlwings on Windows: wizard text
+                wrapped.__xlfunc__["ret"]["doc"] = summary
         REGISTRY[fn.__name__] = wrapped
         _UNWRAPPED[fn.__name__] = fn
         INFO[fn.__name__] = FunctionInfo(summary, helps, example, tuple(elementwise))
