@@ -20,7 +20,10 @@ Beside each, in the same run:
 
 * **floor** -- the engine alone on the same workbook with a trivial Python function registered in
   place of every ``TRUPS_*`` function (load + evaluate every formula; no checks, no values copy):
-  what any engine-based recalculation pays at least;
+  what any engine-based recalculation pays at least. Its process imports the engine and nothing of this
+  package: the names and argument counts it registers are worked out by the parent, so the floor's
+  time holds no import of ours (until December 2026 it imported the package's functions to list them,
+  and with them xlwings and pandas: about 0.6 s, half of a 10,000-row floor of the shorter shapes);
 * **old** -- the ``formulas``-based recalculation this project shipped before (commit
   :data:`OLD_COMMIT`, run from ``git archive`` of it), where the ``formulas`` package is installed
   and it finishes within :data:`OLD_LIMIT_S` seconds (``> 300``: it did not, or the size before
@@ -92,8 +95,10 @@ def generate(shape: str, rows: int, path: Path) -> Path:
     return path
 
 
-def child(mode: str, path: str, old_root: str = "") -> None:
-    """One measurement in this fresh process; prints seconds and peak MB as JSON."""
+def child(mode: str, path: str, extra: str = "") -> None:
+    """One measurement in this fresh process; prints seconds and peak MB as JSON. ``extra``: for the floor,
+    the ``TRUPS_*`` names and how many arguments each takes (JSON, from :func:`arities`, worked out by
+    the parent: the floor imports the engine, not this package); for the old path, its tree."""
     start = time.perf_counter()
     code = 0
     if mode == "ours":
@@ -101,26 +106,31 @@ def child(mode: str, path: str, old_root: str = "") -> None:
 
         code = main(["recalc", path, "-o", path + ".values.xlsx", "--allow-circular", "--max-formulas", "5000000"])
     elif mode == "floor":
-        import inspect
-
         import formualizer as fz
-
-        from trups_xl.excel import udfs  # noqa: F401
-        from trups_xl.excel.function import REGISTRY
 
         budget = 256 * 2**20  # the package limit recalc checks and gives the engine (--max-uncompressed-mb)
         book = fz.Workbook.load_path(path, mode=fz.WorkbookMode.Ephemeral,
                                      load_limits={"max_part_bytes": budget, "max_expanded_bytes": budget})
-        for name, fn in REGISTRY.items():
-            book.register_function(name, lambda *_a: 1.0, min_args=0, max_args=len(inspect.signature(fn).parameters))
+        for name, count in json.loads(extra).items():
+            book.register_function(name, lambda *_a: 1.0, min_args=0, max_args=count)
         book.evaluate_all()
     else:  # the old recalculation, from its own tree
-        sys.path.insert(0, old_root)
+        sys.path.insert(0, extra)
         from trups_xl.cli import main as old_main
 
         code = old_main(["recalc", path, "-o", path + ".old.xlsx", "--allow-circular"])
     seconds = time.perf_counter() - start
     print(json.dumps({"code": code, "seconds": seconds, "peak_mb": peak_mb()}))
+
+
+def arities() -> str:
+    """Every ``TRUPS_*`` name and how many arguments it takes, as JSON: what the floor registers."""
+    import inspect
+
+    from trups_xl.excel import udfs  # noqa: F401
+    from trups_xl.excel.function import REGISTRY
+
+    return json.dumps({name: len(inspect.signature(fn).parameters) for name, fn in REGISTRY.items()})
 
 
 def peak_mb() -> float:
@@ -135,10 +145,11 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def measure(mode: str, path: Path, timeout: float | None = None, old_root: str = "") -> dict[str, float] | None:
+def measure(mode: str, path: Path, timeout: float | None = None, extra: str = "") -> dict[str, float] | None:
+    """``mode`` (ours, floor or old) on ``path`` in a fresh process; ``extra`` as :func:`child` takes it."""
     try:
-        run = subprocess.run([sys.executable, __file__, "--child", mode, str(path), old_root], capture_output=True,
-                             text=True, timeout=timeout, check=False, cwd=HERE.parent if mode != "old" else old_root)
+        run = subprocess.run([sys.executable, __file__, "--child", mode, str(path), extra], capture_output=True,
+                             text=True, timeout=timeout, check=False, cwd=HERE.parent if mode != "old" else extra)
     except subprocess.TimeoutExpired:
         return None
     lines = run.stdout.strip().splitlines()
@@ -241,6 +252,7 @@ def main() -> None:
                         help="run the old path on models of at most this many rows (default: not run)")
     args = parser.parse_args()
     compile_package()
+    functions = arities()
     print(f"{'shape':>10} {'rows':>8} {'cells':>9} | {'ours s':>7} {'MB':>6} | {'floor s':>7} {'MB':>6} | "
           f"{'ours/floor':>10} {'MB ratio':>8} | {'old s':>7} {'MB':>6} | sample")
     old_seconds: dict[str, float] = {}  # shape -> the old path's seconds at the last size it ran
@@ -255,7 +267,7 @@ def main() -> None:
                     ours = measure("ours", path)
                     allowed = (0, 1) if shape in MESSAGES_BY_DESIGN else (0,)
                     assert ours is not None and ours["code"] in allowed, f"{path.name}: exit {ours and ours['code']}"
-                    floor = measure("floor", path)
+                    floor = measure("floor", path, extra=functions)
                     assert floor is not None
                     ours_runs.append(ours)
                     floor_runs.append(floor)
