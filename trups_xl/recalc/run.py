@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
+from trups_xl.excel.convert import collector_paused
 from trups_xl.recalc import vectorise
 from trups_xl.recalc.collect import Recalculation, collect
 from trups_xl.recalc.load import Loaded, load_workbook
@@ -64,7 +65,8 @@ def recalculate(path: Path, progress: Callable[[str], None] | None = None,
     ``vectorise_calls=False`` sends every formula through the engine (the reference path the tests
     compare :mod:`trups_xl.recalc.vectorise` with).
     """
-    return evaluate_workbook(load_workbook(path, progress, limits, blank_runs=vectorise_calls), vectorise_calls)
+    with collector_paused():  # hundreds of thousands of long-lived objects, no cycles: see collector_paused
+        return evaluate_workbook(load_workbook(path, progress, limits, blank_runs=vectorise_calls), vectorise_calls)
 
 
 
@@ -115,7 +117,8 @@ def write_values(path: Path, out: Path, result: Recalculation, replace_input: bo
     if result.scan is None:
         raise RefusedError("nothing to write: the recalculation holds no scan of the workbook")
     keep_vba = result.has_vba and out.suffix.lower() == ".xlsm"
-    write_copy(path, out, result.scan, result.cells, keep_vba)
+    with collector_paused():
+        write_copy(path, out, result.scan, result.cells, keep_vba)
 
 
 @dataclass(frozen=True)
