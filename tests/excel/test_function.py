@@ -171,3 +171,21 @@ def test_xlwings_server_gets_xlwings_registration(monkeypatch):
     monkeypatch.setenv("XLWINGS_ON_SERVER", "true")
     monkeypatch.setitem(sys.modules, "xlwings", object())
     assert function.registering_xlwings() is sys.modules["xlwings"]
+
+
+@pytest.mark.parametrize("platform", ["win32", "emscripten"])
+def test_excel_on_windows_and_xlwings_lite_get_xlwings_registration(monkeypatch, platform):
+    sentinel = object()
+    monkeypatch.delenv("XLWINGS_ON_SERVER", raising=False)
+    monkeypatch.setattr(sys, "platform", platform)
+    monkeypatch.delitem(sys.modules, "xlwings", raising=False)
+    monkeypatch.setattr(function.importlib, "import_module", lambda name: sentinel if name == "xlwings" else None)
+    assert function.registering_xlwings() is sentinel
+
+
+def test_elsewhere_xlwings_is_not_imported_to_register(monkeypatch):
+    monkeypatch.delenv("XLWINGS_ON_SERVER", raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.delitem(sys.modules, "xlwings", raising=False)
+    monkeypatch.setattr(function.importlib, "import_module", lambda name: pytest.fail(f"imported {name}"))
+    assert function.registering_xlwings() is None

@@ -39,12 +39,12 @@ WIZARD_LIMIT = 255
 def registering_xlwings() -> Any:
     """xlwings where its ``func`` and ``arg`` register anything, else None.
 
-    They do in Excel on Windows, in xlwings Server and Lite (``XLWINGS_ON_SERVER``), and in a
-    session that has imported xlwings itself (its decorators may be rebound); anywhere else xlwings'
-    own decorators return the function as given. Importing xlwings imports pandas: a third of a
-    second of every headless recalculation, which never needs it.
+    They do in Excel on Windows, in xlwings Server and Lite (``XLWINGS_ON_SERVER``; Lite runs in
+    Pyodide, ``emscripten``), and in a session that has imported xlwings itself (its decorators may be
+    rebound); anywhere else xlwings' own decorators return the function as given. Importing xlwings
+    imports pandas: a third of a second of every headless recalculation, which never needs it.
     """
-    if ("xlwings" in sys.modules or sys.platform.startswith("win")
+    if ("xlwings" in sys.modules or sys.platform.startswith(("win", "emscripten"))
             or os.environ.get("XLWINGS_ON_SERVER") == "true"):
         return importlib.import_module("xlwings")
     return None
