@@ -23,7 +23,8 @@ Beside each, in the same run:
   what any engine-based recalculation pays at least. Its process imports the engine and nothing of this
   package: the names and argument counts it registers are worked out by the parent, so the floor's
   time holds no import of ours (until December 2026 it imported the package's functions to list them,
-  and with them xlwings and pandas: about 0.6 s, half of a 10,000-row floor of the shorter shapes);
+  and with them xlwings and pandas: 0.4 s to 0.6 s and about 60 MB, half of a 10,000-row floor of the
+  shorter shapes);
 * **old** -- the ``formulas``-based recalculation this project shipped before (commit
   :data:`OLD_COMMIT`, run from ``git archive`` of it), where the ``formulas`` package is installed
   and it finishes within :data:`OLD_LIMIT_S` seconds (``> 300``: it did not, or the size before

@@ -363,7 +363,7 @@ def collector_paused() -> Iterator[None]:
     container counts towards the next collection, and the collections walk every live container:
     a 100,000-row result built 8x slower with the collector running, a loaded model's hundreds
     of thousands of long-lived objects took half of a scenario's time, and a 10,000-row ledger's
-    recalculation ran 13 full collections that found nothing (about a tenth of its time)."""
+    recalculation ran 13 full collections that found nothing (6 to 8 percent of its time)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
