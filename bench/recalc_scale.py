@@ -125,13 +125,12 @@ def child(mode: str, path: str, extra: str = "") -> None:
 
 
 def arities() -> str:
-    """Every ``TRUPS_*`` name and how many arguments it takes, as JSON: what the floor registers."""
-    import inspect
-
-    from trups_xl.excel import udfs  # noqa: F401
+    """Every ``TRUPS_*`` name and how many arguments it takes, as JSON: what the floor registers, as the
+    recalculation registers it (:func:`trups_xl.recalc.calls.parameters`)."""
     from trups_xl.excel.function import REGISTRY
+    from trups_xl.recalc.calls import parameters
 
-    return json.dumps({name: len(inspect.signature(fn).parameters) for name, fn in REGISTRY.items()})
+    return json.dumps({name: len(parameters(name)) for name in REGISTRY})
 
 
 def peak_mb() -> float:

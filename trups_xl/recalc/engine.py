@@ -18,7 +18,6 @@ What the adapter makes of the engine's values, so that a function sees what Exce
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -31,6 +30,7 @@ import numpy as np
 from trups_xl.excel import udfs  # noqa: F401  (registers the functions)
 from trups_xl.excel.convert import FIRST_SERIAL_DATE, date_to_serial, excel_serial
 from trups_xl.excel.function import BUG_PREFIX, REGISTRY
+from trups_xl.recalc.calls import parameters
 from trups_xl.recalc.safety import RefusedError
 
 #: The engine's error kinds as Excel shows them.
@@ -254,7 +254,7 @@ def register(book: fz.Workbook, log: DateLog, answers: Answers | None = None) ->
     """Register every ``TRUPS_*`` function with ``book``; a call with more arguments than the function
     takes is ``#VALUE!``, as Excel shows it for a UDF."""
     for name, fn in REGISTRY.items():
-        most = len(inspect.signature(fn).parameters)
+        most = len(parameters(name))
         book.register_function(name, adapter(name, fn, log, answers), min_args=0, max_args=most)
         book.register_function(ALIAS + name.removeprefix("TRUPS_"), adapter(name, fn, log), min_args=0,
                                max_args=most)
