@@ -35,7 +35,6 @@ CATEGORY = "trups-xl"
 WIZARD_LIMIT = 255
 
 
-
 def registering_xlwings() -> Any:
     """xlwings where its ``func`` and ``arg`` register anything, else None.
 

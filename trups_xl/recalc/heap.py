@@ -26,6 +26,7 @@ M_TRIM_THRESHOLD = -1
 #: The free memory at the heap's top kept, in bytes: glibc's starting value (128 KiB).
 TRIM_THRESHOLD_BYTES = 128 * 1024
 
+
 @functools.cache
 def give_back_freed_memory() -> bool:
     """Have the C allocator return free memory at its heap's top past :data:`TRIM_THRESHOLD_BYTES` to the
