@@ -103,3 +103,18 @@ def test_a_date_flag_on_a_cell_that_holds_no_number_adds_no_date_style():
     at_once, walked = _styles(), _styles()
     assert rewrite_sheet(data, table, at_once) == rewrite_sheet(data, dict(table.items()), walked)
     assert at_once.rewritten() == walked.rewritten()
+
+
+def test_a_column_of_dates_is_written_at_once_not_cell_by_cell(monkeypatch):
+    """Dates (what the engine's EDATE gives back) are numbers with a date style: no Python step per cell."""
+    data = _sheet(50, 2, [0, 2])
+    table = ComputedCells()
+    for r in range(1, 51):
+        table.put(r, 1, dt.date(2009, 12, 21) + dt.timedelta(days=r), False)
+        table.put(r, 2, dt.datetime(2010, 1, 1, 12, 30) + dt.timedelta(days=r), True)
+    expected = rewrite_sheet(data, dict(table.items()), _styles())
+    calls = []
+    original = CellWriter.xml
+    monkeypatch.setattr(CellWriter, "xml", lambda self, *a: calls.append(a) or original(self, *a))
+    assert rewrite_sheet(data, table, _styles()) == expected
+    assert calls == []

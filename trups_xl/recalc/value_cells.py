@@ -15,7 +15,7 @@ from itertools import compress, repeat
 from operator import is_not, not_
 from typing import Any
 
-from trups_xl.excel.convert import date_to_serial
+from trups_xl.excel.convert import date_to_serial, dates_to_serials
 from trups_xl.recalc.addresses import column_number
 from trups_xl.recalc.engine import error_text, is_engine_error
 from trups_xl.recalc.formula_cells import COLUMN_BITS
@@ -158,6 +158,8 @@ class CellWriter:
                         value, is_date, self.styles)
 
 
+#: The types of a date a cell's value may be: written as its serial, with a date format.
+_DAY_TYPES = frozenset({dt.date, dt.datetime})
 #: The bytes of a number cell before its position, between its tag's attributes and its value, and its
 #: value with its end (a format taking the number).
 _OPEN, _VALUE, _NUMBER = b'<c r="', b"><v>", b"%a</v></c>"
@@ -167,8 +169,9 @@ def piece_at_once(parts: list[Any], keys: array[int], values: list[Any], at: int
                    columns: dict[bytes, int], cells: CellWriter) -> tuple[bytes, int] | None:
     """A piece of a part (``parts``: its split at the formula cells) written with no step per cell in Python
     where its formula cells are all of the usual shape and are, in order, the next cells kept from ``at``:
-    the piece and how many cells it wrote; None otherwise (the caller walks it cell by cell). A cell whose
-    value is not a finite number (a text, a date, an error) is written on its own."""
+    the piece and how many cells it wrote; None otherwise (the caller walks it cell by cell). A date is written
+    as its serial with a date format, as a number is; a cell whose value is neither a finite number nor a date
+    (a text, an error, a logical) is written on its own."""
     letters, digits, style_digits, odd_tags = parts[2::6], parts[3::6], parts[4::6], parts[5::6]
     count = len(letters)
     if count == 0 or at + count > len(keys) or odd_tags.count(None) != count:
@@ -187,9 +190,15 @@ def piece_at_once(parts: list[Any], keys: array[int], values: list[Any], at: int
     numbers = kept.copy() if odd else kept
     for k in odd:
         numbers[k] = 0.0
+    # a date (the engine's EDATE, a date typed into a run) is its serial, shown as a date: a number cell
+    days = list(compress(odd, map(_DAY_TYPES.__contains__, map(type, map(kept.__getitem__, odd))))) if odd else []
+    if days:
+        for k, serial in zip(days, dates_to_serials(map(kept.__getitem__, days)), strict=True):
+            numbers[k], flags[k] = float(serial), True
+        odd = sorted(set(odd).difference(days))
     if not all(map(math.isfinite, numbers)):
         odd = sorted({*odd, *compress(range(count), map(not_, map(math.isfinite, numbers)))})
-    if dates or odd:  # a date style added for a style the first time a cell needs it, in the order of the cells
+    if dates or odd or days:  # a date style added for a style the first time a cell needs it, in the order of the cells
         for k in sorted({*compress(range(count), flags), *odd}):
             style = style_digits[k]
             value = kept[k]
