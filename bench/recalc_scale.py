@@ -34,8 +34,11 @@ Before any measurement the package's modules are compiled to bytecode (``compile
 ``__pycache__``, as installing the package does): a user's runs after the first read them compiled, and
 a machine that sets ``PYTHONDONTWRITEBYTECODE`` would otherwise compile them again in every child.
 
-Each measurement: wall seconds and peak memory (VmHWM of the child). Ours and the floor are
-measured alternately, ``--rounds`` times each (default 5), and the medians are shown: on a machine
+Each measurement: wall seconds and peak memory (VmHWM of the child), and where the seconds went: for ours,
+its import and each step of :data:`trups_xl.recalc.steps.STEPS` (each step's own time: the engine's load and
+evaluation, inside the steps that call them, counted apart); for the floor, its import, load and evaluation.
+A second table gives them in microseconds per row of the model, at each shape's largest size. Ours and the
+floor are measured alternately, ``--rounds`` times each (default 5), and the medians are shown: on a machine
 shared with other work, only ratios measured side by side mean anything. For ours, up to 200 cells
 per model are checked against direct calls of the same functions. Run:
 ``python bench/recalc_scale.py [--rows 1000,10000] [--shapes analyst,ledger,...] [--rounds 5]``
@@ -102,26 +105,36 @@ def child(mode: str, path: str, extra: str = "") -> None:
     the parent: the floor imports the engine, not this package); for the old path, its tree."""
     start = time.perf_counter()
     code = 0
+    steps: dict[str, float] = {}
     if mode == "ours":
         from trups_xl.cli import main
+        from trups_xl.recalc import run as _run  # noqa: F401  (what the command imports: timed as the import)
+        from trups_xl.recalc.steps import recording
 
-        code = main(["recalc", path, "-o", path + ".values.xlsx", "--allow-circular", "--max-formulas", "5000000"])
+        steps["import"] = time.perf_counter() - start
+        with recording() as record:
+            code = main(["recalc", path, "-o", path + ".values.xlsx", "--allow-circular", "--max-formulas",
+                         "5000000"])
+        steps.update(record.seconds)
     elif mode == "floor":
         import formualizer as fz
 
+        steps["import"] = time.perf_counter() - start
         budget = 256 * 2**20  # the package limit recalc checks and gives the engine (--max-uncompressed-mb)
         book = fz.Workbook.load_path(path, mode=fz.WorkbookMode.Ephemeral,
                                      load_limits={"max_part_bytes": budget, "max_expanded_bytes": budget})
+        steps["engine load"] = time.perf_counter() - start - steps["import"]
         for name, count in json.loads(extra).items():
             book.register_function(name, lambda *_a: 1.0, min_args=0, max_args=count)
         book.evaluate_all()
+        steps["engine evaluation"] = time.perf_counter() - start - steps["import"] - steps["engine load"]
     else:  # the old recalculation, from its own tree
         sys.path.insert(0, extra)
         from trups_xl.cli import main as old_main
 
         code = old_main(["recalc", path, "-o", path + ".old.xlsx", "--allow-circular"])
     seconds = time.perf_counter() - start
-    print(json.dumps({"code": code, "seconds": seconds, "peak_mb": peak_mb()}))
+    print(json.dumps({"code": code, "seconds": seconds, "peak_mb": peak_mb(), "steps": steps}))
 
 
 def arities() -> str:
@@ -256,6 +269,7 @@ def main() -> None:
     print(f"{'shape':>10} {'rows':>8} {'cells':>9} | {'ours s':>7} {'MB':>6} | {'floor s':>7} {'MB':>6} | "
           f"{'ours/floor':>10} {'MB ratio':>8} | {'old s':>7} {'MB':>6} | sample")
     old_seconds: dict[str, float] = {}  # shape -> the old path's seconds at the last size it ran
+    steps: list[tuple[str, int, dict[str, float], dict[str, float]]] = []  # (shape, rows, ours, floor)
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         old = old_tree(tmp) if args.old_upto else ""
@@ -287,6 +301,35 @@ def main() -> None:
                 print(f"{shape:>10} {rows:>8,} {cells:>9,} | {ours_s:>7.1f} {ours_mb:>6.0f} | "
                       f"{floor_s:>7.1f} {floor_mb:>6.0f} | {ours_s / floor_s:>9.2f}x {ours_mb / floor_mb:>7.2f}x | "
                       f"{old_text} | {sample}", flush=True)
+                steps.append((shape, rows, step_medians(ours_runs), step_medians(floor_runs)))
+    print_steps(steps)
+
+
+def step_medians(runs: list[dict[str, Any]]) -> dict[str, float]:
+    """Each step's median seconds over ``runs``."""
+    names = dict.fromkeys(name for run in runs for name in run["steps"])
+    return {name: _median([run["steps"].get(name, 0.0) for run in runs]) for name in names}
+
+
+def print_steps(measured: list[tuple[str, int, dict[str, float], dict[str, float]]]) -> None:
+    """Where the time goes: each step of ours, and the floor's import, load and evaluation, in microseconds
+    per row of the model (medians over the rounds), at the largest size measured of each shape."""
+    from trups_xl.recalc.steps import OUTSIDE, STEPS
+
+    largest: dict[str, tuple[str, int, dict[str, float], dict[str, float]]] = {}
+    for entry in measured:
+        if entry[0] not in largest or entry[1] > largest[entry[0]][1]:
+            largest[entry[0]] = entry
+    names = ("import", *STEPS, OUTSIDE)
+    short = {"engine evaluation": "engine eval", "values copy": "values", OUTSIDE: "other", "engine copy": "copy",
+             "engine load": "engine load", "read back": "read back"}
+    print("\nWhere the time goes: microseconds per row, medians (ours: each step's own time, the engine's load and "
+          "evaluation\nin it counted apart; floor: its import, load and evaluation)")
+    print(f"{'shape':>10} {'rows':>8} {'':>5} | " + " ".join(f"{short.get(n, n):>11}" for n in names))
+    for shape, rows, ours, floor in largest.values():
+        for who, seconds in (("ours", ours), ("floor", floor)):
+            print(f"{shape:>10} {rows:>8,} {who:>5} | " + " ".join(
+                f"{seconds[n] / rows * 1e6:>11.1f}" if n in seconds else f"{'':>11}" for n in names))
 
 
 def _scan(path: Path) -> Any:

@@ -37,6 +37,7 @@ Modules, one concept each:
   segment, and which of them may anchor a spill;
 * ``computed``  -- a sheet's computed cells (value, date or not) with no tuple per cell;
 * ``report``    -- results as their cells show them, the summary and the error lines;
+* ``steps``     -- where a recalculation's time goes, each step's own time, recorded when asked (the bench);
 * ``run``       -- the recalculation itself (load, evaluate, collect) and the command;
 * ``heap``      -- the memory a recalculation frees given back to the system as it is freed;
 * ``scenario_table`` -- the scenario table and the outputs named;

@@ -37,6 +37,7 @@ from trups_xl.recalc.segments import (
     may_spill,
     spill_anchors,
 )
+from trups_xl.recalc.steps import step
 from trups_xl.recalc.writer import Values
 
 _COLUMN_MASK = (1 << COLUMN_BITS) - 1
@@ -114,8 +115,9 @@ def collect(loaded: Loaded, outcome: vectorise.Outcome) -> Recalculation:
     returns, for the values copy). A run that read a cell some formula spilled into is given back to
     the engine first (its formulas restored) and the workbook evaluated again; the cells still set by
     runs are the result's ``vectorised``."""
-    return _collect(loaded.book, loaded.found, loaded.formulas, outcome, loaded.log, loaded.bad,
-                    list(loaded.external), list(loaded.notices), loaded.has_vba)
+    with step("read back"):
+        return _collect(loaded.book, loaded.found, loaded.formulas, outcome, loaded.log, loaded.bad,
+                        list(loaded.external), list(loaded.notices), loaded.has_vba)
 
 
 

@@ -32,6 +32,7 @@ from trups_xl.excel.convert import FIRST_SERIAL_DATE, date_to_serial, excel_seri
 from trups_xl.excel.function import BUG_PREFIX, REGISTRY
 from trups_xl.recalc.calls import parameters
 from trups_xl.recalc.safety import RefusedError
+from trups_xl.recalc.steps import step
 
 #: The engine's error kinds as Excel shows them.
 ERROR_TEXT = {"Div": "#DIV/0!", "Ref": "#REF!", "Name": "#NAME?", "Value": "#VALUE!", "Num": "#NUM!",
@@ -322,13 +323,13 @@ def dates_as_serials(book: fz.Workbook) -> Iterator[None]:
 
 def evaluate_all(book: fz.Workbook) -> None:
     """Evaluate every formula of ``book``, refused in one line where the engine cannot (:func:`refused`)."""
-    with refused():
+    with step("engine evaluation"), refused():
         book.evaluate_all()
 
 
 def evaluate_cells(book: fz.Workbook, cells: list[tuple[str, int, int]]) -> None:
     """Evaluate ``cells`` and what they read, refused in one line where the engine cannot (:func:`refused`)."""
-    with refused():
+    with step("engine evaluation"), refused():
         book.evaluate_cells(cells)
 
 

@@ -29,6 +29,7 @@ from trups_xl.recalc.engine_copy import STAND_IN, Spans, span_at
 from trups_xl.recalc.formula_cells import COLUMN_BITS, SharedGroup
 from trups_xl.recalc.package import Scan, scan
 from trups_xl.recalc.safety import Limits, RefusedError, check_package
+from trups_xl.recalc.steps import step
 from trups_xl.recalc.writer import Values, write_copy
 
 Key = tuple[str, int, int]
@@ -220,8 +221,9 @@ def _engine_book(path: Path, found: Scan, limits: Limits, bad: dict[Key, str], e
 def _load(path: Path, limits: Limits) -> fz.Workbook:
     budget = int(limits.max_uncompressed_mb * 2**20)  # the package's own limit, checked before this
     try:
-        return fz.Workbook.load_path(str(path), mode=fz.WorkbookMode.Ephemeral,
-                                     load_limits={"max_part_bytes": budget, "max_expanded_bytes": budget})
+        with step("engine load"):
+            return fz.Workbook.load_path(str(path), mode=fz.WorkbookMode.Ephemeral,
+                                         load_limits={"max_part_bytes": budget, "max_expanded_bytes": budget})
     except Exception as exc:  # the engine's refusal of untrusted input is one line, not a traceback
         detail = " ".join(str(exc).split())
         detail = re.sub(r"TokenSpan \{[^}]*\}", "", detail).removeprefix("load failed: ")[:200]
@@ -386,27 +388,32 @@ def load_workbook(path: Path, progress: Callable[[str], None] | None = None,
     nor a formula twice."""
     say = progress or (lambda _m: None)
     limits = limits or Limits()
-    package = check_package(path, limits)
+    with step("check"):
+        package = check_package(path, limits)
     say(f"loading {path.name}")
-    found = scan(path, limits)
-    bad, external, notices = _screen(found)
+    with step("scan"):
+        found = scan(path, limits)
+        bad, external, notices = _screen(found)
+        looks_at_itself = reflective(found)
     early, scanned = None, None
-    looks_at_itself = reflective(found)
     if blank_runs and not looks_at_itself:
-        scanned = _early_formulas(found, bad)
-        early = planning.plan(found, scanned, set()) if scanned is not None else None
-        if early is not None and scanned is not None:
-            keep_for_collect(scanned)  # planned: what is left is for reading back (before the engine's load)
-    book, bad, external, notices, as_screened = _engine_book(path, found, limits, bad, external, notices, early)
-    if not as_screened:  # more formulas screened than the plan knew of: planned again once loaded
-        early = scanned = None
-    log = engine.DateLog()
-    answers = engine.Answers()
-    engine.register(book, log, answers)
-    formulas = scanned if scanned is not None else _engine_formulas(book, found, bad)
-    protected = {(s.title, r, c) for s in found.sheets for cell in s.formulas.kept_whole()
-                 if cell.kind == "array" and not cell.dynamic
-                 for r, c in area_cells(cell.area or a1(cell.row, cell.col))}
+        with step("plan"):
+            scanned = _early_formulas(found, bad)
+            early = planning.plan(found, scanned, set()) if scanned is not None else None
+            if early is not None and scanned is not None:
+                keep_for_collect(scanned)  # planned: what is left is for reading back (before the engine's load)
+    with step("engine copy"):
+        book, bad, external, notices, as_screened = _engine_book(path, found, limits, bad, external, notices,
+                                                                 early)
+        if not as_screened:  # more formulas screened than the plan knew of: planned again once loaded
+            early = scanned = None
+        log = engine.DateLog()
+        answers = engine.Answers()
+        engine.register(book, log, answers)
+        formulas = scanned if scanned is not None else _engine_formulas(book, found, bad)
+        protected = {(s.title, r, c) for s in found.sheets for cell in s.formulas.kept_whole()
+                     if cell.kind == "array" and not cell.dynamic
+                     for r, c in area_cells(cell.area or a1(cell.row, cell.col))}
     return Loaded(path, found, book, log, formulas, protected, bad, external, notices, package.has_vba, say,
                   answers, early, looks_at_itself)
 

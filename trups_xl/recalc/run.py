@@ -26,6 +26,7 @@ from trups_xl.recalc.collect import Recalculation, collect
 from trups_xl.recalc.load import Loaded, load_workbook
 from trups_xl.recalc.report import CONDITION_PREFIXES, MAX_LISTED_ERRORS, error_lines, shown, summary
 from trups_xl.recalc.safety import Limits, RefusedError, check_output
+from trups_xl.recalc.steps import step
 from trups_xl.recalc.writer import write_copy
 
 SPILL = "#SPILL!"
@@ -89,6 +90,11 @@ def evaluate_calls(loaded: Loaded, vectorise_calls: bool = True,
     to read the scratch sheet), then the engine evaluates everything else (all of it where a formula
     looks at the workbook itself: :attr:`.load.Loaded.reflective`). Returns what the runs set,
     for :func:`collect` (the scenarios of :mod:`.scenarios` keep the runs and make them again)."""
+    with step("runs"):
+        return _evaluate_calls(loaded, vectorise_calls, tick)
+
+
+def _evaluate_calls(loaded: Loaded, vectorise_calls: bool, tick: Callable[[int], None] | None) -> vectorise.Outcome:
     book, found, formulas = loaded.book, loaded.found, loaded.formulas
     if vectorise_calls and not loaded.reflective:
         outcome = vectorise.evaluate(book, found, formulas, loaded.protected, loaded.answers, loaded.plan, loaded.log)
@@ -117,7 +123,7 @@ def write_values(path: Path, out: Path, result: Recalculation, replace_input: bo
     if result.scan is None:
         raise RefusedError("nothing to write: the recalculation holds no scan of the workbook")
     keep_vba = result.has_vba and out.suffix.lower() == ".xlsm"
-    with collector_paused():
+    with collector_paused(), step("values copy"):
         write_copy(path, out, result.scan, result.cells, keep_vba)
 
 
