@@ -67,6 +67,9 @@ def test_a_name_that_is_no_step_and_a_second_recording_are_refused():
         with pytest.raises(ValueError, match="'scna' is not a step"):
             with step("scna"):
                 pass
+        with pytest.raises(ValueError, match="is not a step"):
+            with step(OUTSIDE):
+                pass
         with pytest.raises(RuntimeError, match="already under way"):
             with recording():
                 pass

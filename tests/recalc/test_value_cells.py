@@ -40,7 +40,8 @@ _VALUES = st.one_of(
     st.text(max_size=8),
     st.none(),
     st.booleans(),
-    st.dates(min_value=dt.date(1900, 3, 1), max_value=dt.date(2099, 12, 31)),
+    st.dates(min_value=dt.date(1899, 12, 31), max_value=dt.date(2099, 12, 31)),  # before 1900-03-01 too
+    st.datetimes(min_value=dt.datetime(1899, 12, 31), max_value=dt.datetime(2099, 12, 31)),  # a time of day
     st.sampled_from([{"type": "Error", "kind": "Div"}, {"type": "Error", "kind": "Na"}]),
 )
 

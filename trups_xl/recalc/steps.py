@@ -9,7 +9,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-#: The steps, in the order a recalculation takes them.
+#: The steps, in the order a recalculation takes them: the package checked; scanned (the formula cells read, the
+#: sheets screened); the runs planned; the engine's copy written, its functions registered and its formulas
+#: listed (its load by the engine counted apart); the runs made (the engine's evaluations counted apart); the
+#: results read back; the values copy written.
 STEPS = ("check", "scan", "plan", "engine copy", "engine load", "runs", "engine evaluation", "read back",
          "values copy")
 #: The time of a recording spent in no step (the command's own lines, its summary).
@@ -48,7 +51,8 @@ _recording: Recording | None = None
 
 @contextmanager
 def recording() -> Iterator[Recording]:
-    """Record the steps of what runs inside (one recording at a time, in this thread)."""
+    """Record the steps of what runs inside (one recording at a time in the process: a recalculation in another
+    thread meanwhile would be counted in it; the bench runs one command a process)."""
     global _recording
     if _recording is not None:
         raise RuntimeError("a recording of the steps is already under way")
@@ -67,7 +71,7 @@ def step(name: str) -> Iterator[None]:
     if current is None:
         yield
         return
-    if name not in current.seconds:
+    if name not in STEPS:
         raise ValueError(f"{name!r} is not a step; the steps are {', '.join(STEPS)}")
     current._switch(name)
     try:
