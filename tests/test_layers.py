@@ -8,8 +8,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "trups_xl"
 #: Third-party packages that belong to the layers above the core.
 FORBIDDEN = {"xlwings", "openpyxl", "formualizer", "formulas", "defusedxml"}
 #: The core's packages, bottom first: each imports only itself and those before it. ``errors`` is a
-#: module every package may raise from.
-CORE_PACKAGES = ["errors", "conventions", "securities", "scheduling", "rates", "pricing", "provisions"]
+#: module every package may raise from, ``arrays`` one every package may compute with.
+CORE_PACKAGES = ["errors", "arrays", "conventions", "securities", "scheduling", "rates", "pricing", "provisions"]
 
 
 def _imports(path: Path) -> set[str]:

@@ -1,19 +1,11 @@
 """The engine's copy: formula cells of whole columns given a stand-in number or other formulas in one pass,
 and a sheet added to the package as Excel lists one (read back by openpyxl, an independent reader)."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 openpyxl = pytest.importorskip("openpyxl")
 
-from trups_xl.recalc.engine_copy import _distinct, replace_cells, with_sheet  # noqa: E402
+from trups_xl.recalc.engine_copy import replace_cells, with_sheet  # noqa: E402
 from trups_xl.recalc.package import scan  # noqa: E402
 from trups_xl.recalc.safety import Limits  # noqa: E402
 from trups_xl.recalc.writer import write_copy  # noqa: E402
@@ -208,23 +200,3 @@ def test_a_character_reference_in_a_formula_the_copy_rewrites_reads_as_the_engin
     assert recalculate(path).values[("Sheet", "B2")] == shown == recalculate(path, vectorise_calls=False).values[
         ("Sheet", "B2")]
 
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.integers(-5, 2**40), max_size=60))
-def test_distinct_values_are_numpys_unique(values):
-    array = np.array(values, dtype=np.int64)
-    assert _distinct(array).tolist() == np.unique(array).tolist()
-
-
-def test_a_recalculation_does_not_import_numpys_masked_arrays(tmp_path):
-    """``np.unique`` imports ``numpy.ma`` on its first call: 20 ms of every recalculation, for nothing."""
-    sys.path.insert(0, str(Path(__file__).parents[2] / "bench"))
-    import analyst_shapes
-
-    path = analyst_shapes.generate("ledger", tmp_path / "ledger.xlsx", 60)
-    code = ("import sys\nfrom trups_xl.recalc import recalculate\n"
-            f"result = recalculate(__import__('pathlib').Path({str(path)!r}))\n"
-            "assert result.vectorised, 'no run made'\nprint('numpy.ma' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])})
-    assert out.stdout.strip() == "False"

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import inspect
+import re
 import shutil
 from pathlib import Path
 
@@ -268,3 +269,41 @@ def test_a_workbook_the_engine_finds_no_values_for_is_refused_in_one_line(tmp_pa
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("trups-xl: the formula engine could not evaluate the workbook (#N/IMPL!")
     assert "Traceback" not in "\n".join(err) and not out.exists()
+
+
+def test_a_recalculation_does_not_import_numpys_masked_arrays(tmp_path):
+    """``np.unique`` and ``np.isin`` import ``numpy.ma`` on their first call (about 20 ms of every command):
+    neither the ledger analysts write nor the shipped model, with its yields, spreads and discount margins,
+    is recalculated through them (:mod:`trups_xl.core.arrays` in their place). The model's regression
+    (scipy, which imports ``numpy.ma`` itself) is given a number here."""
+    import os
+    import subprocess
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parents[2] / "bench"))
+    try:
+        import analyst_shapes
+    finally:
+        sys.path.pop(0)
+    ledger = analyst_shapes.generate("ledger", tmp_path / "ledger.xlsx", 60)
+    model = openpyxl.load_workbook(DEFAULT_PATH)
+    called = set()
+    for sheet in model.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                text = getattr(cell.value, "text", cell.value)  # an array formula's text
+                if isinstance(text, str) and text.startswith("="):
+                    called.update(re.findall(r"TRUPS_\w+", text))
+                    if "TRUPS_HEDGE_REGRESSION" in text:
+                        cell.value = 0.5
+    assert {"TRUPS_YIELD", "TRUPS_SPREAD", "TRUPS_DISCOUNT_MARGIN", "TRUPS_HEDGE_REGRESSION"} <= called
+    model.save(tmp_path / "model.xlsx")
+    code = ("import sys\nfrom pathlib import Path\nfrom trups_xl.recalc import recalculate\n"
+            f"for path in ({str(ledger)!r}, {str(tmp_path / 'model.xlsx')!r}):\n"
+            "    assert recalculate(Path(path)).vectorised, path\n"
+            "print(sorted({'numpy.ma', 'scipy'} & set(sys.modules)))")
+    root = str(Path(__file__).parents[2])
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path,
+                         env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (root, os.environ.get(
+                             "PYTHONPATH"))))})
+    assert out.stdout.strip() == "[]", out.stderr[-2000:]

@@ -3,6 +3,7 @@
 Packages, bottom first (each imports only those before it):
 
 - ``errors`` -- the errors the core raises for input it cannot accept.
+- ``arrays`` -- set operations on arrays (distinct values, membership) without numpy's masked arrays.
 - ``conventions`` -- market conventions, each once: day counts, calendars and business-day
   adjustment, date stepping, interest and discounting, choices read from text.
 - ``securities`` -- a security's terms: the value object and its schema, and their loading.

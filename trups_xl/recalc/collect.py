@@ -19,6 +19,7 @@ from typing import Any
 import formualizer as fz
 import numpy as np
 
+from trups_xl.core.arrays import member
 from trups_xl.excel.convert import EXCEL_ERRORS
 from trups_xl.excel.function import BUG_PREFIX, INPUT_ERROR_PREFIX
 from trups_xl.recalc import engine, vectorise
@@ -296,8 +297,8 @@ def _read_at_once(sheet_cells: ComputedCells, keys: array[int], read: list[list[
     dates = [k for k in done_dates if _position(keys, k) >= 0]
     if dated:
         candidates = list(dated.items())
-        by_run = np.isin(np.fromiter((k for k, _test in candidates), dtype=np.int64, count=len(candidates)),
-                         np.frombuffer(done_keys, dtype=np.int64) if done_keys else np.zeros(0, dtype=np.int64))
+        by_run = member(np.fromiter((k for k, _test in candidates), dtype=np.int64, count=len(candidates)),
+                        np.frombuffer(done_keys, dtype=np.int64) if done_keys else np.zeros(0, dtype=np.int64))
         dates += [k for (k, is_date), set_by_run in zip(candidates, by_run.tolist(), strict=True)
                   if not set_by_run and (j := _position(keys, k)) >= 0 and is_date(values[j])]
     sheet_cells.extend_packed(keys, values, dates)

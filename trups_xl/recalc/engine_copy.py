@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from trups_xl.core.arrays import distinct
 from trups_xl.recalc.addresses import column_letters
 from trups_xl.recalc.pieces import row_pieces
 from trups_xl.recalc.xml_text import escape, escape_attribute
@@ -55,14 +56,7 @@ def replace_cells(data: bytes, spans: Spans) -> bytes | None:
     out = [_replaced(pattern.split(piece), code, firsts, lasts, starts, spans_in_order, found)
            for piece in row_pieces((data,), PIECE_BYTES)]  # a piece at a time, cut after a row's end
     met = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
-    return b"".join(out) if _distinct(met).size == expected else None  # a cell written twice counts once
-
-
-def _distinct(values: np.ndarray) -> np.ndarray:
-    """The distinct values of an array of integers, ascending: what ``np.unique`` gives, without the import of
-    ``numpy.ma`` its first call makes (20 ms of every recalculation)."""
-    ordered = np.sort(values)
-    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))] if ordered.size else ordered
+    return b"".join(out) if distinct(met).size == expected else None  # a cell written twice counts once
 
 
 #: Bytes of a part replaced at once (a piece ends at a row's end): its split is a few MB of short-lived
@@ -81,7 +75,7 @@ def _replaced(parts: list[Any], code: dict[bytes, int], firsts: list[np.ndarray]
     rows = np.fromiter(map(int, digits), dtype=np.int64, count=count)
     columns = np.fromiter(map(code.__getitem__, letters), dtype=np.int64, count=count)
     span_of = np.full(count, -1, dtype=np.int64)  # each cell's span, numbered across the columns
-    for k in _distinct(columns).tolist():
+    for k in distinct(columns).tolist():
         cells = np.flatnonzero(columns == k)
         at = np.searchsorted(firsts[k], rows[cells], side="right") - 1
         held = (at >= 0) & (rows[cells] <= lasts[k][np.maximum(at, 0)])
@@ -96,7 +90,7 @@ def _replaced(parts: list[Any], code: dict[bytes, int], firsts: list[np.ndarray]
     out[4::7] = [b'"'] * count
     out[5::7] = styles
     tails = [_STAND_IN_TAIL] * count  # the stand-in's end
-    for j in _distinct(span_of[inside]).tolist():
+    for j in distinct(span_of[inside]).tolist():
         first, _last, texts = spans[j]
         if texts is not None:
             for k in np.flatnonzero(span_of == j).tolist():

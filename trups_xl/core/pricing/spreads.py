@@ -30,6 +30,7 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
+from trups_xl.core.arrays import distinct
 from trups_xl.core.conventions.daycount import ACT_365F, year_fraction
 from trups_xl.core.conventions.interest import Compounding, compound_factor, discount_factor
 from trups_xl.core.errors import TrupsInputError
@@ -89,7 +90,7 @@ def _spread_one(settlement: dt.date, price: FloatArray, kind: SpreadKind, curve:
     zero = curve.rate_at(settlement, t)
     dirty = found.dirty
     spreads_z = np.empty(price.size)
-    for k in np.unique(which):  # the rows working to one workout share its flows
+    for k in distinct(which):  # the rows working to one workout share its flows
         rows = which == k
         paid = c.weights[:, k]
 
@@ -134,7 +135,7 @@ def _margin_one(settlement: dt.date, price: FloatArray, index: float, terms: Ter
                               "margin: use TRUPS_YIELD or TRUPS_SPREAD", "security")
     base = np.full(c.span, index)
     margins = np.empty(price.size)
-    for k in np.unique(which):  # the rows working to one workout share its flows
+    for k in distinct(which):  # the rows working to one workout share its flows
         rows = which == k
         paid = c.weights[:, k]
 

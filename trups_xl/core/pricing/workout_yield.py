@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from trups_xl.core.arrays import distinct
 from trups_xl.core.conventions.interest import periodic_discount
 from trups_xl.core.errors import MissingFixingError, TrupsInputError
 from trups_xl.core.pricing.bondmath import RATE_BOUNDS, REPRICE_TOLERANCE, bracketed_newton
@@ -185,7 +186,7 @@ def each_settlement(settlement: npt.ArrayLike | dt.date, value: npt.ArrayLike,
     broadcast inputs (one date and one number give a float and a date)."""
     s, v, shape, one = _groups(settlement, value)
     numbers, dates = np.empty(s.size), np.empty(s.size, dtype="datetime64[D]")
-    for day in np.unique(s):
+    for day in distinct(s):
         rows = s == day
         numbers[rows], dates[rows] = work(day.item(), v[rows])
     if one:

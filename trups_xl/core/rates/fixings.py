@@ -27,6 +27,7 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
+from trups_xl.core.arrays import member
 from trups_xl.core.conventions.adjust import AccrualConvention
 from trups_xl.core.conventions.choices import parse_choice
 from trups_xl.core.errors import MissingFixingError, TrupsInputError
@@ -289,7 +290,7 @@ def require_known(schedule: Schedule, rates: FloatArray, needed: npt.NDArray[np.
     if needed.dtype != np.bool_:
         if not np.isnan(rates[needed]).any():  # the common case, without a schedule-wide mask
             return
-        needed = np.isin(np.arange(schedule.size), needed)
+        needed = member(np.arange(schedule.size), needed)
     missing = needed & np.isnan(rates)
     if missing.any():
         raise missing_fixing(schedule, int(np.flatnonzero(missing)[0]))
