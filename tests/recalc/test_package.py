@@ -2,8 +2,11 @@
 
 import datetime as dt
 import io
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -151,3 +154,28 @@ def test_a_shared_formulas_cells_are_read_as_the_careful_way_reads_them():
     assert fast.formulas[(3, 3)].shared_index == "12" and fast.formulas[(4, 2)].text is None
     assert fast.formulas[(3, 3)].shared_index is fast.formulas[(5, 3)].shared_index  # one str per group
 
+
+
+#: The formula cell's tag as it was read before :data:`FORMULA_CELL_TAG` turned value cells away at once:
+#: the reference the quicker pattern must agree with on every sheet.
+_PLAIN_TAG = rb'<c\b(?:\s+r="([A-Z]{1,3})([1-9]\d*)"(?:\s+s="(\d+)")?(?:\s+t="\w+")?\s*|([^>]*))>'
+_TAGS = st.sampled_from(['<c r="A1">', '<c r="B12" s="3">', '<c r="C2" t="str">', '<c r="D4" s="1" t="n">',
+                         '<c s="2" r="E5">', '<c r="F6" t="e" s="1">', "<c>", '<c r="G7"  s="4" >',
+                         '<c r="H8" cm="1" t="array">', '<c r="i9">', '<cx r="A1">'])
+_BODIES = st.sampled_from(["<f>A1+1</f><v>2</v>", "<f>IF(A1&gt;0,1,2)</f>", '<f t="shared" si="0"/><v>1</v>',
+                           '<f t="shared" ref="A1:A3" si="0">B1</f>', " <f>X</f> <v/> ", "<v>1</v>",
+                           '<is><t>x</t></is>', "", "<f>A1</f><is><t>y</t></is>", "<f/>"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(_TAGS, _BODIES, st.booleans()), max_size=12))
+def test_the_formula_cell_tag_reads_every_sheet_as_the_plain_pattern_did(cells):
+    from trups_xl.recalc import package, writer
+
+    data = b"<row>" + b"".join(
+        (tag[:-1] + "/>" if closed else tag + body + "</c>").encode() for tag, body, closed in cells) + b"</row>"
+    rest_scan = package._FAST_CELL.pattern.removeprefix(package.FORMULA_CELL_TAG)
+    rest_write = writer._FORMULA_CELL.pattern.removeprefix(package.FORMULA_CELL_TAG)
+    assert rest_scan != package._FAST_CELL.pattern and rest_write != writer._FORMULA_CELL.pattern
+    assert package._FAST_CELL.findall(data) == re.findall(_PLAIN_TAG + rest_scan, data)
+    assert writer._FORMULA_CELL_SPLIT.split(data) == re.split(b"(" + _PLAIN_TAG + rest_write + b")", data)

@@ -38,11 +38,15 @@ PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _ROW_R = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
 _CELL_R = re.compile(rb'<c\b[^>]*?\sr="([A-Z]+)(\d+)"')
 _F_TEXT = re.compile(rb"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
-#: A cell whose first child is its formula: its column letters, row digits and style digits when
-#: its tag is as Excel and openpyxl write it (position first, then style and type), else the tag's
-#: attributes (group 4); the formula's attributes and text.
-_FAST_CELL = re.compile(rb'<c\b(?:\s+r="([A-Z]{1,3})([1-9]\d*)"(?:\s+s="(\d+)")?(?:\s+t="\w+")?\s*|([^>]*))>'
-                        rb"\s*<f\b([^>]*?)(?:/>|>([^<]*)</f>)")
+#: The tag of a cell whose first child is its formula, to the tag's end: its column letters, row digits and
+#: style digits when the tag is as Excel and openpyxl write it (position first, then style and type), else
+#: the tag's attributes (group 4). The lookahead turns a cell of a value away at its tag, and the atomic
+#: group keeps the regex engine from reading a tag the second way once the first has read it to its ">"
+#: (the second would end there too): a pass over a sheet of values and formulas takes a third to a half less.
+FORMULA_CELL_TAG = (rb'<c\b(?=[^>]*>\s*<f\b)(?>\s+r="([A-Z]{1,3})([1-9]\d*)"(?:\s+s="(\d+)")?(?:\s+t="\w+")?\s*>'
+                    rb'|([^>]*)>)')
+#: A cell whose first child is its formula: :data:`FORMULA_CELL_TAG`'s groups, the formula's attributes and text.
+_FAST_CELL = re.compile(FORMULA_CELL_TAG + rb"\s*<f\b([^>]*?)(?:/>|>([^<]*)</f>)")
 #: The ``<f>`` attributes of a shared formula's cell after its first: the group's index alone.
 _SHARED_FOLLOWER = re.compile(rb'\s+t="shared"\s+si="(\d+)"\s*')
 _R_ATTR = re.compile(rb'\sr="\$?([A-Z]{1,3})\$?(\d+)"')

@@ -31,7 +31,14 @@ from trups_xl.recalc.addresses import a1, column_number, coordinate
 from trups_xl.recalc.computed import ComputedCells
 from trups_xl.recalc.engine_copy import EMPTY_SHEET, STAND_IN, Spans, replace_cells, with_sheet
 from trups_xl.recalc.formula_cells import COLUMN_BITS
-from trups_xl.recalc.package import DEFAULT_PART_BYTES, Scan, counted_chunks, damage, read_part
+from trups_xl.recalc.package import (
+    DEFAULT_PART_BYTES,
+    FORMULA_CELL_TAG,
+    Scan,
+    counted_chunks,
+    damage,
+    read_part,
+)
 from trups_xl.recalc.pieces import row_pieces
 from trups_xl.recalc.safety import RefusedError
 from trups_xl.recalc.value_cells import DATE_FORMAT, CellWriter, Styles, cell_xml, piece_at_once
@@ -79,11 +86,8 @@ def _row_xml(row: int, attrs: bytes, inner: bytes, updates: Values, styles: Styl
     return b"<row" + attrs + b">" + b"".join(out) + b"</row>"
 
 
-#: A formula cell whose formula is its first child: its tag's column letters, row digits and style
-#: digits when the tag is as Excel and openpyxl write it (position first, then style and type),
-#: else the tag's attributes (group 4).
-_FORMULA_CELL = re.compile(rb'<c\b(?:\s+r="([A-Z]{1,3})([1-9]\d*)"(?:\s+s="(\d+)")?(?:\s+t="\w+")?\s*|([^>]*))>'
-                           rb"\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\b[^>]*?(?:/>|>[^<]*</v>)\s*)?</c>")
+#: A formula cell whose formula is its first child, whole: :data:`.package.FORMULA_CELL_TAG`'s groups.
+_FORMULA_CELL = re.compile(FORMULA_CELL_TAG + rb"\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\b[^>]*?(?:/>|>[^<]*</v>)\s*)?</c>")
 #: :data:`_FORMULA_CELL` with the whole cell as its first group (for ``split``).
 _FORMULA_CELL_SPLIT = re.compile(b"(" + _FORMULA_CELL.pattern + b")")
 #: Bytes of a sheet part rewritten at once (a piece ends at a row's end): the pieces of one piece of
