@@ -264,9 +264,7 @@ def _scan_sheet(sheet: Sheet, data: bytes, limits: Limits) -> None:
     if sheet.cells > limits.max_cells:
         raise RefusedError(f"sheet {sheet.title!r} holds {sheet.cells:,} cells, over the {limits.max_cells:,}-cell "
                            "limit (raise it with --max-cells)")
-    max_row = 0
-    for match in _ROW_R.finditer(data, start, end):
-        max_row = max(max_row, int(match[1]))
+    max_row = max(map(int, _ROW_R.findall(data, start, end)), default=0)  # no Python step per row
     max_col = 0
     # the last cell of each row is its rightmost (cells are in column order within a row)
     pos = start
