@@ -37,7 +37,6 @@ the workbook (shared formulas expanded).
 
 from __future__ import annotations
 
-import hashlib
 from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -403,6 +402,9 @@ def _read(book: fz.Workbook, arg: Ref, cache: dict[object, object]) -> object:
 def _fingerprint(per_arg: list[Any]) -> bytes:
     """A digest of a run's arguments as read (:func:`_run_columns`): a column of numbers by its doubles,
     anything else by its ``repr``."""
+    import hashlib  # here, not with the module: it loads OpenSSL's libcrypto (3 MB, 5 ms), which a workbook
+    # whose runs read only typed values never needs
+
     digest = hashlib.blake2b(digest_size=16)
     for arg in per_arg:
         if type(arg) is list and all(type(v) is float for v in arg):
