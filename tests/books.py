@@ -1,5 +1,6 @@
 """Small workbooks the tests write: one sheet of {cell: value}."""
 
+import re
 from pathlib import Path
 
 import openpyxl
@@ -34,3 +35,20 @@ finally:
     Path(sys.argv[1]).write_text(str(peak))
 sys.exit(code)
 """
+
+
+def imported_after(code: str, modules: set[str], cwd: Path) -> list[str]:
+    """Which of ``modules`` a fresh interpreter has imported once it has run ``code`` (this project first on its
+    path): what a command pays for, which the test process, where everything is imported, cannot tell."""
+    import os
+    import subprocess
+    import sys
+
+    root = str(Path(__file__).resolve().parents[1])
+    probe = f"{code}\nimport sys\nprint(sorted(set({sorted(modules)!r}) & set(sys.modules)))\n"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=cwd,
+                         env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (root, os.environ.get(
+                             "PYTHONPATH"))))})
+    assert out.returncode == 0, out.stderr[-2000:]
+    return sorted(re.findall(r"'([\w.]+)'", out.stdout.strip().splitlines()[-1]))
+

@@ -11,7 +11,7 @@ import pytest
 openpyxl = pytest.importorskip("openpyxl")
 pytest.importorskip("formualizer")
 
-from books import write_book  # noqa: E402
+from books import imported_after, write_book  # noqa: E402
 from openpyxl.utils import get_column_letter  # noqa: E402
 from openpyxl.worksheet.formula import ArrayFormula  # noqa: E402
 
@@ -239,15 +239,8 @@ def test_a_long_run_on_a_terminal_shows_one_updating_progress_line(tmp_path):
 def test_the_command_imports_no_workbook_library_and_no_http_client():
     """The recalculation reads and writes the package itself: importing the command costs no openpyxl
     (a tenth of a second) and no urllib HTTP client (pulled in by xml.sax.saxutils)."""
-    import subprocess
-    import sys
-
-    code = ("import sys; from trups_xl.cli import main; import trups_xl.recalc.run; "
-            "print(sorted(m for m in ('openpyxl', 'urllib.request', 'xml.sax.saxutils') if m in sys.modules))")
-    root = Path(__file__).resolve().parents[2]
-    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120,
-                          check=True)
-    assert done.stdout.strip() == "[]"
+    code = "from trups_xl.cli import main\nimport trups_xl.recalc.run"
+    assert imported_after(code, {"openpyxl", "urllib.request", "xml.sax.saxutils"}, Path(__file__).parent) == []
 
 
 def test_a_workbook_the_engine_finds_no_values_for_is_refused_in_one_line(tmp_path, capsys):
@@ -276,8 +269,6 @@ def test_a_recalculation_does_not_import_numpys_masked_arrays(tmp_path):
     neither the ledger analysts write nor the shipped model, with its yields, spreads and discount margins,
     is recalculated through them (:mod:`trups_xl.core.arrays` in their place). The model's regression
     (scipy, which imports ``numpy.ma`` itself) is given a number here."""
-    import os
-    import subprocess
     import sys
 
     sys.path.insert(0, str(Path(__file__).parents[2] / "bench"))
@@ -298,12 +289,7 @@ def test_a_recalculation_does_not_import_numpys_masked_arrays(tmp_path):
                         cell.value = 0.5
     assert {"TRUPS_YIELD", "TRUPS_SPREAD", "TRUPS_DISCOUNT_MARGIN", "TRUPS_HEDGE_REGRESSION"} <= called
     model.save(tmp_path / "model.xlsx")
-    code = ("import sys\nfrom pathlib import Path\nfrom trups_xl.recalc import recalculate\n"
+    code = ("from pathlib import Path\nfrom trups_xl.recalc import recalculate\n"
             f"for path in ({str(ledger)!r}, {str(tmp_path / 'model.xlsx')!r}):\n"
-            "    assert recalculate(Path(path)).vectorised, path\n"
-            "print(sorted({'numpy.ma', 'scipy'} & set(sys.modules)))")
-    root = str(Path(__file__).parents[2])
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path,
-                         env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (root, os.environ.get(
-                             "PYTHONPATH"))))})
-    assert out.stdout.strip() == "[]", out.stderr[-2000:]
+            "    assert recalculate(Path(path)).vectorised, path")
+    assert imported_after(code, {"numpy.ma", "scipy"}, tmp_path) == []
