@@ -18,7 +18,8 @@ def _dates(days: list[int | None]) -> np.ndarray:
 
 
 def _same(got: np.ndarray, want: np.ndarray) -> bool:
-    return got.dtype == want.dtype and got.shape == want.shape and np.array_equal(got, want, equal_nan=True)
+    return (isinstance(got, np.ndarray) and got.dtype == want.dtype and got.shape == want.shape
+            and np.array_equal(got, want, equal_nan=True))
 
 
 @settings(max_examples=300, deadline=None)
@@ -44,3 +45,4 @@ def test_a_number_and_a_table_are_taken_as_numpy_takes_them():
     assert _same(member(np.arange(5), np.int64(3)), np.isin(np.arange(5), 3))
     assert _same(member(table, np.array([7, 1])), np.isin(table, [7, 1]))
     assert _same(member(table, np.array([], dtype=np.int64)), np.isin(table, []))
+    assert _same(member(np.int64(3), np.array([1, 3])), np.isin(np.int64(3), [1, 3]))  # one value: a 0-d array

@@ -161,10 +161,12 @@ def test_a_shared_formulas_cells_are_read_as_the_careful_way_reads_them():
 _PLAIN_TAG = rb'<c\b(?:\s+r="([A-Z]{1,3})([1-9]\d*)"(?:\s+s="(\d+)")?(?:\s+t="\w+")?\s*|([^>]*))>'
 _TAGS = st.sampled_from(['<c r="A1">', '<c r="B12" s="3">', '<c r="C2" t="str">', '<c r="D4" s="1" t="n">',
                          '<c s="2" r="E5">', '<c r="F6" t="e" s="1">', "<c>", '<c r="G7"  s="4" >',
-                         '<c r="H8" cm="1" t="array">', '<c r="i9">', '<cx r="A1">'])
+                         '<c r="H8" cm="1" t="array">', '<c r="i9">', '<cx r="A1">', '<c r="A1" x="a>b">',
+                         '<c\tr="A1">', '<c r="A1"\n>'])
 _BODIES = st.sampled_from(["<f>A1+1</f><v>2</v>", "<f>IF(A1&gt;0,1,2)</f>", '<f t="shared" si="0"/><v>1</v>',
                            '<f t="shared" ref="A1:A3" si="0">B1</f>', " <f>X</f> <v/> ", "<v>1</v>",
-                           '<is><t>x</t></is>', "", "<f>A1</f><is><t>y</t></is>", "<f/>"])
+                           '<is><t>x</t></is>', "", "<f>A1</f><is><t>y</t></is>", "<f/>", "\n  <f>A1</f>",
+                           "\t<f/>", "<fx>1</fx>", "<v>1</v><f>A1</f>", "<f>a<b</f>"])
 
 
 @settings(max_examples=400, deadline=None)
@@ -172,10 +174,14 @@ _BODIES = st.sampled_from(["<f>A1+1</f><v>2</v>", "<f>IF(A1&gt;0,1,2)</f>", '<f 
 def test_the_formula_cell_tag_reads_every_sheet_as_the_plain_pattern_did(cells):
     from trups_xl.recalc import package, writer
 
-    data = b"<row>" + b"".join(
-        (tag[:-1] + "/>" if closed else tag + body + "</c>").encode() for tag, body, closed in cells) + b"</row>"
+    data = b"<row>" + b"".join(  # a cell closed at its tag, its body after it
+        (tag[:-1] + "/>" + body if closed else tag + body + "</c>").encode() for tag, body, closed in cells) + b"</row>"
     rest_scan = package._FAST_CELL.pattern.removeprefix(package.FORMULA_CELL_TAG)
     rest_write = writer._FORMULA_CELL.pattern.removeprefix(package.FORMULA_CELL_TAG)
     assert rest_scan != package._FAST_CELL.pattern and rest_write != writer._FORMULA_CELL.pattern
     assert package._FAST_CELL.findall(data) == re.findall(_PLAIN_TAG + rest_scan, data)
+    assert [m.span() for m in package._FAST_CELL.finditer(data, 3, len(data) - 2)] == [
+        m.span() for m in re.compile(_PLAIN_TAG + rest_scan).finditer(data, 3, len(data) - 2)]
+    text = data.decode()
+    assert package._FAST_CELL_TEXT.findall(text) == re.findall((_PLAIN_TAG + rest_scan).decode(), text, re.ASCII)
     assert writer._FORMULA_CELL_SPLIT.split(data) == re.split(b"(" + _PLAIN_TAG + rest_write + b")", data)

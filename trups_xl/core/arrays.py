@@ -30,9 +30,9 @@ def member(values: npt.NDArray[Any], of: npt.NDArray[Any]) -> npt.NDArray[np.boo
     (``np.isin(values, of)``)."""
     among = np.sort(np.ravel(of))
     if not among.size:
-        return np.zeros(values.shape, dtype=np.bool_)
+        return np.zeros(np.shape(values), dtype=np.bool_)
     at = np.minimum(np.searchsorted(among, values), among.size - 1)
-    result: npt.NDArray[np.bool_] = among[at] == values
+    result: npt.NDArray[np.bool_] = np.asarray(among[at] == values)  # an array for one value too, as numpy's
     return result
 
 
