@@ -37,18 +37,18 @@ sys.exit(code)
 """
 
 
-def imported_after(code: str, modules: set[str], cwd: Path) -> list[str]:
+def imported_after(code: str, modules: set[str], cwd: Path, unset: tuple[str, ...] = ()) -> list[str]:
     """Which of ``modules`` a fresh interpreter has imported once it has run ``code`` (this project first on its
-    path): what a command pays for, which the test process, where everything is imported, cannot tell."""
+    path, the environment variables ``unset`` removed): what a command or a cell pays for, which the test
+    process, where everything is imported, cannot tell."""
     import os
     import subprocess
     import sys
 
     root = str(Path(__file__).resolve().parents[1])
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, (root, os.environ.get("PYTHONPATH"))))
     probe = f"{code}\nimport sys\nprint(sorted(set({sorted(modules)!r}) & set(sys.modules)))\n"
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=cwd,
-                         env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (root, os.environ.get(
-                             "PYTHONPATH"))))})
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=cwd, env=env)
     assert out.returncode == 0, out.stderr[-2000:]
     return sorted(re.findall(r"'([\w.]+)'", out.stdout.strip().splitlines()[-1]))
-

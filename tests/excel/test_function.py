@@ -2,11 +2,11 @@
 function answers NaN or infinity, and the wizard text comes from the docstring."""
 
 import inspect
-import os
-import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+from books import imported_after
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -160,11 +160,8 @@ def test_one_line_is_the_text_s_words_joined_by_one_space_within_the_cell_limit(
 def test_a_headless_recalculation_does_not_import_xlwings_or_pandas():
     """Off Windows and outside xlwings Server/Lite, xlwings' decorators return the function as given;
     importing xlwings (and with it pandas) would be a third of a second of every recalculation."""
-    env = {k: v for k, v in os.environ.items() if k != "XLWINGS_ON_SERVER"}
-    code = ("import sys, trups_xl.excel.udfs, trups_xl.recalc.run, trups_xl.cli\n"
-            "print(sorted({'xlwings', 'pandas'} & set(sys.modules)))")
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    code = "import trups_xl.excel.udfs, trups_xl.recalc.run, trups_xl.cli"
+    assert imported_after(code, {"xlwings", "pandas"}, Path(__file__).parent, unset=("XLWINGS_ON_SERVER",)) == []
 
 
 def test_xlwings_server_gets_xlwings_registration(monkeypatch):
