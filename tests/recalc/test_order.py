@@ -51,3 +51,13 @@ def test_a_quoted_sheet_name_keeps_its_digits_in_a_formula_s_rowless_form():
     assert rowless("='Model FY2024'!A2") != rowless("='Model FY2025'!A2")
     assert rowless("='Model FY2024'!A2", exact=False) == "='Model FY2024'!A#"
     assert rowless("='Model FY2024'!A2+B3") == rowless("='Model FY2024'!A9+B10") == "='Model FY2024'!A#+B#"
+
+
+def test_the_runs_no_node_reads_are_unread():
+    from trups_xl.recalc.order import Graph, unread
+
+    # runs 0-3, then ordinary columns 4 and 5: 4 reads run 1, 5 reads column 4, run 2 reads run 3
+    graph = Graph(4, [set(), set(), {3}, set(), {1}, {4}])
+    assert unread(graph) == {0, 2}
+    assert unread(Graph(2, [{0}, set()])) == {1}  # a run reading itself is read
+    assert unread(Graph(2, [set(), set(), {0, 1, 2}])) == frozenset()  # a formula reading everything

@@ -422,3 +422,60 @@ def test_runs_that_read_only_typed_values_load_no_hash_library(tmp_path):
             f"result = recalculate(Path({str(path)!r}))\n"
             "assert len(result.vectorised) == 40, result.vectorised")
     assert imported_after(code, {"hashlib", "_hashlib"}, tmp_path) == []
+
+
+def _read_and_unread(path, reader):
+    """Ledger: dates in A; B a column of calls no formula reads; C a column of calls column D reads;
+    E a column of calls a Summary sheet sums through a defined name; ``reader`` a formula in F2."""
+    book, ws = _sheet("Ledger")
+    for i in range(12):
+        r = i + 2
+        ws.cell(r, 1, dt.datetime(2009, 1, 5) + dt.timedelta(days=31 * i))
+        ws.cell(r, 2, f"=TRUPS_ACCRUED_INTEREST(A{r},,1000)")
+        ws.cell(r, 3, f"=TRUPS_NEXT_PAYMENT_DATE(A{r})")
+        ws.cell(r, 4, f"=C{r}+1")
+        ws.cell(r, 5, f"=TRUPS_ACCRUED_INTEREST(A{r},,25)")
+    if reader:
+        ws["F2"] = reader
+    book.defined_names["Accrued"] = DefinedName("Accrued", attr_text="Ledger!$E$2:$E$13")
+    book.create_sheet("Summary")["A1"] = "=SUM(Accrued)"
+    book.save(path)
+    return path
+
+
+def _in_engine(loaded, col):
+    return [loaded.book.get_value("Ledger", r, col) for r in range(2, 14)]
+
+
+def test_a_column_of_calls_no_formula_reads_is_not_set_into_the_engine_of_one_recalculation(tmp_path):
+    from trups_xl.recalc.engine_copy import STAND_IN
+    from trups_xl.recalc.run import collect, evaluate_calls, evaluate_workbook, load_workbook
+
+    path = _read_and_unread(tmp_path / "ledger.xlsx", None)
+    fast = _same_as_the_engine_alone(path)
+    loaded = load_workbook(path, blank_runs=True)
+    result = evaluate_workbook(loaded)
+    assert [result.values[("Ledger", f"B{r}")] for r in range(2, 14)] == [fast.values[("Ledger", f"B{r}")]
+                                                                           for r in range(2, 14)]
+    assert _in_engine(loaded, 2) == [STAND_IN] * 12  # read by nothing: left as the copy's stand-ins
+    # read by a formula (D), or through a defined name (Summary): given to the engine
+    assert _in_engine(loaded, 3) == [result.values[("Ledger", f"C{r}")] for r in range(2, 14)]
+    assert _in_engine(loaded, 5) == [result.values[("Ledger", f"E{r}")] for r in range(2, 14)]
+    assert result.values[("Summary", "A1")] == pytest.approx(sum(result.values[("Ledger", f"E{r}")]
+                                                                 for r in range(2, 14)))
+    # a model evaluated again (scenarios) holds every run's values in the engine
+    again = load_workbook(path, blank_runs=True)
+    held = collect(again, evaluate_calls(again))
+    assert _in_engine(again, 2) == [held.values[("Ledger", f"B{r}")] for r in range(2, 14)]
+
+
+@pytest.mark.parametrize("reader", ["=SUM(B2:B13)", '=SUM(INDIRECT("B2:B13"))', "=SUM(Ledger!B:B)"])
+def test_a_column_of_calls_some_formula_reads_is_set_into_the_engine(tmp_path, reader):
+    from trups_xl.recalc.run import evaluate_workbook, load_workbook
+
+    path = _read_and_unread(tmp_path / "ledger.xlsx", reader)
+    fast = _same_as_the_engine_alone(path)
+    loaded = load_workbook(path, blank_runs=True)
+    result = evaluate_workbook(loaded)
+    assert _in_engine(loaded, 2) == [result.values[("Ledger", f"B{r}")] for r in range(2, 14)]
+    assert fast.values[("Ledger", "F2")] == pytest.approx(sum(fast.values[("Ledger", f"B{r}")] for r in range(2, 14)))

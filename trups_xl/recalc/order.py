@@ -219,6 +219,13 @@ def strongly_connected(edges: list[set[int]]) -> list[int]:
     return component
 
 
+def unread(graph: Graph) -> frozenset[int]:
+    """The runs no node reads: no formula's references touch their cells (as :class:`Reads` takes them, whole
+    columns, a formula it cannot resolve reading everything), nor any run's arguments."""
+    read = set().union(*graph.edges)
+    return frozenset(node for node in range(graph.runs) if node not in read)
+
+
 def levels(graph: Graph) -> list[int]:
     """Each run's level (1 + the highest level of a run it reads, through any ordinary formulas), or
     0 for a run on a cycle (itself, or through formulas that read it)."""

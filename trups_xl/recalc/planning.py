@@ -292,6 +292,8 @@ class Plan:
     #: whether the engine's copy gives every block of :meth:`made_whole` its stand-ins
     #: (:data:`.engine_copy.STAND_IN`)
     whole_in_copy: bool = False
+    #: the runs (by node) no formula reads (:func:`.order.unread`)
+    unread: frozenset[int] = frozenset()
 
     def marks(self, scan: Scan, answering: bool) -> list[tuple[Block, list[str]]]:
         """The blocks no run is made for whose formulas the engine is given changed (:func:`marked`),
@@ -456,6 +458,7 @@ def plan(scan: Scan, formulas: dict[Key, str], protected: set[Key]) -> Plan:
             for *_rows, other, _c in index.overlapping(rect.sheet, rect.rows, rect.cols):
                 graph.edges[node].add(other)
     level = order.levels(graph)
+    unread = order.unread(graph)
     host_of = {id(run): host for host in hosts for run in host.runs}
     for node, run in enumerate(runs):  # a formula whose calls cannot all be taken keeps them all
         if level[node] == 0:
@@ -463,7 +466,7 @@ def plan(scan: Scan, formulas: dict[Key, str], protected: set[Key]) -> Plan:
     for node, run in enumerate(runs):
         if host_of[id(run)].reverted:
             level[node] = 0
-    return Plan(hosts, runs, level, scratch, index, found)
+    return Plan(hosts, runs, level, scratch, index, found, unread=unread)
 
 
 def give_back(book: fz.Workbook, block: Block) -> None:

@@ -73,31 +73,35 @@ def recalculate(path: Path, progress: Callable[[str], None] | None = None,
 
 def evaluate_workbook(loaded: Loaded, vectorise_calls: bool = True) -> Recalculation:
     """Evaluate every formula of a loaded workbook and read the results back. The engine's workbook
-    is changed on the way (calls' values set in, formulas rewritten to read them), so a
+    is changed on the way (calls' values set in, formulas rewritten to read them; the values of a whole
+    column of calls no formula reads left out of it: ``one_off`` of :func:`evaluate_calls`), so a
     :class:`Loaded` is evaluated once."""
     total = sum(len(s.formulas) for s in loaded.found.sheets)
     loaded.say(f"evaluating {total:,} formula cells")
     with _progress(loaded.say, total) as tick:
-        outcome = evaluate_calls(loaded, vectorise_calls, tick)
+        outcome = evaluate_calls(loaded, vectorise_calls, tick, one_off=True)
         tick(total)
     return collect(loaded, outcome)
 
 
 def evaluate_calls(loaded: Loaded, vectorise_calls: bool = True,
-                   tick: Callable[[int], None] | None = None) -> vectorise.Outcome:
+                   tick: Callable[[int], None] | None = None, one_off: bool = False) -> vectorise.Outcome:
     """The first half of :func:`evaluate_workbook`: the ``TRUPS_*`` calls made as vectorised runs
     (:func:`.vectorise.evaluate`: values set into the engine, formulas around nested calls rewritten
     to read the scratch sheet), then the engine evaluates everything else (all of it where a formula
     looks at the workbook itself: :attr:`.load.Loaded.reflective`). Returns what the runs set,
-    for :func:`collect` (the scenarios of :mod:`.scenarios` keep the runs and make them again)."""
+    for :func:`collect` (the scenarios of :mod:`.scenarios` keep the runs and make them again). ``one_off``:
+    the engine's workbook is only read back afterwards (:func:`.vectorise.evaluate`)."""
     with step("runs"):
-        return _evaluate_calls(loaded, vectorise_calls, tick)
+        return _evaluate_calls(loaded, vectorise_calls, tick, one_off)
 
 
-def _evaluate_calls(loaded: Loaded, vectorise_calls: bool, tick: Callable[[int], None] | None) -> vectorise.Outcome:
+def _evaluate_calls(loaded: Loaded, vectorise_calls: bool, tick: Callable[[int], None] | None,
+                    one_off: bool = False) -> vectorise.Outcome:
     book, found, formulas = loaded.book, loaded.found, loaded.formulas
     if vectorise_calls and not loaded.reflective:
-        outcome = vectorise.evaluate(book, found, formulas, loaded.protected, loaded.answers, loaded.plan, loaded.log)
+        outcome = vectorise.evaluate(book, found, formulas, loaded.protected, loaded.answers, loaded.plan, loaded.log,
+                                     one_off)
         loaded.plan = None  # the plan's hosts now say what this evaluation did: it is not made twice
     else:
         for block in loaded.plan.blocks if loaded.plan is not None else ():

@@ -156,7 +156,8 @@ class Outcome:
 
 
 def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected: set[Key],
-             answers: Answers | None = None, planned: Plan | None = None, log: DateLog | None = None) -> Outcome:
+             answers: Answers | None = None, planned: Plan | None = None, log: DateLog | None = None,
+             one_off: bool = False) -> Outcome:
     """Evaluate the ``TRUPS_*`` calls among ``formulas`` (cell -> formula text, as the engine parsed it)
     as runs and set their values into ``book``: a call that is a whole formula, into its cells; a
     call inside a formula, into a scratch cell the formula is rewritten to read. Runs are taken level
@@ -164,7 +165,13 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
     formula, is left to the engine, which evaluates it cell by cell.
 
     Once planned, ``formulas`` keeps only what reading the results back needs beyond the scan's own
-    texts (:func:`keep_for_collect`; ``planned`` before the load: kept so then)."""
+    texts (:func:`keep_for_collect`; ``planned`` before the load: kept so then).
+
+    ``one_off``: the engine's workbook is only read back after this evaluation (one recalculation, its
+    results read from the runs): a whole-formula run no formula reads (:attr:`.planning.Plan.unread`) whose
+    cells hold stand-ins in the engine's copy is not set into the engine (at 2 microseconds and about 100
+    bytes a value there); its cells keep their stand-ins. A model evaluated again needs every value in the
+    engine: not one-off."""
     the_plan = planned or plan(scan, formulas, protected)
     if planned is None:  # a plan made before the load kept them then (:func:`.load.load_workbook`)
         keep_for_collect(formulas)
@@ -198,6 +205,8 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
         # a whole-formula call the engine meets before its run gets a stand-in (its run's values then replace
         # the formula, and what read it is evaluated again): cheaper than blanking the cells first
         answers.open = True
+    # the runs no formula reads, their cells stand-ins in the engine's copy: their values are had from the runs
+    kept_out = the_plan.unread if one_off and planned is not None and the_plan.whole_in_copy else frozenset()
     made_values = ColumnValues()  # the runs' values, a column each (no key per cell)
     outcome = Outcome(made_values, set())
     # the scratch columns some run reads; the others' values are held until a formula reads them
@@ -268,7 +277,8 @@ def evaluate(book: fz.Workbook, scan: Scan, formulas: dict[Key, str], protected:
             if host.dated:
                 outcome.dates.update((run.sheet, run.first_row + k, run.col)
                                      for k, (_v, is_date) in enumerate(values) if is_date)
-            book.set_values_batch(run.sheet, run.first_row, run.col, [[v] for v in column])
+            if node_of[id(run)] not in kept_out:
+                book.set_values_batch(run.sheet, run.first_row, run.col, [[v] for v in column])
     outcome.runs = [r for r in runs if not host_of[id(r)].reverted]
     outcome.host_of = {id(r): host_of[id(r)] for r in outcome.runs}
     outcome.hosts = BlockCells(h.block for h in hosts if not h.reverted and not h.top)
