@@ -99,3 +99,15 @@ def test_a_formula_reads_its_calls_from_cells_only_where_each_is_taken_as_a_valu
     from trups_xl.recalc.planning import taken_as_values
 
     assert taken_as_values(text) is as_values
+
+
+def test_no_run_is_unread_where_a_call_refuses_a_range_the_engine_may_read_instead(tmp_path):
+    cells = {f"B{r}": f"=TRUPS_NEXT_PAYMENT_DATE(A{r})" for r in range(2, 12)}  # read by nothing
+    the_plan = plan(*_formulas(tmp_path, cells), set())
+    assert [the_plan.runs[n].col for n in the_plan.unread] == [2]
+    # a call refusing a range of two whole columns reads nothing in the plan; its formula given back to the
+    # engine (a formula around it that cannot read a scratch cell) would read them
+    cells |= {f"C{r}": f"=IF(A{r}>0,TRUPS_ACCRUAL(A1:B1048576,A{r}),0)" for r in range(2, 12)}
+    the_plan = plan(*_formulas(tmp_path, cells), set())
+    assert any(c for r in the_plan.runs for c in r.first.args if type(c).__name__ == "Refusal")
+    assert the_plan.unread == frozenset()

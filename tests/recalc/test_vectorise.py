@@ -479,3 +479,43 @@ def test_a_column_of_calls_some_formula_reads_is_set_into_the_engine(tmp_path, r
     result = evaluate_workbook(loaded)
     assert _in_engine(loaded, 2) == [result.values[("Ledger", f"B{r}")] for r in range(2, 14)]
     assert fast.values[("Ledger", "F2")] == pytest.approx(sum(fast.values[("Ledger", f"B{r}")] for r in range(2, 14)))
+
+
+@pytest.mark.parametrize("reader", ["=SUM(YTD1)", "=SUM(Ledger!2:13)", "=SUM(Ledger:Summary!B2:B13)",
+                                    "=SUM(Total)", "=SUM(Ledger!YTD1)"])
+def test_a_column_of_calls_read_in_a_way_the_plan_cannot_resolve_is_set_into_the_engine(tmp_path, reader):
+    # a name that reads like a cell beyond the grid (YTD1: column YTD is past XFD), whole rows, a 3D
+    # reference, a name holding a formula, a sheet's name: each reads column B as Excel and the engine read it
+    from trups_xl.recalc.run import evaluate_workbook, load_workbook
+
+    book, ws = _sheet("Ledger")
+    for i in range(12):
+        r = i + 2
+        ws.cell(r, 1, dt.datetime(2009, 1, 5) + dt.timedelta(days=31 * i))
+        ws.cell(r, 2, f"=TRUPS_ACCRUED_INTEREST(A{r},,1000)")
+    book.defined_names["YTD1"] = DefinedName("YTD1", attr_text="Ledger!$B$2:$B$13")
+    book.defined_names["Total"] = DefinedName("Total", attr_text="Ledger!$B$2:$B$13*1")
+    book.create_sheet("Summary")["A1"] = reader
+    book.save(tmp_path / "ledger.xlsx")
+    fast = _same_as_the_engine_alone(tmp_path / "ledger.xlsx")
+    column = [fast.values[("Ledger", f"B{r}")] for r in range(2, 14)]
+    if reader == "=SUM(YTD1)":
+        assert fast.values[("Summary", "A1")] == pytest.approx(sum(column))
+    loaded = load_workbook(tmp_path / "ledger.xlsx", blank_runs=True)
+    evaluate_workbook(loaded)
+    assert [loaded.book.get_value("Ledger", r, 2) for r in range(2, 14)] == column
+
+
+def test_a_call_whose_argument_is_a_name_that_reads_like_a_cell_beyond_the_grid_reads_the_name(tmp_path):
+    book, ws = _sheet("Ledger")
+    ws["D1"] = 25
+    book.defined_names["YTD1"] = DefinedName("YTD1", attr_text="Ledger!$D$1")  # column YTD is past XFD: a name
+    for i in range(6):
+        r = i + 2
+        ws.cell(r, 1, dt.datetime(2009, 1, 5) + dt.timedelta(days=31 * i))
+        ws.cell(r, 2, f"=TRUPS_ACCRUED_INTEREST(A{r},,YTD1)")
+    book.save(tmp_path / "ledger.xlsx")
+    fast = _same_as_the_engine_alone(tmp_path / "ledger.xlsx")
+    # by hand: 2009-01-05 is 14 days (30/360: 9 to the 30th of December, then 5) after the 2008-12-21
+    # payment date; 8.300% a year on 25 for 14 days
+    assert fast.values[("Ledger", "B2")] == pytest.approx(25 * 0.083 * 14 / 360)

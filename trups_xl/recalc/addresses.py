@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from trups_xl.recalc.safety import EXCEL_COLUMNS
+from trups_xl.recalc.safety import EXCEL_COLUMNS, EXCEL_ROWS
 
 _REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
 
@@ -20,6 +20,13 @@ def column_number(letters: str) -> int:
     if 0 < n <= EXCEL_COLUMNS and letters == column_letters(n):  # a column's own letters: one entry a column
         _remember(n, letters)
     return n
+
+
+def on_the_grid(letters: str, row: str | None) -> bool:
+    """Whether a column's letters (any case) and a row's digits (None: a whole column) name a place on
+    Excel's grid (A to XFD, rows 1 to 1,048,576): ``YTD1`` or ``TAX2024`` does not, and is a defined name
+    where a formula uses it, as Excel reads it."""
+    return column_number(letters.upper()) <= EXCEL_COLUMNS and (row is None or 0 < int(row) <= EXCEL_ROWS)
 
 
 #: A text or a quoted sheet name, whichever starts first (a quote inside the other is its own).

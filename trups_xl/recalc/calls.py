@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from trups_xl.excel import udfs  # noqa: F401  (registers the functions)
 from trups_xl.excel.function import INFO, INPUT_ERROR_PREFIX, REGISTRY
-from trups_xl.recalc.addresses import column_number, fixed_reference, quoted, quoted_spans
+from trups_xl.recalc.addresses import column_number, fixed_reference, on_the_grid, quoted, quoted_spans
 from trups_xl.recalc.package import Scan
 
 #: Arguments the functions read element by element from a range (the others take one value), as
@@ -149,6 +149,13 @@ def split_arguments(inner: str) -> list[str]:
     return [] if parts == [""] else parts
 
 
+def _on_the_grid(match: re.Match[str]) -> bool:
+    """Whether both ends of a :data:`REF` match are places on the grid (else the text is a name)."""
+    if match["wc1"]:
+        return on_the_grid(match["wc1"], None) and on_the_grid(match["wc2"], None)
+    return on_the_grid(match["c1"], match["r1"]) and (not match["c2"] or on_the_grid(match["c2"], match["r2"]))
+
+
 class Parser:
     """Arguments of simple calls, resolved against the workbook's sheets and names."""
 
@@ -186,7 +193,7 @@ class Parser:
         if arg.upper() in ("TRUE", "FALSE"):
             return arg.upper() == "TRUE"
         match = REF.match(arg)
-        if match:
+        if match and _on_the_grid(match):
             return self.ref(match, sheet, arg)
         found = self.scan.name_text(arg, sheet)  # a name local to the sheet first, then the workbook's
         if found is not None:

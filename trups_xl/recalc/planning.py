@@ -17,7 +17,7 @@ from trups_xl.excel.function import REGISTRY
 from trups_xl.recalc import order
 from trups_xl.recalc.addresses import column_letters
 from trups_xl.recalc.blocks import Block, blocks, trups_blocks
-from trups_xl.recalc.calls import MAX_ROUNDS, Call, Copied, Key, Parser, Ref, parameters
+from trups_xl.recalc.calls import MAX_ROUNDS, Call, Copied, Key, Parser, Ref, Refusal, parameters
 from trups_xl.recalc.engine import engine_text, mark_skipped
 from trups_xl.recalc.marking import marked, set_formulas
 from trups_xl.recalc.package import Scan
@@ -458,7 +458,10 @@ def plan(scan: Scan, formulas: dict[Key, str], protected: set[Key]) -> Plan:
             for *_rows, other, _c in index.overlapping(rect.sheet, rect.rows, rect.cols):
                 graph.edges[node].add(other)
     level = order.levels(graph)
-    unread = order.unread(graph)
+    # a call refusing a range too large reads nothing here, but the engine reads the range where its formula
+    # is given back: no run is then taken as unread
+    refused = any(isinstance(a, Refusal) for run in runs for a in run.first.args)
+    unread = frozenset() if refused else order.unread(graph)
     host_of = {id(run): host for host in hosts for run in host.runs}
     for node, run in enumerate(runs):  # a formula whose calls cannot all be taken keeps them all
         if level[node] == 0:
