@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from trups_xl.recalc.computed import ColumnValues, ComputedCells, by_position
+from trups_xl.recalc.computed import ColumnValues, ComputedCells, by_position, held
 from trups_xl.recalc.formula_cells import COLUMN_BITS
 
 
@@ -117,3 +117,8 @@ def test_column_values_read_as_a_dict_set_cell_by_cell(puts):
                 cells[key]
     by_sheet = {title: (list(keys), kept) for title, (keys, kept) in cells.by_sheet().items()}
     assert by_sheet == {title: (list(keys), kept) for title, (keys, kept) in by_position(expected).items()}
+
+
+@given(st.sets(st.integers(0, 2**40)), st.sets(st.integers(0, 2**40)))
+def test_the_positions_held_among_a_sheet_s_keys_are_those_a_search_finds(positions, keys):
+    assert sorted(held(positions, array("q", sorted(keys)))) == sorted(p for p in positions if p in keys)

@@ -25,7 +25,7 @@ from trups_xl.excel.function import BUG_PREFIX, INPUT_ERROR_PREFIX
 from trups_xl.recalc import engine, vectorise
 from trups_xl.recalc.addresses import a1, area_bounds, coordinate
 from trups_xl.recalc.calls import top_function
-from trups_xl.recalc.computed import ColumnValues, ComputedCells, by_position
+from trups_xl.recalc.computed import ColumnValues, ComputedCells, by_position, held
 from trups_xl.recalc.formula_cells import COLUMN_BITS
 from trups_xl.recalc.load import Key, Loaded, screened_value
 from trups_xl.recalc.package import DEFAULT_PART_BYTES, Scan, read_part
@@ -294,7 +294,7 @@ def _read_at_once(sheet_cells: ComputedCells, keys: array[int], read: list[list[
         return False
     if any(type(v) is dict and v.get("kind") in ("Circ", "Spill") for v in values):
         return False
-    dates = [k for k in done_dates if _position(keys, k) >= 0]
+    dates = held(done_dates, keys)
     if dated:
         candidates = list(dated.items())
         by_run = member(np.fromiter((k for k, _test in candidates), dtype=np.int64, count=len(candidates)),

@@ -17,10 +17,12 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import ItemsView, Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 import numpy as np
 
+from trups_xl.core.arrays import member
 from trups_xl.recalc.formula_cells import COLUMN_BITS
 
 _COLUMN_MASK = (1 << COLUMN_BITS) - 1
@@ -233,6 +235,16 @@ def by_position(values: Mapping[tuple[str, int, int], Any]) -> dict[str, tuple[a
         keys.append(row << COLUMN_BITS | col)
         kept.append(value)
     return {title: _ascending(keys, kept) for title, (keys, kept) in out.items()}
+
+
+def held(positions: AbstractSet[int], keys: array[int]) -> list[int]:
+    """The packed ``positions`` that are among ``keys`` (packed positions, ascending), found at once (a column
+    of dates a run set is tens of thousands of positions: no search of its own each)."""
+    if not positions or not keys:
+        return []
+    found = np.fromiter(positions, dtype=np.int64, count=len(positions))
+    kept: list[int] = found[member(found, np.frombuffer(keys, dtype=np.int64))].tolist()
+    return kept
 
 
 def _ascending(keys: array[int], kept: list[Any]) -> tuple[array[int], list[Any]]:
