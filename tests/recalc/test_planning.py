@@ -15,6 +15,8 @@ from trups_xl.recalc.safety import Limits  # noqa: E402
 
 def test_a_formula_copied_down_moves_its_relative_rows_only():
     assert Copied("=A2+$B$3+C$4+$D5+Sheet2!E6").moved(3) == "=A5+$B$3+C$4+$D8+Sheet2!E9"
+    # a name that reads like a cell beyond the grid (column YTD is past XFD) is a name: it stays
+    assert Copied("=TRUPS_ACCRUED_INTEREST(A2,,YTD1)+XFD2").moved(3) == "=TRUPS_ACCRUED_INTEREST(A5,,YTD1)+XFD5"
     assert Copied('=TRUPS_COUPON(A2,"B2")').moved(0) == '=TRUPS_COUPON(A2,"B2")'
 
 
@@ -111,3 +113,17 @@ def test_no_run_is_unread_where_a_call_refuses_a_range_the_engine_may_read_inste
     the_plan = plan(*_formulas(tmp_path, cells), set())
     assert any(c for r in the_plan.runs for c in r.first.args if type(c).__name__ == "Refusal")
     assert the_plan.unread == frozenset()
+
+
+def test_a_column_of_calls_naming_a_name_that_reads_like_a_cell_is_one_run(tmp_path):
+    from openpyxl import load_workbook
+    from openpyxl.workbook.defined_name import DefinedName
+
+    cells = {"D1": 25} | {f"B{r}": f"=TRUPS_ACCRUED_INTEREST(A{r},,YTD1)" for r in range(2, 202)}
+    path = write_book(tmp_path / "b.xlsx", cells, sheet="Model")
+    book = load_workbook(path)
+    book.defined_names["YTD1"] = DefinedName("YTD1", attr_text="Model!$D$1")
+    book.save(path)
+    found = scan(path, Limits())
+    formulas = {("Model", r, c): cell.text for (r, c), cell in found.sheet("Model").formulas.items()}
+    assert [(r.col, r.first_row, r.count) for r in plan(found, formulas, set()).runs] == [(2, 2, 200)]

@@ -56,8 +56,9 @@ class Copied:
         at = 0
         spans = quoted_spans(text)
         for m in RELATIVE_ROW.finditer(text):
-            if m[2] or quoted(spans, m.start()):
-                continue  # an absolute row ($5) is kept, as is a word of a quoted sheet name ('Model FY2024'!A2)
+            if m[2] or quoted(spans, m.start()) or not on_the_grid(m[1].lstrip("$"), m[3]):
+                continue  # an absolute row ($5) is kept, as are a word of a quoted sheet name ('Model FY2024'!A2)
+                # and a name that reads like a cell beyond the grid (YTD1), as Excel keeps a name in a copy
             row = int(m[3])
             if row not in self.rows:
                 self.rows.append(row)
