@@ -29,6 +29,13 @@ def test_blocks_are_one_formula_copied_down_consecutive_rows_of_one_column(tmp_p
     assert got == [(2, 2, 4), (2, 6, 1), (2, 8, 1), (3, 2, 1)]
 
 
+def test_a_column_of_copies_holding_a_text_that_reads_like_a_reference_is_one_block(tmp_path):
+    # Excel keeps a text as it is in a formula's copies: "H1" is a period's label, not a cell
+    cells = {f"B{r}": f'=IF(C{r}="H1",TRUPS_COUPON(A{r}),0)' for r in range(2, 42)}
+    formulas = _formulas(tmp_path, cells)
+    assert [(b.col, b.first_row, b.count) for b in trups_blocks(formulas)] == [(2, 2, 40)]
+
+
 def _blocks_cell_by_cell(formulas, keys):
     """The blocks as the definition reads: a cell joins the block above it when it is in the next row of
     the same column and holds the block's first formula moved down to it."""
@@ -36,7 +43,7 @@ def _blocks_cell_by_cell(formulas, keys):
     for key in keys:
         last = out[-1] if out else None
         if last is not None and (key[0], key[2]) == (last[0], last[1]) and key[1] == last[2] + last[3] \
-                and Copied(last[4]).copyable and formulas[key] == Copied(last[4]).moved(last[3]):
+                and formulas[key] == Copied(last[4]).moved(last[3]):
             out[-1] = (*last[:3], last[3] + 1, last[4])
         else:
             out.append((key[0], key[2], key[1], 1, formulas[key]))
@@ -51,7 +58,7 @@ _PIECES = ("=A{r}", "=A{r}*2", "=A{q}+$B$1", "=SUM($A$1:A{r})", '=A{r}&"A1"', "=
                           st.sampled_from(_PIECES), st.integers(-2, 2)), max_size=12))
 def test_blocks_found_a_stretch_at_a_time_are_the_blocks_found_cell_by_cell(runs):
     # runs of one formula copied down, written over each other (so broken, shortened, with gaps), other
-    # formulas, a text that reads like a reference (no copies) and formulas whose rows are off (not copies)
+    # formulas, a text that reads like a reference (copied as it is) and formulas whose rows are off (not copies)
     formulas = {}
     for sheet, col, top, length, piece, shift in runs:
         for row in range(top, top + length):

@@ -51,8 +51,6 @@ def blocks(formulas: dict[Key, str], columns: dict[tuple[str, int], list[int]]) 
             out.append(block)
             template = Copied(texts[j])
             j += 1
-            if not template.copyable:
-                continue
             size = FIRST_STRETCH
             while j < count:
                 stop = min(count, j + size)

@@ -42,8 +42,9 @@ class Copied:
     rows moved, absolute ones kept) is made by joining its pieces, not by a regular expression per
     cell, so a column of 10,000 copies is recognised and rewritten at the cost of string joins.
 
-    ``copyable`` is False where a text argument holds what looks like a reference (copies of it are
-    not recognised: each such cell stands alone).
+    A text is kept as it is in the copies, as Excel keeps it (``"H1"``, a period's label). ``copyable`` is
+    False where a text holds what looks like a reference: :mod:`.shared` leaves a shared formula so written
+    to the engine's own reading.
     """
 
     __slots__ = ("copyable", "form", "rows", "text")
