@@ -519,3 +519,47 @@ def test_a_call_whose_argument_is_a_name_that_reads_like_a_cell_beyond_the_grid_
     # by hand: 2009-01-05 is 14 days (30/360: 9 to the 30th of December, then 5) after the 2008-12-21
     # payment date; 8.300% a year on 25 for 14 days
     assert fast.values[("Ledger", "B2")] == pytest.approx(25 * 0.083 * 14 / 360)
+
+
+@pytest.mark.parametrize("second", ["YTD2", "XFE1"])
+def test_two_names_that_read_like_cells_beyond_the_grid_are_two_names(tmp_path, second):
+    # YTD1 and YTD2 differ only in their digits: a formula reading one is not taken for one reading the other
+    book, ws = _sheet("Ledger")
+    for i in range(12):
+        r = i + 2
+        ws.cell(r, 1, dt.datetime(2009, 1, 5) + dt.timedelta(days=31 * i))
+        ws.cell(r, 2, f"=TRUPS_ACCRUED_INTEREST(A{r},,1000)")
+    ws["D1"] = 5
+    book.defined_names["YTD1"] = DefinedName("YTD1", attr_text="Ledger!$D$1")
+    book.defined_names[second] = DefinedName(second, attr_text="Ledger!$B$2:$B$13")
+    summary = book.create_sheet("Summary")
+    summary["A1"], summary["A2"] = "=SUM(YTD1)", f"=SUM({second})"
+    book.save(tmp_path / "ledger.xlsx")
+    fast = _same_as_the_engine_alone(tmp_path / "ledger.xlsx")
+    assert fast.values[("Summary", "A2")] == pytest.approx(sum(fast.values[("Ledger", f"B{r}")] for r in range(2, 14)))
+
+
+def test_a_column_of_the_same_formula_in_lower_case_reads_the_row_it_names(tmp_path):
+    # every row's formula reads A2 (a file written by a program, not copied down in Excel): not one run
+    # moving A2 down the column
+    book, ws = _sheet("Ledger")
+    for i in range(12):
+        r = i + 2
+        ws.cell(r, 1, dt.datetime(2009, 1, 5) + dt.timedelta(days=31 * i))
+        ws.cell(r, 2, "=TRUPS_ACCRUED_INTEREST(a2,,1000)")
+        ws.cell(r, 3, f"=trups_accrued_interest(a{r},,1000)")  # copied down in lower case: one run
+    book.save(tmp_path / "ledger.xlsx")
+    fast = _same_as_the_engine_alone(tmp_path / "ledger.xlsx")
+    assert {fast.values[("Ledger", f"B{r}")] for r in range(2, 14)} == {fast.values[("Ledger", "C2")]}
+
+
+def test_a_column_of_copies_holding_a_text_that_reads_like_a_reference_gives_the_engine_s_values(tmp_path):
+    book, ws = _sheet("Ledger")
+    for i in range(12):
+        r = i + 2
+        ws.cell(r, 1, dt.datetime(2009, 1, 5) + dt.timedelta(days=31 * i))
+        ws.cell(r, 3, "H1" if i % 2 else "H2")
+        ws.cell(r, 2, f'=IF(C{r}="H1",TRUPS_ACCRUED_INTEREST(A{r},,1000),0)')
+    book.save(tmp_path / "ledger.xlsx")
+    fast = _same_as_the_engine_alone(tmp_path / "ledger.xlsx")
+    assert fast.values[("Ledger", "B2")] == 0 and fast.values[("Ledger", "B3")] > 0

@@ -24,8 +24,8 @@ def column_number(letters: str) -> int:
 
 def on_the_grid(letters: str, row: str | None) -> bool:
     """Whether a column's letters (any case) and a row's digits (None: a whole column) name a place on
-    Excel's grid (A to XFD, rows 1 to 1,048,576): ``YTD1`` or ``TAX2024`` does not, and is a defined name
-    where a formula uses it, as Excel reads it."""
+    Excel's grid (A to XFD, rows 1 to 1,048,576): ``YTD1`` does not (column YTD is past XFD), and is a
+    defined name where a formula uses it, as Excel reads it."""
     return column_number(letters.upper()) <= EXCEL_COLUMNS and (row is None or 0 < int(row) <= EXCEL_ROWS)
 
 

@@ -32,7 +32,7 @@ REF = re.compile(r"^(?:(?P<sheet>'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?(?:\$?(?P<c1>
 
 #: A cell reference's row, for the shape of a formula copied down (absolute rows kept as they are; a
 #: sheet named like a cell, ``Q1!C2``, is not one)
-RELATIVE_ROW = re.compile(r"(?<![A-Za-z0-9_.'$])(\$?[A-Z]{1,3})(\$?)(\d+)(?![\w(!])")
+RELATIVE_ROW = re.compile(r"(?<![A-Za-z0-9_.'$])(\$?[A-Za-z]{1,3})(\$?)(\d+)(?![\w(!])")
 
 _TEXT = re.compile(r'"(?:[^"]|"")*"')
 

@@ -114,12 +114,13 @@ def rowless(formula: str, exact: bool = True) -> str:
     """A formula with each reference's row written ``#`` (the same for every formula copied down).
     ``exact=False``: also the digits ending a name or a word in a text (faster; only where no two
     defined names differ only in such digits, so two formulas it makes alike read the same columns)."""
-    if "'" in formula:  # a quoted sheet name keeps its digits ('Model FY2024'!A2)
-        spans = quoted_spans(formula)
-        if exact:
-            return _ROWLESS.sub(lambda m: m[0] if quoted(spans, m.start()) else m[1] + "#", formula)
+    spans = quoted_spans(formula) if "'" in formula else []  # a quoted sheet name keeps its digits ('Model FY2024'!A2)
+    if exact:  # and a name that reads like a cell beyond the grid (YTD1, YTD2: two names) keeps its own
+        return _ROWLESS.sub(lambda m: m[0] if (spans and quoted(spans, m.start())) or not on_the_grid(
+            m[1].strip("$"), m[0][len(m[1]):]) else m[1] + "#", formula)
+    if spans:
         return _ROW_DIGITS.sub(lambda m: m[0] if quoted(spans, m.start()) else "#", formula)
-    return _ROWLESS.sub(r"\1#", formula) if exact else _ROW_DIGITS.sub("#", formula)
+    return _ROW_DIGITS.sub("#", formula)
 
 
 class Index:
