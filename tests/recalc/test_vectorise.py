@@ -165,15 +165,22 @@ def _sheet(title):
     return book, book.active
 
 
-def _daily(path, rows, days, *columns):
+def _dated(rows, days, *columns):
     """A sheet Ledger of dates in column A from 2009-01-05, one every ``days`` days, and from column B a
-    column per formula template (``{r}`` its row, ``{p}`` the row above: blank above the first)."""
+    column per formula template (``{r}`` its row, ``{p}`` the row above: blank above the first): the
+    workbook and the sheet, not saved."""
     book, ws = _sheet("Ledger")
     for i in range(rows):
         r = i + 2
         ws.cell(r, 1, dt.datetime(2009, 1, 5) + dt.timedelta(days=days * i))
         for k, template in enumerate(columns):
             ws.cell(r, 2 + k, template.format(r=r, p=r - 1))
+    return book, ws
+
+
+def _daily(path, rows, days, *columns):
+    """:func:`_dated` saved at ``path``."""
+    book, _ws = _dated(rows, days, *columns)
     book.save(path)
     return path
 
@@ -427,14 +434,8 @@ def test_runs_that_read_only_typed_values_load_no_hash_library(tmp_path):
 def _read_and_unread(path, reader):
     """Ledger: dates in A; B a column of calls no formula reads; C a column of calls column D reads;
     E a column of calls a Summary sheet sums through a defined name; ``reader`` a formula in F2."""
-    book, ws = _sheet("Ledger")
-    for i in range(12):
-        r = i + 2
-        ws.cell(r, 1, dt.datetime(2009, 1, 5) + dt.timedelta(days=31 * i))
-        ws.cell(r, 2, f"=TRUPS_ACCRUED_INTEREST(A{r},,1000)")
-        ws.cell(r, 3, f"=TRUPS_NEXT_PAYMENT_DATE(A{r})")
-        ws.cell(r, 4, f"=C{r}+1")
-        ws.cell(r, 5, f"=TRUPS_ACCRUED_INTEREST(A{r},,25)")
+    book, ws = _dated(12, 31, "=TRUPS_ACCRUED_INTEREST(A{r},,1000)", "=TRUPS_NEXT_PAYMENT_DATE(A{r})", "=C{r}+1",
+                      "=TRUPS_ACCRUED_INTEREST(A{r},,25)")
     if reader:
         ws["F2"] = reader
     book.defined_names["Accrued"] = DefinedName("Accrued", attr_text="Ledger!$E$2:$E$13")
@@ -488,11 +489,7 @@ def test_a_column_of_calls_read_in_a_way_the_plan_cannot_resolve_is_set_into_the
     # reference, a name holding a formula, a sheet's name: each reads column B as Excel and the engine read it
     from trups_xl.recalc.run import evaluate_workbook, load_workbook
 
-    book, ws = _sheet("Ledger")
-    for i in range(12):
-        r = i + 2
-        ws.cell(r, 1, dt.datetime(2009, 1, 5) + dt.timedelta(days=31 * i))
-        ws.cell(r, 2, f"=TRUPS_ACCRUED_INTEREST(A{r},,1000)")
+    book, _ws = _dated(12, 31, "=TRUPS_ACCRUED_INTEREST(A{r},,1000)")
     book.defined_names["YTD1"] = DefinedName("YTD1", attr_text="Ledger!$B$2:$B$13")
     book.defined_names["Total"] = DefinedName("Total", attr_text="Ledger!$B$2:$B$13*1")
     book.create_sheet("Summary")["A1"] = reader
@@ -507,13 +504,9 @@ def test_a_column_of_calls_read_in_a_way_the_plan_cannot_resolve_is_set_into_the
 
 
 def test_a_call_whose_argument_is_a_name_that_reads_like_a_cell_beyond_the_grid_reads_the_name(tmp_path):
-    book, ws = _sheet("Ledger")
+    book, ws = _dated(6, 31, "=TRUPS_ACCRUED_INTEREST(A{r},,YTD1)")
     ws["D1"] = 25
     book.defined_names["YTD1"] = DefinedName("YTD1", attr_text="Ledger!$D$1")  # column YTD is past XFD: a name
-    for i in range(6):
-        r = i + 2
-        ws.cell(r, 1, dt.datetime(2009, 1, 5) + dt.timedelta(days=31 * i))
-        ws.cell(r, 2, f"=TRUPS_ACCRUED_INTEREST(A{r},,YTD1)")
     book.save(tmp_path / "ledger.xlsx")
     fast = _same_as_the_engine_alone(tmp_path / "ledger.xlsx")
     # by hand: 2009-01-05 is 14 days (30/360: 9 to the 30th of December, then 5) after the 2008-12-21
@@ -524,11 +517,7 @@ def test_a_call_whose_argument_is_a_name_that_reads_like_a_cell_beyond_the_grid_
 @pytest.mark.parametrize("second", ["YTD2", "XFE1"])
 def test_two_names_that_read_like_cells_beyond_the_grid_are_two_names(tmp_path, second):
     # YTD1 and YTD2 differ only in their digits: a formula reading one is not taken for one reading the other
-    book, ws = _sheet("Ledger")
-    for i in range(12):
-        r = i + 2
-        ws.cell(r, 1, dt.datetime(2009, 1, 5) + dt.timedelta(days=31 * i))
-        ws.cell(r, 2, f"=TRUPS_ACCRUED_INTEREST(A{r},,1000)")
+    book, ws = _dated(12, 31, "=TRUPS_ACCRUED_INTEREST(A{r},,1000)")
     ws["D1"] = 5
     book.defined_names["YTD1"] = DefinedName("YTD1", attr_text="Ledger!$D$1")
     book.defined_names[second] = DefinedName(second, attr_text="Ledger!$B$2:$B$13")
@@ -542,24 +531,17 @@ def test_two_names_that_read_like_cells_beyond_the_grid_are_two_names(tmp_path, 
 def test_a_column_of_the_same_formula_in_lower_case_reads_the_row_it_names(tmp_path):
     # every row's formula reads A2 (a file written by a program, not copied down in Excel): not one run
     # moving A2 down the column
-    book, ws = _sheet("Ledger")
-    for i in range(12):
-        r = i + 2
-        ws.cell(r, 1, dt.datetime(2009, 1, 5) + dt.timedelta(days=31 * i))
-        ws.cell(r, 2, "=TRUPS_ACCRUED_INTEREST(a2,,1000)")
-        ws.cell(r, 3, f"=trups_accrued_interest(a{r},,1000)")  # copied down in lower case: one run
+    # (column C copied down in lower case: one run)
+    book, _ws = _dated(12, 31, "=TRUPS_ACCRUED_INTEREST(a2,,1000)", "=trups_accrued_interest(a{r},,1000)")
     book.save(tmp_path / "ledger.xlsx")
     fast = _same_as_the_engine_alone(tmp_path / "ledger.xlsx")
     assert {fast.values[("Ledger", f"B{r}")] for r in range(2, 14)} == {fast.values[("Ledger", "C2")]}
 
 
 def test_a_column_of_copies_holding_a_text_that_reads_like_a_reference_gives_the_engine_s_values(tmp_path):
-    book, ws = _sheet("Ledger")
+    book, ws = _dated(12, 31, '=IF(C{r}="H1",TRUPS_ACCRUED_INTEREST(A{r},,1000),0)')
     for i in range(12):
-        r = i + 2
-        ws.cell(r, 1, dt.datetime(2009, 1, 5) + dt.timedelta(days=31 * i))
-        ws.cell(r, 3, "H1" if i % 2 else "H2")
-        ws.cell(r, 2, f'=IF(C{r}="H1",TRUPS_ACCRUED_INTEREST(A{r},,1000),0)')
+        ws.cell(i + 2, 3, "H1" if i % 2 else "H2")
     book.save(tmp_path / "ledger.xlsx")
     fast = _same_as_the_engine_alone(tmp_path / "ledger.xlsx")
     assert fast.values[("Ledger", "B2")] == 0 and fast.values[("Ledger", "B3")] > 0
