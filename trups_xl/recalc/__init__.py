@@ -16,6 +16,8 @@ Modules, one concept each:
   vectorised runs;
 * ``load``      -- the workbook checked, screened (external references, formulas the engine cannot
   parse) and loaded into the engine once;
+* ``structured`` -- Excel tables, and the formulas reading one by a structured reference (which the
+  engine does not read: said in one line);
 * ``engine_copy`` -- the engine's copy of a package: whole columns of formula cells left empty or
   given other formulas, the scratch sheet added;
 * ``direct_names`` -- defined names that stand for one reference, written out as that reference in

@@ -30,6 +30,7 @@ from trups_xl.recalc.formula_cells import COLUMN_BITS, SharedGroup
 from trups_xl.recalc.package import Scan, scan
 from trups_xl.recalc.safety import Limits, RefusedError, check_package
 from trups_xl.recalc.steps import step
+from trups_xl.recalc.structured import structured_notice, table_names
 from trups_xl.recalc.writer import Values, write_copy
 
 Key = tuple[str, int, int]
@@ -394,6 +395,8 @@ def load_workbook(path: Path, progress: Callable[[str], None] | None = None,
     with step("scan"):
         found = scan(path, limits)
         bad, external, notices = _screen(found)
+        tables = structured_notice(found, table_names(path, limits))  # the engine reads no table: said once
+        notices += [tables] if tables else []
         looks_at_itself = reflective(found)
     early, scanned = None, None
     if blank_runs and not looks_at_itself:
