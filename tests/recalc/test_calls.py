@@ -145,3 +145,15 @@ def test_the_function_a_formula_calls_first_is_read_from_the_text_before_its_fir
     check()
     assert top_function("=TRUPS_COUPON(A2)") == "TRUPS_COUPON" and top_function("= trups_coupon (A2)") == "TRUPS_COUPON"
     assert top_function('=IF(A2,TRUPS_COUPON(A2),"")') is None and top_function("=A2-1") is None
+
+
+def test_a_whole_column_argument_reads_the_sheet_down_to_its_last_row_or_is_the_engine_s(parser):
+    call = parser.parse(("Model", 2, 3), "=TRUPS_APM_AVERAGE_PRICE(A2,Model!A:A,Model!$B:$B)")
+    dates, prices = call.args[1:3]
+    assert (dates.rows, dates.cols, dates.whole, dates.absolute) == ((1, 2), (1, 1), True, (True, True))
+    assert (prices.rows, prices.cols, prices.whole) == ((1, 2), (2, 2), True)
+    # read element by element (a result a row of it): the engine's
+    assert parser.parse(("Model", 2, 3), "=TRUPS_ACCRUAL(A:A,A2)") is None
+    # a column past the range limit once bounded by the sheet's last row: the engine's too, not refused
+    parser.scan.sheet("Model").max_row = 700_000
+    assert parser.parse(("Model", 2, 3), "=TRUPS_APM_AVERAGE_PRICE(A2,Model!A:B,Model!B:B)") is None

@@ -545,3 +545,25 @@ def test_a_column_of_copies_holding_a_text_that_reads_like_a_reference_gives_the
     book.save(tmp_path / "ledger.xlsx")
     fast = _same_as_the_engine_alone(tmp_path / "ledger.xlsx")
     assert fast.values[("Ledger", "B2")] == 0 and fast.values[("Ledger", "B3")] > 0
+
+
+@pytest.mark.parametrize("history", ["Prices!A:A,Prices!B:B", "Prices!$A:$A,Prices!$B:$B",
+                                     "Prices!A:A,Prices!C:C"])
+def test_a_price_history_given_as_whole_columns_is_read_as_the_engine_passes_it(tmp_path, history):
+    # the engine passes a whole column from row 1 (the heading) down to the last row it holds (column C
+    # is shorter than A); one run reads it once for the column of calls
+    from trups_xl.recalc.run import load_workbook
+
+    book, _ws = _dated(30, 7, f"=TRUPS_APM_AVERAGE_PRICE(A{{r}},{history})")
+    prices = book.create_sheet("Prices")
+    prices.append(["date", "close", "short"])
+    days = [dt.datetime(2008, 12, 1) + dt.timedelta(days=i) for i in range(300)]
+    for i, day in enumerate([d for d in days if d.weekday() < 5]):  # closes on weekdays (holidays refused)
+        prices.append([day, 20 + (i % 7) / 4, 1.0 if i < 50 else None])
+    book.save(tmp_path / "apm.xlsx")
+    fast = _same_as_the_engine_alone(tmp_path / "apm.xlsx")
+    averages = [fast.values[("Ledger", f"B{r}")] for r in range(2, 32)]
+    assert any(type(v) is str for v in averages)  # a window with a holiday's close: its message
+    assert any(type(v) is float for v in averages) or history.endswith("C:C")  # C is shorter than A: refused
+    loaded = load_workbook(tmp_path / "apm.xlsx", blank_runs=True)
+    assert [(r.col, r.count) for r in loaded.plan.runs] == [(2, 30)]

@@ -101,11 +101,14 @@ class Ref:
     text: str = field(compare=False)
     #: whether each end's row is absolute ($5, a name, a whole column): kept when a formula is copied down
     absolute: tuple[bool, bool] = field(default=(True, True), compare=False)
+    #: a whole column (``Prices!A:B``): ``rows`` from 1 to the sheet's last row, read down to the last row
+    #: any of its columns holds something, as the engine passes it
+    whole: bool = False
 
     def shifted(self, rows: int) -> Ref:
         r1 = self.rows[0] + (0 if self.absolute[0] else rows)
         r2 = self.rows[1] + (0 if self.absolute[1] else rows)
-        return Ref(self.sheet, (r1, r2), self.cols, self.text, self.absolute)
+        return Ref(self.sheet, (r1, r2), self.cols, self.text, self.absolute, self.whole)
 
     @property
     def single(self) -> bool:
@@ -172,8 +175,12 @@ class Parser:
             if name.upper() not in self.titles:
                 raise _NotSimpleError
             sheet = self.titles[name.upper()]
-        if match["wc1"]:  # a whole column: the engine reads its used cells (its own extent)
-            raise _NotSimpleError
+        if match["wc1"]:  # a whole column: the engine passes its cells from row 1 to the last it holds
+            c1, c2 = sorted((column_number(match["wc1"].upper()), column_number(match["wc2"].upper())))
+            bottom = self.scan.sheet(sheet).max_row  # at most the sheet's last row: read so, then cut
+            if bottom < 1 or bottom * (c2 - c1 + 1) > MAX_RANGE_CELLS:
+                raise _NotSimpleError  # the engine's, as one it reads whole
+            return Ref(sheet, (1, bottom), (c1, c2), text, (True, True), whole=True)
         c1, r1 = column_number(match["c1"].upper()), int(match["r1"])
         c2 = column_number(match["c2"].upper()) if match["c2"] else c1
         r2 = int(match["r2"]) if match["r2"] else r1
@@ -214,6 +221,9 @@ class Parser:
         except _NotSimpleError:
             return None
         names = parameters(function)
+        vector = VECTOR_PARAMETERS.get(function, ())
+        if any(isinstance(a, Ref) and a.whole and (i >= len(names) or names[i] in vector) for i, a in enumerate(args)):
+            return None  # a whole column read element by element (a result a row of it) is the engine's
         for i, arg in enumerate(args):
             if isinstance(arg, Ref) and arg.size > MAX_RANGE_CELLS:
                 name = names[i] if i < len(names) else f"argument {i + 1}"

@@ -21,6 +21,7 @@ from trups_xl.recalc.calls import MAX_ROUNDS, Call, Copied, Key, Parser, Ref, Re
 from trups_xl.recalc.engine import engine_text, mark_skipped
 from trups_xl.recalc.marking import marked, set_formulas
 from trups_xl.recalc.package import Scan
+from trups_xl.recalc.safety import EXCEL_ROWS
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,9 @@ class Run:
     def reads(self) -> list[Rect]:
         out = []
         for a in self.first.args:
-            if isinstance(a, Ref):
+            if isinstance(a, Ref) and a.whole:  # every row of the column: a spill below its last cell too
+                out.append(Rect(a.sheet, (1, EXCEL_ROWS), a.cols))
+            elif isinstance(a, Ref):
                 last = a.shifted(self.count - 1)
                 out.append(Rect(a.sheet, (min(a.rows[0], last.rows[0]), max(a.rows[1], last.rows[1])), a.cols))
         return out

@@ -404,6 +404,9 @@ def _read(book: fz.Workbook, arg: Ref, cache: dict[object, object]) -> object:
     else:
         rows = book.sheet(arg.sheet).get_values(fz.RangeAddress(arg.sheet, arg.rows[0], arg.cols[0],
                                                                  arg.rows[1], arg.cols[1]))
+        if arg.whole:  # down to the last row any of its columns holds something, as the engine passes it
+            while rows and all(v is None for v in rows[-1]):
+                rows.pop()
         value = [[as_sent(v) for v in row] for row in rows]
     cache[arg] = value
     return value
