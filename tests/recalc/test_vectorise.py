@@ -567,3 +567,21 @@ def test_a_price_history_given_as_whole_columns_is_read_as_the_engine_passes_it(
     assert any(type(v) is float for v in averages) or history.endswith("C:C")  # C is shorter than A: refused
     loaded = load_workbook(tmp_path / "apm.xlsx", blank_runs=True)
     assert [(r.col, r.count) for r in loaded.plan.runs] == [(2, 30)]
+
+
+def test_a_whole_column_holding_nothing_and_its_bounded_twin_are_read_as_the_engine_passes_them(tmp_path):
+    # a column holding nothing: the engine's, as it passes every row of it, each empty; a whole column beside
+    # the same range written out (the same rows until cut): two different runs
+    book, _ws = _dated(1, 7, "=TRUPS_APM_AVERAGE_PRICE(A{r},Prices!A:A,Prices!F:F)",
+                      "=TRUPS_APM_ALLOCATE(2500,Prices!$H$1:$H$61,Prices!$I$1:$I$61)",
+                      "=TRUPS_APM_ALLOCATE(2500,Prices!H:H,Prices!I:I)")
+    prices = book.create_sheet("Prices")
+    prices.append(["date", "close"])
+    for i in range(60):
+        prices.append([dt.datetime(2008, 12, 1) + dt.timedelta(days=i), 20.0])
+    for k in range(5):
+        prices.cell(k + 1, 8, dt.datetime(2009, 3, 21) + dt.timedelta(days=91 * k))
+        prices.cell(k + 1, 9, 1000.0 + k)
+    book.save(tmp_path / "apm.xlsx")
+    fast = _same_as_the_engine_alone(tmp_path / "apm.xlsx")
+    assert fast.values[("Ledger", "C2")] != fast.values[("Ledger", "D2")]  # the twin's refusal is not taken

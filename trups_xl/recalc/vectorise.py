@@ -407,9 +407,16 @@ def _read(book: fz.Workbook, arg: Ref, cache: dict[object, object]) -> object:
         if arg.whole:  # down to the last row any of its columns holds something, as the engine passes it
             while rows and all(v is None for v in rows[-1]):
                 rows.pop()
+            if not rows:  # columns holding nothing: the engine passes every one of their 1,048,576 rows, each
+                cache[arg] = EMPTY_COLUMNS  # empty, to each call; the run is given back to it (see _run_round)
+                return EMPTY_COLUMNS
         value = [[as_sent(v) for v in row] for row in rows]
     cache[arg] = value
     return value
+
+
+#: What a whole-column argument reads where its columns hold nothing: its run is the engine's.
+EMPTY_COLUMNS = object()
 
 
 def _fingerprint(per_arg: list[Any]) -> bytes:
@@ -437,7 +444,7 @@ def _run_round(book: fz.Workbook, runs: list[Run], fingerprints: dict[int, bytes
     same: dict[object, Run] = {}  # the very same call over the same rows (in two formulas): made once
     for run in runs:
         identity = (run.first.function, run.first_row, run.count, tuple(
-            (a.sheet, a.rows, a.cols, a.absolute) if isinstance(a, Ref) else (type(a).__name__, hashable(a))
+            (a.sheet, a.rows, a.cols, a.absolute, a.whole) if isinstance(a, Ref) else (type(a).__name__, hashable(a))
             for a in run.first.args))
         twin = same.setdefault(identity, run)
         if twin is not run:
@@ -451,6 +458,8 @@ def _run_round(book: fz.Workbook, runs: list[Run], fingerprints: dict[int, bytes
             out[id(run)] = [(refused.message, False)] * run.count
             continue
         per_arg, varying = _run_columns(book, run, cache)
+        if any(a is EMPTY_COLUMNS for a in per_arg):
+            continue  # the engine's, as it reads whole columns holding nothing (not a million rows made here)
         if fingerprints is not None:
             fingerprints[id(run)] = _fingerprint(per_arg)
         result = grouped_columns(run.first.function, per_arg, varying, run.count)
