@@ -29,6 +29,20 @@ def on_the_grid(letters: str, row: str | None) -> bool:
     return column_number(letters.upper()) <= EXCEL_COLUMNS and (row is None or 0 < int(row) <= EXCEL_ROWS)
 
 
+def area_on_the_grid(first: str, first_row: str | None, last: str | None, last_row: str | None) -> bool:
+    """:func:`on_the_grid` for both ends of a reference (``last`` None or empty: one cell, or one column)."""
+    return on_the_grid(first, first_row) and (not last or on_the_grid(last, last_row))
+
+
+#: A text in a formula (``""`` inside it is one quote).
+TEXT = re.compile(r'"(?:[^"]|"")*"')
+
+
+def texts_blanked(formula: str) -> str:
+    """``formula`` with each of its texts written ``""``: what is left is read for references and names."""
+    return TEXT.sub('""', formula)
+
+
 #: A text or a quoted sheet name, whichever starts first (a quote inside the other is its own).
 _QUOTED = re.compile(r'"(?:[^"]|"")*"|\'(?:[^\']|\'\')*\'')
 

@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 
 from trups_xl.excel import udfs  # noqa: F401  (registers the functions)
 from trups_xl.excel.function import INFO, INPUT_ERROR_PREFIX, REGISTRY
-from trups_xl.recalc.addresses import column_number, fixed_reference, on_the_grid, quoted, quoted_spans
+from trups_xl.recalc.addresses import (
+    TEXT,
+    area_on_the_grid,
+    column_number,
+    fixed_reference,
+    on_the_grid,
+    quoted,
+    quoted_spans,
+)
 from trups_xl.recalc.package import Scan
 
 #: Arguments the functions read element by element from a range (the others take one value), as
@@ -34,7 +42,6 @@ REF = re.compile(r"^(?:(?P<sheet>'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?(?:\$?(?P<c1>
 #: sheet named like a cell, ``Q1!C2``, is not one)
 RELATIVE_ROW = re.compile(r"(?<![A-Za-z0-9_.'$])(\$?[A-Za-z]{1,3})(\$?)(\d+)(?![\w(!])")
 
-_TEXT = re.compile(r'"(?:[^"]|"")*"')
 
 
 class Copied:
@@ -51,7 +58,7 @@ class Copied:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.copyable = not ('"' in text and any(RELATIVE_ROW.search(t) for t in _TEXT.findall(text)))
+        self.copyable = not ('"' in text and any(RELATIVE_ROW.search(t) for t in TEXT.findall(text)))
         pieces: list[str] = []
         self.rows: list[int] = []  # the distinct relative rows, in order of first use
         at = 0
@@ -157,8 +164,8 @@ def split_arguments(inner: str) -> list[str]:
 def _on_the_grid(match: re.Match[str]) -> bool:
     """Whether both ends of a :data:`REF` match are places on the grid (else the text is a name)."""
     if match["wc1"]:
-        return on_the_grid(match["wc1"], None) and on_the_grid(match["wc2"], None)
-    return on_the_grid(match["c1"], match["r1"]) and (not match["c2"] or on_the_grid(match["c2"], match["r2"]))
+        return area_on_the_grid(match["wc1"], None, match["wc2"], None)
+    return area_on_the_grid(match["c1"], match["r1"], match["c2"], match["r2"])
 
 
 class Parser:

@@ -22,7 +22,7 @@ from typing import cast
 import formualizer as fz
 
 from trups_xl.recalc import direct_names, engine, planning, shared
-from trups_xl.recalc.addresses import a1, area_bounds
+from trups_xl.recalc.addresses import a1, area_bounds, texts_blanked
 from trups_xl.recalc.blocks import Block
 from trups_xl.recalc.calls import names_trups, top_function
 from trups_xl.recalc.engine_copy import STAND_IN, Spans, span_at
@@ -35,17 +35,10 @@ from trups_xl.recalc.writer import Values, write_copy
 
 Key = tuple[str, int, int]
 _EXTERNAL = re.compile(r"(?:^|[=(,;+\-*/&^<>: ])'?(?:[A-Za-z]:)?[^'\"()\[\]]*\[[^\]]+\][^!]*!|\w+\|'")
-_STRINGS = re.compile(r'"(?:[^"]|"")*"')
-
-
-def _strip_strings(formula: str) -> str:
-    return _STRINGS.sub('""', formula)
-
-
 def _is_external(formula: str) -> bool:
     """An external workbook reference (``[book.xlsx]Sheet!A1``, ``'C:\\dir\\[b.xlsx]S'!A1``, ``[1]S!A1``)
     or a DDE link (``=cmd|' /c calc'!A0``), outside text literals."""
-    body = _strip_strings(formula)
+    body = texts_blanked(formula)
     return bool(_EXTERNAL.search(body)) or ("'!" in body and "|" in body)
 
 
@@ -167,7 +160,7 @@ def _screen(found: Scan, parse_all: bool = False) -> tuple[dict[Key, str], list[
             shared_group = groups.get(cell.shared_index or "") if cell.kind == "shared" else None
             group = shared_group.positions() if shared_group is not None else [(row, col)]
             if ("[" in text or "|" in text) and _is_external(text):
-                book = re.search(r"\[([^\]]+)\]", _strip_strings(text))
+                book = re.search(r"\[([^\]]+)\]", texts_blanked(text))
                 external.append(f"{sheet.title}!{a1(row, col)} ({book[1][-60:] if book else 'a DDE link'})")
                 for member_row, member_col in group:
                     bad[(sheet.title, member_row, member_col)] = "#REF!"

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import formualizer as fz
 
-from trups_xl.recalc.addresses import column_number, fixed_reference, on_the_grid, quoted, quoted_spans
+from trups_xl.recalc.addresses import area_on_the_grid, column_number, fixed_reference, on_the_grid, quoted, quoted_spans
 from trups_xl.recalc.package import Scan
 
 Key = tuple[str, int, int]
@@ -92,7 +92,7 @@ class Reads:
     def _span(self, text: str, sheet: str, depth: int = 0) -> tuple[str, int, int] | None:
         match = _OPERAND.match(text)
         if match and (match["r1"] or match["c2"]) and bool(match["r1"]) == bool(match["r2"] or not match["c2"]) \
-                and on_the_grid(match["c1"], match["r1"]) and (not match["c2"] or on_the_grid(match["c2"], match["r2"])):
+                and area_on_the_grid(match["c1"], match["r1"], match["c2"], match["r2"]):
             name = match["sheet"]
             if name:
                 name = name[1:-1].replace("''", "'") if name.startswith("'") else name

@@ -10,9 +10,9 @@ import re
 import zipfile
 from pathlib import Path
 
-from trups_xl.recalc.addresses import a1
+from trups_xl.recalc.addresses import a1, texts_blanked
 from trups_xl.recalc.package import Scan, part_budget, read_part
-from trups_xl.recalc.safety import Limits, RefusedError
+from trups_xl.recalc.safety import Limits
 
 #: A table's part in the package.
 _TABLE_PART = re.compile(r"^xl/tables/[^/]+\.xml$")
@@ -22,7 +22,6 @@ _TABLE_NAME = re.compile(rb'<(?:\w+:)?table\b[^>]*?\s(?:displayName|name)="([^"]
 _QUALIFIED = re.compile(r"(?<![\w.\\'\]])([A-Za-z_\\][\w.]*)\[")
 #: A reference to the formula's own row of its table, written without the table's name.
 _OWN_ROW = re.compile(r"\[\s*(?:#This Row|@)", re.I)
-_TEXT = re.compile(r'"(?:[^"]|"")*"')
 #: Bytes of a table part read for its name (its start tag comes first).
 _HEAD_BYTES = 4096
 
@@ -38,14 +37,12 @@ def table_names(path: Path, limits: Limits) -> set[str]:
                     names.update(m.decode("utf-8", "replace").upper() for m in _TABLE_NAME.findall(head))
     except (zipfile.BadZipFile, OSError):
         return names  # the package was checked before: nothing more to say here
-    except RefusedError:
-        raise
     return names
 
 
 def reads_a_table(formula: str, names: set[str]) -> bool:
     """Whether ``formula`` reads a table by a structured reference (outside its texts)."""
-    body = _TEXT.sub('""', formula)
+    body = texts_blanked(formula)
     return bool(_OWN_ROW.search(body)) or any(m[1].upper() in names for m in _QUALIFIED.finditer(body))
 
 

@@ -119,6 +119,10 @@ def _inline_all(texts: list[str]) -> list[bytes]:
 
 
 
+#: The types of a date a cell's value may be: written as its serial, with a date format.
+_DAY_TYPES = frozenset({dt.date, dt.datetime})
+
+
 class CellWriter:
     """A formula cell's value written as its cell, with what earlier cells of the part worked out kept: a
     tag's style and type attributes by (style, is date, kind), a text's inline string."""
@@ -142,7 +146,7 @@ class CellWriter:
     def xml(self, letters: bytes, digits: bytes, style_digits: bytes | None, value: Any, is_date: bool) -> bytes:
         """The cell at ``letters`` ``digits`` holding ``value``."""
         kind = type(value)
-        if kind is dt.date or kind is dt.datetime:  # a date the engine computed: its serial, shown as a date
+        if kind in _DAY_TYPES:  # a date the engine computed: its serial, shown as a date
             value, is_date, kind = float(date_to_serial(value)), True, float
         if (kind is float and math.isfinite(value)) or (kind is str and value):
             head = self.head(style_digits, is_date, kind)
@@ -158,8 +162,6 @@ class CellWriter:
                         value, is_date, self.styles)
 
 
-#: The types of a date a cell's value may be: written as its serial, with a date format.
-_DAY_TYPES = frozenset({dt.date, dt.datetime})
 #: The bytes of a number cell before its position, between its tag's attributes and its value, and its
 #: value with its end (a format taking the number).
 _OPEN, _VALUE, _NUMBER = b'<c r="', b"><v>", b"%a</v></c>"
