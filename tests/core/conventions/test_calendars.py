@@ -206,6 +206,23 @@ def test_the_shipped_holiday_table_is_what_the_holidays_package_gives():
     assert shipped == regenerated
 
 
+@pytest.mark.parametrize("calendar", [NEW_YORK, LONDON, NYSE, US_GOVERNMENT_SECURITIES], ids=lambda c: c.name)
+def test_each_calendar_holds_its_rows_of_the_shipped_table_and_the_closures_added(calendar):
+    """Each calendar reads only its own rows of the table: they must be all of them, read here as a whole
+    table; a closure given twice, or on a weekend or a holiday, closes the day once."""
+    import csv
+
+    text = resources.files("trups_xl").joinpath("data", HOLIDAY_TABLE).read_text(encoding="utf-8")
+    rows = [dt.date.fromisoformat(row["date"]) for row in csv.DictReader(text.splitlines())
+            if row["calendar"] == calendar.name]
+    assert calendar.holidays() == tuple(sorted(set(rows))) and len(rows) > 1000
+    added = (dt.date(2045, 3, 15), dt.date(2045, 3, 15), dt.date(2045, 3, 18), rows[-1])
+    closed = calendar.with_closures(added)
+    weekdays = np.array(sorted({*rows, *added}), dtype="datetime64[D]")
+    assert closed.busdaycalendar.holidays.tolist() == weekdays[np.is_busday(weekdays)].tolist()
+    assert [closed.is_open(d) for d in added] == [False] * 4
+
+
 def test_a_cells_first_call_does_not_import_the_holidays_package():
     code = ("import trups_xl.excel.udfs as u\n"
             "assert u.TRUPS_COUPON('2038-03-21', 0.05) > 0 and u.TRUPS_APM_WINDOW('2012-04-09')")

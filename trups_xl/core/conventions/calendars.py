@@ -124,19 +124,23 @@ def holiday_table_text(rows: Iterable[tuple[str, dt.date, str]]) -> str:
 
 
 @functools.cache
-def _shipped_holidays() -> dict[str, tuple[dt.date, ...]]:
-    found: dict[str, list[dt.date]] = {name: [] for name in CALENDAR_SOURCES}
-    text = resources.files("trups_xl").joinpath("data", HOLIDAY_TABLE).read_text(encoding="utf-8")
-    rows = csv.reader(text.splitlines())
-    next(rows)  # header
-    for name, day, _ in rows:
-        found[name].append(dt.date.fromisoformat(day))
-    return {name: tuple(sorted(days)) for name, days in found.items()}
+def _shipped_table() -> tuple[str, ...]:
+    """The lines of the shipped holiday table, read once."""
+    return tuple(resources.files("trups_xl").joinpath("data", HOLIDAY_TABLE).read_text(encoding="utf-8").splitlines())
+
+
+@functools.cache
+def _source_days(name: str) -> DateArray:
+    """The holidays of one calendar from the shipped table, as sorted days: only that calendar's rows are
+    parsed, and the days go to numpy as their ISO text (a tenth of the time of the whole table as dates)."""
+    prefix = f"{name},"
+    rows = csv.reader(line for line in _shipped_table() if line.startswith(prefix))
+    return np.sort(np.array([day for _, day, _ in rows], dtype="datetime64[D]"))  # each day once: a dict's keys
 
 
 def _source_holidays(name: str) -> tuple[dt.date, ...]:
     """The holidays of one calendar from the shipped table."""
-    return _shipped_holidays()[name]
+    return tuple(_source_days(name).tolist())
 
 
 @dataclass(frozen=True)
@@ -253,7 +257,9 @@ def _closed_ordinals(name: str, extra: tuple[dt.date, ...]) -> frozenset[int]:
 
 @functools.lru_cache(maxsize=64)
 def _busdaycal(name: str, extra: tuple[dt.date, ...]) -> np.busdaycalendar:
-    days = np.array(_holidays(name, extra), dtype="datetime64[D]")
+    # the days of :func:`_holidays` kept as days: the calendar sorts them and drops a day given twice
+    added = (*extra, *_env_closures().get(name, ()))
+    days = np.concatenate((_source_days(name), np.array(added, dtype="datetime64[D]"))) if added else _source_days(name)
     return np.busdaycalendar(weekmask="1111100", holidays=days)
 
 
