@@ -186,3 +186,23 @@ def test_elsewhere_xlwings_is_not_imported_to_register(monkeypatch):
     monkeypatch.delitem(sys.modules, "xlwings", raising=False)
     monkeypatch.setattr(function.importlib, "import_module", lambda name: pytest.fail(f"imported {name}"))
     assert function.registering_xlwings() is None
+
+
+def test_each_function_s_parameters_are_its_signature_s():
+    from trups_xl.excel import udfs  # noqa: F401  (registers the functions)
+
+    for name, fn in function.REGISTRY.items():
+        assert function.INFO[name].parameters == tuple(inspect.signature(fn).parameters), name
+
+
+def test_a_headless_import_reads_no_docstring_until_the_wizard_text_is_asked_for():
+    """Registering a function off Excel keeps its docstring unparsed (a few milliseconds of every
+    recalculation); the wizard text, asked for, is the docstring's."""
+    code = ("import sys; from trups_xl.excel import udfs; from trups_xl.excel.function import INFO\n"
+            "sys.exit(sum('_parsed' in vars(info) for info in INFO.values()))")
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parents[2], check=False)
+    assert done.returncode == 0
+    info = function.INFO["TRUPS_ACCRUAL"]
+    assert info.summary == inspect.cleandoc(info.doc).splitlines()[0] and "end_date" in info.arg_help

@@ -55,13 +55,28 @@ REGISTRY: dict[str, Callable[..., Any]] = {}
 
 @dataclass(frozen=True)
 class FunctionInfo:
-    """What the function wizard and the reference show of a UDF."""
+    """What the function wizard and the reference show of a UDF: its docstring is read when first asked
+    for (a headless recalculation never asks)."""
 
-    summary: str  # the wizard description (first docstring line)
-    arg_help: dict[str, str]  # argument -> help (numpydoc Parameters)
+    doc: str  # the docstring, shared help filled in
+    parameters: tuple[str, ...]  # the arguments' names, in order
     example: tuple[Any, ...]  # Excel-style arguments for the reference and the tests
     #: arguments read element by element from a range (one result per cell); the others take one value
     elementwise: tuple[str, ...] = ()
+
+    @functools.cached_property
+    def _parsed(self) -> tuple[str, dict[str, str]]:
+        return parse_docstring(self.doc)
+
+    @property
+    def summary(self) -> str:
+        """The wizard description (the docstring's first line)."""
+        return self._parsed[0]
+
+    @property
+    def arg_help(self) -> dict[str, str]:
+        """Argument -> help (the docstring's numpydoc Parameters)."""
+        return self._parsed[1]
 
 
 #: Wizard text and example of every registered function, by name.
@@ -142,13 +157,14 @@ def excel_function(example: tuple[Any, ...] = (), elementwise: tuple[str, ...] =
     without one, where the functions of its module share them (over :data:`SHARED_ARG_HELP`)."""
 
     def decorate(fn: F) -> F:
-        unknown = [name for name in elementwise if name not in inspect.signature(fn).parameters]
+        parameters = inspect.signature(fn).parameters
+        unknown = [name for name in elementwise if name not in parameters]
         if unknown:
             raise TypeError(f"{fn.__name__}: elementwise names {unknown}, which are not its arguments")
         fn.__doc__ = fill_shared_help(fn.__doc__, arg_help)
-        summary, helps = parse_docstring(fn.__doc__)
+        info = FunctionInfo(fn.__doc__, tuple(parameters), example, tuple(elementwise))
 
-        required = sum(1 for p in inspect.signature(fn).parameters.values() if p.default is p.empty)
+        required = sum(1 for p in parameters.values() if p.default is p.empty)
 
         @functools.wraps(fn)
         def guarded(*args: Any) -> Any:
@@ -164,15 +180,15 @@ def excel_function(example: tuple[Any, ...] = (), elementwise: tuple[str, ...] =
         wrapped: Any = guarded
         xw = registering_xlwings()
         if xw is not None:
-            for name in inspect.signature(fn).parameters:
-                wrapped = xw.arg(name, doc=helps.get(name, ""), err_to_str=True, ndim=2)(wrapped)
+            for name in parameters:
+                wrapped = xw.arg(name, doc=info.arg_help.get(name, ""), err_to_str=True, ndim=2)(wrapped)
             # xw.func last: xw.arg re-runs xlwings' registration and would reset the category.
             wrapped = xw.func(category=CATEGORY)(wrapped)
             if hasattr(wrapped, "__xlfunc__"):  # classic xlwings on Windows: wizard text
-                wrapped.__xlfunc__["ret"]["doc"] = summary
+                wrapped.__xlfunc__["ret"]["doc"] = info.summary
         REGISTRY[fn.__name__] = wrapped
         _UNWRAPPED[fn.__name__] = fn
-        INFO[fn.__name__] = FunctionInfo(summary, helps, example, tuple(elementwise))
+        INFO[fn.__name__] = info
         return wrapped  # type: ignore[no-any-return]
 
     return decorate

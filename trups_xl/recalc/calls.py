@@ -6,7 +6,6 @@ skipped arguments, or the refusal of a range too large to read.
 from __future__ import annotations
 
 import functools
-import inspect
 import re
 from dataclasses import dataclass, field
 
@@ -264,9 +263,9 @@ def _top_of(head: str) -> str | None:
     return match[1].upper() if match[1].upper() in REGISTRY else None
 
 
-@functools.cache
 def parameters(function: str) -> tuple[str, ...]:
-    return tuple(inspect.signature(REGISTRY[function]).parameters)
+    """The names of the arguments of the registered function ``function``, in order."""
+    return INFO[function].parameters
 
 
 def hashable(value: object) -> object:
