@@ -105,6 +105,30 @@ def test_the_command_batch_summary_and_an_unchanged_single_recalc(tmp_path, caps
     assert (tmp_path / "m.values.xlsx").exists()
 
 
+def _communicate_or_stacks(child: subprocess.Popen[str], seconds: float) -> tuple[str, str]:
+    """The child's output once it has ended within ``seconds``; else it is aborted and the test fails with
+    the stacks it printed, so that a run that hangs says where (and leaves no process behind)."""
+    try:
+        return child.communicate(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        child.send_signal(signal.SIGABRT)
+        try:
+            _out, err = child.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            _out, err = child.communicate()
+        pytest.fail(f"the child did not end within {seconds:.0f} s of the signal; its stacks:\n{err[-8000:]}")
+
+
+def test_a_child_that_does_not_end_is_aborted_with_its_stacks():
+    code = "import time\ndef waiting_here():\n    time.sleep(60)\nwaiting_here()"
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, "PYTHONFAULTHANDLER": "1"})
+    with pytest.raises(pytest.fail.Exception, match=r"(?s)did not end within 1 s.*waiting_here"):
+        _communicate_or_stacks(child, 1)
+    assert child.poll() is not None
+
+
 def test_an_interrupted_run_keeps_its_journal_writes_no_results_and_resumes(tmp_path):
     for k in range(32):
         small_model(tmp_path / f"m{k}.xlsx", 1000 + k)
@@ -112,7 +136,9 @@ def test_an_interrupted_run_keeps_its_journal_writes_no_results_and_resumes(tmp_
     command = [sys.executable, "-m", "trups_xl.cli", "recalc", str(tmp_path), "--scenarios", str(scenarios),
                "-o", str(tmp_path / "res"), "--workers", "1"]
     journal = tmp_path / "res.journal.jsonl"
-    child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # a child that does not stop prints every thread's stack when aborted (PYTHONFAULTHANDLER), for the report
+    child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, "PYTHONFAULTHANDLER": "1"})
     deadline = time.monotonic() + 60
     # interrupted at the first finished workbook, so 31 are left to do (about 1.5 s of work, where 8 left
     # 0.35 s: a pause of this test's own process, a garbage collection late in a long run, let the child
@@ -120,7 +146,7 @@ def test_an_interrupted_run_keeps_its_journal_writes_no_results_and_resumes(tmp_
     while time.monotonic() < deadline and not (journal.exists() and journal.read_text().count("\n") >= 1):
         time.sleep(0.01)
     child.send_signal(signal.SIGINT)
-    out, err = child.communicate(timeout=60)
+    out, err = _communicate_or_stacks(child, 60)
     kept = len(Journal(journal).finished())
     assert child.returncode == 130, (out, err)
     assert "interrupted; no results written" in err and "Traceback" not in err
