@@ -17,6 +17,7 @@ from trups_xl.recalc.addresses import (  # noqa: E402
     fixed_reference,
     quoted,
     quoted_spans,
+    reads_like_a_cell,
 )
 
 
@@ -67,3 +68,9 @@ def test_a_word_is_quoted_inside_a_text_or_a_quoted_sheet_name_only():
     assert quoted(spans, formula.index("FY2024")) and quoted(spans, formula.index("B2"))
     assert not quoted(spans, formula.index("A2")) and not quoted(spans, formula.index("C3"))
     assert quoted_spans("=A2+B3") == []
+
+
+@pytest.mark.parametrize(("name", "like"), [("YTD1", True), ("abc1234567", True), ("XFE1", True), ("Q1", True),
+                                            ("Rate1", False), ("FY_1", False), ("YTD", False), ("1A", False)])
+def test_a_name_reads_like_a_cell_when_it_is_letters_then_digits(name, like):
+    assert reads_like_a_cell(name) is like

@@ -3,6 +3,7 @@ checked against brute force."""
 
 import itertools
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -51,6 +52,13 @@ def test_a_quoted_sheet_name_keeps_its_digits_in_a_formula_s_rowless_form():
     assert rowless("='Model FY2024'!A2") != rowless("='Model FY2025'!A2")
     assert rowless("='Model FY2024'!A2", exact=False) == "='Model FY2024'!A#"
     assert rowless("='Model FY2024'!A2+B3") == rowless("='Model FY2024'!A9+B10") == "='Model FY2024'!A#+B#"
+
+
+@pytest.mark.parametrize("exact", [True, False])
+def test_a_sheet_name_that_reads_like_a_cell_keeps_its_digits_in_a_formula_s_rowless_form(exact):
+    # FY2023 and FY2024 are two sheets, as are Q1 and Q2: their formulas are not alike
+    assert rowless("=SUM(FY2023!B2:B13)", exact) == "=SUM(FY2023!B#:B#)" != rowless("=SUM(FY2024!B2:B13)", exact)
+    assert rowless("=Q1!A2+Q2!$B$1", exact) == "=Q1!A#+Q2!$B$#"
 
 
 def test_the_runs_no_node_reads_are_unread():

@@ -503,6 +503,42 @@ def test_a_column_of_calls_read_in_a_way_the_plan_cannot_resolve_is_set_into_the
     assert [loaded.book.get_value("Ledger", r, 2) for r in range(2, 14)] == column
 
 
+def test_a_name_that_reads_like_a_cell_beyond_the_grid_is_not_the_cell_of_its_letters(tmp_path):
+    # ABC1234567 (a row past the grid: a name) and ABC1 (a cell) differ only in their digits: the formula
+    # reading the name reads the column of calls, which must be in the engine when the formula is evaluated
+    book, _ws = _dated(12, 31, "=TRUPS_ACCRUED_INTEREST(A{r},,1000)")
+    summary = book.create_sheet("Summary")
+    summary["ABC1"] = 7
+    book.defined_names["ABC1234567"] = DefinedName("ABC1234567", attr_text="Ledger!$B$2:$B$13")
+    summary["A1"], summary["A2"] = "=SUM(ABC1)", "=SUM(ABC1234567)"
+    book.save(tmp_path / "ledger.xlsx")
+    fast = _same_as_the_engine_alone(tmp_path / "ledger.xlsx")
+    column = [fast.values[("Ledger", f"B{r}")] for r in range(2, 14)]
+    assert fast.values[("Summary", "A1")] == 7 and min(column) > 0
+    assert fast.values[("Summary", "A2")] == pytest.approx(sum(column))
+
+
+def test_sheets_named_like_cells_that_differ_in_their_digits_are_two_sheets(tmp_path):
+    # FY2023 and FY2024, each a column of calls; two names that differ only in their digits (Rate1, Rate2)
+    # have the plan tell formulas apart by every digit: a sheet's name keeps its own
+    book, _ws = _dated(12, 31, "=TRUPS_ACCRUED_INTEREST(A{r},,1000)")
+    book["Ledger"].title = "FY2023"
+    later = book.create_sheet("FY2024")
+    for i in range(12):
+        later.cell(i + 2, 1, dt.datetime(2010, 1, 5) + dt.timedelta(days=31 * i))
+        later.cell(i + 2, 2, f"=TRUPS_ACCRUED_INTEREST(A{i + 2},,1000)")
+    book["FY2023"]["H1"], book["FY2023"]["H2"] = 1, 2
+    book.defined_names["Rate1"] = DefinedName("Rate1", attr_text="FY2023!$H$1")
+    book.defined_names["Rate2"] = DefinedName("Rate2", attr_text="FY2023!$H$2")
+    summary = book.create_sheet("Summary")
+    summary["A1"], summary["A2"], summary["B1"] = "=SUM(FY2023!B2:B13)", "=SUM(FY2024!B2:B13)", "=Rate1+Rate2"
+    book.save(tmp_path / "years.xlsx")
+    fast = _same_as_the_engine_alone(tmp_path / "years.xlsx")
+    for row, title in ((1, "FY2023"), (2, "FY2024")):
+        column = [fast.values[(title, f"B{r}")] for r in range(2, 14)]
+        assert min(column) > 0 and fast.values[("Summary", f"A{row}")] == pytest.approx(sum(column))
+
+
 def test_a_call_whose_argument_is_a_name_that_reads_like_a_cell_beyond_the_grid_reads_the_name(tmp_path):
     book, ws = _dated(6, 31, "=TRUPS_ACCRUED_INTEREST(A{r},,YTD1)")
     ws["D1"] = 25

@@ -29,6 +29,13 @@ def on_the_grid(letters: str, row: str | None) -> bool:
     return column_number(letters.upper()) <= EXCEL_COLUMNS and (row is None or 0 < int(row) <= EXCEL_ROWS)
 
 
+def reads_like_a_cell(name: str) -> bool:
+    """Whether a name is a column's letters and a row's digits (any case): ``YTD1``, a defined name since it is
+    off the grid, differs only in its digits from ``YTD2`` and in them only from the cells of a column
+    on the grid (``ABC1234567``, a name, and ``ABC1``, a cell)."""
+    return _REF.match(name.upper()) is not None
+
+
 def area_on_the_grid(first: str, first_row: str | None, last: str | None, last_row: str | None) -> bool:
     """:func:`on_the_grid` for both ends of a reference (``last`` None or empty: one cell, or one column)."""
     return on_the_grid(first, first_row) and (not last or on_the_grid(last, last_row))

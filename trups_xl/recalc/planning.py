@@ -15,7 +15,7 @@ import formualizer as fz
 
 from trups_xl.excel.function import REGISTRY
 from trups_xl.recalc import order
-from trups_xl.recalc.addresses import column_letters
+from trups_xl.recalc.addresses import column_letters, reads_like_a_cell
 from trups_xl.recalc.blocks import Block, blocks, trups_blocks
 from trups_xl.recalc.calls import MAX_ROUNDS, Call, Copied, Key, Parser, Ref, Refusal, parameters
 from trups_xl.recalc.engine import engine_text, mark_skipped
@@ -418,8 +418,12 @@ def plan(scan: Scan, formulas: dict[Key, str], protected: set[Key]) -> Plan:
             textless.add((sheet, col))
     graph = order.Graph(len(runs), [set() for _ in runs])
     texts: dict[int, dict[str, str]] = {}
+    # rows told apart from a name's digits where two formulas alike without them may read apart: two names that
+    # differ only in them (Rate1, Rate2), or a name that reads like a cell off the grid beside a cell of its
+    # letters (ABC1234567 and ABC1)
     digit_names = {n.upper() for n in scan.names if any(ch.isdigit() for ch in n)}
-    exact = len({order.rowless(n, exact=False) for n in digit_names}) < len(digit_names)  # Rate1, Rate2
+    exact = (len({order.rowless(n, exact=False) for n in digit_names}) < len(digit_names)
+             or any(map(reads_like_a_cell, digit_names)))
     anything: set[int] = set()
     for (sheet, col), rows in ordinary.items():
         rows.sort()
