@@ -621,3 +621,17 @@ def test_a_whole_column_holding_nothing_and_its_bounded_twin_are_read_as_the_eng
     book.save(tmp_path / "apm.xlsx")
     fast = _same_as_the_engine_alone(tmp_path / "apm.xlsx")
     assert fast.values[("Ledger", "C2")] != fast.values[("Ledger", "D2")]  # the twin's refusal is not taken
+
+
+@pytest.mark.parametrize("security", [None, "citigroup_capital_xiii"])
+def test_a_whole_column_of_a_sheet_of_one_row_is_read_as_a_range(tmp_path, security):
+    # Sec holds one row: Sec!B:B is one cell's rows, but a range all the same (the engine passes its one row,
+    # or all 1,048,576 where B holds nothing), never read as one value (a blank security: XXI)
+    book, _ws = _dated(6, 31, "=TRUPS_PREVIOUS_PAYMENT_DATE(A{r},Sec!B:B)")
+    sec = book.create_sheet("Sec")
+    sec["A1"], sec["B1"] = "security", security
+    book.save(tmp_path / "sec.xlsx")
+    fast = _same_as_the_engine_alone(tmp_path / "sec.xlsx")
+    first = fast.values[("Ledger", "B2")]
+    said = "#TRUPS! security: expected two columns" if security is None else "2010-10-05"  # XIII's first day
+    assert type(first) is str and said in first, first

@@ -118,7 +118,9 @@ class Ref:
 
     @property
     def single(self) -> bool:
-        return self.rows[0] == self.rows[1] and self.cols[0] == self.cols[1]
+        """One cell, read as its value: never a whole column, which the engine passes as a range (rows of
+        values, or every one of its rows where it holds nothing) however few rows its sheet has."""
+        return self.rows[0] == self.rows[1] and self.cols[0] == self.cols[1] and not self.whole
 
     @property
     def size(self) -> int:

@@ -418,9 +418,7 @@ def plan(scan: Scan, formulas: dict[Key, str], protected: set[Key]) -> Plan:
             textless.add((sheet, col))
     graph = order.Graph(len(runs), [set() for _ in runs])
     texts: dict[int, dict[str, str]] = {}
-    # rows told apart from a name's digits where two formulas alike without them may read apart: two names that
-    # differ only in them (Rate1, Rate2), or a name that reads like a cell off the grid beside a cell of its
-    # letters (ABC1234567 and ABC1)
+    # exact where formulas alike but for digits may read apart: Rate1 and Rate2, ABC1234567 (a name) and ABC1
     digit_names = {n.upper() for n in scan.names if any(ch.isdigit() for ch in n)}
     exact = (len({order.rowless(n, exact=False) for n in digit_names}) < len(digit_names)
              or any(map(reads_like_a_cell, digit_names)))
