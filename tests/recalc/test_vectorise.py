@@ -635,3 +635,26 @@ def test_a_whole_column_of_a_sheet_of_one_row_is_read_as_a_range(tmp_path, secur
     first = fast.values[("Ledger", "B2")]
     said = "#TRUPS! security: expected two columns" if security is None else "2010-10-05"  # XIII's first day
     assert type(first) is str and said in first, first
+
+
+def test_a_range_written_with_its_ends_reversed_is_read_in_order_as_excel_reads_it(tmp_path):
+    # Fix!B:A and Fix!$B$3:$A$1 are Fix!A:B and Fix!$A$1:$B$3 to Excel (which saves neither reversed): the
+    # floating coupons read the fixings so; the engine alone answers #REF! for the first and refuses the second
+    book, ws = _sheet("Ledger")
+    fixings = book.create_sheet("Fix")
+    fixings.append(["period_start", "rate"])
+    fixings.append([dt.datetime(2037, 12, 21), 0.05])
+    fixings.append([dt.datetime(2038, 3, 21), 0.06])
+    days = [dt.datetime(2038, 3, 21), dt.datetime(2038, 6, 21)]
+    for i, day in enumerate(days):
+        r = i + 2
+        ws.cell(r, 1, day)
+        for k, ref in enumerate(("Fix!A:B", "Fix!B:A", "Fix!$B$3:$A$1")):
+            ws.cell(r, 2 + k, f"=TRUPS_COUPON(A{r},{ref},1000)")
+    book.save(tmp_path / "reversed.xlsx")
+    values = recalculate(tmp_path / "reversed.xlsx").values
+    table = [["period_start", "rate"], [dt.datetime(2037, 12, 21), 0.05], [dt.datetime(2038, 3, 21), 0.06]]
+    for i, day in enumerate(days):
+        want = REGISTRY["TRUPS_COUPON"](day, table, 1000)
+        assert type(want) is float and want > 0
+        assert [values[("Ledger", f"{c}{i + 2}")] for c in "BCD"] == [pytest.approx(want, rel=1e-12)] * 3

@@ -183,6 +183,8 @@ class Parser:
             if name.upper() not in self.titles:
                 raise _NotSimpleError
             sheet = self.titles[name.upper()]
+        # ends written in reverse (B:A, B3:A1, a copy of A$3:A1 above row 3) are read as Excel reads them, in
+        # order; the engine alone answers #REF! for B:A and refuses a workbook holding B3:A1 (Excel saves neither)
         if match["wc1"]:  # a whole column: the engine passes its cells from row 1 to the last it holds
             c1, c2 = sorted((column_number(match["wc1"].upper()), column_number(match["wc2"].upper())))
             bottom = self.scan.sheet(sheet).max_row  # at most the sheet's last row: read so, then cut
