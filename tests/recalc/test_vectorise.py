@@ -658,3 +658,22 @@ def test_a_range_written_with_its_ends_reversed_is_read_in_order_as_excel_reads_
         want = REGISTRY["TRUPS_COUPON"](day, table, 1000)
         assert type(want) is float and want > 0
         assert [values[("Ledger", f"{c}{i + 2}")] for c in "BCD"] == [pytest.approx(want, rel=1e-12)] * 3
+
+
+def test_a_name_on_a_sheet_whose_title_holds_a_dollar_sign_reads_that_sheet(tmp_path):
+    # Px is 'Rates$'!$B$2 and Coupons 'Rates$'!$C$2:$C$5, beside a sheet Rates: the $ of the title is the
+    # title's, not one of the address's, both for a call's argument and for what a formula reads
+    book, _ws = _dated(4, 91, "=TRUPS_COUPON(DATE(2009,6,21),,Px)", "=SUM(Coupons)+B{r}")
+    book.create_sheet("Rates")["B2"] = 1000
+    rates = book.create_sheet("Rates$")
+    rates["B2"] = 5000
+    for r, day in enumerate(("2009-06-21", "2009-12-21", "2010-06-21", "2010-12-21"), start=2):
+        rates.cell(r, 1, dt.datetime.fromisoformat(day))  # payment dates: every six months while fixed
+        rates.cell(r, 3, f"=TRUPS_COUPON(A{r},,Px)")
+    book.defined_names["Px"] = DefinedName("Px", attr_text="'Rates$'!$B$2")
+    book.defined_names["Coupons"] = DefinedName("Coupons", attr_text="'Rates$'!$C$2:$C$5")
+    book.save(tmp_path / "dollar.xlsx")
+    fast = _same_as_the_engine_alone(tmp_path / "dollar.xlsx")
+    coupons = [fast.values[("Rates$", f"C{r}")] for r in range(2, 6)]
+    assert coupons == [pytest.approx(5000 * 0.083 / 2)] * 4  # half a year at 8.300% on the name's 5,000
+    assert fast.values[("Ledger", "C2")] == pytest.approx(sum(coupons) + fast.values[("Ledger", "B2")])

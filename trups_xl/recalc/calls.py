@@ -216,7 +216,7 @@ class Parser:
             return self.ref(match, sheet, arg)
         found = self.scan.name_text(arg, sheet)  # a name local to the sheet first, then the workbook's
         if found is not None:
-            match = REF.match(found.replace("$", ""))
+            match = REF.match(found)  # the $ signs of its address, not of a sheet's title ('Rates$'!$B$2)
             if match and match["sheet"] and fixed_reference(found):
                 return self.ref(match, sheet, found, named=True)
         raise _NotSimpleError

@@ -106,7 +106,7 @@ class Reads:
             return None
         found = self.scan.name_text(text, sheet)  # a name local to the sheet first, then the workbook's
         if found is not None and fixed_reference(found):
-            return self._span(found.replace("$", ""), sheet, depth + 1)
+            return self._span(found, sheet, depth + 1)  # $ signs read by _OPERAND: a title keeps its own
         return None
 
 
