@@ -61,6 +61,14 @@ def test_a_sheet_name_that_reads_like_a_cell_keeps_its_digits_in_a_formula_s_row
     assert rowless("=Q1!A2+Q2!$B$1", exact) == "=Q1!A#+Q2!$B$#"
 
 
+@pytest.mark.parametrize("exact", [True, False])
+@pytest.mark.parametrize("name", ["Año", "Größe", "\\A", "Rate?A"])
+def test_names_that_end_in_letters_and_digits_after_any_letter_keep_their_digits(name, exact):
+    # Año1 holds no cell o1, as Größe1 holds no e1: two such names are two names in the exact form
+    assert rowless(f"=SUM({name}1)") != rowless(f"=SUM({name}2)")
+    assert rowless(f"=SUM({name}1)+B2", exact).endswith("+B#")
+
+
 def test_the_runs_no_node_reads_are_unread():
     from trups_xl.recalc.order import Graph, unread
 

@@ -18,6 +18,8 @@ def test_a_formula_copied_down_moves_its_relative_rows_only():
     # a name that reads like a cell beyond the grid (column YTD is past XFD) is a name: it stays
     assert Copied("=TRUPS_ACCRUED_INTEREST(A2,,YTD1)+XFD2").moved(3) == "=TRUPS_ACCRUED_INTEREST(A5,,YTD1)+XFD5"
     assert Copied('=TRUPS_COUPON(A2,"B2")').moved(0) == '=TRUPS_COUPON(A2,"B2")'
+    # nor is a name ending in letters and digits after an accented letter: Año1 holds no cell o1
+    assert Copied("=TRUPS_ACCRUED_INTEREST(A2,,Año1)*Größe1").moved(3) == "=TRUPS_ACCRUED_INTEREST(A5,,Año1)*Größe1"
 
 
 def _formulas(tmp_path, cells):

@@ -677,3 +677,17 @@ def test_a_name_on_a_sheet_whose_title_holds_a_dollar_sign_reads_that_sheet(tmp_
     coupons = [fast.values[("Rates$", f"C{r}")] for r in range(2, 6)]
     assert coupons == [pytest.approx(5000 * 0.083 / 2)] * 4  # half a year at 8.300% on the name's 5,000
     assert fast.values[("Ledger", "C2")] == pytest.approx(sum(coupons) + fast.values[("Ledger", "B2")])
+
+
+def test_a_column_of_calls_each_on_its_own_accented_name_reads_each_name(tmp_path):
+    # Año1 .. Año6 (not cells o1 .. o6): typed row by row, they are not copies of one formula
+    book, ws = _dated(6, 31, "=TRUPS_ACCRUED_INTEREST(A{r},,Año{p})")
+    inputs = book.create_sheet("Inputs")
+    for k in range(1, 7):
+        inputs.cell(k, 1, 1000 * k)
+        book.defined_names[f"Año{k}"] = DefinedName(f"Año{k}", attr_text=f"Inputs!$A${k}")
+    book.save(tmp_path / "names.xlsx")
+    fast = _same_as_the_engine_alone(tmp_path / "names.xlsx")
+    for r in range(2, 8):  # the interest on the row's own principal, 1,000 times its name's number
+        per_1000 = REGISTRY["TRUPS_ACCRUED_INTEREST"](ws.cell(r, 1).value, None, 1000)
+        assert fast.values[("Ledger", f"B{r}")] == pytest.approx(per_1000 * (r - 1), rel=1e-12)

@@ -41,6 +41,10 @@ def area_on_the_grid(first: str, first_row: str | None, last: str | None, last_r
     return on_the_grid(first, first_row) and (not last or on_the_grid(last, last_row))
 
 
+#: Where a cell reference may start in a formula: after no character a name, a number, a sheet's or a
+#: workbook's name holds (any letter, accented too: in ``Año1`` or ``Größe1`` no ``o1`` or ``e1`` is a cell).
+REFERENCE_START = r"(?<![\w.'$\\?])"
+
 #: A text in a formula (``""`` inside it is one quote).
 TEXT = re.compile(r'"(?:[^"]|"")*"')
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from trups_xl.excel import udfs  # noqa: F401  (registers the functions)
 from trups_xl.excel.function import INFO, INPUT_ERROR_PREFIX, REGISTRY
 from trups_xl.recalc.addresses import (
+    REFERENCE_START,
     TEXT,
     area_on_the_grid,
     column_number,
@@ -39,7 +40,7 @@ REF = re.compile(r"^(?:(?P<sheet>'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?(?:\$?(?P<c1>
 
 #: A cell reference's row, for the shape of a formula copied down (absolute rows kept as they are; a
 #: sheet named like a cell, ``Q1!C2``, is not one)
-RELATIVE_ROW = re.compile(r"(?<![A-Za-z0-9_.'$])(\$?[A-Za-z]{1,3})(\$?)(\d+)(?![\w(!])")
+RELATIVE_ROW = re.compile(REFERENCE_START + r"(\$?[A-Za-z]{1,3})(\$?)(\d+)(?![\w(!])")
 
 
 

@@ -18,7 +18,15 @@ from dataclasses import dataclass, field
 
 import formualizer as fz
 
-from trups_xl.recalc.addresses import area_on_the_grid, column_number, fixed_reference, on_the_grid, quoted, quoted_spans
+from trups_xl.recalc.addresses import (
+    REFERENCE_START,
+    area_on_the_grid,
+    column_number,
+    fixed_reference,
+    on_the_grid,
+    quoted,
+    quoted_spans,
+)
 from trups_xl.recalc.package import Scan
 
 Key = tuple[str, int, int]
@@ -29,7 +37,7 @@ _ANYWHERE = {"INDIRECT(", "OFFSET(", "_XLFN.INDIRECT(", "_XLFN.OFFSET("}
 _OPERAND = re.compile(r"^(?:(?P<sheet>'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?\$?(?P<c1>[A-Za-z]{1,3})\$?(?P<r1>\d+)?"
                       r"(?::\$?(?P<c2>[A-Za-z]{1,3})\$?(?P<r2>\d+)?)?$")
 #: A formula with its rows left out (the same for every formula copied down a column).
-_ROWLESS = re.compile(r"(?<![A-Za-z0-9_.'$])(\$?[A-Za-z]{1,3}\$?)\d+(?![\w(!'\"\[.])")
+_ROWLESS = re.compile(REFERENCE_START + r"(\$?[A-Za-z]{1,3}\$?)\d+(?![\w(!'\"\[.])")
 #: Digits after a letter or $ that do not end a sheet's name, a function's, a table's or a number's.
 _ROW_DIGITS = re.compile(r"(?<=[A-Za-z$])\d+(?![\w(!'\"\[.])")
 
