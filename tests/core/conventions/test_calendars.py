@@ -159,6 +159,28 @@ def test_closures_file_from_environment(tmp_path, monkeypatch):
         calendars.reload_closures()
 
 
+def test_a_joint_calendar_takes_the_closures_of_a_file_read_again(tmp_path, monkeypatch):
+    # the payment-delay days (New York and U.S. Government Securities both) after TRUPS_XL_CLOSURES
+    # names a day the second market closes: read again, the joint calendar is closed on it too
+    from trups_xl.core.conventions import calendars
+    from trups_xl.core.scheduling.schedule import payment_delay_calendar
+
+    day = dt.date(2045, 3, 15)
+    assert payment_delay_calendar().is_open(day)
+    path = tmp_path / "closures.csv"
+    path.write_text("calendar,date\nus_government_securities,2045-03-15\n", encoding="utf-8")
+    monkeypatch.setenv(calendars.CLOSURES_ENV, str(path))
+    calendars.reload_closures()
+    try:
+        assert not US_GOVERNMENT_SECURITIES.is_open(day) and NEW_YORK.is_open(day)
+        assert not payment_delay_calendar().is_open(day)
+        assert not payment_delay_calendar().is_business_day(np.datetime64(day))
+    finally:
+        monkeypatch.delenv(calendars.CLOSURES_ENV)
+        calendars.reload_closures()
+    assert payment_delay_calendar().is_open(day)
+
+
 @pytest.mark.parametrize(("text", "said"), [
     ("new_york," + "9" * 200_000 + "\n", "not a CSV of calendar,YYYY-MM-DD rows"),
     ("new_york,20090622\n", "'20090622' is not a YYYY-MM-DD date"),

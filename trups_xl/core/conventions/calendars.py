@@ -321,8 +321,19 @@ def _closures_text(path: str) -> str:
 def reload_closures() -> None:
     """Forget the calendars built so far, so that the next use reads ``TRUPS_XL_CLOSURES`` again
     (it is read once per Python process; schedules already built keep the closures they saw)."""
-    for cached in (_env_closures, _holidays, _busdaycal, _closed_ordinals):
+    for cached in (_env_closures, _holidays, _busdaycal, _closed_ordinals, _joint):
         cached.cache_clear()
+
+
+def joint_calendar(first: BusinessCalendar, second: BusinessCalendar) -> BusinessCalendar:
+    """The days both calendars are open (a day either closes is closed), each with its closures from
+    ``TRUPS_XL_CLOSURES``: QuantLib's ``JointCalendar`` joining holidays."""
+    return _joint(first, second)
+
+
+@functools.lru_cache(maxsize=16)
+def _joint(first: BusinessCalendar, second: BusinessCalendar) -> BusinessCalendar:
+    return first.with_closures(second.holidays())
 
 
 def calendar(name: str) -> BusinessCalendar:

@@ -35,7 +35,13 @@ import numpy as np
 import numpy.typing as npt
 
 from trups_xl.core.conventions.adjust import AccrualConvention, BusinessDayConvention, adjust
-from trups_xl.core.conventions.calendars import LONDON, NEW_YORK, US_GOVERNMENT_SECURITIES, BusinessCalendar
+from trups_xl.core.conventions.calendars import (
+    LONDON,
+    NEW_YORK,
+    US_GOVERNMENT_SECURITIES,
+    BusinessCalendar,
+    joint_calendar,
+)
 from trups_xl.core.conventions.choices import parse_choice
 from trups_xl.core.conventions.daycount import ACT_360, THIRTY_360, accrual_days, per_year
 from trups_xl.core.conventions.stepping import roll_dates, yearly_dates
@@ -185,11 +191,10 @@ class Schedule:
         return np.where(self.end[k] == d, k, -1).astype(np.int64)
 
 
-@functools.cache
 def payment_delay_calendar() -> BusinessCalendar:
     """The days a delayed payment counts: New York and U.S. Government Securities business days both
     (the compounded-SOFR term sheets' "New York and U.S. Government Securities Business" days)."""
-    return NEW_YORK.with_closures(US_GOVERNMENT_SECURITIES.holidays())
+    return joint_calendar(NEW_YORK, US_GOVERNMENT_SECURITIES)
 
 
 def final_lockout_days(terms: Terms) -> int:
