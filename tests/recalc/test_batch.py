@@ -105,28 +105,46 @@ def test_the_command_batch_summary_and_an_unchanged_single_recalc(tmp_path, caps
     assert (tmp_path / "m.values.xlsx").exists()
 
 
+def _watched(command: list[str]) -> subprocess.Popen[str]:
+    """``command`` started in a process group of its own (its forkserver and pool workers join it), each
+    process printing every thread's stack when aborted (PYTHONFAULTHANDLER)."""
+    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONFAULTHANDLER": "1"}, start_new_session=True)
+
+
+def _signal_group(child: subprocess.Popen[str], sig: int) -> None:
+    try:
+        os.killpg(child.pid, sig)
+    except ProcessLookupError:  # every process of the group has ended
+        pass
+
+
 def _communicate_or_stacks(child: subprocess.Popen[str], seconds: float) -> tuple[str, str]:
-    """The child's output once it has ended within ``seconds``; else it is aborted and the test fails with
-    the stacks it printed, so that a run that hangs says where (and leaves no process behind)."""
+    """The child's output once it has ended within ``seconds``; else its whole group is aborted and the test
+    fails with the stacks they printed, so that a run that hangs says where and leaves no process behind
+    (a pool worker holding the output pipe open included)."""
     try:
         return child.communicate(timeout=seconds)
     except subprocess.TimeoutExpired:
-        child.send_signal(signal.SIGABRT)
+        _signal_group(child, signal.SIGABRT)
         try:
             _out, err = child.communicate(timeout=30)
         except subprocess.TimeoutExpired:
-            child.kill()
-            _out, err = child.communicate()
+            _signal_group(child, signal.SIGKILL)
+            _out, err = child.communicate(timeout=30)
         pytest.fail(f"the child did not end within {seconds:.0f} s of the signal; its stacks:\n{err[-8000:]}")
 
 
-def test_a_child_that_does_not_end_is_aborted_with_its_stacks():
-    code = "import time\ndef waiting_here():\n    time.sleep(60)\nwaiting_here()"
-    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             env={**os.environ, "PYTHONFAULTHANDLER": "1"})
+def test_a_child_that_does_not_end_is_aborted_with_its_stacks_and_its_group_with_it():
+    # the child's own child holds the output pipe open, as a pool worker does: it is aborted too
+    code = ("import subprocess, sys, time\n"
+            "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)'])\n"
+            "def waiting_here():\n    time.sleep(120)\nwaiting_here()")
+    child = _watched([sys.executable, "-c", code])
+    started = time.monotonic()
     with pytest.raises(pytest.fail.Exception, match=r"(?s)did not end within 1 s.*waiting_here"):
         _communicate_or_stacks(child, 1)
-    assert child.poll() is not None
+    assert child.poll() is not None and time.monotonic() - started < 30
 
 
 def test_an_interrupted_run_keeps_its_journal_writes_no_results_and_resumes(tmp_path):
@@ -136,9 +154,7 @@ def test_an_interrupted_run_keeps_its_journal_writes_no_results_and_resumes(tmp_
     command = [sys.executable, "-m", "trups_xl.cli", "recalc", str(tmp_path), "--scenarios", str(scenarios),
                "-o", str(tmp_path / "res"), "--workers", "1"]
     journal = tmp_path / "res.journal.jsonl"
-    # a child that does not stop prints every thread's stack when aborted (PYTHONFAULTHANDLER), for the report
-    child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             env={**os.environ, "PYTHONFAULTHANDLER": "1"})
+    child = _watched(command)
     deadline = time.monotonic() + 60
     # interrupted at the first finished workbook, so 31 are left to do (about 1.5 s of work, where 8 left
     # 0.35 s: a pause of this test's own process, a garbage collection late in a long run, let the child
