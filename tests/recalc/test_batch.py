@@ -2,6 +2,7 @@
 workbook or scenario gets its one row and the rest complete; an interrupted run resumes."""
 
 import csv
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -18,6 +19,7 @@ from tests.books import write_book  # noqa: E402
 from trups_xl.cli import main  # noqa: E402
 from trups_xl.recalc.batch import run_batch  # noqa: E402
 from trups_xl.recalc.journal import Journal  # noqa: E402
+from trups_xl.recalc.safety import RefusedError  # noqa: E402
 
 ROOT = Path(__file__).parents[2]
 
@@ -290,3 +292,26 @@ def test_the_progress_line_counts_scenarios_and_is_quiet_off_a_terminal(tmp_path
     assert "3/3" in err and "scenario/s" in err  # tqdm's done/total and rate
     run_batch([book], scenarios=scenarios, outputs="Result_MakeWhole", output=tmp_path / "r2", workers=1)
     assert capsys.readouterr().err == ""  # not a terminal (pytest captures stderr): no line
+
+
+def test_a_date_an_output_holds_is_its_iso_date_in_the_results(tmp_path):
+    # =A1+30 on a date: the engine's own date, written to the journal and the results as YYYY-MM-DD
+    book = write_book(tmp_path / "m.xlsx", {"A1": dt.datetime(2009, 1, 31), "B1": "=A1+30"})
+    scenarios = tmp_path / "s.csv"
+    scenarios.write_text("scenario,Sheet!A1\nbase,\nlater,2010-01-31\n")
+    result = run_batch([book], scenarios=scenarios, outputs="Sheet!B1", output=tmp_path / "res", workers=1)
+    assert result.code == 0
+    assert [(r["scenario"], r["value"]) for r in read_rows(tmp_path / "res.csv")] == [
+        ("base", "2009-03-02"), ("later", "2010-03-02")]
+
+
+def test_copies_of_two_workbooks_or_scenarios_written_to_one_file_are_refused_before_any_run(tmp_path):
+    (tmp_path / "sub").mkdir()
+    books = [small_model(tmp_path / "m.xlsx", 1000), small_model(tmp_path / "sub" / "m.xlsx", 2000)]
+    scenarios = table(tmp_path / "s.csv", [("low", 0.03, "")])
+    with pytest.raises(RefusedError, match=r"would both be written to m--low\.xlsx; rename a workbook or a scenario"):
+        run_batch(books, scenarios=scenarios, output=tmp_path / "res", workers=1, scenario_workbooks=True)
+    names = table(tmp_path / "n.csv", [("a b", 0.03, ""), ("a_b", 0.04, "")])
+    with pytest.raises(RefusedError, match=r"under 'a b' and .* under 'a_b' would both be written to m--a_b\.xlsx"):
+        run_batch(books[:1], scenarios=names, output=tmp_path / "res", workers=1, scenario_workbooks=True)
+    assert not (tmp_path / "res.csv").exists() and not (tmp_path / "res.journal.jsonl").exists()

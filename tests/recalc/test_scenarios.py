@@ -224,3 +224,81 @@ def test_calls_nested_in_formulas_follow_a_scenario_as_a_fresh_recalculation_doe
             assert ledger == base_values  # the base restored
         elif scenario.name.startswith("principal"):
             assert ledger != base_values  # the scenario moved the ledger
+
+
+def _sheet_book(path, cells):
+    """A workbook of one sheet, Sheet, holding ``cells`` (A1 reference -> value or formula)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sheet"
+    for ref, value in cells.items():
+        ws[ref] = value
+    wb.save(path)
+    return path
+
+
+def _against_fresh(tmp_path, cells, inputs, outputs):
+    """One session through ``inputs`` (a list of {cell: value} per scenario, in order), each scenario's outputs
+    beside the engine alone on the workbook with those values typed in: the pairs that differ."""
+    session = ModelSession(_sheet_book(tmp_path / "model.xlsx", cells))
+    wrong = []
+    for k, typed in enumerate(inputs):
+        got = dict(session.evaluate(Scenario(f"s{k}", k + 2, tuple((f"Sheet!{ref}", v) for ref, v in typed.items())),
+                                    [f"Sheet!{ref}" for ref in outputs]).values)
+        fresh = recalculate(_sheet_book(tmp_path / f"typed{k}.xlsx", {**cells, **typed}), vectorise_calls=False)
+        for ref in outputs:
+            if not _same(got[f"Sheet!{ref}"], fresh.values[("Sheet", ref)]):
+                wrong.append((k, ref, got[f"Sheet!{ref}"], fresh.values[("Sheet", ref)]))
+    return wrong
+
+
+def test_a_logical_typed_where_a_number_was_is_a_change_to_the_calls_reading_it(tmp_path):
+    # TRUE equals 1 in Python, not to a function: a claim limit on TRUE is refused, on 1 it is 1
+    cells = {"B1": 1, "B3": 1000, "F1": "=TRUPS_CLAIM_LIMIT(B$1,B$3)", "F2": "=TRUPS_CLAIM_LIMIT(B$1,B$3)"}
+    assert _against_fresh(tmp_path, cells, [{"B1": True}, {"B1": 2.0}, {"B1": True}, {}, {"B1": False}, {}],
+                          ["F1", "F2"]) == []
+
+
+def test_a_spill_only_a_scenario_makes_is_read_by_the_calls_below_it(tmp_path):
+    cells = {"B1": 0, "B2": 1000, "D1": '=IF(B1>0,SEQUENCE(4)*100,"none")', "H1": "=SUM(F1:F5)"}
+    cells |= {f"F{r}": f"=TRUPS_CLAIM_LIMIT(D{r},B2)" for r in range(1, 6)}
+    assert _against_fresh(tmp_path, cells, [{"B1": 1.0}, {}, {"B1": 1.0}], ["H1", "F2", "F5"]) == []
+
+
+def test_calls_given_back_to_the_engine_under_one_scenario_are_read_as_the_engine_s_in_the_next(tmp_path):
+    # a blank term makes TRUPS_TERMS answer its whole table (the engine's to spill, from then on): the claim
+    # limits reading it follow it in every later scenario, whatever the order
+    cells = {"B1": 1}
+    for r in range(2, 6):
+        cells[f"A{r}"] = '=IF($B$1=1,"fixed_rate",IF($B$1=2,"floating_margin",""))'
+        cells[f"C{r}"] = f"=TRUPS_TERMS(A{r})"
+        cells[f"D{r}"] = f"=TRUPS_CLAIM_LIMIT(C{r})"
+    assert _against_fresh(tmp_path, cells, [{"B1": 0.0}, {"B1": 2.0}, {}, {"B1": 0.0}, {}], ["D3", "D5"]) == []
+
+
+def test_dates_show_in_the_outputs_as_a_recalculation_shows_them(tmp_path):
+    # a date the engine computed (=A1+30), a call the engine makes itself (reading its own column), a call
+    # through IFERROR (its number, as the engine shows it) and a whole-formula run's (a date)
+    cells = {"A1": dt.datetime(2009, 1, 31), "B1": dt.datetime(2009, 1, 31), "H1": "=A1+30"}
+    for r in range(2, 6):
+        cells[f"A{r}"] = f"=TRUPS_NEXT_PAYMENT_DATE(A{r - 1})"
+        cells[f"E{r}"] = f"=B$1+{r}*30"
+        cells[f"F{r}"] = f"=TRUPS_NEXT_PAYMENT_DATE(E{r})"
+        cells[f"G{r}"] = f'=IFERROR(TRUPS_NEXT_PAYMENT_DATE(E{r}),"")'
+    session = ModelSession(_sheet_book(tmp_path / "model.xlsx", cells))
+    outputs = ["Sheet!H1", "Sheet!A3", "Sheet!F3", "Sheet!G3"]
+    base = dict(session.evaluate(Scenario("base", 2, ()), outputs).values)
+    later = dict(session.evaluate(Scenario("later", 3, (("Sheet!B1", 40210.0),)), outputs).values)  # 2010-02-01
+    assert base == {"Sheet!H1": "2009-03-02", "Sheet!A3": "2009-12-21", "Sheet!F3": "2009-06-21",
+                    "Sheet!G3": 39985.0}
+    assert later == {"Sheet!H1": "2009-03-02", "Sheet!A3": "2009-12-21", "Sheet!F3": "2010-06-21",
+                     "Sheet!G3": 40350.0}
+
+
+def test_an_input_in_the_area_a_formula_spills_into_is_refused_naming_the_spill(tmp_path):
+    session = ModelSession(_sheet_book(tmp_path / "model.xlsx", {"B3": 1.0, "D1": "=SEQUENCE(3)*B3"}))
+    out = session.evaluate(Scenario("in the spill", 2, (("Sheet!D2", 50.0),)), ["Sheet!D1"])
+    assert out.values == [] and out.message == (
+        "input Sheet!D2: 'Sheet!D2' (Sheet!D2) is filled by the spill of Sheet!D1; an input sets a cell that holds "
+        "a value")
+    assert session.evaluate(Scenario("doubled", 3, (("Sheet!B3", 2.0),)), ["Sheet!D3"]).values == [("Sheet!D3", 6.0)]

@@ -239,12 +239,13 @@ def run_batch(workbooks: Sequence[str | Path], scenarios: Path | None = None, ou
     wanted = parse_outputs(outputs) if outputs is not None else None
     books = workbooks_from(workbooks, exclude=[p for p in (csv_path, xlsx_path) if p.exists()])
     _check_targets([csv_path, xlsx_path, journal_path], [*books, *([Path(scenarios)] if scenarios else [])])
+    cluster = cluster or os.environ.get(CLUSTER_ENV) or None
+    chosen = table.scenarios if table is not None else (BASE,)
     if scenario_workbooks:
         if books_dir.exists() and not books_dir.is_dir():
             raise RefusedError(f"{books_dir} exists and is not a folder; the scenario workbooks are written there")
+        _check_copy_names(books, chosen)
         books_dir.mkdir(exist_ok=True)
-    cluster = cluster or os.environ.get(CLUSTER_ENV) or None
-    chosen = table.scenarios if table is not None else (BASE,)
     if len(books) * len(chosen) > MAX_PAIRS:
         raise RefusedError(f"{len(books):,} workbooks x {len(chosen):,} scenarios is {len(books) * len(chosen):,} "
                            f"pairs; at most {MAX_PAIRS:,} in one batch (split it)")
@@ -303,9 +304,28 @@ def run_batch(workbooks: Sequence[str | Path], scenarios: Path | None = None, ou
     return BatchResult(table_rows, summary, 1 if failed else 0, csv_path, xlsx_path, resumed, finished)
 
 
-def _write_copy(folder: Path, workbook: Path, scenario: str, data: bytes) -> None:
+def copy_name(workbook: Path, scenario: str) -> str:
+    """The file name of ``workbook``'s values copy under ``scenario`` (``--scenario-workbooks``)."""
     safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in scenario)[:80]
-    target = folder / f"{workbook.stem}--{safe}.xlsx"
+    return f"{workbook.stem}--{safe}.xlsx"
+
+
+def _check_copy_names(books: Sequence[Path], chosen: Sequence[Scenario]) -> None:
+    """Refuse a batch two of whose copies would be written to one file (m.xlsx in two folders, scenarios
+    "a b" and "a_b"): the second would replace the first."""
+    seen: dict[str, tuple[Path, str]] = {}
+    for book in books:
+        for s in chosen:
+            name = copy_name(book, s.name)
+            if name in seen and seen[name] != (book, s.name):
+                first, scenario = seen[name]
+                raise RefusedError(f"--scenario-workbooks: {first} under {scenario!r} and {book} under {s.name!r} "
+                                   f"would both be written to {name}; rename a workbook or a scenario")
+            seen[name] = (book, s.name)
+
+
+def _write_copy(folder: Path, workbook: Path, scenario: str, data: bytes) -> None:
+    target = folder / copy_name(workbook, scenario)
     def write(tmp: Path) -> None:
         tmp.write_bytes(data)
 

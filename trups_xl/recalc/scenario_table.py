@@ -65,9 +65,16 @@ def _refuse(source: str, row: int | None, column: str | None, what: str) -> Refu
     return RefusedError(f"{where}: {what}")
 
 
+class Day(float):
+    """A table's ``YYYY-MM-DD`` date: its Excel serial (equal to it, and written so in the journal's keys), set
+    into the model as a date, as one typed into a cell is (so that ``=A1+30`` on it is a date)."""
+
+    __slots__ = ()
+
+
 def parse_value(text: str, source: str, row: int, column: str) -> Any:
-    """A table cell as the value set into the model: a number (``5%`` is 0.05), a date (``YYYY-MM-DD``, set as
-    its Excel serial), TRUE/FALSE, or text; an empty cell is None (the model's own value is kept)."""
+    """A table cell as the value set into the model: a number (``5%`` is 0.05), a date (``YYYY-MM-DD``: a
+    :class:`Day`), TRUE/FALSE, or text; an empty cell is None (the model's own value is kept)."""
     text = text.strip()
     if text == "":
         return None
@@ -83,7 +90,7 @@ def parse_value(text: str, source: str, row: int, column: str) -> Any:
         return value
     if _ISO_DATE.match(text):
         try:
-            return float(date_to_serial(dt.date.fromisoformat(text)))
+            return Day(date_to_serial(dt.date.fromisoformat(text)))
         except ValueError:
             raise _refuse(source, row, column, f"{text!r} is not a date (YYYY-MM-DD)") from None
     if text.upper() in ("TRUE", "FALSE"):

@@ -20,17 +20,21 @@ not settle in :data:`MAX_ROUNDS`, is evaluated with every ``TRUPS_*`` call throu
 
 from __future__ import annotations
 
+import datetime as dt
+import marshal
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from trups_xl.excel.convert import collector_paused, serial_to_date
+from trups_xl.recalc.addresses import a1, coordinate
 from trups_xl.recalc.safety import Limits, RefusedError
 from trups_xl.recalc.scenario_table import (
     BASE,
     MAX_OUTPUT_CELLS,
     Area,
+    Day,
     Scenario,
     ScenarioTable,
     parse_outputs,
@@ -78,6 +82,11 @@ class ModelSession:
         self.model = run.load_workbook(path, limits=limits)
         base = run.evaluate_calls(self.model)
         full = run.collect(self.model, base)  # gives back (restores) a run that read a spilled cell
+        #: the cells the base's spills fill, by sheet (an anchor's spill area, the anchor itself left out)
+        self.spilled: dict[str, list[tuple[str, tuple[int, int, int, int]]]] = {}
+        for (sheet, anchor), area in full.spills.items():
+            (r1, c1), (r2, c2) = (coordinate(end) for end in area.split(":"))
+            self.spilled.setdefault(sheet, []).append((anchor, (r1, c1, r2, c2)))
         base.pin(self.model.book)  # under new inputs the runs set their scratch cells, not answers
         self.titles = [s.title for s in self.model.found.sheets]
         self.host_of: dict[int, vectorise.Host] = dict(base.host_of)
@@ -120,6 +129,10 @@ class ModelSession:
         self.given_back.append((b.sheet, (b.first_row, b.last_row), (b.col, b.col)))
         self.runs = [other for other in self.runs if self.host_of[id(other)] is not host]
         self.taken = {id(other) for other in self.runs}
+        for other in self.runs:  # what reads the block reads the engine's formulas now, in every later scenario
+            if any(rect.overlaps(b.sheet, (b.first_row, b.last_row), (b.col, b.col))
+                   for rect in self.rects.get(id(other), ())):
+                self.reads_formulas[id(other)] = True
 
     def _take_runs(self, runs: list[Any]) -> None:
         """Every run the evaluation made is made here from now on, but one that reads its own column (its
@@ -144,7 +157,10 @@ class ModelSession:
         for r in self.runs:
             self.last[id(r)] = _arguments(book, r, cache)
             self.rects[id(r)] = r.reads()
-            self.reads_formulas[id(r)] = any(_holds(engine_rows, rect) for rect in self.rects[id(r)])
+            # read again each round where the engine may change a cell it reads: a formula's, or one a formula
+            # above or left of it may spill into under some scenario (a spill no base evaluation showed)
+            self.reads_formulas[id(r)] = any(_holds(engine_rows, rect) or _may_spill_into(engine_rows, rect)
+                                             for rect in self.rects[id(r)])
 
     def _set(self, r: Any, values: list[tuple[Any, bool]]) -> tuple[str, tuple[int, int], tuple[int, int]]:
         """Set a run's values into the engine: its cells, or its scratch cells; returns the area set."""
@@ -153,10 +169,11 @@ class ModelSession:
             self.model.book.set_values_batch(sheet, r.first_row, col, [[v] for v, _ in values])
             return sheet, (r.first_row, r.last_row), (col, col)
         self.model.book.set_values_batch(r.sheet, r.first_row, r.col, [[v] for v, _ in values])
+        dated = self.host_of[id(r)].dated  # through IFERROR the cell shows a date's number, as the engine does
         for k, (v, is_date) in enumerate(values):
             key = (r.sheet, r.first_row + k, r.col)
             self.values[key] = v
-            if is_date:
+            if is_date and dated:
                 self.dates.add(key)
             else:
                 self.dates.discard(key)
@@ -183,7 +200,7 @@ class ModelSession:
                         rect.overlaps(*where) for rect in self.rects[id(r)] for where in moved):
                     continue
                 now = _arguments(book, r, cache)
-                if now != self.last[id(r)]:
+                if not _alike(now, self.last[id(r)]):
                     changed.append(r)
                     self.last[id(r)] = now
             if not changed:
@@ -210,8 +227,13 @@ class ModelSession:
             raise LookupError(f"{header!r} is a range of {area.size} cells; an input sets one cell")
         key = (area.sheet, *area.first)
         if key in self.formula_cells:
-            raise LookupError(f"{header!r} ({area.sheet}!{_a1(*area.first)}) holds a formula; an input sets a cell "
+            raise LookupError(f"{header!r} ({area.sheet}!{a1(*area.first)}) holds a formula; an input sets a cell "
                               "that holds a value")
+        row, col = area.first
+        for anchor, (r1, c1, r2, c2) in self.spilled.get(area.sheet, ()):
+            if r1 <= row <= r2 and c1 <= col <= c2:  # a value there blocks the spill: #SPILL! in Excel
+                raise LookupError(f"{header!r} ({area.sheet}!{a1(row, col)}) is filled by the spill of "
+                                  f"{area.sheet}!{anchor}; an input sets a cell that holds a value")
         return key
 
     def evaluate(self, scenario: Scenario, outputs: Sequence[str], keep_workbook: bool = False) -> Outcome:
@@ -246,12 +268,12 @@ class ModelSession:
                 if key not in self.base_inputs:
                     self.base_inputs[key] = book.get_value(*key)
                 applied.append(key)
-                book.set_value(*key, value)
+                book.set_value(*key, serial_to_date(value) if isinstance(value, Day) else value)
                 self.touched.add(key)
             self.settle()
             for name, area in areas:
                 for r, c in area.cells():
-                    label = name if area.size == 1 else f"{name} {area.sheet}!{_a1(r, c)}"
+                    label = name if area.size == 1 else f"{name} {area.sheet}!{a1(r, c)}"
                     out.values.append((label, self._read(area.sheet, r, c)))
             if keep_workbook:
                 out.workbook = self._values_copy(cells)
@@ -267,12 +289,23 @@ class ModelSession:
         """An output cell's value: errors as Excel's text, a date (by the cell's number format, or a date a
         function returned) as YYYY-MM-DD."""
         value = _shown(self.model.book.get_value(sheet, row, col))
+        if isinstance(value, (dt.date, dt.time)):  # a date the engine computed (=A1+30), as the engine holds it
+            if isinstance(value, dt.datetime) and value.time() == dt.time():
+                return value.date().isoformat()
+            return value.isoformat()
         if type(value) is not float or not 1 <= value < 2_958_466:
             return value
         cell = self.model.found.sheet(sheet).formulas.get((row, col))
         key = (sheet, row, col)
-        is_date = key in self.dates if key in self.values else cell is not None and (
-            self.model.found.is_date_style(cell.style))
+        if key in self.values:
+            is_date = key in self.dates
+        else:  # a call the engine made itself returned a date there (as a recalculation's copy shows it)
+            from trups_xl.recalc.calls import top_function
+
+            text = self.model.formulas.get(key)
+            function = top_function(text) if text else None
+            is_date = (function is not None and self.model.log.is_date(function, 0, 0, value)) or (
+                cell is not None and self.model.found.is_date_style(cell.style))
         if not is_date:
             return value
         return serial_to_date(value).isoformat()
@@ -286,11 +319,29 @@ class ModelSession:
         outcome = vectorise.Outcome(dict(self.values), set(self.dates))
         full = run.collect(self.model, outcome)
         for (sheet, r, c), value in cells:
-            full.cells.setdefault(sheet, {})[(r, c)] = (value, False)
+            full.cells.setdefault(sheet, {})[(r, c)] = (value, isinstance(value, Day))
         with tempfile.TemporaryDirectory(prefix="trups-xl-") as tmp:
             target = Path(tmp) / "scenario.xlsx"
             run.write_values(self.path, target, full)
             return target.read_bytes()
+
+
+def _alike(now: list[object], last: list[object]) -> bool:
+    """Whether two readings of a run's arguments are the same values of the same types: 1 and TRUE (or 0 and
+    FALSE) are equal in Python, not to a function (marshal's version 2 writes each value's type, and no
+    reference to an object met before, so the bytes depend on the values alone)."""
+    if now != last:
+        return False
+    try:
+        return marshal.dumps(now, 2) == marshal.dumps(last, 2)
+    except ValueError:  # a value marshal does not write: compared with its type
+        return _typed(now) == _typed(last)
+
+
+def _typed(value: object) -> object:
+    if isinstance(value, (list, tuple)):
+        return [_typed(v) for v in value]
+    return type(value), value
 
 
 def _arguments(book: Any, r: Any, cache: dict[object, object]) -> list[object]:
@@ -315,10 +366,13 @@ def _holds(rows_by_column: dict[tuple[str, int], list[int]], rect: Any) -> bool:
     return False
 
 
-def _a1(row: int, col: int) -> str:
-    from trups_xl.recalc.addresses import a1
+def _may_spill_into(rows_by_column: dict[tuple[str, int], list[int]], rect: Any) -> bool:
+    """Whether a formula of those listed (sorted rows by (sheet, column)) is above or left of ``rect``'s last
+    cell, so that its result may spill into ``rect``."""
+    return any(rows[0] <= rect.rows[1] for (sheet, col), rows in rows_by_column.items()
+               if sheet == rect.sheet and col <= rect.cols[1] and rows)
 
-    return a1(row, col)
+
 
 
 __all__ = ["BASE", "MAX_ROUNDS", "Area", "ModelSession", "Outcome", "Scenario", "ScenarioTable", "parse_outputs",
