@@ -315,3 +315,31 @@ def test_copies_of_two_workbooks_or_scenarios_written_to_one_file_are_refused_be
     with pytest.raises(RefusedError, match=r"under 'a b' and .* under 'a_b' would both be written to m--a_b\.xlsx"):
         run_batch(books[:1], scenarios=names, output=tmp_path / "res", workers=1, scenario_workbooks=True)
     assert not (tmp_path / "res.csv").exists() and not (tmp_path / "res.journal.jsonl").exists()
+
+
+def test_a_duration_an_output_holds_is_its_days_and_a_date_input_is_keyed_apart_from_its_serial(tmp_path):
+    # a [h]:mm cell read by a formula: the engine's duration, as Excel holds it (days); a scenario setting
+    # 40000 and one setting 2009-07-06 (serial 40000) are two pairs, each its own result (=B1+30)
+    book = write_book(tmp_path / "m.xlsx", {"A1": dt.timedelta(hours=30), "B1": 1.0, "C1": "=A1", "D1": "=B1+30"})
+    numbers = tmp_path / "n.csv"
+    numbers.write_text("scenario,Sheet!B1\ns1,40000\n")
+    run_batch([book], scenarios=numbers, outputs="Sheet!C1,Sheet!D1", output=tmp_path / "res", workers=1)
+    assert [r["value"] for r in read_rows(tmp_path / "res.csv")] == ["1.25", "40030.0"]
+    dates = tmp_path / "d.csv"
+    dates.write_text("scenario,Sheet!B1\ns1,2009-07-06\n")
+    result = run_batch([book], scenarios=dates, outputs="Sheet!C1,Sheet!D1", output=tmp_path / "res", workers=1)
+    assert result.resumed == 0
+    assert [r["value"] for r in read_rows(tmp_path / "res.csv")] == ["1.25", "2009-08-05"]
+
+
+def test_copy_names_that_differ_only_in_case_are_one_file_and_too_many_pairs_are_refused_first(tmp_path, monkeypatch):
+    import trups_xl.recalc.batch as batch
+
+    book = small_model(tmp_path / "m.xlsx", 1000)
+    cases = table(tmp_path / "c.csv", [("Up", 0.03, ""), ("up", 0.04, "")])
+    with pytest.raises(RefusedError, match=r"would both be written to m--up\.xlsx"):
+        run_batch([book], scenarios=cases, output=tmp_path / "res", workers=1, scenario_workbooks=True)
+    monkeypatch.setattr(batch, "MAX_PAIRS", 1)
+    monkeypatch.setattr(batch, "_check_copy_names", lambda *_a: pytest.fail("names checked before the pairs"))
+    with pytest.raises(RefusedError, match="2 pairs; at most 1 in one batch"):
+        run_batch([book], scenarios=cases, output=tmp_path / "res", workers=1, scenario_workbooks=True)

@@ -302,3 +302,48 @@ def test_an_input_in_the_area_a_formula_spills_into_is_refused_naming_the_spill(
         "input Sheet!D2: 'Sheet!D2' (Sheet!D2) is filled by the spill of Sheet!D1; an input sets a cell that holds "
         "a value")
     assert session.evaluate(Scenario("doubled", 3, (("Sheet!B3", 2.0),)), ["Sheet!D3"]).values == [("Sheet!D3", 6.0)]
+
+
+def test_cells_a_call_given_back_to_the_engine_spills_into_are_read_again(tmp_path):
+    # a blank security makes TRUPS_TERMS answer its table only under a scenario: given back to the engine, it
+    # spills right of and below its cell, where the claim limits read
+    cells = {"B1": "fixed_rate", "C2": "=TRUPS_TERMS(B1)", "F2": "=TRUPS_CLAIM_LIMIT(D2)",
+             "F3": "=TRUPS_CLAIM_LIMIT(C3)", "F4": "=TRUPS_CLAIM_LIMIT(D3)"}
+    assert _against_fresh(tmp_path, cells, [{}, {"B1": ""}, {}, {"B1": ""}], ["C2", "F2", "F3", "F4"]) == []
+
+
+def test_a_date_formatted_call_through_iferror_shows_a_date_and_a_spilled_schedule_its_dates(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sheet"
+    ws["B1"] = dt.datetime(2009, 1, 31)
+    for r in range(2, 6):
+        ws[f"E{r}"] = f"=B$1+{r}*30"
+        ws[f"G{r}"] = f'=IFERROR(TRUPS_NEXT_PAYMENT_DATE(E{r}),"")'
+        ws[f"G{r}"].number_format = "yyyy-mm-dd"
+    ws["J1"] = '=TRUPS_SCHEDULE(B1,"2010-12-31")'  # the engine's call: a table of dates and amounts
+    wb.save(tmp_path / "model.xlsx")
+    session = ModelSession(tmp_path / "model.xlsx")
+    row = ["Sheet!J2", "Sheet!K2", "Sheet!L2", "Sheet!O2", "Sheet!W2"]  # period, start, end, payment, interest
+    later = dict(session.evaluate(Scenario("later", 2, (("Sheet!B1", 40210.0),)), ["Sheet!G3", *row]).values)
+    assert later["Sheet!G3"] == "2010-06-21"  # as the cell's format shows it
+    # the schedule's first row from 2010-02-01, as the function gives it, its dates as dates
+    from trups_xl.excel import udfs
+
+    first = udfs.TRUPS_SCHEDULE(dt.date(2010, 2, 1), "2010-12-31")[1]
+    want = [v.isoformat() if isinstance(v, dt.date) else v for v in (first[0], first[1], first[2], first[5], first[13])]
+    assert [later[ref] for ref in row] == want == [5, "2009-12-21", "2010-06-21", "2010-06-21", 41.5]
+
+
+def test_an_input_in_an_array_formula_s_range_is_refused(tmp_path):
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sheet"
+    ws["A1"], ws["A2"], ws["A3"], ws["E1"] = 1, 2, 3, "=SUM(C1:C3)"
+    ws["C1"] = ArrayFormula("C1:C3", "=A1:A3*10")
+    wb.save(tmp_path / "model.xlsx")
+    out = ModelSession(tmp_path / "model.xlsx").evaluate(Scenario("x", 2, (("Sheet!C2", 5.0),)), ["Sheet!E1"])
+    assert out.values == [] and out.message == ("input Sheet!C2: 'Sheet!C2' (Sheet!C2) is part of an array "
+                                                "formula's range; an input sets a cell that holds a value")

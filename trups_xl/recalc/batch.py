@@ -241,14 +241,14 @@ def run_batch(workbooks: Sequence[str | Path], scenarios: Path | None = None, ou
     _check_targets([csv_path, xlsx_path, journal_path], [*books, *([Path(scenarios)] if scenarios else [])])
     cluster = cluster or os.environ.get(CLUSTER_ENV) or None
     chosen = table.scenarios if table is not None else (BASE,)
+    if len(books) * len(chosen) > MAX_PAIRS:
+        raise RefusedError(f"{len(books):,} workbooks x {len(chosen):,} scenarios is {len(books) * len(chosen):,} "
+                           f"pairs; at most {MAX_PAIRS:,} in one batch (split it)")
     if scenario_workbooks:
         if books_dir.exists() and not books_dir.is_dir():
             raise RefusedError(f"{books_dir} exists and is not a folder; the scenario workbooks are written there")
         _check_copy_names(books, chosen)
         books_dir.mkdir(exist_ok=True)
-    if len(books) * len(chosen) > MAX_PAIRS:
-        raise RefusedError(f"{len(books):,} workbooks x {len(chosen):,} scenarios is {len(books) * len(chosen):,} "
-                           f"pairs; at most {MAX_PAIRS:,} in one batch (split it)")
     settings = [list(wanted) if wanted is not None else None, limits.max_uncompressed_mb, limits.max_cells,
                 limits.max_formulas, scenario_workbooks]
     journal = Journal(journal_path)
@@ -313,15 +313,15 @@ def copy_name(workbook: Path, scenario: str) -> str:
 def _check_copy_names(books: Sequence[Path], chosen: Sequence[Scenario]) -> None:
     """Refuse a batch two of whose copies would be written to one file (m.xlsx in two folders, scenarios
     "a b" and "a_b"): the second would replace the first."""
-    seen: dict[str, tuple[Path, str]] = {}
+    seen: dict[str, tuple[Path, str]] = {}  # by the name in any case (one file on macOS and Windows)
     for book in books:
         for s in chosen:
             name = copy_name(book, s.name)
-            if name in seen and seen[name] != (book, s.name):
-                first, scenario = seen[name]
+            if name.casefold() in seen and seen[name.casefold()] != (book, s.name):
+                first, scenario = seen[name.casefold()]
                 raise RefusedError(f"--scenario-workbooks: {first} under {scenario!r} and {book} under {s.name!r} "
                                    f"would both be written to {name}; rename a workbook or a scenario")
-            seen[name] = (book, s.name)
+            seen[name.casefold()] = (book, s.name)
 
 
 def _write_copy(folder: Path, workbook: Path, scenario: str, data: bytes) -> None:

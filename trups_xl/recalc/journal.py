@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from trups_xl.recalc.scenario_table import Day
+
 #: A journal larger than this is not read (it is ours, but a file on disk is untrusted all the same).
 MAX_JOURNAL_BYTES = 512 * 2**20
 
@@ -31,7 +33,9 @@ def digest(path: Path) -> str:
 
 def pair_key(workbook_digest: str, scenario: str, inputs: Iterable[tuple[str, Any]], settings: Any) -> str:
     """The key of one (workbook, scenario) pair: what its results depend on."""
-    text = json.dumps([workbook_digest, scenario, [list(i) for i in inputs], settings], sort_keys=True, default=str)
+    # a table's date keyed as a date, not as the number it equals (which the model reads otherwise)
+    keyed = [[header, {"date": float(value)} if isinstance(value, Day) else value] for header, value in inputs]
+    text = json.dumps([workbook_digest, scenario, keyed, settings], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -75,7 +79,7 @@ class Journal:
         if self._handle is None:
             self._handle = self.path.open("a", encoding="utf-8")
         self._handle.write(json.dumps({"key": entry.key, "workbook": entry.workbook, "scenario": entry.scenario,
-                                       "rows": [list(r) for r in entry.rows]}) + "\n")
+                                       "rows": [list(r) for r in entry.rows]}, default=str) + "\n")
 
     def sync(self) -> None:
         """Make the lines added so far durable (called once per finished task, not per line)."""

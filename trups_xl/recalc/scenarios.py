@@ -20,7 +20,9 @@ not settle in :data:`MAX_ROUNDS`, is evaluated with every ``TRUPS_*`` call throu
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 import marshal
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -129,9 +131,9 @@ class ModelSession:
         self.given_back.append((b.sheet, (b.first_row, b.last_row), (b.col, b.col)))
         self.runs = [other for other in self.runs if self.host_of[id(other)] is not host]
         self.taken = {id(other) for other in self.runs}
-        for other in self.runs:  # what reads the block reads the engine's formulas now, in every later scenario
-            if any(rect.overlaps(b.sheet, (b.first_row, b.last_row), (b.col, b.col))
-                   for rect in self.rects.get(id(other), ())):
+        for other in self.runs:  # what reads the block, or what it may spill into (right of it, below it), reads
+            if any(rect.sheet == b.sheet and b.first_row <= rect.rows[1] and b.col <= rect.cols[1]  # the engine's
+                   for rect in self.rects.get(id(other), ())):  # formulas now, in every later scenario
                 self.reads_formulas[id(other)] = True
 
     def _take_runs(self, runs: list[Any]) -> None:
@@ -154,12 +156,13 @@ class ModelSession:
             engine_rows.setdefault((sheet, col), []).append(row)
         for rows in engine_rows.values():
             rows.sort()
+        corners = _Corners(engine_rows)
         for r in self.runs:
             self.last[id(r)] = _arguments(book, r, cache)
             self.rects[id(r)] = r.reads()
             # read again each round where the engine may change a cell it reads: a formula's, or one a formula
             # above or left of it may spill into under some scenario (a spill no base evaluation showed)
-            self.reads_formulas[id(r)] = any(_holds(engine_rows, rect) or _may_spill_into(engine_rows, rect)
+            self.reads_formulas[id(r)] = any(_holds(engine_rows, rect) or corners.above_left(rect)
                                              for rect in self.rects[id(r)])
 
     def _set(self, r: Any, values: list[tuple[Any, bool]]) -> tuple[str, tuple[int, int], tuple[int, int]]:
@@ -229,6 +232,9 @@ class ModelSession:
         if key in self.formula_cells:
             raise LookupError(f"{header!r} ({area.sheet}!{a1(*area.first)}) holds a formula; an input sets a cell "
                               "that holds a value")
+        if key in self.model.protected:
+            raise LookupError(f"{header!r} ({area.sheet}!{a1(*area.first)}) is part of an array formula's range; an "
+                              "input sets a cell that holds a value")
         row, col = area.first
         for anchor, (r1, c1, r2, c2) in self.spilled.get(area.sheet, ()):
             if r1 <= row <= r2 and c1 <= col <= c2:  # a value there blocks the spill: #SPILL! in Excel
@@ -287,8 +293,10 @@ class ModelSession:
 
     def _read(self, sheet: str, row: int, col: int) -> Any:
         """An output cell's value: errors as Excel's text, a date (by the cell's number format, or a date a
-        function returned) as YYYY-MM-DD."""
+        function returned) as YYYY-MM-DD, a duration as Excel holds it (days)."""
         value = _shown(self.model.book.get_value(sheet, row, col))
+        if isinstance(value, dt.timedelta):  # a [h]:mm cell, or a formula reading one
+            return value.total_seconds() / 86400
         if isinstance(value, (dt.date, dt.time)):  # a date the engine computed (=A1+30), as the engine holds it
             if isinstance(value, dt.datetime) and value.time() == dt.time():
                 return value.date().isoformat()
@@ -297,18 +305,30 @@ class ModelSession:
             return value
         cell = self.model.found.sheet(sheet).formulas.get((row, col))
         key = (sheet, row, col)
-        if key in self.values:
+        if cell is not None and self.model.found.is_date_style(cell.style):
+            is_date = True  # as its number format shows it
+        elif key in self.values:
             is_date = key in self.dates
-        else:  # a call the engine made itself returned a date there (as a recalculation's copy shows it)
-            from trups_xl.recalc.calls import top_function
-
-            text = self.model.formulas.get(key)
-            function = top_function(text) if text else None
-            is_date = (function is not None and self.model.log.is_date(function, 0, 0, value)) or (
-                cell is not None and self.model.found.is_date_style(cell.style))
+        else:
+            is_date = self._returned_date(sheet, row, col, value)
         if not is_date:
             return value
         return serial_to_date(value).isoformat()
+
+    def _returned_date(self, sheet: str, row: int, col: int, value: float) -> bool:
+        """Whether a call the engine made itself returned ``value`` as a date at that cell: the cell's own call,
+        or the call of the spill it is in, at its place in the result (as a recalculation's copy shows it)."""
+        from trups_xl.recalc.calls import top_function
+
+        text, i, j = self.model.formulas.get((sheet, row, col)), 0, 0
+        if text is None:
+            for anchor, (r1, c1, r2, c2) in self.spilled.get(sheet, ()):
+                if r1 <= row <= r2 and c1 <= col <= c2:
+                    at_row, at_col = coordinate(anchor)
+                    text, i, j = self.model.formulas.get((sheet, at_row, at_col)), row - at_row, col - at_col
+                    break
+        function = top_function(text) if text else None
+        return function is not None and self.model.log.is_date(function, i, j, value)
 
     def _values_copy(self, cells: list[tuple[tuple[str, int, int], Any]]) -> bytes:
         """The whole workbook's values under the current inputs, as the bytes of an .xlsx."""
@@ -355,8 +375,6 @@ def _arguments(book: Any, r: Any, cache: dict[object, object]) -> list[object]:
 
 def _holds(rows_by_column: dict[tuple[str, int], list[int]], rect: Any) -> bool:
     """Whether ``rect`` holds one of the cells listed by (sheet, column) -> sorted rows."""
-    import bisect
-
     for col in range(rect.cols[0], rect.cols[1] + 1):
         rows = rows_by_column.get((rect.sheet, col))
         if rows:
@@ -366,11 +384,28 @@ def _holds(rows_by_column: dict[tuple[str, int], list[int]], rect: Any) -> bool:
     return False
 
 
-def _may_spill_into(rows_by_column: dict[tuple[str, int], list[int]], rect: Any) -> bool:
-    """Whether a formula of those listed (sorted rows by (sheet, column)) is above or left of ``rect``'s last
-    cell, so that its result may spill into ``rect``."""
-    return any(rows[0] <= rect.rows[1] for (sheet, col), rows in rows_by_column.items()
-               if sheet == rect.sheet and col <= rect.cols[1] and rows)
+class _Corners:
+    """Whether a formula is above or left of an area's last cell, so that its result may spill into the area:
+    by sheet, the formulas' columns in order and the first row of any formula up to each (one search an area)."""
+
+    def __init__(self, rows_by_column: dict[tuple[str, int], list[int]]) -> None:
+        by_sheet: dict[str, list[tuple[int, int]]] = {}
+        for (sheet, col), rows in rows_by_column.items():
+            if rows:
+                by_sheet.setdefault(sheet, []).append((col, rows[0]))
+        self.columns: dict[str, list[int]] = {}
+        self.first_rows: dict[str, list[int]] = {}
+        for sheet, found in by_sheet.items():
+            found.sort()
+            self.columns[sheet] = [col for col, _row in found]
+            self.first_rows[sheet] = list(itertools.accumulate((row for _col, row in found), min))
+
+    def above_left(self, rect: Any) -> bool:
+        columns = self.columns.get(rect.sheet)
+        if not columns:
+            return False
+        at = bisect.bisect_right(columns, rect.cols[1])
+        return at > 0 and self.first_rows[rect.sheet][at - 1] <= rect.rows[1]
 
 
 
