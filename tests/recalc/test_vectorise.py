@@ -691,3 +691,15 @@ def test_a_column_of_calls_each_on_its_own_accented_name_reads_each_name(tmp_pat
     for r in range(2, 8):  # the interest on the row's own principal, 1,000 times its name's number
         per_1000 = REGISTRY["TRUPS_ACCRUED_INTEREST"](ws.cell(r, 1).value, None, 1000)
         assert fast.values[("Ledger", f"B{r}")] == pytest.approx(per_1000 * (r - 1), rel=1e-12)
+
+
+def test_a_text_argument_joined_from_two_texts_is_the_joined_text(tmp_path):
+    # "citigroup_"&"capital_xxi" is one argument the engine joins, not a text "citigroup_"&"capital_xxi"
+    book, _ws = _dated(6, 61, '=TRUPS_NEXT_PAYMENT_DATE(A{r},"citigroup_"&"capital_xxi")',
+                       '=TRUPS_NEXT_PAYMENT_DATE(A{r},"citigroup_capital_xxi")',
+                       '=TRUPS_ACCRUAL(A{r},A{r}+30,,,"libor"&"_act")')
+    book.save(tmp_path / "joined.xlsx")
+    fast = _same_as_the_engine_alone(tmp_path / "joined.xlsx")
+    for r in range(2, 8):
+        joined, typed, accrual = (fast.values[("Ledger", f"{c}{r}")] for c in "BCD")
+        assert joined == typed and type(joined) is float and type(accrual) is float

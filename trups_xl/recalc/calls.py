@@ -208,7 +208,7 @@ class Parser:
             return None  # a skipped argument: missing, as Excel passes it
         if NUMBER.match(arg):
             return float(arg)
-        if len(arg) >= 2 and arg[0] == arg[-1] == '"':
+        if TEXT.fullmatch(arg):  # one text: not "libor"&"_act", which the engine joins
             return arg[1:-1].replace('""', '"')
         if arg.upper() in ("TRUE", "FALSE"):
             return arg.upper() == "TRUE"
