@@ -386,3 +386,31 @@ def test_reading_back_keeps_the_texts_that_start_with_a_call_and_only_those(text
     expected = {key: text for key, text in formulas.items() if top_function(text) is not None}
     keep_for_collect(formulas)
     assert formulas == expected
+
+
+@pytest.mark.parametrize("dynamic", [False, True])
+def test_an_array_formula_as_excel_saves_it_is_evaluated_over_the_results_it_was_saved_with(tmp_path, dynamic):
+    # Excel saves an array formula's range with the results it last computed in its cells (B2, B3 below, old
+    # results 99); the engine took them for values in the way (#SPILL!): the engine's copy leaves them empty
+    import zipfile
+
+    from trups_xl.recalc import recalculate
+
+    path = write_book(tmp_path / "saved.xlsx", {"A1": 1, "A2": 2, "A3": 3, "B2": 99, "B3": 99, "C1": "=SUM(B1:B3)"})
+    book = openpyxl.load_workbook(path)
+    book["Sheet"]["B1"] = ArrayFormula("B1:B3", "=A1:A3*2")
+    book.save(path)
+    with zipfile.ZipFile(path) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    assert b'<c r="B1"><f t="array" ref="B1:B3">A1:A3*2</f><v /></c>' in sheet
+    # its own cell's result too, as Excel saves it; Excel 365's dynamic array is marked by its cell's metadata
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(b'<c r="B1"><f t="array" ref="B1:B3">A1:A3*2</f><v /></c>', (
+        b'<c r="B1" cm="1">' if dynamic else b'<c r="B1">') + b'<f t="array" ref="B1:B3">A1:A3*2</f><v>99</v></c>')
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    for fast in (True, False):
+        result = recalculate(path, vectorise_calls=fast)
+        assert [result.values[("Sheet", ref)] for ref in ("B1", "B2", "B3", "C1")] == [2.0, 4.0, 6.0, 12.0], fast
+        assert not result.notices

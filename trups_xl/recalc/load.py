@@ -59,7 +59,7 @@ def screened_value(shown: str) -> dict[str, str]:
 def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, unshared: dict[str, Spans],
                name: str = "", early: planning.Plan | None = None, blank: Iterable[Block] = (),
                pins: Iterable[planning.Host] = (), marks: Iterable[tuple[Block, list[str]]] = (),
-               direct: dict[str, str] | None = None) -> Path:
+               direct: dict[str, str] | None = None, cleared: Iterable[Key] = ()) -> Path:
     """A copy of the package for the engine with the ``bad`` formula cells given their error values (and
     external defined names left out), so the engine loads nothing it cannot or must not read; the cells of the
     ``blank`` blocks given :data:`.engine_copy.STAND_IN`, and the ``pins`` given their formulas reading the
@@ -68,8 +68,11 @@ def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, unshared
     (what the copy holds is noted in the plan: :attr:`.planning.Plan.pinned_in_copy`,
     :attr:`.planning.Plan.scratch_in_copy`, :attr:`.planning.Plan.marked_in_copy`); the ``unshared`` copies of
     shared formulas the engine would misread (:func:`.shared.unshared`) given as formulas of their own; the
-    ``direct`` names named by their references in every formula (:mod:`.direct_names`)."""
+    ``direct`` names named by their references in every formula (:mod:`.direct_names`); the ``cleared`` cells
+    (the results an array formula's range holds as Excel saved them: :func:`_array_results`) left empty."""
     cells: dict[str, Values] = {}
+    for sheet, row, col in cleared:
+        cells.setdefault(sheet, {})[(row, col)] = (None, False)
     for (sheet, row, col), value in bad.items():
         cells.setdefault(sheet, {})[(row, col)] = (screened_value(value), False)
     spans: dict[str, Spans] = {}
@@ -187,29 +190,57 @@ def _engine_book(path: Path, found: Scan, limits: Limits, bad: dict[Key, str], e
     refuses that copy); False at the end when the engine refused to parse the
     workbook, and was given a copy with more formulas screened, and nothing else changed."""
     unshared = shared.unshared(found)
+    cleared = _array_results(found)
     with tempfile.TemporaryDirectory(prefix="trups-xl-") as tmp:
         try:
-            screened = {sheet for sheet, _row, _col in bad}
+            screened = {sheet for sheet, _row, _col in bad} | {sheet for sheet, _row, _col in cleared}
             blank, pins, marks = _copy_changes(found, early, screened) if early is not None else ([], [], [])
             direct = direct_names.references(found) if early is not None else {}
             if blank or pins or marks or direct:
                 try:
                     book = _load(_sanitised(path, found, bad, Path(tmp), unshared, name="early", early=early,
-                                            blank=blank, pins=pins, marks=marks, direct=direct), limits)
+                                            blank=blank, pins=pins, marks=marks, direct=direct, cleared=cleared),
+                                 limits)
                     if early is not None:
                         early.whole_in_copy = len(blank) == len(early.made_whole())
                     return book, bad, external, notices, True
                 except RefusedError:  # the changes made it one the engine does not read: it gets the workbook's
                     if early is not None:
                         early.scratch_in_copy, early.pinned_in_copy, early.marked_in_copy = False, [], []
-            copy = _sanitised(path, found, bad, Path(tmp), unshared) if bad or unshared else path
+            copy = _sanitised(path, found, bad, Path(tmp), unshared, cleared=cleared) if bad or unshared or cleared \
+                else path
             return _load(copy, limits), bad, external, notices, True
         except RefusedError as refused:
             if "parse error" not in str(refused).lower():
                 raise
         bad, external, notices = _screen(found, parse_all=True)
-        return (_load(_sanitised(path, found, bad, Path(tmp), unshared, name="retry"), limits), bad, external,
-                notices, False)
+        return (_load(_sanitised(path, found, bad, Path(tmp), unshared, name="retry", cleared=cleared), limits), bad,
+                external, notices, False)
+
+
+#: Cells of array formulas' ranges left empty in the engine's copy, at most (a range is read within its sheet's
+#: cells; a workbook of more keeps them, as before).
+MAX_CLEARED = 1_000_000
+
+
+def _array_results(found: Scan) -> list[Key]:
+    """The cells of each array formula's range but its own, within its sheet's cells: Excel saves there the
+    results it last computed, which the engine takes for values in the way of the result (``#SPILL!``)."""
+    cleared: list[Key] = []
+    for sheet in found.sheets:
+        for cell in sheet.formulas.kept_whole():
+            if cell.kind != "array" or not cell.area:
+                continue
+            try:
+                r1, c1, r2, c2 = area_bounds(cell.area)
+            except ValueError:  # not a range: the engine reads it as it is
+                continue
+            r2, c2 = min(r2, sheet.max_row), min(c2, sheet.max_col)
+            if (r2 - r1 + 1) * (c2 - c1 + 1) + len(cleared) > MAX_CLEARED:
+                return cleared
+            cleared += [(sheet.title, r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)
+                        if (r, c) != (cell.row, cell.col) and (r, c) not in sheet.formulas]
+    return cleared
 
 
 def _load(path: Path, limits: Limits) -> fz.Workbook:
