@@ -293,3 +293,12 @@ def test_a_recalculation_does_not_import_numpys_masked_arrays(tmp_path):
             f"for path in ({str(ledger)!r}, {str(tmp_path / 'model.xlsx')!r}):\n"
             "    assert recalculate(Path(path)).vectorised, path")
     assert imported_after(code, {"numpy.ma", "scipy"}, tmp_path) == []
+
+
+def test_a_workbook_named_by_a_string_is_read_as_one_named_by_a_path(tmp_path):
+    from books import write_book
+
+    from trups_xl.recalc import recalculate
+
+    path = write_book(tmp_path / "m.xlsx", {"A1": 2, "B1": "=A1*3"})
+    assert recalculate(str(path)).values[("Sheet", "B1")] == recalculate(path).values[("Sheet", "B1")] == 6.0

@@ -52,7 +52,7 @@ def _progress(say: Callable[[str], None], total: int) -> Iterator[Callable[[int]
             sys.stderr.flush()
 
 
-def recalculate(path: Path, progress: Callable[[str], None] | None = None,
+def recalculate(path: Path | str, progress: Callable[[str], None] | None = None,
                 limits: Limits | None = None, vectorise_calls: bool = True) -> Recalculation:
     """Evaluate every formula of ``path``; the file is not modified, and no other file is read
     (external references show ``#REF!`` and are listed). :func:`load_workbook` then
@@ -67,7 +67,8 @@ def recalculate(path: Path, progress: Callable[[str], None] | None = None,
     compare :mod:`trups_xl.recalc.vectorise` with).
     """
     with collector_paused():  # hundreds of thousands of long-lived objects, no cycles: see collector_paused
-        return evaluate_workbook(load_workbook(path, progress, limits, blank_runs=vectorise_calls), vectorise_calls)
+        return evaluate_workbook(load_workbook(Path(path), progress, limits, blank_runs=vectorise_calls),
+                                 vectorise_calls)
 
 
 
