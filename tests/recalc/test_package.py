@@ -185,3 +185,29 @@ def test_the_formula_cell_tag_reads_every_sheet_as_the_plain_pattern_did(cells):
     text = data.decode()
     assert package._FAST_CELL_TEXT.findall(text) == re.findall((_PLAIN_TAG + rest_scan).decode(), text, re.ASCII)
     assert writer._FORMULA_CELL_SPLIT.split(data) == re.split(b"(" + _PLAIN_TAG + rest_write + b")", data)
+
+
+def test_a_sheet_whose_cells_are_written_under_a_namespace_prefix_is_refused_in_one_line(tmp_path):
+    # <x:sheetData> (as some libraries write): read as holding no cells, its formulas were left in the copy
+    import zipfile
+
+    from books import write_book
+
+    from trups_xl.recalc import recalculate
+
+    path = write_book(tmp_path / "prefixed.xlsx", {"A1": 2, "B1": "=A1*3"})
+    prefixed = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                b'<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>'
+                b'<x:row r="1"><x:c r="A1"><x:v>2</x:v></x:c><x:c r="B1"><x:f>A1*3</x:f></x:c></x:row>'
+                b'</x:sheetData></x:worksheet>')
+    with zipfile.ZipFile(path) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = prefixed
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    with pytest.raises(RefusedError) as refused:
+        recalculate(path)
+    assert str(refused.value) == (
+        "could not be read as a workbook: xl/worksheets/sheet1.xml writes its cells with a namespace prefix "
+        "(<x:sheetData>, as some libraries do), which this command does not read; saved again from Excel it is read")

@@ -251,9 +251,18 @@ def scan(path: Path, limits: Limits) -> Scan:
     return Scan(sheets, names, formats, path, scoped)
 
 
+#: A sheet's cells under a namespace prefix (``<x:sheetData>``): its formulas would be evaluated by the engine
+#: and read by nothing here, the values copy keeping them.
+_PREFIXED_SHEET_DATA = re.compile(rb"<[A-Za-z_][\w.-]*:sheetData\b")
+
+
 def _scan_sheet(sheet: Sheet, data: bytes, limits: Limits) -> None:
     _refuse_doctype(sheet.part, data)
     start = data.find(b"<sheetData")
+    if start < 0 and _PREFIXED_SHEET_DATA.search(data):
+        raise RefusedError(f"could not be read as a workbook: {sheet.part} writes its cells with a namespace "
+                           "prefix (<x:sheetData>, as some libraries do), which this command does not read; "
+                           "saved again from Excel it is read")
     if start < 0 or data.startswith(b"<sheetData/>", start):
         return  # no cells
     end = data.rfind(b"</sheetData>")
