@@ -211,3 +211,26 @@ def test_a_sheet_whose_cells_are_written_under_a_namespace_prefix_is_refused_in_
     assert str(refused.value) == (
         "could not be read as a workbook: xl/worksheets/sheet1.xml writes its cells with a namespace prefix "
         "(<x:sheetData>, as some libraries do), which this command does not read; saved again from Excel it is read")
+
+
+@pytest.mark.parametrize("tag", [b"</f >", b"</f\n>"])
+def test_a_sheet_with_an_end_tag_spaced_before_its_bracket_is_refused_in_one_line(tmp_path, tag):
+    # well-formed XML Excel never writes: a formula read past its </f > took the next cell's formula with it
+    import zipfile
+
+    from books import write_book
+
+    from trups_xl.recalc import recalculate
+
+    path = write_book(tmp_path / "spaced.xlsx", {"A1": 2, "B1": "=A1*3", "B2": "=A1*4"})
+    with zipfile.ZipFile(path) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    plain = tag.replace(b" ", b"").replace(b"\n", b"").replace(b"\t", b"")
+    assert plain in parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(plain, tag, 1)
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    with pytest.raises(RefusedError, match="writes an end tag with a space before its '>'") as refused:
+        recalculate(path)
+    assert "\n" not in str(refused.value)

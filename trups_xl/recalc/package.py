@@ -251,8 +251,9 @@ def scan(path: Path, limits: Limits) -> Scan:
     return Scan(sheets, names, formats, path, scoped)
 
 
-#: A sheet's cells under a namespace prefix (``<x:sheetData>``): its formulas would be evaluated by the engine
-#: and read by nothing here, the values copy keeping them.
+#: An end tag with white space before its ``>`` (``</f >``: well-formed XML that Excel never writes).
+_SPACED_END_TAG = re.compile(rb"</[A-Za-z_][\w.:-]*[ \t\r\n]+>")
+#: A sheet's cells under a namespace prefix (``<x:sheetData>``), which the scan would read as no cells.
 _PREFIXED_SHEET_DATA = re.compile(rb"<[A-Za-z_][\w.-]*:sheetData\b")
 
 
@@ -302,6 +303,10 @@ def _scan_sheet(sheet: Sheet, data: bytes, limits: Limits) -> None:
         read = _formula_cells_fast(sheet, data, start, end)
     opened = data.count(b"<f>", start, end) + data.count(b"<f ", start, end) + data.count(b"<f/", start, end)
     if read != opened:  # a formula that is not its cell's first child: read the careful way
+        spaced = _SPACED_END_TAG.search(data, start, end)  # or one whose tags Excel never writes so
+        if spaced:
+            raise RefusedError(f"could not be read as a workbook: {sheet.part} writes an end tag with a space before "
+                               f"its '>' ({spaced[0].decode(errors='replace')!r}), which this command does not read")
         sheet.formulas.clear()
         _formula_cells(sheet, data, start, end)
 
