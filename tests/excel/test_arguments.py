@@ -45,3 +45,20 @@ def test_rates_and_amounts_refuse_percent_typing_by_name():
         arguments.rate_cell(4.0, "treasury_rate", "")  # 4 for 4%: refused, never a 400% rate
     with pytest.raises(TrupsInputError, match=r"^principal: "):
         arguments.amount_cell(-5.0, "principal", "")
+
+
+@pytest.mark.parametrize(("name", "args"), [
+    ("TRUPS_YIELD_TO_CALL", ("2012-06-08", [[101.0]] * 15 + [[10**400]])),
+    ("TRUPS_ACCRUAL", ([[40000.0]] * 15 + [[10**400]], "2009-01-31")),
+])
+def test_an_integer_beyond_a_double_in_a_large_range_is_refused_naming_its_row(name, args):
+    # a range of 16 cells or more is read as one array; an integer no double holds (from Python: no cell
+    # sends one) is refused cell by cell, as in a short range, not a defect
+    from trups_xl.excel import udfs  # noqa: F401  (registers the functions)
+    from trups_xl.excel.function import REGISTRY
+
+    shown = REGISTRY[name](*args)
+    flat = [cell for row in shown for cell in (row if isinstance(row, list) else [row])] if isinstance(shown, list) \
+        else [shown]
+    assert not any(isinstance(c, str) and c.startswith("#TRUPS-BUG!") for c in flat), flat[-1]
+    assert any(isinstance(c, str) and c.startswith("#TRUPS! ") and "beyond a double" in c for c in flat), flat[-1]

@@ -82,7 +82,10 @@ def _numeric_grid(value: object, found: tuple[list[object], set[type]] | None = 
     if found is None or not found[1] <= {float, int}:
         return None
     cells, kinds = found
-    arr = np.array(cells, dtype=np.float64)  # a flat list converts several times faster than rows
+    try:
+        arr = np.array(cells, dtype=np.float64)  # a flat list converts several times faster than rows
+    except OverflowError:  # an integer beyond a double (from Python, never a cell): refused cell by cell
+        return None
     if not ((np.abs(arr) >= xc.SMALLEST_NORMAL) | (arr == 0)).all() or not np.isfinite(arr).all():
         return None  # a subnormal, NaN or an infinity: refused cell by cell, naming it
     arr += 0.0  # a negative zero is zero
