@@ -138,11 +138,6 @@ def _source_days(name: str) -> DateArray:
     return np.sort(np.array([day for _, day, _ in rows], dtype="datetime64[D]"))  # each day once: a dict's keys
 
 
-def _source_holidays(name: str) -> tuple[dt.date, ...]:
-    """The holidays of one calendar from the shipped table."""
-    return tuple(_source_days(name).tolist())
-
-
 @dataclass(frozen=True)
 class BusinessCalendar:
     """A weekday calendar less the holidays of one market, plus any added closures.
@@ -238,10 +233,16 @@ def as_days(days: npt.ArrayLike) -> DateArray:
     return arr
 
 
+def _closed_days(name: str, extra: tuple[dt.date, ...]) -> DateArray:
+    """Every closure of a calendar as days: its shipped holidays, the ``extra`` closures added to it and those
+    of ``TRUPS_XL_CLOSURES`` (a day given twice is there twice)."""
+    added = (*extra, *_env_closures().get(name, ()))
+    return np.concatenate((_source_days(name), np.array(added, dtype="datetime64[D]"))) if added else _source_days(name)
+
+
 @functools.lru_cache(maxsize=64)
 def _holidays(name: str, extra: tuple[dt.date, ...]) -> tuple[dt.date, ...]:
-    base = _source_holidays(name)
-    return tuple(sorted(set(base) | set(extra) | set(_env_closures().get(name, ()))))
+    return tuple(sorted(set(_closed_days(name, extra).tolist())))
 
 
 def _check_day(day: dt.date) -> None:
@@ -257,10 +258,8 @@ def _closed_ordinals(name: str, extra: tuple[dt.date, ...]) -> frozenset[int]:
 
 @functools.lru_cache(maxsize=64)
 def _busdaycal(name: str, extra: tuple[dt.date, ...]) -> np.busdaycalendar:
-    # the days of :func:`_holidays` kept as days: the calendar sorts them and drops a day given twice
-    added = (*extra, *_env_closures().get(name, ()))
-    days = np.concatenate((_source_days(name), np.array(added, dtype="datetime64[D]"))) if added else _source_days(name)
-    return np.busdaycalendar(weekmask="1111100", holidays=days)
+    # the calendar sorts the days and drops a day given twice
+    return np.busdaycalendar(weekmask="1111100", holidays=_closed_days(name, extra))
 
 
 @functools.lru_cache(maxsize=1)
