@@ -66,8 +66,8 @@ def _refuse(source: str, row: int | None, column: str | None, what: str) -> Refu
 
 
 class Day(float):
-    """A table's ``YYYY-MM-DD`` date: its Excel serial (equal to it, and written so in the journal's keys), set
-    into the model as a date, as one typed into a cell is (so that ``=A1+30`` on it is a date)."""
+    """A table's ``YYYY-MM-DD`` date: its Excel serial (equal to it; the journal keys it apart from the number),
+    set into the model as a date, as one typed into a cell is (so that ``=A1+30`` on it is a date)."""
 
     __slots__ = ()
 

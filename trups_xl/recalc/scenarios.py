@@ -131,9 +131,9 @@ class ModelSession:
         self.given_back.append((b.sheet, (b.first_row, b.last_row), (b.col, b.col)))
         self.runs = [other for other in self.runs if self.host_of[id(other)] is not host]
         self.taken = {id(other) for other in self.runs}
-        for other in self.runs:  # what reads the block, or what it may spill into (right of it, below it), reads
-            if any(rect.sheet == b.sheet and b.first_row <= rect.rows[1] and b.col <= rect.cols[1]  # the engine's
-                   for rect in self.rects.get(id(other), ())):  # formulas now, in every later scenario
+        block = _Corners({(b.sheet, b.col): [b.first_row]})  # what reads the block, or what it may spill into,
+        for other in self.runs:  # reads the engine's formulas now, in every later scenario
+            if any(block.above_left(rect) for rect in self.rects.get(id(other), ())):
                 self.reads_formulas[id(other)] = True
 
     def _take_runs(self, runs: list[Any]) -> None:
@@ -235,12 +235,18 @@ class ModelSession:
         if key in self.model.protected:
             raise LookupError(f"{header!r} ({area.sheet}!{a1(*area.first)}) is part of an array formula's range; an "
                               "input sets a cell that holds a value")
-        row, col = area.first
-        for anchor, (r1, c1, r2, c2) in self.spilled.get(area.sheet, ()):
-            if r1 <= row <= r2 and c1 <= col <= c2:  # a value there blocks the spill: #SPILL! in Excel
-                raise LookupError(f"{header!r} ({area.sheet}!{a1(row, col)}) is filled by the spill of "
-                                  f"{area.sheet}!{anchor}; an input sets a cell that holds a value")
+        anchor = self._spill_at(*key)
+        if anchor is not None:  # a value there blocks the spill: #SPILL! in Excel
+            raise LookupError(f"{header!r} ({area.sheet}!{a1(*area.first)}) is filled by the spill of "
+                              f"{area.sheet}!{a1(*anchor)}; an input sets a cell that holds a value")
         return key
+
+    def _spill_at(self, sheet: str, row: int, col: int) -> tuple[int, int] | None:
+        """The anchor (row, column) of the base's spill that fills the cell, or None."""
+        for anchor, (r1, c1, r2, c2) in self.spilled.get(sheet, ()):
+            if r1 <= row <= r2 and c1 <= col <= c2:
+                return coordinate(anchor)
+        return None
 
     def evaluate(self, scenario: Scenario, outputs: Sequence[str], keep_workbook: bool = False) -> Outcome:
         """Set ``scenario``'s inputs, settle, read ``outputs``, then restore the base inputs."""
@@ -321,12 +327,9 @@ class ModelSession:
         from trups_xl.recalc.calls import top_function
 
         text, i, j = self.model.formulas.get((sheet, row, col)), 0, 0
-        if text is None:
-            for anchor, (r1, c1, r2, c2) in self.spilled.get(sheet, ()):
-                if r1 <= row <= r2 and c1 <= col <= c2:
-                    at_row, at_col = coordinate(anchor)
-                    text, i, j = self.model.formulas.get((sheet, at_row, at_col)), row - at_row, col - at_col
-                    break
+        anchor = self._spill_at(sheet, row, col) if text is None else None
+        if anchor is not None:
+            text, i, j = self.model.formulas.get((sheet, *anchor)), row - anchor[0], col - anchor[1]
         function = top_function(text) if text else None
         return function is not None and self.model.log.is_date(function, i, j, value)
 
