@@ -74,8 +74,10 @@ def test_a_filled_down_column_reads_as_the_engine_reads_it(tmp_path, text):
     ours, engine = _both(path)
     assert set(ours) == set(engine) == {("S", r, 2) for r in range(2, 12)}
     assert all(shared._tokens(ours[k]) == shared._tokens(engine[k]) for k in ours)
-    # the copies are made here, from the first cell's text as written
+    # the copies are made here, from the first cell's text as written, and the first cell is that text too
+    # (the engine's own text of it spaces its arguments: a column would be two blocks, its first row alone)
     assert ours[("S", 11, 2)] == text.format(r=11, p=10)
+    assert ours[("S", 2, 2)] == text.format(r=2, p=1)
 
 
 def test_a_copy_that_does_not_read_as_the_engine_reads_it_is_the_engine_s(tmp_path):

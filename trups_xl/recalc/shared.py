@@ -176,9 +176,12 @@ def texts(book: fz.Workbook, title: str, groups: Iterable[SharedGroup]) -> dict[
             down, others = _split(group, first)
             if down and template.copyable and ((misread(group) and not others)
                                                or _as_the_engine_reads(book, title, template, first, down)):
-                out.update(zip(zip(repeat(title), down, repeat(first.col)),
-                               template.copies([row - first.row for row in down]), strict=True))
-                asked = [(c.row, c.col) for c in group.cells] + others
+                # the first cell's formula as its copies are written (the engine's own text of it spaces its
+                # arguments, "A2, O2": the column would be one run from its second row and one of the first)
+                rows = [first.row, *down]
+                out.update(zip(zip(repeat(title), rows, repeat(first.col)),
+                               template.copies([row - first.row for row in rows]), strict=True))
+                asked = [(c.row, c.col) for c in group.cells if c is not first] + others
         out.update(_engine_texts(book, title, asked))
     return out
 
