@@ -33,3 +33,4 @@ def test_error_lines_list_the_first_ones_then_count_the_rest_per_sheet():
     assert lines[:MAX_LISTED_ERRORS] == errors[:MAX_LISTED_ERRORS]
     assert lines[MAX_LISTED_ERRORS:] == ["... and 5 more: 3 on Model, 2 on Inputs"]
     assert error_lines(errors[:2]) == errors[:2]
+

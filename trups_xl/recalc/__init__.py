@@ -38,6 +38,7 @@ Modules, one concept each:
 * ``segments``  -- a sheet's formula cells as column segments, their values read from the engine by
   segment, and which of them may anchor a spill;
 * ``computed``  -- a sheet's computed cells (value, date or not) with no tuple per cell;
+* ``error_cells`` -- the cells showing an error, as the summary's lines, written out only when read;
 * ``report``    -- results as their cells show them, the summary and the error lines;
 * ``steps``     -- where a recalculation's time goes, each step's own time, recorded when asked (the bench);
 * ``run``       -- the recalculation itself (load, evaluate, collect) and the command;

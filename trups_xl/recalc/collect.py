@@ -10,7 +10,7 @@ import re
 import zipfile
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -26,6 +26,7 @@ from trups_xl.recalc import engine, vectorise
 from trups_xl.recalc.addresses import a1, area_bounds, coordinate
 from trups_xl.recalc.calls import top_function
 from trups_xl.recalc.computed import ColumnValues, ComputedCells, by_position, held
+from trups_xl.recalc.error_cells import ErrorCells
 from trups_xl.recalc.formula_cells import COLUMN_BITS
 from trups_xl.recalc.load import Key, Loaded, screened_value
 from trups_xl.recalc.package import DEFAULT_PART_BYTES, Scan, read_part
@@ -50,7 +51,7 @@ class Recalculation:
 
     values: Mapping[tuple[str, str], Any]
     names: dict[str, Any]
-    errors: list[str]
+    errors: Sequence[str]  # ``Sheet!B7: #DIV/0!``, a line per error cell, written when read
     #: Spilled tables: (sheet, anchor) -> the area they fill, e.g. "A10:N14".
     spills: dict[tuple[str, str], str] = field(default_factory=dict)
     #: Lines for the summary: blocked spills, truncated array formulas, formulas not parsed.
@@ -108,7 +109,6 @@ def as_value(value: Any) -> Any:
     if isinstance(value, list):  # a table left in one cell (an engine without room to spill it)
         return engine.as_shown(value)
     return value
-
 
 
 def collect(loaded: Loaded, outcome: vectorise.Outcome) -> Recalculation:
@@ -243,9 +243,9 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
         left.settle(book)
         return _collect(book, found, formulas, left, log, bad, external, given, has_vba)
     values = CellValues(cells)
-    errors = []
+    errors = ErrorCells()
     for sheet in found.sheets:
-        shown_errors = []
+        shown_errors: list[tuple[int, Any]] = []
         for packed, v in tables[sheet.title].packed_items():  # no tuple made for a number's cell
             if type(v) is float:
                 continue
@@ -254,8 +254,7 @@ def _collect(book: fz.Workbook, found: Scan, formulas: dict[Key, str], outcome: 
             if isinstance(v, str) and (v.strip().upper() in EXCEL_ERRORS or v.startswith((INPUT_ERROR_PREFIX,
                                                                                           BUG_PREFIX))):
                 shown_errors.append((packed, v))
-        errors += [f"{sheet.title}!{a1(p >> COLUMN_BITS, p & _COLUMN_MASK)}: {v}"
-                   for p, v in sorted(shown_errors, key=lambda e: e[0])]
+        errors.add_sheet(sheet.title, shown_errors)
     names, shown_as = _named_results(book, found, values)
     return Recalculation(values, names, errors, spills, notices, circular, external, has_vba, shown_as,
                          found, cells, sum(map(len, cells.values())),

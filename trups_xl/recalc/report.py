@@ -5,10 +5,12 @@ named results and the conditions the functions report, the error cells listed th
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from trups_xl.excel.convert import serial_to_date
 from trups_xl.recalc.collect import Recalculation
+from trups_xl.recalc.error_cells import ErrorCells
 from trups_xl.recalc.number_formats import is_date_format
 
 #: Error cells listed one by one in the summary; past that, a count per sheet.
@@ -59,13 +61,17 @@ def summary(result: Recalculation) -> str:
     return "\n".join(lines)
 
 
-def error_lines(errors: list[str]) -> list[str]:
-    """The error cells for the summary: the first :data:`MAX_LISTED_ERRORS`, then a count per sheet."""
-    lines = errors[:MAX_LISTED_ERRORS]
+def error_lines(errors: Sequence[str]) -> list[str]:
+    """Cells listed for the summary (``Sheet!A1: ...``): the first :data:`MAX_LISTED_ERRORS`, then a count per
+    sheet (the error cells' counted with no line written for them)."""
+    lines = list(errors[:MAX_LISTED_ERRORS])
     if len(errors) > MAX_LISTED_ERRORS:
-        counts: dict[str, int] = {}
-        for e in errors[MAX_LISTED_ERRORS:]:
-            counts[e.split("!")[0]] = counts.get(e.split("!")[0], 0) + 1
+        if isinstance(errors, ErrorCells):
+            counts = errors.counts(MAX_LISTED_ERRORS)
+        else:
+            counts = {}
+            for e in errors[MAX_LISTED_ERRORS:]:
+                counts[e.split("!")[0]] = counts.get(e.split("!")[0], 0) + 1
         lines.append(f"... and {len(errors) - MAX_LISTED_ERRORS:,} more: "
                      + ", ".join(f"{n:,} on {s}" for s, n in counts.items()))
     return lines
