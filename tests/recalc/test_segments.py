@@ -57,6 +57,49 @@ def test_sparse_segments_are_read_one_by_one_and_a_column_they_fill_kept_dense(m
     assert holding(grid, cuts) == cuts
 
 
+def test_a_rectangle_with_a_column_no_segment_holds_is_read_by_segment():
+    # columns A and C read, B between them a run's (its values known): the rectangle would read B's texts only to
+    # drop them (100,000 of a run's messages at once), so each segment is read alone
+    book = _book({**{(r, 1): float(r) for r in range(1, 4)}, **{(r, 2): "a message" * 30 for r in range(1, 4)},
+                  **{(r, 3): -float(r) for r in range(1, 4)}})
+    grid = SegmentValues(book, "S", [(1, 1, 3), (3, 1, 3)])
+    assert grid.rows == [] and grid.dense == {1: (1, [1.0, 2.0, 3.0]), 3: (1, [-1.0, -2.0, -3.0])}
+    assert SegmentValues(book, "S", [(1, 1, 3), (2, 1, 3), (3, 1, 3)]).rows[0] == [1.0, "a message" * 30, -1.0]
+
+
+class _Counted:
+    """A workbook whose sheets count the cells read from them."""
+
+    def __init__(self, book):
+        self.book, self.read = book, []
+
+    def sheet(self, name):
+        handle, read = self.book.sheet(name), self.read
+
+        class Handle:
+            def get_values(self, area):
+                read.append((area.start_row, area.start_col, area.end_row, area.end_col))
+                return handle.get_values(area)
+
+        return Handle()
+
+
+def test_what_a_formula_or_a_run_fills_beside_a_segment_is_not_read_to_look_for_spills():
+    from array import array
+
+    from trups_xl.recalc.formula_cells import COLUMN_BITS
+    from trups_xl.recalc.segments import filled_around
+
+    book = _book({**{(r, 2): "a run's message" for r in range(1, 6)}, (3, 4): 1.0})
+    counted = _Counted(book)
+    run = array("q", sorted([r << COLUMN_BITS | 2 for r in range(1, 6)] + [6 << COLUMN_BITS | 1]))  # B1:B5, A6
+    assert filled_around(counted, "S", [(1, 1, 5)], [(1, 1, 5)], run) == [] and counted.read == []
+    # C1:C6 beside formulas in column D but for D3 (a value): only D3 is read beside it, and C7 below it
+    segments = [(3, 1, 6), (4, 1, 2), (4, 4, 6)]
+    assert filled_around(counted, "S", [(3, 1, 6)], segments) == [(3, 3, 3)]
+    assert counted.read == [(3, 4, 3, 4), (7, 3, 7, 3)]
+
+
 def test_a_column_its_segments_leave_mostly_empty_is_not_kept_dense(monkeypatch):
     from trups_xl.recalc import segments
 

@@ -42,7 +42,8 @@ def column_segments(cells: Iterable[tuple[int, int]]) -> list[tuple[int, int, in
 
 
 #: A sheet's cells are read in one rectangle when it holds at most this many cells more than twice
-#: the cells read (else a column segment at a time).
+#: the cells read and every column between its first and last holds some of them (else a column segment
+#: at a time: a run's column between two read, its values known, would be read only to be dropped).
 SPARE_CELLS = 4_096
 
 
@@ -66,7 +67,8 @@ class SegmentValues:
             return
         r1, r2 = min(s[1] for s in segments), max(s[2] for s in segments)
         c1, c2 = segments[0][0], segments[-1][0]
-        if (r2 - r1 + 1) * (c2 - c1 + 1) <= 2 * sum(s[2] - s[1] + 1 for s in segments) + SPARE_CELLS:
+        if (r2 - r1 + 1) * (c2 - c1 + 1) <= 2 * sum(s[2] - s[1] + 1 for s in segments) + SPARE_CELLS and \
+                len({s[0] for s in segments}) == c2 - c1 + 1:
             self.rows = handle.get_values(fz.RangeAddress(sheet, r1, c1, r2, c2))
             self.origin = (r1, c1)
             return
@@ -181,7 +183,9 @@ def filled_around(book: fz.Workbook, sheet: str, candidates: list[tuple[int, int
     cell (of ``segments``, or among ``others``: packed positions, ascending, of cells holding a run's values).
     A spill leaves no cell of its area empty (the engine shows an empty element as 0, as Excel does) and
     fills no formula's cell, so a cell with neither beside it anchors none: only the others are asked of the
-    engine cell by cell (:func:`spill_anchors`). One read of the engine a candidate segment."""
+    engine cell by cell (:func:`spill_anchors`). At most one read of the engine a candidate segment, of the
+    stretch of cells beside it that are neither (none where a formula or a run fills the next column: a column
+    of a run's messages read only to be dropped cost 100,000 texts at once)."""
     formula_rows: dict[int, list[tuple[int, int]]] = {}
     for col, first, last in segments:
         formula_rows.setdefault(col, []).append((first, last))
@@ -191,22 +195,26 @@ def filled_around(book: fz.Workbook, sheet: str, candidates: list[tuple[int, int
     for col, first, last in candidates:
         count = last - first + 1
         # the cells right of the segment's, and the one below its last (those below the others are its own)
-        rows = handle.get_values(fz.RangeAddress(sheet, first, col + 1, last, col + 1))
-        maybe = np.zeros(count + 1, dtype=bool)
-        read = rows[:count]
-        maybe[:len(read)] = [bool(line) and line[0] is not None for line in read]
-        if last < EXCEL_ROWS:
-            below = handle.get_values(fz.RangeAddress(sheet, last + 1, col, last + 1, col))
-            maybe[count] = bool(below) and bool(below[0]) and below[0][0] is not None
+        maybe = np.ones(count + 1, dtype=bool)
         for r1, r2 in overlap(formula_rows.get(col + 1, []), [(first, last)]):
             maybe[r1 - first:r2 - first + 1] = False
-        if any(r1 <= last + 1 <= r2 for r1, r2 in formula_rows.get(col, [])):
+        if last >= EXCEL_ROWS or any(r1 <= last + 1 <= r2 for r1, r2 in formula_rows.get(col, [])):
             maybe[count] = False
         if held is not None:
             keys = np.append((np.arange(first, last + 1, dtype=np.int64) << COLUMN_BITS) | (col + 1),
                              ((last + 1) << COLUMN_BITS) | col)
             at = np.minimum(np.searchsorted(held, keys), held.size - 1)
             maybe &= held[at] != keys
+        beside = np.flatnonzero(maybe[:count])
+        if beside.size:  # what the engine shows in them, read at once from the first to the last
+            a, b = int(beside[0]), int(beside[-1])
+            read = handle.get_values(fz.RangeAddress(sheet, first + a, col + 1, first + b, col + 1))[:b - a + 1]
+            shown = np.zeros(b - a + 1, dtype=bool)
+            shown[:len(read)] = [bool(line) and line[0] is not None for line in read]
+            maybe[a:b + 1] &= shown
+        if maybe[count]:
+            below = handle.get_values(fz.RangeAddress(sheet, last + 1, col, last + 1, col))
+            maybe[count] = bool(below) and bool(below[0]) and below[0][0] is not None
         maybe[count - 1] |= maybe[count]  # the last cell's: right of it or below it
         kept = np.flatnonzero(maybe[:count])
         if kept.size:  # consecutive rows as segments
