@@ -114,6 +114,10 @@ def _pv_and_slope(w: npt.ArrayLike, n: npt.ArrayLike, first: npt.ArrayLike, coup
 #: A yield is accepted when it reprices the target within this, per 100 of price (or less).
 REPRICE_TOLERANCE = 1e-9
 RATE_BOUNDS = (-0.9999, 0.9999)
+#: A yield this close to a bound of :data:`RATE_BOUNDS` is judged by the array path alone: there a price moves
+#: by a factor of 10,000 a period for each 1% of yield, so whether a yield reprices within
+#: :data:`REPRICE_TOLERANCE` turns on the last bits of log1p/exp, which math and numpy (2.4) round apart.
+EDGE_OF_REACH = 1e-6
 
 
 #: The refusal of a price beyond what any yield in :data:`RATE_BOUNDS` gives.
@@ -157,6 +161,8 @@ def _solve_one(target: float, w: float, n: float, first: float, coupon: float, r
         y = step
         if done:
             break
+    if min(y - RATE_BOUNDS[0], RATE_BOUNDS[1] - y) < EDGE_OF_REACH:
+        return None  # math's last bits against numpy's decide whether it reprices there: the array path judges
     error = abs(_pv_and_slope_one(w, n, first, coupon, redemption, y, frequency, False)[0] - target)
     return y if error <= REPRICE_TOLERANCE * max(1.0, abs(redemption) / 100.0) else None
 
