@@ -8,7 +8,15 @@ import numpy as np
 import pytest
 
 from trups_xl.core.errors import TrupsInputError
-from trups_xl.core.pricing.workout import Workout, WorkoutKind, flows, make_whole_window, pick_workout, workout_dates
+from trups_xl.core.pricing.workout import (
+    Workout,
+    WorkoutKind,
+    flows,
+    make_whole_window,
+    pick_workout,
+    workout_dates,
+    workout_days,
+)
 from trups_xl.core.securities.loading import shipped
 
 
@@ -23,6 +31,22 @@ def test_xxi_works_out_at_every_payment_date_from_its_par_call_and_at_its_final_
     with_events = workout_dates(xxi, dt.date(2012, 6, 8), special_events=True)
     assert with_events[0] == type(with_events[0])(dt.date(2012, 6, 21), WorkoutKind.SPECIAL_EVENT)
     assert len(with_events) == len(found) + 51  # Jun 2012 .. Jun 2037, semi-annual
+
+
+def test_the_workouts_after_a_day_are_those_of_the_life_after_it_on_every_day() -> None:
+    """The workouts are found once for a security and cut at each settlement: on a payment date (not after it,
+    so not among them), the day before and after, across the par call and the change of frequency."""
+    xxi = shipped()["citigroup_capital_xxi"]
+    life = workout_dates(xxi, dt.date(2007, 12, 21), special_events=True)
+    days = [dt.date(2037, 12, 20) + dt.timedelta(days=k) for k in range(3)] + \
+           [dt.date(2057, 12, 21) + dt.timedelta(days=k) for k in (-1, 0, 1)] + [dt.date(2012, 6, 21)]
+    for day in days:
+        for events in (False, True):
+            found = workout_dates(xxi, day, special_events=events)
+            expected = [w for w in life if w.date > day and (events or w.kind is not WorkoutKind.SPECIAL_EVENT)]
+            assert list(found) == expected
+            assert list(workout_days(xxi, day, events)) == [np.datetime64(w.date, "D") for w in expected]
+    assert workout_dates(xxi, dt.date(2037, 12, 21))[0].date == dt.date(2038, 3, 21)
 
 
 def test_a_perpetual_has_par_calls_and_no_maturity() -> None:

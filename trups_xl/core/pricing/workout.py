@@ -23,6 +23,7 @@ a constant frequency this is Excel's ``PRICE``/``YIELD`` and QuantLib's ``BondFu
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 from dataclasses import dataclass
@@ -109,12 +110,30 @@ def make_whole_window(terms: Terms) -> tuple[dt.date, dt.date] | None:
 @functools.lru_cache(maxsize=256)
 def workout_dates(terms: Terms, settlement: dt.date, special_events: bool = False) -> tuple[WorkoutDate, ...]:
     """Every workout strictly after ``settlement``, in date order (see the module docstring)."""
+    dates, every, _days = _every_workout(terms, special_events)
+    found = every[bisect.bisect_right(dates, settlement):]
+    call = terms.par_call_date
+    if call is not None and terms.is_perpetual and call > settlement and found and found[-1].date < call:
+        raise TrupsInputError(f"par_call_date {call} is not a payment date", "security")
+    return found
+
+
+def workout_days(terms: Terms, settlement: dt.date, special_events: bool = False) -> DateArray:
+    """The dates of :func:`workout_dates` (checked there), as an array."""
+    dates, _every, days = _every_workout(terms, special_events)
+    return days[bisect.bisect_right(dates, settlement):]
+
+
+@functools.lru_cache(maxsize=64)
+def _every_workout(terms: Terms, special_events: bool
+                   ) -> tuple[tuple[dt.date, ...], tuple[WorkoutDate, ...], DateArray]:
+    """Every workout of the life, in date order, and their dates (also as an array): worked out once for a
+    security, so a column of distinct settlement dates takes the workouts after each from them (it was a walk
+    of the schedule, and the dates made an array twice, for each)."""
     ends = [d.item() for d in build_schedule(terms=terms).end]
     call = terms.par_call_date
     found: list[WorkoutDate] = []
     for day in ends:
-        if day <= settlement:
-            continue
         if not terms.is_perpetual and day == terms.final_repayment:
             found.append(WorkoutDate(day, WorkoutKind.MATURITY))
         elif call is not None and day >= call:
@@ -122,9 +141,9 @@ def workout_dates(terms: Terms, settlement: dt.date, special_events: bool = Fals
             found.append(WorkoutDate(day, WorkoutKind.HORIZON if horizon else WorkoutKind.PAR_CALL))
         elif special_events and (call is None or day < call):
             found.append(WorkoutDate(day, WorkoutKind.SPECIAL_EVENT))
-    if call is not None and terms.is_perpetual and call > settlement and found and found[-1].date < call:
-        raise TrupsInputError(f"par_call_date {call} is not a payment date", "security")
-    return tuple(found)
+    days = np.array([w.date for w in found], dtype="datetime64[D]")
+    days.flags.writeable = False  # shared by every call: sliced, never written
+    return tuple(w.date for w in found), tuple(found), days
 
 
 def pick_workout(workout: Workout | dt.date, settlement: dt.date, terms: Terms,
@@ -171,9 +190,9 @@ class Flows:
     starts: DateArray  # each period's first day (where a curve projects its index)
     current_determined: bool  # the current period's rate is set at settlement (fixed, or its fixing date passed)
 
-    def position(self, day: dt.date) -> int:
-        """Index of the flow paid on ``day`` (a scheduled payment date)."""
-        return int(np.searchsorted(self.dates, np.datetime64(day, "D")))
+    def positions(self, days: DateArray) -> npt.NDArray[np.int64]:
+        """Index of the flow paid on each of ``days`` (scheduled payment dates)."""
+        return np.asarray(np.searchsorted(self.dates, days), dtype=np.int64)
 
 
 def _period_months(schedule: Schedule) -> npt.NDArray[np.int64]:

@@ -37,6 +37,7 @@ from trups_xl.core.pricing.workout import (
     flows,
     pick_workout,
     workout_dates,
+    workout_days,
 )
 from trups_xl.core.rates.curve import ForwardCurve
 from trups_xl.core.rates.fixings import DEFAULT_POLICY, Fixings, Policy
@@ -70,6 +71,12 @@ class Candidates:
     last: npt.NDArray[np.int64]  # index of each workout's date among the flows
     redemption: FloatArray  # redemption price per 100 at each
     dates: tuple[dt.date, ...]
+    days: npt.NDArray[np.datetime64] | None = None  # the dates as an array, where the caller has one
+
+    @property
+    def date_array(self) -> npt.NDArray[np.datetime64]:
+        """:attr:`dates` as an array."""
+        return self.days if self.days is not None else np.array(self.dates, dtype="datetime64[D]")
 
     @property
     def span(self) -> int:
@@ -82,7 +89,8 @@ class Candidates:
         date, and the redemption on it; a workout's price is the discount factors times its column."""
         j = np.arange(self.span)[:, None]
         paid = np.where(j <= self.last[None, :], self.flows.amounts[:self.span, None], 0.0)
-        return np.asarray(paid + np.where(j == self.last[None, :], self.redemption[None, :], 0.0), dtype=np.float64)
+        paid[self.last, np.arange(self.last.size)] += self.redemption
+        return np.asarray(paid, dtype=np.float64)
 
     @functools.cached_property
     def timed_weights(self) -> FloatArray:
@@ -92,22 +100,26 @@ class Candidates:
     def subset(self, keep: npt.NDArray[np.bool_]) -> Candidates:
         """The workouts where ``keep``."""
         return Candidates(self.flows, self.last[keep], self.redemption[keep],
-                          tuple(d for d, k in zip(self.dates, keep, strict=True) if k))
+                          tuple(d for d, k in zip(self.dates, keep, strict=True) if k),
+                          None if self.days is None else self.days[keep])
 
 
 def candidates(settlement: dt.date, terms: Terms, workout: Workout | dt.date, market: Market) -> Candidates:
     """The workouts of ``workout`` (every one for the worst) and the flows they need."""
     chosen = pick_workout(workout, settlement, terms, market.special_events)
     found = workout_dates(terms, settlement, market.special_events) if chosen is None else (chosen,)
+    days = (workout_days(terms, settlement, market.special_events) if chosen is None else
+            np.array([chosen.date], dtype="datetime64[D]"))
     f = flows(settlement, terms, market.index, market.fixings, market.policy, market.count)
-    last = np.array([f.position(w.date) for w in found], dtype=np.int64)
+    last = f.positions(days)
     span = int(last.max()) + 1
     bad = ~np.isfinite(f.amounts[:span])
     if bad.any() or not np.isfinite(f.accrued):
         k = int(np.flatnonzero(bad)[0]) if bad.any() else 0
         raise MissingFixingError(f"the index-linked period paid {f.dates[k]} has no rate: give curve (one rate: the index "
                                  "stays; or date, rate rows) or fixings", "curve")
-    return Candidates(f, last, np.array([w.price for w in found], dtype=np.float64), tuple(w.date for w in found))
+    return Candidates(f, last, np.array([w.price for w in found], dtype=np.float64), tuple(w.date for w in found),
+                      days)
 
 
 def workout_values(y: FloatArray, c: Candidates, slope: bool = True) -> tuple[FloatArray, FloatArray]:
@@ -206,7 +218,7 @@ class Solved:
     @property
     def dates(self) -> npt.NDArray[np.datetime64]:
         """Each cell's workout date."""
-        return np.array(self.candidates.dates, dtype="datetime64[D]")[self.which]
+        return self.candidates.date_array[self.which]
 
 
 #: Called with the yields solved for a measure built on them, before the measure: a caller that refuses
@@ -261,7 +273,7 @@ def _price_and_date(settlement: dt.date, y: FloatArray, terms: Terms, workout: W
         raise TrupsInputError("must be between -99.99% and 99.99%", "yield_rate")
     pv, _, which = lowest_price(y, c, slope=False)
     clean = pv if market.quote is Quote.FLAT else pv - c.flows.accrued
-    return clean, np.array(c.dates, dtype="datetime64[D]")[which]
+    return clean, c.date_array[which]
 
 
 def price_to_workout(settlement: npt.ArrayLike | dt.date, yield_rate: npt.ArrayLike, terms: Terms,
