@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -39,6 +40,15 @@ from trups_xl.core.pricing.workout_yield import Market, YieldCheck, each_settlem
 from trups_xl.core.securities.terms import Terms
 
 FloatArray = npt.NDArray[np.float64]
+Pair = tuple[FloatArray, FloatArray]
+
+#: Cells (rows x periods) of each matrix built at once for the discount margin, the Z-spread and the
+#: risk measures (rates, discount factors, slopes: a few at a time). A column of prices is evaluated
+#: this many cells at a time (:func:`row_chunks`), so each matrix stays at 2 MB (2**18 doubles) and the
+#: peak memory does not grow with the rows' number: built whole, the discount margin of 100,000 prices
+#: took 1.3 GB and of a million 12 GB. Each row is summed along itself (:func:`row_sums`), so the chunks
+#: change no number. Smaller chunks than this cost time in calls, larger ones in memory and cache misses.
+CHUNK_CELLS = 1 << 18
 
 
 class SpreadKind(StrEnum):
@@ -78,6 +88,33 @@ class TenorCurve:
                                     np.array(self.rates, dtype=np.float64)), dtype=np.float64)
 
 
+def row_chunks(count: int, span: int) -> Iterator[slice]:
+    """The rows ``0..count`` of a matrix ``span`` columns wide, in slices of at most :data:`CHUNK_CELLS`
+    cells (one row at least)."""
+    rows = max(1, CHUNK_CELLS // max(1, span))
+    return (slice(a, a + rows) for a in range(0, count, rows))
+
+
+def row_sums(matrix: FloatArray) -> FloatArray:
+    """Each row's sum, by numpy's pairwise sum along the row: the same bits whichever rows come with it.
+    A BLAS product (``matrix @ vector``) blocks the rows, so a row's last bits would hang on how many
+    rows it is computed with, and a column cut in chunks would not give the numbers of the whole."""
+    return np.asarray(np.ascontiguousarray(matrix).sum(axis=1), dtype=np.float64)
+
+
+def chunked(value: Callable[[FloatArray], Pair], span: int) -> Callable[[FloatArray], Pair]:
+    """``value`` (a pair of numbers per rate, built from a rates x ``span`` matrix) evaluated on
+    :func:`row_chunks` of the rates, one after the other: the same numbers in bounded memory."""
+
+    def by_chunks(rates: FloatArray) -> Pair:
+        first, second = np.empty(rates.size), np.empty(rates.size)
+        for rows in row_chunks(rates.size, span):
+            first[rows], second[rows] = value(rates[rows])
+        return first, second
+
+    return by_chunks
+
+
 def _spread_one(settlement: dt.date, price: FloatArray, kind: SpreadKind, curve: TenorCurve, terms: Terms,
                 workout: Workout | dt.date, market: Market, check: YieldCheck | None,
                 ) -> tuple[FloatArray, npt.NDArray[np.datetime64]]:
@@ -94,11 +131,11 @@ def _spread_one(settlement: dt.date, price: FloatArray, kind: SpreadKind, curve:
         rows = which == k
         paid = c.weights[:, k]
 
-        def value(s: FloatArray, paid: FloatArray = paid) -> tuple[FloatArray, FloatArray]:
+        def value(s: FloatArray, paid: FloatArray = paid) -> Pair:
             df = discount_factor(zero[None, :] + s[:, None], t[None, :], Compounding.CONTINUOUS)
-            return df @ paid, -(df * t) @ paid
+            return row_sums(df * paid), -row_sums(df * t * paid)
 
-        spreads_z[rows] = solve(dirty[rows], value)
+        spreads_z[rows] = solve(dirty[rows], chunked(value, c.span))  # a long column: a chunk of rows at a time
     return spreads_z, dates
 
 
@@ -112,11 +149,12 @@ def spread(settlement: npt.ArrayLike | dt.date, price: npt.ArrayLike, kind: Spre
                            lambda d, p: _spread_one(d, p, kind, curve, terms, workout, m, check))[0]
 
 
-def per_period_discount(rate: FloatArray, flows: Flows, span: int) -> tuple[FloatArray, FloatArray]:
+def per_period_discount(rate: FloatArray, flows: Flows, span: int) -> Pair:
     """Discount factors of the first ``span`` flows (rows: one per row of ``rate``, the rate each
     period is discounted at) period by period, ``1 / (1 + rate tau)`` with ``tau`` the period's year
     fraction under its own day count, the current period's factor raised to the fraction of it left
-    after settlement; and each factor's log-derivative in a parallel move of the rates."""
+    after settlement; and each factor's log-derivative in a parallel move of the rates. A few matrices
+    the size of ``rate``: give it :func:`row_chunks` of a long column."""
     tau = flows.year_fractions[:span]
     count = np.concatenate(([flows.periods[0]], np.ones(span - 1)))  # the part of each period discounted
     growth = compound_factor(rate, tau[None, :], Compounding.SIMPLE)
@@ -139,11 +177,11 @@ def _margin_one(settlement: dt.date, price: FloatArray, index: float, terms: Ter
         rows = which == k
         paid = c.weights[:, k]
 
-        def value(s: FloatArray, paid: FloatArray = paid) -> tuple[FloatArray, FloatArray]:
+        def value(s: FloatArray, paid: FloatArray = paid) -> Pair:
             df, slope = per_period_discount(base[None, :] + s[:, None], f, c.span)
-            return df @ paid, -(df * slope) @ paid
+            return row_sums(df * paid), -row_sums(df * slope * paid)
 
-        margins[rows] = solve(dirty[rows], value)
+        margins[rows] = solve(dirty[rows], chunked(value, c.span))  # a long column: a chunk of rows at a time
     return margins, found.dates
 
 
