@@ -36,7 +36,7 @@ import numpy as np
 import numpy.typing as npt
 
 from trups_xl.core.conventions.interest import periodic_discount
-from trups_xl.core.pricing.spreads import per_period_discount
+from trups_xl.core.pricing.spreads import Pair, per_period_discount, row_chunks, row_sums
 from trups_xl.core.pricing.workout import WORKOUT_DEFAULT, Flows, Workout
 from trups_xl.core.pricing.workout_yield import (
     Candidates,
@@ -100,12 +100,24 @@ def _holding_current(moved: Candidates, held: Candidates) -> Candidates:
     return Candidates(dataclasses.replace(moved.flows, amounts=amounts), moved.last, moved.redemption, moved.dates)
 
 
-def _lowest(rate: FloatArray, c: Candidates) -> tuple[FloatArray, FloatArray]:
-    """The lowest workout price discounted period by period at ``rate`` and its slope in a parallel move."""
-    df, slope = per_period_discount(rate, c.flows, c.span)
-    pv = df @ c.weights
-    k = np.argmin(pv, axis=1)
-    return pv[np.arange(k.size), k], -np.einsum("ij,ji->i", df * slope, c.weights[:, k])
+def _by_workout(matrix: FloatArray, c: Candidates) -> FloatArray:
+    """Each row of ``matrix`` (rows x flows) summed with each workout's weights (rows x workouts): the
+    flows' amounts up to the workout's date and its redemption on it. A running sum along each row, so
+    a row's numbers do not hang on the rows computed with it (as a BLAS product's would)."""
+    upto = np.cumsum(matrix * c.flows.amounts[None, :c.span], axis=1)
+    return np.asarray(upto[:, c.last] + matrix[:, c.last] * c.redemption[None, :], dtype=np.float64)
+
+
+def _lowest(base: FloatArray, margin: FloatArray, c: Candidates) -> Pair:
+    """The lowest workout price discounted period by period at ``base`` plus each ``margin`` and its
+    slope in a parallel move, a chunk of rows at a time (a long column: bounded memory)."""
+    pv, d = np.empty(margin.size), np.empty(margin.size)
+    for rows in row_chunks(margin.size, c.span):
+        df, slope = per_period_discount(base[None, :] + margin[rows, None], c.flows, c.span)
+        prices = _by_workout(df, c)
+        k, at = np.argmin(prices, axis=1), np.arange(df.shape[0])
+        pv[rows], d[rows] = prices[at, k], -_by_workout(df * slope, c)[at, k]
+    return pv, d
 
 
 def _floating_effective(settlement: dt.date, dirty: FloatArray, measure: Measure, terms: Terms,
@@ -114,12 +126,12 @@ def _floating_effective(settlement: dt.date, dirty: FloatArray, measure: Measure
     """Effective measures of a security with index-linked periods: discounted period by period at
     the projected index plus its discount margin (the spread pricing the worst workout), the index and
     the discounting moved together; the current coupon is held once its fixing date has passed."""
-    dm = solve(dirty, lambda s: _lowest(base[None, :] + s[:, None], c))
+    dm = solve(dirty, lambda s: _lowest(base, s, c))
     moves = measure is not Measure.SPREAD_DURATION
     down = _holding_current(candidates(settlement, terms, workout, _moved(market, -shift)), c) if moves else c
     up = _holding_current(candidates(settlement, terms, workout, _moved(market, shift)), c) if moves else c
-    p_down = _lowest(base[None, :] + (dm - shift)[:, None], down)[0]
-    p_up = _lowest(base[None, :] + (dm + shift)[:, None], up)[0]
+    p_down = _lowest(base, dm - shift, down)[0]
+    p_up = _lowest(base, dm + shift, up)[0]
     if measure is Measure.EFFECTIVE_CONVEXITY:
         return np.asarray((p_down + p_up - 2 * dirty) / (dirty * shift ** 2), dtype=np.float64)
     return np.asarray((p_down - p_up) / (2 * dirty * shift), dtype=np.float64)
@@ -144,20 +156,29 @@ def _risk_one(settlement: dt.date, price: FloatArray, measure: Measure, terms: T
         if measure is Measure.EFFECTIVE_CONVEXITY:
             return (p_down + p_up - 2 * dirty) / (dirty * shift ** 2), dates
         return (p_down - p_up) / (2 * dirty * shift), dates
+    measures = np.empty(y.size)
+    for rows in row_chunks(y.size, c.span):  # a long column: a chunk of rows at a time (bounded memory)
+        measures[rows] = _yield_measure(measure, y[rows], which[rows], c, holding)
+    return measures, dates
+
+
+def _yield_measure(measure: Measure, y: FloatArray, which: npt.NDArray[np.int64], c: Candidates,
+                   holding: float) -> FloatArray:
+    """Macaulay or modified duration, DV01 or convexity at each yield over its workout's flows."""
     f, freq = c.flows, c.flows.frequency
     t = f.periods[:c.span]
     df = periodic_discount(y[:, None], t[None, :], freq)
     paid = c.weights[:, which].T  # rows: cells, columns: flows
-    pv = np.sum(paid * df, axis=1)
+    pv = row_sums(paid * df)
     v = 1.0 + y / freq
-    macaulay = np.sum(paid * t * df, axis=1) / (freq * pv)
+    macaulay = row_sums(paid * t * df) / (freq * pv)
     if measure is Measure.MACAULAY:
-        return macaulay, dates
+        return macaulay
     if measure is Measure.MODIFIED:
-        return macaulay / v, dates
+        return macaulay / v
     if measure is Measure.DV01:
-        return macaulay / v * pv * 1e-4 * holding / 100.0, dates
-    return np.sum(paid * t * (t + 1.0) * df, axis=1) / (freq ** 2 * v ** 2 * pv), dates
+        return macaulay / v * pv * 1e-4 * holding / 100.0
+    return row_sums(paid * t * (t + 1.0) * df) / (freq ** 2 * v ** 2 * pv)
 
 
 def risk(settlement: npt.ArrayLike | dt.date, price: npt.ArrayLike, measure: Measure, terms: Terms,
