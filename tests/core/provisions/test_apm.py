@@ -75,3 +75,10 @@ def test_allocation_properties(proceeds, items):
     if short:
         assert all(paid[i] == 0 for i in order[order.index(short[0]) + 1:])
         assert left == pytest.approx(0, abs=1e-6)
+
+
+def test_the_apm_refuses_an_extension_period_starting_off_an_interest_payment_date():
+    # p.42: an extension period begins on an interest payment date; 2010-06-22 is the day after one
+    with pytest.raises(TrupsInputError, match="not a scheduled interest payment date") as e:
+        apm_applies(dt.date(2010, 6, 22), dt.date(2012, 4, 9), terms=TERMS)
+    assert e.value.argument == "first_deferred_date"

@@ -26,6 +26,7 @@ import numpy.typing as npt
 from trups_xl.core.conventions.calendars import NYSE, BusinessCalendar
 from trups_xl.core.conventions.stepping import add_years
 from trups_xl.core.errors import TrupsInputError, check_magnitudes, require_finite
+from trups_xl.core.provisions.deferral import check_first_deferred
 from trups_xl.core.securities.terms import Terms, require
 
 FloatArray = npt.NDArray[np.float64]
@@ -76,7 +77,12 @@ def apm_average_price(issuance_date: dt.date, price_dates: Sequence[dt.date], pr
 
 
 def apm_applies(first_deferred_date: dt.date, issuance_date: dt.date, terms: Terms) -> bool:
-    """True while the APM maximum obligation applies: up to the 5th anniversary (p.46)."""
+    """True while the APM maximum obligation applies: up to the 5th anniversary (p.46). The extension
+    period begins on an interest payment date (p.42) and the issuance falls within it, or either is
+    refused in one line."""
+    check_first_deferred(first_deferred_date, terms)  # p.42: the same refusal as the deferral's dates
+    if issuance_date < first_deferred_date:
+        raise TrupsInputError("issuance_date is before the extension period starts", "issuance_date")
     return issuance_date <= add_years(first_deferred_date, require(terms, "apm_start_years"))
 
 

@@ -53,7 +53,10 @@ def require_cumulative(terms: Terms) -> None:
                               "nothing is deferred, compounded or claimable", "security")
 
 
-def _check_first_deferred(first_deferred_date: dt.date, terms: Terms) -> int:
+def check_first_deferred(first_deferred_date: dt.date, terms: Terms) -> int:
+    """Refuse, in one line, an extension period's start that is not a scheduled interest payment date
+    (it begins on one, p.42) or is the final repayment date (p.19); its index among the payment dates.
+    Every function given a ``first_deferred_date`` checks it here."""
     require_cumulative(terms)
     require(terms, "extension_max_years")
     k = build_schedule(terms=terms).lists.index_of_payment(day_number(first_deferred_date))
@@ -74,7 +77,7 @@ def deferral_dates(first_deferred_date: dt.date, terms: Terms) -> list[tuple[str
 @functools.lru_cache(maxsize=1024)
 def _deferral_dates(first_deferred_date: dt.date, terms: Terms) -> tuple[tuple[str, dt.date], ...]:
     """:func:`deferral_dates`, cached like a calendar: it depends on dates and terms only."""
-    _check_first_deferred(first_deferred_date, terms)
+    check_first_deferred(first_deferred_date, terms)
     limit = extension_limit(first_deferred_date, terms)
     grace = require(terms, "default_grace_days")
     events = [("extension_start", first_deferred_date)]
@@ -95,7 +98,7 @@ def deferred_interest(first_deferred_date: dt.date, as_of: dt.date, fixings: Fix
                       convention: AccrualConvention | None = None, curve: ForwardCurve | None = None,
                       *, terms: Terms) -> float:
     """Deferred interest owed at ``as_of``, compounding included (see module docstring)."""
-    k0 = _check_first_deferred(first_deferred_date, terms)
+    k0 = check_first_deferred(first_deferred_date, terms)
     limit = extension_limit(first_deferred_date, terms)
     amount = terms.liquidation_amount if principal is None else principal
     if as_of < first_deferred_date:

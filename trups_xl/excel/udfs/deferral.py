@@ -7,7 +7,6 @@ it computes nothing itself (:mod:`trups_xl.excel.udfs`).
 import datetime as dt
 from typing import Any
 
-from trups_xl.core.errors import TrupsInputError
 from trups_xl.core.provisions import apm as core_apm
 from trups_xl.core.provisions import deferral as core_deferral
 from trups_xl.core.provisions import sharecap as core_sharecap
@@ -180,7 +179,7 @@ def TRUPS_APM_MAX_OBLIGATION(issuance_date: Any, price_dates: Any, prices: Any, 
     proceeds_applied : number, optional
         Gross proceeds already applied in this extension period; the result is the capacity left (never negative).
     first_deferred_date : date, optional
-        Start of the extension period: after its 5th anniversary the obligation has lapsed and the result says so.
+        Start of the extension period, an interest payment date (p.42): after its 5th anniversary the obligation has lapsed and the result says so.
     security : text or range, optional
     """
     terms = xs.security(security)
@@ -190,11 +189,8 @@ def TRUPS_APM_MAX_OBLIGATION(issuance_date: Any, price_dates: Any, prices: Any, 
                            xa.positive_cell)
     applied = xa.one_number(proceeds_applied, "proceeds_applied", xa.amount_cell, default=0.0)
     start = xa.optional_date(first_deferred_date, "first_deferred_date", *xs.life(terms))
-    if start is not None:
-        if issuance < start:
-            raise TrupsInputError("issuance_date is before the extension period starts", "issuance_date")
-        if not core_apm.apm_applies(start, issuance, terms):
-            return "lapsed: no APM maximum obligation after the 5th anniversary (p.46)"
+    if start is not None and not core_apm.apm_applies(start, issuance, terms):  # an interest payment date (p.42)
+        return "lapsed: no APM maximum obligation after the 5th anniversary (p.46)"
     average = core_apm.apm_average_price(issuance, dates, closes, terms=terms)
     return core_apm.apm_max_obligation(average, shares, applied, terms=terms)
 
