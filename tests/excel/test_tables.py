@@ -85,3 +85,16 @@ def test_the_terms_header_is_the_documented_one():
     base = [["base", "citigroup_capital_xiii"]]
     plain = udfs.TRUPS_TERMS("liquidation_amount", base)
     assert udfs.TRUPS_TERMS("liquidation_amount", [["Term", "Value"], *base]) == plain == 25.0
+
+
+@pytest.mark.parametrize(("factor", "cap"), [(0.000001, 195.0), (1_000_000.0, 195e12)])
+def test_a_corporate_action_factor_at_either_bound_adjusts_the_cap(factor, cap):
+    # p.47: 195,000,000 shares x 0.000001 (a 1-for-1,000,000 reverse split) = 195; x 1,000,000 = 195e12
+    assert udfs.TRUPS_SHARE_CAP("2012-01-03", [["2011-05-06", factor]]) == pytest.approx(cap, rel=1e-15)
+
+
+@pytest.mark.parametrize("factor", [1e-300, 9.99e-7, 1_000_001.0, 1e300, 0.0, -0.1])
+def test_a_corporate_action_factor_beyond_the_bounds_is_refused_in_one_line(factor):
+    got = udfs.TRUPS_SHARE_CAP("2012-01-03", [["2011-05-06", factor]])
+    assert got == (f"{INPUT_ERROR_PREFIX} corporate_actions: row 1: expected a share-count factor (0.1 for "
+                   f"1-for-10) from 0.000001 to 1,000,000; got {factor!r}")

@@ -103,8 +103,8 @@ SHARED_ARG_HELP = {
     "spread": "Spread over the treasury rate, decimal 0..0.10; default 0.005 (0.50%, p.38). 50 bp is 0.005.",
     "stub": '"exclude_accrued" (default: first coupon only for the part after the redemption date) or '
             '"subtract_accrued" (full coupon PV less accrued).',
-    "corporate_actions": "Two columns: effective date, share-count factor (0.1 for 1-for-10). Blank: "
-                         "Citigroup's actions shipped with trups-xl.",
+    "corporate_actions": "Two columns: effective date, share-count factor (0.1 for 1-for-10; 0.000001 to "
+                         "1,000,000). Blank: Citigroup's actions shipped with trups-xl.",
     "security": 'Text: a shipped security ("citigroup_capital_xiii") or CUSIP. Two columns (term, value): any '
                 "security's terms, as TRUPS_TERMS lists them; a base row starts from a shipped one. Blank: "
                 "Citigroup Capital XXI.",

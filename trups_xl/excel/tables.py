@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from trups_xl.core.errors import TrupsInputError
+from trups_xl.core.provisions.sharecap import FACTOR_BOUNDS, FACTOR_WORDS
 from trups_xl.core.rates.curve import ForwardCurve
 from trups_xl.core.rates.fixings import Fixings
 from trups_xl.core.securities import terms as core_terms
@@ -173,13 +174,14 @@ def parallel(first: tuple[str, list[Any]], second: tuple[str, list[Any]]) -> Non
 
 def corporate_actions(value: object) -> tuple[tuple[dt.date, float], ...] | None:
     """The ``corporate_actions`` argument: blank for Citigroup's shipped actions, or two columns
-    (effective date, share-count factor, 0.1 for a 1-for-10 reverse split)."""
+    (effective date, share-count factor, 0.1 for a 1-for-10 reverse split; 0.000001 to 1,000,000:
+    :data:`~trups_xl.core.provisions.sharecap.FACTOR_BOUNDS`)."""
     if xc.all_blank(value):  # a blank range too: the shipped actions, as documented
         return None
     def factor(cell: object, where: str) -> float:
-        f = xc.cell_number(cell, "corporate_actions", "a positive factor (0.1 for 1-for-10)", where)
-        if not 0 < f < 1000:
-            raise TrupsInputError(f"{where}expected a positive factor (0.1 for 1-for-10); got {f!r}",
+        f = xc.cell_number(cell, "corporate_actions", "a share-count factor (0.1 for 1-for-10)", where)
+        if not FACTOR_BOUNDS[0] <= f <= FACTOR_BOUNDS[1]:  # p.47: splits adjust the cap, within sane bounds
+            raise TrupsInputError(f"{where}expected a share-count factor (0.1 for 1-for-10) {FACTOR_WORDS}; got {f!r}",
                                   "corporate_actions")
         return f
 

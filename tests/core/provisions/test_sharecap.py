@@ -2,9 +2,11 @@
 
 import datetime as dt
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from trups_xl.core.errors import TrupsInputError
 from trups_xl.core.provisions.sharecap import citigroup_actions, share_cap, share_cap_required, shares_saleable
 from trups_xl.core.securities.loading import TERMS
 
@@ -49,3 +51,10 @@ def test_required_bounds(day, deferred, price, current):
     ceiling = 1.4e9 * (0.1 if day >= dt.date(2011, 5, 6) else 1.0)
     assert required >= cap
     assert required <= max(cap, ceiling)
+
+
+@pytest.mark.parametrize("factor", [1e-300, 9.99e-7, 1_000_001.0, 1e300])
+def test_a_factor_beyond_the_bounds_is_refused_naming_the_corporate_actions(factor):
+    with pytest.raises(TrupsInputError, match=r"from 0\.000001 to 1,000,000") as e:
+        share_cap(dt.date(2012, 1, 1), [(dt.date(2011, 5, 6), factor)], terms=TERMS)
+    assert e.value.argument == "corporate_actions"

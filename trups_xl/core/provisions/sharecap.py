@@ -27,6 +27,14 @@ from trups_xl.core.securities.terms import Terms, require
 
 CorporateActions = tuple[tuple[dt.date, float], ...]
 
+#: The share-count factors a corporate action may have: a 1-for-1,000,000 reverse split (0.000001) up
+#: to a 1,000,000-for-1 split. Splits "correspondingly adjust" the cap (p.47) and real ones are far
+#: inside this (Citigroup's only one, 1-for-10: 0.1); a factor beyond it is a slip (a share count, a
+#: percentage), and would give a cap of a fraction of a share or of more shares than exist.
+FACTOR_BOUNDS = (1e-6, 1e6)
+#: The bounds as the refusals word them.
+FACTOR_WORDS = f"from {FACTOR_BOUNDS[0]:.6f} to {FACTOR_BOUNDS[1]:,.0f}"
+
 
 @functools.lru_cache(maxsize=1)
 def citigroup_actions() -> CorporateActions:
@@ -41,9 +49,9 @@ def adjustment_factor(as_of: dt.date, actions: Sequence[tuple[dt.date, float]] |
     table = citigroup_actions() if actions is None else actions
     factor = 1.0
     for day, f in table:
-        if f <= 0:
-            raise TrupsInputError(f"corporate action factor for {day} must be positive (0.1 for 1-for-10)",
-                                  "corporate_actions")
+        if not FACTOR_BOUNDS[0] <= f <= FACTOR_BOUNDS[1]:  # p.47's adjustments, within sane bounds
+            raise TrupsInputError(f"corporate action factor for {day} must be a share-count factor (0.1 for "
+                                  f"1-for-10) {FACTOR_WORDS}; got {f!r}", "corporate_actions")
         if day <= as_of:
             factor *= f
     return factor
