@@ -58,3 +58,15 @@ def test_a_factor_beyond_the_bounds_is_refused_naming_the_corporate_actions(fact
     with pytest.raises(TrupsInputError, match=r"from 0\.000001 to 1,000,000") as e:
         share_cap(dt.date(2012, 1, 1), [(dt.date(2011, 5, 6), factor)], terms=TERMS)
     assert e.value.argument == "corporate_actions"
+
+
+def test_actions_whose_product_is_beyond_the_bounds_are_refused_not_a_cap_of_no_shares():
+    # 120 reverse splits of 1-for-1,000: each within the bounds, together 1e-360 (a cap of 0.0 shares before)
+    actions = [(dt.date(1990, 1, 1) + dt.timedelta(days=i), 0.001) for i in range(120)]
+    with pytest.raises(TrupsInputError, match="together they must be") as e:
+        share_cap(dt.date(2012, 1, 1), actions, terms=TERMS)
+    assert e.value.argument == "corporate_actions"
+    # the same actions not yet in force, and two 1-for-10 in force: 195,000,000 x 0.01 = 1,950,000
+    assert share_cap(dt.date(1989, 12, 31), actions, terms=TERMS) == 195_000_000
+    two = [(dt.date(2011, 5, 6), 0.1), (dt.date(2011, 6, 6), 0.1)]
+    assert share_cap(dt.date(2012, 1, 1), two, terms=TERMS) == pytest.approx(1_950_000, rel=1e-15)

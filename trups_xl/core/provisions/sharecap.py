@@ -27,10 +27,11 @@ from trups_xl.core.securities.terms import Terms, require
 
 CorporateActions = tuple[tuple[dt.date, float], ...]
 
-#: The share-count factors a corporate action may have: a 1-for-1,000,000 reverse split (0.000001) up
-#: to a 1,000,000-for-1 split. Splits "correspondingly adjust" the cap (p.47) and real ones are far
-#: inside this (Citigroup's only one, 1-for-10: 0.1); a factor beyond it is a slip (a share count, a
-#: percentage), and would give a cap of a fraction of a share or of more shares than exist.
+#: The share-count factors a corporate action may have, and the actions in force on a date together: a
+#: 1-for-1,000,000 reverse split (0.000001) up to a 1,000,000-for-1 split. Splits "correspondingly
+#: adjust" the cap (p.47) and real ones are far inside this (Citigroup's only one, 1-for-10: 0.1); a
+#: factor beyond it is a slip (a share count, a percentage), and would give a cap of a fraction of a
+#: share or of more shares than exist.
 FACTOR_BOUNDS = (1e-6, 1e6)
 #: The bounds as the refusals word them.
 FACTOR_WORDS = f"from {FACTOR_BOUNDS[0]:.6f} to {FACTOR_BOUNDS[1]:,.0f}"
@@ -54,6 +55,9 @@ def adjustment_factor(as_of: dt.date, actions: Sequence[tuple[dt.date, float]] |
                                   f"1-for-10) {FACTOR_WORDS}; got {f!r}", "corporate_actions")
         if day <= as_of:
             factor *= f
+    if not FACTOR_BOUNDS[0] <= factor <= FACTOR_BOUNDS[1]:  # p.47: many actions at once, the same sane bounds
+        raise TrupsInputError(f"the corporate actions in force on {as_of} multiply the share count by {factor:g}; "
+                              f"together they must be {FACTOR_WORDS} too", "corporate_actions")
     return factor
 
 
