@@ -70,3 +70,31 @@ def test_an_output_resolves_to_an_area_of_the_workbook():
                            ("Model!A1:Z1000", "spans 26,000 cells; at most 10,000 are read")]:
         with pytest.raises(LookupError, match=why):
             resolve(reference, titles, names)
+
+
+@pytest.mark.parametrize("day", ["1900-01-01", "1900-01-15", "1900-02-28", "1899-12-31", "0001-01-01"])
+def test_a_date_before_1900_03_01_is_refused_in_one_line_naming_row_and_column(tmp_path, day):
+    # Excel shows 1900-01-01..1900-02-28 as serials 1..59 (1900-01-15 is 15), counting a 1900-02-29 that never
+    # was: read as days since 1899-12-30 (serial 16) the date was a day off in the values copy
+    path = tmp_path / "t.csv"
+    path.write_text(f"scenario,Sheet!B1\nearly,{day}\n")
+    with pytest.raises(RefusedError) as refused:
+        read_table(path)
+    assert str(refused.value) == (f"t.csv, row 2, column 'Sheet!B1': '{day}' is before 1900-03-01: a scenario's dates "
+                                  "start there (Excel's serials before it count a 1900-02-29 that never was)")
+
+
+def test_dates_from_1900_03_01_are_excel_s_serials_in_a_csv_and_an_xlsx_table(tmp_path):
+    # Excel: 1900-03-01 is serial 61 (60 is its 1900-02-29), 1900-03-02 is 62
+    path = tmp_path / "t.csv"
+    path.write_text("scenario,Sheet!B1\nfirst,1900-03-01\nsecond,1900-03-02\n")
+    assert [dict(s.inputs) for s in read_table(path).scenarios] == [{"Sheet!B1": 61.0}, {"Sheet!B1": 62.0}]
+    wb = openpyxl.Workbook()
+    wb.active.append(["scenario", "Sheet!B1"])
+    wb.active.append(["first", dt.datetime(1900, 3, 1)])
+    wb.save(tmp_path / "t.xlsx")
+    assert dict(read_table(tmp_path / "t.xlsx").scenarios[0].inputs) == {"Sheet!B1": 61.0}
+    wb.active["B2"] = dt.datetime(1900, 1, 15)  # a date cell showing 1900-01-15: serial 15
+    wb.save(tmp_path / "t.xlsx")
+    with pytest.raises(RefusedError, match=r"row 2, column 'Sheet!B1': '1900-01-15' is before 1900-03-01"):
+        read_table(tmp_path / "t.xlsx")

@@ -355,3 +355,22 @@ def test_an_input_in_an_array_formula_s_range_is_refused(tmp_path):
     out = ModelSession(tmp_path / "model.xlsx").evaluate(Scenario("x", 2, (("Sheet!C2", 5.0),)), ["Sheet!E1"])
     assert out.values == [] and out.message == ("input Sheet!C2: 'Sheet!C2' (Sheet!C2) is part of an array "
                                                 "formula's range; an input sets a cell that holds a value")
+
+
+def test_a_scenario_date_is_its_excel_serial_in_the_values_copy(tmp_path):
+    # Excel's serials (hand values): 1900-03-01 is 61, the first a scenario sets; 2012-03-21 is 40989
+    import zipfile
+
+    from trups_xl.recalc.scenario_table import parse_value
+
+    session = ModelSession(_sheet_book(tmp_path / "model.xlsx", {"B1": dt.datetime(2009, 1, 31), "C1": "=B1+1"}))
+    for text, serial in (("1900-03-01", 61.0), ("2012-03-21", 40989.0)):
+        day = parse_value(text, "t.csv", 2, "Sheet!B1")
+        out = session.evaluate(Scenario("one", 2, (("Sheet!B1", day),)), ["Sheet!B1", "Sheet!C1"], keep_workbook=True)
+        assert out.values[0] == ("Sheet!B1", text)
+        (tmp_path / "copy.xlsx").write_bytes(out.workbook)
+        with zipfile.ZipFile(tmp_path / "copy.xlsx") as z:
+            sheet = z.read("xl/worksheets/sheet1.xml").decode()
+        assert f'<v>{serial!r}</v>' in sheet.split('<c r="B1"', 1)[1].split("</c>", 1)[0]
+        assert openpyxl.load_workbook(tmp_path / "copy.xlsx", data_only=True)["Sheet"]["B1"].value == \
+            dt.datetime.fromisoformat(text)

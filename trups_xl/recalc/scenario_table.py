@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from trups_xl.excel.convert import date_to_serial
+from trups_xl.excel.convert import FIRST_SERIAL_DATE, date_to_serial
 from trups_xl.recalc.safety import Limits, RefusedError, check_package
 
 #: Bounds on a scenario table (it is untrusted input like the workbooks).
@@ -74,7 +74,10 @@ class Day(float):
 
 def parse_value(text: str, source: str, row: int, column: str) -> Any:
     """A table cell as the value set into the model: a number (``5%`` is 0.05), a date (``YYYY-MM-DD``: a
-    :class:`Day`), TRUE/FALSE, or text; an empty cell is None (the model's own value is kept)."""
+    :class:`Day`, from 1900-03-01 on), TRUE/FALSE, or text; an empty cell is None (the model's own value is
+    kept). An earlier date is refused: Excel's serials before 1900-03-01 count its 1900-02-29 (1900-01-15 is
+    15, not 16), and its serial, and a date the engine works out from it, would be a day off in the values
+    copy, whose dates count from 1900-03-01 (:func:`~trups_xl.excel.convert.date_to_serial`)."""
     text = text.strip()
     if text == "":
         return None
@@ -90,9 +93,13 @@ def parse_value(text: str, source: str, row: int, column: str) -> Any:
         return value
     if _ISO_DATE.match(text):
         try:
-            return Day(date_to_serial(dt.date.fromisoformat(text)))
+            day = dt.date.fromisoformat(text)
         except ValueError:
             raise _refuse(source, row, column, f"{text!r} is not a date (YYYY-MM-DD)") from None
+        if day < FIRST_SERIAL_DATE:  # Excel's serials before it count a 1900-02-29 that never was
+            raise _refuse(source, row, column, f"{text!r} is before {FIRST_SERIAL_DATE}: a scenario's dates start "
+                          "there (Excel's serials before it count a 1900-02-29 that never was)")
+        return Day(date_to_serial(day))
     if text.upper() in ("TRUE", "FALSE"):
         return text.upper() == "TRUE"
     return text
