@@ -28,7 +28,7 @@ from defusedxml import ElementTree
 from trups_xl.recalc.addresses import a1, column_number
 from trups_xl.recalc.formula_cells import COLUMN_BITS, FormulaCell, FormulaCells
 from trups_xl.recalc.number_formats import BUILTIN_FORMATS, is_date_format
-from trups_xl.recalc.safety import EXCEL_COLUMNS, EXCEL_ROWS, Limits, RefusedError, check_formula
+from trups_xl.recalc.safety import EXCEL_COLUMNS, EXCEL_ROWS, Limits, RefusedError, check_formula, check_titles
 from trups_xl.recalc.xml_text import attributes, unescape
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -170,29 +170,6 @@ def sheet_parts(archive: zipfile.ZipFile, limit_bytes: int = DEFAULT_PART_BYTES)
         part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
         out.append((str(sheet.get("name")), part))
     return out
-
-
-#: What Excel forbids in a sheet name (Excel's rules for renaming a worksheet).
-FORBIDDEN_IN_TITLES = frozenset("[]:*?/\\")
-MAX_TITLE_LENGTH = 31
-
-
-def check_titles(titles: list[str]) -> None:
-    """Refuse sheet names Excel forbids — empty, longer than 31 characters, holding any of
-    ``[]:*?/\\``, starting or ending with an apostrophe, "History", or the same name twice (any
-    case): the values copy keeps the names, and Excel would not open it."""
-    seen: set[str] = set()
-    for title in titles:
-        shown = title[:40]
-        problem = ("is empty" if not title else
-                   f"is {len(title)} characters long (Excel allows {MAX_TITLE_LENGTH})" if len(title) > MAX_TITLE_LENGTH
-                   else "holds a character Excel forbids ([]:*?/\\)" if FORBIDDEN_IN_TITLES & set(title)
-                   else "starts or ends with an apostrophe" if title[0] == "'" or title[-1] == "'"
-                   else "is History, a name Excel reserves" if title.casefold() == "history"
-                   else "names two sheets (Excel ignores case)" if title.casefold() in seen else None)
-        if problem:
-            raise RefusedError(f"sheet name {shown!r} {problem}; Excel could not open a copy with it (rename the sheet)")
-        seen.add(title.casefold())
 
 
 def _defined_names(archive: zipfile.ZipFile, titles: list[str], limit_bytes: int,

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from trups_xl.atomic import write_atomically
 
-__all__ = ["Limits", "Package", "RefusedError", "check_formula", "check_output", "check_package", "nesting",
-           "write_atomically"]
+__all__ = ["Limits", "Package", "RefusedError", "check_formula", "check_output", "check_package", "check_titles",
+           "nesting", "write_atomically"]
 
 #: Start of an OLE2 compound file: what Excel writes for a password-protected workbook (and .xls).
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -117,6 +117,29 @@ def check_formula(where: str, text: str) -> None:
     if depth > EXCEL_NESTING_LEVELS:
         raise RefusedError(f"{where}: the formula nests {depth:,} levels of parentheses; Excel allows "
                            f"{EXCEL_NESTING_LEVELS}")
+
+
+#: What Excel forbids in a sheet name (Excel's rules for renaming a worksheet).
+FORBIDDEN_IN_TITLES = frozenset("[]:*?/\\")
+MAX_TITLE_LENGTH = 31
+
+
+def check_titles(titles: list[str]) -> None:
+    """Refuse sheet names Excel forbids — empty, longer than 31 characters, holding any of
+    ``[]:*?/\\``, starting or ending with an apostrophe, "History", or the same name twice (any
+    case): the values copy keeps the names, and Excel would not open it."""
+    seen: set[str] = set()
+    for title in titles:
+        shown = title[:40]
+        problem = ("is empty" if not title else
+                   f"is {len(title)} characters long (Excel allows {MAX_TITLE_LENGTH})" if len(title) > MAX_TITLE_LENGTH
+                   else "holds a character Excel forbids ([]:*?/\\)" if FORBIDDEN_IN_TITLES & set(title)
+                   else "starts or ends with an apostrophe" if title[0] == "'" or title[-1] == "'"
+                   else "is History, a name Excel reserves" if title.casefold() == "history"
+                   else "names two sheets (Excel ignores case)" if title.casefold() in seen else None)
+        if problem:
+            raise RefusedError(f"sheet name {shown!r} {problem}; Excel could not open a copy with it (rename the sheet)")
+        seen.add(title.casefold())
 
 
 def check_output(source: Path, target: Path) -> None:
