@@ -234,3 +234,30 @@ def test_a_sheet_with_an_end_tag_spaced_before_its_bracket_is_refused_in_one_lin
     with pytest.raises(RefusedError, match="writes an end tag with a space before its '>'") as refused:
         recalculate(path)
     assert "\n" not in str(refused.value)
+
+
+@pytest.mark.parametrize("position", [b"$B$1", b"$B1", b"B$1"])
+@pytest.mark.parametrize("formula", ["=TRUPS_CLAIM_LIMIT(A1)", "=A1*3"])
+def test_a_formula_cell_whose_position_has_dollar_signs_is_refused_in_one_line(tmp_path, position, formula):
+    # r="$B$1": the engine refuses the workbook; a sheet of TRUPS_* calls alone, answered without it, was
+    # recalculated and its copy written
+    import zipfile
+
+    from books import write_book
+
+    from trups_xl.recalc import recalculate
+
+    path = write_book(tmp_path / "dollars.xlsx", {"A1": 100.0, "B1": formula, "B2": formula})
+    with zipfile.ZipFile(path) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    assert parts["xl/worksheets/sheet1.xml"].count(b'<c r="B1">') == 1
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(b'<c r="B1">',
+                                                                                  b'<c r="' + position + b'">')
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    with pytest.raises(RefusedError) as refused:
+        recalculate(path)
+    assert str(refused.value) == (
+        f"could not be read as a workbook: xl/worksheets/sheet1.xml gives a cell's position with dollar signs "
+        f"(r=\"{position.decode()}\"), which Excel never writes and this command does not read")

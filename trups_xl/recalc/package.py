@@ -293,6 +293,9 @@ def _add(sheet: Sheet, tag: bytes, fattrs: bytes, raw: bytes | None) -> None:
     position = _R_ATTR.search(tag)
     if not position:
         raise RefusedError(f"could not be read as a workbook: {sheet.part} has a formula cell without a position")
+    if b"$" in position[0]:  # r="$B$3": the engine refuses the workbook, so the calls alone do too
+        raise RefusedError(f"could not be read as a workbook: {sheet.part} gives a cell's position with dollar signs "
+                           f"({position[0].strip().decode()}), which Excel never writes and this command does not read")
     row, col = int(position[2]), column_number(position[1].decode())
     if row > EXCEL_ROWS or not 0 < row:
         _beyond_the_grid(sheet, row)
