@@ -7,7 +7,12 @@ maturity), the prices a column of 100,000 rows as Excel sends a range (a list of
 answer shaped back into rows. The floor: the same bracketed Newton on the lowest workout price from
 the same start grid, written as bare numpy over the cash flows and the workouts' weights prepared
 beforehand (no cell conversion, no checks, no result shaping). Prints both times (the minimum of
-``runs``), their ratio and the largest difference of the yields. Run: python bench/yields.py [rows] [runs]
+``runs``), their ratio and the largest difference of the yields.
+
+Then a ledger's column: ``TRUPS_YIELD`` of a price on each of 2,000 consecutive days (the dates of a coupon
+period solved as one), against the same cells asked one date at a time of the same core in the same run
+(what a column of distinct dates cost before): both times, their ratio, and whether every cell is the same
+number. Run: python bench/yields.py [rows] [runs]
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import numpy as np
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core
 
 from trups_xl import udfs
-from trups_xl.core.pricing.workout_yield import Market, Workout, candidates
+from trups_xl.core.pricing.workout_yield import Market, Workout, candidates, yield_to_workout
 from trups_xl.core.securities.loading import shipped
 
 SETTLEMENT = dt.date(2012, 6, 8)
@@ -81,6 +86,28 @@ def main() -> None:
     print(f"  numpy floor of the same solver:   {floor_seconds:8.3f} s")
     print(f"  ratio: {cells_seconds / floor_seconds:.2f}x (target <= 2x); largest yield difference "
           f"{np.abs(cells - bare).max():.1e}")
+    daily(xxi, runs)
+
+
+def daily(xxi: object, runs: int, days: int = 2_000) -> None:
+    """A price on each of ``days`` consecutive days: the column against the dates one at a time."""
+    dates = [dt.date(2012, 6, 8) + dt.timedelta(days=k) for k in range(days)]
+    prices = np.round(np.random.default_rng(34).uniform(80.0, 125.0, days), 3)
+    column_seconds = alone_seconds = float("inf")
+    market = Market(index=INDEX)
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        answer = udfs.TRUPS_YIELD([[d] for d in dates], [[float(p)] for p in prices], None, None, INDEX)
+        column_seconds = min(column_seconds, time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        alone = [yield_to_workout(np.array([d], dtype="datetime64[D]"), np.array([p]), xxi, market=market)[0]
+                 for d, p in zip(dates, prices, strict=True)]
+        alone_seconds = min(alone_seconds, time.perf_counter() - t0)
+    same = all(row[0] == one for row, one in zip(answer, alone, strict=True))
+    print(f"yield to worst, a price on each of {days:,} consecutive days (a ledger's column)")
+    print(f"  TRUPS_YIELD of the column:        {column_seconds:8.3f} s")
+    print(f"  the same cells a date at a time:  {alone_seconds:8.3f} s")
+    print(f"  ratio: {column_seconds / alone_seconds:.2f}x; every cell the same number: {same}")
 
 
 if __name__ == "__main__":

@@ -45,7 +45,9 @@ def test_the_workouts_after_a_day_are_those_of_the_life_after_it_on_every_day() 
             found = workout_dates(xxi, day, special_events=events)
             expected = [w for w in life if w.date > day and (events or w.kind is not WorkoutKind.SPECIAL_EVENT)]
             assert list(found) == expected
-            assert list(workout_days(xxi, day, events)) == [np.datetime64(w.date, "D") for w in expected]
+            days, prices = workout_days(xxi, day, events)
+            assert list(days) == [np.datetime64(w.date, "D") for w in expected]
+            assert list(prices) == [w.price for w in expected]
     assert workout_dates(xxi, dt.date(2037, 12, 21))[0].date == dt.date(2038, 3, 21)
 
 

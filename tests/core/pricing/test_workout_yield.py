@@ -124,3 +124,39 @@ def test_a_grid_of_dates_by_prices_is_each_cell_computed_alone() -> None:
             assert grid[i, j] == pytest.approx(one, abs=1e-14)
             assert named[i, j].item() == worst_workout_date(days[i, 0].item(), float(prices[0, j]), xxi,
                                                             market=market)
+
+
+def test_a_column_of_daily_settlement_dates_is_each_day_alone_to_the_last_bit() -> None:
+    """A ledger's daily dates: the dates of one coupon period are solved as one (they share its flows and
+    workouts, each flow's time moved by the date), the rest one by one; each cell is what the date alone gives,
+    exactly, its workout date too. Three periods around the 2012-06-21 and 2012-12-21 payment dates, the payment
+    dates themselves, a period with fewer dates than are solved as one, and prices from deep discount to
+    premium (the worst workout moves from the maturity to the first call)."""
+    from trups_xl.core.pricing.workout_yield import TOGETHER_FROM
+
+    xxi = shipped()["citigroup_capital_xxi"]
+    market = Market(index=0.035)
+    days = [dt.date(2012, 6, 15) + dt.timedelta(days=k) for k in range(0, 200, 3)]
+    days += [dt.date(2012, 6, 21), dt.date(2012, 12, 21), dt.date(2013, 7, 1), dt.date(2013, 7, 2)]
+    prices = [60.0 + 70.0 * (k % 7) / 6 for k in range(len(days))]
+    column = np.array(days, dtype="datetime64[D]")[:, None]
+    grid = yield_to_workout(column, np.array(prices)[:, None], xxi, market=market)
+    named = worst_workout_date(column, np.array(prices)[:, None], xxi, market=market)
+    assert len(days) > 3 * TOGETHER_FROM
+    for k, (day, price) in enumerate(zip(days, prices, strict=True)):
+        assert grid[k, 0] == yield_to_workout(day, price, xxi, market=market), day
+        assert named[k, 0].item() == worst_workout_date(day, price, xxi, market=market), day
+    assert {named[k, 0].item() for k in range(len(days))} == {dt.date(2037, 12, 21), dt.date(2077, 12, 21)}
+
+
+def test_a_column_of_daily_dates_with_a_price_no_yield_reaches_is_refused_as_that_day_alone_is() -> None:
+    xxi = shipped()["citigroup_capital_xxi"]
+    market = Market(index=0.035)
+    days = np.array([dt.date(2012, 7, 2) + dt.timedelta(days=k) for k in range(10)], dtype="datetime64[D]")
+    prices = np.full(10, 95.0)
+    prices[6] = 0.001
+    with pytest.raises(TrupsInputError) as alone:
+        yield_to_workout(days[6].item(), 0.001, xxi, market=market)
+    with pytest.raises(TrupsInputError) as column:
+        yield_to_workout(days, prices, xxi, market=market)
+    assert str(column.value) == str(alone.value) and column.value.argument == alone.value.argument

@@ -110,7 +110,7 @@ def make_whole_window(terms: Terms) -> tuple[dt.date, dt.date] | None:
 @functools.lru_cache(maxsize=256)
 def workout_dates(terms: Terms, settlement: dt.date, special_events: bool = False) -> tuple[WorkoutDate, ...]:
     """Every workout strictly after ``settlement``, in date order (see the module docstring)."""
-    dates, every, _days = _every_workout(terms, special_events)
+    dates, every, _days, _prices = _every_workout(terms, special_events)
     found = every[bisect.bisect_right(dates, settlement):]
     call = terms.par_call_date
     if call is not None and terms.is_perpetual and call > settlement and found and found[-1].date < call:
@@ -118,17 +118,18 @@ def workout_dates(terms: Terms, settlement: dt.date, special_events: bool = Fals
     return found
 
 
-def workout_days(terms: Terms, settlement: dt.date, special_events: bool = False) -> DateArray:
-    """The dates of :func:`workout_dates` (checked there), as an array."""
-    dates, _every, days = _every_workout(terms, special_events)
-    return days[bisect.bisect_right(dates, settlement):]
+def workout_days(terms: Terms, settlement: dt.date, special_events: bool = False) -> tuple[DateArray, FloatArray]:
+    """The dates of :func:`workout_dates` (checked there) and their redemption prices per 100, as arrays."""
+    dates, _every, days, prices = _every_workout(terms, special_events)
+    after = bisect.bisect_right(dates, settlement)
+    return days[after:], prices[after:]
 
 
 @functools.lru_cache(maxsize=64)
 def _every_workout(terms: Terms, special_events: bool
-                   ) -> tuple[tuple[dt.date, ...], tuple[WorkoutDate, ...], DateArray]:
-    """Every workout of the life, in date order, and their dates (also as an array): worked out once for a
-    security, so a column of distinct settlement dates takes the workouts after each from them (it was a walk
+                   ) -> tuple[tuple[dt.date, ...], tuple[WorkoutDate, ...], DateArray, FloatArray]:
+    """Every workout of the life, in date order, and their dates (also as an array, with their prices): worked
+    out once for a security, so a column of distinct settlement dates takes the workouts after each from them (it was a walk
     of the schedule, and the dates made an array twice, for each)."""
     ends = [d.item() for d in build_schedule(terms=terms).end]
     call = terms.par_call_date
@@ -142,8 +143,9 @@ def _every_workout(terms: Terms, special_events: bool
         elif special_events and (call is None or day < call):
             found.append(WorkoutDate(day, WorkoutKind.SPECIAL_EVENT))
     days = np.array([w.date for w in found], dtype="datetime64[D]")
-    days.flags.writeable = False  # shared by every call: sliced, never written
-    return tuple(w.date for w in found), tuple(found), days
+    prices = np.array([w.price for w in found], dtype=np.float64)
+    days.flags.writeable = prices.flags.writeable = False  # shared by every call: sliced, never written
+    return tuple(w.date for w in found), tuple(found), days, prices
 
 
 def pick_workout(workout: Workout | dt.date, settlement: dt.date, terms: Terms,
@@ -212,6 +214,20 @@ def flows(settlement: dt.date, terms: Terms, index: float | ForwardCurve | None 
                   fixings, policy, count)
 
 
+@functools.lru_cache(maxsize=64)
+def _life(terms: Terms, curve: ForwardCurve | None, fixings: Fixings | None, policy: Policy
+          ) -> tuple[FloatArray, npt.NDArray[np.int64], FloatArray]:
+    """Every period's coupon rate, length in months and coupon per 100, whatever the settlement: worked out once
+    for the flows seen from each of a column of settlement dates (read only: shared by their flows)."""
+    schedule = build_schedule(terms=terms)
+    rates = np.asarray(coupon_rates(schedule, fixings, policy, curve), dtype=np.float64)
+    coupons = np.asarray(interest(PER, schedule.accrual_days, rates), dtype=np.float64)
+    months = _period_months(schedule)
+    for part in (rates, months, coupons):
+        part.flags.writeable = False
+    return rates, months, coupons
+
+
 @functools.lru_cache(maxsize=1024)
 def _flows(settlement: dt.date, terms: Terms, curve: ForwardCurve | None, fixings: Fixings | None,
            policy: Policy, count: Count) -> Flows:
@@ -221,8 +237,7 @@ def _flows(settlement: dt.date, terms: Terms, curve: ForwardCurve | None, fixing
         raise TrupsInputError(f"settlement must fall {schedule.start[0]}..{schedule.end[-1] - 1} (in the "
                               "securities' life, before the last payment date)", "settlement")
     k = int(np.searchsorted(schedule.end, s, side="right"))
-    rates = np.asarray(coupon_rates(schedule, fixings, policy, curve), dtype=np.float64)
-    months = _period_months(schedule)
+    rates, months, coupons = _life(terms, curve, fixings, policy)
     start, end = schedule.start[k], schedule.end[k]
     if schedule.is_30_360[k]:
         period_days = regular_period_days(THIRTY_360, 12 // int(months[k]))
@@ -233,7 +248,7 @@ def _flows(settlement: dt.date, terms: Terms, curve: ForwardCurve | None, fixing
         first = float(period_fraction(s, end, reference, end))
     later = months[k + 1:].astype(np.float64) / float(months[k])
     periods = first + np.concatenate(([0.0], np.cumsum(later)))
-    amounts = np.asarray(interest(PER, schedule.accrual_days[k:], rates[k:]), dtype=np.float64)
+    amounts = coupons[k:]
     accrued_days = accrual_days(schedule.accrual_start[k], s, schedule.is_30_360[k])
     return Flows(dates=schedule.end[k:], amounts=amounts, periods=np.asarray(periods, dtype=np.float64),
                  frequency=12.0 / float(months[k]),

@@ -19,11 +19,11 @@ import datetime as dt
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
 
-from trups_xl.core.arrays import distinct
 from trups_xl.core.conventions.interest import periodic_discount
 from trups_xl.core.errors import MissingFixingError, TrupsInputError
 from trups_xl.core.pricing.bondmath import RATE_BOUNDS, REPRICE_TOLERANCE, bracketed_newton
@@ -41,11 +41,13 @@ from trups_xl.core.pricing.workout import (
 )
 from trups_xl.core.rates.curve import ForwardCurve
 from trups_xl.core.rates.fixings import DEFAULT_POLICY, Fixings, Policy
+from trups_xl.core.scheduling.schedule import build_schedule
 from trups_xl.core.securities.terms import Terms
 
 FloatArray = npt.NDArray[np.float64]
-#: Cells of one discount matrix (rows x flows) evaluated at once: bounds memory on a long column.
-_CHUNK_CELLS = 1 << 21
+#: Cells of the flows x rows matrices :func:`lowest_price` runs its sums down at once: half a megabyte, so they
+#: stay in the processor's cache (2 MB blocks took about three times as long).
+_RUNNING_CELLS = 1 << 16
 #: The rates a long column's solves start from (each then brackets between two of them).
 _GRID = np.linspace(-0.5, 0.99, 1025)
 
@@ -108,8 +110,8 @@ def candidates(settlement: dt.date, terms: Terms, workout: Workout | dt.date, ma
     """The workouts of ``workout`` (every one for the worst) and the flows they need."""
     chosen = pick_workout(workout, settlement, terms, market.special_events)
     found = workout_dates(terms, settlement, market.special_events) if chosen is None else (chosen,)
-    days = (workout_days(terms, settlement, market.special_events) if chosen is None else
-            np.array([chosen.date], dtype="datetime64[D]"))
+    days, prices = (workout_days(terms, settlement, market.special_events) if chosen is None else
+                    (np.array([chosen.date], dtype="datetime64[D]"), np.array([chosen.price], dtype=np.float64)))
     f = flows(settlement, terms, market.index, market.fixings, market.policy, market.count)
     last = f.positions(days)
     span = int(last.max()) + 1
@@ -118,8 +120,7 @@ def candidates(settlement: dt.date, terms: Terms, workout: Workout | dt.date, ma
         k = int(np.flatnonzero(bad)[0]) if bad.any() else 0
         raise MissingFixingError(f"the index-linked period paid {f.dates[k]} has no rate: give curve (one rate: the index "
                                  "stays; or date, rate rows) or fixings", "curve")
-    return Candidates(f, last, np.array([w.price for w in found], dtype=np.float64), tuple(w.date for w in found),
-                      days)
+    return Candidates(f, last, prices, tuple(w.date for w in found), days)
 
 
 def workout_values(y: FloatArray, c: Candidates, slope: bool = True) -> tuple[FloatArray, FloatArray]:
@@ -132,26 +133,39 @@ def workout_values(y: FloatArray, c: Candidates, slope: bool = True) -> tuple[Fl
     return pv, np.asarray(-(df @ c.timed_weights) / (c.flows.frequency + y)[:, None], dtype=np.float64)
 
 
-def lowest_price(y: FloatArray, c: Candidates, slope: bool = True
-            ) -> tuple[FloatArray, FloatArray, npt.NDArray[np.int64]]:
-    """The lowest workout price at each yield, its slope and which workout it is (chunked by rows;
-    the slope only of the lowest: one product per row, not one per workout)."""
-    rows = max(1, _CHUNK_CELLS // c.span)
+def lowest_price(y: FloatArray, c: Candidates, slope: bool = True, times: FloatArray | None = None,
+                 day_of: npt.NDArray[np.intp] | None = None) -> tuple[FloatArray, FloatArray, npt.NDArray[np.int64]]:
+    """The lowest workout price at each yield, its slope and which workout it is (chunked by rows). A workout's
+    price is the running sum of the discounted coupons to its date and its discounted redemption, so each row
+    prices every workout in one pass along it, and its numbers hang on its own inputs alone (not on the rows
+    beside it, as a matrix product's blocking makes them); the slope only of the lowest. ``times``: each flow's
+    time in periods for row ``i`` in ``times[day_of[i]]`` (dates of one period solved as one), else the flows'."""
+    span, frequency = c.span, c.flows.frequency
+    amounts, last, redemption = c.flows.amounts[:span, None], c.last, c.redemption[:, None]
+    rows = max(1, _RUNNING_CELLS // max(span, last.size))
     pv, d, which = np.empty(y.size), np.empty(y.size), np.empty(y.size, dtype=np.int64)
-    for a in range(0, y.size, rows):
+    for a in range(0, y.size, rows):  # flows down, rows across: the running sums go down each column at once
         part = y[a:a + rows]
-        df = periodic_discount(part[:, None], c.flows.periods[None, :c.span], c.flows.frequency)
-        p = df @ c.weights
-        k = np.argmin(p, axis=1)
-        pv[a:a + rows], which[a:a + rows] = p[np.arange(k.size), k], k
+        t = c.flows.periods[:span, None] if times is None or day_of is None else times[day_of[a:a + rows]].T
+        df = periodic_discount(part[None, :], t, frequency)
+        flow = df * amounts
+        p = np.cumsum(flow, axis=0)[last] + df[last] * redemption
+        k = np.argmin(p, axis=0)
+        at, r = last[k], np.arange(k.size)
+        pv[a:a + rows], which[a:a + rows] = p[k, r], k
         if slope:
-            timed = np.einsum("ij,ji->i", df, c.timed_weights[:, k])
-            d[a:a + rows] = -timed / (c.flows.frequency + part)
+            t_at = np.broadcast_to(t, df.shape)[at, r]
+            timed = np.cumsum(flow * t, axis=0)[at, r] + df[at, r] * redemption[k, 0] * t_at
+            d[a:a + rows] = -timed / (frequency + part)
     return pv, d, which
 
 
+#: The step in the yield at which a solve stops.
+SOLVE_TOLERANCE = 1e-13
+
+
 def solve(target: FloatArray, value: Callable[[FloatArray], tuple[FloatArray, FloatArray]], argument: str = "price",
-          tolerance: float = 1e-13) -> FloatArray:
+          tolerance: float = SOLVE_TOLERANCE) -> FloatArray:
     """The rate at which ``value`` (falling in the rate; with its slope) equals each ``target``:
     bracketed Newton in -99.99%..99.99%, refused naming ``argument`` when no rate there gives the
     target or the result does not reprice it within 1e-9 per 100. ``value`` takes the rates of the
@@ -191,19 +205,106 @@ def _groups(settlement: npt.ArrayLike | dt.date, value: npt.ArrayLike
     return s.reshape(-1), v.reshape(-1).astype(np.float64), s.shape, one
 
 
+#: Distinct settlement dates of one coupon period solved as one from this many on (fewer: one date at a time).
+TOGETHER_FROM = 4
+
+#: The rows of each distinct settlement date: (the date, None for a missing one; the rows' indices).
+Days = list[tuple[dt.date | None, npt.NDArray[np.intp]]]
+#: Solves some of the dates of :data:`Days` as one, filling their numbers and dates, and gives back the others.
+Together = Callable[[Days, FloatArray, FloatArray, npt.NDArray[np.datetime64]], Days]
+
+
+def _by_day(s: npt.NDArray[np.datetime64]) -> Days:
+    """The rows of each distinct settlement date, in date order (a missing date last, as one, with no rows, as
+    a comparison finds none), found in one sort rather than a comparison of every row for every date."""
+    if not s.size:
+        return []
+    order = np.argsort(s, kind="stable")
+    ordered = s[order]
+    missing = np.isnat(ordered)
+    new = (ordered[1:] != ordered[:-1]) & ~(missing[1:] & missing[:-1])
+    starts = np.concatenate(([0], np.flatnonzero(new) + 1, [s.size]))
+    return [(ordered[a].item(), order[a:b] if not missing[a] else order[:0])
+            for a, b in pairwise(starts.tolist())]
+
+
 def each_settlement(settlement: npt.ArrayLike | dt.date, value: npt.ArrayLike,
-                     work: Callable[[dt.date, FloatArray], tuple[FloatArray, npt.NDArray[np.datetime64]]]
+                     work: Callable[[dt.date, FloatArray], tuple[FloatArray, npt.NDArray[np.datetime64]]],
+                     together: Together | None = None
                      ) -> tuple[FloatArray | float, npt.NDArray[np.datetime64] | dt.date]:
-    """``work(settlement, values)`` over the distinct settlement dates; (numbers, dates) shaped like the
-    broadcast inputs (one date and one number give a float and a date)."""
+    """``work(settlement, values)`` over the distinct settlement dates, in date order (``together`` first, where
+    given: the dates it solves as one are not worked again); (numbers, dates) shaped like the broadcast inputs
+    (one date and one number give a float and a date)."""
     s, v, shape, one = _groups(settlement, value)
     numbers, dates = np.empty(s.size), np.empty(s.size, dtype="datetime64[D]")
-    for day in distinct(s):
-        rows = s == day
-        numbers[rows], dates[rows] = work(day.item(), v[rows])
+    days = _by_day(s)
+    if together is not None and len(days) >= TOGETHER_FROM:
+        days = together(days, v, numbers, dates)
+    for day, rows in days:
+        numbers[rows], dates[rows] = work(day, v[rows])  # type: ignore[arg-type]  # a missing date: as before
     if one:
         return float(numbers[0]), dates[0].item()
     return numbers.reshape(shape), dates.reshape(shape)
+
+
+def _in_periods(terms: Terms, workout: Workout | dt.date, market: Market) -> Together:
+    """Yields at the dates of :data:`Days` solved a coupon period at a time (:func:`_as_one`) where a period holds
+    :data:`TOGETHER_FROM` dates or more: the others, and any period that cannot be, are given back."""
+
+    def together(days: Days, v: FloatArray, numbers: FloatArray, dates: npt.NDArray[np.datetime64]) -> Days:
+        ends = build_schedule(terms=terms).end
+        period = np.searchsorted(ends, np.array([d for d, _ in days], dtype="datetime64[D]"), side="right")
+        left: Days = []
+        start = 0
+        for k in range(1, len(days) + 1):  # the days in date order: a period's are consecutive
+            if k < len(days) and period[k] == period[start] and days[k][0] is not None:
+                continue
+            group = days[start:k]
+            if len(group) < TOGETHER_FROM or group[0][0] is None or not _as_one(group, v, numbers, dates,
+                                                                                terms, workout, market):
+                left += group
+            start = k
+        return left
+
+    return together
+
+
+def _as_one(group: Days, v: FloatArray, numbers: FloatArray, dates: npt.NDArray[np.datetime64], terms: Terms,
+            workout: Workout | dt.date, market: Market) -> bool:
+    """The yields (and workout dates) at the settlement dates of one coupon period, solved as one: the dates share
+    the period's flows, workouts and weights, and differ in each flow's time (:attr:`Flows.periods`) and the
+    accrued interest. True where every yield reprices its price (its rows filled); False, with nothing filled,
+    for the dates to be solved one at a time, which words any refusal as before."""
+    try:
+        cs = [candidates(day, terms, workout, market) for day, _ in group]  # type: ignore[arg-type]
+    except TrupsInputError:
+        return False
+    first = cs[0]
+    span, frequency = first.span, first.flows.frequency
+    if any(c.span != span or c.flows.frequency != frequency or not np.array_equal(c.last, first.last)
+           or not np.array_equal(c.redemption, first.redemption) or not np.array_equal(c.date_array, first.date_array)
+           or not np.array_equal(c.flows.amounts[:span], first.flows.amounts[:span]) for c in cs[1:]):
+        return False
+    rows = np.concatenate([r for _, r in group])
+    day_of = np.repeat(np.arange(len(group)), [r.size for _, r in group])
+    times = np.stack([c.flows.periods[:span] for c in cs])
+    target = np.concatenate([dirty_price(v[r], c, market.quote) for (_, r), c in zip(group, cs, strict=True)])
+
+    def lowest(y: FloatArray, at: npt.NDArray[np.intp]) -> tuple[FloatArray, FloatArray, npt.NDArray[np.int64]]:
+        return lowest_price(y, first, times=times, day_of=day_of[at])
+
+    every = np.arange(rows.size)
+    lo, hi = (np.full(rows.size, bound) for bound in RATE_BOUNDS)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        if not np.all((target < lowest(lo, every)[0]) & (target > lowest(hi, every)[0])):
+            return False
+        y = bracketed_newton(target, lambda rates, at: lowest(rates, at)[:2], lo, hi, np.full(rows.size, 0.05),
+                             SOLVE_TOLERANCE)
+        pv, _, which = lowest(y, every)
+    if not np.all(np.abs(pv - target) <= REPRICE_TOLERANCE * np.maximum(1.0, np.abs(target) / 100.0)):
+        return False
+    numbers[rows], dates[rows] = y, first.date_array[which]
+    return True
 
 
 @dataclass(frozen=True, eq=False)
@@ -255,7 +356,8 @@ def yield_to_workout(settlement: npt.ArrayLike | dt.date, price: npt.ArrayLike, 
     """Yield compounded at the payment frequency from a price per 100 (clean or flat), to ``workout``:
     the worst (default), the maturity, the next call or a workout date. Arrays broadcast."""
     m = market or Market()
-    return each_settlement(settlement, price, lambda d, p: yield_and_date(d, p, terms, workout, m))[0]
+    return each_settlement(settlement, price, lambda d, p: yield_and_date(d, p, terms, workout, m),
+                           _in_periods(terms, workout, m))[0]
 
 
 def worst_workout_date(settlement: npt.ArrayLike | dt.date, price: npt.ArrayLike, terms: Terms,
@@ -263,7 +365,8 @@ def worst_workout_date(settlement: npt.ArrayLike | dt.date, price: npt.ArrayLike
                        ) -> npt.NDArray[np.datetime64] | dt.date:
     """The workout date the yield to ``workout`` assumes (for the worst, the one pricing lowest)."""
     m = market or Market()
-    return each_settlement(settlement, price, lambda d, p: yield_and_date(d, p, terms, workout, m))[1]
+    return each_settlement(settlement, price, lambda d, p: yield_and_date(d, p, terms, workout, m),
+                           _in_periods(terms, workout, m))[1]
 
 
 def _price_and_date(settlement: dt.date, y: FloatArray, terms: Terms, workout: Workout | dt.date,
