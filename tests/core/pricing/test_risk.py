@@ -17,6 +17,7 @@ from trups_xl.core.pricing.risk import Measure, risk
 from trups_xl.core.pricing.workout import Workout
 from trups_xl.core.pricing.workout_yield import Market, price_to_workout
 from trups_xl.core.rates.fixings import Fixings
+from trups_xl.core.securities.loading import shipped
 from trups_xl.core.securities.terms import from_mapping
 
 
@@ -148,3 +149,23 @@ def test_duration_and_effective_duration_of_200_000_prices_stay_within_a_bounded
             tracemalloc.stop()
         assert np.all(np.isfinite(found))
         assert peak < 150e6, measure
+
+
+@pytest.mark.parametrize("measure", [Measure.MODIFIED, Measure.MACAULAY, Measure.CONVEXITY, Measure.DV01])
+def test_a_column_of_daily_dates_is_each_day_alone_to_the_last_bit(measure: Measure, monkeypatch) -> None:
+    """The days of one coupon period are solved as one and each measured at its own times of the flows: each
+    cell is exactly what its day alone gives, across payment dates and with prices from discount to premium."""
+    from trups_xl.core.pricing import workout_yield
+
+    solved = []
+    solve_period = workout_yield._solve_period
+    monkeypatch.setattr(workout_yield, "_solve_period", lambda *a: solved.append(solve_period(*a)) or solved[-1])
+    xxi = shipped()["citigroup_capital_xxi"]
+    market = Market(index=0.035)
+    days = [dt.date(2012, 6, 1) + dt.timedelta(days=k) for k in range(0, 240, 4)] + [dt.date(2012, 12, 21)]
+    prices = [60.0 + 70.0 * (k % 5) / 4 for k in range(len(days))]
+    column = risk(np.array(days, dtype="datetime64[D]")[:, None], np.array(prices)[:, None], measure, xxi,
+                  market=market, holding=2_500.0)
+    assert sum(s is not None for s in solved) >= 2  # two periods at least solved as one
+    for k, (day, price) in enumerate(zip(days, prices, strict=True)):
+        assert column[k, 0] == risk(day, price, measure, xxi, market=market, holding=2_500.0), day

@@ -41,9 +41,11 @@ from trups_xl.core.pricing.workout import WORKOUT_DEFAULT, Flows, Workout
 from trups_xl.core.pricing.workout_yield import (
     Candidates,
     Market,
+    PeriodSolved,
     YieldCheck,
     candidates,
     each_settlement,
+    in_periods,
     lowest_price,
     solve,
     solve_workout,
@@ -142,7 +144,7 @@ def _risk_one(settlement: dt.date, price: FloatArray, measure: Measure, terms: T
               ) -> tuple[FloatArray, npt.NDArray[np.datetime64]]:
     found = solve_workout(settlement, price, terms, workout, market, check)
     c, dirty, y, which, dates = found.candidates, found.dirty, found.yields, found.which, found.dates
-    if measure in (Measure.EFFECTIVE_DURATION, Measure.EFFECTIVE_CONVEXITY, Measure.SPREAD_DURATION):
+    if measure in _EFFECTIVE:
         effective_workout: Workout | dt.date = workout
         every = candidates(settlement, terms, effective_workout, market)
         base = _projected_index(market, every.flows, every.span)
@@ -162,12 +164,17 @@ def _risk_one(settlement: dt.date, price: FloatArray, measure: Measure, terms: T
     return measures, dates
 
 
+#: The measures with the calls re-evaluated at a moved yield (worked a settlement date at a time).
+_EFFECTIVE = frozenset({Measure.EFFECTIVE_DURATION, Measure.EFFECTIVE_CONVEXITY, Measure.SPREAD_DURATION})
+
+
 def _yield_measure(measure: Measure, y: FloatArray, which: npt.NDArray[np.int64], c: Candidates,
-                   holding: float) -> FloatArray:
-    """Macaulay or modified duration, DV01 or convexity at each yield over its workout's flows."""
+                   holding: float, times: FloatArray | None = None) -> FloatArray:
+    """Macaulay or modified duration, DV01 or convexity at each yield over its workout's flows (``times``: each
+    row's times of the flows, the dates of a period solved as one; else the flows' own)."""
     f, freq = c.flows, c.flows.frequency
-    t = f.periods[:c.span]
-    df = periodic_discount(y[:, None], t[None, :], freq)
+    t = f.periods[None, :c.span] if times is None else times
+    df = periodic_discount(y[:, None], t, freq)
     paid = c.weights[:, which].T  # rows: cells, columns: flows
     pv = row_sums(paid * df)
     v = 1.0 + y / freq
@@ -187,5 +194,16 @@ def risk(settlement: npt.ArrayLike | dt.date, price: npt.ArrayLike, measure: Mea
     """``measure`` at a price per 100 (clean or flat) and its yield to ``workout``, the yields given to
     ``check`` first (:data:`.workout_yield.YieldCheck`); arrays broadcast."""
     m = market or Market()
+
+    def finish(solved: PeriodSolved) -> tuple[FloatArray, npt.NDArray[np.datetime64]]:
+        """The measure at the dates of one period solved as one: each row at its own date's times."""
+        measures, c = np.empty(solved.yields.size), solved.candidates
+        for rows in row_chunks(solved.yields.size, c.span):
+            measures[rows] = _yield_measure(measure, solved.yields[rows], solved.which[rows], c, holding,
+                                            solved.times[solved.day_of[rows]])
+        return measures, c.date_array[solved.which]
+
+    together = None if measure in _EFFECTIVE else in_periods(terms, workout, m, finish, check)
     return each_settlement(settlement, price,
-                            lambda d, p: _risk_one(d, p, measure, terms, workout, m, shift, holding, check))[0]
+                            lambda d, p: _risk_one(d, p, measure, terms, workout, m, shift, holding, check),
+                            together)[0]

@@ -247,9 +247,31 @@ def each_settlement(settlement: npt.ArrayLike | dt.date, value: npt.ArrayLike,
     return numbers.reshape(shape), dates.reshape(shape)
 
 
-def _in_periods(terms: Terms, workout: Workout | dt.date, market: Market) -> Together:
-    """Yields at the dates of :data:`Days` solved a coupon period at a time (:func:`_as_one`) where a period holds
-    :data:`TOGETHER_FROM` dates or more: the others, and any period that cannot be, are given back."""
+@dataclass(frozen=True, eq=False)
+class PeriodSolved:
+    """Yields solved at several settlement dates of one coupon period as one (:func:`_solve_period`): rows of the
+    dates in order, each row's date among them, each date's times of the flows, the first date's workouts (the
+    period's, shared), each row's dirty price, yield and workout."""
+
+    rows: npt.NDArray[np.intp]  # the rows of the broadcast inputs, date by date
+    day_of: npt.NDArray[np.intp]  # each of those rows' date, as an index in ``times``
+    times: FloatArray  # dates x flows: each flow's time in periods from each date
+    candidates: Candidates  # the first date's: the workouts, flows and weights the dates share
+    dirty: FloatArray
+    yields: FloatArray
+    which: npt.NDArray[np.int64]
+
+
+#: What a solve of one period as one gives back: each of its rows' number and date (:func:`each_settlement`).
+Finish = Callable[[PeriodSolved], tuple[FloatArray, npt.NDArray[np.datetime64]]]
+
+
+def in_periods(terms: Terms, workout: Workout | dt.date, market: Market, finish: Finish,
+               check: YieldCheck | None = None) -> Together:
+    """The dates of :data:`Days` solved a coupon period at a time (:func:`_solve_period`) where a period holds
+    :data:`TOGETHER_FROM` dates or more, each period's rows then given their numbers and dates by ``finish``:
+    the others, and any period that cannot be, are given back (worked one date at a time, which words any
+    refusal as before). ``check``: given each period's yields, as a date's are; a refusal gives the period back."""
 
     def together(days: Days, v: FloatArray, numbers: FloatArray, dates: npt.NDArray[np.datetime64]) -> Days:
         ends = build_schedule(terms=terms).end
@@ -260,31 +282,34 @@ def _in_periods(terms: Terms, workout: Workout | dt.date, market: Market) -> Tog
             if k < len(days) and period[k] == period[start] and days[k][0] is not None:
                 continue
             group = days[start:k]
-            if len(group) < TOGETHER_FROM or group[0][0] is None or not _as_one(group, v, numbers, dates,
-                                                                                terms, workout, market):
+            solved = (_solve_period(group, v, terms, workout, market, check)
+                      if len(group) >= TOGETHER_FROM and group[0][0] is not None else None)
+            if solved is None:
                 left += group
+            else:
+                numbers[solved.rows], dates[solved.rows] = finish(solved)
             start = k
         return left
 
     return together
 
 
-def _as_one(group: Days, v: FloatArray, numbers: FloatArray, dates: npt.NDArray[np.datetime64], terms: Terms,
-            workout: Workout | dt.date, market: Market) -> bool:
-    """The yields (and workout dates) at the settlement dates of one coupon period, solved as one: the dates share
-    the period's flows, workouts and weights, and differ in each flow's time (:attr:`Flows.periods`) and the
-    accrued interest. True where every yield reprices its price (its rows filled); False, with nothing filled,
-    for the dates to be solved one at a time, which words any refusal as before."""
+def _solve_period(group: Days, v: FloatArray, terms: Terms, workout: Workout | dt.date, market: Market,
+                  check: YieldCheck | None) -> PeriodSolved | None:
+    """The yields at the settlement dates of one coupon period, solved as one: the dates share the period's flows,
+    workouts and weights, and differ in each flow's time (:attr:`Flows.periods`) and the accrued interest. Each
+    row is priced on its own (:func:`lowest_price`), so its yield is exactly its date's alone. None where a yield
+    does not reprice its price or anything is refused (the dates then go one at a time)."""
     try:
         cs = [candidates(day, terms, workout, market) for day, _ in group]  # type: ignore[arg-type]
     except TrupsInputError:
-        return False
+        return None
     first = cs[0]
     span, frequency = first.span, first.flows.frequency
     if any(c.span != span or c.flows.frequency != frequency or not np.array_equal(c.last, first.last)
            or not np.array_equal(c.redemption, first.redemption) or not np.array_equal(c.date_array, first.date_array)
            or not np.array_equal(c.flows.amounts[:span], first.flows.amounts[:span]) for c in cs[1:]):
-        return False
+        return None
     rows = np.concatenate([r for _, r in group])
     day_of = np.repeat(np.arange(len(group)), [r.size for _, r in group])
     times = np.stack([c.flows.periods[:span] for c in cs])
@@ -297,14 +322,22 @@ def _as_one(group: Days, v: FloatArray, numbers: FloatArray, dates: npt.NDArray[
     lo, hi = (np.full(rows.size, bound) for bound in RATE_BOUNDS)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         if not np.all((target < lowest(lo, every)[0]) & (target > lowest(hi, every)[0])):
-            return False
+            return None
         y = bracketed_newton(target, lambda rates, at: lowest(rates, at)[:2], lo, hi, np.full(rows.size, 0.05),
                              SOLVE_TOLERANCE)
         pv, _, which = lowest(y, every)
     if not np.all(np.abs(pv - target) <= REPRICE_TOLERANCE * np.maximum(1.0, np.abs(target) / 100.0)):
-        return False
-    numbers[rows], dates[rows] = y, first.date_array[which]
-    return True
+        return None
+    if check is not None:
+        try:
+            check(y)
+        except TrupsInputError:
+            return None
+    return PeriodSolved(rows, day_of, times, first, target, y, which)
+
+
+def _yield_and_date(solved: PeriodSolved) -> tuple[FloatArray, npt.NDArray[np.datetime64]]:
+    return solved.yields, solved.candidates.date_array[solved.which]
 
 
 @dataclass(frozen=True, eq=False)
@@ -357,7 +390,7 @@ def yield_to_workout(settlement: npt.ArrayLike | dt.date, price: npt.ArrayLike, 
     the worst (default), the maturity, the next call or a workout date. Arrays broadcast."""
     m = market or Market()
     return each_settlement(settlement, price, lambda d, p: yield_and_date(d, p, terms, workout, m),
-                           _in_periods(terms, workout, m))[0]
+                           in_periods(terms, workout, m, _yield_and_date))[0]
 
 
 def worst_workout_date(settlement: npt.ArrayLike | dt.date, price: npt.ArrayLike, terms: Terms,
@@ -366,7 +399,7 @@ def worst_workout_date(settlement: npt.ArrayLike | dt.date, price: npt.ArrayLike
     """The workout date the yield to ``workout`` assumes (for the worst, the one pricing lowest)."""
     m = market or Market()
     return each_settlement(settlement, price, lambda d, p: yield_and_date(d, p, terms, workout, m),
-                           _in_periods(terms, workout, m))[1]
+                           in_periods(terms, workout, m, _yield_and_date))[1]
 
 
 def _price_and_date(settlement: dt.date, y: FloatArray, terms: Terms, workout: Workout | dt.date,
