@@ -65,3 +65,13 @@ def test_excel_serial_is_the_days_since_its_epoch(value):
     time_of_day = (value - dt.datetime.combine(value.date(), dt.time())) / dt.timedelta(days=1)
     assert excel_serial(value) == pytest.approx((value.date() - epoch.date()).days + time_of_day, rel=0, abs=1e-9)
     assert excel_serial(value.date()) == (value.date() - epoch.date()).days
+
+
+def test_a_column_of_dates_has_each_date_s_excel_serial():
+    from trups_xl.excel.convert import excel_serial, excel_serials
+
+    days = [dt.date(1900, 1, 1), dt.date(1900, 2, 28), dt.date(1900, 3, 1), dt.date(2023, 3, 15),
+            dt.datetime(2023, 3, 15, 12), dt.datetime(1900, 1, 15, 6), dt.datetime(2023, 3, 15)]
+    assert excel_serials(days) == [excel_serial(d) for d in days] == [1.0, 59.0, 61.0, 45000.0, 45000.5, 15.25,
+                                                                      45000.0]
+    assert excel_serials([]) == []

@@ -129,7 +129,7 @@ def test_a_copy_with_stand_ins_has_those_formula_cells_hold_the_stand_in_and_the
 
 def test_a_date_the_engine_computed_is_written_as_its_serial_shown_as_a_date():
     # the one-pass rewrite takes a date as its serial with a date style, exactly as a cell written on its
-    # own (cell_xml) does: 2009-12-21 is serial 40168
+    # own (cell_xml) does: 2009-12-21 is serial 40168, and 15:30 that day 40168 + 15.5 / 24 (its time kept)
     import datetime as dt
 
     from trups_xl.recalc.package import Scan
@@ -140,12 +140,12 @@ def test_a_date_the_engine_computed_is_written_as_its_serial_shown_as_a_date():
     data = b'<worksheet><sheetData><row r="1"><c r="A1" s="1"><f>B1-1</f><v>1</v></c></row></sheetData></worksheet>'
     styles_xml = (b'<styleSheet><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="2"/></cellXfs></styleSheet>')
     scan = Scan([], {}, ["General", "0.00"])
-    for day in (dt.date(2009, 12, 21), dt.datetime(2009, 12, 21, 15, 30)):
+    for day, serial in ((dt.date(2009, 12, 21), 40168.0), (dt.datetime(2009, 12, 21, 15, 30), 40168 + 15.5 / 24)):
         as_date = rewrite_sheet(data, {(1, 1): (day, False)}, _Styles(styles_xml, scan))
-        as_serial = rewrite_sheet(data, {(1, 1): (40168.0, True)}, _Styles(styles_xml, scan))
+        as_serial = rewrite_sheet(data, {(1, 1): (serial, True)}, _Styles(styles_xml, scan))
         assert as_date == as_serial
         assert cell_xml("A1", 1, day, False, _Styles(styles_xml, scan)) in bytes(as_date)
-        assert b"<v>40168.0</v>" in bytes(as_date)
+        assert b"<v>%a</v>" % serial in bytes(as_date)
 
 
 @pytest.mark.parametrize("spilled", [False, True])
@@ -211,3 +211,32 @@ def test_a_sheet_part_stored_twice_in_the_package_is_written_rewritten_both_time
     assert len(parts) == 2 and parts[0] == parts[1] and b"<v>10.0</v>" in parts[1] and b"<f>A1*2</f>" not in parts[1]
     ws = openpyxl.load_workbook(tmp_path / "out.xlsx")["Model"]
     assert ws["B1"].value == 10 and ws["B2"].value == 6
+
+
+@pytest.mark.parametrize("rows", [3, 40])  # a few cells on their own, and a column written at once
+def test_an_engine_date_time_keeps_its_time_of_day_and_an_early_date_its_excel_serial(tmp_path, rows):
+    # Excel's serials: 1900-01-15 is 15 (before 1900-03-01 they count a 1900-02-29 that never was), 1900-03-01
+    # is 61, and 45000.5 is noon on 2023-03-15; the engine gives back a date-time for a cell holding a time
+    from trups_xl.recalc import recalculate
+    from trups_xl.recalc.run import write_values
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "S"
+    typed = [15, 59, 61, 45000.5, 45000.25]
+    for r in range(1, rows + 1):
+        ws.cell(r, 1, typed[(r - 1) % len(typed)]).number_format = "yyyy-mm-dd hh:mm"
+        ws.cell(r, 2, f"=A{r}").number_format = "yyyy-mm-dd hh:mm"
+        ws.cell(r, 3, f"=A{r}+0.25").number_format = "yyyy-mm-dd hh:mm"
+    path = tmp_path / "times.xlsx"
+    book.save(path)
+    result = recalculate(path)
+    out = tmp_path / "values.xlsx"
+    write_values(path, out, result)
+    zipped = __import__("zipfile").ZipFile(out).read("xl/worksheets/sheet1.xml").decode()
+    import re
+
+    numbers = {ref: float(v) for ref, v in re.findall(r'<c r="([BC]\d+)"[^>]*><v>([^<]*)</v>', zipped)}
+    for r in range(1, rows + 1):
+        serial = typed[(r - 1) % len(typed)]
+        assert numbers[f"B{r}"] == serial and numbers[f"C{r}"] == serial + 0.25, r

@@ -19,7 +19,7 @@ import operator
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import repeat
+from itertools import compress, repeat
 from typing import Any, TypeVar
 
 import numpy as np
@@ -157,7 +157,21 @@ def excel_serial(value: dt.date | dt.time | dt.timedelta) -> float:
     return whole
 
 
+def excel_serials(days: Sequence[dt.date]) -> list[float]:
+    """:func:`excel_serial` of each date or date-time, a column at a time: a date from 1900-03-01 on with no
+    Python step (its day's ordinal less the epoch's), then each date-time (its time of day) and each date
+    before 1900-03-01 (its serial counting Excel's 1900-02-29) on its own."""
+    serials = list(map(float, dates_to_serials(days)))
+    own = {*compress(range(len(days)), map(operator.is_, map(type, days), repeat(dt.datetime))),
+           *compress(range(len(days)), map(operator.gt, repeat(_FIRST_SERIAL), serials))}
+    for k in own:
+        serials[k] = excel_serial(days[k])
+    return serials
+
+
 _FIRST_SERIAL_ORDINAL = FIRST_SERIAL_DATE.toordinal()
+#: The serial of 1900-03-01 (61): a smaller one counts Excel's 1900-02-29.
+_FIRST_SERIAL = 61.0
 #: Before 1900-03-01 a serial counts the days since 1899-12-31 (Excel's 1900-01-01 is 1).
 _BEFORE_1900_ORDINAL = dt.date(1899, 12, 31).toordinal()
 

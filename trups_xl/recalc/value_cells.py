@@ -15,7 +15,7 @@ from itertools import compress, repeat
 from operator import is_not, not_
 from typing import Any
 
-from trups_xl.excel.convert import date_to_serial, dates_to_serials
+from trups_xl.excel.convert import excel_serial, excel_serials
 from trups_xl.recalc.addresses import column_number
 from trups_xl.recalc.engine import error_text, is_engine_error
 from trups_xl.recalc.formula_cells import COLUMN_BITS
@@ -83,7 +83,7 @@ def _number(value: float) -> bytes:
 def cell_xml(ref: str, style: int, value: Any, is_date: bool, styles: Styles) -> bytes:
     """One ``<c>`` element holding a value."""
     if isinstance(value, dt.date):
-        value, is_date = float(date_to_serial(value)), True
+        value, is_date = excel_serial(value), True
     if is_date and isinstance(value, (int, float)) and not isinstance(value, bool):
         style = styles.date_style(style)
     s = f' s="{style}"' if style else ""
@@ -147,7 +147,7 @@ class CellWriter:
         """The cell at ``letters`` ``digits`` holding ``value``."""
         kind = type(value)
         if kind in _DAY_TYPES:  # a date the engine computed: its serial, shown as a date
-            value, is_date, kind = float(date_to_serial(value)), True, float
+            value, is_date, kind = excel_serial(value), True, float
         if (kind is float and math.isfinite(value)) or (kind is str and value):
             head = self.head(style_digits, is_date, kind)
             if kind is float:
@@ -195,8 +195,8 @@ def piece_at_once(parts: list[Any], keys: array[int], values: list[Any], at: int
     # a date (the engine's EDATE, a date typed into a run) is its serial, shown as a date: a number cell
     days = list(compress(odd, map(_DAY_TYPES.__contains__, map(type, map(kept.__getitem__, odd))))) if odd else []
     if days:
-        for k, serial in zip(days, dates_to_serials(map(kept.__getitem__, days)), strict=True):
-            numbers[k], flags[k] = float(serial), True
+        for k, serial in zip(days, excel_serials([kept[k] for k in days]), strict=True):
+            numbers[k], flags[k] = serial, True
         odd = sorted(set(odd).difference(days))
     if not all(map(math.isfinite, numbers)):
         odd = sorted({*odd, *compress(range(count), map(not_, map(math.isfinite, numbers)))})
