@@ -160,3 +160,18 @@ def test_a_column_of_daily_dates_with_a_price_no_yield_reaches_is_refused_as_tha
     with pytest.raises(TrupsInputError) as column:
         yield_to_workout(days, prices, xxi, market=market)
     assert str(column.value) == str(alone.value) and column.value.argument == alone.value.argument
+
+
+def test_a_price_is_priced_alike_alone_and_beside_others_on_a_payment_date() -> None:
+    """Settled on a payment date a quarter before maturity, the first flow is exactly one period away: numpy's
+    power took its shortcut for an exponent of -1 seen repeated across the rows (a reciprocal, a last bit apart
+    from the power), so a price alone and the same price beside another gave yields a last bit apart. Found by
+    review on BAC Capital Trust I (its maturity 2031-12-15)."""
+    bac = shipped()["bac_capital_trust_i"]
+    day = dt.date(2031, 9, 15)
+    prices = [97 + 0.02 * k for k in range(60)]
+    differ = [p for p in prices if yield_to_workout(day, p, bac) != yield_to_workout(
+        np.array([day, day], dtype="datetime64[D]"), np.array([p, 100.0]), bac)[0]]
+    assert differ == []
+    grid = np.linspace(0.03, 0.12, 60)
+    assert list(price_to_workout(day, grid, bac)) == [price_to_workout(day, float(y), bac) for y in grid]

@@ -147,6 +147,9 @@ def lowest_price(y: FloatArray, c: Candidates, slope: bool = True, times: FloatA
     for a in range(0, y.size, rows):  # flows down, rows across: the running sums go down each column at once
         part = y[a:a + rows]
         t = c.flows.periods[:span, None] if times is None or day_of is None else times[day_of[a:a + rows]].T
+        # the times whole, not repeated by broadcasting: numpy's power takes a shortcut for an exponent it sees
+        # repeated (-1: a reciprocal, a last bit apart), which made a row's bits hang on the rows beside it
+        t = np.ascontiguousarray(np.broadcast_to(t, (span, part.size)))
         df = periodic_discount(part[None, :], t, frequency)
         flow = df * amounts
         p = np.cumsum(flow, axis=0)[last] + df[last] * redemption
