@@ -189,7 +189,6 @@ def test_the_formula_cell_tag_reads_every_sheet_as_the_plain_pattern_did(cells):
 
 def test_a_sheet_whose_cells_are_written_under_a_namespace_prefix_is_refused_in_one_line(tmp_path):
     # <x:sheetData> (as some libraries write): read as holding no cells, its formulas were left in the copy
-    import zipfile
 
     from books import write_book
 
@@ -200,12 +199,7 @@ def test_a_sheet_whose_cells_are_written_under_a_namespace_prefix_is_refused_in_
                 b'<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>'
                 b'<x:row r="1"><x:c r="A1"><x:v>2</x:v></x:c><x:c r="B1"><x:f>A1*3</x:f></x:c></x:row>'
                 b'</x:sheetData></x:worksheet>')
-    with zipfile.ZipFile(path) as z:
-        parts = {name: z.read(name) for name in z.namelist()}
-    parts["xl/worksheets/sheet1.xml"] = prefixed
-    with zipfile.ZipFile(path, "w") as z:
-        for name, data in parts.items():
-            z.writestr(name, data)
+    _rewritten_sheet(path, lambda _part: prefixed)
     with pytest.raises(RefusedError) as refused:
         recalculate(path)
     assert str(refused.value) == (
@@ -216,21 +210,19 @@ def test_a_sheet_whose_cells_are_written_under_a_namespace_prefix_is_refused_in_
 @pytest.mark.parametrize("tag", [b"</f >", b"</f\n>"])
 def test_a_sheet_with_an_end_tag_spaced_before_its_bracket_is_refused_in_one_line(tmp_path, tag):
     # well-formed XML Excel never writes: a formula read past its </f > took the next cell's formula with it
-    import zipfile
 
     from books import write_book
 
     from trups_xl.recalc import recalculate
 
     path = write_book(tmp_path / "spaced.xlsx", {"A1": 2, "B1": "=A1*3", "B2": "=A1*4"})
-    with zipfile.ZipFile(path) as z:
-        parts = {name: z.read(name) for name in z.namelist()}
     plain = tag.replace(b" ", b"").replace(b"\n", b"").replace(b"\t", b"")
-    assert plain in parts["xl/worksheets/sheet1.xml"]
-    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(plain, tag, 1)
-    with zipfile.ZipFile(path, "w") as z:
-        for name, data in parts.items():
-            z.writestr(name, data)
+
+    def spaced(part):
+        assert plain in part
+        return part.replace(plain, tag, 1)
+
+    _rewritten_sheet(path, spaced)
     with pytest.raises(RefusedError, match="writes an end tag with a space before its '>'") as refused:
         recalculate(path)
     assert "\n" not in str(refused.value)
@@ -241,23 +233,32 @@ def test_a_sheet_with_an_end_tag_spaced_before_its_bracket_is_refused_in_one_lin
 def test_a_formula_cell_whose_position_has_dollar_signs_is_refused_in_one_line(tmp_path, position, formula):
     # r="$B$1": the engine refuses the workbook; a sheet of TRUPS_* calls alone, answered without it, was
     # recalculated and its copy written
-    import zipfile
 
     from books import write_book
 
     from trups_xl.recalc import recalculate
 
     path = write_book(tmp_path / "dollars.xlsx", {"A1": 100.0, "B1": formula, "B2": formula})
-    with zipfile.ZipFile(path) as z:
-        parts = {name: z.read(name) for name in z.namelist()}
-    assert parts["xl/worksheets/sheet1.xml"].count(b'<c r="B1">') == 1
-    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(b'<c r="B1">',
-                                                                                  b'<c r="' + position + b'">')
-    with zipfile.ZipFile(path, "w") as z:
-        for name, data in parts.items():
-            z.writestr(name, data)
+    def moved(part):
+        assert part.count(b'<c r="B1">') == 1
+        return part.replace(b'<c r="B1">', b'<c r="' + position + b'">')
+
+    _rewritten_sheet(path, moved)
     with pytest.raises(RefusedError) as refused:
         recalculate(path)
     assert str(refused.value) == (
         f"could not be read as a workbook: xl/worksheets/sheet1.xml gives a cell's position with dollar signs "
         f"(r=\"{position.decode()}\"), which Excel never writes and this command does not read")
+
+
+def _rewritten_sheet(path, change):
+    """The workbook at ``path`` written again with its first sheet part changed by ``change`` (bytes -> bytes)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = change(parts["xl/worksheets/sheet1.xml"])
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
