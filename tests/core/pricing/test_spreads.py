@@ -187,3 +187,24 @@ def test_the_discount_margin_of_200_000_prices_stays_within_a_bounded_memory() -
     finally:
         tracemalloc.stop()
     assert peak < 150e6
+
+
+@pytest.mark.parametrize("security", ["citigroup_capital_xxi", "mellon_capital_iv"])
+def test_a_column_of_daily_dates_has_each_day_s_discount_margin_to_the_last_bit(security, monkeypatch) -> None:
+    """The days of one coupon period are solved as one, each discounted at its own part of the current
+    period: each cell is exactly what its day alone gives, across payment dates, discount to premium."""
+    from trups_xl.core.pricing import workout_yield
+    from trups_xl.core.securities.loading import shipped
+
+    solved = []
+    solve_period = workout_yield._solve_period
+    monkeypatch.setattr(workout_yield, "_solve_period", lambda *a: solved.append(solve_period(*a)) or solved[-1])
+    terms = shipped()[security]
+    start = max(terms.issue_date, dt.date(2012, 6, 1))
+    days = [start + dt.timedelta(days=k) for k in range(0, 240, 4)]
+    prices = [80.0 + 20.0 * (k % 5) / 4 for k in range(len(days))]  # to par (a callable floater above it: none)
+    column = spreads.discount_margin(np.array(days, dtype="datetime64[D]")[:, None], np.array(prices)[:, None],
+                                     0.03, terms)
+    assert sum(s is not None for s in solved) >= 2  # two periods at least solved as one
+    for k, (day, price) in enumerate(zip(days, prices, strict=True)):
+        assert column[k, 0] == spreads.discount_margin(day, price, 0.03, terms), day

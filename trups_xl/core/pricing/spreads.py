@@ -36,7 +36,16 @@ from trups_xl.core.conventions.daycount import ACT_365F, year_fraction
 from trups_xl.core.conventions.interest import Compounding, compound_factor, discount_factor
 from trups_xl.core.errors import TrupsInputError
 from trups_xl.core.pricing.workout import WORKOUT_DEFAULT, Flows, Workout
-from trups_xl.core.pricing.workout_yield import Market, YieldCheck, each_settlement, solve, solve_workout
+from trups_xl.core.pricing.workout_yield import (
+    Market,
+    PeriodSolved,
+    YieldCheck,
+    each_settlement,
+    in_periods,
+    solve,
+    solve_rows,
+    solve_workout,
+)
 from trups_xl.core.securities.terms import Terms
 
 FloatArray = npt.NDArray[np.float64]
@@ -149,18 +158,44 @@ def spread(settlement: npt.ArrayLike | dt.date, price: npt.ArrayLike, kind: Spre
                            lambda d, p: _spread_one(d, p, kind, curve, terms, workout, m, check))[0]
 
 
-def per_period_discount(rate: FloatArray, flows: Flows, span: int) -> Pair:
+def per_period_discount(rate: FloatArray, flows: Flows, span: int, first: FloatArray | None = None) -> Pair:
     """Discount factors of the first ``span`` flows (rows: one per row of ``rate``, the rate each
     period is discounted at) period by period, ``1 / (1 + rate tau)`` with ``tau`` the period's year
     fraction under its own day count, the current period's factor raised to the fraction of it left
-    after settlement; and each factor's log-derivative in a parallel move of the rates. A few matrices
-    the size of ``rate``: give it :func:`row_chunks` of a long column."""
+    after settlement (``first``: each row's, for the dates of one period; else the flows'); and each
+    factor's log-derivative in a parallel move of the rates. A few matrices the size of ``rate``: give it
+    :func:`row_chunks` of a long column."""
     tau = flows.year_fractions[:span]
-    count = np.concatenate(([flows.periods[0]], np.ones(span - 1)))  # the part of each period discounted
+    count = np.concatenate(([flows.periods[0]], np.ones(span - 1)))[None, :]  # the part of each period discounted
+    if first is not None:
+        count = np.repeat(count, first.size, axis=0)
+        count[:, 0] = first
     growth = compound_factor(rate, tau[None, :], Compounding.SIMPLE)
-    df = np.exp(-np.cumsum(count[None, :] * np.log(growth), axis=1))
-    return np.asarray(df, dtype=np.float64), np.asarray(np.cumsum(count[None, :] * tau[None, :] / growth, axis=1),
+    df = np.exp(-np.cumsum(count * np.log(growth), axis=1))
+    return np.asarray(df, dtype=np.float64), np.asarray(np.cumsum(count * tau[None, :] / growth, axis=1),
                                                         dtype=np.float64)
+
+
+def _margins_in_period(solved: PeriodSolved, index: float) -> tuple[FloatArray, npt.NDArray[np.datetime64]] | None:
+    """The discount margins at the dates of one coupon period solved as one (their yields' workouts): each row
+    discounted at its own date's part of the current period, so each is what its date alone gives; None to give
+    the period back (no index-linked period: the dates alone word the refusal)."""
+    c = solved.candidates
+    if not c.flows.index_linked[:c.span].any():
+        return None
+    first = solved.times[solved.day_of, 0]
+
+    def value(s: FloatArray, at: npt.NDArray[np.intp]) -> Pair:
+        pv, slope = np.empty(at.size), np.empty(at.size)
+        for rows in row_chunks(at.size, c.span):
+            df, moved = per_period_discount(np.full(c.span, index)[None, :] + s[rows, None], c.flows, c.span,
+                                            first[at[rows]])
+            paid = c.weights[:, solved.which[at[rows]]].T
+            pv[rows], slope[rows] = row_sums(df * paid), -row_sums(df * moved * paid)
+        return pv, slope
+
+    margins = solve_rows(solved.dirty, value)
+    return None if margins is None else (margins, c.date_array[solved.which])
 
 
 def _margin_one(settlement: dt.date, price: FloatArray, index: float, terms: Terms, workout: Workout | dt.date,
@@ -193,6 +228,7 @@ def discount_margin(settlement: npt.ArrayLike | dt.date, price: npt.ArrayLike, i
     ``check`` first), its floating coupons projected at that index; per-period discounting under each
     period's day count, see the module docstring."""
     m = dataclasses.replace(market or Market(), index=float(index))
+    together = in_periods(terms, workout, m, lambda solved: _margins_in_period(solved, float(index)), check)
     return each_settlement(settlement, price,
-                           lambda d, p: _margin_one(d, p, float(index), terms, workout, m, check))[0]
+                           lambda d, p: _margin_one(d, p, float(index), terms, workout, m, check), together)[0]
 

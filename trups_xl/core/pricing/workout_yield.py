@@ -265,8 +265,9 @@ class PeriodSolved:
     which: npt.NDArray[np.int64]
 
 
-#: What a solve of one period as one gives back: each of its rows' number and date (:func:`each_settlement`).
-Finish = Callable[[PeriodSolved], tuple[FloatArray, npt.NDArray[np.datetime64]]]
+#: What a solve of one period as one gives back: each of its rows' number and date (:func:`each_settlement`), or
+#: None to give the period back to its dates one at a time.
+Finish = Callable[[PeriodSolved], tuple[FloatArray, npt.NDArray[np.datetime64]] | None]
 
 
 def in_periods(terms: Terms, workout: Workout | dt.date, market: Market, finish: Finish,
@@ -287,10 +288,11 @@ def in_periods(terms: Terms, workout: Workout | dt.date, market: Market, finish:
             group = days[start:k]
             solved = (_solve_period(group, v, terms, workout, market, check)
                       if len(group) >= TOGETHER_FROM and group[0][0] is not None else None)
-            if solved is None:
+            finished = None if solved is None else finish(solved)
+            if solved is None or finished is None:
                 left += group
             else:
-                numbers[solved.rows], dates[solved.rows] = finish(solved)
+                numbers[solved.rows], dates[solved.rows] = finished
             start = k
         return left
 
@@ -321,22 +323,34 @@ def _solve_period(group: Days, v: FloatArray, terms: Terms, workout: Workout | d
     def lowest(y: FloatArray, at: npt.NDArray[np.intp]) -> tuple[FloatArray, FloatArray, npt.NDArray[np.int64]]:
         return lowest_price(y, first, times=times, day_of=day_of[at])
 
-    every = np.arange(rows.size)
-    lo, hi = (np.full(rows.size, bound) for bound in RATE_BOUNDS)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        if not np.all((target < lowest(lo, every)[0]) & (target > lowest(hi, every)[0])):
-            return None
-        y = bracketed_newton(target, lambda rates, at: lowest(rates, at)[:2], lo, hi, np.full(rows.size, 0.05),
-                             SOLVE_TOLERANCE)
-        pv, _, which = lowest(y, every)
-    if not np.all(np.abs(pv - target) <= REPRICE_TOLERANCE * np.maximum(1.0, np.abs(target) / 100.0)):
+    y = solve_rows(target, lambda rates, at: lowest(rates, at)[:2])
+    if y is None:
         return None
+    which = lowest(y, np.arange(rows.size))[2]
     if check is not None:
         try:
             check(y)
         except TrupsInputError:
             return None
     return PeriodSolved(rows, day_of, times, first, target, y, which)
+
+
+def solve_rows(target: FloatArray, value: Callable[[FloatArray, npt.NDArray[np.intp]], tuple[FloatArray, FloatArray]]
+               ) -> FloatArray | None:
+    """:func:`solve` where each row has its own value function (``value(rates, rows)``, the rows' indices in
+    ``target``): the same bounds, steps from the same start and the same repricing check, so a row's root is
+    what :func:`solve` gives it alone (of a column of at most 1,025: a longer one starts from a grid there).
+    None where a row is out of reach or not repriced (the caller then solves alone, which words it)."""
+    every = np.arange(target.size)
+    lo, hi = (np.full(target.size, bound) for bound in RATE_BOUNDS)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        if not np.all((target < value(lo, every)[0]) & (target > value(hi, every)[0])):
+            return None
+        y = bracketed_newton(target, value, lo, hi, np.full(target.size, 0.05), SOLVE_TOLERANCE)
+        error = np.abs(value(y, every)[0] - target)
+    if not np.all(error <= REPRICE_TOLERANCE * np.maximum(1.0, np.abs(target) / 100.0)):
+        return None
+    return y
 
 
 def _yield_and_date(solved: PeriodSolved) -> tuple[FloatArray, npt.NDArray[np.datetime64]]:
