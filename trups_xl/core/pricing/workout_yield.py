@@ -94,11 +94,6 @@ class Candidates:
         paid[self.last, np.arange(self.last.size)] += self.redemption
         return np.asarray(paid, dtype=np.float64)
 
-    @functools.cached_property
-    def timed_weights(self) -> FloatArray:
-        """:attr:`weights` times each flow's time in periods (for the slope)."""
-        return np.asarray(self.weights * self.flows.periods[:self.span, None], dtype=np.float64)
-
     def subset(self, keep: npt.NDArray[np.bool_]) -> Candidates:
         """The workouts where ``keep``."""
         return Candidates(self.flows, self.last[keep], self.redemption[keep],
@@ -121,16 +116,6 @@ def candidates(settlement: dt.date, terms: Terms, workout: Workout | dt.date, ma
         raise MissingFixingError(f"the index-linked period paid {f.dates[k]} has no rate: give curve (one rate: the index "
                                  "stays; or date, rate rows) or fixings", "curve")
     return Candidates(f, last, prices, tuple(w.date for w in found), days)
-
-
-def workout_values(y: FloatArray, c: Candidates, slope: bool = True) -> tuple[FloatArray, FloatArray]:
-    """Dirty price per 100 of every workout at each yield (rows: yields, columns: workouts) and its
-    derivative in the yield."""
-    df = periodic_discount(y[:, None], c.flows.periods[None, :c.span], c.flows.frequency)
-    pv = df @ c.weights
-    if not slope:
-        return pv, pv
-    return pv, np.asarray(-(df @ c.timed_weights) / (c.flows.frequency + y)[:, None], dtype=np.float64)
 
 
 def lowest_price(y: FloatArray, c: Candidates, slope: bool = True, times: FloatArray | None = None,
@@ -174,9 +159,7 @@ def solve(target: FloatArray, value: Callable[[FloatArray], tuple[FloatArray, Fl
     target or the result does not reprice it within 1e-9 per 100. ``value`` takes the rates of the
     rows still iterating: every row must share one value function."""
     lo_rate, hi_rate = RATE_BOUNDS
-    highest = value(np.full(target.size, lo_rate))[0]
-    lowest = value(np.full(target.size, hi_rate))[0]
-    if not np.all((target < highest) & (target > lowest)):
+    if not _within_reach(target, value(np.full(target.size, lo_rate))[0], value(np.full(target.size, hi_rate))[0]):
         raise TrupsInputError("no yield between -99.99% and 99.99% gives that price", argument)
     lo, hi = np.full(target.size, lo_rate), np.full(target.size, hi_rate)
     y = np.full(target.size, 0.05)
@@ -190,10 +173,19 @@ def solve(target: FloatArray, value: Callable[[FloatArray], tuple[FloatArray, Fl
         hi = np.where(inside, rates[k - 1], hi)
         y = np.where(inside, np.interp(target, on_grid, rates), y)
     out = bracketed_newton(target, lambda rates, _rows: value(rates), lo, hi, y, tolerance)
-    error = np.abs(value(out)[0] - target)
-    if not np.all(error <= REPRICE_TOLERANCE * np.maximum(1.0, np.abs(target) / 100.0)):
+    if not _reprices(value(out)[0], target):
         raise TrupsInputError("no yield reprices that price to 1e-9 per 100", argument)
     return out
+
+
+def _within_reach(target: FloatArray, highest: FloatArray, lowest: FloatArray) -> bool:
+    """Whether every target lies strictly between the prices at the bounds of :data:`RATE_BOUNDS`."""
+    return bool(np.all((target < highest) & (target > lowest)))
+
+
+def _reprices(priced: FloatArray, target: FloatArray) -> bool:
+    """Whether every root's price is its target within :data:`REPRICE_TOLERANCE` per 100 (or less)."""
+    return bool(np.all(np.abs(priced - target) <= REPRICE_TOLERANCE * np.maximum(1.0, np.abs(target) / 100.0)))
 
 
 def dirty_price(price: FloatArray, c: Candidates, quote: Quote) -> FloatArray:
@@ -344,13 +336,11 @@ def solve_rows(target: FloatArray, value: Callable[[FloatArray, npt.NDArray[np.i
     every = np.arange(target.size)
     lo, hi = (np.full(target.size, bound) for bound in RATE_BOUNDS)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        if not np.all((target < value(lo, every)[0]) & (target > value(hi, every)[0])):
+        if not _within_reach(target, value(lo, every)[0], value(hi, every)[0]):
             return None
         y = bracketed_newton(target, value, lo, hi, np.full(target.size, 0.05), SOLVE_TOLERANCE)
-        error = np.abs(value(y, every)[0] - target)
-    if not np.all(error <= REPRICE_TOLERANCE * np.maximum(1.0, np.abs(target) / 100.0)):
-        return None
-    return y
+        priced = value(y, every)[0]
+    return y if _reprices(priced, target) else None
 
 
 def _yield_and_date(solved: PeriodSolved) -> tuple[FloatArray, npt.NDArray[np.datetime64]]:
