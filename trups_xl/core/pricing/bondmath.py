@@ -13,6 +13,7 @@ costs a handful of array operations. Everything broadcasts.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable
 from typing import Literal, overload
 
@@ -32,22 +33,37 @@ def _floats(*values: object) -> bool:
     return True
 
 
+#: The largest argument whose exponential is a finite double: past it ``math.exp`` raises, as :func:`_exp` does.
+_LARGEST_EXPONENT = math.log(sys.float_info.max)
+
+
+def _exp(x: float, minus_one: bool = False) -> float:
+    """numpy's ``exp`` (or ``expm1``) of one number, as a float: bit for bit an element of the same ufunc over
+    an array (``math``'s rounds apart in the last bit); an :class:`OverflowError` past a double, as ``math``'s
+    (no floating-point warning)."""
+    if x > _LARGEST_EXPONENT:
+        raise OverflowError("math range error")
+    return float(np.expm1(x) if minus_one else np.exp(x))
+
+
 def _pv_and_slope_one(w: float, n: float, first: float, coupon: float, redemption: float, rate: float,
                       frequency: float, slope: bool) -> tuple[float, float]:
-    """:func:`_pv_and_slope` for one stream and one rate on Python floats: the same operations in
-    the same order (``math``'s log1p/exp/expm1 may differ from numpy's in the last bit)."""
-    log_v = -math.log1p(rate / frequency)
+    """:func:`_pv_and_slope` for one stream and one rate on Python floats: the same operations in the same
+    order, the logarithm and exponentials numpy's on one number (numpy's loops round apart from ``math``'s
+    in the last bit, and a number alone as in an array: so one cell equals the same cell in a range)."""
+    log_v = -float(np.log1p(rate / frequency))  # rate > -frequency: checked by every caller
     later = n - 1.0
     small = abs(rate) < 1e-9
-    v = math.exp(log_v)
-    den = 1.0 if small else -math.expm1(log_v)
-    annuity = later * (1.0 - (later + 1.0) / 2.0 * rate / frequency) if small else v * -math.expm1(later * log_v) / den
-    v_later = math.exp(later * log_v)
-    lead = math.exp(w * log_v)
+    v = _exp(log_v)
+    den = 1.0 if small else -_exp(log_v, True)
+    annuity = later * (1.0 - (later + 1.0) / 2.0 * rate / frequency) if small else v * -_exp(later * log_v, True) / den
+    v_later = _exp(later * log_v)
+    lead = _exp(w * log_v)
     pv = lead * (first + coupon * annuity + redemption * v_later)
     if not slope:
         return pv, 0.0
-    d_annuity = later * (later + 1.0) / 2.0 if small else v * (-math.expm1(later * log_v) - later * v_later * den) / den ** 2
+    d_annuity = later * (later + 1.0) / 2.0 if small else \
+        v * (-_exp(later * log_v, True) - later * v_later * den) / (den * den)
     d_pv = w * pv + lead * (coupon * d_annuity + redemption * later * v_later)
     return pv, -d_pv / (frequency + rate)
 
@@ -114,10 +130,6 @@ def _pv_and_slope(w: npt.ArrayLike, n: npt.ArrayLike, first: npt.ArrayLike, coup
 #: A yield is accepted when it reprices the target within this, per 100 of price (or less).
 REPRICE_TOLERANCE = 1e-9
 RATE_BOUNDS = (-0.9999, 0.9999)
-#: A yield this close to a bound of :data:`RATE_BOUNDS` is judged by the array path alone: there a price moves
-#: by a factor of 10,000 a period for each 1% of yield, so whether a yield reprices within
-#: :data:`REPRICE_TOLERANCE` turns on the last bits of log1p/exp, which math and numpy (2.4) round apart.
-EDGE_OF_REACH = 1e-6
 
 
 #: The refusal of a price beyond what any yield in :data:`RATE_BOUNDS` gives.
@@ -141,7 +153,7 @@ def _solve_one(target: float, w: float, n: float, first: float, coupon: float, r
     except OverflowError:
         return None
     if not lowest < target < highest and math.isfinite(lowest) and math.isfinite(highest):
-        # Beyond a bound by more than the repricing tolerance (and math's last bits against numpy's),
+        # Beyond a bound by more than the repricing tolerance,
         # no yield in the bounds reprices the target, so the array path refuses with NO_YIELD.
         margin = 2 * REPRICE_TOLERANCE * max(1.0, abs(redemption) / 100.0)
         if target < lowest - margin - 1e-12 * abs(lowest) or target > highest + margin + 1e-12 * abs(highest):
@@ -161,8 +173,6 @@ def _solve_one(target: float, w: float, n: float, first: float, coupon: float, r
         y = step
         if done:
             break
-    if min(y - RATE_BOUNDS[0], RATE_BOUNDS[1] - y) < EDGE_OF_REACH:
-        return None  # math's last bits against numpy's decide whether it reprices there: the array path judges
     error = abs(_pv_and_slope_one(w, n, first, coupon, redemption, y, frequency, False)[0] - target)
     return y if error <= REPRICE_TOLERANCE * max(1.0, abs(redemption) / 100.0) else None
 
