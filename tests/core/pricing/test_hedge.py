@@ -140,6 +140,22 @@ def test_passing_slope_and_r_squared_but_failing_the_t_test_fails_overall():
 
 # ---- dollar offset -----------------------------------------------------------------------------
 
+def test_a_series_where_nothing_moved_is_too_small_to_judge_not_failed():
+    """No change on either side: the default threshold is 0 (10% of a mean of 0), and nothing was hedged or
+    hedging, so every period and the whole series are too small to judge; a given threshold of 0 alike."""
+    periods, threshold = dollar_offset([0.0, 0.0, 0.0], [0.0, 0.0, 0.0])
+    assert threshold == 0.0
+    assert {p.result for p in periods} == {p.cumulative_result for p in periods} == {"too small"}
+    assert dollar_offset_overall(periods, "cumulative") == dollar_offset_overall(periods, "period") == "too small"
+    periods, _ = dollar_offset([5.0, 0.0, -5.0], [-5.0, 0.0, 5.0], small=0.0)
+    assert [p.result for p in periods] == ["pass", "too small", "pass"]
+    assert [p.cumulative_result for p in periods] == ["pass", "pass", "too small"]  # back to no change at all
+    periods, _ = dollar_offset([1.0, 0.0, 1.0], [-1.0, 0.3, -1.0], small=0.0)  # the hedge moved alone: failed
+    assert periods[1].result == "fail"
+    table = udfs.TRUPS_HEDGE_DOLLAR_OFFSET([[0.0], [0.0], [0.0]], [[0.0], [0.0], [0.0]])
+    assert table[-1][:2] == ["overall", "too small"]
+
+
 def test_dollar_offset_ratios_by_hand():
     periods, threshold = dollar_offset([-10.0, 12.0, -8.0, 0.2], [9.5, -11.0, 8.4, -0.5])
     assert threshold == pytest.approx(0.1 * (10 + 12 + 8 + 0.2) / 4)  # 0.755

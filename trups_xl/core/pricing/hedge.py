@@ -8,9 +8,10 @@ curve, the dollar-offset test and the regression test with every statistic.
   includes the interest accrued to the valuation date, ``clean`` (default) subtracts it.
 * **Dollar offset** (SEC comment letter to Citigroup, Oct 23, 2007, comment 16): the ratio of the
   hedge's change to the hedged item's change, sign reversed, per period and cumulatively, passing
-  within 80%-125%. A period whose changes are both smaller than ``small`` is reported as too small
-  to judge rather than failed or passed (the small-numbers problem): by default ``small`` is 10% of
-  the mean absolute change of the hedged item over the series.
+  within 80%-125%. A period whose changes are both smaller than ``small``, or both zero, is reported as
+  too small to judge rather than failed or passed (the small-numbers problem): by default ``small`` is 10%
+  of the mean absolute change of the hedged item over the series (0 where the item never moves, so a
+  series of no changes is too small to judge throughout, not failed).
 * **Regression** (comments 5 and 6): the hedge's changes on the hedged item's changes by ordinary
   least squares, with every statistic, and each criterion — slope within -1.25..-0.80, r^2 at least
   0.80, slope significant at ``confidence`` — passed or failed, so none can be dropped silently.
@@ -153,8 +154,8 @@ class OffsetPeriod:
 
 def _judge(hedged: float, hedge: float, small: float, bounds: tuple[float, float]) -> tuple[float | None, str]:
     ratio = None if hedged == 0 else 0.0 - hedge / hedged  # (0.0 - 0.0 is 0.0, where -(0.0) is -0.0)
-    if abs(hedged) < small and abs(hedge) < small:
-        return ratio, "too small"
+    if (abs(hedged) < small and abs(hedge) < small) or (hedged == 0 and hedge == 0):
+        return ratio, "too small"  # neither moved: nothing to judge, whatever the threshold (0 when nothing moves)
     return ratio, "pass" if ratio is not None and bounds[0] <= ratio <= bounds[1] else "fail"
 
 
