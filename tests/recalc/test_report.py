@@ -29,8 +29,15 @@ def test_the_summary_labels_each_result_and_lists_the_conditions_apart():
 
 def test_error_lines_list_the_first_ones_then_count_the_rest_per_sheet():
     errors = [f"Model!B{k}: #TRUPS! x" for k in range(MAX_LISTED_ERRORS + 3)] + ["Inputs!A1: #REF!", "Inputs!A2: #REF!"]
-    lines = error_lines(errors)
+    lines = error_lines(errors, ["Inputs", "Model"])
     assert lines[:MAX_LISTED_ERRORS] == errors[:MAX_LISTED_ERRORS]
     assert lines[MAX_LISTED_ERRORS:] == ["... and 5 more: 3 on Model, 2 on Inputs"]
     assert error_lines(errors[:2]) == errors[:2]
+
+
+def test_lines_of_text_are_counted_under_the_sheet_they_name_even_with_a_bang_in_its_title():
+    """Excel allows ``!`` in a sheet's title: a circular reference on ``Q1!Plan`` is that sheet's, not ``Q1``'s
+    (a sheet ``Q1`` beside it too); a line naming no sheet is counted apart."""
+    lines = [f"Q1!Plan!C{k}" for k in range(MAX_LISTED_ERRORS + 2)] + ["Q1!C5", "the workbook's tables: none read"]
+    assert error_lines(lines, ["Q1", "Q1!Plan"])[-1] == "... and 4 more: 2 on Q1!Plan, 1 on Q1, 1 naming no sheet"
 

@@ -5,7 +5,7 @@ named results and the conditions the functions report, the error cells listed th
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from trups_xl.excel.convert import serial_to_date
@@ -61,17 +61,25 @@ def summary(result: Recalculation) -> str:
     return "\n".join(lines)
 
 
-def error_lines(errors: Sequence[str]) -> list[str]:
+#: What the count of :func:`error_lines` calls the lines past the listed ones that name none of the sheets.
+OTHER_LINES = "naming no sheet"
+
+
+def error_lines(errors: Sequence[str], sheets: Iterable[str] = ()) -> list[str]:
     """Cells listed for the summary (``Sheet!A1: ...``): the first :data:`MAX_LISTED_ERRORS`, then a count per
-    sheet (the error cells' counted with no line written for them)."""
+    sheet (the error cells' counted with no line written for them). Lines of text (notices, circular
+    references) are counted under the longest of ``sheets`` (the workbook's titles, which may hold a ``!``)
+    they start with, then ``!``; a line starting with none is counted among :data:`OTHER_LINES`."""
     lines = list(errors[:MAX_LISTED_ERRORS])
     if len(errors) > MAX_LISTED_ERRORS:
         if isinstance(errors, ErrorCells):
             counts = errors.counts(MAX_LISTED_ERRORS)
         else:
+            titles = sorted(sheets, key=len, reverse=True)
             counts = {}
             for e in errors[MAX_LISTED_ERRORS:]:
-                counts[e.split("!")[0]] = counts.get(e.split("!")[0], 0) + 1
+                sheet = next((t for t in titles if e.startswith(f"{t}!")), OTHER_LINES)
+                counts[sheet] = counts.get(sheet, 0) + 1
         lines.append(f"... and {len(errors) - MAX_LISTED_ERRORS:,} more: "
-                     + ", ".join(f"{n:,} on {s}" for s, n in counts.items()))
+                     + ", ".join(f"{n:,} {s}" if s == OTHER_LINES else f"{n:,} on {s}" for s, n in counts.items()))
     return lines

@@ -222,10 +222,11 @@ def _main_recalc(path: Path, options: Options) -> int:
               + ")")
     if result.external:
         print("External references not read (they show #REF!): " + ", ".join(result.external))
+    titles = [sheet.title for sheet in result.scan.sheets] if result.scan is not None else []
     if result.notices:
-        print("Notices:\n  " + "\n  ".join(error_lines(result.notices)))
+        print("Notices:\n  " + "\n  ".join(error_lines(result.notices, titles)))
     if result.circular:
-        print("Circular references (shown as 0, as Excel does): " + ", ".join(error_lines(result.circular)))
+        print("Circular references (shown as 0, as Excel does): " + ", ".join(error_lines(result.circular, titles)))
     if result.errors:
         print(f"Cells with errors: {len(result.errors)}\n  " + "\n  ".join(error_lines(result.errors)))
     failed = bool(result.errors) or (bool(result.circular) and not options.allow_circular)
