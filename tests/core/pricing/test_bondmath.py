@@ -1,5 +1,7 @@
 """The closed-form present value, its derivative, and the bracketed yield solver."""
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -124,3 +126,20 @@ def test_a_column_of_prices_is_refused_exactly_when_one_of_its_rows_is(targets):
     else:
         assert not any(isinstance(row, str) for row in rows)
         assert whole.tolist() == pytest.approx(rows, abs=1e-10)
+
+
+@pytest.mark.parametrize("x", [math.inf, -math.inf, math.nan, 709.78, 709.79, 1e3, -1e3, -745.2, 0.0, 1e-300])
+@pytest.mark.parametrize("minus_one", [False, True])
+def test_one_numbers_exponential_fails_and_overflows_as_maths_does(x, minus_one):
+    """numpy's exp on one number, with math's behaviour at the edges: an OverflowError for a finite argument
+    past a double (the one-price path's callers catch it), infinity for infinity, nan for nan."""
+    expected = math.expm1 if minus_one else math.exp
+    try:
+        want = expected(x)
+    except OverflowError:
+        with pytest.raises(OverflowError):
+            bondmath._exp(x, minus_one)
+        return
+    got = bondmath._exp(x, minus_one)
+    assert type(got) is float
+    assert (math.isnan(got) and math.isnan(want)) or got == pytest.approx(want, rel=1e-15, abs=0)

@@ -41,7 +41,7 @@ def _exp(x: float, minus_one: bool = False) -> float:
     """numpy's ``exp`` (or ``expm1``) of one number, as a float: bit for bit an element of the same ufunc over
     an array (``math``'s rounds apart in the last bit); an :class:`OverflowError` past a double, as ``math``'s
     (no floating-point warning)."""
-    if x > _LARGEST_EXPONENT:
+    if _LARGEST_EXPONENT < x < math.inf:  # as math's: a finite argument past a double raises, inf gives inf
         raise OverflowError("math range error")
     return float(np.expm1(x) if minus_one else np.exp(x))
 
