@@ -16,6 +16,7 @@ from trups_xl.core.pricing import spreads
 from trups_xl.core.pricing.risk import Measure, risk
 from trups_xl.core.pricing.workout import Workout
 from trups_xl.core.pricing.workout_yield import Market, price_to_workout
+from trups_xl.core.rates.curve import ForwardCurve
 from trups_xl.core.rates.fixings import Fixings
 from trups_xl.core.securities.loading import shipped
 from trups_xl.core.securities.terms import from_mapping
@@ -169,3 +170,44 @@ def test_a_column_of_daily_dates_is_each_day_alone_to_the_last_bit(measure: Meas
     assert sum(s is not None for s in solved) >= 2  # two periods at least solved as one
     for k, (day, price) in enumerate(zip(days, prices, strict=True)):
         assert column[k, 0] == risk(day, price, measure, xxi, market=market, holding=2_500.0), day
+
+
+_FLOATER = {"name": "Test Act/360 floater", "liquidation_amount": 1000.0, "issue_date": dt.date(2020, 2, 10),
+            "first_payment_date": dt.date(2020, 5, 10), "maturity_date": dt.date(2030, 2, 10),
+            "floating_index": "term_sofr_3m", "floating_margin": 0.0074, "floating_frequency": 4,
+            "floating_day_count": "Act/360", "business_day_convention": "following", "floating_accrual": "unadjusted"}
+
+
+@pytest.mark.parametrize("measure", [Measure.EFFECTIVE_DURATION, Measure.EFFECTIVE_CONVEXITY, Measure.SPREAD_DURATION])
+@pytest.mark.parametrize("case", ["xxi", "xxi to maturity on a curve", "fixed", "floater, fixings typed"])
+def test_a_column_of_daily_dates_of_effective_measures_is_each_day_alone_to_the_last_bit(measure, case,
+                                                                                          monkeypatch) -> None:
+    """The effective measures of a column of daily dates are worked a coupon period at a time (the yields, the
+    discount margins of index-linked periods at each date's part of the current period, the moved markets'
+    prices at each date's times), and each cell is exactly what its day alone gives: across payment dates and
+    fixing dates (a floater's current coupon held once fixed), with prices from discount to premium."""
+    from trups_xl.core.pricing import risk as risk_module
+
+    grouped = []
+    in_period = risk_module._effective_in_period
+    monkeypatch.setattr(risk_module, "_effective_in_period",
+                        lambda *a: grouped.append(in_period(*a)) or grouped[-1])
+    workout: Workout | dt.date = Workout.WORST
+    if case.startswith("xxi"):
+        terms, start = shipped()["citigroup_capital_xxi"], dt.date(2012, 6, 1)
+        market = Market(index=0.035)
+        if case.endswith("curve"):
+            market = Market(index=ForwardCurve((dt.date(2012, 1, 1), dt.date(2040, 1, 1)), (0.02, 0.05)))
+            workout = Workout.MATURITY
+    elif case == "fixed":
+        terms, start, market = shipped()["bac_capital_trust_i"], dt.date(2013, 3, 1), Market()
+    else:
+        terms, start = from_mapping(_FLOATER), dt.date(2023, 4, 1)
+        market = Market(index=0.04, fixings=Fixings(table=((dt.date(2023, 5, 10), 0.05), (dt.date(2023, 8, 10), 0.045))))
+    days = [start + dt.timedelta(days=k) for k in range(0, 240, 3)]
+    prices = [80.0 + 40.0 * (k % 5) / 4 for k in range(len(days))]
+    column = risk(np.array(days, dtype="datetime64[D]")[:, None], np.array(prices)[:, None], measure, terms,
+                  workout, market)
+    assert sum(g is not None for g in grouped) >= 2  # two periods at least worked as one
+    for k, (day, price) in enumerate(zip(days, prices, strict=True)):
+        assert column[k, 0] == risk(day, price, measure, terms, workout, market), day

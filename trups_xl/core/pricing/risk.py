@@ -36,6 +36,7 @@ import numpy as np
 import numpy.typing as npt
 
 from trups_xl.core.conventions.interest import periodic_discount
+from trups_xl.core.errors import TrupsInputError
 from trups_xl.core.pricing.spreads import Pair, per_period_discount, row_chunks, row_sums
 from trups_xl.core.pricing.workout import WORKOUT_DEFAULT, Flows, Workout
 from trups_xl.core.pricing.workout_yield import (
@@ -43,11 +44,13 @@ from trups_xl.core.pricing.workout_yield import (
     Market,
     PeriodSolved,
     YieldCheck,
+    alike,
     candidates,
     each_settlement,
     in_periods,
     lowest_price,
     solve,
+    solve_rows,
     solve_workout,
 )
 from trups_xl.core.rates.curve import ForwardCurve
@@ -99,7 +102,8 @@ def _holding_current(moved: Candidates, held: Candidates) -> Candidates:
         return moved
     amounts = moved.flows.amounts.copy()
     amounts[0] = held.flows.amounts[0]
-    return Candidates(dataclasses.replace(moved.flows, amounts=amounts), moved.last, moved.redemption, moved.dates)
+    return Candidates(dataclasses.replace(moved.flows, amounts=amounts), moved.last, moved.redemption, moved.dates,
+                      moved.days)
 
 
 def _by_workout(matrix: FloatArray, c: Candidates) -> FloatArray:
@@ -110,12 +114,14 @@ def _by_workout(matrix: FloatArray, c: Candidates) -> FloatArray:
     return np.asarray(upto[:, c.last] + matrix[:, c.last] * c.redemption[None, :], dtype=np.float64)
 
 
-def _lowest(base: FloatArray, margin: FloatArray, c: Candidates) -> Pair:
+def _lowest(base: FloatArray, margin: FloatArray, c: Candidates, first: FloatArray | None = None) -> Pair:
     """The lowest workout price discounted period by period at ``base`` plus each ``margin`` and its
-    slope in a parallel move, a chunk of rows at a time (a long column: bounded memory)."""
+    slope in a parallel move, a chunk of rows at a time (a long column: bounded memory); ``first``: each
+    row's part of the current period (the dates of one period), else the flows'."""
     pv, d = np.empty(margin.size), np.empty(margin.size)
     for rows in row_chunks(margin.size, c.span):
-        df, slope = per_period_discount(base[None, :] + margin[rows, None], c.flows, c.span)
+        df, slope = per_period_discount(base[None, :] + margin[rows, None], c.flows, c.span,
+                                        None if first is None else first[rows])
         prices = _by_workout(df, c)
         k, at = np.argmin(prices, axis=1), np.arange(df.shape[0])
         pv[rows], d[rows] = prices[at, k], -_by_workout(df * slope, c)[at, k]
@@ -168,6 +174,48 @@ def _risk_one(settlement: dt.date, price: FloatArray, measure: Measure, terms: T
 _EFFECTIVE = frozenset({Measure.EFFECTIVE_DURATION, Measure.EFFECTIVE_CONVEXITY, Measure.SPREAD_DURATION})
 
 
+def _effective_in_period(solved: PeriodSolved, measure: Measure, terms: Terms, workout: Workout | dt.date,
+                         market: Market, shift: float) -> tuple[FloatArray, npt.NDArray[np.datetime64]] | None:
+    """The effective measures at the dates of one coupon period solved as one: each row priced at its own date's
+    times (with index-linked periods: its discount margin solved at its date's part of the current period), on
+    the moved markets' candidates of its own date, so each is what its date alone gives (:func:`_risk_one`). None
+    to give the period back to its dates: their moved flows, or the index they project, differ."""
+    c, dirty, y, rows = solved.candidates, solved.dirty, solved.yields, np.arange(solved.yields.size)
+    moves = measure is not Measure.SPREAD_DURATION
+    bases = [_projected_index(market, each.flows, each.span) for each in solved.each]
+    base = bases[0]
+    floating = base is not None and bool(c.flows.index_linked[:c.span].any())
+    if base is not None and floating and any(b is None or not np.array_equal(b, base) for b in bases):
+        return None
+    sides: list[tuple[Candidates, FloatArray]] = []
+    try:
+        for move in (-shift, shift):
+            each = [candidates(day, terms, workout, _moved(market, move)) for day in solved.dates] if moves else \
+                list(solved.each)
+            if moves and floating:
+                each = [_holding_current(moved, held) for moved, held in zip(each, solved.each, strict=True)]
+            if not alike(each):
+                return None
+            sides.append((each[0], np.stack([e.flows.periods[:each[0].span] for e in each])))
+    except TrupsInputError:
+        return None
+    (down, down_times), (up, up_times) = sides
+    if base is not None and floating:
+        first = solved.times[solved.day_of, 0]
+        dm = solve_rows(dirty, lambda s, at: _lowest(base, s, c, first[at]))
+        if dm is None:
+            return None
+        p_down = _lowest(base, dm - shift, down, down_times[solved.day_of, 0])[0]
+        p_up = _lowest(base, dm + shift, up, up_times[solved.day_of, 0])[0]
+    else:
+        p_down = lowest_price(y - shift, down, slope=False, times=down_times, day_of=solved.day_of[rows])[0]
+        p_up = lowest_price(y + shift, up, slope=False, times=up_times, day_of=solved.day_of[rows])[0]
+    dates = c.date_array[solved.which]
+    if measure is Measure.EFFECTIVE_CONVEXITY:
+        return np.asarray((p_down + p_up - 2 * dirty) / (dirty * shift ** 2), dtype=np.float64), dates
+    return np.asarray((p_down - p_up) / (2 * dirty * shift), dtype=np.float64), dates
+
+
 def _yield_measure(measure: Measure, y: FloatArray, which: npt.NDArray[np.int64], c: Candidates,
                    holding: float, times: FloatArray | None = None) -> FloatArray:
     """Macaulay or modified duration, DV01 or convexity at each yield over its workout's flows (``times``: each
@@ -195,15 +243,17 @@ def risk(settlement: npt.ArrayLike | dt.date, price: npt.ArrayLike, measure: Mea
     ``check`` first (:data:`.workout_yield.YieldCheck`); arrays broadcast."""
     m = market or Market()
 
-    def finish(solved: PeriodSolved) -> tuple[FloatArray, npt.NDArray[np.datetime64]]:
+    def finish(solved: PeriodSolved) -> tuple[FloatArray, npt.NDArray[np.datetime64]] | None:
         """The measure at the dates of one period solved as one: each row at its own date's times."""
+        if measure in _EFFECTIVE:
+            return _effective_in_period(solved, measure, terms, workout, m, shift)
         measures, c = np.empty(solved.yields.size), solved.candidates
         for rows in row_chunks(solved.yields.size, c.span):
             measures[rows] = _yield_measure(measure, solved.yields[rows], solved.which[rows], c, holding,
                                             solved.times[solved.day_of[rows]])
         return measures, c.date_array[solved.which]
 
-    together = None if measure in _EFFECTIVE else in_periods(terms, workout, m, finish, check)
+    together = in_periods(terms, workout, m, finish, check)
     return each_settlement(settlement, price,
                             lambda d, p: _risk_one(d, p, measure, terms, workout, m, shift, holding, check),
                             together)[0]

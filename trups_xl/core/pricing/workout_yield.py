@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -255,6 +255,8 @@ class PeriodSolved:
     dirty: FloatArray
     yields: FloatArray
     which: npt.NDArray[np.int64]
+    dates: tuple[dt.date, ...] = ()  # the settlement dates, in order (``times``' rows)
+    each: tuple[Candidates, ...] = ()  # each date's own candidates (its current coupon's state among them)
 
 
 #: What a solve of one period as one gives back: each of its rows' number and date (:func:`each_settlement`), or
@@ -291,6 +293,17 @@ def in_periods(terms: Terms, workout: Workout | dt.date, market: Market, finish:
     return together
 
 
+def alike(cs: Sequence[Candidates]) -> bool:
+    """Whether the candidates of several settlement dates share their workouts, weights and flows' amounts (they
+    differ in each flow's time and the accrued interest): the dates of one period priced as one."""
+    first = cs[0]
+    span, frequency = first.span, first.flows.frequency
+    return not any(c.span != span or c.flows.frequency != frequency or not np.array_equal(c.last, first.last)
+                   or not np.array_equal(c.redemption, first.redemption)
+                   or not np.array_equal(c.date_array, first.date_array)
+                   or not np.array_equal(c.flows.amounts[:span], first.flows.amounts[:span]) for c in cs[1:])
+
+
 def _solve_period(group: Days, v: FloatArray, terms: Terms, workout: Workout | dt.date, market: Market,
                   check: YieldCheck | None) -> PeriodSolved | None:
     """The yields at the settlement dates of one coupon period, solved as one: the dates share the period's flows,
@@ -302,10 +315,8 @@ def _solve_period(group: Days, v: FloatArray, terms: Terms, workout: Workout | d
     except TrupsInputError:
         return None
     first = cs[0]
-    span, frequency = first.span, first.flows.frequency
-    if any(c.span != span or c.flows.frequency != frequency or not np.array_equal(c.last, first.last)
-           or not np.array_equal(c.redemption, first.redemption) or not np.array_equal(c.date_array, first.date_array)
-           or not np.array_equal(c.flows.amounts[:span], first.flows.amounts[:span]) for c in cs[1:]):
+    span = first.span
+    if not alike(cs):
         return None
     rows = np.concatenate([r for _, r in group])
     day_of = np.repeat(np.arange(len(group)), [r.size for _, r in group])
@@ -324,7 +335,8 @@ def _solve_period(group: Days, v: FloatArray, terms: Terms, workout: Workout | d
             check(y)
         except TrupsInputError:
             return None
-    return PeriodSolved(rows, day_of, times, first, target, y, which)
+    return PeriodSolved(rows, day_of, times, first, target, y, which, tuple(d for d, _ in group),  # type: ignore[misc]
+                        tuple(cs))
 
 
 def solve_rows(target: FloatArray, value: Callable[[FloatArray, npt.NDArray[np.intp]], tuple[FloatArray, FloatArray]]
