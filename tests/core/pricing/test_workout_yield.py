@@ -175,3 +175,30 @@ def test_a_price_is_priced_alike_alone_and_beside_others_on_a_payment_date() -> 
     assert differ == []
     grid = np.linspace(0.03, 0.12, 60)
     assert list(price_to_workout(day, grid, bac)) == [price_to_workout(day, float(y), bac) for y in grid]
+
+
+@pytest.mark.parametrize(("security", "day", "price", "special_events"), [
+    ("citigroup_capital_xxi", dt.date(2012, 6, 8), 101.0, False),
+    ("citigroup_capital_xxi", dt.date(2037, 11, 30), 3.0, True),  # calls days away at a deep discount: no yield
+    ("bac_capital_trust_i", dt.date(2010, 2, 1), 80.0, False),
+    ("huntington_capital_i", dt.date(2005, 3, 3), 97.5, False),
+    ("mellon_capital_iv", dt.date(2014, 9, 9), 2_500.0, True),
+])
+def test_the_yield_to_each_workout_is_each_workouts_own_solve(security, day, price, special_events) -> None:
+    """The table of yields (TRUPS_WORKOUTS) solves every workout at once, each a row of its own: each equals the
+    workout solved alone (its candidates cut to it), bit for bit, and is NaN exactly where that solve refuses."""
+    from trups_xl.core.pricing.workout_yield import candidates, dirty_price, lowest_price, solve, yields_to_each
+
+    terms, market = shipped()[security], Market(index=0.03, special_events=special_events)
+    dates, table = yields_to_each(day, price, terms, market)
+    c = candidates(day, terms, Workout.WORST, market)
+    assert dates == c.dates and table.size == len(dates) >= 1
+    target = dirty_price(np.array([price]), c, market.quote)
+    for k in range(len(dates)):
+        one = c.subset(np.arange(len(dates)) == k)
+        try:
+            alone = float(solve(target, lambda y, one=one: lowest_price(y, one)[:2])[0])
+        except TrupsInputError:
+            assert np.isnan(table[k]), dates[k]
+        else:
+            assert table[k] == alone, dates[k]

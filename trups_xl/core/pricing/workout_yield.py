@@ -119,12 +119,15 @@ def candidates(settlement: dt.date, terms: Terms, workout: Workout | dt.date, ma
 
 
 def lowest_price(y: FloatArray, c: Candidates, slope: bool = True, times: FloatArray | None = None,
-                 day_of: npt.NDArray[np.intp] | None = None) -> tuple[FloatArray, FloatArray, npt.NDArray[np.int64]]:
+                 day_of: npt.NDArray[np.intp] | None = None, pick: npt.NDArray[np.intp] | None = None
+                 ) -> tuple[FloatArray, FloatArray, npt.NDArray[np.int64]]:
     """The lowest workout price at each yield, its slope and which workout it is (chunked by rows). A workout's
     price is the running sum of the discounted coupons to its date and its discounted redemption, so each row
     prices every workout in one pass along it, and its numbers hang on its own inputs alone (not on the rows
     beside it, as a matrix product's blocking makes them); the slope only of the lowest. ``times``: each flow's
-    time in periods for row ``i`` in ``times[day_of[i]]`` (dates of one period solved as one), else the flows'."""
+    time in periods for row ``i`` in ``times[day_of[i]]`` (dates of one period solved as one), else the flows'.
+    ``pick``: each row's workout (its index among the workouts), priced instead of the lowest: a workout's running
+    sum to its date is the same whichever workouts are beside it, so row ``i`` is what the workout alone gives."""
     span, frequency = c.span, c.flows.frequency
     amounts, last, redemption = c.flows.amounts[:span, None], c.last, c.redemption[:, None]
     rows = max(1, _RUNNING_CELLS // max(span, last.size))
@@ -138,7 +141,7 @@ def lowest_price(y: FloatArray, c: Candidates, slope: bool = True, times: FloatA
         df = periodic_discount(part[None, :], t, frequency)
         flow = df * amounts
         p = np.cumsum(flow, axis=0)[last] + df[last] * redemption
-        k = np.argmin(p, axis=0)
+        k = np.argmin(p, axis=0) if pick is None else pick[a:a + rows]
         at, r = last[k], np.arange(k.size)
         pv[a:a + rows], which[a:a + rows] = p[k, r], k
         if slope:
@@ -178,14 +181,24 @@ def solve(target: FloatArray, value: Callable[[FloatArray], tuple[FloatArray, Fl
     return out
 
 
+def _reached(target: FloatArray, highest: FloatArray, lowest: FloatArray) -> npt.NDArray[np.bool_]:
+    """Where a target lies strictly between the prices at the bounds of :data:`RATE_BOUNDS`."""
+    return (target < highest) & (target > lowest)
+
+
 def _within_reach(target: FloatArray, highest: FloatArray, lowest: FloatArray) -> bool:
     """Whether every target lies strictly between the prices at the bounds of :data:`RATE_BOUNDS`."""
-    return bool(np.all((target < highest) & (target > lowest)))
+    return bool(np.all(_reached(target, highest, lowest)))
+
+
+def _repriced(priced: FloatArray, target: FloatArray) -> npt.NDArray[np.bool_]:
+    """Where a root's price is its target within :data:`REPRICE_TOLERANCE` per 100 (or less)."""
+    return np.abs(priced - target) <= REPRICE_TOLERANCE * np.maximum(1.0, np.abs(target) / 100.0)
 
 
 def _reprices(priced: FloatArray, target: FloatArray) -> bool:
     """Whether every root's price is its target within :data:`REPRICE_TOLERANCE` per 100 (or less)."""
-    return bool(np.all(np.abs(priced - target) <= REPRICE_TOLERANCE * np.maximum(1.0, np.abs(target) / 100.0)))
+    return bool(np.all(_repriced(priced, target)))
 
 
 def dirty_price(price: FloatArray, c: Candidates, quote: Quote) -> FloatArray:
@@ -441,22 +454,27 @@ def price_to_workout(settlement: npt.ArrayLike | dt.date, yield_rate: npt.ArrayL
 
 def yields_to_each(settlement: dt.date, price: float, terms: Terms, market: Market | None = None
                    ) -> tuple[tuple[dt.date, ...], FloatArray]:
-    """The yield to every workout date at one price (the table of a YAS screen): each workout's own
-    solve, in date order; NaN where no yield in -99.99%..99.99% gives the price to that date (a
-    call a few days away at a deep discount)."""
+    """The yield to every workout date at one price (the table of a YAS screen), in date order: each workout
+    solved as a row of its own (the same bounds, start, steps and repricing check as :func:`solve` gives it
+    alone), all in one solve; NaN where no yield in -99.99%..99.99% gives the price to that date (a call a few
+    days away at a deep discount) or none reprices it."""
     m = market or Market()
     c = candidates(settlement, terms, Workout.WORST, m)
-    target = dirty_price(np.array([float(price)]), c, m.quote)
-    found = np.empty(len(c.dates))
-    for k in range(len(c.dates)):
-        one = c.subset(np.arange(len(c.dates)) == k)
+    count = len(c.dates)
+    target = np.full(count, dirty_price(np.array([float(price)]), c, m.quote)[0])
 
-        def value(y: FloatArray, one: Candidates = one) -> tuple[FloatArray, FloatArray]:
-            pv, d, _ = lowest_price(y, one)
-            return pv, d
+    def value(y: FloatArray, rows: npt.NDArray[np.intp]) -> tuple[FloatArray, FloatArray]:
+        """Row ``k``'s workout is workout ``k``: its price and slope at each row's rate."""
+        pv, d, _ = lowest_price(y, c, pick=rows)
+        return pv, d
 
-        try:
-            found[k] = solve(target, value)[0]
-        except TrupsInputError:
-            found[k] = np.nan
+    found, every = np.full(count, np.nan), np.arange(count)
+    lo, hi = (np.full(count, bound) for bound in RATE_BOUNDS)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        at = np.flatnonzero(_reached(target, value(lo, every)[0], value(hi, every)[0]))
+        if at.size:
+            y = bracketed_newton(target[at], lambda rates, rows: value(rates, at[rows]), lo[at], hi[at],
+                                 np.full(at.size, 0.05), SOLVE_TOLERANCE)
+            repriced = _repriced(value(y, at)[0], target[at])
+            found[at[repriced]] = y[repriced]
     return c.dates, found
