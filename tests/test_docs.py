@@ -293,20 +293,23 @@ def _half_up(text: str) -> int:
 
 def test_what_a_cell_costs_states_its_bench_table_s_figures():
     """The prose under the latency table (bench/udf_latency.py's output, pasted from one run) states
-    what the table shows: the slowest ratio, the per-call ceiling, the regression's times, the date
-    rows' ratios, the core-call and floor ratios, the grid times and the import times."""
+    what the table shows: how many functions are over 10% slower and the slowest ratio, the one-cell
+    figures it quotes, the date rows' ratios, the core-call and floor ratios, the grid times and the
+    import times."""
     section = _section("performance.md", "What a cell costs")
     table = _fenced(section)
     prose = section[section.index("On this run:"):]
     per_call = {m[0]: (float(m[1]), float(m[2]), float(m[3]))
                 for m in re.findall(r"^(TRUPS_\w+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)$", table, re.M)}
     assert len(per_call) >= 30
-    assert "no function is slower than before by more than 10%" in prose
-    assert max(ratio for _, _, ratio in per_call.values()) <= 1.10
-    ceiling = float(re.search(r"every function but\s+`TRUPS_HEDGE_REGRESSION` is at most (\d+) µs", prose).group(1))
-    assert max(after for name, (_, after, _) in per_call.items() if name != "TRUPS_HEDGE_REGRESSION") <= ceiling
-    after, before = re.search(r"the regression, ([\d.]+) µs.*?it was ([\d.]+) µs before", prose, re.S).groups()
-    assert per_call["TRUPS_HEDGE_REGRESSION"][:2] == (float(before), float(after))
+    slower = sorted(name for name, (_, _, ratio) in per_call.items() if ratio > 1.10)
+    assert int(re.search(r"(\d+) of the\s+functions are slower than before by more than 10%", prose).group(1)) == len(slower)
+    listed = re.search(r"^slower by more than 10%: ([^;]*);", table, re.M).group(1).split(", ")
+    assert sorted(listed) == slower
+    ratio, name = re.search(r"the slowest ratio is ([\d.]+) \(`(TRUPS_\w+)`\)", prose).groups()
+    assert max(per_call.items(), key=lambda item: item[1][2])[0] == name and per_call[name][2] == float(ratio)
+    for name, after, before in re.findall(r"`(TRUPS_\w+)` ([\d.]+) µs against ([\d.]+) µs", prose):
+        assert per_call[name][:2] == (float(before), float(after)), name
     dates_after, dates_before = re.search(r"cost ([\d.]+)× the same rows as\s+serials \(([\d.]+)× before\)", prose).groups()
     table_after = float(re.search(r"^after: .* = ([\d.]+)x$", table, re.M).group(1))
     table_before = float(re.search(r"^before: .* = ([\d.]+)x$", table, re.M).group(1))
@@ -324,7 +327,7 @@ def test_what_a_cell_costs_states_its_bench_table_s_figures():
     grid = float(re.search(r"make-whole grid is ([\d.]+)× the numpy floor", prose).group(1))
     assert round(seconds("TRUPS_MAKE_WHOLE 1000 x 1000") / seconds("numpy floor 1000 x 1000 (written here)")) == grid
     imports = re.search(r"^import trups_xl.udfs\s+([\d.]+)\s+([\d.]+)$", table, re.M).groups()
-    stated = re.search(r"Importing the add-in takes ~(\d+) ms\s+\(~(\d+) ms before", prose).groups()
+    stated = re.search(r"Importing the add-in\s+takes ~(\d+) ms\s+\(~(\d+) ms before", prose).groups()
     assert (_half_up(imports[1]), _half_up(imports[0])) == tuple(int(s) for s in stated)
     first = re.search(r"^first TRUPS_ACCRUAL\s+[\d.]+\s+([\d.]+)$", table, re.M).group(1)
     assert _half_up(first) == int(re.search(r"the first `TRUPS_ACCRUAL` ~(\d+) ms", prose).group(1))
