@@ -126,7 +126,7 @@ def TRUPS_HEDGE_DOLLAR_OFFSET(hedged_changes: Any, hedge_changes: Any, lower: An
     method : text, optional
         Overall result from "cumulative" (default: the last cumulative ratio) or "period" (every judged period).
     small : number, optional
-        A period whose two changes are both smaller is "too small" to judge; default 10% of the mean absolute hedged change.
+        A period whose two changes are both smaller, or both zero, is "too small" to judge; default 10% of the mean absolute hedged change.
     security : text or range, optional
     """
     xs.security(security)  # checked; the test reads the changes only
