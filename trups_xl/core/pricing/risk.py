@@ -138,8 +138,12 @@ def _floating_effective(settlement: dt.date, dirty: FloatArray, measure: Measure
     moves = measure is not Measure.SPREAD_DURATION
     down = _holding_current(candidates(settlement, terms, workout, _moved(market, -shift)), c) if moves else c
     up = _holding_current(candidates(settlement, terms, workout, _moved(market, shift)), c) if moves else c
-    p_down = _lowest(base, dm - shift, down)[0]
-    p_up = _lowest(base, dm + shift, up)[0]
+    return _effective(measure, _lowest(base, dm - shift, down)[0], _lowest(base, dm + shift, up)[0], dirty, shift)
+
+
+def _effective(measure: Measure, p_down: FloatArray, p_up: FloatArray, dirty: FloatArray, shift: float) -> FloatArray:
+    """Effective convexity, or effective or spread duration, from the dirty price and the prices with the yield
+    (or the discount margin) moved ``shift`` down and up."""
     if measure is Measure.EFFECTIVE_CONVEXITY:
         return np.asarray((p_down + p_up - 2 * dirty) / (dirty * shift ** 2), dtype=np.float64)
     return np.asarray((p_down - p_up) / (2 * dirty * shift), dtype=np.float64)
@@ -161,16 +165,14 @@ def _risk_one(settlement: dt.date, price: FloatArray, measure: Measure, terms: T
         up = candidates(settlement, terms, workout, _moved(market, shift)) if moves else c
         p_down = lowest_price(y - shift, down, slope=False)[0]
         p_up = lowest_price(y + shift, up, slope=False)[0]
-        if measure is Measure.EFFECTIVE_CONVEXITY:
-            return (p_down + p_up - 2 * dirty) / (dirty * shift ** 2), dates
-        return (p_down - p_up) / (2 * dirty * shift), dates
+        return _effective(measure, p_down, p_up, dirty, shift), dates
     measures = np.empty(y.size)
     for rows in row_chunks(y.size, c.span):  # a long column: a chunk of rows at a time (bounded memory)
         measures[rows] = _yield_measure(measure, y[rows], which[rows], c, holding)
     return measures, dates
 
 
-#: The measures with the calls re-evaluated at a moved yield (worked a settlement date at a time).
+#: The measures with the calls re-evaluated at a moved yield (or discount margin).
 _EFFECTIVE = frozenset({Measure.EFFECTIVE_DURATION, Measure.EFFECTIVE_CONVEXITY, Measure.SPREAD_DURATION})
 
 
@@ -180,19 +182,18 @@ def _effective_in_period(solved: PeriodSolved, measure: Measure, terms: Terms, w
     times (with index-linked periods: its discount margin solved at its date's part of the current period), on
     the moved markets' candidates of its own date, so each is what its date alone gives (:func:`_risk_one`). None
     to give the period back to its dates: their moved flows, or the index they project, differ."""
-    c, dirty, y, rows = solved.candidates, solved.dirty, solved.yields, np.arange(solved.yields.size)
+    c, dirty, y = solved.candidates, solved.dirty, solved.yields
     moves = measure is not Measure.SPREAD_DURATION
     bases = [_projected_index(market, each.flows, each.span) for each in solved.each]
-    base = bases[0]
-    floating = base is not None and bool(c.flows.index_linked[:c.span].any())
-    if base is not None and floating and any(b is None or not np.array_equal(b, base) for b in bases):
+    base = bases[0] if bases[0] is not None and c.flows.index_linked[:c.span].any() else None  # None: fixed
+    if base is not None and any(b is None or not np.array_equal(b, base) for b in bases):
         return None
     sides: list[tuple[Candidates, FloatArray]] = []
     try:
         for move in (-shift, shift):
             each = [candidates(day, terms, workout, _moved(market, move)) for day in solved.dates] if moves else \
                 list(solved.each)
-            if moves and floating:
+            if moves and base is not None:
                 each = [_holding_current(moved, held) for moved, held in zip(each, solved.each, strict=True)]
             if not alike(each):
                 return None
@@ -200,7 +201,7 @@ def _effective_in_period(solved: PeriodSolved, measure: Measure, terms: Terms, w
     except TrupsInputError:
         return None
     (down, down_times), (up, up_times) = sides
-    if base is not None and floating:
+    if base is not None:
         first = solved.times[solved.day_of, 0]
         dm = solve_rows(dirty, lambda s, at: _lowest(base, s, c, first[at]))
         if dm is None:
@@ -208,12 +209,9 @@ def _effective_in_period(solved: PeriodSolved, measure: Measure, terms: Terms, w
         p_down = _lowest(base, dm - shift, down, down_times[solved.day_of, 0])[0]
         p_up = _lowest(base, dm + shift, up, up_times[solved.day_of, 0])[0]
     else:
-        p_down = lowest_price(y - shift, down, slope=False, times=down_times, day_of=solved.day_of[rows])[0]
-        p_up = lowest_price(y + shift, up, slope=False, times=up_times, day_of=solved.day_of[rows])[0]
-    dates = c.date_array[solved.which]
-    if measure is Measure.EFFECTIVE_CONVEXITY:
-        return np.asarray((p_down + p_up - 2 * dirty) / (dirty * shift ** 2), dtype=np.float64), dates
-    return np.asarray((p_down - p_up) / (2 * dirty * shift), dtype=np.float64), dates
+        p_down = lowest_price(y - shift, down, slope=False, times=down_times, day_of=solved.day_of)[0]
+        p_up = lowest_price(y + shift, up, slope=False, times=up_times, day_of=solved.day_of)[0]
+    return _effective(measure, p_down, p_up, dirty, shift), c.date_array[solved.which]
 
 
 def _yield_measure(measure: Measure, y: FloatArray, which: npt.NDArray[np.int64], c: Candidates,
