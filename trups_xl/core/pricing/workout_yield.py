@@ -258,18 +258,22 @@ def each_settlement(settlement: npt.ArrayLike | dt.date, value: npt.ArrayLike,
 @dataclass(frozen=True, eq=False)
 class PeriodSolved:
     """Yields solved at several settlement dates of one coupon period as one (:func:`_solve_period`): rows of the
-    dates in order, each row's date among them, each date's times of the flows, the first date's workouts (the
-    period's, shared), each row's dirty price, yield and workout."""
+    dates in order, each row's date among them, the dates and each one's candidates and times of the flows, each
+    row's dirty price, yield and workout."""
 
     rows: npt.NDArray[np.intp]  # the rows of the broadcast inputs, date by date
-    day_of: npt.NDArray[np.intp]  # each of those rows' date, as an index in ``times``
+    day_of: npt.NDArray[np.intp]  # each of those rows' date, as an index in ``dates``, ``each`` and ``times``
+    dates: tuple[dt.date, ...]  # the settlement dates, in order
+    each: tuple[Candidates, ...]  # each date's own candidates (its current coupon's state among them)
     times: FloatArray  # dates x flows: each flow's time in periods from each date
-    candidates: Candidates  # the first date's: the workouts, flows and weights the dates share
     dirty: FloatArray
     yields: FloatArray
     which: npt.NDArray[np.int64]
-    dates: tuple[dt.date, ...] = ()  # the settlement dates, in order (``times``' rows)
-    each: tuple[Candidates, ...] = ()  # each date's own candidates (its current coupon's state among them)
+
+    @property
+    def candidates(self) -> Candidates:
+        """The first date's candidates: the workouts, flows and weights the dates share (:func:`alike`)."""
+        return self.each[0]
 
 
 #: What a solve of one period as one gives back: each of its rows' number and date (:func:`each_settlement`), or
@@ -323,8 +327,11 @@ def _solve_period(group: Days, v: FloatArray, terms: Terms, workout: Workout | d
     workouts and weights, and differ in each flow's time (:attr:`Flows.periods`) and the accrued interest. Each
     row is priced on its own (:func:`lowest_price`), so its yield is exactly its date's alone. None where a yield
     does not reprice its price or anything is refused (the dates then go one at a time)."""
+    days = tuple(day for day, _ in group if day is not None)
+    if len(days) != len(group):  # a missing date is never part of a period (:func:`in_periods`)
+        return None
     try:
-        cs = [candidates(day, terms, workout, market) for day, _ in group]  # type: ignore[arg-type]
+        cs = [candidates(day, terms, workout, market) for day in days]
     except TrupsInputError:
         return None
     first = cs[0]
@@ -348,8 +355,7 @@ def _solve_period(group: Days, v: FloatArray, terms: Terms, workout: Workout | d
             check(y)
         except TrupsInputError:
             return None
-    return PeriodSolved(rows, day_of, times, first, target, y, which, tuple(d for d, _ in group),  # type: ignore[misc]
-                        tuple(cs))
+    return PeriodSolved(rows, day_of, days, tuple(cs), times, target, y, which)
 
 
 def solve_rows(target: FloatArray, value: Callable[[FloatArray, npt.NDArray[np.intp]], tuple[FloatArray, FloatArray]]
