@@ -364,14 +364,24 @@ def solve_rows(target: FloatArray, value: Callable[[FloatArray, npt.NDArray[np.i
     ``target``): the same bounds, steps from the same start and the same repricing check, so a row's root is
     what :func:`solve` gives it alone (of a column of at most 1,025: a longer one starts from a grid there).
     None where a row is out of reach or not repriced (the caller then solves alone, which words it)."""
-    every = np.arange(target.size)
+    roots = solve_each(target, value)
+    return None if np.isnan(roots).any() else roots
+
+
+def solve_each(target: FloatArray, value: Callable[[FloatArray, npt.NDArray[np.intp]], tuple[FloatArray, FloatArray]]
+               ) -> FloatArray:
+    """:func:`solve_rows` row by row: each row's root, NaN where the row is out of reach or its root does not
+    reprice it (a row iterates on its own, so the others' roots are what they are beside it)."""
+    found, every = np.full(target.size, np.nan), np.arange(target.size)
     lo, hi = (np.full(target.size, bound) for bound in RATE_BOUNDS)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        if not _within_reach(target, value(lo, every)[0], value(hi, every)[0]):
-            return None
-        y = bracketed_newton(target, value, lo, hi, np.full(target.size, 0.05), SOLVE_TOLERANCE)
-        priced = value(y, every)[0]
-    return y if _reprices(priced, target) else None
+        at = np.flatnonzero(_reached(target, value(lo, every)[0], value(hi, every)[0]))
+        if at.size:
+            y = bracketed_newton(target[at], lambda rates, rows: value(rates, at[rows]), lo[at], hi[at],
+                                 np.full(at.size, 0.05), SOLVE_TOLERANCE)
+            repriced = _repriced(value(y, at)[0], target[at])
+            found[at[repriced]] = y[repriced]
+    return found
 
 
 def _yield_and_date(solved: PeriodSolved) -> tuple[FloatArray, npt.NDArray[np.datetime64]]:
@@ -474,13 +484,4 @@ def yields_to_each(settlement: dt.date, price: float, terms: Terms, market: Mark
         pv, d, _ = lowest_price(y, c, pick=rows)
         return pv, d
 
-    found, every = np.full(count, np.nan), np.arange(count)
-    lo, hi = (np.full(count, bound) for bound in RATE_BOUNDS)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        at = np.flatnonzero(_reached(target, value(lo, every)[0], value(hi, every)[0]))
-        if at.size:
-            y = bracketed_newton(target[at], lambda rates, rows: value(rates, at[rows]), lo[at], hi[at],
-                                 np.full(at.size, 0.05), SOLVE_TOLERANCE)
-            repriced = _repriced(value(y, at)[0], target[at])
-            found[at[repriced]] = y[repriced]
-    return c.dates, found
+    return c.dates, solve_each(target, value)
