@@ -4,9 +4,11 @@ numpy floor of the same solver measured in the same run.
 The cells: ``TRUPS_YIELD(settlement, prices, , , 0.03)`` on Citigroup Capital XXI settled
 2012-06-08 (its 321 workouts: the par call, 80 quarterly and 240 monthly par-call dates to the final
 maturity), the prices a column of 100,000 rows as Excel sends a range (a list of one-cell rows), the
-answer shaped back into rows. The floor: the same bracketed Newton on the lowest workout price from
-the same start grid, written as bare numpy over the cash flows and the workouts' weights prepared
-beforehand (no cell conversion, no checks, no result shaping). Prints both times (the minimum of
+answer shaped back into rows. The floor: the same bracketed Newton on the lowest workout price,
+written as bare numpy over the cash flows and the workouts' weights prepared beforehand (no cell
+conversion, no checks, no result shaping), each row started from a grid of rates worked out once for
+the column: fewer steps than ours, which starts every row at 5% so that a cell's yield is the same
+number in a column as alone (a start from a column's grid hung on the column's length). Prints both times (the minimum of
 ``runs``), their ratio and the largest difference of the yields.
 
 Then a ledger's column: ``TRUPS_YIELD`` of a price on each of 2,000 consecutive days (the dates of a coupon

@@ -165,8 +165,8 @@ def _margins_and_z_spreads(rows: int) -> tuple[np.ndarray, np.ndarray]:
 
 def test_a_column_solved_in_chunks_of_rows_gives_the_numbers_solved_whole_bit_for_bit(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """1,500 prices (a long column: the solve starts from its grid of rates) solved whole, then seven
-    rows at a time (80 periods: 560 cells, the last chunk shorter): every margin and Z-spread equal."""
+    """1,500 prices solved whole, then seven rows at a time (80 periods: 560 cells, the last chunk shorter):
+    every margin and Z-spread equal."""
     monkeypatch.setattr(spreads, "CHUNK_CELLS", 1 << 40)
     whole = _margins_and_z_spreads(1500)
     monkeypatch.setattr(spreads, "CHUNK_CELLS", 7 * 80 + 3)
@@ -174,6 +174,19 @@ def test_a_column_solved_in_chunks_of_rows_gives_the_numbers_solved_whole_bit_fo
     for a, b in zip(whole, in_chunks, strict=True):
         assert np.all(np.isfinite(a))
         assert np.array_equal(a, b)
+
+
+def test_a_long_column_s_margins_and_z_spreads_are_each_price_alone_to_the_last_bit() -> None:
+    """1,100 prices on one date: each discount margin and Z-spread is the number its price gives alone (a column
+    of more than 1,025 once started its solves from a grid of rates: 1,096 margins and 1,042 Z-spreads of these
+    1,100 a last bit away)."""
+    settlement, prices, market, terms = _long_floater_column(1_100)
+    margins, z = _margins_and_z_spreads(1_100)
+    curve = TenorCurve((1.0, 10.0), (0.03, 0.04))
+    for k in range(0, 1_100, 7):
+        price = float(prices[k])
+        assert margins[k] == discount_margin(settlement, price, 0.04, terms, Workout.MATURITY, market)  # type: ignore[arg-type]
+        assert z[k] == spread(settlement, price, SpreadKind.Z, curve, terms, Workout.MATURITY, market)  # type: ignore[arg-type]
 
 
 def test_the_discount_margin_of_200_000_prices_stays_within_a_bounded_memory() -> None:
