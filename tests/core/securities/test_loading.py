@@ -15,6 +15,33 @@ def test_xxi_is_first_and_found_by_id_or_cusip():
     assert "p.20" in sources("citigroup_capital_xxi")["fixed_day_count"]
 
 
+def test_a_shipped_id_reads_its_own_file_alone_and_finds_what_the_whole_list_finds(monkeypatch):
+    """By id, one data file is read (the others only for a CUSIP or a name not shipped), and every id and CUSIP
+    finds the same security as a search of every shipped one; no CUSIP is another security's id, so the order
+    of that search never decides."""
+    from trups_xl.core.securities import loading
+
+    read: list[str] = []
+    reader = loading._shipped_file.__wrapped__
+    monkeypatch.setattr(loading, "_shipped_file", lambda security_id: read.append(security_id) or reader(security_id))
+    monkeypatch.setattr(loading, "shipped", lambda: pytest.fail("every file read for an id"))
+    assert by_name("Citigroup_Capital_XIII").id == "citigroup_capital_xiii" and read == ["citigroup_capital_xiii"]
+    monkeypatch.undo()
+    everything = shipped()
+    assert not {t.cusip.lower() for t in everything.values() if t.cusip} & set(everything)
+    for security_id, terms in everything.items():
+        assert by_name(security_id.upper()) is terms
+        if terms.cusip:
+            assert by_name(terms.cusip) is terms
+
+
+@pytest.mark.parametrize("name", ["../securities/citigroup_capital_xxi", "citigroup_capital_xxi.toml", "/etc/passwd",
+                                  "..", "data/securities/citigroup_capital_xxi", "citigroup capital xxi/"])
+def test_a_name_that_is_not_an_id_is_never_looked_for_as_a_file(name):
+    with pytest.raises(TrupsInputError, match=r"^security: no shipped security"):
+        by_name(name)
+
+
 def test_a_base_row_starts_from_a_shipped_security_and_is_no_longer_it():
     changed = from_rows([("base", "citigroup_capital_xxi"), ("fixed_rate", 0.07)])
     assert changed.fixed_rate == 0.07 and changed.issue_date == dt.date(2007, 12, 21) and changed.id is None
