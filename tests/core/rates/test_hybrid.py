@@ -209,3 +209,18 @@ def test_a_typed_reset_with_only_its_required_terms_accrues_reset_periods_unadju
     adjusted = [*RESET_REQUIRED_ONLY, ["floating_accrual", "adjusted"]]
     assert udfs.TRUPS_COUPON("2030-08-18", fixings, None, None, None, adjusted) == pytest.approx(
         25 * (0.04 + 0.03417) * 89 / 360, abs=1e-12)
+
+
+@pytest.mark.parametrize("fixing, all_in", [(-0.05, 0.0), (-0.007, 0.0), (-0.006, 0.001), (0.05, 0.057)])
+def test_an_index_below_minus_the_margin_pays_no_coupon_rather_than_a_negative_one(fixing, all_in):
+    """Huntington Capital I pays three-month LIBOR + 0.70%; a fixing of -5.00% (a rate shock, a typed scenario)
+    gave a coupon of -4.30% a year, holders paying the issuer, which no prospectus provides for: the rate stops
+    at zero (``MINIMUM_COUPON_RATE``), and an index above -0.70% is index + margin as before."""
+    days = (dt.date(1997, 8, 1) - dt.date(1997, 5, 1)).days  # Act/360, both business days
+    got = udfs.TRUPS_COUPON("1997-08-01", fixing, None, None, None, "huntington_capital_i")
+    assert got == pytest.approx(1000 * all_in * days / 360, abs=1e-12)
+    assert got >= 0.0
+    accrued = udfs.TRUPS_ACCRUAL("1997-05-01", "1997-06-15", fixing, None, None, None, "huntington_capital_i")
+    assert accrued == pytest.approx(1000 * all_in * 45 / 360, abs=1e-12)
+    rates = coupon_rates(build_schedule(terms=by_name("huntington_capital_i")), Fixings(single=fixing))
+    assert rates.min() == pytest.approx(all_in, abs=1e-15)
