@@ -8,7 +8,7 @@ import pytest
 openpyxl = pytest.importorskip("openpyxl")
 
 from trups_xl.recalc.safety import RefusedError  # noqa: E402
-from trups_xl.recalc.scenario_table import Area, parse_outputs, read_table, resolve  # noqa: E402
+from trups_xl.recalc.scenario_table import Area, Day, parse_outputs, read_table, resolve  # noqa: E402
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -51,6 +51,30 @@ def test_an_xlsx_scenario_table_sheet(tmp_path):
     assert dict(table.scenarios[0].inputs) == {"Shift": 0.01, "DeferEnd": 40989.0}
     with pytest.raises(RefusedError, match=r"t.xlsx: no sheet 'Nope' \(it has: Other, Shocks\)"):
         read_table(tmp_path / "t.xlsx", "Nope")
+
+
+def test_a_date_time_a_time_and_a_duration_keep_their_fraction_of_a_day(tmp_path):
+    """An .xlsx table's date cell with a time of day was read as its date alone (2012-03-21 18:00 set as 40989, a
+    quarter of a day lost); a time cell and a duration cell became text. Each is now Excel's number for it."""
+    wb = openpyxl.Workbook()
+    for row in (["scenario", "At", "Time", "Span"],
+                ["x", dt.datetime(2012, 3, 21, 18, 0), dt.time(6, 0), dt.timedelta(hours=36)],
+                ["y", dt.datetime(2012, 3, 21), dt.time(0, 0, 30), dt.timedelta(days=2)]):
+        wb.active.append(row)
+    for cell, number_format in (("C2", "hh:mm"), ("C3", "hh:mm:ss"), ("D2", "[h]:mm"), ("D3", "[h]:mm")):
+        wb.active[cell].number_format = number_format  # as Excel saves them: openpyxl reads them back so
+    wb.save(tmp_path / "t.xlsx")
+    x, y = read_table(tmp_path / "t.xlsx").scenarios
+    assert dict(x.inputs) == {"At": 40989.75, "Time": 0.25, "Span": 1.5}
+    assert dict(y.inputs) == {"At": 40989.0, "Time": 30 / 86400, "Span": 2.0}
+    assert isinstance(dict(x.inputs)["At"], Day)
+    path = tmp_path / "t.csv"
+    path.write_text("scenario,At\nx,2012-03-21 18:00\ny,2012-03-21T06:00:30\nz,2012-03-21 25:00\n")
+    with pytest.raises(RefusedError, match=r"row 4, column 'At': '2012-03-21 25:00' is not a date"):
+        read_table(path)
+    path.write_text("scenario,At\nx,2012-03-21 18:00\ny,2012-03-21T06:00:30\n")
+    x, y = read_table(path).scenarios
+    assert dict(x.inputs) == {"At": 40989.75} and dict(y.inputs) == {"At": 40989 + (6 * 3600 + 30) / 86400}
 
 
 def test_outputs_are_names_or_cells():

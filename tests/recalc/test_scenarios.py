@@ -374,3 +374,27 @@ def test_a_scenario_date_is_its_excel_serial_in_the_values_copy(tmp_path):
         assert f'<v>{serial!r}</v>' in sheet.split('<c r="B1"', 1)[1].split("</c>", 1)[0]
         assert openpyxl.load_workbook(tmp_path / "copy.xlsx", data_only=True)["Sheet"]["B1"].value == \
             dt.datetime.fromisoformat(text)
+
+
+def test_a_scenario_date_time_keeps_its_time_of_day_in_the_model_its_outputs_and_the_values_copy(tmp_path):
+    """2012-03-21 18:00 from a scenario table was set into the model as 2012-03-21: =B1*24 gave 983,736 hours, not
+    983,754; it is now the date-time, as a fresh recalculation with it typed in gives."""
+    import zipfile
+
+    from trups_xl.recalc.scenario_table import parse_value
+
+    cells = {"B1": dt.datetime(2009, 1, 31), "C1": "=B1*24", "D1": "=B1+1"}
+    session = ModelSession(_sheet_book(tmp_path / "model.xlsx", cells))
+    moment = parse_value("2012-03-21 18:00", "t.csv", 2, "Sheet!B1")
+    out = session.evaluate(Scenario("evening", 2, (("Sheet!B1", moment),)), ["Sheet!B1", "Sheet!C1"],
+                           keep_workbook=True)
+    assert dict(out.values) == {"Sheet!B1": "2012-03-21T18:00:00", "Sheet!C1": 40989.75 * 24}
+    fresh = recalculate(_sheet_book(tmp_path / "typed.xlsx", {**cells, "B1": dt.datetime(2012, 3, 21, 18)}),
+                        vectorise_calls=False)
+    assert fresh.values[("Sheet", "C1")] == 40989.75 * 24
+    (tmp_path / "copy.xlsx").write_bytes(out.workbook)
+    with zipfile.ZipFile(tmp_path / "copy.xlsx") as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    assert "<v>40989.75</v>" in sheet.split('<c r="B1"', 1)[1].split("</c>", 1)[0]
+    assert openpyxl.load_workbook(tmp_path / "copy.xlsx", data_only=True)["Sheet"]["D1"].value == \
+        dt.datetime(2012, 3, 22, 18)

@@ -124,6 +124,14 @@ def serial_to_date(serial: float) -> dt.date:
     return dt.date.fromordinal(_EXCEL_EPOCH_ORDINAL + math.floor(serial))
 
 
+def serial_to_moment(serial: float) -> dt.date:
+    """Excel 1900-system serial as a date, or as a date-time where it has a time of day (its fraction, to the
+    microsecond): what a date cell holding it shows (:func:`serial_to_date` drops the time)."""
+    day = serial_to_date(serial)
+    fraction = serial - math.floor(serial)
+    return dt.datetime.combine(day, dt.time()) + dt.timedelta(days=fraction) if fraction else day
+
+
 _EXCEL_EPOCH_ORDINAL = EXCEL_EPOCH.toordinal()
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from trups_xl.excel.convert import FIRST_SERIAL_DATE, date_to_serial
+from trups_xl.excel.convert import FIRST_SERIAL_DATE, excel_serial
 from trups_xl.recalc.safety import Limits, RefusedError, check_package
 
 #: Bounds on a scenario table (it is untrusted input like the workbooks).
@@ -36,6 +36,8 @@ _CELL = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!:]+))!\$?([A-Za-z]{1,3})\$?(\d+)(
 _NAME = re.compile(r"^[A-Za-z_\\][\w.\\]*$")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?%?$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: A date with a time of day (``2012-03-21 14:30``, seconds optional): an .xlsx table's date-time cell as read.
+_ISO_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?$")
 
 
 @dataclass(frozen=True)
@@ -73,11 +75,12 @@ class Day(float):
 
 
 def parse_value(text: str, source: str, row: int, column: str) -> Any:
-    """A table cell as the value set into the model: a number (``5%`` is 0.05), a date (``YYYY-MM-DD``: a
-    :class:`Day`, from 1900-03-01 on), TRUE/FALSE, or text; an empty cell is None (the model's own value is
-    kept). An earlier date is refused: Excel's serials before 1900-03-01 count its 1900-02-29 (1900-01-15 is
-    15, not 16), and its serial, and a date the engine works out from it, would be a day off in the values
-    copy, whose dates count from 1900-03-01 (:func:`~trups_xl.excel.convert.date_to_serial`)."""
+    """A table cell as the value set into the model: a number (``5%`` is 0.05), a date (``YYYY-MM-DD``, or
+    ``YYYY-MM-DD HH:MM[:SS]`` with its time of day as the serial's fraction: a :class:`Day`, from 1900-03-01 on),
+    TRUE/FALSE, or text; an empty cell is None (the model's own value is kept). An earlier date is refused:
+    Excel's serials before 1900-03-01 count its 1900-02-29 (1900-01-15 is 15, not 16), and its serial, and a
+    date the engine works out from it, would be a day off in the values copy, whose dates count from
+    1900-03-01 (:func:`~trups_xl.excel.convert.date_to_serial`)."""
     text = text.strip()
     if text == "":
         return None
@@ -91,15 +94,16 @@ def parse_value(text: str, source: str, row: int, column: str) -> Any:
         if not math.isfinite(value):
             raise _refuse(source, row, column, f"{text!r} is not a finite number")
         return value
-    if _ISO_DATE.match(text):
+    if _ISO_DATE.match(text) or _ISO_DATE_TIME.match(text):
         try:
-            day = dt.date.fromisoformat(text)
+            moment = dt.datetime.fromisoformat(text)
         except ValueError:
-            raise _refuse(source, row, column, f"{text!r} is not a date (YYYY-MM-DD)") from None
+            raise _refuse(source, row, column, f"{text!r} is not a date (YYYY-MM-DD, or YYYY-MM-DD HH:MM:SS)") from None
+        day = moment.date()
         if day < FIRST_SERIAL_DATE:  # Excel's serials before it count a 1900-02-29 that never was
             raise _refuse(source, row, column, f"{text!r} is before {FIRST_SERIAL_DATE}: a scenario's dates start "
                           "there (Excel's serials before it count a 1900-02-29 that never was)")
-        return Day(date_to_serial(day))
+        return Day(excel_serial(moment))
     if text.upper() in ("TRUE", "FALSE"):
         return text.upper() == "TRUE"
     return text
@@ -110,10 +114,12 @@ def _cell_text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
+    if isinstance(value, dt.datetime):  # a date cell; its time of day kept where it has one (not midnight)
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, dt.time | dt.timedelta):  # a time or a duration cell: Excel's number for it
+        return repr(excel_serial(value))
     if isinstance(value, float):
         return repr(value)
     return str(value)

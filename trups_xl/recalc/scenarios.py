@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from trups_xl.excel.convert import collector_paused, serial_to_date
+from trups_xl.excel.convert import collector_paused, serial_to_moment
 from trups_xl.recalc.addresses import a1, coordinate
 from trups_xl.recalc.safety import Limits, RefusedError
 from trups_xl.recalc.scenario_table import (
@@ -280,7 +280,7 @@ class ModelSession:
                 if key not in self.base_inputs:
                     self.base_inputs[key] = book.get_value(*key)
                 applied.append(key)
-                book.set_value(*key, serial_to_date(value) if isinstance(value, Day) else value)
+                book.set_value(*key, serial_to_moment(value) if isinstance(value, Day) else value)
                 self.touched.add(key)
             self.settle()
             for name, area in areas:
@@ -299,7 +299,8 @@ class ModelSession:
 
     def _read(self, sheet: str, row: int, col: int) -> Any:
         """An output cell's value: errors as Excel's text, a date (by the cell's number format, or a date a
-        function returned) as YYYY-MM-DD, a duration as Excel holds it (days)."""
+        function returned) as YYYY-MM-DD (with its time of day, where it has one, as YYYY-MM-DDTHH:MM:SS), a
+        duration as Excel holds it (days)."""
         value = _shown(self.model.book.get_value(sheet, row, col))
         if isinstance(value, dt.timedelta):  # a [h]:mm cell, or a formula reading one
             return value.total_seconds() / 86400
@@ -319,7 +320,7 @@ class ModelSession:
             is_date = self._returned_date(sheet, row, col, value)
         if not is_date:
             return value
-        return serial_to_date(value).isoformat()
+        return serial_to_moment(value).isoformat()  # a date-time with its time, as the engine's are shown
 
     def _returned_date(self, sheet: str, row: int, col: int, value: float) -> bool:
         """Whether a call the engine made itself returned ``value`` as a date at that cell: the cell's own call,
