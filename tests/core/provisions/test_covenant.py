@@ -127,6 +127,18 @@ def test_the_transaction_date_picks_the_rule():
     assert measurement_date(dt.date(2057, 12, 1), terms=TERMS) == dt.date(2057, 6, 1)
 
 
+def test_a_transaction_before_its_notice_is_refused_naming_the_transaction_date():
+    # a redemption dated before its notice (the two swapped, say) was taken as an earlier transaction: for a
+    # notice in 2058 and a transaction in 2057, the six-month rule, 2057-09-01 where the 30-day rule gives 2058-01-30
+    with pytest.raises(TrupsInputError, match=r"^transaction_date: 2057-12-01 is before notice_date 2058-03-01"):
+        measurement_date(dt.date(2058, 3, 1), transaction_date=dt.date(2057, 12, 1), terms=TERMS)
+    assert measurement_date(dt.date(2058, 3, 1), transaction_date=dt.date(2058, 3, 1), terms=TERMS) == dt.date(2058, 1, 30)
+    from trups_xl.excel import udfs
+
+    assert udfs.TRUPS_CRC_MEASUREMENT_DATE("2058-03-01", None, "2057-12-01").startswith(
+        "#TRUPS! transaction_date: 2057-12-01 is before notice_date 2058-03-01")
+
+
 def test_150_day_look_back():
     # notice 2058-03-01: D = 2058-01-30; the 150 days before D began 2057-09-02
     notice = dt.date(2058, 3, 1)

@@ -160,12 +160,16 @@ def measurement_date(notice_date: dt.date, last_proceeds_date: dt.date | None = 
     transaction_date : datetime.date, optional
         The repayment, redemption or purchase date, which chooses the rule ("on or prior to
         Dec 21, 2057" or "after"); default ``notice_date`` (interpretation: the notice comes
-        10 to 60 days before, so only notices in the last weeks of 2057 can differ).
+        10 to 60 days before, so only notices in the last weeks of 2057 can differ). An earlier date than
+        ``notice_date`` is refused.
     previous_period_end : datetime.date, optional
         End (notice or purchase date) of the previous measurement period: "measurement
         periods cannot run concurrently", so the result is never earlier (the "shorter" period).
     """
     check_covenant_date(np.datetime64(notice_date, "D"), "notice_date", terms)
+    if transaction_date is not None and transaction_date < notice_date:  # p.63: the notice comes first
+        raise TrupsInputError(f"{transaction_date} is before notice_date {notice_date}: a repayment or redemption "
+                              "follows its notice, and a purchase is its own notice_date (p.63)", "transaction_date")
     deciding = transaction_date or notice_date
     if deciding <= MEASUREMENT_SWITCH:  # p.63 (i)
         result = add_months(notice_date, -MEASUREMENT_MONTHS_EARLY)

@@ -66,7 +66,7 @@ def TRUPS_CRC_MEASUREMENT_DATE(notice_date: Any, last_proceeds_date: Any = None,
     last_proceeds_date : date, optional
         A date net cash proceeds were received that no repayment, redemption or purchase used (look-back, after 2057-12-21).
     transaction_date : date, optional
-        Repayment, redemption or purchase date, which picks the rule; default notice_date.
+        Repayment, redemption or purchase date, on or after notice_date, which picks the rule; default notice_date.
     previous_period_end : date, optional
         End of the previous measurement period; periods cannot overlap, so the result is never earlier.
     security : text or range, optional
