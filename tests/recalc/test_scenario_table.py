@@ -2,6 +2,7 @@
 else refused in one line naming the row and the column; outputs resolved to cells of the workbook."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -75,6 +76,37 @@ def test_a_date_time_a_time_and_a_duration_keep_their_fraction_of_a_day(tmp_path
     path.write_text("scenario,At\nx,2012-03-21 18:00\ny,2012-03-21T06:00:30\n")
     x, y = read_table(path).scenarios
     assert dict(x.inputs) == {"At": 40989.75} and dict(y.inputs) == {"At": 40989 + (6 * 3600 + 30) / 86400}
+
+
+@pytest.mark.parametrize("text, says", [
+    ("9999-12-31 23:59:59.999999", "has a fraction of a second"),  # its double rounds into year 10000
+    ("2012-03-21 09:07:13.5", "has a fraction of a second"),  # the engine keeps a date-time's whole seconds
+    ("2012-03-21 00:00:00.000001", "has a fraction of a second"),
+])
+def test_a_date_time_the_model_cannot_hold_is_refused_naming_its_row(tmp_path, text, says):
+    path = tmp_path / "t.csv"
+    path.write_text(f"scenario,At\nok,2012-03-21 18:00\nbad,{text}\n")
+    with pytest.raises(RefusedError, match=rf"row 3, column 'At': '{re.escape(text)}' {says}"):
+        read_table(path)
+
+
+def test_the_last_second_of_excel_s_calendar_is_read_and_shown_back_as_it_was():
+    from trups_xl.excel.convert import serial_to_moment
+    from trups_xl.recalc.scenario_table import parse_value
+
+    last = parse_value("9999-12-31 23:59:59", "t.csv", 2, "At")
+    assert serial_to_moment(last) == dt.datetime(9999, 12, 31, 23, 59, 59)
+
+
+def test_every_second_of_a_late_day_comes_back_as_that_second():
+    """A date-time's serial read back to the millisecond: to the microsecond, 17,665 of the seconds of
+    2200-01-01 came back a microsecond off (00:00:05.000001), the double's rounding shown."""
+    from trups_xl.excel.convert import excel_serial, serial_to_moment
+
+    start = dt.datetime(2200, 1, 1)
+    for second in range(1, 86_400, 7):  # (midnight is the date itself)
+        moment = start + dt.timedelta(seconds=second)
+        assert serial_to_moment(excel_serial(moment)) == moment
 
 
 def test_outputs_are_names_or_cells():

@@ -126,10 +126,15 @@ def serial_to_date(serial: float) -> dt.date:
 
 def serial_to_moment(serial: float) -> dt.date:
     """Excel 1900-system serial as a date, or as a date-time where it has a time of day (its fraction, to the
-    microsecond): what a date cell holding it shows (:func:`serial_to_date` drops the time)."""
+    millisecond, Excel's own resolution: a whole second's serial comes back as that second, where microseconds
+    would show the double's rounding, 00:00:05.000001 in 2200): what a date cell holding it shows
+    (:func:`serial_to_date` drops the time)."""
     day = serial_to_date(serial)
-    fraction = serial - math.floor(serial)
-    return dt.datetime.combine(day, dt.time()) + dt.timedelta(days=fraction) if fraction else day
+    milliseconds = min(round((serial - math.floor(serial)) * _DAY_MILLISECONDS), _DAY_MILLISECONDS - 1)
+    return dt.datetime.combine(day, dt.time()) + dt.timedelta(milliseconds=milliseconds) if milliseconds else day
+
+
+_DAY_MILLISECONDS = 86_400_000
 
 
 _EXCEL_EPOCH_ORDINAL = EXCEL_EPOCH.toordinal()

@@ -103,7 +103,11 @@ def parse_value(text: str, source: str, row: int, column: str) -> Any:
         if day < FIRST_SERIAL_DATE:  # Excel's serials before it count a 1900-02-29 that never was
             raise _refuse(source, row, column, f"{text!r} is before {FIRST_SERIAL_DATE}: a scenario's dates start "
                           "there (Excel's serials before it count a 1900-02-29 that never was)")
-        return Day(excel_serial(moment))
+        if moment.microsecond:  # the engine holds a date-time's whole seconds: a fraction would be lost there (and
+            # the double of 9999-12-31 23:59:59.999999 rounds into year 10000)
+            raise _refuse(source, row, column, f"{text!r} has a fraction of a second; a scenario's times are read to "
+                          "the second (YYYY-MM-DD HH:MM:SS)")
+        return Day(excel_serial(moment))  # whole seconds: 9999-12-31 23:59:59 stays in Excel's last day
     if text.upper() in ("TRUE", "FALSE"):
         return text.upper() == "TRUE"
     return text

@@ -224,3 +224,14 @@ def test_an_index_below_minus_the_margin_pays_no_coupon_rather_than_a_negative_o
     assert accrued == pytest.approx(1000 * all_in * 45 / 360, abs=1e-12)
     rates = coupon_rates(build_schedule(terms=by_name("huntington_capital_i")), Fixings(single=fixing))
     assert rates.min() == pytest.approx(all_in, abs=1e-15)
+
+
+def test_a_typed_floor_below_zero_is_the_lowest_rate_instead_of_zero():
+    """Zero is the lowest rate only where no floor is typed: a terms table with floating_floor -1% means a coupon
+    down to -1% a year (the zero bound once overrode it without a word)."""
+    floored = [["base", "huntington_capital_i"], ["floating_floor", -0.01]]
+    days = (dt.date(1997, 8, 1) - dt.date(1997, 5, 1)).days
+    got = udfs.TRUPS_COUPON("1997-08-01", -0.05, None, None, None, floored)
+    assert got == pytest.approx(1000 * -0.01 * days / 360, abs=1e-12)
+    assert udfs.TRUPS_COUPON("1997-08-01", -0.015, None, None, None, floored) == pytest.approx(
+        1000 * (-0.015 + 0.007) * days / 360, abs=1e-12)

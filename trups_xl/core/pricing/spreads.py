@@ -16,8 +16,9 @@ with strictly increasing tenors, read linearly between them and flat beyond.
   period's year fraction under its own day count (Actual/360 for a LIBOR or SOFR period), gives the
   dirty price; the part of the current period left after settlement is that period's factor raised
   to the fraction of the period left. A floater at par on a reset date has a margin equal to its
-  quoted margin at any index level. It is not the yield less the index: the yield compounds at
-  the payment frequency, while Actual/360 coupons pay for the period's actual days.
+  quoted margin at any index level where index + margin is paid (not below its floor, zero without one).
+  It is not the yield less the index: the yield compounds at the payment frequency, while Actual/360
+  coupons pay for the period's actual days.
 """
 
 from __future__ import annotations

@@ -259,18 +259,19 @@ def tenor_spread_adjustments(schedule: Schedule) -> FloatArray:
     return np.asarray(np.where(replaced, spread, 0.0), dtype=np.float64)
 
 
-#: The lowest coupon rate an index-linked period pays: zero (a choice). No prospectus shipped or typed here
-#: provides for holders paying interest to the issuer, yet index + margin goes below zero under a negative
-#: fixing or curve (a rate shock): -4.30% for an index of -5.00% and a 0.70% margin, a negative coupon before
-#: December 2026. A ``floating_floor`` above zero still applies; this bound comes after it and the cap.
+#: The lowest coupon rate an index-linked period pays where the security types no ``floating_floor``: zero (a
+#: choice). No prospectus shipped here provides for holders paying interest to the issuer, yet index + margin
+#: goes below zero under a negative fixing or curve (a rate shock): -4.30% for an index of -5.00% and a 0.70%
+#: margin, a negative coupon before December 2026. A typed ``floating_floor`` is the lowest rate instead, below
+#: zero too (a terms table that means a negative coupon says so).
 MINIMUM_COUPON_RATE = 0.0
 
 
 def coupon_rates(schedule: Schedule, fixings: Fixings | None = None,
                  policy: Policy = DEFAULT_POLICY, curve: ForwardCurve | None = None) -> FloatArray:
     """The annual coupon rate of every period: the fixed rate (8.300% for XXI), then index + margin
-    (4.170% for XXI, p.40) within ``floating_floor``/``floating_cap`` and never below
-    :data:`MINIMUM_COUPON_RATE`. Cached like :func:`index_rates`; read-only."""
+    (4.170% for XXI, p.40) within ``floating_floor`` (without one, :data:`MINIMUM_COUPON_RATE`) and
+    ``floating_cap``. Cached like :func:`index_rates`; read-only."""
     return _coupon_rates(schedule, fixings, policy, curve)
 
 
@@ -281,11 +282,10 @@ def _coupon_rates(schedule: Schedule, fixings: Fixings | None, policy: Policy, c
     margin = terms.floating_margin if terms.floating_margin is not None else np.nan
     rates = index_rates(schedule, fixings, policy, curve) + margin
     # all-in bounds of an index-linked period (a missing index stays missing: NaN passes through)
-    if terms.floating_floor is not None:
-        rates = np.maximum(rates, terms.floating_floor)
+    # the typed floor, else zero (a choice: see the constant), then the cap
+    rates = np.maximum(rates, terms.floating_floor if terms.floating_floor is not None else MINIMUM_COUPON_RATE)
     if terms.floating_cap is not None:
         rates = np.minimum(rates, terms.floating_cap)
-    rates = np.maximum(rates, MINIMUM_COUPON_RATE)  # a choice: never below zero (see the constant)
     fixed = terms.fixed_rate if terms.fixed_rate is not None else np.nan  # (a pure floater has no fixed period)
     result = np.where(schedule.regime == FIXED, fixed, rates)
     result.flags.writeable = False

@@ -112,7 +112,8 @@ SCHEMA: tuple[TermSpec, ...] = (
              "or unadjusted (to the scheduled date, paid on the next business day); blank: adjusted, but unadjusted "
              "for a reset index (ust_5y), whose periods are fixed-rate periods", AccrualConvention),
     TermSpec("floating_floor", "rate", False,
-             "lowest all-in rate (index + margin) of a floating or reset period, decimal; blank = none",
+             "lowest all-in rate (index + margin) of a floating or reset period, decimal, below zero too; blank = "
+             "zero (no negative coupon)",
              bounds=(-0.05, 0.25)),
     TermSpec("floating_cap", "rate", False,
              "highest all-in rate (index + margin) of a floating or reset period, decimal; blank = none",
