@@ -31,7 +31,7 @@ def test_a_run_with_a_few_bad_rows_is_called_a_block_at_a_time_and_each_bad_row_
     a time, and a block that errs a row at a time. Every row shows what its own call shows."""
     import functools
 
-    from trups_xl.excel.function import WHOLE
+    from trups_xl.excel.function import REGISTRY
     from trups_xl.recalc import grouping
     from trups_xl.recalc.grouping import grouped_columns, stored
 
@@ -40,14 +40,14 @@ def test_a_run_with_a_few_bad_rows_is_called_a_block_at_a_time_and_each_bad_row_
     days = [payment] * count
     days[5], days[2 * grouping.BLOCK_ROWS + 1] = 39_814.0, 39_900.0  # two rows that are not payment dates
     calls = []
-    real = WHOLE["TRUPS_COUPON"]  # the recalculation's call: a refused range is one message
+    real = REGISTRY["TRUPS_COUPON"]
 
     @functools.wraps(real)  # its signature: the arguments a run may pass
     def counted(*args):
         calls.append(args)
         return real(*args)
 
-    monkeypatch.setitem(WHOLE, "TRUPS_COUPON", counted)
+    monkeypatch.setitem(REGISTRY, "TRUPS_COUPON", counted)
     monkeypatch.setattr(grouping, "refusals", lambda *_args: None)  # as a function refusing rows otherwise
     out = grouped_columns("TRUPS_COUPON", [days, None, 1000.0], [True, False, False], count)
     expected = [stored(real(day, None, 1000.0)) for day in days]
@@ -64,20 +64,20 @@ def test_a_coupon_asked_on_every_day_is_refused_on_each_day_at_once(monkeypatch)
     dates then called as one run. Every row shows what its own call shows; no row is called on its own."""
     import functools
 
-    from trups_xl.excel.function import WHOLE
+    from trups_xl.excel.function import REGISTRY
     from trups_xl.recalc.grouping import grouped_columns, stored
 
     days = [39_800.0 + k for k in range(400)]  # 2008-12-18 on: three payment dates, 2008-12-21 to 2009-12-21
     days[7] = 20_000.0  # 1954, before the issue date: refused by the call as a whole, not date by date
     calls = []
-    real = WHOLE["TRUPS_COUPON"]  # the recalculation's call: a refused range is one message
+    real = REGISTRY["TRUPS_COUPON"]
 
     @functools.wraps(real)
     def counted(*args):
         calls.append(args)
         return real(*args)
 
-    monkeypatch.setitem(WHOLE, "TRUPS_COUPON", counted)
+    monkeypatch.setitem(REGISTRY, "TRUPS_COUPON", counted)
     out = grouped_columns("TRUPS_COUPON", [days[:7] + days[8:], None, 1000.0], [True, False, False], 399)
     assert out == [stored(real(day, None, 1000.0)) for day in days[:7] + days[8:]]
     paid = [k for k, (value, _date) in enumerate(out) if isinstance(value, float)]

@@ -2,7 +2,6 @@
 
 - ``udfs`` -- the ``TRUPS_*`` functions (xlwings UDFs), a module per domain; ``trups_xl.udfs`` re-exports them.
 - ``function`` -- the ``@excel_function`` decorator: registry, wizard text and the one-line error contract.
-- ``per_cell`` -- a range refused for some of its cells answered cell by cell, each as it alone is.
 - ``arguments`` -- cells to dates, numbers and choices, every refusal naming its argument.
 - ``tables`` -- table arguments: an optional header of documented column names, rows read alike.
 - ``security`` -- the security argument: a shipped security by id or CUSIP, or a terms table in cells.

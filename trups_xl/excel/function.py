@@ -25,7 +25,6 @@ import numpy as np
 import numpy.typing as npt
 
 from trups_xl.core.errors import ElementRefusalError, TrupsInputError
-from trups_xl.excel.per_cell import cell_by_cell
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -52,9 +51,6 @@ def registering_xlwings() -> Any:
 
 #: Every registered Excel function, in definition order.
 REGISTRY: dict[str, Callable[..., Any]] = {}
-#: Each function called on its ranges whole, as :data:`REGISTRY`'s but for a refused range: one message for the
-#: call, not one a cell (:mod:`.per_cell`): for callers that answer a column's cells themselves (the recalculation).
-WHOLE: dict[str, Callable[..., Any]] = {}
 
 
 @dataclass(frozen=True)
@@ -170,31 +166,16 @@ def excel_function(example: tuple[Any, ...] = (), elementwise: tuple[str, ...] =
 
         required = sum(1 for p in parameters.values() if p.default is p.empty)
 
-        names = tuple(parameters)
-
-        def answered(args: tuple[Any, ...]) -> tuple[Any, TrupsInputError | None]:
-            """The cell's answer, and the refusal it is (None for a value or a defect)."""
+        @functools.wraps(fn)
+        def guarded(*args: Any) -> Any:
             if len(args) < required:  # left off at the end of the call: missing, as a skipped one is
                 args = args + (None,) * (required - len(args))
             try:
-                return finite_result(fn(*args)), None
+                return finite_result(fn(*args))
             except TrupsInputError as exc:
-                return input_message(exc), exc
+                return input_message(exc)
             except Exception as exc:  # a defect: say so, do not pose as an input error
-                return one_line(f"{BUG_PREFIX} {type(exc).__name__}: {exc} (please report)"), None
-
-        def whole(*args: Any) -> Any:
-            return answered(args)[0]
-
-        @functools.wraps(fn)
-        def guarded(*args: Any) -> Any:
-            answer, refusal = answered(args)
-            if refusal is not None and elementwise:  # a range refused for some cells: each cell its own answer
-                cells = cell_by_cell(whole, args, names, elementwise, refusal.argument, _is_message,
-                                     functools.partial(_refused_alone, refusal))
-                if cells is not None:
-                    return cells
-            return answer
+                return one_line(f"{BUG_PREFIX} {type(exc).__name__}: {exc} (please report)")
 
         wrapped: Any = guarded
         xw = registering_xlwings()
@@ -206,30 +187,11 @@ def excel_function(example: tuple[Any, ...] = (), elementwise: tuple[str, ...] =
             if hasattr(wrapped, "__xlfunc__"):  # classic xlwings on Windows: wizard text
                 wrapped.__xlfunc__["ret"]["doc"] = info.summary
         REGISTRY[fn.__name__] = wrapped
-        WHOLE[fn.__name__] = whole
         _UNWRAPPED[fn.__name__] = fn
         INFO[fn.__name__] = info
         return wrapped  # type: ignore[no-any-return]
 
     return decorate
-
-
-def _is_message(value: object) -> bool:
-    """Whether a function answered a message (a refusal, or a defect) rather than a value."""
-    return type(value) is str and value.startswith((INPUT_ERROR_PREFIX, BUG_PREFIX))
-
-
-def _refused_alone(refusal: TrupsInputError, shape: tuple[int, int]) -> dict[tuple[int, int], str] | None:
-    """The cells of a range of ``shape`` a refusal refused each on its own (:class:`ElementRefusalError` over the
-    whole range) with what each shows, as a call on it alone says it; None for any other refusal."""
-    if not isinstance(refusal, ElementRefusalError):
-        return None
-    refused = refusal.refused if refusal.refused.ndim == 2 else refusal.refused.reshape(-1, 1)
-    if refused.shape != shape:
-        return None
-    positions = [(int(i), int(j)) for i, j in np.argwhere(refused)]
-    return {at: input_message(TrupsInputError(message, refusal.argument))
-            for at, message in zip(positions, refusal.messages, strict=True)}
 
 
 def input_message(exc: TrupsInputError) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from trups_xl.excel.convert import dates_to_serials
-from trups_xl.excel.function import WHOLE, refusals
+from trups_xl.excel.function import REGISTRY, refusals
 from trups_xl.recalc.calls import VECTOR_PARAMETERS, hashable, parameters
 from trups_xl.recalc.engine import to_engine
 
@@ -88,7 +88,7 @@ def stored_all(values: list[Any]) -> list[tuple[Any, bool]]:
 def run_whole(function: str, per_arg: list[Any], varying: list[bool], count: int) -> list[tuple[Any, bool]] | None:
     """The run as one call, its vector arguments as columns; None when that call answers an error
     (each row is then called on its own by the caller's path)."""
-    return column_result(WHOLE[function](*_as_columns(function, per_arg, varying, count)), count)
+    return column_result(REGISTRY[function](*_as_columns(function, per_arg, varying, count)), count)
 
 
 def _called(function: str, args: list[Any], vary: list[bool], count: int) -> list[tuple[Any, bool]]:
@@ -149,7 +149,7 @@ def _by_blocks(function: str, args: list[Any], vary: list[bool], count: int) -> 
     """The rows of a run whose one call answered an error: a block of :data:`BLOCK_ROWS` at a time as one
     call, each row of a block that answers an error on its own (the values of the others are the very
     values the one call gives a row: the functions are elementwise in these arguments)."""
-    fn = WHOLE[function]
+    fn = REGISTRY[function]
     out: list[tuple[Any, bool]] = []
     for start in range(0, count, BLOCK_ROWS):
         stop = min(count, start + BLOCK_ROWS)
@@ -164,7 +164,7 @@ def _by_blocks(function: str, args: list[Any], vary: list[bool], count: int) -> 
 
 def run_rows(function: str, rows: list[list[object]]) -> list[tuple[Any, bool]]:
     """One call for the rows with their varying arguments as columns; per row when that fails."""
-    fn = WHOLE[function]
+    fn = REGISTRY[function]
     if len(rows[0]) > len(parameters(function)):  # as Excel shows a UDF given too many
         return [({"type": "Error", "kind": "Value"}, False)] * len(rows)
     if len(rows) > 1 and function not in VECTOR_PARAMETERS:  # the very same call in every cell
