@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import re
 import tomllib
 from collections.abc import Iterable
 from importlib import resources
@@ -49,11 +48,16 @@ def _shipped_file(security_id: str) -> tuple[Terms, dict[str, str]]:
 
 
 @functools.cache
+def _ids() -> tuple[str, ...]:
+    """Every shipped security's id (its data file's name), XXI first: the folder listed once."""
+    return tuple(sorted((e.name.removesuffix(".toml") for e in _FOLDER.iterdir() if e.name.endswith(".toml")),
+                        key=lambda security_id: (security_id != _XXI, security_id)))
+
+
+@functools.cache
 def shipped() -> dict[str, Terms]:
     """Every shipped security by id (the data file's name), XXI first."""
-    ids = sorted((e.name.removesuffix(".toml") for e in _FOLDER.iterdir() if e.name.endswith(".toml")),
-                 key=lambda security_id: (security_id != _XXI, security_id))
-    return {security_id: _shipped_file(security_id)[0] for security_id in ids}
+    return {security_id: _shipped_file(security_id)[0] for security_id in _ids()}
 
 
 def sources(security_id: str) -> dict[str, str]:
@@ -61,15 +65,12 @@ def sources(security_id: str) -> dict[str, str]:
     return _shipped_file(security_id)[1]
 
 
-#: What a shipped security's id looks like (its data file's name): only such a name is looked for as a file.
-_ID = re.compile(r"[a-z0-9_]+")
-
-
 def by_name(text: str) -> Terms:
     """A shipped security by its id or CUSIP (case and spaces ignored). An id reads its own data file alone
-    (every file is read, about 8 ms, only for a CUSIP or a name that is not shipped)."""
+    (every file is read, about 8 ms, only for a CUSIP or a name that is not shipped); a name is looked for
+    among the folder's listing, never as a path."""
     key = "".join(text.split()).lower()
-    if _ID.fullmatch(key) and (_FOLDER / f"{key}.toml").is_file():
+    if key in _ids():
         return _shipped_file(key)[0]
     for terms in shipped().values():
         if key == terms.id or (terms.cusip and key == terms.cusip.lower()):
