@@ -124,6 +124,9 @@ def serial_to_date(serial: float) -> dt.date:
     return dt.date.fromordinal(_EXCEL_EPOCH_ORDINAL + math.floor(serial))
 
 
+_DAY_MILLISECONDS = 86_400_000
+
+
 def serial_to_moment(serial: float) -> dt.date:
     """Excel 1900-system serial as a date, or as a date-time where it has a time of day (its fraction, to the
     millisecond, Excel's own resolution: a whole second's serial comes back as that second, where microseconds
@@ -132,9 +135,6 @@ def serial_to_moment(serial: float) -> dt.date:
     day = serial_to_date(serial)
     milliseconds = min(round((serial - math.floor(serial)) * _DAY_MILLISECONDS), _DAY_MILLISECONDS - 1)
     return dt.datetime.combine(day, dt.time()) + dt.timedelta(milliseconds=milliseconds) if milliseconds else day
-
-
-_DAY_MILLISECONDS = 86_400_000
 
 
 _EXCEL_EPOCH_ORDINAL = EXCEL_EPOCH.toordinal()

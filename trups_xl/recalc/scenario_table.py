@@ -35,9 +35,9 @@ MAX_OUTPUT_CELLS = 10_000
 _CELL = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!:]+))!\$?([A-Za-z]{1,3})\$?(\d+)(?::\$?([A-Za-z]{1,3})\$?(\d+))?$")
 _NAME = re.compile(r"^[A-Za-z_\\][\w.\\]*$")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?%?$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-#: A date with a time of day (``2012-03-21 14:30``, seconds optional): an .xlsx table's date-time cell as read.
-_ISO_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?$")
+#: A date, with a time of day or not (``2012-03-21``, ``2012-03-21 14:30``, seconds optional: an .xlsx table's
+#: date-time cell as read).
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?$")
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def parse_value(text: str, source: str, row: int, column: str) -> Any:
         if not math.isfinite(value):
             raise _refuse(source, row, column, f"{text!r} is not a finite number")
         return value
-    if _ISO_DATE.match(text) or _ISO_DATE_TIME.match(text):
+    if _ISO_DATE.match(text):
         try:
             moment = dt.datetime.fromisoformat(text)
         except ValueError:
