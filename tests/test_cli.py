@@ -18,6 +18,17 @@ def test_call_with_a_range_and_an_error(capsys):
     assert main(["call", "NOPE"]) == 2
 
 
+def test_a_ctrl_c_before_a_command_handles_it_is_one_line_and_code_130(monkeypatch, capsys):
+    import trups_xl.cli as cli
+
+    def interrupted(_args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "command_generate", interrupted)
+    assert main(["generate-workbook"]) == 130
+    assert capsys.readouterr().err == "trups-xl: interrupted\n"
+
+
 def test_parse_argument():
     assert parse_argument("") is None and parse_argument("0.05") == 0.05
     assert parse_argument("2030-01-01") == "2030-01-01" and parse_argument("[[1, 2]]") == [[1, 2]]

@@ -12,12 +12,11 @@ import datetime as dt
 import inspect
 import json
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-
-from trups_xl.recalc.safety import Limits
 
 
 def parse_argument(text: str) -> Any:
@@ -137,6 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="confirm --in-place: replace WORKBOOK's formulas with their values")
     recalc.add_argument("--allow-circular", action="store_true",
                         help="exit 0 even when circular references are found (they are still listed)")
+    from trups_xl.recalc.safety import Limits
+
     recalc.add_argument("--max-uncompressed-mb", type=float, default=Limits.max_uncompressed_mb, metavar="MB",
                         help=f"refuse a workbook whose parts unzip to more (default {Limits.max_uncompressed_mb:.0f})")
     recalc.add_argument("--max-cells", type=int, default=Limits.max_cells, metavar="N",
@@ -155,7 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def command_recalc(args: argparse.Namespace) -> int:
     """Run ``recalc``."""
-    from trups_xl.recalc import Options, main_recalc
+    from trups_xl.recalc import Limits, Options, main_recalc
     from trups_xl.recalc.heap import give_back_freed_memory
 
     give_back_freed_memory()  # this process's: a recalculation frees large buffers, many times over
@@ -186,7 +187,7 @@ def _is_batch(args: argparse.Namespace) -> bool:
 def command_batch(args: argparse.Namespace) -> int:
     """Run ``recalc`` on a batch or scenarios: one summary line per workbook, the results table written."""
     from trups_xl.recalc.batch import run_batch
-    from trups_xl.recalc.safety import RefusedError
+    from trups_xl.recalc.safety import Limits, RefusedError
 
     if args.in_place or args.replace_formulas:
         print("trups-xl: --in-place is for one workbook; a batch writes a results table (-o RESULTS)", file=sys.stderr)
@@ -236,16 +237,27 @@ def command_generate(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point."""
-    args = build_parser().parse_args(argv)
     try:
+        args = build_parser().parse_args(argv)
         code = int(args.run(args))
         sys.stdout.flush()
     except BrokenPipeError:  # the reader (head, less) stopped reading: nothing more to say
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except KeyboardInterrupt:  # before a command's own handling began (its imports) or after it ended
+        print("trups-xl: interrupted", file=sys.stderr)
+        return 130
     return code
 
 
+def run() -> None:
+    """The command's process: :func:`main`, then its exit with Ctrl-C ignored (the work is done; a Ctrl-C now
+    would print a traceback from the exit's own clean-up, multiprocessing's temporary folder removed)."""
+    code = main()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise SystemExit(code)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()

@@ -188,6 +188,48 @@ def test_an_interrupted_run_keeps_its_journal_writes_no_results_and_resumes(tmp_
     assert changed == pytest.approx(expected(5000, 0.03), rel=1e-12)
 
 
+def _group(pid: int) -> list[int]:
+    """The processes of the group ``pid`` leads."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and os.getpgid(int(entry.name)) == pid:
+                found.append(int(entry.name))
+        except (ProcessLookupError, PermissionError):
+            pass
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="finds the process group's members in /proc")
+@pytest.mark.parametrize("moment", ["the forkserver starting", "the first result"])
+def test_a_ctrl_c_at_a_terminal_reaches_every_process_and_prints_one_line_and_no_traceback(tmp_path, moment):
+    # a terminal's Ctrl-C goes to the whole process group: the command, its forkserver (still importing, at the
+    # first moment: a traceback of its own until December 2026) and its workers
+    for k in range(16):
+        small_model(tmp_path / f"m{k}.xlsx", 1000 + k)
+    scenarios = table(tmp_path / "s.csv", [(f"s{j}", 0.03 + j / 1000, "") for j in range(4)])
+    journal = tmp_path / "res.journal.jsonl"
+    child = _watched([sys.executable, "-m", "trups_xl.cli", "recalc", str(tmp_path), "--scenarios", str(scenarios),
+                      "-o", str(tmp_path / "res"), "--workers", "2"])
+    deadline = time.monotonic() + 60
+
+    def reached() -> bool:
+        if moment == "the forkserver starting":  # the command, the resource tracker, the forkserver
+            return len(_group(child.pid)) >= 3
+        return journal.exists() and journal.read_text().count("\n") >= 1
+
+    while time.monotonic() < deadline and not reached():
+        time.sleep(0.002)
+    if moment == "the forkserver starting":
+        time.sleep(0.1)  # into its imports (about 0.3 s)
+    _signal_group(child, signal.SIGINT)
+    out, err = _communicate_or_stacks(child, 60)
+    assert child.returncode == 130, (out, err)
+    assert err.strip().splitlines() == [f"trups-xl: interrupted; no results written. Finished scenarios are kept in "
+                                        f"{journal}: run the same command again to resume"]
+    assert not (tmp_path / "res.csv").exists()
+
+
 @pytest.mark.cluster
 def test_a_real_dask_cluster_runs_the_batch_and_survives_a_killed_worker(tmp_path, capsys):
     import threading

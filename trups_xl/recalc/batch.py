@@ -28,16 +28,15 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 from trups_xl.atomic import write_atomically
 from trups_xl.recalc.heap import give_back_freed_memory
+from trups_xl.recalc.interrupts import POLL_S, Interrupts, signals_as_interrupt, start_forkserver, stop_pool
 from trups_xl.recalc.journal import Entry, Journal, digest, pair_key
 from trups_xl.recalc.results import Row, write_csv, write_xlsx
 from trups_xl.recalc.safety import Limits, RefusedError
@@ -207,19 +206,6 @@ def _check_targets(targets: Sequence[Path], inputs: Sequence[Path]) -> None:
                     raise RefusedError(f"{target} is one of the inputs; write the results elsewhere (-o)")
 
 
-@contextmanager
-def _signals_as_interrupt() -> Iterator[None]:
-    """SIGTERM stops a batch as Ctrl-C does (the journal kept, no results file)."""
-    def stop(_signum: int, _frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, stop)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 def run_batch(workbooks: Sequence[str | Path], scenarios: Path | None = None, outputs: str | Sequence[str] | None = None,
               output: Path = Path("results"), cluster: str | None = None, workers: int | None = None,
               scenario_sheet: str | None = None, scenario_workbooks: bool = False, limits: Limits | None = None,
@@ -282,8 +268,8 @@ def run_batch(workbooks: Sequence[str | Path], scenarios: Path | None = None, ou
     bar = _progress_bar(total, progress)
     finished = 0
     try:
-        with _signals_as_interrupt():
-            source = _dask_results(tasks, cluster) if cluster else _pool_results(tasks, workers)
+        with signals_as_interrupt() as interrupts:
+            source = _dask_results(tasks, cluster) if cluster else _pool_results(tasks, workers, interrupts)
             for task, result in source:
                 answers.setdefault(task.index, []).append((task, result))
                 for scenario, rows, copy in result.scenarios:
@@ -389,7 +375,8 @@ def _progress_bar(total: int, progress: bool | None) -> Any:
     return tqdm(total=total, unit="scenario", file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
 
 
-def _pool_results(tasks: Sequence[Task], workers: int | None) -> Iterator[tuple[Task, TaskResult]]:
+def _pool_results(tasks: Sequence[Task], workers: int | None,
+                  interrupts: Interrupts) -> Iterator[tuple[Task, TaskResult]]:
     """Run the tasks on a process pool; a pool a worker died in is replaced once for the tasks it had."""
     workers = max(1, min(workers or os.cpu_count() or 1, len(tasks) or 1))
     if not tasks:
@@ -398,48 +385,40 @@ def _pool_results(tasks: Sequence[Task], workers: int | None) -> Iterator[tuple[
     context.set_forkserver_preload(["trups_xl.recalc.batch", "trups_xl.recalc.scenarios", "trups_xl.recalc.run"])
     breaks: dict[int, int] = {}
     pending = list(range(len(tasks)))
-    while pending:
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start)
-        futures: dict[Future[TaskResult], int] = {pool.submit(evaluate_task, tasks[i]): i for i in pending}
-        pending = []
-        try:
-            waiting = set(futures)
-            while waiting:
-                finished, waiting = wait(waiting, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    i = futures[future]
-                    try:
-                        result = future.result()
-                    except BrokenProcessPool:
-                        breaks[i] = breaks.get(i, 0) + 1
-                        if breaks[i] < 2:
-                            pending.append(i)
-                        else:
-                            yield tasks[i], _died(tasks[i])
-                        continue
-                    except Exception as exc:  # a defect, reported in the task's rows rather than lost
-                        result = TaskResult(refused=f"the worker failed: {type(exc).__name__}: {exc}")
-                    yield tasks[i], result
-        except BaseException:
-            _stop(pool)
-            raise
-        pool.shutdown(wait=True, cancel_futures=True)
+    with interrupts.deferred():
+        while pending:
+            start_forkserver()
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start)
+            try:
+                futures = {pool.submit(evaluate_task, tasks[i]): i for i in pending}
+                pending = []
+                waiting = set(futures)
+                while waiting:
+                    finished, waiting = wait(waiting, timeout=POLL_S, return_when=FIRST_COMPLETED)
+                    interrupts.check()
+                    for future in finished:
+                        i = futures[future]
+                        try:
+                            result = future.result()
+                        except BrokenProcessPool:
+                            breaks[i] = breaks.get(i, 0) + 1
+                            if breaks[i] < 2:
+                                pending.append(i)
+                            else:
+                                yield tasks[i], _died(tasks[i])
+                            continue
+                        except Exception as exc:  # a defect, reported in the task's rows rather than lost
+                            result = TaskResult(refused=f"the worker failed: {type(exc).__name__}: {exc}")
+                        yield tasks[i], result
+            except BaseException:
+                stop_pool(pool)
+                raise
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _died(task: Task) -> TaskResult:
     return TaskResult(scenarios=[(s, [("", None, "a worker process died running it twice (out of memory?)")], None)
                                  for s in task.scenarios])
-
-
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """End a pool now: its queued tasks cancelled, its workers ended (an interrupt does not wait for them)."""
-    processes = list(getattr(pool, "_processes", {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        if process.is_alive():
-            process.terminate()
-    for process in processes:
-        process.join(timeout=5)
 
 
 def _dask_results(tasks: Sequence[Task], address: str) -> Iterator[tuple[Task, TaskResult]]:

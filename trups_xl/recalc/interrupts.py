@@ -1,0 +1,95 @@
+"""Ctrl-C and SIGTERM during a batch: one line and exit code 130, never a traceback from this process, the
+pool's forkserver or a worker. The handler raises KeyboardInterrupt at once, or while the pool runs notes the
+signal for the pool's loop to raise between its waits (:class:`Interrupts`); the forkserver and its workers are
+started with Ctrl-C blocked (:func:`start_forkserver`); a stopped pool's workers end before its queues go
+(:func:`stop_pool`).
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from types import FrameType
+
+
+class Interrupts:
+    """Ctrl-C and SIGTERM during a batch: a KeyboardInterrupt at once or, while the process pool runs
+    (:meth:`deferred`), noted and raised where the pool's loop looks (:meth:`check`) between its waits. Raised
+    at once there, it could land halfway through a lock's code and end the run with a traceback (``release
+    unlocked lock``) instead of the one line."""
+
+    def __init__(self) -> None:
+        self.deferring = False
+        self.noted = False
+
+    def handle(self, _signum: int, _frame: FrameType | None) -> None:
+        if not self.deferring:
+            raise KeyboardInterrupt
+        self.noted = True
+
+    def check(self) -> None:
+        if self.noted:
+            raise KeyboardInterrupt
+
+    @contextmanager
+    def deferred(self) -> Iterator[None]:
+        """Note the signals inside rather than raise them; one noted is raised on leaving."""
+        self.check()
+        self.deferring = True
+        try:
+            yield
+            self.check()
+        finally:
+            self.deferring = False
+
+
+@contextmanager
+def signals_as_interrupt() -> Iterator[Interrupts]:
+    """Ctrl-C and SIGTERM stop a batch (the journal kept, no results file)."""
+    interrupts = Interrupts()
+    previous = {s: signal.signal(s, interrupts.handle) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield interrupts
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+#: Seconds between the pool loop's looks for a Ctrl-C noted meanwhile (:class:`Interrupts`).
+POLL_S = 0.1
+
+
+def start_forkserver() -> None:
+    """Start the pool's forkserver (if it is not running) with Ctrl-C blocked, a mask it and every worker it forks
+    inherit: a terminal's Ctrl-C reaches the whole process group, and a worker still starting (before its
+    initializer ignores Ctrl-C) or the forkserver still importing would print a traceback. This process's own Ctrl-C
+    waits for the start and then reaches it."""
+    from multiprocessing import forkserver, resource_tracker
+
+    resource_tracker.ensure_running()  # first: its own start unblocks Ctrl-C in this thread
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def stop_pool(pool: ProcessPoolExecutor) -> None:
+    """End a pool now: its workers ended (an interrupt does not wait for them), then its queued tasks cancelled and
+    its manager thread ended. The workers end first: a worker still starting reads the pool's queues, which
+    shutting the pool down removes."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+    pool.shutdown(wait=False, cancel_futures=True)
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:  # ended before the interpreter's exit wakes it: the exit would write to the pipe it
+        manager.join(timeout=5)  # is closing, a traceback (concurrent.futures before Python 3.12)
+
+
+__all__ = ["POLL_S", "Interrupts", "signals_as_interrupt", "start_forkserver", "stop_pool"]
