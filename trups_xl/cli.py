@@ -208,7 +208,7 @@ def command_batch(args: argparse.Namespace) -> int:
     try:
         result = run_batch(args.workbook, scenarios=args.scenarios, outputs=args.outputs, output=args.output,
                            cluster=args.cluster, workers=args.workers, scenario_sheet=args.scenario_sheet,
-                           scenario_workbooks=args.scenario_workbooks, limits=limits)
+                           scenario_workbooks=args.scenario_workbooks, limits=limits, mask_workers=True)
     except RefusedError as exc:
         print(f"trups-xl: {exc}", file=sys.stderr)
         return 2

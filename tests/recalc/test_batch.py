@@ -201,16 +201,19 @@ def _group(pid: int) -> list[int]:
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="finds the process group's members in /proc")
-@pytest.mark.parametrize("moment", ["the forkserver starting", "the first result"])
-def test_a_ctrl_c_at_a_terminal_reaches_every_process_and_prints_one_line_and_no_traceback(tmp_path, moment):
-    # a terminal's Ctrl-C goes to the whole process group: the command, its forkserver (still importing, at the
-    # first moment: a traceback of its own until December 2026) and its workers
-    for k in range(16):
+@pytest.mark.parametrize(("moment", "sig"), [("the forkserver starting", signal.SIGINT),
+                                             ("the forkserver starting", signal.SIGTERM),
+                                             ("the first result", signal.SIGINT)])
+def test_a_ctrl_c_at_a_terminal_reaches_every_process_and_prints_one_line_and_no_traceback(tmp_path, moment, sig):
+    # a terminal's Ctrl-C (a service manager's SIGTERM) goes to the whole process group: the command, its
+    # forkserver (still importing, at the first moment: a traceback of its own until December 2026; ended by
+    # SIGTERM as a worker starts) and its workers
+    for k in range(32):
         small_model(tmp_path / f"m{k}.xlsx", 1000 + k)
     scenarios = table(tmp_path / "s.csv", [(f"s{j}", 0.03 + j / 1000, "") for j in range(4)])
     journal = tmp_path / "res.journal.jsonl"
     child = _watched([sys.executable, "-m", "trups_xl.cli", "recalc", str(tmp_path), "--scenarios", str(scenarios),
-                      "-o", str(tmp_path / "res"), "--workers", "2"])
+                      "-o", str(tmp_path / "res"), "--workers", "1"])
     deadline = time.monotonic() + 60
 
     def reached() -> bool:
@@ -222,12 +225,29 @@ def test_a_ctrl_c_at_a_terminal_reaches_every_process_and_prints_one_line_and_no
         time.sleep(0.002)
     if moment == "the forkserver starting":
         time.sleep(0.1)  # into its imports (about 0.3 s)
-    _signal_group(child, signal.SIGINT)
+    _signal_group(child, sig)
     out, err = _communicate_or_stacks(child, 60)
     assert child.returncode == 130, (out, err)
     assert err.strip().splitlines() == [f"trups-xl: interrupted; no results written. Finished scenarios are kept in "
                                         f"{journal}: run the same command again to resume"]
     assert not (tmp_path / "res.csv").exists()
+
+
+def test_a_ctrl_c_in_the_callers_code_between_results_stops_the_batch_at_once(tmp_path):
+    from trups_xl.recalc import run_batch
+
+    books = [small_model(tmp_path / f"m{k}.xlsx", 1000 + k) for k in range(3)]
+    seen = []
+
+    def on_result(done, total):
+        seen.append(done)
+        os.kill(os.getpid(), signal.SIGINT)  # a Ctrl-C while the caller's code runs: raised there, not held
+        seen.append("after")
+
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(books, output=tmp_path / "res", workers=1, on_result=on_result)
+    assert seen == [1] and not (tmp_path / "res.csv").exists()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 @pytest.mark.cluster

@@ -29,13 +29,25 @@ def test_a_signal_while_the_pool_runs_is_noted_and_raised_where_the_loop_looks()
     assert reached and not interrupts.deferring
 
 
-def test_a_signal_noted_after_the_last_look_is_raised_on_leaving_the_pool_loop():
+def test_a_signal_noted_is_raised_before_the_pool_loop_goes_on_and_not_while_it_stops():
     interrupts = Interrupts()
-    with pytest.raises(KeyboardInterrupt), interrupts.deferred():
+    with interrupts.deferred():
         interrupts.handle(signal.SIGTERM, None)
-    with pytest.raises(KeyboardInterrupt):  # and again before another pool starts
-        with interrupts.deferred():
-            pass
+    with interrupts.deferred(check_first=False):  # stopping the pool: nothing raised halfway
+        interrupts.handle(signal.SIGINT, None)
+    with pytest.raises(KeyboardInterrupt), interrupts.deferred():  # the next step of the loop
+        pass
+
+
+def test_a_signal_the_process_was_started_with_ignored_stays_ignored():
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with signals_as_interrupt() as interrupts:
+            assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+            assert signal.getsignal(signal.SIGTERM) == interrupts.handle
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, before)
 
 
 def test_the_handlers_are_those_of_before_once_the_batch_ends():

@@ -28,10 +28,11 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import Empty, SimpleQueue
 from typing import Any
 
 from trups_xl.atomic import write_atomically
@@ -209,7 +210,8 @@ def _check_targets(targets: Sequence[Path], inputs: Sequence[Path]) -> None:
 def run_batch(workbooks: Sequence[str | Path], scenarios: Path | None = None, outputs: str | Sequence[str] | None = None,
               output: Path = Path("results"), cluster: str | None = None, workers: int | None = None,
               scenario_sheet: str | None = None, scenario_workbooks: bool = False, limits: Limits | None = None,
-              progress: bool | None = None, on_result: Callable[[int, int], None] | None = None) -> BatchResult:
+              progress: bool | None = None, on_result: Callable[[int, int], None] | None = None,
+              mask_workers: bool = False) -> BatchResult:
     """Recalculate ``workbooks`` (files, folders, globs), each under every scenario of the table ``scenarios`` (or
     as it is), read ``outputs`` (defined names or cells; default: each workbook's ``Result_*`` names), and write
     the results table to ``output`` (.csv and .xlsx). The Python face of ``trups-xl recalc --scenarios``.
@@ -217,7 +219,8 @@ def run_batch(workbooks: Sequence[str | Path], scenarios: Path | None = None, ou
     ``cluster``: a Dask scheduler address (default: the ``TRUPS_XL_CLUSTER`` environment variable, else this
     machine's process pool of ``workers`` processes, by default one per core). ``on_result(done, total)`` is
     called as pairs finish. Raises :class:`RefusedError` (one line) for arguments it cannot run with;
-    a workbook or scenario that fails gets its row in the results instead.
+    a workbook or scenario that fails gets its row in the results instead. ``mask_workers``: the pool's
+    forkserver started with Ctrl-C blocked (:func:`.interrupts.start_forkserver`; the command's choice).
     """
     limits = limits or Limits()
     csv_path, xlsx_path, journal_path, books_dir = results_paths(Path(output))
@@ -269,7 +272,8 @@ def run_batch(workbooks: Sequence[str | Path], scenarios: Path | None = None, ou
     finished = 0
     try:
         with signals_as_interrupt() as interrupts:
-            source = _dask_results(tasks, cluster) if cluster else _pool_results(tasks, workers, interrupts)
+            source = _dask_results(tasks, cluster) if cluster else _pool_results(tasks, workers, interrupts,
+                                                                                   mask_workers)
             for task, result in source:
                 answers.setdefault(task.index, []).append((task, result))
                 for scenario, rows, copy in result.scenarios:
@@ -375,9 +379,11 @@ def _progress_bar(total: int, progress: bool | None) -> Any:
     return tqdm(total=total, unit="scenario", file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
 
 
-def _pool_results(tasks: Sequence[Task], workers: int | None,
-                  interrupts: Interrupts) -> Iterator[tuple[Task, TaskResult]]:
-    """Run the tasks on a process pool; a pool a worker died in is replaced once for the tasks it had."""
+def _pool_results(tasks: Sequence[Task], workers: int | None, interrupts: Interrupts,
+                  mask_workers: bool = False) -> Iterator[tuple[Task, TaskResult]]:
+    """Run the tasks on a process pool; a pool a worker died in is replaced once for the tasks it had. A signal is
+    noted while the pool's own code runs and raised between its steps (:class:`.interrupts.Interrupts`); the
+    caller's code between results is interrupted at once."""
     workers = max(1, min(workers or os.cpu_count() or 1, len(tasks) or 1))
     if not tasks:
         return
@@ -385,35 +391,67 @@ def _pool_results(tasks: Sequence[Task], workers: int | None,
     context.set_forkserver_preload(["trups_xl.recalc.batch", "trups_xl.recalc.scenarios", "trups_xl.recalc.run"])
     breaks: dict[int, int] = {}
     pending = list(range(len(tasks)))
-    with interrupts.deferred():
-        while pending:
-            start_forkserver()
+    while pending:
+        with interrupts.deferred():
+            if mask_workers:
+                start_forkserver()
             pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start)
-            try:
-                futures = {pool.submit(evaluate_task, tasks[i]): i for i in pending}
-                pending = []
-                waiting = set(futures)
-                while waiting:
-                    finished, waiting = wait(waiting, timeout=POLL_S, return_when=FIRST_COMPLETED)
-                    interrupts.check()
-                    for future in finished:
-                        i = futures[future]
-                        try:
-                            result = future.result()
-                        except BrokenProcessPool:
-                            breaks[i] = breaks.get(i, 0) + 1
-                            if breaks[i] < 2:
-                                pending.append(i)
-                            else:
-                                yield tasks[i], _died(tasks[i])
+        try:
+            done: SimpleQueue[Future[TaskResult]] = SimpleQueue()  # each future as it finishes: no scan of them all
+            futures: dict[Future[TaskResult], int] = {}
+            with interrupts.deferred():
+                for i in pending:
+                    future = pool.submit(evaluate_task, tasks[i])
+                    futures[future] = i
+                    future.add_done_callback(done.put)
+            pending = []
+            left = len(futures)
+            while left:
+                with interrupts.deferred():
+                    finished = _finished(done)
+                    outcomes = [(futures[f], _outcome(f)) for f in finished]
+                left -= len(finished)
+                for i, result in outcomes:
+                    if result is None:  # its worker died
+                        breaks[i] = breaks.get(i, 0) + 1
+                        if breaks[i] < 2:
+                            pending.append(i)
                             continue
-                        except Exception as exc:  # a defect, reported in the task's rows rather than lost
-                            result = TaskResult(refused=f"the worker failed: {type(exc).__name__}: {exc}")
-                        yield tasks[i], result
-            except BaseException:
+                        result = _died(tasks[i])
+                    yield tasks[i], result
+                interrupts.check()
+        except BaseException as exc:
+            with interrupts.deferred(check_first=False):
                 stop_pool(pool)
-                raise
+            if interrupts.noted and not isinstance(exc, KeyboardInterrupt):
+                raise KeyboardInterrupt from None  # a SIGTERM to the group ended the forkserver as a worker started
+            raise
+        with interrupts.deferred():
             pool.shutdown(wait=True, cancel_futures=True)
+    interrupts.check()
+
+
+def _finished(done: SimpleQueue[Future[TaskResult]]) -> list[Future[TaskResult]]:
+    """The futures finished within :data:`.interrupts.POLL_S` seconds (none: the caller looks for a signal)."""
+    try:
+        found = [done.get(timeout=POLL_S)]
+    except Empty:
+        return []
+    while True:
+        try:
+            found.append(done.get_nowait())
+        except Empty:
+            return found
+
+
+def _outcome(future: Future[TaskResult]) -> TaskResult | None:
+    """A finished task's result; None where its worker died."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return None
+    except Exception as exc:  # a defect, reported in the task's rows rather than lost
+        return TaskResult(refused=f"the worker failed: {type(exc).__name__}: {exc}")
 
 
 def _died(task: Task) -> TaskResult:

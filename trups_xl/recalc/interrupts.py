@@ -34,22 +34,26 @@ class Interrupts:
             raise KeyboardInterrupt
 
     @contextmanager
-    def deferred(self) -> Iterator[None]:
-        """Note the signals inside rather than raise them; one noted is raised on leaving."""
-        self.check()
+    def deferred(self, check_first: bool = True) -> Iterator[None]:
+        """Note the signals inside rather than raise them (:meth:`check` raises one noted); with ``check_first``,
+        one noted before is raised on entering."""
+        if check_first:
+            self.check()
+        was = self.deferring
         self.deferring = True
         try:
             yield
-            self.check()
         finally:
-            self.deferring = False
+            self.deferring = was
 
 
 @contextmanager
 def signals_as_interrupt() -> Iterator[Interrupts]:
-    """Ctrl-C and SIGTERM stop a batch (the journal kept, no results file)."""
+    """Ctrl-C and SIGTERM stop a batch (the journal kept, no results file). A signal this process was started
+    with ignored (``trups-xl ... &`` in a script) stays ignored."""
     interrupts = Interrupts()
-    previous = {s: signal.signal(s, interrupts.handle) for s in (signal.SIGINT, signal.SIGTERM)}
+    previous = {s: signal.signal(s, interrupts.handle) for s in (signal.SIGINT, signal.SIGTERM)
+                if signal.getsignal(s) is not signal.SIG_IGN}
     try:
         yield interrupts
     finally:
@@ -65,7 +69,8 @@ def start_forkserver() -> None:
     """Start the pool's forkserver (if it is not running) with Ctrl-C blocked, a mask it and every worker it forks
     inherit: a terminal's Ctrl-C reaches the whole process group, and a worker still starting (before its
     initializer ignores Ctrl-C) or the forkserver still importing would print a traceback. This process's own Ctrl-C
-    waits for the start and then reaches it."""
+    waits for the start and then reaches it. The command's (``mask_workers`` of :func:`.batch.run_batch`): a
+    process has one forkserver, and every later pool of it, a Python caller's own, would keep the mask."""
     from multiprocessing import forkserver, resource_tracker
 
     resource_tracker.ensure_running()  # first: its own start unblocks Ctrl-C in this thread
