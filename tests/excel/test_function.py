@@ -206,3 +206,15 @@ def test_a_headless_import_reads_no_docstring_until_the_wizard_text_is_asked_for
     assert done.returncode == 0
     info = function.INFO["TRUPS_ACCRUAL"]
     assert info.summary == inspect.cleandoc(info.doc).splitlines()[0] and "end_date" in info.arg_help
+
+
+def test_a_column_of_refusals_holds_one_text_for_each_distinct_message():
+    """100,000 refused dates that recur (a ledger's days over several securities or scenarios) held one text
+    each time (about 250 bytes a cell): one text a message, each cell still shown what it alone shows."""
+    from trups_xl.excel import udfs  # noqa: F401  (registers the functions)
+
+    dates = [[39449.0], [39450.0], [39449.0], [39620.0], [39450.0]]  # 2008-01-02, -03, -02, 06-21, -03
+    refused, messages = function.refusals("TRUPS_COUPON", dates)
+    assert refused.ravel().tolist() == [True, True, True, False, True]
+    assert messages == [function.REGISTRY["TRUPS_COUPON"]([d]) for d, r in zip(dates, refused.ravel(), strict=True) if r]
+    assert messages[0] is messages[2] and messages[1] is messages[3] and messages[0] != messages[1]

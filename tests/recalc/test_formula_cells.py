@@ -112,3 +112,13 @@ def test_shared_groups_are_the_later_cells_walked_in_position_order(later):
     groups = cells.shared_groups()
     assert list(groups) == list(expected)
     assert {index: list(group.followers) for index, group in groups.items()} == expected
+
+
+def test_forgetting_the_texts_keeps_every_cell_its_style_and_the_cells_kept_whole():
+    cells = FormulaCells()
+    cells.add_formula(2, 1, 3, "=A1+1")
+    cells.add(FormulaCell(3, 1, 4, "array", "=SEQUENCE(2)", area="A3:A4"))
+    cells.forget_texts()
+    keys, texts, _special = cells.packed()
+    assert texts == [None, None] and len(keys) == 2 and (2, 1) in cells and (3, 1) in cells
+    assert cells.style(2, 1) == 3 and cells[(3, 1)].text == "=SEQUENCE(2)" and cells[(3, 1)].area == "A3:A4"

@@ -206,7 +206,9 @@ def refusals(name: str, *args: Any) -> tuple[npt.NDArray[np.bool_], list[str]] |
     try:
         _UNWRAPPED[name](*args)
     except ElementRefusalError as exc:
-        return exc.refused, [input_message(TrupsInputError(message, exc.argument)) for message in exc.messages]
+        shown: dict[str, str] = {}  # one text a message: a long column repeats them (its dates recur)
+        return exc.refused, [shown.get(message) or shown.setdefault(
+            message, input_message(TrupsInputError(message, exc.argument))) for message in exc.messages]
     except Exception:  # refused otherwise: the caller calls the rows on their own
         return None
     return None

@@ -247,6 +247,11 @@ class FormulaCells(Mapping[tuple[int, int], FormulaCell]):
             self._order()
         return self._keys, self._texts, self._special
 
+    def forget_texts(self) -> None:
+        """Let go of the plain formulas' texts (about 90 bytes a cell), keeping the cells, their styles and
+        the cells kept whole: for a reader that needs no text once the engine holds the formulas."""
+        self._texts = [None] * len(self._texts)
+
     def kept_whole(self) -> list[FormulaCell]:
         """The cells kept whole — arrays, dynamic arrays, a shared formula's first cell — in order (a
         shared formula's later cells are :meth:`shared_groups`')."""

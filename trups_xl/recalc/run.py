@@ -80,6 +80,9 @@ def evaluate_workbook(loaded: Loaded, vectorise_calls: bool = True) -> Recalcula
     total = sum(len(s.formulas) for s in loaded.found.sheets)
     loaded.say(f"evaluating {total:,} formula cells")
     with _progress(loaded.say, total) as tick:
+        if loaded.plan is not None and vectorise_calls and not loaded.reflective:
+            for sheet in loaded.found.sheets:
+                sheet.formulas.forget_texts()
         outcome = evaluate_calls(loaded, vectorise_calls, tick, one_off=True)
         tick(total)
     return collect(loaded, outcome)
