@@ -163,15 +163,12 @@ def solve(target: FloatArray, value: Callable[[FloatArray], tuple[FloatArray, Fl
     bracketed Newton in -99.99%..99.99%, refused naming ``argument`` when no rate there gives the
     target or the result does not reprice it within 1e-9 per 100. ``value`` takes the rates of the
     rows still iterating: every row must share one value function."""
-    lo_rate, hi_rate = RATE_BOUNDS
-    if not _within_reach(target, value(np.full(target.size, lo_rate))[0], value(np.full(target.size, hi_rate))[0]):
+    roots, reached = _roots(target, lambda rates, _rows: value(rates), tolerance, every_row=True)
+    if not reached:
         raise TrupsInputError("no yield between -99.99% and 99.99% gives that price", argument)
-    lo, hi = np.full(target.size, lo_rate), np.full(target.size, hi_rate)
-    y = np.full(target.size, SOLVE_START)
-    out = bracketed_newton(target, lambda rates, _rows: value(rates), lo, hi, y, tolerance)
-    if not _reprices(value(out)[0], target):
+    if np.isnan(roots).any():
         raise TrupsInputError("no yield reprices that price to 1e-9 per 100", argument)
-    return out
+    return roots
 
 
 def _reached(target: FloatArray, highest: FloatArray, lowest: FloatArray) -> npt.NDArray[np.bool_]:
@@ -179,19 +176,9 @@ def _reached(target: FloatArray, highest: FloatArray, lowest: FloatArray) -> npt
     return (target < highest) & (target > lowest)
 
 
-def _within_reach(target: FloatArray, highest: FloatArray, lowest: FloatArray) -> bool:
-    """Whether every target lies strictly between the prices at the bounds of :data:`RATE_BOUNDS`."""
-    return bool(np.all(_reached(target, highest, lowest)))
-
-
 def _repriced(priced: FloatArray, target: FloatArray) -> npt.NDArray[np.bool_]:
     """Where a root's price is its target within :data:`REPRICE_TOLERANCE` per 100 (or less)."""
     return np.abs(priced - target) <= REPRICE_TOLERANCE * np.maximum(1.0, np.abs(target) / 100.0)
-
-
-def _reprices(priced: FloatArray, target: FloatArray) -> bool:
-    """Whether every root's price is its target within :data:`REPRICE_TOLERANCE` per 100 (or less)."""
-    return bool(np.all(_repriced(priced, target)))
 
 
 def dirty_price(price: FloatArray, c: Candidates, quote: Quote) -> FloatArray:
@@ -365,16 +352,24 @@ def solve_each(target: FloatArray, value: Callable[[FloatArray, npt.NDArray[np.i
                ) -> FloatArray:
     """:func:`solve_rows` row by row: each row's root, NaN where the row is out of reach or its root does not
     reprice it (a row iterates on its own, so the others' roots are what they are beside it)."""
+    return _roots(target, value, SOLVE_TOLERANCE)[0]
+
+
+def _roots(target: FloatArray, value: Callable[[FloatArray, npt.NDArray[np.intp]], tuple[FloatArray, FloatArray]],
+           tolerance: float, every_row: bool = False) -> tuple[FloatArray, bool]:
+    """The one root finder of :func:`solve` and :func:`solve_each`: each row's root from :data:`SOLVE_START`
+    within :data:`RATE_BOUNDS`, NaN where the row is out of reach or its root does not reprice it; and whether
+    every row was within reach (with ``every_row``, nothing is solved unless every row is)."""
     found, every = np.full(target.size, np.nan), np.arange(target.size)
     lo, hi = (np.full(target.size, bound) for bound in RATE_BOUNDS)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         at = np.flatnonzero(_reached(target, value(lo, every)[0], value(hi, every)[0]))
-        if at.size:
+        if at.size and not (every_row and at.size < target.size):
             y = bracketed_newton(target[at], lambda rates, rows: value(rates, at[rows]), lo[at], hi[at],
-                                 np.full(at.size, SOLVE_START), SOLVE_TOLERANCE)
+                                 np.full(at.size, SOLVE_START), tolerance)
             repriced = _repriced(value(y, at)[0], target[at])
             found[at[repriced]] = y[repriced]
-    return found
+    return found, at.size == target.size
 
 
 def _yield_and_date(solved: PeriodSolved) -> tuple[FloatArray, npt.NDArray[np.datetime64]]:
