@@ -405,3 +405,24 @@ def test_copy_names_that_differ_only_in_case_are_one_file_and_too_many_pairs_are
     monkeypatch.setattr(batch, "_check_copy_names", lambda *_a: pytest.fail("names checked before the pairs"))
     with pytest.raises(RefusedError, match="2 pairs; at most 1 in one batch"):
         run_batch([book], scenarios=cases, output=tmp_path / "res", workers=1, scenario_workbooks=True)
+
+
+def test_a_ctrl_c_while_the_results_are_written_leaves_the_old_pair_and_says_so(tmp_path, monkeypatch, capsys):
+    # before: the .csv was moved into place before the .xlsx was written, so a Ctrl-C then left a new table
+    # beside an old book while the command said no results were written
+    from trups_xl.recalc import results
+
+    book = small_model(tmp_path / "m.xlsx", 1000)
+    scenarios = table(tmp_path / "s.csv", [("s0", 0.03, "")])
+    (tmp_path / "res.csv").write_text("old table")
+    (tmp_path / "res.xlsx").write_bytes(b"old book")
+
+    def interrupted(_rows):
+        def write(_tmp):
+            raise KeyboardInterrupt
+        return write
+
+    monkeypatch.setattr(results, "_xlsx_writer", interrupted)
+    assert main(["recalc", str(book), "--scenarios", str(scenarios), "-o", str(tmp_path / "res"), "--workers", "1"]) == 130
+    assert "interrupted; no results written" in capsys.readouterr().err
+    assert (tmp_path / "res.csv").read_text() == "old table" and (tmp_path / "res.xlsx").read_bytes() == b"old book"

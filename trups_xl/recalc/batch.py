@@ -39,7 +39,7 @@ from trups_xl.atomic import write_atomically
 from trups_xl.recalc.heap import give_back_freed_memory
 from trups_xl.recalc.interrupts import POLL_S, Interrupts, signals_as_interrupt, start_forkserver, stop_pool
 from trups_xl.recalc.journal import Entry, Journal, digest, pair_key
-from trups_xl.recalc.results import Row, write_csv, write_xlsx
+from trups_xl.recalc.results import Row, write_results
 from trups_xl.recalc.safety import Limits, RefusedError
 from trups_xl.recalc.scenario_table import BASE, Scenario, ScenarioTable, parse_outputs, read_table
 
@@ -289,8 +289,8 @@ def run_batch(workbooks: Sequence[str | Path], scenarios: Path | None = None, ou
         bar.close()
         journal.close()
     table_rows, summary, failed = _tabulate(books, chosen, keys, journal.finished(), answers, refused)
-    write_csv(csv_path, table_rows)
-    write_xlsx(xlsx_path, table_rows)
+    with signals_as_interrupt() as late:  # a Ctrl-C while the two files are moved into place comes too late
+        write_results(csv_path, xlsx_path, table_rows, moving=lambda: late.deferred(check_first=False))
     return BatchResult(table_rows, summary, 1 if failed else 0, csv_path, xlsx_path, resumed, finished)
 
 

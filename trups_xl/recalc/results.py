@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from trups_xl.atomic import write_atomically
+from trups_xl.atomic import write_atomically, write_atomically_together
 
 COLUMNS = ("workbook", "scenario", "output", "value", "message")
 #: Workbooks drawn as series in one output's chart; past that the sheet still lists every value.
@@ -51,6 +52,10 @@ def _is_number(text: str) -> bool:
 
 
 def write_csv(target: Path, rows: Sequence[Row]) -> None:
+    write_atomically(target, _csv_writer(rows))
+
+
+def _csv_writer(rows: Sequence[Row]) -> Callable[[Path], None]:
     def write(tmp: Path) -> None:
         with tmp.open("w", newline="", encoding="utf-8") as handle:
             out = csv.writer(handle)
@@ -59,7 +64,7 @@ def write_csv(target: Path, rows: Sequence[Row]) -> None:
                 out.writerow([_csv_cell(r.workbook), _csv_cell(r.scenario), _csv_cell(r.output),
                               "" if r.value is None else _csv_cell(r.value), _csv_cell(r.message)])
 
-    write_atomically(target, write)
+    return write
 
 
 def _sheet_title(name: str, used: set[str]) -> str:
@@ -81,6 +86,17 @@ def _cell(value: Any) -> Any:
 def write_xlsx(target: Path, rows: Sequence[Row]) -> None:
     """The table on a sheet ``Results``; then per output a sheet of scenario x workbook values with a
     chart of the numeric ones against the scenario."""
+    write_atomically(target, _xlsx_writer(rows))
+
+
+def write_results(csv_target: Path, xlsx_target: Path, rows: Sequence[Row],
+                  moving: Callable[[], AbstractContextManager[object]] = nullcontext) -> None:
+    """:func:`write_csv` and :func:`write_xlsx` as one: neither file is replaced unless both are written
+    (:func:`trups_xl.atomic.write_atomically_together`, ``moving`` around the moves)."""
+    write_atomically_together([(csv_target, _csv_writer(rows)), (xlsx_target, _xlsx_writer(rows))], moving)
+
+
+def _xlsx_writer(rows: Sequence[Row]) -> Callable[[Path], None]:
     from openpyxl import Workbook
     from openpyxl.chart import LineChart, Reference
 
@@ -116,7 +132,7 @@ def write_xlsx(target: Path, rows: Sequence[Row]) -> None:
         chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=len(scenarios) + 1))
         chart.width, chart.height = 24, 12
         sheet.add_chart(chart, f"{_column_letter(len(workbooks) + 3)}2")
-    write_atomically(target, lambda tmp: book.save(tmp))
+    return lambda tmp: book.save(tmp)
 
 
 def _column_letter(n: int) -> str:
@@ -125,4 +141,4 @@ def _column_letter(n: int) -> str:
     return str(get_column_letter(n))
 
 
-__all__ = ["COLUMNS", "Row", "write_csv", "write_xlsx"]
+__all__ = ["COLUMNS", "Row", "write_csv", "write_results", "write_xlsx"]
