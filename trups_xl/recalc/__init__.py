@@ -16,6 +16,7 @@ Modules, one concept each:
   vectorised runs;
 * ``load``      -- the workbook checked, screened (external references, formulas the engine cannot
   parse) and loaded into the engine once;
+* ``data_tables`` -- Excel data tables (What-If Analysis): their saved values kept, said in one line;
 * ``structured`` -- Excel tables, and the formulas reading one by a structured reference (which the
   engine does not read: said in one line);
 * ``engine_copy`` -- the engine's copy of a package: whole columns of formula cells left empty or

@@ -21,7 +21,7 @@ from typing import cast
 
 import formualizer as fz
 
-from trups_xl.recalc import direct_names, engine, planning, shared
+from trups_xl.recalc import data_tables, direct_names, engine, planning, shared
 from trups_xl.recalc.addresses import a1, area_bounds, texts_blanked
 from trups_xl.recalc.blocks import Block
 from trups_xl.recalc.calls import names_trups, top_function
@@ -93,7 +93,8 @@ def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, unshared
         own = _own_spans(unshared, cells, spans, marked)
         added, unwritten = write_copy(path, copy, found, cells, keep_vba=False, compression=zipfile.ZIP_STORED,
                                       spans=spans, sheet=scratch, own=own,
-                                      formulas=direct_names.in_piece(direct) if direct else None)  # read once
+                                      formulas=data_tables.in_pieces(
+                                          found, direct_names.in_piece(direct) if direct else None))  # read once
         unmarked = {b.sheet for b, _texts in marked} & unwritten
         if not unmarked:
             break
@@ -207,15 +208,15 @@ def _engine_book(path: Path, found: Scan, limits: Limits, bad: dict[Key, str], e
                 except RefusedError:  # the changes made it one the engine does not read: it gets the workbook's
                     if early is not None:
                         early.scratch_in_copy, early.pinned_in_copy, early.marked_in_copy = False, [], []
-            copy = _sanitised(path, found, bad, Path(tmp), unshared, cleared=cleared) if bad or unshared or cleared \
-                else path
+            copy = _sanitised(path, found, bad, Path(tmp), unshared, cleared=cleared) \
+                if bad or unshared or cleared or data_tables.areas(found) else path
             return _load(copy, limits), bad, external, notices, True
         except RefusedError as refused:
             if "parse error" not in str(refused).lower():
                 raise
-        bad, external, notices = _screen(found, parse_all=True)
+        bad, external, unparsed = _screen(found, parse_all=True)
         return (_load(_sanitised(path, found, bad, Path(tmp), unshared, name="retry", cleared=cleared), limits), bad,
-                external, notices, False)
+                external, [*notices, *unparsed], False)  # the load's notices kept (tables, data tables)
 
 
 #: Cells of array formulas' ranges left empty in the engine's copy, at most (a range is read within its sheet's
@@ -421,6 +422,8 @@ def load_workbook(path: Path, progress: Callable[[str], None] | None = None,
         bad, external, notices = _screen(found)
         tables = structured_notice(found, table_names(path, limits))  # the engine reads no table: said once
         notices += [tables] if tables else []
+        what_if = data_tables.notice(found)
+        notices += [what_if] if what_if else []
         looks_at_itself = reflective(found)
     early, scanned = None, None
     if blank_runs and not looks_at_itself:

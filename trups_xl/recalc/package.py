@@ -62,6 +62,8 @@ class Sheet:
     cells: int = 0
     max_row: int = 0
     max_col: int = 0
+    #: the areas of its data tables (What-If Analysis: :mod:`.data_tables`), as ``E3:E5``
+    data_tables: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -302,6 +304,9 @@ def _add(sheet: Sheet, tag: bytes, fattrs: bytes, raw: bytes | None) -> None:
     fattr = attributes(fattrs) if fattrs.strip() else {}
     body = unescape(raw.decode("utf-8")) if raw else ""
     kind = fattr.get("t", "normal")
+    if kind == "dataTable":  # no formula of its own: its cells keep the values Excel saved (.data_tables)
+        sheet.data_tables.append(fattr.get("ref") or a1(row, col))
+        return
     text = f"={body}" if body else None
     if text is not None and (len(text) > 1000 or text.count("(") > 64):
         check_formula(f"{sheet.title}!{a1(row, col)}", text)

@@ -21,7 +21,7 @@ from pathlib import Path
 from types import FrameType
 
 from trups_xl.excel.convert import collector_paused
-from trups_xl.recalc import vectorise
+from trups_xl.recalc import data_tables, vectorise
 from trups_xl.recalc.collect import Recalculation, collect
 from trups_xl.recalc.load import Loaded, load_workbook
 from trups_xl.recalc.report import CONDITION_PREFIXES, MAX_LISTED_ERRORS, error_lines, shown, summary
@@ -132,7 +132,7 @@ def write_values(path: Path, out: Path, result: Recalculation, replace_input: bo
         raise RefusedError("nothing to write: the recalculation holds no scan of the workbook")
     keep_vba = result.has_vba and out.suffix.lower() == ".xlsm"
     with collector_paused(), step("values copy"):
-        write_copy(path, out, result.scan, result.cells, keep_vba)
+        write_copy(path, out, result.scan, result.cells, keep_vba, formulas=data_tables.in_pieces(result.scan))
 
 
 @dataclass(frozen=True)

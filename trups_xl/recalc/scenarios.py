@@ -78,10 +78,13 @@ class ModelSession:
             self._load(path, limits)
 
     def _load(self, path: Path, limits: Limits | None) -> None:
-        from trups_xl.recalc import run, vectorise
+        from trups_xl.recalc import data_tables, run, vectorise
 
         self.path = path
         self.model = run.load_workbook(path, limits=limits)
+        what_if = data_tables.refusal(self.model.found)
+        if what_if:
+            raise RefusedError(what_if)
         base = run.evaluate_calls(self.model)
         full = run.collect(self.model, base)  # gives back (restores) a run that read a spilled cell
         #: the cells the base's spills fill, by sheet (an anchor's spill area, the anchor itself left out)

@@ -1,0 +1,76 @@
+"""Excel data tables (What-If Analysis): the workbook is read, not refused; the table's cells keep the values
+Excel saved, in the engine and in the values copy, and one line says so; a scenario run refuses it."""
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+openpyxl = pytest.importorskip("openpyxl")
+pytest.importorskip("formualizer")
+
+from books import write_book  # noqa: E402
+
+from trups_xl.cli import main  # noqa: E402
+from trups_xl.recalc.data_tables import without_data_tables  # noqa: E402
+
+#: The data table's three cells as Excel saves a one-input table of B1 over D3:D5 (=TABLE(,B1)): the
+#: top-left cell holds the table's formula, each cell the value Excel last computed.
+_SAVED = (b'<c r="E3"><f t="dataTable" ref="E3:E5" dt2D="0" dtr="0" r1="B1"/><v>101</v></c>',
+          b'<c r="E4"><v>102</v></c>', b'<c r="E5"><v>103</v></c>')
+
+
+def _what_if_book(path: Path) -> Path:
+    """Inputs B1 (a rate) and B2; E2 =B2*(1+B1) the table's formula; D3:D5 the rates tried; E3:E5 the table;
+    G1 reads the table, G2 a TRUPS_* call, G3 an ordinary formula."""
+    write_book(path, {"B1": 0.05, "B2": 100, "E2": "=B2*(1+B1)", "D3": 0.01, "D4": 0.02, "D5": 0.03,
+                      "E3": 0, "E4": 0, "E5": 0, "G1": "=SUM(E3:E5)", "G2": "=TRUPS_ACCRUAL(DATE(2008,12,21),"
+                      "DATE(2009,1,31))", "G3": "=E2*2"})
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    for saved, row in zip(_SAVED, (3, 4, 5), strict=True):
+        start = sheet.index(f'<c r="E{row}"'.encode())
+        sheet = sheet[:start] + saved + sheet[sheet.index(b"</c>", start) + 4:]
+    parts["xl/worksheets/sheet1.xml"] = sheet
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+def test_a_workbook_with_a_data_table_is_recalculated_its_table_keeping_the_values_excel_saved(tmp_path, capsys):
+    book = _what_if_book(tmp_path / "what_if.xlsx")
+    out = tmp_path / "values.xlsx"
+    assert main(["recalc", str(book), "-o", str(out)]) == 0  # refused as a whole until December 2026
+    printed = capsys.readouterr().out
+    assert "Sheet!E3:E5: a data table (What-If Analysis) keeps the values Excel saved" in printed
+    values = openpyxl.load_workbook(out)["Sheet"]
+    assert [values[f"E{r}"].value for r in (3, 4, 5)] == [101, 102, 103]
+    assert values["G1"].value == 306 and values["G3"].value == pytest.approx(210.0)
+    assert values["G2"].value == pytest.approx(9.222222222, abs=1e-9)
+    with zipfile.ZipFile(out) as z:
+        assert b"dataTable" not in z.read("xl/worksheets/sheet1.xml")  # no formula left in the values copy
+
+
+def test_a_scenario_run_refuses_a_workbook_with_a_data_table_in_one_line(tmp_path, capsys):
+    book = _what_if_book(tmp_path / "what_if.xlsx")
+    scenarios = tmp_path / "s.csv"
+    scenarios.write_text("scenario,Sheet!B1\nlow,0.01\n")
+    assert main(["recalc", str(book), "--scenarios", str(scenarios), "-o", str(tmp_path / "res"),
+                 "--outputs", "Sheet!G1", "--workers", "1"]) == 1
+    captured = capsys.readouterr()
+    rows = (tmp_path / "res.csv").read_text()
+    assert "Sheet!E3:E5 is a data table (What-If Analysis), whose values a scenario would leave as Excel saved" \
+        in rows and "Traceback" not in captured.err
+
+
+def test_only_a_data_tables_formula_element_is_left_out():
+    piece = (b'<row r="3"><c r="E3"><f t="dataTable" ref="E3:E5" dt2D="0" dtr="0" r1="B1"/><v>101</v></c>'
+             b'<c r="F3"><f t="dataTable" ref="F3:F5" r1="B1"></f><v>7</v></c>'
+             b'<c r="G3"><f t="shared" ref="G3:G5" si="0">"dataTable"&amp;A1</f><v>x</v></c></row>')
+    assert without_data_tables(piece) == (
+        b'<row r="3"><c r="E3"><v>101</v></c><c r="F3"><v>7</v></c>'
+        b'<c r="G3"><f t="shared" ref="G3:G5" si="0">"dataTable"&amp;A1</f><v>x</v></c></row>')
+    plain = b'<row r="1"><c r="A1"><f>B1+1</f><v>2</v></c></row>'
+    assert without_data_tables(plain) is plain
