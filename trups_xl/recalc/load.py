@@ -365,8 +365,9 @@ def _holder(spans: dict[tuple[str, int], list[tuple[int, int, int]]], sheet: str
 def keep_for_collect(formulas: dict[Key, str]) -> None:
     """Drop from ``formulas`` what reading back does not need: the texts of the formulas that start with a
     ``TRUPS_*`` call are kept (which function a cell calls first says whether its number is a date,
-    :func:`.calls.top_function`); every other text is the scan's, or for the rare cell that needs one and
-    has none there (a blocked spill in a shared formula's later cell) the engine's."""
+    :func:`.calls.top_function`); every other text is the scan's (until a one-off recalculation lets those go:
+    :func:`.run.evaluate_workbook`), or for a cell that needs one and has none there (a blocked spill) the
+    engine's."""
     candidates = compress(formulas.items(), map(names_trups, formulas.values()))  # no Python step for the others
     kept = {k: t for k, t in candidates if top_function(t) is not None}
     formulas.clear()  # the same dictionary (the caller's Loaded holds it), its table released
