@@ -93,10 +93,8 @@ def _result_shape(book: fz.Workbook, sheet: str, formula: str, probe: tuple[int,
 
 
 def _engine_formula(book: fz.Workbook, sheet: str, row: int, col: int) -> str:
-    """A formula cell's text as the engine holds it ("" when it holds none): for a cell whose text neither
-    the scan nor the formulas kept for reading back hold (a shared formula's later cell; any formula not
-    starting with a ``TRUPS_*`` call once a one-off recalculation has let the scan's texts go,
-    :meth:`.formula_cells.FormulaCells.forget_texts`)."""
+    """A formula cell's text as the engine holds it ("" when it holds none), where neither the scan (its texts
+    let go in a one-off recalculation) nor the formulas kept for reading back hold it."""
     try:
         text = book.get_formula(sheet, row, col)
     except Exception:  # the engine's refusal: no text, so no shape is given
