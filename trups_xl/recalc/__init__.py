@@ -47,6 +47,7 @@ Modules, one concept each:
 * ``scenario_table`` -- the scenario table and the outputs named;
 * ``scenarios`` -- a model loaded once, evaluated under scenario after scenario;
 * ``batch``     -- many workbooks and scenarios as tasks on this machine's cores or a Dask cluster;
+* ``cluster``   -- a batch's tasks on an existing Dask scheduler (the cluster extra);
 * ``interrupts`` -- Ctrl-C and SIGTERM during a batch: one line, never a traceback from any of its processes;
 * ``journal``   -- the resume store of a batch: one line per finished (workbook, scenario) pair;
 * ``results``   -- the results table of a batch, as CSV and as an .xlsx with a chart per output.

@@ -26,7 +26,6 @@ import signal
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -52,8 +51,6 @@ MAX_WORKBOOKS = 100_000
 #: (workbook, scenario) pairs in one batch: the results table is held in memory before it is written.
 MAX_PAIRS = 1_000_000
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-#: Seconds to wait for the Dask scheduler to answer.
-CONNECT_TIMEOUT_S = 20
 
 
 @dataclass(frozen=True)
@@ -272,8 +269,12 @@ def run_batch(workbooks: Sequence[str | Path], scenarios: Path | None = None, ou
     finished = 0
     try:
         with signals_as_interrupt() as interrupts:
-            source = _dask_results(tasks, cluster) if cluster else _pool_results(tasks, workers, interrupts,
-                                                                                   mask_workers)
+            if cluster:
+                from trups_xl.recalc.cluster import dask_results
+
+                source = dask_results(tasks, cluster, interrupts)
+            else:
+                source = _pool_results(tasks, workers, interrupts, mask_workers)
             for task, result in source:
                 answers.setdefault(task.index, []).append((task, result))
                 for scenario, rows, copy in result.scenarios:
@@ -457,40 +458,6 @@ def _outcome(future: Future[TaskResult]) -> TaskResult | None:
 def _died(task: Task) -> TaskResult:
     return TaskResult(scenarios=[(s, [("", None, "a worker process died running it twice (out of memory?)")], None)
                                  for s in task.scenarios])
-
-
-def _dask_results(tasks: Sequence[Task], address: str) -> Iterator[tuple[Task, TaskResult]]:
-    """Run the tasks on the Dask scheduler at ``address``; a task whose worker died runs again on another."""
-    try:
-        import distributed
-    except ImportError:
-        raise RefusedError("--cluster needs the cluster extra: pip install 'trups-xl[cluster]'") from None
-    if not tasks:
-        return
-    try:
-        dask: Any = distributed  # its API is not fully typed
-        client = dask.Client(address, timeout=f"{CONNECT_TIMEOUT_S}s", set_as_default=False)
-    except (OSError, TimeoutError) as exc:
-        raise RefusedError(f"--cluster {address}: no Dask scheduler answered ({type(exc).__name__}: "
-                           f"{str(exc)[:120]})") from None
-    futures: dict[Any, Task] = {}
-    try:
-        stamp = f"{time.time_ns():x}"
-        futures = {client.submit(evaluate_task, task, key=f"trups-xl-{stamp}-{k}", pure=False, retries=1): task
-                   for k, task in enumerate(tasks)}
-        for future in dask.as_completed(futures, loop=client.loop):
-            task = futures[future]
-            try:
-                result = future.result()
-            except Exception as exc:  # the task failed on every worker it ran on
-                result = TaskResult(scenarios=[(s, [("", None, f"the cluster could not run it ({type(exc).__name__}: "
-                                                               f"{str(exc)[:120]})")], None) for s in task.scenarios])
-            yield task, result
-    except BaseException:
-        client.cancel(list(futures))
-        raise
-    finally:
-        client.close()
 
 
 __all__ = ["CLUSTER_ENV", "BatchResult", "Task", "TaskResult", "evaluate_task", "results_paths", "run_batch",
