@@ -74,3 +74,39 @@ def test_only_a_data_tables_formula_element_is_left_out():
         b'<c r="G3"><f t="shared" ref="G3:G5" si="0">"dataTable"&amp;A1</f><v>x</v></c></row>')
     plain = b'<row r="1"><c r="A1"><f>B1+1</f><v>2</v></c></row>'
     assert without_data_tables(plain) is plain
+
+
+def test_a_data_table_without_its_saved_values_is_refused_in_one_line(tmp_path, capsys):
+    # openpyxl keeps the other cells' values but writes the top-left cell's formula without one: read as an
+    # empty cell, SUM over the table gave 205, not 306, and the command said nothing
+    book = _what_if_book(tmp_path / "what_if.xlsx")
+    again = tmp_path / "saved_by_openpyxl.xlsx"
+    openpyxl.load_workbook(book).save(again)
+    assert main(["recalc", str(again), "-o", str(tmp_path / "out.xlsx")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err.startswith("trups-xl: Sheet!E3:E5 is a data table (What-If Analysis) without the values Excel computes")
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_a_batch_without_scenarios_reads_a_workbook_with_a_data_table_as_it_is(tmp_path, capsys):
+    books = [_what_if_book(tmp_path / f"what_if_{k}.xlsx") for k in range(2)]
+    assert main(["recalc", *map(str, books), "--outputs", "Sheet!G1", "-o", str(tmp_path / "res"),
+                 "--workers", "1"]) == 0
+    rows = (tmp_path / "res.csv").read_text().splitlines()
+    assert len(rows) == 3 and all(row.endswith(",base,Sheet!G1,306.0,") for row in rows[1:]), rows
+
+
+def test_a_sheet_read_a_second_way_names_its_data_table_once(tmp_path, capsys):
+    # a formula that is not its cell's first child makes the scan read the sheet again, the careful way
+    book = _what_if_book(tmp_path / "what_if.xlsx")
+    with zipfile.ZipFile(book) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    at = sheet.index(b"</row>")
+    parts["xl/worksheets/sheet1.xml"] = sheet[:at] + b'<c r="H1"><v>2</v><f>1+1</f></c>' + sheet[at:]
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    assert main(["recalc", str(book), "-o", str(tmp_path / "out.xlsx")]) == 0
+    notices = [line for line in capsys.readouterr().out.splitlines() if "data table" in line]
+    assert len(notices) == 1 and notices[0].strip().startswith("Sheet!E3:E5: a data table"), notices

@@ -1,27 +1,67 @@
-"""Excel data tables (What-If Analysis, ``=TABLE(B1,)``): a range whose top-left cell holds
+"""Excel data tables (What-If Analysis, ``=TABLE(,B1)``): a range whose top-left cell holds
 ``<f t="dataTable" ref="E3:E5" r1="B1"/>``, every cell of it the value Excel last computed by putting each
 input of the table's row or column into the input cell. The engine does not compute data tables, and until
 December 2026 its load refused the whole workbook on that empty formula ("No tokens to parse").
 
 Now a recalculation keeps the values Excel saved there and says so in one line (:func:`notice`): the
 data table's ``<f>`` is left out of the engine's copy and of the values copy (:func:`without_data_tables`),
-so its cells are plain values in both; what reads them reads those values. A scenario run refuses such a
-workbook (:func:`refusal`): a scenario's inputs would leave the table's values as saved, and an output
-reading them would be wrong without a word.
+so its cells are plain values in both; what reads them reads those values. Refused, in one line:
+
+* a data table some cell of which has no saved value (:func:`check_saved`, while the sheet is scanned): a
+  file written by a program other than Excel (openpyxl drops the top-left cell's value when it saves) would
+  otherwise read as empty cells, a sum over the table too small and no word said;
+* a scenario that sets inputs (:func:`refusal`): the table's values would stay as saved, and an output
+  reading them would be wrong without a word. A batch run without scenarios reads the workbook as it is.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-from trups_xl.recalc.package import Scan
+from trups_xl.recalc.addresses import area_bounds, column_number
+from trups_xl.recalc.safety import RefusedError
+
+if TYPE_CHECKING:  # the scan calls check_saved: no import of it at run time
+    from trups_xl.recalc.package import Scan
 
 #: A data table's formula element, empty (``<f t="dataTable" .../>``) or not: a piece of a sheet part is
 #: cut after a row's end (:func:`.pieces.row_pieces`), so an element is never split.
 _DATA_TABLE_FORMULA = re.compile(rb'<f\b(?=[^>]*\bt="dataTable")[^>]*?(?:/>|>[^<]*</f>)')
 #: Data tables named in a line, at most.
 _NAMED = 3
+#: A cell of a sheet part: its attributes, and what it holds (None: an empty element).
+_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_POSITION = re.compile(rb'\br="([A-Z]{1,3})([1-9][0-9]{0,6})"')
+#: A value as Excel saves one: a number, a shared string's index, an error or a boolean, or an inline string.
+_SAVED = re.compile(rb"<v>[^<]|<is>")
+
+
+def check_saved(title: str, areas: Sequence[str], data: bytes, start: int, end: int) -> None:
+    """Refuse, in one line, a data table of sheet ``title`` (``areas``, its sheet data ``data[start:end]``) a cell
+    of which holds no saved value."""
+    bounds = []
+    for area in areas:
+        try:
+            bounds.append((area, area_bounds(area)))
+        except ValueError:
+            raise RefusedError(f"could not be read as a workbook: {title} gives a data table the range "
+                               f"{area[:40]!r}") from None
+    saved = dict.fromkeys(areas, 0)
+    for cell in _CELL.finditer(data, start, end):
+        position = _POSITION.search(cell[1])
+        if position is None or cell[2] is None or not _SAVED.search(cell[2]):
+            continue
+        row, col = int(position[2]), column_number(position[1].decode())
+        for area, (r1, c1, r2, c2) in bounds:
+            if r1 <= row <= r2 and c1 <= col <= c2:
+                saved[area] += 1
+    for area, (r1, c1, r2, c2) in bounds:
+        if saved[area] < (r2 - r1 + 1) * (c2 - c1 + 1):
+            raise RefusedError(f"{title}!{area} is a data table (What-If Analysis) without the values Excel computes "
+                               "for it (a file saved by another program keeps none): the engine does not compute "
+                               "data tables; open and save the workbook in Excel, or remove the table")
 
 
 def areas(found: Scan) -> list[str]:
@@ -58,7 +98,7 @@ def notice(found: Scan) -> str | None:
 
 
 def refusal(found: Scan) -> str | None:
-    """Why a scenario run refuses the workbook, or None."""
+    """Why a scenario that sets inputs refuses the workbook, or None."""
     found_areas = areas(found)
     if not found_areas:
         return None
@@ -66,4 +106,4 @@ def refusal(found: Scan) -> str | None:
             "saved them; recalculate the workbook without --scenarios, or remove the data table")
 
 
-__all__ = ["areas", "in_pieces", "notice", "refusal", "without_data_tables"]
+__all__ = ["areas", "check_saved", "in_pieces", "notice", "refusal", "without_data_tables"]

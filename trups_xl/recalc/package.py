@@ -279,6 +279,7 @@ def _scan_sheet(sheet: Sheet, data: bytes, limits: Limits) -> None:
     read = _plain_formula_cells(sheet, data, start, end)
     if read < 0:  # a formula with attributes, or a cell of another shape
         sheet.formulas.clear()
+        sheet.data_tables.clear()
         read = _formula_cells_fast(sheet, data, start, end)
     opened = data.count(b"<f>", start, end) + data.count(b"<f ", start, end) + data.count(b"<f/", start, end)
     if read != opened:  # a formula that is not its cell's first child: read the careful way
@@ -287,7 +288,12 @@ def _scan_sheet(sheet: Sheet, data: bytes, limits: Limits) -> None:
             raise RefusedError(f"could not be read as a workbook: {sheet.part} writes an end tag with a space before "
                                f"its '>' ({spaced[0].decode(errors='replace')!r}), which this command does not read")
         sheet.formulas.clear()
+        sheet.data_tables.clear()
         _formula_cells(sheet, data, start, end)
+    if sheet.data_tables:
+        from trups_xl.recalc.data_tables import check_saved
+
+        check_saved(sheet.title, sheet.data_tables, data, start, end)
 
 
 def _add(sheet: Sheet, tag: bytes, fattrs: bytes, raw: bytes | None) -> None:

@@ -82,9 +82,8 @@ class ModelSession:
 
         self.path = path
         self.model = run.load_workbook(path, limits=limits)
-        what_if = data_tables.refusal(self.model.found)
-        if what_if:
-            raise RefusedError(what_if)
+        #: why a scenario that sets inputs is refused (a data table's values would stay as saved), or None
+        self.what_if = data_tables.refusal(self.model.found)
         base = run.evaluate_calls(self.model)
         full = run.collect(self.model, base)  # gives back (restores) a run that read a spilled cell
         #: the cells the base's spills fill, by sheet (an anchor's spill area, the anchor itself left out)
@@ -257,6 +256,8 @@ class ModelSession:
             return self._evaluate(scenario, outputs, keep_workbook)
 
     def _evaluate(self, scenario: Scenario, outputs: Sequence[str], keep_workbook: bool) -> Outcome:
+        if self.what_if and scenario.inputs:
+            raise RefusedError(self.what_if)
         out = Outcome(scenario)
         book = self.model.book
         cells: list[tuple[tuple[str, int, int], Any]] = []
