@@ -110,3 +110,19 @@ def test_a_sheet_read_a_second_way_names_its_data_table_once(tmp_path, capsys):
     assert main(["recalc", str(book), "-o", str(tmp_path / "out.xlsx")]) == 0
     notices = [line for line in capsys.readouterr().out.splitlines() if "data table" in line]
     assert len(notices) == 1 and notices[0].strip().startswith("Sheet!E3:E5: a data table"), notices
+
+
+@pytest.mark.parametrize(("mode", "said"), [("autoNoTable", "automatically except data tables"), ("manual", "by hand")])
+def test_a_workbook_saved_leaving_data_tables_uncalculated_is_told_they_may_be_out_of_date(tmp_path, capsys, mode,
+                                                                                          said):
+    book = _what_if_book(tmp_path / "what_if.xlsx")
+    with zipfile.ZipFile(book) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    assert parts["xl/workbook.xml"].count(b"<calcPr ") == 1  # as openpyxl writes it: Excel's setting added
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(b"<calcPr ", f'<calcPr calcMode="{mode}" '.encode())
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    assert main(["recalc", str(book), "-o", str(tmp_path / "out.xlsx")]) == 0
+    [line] = [line for line in capsys.readouterr().out.splitlines() if "data table" in line]
+    assert f"saved calculating {said}, so they may be out of date" in line

@@ -17,14 +17,13 @@ so its cells are plain values in both; what reads them reads those values. Refus
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 from trups_xl.recalc.addresses import area_bounds, column_number
-from trups_xl.recalc.safety import RefusedError
-
-if TYPE_CHECKING:  # the scan calls check_saved: no import of it at run time
-    from trups_xl.recalc.package import Scan
+from trups_xl.recalc.package import Scan, part_budget, read_part  # the scan imports this module when it calls it
+from trups_xl.recalc.safety import Limits, RefusedError
 
 #: A data table's formula element, empty (``<f t="dataTable" .../>``) or not: a piece of a sheet part is
 #: cut after a row's end (:func:`.pieces.row_pieces`), so an element is never split.
@@ -86,15 +85,36 @@ def in_pieces(found: Scan, then: Callable[[bytes], bytes] | None = None) -> Call
     return lambda piece: after(without_data_tables(piece))
 
 
-def notice(found: Scan) -> str | None:
-    """One line for the workbook's data tables, or None."""
+def notice(found: Scan, path: Path | None = None, limits: Limits | None = None) -> str | None:
+    """One line for the workbook's data tables, or None; with the package's ``path``, saying so where Excel
+    was set to leave data tables to be calculated by hand (:func:`calc_mode`), so their values may be stale."""
     found_areas = areas(found)
     if not found_areas:
         return None
     named = ", ".join(found_areas[:_NAMED]) + (f" and {len(found_areas) - _NAMED} more" if len(found_areas) > _NAMED
                                                  else "")
+    mode = calc_mode(path, limits or Limits()) if path is not None else "auto"
+    stale = {"autoNoTable": "; the workbook was saved calculating automatically except data tables, so they may be "
+                            "out of date (press F9 in Excel before saving)",
+             "manual": "; the workbook was saved calculating by hand, so they may be out of date (press F9 in Excel "
+                       "before saving)"}.get(mode, "")
     return (f"{named}: a data table (What-If Analysis) keeps the values Excel saved; they are not recomputed "
-            "(the engine does not compute data tables)")
+            f"(the engine does not compute data tables){stale}")
+
+
+#: Excel's calculation setting in the workbook part (``<calcPr calcMode="autoNoTable"/>``).
+_CALC_MODE = re.compile(rb'<(?:\w+:)?calcPr\b[^>]*?\scalcMode="(\w{1,20})"')
+
+
+def calc_mode(path: Path, limits: Limits) -> str:
+    """Excel's calculation setting as the workbook was saved: ``auto`` (also where none is written or the part
+    cannot be read: the package was checked before), ``autoNoTable`` or ``manual``."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            found = _CALC_MODE.search(read_part(archive, "xl/workbook.xml", part_budget(limits)))
+    except (KeyError, OSError, zipfile.BadZipFile, RefusedError):
+        return "auto"
+    return found[1].decode() if found else "auto"
 
 
 def refusal(found: Scan) -> str | None:
@@ -106,4 +126,4 @@ def refusal(found: Scan) -> str | None:
             "saved them; recalculate the workbook without --scenarios, or remove the data table")
 
 
-__all__ = ["areas", "check_saved", "in_pieces", "notice", "refusal", "without_data_tables"]
+__all__ = ["areas", "calc_mode", "check_saved", "in_pieces", "notice", "refusal", "without_data_tables"]
