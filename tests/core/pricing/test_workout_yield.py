@@ -201,7 +201,14 @@ def test_a_price_is_priced_alike_alone_and_beside_others_on_a_payment_date() -> 
 def test_the_yield_to_each_workout_is_each_workouts_own_solve(security, day, price, special_events) -> None:
     """The table of yields (TRUPS_WORKOUTS) solves every workout at once, each a row of its own: each equals the
     workout solved alone (its candidates cut to it), bit for bit, and is NaN exactly where that solve refuses."""
-    from trups_xl.core.pricing.workout_yield import candidates, dirty_price, lowest_price, solve, yields_to_each
+    from trups_xl.core.pricing.workout_yield import (
+        Candidates,
+        candidates,
+        dirty_price,
+        lowest_price,
+        solve,
+        yields_to_each,
+    )
 
     terms, market = shipped()[security], Market(index=0.03, special_events=special_events)
     dates, table = yields_to_each(day, price, terms, market)
@@ -209,7 +216,9 @@ def test_the_yield_to_each_workout_is_each_workouts_own_solve(security, day, pri
     assert dates == c.dates and table.size == len(dates) >= 1
     target = dirty_price(np.array([price]), c, market.quote)
     for k in range(len(dates)):
-        one = c.subset(np.arange(len(dates)) == k)
+        keep = np.arange(len(dates)) == k  # the candidates cut to workout k, as the oracle solves it alone
+        one = Candidates(c.flows, c.last[keep], c.redemption[keep], (c.dates[k],),
+                         None if c.days is None else c.days[keep])
         try:
             alone = float(solve(target, lambda y, one=one: lowest_price(y, one)[:2])[0])
         except TrupsInputError:

@@ -92,12 +92,6 @@ class Candidates:
         paid[self.last, np.arange(self.last.size)] += self.redemption
         return np.asarray(paid, dtype=np.float64)
 
-    def subset(self, keep: npt.NDArray[np.bool_]) -> Candidates:
-        """The workouts where ``keep``."""
-        return Candidates(self.flows, self.last[keep], self.redemption[keep],
-                          tuple(d for d, k in zip(self.dates, keep, strict=True) if k),
-                          None if self.days is None else self.days[keep])
-
 
 def candidates(settlement: dt.date, terms: Terms, workout: Workout | dt.date, market: Market) -> Candidates:
     """The workouts of ``workout`` (every one for the worst) and the flows they need."""
