@@ -20,7 +20,7 @@ _SAVED = (b'<c r="E3"><f t="dataTable" ref="E3:E5" dt2D="0" dtr="0" r1="B1"/><v>
           b'<c r="E4"><v>102</v></c>', b'<c r="E5"><v>103</v></c>')
 
 
-def _what_if_book(path: Path) -> Path:
+def _what_if_book(path: Path, saved: tuple[bytes, ...] = _SAVED, workbook_xml: bytes | None = None) -> Path:
     """Inputs B1 (a rate) and B2; E2 =B2*(1+B1) the table's formula; D3:D5 the rates tried; E3:E5 the table;
     G1 reads the table, G2 a TRUPS_* call, G3 an ordinary formula."""
     write_book(path, {"B1": 0.05, "B2": 100, "E2": "=B2*(1+B1)", "D3": 0.01, "D4": 0.02, "D5": 0.03,
@@ -29,10 +29,13 @@ def _what_if_book(path: Path) -> Path:
     with zipfile.ZipFile(path) as z:
         parts = {n: z.read(n) for n in z.namelist()}
     sheet = parts["xl/worksheets/sheet1.xml"]
-    for saved, row in zip(_SAVED, (3, 4, 5), strict=True):
+    for row in (3, 4, 5):  # the cells as openpyxl wrote them, each replaced by the next of ``saved``
         start = sheet.index(f'<c r="E{row}"'.encode())
-        sheet = sheet[:start] + saved + sheet[sheet.index(b"</c>", start) + 4:]
+        sheet = sheet[:start] + (saved[row - 3] if row - 3 < len(saved) else b"") + sheet[sheet.index(b"</c>", start) + 4:]
+    sheet = sheet.replace(b"</sheetData>", b"".join(saved[3:]) + b"</sheetData>")  # what more there is, at the end
     parts["xl/worksheets/sheet1.xml"] = sheet
+    if workbook_xml is not None:
+        parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(b"<calcPr ", workbook_xml + b"<calcPr ")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in parts.items():
             z.writestr(name, data)
@@ -126,3 +129,39 @@ def test_a_workbook_saved_leaving_data_tables_uncalculated_is_told_they_may_be_o
     assert main(["recalc", str(book), "-o", str(tmp_path / "out.xlsx")]) == 0
     [line] = [line for line in capsys.readouterr().out.splitlines() if "data table" in line]
     assert f"saved calculating {said}, so they may be out of date" in line
+
+
+_E3 = _SAVED[0]
+
+
+@pytest.mark.parametrize("cells", [
+    pytest.param((_E3, b'<c r="E4"><v>102</v></c><c r="E4"><v>102</v></c>', b""), id="a cell twice, E5 missing"),
+    pytest.param((_E3, b'<c r="E4"><f t="dataTable" ref="E3:E5" r1="B1"/><v>102</v></c>', b""),
+                 id="the table twice, E5 missing"),
+    pytest.param((_E3, _SAVED[1], b'<!--<c r="E5"><v>103</v></c>-->'), id="E5 in a comment"),
+    pytest.param((_E3, _SAVED[1], b'<c r="E5"><v> </v></c>'), id="E5 blank"),
+])
+def test_a_data_table_is_refused_whatever_stands_in_for_a_missing_value(tmp_path, capsys, cells):
+    # each was read, before this check was tightened, as a table of saved values: SUM over it 203, not 306
+    book = _what_if_book(tmp_path / "what_if.xlsx", cells)
+    assert main(["recalc", str(book), "-o", str(tmp_path / "out.xlsx")]) == 2
+    assert "Sheet!E3:E5 is a data table (What-If Analysis) without the values" in capsys.readouterr().err
+
+
+def test_a_sheet_of_unclosed_cells_beside_a_data_table_is_read_in_linear_time(tmp_path, capsys):
+    import time
+
+    # 20,000 cells never closed took 35 s (each searched to the end of the sheet for its end tag)
+    unclosed = b"".join(f'<c r="K{r}"><v>1</v>'.encode() for r in range(10, 20_010))
+    book = _what_if_book(tmp_path / "what_if.xlsx", (*_SAVED, b'<row r="9">' + unclosed + b"</row>"))
+    started = time.monotonic()
+    main(["recalc", str(book), "-o", str(tmp_path / "out.xlsx")])
+    assert time.monotonic() - started < 10
+    capsys.readouterr()
+
+
+def test_a_commented_out_calculation_setting_is_not_read_for_the_real_one(tmp_path, capsys):
+    book = _what_if_book(tmp_path / "what_if.xlsx", workbook_xml=b'<!--<calcPr calcMode="manual"/>-->')
+    assert main(["recalc", str(book), "-o", str(tmp_path / "out.xlsx")]) == 0
+    [line] = [line for line in capsys.readouterr().out.splitlines() if "data table" in line]
+    assert "out of date" not in line

@@ -21,8 +21,10 @@ import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from defusedxml import ElementTree
+
 from trups_xl.recalc.addresses import area_bounds, column_number
-from trups_xl.recalc.package import Scan, part_budget, read_part  # the scan imports this module when it calls it
+from trups_xl.recalc.package import MAIN, Scan, part_budget, read_part  # the scan imports this module late
 from trups_xl.recalc.safety import Limits, RefusedError
 
 #: A data table's formula element, empty (``<f t="dataTable" .../>``) or not: a piece of a sheet part is
@@ -30,42 +32,60 @@ from trups_xl.recalc.safety import Limits, RefusedError
 _DATA_TABLE_FORMULA = re.compile(rb'<f\b(?=[^>]*\bt="dataTable")[^>]*?(?:/>|>[^<]*</f>)')
 #: Data tables named in a line, at most.
 _NAMED = 3
-#: A cell of a sheet part: its attributes, and what it holds (None: an empty element).
-_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+#: A cell's start tag: its attributes, and whether it closes itself (bounded by the tag's own ``>``: linear).
+_CELL_TAG = re.compile(rb"<c\b([^>]*?)(/?)>")
 _POSITION = re.compile(rb'\br="([A-Z]{1,3})([1-9][0-9]{0,6})"')
-#: A value as Excel saves one: a number, a shared string's index, an error or a boolean, or an inline string.
-_SAVED = re.compile(rb"<v>[^<]|<is>")
+#: A value as Excel saves one, not blank: a number, a shared string's index, an error or a boolean, or an
+#: inline string.
+_SAVED = re.compile(rb"<v>\s*[^<\s]|<is>")
+#: Data tables of one sheet, and cells of them all, at most (a workbook of more is refused as unusual).
+MAX_TABLES = 1_000
+MAX_TABLE_CELLS = 1_000_000
+
+
+def _refused(title: str, area: str) -> RefusedError:
+    return RefusedError(f"{title}!{area} is a data table (What-If Analysis) without the values Excel computes for "
+                        "it (a file saved by another program keeps none): the engine does not compute data tables; "
+                        "open and save the workbook in Excel, or remove the table")
 
 
 def check_saved(title: str, areas: Sequence[str], data: bytes, start: int, end: int) -> None:
     """Refuse, in one line, a data table of sheet ``title`` (``areas``, its sheet data ``data[start:end]``) a cell
-    of which holds no saved value."""
+    of which holds no saved value: every position of each distinct range must hold a value that is not blank.
+    A sheet holding an XML comment (which Excel never writes, and which could hide or stand in for a cell) or
+    over :data:`MAX_TABLES` tables or :data:`MAX_TABLE_CELLS` of their cells is refused too."""
+    distinct = list(dict.fromkeys(areas))
     bounds = []
-    for area in areas:
+    for area in distinct:
         try:
             bounds.append((area, area_bounds(area)))
         except ValueError:
             raise RefusedError(f"could not be read as a workbook: {title} gives a data table the range "
                                f"{area[:40]!r}") from None
-    saved = dict.fromkeys(areas, 0)
-    for cell in _CELL.finditer(data, start, end):
-        position = _POSITION.search(cell[1])
-        if position is None or cell[2] is None or not _SAVED.search(cell[2]):
+    cells = sum((r2 - r1 + 1) * (c2 - c1 + 1) for _area, (r1, c1, r2, c2) in bounds)
+    if len(distinct) > MAX_TABLES or cells > MAX_TABLE_CELLS:
+        raise RefusedError(f"sheet {title!r} holds {len(distinct):,} data tables of {cells:,} cells; at most "
+                           f"{MAX_TABLES:,} tables of {MAX_TABLE_CELLS:,} cells are read")
+    if data.find(b"<!--", start, end) >= 0:
+        raise _refused(title, distinct[0])
+    saved: set[tuple[int, int]] = set()
+    tags = list(_CELL_TAG.finditer(data, start, end))
+    for k, tag in enumerate(tags):
+        position = _POSITION.search(tag[1])
+        if position is None or tag[2]:
             continue
-        row, col = int(position[2]), column_number(position[1].decode())
-        for area, (r1, c1, r2, c2) in bounds:
-            if r1 <= row <= r2 and c1 <= col <= c2:
-                saved[area] += 1
+        stop = tags[k + 1].start() if k + 1 < len(tags) else end  # a cell's body ends before the next cell
+        close = data.find(b"</c>", tag.end(), stop)
+        if close >= 0 and _SAVED.search(data, tag.end(), close):
+            saved.add((int(position[2]), column_number(position[1].decode())))
     for area, (r1, c1, r2, c2) in bounds:
-        if saved[area] < (r2 - r1 + 1) * (c2 - c1 + 1):
-            raise RefusedError(f"{title}!{area} is a data table (What-If Analysis) without the values Excel computes "
-                               "for it (a file saved by another program keeps none): the engine does not compute "
-                               "data tables; open and save the workbook in Excel, or remove the table")
+        if any((row, col) not in saved for row in range(r1, r2 + 1) for col in range(c1, c2 + 1)):
+            raise _refused(title, area)
 
 
 def areas(found: Scan) -> list[str]:
     """The data tables of the workbook, each as ``Sheet!E3:E5``."""
-    return [f"{sheet.title}!{area}" for sheet in found.sheets for area in sheet.data_tables]
+    return list(dict.fromkeys(f"{sheet.title}!{area}" for sheet in found.sheets for area in sheet.data_tables))
 
 
 def without_data_tables(piece: bytes) -> bytes:
@@ -102,19 +122,18 @@ def notice(found: Scan, path: Path | None = None, limits: Limits | None = None) 
             f"(the engine does not compute data tables){stale}")
 
 
-#: Excel's calculation setting in the workbook part (``<calcPr calcMode="autoNoTable"/>``).
-_CALC_MODE = re.compile(rb'<(?:\w+:)?calcPr\b[^>]*?\scalcMode="(\w{1,20})"')
-
-
 def calc_mode(path: Path, limits: Limits) -> str:
-    """Excel's calculation setting as the workbook was saved: ``auto`` (also where none is written or the part
-    cannot be read: the package was checked before), ``autoNoTable`` or ``manual``."""
+    """Excel's calculation setting as the workbook was saved (``<calcPr calcMode="autoNoTable"/>`` in the workbook
+    part, read as XML): ``auto`` (also where none is written or the part cannot be read: the package was checked
+    before), ``autoNoTable`` or ``manual``."""
     try:
         with zipfile.ZipFile(path) as archive:
-            found = _CALC_MODE.search(read_part(archive, "xl/workbook.xml", part_budget(limits)))
-    except (KeyError, OSError, zipfile.BadZipFile, RefusedError):
+            root = ElementTree.fromstring(read_part(archive, "xl/workbook.xml", part_budget(limits)))
+    except Exception:  # any failure to read it: the setting is unknown, said as automatic
         return "auto"
-    return found[1].decode() if found else "auto"
+    node = root.find(f"{MAIN}calcPr")
+    mode = node.get("calcMode", "auto") if node is not None else "auto"
+    return str(mode)[:20]
 
 
 def refusal(found: Scan) -> str | None:
