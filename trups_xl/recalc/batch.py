@@ -31,12 +31,12 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from queue import Empty, SimpleQueue
+from queue import SimpleQueue
 from typing import Any
 
 from trups_xl.atomic import write_atomically
 from trups_xl.recalc.heap import give_back_freed_memory
-from trups_xl.recalc.interrupts import POLL_S, Interrupts, signals_as_interrupt, start_forkserver, stop_pool
+from trups_xl.recalc.interrupts import Interrupts, finished_within, signals_as_interrupt, start_forkserver, stop_pool
 from trups_xl.recalc.journal import Entry, Journal, digest, pair_key
 from trups_xl.recalc.results import Row, write_results
 from trups_xl.recalc.safety import Limits, RefusedError
@@ -409,7 +409,7 @@ def _pool_results(tasks: Sequence[Task], workers: int | None, interrupts: Interr
             left = len(futures)
             while left:
                 with interrupts.deferred():
-                    finished = _finished(done)
+                    finished = finished_within(done)
                     outcomes = [(futures[f], _outcome(f)) for f in finished]
                 left -= len(finished)
                 for i, result in outcomes:
@@ -430,19 +430,6 @@ def _pool_results(tasks: Sequence[Task], workers: int | None, interrupts: Interr
         with interrupts.deferred():
             pool.shutdown(wait=True, cancel_futures=True)
     interrupts.check()
-
-
-def _finished(done: SimpleQueue[Future[TaskResult]]) -> list[Future[TaskResult]]:
-    """The futures finished within :data:`.interrupts.POLL_S` seconds (none: the caller looks for a signal)."""
-    try:
-        found = [done.get(timeout=POLL_S)]
-    except Empty:
-        return []
-    while True:
-        try:
-            found.append(done.get_nowait())
-        except Empty:
-            return found
 
 
 def _outcome(future: Future[TaskResult]) -> TaskResult | None:

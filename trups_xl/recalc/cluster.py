@@ -1,17 +1,19 @@
 """A batch's tasks on an existing Dask distributed scheduler (``--cluster tcp://HOST:8786`` or
 ``TRUPS_XL_CLUSTER``), through the optional ``cluster`` extra: each task's workbook travels with it, and a
 task whose worker died runs again on another. Ctrl-C and SIGTERM are noted while Dask's own code runs and
-raised between its steps, as on the process pool (:class:`.interrupts.Interrupts`).
+raised between its steps, as on the process pool (:class:`.interrupts.Interrupts`); each result is taken as it
+comes, through the futures' done-callbacks.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
+from queue import SimpleQueue
 from typing import Any
 
 from trups_xl.recalc.batch import Task, TaskResult, evaluate_task
-from trups_xl.recalc.interrupts import POLL_S, Interrupts
+from trups_xl.recalc.interrupts import Interrupts, finished_within
 from trups_xl.recalc.safety import RefusedError
 
 #: Seconds to wait for the Dask scheduler to answer.
@@ -35,19 +37,18 @@ def dask_results(tasks: Sequence[Task], address: str, interrupts: Interrupts) ->
     futures: dict[Any, Task] = {}
     try:
         stamp = f"{time.time_ns():x}"
+        done: SimpleQueue[Any] = SimpleQueue()  # each future as it finishes (on the client's thread)
         with interrupts.deferred():
             futures = {client.submit(evaluate_task, task, key=f"trups-xl-{stamp}-{k}", pure=False, retries=1): task
                        for k, task in enumerate(tasks)}
-            finished = dask.as_completed(futures, loop=client.loop)
-        while True:
+            for future in futures:
+                future.add_done_callback(done.put)
+        left = len(futures)
+        while left:
             with interrupts.deferred():
-                if finished.is_empty():
-                    break
-                ready = finished.next_batch(block=False)
-                if not ready:
-                    time.sleep(POLL_S)  # a signal meanwhile is noted, and raised on the next step
-                    continue
+                ready = finished_within(done)
                 outcomes = [(futures[f], _outcome(f, futures[f])) for f in ready]
+            left -= len(ready)
             yield from outcomes
     except BaseException:
         with interrupts.deferred(check_first=False):

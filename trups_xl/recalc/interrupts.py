@@ -11,7 +11,11 @@ import signal
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from queue import Empty, SimpleQueue
 from types import FrameType
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 class Interrupts:
@@ -65,6 +69,20 @@ def signals_as_interrupt() -> Iterator[Interrupts]:
 POLL_S = 0.1
 
 
+def finished_within(done: SimpleQueue[T]) -> list[T]:
+    """What the tasks' done-callbacks put in ``done`` within :data:`POLL_S` seconds, the first as soon as it
+    comes (none: the caller looks for a signal noted meanwhile, then waits again)."""
+    try:
+        found = [done.get(timeout=POLL_S)]
+    except Empty:
+        return []
+    while True:
+        try:
+            found.append(done.get_nowait())
+        except Empty:
+            return found
+
+
 def start_forkserver() -> None:
     """Start the pool's forkserver (if it is not running) with Ctrl-C blocked, a mask it and every worker it forks
     inherit: a terminal's Ctrl-C reaches the whole process group, and a worker still starting (before its
@@ -97,4 +115,4 @@ def stop_pool(pool: ProcessPoolExecutor) -> None:
         manager.join(timeout=5)  # is closing, a traceback (concurrent.futures before Python 3.12)
 
 
-__all__ = ["POLL_S", "Interrupts", "signals_as_interrupt", "start_forkserver", "stop_pool"]
+__all__ = ["POLL_S", "Interrupts", "finished_within", "signals_as_interrupt", "start_forkserver", "stop_pool"]
