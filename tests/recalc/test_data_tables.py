@@ -140,6 +140,11 @@ _E3 = _SAVED[0]
                  id="the table twice, E5 missing"),
     pytest.param((_E3, _SAVED[1], b'<!--<c r="E5"><v>103</v></c>-->'), id="E5 in a comment"),
     pytest.param((_E3, _SAVED[1], b'<c r="E5"><v> </v></c>'), id="E5 blank"),
+    pytest.param((_E3, _SAVED[1], b'<?x <c r="E5"><v>103</v></c>?>'), id="E5 in a processing instruction"),
+    pytest.param((_E3, _SAVED[1], b'<c xmlns:q="urn:q" q:r="E5" r="E6"><v>103</v></c>'),
+                 id="E5 in a prefixed attribute"),
+    pytest.param((_E3, _SAVED[1], b"<c cm=' r=\"E5\"' r=\"E6\"><v>103</v></c>"), id="E5 inside another attribute"),
+    pytest.param((_E3, _SAVED[1], b'<c r="E5"><v>&#49;03</v></c>'), id="E5 a character reference"),
 ])
 def test_a_data_table_is_refused_whatever_stands_in_for_a_missing_value(tmp_path, capsys, cells):
     # each was read, before this check was tightened, as a table of saved values: SUM over it 203, not 306
@@ -156,6 +161,17 @@ def test_a_sheet_of_unclosed_cells_beside_a_data_table_is_read_in_linear_time(tm
     book = _what_if_book(tmp_path / "what_if.xlsx", (*_SAVED, b'<row r="9">' + unclosed + b"</row>"))
     started = time.monotonic()
     main(["recalc", str(book), "-o", str(tmp_path / "out.xlsx")])
+    assert time.monotonic() - started < 10
+    capsys.readouterr()
+
+
+def test_a_sheet_of_bare_cell_tags_beside_a_data_table_is_refused_in_linear_time(tmp_path, capsys):
+    import time
+
+    # 30,000 "<c" with no ">" before the end took 28.6 s (each tag looked for its ">" to the end of the sheet)
+    book = _what_if_book(tmp_path / "what_if.xlsx", (*_SAVED, b"<c " * 30_000))
+    started = time.monotonic()
+    assert main(["recalc", str(book), "-o", str(tmp_path / "out.xlsx")]) == 2
     assert time.monotonic() - started < 10
     capsys.readouterr()
 

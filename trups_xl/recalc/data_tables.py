@@ -16,6 +16,7 @@ so its cells are plain values in both; what reads them reads those values. Refus
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from collections.abc import Callable, Sequence
@@ -32,12 +33,8 @@ from trups_xl.recalc.safety import Limits, RefusedError
 _DATA_TABLE_FORMULA = re.compile(rb'<f\b(?=[^>]*\bt="dataTable")[^>]*?(?:/>|>[^<]*</f>)')
 #: Data tables named in a line, at most.
 _NAMED = 3
-#: A cell's start tag: its attributes, and whether it closes itself (bounded by the tag's own ``>``: linear).
-_CELL_TAG = re.compile(rb"<c\b([^>]*?)(/?)>")
-_POSITION = re.compile(rb'\br="([A-Z]{1,3})([1-9][0-9]{0,6})"')
-#: A value as Excel saves one, not blank: a number, a shared string's index, an error or a boolean, or an
-#: inline string.
-_SAVED = re.compile(rb"<v>\s*[^<\s]|<is>")
+#: A cell's position as its ``r`` attribute gives it.
+_POSITION = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
 #: Data tables of one sheet, and cells of them all, at most (a workbook of more is refused as unusual).
 MAX_TABLES = 1_000
 MAX_TABLE_CELLS = 1_000_000
@@ -49,11 +46,12 @@ def _refused(title: str, area: str) -> RefusedError:
                         "open and save the workbook in Excel, or remove the table")
 
 
-def check_saved(title: str, areas: Sequence[str], data: bytes, start: int, end: int) -> None:
-    """Refuse, in one line, a data table of sheet ``title`` (``areas``, its sheet data ``data[start:end]``) a cell
-    of which holds no saved value: every position of each distinct range must hold a value that is not blank.
-    A sheet holding an XML comment (which Excel never writes, and which could hide or stand in for a cell) or
-    over :data:`MAX_TABLES` tables or :data:`MAX_TABLE_CELLS` of their cells is refused too."""
+def check_saved(title: str, areas: Sequence[str], data: bytes) -> None:
+    """Refuse, in one line, a data table of sheet ``title`` (``areas``; ``data`` the sheet part) a cell of which
+    holds no saved value: every position of each distinct range must hold a value that is not blank, as an XML
+    parser reads the part (a comment or processing instruction is no cell, an attribute is read by its name). A
+    sheet with a character reference (``&#49;``, which Excel never writes and the engine reads otherwise) or over
+    :data:`MAX_TABLES` tables or :data:`MAX_TABLE_CELLS` of their cells is refused too."""
     distinct = list(dict.fromkeys(areas))
     bounds = []
     for area in distinct:
@@ -66,21 +64,40 @@ def check_saved(title: str, areas: Sequence[str], data: bytes, start: int, end: 
     if len(distinct) > MAX_TABLES or cells > MAX_TABLE_CELLS:
         raise RefusedError(f"sheet {title!r} holds {len(distinct):,} data tables of {cells:,} cells; at most "
                            f"{MAX_TABLES:,} tables of {MAX_TABLE_CELLS:,} cells are read")
-    if data.find(b"<!--", start, end) >= 0:
+    if b"&#" in data:
         raise _refused(title, distinct[0])
-    saved: set[tuple[int, int]] = set()
-    tags = list(_CELL_TAG.finditer(data, start, end))
-    for k, tag in enumerate(tags):
-        position = _POSITION.search(tag[1])
-        if position is None or tag[2]:
-            continue
-        stop = tags[k + 1].start() if k + 1 < len(tags) else end  # a cell's body ends before the next cell
-        close = data.find(b"</c>", tag.end(), stop)
-        if close >= 0 and _SAVED.search(data, tag.end(), close):
-            saved.add((int(position[2]), column_number(position[1].decode())))
+    saved = _saved_positions(data)
     for area, (r1, c1, r2, c2) in bounds:
         if any((row, col) not in saved for row in range(r1, r2 + 1) for col in range(c1, c2 + 1)):
             raise _refused(title, area)
+
+
+def _saved_positions(data: bytes) -> set[tuple[int, int]]:
+    """The positions of the sheet's cells holding a value that is not blank (``<v>``, or an inline string's
+    text), read by an XML parser a row at a time (each row let go once read)."""
+    saved: set[tuple[int, int]] = set()
+    sheet_data = None
+    try:
+        for event, element in ElementTree.iterparse(io.BytesIO(data), events=("start", "end")):
+            if event == "start":
+                if element.tag == f"{MAIN}sheetData":
+                    sheet_data = element
+                continue
+            if element.tag != f"{MAIN}row":
+                continue
+            for cell in element.iter(f"{MAIN}c"):
+                position = _POSITION.fullmatch(cell.get("r") or "")
+                value = cell.find(f"{MAIN}v")
+                text = value.text if value is not None else "".join(cell.find(f"{MAIN}is").itertext()) \
+                    if cell.find(f"{MAIN}is") is not None else None
+                if position is not None and text is not None and text.strip():
+                    saved.add((int(position[2]), column_number(position[1])))
+            if sheet_data is not None:
+                sheet_data.clear()  # the rows read so far
+    except Exception as exc:  # the part is not XML the check can read: no value is taken for saved
+        raise RefusedError(f"could not be read as a workbook: a sheet holding a data table is not well-formed XML "
+                           f"({type(exc).__name__})") from None
+    return saved
 
 
 def areas(found: Scan) -> list[str]:

@@ -293,7 +293,7 @@ def _scan_sheet(sheet: Sheet, data: bytes, limits: Limits) -> None:
     if sheet.data_tables:
         from trups_xl.recalc.data_tables import check_saved
 
-        check_saved(sheet.title, sheet.data_tables, data, start, end)
+        check_saved(sheet.title, sheet.data_tables, data)
 
 
 def _add(sheet: Sheet, tag: bytes, fattrs: bytes, raw: bytes | None) -> None:
