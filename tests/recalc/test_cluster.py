@@ -84,3 +84,28 @@ def test_a_ctrl_c_between_results_from_a_cluster_stops_the_batch_at_once(tmp_pat
             run_batch(books, output=tmp_path / "res", cluster=cluster.scheduler_address, on_result=on_result)
     assert seen == [1] and not (tmp_path / "res.csv").exists()
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_pairs_the_cluster_could_not_run_are_shown_and_run_again_by_the_same_command(tmp_path, monkeypatch, capsys):
+    # a lost scheduler cancels every unfinished task: their pairs were journaled as finished, so the same command
+    # skipped them again and their results were lost for good
+    from trups_xl.recalc import batch, cluster
+
+    book = small_model(tmp_path / "m.xlsx", 1000)
+    scenarios = table(tmp_path / "s.csv", [("s0", 0.03, ""), ("s1", 0.04, "")])
+
+    def lost(tasks, _address, _interrupts):
+        for task in tasks:
+            yield task, batch.TaskResult(scenarios=[(s, [("", None, "the cluster could not run it (lost)")], None)
+                                                    for s in task.scenarios], kept=False)
+
+    monkeypatch.setattr(cluster, "dask_results", lost)
+    command = ["recalc", str(book), "--scenarios", str(scenarios), "--outputs", "Result_MakeWhole",
+               "-o", str(tmp_path / "res")]
+    assert main([*command, "--cluster", "tcp://127.0.0.1:9"]) == 1
+    assert [r["message"] for r in read_rows(tmp_path / "res.csv")] == ["the cluster could not run it (lost)"] * 2
+    monkeypatch.undo()
+    assert main([*command, "--workers", "1"]) == 0
+    assert "resumed from the journal" not in capsys.readouterr().out
+    rows = read_rows(tmp_path / "res.csv")
+    assert [float(r["value"]) for r in rows] == pytest.approx([expected(1000, 0.03), expected(1000, 0.04)], rel=1e-12)

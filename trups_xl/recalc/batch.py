@@ -74,6 +74,9 @@ class TaskResult:
 
     refused: str = ""
     scenarios: list[tuple[Scenario, list[tuple[str, Any, str]], bytes | None]] = field(default_factory=list)
+    #: False: its rows go in the results but not in the journal, so the same command runs them again (a task
+    #: the cluster could not run: a lost scheduler, a worker that died on every try)
+    kept: bool = True
 
 
 _SESSION: tuple[tuple[str, Limits], Any] | None = None
@@ -265,6 +268,7 @@ def run_batch(workbooks: Sequence[str | Path], scenarios: Path | None = None, ou
     total = sum(len(t.scenarios) for t in tasks)
     resumed = sum(1 for (i, name), k in keys.items() if k in done and i not in refused) if done else 0
     answers: dict[int, list[tuple[Task, TaskResult]]] = {}
+    again: dict[str, Entry] = {}  # rows shown but not journaled (TaskResult.kept)
     bar = _progress_bar(total, progress)
     finished = 0
     try:
@@ -280,7 +284,11 @@ def run_batch(workbooks: Sequence[str | Path], scenarios: Path | None = None, ou
                 for scenario, rows, copy in result.scenarios:
                     if copy is not None:
                         _write_copy(books_dir, Path(task.workbook), scenario.name, copy)
-                    journal.add(Entry(keys[(task.index, scenario.name)], task.workbook, scenario.name, rows))
+                    entry = Entry(keys[(task.index, scenario.name)], task.workbook, scenario.name, rows)
+                    if result.kept:
+                        journal.add(entry)
+                    else:
+                        again[entry.key] = entry
                 journal.sync()
                 finished += len(task.scenarios)
                 bar.update(len(task.scenarios))
@@ -289,7 +297,7 @@ def run_batch(workbooks: Sequence[str | Path], scenarios: Path | None = None, ou
     finally:
         bar.close()
         journal.close()
-    table_rows, summary, failed = _tabulate(books, chosen, keys, journal.finished(), answers, refused)
+    table_rows, summary, failed = _tabulate(books, chosen, keys, {**again, **journal.finished()}, answers, refused)
     with signals_as_interrupt() as late:  # a Ctrl-C while the two files are moved into place comes too late
         write_results(csv_path, xlsx_path, table_rows, moving=lambda: late.deferred(check_first=False))
     return BatchResult(table_rows, summary, 1 if failed else 0, csv_path, xlsx_path, resumed, finished)

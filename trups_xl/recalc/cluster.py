@@ -62,9 +62,10 @@ def dask_results(tasks: Sequence[Task], address: str, interrupts: Interrupts) ->
 def _outcome(future: Any, task: Task) -> TaskResult:
     try:
         result: TaskResult = future.result()
-    except Exception as exc:  # the task failed on every worker it ran on
+    except Exception as exc:  # the task failed on every worker it ran on, or the scheduler was lost: run again
         return TaskResult(scenarios=[(s, [("", None, f"the cluster could not run it ({type(exc).__name__}: "
-                                                     f"{str(exc)[:120]})")], None) for s in task.scenarios])
+                                                     f"{str(exc)[:120]}); run the command again")], None)
+                                     for s in task.scenarios], kept=False)
     return result
 
 
