@@ -145,6 +145,10 @@ _E3 = _SAVED[0]
                  id="E5 in a prefixed attribute"),
     pytest.param((_E3, _SAVED[1], b"<c cm=' r=\"E5\"' r=\"E6\"><v>103</v></c>"), id="E5 inside another attribute"),
     pytest.param((_E3, _SAVED[1], b'<c r="E5"><v>&#49;03</v></c>'), id="E5 a character reference"),
+    pytest.param((_E3, _SAVED[1], b'<c r="H9" t="inlineStr"><is><t>a</t><c r="E5"><v>103</v></c></is></c>'),
+                 id="E5 inside another cell's inline string"),
+    pytest.param((_E3, _SAVED[1], b"", b'</sheetData><extLst><ext uri="x"><row r="5"><c r="E5"><v>103</v></c>'
+                                       b'</row></ext></extLst><sheetData>'), id="E5 in a row outside the sheet's data"),
 ])
 def test_a_data_table_is_refused_whatever_stands_in_for_a_missing_value(tmp_path, capsys, cells):
     # each was read, before this check was tightened, as a table of saved values: SUM over it 203, not 306

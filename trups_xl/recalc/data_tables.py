@@ -35,6 +35,9 @@ _DATA_TABLE_FORMULA = re.compile(rb'<f\b(?=[^>]*\bt="dataTable")[^>]*?(?:/>|>[^<
 _NAMED = 3
 #: A cell's position as its ``r`` attribute gives it.
 _POSITION = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
+#: A cell value written with a character reference (``<v>&#49;03</v>``): Excel never writes one, and the
+#: engine reads it as nothing (``[^<]*`` stops at the next tag: linear).
+_CHARACTER_REFERENCE_VALUE = re.compile(rb"<v>[^<]*&#")
 #: Data tables of one sheet, and cells of them all, at most (a workbook of more is refused as unusual).
 MAX_TABLES = 1_000
 MAX_TABLE_CELLS = 1_000_000
@@ -50,7 +53,7 @@ def check_saved(title: str, areas: Sequence[str], data: bytes) -> None:
     """Refuse, in one line, a data table of sheet ``title`` (``areas``; ``data`` the sheet part) a cell of which
     holds no saved value: every position of each distinct range must hold a value that is not blank, as an XML
     parser reads the part (a comment or processing instruction is no cell, an attribute is read by its name). A
-    sheet with a character reference (``&#49;``, which Excel never writes and the engine reads otherwise) or over
+    sheet with a value written as a character reference (``&#49;``: Excel never writes one, the engine reads none) or over
     :data:`MAX_TABLES` tables or :data:`MAX_TABLE_CELLS` of their cells is refused too."""
     distinct = list(dict.fromkeys(areas))
     bounds = []
@@ -64,7 +67,7 @@ def check_saved(title: str, areas: Sequence[str], data: bytes) -> None:
     if len(distinct) > MAX_TABLES or cells > MAX_TABLE_CELLS:
         raise RefusedError(f"sheet {title!r} holds {len(distinct):,} data tables of {cells:,} cells; at most "
                            f"{MAX_TABLES:,} tables of {MAX_TABLE_CELLS:,} cells are read")
-    if b"&#" in data:
+    if _CHARACTER_REFERENCE_VALUE.search(data):
         raise _refused(title, distinct[0])
     saved = _saved_positions(data)
     for area, (r1, c1, r2, c2) in bounds:
@@ -74,22 +77,26 @@ def check_saved(title: str, areas: Sequence[str], data: bytes) -> None:
 
 def _saved_positions(data: bytes) -> set[tuple[int, int]]:
     """The positions of the sheet's cells holding a value that is not blank (``<v>``, or an inline string's
-    text), read by an XML parser a row at a time (each row let go once read)."""
+    text), read by an XML parser a row at a time (each row let go once read). Only a ``<c>`` directly in a
+    ``<row>`` directly in ``<sheetData>`` is a cell: one nested anywhere else is none to Excel or the engine."""
     saved: set[tuple[int, int]] = set()
+    path: list[str] = []  # the tags open above the element met
     sheet_data = None
     try:
         for event, element in ElementTree.iterparse(io.BytesIO(data), events=("start", "end")):
             if event == "start":
-                if element.tag == f"{MAIN}sheetData":
+                path.append(element.tag)
+                if element.tag == f"{MAIN}sheetData" and len(path) == 2:
                     sheet_data = element
                 continue
-            if element.tag != f"{MAIN}row":
+            path.pop()
+            if element.tag != f"{MAIN}row" or len(path) != 2 or path[1] != f"{MAIN}sheetData":
                 continue
-            for cell in element.iter(f"{MAIN}c"):
+            for cell in element.findall(f"{MAIN}c"):  # the row's own cells only
                 position = _POSITION.fullmatch(cell.get("r") or "")
-                value = cell.find(f"{MAIN}v")
-                text = value.text if value is not None else "".join(cell.find(f"{MAIN}is").itertext()) \
-                    if cell.find(f"{MAIN}is") is not None else None
+                value, inline = cell.find(f"{MAIN}v"), cell.find(f"{MAIN}is")
+                text = value.text if value is not None else "".join(inline.itertext()) if inline is not None \
+                    else None
                 if position is not None and text is not None and text.strip():
                     saved.add((int(position[2]), column_number(position[1])))
             if sheet_data is not None:
