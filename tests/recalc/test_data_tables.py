@@ -1,5 +1,6 @@
 """Excel data tables (What-If Analysis): the workbook is read, not refused; the table's cells keep the values
-Excel saved, in the engine and in the values copy, and one line says so; a scenario run refuses it."""
+Excel saved, in the engine and in the values copy, and one line says so; a scenario run refuses it. A table any
+cell of which the engine reads as empty is refused, whatever the file puts in its place (five reviews' decoys)."""
 
 import zipfile
 from pathlib import Path
@@ -149,6 +150,11 @@ _E3 = _SAVED[0]
                  id="E5 inside another cell's inline string"),
     pytest.param((_E3, _SAVED[1], b"", b'</sheetData><extLst><ext uri="x"><row r="5"><c r="E5"><v>103</v></c>'
                                        b'</row></ext></extLst><sheetData>'), id="E5 in a row outside the sheet's data"),
+    pytest.param((_E3, _SAVED[1], b"", b'</sheetData><sheetData><row r="5"><c r="E5"><v>103</v></c></row>'),
+                 id="E5 in a second sheetData"),
+    pytest.param((_E3, _SAVED[1], b'<c r="E5"><v>103</v><v></v></c>'), id="E5 with a second, empty value"),
+    pytest.param((_E3, _SAVED[1], b'<c r="E5" t="inlineStr"><is><t></t><rPh sb="0" eb="1"><t>103</t></rPh></is></c>'),
+                 id="E5 text only in a phonetic run"),
 ])
 def test_a_data_table_is_refused_whatever_stands_in_for_a_missing_value(tmp_path, capsys, cells):
     # each was read, before this check was tightened, as a table of saved values: SUM over it 203, not 306

@@ -16,15 +16,15 @@ so its cells are plain values in both; what reads them reads those values. Refus
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from defusedxml import ElementTree
 
-from trups_xl.recalc.addresses import area_bounds, column_number
+from trups_xl.recalc.addresses import area_bounds
 from trups_xl.recalc.package import MAIN, Scan, part_budget, read_part  # the scan imports this module late
 from trups_xl.recalc.safety import Limits, RefusedError
 
@@ -33,8 +33,6 @@ from trups_xl.recalc.safety import Limits, RefusedError
 _DATA_TABLE_FORMULA = re.compile(rb'<f\b(?=[^>]*\bt="dataTable")[^>]*?(?:/>|>[^<]*</f>)')
 #: Data tables named in a line, at most.
 _NAMED = 3
-#: A cell's position as its ``r`` attribute gives it.
-_POSITION = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
 #: A cell value written with a character reference (``<v>&#49;03</v>``): Excel never writes one, and the
 #: engine reads it as nothing (``[^<]*`` stops at the next tag: linear).
 _CHARACTER_REFERENCE_VALUE = re.compile(rb"<v>[^<]*&#")
@@ -50,61 +48,43 @@ def _refused(title: str, area: str) -> RefusedError:
 
 
 def check_saved(title: str, areas: Sequence[str], data: bytes) -> None:
-    """Refuse, in one line, a data table of sheet ``title`` (``areas``; ``data`` the sheet part) a cell of which
-    holds no saved value: every position of each distinct range must hold a value that is not blank, as an XML
-    parser reads the part (a comment or processing instruction is no cell, an attribute is read by its name). A
-    sheet with a value written as a character reference (``&#49;``: Excel never writes one, the engine reads none) or over
-    :data:`MAX_TABLES` tables or :data:`MAX_TABLE_CELLS` of their cells is refused too."""
+    """Refuse, in one line, a sheet ``title`` (its part ``data``) holding data tables (``areas``) that Excel would
+    not have written so: an XML comment or processing instruction (either could hide a cell or stand for one),
+    a cell value written as a character reference (``&#49;``: the engine reads none), or over
+    :data:`MAX_TABLES` tables or :data:`MAX_TABLE_CELLS` of their cells. Whether every cell of a table holds a
+    saved value is asked of the engine once it has loaded the workbook (:func:`check_values`), so it is what
+    every formula reading the table reads."""
     distinct = list(dict.fromkeys(areas))
-    bounds = []
+    cells = 0
     for area in distinct:
         try:
-            bounds.append((area, area_bounds(area)))
+            r1, c1, r2, c2 = area_bounds(area)
         except ValueError:
             raise RefusedError(f"could not be read as a workbook: {title} gives a data table the range "
                                f"{area[:40]!r}") from None
-    cells = sum((r2 - r1 + 1) * (c2 - c1 + 1) for _area, (r1, c1, r2, c2) in bounds)
+        cells += (r2 - r1 + 1) * (c2 - c1 + 1)
     if len(distinct) > MAX_TABLES or cells > MAX_TABLE_CELLS:
         raise RefusedError(f"sheet {title!r} holds {len(distinct):,} data tables of {cells:,} cells; at most "
                            f"{MAX_TABLES:,} tables of {MAX_TABLE_CELLS:,} cells are read")
-    if _CHARACTER_REFERENCE_VALUE.search(data):
+    declaration = data.find(b"?>") + 2 if data.lstrip().startswith(b"<?xml") else 0
+    if b"<!--" in data or data.find(b"<?", declaration) >= 0 or _CHARACTER_REFERENCE_VALUE.search(data):
         raise _refused(title, distinct[0])
-    saved = _saved_positions(data)
-    for area, (r1, c1, r2, c2) in bounds:
-        if any((row, col) not in saved for row in range(r1, r2 + 1) for col in range(c1, c2 + 1)):
-            raise _refused(title, area)
 
 
-def _saved_positions(data: bytes) -> set[tuple[int, int]]:
-    """The positions of the sheet's cells holding a value that is not blank (``<v>``, or an inline string's
-    text), read by an XML parser a row at a time (each row let go once read). Only a ``<c>`` directly in a
-    ``<row>`` directly in ``<sheetData>`` is a cell: one nested anywhere else is none to Excel or the engine."""
-    saved: set[tuple[int, int]] = set()
-    path: list[str] = []  # the tags open above the element met
-    sheet_data = None
-    try:
-        for event, element in ElementTree.iterparse(io.BytesIO(data), events=("start", "end")):
-            if event == "start":
-                path.append(element.tag)
-                if element.tag == f"{MAIN}sheetData" and len(path) == 2:
-                    sheet_data = element
-                continue
-            path.pop()
-            if element.tag != f"{MAIN}row" or len(path) != 2 or path[1] != f"{MAIN}sheetData":
-                continue
-            for cell in element.findall(f"{MAIN}c"):  # the row's own cells only
-                position = _POSITION.fullmatch(cell.get("r") or "")
-                value, inline = cell.find(f"{MAIN}v"), cell.find(f"{MAIN}is")
-                text = value.text if value is not None else "".join(inline.itertext()) if inline is not None \
-                    else None
-                if position is not None and text is not None and text.strip():
-                    saved.add((int(position[2]), column_number(position[1])))
-            if sheet_data is not None:
-                sheet_data.clear()  # the rows read so far
-    except Exception as exc:  # the part is not XML the check can read: no value is taken for saved
-        raise RefusedError(f"could not be read as a workbook: a sheet holding a data table is not well-formed XML "
-                           f"({type(exc).__name__})") from None
-    return saved
+def check_values(book: Any, found: Scan) -> None:
+    """Refuse, in one line, a data table a cell of which holds no value in the engine once it has loaded the
+    workbook (an empty cell, or blank text): what Excel computed there was not saved (a file saved by another
+    program; openpyxl drops the top-left cell's value), and every formula reading it would read nothing."""
+    import formualizer as fz
+
+    for sheet in found.sheets:
+        for area in dict.fromkeys(sheet.data_tables):
+            r1, c1, r2, c2 = area_bounds(area)
+            rows = book.sheet(sheet.title).get_values(fz.RangeAddress(sheet.title, r1, c1, r2, c2))
+            held = [value for line in rows for value in line]
+            if len(held) < (r2 - r1 + 1) * (c2 - c1 + 1) or any(
+                    value is None or (isinstance(value, str) and not value.strip()) for value in held):
+                raise _refused(sheet.title, area)
 
 
 def areas(found: Scan) -> list[str]:
@@ -169,4 +149,4 @@ def refusal(found: Scan) -> str | None:
             "saved them; recalculate the workbook without --scenarios, or remove the data table")
 
 
-__all__ = ["areas", "calc_mode", "check_saved", "in_pieces", "notice", "refusal", "without_data_tables"]
+__all__ = ["areas", "calc_mode", "check_saved", "check_values", "in_pieces", "notice", "refusal", "without_data_tables"]

@@ -436,6 +436,7 @@ def load_workbook(path: Path, progress: Callable[[str], None] | None = None,
     with step("engine copy"):
         book, bad, external, notices, as_screened = _engine_book(path, found, limits, bad, external, notices,
                                                                  early)
+        data_tables.check_values(book, found)  # what the engine read where Excel saved a data table's values
         if not as_screened:  # more formulas screened than the plan knew of: planned again once loaded
             early = scanned = None
         log = engine.DateLog()
