@@ -153,6 +153,7 @@ _E3 = _SAVED[0]
     pytest.param((_E3, _SAVED[1], b"", b'</sheetData><sheetData><row r="5"><c r="E5"><v>103</v></c></row>'),
                  id="E5 in a second sheetData"),
     pytest.param((_E3, _SAVED[1], b'<c r="E5"><v>103</v><v></v></c>'), id="E5 with a second, empty value"),
+    pytest.param((_E3, _SAVED[1], b'<c r="E5"><v >10&#51;</v></c>'), id="E5 partly a character reference"),
     pytest.param((_E3, _SAVED[1], b'<c r="E5" t="inlineStr"><is><t></t><rPh sb="0" eb="1"><t>103</t></rPh></is></c>'),
                  id="E5 text only in a phonetic run"),
 ])
@@ -160,7 +161,9 @@ def test_a_data_table_is_refused_whatever_stands_in_for_a_missing_value(tmp_path
     # each was read, before this check was tightened, as a table of saved values: SUM over it 203, not 306
     book = _what_if_book(tmp_path / "what_if.xlsx", cells)
     assert main(["recalc", str(book), "-o", str(tmp_path / "out.xlsx")]) == 2
-    assert "Sheet!E3:E5 is a data table (What-If Analysis) without the values" in capsys.readouterr().err
+    err = capsys.readouterr().err  # the table twice: its second formula does not start its range
+    assert "Sheet!E3:E5 is a data table (What-If Analysis) without the values" in err \
+        or "Sheet!E4 holds a data table whose range 'E3:E5' does not start there" in err
 
 
 def test_a_sheet_of_unclosed_cells_beside_a_data_table_is_read_in_linear_time(tmp_path, capsys):
@@ -191,3 +194,12 @@ def test_a_commented_out_calculation_setting_is_not_read_for_the_real_one(tmp_pa
     assert main(["recalc", str(book), "-o", str(tmp_path / "out.xlsx")]) == 0
     [line] = [line for line in capsys.readouterr().out.splitlines() if "data table" in line]
     assert "out of date" not in line
+
+
+def test_a_data_table_whose_range_does_not_start_at_its_own_cell_is_refused(tmp_path, capsys):
+    # ref="H1" on E3, with E4:E5 empty: only H1 was checked, and SUM over E3:E5 gave 101
+    saved = (b'<c r="E3"><f t="dataTable" ref="H1" dt2D="0" dtr="0" r1="B1"/><v>101</v></c>', b"", b"",
+             b'<row r="9"><c r="H9"><v>7</v></c></row>')
+    book = _what_if_book(tmp_path / "what_if.xlsx", saved)
+    assert main(["recalc", str(book), "-o", str(tmp_path / "out.xlsx")]) == 2
+    assert "Sheet!E3 holds a data table whose range 'H1' does not start there" in capsys.readouterr().err

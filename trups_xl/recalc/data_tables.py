@@ -7,9 +7,10 @@ Now a recalculation keeps the values Excel saved there and says so in one line (
 data table's ``<f>`` is left out of the engine's copy and of the values copy (:func:`without_data_tables`),
 so its cells are plain values in both; what reads them reads those values. Refused, in one line:
 
-* a data table some cell of which has no saved value (:func:`check_saved`, while the sheet is scanned): a
-  file written by a program other than Excel (openpyxl drops the top-left cell's value when it saves) would
-  otherwise read as empty cells, a sum over the table too small and no word said;
+* a data table some cell of which the engine reads as empty once it has loaded the workbook
+  (:func:`check_values`): a file written by a program other than Excel (openpyxl drops the top-left cell's
+  value when it saves) would otherwise read as empty cells, a sum over the table too small and no word said;
+  and, while the sheet is scanned, what Excel never writes there (:func:`check_saved`);
 * a scenario that sets inputs (:func:`refusal`): the table's values would stay as saved, and an output
   reading them would be wrong without a word. A batch run without scenarios reads the workbook as it is.
 """
@@ -33,9 +34,6 @@ from trups_xl.recalc.safety import Limits, RefusedError
 _DATA_TABLE_FORMULA = re.compile(rb'<f\b(?=[^>]*\bt="dataTable")[^>]*?(?:/>|>[^<]*</f>)')
 #: Data tables named in a line, at most.
 _NAMED = 3
-#: A cell value written with a character reference (``<v>&#49;03</v>``): Excel never writes one, and the
-#: engine reads it as nothing (``[^<]*`` stops at the next tag: linear).
-_CHARACTER_REFERENCE_VALUE = re.compile(rb"<v>[^<]*&#")
 #: Data tables of one sheet, and cells of them all, at most (a workbook of more is refused as unusual).
 MAX_TABLES = 1_000
 MAX_TABLE_CELLS = 1_000_000
@@ -50,7 +48,7 @@ def _refused(title: str, area: str) -> RefusedError:
 def check_saved(title: str, areas: Sequence[str], data: bytes) -> None:
     """Refuse, in one line, a sheet ``title`` (its part ``data``) holding data tables (``areas``) that Excel would
     not have written so: an XML comment or processing instruction (either could hide a cell or stand for one),
-    a cell value written as a character reference (``&#49;``: the engine reads none), or over
+    a character reference among its cells (``<v>10&#51;</v>``: the engine drops it, reading 10), or over
     :data:`MAX_TABLES` tables or :data:`MAX_TABLE_CELLS` of their cells. Whether every cell of a table holds a
     saved value is asked of the engine once it has loaded the workbook (:func:`check_values`), so it is what
     every formula reading the table reads."""
@@ -67,7 +65,8 @@ def check_saved(title: str, areas: Sequence[str], data: bytes) -> None:
         raise RefusedError(f"sheet {title!r} holds {len(distinct):,} data tables of {cells:,} cells; at most "
                            f"{MAX_TABLES:,} tables of {MAX_TABLE_CELLS:,} cells are read")
     declaration = data.find(b"?>") + 2 if data.lstrip().startswith(b"<?xml") else 0
-    if b"<!--" in data or data.find(b"<?", declaration) >= 0 or _CHARACTER_REFERENCE_VALUE.search(data):
+    cells_start, cells_end = data.find(b"<sheetData"), data.rfind(b"</sheetData>")
+    if b"<!--" in data or data.find(b"<?", declaration) >= 0 or data.find(b"&#", max(cells_start, 0), cells_end) >= 0:
         raise _refused(title, distinct[0])
 
 

@@ -25,7 +25,7 @@ from typing import IO, Any, cast
 
 from defusedxml import ElementTree
 
-from trups_xl.recalc.addresses import a1, column_number
+from trups_xl.recalc.addresses import a1, area_bounds, column_number
 from trups_xl.recalc.formula_cells import COLUMN_BITS, FormulaCell, FormulaCells
 from trups_xl.recalc.number_formats import BUILTIN_FORMATS, is_date_format
 from trups_xl.recalc.safety import EXCEL_COLUMNS, EXCEL_ROWS, Limits, RefusedError, check_formula, check_titles
@@ -311,7 +311,15 @@ def _add(sheet: Sheet, tag: bytes, fattrs: bytes, raw: bytes | None) -> None:
     body = unescape(raw.decode("utf-8")) if raw else ""
     kind = fattr.get("t", "normal")
     if kind == "dataTable":  # no formula of its own: its cells keep the values Excel saved (.data_tables)
-        sheet.data_tables.append(fattr.get("ref") or a1(row, col))
+        area = fattr.get("ref") or a1(row, col)
+        try:
+            top, left, _bottom, _right = area_bounds(area)
+        except ValueError:
+            top = left = 0
+        if (top, left) != (row, col):  # Excel writes the table's formula in its top-left cell
+            raise RefusedError(f"could not be read as a workbook: {sheet.title}!{a1(row, col)} holds a data table "
+                               f"whose range {area[:40]!r} does not start there")
+        sheet.data_tables.append(area)
         return
     text = f"={body}" if body else None
     if text is not None and (len(text) > 1000 or text.count("(") > 64):
