@@ -31,12 +31,11 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from queue import SimpleQueue
 from typing import Any
 
 from trups_xl.atomic import write_atomically
 from trups_xl.recalc.heap import give_back_freed_memory
-from trups_xl.recalc.interrupts import Interrupts, finished_within, signals_as_interrupt, start_forkserver, stop_pool
+from trups_xl.recalc.interrupts import Interrupts, each_finished, signals_as_interrupt, start_forkserver, stop_pool
 from trups_xl.recalc.journal import Entry, Journal, digest, pair_key
 from trups_xl.recalc.results import Row, write_results
 from trups_xl.recalc.safety import Limits, RefusedError
@@ -406,29 +405,17 @@ def _pool_results(tasks: Sequence[Task], workers: int | None, interrupts: Interr
                 start_forkserver()
             pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start)
         try:
-            done: SimpleQueue[Future[TaskResult]] = SimpleQueue()  # each future as it finishes: no scan of them all
-            futures: dict[Future[TaskResult], int] = {}
             with interrupts.deferred():
-                for i in pending:
-                    future = pool.submit(evaluate_task, tasks[i])
-                    futures[future] = i
-                    future.add_done_callback(done.put)
+                futures = {pool.submit(evaluate_task, tasks[i]): i for i in pending}
             pending = []
-            left = len(futures)
-            while left:
-                with interrupts.deferred():
-                    finished = finished_within(done)
-                    outcomes = [(futures[f], _outcome(f)) for f in finished]
-                left -= len(finished)
-                for i, result in outcomes:
-                    if result is None:  # its worker died
-                        breaks[i] = breaks.get(i, 0) + 1
-                        if breaks[i] < 2:
-                            pending.append(i)
-                            continue
-                        result = _died(tasks[i])
-                    yield tasks[i], result
-                interrupts.check()
+            for i, result in each_finished(futures, interrupts, _outcome):
+                if result is None:  # its worker died
+                    breaks[i] = breaks.get(i, 0) + 1
+                    if breaks[i] < 2:
+                        pending.append(i)
+                        continue
+                    result = _died(tasks[i])
+                yield tasks[i], result
         except BaseException as exc:
             with interrupts.deferred(check_first=False):
                 stop_pool(pool)

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from queue import SimpleQueue
 from typing import Any
 
 from trups_xl.recalc.batch import Task, TaskResult, evaluate_task
-from trups_xl.recalc.interrupts import Interrupts, finished_within
+from trups_xl.recalc.interrupts import Interrupts, each_finished
 from trups_xl.recalc.safety import RefusedError
 
 #: Seconds to wait for the Dask scheduler to answer.
@@ -37,19 +36,10 @@ def dask_results(tasks: Sequence[Task], address: str, interrupts: Interrupts) ->
     futures: dict[Any, Task] = {}
     try:
         stamp = f"{time.time_ns():x}"
-        done: SimpleQueue[Any] = SimpleQueue()  # each future as it finishes (on the client's thread)
         with interrupts.deferred():
             futures = {client.submit(evaluate_task, task, key=f"trups-xl-{stamp}-{k}", pure=False, retries=1): task
                        for k, task in enumerate(tasks)}
-            for future in futures:
-                future.add_done_callback(done.put)
-        left = len(futures)
-        while left:
-            with interrupts.deferred():
-                ready = finished_within(done)
-                outcomes = [(futures[f], _outcome(f, futures[f])) for f in ready]
-            left -= len(ready)
-            yield from outcomes
+        yield from each_finished(futures, interrupts, lambda future: _outcome(future, futures[future]))
     except BaseException:
         with interrupts.deferred(check_first=False):
             client.cancel(list(futures))

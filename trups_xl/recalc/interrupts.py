@@ -8,14 +8,16 @@ started with Ctrl-C blocked (:func:`start_forkserver`); a stopped pool's workers
 from __future__ import annotations
 
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from queue import Empty, SimpleQueue
 from types import FrameType
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
+K = TypeVar("K")
+R = TypeVar("R")
 
 
 class Interrupts:
@@ -69,9 +71,28 @@ def signals_as_interrupt() -> Iterator[Interrupts]:
 POLL_S = 0.1
 
 
-def finished_within(done: SimpleQueue[T]) -> list[T]:
-    """What the tasks' done-callbacks put in ``done`` within :data:`POLL_S` seconds, the first as soon as it
-    comes (none: the caller looks for a signal noted meanwhile, then waits again)."""
+def each_finished(futures: Mapping[Any, K], interrupts: Interrupts, outcome: Callable[[Any], R]
+                  ) -> Iterator[tuple[K, R]]:
+    """Each of ``futures`` (a pool's or a Dask client's) as it finishes, as its value in ``futures`` and
+    ``outcome(future)``: taken through the futures' done-callbacks, so no wait scans them all. The waiting and
+    the outcomes are inside :meth:`Interrupts.deferred`, which raises a signal noted meanwhile before the next
+    wait; the caller's code between results is interrupted at once."""
+    done: SimpleQueue[Any] = SimpleQueue()
+    with interrupts.deferred():
+        for future in futures:
+            future.add_done_callback(done.put)
+    left = len(futures)
+    while left:
+        with interrupts.deferred():
+            ready = _finished_within(done)
+            outcomes = [(futures[f], outcome(f)) for f in ready]
+        left -= len(ready)
+        yield from outcomes
+
+
+def _finished_within(done: SimpleQueue[T]) -> list[T]:
+    """What the done-callbacks put in ``done`` within :data:`POLL_S` seconds, the first as soon as it comes
+    (none: the caller looks for a signal noted meanwhile, then waits again)."""
     try:
         found = [done.get(timeout=POLL_S)]
     except Empty:
@@ -115,4 +136,4 @@ def stop_pool(pool: ProcessPoolExecutor) -> None:
         manager.join(timeout=5)  # is closing, a traceback (concurrent.futures before Python 3.12)
 
 
-__all__ = ["POLL_S", "Interrupts", "finished_within", "signals_as_interrupt", "start_forkserver", "stop_pool"]
+__all__ = ["POLL_S", "Interrupts", "each_finished", "signals_as_interrupt", "start_forkserver", "stop_pool"]
