@@ -1,6 +1,7 @@
 """A sheet's formula cells kept as columns: read back as the cells they were given, by position, in
 row then column order, the last of two cells at one position kept."""
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -51,6 +52,18 @@ def test_a_plain_formula_given_as_a_cell_is_kept_as_columns_and_a_special_one_wh
     cells.add(array)
     cells.add_formula(1, 1, 0, "=4")
     assert cells[(1, 1)] == FormulaCell(1, 1, 0, "normal", "=4")
+
+
+def test_a_text_replaced_is_read_back_by_every_reader_and_a_cell_without_one_is_refused():
+    cells = FormulaCells()
+    cells.add_formula(3, 2, 0, "=T[@A]")
+    array = FormulaCell(2, 1, 0, "array", "=SUM(T[A])", area="A2")
+    cells.add(array)
+    cells.replace_texts({(3, 2): "=Sheet!$A3", (2, 1): "=SUM(Sheet!$A$2:$A$9)"})
+    assert cells[(3, 2)].text == "=Sheet!$A3" and array.text == "=SUM(Sheet!$A$2:$A$9)"
+    assert [t for _r, _c, t, _s in cells.texts()] == ["=SUM(Sheet!$A$2:$A$9)", "=Sheet!$A3"]
+    with pytest.raises(KeyError):
+        cells.replace_texts({(9, 9): "=1"})
 
 
 def test_cells_given_as_columns_read_back_as_if_added_one_by_one():

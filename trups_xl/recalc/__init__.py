@@ -17,8 +17,10 @@ Modules, one concept each:
 * ``load``      -- the workbook checked, screened (external references, formulas the engine cannot
   parse) and loaded into the engine once;
 * ``data_tables`` -- Excel data tables (What-If Analysis): their saved values kept, said in one line;
-* ``structured`` -- Excel tables, and the formulas reading one by a structured reference (which the
-  engine does not read: said in one line);
+* ``excel_tables`` -- Excel tables (Insert > Table) as the package defines them: sheet, cells, header,
+  totals and columns;
+* ``structured`` -- structured references (``Ledger1[Amount]``) written as the cells they mean, for the
+  plan and the engine's copy (the engine reads no table); what is not read said in one line;
 * ``engine_copy`` -- the engine's copy of a package: whole columns of formula cells left empty or
   given other formulas, the scratch sheet added;
 * ``direct_names`` -- defined names that stand for one reference, written out as that reference in

@@ -252,6 +252,20 @@ class FormulaCells(Mapping[tuple[int, int], FormulaCell]):
         the cells kept whole: for a reader that needs no text once the engine holds the formulas."""
         self._texts = [None] * len(self._texts)
 
+    def replace_texts(self, texts: Mapping[tuple[int, int], str]) -> None:
+        """Give the cells at the positions of ``texts`` (each holding a formula with a text: plain or kept
+        whole) those texts instead (a formula written out as the engine's copy holds it)."""
+        if not self._ordered:
+            self._order()
+        for (row, col), text in texts.items():
+            at = self._index((row, col))
+            if at < 0 or self._texts[at] is None:
+                raise KeyError((row, col))
+            self._texts[at] = text
+            whole = self._special.get(row << COLUMN_BITS | col)
+            if whole is not None:
+                whole.text = text
+
     def kept_whole(self) -> list[FormulaCell]:
         """The cells kept whole — arrays, dynamic arrays, a shared formula's first cell — in order (a
         shared formula's later cells are :meth:`shared_groups`')."""

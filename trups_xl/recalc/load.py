@@ -21,16 +21,16 @@ from typing import cast
 
 import formualizer as fz
 
-from trups_xl.recalc import data_tables, direct_names, engine, planning, shared
+from trups_xl.recalc import data_tables, direct_names, engine, planning, shared, structured
 from trups_xl.recalc.addresses import a1, area_bounds, texts_blanked
 from trups_xl.recalc.blocks import Block
 from trups_xl.recalc.calls import names_trups, top_function
 from trups_xl.recalc.engine_copy import STAND_IN, Spans, span_at
+from trups_xl.recalc.excel_tables import Table, read_tables
 from trups_xl.recalc.formula_cells import COLUMN_BITS, SharedGroup
 from trups_xl.recalc.package import Scan, scan
 from trups_xl.recalc.safety import Limits, RefusedError, check_package
 from trups_xl.recalc.steps import step
-from trups_xl.recalc.structured import structured_notice, table_names
 from trups_xl.recalc.writer import Values, write_copy
 
 Key = tuple[str, int, int]
@@ -59,7 +59,8 @@ def screened_value(shown: str) -> dict[str, str]:
 def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, unshared: dict[str, Spans],
                name: str = "", early: planning.Plan | None = None, blank: Iterable[Block] = (),
                pins: Iterable[planning.Host] = (), marks: Iterable[tuple[Block, list[str]]] = (),
-               direct: dict[str, str] | None = None, cleared: Iterable[Key] = ()) -> Path:
+               direct: dict[str, str] | None = None, cleared: Iterable[Key] = (),
+               tables: dict[str, Table | None] | None = None) -> Path:
     """A copy of the package for the engine with the ``bad`` formula cells given their error values (and
     external defined names left out), so the engine loads nothing it cannot or must not read; the cells of the
     ``blank`` blocks given :data:`.engine_copy.STAND_IN`, and the ``pins`` given their formulas reading the
@@ -69,7 +70,8 @@ def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, unshared
     :attr:`.planning.Plan.scratch_in_copy`, :attr:`.planning.Plan.marked_in_copy`); the ``unshared`` copies of
     shared formulas the engine would misread (:func:`.shared.unshared`) given as formulas of their own; the
     ``direct`` names named by their references in every formula (:mod:`.direct_names`); the ``cleared`` cells
-    (the results an array formula's range holds as Excel saved them: :func:`_array_results`) left empty."""
+    (the results an array formula's range holds as Excel saved them: :func:`_array_results`) left empty; the
+    structured references to the ``tables`` written as cells (:func:`.structured.in_piece`)."""
     cells: dict[str, Values] = {}
     for sheet, row, col in cleared:
         cells.setdefault(sheet, {})[(row, col)] = (None, False)
@@ -93,8 +95,7 @@ def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, unshared
         own = _own_spans(unshared, cells, spans, marked)
         added, unwritten = write_copy(path, copy, found, cells, keep_vba=False, compression=zipfile.ZIP_STORED,
                                       spans=spans, sheet=scratch, own=own,
-                                      formulas=data_tables.in_pieces(
-                                          found, direct_names.in_piece(direct) if direct else None))  # read once
+                                      formulas=data_tables.in_pieces(found, _formulas(tables, direct)))  # read once
         unmarked = {b.sheet for b, _texts in marked} & unwritten
         if not unmarked:
             break
@@ -106,6 +107,16 @@ def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, unshared
         early.pinned_in_copy = [h for h in pinned if added and h.block.sheet not in unwritten]
         early.marked_in_copy = [b for b, _texts in marked if b.sheet not in unwritten]
     return copy
+
+
+def _formulas(tables: dict[str, Table | None] | None, direct: dict[str, str] | None) -> Callable[[bytes], bytes] | None:
+    """What the engine's copy passes each piece of a sheet part through (after its data tables are left out):
+    structured references written as cells, then the names that stand for one reference written out."""
+    first = structured.in_piece(tables) if tables else None
+    then = direct_names.in_piece(direct) if direct else None
+    if first is None or then is None:
+        return first or then
+    return lambda piece: then(first(piece))
 
 
 def _own_spans(unshared: dict[str, Spans], cells: dict[str, Values], spans: dict[str, Spans],
@@ -183,7 +194,7 @@ def _screen(found: Scan, parse_all: bool = False) -> tuple[dict[Key, str], list[
 
 
 def _engine_book(path: Path, found: Scan, limits: Limits, bad: dict[Key, str], external: list[str],
-                 notices: list[str], early: planning.Plan | None,
+                 notices: list[str], early: planning.Plan | None, tables: dict[str, Table | None] | None = None,
                  ) -> tuple[fz.Workbook, dict[Key, str], list[str], list[str], bool]:
     """The engine's workbook: the file itself, or a copy with the formulas it must not or cannot read
     given their error values (and, with the runs planned ``early``, the changes of :func:`_copy_changes`
@@ -200,7 +211,8 @@ def _engine_book(path: Path, found: Scan, limits: Limits, bad: dict[Key, str], e
             if blank or pins or marks or direct:
                 try:
                     book = _load(_sanitised(path, found, bad, Path(tmp), unshared, name="early", early=early,
-                                            blank=blank, pins=pins, marks=marks, direct=direct, cleared=cleared),
+                                            blank=blank, pins=pins, marks=marks, direct=direct, cleared=cleared,
+                                            tables=tables),
                                  limits)
                     if early is not None:
                         early.whole_in_copy = len(blank) == len(early.made_whole())
@@ -208,14 +220,17 @@ def _engine_book(path: Path, found: Scan, limits: Limits, bad: dict[Key, str], e
                 except RefusedError:  # the changes made it one the engine does not read: it gets the workbook's
                     if early is not None:
                         early.scratch_in_copy, early.pinned_in_copy, early.marked_in_copy = False, [], []
-            copy = _sanitised(path, found, bad, Path(tmp), unshared, cleared=cleared) \
-                if bad or unshared or cleared or data_tables.areas(found) else path
+            copy = _sanitised(path, found, bad, Path(tmp), unshared, cleared=cleared, tables=tables) \
+                if bad or unshared or cleared or tables or data_tables.areas(found) else path
             return _load(copy, limits), bad, external, notices, True
         except RefusedError as refused:
             if "parse error" not in str(refused).lower():
                 raise
+        kept = {key: shown for key, shown in bad.items() if shown == "#NAME?"}  # structured references not read
         bad, external, unparsed = _screen(found, parse_all=True)
-        return (_load(_sanitised(path, found, bad, Path(tmp), unshared, name="retry", cleared=cleared), limits), bad,
+        bad = {**kept, **bad}
+        return (_load(_sanitised(path, found, bad, Path(tmp), unshared, name="retry", cleared=cleared,
+                                     tables=tables), limits), bad,
                 external, [*notices, *unparsed], False)  # the load's notices kept (tables, data tables)
 
 
@@ -420,9 +435,12 @@ def load_workbook(path: Path, progress: Callable[[str], None] | None = None,
     say(f"loading {path.name}")
     with step("scan"):
         found = scan(path, limits)
+        tables = read_tables(path, found, limits)
+        unread, unread_cells = structured.in_scan(found, tables)  # before the screen: it reads what the engine will
         bad, external, notices = _screen(found)
-        tables = structured_notice(found, table_names(path, limits))  # the engine reads no table: said once
-        notices += [tables] if tables else []
+        bad.update(unread_cells)
+        tables_line = structured.structured_notice(unread)  # what is not read: said once
+        notices += [tables_line] if tables_line else []
         what_if = data_tables.notice(found, path, limits)
         notices += [what_if] if what_if else []
         looks_at_itself = reflective(found)
@@ -435,7 +453,7 @@ def load_workbook(path: Path, progress: Callable[[str], None] | None = None,
                 keep_for_collect(scanned)  # planned: what is left is for reading back (before the engine's load)
     with step("engine copy"):
         book, bad, external, notices, as_screened = _engine_book(path, found, limits, bad, external, notices,
-                                                                 early)
+                                                                 early, tables)
         data_tables.check_values(book, found)  # what the engine read where Excel saved a data table's values
         if not as_screened:  # more formulas screened than the plan knew of: planned again once loaded
             early = scanned = None
