@@ -6,6 +6,8 @@ what is not read left as written and said in one line."""
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 openpyxl = pytest.importorskip("openpyxl")
 fz = pytest.importorskip("formualizer")
@@ -25,34 +27,34 @@ TABLES: dict[str, Table | None] = {"LEDGER1": LEDGER, "BARE": BARE, "GONE": None
 
 
 @pytest.mark.parametrize(("formula", "row", "want"), [
-    ("=SUM(Ledger1[Amount])", 20, "=SUM('Ledger'!$B$2:$B$6)"),
-    ("=SUM(ledger1[amount])", 20, "=SUM('Ledger'!$B$2:$B$6)"),  # names in any case
-    ("=SUM(Ledger1[[Amount]])", 20, "=SUM('Ledger'!$B$2:$B$6)"),
-    ("=SUM(Ledger1[[#Data],[Amount]])", 20, "=SUM('Ledger'!$B$2:$B$6)"),
-    ("=SUM(Ledger1[[Date]:[Amount]])", 20, "=SUM('Ledger'!$A$2:$B$6)"),
-    ("=SUM(Ledger1[[Amount]:[Date]])", 20, "=SUM('Ledger'!$A$2:$B$6)"),
-    ("=COUNTA(Ledger1[#All])", 20, "=COUNTA('Ledger'!$A$1:$C$7)"),
-    ("=COUNTA(Ledger1[#Data])", 20, "=COUNTA('Ledger'!$A$2:$C$6)"),
-    ("=COUNTA(Ledger1[])", 20, "=COUNTA('Ledger'!$A$2:$C$6)"),
-    ("=Ledger1[[#Headers],[Amount]]", 20, "='Ledger'!$B$1"),
-    ("=Ledger1[#Headers]", 20, "='Ledger'!$A$1:$C$1"),
-    ("=Ledger1[[#Totals],[Amount]]", 20, "='Ledger'!$B$7"),
-    ("=SUM(Ledger1[[#Headers],[#Data],[Amount]])", 20, "=SUM('Ledger'!$B$1:$B$6)"),
-    ("=SUM(Ledger1[[#Data],[#Totals],[Amount]])", 20, "=SUM('Ledger'!$B$2:$B$7)"),
-    ("=SUM(Ledger1[[#All],[Date]:[Amount]])", 20, "=SUM('Ledger'!$A$1:$B$7)"),
-    ("=Ledger1[[#This Row],[Amount]]*2", 4, "='Ledger'!$B4*2"),
-    ("=Ledger1[[#this row],[Amount]]*2", 4, "='Ledger'!$B4*2"),
-    ("=Ledger1[@Amount]*2", 4, "='Ledger'!$B4*2"),
-    ("=Ledger1[@[Rate '#]]", 6, "='Ledger'!$C6"),
-    ("=SUM(Ledger1[@])", 2, "=SUM('Ledger'!$A2:$C2)"),
-    ("=SUM(Ledger1[[#This Row],[Date]:[Amount]])", 3, "=SUM('Ledger'!$A3:$B3)"),
+    ("=SUM(Ledger1[Amount])", 20, "=SUM(Ledger!$B$2:$B$6)"),
+    ("=SUM(ledger1[amount])", 20, "=SUM(Ledger!$B$2:$B$6)"),  # names in any case
+    ("=SUM(Ledger1[[Amount]])", 20, "=SUM(Ledger!$B$2:$B$6)"),
+    ("=SUM(Ledger1[[#Data],[Amount]])", 20, "=SUM(Ledger!$B$2:$B$6)"),
+    ("=SUM(Ledger1[[Date]:[Amount]])", 20, "=SUM(Ledger!$A$2:$B$6)"),
+    ("=SUM(Ledger1[[Amount]:[Date]])", 20, "=SUM(Ledger!$A$2:$B$6)"),
+    ("=COUNTA(Ledger1[#All])", 20, "=COUNTA(Ledger!$A$1:$C$7)"),
+    ("=COUNTA(Ledger1[#Data])", 20, "=COUNTA(Ledger!$A$2:$C$6)"),
+    ("=COUNTA(Ledger1[])", 20, "=COUNTA(Ledger!$A$2:$C$6)"),
+    ("=Ledger1[[#Headers],[Amount]]", 20, "=Ledger!$B$1"),
+    ("=Ledger1[#Headers]", 20, "=Ledger!$A$1:$C$1"),
+    ("=Ledger1[[#Totals],[Amount]]", 20, "=Ledger!$B$7"),
+    ("=SUM(Ledger1[[#Headers],[#Data],[Amount]])", 20, "=SUM(Ledger!$B$1:$B$6)"),
+    ("=SUM(Ledger1[[#Data],[#Totals],[Amount]])", 20, "=SUM(Ledger!$B$2:$B$7)"),
+    ("=SUM(Ledger1[[#All],[Date]:[Amount]])", 20, "=SUM(Ledger!$A$1:$B$7)"),
+    ("=Ledger1[[#This Row],[Amount]]*2", 4, "=Ledger!$B4*2"),
+    ("=Ledger1[[#this row],[Amount]]*2", 4, "=Ledger!$B4*2"),
+    ("=Ledger1[@Amount]*2", 4, "=Ledger!$B4*2"),
+    ("=Ledger1[@[Rate '#]]", 6, "=Ledger!$C6"),
+    ("=SUM(Ledger1[@])", 2, "=SUM(Ledger!$A2:$C2)"),
+    ("=SUM(Ledger1[[#This Row],[Date]:[Amount]])", 3, "=SUM(Ledger!$A3:$B3)"),
     ("=Ledger1[[#This Row],[Amount]]", 1, "=#VALUE!"),  # the header row is not a data row
     ("=Ledger1[[#This Row],[Amount]]", 7, "=#VALUE!"),  # nor is the totals row
-    ("=SUM(Ledger1[Rate '#])", 20, "=SUM('Ledger'!$C$2:$C$6)"),  # ' escapes the next character
-    ("=SUM( Ledger1[ [#Data] , [Amount] ] )", 20, "=SUM( 'Ledger'!$B$2:$B$6 )"),
+    ("=SUM(Ledger1[Rate '#])", 20, "=SUM(Ledger!$C$2:$C$6)"),  # ' escapes the next character
+    ("=SUM( Ledger1[ [#Data] , [Amount] ] )", 20, "=SUM( Ledger!$B$2:$B$6 )"),
     ("=SUM(Bare[Y])", 20, "=SUM('Q''s'!$C$10:$C$13)"),
     ("=Bare[@X]", 12, "='Q''s'!$B12"),
-    ('=SUM(Ledger1[Amount])&"Ledger1[Date]"', 20, "=SUM('Ledger'!$B$2:$B$6)&\"Ledger1[Date]\""),
+    ('=SUM(Ledger1[Amount])&"Ledger1[Date]"', 20, "=SUM(Ledger!$B$2:$B$6)&\"Ledger1[Date]\""),
     ("='Ledger1 [x]'!A1", 20, "='Ledger1 [x]'!A1"),  # a quoted sheet name is not looked into
     ("=SUM(A1:A3)", 20, "=SUM(A1:A3)"),
 ])
@@ -81,7 +83,7 @@ def test_what_is_not_read_leaves_the_formula_as_written(formula):
 
 def test_this_row_in_an_array_formula_is_not_read():
     assert rewrite("=Ledger1[[#This Row],[Amount]]", 3, TABLES, this_row=False) is None
-    assert rewrite("=SUM(Ledger1[Amount])", 3, TABLES, this_row=False) == "=SUM('Ledger'!$B$2:$B$6)"
+    assert rewrite("=SUM(Ledger1[Amount])", 3, TABLES, this_row=False) == "=SUM(Ledger!$B$2:$B$6)"
 
 
 def test_the_engine_copy_rewrites_plain_and_array_formulas_and_leaves_shared_ones():
@@ -90,9 +92,9 @@ def test_the_engine_copy_rewrites_plain_and_array_formulas_and_leaves_shared_one
              b'<c r="F3"><f t="array" ref="F3">SUM(Ledger1[Amount]*2)</f></c>'
              b'<c r="G3"><f t="array" ref="G3">Ledger1[[#This Row],[Amount]]</f></c></row>')
     out = in_piece(TABLES)(piece)
-    assert b"<f>'Ledger'!$B3&amp;\"x\"</f>" in out
+    assert b"<f>Ledger!$B3&amp;\"x\"</f>" in out
     assert b'si="0">Ledger1[[#This Row],[Amount]]</f>' in out
-    assert b"<f t=\"array\" ref=\"F3\">SUM('Ledger'!$B$2:$B$6*2)</f>" in out
+    assert b"<f t=\"array\" ref=\"F3\">SUM(Ledger!$B$2:$B$6*2)</f>" in out
     assert b'ref="G3">Ledger1[[#This Row],[Amount]]</f>' in out
 
 
@@ -226,3 +228,38 @@ def test_a_workbook_whose_formulas_read_no_table_says_nothing_of_tables(tmp_path
     result = recalculate(tmp_path / "t.xlsx")
     assert not [n for n in result.notices if "structured reference" in n]
     assert result.values[("Sheet", "C1")] == "1Ledger1[Date]"
+
+
+@settings(max_examples=60, deadline=None)
+@given(top=st.integers(1, 4), left=st.integers(1, 4), rows=st.integers(1, 5), width=st.integers(1, 4),
+       totals=st.booleans(), pick=st.data())
+def test_the_cells_written_sum_as_the_engines_own_table_does(top, left, rows, width, totals, pick):
+    """For the forms formualizer reads itself once told of a table (its own implementation), the cells
+    written here hold what its table reference holds, wherever the table sits."""
+    names = tuple(f"H{k}" for k in range(width))
+    bottom = top + rows + totals
+    table = Table("T", "S", top, left, bottom, left + width - 1, 1, int(totals), names)
+    a, b = sorted((pick.draw(st.integers(0, width - 1)), pick.draw(st.integers(0, width - 1))))
+    forms = [f"T[{names[a]}]", "T[#All]", "T[#Headers]", "T[#Data]", f"T[[{names[a]}]:[{names[b]}]]"]
+    forms += ["T[#Totals]"] if totals else []
+    form = pick.draw(st.sampled_from(forms))
+    book = fz.Workbook()
+    book.add_sheet("S")
+    for r in range(top, bottom + 1):
+        for k in range(width):
+            book.set_value("S", r, left + k, names[k] if r == top else float(r * 100 + k))
+    book.add_table("T", "S", (top, left, bottom, left + width - 1), list(names), header_row=True, totals_row=totals)
+    book.set_formula("S", 20, 10, f"=SUM({form})+COUNTA({form})*1000")
+    book.set_formula("S", 21, 10, rewrite(f"=SUM({form})+COUNTA({form})*1000", 21, {"T": table}))
+    book.evaluate_all()
+    assert book.get_value("S", 21, 10) == book.get_value("S", 20, 10)
+
+
+@pytest.mark.parametrize(("title", "written"), [
+    ("Ledger", "Ledger!"), ("Ledger_2", "Ledger_2!"), ("Q's", "'Q''s'!"), ("My ledger", "'My ledger'!"),
+    ("Q1", "'Q1'!"), ("ABC12", "'ABC12'!"), ("R1C1", "'R1C1'!"), ("r", "'r'!"), ("C2", "'C2'!"), ("True", "'True'!"),
+    ("2024", "'2024'!"), ("Año", "'Año'!"), ("Sheet.1", "'Sheet.1'!"), ("XFE1", "'XFE1'!"),
+])
+def test_a_sheet_is_quoted_where_its_name_needs_it(title, written):
+    table = Table("T", title, 1, 1, 3, 1, 1, 0, ("A",))
+    assert rewrite("=SUM(T[A])", 5, {"T": table}) == f"=SUM({written}$A$2:$A$3)"
