@@ -17,7 +17,11 @@ row a day from row 2, the date typed in column A), with the inputs a model names
 * ``sumproduct`` -- ``SUMPRODUCT`` over a named row of the ``TRUPS_*`` columns;
 * ``ledger`` -- all of these in one 25-column ledger (the model of issue 31);
 * ``saved`` -- the ledger as Excel saves it: each column of copied formulas stored as one shared
-  formula (its first cell holds the text, the others refer to it), as a filled-down column is.
+  formula (its first cell holds the text, the others refer to it), as a filled-down column is;
+* ``table`` -- the ledger as an Excel table (``Ledger1``), its formulas reading their own row by
+  structured references (``=TRUPS_ACCRUAL(Ledger1[[#This Row],[prior day]],Ledger1[[#This Row],[date]],,
+  Principal)``, as Excel saves ``[@[prior day]]``) and the summary summing its columns (``Ledger1[accrual]``);
+  a running total still reads the row above by its address.
 
 Run ``python bench/analyst_shapes.py SHAPE ROWS PATH`` to write one.
 """
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import warnings
 from pathlib import Path
 
 #: Ledger columns per shape, from column B: (heading, formula template or typed value); ``{r}`` is
@@ -103,8 +108,13 @@ SHAPES: dict[str, list[tuple[str, str]]] = {
     ],
 }
 SHAPES["saved"] = SHAPES["ledger"]
+SHAPES["table"] = SHAPES["ledger"]
 #: Shapes whose columns of copied formulas are stored as shared formulas, as Excel saves a fill-down.
 SHARED = frozenset({"saved"})
+#: Shapes whose ledger is an Excel table read by structured references (:func:`_through_table`).
+TABLED = frozenset({"table"})
+#: The ledger table's name.
+TABLE = "Ledger1"
 #: The inputs and their names.
 INPUTS = [("Principal", 1000.0), ("NumSecs", 3500.0), ("Shift", 0.0025), ("DeferStart", dt.datetime(2010, 3, 21)),
           ("DeferEnd", dt.datetime(2014, 3, 21))]
@@ -160,12 +170,44 @@ def _share(path: Path, first_rows: dict[str, int], last: int) -> None:
             book.writestr(info, data)
 
 
+def _through_table(template: str, headings: list[str]) -> str:
+    """A ledger formula with its references to its own row (``H{r}``, ``H{r}:J{r}``) written as the table's
+    own row (``Ledger1[[#This Row],[accrual]]``); absolute references and the row above kept."""
+    import re
+
+    def own_row(m: re.Match[str]) -> str:
+        first = headings[_column(m[1])]
+        last = headings[_column(m[2])] if m[2] else first
+        span = f"[{first}]" if last == first else f"[{first}]:[{last}]"
+        return f"{TABLE}[[#This Row],{span}]"
+
+    return re.sub(r"(?<![$A-Z])([A-Z]{1,2})\{r\}(?::([A-Z]{1,2})\{r\})?", own_row, template)
+
+
+def _column(letters: str) -> int:
+    """A column's number from 0 (A) for one or two letters."""
+    return ord(letters[-1]) - 65 + (26 * (ord(letters[0]) - 64) if len(letters) == 2 else 0)
+
+
+def _add_table(ledger: object, headings: list[str], last: int) -> None:
+    from openpyxl.worksheet.table import Table, TableColumn
+
+    table = Table(displayName=TABLE, ref=f"A1:{_letter(len(headings))}{last}")
+    table.tableColumns = [TableColumn(id=k + 1, name=heading) for k, heading in enumerate(headings)]
+    with warnings.catch_warnings():  # openpyxl warns that write-only mode needs the columns given: they are
+        warnings.simplefilter("ignore", UserWarning)
+        ledger.add_table(table)  # type: ignore[attr-defined]
+
+
 def generate(shape: str, path: Path, rows: int) -> Path:
     """Write the ``shape`` ledger with ``rows`` rows."""
     import openpyxl
     from openpyxl.workbook.defined_name import DefinedName
 
     columns = SHAPES[shape]
+    headings = ["date", *(heading for heading, _ in columns)]
+    if shape in TABLED:
+        columns = [(heading, _through_table(t, headings)) for heading, t in columns]
     book = openpyxl.Workbook(write_only=True)
     inputs = book.create_sheet("Inputs")
     inputs.append(["input", "value"])
@@ -177,7 +219,7 @@ def generate(shape: str, path: Path, rows: int) -> Path:
     for code, name in SECURITIES:
         securities.append([code, name])
     ledger = book.create_sheet("Ledger")
-    ledger.append(["date", *(heading for heading, _ in columns)])
+    ledger.append(headings)
     running = {_letter(k + 2) for k, (_, t) in enumerate(columns) if "{p}" in t}
     for i in range(rows):
         r = i + 2
@@ -194,8 +236,9 @@ def generate(shape: str, path: Path, rows: int) -> Path:
     summary = book.create_sheet("Summary")
     summary.append(["result", "value"])
     trups = [_letter(k + 2) for k, (_, t) in enumerate(columns) if "TRUPS_" in t]
-    results = [(f"Sum of {columns[ord(c[-1]) - 66][0]}" if len(c) == 1 else c, f"=SUM(Ledger!{c}2:{c}{last})", f"Sum{c}")
-               for c in trups[:4]]
+    results = [(f"Sum of {columns[ord(c[-1]) - 66][0]}" if len(c) == 1 else c,
+                f"=SUM({TABLE}[{headings[_column(c)]}])" if shape in TABLED else f"=SUM(Ledger!{c}2:{c}{last})",
+                f"Sum{c}") for c in trups[:4]]
     results.append(("Last of the first call's column", f"=Ledger!{trups[0]}{last}", "Last"))
     names = {name: f"Inputs!$B${k + 2}" for k, (name, _) in enumerate(INPUTS)}
     names["Weights"] = f"Inputs!$B${len(INPUTS) + 2}:$D${len(INPUTS) + 2}"
@@ -204,6 +247,8 @@ def generate(shape: str, path: Path, rows: int) -> Path:
         names[f"Result_{name}"] = f"Summary!$B${k + 2}"
     for name, target in names.items():
         book.defined_names[name] = DefinedName(name, attr_text=target)
+    if shape in TABLED:
+        _add_table(ledger, headings, last)
     book.save(path)
     if shape in SHARED:
         _share(path, {_letter(k + 2): 3 if _letter(k + 2) in running else 2 for k, (_, t) in enumerate(columns)

@@ -14,13 +14,15 @@ Workloads (each generated here, each measured in a fresh Python process):
   calls inside ``if``/IFERROR/AND, ``dates`` as formulas, a ``chain`` of a call on a running total of
   an IF column, ``security`` from a ``lookup``, ``arith`` (arithmetic around a call), ``sumproduct`` over a
   named row (with calls nested in calls), and all of them in one 25-column ``ledger``, which
-  ``saved`` stores as Excel saves it (each column of copies one shared formula).
+  ``saved`` stores as Excel saves it (each column of copies one shared formula) and ``table`` writes as an
+  Excel table read by structured references (``Ledger1[[#This Row],[date]]``).
 
 Beside each, in the same run:
 
 * **floor** -- the engine alone on the same workbook with a trivial Python function registered in
   place of every ``TRUPS_*`` function (load + evaluate every formula; no checks, no values copy):
-  what any engine-based recalculation pays at least. Its process imports the engine and nothing of this
+  what any engine-based recalculation pays at least (for ``table``, the engine alone on ``ledger``'s workbook,
+  the same model with cell references: :data:`FLOOR_ON`). Its process imports the engine and nothing of this
   package: the names and argument counts it registers are worked out by the parent, so the floor's
   time holds no import of ours (until December 2026 it imported the package's functions to list them,
   and with them xlwings and pandas: 0.4 s to 0.6 s and about 60 MB, half of a 10,000-row floor of the
@@ -71,7 +73,11 @@ SHAPES = ("analyst", "three", "none", "columns", *analyst_shapes.SHAPES)
 ROWS = (1_000, 10_000)
 #: Shapes whose IFERROR column shows a function's message for most rows (text, as in Excel: IFERROR
 #: catches errors, not a function's message), so the command exits 1.
-MESSAGES_BY_DESIGN = ("if", "ledger", "saved")
+MESSAGES_BY_DESIGN = ("if", "ledger", "saved", "table")
+#: Shapes whose floor is the engine alone on another shape's workbook: the same model written with cell
+#: references (the engine alone refuses a workbook whose formulas read a table's own row: "This-row structured
+#: reference used outside a table").
+FLOOR_ON = {"table": "ledger"}
 
 
 def generate(shape: str, rows: int, path: Path) -> Path:
@@ -276,12 +282,14 @@ def main() -> None:
         for rows in map(int, args.rows.split(",")):
             for shape in args.shapes.split(","):
                 path = generate(shape, rows, tmp / f"{shape}_{rows}.xlsx")
+                twin = FLOOR_ON.get(shape)
+                floor_path = generate(twin, rows, tmp / f"{twin}_{rows}.floor.xlsx") if twin else path
                 ours_runs, floor_runs = [], []
                 for _ in range(args.rounds):
                     ours = measure("ours", path)
                     allowed = (0, 1) if shape in MESSAGES_BY_DESIGN else (0,)
                     assert ours is not None and ours["code"] in allowed, f"{path.name}: exit {ours and ours['code']}"
-                    floor = measure("floor", path, extra=functions)
+                    floor = measure("floor", floor_path, extra=functions)
                     assert floor is not None
                     ours_runs.append(ours)
                     floor_runs.append(floor)

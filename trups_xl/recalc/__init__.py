@@ -19,8 +19,10 @@ Modules, one concept each:
 * ``data_tables`` -- Excel data tables (What-If Analysis): their saved values kept, said in one line;
 * ``excel_tables`` -- Excel tables (Insert > Table) as the package defines them: sheet, cells, header,
   totals and columns;
-* ``structured`` -- structured references (``Ledger1[Amount]``) written as the cells they mean, for the
-  plan and the engine's copy (the engine reads no table); what is not read said in one line;
+* ``structured`` -- structured references (``Ledger1[Amount]``) written as the cells they mean (the
+  engine reads no table);
+* ``table_references`` -- a workbook's formulas reading its tables written so in the scan (what the plan
+  reads) and in the engine's copy; what is not read given ``#NAME?`` and said in one line;
 * ``engine_copy`` -- the engine's copy of a package: whole columns of formula cells left empty or
   given other formulas, the scratch sheet added;
 * ``direct_names`` -- defined names that stand for one reference, written out as that reference in

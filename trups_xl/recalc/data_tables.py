@@ -93,15 +93,20 @@ def without_data_tables(piece: bytes) -> bytes:
     return _DATA_TABLE_FORMULA.sub(b"", piece) if b"dataTable" in piece else piece
 
 
-def in_pieces(found: Scan, then: Callable[[bytes], bytes] | None = None) -> Callable[[bytes], bytes] | None:
-    """What a copy passes each piece of a sheet part through: ``then`` (the defined names written out in the
-    engine's copy), after :func:`without_data_tables` where the workbook holds a data table."""
-    if not areas(found):
-        return then
-    if then is None:
-        return without_data_tables
-    after = then
-    return lambda piece: after(without_data_tables(piece))
+def in_pieces(found: Scan, *then: Callable[[bytes], bytes] | None) -> Callable[[bytes], bytes] | None:
+    """What a copy passes each piece of a sheet part through: each of ``then`` that is given, in order (the
+    engine's copy: structured references, then defined names, written out), after :func:`without_data_tables`
+    where the workbook holds a data table; None where there is nothing to do."""
+    steps = ([without_data_tables] if areas(found) else []) + [step for step in then if step is not None]
+    if len(steps) < 2:
+        return steps[0] if steps else None
+
+    def through(piece: bytes) -> bytes:
+        for each in steps:
+            piece = each(piece)
+        return piece
+
+    return through
 
 
 def notice(found: Scan, path: Path | None = None, limits: Limits | None = None) -> str | None:

@@ -21,7 +21,7 @@ from typing import cast
 
 import formualizer as fz
 
-from trups_xl.recalc import data_tables, direct_names, engine, planning, shared, structured
+from trups_xl.recalc import data_tables, direct_names, engine, planning, shared, table_references
 from trups_xl.recalc.addresses import a1, area_bounds, texts_blanked
 from trups_xl.recalc.blocks import Block
 from trups_xl.recalc.calls import names_trups, top_function
@@ -71,7 +71,7 @@ def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, unshared
     shared formulas the engine would misread (:func:`.shared.unshared`) given as formulas of their own; the
     ``direct`` names named by their references in every formula (:mod:`.direct_names`); the ``cleared`` cells
     (the results an array formula's range holds as Excel saved them: :func:`_array_results`) left empty; the
-    structured references to the ``tables`` written as cells (:func:`.structured.in_piece`)."""
+    structured references to the ``tables`` written as cells (:func:`.table_references.in_piece`)."""
     cells: dict[str, Values] = {}
     for sheet, row, col in cleared:
         cells.setdefault(sheet, {})[(row, col)] = (None, False)
@@ -95,7 +95,7 @@ def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, unshared
         own = _own_spans(unshared, cells, spans, marked)
         added, unwritten = write_copy(path, copy, found, cells, keep_vba=False, compression=zipfile.ZIP_STORED,
                                       spans=spans, sheet=scratch, own=own,
-                                      formulas=data_tables.in_pieces(found, _formulas(tables, direct)))  # read once
+                                      formulas=_formulas(found, tables, direct))
         unmarked = {b.sheet for b, _texts in marked} & unwritten
         if not unmarked:
             break
@@ -109,14 +109,12 @@ def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, unshared
     return copy
 
 
-def _formulas(tables: dict[str, Table | None] | None, direct: dict[str, str] | None) -> Callable[[bytes], bytes] | None:
-    """What the engine's copy passes each piece of a sheet part through (after its data tables are left out):
-    structured references written as cells, then the names that stand for one reference written out."""
-    first = structured.in_piece(tables) if tables else None
-    then = direct_names.in_piece(direct) if direct else None
-    if first is None or then is None:
-        return first or then
-    return lambda piece: then(first(piece))
+def _formulas(found: Scan, tables: dict[str, Table | None] | None, direct: dict[str, str] | None,
+              ) -> Callable[[str], Callable[[bytes], bytes] | None]:
+    """What the engine's copy passes each piece of a sheet's part through, for the sheet's title."""
+    names = direct_names.in_piece(direct) if direct else None  # read once
+    return lambda title: data_tables.in_pieces(found, table_references.in_piece(tables, title) if tables else None,
+                                               names)
 
 
 def _own_spans(unshared: dict[str, Spans], cells: dict[str, Values], spans: dict[str, Spans],
@@ -226,9 +224,8 @@ def _engine_book(path: Path, found: Scan, limits: Limits, bad: dict[Key, str], e
         except RefusedError as refused:
             if "parse error" not in str(refused).lower():
                 raise
-        kept = {key: shown for key, shown in bad.items() if shown == "#NAME?"}  # structured references not read
-        bad, external, unparsed = _screen(found, parse_all=True)
-        bad = {**kept, **bad}
+        parsed, external, unparsed = _screen(found, parse_all=True)
+        bad = {**{k: v for k, v in bad.items() if v == "#NAME?"}, **parsed}  # structured references not read: kept
         return (_load(_sanitised(path, found, bad, Path(tmp), unshared, name="retry", cleared=cleared,
                                      tables=tables), limits), bad,
                 external, [*notices, *unparsed], False)  # the load's notices kept (tables, data tables)
@@ -436,10 +433,11 @@ def load_workbook(path: Path, progress: Callable[[str], None] | None = None,
     with step("scan"):
         found = scan(path, limits)
         tables = read_tables(path, found, limits)
-        unread, unread_cells = structured.in_scan(found, tables)  # before the screen: it reads what the engine will
+        tables.update({name: None for _sheet, name in found.scoped if name in tables})  # a name two things have
+        unread, unread_cells = table_references.in_scan(found, tables)  # before the screen: it reads as the engine
         bad, external, notices = _screen(found)
         bad.update(unread_cells)
-        tables_line = structured.structured_notice(unread)  # what is not read: said once
+        tables_line = table_references.notice(unread, found, tables)  # what is not read: said once
         notices += [tables_line] if tables_line else []
         what_if = data_tables.notice(found, path, limits)
         notices += [what_if] if what_if else []

@@ -132,7 +132,8 @@ def write_values(path: Path, out: Path, result: Recalculation, replace_input: bo
         raise RefusedError("nothing to write: the recalculation holds no scan of the workbook")
     keep_vba = result.has_vba and out.suffix.lower() == ".xlsm"
     with collector_paused(), step("values copy"):
-        write_copy(path, out, result.scan, result.cells, keep_vba, formulas=data_tables.in_pieces(result.scan))
+        pieces = data_tables.in_pieces(result.scan)
+        write_copy(path, out, result.scan, result.cells, keep_vba, formulas=(lambda _title: pieces) if pieces else None)
 
 
 @dataclass(frozen=True)

@@ -1,47 +1,52 @@
-"""Structured references (``Ledger1[Amount]``, ``Ledger1[[#This Row],[Date]]``, ``Ledger1[#Totals]``): a
-formula reading an Excel table (:mod:`.excel_tables`) is given to the engine, and planned, with each
-reference written as the cells it means, since the engine reads no table.
+"""Structured references (``Ledger1[Amount]``, ``Ledger1[[#This Row],[Date]]``, ``Ledger1[#Totals]``) written as
+the cells they mean (:class:`Rewriter`), since the engine reads no Excel table (:mod:`.excel_tables`);
+:mod:`.table_references` does it to a workbook's formulas.
 
 What a reference means, as Excel's documentation of structured references gives it:
 
 * the table's name, then in brackets a column (``[Amount]``), a range of columns (``[[Start]:[End]]``), an
   item (``[#All]``, ``[#Data]``, ``[#Headers]``, ``[#Totals]``, ``[#This Row]``), or items then columns
   (``[[#Headers],[#Data],[Amount]]``); no column means every column, no item the data rows, the bare name
-  the data;
+  (``=VLOOKUP(2,Ledger1,2,FALSE)``) the data;
 * ``#This Row`` (``@`` as Excel shows it) is the row of the formula's own cell within the data rows, and
   ``#VALUE!`` from a row outside them; it is written with its row relative (``Ledger!$C5``), so a column of
-  such formulas is a column of copies, vectorised like any other;
-* in a column's name ``'`` escapes the next character (``[Rate '#]``), and names match in any case.
+  such formulas is a column of copies, vectorised like any other; with no table's name (``[@Date]``, as a
+  program may write it) it is the table holding the cell;
+* in a column's name ``'`` escapes the next character (``[Rate '#]``), and names match in any case;
+* a table on the formula's own sheet is named without its sheet, so that a range joined by ``:``
+  (``=SUM($B$2:Ledger1[[#This Row],[Amount]])``, a running total) is one sheet's range, as Excel reads it.
 
-A reference this module does not read (a table that is not there or not read whole, an item the table lacks
-such as ``#Totals`` with no totals row, an item list Excel would refuse, ``[@Col]`` with no table's name, a
-``#This Row`` in an array formula or a shared formula) is not read: its cell shows ``#NAME?`` (the
-engine's copy holds that error, not the formula, as for a formula the engine cannot parse), and one line
-names the first such cell (:func:`structured_notice`).
+A formula holding a reference not read here (a table that is not there or not read whole, an item the table
+lacks such as ``#Totals`` with no totals row, an item list Excel would refuse, ``[@Date]`` in no table, a
+``#This Row`` in an array formula, a table's name after a sheet's) is not rewritten: :class:`Rewriter` gives
+None for it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from trups_xl.recalc.addresses import a1, column_letters, reads_like_a_cell, texts_blanked
+from trups_xl.recalc.addresses import column_letters, reads_like_a_cell
 from trups_xl.recalc.excel_tables import Table
-from trups_xl.recalc.package import Scan
-from trups_xl.recalc.xml_text import escape, unescape
 
 #: One bracketed part of a reference: characters, escapes (``'`` and the next character), nothing nested.
 _BRACKET = r"\[(?:[^\[\]']|'.)*\]"
-#: A text, or a quoted sheet name (taken whole, never looked into); or a table's name and its brackets.
-_TOKEN = re.compile(r"\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'|(?<![\w.\\'\]])([A-Za-z_\\][\w.]*)"
-                    r"(\[(?:[^\[\]']|'.|" + _BRACKET + r")*\])?", re.S)
+#: A reference's brackets: characters, escapes, bracketed parts.
+_BRACKETS = r"\[(?:[^\[\]']|'.|" + _BRACKET + r")*\]"
+#: A text, or a quoted sheet name (taken whole, never looked into); a table's name and its brackets; or brackets
+#: with no name before them that begin with the reading cell's own row (``[@Date]``, ``[[#This Row],[Date]]``).
+_TOKEN = re.compile(r"\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'|(?<![\w.\\'\]!])((?:[^\W\d]|\\)[\w.]*)(" + _BRACKETS + r")?"
+                    r"|(?<![\w.\\'\]])(?=\[\s*(?:@|#This Row|\[\s*#This Row\s*\]))(" + _BRACKETS + r")", re.S | re.I)
 #: One item of a list in brackets: a bracketed part, or two joined by ``:``, then a comma or the end.
 _ITEM = re.compile(r"\s*(" + _BRACKET + r")(?:\s*:\s*(" + _BRACKET + r"))?\s*(?:,|$)", re.S)
 #: The items a reference may name, in capitals.
 _ITEMS = ("#ALL", "#DATA", "#HEADERS", "#TOTALS", "#THIS ROW")
 #: A name followed by a bracket: a structured reference's table (an external book's index, ``[1]``, has none).
-_QUALIFIED = re.compile(r"(?<![\w.\\'\]])([A-Za-z_\\][\w.]*)\[")
+_QUALIFIED = re.compile(r"(?<![\w.\\'\]])((?:[^\W\d]|\\)[\w.]*)\[")
+#: A text or a quoted sheet name (``'C:\\dir\\[b.xlsx]Sheet'``, another workbook's, holds a bracket).
+_QUOTED = re.compile(r"\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'")
 #: A reference to the formula's own row of its table, written without the table's name.
 _OWN_ROW = re.compile(r"\[\s*(?:#This Row|@)", re.I)
 
@@ -50,17 +55,21 @@ class _UnreadError(Exception):
     """A reference this module does not read: its formula is left as written."""
 
 
-def rewrite(formula: str, row: int, tables: Mapping[str, Table | None], this_row: bool = True) -> str | None:
+def rewrite(formula: str, row: int, tables: Mapping[str, Table | None], this_row: bool = True,
+            sheet: str | None = None, col: int | None = None) -> str | None:
     """``formula`` (with its "=") with each structured reference written as the cells it means, read from a
-    cell on ``row``; the formula itself where it names no table; None where a reference is not read here
-    (``this_row`` False: an array formula's, whose own row is not one cell's). :class:`Rewriter`, once."""
-    return Rewriter(tables)(formula, row, this_row)
+    cell on ``row`` (of ``sheet``, where it is known: a table there is named without its sheet; and ``col``,
+    where a reference with no table's name means the table holding the cell); the formula itself where it
+    names no table; None where a reference is not read here (``this_row`` False: an array formula's, whose own
+    row is not one cell's). :class:`Rewriter`, once."""
+    written = Rewriter(tables).read(formula, this_row, sheet, row, col)
+    return written.at(row) if written is not None else None
 
 
 @dataclass(frozen=True)
 class _OwnRow:
-    """A ``#This Row`` reference: columns ``left`` to ``right`` of the reading cell's row on ``sheet`` (its
-    name quoted, with its "!"), ``#VALUE!`` from a row outside ``first`` to ``last``."""
+    """A ``#This Row`` reference: columns ``left`` to ``right`` of the reading cell's row (``sheet``: its
+    name with its "!", or nothing), ``#VALUE!`` from a row outside ``first`` to ``last``."""
 
     sheet: str
     left: str
@@ -74,10 +83,49 @@ class _OwnRow:
         start = f"{self.sheet}${self.left}{row}"  # row relative: a column of copies reads each its own
         return start if self.left == self.right else f"{start}:${self.right}{row}"
 
+    def around_row(self) -> list[str]:
+        """What comes before and after the row's digits (and between, for two columns)."""
+        start = f"{self.sheet}${self.left}"
+        return [start, ""] if self.left == self.right else [start, f":${self.right}", ""]
+
+
+class Written:
+    """A formula read once (:meth:`Rewriter.read`), written for any row: on a row where every ``#This Row``
+    is within its table's data, the row's digits joined between fixed texts (no Python step per reference)."""
+
+    __slots__ = ("_first", "_last", "_parts", "_pieces", "changes")
+
+    def __init__(self, pieces: list[str | _OwnRow], changes: bool = True) -> None:
+        #: whether the formula is written otherwise than it reads (False: it reads no table)
+        self.changes = changes
+        self._pieces = pieces
+        own = [p for p in pieces if isinstance(p, _OwnRow)]
+        self._first = max((p.first for p in own), default=1)
+        self._last = min((p.last for p in own), default=1 << 62)
+        parts = [""]
+        for piece in pieces:
+            if isinstance(piece, str):
+                parts[-1] += piece
+            else:
+                around = piece.around_row()
+                parts[-1] += around[0]
+                parts += around[1:]
+        self._parts = parts
+
+    def at(self, row: int) -> str:
+        """The formula as read from a cell on ``row``."""
+        if self._first <= row <= self._last:
+            return str(row).join(self._parts)
+        return "".join(p if isinstance(p, str) else p.at(row) for p in self._pieces)
+
+    def parts(self, row: int) -> list[str] | None:
+        """The fixed texts the row's digits join on ``row``, or None (a ``#This Row`` outside its table there)."""
+        return self._parts if self._first <= row <= self._last else None
+
 
 class Rewriter:
-    """:func:`rewrite` for many cells: each distinct formula is read once (a column reading its own row
-    holds one text), then written for each cell's row by joining its pieces."""
+    """:func:`rewrite` for many cells: each distinct formula is read once for a sheet (a column reading its own
+    row holds one text), then written for each cell's row (:class:`Written`)."""
 
     #: Distinct formulas held at most (then forgotten and read again): a column of copies that also
     #: reads cells by address holds one text a row.
@@ -86,40 +134,73 @@ class Rewriter:
     def __init__(self, tables: Mapping[str, Table | None]) -> None:
         self._tables = tables
         self._names = set(tables)
-        self._held: dict[tuple[str, bool], list[str | _OwnRow] | None] = {}
+        #: a table's name anywhere (a bare name has no bracket to find it by)
+        self._named = re.compile("|".join(re.escape(n) for n in sorted(tables, key=len, reverse=True)),
+                                 re.I) if tables else None
+        self._held: dict[tuple[str, bool, str | None, Table | None], Written | None] = {}
+        self._by_sheet: dict[str, list[Table]] = {}
+        for table in tables.values():
+            if table is not None and table not in self._by_sheet.setdefault(table.sheet, []):
+                self._by_sheet[table.sheet].append(table)
 
-    def __call__(self, formula: str, row: int, this_row: bool = True) -> str | None:
-        if "[" not in formula or not self._tables:
-            return formula
-        key = (formula, this_row)
+    def mentions(self, formula: str) -> bool:
+        """Whether ``formula`` may read a table: it holds a bracket or a table's name."""
+        return "[" in formula or (self._named is not None and self._named.search(formula) is not None)
+
+    def read(self, formula: str, this_row: bool, sheet: str | None, row: int, col: int | None) -> Written | None:
+        """How to write ``formula`` for a cell on ``sheet`` at (``row``, ``col``) (:class:`Written`: as it is,
+        where it reads no table), or None where a reference is not read here."""
+        if not self.mentions(formula):
+            return Written([formula], changes=False)
+        home = self._holding(sheet, row, col) if _OWN_ROW.search(formula) else None
+        key = (formula, this_row, sheet, home)
         if key in self._held:
-            pieces = self._held[key]
+            written = self._held[key]
         else:
             if len(self._held) >= self.MAX_HELD:
                 self._held.clear()
-            pieces = self._held[key] = self._pieces(formula, this_row)
-        if pieces is None:
-            return None
-        return "".join(p if isinstance(p, str) else p.at(row) for p in pieces)
+            written = self._held[key] = self._read(formula, this_row, sheet, home)
+        return written
 
-    def _pieces(self, formula: str, this_row: bool) -> list[str | _OwnRow] | None:
+    def _holding(self, sheet: str | None, row: int, col: int | None) -> Table | None:
+        """The table on ``sheet`` whose cells hold (``row``, ``col``), or None."""
+        if sheet is None or col is None:
+            return None
+        return next((t for t in self._by_sheet.get(sheet, ()) if t.first_row <= row <= t.last_row
+                     and t.first_col <= col <= t.last_col), None)
+
+    def _read(self, formula: str, this_row: bool, sheet: str | None, home: Table | None) -> Written | None:
         pieces: list[str | _OwnRow] = []
         at = 0
+        table: Table | None
         try:
             for match in _TOKEN.finditer(formula):
-                table = self._tables.get(match[1].upper()) if match[1] else None
-                if table is None or match[2] is None:  # a text, a quoted sheet name, another name: as written
-                    continue
-                pieces += [formula[at:match.start()], _cells(table, match[2], this_row)]
+                if match[3] is not None:  # no table's name: the table holding the cell, or not read
+                    if home is None:
+                        return None
+                    table, brackets = home, match[3]
+                elif match[1] is None or match[1].upper() not in self._names:
+                    continue  # a text, a quoted sheet name, another name: as written
+                else:
+                    table, brackets = self._tables[match[1].upper()], match[2]
+                    if brackets is None:  # a bare name: the table's data, where it stands as an operand
+                        if formula[match.end():].lstrip()[:1] in ("(", "!", "["):
+                            continue
+                        brackets = "[#Data]"
+                    if table is None:
+                        return None  # a table not read whole
+                pieces += [formula[at:match.start()], _cells(table, brackets, this_row, sheet)]
                 at = match.end()
         except _UnreadError:
             return None
         pieces.append(formula[at:])
         left = "".join(p if isinstance(p, str) else " " for p in pieces)
-        return None if reads_a_table(left, self._names) else pieces  # a reference left: as written
+        if reads_a_table(left):
+            return None  # a reference left: the formula as written
+        return Written(pieces, changes=len(pieces) > 1)
 
 
-def _cells(table: Table, brackets: str, this_row: bool) -> str | _OwnRow:
+def _cells(table: Table, brackets: str, this_row: bool, sheet: str | None) -> str | _OwnRow:
     """The cells a table's brackets mean, as a reference (``'Ledger'!$C$2:$C$9``), or its own row's."""
     raw = brackets[1:-1]
     inner = raw.strip() if raw.strip()[:1] in ("[", "@", "#", "") else raw
@@ -150,14 +231,14 @@ def _cells(table: Table, brackets: str, this_row: bool) -> str | _OwnRow:
         if ends[0] is None or ends[1] is None:
             raise _UnreadError
         left, right = min(ends[0], ends[1]), max(ends[0], ends[1])
-    sheet = _sheet(table.sheet)
+    named = "" if table.sheet == sheet else _sheet(table.sheet)  # on its own sheet: as a range joined by ":" needs
     if items == ["#THIS ROW"]:
         if not this_row:
             raise _UnreadError
-        return _OwnRow(sheet, column_letters(left), column_letters(right), *table.data_rows)
+        return _OwnRow(named, column_letters(left), column_letters(right), *table.data_rows)
     top, bottom = _rows(table, items)
     start, end = f"${column_letters(left)}${top}", f"${column_letters(right)}${bottom}"
-    return sheet + start if start == end else f"{sheet}{start}:{end}"
+    return named + start if start == end else f"{named}{start}:{end}"
 
 
 #: A sheet's name a reference may give without quotes (the engine reads a quoted one about three times as slowly):
@@ -205,87 +286,15 @@ def _rows(table: Table, items: list[str]) -> tuple[int, int]:
     raise _UnreadError
 
 
-#: A formula cell's start tag with its position, and its formula element's start tag and text.
-_FORMULA_CELL = re.compile(rb'(<c\b[^>]*?\sr="([A-Z]{1,3})([1-9]\d{0,6})"[^>]*>\s*<f\b([^>]*)>)([^<]*)(?=</f>)')
-#: A formula element's kind (``t="shared"``, ``t="array"``, ``t="dataTable"``).
-_KIND = re.compile(rb'\st\s*=\s*["\'](\w+)["\']')
+def reads_a_table(formula: str, names: set[str] | None = None) -> bool:
+    """Whether ``formula`` reads a table by a structured reference (outside its texts): a name before a bracket
+    (nothing else in a formula is written so: a table this workbook does not define is read as one too), or
+    ``[#This Row]`` or ``[@`` with no table's name; with ``names`` (in capitals), a table's bare name too."""
+    body = _QUOTED.sub(lambda m: " " * len(m[0]), formula) if ('"' in formula or "'" in formula) else formula
+    if _OWN_ROW.search(body) or _QUALIFIED.search(body):
+        return True
+    return names is not None and any(m[1] is not None and m[1].upper() in names and m[2] is None
+                               and body[m.end():].lstrip()[:1] not in ("(", "!", "[") for m in _TOKEN.finditer(body))
 
 
-def in_piece(tables: Mapping[str, Table | None]) -> Callable[[bytes], bytes]:
-    """What :func:`rewrite` does, done to each plain or array formula of a piece of a sheet part that holds a
-    bracket (the engine's copy): a shared formula's text, whose copies would move its references, is left."""
-    rewriter = Rewriter(tables)
-
-    def element(match: re.Match[bytes]) -> bytes:
-        if b"[" not in match[5]:
-            return match[0]
-        kind = _KIND.search(match[4])
-        if kind is not None and kind[1] != b"array":
-            return match[0]
-        try:
-            text = unescape(match[5].decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            return match[0]
-        new = rewriter("=" + text, int(match[3]), this_row=kind is None)
-        return match[0] if new is None or new == "=" + text else match[1] + escape(new[1:]).encode()
-
-    def out(piece: bytes) -> bytes:
-        return _FORMULA_CELL.sub(element, piece) if b"[" in piece else piece
-
-    return out
-
-
-def in_scan(found: Scan, tables: Mapping[str, Table | None]) -> tuple[list[str], dict[tuple[str, int, int], str]]:
-    """Each plain or array formula of the scan that reads a table given its text as :func:`rewrite` writes
-    it (what the plan reads, as the engine's copy holds it: :func:`in_piece`). Returns the cells whose
-    reference is not read here (as ``Sheet!A1``, each formula once) and every cell they cover (a shared
-    formula's copies too) with the ``#NAME?`` the engine's copy gives them: the engine refuses a whole
-    workbook over some of them (``[@Date]`` with no table's name)."""
-    names = set(tables)
-    rewriter = Rewriter(tables)
-    unread: list[str] = []
-    screened: dict[tuple[str, int, int], str] = {}
-    for sheet in found.sheets:
-        changed: dict[tuple[int, int], str] = {}
-        groups = None
-        for row, col, text, special in sheet.formulas.holding("["):
-            if not text:
-                continue
-            kind = special.kind if special is not None else "normal"
-            if kind in ("normal", "array"):
-                new = rewriter(text, row, this_row=kind == "normal")  # None: it reads a table, not read here
-            else:
-                new = None if reads_a_table(text, names) else text
-            if new is None:
-                unread.append(f"{sheet.title}!{a1(row, col)}")
-                cells = [(row, col)]
-                if special is not None and special.kind == "shared":
-                    groups = groups if groups is not None else sheet.formulas.shared_groups()
-                    group = groups.get(special.shared_index or "")
-                    cells = group.positions() if group is not None else cells
-                screened.update(((sheet.title, r, c), "#NAME?") for r, c in cells)
-            elif new != text:
-                changed[(row, col)] = new
-        if changed:
-            sheet.formulas.replace_texts(changed)
-    return unread, screened
-
-
-def reads_a_table(formula: str, names: set[str]) -> bool:
-    """Whether ``formula`` reads a table by a structured reference (outside its texts): a table of ``names``
-    (in capitals) before a bracket, or ``[#This Row]`` or ``[@`` with no table's name."""
-    body = texts_blanked(formula)
-    return bool(_OWN_ROW.search(body)) or any(m[1].upper() in names for m in _QUALIFIED.finditer(body))
-
-
-def structured_notice(unread: list[str]) -> str | None:
-    """One line for the formula cells whose structured references are not read here, or None."""
-    if not unread:
-        return None
-    count = f"{len(unread):,} formula cell{'s' if len(unread) > 1 else ''}"
-    return (f"{count} read an Excel table by a structured reference this recalculation does not read (first "
-            f"{unread[0]}): such a reference shows #NAME? where Excel shows a value; write it as cells (A2, "
-            "A2:A100), or with the table's name and items Excel saves (Ledger1[[#This Row],[Date]]), to compute it")
-
-
-__all__ = ["Rewriter", "in_piece", "in_scan", "reads_a_table", "rewrite", "structured_notice"]
+__all__ = ["Rewriter", "Written", "reads_a_table", "rewrite"]

@@ -287,7 +287,7 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
                limit_bytes: int = DEFAULT_PART_BYTES, compression: int = zipfile.ZIP_DEFLATED,
                spans: dict[str, Spans] | None = None, sheet: tuple[str, str] | None = None,
                own: dict[str, Spans] | None = None,
-               formulas: Callable[[bytes], bytes] | None = None) -> tuple[bool, set[str]]:
+               formulas: Callable[[str], Callable[[bytes], bytes] | None] | None = None) -> tuple[bool, set[str]]:
     """Write ``target``: ``source`` with ``values`` (sheet title -> cells) in place of its formulas, its parts
     deflated (the rewritten ones at zlib's fastest level, :data:`DEFLATE_LEVEL`) or, with
     ``compression=ZIP_STORED``, stored (a copy read once, at once); the formula cells of ``spans`` (sheet title
@@ -297,8 +297,8 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
     a part whose cells are not all of the usual shape keeps its formulas, its other spans given the stand-in
     cell by cell). The formulas of ``own`` spans read no added sheet: they are written with or without it, also
     on a sheet ``values`` names (before its values). Every sheet part is then given, a piece at a time (cut
-    after a row's end), through ``formulas`` where it is given (the engine's copy:
-    :func:`~trups_xl.recalc.direct_names.in_piece`).
+    after a row's end), through what ``formulas`` gives for its sheet's title, where it gives one (the engine's
+    copy: :func:`~trups_xl.recalc.structured.in_piece`, :func:`~trups_xl.recalc.direct_names.in_piece`).
 
     Every part is inflated through :func:`~trups_xl.recalc.package.read_part` or copied a chunk at a
     time, counted against ``limit_bytes`` whatever its zip header claims. Any failure to read or
@@ -367,12 +367,13 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
                     rewritten[each.part] = replaced
             part = "xl/styles.xml"
             styles_xml = styles.rewritten()  # after the sheets: they add the date formats they need
-            sheet_parts = {each.part for each in scan.sheets} if formulas is not None else set()
+            through = {each.part: formulas(each.title) for each in scan.sheets} if formulas is not None else {}
             for info in zin.infolist():
                 name = part = info.filename
                 if name in dropped:
                     continue
-                if name in sheet_parts and formulas is not None:  # a piece at a time, each given through
+                given = through.get(name)
+                if given is not None:  # a piece at a time, each given through
                     with contextlib.ExitStack() as opened:
                         held = rewritten.get(name)
                         if held is None and name in spools:
@@ -381,7 +382,7 @@ def write_copy(source: Path, target: Path, scan: Scan, values: dict[str, Values]
                             functools.partial(spools[name].read, SPOOL_BYTES), b"") if name in spools else counted_chunks(
                             opened.enter_context(zin.open(info)), name, limit_bytes, "; nothing was written")
                         _write_pieces(zout, _entry(name, _now(), compression),
-                                      map(formulas, row_pieces(chunks, PIECE_BYTES)))
+                                      map(given, row_pieces(chunks, PIECE_BYTES)))
                 elif name in rewritten:
                     zout.writestr(name, rewritten[name])
                 elif name in spools:  # kept for a later entry of the same name (the reader takes the last)
