@@ -254,17 +254,26 @@ class FormulaCells(Mapping[tuple[int, int], FormulaCell]):
 
     def replace_texts(self, texts: Mapping[tuple[int, int], str]) -> None:
         """Give the cells at the positions of ``texts`` (each holding a formula with a text: plain or kept
-        whole) those texts instead (a formula written out as the engine's copy holds it)."""
+        whole) those texts instead (a formula written out as the engine's copy holds it), found at once."""
+        if not texts:
+            return
         if not self._ordered:
             self._order()
-        for (row, col), text in texts.items():
-            at = self._index((row, col))
-            if at < 0 or self._texts[at] is None:
-                raise KeyError((row, col))
-            self._texts[at] = text
-            whole = self._special.get(row << COLUMN_BITS | col)
-            if whole is not None:
-                whole.text = text
+        wanted = np.fromiter((row << COLUMN_BITS | col for row, col in texts), dtype=np.int64, count=len(texts))
+        stored = np.frombuffer(self._keys, dtype=np.int64) if self._keys.itemsize == 8 else np.array(self._keys)
+        at = np.searchsorted(stored, wanted)
+        held = at < stored.size
+        held[held] = stored[at[held]] == wanted[held]
+        if not held.all():
+            raise KeyError(next(k for k, h in zip(texts, held.tolist(), strict=True) if not h))
+        own = self._texts
+        special = self._special
+        for k, text, key in zip(at.tolist(), texts.values(), wanted.tolist(), strict=True):
+            if own[k] is None:
+                raise KeyError((key >> COLUMN_BITS, key & _COLUMN_MASK))
+            own[k] = text
+            if special and key in special:
+                special[key].text = text
 
     def kept_whole(self) -> list[FormulaCell]:
         """The cells kept whole — arrays, dynamic arrays, a shared formula's first cell — in order (a

@@ -27,18 +27,23 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, cast
 
 from trups_xl.recalc.addresses import column_letters, reads_like_a_cell
 from trups_xl.recalc.excel_tables import Table
 
 #: One bracketed part of a reference: characters, escapes (``'`` and the next character), nothing nested.
 _BRACKET = r"\[(?:[^\[\]']|'.)*\]"
+#: Where a reference to the reading cell's own row with no table's name starts (``[@Date]``,
+#: ``[[#This Row],[Date]]``): a bracket after no name, bracket or escape.
+_UNQUALIFIED_START = r"(?<![\w.\\'\]\[])(?=\[\s*(?:@|#This Row|\[\s*#This Row\s*\]))"
+_UNQUALIFIED = re.compile(_UNQUALIFIED_START, re.I)
 #: A reference's brackets: characters, escapes, bracketed parts.
 _BRACKETS = r"\[(?:[^\[\]']|'.|" + _BRACKET + r")*\]"
 #: A text, or a quoted sheet name (taken whole, never looked into); a table's name and its brackets; or brackets
 #: with no name before them that begin with the reading cell's own row (``[@Date]``, ``[[#This Row],[Date]]``).
 _TOKEN = re.compile(r"\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'|(?<![\w.\\'\]!])((?:[^\W\d]|\\)[\w.]*)(" + _BRACKETS + r")?"
-                    r"|(?<![\w.\\'\]])(?=\[\s*(?:@|#This Row|\[\s*#This Row\s*\]))(" + _BRACKETS + r")", re.S | re.I)
+                    r"|" + _UNQUALIFIED_START + r"(" + _BRACKETS + r")", re.S | re.I)
 #: One item of a list in brackets: a bracketed part, or two joined by ``:``, then a comma or the end.
 _ITEM = re.compile(r"\s*(" + _BRACKET + r")(?:\s*:\s*(" + _BRACKET + r"))?\s*(?:,|$)", re.S)
 #: The items a reference may name, in capitals.
@@ -123,6 +128,10 @@ class Written:
         return self._parts if self._first <= row <= self._last else None
 
 
+#: What :meth:`Rewriter.read` holds for a formula it has not read yet.
+_UNSEEN: Any = object()
+
+
 class Rewriter:
     """:func:`rewrite` for many cells: each distinct formula is read once for a sheet (a column reading its own
     row holds one text), then written for each cell's row (:class:`Written`)."""
@@ -137,7 +146,8 @@ class Rewriter:
         #: a table's name anywhere (a bare name has no bracket to find it by)
         self._named = re.compile("|".join(re.escape(n) for n in sorted(tables, key=len, reverse=True)),
                                  re.I) if tables else None
-        self._held: dict[tuple[str, bool, str | None, Table | None], Written | None] = {}
+        #: each formula read, for a sheet and kind: how to write it, or by the table holding the cell
+        self._held: dict[tuple[str, bool, str | None], Written | dict[str | None, Written | None] | None] = {}
         self._by_sheet: dict[str, list[Table]] = {}
         for table in tables.values():
             if table is not None and table not in self._by_sheet.setdefault(table.sheet, []):
@@ -150,17 +160,25 @@ class Rewriter:
     def read(self, formula: str, this_row: bool, sheet: str | None, row: int, col: int | None) -> Written | None:
         """How to write ``formula`` for a cell on ``sheet`` at (``row``, ``col``) (:class:`Written`: as it is,
         where it reads no table), or None where a reference is not read here."""
-        if not self.mentions(formula):
-            return Written([formula], changes=False)
-        home = self._holding(sheet, row, col) if _OWN_ROW.search(formula) else None
-        key = (formula, this_row, sheet, home)
-        if key in self._held:
-            written = self._held[key]
-        else:
+        key = (formula, this_row, sheet)
+        held = self._held.get(key, _UNSEEN)
+        if held is _UNSEEN:
             if len(self._held) >= self.MAX_HELD:
                 self._held.clear()
-            written = self._held[key] = self._read(formula, this_row, sheet, home)
-        return written
+            if not self.mentions(formula):
+                held = Written([formula], changes=False)
+            elif _UNQUALIFIED.search(formula):
+                held = {}  # by the table holding the cell
+            else:
+                held = self._read(formula, this_row, sheet, None)
+            self._held[key] = held
+        if not isinstance(held, dict):
+            return cast("Written | None", held)
+        home = self._holding(sheet, row, col)
+        name = home.name if home is not None else None
+        if name not in held:
+            held[name] = self._read(formula, this_row, sheet, home)
+        return cast("Written | None", held[name])
 
     def _holding(self, sheet: str | None, row: int, col: int | None) -> Table | None:
         """The table on ``sheet`` whose cells hold (``row``, ``col``), or None."""

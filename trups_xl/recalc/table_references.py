@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from trups_xl.recalc.addresses import a1, column_number
 from trups_xl.recalc.excel_tables import Table
 from trups_xl.recalc.package import Scan
-from trups_xl.recalc.structured import Rewriter, reads_a_table
+from trups_xl.recalc.structured import Rewriter, Written, reads_a_table
 from trups_xl.recalc.xml_text import escape, unescape
 
 Key = tuple[str, int, int]
@@ -72,31 +72,42 @@ def in_scan(found: Scan, tables: Mapping[str, Table | None]) -> tuple[list[str],
 
 def in_piece(tables: Mapping[str, Table | None], sheet: str) -> Callable[[bytes], bytes]:
     """What :func:`in_scan` does, done to each plain or array formula of a piece of ``sheet``'s part (the engine's
-    copy), the texts written at once for a cell whose every ``#This Row`` is in its table."""
+    copy): each distinct text read once, and written for a cell whose every ``#This Row`` is in its table by
+    joining its row's digits between fixed texts already written as XML."""
     rewriter = Rewriter(tables)
-    marks = [b"["] + [name.encode() for name in spelt(tables)]
+    names = [name.encode() for name in spelt(tables)]
+    texts: dict[bytes, str | None] = {}  # each formula's XML text read
+    as_xml: dict[int, tuple[Written, list[bytes]]] = {}  # by a Written's id: its fixed texts as XML (it kept)
 
     def element(match: re.Match[bytes]) -> bytes:
         raw = match[5]
-        if not any(mark in raw for mark in marks):
+        if b"[" not in raw and not any(name in raw for name in names):
             return match[0]
-        kind = _KIND.search(match[4])
+        kind = _KIND.search(match[4]) if match[4] else None
         if kind is not None and kind[1] not in (b"array", b"normal"):
             return match[0]
-        try:
-            text = "=" + unescape(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+        text = texts.get(raw, "")
+        if text == "":
+            try:
+                text = texts[raw] = "=" + unescape(raw.decode("utf-8"))
+            except (UnicodeDecodeError, ValueError):
+                text = texts[raw] = None
+        if text is None:
             return match[0]
         row = int(match[3])
         written = rewriter.read(text, kind is None or kind[1] == b"normal", sheet, row, column_number(match[2].decode()))
         if written is None or not written.changes:
             return match[0]  # not read: the scan gave the cell #NAME?, which the copy holds instead
         parts = written.parts(row)
-        new = str(row).join(parts)[1:] if parts is not None else written.at(row)[1:]
-        return match[1] + escape(new).encode()
+        if parts is None:
+            return match[1] + escape(written.at(row)[1:]).encode()
+        fixed = as_xml.get(id(written))
+        if fixed is None:
+            fixed = as_xml[id(written)] = (written, [escape(p).encode() for p in [parts[0][1:], *parts[1:]]])
+        return match[1] + str(row).encode().join(fixed[1])
 
     def out(piece: bytes) -> bytes:
-        return _FORMULA_CELL.sub(element, piece) if any(mark in piece for mark in marks) else piece
+        return _FORMULA_CELL.sub(element, piece) if b"[" in piece or any(name in piece for name in names) else piece
 
     return out
 
