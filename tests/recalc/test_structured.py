@@ -100,7 +100,8 @@ def test_this_row_in_an_array_formula_is_not_read():
     ("=SUM(Ledger1[Date])", True), ("=ledger1[[#This Row],[Date]]*2", True), ("=[@Date]+1", True),
     ("=[1]Sheet1!A1", False), ('="Ledger1[Date]"', False), ("=SUM(A1:A3)", False),
     ("=Other[Date]", True),  # a name before a bracket is a table's, defined here or not
-    ("='C:\\dir\\[b.xlsx]S'!A1", False), ("=SUM(Ledger1)", True), ("=Ledger1!A1", False), ("=Ledger1(2)", False),
+    ("='C:\\dir\\[b.xlsx]S'!A1", False), ("=[Amount]*2", True), ("=[Book.xlsx]Sheet1!A1", False),
+    ("=[1]!Rate", False), ("=SUM(Ledger1)", True), ("=Ledger1!A1", False), ("=Ledger1(2)", False),
 ])
 def test_which_formulas_read_a_table(formula, reads):
     assert reads_a_table(formula, {"LEDGER1"}) is reads

@@ -16,6 +16,7 @@ from openpyxl.worksheet.table import Table as XlTable  # noqa: E402
 from trups_xl.excel import udfs  # noqa: E402
 from trups_xl.recalc import recalculate  # noqa: E402
 from trups_xl.recalc.excel_tables import Table  # noqa: E402
+from trups_xl.recalc.structured import Rewriter  # noqa: E402
 from trups_xl.recalc.table_references import in_piece  # noqa: E402
 
 #: A1:C7 on sheet "Ledger": header row 1, data rows 2 to 6, totals row 7.
@@ -28,7 +29,7 @@ def test_the_engine_copy_rewrites_plain_and_array_formulas_and_leaves_shared_one
              b'<c r="E3" s="2"><f t="shared" ref="E3:E4" si="0">Ledger1[[#This Row],[Amount]]</f></c>'
              b'<c r="F3"><f t="array" ref="F3">SUM(Ledger1[Amount]*2)</f></c>'
              b'<c r="G3"><f t="array" ref="G3">Ledger1[[#This Row],[Amount]]</f></c></row>')
-    out = in_piece(TABLES, "Other")(piece)
+    out = in_piece(Rewriter(TABLES), "Other")(piece)
     assert b"<f>Ledger!$B3&amp;\"x\"</f>" in out
     assert b'si="0">Ledger1[[#This Row],[Amount]]</f>' in out
     assert b"<f t=\"array\" ref=\"F3\">SUM(Ledger!$B$2:$B$6*2)</f>" in out
@@ -245,5 +246,96 @@ def test_a_table_part_that_expands_entities_is_refused_in_one_line_not_expanded(
 def test_the_engine_copy_reads_the_formula_where_a_program_puts_it():
     piece = (b'<row r="3"><c r="D3"><f t="normal">SUM(Ledger1[Amount])</f></c>'
              b'<c r="E3"><v>1</v><f>Ledger1[[#This Row],[Amount]]</f></c></row>')
-    out = in_piece(TABLES, "Other")(piece)
+    out = in_piece(Rewriter(TABLES), "Other")(piece)
     assert b'<f t="normal">SUM(Ledger!$B$2:$B$6)</f>' in out and b"<f>Ledger!$B3</f>" in out
+
+
+def _one_sheet(tmp_path, name, formulas, table=True, headings=("Code", "Amount")):
+    """A table ``name`` over A1:B5 of sheet "Data" (or the same cells with no table), ``formulas`` on that sheet."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "Data"
+    ws.append(list(headings))
+    for i in range(4):
+        ws.append([i + 1.0, 10.0 * (i + 1)])
+    for cell, formula in formulas.items():
+        ws[cell] = formula
+    if table:
+        ws.add_table(XlTable(displayName=name, ref="A1:B5"))
+    path = tmp_path / f"{name}_{table}.xlsx"
+    book.save(path)
+    return path
+
+
+def test_a_table_named_like_a_column_leaves_that_columns_references_alone(tmp_path):
+    formulas = {"D1": "=SUM(A:A)", "D2": '=COUNTIF(A:A,">1")', "D3": "=MATCH(3,A:A,0)", "D4": "=SUM(A:B)",
+                "D5": "=A$2+$A$3", "D6": "=SUM($A:$A)"}
+    got = recalculate(_one_sheet(tmp_path, "A", formulas)).values
+    twin = recalculate(_one_sheet(tmp_path, "A", formulas, table=False)).values
+    assert {k: got[("Data", k)] for k in formulas} == {k: twin[("Data", k)] for k in formulas}
+    assert got[("Data", "D1")] == 10.0 and got[("Data", "D4")] == 110.0
+
+
+@pytest.mark.parametrize("name", ["N", "NAME", "DIV", "VALUE", "REF"])
+def test_an_error_value_is_no_table_named_like_part_of_it(tmp_path, name):
+    formulas = {"D1": "=IFERROR(#N/A,1)", "D2": "=IFERROR(#NAME?,7)", "D3": "=IFERROR(#DIV/0!,1)", "D4": "=#N/A",
+                "D5": "=IFERROR(#VALUE!,2)+IFERROR(#REF!,3)"}
+    got = recalculate(_one_sheet(tmp_path, name, formulas))
+    assert [got.values[("Data", f"D{r}")] for r in range(1, 6)] == [1.0, 7.0, 1.0, "#N/A", 5.0]
+    assert not [n for n in got.notices if "structured reference" in n or "could not be parsed" in n]
+
+
+def test_a_bare_name_spelt_otherwise_than_its_table_is_said_not_read(tmp_path):
+    got = recalculate(_one_sheet(tmp_path, "Sales", {"D1": "=IFERROR(SUM(sales),0)", "D2": "=SUM(Sales)"}))
+    assert got.values[("Data", "D1")] == "#NAME?" and got.values[("Data", "D2")] == 110.0
+    assert any("(first Data!D1)" in n for n in got.notices)
+
+
+def test_a_name_let_binds_is_not_the_table_of_that_name(tmp_path):
+    got = recalculate(_one_sheet(tmp_path, "Sales", {"D1": "=LET(Sales,5,Sales*2)", "D2": "=SUM(Sales[Amount])"}))
+    assert got.values[("Data", "D1")] == 10.0 and got.values[("Data", "D2")] == 100.0
+
+
+def test_a_range_from_another_sheet_to_a_tables_row_is_not_read(tmp_path):
+    got = recalculate(_one_sheet(tmp_path, "Sales", {"C3": "=SUM(Other!$B$2:Sales[[#This Row],[Amount]])",
+                                                     "C4": "=SUM(Data!$B$2:Sales[[#This Row],[Amount]])",
+                                                     "C5": "=SUM($B$2:Sales[[#This Row],[Amount]])"}))
+    assert got.values[("Data", "C3")] == "#NAME?"
+    assert (got.values[("Data", "C4")], got.values[("Data", "C5")]) == (60.0, 100.0)  # 10+20+30, 10+...+40
+    assert any("(first Data!C3)" in n for n in got.notices)
+
+
+def test_a_range_ending_at_a_tables_row_from_a_row_outside_it_is_not_read_and_the_rest_is(tmp_path):
+    got = recalculate(_one_sheet(tmp_path, "Sales", {"C9": "=IFERROR(SUM($B$2:Sales[[#This Row],[Amount]]),-1)",
+                                                     "C10": "=IFERROR(Sales[[#This Row],[Amount]],-1)",
+                                                     "C3": "=SUM($B$2:Sales[[#This Row],[Amount]])"}))
+    assert got.values[("Data", "C9")] == "#NAME?" and got.values[("Data", "C10")] == -1.0
+    assert got.values[("Data", "C3")] == 30.0
+    assert not [n for n in got.notices if "could not be parsed" in n]
+
+
+def test_a_column_with_no_tables_name_is_said_not_read(tmp_path):
+    got = recalculate(_one_sheet(tmp_path, "Sales", {"B2": "=IFERROR(SUM([Amount]),0)"}))
+    assert got.values[("Data", "B2")] == "#NAME?"
+    assert any("structured reference" in n and "(first Data!B2)" in n for n in got.notices)
+
+
+def test_a_heading_or_name_holding_half_a_surrogate_pair_is_read_as_written(tmp_path):
+    path = _one_sheet(tmp_path, "Sales", {"D1": "=SUM(Sales[Amount])"})
+    out = tmp_path / "surrogate.xlsx"
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/tables/table1.xml":
+                data = data.replace(b'displayName="Sales"', b'displayName="Sales_xD800_"')
+            zout.writestr(info.filename, data)
+    got = recalculate(out)
+    assert got.values[("Data", "D1")] == "#NAME?"
+
+
+def test_the_engine_copy_reads_a_formula_after_an_inline_text_and_a_name_written_as_references():
+    rewriter = Rewriter({"LEDGER1": LEDGER})
+    piece = (b'<row r="3"><c r="D3" t="inlineStr"><is><t>x</t></is><f>SUM(Ledger1[Amount])</f></c>'
+             b"<c r=\"E3\"><f>SUM(&#76;edger1)</f></c></row>")
+    out = in_piece(rewriter, "Other")(piece)
+    assert b"<f>SUM(Ledger!$B$2:$B$6)</f></c><c" in out and b"<f>SUM(Ledger!$A$2:$C$6)</f>" in out

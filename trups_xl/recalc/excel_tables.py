@@ -171,7 +171,12 @@ def _table(data: bytes, sheet: str) -> tuple[Table | None, list[str]]:
 
 def _unescaped(text: str) -> str:
     """``text`` with each ``_xHHHH_`` read as its character (``_x000a_``: a line break in a heading)."""
-    return _ESCAPED.sub(lambda m: chr(int(m[1], 16)), text) if "_x" in text else text
+    return _ESCAPED.sub(_character, text) if "_x" in text else text
+
+
+def _character(match: re.Match[str]) -> str:
+    code = int(match[1], 16)
+    return match[0] if 0xD800 <= code <= 0xDFFF else chr(code)  # half a surrogate pair is no character: as written
 
 
 __all__ = ["MAX_ALL_TABLES_BYTES", "MAX_TABLES", "MAX_TABLE_BYTES", "Table", "read_tables"]

@@ -9,6 +9,7 @@ formula's first cell, an array, a dynamic array) are kept whole.
 from __future__ import annotations
 
 import operator
+import re
 from array import array
 from bisect import bisect_left
 from collections.abc import ItemsView, Iterator, Mapping, Sequence, ValuesView
@@ -324,12 +325,14 @@ class FormulaCells(Mapping[tuple[int, int], FormulaCell]):
             out[int(numbers[first])] = column
         return out
 
-    def holding(self, *parts: str) -> list[tuple[int, int, str | None, FormulaCell | None]]:
-        """:meth:`texts` of the cells whose formula holds any of ``parts`` (found without a Python
-        object for the cells that do not)."""
+    def holding(self, *parts: str, pattern: re.Pattern[str] | None = None,
+                ) -> list[tuple[int, int, str | None, FormulaCell | None]]:
+        """:meth:`texts` of the cells whose formula holds any of ``parts``, or where ``pattern`` finds something
+        (found without a Python object for the cells that do not)."""
         if not self._ordered:
             self._order()
-        found = sorted({at for part in parts for at, text in enumerate(self._texts) if text and part in text})
+        found = sorted({at for part in parts for at, text in enumerate(self._texts) if text and part in text} | (
+            {at for at, text in enumerate(self._texts) if text and pattern.search(text)} if pattern else set()))
         return [(self._keys[at] >> COLUMN_BITS, self._keys[at] & _COLUMN_MASK, self._texts[at],
                  self._special.get(self._keys[at])) for at in found]
 

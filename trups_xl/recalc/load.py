@@ -31,6 +31,7 @@ from trups_xl.recalc.formula_cells import COLUMN_BITS, SharedGroup
 from trups_xl.recalc.package import Scan, scan
 from trups_xl.recalc.safety import Limits, RefusedError, check_package
 from trups_xl.recalc.steps import step
+from trups_xl.recalc.structured import Rewriter
 from trups_xl.recalc.writer import Values, write_copy
 
 Key = tuple[str, int, int]
@@ -113,7 +114,8 @@ def _formulas(found: Scan, tables: dict[str, Table | None] | None, direct: dict[
               ) -> Callable[[str], Callable[[bytes], bytes] | None]:
     """What the engine's copy passes each piece of a sheet's part through, for the sheet's title."""
     names = direct_names.in_piece(direct) if direct else None  # read once
-    return lambda title: data_tables.in_pieces(found, table_references.in_piece(tables, title) if tables else None,
+    rewriter = Rewriter(tables) if tables else None  # one for every sheet: each formula read once
+    return lambda title: data_tables.in_pieces(found, table_references.in_piece(rewriter, title) if rewriter else None,
                                                names)
 
 
@@ -434,7 +436,7 @@ def load_workbook(path: Path, progress: Callable[[str], None] | None = None,
         found = scan(path, limits)
         tables = read_tables(path, found, limits)
         tables.update({name: None for _sheet, name in found.scoped if name in tables})  # a name two things have
-        unread, unread_cells = table_references.in_scan(found, tables)  # before the screen: it reads as the engine
+        unread, unread_cells = table_references.in_scan(found, Rewriter(tables))  # before the screen: as the engine
         bad, external, notices = _screen(found)
         bad.update(unread_cells)
         tables_line = table_references.notice(unread, found, tables)  # what is not read: said once

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
 from trups_xl.recalc.addresses import column_letters, reads_like_a_cell
@@ -38,12 +38,25 @@ _BRACKET = r"\[(?:[^\[\]']|'.)*\]"
 #: ``[[#This Row],[Date]]``): a bracket after no name, bracket or escape.
 _UNQUALIFIED_START = r"(?<![\w.\\'\]\[])(?=\[\s*(?:@|#This Row|\[\s*#This Row\s*\]))"
 _UNQUALIFIED = re.compile(_UNQUALIFIED_START, re.I)
+#: An error value written in a formula (``#N/A``: no table's name, though a table may be named ``N``).
+_ERRORS = r"#(?:N/A|DIV/0!|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)"
 #: A reference's brackets: characters, escapes, bracketed parts.
 _BRACKETS = r"\[(?:[^\[\]']|'.|" + _BRACKET + r")*\]"
 #: A text, or a quoted sheet name (taken whole, never looked into); a table's name and its brackets; or brackets
 #: with no name before them that begin with the reading cell's own row (``[@Date]``, ``[[#This Row],[Date]]``).
-_TOKEN = re.compile(r"\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'|(?<![\w.\\'\]!])((?:[^\W\d]|\\)[\w.]*)(" + _BRACKETS + r")?"
-                    r"|" + _UNQUALIFIED_START + r"(" + _BRACKETS + r")", re.S | re.I)
+_TOKEN = re.compile(r"\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'|" + _ERRORS + r"|(?<![\w.\\'\]!#$])((?:[^\W\d]|\\)[\w.]*)"
+                    r"(" + _BRACKETS + r")?|" + _UNQUALIFIED_START + r"(" + _BRACKETS + r")", re.S | re.I)
+#: What may stand before and after a bare table's name as an operand (``=VLOOKUP(2,Ledger1,2,FALSE)``): an
+#: operator, a bracket, a comma or nothing; not ``:`` or ``$`` (``T:T``, ``T$2``, a column named like a table),
+#: ``!``, ``(`` or ``[``.
+_OPERAND_BEFORE = frozenset("=(,{+-*/^&<>; ")
+_OPERAND_AFTER = frozenset("),}+-*/^&<>=;% ")
+#: A formula that names values of its own (``LET``, ``LAMBDA``): a bare name there may be a parameter.
+_BINDS = re.compile(r"\b(?:LET|LAMBDA)\s*\(", re.I)
+#: A range's other end joined by ``:`` to a reference, with a sheet named: ``Other!$B$2:`` before it.
+_SHEET_BEFORE = re.compile(r"(?:'((?:[^']|'')+)'|([^\W\d][\w.]*))!\$?[A-Za-z]{1,3}\$?\d+\s*:\s*$")
+#: ... or ``:Other!$B$9`` after it.
+_SHEET_AFTER = re.compile(r"\s*:\s*(?:'((?:[^']|'')+)'|([^\W\d][\w.]*))!")
 #: One item of a list in brackets: a bracketed part, or two joined by ``:``, then a comma or the end.
 _ITEM = re.compile(r"\s*(" + _BRACKET + r")(?:\s*:\s*(" + _BRACKET + r"))?\s*(?:,|$)", re.S)
 #: The items a reference may name, in capitals.
@@ -54,6 +67,9 @@ _QUALIFIED = re.compile(r"(?<![\w.\\'\]])((?:[^\W\d]|\\)[\w.]*)\[")
 _QUOTED = re.compile(r"\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'")
 #: A reference to the formula's own row of its table, written without the table's name.
 _OWN_ROW = re.compile(r"\[\s*(?:#This Row|@)", re.I)
+#: Any reference written without the table's name (``[Amount]`` in its table): brackets after no name,
+#: bracket or escape, and not followed by a sheet's name and ``!`` (``[1]Sheet1!A1``, another workbook's).
+_NAMELESS = re.compile(r"(?<![\w.\\'\]\[])\[[^\]]*\](?![\w.' ]*!)")
 
 
 class _UnreadError(Exception):
@@ -81,10 +97,12 @@ class _OwnRow:
     right: str
     first: int
     last: int
+    #: an end of a range joined by ``:``, where ``#VALUE!`` cannot stand: None outside the rows (not read)
+    in_range: bool = False
 
-    def at(self, row: int) -> str:
+    def at(self, row: int) -> str | None:
         if not self.first <= row <= self.last:
-            return "#VALUE!"
+            return None if self.in_range else "#VALUE!"
         start = f"{self.sheet}${self.left}{row}"  # row relative: a column of copies reads each its own
         return start if self.left == self.right else f"{start}:${self.right}{row}"
 
@@ -117,17 +135,22 @@ class Written:
                 parts += around[1:]
         self._parts = parts
 
-    def at(self, row: int) -> str:
-        """The formula as read from a cell on ``row``."""
+    def at(self, row: int) -> str | None:
+        """The formula as read from a cell on ``row``, or None where it is not read there (a range ending at
+        its own row of a table, from a row outside the table)."""
         if self._first <= row <= self._last:
             return str(row).join(self._parts)
-        return "".join(p if isinstance(p, str) else p.at(row) for p in self._pieces)
+        written = [p if isinstance(p, str) else p.at(row) for p in self._pieces]
+        return None if None in written else "".join(cast("list[str]", written))
 
     def parts(self, row: int) -> list[str] | None:
         """The fixed texts the row's digits join on ``row``, or None (a ``#This Row`` outside its table there)."""
         return self._parts if self._first <= row <= self._last else None
 
 
+#: Tables a workbook may hold for a bare table's name (``=VLOOKUP(2,Ledger1,2,FALSE)``) to be read: past them,
+#: only names before a bracket are.
+MAX_BARE_NAMES = 200
 #: What :meth:`Rewriter.read` holds for a formula it has not read yet.
 _UNSEEN: Any = object()
 
@@ -143,19 +166,21 @@ class Rewriter:
     def __init__(self, tables: Mapping[str, Table | None]) -> None:
         self._tables = tables
         self._names = set(tables)
-        #: a table's name anywhere (a bare name has no bracket to find it by)
-        self._named = re.compile("|".join(re.escape(n) for n in sorted(tables, key=len, reverse=True)),
-                                 re.I) if tables else None
         #: each formula read, for a sheet and kind: how to write it, or by the table holding the cell
         self._held: dict[tuple[str, bool, str | None], Written | dict[str | None, Written | None] | None] = {}
+        #: the tables' names as they spell them: a bare name is read only so spelt (as Excel saves it), and only
+        #: in a workbook of at most :data:`MAX_BARE_NAMES` tables (each formula is searched for every name)
+        spelt = sorted({t.name for t in tables.values() if t is not None}, key=len, reverse=True)
+        self._spelt = set(spelt) if len(spelt) <= MAX_BARE_NAMES else set()
+        #: finds a bare name in any case (where one is read), in one pass
+        self.bare = re.compile("|".join(map(re.escape, spelt)), re.I) if self._spelt else None
         self._by_sheet: dict[str, list[Table]] = {}
-        for table in tables.values():
-            if table is not None and table not in self._by_sheet.setdefault(table.sheet, []):
-                self._by_sheet[table.sheet].append(table)
+        for table in {id(t): t for t in tables.values() if t is not None}.values():
+            self._by_sheet.setdefault(table.sheet, []).append(table)
 
     def mentions(self, formula: str) -> bool:
-        """Whether ``formula`` may read a table: it holds a bracket or a table's name."""
-        return "[" in formula or (self._named is not None and self._named.search(formula) is not None)
+        """Whether ``formula`` may read a table: it holds a bracket or a bare name read here."""
+        return "[" in formula or (self.bare is not None and self.bare.search(formula) is not None)
 
     def read(self, formula: str, this_row: bool, sheet: str | None, row: int, col: int | None) -> Written | None:
         """How to write ``formula`` for a cell on ``sheet`` at (``row``, ``col``) (:class:`Written`: as it is,
@@ -191,6 +216,7 @@ class Rewriter:
         pieces: list[str | _OwnRow] = []
         at = 0
         table: Table | None
+        binds = _BINDS.search(formula) is not None
         try:
             for match in _TOKEN.finditer(formula):
                 if match[3] is not None:  # no table's name: the table holding the cell, or not read
@@ -198,16 +224,25 @@ class Rewriter:
                         return None
                     table, brackets = home, match[3]
                 elif match[1] is None or match[1].upper() not in self._names:
-                    continue  # a text, a quoted sheet name, another name: as written
+                    continue  # a text, an error, a quoted sheet name, another name: as written
                 else:
                     table, brackets = self._tables[match[1].upper()], match[2]
                     if brackets is None:  # a bare name: the table's data, where it stands as an operand
-                        if formula[match.end():].lstrip()[:1] in ("(", "!", "["):
+                        if binds or not _operand(formula, match.start(), match.end()):
                             continue
+                        if match[1] not in self._spelt:
+                            return None  # spelt otherwise than the table spells it (or past MAX_BARE_NAMES)
                         brackets = "[#Data]"
                     if table is None:
                         return None  # a table not read whole
-                pieces += [formula[at:match.start()], _cells(table, brackets, this_row, sheet)]
+                joined = _joined_sheet(formula, match.start(), match.end())
+                if joined is not None and joined != table.sheet:
+                    return None  # a range from another sheet's cell to the table's: Excel's error, not read here
+                cells = _cells(table, brackets, this_row, sheet if joined is None else None)
+                if isinstance(cells, _OwnRow) and ":" in (formula[:match.start()].rstrip()[-1:],
+                                                          formula[match.end():].lstrip()[:1]):
+                    cells = replace(cells, in_range=True)  # outside the table's rows: no cell to end a range at
+                pieces += [formula[at:match.start()], cells]
                 at = match.end()
         except _UnreadError:
             return None
@@ -216,6 +251,22 @@ class Rewriter:
         if reads_a_table(left):
             return None  # a reference left: the formula as written
         return Written(pieces, changes=len(pieces) > 1)
+
+
+def _operand(formula: str, start: int, end: int) -> bool:
+    """Whether the name at ``start:end`` stands as an operand: an operator, a bracket, a comma or nothing on
+    either side."""
+    before = formula[:start].rstrip()[-1:]
+    after = formula[end:].lstrip()[:1]
+    return (not before or before in _OPERAND_BEFORE) and (not after or after in _OPERAND_AFTER)
+
+
+def _joined_sheet(formula: str, start: int, end: int) -> str | None:
+    """The sheet a range's other end names where ``:`` joins it to the reference at ``start:end``, or None."""
+    match = _SHEET_BEFORE.search(formula, 0, start) or _SHEET_AFTER.match(formula, end)
+    if match is None:
+        return None
+    return match[1].replace("''", "'") if match[1] else match[2]
 
 
 def _cells(table: Table, brackets: str, this_row: bool, sheet: str | None) -> str | _OwnRow:
@@ -307,12 +358,13 @@ def _rows(table: Table, items: list[str]) -> tuple[int, int]:
 def reads_a_table(formula: str, names: set[str] | None = None) -> bool:
     """Whether ``formula`` reads a table by a structured reference (outside its texts): a name before a bracket
     (nothing else in a formula is written so: a table this workbook does not define is read as one too), or
-    ``[#This Row]`` or ``[@`` with no table's name; with ``names`` (in capitals), a table's bare name too."""
+    brackets with no table's name (``[@Date]``, ``[Amount]``; not another workbook's ``[1]Sheet1!A1``); with
+    ``names`` (in capitals), a table's bare name too."""
     body = _QUOTED.sub(lambda m: " " * len(m[0]), formula) if ('"' in formula or "'" in formula) else formula
-    if _OWN_ROW.search(body) or _QUALIFIED.search(body):
+    if _OWN_ROW.search(body) or _QUALIFIED.search(body) or _NAMELESS.search(body):
         return True
     return names is not None and any(m[1] is not None and m[1].upper() in names and m[2] is None
-                               and body[m.end():].lstrip()[:1] not in ("(", "!", "[") for m in _TOKEN.finditer(body))
+                                     and _operand(body, m.start(), m.end()) for m in _TOKEN.finditer(body))
 
 
-__all__ = ["Rewriter", "Written", "reads_a_table", "rewrite"]
+__all__ = ["MAX_BARE_NAMES", "Rewriter", "Written", "reads_a_table", "rewrite"]

@@ -24,29 +24,22 @@ Key = tuple[str, int, int]
 
 #: A formula cell's start tag with its position, a value before its formula (Excel writes the formula
 #: first; a program may not), and its formula element's start tag and text.
-_FORMULA_CELL = re.compile(rb'(<c\b[^>]*?\sr="([A-Z]{1,3})([1-9]\d{0,6})"[^>]*>\s*(?:<v\b[^>]*?(?:/>|>[^<]*</v>)\s*)?'
-                           rb"<f\b([^>]*)>)([^<]*)(?=</f>)")
+_FORMULA_CELL = re.compile(rb'(<c\b[^>]*?\sr="([A-Z]{1,3})([1-9]\d{0,6})"[^>]*>\s*(?:(?:<v\b[^>]*?(?:/>|>[^<]*</v>)|'
+                           rb"<is>(?:(?!</is>)[\s\S])*</is>)\s*)?<f\b([^>]*)>)([^<]*)(?=</f>)")
 #: A formula element's kind (``t="shared"``, ``t="array"``, ``t="dataTable"``; ``t="normal"`` is a plain one).
 _KIND = re.compile(rb'\st\s*=\s*["\'](\w+)["\']')
 
 
-def spelt(tables: Mapping[str, Table | None]) -> list[str]:
-    """The tables' names as a formula Excel saves writes them (a bare name is found by these; any case after a
-    bracket)."""
-    return sorted({t.name for t in tables.values() if t is not None} | set(tables))
-
-
-def in_scan(found: Scan, tables: Mapping[str, Table | None]) -> tuple[list[str], dict[Key, str]]:
+def in_scan(found: Scan, rewriter: Rewriter) -> tuple[list[str], dict[Key, str]]:
     """Each plain or array formula of the scan that reads a table given its text as :class:`.structured.Rewriter`
     writes it. Returns the cells whose reference is not read here (as ``Sheet!A1``, each formula once) and
     every cell they cover (a shared formula's copies too) with the ``#NAME?`` the engine's copy gives them."""
-    rewriter = Rewriter(tables)
     unread: list[str] = []
     screened: dict[Key, str] = {}
     for sheet in found.sheets:
         changed: dict[tuple[int, int], str] = {}
         groups = None
-        for row, col, text, special in sheet.formulas.holding("[", *spelt(tables)):
+        for row, col, text, special in sheet.formulas.holding("[", pattern=rewriter.bare):
             if not text:
                 continue
             kind = special.kind if special is not None else "normal"
@@ -70,18 +63,17 @@ def in_scan(found: Scan, tables: Mapping[str, Table | None]) -> tuple[list[str],
     return unread, screened
 
 
-def in_piece(tables: Mapping[str, Table | None], sheet: str) -> Callable[[bytes], bytes]:
+def in_piece(rewriter: Rewriter, sheet: str) -> Callable[[bytes], bytes]:
     """What :func:`in_scan` does, done to each plain or array formula of a piece of ``sheet``'s part (the engine's
     copy): each distinct text read once, and written for a cell whose every ``#This Row`` is in its table by
     joining its row's digits between fixed texts already written as XML."""
-    rewriter = Rewriter(tables)
-    names = [name.encode() for name in spelt(tables)]
+    bare = re.compile(rewriter.bare.pattern.encode()) if rewriter.bare is not None else None
     texts: dict[bytes, str | None] = {}  # each formula's XML text read
     as_xml: dict[int, tuple[Written, list[bytes]]] = {}  # by a Written's id: its fixed texts as XML (it kept)
 
     def element(match: re.Match[bytes]) -> bytes:
         raw = match[5]
-        if b"[" not in raw and not any(name in raw for name in names):
+        if b"[" not in raw and b"&#" not in raw and (bare is None or bare.search(raw) is None):
             return match[0]
         kind = _KIND.search(match[4]) if match[4] else None
         if kind is not None and kind[1] not in (b"array", b"normal"):
@@ -100,14 +92,16 @@ def in_piece(tables: Mapping[str, Table | None], sheet: str) -> Callable[[bytes]
             return match[0]  # not read: the scan gave the cell #NAME?, which the copy holds instead
         parts = written.parts(row)
         if parts is None:
-            return match[1] + escape(written.at(row)[1:]).encode()
+            new = written.at(row)
+            return match[0] if new is None else match[1] + escape(new[1:]).encode()
         fixed = as_xml.get(id(written))
         if fixed is None:
             fixed = as_xml[id(written)] = (written, [escape(p).encode() for p in [parts[0][1:], *parts[1:]]])
         return match[1] + str(row).encode().join(fixed[1])
 
     def out(piece: bytes) -> bytes:
-        return _FORMULA_CELL.sub(element, piece) if b"[" in piece or any(name in piece for name in names) else piece
+        return _FORMULA_CELL.sub(element, piece) if b"[" in piece or b"&#" in piece or (
+            bare is not None and bare.search(piece)) else piece
 
     return out
 
@@ -131,4 +125,4 @@ def notice(unread: list[str], found: Scan, tables: Mapping[str, Table | None]) -
             "A2:A100), or with the table's name and items Excel saves (Ledger1[[#This Row],[Date]]), to compute it")
 
 
-__all__ = ["in_piece", "in_scan", "notice", "spelt"]
+__all__ = ["in_piece", "in_scan", "notice"]
