@@ -1,6 +1,8 @@
-"""Small workbooks the tests write: one sheet of {cell: value}."""
+"""Small workbooks the tests write: one sheet of {cell: value}; a package with one part edited."""
 
 import re
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -15,6 +17,17 @@ def write_book(path: Path, cells: dict, sheet: str = "Sheet") -> Path:
         ws[ref] = value
     book.save(path)
     return path
+
+
+def with_part(path: Path, part: str, edit: Callable[[bytes], bytes], out: Path | None = None) -> Path:
+    """A copy of the package ``path`` (at ``out``, else ``edited.xlsx`` beside it) with its ``part`` passed through
+    ``edit`` (XML openpyxl will not write)."""
+    out = out or path.with_name("edited.xlsx")
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            zout.writestr(info, edit(data) if info.filename == part else data)
+    return out
 
 
 #: A child process that runs ``trups-xl`` on its arguments after the first and writes its own peak

@@ -8,6 +8,7 @@ import pytest
 
 openpyxl = pytest.importorskip("openpyxl")
 
+from books import with_part  # noqa: E402
 from openpyxl.worksheet.table import Table as XlTable  # noqa: E402
 
 from trups_xl.recalc.excel_tables import Table, read_tables  # noqa: E402
@@ -32,16 +33,6 @@ def _book(path, totals=False):
 
 def _read(path):
     return read_tables(path, scan(path, Limits()), Limits())
-
-
-def _with_part(path, name, edit):
-    """``path`` with the part ``name`` passed through ``edit`` (bytes -> bytes)."""
-    out = path.with_name("edited.xlsx")
-    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(out, "w") as zout:
-        for info in zin.infolist():
-            data = zin.read(info)
-            zout.writestr(info, edit(data) if info.filename == name else data)
-    return out
 
 
 def test_a_table_is_read_with_its_sheet_rows_and_columns(tmp_path):
@@ -73,7 +64,7 @@ def test_a_workbook_with_no_table_has_none(tmp_path):
     lambda d: d.replace(b"<table ", b'<table totalsRowCount="x" ', 1),
 ])
 def test_a_table_not_read_whole_leaves_its_name_unread(tmp_path, edit):
-    path = _with_part(_book(tmp_path / "t.xlsx"), "xl/tables/table1.xml", edit)
+    path = with_part(_book(tmp_path / "t.xlsx"), "xl/tables/table1.xml", edit)
     assert _read(path) == {"LEDGER1": None}
 
 
@@ -81,7 +72,7 @@ def test_a_table_not_read_whole_leaves_its_name_unread(tmp_path, edit):
 def test_a_table_part_declaring_entities_is_not_parsed_and_its_name_is_kept_as_not_read(tmp_path, before):
     bomb = (b'<!DOCTYPE t [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
             b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>')
-    path = _with_part(_book(tmp_path / "t.xlsx"), "xl/tables/table1.xml",
+    path = with_part(_book(tmp_path / "t.xlsx"), "xl/tables/table1.xml",
                       lambda d: before + bomb + d.split(b"?>", 1)[-1].replace(b'name="Date"', b'name="&d;"'))
     assert _read(path) == ({"LEDGER1": None} if not before else {})
 
@@ -90,24 +81,24 @@ def test_a_table_part_declaring_entities_is_not_parsed_and_its_name_is_kept_as_n
                                          b'<?xml version="1.0" encoding="shift_jis"?>'])
 def test_a_part_that_cannot_be_decoded_leaves_its_table_alone_out(tmp_path, declaration):
     path = _two_tables(tmp_path)
-    path = _with_part(path, "xl/tables/table1.xml", lambda d: declaration + d.split(b"?>", 1)[-1])
+    path = with_part(path, "xl/tables/table1.xml", lambda d: declaration + d.split(b"?>", 1)[-1])
     tables = _read(path)
     assert tables["LEDGER1"] is None and tables["OTHER"] is not None
 
 
 def test_a_rels_part_that_cannot_be_decoded_reads_no_table_of_its_sheet(tmp_path):
-    path = _with_part(_two_tables(tmp_path), "xl/worksheets/_rels/sheet2.xml.rels",
+    path = with_part(_two_tables(tmp_path), "xl/worksheets/_rels/sheet2.xml.rels",
                       lambda d: b'<?xml version="1.0" encoding="bogus"?>' + d.split(b"?>", 1)[-1])
     assert _read(path) == {}  # both tables are on that sheet: formulas naming them say so (a name before a bracket)
 
 
 def test_a_truncated_part_keeps_its_name_as_not_read(tmp_path):
-    path = _with_part(_book(tmp_path / "t.xlsx"), "xl/tables/table1.xml", lambda d: d[:-40])
+    path = with_part(_book(tmp_path / "t.xlsx"), "xl/tables/table1.xml", lambda d: d[:-40])
     assert _read(path) == {"LEDGER1": None}
 
 
 def test_a_part_named_in_another_case_or_with_escapes_is_found_and_read_once(tmp_path):
-    path = _with_part(_book(tmp_path / "t.xlsx"), "xl/worksheets/_rels/sheet2.xml.rels", lambda d: d.replace(
+    path = with_part(_book(tmp_path / "t.xlsx"), "xl/worksheets/_rels/sheet2.xml.rels", lambda d: d.replace(
         b'Target="/xl/tables/table1.xml"', b'Target="/xl/Tables/table%31.xml"').replace(
         b"</Relationships>", b'<Relationship Id="rIdY" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
         b'relationships/table" Target="/xl/tables/table1.xml"/></Relationships>'))
@@ -115,7 +106,7 @@ def test_a_part_named_in_another_case_or_with_escapes_is_found_and_read_once(tmp
 
 
 def test_a_heading_s_escaped_characters_are_read_and_the_display_name_is_the_name(tmp_path):
-    path = _with_part(_book(tmp_path / "t.xlsx"), "xl/tables/table1.xml", lambda d: d.replace(
+    path = with_part(_book(tmp_path / "t.xlsx"), "xl/tables/table1.xml", lambda d: d.replace(
         b'name="Amount"', b'name="Amount_x000a_due"').replace(b'name="Ledger1"', b'name="Table7"'))
     table = _read(path)["LEDGER1"]
     assert table is not None and table.columns == ("Date", "Amount\ndue") and set(_read(path)) == {"LEDGER1"}
@@ -135,7 +126,7 @@ def _two_tables(tmp_path):
 
 
 def test_a_relationship_to_a_part_outside_the_package_reads_nothing(tmp_path):
-    path = _with_part(_book(tmp_path / "t.xlsx"), "xl/worksheets/_rels/sheet2.xml.rels",
+    path = with_part(_book(tmp_path / "t.xlsx"), "xl/worksheets/_rels/sheet2.xml.rels",
                       lambda d: d.replace(b"/xl/tables/table1.xml", b"../../../../etc/passwd")
                       .replace(b"../tables/table1.xml", b"../../../../etc/passwd"))
     assert _read(path) == {}
@@ -145,7 +136,7 @@ def test_two_tables_of_one_name_are_neither_read(tmp_path):
     path = _book(tmp_path / "t.xlsx")
     with zipfile.ZipFile(path) as z:
         second = z.read("xl/tables/table1.xml")
-    rels = _with_part(path, "xl/worksheets/_rels/sheet2.xml.rels", lambda d: d.replace(
+    rels = with_part(path, "xl/worksheets/_rels/sheet2.xml.rels", lambda d: d.replace(
         b"</Relationships>", b'<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
         b'relationships/table" Target="/xl/tables/table9.xml"/></Relationships>'))
     out = tmp_path / "two.xlsx"

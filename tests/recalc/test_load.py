@@ -7,7 +7,7 @@ import pytest
 openpyxl = pytest.importorskip("openpyxl")
 pytest.importorskip("formualizer")
 
-from books import write_book  # noqa: E402
+from books import with_part, write_book  # noqa: E402
 from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from openpyxl.worksheet.formula import ArrayFormula  # noqa: E402
@@ -59,22 +59,19 @@ def test_an_area_is_its_cells_row_by_row():
 def test_shared_formulas_are_expanded_by_the_engine_and_their_values_written(tmp_path):
     """A formula Excel saved once for a range (its followers hold only the group's index) is read as
     each cell's own formula, evaluated and written as values."""
-    import zipfile
 
     from trups_xl.recalc.run import recalculate, write_values
 
     plain = write_book(tmp_path / "plain.xlsx", {"A1": 1.0, "A2": 2.0, "A3": 3.0, "B1": "=A1*2", "B2": "=A2*2",
                                                  "B3": "=A3*2"}, sheet="Model")
-    path = tmp_path / "shared.xlsx"
-    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(path, "w") as zout:
-        for info in zin.infolist():
-            data = zin.read(info)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b"<f>A1*2</f>", b'<f t="shared" ref="B1:B3" si="0">A1*2</f>')
-                data = data.replace(b"<f>A2*2</f>", b'<f t="shared" si="0"/>')
-                data = data.replace(b"<f>A3*2</f>", b'<f t="shared" si="0"/>')
-                assert data.count(b'si="0"') == 3
-            zout.writestr(info, data)
+
+    def shared(data: bytes) -> bytes:
+        data = data.replace(b"<f>A1*2</f>", b'<f t="shared" ref="B1:B3" si="0">A1*2</f>')
+        data = data.replace(b"<f>A2*2</f>", b'<f t="shared" si="0"/>').replace(b"<f>A3*2</f>", b'<f t="shared" si="0"/>')
+        assert data.count(b'si="0"') == 3
+        return data
+
+    path = with_part(plain, "xl/worksheets/sheet1.xml", shared, tmp_path / "shared.xlsx")
     loaded = load_workbook(path)
     assert [loaded.formulas[("Model", r, 2)].replace(" ", "") for r in (1, 2, 3)] == ["=A1*2", "=A2*2", "=A3*2"]
     result = recalculate(path)
