@@ -286,18 +286,75 @@ def test_a_bare_name_spelt_otherwise_than_its_table_is_said_not_read(tmp_path):
     assert any("(first Data!D1)" in n for n in got.notices)
 
 
-def test_a_name_let_binds_is_not_the_table_of_that_name(tmp_path):
-    got = recalculate(_one_sheet(tmp_path, "Sales", {"D1": "=LET(Sales,5,Sales*2)", "D2": "=SUM(Sales[Amount])"}))
-    assert got.values[("Data", "D1")] == 10.0 and got.values[("Data", "D2")] == 100.0
+def test_a_bare_name_where_let_may_bind_it_is_said_not_read_and_read_where_excel_saved_the_let(tmp_path):
+    got = recalculate(_one_sheet(tmp_path, "Sales", {
+        "D1": "=LET(Sales,5,Sales*2)",  # written by hand: Sales may be the parameter
+        "D2": "=IFERROR(_xlfn.LET(_xlpm.x,2,VLOOKUP(_xlpm.x,Sales,2,FALSE)),0)",  # as Excel saves it
+        "D3": '=IFERROR(VLOOKUP(2,Sales,2,FALSE),0)+LEN("LET(")', "D4": "=SUM(Sales[Amount])"}))
+    assert [got.values[("Data", f"D{r}")] for r in range(1, 5)] == ["#NAME?", 20.0, 24.0, 100.0]
+    assert any("(first Data!D1)" in n for n in got.notices)
+
+
+def test_a_bare_name_is_read_past_the_tables_searched_at_once(tmp_path):
+    from trups_xl.recalc.structured import MAX_BARE_NAMES
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "Data"
+    for k in range(MAX_BARE_NAMES + 1):
+        ws.cell(1, 2 * k + 1, "Code")
+        ws.cell(1, 2 * k + 2, "Amount")
+        for r in range(2, 4):
+            ws.cell(r, 2 * k + 1, float(r - 1))
+            ws.cell(r, 2 * k + 2, 10.0 * (r - 1) + k)
+        first, last = ws.cell(1, 2 * k + 1).coordinate, ws.cell(3, 2 * k + 2).coordinate
+        ws.add_table(XlTable(displayName=f"Tab{k}", ref=f"{first}:{last}"))
+    other = book.create_sheet("Sheet")
+    other["A1"] = "=IFERROR(VLOOKUP(2,Tab0,2,FALSE),-1)"
+    other["A2"] = "=SUM(Tab200)"
+    book.save(tmp_path / "many.xlsx")
+    got = recalculate(tmp_path / "many.xlsx").values
+    assert got[("Sheet", "A1")] == 20.0 and got[("Sheet", "A2")] == 1.0 + 2.0 + 10.0 + 20.0 + 2 * 200
+
+
+def test_a_long_formula_reading_a_table_is_read_in_time_linear_in_its_length(tmp_path):
+    import time
+
+    long = "=LEN(\"" + "a" * 7000 + "\")+SUM(Sales[Amount])*50+LEN(\"" + "'" * 500 + "\")"
+    started = time.perf_counter()
+    got = recalculate(_one_sheet(tmp_path, "Sales", {"D1": long, "D2": long.replace("*50", "*51")}))
+    assert time.perf_counter() - started < 10  # 20 s and more a formula when each reference looked back to the start
+    assert got.values[("Data", "D1")] == 7000 + 5000 + 500
 
 
 def test_a_range_from_another_sheet_to_a_tables_row_is_not_read(tmp_path):
     got = recalculate(_one_sheet(tmp_path, "Sales", {"C3": "=SUM(Other!$B$2:Sales[[#This Row],[Amount]])",
                                                      "C4": "=SUM(Data!$B$2:Sales[[#This Row],[Amount]])",
-                                                     "C5": "=SUM($B$2:Sales[[#This Row],[Amount]])"}))
+                                                     "C5": "=SUM($B$2:Sales[[#This Row],[Amount]])",
+                                                     "D3": "=SUM(Sales[[#Headers],[Amount]]:Sales[[#This Row],[Amount]])",
+                                                     "D4": "=SUM(Sales[[#This Row],[Amount]]:$B$5)"}))
     assert got.values[("Data", "C3")] == "#NAME?"
     assert (got.values[("Data", "C4")], got.values[("Data", "C5")]) == (60.0, 100.0)  # 10+20+30, 10+...+40
+    assert (got.values[("Data", "D3")], got.values[("Data", "D4")]) == (30.0, 70.0)  # header text + 10 + 20; 30+40
     assert any("(first Data!C3)" in n for n in got.notices)
+
+
+def test_a_range_from_another_sheets_table_to_this_sheets_cell_or_table_is_not_read(tmp_path):
+    book = openpyxl.load_workbook(_one_sheet(tmp_path, "Sales", {}))
+    other = book.create_sheet("O")
+    other.append(["V"])
+    for i in range(4):
+        other.append([1000.0 * (i + 1)])
+    other.add_table(XlTable(displayName="Other", ref="A1:A5"))
+    data = book["Data"]
+    data["D3"] = "=IFERROR(SUM(Other[[#This Row],[V]]:$B$9),-1)"
+    data["D4"] = "=IFERROR(SUM(Other[[#This Row],[V]]:Sales[[#This Row],[Amount]]),-1)"
+    data["D5"] = "=SUM(Other[[#This Row],[V]]:O!$A$5)"  # both ends on O: one range there
+    book.save(tmp_path / "two.xlsx")
+    got = recalculate(tmp_path / "two.xlsx")
+    assert got.values[("Data", "D3")] == got.values[("Data", "D4")] == "#NAME?"
+    assert got.values[("Data", "D5")] == 4000.0  # O!$A5:O!$A$5 from row 5
+    assert any("(first Data!D3)" in n for n in got.notices)
 
 
 def test_a_range_ending_at_a_tables_row_from_a_row_outside_it_is_not_read_and_the_rest_is(tmp_path):

@@ -9,10 +9,9 @@ formula's first cell, an array, a dynamic array) are kept whole.
 from __future__ import annotations
 
 import operator
-import re
 from array import array
 from bisect import bisect_left
-from collections.abc import ItemsView, Iterator, Mapping, Sequence, ValuesView
+from collections.abc import Callable, ItemsView, Iterator, Mapping, Sequence, ValuesView
 from dataclasses import dataclass
 from itertools import islice, repeat
 
@@ -325,14 +324,14 @@ class FormulaCells(Mapping[tuple[int, int], FormulaCell]):
             out[int(numbers[first])] = column
         return out
 
-    def holding(self, *parts: str, pattern: re.Pattern[str] | None = None,
+    def holding(self, *parts: str, where: Callable[[str], object] | None = None,
                 ) -> list[tuple[int, int, str | None, FormulaCell | None]]:
-        """:meth:`texts` of the cells whose formula holds any of ``parts``, or where ``pattern`` finds something
-        (found without a Python object for the cells that do not)."""
+        """:meth:`texts` of the cells whose formula holds any of ``parts``, or of which ``where`` is true (a
+        pattern's ``search``: found without a Python object for the cells that do not)."""
         if not self._ordered:
             self._order()
         found = sorted({at for part in parts for at, text in enumerate(self._texts) if text and part in text} | (
-            {at for at, text in enumerate(self._texts) if text and pattern.search(text)} if pattern else set()))
+            {at for at, text in enumerate(self._texts) if text and where(text)} if where else set()))
         return [(self._keys[at] >> COLUMN_BITS, self._keys[at] & _COLUMN_MASK, self._texts[at],
                  self._special.get(self._keys[at])) for at in found]
 

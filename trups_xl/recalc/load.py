@@ -227,7 +227,7 @@ def _engine_book(path: Path, found: Scan, limits: Limits, bad: dict[Key, str], e
             if "parse error" not in str(refused).lower():
                 raise
         parsed, external, unparsed = _screen(found, parse_all=True)
-        bad = {**{k: v for k, v in bad.items() if v == "#NAME?"}, **parsed}  # structured references not read: kept
+        bad = {**parsed, **{k: v for k, v in bad.items() if v == "#NAME?"}}  # structured references not read: kept
         return (_load(_sanitised(path, found, bad, Path(tmp), unshared, name="retry", cleared=cleared,
                                      tables=tables), limits), bad,
                 external, [*notices, *unparsed], False)  # the load's notices kept (tables, data tables)

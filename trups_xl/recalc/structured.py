@@ -51,12 +51,17 @@ _TOKEN = re.compile(r"\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'|" + _ERRORS + r"|(?<![\
 #: ``!``, ``(`` or ``[``.
 _OPERAND_BEFORE = frozenset("=(,{+-*/^&<>; ")
 _OPERAND_AFTER = frozenset("),}+-*/^&<>=;% ")
-#: A formula that names values of its own (``LET``, ``LAMBDA``): a bare name there may be a parameter.
+#: A formula that names values of its own (``LET``, ``LAMBDA``), whose parameters, unless written as Excel saves
+#: them (``_xlpm.x``), may be named like a table.
 _BINDS = re.compile(r"\b(?:LET|LAMBDA)\s*\(", re.I)
-#: A range's other end joined by ``:`` to a reference, with a sheet named: ``Other!$B$2:`` before it.
-_SHEET_BEFORE = re.compile(r"(?:'((?:[^']|'')+)'|([^\W\d][\w.]*))!\$?[A-Za-z]{1,3}\$?\d+\s*:\s*$")
-#: ... or ``:Other!$B$9`` after it.
-_SHEET_AFTER = re.compile(r"\s*:\s*(?:'((?:[^']|'')+)'|([^\W\d][\w.]*))!")
+#: A range's other end joined by ``:`` to a reference: a cell, its sheet named or not (``Other!$B$2:``,
+#: ``$B$2:``), before it ...
+_CELL_BEFORE = re.compile(r"(?<![\w.$'!])(?:(?:'((?:[^']|'')+)'|([^\W\d][\w.]*))!)?\$?[A-Za-z]{1,3}\$?\d+\s*:\s*$")
+#: ... or after it (``:$B$9``, ``:Other!$B$9``).
+_CELL_AFTER = re.compile(r"\s*:\s*(?:(?:'((?:[^']|'')+)'|([^\W\d][\w.]*))!)?\$?[A-Za-z]{1,3}\$?\d+(?![\w.(!:])")
+#: Characters before a reference looked at for the cell a ``:`` joins to it: a quoted sheet name of 31
+#: characters, each a doubled quote, and the cell.
+_JOIN_WINDOW = 96
 #: One item of a list in brackets: a bracketed part, or two joined by ``:``, then a comma or the end.
 _ITEM = re.compile(r"\s*(" + _BRACKET + r")(?:\s*:\s*(" + _BRACKET + r"))?\s*(?:,|$)", re.S)
 #: The items a reference may name, in capitals.
@@ -148,9 +153,11 @@ class Written:
         return self._parts if self._first <= row <= self._last else None
 
 
-#: Tables a workbook may hold for a bare table's name (``=VLOOKUP(2,Ledger1,2,FALSE)``) to be read: past them,
-#: only names before a bracket are.
+#: Tables whose names are found in a formula by one search for them all: past them, each word of a formula is
+#: looked up among the names instead (a bare table's name, ``=VLOOKUP(2,Ledger1,2,FALSE)``, has no bracket).
 MAX_BARE_NAMES = 200
+#: A word of a formula, as a table's name may be.
+_WORD = re.compile(r"(?:[^\W\d]|\\)[\w.]*")
 #: What :meth:`Rewriter.read` holds for a formula it has not read yet.
 _UNSEEN: Any = object()
 
@@ -171,16 +178,24 @@ class Rewriter:
         #: the tables' names as they spell them: a bare name is read only so spelt (as Excel saves it), and only
         #: in a workbook of at most :data:`MAX_BARE_NAMES` tables (each formula is searched for every name)
         spelt = sorted({t.name for t in tables.values() if t is not None}, key=len, reverse=True)
-        self._spelt = set(spelt) if len(spelt) <= MAX_BARE_NAMES else set()
-        #: finds a bare name in any case (where one is read), in one pass
-        self.bare = re.compile("|".join(map(re.escape, spelt)), re.I) if self._spelt else None
+        self._spelt = set(spelt)
+        #: finds a table's name in any case, in one pass (past MAX_BARE_NAMES tables, None: :meth:`mentions` looks
+        #: each word up instead)
+        self.bare = re.compile("|".join(map(re.escape, spelt)), re.I) if 0 < len(spelt) <= MAX_BARE_NAMES else None
+        self._folded = {name.upper() for name in spelt}
+        #: whether any table's name may stand bare in a formula
+        self.names_any = bool(spelt)
         self._by_sheet: dict[str, list[Table]] = {}
         for table in {id(t): t for t in tables.values() if t is not None}.values():
             self._by_sheet.setdefault(table.sheet, []).append(table)
 
     def mentions(self, formula: str) -> bool:
-        """Whether ``formula`` may read a table: it holds a bracket or a bare name read here."""
-        return "[" in formula or (self.bare is not None and self.bare.search(formula) is not None)
+        """Whether ``formula`` may read a table: it holds a bracket or, in any case, a table's name."""
+        if "[" in formula:
+            return True
+        if self.bare is not None:
+            return self.bare.search(formula) is not None
+        return bool(self._folded) and not self._folded.isdisjoint(_WORD.findall(formula.upper()))
 
     def read(self, formula: str, this_row: bool, sheet: str | None, row: int, col: int | None) -> Written | None:
         """How to write ``formula`` for a cell on ``sheet`` at (``row``, ``col``) (:class:`Written`: as it is,
@@ -216,7 +231,9 @@ class Rewriter:
         pieces: list[str | _OwnRow] = []
         at = 0
         table: Table | None
-        binds = _BINDS.search(formula) is not None
+        body = _QUOTED.sub(lambda m: " " * len(m[0]), formula) if '"' in formula else formula
+        binds = _BINDS.search(body) is not None and "_xlpm." not in body  # a parameter may be named like a table
+        previous: tuple[int, Table] | None = None  # the last table reference read: where it ends, its table
         try:
             for match in _TOKEN.finditer(formula):
                 if match[3] is not None:  # no table's name: the table holding the cell, or not read
@@ -228,22 +245,25 @@ class Rewriter:
                 else:
                     table, brackets = self._tables[match[1].upper()], match[2]
                     if brackets is None:  # a bare name: the table's data, where it stands as an operand
-                        if binds or not _operand(formula, match.start(), match.end()):
+                        if not _operand(formula, match.start(), match.end()):
                             continue
-                        if match[1] not in self._spelt:
-                            return None  # spelt otherwise than the table spells it (or past MAX_BARE_NAMES)
+                        if binds or match[1] not in self._spelt:
+                            return None  # perhaps a parameter, or spelt otherwise than the table spells it
                         brackets = "[#Data]"
                     if table is None:
                         return None  # a table not read whole
-                joined = _joined_sheet(formula, match.start(), match.end())
-                if joined is not None and joined != table.sheet:
+                joined = _joined(formula, match.start(), match.end(), previous, sheet)
+                if joined is not None and joined[0] != table.sheet:
                     return None  # a range from another sheet's cell to the table's: Excel's error, not read here
-                cells = _cells(table, brackets, this_row, sheet if joined is None else None)
-                if isinstance(cells, _OwnRow) and ":" in (formula[:match.start()].rstrip()[-1:],
-                                                          formula[match.end():].lstrip()[:1]):
+                if joined is not None and previous is not None and isinstance(pieces[-1], _OwnRow) \
+                        and formula[previous[0]:match.start()].strip() == ":":
+                    pieces[-1] = replace(pieces[-1], in_range=True)  # the range's first end: no #VALUE! there either
+                cells = _cells(table, brackets, this_row, None if joined is not None and joined[1] else sheet)
+                if isinstance(cells, _OwnRow) and joined is not None:
                     cells = replace(cells, in_range=True)  # outside the table's rows: no cell to end a range at
                 pieces += [formula[at:match.start()], cells]
                 at = match.end()
+                previous = (at, table)
         except _UnreadError:
             return None
         pieces.append(formula[at:])
@@ -261,12 +281,31 @@ def _operand(formula: str, start: int, end: int) -> bool:
     return (not before or before in _OPERAND_BEFORE) and (not after or after in _OPERAND_AFTER)
 
 
-def _joined_sheet(formula: str, start: int, end: int) -> str | None:
-    """The sheet a range's other end names where ``:`` joins it to the reference at ``start:end``, or None."""
-    match = _SHEET_BEFORE.search(formula, 0, start) or _SHEET_AFTER.match(formula, end)
-    if match is None:
+def _joined(formula: str, start: int, end: int, previous: tuple[int, Table] | None,
+            sheet: str | None) -> tuple[str, bool] | None:
+    """Where ``:`` joins the reference at ``start:end`` to a range's other end: that end's sheet, and whether it
+    names it; None where nothing is joined to it, or where a table reference after it is (it is checked when
+    read). The other end is a cell (its sheet named, or the formula's own), or the table reference just before
+    it; anything else is not read (:class:`_UnreadError`)."""
+    if formula[max(0, start - 1 - _JOIN_WINDOW):start].rstrip().endswith(":"):
+        if previous is not None and formula[previous[0]:start].strip() == ":":
+            return previous[1].sheet, previous[1].sheet != sheet
+        match = _CELL_BEFORE.search(formula[max(0, start - _JOIN_WINDOW):start])
+    elif formula[end:].lstrip().startswith(":"):
+        match = _CELL_AFTER.match(formula, end)
+        if match is None:
+            colon = formula.index(":", end) + 1
+            following = _TOKEN.match(formula, colon + len(formula[colon:]) - len(formula[colon:].lstrip()))
+            if following is not None and (following[2] is not None or following[3] is not None):
+                return None  # a table's reference after: joined to this one as it is read
+    else:
         return None
-    return match[1].replace("''", "'") if match[1] else match[2]
+    if match is None:
+        raise _UnreadError  # a name, a whole column, a function's result: not read here
+    named = match[1].replace("''", "'") if match[1] else match[2]
+    if named is None and sheet is None:
+        raise _UnreadError
+    return (named if named is not None else sheet or ""), named is not None
 
 
 def _cells(table: Table, brackets: str, this_row: bool, sheet: str | None) -> str | _OwnRow:

@@ -39,7 +39,8 @@ def in_scan(found: Scan, rewriter: Rewriter) -> tuple[list[str], dict[Key, str]]
     for sheet in found.sheets:
         changed: dict[tuple[int, int], str] = {}
         groups = None
-        for row, col, text, special in sheet.formulas.holding("[", pattern=rewriter.bare):
+        finds = rewriter.bare.search if rewriter.bare is not None else rewriter.mentions
+        for row, col, text, special in sheet.formulas.holding("[", where=finds):
             if not text:
                 continue
             kind = special.kind if special is not None else "normal"
@@ -73,7 +74,8 @@ def in_piece(rewriter: Rewriter, sheet: str) -> Callable[[bytes], bytes]:
 
     def element(match: re.Match[bytes]) -> bytes:
         raw = match[5]
-        if b"[" not in raw and b"&#" not in raw and (bare is None or bare.search(raw) is None):
+        if b"[" not in raw and b"&#" not in raw and (bare.search(raw) is None if bare is not None else
+                                                     not rewriter.mentions(raw.decode("utf-8", "replace"))):
             return match[0]
         kind = _KIND.search(match[4]) if match[4] else None
         if kind is not None and kind[1] not in (b"array", b"normal"):
@@ -101,7 +103,7 @@ def in_piece(rewriter: Rewriter, sheet: str) -> Callable[[bytes], bytes]:
 
     def out(piece: bytes) -> bytes:
         return _FORMULA_CELL.sub(element, piece) if b"[" in piece or b"&#" in piece or (
-            bare is not None and bare.search(piece)) else piece
+            bare.search(piece) if bare is not None else rewriter.names_any) else piece
 
     return out
 
