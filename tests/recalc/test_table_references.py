@@ -386,3 +386,19 @@ def test_the_engine_copy_reads_a_formula_after_an_inline_text_and_a_name_written
              b"<c r=\"E3\"><f>SUM(&#76;edger1)</f></c></row>")
     out = in_piece(rewriter, "Other")(piece)
     assert b"<f>SUM(Ledger!$B$2:$B$6)</f></c><c" in out and b"<f>SUM(Ledger!$A$2:$C$6)</f>" in out
+
+
+def test_a_bare_table_name_joined_by_a_colon_or_bound_by_a_hand_written_let_is_said_not_read(tmp_path):
+    got = recalculate(_one_sheet(tmp_path, "Sales", {
+        "D1": "=IFERROR(SUM(B2:Sales),-1)", "D2": "=IFERROR(SUM(Sales:B2),-1)",
+        "D3": "=IFERROR(_xlfn.LET(_xlpm.a,1,_xlfn.LET(Sales,2,Sales*_xlpm.a)),-1)", "D4": "=SUM(Sales)"}))
+    assert [got.values[("Data", f"D{r}")] for r in range(1, 5)] == ["#NAME?", "#NAME?", "#NAME?", 110.0]
+    assert any("3 formula cells" in n and "(first Data!D1)" in n for n in got.notices)
+
+
+def test_the_bare_name_of_a_table_not_read_whole_is_said_not_read(tmp_path):
+    path = with_part(_one_sheet(tmp_path, "Sales", {"D1": "=IFERROR(VLOOKUP(2,Sales,2,FALSE),-1)"}),
+                     "xl/tables/table1.xml", lambda data: data.replace(b'ref="A1:B5"', b'ref="A1:C5"'))
+    got = recalculate(path)
+    assert got.values[("Data", "D1")] == "#NAME?"
+    assert any("(first Data!D1)" in n for n in got.notices)

@@ -29,8 +29,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, cast
 
-from trups_xl.recalc.addresses import column_letters, reads_like_a_cell
+from trups_xl.recalc.addresses import column_letters, column_number, reads_like_a_cell
 from trups_xl.recalc.excel_tables import Table
+from trups_xl.recalc.safety import EXCEL_COLUMNS
 
 #: One bracketed part of a reference: characters, escapes (``'`` and the next character), nothing nested.
 _BRACKET = r"\[(?:[^\[\]']|'.)*\]"
@@ -181,10 +182,11 @@ class Rewriter:
         self._spelt = set(spelt)
         #: finds a table's name in any case, in one pass (past MAX_BARE_NAMES tables, None: :meth:`mentions` looks
         #: each word up instead)
-        self.bare = re.compile("|".join(map(re.escape, spelt)), re.I) if 0 < len(spelt) <= MAX_BARE_NAMES else None
-        self._folded = {name.upper() for name in spelt}
+        every = sorted(tables, key=len, reverse=True)  # the names of the tables not read whole too
+        self.bare = re.compile("|".join(map(re.escape, every)), re.I) if 0 < len(every) <= MAX_BARE_NAMES else None
+        self._folded = set(every)
         #: whether any table's name may stand bare in a formula
-        self.names_any = bool(spelt)
+        self.names_any = bool(every)
         self._by_sheet: dict[str, list[Table]] = {}
         for table in {id(t): t for t in tables.values() if t is not None}.values():
             self._by_sheet.setdefault(table.sheet, []).append(table)
@@ -232,7 +234,7 @@ class Rewriter:
         at = 0
         table: Table | None
         body = _QUOTED.sub(lambda m: " " * len(m[0]), formula) if '"' in formula else formula
-        binds = _BINDS.search(body) is not None and "_xlpm." not in body  # a parameter may be named like a table
+        binds = _BINDS.search(body) is not None  # LET or LAMBDA: a bare name may be one of its parameters
         previous: tuple[int, Table] | None = None  # the last table reference read: where it ends, its table
         try:
             for match in _TOKEN.finditer(formula):
@@ -246,9 +248,11 @@ class Rewriter:
                     table, brackets = self._tables[match[1].upper()], match[2]
                     if brackets is None:  # a bare name: the table's data, where it stands as an operand
                         if not _operand(formula, match.start(), match.end()):
-                            continue
-                        if binds or match[1] not in self._spelt:
-                            return None  # perhaps a parameter, or spelt otherwise than the table spells it
+                            if _reference_like(formula, match):
+                                continue  # a sheet's, a function's, a column's or a cell's name: as written
+                            return None  # a table joined by ":" or in an intersection: not read here
+                        if match[1] not in self._spelt or (binds and _bound(body, match[1])):
+                            return None  # spelt otherwise than the table spells it, or perhaps a parameter
                         brackets = "[#Data]"
                     if table is None:
                         return None  # a table not read whole
@@ -273,6 +277,25 @@ class Rewriter:
         return Written(pieces, changes=len(pieces) > 1)
 
 
+def _reference_like(formula: str, match: re.Match[str]) -> bool:
+    """Whether a name that is not an operand names something else: a sheet (``Sales!A1``), a function
+    (``Sales(``), or reads as a column or a cell (``T:T``, ``T$2``, a table named like one)."""
+    after = formula[_on(formula, match.end()):_on(formula, match.end()) + 1]
+    name = match[1]
+    return after in ("!", "(") or reads_like_a_cell(name) or (
+        name.isascii() and name.isalpha() and len(name) <= 3 and column_number(name.upper()) <= EXCEL_COLUMNS)
+
+
+def _bound(body: str, name: str) -> bool:
+    """Whether ``name`` may be a ``LET`` or ``LAMBDA`` parameter written by hand (Excel saves one as ``_xlpm.x``):
+    first in those brackets; or, in a formula with no parameter written as Excel saves one, between commas (where
+    it may be an argument too, and then is not read either)."""
+    name = re.escape(name)
+    if re.search(r"\b(?:LET|LAMBDA)\s*\(\s*" + name + r"\s*[,)]", body, re.I):
+        return True
+    return "_xlpm." not in body and re.search(r",\s*" + name + r"\s*,", body, re.I) is not None
+
+
 def _operand(formula: str, start: int, end: int) -> bool:
     """Whether the name at ``start:end`` stands as an operand: an operator, a bracket, a comma or nothing on
     either side."""
@@ -287,17 +310,20 @@ def _joined(formula: str, start: int, end: int, previous: tuple[int, Table] | No
     names it; None where nothing is joined to it, or where a table reference after it is (it is checked when
     read). The other end is a cell (its sheet named, or the formula's own), or the table reference just before
     it; anything else is not read (:class:`_UnreadError`)."""
-    if formula[max(0, start - 1 - _JOIN_WINDOW):start].rstrip().endswith(":"):
-        if previous is not None and formula[previous[0]:start].strip() == ":":
+    before = _back(formula, start)
+    after = _on(formula, end)
+    if before > 0 and formula[before - 1] == ":":
+        if previous is not None and _back(formula, before - 1) == previous[0]:
             return previous[1].sheet, previous[1].sheet != sheet
-        match = _CELL_BEFORE.search(formula[max(0, start - _JOIN_WINDOW):start])
-    elif formula[end:].lstrip().startswith(":"):
+        window = max(0, before - _JOIN_WINDOW)
+        match = _CELL_BEFORE.search(formula, window, start)
+        if match is not None and match.start() == window and window > 0:
+            raise _UnreadError  # the window cut what stands before the cell: not read here
+    elif after < len(formula) and formula[after] == ":":
         match = _CELL_AFTER.match(formula, end)
-        if match is None:
-            colon = formula.index(":", end) + 1
-            following = _TOKEN.match(formula, colon + len(formula[colon:]) - len(formula[colon:].lstrip()))
-            if following is not None and (following[2] is not None or following[3] is not None):
-                return None  # a table's reference after: joined to this one as it is read
+        following = _TOKEN.match(formula, _on(formula, after + 1)) if match is None else None
+        if following is not None and (following[2] is not None or following[3] is not None):
+            return None  # a table's reference after: joined to this one as it is read
     else:
         return None
     if match is None:
@@ -306,6 +332,20 @@ def _joined(formula: str, start: int, end: int, previous: tuple[int, Table] | No
     if named is None and sheet is None:
         raise _UnreadError
     return (named if named is not None else sheet or ""), named is not None
+
+
+def _back(formula: str, at: int) -> int:
+    """Where the white space ending just before ``at`` starts (no copy of the text: a step a character)."""
+    while at > 0 and formula[at - 1].isspace():
+        at -= 1
+    return at
+
+
+def _on(formula: str, at: int) -> int:
+    """Where the white space starting at ``at`` ends."""
+    while at < len(formula) and formula[at].isspace():
+        at += 1
+    return at
 
 
 def _cells(table: Table, brackets: str, this_row: bool, sheet: str | None) -> str | _OwnRow:

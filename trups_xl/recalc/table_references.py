@@ -68,7 +68,7 @@ def in_piece(rewriter: Rewriter, sheet: str) -> Callable[[bytes], bytes]:
     """What :func:`in_scan` does, done to each plain or array formula of a piece of ``sheet``'s part (the engine's
     copy): each distinct text read once, and written for a cell whose every ``#This Row`` is in its table by
     joining its row's digits between fixed texts already written as XML."""
-    bare = re.compile(rewriter.bare.pattern.encode()) if rewriter.bare is not None else None
+    bare = re.compile(rewriter.bare.pattern.encode(), re.I) if rewriter.bare is not None else None
     texts: dict[bytes, str | None] = {}  # each formula's XML text read
     as_xml: dict[int, tuple[Written, list[bytes]]] = {}  # by a Written's id: its fixed texts as XML (it kept)
 
