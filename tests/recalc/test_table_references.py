@@ -286,12 +286,15 @@ def test_a_bare_name_spelt_otherwise_than_its_table_is_said_not_read(tmp_path):
     assert any("(first Data!D1)" in n for n in got.notices)
 
 
-def test_a_bare_name_where_let_may_bind_it_is_said_not_read_and_read_where_excel_saved_the_let(tmp_path):
+def test_a_bare_name_where_let_may_bind_it_is_said_not_read_and_read_where_it_cannot(tmp_path):
     got = recalculate(_one_sheet(tmp_path, "Sales", {
         "D1": "=LET(Sales,5,Sales*2)",  # written by hand: Sales may be the parameter
         "D2": "=IFERROR(_xlfn.LET(_xlpm.x,2,VLOOKUP(_xlpm.x,Sales,2,FALSE)),0)",  # as Excel saves it
-        "D3": '=IFERROR(VLOOKUP(2,Sales,2,FALSE),0)+LEN("LET(")', "D4": "=SUM(Sales[Amount])"}))
-    assert [got.values[("Data", f"D{r}")] for r in range(1, 5)] == ["#NAME?", 20.0, 24.0, 100.0]
+        "D3": '=IFERROR(VLOOKUP(2,Sales,2,FALSE),0)+LEN("LET(")', "D4": "=SUM(Sales[Amount])",
+        "D5": "=IFERROR(_xlfn.LET(_xlpm.a,1,Sales,2,Sales*_xlpm.a),-1)",  # a parameter after the first
+        "D6": "=IFERROR(_xlfn.LET(_xlpm.x,SUM(Sales),_xlpm.x*2),-1)"}))
+    # between commas in a LET a bare name may be a parameter or an argument: not read either way (D2, D5)
+    assert [got.values[("Data", f"D{r}")] for r in range(1, 7)] == ["#NAME?", "#NAME?", 24.0, 100.0, "#NAME?", 220.0]
     assert any("(first Data!D1)" in n for n in got.notices)
 
 
@@ -401,4 +404,16 @@ def test_the_bare_name_of_a_table_not_read_whole_is_said_not_read(tmp_path):
                      "xl/tables/table1.xml", lambda data: data.replace(b'ref="A1:B5"', b'ref="A1:C5"'))
     got = recalculate(path)
     assert got.values[("Data", "D1")] == "#NAME?"
+    assert any("(first Data!D1)" in n for n in got.notices)
+
+
+def test_a_table_named_like_a_column_joined_to_a_cell_is_said_not_read_and_a_range_of_columns_is_left(tmp_path):
+    formulas = {"D1": "=SUM(B2:GL)", "D2": "=IFERROR(SUM(GL:B2),-1)", "D3": "=COUNT(A:GL)", "D4": "=SUM(GL:GL)",
+                "D5": "=SUM(GL)", "D6": "=GL$2+0"}
+    got = recalculate(_one_sheet(tmp_path, "GL", formulas))
+    twin = recalculate(_one_sheet(tmp_path, "GL", {k: f for k, f in formulas.items() if k in ("D3", "D4", "D6")},
+                                  table=False)).values
+    assert got.values[("Data", "D1")] == got.values[("Data", "D2")] == "#NAME?"
+    assert [got.values[("Data", k)] for k in ("D3", "D4", "D6")] == [twin[("Data", k)] for k in ("D3", "D4", "D6")]
+    assert got.values[("Data", "D5")] == 110.0
     assert any("(first Data!D1)" in n for n in got.notices)

@@ -60,6 +60,9 @@ _BINDS = re.compile(r"\b(?:LET|LAMBDA)\s*\(", re.I)
 _CELL_BEFORE = re.compile(r"(?<![\w.$'!])(?:(?:'((?:[^']|'')+)'|([^\W\d][\w.]*))!)?\$?[A-Za-z]{1,3}\$?\d+\s*:\s*$")
 #: ... or after it (``:$B$9``, ``:Other!$B$9``).
 _CELL_AFTER = re.compile(r"\s*:\s*(?:(?:'((?:[^']|'')+)'|([^\W\d][\w.]*))!)?\$?[A-Za-z]{1,3}\$?\d+(?![\w.(!:])")
+#: A column in a range of columns, after ``:`` (``T:T``) or before it (``A:T``).
+_COLUMN_AFTER = re.compile(r"\$?[A-Za-z]{1,3}(?![\w.(!\[$])")
+_COLUMN_BEFORE = re.compile(r"(?<![\w.$'\]])\$?[A-Za-z]{1,3}\s*$")
 #: Characters before a reference looked at for the cell a ``:`` joins to it: a quoted sheet name of 31
 #: characters, each a doubled quote, and the cell.
 _JOIN_WINDOW = 96
@@ -279,21 +282,31 @@ class Rewriter:
 
 def _reference_like(formula: str, match: re.Match[str]) -> bool:
     """Whether a name that is not an operand names something else: a sheet (``Sales!A1``), a function
-    (``Sales(``), or reads as a column or a cell (``T:T``, ``T$2``, a table named like one)."""
-    after = formula[_on(formula, match.end()):_on(formula, match.end()) + 1]
+    (``Sales(``), a cell (``GL1``, ``T$2``), or a column in a range of columns (``T:T``, ``A:GL``; not
+    ``B2:GL``, where a table named like a column is joined to a cell)."""
     name = match[1]
-    return after in ("!", "(") or reads_like_a_cell(name) or (
-        name.isascii() and name.isalpha() and len(name) <= 3 and column_number(name.upper()) <= EXCEL_COLUMNS)
+    after = _on(formula, match.end())
+    following = formula[after:after + 1]
+    if following in ("!", "(") or reads_like_a_cell(name):
+        return True
+    if not (name.isascii() and name.isalpha() and len(name) <= 3 and column_number(name.upper()) <= EXCEL_COLUMNS):
+        return False
+    if following == "$" or following.isdigit():
+        return True  # a cell's column, its row after
+    before = _back(formula, match.start())
+    if following == ":":
+        other = _COLUMN_AFTER.match(formula, _on(formula, after + 1))
+        return other is not None
+    if before > 0 and formula[before - 1] == ":":
+        return _COLUMN_BEFORE.search(formula, max(0, before - 1 - 8), before - 1) is not None
+    return False
 
 
 def _bound(body: str, name: str) -> bool:
-    """Whether ``name`` may be a ``LET`` or ``LAMBDA`` parameter written by hand (Excel saves one as ``_xlpm.x``):
-    first in those brackets; or, in a formula with no parameter written as Excel saves one, between commas (where
-    it may be an argument too, and then is not read either)."""
+    """Whether ``name`` may be a ``LET`` or ``LAMBDA`` parameter: first in those brackets, or between commas
+    (a parameter after the first, or an argument: either way not read)."""
     name = re.escape(name)
-    if re.search(r"\b(?:LET|LAMBDA)\s*\(\s*" + name + r"\s*[,)]", body, re.I):
-        return True
-    return "_xlpm." not in body and re.search(r",\s*" + name + r"\s*,", body, re.I) is not None
+    return re.search(r"(?:\b(?:LET|LAMBDA)\s*\(|,)\s*" + name + r"\s*[,)]", body, re.I) is not None
 
 
 def _operand(formula: str, start: int, end: int) -> bool:
