@@ -55,13 +55,22 @@ def texts_blanked(formula: str) -> str:
 
 
 #: A text or a quoted sheet name, whichever starts first (a quote inside the other is its own).
-_QUOTED = re.compile(r'"(?:[^"]|"")*"|\'(?:[^\']|\'\')*\'')
+QUOTED = re.compile(r'"(?:[^"]|"")*"|\'(?:[^\']|\'\')*\'')
+#: An error value written in a formula (``#N/A``: no name ``A`` after ``/``, though a table or a name may be ``A``).
+ERROR_VALUE = r"#(?:N/A|DIV/0!|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)"
+#: A name in R1C1 notation (``R``, ``C2``, ``R1C1``), which Excel reads as a reference, not as a name.
+_R1C1 = re.compile(r"R\d*C?\d*|C\d*", re.I)
+
+
+def reads_like_r1c1(name: str) -> bool:
+    """Whether a name is a reference in R1C1 notation (``R``, ``C2``, ``r1c1``), as Excel reads one."""
+    return _R1C1.fullmatch(name) is not None
 
 
 def quoted_spans(formula: str) -> list[tuple[int, int]]:
     """Where a formula's texts and quoted sheet names are (``'Model FY2024'``: words in them that read
     like cells are not references)."""
-    return [m.span() for m in _QUOTED.finditer(formula)] if "'" in formula or '"' in formula else []
+    return [m.span() for m in QUOTED.finditer(formula)] if "'" in formula or '"' in formula else []
 
 
 def quoted(spans: list[tuple[int, int]], at: int) -> bool:

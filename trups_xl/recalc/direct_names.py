@@ -31,7 +31,7 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 
-from trups_xl.recalc.addresses import column_number
+from trups_xl.recalc.addresses import ERROR_VALUE, column_number, reads_like_a_cell, reads_like_r1c1
 from trups_xl.recalc.package import Scan
 from trups_xl.recalc.safety import EXCEL_COLUMNS, EXCEL_ROWS
 from trups_xl.recalc.xml_text import escape, unescape
@@ -40,9 +40,6 @@ from trups_xl.recalc.xml_text import escape, unescape
 #: ``$C$R:$C$R``.
 _ABSOLUTE = re.compile(r"(?:'((?:[^']|'')+)'|([A-Za-z_][\w.]*))!\$([A-Z]{1,3})\$([1-9]\d{0,6})"
                        r"(?::\$([A-Z]{1,3})\$([1-9]\d{0,6}))?")
-#: A name Excel refuses as one, being a cell's address (``ROW2``) or R1C1 (``R``, ``C2``, ``R1C1``): a formula
-#: naming it may be read as that cell.
-_CELL_LIKE = re.compile(r"[A-Z]{1,3}\d+|R\d*C?\d*|C\d*")
 #: A defined name as this module writes one out: ASCII (a name of other characters is left as written).
 _NAME = re.compile(r"[A-Za-z_\\][A-Za-z0-9_.]*")
 #: A formula that names values of its own (``LET``, ``LAMBDA``: a name there may be a parameter, written
@@ -53,11 +50,9 @@ _BINDS_BYTES = re.compile(_BINDS.pattern.encode(), re.IGNORECASE)
 #: The words :data:`_BINDS_BYTES` looks for, found first as plain bytes in a piece in lower case (searching
 #: a piece in any case costs about 35 ms a MB, lowering it and the plain search about 3).
 _BINDS_WORDS = (b"let", b"lambda", b"cell")
-#: An error value written in a formula (``#N/A``: a name ``A`` after ``/`` is no operand there).
-_ERRORS = r"#(?:N/A|DIV/0!|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)"
 #: A text, a quoted sheet name, an error value or what brackets hold (a structured reference's columns,
 #: an external workbook) in a formula: never looked into.
-_QUOTED = re.compile(r"\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'|" + _ERRORS + r"|\[(?:[^\[\]]|\[[^\[\]]*\])*\]",
+_QUOTED = re.compile(r"\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'|" + ERROR_VALUE + r"|\[(?:[^\[\]]|\[[^\[\]]*\])*\]",
                      re.IGNORECASE)  # no group: :func:`written_out` adds one
 
 
@@ -69,7 +64,7 @@ def references(found: Scan) -> dict[str, str]:
     out: dict[str, str] = {}
     for (sheet, upper), text in found.scoped.items():
         if sheet is not None or upper in local or upper.startswith("_XL") or not _NAME.fullmatch(upper) \
-                or _CELL_LIKE.fullmatch(upper):
+                or reads_like_a_cell(upper) or reads_like_r1c1(upper):  # a formula naming it may read that cell
             continue
         match = _ABSOLUTE.fullmatch(text.strip())
         if match is not None and ((match[1] or "").replace("''", "'") or match[2]) in titles and _on_the_grid(match):
@@ -206,7 +201,7 @@ def _table(characters: bytes, above_ascii: bool) -> npt.NDArray[np.bool_]:
 #: A formula's opening tag and its text (its closing tag after it, not taken).
 _FORMULA_TEXT = re.compile(rb"(<f\b[^>]*>)([^<]*)(?=</f>)")
 #: A text or a quoted sheet name, within one formula of texts joined by NUL.
-_QUOTED_BYTES = re.compile(rb"\"(?:[^\"\0]|\"\")*\"|'(?:[^'\0]|'')*'|" + _ERRORS.encode()
+_QUOTED_BYTES = re.compile(rb"\"(?:[^\"\0]|\"\")*\"|'(?:[^'\0]|'')*'|" + ERROR_VALUE.encode()
                            + rb"|\[(?:[^\[\]\0]|\[[^\[\]\0]*\])*\]", re.IGNORECASE)
 _WORD = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
 #: Bytes before a name that make it part of something else: a longer name (a byte past ASCII is a letter

@@ -29,7 +29,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, cast
 
-from trups_xl.recalc.addresses import column_letters, column_number, reads_like_a_cell
+from trups_xl.recalc.addresses import (
+    ERROR_VALUE,
+    QUOTED,
+    column_letters,
+    column_number,
+    reads_like_a_cell,
+    reads_like_r1c1,
+)
 from trups_xl.recalc.excel_tables import Table
 from trups_xl.recalc.safety import EXCEL_COLUMNS
 
@@ -39,21 +46,19 @@ _BRACKET = r"\[(?:[^\[\]']|'.)*\]"
 #: ``[[#This Row],[Date]]``): a bracket after no name, bracket or escape.
 _UNQUALIFIED_START = r"(?<![\w.\\'\]\[])(?=\[\s*(?:@|#This Row|\[\s*#This Row\s*\]))"
 _UNQUALIFIED = re.compile(_UNQUALIFIED_START, re.I)
-#: An error value written in a formula (``#N/A``: no table's name, though a table may be named ``N``).
-_ERRORS = r"#(?:N/A|DIV/0!|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)"
 #: A reference's brackets: characters, escapes, bracketed parts.
 _BRACKETS = r"\[(?:[^\[\]']|'.|" + _BRACKET + r")*\]"
 #: A text, or a quoted sheet name (taken whole, never looked into); a table's name and its brackets; or brackets
 #: with no name before them that begin with the reading cell's own row (``[@Date]``, ``[[#This Row],[Date]]``).
-_TOKEN = re.compile(r"\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'|" + _ERRORS + r"|(?<![\w.\\'\]!#$])((?:[^\W\d]|\\)[\w.]*)"
+_TOKEN = re.compile(r"\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'|" + ERROR_VALUE + r"|(?<![\w.\\'\]!#$])((?:[^\W\d]|\\)[\w.]*)"
                     r"(" + _BRACKETS + r")?|" + _UNQUALIFIED_START + r"(" + _BRACKETS + r")", re.S | re.I)
 #: What may stand before and after a bare table's name as an operand (``=VLOOKUP(2,Ledger1,2,FALSE)``): an
-#: operator, a bracket, a comma or nothing; not ``:`` or ``$`` (``T:T``, ``T$2``, a column named like a table),
-#: ``!``, ``(`` or ``[``.
+#: operator, a bracket, a comma or nothing; not ``:`` or ``$`` (``T:T``, ``T$2``, ``B2:Sales``: :func:`_reference_like`
+#: tells them apart), ``!``, ``(`` or ``[``.
 _OPERAND_BEFORE = frozenset("=(,{+-*/^&<>; ")
 _OPERAND_AFTER = frozenset("),}+-*/^&<>=;% ")
-#: A formula that names values of its own (``LET``, ``LAMBDA``), whose parameters, unless written as Excel saves
-#: them (``_xlpm.x``), may be named like a table.
+#: A formula that names values of its own (``LET``, ``LAMBDA``), whose parameters may be named like a table
+#: (:func:`_bound`).
 _BINDS = re.compile(r"\b(?:LET|LAMBDA)\s*\(", re.I)
 #: A range's other end joined by ``:`` to a reference: a cell, its sheet named or not (``Other!$B$2:``,
 #: ``$B$2:``), before it ...
@@ -72,8 +77,6 @@ _ITEM = re.compile(r"\s*(" + _BRACKET + r")(?:\s*:\s*(" + _BRACKET + r"))?\s*(?:
 _ITEMS = ("#ALL", "#DATA", "#HEADERS", "#TOTALS", "#THIS ROW")
 #: A name followed by a bracket: a structured reference's table (an external book's index, ``[1]``, has none).
 _QUALIFIED = re.compile(r"(?<![\w.\\'\]])((?:[^\W\d]|\\)[\w.]*)\[")
-#: A text or a quoted sheet name (``'C:\\dir\\[b.xlsx]Sheet'``, another workbook's, holds a bracket).
-_QUOTED = re.compile(r"\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'")
 #: A reference to the formula's own row of its table, written without the table's name.
 _OWN_ROW = re.compile(r"\[\s*(?:#This Row|@)", re.I)
 #: Any reference written without the table's name (``[Amount]`` in its table): brackets after no name,
@@ -179,17 +182,13 @@ class Rewriter:
         self._names = set(tables)
         #: each formula read, for a sheet and kind: how to write it, or by the table holding the cell
         self._held: dict[tuple[str, bool, str | None], Written | dict[str | None, Written | None] | None] = {}
-        #: the tables' names as they spell them: a bare name is read only so spelt (as Excel saves it), and only
-        #: in a workbook of at most :data:`MAX_BARE_NAMES` tables (each formula is searched for every name)
-        spelt = sorted({t.name for t in tables.values() if t is not None}, key=len, reverse=True)
-        self._spelt = set(spelt)
-        #: finds a table's name in any case, in one pass (past MAX_BARE_NAMES tables, None: :meth:`mentions` looks
-        #: each word up instead)
-        every = sorted(tables, key=len, reverse=True)  # the names of the tables not read whole too
-        self.bare = re.compile("|".join(map(re.escape, every)), re.I) if 0 < len(every) <= MAX_BARE_NAMES else None
-        self._folded = set(every)
-        #: whether any table's name may stand bare in a formula
-        self.names_any = bool(every)
+        #: the tables' names as they spell them: a bare name is read only so spelt (as Excel saves it)
+        self._spelt = {t.name for t in tables.values() if t is not None}
+        #: finds any table's name (read whole or not) in any case, in one pass; past MAX_BARE_NAMES tables, None:
+        #: :meth:`mentions` looks each word up instead
+        longest_first = sorted(tables, key=len, reverse=True)
+        self.bare = re.compile("|".join(map(re.escape, longest_first)), re.I) \
+            if 0 < len(longest_first) <= MAX_BARE_NAMES else None
         self._by_sheet: dict[str, list[Table]] = {}
         for table in {id(t): t for t in tables.values() if t is not None}.values():
             self._by_sheet.setdefault(table.sheet, []).append(table)
@@ -200,7 +199,7 @@ class Rewriter:
             return True
         if self.bare is not None:
             return self.bare.search(formula) is not None
-        return bool(self._folded) and not self._folded.isdisjoint(_WORD.findall(formula.upper()))
+        return bool(self._names) and not self._names.isdisjoint(_WORD.findall(formula.upper()))
 
     def read(self, formula: str, this_row: bool, sheet: str | None, row: int, col: int | None) -> Written | None:
         """How to write ``formula`` for a cell on ``sheet`` at (``row``, ``col``) (:class:`Written`: as it is,
@@ -236,7 +235,7 @@ class Rewriter:
         pieces: list[str | _OwnRow] = []
         at = 0
         table: Table | None
-        body = _QUOTED.sub(lambda m: " " * len(m[0]), formula) if '"' in formula else formula
+        body = _blanked(formula)
         binds = _BINDS.search(body) is not None  # LET or LAMBDA: a bare name may be one of its parameters
         previous: tuple[int, Table] | None = None  # the last table reference read: where it ends, its table
         try:
@@ -280,6 +279,12 @@ class Rewriter:
         return Written(pieces, changes=len(pieces) > 1)
 
 
+def _blanked(formula: str) -> str:
+    """``formula`` with its texts and quoted sheet names written as spaces, every other character in its place
+    (``'C:\\dir\\[b.xlsx]Sheet'``, another workbook's, holds a bracket)."""
+    return QUOTED.sub(lambda m: " " * len(m[0]), formula) if ('"' in formula or "'" in formula) else formula
+
+
 def _reference_like(formula: str, match: re.Match[str]) -> bool:
     """Whether a name that is not an operand names something else: a sheet (``Sales!A1``), a function
     (``Sales(``), a cell (``GL1``, ``T$2``), or a column in a range of columns (``T:T``, ``A:GL``; not
@@ -312,9 +317,9 @@ def _bound(body: str, name: str) -> bool:
 def _operand(formula: str, start: int, end: int) -> bool:
     """Whether the name at ``start:end`` stands as an operand: an operator, a bracket, a comma or nothing on
     either side."""
-    before = formula[:start].rstrip()[-1:]
-    after = formula[end:].lstrip()[:1]
-    return (not before or before in _OPERAND_BEFORE) and (not after or after in _OPERAND_AFTER)
+    before, after = _back(formula, start), _on(formula, end)  # no copy of the text either side
+    return (before == 0 or formula[before - 1] in _OPERAND_BEFORE) and (
+        after == len(formula) or formula[after] in _OPERAND_AFTER)
 
 
 def _joined(formula: str, start: int, end: int, previous: tuple[int, Table] | None,
@@ -405,12 +410,11 @@ def _cells(table: Table, brackets: str, this_row: bool, sheet: str | None) -> st
 #: A sheet's name a reference may give without quotes (the engine reads a quoted one about three times as slowly):
 #: letters, digits and ``_``, not a cell's address (``Q1``) nor R1C1 (``R``, ``C2``, ``R1C1``) nor a truth value.
 _PLAIN_SHEET = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_R1C1 = re.compile(r"R\d*C?\d*|C\d*", re.I)
 
 
 def _sheet(title: str) -> str:
     """A reference's sheet, with its "!": quoted where its name needs it (``'Q''s ledger'!``)."""
-    if _PLAIN_SHEET.fullmatch(title) and not reads_like_a_cell(title) and not _R1C1.fullmatch(title) \
+    if _PLAIN_SHEET.fullmatch(title) and not reads_like_a_cell(title) and not reads_like_r1c1(title) \
             and title.upper() not in ("TRUE", "FALSE"):
         return title + "!"
     return "'" + title.replace("'", "''") + "'!"
@@ -452,7 +456,7 @@ def reads_a_table(formula: str, names: set[str] | None = None) -> bool:
     (nothing else in a formula is written so: a table this workbook does not define is read as one too), or
     brackets with no table's name (``[@Date]``, ``[Amount]``; not another workbook's ``[1]Sheet1!A1``); with
     ``names`` (in capitals), a table's bare name too."""
-    body = _QUOTED.sub(lambda m: " " * len(m[0]), formula) if ('"' in formula or "'" in formula) else formula
+    body = _blanked(formula)
     if _OWN_ROW.search(body) or _QUALIFIED.search(body) or _NAMELESS.search(body):
         return True
     return names is not None and any(m[1] is not None and m[1].upper() in names and m[2] is None

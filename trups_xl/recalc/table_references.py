@@ -36,10 +36,10 @@ def in_scan(found: Scan, rewriter: Rewriter) -> tuple[list[str], dict[Key, str]]
     every cell they cover (a shared formula's copies too) with the ``#NAME?`` the engine's copy gives them."""
     unread: list[str] = []
     screened: dict[Key, str] = {}
+    finds = rewriter.bare.search if rewriter.bare is not None else rewriter.mentions
     for sheet in found.sheets:
         changed: dict[tuple[int, int], str] = {}
         groups = None
-        finds = rewriter.bare.search if rewriter.bare is not None else rewriter.mentions
         for row, col, text, special in sheet.formulas.holding("[", where=finds):
             if not text:
                 continue
@@ -69,7 +69,6 @@ def in_piece(rewriter: Rewriter, sheet: str) -> Callable[[bytes], bytes]:
     copy): each distinct text read once, and written for a cell whose every ``#This Row`` is in its table by
     joining its row's digits between fixed texts already written as XML."""
     bare = re.compile(rewriter.bare.pattern.encode(), re.I) if rewriter.bare is not None else None
-    texts: dict[bytes, str | None] = {}  # each formula's XML text read
     as_xml: dict[int, tuple[Written, list[bytes]]] = {}  # by a Written's id: its fixed texts as XML (it kept)
 
     def element(match: re.Match[bytes]) -> bytes:
@@ -80,13 +79,9 @@ def in_piece(rewriter: Rewriter, sheet: str) -> Callable[[bytes], bytes]:
         kind = _KIND.search(match[4]) if match[4] else None
         if kind is not None and kind[1] not in (b"array", b"normal"):
             return match[0]
-        text = texts.get(raw, "")
-        if text == "":
-            try:
-                text = texts[raw] = "=" + unescape(raw.decode("utf-8"))
-            except (UnicodeDecodeError, ValueError):
-                text = texts[raw] = None
-        if text is None:
+        try:
+            text = "=" + unescape(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
             return match[0]
         row = int(match[3])
         written = rewriter.read(text, kind is None or kind[1] == b"normal", sheet, row, column_number(match[2].decode()))
@@ -98,12 +93,14 @@ def in_piece(rewriter: Rewriter, sheet: str) -> Callable[[bytes], bytes]:
             return match[0] if new is None else match[1] + escape(new[1:]).encode()
         fixed = as_xml.get(id(written))
         if fixed is None:
+            if len(as_xml) >= Rewriter.MAX_HELD:  # as bounded as the formulas the rewriter holds
+                as_xml.clear()
             fixed = as_xml[id(written)] = (written, [escape(p).encode() for p in [parts[0][1:], *parts[1:]]])
         return match[1] + str(row).encode().join(fixed[1])
 
     def out(piece: bytes) -> bytes:
         return _FORMULA_CELL.sub(element, piece) if b"[" in piece or b"&#" in piece or (
-            bare.search(piece) if bare is not None else rewriter.names_any) else piece
+            bare.search(piece) if bare is not None else True) else piece
 
     return out
 
