@@ -166,7 +166,8 @@ def test_the_engine_is_given_the_references_and_every_value_is_the_engine_alone_
         ledger[f"D{r}"] = "=SUMPRODUCT(Weights,Inputs!$B$8:$D$8)*NumSecs"
         ledger[f"E{r}"] = '="Principal "&Principal&" "&Shadowed'
         ledger[f"F{r}"] = f"=TRUPS_COUPON(B{r},,Principal)*NumSecs+ROW(Principal)+ISREF(Weights)"
-    ledger["G2"] = "=Weights"  # spills
+    ledger["G2"] = "=Weights"  # saved before dynamic arrays: Weights' cell in column G, none (#VALUE!), no spill
+    ledger["C12"] = "=Weights"  # and in column C, Inputs!C7
     ledger["G4"] = "=Inputs!B2+NextDoor"  # a relative name: as written
     ledger["G6"] = "=LET(Principal,5,Principal*2)+Principal"  # its own Principal, then the workbook's
     path = tmp_path / "named.xlsx"
@@ -183,7 +184,8 @@ def test_the_engine_is_given_the_references_and_every_value_is_the_engine_alone_
     fast, slow = recalculate(path), recalculate(path, vectorise_calls=False)
     assert fast.values == slow.values and fast.errors == slow.errors and fast.spills == slow.spills
     assert fast.values[("Ledger", "E2")] == "Principal 1000 3500"  # the sheet's own Shadowed
-    assert fast.values[("Ledger", "I2")] == 0.2  # =Weights spilled
+    assert fast.values[("Ledger", "C12")] == 0.3 and ("Ledger", "I2") not in fast.values  # one value, not a spill
+    assert any(line.startswith("Ledger!G2: #VALUE!") for line in fast.errors)
     assert fast.values[("Ledger", "G6")] == slow.values[("Ledger", "G6")]
     assert fast.values[("Ledger", "G4")] == slow.values[("Ledger", "G4")]  # a relative name: what the engine shows
     assert fast.values[("Ledger", "D2")] == pytest.approx((0.5 * 7 + 0.3 * 8) * 3500)

@@ -27,6 +27,8 @@ Modules, one concept each:
   given other formulas, the scratch sheet added;
 * ``direct_names`` -- defined names that stand for one reference, written out as that reference in
   the engine's copy (which loads them many times faster);
+* ``intersection`` -- formulas saved before dynamic arrays given ``@`` where Excel takes one value of a
+  reference (implicit intersection), in the scan and in the engine's copy;
 * ``calls``     -- a ``TRUPS_*`` call parsed from a formula: its arguments as literals, references, ranges;
 * ``blocks``    -- formulas copied down a column grouped in blocks, found a stretch of copies at a time;
 * ``planning``  -- the calls in blocks found (whole formulas, or nested) and grouped in runs;

@@ -95,8 +95,9 @@ def without_data_tables(piece: bytes) -> bytes:
 
 def in_pieces(found: Scan, *then: Callable[[bytes], bytes] | None) -> Callable[[bytes], bytes] | None:
     """What a copy passes each piece of a sheet part through: each of ``then`` that is given, in order (the
-    engine's copy: structured references, then defined names, written out), after :func:`without_data_tables`
-    where the workbook holds a data table; None where there is nothing to do."""
+    engine's copy: structured references, then defined names, written out, then ``@`` where Excel takes
+    one value), after :func:`without_data_tables` where the workbook holds a data table; None where there is
+    nothing to do."""
     steps = ([without_data_tables] if areas(found) else []) + [step for step in then if step is not None]
     if len(steps) < 2:
         return steps[0] if steps else None

@@ -21,13 +21,14 @@ from typing import cast
 
 import formualizer as fz
 
-from trups_xl.recalc import data_tables, direct_names, engine, planning, shared, table_references
+from trups_xl.recalc import data_tables, direct_names, engine, intersection, planning, shared, table_references
 from trups_xl.recalc.addresses import a1, area_bounds, texts_blanked
 from trups_xl.recalc.blocks import Block
 from trups_xl.recalc.calls import names_trups, top_function
 from trups_xl.recalc.engine_copy import STAND_IN, Spans, span_at
 from trups_xl.recalc.excel_tables import read_tables
 from trups_xl.recalc.formula_cells import COLUMN_BITS, SharedGroup
+from trups_xl.recalc.intersection import Intersector
 from trups_xl.recalc.package import Scan, scan
 from trups_xl.recalc.safety import Limits, RefusedError, check_package
 from trups_xl.recalc.steps import step
@@ -61,7 +62,7 @@ def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, unshared
                name: str = "", early: planning.Plan | None = None, blank: Iterable[Block] = (),
                pins: Iterable[planning.Host] = (), marks: Iterable[tuple[Block, list[str]]] = (),
                direct: dict[str, str] | None = None, cleared: Iterable[Key] = (),
-               rewriter: Rewriter | None = None) -> Path:
+               rewriter: Rewriter | None = None, legacy: Intersector | None = None) -> Path:
     """A copy of the package for the engine with the ``bad`` formula cells given their error values (and
     external defined names left out), so the engine loads nothing it cannot or must not read; the cells of the
     ``blank`` blocks given :data:`.engine_copy.STAND_IN`, and the ``pins`` given their formulas reading the
@@ -73,7 +74,7 @@ def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, unshared
     ``direct`` names named by their references in every formula (:mod:`.direct_names`); the ``cleared`` cells
     (the results an array formula's range holds as Excel saved them: :func:`_array_results`) left empty; the
     structured references written as cells by the scan's own ``rewriter`` (:func:`.table_references.in_piece`:
-    each formula it read for the scan is not read again)."""
+    each formula it read for the scan is not read again); ``@`` where Excel takes one value (``legacy``)."""
     cells: dict[str, Values] = {}
     for sheet, row, col in cleared:
         cells.setdefault(sheet, {})[(row, col)] = (None, False)
@@ -97,7 +98,7 @@ def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, unshared
         own = _own_spans(unshared, cells, spans, marked)
         added, unwritten = write_copy(path, copy, found, cells, keep_vba=False, compression=zipfile.ZIP_STORED,
                                       spans=spans, sheet=scratch, own=own,
-                                      formulas=_formulas(found, rewriter, direct))
+                                      formulas=_formulas(found, rewriter, direct, legacy))
         unmarked = {b.sheet for b, _texts in marked} & unwritten
         if not unmarked:
             break
@@ -112,11 +113,12 @@ def _sanitised(path: Path, found: Scan, bad: dict[Key, str], tmp: Path, unshared
 
 
 def _formulas(found: Scan, rewriter: Rewriter | None, direct: dict[str, str] | None,
-              ) -> Callable[[str], Callable[[bytes], bytes] | None]:
+              legacy: Intersector | None) -> Callable[[str], Callable[[bytes], bytes] | None]:
     """What the engine's copy passes each piece of a sheet's part through, for the sheet's title."""
     names = direct_names.in_piece(direct) if direct else None  # read once
+    at = intersection.in_piece(legacy) if legacy else None  # last: after names and tables are written as cells
     return lambda title: data_tables.in_pieces(found, table_references.in_piece(rewriter, title) if rewriter else None,
-                                               names)
+                                               names, at)
 
 
 def _own_spans(unshared: dict[str, Spans], cells: dict[str, Values], spans: dict[str, Spans],
@@ -193,8 +195,8 @@ def _screen(found: Scan, parse_all: bool = False) -> tuple[dict[Key, str], list[
     return bad, external, notices
 
 
-def _engine_book(path: Path, found: Scan, limits: Limits, bad: dict[Key, str], external: list[str],
-                 notices: list[str], early: planning.Plan | None, rewriter: Rewriter | None = None,
+def _engine_book(path: Path, found: Scan, limits: Limits, bad: dict[Key, str], external: list[str], notices: list[str],
+                 early: planning.Plan | None, rewriter: Rewriter | None = None, legacy: Intersector | None = None,
                  ) -> tuple[fz.Workbook, dict[Key, str], list[str], list[str], bool]:
     """The engine's workbook: the file itself, or a copy with the formulas it must not or cannot read
     given their error values (and, with the runs planned ``early``, the changes of :func:`_copy_changes`
@@ -212,7 +214,7 @@ def _engine_book(path: Path, found: Scan, limits: Limits, bad: dict[Key, str], e
                 try:
                     book = _load(_sanitised(path, found, bad, Path(tmp), unshared, name="early", early=early,
                                             blank=blank, pins=pins, marks=marks, direct=direct, cleared=cleared,
-                                            rewriter=rewriter),
+                                            rewriter=rewriter, legacy=legacy),
                                  limits)
                     if early is not None:
                         early.whole_in_copy = len(blank) == len(early.made_whole())
@@ -220,8 +222,8 @@ def _engine_book(path: Path, found: Scan, limits: Limits, bad: dict[Key, str], e
                 except RefusedError:  # the changes made it one the engine does not read: it gets the workbook's
                     if early is not None:
                         early.scratch_in_copy, early.pinned_in_copy, early.marked_in_copy = False, [], []
-            copy = _sanitised(path, found, bad, Path(tmp), unshared, cleared=cleared, rewriter=rewriter) \
-                if bad or unshared or cleared or rewriter or data_tables.areas(found) else path
+            copy = _sanitised(path, found, bad, Path(tmp), unshared, cleared=cleared, rewriter=rewriter, legacy=legacy
+                              ) if bad or unshared or cleared or rewriter or legacy or data_tables.areas(found) else path
             return _load(copy, limits), bad, external, notices, True
         except RefusedError as refused:
             if "parse error" not in str(refused).lower():
@@ -229,7 +231,7 @@ def _engine_book(path: Path, found: Scan, limits: Limits, bad: dict[Key, str], e
         parsed, external, unparsed = _screen(found, parse_all=True)
         bad = {**parsed, **{k: v for k, v in bad.items() if v == "#NAME?"}}  # structured references not read: kept
         return (_load(_sanitised(path, found, bad, Path(tmp), unshared, name="retry", cleared=cleared,
-                                     rewriter=rewriter), limits), bad,
+                                     rewriter=rewriter, legacy=legacy), limits), bad,
                 external, [*notices, *unparsed], False)  # the load's notices kept (tables, data tables)
 
 
@@ -445,6 +447,7 @@ def load_workbook(path: Path, progress: Callable[[str], None] | None = None,
         what_if = data_tables.notice(found, path, limits)
         notices += [what_if] if what_if else []
         looks_at_itself = reflective(found)
+        legacy = intersection.in_scan(found)  # formulas saved before dynamic arrays: @ where Excel took one value
     early, scanned = None, None
     if blank_runs and not looks_at_itself:
         with step("plan"):
@@ -454,7 +457,7 @@ def load_workbook(path: Path, progress: Callable[[str], None] | None = None,
                 keep_for_collect(scanned)  # planned: what is left is for reading back (before the engine's load)
     with step("engine copy"):
         book, bad, external, notices, as_screened = _engine_book(path, found, limits, bad, external, notices,
-                                                                 early, rewriter if tables else None)
+                                                                 early, rewriter if tables else None, legacy)
         data_tables.check_values(book, found)  # what the engine read where Excel saved a data table's values
         if not as_screened:  # more formulas screened than the plan knew of: planned again once loaded
             early = scanned = None

@@ -1,0 +1,221 @@
+"""Implicit intersection of formulas saved before dynamic arrays: where ``@`` goes (each case written by hand from
+Microsoft's "Implicit intersection operator: @" page and the formulas that needed Ctrl+Shift+Enter before dynamic
+arrays), and whole workbooks against their twins written with the one cell Excel takes."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from trups_xl.recalc.intersection import Intersector, applied, edits, in_piece
+
+RATES = frozenset({"RATES"})
+
+
+@pytest.mark.parametrize(("formula", "given"), [
+    # a reference to several cells where one value is taken: "=A1:A10" shows as "=@A1:A10"
+    ("$B$2:$B$5", "@$B$2:$B$5"),
+    ("B:B", "@B:B"),
+    ("$2:$2", "@$2:$2"),
+    ("$B$2:$B$5*2", "@$B$2:$B$5*2"),
+    ("-B2:B5", "-@B2:B5"),
+    ("B2:B5%", "@B2:B5%"),
+    ("'My sheet'!$B$2:$B$5&\"x\"", "@'My sheet'!$B$2:$B$5&\"x\""),
+    ("Rates*2", "@Rates*2"),
+    ("rates", "@rates"),
+    # operators inside functions took values too: a sum of products needed Ctrl+Shift+Enter
+    ("SUM($B$2:$B$5*2)", "SUM(@$B$2:$B$5*2)"),
+    ("AND(B2:B5>0)", "AND(@B2:B5>0)"),
+    ("IFERROR(B2:B5/2,\"\")", "IFERROR(@B2:B5/2,\"\")"),
+    # a whole argument taken as one value, or handed on where the call is
+    ("IF(B2:B5>0,1,0)", "IF(@B2:B5>0,1,0)"),
+    ("IF(A1,B2:B5,0)", "IF(A1,@B2:B5,0)"),
+    ("ROUND(B2:B5,0)", "ROUND(@B2:B5,0)"),
+    ("NOT(ISBLANK(B2:B5))", "NOT(ISBLANK(@B2:B5))"),
+    ("VLOOKUP(A2:A5,T!A:B,2,FALSE)", "VLOOKUP(@A2:A5,T!A:B,2,FALSE)"),
+    ("SUMIFS(C:C,A:A,B2:B5,D:D,\">0\")", "SUMIFS(C:C,A:A,@B2:B5,D:D,\">0\")"),
+    ("CHOOSE(2,B2:B5,C2:C5)", "CHOOSE(2,@B2:B5,@C2:C5)"),
+    ("(B2:B5)*2", "(@B2:B5)*2"),
+    # a call whose value is a reference: "=@INDEX(...)", "=@OFFSET(...)"
+    ("INDEX(B:B,MATCH(A3,A:A,0))", "@INDEX(B:B,MATCH(A3,A:A,0))"),
+    ("OFFSET(A1,0,0,5)*2", "@OFFSET(A1,0,0,5)*2"),
+    # references taken whole: left as written
+    ("SUM(B2:B5)", "SUM(B2:B5)"),
+    ("SUM($D$2:D3)", "SUM($D$2:D3)"),
+    ("SUM(Rates)", "SUM(Rates)"),
+    ("SUM(IF(A1,B2:B5,0))", "SUM(IF(A1,B2:B5,0))"),
+    ("SUM(OFFSET(A1,0,0,5))", "SUM(OFFSET(A1,0,0,5))"),
+    ("COUNTIF(A:A,\">0\")", "COUNTIF(A:A,\">0\")"),
+    # computed over arrays before dynamic arrays too, or not known here: left as written
+    ("SUMPRODUCT(B2:B5*2)", "SUMPRODUCT(B2:B5*2)"),
+    ("SUMPRODUCT((A2:A5>0)*B2:B5)", "SUMPRODUCT((A2:A5>0)*B2:B5)"),
+    ("INDEX((A1:A5=1)*(B1:B5=2),0)", "@INDEX((A1:A5=1)*(B1:B5=2),0)"),
+    ("LOOKUP(2,1/(A:A<>\"\"),A:A)", "LOOKUP(2,1/(A:A<>\"\"),A:A)"),
+    ("TRUPS_ACCRUAL(B2:B5*1,A3)", "TRUPS_ACCRUAL(B2:B5*1,A3)"),
+    ("IF(A1>0,SUMPRODUCT(B2:B5*C2:C5),B2:B5)", "IF(A1>0,SUMPRODUCT(B2:B5*C2:C5),@B2:B5)"),
+    # one cell, a union, an intersection, a range's end, a text, a table, an @ already there: as written
+    ("B3*2", "B3*2"),
+    ("(B2:B5,C2:C5)", "(B2:B5,C2:C5)"),
+    ("B2:B5 C3:D3", "B2:B5 C3:D3"),
+    ("A1:A5:B9", "A1:A5:B9"),
+    ("\"B2:B5\"&1", "\"B2:B5\"&1"),
+    ("Table1[x]*2", "Table1[x]*2"),
+    ("@B2:B5*2", "@B2:B5*2"),
+    ("Other*2", "Other*2"),
+    # what dynamic-array Excel stores for a typed @
+    ("_xlfn.SINGLE(B2:B5)+1", "@(B2:B5)+1"),
+])
+def test_at_goes_where_excel_took_one_value(formula: str, given: str) -> None:
+    assert applied(formula, edits(formula, RATES)) == given
+
+
+def test_an_array_formula_keeps_its_references_and_reads_single_as_at() -> None:
+    assert edits("SUM(B2:B5*2)", intersect=False) == ()
+    assert applied("_xlfn.SINGLE(B2:B5)*{1,2}", edits("_xlfn.SINGLE(B2:B5)*{1,2}", intersect=False)) == "@(B2:B5)*{1,2}"
+
+
+@pytest.mark.parametrize("formula", ["SUM(B2:B5", "B2:B5)", "B2:B5*[x]", "B2:B5*2|", "B2:B5;2", "'B2:B5*2"])
+def test_a_formula_not_read_whole_is_left_as_written(formula: str) -> None:
+    assert edits(formula, RATES) == ()
+
+
+def test_a_long_formula_is_read_in_linear_time() -> None:
+    import time
+
+    formula = "+".join(f"B{r}:B{r + 3}*2" for r in range(1, 4001))
+    started = time.perf_counter()
+    made = edits(formula)
+    assert len(made) == 4000 and time.perf_counter() - started < 2.0
+
+
+def _scan_with_names(names: dict[str, str]) -> object:
+    from trups_xl.recalc.package import Scan
+
+    return Scan([], {n: (None, t) for n, t in names.items()}, {}, None, {(None, n.upper()): t for n, t in names.items()})
+
+
+def test_a_name_is_intersected_where_every_scope_makes_it_a_reference() -> None:
+    from trups_xl.recalc.package import Scan
+
+    found = _scan_with_names({"Rates": "Inputs!$B$2:$B$9", "Moving": "OFFSET(Inputs!$A$1,0,0,5)", "One": "Inputs!$B$2",
+                              "Consts": "{1,2,3}", "Rate1": "Inputs!$C$2:$C$9", "Rate2": "0.05"})
+    assert isinstance(found, Scan)
+    intersector = Intersector.of(found)
+    assert intersector.names == {"RATES", "MOVING", "RATE1"}  # one cell is a value already; an array is not a reference
+    assert intersector.exact  # Rate1 and Rate2 alike but for a digit: each text is its own key
+    assert applied("Rate1*2+Rate2", intersector.decided("Rate1*2+Rate2", True)) == "@Rate1*2+Rate2"
+    assert applied("Rate2*2+Rate1", intersector.decided("Rate2*2+Rate1", True)) == "Rate2*2+@Rate1"
+
+
+def test_the_copies_of_a_formula_share_one_decision() -> None:
+    intersector = Intersector()
+    for row in range(2, 500):
+        intersector.decided(f"$B$2:$B$9*C{row}", True)
+    assert len(intersector._decided) == 3  # one, two and three digits
+
+
+def test_each_formula_element_of_a_piece_is_given_its_edits() -> None:
+    piece = (b'<row r="3"><c r="D3"><f>$B$2:$B$5&gt;2</f><v>1</v></c><c r="E3"><f t="array" ref="E3">SUM(B2:B5*2)</f>'
+             b'</c><c r="F3"><f t="shared" ref="F3:F9" si="0">B2:B5*2</f></c><c r="F4"><f t="shared" si="0"/></c>'
+             b'<c r="G3"><f t="dataTable" ref="G3:G4" r1="B1">B2:B5</f></c><c r="H3"><f>SUM(B2:B5)</f></c></row>')
+    out = in_piece(Intersector())(piece)
+    assert b"<f>@$B$2:$B$5&gt;2</f>" in out
+    assert b'<f t="array" ref="E3">SUM(B2:B5*2)</f>' in out
+    assert b'<f t="shared" ref="F3:F9" si="0">@B2:B5*2</f>' in out and b'<f t="shared" si="0"/>' in out
+    assert b"B1\">B2:B5</f>" in out and b"<f>SUM(B2:B5)</f>" in out
+
+
+def _recalculated(tmp_path, cells: dict[str, object], names: dict[str, str] | None = None) -> dict[str, object]:
+    openpyxl = pytest.importorskip("openpyxl")
+    pytest.importorskip("formualizer")
+    from openpyxl.workbook.defined_name import DefinedName
+
+    from trups_xl.recalc.run import recalculate
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "S"
+    for ref, value in cells.items():
+        sheet[ref] = value
+    for name, text in (names or {}).items():
+        book.defined_names[name] = DefinedName(name, attr_text=text)
+    path = tmp_path / f"book{len(list(tmp_path.iterdir()))}.xlsx"
+    book.save(path)
+    done = recalculate(path)
+    shown: dict[str, object] = {}
+    for line in done.errors:
+        where, _, value = line.partition(": ")
+        shown[where.split("!")[1]] = value
+    for (_title, ref), value in done.values.items():
+        shown[ref] = value
+    return shown
+
+
+_COLUMN = {f"B{r}": float(r * 10) for r in range(2, 6)} | {f"{c}8": float(100 * i) for i, c in enumerate("BCD", 1)}
+
+
+@pytest.mark.parametrize(("ref", "formula", "twin"), [
+    ("D3", "=$B$2:$B$5*2", "=$B3*2"),
+    ("D5", "=B:B+1", "=B5+1"),
+    ("E4", "=IF($B$2:$B$5>25,1,0)", "=IF($B4>25,1,0)"),
+    ("F2", "=SUM($B$2:$B$5*2)", "=SUM($B2*2)"),
+    ("G3", "=Rates&\"%\"", "=$B3&\"%\""),
+    ("C10", "=$B$8:$D$8/100", "=C$8/100"),
+    ("H4", "=INDEX($B$2:$B$5,0)", "=$B4"),
+    ("I5", "=SUMPRODUCT($B$2:$B$5*2)", "=SUM($B$2*2,$B$3*2,$B$4*2,$B$5*2)"),
+    ("J3", "=_xlfn.SINGLE($B$2:$B$5)*3", "=$B3*3"),
+])
+def test_a_workbook_shows_what_its_twin_written_with_the_one_cell_shows(tmp_path, ref: str, formula: str,
+                                                                        twin: str) -> None:
+    names = {"Rates": "S!$B$2:$B$5"}
+    shown = _recalculated(tmp_path, {**_COLUMN, ref: formula}, names)
+    expected = _recalculated(tmp_path, {**_COLUMN, ref: twin}, names)
+    assert shown[ref] == expected[ref]
+    assert {k: v for k, v in shown.items() if k != ref} == {k: v for k, v in expected.items() if k != ref}  # no spill
+
+
+@settings(max_examples=25, deadline=None)
+@given(first=st.integers(2, 6), length=st.integers(2, 5), row=st.integers(1, 12),
+       operator=st.sampled_from(["*2", "+1", ">30", "&\"x\"", "/4"]), wrap=st.sampled_from(["{}", "IF(TRUE,{},0)",
+                                                                                          "ROUND({},1)", "-({})"]))
+def test_any_row_takes_its_own_cell_or_value_error(tmp_path_factory, first: int, length: int, row: int, operator: str,
+                                                   wrap: str) -> None:
+    """The row's own cell of the range where it has one, else #VALUE!: Excel's documented rule, written out here."""
+    tmp_path = tmp_path_factory.mktemp("rows")
+    column = {f"B{r}": float(r * 10 + 1) for r in range(1, 13)}
+    area = f"$B${first}:$B${first + length - 1}"
+    shown = _recalculated(tmp_path, {**column, f"D{row}": "=" + wrap.format(area + operator)})
+    inside = first <= row < first + length
+    expected = _recalculated(tmp_path, {**column, f"D{row}": "=" + wrap.format(f"$B{row}{operator}") if inside
+                                        else "=" + wrap.format("#VALUE!")})
+    assert shown.get(f"D{row}") == expected.get(f"D{row}")
+    assert f"D{row + 1}" not in shown
+
+
+def test_a_shared_formula_gives_each_copy_its_own_rows_cell(tmp_path) -> None:
+    """A column filled down as Excel saves it (one shared formula): each copy takes its own row's cell."""
+    openpyxl = pytest.importorskip("openpyxl")
+    pytest.importorskip("formualizer")
+    import re
+
+    from books import with_part
+
+    from trups_xl.recalc.run import recalculate
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "S"
+    for r in range(1, 12):
+        sheet[f"A{r}"] = float(r)
+        sheet[f"D{r}"] = f"=A$2:A$9*2+C{r}"
+    path = tmp_path / "plain.xlsx"
+    book.save(path)
+
+    def share(part: bytes) -> bytes:
+        part = re.sub(rb'(<c r="D1"[^>]*>)<f>([^<]*)</f>', rb'\1<f t="shared" ref="D1:D11" si="0">\2</f>', part)
+        return re.sub(rb'(<c r="D(?:[2-9]|1[01])"[^>]*>)<f>[^<]*</f>', rb'\1<f t="shared" si="0"/>', part)
+
+    done = recalculate(with_part(path, "xl/worksheets/sheet1.xml", share, tmp_path / "shared.xlsx"))
+    assert {ref: value for (_title, ref), value in done.values.items() if ref.startswith("D")} == {
+        **{f"D{r}": 2.0 * r for r in range(2, 10)}, "D1": "#VALUE!", "D10": "#VALUE!", "D11": "#VALUE!"}

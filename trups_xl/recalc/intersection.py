@@ -1,0 +1,345 @@
+"""Implicit intersection: a formula saved before dynamic arrays, given to the engine as Excel computes it.
+
+A cell's formula stored without ``t="array"`` is one Excel computes in its language before dynamic arrays:
+where such a formula takes one value from a reference to several cells, Excel takes the cell on the
+formula's own row (a column) or column (a row), and ``#VALUE!`` if there is none. Since dynamic arrays
+Excel shows that as ``@`` (``=@$B$2:$B$9*2``) and still stores the formula without it; a formula entered
+to spill, or to be computed over arrays, is stored as an array formula. The engine computes every formula
+as dynamic-array Excel computes what is typed, so ``=$B$2:$B$9*2`` in row 3 spills eight products where
+Excel shows ``B3*2``. So the engine's copy is given such a formula with ``@`` where Excel takes one value
+(:func:`edits`), computed by the engine as Excel documents ``@``:
+
+* a reference to several cells (``$B$2:$B$9``, ``B:B``, ``Inputs!$B$7:$D$7``, a table's column once
+  written as cells, a defined name standing for a reference, ``OFFSET``, ``INDEX``, ``INDIRECT``) where a
+  value is taken: the whole formula; an operand of an operator (``=Rates*2``, ``SUM($B$2:$B$9*2)``, as
+  a sum over such a product needed Ctrl+Shift+Enter); a whole argument a function takes as one value
+  (``IF``'s condition, ``ROUND``'s number, ``VLOOKUP``'s lookup value: :data:`PARAMETERS`), or one it
+  hands on (``IF``'s branches, ``CHOOSE``'s choices) where the call itself is in such a place;
+* nothing inside a function not in :data:`PARAMETERS`, or in an argument it takes as an array
+  (``SUMPRODUCT``, ``INDEX``'s first, ``LOOKUP``'s, every ``TRUPS_*`` function's): those Excel computed
+  over arrays before dynamic arrays too, or how it did is not written here, so the engine's reading
+  stands;
+* nothing in an array formula, a text, or a formula this module does not read whole (a structured reference
+  left, a name past ASCII, a union or an intersection of references): left as written.
+
+``_xlfn.SINGLE(``, which dynamic-array Excel stores for an ``@`` typed in a formula, is given to the engine as
+``@(`` (it reads no ``SINGLE``), in every formula. A ``@`` before a value changes nothing, so a reference to one
+cell is never given one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from trups_xl.recalc.formula_cells import COLUMN_BITS
+from trups_xl.recalc.package import Scan
+from trups_xl.recalc.xml_text import escape, unescape
+
+#: How a function takes each argument: ``V`` one value (a reference to several cells is intersected), ``R`` a
+#: reference or a value (a reference is taken whole; an operator in it still takes values), ``P`` handed on
+#: (as the call itself is taken), ``A`` an array (nothing inside it is changed). The last letter stands for
+#: every argument after. A function not here takes every argument as ``A``.
+PARAMETERS: dict[str, str] = {
+    **dict.fromkeys(("ABS", "INT", "ROUND", "ROUNDUP", "ROUNDDOWN", "TRUNC", "MOD", "SIGN", "SQRT", "EXP", "LN",
+                     "LOG", "LOG10", "POWER", "DATE", "TIME", "YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND",
+                     "WEEKDAY", "EDATE", "EOMONTH", "DAYS", "DATEVALUE", "YEARFRAC", "TEXT", "VALUE", "LEN",
+                     "LEFT", "RIGHT", "MID", "UPPER", "LOWER", "TRIM", "CONCATENATE", "EXACT", "REPT",
+                     "SUBSTITUTE", "FIND", "SEARCH", "NOT", "IFERROR", "IFNA", "ISNUMBER", "ISTEXT", "ISERROR",
+                     "ISERR", "ISNA", "ISBLANK", "ISLOGICAL"), "V"),
+    **dict.fromkeys(("SUM", "AVERAGE", "MIN", "MAX", "COUNT", "COUNTA", "PRODUCT", "AND", "OR"), "R"),
+    "IF": "VPP", "CHOOSE": "VP", "VLOOKUP": "VRV", "HLOOKUP": "VRV", "MATCH": "VRV", "SUMIF": "RVR",
+    "COUNTIF": "RV", "AVERAGEIF": "RVR", "NPV": "VR", "INDEX": "AV", "OFFSET": "RV", "INDIRECT": "V",
+}
+#: Functions whose call is a reference: intersected where a value is taken, as Excel shows ``=@INDEX(...)``.
+REFERENCE_FUNCTIONS = frozenset({"INDEX", "OFFSET", "INDIRECT"})
+#: ``SUMIFS``-like functions: their first ``head`` arguments, then (range, criterion) pairs.
+_PAIRED = {"SUMIFS": "R", "AVERAGEIFS": "R", "MAXIFS": "R", "MINIFS": "R", "COUNTIFS": ""}
+
+#: One token of a formula's text (without its ``=``): a text, an error value, a reference (its sheet, then a cell, a
+#: rectangle, columns or rows), a function's name and ``(``, a name, a number, an operator, a bracket or a comma,
+#: spaces, an array of constants without texts, ``@``, ``:``. A formula holding anything else is left as written.
+_TOKEN = re.compile(r"""
+   (?P<text>"(?:[^"]|"")*")
+  |(?P<error>\#(?:N/A|DIV/0!|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA))
+  |(?P<ref>(?:(?:'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?
+       (?:\$?[A-Za-z]{1,3}\$?[0-9]+(?::\$?[A-Za-z]{1,3}\$?[0-9]+)?|\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}|\$?[0-9]+:\$?[0-9]+)
+       (?![\w.(!\[]))
+  |(?P<call>[A-Za-z_][\w.]*\()
+  |(?P<name>[A-Za-z_\\][\w.?\\]*)
+  |(?P<number>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)
+  |(?P<operator><>|<=|>=|[-+*/^&=<>%])
+  |(?P<open>\()|(?P<close>\))|(?P<comma>,)
+  |(?P<space>\s+)
+  |(?P<array>\{[^{}"]*\})
+  |(?P<at>@)|(?P<colon>:)
+""", re.VERBOSE)
+_PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.")
+#: A number's digits, a row's: made 0 in the key a formula's decision is kept under, so the copies of one formula
+#: down a column share it (lengths kept: the edits' places hold for each).
+_ZEROS = str.maketrans("123456789", "000000000")
+
+
+@dataclass
+class _Token:
+    kind: str
+    start: int
+    end: int
+    text: str
+    frame: int = -1  # the bracket this token is directly inside (an index into the frames), -1 for none
+    argument: int = 0  # which of that bracket's arguments
+
+
+@dataclass
+class _Frame:
+    function: str | None  # None for brackets that group
+    open_at: int  # the token index of its ``(``
+    close_at: int = -1
+    parent: int = -1
+    argument: int = 0  # which of the parent's arguments the call is in
+    commas: int = 0
+
+
+def _tokens(body: str) -> tuple[list[_Token], list[_Frame]] | None:
+    tokens: list[_Token] = []
+    frames: list[_Frame] = []
+    open_frames: list[int] = []
+    at = 0
+    while at < len(body):
+        m = _TOKEN.match(body, at)
+        if m is None:
+            return None
+        kind = m.lastgroup or ""
+        at = m.end()
+        if kind == "space":
+            continue
+        frame = open_frames[-1] if open_frames else -1
+        token = _Token(kind, m.start(), m.end(), m[0], frame, frames[frame].commas if frame >= 0 else 0)
+        tokens.append(token)
+        if kind in ("call", "open"):
+            name = m[0][:-1].upper() if kind == "call" else None
+            for prefix in _PREFIXES:
+                if name is not None and name.startswith(prefix):
+                    name = name[len(prefix):]
+            frames.append(_Frame(name, len(tokens) - 1, parent=frame, argument=token.argument))
+            open_frames.append(len(frames) - 1)
+        elif kind == "close":
+            if not open_frames:
+                return None
+            frames[open_frames.pop()].close_at = len(tokens) - 1
+        elif kind == "comma" and frame >= 0:
+            frames[frame].commas += 1
+    return (tokens, frames) if not open_frames else None
+
+
+def _takes(function: str | None, argument: int, commas: int) -> str:
+    """How ``function`` takes its ``argument``-th argument (:data:`PARAMETERS`); brackets that group hand on one
+    expression, and a union of references is an array."""
+    if function is None:
+        return "P" if commas == 0 else "A"
+    if function in _PAIRED:
+        head = _PAIRED[function]
+        return head[argument] if argument < len(head) else "RV"[(argument - len(head)) % 2]
+    kinds = PARAMETERS.get(function)
+    if kinds is None:
+        return "A"
+    return kinds[min(argument, len(kinds) - 1)]
+
+
+def _value_taken(tokens: list[_Token], frames: list[_Frame], first: int, last: int, frame: int, argument: int) -> bool:
+    """Whether what tokens ``first`` to ``last`` hold is taken as one value where they stand, in ``frame``'s
+    ``argument``-th argument; False inside an argument taken as an array."""
+    before = tokens[first - 1].kind if first > 0 else "start"
+    after = tokens[last + 1].kind if last + 1 < len(tokens) else "end"
+    if "at" in (before, after) or "colon" in (before, after):
+        return False  # intersected already, or one end of a range
+    if not _inside_values(frames, frame, argument):
+        return False
+    if before == "operator" or after == "operator":
+        return True
+    if before == "start" and after == "end":
+        return True
+    if before not in ("open", "call", "comma") or after not in ("close", "comma") or frame < 0:
+        return False
+    outer = frames[frame]
+    how = _takes(outer.function, argument, outer.commas)
+    if how == "P":
+        return _value_taken(tokens, frames, outer.open_at, outer.close_at, outer.parent, outer.argument)
+    return how == "V"
+
+
+def _inside_values(frames: list[_Frame], frame: int, argument: int) -> bool:
+    """Whether no call around an argument takes it (or what holds it) as an array."""
+    while frame >= 0:
+        outer = frames[frame]
+        if _takes(outer.function, argument, outer.commas) == "A":
+            return False
+        frame, argument = outer.parent, outer.argument
+    return True
+
+
+Edit = tuple[int, int, str]  # at, how many characters replaced, by what
+
+
+def edits(body: str, names: frozenset[str] = frozenset(), *, intersect: bool = True) -> tuple[Edit, ...]:
+    """The edits giving a formula's text (``body``, without its ``=``) to the engine as Excel computes it: ``@``
+    before each reference to several cells where one value is taken (``intersect``: a formula stored without
+    ``t="array"``), ``names`` (in capitals) standing for such references; ``_xlfn.SINGLE(`` as ``@(``. None
+    where the text is not read whole."""
+    read = _tokens(body)
+    if read is None:
+        return ()
+    tokens, frames = read
+    out: list[Edit] = []
+    for index, token in enumerate(tokens):
+        if token.kind == "call" and token.text.upper() == "_XLFN.SINGLE(":
+            out.append((token.start, len(token.text) - 1, "@"))
+            continue
+        if not intersect:
+            continue
+        last = index
+        if token.kind == "ref":
+            reference = token.text.rpartition("!")[2]
+            if ":" not in reference:
+                continue
+        elif token.kind == "name":
+            if token.text.upper() not in names:
+                continue
+        elif token.kind == "call":
+            frame = frames[next(i for i, f in enumerate(frames) if f.open_at == index)]
+            if frame.function not in REFERENCE_FUNCTIONS:
+                continue
+            last = frame.close_at
+        else:
+            continue
+        if _value_taken(tokens, frames, index, last, token.frame, token.argument):
+            out.append((token.start, 0, "@"))
+    return tuple(out)
+
+
+def applied(body: str, made: Iterable[Edit]) -> str:
+    """``body`` with ``made`` edits (in order of place)."""
+    parts: list[str] = []
+    at = 0
+    for start, replaced, by in made:
+        parts += [body[at:start], by]
+        at = start + replaced
+    return "".join(parts) + body[at:]
+
+
+#: A defined name's formula that is a reference: a cell, a rectangle, columns or rows of a sheet, or a call of a
+#: function whose value is one (a range that moves: ``OFFSET(Inputs!$A$1,0,0,COUNTA(Inputs!$A:$A))``).
+_REFERENCE_NAME = re.compile(r"""^=?\s*(?:(?:'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?
+    (?:\$?[A-Za-z]{1,3}\$?[0-9]+:\$?[A-Za-z]{1,3}\$?[0-9]+|\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}|\$?[0-9]+:\$?[0-9]+)\s*$
+    |^=?\s*(?:OFFSET|INDEX|INDIRECT)\s*\(""", re.VERBOSE | re.IGNORECASE)
+#: Functions whose call a formula may need an edit for.
+_CALLS = re.compile(r"(?<![\w.])(?:INDEX|OFFSET|INDIRECT|_xlfn\.SINGLE)\s*\(", re.IGNORECASE)
+
+
+@dataclass
+class Intersector:
+    """The edits for each formula of one workbook, decided once for the copies of a formula down a column (their
+    texts alike but for digits: :data:`_ZEROS`)."""
+
+    #: The defined names (in capitals) standing for a reference in every scope that defines them.
+    names: frozenset[str] = frozenset()
+    #: Whether two names alike but for digits differ in that (``Rate1`` a range, ``Rate2`` a number): then each
+    #: text is its own key.
+    exact: bool = False
+    _decided: dict[str, tuple[Edit, ...]] = field(default_factory=dict)
+    _named: re.Pattern[str] | None = field(init=False, default=None)
+    #: Distinct keys held at most; past it the decisions are made afresh.
+    MAX_HELD = 50_000
+
+    def __post_init__(self) -> None:
+        if self.names:
+            alternatives = "|".join(re.escape(n) for n in sorted(self.names, key=len, reverse=True))
+            self._named = re.compile(rf"(?<![\w.])(?:{alternatives})(?![\w.(!])", re.IGNORECASE)
+
+    @classmethod
+    def of(cls, found: Scan) -> Intersector:
+        """The workbook's names standing for a reference, read from its defined names."""
+        kinds: dict[str, set[bool]] = {}
+        for (_sheet, name), text in found.scoped.items():
+            kinds.setdefault(name.upper(), set()).add(_REFERENCE_NAME.search(text) is not None)
+        names = frozenset(n for n, k in kinds.items() if k == {True})
+        others = {n.translate(_ZEROS) for n in kinds if n not in names}
+        return cls(names, exact=any(n.translate(_ZEROS) in others for n in names))
+
+    def wanted(self, body: str) -> bool:
+        """Whether a formula's text may need an edit: a range, a name or a function that reads one."""
+        return ":" in body or ("(" in body and _CALLS.search(body) is not None) or (
+            self._named is not None and self._named.search(body) is not None)
+
+    def decided(self, body: str, intersect: bool) -> tuple[Edit, ...]:
+        """The edits of a formula's text (``body``, without its ``=``; ``intersect`` as :func:`edits` takes it)."""
+        key = (body if self.exact else body.translate(_ZEROS)) + ("\0" if intersect else "\1")
+        made = self._decided.get(key)
+        if made is None:
+            if len(self._decided) >= self.MAX_HELD:
+                self._decided.clear()
+            made = self._decided[key] = edits(body, self.names, intersect=intersect)
+        return made
+
+    def in_scan(self, found: Scan) -> bool:
+        """Each formula of the scan given its edits (the plan reads what the engine is given; a shared formula's
+        first cell, so its copies, as the engine reads them from it); whether any was."""
+        changed = False
+        for sheet in found.sheets:
+            keys, texts, special = sheet.formulas.packed()
+            new: dict[tuple[int, int], str] = {}
+            for key, text in zip(keys, texts, strict=True):
+                if not text:
+                    continue
+                body = text[1:] if text[0] == "=" else text
+                if self.wanted(body):
+                    cell = special.get(key) if special else None
+                    kind = cell.kind if cell is not None else "normal"
+                    if kind not in ("normal", "shared", "array"):
+                        continue
+                    made = self.decided(body, kind != "array")
+                    if made:
+                        new[(key >> COLUMN_BITS, key & ((1 << COLUMN_BITS) - 1))] = "=" + applied(body, made)
+            if new:
+                sheet.formulas.replace_texts(new)
+                changed = True
+        return changed
+
+
+#: A formula element's start tag and text (its closing tag after it, not taken).
+_FORMULA = re.compile(rb"(<f\b([^>]*)>)([^<]*)(?=</f>)")
+#: A formula element's kind (``t="shared"``, ``t="array"``, ``t="dataTable"``).
+_KIND = re.compile(rb'\st\s*=\s*["\'](\w+)["\']')
+
+
+def in_piece(intersector: Intersector) -> Callable[[bytes], bytes]:
+    """Each formula of a piece of a sheet's part (the engine's copy) given its edits (:meth:`Intersector.decided`):
+    ``@`` in a formula stored plain or shared, ``_xlfn.SINGLE(`` as ``@(`` in any; a data table's left as it is."""
+
+    def element(match: re.Match[bytes]) -> bytes:
+        raw = match[3]
+        try:
+            body = unescape(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return match[0]
+        if not intersector.wanted(body):
+            return match[0]
+        kind = _KIND.search(match[2]) if match[2] else None
+        kind_name = kind[1] if kind is not None else b"normal"
+        if kind_name not in (b"normal", b"shared", b"array"):
+            return match[0]
+        made = intersector.decided(body, kind_name != b"array")
+        return match[1] + escape(applied(body, made)).encode("utf-8") if made else match[0]
+
+    return lambda piece: _FORMULA.sub(element, piece)
+
+
+def in_scan(found: Scan) -> Intersector | None:
+    """The scan's formulas given their edits (:meth:`Intersector.in_scan`), and the :class:`Intersector` that gives the
+    engine's copy the same (:func:`in_piece`) where any was given one, else None."""
+    intersector = Intersector.of(found)
+    return intersector if intersector.in_scan(found) else None
+
+
+__all__ = ["PARAMETERS", "REFERENCE_FUNCTIONS", "Intersector", "applied", "edits", "in_piece", "in_scan"]
