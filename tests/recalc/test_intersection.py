@@ -165,6 +165,7 @@ _COLUMN = {f"B{r}": float(r * 10) for r in range(2, 6)} | {f"{c}8": float(100 * 
     ("H4", "=INDEX($B$2:$B$5,0)", "=$B4"),
     ("I5", "=SUMPRODUCT($B$2:$B$5*2)", "=SUM($B$2*2,$B$3*2,$B$4*2,$B$5*2)"),
     ("J3", "=_xlfn.SINGLE($B$2:$B$5)*3", "=$B3*3"),
+    ("K4", "=OFFSET($B$2,0,0,4)*1", "=$B4*1"),  # no range written: found by the function's name
 ])
 def test_a_workbook_shows_what_its_twin_written_with_the_one_cell_shows(tmp_path, ref: str, formula: str,
                                                                         twin: str) -> None:

@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
 from trups_xl.recalc.formula_cells import COLUMN_BITS
 from trups_xl.recalc.package import Scan
@@ -78,7 +79,8 @@ _TOKEN = re.compile(r"""
 _PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.")
 #: A number's digits, a row's: made 0 in the key a formula's decision is kept under, so the copies of one formula
 #: down a column share it (lengths kept: the edits' places hold for each).
-_ZEROS = str.maketrans("123456789", "000000000")
+_ZEROS = bytes.maketrans(b"123456789", b"000000000")
+_ZEROS_IN_NAMES = str.maketrans("123456789", "000000000")
 
 
 @dataclass
@@ -234,6 +236,7 @@ _REFERENCE_NAME = re.compile(r"""^=?\s*(?:(?:'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?
     (?:\$?[A-Za-z]{1,3}\$?[0-9]+:\$?[A-Za-z]{1,3}\$?[0-9]+|\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}|\$?[0-9]+:\$?[0-9]+)\s*$
     |^=?\s*(?:OFFSET|INDEX|INDIRECT)\s*\(""", re.VERBOSE | re.IGNORECASE)
 #: Functions whose call a formula may need an edit for.
+_CALL_WORDS = ("INDEX", "OFFSET", "INDIRECT", "SINGLE")
 _CALLS = re.compile(r"(?<![\w.])(?:INDEX|OFFSET|INDIRECT|_xlfn\.SINGLE)\s*\(", re.IGNORECASE)
 
 
@@ -247,7 +250,7 @@ class Intersector:
     #: Whether two names alike but for digits differ in that (``Rate1`` a range, ``Rate2`` a number): then each
     #: text is its own key.
     exact: bool = False
-    _decided: dict[str, tuple[Edit, ...]] = field(default_factory=dict)
+    _decided: dict[bytes, tuple[Edit, ...]] = field(default_factory=dict)
     _named: re.Pattern[str] | None = field(init=False, default=None)
     #: Distinct keys held at most; past it the decisions are made afresh.
     MAX_HELD = 50_000
@@ -264,8 +267,8 @@ class Intersector:
         for (_sheet, name), text in found.scoped.items():
             kinds.setdefault(name.upper(), set()).add(_REFERENCE_NAME.search(text) is not None)
         names = frozenset(n for n, k in kinds.items() if k == {True})
-        others = {n.translate(_ZEROS) for n in kinds if n not in names}
-        return cls(names, exact=any(n.translate(_ZEROS) in others for n in names))
+        others = {n.translate(_ZEROS_IN_NAMES) for n in kinds if n not in names}
+        return cls(names, exact=any(n.translate(_ZEROS_IN_NAMES) in others for n in names))
 
     def wanted(self, body: str) -> bool:
         """Whether a formula's text may need an edit: a range, a name or a function that reads one."""
@@ -274,7 +277,8 @@ class Intersector:
 
     def decided(self, body: str, intersect: bool) -> tuple[Edit, ...]:
         """The edits of a formula's text (``body``, without its ``=``; ``intersect`` as :func:`edits` takes it)."""
-        key = (body if self.exact else body.translate(_ZEROS)) + ("\0" if intersect else "\1")
+        raw = body.encode("utf-8", "surrogatepass")
+        key = (raw if self.exact else raw.translate(_ZEROS)) + (b"\0" if intersect else b"\1")
         made = self._decided.get(key)
         if made is None:
             if len(self._decided) >= self.MAX_HELD:
@@ -288,10 +292,14 @@ class Intersector:
         changed = False
         for sheet in found.sheets:
             keys, texts, special = sheet.formulas.packed()
+            joined = "\n".join(filter(None, texts))  # a search of them all, then of the few it finds in
+            if not self.wanted(joined):
+                continue
+            upper = joined.upper()  # plain searches: one in any case over every text is slow
+            rare = any(word in upper for word in _CALL_WORDS) or any(name in upper for name in self.names)
             new: dict[tuple[int, int], str] = {}
-            for key, text in zip(keys, texts, strict=True):
-                if not text:
-                    continue
+            for at in [at for at, text in enumerate(texts) if text and (rare or ":" in text)]:
+                key, text = keys[at], cast(str, texts[at])
                 body = text[1:] if text[0] == "=" else text
                 if self.wanted(body):
                     cell = special.get(key) if special else None
