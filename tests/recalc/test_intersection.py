@@ -38,7 +38,14 @@ RATES = frozenset({"RATES"})
     ("CHOOSE(2,B2:B5,C2:C5)", "CHOOSE(2,@B2:B5,@C2:C5)"),
     ("(B2:B5)*2", "(@B2:B5)*2"),
     # a call whose value is a reference: "=@INDEX(...)", "=@OFFSET(...)"
-    ("INDEX(B:B,MATCH(A3,A:A,0))", "@INDEX(B:B,MATCH(A3,A:A,0))"),
+    ("INDEX(B:B,A3)", "@INDEX(B:B,A3)"),  # a row of 0 is the whole column
+    ("INDEX($B$2:$C$9,MATCH(A3,$A$2:$A$9,0))", "@INDEX($B$2:$C$9,MATCH(A3,$A$2:$A$9,0))"),  # a whole row
+    # one cell whatever the cells hold (MATCH answers 1 or more): as written
+    ("INDEX(B:B,MATCH(A3,A:A,0))", "INDEX(B:B,MATCH(A3,A:A,0))"),
+    ("INDEX($B$2:$B$9,MATCH(A3,$A$2:$A$9,0))*2", "INDEX($B$2:$B$9,MATCH(A3,$A$2:$A$9,0))*2"),
+    ("INDEX($B$2:$C$9,MATCH(A3,A:A,0),_xlfn.XMATCH(D1,$B$1:$C$1))",
+     "INDEX($B$2:$C$9,MATCH(A3,A:A,0),_xlfn.XMATCH(D1,$B$1:$C$1))"),
+    ("INDEX($B$2:$B$9,MATCH(A3,A:A,0)+1)", "@INDEX($B$2:$B$9,MATCH(A3,A:A,0)+1)"),
     ("OFFSET(A1,0,0,5)*2", "@OFFSET(A1,0,0,5)*2"),
     # references taken whole: left as written
     ("SUM(B2:B5)", "SUM(B2:B5)"),

@@ -210,7 +210,7 @@ def edits(body: str, names: frozenset[str] = frozenset(), *, intersect: bool = T
                 continue
         elif token.kind == "call":
             frame = frames[next(i for i, f in enumerate(frames) if f.open_at == index)]
-            if frame.function not in REFERENCE_FUNCTIONS:
+            if frame.function not in REFERENCE_FUNCTIONS or _one_cell(tokens, frames, frame):
                 continue
             last = frame.close_at
         else:
@@ -218,6 +218,44 @@ def edits(body: str, names: frozenset[str] = frozenset(), *, intersect: bool = T
         if _value_taken(tokens, frames, index, last, token.frame, token.argument):
             out.append((token.start, 0, "@"))
     return tuple(out)
+
+
+def _arguments(tokens: list[_Token], frames: list[_Frame], frame: _Frame) -> list[list[int]]:
+    """The token indices of each argument of a call."""
+    number = frames.index(frame)
+    out: list[list[int]] = [[]]
+    for at in range(frame.open_at + 1, frame.close_at):
+        if tokens[at].kind == "comma" and tokens[at].frame == number:
+            out.append([])
+        else:
+            out[-1].append(at)
+    return out
+
+
+def _one_cell(tokens: list[_Token], frames: list[_Frame], frame: _Frame) -> bool:
+    """Whether an ``INDEX`` call is one cell whatever its cells hold: a reference to a column or a row and a ``MATCH``
+    (which answers 1 or more, or an error), or a reference and two; ``@`` would change nothing (and cost a rewrite of
+    every lookup down a column)."""
+    if frame.function != "INDEX":
+        return False
+    arguments = _arguments(tokens, frames, frame)
+    if len(arguments) not in (2, 3) or len(arguments[0]) != 1 or tokens[arguments[0][0]].kind != "ref":
+        return False
+    for argument in arguments[1:]:
+        first = tokens[argument[0]] if argument else None
+        if first is None or first.kind != "call" or first.text.upper().removeprefix("_XLFN.") not in (
+                "MATCH(", "XMATCH("):
+            return False
+        if frames[next(i for i, f in enumerate(frames) if f.open_at == argument[0])].close_at != argument[-1]:
+            return False
+    if len(arguments) == 3:
+        return True
+    ends = _ENDS.fullmatch(tokens[arguments[0][0]].text.rpartition("!")[2].replace("$", ""))
+    return ends is not None and (ends[1] == ends[3] or ends[2] == ends[4])
+
+
+#: A range's two ends: their columns and rows (either may be missing: ``B:B``, ``2:2``).
+_ENDS = re.compile(r"([A-Za-z]*)([0-9]*):([A-Za-z]*)([0-9]*)")
 
 
 def applied(body: str, made: Iterable[Edit]) -> str:
@@ -325,19 +363,26 @@ def in_piece(intersector: Intersector) -> Callable[[bytes], bytes]:
     """Each formula of a piece of a sheet's part (the engine's copy) given its edits (:meth:`Intersector.decided`):
     ``@`` in a formula stored plain or shared, ``_xlfn.SINGLE(`` as ``@(`` in any; a data table's left as it is."""
 
+    stored: dict[bytes, tuple[Edit, ...]] = {}  # by a stored text's key (its digits 0): its edits, in its characters
+
     def element(match: re.Match[bytes]) -> bytes:
         raw = match[3]
-        try:
-            body = unescape(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            return match[0]
-        if not intersector.wanted(body):
-            return match[0]
         kind = _KIND.search(match[2]) if match[2] else None
         kind_name = kind[1] if kind is not None else b"normal"
         if kind_name not in (b"normal", b"shared", b"array"):
             return match[0]
-        made = intersector.decided(body, kind_name != b"array")
+        key = (raw if intersector.exact else raw.translate(_ZEROS)) + (b"\0" if kind_name != b"array" else b"\1")
+        made = stored.get(key)
+        if made == ():
+            return match[0]
+        try:
+            body = unescape(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return match[0]
+        if made is None:
+            if len(stored) >= Intersector.MAX_HELD:
+                stored.clear()
+            made = stored[key] = intersector.decided(body, kind_name != b"array") if intersector.wanted(body) else ()
         return match[1] + escape(applied(body, made)).encode("utf-8") if made else match[0]
 
     return lambda piece: _FORMULA.sub(element, piece)
