@@ -47,6 +47,9 @@ RATES = frozenset({"RATES"})
      "INDEX($B$2:$C$9,MATCH(A3,A:A,0),_xlfn.XMATCH(D1,$B$1:$C$1))"),
     ("INDEX($B$2:$B$9,MATCH(A3,A:A,0)+1)", "@INDEX($B$2:$B$9,MATCH(A3,A:A,0)+1)"),
     ("OFFSET(A1,0,0,5)*2", "@OFFSET(A1,0,0,5)*2"),
+    ("INDEX(Rates,0)*2", "@INDEX(Rates,0)*2"),
+    # INDEX over an array is an array: Excel took one value of it only as the whole formula's value
+    ("SUM(INDEX(B2:B5*2,0)*1)", "SUM(INDEX(B2:B5*2,0)*1)"),
     # references taken whole: left as written
     ("SUM(B2:B5)", "SUM(B2:B5)"),
     ("SUM($D$2:D3)", "SUM($D$2:D3)"),
@@ -173,6 +176,8 @@ _COLUMN = {f"B{r}": float(r * 10) for r in range(2, 6)} | {f"{c}8": float(100 * 
     ("I5", "=SUMPRODUCT($B$2:$B$5*2)", "=SUM($B$2*2,$B$3*2,$B$4*2,$B$5*2)"),
     ("J3", "=_xlfn.SINGLE($B$2:$B$5)*3", "=$B3*3"),
     ("K4", "=OFFSET($B$2,0,0,4)*1", "=$B4*1"),  # no range written: found by the function's name
+    ("L3", "=SUM(INDEX($B$2:$B$5*2,0)*1)", "=SUMPRODUCT($B$2:$B$5*2)"),  # INDEX(...,0) over an array: no Ctrl+Shift+Enter
+    ("M3", "=MATCH(30,INDEX($B$2:$B$5*1,0),0)", "=2"),
 ])
 def test_a_workbook_shows_what_its_twin_written_with_the_one_cell_shows(tmp_path, ref: str, formula: str,
                                                                         twin: str) -> None:
@@ -227,3 +232,25 @@ def test_a_shared_formula_gives_each_copy_its_own_rows_cell(tmp_path) -> None:
     done = recalculate(with_part(path, "xl/worksheets/sheet1.xml", share, tmp_path / "shared.xlsx"))
     assert {ref: value for (_title, ref), value in done.values.items() if ref.startswith("D")} == {
         **{f"D{r}": 2.0 * r for r in range(2, 10)}, "D1": "#VALUE!", "D10": "#VALUE!", "D11": "#VALUE!"}
+
+
+def test_the_texts_looked_at_are_those_with_a_range_a_function_or_a_name_that_may_need_one() -> None:
+    texts = ["=A1*2", None, "=Rates*2", "=SUM(B:B)", None, "=INDEX(X,1)", "=rates+index(Y,2)", "=B3", "=Ratesx"]
+    assert Intersector(frozenset({"RATES"}))._candidates(texts) == [2, 3, 5, 6, 8]
+    assert Intersector()._candidates([t for t in texts if t]) == [2, 3, 4]
+
+
+def test_many_names_cost_a_lookup_each_not_a_search_each() -> None:
+    """A search for thousands of names at once in each formula took 2 ms a formula (a workbook of 10,000 range names
+    and 30,000 formulas: 19 s before implicit intersection, 38 s with that search)."""
+    import time
+
+    names = frozenset(f"RANGE{n}" for n in range(5000))
+    intersector = Intersector(names)
+    texts = [f"=A{r}*2+SQRT(A{r})+Range{r % 40}*2" for r in range(1, 5001)]
+    started = time.perf_counter()
+    assert intersector._candidates(texts) == list(range(5000))
+    piece = b"".join(b'<c r="B%d"><f>%s</f></c>' % (r, t[1:].encode()) for r, t in enumerate(texts, 1))
+    out = in_piece(intersector)(piece)
+    assert time.perf_counter() - started < 1.5
+    assert b"<f>A1*2+SQRT(A1)+@Range1*2</f>" in out
