@@ -135,3 +135,16 @@ def test_forgetting_the_texts_keeps_every_cell_its_style_and_the_cells_kept_whol
     keys, texts, _special = cells.packed()
     assert texts == [None, None] and len(keys) == 2 and (2, 1) in cells and (3, 1) in cells
     assert cells.style(2, 1) == 3 and cells[(3, 1)].text == "=SEQUENCE(2)" and cells[(3, 1)].area == "A3:A4"
+
+
+def test_a_shared_formulas_text_covers_its_group_and_a_plain_ones_its_cell():
+    cells = FormulaCells()
+    first = FormulaCell(2, 3, 0, "shared", "=A2*2", area="C2:C4", shared_index="7")
+    cells.add(first)
+    for row in (3, 4):
+        cells.add(FormulaCell(row, 3, 0, "shared", None, shared_index="7"))
+    cells.add_formula(5, 3, 0, "=A5")
+    assert cells.covered(2, 3, first) == [(2, 3), (3, 3), (4, 3)]
+    assert cells.covered(5, 3, None) == [(5, 3)]
+    lost = FormulaCell(9, 9, 0, "shared", "=1", shared_index="8")
+    assert cells.covered(9, 9, lost) == [(9, 9)]  # no group by that index: the cell alone

@@ -303,6 +303,13 @@ class FormulaCells(Mapping[tuple[int, int], FormulaCell]):
             self._shared = shared
         return self._shared
 
+    def covered(self, row: int, col: int, special: FormulaCell | None) -> list[tuple[int, int]]:
+        """The cells whose formula a text read at (``row``, ``col``) is (``special``: the cell there, where it is not a
+        plain formula): a shared formula's whole group, its first cell and its copies; else the cell alone."""
+        group = self.shared_groups().get(special.shared_index or "") if special is not None and \
+            special.kind == "shared" else None
+        return group.positions() if group is not None else [(row, col)]
+
     def _followers(self) -> dict[int, array[int]]:
         """Each shared formula's later cells (packed, ascending) by its number, the formulas in the order
         their first later cell comes: found with no Python step per cell."""

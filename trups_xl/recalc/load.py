@@ -169,13 +169,10 @@ def _screen(found: Scan, parse_all: bool = False) -> tuple[dict[Key, str], list[
     notices: list[str] = []
     seen: dict[str, str | None] = {}
     for sheet in found.sheets:
-        groups = sheet.formulas.shared_groups()
         for row, col, text, special in (sheet.formulas.texts() if parse_all else sheet.formulas.holding("[", "|")):
             if text is None:
                 continue
-            cell = special or sheet.formulas[(row, col)]
-            shared_group = groups.get(cell.shared_index or "") if cell.kind == "shared" else None
-            group = shared_group.positions() if shared_group is not None else [(row, col)]
+            group = sheet.formulas.covered(row, col, special)
             if ("[" in text or "|" in text) and _is_external(text):
                 book = re.search(r"\[([^\]]+)\]", texts_blanked(text))
                 external.append(f"{sheet.title}!{a1(row, col)} ({book[1][-60:] if book else 'a DDE link'})")

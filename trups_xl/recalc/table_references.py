@@ -39,7 +39,6 @@ def in_scan(found: Scan, rewriter: Rewriter) -> tuple[list[str], dict[Key, str]]
     finds = rewriter.bare.search if rewriter.bare is not None else rewriter.mentions
     for sheet in found.sheets:
         changed: dict[tuple[int, int], str] = {}
-        groups = None
         for row, col, text, special in sheet.formulas.holding("[", where=finds):
             if not text:
                 continue
@@ -51,12 +50,7 @@ def in_scan(found: Scan, rewriter: Rewriter) -> tuple[list[str], dict[Key, str]]
                 new = text if written is not None and not written.changes else None
             if new is None:
                 unread.append(f"{sheet.title}!{a1(row, col)}")
-                cells = [(row, col)]
-                if special is not None and special.kind == "shared":
-                    groups = groups if groups is not None else sheet.formulas.shared_groups()
-                    group = groups.get(special.shared_index or "")
-                    cells = group.positions() if group is not None else cells
-                screened.update(((sheet.title, r, c), "#NAME?") for r, c in cells)
+                screened.update(((sheet.title, r, c), "#NAME?") for r, c in sheet.formulas.covered(row, col, special))
             elif new != text:
                 changed[(row, col)] = new
         if changed:
