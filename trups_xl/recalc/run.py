@@ -80,7 +80,7 @@ def evaluate_workbook(loaded: Loaded, vectorise_calls: bool = True) -> Recalcula
     total = sum(len(s.formulas) for s in loaded.found.sheets)
     loaded.say(f"evaluating {total:,} formula cells")
     with _progress(loaded.say, total) as tick:
-        if loaded.plan is not None and vectorise_calls and not loaded.reflective:
+        if loaded.plan is not None and _vectorised(loaded, vectorise_calls):
             for sheet in loaded.found.sheets:
                 sheet.formulas.forget_texts()
         outcome = evaluate_calls(loaded, vectorise_calls, tick, one_off=True)
@@ -103,7 +103,7 @@ def evaluate_calls(loaded: Loaded, vectorise_calls: bool = True,
 def _evaluate_calls(loaded: Loaded, vectorise_calls: bool, tick: Callable[[int], None] | None,
                     one_off: bool = False) -> vectorise.Outcome:
     book, found, formulas = loaded.book, loaded.found, loaded.formulas
-    if vectorise_calls and not loaded.reflective:
+    if _vectorised(loaded, vectorise_calls):
         outcome = vectorise.evaluate(book, found, formulas, loaded.protected, loaded.answers, loaded.plan, loaded.log,
                                      one_off)
         loaded.plan = None  # the plan's hosts now say what this evaluation did: it is not made twice
@@ -119,6 +119,12 @@ def _evaluate_calls(loaded: Loaded, vectorise_calls: bool, tick: Callable[[int],
         tick(len(outcome.values))
     outcome.settle(book)
     return outcome
+
+
+def _vectorised(loaded: Loaded, vectorise_calls: bool) -> bool:
+    """Whether the calls are made as vectorised runs: asked for, and no formula looks at the workbook itself (then the
+    engine alone evaluates it, which is never wrong)."""
+    return vectorise_calls and not loaded.reflective
 
 
 def write_values(path: Path, out: Path, result: Recalculation, replace_input: bool = False) -> None:
