@@ -6,7 +6,7 @@ import pytest
 openpyxl = pytest.importorskip("openpyxl")
 pytest.importorskip("formualizer")
 
-from books import write_book  # noqa: E402
+from books import with_part, write_book  # noqa: E402
 from openpyxl.worksheet.formula import ArrayFormula  # noqa: E402
 
 from trups_xl.recalc.collect import (  # noqa: E402
@@ -79,9 +79,14 @@ def test_cells_after_a_spill_read_their_own_values(tmp_path):
 
 
 def test_a_spill_between_formulas_is_found_and_written(tmp_path):
-    """A table anchored inside a column of formulas spills right, between formulas on either side."""
+    """A table anchored inside a column of formulas spills right, between formulas on either side (a dynamic array, as
+    Excel saves one: a plain formula of an array shows its first value alone, as Excel does)."""
+    import re
+
     path = write_book(tmp_path / "mid.xlsx", {"A1": "=1", "A2": "={1,2,3}", "A3": "=3", "B1": "=A1*2", "B3": "=A3*2",
                                               "E2": "=B2+C2"}, sheet="Model")
+    path = with_part(path, "xl/worksheets/sheet1.xml", lambda part: re.sub(
+        rb'<c r="A2"([^>]*)><f>', rb'<c r="A2" cm="1"\1><f t="array" ref="A2:C2">', part), tmp_path / "dynamic.xlsx")
     result = _collected(path)
     assert result.spills == {("Model", "A2"): "A2:C2"}
     assert [result.values[("Model", ref)] for ref in ("A2", "B2", "C2", "B1", "B3", "E2")] == [1, 2, 3, 2, 6, 5]

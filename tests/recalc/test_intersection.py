@@ -20,7 +20,7 @@ RATES = frozenset({"RATES"})
     ("$2:$2", "@$2:$2"),
     ("$B$2:$B$5*2", "@$B$2:$B$5*2"),
     ("-B2:B5", "-@B2:B5"),
-    ("B2:B5%", "@B2:B5%"),
+    ("B2:B5%", "(@B2:B5)%"),  # the engine's % binds before its @
     ("'My sheet'!$B$2:$B$5&\"x\"", "@'My sheet'!$B$2:$B$5&\"x\""),
     ("Rates*2", "@Rates*2"),
     ("rates", "@rates"),
@@ -68,11 +68,26 @@ RATES = frozenset({"RATES"})
     ("B3*2", "B3*2"),
     ("(B2:B5,C2:C5)", "(B2:B5,C2:C5)"),
     ("B2:B5 C3:D3", "B2:B5 C3:D3"),
+    ("A1:C9 B3:D3*2", "A1:C9 B3:D3*2"),
     ("A1:A5:B9", "A1:A5:B9"),
     ("\"B2:B5\"&1", "\"B2:B5\"&1"),
     ("Table1[x]*2", "Table1[x]*2"),
     ("@B2:B5*2", "@B2:B5*2"),
     ("Other*2", "Other*2"),
+    # a value that may be an array of several: Excel took its first
+    ("{1,2}*B2:B5", "@({1,2}*@B2:B5)"),
+    ("TRANSPOSE(A1:A3)", "@(TRANSPOSE(A1:A3))"),
+    ("ROW(A1:A3)", "@(ROW(A1:A3))"),
+    ("ROW()-1", "ROW()-1"),
+    ("TRUPS_CALLS_ON({1,2})", "TRUPS_CALLS_ON({1,2})"),
+    # more functions taking values, or a range each
+    ("MEDIAN($B$2:$B$9*2)", "MEDIAN(@$B$2:$B$9*2)"),
+    ("CEILING($B$2:$B$9,5)", "CEILING(@$B$2:$B$9,5)"),
+    ("_xlfn.STDEV.S(B2:B9)", "_xlfn.STDEV.S(B2:B9)"),
+    ("IFS(B2:B5>0,1,TRUE,B2:B5)", "IFS(@B2:B5>0,1,TRUE,@B2:B5)"),
+    ("NETWORKDAYS(A2:A5,B2,H1:H9)", "NETWORKDAYS(@A2:A5,B2,H1:H9)"),
+    # an INDEX of columns by a MATCH is a whole row
+    ("INDEX($A:$C,MATCH(5,$A:$A,0))", "@INDEX($A:$C,MATCH(5,$A:$A,0))"),
     # what dynamic-array Excel stores for a typed @
     ("_xlfn.SINGLE(B2:B5)+1", "@(B2:B5)+1"),
 ])
@@ -129,7 +144,7 @@ def test_each_formula_element_of_a_piece_is_given_its_edits() -> None:
     piece = (b'<row r="3"><c r="D3"><f>$B$2:$B$5&gt;2</f><v>1</v></c><c r="E3"><f t="array" ref="E3">SUM(B2:B5*2)</f>'
              b'</c><c r="F3"><f t="shared" ref="F3:F9" si="0">B2:B5*2</f></c><c r="F4"><f t="shared" si="0"/></c>'
              b'<c r="G3"><f t="dataTable" ref="G3:G4" r1="B1">B2:B5</f></c><c r="H3"><f>SUM(B2:B5)</f></c></row>')
-    out = in_piece(Intersector())(piece)
+    out = in_piece(Intersector(), "S")(piece)
     assert b"<f>@$B$2:$B$5&gt;2</f>" in out
     assert b'<f t="array" ref="E3">SUM(B2:B5*2)</f>' in out
     assert b'<f t="shared" ref="F3:F9" si="0">@B2:B5*2</f>' in out and b'<f t="shared" si="0"/>' in out
@@ -178,6 +193,12 @@ _COLUMN = {f"B{r}": float(r * 10) for r in range(2, 6)} | {f"{c}8": float(100 * 
     ("K4", "=OFFSET($B$2,0,0,4)*1", "=$B4*1"),  # no range written: found by the function's name
     ("L3", "=SUM(INDEX($B$2:$B$5*2,0)*1)", "=SUMPRODUCT($B$2:$B$5*2)"),  # INDEX(...,0) over an array: no Ctrl+Shift+Enter
     ("M3", "=MATCH(30,INDEX($B$2:$B$5*1,0),0)", "=2"),
+    ("N4", "=MEDIAN($B$2:$B$5*2)", "=MEDIAN($B4*2)"),
+    ("O3", "=CEILING($B$2:$B$5,7)", "=CEILING($B3,7)"),
+    ("P5", "=$B$2:$B$5%", "=$B5%"),
+    ("Q5", "={1,2,3}", "=1"),  # no spill: R5 and S5 stay empty
+    ("R4", "=TRANSPOSE($B$2:$B$5)*1", "=$B$2*1"),
+    ("S9", "=$B$2:$B$5*{1,2}", "=#VALUE!"),
 ])
 def test_a_workbook_shows_what_its_twin_written_with_the_one_cell_shows(tmp_path, ref: str, formula: str,
                                                                         twin: str) -> None:
@@ -251,6 +272,31 @@ def test_many_names_cost_a_lookup_each_not_a_search_each() -> None:
     started = time.perf_counter()
     assert intersector._candidates(texts) == list(range(5000))
     piece = b"".join(b'<c r="B%d"><f>%s</f></c>' % (r, t[1:].encode()) for r, t in enumerate(texts, 1))
-    out = in_piece(intersector)(piece)
+    out = in_piece(intersector, "S")(piece)
     assert time.perf_counter() - started < 1.5
     assert b"<f>A1*2+SQRT(A1)+@Range1*2</f>" in out
+
+
+def test_a_sheets_own_name_is_read_on_that_sheet_and_the_workbooks_elsewhere(tmp_path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    pytest.importorskip("formualizer")
+    from openpyxl.workbook.defined_name import DefinedName
+
+    from trups_xl.recalc.run import recalculate
+
+    book = openpyxl.Workbook()
+    main = book.active
+    main.title = "S"
+    other = book.create_sheet("T")
+    for r in range(2, 10):
+        main[f"C{r}"] = float(r * 100)
+    book.defined_names["Loc"] = DefinedName("Loc", attr_text="S!$C$2:$C$9")
+    other.defined_names["Loc"] = DefinedName("Loc", attr_text="7", localSheetId=1)
+    main["G5"] = "=Loc*2"
+    other["G5"] = "=Loc*2"
+    other["H5"] = "=SUM(Loc)"
+    path = tmp_path / "scoped.xlsx"
+    book.save(path)
+    done = recalculate(path)
+    assert done.values[("S", "G5")] == 1000.0  # the workbook's Loc, a range: its cell in row 5
+    assert done.values[("T", "G5")] == 14.0 and done.values[("T", "H5")] == 7.0  # T's own Loc, a number

@@ -51,15 +51,26 @@ PARAMETERS: dict[str, str] = {
                      "WEEKDAY", "EDATE", "EOMONTH", "DAYS", "DATEVALUE", "YEARFRAC", "TEXT", "VALUE", "LEN",
                      "LEFT", "RIGHT", "MID", "UPPER", "LOWER", "TRIM", "CONCATENATE", "EXACT", "REPT",
                      "SUBSTITUTE", "FIND", "SEARCH", "NOT", "IFERROR", "IFNA", "ISNUMBER", "ISTEXT", "ISERROR",
-                     "ISERR", "ISNA", "ISBLANK", "ISLOGICAL"), "V"),
-    **dict.fromkeys(("SUM", "AVERAGE", "MIN", "MAX", "COUNT", "COUNTA", "PRODUCT", "AND", "OR"), "R"),
+                     "ISERR", "ISNA", "ISBLANK", "ISLOGICAL", "ISEVEN", "ISODD", "CEILING", "FLOOR", "EVEN", "ODD",
+                     "PMT", "IPMT", "PPMT", "PV", "FV", "NPER", "WEEKNUM", "DATEDIF", "TIMEVALUE", "PROPER",
+                     "CLEAN", "FIXED", "DOLLAR", "CHAR", "CODE", "FACT", "SIN", "COS", "TAN", "MROUND", "QUOTIENT"),
+                    "V"),
+    **dict.fromkeys(("SUM", "AVERAGE", "MIN", "MAX", "COUNT", "COUNTA", "COUNTBLANK", "PRODUCT", "AND", "OR", "MEDIAN",
+                     "STDEV", "STDEVP", "STDEV.S", "STDEV.P", "VAR", "VARP", "VAR.S", "VAR.P", "SUMSQ", "AVERAGEA",
+                     "MAXA", "MINA"), "R"),
+    "NETWORKDAYS": "VVR", "WORKDAY": "VVR",
     "IF": "VPP", "CHOOSE": "VP", "VLOOKUP": "VRV", "HLOOKUP": "VRV", "MATCH": "VRV", "SUMIF": "RVR",
     "COUNTIF": "RV", "AVERAGEIF": "RVR", "NPV": "VR", "INDEX": "AV", "OFFSET": "RV", "INDIRECT": "V",
 }
 #: Functions whose call is a reference: intersected where a value is taken, as Excel shows ``=@INDEX(...)``.
 REFERENCE_FUNCTIONS = frozenset({"INDEX", "OFFSET", "INDIRECT"})
-#: ``SUMIFS``-like functions: their first ``head`` arguments, then (range, criterion) pairs.
-_PAIRED = {"SUMIFS": "R", "AVERAGEIFS": "R", "MAXIFS": "R", "MINIFS": "R", "COUNTIFS": ""}
+#: Functions taking their first arguments one way each (``head``), then pairs of arguments (``SUMIFS``: a range and a
+#: criterion; ``IFS``: a condition and a value it hands on).
+_PAIRED = {"SUMIFS": ("R", "RV"), "AVERAGEIFS": ("R", "RV"), "MAXIFS": ("R", "RV"), "MINIFS": ("R", "RV"),
+           "COUNTIFS": ("", "RV"), "IFS": ("", "VP")}
+#: Functions whose value may be an array of several values (``ROW`` and ``COLUMN`` of a range): Excel took its first
+#: as the formula's value, where the engine spills it.
+ARRAY_FUNCTIONS = frozenset({"TRANSPOSE", "MMULT", "MINVERSE", "FREQUENCY", "LINEST", "LOGEST", "TREND", "GROWTH"})
 
 #: One token of a formula's text (without its ``=``): a text, an error value, a reference (its sheet, then a cell, a
 #: rectangle, columns or rows), a function's name and ``(``, a name, a number, an operator, a bracket or a comma,
@@ -144,8 +155,8 @@ def _takes(function: str | None, argument: int, commas: int) -> str:
     if function is None:
         return "P" if commas == 0 else "A"
     if function in _PAIRED:
-        head = _PAIRED[function]
-        return head[argument] if argument < len(head) else "RV"[(argument - len(head)) % 2]
+        head, pair = _PAIRED[function]
+        return head[argument] if argument < len(head) else pair[(argument - len(head)) % 2]
     kinds = PARAMETERS.get(function)
     if kinds is None:
         return "A"
@@ -159,6 +170,8 @@ def _value_taken(tokens: list[_Token], frames: list[_Frame], first: int, last: i
     after = tokens[last + 1].kind if last + 1 < len(tokens) else "end"
     if "at" in (before, after) or "colon" in (before, after):
         return False  # intersected already, or one end of a range
+    if before in _OPERAND_ENDS or after in _OPERAND_STARTS:
+        return False  # an operand of the space between references (their intersection), left as written
     if not _inside_values(frames, frame, argument):
         return False
     if before == "operator" or after == "operator":
@@ -185,6 +198,9 @@ def _inside_values(frames: list[_Frame], frame: int, argument: int) -> bool:
 
 
 Edit = tuple[int, int, str]  # at, how many characters replaced, by what
+#: Tokens an operand ends with, and starts with: two side by side have a space between them, an operator.
+_OPERAND_ENDS = frozenset({"ref", "name", "close", "number", "text", "error", "array"})
+_OPERAND_STARTS = frozenset({"ref", "name", "call", "open", "number", "text", "error", "array"})
 
 
 def edits(body: str, names: frozenset[str] = frozenset(), *, intersect: bool = True) -> tuple[Edit, ...]:
@@ -221,8 +237,33 @@ def edits(body: str, names: frozenset[str] = frozenset(), *, intersect: bool = T
         else:
             continue
         if _value_taken(tokens, frames, index, last, token.frame, token.argument):
-            out.append((token.start, 0, "@"))
+            if last + 1 < len(tokens) and tokens[last + 1].text == "%":  # the engine's % binds before its @
+                out += [(token.start, 0, "(@"), (tokens[last].end, 0, ")")]
+            else:
+                out.append((token.start, 0, "@"))
+    if intersect and tokens[0].kind != "at" and _array_valued(tokens, frames):
+        out = [(0, 0, "@("), *out, (len(body), 0, ")")]
     return tuple(out)
+
+
+def _array_valued(tokens: list[_Token], frames: list[_Frame]) -> bool:
+    """Whether a formula's value may be an array of several values, not a reference (an array of constants, a function
+    of :data:`ARRAY_FUNCTIONS`, ``ROW`` or ``COLUMN`` of a range), in a formula calling no ``TRUPS_*`` function (whose
+    own array the recalculation spills as its add-in does)."""
+    if any(t.kind == "call" and t.text.upper().startswith("TRUPS_") for t in tokens):
+        return False
+    for at, token in enumerate(tokens):
+        if token.kind == "array":
+            return True
+        if token.kind != "call":
+            continue
+        frame = frames[next(i for i, f in enumerate(frames) if f.open_at == at)]
+        if frame.function in ARRAY_FUNCTIONS:
+            return True
+        if frame.function in ("ROW", "COLUMN") and at + 1 < len(tokens) and tokens[at + 1].kind == "ref" and \
+                ":" in tokens[at + 1].text.rpartition("!")[2]:
+            return True
+    return False
 
 
 def _arguments(tokens: list[_Token], frames: list[_Frame], frame: _Frame) -> list[list[int]]:
@@ -249,7 +290,7 @@ def _over_reference(tokens: list[_Token], frames: list[_Frame], frame: _Frame, n
 
 
 def _one_cell(tokens: list[_Token], frames: list[_Frame], frame: _Frame) -> bool:
-    """Whether an ``INDEX`` call is one cell whatever its cells hold: a reference to a column or a row and a ``MATCH``
+    """Whether an ``INDEX`` call is one cell whatever its cells hold: a reference to a column and a ``MATCH``
     (which answers 1 or more, or an error), or a reference and two; ``@`` would change nothing (and cost a rewrite of
     every lookup down a column)."""
     if frame.function != "INDEX":
@@ -267,7 +308,8 @@ def _one_cell(tokens: list[_Token], frames: list[_Frame], frame: _Frame) -> bool
     if len(arguments) == 3:
         return True
     ends = _ENDS.fullmatch(tokens[arguments[0][0]].text.rpartition("!")[2].replace("$", ""))
-    return ends is not None and (ends[1] == ends[3] or ends[2] == ends[4])
+    return ends is not None and ends[1] != "" and ends[1].upper() == ends[3].upper()  # one column (a row's rows are
+    # digits, which the key the decisions are kept under makes 0: such an INDEX is given its @, which changes nothing)
 
 
 #: A range's two ends: their columns and rows (either may be missing: ``B:B``, ``2:2``).
@@ -290,12 +332,13 @@ _REFERENCE_NAME = re.compile(r"""^=?\s*(?:(?:'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?
     (?:\$?[A-Za-z]{1,3}\$?[0-9]+:\$?[A-Za-z]{1,3}\$?[0-9]+|\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}|\$?[0-9]+:\$?[0-9]+)\s*$
     |^=?\s*(?:OFFSET|INDEX|INDIRECT)\s*\(""", re.VERBOSE | re.IGNORECASE)
 #: Functions whose call a formula may need an edit for.
-_CALL_WORDS = ("INDEX", "OFFSET", "INDIRECT", "SINGLE")
+_CALL_WORDS = ("INDEX", "OFFSET", "INDIRECT", "SINGLE", "{", *sorted(ARRAY_FUNCTIONS))
 #: A formula's words in capitals (a name among them; a word in a text too, which only makes a formula looked at).
 _WORDS = re.compile(r"[A-Z_\\][A-Z0-9_.?\\]*")
 #: Names a plain search of a sheet's texts looks for, one search each, at most; past it each text's words are looked up.
 _NAMES_SEARCHED = 16
-_CALLS = re.compile(r"(?<![\w.])(?:INDEX|OFFSET|INDIRECT|_xlfn\.SINGLE)\s*\(", re.IGNORECASE)
+_CALLS = re.compile(r"(?<![\w.])(?:INDEX|OFFSET|INDIRECT|_xlfn\.SINGLE|" + "|".join(sorted(ARRAY_FUNCTIONS)) + r")\s*\(",
+                    re.IGNORECASE)
 
 
 @dataclass
@@ -303,8 +346,11 @@ class Intersector:
     """The edits for each formula of one workbook, decided once for the copies of a formula down a column (their
     texts alike but for digits: :data:`_ZEROS`)."""
 
-    #: The defined names (in capitals) standing for a reference in every scope that defines them.
+    #: The defined names (in capitals) standing for a reference on a sheet with no names of its own, and on any sheet.
     names: frozenset[str] = frozenset()
+    #: For each sheet with names of its own, the names standing for a reference there: its own where it has one of
+    #: that name, else the workbook's.
+    local: dict[str, frozenset[str]] = field(default_factory=dict)
     #: Whether two names alike but for digits differ in that (``Rate1`` a range, ``Rate2`` a number): then each
     #: text is its own key.
     exact: bool = False
@@ -314,28 +360,43 @@ class Intersector:
 
     @classmethod
     def of(cls, found: Scan) -> Intersector:
-        """The workbook's names standing for a reference, read from its defined names."""
-        kinds: dict[str, set[bool]] = {}
-        for (_sheet, name), text in found.scoped.items():
-            kinds.setdefault(name.upper(), set()).add(_REFERENCE_NAME.search(text) is not None)
-        names = frozenset(n for n, k in kinds.items() if k == {True})
-        others = {n.translate(_ZEROS_IN_NAMES) for n in kinds if n not in names}
-        return cls(names, exact=any(n.translate(_ZEROS_IN_NAMES) in others for n in names))
+        """The workbook's names standing for a reference, read from its defined names, scope by scope."""
+        scopes: dict[str | None, dict[str, bool]] = {}
+        for (sheet, name), text in found.scoped.items():
+            scopes.setdefault(sheet, {})[name.upper()] = _REFERENCE_NAME.search(text) is not None
+        workbook = scopes.pop(None, {})
+        local = {sheet: frozenset({n for n, ref in workbook.items() if ref and n not in own} |
+                                  {n for n, ref in own.items() if ref}) for sheet, own in scopes.items() if sheet}
+        names = frozenset(n for n, ref in workbook.items() if ref)
+        every = names.union(*local.values())
+        others = {n.translate(_ZEROS_IN_NAMES) for kinds in (workbook, *scopes.values()) for n, ref in kinds.items()
+                  if not ref}
+        return cls(every, local, exact=any(n.translate(_ZEROS_IN_NAMES) in others for n in every))
+
+    def on(self, sheet: str | None) -> frozenset[str]:
+        """The names standing for a reference in a formula on ``sheet``."""
+        return self.local.get(sheet, self.names) if sheet is not None else self.names
+
+    def key(self, raw: bytes, intersect: bool, sheet: str | None) -> bytes:
+        """The key a formula's decision is kept under (its text as bytes, digits 0 unless :attr:`exact`; a sheet with
+        names of its own apart)."""
+        key = (raw if self.exact else raw.translate(_ZEROS)) + (b"\0" if intersect else b"\1")
+        return key + sheet.encode("utf-8", "surrogatepass") if sheet in self.local and sheet is not None else key
 
     def wanted(self, body: str) -> bool:
         """Whether a formula's text may need an edit: a range, a name or a function that reads one."""
-        return ":" in body or ("(" in body and _CALLS.search(body) is not None) or (
+        return ":" in body or "{" in body or ("(" in body and _CALLS.search(body) is not None) or (
             bool(self.names) and not self.names.isdisjoint(_WORDS.findall(body.upper())))
 
-    def decided(self, body: str, intersect: bool) -> tuple[Edit, ...]:
-        """The edits of a formula's text (``body``, without its ``=``; ``intersect`` as :func:`edits` takes it)."""
-        raw = body.encode("utf-8", "surrogatepass")
-        key = (raw if self.exact else raw.translate(_ZEROS)) + (b"\0" if intersect else b"\1")
+    def decided(self, body: str, intersect: bool, sheet: str | None = None) -> tuple[Edit, ...]:
+        """The edits of a formula's text (``body``, without its ``=``; ``intersect`` as :func:`edits` takes it) on
+        ``sheet``."""
+        key = self.key(body.encode("utf-8", "surrogatepass"), intersect, sheet)
         made = self._decided.get(key)
         if made is None:
             if len(self._decided) >= self.MAX_HELD:
                 self._decided.clear()
-            made = self._decided[key] = edits(body, self.names, intersect=intersect)
+            made = self._decided[key] = edits(body, self.on(sheet), intersect=intersect)
         return made
 
     def _candidates(self, texts: list[str | None]) -> list[int]:
@@ -371,7 +432,7 @@ class Intersector:
         for sheet in found.sheets:
             keys, texts, special = sheet.formulas.packed()
             new: dict[tuple[int, int], str] = {}
-            decided, exact = self._decided, self.exact
+            decided = self._decided
             for at in self._candidates(texts):
                 text = cast(str, texts[at])
                 body = text[1:] if text[0] == "=" else text
@@ -379,10 +440,9 @@ class Intersector:
                 kind = cell.kind if cell is not None else "normal"
                 if kind not in ("normal", "shared", "array"):
                     continue
-                raw = body.encode("utf-8", "surrogatepass")  # the key of :meth:`decided`, looked up here first
-                made = decided.get((raw if exact else raw.translate(_ZEROS)) + (b"\0" if kind != "array" else b"\1"))
+                made = decided.get(self.key(body.encode("utf-8", "surrogatepass"), kind != "array", sheet.title))
                 if made is None:
-                    made = self.decided(body, kind != "array")
+                    made = self.decided(body, kind != "array", sheet.title)
                 if made:
                     new[(keys[at] >> COLUMN_BITS, keys[at] & ((1 << COLUMN_BITS) - 1))] = "=" + applied(body, made)
             if new:
@@ -397,8 +457,8 @@ _FORMULA = re.compile(rb"(<f\b([^>]*)>)([^<]*)(?=</f>)")
 _KIND = re.compile(rb'\st\s*=\s*["\'](\w+)["\']')
 
 
-def in_piece(intersector: Intersector) -> Callable[[bytes], bytes]:
-    """Each formula of a piece of a sheet's part (the engine's copy) given its edits (:meth:`Intersector.decided`):
+def in_piece(intersector: Intersector, sheet: str) -> Callable[[bytes], bytes]:
+    """Each formula of a piece of ``sheet``'s part (the engine's copy) given its edits (:meth:`Intersector.decided`):
     ``@`` in a formula stored plain or shared, ``_xlfn.SINGLE(`` as ``@(`` in any; a data table's left as it is."""
 
     stored: dict[bytes, tuple[Edit, ...]] = {}  # by a stored text's key (its digits 0): its edits, in its characters
@@ -409,7 +469,7 @@ def in_piece(intersector: Intersector) -> Callable[[bytes], bytes]:
         kind_name = kind[1] if kind is not None else b"normal"
         if kind_name not in (b"normal", b"shared", b"array"):
             return match[0]
-        key = (raw if intersector.exact else raw.translate(_ZEROS)) + (b"\0" if kind_name != b"array" else b"\1")
+        key = intersector.key(raw, kind_name != b"array", sheet)
         made = stored.get(key)
         if made == ():
             return match[0]
@@ -420,7 +480,8 @@ def in_piece(intersector: Intersector) -> Callable[[bytes], bytes]:
         if made is None:
             if len(stored) >= Intersector.MAX_HELD:
                 stored.clear()
-            made = stored[key] = intersector.decided(body, kind_name != b"array") if intersector.wanted(body) else ()
+            made = stored[key] = intersector.decided(body, kind_name != b"array", sheet) if intersector.wanted(
+                body) else ()
         return match[1] + escape(applied(body, made)).encode("utf-8") if made else match[0]
 
     return lambda piece: _FORMULA.sub(element, piece)

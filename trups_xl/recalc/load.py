@@ -116,9 +116,8 @@ def _formulas(found: Scan, rewriter: Rewriter | None, direct: dict[str, str] | N
               legacy: Intersector | None) -> Callable[[str], Callable[[bytes], bytes] | None]:
     """What the engine's copy passes each piece of a sheet's part through, for the sheet's title."""
     names = direct_names.in_piece(direct) if direct else None  # read once
-    at = intersection.in_piece(legacy) if legacy else None  # last: after names and tables are written as cells
     return lambda title: data_tables.in_pieces(found, table_references.in_piece(rewriter, title) if rewriter else None,
-                                               names, at)
+                                               names, intersection.in_piece(legacy, title) if legacy else None)
 
 
 def _own_spans(unshared: dict[str, Spans], cells: dict[str, Values], spans: dict[str, Spans],
