@@ -21,6 +21,7 @@ RATES = frozenset({"RATES"})
     ("$B$2:$B$5*2", "@$B$2:$B$5*2"),
     ("-B2:B5", "-@B2:B5"),
     ("B2:B5%", "(@B2:B5)%"),  # the engine's % binds before its @
+    ("INDEX(A1:A5,B1:B1)%", "(@INDEX(A1:A5,@B1:B1))%"),
     ("'My sheet'!$B$2:$B$5&\"x\"", "@'My sheet'!$B$2:$B$5&\"x\""),
     ("Rates*2", "@Rates*2"),
     ("rates", "@rates"),
@@ -100,7 +101,7 @@ def test_an_array_formula_keeps_its_references_and_reads_single_as_at() -> None:
     assert applied("_xlfn.SINGLE(B2:B5)*{1,2}", edits("_xlfn.SINGLE(B2:B5)*{1,2}", intersect=False)) == "@(B2:B5)*{1,2}"
 
 
-@pytest.mark.parametrize("formula", ["SUM(B2:B5", "B2:B5)", "B2:B5*[x]", "B2:B5*2|", "B2:B5;2", "'B2:B5*2"])
+@pytest.mark.parametrize("formula", ["", "  ", "SUM(B2:B5", "B2:B5)", "B2:B5*[x]", "B2:B5*2|", "B2:B5;2", "'B2:B5*2"])
 def test_a_formula_not_read_whole_is_left_as_written(formula: str) -> None:
     assert edits(formula, RATES) == ()
 
@@ -300,3 +301,20 @@ def test_a_sheets_own_name_is_read_on_that_sheet_and_the_workbooks_elsewhere(tmp
     done = recalculate(path)
     assert done.values[("S", "G5")] == 1000.0  # the workbook's Loc, a range: its cell in row 5
     assert done.values[("T", "G5")] == 14.0 and done.values[("T", "H5")] == 7.0  # T's own Loc, a number
+
+
+def test_a_sheets_own_name_is_not_seen_on_another_sheet() -> None:
+    from trups_xl.recalc.package import Scan
+
+    found = Scan([], {}, {}, None, {("T", "LOC"): "T!$C$2:$C$9", (None, "WIDE"): "S!$B$2:$B$9", ("T", "WIDE"): "4"})
+    intersector = Intersector.of(found)
+    assert intersector.on("S") == {"WIDE"} and intersector.on("T") == {"LOC"} and intersector.every == {"LOC", "WIDE"}
+
+
+def test_a_formula_with_a_line_break_keeps_the_others_in_their_places(tmp_path) -> None:
+    """A line break in a formula (Alt+Enter) once shifted every later formula's place in the scan's search."""
+    shown = _recalculated(tmp_path, {"B1": 1.0, "B2": 2.0, "B3": 3.0, "A1": "=IF(B1>0,\nB1,0)", "A2": "=INDEX(B1:B2,2)",
+                                     "A3": "=$B$1:$B$3*2", "C1": '="a\nb"&B1'})
+    assert (shown["A1"], shown["A2"], shown["A3"], shown["C1"]) == (1.0, 2.0, 6.0, "a\nb1")
+    texts = ["=IF(B1>0,\nB1,0)", "=1", "=INDEX(B1:B2,2)", "=B2:B3"]
+    assert Intersector()._candidates(texts) == [2, 3]

@@ -209,7 +209,7 @@ def edits(body: str, names: frozenset[str] = frozenset(), *, intersect: bool = T
     ``t="array"``), ``names`` (in capitals) standing for such references; ``_xlfn.SINGLE(`` as ``@(``. None
     where the text is not read whole."""
     read = _tokens(body)
-    if read is None:
+    if read is None or not read[0]:
         return ()
     tokens, frames = read
     out: list[Edit] = []
@@ -241,6 +241,7 @@ def edits(body: str, names: frozenset[str] = frozenset(), *, intersect: bool = T
                 out += [(token.start, 0, "(@"), (tokens[last].end, 0, ")")]
             else:
                 out.append((token.start, 0, "@"))
+    out.sort(key=lambda edit: edit[0])  # in order of place (a call's closing bracket after the edits inside it)
     if intersect and tokens[0].kind != "at" and _array_valued(tokens, frames):
         out = [(0, 0, "@("), *out, (len(body), 0, ")")]
     return tuple(out)
@@ -346,7 +347,7 @@ class Intersector:
     """The edits for each formula of one workbook, decided once for the copies of a formula down a column (their
     texts alike but for digits: :data:`_ZEROS`)."""
 
-    #: The defined names (in capitals) standing for a reference on a sheet with no names of its own, and on any sheet.
+    #: The workbook's defined names (in capitals) standing for a reference: those a sheet with no names of its own sees.
     names: frozenset[str] = frozenset()
     #: For each sheet with names of its own, the names standing for a reference there: its own where it has one of
     #: that name, else the workbook's.
@@ -355,8 +356,13 @@ class Intersector:
     #: text is its own key.
     exact: bool = False
     _decided: dict[bytes, tuple[Edit, ...]] = field(default_factory=dict)
+    #: Every name standing for a reference on some sheet (what a formula is searched for).
+    every: frozenset[str] = field(init=False, default=frozenset())
     #: Distinct keys held at most; past it the decisions are made afresh.
     MAX_HELD = 50_000
+
+    def __post_init__(self) -> None:
+        self.every = self.names.union(*self.local.values())
 
     @classmethod
     def of(cls, found: Scan) -> Intersector:
@@ -368,10 +374,9 @@ class Intersector:
         local = {sheet: frozenset({n for n, ref in workbook.items() if ref and n not in own} |
                                   {n for n, ref in own.items() if ref}) for sheet, own in scopes.items() if sheet}
         names = frozenset(n for n, ref in workbook.items() if ref)
-        every = names.union(*local.values())
         others = {n.translate(_ZEROS_IN_NAMES) for kinds in (workbook, *scopes.values()) for n, ref in kinds.items()
                   if not ref}
-        return cls(every, local, exact=any(n.translate(_ZEROS_IN_NAMES) in others for n in every))
+        return cls(names, local, exact=any(n.translate(_ZEROS_IN_NAMES) in others for n in names.union(*local.values())))
 
     def on(self, sheet: str | None) -> frozenset[str]:
         """The names standing for a reference in a formula on ``sheet``."""
@@ -386,7 +391,7 @@ class Intersector:
     def wanted(self, body: str) -> bool:
         """Whether a formula's text may need an edit: a range, a name or a function that reads one."""
         return ":" in body or "{" in body or ("(" in body and _CALLS.search(body) is not None) or (
-            bool(self.names) and not self.names.isdisjoint(_WORDS.findall(body.upper())))
+            bool(self.every) and not self.every.isdisjoint(_WORDS.findall(body.upper())))
 
     def decided(self, body: str, intersect: bool, sheet: str | None = None) -> tuple[Edit, ...]:
         """The edits of a formula's text (``body``, without its ``=``; ``intersect`` as :func:`edits` takes it) on
@@ -405,10 +410,10 @@ class Intersector:
         one text at a time, costs a quarter of a second over the 220,000 formulas of a 10,000-row ledger)."""
         held: list[str] = list(filter(None, texts))
         found = {index for index, text in enumerate(held) if ":" in text}  # places among the texts there are
-        upper = "\n".join(held).upper()
-        named: AbstractSet[str] = self.names
+        upper = "\0".join(held).upper()  # no formula holds a NUL (XML has none); a line break it may
+        named: AbstractSet[str] = self.every
         if len(named) > _NAMES_SEARCHED:  # many names: those the texts hold, and if still many, each text's words
-            named = self.names.intersection(_WORDS.findall(upper))
+            named = self.every.intersection(_WORDS.findall(upper))
             if len(named) > _NAMES_SEARCHED:
                 found.update(index for index, text in enumerate(held)
                              if not named.isdisjoint(_WORDS.findall(text.upper())))
@@ -416,9 +421,9 @@ class Intersector:
         for word in (*_CALL_WORDS, *sorted(named)):
             start, line, counted = upper.find(word), 0, 0
             while start >= 0:
-                line += upper.count("\n", counted, start)
+                line += upper.count("\0", counted, start)
                 found.add(line)
-                counted = upper.find("\n", start)  # the next text on: this one is a candidate already
+                counted = upper.find("\0", start)  # the next text on: this one is a candidate already
                 start = upper.find(word, counted) if counted >= 0 else -1
         if len(held) == len(texts):
             return sorted(found)
