@@ -27,6 +27,7 @@ Modules, one concept each:
   given other formulas, the scratch sheet added;
 * ``direct_names`` -- defined names that stand for one reference, written out as that reference in
   the engine's copy (which loads them many times faster);
+* ``formula_tokens`` -- a formula's text read as tokens, and the brackets and arguments they sit in;
 * ``intersection`` -- formulas saved before dynamic arrays given ``@`` where Excel takes one value of a
   reference (implicit intersection), in the scan and in the engine's copy;
 * ``calls``     -- a ``TRUPS_*`` call parsed from a formula: its arguments as literals, references, ranges;

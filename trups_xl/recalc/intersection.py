@@ -38,6 +38,7 @@ from itertools import compress
 from typing import cast
 
 from trups_xl.recalc.formula_cells import COLUMN_BITS
+from trups_xl.recalc.formula_tokens import Frame, Token, arguments, opened_at, read
 from trups_xl.recalc.package import Scan
 from trups_xl.recalc.xml_text import escape, unescape
 
@@ -72,81 +73,10 @@ _PAIRED = {"SUMIFS": ("R", "RV"), "AVERAGEIFS": ("R", "RV"), "MAXIFS": ("R", "RV
 #: as the formula's value, where the engine spills it.
 ARRAY_FUNCTIONS = frozenset({"TRANSPOSE", "MMULT", "MINVERSE", "FREQUENCY", "LINEST", "LOGEST", "TREND", "GROWTH"})
 
-#: One token of a formula's text (without its ``=``): a text, an error value, a reference (its sheet, then a cell, a
-#: rectangle, columns or rows), a function's name and ``(``, a name, a number, an operator, a bracket or a comma,
-#: spaces, an array of constants without texts, ``@``, ``:``. A formula holding anything else is left as written.
-_TOKEN = re.compile(r"""
-   (?P<text>"(?:[^"]|"")*")
-  |(?P<error>\#(?:N/A|DIV/0!|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA))
-  |(?P<ref>(?:(?:'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?
-       (?:\$?[A-Za-z]{1,3}\$?[0-9]+(?::\$?[A-Za-z]{1,3}\$?[0-9]+)?|\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}|\$?[0-9]+:\$?[0-9]+)
-       (?![\w.(!\[]))
-  |(?P<call>[A-Za-z_][\w.]*\()
-  |(?P<name>[A-Za-z_\\][\w.?\\]*)
-  |(?P<number>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)
-  |(?P<operator><>|<=|>=|[-+*/^&=<>%])
-  |(?P<open>\()|(?P<close>\))|(?P<comma>,)
-  |(?P<space>\s+)
-  |(?P<array>\{[^{}"]*\})
-  |(?P<at>@)|(?P<colon>:)
-""", re.VERBOSE)
-_PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.")
 #: A number's digits, a row's: made 0 in the key a formula's decision is kept under, so the copies of one formula
 #: down a column share it (lengths kept: the edits' places hold for each).
 _ZEROS = bytes.maketrans(b"123456789", b"000000000")
 _ZEROS_IN_NAMES = str.maketrans("123456789", "000000000")
-
-
-@dataclass
-class _Token:
-    kind: str
-    start: int
-    end: int
-    text: str
-    frame: int = -1  # the bracket this token is directly inside (an index into the frames), -1 for none
-    argument: int = 0  # which of that bracket's arguments
-
-
-@dataclass
-class _Frame:
-    function: str | None  # None for brackets that group
-    open_at: int  # the token index of its ``(``
-    close_at: int = -1
-    parent: int = -1
-    argument: int = 0  # which of the parent's arguments the call is in
-    commas: int = 0
-
-
-def _tokens(body: str) -> tuple[list[_Token], list[_Frame]] | None:
-    tokens: list[_Token] = []
-    frames: list[_Frame] = []
-    open_frames: list[int] = []
-    at = 0
-    while at < len(body):
-        m = _TOKEN.match(body, at)
-        if m is None:
-            return None
-        kind = m.lastgroup or ""
-        at = m.end()
-        if kind == "space":
-            continue
-        frame = open_frames[-1] if open_frames else -1
-        token = _Token(kind, m.start(), m.end(), m[0], frame, frames[frame].commas if frame >= 0 else 0)
-        tokens.append(token)
-        if kind in ("call", "open"):
-            name = m[0][:-1].upper() if kind == "call" else None
-            for prefix in _PREFIXES:
-                if name is not None and name.startswith(prefix):
-                    name = name[len(prefix):]
-            frames.append(_Frame(name, len(tokens) - 1, parent=frame, argument=token.argument))
-            open_frames.append(len(frames) - 1)
-        elif kind == "close":
-            if not open_frames:
-                return None
-            frames[open_frames.pop()].close_at = len(tokens) - 1
-        elif kind == "comma" and frame >= 0:
-            frames[frame].commas += 1
-    return (tokens, frames) if not open_frames else None
 
 
 def _takes(function: str | None, argument: int, commas: int) -> str:
@@ -163,7 +93,7 @@ def _takes(function: str | None, argument: int, commas: int) -> str:
     return kinds[min(argument, len(kinds) - 1)]
 
 
-def _value_taken(tokens: list[_Token], frames: list[_Frame], first: int, last: int, frame: int, argument: int) -> bool:
+def _value_taken(tokens: list[Token], frames: list[Frame], first: int, last: int, frame: int, argument: int) -> bool:
     """Whether what tokens ``first`` to ``last`` hold is taken as one value where they stand, in ``frame``'s
     ``argument``-th argument; False inside an argument taken as an array."""
     before = tokens[first - 1].kind if first > 0 else "start"
@@ -187,7 +117,7 @@ def _value_taken(tokens: list[_Token], frames: list[_Frame], first: int, last: i
     return how == "V"
 
 
-def _inside_values(frames: list[_Frame], frame: int, argument: int) -> bool:
+def _inside_values(frames: list[Frame], frame: int, argument: int) -> bool:
     """Whether no call around an argument takes it (or what holds it) as an array."""
     while frame >= 0:
         outer = frames[frame]
@@ -208,10 +138,10 @@ def edits(body: str, names: frozenset[str] = frozenset(), *, intersect: bool = T
     before each reference to several cells where one value is taken (``intersect``: a formula stored without
     ``t="array"``), ``names`` (in capitals) standing for such references; ``_xlfn.SINGLE(`` as ``@(``. None
     where the text is not read whole."""
-    read = _tokens(body)
-    if read is None or not read[0]:
+    tokenised = read(body)
+    if tokenised is None or not tokenised[0]:
         return ()
-    tokens, frames = read
+    tokens, frames = tokenised
     out: list[Edit] = []
     for index, token in enumerate(tokens):
         if token.kind == "call" and token.text.upper() == "_XLFN.SINGLE(":
@@ -228,7 +158,7 @@ def edits(body: str, names: frozenset[str] = frozenset(), *, intersect: bool = T
             if token.text.upper() not in names:
                 continue
         elif token.kind == "call":
-            frame = frames[next(i for i, f in enumerate(frames) if f.open_at == index)]
+            frame = opened_at(frames, index)
             whole = index == 0 and frame.close_at == len(tokens) - 1  # the formula's value: one taken of any value
             if frame.function not in REFERENCE_FUNCTIONS or _one_cell(tokens, frames, frame) or not (
                     whole or _over_reference(tokens, frames, frame, names)):
@@ -247,7 +177,7 @@ def edits(body: str, names: frozenset[str] = frozenset(), *, intersect: bool = T
     return tuple(out)
 
 
-def _array_valued(tokens: list[_Token], frames: list[_Frame]) -> bool:
+def _array_valued(tokens: list[Token], frames: list[Frame]) -> bool:
     """Whether a formula's value may be an array of several values, not a reference (an array of constants, a function
     of :data:`ARRAY_FUNCTIONS`, ``ROW`` or ``COLUMN`` of a range), in a formula calling no ``TRUPS_*`` function (whose
     own array the recalculation spills as its add-in does)."""
@@ -258,7 +188,7 @@ def _array_valued(tokens: list[_Token], frames: list[_Frame]) -> bool:
             return True
         if token.kind != "call":
             continue
-        frame = frames[next(i for i, f in enumerate(frames) if f.open_at == at)]
+        frame = opened_at(frames, at)
         if frame.function in ARRAY_FUNCTIONS:
             return True
         if frame.function in ("ROW", "COLUMN") and at + 1 < len(tokens) and tokens[at + 1].kind == "ref" and \
@@ -267,48 +197,36 @@ def _array_valued(tokens: list[_Token], frames: list[_Frame]) -> bool:
     return False
 
 
-def _arguments(tokens: list[_Token], frames: list[_Frame], frame: _Frame) -> list[list[int]]:
-    """The token indices of each argument of a call."""
-    number = frames.index(frame)
-    out: list[list[int]] = [[]]
-    for at in range(frame.open_at + 1, frame.close_at):
-        if tokens[at].kind == "comma" and tokens[at].frame == number:
-            out.append([])
-        else:
-            out[-1].append(at)
-    return out
-
-
-def _over_reference(tokens: list[_Token], frames: list[_Frame], frame: _Frame, names: frozenset[str]) -> bool:
+def _over_reference(tokens: list[Token], frames: list[Frame], frame: Frame, names: frozenset[str]) -> bool:
     """Whether a call's value is a reference: ``OFFSET``'s and ``INDIRECT``'s always, ``INDEX``'s where its first
     argument is one (a range or a name standing for one); over an array (``INDEX(A1:A9*2,0)``) it is an array, which
     Excel took one value of only as a formula's whole value."""
     if frame.function != "INDEX":
         return True
-    first = _arguments(tokens, frames, frame)[0]
+    first = arguments(tokens, frames, frame)[0]
     return len(first) == 1 and (tokens[first[0]].kind == "ref" or (
         tokens[first[0]].kind == "name" and tokens[first[0]].text.upper() in names))
 
 
-def _one_cell(tokens: list[_Token], frames: list[_Frame], frame: _Frame) -> bool:
+def _one_cell(tokens: list[Token], frames: list[Frame], frame: Frame) -> bool:
     """Whether an ``INDEX`` call is one cell whatever its cells hold: a reference to a column and a ``MATCH``
     (which answers 1 or more, or an error), or a reference and two; ``@`` would change nothing (and cost a rewrite of
     every lookup down a column)."""
     if frame.function != "INDEX":
         return False
-    arguments = _arguments(tokens, frames, frame)
-    if len(arguments) not in (2, 3) or len(arguments[0]) != 1 or tokens[arguments[0][0]].kind != "ref":
+    given = arguments(tokens, frames, frame)
+    if len(given) not in (2, 3) or len(given[0]) != 1 or tokens[given[0][0]].kind != "ref":
         return False
-    for argument in arguments[1:]:
+    for argument in given[1:]:
         first = tokens[argument[0]] if argument else None
         if first is None or first.kind != "call" or first.text.upper().removeprefix("_XLFN.") not in (
                 "MATCH(", "XMATCH("):
             return False
-        if frames[next(i for i, f in enumerate(frames) if f.open_at == argument[0])].close_at != argument[-1]:
+        if opened_at(frames, argument[0]).close_at != argument[-1]:
             return False
-    if len(arguments) == 3:
+    if len(given) == 3:
         return True
-    ends = _ENDS.fullmatch(tokens[arguments[0][0]].text.rpartition("!")[2].replace("$", ""))
+    ends = _ENDS.fullmatch(tokens[given[0][0]].text.rpartition("!")[2].replace("$", ""))
     return ends is not None and ends[1] != "" and ends[1].upper() == ends[3].upper()  # one column (a row's rows are
     # digits, which the key the decisions are kept under makes 0: such an INDEX is given its @, which changes nothing)
 
