@@ -4,6 +4,8 @@ arrays), and whole workbooks against their twins written with the one cell Excel
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -152,16 +154,22 @@ def test_each_formula_element_of_a_piece_is_given_its_edits() -> None:
     assert b"B1\">B2:B5</f>" in out and b"<f>SUM(B2:B5)</f>" in out
 
 
-def _recalculated(tmp_path, cells: dict[str, object], names: dict[str, str] | None = None) -> dict[str, object]:
+def _sheet_s() -> tuple[Any, Any]:
+    """A new workbook and its sheet ``S`` (the test skipped where openpyxl or the engine is not installed)."""
     openpyxl = pytest.importorskip("openpyxl")
     pytest.importorskip("formualizer")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "S"
+    return book, sheet
+
+
+def _recalculated(tmp_path, cells: dict[str, object], names: dict[str, str] | None = None) -> dict[str, object]:
     from openpyxl.workbook.defined_name import DefinedName
 
     from trups_xl.recalc.run import recalculate
 
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "S"
+    book, sheet = _sheet_s()
     for ref, value in cells.items():
         sheet[ref] = value
     for name, text in (names or {}).items():
@@ -230,17 +238,13 @@ def test_any_row_takes_its_own_cell_or_value_error(tmp_path_factory, first: int,
 
 def test_a_shared_formula_gives_each_copy_its_own_rows_cell(tmp_path) -> None:
     """A column filled down as Excel saves it (one shared formula): each copy takes its own row's cell."""
-    openpyxl = pytest.importorskip("openpyxl")
-    pytest.importorskip("formualizer")
     import re
 
     from books import with_part
 
     from trups_xl.recalc.run import recalculate
 
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "S"
+    book, sheet = _sheet_s()
     for r in range(1, 12):
         sheet[f"A{r}"] = float(r)
         sheet[f"D{r}"] = f"=A$2:A$9*2+C{r}"
@@ -279,15 +283,11 @@ def test_many_names_cost_a_lookup_each_not_a_search_each() -> None:
 
 
 def test_a_sheets_own_name_is_read_on_that_sheet_and_the_workbooks_elsewhere(tmp_path) -> None:
-    openpyxl = pytest.importorskip("openpyxl")
-    pytest.importorskip("formualizer")
+    book, main = _sheet_s()
     from openpyxl.workbook.defined_name import DefinedName
 
     from trups_xl.recalc.run import recalculate
 
-    book = openpyxl.Workbook()
-    main = book.active
-    main.title = "S"
     other = book.create_sheet("T")
     for r in range(2, 10):
         main[f"C{r}"] = float(r * 100)
